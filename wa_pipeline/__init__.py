@@ -1,0 +1,1 @@
+"""WhatsApp conversations to validated Google Sheets rows."""

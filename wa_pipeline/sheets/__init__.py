@@ -1,0 +1,1 @@
+"""The sheet sink: one interface, a local workbook backend and a Google Sheets backend."""

@@ -1,0 +1,1 @@
+"""Durable storage: the landing store, the media store and the dead-letter queue."""

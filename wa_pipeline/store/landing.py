@@ -1,0 +1,169 @@
+"""The landing store: every message persisted once, keyed by message_id, before it is acknowledged."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
+from wa_pipeline.store.sqlite_db import connect, write_transaction
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    chat_id    TEXT NOT NULL,
+    sent_at    TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    record     TEXT NOT NULL,
+    landed_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_sent_at ON messages (sent_at);
+CREATE TABLE IF NOT EXISTS statuses (
+    message_id   TEXT PRIMARY KEY,
+    status       TEXT NOT NULL,
+    rank         INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    recipient_id TEXT,
+    errors       TEXT NOT NULL,
+    raw          TEXT NOT NULL
+);
+"""
+
+
+def _utc_text(moment: datetime) -> str:
+    # Fixed-width ISO text in UTC sorts the same as time, so range queries can use the index.
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: int
+    already_present: int
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What landed after a cursor: the new high-water mark and the send times of the new rows."""
+
+    high_water_mark: int
+    sent_at: list[datetime]
+
+
+class LandingStore:
+    """SQLite landing store (WAL, synchronous=FULL); a duplicate delivery is a no-op."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.executescript(SCHEMA)
+
+    def _conn(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+        return _Borrowed(conn)
+
+    def add_messages(self, messages: Iterable[Message]) -> AddResult:
+        """Insert in one durable transaction; returns how many were new and how many already present."""
+        rows = [
+            (m.message_id, m.chat_id, _utc_text(m.sent_at), m.source, m.to_json(), _utc_text(datetime.now(timezone.utc)))
+            for m in messages
+        ]
+        if not rows:
+            return AddResult(0, 0)
+        with self._conn() as conn, write_transaction(conn):
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT INTO messages (message_id, chat_id, sent_at, source, record, landed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                rows,
+            )
+            added = conn.total_changes - before
+        return AddResult(added=added, already_present=len(rows) - added)
+
+    def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
+        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""
+        rows = [
+            (
+                s.message_id, s.status, STATUS_ORDER[s.status], _utc_text(s.at), s.recipient_id,
+                json.dumps(s.errors, ensure_ascii=False), s.raw,
+            )
+            for s in statuses
+        ]
+        if not rows:
+            return 0
+        with self._conn() as conn, write_transaction(conn):
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT INTO statuses (message_id, status, rank, at, recipient_id, errors, raw)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (message_id) DO UPDATE SET status=excluded.status, rank=excluded.rank,"
+                " at=excluded.at, recipient_id=excluded.recipient_id, errors=excluded.errors, raw=excluded.raw"
+                " WHERE excluded.rank > statuses.rank",
+                rows,
+            )
+            return conn.total_changes - before
+
+    def status_of(self, message_id: str) -> str | None:
+        with self._conn() as conn:
+            row = conn.execute("SELECT status FROM statuses WHERE message_id = ?", (message_id,)).fetchone()
+        return row["status"] if row else None
+
+    def messages_between(self, start: datetime, end: datetime) -> list[Message]:
+        """Messages with start <= sent_at < end, in send order (ties in arrival order)."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT record FROM messages WHERE sent_at >= ? AND sent_at < ? ORDER BY sent_at, seq",
+                (_utc_text(start), _utc_text(end)),
+            ).fetchall()
+        return [Message.from_json(r["record"]) for r in rows]
+
+    def iter_messages(self) -> Iterator[Message]:
+        with self._conn() as conn:
+            for row in conn.execute("SELECT record FROM messages ORDER BY sent_at, seq"):
+                yield Message.from_json(row["record"])
+
+    def get(self, message_id: str) -> Message | None:
+        with self._conn() as conn:
+            row = conn.execute("SELECT record FROM messages WHERE message_id = ?", (message_id,)).fetchone()
+        return Message.from_json(row["record"]) if row else None
+
+    def changes_since(self, cursor: int) -> Changes:
+        """Rows landed after `cursor` (a sequence number), for the sensor that requests their days."""
+        with self._conn() as conn:
+            rows = conn.execute("SELECT seq, sent_at FROM messages WHERE seq > ? ORDER BY seq", (cursor,)).fetchall()
+        if not rows:
+            return Changes(high_water_mark=cursor, sent_at=[])
+        return Changes(
+            high_water_mark=rows[-1]["seq"],
+            sent_at=[datetime.fromisoformat(r["sent_at"]) for r in rows],
+        )
+
+    def count(self) -> int:
+        with self._conn() as conn:
+            return conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+
+    def last_landed_at(self) -> datetime | None:
+        with self._conn() as conn:
+            row = conn.execute("SELECT max(landed_at) FROM messages").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+class _Borrowed:
+    """Lends the thread's connection to a `with` block without closing it afterwards."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        return self.conn
+
+    def __exit__(self, *exc):
+        return False
