@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store.sqlite_db import connect, write_transaction
@@ -116,14 +116,27 @@ class LandingStore:
             row = conn.execute("SELECT status FROM statuses WHERE message_id = ?", (message_id,)).fetchone()
         return row["status"] if row else None
 
-    def messages_between(self, start: datetime, end: datetime) -> list[Message]:
-        """Messages with start <= sent_at < end, in send order (ties in arrival order)."""
+    def messages_between(
+        self, start: datetime, end: datetime, on_error: Callable[[str, str, Exception], None] | None = None
+    ) -> list[Message]:
+        """Messages with start <= sent_at < end, in send order (ties in arrival order).
+
+        A stored record that no longer loads is passed to `on_error` (and skipped) when given, else raised.
+        """
         with self._conn() as conn:
             rows = conn.execute(
-                "SELECT record FROM messages WHERE sent_at >= ? AND sent_at < ? ORDER BY sent_at, seq",
+                "SELECT message_id, record FROM messages WHERE sent_at >= ? AND sent_at < ? ORDER BY sent_at, seq",
                 (_utc_text(start), _utc_text(end)),
             ).fetchall()
-        return [Message.from_json(r["record"]) for r in rows]
+        messages = []
+        for row in rows:
+            try:
+                messages.append(Message.from_json(row["record"]))
+            except (ValueError, KeyError, TypeError) as exc:
+                if on_error is None:
+                    raise
+                on_error(row["message_id"], row["record"], exc)
+        return messages
 
     def iter_messages(self) -> Iterator[Message]:
         with self._conn() as conn:

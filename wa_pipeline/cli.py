@@ -1,0 +1,196 @@
+"""`wa-pipeline`: one verb per job, for people and scripts (exit code non-zero on failure)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from dataclasses import asdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="WhatsApp conversations to validated, de-duplicated sheet rows.", no_args_is_help=True)
+console = Console(stderr=True)
+REPO_DAGSTER_YAML = Path(__file__).resolve().parent.parent / "dagster.yaml"
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False,
+    )
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Chat exports: .txt files or .zip archives with media.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import WhatsApp "Export chat" files into the landing store (importing twice adds nothing)."""
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.store.dead_letters import DeadLetterQueue
+    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.media_store import MediaStore
+    from wa_pipeline.whatsapp.importer import import_exports
+
+    files = _expand(paths)
+    if not files:
+        console.print("[red]No export files found in the given paths.[/red]")
+        raise typer.Exit(2)
+    settings = get_settings()
+    with _progress() as progress:
+        task = progress.add_task("importing", total=len(files))
+        summary = import_exports(
+            files,
+            store=LandingStore(settings.landing_db),
+            media_store=MediaStore(settings.media_dir),
+            dead_letters=DeadLetterQueue(settings.landing_db),
+            tz=settings.tz,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    if as_json:
+        print(json.dumps(asdict(summary), default=str))
+    else:
+        console.print(
+            f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
+            f" · media linked {summary.media_linked} · errors {len(summary.errors)}"
+        )
+        for error in summary.errors:
+            console.print(f"[red]error:[/red] {error}")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in {".txt", ".zip"}))
+        else:
+            files.append(path)
+    return files
+
+
+@app.command()
+def run(
+    date_from: Annotated[Optional[str], typer.Option("--from", help="First day (YYYY-MM-DD); default: first day with messages.")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Last day, inclusive; default: last day with messages.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print per-day results as JSON lines.")] = False,
+) -> None:
+    """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
+    _ensure_dagster_home()
+    import dagster as dg
+
+    from wa_pipeline.definitions import defs
+    from wa_pipeline.landing_days import days_with_new_messages
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.store.landing import LandingStore
+
+    settings = get_settings()
+    if date_from and date_to:
+        days = _day_range(date_from, date_to)
+    else:
+        landed = days_with_new_messages(LandingStore(settings.landing_db).changes_since(0).sent_at, settings.timezone)
+        if not landed and not (date_from or date_to):
+            console.print("[yellow]The landing store is empty: `wa-pipeline import PATH` first.[/yellow]")
+            raise typer.Exit(1)
+        days = _day_range(date_from or landed[0], date_to or landed[-1])
+
+    definitions = defs()
+    job = definitions.resolve_job_def("daily_pipeline")
+    valid = set(job.partitions_def.get_partition_keys())
+    outside = [d for d in days if d not in valid]
+    if outside:
+        console.print(f"[red]Days outside the partitions (WA_PARTITION_START={settings.partition_start}): {', '.join(outside[:5])}[/red]")
+        raise typer.Exit(2)
+
+    instance = dg.DagsterInstance.get()
+    results = []
+    with _progress() as progress:
+        task = progress.add_task("materializing days", total=len(days))
+        for day in days:
+            outcome = job.execute_in_process(partition_key=day, instance=instance, raise_on_error=False)
+            checks = outcome.get_asset_check_evaluations()
+            results.append(
+                {
+                    "day": day,
+                    "run_id": outcome.run_id,
+                    "success": outcome.success,
+                    "checks_passed": sum(1 for c in checks if c.passed),
+                    "checks_total": len(checks),
+                    "failed_checks": sorted(c.asset_check_key.to_user_string() for c in checks if not c.passed),
+                    "rows": _row_count(outcome),
+                }
+            )
+            progress.advance(task)
+
+    sheet = _sheet_location()
+    if as_json:
+        for result in results:
+            print(json.dumps(result))
+    else:
+        table = Table(title="Asset checks per partition")
+        for column in ("day", "run", "messages", "checks", "failed checks"):
+            table.add_column(column)
+        for r in results:
+            status = "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]"
+            table.add_row(r["day"], status, str(r["rows"]), f"{r['checks_passed']}/{r['checks_total']}",
+                          ", ".join(r["failed_checks"]) or "-")
+        Console().print(table)
+        Console().print(f"Output sheet: {sheet}")
+    if not all(r["success"] and not r["failed_checks"] for r in results):
+        raise typer.Exit(1)
+
+
+def _row_count(outcome) -> int | None:
+    for event in outcome.get_asset_materialization_events():
+        materialization = event.asset_materialization
+        if materialization.asset_key.to_user_string() == "raw_messages":
+            value = materialization.metadata.get("dagster/row_count")
+            return int(value.value) if value is not None else None
+    return None
+
+
+def _sheet_location() -> str:
+    from wa_pipeline.settings import get_settings
+
+    settings = get_settings()
+    if settings.sheet_backend == "google":
+        return f"https://docs.google.com/spreadsheets/d/{settings.spreadsheet_key}"
+    return str(settings.resolved_workbook_path.resolve())
+
+
+def _day_range(first: str, last: str) -> list[str]:
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError as exc:
+        console.print(f"[red]Dates must be YYYY-MM-DD: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    if end < start:
+        console.print(f"[red]--to {last} is before --from {first}[/red]")
+        raise typer.Exit(2)
+    return [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+
+
+def _ensure_dagster_home() -> None:
+    """Runs are recorded in a persistent instance, so the UI shows what the CLI did."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        home = str(Path(".dagster_home").resolve())
+        os.environ["DAGSTER_HOME"] = home
+        console.print(f"DAGSTER_HOME not set; using {home}")
+    Path(home).mkdir(parents=True, exist_ok=True)
+    target = Path(home) / "dagster.yaml"
+    if not target.exists() and REPO_DAGSTER_YAML.exists():
+        shutil.copyfile(REPO_DAGSTER_YAML, target)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

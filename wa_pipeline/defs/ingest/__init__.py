@@ -1,0 +1,1 @@
+"""Landing store observation and the raw, per-day messages."""

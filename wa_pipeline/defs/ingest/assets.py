@@ -1,0 +1,68 @@
+"""The landing store (observed, external) and each day's raw messages read from it."""
+
+from datetime import timedelta
+
+import dagster as dg
+import pandas as pd
+
+from wa_pipeline.defs.partitions import DAILY
+from wa_pipeline.defs.resources import PipelineStorage
+from wa_pipeline.defs.run_metrics import Stopwatch, check_result
+from wa_pipeline.message import MESSAGE_SCHEMA
+from wa_pipeline.message_frame import messages_to_frame
+from wa_pipeline.quality import message_rules
+
+landing_messages = dg.AssetSpec(
+    "landing_messages",
+    description="Every WhatsApp message received (webhooks and imported exports), stored once by message_id.",
+    group_name="ingest",
+    kinds={"sqlite"},
+    # WhatsApp silence for a day is worth a warning, for two a failure: the source may have stopped delivering.
+    freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48), warn_window=timedelta(hours=24)),
+)
+
+RAW_CHECKS = [
+    dg.AssetCheckSpec("schema_valid", asset="raw_messages", blocking=True,
+                      description="Every row follows the canonical message schema."),
+    dg.AssetCheckSpec("ids_unique", asset="raw_messages", blocking=True,
+                      description="Each message_id appears once in the day."),
+    dg.AssetCheckSpec("timestamps_in_partition", asset="raw_messages", blocking=True,
+                      description="Every message was sent inside the partition's local day."),
+]
+
+
+@dg.asset(
+    partitions_def=DAILY,
+    deps=[landing_messages],
+    group_name="ingest",
+    kinds={"pandas", "parquet"},
+    check_specs=RAW_CHECKS,
+)
+def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage) -> dg.MaterializeResult:
+    """The day's messages from the landing store, in the canonical schema, in send order."""
+    watch = Stopwatch()
+    window = context.partition_time_window
+    dead_letters = storage.dead_letters()
+
+    def unreadable(message_id: str, record: str, exc: Exception) -> None:
+        dead_letters.add("raw_messages", message_id, f"stored record does not load: {exc}", {"record": record[:10_000]},
+                         partition=context.partition_key)
+
+    messages = storage.landing().messages_between(window.start, window.end, on_error=unreadable)
+    frame = messages_to_frame(messages)
+    per_chat = frame.groupby("chat_name", dropna=False).size() if len(frame) else pd.Series(dtype=int)
+    return dg.MaterializeResult(
+        value=frame,
+        metadata={
+            **watch.metadata(len(frame), unit="messages"),
+            "chats": dg.MetadataValue.int(int(frame["chat_id"].nunique())),
+            "media_messages": dg.MetadataValue.int(int(frame["media_filename"].notna().sum())),
+            "schema": dg.MetadataValue.json(MESSAGE_SCHEMA.names),
+            "messages_per_chat": dg.MetadataValue.md(per_chat.rename("messages").to_frame().to_markdown()),
+        },
+        check_results=[
+            check_result(message_rules.schema_valid(frame), "schema_valid"),
+            check_result(message_rules.ids_unique(frame), "ids_unique"),
+            check_result(message_rules.timestamps_inside(frame, window.start, window.end), "timestamps_in_partition"),
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Enrichment: entities and sentiment per message."""

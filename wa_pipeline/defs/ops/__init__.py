@@ -1,0 +1,1 @@
+"""Jobs and schedules that operate the pipeline."""

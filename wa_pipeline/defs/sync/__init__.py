@@ -1,0 +1,1 @@
+"""Sheet rows and the synced sheet."""

@@ -1,0 +1,1 @@
+"""Data-quality rules the asset checks apply; plain functions returning an outcome and its evidence."""

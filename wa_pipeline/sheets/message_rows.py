@@ -1,0 +1,49 @@
+"""The `Messages` tab: one row per message, managed columns in a fixed order, keyed by message_id."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from wa_pipeline.sheets.cell_safety import safe_cell
+
+MESSAGES_TAB = "Messages"
+MESSAGES_KEY = "message_id"
+MESSAGES_COLUMNS = (
+    "message_id", "sent_at", "date", "chat", "sender", "kind", "text", "attachment",
+    "phones", "emails", "people", "organisations", "places", "sentiment", "sentiment_score", "source",
+)
+
+
+def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Sheet rows for an enriched partition, in send order, every cell already safe to write."""
+    ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
+    local = ordered["sent_at"].dt.tz_convert(tz)
+    text = ordered["text"].fillna("")
+    caption = ordered["caption"].fillna("")
+    rows = pd.DataFrame(
+        {
+            "message_id": ordered["message_id"],
+            "sent_at": local.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "date": local.dt.strftime("%Y-%m-%d"),
+            "chat": ordered["chat_name"].fillna(ordered["chat_id"]),
+            "sender": ordered["sender_name"].fillna(""),
+            "kind": ordered["kind"],
+            "text": text.where(caption == "", text + "\n" + caption).str.strip("\n"),
+            "attachment": ordered["media_filename"].fillna(""),
+            "phones": ordered["phones"],
+            "emails": ordered["emails"],
+            "people": ordered["persons"],
+            "organisations": ordered["orgs"],
+            "places": ordered["places"],
+            "sentiment": ordered["sentiment_label"],
+            "sentiment_score": ordered["sentiment_score"].astype(float).round(4),
+            "source": ordered["source"],
+        },
+        columns=list(MESSAGES_COLUMNS),
+    ).reset_index(drop=True)
+    for column in MESSAGES_COLUMNS:
+        if column != "sentiment_score":
+            rows[column] = [safe_cell(value) for value in rows[column].astype(object)]
+    return rows

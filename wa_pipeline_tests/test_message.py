@@ -1,0 +1,51 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from wa_pipeline.message import MediaRef, Message, StatusUpdate, stable_id
+from wa_pipeline.message_frame import frame_to_messages, messages_to_frame
+
+EAT = timezone(timedelta(hours=3))
+
+
+def test_sent_at_normalised_to_utc_and_round_trips_through_json_and_frames():
+    m = Message(
+        message_id="exp_1", chat_id="chat_1", sent_at=datetime(2026, 11, 16, 9, 0, tzinfo=EAT), kind="image",
+        source="chat_export", text=None, caption="receipt", media=MediaRef(sha256="a" * 64, bytes=10, filename="r.png"),
+    )
+    assert m.sent_at == datetime(2026, 11, 16, 6, 0, tzinfo=timezone.utc)
+    assert m.sent_at.utcoffset() == timedelta(0)
+    assert Message.from_json(m.to_json()) == m
+    assert frame_to_messages(messages_to_frame([m])) == [m]
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"sent_at": datetime(2026, 1, 1)}, "timezone-aware"),
+        ({"kind": "hologram"}, "unknown kind"),
+        ({"source": "telegram"}, "unknown source"),
+        ({"message_id": ""}, "message_id is empty"),
+    ],
+)
+def test_invalid_messages_are_rejected_with_a_reason(change, error):
+    fields = dict(message_id="x", chat_id="c", sent_at=datetime(2026, 1, 1, tzinfo=timezone.utc), kind="text", source="cloud_api")
+    fields.update(change)
+    with pytest.raises(ValueError, match=error):
+        Message(**fields)
+
+
+def test_stable_id_is_deterministic_and_separates_parts():
+    assert stable_id("a", "b", prefix="x_") == stable_id("a", "b", prefix="x_")
+    assert stable_id("ab", "c", prefix="x_") != stable_id("a", "bc", prefix="x_")
+
+
+def test_status_rejects_unknown_status():
+    with pytest.raises(ValueError):
+        StatusUpdate("w", "teleported", datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
+def test_empty_frame_has_the_contract_dtypes():
+    frame = messages_to_frame([])
+    assert len(frame) == 0
+    assert str(frame["sent_at"].dtype) == "datetime64[us, UTC]"
