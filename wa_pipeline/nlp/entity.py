@@ -1,0 +1,30 @@
+"""One span of meaning found in a message: who, where, which number, which address."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+EntitySource = Literal["model", "rule"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A labelled span of the analysed text, with its normalised value.
+
+    `start`/`end` are character offsets into the text that was analysed (for a message, its
+    text and caption joined by a newline), so `text == analysed[start:end]`.
+    """
+
+    label: str
+    text: str
+    start: int
+    end: int
+    value: str
+    source: EntitySource
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def overlaps(self, other: "Entity") -> bool:
+        return self.start < other.end and other.start < self.end

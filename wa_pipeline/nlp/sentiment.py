@@ -1,0 +1,66 @@
+"""Message sentiment: VADER's compound score, read clause by clause where a complaint hides."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Literal
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+SentimentLabel = Literal["positive", "neutral", "negative"]
+NEUTRAL: tuple[SentimentLabel, float] = ("neutral", 0.0)
+
+# VADER's published cut-offs for its compound score.
+POSITIVE_AT = 0.05
+NEGATIVE_AT = -0.05
+# A clause at least this negative holds a clearly negative word on its own (lexicon valence
+# about -1.7 or lower: "terrible", "bad", "not happy", "disappointed").
+STRONG_NEGATIVE_AT = -0.4
+
+# Sentence ends and line breaks: where one thought stops and the next starts in a chat message.
+_CLAUSE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+# VADER scores an emoji through the words of its Unicode name, and these names carry none it
+# knows ("thumbs up", "pouting face", "folded hands"); these are the chat staples it misses.
+_EMOJI_MEANINGS = {
+    "👍": "good",
+    "👎": "bad",
+    "😡": "angry",
+    "🤬": "angry",
+    "🙏": "thanks",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _analyzer() -> SentimentIntensityAnalyzer:
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.emojis.update(_EMOJI_MEANINGS)
+    return analyzer
+
+
+def score_sentiment(text: str | None) -> tuple[SentimentLabel, float]:
+    """(label, compound) of `text`; compound is in [-1, 1], empty text is neutral 0.0."""
+    if not isinstance(text, str) or not text.strip():
+        return NEUTRAL
+    analyzer = _analyzer()
+    compound = analyzer.polarity_scores(text)["compound"]
+    clauses = [clause for clause in _CLAUSE_BREAK.split(text) if clause.strip()]
+    if len(clauses) > 1:
+        # VADER looks three words back for a negator without stopping at sentence ends, so in
+        # "Order never arrived. Terrible!" the "never" flips "Terrible" to praise. Scoring each
+        # clause on its own keeps negation inside its clause, and a clause that is strongly
+        # negative by itself decides the message: a complaint stays a complaint, whatever
+        # pleasantries surround it.
+        worst = min(analyzer.polarity_scores(clause)["compound"] for clause in clauses)
+        if worst <= STRONG_NEGATIVE_AT:
+            compound = min(compound, worst)
+    return sentiment_label(compound), compound
+
+
+def sentiment_label(compound: float) -> SentimentLabel:
+    if compound >= POSITIVE_AT:
+        return "positive"
+    if compound <= NEGATIVE_AT:
+        return "negative"
+    return "neutral"

@@ -1,0 +1,101 @@
+import json
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import pandas.testing as pdt
+
+from wa_pipeline.message import MESSAGE_COLUMNS, MediaRef, Message
+from wa_pipeline.nlp.enrich import enrich_messages
+from wa_pipeline.nlp.enriched_schema import ENRICHED_COLUMNS
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def message(n, kind="text", **fields):
+    return Message(
+        message_id=f"m{n}", chat_id="chat-1", sent_at=T0 + timedelta(minutes=n), kind=kind,
+        source="chat_export", sender_name="Mary", **fields,
+    )
+
+
+def frame(messages, index=None):
+    return pd.DataFrame([m.to_record() for m in messages], columns=list(MESSAGE_COLUMNS), index=index)
+
+
+def sample():
+    return frame(
+        [
+            message(1, text="Hi John, send 5 bags of maize to Nairobi. Call 0722 123456 or +254 712 345 678"),
+            message(2, kind="image", caption="Receipt attached, email jane@shop.co.ke",
+                    media=MediaRef(sha256="ab" * 32, mime="image/jpeg")),
+            message(3, kind="system", text="Messages are end-to-end encrypted. Terrible! Call 0722 123456"),
+            message(4, text="Order never arrived. Terrible!"),
+            message(5, text="Thanks 👍", caption="Peter will collect it in Mombasa"),
+            message(6, kind="deleted", text="This message was deleted"),
+        ],
+        index=[40, 10, 30, 20, 10, 0],
+    )
+
+
+def test_columns_are_the_contract():
+    out = enrich_messages(sample(), "KE")
+    assert tuple(out.columns) == (*MESSAGE_COLUMNS, *ENRICHED_COLUMNS)
+    assert out["sentiment_score"].dtype == "float64"
+
+
+def test_rows_order_and_index_are_kept():
+    inp = sample()
+    out = enrich_messages(inp, "KE")
+    assert list(out.index) == [40, 10, 30, 20, 10, 0]
+    assert list(out["message_id"]) == ["m1", "m2", "m3", "m4", "m5", "m6"]
+    pdt.assert_frame_equal(out[list(MESSAGE_COLUMNS)], inp)
+
+
+def test_values():
+    out = enrich_messages(sample(), "KE").reset_index(drop=True)
+    assert out.loc[0, "phones"] == "+254722123456; +254712345678"
+    assert out.loc[0, "persons"] == "John"
+    assert out.loc[0, "places"] == "Nairobi"
+    assert out.loc[1, "emails"] == "jane@shop.co.ke"
+    assert out.loc[1, "phones"] == ""
+    assert out.loc[3, "sentiment_label"] == "negative"
+    assert out.loc[4, "sentiment_label"] == "positive"
+    # Caption is analysed after the text, on its own line, and offsets point into that join.
+    entities = json.loads(out.loc[4, "entities"])
+    assert [(e["label"], e["text"]) for e in entities] == [("PERSON", "Peter"), ("GPE", "Mombasa")]
+    assert "Thanks 👍\nPeter will collect it in Mombasa"[entities[0]["start"] : entities[0]["end"]] == "Peter"
+
+
+def test_system_and_deleted_messages_are_neutral_and_empty():
+    out = enrich_messages(sample(), "KE").reset_index(drop=True)
+    for row in (2, 5):
+        assert out.loc[row, "entities"] == "[]"
+        assert out.loc[row, "phones"] == ""
+        assert out.loc[row, "sentiment_label"] == "neutral"
+        assert out.loc[row, "sentiment_score"] == 0.0
+
+
+def test_input_is_not_mutated():
+    inp = sample()
+    before = inp.copy(deep=True)
+    enrich_messages(inp, "KE")
+    pdt.assert_frame_equal(inp, before)
+    assert tuple(inp.columns) == MESSAGE_COLUMNS
+
+
+def test_empty_frame():
+    out = enrich_messages(frame([]), "KE")
+    assert len(out) == 0
+    assert tuple(out.columns) == (*MESSAGE_COLUMNS, *ENRICHED_COLUMNS)
+    assert out["sentiment_score"].dtype == "float64"
+    assert all(pd.api.types.is_string_dtype(out[c]) for c in ENRICHED_COLUMNS if c != "sentiment_score")
+
+
+def test_message_without_words():
+    out = enrich_messages(frame([message(1, kind="sticker")]), "KE")
+    assert out.loc[0, ["entities", "persons", "sentiment_label"]].tolist() == ["[]", "", "neutral"]
+
+
+def test_re_enriching_replaces_the_columns():
+    once = enrich_messages(sample(), "KE")
+    pdt.assert_frame_equal(enrich_messages(once, "KE"), once)

@@ -1,0 +1,40 @@
+import pytest
+
+from wa_pipeline.nlp.sentiment import score_sentiment
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Thank you so much, great service!", "positive"),
+        ("The rice was bad and the box was damaged", "negative"),
+        ("Where is my order?", "neutral"),
+        ("I will send the invoice at 3pm", "neutral"),
+    ],
+)
+def test_labels(text, label):
+    got, score = score_sentiment(text)
+    assert got == label
+    assert -1.0 <= score <= 1.0
+
+
+def test_emoji_carry_sentiment():
+    assert score_sentiment("😍")[0] == "positive"
+    assert score_sentiment("😢")[0] == "negative"
+    assert score_sentiment("Delivered 👍")[0] == "positive"
+    assert score_sentiment("Still waiting 😡")[0] == "negative"
+
+
+def test_negation_does_not_cross_into_the_next_sentence():
+    label, score = score_sentiment("Order never arrived. Terrible!")
+    assert label == "negative"
+    assert score < -0.4
+
+
+def test_mild_negative_clause_does_not_override_the_message():
+    assert score_sentiment("No. Thanks, all good")[0] == "positive"
+
+
+def test_empty_is_neutral_zero():
+    assert score_sentiment("") == ("neutral", 0.0)
+    assert score_sentiment(None) == ("neutral", 0.0)
