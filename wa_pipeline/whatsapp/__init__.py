@@ -1,0 +1,1 @@
+"""WhatsApp sources: chat exports (and, alongside, the Cloud API)."""

@@ -1,0 +1,190 @@
+"""Opening a chat export (.txt, or the .zip WhatsApp makes with media) as hostile input."""
+
+from __future__ import annotations
+
+import re
+import stat
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from wa_pipeline.whatsapp.chat_export import chat_name_from_filename
+
+MAX_MEMBERS = 5_000
+MAX_TOTAL_UNCOMPRESSED = 2 * 1024**3
+MAX_RATIO = 100
+MAX_CHAT_TEXT_BYTES = 256 * 1024**2
+# Python reads the whole central directory into memory before we can count members; bound it first.
+MAX_CENTRAL_DIRECTORY = 16 * 1024**2
+_CHUNK = 1024**2
+
+_EOCD = b"PK\x05\x06"
+_ANDROID_CHAT_MEMBER = re.compile(r"^WhatsApp.*\.txt$", re.IGNORECASE)
+
+
+class ExportArchiveError(ValueError):
+    """The export cannot be read (not a zip, no chat text in it, undecodable text)."""
+
+
+class UnsafeArchiveError(ExportArchiveError):
+    """The archive looks hostile (traversal, links, bombs); nothing from it is used."""
+
+
+@dataclass(frozen=True)
+class ExportArchive:
+    chat_name: str
+    text: str
+    source_name: str
+    # filename -> loader: media is read only when linked, each read capped against the member's header.
+    media: dict[str, Callable[[], bytes]] = field(default_factory=dict)
+
+
+def decode_export_text(data: bytes, source_name: str) -> str:
+    """UTF-8 (BOM or not); UTF-16 only when a UTF-16 BOM says so."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ExportArchiveError(f"{source_name}: not valid UTF-16 at byte {exc.start}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExportArchiveError(f"{source_name}: not valid UTF-8 at byte {exc.start} (WhatsApp exports are UTF-8)") from exc
+
+
+def read_export(path: Path) -> ExportArchive:
+    """Open a .txt or .zip export; raises UnsafeArchiveError for hostile zips, ExportArchiveError if unreadable."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExportArchiveError(f"{path}: no such file")
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        return _read_zip(path)
+    if path.stat().st_size > MAX_CHAT_TEXT_BYTES:
+        raise ExportArchiveError(f"{path.name}: {path.stat().st_size} bytes is larger than any chat export we accept")
+    return ExportArchive(
+        chat_name=chat_name_from_filename(path.name),
+        text=decode_export_text(path.read_bytes(), path.name),
+        source_name=path.name,
+    )
+
+
+def _check_end_record(path: Path) -> None:
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 65_557))
+        tail = handle.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        raise ExportArchiveError(f"{path.name}: not a zip archive")
+    entries, directory_size = struct.unpack("<HI", tail[at + 10 : at + 16])
+    if entries > MAX_MEMBERS:
+        raise UnsafeArchiveError(f"{path.name}: {entries} members, more than the {MAX_MEMBERS} we accept")
+    if directory_size > MAX_CENTRAL_DIRECTORY:
+        raise UnsafeArchiveError(f"{path.name}: central directory of {directory_size} bytes is implausibly large")
+
+
+def _unsafe_name(name: str) -> str | None:
+    normalised = name.replace("\\", "/")
+    if normalised.startswith("/") or re.match(r"^[A-Za-z]:", normalised):
+        return "absolute path"
+    if ".." in PurePosixPath(normalised).parts:
+        return "path traversal ('..')"
+    if "\x00" in name:
+        return "NUL in name"
+    return None
+
+
+def _check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise UnsafeArchiveError(f"{path.name}: {len(infos)} members, more than the {MAX_MEMBERS} we accept")
+    total = 0
+    for info in infos:
+        problem = _unsafe_name(info.filename)
+        if problem:
+            raise UnsafeArchiveError(f"{path.name}: member {info.filename!r}: {problem}")
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise UnsafeArchiveError(f"{path.name}: member {info.filename!r} is a symbolic link")
+        if info.is_dir():
+            continue
+        if mode and not stat.S_ISREG(mode):
+            raise UnsafeArchiveError(f"{path.name}: member {info.filename!r} is not a regular file")
+        if info.file_size and info.file_size > info.compress_size * MAX_RATIO:
+            raise UnsafeArchiveError(
+                f"{path.name}: member {info.filename!r} expands {info.file_size} bytes from {info.compress_size}"
+                f" (ratio above {MAX_RATIO}: a zip bomb)"
+            )
+        total += info.file_size
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise UnsafeArchiveError(f"{path.name}: more than {MAX_TOTAL_UNCOMPRESSED} bytes uncompressed in all")
+
+
+def _read_member(path: Path, info: zipfile.ZipInfo) -> bytes:
+    # The header's sizes are claims; read no more than they allow, so a lying header cannot exhaust memory.
+    limit = min(info.file_size, info.compress_size * MAX_RATIO)
+    chunks: list[bytes] = []
+    got = 0
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(info) as member:
+            while True:
+                chunk = member.read(min(_CHUNK, limit + 1 - got))
+                if not chunk:
+                    break
+                got += len(chunk)
+                if got > limit:
+                    raise UnsafeArchiveError(
+                        f"{path.name}: member {info.filename!r} expands beyond the {info.file_size} bytes its header claims"
+                    )
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise ExportArchiveError(f"{path.name}: member {info.filename!r} cannot be read: {exc}") from exc
+    return b"".join(chunks)
+
+
+def _chat_member(path: Path, files: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    texts = [i for i in files if i.filename.lower().endswith(".txt")]
+    for wanted in (
+        lambda i: PurePosixPath(i.filename).name == "_chat.txt",
+        lambda i: bool(_ANDROID_CHAT_MEMBER.match(PurePosixPath(i.filename).name)),
+    ):
+        found = [i for i in texts if wanted(i)]
+        if found:
+            return found[0]
+    if len(texts) == 1:
+        return texts[0]
+    raise ExportArchiveError(
+        f"{path.name}: no chat text in the archive (expected '_chat.txt' or 'WhatsApp Chat with ....txt';"
+        f" found {len(texts)} .txt files)"
+    )
+
+
+def _read_zip(path: Path) -> ExportArchive:
+    _check_end_record(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as exc:
+        raise ExportArchiveError(f"{path.name}: not a readable zip archive: {exc}") from exc
+    _check_members(path, infos)
+    files = [i for i in infos if not i.is_dir()]
+    chat = _chat_member(path, files)
+    if chat.file_size > MAX_CHAT_TEXT_BYTES:
+        raise ExportArchiveError(f"{path.name}: chat text of {chat.file_size} bytes is larger than any export we accept")
+    source_name = f"{path.name}/{chat.filename}"
+    text = decode_export_text(_read_member(path, chat), source_name)
+    member_name = PurePosixPath(chat.filename).name
+    # iOS names the text '_chat.txt'; only the zip's own name says which chat it is.
+    chat_name = chat_name_from_filename(path.name if member_name == "_chat.txt" else member_name)
+    media: dict[str, Callable[[], bytes]] = {}
+    for info in files:
+        if info is chat:
+            continue
+        # Attachments are referenced by bare file name; the first of two equal names wins.
+        media.setdefault(PurePosixPath(info.filename.replace("\\", "/")).name, _loader(path, info))
+    return ExportArchive(chat_name=chat_name, text=text, source_name=source_name, media=media)
+
+
+def _loader(path: Path, info: zipfile.ZipInfo) -> Callable[[], bytes]:
+    return lambda: _read_member(path, info)
