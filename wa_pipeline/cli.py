@@ -16,7 +16,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-app = typer.Typer(help="WhatsApp conversations to validated, de-duplicated sheet rows.", no_args_is_help=True)
+# Tracebacks without local variables: a settings object or token must never be printed.
+app = typer.Typer(
+    help="WhatsApp conversations to validated, de-duplicated sheet rows.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 console = Console(stderr=True)
 REPO_DAGSTER_YAML = Path(__file__).resolve().parent.parent / "dagster.yaml"
 
@@ -144,16 +149,18 @@ def run(
             table.add_row(r["day"], status, str(r["rows"]), f"{r['checks_passed']}/{r['checks_total']}",
                           ", ".join(r["failed_checks"]) or "-")
         Console().print(table)
-        Console().print(f"Output sheet: {sheet}")
+        # Plain print: a terminal-width wrap must not break the path a user copies.
+        print(f"Output sheet: {sheet}")
     if not all(r["success"] and not r["failed_checks"] for r in results):
         raise typer.Exit(1)
 
 
 def _row_count(outcome) -> int | None:
+    import dagster as dg
+
     for event in outcome.get_asset_materialization_events():
-        materialization = event.asset_materialization
-        if materialization.asset_key.to_user_string() == "raw_messages":
-            value = materialization.metadata.get("dagster/row_count")
+        if event.asset_key == dg.AssetKey("raw_messages"):
+            value = event.materialization.metadata.get("dagster/row_count")
             return int(value.value) if value is not None else None
     return None
 

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from wa_pipeline.settings import get_settings
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
 from wa_pipeline.sheets.sink import SheetSink
 from wa_pipeline.sheets.workbook_sink import WorkbookSink
 from wa_pipeline.store.dead_letters import DeadLetterQueue
@@ -69,6 +68,9 @@ class GoogleSheetsSinkResource(SheetSinkResource):
     endpoint: str = "https://sheets.googleapis.com"
 
     def get_sink(self) -> SheetSink:
+        # Imported here: gspread and google-auth load only when this backend is chosen.
+        from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+
         return GoogleSheetsSink(Path(self.credentials_path), self.spreadsheet_key, endpoint=self.endpoint)
 
 

@@ -38,7 +38,7 @@ RAW_CHECKS = [
     kinds={"pandas", "parquet"},
     check_specs=RAW_CHECKS,
 )
-def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage) -> dg.MaterializeResult:
+def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
     """The day's messages from the landing store, in the canonical schema, in send order."""
     watch = Stopwatch()
     window = context.partition_time_window

@@ -23,7 +23,7 @@ ENRICHED_CHECKS = [
     kinds={"spacy", "pandas", "parquet"},
     check_specs=ENRICHED_CHECKS,
 )
-def enriched_messages(raw_messages: pd.DataFrame, locale: Locale) -> dg.MaterializeResult:
+def enriched_messages(raw_messages: pd.DataFrame, locale: Locale):
     """The day's messages with people, places, organisations, phone numbers, emails and sentiment."""
     watch = Stopwatch()
     enriched = enrich_messages(raw_messages, region=locale.default_region)

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-
 daily_pipeline = dg.define_asset_job(
     name="daily_pipeline",
     selection=dg.AssetSelection.groups("ingest", "nlp", "sync"),

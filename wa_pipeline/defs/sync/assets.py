@@ -23,7 +23,7 @@ SHEET_ROW_CHECKS = [
     kinds={"pandas", "parquet"},
     check_specs=SHEET_ROW_CHECKS,
 )
-def sheet_rows(enriched_messages: pd.DataFrame, locale: Locale) -> dg.MaterializeResult:
+def sheet_rows(enriched_messages: pd.DataFrame, locale: Locale):
     """The day's Messages-tab rows: one per message, in send order, every cell safe to write."""
     watch = Stopwatch()
     rows = build_message_rows(enriched_messages, locale.tz())

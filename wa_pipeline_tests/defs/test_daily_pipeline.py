@@ -1,0 +1,107 @@
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import dagster as dg
+import openpyxl
+
+from wa_pipeline.settings import get_settings
+from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_TAB
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.whatsapp.importer import import_exports
+from wa_pipeline_tests.defs.conftest import REPO, SAMPLE_DATA
+
+DAY = "2026-11-16"
+ASSETS = {"landing_messages", "raw_messages", "enriched_messages", "sheet_rows", "messages_sheet"}
+CHECKS = {
+    "raw_messages:schema_valid", "raw_messages:ids_unique", "raw_messages:timestamps_in_partition",
+    "enriched_messages:all_messages_enriched", "enriched_messages:enrichment_values_valid",
+    "sheet_rows:sheet_keys_unique", "sheet_rows:one_row_per_message",
+    "messages_sheet:sheet_reconciled", "messages_sheet:no_duplicate_sheet_keys",
+}
+
+
+def load_definitions() -> dg.Definitions:
+    from wa_pipeline.definitions import defs
+
+    return defs()
+
+
+def import_samples() -> LandingStore:
+    settings = get_settings()
+    store = LandingStore(settings.landing_db)
+    summary = import_exports(
+        sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
+        store=store,
+        media_store=MediaStore(settings.media_dir),
+        dead_letters=DeadLetterQueue(settings.landing_db),
+        tz=settings.tz,
+    )
+    assert summary.errors == [] and summary.added > 0
+    return store
+
+
+def sheet_records(path: Path) -> list[dict]:
+    sheet = openpyxl.load_workbook(path)[MESSAGES_TAB]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[: len(MESSAGES_COLUMNS)] == list(MESSAGES_COLUMNS)
+    return [dict(zip(header, row)) for row in rows[1:]]
+
+
+def test_definitions_validate_and_hold_every_asset_check_sensor_and_schedule(data_dir):
+    definitions = load_definitions()
+    dg.Definitions.validate_loadable(definitions)
+    graph = definitions.resolve_asset_graph()
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == ASSETS
+    assert {key.to_user_string() for key in graph.asset_check_keys} == CHECKS
+    assert definitions.resolve_sensor_def("landing_sensor") is not None
+    assert definitions.resolve_schedule_def("daily_schedule").cron_schedule == "15 1 * * *"
+    assert definitions.resolve_job_def("daily_pipeline").partitions_def is not None
+
+
+def test_code_location_loads_the_way_the_ui_loads_it(data_dir, tmp_path):
+    # Show every DeprecationWarning (dagster's own internals raise some); none may come from our code.
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "PYTHONWARNINGS": "default::DeprecationWarning"}
+    dagster = Path(sys.executable).parent / "dagster"
+    result = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Validation successful for code location wa_pipeline" in output
+    ours = [line for line in output.splitlines() if "DeprecationWarning" in line and f"{REPO}/wa_pipeline" in line]
+    assert ours == []
+
+
+def test_a_sample_day_reaches_the_workbook_once_and_a_rerun_adds_nothing(data_dir):
+    store = import_samples()
+    start = datetime.fromisoformat(DAY).replace(tzinfo=timezone.utc)
+    expected = {m.message_id for m in store.messages_between(start, start + timedelta(days=1))}
+    assert expected, "the sample data must have messages on the test day"
+
+    job = load_definitions().resolve_job_def("daily_pipeline")
+    workbook = get_settings().resolved_workbook_path
+    with dg.instance_for_test() as instance:
+        first = job.execute_in_process(partition_key=DAY, instance=instance)
+        assert first.success
+        evaluations = first.get_asset_check_evaluations()
+        assert {e.asset_check_key.to_user_string() for e in evaluations} == CHECKS
+        assert all(e.passed for e in evaluations), [e.asset_check_key for e in evaluations if not e.passed]
+        rows = sheet_records(workbook)
+        assert sorted(r["message_id"] for r in rows) == sorted(expected)
+        assert all(r["date"] == DAY for r in rows)
+
+        second = job.execute_in_process(partition_key=DAY, instance=instance)
+        assert second.success
+        assert all(e.passed for e in second.get_asset_check_evaluations())
+        again = sheet_records(workbook)
+        assert again == rows
+        sync = [m for m in second.get_asset_materialization_events()
+                if m.asset_key == dg.AssetKey("messages_sheet")][0].materialization.metadata
+        assert sync["inserted"].value == 0 and sync["unchanged"].value == len(expected)
