@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from wa_pipeline.cross_source import fingerprints
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
@@ -23,6 +24,19 @@ CREATE TABLE IF NOT EXISTS messages (
     landed_at  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_sent_at ON messages (sent_at);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    fingerprint TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    PRIMARY KEY (fingerprint, message_id)
+);
+CREATE TABLE IF NOT EXISTS cross_source_duplicates (
+    message_id   TEXT PRIMARY KEY,
+    duplicate_of TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    record       TEXT NOT NULL,
+    seen_at      TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS statuses (
     message_id   TEXT PRIMARY KEY,
     status       TEXT NOT NULL,
@@ -44,6 +58,8 @@ def _utc_text(moment: datetime) -> str:
 class AddResult:
     added: int
     already_present: int
+    # Messages already landed through the other source (webhook vs export): recorded, not inserted again.
+    cross_source_duplicates: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,22 +87,61 @@ class LandingStore:
         return _Borrowed(conn)
 
     def add_messages(self, messages: Iterable[Message]) -> AddResult:
-        """Insert in one durable transaction; returns how many were new and how many already present."""
-        rows = [
-            (m.message_id, m.chat_id, _utc_text(m.sent_at), m.source, m.to_json(), _utc_text(datetime.now(timezone.utc)))
-            for m in messages
-        ]
-        if not rows:
+        """Insert in one durable transaction; returns how many were new and how many already present.
+
+        A message already present by id is a no-op. A message that another source already delivered
+        (see `cross_source`) is recorded in `cross_source_duplicates` and not inserted a second time.
+        """
+        messages = list(messages)
+        if not messages:
             return AddResult(0, 0)
+        now = _utc_text(datetime.now(timezone.utc))
+        added = duplicates = 0
         with self._conn() as conn, write_transaction(conn):
-            before = conn.total_changes
-            conn.executemany(
-                "INSERT INTO messages (message_id, chat_id, sent_at, source, record, landed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-                rows,
-            )
-            added = conn.total_changes - before
-        return AddResult(added=added, already_present=len(rows) - added)
+            for message in messages:
+                prints = fingerprints(message)
+                twin = self._twin_from_other_source(conn, message, prints) if prints else None
+                if twin is not None:
+                    before = conn.total_changes
+                    conn.execute(
+                        "INSERT INTO cross_source_duplicates (message_id, duplicate_of, source, record, seen_at)"
+                        " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?)"
+                        " ON CONFLICT (message_id) DO NOTHING",
+                        (message.message_id, twin, message.source, message.to_json(), now, message.message_id),
+                    )
+                    duplicates += conn.total_changes - before
+                    continue
+                cursor = conn.execute(
+                    "INSERT INTO messages (message_id, chat_id, sent_at, source, record, landed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                    (message.message_id, message.chat_id, _utc_text(message.sent_at), message.source,
+                     message.to_json(), now),
+                )
+                if cursor.rowcount:
+                    added += 1
+                    conn.executemany(
+                        "INSERT INTO fingerprints (fingerprint, message_id, source) VALUES (?, ?, ?)"
+                        " ON CONFLICT DO NOTHING",
+                        [(fp, message.message_id, message.source) for fp in prints],
+                    )
+        return AddResult(added=added, already_present=len(messages) - added - duplicates,
+                         cross_source_duplicates=duplicates)
+
+    @staticmethod
+    def _twin_from_other_source(conn, message: Message, prints: list[str]) -> str | None:
+        placeholders = ",".join("?" * len(prints))
+        row = conn.execute(
+            f"SELECT message_id FROM fingerprints WHERE fingerprint IN ({placeholders}) AND source != ?"
+            " AND message_id != ? LIMIT 1",
+            (*prints, message.source, message.message_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def cross_source_duplicates(self) -> list[tuple[str, str]]:
+        """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""
+        with self._conn() as conn:
+            rows = conn.execute("SELECT message_id, duplicate_of FROM cross_source_duplicates ORDER BY seen_at").fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
         """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""

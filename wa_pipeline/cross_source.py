@@ -1,0 +1,55 @@
+"""Recognising one message seen through two sources (a webhook and a chat export) without a shared id.
+
+Exports carry no wamid, so the same message arriving both ways is matched on what both sources show:
+the minute it was sent, who sent it (by name or by phone number) and its content (text, or media hash).
+Matching is deliberately conservative: a pair is only merged when all three agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from wa_pipeline.message import Message
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"), None)
+_SPACE = re.compile(r"\s+")
+# Phone numbers compared on their last 9 digits: local (0722…) and international (+254 722…) forms agree there.
+_PHONE_TAIL = 9
+
+
+def _normal_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def _sender_keys(message: Message) -> set[str]:
+    keys = set()
+    if message.sender_name:
+        keys.add("name:" + _normal_text(message.sender_name))
+    for candidate in (message.sender_id, message.sender_name):
+        digits = re.sub(r"\D", "", candidate or "")
+        if len(digits) >= _PHONE_TAIL:
+            keys.add("phone:" + digits[-_PHONE_TAIL:])
+    return keys
+
+
+def _content_key(message: Message) -> str | None:
+    if message.media is not None and message.media.sha256:
+        return "media:" + message.media.sha256
+    text = _normal_text(" ".join(filter(None, (message.text, message.caption))))
+    return "text:" + text if text else None
+
+
+def fingerprints(message: Message) -> list[str]:
+    """Keys under which another source's copy of this message would be found; empty when too ambiguous."""
+    if message.kind in {"system", "deleted", "reaction"}:
+        return []
+    content = _content_key(message)
+    if content is None:
+        return []
+    minute = message.sent_at.strftime("%Y-%m-%dT%H:%M")
+    return sorted(
+        hashlib.sha256(f"{minute}\x1f{sender}\x1f{content}".encode()).hexdigest() for sender in _sender_keys(message)
+    )
