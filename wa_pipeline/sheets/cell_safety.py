@@ -1,0 +1,55 @@
+"""Make any value safe to put in a spreadsheet cell: no formula injection, nothing over the cell size limit."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from datetime import date, datetime, time
+
+from wa_pipeline.sheets.sink import Cell
+
+# Google Sheets rejects a cell over 50,000 characters; Excel's limit (32,767) only bites on open, not on write.
+MAX_CELL_CHARS = 50_000
+
+# Spreadsheet apps (and CSV exports opened in them) evaluate text starting with these as formulas or DDE.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# An apostrophe is how both Sheets and Excel are told "this is text"; it survives RAW writes as a visible mark.
+NEUTRALISER = "'"
+
+
+def safe_cell(value: object, limit: int = MAX_CELL_CHARS) -> Cell:
+    """Return `value` as a cell that cannot evaluate when opened or exported, and text of at most `limit` chars."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        # JSON (and so the Sheets API) cannot carry NaN or infinities; a missing number is an empty cell.
+        return number if math.isfinite(number) else ""
+    if isinstance(value, (datetime, date, time)):
+        return safe_text(value.isoformat(), limit)
+    return safe_text(value if isinstance(value, str) else str(value), limit)
+
+
+def safe_text(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    if text.startswith(FORMULA_TRIGGERS):
+        text = NEUTRALISER + text
+    return truncate(text, limit)
+
+
+def truncate(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    """Cut `text` to `limit` characters, saying how much was cut so a reader knows the cell is partial."""
+    if len(text) <= limit:
+        return text
+    kept = limit
+    while True:
+        marker = f"…[truncated {len(text) - kept} chars]"
+        fitting = limit - len(marker)
+        if fitting == kept:
+            return text[:kept] + marker
+        # The marker's own length depends on the count it reports; settle on a fixed point.
+        kept = fitting

@@ -1,0 +1,1 @@
+"""HTTP stand-ins for the Google and Meta APIs the pipeline talks to."""

@@ -1,0 +1,1194 @@
+"""A local stand-in for Google's OAuth2 token endpoint and the Sheets v4 API, served over real HTTP.
+
+Tests run the real gspread client (and google-auth) against it, so it answers like the published API:
+https://developers.google.com/sheets/api/reference/rest - same paths, JSON shapes, A1 ranges, grid limits,
+and Google-style errors. Every request goes through `FakeGoogleSheets.handle`, the one dispatch place, and is
+recorded so a test can count API calls. Interceptors run first there: the hook for quotas and fault injection.
+
+Not modelled: formula evaluation (a formula's value renders as "#N/A"), number formats, dates, formatting,
+named ranges, R1C1 notation, field masks on reads (`fields` is ignored: whole resources are returned).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+MAX_CELL_CHARS = 50_000
+MAX_WORKBOOK_CELLS = 10_000_000
+DEFAULT_ROWS = 1000
+DEFAULT_COLUMNS = 26
+MAX_COLUMNS = 18_278  # ZZZ
+TOKEN_LIFETIME_S = 3599
+JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+GOOGLE_TOKEN_AUDIENCES = {
+    "https://oauth2.googleapis.com/token",
+    "https://www.googleapis.com/oauth2/v4/token",
+    "https://accounts.google.com/o/oauth2/token",
+}
+WRITE_SCOPES = {
+    "https://www.googleapis.com/auth/spreadsheets",
+    "https://www.googleapis.com/auth/drive",
+    "https://www.googleapis.com/auth/drive.file",
+}
+READ_SCOPES = WRITE_SCOPES | {
+    "https://www.googleapis.com/auth/spreadsheets.readonly",
+    "https://www.googleapis.com/auth/drive.readonly",
+}
+# Formulas are stored, never evaluated; this is what a reader sees instead of a result.
+FORMULA_PLACEHOLDER = "#N/A"
+
+
+# --------------------------------------------------------------------------------------------- wire types
+
+
+@dataclass(frozen=True)
+class FakeRequest:
+    method: str
+    path: str  # still percent-encoded, without the query string
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+
+@dataclass(frozen=True)
+class FakeResponse:
+    status: int
+    body: dict[str, Any]
+
+    def encoded(self) -> bytes:
+        return json.dumps(self.body).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str  # decoded
+    query: dict[str, list[str]]
+    body_size: int
+    status: int
+    caller: str | None  # the service account the token belonged to, when there was one
+
+
+class ApiError(Exception):
+    """An error answered the way Google answers: {"error": {"code", "message", "status"}}."""
+
+    def __init__(self, code: int, message: str, status: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+    def response(self) -> FakeResponse:
+        return FakeResponse(self.code, {"error": {"code": self.code, "message": self.message, "status": self.status}})
+
+
+class OAuthError(Exception):
+    """Token endpoint errors use OAuth2's shape (RFC 6749 5.2), not Google's API error shape."""
+
+    def __init__(self, error: str, description: str, code: int = 400) -> None:
+        super().__init__(description)
+        self.error, self.description, self.code = error, description, code
+
+    def response(self) -> FakeResponse:
+        return FakeResponse(self.code, {"error": self.error, "error_description": self.description})
+
+
+def invalid(message: str) -> ApiError:
+    return ApiError(400, message, "INVALID_ARGUMENT")
+
+
+# --------------------------------------------------------------------------------------------- state
+
+
+@dataclass(frozen=True)
+class StoredCell:
+    value: str | float | bool
+    formula: bool = False
+
+
+@dataclass
+class Tab:
+    sheet_id: int
+    title: str
+    index: int
+    row_count: int = DEFAULT_ROWS
+    column_count: int = DEFAULT_COLUMNS
+    frozen_rows: int = 0
+    frozen_columns: int = 0
+    hidden: bool = False
+    # (row, column), both 0-based. Replaced, never mutated in place, by structural edits (copy-on-write).
+    cells: dict[tuple[int, int], StoredCell] = field(default_factory=dict)
+
+    def properties(self) -> dict[str, Any]:
+        grid: dict[str, Any] = {"rowCount": self.row_count, "columnCount": self.column_count}
+        # Google leaves zero-valued fields out of its JSON.
+        if self.frozen_rows:
+            grid["frozenRowCount"] = self.frozen_rows
+        if self.frozen_columns:
+            grid["frozenColumnCount"] = self.frozen_columns
+        properties: dict[str, Any] = {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": self.index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
+        if self.hidden:
+            properties["hidden"] = True
+        return properties
+
+
+@dataclass
+class Book:
+    spreadsheet_id: str
+    title: str
+    tabs: list[Tab]
+    editors: set[str] | None  # None: any authenticated caller may edit
+    locale: str = "en_US"
+    time_zone: str = "Etc/GMT"
+
+    def tab_named(self, title: str) -> Tab | None:
+        # Sheet names are unique ignoring case, and ranges resolve them ignoring case.
+        for tab in self.tabs:
+            if tab.title.lower() == title.lower():
+                return tab
+        return None
+
+    def tab_with_id(self, sheet_id: object) -> Tab | None:
+        return next((tab for tab in self.tabs if tab.sheet_id == sheet_id), None)
+
+    def cell_total(self) -> int:
+        return sum(tab.row_count * tab.column_count for tab in self.tabs)
+
+    def copy(self) -> Book:
+        return Book(
+            spreadsheet_id=self.spreadsheet_id,
+            title=self.title,
+            tabs=[copy.copy(tab) for tab in self.tabs],
+            editors=self.editors,
+            locale=self.locale,
+            time_zone=self.time_zone,
+        )
+
+
+@dataclass
+class Grant:
+    email: str
+    scopes: set[str]
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class ServiceAccount:
+    """A test service account: its key file on disk, registered with the fake's token endpoint."""
+
+    email: str
+    key_id: str
+    path: Path
+
+
+# --------------------------------------------------------------------------------------------- A1 notation
+
+
+_CELLS = re.compile(r"^(?P<c1>[A-Za-z]{1,3})?(?P<r1>[0-9]+)?(?::(?P<c2>[A-Za-z]{1,3})?(?P<r2>[0-9]+)?)?$")
+_PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class GridRange:
+    """A parsed A1 range: 0-based, inclusive ends; None ends are open (to the edge of the grid)."""
+
+    tab: Tab
+    row0: int
+    col0: int
+    row1: int | None
+    col1: int | None
+    anchor: bool  # a single cell: for writes, where the data starts
+
+
+def column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + (ord(letter) - 64)
+    return index - 1
+
+
+def quote_title(title: str) -> str:
+    return title if _PLAIN_TITLE.match(title) else "'" + title.replace("'", "''") + "'"
+
+
+def format_a1(title: str, row0: int, col0: int, row1: int, col1: int) -> str:
+    start = f"{column_letters(col0)}{row0 + 1}"
+    if (row0, col0) == (row1, col1):
+        return f"{quote_title(title)}!{start}"
+    return f"{quote_title(title)}!{start}:{column_letters(col1)}{row1 + 1}"
+
+
+def parse_a1(text: str, book: Book) -> GridRange:
+    failure = invalid(f"Unable to parse range: {text}")
+    title, cells = _split_sheet(text, book)
+    if title is None:
+        first = next((tab for tab in sorted(book.tabs, key=lambda t: t.index) if not tab.hidden), book.tabs[0])
+        tab = first
+    else:
+        found = book.tab_named(title)
+        if found is None:
+            raise failure
+        tab = found
+    if cells is None:
+        return GridRange(tab, 0, 0, None, None, anchor=False)
+    match = _CELLS.match(cells)
+    if not match:
+        raise failure
+    c1, r1, c2, r2 = match.group("c1", "r1", "c2", "r2")
+    has_end = ":" in cells
+    if not (c1 or r1) or (has_end and not (c2 or r2)) or (not has_end and not (c1 and r1)):
+        raise failure
+    if any(row is not None and int(row) == 0 for row in (r1, r2)):
+        raise failure
+    if any(col is not None and column_index(col) >= MAX_COLUMNS for col in (c1, c2)):
+        raise failure
+    row0 = int(r1) - 1 if r1 else 0
+    col0 = column_index(c1) if c1 else 0
+    if not has_end:
+        return GridRange(tab, row0, col0, row0, col0, anchor=True)
+    row_end = int(r2) - 1 if r2 else None
+    col_end = column_index(c2) if c2 else None
+    # "C10:A1" means A1:C10.
+    if row_end is not None and row_end < row0 and r1:
+        row0, row_end = row_end, row0
+    if col_end is not None and col_end < col0 and c1:
+        col0, col_end = col_end, col0
+    return GridRange(tab, row0, col0, row_end, col_end, anchor=False)
+
+
+def _split_sheet(text: str, book: Book) -> tuple[str | None, str | None]:
+    if text.startswith("'"):
+        match = re.match(r"^'((?:[^']|'')+)'(?:!(.*))?$", text, re.S)
+        if not match:
+            raise invalid(f"Unable to parse range: {text}")
+        return match.group(1).replace("''", "'"), match.group(2)
+    if "!" in text:
+        title, _, cells = text.rpartition("!")
+        return title, cells
+    # Without "!", an existing sheet's name wins over a cell reference (the API's documented ambiguity).
+    if book.tab_named(text) is not None:
+        return text, None
+    return None, text
+
+
+def read_bounds(grid: GridRange) -> tuple[int, int, int, int]:
+    """The cells a read or clear covers; a bounded range past the grid's edge is an error, as in the API."""
+    tab = grid.tab
+    row1 = grid.row1 if grid.row1 is not None else tab.row_count - 1
+    col1 = grid.col1 if grid.col1 is not None else tab.column_count - 1
+    if max(grid.row0, row1) >= tab.row_count or max(grid.col0, col1) >= tab.column_count:
+        raise _exceeds(tab, grid.row0, grid.col0, max(grid.row0, row1), max(grid.col0, col1))
+    return grid.row0, grid.col0, row1, col1
+
+
+def _exceeds(tab: Tab, row0: int, col0: int, row1: int, col1: int) -> ApiError:
+    return invalid(
+        f"Range ({format_a1(tab.title, row0, col0, row1, col1)}) exceeds grid limits. "
+        f"Max rows: {tab.row_count}, max columns: {tab.column_count}"
+    )
+
+
+# --------------------------------------------------------------------------------------------- values
+
+
+def render(cell: StoredCell | None, option: str) -> Any:
+    if cell is None:
+        return ""
+    if cell.formula:
+        return cell.value if option == "FORMULA" else FORMULA_PLACEHOLDER
+    value = cell.value
+    if option == "FORMATTED_VALUE":
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, float):
+            return _formatted_number(value)
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _formatted_number(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}".upper()
+
+
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def parse_input(value: Any, option: str, where: str) -> StoredCell | None:
+    """One input value as the API stores it; None means "leave this cell alone" (nulls are skipped)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return StoredCell(value)
+    if isinstance(value, (int, float)):
+        return StoredCell(float(value))
+    if not isinstance(value, str):
+        raise invalid(f"Invalid {where}: {json.dumps(value)[:100]}")
+    if len(value) > MAX_CELL_CHARS:
+        raise invalid(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters in a single cell.")
+    if option == "RAW" or value == "":
+        return StoredCell(value)
+    # USER_ENTERED: parsed as if typed into the UI.
+    if value.startswith("="):
+        return StoredCell(value, formula=True)
+    if value.startswith("'"):
+        return StoredCell(value[1:])
+    stripped = value.strip()
+    if _NUMBER.match(stripped):
+        return StoredCell(float(stripped))
+    if stripped.upper() in ("TRUE", "FALSE"):
+        return StoredCell(stripped.upper() == "TRUE")
+    return StoredCell(value)
+
+
+def _value_input_option(option: str | None) -> str:
+    if option is None:
+        raise invalid("'valueInputOption' is required but not specified")
+    if option not in ("RAW", "USER_ENTERED"):
+        raise invalid(
+            "Invalid value at 'value_input_option' "
+            f"(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{option}\""
+        )
+    return option
+
+
+def _render_option(option: str | None) -> str:
+    option = option or "FORMATTED_VALUE"
+    if option not in ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"):
+        raise invalid(
+            "Invalid value at 'value_render_option' "
+            f"(type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), \"{option}\""
+        )
+    return option
+
+
+def _dimension(option: str | None) -> str:
+    option = option or "ROWS"
+    if option not in ("ROWS", "COLUMNS"):
+        raise invalid(f"Invalid value at 'major_dimension' (type.googleapis.com/google.apps.sheets.v4.Dimension), \"{option}\"")
+    return option
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    tab: Tab
+    cells: dict[tuple[int, int], StoredCell]
+    summary: dict[str, Any]
+
+
+# --------------------------------------------------------------------------------------------- the fake
+
+
+Interceptor = Callable[[FakeRequest], "FakeResponse | None"]
+
+
+class FakeGoogleSheets:
+    """The stand-in server. Use as a context manager, or `start()` / `stop()`.
+
+    `endpoint` is the base URL to give the Sheets client; `token_uri` goes into service-account files
+    (see `write_service_account`). Create spreadsheets with `create_spreadsheet`.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._books: dict[str, Book] = {}
+        self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
+        self._grants: dict[str, Grant] = {}
+        self._log: list[RecordedRequest] = []
+        self.interceptors: list[Interceptor] = []
+        self.internal_errors: list[Exception] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- lifecycle
+
+    def start(self) -> FakeGoogleSheets:
+        if self._server is not None:
+            return self
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.daemon_threads = True
+        server.fake = self  # type: ignore[attr-defined]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeGoogleSheets:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def endpoint(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the fake is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def token_uri(self) -> str:
+        return self.endpoint + "/token"
+
+    # ---- test set-up
+
+    def write_service_account(self, path: Path, email: str | None = None) -> ServiceAccount:
+        """Write a service-account key file whose token_uri is this fake, and trust its key."""
+        email = email or f"wa-pipeline-{secrets.token_hex(3)}@fake-project.iam.gserviceaccount.com"
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        key_id = secrets.token_hex(20)
+        pem = private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode("ascii")
+        info = {
+            "type": "service_account",
+            "project_id": "fake-project",
+            "private_key_id": key_id,
+            "private_key": pem,
+            "client_email": email,
+            "client_id": str(secrets.randbelow(10**20)),
+            "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+            "token_uri": self.token_uri,
+            "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+            "client_x509_cert_url": f"https://www.googleapis.com/robot/v1/metadata/x509/{email}",
+            "universe_domain": "googleapis.com",
+        }
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(info, indent=2))
+        with self._lock:
+            self._keys.setdefault(email, {})[key_id] = private_key.public_key()
+        return ServiceAccount(email=email, key_id=key_id, path=path)
+
+    def delete_service_account(self, email: str) -> None:
+        """Forget an account's keys and tokens, as when it is deleted in the Cloud console."""
+        with self._lock:
+            self._keys.pop(email, None)
+            for token in [token for token, grant in self._grants.items() if grant.email == email]:
+                del self._grants[token]
+
+    def expire_tokens(self) -> None:
+        with self._lock:
+            for grant in self._grants.values():
+                grant.expires_at = 0.0
+
+    def create_spreadsheet(
+        self, title: str = "Untitled spreadsheet", tabs: Iterable[str] = ("Sheet1",), editors: Iterable[str] | None = None
+    ) -> str:
+        """Create a spreadsheet and return its key; `editors` (emails) may open it, None means anyone."""
+        key = "1" + secrets.token_urlsafe(32)[:43]
+        titles = list(tabs) or ["Sheet1"]
+        book = Book(
+            spreadsheet_id=key,
+            title=title,
+            tabs=[Tab(sheet_id=0 if i == 0 else self._new_sheet_id(), title=t, index=i) for i, t in enumerate(titles)],
+            editors=set(editors) if editors is not None else None,
+        )
+        with self._lock:
+            self._books[key] = book
+        return key
+
+    def share(self, spreadsheet_id: str, email: str) -> None:
+        with self._lock:
+            book = self._books[spreadsheet_id]
+            if book.editors is not None:
+                book.editors.add(email)
+
+    # ---- inspection
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._log)
+
+    def sheets_api_calls(self) -> int:
+        """Requests made to the Sheets API (the token endpoint does not count against Sheets quota)."""
+        return sum(1 for request in self.requests if request.path.startswith("/v4/"))
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    def tab_properties(self, spreadsheet_id: str, title: str) -> dict[str, Any] | None:
+        with self._lock:
+            tab = self._books[spreadsheet_id].tab_named(title)
+            return tab.properties() if tab else None
+
+    def cell(self, spreadsheet_id: str, a1: str) -> StoredCell | None:
+        """The stored cell at an A1 reference like "'My Tab'!B2" (None when empty)."""
+        with self._lock:
+            grid = parse_a1(a1, self._books[spreadsheet_id])
+            return grid.tab.cells.get((grid.row0, grid.col0))
+
+    def formula_cells(self, spreadsheet_id: str) -> list[str]:
+        with self._lock:
+            return [
+                format_a1(tab.title, row, col, row, col)
+                for tab in self._books[spreadsheet_id].tabs
+                for (row, col), cell in sorted(tab.cells.items())
+                if cell.formula
+            ]
+
+    def values(self, spreadsheet_id: str, title: str) -> list[list[Any]]:
+        """A tab's stored values (formulas as their text), trailing empties trimmed, as the API would return."""
+        with self._lock:
+            book = self._books[spreadsheet_id]
+            return self._value_range(parse_a1(quote_title(title), book), "FORMULA", "ROWS").get("values", [])
+
+    # ---- the one dispatch place
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        with self._lock:
+            caller: list[str] = []
+            try:
+                response = self._intercepted(request) or self._dispatch(request, caller)
+            except (ApiError, OAuthError) as error:
+                response = error.response()
+            except Exception as error:  # a bug in the stand-in: answer 500 and keep it for the test to see
+                self.internal_errors.append(error)
+                response = ApiError(500, f"stand-in failure: {error!r}", "INTERNAL").response()
+            self._log.append(
+                RecordedRequest(
+                    method=request.method,
+                    path=unquote(request.path),
+                    query=request.query,
+                    body_size=len(request.body),
+                    status=response.status,
+                    caller=caller[0] if caller else None,
+                )
+            )
+            return response
+
+    def _intercepted(self, request: FakeRequest) -> FakeResponse | None:
+        for interceptor in self.interceptors:
+            response = interceptor(request)
+            if response is not None:
+                return response
+        return None
+
+    def _dispatch(self, request: FakeRequest, caller: list[str]) -> FakeResponse:
+        for method, pattern, name, needs_write in _ROUTES:
+            match = pattern.match(request.path)
+            if match is None:
+                continue
+            if method != request.method:
+                continue
+            if name == "token":
+                return FakeResponse(200, self._token(request))
+            if name == "allowed_locations":
+                return FakeResponse(200, self._allowed_locations(request, caller, unquote(match.group("email"))))
+            params = {key: unquote(value) for key, value in match.groupdict().items()}
+            grant = self._authenticate(request, needs_write)
+            caller.append(grant.email)
+            book = self._open(params.pop("spreadsheet_id"), grant)
+            body = getattr(self, "_" + name)(book, request, **params)
+            return FakeResponse(200, body)
+        raise ApiError(404, f"Method not found: {request.method} {request.path}", "NOT_FOUND")
+
+    # ---- OAuth2
+
+    def _token(self, request: FakeRequest) -> dict[str, Any]:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("application/json"):
+            form = {key: str(value) for key, value in _json_body(request).items()}
+        else:
+            form = {key: values[-1] for key, values in parse_qs(request.body.decode("utf-8")).items()}
+        grant_type = form.get("grant_type")
+        if grant_type != JWT_GRANT:
+            raise OAuthError("unsupported_grant_type", f"Invalid grant_type: {grant_type or ''}")
+        assertion = form.get("assertion", "")
+        claims = self._verified_claims(assertion)
+        scopes = set(str(claims.get("scope", "")).split())
+        if not scopes:
+            raise OAuthError("invalid_scope", "Invalid OAuth scope or ID token audience provided.")
+        token = "ya29.fake-" + secrets.token_urlsafe(32)
+        self._grants[token] = Grant(email=claims["iss"], scopes=scopes, expires_at=time.time() + TOKEN_LIFETIME_S)
+        return {"access_token": token, "expires_in": TOKEN_LIFETIME_S, "token_type": "Bearer"}
+
+    def _verified_claims(self, assertion: str) -> dict[str, Any]:
+        try:
+            header_b64, claims_b64, signature_b64 = assertion.split(".")
+            header = json.loads(_b64decode(header_b64))
+            claims = json.loads(_b64decode(claims_b64))
+            signature = _b64decode(signature_b64)
+        except ValueError:
+            raise OAuthError("invalid_grant", "Invalid JWT: could not parse the assertion.") from None
+        if header.get("alg") != "RS256":
+            raise OAuthError("invalid_grant", "Invalid JWT: only RS256 is accepted.")
+        keys = self._keys.get(str(claims.get("iss")))
+        if not keys:
+            raise OAuthError("invalid_grant", "Invalid grant: account not found")
+        candidates = [keys[header["kid"]]] if header.get("kid") in keys else list(keys.values())
+        signed = f"{header_b64}.{claims_b64}".encode("ascii")
+        if not any(_signature_ok(key, signature, signed) for key in candidates):
+            raise OAuthError("invalid_grant", "Invalid JWT Signature.")
+        # google-auth always addresses the assertion to Google's token URL, wherever it sends it.
+        if claims.get("aud") not in GOOGLE_TOKEN_AUDIENCES | {self.token_uri}:
+            raise OAuthError("invalid_grant", "Invalid JWT: Failed audience check.")
+        now = time.time()
+        issued, expires = claims.get("iat"), claims.get("exp")
+        if (
+            not isinstance(issued, (int, float))
+            or not isinstance(expires, (int, float))
+            or expires - issued > 3600
+            or not issued - 300 <= now < expires
+        ):
+            raise OAuthError(
+                "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. "
+                "Check your iat and exp values in the JWT claim.",
+            )
+        return claims
+
+    def _allowed_locations(self, request: FakeRequest, caller: list[str], email: str) -> dict[str, Any]:
+        """IAM credentials' regional access boundary lookup, which google-auth makes after each token refresh."""
+        grant = self._authenticate(request, needs_write=False, scoped=False)
+        caller.append(grant.email)
+        if email != grant.email and email not in self._keys:
+            raise ApiError(404, f"Service account {email} not found.", "NOT_FOUND")
+        return {"locations": [], "encodedLocations": "0x0"}
+
+    def _authenticate(self, request: FakeRequest, needs_write: bool, scoped: bool = True) -> Grant:
+        authorization = request.headers.get("authorization", "")
+        if not authorization:
+            raise ApiError(
+                401,
+                "Request is missing required authentication credential. Expected OAuth 2 access token, login "
+                "cookie or other valid authentication credential. "
+                "See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                "UNAUTHENTICATED",
+            )
+        scheme, _, token = authorization.partition(" ")
+        grant = self._grants.get(token.strip()) if scheme.lower() == "bearer" else None
+        if grant is None or grant.expires_at <= time.time():
+            raise ApiError(
+                401,
+                "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or "
+                "other valid authentication credential. "
+                "See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                "UNAUTHENTICATED",
+            )
+        if scoped and not grant.scopes & (WRITE_SCOPES if needs_write else READ_SCOPES):
+            raise ApiError(403, "Request had insufficient authentication scopes.", "PERMISSION_DENIED")
+        return grant
+
+    def _open(self, spreadsheet_id: str, grant: Grant) -> Book:
+        book = self._books.get(spreadsheet_id)
+        if book is None:
+            raise ApiError(404, "Requested entity was not found.", "NOT_FOUND")
+        if book.editors is not None and grant.email not in book.editors:
+            raise ApiError(403, "The caller does not have permission", "PERMISSION_DENIED")
+        return book
+
+    # ---- spreadsheets
+
+    def _get_spreadsheet(self, book: Book, request: FakeRequest) -> dict[str, Any]:
+        if (request.param("includeGridData") or "false").lower() == "true":
+            raise ApiError(501, "The stand-in does not implement includeGridData=true", "UNIMPLEMENTED")
+        return {
+            "spreadsheetId": book.spreadsheet_id,
+            "properties": {
+                "title": book.title,
+                "locale": book.locale,
+                "autoRecalc": "ON_CHANGE",
+                "timeZone": book.time_zone,
+            },
+            "sheets": [{"properties": tab.properties()} for tab in sorted(book.tabs, key=lambda t: t.index)],
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
+        }
+
+    def _batch_update(self, book: Book, request: FakeRequest) -> dict[str, Any]:
+        body = _json_body(request)
+        operations = body.get("requests")
+        if not isinstance(operations, list) or not operations:
+            raise invalid("Must specify at least one request.")
+        # All or nothing, as the API applies a batch: work on a copy and swap it in at the end.
+        draft = book.copy()
+        replies = []
+        for number, operation in enumerate(operations):
+            if not isinstance(operation, dict) or len(operation) != 1:
+                raise invalid(f"Invalid requests[{number}]: exactly one kind of request must be set.")
+            (kind, spec), = operation.items()
+            handler = _BATCH_OPERATIONS.get(kind)
+            if handler is None:
+                raise ApiError(501, f"The stand-in does not implement requests[{number}].{kind}", "UNIMPLEMENTED")
+            where = f"Invalid requests[{number}].{kind}"
+            reply = handler(self, draft, spec if isinstance(spec, dict) else {}, where)
+            if draft.cell_total() > MAX_WORKBOOK_CELLS:
+                raise invalid(
+                    f"{where}: This action would increase the number of cells in the workbook above the limit "
+                    f"of {MAX_WORKBOOK_CELLS} cells."
+                )
+            replies.append(reply)
+        self._books[book.spreadsheet_id] = draft
+        return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+
+    def _add_sheet(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        properties = spec.get("properties") or {}
+        title = properties.get("title")
+        if title is None:
+            number = len(book.tabs) + 1
+            while book.tab_named(f"Sheet{number}") is not None:
+                number += 1
+            title = f"Sheet{number}"
+        if not isinstance(title, str) or not title.strip():
+            raise invalid(f"{where}: The sheet name cannot be empty.")
+        if book.tab_named(title) is not None:
+            raise invalid(f'{where}: A sheet with the name "{title}" already exists. Please enter another name.')
+        if properties.get("sheetType", "GRID") != "GRID":
+            raise ApiError(501, f"The stand-in only implements GRID sheets ({where})", "UNIMPLEMENTED")
+        sheet_id = properties.get("sheetId")
+        if sheet_id is None:
+            sheet_id = self._new_sheet_id()
+        elif book.tab_with_id(sheet_id) is not None:
+            raise invalid(f"{where}: Sheet with id {sheet_id} already exists.")
+        grid = properties.get("gridProperties") or {}
+        tab = Tab(
+            sheet_id=int(sheet_id),
+            title=title,
+            index=len(book.tabs),
+            row_count=int(grid.get("rowCount", DEFAULT_ROWS)),
+            column_count=int(grid.get("columnCount", DEFAULT_COLUMNS)),
+            frozen_rows=int(grid.get("frozenRowCount", 0)),
+            frozen_columns=int(grid.get("frozenColumnCount", 0)),
+            hidden=bool(properties.get("hidden", False)),
+        )
+        _check_grid(tab, where)
+        index = min(int(properties.get("index", len(book.tabs))), len(book.tabs))
+        ordered = sorted(book.tabs, key=lambda t: t.index)
+        ordered.insert(index, tab)
+        for position, each in enumerate(ordered):
+            each.index = position
+        book.tabs = ordered
+        return {"addSheet": {"properties": tab.properties()}}
+
+    def _delete_sheet(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        tab = book.tab_with_id(spec.get("sheetId"))
+        if tab is None:
+            raise invalid(f"{where}: No sheet with id: {spec.get('sheetId')}")
+        if len(book.tabs) == 1:
+            raise invalid(f"{where}: You can't remove all the sheets in a document.")
+        book.tabs = [each for each in sorted(book.tabs, key=lambda t: t.index) if each is not tab]
+        for position, each in enumerate(book.tabs):
+            each.index = position
+        return {}
+
+    def _update_sheet_properties(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        properties = spec.get("properties") or {}
+        tab = book.tab_with_id(properties.get("sheetId", 0))
+        if tab is None:
+            raise invalid(f"{where}: No grid with id: {properties.get('sheetId', 0)}")
+        fields = [part.strip().replace("/", ".") for part in str(spec.get("fields") or "").split(",") if part.strip()]
+        if not fields:
+            raise invalid(f"{where}: At least one field must be specified in 'fields'.")
+        grid = properties.get("gridProperties") or {}
+        settable = {
+            "title": lambda: setattr(tab, "title", properties.get("title", tab.title)),
+            "hidden": lambda: setattr(tab, "hidden", bool(properties.get("hidden", False))),
+            "gridProperties.rowCount": lambda: _resize(tab, rows=int(grid.get("rowCount", tab.row_count))),
+            "gridProperties.columnCount": lambda: _resize(tab, columns=int(grid.get("columnCount", tab.column_count))),
+            "gridProperties.frozenRowCount": lambda: setattr(tab, "frozen_rows", int(grid.get("frozenRowCount", 0))),
+            "gridProperties.frozenColumnCount": lambda: setattr(
+                tab, "frozen_columns", int(grid.get("frozenColumnCount", 0))
+            ),
+        }
+        expanded: list[str] = []
+        for name in fields:
+            if name == "*":
+                expanded += list(settable)
+            elif name == "gridProperties":
+                expanded += [key for key in settable if key.startswith("gridProperties.")]
+            elif name in settable:
+                expanded.append(name)
+            elif name in ("index", "sheetId", "sheetType"):
+                continue
+            else:
+                raise ApiError(501, f"The stand-in does not implement field '{name}' ({where})", "UNIMPLEMENTED")
+        if "title" in expanded:
+            other = book.tab_named(str(properties.get("title", tab.title)))
+            if other is not None and other is not tab:
+                raise invalid(f'{where}: A sheet with the name "{other.title}" already exists. Please enter another name.')
+        for name in expanded:
+            settable[name]()
+        _check_grid(tab, where)
+        return {}
+
+    def _append_dimension(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        tab = book.tab_with_id(spec.get("sheetId"))
+        if tab is None:
+            raise invalid(f"{where}: No grid with id: {spec.get('sheetId')}")
+        length = spec.get("length")
+        if not isinstance(length, int) or length <= 0:
+            raise invalid(f"{where}: length must be greater than 0")
+        if spec.get("dimension") == "ROWS":
+            _resize(tab, rows=tab.row_count + length)
+        elif spec.get("dimension") == "COLUMNS":
+            _resize(tab, columns=tab.column_count + length)
+        else:
+            raise invalid(f"{where}: dimension must be ROWS or COLUMNS")
+        _check_grid(tab, where)
+        return {}
+
+    def _update_spreadsheet_properties(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        properties = spec.get("properties") or {}
+        for name in [part.strip() for part in str(spec.get("fields") or "").split(",") if part.strip()]:
+            if name in ("title", "*"):
+                book.title = properties.get("title", book.title)
+            if name in ("locale", "*"):
+                book.locale = properties.get("locale", book.locale)
+            if name in ("timeZone", "*"):
+                book.time_zone = properties.get("timeZone", book.time_zone)
+        return {}
+
+    def _new_sheet_id(self) -> int:
+        return 1 + secrets.randbelow(2**31 - 2)
+
+    # ---- values
+
+    def _values_get(self, book: Book, request: FakeRequest, range: str) -> dict[str, Any]:
+        return self._value_range(
+            parse_a1(range, book), _render_option(request.param("valueRenderOption")), _dimension(request.param("majorDimension"))
+        )
+
+    def _values_batch_get(self, book: Book, request: FakeRequest) -> dict[str, Any]:
+        render_option = _render_option(request.param("valueRenderOption"))
+        dimension = _dimension(request.param("majorDimension"))
+        grids = [parse_a1(text, book) for text in request.query.get("ranges", [])]
+        answer: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
+        if grids:
+            answer["valueRanges"] = [self._value_range(grid, render_option, dimension) for grid in grids]
+        return answer
+
+    def _value_range(self, grid: GridRange, render_option: str, dimension: str) -> dict[str, Any]:
+        row0, col0, row1, col1 = read_bounds(grid)
+        cells = grid.tab.cells
+        if dimension == "ROWS":
+            lines = [[render(cells.get((r, c)), render_option) for c in range(col0, col1 + 1)] for r in _occupied(cells, row0, row1, col0, col1, 0)]
+        else:
+            lines = [[render(cells.get((r, c)), render_option) for r in range(row0, row1 + 1)] for c in _occupied(cells, col0, col1, row0, row1, 1)]
+        # Trailing empty cells and rows are left out of the reply, as the API does.
+        for line in lines:
+            while line and line[-1] == "":
+                line.pop()
+        while lines and not lines[-1]:
+            lines.pop()
+        answer: dict[str, Any] = {"range": format_a1(grid.tab.title, row0, col0, row1, col1), "majorDimension": dimension}
+        if lines:
+            answer["values"] = lines
+        return answer
+
+    def _values_update(self, book: Book, request: FakeRequest, range: str) -> dict[str, Any]:
+        option = _value_input_option(request.param("valueInputOption"))
+        body = _json_body(request)
+        if "range" in body and not _same_range(body["range"], range, book):
+            raise invalid(f"Requested range [{range}] does not match value's range [{body['range']}]")
+        planned = self._plan_write(book, range, body, option, "values")
+        _apply(planned)
+        return {"spreadsheetId": book.spreadsheet_id, **planned.summary}
+
+    def _values_batch_update(self, book: Book, request: FakeRequest) -> dict[str, Any]:
+        body = _json_body(request)
+        option = _value_input_option(body.get("valueInputOption"))
+        data = body.get("data") or []
+        if not isinstance(data, list):
+            raise invalid("Invalid value at 'data': must be a list of ValueRange")
+        # Validate every range before writing any: a failed batch leaves the spreadsheet untouched.
+        planned = []
+        for number, value_range in enumerate(data):
+            if not isinstance(value_range, dict) or not value_range.get("range"):
+                raise invalid(f"Invalid data[{number}]: range is required")
+            planned.append(self._plan_write(book, value_range["range"], value_range, option, f"data[{number}].values"))
+        for each in planned:
+            _apply(each)
+        summaries = [each.summary for each in planned]
+        answer: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
+        if summaries:
+            answer.update(
+                totalUpdatedRows=sum(s.get("updatedRows", 0) for s in summaries),
+                totalUpdatedColumns=sum(s.get("updatedColumns", 0) for s in summaries),
+                totalUpdatedCells=sum(s.get("updatedCells", 0) for s in summaries),
+                totalUpdatedSheets=len({each.tab.sheet_id for each in planned if each.cells}),
+                responses=[{"spreadsheetId": book.spreadsheet_id, **s} for s in summaries],
+            )
+        return answer
+
+    def _values_append(self, book: Book, request: FakeRequest, range: str) -> dict[str, Any]:
+        option = _value_input_option(request.param("valueInputOption"))
+        insert = request.param("insertDataOption") or "OVERWRITE"
+        if insert not in ("OVERWRITE", "INSERT_ROWS"):
+            raise invalid(f"Invalid value at 'insert_data_option', \"{insert}\"")
+        body = _json_body(request)
+        # Appending may grow the grid; do it on a copy so a rejected append changes nothing.
+        draft = book.copy()
+        grid = parse_a1(range, draft)
+        tab = grid.tab
+        col_end = grid.col1 if grid.col1 is not None else (grid.col0 if grid.anchor else tab.column_count - 1)
+        # The "table" is the block of rows with data in the range's columns; new rows go after its last row.
+        used = [r for (r, c) in tab.cells if r >= grid.row0 and grid.col0 <= c <= max(col_end, grid.col0)]
+        table_end = max(used) if used else None
+        start = table_end + 1 if table_end is not None else grid.row0
+        values = _oriented(body, "values")
+        height = len(values)
+        width = max((len(row) for row in values), default=0)
+        if height:
+            if insert == "INSERT_ROWS":
+                tab.cells = {((r + height if r >= start else r), c): cell for (r, c), cell in tab.cells.items()}
+                tab.row_count += height
+            tab.row_count = max(tab.row_count, start + height)
+            tab.column_count = max(tab.column_count, grid.col0 + width)
+            _check_grid(tab, "Invalid append")
+            if draft.cell_total() > MAX_WORKBOOK_CELLS:
+                raise invalid(
+                    f"This action would increase the number of cells in the workbook above the limit of {MAX_WORKBOOK_CELLS} cells."
+                )
+        anchored = GridRange(tab, start, grid.col0, start, grid.col0, anchor=True)
+        planned = self._plan_write(draft, anchored, body, option, "values")
+        _apply(planned)
+        self._books[book.spreadsheet_id] = draft
+        answer: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "updates": {"spreadsheetId": book.spreadsheet_id, **planned.summary}}
+        if table_end is not None:
+            answer["tableRange"] = format_a1(tab.title, grid.row0, grid.col0, table_end, max(col_end, grid.col0))
+        return answer
+
+    def _values_clear(self, book: Book, request: FakeRequest, range: str) -> dict[str, Any]:
+        return {"spreadsheetId": book.spreadsheet_id, "clearedRange": self._clear(parse_a1(range, book))}
+
+    def _values_batch_clear(self, book: Book, request: FakeRequest) -> dict[str, Any]:
+        ranges = _json_body(request).get("ranges") or []
+        grids = [parse_a1(text, book) for text in ranges]
+        bounds = [read_bounds(grid) for grid in grids]  # every range checked before anything is cleared
+        cleared = [self._clear(grid) for grid, _ in zip(grids, bounds)]
+        return {"spreadsheetId": book.spreadsheet_id, "clearedRanges": cleared}
+
+    def _clear(self, grid: GridRange) -> str:
+        row0, col0, row1, col1 = read_bounds(grid)
+        grid.tab.cells = {
+            (r, c): cell for (r, c), cell in grid.tab.cells.items() if not (row0 <= r <= row1 and col0 <= c <= col1)
+        }
+        return format_a1(grid.tab.title, row0, col0, row1, col1)
+
+    def _plan_write(self, book: Book, target: str | GridRange, body: dict[str, Any], option: str, where: str) -> PlannedWrite:
+        grid = target if isinstance(target, GridRange) else parse_a1(target, book)
+        tab = grid.tab
+        values = _oriented(body, where)
+        height = len(values)
+        width = max((len(row) for row in values), default=0)
+        summary: dict[str, Any] = {}
+        if not height or not width:
+            row1 = grid.row1 if grid.row1 is not None else grid.row0
+            col1 = grid.col1 if grid.col1 is not None else grid.col0
+            summary["updatedRange"] = format_a1(tab.title, grid.row0, grid.col0, row1, col1)
+            return PlannedWrite(tab, {}, summary)
+        label = target if isinstance(target, str) else format_a1(tab.title, grid.row0, grid.col0, grid.row0, grid.col0)
+        last_row, last_col = grid.row0 + height - 1, grid.col0 + width - 1
+        if not grid.anchor:
+            if grid.row1 is not None and last_row > grid.row1:
+                raise invalid(f"Requested writing within range [{label}], but tried writing to row [{last_row + 1}]")
+            if grid.col1 is not None and last_col > grid.col1:
+                raise invalid(
+                    f"Requested writing within range [{label}], but tried writing to column [{column_letters(last_col)}]"
+                )
+        if last_row >= tab.row_count or last_col >= tab.column_count:
+            raise _exceeds(tab, grid.row0, grid.col0, last_row, last_col)
+        cells: dict[tuple[int, int], StoredCell] = {}
+        rows_touched: set[int] = set()
+        cols_touched: set[int] = set()
+        for i, row in enumerate(values):
+            if not isinstance(row, list):
+                raise invalid(f"Invalid {where}[{i}]: expected a list of values")
+            for j, value in enumerate(row):
+                stored = parse_input(value, option, f"{where}[{i}][{j}]")
+                if stored is None:
+                    continue
+                cells[(grid.row0 + i, grid.col0 + j)] = stored
+                rows_touched.add(i)
+                cols_touched.add(j)
+        summary.update(
+            updatedRange=format_a1(tab.title, grid.row0, grid.col0, last_row, last_col),
+            updatedRows=len(rows_touched),
+            updatedColumns=len(cols_touched),
+            updatedCells=len(cells),
+        )
+        return PlannedWrite(tab, cells, summary)
+
+
+_SHEET = r"^/v4/spreadsheets/(?P<spreadsheet_id>[^/:]+)"
+# (method, path pattern, handler name, needs a write scope)
+_ROUTES: list[tuple[str, re.Pattern[str], str, bool]] = [
+    ("POST", re.compile(r"^/token$"), "token", False),
+    ("GET", re.compile(r"^/v1/projects/-/serviceAccounts/(?P<email>[^/]+)/allowedLocations$"), "allowed_locations", False),
+    ("GET", re.compile(_SHEET + r"$"), "get_spreadsheet", False),
+    ("POST", re.compile(_SHEET + r":batchUpdate$"), "batch_update", True),
+    ("GET", re.compile(_SHEET + r"/values:batchGet$"), "values_batch_get", False),
+    ("POST", re.compile(_SHEET + r"/values:batchUpdate$"), "values_batch_update", True),
+    ("POST", re.compile(_SHEET + r"/values:batchClear$"), "values_batch_clear", True),
+    ("POST", re.compile(_SHEET + r"/values/(?P<range>[^/]+):append$"), "values_append", True),
+    ("POST", re.compile(_SHEET + r"/values/(?P<range>[^/]+):clear$"), "values_clear", True),
+    ("GET", re.compile(_SHEET + r"/values/(?P<range>[^/]+)$"), "values_get", False),
+    ("PUT", re.compile(_SHEET + r"/values/(?P<range>[^/]+)$"), "values_update", True),
+]
+
+_BATCH_OPERATIONS: dict[str, Callable[[FakeGoogleSheets, Book, dict[str, Any], str], dict[str, Any]]] = {
+    "addSheet": FakeGoogleSheets._add_sheet,
+    "deleteSheet": FakeGoogleSheets._delete_sheet,
+    "updateSheetProperties": FakeGoogleSheets._update_sheet_properties,
+    "appendDimension": FakeGoogleSheets._append_dimension,
+    "updateSpreadsheetProperties": FakeGoogleSheets._update_spreadsheet_properties,
+}
+
+
+def _occupied(cells: dict[tuple[int, int], StoredCell], lo: int, hi: int, other_lo: int, other_hi: int, axis: int) -> range:
+    """Lines from `lo` up to the last one holding a cell in the range: reading 1000 empty rows costs nothing."""
+    last = lo - 1
+    for key in cells:
+        line, other = key[axis], key[1 - axis]
+        if lo <= line <= hi and other_lo <= other <= other_hi and line > last:
+            last = line
+    return range(lo, last + 1)
+
+
+def _oriented(body: dict[str, Any], where: str) -> list[list[Any]]:
+    values = body.get("values") or []
+    if not isinstance(values, list):
+        raise invalid(f"Invalid {where}: expected a list of lists")
+    if _dimension(body.get("majorDimension")) == "COLUMNS":
+        height = max((len(column) for column in values if isinstance(column, list)), default=0)
+        values = [[column[r] if r < len(column) else None for column in values] for r in range(height)]
+    return values
+
+
+def _apply(planned: PlannedWrite) -> None:
+    if not planned.cells:
+        return
+    updated = dict(planned.tab.cells)
+    for position, cell in planned.cells.items():
+        if cell.value == "" and not cell.formula:
+            updated.pop(position, None)
+        else:
+            updated[position] = cell
+    planned.tab.cells = updated
+
+
+def _resize(tab: Tab, rows: int | None = None, columns: int | None = None) -> None:
+    if rows is not None:
+        tab.row_count = rows
+    if columns is not None:
+        tab.column_count = columns
+    # Shrinking the grid deletes what fell off it.
+    tab.cells = {(r, c): cell for (r, c), cell in tab.cells.items() if r < tab.row_count and c < tab.column_count}
+
+
+def _check_grid(tab: Tab, where: str) -> None:
+    if tab.row_count < 1 or tab.column_count < 1:
+        raise invalid(f"{where}: rowCount and columnCount must be greater than 0")
+    if tab.column_count > MAX_COLUMNS:
+        raise invalid(f"{where}: This action would increase the number of columns above the limit of {MAX_COLUMNS}.")
+    if tab.frozen_rows >= tab.row_count and tab.frozen_rows:
+        raise invalid(f"{where}: You can't freeze all visible rows on the sheet.")
+    if tab.frozen_columns >= tab.column_count and tab.frozen_columns:
+        raise invalid(f"{where}: You can't freeze all visible columns on the sheet.")
+
+
+def _same_range(left: str, right: str, book: Book) -> bool:
+    a, b = parse_a1(left, book), parse_a1(right, book)
+    return (a.tab.sheet_id, a.row0, a.col0, a.row1, a.col1) == (b.tab.sheet_id, b.row0, b.col0, b.row1, b.col1)
+
+
+def _json_body(request: FakeRequest) -> dict[str, Any]:
+    if not request.body:
+        return {}
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise invalid("Invalid JSON payload received. Unexpected token.") from None
+    if not isinstance(body, dict):
+        raise invalid("Invalid JSON payload received. Expected an object.")
+    return body
+
+
+def _b64decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _signature_ok(key: rsa.RSAPublicKey, signature: bytes, signed: bytes) -> bool:
+    try:
+        key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return False
+    return True
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ESF"
+    timeout = 60
+    # Headers and body go out in separate writes; without TCP_NODELAY each reply waits ~40 ms on delayed ACKs.
+    disable_nagle_algorithm = True
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        request = FakeRequest(
+            method=self.command,
+            path=parts.path,
+            query=parse_qs(parts.query, keep_blank_values=True),
+            headers={name.lower(): value for name, value in self.headers.items()},
+            body=body,
+        )
+        response = self.server.fake.handle(request)  # type: ignore[attr-defined]
+        payload = response.encoded()
+        self.send_response(response.status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

@@ -1,0 +1,60 @@
+import math
+
+import pytest
+
+from wa_pipeline.sheets.cell_safety import MAX_CELL_CHARS, safe_cell
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd", '=IMPORTXML("http://x","//a")'])
+def test_text_that_would_evaluate_is_neutralised(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["hello", "", "1+1", " =1", "'already text", "email@example.com", "✓ ok"])
+def test_ordinary_text_is_unchanged(text):
+    assert safe_cell(text) == text
+
+
+def test_none_is_an_empty_cell():
+    assert safe_cell(None) == ""
+
+
+@pytest.mark.parametrize("value", [0, 42, -7, 3.5, -0.25, True, False])
+def test_numbers_and_booleans_pass_through(value):
+    result = safe_cell(value)
+    assert result == value and type(result) is type(value)
+
+
+def test_numbers_that_json_cannot_carry_become_empty():
+    assert safe_cell(math.nan) == ""
+    assert safe_cell(math.inf) == ""
+
+
+def test_long_text_is_cut_to_the_limit_with_a_visible_marker():
+    text = "x" * 60_000
+    cell = safe_cell(text)
+    assert len(cell) == MAX_CELL_CHARS
+    kept = cell.index("…")
+    assert cell.endswith(f"…[truncated {60_000 - kept} chars]")
+    assert cell[:kept] == text[:kept]
+
+
+def test_text_at_the_limit_is_kept_whole():
+    assert safe_cell("y" * MAX_CELL_CHARS) == "y" * MAX_CELL_CHARS
+
+
+def test_neutralised_long_text_still_fits():
+    cell = safe_cell("=" + "z" * 80_000)
+    assert cell.startswith("'=") and len(cell) <= MAX_CELL_CHARS and "[truncated" in cell
+
+
+def test_a_smaller_limit_can_be_asked_for():
+    cell = safe_cell("a" * 40_000, limit=32_767)
+    assert len(cell) == 32_767 and cell.endswith(f"[truncated {40_000 - cell.index('…')} chars]")
+
+
+def test_other_values_become_text():
+    from datetime import date
+
+    assert safe_cell(date(2024, 5, 1)) == "2024-05-01"
+    assert safe_cell(["-x"]) == "['-x']"

@@ -1,0 +1,52 @@
+import pytest
+
+from wa_pipeline.settings import Settings
+from wa_pipeline.sheets.errors import SheetConfigError
+from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.sink_factory import make_sink
+from wa_pipeline.sheets.workbook_sink import WorkbookSink
+
+
+@pytest.fixture(autouse=True)
+def no_wa_environment(monkeypatch):
+    import os
+
+    for name in [name for name in os.environ if name.startswith("WA_")]:
+        monkeypatch.delenv(name)
+
+
+def settings(**values) -> Settings:
+    return Settings(_env_file=None, **values)
+
+
+def test_the_workbook_is_the_default(tmp_path):
+    sink = make_sink(settings(data_dir=tmp_path))
+    assert isinstance(sink, WorkbookSink)
+    assert sink.path == tmp_path / "output" / "wa_pipeline.xlsx"
+
+
+def test_google_needs_credentials_and_a_spreadsheet_key():
+    with pytest.raises(SheetConfigError) as error:
+        make_sink(settings(sheet_backend="google"))
+    assert "WA_GOOGLE_CREDENTIALS" in str(error.value) and "WA_SPREADSHEET_KEY" in str(error.value)
+    with pytest.raises(SheetConfigError, match="WA_SPREADSHEET_KEY"):
+        make_sink(settings(sheet_backend="google", google_credentials="sa.json"))
+
+
+def test_google_when_configured(tmp_path):
+    sink = make_sink(
+        settings(
+            sheet_backend="google",
+            google_credentials=tmp_path / "sa.json",
+            spreadsheet_key="1abc",
+            sheets_endpoint="http://127.0.0.1:9",
+        )
+    )
+    assert isinstance(sink, GoogleSheetsSink)
+    assert sink.location == "https://docs.google.com/spreadsheets/d/1abc"
+    assert sink.endpoint == "http://127.0.0.1:9"
+
+
+def test_a_malformed_endpoint_is_a_config_error():
+    with pytest.raises(SheetConfigError, match="WA_SHEETS_ENDPOINT"):
+        make_sink(settings(sheet_backend="google", google_credentials="sa.json", spreadsheet_key="k", sheets_endpoint="localhost:80"))
