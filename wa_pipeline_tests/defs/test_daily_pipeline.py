@@ -105,3 +105,29 @@ def test_a_sample_day_reaches_the_workbook_once_and_a_rerun_adds_nothing(data_di
         sync = [m for m in second.get_asset_materialization_events()
                 if m.asset_key == dg.AssetKey("messages_sheet")][0].materialization.metadata
         assert sync["inserted"].value == 0 and sync["unchanged"].value == len(expected)
+
+
+def test_a_sample_day_syncs_to_google_sheets_through_gspread_over_http(data_dir, tmp_path, monkeypatch):
+    from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
+
+    store = import_samples()
+    start = datetime.fromisoformat(DAY).replace(tzinfo=timezone.utc)
+    expected = {m.message_id for m in store.messages_between(start, start + timedelta(days=1))}
+    with FakeGoogleSheets() as fake:
+        account = fake.write_service_account(tmp_path / "service-account.json")
+        key = fake.create_spreadsheet(editors=[account.email])
+        monkeypatch.setenv("WA_SHEET_BACKEND", "google")
+        monkeypatch.setenv("WA_GOOGLE_CREDENTIALS", str(account.path))
+        monkeypatch.setenv("WA_SPREADSHEET_KEY", key)
+        monkeypatch.setenv("WA_SHEETS_ENDPOINT", fake.endpoint)
+        get_settings.cache_clear()
+        job = load_definitions().resolve_job_def("daily_pipeline")
+        with dg.instance_for_test() as instance:
+            for _ in range(2):
+                result = job.execute_in_process(partition_key=DAY, instance=instance)
+                assert result.success
+                assert all(e.passed for e in result.get_asset_check_evaluations())
+        values = fake.values(key, MESSAGES_TAB)
+        assert values[0][: len(MESSAGES_COLUMNS)] == list(MESSAGES_COLUMNS)
+        assert sorted(row[0] for row in values[1:]) == sorted(expected)
+        assert fake.formula_cells(key) == []
