@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import numbers
 from datetime import date, datetime, time
 
@@ -13,6 +14,11 @@ MAX_CELL_CHARS = 50_000
 
 # Spreadsheet apps (and CSV exports opened in them) evaluate text starting with these as formulas or DDE.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# A signed number or phone, or a "; "-list of them ("+254 712 345 678", "-500"), has nothing to call: evaluated,
+# it is a number or an error. Leaving it alone keeps E.164 phones readable, the commonest text to start with "+".
+_NUMBER = r"[0-9][0-9 ().,-]*"
+PLAIN_SIGNED_NUMBER = re.compile(rf"[+-]{_NUMBER}(?:; ?[+-]?{_NUMBER})*")
 
 # An apostrophe is how both Sheets and Excel are told "this is text"; it survives RAW writes as a visible mark.
 NEUTRALISER = "'"
@@ -36,7 +42,7 @@ def safe_cell(value: object, limit: int = MAX_CELL_CHARS) -> Cell:
 
 
 def safe_text(text: str, limit: int = MAX_CELL_CHARS) -> str:
-    if text.startswith(FORMULA_TRIGGERS):
+    if text.startswith(FORMULA_TRIGGERS) and not PLAIN_SIGNED_NUMBER.fullmatch(text):
         text = NEUTRALISER + text
     return truncate(text, limit)
 

@@ -5,7 +5,7 @@ import pytest
 from wa_pipeline.sheets.cell_safety import MAX_CELL_CHARS, safe_cell
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd", '=IMPORTXML("http://x","//a")'])
+@pytest.mark.parametrize("text", ["=1+1", "+1+1", "-1-A1", "+A1", "-SUM(A1)", "@SUM(A1)", "\tcmd", "\rcmd", '=IMPORTXML("http://x","//a")'])
 def test_text_that_would_evaluate_is_neutralised(text):
     assert safe_cell(text) == "'" + text
 
@@ -58,3 +58,13 @@ def test_other_values_become_text():
 
     assert safe_cell(date(2024, 5, 1)) == "2024-05-01"
     assert safe_cell(["-x"]) == "['-x']"
+
+
+def test_plain_signed_numbers_and_phones_stay_readable_but_expressions_do_not():
+    assert safe_cell("+254712345678") == "+254712345678"
+    assert safe_cell("+254712345678; +254722123456") == "+254712345678; +254722123456"
+    assert safe_cell("-500") == "-500"
+    assert safe_cell("+1 (555) 010-0000") == "+1 (555) 010-0000"
+    assert safe_cell("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0"
+    assert safe_cell("-2+3") == "'-2+3"
+    assert safe_cell("- 2 loaves") == "'- 2 loaves"

@@ -95,11 +95,11 @@ def test_api_calls_are_few_and_do_not_grow_with_rows(sink):
 
 
 def test_formula_text_lands_as_a_literal_string(sink, fake, key):
-    sink.upsert("Messages", COLUMNS, "message_id", [["wamid.f", "Shop", FORMULA, "+1"], ["wamid.g", "@x", "-2", 3]])
+    sink.upsert("Messages", COLUMNS, "message_id", [["wamid.f", "Shop", FORMULA, "+1"], ["wamid.g", "@x", "-2+A1", 3]])
     assert fake.formula_cells(key) == []
     cell = fake.cell(key, "Messages!C2")
     assert cell.value == "'" + FORMULA and cell.formula is False
-    assert sink.read_tab("Messages").records()[1]["text"] == "'-2"
+    assert sink.read_tab("Messages").records()[1]["text"] == "'-2+A1"
 
 
 def test_rerunning_the_same_upsert_is_a_no_op(sink, fake, key):
