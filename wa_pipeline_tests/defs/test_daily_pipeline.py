@@ -16,7 +16,7 @@ from wa_pipeline.whatsapp.importer import import_exports
 from wa_pipeline_tests.defs.conftest import REPO, SAMPLE_DATA
 
 DAY = "2026-11-16"
-ASSETS = {"landing_messages", "raw_messages", "enriched_messages", "sheet_rows", "messages_sheet"}
+ASSETS = {"landing_messages", "downloaded_media", "raw_messages", "enriched_messages", "sheet_rows", "messages_sheet"}
 CHECKS = {
     "raw_messages:schema_valid", "raw_messages:ids_unique", "raw_messages:timestamps_in_partition",
     "enriched_messages:all_messages_enriched", "enriched_messages:enrichment_values_valid",
