@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the engines need. The text path needs none beyond Python; media engines add theirs here.
-SYSTEM_PACKAGES=(${WA_SYSTEM_PACKAGES:-})
+# Debian packages the engines need: tesseract for OCR; espeak-ng synthesises the voice-note test fixtures.
+SYSTEM_PACKAGES=(${WA_SYSTEM_PACKAGES:-tesseract-ocr tesseract-ocr-eng espeak-ng})
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
