@@ -16,6 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from wa_pipeline.commands.parse_export import parse_export_command
+from wa_pipeline.commands.parse_webhook import parse_webhook_command
+
 # Tracebacks without local variables: a settings object or token must never be printed.
 app = typer.Typer(
     help="WhatsApp conversations to validated, de-duplicated sheet rows.",
@@ -121,7 +124,11 @@ def run(
     with _progress() as progress:
         task = progress.add_task("materializing days", total=len(days))
         for day in days:
-            outcome = job.execute_in_process(partition_key=day, instance=instance, raise_on_error=False)
+            # Step events go to the instance (the UI shows them); the terminal gets warnings and the summary.
+            outcome = job.execute_in_process(
+                partition_key=day, instance=instance, raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
             checks = outcome.get_asset_check_evaluations()
             results.append(
                 {
@@ -197,6 +204,32 @@ def _ensure_dagster_home() -> None:
     target = Path(home) / "dagster.yaml"
     if not target.exists() and REPO_DAGSTER_YAML.exists():
         shutil.copyfile(REPO_DAGSTER_YAML, target)
+
+
+@app.command("serve-webhook")
+def serve_webhook(
+    host: Annotated[str, typer.Option(help="Interface to listen on (put a TLS proxy in front for Meta).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Receive WhatsApp Cloud API webhooks into the landing store (200 only once a delivery is durable)."""
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.whatsapp.webhook_server import MissingWebhookSecrets, serve, webhook_secrets
+
+    settings = get_settings()
+    try:
+        webhook_secrets(settings)
+    except MissingWebhookSecrets as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(
+        f"Webhook at http://{host}:{port}/webhook · landing store {settings.landing_db}",
+        markup=False, highlight=False, soft_wrap=True,
+    )
+    serve(host, port, settings)
+
+
+app.command("parse-webhook")(parse_webhook_command)
+app.command("parse-export")(parse_export_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,49 @@
+"""`wa-pipeline parse-export`: show what an export file becomes, without storing anything."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wa_pipeline.commands.message_line import message_line
+from wa_pipeline.settings import get_settings
+from wa_pipeline.whatsapp.chat_export import ChatExportError, parse_chat_export
+from wa_pipeline.whatsapp.export_archive import ExportArchiveError, read_export
+
+
+def parse_export_command(
+    path: Annotated[Path, typer.Argument(help="A chat export: .txt, or .zip with _chat.txt and media.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per message (JSON lines).")] = False,
+) -> None:
+    """Print the canonical messages an export file becomes (nothing is imported)."""
+    settings = get_settings()
+    try:
+        archive = read_export(path)
+        parsed = parse_chat_export(archive.text, chat_name=archive.chat_name, tz=settings.tz, source_name=archive.source_name)
+    except (ExportArchiveError, ChatExportError, OSError) as exc:
+        Console(stderr=True).print(f"{path}: {exc}", style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    lines = [message_line(m) for m in parsed.messages]
+    if as_json:
+        for line in lines:
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        for error in parsed.errors:
+            sys.stdout.write(json.dumps({"error": str(error)}, ensure_ascii=False) + "\n")
+    else:
+        table = Table(title=f"{archive.chat_name}: {len(lines)} messages (date order {parsed.date_order})")
+        for column in ("sent_at", "sender", "kind", "text", "attachment"):
+            table.add_column(column, overflow="fold")
+        for line in lines:
+            # Message text is data, never rich markup.
+            cells = (line["sent_at"], line["sender_name"] or "", line["kind"], (line["text"] or "")[:80], line["attachment"] or "")
+            table.add_row(*(Text(cell) for cell in cells))
+        Console().print(table)
+        for error in parsed.errors:
+            Console(stderr=True).print(str(error), style="yellow", markup=False)

@@ -1,0 +1,174 @@
+"""Group commit: one writer thread lands the webhooks waiting at a moment in one durable transaction.
+
+An fsync costs the same for one message or a thousand, so under load the requests that queue up while one
+commit is on its way to disk share the next one. Each request still gets its own acknowledgement, and only
+after the commit that holds all of its messages has returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.whatsapp.cloud_api import ParsedWebhook
+
+STAGE = "webhook"
+log = logging.getLogger(__name__)
+
+
+class WriterClosed(RuntimeError):
+    """The writer is shutting down and takes no more work."""
+
+
+@dataclass
+class _Pending:
+    parsed: ParsedWebhook
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+
+    def settle(self, error: BaseException | None) -> None:
+        try:
+            self.loop.call_soon_threadsafe(_settle, self.future, error)
+        except RuntimeError:
+            # The loop is gone (server stopped mid-request): nobody is waiting for this answer any more.
+            pass
+
+
+def _settle(future: asyncio.Future, error: BaseException | None) -> None:
+    # A request whose client went away was cancelled; its rows are stored anyway and a retry is a no-op.
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
+
+
+_STOP = object()
+
+
+class GroupCommitWriter:
+    """Owns every landing-store write of the webhook app; `await write(parsed)` returns once it is durable."""
+
+    def __init__(self, store: LandingStore, dead_letters: DeadLetterQueue, max_batch_messages: int = 10_000):
+        self.store = store
+        self.dead_letters = dead_letters
+        self.max_batch_messages = max_batch_messages
+        self.commits = 0
+        self.requests = 0
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @property
+    def healthy(self) -> bool:
+        """Taking work: not stopped, and its thread (once started) still running."""
+        return not self._closed and (self._thread is None or self._thread.is_alive())
+
+    @property
+    def pending(self) -> int:
+        """Requests queued behind the commit in progress."""
+        return self._queue.qsize()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise WriterClosed("the landing writer has been stopped")
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="landing-group-commit", daemon=True)
+                self._thread.start()
+
+    async def write(self, parsed: ParsedWebhook) -> None:
+        """Store the body's messages, statuses and rejects; returns after the commit, raises if it failed."""
+        self.start()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        with self._lock:
+            # Checked under the lock that also orders the stop marker, so no request is queued behind it.
+            if self._closed:
+                raise WriterClosed("the landing writer has been stopped")
+            self._queue.put(_Pending(parsed, loop, future))
+        await future
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish what is queued, then end the thread."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(_STOP)
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            self._serve_queue()
+        except BaseException:
+            # Never leave a request waiting on a thread that is gone: refuse what is queued, report unhealthy.
+            with self._lock:
+                self._closed = True
+            log.critical("the landing writer thread stopped unexpectedly", exc_info=True)
+            self._refuse_queued()
+            raise
+
+    def _refuse_queued(self) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not _STOP:
+                item.settle(WriterClosed("the landing writer stopped"))
+
+    def _serve_queue(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is _STOP:
+                break
+            batch, size = [first], len(first.parsed.messages)
+            while size < self.max_batch_messages:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stopping = True
+                    break
+                batch.append(item)
+                size += len(item.parsed.messages)
+            self._commit(batch)
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        try:
+            self._write([p.parsed for p in batch])
+            outcomes: list[BaseException | None] = [None] * len(batch)
+        except Exception as exc:  # noqa: BLE001 - reported to each waiting request, never lost
+            log.error("group commit of %d requests failed (%s); retrying them one by one", len(batch), type(exc).__name__)
+            outcomes = [exc] if len(batch) == 1 else [self._write_alone(p) for p in batch]
+        for pending, outcome in zip(batch, outcomes):
+            pending.settle(outcome)
+
+    def _write_alone(self, pending: _Pending) -> BaseException | None:
+        # One poisoned request must not fail the others that happened to share its transaction.
+        try:
+            self._write([pending.parsed])
+        except Exception as exc:  # noqa: BLE001
+            return exc
+        return None
+
+    def _write(self, bodies: list[ParsedWebhook]) -> None:
+        self.store.add_messages([m for body in bodies for m in body.messages])
+        self.store.add_statuses([s for body in bodies for s in body.statuses])
+        for reject in (r for body in bodies for r in body.rejects):
+            payload = reject.item if isinstance(reject.item, dict) else {"item": reject.item}
+            self.dead_letters.add(STAGE, reject.item_key, reject.reason, payload=payload)
+        self.commits += 1
+        self.requests += len(bodies)

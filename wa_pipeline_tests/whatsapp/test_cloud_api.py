@@ -1,0 +1,253 @@
+import base64
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.whatsapp.cloud_api import normalise_sha256, parse_webhook
+
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
+PHONE_NUMBER_ID = "106540352242922"
+CHAT = f"wa:{PHONE_NUMBER_ID}:16505551234"
+SENT = datetime(2025, 6, 8, 20, 59, 43, tzinfo=timezone.utc)
+
+
+def load(name: str) -> dict:
+    return json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def element(name: str, index: int = 0) -> dict:
+    return load(name)["entry"][0]["changes"][0]["value"]["messages"][index]
+
+
+def only_message(name: str):
+    parsed = parse_webhook(load(name))
+    assert parsed.rejects == [] and parsed.statuses == []
+    assert len(parsed.messages) == 1
+    return parsed.messages[0]
+
+
+def wamid(tag: str) -> str:
+    return "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQ" + base64.b64encode(tag.encode()).decode().rstrip("=") + "AA=="
+
+
+def test_every_fixture_parses_without_losing_an_element():
+    for path in sorted(PAYLOADS.glob("*.json")):
+        body = json.loads(path.read_text(encoding="utf-8"))
+        parsed = parse_webhook(body)
+        values = [c["value"] for e in body["entry"] for c in e["changes"] if c["field"] == "messages"]
+        sent = sum(len(v.get(k) or []) for v in values for k in ("messages", "statuses", "errors"))
+        assert len(parsed.messages) + len(parsed.statuses) + len(parsed.rejects) == sent, path.name
+
+
+def test_text_message_maps_every_canonical_field():
+    message = only_message("text")
+    assert message.message_id == wamid("text-1")
+    assert message.chat_id == CHAT
+    assert (message.chat_name, message.sender_id, message.sender_name) == ("Sheena Nelson", "16505551234", "Sheena Nelson")
+    assert message.sent_at == SENT and message.sent_at.tzinfo is not None
+    assert (message.kind, message.text, message.source) == ("text", "Does it come in another color?", "cloud_api")
+    assert (message.media, message.reply_to, message.forwarded) == (None, None, False)
+    assert json.loads(message.raw) == element("text")
+
+
+@pytest.mark.parametrize(
+    "name, kind, text, caption",
+    [
+        ("location", "location", "Philz Coffee\n1 Hacker Way, Menlo Park, CA 94025\n37.483307,-122.148981", None),
+        ("contacts", "contacts", "Kerry Fisher: +1 (940) 555-1234, +1 (650) 555-1234\nJuma: +254 712 345678", None),
+        ("interactive_button_reply", "interactive", "Change", None),
+        ("interactive_list_reply", "interactive", "Express Shipping", None),
+        ("button", "button", "Stop promotions", None),
+        ("order", "order", "Order from catalog 194836987003835:\n2 x bread-white-800g @ 1.5 USD\n6 x croissant @ 0.9 USD\n"
+                           "Please deliver before noon", None),
+        ("system", "system", "User Sheena Nelson changed from 16505551234 to 16505551235", None),
+        ("unsupported", "unsupported", None, None),
+        ("image", "image", None, "Receipt for order 1042"),
+        ("video", "video", None, "The leak under the sink"),
+        ("document", "document", None, "Invoice March"),
+        ("sticker", "sticker", None, None),
+        ("audio", "audio", None, None),
+        ("audio_voice", "voice", None, None),
+    ],
+)
+def test_each_message_type_maps_to_its_kind_and_text(name, kind, text, caption):
+    message = only_message(name)
+    assert (message.kind, message.text, message.caption) == (kind, text, caption)
+    assert message.chat_id == CHAT and message.source == "cloud_api"
+    assert json.loads(message.raw) == element(name)
+
+
+def test_flow_reply_keeps_the_submitted_json_as_text():
+    message = only_message("interactive_nfm_reply")
+    assert message.kind == "interactive"
+    assert json.loads(message.text) == {"flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s.", "delivery_date": "2026-11-20", "loaves": "3"}
+    assert message.reply_to == wamid("flow-1")
+
+
+@pytest.mark.parametrize(
+    "name, remote_id, mime, content, filename",
+    [
+        ("image", "1037543291543636", "image/jpeg", b"receipt-jpeg-bytes", None),  # sha256 sent as base64
+        ("audio_voice", "1003383421387256", "audio/ogg; codecs=opus", b"voice-note-bytes", None),  # lowercase hex
+        ("audio", "1683452792510394", "audio/mpeg", b"song-bytes", None),  # uppercase hex
+        ("video", "1177485803880133", "video/mp4", b"video-bytes", None),
+        ("document", "1090457849234567", "application/pdf", b"invoice-pdf-bytes", "invoice-2026-03.pdf"),
+        ("sticker", "1237128234567890", "image/webp", b"sticker-bytes", None),
+    ],
+)
+def test_media_reference_has_id_mime_lowercase_hex_sha256_and_filename(name, remote_id, mime, content, filename):
+    media = only_message(name).media
+    assert media.remote_id == remote_id and media.mime == mime and media.filename == filename
+    assert media.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_sha256_normalisation_accepts_hex_and_base64_and_drops_what_is_neither():
+    digest = hashlib.sha256(b"x").digest()
+    assert normalise_sha256(digest.hex().upper()) == digest.hex()
+    assert normalise_sha256(base64.b64encode(digest).decode()) == digest.hex()
+    assert normalise_sha256(base64.urlsafe_b64encode(digest).decode().rstrip("=")) == digest.hex()
+    assert normalise_sha256("lab") is None
+    assert normalise_sha256(base64.b64encode(b"too short").decode()) is None
+    assert normalise_sha256(None) is None and normalise_sha256(42) is None
+
+
+def test_context_reply_forward_and_referred_product():
+    assert only_message("text_reply").reply_to == wamid("business-offer-1")
+    forwarded = only_message("text_forwarded")
+    assert forwarded.forwarded is True and forwarded.reply_to is None
+    enquiry = only_message("text_referred_product")
+    assert enquiry.reply_to == wamid("catalog-msg-1")
+    assert json.loads(enquiry.raw)["context"]["referred_product"]["product_retailer_id"] == "di9ozbzfi4"
+
+
+def test_ad_referral_and_unknown_fields_survive_in_raw():
+    body = load("text_from_ad")
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["field_meta_adds_next_year"] = {"nested": ["kept", 1]}
+    [message] = parse_webhook(body).messages
+    raw = json.loads(message.raw)
+    assert raw["referral"]["ctwa_clid"].startswith("ARAkLkA8")
+    assert raw["field_meta_adds_next_year"] == {"nested": ["kept", 1]}
+
+
+def test_reaction_points_at_the_message_it_reacts_to_and_removal_has_no_emoji():
+    added, removed = only_message("reaction"), only_message("reaction_removed")
+    assert (added.kind, added.text, added.reply_to) == ("reaction", "\U0001F44D", wamid("business-offer-1"))
+    assert (removed.kind, removed.text, removed.reply_to) == ("reaction", None, wamid("business-offer-1"))
+    body = load("reaction")
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["reaction"]["emoji"] = ""
+    assert parse_webhook(body).messages[0].text is None
+
+
+def test_edits_and_revokes_refer_to_the_original():
+    edit = only_message("edit")
+    assert (edit.kind, edit.text, edit.reply_to) == ("text", "Does it come in another colour, e.g. blue?", wamid("text-1"))
+    assert edit.message_id == wamid("edit-1")
+    caption_edit = only_message("edit_caption")
+    assert (caption_edit.kind, caption_edit.text, caption_edit.reply_to) == (
+        "text", "Receipt for order 1043 (corrected)", wamid("image-1"),
+    )
+    revoke = only_message("revoke")
+    assert (revoke.kind, revoke.text, revoke.reply_to) == ("deleted", None, wamid("text-1"))
+
+
+def test_unsupported_message_keeps_meta_errors_in_raw():
+    message = only_message("unsupported")
+    assert json.loads(message.raw)["errors"][0]["code"] == 131051
+
+
+def test_system_message_without_contacts_is_named_by_the_number():
+    message = only_message("system")
+    assert (message.chat_id, message.chat_name, message.sender_name) == (CHAT, "16505551234", None)
+
+
+def test_username_user_without_phone_number_is_identified_by_business_scoped_id():
+    message = only_message("text_bsuid")
+    assert message.chat_id == f"wa:{PHONE_NUMBER_ID}:US.13491208655302741918"
+    assert (message.sender_id, message.sender_name) == ("US.13491208655302741918", "Bob")
+
+
+def test_group_message_belongs_to_the_group_chat():
+    message = only_message("group_text")
+    assert message.chat_id.startswith(f"wa:{PHONE_NUMBER_ID}:group:")
+    assert message.sender_id == "16505551234"
+
+
+@pytest.mark.parametrize("name, status", [
+    ("status_sent", "sent"), ("status_delivered", "delivered"), ("status_read", "read"),
+    ("status_played", "played"), ("status_failed", "failed"),
+])
+def test_statuses_become_status_updates(name, status):
+    parsed = parse_webhook(load(name))
+    assert parsed.messages == [] and parsed.rejects == []
+    [update] = parsed.statuses
+    assert update.status == status and update.recipient_id == "16505551234" and update.at.tzinfo is not None
+    assert json.loads(update.raw)["id"] == update.message_id
+
+
+def test_failed_status_carries_its_errors():
+    [update] = parse_webhook(load("status_failed")).statuses
+    assert update.errors[0]["code"] == 131047
+
+
+def test_statuses_only_move_forward_through_the_store(tmp_path):
+    store = LandingStore(tmp_path / "landing.sqlite3")
+    updates = {name: parse_webhook(load(f"status_{name}")).statuses for name in ("sent", "delivered", "read")}
+    message_id = updates["read"][0].message_id
+    # Meta does not order deliveries: read arrives first, the older statuses afterwards must not win.
+    for name in ("read", "sent", "delivered"):
+        store.add_statuses(updates[name])
+    assert store.status_of(message_id) == "read"
+    assert store.add_statuses(updates["delivered"]) == 0
+    played = parse_webhook(load("status_played")).statuses
+    store.add_statuses(played + played)
+    assert store.status_of(played[0].message_id) == "played"
+
+
+def test_one_malformed_element_never_drops_its_siblings():
+    parsed = parse_webhook(load("malformed_sibling"))
+    assert [m.text for m in parsed.messages] == ["First, fine", "Last, fine"]
+    assert [s.status for s in parsed.statuses] == ["delivered"]
+    reasons = {r.item_key: r.reason for r in parsed.rejects}
+    assert len(parsed.rejects) == 4
+    assert "timestamp" in reasons[wamid("bad-ts")]
+    assert "text.body" in reasons[wamid("bad-text")]
+    assert "exploded" in reasons[wamid("out-4") + "#exploded"]
+    [not_an_object] = [r for r in parsed.rejects if r.item == "not an object"]
+    assert not_an_object.item_key.startswith("sha256:") and "not a JSON object" in not_an_object.reason
+
+
+def test_reject_keys_are_stable_so_a_redelivery_updates_the_same_dead_letter():
+    first, again = parse_webhook(load("malformed_sibling")), parse_webhook(load("malformed_sibling"))
+    assert [r.item_key for r in first.rejects] == [r.item_key for r in again.rejects]
+
+
+def test_errors_meta_reports_for_a_change_become_rejects():
+    [reject] = parse_webhook(load("value_errors")).rejects
+    assert "131000" in reject.reason and reject.item["code"] == 131000
+
+
+def test_other_webhook_fields_are_ignored_not_rejected():
+    parsed = parse_webhook(load("template_status_update"))
+    assert (parsed.messages, parsed.statuses, parsed.rejects) == ([], [], [])
+    assert parsed.ignored_fields == ["message_template_status_update"]
+
+
+@pytest.mark.parametrize("body, reason", [
+    ([], "not a JSON object"),
+    ({"object": "page", "entry": []}, "not 'whatsapp_business_account'"),
+    ({"object": "whatsapp_business_account", "entry": {"id": "1"}}, "entry is not a list"),
+])
+def test_a_body_of_the_wrong_shape_is_one_reject(body, reason):
+    parsed = parse_webhook(body)
+    assert parsed.messages == [] and len(parsed.rejects) == 1 and reason in parsed.rejects[0].reason
+
+
+def test_a_message_without_phone_number_id_is_rejected_alone():
+    body = load("text")
+    del body["entry"][0]["changes"][0]["value"]["metadata"]
+    [reject] = parse_webhook(body).rejects
+    assert "phone_number_id" in reject.reason and reject.item_key == wamid("text-1")

@@ -1,0 +1,435 @@
+"""The receiver over real HTTP: uvicorn on a loopback port, in a thread or (for SIGKILL) in its own process."""
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.whatsapp.webhook_app import create_webhook_app
+from wa_pipeline.whatsapp.webhook_server import PathOnlyAccessLog
+from wa_pipeline.whatsapp.webhook_signature import sign
+
+SECRET = "app-secret-5b1e9c"
+TOKEN = "verify-token-77aa"
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
+WA = Path(sys.executable).parent / "wa-pipeline"
+pytestmark = pytest.mark.timeout(300)
+
+
+def text_payload(wamid: str, text: str, timestamp: int = 1763283600) -> dict:
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+            "contacts": [{"profile": {"name": "Wanjiku"}, "wa_id": "254712345678"}],
+            "messages": [{"from": "254712345678", "id": wamid, "timestamp": str(timestamp), "type": "text",
+                          "text": {"body": text}}],
+        }}]}],
+    }
+
+
+def meta_bytes(payload: dict) -> bytes:
+    # Meta's own serialisation: ASCII only, '@' escaped as \u0040.
+    return json.dumps(payload, separators=(",", ":")).replace("@", "\\u0040").encode()
+
+
+def signed(raw: bytes, secret: str = SECRET) -> dict:
+    return {"X-Hub-Signature-256": sign(raw, secret), "Content-Type": "application/json"}
+
+
+@contextmanager
+def serving(app):
+    """uvicorn in a thread on a port the OS picked; stops by itself when the block ends."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", backlog=2048))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+@pytest.fixture
+def landing(tmp_path):
+    db = tmp_path / "landing.sqlite3"
+    return LandingStore(db), DeadLetterQueue(db)
+
+
+@pytest.fixture
+def receiver(landing):
+    store, dead_letters = landing
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN)
+    with serving(app) as url:
+        yield url, app
+
+
+def post_all(url: str, bodies: list[tuple[bytes, dict]], connections: int = 50) -> list[int]:
+    async def run():
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        # Bounded here rather than queued in httpx's pool, whose wait queue gets slow with a thousand waiters.
+        gate = asyncio.Semaphore(connections)
+
+        async def post(client, raw, headers):
+            async with gate:
+                return (await client.post("/webhook", content=raw, headers=headers)).status_code
+
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+            return await asyncio.gather(*(post(client, raw, headers) for raw, headers in bodies))
+
+    return asyncio.run(run())
+
+
+def test_verification_echoes_the_challenge_as_text(receiver):
+    url, _ = receiver
+    response = httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "1158201444"})
+    assert response.status_code == 200
+    assert response.text == "1158201444" and response.headers["content-type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize("params", [
+    {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "42"},
+    {"hub.mode": "unsubscribe", "hub.verify_token": TOKEN, "hub.challenge": "42"},
+    {"hub.mode": "subscribe", "hub.challenge": "42"},
+    {"hub.mode": "subscribe", "hub.verify_token": TOKEN},
+    {},
+])
+def test_verification_is_refused_for_anything_else(receiver, params):
+    url, _ = receiver
+    response = httpx.get(f"{url}/webhook", params=params)
+    assert response.status_code == 403 and "42" not in response.text
+
+
+def test_healthz(receiver):
+    url, _ = receiver
+    response = httpx.get(f"{url}/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_a_thousand_concurrent_signed_posts_land_each_message_once(receiver, landing):
+    url, app = receiver
+    store, _ = landing
+    ids = [f"wamid.load-{i:04d}" for i in range(1000)]
+    bodies = [meta_bytes(text_payload(wamid, f"order {i}", 1763283600 + i)) for i, wamid in enumerate(ids)]
+    statuses = post_all(url, [(raw, signed(raw)) for raw in bodies])
+    assert statuses == [200] * 1000
+    assert store.count() == 1000
+    assert sorted(m.message_id for m in store.iter_messages()) == ids
+    assert app.state.writer.requests == 1000
+
+
+def test_one_payload_delivered_five_times_lands_once(receiver, landing):
+    url, _ = receiver
+    store, _ = landing
+    raw = meta_bytes(text_payload("wamid.dup-1", "two loaves"))
+    assert post_all(url, [(raw, signed(raw))] * 2) == [200, 200]
+    for _ in range(3):
+        assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
+    assert store.count() == 1 and store.get("wamid.dup-1").text == "two loaves"
+
+
+def test_forged_missing_and_re_serialised_signatures_are_refused_and_nothing_is_stored(receiver, landing):
+    url, _ = receiver
+    store, dead_letters = landing
+    raw = meta_bytes(text_payload("wamid.forged-1", "pay to account 123 @ bank"))
+    reserialised = json.dumps(json.loads(raw)).encode()
+    assert reserialised != raw
+    cases = [
+        ({"X-Hub-Signature-256": sign(raw, "not-the-secret")}, 403),
+        ({}, 401),
+        ({"X-Hub-Signature-256": sign(reserialised, SECRET)}, 403),
+        ({"X-Hub-Signature-256": "sha1=" + "0" * 40}, 403),
+    ]
+    for headers, expected in cases:
+        response = httpx.post(f"{url}/webhook", content=raw, headers={"Content-Type": "application/json", **headers})
+        assert response.status_code == expected
+    assert store.count() == 0 and dead_letters.list() == []
+
+
+@pytest.mark.parametrize("escaped", [True, False])
+def test_non_ascii_text_with_at_sign_is_accepted_and_stored_exactly(receiver, landing, escaped):
+    url, _ = receiver
+    store, _ = landing
+    text = "Café ☕ order @ 5pm — Zoë"
+    payload = text_payload("wamid.cafe-1", text)
+    raw = meta_bytes(payload) if escaped else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    assert (b"\\u0040" in raw) is escaped
+    response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
+    assert response.status_code == 200
+    stored = store.get("wamid.cafe-1")
+    assert stored.text == text and stored.text.encode("utf-8") == text.encode("utf-8")
+    assert stored.chat_name == "Wanjiku"
+    assert json.loads(stored.raw)["text"]["body"] == text
+
+
+def test_a_body_over_the_cap_is_refused_while_streaming_and_nothing_is_stored(landing):
+    store, dead_letters = landing
+    cap = 4096
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, max_body_bytes=cap)
+    padding = cap - len(meta_bytes(text_payload("wamid.exact-1", "")))
+    exact = meta_bytes(text_payload("wamid.exact-1", "x" * padding))
+    big = meta_bytes(text_payload("wamid.large-1", "x" * (padding + 1)))
+    assert (len(exact), len(big)) == (cap, cap + 1)
+
+    async def chunks(raw: bytes):
+        for start in range(0, len(raw), 1000):
+            yield raw[start:start + 1000]
+
+    async def run(url):
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            declared = await client.post("/webhook", content=big, headers=signed(big))
+            streamed = await client.post("/webhook", content=chunks(big), headers=signed(big))
+            at_cap = await client.post("/webhook", content=exact, headers=signed(exact))
+        return declared, streamed, at_cap
+
+    with serving(app) as url:
+        declared, streamed, at_cap = asyncio.run(run(url))
+    assert "content-length" not in streamed.request.headers
+    assert (declared.status_code, streamed.status_code, at_cap.status_code) == (413, 413, 200)
+    assert [m.message_id for m in store.iter_messages()] == ["wamid.exact-1"]
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2, 3]", b"\xff\xfe\x00"])
+def test_a_signed_body_that_is_not_a_json_object_is_a_bad_request(receiver, landing, raw):
+    url, _ = receiver
+    assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 400
+    assert landing[0].count() == 0
+
+
+def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(receiver, landing):
+    url, _ = receiver
+    store, dead_letters = landing
+    raw = (PAYLOADS / "malformed_sibling.json").read_bytes()
+    response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
+    assert response.status_code == 200 and response.json() == {"messages": 2, "statuses": 1, "rejected": 4}
+    assert sorted(m.text for m in store.iter_messages()) == ["First, fine", "Last, fine"]
+    letters = dead_letters.list()
+    assert len(letters) == 4 and {letter.stage for letter in letters} == {"webhook"}
+    by_reason = {letter.reason: letter for letter in letters}
+    [bad_time] = [letter for reason, letter in by_reason.items() if "timestamp" in reason]
+    assert bad_time.item_key.startswith("wamid.") and bad_time.payload["timestamp"] == "yesterday"
+    # Meta redelivers: the same rejects update their letters instead of piling up.
+    assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
+    assert len(dead_letters.list()) == 4 and store.count() == 2
+
+
+class GatedStore(LandingStore):
+    """Holds the first commit until released, so the test can see what is acknowledged when."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def add_messages(self, messages):
+        self.entered.set()
+        assert self.release.wait(60), "test never released the store"
+        return super().add_messages(messages)
+
+
+def test_acknowledgement_waits_for_the_commit_and_waiting_requests_share_one(tmp_path):
+    store = GatedStore(tmp_path / "landing.sqlite3")
+    app = create_webhook_app(store, DeadLetterQueue(store.path), app_secret=SECRET, verify_token=TOKEN)
+    writer = app.state.writer
+    bodies = [meta_bytes(text_payload(f"wamid.gate-{i}", f"n{i}")) for i in range(21)]
+
+    async def run(url):
+        async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=30)) as client:
+            first = asyncio.create_task(client.post("/webhook", content=bodies[0], headers=signed(bodies[0])))
+            assert await asyncio.to_thread(store.entered.wait, 30)
+            rest = [asyncio.create_task(client.post("/webhook", content=b, headers=signed(b))) for b in bodies[1:]]
+            deadline = time.monotonic() + 30
+            while writer.pending < 20:
+                assert time.monotonic() < deadline, "requests never queued"
+                await asyncio.sleep(0.01)
+            # Nothing is committed yet, so nobody may have been told 200.
+            assert not first.done() and not any(task.done() for task in rest)
+            assert store.count() == 0
+            store.release.set()
+            return [r.status_code for r in await asyncio.gather(first, *rest)]
+
+    with serving(app) as url:
+        assert asyncio.run(run(url)) == [200] * 21
+    assert store.count() == 21
+    assert (writer.requests, writer.commits) == (21, 2)
+
+
+class PoisonedStore(GatedStore):
+    """A store that cannot take one particular message (think: a record SQLite refuses)."""
+
+    def add_messages(self, messages):
+        messages = list(messages)
+        if any(m.text == "poison" for m in messages):
+            self.entered.set()
+            raise RuntimeError("cannot store this one")
+        return super().add_messages(messages)
+
+
+def test_a_request_that_cannot_be_stored_fails_alone_and_is_not_acknowledged(tmp_path):
+    store = PoisonedStore(tmp_path / "landing.sqlite3")
+    app = create_webhook_app(store, DeadLetterQueue(store.path), app_secret=SECRET, verify_token=TOKEN)
+    writer = app.state.writer
+    texts = ["first", "a", "poison", "b", "c"]
+    bodies = [meta_bytes(text_payload(f"wamid.p-{i}", text)) for i, text in enumerate(texts)]
+
+    async def run(url):
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            first = asyncio.create_task(client.post("/webhook", content=bodies[0], headers=signed(bodies[0])))
+            assert await asyncio.to_thread(store.entered.wait, 30)
+            rest = [asyncio.create_task(client.post("/webhook", content=b, headers=signed(b))) for b in bodies[1:]]
+            deadline = time.monotonic() + 30
+            while writer.pending < 4:
+                assert time.monotonic() < deadline, "requests never queued"
+                await asyncio.sleep(0.01)
+            store.release.set()
+            return [r.status_code for r in await asyncio.gather(first, *rest)]
+
+    with serving(app) as url:
+        assert asyncio.run(run(url)) == [200, 200, 500, 200, 200]
+    assert sorted(m.text for m in store.iter_messages()) == ["a", "b", "c", "first"]
+
+
+def test_secrets_never_reach_logs_or_responses(landing, caplog):
+    store, dead_letters = landing
+    app = PathOnlyAccessLog(create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN))
+    raw = meta_bytes(text_payload("wamid.log-1", "hello"))
+    with caplog.at_level(logging.DEBUG), serving(app) as url:
+        responses = [
+            httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "c1"}),
+            httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN + "x", "hub.challenge": "c2"}),
+            httpx.post(f"{url}/webhook", content=raw, headers=signed(raw, SECRET + "x")),
+            httpx.post(f"{url}/webhook", content=raw),
+            httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)),
+        ]
+    assert [r.status_code for r in responses] == [200, 403, 403, 401, 200]
+    access = [r.getMessage() for r in caplog.records if r.name == "wa_pipeline.webhook.access"]
+    assert len(access) == 5 and all('/webhook"' in line for line in access)
+    # The client's own log shows the URL it requested; what matters is what the server side writes.
+    server_side = "".join(r.getMessage() for r in caplog.records if r.name.startswith(("wa_pipeline", "uvicorn", "starlette")))
+    everything = server_side + "".join(r.text + str(r.headers) for r in responses)
+    assert SECRET not in everything and TOKEN not in everything and "hub.verify_token" not in everything
+
+
+def test_the_app_refuses_to_start_without_secrets(landing):
+    store, dead_letters = landing
+    with pytest.raises(ValueError, match="WA_APP_SECRET"):
+        create_webhook_app(store, dead_letters, app_secret="", verify_token=TOKEN)
+
+
+# --- a receiver process killed with SIGKILL in the middle of the load -------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def receiver_process(data_dir: Path, log_path: Path):
+    """`wa-pipeline serve-webhook` in its own session; always ends (SIGKILL at the latest)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WA_")}
+    env.update(WA_DATA_DIR=str(data_dir), WA_APP_SECRET=SECRET, WA_VERIFY_TOKEN=TOKEN,
+               PYTHONWARNINGS="error::DeprecationWarning")
+    for _attempt in range(5):
+        port = free_port()
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(
+                [str(WA), "serve-webhook", "--port", str(port)], cwd=data_dir.parent, env=env,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        if process.poll() is None and time.monotonic() < deadline:
+            break
+        _kill(process)  # port taken in between, or too slow: try another port
+    else:
+        raise AssertionError(f"receiver did not start: {log_path.read_text(errors='replace')[-2000:]}")
+    try:
+        yield process, url
+    finally:
+        _kill(process)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(30)
+
+
+def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    ids = [f"wamid.kill-{i:04d}" for i in range(1000)]
+    bodies = {wamid: meta_bytes(text_payload(wamid, f"order {i}", 1763283600 + i)) for i, wamid in enumerate(ids)}
+    acknowledged: set[str] = set()
+    log_path = tmp_path / "receiver.log"
+
+    with receiver_process(data_dir, log_path) as (process, url):
+        verified = httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "7"})
+        assert verified.text == "7"
+
+        async def load():
+            async with httpx.AsyncClient(base_url=url, timeout=30, limits=httpx.Limits(max_connections=50)) as client:
+                gate = asyncio.Semaphore(50)
+
+                async def deliver(wamid):
+                    async with gate:
+                        try:
+                            response = await client.post("/webhook", content=bodies[wamid], headers=signed(bodies[wamid]))
+                        except httpx.TransportError:
+                            return
+                    if response.status_code == 200:
+                        acknowledged.add(wamid)
+                        if len(acknowledged) == 300 and process.poll() is None:
+                            os.killpg(process.pid, signal.SIGKILL)
+
+                await asyncio.gather(*(deliver(wamid) for wamid in ids))
+
+        asyncio.run(load())
+        process.wait(30)
+        assert process.returncode == -signal.SIGKILL
+
+    assert 300 <= len(acknowledged) < 1000
+    with receiver_process(data_dir, log_path) as (_, url):
+        store = LandingStore(data_dir / "landing.sqlite3")
+        stored = {m.message_id for m in store.iter_messages()}
+        assert acknowledged <= stored
+        # Meta retries what was never acknowledged; afterwards every message is there exactly once.
+        retry = [(bodies[w], signed(bodies[w])) for w in ids if w not in acknowledged]
+        assert set(post_all(url, retry)) == {200}
+        assert store.count() == 1000
+        assert sorted(m.message_id for m in store.iter_messages()) == ids
+    log = log_path.read_text(errors="replace")
+    assert '"POST /webhook" 200' in log and '"GET /webhook" 200' in log
+    assert TOKEN not in log and SECRET not in log
