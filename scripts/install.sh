@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the engines need: tesseract for OCR; espeak-ng synthesises the voice-note test fixtures.
-SYSTEM_PACKAGES=(${WA_SYSTEM_PACKAGES:-tesseract-ocr tesseract-ocr-eng espeak-ng})
+# Debian packages: tesseract for OCR; espeak-ng synthesises the voice-note test fixtures;
+# chromium + chromium-driver run the UI test in a real browser.
+SYSTEM_PACKAGES=(${WA_SYSTEM_PACKAGES:-tesseract-ocr tesseract-ocr-eng espeak-ng chromium chromium-driver})
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,138 @@
+"""The Dagster UI as a user sees it: a real webserver on loopback, opened in headless Chromium."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, deadline_s: float) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise AssertionError(f"{url} did not answer within {deadline_s}s")
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory):
+    home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
+    port = free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(home), "WA_DATA_DIR": str(home / "data")}
+    log = open(home / "webserver.log", "w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/server_info", 180)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1600,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    yield driver
+    driver.quit()
+
+
+def page_text(driver) -> str:
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def wait_until_text(driver, words: list[str], timeout: float = 120) -> str:
+    WebDriverWait(driver, timeout).until(lambda d: all(w in page_text(d) for w in words))
+    return page_text(driver)
+
+
+def open_page(driver, url: str) -> None:
+    driver.get(url)
+    WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.TAG_NAME, "body")))
+    # A first visit shows a newsletter dialog over the page; a user dismisses it with "Skip".
+    for button in driver.find_elements(By.XPATH, "//button[normalize-space()='Skip']"):
+        button.click()
+
+
+@pytest.fixture(scope="module")
+def expected():
+    """What the code location defines, read the way the UI's server reads it."""
+    from wa_pipeline.definitions import defs
+
+    graph = defs().resolve_asset_graph()
+    groups: dict[str, list[str]] = {}
+    for key in graph.get_all_asset_keys():
+        groups.setdefault(graph.get(key).group_name, []).append(key.to_user_string())
+    checks: dict[str, list[str]] = {}
+    for check in graph.asset_check_keys:
+        checks.setdefault(check.asset_key.to_user_string(), []).append(check.name)
+    return groups, checks
+
+
+def test_asset_graph_shows_every_group_and_asset(webserver, browser, expected):
+    groups, _ = expected
+    open_page(browser, f"{webserver}/asset-groups")
+    wait_until_text(browser, ["Global asset lineage", *groups])
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "asset_graph.png"))
+    assert (ARTIFACTS / "asset_graph.png").stat().st_size > 10_000
+    for group, assets in groups.items():
+        open_page(browser, f"{webserver}/locations/wa_pipeline/asset-groups/{group}/lineage")
+        wait_until_text(browser, assets)
+        browser.save_screenshot(str(ARTIFACTS / f"asset_group_{group}.png"))
+
+
+def test_every_check_appears_on_its_assets_checks_page(webserver, browser, expected):
+    _, checks = expected
+    assert checks, "the code location defines asset checks"
+    for asset, names in checks.items():
+        open_page(browser, f"{webserver}/assets/{asset}?view=checks")
+        wait_until_text(browser, [asset, *names])
+        browser.save_screenshot(str(ARTIFACTS / f"checks_{asset}.png"))
+
+
+def test_automation_page_lists_the_sensor_and_schedule(webserver, browser):
+    open_page(browser, f"{webserver}/automation")
+    wait_until_text(browser, ["landing_sensor", "daily_schedule"])
