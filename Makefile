@@ -6,7 +6,7 @@ VENV_BIN := $(CURDIR)/.venv/bin
 WA := $(VENV_BIN)/wa-pipeline
 DEV_PORT ?= 3000
 
-.PHONY: install run test dev sample-data clean
+.PHONY: install run test dev bench sample-data clean
 
 install:
 	@scripts/install.sh
@@ -20,6 +20,9 @@ test: install
 
 dev: install
 	$(VENV_BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DEV_PORT)
+
+bench: install
+	$(VENV_BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
 
 sample-data: install
 	$(VENV_BIN)/python scripts/make_sample_data.py
