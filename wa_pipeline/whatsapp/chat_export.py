@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import PurePath
 from typing import Literal
 
@@ -25,13 +25,44 @@ _INVISIBLE = str.maketrans(
     }
 )
 
-_DATE = r"(?P<d1>\d{1,4})[/.\-](?P<d2>\d{1,2})[/.\-](?P<d3>\d{1,4})\.?"
-_TIME = r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2}))?"
-_AMPM = r"(?:\s?(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?"
-_HEADERS = (
-    re.compile(rf"^\[{_DATE},?\s{_TIME}{_AMPM}\]\s?(?P<rest>.*)$"),  # iOS
-    re.compile(rf"^{_DATE},?\s{_TIME}{_AMPM}\s[-\u2013]\s(?P<rest>.*)$"),  # Android
+# "16/11/26", "16.11.26." (Croatian and Serbian close the date with a dot), "2026. 11. 16." (Korean and
+# Hungarian put a space after each dot). Python's \d also takes Arabic-Indic digits, and int() reads them.
+_DATE = r"(?P<d1>\d{1,4})(?:[/\-]|\.\s?)(?P<d2>\d{1,2})(?:[/\-]|\.\s?)(?P<d3>\d{1,4})\.?"
+# Between date and time: a comma (the Arabic one too), or the locale's word for "at": French Android writes
+# "26/09/2019 à 22:39", Finnish iOS "[12.3.2022 klo 14.08.18]".
+_JOIN = r"[,\u060c]?\s(?:(?:à|klo)\s)?"
+# 12-hour markers as the phone's locale writes them. Android and iOS take them from CLDR, whose data changed
+# over the years, so one language can show several:
+#   English "AM"/"am"/"a.m." (en-CA: "2023-12-20, 5:46 p.m. - "); Spanish "a. m."/"p. m.", with a no-break
+#   space inside on newer phones ("20/6/2017 8:28 p. m. - "); German "vorm."/"nachm." (older phones; German
+#   phones now mostly use 24 h); Greek "π.μ."/"μ.μ." and the undotted "πμ"/"μμ"; Arabic "ص"/"م" after the time;
+#   Japanese "午前"/"午後", Chinese "上午"/"下午" and Korean "오전"/"오후" BEFORE it ("2026/11/16 午後9:15",
+#   "[2026. 11. 16. 오후 9:15:42]").
+# Every marker is accepted on either side of the time: the position follows the locale's pattern, not the word.
+_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص"
+_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م"
+_MERIDIEM = rf"(?i:{_AM}|{_PM})"
+_PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
+# Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
+# the six characters "\u202f" instead.
+_MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0)?"
+_TIME = (
+    rf"(?:(?P<pre>{_MERIDIEM})\s?)?"
+    r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2}))?"
+    rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM}))?"
 )
+_HEADERS = (
+    re.compile(rf"^\[{_DATE}{_JOIN}{_TIME}\]\s?(?P<rest>.*)$"),  # iOS
+    re.compile(rf"^{_DATE}{_JOIN}{_TIME}\s[-\u2013]\s(?P<rest>.*)$"),  # Android
+)
+# WhatsApp did not exist before 2009: an earlier year means the fields were read in the wrong order, or the
+# phone uses a calendar we cannot convert (Solar Hijri years such as 1403).
+_FIRST_YEAR = 2009
+# Phones on the Thai Buddhist calendar write 2569 for 2026: Gregorian plus 543.
+_BUDDHIST_ERA = 2400
+_BUDDHIST_OFFSET = 543
+# Where year, month and day sit among the three numbers of a date; also the preference when a file cannot tell.
+_SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0, 1), "ymd": (0, 1, 2)}
 
 # A sender name is whatever precedes the first ": "; the limits keep system lines that happen to quote
 # a colon (a new group subject, say) from being read as a person talking.
@@ -42,7 +73,12 @@ _SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d]{1,80}?):(?: (?P<body>.*)|$)"
 _SYSTEM_ALWAYS = re.compile(
     r"^(?:Messages and calls are end-to-end encrypted"
     r"|Messages to this (?:group|chat) are now secured with end-to-end encryption"
-    r"|Your security code with .+ changed)",
+    r"|Your security code with .+ changed"
+    # The same notice from Spanish, Portuguese, German and French phones.
+    r"|Los mensajes y las llamadas están cifrados de extremo a extremo"
+    r"|As mensagens e as (?:ligações|chamadas) são protegidas com a criptografia de ponta a ponta"
+    r"|Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt"
+    r"|Les messages et les appels sont chiffrés de bout en bout)",
 )
 # Events iOS writes under a sender's name, recognisable only with the U+200E mark it puts before them;
 # without the mark "I left" is just a message.
@@ -54,13 +90,50 @@ _SYSTEM_MARKED = re.compile(
 )
 _IOS_MARK = re.compile(r":[ \u00a0]\u200e")
 
-_DELETED = re.compile(r"^(?:This message was deleted|You deleted this message)\.?$", re.IGNORECASE)
-_IOS_ATTACHED = re.compile(r"<attached:\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$")
-_ANDROID_ATTACHED = re.compile(r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+\(file attached\)$")
+# Each form is the whole first line, in the phone's language; the user's own deletions read differently.
+_DELETED = re.compile(
+    r"^(?:This message was deleted|You deleted this message"
+    r"|Se eliminó este mensaje|Eliminaste este mensaje"
+    r"|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht"
+    r"|Ce message a été supprimé|Vous avez supprimé ce message"
+    r"|Esta mensagem foi apagada|Você apagou esta mensagem"
+    r"|Questo messaggio è stato eliminato|Hai eliminato questo messaggio)\.?$",
+    re.IGNORECASE,
+)
+# iOS: "<attached: 00000012-PHOTO-….jpg>", localized as "<anexado: …>" (Portuguese), "<angehängt: …>" (German),
+# "<adjunto: …>" (Spanish).
+_IOS_ATTACHED = re.compile(r"<(?:attached|anexado|angehängt|adjunto)\s*:\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$")
+# Android: "IMG-….jpg (file attached)"; the words follow the phone's language.
+_ANDROID_ATTACHED = re.compile(
+    r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+"
+    r"\((?:file attached|Datei angehängt|archivo adjunto|fichier joint|arquivo anexado)\)$"
+)
+# Android exports made "without media" say only that there was some, in the phone's language.
+_MEDIA_OMITTED = frozenset(
+    {
+        "<media omitted>", "<medien ausgeschlossen>", "<multimedia omitido>", "<archivo omitido>",
+        "<médias omis>", "<mídia oculta>", "<mídia omitida>", "<media omessi>", "<media weggelaten>",
+        "<media tidak disertakan>", "<media hazijajumuishwa>",
+    }
+)
 _OMITTED = re.compile(
     r"(?:^|\s)(?P<word>image|audio|video|document|sticker|GIF|Contact card|voice message|media) omitted$",
     re.IGNORECASE,
 )
+# iOS names the kind it left out; in other languages the whole line is one fixed phrase.
+_OMITTED_LOCALIZED = {
+    "imagen omitida": "image", "video omitido": "video", "audio omitido": "audio", "documento omitido": "document",
+    "sticker omitido": "sticker", "gif omitido": "video",
+    "imagem ocultada": "image", "vídeo ocultado": "video", "áudio ocultado": "audio", "figurinha omitida": "sticker",
+    "bild weggelassen": "image", "video weggelassen": "video", "audio weggelassen": "audio",
+    "sticker weggelassen": "sticker", "gif weggelassen": "video", "dokument weggelassen": "document",
+    "kontaktkarte ausgelassen": "contacts",
+    "image absente": "image", "vidéo absente": "video", "audio omis": "audio", "document omis": "document",
+    "sticker omis": "sticker", "gif retiré": "video",
+}
+# A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
+_POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
+_POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
 _LOCATION = re.compile(r"^location: (?P<url>https?://\S+)$", re.IGNORECASE)
 
 _OMITTED_KIND = {
@@ -155,30 +228,87 @@ def _match_header(line: str) -> tuple[dict[str, str | None], str] | None:
     return None
 
 
+def _calendar_date(fields: dict[str, str | None], order: DateOrder) -> date:
+    """The date a header's three numbers name when read in `order`; ValueError says why they cannot."""
+    numbers = (fields["d1"] or "", fields["d2"] or "", fields["d3"] or "")
+    year_slot, month_slot, day_slot = _SLOTS[order]
+    written_year = numbers[year_slot]
+    if len(written_year) not in (2, 4):
+        raise ValueError(f"{written_year!r} is not a year")
+    if len(numbers[month_slot]) > 2 or len(numbers[day_slot]) > 2:
+        raise ValueError(f"a year where {order} expects the day or month")
+    year = int(written_year)
+    if year < 100:
+        year += 2000
+    elif year >= _BUDDHIST_ERA:
+        year -= _BUDDHIST_OFFSET
+    if year < _FIRST_YEAR:
+        raise ValueError(f"year {year} is before WhatsApp existed")
+    return date(year, int(numbers[month_slot]), int(numbers[day_slot]))
+
+
 def _date_order(headers: list[dict[str, str | None]]) -> DateOrder:
-    # Decided once per file: within one export every header uses the phone's single locale, and a day
-    # above 12 anywhere in the file settles what 03/04 means everywhere else in it.
-    if any(len(h["d1"] or "") == 4 for h in headers):
-        return "ymd"
-    if any(int(h["d1"] or 0) > 12 for h in headers):
-        return "dmy"
-    if any(int(h["d2"] or 0) > 12 for h in headers):
-        return "mdy"
-    return "dmy"
+    # Decided once per file, from all its headers: within one export every header uses the phone's single
+    # locale, so one line that only one reading accepts (a 13th, a four-digit year) settles what 03/04 means
+    # on every other line. Readings are ranked by, in turn: a four-digit number where a day or month should
+    # be; how many different years the reading gives (a chat spans days, so the true year field barely
+    # changes while a day read as the year changes all the time; this is what tells 26/03/10 as y/m/d from
+    # d/m/y); how many headers are impossible dates; how often the dates go back in time (exports are
+    # chronological); then d/m/y before m/d/y before y/m/d, the most common first.
+    def rank(order: DateOrder) -> tuple[int, int, int, int, int]:
+        year_slot, month_slot, day_slot = _SLOTS[order]
+        misplaced = impossible = backwards = 0
+        years: set[int] = set()
+        previous: date | None = None
+        for header in headers:
+            numbers = (header["d1"] or "", header["d2"] or "", header["d3"] or "")
+            misplaced += len(numbers[month_slot]) > 2 or len(numbers[day_slot]) > 2
+            years.add(int(numbers[year_slot] or 0))
+            try:
+                current = _calendar_date(header, order)
+            except ValueError:
+                impossible += 1
+                continue
+            backwards += previous is not None and current < previous
+            previous = current
+        return misplaced, len(years), impossible, backwards, list(_SLOTS).index(order)
+
+    return min(_SLOTS, key=rank)
 
 
 def _sent_at(fields: dict[str, str | None], order: DateOrder, tz: tzinfo) -> datetime:
-    a, b, c = int(fields["d1"] or 0), int(fields["d2"] or 0), int(fields["d3"] or 0)
-    year, month, day = {"ymd": (a, b, c), "dmy": (c, b, a), "mdy": (c, a, b)}[order]
-    if year < 100:
-        year += 2000
+    day = _calendar_date(fields, order)
     hour, minute, second = int(fields["hh"] or 0), int(fields["mm"] or 0), int(fields["ss"] or 0)
-    if fields["ampm"]:
-        meridiem = re.sub(r"[.\s]", "", fields["ampm"]).lower()
-        if not 1 <= hour <= 12:
-            raise ValueError(f"hour {hour} with {fields['ampm']}")
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    marker = fields["pre"] or fields["ampm"]
+    if marker:
+        # Japanese and Chinese clocks count 午後0:30 for half past noon, so 0 is a 12-hour hour too.
+        if not 0 <= hour <= 12:
+            raise ValueError(f"hour {hour} with {marker}")
+        hour = hour % 12 + (12 if _PM_MARKER.fullmatch(marker) else 0)
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
+
+
+def _poll_text(body: str) -> str | None:
+    """The question, then each option with its votes, one per line; None when the body is not a poll."""
+    lines = [line.strip() for line in body.split("\n")]
+    opened = _POLL.match(lines[0])
+    if opened is None:
+        return None
+    question = [opened.group("question")] if opened.group("question") else []
+    options: list[str] = []
+    for line in lines[1:]:
+        option = _POLL_OPTION.match(line)
+        if option:
+            options.append(option.group("option"))
+        elif options:
+            # An option's text may itself run over lines; they belong to the option above.
+            options[-1] += "\n" + line
+        else:
+            question.append(line)
+    # Someone typing "POLL:" by hand gives no option lines, and stays an ordinary message.
+    if not options or not any(question):
+        return None
+    return "\n".join([*question, *options])
 
 
 def _interpret(body: str, sender: str | None, marked: bool) -> dict:
@@ -187,6 +317,9 @@ def _interpret(body: str, sender: str | None, marked: bool) -> dict:
         return {"kind": "system", "text": body}
     if _DELETED.match(body):
         return {"kind": "deleted"}
+    poll = _poll_text(body)
+    if poll is not None:
+        return {"kind": "poll", "text": poll}
     first, _, after = body.partition("\n")
     caption = after.strip() or None
     attached = _IOS_ATTACHED.search(first)
@@ -199,12 +332,15 @@ def _interpret(body: str, sender: str | None, marked: bool) -> dict:
     if attached:
         filename = attached.group("file").strip()
         return {"kind": kind_for_filename(filename), "caption": caption, "media": MediaRef(filename=filename)}
-    if first.strip().lower() == "<media omitted>":
+    if first.strip().lower() in _MEDIA_OMITTED:
         # The export knew there was media but not which kind, and kept no bytes.
         return {"kind": "unsupported", "caption": caption}
     omitted = _OMITTED.search(first)
     if omitted:
         return {"kind": _OMITTED_KIND[omitted.group("word").lower()], "caption": caption}
+    localized = _OMITTED_LOCALIZED.get(first.strip().lower())
+    if localized:
+        return {"kind": localized, "caption": caption}
     # After the media checks: iOS marks attachment lines too, and a file may be called "Stock added.pdf".
     if marked and _SYSTEM_MARKED.match(body):
         return {"kind": "system", "text": body}

@@ -290,3 +290,190 @@ def test_kind_for_filename_defaults_to_document():
 def test_an_ios_attachment_whose_name_reads_like_an_event_is_still_an_attachment():
     message = only("\u200e[16/11/26, 09:15:42] Juma Hardware: \u200eStock added.pdf \u2022 \u200e1 page \u200e<attached: 00000031-Stock added.pdf>")
     assert (message.kind, message.sender_name, message.media.filename) == ("document", "Juma Hardware", "00000031-Stock added.pdf")
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        # Spanish: "a. m."/"p. m.", with plain or no-break spaces inside.
+        ("16/11/26, 9:15 a. m. - ", datetime(2026, 11, 16, 9, 15)),
+        ("16/11/26, 9:15\u202fp.\u00a0m. - ", datetime(2026, 11, 16, 21, 15)),
+        ("[16/11/26, 12:05:09 a. m.] ", datetime(2026, 11, 16, 0, 5, 9)),
+        # German (older Android).
+        ("16.11.26, 9:15 vorm. - ", datetime(2026, 11, 16, 9, 15)),
+        ("16.11.26, 12:30 nachm. - ", datetime(2026, 11, 16, 12, 30)),
+        # Greek, with and without dots, either case.
+        ("16/11/26, 9:15 π.μ. - ", datetime(2026, 11, 16, 9, 15)),
+        ("16/11/26, 9:15 μ.μ. - ", datetime(2026, 11, 16, 21, 15)),
+        ("[16/11/2026, 9:15:42 ΜΜ] ", datetime(2026, 11, 16, 21, 15, 42)),
+        ("16/11/26, 9:15 πμ - ", datetime(2026, 11, 16, 9, 15)),
+        # Japanese, Chinese and Korean put the marker before the time; Japanese counts 0-11.
+        ("2026/11/16 午前9:15 - ", datetime(2026, 11, 16, 9, 15)),
+        ("[2026/11/16 午後0:30:05] ", datetime(2026, 11, 16, 12, 30, 5)),
+        ("2026/11/16 午前0:05 - ", datetime(2026, 11, 16, 0, 5)),
+        ("2026/11/16 下午9:15 - ", datetime(2026, 11, 16, 21, 15)),
+        ("[2026. 11. 16. 오후 9:15:42] ", datetime(2026, 11, 16, 21, 15, 42)),
+        # Arabic: RLM after day and month, the Arabic comma, "م" after the time, Arabic-Indic digits.
+        ("16\u200f/11\u200f/2026\u060c 9:15 م - ", datetime(2026, 11, 16, 21, 15)),
+        ("١٦\u200f/١١\u200f/٢٠٢٦\u060c ٩:١٥ ص - ", datetime(2026, 11, 16, 9, 15)),
+        # Android 13+ narrow no-break space before "pm", and the same written out by a JSON tool.
+        ("11/16/26, 9:15\u202fPM - ", datetime(2026, 11, 16, 21, 15)),
+        ("11/16/26, 9:15\\u202fPM - ", datetime(2026, 11, 16, 21, 15)),
+        # Dates ending in a dot, four-digit m/d/y, spaced y. m. d., French "à", Finnish "klo", Thai years.
+        ("16.11.26. 21:07 - ", datetime(2026, 11, 16, 21, 7)),
+        ("[16.11.26., 21:07:00] ", datetime(2026, 11, 16, 21, 7)),
+        ("11/16/2026, 9:15 PM - ", datetime(2026, 11, 16, 21, 15)),
+        ("[11/16/2026, 9:15:42 AM] ", datetime(2026, 11, 16, 9, 15, 42)),
+        ("2026. 11. 16. 21:15 - ", datetime(2026, 11, 16, 21, 15)),
+        ("16/11/2026 à 21:15 - ", datetime(2026, 11, 16, 21, 15)),
+        ("[16.11.2026 klo 21.15.42] ", datetime(2026, 11, 16, 21, 15, 42)),
+        ("16/11/2569 21:15 - ", datetime(2026, 11, 16, 21, 15)),
+    ],
+)
+def test_localized_headers(header, expected):
+    message = only(header + "Brian Otieno: hello")
+    assert message.sent_at == expected.replace(tzinfo=NAIROBI)
+    assert (message.sender_name, message.text) == ("Brian Otieno", "hello")
+
+
+@pytest.mark.parametrize(
+    "body, kind, filename",
+    [
+        ("\u200e<anexado: 00000012-PHOTO-2026-11-16-09-15-42.jpg>", "image", "00000012-PHOTO-2026-11-16-09-15-42.jpg"),
+        ("\u200e<angehängt: 00000013-AUDIO-2026-11-16-09-16-00.opus>", "voice", "00000013-AUDIO-2026-11-16-09-16-00.opus"),
+        ("<adjunto: 00000015-Factura 7.pdf>", "document", "00000015-Factura 7.pdf"),
+        ("IMG-20261116-WA0001.jpg (Datei angehängt)", "image", "IMG-20261116-WA0001.jpg"),
+        ("VID-20261116-WA0002.mp4 (archivo adjunto)", "video", "VID-20261116-WA0002.mp4"),
+        ("Facture 42.pdf \u2022 3 pages (fichier joint)", "document", "Facture 42.pdf"),
+        ("PTT-20261116-WA0003.opus (arquivo anexado)", "voice", "PTT-20261116-WA0003.opus"),
+    ],
+)
+def test_localized_attachments_get_kind_and_filename(body, kind, filename):
+    message = only(f"16/11/26, 09:15 - Mama Mboga Bakery: {body}")
+    assert (message.kind, message.media.filename, message.text) == (kind, filename, None)
+
+
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        ("<Medien ausgeschlossen>", "unsupported"), ("<Multimedia omitido>", "unsupported"),
+        ("<Médias omis>", "unsupported"), ("<Mídia oculta>", "unsupported"),
+        ("\u200eimagen omitida", "image"), ("\u200eBild weggelassen", "image"), ("\u200eimagem ocultada", "image"),
+        ("\u200eaudio omis", "audio"), ("\u200eSticker weggelassen", "sticker"), ("\u200edocumento omitido", "document"),
+    ],
+)
+def test_localized_omitted_media_keeps_its_kind_without_a_file(body, kind):
+    message = only(f"[16/11/26, 09:15:42] Juma Hardware: {body}")
+    assert (message.kind, message.media, message.text) == (kind, None, None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Se eliminó este mensaje", "Eliminaste este mensaje.", "Diese Nachricht wurde gelöscht",
+        "\u200eCe message a été supprimé.", "Esta mensagem foi apagada", "Você apagou esta mensagem",
+    ],
+)
+def test_localized_deleted_messages(body):
+    message = only(f"[17/11/26, 13:40:12] Juma Hardware: {body}")
+    assert (message.kind, message.text, message.sender_name) == ("deleted", None, "Juma Hardware")
+
+
+def test_polls_from_android_and_ios():
+    android = only(
+        "16/11/26, 09:15 - Mama Mboga Bakery: POLL:\n"
+        "Which day for delivery?\n"
+        "OPTION: Friday (2 votes)\n"
+        "OPTION: Saturday (1 vote)\n"
+        "OPTION: Sunday (0 votes)\n"
+    )
+    ios = only(
+        "\u200e[16/11/26, 09:15:00] Mama Mboga Bakery: \u200ePOLL:\r\n"
+        "\u200eWhich day for delivery?\r\n"
+        "\u200eOPTION: Friday (2 votes)\r\n"
+        "\u200eOPTION: Saturday (1 vote)\r\n"
+        "\u200eOPTION: Sunday (0 votes)\r\n"
+    )
+    for poll in (android, ios):
+        assert (poll.kind, poll.sender_name) == ("poll", "Mama Mboga Bakery")
+        assert poll.text == "Which day for delivery?\nFriday (2 votes)\nSaturday (1 vote)\nSunday (0 votes)"
+    # The id hashes the body as written, so the same poll from either phone is the same message.
+    assert android.message_id == ios.message_id == stable_id(
+        android.chat_id, android.sent_at.isoformat(), "Mama Mboga Bakery",
+        "POLL:\nWhich day for delivery?\nOPTION: Friday (2 votes)\nOPTION: Saturday (1 vote)\nOPTION: Sunday (0 votes)",
+        0, prefix="exp_",
+    )
+
+
+def test_a_poll_question_over_several_lines_keeps_its_newlines():
+    poll = only(
+        "16/11/26, 09:15 - Wanjiku Kamau: POLL:\nCake flavour for Saturday?\n(tiers 2 and 3)\n"
+        "OPTION: Lemon (3 votes)\nOPTION: Vanilla (1 vote)\n"
+    )
+    assert poll.text == "Cake flavour for Saturday?\n(tiers 2 and 3)\nLemon (3 votes)\nVanilla (1 vote)"
+
+
+@pytest.mark.parametrize("body", ["POLL:\nwho is coming?", "POLL: yes or no", "OPTION: Lemon (3 votes)"])
+def test_poll_words_without_a_poll_are_ordinary_text(body):
+    message = only(f"16/11/26, 09:15 - Wanjiku Kamau: {body}")
+    assert (message.kind, message.text) == ("text", body)
+
+
+def test_localized_encryption_notices_are_system_messages_even_under_a_name():
+    parsed = parse(
+        "[16/11/26, 08:00:00] Juma Hardware: \u200eLos mensajes y las llamadas están cifrados de extremo a extremo.\n"
+        "[16/11/26, 08:00:01] Juma Hardware: \u200eNachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.\n"
+    )
+    assert [(m.kind, m.sender_name) for m in parsed.messages] == [("system", None), ("system", None)]
+
+
+def test_two_digit_year_first_dates_are_told_from_day_first_by_the_whole_file():
+    # 26/03/10 alone could be 26 March 2010; with 26/03/11 and 26/03/13 beside it only y/m/d keeps one year.
+    parsed = parse("26/03/10, 09:00 - A: one\n26/03/11, 09:00 - A: two\n26/03/13, 09:00 - A: three\n")
+    assert parsed.date_order == "ymd"
+    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in parsed.messages] == [
+        "2026-03-10", "2026-03-11", "2026-03-13",
+    ]
+
+
+def test_when_no_number_is_above_12_the_order_that_keeps_time_moving_forward_wins():
+    # Read day first these would be 3 December then 4 January of the same year: back in time.
+    parsed = parse("3/12/26, 10:00 - A: one\n4/1/26, 10:00 - A: two\n")
+    assert parsed.date_order == "mdy"
+    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in parsed.messages] == ["2026-03-12", "2026-04-01"]
+
+
+def test_a_year_before_whatsapp_existed_is_a_line_error():
+    parsed = parse("16/11/26, 09:15 - A: fine\n16/11/2004, 09:16 - A: from 2004\n", source_name="chat.txt")
+    assert [m.text for m in parsed.messages] == ["fine"]
+    assert [(e.line_number, e.reason) for e in parsed.errors] == [
+        (2, "impossible date or time (year 2004 is before WhatsApp existed)")
+    ]
+
+
+def test_ids_of_lines_the_parser_always_read_never_change():
+    # Pinned from the first release of this parser: imports already in the landing store and the sheet rely on them.
+    android = parse(
+        "16/11/2026, 9:15\u202fpm - \u2068+254\u00a0712\u00a0345\u00a0678\u2069: Paid KES 3,500 via M-Pesa\n"
+        "16/11/2026, 9:16 pm - Mama Mboga Bakery: INV-2026-0042.pdf (file attached)\n"
+        "Invoice for the wedding cake\n"
+        "16/11/2026, 9:17 pm - Mama Mboga Bakery added Wanjiku Kamau\n"
+        "17/11/2026, 8:00 a.m. - Wanjiku Kamau: <Media omitted>\n"
+    )
+    ios = parse(
+        "\u200e[16.11.26, 09:15:42] Juma Hardware: \u200e<attached: 00000012-PHOTO-2026-11-16-09-15-42.jpg>\r\n"
+        "[16.11.26, 09:16:00] Amina Njeri: Yes\r\nsecond line\r\n"
+        "\u200e[17.11.26, 13:40:12] Juma Hardware: \u200eThis message was deleted.\r\n"
+    )
+    year_first = parse("[2026-11-16, 07:01:02] Juma Hardware: Asante\n[2026-11-17, 19:01:02] Juma Hardware: Karibu\n")
+    assert [m.message_id for m in android.messages] == [
+        "exp_95c77b5e81fd784e2db37cbcabd37ec6", "exp_20b4e7664c3ab09b9dbed1ab3dcb532f",
+        "exp_5160a6a15c2e990d0855e75bb5102e57", "exp_60d95fba058f2e198037ece941c37b2a",
+    ]
+    assert [m.message_id for m in ios.messages] == [
+        "exp_f8ef796f1c0eb15ab71a4e3ad4dee944", "exp_57bfbed811c4d5e79252a7413b8353ac",
+        "exp_c58140f6488730297f4fd7d4fdd49237",
+    ]
+    assert [m.message_id for m in year_first.messages] == [
+        "exp_f954e8d44b3cce54ccb9cb4fdf9268a0", "exp_6daab8ed1f56ea4ef19918e6d0790c39",
+    ]
