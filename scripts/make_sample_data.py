@@ -6,6 +6,7 @@ Usage: .venv/bin/python scripts/make_sample_data.py [OUTPUT_DIR]   (default: sam
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -19,6 +20,8 @@ BAKERY_CHAT = "WhatsApp Chat with Mama Mboga Bakery"
 HARDWARE_CHAT = "WhatsApp Chat with Juma Hardware"
 RECEIPT_PNG = "IMG-20261117-WA0003.png"
 INVOICE_PDF = "INV-2026-0042.pdf"
+VOICE_NOTE = "PTT-20261117-WA0004.opus"
+VOICE_NOTE_TEXT = "Please deliver thirty loaves on Friday, I will pay four thousand five hundred shillings"
 
 # Android, 24h, d/m/yy. Local times stay within 08:00-20:00 so the date holds from UTC-3 to UTC+3.
 BAKERY_LINES = [
@@ -43,6 +46,7 @@ BAKERY_LINES = [
     "17/11/26, 10:45 - Brian Otieno: Sent the deposit, KES 6,000 via M-Pesa, ref QK8AB34CD5",
     "17/11/26, 10:50 - Mama Mboga Bakery: Received, thank you Brian. Tasting session Saturday 10am?",
     "17/11/26, 10:52 - Brian Otieno: Saturday works. Can the top tier be lemon flavour?",
+    f"17/11/26, 16:20 - Wanjiku Kamau: {VOICE_NOTE} (file attached)",
     "17/11/26, 17:05 - Mama Mboga Bakery: Wanjiku, the driver is on the way with 20 loaves and 3 cakes. ETA 5:30pm",
     "17/11/26, 17:48 - Wanjiku Kamau: The cakes arrived but one is squashed and the loaves are 18 not 20. Not happy \U0001f61e",
     "17/11/26, 17:55 - Mama Mboga Bakery: So sorry Wanjiku! We will replace the cake and send 2 loaves tomorrow morning at no charge.",
@@ -85,9 +89,11 @@ Two small WhatsApp chat exports for trying the pipeline and for the tests. Regen
 - `WhatsApp Chat with Mama Mboga Bakery.zip`: an Android export (24-hour clock, d/m/yy) with media, as WhatsApp
   makes it with "Include media": `WhatsApp Chat with Mama Mboga Bakery.txt` plus two attachments,
   `IMG-20261117-WA0003.png` (a receipt image, "RECEIPT ... Total KES 3,500", for OCR) and `INV-2026-0042.pdf`
-  (a one-page PDF with a text layer, "INVOICE INV-2026-0042 ... Total KES 12,000"). 26 messages:
-  the bakery and two customers (Wanjiku Kamau, Brian Otieno) with orders, M-Pesa payments, a complaint,
-  phone numbers, an email address, a multi-line message, two system messages and two attachments with captions.
+  (a one-page PDF with a text layer, "INVOICE INV-2026-0042 ... Total KES 12,000") and `PTT-20261117-WA0004.opus`
+  (a 6-second voice note, Opus in Ogg as WhatsApp records it, spoken by espeak-ng: "Please deliver thirty loaves on
+  Friday, I will pay four thousand five hundred shillings"). 27 messages: the bakery and two customers
+  (Wanjiku Kamau, Brian Otieno) with orders, M-Pesa payments, a complaint, phone numbers, an email address,
+  a multi-line message, two system messages, two attachments with captions and a voice note.
 - `WhatsApp Chat with Juma Hardware.txt`: an iOS export (`[d/m/yy, HH:MM:SS]`, CRLF, U+200E marks) without media:
   16 messages between Juma Hardware and Amina Njeri, with `image omitted`, `audio omitted` and `<Media omitted>`
   references, a deleted message, a multi-line message, the encryption notice, and two byte-identical messages
@@ -98,7 +104,7 @@ UTC-3 to UTC+3 keeps them on the same dates. Per chat and local date:
 
 | chat | 2026-11-16 | 2026-11-17 | 2026-11-18 | total |
 |---|---|---|---|---|
-| Mama Mboga Bakery | 11 | 9 | 6 | 26 |
+| Mama Mboga Bakery | 11 | 10 | 6 | 27 |
 | Juma Hardware | 5 | 7 | 4 | 16 |
 """
 
@@ -158,6 +164,30 @@ def invoice_pdf() -> bytes:
     return bytes(out)
 
 
+def voice_note_opus() -> bytes:
+    """espeak-ng's WAV re-encoded as WhatsApp sends voice notes: Opus in Ogg, 16 kHz mono, 24 kb/s.
+
+    Bit-exact muxing (no random Ogg serial, no encoder version tag) keeps the file the same on every run.
+    """
+    import av
+
+    wav = subprocess.run(
+        ["espeak-ng", "-v", "en-us", "-s", "150", "--stdout", VOICE_NOTE_TEXT], capture_output=True, check=True
+    ).stdout
+    out = io.BytesIO()
+    with av.open(io.BytesIO(wav)) as source, av.open(out, "w", format="ogg", options={"fflags": "+bitexact"}) as target:
+        stream = target.add_stream("libopus", rate=16000, layout="mono")
+        stream.bit_rate = 24000
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
+        for frame in [*(f for decoded in source.decode(audio=0) for f in resampler.resample(decoded)),
+                      *resampler.resample(None)]:
+            for packet in stream.encode(frame):
+                target.mux(packet)
+        for packet in stream.encode(None):
+            target.mux(packet)
+    return out.getvalue()
+
+
 def _zip_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -173,6 +203,7 @@ def main(out_dir: Path) -> None:
         _zip_entry(archive, f"{BAKERY_CHAT}.txt", bakery_text)
         _zip_entry(archive, RECEIPT_PNG, receipt_png())
         _zip_entry(archive, INVOICE_PDF, invoice_pdf())
+        _zip_entry(archive, VOICE_NOTE, voice_note_opus())
     (out_dir / f"{HARDWARE_CHAT}.txt").write_bytes(("\r\n".join(HARDWARE_LINES) + "\r\n").encode("utf-8"))
     (out_dir / "README.md").write_text(README, encoding="utf-8")
 

@@ -28,9 +28,35 @@ class Settings(BaseSettings):
     spreadsheet_key: str | None = Field(None, description="Key of the Google spreadsheet to sync into.")
     sheets_endpoint: str = Field("https://sheets.googleapis.com", description="Sheets API base URL (a local stand-in in tests).")
 
+    whisper_model_path: str = Field("", description="CTranslate2 Whisper model folder; empty: the bundled tiny.en.")
+    whisper_model_size: str = Field("tiny.en", description="Label of the Whisper model (reports and cache keys).")
+    whisper_compute_type: str = Field("int8", description="CTranslate2 compute type for transcription.")
+    media_language: str = Field("en", description="Language of voice notes and OCR'd text for transcription.")
+    max_audio_seconds: float = Field(600, description="Longer audio is not transcribed (dead letter with the reason).")
+    tesseract_lang: str = Field("eng", description="Tesseract language data to OCR with (e.g. 'eng+swa').")
+    ocr_timeout_s: float = Field(60, description="One image's OCR time limit; past it the item is retried later.")
+    document_timeout_s: float = Field(30, description="Wall-clock limit of the PDF/DOCX parser subprocess.")
+    document_memory_mb: int = Field(1536, description="Memory limit of the PDF/DOCX parser subprocess.")
+    pdf_max_pages: int = Field(50, description="Pages read per PDF.")
+    max_media_bytes: int = Field(100 * 1024 * 1024, description="Larger media files are not processed.")
+    media_workers: int = Field(2, description="Processes for OCR/documents and threads for transcription.")
+    media_max_attempts: int = Field(3, description="Engine timeouts retried this often before a dead letter.")
+    media_min_success_rate: float = Field(0.8, description="Below this share of media extracted, the check warns.")
+    media_max_pending_days: int = Field(3, description="Media pending longer than this fails the staleness check.")
+
     app_secret: SecretStr | None = Field(None, description="Meta app secret: verifies X-Hub-Signature-256.")
     verify_token: SecretStr | None = Field(None, description="Token Meta echoes when verifying the webhook.")
     access_token: SecretStr | None = Field(None, description="Graph API bearer token for media downloads.")
+
+    landing_url: SecretStr | None = Field(
+        None, description="postgresql://user:password@host:port/db: the landing store on PostgreSQL (default: SQLite in DATA_DIR)."
+    )
+    executor: Literal["default", "celery"] = Field(
+        "default", description="How a run's steps execute: Dagster's default (multiprocess) or on Celery workers."
+    )
+    celery_broker: SecretStr = Field(
+        SecretStr("redis://127.0.0.1:6379/0"), description="Celery broker URL (also the result backend) for executor=celery."
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -29,24 +29,24 @@ def stores(tmp_path):
 def test_sample_data_imports_with_expected_counts(stores):
     seen = []
     summary = import_exports([BAKERY, HARDWARE], tz=NAIROBI, progress=lambda done, total: seen.append((done, total)), **stores)
-    assert (summary.files, summary.added, summary.already_present, summary.media_linked) == (2, 42, 0, 2)
+    assert (summary.files, summary.added, summary.already_present, summary.media_linked) == (2, 43, 0, 3)
     assert summary.errors == []
     assert seen == [(1, 2), (2, 2)]
 
     store = stores["store"]
     messages = list(store.iter_messages())
-    assert store.count() == 42
+    assert store.count() == 43
     per_chat_day = Counter((m.chat_name, m.sent_at.astimezone(NAIROBI).date().isoformat()) for m in messages)
     assert per_chat_day == {
         ("Mama Mboga Bakery", "2026-11-16"): 11,
-        ("Mama Mboga Bakery", "2026-11-17"): 9,
+        ("Mama Mboga Bakery", "2026-11-17"): 10,
         ("Mama Mboga Bakery", "2026-11-18"): 6,
         ("Juma Hardware", "2026-11-16"): 5,
         ("Juma Hardware", "2026-11-17"): 7,
         ("Juma Hardware", "2026-11-18"): 4,
     }
     kinds = Counter(m.kind for m in messages)
-    assert kinds == {"text": 33, "system": 3, "image": 2, "document": 1, "audio": 1, "unsupported": 1, "deleted": 1}
+    assert kinds == {"text": 33, "system": 3, "image": 2, "document": 1, "audio": 1, "voice": 1, "unsupported": 1, "deleted": 1}
     assert {m.source for m in messages} == {"chat_export"}
     twins = [m for m in messages if m.text == "Asante sana \U0001f64f"]
     assert len(twins) == 2 and twins[0].message_id != twins[1].message_id
@@ -55,15 +55,15 @@ def test_sample_data_imports_with_expected_counts(stores):
 def test_importing_again_adds_nothing(stores):
     import_exports([BAKERY, HARDWARE], tz=NAIROBI, **stores)
     again = import_exports([HARDWARE, BAKERY], tz=NAIROBI, **stores)
-    assert (again.files, again.added, again.already_present, again.media_linked) == (2, 0, 42, 2)
-    assert stores["store"].count() == 42
+    assert (again.files, again.added, again.already_present, again.media_linked) == (2, 0, 43, 3)
+    assert stores["store"].count() == 43
 
 
 def test_attachments_are_linked_to_the_media_store(stores):
     import_exports([BAKERY], tz=NAIROBI, **stores)
     media_store = stores["media_store"]
     with_media = {m.media.filename: m for m in stores["store"].iter_messages() if m.media is not None}
-    assert set(with_media) == {"IMG-20261117-WA0003.png", "INV-2026-0042.pdf"}
+    assert set(with_media) == {"IMG-20261117-WA0003.png", "INV-2026-0042.pdf", "PTT-20261117-WA0004.opus"}
     with zipfile.ZipFile(BAKERY) as archive:
         for filename, message in with_media.items():
             data = archive.read(filename)
@@ -81,7 +81,7 @@ def test_a_broken_file_is_dead_lettered_and_the_others_import(stores, tmp_path):
     broken.write_text("Dear customer,\nthis is not a chat export\n", encoding="utf-8")
     missing = tmp_path / "WhatsApp Chat with Ghost.txt"
     summary = import_exports([broken, BAKERY, missing, HARDWARE], tz=NAIROBI, **stores)
-    assert (summary.files, summary.added, summary.media_linked) == (2, 42, 2)
+    assert (summary.files, summary.added, summary.media_linked) == (2, 43, 3)
     assert len(summary.errors) == 2
     assert "WhatsApp Chat with Nobody.txt:1" in summary.errors[0]
     assert "no such file" in summary.errors[1]

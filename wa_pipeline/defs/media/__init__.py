@@ -1,0 +1,1 @@
+"""Media intelligence: OCR, voice transcription, documents and the media gallery."""

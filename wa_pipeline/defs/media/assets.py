@@ -1,0 +1,137 @@
+"""Each day's media: the text in photos, voice notes and documents, the gallery, and its sheet tab."""
+
+import dagster as dg
+import pandas as pd
+
+from wa_pipeline.defs.media.resources import MediaEngines
+from wa_pipeline.defs.partitions import DAILY
+from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
+from wa_pipeline.defs.run_metrics import Stopwatch
+from wa_pipeline.media.engine_pool import media_pool
+from wa_pipeline.media.extraction_cache import ExtractionCache
+from wa_pipeline.media.media_frames import media_catalog_frame, media_items, media_text_frame
+from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, record_dead_letters
+from wa_pipeline.sheets.media_rows import MEDIA_COLUMNS, MEDIA_KEY, MEDIA_TAB, build_media_rows
+
+MEDIA_TEXT_CHECKS = [
+    dg.AssetCheckSpec("media_success_rate", asset="media_text",
+                      description="Enough of the day's media gave their text (threshold: MediaEngines.min_success_rate)."),
+    dg.AssetCheckSpec("media_dead_letters_not_growing", asset="media_text",
+                      description="This run added no media item to the dead-letter queue."),
+]
+
+
+def _open_media_letters(storage: PipelineStorage) -> int:
+    return sum(1 for letter in storage.dead_letters().list() if letter.stage == STAGE)
+
+
+@dg.asset(
+    partitions_def=DAILY,
+    group_name="media",
+    kinds={"tesseract", "whisper", "pandas", "parquet"},
+    check_specs=MEDIA_TEXT_CHECKS,
+)
+def media_text(
+    context: dg.AssetExecutionContext, raw_messages: pd.DataFrame, storage: PipelineStorage, media_engines: MediaEngines
+):
+    """The text in each media message of the day: receipts and photos OCR'd, voice notes transcribed, documents read."""
+    watch = Stopwatch()
+    settings = media_engines.settings()
+    items = media_items(raw_messages)
+    letters_before = _open_media_letters(storage)
+    stats = ExtractionStats()
+    cache = ExtractionCache(storage.dead_letters().path)
+    try:
+        # Worker processes start on the first submitted file: a day without new images or documents starts none.
+        with media_pool(settings.workers) as pool:
+            results = extract_media(items, storage.media(), cache, settings, pool, stats=stats)
+    finally:
+        cache.close()
+    record_dead_letters(results, storage.dead_letters(), context.partition_key)
+    letters_after = _open_media_letters(storage)
+    frame = media_text_frame(results)
+
+    ok = stats.by_status.get("ok", 0)
+    success_rate = ok / len(results) if results else 1.0
+    wall = max(stats.wall_s, 1e-9)
+    return dg.MaterializeResult(
+        value=frame,
+        metadata={
+            **watch.metadata(len(frame), unit="items"),
+            "files": dg.MetadataValue.int(stats.files),
+            "cache_hits": dg.MetadataValue.int(stats.cache_hits),
+            "images_ocr": dg.MetadataValue.int(stats.images),
+            "documents": dg.MetadataValue.int(stats.documents),
+            "audio_files": dg.MetadataValue.int(stats.audio_files),
+            "images_per_s": dg.MetadataValue.float(round(stats.images / wall, 3)),
+            "audio_seconds_per_wall_second": dg.MetadataValue.float(round(stats.audio_seconds / wall, 3)),
+            "success_rate": dg.MetadataValue.float(round(success_rate, 4)),
+            "ok": dg.MetadataValue.int(ok),
+            "pending": dg.MetadataValue.int(stats.by_status.get("pending", 0)),
+            "failed": dg.MetadataValue.int(stats.by_status.get("failed", 0)),
+            "whisper_model": dg.MetadataValue.text(settings.whisper_model_size),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="media_success_rate",
+                passed=success_rate >= media_engines.min_success_rate,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"success_rate": round(success_rate, 4), "threshold": media_engines.min_success_rate,
+                          "items": len(results)},
+                description=f"{ok} of {len(results)} media items gave their text",
+            ),
+            dg.AssetCheckResult(
+                check_name="media_dead_letters_not_growing",
+                passed=letters_after <= letters_before,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"open_before": letters_before, "open_after": letters_after,
+                          "failed_this_run": stats.by_status.get("failed", 0)},
+                description=f"open media dead letters: {letters_before} before the run, {letters_after} after",
+            ),
+        ],
+    )
+
+
+@dg.asset(partitions_def=DAILY, group_name="media", kinds={"pandas", "parquet"})
+def media_catalog(raw_messages: pd.DataFrame, media_text: pd.DataFrame):
+    """The day's media gallery: who sent which photo, voice note or document, what it really is, and what it says."""
+    watch = Stopwatch()
+    catalog = media_catalog_frame(raw_messages, media_text)
+    by_kind = catalog["media_kind"].value_counts().to_dict() if len(catalog) else {}
+    return dg.MaterializeResult(
+        value=catalog,
+        metadata={
+            **watch.metadata(len(catalog)),
+            "bytes": dg.MetadataValue.int(int(pd.to_numeric(catalog["bytes"]).fillna(0).sum()) if len(catalog) else 0),
+            "audio_seconds": dg.MetadataValue.float(
+                round(float(pd.to_numeric(catalog["duration_s"]).fillna(0).sum()), 2) if len(catalog) else 0.0
+            ),
+            "by_kind": dg.MetadataValue.json({str(k): int(v) for k, v in by_kind.items()}),
+        },
+    )
+
+
+@dg.asset(
+    partitions_def=DAILY,
+    group_name="sync",
+    kinds={"googlesheets"},
+    # One writer per spreadsheet: shares the `sheets` pool (limit 1) with the Messages tab.
+    pool="sheets",
+    retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS),
+)
+def media_sheet(media_catalog: pd.DataFrame, sheet_sink: SheetSinkResource, locale: Locale) -> dg.MaterializeResult:
+    """The Media tab of the output sheet, upserted by message_id: the gallery people browse and search."""
+    watch = Stopwatch()
+    rows = build_media_rows(media_catalog, locale.tz())
+    sink = sheet_sink.get_sink()
+    result = sink.upsert(MEDIA_TAB, MEDIA_COLUMNS, MEDIA_KEY, rows.astype(object).values.tolist())
+    return dg.MaterializeResult(
+        metadata={
+            **watch.metadata(len(rows)),
+            "inserted": dg.MetadataValue.int(result.inserted),
+            "updated": dg.MetadataValue.int(result.updated),
+            "unchanged": dg.MetadataValue.int(result.unchanged),
+            "api_calls": dg.MetadataValue.int(result.api_calls),
+            "sheet": dg.MetadataValue.text(sink.location),
+        }
+    )
