@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from wa_pipeline.commands.extract_media import extract_media_command
 from wa_pipeline.commands.parse_export import parse_export_command
 from wa_pipeline.commands.parse_webhook import parse_webhook_command
 
@@ -228,8 +229,57 @@ def serve_webhook(
     serve(host, port, settings)
 
 
+@app.command()
+def report(
+    date_from: Annotated[Optional[str], typer.Option("--from", help="First day (YYYY-MM-DD); default: 13 days before --to.")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Last day, inclusive; default: last day with messages.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="HTML file to write (default: DATA_DIR/reports/report.html).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the per-day results as JSON lines.")] = False,
+) -> None:
+    """Write the asset-check report (HTML with charts) for a range of days and print its summary."""
+    _ensure_dagster_home()
+    import dagster as dg
+
+    from wa_pipeline.defs.ops.report_builder import build_report
+    from wa_pipeline.landing_days import days_with_new_messages
+    from wa_pipeline.reporting.html_report import render_html
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.store.landing import LandingStore
+
+    settings = get_settings()
+    if not date_to:
+        landed = days_with_new_messages(LandingStore(settings.landing_db).changes_since(0).sent_at, settings.timezone)
+        date_to = landed[-1] if landed else date.today().isoformat()
+    if not date_from:
+        date_from = (date.fromisoformat(date_to) - timedelta(days=13)).isoformat()
+    days = _day_range(date_from, date_to)
+    with dg.DagsterInstance.get() as instance:
+        built = build_report(instance, days, settings.data_dir, _sheet_location())
+    target = output or settings.data_dir / "reports" / "report.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_html(built), encoding="utf-8")
+    if as_json:
+        for day in built.days:
+            print(json.dumps({"day": day.day, "run": day.run_status, "messages": day.messages,
+                              "checks_passed": day.checks_passed, "checks_total": len(day.checks),
+                              "failed_checks": day.failed_checks, "dead_letters": day.dead_letters}))
+    else:
+        table = Table(title=f"Asset checks {days[0]} .. {days[-1]}")
+        for column in ("day", "run", "messages", "checks", "failed checks", "media ok", "dead letters"):
+            table.add_column(column)
+        for day in built.days:
+            rate = day.media_success_rate
+            table.add_row(day.day, day.run_status, str(day.messages), f"{day.checks_passed}/{len(day.checks)}",
+                          ", ".join(day.failed_checks) or "-", "-" if rate is None else f"{rate:.0%}", str(day.dead_letters))
+        Console().print(table)
+    print(f"Report: {target.resolve()}")
+    if not built.all_checks_passed:
+        raise typer.Exit(1)
+
+
 app.command("parse-webhook")(parse_webhook_command)
 app.command("parse-export")(parse_export_command)
+app.command("extract-media")(extract_media_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,38 @@
+"""The daily report asset: the asset-check report of recent days, as markdown in the UI and as an HTML file."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from wa_pipeline.defs.ops.report_builder import build_report
+from wa_pipeline.defs.resources import PipelineStorage, SheetSinkResource
+from wa_pipeline.reporting.html_report import render_html, render_markdown
+
+REPORT_DAYS = 14
+
+
+@dg.asset(
+    group_name="ops",
+    kinds={"html"},
+    deps=["messages_sheet"],
+    automation_condition=dg.AutomationCondition.on_cron("30 2 * * *"),
+)
+def daily_report(context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource) -> dg.MaterializeResult:
+    """Check results, messages, intents, media success and dead letters of the last two weeks, per day."""
+    today = date.today()
+    days = [(today - timedelta(days=offset)).isoformat() for offset in range(REPORT_DAYS - 1, -1, -1)]
+    report = build_report(context.instance, days, storage.root, sheet_sink.get_sink().location)
+    path = storage.root / "reports" / "daily_report.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(report), encoding="utf-8")
+    totals = report.totals()
+    return dg.MaterializeResult(
+        metadata={
+            "summary": dg.MetadataValue.md(render_markdown(report)),
+            "report": dg.MetadataValue.path(str(Path(path).resolve())),
+            "checks_passed": dg.MetadataValue.int(totals["checks_passed"]),
+            "checks_total": dg.MetadataValue.int(totals["checks_total"]),
+            "open_dead_letters": dg.MetadataValue.int(totals["open_dead_letters"]),
+        }
+    )

@@ -1,0 +1,49 @@
+"""What a report says, as plain data: filled by the Dagster layer and the stores, rendered by the renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DayReport:
+    day: str
+    run_status: str = "not run"
+    checks: dict[str, bool] = field(default_factory=dict)
+    failed_checks: list[str] = field(default_factory=list)
+    messages: int = 0
+    intents: dict[str, int] = field(default_factory=dict)
+    media_items: int = 0
+    media_ok: int = 0
+    dead_letters: int = 0
+
+    @property
+    def checks_passed(self) -> int:
+        return sum(self.checks.values())
+
+    @property
+    def media_success_rate(self) -> float | None:
+        return self.media_ok / self.media_items if self.media_items else None
+
+
+@dataclass
+class Report:
+    days: list[DayReport]
+    dead_letters_by_stage: dict[str, int] = field(default_factory=dict)
+    generated_at: str = ""
+    sheet: str = ""
+
+    @property
+    def all_checks_passed(self) -> bool:
+        return all(not d.failed_checks for d in self.days if d.checks)
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "days": len(self.days),
+            "messages": sum(d.messages for d in self.days),
+            "checks_passed": sum(d.checks_passed for d in self.days),
+            "checks_total": sum(len(d.checks) for d in self.days),
+            "media_items": sum(d.media_items for d in self.days),
+            "media_ok": sum(d.media_ok for d in self.days),
+            "open_dead_letters": sum(self.dead_letters_by_stage.values()),
+        }
