@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from wa_pipeline.commands.extract_media import extract_media_command
 from wa_pipeline.commands.parse_export import parse_export_command
@@ -275,6 +276,65 @@ def report(
     print(f"Report: {target.resolve()}")
     if not built.all_checks_passed:
         raise typer.Exit(1)
+
+
+@app.command()
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per probe.")] = False,
+) -> None:
+    """Prove each part works on a tiny real input: storage, NLP, OCR, transcription, the sheet, Dagster."""
+    from wa_pipeline.doctor import probes
+    from wa_pipeline.media.engine_settings import media_engine_settings
+    from wa_pipeline.settings import get_settings
+
+    try:
+        settings = get_settings()
+    except ValueError as exc:
+        console.print(f"Settings are invalid: {exc}", style="red", markup=False)
+        raise typer.Exit(2) from None
+    engines = media_engine_settings(settings)
+    checks = [
+        ("disk", lambda: probes.free_disk(settings)),
+        ("landing store", lambda: probes.landing_store(settings)),
+        ("spaCy model", probes.spacy_model),
+        ("OCR (tesseract)", lambda: probes.ocr(engines)),
+        ("transcription (faster-whisper)", lambda: probes.transcription(engines)),
+        ("sheet backend", lambda: probes.sheet_backend(settings)),
+        ("Dagster instance", _probe_dagster),
+    ]
+    results = []
+    with _progress() as progress:
+        task = progress.add_task("probing", total=len(checks))
+        for name, check in checks:
+            results.append(probes.run_probe(name, check))
+            progress.advance(task)
+    if as_json:
+        for r in results:
+            print(json.dumps({"probe": r.name, "ok": r.ok, "detail": r.detail, "fix": r.fix, "seconds": round(r.seconds, 2)}))
+    else:
+        table = Table(title="wa-pipeline doctor")
+        for column in ("probe", "result", "detail", "fix"):
+            table.add_column(column, overflow="fold")
+        for r in results:
+            table.add_row(r.name, "[green]pass[/green]" if r.ok else "[red]FAIL[/red]", Text(r.detail), Text(r.fix))
+        Console().print(table)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _probe_dagster() -> str:
+    """The instance answers and the code location loads, as the UI would load it."""
+    _ensure_dagster_home()
+    import dagster as dg
+
+    from wa_pipeline.definitions import defs
+
+    definitions = defs()
+    dg.Definitions.validate_loadable(definitions)
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(limit=1)
+    assets = len(definitions.resolve_asset_graph().get_all_asset_keys())
+    return f"instance at {os.environ['DAGSTER_HOME']} answers ({'has runs' if runs else 'no runs yet'}); {assets} assets load"
 
 
 app.command("parse-webhook")(parse_webhook_command)
