@@ -11,47 +11,10 @@ from typing import Callable, Iterable, Iterator
 
 from wa_pipeline.cross_source import fingerprints
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
+from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    message_id TEXT NOT NULL UNIQUE,
-    chat_id    TEXT NOT NULL,
-    sent_at    TEXT NOT NULL,
-    source     TEXT NOT NULL,
-    record     TEXT NOT NULL,
-    landed_at  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS messages_sent_at ON messages (sent_at);
-CREATE TABLE IF NOT EXISTS fingerprints (
-    fingerprint TEXT NOT NULL,
-    message_id  TEXT NOT NULL,
-    source      TEXT NOT NULL,
-    PRIMARY KEY (fingerprint, message_id)
-);
-CREATE TABLE IF NOT EXISTS cross_source_duplicates (
-    message_id   TEXT PRIMARY KEY,
-    duplicate_of TEXT NOT NULL,
-    source       TEXT NOT NULL,
-    record       TEXT NOT NULL,
-    seen_at      TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS statuses (
-    message_id   TEXT PRIMARY KEY,
-    status       TEXT NOT NULL,
-    rank         INTEGER NOT NULL,
-    at           TEXT NOT NULL,
-    recipient_id TEXT,
-    errors       TEXT NOT NULL,
-    raw          TEXT NOT NULL
-);
-"""
-
-
-def _utc_text(moment: datetime) -> str:
-    # Fixed-width ISO text in UTC sorts the same as time, so range queries can use the index.
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+SCHEMA = sql.schema(sql.SQLITE_SEQ)
 
 
 @dataclass(frozen=True)
@@ -95,7 +58,7 @@ class LandingStore:
         messages = list(messages)
         if not messages:
             return AddResult(0, 0)
-        now = _utc_text(datetime.now(timezone.utc))
+        now = sql.utc_text(datetime.now(timezone.utc))
         added = duplicates = 0
         with self._conn() as conn, write_transaction(conn):
             for message in messages:
@@ -104,24 +67,20 @@ class LandingStore:
                 if twin is not None:
                     before = conn.total_changes
                     conn.execute(
-                        "INSERT INTO cross_source_duplicates (message_id, duplicate_of, source, record, seen_at)"
-                        " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?)"
-                        " ON CONFLICT (message_id) DO NOTHING",
+                        sql.INSERT_CROSS_SOURCE_DUPLICATE,
                         (message.message_id, twin, message.source, message.to_json(), now, message.message_id),
                     )
                     duplicates += conn.total_changes - before
                     continue
                 cursor = conn.execute(
-                    "INSERT INTO messages (message_id, chat_id, sent_at, source, record, landed_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-                    (message.message_id, message.chat_id, _utc_text(message.sent_at), message.source,
+                    sql.INSERT_MESSAGE,
+                    (message.message_id, message.chat_id, sql.utc_text(message.sent_at), message.source,
                      message.to_json(), now),
                 )
                 if cursor.rowcount:
                     added += 1
                     conn.executemany(
-                        "INSERT INTO fingerprints (fingerprint, message_id, source) VALUES (?, ?, ?)"
-                        " ON CONFLICT DO NOTHING",
+                        sql.INSERT_FINGERPRINT,
                         [(fp, message.message_id, message.source) for fp in prints],
                     )
         return AddResult(added=added, already_present=len(messages) - added - duplicates,
@@ -129,10 +88,8 @@ class LandingStore:
 
     @staticmethod
     def _twin_from_other_source(conn, message: Message, prints: list[str]) -> str | None:
-        placeholders = ",".join("?" * len(prints))
         row = conn.execute(
-            f"SELECT message_id FROM fingerprints WHERE fingerprint IN ({placeholders}) AND source != ?"
-            " AND message_id != ? LIMIT 1",
+            sql.twin_from_other_source(len(prints)),
             (*prints, message.source, message.message_id),
         ).fetchone()
         return row[0] if row else None
@@ -140,14 +97,14 @@ class LandingStore:
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
         """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""
         with self._conn() as conn:
-            rows = conn.execute("SELECT message_id, duplicate_of FROM cross_source_duplicates ORDER BY seen_at").fetchall()
+            rows = conn.execute(sql.CROSS_SOURCE_DUPLICATES).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
         """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""
         rows = [
             (
-                s.message_id, s.status, STATUS_ORDER[s.status], _utc_text(s.at), s.recipient_id,
+                s.message_id, s.status, STATUS_ORDER[s.status], sql.utc_text(s.at), s.recipient_id,
                 json.dumps(s.errors, ensure_ascii=False), s.raw,
             )
             for s in statuses
@@ -156,19 +113,12 @@ class LandingStore:
             return 0
         with self._conn() as conn, write_transaction(conn):
             before = conn.total_changes
-            conn.executemany(
-                "INSERT INTO statuses (message_id, status, rank, at, recipient_id, errors, raw)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (message_id) DO UPDATE SET status=excluded.status, rank=excluded.rank,"
-                " at=excluded.at, recipient_id=excluded.recipient_id, errors=excluded.errors, raw=excluded.raw"
-                " WHERE excluded.rank > statuses.rank",
-                rows,
-            )
+            conn.executemany(sql.UPSERT_STATUS, rows)
             return conn.total_changes - before
 
     def status_of(self, message_id: str) -> str | None:
         with self._conn() as conn:
-            row = conn.execute("SELECT status FROM statuses WHERE message_id = ?", (message_id,)).fetchone()
+            row = conn.execute(sql.STATUS_OF, (message_id,)).fetchone()
         return row["status"] if row else None
 
     def messages_between(
@@ -179,10 +129,7 @@ class LandingStore:
         A stored record that no longer loads is passed to `on_error` (and skipped) when given, else raised.
         """
         with self._conn() as conn:
-            rows = conn.execute(
-                "SELECT message_id, record FROM messages WHERE sent_at >= ? AND sent_at < ? ORDER BY sent_at, seq",
-                (_utc_text(start), _utc_text(end)),
-            ).fetchall()
+            rows = conn.execute(sql.MESSAGES_BETWEEN, (sql.utc_text(start), sql.utc_text(end))).fetchall()
         messages = []
         for row in rows:
             try:
@@ -195,18 +142,18 @@ class LandingStore:
 
     def iter_messages(self) -> Iterator[Message]:
         with self._conn() as conn:
-            for row in conn.execute("SELECT record FROM messages ORDER BY sent_at, seq"):
+            for row in conn.execute(sql.ALL_RECORDS):
                 yield Message.from_json(row["record"])
 
     def get(self, message_id: str) -> Message | None:
         with self._conn() as conn:
-            row = conn.execute("SELECT record FROM messages WHERE message_id = ?", (message_id,)).fetchone()
+            row = conn.execute(sql.RECORD_OF, (message_id,)).fetchone()
         return Message.from_json(row["record"]) if row else None
 
     def changes_since(self, cursor: int) -> Changes:
         """Rows landed after `cursor` (a sequence number), for the sensor that requests their days."""
         with self._conn() as conn:
-            rows = conn.execute("SELECT seq, sent_at FROM messages WHERE seq > ? ORDER BY seq", (cursor,)).fetchall()
+            rows = conn.execute(sql.CHANGES_SINCE, (cursor,)).fetchall()
         if not rows:
             return Changes(high_water_mark=cursor, sent_at=[])
         return Changes(
@@ -216,11 +163,11 @@ class LandingStore:
 
     def count(self) -> int:
         with self._conn() as conn:
-            return conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+            return conn.execute(sql.COUNT).fetchone()[0]
 
     def last_landed_at(self) -> datetime | None:
         with self._conn() as conn:
-            row = conn.execute("SELECT max(landed_at) FROM messages").fetchone()
+            row = conn.execute(sql.LAST_LANDED_AT).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 

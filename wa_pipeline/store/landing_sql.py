@@ -1,0 +1,103 @@
+"""The landing store's SQL, written once for both engines: SQLite runs it as written, PostgreSQL with `%s`.
+
+Both engines keep the same columns and the same encodings (times as fixed-width UTC text, records as the
+canonical message's JSON), so every statement below orders, compares and de-duplicates identically on either.
+Only the sequence column and the placeholder style differ.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+SQLITE_SEQ = "INTEGER PRIMARY KEY AUTOINCREMENT"
+POSTGRES_SEQ = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+
+
+def schema(seq_column: str) -> str:
+    """The tables, with the engine's never-reused, increasing sequence column."""
+    return f"""
+CREATE TABLE IF NOT EXISTS messages (
+    seq        {seq_column},
+    message_id TEXT NOT NULL UNIQUE,
+    chat_id    TEXT NOT NULL,
+    sent_at    TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    record     TEXT NOT NULL,
+    landed_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_sent_at ON messages (sent_at);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    fingerprint TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    PRIMARY KEY (fingerprint, message_id)
+);
+CREATE TABLE IF NOT EXISTS cross_source_duplicates (
+    message_id   TEXT PRIMARY KEY,
+    duplicate_of TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    record       TEXT NOT NULL,
+    seen_at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS statuses (
+    message_id   TEXT PRIMARY KEY,
+    status       TEXT NOT NULL,
+    rank         INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    recipient_id TEXT,
+    errors       TEXT NOT NULL,
+    raw          TEXT NOT NULL
+);
+"""
+
+
+def utc_text(moment: datetime) -> str:
+    # Fixed-width ISO text in UTC sorts the same as time, so range queries can use the index.
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def pyformat(statement: str) -> str:
+    """The statement with psycopg's placeholders (the statements here contain no other `?` or `%`)."""
+    return statement.replace("?", "%s")
+
+
+INSERT_MESSAGE = (
+    "INSERT INTO messages (message_id, chat_id, sent_at, source, record, landed_at)"
+    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING"
+)
+INSERT_FINGERPRINT = "INSERT INTO fingerprints (fingerprint, message_id, source) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+# A copy is recorded only while the message itself is not landed under the same id (a plain re-delivery).
+INSERT_CROSS_SOURCE_DUPLICATE = (
+    "INSERT INTO cross_source_duplicates (message_id, duplicate_of, source, record, seen_at)"
+    " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?)"
+    " ON CONFLICT (message_id) DO NOTHING"
+)
+
+
+def twin_from_other_source(fingerprint_count: int) -> str:
+    """A message of another source sharing one of the fingerprints: params are the prints, source, message_id."""
+    marks = ",".join("?" * fingerprint_count)
+    return (
+        f"SELECT message_id FROM fingerprints WHERE fingerprint IN ({marks}) AND source != ?"
+        " AND message_id != ? LIMIT 1"
+    )
+
+
+CROSS_SOURCE_DUPLICATES = "SELECT message_id, duplicate_of FROM cross_source_duplicates ORDER BY seen_at"
+# Statuses only move forward: a delivery receipt arriving after the read receipt changes nothing.
+UPSERT_STATUS = (
+    "INSERT INTO statuses (message_id, status, rank, at, recipient_id, errors, raw)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (message_id) DO UPDATE SET status=excluded.status, rank=excluded.rank,"
+    " at=excluded.at, recipient_id=excluded.recipient_id, errors=excluded.errors, raw=excluded.raw"
+    " WHERE excluded.rank > statuses.rank"
+)
+STATUS_OF = "SELECT status FROM statuses WHERE message_id = ?"
+MESSAGES_BETWEEN = (
+    "SELECT message_id, record FROM messages WHERE sent_at >= ? AND sent_at < ? ORDER BY sent_at, seq"
+)
+ALL_RECORDS = "SELECT record FROM messages ORDER BY sent_at, seq"
+RECORD_OF = "SELECT record FROM messages WHERE message_id = ?"
+CHANGES_SINCE = "SELECT seq, sent_at FROM messages WHERE seq > ? ORDER BY seq"
+COUNT = "SELECT count(*) FROM messages"
+LAST_LANDED_AT = "SELECT max(landed_at) FROM messages"

@@ -1,0 +1,195 @@
+"""The landing store on PostgreSQL, for scale-out: the SQLite store's tables, statements and semantics."""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+from wa_pipeline.cross_source import fingerprints
+from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
+from wa_pipeline.store import landing_sql as sql
+from wa_pipeline.store.landing import AddResult, Changes
+
+SCHEMA = sql.schema(sql.POSTGRES_SEQ)
+# Transaction-scoped advisory locks (arbitrary fixed keys, one per purpose) in the landing database.
+_WRITER_LOCK = 0x77615F6C616E64  # "wa_land"
+_SCHEMA_LOCK = 0x77615F736368  # "wa_sch"
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class PostgresLandingStore:
+    """PostgreSQL landing store; a duplicate delivery is a no-op and `seq` order is commit order."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._local = threading.local()
+        with self._transaction() as cur:
+            # Concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalogs: one creator at a time.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            cur.execute(SCHEMA)
+
+    def __repr__(self) -> str:
+        return f"PostgresLandingStore({_redacted(self.url)!r})"
+
+    def _connect(self):
+        return psycopg2.connect(self.url, application_name="wa_pipeline.landing", connect_timeout=30)
+
+    def _conn(self):
+        # One connection per thread, as the SQLite store; a new one once psycopg has seen it break (a restarted server).
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._connect()
+            # Reads run on their own; writes open a transaction explicitly (`with conn` does, even in autocommit).
+            conn.autocommit = True
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _transaction(self):
+        conn = self._conn()
+        with conn, conn.cursor() as cur:
+            yield cur
+
+    @contextmanager
+    def _writing(self):
+        with self._transaction() as cur:
+            # Writers take turns, as SQLite's BEGIN IMMEDIATE makes them. Without this, a transaction holding seq 7
+            # could commit before the one holding seq 6: the landing sensor would read 7, move its cursor past 6,
+            # and never see message 6. Serialised, seq order is commit order, and the lock is held until the commit
+            # is visible. It also makes the cross-source look-up and the insert after it one atomic step.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK,))
+            yield cur
+
+    def _rows(self, statement: str, params: tuple = ()) -> list[tuple]:
+        with self._conn().cursor() as cur:
+            cur.execute(sql.pyformat(statement), params)
+            return cur.fetchall()
+
+    def add_messages(self, messages: Iterable[Message]) -> AddResult:
+        """Insert in one durable transaction; returns how many were new and how many already present.
+
+        A message already present by id is a no-op. A message that another source already delivered
+        (see `cross_source`) is recorded in `cross_source_duplicates` and not inserted a second time.
+        """
+        messages = list(messages)
+        if not messages:
+            return AddResult(0, 0)
+        now = sql.utc_text(datetime.now(timezone.utc))
+        added = duplicates = 0
+        with self._writing() as cur:
+            for message in messages:
+                prints = fingerprints(message)
+                twin = self._twin_from_other_source(cur, message, prints) if prints else None
+                if twin is not None:
+                    cur.execute(
+                        sql.pyformat(sql.INSERT_CROSS_SOURCE_DUPLICATE),
+                        (message.message_id, twin, message.source, message.to_json(), now, message.message_id),
+                    )
+                    duplicates += cur.rowcount
+                    continue
+                cur.execute(
+                    sql.pyformat(sql.INSERT_MESSAGE),
+                    (message.message_id, message.chat_id, sql.utc_text(message.sent_at), message.source,
+                     message.to_json(), now),
+                )
+                if cur.rowcount:
+                    added += 1
+                    cur.executemany(
+                        sql.pyformat(sql.INSERT_FINGERPRINT),
+                        [(fp, message.message_id, message.source) for fp in prints],
+                    )
+        return AddResult(added=added, already_present=len(messages) - added - duplicates,
+                         cross_source_duplicates=duplicates)
+
+    @staticmethod
+    def _twin_from_other_source(cur, message: Message, prints: list[str]) -> str | None:
+        cur.execute(sql.pyformat(sql.twin_from_other_source(len(prints))), (*prints, message.source, message.message_id))
+        row = cur.fetchone()
+        return row[0] if row else None
+
+    def cross_source_duplicates(self) -> list[tuple[str, str]]:
+        """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""
+        return [(r[0], r[1]) for r in self._rows(sql.CROSS_SOURCE_DUPLICATES)]
+
+    def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
+        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""
+        rows = [
+            (
+                s.message_id, s.status, STATUS_ORDER[s.status], sql.utc_text(s.at), s.recipient_id,
+                json.dumps(s.errors, ensure_ascii=False), s.raw,
+            )
+            for s in statuses
+        ]
+        if not rows:
+            return 0
+        changed = 0
+        with self._writing() as cur:
+            for row in rows:
+                cur.execute(sql.pyformat(sql.UPSERT_STATUS), row)
+                changed += cur.rowcount
+        return changed
+
+    def status_of(self, message_id: str) -> str | None:
+        rows = self._rows(sql.STATUS_OF, (message_id,))
+        return rows[0][0] if rows else None
+
+    def messages_between(
+        self, start: datetime, end: datetime, on_error: Callable[[str, str, Exception], None] | None = None
+    ) -> list[Message]:
+        """Messages with start <= sent_at < end, in send order (ties in arrival order).
+
+        A stored record that no longer loads is passed to `on_error` (and skipped) when given, else raised.
+        """
+        messages = []
+        for message_id, record in self._rows(sql.MESSAGES_BETWEEN, (sql.utc_text(start), sql.utc_text(end))):
+            try:
+                messages.append(Message.from_json(record))
+            except (ValueError, KeyError, TypeError) as exc:
+                if on_error is None:
+                    raise
+                on_error(message_id, record, exc)
+        return messages
+
+    def iter_messages(self) -> Iterator[Message]:
+        # A server-side cursor on a connection of its own: the table is streamed, not loaded, and the caller may
+        # write to the store between two messages.
+        conn = self._connect()
+        try:
+            with conn, conn.cursor(name="iter_messages") as cur:
+                cur.itersize = 1000
+                cur.execute(sql.ALL_RECORDS)
+                for (record,) in cur:
+                    yield Message.from_json(record)
+        finally:
+            conn.close()
+
+    def get(self, message_id: str) -> Message | None:
+        rows = self._rows(sql.RECORD_OF, (message_id,))
+        return Message.from_json(rows[0][0]) if rows else None
+
+    def changes_since(self, cursor: int) -> Changes:
+        """Rows landed after `cursor` (a sequence number), for the sensor that requests their days."""
+        rows = self._rows(sql.CHANGES_SINCE, (cursor,))
+        if not rows:
+            return Changes(high_water_mark=cursor, sent_at=[])
+        return Changes(high_water_mark=rows[-1][0], sent_at=[datetime.fromisoformat(r[1]) for r in rows])
+
+    def count(self) -> int:
+        return self._rows(sql.COUNT)[0][0]
+
+    def last_landed_at(self) -> datetime | None:
+        rows = self._rows(sql.LAST_LANDED_AT)
+        return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None

@@ -1,0 +1,71 @@
+"""Servers the deploy tests start: loopback only, a process group each, a capped lifetime, stopped with killpg."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable, Mapping
+
+# However the test run ends (a crash, a kill), no server it started outlives it by more than this.
+LIFETIME_S = 900
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(args: list[str], *, log: Path, env: Mapping[str, str] | None = None, cwd: Path | None = None,
+          user: str | None = None) -> subprocess.Popen:
+    """`args` in a new session under `timeout`, as `user` when given (root handing a server to its owner)."""
+    # --foreground keeps `timeout` in our process group, so one killpg reaches it, the server and the server's helpers.
+    command = ["timeout", "--foreground", "--kill-after=10", str(LIFETIME_S), *args]
+    if user is not None:
+        command = ["runuser", "-u", user, "--", *command]
+    with open(log, "ab") as out:
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                env=None if env is None else dict(env), cwd=cwd, start_new_session=True)
+
+
+def stop(process: subprocess.Popen, first_signal: int = signal.SIGTERM, grace_s: float = 60) -> None:
+    """Signal the whole group, wait for the leader, then kill what is left of the group."""
+    for sig, wait_s in ((first_signal, grace_s), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            continue
+        # The leader is gone; helpers it left behind in the group go with it.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return
+
+
+def wait_until(ready: Callable[[], bool], *, what: str, process: subprocess.Popen, log: Path,
+               deadline_s: float = 120) -> None:
+    """Poll `ready` until it holds; fail early, with the log, if the process exits first."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{what} exited with {process.returncode} before it was ready:\n{tail(log)}")
+        if ready():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} was not ready within {deadline_s}s:\n{tail(log)}")
+
+
+def tail(log: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return f"({log} unreadable)"

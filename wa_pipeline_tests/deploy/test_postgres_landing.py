@@ -1,0 +1,206 @@
+"""The landing store's contract, held by the SQLite file and by PostgreSQL alike, and the choice between them."""
+
+import sqlite3
+import threading
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+
+import psycopg2
+import pytest
+
+from wa_pipeline.defs.resources import PipelineStorage
+from wa_pipeline.message import Message, StatusUpdate
+from wa_pipeline.settings import Settings
+from wa_pipeline.store import postgres_landing
+from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.postgres_landing import PostgresLandingStore
+
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
+
+
+def msg(i: int, at: datetime = T0, source: str = "chat_export", **fields) -> Message:
+    return Message(message_id=f"m{i}", chat_id="c1", sent_at=at, kind="text", source=source,
+                   **{"text": f"hello {i}", **fields})
+
+
+def webhook(**fields) -> Message:
+    return Message(message_id="wamid.1", chat_id="wa:1:254712345678", sent_at=T0.replace(second=42), kind="text",
+                   source="cloud_api", sender_id="254712345678", sender_name="Amina Wanjiru",
+                   text="Please send 20 loaves", **fields)
+
+
+def export(message_id: str = "exp_1", **fields) -> Message:
+    return Message(message_id=message_id, chat_id="chat_x", sent_at=T0, kind="text", source="chat_export",
+                   sender_id="snd_x", **{"sender_name": "Amina Wanjiru", "text": "Please send 20  loaves", **fields})
+
+
+class Backend:
+    """Opens the store under test, and reaches under it to damage a stored record."""
+
+    def __init__(self, kind: str, target):
+        self.kind, self.target = kind, target
+
+    def open(self):
+        return open_landing_store(self.target)
+
+    def corrupt(self, message_id: str) -> None:
+        statement = "UPDATE messages SET record = '{\"broken\": true}' WHERE message_id = "
+        if self.kind == "sqlite":
+            with sqlite3.connect(self.target) as conn:
+                conn.execute(statement + "?", (message_id,))
+        else:
+            with closing(psycopg2.connect(self.target)) as conn, conn, conn.cursor() as cur:
+                cur.execute(statement + "%s", (message_id,))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path) -> Backend:
+    if request.param == "sqlite":
+        return Backend("sqlite", tmp_path / "landing.sqlite3")
+    return Backend("postgres", request.getfixturevalue("landing_url"))
+
+
+def test_a_duplicate_delivery_is_a_no_op_and_survives_reopening(backend):
+    store = backend.open()
+    assert store.add_messages([]).added == 0
+    first = store.add_messages([msg(1), msg(2), msg(2)])
+    assert (first.added, first.already_present) == (2, 1)
+    again = store.add_messages([msg(1), msg(2), msg(3)])
+    assert (again.added, again.already_present, again.cross_source_duplicates) == (1, 2, 0)
+    reopened = backend.open()
+    assert reopened.count() == 3
+    assert reopened.get("m3").text == "hello 3" and reopened.get("nope") is None
+
+
+def test_days_are_read_in_send_order_and_a_broken_record_goes_to_on_error(backend):
+    store = backend.open()
+    store.add_messages([msg(3, T0 + timedelta(minutes=5)), msg(1), msg(2), msg(4, T0 + timedelta(days=1))])
+    assert [m.message_id for m in store.messages_between(T0, T0 + timedelta(days=1))] == ["m1", "m2", "m3"]
+    assert store.messages_between(T0 + timedelta(minutes=1), T0 + timedelta(minutes=5)) == []
+    assert [m.message_id for m in store.iter_messages()] == ["m1", "m2", "m3", "m4"]
+    backend.corrupt("m2")
+    failed = []
+    good = store.messages_between(T0, T0 + timedelta(days=1), on_error=lambda mid, rec, exc: failed.append(mid))
+    assert [m.message_id for m in good] == ["m1", "m3"] and failed == ["m2"]
+    with pytest.raises(KeyError):
+        store.messages_between(T0, T0 + timedelta(days=1))
+
+
+def test_changes_since_reports_only_what_landed_after_the_cursor(backend):
+    store = backend.open()
+    assert store.last_landed_at() is None
+    store.add_messages([msg(1), msg(2)])
+    first = store.changes_since(0)
+    assert first.sent_at == [T0, T0]
+    assert store.changes_since(first.high_water_mark).sent_at == []
+    assert store.changes_since(first.high_water_mark).high_water_mark == first.high_water_mark
+    store.add_messages([msg(1), msg(9, T0 + timedelta(days=2))])
+    late = store.changes_since(first.high_water_mark)
+    assert late.sent_at == [T0 + timedelta(days=2)] and late.high_water_mark > first.high_water_mark
+    assert store.last_landed_at() <= datetime.now(timezone.utc)
+
+
+def test_a_status_only_moves_forward(backend):
+    store = backend.open()
+    assert store.add_statuses([StatusUpdate("w1", "read", T0)]) == 1
+    assert store.add_statuses([StatusUpdate("w1", "delivered", T0 + timedelta(seconds=1))]) == 0
+    assert store.status_of("w1") == "read"
+    assert store.add_statuses([StatusUpdate("w1", "played", T0 + timedelta(seconds=2))]) == 1
+    assert store.status_of("w1") == "played" and store.status_of("w2") is None
+
+
+def test_one_message_seen_through_two_sources_lands_once(backend):
+    store = backend.open()
+    store.add_messages([webhook()])
+    result = store.add_messages([export()])
+    assert (result.added, result.cross_source_duplicates) == (0, 1)
+    again = store.add_messages([export()])
+    assert (again.added, again.already_present, again.cross_source_duplicates) == (0, 1, 0)
+    assert store.count() == 1 and store.cross_source_duplicates() == [("exp_1", "wamid.1")]
+    # Identical messages of one source are never merged by fingerprint.
+    assert store.add_messages([export("e2", text="ok"), export("e3", text="ok")]).added == 2
+
+
+def test_concurrent_writers_land_each_message_once(backend):
+    store = backend.open()
+    errors: list[Exception] = []
+
+    def writer(offset: int) -> None:
+        try:
+            for i in range(40):
+                store.add_messages([msg((offset + i) % 100)])
+        except Exception as exc:  # surfaced below; a thread cannot fail the test by itself
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(k * 25,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.count() == len({(k * 25 + i) % 100 for k in range(4) for i in range(40)})
+    assert len(store.changes_since(0).sent_at) == store.count()
+
+
+def test_a_cursor_never_skips_a_row_committed_after_a_later_sequence_number(landing_url, monkeypatch):
+    """Writer A holds seq 1 in an open transaction while writer B wants to land a message: B must wait for A."""
+    store = PostgresLandingStore(landing_url)
+    in_transaction, release = threading.Event(), threading.Event()
+    real_fingerprints = postgres_landing.fingerprints
+
+    def slow_fingerprints(message):
+        # A's second message: A has inserted m1 (seq 1) and keeps its transaction open until released.
+        if message.message_id == "m2":
+            in_transaction.set()
+            assert release.wait(120)
+        return real_fingerprints(message)
+
+    monkeypatch.setattr(postgres_landing, "fingerprints", slow_fingerprints)
+    writer_a = threading.Thread(target=store.add_messages, args=([msg(1), msg(2)],))
+    writer_b = threading.Thread(target=store.add_messages, args=([msg(3)],))
+    writer_a.start()
+    try:
+        assert in_transaction.wait(120)
+        writer_b.start()
+        _wait_for_b_to_land_or_queue(landing_url, writer_b)
+        # The sensor's view while A is still open.
+        changes = store.changes_since(0)
+        seen, cursor = list(changes.sent_at), changes.high_water_mark
+    finally:
+        release.set()
+    writer_a.join(120)
+    writer_b.join(120)
+    seen += store.changes_since(cursor).sent_at
+    assert len(seen) == store.count() == 3
+
+
+def _wait_for_b_to_land_or_queue(url: str, writer_b: threading.Thread) -> None:
+    # Serialised, B queues on the writers' lock; were it not, B would commit seq 3 while A is still open.
+    with closing(psycopg2.connect(url)) as conn, conn.cursor() as cur:
+        for _ in range(1200):
+            cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+            if cur.fetchone()[0] or not writer_b.is_alive():
+                return
+            conn.rollback()
+            writer_b.join(0.1)
+    raise AssertionError("writer B neither landed nor queued")
+
+
+def test_the_settings_choose_sqlite_by_default_and_postgresql_by_url(tmp_path, landing_url):
+    sqlite_store = open_landing_store(Settings(data_dir=tmp_path))
+    assert isinstance(sqlite_store, LandingStore) and sqlite_store.path == tmp_path / "landing.sqlite3"
+    pg_store = open_landing_store(Settings(data_dir=tmp_path, landing_url=landing_url))
+    assert isinstance(pg_store, PostgresLandingStore)
+    pg_store.add_messages([msg(1)])
+    storage = PipelineStorage(data_dir=str(tmp_path), landing_url=landing_url)
+    assert storage.landing().count() == 1
+    assert PipelineStorage(data_dir=str(tmp_path)).landing().count() == 0
+    with pytest.raises(ValueError, match="postgresql://"):
+        open_landing_store("mysql://wa@127.0.0.1/landing")
+
+
+def test_the_password_never_shows_in_the_store_repr(landing_url, postgres):
+    assert postgres.password in landing_url
+    assert postgres.password not in repr(PostgresLandingStore(landing_url))
