@@ -46,7 +46,7 @@ def import_(
     """Import WhatsApp "Export chat" files into the landing store (importing twice adds nothing)."""
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.dead_letters import DeadLetterQueue
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.landing_factory import open_landing_store
     from wa_pipeline.store.media_store import MediaStore
     from wa_pipeline.whatsapp.importer import import_exports
 
@@ -59,7 +59,7 @@ def import_(
         task = progress.add_task("importing", total=len(files))
         summary = import_exports(
             files,
-            store=LandingStore(settings.landing_db),
+            store=open_landing_store(settings),
             media_store=MediaStore(settings.media_dir),
             dead_letters=DeadLetterQueue(settings.landing_db),
             tz=settings.tz,
@@ -101,13 +101,13 @@ def run(
     from wa_pipeline.definitions import defs
     from wa_pipeline.landing_days import days_with_new_messages
     from wa_pipeline.settings import get_settings
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.landing_factory import open_landing_store
 
     settings = get_settings()
     if date_from and date_to:
         days = _day_range(date_from, date_to)
     else:
-        landed = days_with_new_messages(LandingStore(settings.landing_db).changes_since(0).sent_at, settings.timezone)
+        landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
         if not landed and not (date_from or date_to):
             console.print("[yellow]The landing store is empty: `wa-pipeline import PATH` first.[/yellow]")
             raise typer.Exit(1)
@@ -245,11 +245,11 @@ def report(
     from wa_pipeline.landing_days import days_with_new_messages
     from wa_pipeline.reporting.html_report import render_html
     from wa_pipeline.settings import get_settings
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.landing_factory import open_landing_store
 
     settings = get_settings()
     if not date_to:
-        landed = days_with_new_messages(LandingStore(settings.landing_db).changes_since(0).sent_at, settings.timezone)
+        landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
         date_to = landed[-1] if landed else date.today().isoformat()
     if not date_from:
         date_from = (date.fromisoformat(date_to) - timedelta(days=13)).isoformat()

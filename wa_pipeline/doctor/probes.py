@@ -56,6 +56,7 @@ def landing_store(settings: Settings) -> str:
     """A write and a read on a scratch store beside the real one: same disk and permissions, no test rows left."""
     from wa_pipeline.message import Message
     from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.landing_factory import open_landing_store
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix=".doctor-") as scratch:
@@ -64,9 +65,9 @@ def landing_store(settings: Settings) -> str:
                         source="chat_export", text="doctor")
         if store.add_messages([probe, probe]).added != 1 or store.get("doctor") != probe:
             raise ProbeFailed("the landing store did not keep exactly one copy", "report this as a bug")
-    real = settings.landing_db
-    count = LandingStore(real).count() if real.exists() else 0
-    return f"write/read ok; {real} holds {count} messages"
+
+    count = open_landing_store(settings).count()
+    return f"write/read ok; the landing store holds {count} messages"
 
 
 def spacy_model() -> str:

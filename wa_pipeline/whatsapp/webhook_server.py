@@ -11,7 +11,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from wa_pipeline.settings import Settings
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 
 access_log = logging.getLogger("wa_pipeline.webhook.access")
@@ -73,7 +73,7 @@ def serve(host: str, port: int, settings: Settings) -> None:
     """Serve the receiver until interrupted; queued deliveries are landed before it exits."""
     app_secret, verify_token = webhook_secrets(settings)
     app = create_webhook_app(
-        LandingStore(settings.landing_db), DeadLetterQueue(settings.landing_db),
+        open_landing_store(settings), DeadLetterQueue(settings.landing_db),
         app_secret=app_secret, verify_token=verify_token,
     )
     config = uvicorn.Config(
