@@ -9,11 +9,13 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from wa_pipeline.sheets.sync_settings import SheetSyncSettings
 
 
-class Settings(BaseSettings):
-    """Configuration; the README lists each variable with its default."""
+class Settings(SheetSyncSettings):
+    """Configuration; the README lists each variable with its default (the WA_SHEETS_* ones come from the sync)."""
 
     model_config = SettingsConfigDict(env_prefix="WA_", env_file=".env", extra="ignore")
 

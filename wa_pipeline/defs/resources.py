@@ -10,22 +10,24 @@ from wa_pipeline.settings import get_settings
 from wa_pipeline.sheets.sink import SheetSink
 from wa_pipeline.sheets.workbook_sink import WorkbookSink
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_factory import AnyLandingStore, open_landing_store
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 
 
 class PipelineStorage(dg.ConfigurableResource):
-    """The data directory: landing store, media store and dead-letter queue."""
+    """The data directory (media store, dead-letter queue) and the landing store: a SQLite file there, or PostgreSQL."""
 
     data_dir: str
+    # A postgresql:// URL moves the landing store (only it) to PostgreSQL; unset, it is the file in data_dir.
+    landing_url: str | None = None
 
     @property
     def root(self) -> Path:
         return Path(self.data_dir)
 
-    def landing(self) -> LandingStore:
-        return LandingStore(self.root / "landing.sqlite3")
+    def landing(self) -> AnyLandingStore:
+        return open_landing_store(self.landing_url or self.root / "landing.sqlite3")
 
     def media(self) -> MediaStore:
         return MediaStore(self.root / "media")
@@ -61,26 +63,74 @@ class WorkbookSinkResource(SheetSinkResource):
 
 
 class GoogleSheetsSinkResource(SheetSinkResource):
-    """A Google spreadsheet through gspread, authenticated with a service account."""
+    """A Google spreadsheet through gspread, authenticated with a service account.
+
+    `state_dir` holds the write ledger, the shared request quota and the circuit breaker (the data directory);
+    the other fields are the client-side quota, timeouts, retries and breaker (see `SyncTuning`).
+    """
 
     credentials_path: str
     spreadsheet_key: str
     endpoint: str = "https://sheets.googleapis.com"
+    state_dir: str | None = None
+    reads_per_minute: int = 60
+    writes_per_minute: int = 60
+    burst: int = 10
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 60.0
+    max_attempts: int = 6
+    backoff_base_s: float = 1.0
+    backoff_cap_s: float = 64.0
+    breaker_failures: int = 5
+    breaker_cooldown_s: float = 60.0
 
     def get_sink(self) -> SheetSink:
         # Imported here: gspread and google-auth load only when this backend is chosen.
         from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+        from wa_pipeline.sheets.sync_tuning import SyncTuning
 
-        return GoogleSheetsSink(Path(self.credentials_path), self.spreadsheet_key, endpoint=self.endpoint)
+        tuning = SyncTuning(
+            reads_per_minute=self.reads_per_minute,
+            writes_per_minute=self.writes_per_minute,
+            burst=self.burst,
+            connect_timeout_s=self.connect_timeout_s,
+            read_timeout_s=self.read_timeout_s,
+            max_attempts=self.max_attempts,
+            backoff_base_s=self.backoff_base_s,
+            backoff_cap_s=self.backoff_cap_s,
+            breaker_failures=self.breaker_failures,
+            breaker_cooldown_s=self.breaker_cooldown_s,
+        )
+        return GoogleSheetsSink(
+            Path(self.credentials_path),
+            self.spreadsheet_key,
+            endpoint=self.endpoint,
+            state_dir=Path(self.state_dir) if self.state_dir else None,
+            tuning=tuning,
+        )
 
 
 def sheet_sink_resource() -> SheetSinkResource:
     settings = get_settings()
     if settings.sheet_backend == "google":
+        from wa_pipeline.sheets.sync_settings import SheetSyncSettings
+
+        tuning = SheetSyncSettings().tuning()
         return GoogleSheetsSinkResource(
             credentials_path=dg.EnvVar("WA_GOOGLE_CREDENTIALS"),
             spreadsheet_key=dg.EnvVar("WA_SPREADSHEET_KEY"),
             endpoint=settings.sheets_endpoint,
+            state_dir=str(settings.data_dir.resolve()),
+            reads_per_minute=tuning.reads_per_minute,
+            writes_per_minute=tuning.writes_per_minute,
+            burst=tuning.burst,
+            connect_timeout_s=tuning.connect_timeout_s,
+            read_timeout_s=tuning.read_timeout_s,
+            max_attempts=tuning.max_attempts,
+            backoff_base_s=tuning.backoff_base_s,
+            backoff_cap_s=tuning.backoff_cap_s,
+            breaker_failures=tuning.breaker_failures,
+            breaker_cooldown_s=tuning.breaker_cooldown_s,
         )
     return WorkbookSinkResource(path=str(settings.resolved_workbook_path.resolve()))
 
@@ -91,7 +141,10 @@ def resources() -> dg.Definitions:
     data_dir = settings.data_dir.resolve()
     return dg.Definitions(
         resources={
-            "storage": PipelineStorage(data_dir=str(data_dir)),
+            # The URL holds a password: the resource names the variable, and the UI never shows an EnvVar's value.
+            "storage": PipelineStorage(
+                data_dir=str(data_dir), landing_url=dg.EnvVar("WA_LANDING_URL") if settings.landing_url else None
+            ),
             "locale": Locale(timezone=settings.timezone, default_region=settings.default_region),
             "sheet_sink": sheet_sink_resource(),
             "io_manager": ParquetFrameIOManager(base_dir=str(data_dir / "frames")),

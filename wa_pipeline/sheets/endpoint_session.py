@@ -45,9 +45,17 @@ class EndpointSession(AuthorizedSession):
     Credentials refresh against their own `token_uri`, so a stand-in is reached the same way Google is.
     google-auth also asks the IAM credentials API for the account's regional access boundary; when the
     endpoint is not Google's, that request goes to the endpoint too, so nothing leaves for the real Google.
+    `adapter` replaces the plain redirecting adapter (the sink passes a `ResilientAdapter`: throttle, retries,
+    breaker); it must send to the same endpoint.
     """
 
-    def __init__(self, credentials: Credentials, endpoint: str = GOOGLE_SHEETS_ENDPOINT, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        endpoint: str = GOOGLE_SHEETS_ENDPOINT,
+        adapter: EndpointAdapter | None = None,
+        **kwargs: Any,
+    ) -> None:
         endpoint = check_endpoint(endpoint)
         self._auth_session: Session | None = None
         if endpoint != GOOGLE_SHEETS_ENDPOINT and "auth_request" not in kwargs:
@@ -57,7 +65,7 @@ class EndpointSession(AuthorizedSession):
             self._auth_session.mount(IAM_CREDENTIALS_ENDPOINT + "/", EndpointAdapter(IAM_CREDENTIALS_ENDPOINT, endpoint, max_retries=3))
             kwargs["auth_request"] = Request(self._auth_session)
         super().__init__(credentials, **kwargs)
-        self.adapter = EndpointAdapter(GOOGLE_SHEETS_ENDPOINT, endpoint)
+        self.adapter = adapter if adapter is not None else EndpointAdapter(GOOGLE_SHEETS_ENDPOINT, endpoint)
         # The trailing slash keeps look-alike hosts (sheets.googleapis.com.example) off this adapter.
         self.mount(GOOGLE_SHEETS_ENDPOINT + "/", self.adapter)
 

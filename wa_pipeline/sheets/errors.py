@@ -1,4 +1,4 @@
-"""Errors a sheet backend raises that a person, not a retry, has to fix."""
+"""Errors a sheet backend raises: what a person has to fix, and what a later attempt may get past."""
 
 from __future__ import annotations
 
@@ -8,3 +8,15 @@ class SheetConfigError(Exception):
 
     Never carries secrets: no private keys, no tokens.
     """
+
+
+class SheetsUnavailable(Exception):
+    """Google Sheets kept failing (429, 5xx, timeouts) after every retry; nothing is lost, a later run resumes."""
+
+
+class CircuitOpenError(SheetsUnavailable):
+    """The circuit breaker is open: Sheets failed repeatedly, so no request is sent until the cool-down ends."""
+
+
+class SheetLimitError(Exception):
+    """The write would take the spreadsheet past a Google Sheets limit (10 million cells); a person must make room."""

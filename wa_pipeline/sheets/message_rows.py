@@ -13,6 +13,7 @@ MESSAGES_KEY = "message_id"
 MESSAGES_COLUMNS = (
     "message_id", "sent_at", "date", "chat", "sender", "kind", "text", "attachment",
     "phones", "emails", "people", "organisations", "places", "sentiment", "sentiment_score", "source",
+    "intent", "amounts", "references", "dates", "language",
 )
 
 
@@ -40,6 +41,11 @@ def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "sentiment": ordered["sentiment_label"],
             "sentiment_score": ordered["sentiment_score"].astype(float).round(4),
             "source": ordered["source"],
+            "intent": ordered["intent"],
+            "amounts": ordered["amounts"],
+            "references": ordered["references"],
+            "dates": ordered["dates"],
+            "language": ordered["language"],
         },
         columns=list(MESSAGES_COLUMNS),
     ).reset_index(drop=True)

@@ -10,10 +10,27 @@ Cell = Union[str, int, float, bool, None]
 
 @dataclass(frozen=True)
 class UpsertResult:
+    """What one upsert did, for the asset's metadata.
+
+    inserted/updated/unchanged count the rows asked for. placed_in_order: new rows inserted between existing
+    rows to keep the order. reconciled: rows an interrupted earlier write had already put in the sheet, found by
+    reading back and not written again. api_calls: HTTP requests sent (retries included); retries: how many
+    were re-sent; throttled_s: time waited for the client-side quota; backoff_s: time waited between retries
+    and re-plans. sheet_cells: the
+    spreadsheet's cells after the upsert (Google Sheets allows 10 million); warnings: things a person should act on.
+    """
+
     inserted: int
     updated: int
     unchanged: int
     api_calls: int = 0
+    placed_in_order: int = 0
+    reconciled: int = 0
+    retries: int = 0
+    throttled_s: float = 0.0
+    backoff_s: float = 0.0
+    sheet_cells: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -29,10 +46,12 @@ class TabContents:
 
 @runtime_checkable
 class SheetSink(Protocol):
-    """Upsert semantics: a row whose key exists is updated in place, otherwise appended; nothing is ever duplicated.
+    """Upsert semantics: a row whose key exists is updated in place, otherwise added; nothing is ever duplicated.
 
     `columns` are the managed columns, written first and in this order; columns a user added after them,
-    and their cells, are left untouched. The header row is frozen.
+    and their cells, are left untouched. The header row is frozen. With `order_by` (managed column names), a new
+    row lands where it belongs among the existing rows in that order (ties after existing ones), carrying user
+    cells along with their rows; without it new rows are appended.
     """
 
     @property
@@ -40,6 +59,8 @@ class SheetSink(Protocol):
         """Where a person finds the output (a file path or a spreadsheet URL)."""
         ...
 
-    def upsert(self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]]) -> UpsertResult: ...
+    def upsert(
+        self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]], order_by: Sequence[str] = ()
+    ) -> UpsertResult: ...
 
     def read_tab(self, tab: str) -> TabContents: ...

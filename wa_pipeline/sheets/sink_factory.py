@@ -6,6 +6,7 @@ from wa_pipeline.settings import Settings
 from wa_pipeline.sheets.errors import SheetConfigError
 from wa_pipeline.sheets.google_sink import GoogleSheetsSink
 from wa_pipeline.sheets.sink import SheetSink
+from wa_pipeline.sheets.sync_settings import SheetSyncSettings
 from wa_pipeline.sheets.workbook_sink import WorkbookSink
 
 
@@ -28,7 +29,12 @@ def make_sink(settings: Settings) -> SheetSink:
                 "to write a local .xlsx instead"
             )
         assert settings.google_credentials is not None and settings.spreadsheet_key is not None
+        # The ledger, the shared request quota and the breaker live in the data directory, beside the landing store.
         return GoogleSheetsSink(
-            settings.google_credentials, settings.spreadsheet_key, endpoint=settings.sheets_endpoint
+            settings.google_credentials,
+            settings.spreadsheet_key,
+            endpoint=settings.sheets_endpoint,
+            state_dir=settings.data_dir,
+            tuning=SheetSyncSettings().tuning(),
         )
     raise SheetConfigError(f"WA_SHEET_BACKEND={settings.sheet_backend!r} is not a backend: use 'workbook' or 'google'")

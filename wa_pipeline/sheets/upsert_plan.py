@@ -1,14 +1,21 @@
 """Decide what an upsert writes: where managed columns sit in a tab, and which rows are new, changed or unchanged.
 
 Pure logic shared by every sheet backend, so the workbook and Google Sheets agree on the sheet contract.
+A row is unchanged when the content hash of its managed cells, as the sheet holds them, equals the hash of what
+we would write; only new and changed rows are written. With `order_by`, a new row that belongs between existing
+rows is inserted there (see `row_order`); the others are appended after the last row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Sequence
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Mapping, Sequence
 
 from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.row_order import insertion_points, order_value
 from wa_pipeline.sheets.sink import Cell
 
 HEADER_ROW = 1
@@ -26,19 +33,90 @@ class ManagedLayout:
     def width(self) -> int:
         return len(self.header)
 
+    def position(self, columns: Sequence[str], name: str) -> int:
+        return self.positions[list(columns).index(name)]
+
+
+@dataclass(frozen=True)
+class TabSnapshot:
+    """What an upsert knows of a tab: its header, every data row's key (and order cells), and some rows' cells.
+
+    `keys[i]` and `order[i]` belong to sheet row HEADER_ROW + 1 + i. `rows` maps a sheet row number to its
+    cells in sheet column order; it must hold every row whose key the upsert writes (see `rows_to_compare`).
+    """
+
+    header: Sequence[object]
+    keys: Sequence[object] = ()
+    order: Sequence[Sequence[object]] | None = None
+    rows: Mapping[int, Sequence[object]] = field(default_factory=dict)
+
+    @cached_property
+    def owner(self) -> dict[str, int]:
+        """Key -> the sheet row holding it (the first, if a person copied a row)."""
+        return key_rows(self.keys)
+
+    @classmethod
+    def whole(
+        cls, header: Sequence[object], rows: Sequence[Sequence[object]], columns: Sequence[str], key: str,
+        order_by: Sequence[str] = (),
+    ) -> TabSnapshot:
+        """A snapshot of a tab read in full (data rows from sheet row 2, cells in sheet column order)."""
+        layout = layout_managed_columns(header, columns)
+        key_at = layout.position(columns, key)
+        order_at = [layout.position(columns, name) for name in order_by]
+        return cls(
+            header=header,
+            keys=[_cell_at(row, key_at) for row in rows],
+            order=[[_cell_at(row, p) for p in order_at] for row in rows] if order_by else None,
+            rows={HEADER_ROW + 1 + offset: row for offset, row in enumerate(rows)},
+        )
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """New rows to insert as a block before sheet row `before_row` (numbered as the tab is before the upsert)."""
+
+    before_row: int
+    rows: list[list[Cell]]
+
 
 @dataclass(frozen=True)
 class UpsertPlan:
     layout: ManagedLayout
-    # Sheet row number (1-based, header is row 1) -> the managed cells to write there, in `columns` order.
+    # Sheet row number -> the managed cells to write there, in `columns` order; rows are numbered as the tab is
+    # once `insertions` are done (so a backend inserts first, bottom-up, then writes these).
     writes: dict[int, list[Cell]]
+    # Blocks inserted between existing rows, bottom-up (highest before_row first).
+    insertions: list[Insertion]
     inserted: int
     updated: int
     unchanged: int
+    # Every key of the upsert -> (content hash, sheet row once the upsert is done).
+    final: dict[str, tuple[str, int]]
+    # Data rows plus header once the upsert is done: the grid needs at least this many rows.
+    rows_after: int
 
     @property
     def last_row(self) -> int:
-        return max(self.writes, default=HEADER_ROW)
+        return self.rows_after
+
+    @property
+    def written(self) -> dict[str, str]:
+        """Key -> content hash of every row this plan writes (new or changed)."""
+        by_row = {number: key for key, (_, number) in self.final.items()}
+        keys = [by_row[number] for number in self.writes if number in by_row]
+        keys += [by_row[number] for number in self.inserted_rows()]
+        return {key: self.final[key][0] for key in keys}
+
+    def inserted_rows(self) -> list[int]:
+        """Final sheet rows of the rows placed by `insertions`."""
+        shift = 0
+        found: list[int] = []
+        for insertion in sorted(self.insertions, key=lambda i: i.before_row):
+            start = insertion.before_row + shift
+            found.extend(range(start, start + len(insertion.rows)))
+            shift += len(insertion.rows)
+        return found
 
 
 def layout_managed_columns(header: Sequence[object], columns: Sequence[str]) -> ManagedLayout:
@@ -64,68 +142,137 @@ def layout_managed_columns(header: Sequence[object], columns: Sequence[str]) -> 
     return ManagedLayout(header=names, positions=positions, added=added)
 
 
-def plan_upsert(
-    header: Sequence[object],
-    existing_rows: Sequence[Sequence[object]],
-    columns: Sequence[str],
-    key: str,
-    rows: Sequence[Sequence[object]],
-    stored: Callable[[object], Cell] = safe_cell,
-) -> UpsertPlan:
-    """Plan an upsert of `rows` (cells in `columns` order) into a tab.
+def prepare_rows(
+    columns: Sequence[str], key: str, rows: Sequence[Sequence[object]], stored: Callable[[object], Cell] = safe_cell,
+    order_by: Sequence[str] = (),
+) -> dict[str, list[Cell]]:
+    """Rows as the backend will store them, by key; a later row for the same key wins over an earlier one.
 
-    `existing_rows` are the tab's data rows as read back (sheet row 2 onward, cells in sheet column order);
-    `stored` turns a value into exactly what the backend keeps, so an unchanged row compares equal and is
-    not rewritten. New rows go after the last existing row.
-    The first sheet row holding a key owns it; later input rows for the same key win over earlier ones.
+    Raises ValueError for anything wrong with the input, before a backend touches its sheet.
     """
-    check_columns(columns, key)
-    layout = layout_managed_columns(header, columns)
-    key_at = layout.positions[list(columns).index(key)]
-
-    owner: dict[str, int] = {}
-    for offset, existing in enumerate(existing_rows):
-        existing_key = key_text(existing[key_at] if key_at < len(existing) else None)
-        if existing_key:
-            owner.setdefault(existing_key, HEADER_ROW + 1 + offset)
-
+    check_columns(columns, key, order_by)
+    key_index = list(columns).index(key)
     wanted: dict[str, list[Cell]] = {}
     for number, row in enumerate(rows):
         if len(row) != len(columns):
             raise ValueError(f"row {number} has {len(row)} cells, expected {len(columns)} ({', '.join(columns)})")
         cells = [stored(value) for value in row]
-        row_key = key_text(cells[list(columns).index(key)])
+        row_key = key_text(cells[key_index])
         if not row_key:
             raise ValueError(f"row {number} has an empty {key!r}; every row needs its key")
         wanted.pop(row_key, None)
         wanted[row_key] = cells
+    return wanted
 
-    next_row = HEADER_ROW + 1 + len(existing_rows)
-    writes: dict[int, list[Cell]] = {}
-    inserted = updated = unchanged = 0
+
+def key_rows(keys: Sequence[object]) -> dict[str, int]:
+    """Key -> the sheet row holding it; the first row holding a key owns it."""
+    owner: dict[str, int] = {}
+    for offset, value in enumerate(keys):
+        text = key_text(value)
+        if text:
+            owner.setdefault(text, HEADER_ROW + 1 + offset)
+    return owner
+
+
+def rows_to_compare(snapshot: TabSnapshot, wanted: Mapping[str, object]) -> set[int]:
+    """Sheet rows whose cells the plan needs: those already holding a key the upsert writes."""
+    owner = snapshot.owner
+    return {owner[row_key] for row_key in wanted if row_key in owner}
+
+
+def plan_upsert(
+    snapshot: TabSnapshot,
+    columns: Sequence[str],
+    key: str,
+    wanted: Mapping[str, list[Cell]],
+    order_by: Sequence[str] = (),
+) -> UpsertPlan:
+    """Plan an upsert of `wanted` (from `prepare_rows`) into the tab `snapshot` describes."""
+    check_columns(columns, key, order_by)
+    layout = layout_managed_columns(snapshot.header, columns)
+    owner = snapshot.owner
+    hashes = {row_key: content_hash(cells) for row_key, cells in wanted.items()}
+
+    updates: dict[int, list[Cell]] = {}
+    fresh: list[str] = []
+    unchanged = 0
     for row_key, cells in wanted.items():
         at = owner.get(row_key)
         if at is None:
-            writes[next_row] = cells
-            next_row += 1
-            inserted += 1
+            fresh.append(row_key)
             continue
-        current = existing_rows[at - HEADER_ROW - 1]
-        if all(same_cell(_cell_at(current, position), cell) for position, cell in zip(layout.positions, cells)):
+        if at not in snapshot.rows:
+            raise ValueError(f"the cells of sheet row {at} ({key} {row_key!r}) were not read; see rows_to_compare")
+        current = snapshot.rows[at]
+        if content_hash([_cell_at(current, position) for position in layout.positions]) == hashes[row_key]:
             unchanged += 1
         else:
-            writes[at] = cells
-            updated += 1
-    return UpsertPlan(layout=layout, writes=writes, inserted=inserted, updated=updated, unchanged=unchanged)
+            updates[at] = cells
+    data_rows = len(snapshot.keys)
+
+    # Where each new row goes: after data row `point` (0-based); the last data row (or -1 on an empty tab) appends.
+    points: dict[str, int] = {row_key: data_rows - 1 for row_key in fresh}
+    if order_by and snapshot.order is not None and fresh:
+        order_positions = [list(columns).index(name) for name in order_by]
+        values = {row_key: order_value([wanted[row_key][i] for i in order_positions]) for row_key in fresh}
+        ordered = sorted((row_key for row_key in fresh if values[row_key] is not None), key=lambda k: values[k])
+        existing = [order_value(cells) if key_text(k) else None for k, cells in zip(snapshot.keys, snapshot.order)]
+        for row_key, point in zip(ordered, insertion_points(existing, [values[k] for k in ordered])):
+            points[row_key] = point
+        # Placed rows first, in order; rows without an order value keep their input order after them.
+        fresh = ordered + [row_key for row_key in fresh if values[row_key] is None]
+
+    gaps: dict[int, list[str]] = {}
+    appended: list[str] = []
+    for row_key in fresh:
+        if points[row_key] >= data_rows - 1:
+            appended.append(row_key)
+        else:
+            gaps.setdefault(points[row_key], []).append(row_key)
+    insertions = [
+        Insertion(before_row=HEADER_ROW + 2 + point, rows=[wanted[k] for k in gaps[point]])
+        for point in sorted(gaps, reverse=True)
+    ]
+
+    def moved(row: int) -> int:
+        return row + sum(len(i.rows) for i in insertions if i.before_row <= row)
+
+    writes = {moved(row): cells for row, cells in sorted(updates.items())}
+    final = {row_key: (hashes[row_key], moved(at)) for row_key, at in owner.items() if row_key in wanted}
+    shift = 0
+    for point in sorted(gaps):
+        start = HEADER_ROW + 2 + point + shift
+        for offset, row_key in enumerate(gaps[point]):
+            final[row_key] = (hashes[row_key], start + offset)
+        shift += len(gaps[point])
+    next_row = HEADER_ROW + 1 + data_rows + shift
+    for row_key in appended:
+        writes[next_row] = wanted[row_key]
+        final[row_key] = (hashes[row_key], next_row)
+        next_row += 1
+    return UpsertPlan(
+        layout=layout,
+        writes=writes,
+        insertions=insertions,
+        inserted=len(fresh),
+        updated=len(updates),
+        unchanged=unchanged,
+        final=final,
+        rows_after=next_row - 1,
+    )
 
 
-def check_columns(columns: Sequence[str], key: str) -> None:
+def check_columns(columns: Sequence[str], key: str, order_by: Sequence[str] = ()) -> None:
     if not columns:
         raise ValueError("an upsert needs at least one managed column")
     if len(set(columns)) != len(columns):
         raise ValueError(f"managed columns repeat a name: {list(columns)}")
     if key not in columns:
         raise ValueError(f"key column {key!r} is not among the managed columns {list(columns)}")
+    outside = [name for name in order_by if name not in columns]
+    if outside:
+        raise ValueError(f"order_by columns {outside} are not among the managed columns {list(columns)}")
 
 
 def key_text(value: object) -> str:
@@ -140,6 +287,12 @@ def key_text(value: object) -> str:
 def same_cell(current: object, wanted: object) -> bool:
     """Equal as a sheet stores them: empty is empty, numbers by value, but TRUE is not 1."""
     return _comparable(current) == _comparable(wanted)
+
+
+def content_hash(cells: Sequence[object]) -> str:
+    """A digest of a row's managed cells as a sheet stores them: equal hashes mean `same_cell` everywhere."""
+    canonical = json.dumps([list(_comparable(cell)) for cell in cells], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
 def _comparable(value: object) -> tuple[str, object]:
@@ -158,4 +311,3 @@ def _cell_at(row: Sequence[object], position: int) -> object:
 
 def _header_name(value: object) -> str:
     return "" if value is None else str(value)
-

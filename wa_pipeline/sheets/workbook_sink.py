@@ -15,8 +15,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
-from wa_pipeline.sheets.upsert_plan import HEADER_ROW, plan_upsert
+from wa_pipeline.sheets.upsert_plan import HEADER_ROW, TabSnapshot, plan_upsert, prepare_rows
 
 # Excel refuses to open a cell over 32,767 characters and openpyxl silently cuts there; cut visibly instead.
 EXCEL_MAX_CELL_CHARS = 32_767
@@ -32,8 +33,12 @@ class WorkbookSink:
     def location(self) -> str:
         return str(self.path.resolve())
 
-    def upsert(self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]]) -> UpsertResult:
+    def upsert(
+        self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]], order_by: Sequence[str] = ()
+    ) -> UpsertResult:
+        wanted = prepare_rows(columns, key, rows, stored=_stored, order_by=order_by)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The lock spans read, plan and save: a second writer (another run, another day) waits for the whole upsert.
         with self._locked(fcntl.LOCK_EX):
             book = self._load()
             created = tab not in book.sheetnames
@@ -43,10 +48,17 @@ class WorkbookSink:
             while existing and all(value is None for value in existing[-1]):
                 existing.pop()
             header = next(sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
-            plan = plan_upsert(header, existing, columns, key, rows, stored=_stored)
+            snapshot = TabSnapshot.whole(header, existing, columns, key, order_by)
+            plan = plan_upsert(snapshot, columns, key, wanted, order_by)
 
             for position, name in plan.layout.added.items():
                 _write(sheet, HEADER_ROW, position, name)
+            # Bottom-up, so the rows of each insertion are numbered as planned; cells of user columns move along.
+            for insertion in plan.insertions:
+                sheet.insert_rows(insertion.before_row, amount=len(insertion.rows))
+                for offset, cells in enumerate(insertion.rows):
+                    for position, value in zip(plan.layout.positions, cells):
+                        _write(sheet, insertion.before_row + offset, position, value)
             for row_number, cells in plan.writes.items():
                 for position, value in zip(plan.layout.positions, cells):
                     _write(sheet, row_number, position, value)
@@ -54,9 +66,18 @@ class WorkbookSink:
             if refroze:
                 sheet.freeze_panes = "A2"
 
-            if created or refroze or plan.layout.added or plan.writes:
+            if created or refroze or plan.layout.added or plan.writes or plan.insertions:
                 self._save(book)
-        return UpsertResult(inserted=plan.inserted, updated=plan.updated, unchanged=plan.unchanged)
+            # Counted against Google's limit: the workbook stands in for the spreadsheet the rows may move to.
+            usage = CellUsage(sum(each.max_row * each.max_column for each in book.worksheets))
+        return UpsertResult(
+            inserted=plan.inserted,
+            updated=plan.updated,
+            unchanged=plan.unchanged,
+            placed_in_order=sum(len(i.rows) for i in plan.insertions),
+            sheet_cells=usage.cells,
+            warnings=(usage.warning,) if usage.warning else (),
+        )
 
     def read_tab(self, tab: str) -> TabContents:
         if not self.path.exists():

@@ -3,7 +3,14 @@
 Tests run the real gspread client (and google-auth) against it, so it answers like the published API:
 https://developers.google.com/sheets/api/reference/rest - same paths, JSON shapes, A1 ranges, grid limits,
 and Google-style errors. Every request goes through `FakeGoogleSheets.handle`, the one dispatch place, and is
-recorded so a test can count API calls. Interceptors run first there: the hook for quotas and fault injection.
+recorded so a test can count API calls. Interceptors run first there (answer instead of the API), after-interceptors
+run once the API has answered (and may replace the answer, e.g. "commit then fail"): the hooks for fault injection.
+
+Quotas (https://developers.google.com/sheets/api/limits): with `quota` set, each service account gets so many read
+and write requests per rolling minute, the project so many in all, and a request over it is answered 429
+RESOURCE_EXHAUSTED with Google's error body. The minute is measured on `clock`, which a test can drive by hand.
+`RandomFaults` answers 429/500/503 at a rate (some after committing the write), `CommitThenFail` applies a write and
+answers 503, `SlowResponses` delays answers past a client's timeout.
 
 Not modelled: formula evaluation (a formula's value renders as "#N/A"), number formats, dates, formatting,
 named ranges, R1C1 notation, field masks on reads (`fields` is ignored: whole resources are returned).
@@ -14,10 +21,12 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import random
 import re
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -73,6 +82,9 @@ class FakeRequest:
 class FakeResponse:
     status: int
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    # Seconds the server waits before answering (outside its lock), to make a client's read timeout fire.
+    delay_s: float = 0.0
 
     def encoded(self) -> bytes:
         return json.dumps(self.body).encode("utf-8")
@@ -86,6 +98,10 @@ class RecordedRequest:
     body_size: int
     status: int
     caller: str | None  # the service account the token belonged to, when there was one
+    at: float = 0.0  # when it was handled, on the fake's clock
+    kind: str | None = None  # "read" or "write" for Sheets API requests (the quota it counts against)
+    committed: bool = False  # the request changed the spreadsheet (even if the answer says otherwise)
+    operations: tuple[str, ...] = ()  # for spreadsheets.batchUpdate: the kinds of its requests, in order
 
 
 class ApiError(Exception):
@@ -133,8 +149,17 @@ class Tab:
     frozen_rows: int = 0
     frozen_columns: int = 0
     hidden: bool = False
-    # (row, column), both 0-based. Replaced, never mutated in place, by structural edits (copy-on-write).
+    # (row, column), both 0-based. Structural edits replace the dict (a batch works on a draft and is swapped in
+    # whole); value writes, validated before anything is applied, update it in place.
     cells: dict[tuple[int, int], StoredCell] = field(default_factory=dict)
+    # (the cells dict it describes, highest occupied row): appends find the table's end without a scan.
+    _extent: tuple[dict, int] | None = field(default=None, repr=False, compare=False)
+
+    def last_row(self) -> int:
+        """The highest 0-based row holding a cell (-1 when empty), cached until the cells change."""
+        if self._extent is None or self._extent[0] is not self.cells:
+            self._extent = (self.cells, max((r for r, _ in self.cells), default=-1))
+        return self._extent[1]
 
     def properties(self) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.row_count, "columnCount": self.column_count}
@@ -177,11 +202,16 @@ class Book:
     def cell_total(self) -> int:
         return sum(tab.row_count * tab.column_count for tab in self.tabs)
 
-    def copy(self) -> Book:
+    def copy(self, with_cells: bool = False) -> Book:
+        """A draft to change and swap in; `with_cells` gives it its own cell dicts, to edit in place."""
+        tabs = [copy.copy(tab) for tab in self.tabs]
+        if with_cells:
+            for tab in tabs:
+                tab.cells = dict(tab.cells)
         return Book(
             spreadsheet_id=self.spreadsheet_id,
             title=self.title,
-            tabs=[copy.copy(tab) for tab in self.tabs],
+            tabs=tabs,
             editors=self.editors,
             locale=self.locale,
             time_zone=self.time_zone,
@@ -415,23 +445,190 @@ class PlannedWrite:
 
 
 Interceptor = Callable[[FakeRequest], "FakeResponse | None"]
+AfterInterceptor = Callable[[FakeRequest, "FakeResponse"], "FakeResponse | None"]
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Sheets API request quotas per rolling minute (Google's defaults), per service account and per project."""
+
+    reads_per_user: int = 60
+    writes_per_user: int = 60
+    reads_per_project: int = 300
+    writes_per_project: int = 300
+    window_s: float = 60.0
+
+
+def request_kind(request: FakeRequest) -> str | None:
+    """Which Sheets quota a request counts against; None for requests that are not Sheets API calls."""
+    if not request.path.startswith("/v4/"):
+        return None
+    # Reads: GETs and the POST that reads by data filter; every other POST/PUT writes.
+    if request.method == "GET" or request.path.endswith("values:batchGetByDataFilter"):
+        return "read"
+    return "write"
+
+
+def quota_exceeded(kind: str, per: str, limit: int) -> FakeResponse:
+    """The 429 Google answers when a per-minute quota is used up (error body as the API sends it)."""
+    metric = "Read requests" if kind == "read" else "Write requests"
+    limit_name = f"{'Read' if kind == 'read' else 'Write'}RequestsPerMinutePer{'User' if per == 'user' else 'Project'}"
+    return FakeResponse(
+        429,
+        {
+            "error": {
+                "code": 429,
+                "message": (
+                    f"Quota exceeded for quota metric '{metric}' and limit '{metric} per minute per {per}' of service "
+                    "'sheets.googleapis.com' for consumer 'project_number:123456789012'."
+                ),
+                "status": "RESOURCE_EXHAUSTED",
+                "details": [
+                    {
+                        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                        "reason": "RATE_LIMIT_EXCEEDED",
+                        "domain": "googleapis.com",
+                        "metadata": {
+                            "service": "sheets.googleapis.com",
+                            "quota_metric": f"sheets.googleapis.com/{kind}_requests",
+                            "quota_limit": limit_name,
+                            "quota_limit_value": str(limit),
+                            "quota_location": "global",
+                            "consumer": "projects/123456789012",
+                        },
+                    },
+                    {
+                        "@type": "type.googleapis.com/google.rpc.Help",
+                        "links": [
+                            {
+                                "description": "Request a higher quota limit.",
+                                "url": "https://cloud.google.com/docs/quotas/help/request_increase",
+                            }
+                        ],
+                    },
+                ],
+            }
+        },
+    )
+
+
+_TRANSIENT_ERRORS = {
+    429: ("Resource has been exhausted (e.g. check quota).", "RESOURCE_EXHAUSTED"),
+    500: ("Internal error encountered.", "INTERNAL"),
+    502: ("Bad Gateway", "UNAVAILABLE"),
+    503: ("The service is currently unavailable.", "UNAVAILABLE"),
+    504: ("The request timed out. Please try again.", "DEADLINE_EXCEEDED"),
+}
+
+
+def transient_error(status: int, retry_after: float | None = None) -> FakeResponse:
+    message, state = _TRANSIENT_ERRORS[status]
+    headers = {"Retry-After": str(int(retry_after))} if retry_after is not None else {}
+    return FakeResponse(status, {"error": {"code": status, "message": message, "status": state}}, headers=headers)
+
+
+class RandomFaults:
+    """Answers a share of Sheets requests with 429/500/503, seeded so a test is repeatable.
+
+    Of the failed writes, `commit_share` are applied first and fail afterwards: the caller sees an error for a
+    write that happened, as Google's API can do (it has no idempotency key). Install with `fake.add_faults(...)`.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        statuses: tuple[int, ...] = (429, 500, 503),
+        commit_share: float = 0.5,
+        seed: int = 0,
+        retry_after: float | None = None,
+    ) -> None:
+        self.rate, self.statuses, self.commit_share, self.retry_after = rate, statuses, commit_share, retry_after
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._fail_after: set[int] = set()
+        self.injected = 0
+
+    def before(self, request: FakeRequest) -> FakeResponse | None:
+        kind = request_kind(request)
+        if kind is None:
+            return None
+        with self._lock:
+            if self._random.random() >= self.rate:
+                return None
+            status = self._random.choice(self.statuses)
+            self.injected += 1
+            if kind == "write" and self._random.random() < self.commit_share:
+                self._fail_after.add(id(request))
+                return None
+        return transient_error(status, self.retry_after)
+
+    def after(self, request: FakeRequest, response: FakeResponse) -> FakeResponse | None:
+        with self._lock:
+            if id(request) not in self._fail_after:
+                return None
+            self._fail_after.discard(id(request))
+        return transient_error(503, self.retry_after)
+
+
+class CommitThenFail:
+    """The next `times` requests matching `match` are applied, then answered with `status`."""
+
+    def __init__(self, match: Callable[[FakeRequest], bool], times: int = 1, status: int = 503) -> None:
+        self.match, self.remaining, self.status = match, times, status
+        self.fired = 0
+
+    def before(self, request: FakeRequest) -> FakeResponse | None:
+        return None
+
+    def after(self, request: FakeRequest, response: FakeResponse) -> FakeResponse | None:
+        if self.remaining <= 0 or response.status != 200 or not self.match(request):
+            return None
+        self.remaining -= 1
+        self.fired += 1
+        return transient_error(self.status)
+
+
+class SlowResponses:
+    """The next `times` requests matching `match` are handled (writes applied), then answered after `delay_s`."""
+
+    def __init__(self, match: Callable[[FakeRequest], bool], delay_s: float, times: int = 1) -> None:
+        self.match, self.delay_s, self.remaining = match, delay_s, times
+        self.fired = 0
+
+    def before(self, request: FakeRequest) -> FakeResponse | None:
+        return None
+
+    def after(self, request: FakeRequest, response: FakeResponse) -> FakeResponse | None:
+        if self.remaining <= 0 or not self.match(request):
+            return None
+        self.remaining -= 1
+        self.fired += 1
+        return FakeResponse(response.status, response.body, response.headers, delay_s=self.delay_s)
 
 
 class FakeGoogleSheets:
     """The stand-in server. Use as a context manager, or `start()` / `stop()`.
 
     `endpoint` is the base URL to give the Sheets client; `token_uri` goes into service-account files
-    (see `write_service_account`). Create spreadsheets with `create_spreadsheet`.
+    (see `write_service_account`). Create spreadsheets with `create_spreadsheet`. `clock` measures quota minutes
+    and stamps the request log (tokens always expire on real time: google-auth signs with it).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, quota: Quota | None = None, clock: Callable[[], float] = time.time) -> None:
         self._lock = threading.RLock()
         self._books: dict[str, Book] = {}
         self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
         self._grants: dict[str, Grant] = {}
         self._log: list[RecordedRequest] = []
         self.interceptors: list[Interceptor] = []
+        self.after_interceptors: list[AfterInterceptor] = []
         self.internal_errors: list[Exception] = []
+        self.quota = quota
+        self.clock = clock
+        # Seconds spent answering (a benchmark subtracts the stand-in's own work from a client's wall time).
+        self.busy_s = 0.0
+        # (time, caller) of requests the quota let through, per kind: the rolling windows.
+        self._admitted: dict[str, deque[tuple[float, str]]] = {"read": deque(), "write": deque()}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -553,6 +750,22 @@ class FakeGoogleSheets:
         with self._lock:
             self._log.clear()
 
+    def add_faults(self, faults: Any) -> Any:
+        """Install an object with `before(request)` and `after(request, response)` hooks; returns it."""
+        with self._lock:
+            self.interceptors.append(faults.before)
+            self.after_interceptors.append(faults.after)
+        return faults
+
+    def remove_faults(self, faults: Any) -> None:
+        with self._lock:
+            self.interceptors = [hook for hook in self.interceptors if hook != faults.before]
+            self.after_interceptors = [hook for hook in self.after_interceptors if hook != faults.after]
+
+    def data_rows(self, spreadsheet_id: str, title: str) -> list[list[Any]]:
+        """The stored values below the header row."""
+        return self.values(spreadsheet_id, title)[1:]
+
     def tab_properties(self, spreadsheet_id: str, title: str) -> dict[str, Any] | None:
         with self._lock:
             tab = self._books[spreadsheet_id].tab_named(title)
@@ -582,15 +795,31 @@ class FakeGoogleSheets:
     # ---- the one dispatch place
 
     def handle(self, request: FakeRequest) -> FakeResponse:
+        started = time.perf_counter()
+        try:
+            return self._handle(request)
+        finally:
+            with self._lock:
+                self.busy_s += time.perf_counter() - started
+
+    def _handle(self, request: FakeRequest) -> FakeResponse:
         with self._lock:
             caller: list[str] = []
+            kind = request_kind(request)
+            now = self.clock()
+            committed = False
             try:
-                response = self._intercepted(request) or self._dispatch(request, caller)
+                response = self._intercepted(request) or self._over_quota(request, kind, now)
+                if response is None:
+                    response = self._dispatch(request, caller)
+                    committed = kind == "write" and response.status == 200
             except (ApiError, OAuthError) as error:
                 response = error.response()
             except Exception as error:  # a bug in the stand-in: answer 500 and keep it for the test to see
                 self.internal_errors.append(error)
                 response = ApiError(500, f"stand-in failure: {error!r}", "INTERNAL").response()
+            for hook in self.after_interceptors:
+                response = hook(request, response) or response
             self._log.append(
                 RecordedRequest(
                     method=request.method,
@@ -598,10 +827,37 @@ class FakeGoogleSheets:
                     query=request.query,
                     body_size=len(request.body),
                     status=response.status,
-                    caller=caller[0] if caller else None,
+                    caller=caller[0] if caller else self._token_owner(request),
+                    at=now,
+                    kind=kind,
+                    committed=committed,
+                    operations=_operations(request),
                 )
             )
             return response
+
+    def _over_quota(self, request: FakeRequest, kind: str | None, now: float) -> FakeResponse | None:
+        """A 429 when this request would exceed a per-minute quota; otherwise it is counted and let through."""
+        quota = self.quota
+        caller = self._token_owner(request)
+        if quota is None or kind is None or caller is None:
+            return None
+        admitted = self._admitted[kind]
+        while admitted and admitted[0][0] <= now - quota.window_s:
+            admitted.popleft()
+        per_user = quota.reads_per_user if kind == "read" else quota.writes_per_user
+        per_project = quota.reads_per_project if kind == "read" else quota.writes_per_project
+        if sum(1 for _, who in admitted if who == caller) >= per_user:
+            return quota_exceeded(kind, "user", per_user)
+        if len(admitted) >= per_project:
+            return quota_exceeded(kind, "project", per_project)
+        admitted.append((now, caller))
+        return None
+
+    def _token_owner(self, request: FakeRequest) -> str | None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        grant = self._grants.get(token.strip()) if scheme.lower() == "bearer" else None
+        return grant.email if grant is not None and grant.expires_at > time.time() else None
 
     def _intercepted(self, request: FakeRequest) -> FakeResponse | None:
         for interceptor in self.interceptors:
@@ -747,7 +1003,7 @@ class FakeGoogleSheets:
         if not isinstance(operations, list) or not operations:
             raise invalid("Must specify at least one request.")
         # All or nothing, as the API applies a batch: work on a copy and swap it in at the end.
-        draft = book.copy()
+        draft = book.copy(with_cells=True)
         replies = []
         for number, operation in enumerate(operations):
             if not isinstance(operation, dict) or len(operation) != 1:
@@ -873,6 +1129,93 @@ class FakeGoogleSheets:
         _check_grid(tab, where)
         return {}
 
+    def _insert_dimension(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        """Insert empty rows/columns; everything at or after startIndex moves along (user cells included)."""
+        tab, dimension, start, end = _dimension_range(book, spec.get("range"), where)
+        size = tab.row_count if dimension == "ROWS" else tab.column_count
+        if start > size:
+            raise invalid(f"{where}: range.startIndex ({start}) must be at most the {dimension.lower()} count ({size})")
+        if start == 0 and spec.get("inheritFromBefore"):
+            raise invalid(f"{where}: Cannot inherit from before when inserting at the start.")
+        count = end - start
+        axis = 0 if dimension == "ROWS" else 1
+        if axis == 0:
+            tab.cells = {((r + count if r >= start else r), c): cell for (r, c), cell in tab.cells.items()}
+        else:
+            tab.cells = {(r, (c + count if c >= start else c)): cell for (r, c), cell in tab.cells.items()}
+        if dimension == "ROWS":
+            tab.row_count += count
+        else:
+            tab.column_count += count
+        _check_grid(tab, where)
+        return {}
+
+    def _delete_dimension(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        tab, dimension, start, end = _dimension_range(book, spec.get("range"), where)
+        size = tab.row_count if dimension == "ROWS" else tab.column_count
+        if end > size:
+            raise invalid(f"{where}: range.endIndex ({end}) must be at most the {dimension.lower()} count ({size})")
+        count = end - start
+        axis = 0 if dimension == "ROWS" else 1
+        tab.cells = {
+            _shifted(position, axis, end, -count): cell
+            for position, cell in tab.cells.items()
+            if not start <= position[axis] < end
+        }
+        if dimension == "ROWS":
+            tab.row_count -= count
+        else:
+            tab.column_count -= count
+        _check_grid(tab, where)
+        return {}
+
+    def _update_cells(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        """Write CellData rows from a start cell; with fields=userEnteredValue, a cell without one is cleared."""
+        fields = {part.strip() for part in str(spec.get("fields") or "").split(",") if part.strip()}
+        if not fields:
+            raise invalid(f"{where}: At least one field must be specified in 'fields'.")
+        if not fields <= {"userEnteredValue", "*"}:
+            raise ApiError(501, f"The stand-in only implements fields=userEnteredValue ({where})", "UNIMPLEMENTED")
+        if ("start" in spec) == ("range" in spec):
+            raise invalid(f"{where}: Exactly one of start or range must be set.")
+        rows = spec.get("rows") or []
+        if not isinstance(rows, list):
+            raise invalid(f"{where}: rows must be a list of RowData")
+        if "start" in spec:
+            start = spec["start"] or {}
+            tab = book.tab_with_id(start.get("sheetId", 0))
+            if tab is None:
+                raise invalid(f"{where}: No grid with id: {start.get('sheetId', 0)}")
+            row0, col0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
+            row_end = row0 + len(rows)
+            col_end = col0 + max((len((row or {}).get("values") or []) for row in rows), default=0)
+        else:
+            grid = spec["range"] or {}
+            tab = book.tab_with_id(grid.get("sheetId", 0))
+            if tab is None:
+                raise invalid(f"{where}: No grid with id: {grid.get('sheetId', 0)}")
+            row0, col0 = int(grid.get("startRowIndex", 0)), int(grid.get("startColumnIndex", 0))
+            row_end = int(grid.get("endRowIndex", tab.row_count))
+            col_end = int(grid.get("endColumnIndex", tab.column_count))
+        if row_end > tab.row_count or col_end > tab.column_count:
+            raise _exceeds(tab, row0, col0, max(row0, row_end - 1), max(col0, col_end - 1))
+        updated = tab.cells  # the batch's draft owns it
+        for i, row in enumerate(rows):
+            if row_end <= row0 + i:
+                break
+            values = (row or {}).get("values") or []
+            for j, data in enumerate(values):
+                if col_end <= col0 + j:
+                    break
+                position = (row0 + i, col0 + j)
+                stored = _extended_value((data or {}).get("userEnteredValue"), f"{where}.rows[{i}].values[{j}]")
+                if stored is None:
+                    updated.pop(position, None)
+                else:
+                    updated[position] = stored
+        tab._extent = None
+        return {}
+
     def _update_spreadsheet_properties(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
         properties = spec.get("properties") or {}
         for name in [part.strip() for part in str(spec.get("fields") or "").split(",") if part.strip()]:
@@ -968,8 +1311,7 @@ class FakeGoogleSheets:
         tab = grid.tab
         col_end = grid.col1 if grid.col1 is not None else (grid.col0 if grid.anchor else tab.column_count - 1)
         # The "table" is the block of rows with data in the range's columns; new rows go after its last row.
-        used = [r for (r, c) in tab.cells if r >= grid.row0 and grid.col0 <= c <= max(col_end, grid.col0)]
-        table_end = max(used) if used else None
+        table_end = _table_end(tab, grid.row0, grid.col0, max(col_end, grid.col0))
         start = table_end + 1 if table_end is not None else grid.row0
         values = _oriented(body, "values")
         height = len(values)
@@ -1077,8 +1419,60 @@ _BATCH_OPERATIONS: dict[str, Callable[[FakeGoogleSheets, Book, dict[str, Any], s
     "deleteSheet": FakeGoogleSheets._delete_sheet,
     "updateSheetProperties": FakeGoogleSheets._update_sheet_properties,
     "appendDimension": FakeGoogleSheets._append_dimension,
+    "insertDimension": FakeGoogleSheets._insert_dimension,
+    "deleteDimension": FakeGoogleSheets._delete_dimension,
+    "updateCells": FakeGoogleSheets._update_cells,
     "updateSpreadsheetProperties": FakeGoogleSheets._update_spreadsheet_properties,
 }
+
+
+def _operations(request: FakeRequest) -> tuple[str, ...]:
+    if not request.path.endswith(":batchUpdate") or "/values" in request.path:
+        return ()
+    try:
+        return tuple(kind for operation in json.loads(request.body).get("requests") or [] for kind in operation)
+    except (ValueError, AttributeError, TypeError):
+        return ()
+
+
+def _dimension_range(book: Book, spec: Any, where: str) -> tuple[Tab, str, int, int]:
+    spec = spec if isinstance(spec, dict) else {}
+    tab = book.tab_with_id(spec.get("sheetId", 0))
+    if tab is None:
+        raise invalid(f"{where}: No grid with id: {spec.get('sheetId', 0)}")
+    dimension = spec.get("dimension")
+    if dimension not in ("ROWS", "COLUMNS"):
+        raise invalid(f"{where}: range.dimension must be ROWS or COLUMNS")
+    start, end = spec.get("startIndex", 0), spec.get("endIndex")
+    if not isinstance(start, int) or not isinstance(end, int) or start < 0 or end <= start:
+        raise invalid(f"{where}: range.endIndex must be greater than range.startIndex")
+    return tab, dimension, start, end
+
+
+def _shifted(position: tuple[int, int], axis: int, start: int, count: int) -> tuple[int, int]:
+    if position[axis] < start:
+        return position
+    return (position[0] + count, position[1]) if axis == 0 else (position[0], position[1] + count)
+
+
+def _extended_value(value: Any, where: str) -> StoredCell | None:
+    """An ExtendedValue as stored: stringValue is always literal text (formulas only via formulaValue)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or len(value) != 1:
+        raise invalid(f"Invalid {where}.userEnteredValue: exactly one kind of value must be set")
+    (kind, content), = value.items()
+    if kind == "stringValue" and isinstance(content, str):
+        if len(content) > MAX_CELL_CHARS:
+            raise invalid(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters in a single cell.")
+        return StoredCell(content) if content != "" else None
+    if kind == "numberValue" and isinstance(content, (int, float)) and not isinstance(content, bool):
+        return StoredCell(float(content))
+    if kind == "boolValue" and isinstance(content, bool):
+        return StoredCell(content)
+    if kind == "formulaValue" and isinstance(content, str):
+        return StoredCell(content, formula=True)
+    raise invalid(f"Invalid {where}.userEnteredValue.{kind}: {json.dumps(content)[:100]}")
 
 
 def _occupied(cells: dict[tuple[int, int], StoredCell], lo: int, hi: int, other_lo: int, other_hi: int, axis: int) -> range:
@@ -1101,16 +1495,29 @@ def _oriented(body: dict[str, Any], where: str) -> list[list[Any]]:
     return values
 
 
+def _table_end(tab: Tab, row0: int, col0: int, col1: int) -> int | None:
+    """The last row at or below row0 with a cell in columns col0..col1, scanning up from the tab's last row."""
+    for row in range(tab.last_row(), row0 - 1, -1):
+        if any((row, column) in tab.cells for column in range(col0, col1 + 1)):
+            return row
+    return None
+
+
 def _apply(planned: PlannedWrite) -> None:
     if not planned.cells:
         return
-    updated = dict(planned.tab.cells)
+    tab = planned.tab
+    cells = tab.cells
+    cleared = False
     for position, cell in planned.cells.items():
         if cell.value == "" and not cell.formula:
-            updated.pop(position, None)
+            cleared = cells.pop(position, None) is not None or cleared
         else:
-            updated[position] = cell
-    planned.tab.cells = updated
+            cells[position] = cell
+    if cleared:
+        tab._extent = None
+    elif tab._extent is not None and tab._extent[0] is cells:
+        tab._extent = (cells, max(tab._extent[1], max(r for r, _ in planned.cells)))
 
 
 def _resize(tab: Tab, rows: int | None = None, columns: int | None = None) -> None:
@@ -1181,12 +1588,20 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
         )
         response = self.server.fake.handle(request)  # type: ignore[attr-defined]
+        if response.delay_s:
+            time.sleep(response.delay_s)
         payload = response.encoded()
-        self.send_response(response.status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up waiting (its timeout fired); what it asked for has been applied all the same.
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

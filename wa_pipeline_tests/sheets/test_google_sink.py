@@ -88,10 +88,20 @@ def test_api_calls_are_few_and_do_not_grow_with_rows(sink):
     small = sink.upsert("Messages", COLUMNS, "message_id", rows(20))
     large = sink.upsert("Messages", COLUMNS, "message_id", rows(1500, text="changed"))
     unchanged = sink.upsert("Messages", COLUMNS, "message_id", rows(1500, text="changed"))
-    assert first.api_calls <= 4  # open, tab metadata, add tab, one batched write
-    assert small.api_calls == 3  # tab metadata, one batched read, one batched write
+    assert first.api_calls == 3  # tab metadata, add tab, one batched write
+    assert small.api_calls == 3  # tab metadata, one batched read (header, keys, rows to compare), one batched write
     assert large.api_calls == 4  # ... plus one resize of the grid for 1500 rows
     assert unchanged.api_calls == 2 and unchanged.unchanged == 1500
+
+
+def test_without_the_ledger_s_row_hints_one_more_read_finds_the_rows_to_compare(fake, account, key):
+    GoogleSheetsSink(account.path, key, endpoint=fake.endpoint).upsert("Messages", COLUMNS, "message_id", rows(50))
+    fresh = GoogleSheetsSink(account.path, key, endpoint=fake.endpoint)  # another machine: no ledger
+    changed = rows(50)
+    changed[7][2] = "edited"
+    result = fresh.upsert("Messages", COLUMNS, "message_id", changed)
+    assert (result.updated, result.unchanged, result.api_calls) == (1, 49, 4)  # metadata, 2 reads, 1 write
+    assert fresh.upsert("Messages", COLUMNS, "message_id", changed).api_calls == 2  # now it has the hints
 
 
 def test_formula_text_lands_as_a_literal_string(sink, fake, key):

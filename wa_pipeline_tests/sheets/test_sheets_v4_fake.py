@@ -228,3 +228,108 @@ def test_interceptors_can_answer_first(fake, key, token):
     finally:
         fake.interceptors.clear()
     assert api(fake, "GET", f"/v4/spreadsheets/{key}", token).status_code == 200
+
+
+# ---- quotas, faults and the structural edits the sink uses
+
+
+def test_a_per_minute_quota_answers_429_with_googles_error_body(tmp_path):
+    from wa_pipeline_tests.fakes.sheets_v4 import Quota
+    from wa_pipeline_tests.sheets.manual_clock import ManualClock
+
+    clock = ManualClock()
+    with FakeGoogleSheets(quota=Quota(reads_per_user=3), clock=clock) as limited:
+        user = limited.write_service_account(tmp_path / "sa.json")
+        credentials = Credentials.from_service_account_file(user.path, scopes=SCOPES)
+        credentials.refresh(Request())
+        sheet = limited.create_spreadsheet()
+        statuses = [api(limited, "GET", f"/v4/spreadsheets/{sheet}", credentials.token).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        error = api(limited, "GET", f"/v4/spreadsheets/{sheet}", credentials.token).json()["error"]
+        assert error["status"] == "RESOURCE_EXHAUSTED" and error["code"] == 429
+        assert "Read requests per minute per user" in error["message"]
+        assert error["details"][0]["reason"] == "RATE_LIMIT_EXCEEDED"
+        assert error["details"][0]["metadata"]["quota_limit"] == "ReadRequestsPerMinutePerUser"
+        # Writes have their own quota, and the minute rolls on the fake's clock.
+        body = {"valueInputOption": "RAW", "data": []}
+        assert api(limited, "POST", f"/v4/spreadsheets/{sheet}/values:batchUpdate", credentials.token, json=body).status_code == 200
+        clock.advance(60)
+        assert api(limited, "GET", f"/v4/spreadsheets/{sheet}", credentials.token).status_code == 200
+        log = [r for r in limited.requests if r.path.startswith("/v4/")]
+        assert {r.kind for r in log} == {"read", "write"} and log[-1].at == log[0].at + 60
+
+
+def test_random_faults_are_repeatable_and_some_fail_after_committing(fake, key, token):
+    from wa_pipeline_tests.fakes.sheets_v4 import RandomFaults
+
+    def run(seed):
+        faults = fake.add_faults(RandomFaults(rate=0.5, seed=seed, commit_share=1.0))
+        fake.clear_log()
+        for i in range(20):
+            body = {"valueInputOption": "RAW", "data": [{"range": f"Sheet1!A{i + 1}", "values": [[f"v{i}"]]}]}
+            api(fake, "POST", f"/v4/spreadsheets/{key}/values:batchUpdate", token, json=body)
+        fake.remove_faults(faults)
+        return [(r.status, r.committed) for r in fake.requests]
+
+    first, second = run(3), run(3)
+    assert first == second
+    assert any(status == 503 and committed for status, committed in first)
+    assert 0 < sum(1 for status, _ in first if status != 200) < 20
+    # Every write was applied, even those answered with an error.
+    assert [row[0] for row in fake.values(key, "Sheet1")] == [f"v{i}" for i in range(20)]
+
+
+def test_commit_then_fail_applies_the_write_and_answers_503(fake, key, token):
+    from wa_pipeline_tests.fakes.sheets_v4 import CommitThenFail
+
+    failure = fake.add_faults(CommitThenFail(lambda r: r.path.endswith("values:batchUpdate")))
+    body = {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A1", "values": [["x"]]}]}
+    assert api(fake, "POST", f"/v4/spreadsheets/{key}/values:batchUpdate", token, json=body).status_code == 503
+    assert fake.values(key, "Sheet1") == [["x"]] and failure.fired == 1
+    assert api(fake, "POST", f"/v4/spreadsheets/{key}/values:batchUpdate", token, json=body).status_code == 200
+
+
+def test_slow_responses_arrive_after_the_clients_timeout(fake, key, token):
+    from wa_pipeline_tests.fakes.sheets_v4 import SlowResponses
+
+    fake.add_faults(SlowResponses(lambda r: r.method == "POST", delay_s=1.0))
+    body = {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A1", "values": [["late"]]}]}
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(fake.endpoint + f"/v4/spreadsheets/{key}/values:batchUpdate", json=body, timeout=(5, 0.2),
+                      headers={"Authorization": f"Bearer {token}"})
+    assert fake.values(key, "Sheet1") == [["late"]]  # applied all the same
+
+
+def test_insert_dimension_moves_every_cell_below_and_update_cells_writes_literal_text(fake, key, token):
+    put = {"values": [["a", "note a"], ["c", "note c"]]}
+    api(fake, "PUT", values_path(key, "Sheet1!A1"), token, params={"valueInputOption": "RAW"}, json=put)
+    batch = {
+        "requests": [
+            {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2},
+                                 "inheritFromBefore": True}},
+            {"updateCells": {"start": {"sheetId": 0, "rowIndex": 1, "columnIndex": 0},
+                             "rows": [{"values": [{"userEnteredValue": {"stringValue": '=IMPORTXML("http://x","//a")'}}]}],
+                             "fields": "userEnteredValue"}},
+        ]
+    }
+    response = api(fake, "POST", f"/v4/spreadsheets/{key}:batchUpdate", token, json=batch)
+    assert response.status_code == 200, response.text
+    assert fake.values(key, "Sheet1") == [["a", "note a"], ['=IMPORTXML("http://x","//a")'], ["c", "note c"]]
+    assert fake.formula_cells(key) == [] and fake.tab_properties(key, "Sheet1")["gridProperties"]["rowCount"] == 1001
+    assert fake.requests[-1].operations == ("insertDimension", "updateCells")
+    delete = {"requests": [{"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}}]}
+    assert api(fake, "POST", f"/v4/spreadsheets/{key}:batchUpdate", token, json=delete).status_code == 200
+    assert fake.values(key, "Sheet1") == [["a", "note a"], ["c", "note c"]]
+
+
+def test_a_batch_with_a_bad_request_applies_nothing(fake, key, token):
+    batch = {
+        "requests": [
+            {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}}},
+            {"updateCells": {"start": {"sheetId": 0, "rowIndex": 5000, "columnIndex": 0},
+                             "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}], "fields": "userEnteredValue"}},
+        ]
+    }
+    response = api(fake, "POST", f"/v4/spreadsheets/{key}:batchUpdate", token, json=batch)
+    assert response.status_code == 400 and "exceeds grid limits" in response.json()["error"]["message"]
+    assert fake.tab_properties(key, "Sheet1")["gridProperties"]["rowCount"] == 1000

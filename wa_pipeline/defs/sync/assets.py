@@ -7,7 +7,13 @@ from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
 from wa_pipeline.defs.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import message_rules
+from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
 from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB, build_message_rows
+from wa_pipeline.sheets.sheet_limits import CellUsage
+
+# Within a chat, rows follow send time; a late message is inserted where it belongs, not appended at the bottom.
+MESSAGES_ORDER_BY = ("sent_at",)
+MESSAGES_CHAT = "chat"
 
 SHEET_ROW_CHECKS = [
     dg.AssetCheckSpec("sheet_keys_unique", asset="sheet_rows", blocking=True,
@@ -48,19 +54,38 @@ def sheet_rows(enriched_messages: pd.DataFrame, locale: Locale):
     pool="sheets",
     retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS),
 )
-def messages_sheet(sheet_rows: pd.DataFrame, sheet_sink: SheetSinkResource) -> dg.MaterializeResult:
+def messages_sheet(
+    context: dg.AssetExecutionContext, sheet_rows: pd.DataFrame, sheet_sink: SheetSinkResource
+) -> dg.MaterializeResult:
     """The Messages tab of the output sheet, upserted by message_id so a re-run never duplicates a row."""
     watch = Stopwatch()
     sink = sheet_sink.get_sink()
-    result = sink.upsert(MESSAGES_TAB, MESSAGES_COLUMNS, MESSAGES_KEY, sheet_rows.astype(object).values.tolist())
+    try:
+        result = sink.upsert(
+            MESSAGES_TAB, MESSAGES_COLUMNS, MESSAGES_KEY, sheet_rows.astype(object).values.tolist(),
+            order_by=MESSAGES_ORDER_BY,
+        )
+    except (CircuitOpenError, SheetConfigError, SheetLimitError) as error:
+        # Retrying in seconds cannot help: the breaker's cool-down, a setting or a full spreadsheet must change first.
+        raise dg.Failure(description=str(error), allow_retries=False) from None
+    for warning in result.warnings:
+        context.log.warning(warning)
+    usage = CellUsage(result.sheet_cells)
     return dg.MaterializeResult(
         metadata={
             **watch.metadata(len(sheet_rows)),
             "inserted": dg.MetadataValue.int(result.inserted),
             "updated": dg.MetadataValue.int(result.updated),
             "unchanged": dg.MetadataValue.int(result.unchanged),
+            "placed_in_order": dg.MetadataValue.int(result.placed_in_order),
+            "reconciled": dg.MetadataValue.int(result.reconciled),
             "api_calls": dg.MetadataValue.int(result.api_calls),
+            "retries": dg.MetadataValue.int(result.retries),
+            "throttled_s": dg.MetadataValue.float(float(result.throttled_s)),
+            "backoff_s": dg.MetadataValue.float(float(result.backoff_s)),
+            "sheet_cells": dg.MetadataValue.int(result.sheet_cells),
+            "sheet_cells_pct": dg.MetadataValue.float(round(100 * usage.fraction, 2)),
+            "warnings": dg.MetadataValue.int(len(result.warnings)),
             "sheet": dg.MetadataValue.text(sink.location),
         }
     )
-

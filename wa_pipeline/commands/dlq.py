@@ -1,0 +1,81 @@
+"""`wa-pipeline dlq list|replay`: see what could not be processed, and send it through again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wa_pipeline.settings import get_settings
+from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer
+
+console = Console(stderr=True)
+
+
+def _queue() -> DeadLetterQueue:
+    return DeadLetterQueue(get_settings().landing_db)
+
+
+def dlq_list_command(
+    stage: Annotated[Optional[str], typer.Option(help="Only letters of this stage (import, webhook, media_download...).")] = None,
+    partition: Annotated[Optional[str], typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
+    include_replayed: Annotated[bool, typer.Option("--all", help="Include letters already replayed.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per letter.")] = False,
+) -> None:
+    """List dead letters: items a stage could not process, with the reason (open ones unless --all)."""
+    letters = _queue().list(include_replayed=include_replayed, partition=partition, stage=stage)
+    if as_json:
+        for letter in letters:
+            print(json.dumps(asdict(letter), ensure_ascii=False, default=str))
+        return
+    if not letters:
+        console.print("No dead letters." if not include_replayed else "No dead letters, replayed or not.")
+        return
+    table = Table(title=f"Dead letters ({len(letters)})")
+    for column in ("id", "stage", "item", "partition", "reason", "since", "replayed"):
+        table.add_column(column, overflow="fold")
+    for letter in letters:
+        # Reasons and keys come from untrusted input: shown as text, never as rich markup.
+        table.add_row(
+            str(letter.id), letter.stage, Text(letter.item_key), letter.partition or "-", Text(letter.reason),
+            letter.created_at[:19], (letter.replayed_at or "")[:19] or "-",
+        )
+    Console().print(table)
+
+
+def dlq_replay_command(
+    ids: Annotated[Optional[list[int]], typer.Argument(help="Letter ids from `dlq list`; none: every open letter that matches.")] = None,
+    stage: Annotated[Optional[str], typer.Option(help="Only letters of this stage.")] = None,
+    partition: Annotated[Optional[str], typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per replayed letter.")] = False,
+) -> None:
+    """Replay open dead letters through their stage's normal path; exits 1 if any failed again."""
+    from wa_pipeline.store.landing_factory import open_landing_store
+    from wa_pipeline.store.media_store import MediaStore
+
+    settings = get_settings()
+    queue = _queue()
+    letters = queue.list(stage=stage, partition=partition, ids=ids or None)
+    if not letters:
+        console.print("No open dead letters match.")
+        return
+    replayer = DeadLetterReplayer(queue, open_landing_store(settings), MediaStore(settings.media_dir), settings.tz)
+    outcomes = replayer.replay(letters)
+    if as_json:
+        for outcome in outcomes:
+            print(json.dumps({**asdict(outcome), "failed": outcome.failed}, ensure_ascii=False))
+    else:
+        table = Table(title=f"Replayed {len(outcomes)} dead letters")
+        for column in ("id", "stage", "item", "action", "detail"):
+            table.add_column(column, overflow="fold")
+        for o in outcomes:
+            action = Text(o.action, style="red" if o.failed else "green")
+            table.add_row(str(o.letter_id), o.stage, Text(o.item_key), action, Text(o.detail))
+        Console().print(table)
+    if any(outcome.failed for outcome in outcomes):
+        raise typer.Exit(1)

@@ -1,0 +1,97 @@
+"""Keeping managed rows in order: where a late row belongs, and whether a tab's rows follow their order column.
+
+An upsert with `order_by` keeps the tab's managed rows in that order (for Messages: `sent_at`, so within every
+chat rows follow send time) however late a message arrives. A new row goes right after the last existing row
+that sorts before or equal to it, so ties keep arrival order, and rows the pipeline does not manage (no key, or no
+order value) are never moved. Only rows that belong between existing rows are inserted there (the backends insert
+sheet rows, which carries the cells of user columns along with their row); rows that sort last are appended.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Mapping, Sequence
+
+OrderValue = tuple
+
+
+def order_value(cells: Sequence[object]) -> OrderValue | None:
+    """A comparable value for a row's order-by cells; None when one is empty (the row has no place to keep)."""
+    parts = []
+    for value in cells:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            parts.append((1, str(value)))
+        elif isinstance(value, (int, float)):
+            parts.append((0, float(value)))
+        else:
+            parts.append((1, str(value)))
+    return tuple(parts)
+
+
+def insertion_points(existing: Sequence[OrderValue | None], new: Sequence[OrderValue]) -> list[int]:
+    """For each new order value, the index of the existing data row it goes right after (-1: before them all).
+
+    `existing` is in sheet order, None for rows without an order value. A result equal to the index of the last
+    data row means "append". Values that tie go after the existing ones (arrival order).
+    """
+    ordered = [(index, value) for index, value in enumerate(existing) if value is not None]
+    last = len(existing) - 1
+    if not ordered:
+        return [last for _ in new]
+    first_index = ordered[0][0]
+    values = [value for _, value in ordered]
+    if all(a <= b for a, b in zip(values, values[1:])):
+        points = []
+        for value in new:
+            found = bisect_right(values, value)
+            points.append(_after(found, ordered, first_index, last))
+        return points
+    # A tab someone sorted differently: scan from the bottom for the last row at or before the value.
+    points = []
+    for value in new:
+        found = len(ordered)
+        while found and not ordered[found - 1][1] <= value:
+            found -= 1
+        points.append(_after(found, ordered, first_index, last))
+    return points
+
+
+def _after(found: int, ordered: list[tuple[int, OrderValue]], first_index: int, last: int) -> int:
+    if found == len(ordered):
+        # After the last ordered row: if only unordered rows follow, appending keeps them where they are too.
+        return last
+    if found == 0:
+        return first_index - 1
+    return ordered[found - 1][0]
+
+
+def order_violations(
+    records: Sequence[Mapping[str, str]], key: str, group: str, order: str, groups: set[str] | None = None
+) -> list[str]:
+    """Keys of rows that come after a row of the same group with a later order value (sheet order, top to bottom).
+
+    Only groups in `groups` are checked when given; rows without a key or an order value are skipped.
+    """
+    latest: dict[str, OrderValue] = {}
+    late: list[str] = []
+    for record in records:
+        name, when = record.get(group, ""), record.get(order, "")
+        if not record.get(key) or not when or (groups is not None and name not in groups):
+            continue
+        value = _text_value(when)
+        previous = latest.get(name)
+        if previous is not None and value < previous:
+            late.append(record[key])
+        else:
+            latest[name] = value
+    return late
+
+
+def _text_value(text: str) -> OrderValue:
+    """Cells read back as text: numbers compare as numbers, anything else as text."""
+    try:
+        return ((0, float(text)),)
+    except ValueError:
+        return ((1, text),)

@@ -1,0 +1,50 @@
+"""The `Threads` tab: one row per conversation, keyed by thread_id."""
+
+from __future__ import annotations
+
+import math
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from wa_pipeline.sheets.cell_safety import safe_cell
+
+THREADS_TAB = "Threads"
+THREADS_KEY = "thread_id"
+THREADS_COLUMNS = (
+    "thread_id", "date", "chat", "started_at", "last_message_at", "messages", "participants", "first_message",
+    "last_message", "last_sender", "first_response_min", "awaiting_reply", "intents",
+)
+_NUMBERS = frozenset({"messages", "first_response_min"})
+
+
+def build_thread_rows(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Sheet rows for a partition's threads, in start order, every cell already safe to write."""
+    if threads.empty:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in THREADS_COLUMNS})
+    ordered = threads.sort_values(["started_at", "chat_id", "thread_id"], kind="stable")
+    started = pd.to_datetime(ordered["started_at"], utc=True).dt.tz_convert(tz)
+    last = pd.to_datetime(ordered["last_message_at"], utc=True).dt.tz_convert(tz)
+    rows = pd.DataFrame(
+        {
+            "thread_id": ordered["thread_id"],
+            "date": started.dt.strftime("%Y-%m-%d"),
+            "chat": ordered["chat_name"],
+            "started_at": started.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "last_message_at": last.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "messages": ordered["messages"].astype(int),
+            "participants": ordered["participants"],
+            "first_message": ordered["first_message"],
+            "last_message": ordered["last_message"],
+            "last_sender": ordered["last_sender"],
+            # Minutes read at a glance; an unanswered thread has no response time, not zero.
+            "first_response_min": [round(s / 60, 1) if not math.isnan(s) else None for s in ordered["first_response_s"]],
+            # Text, not a boolean: it reads back from any sheet the way it was written.
+            "awaiting_reply": ["yes" if waiting else "no" for waiting in ordered["awaiting_reply"]],
+            "intents": ordered["intents"],
+        },
+        columns=list(THREADS_COLUMNS),
+    ).reset_index(drop=True)
+    for column in THREADS_COLUMNS:
+        rows[column] = [safe_cell(value) for value in rows[column].astype(object)]
+    return rows

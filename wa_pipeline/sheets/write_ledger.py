@@ -1,0 +1,198 @@
+"""The ledger of sheet writes: what we meant to write, and what we know the sheet holds.
+
+The Sheets API has no idempotency key, and a process can die after Google applied a write but before we
+recorded it. So every write is journalled in two steps, in SQLite in the data directory:
+
+1. `begin`: before the first request, the rows about to be written (key -> content hash), state pending;
+2. `confirm`: after the last request succeeded, state confirmed, and each row's hash and sheet row number kept.
+
+A write still pending at the next upsert of its tab was interrupted: its rows are read back and compared with
+the hashes (`settle`); rows that landed count as reconciled and are not written again, rows that did not are
+planned like any other. The row numbers are hints that let the next upsert read the rows it touches in the
+same request as the key column; a stale hint (someone sorted the tab) only costs a second read.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from wa_pipeline.sheets.state_db import open_state_db
+from wa_pipeline.store.sqlite_db import write_transaction
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sheet_writes (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    spreadsheet TEXT NOT NULL,
+    tab         TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'reconciled')),
+    row_count   INTEGER NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE INDEX IF NOT EXISTS sheet_writes_pending ON sheet_writes (spreadsheet, tab, state);
+CREATE TABLE IF NOT EXISTS sheet_write_rows (
+    write_id     INTEGER NOT NULL REFERENCES sheet_writes (id) ON DELETE CASCADE,
+    row_key      TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (write_id, row_key)
+);
+CREATE TABLE IF NOT EXISTS sheet_rows (
+    spreadsheet  TEXT NOT NULL,
+    tab          TEXT NOT NULL,
+    row_key      TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    row_number   INTEGER NOT NULL,
+    confirmed_at TEXT NOT NULL,
+    PRIMARY KEY (spreadsheet, tab, row_key)
+);
+CREATE INDEX IF NOT EXISTS sheet_rows_position ON sheet_rows (spreadsheet, tab, row_number);
+"""
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The outcome of re-checking interrupted writes: rows found as intended, and rows that never landed."""
+
+    reconciled: int
+    missing: int
+    writes: int
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+class WriteLedger:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn = open_state_db(path)
+        with self._lock:
+            self._conn.executescript(SCHEMA)
+
+    def begin(self, spreadsheet: str, tab: str, rows: Mapping[str, str]) -> int:
+        """Record the intent to write `rows` (key -> content hash); returns the write's id."""
+        with self._lock, write_transaction(self._conn):
+            write_id = self._conn.execute(
+                "INSERT INTO sheet_writes (spreadsheet, tab, state, row_count, started_at) VALUES (?, ?, 'pending', ?, ?)",
+                (spreadsheet, tab, len(rows), _now()),
+            ).lastrowid
+            self._conn.executemany(
+                "INSERT INTO sheet_write_rows (write_id, row_key, content_hash) VALUES (?, ?, ?)",
+                [(write_id, key, digest) for key, digest in rows.items()],
+            )
+        return int(write_id)
+
+    def confirm(
+        self,
+        write_id: int | None,
+        spreadsheet: str,
+        tab: str,
+        rows: Mapping[str, tuple[str, int]],
+        inserted_at: Iterable[tuple[int, int]] = (),
+    ) -> None:
+        """The write succeeded: remember each row's (hash, sheet row) and mark the write confirmed.
+
+        `inserted_at` lists (sheet row, count) of blocks inserted before existing rows (numbered as the tab was
+        before the inserts): remembered rows at or below move down with them. `write_id` None records rows verified without writing anything.
+        """
+        now = _now()
+        inserted_at = sorted(inserted_at)
+        with self._lock, write_transaction(self._conn):
+            if inserted_at:
+                # A remembered row moves down by every block inserted at or above it (numbered as before the inserts).
+                starts = [at_row for at_row, _ in inserted_at]
+                moved_by = list(accumulate(count for _, count in inserted_at))
+                below = self._conn.execute(
+                    "SELECT row_key, row_number FROM sheet_rows WHERE spreadsheet = ? AND tab = ? AND row_number >= ?",
+                    (spreadsheet, tab, starts[0]),
+                ).fetchall()
+                self._conn.executemany(
+                    "UPDATE sheet_rows SET row_number = ? WHERE spreadsheet = ? AND tab = ? AND row_key = ?",
+                    [(number + moved_by[bisect_right(starts, number) - 1], spreadsheet, tab, key)
+                     for key, number in below if key not in rows],
+                )
+            self._conn.executemany(
+                "INSERT INTO sheet_rows (spreadsheet, tab, row_key, content_hash, row_number, confirmed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (spreadsheet, tab, row_key) DO UPDATE SET"
+                " content_hash = excluded.content_hash, row_number = excluded.row_number,"
+                " confirmed_at = excluded.confirmed_at",
+                [(spreadsheet, tab, key, digest, number, now) for key, (digest, number) in rows.items()],
+            )
+            if write_id is not None:
+                self._conn.execute(
+                    "UPDATE sheet_writes SET state = 'confirmed', finished_at = ? WHERE id = ?", (now, write_id)
+                )
+
+    def pending(self, spreadsheet: str, tab: str) -> dict[int, dict[str, str]]:
+        """Writes begun and never confirmed: write id -> {key: intended content hash}."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT w.id, r.row_key, r.content_hash FROM sheet_writes w JOIN sheet_write_rows r ON r.write_id = w.id"
+                " WHERE w.spreadsheet = ? AND w.tab = ? AND w.state = 'pending' ORDER BY w.id",
+                (spreadsheet, tab),
+            ).fetchall()
+        found: dict[int, dict[str, str]] = {}
+        for write_id, key, digest in rows:
+            found.setdefault(write_id, {})[key] = digest
+        return found
+
+    def settle(self, pending: Mapping[int, Mapping[str, str]], found: Mapping[str, str]) -> Settled:
+        """Close interrupted writes against what the sheet holds now (`found`: key -> read-back hash)."""
+        reconciled = missing = 0
+        latest: dict[str, str] = {}
+        for write_id in sorted(pending):
+            latest.update(pending[write_id])
+        for key, digest in latest.items():
+            if found.get(key) == digest:
+                reconciled += 1
+            else:
+                missing += 1
+        if pending:
+            now = _now()
+            with self._lock, write_transaction(self._conn):
+                self._conn.executemany(
+                    "UPDATE sheet_writes SET state = 'reconciled', finished_at = ? WHERE id = ? AND state = 'pending'",
+                    [(now, write_id) for write_id in pending],
+                )
+        return Settled(reconciled=reconciled, missing=missing, writes=len(pending))
+
+    def positions(self, spreadsheet: str, tab: str, keys: Iterable[str]) -> dict[str, int]:
+        """Last known sheet row of each key (hints; the caller checks them against the key column)."""
+        keys = list(keys)
+        found: dict[str, int] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, number in self._conn.execute(
+                    f"SELECT row_key, row_number FROM sheet_rows WHERE spreadsheet = ? AND tab = ? AND row_key IN ({marks})",
+                    (spreadsheet, tab, *chunk),
+                ):
+                    found[key] = number
+        return found
+
+    def forget_tab(self, spreadsheet: str, tab: str) -> None:
+        """The tab is gone (deleted or renamed by someone): its remembered rows describe nothing any more."""
+        with self._lock, write_transaction(self._conn):
+            self._conn.execute("DELETE FROM sheet_rows WHERE spreadsheet = ? AND tab = ?", (spreadsheet, tab))
+
+    def writes(self, spreadsheet: str, tab: str) -> list[tuple[int, str, int]]:
+        """(id, state, row count) of every journalled write to a tab, oldest first."""
+        with self._lock:
+            return [
+                (r[0], r[1], r[2])
+                for r in self._conn.execute(
+                    "SELECT id, state, row_count FROM sheet_writes WHERE spreadsheet = ? AND tab = ? ORDER BY id",
+                    (spreadsheet, tab),
+                )
+            ]
+
+    def close(self) -> None:
+        self._conn.close()
