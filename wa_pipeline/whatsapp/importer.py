@@ -8,6 +8,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Callable, Iterable
 
+from wa_pipeline.media.sniff import sniff_mime
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing import LandingStore
@@ -49,25 +50,11 @@ def _extension(filename: str) -> str:
 def mime_type(data: bytes | None, filename: str) -> str | None:
     """What the bytes are, by their magic number; the name only when the bytes do not say."""
     extension = _extension(filename)
-    if data:
-        if data.startswith(b"\x89PNG\r\n\x1a\n"):
-            return "image/png"
-        if data.startswith(b"\xff\xd8\xff"):
-            return "image/jpeg"
-        if data.startswith(b"%PDF-"):
-            return "application/pdf"
-        if data.startswith(b"OggS"):
-            return "audio/ogg"
-        if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-            return "image/webp"
-        if data.startswith((b"GIF87a", b"GIF89a")):
-            return "image/gif"
-        if data[4:8] == b"ftyp":
-            return "audio/mp4" if data[8:12] == b"M4A " else "video/mp4"
-        if data.startswith(b"PK\x03\x04"):
-            # Office files are zips; only the name tells a .docx from a plain archive.
-            return _MIME_BY_EXTENSION[extension] if extension in {"docx", "xlsx", "pptx"} else "application/zip"
-    return _MIME_BY_EXTENSION.get(extension)
+    sniffed = sniff_mime(data[:8192]) if data else None
+    if sniffed in (None, "application/zip") and extension in {"docx", "xlsx", "pptx"} and data and data.startswith(b"PK"):
+        # Office files are zips; without a file to open, the name tells a .docx from a plain archive.
+        return _MIME_BY_EXTENSION[extension]
+    return sniffed or _MIME_BY_EXTENSION.get(extension)
 
 
 def _import_one(

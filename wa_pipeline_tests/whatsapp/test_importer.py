@@ -130,7 +130,7 @@ def test_attachment_missing_from_the_export_keeps_its_name_and_guessed_mime(stor
         (b"PK\x03\x04....", "Price list.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (b"PK\x03\x04....", "bundle.zip", "application/zip"),
         (b"plain words", "notes.txt", "text/plain"),
-        (b"??", "unknown.xyz", None),
+        (b"\x00\x01\x02\x03", "unknown.xyz", None),
         (None, "AUD-1.mp3", "audio/mpeg"),
     ],
 )

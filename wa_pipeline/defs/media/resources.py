@@ -1,8 +1,10 @@
 """The media engines' settings as a resource: which Whisper model, which OCR language, and the safety caps."""
 
+import dataclasses
+
 import dagster as dg
 
-from wa_pipeline.media.engine_settings import MediaEngineSettings, bundled_whisper_model
+from wa_pipeline.media.engine_settings import MediaEngineSettings, bundled_whisper_model, media_engine_settings
 from wa_pipeline.settings import get_settings
 
 
@@ -26,42 +28,22 @@ class MediaEngines(dg.ConfigurableResource):
     max_pending_days: int = 3
 
     def settings(self) -> MediaEngineSettings:
-        return MediaEngineSettings(
-            whisper_model_path=self.whisper_model_path or bundled_whisper_model(),
-            whisper_model_size=self.whisper_model_size,
-            whisper_compute_type=self.whisper_compute_type,
-            language=self.language,
-            max_audio_seconds=self.max_audio_seconds,
-            tesseract_lang=self.tesseract_lang,
-            ocr_timeout_s=self.ocr_timeout_s,
-            document_timeout_s=self.document_timeout_s,
-            document_memory_mb=self.document_memory_mb,
-            pdf_max_pages=self.pdf_max_pages,
-            max_media_bytes=self.max_media_bytes,
-            workers=self.workers,
-            max_attempts=self.max_attempts,
-        )
+        engine_fields = {f.name for f in dataclasses.fields(MediaEngineSettings)}
+        values = {name: value for name, value in self.model_dump().items() if name in engine_fields}
+        values["whisper_model_path"] = self.whisper_model_path or bundled_whisper_model()
+        return MediaEngineSettings(**values)
 
 
 @dg.definitions
 def media_resources() -> dg.Definitions:
     settings = get_settings()
+    engines = dataclasses.asdict(media_engine_settings(settings))
+    # Empty means "the bundled model", resolved when the engines start, so the UI shows the setting as given.
+    engines["whisper_model_path"] = settings.whisper_model_path
     return dg.Definitions(
         resources={
             "media_engines": MediaEngines(
-                whisper_model_path=settings.whisper_model_path,
-                whisper_model_size=settings.whisper_model_size,
-                whisper_compute_type=settings.whisper_compute_type,
-                language=settings.media_language,
-                max_audio_seconds=settings.max_audio_seconds,
-                tesseract_lang=settings.tesseract_lang,
-                ocr_timeout_s=settings.ocr_timeout_s,
-                document_timeout_s=settings.document_timeout_s,
-                document_memory_mb=settings.document_memory_mb,
-                pdf_max_pages=settings.pdf_max_pages,
-                max_media_bytes=settings.max_media_bytes,
-                workers=settings.media_workers,
-                max_attempts=settings.media_max_attempts,
+                **{name: value for name, value in engines.items() if name in MediaEngines.model_fields},
                 min_success_rate=settings.media_min_success_rate,
                 max_pending_days=settings.media_max_pending_days,
             )
