@@ -6,7 +6,7 @@ VENV_BIN := $(CURDIR)/.venv/bin
 WA := $(VENV_BIN)/wa-pipeline
 DEV_PORT ?= 3000
 
-.PHONY: install run test dev bench sample-data clean
+.PHONY: install run test dev bench eval sample-data clean
 
 install:
 	@scripts/install.sh
@@ -23,6 +23,9 @@ dev: install
 
 bench: install
 	$(VENV_BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
+
+eval: install
+	$(VENV_BIN)/python scripts/evaluate_nlp.py
 
 sample-data: install
 	$(VENV_BIN)/python scripts/make_sample_data.py

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wa_pipeline.commands.dlq import dlq_list_command, dlq_replay_command
+from wa_pipeline.commands.enrich import enrich_command
 from wa_pipeline.commands.extract_media import extract_media_command
 from wa_pipeline.commands.parse_export import parse_export_command
 from wa_pipeline.commands.parse_webhook import parse_webhook_command
@@ -341,6 +342,7 @@ def _probe_dagster() -> str:
 app.command("parse-webhook")(parse_webhook_command)
 app.command("parse-export")(parse_export_command)
 app.command("extract-media")(extract_media_command)
+app.command("enrich")(enrich_command)
 
 dlq_app = typer.Typer(help="The dead-letter queue: items a stage could not process, with the reason.", no_args_is_help=True)
 dlq_app.command("list")(dlq_list_command)

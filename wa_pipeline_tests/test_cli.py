@@ -35,7 +35,7 @@ def test_import_then_run_twice_like_make_run(tmp_path):
     assert first.returncode == 0, first.stderr[-3000:]
     days = [json.loads(line) for line in first.stdout.splitlines()]
     assert len(days) >= 3
-    assert all(d["success"] and d["failed_checks"] == [] and d["checks_total"] == 9 for d in days)
+    assert all(d["success"] and d["failed_checks"] == [] and d["checks_total"] == 18 for d in days)
     assert sum(d["rows"] for d in days) == summary["added"]
 
     workbook = tmp_path / "data" / "output" / "wa_pipeline.xlsx"

@@ -95,3 +95,11 @@ def media_catalog_frame(raw: pd.DataFrame, media_text: pd.DataFrame, excerpt_cha
         columns=list(CATALOG_COLUMNS),
     )
     return catalog.sort_values(["sent_at", "message_id"], kind="stable").reset_index(drop=True)
+
+
+def attach_media_text(messages: pd.DataFrame, media_text: pd.DataFrame) -> pd.DataFrame:
+    """The day's messages with each media item's extracted text beside it (empty for text messages)."""
+    extracted = media_text.loc[media_text["media_status"] == "ok", ["message_id", "media_text"]]
+    joined = messages.merge(extracted, on="message_id", how="left", validate="one_to_one")
+    joined["media_text"] = joined["media_text"].fillna("")
+    return joined

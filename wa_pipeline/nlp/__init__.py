@@ -1,1 +1,1 @@
-"""Reading meaning out of message text: entities, sentiment (and later intent and threads)."""
+"""Reading meaning out of message text: entities (model, rules, patterns), intent, language, sentiment and threads."""

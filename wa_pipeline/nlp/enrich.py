@@ -1,47 +1,87 @@
-"""A frame of canonical messages, enriched with entities and sentiment (`enriched_messages`)."""
+"""A frame of canonical messages, enriched with entities, intent, language and sentiment (`enriched_messages`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import tzinfo
+from pathlib import Path
 
 import pandas as pd
 
+from wa_pipeline.nlp.dates import DATE, DateOrder
 from wa_pipeline.nlp.enriched_schema import ENRICHED_COLUMNS
 from wa_pipeline.nlp.entities import EMAIL, extract_entities
 from wa_pipeline.nlp.entity import Entity
+from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, OTHER, IntentModel, shipped_intent_model
+from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, ENGLISH, UNDETERMINED, detect_languages
+from wa_pipeline.nlp.money import MONEY
+from wa_pipeline.nlp.patterns import PatternSet
 from wa_pipeline.nlp.phones import PHONE
+from wa_pipeline.nlp.quantities import QUANTITY
+from wa_pipeline.nlp.references import REFERENCE
 from wa_pipeline.nlp.sentiment import NEUTRAL, score_sentiment
 
 # Kinds whose text is WhatsApp's, not the sender's ("Messages are end-to-end encrypted",
 # "This message was deleted"): reading meaning into it would invent facts.
 SILENT_KINDS = frozenset({"system", "deleted"})
+# Text another stage read out of the media (OCR, transcription, documents), analysed when present.
+MEDIA_TEXT = "media_text"
 
 _LIST_COLUMNS = {
     "phones": frozenset({PHONE}),
     "emails": frozenset({EMAIL}),
     "persons": frozenset({"PERSON"}),
     "orgs": frozenset({"ORG"}),
-    "places": frozenset({"GPE", "LOC"}),
+    "places": frozenset({"GPE", "LOC", "FAC"}),
+    "amounts": frozenset({MONEY}),
+    "quantities": frozenset({QUANTITY}),
+    "references": frozenset({REFERENCE}),
+    "dates": frozenset({DATE}),
 }
 _SEPARATOR = "; "
 
 
-def enrich_messages(frame: pd.DataFrame, region: str | None) -> pd.DataFrame:
+def enrich_messages(
+    frame: pd.DataFrame,
+    region: str | None,
+    *,
+    timezone: str | tzinfo = "UTC",
+    default_currency: str | None = None,
+    date_order: DateOrder = "DMY",
+    patterns: str | Path | PatternSet | None = None,
+    intent_model: IntentModel | None = None,
+    intent_threshold: float = DEFAULT_THRESHOLD,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    language_low_memory: bool = False,
+) -> pd.DataFrame:
     """`frame` (canonical message columns) plus `ENRICHED_COLUMNS`, same rows, order and index.
 
-    `region` is the default phone region (ISO 3166 alpha-2, e.g. "KE") for numbers written
-    without a country code. The input frame is left untouched.
+    `region` is the default phone region (ISO 3166 alpha-2, e.g. "KE") for numbers written without a
+    country code, and the currency of "$", "/=", "Rs" unless `default_currency` says otherwise; relative
+    dates are read from each message's `sent_at` in `timezone`. `patterns` is a YAML file of the
+    business's own entities. Without `intent_model`, one is trained from the shipped examples (once per
+    process). A `media_text` column, when present, is analysed after the text and caption. The input
+    frame is left untouched.
     """
-    missing = [column for column in ("kind", "text", "caption") if column not in frame.columns]
+    missing = [column for column in ("kind", "text", "caption", "sent_at") if column not in frame.columns]
     if missing:
         raise KeyError(f"enrich_messages needs the message columns {missing}; got {list(frame.columns)}")
+    media_text = frame[MEDIA_TEXT] if MEDIA_TEXT in frame.columns else [None] * len(frame)
     texts = [
-        "" if kind in SILENT_KINDS else analysed_text(text, caption)
-        for kind, text, caption in zip(frame["kind"], frame["text"], frame["caption"])
+        "" if kind in SILENT_KINDS else analysed_text(text, caption, extra)
+        for kind, text, caption, extra in zip(frame["kind"], frame["text"], frame["caption"], media_text)
     ]
-    entities = extract_entities(texts, region)
-    sentiments = [score_sentiment(text) if text else NEUTRAL for text in texts]
+    sent_at = [moment.to_pydatetime() if isinstance(moment, pd.Timestamp) else None for moment in frame["sent_at"]]
+    entities = extract_entities(
+        texts, region, sent_at=sent_at, timezone=timezone, default_currency=default_currency,
+        date_order=date_order, patterns=patterns,
+    )
+    model = intent_model if intent_model is not None else shipped_intent_model()
+    intents = model.predict(texts, threshold=intent_threshold)
+    found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
+    sentiment_of = {text: score_sentiment(text) for text in dict.fromkeys(texts) if text}
+    sentiments = [sentiment_of.get(text, NEUTRAL) for text in texts]
 
     def column(values: Iterable[object], dtype: str) -> pd.Series:
         return pd.Series(list(values), index=frame.index, dtype=dtype)
@@ -54,6 +94,12 @@ def enrich_messages(frame: pd.DataFrame, region: str | None) -> pd.DataFrame:
         },
         "sentiment_label": column((label for label, _ in sentiments), "str"),
         "sentiment_score": column((score for _, score in sentiments), "float64"),
+        "intent": column((p.intent if text else OTHER for p, text in zip(intents, texts)), "str"),
+        "intent_confidence": column((p.confidence for p in intents), "float64"),
+        "language": column(found_languages, "str"),
+        "is_english": column(
+            (pd.NA if language == UNDETERMINED else language == ENGLISH for language in found_languages), "boolean"
+        ),
     }
     # A re-enriched frame gets fresh columns in the contract's place, not stale ones kept.
     base = frame.drop(columns=[name for name in ENRICHED_COLUMNS if name in frame.columns])
@@ -61,9 +107,9 @@ def enrich_messages(frame: pd.DataFrame, region: str | None) -> pd.DataFrame:
     return enriched[[*base.columns, *ENRICHED_COLUMNS]]
 
 
-def analysed_text(text: object, caption: object) -> str:
-    """What a message says in words: its text, then its caption, one per line."""
-    return "\n".join(part for part in (text, caption) if isinstance(part, str) and part)
+def analysed_text(text: object, caption: object, media_text: object = None) -> str:
+    """What a message says in words: its text, its caption, then the text read from its media, one per line."""
+    return "\n".join(part for part in (text, caption, media_text) if isinstance(part, str) and part)
 
 
 def _entities_json(found: list[Entity]) -> str:

@@ -1,89 +1,180 @@
-"""Hybrid entity extraction: spaCy NER for names and places, rules for what has a fixed shape."""
+"""Hybrid entity extraction: spaCy NER for names, organisations, places and products; rules for everything
+with a fixed shape (money, quantities, references, dates, phones, emails, URLs); the business's own patterns.
+
+Where spans overlap, the more trustworthy one stays: user patterns, then emails and URLs, references,
+phones, money, dates and quantities, in that order (a longer span first within one kind); a model span
+survives only where no rule span overlaps it.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from wa_pipeline.nlp.chat_words import CHAT_WORDS
+from wa_pipeline.nlp.currencies import CURRENCY_CODES, currency_for_region
+from wa_pipeline.nlp.dates import DATE, DateOrder, find_dates
 from wa_pipeline.nlp.entity import Entity
-from wa_pipeline.nlp.phones import find_phones
+from wa_pipeline.nlp.money import MONEY, find_money
+from wa_pipeline.nlp.patterns import PatternSet, load_patterns
+from wa_pipeline.nlp.phones import PHONE, find_phones
+from wa_pipeline.nlp.quantities import QUANTITY, find_quantities
+from wa_pipeline.nlp.references import REFERENCE, find_references
 from wa_pipeline.nlp.spacy_model import DEFAULT_MODEL, load_ner
 
-# Only the labels the small model gets right often enough to be worth a column; its numbers,
-# money and dates on chat text are unreliable and are left to rules (later dateparser and money).
-MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "PRODUCT"})
+# Only names, organisations, places (FAC: malls, roads, buildings, where deliveries go) and products come
+# from the small model; its numbers, money and dates on chat text are unreliable ("KES" -> ORG,
+# "USD 3684.00" -> CARDINAL) and are left to rules.
+MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"})
 
 EMAIL = "EMAIL"
 URL = "URL"
+RULE_LABELS = (MONEY, QUANTITY, REFERENCE, DATE, PHONE, EMAIL, URL)
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?'\"*_~"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 
-# ISO 4217 codes: on chat text the model reads "KES" as an ORG, "KES 1,000.00" even as a PERSON.
-_CURRENCY_CODES = frozenset(
-    """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
-    BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP
-    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK
-    JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK
-    MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
-    PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB
-    TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD
-    XCG XOF XPF YER ZAR ZMW ZWG ZWL
-    """.split()
-)
+# Overlap priority of rule kinds (lower wins); user patterns come before all of them.
+_PRIORITY = {EMAIL: 1, URL: 1, REFERENCE: 2, PHONE: 3, MONEY: 4, DATE: 5, QUANTITY: 6}
+_PATTERN_PRIORITY = 0
+
 # How East African chats write shillings as often as the ISO code.
 _CURRENCY_SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs"})
 _CODE_AND_FIGURE = re.compile(r"([A-Za-z]{2,4})\.?\s*[\d.,]*")
+# Words the model folds into a name ("Mambo Brian", "Hii ni ya Mrs Njoroge", "Call Thandi"), or takes for
+# one: chat words of the languages our customers write, titles, and what surrounds a name in a message.
+_NOT_NAME_WORDS = CHAT_WORDS | frozenset(
+    "mr mr. mrs mrs. ms ms. dr dr. prof dear call email ring text whatsapp sms tel ref paybill till lipa good "
+    "morning evening afternoon night thanks thank cheers ok okay send deliver bring pay pick collect drop check "
+    "confirm namaste ssebo nyabo oga madam".split()
+)
+# Order numbers, invoices, transaction codes: letters and digits mixed, at least five characters.
+_CODE = re.compile(r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{5,}")
+# Abbreviations the model calls organisations: payment rails, sizes and chat shorthand.
+_NOT_ORGANISATIONS = frozenset(
+    "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS".split()
+)
 
 
 def extract_entities(
     texts: Sequence[str | None],
-    region: str | None,
+    region: str | None = None,
     *,
+    sent_at: Sequence[datetime | None] | None = None,
+    timezone: str | tzinfo = "UTC",
+    default_currency: str | None = None,
+    date_order: DateOrder = "DMY",
+    patterns: str | Path | PatternSet | None = None,
     batch_size: int = 256,
     model: str = DEFAULT_MODEL,
 ) -> list[list[Entity]]:
-    """Entities of each text, in text order: rule spans (phones, emails, URLs) and model spans
-    (PERSON, ORG, GPE, LOC, PRODUCT) that no rule span overlaps. Empty or None text gives [].
+    """Entities of each text, in text order; empty or None text gives [].
+
+    `region` (ISO 3166 alpha-2) reads local phone numbers and, without `default_currency`, picks the
+    currency of "$", "/=", "Rs"; `sent_at` (one timezone-aware moment per text, or None for now) and
+    `timezone` resolve relative dates; `date_order` reads "03/04"; `patterns` is a YAML patterns file.
     """
-    # Chats repeat themselves ("ok", "thanks"): each distinct text goes through the model once.
+    if sent_at is not None and len(sent_at) != len(texts):
+        raise ValueError(f"sent_at has {len(sent_at)} moments for {len(texts)} texts")
+    tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    currency = default_currency.upper() if default_currency else currency_for_region(region)
+    pattern_set = load_patterns(patterns) if isinstance(patterns, (str, Path)) else patterns
+
+    # Chats repeat themselves ("ok", "thanks"): each distinct text goes through the model and the
+    # date-independent rules once; only dates depend on when a message was sent.
     distinct = list(dict.fromkeys(text for text in texts if isinstance(text, str) and text.strip()))
     if not distinct:
         return [[] for _ in texts]
     nlp = load_ner(model)
-    found: dict[str, list[Entity]] = {}
-    for text, doc in zip(distinct, nlp.pipe(distinct, batch_size=batch_size)):
-        rules = rule_entities(text, region)
-        spans = (
-            Entity(ent.label_, ent.text, ent.start_char, ent.end_char, " ".join(ent.text.split()), "model")
-            for ent in doc.ents
-        )
-        found[text] = _merge(rules, spans)
-    return [list(found[text]) if isinstance(text, str) and text in found else [] for text in texts]
+    compiled = pattern_set.compile(nlp) if pattern_set is not None else None
+    static: dict[str, list[tuple[int, Entity]]] = {
+        text: _ranked(_static_rules(text, region, currency)) for text in distinct
+    }
+    modelled: dict[str, list[Entity]] = {}
+    worded = [text for text in distinct if any(char.isalpha() for char in text)]
+    for text, doc in zip(worded, nlp.pipe(worded, batch_size=batch_size)):
+        if compiled is not None:
+            static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
+        modelled[text] = [span for span in (_model_entity(ent) for ent in doc.ents) if span is not None]
+
+    results = []
+    for index, text in enumerate(texts):
+        if not isinstance(text, str) or text not in static:
+            results.append([])
+            continue
+        moment = sent_at[index] if sent_at is not None else None
+        dates = _ranked(find_dates(text, moment, tz, date_order))
+        results.append(_merge([*static[text], *dates], modelled.get(text, [])))
+    return results
 
 
-def rule_entities(text: str, region: str | None) -> list[Entity]:
-    """Phones, emails and URLs in `text`; where two overlap the longer one is kept."""
-    candidates = [*find_phones(text, region), *_find_emails(text), *_find_urls(text)]
+def rule_entities(
+    text: str,
+    region: str | None,
+    *,
+    sent_at: datetime | None = None,
+    timezone: str | tzinfo = "UTC",
+    default_currency: str | None = None,
+    date_order: DateOrder = "DMY",
+) -> list[Entity]:
+    """The rule entities of one text, overlaps resolved (no model, no patterns)."""
+    tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    currency = default_currency.upper() if default_currency else currency_for_region(region)
+    ranked = [*_ranked(_static_rules(text, region, currency)), *_ranked(find_dates(text, sent_at, tz, date_order))]
+    return _merge(ranked, [])
+
+
+def _static_rules(text: str, region: str | None, currency: str | None) -> list[Entity]:
+    return [
+        *_find_emails(text), *_find_urls(text), *find_references(text), *find_phones(text, region),
+        *find_money(text, currency), *find_quantities(text),
+    ]
+
+
+def _ranked(entities: list[Entity]) -> list[tuple[int, Entity]]:
+    return [(_PRIORITY[entity.label], entity) for entity in entities]
+
+
+def _merge(ranked: list[tuple[int, Entity]], model: list[Entity]) -> list[Entity]:
     kept: list[Entity] = []
-    for entity in sorted(candidates, key=lambda e: (-(e.end - e.start), e.start)):
+    for _, entity in sorted(ranked, key=lambda pair: (pair[0], -(pair[1].end - pair[1].start), pair[1].start)):
         if not any(entity.overlaps(other) for other in kept):
             kept.append(entity)
-    return sorted(kept, key=lambda e: e.start)
+    kept.extend(span for span in model if not any(span.overlaps(rule) for rule in kept))
+    return sorted(kept, key=lambda e: (e.start, e.end))
 
 
-def _merge(rules: list[Entity], spans: Iterable[Entity]) -> list[Entity]:
-    model = [
-        span
-        for span in spans
-        if span.label in MODEL_LABELS
-        and not _is_amount(span.text)
-        and not any(span.overlaps(rule) for rule in rules)
-    ]
-    return sorted([*rules, *model], key=lambda e: (e.start, e.end))
+def _model_entity(ent) -> Entity | None:
+    """The model's span cleaned of the chat words around it, or None when nothing name-like is left."""
+    if ent.label_ not in MODEL_LABELS or _is_amount(ent.text):
+        return None
+    tokens = list(ent)
+    # Trim whole words only: "M-Pesa" keeps its "Pesa" (Swahili for money) because no space separates them.
+    while tokens and _not_part_of_name(tokens[0]) and (len(tokens) == 1 or tokens[0].whitespace_):
+        tokens.pop(0)
+    while tokens and _not_part_of_name(tokens[-1]) and (len(tokens) == 1 or tokens[-2].whitespace_):
+        tokens.pop()
+    if not tokens:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = ent.doc.text[start:end]
+    if len(text) < 2 or text in _NOT_ORGANISATIONS or any(_CODE.fullmatch(token.text) for token in tokens):
+        return None  # a letter, an abbreviation, or a span holding an order or transaction code
+    # Chat writers capitalise names; an all-lower-case span is a word the model guessed at ("hai", "ho gaya").
+    if not any(char.isupper() for char in text):
+        return None
+    return Entity(ent.label_, text, start, end, " ".join(text.split()), "model")
+
+
+def _not_part_of_name(token) -> bool:
+    return token.is_punct or token.is_space or not any(c.isalnum() for c in token.text) or (
+        token.lower_ in _NOT_NAME_WORDS
+    )
 
 
 def _is_amount(text: str) -> bool:
@@ -94,7 +185,7 @@ def _is_amount(text: str) -> bool:
     if match is None:
         return False
     code = match.group(1)
-    return code in _CURRENCY_CODES or code.lower() in _CURRENCY_SHORTHANDS
+    return code in CURRENCY_CODES or code.lower() in _CURRENCY_SHORTHANDS
 
 
 def _find_emails(text: str) -> list[Entity]:
@@ -118,9 +209,9 @@ def _trim_url(url: str) -> str:
     """Drop sentence punctuation and unbalanced closing brackets that chat text puts after a URL."""
     while url:
         last = url[-1]
-        if last in _URL_TRAILING:
+        if last in _BRACKETS and url.count(last) > url.count(_BRACKETS[last]):
             url = url[:-1]
-        elif last in _BRACKETS and url.count(last) > url.count(_BRACKETS[last]):
+        elif last in _URL_TRAILING:
             url = url[:-1]
         else:
             break

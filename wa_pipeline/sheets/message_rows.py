@@ -13,7 +13,7 @@ MESSAGES_KEY = "message_id"
 MESSAGES_COLUMNS = (
     "message_id", "sent_at", "date", "chat", "sender", "kind", "text", "attachment",
     "phones", "emails", "people", "organisations", "places", "sentiment", "sentiment_score", "source",
-    "intent", "amounts", "references", "dates", "language",
+    "intent", "amounts", "references", "dates", "language", "media_text",
 )
 
 
@@ -46,6 +46,8 @@ def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "references": ordered["references"],
             "dates": ordered["dates"],
             "language": ordered["language"],
+            # Text read from the photo, voice note or document; frames written before media existed have none.
+            "media_text": ordered["media_text"] if "media_text" in ordered else "",
         },
         columns=list(MESSAGES_COLUMNS),
     ).reset_index(drop=True)

@@ -16,13 +16,21 @@ from wa_pipeline.whatsapp.importer import import_exports
 from wa_pipeline_tests.defs.conftest import REPO, SAMPLE_DATA
 
 DAY = "2026-11-16"
-ASSETS = {"landing_messages", "downloaded_media", "raw_messages", "enriched_messages", "sheet_rows", "messages_sheet"}
+ASSETS = {"landing_messages", "downloaded_media", "raw_messages", "enriched_messages", "sheet_rows", "messages_sheet",
+          "dead_letters", "intent_model", "conversation_threads", "threads_sheet", "entities_sheet",
+          "media_text", "media_catalog", "media_sheet", "daily_report"}
 CHECKS = {
     "raw_messages:schema_valid", "raw_messages:ids_unique", "raw_messages:timestamps_in_partition",
     "enriched_messages:all_messages_enriched", "enriched_messages:enrichment_values_valid",
     "sheet_rows:sheet_keys_unique", "sheet_rows:one_row_per_message",
-    "messages_sheet:sheet_reconciled", "messages_sheet:no_duplicate_sheet_keys",
+    "messages_sheet:sheet_reconciled", "messages_sheet:no_duplicate_sheet_keys", "messages_sheet:rows_in_order",
+    "enriched_messages:intents_and_languages_valid",
+    "conversation_threads:threads_cover_messages", "conversation_threads:thread_times_consistent",
+    "threads_sheet:threads_sheet_reconciled", "entities_sheet:entities_sheet_reconciled",
+    "media_text:media_success_rate", "media_text:media_dead_letters_not_growing", "media_catalog:no_stale_pending_media",
 }
+# Checks of assets outside the daily job: the intent model is trained on its own, not per day.
+MODEL_CHECKS = {"intent_model:intent_model_accurate"}
 
 
 def load_definitions() -> dg.Definitions:
@@ -58,7 +66,7 @@ def test_definitions_validate_and_hold_every_asset_check_sensor_and_schedule(dat
     dg.Definitions.validate_loadable(definitions)
     graph = definitions.resolve_asset_graph()
     assert {key.to_user_string() for key in graph.get_all_asset_keys()} == ASSETS
-    assert {key.to_user_string() for key in graph.asset_check_keys} == CHECKS
+    assert {key.to_user_string() for key in graph.asset_check_keys} == CHECKS | MODEL_CHECKS
     assert definitions.resolve_sensor_def("landing_sensor") is not None
     assert definitions.resolve_schedule_def("daily_schedule").cron_schedule == "15 1 * * *"
     assert definitions.resolve_job_def("daily_pipeline").partitions_def is not None
@@ -131,3 +139,19 @@ def test_a_sample_day_syncs_to_google_sheets_through_gspread_over_http(data_dir,
         assert values[0][: len(MESSAGES_COLUMNS)] == list(MESSAGES_COLUMNS)
         assert sorted(row[0] for row in values[1:]) == sorted(expected)
         assert fake.formula_cells(key) == []
+
+
+def test_a_photo_a_voice_note_and_a_pdf_reach_the_sheet_as_text_and_facts(data_dir):
+    import_samples()
+    job = load_definitions().resolve_job_def("daily_pipeline")
+    with dg.instance_for_test() as instance:
+        for day in ("2026-11-16", "2026-11-17"):
+            result = job.execute_in_process(partition_key=day, instance=instance)
+            assert result.success and all(e.passed for e in result.get_asset_check_evaluations() if e.severity.value == "ERROR")
+    rows = {r["attachment"]: r for r in sheet_records(get_settings().resolved_workbook_path) if r["attachment"]}
+    receipt, voice, invoice = rows["IMG-20261117-WA0003.png"], rows["PTT-20261117-WA0004.opus"], rows["INV-2026-0042.pdf"]
+    assert "Total KES 3,500" in receipt["media_text"] and "KES 3500.00" in receipt["amounts"]
+    assert "transaction:QK7XZ12AB3" in receipt["references"]
+    assert "4,500" in voice["media_text"] and "KES 4500.00" in voice["amounts"]
+    assert "INV-2026-0042" in invoice["media_text"] and "INV-2026-0042" in invoice["references"]
+    assert "KES 12000.00" in invoice["amounts"]

@@ -88,14 +88,65 @@ def test_empty_frame():
     assert len(out) == 0
     assert tuple(out.columns) == (*MESSAGE_COLUMNS, *ENRICHED_COLUMNS)
     assert out["sentiment_score"].dtype == "float64"
-    assert all(pd.api.types.is_string_dtype(out[c]) for c in ENRICHED_COLUMNS if c != "sentiment_score")
+    numbers = {"sentiment_score", "intent_confidence"}
+    assert all(out[c].dtype == "float64" for c in numbers)
+    assert out["is_english"].dtype == "boolean"
+    assert all(pd.api.types.is_string_dtype(out[c]) for c in ENRICHED_COLUMNS if c not in numbers | {"is_english"})
 
 
 def test_message_without_words():
     out = enrich_messages(frame([message(1, kind="sticker")]), "KE")
-    assert out.loc[0, ["entities", "persons", "sentiment_label"]].tolist() == ["[]", "", "neutral"]
+    assert out.loc[0, ["entities", "persons", "sentiment_label", "intent", "language"]].tolist() == [
+        "[]", "", "neutral", "other", ""]
+    assert out.loc[0, "intent_confidence"] == 0.0 and out.loc[0, "is_english"] is pd.NA
 
 
 def test_re_enriching_replaces_the_columns():
     once = enrich_messages(sample(), "KE")
     pdt.assert_frame_equal(enrich_messages(once, "KE"), once)
+
+
+def test_amounts_quantities_references_dates_intent_and_language():
+    sent = datetime(2026, 11, 16, 6, 15, tzinfo=timezone.utc)  # 09:15 in Nairobi, a Monday
+    messages = [
+        Message(message_id="a", chat_id="c", sent_at=sent, kind="text", source="chat_export",
+                text="Please send 20 loaves and 3 cakes tomorrow 5pm"),
+        Message(message_id="b", chat_id="c", sent_at=sent + timedelta(hours=14), kind="text", source="chat_export",
+                text="Paid KES 5,800 via M-Pesa, ref QK7XZ12AB3. Balance on delivery."),
+        Message(message_id="c", chat_id="c", sent_at=sent, kind="text", source="chat_export",
+                text="Habari, nataka mkate kumi na maziwa kesho asubuhi"),
+    ]
+    out = enrich_messages(frame(messages), "KE", timezone="Africa/Nairobi").reset_index(drop=True)
+    assert out.loc[0, "quantities"] == "20 loaf; 3 cake"
+    assert out.loc[0, "dates"] == "2026-11-17T17:00:00+03:00"
+    assert out.loc[0, "intent"] == "order" and 0.5 <= out.loc[0, "intent_confidence"] <= 1
+    assert out.loc[1, "amounts"] == "KES 5800.00"
+    assert out.loc[1, "references"] == "transaction:QK7XZ12AB3"
+    assert out.loc[1, "intent"] == "payment"
+    assert (out.loc[0, "language"], bool(out.loc[0, "is_english"])) == ("en", True)
+    assert (out.loc[2, "language"], bool(out.loc[2, "is_english"])) == ("sw", False)
+    # "kesho" (tomorrow) is read from the message's own local date.
+    assert out.loc[2, "dates"] == "2026-11-17"
+
+
+def test_media_text_is_analysed_after_text_and_caption():
+    base = frame([message(1, kind="image", caption="Receipt attached")])
+    with_media = base.assign(media_text=["M-PESA Confirmed. QL3RT56UV8 Ksh2,300.00 paid to MAMA MBOGA BAKERY"])
+    out = enrich_messages(with_media, "KE").reset_index(drop=True)
+    assert out.loc[0, "amounts"] == "KES 2300.00"
+    assert out.loc[0, "references"] == "transaction:QL3RT56UV8"
+    entities = json.loads(out.loc[0, "entities"])
+    joined = "Receipt attached\nM-PESA Confirmed. QL3RT56UV8 Ksh2,300.00 paid to MAMA MBOGA BAKERY"
+    assert all(joined[e["start"]:e["end"]] == e["text"] for e in entities)
+    assert "media_text" in out.columns
+    assert enrich_messages(base, "KE").loc[:, "amounts"].tolist() == [""]
+
+
+def test_currency_and_date_conventions_are_parameters():
+    sent = datetime(2026, 11, 18, 15, 0, tzinfo=timezone.utc)
+    inp = frame([Message(message_id="x", chat_id="c", sent_at=sent, kind="text", source="chat_export",
+                         text="That's $20, due 03/04")])
+    us = enrich_messages(inp, "US", timezone="America/New_York", date_order="MDY").reset_index(drop=True)
+    assert (us.loc[0, "amounts"], us.loc[0, "dates"]) == ("USD 20.00", "2027-03-04")
+    ca = enrich_messages(inp, "KE", default_currency="CAD").reset_index(drop=True)
+    assert (ca.loc[0, "amounts"], ca.loc[0, "dates"]) == ("CAD 20.00", "2027-04-03")

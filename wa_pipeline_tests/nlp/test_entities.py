@@ -1,4 +1,7 @@
 import json
+from datetime import datetime, timezone
+
+import pytest
 
 from wa_pipeline.nlp.entities import extract_entities
 from wa_pipeline.nlp.entity import Entity
@@ -9,15 +12,24 @@ def labelled(entities):
     return [(e.label, e.text) for e in entities]
 
 
-def test_model_finds_people_and_places():
-    [found] = extract_entities(["Hi John, please send 5 bags of maize to Nairobi tomorrow."], "KE")
-    assert labelled(found) == [("PERSON", "John"), ("GPE", "Nairobi")]
-    assert {e.source for e in found} == {"model"}
+def test_model_finds_people_and_places_and_rules_the_rest():
+    sent = datetime(2026, 11, 18, 7, 30, tzinfo=timezone.utc)
+    [found] = extract_entities(["Hi John, please send 5 bags of maize to Nairobi tomorrow."], "KE",
+                               sent_at=[sent], timezone="Africa/Nairobi")
+    assert [(e.label, e.text, e.value, e.source) for e in found] == [
+        ("PERSON", "John", "John", "model"),
+        ("QUANTITY", "5 bags of maize", "5 bag of maize", "rule"),
+        ("GPE", "Nairobi", "Nairobi", "model"),
+        ("DATE", "tomorrow", "2026-11-19", "rule"),
+    ]
 
 
-def test_numbers_and_dates_from_the_model_are_dropped():
-    [found] = extract_entities(["Total is 3,200 for 2 bags, due tomorrow"], "KE")
-    assert found == []
+def test_the_models_numbers_and_dates_give_way_to_rules():
+    # The small model calls "3,200" a CARDINAL and "tomorrow" a DATE; only the rules' readings are kept.
+    sent = datetime(2026, 11, 18, 7, 30, tzinfo=timezone.utc)
+    [found] = extract_entities(["Total is 3,200 for 2 bags, due tomorrow"], "KE", sent_at=[sent])
+    assert labelled(found) == [("QUANTITY", "2 bags"), ("DATE", "tomorrow")]
+    assert {e.source for e in found} == {"rule"}
 
 
 def test_currency_code_is_not_an_org():
@@ -26,7 +38,10 @@ def test_currency_code_is_not_an_org():
     raw = [[(e.text, e.label_) for e in doc.ents] for doc in load_ner().pipe(texts)]
     assert ("KES", "ORG") in raw[0] and ("KES", "ORG") in raw[1]
     for found in extract_entities(texts, "KE"):
-        assert not any(e.text.startswith("KES") for e in found)
+        assert not any(e.text.startswith("KES") and e.source == "model" for e in found)
+    assert [e.value for found in extract_entities(texts, "KE") for e in found if e.label == "MONEY"] == [
+        "KES 12000.00", "KES 1000.00",
+    ]
 
 
 def test_email_and_url_rules():
@@ -55,7 +70,7 @@ def test_empty_and_missing_texts_give_no_entities_in_place():
     text = "Please deliver it to Mombasa tomorrow"
     results = extract_entities(["", None, "   ", text, text], "KE")
     assert results[:3] == [[], [], []]
-    assert labelled(results[3]) == labelled(results[4]) == [("GPE", "Mombasa")]
+    assert labelled(results[3]) == labelled(results[4]) == [("GPE", "Mombasa"), ("DATE", "tomorrow")]
     assert results[3] is not results[4]
     assert extract_entities([], "KE") == []
 
@@ -72,3 +87,30 @@ def test_ner_pipeline_is_loaded_once_and_lean():
     assert load_ner() is nlp
     assert "ner" in nlp.pipe_names
     assert not {"tagger", "parser", "attribute_ruler", "lemmatizer"} & set(nlp.pipe_names)
+
+
+def test_chat_words_around_a_name_are_not_part_of_it():
+    texts = ["Hii ni ya Mrs Njoroge, atalipa kesho", "Kal tak delivery ho jayegi? Bahut urgent hai 🙏"]
+    first, second = extract_entities(texts, "KE")
+    assert [(e.label, e.text) for e in first if e.source == "model"] == [("PERSON", "Njoroge")]
+    assert [e for e in second if e.source == "model"] == []
+
+
+def test_one_moment_per_text_is_required():
+    with pytest.raises(ValueError, match="sent_at"):
+        extract_entities(["a", "b"], "KE", sent_at=[None])
+
+
+def test_default_currency_and_region_currency():
+    [found] = extract_entities(["Ni 1,500/= tu"], "UG")
+    assert [e.value for e in found] == ["UGX 1500"]
+    [found] = extract_entities(["Ni 1,500/= tu"], "UG", default_currency="KES")
+    assert [e.value for e in found] == ["KES 1500.00"]
+
+
+def test_offsets_always_point_into_the_text():
+    texts = ["Paid KES 3,500 via M-Pesa, ref QK7XZ12AB3. Call Brian on 0722 123456 tomorrow 5pm",
+             "Please send 20 loaves and 3 cakes to Kilimani, email orders@mamamboga.co.ke"]
+    for text, found in zip(texts, extract_entities(texts, "KE")):
+        assert found and all(text[e.start:e.end] == e.text for e in found)
+        assert all(not a.overlaps(b) for i, a in enumerate(found) for b in found[i + 1:])

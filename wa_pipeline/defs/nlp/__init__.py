@@ -1,1 +1,1 @@
-"""Enrichment: entities and sentiment per message."""
+"""Enrichment: the intent model, entities, intent, language and sentiment per message, conversations, and their tabs."""

@@ -1,19 +1,92 @@
-"""Each day's messages with entities and sentiment."""
+"""The intent classifier, each day's enriched messages, and each day's conversations."""
+
+import hashlib
+import math
 
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.media.media_frames import attach_media_text
+
+from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.partitions import DAILY
-from wa_pipeline.defs.resources import Locale
+from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.defs.run_metrics import Stopwatch, check_result
+from wa_pipeline.nlp import enrichment_checks
 from wa_pipeline.nlp.enrich import enrich_messages
+from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
+from wa_pipeline.nlp.threads import conversation_threads as find_threads
 from wa_pipeline.quality import enrichment_rules, message_rules
+
+# Below this macro-F1 on its held-out split the classifier is worth a look before its labels are trusted.
+MIN_INTENT_MACRO_F1 = 0.8
+
+
+def _shipped_examples_version() -> str:
+    # The code version follows the shipped examples (and the feature code): editing the file marks the
+    # model stale in the UI and, with the automation condition below, retrains it.
+    return f"{FEATURES_VERSION}-{hashlib.sha256(DEFAULT_EXAMPLES.read_bytes()).hexdigest()[:16]}"
+
+
+def models_dir(storage: PipelineStorage):
+    return storage.root / "models" / "intent"
+
+
+def current_intent_model(storage: PipelineStorage, nlp: NlpSettings) -> IntentModel:
+    """The classifier for the configured examples: loaded from the data directory, trained there if missing."""
+    return intent_model_in(models_dir(storage), nlp.example_files())
+
+
+@dg.asset(
+    group_name="models",
+    kinds={"spacy"},
+    code_version=_shipped_examples_version(),
+    # Trained once when first missing, then again whenever the shipped examples change; never twice at once.
+    automation_condition=(
+        dg.AutomationCondition.missing().newly_true() | dg.AutomationCondition.code_version_changed()
+    ) & ~dg.AutomationCondition.in_progress(),
+    check_specs=[
+        dg.AssetCheckSpec("intent_model_accurate", asset="intent_model",
+                          description=f"Macro-F1 on the held-out examples is at least {MIN_INTENT_MACRO_F1}."),
+    ],
+)
+def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeResult:
+    """The intent classifier (order, inquiry, complaint, payment, booking, cancellation, feedback, greeting), trained from the labelled examples."""
+    watch = Stopwatch()
+    model = current_intent_model(storage, nlp)
+    report = model.evaluation
+    return dg.MaterializeResult(
+        metadata={
+            **watch.metadata(model.trained_on, unit="examples"),
+            "accuracy": dg.MetadataValue.float(report.accuracy),
+            "macro_f1": dg.MetadataValue.float(report.macro_f1),
+            "held_out_examples": dg.MetadataValue.int(report.examples),
+            "confusion_matrix": dg.MetadataValue.md(report.confusion_markdown()),
+            "per_intent": dg.MetadataValue.json(report.per_label),
+            "labels": dg.MetadataValue.json(list(model.labels)),
+            "example_files": dg.MetadataValue.json(model.example_files),
+            "fingerprint": dg.MetadataValue.text(model.fingerprint),
+            "path": dg.MetadataValue.path(str(models_dir(storage) / model.fingerprint)),
+        },
+        data_version=dg.DataVersion(model.fingerprint),
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="intent_model_accurate",
+                passed=report.macro_f1 >= MIN_INTENT_MACRO_F1,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"macro_f1": report.macro_f1, "accuracy": report.accuracy, "threshold": MIN_INTENT_MACRO_F1},
+            )
+        ],
+    )
+
 
 ENRICHED_CHECKS = [
     dg.AssetCheckSpec("all_messages_enriched", asset="enriched_messages", blocking=True,
                       description="Every raw message of the day is enriched, and no other."),
     dg.AssetCheckSpec("enrichment_values_valid", asset="enriched_messages", blocking=True,
                       description="Sentiment scores lie in [-1, 1] and entity lists are well-formed."),
+    dg.AssetCheckSpec("intents_and_languages_valid", asset="enriched_messages", blocking=True,
+                      description="Every intent is a trained one or 'other', confidences lie in [0, 1], languages are known."),
 ]
 
 
@@ -21,22 +94,84 @@ ENRICHED_CHECKS = [
     partitions_def=DAILY,
     group_name="nlp",
     kinds={"spacy", "pandas", "parquet"},
+    deps=[intent_model],
     check_specs=ENRICHED_CHECKS,
 )
-def enriched_messages(raw_messages: pd.DataFrame, locale: Locale):
-    """The day's messages with people, places, organisations, phone numbers, emails and sentiment."""
+def enriched_messages(
+    raw_messages: pd.DataFrame, media_text: pd.DataFrame, locale: Locale, storage: PipelineStorage, nlp: NlpSettings
+):
+    """The day's messages, and the text read from their photos, voice notes and documents, with amounts, quantities,
+    references, dates, people, places, intent, language and sentiment."""
     watch = Stopwatch()
-    enriched = enrich_messages(raw_messages, region=locale.default_region)
+    model = current_intent_model(storage, nlp)
+    enriched = enrich_messages(
+        attach_media_text(raw_messages, media_text),
+        region=locale.default_region,
+        timezone=locale.timezone,
+        default_currency=nlp.currency(),
+        date_order=nlp.date_order,
+        patterns=nlp.patterns(),
+        intent_model=model,
+        intent_threshold=nlp.intent_threshold,
+        languages=nlp.languages,
+        language_low_memory=nlp.language_low_memory,
+    )
     labels = enriched["sentiment_label"].value_counts().to_dict() if len(enriched) else {}
+    intents = enriched["intent"].value_counts().to_dict() if len(enriched) else {}
+    languages = enriched["language"].replace("", "undetermined").value_counts().to_dict() if len(enriched) else {}
     return dg.MaterializeResult(
         value=enriched,
         metadata={
             **watch.metadata(len(enriched), unit="messages"),
             "messages_with_phones": dg.MetadataValue.int(int((enriched["phones"] != "").sum())),
+            "messages_with_amounts": dg.MetadataValue.int(int((enriched["amounts"] != "").sum())),
             "sentiment": dg.MetadataValue.json({str(k): int(v) for k, v in labels.items()}),
+            "intents": dg.MetadataValue.json({str(k): int(v) for k, v in intents.items()}),
+            "languages": dg.MetadataValue.json({str(k): int(v) for k, v in languages.items()}),
+            "intent_model": dg.MetadataValue.text(model.fingerprint),
         },
         check_results=[
             check_result(message_rules.same_ids(raw_messages, enriched, "enriched_messages"), "all_messages_enriched"),
             check_result(enrichment_rules.values_valid(enriched), "enrichment_values_valid"),
+            check_result(
+                enrichment_checks.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
+                "intents_and_languages_valid",
+            ),
+        ],
+    )
+
+
+THREAD_CHECKS = [
+    dg.AssetCheckSpec("threads_cover_messages", asset="conversation_threads", blocking=True,
+                      description="Every message of the day except WhatsApp's notes is in exactly one thread."),
+    dg.AssetCheckSpec("thread_times_consistent", asset="conversation_threads", blocking=True,
+                      description="No thread ends before it starts and no first response is negative."),
+]
+
+
+@dg.asset(
+    partitions_def=DAILY,
+    group_name="nlp",
+    kinds={"pandas", "parquet"},
+    check_specs=THREAD_CHECKS,
+)
+def conversation_threads(enriched_messages: pd.DataFrame, nlp: NlpSettings):
+    """The day's conversations per chat: participants, first and last message, the business's first-response time, who is still waiting."""
+    watch = Stopwatch()
+    threads = find_threads(enriched_messages, nlp.business(), nlp.gap())
+    answered = [s for s in threads["first_response_s"] if not math.isnan(s)]
+    return dg.MaterializeResult(
+        value=threads,
+        metadata={
+            **watch.metadata(len(threads), unit="threads"),
+            "awaiting_reply": dg.MetadataValue.int(int(threads["awaiting_reply"].sum())),
+            "median_first_response_min": dg.MetadataValue.float(
+                round(float(pd.Series(answered).median()) / 60, 1) if answered else 0.0
+            ),
+            "unanswered_threads": dg.MetadataValue.int(len(threads) - len(answered)),
+        },
+        check_results=[
+            check_result(enrichment_checks.threads_cover_messages(enriched_messages, threads), "threads_cover_messages"),
+            check_result(enrichment_checks.thread_times_consistent(threads), "thread_times_consistent"),
         ],
     )

@@ -1,0 +1,136 @@
+"""Enrichment throughput: the whole `enrich_messages` (NER, money, quantities, references, dates, phones,
+patterns, intent, language, sentiment) against two spaCy-only baselines, all in this run.
+
+    python -m benchmarks.bench_enrich [--quick] [--n 5000]
+
+* per-message `nlp(text)` with the full en_core_web_sm pipeline: what a first version writes (goal: ours >= 3x);
+* `nlp.pipe` in batches with tok2vec + ner alone: the model's own floor for NER (goal: ours >= 0.8x).
+
+The messages are the project's labelled evaluation texts (English, Swahili/Sheng, Hinglish, Pidgin, several
+currencies), each copy made a distinct text (fresh figures, an opener and a closer), plus one short
+acknowledgement ("ok", "asante", "👍") in six, as chats have: the enrichment's de-duplication of repeated
+texts only helps on the acknowledgements. The intent model is trained before
+the clock starts; every variant is warmed up on the same slice first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).resolve().parents[1] / "wa_pipeline_tests" / "nlp" / "data"
+ACKS = ["ok", "Ok 👍", "asante", "Asante sana 🙏", "thanks", "👍", "sawa", "noted", "Received, thank you", "🙏🙏"]
+OPENERS = ["", "", "Hi, ", "Hello, ", "Habari, ", "Boss, ", "Sasa, ", "Good morning, ", "Bhai, ", "Please, ",
+           "Sorry, ", "Hey, ", "Madam, ", "Sir, ", "Ok. ", "Mambo! "]
+CLOSERS = ["", "", " 🙏", " thanks", " asante", " pls", " 😊", " 👍", "!!", " please", " sawa?", " ok?", " ji",
+           " bro", " 😂", " 😡"]
+GOAL_NAIVE = ">= 3x"
+GOAL_FLOOR = ">= 0.8x"
+
+
+def corpus(n: int, seed: int = 7) -> list[str]:
+    """`n` chat messages: labelled texts made distinct per copy, and one acknowledgement in six.
+
+    Every copy of a labelled text gets fresh figures and an opener and a closer picked from the lists
+    below, so the only repeated texts are the acknowledgements, as in a real chat.
+    """
+    texts = [json.loads(line)["text"] for path in sorted(DATA.glob("*.jsonl")) for line in path.read_text("utf-8").splitlines()]
+    rng = random.Random(seed)
+    messages: list[str] = []
+    seen: set[str] = set()
+    while len(messages) < n:
+        if rng.random() < 1 / 6:
+            messages.append(rng.choice(ACKS))
+            continue
+        text = re.sub(r"\d{2,}", lambda m: str(rng.randrange(10 ** (len(m.group()) - 1), 10 ** len(m.group()))),
+                      rng.choice(texts))
+        text = f"{rng.choice(OPENERS)}{text}{rng.choice(CLOSERS)}".strip()
+        if text not in seen:
+            seen.add(text)
+            messages.append(text)
+    return messages
+
+
+def frame_of(texts: list[str]) -> pd.DataFrame:
+    from wa_pipeline.message import Message
+    from wa_pipeline.message_frame import messages_to_frame
+
+    start = datetime(2026, 11, 16, 6, 0, tzinfo=timezone.utc)
+    return messages_to_frame(
+        Message(message_id=f"m{i}", chat_id=f"chat-{i % 40}", sent_at=start + timedelta(seconds=37 * i), kind="text",
+                source="chat_export", sender_name=f"Customer {i % 40}", text=text)
+        for i, text in enumerate(texts)
+    )
+
+
+def _rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 1)
+
+
+def run(quick: bool = False, n: int | None = None) -> list[dict]:
+    import spacy
+
+    from wa_pipeline.nlp.enrich import enrich_messages
+    from wa_pipeline.nlp.intent import train_intent_model
+    from wa_pipeline.nlp.spacy_model import DEFAULT_MODEL
+
+    n = n or (1000 if quick else 5000)
+    texts = corpus(n)
+    frame = frame_of(texts)
+    warm = frame.head(200)
+    model = train_intent_model()
+
+    enrich_messages(warm, "KE", timezone="Africa/Nairobi", intent_model=model)
+    started = time.perf_counter()
+    enriched = enrich_messages(frame, "KE", timezone="Africa/Nairobi", intent_model=model)
+    ours = time.perf_counter() - started
+    assert len(enriched) == n
+
+    full = spacy.load(DEFAULT_MODEL)
+    for text in texts[:200]:
+        full(text)
+    started = time.perf_counter()
+    for text in texts:
+        full(text)
+    naive = time.perf_counter() - started
+
+    keep = ("tok2vec", "ner")
+    floor = spacy.load(DEFAULT_MODEL, exclude=[name for name in full.pipe_names if name not in keep])
+    list(floor.pipe(texts[:200], batch_size=256))
+    started = time.perf_counter()
+    for _ in floor.pipe(texts, batch_size=256):
+        pass
+    pipe = time.perf_counter() - started
+
+    measure = f"messages/s, {n} msgs ({len(set(texts))} distinct)"
+    return [
+        {"benchmark": "enrichment", "measure": measure, "ours": _rate(n, ours), "baseline": _rate(n, naive),
+         "baseline_name": "per-message nlp(text), full en_core_web_sm", "goal": GOAL_NAIVE},
+        {"benchmark": "enrichment", "measure": measure, "ours": _rate(n, ours), "baseline": _rate(n, pipe),
+         "baseline_name": "nlp.pipe, tok2vec + ner only (NER, nothing else)", "goal": GOAL_FLOOR},
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1000 messages instead of 5000")
+    parser.add_argument("--n", type=int, default=None, help="number of messages")
+    args = parser.parse_args()
+    rows = run(quick=args.quick, n=args.n)
+    header = f"{'measure':<34} {'ours':>9} {'baseline':>9} {'ratio':>7}  {'goal':<7} baseline"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ratio = row["ours"] / row["baseline"]
+        print(f"{row['measure']:<34} {row['ours']:>9} {row['baseline']:>9} {ratio:>6.2f}x  {row['goal']:<7} {row['baseline_name']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Measure entity extraction and intent classification on the labelled messages (`make eval`).
+
+Usage: .venv/bin/python scripts/evaluate_nlp.py [--split dev|test|all] [--errors] [--json FILE]
+
+Entities: precision, recall and F1 per label, a prediction counting only with the annotated label, span
+and normalised value; micro averages over the rule labels, the model labels and all. Intents: accuracy,
+macro-F1 and the confusion matrix of the model trained from the shipped examples, at the default threshold.
+Tune on the dev split only; the test split is the held-out measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from wa_pipeline.nlp.evaluation import (  # noqa: E402
+    MODEL_LABELS,
+    RULE_LABELS,
+    evaluate_entities,
+    evaluate_intents,
+    load_entity_cases,
+    load_intent_cases,
+    predict_entities,
+)
+from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, train_intent_model  # noqa: E402
+
+DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    parser.add_argument("--errors", action="store_true", help="list every entity the extractor missed or invented")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    splits = ["dev", "test"] if args.split == "all" else [args.split]
+
+    figures: dict[str, dict] = {}
+    model = train_intent_model()
+    print(f"Intent model: trained on {model.trained_on} examples; its own held-out split: "
+          f"accuracy {model.evaluation.accuracy:.3f}, macro-F1 {model.evaluation.macro_f1:.3f}\n")
+    for split in splits:
+        cases = load_entity_cases(DATA / f"entities_{split}.jsonl")
+        report = evaluate_entities(cases, predict_entities(cases))
+        print(f"== Entities, {split} split: {len(cases)} messages, {sum(len(c.entities) for c in cases)} annotated entities")
+        print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}   {'F1 (span only)':>14}")
+        for label in (*RULE_LABELS, *MODEL_LABELS):
+            if label in report.per_label:
+                s, span = report.per_label[label], report.span_only[label]
+                print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}   {span.f1:>14.3f}")
+        for name, labels in (("micro, rule labels", RULE_LABELS), ("micro, model labels", MODEL_LABELS), ("micro, all", None)):
+            s = report.micro(labels)
+            print(f"{name:<20} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  (n={s.support})")
+        if args.errors:
+            for error in report.errors:
+                print(f"  {error['id']}: {error['text']}\n     missed {error['missed']}\n     spurious {error['spurious']}")
+
+        intent_cases = load_intent_cases(DATA / f"intents_{split}.jsonl")
+        intents = evaluate_intents(model, intent_cases, DEFAULT_THRESHOLD)
+        print(f"\n== Intents, {split} split: {len(intent_cases)} messages, threshold {DEFAULT_THRESHOLD}")
+        print(f"accuracy {intents.accuracy:.3f}   macro-F1 {intents.macro_f1:.3f}")
+        print(f"{'intent':<13} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
+        for label, s in intents.per_label.items():
+            print(f"{label:<13} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} {s['support']:>8}")
+        print("\n" + intents.confusion_markdown() + "\n")
+        figures[split] = {"entities": report.to_dict(), "intents": intents.to_dict()}
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

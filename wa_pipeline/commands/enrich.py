@@ -1,0 +1,124 @@
+"""`wa-pipeline enrich`: what the enrichment reads in messages (entities, intent, sentiment, language), shown
+without storing anything."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from itertools import groupby
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+
+def enrich_command(
+    file: Annotated[
+        str,
+        typer.Argument(help="Messages: plain text, one per line, or JSON lines with text, sent_at, region; '-' reads stdin."),
+    ] = "-",
+    region: Annotated[
+        Optional[str], typer.Option(help="Phone region (ISO 3166, e.g. KE) of lines without one; default WA_DEFAULT_REGION.")
+    ] = None,
+    timezone: Annotated[
+        Optional[str], typer.Option(help="IANA timezone relative dates are read in; default WA_TIMEZONE.")
+    ] = None,
+    currency: Annotated[
+        Optional[str], typer.Option(help="ISO 4217 currency of '$', '/=', 'Rs'...; default: the region's.")
+    ] = None,
+    date_order: Annotated[str, typer.Option(help="How '03/04' reads: DMY, MDY or YMD.")] = "DMY",
+    patterns: Annotated[Optional[Path], typer.Option(help="YAML file of your own entities (see patterns.example.yaml).")] = None,
+    examples: Annotated[
+        Optional[list[Path]], typer.Option("--examples", help="Extra labelled intent examples (JSON lines); repeatable.")
+    ] = None,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Intent confidence below which it is 'other'.")] = 0.5,
+) -> None:
+    """Print, as one JSON object per message, the entities, intent, sentiment and language found in it."""
+    from wa_pipeline.nlp.entities import extract_entities
+    from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, intent_model_in
+    from wa_pipeline.nlp.language import detect_languages
+    from wa_pipeline.nlp.sentiment import score_sentiment
+    from wa_pipeline.settings import get_settings
+
+    settings = get_settings()
+    if date_order.upper() not in ("DMY", "MDY", "YMD"):
+        _fail(f"--date-order must be DMY, MDY or YMD, not {date_order!r}")
+    try:
+        tz = ZoneInfo(timezone or settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        _fail(f"--timezone {timezone!r} is not an IANA timezone (e.g. Africa/Nairobi)")
+    messages = _read_messages(file, region or settings.default_region, tz)
+    if not messages:
+        return
+
+    found: dict[int, list] = {}
+    by_region = sorted(range(len(messages)), key=lambda i: messages[i]["region"] or "")
+    for message_region, group in groupby(by_region, key=lambda i: messages[i]["region"] or ""):
+        indexes = list(group)
+        entities = extract_entities(
+            [messages[i]["text"] for i in indexes], message_region or None,
+            sent_at=[messages[i]["sent_at"] for i in indexes], timezone=tz, default_currency=currency,
+            date_order=date_order.upper(), patterns=patterns,
+        )
+        found.update(zip(indexes, entities))
+    texts = [m["text"] for m in messages]
+    model = intent_model_in(settings.data_dir / "models" / "intent", [DEFAULT_EXAMPLES, *(examples or [])])
+    intents = model.predict(texts, threshold=threshold)
+    languages = detect_languages(texts)
+    for index, message in enumerate(messages):
+        label, score = score_sentiment(message["text"])
+        print(json.dumps({
+            "text": message["text"],
+            "sent_at": message["sent_at"].isoformat() if message["sent_at"] else None,
+            "region": message["region"],
+            "entities": [entity.to_dict() for entity in found[index]],
+            "intent": intents[index].intent,
+            "intent_confidence": intents[index].confidence,
+            "sentiment": label,
+            "sentiment_score": score,
+            "language": languages[index],
+        }, ensure_ascii=False))
+
+
+def _read_messages(file: str, region: str | None, tz: ZoneInfo) -> list[dict]:
+    try:
+        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"Cannot read {file}: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        _fail(f"{file} is not UTF-8 text: {exc}")
+    lines = [(number, line) for number, line in enumerate(raw.splitlines(), start=1) if line.strip()]
+    # JSON lines when the first message is a JSON object; otherwise each line is a message as written.
+    as_json = bool(lines) and lines[0][1].lstrip().startswith("{")
+    messages = []
+    for number, line in lines:
+        if not as_json:
+            messages.append({"text": line, "sent_at": None, "region": region})
+            continue
+        try:
+            record = json.loads(line)
+            text = record["text"]
+            if not isinstance(text, str):
+                raise TypeError("text is not a string")
+            sent_at = _moment(record.get("sent_at"), tz)
+        except (ValueError, KeyError, TypeError) as exc:
+            _fail(f"{file}:{number}: expected a JSON object with text (and optional sent_at, region): {exc}")
+        messages.append({"text": text, "sent_at": sent_at, "region": record.get("region") or region})
+    return messages
+
+
+def _moment(value: object, tz: ZoneInfo) -> datetime | None:
+    """An ISO 8601 time; one without an offset is local to `tz`."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _fail(message: str) -> NoReturn:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]{message}[/red]", highlight=False, markup=True)
+    raise typer.Exit(2)

@@ -1,0 +1,55 @@
+"""Checks that read the Threads and Entities tabs back: every row of the day there once, as computed."""
+
+import dagster as dg
+import pandas as pd
+
+from wa_pipeline.defs.partitions import DAILY
+from wa_pipeline.defs.resources import Locale, SheetSinkResource
+from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
+from wa_pipeline.sheets.reconcile import Reconciliation, reconcile
+from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows
+
+SAMPLE = 5
+
+
+def _result(outcome: Reconciliation) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=outcome.ok,
+        metadata={
+            "expected_rows": outcome.expected,
+            "missing": len(outcome.missing),
+            "duplicated": len(outcome.duplicated),
+            "mismatched": len(outcome.mismatched),
+            "examples": dg.MetadataValue.json((outcome.missing + outcome.duplicated + outcome.mismatched)[:SAMPLE]),
+        },
+    )
+
+
+@dg.asset_check(
+    asset="threads_sheet",
+    blocking=True,
+    partitions_def=DAILY,
+    additional_ins={"conversation_threads": dg.AssetIn("conversation_threads")},
+)
+def threads_sheet_reconciled(
+    conversation_threads: pd.DataFrame, sheet_sink: SheetSinkResource, locale: Locale
+) -> dg.AssetCheckResult:
+    """Every conversation of the day is in the Threads tab exactly once, with the content we computed."""
+    expected = build_thread_rows(conversation_threads, locale.tz())
+    tab = sheet_sink.get_sink().read_tab(THREADS_TAB)
+    return _result(reconcile(expected, tab, THREADS_KEY, THREADS_COLUMNS))
+
+
+@dg.asset_check(
+    asset="entities_sheet",
+    blocking=True,
+    partitions_def=DAILY,
+    additional_ins={"enriched_messages": dg.AssetIn("enriched_messages")},
+)
+def entities_sheet_reconciled(
+    enriched_messages: pd.DataFrame, sheet_sink: SheetSinkResource, locale: Locale
+) -> dg.AssetCheckResult:
+    """Every entity found in the day's messages is in the Entities tab exactly once, with its value."""
+    expected = build_entity_rows(enriched_messages, locale.tz())
+    tab = sheet_sink.get_sink().read_tab(ENTITIES_TAB)
+    return _result(reconcile(expected, tab, ENTITIES_KEY, ENTITIES_COLUMNS))

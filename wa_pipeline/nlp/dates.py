@@ -1,0 +1,239 @@
+"""Dates and times in chat text, resolved against the moment the message was sent, in the business's timezone.
+
+"tomorrow 5pm" sent on 16 Nov 2026 at 09:15 in Nairobi is 2026-11-17T17:00:00+03:00; "this Saturday" is
+2026-11-21; "14/03" is 2027-03-14 (day/month order is a parameter). Expressions are found by rules, their
+day resolved by dateparser with the message's local date as the base, so a message sent at 01:30 Nairobi
+time (22:30 UTC the day before) reads "tomorrow" from the Nairobi date.
+
+Conventions (the labelled evaluation set follows them):
+- a weekday is the next one (dateparser's PREFER_DATES_FROM=future): "Saturday" written on a Saturday is
+  next week's, "this Saturday" today's; "yesterday" and "last Monday" look back;
+- a calendar date without a year ("14/03", "2nd November") takes the year that puts it nearest the
+  message, before or after: "paid on 15/11" written on 18 Nov is this year's, "14/03" next year's;
+- a weekday with a day of the month ("Thursday 19th") is the next such day of the month;
+- a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's;
+- a part of the day ("tomorrow morning", "kesho jioni") sets no time; Swahili clock times ("saa nne") and
+  Hindi "kal" (tomorrow or yesterday) are not read.
+The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from wa_pipeline.nlp.entity import Entity
+from wa_pipeline.nlp.quantities import CONTAINERS, MEASURES
+
+DATE = "DATE"
+DateOrder = Literal["DMY", "MDY", "YMD"]
+
+# Words of Swahili, Sheng and chat shorthand, rewritten into the English dateparser reads.
+_SYNONYMS = {
+    "kesho kutwa": "day after tomorrow", "kesho": "tomorrow", "leo": "today", "jana": "yesterday", "aaj": "today",
+    "tmrw": "tomorrow", "tmr": "tomorrow", "tmoro": "tomorrow", "tomoro": "tomorrow", "tomorow": "tomorrow",
+    "tommorow": "tomorrow", "tommorrow": "tomorrow", "2moro": "tomorrow", "2mrw": "tomorrow", "2morrow": "tomorrow",
+    "tonight": "today", "tonite": "today",
+    "jumatatu": "monday", "jumanne": "tuesday", "jumatano": "wednesday", "alhamisi": "thursday",
+    "ijumaa": "friday", "jumamosi": "saturday", "jumapili": "sunday",
+    "noon": "12pm", "midday": "12pm", "coming": "", "@": "at", "saa": "at",
+}
+_RELATIVE_DAY = (
+    r"day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|kesho|leo|jana|aaj|today|tonight|tonite|"
+    r"tomorrow|tommorrow|tommorow|tomorow|tmrw|tmr|tmoro|tomoro|2moro|2mrw|2morrow|yesterday"
+)
+_WEEKDAY_NAME = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili"
+)
+# Abbreviations are also English words ("sat", "sun", "wed"): only capitalised, or with this/next/on.
+_WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
+_WEEKDAY = (
+    rf"(?:(?i:this|next|last|coming|the\s+coming)\s+)?(?:(?i:{_WEEKDAY_NAME})|(?:{_WEEKDAY_SHORT})\b\.?)"
+    rf"|(?i:this|next|on|by|till|until)\s+(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?"
+)
+_MONTH = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_ORDINAL_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"
+_TEXT_DATE = (
+    rf"{_DAY_NUMBER}\s+(?:of\s+)?(?:{_MONTH})\b\.?(?:,?\s+\d{{4}})?"
+    rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
+)
+_NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})"
+_TIME = (
+    r"(?:[01]?\d|2[0-3])[:.][0-5]\d\s?(?:am|pm|a\.m\.|p\.m\.)|(?:1[0-2]|0?[1-9])\s?(?:am|pm|a\.m\.|p\.m\.)"
+    r"|(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?hrs|h)?|(?:[01]?\d|2[0-3])h[0-5]\d|(?:12\s+)?(?:noon|midnight)|midday"
+)
+_DAY = (
+    rf"(?:(?:{_WEEKDAY}),?\s+)?(?:{_TEXT_DATE}|{_NUMERIC_DATE})"  # "Sat 21st Nov", "14/03"
+    rf"|(?:{_WEEKDAY})\s+(?:the\s+)?{_ORDINAL_DAY}(?![\w/])"  # "Thursday 19th"
+    rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
+)
+_CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|saa)\s*)?"
+_EXPRESSION = re.compile(
+    rf"""
+    # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm").
+    (?<![\w/.:])(?<!\d-)
+    (?:
+        (?P<day>{_DAY})(?:{_CONNECTOR}(?P<time_after>{_TIME}))?
+      | (?P<time>{_TIME})(?:\s+(?:on\s+)?(?P<day_after>{_DAY}))?
+    )
+    (?![\w/])
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# IGNORECASE above also lets "sat" and "sun" through; _plausible() sends the lower-case words back.
+_BARE_SHORT_WEEKDAY = re.compile(rf"(?:{_WEEKDAY_SHORT})\.?", re.IGNORECASE)
+_PREPOSITION = re.compile(r"(?:on|by|till|until)\s+", re.IGNORECASE)
+_LEADING_WEEKDAY = re.compile(rf"^(?:{_WEEKDAY}),?\s+(?=\d|(?:{_MONTH}))", re.IGNORECASE)
+_WEEKDAY_AND_ORDINAL = re.compile(rf"^(?:{_WEEKDAY})\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)$", re.IGNORECASE)
+_CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE})$", re.IGNORECASE)
+_HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+_TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})$")
+_CLOCK = re.compile(
+    r"(?:(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?:hrs)?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?)?\s*(?P<word>noon|midnight|midday)?",
+    re.IGNORECASE,
+)
+_SYNONYM = re.compile(
+    r"(?<![\w@])(" + "|".join(re.escape(k) for k in sorted(_SYNONYMS, key=len, reverse=True)) + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def find_dates(
+    text: str | None,
+    sent_at: datetime | None,
+    timezone: str | tzinfo = "UTC",
+    date_order: DateOrder = "DMY",
+) -> list[Entity]:
+    """Date and time expressions in `text`, valued as ISO dates or datetimes in `timezone`.
+
+    `sent_at` (timezone-aware) is the base for relative expressions; None means now.
+    """
+    if not text:
+        return []
+    tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    local = (sent_at or datetime.now(tz)).astimezone(tz).replace(second=0, microsecond=0)
+    base = local.replace(tzinfo=None)
+    found = []
+    for match in _EXPRESSION.finditer(text):
+        if not _plausible(match, text):
+            continue
+        # "on sat", "by Fri": the preposition that let an abbreviation through is not part of the date.
+        lead = _PREPOSITION.match(match.group())
+        start = match.start() + (lead.end() if lead else 0)
+        day = match.group("day") or match.group("day_after")
+        clock = match.group("time") or match.group("time_after")
+        # A day depends on the date it was written, not the minute: one resolution serves the whole day's messages.
+        day_base = base.replace(hour=0, minute=0)
+        day_value = resolve_day(_PREPOSITION.sub("", day, count=1) if lead else day, day_base, date_order) if day else None
+        if day and day_value is None:
+            continue
+        if clock is None:
+            iso = day_value.isoformat()
+        else:
+            hour_minute = clock_time(clock)
+            if hour_minute is None:
+                continue
+            if day_value is None:  # a time alone is the next time the clock shows it
+                moment = base.replace(hour=hour_minute[0], minute=hour_minute[1])
+                if moment < base:
+                    moment += timedelta(days=1)
+            else:
+                moment = datetime.combine(day_value, time(*hour_minute))
+            iso = moment.replace(tzinfo=tz).isoformat()
+        found.append(Entity(DATE, text[start:match.end()], start, match.end(), iso, "rule"))
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | None:
+    """The calendar day `written` means when said at `base` (naive local time); None if it cannot be read."""
+    weekday_and_ordinal = _WEEKDAY_AND_ORDINAL.match(written.strip())
+    if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
+        return _next_day_of_month(base.date(), int(weekday_and_ordinal.group("day")))
+    phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
+    calendar_date = bool(_CALENDAR_DATE.match(phrase))
+    parsed = _dateparser_day(phrase, base, date_order)
+    if parsed is None:
+        return None
+    if calendar_date and not _HAS_YEAR.search(phrase):
+        # "14/03", "2nd November": the year that puts the day nearest the message, before or after it.
+        parsed = min(
+            (_with_year(parsed, base.year + shift) for shift in (-1, 0, 1)),
+            key=lambda candidate: (abs((candidate - base.date()).days) if candidate else 10**6),
+        )
+    return parsed
+
+
+def clock_time(written: str) -> tuple[int, int] | None:
+    """(hour, minute) of "5pm", "17:00", "5.30 p.m.", "12 noon", "midnight"; None if it is no time."""
+    match = _CLOCK.fullmatch(written.strip())
+    if match is None:
+        return None
+    if match.group("word"):
+        return (0, 0) if match.group("word").lower() == "midnight" else (12, 0)
+    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    half = (match.group("half") or "").lower().replace(".", "")
+    if half == "pm" and hour < 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    return (hour, minute) if hour < 24 and minute < 60 else None
+
+
+def _dateparser_day(phrase: str, base: datetime, date_order: DateOrder) -> date | None:
+    import dateparser  # ~0.2 s to import: only once a message mentions a date
+
+    normalised = _SYNONYM.sub(lambda m: _SYNONYMS[m.group(1).lower()], phrase.lower())
+    normalised = " ".join(re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", normalised).replace(",", " ").split())
+    # "16/11/26" is 2026: dateparser, preferring the future, would read 2126.
+    normalised = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", normalised)
+    settings = {
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "future",
+        "DATE_ORDER": date_order,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    parsed = dateparser.parse(normalised, languages=["en"], settings=settings)
+    return parsed.date() if parsed is not None else None
+
+
+def _next_day_of_month(today: date, day: int) -> date | None:
+    for months_ahead in range(0, 3):
+        year, month = divmod(today.month - 1 + months_ahead, 12)
+        try:
+            candidate = date(today.year + year, month + 1, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _with_year(day: date, year: int) -> date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
+
+def _plausible(match: re.Match, text: str) -> bool:
+    day = match.group("day") or match.group("day_after") or ""
+    if _BARE_SHORT_WEEKDAY.fullmatch(day) and not day[:1].isupper():
+        return False  # "sat", "sun", "wed": the English words, unless capitalised
+    if re.fullmatch(r"24/7", day):
+        return False
+    if re.fullmatch(r"\d{1,2}/\d{1,2}", day):
+        # "1/2 kg", "3/4 of the cake": a fraction, not a date
+        following = re.match(r"\s*([A-Za-z]+)", text[match.end():])
+        if following and (following.group(1).lower() in MEASURES or following.group(1).lower() in CONTAINERS
+                          or following.group(1).lower() in {"of", "cup", "cups"}):
+            return False
+    return True

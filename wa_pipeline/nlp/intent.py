@@ -1,0 +1,322 @@
+"""What a message wants: a spaCy text classifier (exclusive classes) trained from labelled examples.
+
+The project ships `intent_examples.jsonl` (order, inquiry, complaint, payment, booking, cancellation,
+feedback, greeting); users add their own examples files. Training is deterministic (fixed seed, fixed
+order) and holds out a stratified split: the model kept is the one trained without it, so the accuracy it
+reports is its own. The saved model (`nlp.to_disk`) sits in a folder named by the fingerprint of its
+examples, settings and feature code, so the same examples never train twice. A message whose best class
+scores below the threshold is `other`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example as SpacyExample
+from spacy.util import compounding, fix_random_seed, minibatch
+
+from wa_pipeline.nlp.evaluation import ClassificationReport, classification_report
+
+DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
+INTENTS = ("order", "inquiry", "complaint", "payment", "booking", "cancellation", "feedback", "greeting")
+OTHER = "other"
+DEFAULT_THRESHOLD = 0.5
+MANIFEST = "intent_model.json"
+# Bump when `normalise` or the training loop changes: models saved by older code are then retrained.
+FEATURES_VERSION = "1"
+
+_DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W\d_]+")
+_AFFIX = 4
+_POLAR = 1.5
+_ELONGATED = re.compile(r"(\w)\1{2,}")
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    text: str
+    intent: str
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Everything that decides the trained weights: change one and the model is retrained."""
+
+    seed: int = 0
+    epochs: int = 20
+    held_out: float = 0.2  # share of each class kept out of training for evaluation
+    ngram_size: int = 1
+    learn_rate: float = 0.005
+    features: int = 2**14  # hashed n-gram buckets of the bag-of-words model
+    architecture: str = "bow"  # "bow" (fast bag of n-grams) or "ensemble" (adds a CNN over subword features)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IntentPrediction:
+    intent: str        # best class, or `other` below the threshold
+    confidence: float  # the best class's probability, in [0, 1]
+
+
+@dataclass
+class IntentModel:
+    """A trained classifier, its labels, and how it scored on its held-out split."""
+
+    nlp: Language
+    fingerprint: str
+    settings: TrainingSettings
+    evaluation: ClassificationReport
+    example_files: list[str] = field(default_factory=list)
+    trained_on: int = 0
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.nlp.get_pipe("textcat").labels)
+
+    def predict(
+        self, texts: Sequence[str | None], threshold: float = DEFAULT_THRESHOLD, batch_size: int = 512
+    ) -> list[IntentPrediction]:
+        """One prediction per text; empty text is `other` with confidence 0."""
+        normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
+        distinct = list(dict.fromkeys(text for text in normalised if text))
+        best: dict[str, tuple[str, float]] = {}
+        for text, doc in zip(distinct, self.nlp.pipe(distinct, batch_size=batch_size)):
+            label, score = max(doc.cats.items(), key=lambda item: item[1])
+            best[text] = (label, float(score))
+        predictions = []
+        for text in normalised:
+            if not text:
+                predictions.append(IntentPrediction(OTHER, 0.0))
+                continue
+            label, score = best[text]
+            predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
+        return predictions
+
+    def to_disk(self, directory: Path) -> None:
+        """Write the model and its manifest atomically: a crash leaves the old model or none, never half."""
+        directory = Path(directory)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
+        try:
+            self.nlp.to_disk(staging / "pipeline")
+            manifest = {
+                "fingerprint": self.fingerprint,
+                "settings": self.settings.to_dict(),
+                "evaluation": self.evaluation.to_dict(),
+                "example_files": self.example_files,
+                "trained_on": self.trained_on,
+                "labels": list(self.labels),
+            }
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+            if directory.exists() and not (directory / MANIFEST).exists():
+                shutil.rmtree(directory)  # left half-written by a crash before the rename existed
+            try:
+                os.replace(staging, directory)
+            except OSError:
+                # Another process saved the same fingerprint first; training is deterministic, so keep theirs.
+                if not (directory / MANIFEST).exists():
+                    raise
+                shutil.rmtree(staging, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    @classmethod
+    def from_disk(cls, directory: Path) -> "IntentModel":
+        directory = Path(directory)
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        return cls(
+            nlp=spacy.load(directory / "pipeline"),
+            fingerprint=manifest["fingerprint"],
+            settings=TrainingSettings(**manifest["settings"]),
+            evaluation=ClassificationReport.from_dict(manifest["evaluation"]),
+            example_files=manifest["example_files"],
+            trained_on=manifest["trained_on"],
+        )
+
+
+def normalise(text: str) -> str:
+    """The text the classifier reads: lower case, numbers as one shape, "pleeease" as "pleease", and extra
+    tokens for what a bag of words misses.
+
+    Word beginnings and endings ("p_canc", "s_lipa") let "cancelled" learn from "cancel" and Swahili's
+    "nimelipa" from "lipa" (subject markers are prefixes, so the stem is the ending); "lex_neg"/"lex_pos"
+    mark words VADER's lexicon knows as clearly negative or positive, so "worst" reads like "terrible".
+    """
+    base = _ELONGATED.sub(r"\1\1", _DIGITS.sub("0", " ".join(text.lower().split())))
+    words = _WORDS.findall(base)
+    extra = [f"p_{w[:_AFFIX]}" for w in words if len(w) > _AFFIX]
+    extra += [f"s_{w[-_AFFIX:]}" for w in words if len(w) > _AFFIX]
+    lexicon = _polarity_lexicon()
+    for word in words:
+        valence = lexicon.get(word, 0.0)
+        if valence <= -_POLAR:
+            extra.append("lex_neg")
+        elif valence >= _POLAR:
+            extra.append("lex_pos")
+    return f"{base} {' '.join(extra)}" if extra else base
+
+
+@functools.lru_cache(maxsize=1)
+def _polarity_lexicon() -> dict[str, float]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer().lexicon
+
+
+def load_examples(paths: Iterable[str | Path]) -> list[LabelledText]:
+    """Labelled texts from JSON-lines files ({"text": ..., "intent": ...} per line), in file order."""
+    examples = []
+    for path in paths:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text, intent = record["text"], record["intent"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: expected {{\"text\": ..., \"intent\": ...}}: {exc}") from None
+            if not isinstance(text, str) or not text.strip() or not isinstance(intent, str) or not intent.strip():
+                raise ValueError(f"{path}:{number}: text and intent must be non-empty strings")
+            if intent.strip() == OTHER:
+                raise ValueError(f"{path}:{number}: '{OTHER}' is what low confidence means; it cannot be trained")
+            examples.append(LabelledText(text, intent.strip()))
+    return examples
+
+
+def fingerprint(paths: Sequence[str | Path], settings: TrainingSettings) -> str:
+    """A short hash of the examples' bytes, the settings, the feature code and spaCy's version: the model's identity."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    digest.update(json.dumps(settings.to_dict(), sort_keys=True).encode())
+    digest.update(f"{FEATURES_VERSION} {spacy.about.__version__}".encode())
+    return digest.hexdigest()[:16]
+
+
+def split_examples(examples: Sequence[LabelledText], held_out: float, seed: int) -> tuple[list, list]:
+    """(train, held_out): the same share of every class held out, chosen by `seed`."""
+    rng = random.Random(seed)
+    train, kept_out = [], []
+    for intent in sorted({e.intent for e in examples}):
+        members = [e for e in examples if e.intent == intent]
+        rng.shuffle(members)
+        count = int(round(len(members) * held_out)) if len(members) > 1 else 0
+        kept_out.extend(members[:count])
+        train.extend(members[count:])
+    return train, kept_out
+
+
+def train_intent_model(paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None) -> IntentModel:
+    """Train on the examples of `paths` minus the held-out split, and evaluate on that split."""
+    settings = settings or TrainingSettings()
+    paths = [Path(p) for p in paths]
+    examples = load_examples(paths)
+    labels = sorted({e.intent for e in examples})
+    if len(labels) < 2:
+        raise ValueError(f"intent examples need at least two intents; found {labels}")
+    train, held_out = split_examples(examples, settings.held_out, settings.seed)
+    nlp = _fit(train, labels, settings)
+    model = IntentModel(nlp=nlp, fingerprint=fingerprint(paths, settings), settings=settings,
+                        evaluation=ClassificationReport.empty(), example_files=[str(p) for p in paths],
+                        trained_on=len(train))
+    if held_out:
+        predicted = [p.intent for p in model.predict([e.text for e in held_out], threshold=0.0)]
+        model.evaluation = classification_report([e.intent for e in held_out], predicted, labels=labels)
+    return model
+
+
+def intent_model_in(
+    models_dir: Path, paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None
+) -> IntentModel:
+    """The model for these examples and settings: loaded from `models_dir` if trained before, else trained
+    and saved there. Cached per process."""
+    settings = settings or TrainingSettings()
+    key = fingerprint(paths, settings)
+    return _cached_model(str(Path(models_dir).resolve()), tuple(str(Path(p).resolve()) for p in paths), settings, key)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_model(models_dir: str, paths: tuple[str, ...], settings: TrainingSettings, key: str) -> IntentModel:
+    directory = Path(models_dir) / key
+    if (directory / MANIFEST).exists():
+        return IntentModel.from_disk(directory)
+    model = train_intent_model(paths, settings)
+    model.to_disk(directory)
+    return model
+
+
+def _fit(train: Sequence[LabelledText], labels: Sequence[str], settings: TrainingSettings) -> Language:
+    fix_random_seed(settings.seed)
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat", config={"model": _architecture(settings)})
+    for label in labels:
+        textcat.add_label(label)
+    examples = [
+        SpacyExample.from_dict(nlp.make_doc(normalise(e.text)), {"cats": {label: float(label == e.intent) for label in labels}})
+        for e in train
+    ]
+    optimizer = nlp.initialize(lambda: examples)
+    optimizer.learn_rate = settings.learn_rate
+    order = random.Random(settings.seed)
+    for _ in range(settings.epochs):
+        order.shuffle(examples)
+        for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.001)):
+            nlp.update(batch, sgd=optimizer)
+    return nlp
+
+
+def _architecture(settings: TrainingSettings) -> dict:
+    bow = {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": True,
+        "ngram_size": settings.ngram_size,
+        "no_output_layer": False,
+        "length": settings.features,
+    }
+    if settings.architecture == "bow":
+        return bow
+    if settings.architecture == "ensemble":
+        return {
+            "@architectures": "spacy.TextCatEnsemble.v2",
+            "nO": None,
+            "linear_model": {**bow, "nO": None},
+            "tok2vec": {
+                "@architectures": "spacy.Tok2Vec.v2",
+                "embed": {
+                    "@architectures": "spacy.MultiHashEmbed.v2",
+                    "width": 64,
+                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+                    "rows": [5000, 2500, 2500, 2500],
+                    "include_static_vectors": False,
+                },
+                "encode": {
+                    "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                    "width": 64,
+                    "window_size": 1,
+                    "maxout_pieces": 3,
+                    "depth": 2,
+                },
+            },
+        }
+    raise ValueError(f"unknown intent architecture {settings.architecture!r}: use 'bow' or 'ensemble'")
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_intent_model() -> IntentModel:
+    """The model trained from the shipped examples with the default settings, in memory, once per process."""
+    return train_intent_model()

@@ -1,0 +1,172 @@
+"""Amounts of money written in chat text, normalised to an ISO 4217 code and an amount ("KES 3500.00").
+
+An amount is a number with a currency marker around it: a symbol (₹ $ € £ ₦ R$), a code (KES, USD, "Ksh"),
+a word ("85 dollars", "500 bob") or the East African "/=". A bare number is not money, however likely: the
+currency would be a guess. Markers shared by several currencies ("$", "Rs", "/=", "dollars") resolve to the
+default currency when it is one of them, otherwise to the commonest one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from wa_pipeline.nlp.currencies import CURRENCY_CODES, minor_digits
+from wa_pipeline.nlp.entity import Entity
+
+MONEY = "MONEY"
+
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """A marker several currencies use: the default currency if it is one of them, else the commonest."""
+
+    members: frozenset[str] | None  # None: any default currency
+    commonest: str
+
+
+_DOLLAR = _Shared(frozenset("USD CAD AUD NZD SGD HKD LRD JMD TTD BSD BBD FJD NAD MXN".split()), "USD")
+_RUPEE = _Shared(frozenset("INR PKR LKR NPR MUR SCR".split()), "INR")
+_SHILLING = _Shared(frozenset("KES UGX TZS SOS".split()), "KES")
+# "500/-" is how India and Pakistan write a round price; elsewhere it follows the default currency.
+_ANY = _Shared(None, "INR")
+
+# Lower-cased marker -> currency code or ambiguity class. Single capital letters (R, N) are matched
+# case-sensitively below: "r 50" and "n 50" are not amounts.
+_PREFIXES: dict[str, str | _Shared] = {
+    "₹": "INR", "rs": _RUPEE, "rs.": _RUPEE, "inr": "INR",
+    "$": _DOLLAR, "us$": "USD", "usd$": "USD", "c$": "CAD", "a$": "AUD", "ca$": "CAD", "au$": "AUD",
+    "ksh": "KES", "ksh.": "KES", "kshs": "KES", "kshs.": "KES", "kes": "KES", "kes.": "KES",
+    "sh": _SHILLING, "sh.": _SHILLING, "shs": _SHILLING, "shs.": _SHILLING,
+    "ush": "UGX", "ushs": "UGX", "tsh": "TZS", "tshs": "TZS",
+    "€": "EUR", "£": "GBP", "₦": "NGN", "r$": "BRL", "gh₵": "GHS", "ghc": "GHS", "₵": "GHS", "₱": "PHP",
+    "dhs": "AED", "frw": "RWF", "fcfa": "XOF", "cfa": "XOF", "rp": "IDR",
+}
+_SUFFIXES: dict[str, str | _Shared] = {
+    "/=": _SHILLING, "/-": _ANY, "bob": "KES", "ksh": "KES", "kshs": "KES", "shillings": _SHILLING,
+    "shilling": _SHILLING, "shilingi": _SHILLING, "dollars": _DOLLAR, "dollar": _DOLLAR, "bucks": _DOLLAR,
+    "rupees": _RUPEE, "rupee": _RUPEE, "rs": _RUPEE, "rs.": _RUPEE, "naira": "NGN", "rand": "ZAR",
+    "euros": "EUR", "euro": "EUR", "€": "EUR", "reais": "BRL", "cedis": "GHS", "cedi": "GHS", "₹": "INR",
+}
+# Codes people also type in lower case ("500 usd"); the rest of ISO 4217 only in capitals, or "2 cup" and
+# "all 3" would be Cuban pesos and Albanian lek.
+_LOWER_CASE_CODES = {code.lower(): code for code in "USD EUR GBP INR UGX TZS NGN ZAR GHS RWF AED BRL CAD AUD KES".split()}
+_PREFIXES = {**_LOWER_CASE_CODES, **_PREFIXES}
+_SUFFIXES = {**_LOWER_CASE_CODES, **_SUFFIXES}
+
+_MULTIPLIERS = {
+    "k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
+    "lakh": 100_000, "lakhs": 100_000, "crore": 10_000_000, "crores": 10_000_000,
+    "bn": 1_000_000_000, "billion": 1_000_000_000,
+}
+# Currencies whose writers group thousands with dots ("R$ 1.500,00", "€1.200").
+_DOT_THOUSANDS = frozenset({"BRL", "EUR", "IDR", "ARS", "COP", "CLP", "VND", "XOF", "XAF"})
+
+
+def _alternation(markers) -> str:
+    return "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+
+
+_NUMBER = r"\d[\d,.]*\d|\d"
+# "R 4 500", "€1 200,50": thousands grouped with spaces, read only right after a currency marker.
+_SPACED_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
+_MULTIPLIER = r"(?:[kKmM]|mn)(?![\w])|\s?(?:thousand|million|lakhs?|crores?|bn|billion)(?![\w])"
+_CODES = "|".join(sorted(CURRENCY_CODES))
+_MONEY = re.compile(
+    rf"""
+    (?<![\w$€£₹₦₵₱])
+    (?:
+        (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RN]))
+        \s?(?P<num>{_SPACED_NUMBER}|{_NUMBER})(?P<mult>{_MULTIPLIER})?(?![\d])
+      |
+        (?P<num2>{_NUMBER})(?P<mult2>{_MULTIPLIER})?
+        (?:(?P<slash>/[=-])|\s?(?:(?i:(?P<post>{_alternation(k for k in _SUFFIXES if not k.startswith('/'))}))|(?P<code2>{_CODES}))(?![\w]))
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+def find_money(text: str | None, default_currency: str | None = None) -> list[Entity]:
+    """Amounts in `text`, each valued as "<ISO code> <amount>" ("KES 3500.00", "UGX 50000").
+
+    `default_currency` (ISO code, e.g. "KES") decides the markers several currencies share.
+    """
+    if not text or not any(char.isdigit() for char in text):
+        return []
+    default = default_currency.upper() if default_currency else None
+    found = []
+    for match in _MONEY.finditer(text):
+        if match.group("num") is not None:
+            marker = _marker(match.group("pre"), _PREFIXES) or match.group("code") or _letter(match.group("letter"))
+            number, multiplier = re.sub(r"[ \u00a0\u202f]", "", match.group("num")), match.group("mult")
+            if match.group("letter") and len(number.replace(",", "").replace(".", "")) < 2:
+                continue  # "R2", "N9": a road or a size, not money
+        else:
+            marker = _marker(match.group("slash") or match.group("post"), _SUFFIXES) or match.group("code2")
+            number, multiplier = match.group("num2"), match.group("mult2")
+        code = _resolve(marker, default)
+        amount = parse_amount(number, code)
+        if amount is None:
+            continue
+        if multiplier:
+            amount *= _MULTIPLIERS[multiplier.strip().lower()]
+        found.append(Entity(MONEY, match.group(), match.start(), match.end(), format_money(code, amount), "rule"))
+    return found
+
+
+def format_money(code: str, amount: Decimal) -> str:
+    """ "KES 3500.00": the code, a space, the amount with the currency's decimals and no grouping."""
+    places = minor_digits(code)
+    return f"{code} {amount.quantize(Decimal(1).scaleb(-places)):f}"
+
+
+def parse_amount(number: str, code: str) -> Decimal | None:
+    """The value of a written number, reading "," and "." as the writer meant them; None if it is not one."""
+    try:
+        if "," in number and "." in number:
+            decimal_mark = "," if number.rfind(",") > number.rfind(".") else "."
+            grouping = "." if decimal_mark == "," else ","
+            whole, _, fraction = number.rpartition(decimal_mark)
+            if not _grouped(whole, grouping) or len(fraction) > 2:
+                return None
+            return Decimal(whole.replace(grouping, "") + "." + fraction)
+        if "," in number:
+            head, *groups = number.split(",")
+            if len(groups) == 1 and len(groups[0]) in (1, 2):
+                return Decimal(f"{head}.{groups[0]}")  # "45,90": a decimal comma
+            return Decimal(number.replace(",", "")) if _grouped(number, ",") else None
+        if "." in number:
+            head, *groups = number.split(".")
+            if len(groups) > 1 or (len(groups[0]) == 3 and code in _DOT_THOUSANDS):
+                return Decimal(number.replace(".", "")) if _grouped(number, ".") else None
+            return Decimal(number) if len(groups[0]) <= 2 else None
+        return Decimal(number)
+    except InvalidOperation:
+        return None
+
+
+def _grouped(number: str, separator: str) -> bool:
+    # Western grouping (1,500,000) or Indian (1,50,000): the last group has 3 digits, the inner ones 2 or 3.
+    head, *groups = number.split(separator)
+    if not groups:
+        return True
+    return 1 <= len(head) <= 3 and len(groups[-1]) == 3 and all(len(g) in (2, 3) for g in groups[:-1])
+
+
+def _marker(written: str | None, table: dict[str, str | _Shared]) -> str | _Shared | None:
+    return table.get(written.lower()) if written else None
+
+
+def _letter(letter: str | None) -> str | None:
+    return {"R": "ZAR", "N": "NGN"}.get(letter) if letter else None
+
+
+def _resolve(marker: str | _Shared, default: str | None) -> str:
+    if isinstance(marker, str):
+        return marker
+    if default and (marker.members is None or default in marker.members):
+        return default
+    return marker.commonest

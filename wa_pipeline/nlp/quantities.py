@@ -1,0 +1,245 @@
+"""Quantities ordered or delivered: a count or a measure and what it counts ("20 loaves", "3kg", "two boxes").
+
+A quantity is a number (digits, or an English number word from two to fifty, or "a dozen") followed by a
+unit or the item counted, with at most two describing words between them ("3 large pizzas", "2 Samsung
+chargers", "3 broken glasses"). Contents extend it: "of" and a noun after any item ("2 yards of ankara"),
+or a noun straight after a measure or container ("2 kg sugar", "3 plate momos"). The value is
+"<number> <unit>[ of <contents>]", the unit singular and lower case: "20 loaf", "3 kg", "5 bag of maize".
+
+What follows a number but is no quantity is ruled out by word lists: times and durations ("5pm",
+"3 days"), money ("500 bob", left to money.py), dates ("12 December"), street addresses ("55 Water St"),
+and the everyday words of the chat languages ("3 ni sawa", "5 kg lene pe"). Swahili's noun-then-number
+order ("mikate 20") is not read.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from wa_pipeline.nlp.chat_words import CHAT_WORDS
+from wa_pipeline.nlp.entity import Entity
+from wa_pipeline.nlp.money import parse_amount
+
+QUANTITY = "QUANTITY"
+
+# Written unit -> canonical unit; these may be glued to the number ("3kg", "500ml").
+MEASURES = {
+    **dict.fromkeys(("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogrammes"), "kg"),
+    **dict.fromkeys(("g", "gm", "gms", "gr", "gram", "grams", "grammes"), "g"),
+    **dict.fromkeys(("l", "lt", "ltr", "ltrs", "litre", "litres", "liter", "liters"), "l"),
+    **dict.fromkeys(("ml", "mls", "millilitre", "millilitres", "milliliter", "milliliters"), "ml"),
+    **dict.fromkeys(("m", "metre", "metres", "meter", "meters", "mtr", "mtrs"), "m"),
+    **dict.fromkeys(("cm", "cms", "mm", "km", "kms"), None),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "lb"),
+    **dict.fromkeys(("oz", "ft", "inch", "inches", "tonne", "tonnes", "ton", "tons", "gal", "gallon", "gallons"), None),
+    **dict.fromkeys(("pc", "pcs", "pce", "piece", "pieces"), "piece"),
+    **dict.fromkeys(("doz", "dozen", "dozens"), "dozen"),
+}
+# Units that hold something: "5 bags of maize", "2 kg sugar", "a dozen eggs".
+CONTAINERS = frozenset(
+    {
+        "bag", "box", "crate", "carton", "packet", "pack", "sack", "tin", "can", "jar", "bottle", "tray",
+        "bucket", "basket", "bunch", "roll", "bundle", "case", "cup", "pair", "set", "loaf", "slice", "piece",
+        "dozen", "kg", "g", "l", "ml", "lb", "debe", "gunia", "jerrican", "jerrycan", "gorogoro", "plate", "bowl",
+        "glass", "pouch",
+    }
+)
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+}
+# Words describing the item, kept in the value: size, colour, state, flavour, occasion (and, when another
+# word follows, any "-ing" word or capitalised brand: "2 baking trays", "2 Samsung chargers").
+MODIFIERS = frozenset(
+    """
+    large big small medium mini jumbo extra xl xxl king queen white brown black red blue green yellow pink
+    purple grey gray orange golden silver fresh frozen dried new used whole plain sliced full half empty long
+    short cold hot sweet spicy chocolate vanilla lemon strawberry banana carrot coconut butter cheese beef
+    chicken wedding birthday baby kids ladies mens women men wooden plastic metal steel glass leather cotton
+    extra-large round square heavy light thick thin iron gold paper rubber
+    """.split()
+)
+# Words after a number that are not what it counts.
+_NOT_ITEMS = frozenset(
+    """
+    am pm a.m p.m hr hrs hour hours min mins minute minutes sec secs second seconds day days week weeks wk wks
+    month months year years yr yrs night nights oclock o'clock times time th st nd rd percent pct x
+    jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
+    september october november december mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday
+    thursday friday saturday sunday today tonight tomorrow tmrw tmr yesterday kesho leo jana
+    dollars dollar bucks bob shillings shilling shilingi rupees rupee rs naira rand euros euro reais cedis
+    ksh kes kshs usd ugx tzs inr ngn zar eur gbp k mn million thousand lakh lakhs crore crores bn billion
+    of to for and or in at on by is are was were be been the a an it its this that these those from with
+    per each more less just left extra total than about around approx pls please plz thanks thank
+    sir madam bro boss dear i you we they he she me us them my your our their his her who what which
+    will would can could shall should may might must have has had do does did done not no yes ok okay
+    tu na ya za wa kwa ni hai hain ka ki ke ko se hi pia sasa hapo tena kila au lakini bado
+    floor stage gate house apt block plot estate weekly daily monthly every
+    cost costs costing sold paid delivered received arrived came went got remaining remain missing needed
+    ready available done pending only get free go delivery deposit discount off advance balance cash change
+    asubuhi mchana jioni usiku
+    """.split()
+)
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_WORD = r"[A-Za-z][A-Za-z'’-]*"
+_QUANTITY = re.compile(
+    rf"""
+    (?<![\w.,/:#+$€£₹₦-])
+    (?P<number>{_NUMBER}|(?i:a\s+dozen|{"|".join(_NUMBER_WORDS)}))
+    (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))})(?![\w])|(?P<rest>\s+{_WORD}))
+    """,
+    re.VERBOSE,
+)
+_SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
+_WORD_AT = re.compile(_WORD)
+_STREETS = frozenset("street st road rd avenue ave lane ln drive dr close crescent way boulevard blvd".split())
+# Words ending in "en" that are things, not descriptions ("10 chicken", "2 women").
+_NOUNS_IN_EN = frozenset("chicken chickens women men children kitchen garden linen oven ovens screen screens "
+                         "token tokens pen pens den queen king kitten kittens".split())
+_IRREGULAR = {
+    "loaves": "loaf", "knives": "knife", "leaves": "leaf", "halves": "half", "shelves": "shelf",
+    "wives": "wife", "lives": "life", "people": "people", "children": "child", "feet": "foot",
+    "teeth": "tooth", "mice": "mouse", "men": "man", "women": "woman", "series": "series",
+    "species": "species", "shoes": "shoe", "pieces": "piece", "sauces": "sauce", "cases": "case",
+    "glasses": "glass", "buses": "bus", "boxes": "box", "dishes": "dish", "tomatoes": "tomato",
+    "potatoes": "potato", "mangoes": "mango", "sizes": "size", "prices": "price", "pies": "pie",
+    "ties": "tie", "dies": "die", "cookies": "cookie", "movies": "movie", "bottles": "bottle",
+}
+
+
+def find_quantities(text: str | None) -> list[Entity]:
+    """Quantities in `text`, each valued "<number> <unit>[ of <contents>]"."""
+    if not text or not any(char.isdigit() for char in text) and not _has_number_word(text):
+        return []
+    found = []
+    position = 0
+    while True:
+        match = _QUANTITY.search(text, position)
+        if match is None:
+            return found
+        entity = _read(text, match)
+        if entity is not None:
+            found.append(entity)
+            position = entity.end
+        else:
+            position = match.start("number") + len(match.group("number"))
+
+
+def _read(text: str, match: re.Match) -> Entity | None:
+    if _SWAHILI_CLOCK.search(text, 0, match.start()):
+        return None  # "saa 12 jioni": a time of day on the Swahili clock
+    written = match.group("number")
+    number = _number_value(written)
+    if match.group("glued"):
+        glued = match.group("glued").lower()
+        return _with_contents(text, match.start(), match.end("glued"), number, MEASURES[glued] or glued, measure=True)
+    words = _phrase(text, match.start("rest"), limit=3)
+    for index, (word, start, lower) in enumerate(words):
+        if lower in MEASURES:
+            unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower] or lower])
+            return _with_contents(text, match.start(), start + len(word), number, unit, measure=True)
+        describes = _describes(lower) or (word[0].isupper() and len(word) > 2)
+        if describes and index < len(words) - 1:
+            continue  # "3 large pizzas", "2 Samsung chargers": the item comes after
+        item = _singular(lower)
+        if not written[0].isdigit() and item == lower and item not in CONTAINERS:
+            return None  # a number word before a word that is neither plural nor a unit: "two years old"
+        if len(lower) < 2:
+            return None
+        unit = " ".join([*(w[2] for w in words[:index]), item])
+        return _with_contents(text, match.start(), start + len(word), number, unit, measure=item in CONTAINERS)
+    return None
+
+
+def _phrase(text: str, start: int, limit: int) -> list[tuple[str, int, str]]:
+    """Up to `limit` words from `start` that could name an item: on one line, no punctuation between them,
+    none of them a function word, a time word or a word of the chat languages; None for a street address."""
+    words = []
+    for word_match in _WORD_AT.finditer(text, start):
+        word, word_start = word_match.group(), word_match.start()
+        lower = word.lower().strip("'’")
+        if text[start:word_start].strip(" \t") if not words else not _adjacent(text, words[-1], word_start):
+            break  # only spaces between the words: punctuation or a line break ends the phrase
+        if lower in _STREETS:
+            return []  # "55 Water St", "14 Moi Avenue": an address, not a count
+        if not lower.replace("-", "").isalpha():
+            break
+        if lower not in MODIFIERS and lower not in MEASURES and (lower in _NOT_ITEMS or lower in CHAT_WORDS):
+            break
+        words.append((word, word_start, lower))
+        if len(words) == limit:
+            break
+    return words
+
+
+def _adjacent(text: str, previous: tuple[str, int, str], start: int) -> bool:
+    return text[previous[1] + len(previous[0]):start].strip(" \t") == ""
+
+
+def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, measure: bool) -> Entity:
+    """Extend a quantity over what it holds: "of" and a noun after any item ("2 yards of ankara",
+    "3 pieces of chicken"), or a noun straight after a measure or container ("2 kg sugar", "3 plate momos")."""
+    partitive = re.match(r"\s+of(?=\s)", text[end:])
+    if partitive is None and not measure:
+        return _entity(text, start, end, f"{_format(number)} {unit}")
+    words = _phrase(text, end + (partitive.end() if partitive else 0), limit=3)
+    if not partitive and words and (words[0][2] in CONTAINERS or _singular(words[0][2]) in CONTAINERS):
+        words = []  # "50kg bag": the container, not what it holds
+    # The contents end at their head noun: drop trailing describing words ("2 kg sugar brown" never is).
+    while words and _describes(words[-1][2]):
+        words.pop()
+    if not words:
+        return _entity(text, start, end, f"{_format(number)} {unit}")
+    last_word, last_start, _ = words[-1]
+    contents = " ".join(w[2] for w in words)
+    return _entity(text, start, last_start + len(last_word), f"{_format(number)} {unit} of {contents}")
+
+
+def _entity(text: str, start: int, end: int, value: str) -> Entity:
+    return Entity(QUANTITY, text[start:end], start, end, value, "rule")
+
+
+def _describes(lower: str) -> bool:
+    # Size, colour and the like, and participles: "printed", "baking", "broken".
+    return lower in MODIFIERS or lower.endswith(("ed", "ing", "en")) and lower not in _NOUNS_IN_EN
+
+
+def _spaced(text: str, start: int) -> bool:
+    """The word at `start` follows the previous one on the same line, with no punctuation between."""
+    gap_start = start
+    while gap_start > 0 and text[gap_start - 1] in " \t":
+        gap_start -= 1
+    return gap_start < start
+
+
+def _number_value(written: str) -> Decimal | None:
+    lower = " ".join(written.lower().split())
+    if lower == "a dozen":
+        return Decimal(12)
+    if lower in _NUMBER_WORDS:
+        return Decimal(_NUMBER_WORDS[lower])
+    amount = parse_amount(written, "")
+    return amount if amount is not None else Decimal(written.replace(",", ""))
+
+
+def _format(number: Decimal) -> str:
+    return str(int(number)) if number == number.to_integral_value() else f"{number.normalize():f}"
+
+
+def _singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "sis")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _has_number_word(text: str) -> bool:
+    lower = text.lower()
+    return "dozen" in lower or any(word in lower for word in _NUMBER_WORDS)

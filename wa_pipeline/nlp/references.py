@@ -1,0 +1,121 @@
+"""Business references in chat text: order, invoice, receipt, booking and tracking numbers, M-Pesa-style
+transaction codes, and the till, paybill and account numbers customers pay to.
+
+The span is the identifier itself ("4521" in "order #4521"); the value says what it refers to, with the
+identifier in capitals: "order:4521", "invoice:INV-2026-0042", "transaction:QK7XZ12AB3".
+"""
+
+from __future__ import annotations
+
+import re
+
+from wa_pipeline.nlp.entity import Entity
+from wa_pipeline.nlp.quantities import CONTAINERS, MEASURES
+
+REFERENCE = "REFERENCE"
+
+# Keyword (lower case, spaces squeezed) -> kind of reference it introduces.
+_KEYWORDS = {
+    "order": "order", "oda": "order", "po": "order", "purchase order": "order",
+    "invoice": "invoice", "inv": "invoice",
+    "receipt": "receipt", "rcpt": "receipt",
+    "booking": "booking", "reservation": "booking",
+    "tracking": "tracking", "waybill": "tracking", "awb": "tracking",
+    "transaction": "transaction", "txn": "transaction", "mpesa": "transaction", "m-pesa": "transaction",
+    "utr": "transaction", "upi": "transaction", "muamala": "transaction", "kumbukumbu": "transaction",
+    "ref": None, "reference": None, "confirmation": None,
+    "till": "till", "paybill": "paybill", "pay bill": "paybill", "business no": "paybill",
+    "account": "account", "acc": "account", "a/c": "account",
+}
+# Self-describing identifiers: "INV-2026-0042", "ORD/5521", "BK2231".
+_PREFIXES = {"INV": "invoice", "ORD": "order", "PO": "order", "RCPT": "receipt", "RCT": "receipt", "BK": "booking",
+             "BKG": "booking", "TRK": "tracking", "TXN": "transaction"}
+
+_KEYWORD = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _KEYWORDS), key=len, reverse=True))
+_IDENTIFIER = r"[A-Za-z0-9](?:[A-Za-z0-9/-]*[A-Za-z0-9])?"
+_KEYWORD_LED = re.compile(
+    rf"""
+    (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?
+    (?:\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
+    (?:\s+(?i:is|was|ni)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
+    (?P<id>{_IDENTIFIER})(?![\w])
+    """,
+    re.VERBOSE,
+)
+_PREFIXED = re.compile(rf"(?<![\w-])(?P<id>(?i:{'|'.join(sorted(_PREFIXES, key=len, reverse=True))})[-/#]?\d[\w/-]*)(?![\w])")
+# M-Pesa confirmation codes: ten capitals and digits, starting with a letter ("QK7XZ12AB3").
+_MPESA = re.compile(r"(?<![\w-])(?=[A-Z0-9]{10}(?![\w-]))(?=(?:[A-Z]*\d){2})(?=(?:\d*[A-Z]){4})[A-Z][A-Z0-9]{9}(?![\w-])")
+_HASH_NUMBER = re.compile(r"(?<![\w&])#(?P<id>\d{3,})(?![\w])")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+_BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
+_PAYMENT_WORDS = re.compile(
+    r"\b(?:paid|pay\w*|sent|send|transfer\w*|deposit\w*|lipa|nimelipa|nimetuma|money|pesa|cash|refund\w*)\b"
+    r"|[$€£₹₦]|\b(?:kes|ksh|usd|ngn|inr|zar|ugx|tzs|gbp|eur)\b"
+)
+# A bank's name, then a long number: an account ("GTBank 0123456789", "Equity Bank 0123456789012").
+_BANK_ACCOUNT = re.compile(r"(?i)\b[a-z]*bank\s+(?:a/?c\s*)?(?P<id>\d{8,16})(?![\w])")
+# UPI (India) references are 12 digits.
+_UPI = re.compile(r"\d{12}")
+# After an order number, a word that makes the number a quantity instead: "order 1000 pieces".
+_VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minus", "pls", "thanks", "as", "us"})
+
+
+def find_references(text: str | None) -> list[Entity]:
+    """References in `text`, each valued "<kind>:<IDENTIFIER>"."""
+    if not text or not any(char.isdigit() for char in text):
+        return []
+    found: list[Entity] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        candidate = Entity(REFERENCE, text[start:end], start, end, f"{kind}:{text[start:end].upper()}", "rule")
+        if not any(candidate.overlaps(other) for other in found):
+            found.append(candidate)
+
+    for match in _PREFIXED.finditer(text):
+        prefix = re.match(r"[A-Za-z]+", match.group("id")).group().upper()
+        if prefix in _PREFIXES:
+            add(_PREFIXES[prefix], match.start("id"), match.end("id"))
+    for match in _KEYWORD_LED.finditer(text):
+        identifier = match.group("id")
+        if not any(char.isdigit() for char in identifier):
+            continue
+        kind = _KEYWORDS[" ".join(match.group("keyword").lower().split())]
+        marked = bool(match.group("marker") or match.group("colon")) or text[match.start("id") - 1] == "#"
+        if kind is None:  # "ref", "confirmation": the identifier's shape, or what the message is about
+            kind = "transaction" if _MPESA.fullmatch(identifier) or _UPI.fullmatch(identifier) else _about(text)
+        if kind in ("till", "paybill") and not (identifier.isdigit() and 5 <= len(identifier) <= 7):
+            continue  # "till 25th November": a preposition, not a till number
+        if _ORDINAL.fullmatch(identifier):
+            continue
+        if identifier.isdigit() and ((not marked and len(identifier) < 4) or _counts_something(text, match.end("id"))):
+            continue  # "order 20 loaves", "order: 10 boxes": a quantity, not an order number
+        if not identifier.isdigit() and len(identifier) < 4:
+            continue
+        add(kind, match.start("id"), match.end("id"))
+    for match in _BANK_ACCOUNT.finditer(text):
+        add("account", match.start("id"), match.end("id"))
+    for match in _MPESA.finditer(text):
+        add("transaction", match.start(), match.end())
+    for match in _HASH_NUMBER.finditer(text):
+        add("order", match.start("id"), match.end("id"))
+    return sorted(found, key=lambda e: e.start)
+
+
+def _about(text: str) -> str:
+    """The kind of reference a generic "ref" or "confirmation" is, from what the message talks about."""
+    lower = text.lower()
+    if _BOOKING_WORDS.search(lower):
+        return "booking"
+    if _PAYMENT_WORDS.search(lower):
+        return "transaction"
+    return "reference"
+
+
+def _counts_something(text: str, end: int) -> bool:
+    following = re.match(r"\s+([A-Za-z]+)", text[end:])
+    if following is None:
+        return False
+    word = following.group(1).lower()
+    return word in MEASURES or word in CONTAINERS or word.rstrip("s") in CONTAINERS or (
+        word.endswith("s") and len(word) > 3 and word not in _VERBS_IN_S
+    )

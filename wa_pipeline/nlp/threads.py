@@ -1,0 +1,186 @@
+"""Conversations inside a chat: which messages belong together, who took part, how fast the business
+answered, and whether a customer is still waiting.
+
+A message joins the thread of the message it replies to (`reply_to`, when that message is in the frame);
+otherwise it continues the thread of the chat's previous message, unless more than `gap` (default 4 h)
+passed since it, which starts a new thread. System notes ("Messages are end-to-end encrypted") belong to
+no thread. Threads are computed over the frame given (one day in the pipeline): a conversation running
+past midnight continues as a new thread the next day.
+
+The business is told apart from its customers by a set of sender names and ids, plus two defaults: in a
+chat export, the sender whose name is the chat's name (a business exporting its group or broadcast chat);
+in the Cloud API, a message sent from the business's own phone number id (outbound echoes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pandas as pd
+
+from wa_pipeline.message import stable_id
+
+DEFAULT_GAP = timedelta(hours=4)
+THREAD_COLUMNS = (
+    "thread_id", "chat_id", "chat_name", "started_at", "last_message_at", "messages", "participants",
+    "first_message_id", "first_message", "last_message_id", "last_message", "last_sender",
+    "first_response_s", "awaiting_reply", "intents",
+)
+# Not a turn of the conversation: a note from WhatsApp, or a reaction to someone else's message.
+_NO_THREAD_KINDS = frozenset({"system"})
+_NOT_A_TURN_KINDS = frozenset({"system", "reaction"})
+_NOT_AN_INTENT = frozenset({"", "other"})
+_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class BusinessSenders:
+    """Who speaks for the business: sender names (any case) and sender ids, plus the defaults above."""
+
+    names: frozenset[str] = field(default_factory=frozenset)
+    ids: frozenset[str] = field(default_factory=frozenset)
+    chat_name_is_business: bool = True
+
+    @classmethod
+    def of(cls, senders: Iterable[str] = (), chat_name_is_business: bool = True) -> "BusinessSenders":
+        """From one list of names or ids, as a user writes it in configuration."""
+        values = [s.strip() for s in senders if s and s.strip()]
+        return cls(frozenset(v.casefold() for v in values), frozenset(values), chat_name_is_business)
+
+    def is_business(self, source, chat_id, chat_name, sender_id, sender_name) -> bool:
+        if isinstance(sender_id, str) and sender_id in self.ids:
+            return True
+        if isinstance(sender_name, str) and sender_name.casefold() in self.names:
+            return True
+        if (self.chat_name_is_business and source == "chat_export" and isinstance(sender_name, str)
+                and isinstance(chat_name, str) and sender_name.casefold() == chat_name.casefold()):
+            return True
+        # Cloud API chats are "wa:<business phone number id>:<customer>"; a sender with the business's
+        # own number id is the business writing (an outbound echo).
+        if source == "cloud_api" and isinstance(chat_id, str) and isinstance(sender_id, str):
+            parts = chat_id.split(":")
+            return len(parts) >= 3 and parts[0] == "wa" and parts[1] == sender_id
+        return False
+
+
+def assign_threads(frame: pd.DataFrame, gap: timedelta = DEFAULT_GAP) -> pd.Series:
+    """Thread id of every message, aligned with `frame`'s index ("" for system notes)."""
+    if gap <= timedelta(0):
+        raise ValueError(f"the thread gap must be positive, got {gap}")
+    ordered = frame.sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
+    thread_of: dict[str, str] = {}
+    ids = pd.Series("", index=frame.index, dtype="str")
+    previous: dict[str, tuple[pd.Timestamp, str]] = {}  # chat -> (last sent_at, its thread)
+    for index, message_id, chat_id, sent_at, kind, reply_to in zip(
+        ordered.index, ordered["message_id"], ordered["chat_id"], ordered["sent_at"], ordered["kind"],
+        ordered["reply_to"],
+    ):
+        if kind in _NO_THREAD_KINDS:
+            continue
+        replied = thread_of.get(reply_to) if isinstance(reply_to, str) else None
+        last = previous.get(chat_id)
+        if replied is not None:
+            thread = replied
+        elif last is not None and sent_at - last[0] <= gap:
+            thread = last[1]
+        else:
+            thread = stable_id(chat_id, message_id, prefix="thr_")
+        thread_of[message_id] = thread
+        previous[chat_id] = (sent_at, thread)
+        ids.at[index] = thread
+    return ids
+
+
+def conversation_threads(
+    frame: pd.DataFrame, business: BusinessSenders | None = None, gap: timedelta = DEFAULT_GAP
+) -> pd.DataFrame:
+    """One row per thread (`THREAD_COLUMNS`), ordered by chat then start time.
+
+    `frame` has the canonical message columns, and `intent` if the messages were enriched.
+    """
+    business = business or BusinessSenders()
+    if frame.empty:
+        return _empty()
+    threads = assign_threads(frame, gap)
+    work = frame.assign(_thread=threads)
+    work = work[work["_thread"] != ""].sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
+    if work.empty:
+        return _empty()
+    rows = []
+    for thread_id, messages in work.groupby("_thread", sort=False):
+        rows.append(_summary(thread_id, messages, business))
+    out = pd.DataFrame(rows, columns=list(THREAD_COLUMNS))
+    out = out.sort_values(["chat_id", "started_at", "thread_id"], kind="stable").reset_index(drop=True)
+    return _typed(out)
+
+
+def _summary(thread_id: str, messages: pd.DataFrame, business: BusinessSenders) -> dict:
+    is_business = [
+        business.is_business(source, chat_id, chat_name, sender_id, sender_name)
+        for source, chat_id, chat_name, sender_id, sender_name in zip(
+            messages["source"], messages["chat_id"], messages["chat_name"], messages["sender_id"],
+            messages["sender_name"],
+        )
+    ]
+    turns = [(row, from_business) for row, from_business in zip(messages.itertuples(index=False), is_business)
+             if row.kind not in _NOT_A_TURN_KINDS]
+    first, last = messages.iloc[0], messages.iloc[-1]
+    first_customer = next((row.sent_at for row, from_business in turns if not from_business), None)
+    answer = next(
+        (row.sent_at for row, from_business in turns
+         if from_business and first_customer is not None and row.sent_at >= first_customer),
+        None,
+    )
+    last_turn = turns[-1] if turns else None
+    intents = messages["intent"] if "intent" in messages.columns else pd.Series([], dtype="str")
+    return {
+        "thread_id": thread_id,
+        "chat_id": first["chat_id"],
+        "chat_name": first["chat_name"] if isinstance(first["chat_name"], str) else first["chat_id"],
+        "started_at": first["sent_at"],
+        "last_message_at": last["sent_at"],
+        "messages": len(messages),
+        "participants": _SEPARATOR.join(dict.fromkeys(
+            _who(name, sender) for name, sender in zip(messages["sender_name"], messages["sender_id"])
+        )),
+        "first_message_id": first["message_id"],
+        "first_message": _gist(first),
+        "last_message_id": last["message_id"],
+        "last_message": _gist(last),
+        "last_sender": _who(last_turn[0].sender_name, last_turn[0].sender_id) if last_turn else "",
+        "first_response_s": (answer - first_customer).total_seconds() if answer is not None else float("nan"),
+        "awaiting_reply": bool(last_turn is not None and not last_turn[1]),
+        "intents": _SEPARATOR.join(dict.fromkeys(i for i in intents if isinstance(i, str) and i not in _NOT_AN_INTENT)),
+    }
+
+
+def _who(name: object, sender_id: object) -> str:
+    return name if isinstance(name, str) and name else (sender_id if isinstance(sender_id, str) else "")
+
+
+def _gist(row) -> str:
+    """What a message says: its words, else its kind in brackets ("[image]")."""
+    parts = [row[c] for c in ("text", "caption") if isinstance(row.get(c), str) and row.get(c)]
+    return "\n".join(parts) if parts else f"[{row['kind']}]"
+
+
+def _typed(out: pd.DataFrame) -> pd.DataFrame:
+    for column in ("thread_id", "chat_id", "chat_name", "participants", "first_message_id", "first_message",
+                   "last_message_id", "last_message", "last_sender", "intents"):
+        out[column] = out[column].astype("str")
+    out["messages"] = out["messages"].astype("int64")
+    out["first_response_s"] = out["first_response_s"].astype("float64")
+    out["awaiting_reply"] = out["awaiting_reply"].astype("bool")
+    return out
+
+
+def _empty() -> pd.DataFrame:
+    out = pd.DataFrame({column: pd.Series(dtype="str") for column in THREAD_COLUMNS})
+    out["started_at"] = pd.Series(dtype="datetime64[us, UTC]")
+    out["last_message_at"] = pd.Series(dtype="datetime64[us, UTC]")
+    out["messages"] = pd.Series(dtype="int64")
+    out["first_response_s"] = pd.Series(dtype="float64")
+    out["awaiting_reply"] = pd.Series(dtype="bool")
+    return out

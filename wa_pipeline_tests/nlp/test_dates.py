@@ -1,0 +1,69 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from wa_pipeline.nlp.dates import clock_time, find_dates
+
+# Wednesday 18 November 2026, 10:30 in Nairobi (UTC+3).
+WEDNESDAY = datetime(2026, 11, 18, 7, 30, tzinfo=timezone.utc)
+
+
+def dates(text, sent_at=WEDNESDAY, tz="Africa/Nairobi", order="DMY"):
+    return [(e.text, e.value) for e in find_dates(text, sent_at, tz, order)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("deliver tomorrow 5pm", [("tomorrow 5pm", "2026-11-19T17:00:00+03:00")]),
+        ("this Saturday works", [("this Saturday", "2026-11-21")]),
+        ("Niletee Jumamosi asubuhi", [("Jumamosi", "2026-11-21")]),
+        ("nitalipa kesho kutwa", [("kesho kutwa", "2026-11-20")]),
+        ("Sat 21st Nov at 11am", [("Sat 21st Nov at 11am", "2026-11-21T11:00:00+03:00")]),
+        ("Monday 23rd at 4pm", [("Monday 23rd at 4pm", "2026-11-23T16:00:00+03:00")]),
+        ("wedding on 12/12/2026", [("12/12/2026", "2026-12-12")]),
+        ("tmrw @ 3pm", [("tmrw @ 3pm", "2026-11-19T15:00:00+03:00")]),
+        ("paid yesterday", [("yesterday", "2026-11-17")]),
+        ("see you on sat", [("sat", "2026-11-21")]),
+        ("between 10am-2pm", [("10am", "2026-11-19T10:00:00+03:00"), ("2pm", "2026-11-18T14:00:00+03:00")]),
+    ],
+)
+def test_expressions_resolve_against_the_sent_time(text, expected):
+    assert dates(text) == expected
+
+
+def test_relative_dates_use_the_local_date_across_a_timezone_boundary():
+    # 22:30 UTC on the 16th is already 01:30 on the 17th in Nairobi: "tomorrow" is the 18th there.
+    late = datetime(2026, 11, 16, 22, 30, tzinfo=timezone.utc)
+    assert dates("deliver tomorrow 5pm", late, "Africa/Nairobi") == [("tomorrow 5pm", "2026-11-18T17:00:00+03:00")]
+    assert dates("deliver tomorrow 5pm", late, "UTC") == [("tomorrow 5pm", "2026-11-17T17:00:00+00:00")]
+    assert dates("today", late, "America/New_York") == [("today", "2026-11-16")]
+
+
+def test_date_order_is_a_parameter():
+    assert dates("pay by 03/04") == [("03/04", "2027-04-03")]
+    assert dates("pay by 03/04", order="MDY") == [("03/04", "2027-03-04")]
+
+
+def test_a_yearless_date_takes_the_nearest_year():
+    assert dates("I paid on 15/11") == [("15/11", "2026-11-15")]
+    assert dates("pay by 14/03") == [("14/03", "2027-03-14")]
+    assert dates("bought on 2nd November") == [("2nd November", "2026-11-02")]
+
+
+def test_a_time_alone_is_the_next_one_on_the_clock():
+    assert dates("come at 5pm") == [("5pm", "2026-11-18T17:00:00+03:00")]
+    assert dates("come at 9am") == [("9am", "2026-11-19T09:00:00+03:00")]
+
+
+@pytest.mark.parametrize("text", ["sat on the sofa", "open 24/7", "1/2 kg sugar", "3/4 of the cake", "KES 1,800", "call 0722 123456"])
+def test_not_dates(text):
+    assert dates(text) == []
+
+
+def test_clock_times():
+    assert clock_time("5.30 p.m.") == (17, 30)
+    assert clock_time("12am") == (0, 0)
+    assert clock_time("12 noon") == (12, 0)
+    assert clock_time("17h00") == (17, 0)
+    assert clock_time("25:00") is None

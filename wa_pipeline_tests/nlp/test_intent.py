@@ -1,0 +1,117 @@
+import json
+
+import pytest
+
+from wa_pipeline.nlp.intent import (
+    DEFAULT_EXAMPLES,
+    INTENTS,
+    OTHER,
+    IntentModel,
+    TrainingSettings,
+    fingerprint,
+    intent_model_in,
+    load_examples,
+    shipped_intent_model,
+    split_examples,
+    train_intent_model,
+)
+
+TEXTS = [
+    "Please send 20 loaves tomorrow", "Nimetuma pesa, confirm please", "My order is late and the cake was squashed 😡",
+    "Cancel my order please", "Can I book a haircut for Saturday?", "How much is the 2kg cake?",
+    "Thank you, the cake was delicious!", "Habari za asubuhi",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    return shipped_intent_model()
+
+
+def test_the_shipped_examples_cover_every_intent_generously():
+    examples = load_examples([DEFAULT_EXAMPLES])
+    assert len(examples) >= 400
+    counts = {intent: sum(e.intent == intent for e in examples) for intent in INTENTS}
+    assert set(counts) == {e.intent for e in examples}
+    assert min(counts.values()) >= 40
+
+
+def test_predictions_name_the_intent_with_a_confidence(model):
+    predictions = model.predict(TEXTS)
+    assert [p.intent for p in predictions] == [
+        "order", "payment", "complaint", "cancellation", "booking", "inquiry", "feedback", "greeting",
+    ]
+    assert all(0.5 <= p.confidence <= 1 for p in predictions)
+
+
+def test_low_confidence_is_other_and_empty_text_has_no_intent(model):
+    [vague] = model.predict(["ok"])
+    assert vague.intent == OTHER and vague.confidence < 0.5
+    [forced] = model.predict(["ok"], threshold=0.0)
+    assert forced.intent in INTENTS and forced.confidence == vague.confidence
+    assert model.predict(["", None]) == [model.predict([""])[0]] * 2
+    assert model.predict([""])[0].intent == OTHER and model.predict([""])[0].confidence == 0.0
+
+
+def test_training_is_deterministic():
+    settings = TrainingSettings(epochs=3)
+    first, second = train_intent_model(settings=settings), train_intent_model(settings=settings)
+    assert first.nlp.get_pipe("textcat").model.to_bytes() == second.nlp.get_pipe("textcat").model.to_bytes()
+    assert first.evaluation == second.evaluation
+    assert first.fingerprint == second.fingerprint
+
+
+def test_the_held_out_split_is_stratified_and_never_trained_on(model):
+    examples = load_examples([DEFAULT_EXAMPLES])
+    train, held_out = split_examples(examples, 0.2, seed=0)
+    assert not {(e.text, e.intent) for e in train} & {(e.text, e.intent) for e in held_out}
+    assert {e.intent for e in held_out} == set(INTENTS)
+    assert model.trained_on == len(train)
+    report = model.evaluation
+    assert report.examples == len(held_out)
+    assert set(report.labels) == set(INTENTS)
+    assert sum(map(sum, report.confusion)) == len(held_out)
+    assert 0.8 <= report.macro_f1 <= 1 and 0.8 <= report.accuracy <= 1
+
+
+def test_a_saved_model_loads_back_the_same(model, tmp_path):
+    model.to_disk(tmp_path / "m")
+    loaded = IntentModel.from_disk(tmp_path / "m")
+    assert loaded.predict(TEXTS) == model.predict(TEXTS)
+    assert loaded.evaluation == model.evaluation and loaded.fingerprint == model.fingerprint
+
+
+def test_models_are_kept_per_examples_and_retrained_when_they_change(tmp_path):
+    extra = tmp_path / "mine.jsonl"
+    lines = [{"text": t, "intent": "warranty"} for t in (
+        "Is this still under warranty?", "Warranty claim for my fridge", "Does the warranty cover the screen?",
+        "How long is the warranty?", "I want to claim warranty", "Warranty card lost, can you help?",
+        "Is the blender covered by warranty", "warranty ya simu hii ni miezi ngapi?", "Claim warranty please",
+        "My warranty number is W-2211",
+    )]
+    extra.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    settings = TrainingSettings(epochs=5)
+    first = intent_model_in(tmp_path / "models", [DEFAULT_EXAMPLES, extra], settings)
+    assert "warranty" in first.labels
+    assert (tmp_path / "models" / first.fingerprint / "intent_model.json").exists()
+    again = intent_model_in(tmp_path / "models", [DEFAULT_EXAMPLES, extra], settings)
+    assert again.fingerprint == first.fingerprint
+
+    extra.write_text("\n".join(json.dumps(line) for line in lines[:-1]), encoding="utf-8")
+    changed = fingerprint([DEFAULT_EXAMPLES, extra], settings)
+    assert changed != first.fingerprint
+    retrained = intent_model_in(tmp_path / "models", [DEFAULT_EXAMPLES, extra], settings)
+    assert retrained.fingerprint == changed
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == sorted([first.fingerprint, changed])
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [('{"text": "hi"}', "expected"), ('{"text": "meh", "intent": "other"}', "other"), ("not json", "expected"),
+     ('{"text": "", "intent": "order"}', "non-empty")],
+)
+def test_bad_example_files_name_the_line(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "fine", "intent": "order"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"bad.jsonl:2: .*{message}"):
+        load_examples([path])

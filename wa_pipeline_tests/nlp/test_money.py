@@ -1,0 +1,79 @@
+import pytest
+
+from wa_pipeline.nlp.money import find_money, format_money, parse_amount
+
+
+def amounts(text, default=None):
+    return [(e.text, e.value) for e in find_money(text, default)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paid KES 3,500 via M-Pesa", [("KES 3,500", "KES 3500.00")]),
+        ("Ksh.3500 only", [("Ksh.3500", "KES 3500.00")]),
+        ("KSh 1,200", [("KSh 1,200", "KES 1200.00")]),
+        ("USD 3684.00 total", [("USD 3684.00", "USD 3684.00")]),
+        ("₹450 hua", [("₹450", "INR 450.00")]),
+        ("Rs. 1,299 wala", [("Rs. 1,299", "INR 1299.00")]),
+        ("Rs 1,00,000", [("Rs 1,00,000", "INR 100000.00")]),
+        ("$85", [("$85", "USD 85.00")]),
+        ("85 dollars", [("85 dollars", "USD 85.00")]),
+        ("€18,50", [("€18,50", "EUR 18.50")]),
+        ("25 €", [("25 €", "EUR 25.00")]),
+        ("£45.99", [("£45.99", "GBP 45.99")]),
+        ("N78,000", [("N78,000", "NGN 78000.00")]),
+        ("₦15,000", [("₦15,000", "NGN 15000.00")]),
+        ("R350", [("R350", "ZAR 350.00")]),
+        ("R 4 500", [("R 4 500", "ZAR 4500.00")]),
+        ("R$ 1.250,00", [("R$ 1.250,00", "BRL 1250.00")]),
+        ("1,800 bob each", [("1,800 bob", "KES 1800.00")]),
+        ("UGX 35,000", [("UGX 35,000", "UGX 35000")]),
+        ("Tsh 12,000", [("Tsh 12,000", "TZS 12000.00")]),
+        ("500 usd", [("500 usd", "USD 500.00")]),
+    ],
+)
+def test_marker_forms(text, expected):
+    assert amounts(text) == expected
+
+
+def test_k_and_other_multipliers_count_only_with_a_currency():
+    assert amounts("Ksh 5k") == [("Ksh 5k", "KES 5000.00")]
+    assert amounts("5k bob") == [("5k bob", "KES 5000.00")]
+    assert amounts("₦285k last price") == [("₦285k", "NGN 285000.00")]
+    assert amounts("3 lakh rupees") == [("3 lakh rupees", "INR 300000.00")]
+    assert amounts("budget ya 5k") == []
+
+
+def test_bare_numbers_and_lone_codes_are_not_money():
+    assert amounts("tuma 1,500 kwa till") == []
+    assert amounts("Please pay the KES balance") == []
+    assert amounts("R2 road, N9 size") == []
+    assert amounts("2 cup sugar") == []
+
+
+def test_default_currency_decides_shared_markers():
+    assert amounts("1500/=") == [("1500/=", "KES 1500.00")]
+    assert amounts("1500/=", "UGX") == [("1500/=", "UGX 1500")]
+    assert amounts("$20", "CAD") == [("$20", "CAD 20.00")]
+    assert amounts("$20", "KES") == [("$20", "USD 20.00")]
+    assert amounts("Rs 200", "PKR") == [("Rs 200", "PKR 200.00")]
+    assert amounts("500/-", "INR") == [("500/-", "INR 500.00")]
+
+
+def test_several_amounts_keep_their_offsets():
+    text = "20 loaves x KES 65 + 3 cakes x KES 1,500 = KES 5,800."
+    found = find_money(text)
+    assert [e.value for e in found] == ["KES 65.00", "KES 1500.00", "KES 5800.00"]
+    assert all(text[e.start:e.end] == e.text for e in found)
+    assert {e.source for e in found} == {"rule"}
+
+
+def test_written_numbers_read_the_way_their_writer_meant():
+    assert str(parse_amount("1,500", "KES")) == "1500"
+    assert str(parse_amount("45,90", "BRL")) == "45.90"
+    assert str(parse_amount("1.500", "BRL")) == "1500"
+    assert str(parse_amount("1.50", "USD")) == "1.50"
+    assert parse_amount("1,5,0", "KES") is None
+    assert format_money("JPY", parse_amount("1200", "JPY")) == "JPY 1200"
+    assert format_money("KWD", parse_amount("3.5", "KWD")) == "KWD 3.500"

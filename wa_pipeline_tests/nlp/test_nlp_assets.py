@@ -1,0 +1,136 @@
+"""The NLP stage in Dagster: the intent model, a sample day's enrichment and threads, and the two tabs."""
+
+import hashlib
+from datetime import timezone
+from pathlib import Path
+
+import dagster as dg
+import openpyxl
+import pytest
+
+from wa_pipeline.defs.ingest.assets import raw_messages
+from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages, intent_model
+from wa_pipeline.defs.nlp.checks import entities_sheet_reconciled, threads_sheet_reconciled
+from wa_pipeline.defs.nlp.resources import NlpSettings
+from wa_pipeline.defs.nlp.tabs import entities_sheet, threads_sheet
+from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
+from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
+from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
+from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_TAB
+from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_TAB
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.whatsapp.importer import import_exports
+
+SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
+DAY = "2026-11-16"
+DAY_ASSETS = [raw_messages, enriched_messages, conversation_threads, threads_sheet, entities_sheet,
+              threads_sheet_reconciled, entities_sheet_reconciled]
+
+
+@pytest.fixture
+def resources(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    summary = import_exports(
+        sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
+        store=LandingStore(data / "landing.sqlite3"), media_store=MediaStore(data / "media"),
+        dead_letters=DeadLetterQueue(data / "landing.sqlite3"), tz=timezone.utc,
+    )
+    assert summary.added > 0
+    return {
+        "storage": PipelineStorage(data_dir=str(data)),
+        "locale": Locale(timezone="UTC", default_region="KE"),
+        "sheet_sink": WorkbookSinkResource(path=str(tmp_path / "wa.xlsx")),
+        "io_manager": ParquetFrameIOManager(base_dir=str(data / "frames")),
+        "nlp": NlpSettings(),
+    }
+
+
+def tab(path: Path, name: str) -> list[dict]:
+    rows = list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_intent_model_trains_once_reports_its_accuracy_and_retrains_when_examples_change(resources, tmp_path):
+    version = intent_model.code_versions_by_key[dg.AssetKey("intent_model")]
+    assert version.endswith(hashlib.sha256(DEFAULT_EXAMPLES.read_bytes()).hexdigest()[:16])
+    assert intent_model.automation_conditions_by_key[dg.AssetKey("intent_model")] is not None
+
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([intent_model], resources=resources, instance=instance)
+        assert result.success
+        [check] = result.get_asset_check_evaluations()
+        assert check.passed
+        materialization = result.asset_materializations_for_node("intent_model")[0]
+        metadata = materialization.metadata
+        assert 0.8 <= metadata["macro_f1"].value <= 1 and 0.8 <= metadata["accuracy"].value <= 1
+        assert "| **order** |" in metadata["confusion_matrix"].value
+        fingerprint = metadata["fingerprint"].value
+        assert materialization.tags["dagster/data_version"] == fingerprint
+        models = Path(resources["storage"].data_dir) / "models" / "intent"
+        assert [p.name for p in models.iterdir()] == [fingerprint]
+
+        extra = tmp_path / "more.jsonl"
+        extra.write_text('{"text": "Nipe bei ya jumla ya sukari", "intent": "inquiry"}\n', encoding="utf-8")
+        more = {**resources, "nlp": NlpSettings(intent_examples=[str(extra)])}
+        again = dg.materialize([intent_model], resources=more, instance=instance)
+        retrained = again.asset_materializations_for_node("intent_model")[0].metadata["fingerprint"].value
+        assert retrained != fingerprint
+        assert sorted(p.name for p in models.iterdir()) == sorted([fingerprint, retrained])
+
+
+def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resources, tmp_path):
+    with dg.instance_for_test() as instance:
+        first = dg.materialize(DAY_ASSETS, partition_key=DAY, resources=resources, instance=instance)
+        assert first.success
+        checks = {e.asset_check_key.to_user_string(): e.passed for e in first.get_asset_check_evaluations()}
+        assert checks == {
+            "enriched_messages:all_messages_enriched": True, "enriched_messages:enrichment_values_valid": True,
+            "enriched_messages:intents_and_languages_valid": True,
+            "conversation_threads:threads_cover_messages": True, "conversation_threads:thread_times_consistent": True,
+            "threads_sheet:threads_sheet_reconciled": True, "entities_sheet:entities_sheet_reconciled": True,
+            "raw_messages:schema_valid": True, "raw_messages:ids_unique": True,
+            "raw_messages:timestamps_in_partition": True,
+        }
+        workbook = tmp_path / "wa.xlsx"
+        entities = tab(workbook, ENTITIES_TAB)
+        threads = tab(workbook, THREADS_TAB)
+        assert list(entities[0])[: len(ENTITIES_COLUMNS)] == list(ENTITIES_COLUMNS)
+        assert list(threads[0])[: len(THREADS_COLUMNS)] == list(THREADS_COLUMNS)
+        values = {(row["label"], row["value"]) for row in entities}
+        assert {("MONEY", "KES 5800.00"), ("QUANTITY", "20 loaf"), ("PHONE", "+254722123456"),
+                ("EMAIL", "brian.otieno@example.com"), ("DATE", "2026-11-17T17:00:00+00:00")} <= values
+        assert {row["chat"] for row in threads} == {"Mama Mboga Bakery", "Juma Hardware"}
+        assert all(row["awaiting_reply"] in ("yes", "no") for row in threads)
+
+        enriched = first.output_for_node("enriched_messages")
+        assert set(enriched["intent"]) <= {"order", "inquiry", "complaint", "payment", "booking", "cancellation",
+                                           "feedback", "greeting", "other"}
+
+        second = dg.materialize(DAY_ASSETS, partition_key=DAY, resources=resources, instance=instance)
+        assert second.success and all(e.passed for e in second.get_asset_check_evaluations())
+        for node in ("threads_sheet", "entities_sheet"):
+            metadata = second.asset_materializations_for_node(node)[0].metadata
+            assert metadata["inserted"].value == 0 and metadata["unchanged"].value > 0
+        assert tab(workbook, ENTITIES_TAB) == entities and tab(workbook, THREADS_TAB) == threads
+
+
+def test_the_intent_model_is_requested_when_missing_and_again_when_its_examples_change(resources):
+    from wa_pipeline.defs.nlp.sensors import intent_model_automation
+
+    assert intent_model_automation.default_status == dg.DefaultSensorStatus.RUNNING
+    with dg.instance_for_test() as instance:
+        missing = dg.evaluate_automation_conditions(
+            defs=dg.Definitions(assets=[intent_model], resources=resources), instance=instance)
+        assert missing.total_requested == 1
+        assert dg.materialize([intent_model], resources=resources, instance=instance).success
+        fresh = dg.evaluate_automation_conditions(
+            defs=dg.Definitions(assets=[intent_model], resources=resources), instance=instance, cursor=missing.cursor)
+        assert fresh.total_requested == 0
+        # New examples are a new code version: the model is requested again.
+        edited = intent_model.map_asset_specs(lambda spec: spec.replace_attributes(code_version="edited-examples"))
+        changed = dg.evaluate_automation_conditions(
+            defs=dg.Definitions(assets=[edited], resources=resources), instance=instance, cursor=fresh.cursor)
+        assert changed.total_requested == 1

@@ -1,0 +1,44 @@
+import pytest
+
+from wa_pipeline.nlp.references import find_references
+
+
+def references(text):
+    return [(e.text, e.value) for e in find_references(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("order #4521 not delivered", [("4521", "order:4521")]),
+        ("my order number is 7781", [("7781", "order:7781")]),
+        ("Sir aapka order #OD4421 dispatch", [("OD4421", "order:OD4421")]),
+        ("invoice INV-2026-0042 attached", [("INV-2026-0042", "invoice:INV-2026-0042")]),
+        ("INV-2026-0042.pdf", [("INV-2026-0042", "invoice:INV-2026-0042")]),
+        ("receipt no: 000123", [("000123", "receipt:000123")]),
+        ("booking ref BK2231", [("BK2231", "booking:BK2231")]),
+        ("tracking number TRK99812KE", [("TRK99812KE", "tracking:TRK99812KE")]),
+        ("Paid KES 3,500 via M-Pesa, ref QK7XZ12AB3.", [("QK7XZ12AB3", "transaction:QK7XZ12AB3")]),
+        ("QL3RT56UV8 Confirmed. Ksh2,300.00 paid", [("QL3RT56UV8", "transaction:QL3RT56UV8")]),
+        ("UPI ref no 631245789012", [("631245789012", "transaction:631245789012")]),
+        ("Paybill 247247 account 0711222333", [("247247", "paybill:247247"), ("0711222333", "account:0711222333")]),
+        ("Pay to Till 123456.", [("123456", "till:123456")]),
+        ("Pay to GTBank 0123456789", [("0123456789", "account:0123456789")]),
+    ],
+)
+def test_kinds(text, expected):
+    assert references(text) == expected
+
+
+def test_a_generic_reference_takes_its_kind_from_the_message():
+    assert references("Sent $400 on Venmo, confirmation 3847261950") == [("3847261950", "transaction:3847261950")]
+    assert references("2 nights from Dec 18, confirmation code HX7781") == [("HX7781", "booking:HX7781")]
+    assert references("Ref: 88123") == [("88123", "reference:88123")]
+
+
+@pytest.mark.parametrize(
+    "text", ["order 20 loaves", "order 1000 pieces", "order: 10 boxes of sweets", "open till 25th November",
+             "order is 3 cakes", "CONFIRMED please", "call 0722 123456"],
+)
+def test_not_references(text):
+    assert references(text) == []

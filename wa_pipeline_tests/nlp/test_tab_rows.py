@@ -1,0 +1,65 @@
+import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from wa_pipeline.message import MESSAGE_COLUMNS, Message
+from wa_pipeline.nlp.enrich import enrich_messages
+from wa_pipeline.nlp.threads import conversation_threads
+from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, build_entity_rows, entity_id
+from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, build_message_rows
+from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, build_thread_rows
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+T0 = datetime(2026, 11, 16, 6, 15, tzinfo=timezone.utc)
+
+
+def enriched():
+    messages = [
+        Message(message_id="m1", chat_id="c1", chat_name="Mama Mboga Bakery", sender_name="Wanjiku", sent_at=T0,
+                kind="text", source="chat_export", text="=Please send 20 loaves, pay KES 1,300 tomorrow"),
+        Message(message_id="m2", chat_id="c1", chat_name="Mama Mboga Bakery", sender_name="Mama Mboga Bakery",
+                sent_at=T0.replace(minute=45), kind="text", source="chat_export", text="Noted, ref QK7XZ12AB3"),
+    ]
+    frame = pd.DataFrame([m.to_record() for m in messages], columns=list(MESSAGE_COLUMNS))
+    return enrich_messages(frame, "KE", timezone="Africa/Nairobi")
+
+
+def test_entity_rows_one_per_entity_with_stable_ids_and_safe_cells():
+    rows = build_entity_rows(enriched(), NAIROBI)
+    assert tuple(rows.columns) == ENTITIES_COLUMNS
+    assert [(r["label"], r["value"]) for r in rows.to_dict(orient="records")] == [
+        ("QUANTITY", "20 loaf"), ("MONEY", "KES 1300.00"), ("DATE", "2026-11-17"), ("REFERENCE", "transaction:QK7XZ12AB3"),
+    ]
+    first = rows.iloc[0]
+    assert first["entity_id"] == entity_id("m1", "QUANTITY", 13, 22)
+    assert (first["date"], first["sent_at"], first["chat"], first["sender"]) == (
+        "2026-11-16", "2026-11-16 09:15:00", "Mama Mboga Bakery", "Wanjiku")
+    assert list(build_entity_rows(enriched(), NAIROBI)["entity_id"]) == list(rows["entity_id"])
+    assert rows["entity_id"].is_unique
+
+
+def test_thread_rows_in_minutes_with_text_flags():
+    rows = build_thread_rows(conversation_threads(enriched()), NAIROBI)
+    assert tuple(rows.columns) == THREADS_COLUMNS
+    [row] = rows.to_dict(orient="records")
+    assert row["first_response_min"] == 30.0 and row["awaiting_reply"] == "no"
+    assert row["messages"] == 2 and row["participants"] == "Wanjiku; Mama Mboga Bakery"
+    # Formula triggers are neutralised in every text cell.
+    assert row["first_message"].startswith("'=Please")
+    assert (row["started_at"], row["date"]) == ("2026-11-16 09:15:00", "2026-11-16")
+
+
+def test_message_rows_end_with_the_new_columns():
+    rows = build_message_rows(enriched(), NAIROBI)
+    assert tuple(rows.columns) == MESSAGES_COLUMNS
+    assert MESSAGES_COLUMNS[-5:] == ("intent", "amounts", "references", "dates", "language")
+    assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
+
+
+def test_empty_partitions_have_the_columns():
+    empty = enriched().iloc[0:0]
+    assert tuple(build_entity_rows(empty, NAIROBI).columns) == ENTITIES_COLUMNS
+    assert tuple(build_thread_rows(conversation_threads(empty), NAIROBI).columns) == THREADS_COLUMNS
+    assert json.loads(enriched().loc[0, "entities"])

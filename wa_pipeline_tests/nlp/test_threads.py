@@ -1,0 +1,94 @@
+import math
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+
+from wa_pipeline.message import MESSAGE_COLUMNS, Message
+from wa_pipeline.nlp.threads import THREAD_COLUMNS, BusinessSenders, assign_threads, conversation_threads
+
+T0 = datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc)
+
+
+def msg(n, minutes, sender, text="hi", chat="Mama Mboga Bakery", kind="text", reply_to=None, source="chat_export",
+        chat_id=None, sender_id=None, intent=""):
+    record = Message(
+        message_id=f"m{n}", chat_id=chat_id or f"chat-{chat}", chat_name=chat, sent_at=T0 + timedelta(minutes=minutes),
+        kind=kind, source=source, sender_name=sender, sender_id=sender_id, text=text, reply_to=reply_to,
+    ).to_record()
+    record["intent"] = intent
+    return record
+
+
+def frame(records):
+    return pd.DataFrame(records, columns=[*MESSAGE_COLUMNS, "intent"])
+
+
+def test_time_gaps_split_a_chat_and_replies_join_their_thread():
+    day = frame([
+        msg(1, 0, None, "Messages are end-to-end encrypted", kind="system"),
+        msg(2, 5, "Wanjiku", "Please send 20 loaves", intent="order"),
+        msg(3, 9, "Mama Mboga Bakery", "Noted, KES 1,300"),
+        msg(4, 9 * 60, "Wanjiku", "Paid, ref QK7XZ12AB3", intent="payment"),
+        msg(5, 9 * 60 + 3, "Brian", "Reply to the first", reply_to="m3", intent="inquiry"),
+    ])
+    ids = assign_threads(day)
+    assert ids.iloc[0] == ""
+    assert ids.iloc[1] == ids.iloc[2] == ids.iloc[4]
+    assert ids.iloc[3] not in ("", ids.iloc[1])
+    assert list(assign_threads(day, gap=timedelta(hours=12))) == ["", *[ids.iloc[1]] * 4]
+
+
+def test_thread_summary_response_time_and_awaiting_reply():
+    day = frame([
+        msg(1, 0, "Wanjiku", "Please send 20 loaves", intent="order"),
+        msg(2, 1, "Wanjiku", "and 3 cakes", intent="order"),
+        msg(3, 16, "Mama Mboga Bakery", "Noted Wanjiku, KES 5,800", intent="payment"),
+        msg(4, 20, "Wanjiku", "Asante", intent="greeting"),
+        msg(5, 600, "Brian", "Do you do wedding cakes?", intent="inquiry"),
+        msg(6, 601, "Brian", "👍", kind="reaction"),
+    ])
+    threads = conversation_threads(day)
+    assert tuple(threads.columns) == THREAD_COLUMNS
+    first, second = threads.to_dict(orient="records")
+    assert first["messages"] == 4 and first["participants"] == "Wanjiku; Mama Mboga Bakery"
+    assert first["first_response_s"] == 16 * 60
+    assert first["awaiting_reply"]
+    assert first["intents"] == "order; payment; greeting"
+    assert (first["first_message"], first["last_message"]) == ("Please send 20 loaves", "Asante")
+    assert first["last_sender"] == "Wanjiku"
+    # A reaction is not a turn: Brian is still waiting for an answer to his question.
+    assert second["messages"] == 2 and second["awaiting_reply"] and math.isnan(second["first_response_s"])
+    assert second["last_message"] == "👍"
+
+
+def test_business_senders_are_configurable_and_cloud_api_outbound_is_the_business():
+    day = frame([
+        msg(1, 0, "Amina", "Do you have trays?", chat="Juma Hardware"),
+        msg(2, 30, "Juma", "Yes, KES 1,800", chat="Juma Hardware"),
+    ])
+    assert conversation_threads(day).loc[0, "first_response_s"] != conversation_threads(day).loc[0, "first_response_s"]
+    answered = conversation_threads(day, BusinessSenders.of(["juma"]))
+    assert answered.loc[0, "first_response_s"] == 30 * 60 and not answered.loc[0, "awaiting_reply"]
+
+    cloud = frame([
+        msg(1, 0, "Achieng", "Bei gani?", chat="Achieng", source="cloud_api", chat_id="wa:1065:254700111222",
+            sender_id="254700111222"),
+        msg(2, 2, None, "Ni 1,800 bob", chat="Achieng", source="cloud_api", chat_id="wa:1065:254700111222",
+            sender_id="1065"),
+    ])
+    thread = conversation_threads(cloud).iloc[0]
+    assert thread["first_response_s"] == 120 and not thread["awaiting_reply"]
+
+
+def test_chats_never_share_threads_and_ids_are_stable():
+    day = frame([msg(1, 0, "A", chat="One"), msg(2, 1, "B", chat="Two"), msg(3, 2, "A", chat="One")])
+    threads = conversation_threads(day)
+    assert list(threads["messages"]) == [2, 1]
+    assert list(conversation_threads(day.iloc[::-1])["thread_id"]) == list(threads["thread_id"])
+
+
+def test_an_empty_day_has_no_threads_but_the_columns():
+    empty = conversation_threads(frame([]))
+    assert empty.empty and tuple(empty.columns) == THREAD_COLUMNS
+    only_notes = conversation_threads(frame([msg(1, 0, None, "Messages are end-to-end encrypted", kind="system")]))
+    assert only_notes.empty
