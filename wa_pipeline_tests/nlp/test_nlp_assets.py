@@ -17,6 +17,8 @@ from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
 from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_TAB
+from wa_pipeline.defs.media.assets import media_text
+from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing import LandingStore
@@ -25,7 +27,7 @@ from wa_pipeline.whatsapp.importer import import_exports
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 DAY = "2026-11-16"
-DAY_ASSETS = [raw_messages, enriched_messages, conversation_threads, threads_sheet, entities_sheet,
+DAY_ASSETS = [raw_messages, media_text, enriched_messages, conversation_threads, threads_sheet, entities_sheet,
               threads_sheet_reconciled, entities_sheet_reconciled]
 
 
@@ -45,6 +47,7 @@ def resources(tmp_path):
         "sheet_sink": WorkbookSinkResource(path=str(tmp_path / "wa.xlsx")),
         "io_manager": ParquetFrameIOManager(base_dir=str(data / "frames")),
         "nlp": NlpSettings(),
+        "media_engines": MediaEngines(),
     }
 
 
@@ -93,6 +96,7 @@ def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resource
             "threads_sheet:threads_sheet_reconciled": True, "entities_sheet:entities_sheet_reconciled": True,
             "raw_messages:schema_valid": True, "raw_messages:ids_unique": True,
             "raw_messages:timestamps_in_partition": True,
+            "media_text:media_success_rate": True, "media_text:media_dead_letters_not_growing": True,
         }
         workbook = tmp_path / "wa.xlsx"
         entities = tab(workbook, ENTITIES_TAB)

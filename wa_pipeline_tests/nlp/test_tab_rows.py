@@ -54,7 +54,7 @@ def test_thread_rows_in_minutes_with_text_flags():
 def test_message_rows_end_with_the_new_columns():
     rows = build_message_rows(enriched(), NAIROBI)
     assert tuple(rows.columns) == MESSAGES_COLUMNS
-    assert MESSAGES_COLUMNS[-5:] == ("intent", "amounts", "references", "dates", "language")
+    assert MESSAGES_COLUMNS[-6:] == ("intent", "amounts", "references", "dates", "language", "media_text")
     assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
 
 

@@ -83,17 +83,28 @@ def page_text(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def dismiss_dialog(driver) -> None:
+    # The UI shows a newsletter dialog over the page, sometimes a while after loading; a user clicks "Skip".
+    for button in driver.find_elements(By.XPATH, "//button[normalize-space()='Skip']"):
+        try:
+            button.click()
+        except Exception:  # the dialog closed between finding and clicking the button
+            pass
+
+
 def wait_until_text(driver, words: list[str], timeout: float = 120) -> str:
-    WebDriverWait(driver, timeout).until(lambda d: all(w in page_text(d) for w in words))
+    def shown(d) -> bool:
+        dismiss_dialog(d)
+        return all(w in page_text(d) for w in words)
+
+    WebDriverWait(driver, timeout).until(shown)
     return page_text(driver)
 
 
 def open_page(driver, url: str) -> None:
     driver.get(url)
     WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.TAG_NAME, "body")))
-    # A first visit shows a newsletter dialog over the page; a user dismisses it with "Skip".
-    for button in driver.find_elements(By.XPATH, "//button[normalize-space()='Skip']"):
-        button.click()
+    dismiss_dialog(driver)
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +131,11 @@ def test_asset_graph_shows_every_group_and_asset(webserver, browser, expected):
     assert (ARTIFACTS / "asset_graph.png").stat().st_size > 10_000
     for group, assets in groups.items():
         # The group's list view names every asset; its lineage canvas only draws the nodes in view.
-        open_page(browser, f"{webserver}/locations/wa_pipeline/asset-groups/{group}")
-        wait_until_text(browser, assets)
-        browser.save_screenshot(str(ARTIFACTS / f"asset_group_{group}.png"))
+        open_page(browser, f"{webserver}/locations/wa_pipeline/asset-groups/{group}/list")
+        try:
+            wait_until_text(browser, assets)
+        finally:
+            browser.save_screenshot(str(ARTIFACTS / f"asset_group_{group}.png"))
 
 
 def test_every_check_appears_on_its_assets_checks_page(webserver, browser, expected):
