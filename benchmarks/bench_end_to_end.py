@@ -1,0 +1,151 @@
+"""End-to-end days of synthetic messages through the whole daily job: wall time, peak RSS and how time grows.
+
+Each day runs in a fresh subprocess (its own data dir and Dagster instance), so peak RSS is the pipeline's own.
+Sizes: 10,000 messages with 5% media (receipt photos), 10,000 and 100,000 text-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DAY = "2026-11-16"
+TZ = "Africa/Nairobi"
+NAMES = ["Amina Njeri", "Brian Otieno", "Wanjiku Kamau", "Juma Said", "Grace Achieng", "Peter Mwangi", "Fatuma Ali"]
+TEMPLATES = [
+    "Please send {n} loaves and {m} cakes tomorrow {h}pm",
+    "Paid KES {amount} via M-Pesa, ref {ref}",
+    "Hi, do you have {n} bags of cement? Call me on +2547{phone}",
+    "My order never arrived. Terrible! Order {ref}",
+    "Thank you, the delivery was great 👍",
+    "Can I book a table for {n} on Saturday at {h}pm?",
+    "Please cancel order #{ref}, I no longer need it",
+    "How much is delivery to Westlands? email me at {name}@example.com",
+    "Good morning! Is the shop open today?",
+    "Invoice INV-2026-{n:04d} total USD {amount}.00 due 14/12",
+]
+
+
+def synthetic_messages(count: int, media_share: float, media_store, seed: int = 7):
+    from PIL import Image, ImageDraw
+
+    from wa_pipeline.message import MediaRef, Message, stable_id
+
+    rng = random.Random(seed)
+    tz = ZoneInfo(TZ)
+    start = datetime.fromisoformat(f"{DAY}T06:00:00").replace(tzinfo=tz)
+    chats = [f"Customer {i:03d}" for i in range(200)]
+    messages = []
+    for index in range(count):
+        chat = rng.choice(chats)
+        sender = rng.choice(NAMES + [chat])
+        sent_at = start + timedelta(seconds=int(index * 50_000 / count))
+        fields = dict(n=rng.randint(1, 60), m=rng.randint(1, 9), h=rng.randint(1, 9), amount=rng.randint(100, 90_000),
+                      ref=f"QK{rng.randint(10**7, 10**8 - 1)}", phone=rng.randint(10**7, 10**8 - 1), name=sender.split()[0].lower())
+        text = rng.choice(TEMPLATES).format(**fields)
+        media = None
+        kind = "text"
+        if rng.random() < media_share:
+            image = Image.new("L", (360, 120), 255)
+            draw = ImageDraw.Draw(image)
+            draw.text((10, 20), f"RECEIPT {index}", fill=0)
+            draw.text((10, 60), f"TOTAL KES {fields['amount']}", fill=0)
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            data = buffer.getvalue()
+            media = MediaRef(sha256=media_store.put(data), mime="image/png", filename=f"IMG-{index}.png", bytes=len(data))
+            kind, text = "image", None
+        chat_id = stable_id(chat, prefix="chat_")
+        messages.append(Message(
+            message_id=stable_id(chat_id, index, prefix="bench_"), chat_id=chat_id, chat_name=chat,
+            sender_id=stable_id(chat_id, sender, prefix="snd_"), sender_name=sender, sent_at=sent_at, kind=kind,
+            text=text, caption="receipt" if media else None, media=media, source="chat_export",
+        ))
+    return messages
+
+
+def child(data_dir: Path) -> None:
+    """Runs inside the measured subprocess: the daily job for one day, as `wa-pipeline run` does."""
+    import dagster as dg
+
+    from wa_pipeline.definitions import defs
+
+    job = defs().resolve_job_def("daily_pipeline")
+    started = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            partition_key=DAY, instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        )
+    failed = [e.asset_check_key.to_user_string() for e in result.get_asset_check_evaluations() if not e.passed]
+    print(json.dumps({"seconds": time.perf_counter() - started, "success": result.success, "failed_checks": failed,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def measure(count: int, media_share: float) -> dict:
+    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.media_store import MediaStore
+
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+        data, home = Path(tmp) / "data", Path(tmp) / "home"
+        home.mkdir()
+        (home / "dagster.yaml").write_text((Path(__file__).resolve().parents[1] / "dagster.yaml").read_text())
+        messages = synthetic_messages(count, media_share, MediaStore(data / "media"))
+        LandingStore(data / "landing.sqlite3").add_messages(messages)
+        env = {**os.environ, "WA_DATA_DIR": str(data), "DAGSTER_HOME": str(home), "WA_TIMEZONE": TZ,
+               "WA_DEFAULT_REGION": "KE"}
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "benchmarks.bench_end_to_end", "--child", str(data)],
+                              env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        wall = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"the {count}-message day failed: {done.stderr[-2000:]}")
+        outcome = json.loads(done.stdout.strip().splitlines()[-1])
+        if not outcome["success"] or outcome["failed_checks"]:
+            raise SystemExit(f"the {count}-message day did not pass: {outcome}")
+        return {"messages": count, "media_share": media_share, "wall_s": wall, "job_s": outcome["seconds"],
+                "peak_rss_mb": outcome["peak_rss_mb"], "messages_per_s": count / outcome["seconds"]}
+
+
+def run(quick: bool = False) -> list[dict]:
+    small, large = (1_000, 10_000) if quick else (10_000, 100_000)
+    media_day = measure(small, 0.05)
+    text_small = measure(small, 0.0)
+    text_large = measure(large, 0.0)
+    growth = text_large["job_s"] / text_small["job_s"]
+    rows = [
+        {"benchmark": "end to end", "measure": f"{small:,} msgs, 5% media: s", "ours": media_day["job_s"],
+         "baseline": text_small["job_s"], "baseline_name": f"{small:,} text-only messages", "goal": "-"},
+        {"benchmark": "end to end", "measure": f"{large:,} vs {small:,} text msgs: s", "ours": text_large["job_s"],
+         "baseline": text_small["job_s"], "baseline_name": f"{small:,} text-only messages",
+         "goal": f"ratio <= {large // small}"},
+        {"benchmark": "end to end", "measure": f"peak RSS MB, {large:,} text msgs", "ours": text_large["peak_rss_mb"],
+         "baseline": 1536.0, "baseline_name": "the 1.5 GB budget", "goal": "ratio <= 1"},
+        {"benchmark": "end to end", "measure": f"peak RSS MB, {small:,} msgs 5% media", "ours": media_day["peak_rss_mb"],
+         "baseline": 1536.0, "baseline_name": "the 1.5 GB budget", "goal": "ratio <= 1"},
+    ]
+    print(json.dumps({"days": [media_day, text_small, text_large], "growth": growth}, indent=1), file=sys.stderr)
+    return rows
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+    else:
+        for row in run(args.quick):
+            print(row)
