@@ -54,7 +54,7 @@ def main() -> int:
         ratio = ours / baseline if isinstance(ours, (int, float)) and baseline else None
         row["ratio"] = ratio
         print(
-            f"{row['benchmark']:<22} {row['measure']:<44} {_num(ours):>12} {_num(baseline):>12} "
+            f"{row.get('benchmark', '?'):<22} {row.get('measure', '?'):<44} {_num(ours):>12} {_num(baseline):>12} "
             f"{(f'{ratio:.2f}x' if ratio is not None else '-'):>7}  {row.get('goal', ''):<14} {row.get('baseline_name', '')}"
         )
     if args.json:
