@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from wa_pipeline.cross_source import fingerprints
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.sqlite_db import connect, write_transaction
@@ -58,41 +57,10 @@ class LandingStore:
         messages = list(messages)
         if not messages:
             return AddResult(0, 0)
-        now = sql.utc_text(datetime.now(timezone.utc))
-        added = duplicates = 0
         with self._conn() as conn, write_transaction(conn):
-            for message in messages:
-                prints = fingerprints(message)
-                twin = self._twin_from_other_source(conn, message, prints) if prints else None
-                if twin is not None:
-                    before = conn.total_changes
-                    conn.execute(
-                        sql.INSERT_CROSS_SOURCE_DUPLICATE,
-                        (message.message_id, twin, message.source, message.to_json(), now, message.message_id),
-                    )
-                    duplicates += conn.total_changes - before
-                    continue
-                cursor = conn.execute(
-                    sql.INSERT_MESSAGE,
-                    (message.message_id, message.chat_id, sql.utc_text(message.sent_at), message.source,
-                     message.to_json(), now),
-                )
-                if cursor.rowcount:
-                    added += 1
-                    conn.executemany(
-                        sql.INSERT_FINGERPRINT,
-                        [(fp, message.message_id, message.source) for fp in prints],
-                    )
+            added, duplicates = sql.land_messages(conn.execute, messages)
         return AddResult(added=added, already_present=len(messages) - added - duplicates,
                          cross_source_duplicates=duplicates)
-
-    @staticmethod
-    def _twin_from_other_source(conn, message: Message, prints: list[str]) -> str | None:
-        row = conn.execute(
-            sql.twin_from_other_source(len(prints)),
-            (*prints, message.source, message.message_id),
-        ).fetchone()
-        return row[0] if row else None
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
         """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""

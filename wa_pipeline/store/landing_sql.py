@@ -8,6 +8,10 @@ Only the sequence column and the placeholder style differ.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any, Callable, Sequence
+
+from wa_pipeline.cross_source import fingerprints
+from wa_pipeline.message import Message
 
 SQLITE_SEQ = "INTEGER PRIMARY KEY AUTOINCREMENT"
 POSTGRES_SEQ = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
@@ -101,3 +105,35 @@ RECORD_OF = "SELECT record FROM messages WHERE message_id = ?"
 CHANGES_SINCE = "SELECT seq, sent_at FROM messages WHERE seq > ? ORDER BY seq"
 COUNT = "SELECT count(*) FROM messages"
 LAST_LANDED_AT = "SELECT max(landed_at) FROM messages"
+
+
+def land_messages(run: Callable[[str, tuple], Any], messages: Sequence[Message]) -> tuple[int, int]:
+    """The landing algorithm both stores share, inside the caller's write transaction.
+
+    `run(statement, params)` executes one statement (written with `?`) and returns a cursor (rowcount, fetchone).
+    A message already present by id is a no-op; a copy another source already delivered is recorded in
+    `cross_source_duplicates` instead. Returns (added, cross-source duplicates).
+    """
+    now = utc_text(datetime.now(timezone.utc))
+    added = duplicates = 0
+    for message in messages:
+        prints = fingerprints(message)
+        twin = None
+        if prints:
+            row = run(twin_from_other_source(len(prints)), (*prints, message.source, message.message_id)).fetchone()
+            twin = row[0] if row else None
+        if twin is not None:
+            duplicates += run(
+                INSERT_CROSS_SOURCE_DUPLICATE,
+                (message.message_id, twin, message.source, message.to_json(), now, message.message_id),
+            ).rowcount
+            continue
+        inserted = run(
+            INSERT_MESSAGE,
+            (message.message_id, message.chat_id, utc_text(message.sent_at), message.source, message.to_json(), now),
+        ).rowcount
+        if inserted:
+            added += 1
+            for fingerprint in prints:
+                run(INSERT_FINGERPRINT, (fingerprint, message.message_id, message.source))
+    return added, duplicates

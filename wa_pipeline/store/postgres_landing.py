@@ -11,7 +11,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 
-from wa_pipeline.cross_source import fingerprints
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing import AddResult, Changes
@@ -87,38 +86,14 @@ class PostgresLandingStore:
         messages = list(messages)
         if not messages:
             return AddResult(0, 0)
-        now = sql.utc_text(datetime.now(timezone.utc))
-        added = duplicates = 0
         with self._writing() as cur:
-            for message in messages:
-                prints = fingerprints(message)
-                twin = self._twin_from_other_source(cur, message, prints) if prints else None
-                if twin is not None:
-                    cur.execute(
-                        sql.pyformat(sql.INSERT_CROSS_SOURCE_DUPLICATE),
-                        (message.message_id, twin, message.source, message.to_json(), now, message.message_id),
-                    )
-                    duplicates += cur.rowcount
-                    continue
-                cur.execute(
-                    sql.pyformat(sql.INSERT_MESSAGE),
-                    (message.message_id, message.chat_id, sql.utc_text(message.sent_at), message.source,
-                     message.to_json(), now),
-                )
-                if cur.rowcount:
-                    added += 1
-                    cur.executemany(
-                        sql.pyformat(sql.INSERT_FINGERPRINT),
-                        [(fp, message.message_id, message.source) for fp in prints],
-                    )
+            def run(statement: str, params: tuple):
+                cur.execute(sql.pyformat(statement), params)
+                return cur
+
+            added, duplicates = sql.land_messages(run, messages)
         return AddResult(added=added, already_present=len(messages) - added - duplicates,
                          cross_source_duplicates=duplicates)
-
-    @staticmethod
-    def _twin_from_other_source(cur, message: Message, prints: list[str]) -> str | None:
-        cur.execute(sql.pyformat(sql.twin_from_other_source(len(prints))), (*prints, message.source, message.message_id))
-        row = cur.fetchone()
-        return row[0] if row else None
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
         """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""

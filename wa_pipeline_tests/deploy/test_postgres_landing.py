@@ -11,7 +11,7 @@ import pytest
 from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.settings import Settings
-from wa_pipeline.store import postgres_landing
+from wa_pipeline.store import landing_sql
 from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
@@ -147,7 +147,7 @@ def test_a_cursor_never_skips_a_row_committed_after_a_later_sequence_number(land
     """Writer A holds seq 1 in an open transaction while writer B wants to land a message: B must wait for A."""
     store = PostgresLandingStore(landing_url)
     in_transaction, release = threading.Event(), threading.Event()
-    real_fingerprints = postgres_landing.fingerprints
+    real_fingerprints = landing_sql.fingerprints
 
     def slow_fingerprints(message):
         # A's second message: A has inserted m1 (seq 1) and keeps its transaction open until released.
@@ -156,7 +156,7 @@ def test_a_cursor_never_skips_a_row_committed_after_a_later_sequence_number(land
             assert release.wait(120)
         return real_fingerprints(message)
 
-    monkeypatch.setattr(postgres_landing, "fingerprints", slow_fingerprints)
+    monkeypatch.setattr(landing_sql, "fingerprints", slow_fingerprints)
     writer_a = threading.Thread(target=store.add_messages, args=([msg(1), msg(2)],))
     writer_b = threading.Thread(target=store.add_messages, args=([msg(3)],))
     writer_a.start()
