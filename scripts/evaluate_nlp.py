@@ -3,7 +3,7 @@
 Usage: .venv/bin/python scripts/evaluate_nlp.py [--split dev|test|all] [--errors] [--json FILE]
 
 Entities: precision, recall and F1 per label, a prediction counting only with the annotated label, span
-and normalised value; micro averages over the rule labels, the model labels and all. Intents: accuracy,
+and normalised value; micro averages over the rule labels, the name labels (people, organisations, places, products) and all. Intents: accuracy,
 macro-F1 and the confusion matrix of the model trained from the shipped examples, at the default threshold.
 Tune on the dev split only; the test split is the held-out measure.
 """
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from wa_pipeline.nlp.evaluation import (  # noqa: E402
-    MODEL_LABELS,
+    NAME_LABELS,
     RULE_LABELS,
     evaluate_entities,
     evaluate_intents,
@@ -49,11 +49,11 @@ def main() -> int:
         report = evaluate_entities(cases, predict_entities(cases))
         print(f"== Entities, {split} split: {len(cases)} messages, {sum(len(c.entities) for c in cases)} annotated entities")
         print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}   {'F1 (span only)':>14}")
-        for label in (*RULE_LABELS, *MODEL_LABELS):
+        for label in (*RULE_LABELS, *NAME_LABELS):
             if label in report.per_label:
                 s, span = report.per_label[label], report.span_only[label]
                 print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}   {span.f1:>14.3f}")
-        for name, labels in (("micro, rule labels", RULE_LABELS), ("micro, model labels", MODEL_LABELS), ("micro, all", None)):
+        for name, labels in (("micro, rule labels", RULE_LABELS), ("micro, name labels", NAME_LABELS), ("micro, all", None)):
             s = report.micro(labels)
             print(f"{name:<20} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  (n={s.support})")
         if args.errors:

@@ -1,9 +1,11 @@
-"""Hybrid entity extraction: spaCy NER for names, organisations, places and products; rules for everything
-with a fixed shape (money, quantities, references, dates, phones, emails, URLs); the business's own patterns.
+"""Hybrid entity extraction: rules for everything with a fixed shape (money, quantities, references, dates,
+phones, emails, URLs); names, organisations, places and products from the spaCy NER pass, labelled by
+gazetteers and the words around them with the model's label as the last resort (names.py); the business's
+own patterns.
 
 Where spans overlap, the more trustworthy one stays: user patterns, then emails and URLs, references,
-phones, money, dates and quantities, in that order (a longer span first within one kind); a model span
-survives only where no rule span overlaps it.
+phones, money, dates and quantities, in that order (a longer span first within one kind); a name survives
+only where no rule span overlaps it.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ from wa_pipeline.nlp.currencies import CURRENCY_CODES, currency_for_region
 from wa_pipeline.nlp.dates import DATE, DateOrder, find_dates
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.money import MONEY, find_money
+from wa_pipeline.nlp.names import CODE, NOT_ORGANISATIONS, find_names
+from wa_pipeline.nlp.gazetteer import load_gazetteer
 from wa_pipeline.nlp.patterns import PatternSet, load_patterns
 from wa_pipeline.nlp.phones import PHONE, find_phones
 from wa_pipeline.nlp.quantities import QUANTITY, find_quantities
 from wa_pipeline.nlp.references import REFERENCE, find_references
 from wa_pipeline.nlp.spacy_model import DEFAULT_MODEL, load_ner
 
-# Only names, organisations, places (FAC: malls, roads, buildings, where deliveries go) and products come
-# from the small model; its numbers, money and dates on chat text are unreliable ("KES" -> ORG,
+# Only the model's names, organisations, places (FAC: malls, roads, buildings, where deliveries go) and
+# products are used, as guesses; its numbers, money and dates on chat text are unreliable ("KES" -> ORG,
 # "USD 3684.00" -> CARDINAL) and are left to rules.
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"})
 
@@ -52,12 +56,6 @@ _NOT_NAME_WORDS = CHAT_WORDS | frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. prof dear call email ring text whatsapp sms tel ref paybill till lipa good "
     "morning evening afternoon night thanks thank cheers ok okay send deliver bring pay pick collect drop check "
     "confirm namaste ssebo nyabo oga madam".split()
-)
-# Order numbers, invoices, transaction codes: letters and digits mixed, at least five characters.
-_CODE = re.compile(r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{5,}")
-# Abbreviations the model calls organisations: payment rails, sizes and chat shorthand.
-_NOT_ORGANISATIONS = frozenset(
-    "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS".split()
 )
 
 
@@ -92,6 +90,7 @@ def extract_entities(
         return [[] for _ in texts]
     nlp = load_ner(model)
     compiled = pattern_set.compile(nlp) if pattern_set is not None else None
+    gazetteer = load_gazetteer(nlp)
     static: dict[str, list[tuple[int, Entity]]] = {
         text: _ranked(_static_rules(text, region, currency)) for text in distinct
     }
@@ -100,7 +99,8 @@ def extract_entities(
     for text, doc in zip(worded, nlp.pipe(worded, batch_size=batch_size)):
         if compiled is not None:
             static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
-        modelled[text] = [span for span in (_model_entity(ent) for ent in doc.ents) if span is not None]
+        guesses = [span for span in (_model_entity(ent) for ent in doc.ents) if span is not None]
+        modelled[text] = find_names(doc, region, gazetteer, guesses)
 
     results = []
     for index, text in enumerate(texts):
@@ -163,7 +163,7 @@ def _model_entity(ent) -> Entity | None:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = ent.doc.text[start:end]
-    if len(text) < 2 or text in _NOT_ORGANISATIONS or any(_CODE.fullmatch(token.text) for token in tokens):
+    if len(text) < 2 or text in NOT_ORGANISATIONS or any(CODE.fullmatch(token.text) for token in tokens):
         return None  # a letter, an abbreviation, or a span holding an order or transaction code
     # Chat writers capitalise names; an all-lower-case span is a word the model guessed at ("hai", "ho gaya").
     if not any(char.isupper() for char in text):

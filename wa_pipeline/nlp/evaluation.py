@@ -23,9 +23,10 @@ from wa_pipeline.nlp.entity import Entity
 if TYPE_CHECKING:  # intent.py imports this module for its report type
     from wa_pipeline.nlp.intent import IntentModel
 
-# Labels the rules produce (and the spans a person could check against a receipt); the rest come from the model.
+# Labels of fixed shape (the spans a person could check against a receipt), and names: people, organisations,
+# places and products, read from gazetteers and context with the model as the last resort.
 RULE_LABELS = ("MONEY", "QUANTITY", "REFERENCE", "DATE", "PHONE", "EMAIL", "URL")
-MODEL_LABELS = ("PERSON", "ORG", "PLACE", "PRODUCT")
+NAME_LABELS = ("PERSON", "ORG", "PLACE", "PRODUCT")
 _EVALUATED_AS = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 
 
@@ -194,7 +195,7 @@ class EntityReport:
             "per_label": {label: s.to_dict() for label, s in sorted(self.per_label.items())},
             "micro": self.micro().to_dict(),
             "micro_rule_labels": self.micro(RULE_LABELS).to_dict(),
-            "micro_model_labels": self.micro(MODEL_LABELS).to_dict(),
+            "micro_name_labels": self.micro(NAME_LABELS).to_dict(),
             "micro_span_only": self.micro(strict=False).to_dict(),
         }
 
@@ -206,7 +207,7 @@ def evaluate_entities(cases: Sequence[EntityCase], predicted: Sequence[Sequence[
     errors = []
     for case, found in zip(cases, predicted, strict=True):
         gold = {_key(e) for e in case.entities}
-        guess = {_key(e) for e in found if _label(e.label) in (*RULE_LABELS, *MODEL_LABELS)}
+        guess = {_key(e) for e in found if _label(e.label) in (*RULE_LABELS, *NAME_LABELS)}
         _count(strict, gold, guess)
         _count(spans, {k[:3] for k in gold}, {k[:3] for k in guess})
         missed, spurious = sorted(gold - guess), sorted(guess - gold)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from wa_pipeline.nlp.evaluation import (
-    MODEL_LABELS,
+    NAME_LABELS,
     RULE_LABELS,
     evaluate_entities,
     evaluate_intents,
@@ -42,11 +42,11 @@ def test_structured_entities_reach_095_micro_f1_on_the_held_out_split(entity_rep
         assert entity_report.per_label[label].f1 >= 0.95, label
 
 
-def test_all_entities_together_stay_above_their_measured_floor(entity_report):
-    # The small English model on code-switched chat is the weak part (measured 0.36 micro-F1 on names, orgs,
-    # places and products; 0.85 with the rule labels): these floors catch a regression, they claim nothing.
-    assert entity_report.micro(MODEL_LABELS).f1 >= 0.30
-    assert entity_report.micro().f1 >= 0.80
+def test_all_entities_together_reach_095_micro_f1_on_the_held_out_split(entity_report):
+    # Names, organisations, places and products come from gazetteers and the words around them, the model
+    # only as a last resort (the model alone measured 0.36 micro-F1 on these labels, 0.85 overall).
+    assert entity_report.micro().f1 >= 0.95
+    assert entity_report.micro(NAME_LABELS).f1 >= 0.80
 
 
 def test_intents_reach_090_macro_f1_on_the_held_out_split():

@@ -30,7 +30,7 @@ def test_plain_lines_from_stdin(app, tmp_path):
     assert result.exit_code == 0, result.output
     first, second = lines(result)
     assert [(e["label"], e["value"]) for e in first["entities"] if e["source"] == "rule"] == [
-        ("MONEY", "KES 3500.00"), ("REFERENCE", "transaction:QK7XZ12AB3")]
+        ("MONEY", "KES 3500.00"), ("ORG", "M-Pesa"), ("REFERENCE", "transaction:QK7XZ12AB3")]
     assert first["intent"] == "payment" and first["language"] == "en" and first["region"] == "KE"
     assert set(first) == {"text", "sent_at", "region", "entities", "intent", "intent_confidence", "sentiment",
                           "sentiment_score", "language"}

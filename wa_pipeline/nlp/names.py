@@ -1,0 +1,326 @@
+"""Names of people, organisations, places and products, read from what a chat says around a capitalised
+word and from the shipped gazetteers; the small model's label is only the last resort.
+
+On chat text the small English model finds most names but labels them wrongly ("Rongai", "Venmo" and
+"Java House" all come out as people), so the label comes from evidence in this order: a known organisation
+or product line, the word that ends the name (Bakery, Movers -> a business; Road, Mall, Phase 1 -> a place),
+the noun after it ("our Ngara branch"), a title or a greeting before it ("Mrs Njoroge", "Hi Wanjiku"), the
+lists of people and places, the preposition before it ("deliver to", "via"), and only then the model.
+A capitalised word opening a sentence needs list evidence: chats capitalise "Delivery" and "Cement" too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from wa_pipeline.nlp.chat_words import CHAT_WORDS
+from wa_pipeline.nlp.currencies import CURRENCY_CODES
+from wa_pipeline.nlp.entity import Entity
+from wa_pipeline.nlp.gazetteer import Gazetteer
+
+PERSON, ORG, PRODUCT = "PERSON", "ORG", "PRODUCT"
+TOWN, FACILITY = "GPE", "FAC"  # places: a named area, or a road, building or mall
+
+# Order numbers, invoices, transaction codes: letters and digits mixed, at least five characters.
+CODE = re.compile(r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{5,}")
+# Abbreviations that look like names: payment rails, sizes and chat shorthand.
+NOT_ORGANISATIONS = frozenset(
+    "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS".split()
+)
+_TITLES = frozenset(
+    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
+    "chief alhaji alhaja mallam pastor rev rev. mx sis bro dada shosh mwalimu".split()
+)
+_GREETINGS = frozenset(
+    "hi hello hey hallo hiya dear niaje mambo sasa habari asante thanks thank thx cheers bye morning evening "
+    "afternoon night hola oi olá namaste congratulations congrats regards yo".split()
+)
+_SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs", "rs", "bob"})
+_NOT_NAMES = CHAT_WORDS | _TITLES | _GREETINGS | _SHORTHANDS | frozenset(
+    w.lower() for w in NOT_ORGANISATIONS
+) | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+    "january february march april june july august september october november december jan feb mar apr jun "
+    "jul aug sep sept oct nov dec christmas easter eid diwali holi ramadan today tomorrow tonight yesterday kesho leo jana jumamosi jumapili "
+    "jumatatu jumanne jumatano alhamisi ijumaa am pm i i'm im ok okay yes no sure please pls plz sorry "
+    "call email ring text whatsapp sms tel ref paybill till lipa good send deliver bring pay pick collect "
+    "drop check confirm ssebo nyabo oga".split()
+)
+_CONNECTORS = frozenset({"of", "de", "da", "do", "dos", "das", "es", "del", "n", "&"})
+_PLACE_ENDINGS = frozenset(
+    "road rd street st avenue ave mall plaza house estate market stage centre center tower towers lane ln "
+    "drive way close crescent highway hwy junction district nagar layout colony square heights park gardens "
+    "city complex arcade building apartments court terminal stadium airport station village island beach "
+    "hill hills valley bazaar chowk marg".split()
+)
+_NUMBERED_PLACES = frozenset({"phase", "sector", "block", "zone", "gate", "extension"})
+_DIRECTIONS = frozenset({"west", "east", "north", "south", "central", "cbd", "town"})
+_ORG_ENDINGS = frozenset(
+    "bank ltd limited stores store shop shops bakery bakers fashions fashion boutique dental clinic pharmacy "
+    "chemist chemists hardware supermarket enterprises enterprise motors salon spa restaurant cafe café hotel "
+    "hotels services logistics electronics academy school hospital foods kitchen co co. inc inc. llc plc "
+    "courier couriers movers agencies agency traders trading travel travels tours studio studios media "
+    "solutions group designs furniture butchery cakes collections printers express transport insurance sacco "
+    "labs ventures investments telecom bistro grill pizzeria lounge autos garage builders construction "
+    "cleaners laundry photography events catering caterers farm farms dairy wines mart emporium beauty "
+    "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
+    "company corp corporation international".split()
+)
+# The noun after a place name when a business names its own branch: "our Westlands shop", "Pune wale branch".
+_BRANCH_NOUNS = frozenset({"branch", "shop", "office", "hub", "store", "outlet", "side", "area", "stage", "depot"})
+_PLACE_CUES = frozenset(
+    "to in at near within around into towards niko tuko nipo tupo uko yuko mko tunafika tumefika nimefika "
+    "amefika imefika tutakuwa nitakuwa fika huko kutoka hadi mpaka deliver delivered ship shipped dispatch "
+    "karibu".split()
+)
+_ORG_CUES = frozenset({"via", "through", "using", "kwa", "with", "ya"})
+_BUYING = frozenset({"order", "ordered", "ordering", "orders", "shopping", "buy", "bought", "purchase"})
+_PERSON_NOUNS = frozenset(
+    {"name", "jina", "naitwa", "called", "named", "rider", "driver", "contact", "manager", "agent", "guy", "boss"}
+)
+_MODEL_LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": TOWN, "LOC": TOWN, "FAC": FACILITY, "PRODUCT": PRODUCT}
+_MODEL_WORDS = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "neo", "prime", "se", "fe"})
+
+
+def find_names(doc: Doc, region: str | None, gazetteer: Gazetteer, model: Sequence[Entity] = ()) -> list[Entity]:
+    """The people, organisations, places and products of one message's doc, in text order."""
+    found: list[Entity] = []
+    i = 0
+    while i < len(doc):
+        known = _known_at(doc, i, gazetteer)
+        if known is not None:
+            label, end = known
+            found.append(_entity(doc, i, end, label, "rule"))
+            i = end
+            continue
+        end = _run_end(doc, i, gazetteer)
+        if end == i:
+            i += 1
+            continue
+        start = _with_leading_number(doc, i, end)
+        entity = _classify(doc, start, end, region, gazetteer, model)
+        if entity is not None:
+            found.append(entity)
+        i = end
+    return found
+
+
+def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
+    """A listed product (with its model name) or organisation starting at token i, written as a name."""
+    words = _lowered(doc)
+    brand = gazetteer.organisations.longest_match(words, i)
+    line_at = i + brand if brand and _written_as_listed(doc, i, i + brand, gazetteer.organisations) else i
+    line = gazetteer.products.longest_match(words, line_at)
+    if line and _written_as_listed(doc, line_at, line_at + line, gazetteer.products):
+        end = line_at + line
+        while end < len(doc) and _is_model_name(doc[end]):
+            end += 1
+        distinctive = line > 1 or any(c.isupper() or c.isdigit() for c in doc[line_at].text[1:])
+        if end > line_at + line or line_at > i or distinctive:
+            return PRODUCT, end
+    if brand and _written_as_listed(doc, i, i + brand, gazetteer.organisations):
+        end = i + brand
+        if end < len(doc) and doc[end].text in ("'s", "’s") and doc[end - 1].whitespace_ == "":
+            end += 1
+        # "DHL Express", "Equity Bank": a listed name with the word that says what kind of business it is
+        while end < len(doc) and doc[end].lower_ in _ORG_ENDINGS and doc[end].text[:1].isupper():
+            end += 1
+        return ORG, end
+    return None
+
+
+def _lowered(doc: Doc) -> list[str]:
+    """The doc's lower-cased words, computed once per doc (every token asks for them)."""
+    if not doc.user_data.get("lowered"):
+        doc.user_data["lowered"] = [t.lower_ for t in doc]
+    return doc.user_data["lowered"]
+
+
+def _written_as_listed(doc: Doc, start: int, end: int, names) -> bool:
+    """The words are written as the list spells the name, in capitals, or capitalised like a name."""
+    written = doc[start:end].text
+    spellings = names.spellings(tuple(t.lower_ for t in doc[start:end]))
+    if written in spellings or any(written == s.upper() for s in spellings):
+        return True
+    if written[:1].isupper():
+        return any(s[:1].isupper() for s in spellings)
+    return any(s[:1].islower() for s in spellings) and any(c.isupper() for c in written)
+
+
+def _is_model_name(token: Token) -> bool:
+    """A model name or number after a product line; "128" of "128GB" is a size, not the model."""
+    text = token.text
+    if token.lower_ in _MODEL_WORDS:
+        return True
+    follows = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if follows is not None and token.whitespace_ == "" and follows.is_alpha:
+        return False
+    return len(text) <= 5 and text.isalnum() and any(c.isdigit() for c in text) and not text.startswith("0")
+
+
+def _name_like(token: Token) -> bool:
+    text = token.text
+    if not text[:1].isalpha() or token.lower_ in _NOT_NAMES or CODE.fullmatch(text):
+        return False
+    if text.upper() in CURRENCY_CODES and text.isupper():
+        return False
+    return text[0].isupper() or any(c.isupper() for c in text[1:])
+
+
+def _run_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
+    """The end of the run of name words starting at i (i itself when token i is not one)."""
+    if not _name_like(doc[i]):
+        return i
+    end = i + 1
+    while end < len(doc):
+        token = doc[end]
+        attached = doc[end - 1].whitespace_ == ""
+        if _name_like(token) and _known_at(doc, end, gazetteer) is None:
+            end += 1
+        elif token.text == "-" and attached and token.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].is_alpha:
+            end += 2
+        elif token.lower_ in _CONNECTORS and end + 1 < len(doc) and _name_like(doc[end + 1]):
+            end += 2
+        elif token.text in ("'s", "’s") and attached:
+            return end + 1
+        else:
+            break
+    if end < len(doc):
+        token = doc[end]
+        if token.lower_.rstrip(".") in _PLACE_ENDINGS and token.is_lower:
+            end += 1  # "Langata road"
+        if end < len(doc) and _trailing_number(doc, end):
+            end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
+    return end
+
+
+def _trailing_number(doc: Doc, at: int) -> bool:
+    """A short number that belongs to the name before it, not the start of a phone number or a quantity."""
+    text = doc[at].text
+    if not (text.isdigit() and len(text) <= 3 and not text.startswith("0")):
+        return False
+    following = doc[at + 1] if at + 1 < len(doc) else None
+    return following is None or not (following.like_num or following.is_alpha and following.is_lower)
+
+
+def _with_leading_number(doc: Doc, start: int, end: int) -> int:
+    """Include a house number or ordinal before a road: "55 Water St", "1st Avenue"."""
+    if start > 0 and doc[end - 1].lower_.rstrip(".") in _PLACE_ENDINGS:
+        before = doc[start - 1].text
+        if re.fullmatch(r"\d{1,5}|\d+(st|nd|rd|th)", before):
+            return start - 1
+    return start
+
+
+def _classify(doc: Doc, start: int, end: int, region: str | None, gazetteer: Gazetteer,
+              model: Sequence[Entity]) -> Entity | None:
+    span = doc[start:end]
+    core = [t for t in span if not t.is_digit and t.text not in ("'s", "’s")]
+    if not core:
+        return None
+    last = core[-1].lower_.rstrip(".")
+    key = tuple(t.lower_ for t in core)
+    if last in _ORG_ENDINGS and len(core) > 1:
+        start = _with_leading_titles(doc, start)
+        return _entity(doc, start, end, ORG, "rule")
+    if last in _PLACE_ENDINGS and (len(core) > 1 or start < core[0].i):
+        return _entity(doc, start, end, FACILITY, "rule")
+    if last in _NUMBERED_PLACES and span[-1].is_digit:
+        return _entity(doc, start, end, FACILITY, "rule")
+    next_word = doc[end].lower_ if end < len(doc) else ""
+    if next_word in _BRANCH_NOUNS and not _is_person(core, gazetteer):
+        return _entity(doc, start, end, TOWN, "rule")
+
+    cue = _cue(doc, start)
+    if cue == "title":
+        return _entity(doc, start, _without_number(span), PERSON, "rule")
+    is_place = gazetteer.is_place(key, region) or (
+        len(key) > 1 and gazetteer.is_place(key[:1], region) and (key[-1] in _DIRECTIONS or len(key) == 2)
+    ) or (len(key) > 1 and key[-1] in _DIRECTIONS and cue == "place")
+    is_person = _is_person(core, gazetteer) and not span[-1].is_digit
+    if is_person and (not is_place or cue == "person"):
+        return _entity(doc, start, end, PERSON, "rule")
+    if is_place and (not is_person or cue in ("place", "from")):
+        return _entity(doc, start, end, TOWN, "rule")
+    if cue == "person":
+        return _entity(doc, start, _without_number(span), PERSON, "rule")
+    if cue == "place":
+        return _entity(doc, start, end, TOWN, "rule")
+    if cue == "org":
+        return _entity(doc, start, end, ORG, "rule")
+    if _opens_sentence(doc, start):
+        return None
+    guess = next((m for m in model if m.start < span.end_char and span.start_char < m.end), None)
+    if guess is None or guess.label not in _MODEL_LABELS:
+        return None
+    return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
+
+
+def _is_person(core: list[Token], gazetteer: Gazetteer) -> bool:
+    return len(core) <= 3 and core[0].lower_ in gazetteer.people and all(t.is_alpha for t in core)
+
+
+def _cue(doc: Doc, start: int) -> str | None:
+    """What the words before a name say it is: "title", "person", "place", "org", "from" or None."""
+    before = [t for t in doc[max(0, start - 3):start] if not t.is_space]
+    if not before:
+        return None
+    previous = before[-1].lower_
+    if previous in _TITLES:
+        return "title"
+    if previous == "," and len(before) > 1:
+        previous, before = before[-2].lower_, before[:-1]
+    earlier = [t.lower_ for t in before[:-1]]
+    if previous in _GREETINGS or previous in ("call", "ask", "tell", "regards", "please", "naitwa"):
+        return "person"
+    if previous in ("is", "ni", "na", "'s", "'m", "am", ":") and earlier and (
+        earlier[-1] in _PERSON_NOUNS or earlier[-1] in ("this", "it", "i")
+    ):
+        return "person"
+    if previous in _PERSON_NOUNS:
+        return "person"
+    if previous == "from":
+        return "org" if earlier and earlier[-1] in _BUYING else "from"
+    if previous in _PLACE_CUES:
+        return "place"
+    if previous in _ORG_CUES:
+        return "org"
+    return None
+
+
+def _opens_sentence(doc: Doc, start: int) -> bool:
+    for token in reversed(doc[:start]):
+        if token.is_space:
+            if "\n" in token.text:
+                return True
+            continue
+        if token.text in (".", "!", "?", "…", ":", "-", "*") or "\n" in token.whitespace_:
+            return True
+        return not any(c.isalnum() for c in token.text) and _opens_sentence(doc, token.i)
+    return True
+
+
+def _with_leading_titles(doc: Doc, start: int) -> int:
+    """Take in a capitalised title word that is part of a business name: "MAMA MBOGA BAKERY"."""
+    while start > 0 and doc[start - 1].lower_ in _TITLES and doc[start - 1].text[:1].isupper():
+        start -= 1
+    return start
+
+
+def _without_number(span) -> int:
+    end = span.end
+    while end > span.start + 1 and span.doc[end - 1].is_digit:
+        end -= 1
+    return end
+
+
+def _entity(doc: Doc, start: int, end: int, label: str, source: str) -> Entity:
+    first, last = doc[start], doc[end - 1]
+    end_char = last.idx + len(last.text)
+    if last.text.endswith(".") and len(last.text) > 1 and last.lower_.rstrip(".") in _PLACE_ENDINGS | _ORG_ENDINGS:
+        end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop
+    text = doc.text[first.idx:end_char]
+    return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]
