@@ -227,8 +227,7 @@ class DeadLetterReplayer:
         added = self.landing.add_messages(parsed.messages).added if parsed.messages else 0
         statuses = self.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
         for reject in parsed.rejects:
-            item = reject.item if isinstance(reject.item, dict) else {"item": reject.item}
-            self.queue.add(WEBHOOK, reject.item_key, reject.reason, payload=item, partition=letter.partition)
+            self.queue.add(WEBHOOK, reject.item_key, reject.reason, payload=reject.payload(), partition=letter.partition)
         if parsed.rejects and not (parsed.messages or parsed.statuses):
             return ReplayOutcome(letter.id, letter.stage, letter.item_key, "failed", parsed.rejects[0].reason)
         return ReplayOutcome(letter.id, letter.stage, letter.item_key, "reparsed",

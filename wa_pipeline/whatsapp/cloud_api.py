@@ -26,6 +26,15 @@ class Reject:
 
     item: Any
     reason: str
+    # The change's metadata and contacts: without them a replayed message element cannot name its chat.
+    metadata: dict | None = None
+    contacts: list | None = None
+
+    def payload(self) -> dict:
+        """What the dead-letter queue keeps: the element, with its change's context when it had one."""
+        if self.metadata is not None or self.contacts:
+            return {"element": self.item, "metadata": self.metadata or {}, "contacts": self.contacts or []}
+        return self.item if isinstance(self.item, dict) else {"item": self.item}
 
     @property
     def item_key(self) -> str:
@@ -84,12 +93,12 @@ def _parse_change(change: Any, parsed: ParsedWebhook) -> None:
         try:
             parsed.messages.append(_message(element, phone_number_id, contacts))
         except Exception as exc:  # noqa: BLE001 - whatever is wrong with one element, the others still land
-            parsed.rejects.append(Reject(element, _reason(exc)))
+            parsed.rejects.append(Reject(element, _reason(exc), metadata, contacts))
     for element in _elements(value, "statuses", parsed):
         try:
             parsed.statuses.append(_status(element))
         except Exception as exc:  # noqa: BLE001
-            parsed.rejects.append(Reject(element, _reason(exc)))
+            parsed.rejects.append(Reject(element, _reason(exc), metadata))
     # Errors Meta reports for the whole change (e.g. a message it could not hand over) are kept for a person to see.
     for error in _elements(value, "errors", parsed):
         details = error if isinstance(error, dict) else {}

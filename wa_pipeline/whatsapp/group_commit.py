@@ -168,7 +168,6 @@ class GroupCommitWriter:
         self.store.add_messages([m for body in bodies for m in body.messages])
         self.store.add_statuses([s for body in bodies for s in body.statuses])
         for reject in (r for body in bodies for r in body.rejects):
-            payload = reject.item if isinstance(reject.item, dict) else {"item": reject.item}
-            self.dead_letters.add(STAGE, reject.item_key, reject.reason, payload=payload)
+            self.dead_letters.add(STAGE, reject.item_key, reject.reason, payload=reject.payload())
         self.commits += 1
         self.requests += len(bodies)

@@ -229,7 +229,9 @@ def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(
     assert len(letters) == 4 and {letter.stage for letter in letters} == {"webhook"}
     by_reason = {letter.reason: letter for letter in letters}
     [bad_time] = [letter for reason, letter in by_reason.items() if "timestamp" in reason]
-    assert bad_time.item_key.startswith("wamid.") and bad_time.payload["timestamp"] == "yesterday"
+    assert bad_time.item_key.startswith("wamid.") and bad_time.payload["element"]["timestamp"] == "yesterday"
+    # Kept with its change's context, so a replay can name the chat once the element is fixed.
+    assert bad_time.payload["metadata"]["phone_number_id"]
     # Meta redelivers: the same rejects update their letters instead of piling up.
     assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
     assert len(dead_letters.list()) == 4 and store.count() == 2
@@ -433,3 +435,31 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
     log = log_path.read_text(errors="replace")
     assert '"POST /webhook" 200' in log and '"GET /webhook" 200' in log
     assert TOKEN not in log and SECRET not in log
+
+
+def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(receiver, landing, monkeypatch):
+    from wa_pipeline.store.dead_letters import DeadLetterReplayer
+    from wa_pipeline.store.media_store import MediaStore
+    from wa_pipeline.whatsapp import cloud_api
+
+    url, _ = receiver
+    store, dead_letters = landing
+    raw = (PAYLOADS / "text.json").read_bytes()
+    [expected] = cloud_api.parse_webhook(json.loads(raw)).messages
+    mapping = cloud_api._message
+
+    def broken(*args, **kwargs):
+        raise ValueError("a mapping bug in this release")
+
+    monkeypatch.setattr(cloud_api, "_message", broken)
+    assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
+    [letter] = dead_letters.list()
+    assert store.count() == 0 and "mapping bug" in letter.reason
+
+    monkeypatch.setattr(cloud_api, "_message", mapping)  # the fixed release
+    replayer = DeadLetterReplayer(dead_letters, store, MediaStore(store.path.parent / "media"), "UTC")
+    [outcome] = replayer.replay([letter])
+    assert outcome.action == "reparsed"
+    landed = store.get(expected.message_id)
+    assert (landed.chat_id, landed.sender_name, landed.text) == (expected.chat_id, expected.sender_name, expected.text)
+    assert dead_letters.list() == []
