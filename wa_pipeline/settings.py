@@ -23,6 +23,9 @@ class Settings(SheetSyncSettings):
     timezone: str = Field("UTC", description="IANA timezone whose local date partitions messages.")
     partition_start: date = Field(date(2024, 1, 1), description="First daily partition.")
     default_region: str = Field("US", description="Phone region for numbers written without a country code.")
+    backfill_days_per_run: int = Field(
+        30, ge=1, description="Days one backfill run (UI or `wa-pipeline run`) materializes together."
+    )
 
     sheet_backend: Literal["workbook", "google"] = Field("workbook", description="Where rows are synced.")
     workbook_path: Path | None = Field(None, description="The .xlsx file for the workbook backend (default DATA_DIR/output/wa_pipeline.xlsx).")
@@ -50,11 +53,20 @@ class Settings(SheetSyncSettings):
     verify_token: SecretStr | None = Field(None, description="Token Meta echoes when verifying the webhook.")
     access_token: SecretStr | None = Field(None, description="Graph API bearer token for media downloads.")
 
+    default_currency: str = Field("", description="ISO 4217 code for \"$\", \"/=\", \"Rs\" in messages; empty: the region's currency.")
+    date_order: Literal["DMY", "MDY", "YMD"] = Field("DMY", description="How a date like 03/04 in a message reads.")
+    patterns_path: str = Field("", description="YAML file of the business's own entities (see wa_pipeline/nlp/patterns.example.yaml).")
+    intent_examples: list[str] = Field([], description="Extra labelled intent-example files (JSON list of paths), added to the shipped ones.")
+    intent_threshold: float = Field(0.5, ge=0, le=1, description="Below this confidence a message's intent is 'other'.")
+    thread_gap_hours: float = Field(4.0, gt=0, description="Silence in a chat that starts a new conversation thread.")
+    business_senders: list[str] = Field([], description="Sender names or ids that speak for the business (JSON list).")
+
     landing_url: SecretStr | None = Field(
         None, description="postgresql://user:password@host:port/db: the landing store on PostgreSQL (default: SQLite in DATA_DIR)."
     )
-    executor: Literal["default", "celery"] = Field(
-        "default", description="How a run's steps execute: Dagster's default (multiprocess) or on Celery workers."
+    executor: Literal["default", "celery", "in_process"] = Field(
+        "default",
+        description="How a run's steps execute: Dagster's default (multiprocess), on Celery workers, or all in the run's process.",
     )
     celery_broker: SecretStr = Field(
         SecretStr("redis://127.0.0.1:6379/0"), description="Celery broker URL (also the result backend) for executor=celery."

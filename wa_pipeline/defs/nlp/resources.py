@@ -9,6 +9,7 @@ import dagster as dg
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, DEFAULT_THRESHOLD
 from wa_pipeline.nlp.language import DEFAULT_LANGUAGES
 from wa_pipeline.nlp.threads import DEFAULT_GAP, BusinessSenders
+from wa_pipeline.settings import get_settings
 
 
 class NlpSettings(dg.ConfigurableResource):
@@ -43,4 +44,11 @@ class NlpSettings(dg.ConfigurableResource):
 
 @dg.definitions
 def nlp_resources() -> dg.Definitions:
-    return dg.Definitions(resources={"nlp": NlpSettings()})
+    # The WA_* variables give the defaults; the launchpad can still override any field for one run.
+    settings = get_settings()
+    return dg.Definitions(resources={"nlp": NlpSettings(
+        default_currency=settings.default_currency, date_order=settings.date_order,
+        patterns_path=settings.patterns_path, intent_examples=settings.intent_examples,
+        intent_threshold=settings.intent_threshold, thread_gap_hours=settings.thread_gap_hours,
+        business_senders=settings.business_senders,
+    )})
