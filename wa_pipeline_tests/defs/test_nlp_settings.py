@@ -10,32 +10,24 @@ from wa_pipeline.nlp.threads import DEFAULT_GAP
 from wa_pipeline.settings import Settings, get_settings
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("WA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield monkeypatch
-    get_settings.cache_clear()
-
-
-def test_without_variables_the_settings_are_the_librarys_defaults(env):
+def test_without_variables_the_settings_are_the_librarys_defaults(fresh_settings):
     for name in ("WA_DEFAULT_CURRENCY", "WA_DATE_ORDER", "WA_INTENT_THRESHOLD", "WA_THREAD_GAP_HOURS"):
-        env.delenv(name, raising=False)
+        fresh_settings.delenv(name, raising=False)
     nlp = nlp_resources().resources["nlp"]
     assert nlp.intent_threshold == DEFAULT_THRESHOLD == NlpSettings().intent_threshold
     assert nlp.gap() == DEFAULT_GAP == NlpSettings().gap()
     assert nlp.currency() is None and nlp.date_order == "DMY"
 
 
-def test_variables_reach_the_resource_every_run_uses(env, tmp_path):
+def test_variables_reach_the_resource_every_run_uses(fresh_settings, tmp_path):
     patterns = tmp_path / "patterns.yaml"
     patterns.write_text("patterns: []\n")
-    env.setenv("WA_DEFAULT_CURRENCY", "UGX")
-    env.setenv("WA_DATE_ORDER", "MDY")
-    env.setenv("WA_PATTERNS_PATH", str(patterns))
-    env.setenv("WA_INTENT_THRESHOLD", "0.7")
-    env.setenv("WA_THREAD_GAP_HOURS", "2")
-    env.setenv("WA_BUSINESS_SENDERS", '["Juma Hardware", "+254700000000"]')
+    fresh_settings.setenv("WA_DEFAULT_CURRENCY", "UGX")
+    fresh_settings.setenv("WA_DATE_ORDER", "MDY")
+    fresh_settings.setenv("WA_PATTERNS_PATH", str(patterns))
+    fresh_settings.setenv("WA_INTENT_THRESHOLD", "0.7")
+    fresh_settings.setenv("WA_THREAD_GAP_HOURS", "2")
+    fresh_settings.setenv("WA_BUSINESS_SENDERS", '["Juma Hardware", "+254700000000"]')
     get_settings.cache_clear()
     nlp = nlp_resources().resources["nlp"]
     assert (nlp.currency(), nlp.date_order, nlp.patterns(), nlp.intent_threshold) == ("UGX", "MDY", str(patterns), 0.7)
@@ -43,7 +35,7 @@ def test_variables_reach_the_resource_every_run_uses(env, tmp_path):
     assert nlp.business_senders == ["Juma Hardware", "+254700000000"]
 
 
-def test_a_bad_date_order_is_refused_with_the_variable_named(env):
-    env.setenv("WA_DATE_ORDER", "DDMM")
+def test_a_bad_date_order_is_refused_with_the_variable_named(fresh_settings):
+    fresh_settings.setenv("WA_DATE_ORDER", "DDMM")
     with pytest.raises(ValueError, match="date_order"):
         Settings()

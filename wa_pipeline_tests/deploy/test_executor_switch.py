@@ -7,14 +7,6 @@ from wa_pipeline.defs.executor import executor
 from wa_pipeline.settings import get_settings
 
 
-@pytest.fixture
-def fresh_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("WA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield monkeypatch
-    get_settings.cache_clear()
-
-
 def test_the_default_is_dagsters_own_executor(fresh_settings):
     fresh_settings.delenv("WA_EXECUTOR", raising=False)
     get_settings.cache_clear()
