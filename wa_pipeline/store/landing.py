@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
+from wa_pipeline.store.landing_database import Statements
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
 SCHEMA = sql.schema(sql.SQLITE_SEQ)
@@ -47,6 +50,10 @@ class LandingStore:
             conn = connect(self.path)
             self._local.conn = conn
         return _Borrowed(conn)
+
+    def database(self) -> SqliteLandingDatabase:
+        """This file, on a connection of its own, for the tables kept beside `messages` (see `landing_database`)."""
+        return SqliteLandingDatabase(self.path)
 
     def add_messages(self, messages: Iterable[Message]) -> AddResult:
         """Insert in one durable transaction; returns how many were new and how many already present.
@@ -137,6 +144,39 @@ class LandingStore:
         with self._conn() as conn:
             row = conn.execute(sql.LAST_LANDED_AT).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+class SqliteLandingDatabase:
+    """The landing file as a `LandingDatabase`: `?` statements as written, writers queued by BEGIN IMMEDIATE."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = connect(path)
+        self._statements = Statements(self._conn.execute)
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"CAST(json_extract({column}, '$.{key}') AS TEXT)"
+
+    def create(self, schema: str, last_table: str) -> None:
+        self._conn.executescript(schema)
+
+    def rows(self, statement: str, params: Sequence = ()) -> list[dict]:
+        return self._statements.rows(statement, params)
+
+    @contextmanager
+    def write(self) -> Iterator[Statements]:
+        with write_transaction(self._conn):
+            yield self._statements
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        # A lock file beside the database: the kernel releases a flock when its holder closes it or dies.
+        with open(self.path.with_name(f"{self.path.name}.{name}.lock"), "a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            yield
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 class _Borrowed:

@@ -1,7 +1,8 @@
 """Which landing store to open: the SQLite file in the data directory by default, PostgreSQL when a URL is set.
 
-Only the landing tables (messages, fingerprints, cross-source duplicates, statuses) move to PostgreSQL; the dead
-letters and the media and sheet ledgers stay in the SQLite file in the data directory either way.
+The landing tables (messages, fingerprints, cross-source duplicates, statuses) move to PostgreSQL, and with them the
+media download ledger, which joins `messages` (it opens the store's `database()`). The dead letters and the sheet
+write ledger stay in the SQLite files in the data directory either way.
 """
 
 from __future__ import annotations

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
@@ -14,11 +15,13 @@ import psycopg2
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing import AddResult, Changes
+from wa_pipeline.store.landing_database import Statements
 
 SCHEMA = sql.schema(sql.POSTGRES_SEQ)
 # Transaction-scoped advisory locks (arbitrary fixed keys, one per purpose) in the landing database.
 _WRITER_LOCK = 0x77615F6C616E64  # "wa_land"
 _SCHEMA_LOCK = 0x77615F736368  # "wa_sch"
+_LEDGER_WRITER_LOCK = 0x77615F6C6564  # "wa_led": writers of the tables beside `messages` (not the landing writers')
 
 
 def _redacted(url: str) -> str:
@@ -71,6 +74,10 @@ class PostgresLandingStore:
             # is visible. It also makes the cross-source look-up and the insert after it one atomic step.
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK,))
             yield cur
+
+    def database(self) -> PostgresLandingDatabase:
+        """This database, on a connection of its own, for the tables kept beside `messages` (see `landing_database`)."""
+        return PostgresLandingDatabase(self._connect())
 
     def _rows(self, statement: str, params: tuple = ()) -> list[tuple]:
         with self._conn().cursor() as cur:
@@ -168,3 +175,66 @@ class PostgresLandingStore:
     def last_landed_at(self) -> datetime | None:
         rows = self._rows(sql.LAST_LANDED_AT)
         return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
+
+class PostgresLandingDatabase:
+    """The landing database as a `LandingDatabase`: `?` statements run with `%s`, writers queued by an advisory lock."""
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+        # Reads run on their own; `with conn` opens a transaction for writes, as in the store.
+        conn.autocommit = True
+        self._statements = Statements(self._execute)
+
+    def _execute(self, statement: str, params: Sequence[Any]):
+        cur = self._conn.cursor()
+        cur.execute(sql.pyformat(statement), params)
+        return cur
+
+    def json_text(self, column: str, key: str) -> str:
+        # Records are the canonical message's JSON as text, as in SQLite: parsed per row, only where a query asks.
+        return f"({column}::jsonb ->> '{key}')"
+
+    def create(self, schema: str, last_table: str) -> None:
+        # CREATE INDEX IF NOT EXISTS waits for every open writer of its table even when the index is there: once the
+        # schema's last table exists (the schema commits as one transaction), nothing is run.
+        if self.rows("SELECT to_regclass(?) IS NOT NULL AS present", (last_table,))[0]["present"]:
+            return
+        with self._conn, self._conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            cur.execute(schema)
+
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return self._statements.rows(statement, params)
+
+    @contextmanager
+    def write(self) -> Iterator[Statements]:
+        with self._conn, self._conn.cursor() as cur:
+            # Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: a read-then-write (a scan and its
+            # high-water mark) is one atomic step.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LEDGER_WRITER_LOCK,))
+
+            def execute(statement: str, params: Sequence[Any]):
+                cur.execute(sql.pyformat(statement), params)
+                return cur
+
+            yield Statements(execute)
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        # A session-level advisory lock (advisory locks are per database): PostgreSQL releases it when the
+        # connection ends, so a worker that dies mid-pass holds nobody up.
+        digest = hashlib.blake2b(f"wa_pipeline:{name}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
+        self._statements.rows("SELECT pg_advisory_lock(?)", (key,))
+        try:
+            yield
+        finally:
+            if not self._conn.closed:
+                try:
+                    self._statements.rows("SELECT pg_advisory_unlock(?)", (key,))
+                except psycopg2.Error:
+                    pass  # a broken connection: the lock ended with its session
+
+    def close(self) -> None:
+        self._conn.close()

@@ -2,28 +2,31 @@
 
 WhatsApp media URLs live five minutes and media ids about seven days, so bytes are fetched outside the webhook
 request path, shortly after the message landed, with a fresh URL on every attempt. The ledger (table
-`media_downloads` in the landing database) records one row per message: pending until the bytes are in the
-media store (done), or failed once the item went to the dead-letter queue.
+`media_downloads` in the landing database, beside `messages`: the SQLite file or PostgreSQL) records one row per
+message: pending until the bytes are in the media store (done), or failed once the item went to the dead-letter
+queue. One pass runs at a time per landing database; a second waits for it.
 """
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
 
 from wa_pipeline.message import Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_database import LandingDatabase
+from wa_pipeline.store.landing_factory import AnyLandingStore
 from wa_pipeline.store.media_store import MediaStore
-from wa_pipeline.store.sqlite_db import connect, write_transaction
 from wa_pipeline.whatsapp.graph_media import GraphAuthError, MediaError, MediaExpired, normalize_sha256
 
 STAGE = "media_download"
 DEFAULT_WORKERS = 4
 
+# Written once for both engines (see `landing_database`): SQLite runs it as written, PostgreSQL with `%s`.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS media_downloads (
     message_id TEXT PRIMARY KEY,
@@ -40,17 +43,12 @@ CREATE INDEX IF NOT EXISTS media_downloads_media_id ON media_downloads (media_id
 -- together they are the high-water mark a sensor's run key is made of.
 CREATE TABLE IF NOT EXISTS media_download_state (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
-    scanned_seq INTEGER NOT NULL,
-    version     INTEGER NOT NULL
+    scanned_seq BIGINT NOT NULL,
+    version     BIGINT NOT NULL
 );
-INSERT OR IGNORE INTO media_download_state (id, scanned_seq, version) VALUES (1, 0, 0);
+INSERT INTO media_download_state (id, scanned_seq, version) VALUES (1, 0, 0) ON CONFLICT (id) DO NOTHING;
 """
-
-# Landed Cloud API messages that carry a Graph media id (the record is the canonical message's JSON).
-_MEDIA_MESSAGES = (
-    "FROM messages WHERE seq > ? AND source = 'cloud_api'"
-    " AND json_extract(record, '$.media_remote_id') IS NOT NULL"
-)
+STATE_TABLE = "media_download_state"  # the schema's last table
 
 
 class MediaFetcher(Protocol):
@@ -136,37 +134,42 @@ def _payload_sha256(message: Message) -> str | None:
 
 
 class MediaDownloadLedger:
-    """The `media_downloads` table beside the landing store's `messages`, in the same SQLite file."""
+    """The `media_downloads` table beside the landing store's `messages`, in the same database (SQLite or PostgreSQL).
 
-    def __init__(self, store: LandingStore) -> None:
-        self.store = store
-        self._conn = connect(store.path)
+    The statements are written once: the store's `database()` supplies the connection, the placeholders and the JSON
+    accessor of its engine.
+    """
+
+    def __init__(self, store: AnyLandingStore) -> None:
+        self._db: LandingDatabase = store.database()
         self._lock = threading.Lock()
+        # Landed Cloud API messages that carry a Graph media id (the record is the canonical message's JSON).
+        self._media_id = self._db.json_text("record", "media_remote_id")
+        self._media_messages = f"FROM messages WHERE seq > ? AND source = 'cloud_api' AND {self._media_id} IS NOT NULL"
         with self._lock:
-            self._conn.executescript(SCHEMA)
+            self._db.create(SCHEMA, STATE_TABLE)
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
+
+    def one_pass(self) -> AbstractContextManager[None]:
+        """Held for a whole download pass: a second pass on the same database waits, then finds the work done."""
+        return self._db.exclusive(STAGE)
 
     def sync(self) -> int:
         """Adds a pending row for every media message landed since the last scan; returns how many."""
-        with self._lock, write_transaction(self._conn):
-            scanned = self._conn.execute("SELECT scanned_seq FROM media_download_state").fetchone()[0]
-            rows = self._conn.execute(
-                f"SELECT seq, message_id, json_extract(record, '$.media_remote_id') AS media_id {_MEDIA_MESSAGES}"
-                " ORDER BY seq", (scanned,)).fetchall()
-            if not rows:
+        with self._lock, self._db.write() as tx:
+            scanned = tx.rows("SELECT scanned_seq FROM media_download_state")[0]["scanned_seq"]
+            last = tx.rows(f"SELECT max(seq) AS last {self._media_messages}", (scanned,))[0]["last"]
+            if last is None:
                 return 0
-            now = _now()
-            before = self._conn.total_changes
-            self._conn.executemany(
+            added = tx.execute(
                 "INSERT INTO media_downloads (message_id, media_id, status, attempts, updated_at)"
-                " VALUES (?, ?, 'pending', 0, ?) ON CONFLICT (message_id) DO NOTHING",
-                [(r["message_id"], str(r["media_id"]), now) for r in rows],
+                f" SELECT message_id, {self._media_id}, 'pending', 0, ? {self._media_messages} AND seq <= ?"
+                " ON CONFLICT (message_id) DO NOTHING",
+                (_now(), scanned, last),
             )
-            added = self._conn.total_changes - before
-            self._conn.execute("UPDATE media_download_state SET scanned_seq = ?, version = version + 1",
-                               (rows[-1]["seq"],))
+            tx.execute("UPDATE media_download_state SET scanned_seq = ?, version = version + 1", (last,))
         return added
 
     def pending(self, limit: int | None = None) -> list[_Item]:
@@ -179,7 +182,7 @@ class MediaDownloadLedger:
             sql += " LIMIT ?"
             args = (int(limit),)
         with self._lock:
-            rows = self._conn.execute(sql, args).fetchall()
+            rows = self._db.rows(sql, args)
         return [_Item(r["message_id"], r["media_id"], r["attempts"], Message.from_json(r["record"])) for r in rows]
 
     def done_sha256_for(self, media_ids: list[str]) -> set[str]:
@@ -188,10 +191,10 @@ class MediaDownloadLedger:
             return set()
         marks = ",".join("?" * len(media_ids))
         with self._lock:
-            rows = self._conn.execute(
+            rows = self._db.rows(
                 f"SELECT DISTINCT sha256 FROM media_downloads WHERE status = 'done' AND sha256 IS NOT NULL"
-                f" AND media_id IN ({marks})", media_ids).fetchall()
-        return {r[0] for r in rows}
+                f" AND media_id IN ({marks})", media_ids)
+        return {r["sha256"] for r in rows}
 
     def mark_done(self, message_ids: list[str], sha256: str) -> None:
         self._update(message_ids, "UPDATE media_downloads SET status = 'done', sha256 = ?, last_error = NULL,"
@@ -211,27 +214,29 @@ class MediaDownloadLedger:
     def _update(self, message_ids: list[str], sql: str, args) -> None:
         if not message_ids:
             return
-        with self._lock, write_transaction(self._conn):
-            self._conn.executemany(sql, [args(mid) for mid in message_ids])
-            self._conn.execute("UPDATE media_download_state SET version = version + 1")
+        with self._lock, self._db.write() as tx:
+            for mid in message_ids:
+                tx.execute(sql, args(mid))
+            tx.execute("UPDATE media_download_state SET version = version + 1")
 
     def row(self, message_id: str) -> dict | None:
         with self._lock:
-            row = self._conn.execute("SELECT * FROM media_downloads WHERE message_id = ?", (message_id,)).fetchone()
-        return dict(row) if row else None
+            rows = self._db.rows("SELECT * FROM media_downloads WHERE message_id = ?", (message_id,))
+        return rows[0] if rows else None
 
     def waiting(self) -> PendingDownloads:
         """Pending and not-yet-scanned work, read only."""
         with self._lock:
-            state = self._conn.execute("SELECT scanned_seq, version FROM media_download_state").fetchone()
-            pending = self._conn.execute("SELECT count(*) FROM media_downloads WHERE status = 'pending'").fetchone()[0]
-            unscanned = self._conn.execute(f"SELECT count(*), max(seq) {_MEDIA_MESSAGES}", (state["scanned_seq"],)).fetchone()
-        landed = max(state["scanned_seq"], unscanned[1] or 0)
-        return PendingDownloads(pending=pending, unscanned=unscanned[0],
+            state = self._db.rows("SELECT scanned_seq, version FROM media_download_state")[0]
+            pending = self._db.rows("SELECT count(*) AS n FROM media_downloads WHERE status = 'pending'")[0]["n"]
+            unscanned = self._db.rows(f"SELECT count(*) AS n, max(seq) AS last {self._media_messages}",
+                                      (state["scanned_seq"],))[0]
+        landed = max(state["scanned_seq"], unscanned["last"] or 0)
+        return PendingDownloads(pending=pending, unscanned=unscanned["n"],
                                 high_water_mark=f"landing{landed}-ledger{state['version']}")
 
 
-def pending_downloads(store: LandingStore) -> PendingDownloads:
+def pending_downloads(store: AnyLandingStore) -> PendingDownloads:
     """How much media waits to be fetched (read only; the ledger tables are created if missing)."""
     ledger = MediaDownloadLedger(store)
     try:
@@ -277,7 +282,7 @@ def _fetch_group(group: _Group, client: MediaFetcher, media_store: MediaStore) -
 
 
 def download_pending_media(
-    store: LandingStore,
+    store: AnyLandingStore,
     media_store: MediaStore,
     dead_letters: DeadLetterQueue,
     client: MediaFetcher,
@@ -295,54 +300,57 @@ def download_pending_media(
         raise ValueError("max_attempts must be at least 1")
     ledger = MediaDownloadLedger(store)
     try:
-        ledger.sync()
-        items = ledger.pending(limit)
-        counts = {"downloaded": 0, "already_present": 0, "failed": 0, "dead_lettered": 0, "bytes_downloaded": 0}
-        to_fetch: list[_Group] = []
-        for group in _group(items):
-            known = {_payload_sha256(i.message) for i in group.items} - {None}
-            known |= ledger.done_sha256_for(group.media_ids)
-            present = next((sha for sha in sorted(known) if media_store.has(sha)), None)
-            if present is not None:
-                ledger.mark_done([i.message_id for i in group.items], present)
-                for item in group.items:
-                    dead_letters.resolve(STAGE, item.message_id)
-                counts["already_present"] += len(group.items)
-            else:
-                to_fetch.append(group)
+        # One pass at a time per landing database: a second waits here, then finds the first one's work done,
+        # so no item is fetched twice and no attempt is counted twice.
+        with ledger.one_pass():
+            ledger.sync()
+            items = ledger.pending(limit)
+            counts = {"downloaded": 0, "already_present": 0, "failed": 0, "dead_lettered": 0, "bytes_downloaded": 0}
+            to_fetch: list[_Group] = []
+            for group in _group(items):
+                known = {_payload_sha256(i.message) for i in group.items} - {None}
+                known |= ledger.done_sha256_for(group.media_ids)
+                present = next((sha for sha in sorted(known) if media_store.has(sha)), None)
+                if present is not None:
+                    ledger.mark_done([i.message_id for i in group.items], present)
+                    for item in group.items:
+                        dead_letters.resolve(STAGE, item.message_id)
+                    counts["already_present"] += len(group.items)
+                else:
+                    to_fetch.append(group)
 
-        auth_error: GraphAuthError | None = None
-        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="media-download") as pool:
-            futures: list[tuple[_Group, Future[_Fetched]]] = [
-                (group, pool.submit(_fetch_group, group, client, media_store)) for group in to_fetch
-            ]
-            # Results are written from this thread only, in submission order: the ledger sees one writer.
-            for group, future in futures:
-                if future.cancelled():
-                    continue  # left untouched, still pending: the token problem is not the item's fault
-                try:
-                    fetched = future.result()
-                except GraphAuthError as exc:
-                    if auth_error is None:
-                        auth_error = exc
-                        for _, other in futures:
-                            other.cancel()
-                    continue
-                except MediaError as exc:
-                    _record_failure(group, exc, ledger, dead_letters, max_attempts, counts)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one bad item (e.g. a disk error) must not lose the rest
-                    _record_failure(group, _Unexpected(exc), ledger, dead_letters, max_attempts, counts)
-                    continue
-                ledger.mark_done([i.message_id for i in group.items], fetched.sha256)
-                for item in group.items:
-                    dead_letters.resolve(STAGE, item.message_id)
-                counts["downloaded"] += 1
-                counts["already_present"] += len(group.items) - 1
-                counts["bytes_downloaded"] += fetched.size
-        if auth_error is not None:
-            raise auth_error
-        return DownloadSummary(**counts)
+            auth_error: GraphAuthError | None = None
+            with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="media-download") as pool:
+                futures: list[tuple[_Group, Future[_Fetched]]] = [
+                    (group, pool.submit(_fetch_group, group, client, media_store)) for group in to_fetch
+                ]
+                # Results are written from this thread only, in submission order: the ledger sees one writer.
+                for group, future in futures:
+                    if future.cancelled():
+                        continue  # left untouched, still pending: the token problem is not the item's fault
+                    try:
+                        fetched = future.result()
+                    except GraphAuthError as exc:
+                        if auth_error is None:
+                            auth_error = exc
+                            for _, other in futures:
+                                other.cancel()
+                        continue
+                    except MediaError as exc:
+                        _record_failure(group, exc, ledger, dead_letters, max_attempts, counts)
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - one bad item (e.g. a disk error) must not lose the rest
+                        _record_failure(group, _Unexpected(exc), ledger, dead_letters, max_attempts, counts)
+                        continue
+                    ledger.mark_done([i.message_id for i in group.items], fetched.sha256)
+                    for item in group.items:
+                        dead_letters.resolve(STAGE, item.message_id)
+                    counts["downloaded"] += 1
+                    counts["already_present"] += len(group.items) - 1
+                    counts["bytes_downloaded"] += fetched.size
+            if auth_error is not None:
+                raise auth_error
+            return DownloadSummary(**counts)
     finally:
         ledger.close()
 
@@ -376,4 +384,3 @@ def _record_failure(group: _Group, exc: MediaError, ledger: MediaDownloadLedger,
             counts["dead_lettered"] += 1
         else:
             counts["failed"] += 1
-

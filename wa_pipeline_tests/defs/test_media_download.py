@@ -1,5 +1,6 @@
 import hashlib
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -7,9 +8,6 @@ import pytest
 from wa_pipeline.defs.ingest.media_download import GraphApi, downloaded_media, media_download_sensor
 from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import MediaRef, Message
-from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
-from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline_tests.fakes.graph_api import DEFAULT_TOKEN, FakeGraphApi
 
 T0 = datetime(2026, 11, 16, 9, tzinfo=timezone.utc)
@@ -30,31 +28,36 @@ def graph():
         yield fake
 
 
-def materialize(tmp_path, graph_api: GraphApi) -> dg.ExecuteInProcessResult:
+@pytest.fixture
+def storage(tmp_path, landing_target) -> PipelineStorage:
+    """The data directory under tmp, with the landing store in its SQLite file or on PostgreSQL."""
+    url = None if isinstance(landing_target, Path) else landing_target
+    return PipelineStorage(data_dir=str(tmp_path), landing_url=url)
+
+
+def materialize(storage: PipelineStorage, graph_api: GraphApi) -> dg.ExecuteInProcessResult:
     with dg.instance_for_test() as instance:
         return dg.materialize(
             [downloaded_media],
-            resources={"storage": PipelineStorage(data_dir=str(tmp_path)), "graph_api": graph_api},
+            resources={"storage": storage, "graph_api": graph_api},
             instance=instance,
             raise_on_error=False,
         )
 
 
-def evaluate_sensor(tmp_path, cursor=None) -> dg.SensorResult:
+def evaluate_sensor(storage: PipelineStorage, cursor=None) -> dg.SensorResult:
     with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(
-            instance=instance, cursor=cursor, resources={"storage": PipelineStorage(data_dir=str(tmp_path))}
-        )
+        context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"storage": storage})
         return media_download_sensor(context)
 
 
-def test_materializing_downloads_landed_media_and_reports_numbers(tmp_path, graph):
-    LandingStore(tmp_path / "landing.sqlite3").add_messages([voice_note(1, graph.add_media(VOICE_NOTE, "audio/ogg"), VOICE_NOTE)])
+def test_materializing_downloads_landed_media_and_reports_numbers(storage, graph):
+    storage.landing().add_messages([voice_note(1, graph.add_media(VOICE_NOTE, "audio/ogg"), VOICE_NOTE)])
 
-    result = materialize(tmp_path, GraphApi(access_token=DEFAULT_TOKEN, base_url=graph.base_url))
+    result = materialize(storage, GraphApi(access_token=DEFAULT_TOKEN, base_url=graph.base_url))
 
     assert result.success
-    assert MediaStore(tmp_path / "media").read(hashlib.sha256(VOICE_NOTE).hexdigest()) == VOICE_NOTE
+    assert storage.media().read(hashlib.sha256(VOICE_NOTE).hexdigest()) == VOICE_NOTE
     [event] = result.asset_materializations_for_node("downloaded_media")
     metadata = {key: value.value for key, value in event.metadata.items()}
     assert (metadata["downloaded"], metadata["failed"], metadata["dead_lettered"], metadata["still_pending"]) == (1, 0, 0, 0)
@@ -62,24 +65,24 @@ def test_materializing_downloads_landed_media_and_reports_numbers(tmp_path, grap
     assert all(DEFAULT_TOKEN not in str(value) for value in metadata.values())
 
 
-def test_bad_items_do_not_fail_the_asset(tmp_path, graph):
+def test_bad_items_do_not_fail_the_asset(storage, graph):
     corrupted = graph.add_media(VOICE_NOTE, "audio/ogg")
     graph.corrupt_download(corrupted)
-    LandingStore(tmp_path / "landing.sqlite3").add_messages([voice_note(1, corrupted, VOICE_NOTE)])
+    storage.landing().add_messages([voice_note(1, corrupted, VOICE_NOTE)])
 
-    result = materialize(tmp_path, GraphApi(access_token=DEFAULT_TOKEN, base_url=graph.base_url))
+    result = materialize(storage, GraphApi(access_token=DEFAULT_TOKEN, base_url=graph.base_url))
 
     assert result.success
     [event] = result.asset_materializations_for_node("downloaded_media")
     assert event.metadata["dead_lettered"].value == 1
-    [letter] = DeadLetterQueue(tmp_path / "landing.sqlite3").list()
+    [letter] = storage.dead_letters().list()
     assert letter.stage == "media_download" and letter.item_key == "wamid.voice1"
 
 
-def test_without_a_token_waiting_media_fails_the_asset_naming_the_variable(tmp_path, graph):
-    LandingStore(tmp_path / "landing.sqlite3").add_messages([voice_note(1, graph.add_media(VOICE_NOTE), VOICE_NOTE)])
+def test_without_a_token_waiting_media_fails_the_asset_naming_the_variable(storage, graph):
+    storage.landing().add_messages([voice_note(1, graph.add_media(VOICE_NOTE), VOICE_NOTE)])
 
-    result = materialize(tmp_path, GraphApi(access_token=None, base_url=graph.base_url))
+    result = materialize(storage, GraphApi(access_token=None, base_url=graph.base_url))
 
     assert not result.success
     [failure] = result.get_step_failure_events()
@@ -87,45 +90,45 @@ def test_without_a_token_waiting_media_fails_the_asset_naming_the_variable(tmp_p
     assert graph.requests == []
 
 
-def test_without_a_token_and_nothing_to_fetch_the_asset_succeeds(tmp_path):
-    LandingStore(tmp_path / "landing.sqlite3")
-    result = materialize(tmp_path, GraphApi(access_token=None))
+def test_without_a_token_and_nothing_to_fetch_the_asset_succeeds(storage):
+    storage.landing()
+    result = materialize(storage, GraphApi(access_token=None))
     assert result.success
 
 
-def test_a_refused_token_fails_the_asset_with_what_to_fix(tmp_path, graph):
-    LandingStore(tmp_path / "landing.sqlite3").add_messages([voice_note(1, graph.add_media(VOICE_NOTE), VOICE_NOTE)])
+def test_a_refused_token_fails_the_asset_with_what_to_fix(storage, graph):
+    storage.landing().add_messages([voice_note(1, graph.add_media(VOICE_NOTE), VOICE_NOTE)])
 
-    result = materialize(tmp_path, GraphApi(access_token="EAAG-expired", base_url=graph.base_url))
+    result = materialize(storage, GraphApi(access_token="EAAG-expired", base_url=graph.base_url))
 
     assert not result.success
     message = result.get_step_failure_events()[0].step_failure_data.error.message
     assert "WA_ACCESS_TOKEN" in message and "EAAG-expired" not in message
 
 
-def test_the_sensor_requests_a_run_only_while_media_is_pending(tmp_path, graph):
-    store = LandingStore(tmp_path / "landing.sqlite3")
-    assert evaluate_sensor(tmp_path).skip_reason
+def test_the_sensor_requests_a_run_only_while_media_is_pending(storage, graph):
+    store = storage.landing()
+    assert evaluate_sensor(storage).skip_reason
 
     store.add_messages([Message(message_id="wamid.text", chat_id="c", sent_at=T0, kind="text", source="cloud_api",
                                 text="just text")])
-    assert not evaluate_sensor(tmp_path).run_requests
+    assert not evaluate_sensor(storage).run_requests
 
     media_id = graph.add_media(VOICE_NOTE, "audio/ogg")
     store.add_messages([voice_note(1, media_id, VOICE_NOTE)])
-    landed = evaluate_sensor(tmp_path)
+    landed = evaluate_sensor(storage)
     [request] = landed.run_requests
     # Ticks over unchanged data repeat the key, so a queued run is not requested twice.
-    assert evaluate_sensor(tmp_path, landed.cursor).run_requests[0].run_key == request.run_key
+    assert evaluate_sensor(storage, landed.cursor).run_requests[0].run_key == request.run_key
 
     graph.fail_next("download", status=500)
     api = GraphApi(access_token=DEFAULT_TOKEN, base_url=graph.base_url)
-    assert materialize(tmp_path, api).success
-    [retry] = evaluate_sensor(tmp_path, landed.cursor).run_requests
+    assert materialize(storage, api).success
+    [retry] = evaluate_sensor(storage, landed.cursor).run_requests
     assert retry.run_key != request.run_key, "media left pending by a run gets a new run"
 
-    assert materialize(tmp_path, api).success
-    done = evaluate_sensor(tmp_path, landed.cursor)
+    assert materialize(storage, api).success
+    done = evaluate_sensor(storage, landed.cursor)
     assert not done.run_requests and done.skip_reason
 
 

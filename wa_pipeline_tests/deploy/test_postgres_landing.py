@@ -4,6 +4,7 @@ import sqlite3
 import threading
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -38,15 +39,15 @@ def export(message_id: str = "exp_1", **fields) -> Message:
 class Backend:
     """Opens the store under test, and reaches under it to damage a stored record."""
 
-    def __init__(self, kind: str, target):
-        self.kind, self.target = kind, target
+    def __init__(self, target):
+        self.target = target
 
     def open(self):
         return open_landing_store(self.target)
 
     def corrupt(self, message_id: str) -> None:
         statement = "UPDATE messages SET record = '{\"broken\": true}' WHERE message_id = "
-        if self.kind == "sqlite":
+        if isinstance(self.target, Path):
             with sqlite3.connect(self.target) as conn:
                 conn.execute(statement + "?", (message_id,))
         else:
@@ -54,11 +55,9 @@ class Backend:
                 cur.execute(statement + "%s", (message_id,))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request, tmp_path) -> Backend:
-    if request.param == "sqlite":
-        return Backend("sqlite", tmp_path / "landing.sqlite3")
-    return Backend("postgres", request.getfixturevalue("landing_url"))
+@pytest.fixture
+def backend(landing_target) -> Backend:
+    return Backend(landing_target)
 
 
 def test_a_duplicate_delivery_is_a_no_op_and_survives_reopening(backend):

@@ -1,8 +1,13 @@
-"""A PostgreSQL cluster of its own for a test session: a temporary directory, 127.0.0.1 on a free port."""
+"""A PostgreSQL cluster of its own for a test session: a temporary directory, 127.0.0.1 on a free port.
+
+The fixtures at the end are imported into the conftest of each test package that needs them (deploy, store,
+whatsapp, defs): package-scoped, a cluster starts for the package's first test that asks and stops after its last.
+"""
 
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import pwd
 import secrets
@@ -108,3 +113,26 @@ def _accepts(server: Postgres) -> bool:
     except psycopg2.OperationalError:
         return False
     return True
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="package")
+def postgres() -> Iterator[Postgres]:
+    with throwaway_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def landing_url(postgres) -> str:
+    """A fresh, empty database for one test's landing store."""
+    return postgres.create_database(f"landing_{next(_databases)}")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def landing_target(request, tmp_path) -> Path | str:
+    """Where one test's landing store lives, for `open_landing_store`: the SQLite file under tmp, or PostgreSQL."""
+    if request.param == "sqlite":
+        return tmp_path / "landing.sqlite3"
+    return request.getfixturevalue("landing_url")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.settings import get_settings
 from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer, webhook_body
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.importer import import_exports
 from wa_pipeline.whatsapp.media_downloads import MediaDownloadLedger
@@ -53,9 +53,11 @@ def test_open_letters_are_counted_per_stage_and_filtered(tmp_path):
 
 
 class Landing:
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, landing_target=None):
         self.db = tmp_path / "landing.sqlite3"
-        self.store = LandingStore(self.db)
+        # The landing store in the data directory's SQLite file, or where `landing_target` says (PostgreSQL too);
+        # the dead letters stay in the file either way.
+        self.store = open_landing_store(landing_target or self.db)
         self.queue = DeadLetterQueue(self.db)
         self.media = MediaStore(tmp_path / "media")
 
@@ -112,8 +114,8 @@ def test_webhook_bodies_are_rebuilt_from_whatever_was_stored():
     assert webhook_body(change)["entry"][0]["changes"] == [change]
 
 
-def test_failed_media_downloads_are_requeued_and_other_stages_marked_for_the_next_run(tmp_path):
-    landing = Landing(tmp_path)
+def a_download_that_gave_up(landing: Landing) -> MediaDownloadLedger:
+    """A landed photo whose download was given up on: its ledger row failed, its letter in the queue."""
     message = Message(
         message_id="wamid.photo", chat_id="wa:1:2", sent_at=datetime(2026, 11, 16, 9, tzinfo=timezone.utc), kind="image",
         source="cloud_api", sender_id="2", media=MediaRef(remote_id="media-1", mime="image/jpeg"),
@@ -123,6 +125,13 @@ def test_failed_media_downloads_are_requeued_and_other_stages_marked_for_the_nex
     ledger.sync()
     ledger.record_failure(ledger.pending(), "MediaExpired: gone", give_up=True)
     landing.queue.add("media_download", "wamid.photo", "MediaExpired: gone", {"media_id": "media-1"})
+    assert ledger.row("wamid.photo")["status"] == "failed"
+    return ledger
+
+
+def test_failed_media_downloads_are_requeued_and_other_stages_marked_for_the_next_run(tmp_path, landing_target):
+    landing = Landing(tmp_path, landing_target)
+    ledger = a_download_that_gave_up(landing)
     landing.queue.add("raw_messages", "wamid.broken", "stored record does not load", partition="2026-11-16")
     # Media that downloaded but could not be read (OCR, transcription) is tried again by its day's next run.
     landing.queue.add("media", "wamid.unreadable", "tesseract failed", partition="2026-11-16")
@@ -212,3 +221,22 @@ def test_dlq_list_and_replay_from_the_command_line(data_dir, cli):
     assert [l["stage"] for l in map(json.loads, cli("list", "--json").stdout.splitlines())] == ["import"]
     assert len(cli("list", "--all", "--json").stdout.splitlines()) == 2
     assert cli("replay", "--stage", "webhook").exit_code == 0  # nothing to do is not a failure
+
+
+def test_dlq_replay_requeues_a_media_download_in_the_configured_landing_store(data_dir, cli, landing_target,
+                                                                              monkeypatch):
+    url = None if isinstance(landing_target, Path) else landing_target
+    if url:
+        monkeypatch.setenv("WA_LANDING_URL", url)
+        get_settings.cache_clear()
+    landing = Landing(data_dir, url)
+    ledger = a_download_that_gave_up(landing)
+
+    replayed = cli("replay", "--stage", "media_download", "--json")
+
+    assert replayed.exit_code == 0, replayed.output
+    assert json.loads(replayed.stdout)["action"] == "requeued"
+    row = ledger.row("wamid.photo")
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+    assert landing.queue.list() == []
+    ledger.close()

@@ -1,12 +1,17 @@
 import hashlib
+import sqlite3
+import threading
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
+import psycopg2
 import pytest
 
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.graph_media import MIB, GraphAuthError, GraphMediaClient
 from wa_pipeline.whatsapp.media_downloads import (
@@ -37,10 +42,11 @@ def media_message(i: int, media_id: str, data: bytes | None = None, mime: str = 
 
 
 class Pipeline:
-    """The landing database, media store and dead letters under tmp, with a client pointed at the stand-in."""
+    """The landing database (SQLite under tmp, or PostgreSQL), media store and dead letters under tmp, with a
+    client pointed at the stand-in."""
 
-    def __init__(self, tmp_path, graph: FakeGraphApi):
-        self.store = LandingStore(tmp_path / "landing.sqlite3")
+    def __init__(self, tmp_path, graph: FakeGraphApi, landing_target):
+        self.store = open_landing_store(landing_target)
         self.media = MediaStore(tmp_path / "media")
         self.dead_letters = DeadLetterQueue(tmp_path / "landing.sqlite3")
         self.graph = graph
@@ -70,8 +76,8 @@ def graph():
 
 
 @pytest.fixture
-def pipeline(tmp_path, graph):
-    p = Pipeline(tmp_path, graph)
+def pipeline(tmp_path, graph, landing_target):
+    p = Pipeline(tmp_path, graph, landing_target)
     yield p
     p.client.close()
 
@@ -259,8 +265,8 @@ def test_limit_bounds_one_pass(pipeline, graph):
     assert pipeline.run(limit=2).downloaded == 1
 
 
-def test_a_refused_token_stops_the_pass_and_blames_no_item(tmp_path, graph):
-    pipeline = Pipeline(tmp_path, graph)
+def test_a_refused_token_stops_the_pass_and_blames_no_item(pipeline, graph):
+    pipeline.client.close()
     pipeline.client = GraphMediaClient("EAAG-revoked-token", base_url=graph.base_url)
     message = media_message(1, graph.add_media(photo(40)), photo(40))
     pipeline.land(message)
@@ -270,7 +276,6 @@ def test_a_refused_token_stops_the_pass_and_blames_no_item(tmp_path, graph):
     row = pipeline.ledger(message.message_id)
     assert (row["status"], row["attempts"]) == ("pending", 0)
     assert pipeline.letters() == {}
-    pipeline.client.close()
 
 
 def test_pending_downloads_moves_its_high_water_mark_with_new_media_and_retries(pipeline, graph):
@@ -314,3 +319,89 @@ def test_no_reason_or_error_ever_carries_the_token(pipeline, graph):
         str(pipeline.ledger(f"wamid.HBgM{i:04d}")) for i in (1, 2)
     ]
     assert texts and all(DEFAULT_TOKEN not in t for t in texts)
+
+
+class HeldClient:
+    """Fetches through `client`, but every fetch first waits for `release`: a pass caught mid-download."""
+
+    def __init__(self, client: GraphMediaClient) -> None:
+        self.client, self.fetching, self.release = client, threading.Event(), threading.Event()
+
+    def fetch(self, media_id: str, expected_sha256: str | None = None, kind: str | None = None) -> bytes:
+        self.fetching.set()
+        assert self.release.wait(120)
+        return self.client.fetch(media_id, expected_sha256=expected_sha256, kind=kind)
+
+
+def test_a_second_pass_waits_for_the_first_and_nothing_is_fetched_twice(pipeline, graph):
+    files = [photo(80 + n) for n in range(3)]
+    messages = [media_message(n, graph.add_media(data), data) for n, data in enumerate(files)]
+    pipeline.land(*messages)
+    held = HeldClient(pipeline.client)
+    summaries: dict[str, DownloadSummary] = {}
+    errors: list[Exception] = []
+
+    def run_pass(name: str, client) -> None:
+        try:
+            summaries[name] = download_pending_media(pipeline.store, pipeline.media, pipeline.dead_letters, client)
+        except Exception as exc:  # surfaced below; a thread cannot fail the test by itself
+            errors.append(exc)
+
+    first = threading.Thread(target=run_pass, args=("first", held))
+    second = threading.Thread(target=run_pass, args=("second", pipeline.client))
+    first.start()
+    try:
+        assert held.fetching.wait(120), "the first pass never started fetching"
+        second.start()
+        second.join(1)
+        # Without the pass lock the second pass would fetch the three files itself (the first is held) and be done.
+        assert second.is_alive() and graph.log("download") == []
+    finally:
+        held.release.set()
+        first.join(120)
+        if second.ident is not None:
+            second.join(120)
+    assert errors == []
+    assert summaries["first"] == DownloadSummary(downloaded=3, bytes_downloaded=sum(map(len, files)))
+    assert summaries["second"] == DownloadSummary()
+    assert len(graph.log("download")) == len(graph.log("metadata")) == 3
+    assert all(pipeline.media.read(hashlib.sha256(data).hexdigest()) == data for data in files)
+    rows = [pipeline.ledger(m.message_id) for m in messages]
+    assert [(r["status"], r["attempts"]) for r in rows] == [("done", 0)] * 3
+
+
+def test_ledgers_opened_at_once_on_a_fresh_database_create_its_tables_once(landing_target):
+    store = open_landing_store(landing_target)
+    results: list = []
+
+    def look() -> None:
+        try:
+            results.append(pending_downloads(store))
+        except Exception as exc:  # surfaced below
+            results.append(exc)
+
+    threads = [threading.Thread(target=look) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert results == [results[0]] * 8 and results[0].total == 0
+
+
+def test_the_ledger_lives_beside_the_landed_messages(tmp_path, pipeline, graph, landing_target):
+    message = media_message(1, graph.add_media(photo(90)), photo(90))
+    pipeline.land(message)
+    assert pipeline.run().downloaded == 1
+
+    joined = "SELECT m.message_id, d.status FROM media_downloads d JOIN messages m ON m.message_id = d.message_id"
+    if isinstance(landing_target, Path):
+        with closing(sqlite3.connect(landing_target)) as conn:
+            assert conn.execute(joined).fetchall() == [(message.message_id, "done")]
+    else:
+        with closing(psycopg2.connect(landing_target)) as conn, conn.cursor() as cur:
+            cur.execute(joined)
+            assert cur.fetchall() == [(message.message_id, "done")]
+        # The data directory's SQLite file keeps the dead letters only.
+        with closing(sqlite3.connect(tmp_path / "landing.sqlite3")) as conn:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "dead_letters" in tables and not tables & {"messages", "media_downloads", "media_download_state"}
