@@ -1,7 +1,11 @@
 """End-to-end days of synthetic messages through the whole daily job: wall time, peak RSS and how time grows.
 
 Each day runs in a fresh subprocess (its own data dir and Dagster instance), so peak RSS is the pipeline's own.
-Sizes: 10,000 messages with 5% media (receipt photos), 10,000 and 100,000 text-only.
+The job runs in that process (`execute_in_process`, as `wa-pipeline run` does), and the processes it starts
+(media engine workers, Dagster's log watchers) count too: peak RSS is the largest sum of the resident sets of
+the job process and all its descendants, sampled every 0.1 s, or the job process's own exact peak (ru_maxrss)
+if that is larger. Sizes: 10,000 messages with 5% media (receipt photos), 10,000 and 100,000 text-only;
+`--day COUNT:SHARE` measures single days instead (e.g. `--day 100000:0`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from benchmarks.process_tree_rss import TreeRssSampler
 
 DAY = "2026-11-16"
 TZ = "Africa/Nairobi"
@@ -90,7 +96,8 @@ def child(data_dir: Path) -> None:
         )
     failed = [e.asset_check_key.to_user_string() for e in result.get_asset_check_evaluations() if not e.passed]
     print(json.dumps({"seconds": time.perf_counter() - started, "success": result.success, "failed_checks": failed,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "job_process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "largest_child_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 
 
 def measure(count: int, media_share: float) -> dict:
@@ -106,16 +113,31 @@ def measure(count: int, media_share: float) -> dict:
         env = {**os.environ, "WA_DATA_DIR": str(data), "DAGSTER_HOME": str(home), "WA_TIMEZONE": TZ,
                "WA_DEFAULT_REGION": "KE"}
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "benchmarks.bench_end_to_end", "--child", str(data)],
-                              env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
-        wall = time.perf_counter() - started
-        if done.returncode != 0:
-            raise SystemExit(f"the {count}-message day failed: {done.stderr[-2000:]}")
-        outcome = json.loads(done.stdout.strip().splitlines()[-1])
+        with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks.bench_end_to_end", "--child", str(data)],
+                env=env, stdout=stdout, stderr=stderr, text=True, cwd=Path(__file__).resolve().parents[1],
+            )
+            with TreeRssSampler(process.pid) as tree:
+                returncode = process.wait()
+            wall = time.perf_counter() - started
+            stdout.seek(0)
+            stderr.seek(0)
+            out, err = stdout.read(), stderr.read()
+        if returncode != 0:
+            raise SystemExit(f"the {count}-message day failed: {err[-2000:]}")
+        outcome = json.loads(out.strip().splitlines()[-1])
         if not outcome["success"] or outcome["failed_checks"]:
             raise SystemExit(f"the {count}-message day did not pass: {outcome}")
         return {"messages": count, "media_share": media_share, "wall_s": wall, "job_s": outcome["seconds"],
-                "peak_rss_mb": outcome["peak_rss_mb"], "messages_per_s": count / outcome["seconds"]}
+                "peak_rss_mb": max(tree.peak_mb, outcome["job_process_peak_rss_mb"]),
+                "tree_sampled_peak_rss_mb": tree.peak_mb,
+                "job_process_peak_rss_mb": outcome["job_process_peak_rss_mb"],
+                "largest_child_peak_rss_mb": outcome["largest_child_peak_rss_mb"],
+                "processes_in_tree": len(tree.processes_seen),
+                "peak_rss_method": "max(sum of VmRSS over the job process and its descendants sampled every 0.1 s, "
+                                   "ru_maxrss of the job process)",
+                "messages_per_s": count / outcome["seconds"]}
 
 
 def run(quick: bool = False) -> list[dict]:
@@ -130,22 +152,37 @@ def run(quick: bool = False) -> list[dict]:
         {"benchmark": "end to end", "measure": f"{large:,} vs {small:,} text msgs: s", "ours": text_large["job_s"],
          "baseline": text_small["job_s"], "baseline_name": f"{small:,} text-only messages",
          "goal": f"ratio <= {large // small}"},
-        {"benchmark": "end to end", "measure": f"peak RSS MB, {large:,} text msgs", "ours": text_large["peak_rss_mb"],
-         "baseline": 1536.0, "baseline_name": "the 1.5 GB budget", "goal": "ratio <= 1"},
-        {"benchmark": "end to end", "measure": f"peak RSS MB, {small:,} msgs 5% media", "ours": media_day["peak_rss_mb"],
-         "baseline": 1536.0, "baseline_name": "the 1.5 GB budget", "goal": "ratio <= 1"},
+        {"benchmark": "end to end", "measure": f"peak RSS MB (tree), {large:,} text msgs",
+         "ours": text_large["peak_rss_mb"], "baseline": 1536.0, "baseline_name": "the 1.5 GB budget",
+         "goal": "ratio <= 1"},
+        {"benchmark": "end to end", "measure": f"peak RSS MB (tree), {small:,} text msgs",
+         "ours": text_small["peak_rss_mb"], "baseline": 1536.0, "baseline_name": "the 1.5 GB budget",
+         "goal": "ratio <= 1"},
+        {"benchmark": "end to end", "measure": f"peak RSS MB (tree), {small:,} msgs 5% media",
+         "ours": media_day["peak_rss_mb"], "baseline": 1536.0, "baseline_name": "the 1.5 GB budget",
+         "goal": "ratio <= 1"},
     ]
     print(json.dumps({"days": [media_day, text_small, text_large], "growth": growth}, indent=1), file=sys.stderr)
     return rows
+
+
+def _day(text: str) -> tuple[int, float]:
+    count, _, share = text.partition(":")
+    return int(count), float(share or 0)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--day", type=_day, action="append", metavar="COUNT:SHARE",
+                        help="measure one day of COUNT messages, SHARE of them photos (repeatable); prints JSON")
     args = parser.parse_args()
     if args.child:
         child(args.child)
+    elif args.day:
+        for count, share in args.day:
+            print(json.dumps(measure(count, share)), flush=True)
     else:
         for row in run(args.quick):
             print(row)

@@ -33,6 +33,10 @@ _NO_THREAD_KINDS = frozenset({"system"})
 _NOT_A_TURN_KINDS = frozenset({"system", "reaction"})
 _NOT_AN_INTENT = frozenset({"", "other"})
 _SEPARATOR = "; "
+_SUMMARY_COLUMNS = (
+    "message_id", "chat_id", "chat_name", "sender_id", "sender_name", "source", "sent_at", "kind", "text",
+    "caption", "intent",
+)
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,14 @@ def assign_threads(frame: pd.DataFrame, gap: timedelta = DEFAULT_GAP) -> pd.Seri
     """Thread id of every message, aligned with `frame`'s index ("" for system notes)."""
     if gap <= timedelta(0):
         raise ValueError(f"the thread gap must be positive, got {gap}")
-    ordered = frame.sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
+    # Positions, not labels, and a plain list: setting one cell of a string Series copies its Arrow array each
+    # time, which made this quadratic in the day's messages.
+    columns = frame[["message_id", "chat_id", "sent_at", "kind", "reply_to"]].reset_index(drop=True)
+    ordered = columns.sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
     thread_of: dict[str, str] = {}
-    ids = pd.Series("", index=frame.index, dtype="str")
+    ids = [""] * len(frame)
     previous: dict[str, tuple[pd.Timestamp, str]] = {}  # chat -> (last sent_at, its thread)
-    for index, message_id, chat_id, sent_at, kind, reply_to in zip(
+    for position, message_id, chat_id, sent_at, kind, reply_to in zip(
         ordered.index, ordered["message_id"], ordered["chat_id"], ordered["sent_at"], ordered["kind"],
         ordered["reply_to"],
     ):
@@ -89,8 +96,8 @@ def assign_threads(frame: pd.DataFrame, gap: timedelta = DEFAULT_GAP) -> pd.Seri
             thread = stable_id(chat_id, message_id, prefix="thr_")
         thread_of[message_id] = thread
         previous[chat_id] = (sent_at, thread)
-        ids.at[index] = thread
-    return ids
+        ids[position] = thread
+    return pd.Series(ids, index=frame.index, dtype="str")
 
 
 def conversation_threads(
@@ -104,7 +111,8 @@ def conversation_threads(
     if frame.empty:
         return _empty()
     threads = assign_threads(frame, gap)
-    work = frame.assign(_thread=threads)
+    # Only what a summary reads: the day's entity columns would be copied by every step below for nothing.
+    work = frame[[column for column in _SUMMARY_COLUMNS if column in frame.columns]].assign(_thread=threads)
     work = work[work["_thread"] != ""].sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
     if work.empty:
         return _empty()

@@ -26,6 +26,9 @@ NEUTRALISER = "'"
 
 def safe_cell(value: object, limit: int = MAX_CELL_CHARS) -> Cell:
     """Return `value` as a cell that cannot evaluate when opened or exported, and text of at most `limit` chars."""
+    if type(value) is str:
+        # Nearly every cell: decided before the abstract-number checks below, which cost more than the rest.
+        return safe_text(value, limit)
     if value is None:
         return ""
     if isinstance(value, bool):

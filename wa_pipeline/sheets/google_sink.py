@@ -182,8 +182,11 @@ class GoogleSheetsSink:
         if not values:
             return TabContents(header=[], rows=[])
         header = [str(cell) for cell in values[0]]
-        rows = [[str(cell) for cell in row] + [""] * (len(header) - len(row)) for row in values[1:]]
-        return TabContents(header=header, rows=rows)
+        # Converted in place: a whole tab read back is held once, not once as JSON values and once as text.
+        del values[0]
+        for index, row in enumerate(values):
+            values[index] = [str(cell) for cell in row] + [""] * (len(header) - len(row))
+        return TabContents(header=header, rows=values)
 
     # ---- one attempt at an upsert, planned from what the sheet holds now
 
@@ -667,40 +670,40 @@ def _batches(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return bodies
 
 
-def _write_requests(tab: str, plan: UpsertPlan) -> list[dict[str, Any]]:
+def _write_requests(tab: str, plan: UpsertPlan) -> Iterator[dict[str, Any]]:
     """Every cell to write, as explicit A1 ranges, packed into as few values:batchUpdate bodies as fit in 2 MB.
 
     Explicit ranges make a retried write land on the same cells (an append would add the rows again).
     Adjacent rows share one range; managed columns split apart by user columns get one range per run,
-    so a user's cells between them are never written.
+    so a user's cells between them are never written. Bodies are made as they are sent: a 100,000-row day
+    never holds all of its request bodies at once.
     """
     layout = plan.layout
-    ranges = [
-        _value_range(tab, HEADER_ROW, run[0], run[-1], [[layout.added[p] for p in run]])
-        for run in _adjacent_runs(sorted(layout.added))
-    ]
-    by_position = {position: index for index, position in enumerate(layout.positions)}
-    for run in _adjacent_runs(sorted(layout.positions)):
-        ranges += _row_blocks(tab, plan.writes, run, [by_position[p] for p in run])
 
-    bodies: list[dict[str, Any]] = []
+    def ranges() -> Iterator[dict[str, Any]]:
+        for run in _adjacent_runs(sorted(layout.added)):
+            yield _value_range(tab, HEADER_ROW, run[0], run[-1], [[layout.added[p] for p in run]])
+        by_position = {position: index for index, position in enumerate(layout.positions)}
+        for run in _adjacent_runs(sorted(layout.positions)):
+            yield from _row_blocks(tab, plan.writes, run, [by_position[p] for p in run])
+
     batch: list[dict[str, Any]] = []
     size = 0
-    for value_range in ranges:
+    for value_range in ranges():
         range_size = len(json.dumps(value_range)) + 2
         if batch and size + range_size > MAX_REQUEST_BYTES:
-            bodies.append({"valueInputOption": "RAW", "data": batch})
+            yield {"valueInputOption": "RAW", "data": batch}
             batch, size = [], 0
         batch.append(value_range)
         size += range_size
     if batch:
-        bodies.append({"valueInputOption": "RAW", "data": batch})
-    return bodies
+        yield {"valueInputOption": "RAW", "data": batch}
 
 
-def _row_blocks(tab: str, writes: dict[int, list[Cell]], run: list[int], indexes: list[int]) -> list[dict[str, Any]]:
+def _row_blocks(
+    tab: str, writes: dict[int, list[Cell]], run: list[int], indexes: list[int]
+) -> Iterator[dict[str, Any]]:
     """Ranges over the sheet columns `run` (cells taken from managed `indexes`), one per block of adjacent rows."""
-    found: list[dict[str, Any]] = []
     block: list[list[Cell]] = []
     block_start = previous = -1
     size = 0
@@ -709,7 +712,7 @@ def _row_blocks(tab: str, writes: dict[int, list[Cell]], run: list[int], indexes
         row_size = len(json.dumps(row))
         # Half the request budget per range, so a huge block still splits into requests under the limit.
         if block and (number != previous + 1 or size + row_size > MAX_REQUEST_BYTES // 2):
-            found.append(_value_range(tab, block_start, run[0], run[-1], block))
+            yield _value_range(tab, block_start, run[0], run[-1], block)
             block, size = [], 0
         if not block:
             block_start = number
@@ -717,8 +720,7 @@ def _row_blocks(tab: str, writes: dict[int, list[Cell]], run: list[int], indexes
         size += row_size
         previous = number
     if block:
-        found.append(_value_range(tab, block_start, run[0], run[-1], block))
-    return found
+        yield _value_range(tab, block_start, run[0], run[-1], block)
 
 
 def _value_range(tab: str, start_row: int, first: int, last: int, block: list[list[Cell]]) -> dict[str, Any]:

@@ -37,11 +37,19 @@ def _normal(value: Any) -> str:
 def reconcile(expected: pd.DataFrame, tab: TabContents, key: str, columns: Sequence[str]) -> Reconciliation:
     if key not in tab.header:
         return Reconciliation(expected=len(expected), missing=list(expected[key].astype(str)))
-    key_counts = Counter(record.get(key, "") for record in tab.records())
-    by_key = {record[key]: record for record in tab.records()}
+    # Rows by position, not as a dict each: the tab may hold many days of rows.
+    position = {name: index for index, name in enumerate(tab.header)}
+    key_at = position[key]
+    key_counts: Counter[str] = Counter()
+    by_key: dict[str, list[str]] = {}
+    for row in tab.rows:
+        row_key = _at(row, key_at)
+        key_counts[row_key] += 1
+        by_key[row_key] = row  # the last row holding a key is the one compared
+    compared = [(name, position.get(name)) for name in columns]
     missing, duplicated, mismatched = [], [], []
-    for row in expected.to_dict(orient="records"):
-        row_key = str(row[key])
+    for row_key, *values in zip(expected[key], *(expected[name] for name in columns)):
+        row_key = str(row_key)
         count = key_counts.get(row_key, 0)
         if count == 0:
             missing.append(row_key)
@@ -49,7 +57,7 @@ def reconcile(expected: pd.DataFrame, tab: TabContents, key: str, columns: Seque
         if count > 1:
             duplicated.append(row_key)
         sheet_row = by_key[row_key]
-        if any(_normal(row[c]) != _normal(sheet_row.get(c, "")) for c in columns):
+        if any(_normal(value) != _normal(_at(sheet_row, at)) for value, (_, at) in zip(values, compared)):
             mismatched.append(row_key)
     return Reconciliation(expected=len(expected), missing=missing, duplicated=duplicated, mismatched=mismatched)
 
@@ -58,5 +66,10 @@ def duplicate_keys(tab: TabContents, key: str) -> list[str]:
     """Keys appearing more than once anywhere in the tab (a duplicate from any day, not just this one)."""
     if key not in tab.header:
         return []
-    counts = Counter(record.get(key, "") for record in tab.records() if record.get(key, ""))
+    key_at = {name: index for index, name in enumerate(tab.header)}[key]
+    counts = Counter(row_key for row_key in (_at(row, key_at) for row in tab.rows) if row_key)
     return sorted(k for k, n in counts.items() if n > 1)
+
+
+def _at(row: Sequence[str], position: int | None) -> str:
+    return row[position] if position is not None and position < len(row) else ""

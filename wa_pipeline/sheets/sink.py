@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol, Sequence, Union, runtime_checkable
 
@@ -40,8 +41,34 @@ class TabContents:
     header: list[str]
     rows: list[list[str]]
 
-    def records(self) -> list[dict[str, str]]:
-        return [dict(zip(self.header, row + [""] * (len(self.header) - len(row)))) for row in self.rows]
+    def records(self) -> list[TabRecord]:
+        """Each row by column name (a read-only mapping over the row, not a copy of it)."""
+        positions = {name: position for position, name in enumerate(self.header)}
+        return [TabRecord(positions, row) for row in self.rows]
+
+
+class TabRecord(Mapping[str, str]):
+    """One row of a tab by header name: what `dict(zip(header, row))` gives, without copying the row."""
+
+    # A dict per row would double a 100,000-row tab read back; this holds two references.
+    __slots__ = ("_positions", "_row")
+
+    def __init__(self, positions: Mapping[str, int], row: Sequence[str]) -> None:
+        self._positions = positions
+        self._row = row
+
+    def __getitem__(self, name: str) -> str:
+        position = self._positions[name]
+        return self._row[position] if position < len(self._row) else ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 @runtime_checkable

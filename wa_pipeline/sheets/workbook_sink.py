@@ -1,26 +1,46 @@
-"""The local sheet backend: upserts into an .xlsx workbook, safe against crashes and concurrent writers."""
+"""The local sheet backend: upserts into an .xlsx workbook, safe against crashes and concurrent writers.
+
+An upsert streams the one tab it changes (`xlsx_sheet_stream`) and copies the other parts of the file as they
+are, so its memory follows the rows it writes, not the size of the workbook.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import functools
+import io
 import os
+import re
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import IO, Callable, Iterable, Iterator, Sequence
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from wa_pipeline.sheets.cell_safety import safe_cell
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
-from wa_pipeline.sheets.upsert_plan import HEADER_ROW, TabSnapshot, plan_upsert, prepare_rows
+from wa_pipeline.sheets.upsert_plan import plan_upsert, prepare_rows
+from wa_pipeline.sheets.xlsx_package import XlsxPackage
+from wa_pipeline.sheets.xlsx_sheet_stream import (
+    EMPTY_SHEET,
+    TabEdit,
+    read_rows,
+    read_shared_strings,
+    rewrite_tab,
+    scan_tab,
+    scanned_extent,
+    tab_extent,
+)
 
 # Excel refuses to open a cell over 32,767 characters and openpyxl silently cuts there; cut visibly instead.
 EXCEL_MAX_CELL_CHARS = 32_767
+# Code points XML 1.0 cannot hold at all, beyond the control characters openpyxl lists: written, they would make
+# the file unreadable.
+NOT_XML_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 class WorkbookSink:
@@ -39,37 +59,35 @@ class WorkbookSink:
         wanted = prepare_rows(columns, key, rows, stored=_stored, order_by=order_by)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # The lock spans read, plan and save: a second writer (another run, another day) waits for the whole upsert.
-        with self._locked(fcntl.LOCK_EX):
-            book = self._load()
-            created = tab not in book.sheetnames
-            sheet = book[tab] if not created else _create_tab(book, tab)
-            existing = list(sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=max(sheet.max_row, HEADER_ROW), values_only=True))
-            # Rows that are only formatted count in max_row; new rows belong right after the last row with values.
-            while existing and all(value is None for value in existing[-1]):
-                existing.pop()
-            header = next(sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
-            snapshot = TabSnapshot.whole(header, existing, columns, key, order_by)
-            plan = plan_upsert(snapshot, columns, key, wanted, order_by)
+        with self._locked(fcntl.LOCK_EX), self._open(tab) as (archive, created):
+            package = XlsxPackage.open(archive)
+            strings = _SharedStrings(package)
+            part = package.part_of(tab)
+            if part is None:
+                part = package.add_tab(tab)
+                source: Callable[[], IO[bytes]] = lambda: io.BytesIO(EMPTY_SHEET)
+                created = True
+            else:
+                source = functools.partial(archive.open, part)
+            with source() as stream:
+                scan = scan_tab(stream, columns, key, order_by, wanted, strings, package.cell_formats())
+            plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by)
+            edit = TabEdit.from_plan(plan, scan)
 
-            for position, name in plan.layout.added.items():
-                _write(sheet, HEADER_ROW, position, name)
-            # Bottom-up, so the rows of each insertion are numbered as planned; cells of user columns move along.
-            for insertion in plan.insertions:
-                sheet.insert_rows(insertion.before_row, amount=len(insertion.rows))
-                for offset, cells in enumerate(insertion.rows):
-                    for position, value in zip(plan.layout.positions, cells):
-                        _write(sheet, insertion.before_row + offset, position, value)
-            for row_number, cells in plan.writes.items():
-                for position, value in zip(plan.layout.positions, cells):
-                    _write(sheet, row_number, position, value)
-            refroze = sheet.freeze_panes is None
-            if refroze:
-                sheet.freeze_panes = "A2"
+            if created or edit.changes:
+                package.drop_calc_chain()
 
-            if created or refroze or plan.layout.added or plan.writes or plan.insertions:
-                self._save(book)
+                def write_tab(sink: IO[bytes]) -> None:
+                    with source() as stream:
+                        rewrite_tab(stream, sink, edit)
+
+                self._save(lambda out: package.save(out, {part: write_tab}))
             # Counted against Google's limit: the workbook stands in for the spreadsheet the rows may move to.
-            usage = CellUsage(sum(each.max_row * each.max_column for each in book.worksheets))
+            cells = edit.max_row * edit.max_column
+            for _, other in package.tabs():
+                if other != part:
+                    cells += _extent(archive, other)
+            usage = CellUsage(cells)
         return UpsertResult(
             inserted=plan.inserted,
             updated=plan.updated,
@@ -82,15 +100,15 @@ class WorkbookSink:
     def read_tab(self, tab: str) -> TabContents:
         if not self.path.exists():
             return TabContents(header=[], rows=[])
-        with self._locked(fcntl.LOCK_SH):
-            book = openpyxl.load_workbook(self.path, read_only=True)
-            try:
-                if tab not in book.sheetnames:
-                    return TabContents(header=[], rows=[])
-                values = [[_shown(value) for value in row] for row in book[tab].iter_rows(values_only=True)]
-            finally:
-                book.close()
-        values = [_trim(row) for row in values]
+        with self._locked(fcntl.LOCK_SH), zipfile.ZipFile(self.path) as archive:
+            package = XlsxPackage.open(archive)
+            part = package.part_of(tab)
+            if part is None:
+                return TabContents(header=[], rows=[])
+            strings, formats = _SharedStrings(package), package.cell_formats()
+            with archive.open(part) as stream:
+                shown = (_trim([_shown(value) for value in row]) for row in read_rows(stream, strings, formats))
+                values = _shared_runs(shown)
         while values and not values[-1]:
             values.pop()
         if not values:
@@ -109,22 +127,28 @@ class WorkbookSink:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _load(self) -> Workbook:
+    @contextmanager
+    def _open(self, tab: str) -> Iterator[tuple[zipfile.ZipFile, bool]]:
+        """The workbook's package, and whether it is new (then in memory, with `tab` as its only, empty tab)."""
         if self.path.exists():
-            return openpyxl.load_workbook(self.path)
+            with zipfile.ZipFile(self.path) as archive:
+                yield archive, False
+            return
         book = openpyxl.Workbook()
-        # A new workbook comes with an empty "Sheet"; only the tabs we write belong in ours.
-        book.remove(book.active)
-        return book
+        book.active.title = tab
+        buffer = io.BytesIO()
+        book.save(buffer)
+        with zipfile.ZipFile(buffer) as archive:
+            yield archive, True
 
-    def _save(self, book: Workbook) -> None:
+    def _save(self, write: Callable[[IO[bytes]], None]) -> None:
         # Save beside the target and rename over it: a crash leaves the old workbook or the new one, never half.
         # mkstemp makes the file private; keep the mode the workbook had, or an ordinary file's.
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
         handle, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(handle, "wb") as temp:
-                book.save(temp)
+                write(temp)
                 temp.flush()
                 os.fsync(temp.fileno())
             os.chmod(temp_name, mode)
@@ -135,29 +159,39 @@ class WorkbookSink:
         _fsync_dir(self.path.parent)
 
 
-def _create_tab(book: Workbook, tab: str) -> Worksheet:
-    sheet = book.create_sheet(tab)
-    sheet.freeze_panes = "A2"
-    return sheet
+class _SharedStrings:
+    """The workbook's shared strings, read on first use: only files saved by Excel or LibreOffice have them."""
+
+    def __init__(self, package: XlsxPackage) -> None:
+        self._package = package
+        self._strings: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self._strings is None:
+            part = self._package.shared_strings_part()
+            self._strings = []
+            if part is not None:
+                with self._package.archive.open(part) as stream:
+                    self._strings = read_shared_strings(stream)
+        return self._strings
+
+
+def _extent(archive: zipfile.ZipFile, part: str) -> int:
+    """Cells in a tab's used range, as openpyxl counts max_row * max_column."""
+    with archive.open(part) as stream:
+        rows, columns = tab_extent(stream)
+    if not rows:
+        with archive.open(part) as stream:
+            rows, columns = scanned_extent(stream)
+    return max(rows, 1) * max(columns, 1)
 
 
 def _stored(value: object) -> Cell:
     """What the workbook keeps for a value, so rereading it compares equal to what we meant to write."""
     if isinstance(value, str):
         # Control characters are illegal in xlsx XML; drop them before deciding whether the text needs neutralising.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = NOT_XML_CHARACTERS.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
     return safe_cell(value, limit=EXCEL_MAX_CELL_CHARS)
-
-
-def _write(sheet: Worksheet, row: int, position: int, value: Cell) -> None:
-    cell = sheet.cell(row=row, column=position + 1)
-    if value == "" or value is None:
-        cell.value = None
-        return
-    cell.value = value
-    if isinstance(value, str):
-        # openpyxl infers formulas ("=...") and error codes ("#N/A") from text; ours is only ever text.
-        cell.data_type = "s"
 
 
 def _shown(value: object) -> str:
@@ -171,6 +205,19 @@ def _shown(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def _shared_runs(rows: Iterable[list[str]]) -> list[list[str]]:
+    """The rows, a cell equal to the one above it sharing its string: a day's date, chat or label, held once."""
+    kept: list[list[str]] = []
+    above: list[str] = []
+    for row in rows:
+        for position, text in enumerate(row[: len(above)]):
+            if text and text == above[position]:
+                row[position] = above[position]
+        kept.append(row)
+        above = row
+    return kept
 
 
 def _trim(row: list[str]) -> list[str]:

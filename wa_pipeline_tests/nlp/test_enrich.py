@@ -2,6 +2,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
+import pytest
 import pandas.testing as pdt
 
 from wa_pipeline.message import MESSAGE_COLUMNS, MediaRef, Message
@@ -150,3 +151,19 @@ def test_currency_and_date_conventions_are_parameters():
     assert (us.loc[0, "amounts"], us.loc[0, "dates"]) == ("USD 20.00", "2027-03-04")
     ca = enrich_messages(inp, "KE", default_currency="CAD").reset_index(drop=True)
     assert (ca.loc[0, "amounts"], ca.loc[0, "dates"]) == ("CAD 20.00", "2027-04-03")
+
+
+def test_enriching_in_chunks_gives_the_same_frame_as_all_at_once():
+    # Repeated texts across chunks, media text, silent kinds and a repeated index: nothing may depend on the cut.
+    messages = sample()
+    day = pd.concat([messages, messages.assign(message_id=lambda f: f["message_id"] + "b")])
+    day = day.assign(media_text=["", "Ksh2,300.00 paid to MAMA MBOGA BAKERY", "", "", "", ""] * 2)
+    whole = enrich_messages(day, "KE", chunk_size=len(day))
+    for size in (1, 4, 5):
+        pdt.assert_frame_equal(enrich_messages(day, "KE", chunk_size=size), whole)
+    assert whole.loc[10, "amounts"].tolist() == ["KES 2300.00", "", "KES 2300.00", ""]
+
+
+def test_chunk_size_must_be_positive():
+    with pytest.raises(ValueError, match="chunk_size"):
+        enrich_messages(sample(), "KE", chunk_size=0)

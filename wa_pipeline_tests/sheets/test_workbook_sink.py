@@ -1,4 +1,5 @@
 import multiprocessing
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -135,6 +136,9 @@ def test_text_excel_cannot_hold_is_cleaned_not_fatal(sink):
     assert records[0]["text"] == "bell =x"
     assert records[1]["text"] == "'=cmd"  # the control character hid a formula trigger
     assert len(records[2]["text"]) == 32_767 and "[truncated" in records[2]["text"]
+    # Code points no XML can hold are dropped too: written, they would leave a file nothing can open.
+    assert sink.upsert("T", ["k", "text"], "k", [["d", "no\ufffe\ud800 way"]]).inserted == 1
+    assert sink.read_tab("T").records()[3]["text"] == "no way"
 
 
 def test_bad_input_is_refused_before_anything_is_written(sink):
@@ -170,3 +174,124 @@ def test_concurrent_writers_do_not_lose_rows(sink):
         assert process.exitcode == 0
     keys = [row[0] for row in sink.read_tab("Messages").rows]
     assert sorted(keys) == sorted(f"w{w}-{i}" for w in range(3) for i in range(8))
+
+
+# ---- the streaming upsert: one tab rewritten row by row, every other part of the file copied as it was
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+ORDERED = ["message_id", "sent_at", "text"]
+
+
+def message(n, minute, text=None):
+    return [f"w{n}", f"2026-11-16 00:{minute:02d}:00", text or f"message {n}"]
+
+
+def _excel_like(path: Path) -> None:
+    """A workbook as Excel saves it: shared strings (one rich), a shared formula group, a calc chain, x: prefixes."""
+    sheet = f'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<x:worksheet xmlns:x="{MAIN}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+ xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac">
+<x:dimension ref="A1:D4"/><x:sheetViews><x:sheetView workbookViewId="0"/></x:sheetViews><x:sheetData>
+<x:row r="1" spans="1:4" x14ac:dyDescent="0.25"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c>
+<x:c r="C1" t="s"><x:v>2</x:v></x:c><x:c r="D1" t="s"><x:v>3</x:v></x:c></x:row>
+<x:row r="2"><x:c r="A2" t="s"><x:v>4</x:v></x:c><x:c r="B2" t="s"><x:v>5</x:v></x:c><x:c r="C2" t="s"><x:v>6</x:v></x:c>
+<x:c r="D2"><x:f t="shared" ref="D2:D4" si="0">LEN(C2)</x:f><x:v>4</x:v></x:c></x:row>
+<x:row r="3" ht="30" customHeight="1"><x:c r="A3" t="s"><x:v>7</x:v></x:c><x:c r="B3" t="s"><x:v>8</x:v></x:c>
+<x:c r="C3" t="s"><x:v>6</x:v></x:c><x:c r="D3"><x:f t="shared" si="0"/><x:v>4</x:v></x:c></x:row>
+<x:row r="4"><x:c r="A4" t="s"><x:v>9</x:v></x:c><x:c r="B4" t="s"><x:v>10</x:v></x:c><x:c r="C4"><x:v>42</x:v></x:c>
+<x:c r="D4"><x:f t="shared" si="0"/><x:v>2</x:v></x:c></x:row>
+</x:sheetData></x:worksheet>'''
+    strings = ["message_id", "sent_at", "text", "length", "w1", "2026-11-16 00:10:00", None, "w3",
+               "2026-11-16 00:30:00", "w5", "2026-11-16 00:50:00"]
+    items = "".join(f"<si><t>{s}</t></si>" if s else "<si><r><t>he</t></r><r><rPr><b/></rPr><t>llo</t></r></si>"
+                    for s in strings)
+    book = openpyxl.Workbook()
+    book.active.title = "Messages"
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">{items}</sst>'.encode()
+    parts["xl/calcChain.xml"] = f'<calcChain xmlns="{MAIN}"><c r="D2" i="1"/><c r="D3"/><c r="D4"/></calcChain>'.encode()
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
+        f'<Override PartName="/xl/calcChain.xml" ContentType="{kinds}.calcChain+xml"/></Types>'.encode())
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rId90" Type="{relations}/sharedStrings" Target="sharedStrings.xml"/>'
+        f'<Relationship Id="rId91" Type="{relations}/calcChain" Target="calcChain.xml"/></Relationships>'.encode())
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_a_workbook_saved_by_excel_keeps_its_rows_formulas_and_strings(sink):
+    sink.path.parent.mkdir(parents=True)
+    _excel_like(sink.path)
+    result = sink.upsert("Messages", ORDERED, "message_id",
+                         [message(1, 10, "hello"), message(2, 20), message(5, 50, 42)], order_by=["sent_at"])
+    # Rows stored as shared strings (one of them rich text) are recognised: only the late row is new.
+    assert (result.inserted, result.updated, result.unchanged, result.placed_in_order) == (1, 0, 2, 1)
+    book = openpyxl.load_workbook(sink.path)
+    sheet = book["Messages"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["message_id", "sent_at", "text", "length"],
+        ["w1", "2026-11-16 00:10:00", "hello", "=LEN(C2)"],
+        ["w2", "2026-11-16 00:20:00", "message 2", None],
+        # The shared formula is written out per cell, as it read before the insertion (references are not moved).
+        ["w3", "2026-11-16 00:30:00", "hello", "=LEN(C3)"],
+        ["w5", "2026-11-16 00:50:00", 42, "=LEN(C4)"],
+    ]
+    assert sheet.row_dimensions[4].height == 30  # the row's own height moved with it
+    assert sheet.freeze_panes == "A2"
+    with zipfile.ZipFile(sink.path) as archive:
+        assert "xl/calcChain.xml" not in archive.namelist()  # it named cells by position; Excel rebuilds it
+        assert b"calcChain" not in archive.read("[Content_Types].xml")
+
+
+def test_an_upsert_copies_the_other_tabs_untouched(sink):
+    sink.upsert("Entities", ["k", "v"], "k", [[f"e{i}", i] for i in range(50)])
+    sink.upsert("Messages", COLUMNS, "message_id", rows(3))
+    with zipfile.ZipFile(sink.path) as archive:
+        entities_before = archive.read("xl/worksheets/sheet1.xml")
+    sink.upsert("Messages", COLUMNS, "message_id", rows(6, text="changed"))
+    with zipfile.ZipFile(sink.path) as archive:
+        assert archive.read("xl/worksheets/sheet1.xml") == entities_before
+    assert [row[0] for row in sink.read_tab("Messages").rows] == [f"wamid.{i}" for i in range(6)]
+
+
+def test_formatting_and_user_cells_move_with_their_row_when_a_late_row_is_inserted(sink):
+    from openpyxl.styles import Font
+
+    sink.upsert("Messages", ORDERED, "message_id", [message(1, 10), message(3, 30)], order_by=["sent_at"])
+    book = openpyxl.load_workbook(sink.path)
+    sheet = book["Messages"]
+    sheet["D1"], sheet["D3"] = "notes", "paid"
+    sheet["D3"].font = Font(bold=True)
+    sheet["C3"].font = Font(italic=True)
+    book.save(sink.path)
+    sink.upsert("Messages", ORDERED, "message_id", [message(2, 20), message(3, 30, "edited")], order_by=["sent_at"])
+    sheet = openpyxl.load_workbook(sink.path)["Messages"]
+    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["w1", "w2", "w3"]
+    assert (sheet["C4"].value, sheet["C4"].font.i) == ("edited", True)  # a managed cell keeps its style
+    assert (sheet["D4"].value, sheet["D4"].font.b) == ("paid", True)
+    assert sheet["D3"].value is None
+
+
+def test_dates_a_user_typed_read_back_as_dates(sink):
+    from datetime import datetime
+
+    sink.upsert("T", ["k", "n"], "k", [["a", 1]])
+    book = openpyxl.load_workbook(sink.path)
+    book["T"]["C1"], book["T"]["C2"] = "when", datetime(2026, 11, 16, 9, 30)
+    book.save(sink.path)
+    assert sink.read_tab("T").records()[0]["when"] == "2026-11-16T09:30:00"
+    assert sink.upsert("T", ["k", "n"], "k", [["a", 1]]).unchanged == 1
+
+
+def test_the_cell_count_is_every_tabs_used_range(sink):
+    sink.upsert("Entities", ["k", "v", "w"], "k", [[f"e{i}", i, ""] for i in range(40)])
+    result = sink.upsert("Messages", COLUMNS, "message_id", rows(10))
+    book = openpyxl.load_workbook(sink.path)
+    assert result.sheet_cells == sum(sheet.max_row * sheet.max_column for sheet in book.worksheets) == 41 * 3 + 11 * 4
