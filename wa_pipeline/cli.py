@@ -124,28 +124,30 @@ def run(
         raise typer.Exit(2)
 
     instance = dg.DagsterInstance.get()
+    # The runs a UI backfill of these days would launch: the job's backfill policy decides how many days share one.
+    per_run = job.backfill_policy.max_partitions_per_run if job.backfill_policy else 1
+    per_run = per_run or len(days)
+    chunks = [days[i:i + per_run] for i in range(0, len(days), per_run)]
     results = []
     with _progress() as progress:
-        task = progress.add_task("materializing days", total=len(days))
-        for day in days:
+        task = progress.add_task(f"materializing {len(days)} days in {len(chunks)} runs", total=len(days))
+        for chunk in chunks:
+            progress.update(task, description=f"materializing {_span(chunk)}")
             # Step events go to the instance (the UI shows them); the terminal gets warnings and the summary.
             outcome = job.execute_in_process(
-                partition_key=day, instance=instance, raise_on_error=False,
+                instance=instance, raise_on_error=False, **_run_scope(chunk),
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
-            checks = outcome.get_asset_check_evaluations()
-            results.append(
-                {
-                    "day": day,
-                    "run_id": outcome.run_id,
-                    "success": outcome.success,
-                    "checks_passed": sum(1 for c in checks if c.passed),
-                    "checks_total": len(checks),
-                    "failed_checks": sorted(c.asset_check_key.to_user_string() for c in checks if not c.passed),
-                    "rows": _row_count(outcome),
-                }
+            chunk_results = _day_results(outcome, chunk)
+            results.extend(chunk_results)
+            progress.advance(task, len(chunk))
+            failed = sum(1 for r in chunk_results if r["failed_checks"])
+            progress.console.print(
+                f"{_span(chunk)}: {'ok' if outcome.success else 'FAILED'} · "
+                f"{sum(r['rows'] or 0 for r in chunk_results)} messages · "
+                f"{sum(r['checks_passed'] for r in chunk_results)}/{sum(r['checks_total'] for r in chunk_results)} checks"
+                + (f" · {failed} days with failed checks" if failed else "")
             )
-            progress.advance(task)
 
     sheet = _sheet_location()
     if as_json:
@@ -166,14 +168,45 @@ def run(
         raise typer.Exit(1)
 
 
-def _row_count(outcome) -> int | None:
+def _span(days: list[str]) -> str:
+    return days[0] if len(days) == 1 else f"{days[0]}..{days[-1]}"
+
+
+def _run_scope(days: list[str]) -> dict:
+    """One day runs as the sensor and schedule run it; several as one run over the range, as a backfill does."""
+    if len(days) == 1:
+        return {"partition_key": days[0]}
+    return {"tags": {"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]}}
+
+
+def _day_results(outcome, days: list[str]) -> list[dict]:
+    """Per-day results of a run: each check evaluation and materialization names its own day."""
     import dagster as dg
 
+    checks: dict[str, list] = {day: [] for day in days}
+    for evaluation in outcome.get_asset_check_evaluations():
+        day = evaluation.partition or (days[0] if len(days) == 1 else None)
+        if day in checks:
+            checks[day].append(evaluation)
+    rows: dict[str, int] = {}
     for event in outcome.get_asset_materialization_events():
-        if event.asset_key == dg.AssetKey("raw_messages"):
-            value = event.materialization.metadata.get("dagster/row_count")
-            return int(value.value) if value is not None else None
-    return None
+        materialization = event.materialization
+        if event.asset_key == dg.AssetKey("raw_messages") and materialization.partition in checks:
+            value = materialization.metadata.get("dagster/row_count")
+            if value is not None:
+                rows[materialization.partition] = int(value.value)
+    return [
+        {
+            "day": day,
+            "run_id": outcome.run_id,
+            "success": outcome.success,
+            "checks_passed": sum(1 for c in checks[day] if c.passed),
+            "checks_total": len(checks[day]),
+            "failed_checks": sorted(c.asset_check_key.to_user_string() for c in checks[day] if not c.passed),
+            "rows": rows.get(day),
+        }
+        for day in days
+    ]
 
 
 def _sheet_location() -> str:
@@ -226,7 +259,8 @@ def serve_webhook(
         console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     console.print(
-        f"Webhook at http://{host}:{port}/webhook · landing store {settings.landing_db}",
+        f"Webhook at http://{host}:{port}/webhook · landing store "
+        f"{'PostgreSQL (WA_LANDING_URL)' if settings.landing_url else settings.landing_db}",
         markup=False, highlight=False, soft_wrap=True,
     )
     serve(host, port, settings)

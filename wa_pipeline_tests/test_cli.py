@@ -60,3 +60,33 @@ def test_run_on_an_empty_store_says_what_to_do(tmp_path):
     result = wa("run", env=env)
     assert result.returncode == 1
     assert "wa-pipeline import" in result.stderr
+
+
+def test_run_over_a_range_materializes_it_in_backfill_sized_runs_with_progress(tmp_path):
+    env = {
+        **os.environ,
+        "WA_DATA_DIR": str(tmp_path / "data"),
+        "DAGSTER_HOME": str(tmp_path / "home"),
+        "WA_SHEET_BACKEND": "workbook",
+        "WA_BACKFILL_DAYS_PER_RUN": "2",
+        "PYTHONWARNINGS": "error::DeprecationWarning",
+    }
+    (tmp_path / "home").mkdir()
+    imported = json.loads(wa("import", "sample_data", "--json", env=env).stdout)
+
+    result = wa("run", "--from", "2026-11-15", "--to", "2026-11-18", "--json", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    days = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["day"] for d in days] == ["2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18"]
+    # Four days at two a run: two runs, each day with its own rows and its own 18 checks.
+    assert days[0]["run_id"] == days[1]["run_id"] != days[2]["run_id"] == days[3]["run_id"]
+    assert all(d["success"] and d["checks_passed"] == d["checks_total"] == 18 for d in days)
+    assert days[0]["rows"] == 0 and sum(d["rows"] for d in days) == imported["added"]
+    assert "2026-11-15..2026-11-16: ok" in result.stderr and "2026-11-17..2026-11-18: ok" in result.stderr
+
+    # The report finds each day's checks inside the range runs.
+    report = wa("report", "--from", "2026-11-15", "--to", "2026-11-18", "--json", env=env)
+    assert report.returncode == 0, report.stderr[-3000:]
+    reported = {r["day"]: r for r in (json.loads(line) for line in report.stdout.splitlines() if line.startswith("{"))}
+    assert [reported[d]["run"] for d in ("2026-11-16", "2026-11-17", "2026-11-18")] == ["success"] * 3
+    assert all(reported[d]["checks_total"] == 18 for d in ("2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18"))

@@ -1,4 +1,4 @@
-"""How a run's steps execute, chosen in one place: Dagster's default (multiprocess) unless WA_EXECUTOR=celery."""
+"""How a run's steps execute, chosen in one place: Dagster's default (multiprocess) unless WA_EXECUTOR says otherwise."""
 
 import os
 
@@ -27,5 +27,8 @@ def celery_executor() -> dg.ExecutorDefinition:
 def executor() -> dg.Definitions:
     if get_settings().executor == "celery":
         return dg.Definitions(executor=celery_executor())
+    if get_settings().executor == "in_process":
+        # One process per run: no per-step start-up or model loads, no parallelism (small machines, tests).
+        return dg.Definitions(executor=dg.in_process_executor)
     # No executor named: Dagster's default, multiprocess (in-process for execute_in_process).
     return dg.Definitions()

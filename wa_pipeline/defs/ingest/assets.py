@@ -5,7 +5,8 @@ from datetime import timedelta
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.defs.partitions import DAILY
+from wa_pipeline.defs.day_range import DayResult, materialize_days
+from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.defs.run_metrics import Stopwatch, check_result
 from wa_pipeline.message import MESSAGE_SCHEMA
@@ -22,17 +23,18 @@ landing_messages = dg.AssetSpec(
 )
 
 RAW_CHECKS = [
-    dg.AssetCheckSpec("schema_valid", asset="raw_messages", blocking=True,
+    dg.AssetCheckSpec("schema_valid", asset="raw_messages", blocking=True, partitions_def=DAILY,
                       description="Every row follows the canonical message schema."),
-    dg.AssetCheckSpec("ids_unique", asset="raw_messages", blocking=True,
+    dg.AssetCheckSpec("ids_unique", asset="raw_messages", blocking=True, partitions_def=DAILY,
                       description="Each message_id appears once in the day."),
-    dg.AssetCheckSpec("timestamps_in_partition", asset="raw_messages", blocking=True,
+    dg.AssetCheckSpec("timestamps_in_partition", asset="raw_messages", blocking=True, partitions_def=DAILY,
                       description="Every message was sent inside the partition's local day."),
 ]
 
 
 @dg.asset(
     partitions_def=DAILY,
+    backfill_policy=DAILY_BACKFILL,
     deps=[landing_messages],
     group_name="ingest",
     kinds={"pandas", "parquet"},
@@ -40,29 +42,31 @@ RAW_CHECKS = [
 )
 def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
     """The day's messages from the landing store, in the canonical schema, in send order."""
-    watch = Stopwatch()
-    window = context.partition_time_window
-    dead_letters = storage.dead_letters()
+    landing, dead_letters = storage.landing(), storage.dead_letters()
+    days = {}
+    for day in context.partition_keys:
+        watch = Stopwatch()
+        window = DAILY.time_window_for_partition_key(day)
 
-    def unreadable(message_id: str, record: str, exc: Exception) -> None:
-        dead_letters.add("raw_messages", message_id, f"stored record does not load: {exc}", {"record": record[:10_000]},
-                         partition=context.partition_key)
+        def unreadable(message_id: str, record: str, exc: Exception, day: str = day) -> None:
+            dead_letters.add("raw_messages", message_id, f"stored record does not load: {exc}",
+                             {"record": record[:10_000]}, partition=day)
 
-    messages = storage.landing().messages_between(window.start, window.end, on_error=unreadable)
-    frame = messages_to_frame(messages)
-    per_chat = frame.groupby("chat_name", dropna=False).size() if len(frame) else pd.Series(dtype=int)
-    return dg.MaterializeResult(
-        value=frame,
-        metadata={
-            **watch.metadata(len(frame), unit="messages"),
-            "chats": dg.MetadataValue.int(int(frame["chat_id"].nunique())),
-            "media_messages": dg.MetadataValue.int(int(frame["media_filename"].notna().sum())),
-            "schema": dg.MetadataValue.json(MESSAGE_SCHEMA.names),
-            "messages_per_chat": dg.MetadataValue.md(per_chat.rename("messages").to_frame().to_markdown()),
-        },
-        check_results=[
-            check_result(message_rules.schema_valid(frame), "schema_valid"),
-            check_result(message_rules.ids_unique(frame), "ids_unique"),
-            check_result(message_rules.timestamps_inside(frame, window.start, window.end), "timestamps_in_partition"),
-        ],
-    )
+        frame = messages_to_frame(landing.messages_between(window.start, window.end, on_error=unreadable))
+        per_chat = frame.groupby("chat_name", dropna=False).size() if len(frame) else pd.Series(dtype=int)
+        days[day] = DayResult(
+            value=frame,
+            metadata={
+                **watch.metadata(len(frame), unit="messages"),
+                "chats": dg.MetadataValue.int(int(frame["chat_id"].nunique())),
+                "media_messages": dg.MetadataValue.int(int(frame["media_filename"].notna().sum())),
+                "schema": dg.MetadataValue.json(MESSAGE_SCHEMA.names),
+                "messages_per_chat": dg.MetadataValue.md(per_chat.rename("messages").to_frame().to_markdown()),
+            },
+            checks=[
+                check_result(message_rules.schema_valid(frame), "schema_valid"),
+                check_result(message_rules.ids_unique(frame), "ids_unique"),
+                check_result(message_rules.timestamps_inside(frame, window.start, window.end), "timestamps_in_partition"),
+            ],
+        )
+    yield from materialize_days(context, days)

@@ -3,8 +3,9 @@
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
 from wa_pipeline.defs.media.resources import MediaEngines
-from wa_pipeline.defs.partitions import DAILY
+from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
 from wa_pipeline.defs.run_metrics import Stopwatch
 from wa_pipeline.media.engine_pool import media_pool
@@ -14,10 +15,10 @@ from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, 
 from wa_pipeline.sheets.media_rows import MEDIA_COLUMNS, MEDIA_KEY, MEDIA_TAB, build_media_rows
 
 MEDIA_TEXT_CHECKS = [
-    dg.AssetCheckSpec("media_success_rate", asset="media_text",
+    dg.AssetCheckSpec("media_success_rate", asset="media_text", partitions_def=DAILY,
                       description="Enough of the day's media gave their text (threshold: MediaEngines.min_success_rate)."),
-    dg.AssetCheckSpec("media_dead_letters_not_growing", asset="media_text",
-                      description="This run added no media item to the dead-letter queue."),
+    dg.AssetCheckSpec("media_dead_letters_not_growing", asset="media_text", partitions_def=DAILY,
+                      description="This run added no media item of the day to the dead-letter queue."),
 ]
 
 
@@ -27,34 +28,44 @@ def _open_media_letters(storage: PipelineStorage) -> int:
 
 @dg.asset(
     partitions_def=DAILY,
+    backfill_policy=DAILY_BACKFILL,
     group_name="media",
     kinds={"tesseract", "whisper", "pandas", "parquet"},
     check_specs=MEDIA_TEXT_CHECKS,
 )
 def media_text(
-    context: dg.AssetExecutionContext, raw_messages: pd.DataFrame, storage: PipelineStorage, media_engines: MediaEngines
+    context: dg.AssetExecutionContext, raw_messages: DayFrames, storage: PipelineStorage, media_engines: MediaEngines
 ):
     """The text in each media message of the day: receipts and photos OCR'd, voice notes transcribed, documents read."""
-    watch = Stopwatch()
     settings = media_engines.settings()
+    raw_by_day = frames_by_day(raw_messages, context.partition_keys)
+    days = {}
+    cache = ExtractionCache(storage.dead_letters().path)
+    try:
+        # One pool for the whole step: a range run starts the engines once, and a day without new images or
+        # documents starts none (workers start on the first submitted file).
+        with media_pool(settings.workers) as pool:
+            for day in context.partition_keys:
+                days[day] = _media_text_day(day, raw_by_day[day], storage, media_engines, settings, cache, pool)
+    finally:
+        cache.close()
+    yield from materialize_days(context, days)
+
+
+def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, settings, cache, pool) -> DayResult:
+    watch = Stopwatch()
     items = media_items(raw_messages)
     letters_before = _open_media_letters(storage)
     stats = ExtractionStats()
-    cache = ExtractionCache(storage.dead_letters().path)
-    try:
-        # Worker processes start on the first submitted file: a day without new images or documents starts none.
-        with media_pool(settings.workers) as pool:
-            results = extract_media(items, storage.media(), cache, settings, pool, stats=stats)
-    finally:
-        cache.close()
-    record_dead_letters(results, storage.dead_letters(), context.partition_key)
+    results = extract_media(items, storage.media(), cache, settings, pool, stats=stats)
+    record_dead_letters(results, storage.dead_letters(), day)
     letters_after = _open_media_letters(storage)
     frame = media_text_frame(results)
 
     ok = stats.by_status.get("ok", 0)
     success_rate = ok / len(results) if results else 1.0
     wall = max(stats.wall_s, 1e-9)
-    return dg.MaterializeResult(
+    return DayResult(
         value=frame,
         metadata={
             **watch.metadata(len(frame), unit="items"),
@@ -71,7 +82,7 @@ def media_text(
             "failed": dg.MetadataValue.int(stats.by_status.get("failed", 0)),
             "whisper_model": dg.MetadataValue.text(settings.whisper_model_size),
         },
-        check_results=[
+        checks=[
             dg.AssetCheckResult(
                 check_name="media_success_rate",
                 passed=success_rate >= media_engines.min_success_rate,
@@ -86,52 +97,61 @@ def media_text(
                 severity=dg.AssetCheckSeverity.WARN,
                 metadata={"open_before": letters_before, "open_after": letters_after,
                           "failed_this_run": stats.by_status.get("failed", 0)},
-                description=f"open media dead letters: {letters_before} before the run, {letters_after} after",
+                description=f"open media dead letters: {letters_before} before the day's extraction, {letters_after} after",
             ),
         ],
     )
 
 
-@dg.asset(partitions_def=DAILY, group_name="media", kinds={"pandas", "parquet"})
-def media_catalog(raw_messages: pd.DataFrame, media_text: pd.DataFrame):
+@dg.asset(partitions_def=DAILY, backfill_policy=DAILY_BACKFILL, group_name="media", kinds={"pandas", "parquet"})
+def media_catalog(context: dg.AssetExecutionContext, raw_messages: DayFrames, media_text: DayFrames):
     """The day's media gallery: who sent which photo, voice note or document, what it really is, and what it says."""
-    watch = Stopwatch()
-    catalog = media_catalog_frame(raw_messages, media_text)
-    by_kind = catalog["media_kind"].value_counts().to_dict() if len(catalog) else {}
-    return dg.MaterializeResult(
-        value=catalog,
-        metadata={
-            **watch.metadata(len(catalog)),
-            "bytes": dg.MetadataValue.int(int(pd.to_numeric(catalog["bytes"]).fillna(0).sum()) if len(catalog) else 0),
-            "audio_seconds": dg.MetadataValue.float(
-                round(float(pd.to_numeric(catalog["duration_s"]).fillna(0).sum()), 2) if len(catalog) else 0.0
-            ),
-            "by_kind": dg.MetadataValue.json({str(k): int(v) for k, v in by_kind.items()}),
-        },
-    )
+    raw_by_day = frames_by_day(raw_messages, context.partition_keys)
+    text_by_day = frames_by_day(media_text, context.partition_keys)
+    days = {}
+    for day in context.partition_keys:
+        watch = Stopwatch()
+        catalog = media_catalog_frame(raw_by_day[day], text_by_day[day])
+        by_kind = catalog["media_kind"].value_counts().to_dict() if len(catalog) else {}
+        days[day] = DayResult(
+            value=catalog,
+            metadata={
+                **watch.metadata(len(catalog)),
+                "bytes": dg.MetadataValue.int(int(pd.to_numeric(catalog["bytes"]).fillna(0).sum()) if len(catalog) else 0),
+                "audio_seconds": dg.MetadataValue.float(
+                    round(float(pd.to_numeric(catalog["duration_s"]).fillna(0).sum()), 2) if len(catalog) else 0.0
+                ),
+                "by_kind": dg.MetadataValue.json({str(k): int(v) for k, v in by_kind.items()}),
+            },
+        )
+    yield from materialize_days(context, days)
 
 
 @dg.asset(
     partitions_def=DAILY,
+    backfill_policy=DAILY_BACKFILL,
     group_name="sync",
     kinds={"googlesheets"},
     # One writer per spreadsheet: shares the `sheets` pool (limit 1) with the Messages tab.
     pool="sheets",
     retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS),
 )
-def media_sheet(media_catalog: pd.DataFrame, sheet_sink: SheetSinkResource, locale: Locale) -> dg.MaterializeResult:
+def media_sheet(context: dg.AssetExecutionContext, media_catalog: DayFrames, sheet_sink: SheetSinkResource, locale: Locale):
     """The Media tab of the output sheet, upserted by message_id: the gallery people browse and search."""
     watch = Stopwatch()
-    rows = build_media_rows(media_catalog, locale.tz())
+    rows_by_day = {day: build_media_rows(catalog, locale.tz())
+                   for day, catalog in frames_by_day(media_catalog, context.partition_keys).items()}
+    rows = concat_days(rows_by_day)
     sink = sheet_sink.get_sink()
+    # One upsert for every day of the step: a range run reads the tab back once, not once a day.
     result = sink.upsert(MEDIA_TAB, MEDIA_COLUMNS, MEDIA_KEY, rows.astype(object).values.tolist())
-    return dg.MaterializeResult(
-        metadata={
-            **watch.metadata(len(rows)),
-            "inserted": dg.MetadataValue.int(result.inserted),
-            "updated": dg.MetadataValue.int(result.updated),
-            "unchanged": dg.MetadataValue.int(result.unchanged),
-            "api_calls": dg.MetadataValue.int(result.api_calls),
-            "sheet": dg.MetadataValue.text(sink.location),
-        }
-    )
+    days = {day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(day_rows))})
+            for day, day_rows in rows_by_day.items()}
+    yield from materialize_days(context, days, shared={
+        **watch.metadata(len(rows)),
+        "inserted": dg.MetadataValue.int(result.inserted),
+        "updated": dg.MetadataValue.int(result.updated),
+        "unchanged": dg.MetadataValue.int(result.unchanged),
+        "api_calls": dg.MetadataValue.int(result.api_calls),
+        "sheet": dg.MetadataValue.text(sink.location),
+    })

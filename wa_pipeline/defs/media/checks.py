@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs.day_range import DayFrames, check_days, frames_by_day
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.partitions import DAILY
 
@@ -12,23 +13,32 @@ SAMPLE = 5
 
 
 @dg.asset_check(asset="media_catalog", partitions_def=DAILY)
-def no_stale_pending_media(media_catalog: pd.DataFrame, media_engines: MediaEngines) -> dg.AssetCheckResult:
+def no_stale_pending_media(
+    context: dg.AssetCheckExecutionContext, media_catalog: DayFrames, media_engines: MediaEngines
+):
     """No media item has waited for its text (engine missing, download pending) longer than the allowed days."""
     cutoff = datetime.now(timezone.utc) - timedelta(days=media_engines.max_pending_days)
-    if media_catalog.empty:
-        stale = media_catalog
+    catalogs = frames_by_day(media_catalog, context.partition_keys)
+    yield from check_days(context, {
+        day: _stale_pending(catalogs[day], cutoff, media_engines.max_pending_days) for day in context.partition_keys
+    })
+
+
+def _stale_pending(catalog: pd.DataFrame, cutoff: datetime, max_pending_days: int) -> dg.AssetCheckResult:
+    if catalog.empty:
+        stale = catalog
     else:
-        pending = media_catalog["status"].astype(str).str.startswith("pending:")
-        stale = media_catalog.loc[pending & (pd.to_datetime(media_catalog["sent_at"], utc=True) < cutoff)]
+        pending = catalog["status"].astype(str).str.startswith("pending:")
+        stale = catalog.loc[pending & (pd.to_datetime(catalog["sent_at"], utc=True) < cutoff)]
     return dg.AssetCheckResult(
         passed=stale.empty,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "stale_pending": len(stale),
-            "max_pending_days": media_engines.max_pending_days,
+            "max_pending_days": max_pending_days,
             "examples": dg.MetadataValue.json(
                 stale[["message_id", "status"]].head(SAMPLE).astype(str).to_dict("records") if len(stale) else []
             ),
         },
-        description=f"{len(stale)} media items pending for more than {media_engines.max_pending_days} days",
+        description=f"{len(stale)} media items pending for more than {max_pending_days} days",
     )

@@ -1,12 +1,13 @@
 """Checks that read the Threads and Entities tabs back: every row of the day there once, as computed."""
 
 import dagster as dg
-import pandas as pd
 
+from wa_pipeline.defs.day_range import DayFrames, check_days, frames_by_day
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
+from wa_pipeline.defs.sync.reconcile_days import reconcile_days
 from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
-from wa_pipeline.sheets.reconcile import Reconciliation, reconcile
+from wa_pipeline.sheets.reconcile import Reconciliation
 from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows
 
 SAMPLE = 5
@@ -32,12 +33,15 @@ def _result(outcome: Reconciliation) -> dg.AssetCheckResult:
     additional_ins={"conversation_threads": dg.AssetIn("conversation_threads")},
 )
 def threads_sheet_reconciled(
-    conversation_threads: pd.DataFrame, sheet_sink: SheetSinkResource, locale: Locale
-) -> dg.AssetCheckResult:
+    context: dg.AssetCheckExecutionContext, conversation_threads: DayFrames, sheet_sink: SheetSinkResource,
+    locale: Locale,
+):
     """Every conversation of the day is in the Threads tab exactly once, with the content we computed."""
-    expected = build_thread_rows(conversation_threads, locale.tz())
+    expected = {day: build_thread_rows(threads, locale.tz())
+                for day, threads in frames_by_day(conversation_threads, context.partition_keys).items()}
     tab = sheet_sink.get_sink().read_tab(THREADS_TAB)
-    return _result(reconcile(expected, tab, THREADS_KEY, THREADS_COLUMNS))
+    outcomes = reconcile_days(expected, tab, THREADS_KEY, THREADS_COLUMNS)
+    yield from check_days(context, {day: _result(outcome) for day, outcome in outcomes.items()})
 
 
 @dg.asset_check(
@@ -47,9 +51,12 @@ def threads_sheet_reconciled(
     additional_ins={"enriched_messages": dg.AssetIn("enriched_messages")},
 )
 def entities_sheet_reconciled(
-    enriched_messages: pd.DataFrame, sheet_sink: SheetSinkResource, locale: Locale
-) -> dg.AssetCheckResult:
+    context: dg.AssetCheckExecutionContext, enriched_messages: DayFrames, sheet_sink: SheetSinkResource,
+    locale: Locale,
+):
     """Every entity found in the day's messages is in the Entities tab exactly once, with its value."""
-    expected = build_entity_rows(enriched_messages, locale.tz())
+    expected = {day: build_entity_rows(enriched, locale.tz())
+                for day, enriched in frames_by_day(enriched_messages, context.partition_keys).items()}
     tab = sheet_sink.get_sink().read_tab(ENTITIES_TAB)
-    return _result(reconcile(expected, tab, ENTITIES_KEY, ENTITIES_COLUMNS))
+    outcomes = reconcile_days(expected, tab, ENTITIES_KEY, ENTITIES_COLUMNS)
+    yield from check_days(context, {day: _result(outcome) for day, outcome in outcomes.items()})

@@ -1,6 +1,6 @@
 """Assemble the asset-check report from the Dagster instance (runs and check evaluations) and the stores."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -10,21 +10,50 @@ from wa_pipeline.reporting.report_data import DayReport, Report
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 
 PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+# How far back a range run that covers the report's days may start (a backfill run spans at most this many days).
+LONGEST_RANGE_DAYS = 366
+
+
+def runs_covering(instance: dg.DagsterInstance, days: list[str]) -> list[tuple[dg.DagsterRun, list[str]]]:
+    """Runs that materialized any of `days`, newest first, each with the days it covered: one-day runs (sensor,
+    schedule) and range runs (backfills, `wa-pipeline run`)."""
+    wanted = set(days)
+    records = list(instance.get_run_records(filters=dg.RunsFilter(tags={PARTITION_TAG: days})))
+    first = date.fromisoformat(min(days))
+    starts = sorted({(first - timedelta(days=offset)).isoformat() for offset in range(LONGEST_RANGE_DAYS)} | wanted)
+    records += instance.get_run_records(filters=dg.RunsFilter(tags={RANGE_START_TAG: starts}))
+    found = []
+    for record in sorted(records, key=lambda r: r.create_timestamp, reverse=True):
+        run = record.dagster_run
+        if PARTITION_TAG in run.tags:
+            covered = [run.tags[PARTITION_TAG]]
+        else:
+            start, end = run.tags[RANGE_START_TAG], run.tags.get(RANGE_END_TAG, run.tags[RANGE_START_TAG])
+            covered = sorted(day for day in wanted if start <= day <= end)
+        if covered:
+            found.append((run, covered))
+    return found
 
 
 def latest_checks_per_day(instance: dg.DagsterInstance, days: list[str]) -> dict[str, tuple[str, dict[str, bool]]]:
     """For each day, the status of its newest run that evaluated checks, and those checks' outcomes."""
     found: dict[str, tuple[str, dict[str, bool]]] = {}
-    for run in instance.get_runs(filters=dg.RunsFilter(tags={PARTITION_TAG: days})):  # newest first
-        day = run.tags.get(PARTITION_TAG)
-        if day in found:
+    for run, covered in runs_covering(instance, days):
+        open_days = [day for day in covered if day not in found]
+        if not open_days:
             continue
-        checks: dict[str, bool] = {}
+        checks: dict[str, dict[str, bool]] = {day: {} for day in open_days}
         for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
             evaluation = entry.dagster_event.event_specific_data
-            checks[evaluation.asset_check_key.to_user_string()] = bool(evaluation.passed)
-        if checks or run.status.value in {"FAILURE", "CANCELED"}:
-            found[day] = (run.status.value.lower(), checks)
+            # A range run's evaluations name their day; a one-day run's may not (an unpartitioned check).
+            day = evaluation.partition or (covered[0] if len(covered) == 1 else None)
+            if day in checks:
+                checks[day][evaluation.asset_check_key.to_user_string()] = bool(evaluation.passed)
+        for day in open_days:
+            if checks[day] or run.status.value in {"FAILURE", "CANCELED"}:
+                found[day] = (run.status.value.lower(), checks[day])
     return found
 
 

@@ -1,14 +1,32 @@
 """The daily schedule: re-derive yesterday once it is complete."""
 
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import dagster as dg
 
 from wa_pipeline.defs.ops.jobs import daily_pipeline
+from wa_pipeline.defs.partitions import DAILY
 
-daily_schedule = dg.build_schedule_from_partitioned_job(
-    daily_pipeline,
+
+def previous_day(moment: datetime, tz: str) -> str:
+    """The partition key of the local day before `moment`."""
+    return (moment.astimezone(ZoneInfo(tz)).date() - timedelta(days=1)).isoformat()
+
+
+# Not build_schedule_from_partitioned_job: with end_offset=1 (today is a partition, so a day syncs before midnight)
+# it would request today's partition at 01:15, a day barely begun, instead of yesterday.
+@dg.schedule(
     name="daily_schedule",
-    description="Every night re-runs yesterday, so late messages and fixes reach the sheet.",
-    hour_of_day=1,
-    minute_of_hour=15,
+    job=daily_pipeline,
+    cron_schedule="15 1 * * *",
+    execution_timezone=DAILY.timezone,
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every night re-runs yesterday, so late messages and fixes reach the sheet.",
 )
+def daily_schedule(context: dg.ScheduleEvaluationContext):
+    """Every night re-runs yesterday, so late messages and fixes reach the sheet."""
+    day = previous_day(context.scheduled_execution_time or datetime.now(timezone.utc), DAILY.timezone)
+    if day < DAILY.start.date().isoformat():
+        return dg.SkipReason(f"{day} is before the first partition ({DAILY.start.date().isoformat()})")
+    return dg.RunRequest(partition_key=day)

@@ -1,13 +1,14 @@
 """Checks that read the sheet back: the proof that what we meant to write is what the sheet holds."""
 
 import dagster as dg
-import pandas as pd
 
+from wa_pipeline.defs.day_range import DayFrames, check_days, frames_by_day
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import SheetSinkResource
 from wa_pipeline.defs.sync.assets import MESSAGES_CHAT, MESSAGES_ORDER_BY
+from wa_pipeline.defs.sync.reconcile_days import reconcile_days
 from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB
-from wa_pipeline.sheets.reconcile import duplicate_keys, reconcile
+from wa_pipeline.sheets.reconcile import duplicate_keys
 from wa_pipeline.sheets.row_order import order_violations
 
 SAMPLE = 5
@@ -19,28 +20,32 @@ SAMPLE = 5
     partitions_def=DAILY,
     additional_ins={"sheet_rows": dg.AssetIn("sheet_rows")},
 )
-def sheet_reconciled(sheet_rows: pd.DataFrame, sheet_sink: SheetSinkResource) -> dg.AssetCheckResult:
+def sheet_reconciled(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames, sheet_sink: SheetSinkResource):
     """Every row of the day is in the sheet exactly once, with the content we computed."""
     tab = sheet_sink.get_sink().read_tab(MESSAGES_TAB)
-    outcome = reconcile(sheet_rows, tab, MESSAGES_KEY, MESSAGES_COLUMNS)
-    return dg.AssetCheckResult(
-        passed=outcome.ok,
-        metadata={
-            "expected_rows": outcome.expected,
-            "missing": len(outcome.missing),
-            "duplicated": len(outcome.duplicated),
-            "mismatched": len(outcome.mismatched),
-            "examples": dg.MetadataValue.json((outcome.missing + outcome.duplicated + outcome.mismatched)[:SAMPLE]),
-        },
-    )
+    outcomes = reconcile_days(frames_by_day(sheet_rows, context.partition_keys), tab, MESSAGES_KEY, MESSAGES_COLUMNS)
+    yield from check_days(context, {
+        day: dg.AssetCheckResult(
+            passed=outcome.ok,
+            metadata={
+                "expected_rows": outcome.expected,
+                "missing": len(outcome.missing),
+                "duplicated": len(outcome.duplicated),
+                "mismatched": len(outcome.mismatched),
+                "examples": dg.MetadataValue.json((outcome.missing + outcome.duplicated + outcome.mismatched)[:SAMPLE]),
+            },
+        )
+        for day, outcome in outcomes.items()
+    })
 
 
 @dg.asset_check(asset="messages_sheet", blocking=True, partitions_def=DAILY)
-def no_duplicate_sheet_keys(sheet_sink: SheetSinkResource) -> dg.AssetCheckResult:
+def no_duplicate_sheet_keys(context: dg.AssetCheckExecutionContext, sheet_sink: SheetSinkResource):
     """No message_id appears twice anywhere in the Messages tab, whichever day wrote it."""
     tab = sheet_sink.get_sink().read_tab(MESSAGES_TAB)
     duplicates = duplicate_keys(tab, MESSAGES_KEY)
-    return dg.AssetCheckResult(
+    # The whole tab is checked once; every day of the step reports that one outcome.
+    result = dg.AssetCheckResult(
         passed=not duplicates,
         metadata={
             "sheet_rows": len(tab.rows),
@@ -48,6 +53,7 @@ def no_duplicate_sheet_keys(sheet_sink: SheetSinkResource) -> dg.AssetCheckResul
             "examples": dg.MetadataValue.json(duplicates[:SAMPLE]),
         },
     )
+    yield from check_days(context, {day: result for day in context.partition_keys})
 
 
 @dg.asset_check(
@@ -55,17 +61,29 @@ def no_duplicate_sheet_keys(sheet_sink: SheetSinkResource) -> dg.AssetCheckResul
     partitions_def=DAILY,
     additional_ins={"sheet_rows": dg.AssetIn("sheet_rows")},
 )
-def rows_in_order(sheet_rows: pd.DataFrame, sheet_sink: SheetSinkResource) -> dg.AssetCheckResult:
+def rows_in_order(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames, sheet_sink: SheetSinkResource):
     """In every chat of the day, the Messages tab lists messages in the order they were sent, late ones included."""
-    tab = sheet_sink.get_sink().read_tab(MESSAGES_TAB)
-    chats = {str(chat) for chat in sheet_rows[MESSAGES_CHAT]} if len(sheet_rows) else set()
+    records = sheet_sink.get_sink().read_tab(MESSAGES_TAB).records()
+    chats_by_day = {
+        day: {str(chat) for chat in rows[MESSAGES_CHAT]} if len(rows) else set()
+        for day, rows in frames_by_day(sheet_rows, context.partition_keys).items()
+    }
     # The whole tab's rows of those chats, not just the day's: a late row must also sit before the next day's rows.
-    late = order_violations(tab.records(), MESSAGES_KEY, MESSAGES_CHAT, MESSAGES_ORDER_BY[0], groups=chats)
-    return dg.AssetCheckResult(
-        passed=not late,
-        metadata={
-            "chats_checked": len(chats),
-            "rows_out_of_order": len(late),
-            "examples": dg.MetadataValue.json(late[:SAMPLE]),
-        },
-    )
+    # One pass for every chat of the step; each day then reports the rows of its own chats.
+    late = order_violations(records, MESSAGES_KEY, MESSAGES_CHAT, MESSAGES_ORDER_BY[0],
+                            groups=set().union(*chats_by_day.values()))
+    late_keys = set(late)
+    chat_of = {record[MESSAGES_KEY]: record.get(MESSAGES_CHAT, "") for record in records
+               if record.get(MESSAGES_KEY) in late_keys}
+    results = {}
+    for day, chats in chats_by_day.items():
+        day_late = [key for key in late if chat_of.get(key) in chats]
+        results[day] = dg.AssetCheckResult(
+            passed=not day_late,
+            metadata={
+                "chats_checked": len(chats),
+                "rows_out_of_order": len(day_late),
+                "examples": dg.MetadataValue.json(day_late[:SAMPLE]),
+            },
+        )
+    yield from check_days(context, results)

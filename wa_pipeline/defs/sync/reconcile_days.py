@@ -1,0 +1,26 @@
+"""Reconcile a step's rows with a tab once, then tell each day its own outcome (a range run reads the tab once)."""
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from wa_pipeline.defs.day_range import concat_days
+from wa_pipeline.sheets.reconcile import Reconciliation, reconcile
+from wa_pipeline.sheets.sink import TabContents
+
+
+def reconcile_days(
+    expected_by_day: Mapping[str, pd.DataFrame], tab: TabContents, key: str, columns: Sequence[str]
+) -> dict[str, Reconciliation]:
+    """Day -> the reconciliation of that day's rows, from one pass over the tab for every day together."""
+    outcome = reconcile(concat_days(expected_by_day), tab, key, columns)
+    by_day = {}
+    for day, expected in expected_by_day.items():
+        keys = set(expected[key].astype(str))
+        by_day[day] = Reconciliation(
+            expected=len(expected),
+            missing=[k for k in outcome.missing if k in keys],
+            duplicated=[k for k in outcome.duplicated if k in keys],
+            mismatched=[k for k in outcome.mismatched if k in keys],
+        )
+    return by_day
