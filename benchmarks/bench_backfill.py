@@ -17,7 +17,6 @@ days are alike in size); pass --baseline-days 90 to measure it in full (some two
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import logging
 import os
@@ -26,11 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from benchmarks.bench_end_to_end import NAMES, TEMPLATES
+from benchmarks.bench_end_to_end import synthetic_messages
 
 REPO = Path(__file__).resolve().parents[1]
 TZ = "Africa/Nairobi"
@@ -58,42 +56,13 @@ telemetry:
 
 def synthetic_days(days: list[str], per_day: int, media_store, seed: int = 11):
     """`per_day` messages on each day across 40 chats, 2% of them receipt photos."""
-    from PIL import Image, ImageDraw
-
-    from wa_pipeline.message import MediaRef, Message, stable_id
-
     rng = random.Random(seed)
-    tz = ZoneInfo(TZ)
-    chats = [f"Customer {i:02d}" for i in range(40)]
-    messages = []
-    for day in days:
-        start = datetime.fromisoformat(f"{day}T07:00:00").replace(tzinfo=tz)
-        for index in range(per_day):
-            chat = rng.choice(chats)
-            sender = rng.choice(NAMES + [chat])
-            fields = dict(n=rng.randint(1, 60), m=rng.randint(1, 9), h=rng.randint(1, 9), amount=rng.randint(100, 90_000),
-                          ref=f"QK{rng.randint(10**7, 10**8 - 1)}", phone=rng.randint(10**7, 10**8 - 1),
-                          name=sender.split()[0].lower())
-            text, kind, media = rng.choice(TEMPLATES).format(**fields), "text", None
-            if rng.random() < MEDIA_SHARE:
-                image = Image.new("L", (360, 120), 255)
-                draw = ImageDraw.Draw(image)
-                draw.text((10, 20), f"RECEIPT {day} {index}", fill=0)
-                draw.text((10, 60), f"TOTAL KES {fields['amount']}", fill=0)
-                buffer = io.BytesIO()
-                image.save(buffer, format="PNG")
-                data = buffer.getvalue()
-                media = MediaRef(sha256=media_store.put(data), mime="image/png", filename=f"IMG-{day}-{index}.png",
-                                 bytes=len(data))
-                kind, text = "image", None
-            chat_id = stable_id(chat, prefix="chat_")
-            messages.append(Message(
-                message_id=stable_id(chat_id, day, index, prefix="bf_"), chat_id=chat_id, chat_name=chat,
-                sender_id=stable_id(chat_id, sender, prefix="snd_"), sender_name=sender,
-                sent_at=start + timedelta(seconds=int(index * 40_000 / per_day)), kind=kind, text=text,
-                caption="receipt" if media else None, media=media, source="chat_export",
-            ))
-    return messages
+    return [
+        message
+        for day in days
+        for message in synthetic_messages(per_day, MEDIA_SHARE, media_store, day=day, chats=40, rng=rng,
+                                          first_hour=7, span_s=40_000, prefix="bf_")
+    ]
 
 
 def child(days: list[str]) -> None:

@@ -43,20 +43,23 @@ TEMPLATES = [
 ]
 
 
-def synthetic_messages(count: int, media_share: float, media_store, seed: int = 7):
+def synthetic_messages(count: int, media_share: float, media_store, seed: int = 7, *, day: str = DAY,
+                       chats: int = 200, rng: random.Random | None = None, first_hour: int = 6,
+                       span_s: int = 50_000, prefix: str = "bench_"):
+    """`count` messages of one day across `chats` chats from `first_hour` on, `media_share` of them receipt photos."""
     from PIL import Image, ImageDraw
 
     from wa_pipeline.message import MediaRef, Message, stable_id
 
-    rng = random.Random(seed)
+    rng = rng or random.Random(seed)
     tz = ZoneInfo(TZ)
-    start = datetime.fromisoformat(f"{DAY}T06:00:00").replace(tzinfo=tz)
-    chats = [f"Customer {i:03d}" for i in range(200)]
+    start = datetime.fromisoformat(f"{day}T{first_hour:02d}:00:00").replace(tzinfo=tz)
+    chat_names = [f"Customer {i:03d}" for i in range(chats)]
     messages = []
     for index in range(count):
-        chat = rng.choice(chats)
+        chat = rng.choice(chat_names)
         sender = rng.choice(NAMES + [chat])
-        sent_at = start + timedelta(seconds=int(index * 50_000 / count))
+        sent_at = start + timedelta(seconds=int(index * span_s / count))
         fields = dict(n=rng.randint(1, 60), m=rng.randint(1, 9), h=rng.randint(1, 9), amount=rng.randint(100, 90_000),
                       ref=f"QK{rng.randint(10**7, 10**8 - 1)}", phone=rng.randint(10**7, 10**8 - 1), name=sender.split()[0].lower())
         text = rng.choice(TEMPLATES).format(**fields)
@@ -65,16 +68,17 @@ def synthetic_messages(count: int, media_share: float, media_store, seed: int = 
         if rng.random() < media_share:
             image = Image.new("L", (360, 120), 255)
             draw = ImageDraw.Draw(image)
-            draw.text((10, 20), f"RECEIPT {index}", fill=0)
+            draw.text((10, 20), f"RECEIPT {day} {index}", fill=0)
             draw.text((10, 60), f"TOTAL KES {fields['amount']}", fill=0)
             buffer = io.BytesIO()
             image.save(buffer, format="PNG")
             data = buffer.getvalue()
-            media = MediaRef(sha256=media_store.put(data), mime="image/png", filename=f"IMG-{index}.png", bytes=len(data))
+            media = MediaRef(sha256=media_store.put(data), mime="image/png", filename=f"IMG-{day}-{index}.png",
+                             bytes=len(data))
             kind, text = "image", None
         chat_id = stable_id(chat, prefix="chat_")
         messages.append(Message(
-            message_id=stable_id(chat_id, index, prefix="bench_"), chat_id=chat_id, chat_name=chat,
+            message_id=stable_id(chat_id, day, index, prefix=prefix), chat_id=chat_id, chat_name=chat,
             sender_id=stable_id(chat_id, sender, prefix="snd_"), sender_name=sender, sent_at=sent_at, kind=kind,
             text=text, caption="receipt" if media else None, media=media, source="chat_export",
         ))

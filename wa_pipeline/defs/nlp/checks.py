@@ -5,25 +5,9 @@ import dagster as dg
 from wa_pipeline.defs.day_range import DayFrames, check_days, frames_by_day
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
-from wa_pipeline.defs.sync.reconcile_days import reconcile_days
+from wa_pipeline.defs.sync.reconcile_days import reconcile_days, reconciliation_result
 from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
-from wa_pipeline.sheets.reconcile import Reconciliation
 from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows
-
-SAMPLE = 5
-
-
-def _result(outcome: Reconciliation) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        passed=outcome.ok,
-        metadata={
-            "expected_rows": outcome.expected,
-            "missing": len(outcome.missing),
-            "duplicated": len(outcome.duplicated),
-            "mismatched": len(outcome.mismatched),
-            "examples": dg.MetadataValue.json((outcome.missing + outcome.duplicated + outcome.mismatched)[:SAMPLE]),
-        },
-    )
 
 
 @dg.asset_check(
@@ -41,7 +25,7 @@ def threads_sheet_reconciled(
                 for day, threads in frames_by_day(conversation_threads, context.partition_keys).items()}
     tab = sheet_sink.get_sink().read_tab(THREADS_TAB)
     outcomes = reconcile_days(expected, tab, THREADS_KEY, THREADS_COLUMNS)
-    yield from check_days(context, {day: _result(outcome) for day, outcome in outcomes.items()})
+    yield from check_days(context, {day: reconciliation_result(outcome) for day, outcome in outcomes.items()})
 
 
 @dg.asset_check(
@@ -59,4 +43,4 @@ def entities_sheet_reconciled(
                 for day, enriched in frames_by_day(enriched_messages, context.partition_keys).items()}
     tab = sheet_sink.get_sink().read_tab(ENTITIES_TAB)
     outcomes = reconcile_days(expected, tab, ENTITIES_KEY, ENTITIES_COLUMNS)
-    yield from check_days(context, {day: _result(outcome) for day, outcome in outcomes.items()})
+    yield from check_days(context, {day: reconciliation_result(outcome) for day, outcome in outcomes.items()})

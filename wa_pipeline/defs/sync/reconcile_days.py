@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 
+import dagster as dg
 import pandas as pd
 
 from wa_pipeline.defs.day_range import concat_days
@@ -24,3 +25,20 @@ def reconcile_days(
             mismatched=[k for k in outcome.mismatched if k in keys],
         )
     return by_day
+
+
+SAMPLE = 5  # keys shown per kind of difference in a failed check's metadata
+
+
+def reconciliation_result(outcome: Reconciliation) -> dg.AssetCheckResult:
+    """A reconciliation as a check result: passed when nothing is missing, duplicated or different."""
+    return dg.AssetCheckResult(
+        passed=outcome.ok,
+        metadata={
+            "expected_rows": outcome.expected,
+            "missing": len(outcome.missing),
+            "duplicated": len(outcome.duplicated),
+            "mismatched": len(outcome.mismatched),
+            "examples": dg.MetadataValue.json((outcome.missing + outcome.duplicated + outcome.mismatched)[:SAMPLE]),
+        },
+    )
