@@ -16,3 +16,15 @@ def fresh_settings(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh data directory that the settings, and so the loaded definitions, point at."""
+    directory = tmp_path / "data"
+    monkeypatch.setenv("WA_DATA_DIR", str(directory))
+    monkeypatch.setenv("WA_SHEET_BACKEND", "workbook")
+    monkeypatch.delenv("WA_WORKBOOK_PATH", raising=False)
+    get_settings.cache_clear()
+    yield directory
+    get_settings.cache_clear()

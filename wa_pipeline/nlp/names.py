@@ -112,7 +112,9 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     """A listed product (with its model name) or organisation starting at token i, written as a name."""
     words = _lowered(doc)
     brand = gazetteer.organisations.longest_match(words, i)
-    line_at = i + brand if brand and _written_as_listed(doc, i, i + brand, gazetteer.organisations) else i
+    if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
+        brand = 0
+    line_at = i + brand
     line = gazetteer.products.longest_match(words, line_at)
     if line and _written_as_listed(doc, line_at, line_at + line, gazetteer.products):
         end = line_at + line
@@ -121,7 +123,7 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
         distinctive = line > 1 or any(c.isupper() or c.isdigit() for c in doc[line_at].text[1:])
         if end > line_at + line or line_at > i or distinctive:
             return PRODUCT, end
-    if brand and _written_as_listed(doc, i, i + brand, gazetteer.organisations):
+    if brand:
         end = i + brand
         if end < len(doc) and doc[end].text in ("'s", "’s") and doc[end - 1].whitespace_ == "":
             end += 1

@@ -148,18 +148,6 @@ def test_failed_media_downloads_are_requeued_and_other_stages_marked_for_the_nex
 # ---- the Dagster asset and job
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    """A fresh data directory that the settings, and so the loaded definitions, point at."""
-    directory = tmp_path / "data"
-    monkeypatch.setenv("WA_DATA_DIR", str(directory))
-    monkeypatch.setenv("WA_SHEET_BACKEND", "workbook")
-    monkeypatch.delenv("WA_WORKBOOK_PATH", raising=False)
-    get_settings.cache_clear()
-    yield directory
-    get_settings.cache_clear()
-
-
 def test_the_dead_letters_asset_reports_open_letters_per_stage_and_the_job_replays_them(data_dir):
     from wa_pipeline.definitions import defs
 

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from wa_pipeline.defs.day_range import DayFrames, check_days, frames_by_day
+from wa_pipeline.defs.day_range import DayFrames, frames_by_day
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
-from wa_pipeline.defs.sync.reconcile_days import reconcile_days, reconciliation_result
+from wa_pipeline.defs.sync.reconcile_days import check_tab_days
 from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
 from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows
 
@@ -23,9 +23,7 @@ def threads_sheet_reconciled(
     """Every conversation of the day is in the Threads tab exactly once, with the content we computed."""
     expected = {day: build_thread_rows(threads, locale.tz())
                 for day, threads in frames_by_day(conversation_threads, context.partition_keys).items()}
-    tab = sheet_sink.get_sink().read_tab(THREADS_TAB)
-    outcomes = reconcile_days(expected, tab, THREADS_KEY, THREADS_COLUMNS)
-    yield from check_days(context, {day: reconciliation_result(outcome) for day, outcome in outcomes.items()})
+    yield from check_tab_days(context, expected, sheet_sink.get_sink(), THREADS_TAB, THREADS_KEY, THREADS_COLUMNS)
 
 
 @dg.asset_check(
@@ -41,6 +39,4 @@ def entities_sheet_reconciled(
     """Every entity found in the day's messages is in the Entities tab exactly once, with its value."""
     expected = {day: build_entity_rows(enriched, locale.tz())
                 for day, enriched in frames_by_day(enriched_messages, context.partition_keys).items()}
-    tab = sheet_sink.get_sink().read_tab(ENTITIES_TAB)
-    outcomes = reconcile_days(expected, tab, ENTITIES_KEY, ENTITIES_COLUMNS)
-    yield from check_days(context, {day: reconciliation_result(outcome) for day, outcome in outcomes.items()})
+    yield from check_tab_days(context, expected, sheet_sink.get_sink(), ENTITIES_TAB, ENTITIES_KEY, ENTITIES_COLUMNS)

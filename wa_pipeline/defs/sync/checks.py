@@ -6,7 +6,7 @@ from wa_pipeline.defs.day_range import DayFrames, check_days, frames_by_day
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import SheetSinkResource
 from wa_pipeline.defs.sync.assets import MESSAGES_CHAT, MESSAGES_ORDER_BY
-from wa_pipeline.defs.sync.reconcile_days import SAMPLE, reconcile_days, reconciliation_result
+from wa_pipeline.defs.sync.reconcile_days import SAMPLE, check_tab_days
 from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB
 from wa_pipeline.sheets.reconcile import duplicate_keys
 from wa_pipeline.sheets.row_order import order_violations
@@ -20,9 +20,8 @@ from wa_pipeline.sheets.row_order import order_violations
 )
 def sheet_reconciled(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames, sheet_sink: SheetSinkResource):
     """Every row of the day is in the sheet exactly once, with the content we computed."""
-    tab = sheet_sink.get_sink().read_tab(MESSAGES_TAB)
-    outcomes = reconcile_days(frames_by_day(sheet_rows, context.partition_keys), tab, MESSAGES_KEY, MESSAGES_COLUMNS)
-    yield from check_days(context, {day: reconciliation_result(outcome) for day, outcome in outcomes.items()})
+    expected = frames_by_day(sheet_rows, context.partition_keys)
+    yield from check_tab_days(context, expected, sheet_sink.get_sink(), MESSAGES_TAB, MESSAGES_KEY, MESSAGES_COLUMNS)
 
 
 @dg.asset_check(asset="messages_sheet", blocking=True, partitions_def=DAILY)

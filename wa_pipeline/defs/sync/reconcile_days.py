@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.defs.day_range import concat_days
+from wa_pipeline.defs.day_range import check_days, concat_days
 from wa_pipeline.sheets.reconcile import Reconciliation, reconcile
 from wa_pipeline.sheets.sink import TabContents
 
@@ -42,3 +42,10 @@ def reconciliation_result(outcome: Reconciliation) -> dg.AssetCheckResult:
             "examples": dg.MetadataValue.json((outcome.missing + outcome.duplicated + outcome.mismatched)[:SAMPLE]),
         },
     )
+
+
+def check_tab_days(context: dg.AssetCheckExecutionContext, expected_by_day: Mapping[str, pd.DataFrame], sink,
+                   tab_name: str, key: str, columns: Sequence[str]):
+    """Read the tab back once and yield each day's reconciliation as that day's check result."""
+    outcomes = reconcile_days(expected_by_day, sink.read_tab(tab_name), key, columns)
+    yield from check_days(context, {day: reconciliation_result(outcome) for day, outcome in outcomes.items()})
