@@ -60,8 +60,9 @@ def synthetic_days(days: list[str], per_day: int, media_store, seed: int = 11):
     return [
         message
         for day in days
-        for message in synthetic_messages(per_day, MEDIA_SHARE, media_store, day=day, chats=40, rng=rng,
-                                          first_hour=7, span_s=40_000, prefix="bf_")
+        for message in synthetic_messages(
+            per_day, MEDIA_SHARE, media_store, day=day, chats=40, rng=rng, first_hour=7, span_s=40_000, prefix="bf_"
+        )
     ]
 
 
@@ -76,16 +77,21 @@ def child(days: list[str]) -> None:
 
     from wa_pipeline.definitions import defs
 
-    assets = sorted(key.to_user_string()
-                    for key in defs().resolve_job_def("daily_pipeline").asset_layer.executable_asset_keys)
+    assets = sorted(
+        key.to_user_string() for key in defs().resolve_job_def("daily_pipeline").asset_layer.executable_asset_keys
+    )
     logger = logging.getLogger("bench_backfill")
     with dg.DagsterInstance.get() as instance:
-        with create_test_daemon_workspace_context(WorkspaceFileTarget(paths=[str(REPO / "workspace.yaml")]),
-                                                  instance) as context:
+        with create_test_daemon_workspace_context(
+            WorkspaceFileTarget(paths=[str(REPO / "workspace.yaml")]), instance
+        ) as context:
             started = time.perf_counter()
             result = execute_dagster_graphql(
-                context.create_request_context(), LAUNCH_PARTITION_BACKFILL_MUTATION,
-                variables={"backfillParams": {"assetSelection": [{"path": [a]} for a in assets], "partitionNames": days}},
+                context.create_request_context(),
+                LAUNCH_PARTITION_BACKFILL_MUTATION,
+                variables={
+                    "backfillParams": {"assetSelection": [{"path": [a]} for a in assets], "partitionNames": days}
+                },
             )
             launched = result.data["launchPartitionBackfill"]
             if launched["__typename"] != "LaunchBackfillSuccess":
@@ -98,7 +104,9 @@ def child(days: list[str]) -> None:
             seconds = time.perf_counter() - started
         runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
         outcome = {
-            "seconds": seconds, "runs": len(runs), "status": instance.get_backfill(backfill_id).status.value,
+            "seconds": seconds,
+            "runs": len(runs),
+            "status": instance.get_backfill(backfill_id).status.value,
             "failed_runs": sum(1 for run in runs if run.status != dg.DagsterRunStatus.SUCCESS),
         }
     print(json.dumps(outcome))
@@ -113,12 +121,24 @@ def measure(days: list[str], per_day: int, days_per_run: int) -> dict:
         home.mkdir()
         (home / "dagster.yaml").write_text(INSTANCE_YAML.format(home=home))
         LandingStore(data / "landing.sqlite3").add_messages(synthetic_days(days, per_day, MediaStore(data / "media")))
-        env = {**os.environ, "WA_DATA_DIR": str(data), "DAGSTER_HOME": str(home), "WA_TIMEZONE": TZ,
-               "WA_DEFAULT_REGION": "KE", "WA_SHEET_BACKEND": "workbook", "WA_EXECUTOR": "default",
-               "WA_BACKFILL_DAYS_PER_RUN": str(days_per_run)}
+        env = {
+            **os.environ,
+            "WA_DATA_DIR": str(data),
+            "DAGSTER_HOME": str(home),
+            "WA_TIMEZONE": TZ,
+            "WA_DEFAULT_REGION": "KE",
+            "WA_SHEET_BACKEND": "workbook",
+            "WA_EXECUTOR": "default",
+            "WA_BACKFILL_DAYS_PER_RUN": str(days_per_run),
+        }
         env.pop("WA_WORKBOOK_PATH", None)
-        done = subprocess.run([sys.executable, "-m", "benchmarks.bench_backfill", "--child", json.dumps(days)],
-                              env=env, capture_output=True, text=True, cwd=REPO)
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_backfill", "--child", json.dumps(days)],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
         if done.returncode != 0:
             raise SystemExit(f"the {days_per_run}-day-per-run backfill failed: {done.stderr[-3000:]}")
         outcome = json.loads([line for line in done.stdout.splitlines() if line.startswith('{"seconds"')][-1])
@@ -127,8 +147,9 @@ def measure(days: list[str], per_day: int, days_per_run: int) -> dict:
         return {**outcome, "days": len(days), "days_per_run": days_per_run}
 
 
-def run(quick: bool = False, total_days: int | None = None, baseline_days: int | None = None,
-        per_day: int | None = None) -> list[dict]:
+def run(
+    quick: bool = False, total_days: int | None = None, baseline_days: int | None = None, per_day: int | None = None
+) -> list[dict]:
     total_days = total_days or (30 if quick else 90)
     baseline_days = min(baseline_days or (2 if quick else 3), total_days)
     per_day = per_day or (50 if quick else 100)
@@ -136,14 +157,27 @@ def run(quick: bool = False, total_days: int | None = None, baseline_days: int |
     policy = measure(days, per_day, days_per_run=30)
     per_run = measure(days[:baseline_days], per_day, days_per_run=1)
     scaled = per_run["seconds"] * total_days / baseline_days
-    print(json.dumps({"policy": policy, "one_run_per_day": per_run, "one_run_per_day_scaled_s": scaled}, indent=1),
-          file=sys.stderr)
+    print(
+        json.dumps({"policy": policy, "one_run_per_day": per_run, "one_run_per_day_scaled_s": scaled}, indent=1),
+        file=sys.stderr,
+    )
     return [
-        {"benchmark": "backfill", "measure": f"{total_days}-day backfill s, {per_day} msgs/day", "ours": policy["seconds"],
-         "baseline": scaled, "baseline_name": f"1 run/day ({baseline_days} days measured, x{total_days / baseline_days:g})",
-         "goal": "ratio < 1"},
-        {"benchmark": "backfill", "measure": f"runs, {total_days}-day backfill", "ours": policy["runs"],
-         "baseline": total_days, "baseline_name": "1 run per day", "goal": f"= ceil({total_days}/30)"},
+        {
+            "benchmark": "backfill",
+            "measure": f"{total_days}-day backfill s, {per_day} msgs/day",
+            "ours": policy["seconds"],
+            "baseline": scaled,
+            "baseline_name": f"1 run/day ({baseline_days} days measured, x{total_days / baseline_days:g})",
+            "goal": "ratio < 1",
+        },
+        {
+            "benchmark": "backfill",
+            "measure": f"runs, {total_days}-day backfill",
+            "ours": policy["runs"],
+            "baseline": total_days,
+            "baseline_name": "1 run per day",
+            "goal": f"= ceil({total_days}/30)",
+        },
     ]
 
 

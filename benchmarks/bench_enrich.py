@@ -20,17 +20,49 @@ import json
 import random
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
 DATA = Path(__file__).resolve().parents[1] / "wa_pipeline_tests" / "nlp" / "data"
 ACKS = ["ok", "Ok 👍", "asante", "Asante sana 🙏", "thanks", "👍", "sawa", "noted", "Received, thank you", "🙏🙏"]
-OPENERS = ["", "", "Hi, ", "Hello, ", "Habari, ", "Boss, ", "Sasa, ", "Good morning, ", "Bhai, ", "Please, ",
-           "Sorry, ", "Hey, ", "Madam, ", "Sir, ", "Ok. ", "Mambo! "]
-CLOSERS = ["", "", " 🙏", " thanks", " asante", " pls", " 😊", " 👍", "!!", " please", " sawa?", " ok?", " ji",
-           " bro", " 😂", " 😡"]
+OPENERS = [
+    "",
+    "",
+    "Hi, ",
+    "Hello, ",
+    "Habari, ",
+    "Boss, ",
+    "Sasa, ",
+    "Good morning, ",
+    "Bhai, ",
+    "Please, ",
+    "Sorry, ",
+    "Hey, ",
+    "Madam, ",
+    "Sir, ",
+    "Ok. ",
+    "Mambo! ",
+]
+CLOSERS = [
+    "",
+    "",
+    " 🙏",
+    " thanks",
+    " asante",
+    " pls",
+    " 😊",
+    " 👍",
+    "!!",
+    " please",
+    " sawa?",
+    " ok?",
+    " ji",
+    " bro",
+    " 😂",
+    " 😡",
+]
 GOAL_NAIVE = ">= 3x"
 GOAL_FLOOR = ">= 0.8x"
 
@@ -41,7 +73,11 @@ def corpus(n: int, seed: int = 7) -> list[str]:
     Every copy of a labelled text gets fresh figures and an opener and a closer picked from the lists
     below, so the only repeated texts are the acknowledgements, as in a real chat.
     """
-    texts = [json.loads(line)["text"] for path in sorted(DATA.glob("*.jsonl")) for line in path.read_text("utf-8").splitlines()]
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted(DATA.glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ]
     rng = random.Random(seed)
     messages: list[str] = []
     seen: set[str] = set()
@@ -49,8 +85,9 @@ def corpus(n: int, seed: int = 7) -> list[str]:
         if rng.random() < 1 / 6:
             messages.append(rng.choice(ACKS))
             continue
-        text = re.sub(r"\d{2,}", lambda m: str(rng.randrange(10 ** (len(m.group()) - 1), 10 ** len(m.group()))),
-                      rng.choice(texts))
+        text = re.sub(
+            r"\d{2,}", lambda m: str(rng.randrange(10 ** (len(m.group()) - 1), 10 ** len(m.group()))), rng.choice(texts)
+        )
         text = f"{rng.choice(OPENERS)}{text}{rng.choice(CLOSERS)}".strip()
         if text not in seen:
             seen.add(text)
@@ -62,10 +99,17 @@ def frame_of(texts: list[str]) -> pd.DataFrame:
     from wa_pipeline.message import Message
     from wa_pipeline.message_frame import messages_to_frame
 
-    start = datetime(2026, 11, 16, 6, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
     return messages_to_frame(
-        Message(message_id=f"m{i}", chat_id=f"chat-{i % 40}", sent_at=start + timedelta(seconds=37 * i), kind="text",
-                source="chat_export", sender_name=f"Customer {i % 40}", text=text)
+        Message(
+            message_id=f"m{i}",
+            chat_id=f"chat-{i % 40}",
+            sent_at=start + timedelta(seconds=37 * i),
+            kind="text",
+            source="chat_export",
+            sender_name=f"Customer {i % 40}",
+            text=text,
+        )
         for i, text in enumerate(texts)
     )
 
@@ -111,10 +155,22 @@ def run(quick: bool = False, n: int | None = None) -> list[dict]:
 
     measure = f"messages/s, {n} msgs ({len(set(texts))} distinct)"
     return [
-        {"benchmark": "enrichment", "measure": measure, "ours": _rate(n, ours), "baseline": _rate(n, naive),
-         "baseline_name": "per-message nlp(text), full en_core_web_sm", "goal": GOAL_NAIVE},
-        {"benchmark": "enrichment", "measure": measure, "ours": _rate(n, ours), "baseline": _rate(n, pipe),
-         "baseline_name": "nlp.pipe, tok2vec + ner only (NER, nothing else)", "goal": GOAL_FLOOR},
+        {
+            "benchmark": "enrichment",
+            "measure": measure,
+            "ours": _rate(n, ours),
+            "baseline": _rate(n, naive),
+            "baseline_name": "per-message nlp(text), full en_core_web_sm",
+            "goal": GOAL_NAIVE,
+        },
+        {
+            "benchmark": "enrichment",
+            "measure": measure,
+            "ours": _rate(n, ours),
+            "baseline": _rate(n, pipe),
+            "baseline_name": "nlp.pipe, tok2vec + ner only (NER, nothing else)",
+            "goal": GOAL_FLOOR,
+        },
     ]
 
 
@@ -129,7 +185,9 @@ def main() -> None:
     print("-" * len(header))
     for row in rows:
         ratio = row["ours"] / row["baseline"]
-        print(f"{row['measure']:<34} {row['ours']:>9} {row['baseline']:>9} {ratio:>6.2f}x  {row['goal']:<7} {row['baseline_name']}")
+        print(
+            f"{row['measure']:<34} {row['ours']:>9} {row['baseline']:>9} {ratio:>6.2f}x  {row['goal']:<7} {row['baseline_name']}"
+        )
 
 
 if __name__ == "__main__":

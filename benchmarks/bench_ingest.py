@@ -83,14 +83,32 @@ def serve_child(kind: str, fd: int, db: Path) -> None:
 def webhook_body(index: int, run: str) -> bytes:
     payload = {
         "object": "whatsapp_business_account",
-        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-            "contacts": [{"profile": {"name": f"Customer {index % 97}"}, "wa_id": f"2547{index % 97:08d}"}],
-            "messages": [{"from": f"2547{index % 97:08d}", "id": f"wamid.bench-{run}-{index:06d}",
-                          "timestamp": str(1763283600 + index), "type": "text",
-                          "text": {"body": f"Order #{index}: 2 loaves, 1 cake, deliver @ 5pm — asante"}}],
-        }}]}],
+        "entry": [
+            {
+                "id": "102290129340398",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+                            "contacts": [
+                                {"profile": {"name": f"Customer {index % 97}"}, "wa_id": f"2547{index % 97:08d}"}
+                            ],
+                            "messages": [
+                                {
+                                    "from": f"2547{index % 97:08d}",
+                                    "id": f"wamid.bench-{run}-{index:06d}",
+                                    "timestamp": str(1763283600 + index),
+                                    "type": "text",
+                                    "text": {"body": f"Order #{index}: 2 loaves, 1 cake, deliver @ 5pm — asante"},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
     }
     return json.dumps(payload, separators=(",", ":")).replace("@", "\\u0040").encode()
 
@@ -169,8 +187,20 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     child = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.bench_ingest", "--serve", kind, "--fd", str(listener.fileno()), "--db", str(db)],
-        pass_fds=[listener.fileno()], start_new_session=True, cwd=Path(__file__).resolve().parents[1],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_ingest",
+            "--serve",
+            kind,
+            "--fd",
+            str(listener.fileno()),
+            "--db",
+            str(db),
+        ],
+        pass_fds=[listener.fileno()],
+        start_new_session=True,
+        cwd=Path(__file__).resolve().parents[1],
     )
     listener.close()
     try:
@@ -221,10 +251,22 @@ def run(quick: bool = False) -> list[dict]:
         raise SystemExit("a receiver acknowledged messages it did not store")
     baseline = "naive receiver, one commit per request"
     return [
-        {"benchmark": "webhook ingest", "measure": f"messages/s, durable 200 ({n} posts)", "ours": ours.per_second,
-         "baseline": naive.per_second, "baseline_name": baseline, "goal": "ratio > 1"},
-        {"benchmark": "webhook ingest", "measure": "p99 latency ms", "ours": ours.percentile(0.99),
-         "baseline": naive.percentile(0.99), "baseline_name": baseline, "goal": "ratio < 1"},
+        {
+            "benchmark": "webhook ingest",
+            "measure": f"messages/s, durable 200 ({n} posts)",
+            "ours": ours.per_second,
+            "baseline": naive.per_second,
+            "baseline_name": baseline,
+            "goal": "ratio > 1",
+        },
+        {
+            "benchmark": "webhook ingest",
+            "measure": "p99 latency ms",
+            "ours": ours.percentile(0.99),
+            "baseline": naive.percentile(0.99),
+            "baseline_name": baseline,
+            "goal": "ratio < 1",
+        },
     ]
 
 
@@ -245,18 +287,24 @@ def main() -> None:
         naive = measure("naive", "naive (commit per request)", args.n, args.concurrency, Path(tmp))
         ours = measure("ours", "group commit (ours)", args.n, args.concurrency, Path(tmp))
 
-    print(f"\nWebhook ingest, durable 200: {args.n} signed posts, {args.concurrency} connections, loopback, "
-          f"SQLite WAL synchronous=FULL, {os.cpu_count()} CPUs")
+    print(
+        f"\nWebhook ingest, durable 200: {args.n} signed posts, {args.concurrency} connections, loopback, "
+        f"SQLite WAL synchronous=FULL, {os.cpu_count()} CPUs"
+    )
     header = f"{'receiver':<28} {'msgs/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'commits':>8} {'stored':>7}"
     print(header)
     print("-" * len(header))
     for r in (naive, ours):
         commits = str(r.commits) if r.commits is not None else f"~{len(r.latencies)}"
-        print(f"{r.name:<28} {r.per_second:>9.0f} {r.percentile(0.50):>8.2f} {r.percentile(0.99):>8.2f} "
-              f"{commits:>8} {r.stored:>7}")
-    print(f"\nthroughput ratio ours/naive: {ours.per_second / naive.per_second:.2f}x · "
-          f"p99 latency ratio naive/ours: {naive.percentile(0.99) / ours.percentile(0.99):.2f}x · "
-          f"mean latency ours {statistics.fmean(ours.latencies) * 1000:.2f} ms")
+        print(
+            f"{r.name:<28} {r.per_second:>9.0f} {r.percentile(0.50):>8.2f} {r.percentile(0.99):>8.2f} "
+            f"{commits:>8} {r.stored:>7}"
+        )
+    print(
+        f"\nthroughput ratio ours/naive: {ours.per_second / naive.per_second:.2f}x · "
+        f"p99 latency ratio naive/ours: {naive.percentile(0.99) / ours.percentile(0.99):.2f}x · "
+        f"mean latency ours {statistics.fmean(ours.latencies) * 1000:.2f} ms"
+    )
     if naive.stored != args.n or ours.stored != args.n:
         raise SystemExit("a receiver acknowledged messages it did not store")
 

@@ -86,10 +86,22 @@ def bench_ocr(n: int, scratch: Path) -> list[dict]:
             os.environ["OMP_THREAD_LIMIT"] = saved
     ours, _ = _ours(files, "image", settings)
     return [
-        {"benchmark": "media_ocr", "measure": f"images/s, {n} receipts", "ours": round(n / ours, 3),
-         "baseline": round(n / raw, 3), "baseline_name": "pytesseract.image_to_string per file", "goal": GOAL_RATE},
-        {"benchmark": "media_ocr", "measure": f"wall seconds, {n} receipts", "ours": round(ours, 3),
-         "baseline": round(raw, 3), "baseline_name": "pytesseract.image_to_string per file", "goal": GOAL_TIME},
+        {
+            "benchmark": "media_ocr",
+            "measure": f"images/s, {n} receipts",
+            "ours": round(n / ours, 3),
+            "baseline": round(n / raw, 3),
+            "baseline_name": "pytesseract.image_to_string per file",
+            "goal": GOAL_RATE,
+        },
+        {
+            "benchmark": "media_ocr",
+            "measure": f"wall seconds, {n} receipts",
+            "ours": round(ours, 3),
+            "baseline": round(raw, 3),
+            "baseline_name": "pytesseract.image_to_string per file",
+            "goal": GOAL_TIME,
+        },
     ]
 
 
@@ -110,12 +122,22 @@ def bench_transcription(n: int, scratch: Path) -> list[dict]:
     raw = time.perf_counter() - started
     ours, _ = _ours(files, "voice", settings)
     return [
-        {"benchmark": "media_transcription", "measure": f"audio s per wall s, {n} voice notes",
-         "ours": round(audio_seconds / ours, 3), "baseline": round(audio_seconds / raw, 3),
-         "baseline_name": "WhisperModel(path).transcribe, defaults", "goal": GOAL_RATE},
-        {"benchmark": "media_transcription", "measure": f"wall seconds, {audio_seconds:.0f} s of audio",
-         "ours": round(ours, 3), "baseline": round(raw, 3),
-         "baseline_name": "WhisperModel(path).transcribe, defaults", "goal": GOAL_TIME},
+        {
+            "benchmark": "media_transcription",
+            "measure": f"audio s per wall s, {n} voice notes",
+            "ours": round(audio_seconds / ours, 3),
+            "baseline": round(audio_seconds / raw, 3),
+            "baseline_name": "WhisperModel(path).transcribe, defaults",
+            "goal": GOAL_RATE,
+        },
+        {
+            "benchmark": "media_transcription",
+            "measure": f"wall seconds, {audio_seconds:.0f} s of audio",
+            "ours": round(ours, 3),
+            "baseline": round(raw, 3),
+            "baseline_name": "WhisperModel(path).transcribe, defaults",
+            "goal": GOAL_TIME,
+        },
     ]
 
 
@@ -134,7 +156,9 @@ def main() -> None:
     print("-" * len(header))
     for row in rows:
         ratio = row["ours"] / row["baseline"]
-        print(f"{row['benchmark']:<20} {row['measure']:<36} {row['ours']:>9} {row['baseline']:>9} {ratio:>6.2f}x  {row['goal']}")
+        print(
+            f"{row['benchmark']:<20} {row['measure']:<36} {row['ours']:>9} {row['baseline']:>9} {ratio:>6.2f}x  {row['goal']}"
+        )
 
 
 if __name__ == "__main__":

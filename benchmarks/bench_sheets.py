@@ -27,8 +27,22 @@ import time
 from pathlib import Path
 
 COLUMNS = [
-    "message_id", "sent_at", "date", "chat", "sender", "kind", "text", "attachment",
-    "phones", "emails", "people", "organisations", "places", "sentiment", "sentiment_score", "source",
+    "message_id",
+    "sent_at",
+    "date",
+    "chat",
+    "sender",
+    "kind",
+    "text",
+    "attachment",
+    "phones",
+    "emails",
+    "people",
+    "organisations",
+    "places",
+    "sentiment",
+    "sentiment_score",
+    "source",
 ]
 QUOTA_PER_MINUTE = 60
 
@@ -38,13 +52,26 @@ def make_rows(count: int, day: str = "2026-11-16", start: int = 0, step_s: int =
     rows = []
     for i in range(start, start + count):
         second = i * step_s
-        rows.append([
-            f"wamid.HBgM{i:08d}", f"{day} {second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}", day,
-            chats[i % len(chats)], f"Sender {i % 37}", "text",
-            f"Order {i}: 2 trays 60x40cm, deliver Wednesday please. Ref INV-{i:05d}", "",
-            "+254712345678" if i % 5 == 0 else "", "", f"Person {i % 11}", "", "Nairobi" if i % 7 == 0 else "",
-            "positive" if i % 3 else "neutral", round((i % 10) / 10, 4), "chat_export",
-        ])
+        rows.append(
+            [
+                f"wamid.HBgM{i:08d}",
+                f"{day} {second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}",
+                day,
+                chats[i % len(chats)],
+                f"Sender {i % 37}",
+                "text",
+                f"Order {i}: 2 trays 60x40cm, deliver Wednesday please. Ref INV-{i:05d}",
+                "",
+                "+254712345678" if i % 5 == 0 else "",
+                "",
+                f"Person {i % 11}",
+                "",
+                "Nairobi" if i % 7 == 0 else "",
+                "positive" if i % 3 else "neutral",
+                round((i % 10) / 10, 4),
+                "chat_export",
+            ]
+        )
     return rows
 
 
@@ -83,7 +110,9 @@ def measure_cases(quick: bool = False) -> list[dict]:
 
         # ---- baseline: one append_row per message (plus the header)
         key = fake.create_spreadsheet(editors=[account.email])
-        credentials = Credentials.from_service_account_file(account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+        credentials = Credentials.from_service_account_file(
+            account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+        )
         client = gspread.Client(auth=credentials, session=EndpointSession(credentials, fake.endpoint))
         sheet = client.open_by_key(key).sheet1
         since, busy = len(fake.requests), fake.busy_s
@@ -93,26 +122,45 @@ def measure_cases(quick: bool = False) -> list[dict]:
             sheet.append_row(row, value_input_option="RAW")
         baseline_s = time.perf_counter() - started
         calls, reads, writes = _counts(fake, since)
-        baseline = {"case": "baseline: append_row per row", "rows": count, "api_calls": calls, "reads": reads,
-                    "writes": writes, "wall_s": round(baseline_s, 3), "stand_in_s": round(fake.busy_s - busy, 3)}
+        baseline = {
+            "case": "baseline: append_row per row",
+            "rows": count,
+            "api_calls": calls,
+            "reads": reads,
+            "writes": writes,
+            "wall_s": round(baseline_s, 3),
+            "stand_in_s": round(fake.busy_s - busy, 3),
+        }
         assert len(fake.values(key, "Sheet1")) == count + 1
 
         # ---- ours
         key = fake.create_spreadsheet(editors=[account.email])
         sink = GoogleSheetsSink(account.path, key, endpoint=fake.endpoint, state_dir=Path(scratch) / "state")
-        cases = [("ours: first sync", rows), ("ours: re-run, nothing changed", rows), ("ours: 1% late rows inserted in order", late)]
+        cases = [
+            ("ours: first sync", rows),
+            ("ours: re-run, nothing changed", rows),
+            ("ours: 1% late rows inserted in order", late),
+        ]
         for name, batch in cases:
             since, busy = len(fake.requests), fake.busy_s
             started = time.perf_counter()
             result = sink.upsert("Messages", COLUMNS, "message_id", batch, order_by=["sent_at"])
             elapsed = time.perf_counter() - started
             calls, reads, writes = _counts(fake, since)
-            results.append({
-                "case": name, "rows": len(batch), "api_calls": calls, "reads": reads, "writes": writes,
-                "wall_s": round(elapsed, 3), "stand_in_s": round(fake.busy_s - busy, 3),
-                "inserted": result.inserted, "unchanged": result.unchanged,
-                "placed_in_order": result.placed_in_order,
-            })
+            results.append(
+                {
+                    "case": name,
+                    "rows": len(batch),
+                    "api_calls": calls,
+                    "reads": reads,
+                    "writes": writes,
+                    "wall_s": round(elapsed, 3),
+                    "stand_in_s": round(fake.busy_s - busy, 3),
+                    "inserted": result.inserted,
+                    "unchanged": result.unchanged,
+                    "placed_in_order": result.placed_in_order,
+                }
+            )
         assert len(fake.values(key, "Messages")) == count + len(late) + 1
 
     for result in [baseline, *results]:
@@ -138,12 +186,16 @@ def main() -> None:
     print("Sheets sync against the local stand-in (quota DISABLED for both: see --help); ratios vs the baseline")
     print(f"{'case':40} {'rows':>6} {'calls':>7} {'wall s':>8} {'stand-in s':>11} {'min @60/min':>12}")
     for r in results:
-        print(f"{r['case']:40} {r['rows']:>6} {r['api_calls']:>7} {r['wall_s']:>8} {r['stand_in_s']:>11} "
-              f"{r['minutes_under_default_quota']:>12}")
+        print(
+            f"{r['case']:40} {r['rows']:>6} {r['api_calls']:>7} {r['wall_s']:>8} {r['stand_in_s']:>11} "
+            f"{r['minutes_under_default_quota']:>12}"
+        )
     first = results[1]
-    print(f"ours vs baseline: {first['api_calls_ratio_vs_baseline']:.6f}x the API calls "
-          f"({first['api_calls']} vs {results[0]['api_calls']}, target <= 5: {'met' if first['target_met'] else 'MISSED'}), "
-          f"{first['speedup_vs_baseline']}x faster")
+    print(
+        f"ours vs baseline: {first['api_calls_ratio_vs_baseline']:.6f}x the API calls "
+        f"({first['api_calls']} vs {results[0]['api_calls']}, target <= 5: {'met' if first['target_met'] else 'MISSED'}), "
+        f"{first['speedup_vs_baseline']}x faster"
+    )
 
 
 def run(quick: bool = False) -> list[dict]:
@@ -152,10 +204,22 @@ def run(quick: bool = False) -> list[dict]:
     baseline, ours = cases["baseline: append_row per row"], cases["ours: first sync"]
     name = f"per-row append_row ({baseline['quota']})"
     return [
-        {"benchmark": "Sheets sync", "measure": f"API calls, {ours['rows']:,} rows", "ours": ours["api_calls"],
-         "baseline": baseline["api_calls"], "baseline_name": name, "goal": "ours <= 5 calls"},
-        {"benchmark": "Sheets sync", "measure": f"wall s, {ours['rows']:,} rows", "ours": ours["wall_s"],
-         "baseline": baseline["wall_s"], "baseline_name": name, "goal": "ratio < 1"},
+        {
+            "benchmark": "Sheets sync",
+            "measure": f"API calls, {ours['rows']:,} rows",
+            "ours": ours["api_calls"],
+            "baseline": baseline["api_calls"],
+            "baseline_name": name,
+            "goal": "ours <= 5 calls",
+        },
+        {
+            "benchmark": "Sheets sync",
+            "measure": f"wall s, {ours['rows']:,} rows",
+            "ours": ours["wall_s"],
+            "baseline": baseline["wall_s"],
+            "baseline_name": name,
+            "goal": "ratio < 1",
+        },
     ]
 
 

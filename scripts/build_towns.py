@@ -10,7 +10,6 @@ everyday words in a chat ("Of", "Police", "Mission") are left out: see _NOT_PLAC
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from pathlib import Path

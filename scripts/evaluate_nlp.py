@@ -42,23 +42,35 @@ def main() -> int:
 
     figures: dict[str, dict] = {}
     model = train_intent_model()
-    print(f"Intent model: trained on {model.trained_on} examples; its own held-out split: "
-          f"accuracy {model.evaluation.accuracy:.3f}, macro-F1 {model.evaluation.macro_f1:.3f}\n")
+    print(
+        f"Intent model: trained on {model.trained_on} examples; its own held-out split: "
+        f"accuracy {model.evaluation.accuracy:.3f}, macro-F1 {model.evaluation.macro_f1:.3f}\n"
+    )
     for split in splits:
         cases = load_entity_cases(DATA / f"entities_{split}.jsonl")
         report = evaluate_entities(cases, predict_entities(cases))
-        print(f"== Entities, {split} split: {len(cases)} messages, {sum(len(c.entities) for c in cases)} annotated entities")
+        print(
+            f"== Entities, {split} split: {len(cases)} messages, {sum(len(c.entities) for c in cases)} annotated entities"
+        )
         print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}   {'F1 (span only)':>14}")
         for label in (*RULE_LABELS, *NAME_LABELS):
             if label in report.per_label:
                 s, span = report.per_label[label], report.span_only[label]
-                print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}   {span.f1:>14.3f}")
-        for name, labels in (("micro, rule labels", RULE_LABELS), ("micro, name labels", NAME_LABELS), ("micro, all", None)):
+                print(
+                    f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}   {span.f1:>14.3f}"
+                )
+        for name, labels in (
+            ("micro, rule labels", RULE_LABELS),
+            ("micro, name labels", NAME_LABELS),
+            ("micro, all", None),
+        ):
             s = report.micro(labels)
             print(f"{name:<20} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  (n={s.support})")
         if args.errors:
             for error in report.errors:
-                print(f"  {error['id']}: {error['text']}\n     missed {error['missed']}\n     spurious {error['spurious']}")
+                print(
+                    f"  {error['id']}: {error['text']}\n     missed {error['missed']}\n     spurious {error['spurious']}"
+                )
 
         intent_cases = load_intent_cases(DATA / f"intents_{split}.jsonl")
         intents = evaluate_intents(model, intent_cases, DEFAULT_THRESHOLD)

@@ -179,8 +179,10 @@ def voice_note_opus() -> bytes:
         stream = target.add_stream("libopus", rate=16000, layout="mono")
         stream.bit_rate = 24000
         resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
-        for frame in [*(f for decoded in source.decode(audio=0) for f in resampler.resample(decoded)),
-                      *resampler.resample(None)]:
+        for frame in [
+            *(f for decoded in source.decode(audio=0) for f in resampler.resample(decoded)),
+            *resampler.resample(None),
+        ]:
             for packet in stream.encode(frame):
                 target.mux(packet)
         for packet in stream.encode(None):

@@ -9,7 +9,7 @@ import sys
 from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -35,8 +35,12 @@ REPO_DAGSTER_YAML = Path(__file__).resolve().parent.parent / "dagster.yaml"
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     )
 
 
@@ -92,8 +96,12 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def run(
-    date_from: Annotated[Optional[str], typer.Option("--from", help="First day (YYYY-MM-DD); default: first day with messages.")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="Last day, inclusive; default: last day with messages.")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: first day with messages.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Last day, inclusive; default: last day with messages.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print per-day results as JSON lines.")] = False,
 ) -> None:
     """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
@@ -120,14 +128,16 @@ def run(
     valid = set(job.partitions_def.get_partition_keys())
     outside = [d for d in days if d not in valid]
     if outside:
-        console.print(f"[red]Days outside the partitions (WA_PARTITION_START={settings.partition_start}): {', '.join(outside[:5])}[/red]")
+        console.print(
+            f"[red]Days outside the partitions (WA_PARTITION_START={settings.partition_start}): {', '.join(outside[:5])}[/red]"
+        )
         raise typer.Exit(2)
 
     instance = dg.DagsterInstance.get()
     # The runs a UI backfill of these days would launch: the job's backfill policy decides how many days share one.
     per_run = job.backfill_policy.max_partitions_per_run if job.backfill_policy else 1
     per_run = per_run or len(days)
-    chunks = [days[i:i + per_run] for i in range(0, len(days), per_run)]
+    chunks = [days[i : i + per_run] for i in range(0, len(days), per_run)]
     results = []
     with _progress() as progress:
         task = progress.add_task(f"materializing {len(days)} days in {len(chunks)} runs", total=len(days))
@@ -135,7 +145,9 @@ def run(
             progress.update(task, description=f"materializing {_span(chunk)}")
             # Step events go to the instance (the UI shows them); the terminal gets warnings and the summary.
             outcome = job.execute_in_process(
-                instance=instance, raise_on_error=False, **_run_scope(chunk),
+                instance=instance,
+                raise_on_error=False,
+                **_run_scope(chunk),
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
             chunk_results = _day_results(outcome, chunk)
@@ -159,8 +171,13 @@ def run(
             table.add_column(column)
         for r in results:
             status = "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]"
-            table.add_row(r["day"], status, str(r["rows"]), f"{r['checks_passed']}/{r['checks_total']}",
-                          ", ".join(r["failed_checks"]) or "-")
+            table.add_row(
+                r["day"],
+                status,
+                str(r["rows"]),
+                f"{r['checks_passed']}/{r['checks_total']}",
+                ", ".join(r["failed_checks"]) or "-",
+            )
         Console().print(table)
         # Plain print: a terminal-width wrap must not break the path a user copies.
         print(f"Output sheet: {sheet}")
@@ -245,7 +262,9 @@ def _ensure_dagster_home() -> None:
 
 @app.command("serve-webhook")
 def serve_webhook(
-    host: Annotated[str, typer.Option(help="Interface to listen on (put a TLS proxy in front for Meta).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (put a TLS proxy in front for Meta).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
     """Receive WhatsApp Cloud API webhooks into the landing store (200 only once a delivery is durable)."""
@@ -261,16 +280,24 @@ def serve_webhook(
     console.print(
         f"Webhook at http://{host}:{port}/webhook · landing store "
         f"{'PostgreSQL (WA_LANDING_URL)' if settings.landing_url else settings.landing_db}",
-        markup=False, highlight=False, soft_wrap=True,
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
     serve(host, port, settings)
 
 
 @app.command()
 def report(
-    date_from: Annotated[Optional[str], typer.Option("--from", help="First day (YYYY-MM-DD); default: 13 days before --to.")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="Last day, inclusive; default: last day with messages.")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="HTML file to write (default: DATA_DIR/reports/report.html).")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: 13 days before --to.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Last day, inclusive; default: last day with messages.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="HTML file to write (default: DATA_DIR/reports/report.html).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the per-day results as JSON lines.")] = False,
 ) -> None:
     """Write the asset-check report (HTML with charts) for a range of days and print its summary."""
@@ -297,17 +324,34 @@ def report(
     target.write_text(render_html(built), encoding="utf-8")
     if as_json:
         for day in built.days:
-            print(json.dumps({"day": day.day, "run": day.run_status, "messages": day.messages,
-                              "checks_passed": day.checks_passed, "checks_total": len(day.checks),
-                              "failed_checks": day.failed_checks, "dead_letters": day.dead_letters}))
+            print(
+                json.dumps(
+                    {
+                        "day": day.day,
+                        "run": day.run_status,
+                        "messages": day.messages,
+                        "checks_passed": day.checks_passed,
+                        "checks_total": len(day.checks),
+                        "failed_checks": day.failed_checks,
+                        "dead_letters": day.dead_letters,
+                    }
+                )
+            )
     else:
         table = Table(title=f"Asset checks {days[0]} .. {days[-1]}")
         for column in ("day", "run", "messages", "checks", "failed checks", "media ok", "dead letters"):
             table.add_column(column)
         for day in built.days:
             rate = day.media_success_rate
-            table.add_row(day.day, day.run_status, str(day.messages), f"{day.checks_passed}/{len(day.checks)}",
-                          ", ".join(day.failed_checks) or "-", "-" if rate is None else f"{rate:.0%}", str(day.dead_letters))
+            table.add_row(
+                day.day,
+                day.run_status,
+                str(day.messages),
+                f"{day.checks_passed}/{len(day.checks)}",
+                ", ".join(day.failed_checks) or "-",
+                "-" if rate is None else f"{rate:.0%}",
+                str(day.dead_letters),
+            )
         Console().print(table)
     print(f"Report: {target.resolve()}")
     if not built.all_checks_passed:
@@ -346,7 +390,11 @@ def doctor(
             progress.advance(task)
     if as_json:
         for r in results:
-            print(json.dumps({"probe": r.name, "ok": r.ok, "detail": r.detail, "fix": r.fix, "seconds": round(r.seconds, 2)}))
+            print(
+                json.dumps(
+                    {"probe": r.name, "ok": r.ok, "detail": r.detail, "fix": r.fix, "seconds": round(r.seconds, 2)}
+                )
+            )
     else:
         table = Table(title="wa-pipeline doctor")
         for column in ("probe", "result", "detail", "fix"):
@@ -378,7 +426,9 @@ app.command("parse-export")(parse_export_command)
 app.command("extract-media")(extract_media_command)
 app.command("enrich")(enrich_command)
 
-dlq_app = typer.Typer(help="The dead-letter queue: items a stage could not process, with the reason.", no_args_is_help=True)
+dlq_app = typer.Typer(
+    help="The dead-letter queue: items a stage could not process, with the reason.", no_args_is_help=True
+)
 dlq_app.command("list")(dlq_list_command)
 dlq_app.command("replay")(dlq_replay_command)
 app.add_typer(dlq_app, name="dlq")

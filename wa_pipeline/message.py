@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -16,9 +16,23 @@ Source = Literal["cloud_api", "chat_export"]
 # The kinds a message can have; anything a source cannot map becomes "unsupported".
 KINDS = frozenset(
     {
-        "text", "image", "audio", "voice", "video", "document", "sticker", "location",
-        "contacts", "interactive", "button", "reaction", "order", "poll", "system",
-        "deleted", "unsupported",
+        "text",
+        "image",
+        "audio",
+        "voice",
+        "video",
+        "document",
+        "sticker",
+        "location",
+        "contacts",
+        "interactive",
+        "button",
+        "reaction",
+        "order",
+        "poll",
+        "system",
+        "deleted",
+        "unsupported",
     }
 )
 SOURCES = frozenset({"cloud_api", "chat_export"})
@@ -66,7 +80,7 @@ class Message:
         if self.source not in SOURCES:
             raise ValueError(f"message {self.message_id}: unknown source {self.source!r}")
         # Normalise to UTC once, so every comparison downstream is like with like.
-        object.__setattr__(self, "sent_at", self.sent_at.astimezone(timezone.utc))
+        object.__setattr__(self, "sent_at", self.sent_at.astimezone(UTC))
 
     def to_record(self) -> dict[str, Any]:
         """Flat record (media fields prefixed) as stored in Parquet and the landing store."""
@@ -98,7 +112,7 @@ class Message:
         return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> "Message":
+    def from_record(cls, record: dict[str, Any]) -> Message:
         sent_at = record["sent_at"]
         if isinstance(sent_at, str):
             sent_at = datetime.fromisoformat(sent_at)
@@ -126,7 +140,7 @@ class Message:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> "Message":
+    def from_json(cls, text: str) -> Message:
         return cls.from_record(json.loads(text))
 
 

@@ -28,10 +28,14 @@ class Settings(SheetSyncSettings):
     )
 
     sheet_backend: Literal["workbook", "google"] = Field("workbook", description="Where rows are synced.")
-    workbook_path: Path | None = Field(None, description="The .xlsx file for the workbook backend (default DATA_DIR/output/wa_pipeline.xlsx).")
+    workbook_path: Path | None = Field(
+        None, description="The .xlsx file for the workbook backend (default DATA_DIR/output/wa_pipeline.xlsx)."
+    )
     google_credentials: Path | None = Field(None, description="Service-account JSON for the google backend.")
     spreadsheet_key: str | None = Field(None, description="Key of the Google spreadsheet to sync into.")
-    sheets_endpoint: str = Field("https://sheets.googleapis.com", description="Sheets API base URL (a local stand-in in tests).")
+    sheets_endpoint: str = Field(
+        "https://sheets.googleapis.com", description="Sheets API base URL (a local stand-in in tests)."
+    )
 
     whisper_model_path: str = Field("", description="CTranslate2 Whisper model folder; empty: the bundled tiny.en.")
     whisper_model_size: str = Field("tiny.en", description="Label of the Whisper model (reports and cache keys).")
@@ -53,23 +57,31 @@ class Settings(SheetSyncSettings):
     verify_token: SecretStr | None = Field(None, description="Token Meta echoes when verifying the webhook.")
     access_token: SecretStr | None = Field(None, description="Graph API bearer token for media downloads.")
 
-    default_currency: str = Field("", description="ISO 4217 code for \"$\", \"/=\", \"Rs\" in messages; empty: the region's currency.")
+    default_currency: str = Field(
+        "", description='ISO 4217 code for "$", "/=", "Rs" in messages; empty: the region\'s currency.'
+    )
     date_order: Literal["DMY", "MDY", "YMD"] = Field("DMY", description="How a date like 03/04 in a message reads.")
-    patterns_path: str = Field("", description="YAML file of the business's own entities (see wa_pipeline/nlp/patterns.example.yaml).")
-    intent_examples: list[str] = Field([], description="Extra labelled intent-example files (JSON list of paths), added to the shipped ones.")
+    patterns_path: str = Field(
+        "", description="YAML file of the business's own entities (see wa_pipeline/nlp/patterns.example.yaml)."
+    )
+    intent_examples: list[str] = Field(
+        [], description="Extra labelled intent-example files (JSON list of paths), added to the shipped ones."
+    )
     intent_threshold: float = Field(0.5, ge=0, le=1, description="Below this confidence a message's intent is 'other'.")
     thread_gap_hours: float = Field(4.0, gt=0, description="Silence in a chat that starts a new conversation thread.")
     business_senders: list[str] = Field([], description="Sender names or ids that speak for the business (JSON list).")
 
     landing_url: SecretStr | None = Field(
-        None, description="postgresql://user:password@host:port/db: the landing store on PostgreSQL (default: SQLite in DATA_DIR)."
+        None,
+        description="postgresql://user:password@host:port/db: the landing store on PostgreSQL (default: SQLite in DATA_DIR).",
     )
     executor: Literal["default", "celery", "in_process"] = Field(
         "default",
         description="How a run's steps execute: Dagster's default (multiprocess), on Celery workers, or all in the run's process.",
     )
     celery_broker: SecretStr = Field(
-        SecretStr("redis://127.0.0.1:6379/0"), description="Celery broker URL (also the result backend) for executor=celery."
+        SecretStr("redis://127.0.0.1:6379/0"),
+        description="Celery broker URL (also the result backend) for executor=celery.",
     )
 
     @field_validator("timezone")

@@ -4,9 +4,9 @@ import tempfile
 # Definitions read settings when loaded: point the data directory away from the checkout before any test imports them.
 os.environ.setdefault("WA_DATA_DIR", tempfile.mkdtemp(prefix="wa-tests-data-"))
 
-import pytest  # noqa: E402
+import pytest
 
-from wa_pipeline.settings import get_settings  # noqa: E402
+from wa_pipeline.settings import get_settings
 
 
 @pytest.fixture

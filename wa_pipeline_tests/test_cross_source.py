@@ -1,19 +1,40 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.landing import LandingStore
 
-AT = datetime(2026, 11, 16, 9, 15, 42, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 16, 9, 15, 42, tzinfo=UTC)
 
 
 def webhook(text="Please send 20 loaves tomorrow", at=AT, wamid="wamid.HBgM1", media=None, name="Amina Wanjiru"):
-    return Message(message_id=wamid, chat_id="wa:1055:254712345678", sent_at=at, kind="text" if not media else "image",
-                   source="cloud_api", sender_id="254712345678", sender_name=name, text=text, media=media)
+    return Message(
+        message_id=wamid,
+        chat_id="wa:1055:254712345678",
+        sent_at=at,
+        kind="text" if not media else "image",
+        source="cloud_api",
+        sender_id="254712345678",
+        sender_name=name,
+        text=text,
+        media=media,
+    )
 
 
-def export(text="Please send 20  loaves tomorrow", sender="Amina Wanjiru", at=AT.replace(second=0), mid="exp_1", media=None):
-    return Message(message_id=mid, chat_id="chat_x", sent_at=at, kind="text" if not media else "image",
-                   source="chat_export", sender_id="snd_x", sender_name=sender, text=text, media=media)
+AT_MINUTE = AT.replace(second=0)
+
+
+def export(text="Please send 20  loaves tomorrow", sender="Amina Wanjiru", at=AT_MINUTE, mid="exp_1", media=None):
+    return Message(
+        message_id=mid,
+        chat_id="chat_x",
+        sent_at=at,
+        kind="text" if not media else "image",
+        source="chat_export",
+        sender_id="snd_x",
+        sender_name=sender,
+        text=text,
+        media=media,
+    )
 
 
 def test_export_copy_of_a_webhook_message_lands_once_and_is_recorded(tmp_path):
@@ -50,11 +71,13 @@ def test_media_matches_by_hash_even_without_text(tmp_path):
 def test_different_minute_sender_or_text_are_different_messages(tmp_path):
     store = LandingStore(tmp_path / "l.db")
     store.add_messages([webhook()])
-    result = store.add_messages([
-        export(mid="e1", at=AT.replace(minute=16, second=0)),
-        export(mid="e2", sender="Juma"),
-        export(mid="e3", text="Please send 21 loaves tomorrow"),
-    ])
+    result = store.add_messages(
+        [
+            export(mid="e1", at=AT.replace(minute=16, second=0)),
+            export(mid="e2", sender="Juma"),
+            export(mid="e3", text="Please send 21 loaves tomorrow"),
+        ]
+    )
     assert (result.added, result.cross_source_duplicates) == (3, 0)
 
 

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -10,10 +10,16 @@ EAT = timezone(timedelta(hours=3))
 
 def test_sent_at_normalised_to_utc_and_round_trips_through_json_and_frames():
     m = Message(
-        message_id="exp_1", chat_id="chat_1", sent_at=datetime(2026, 11, 16, 9, 0, tzinfo=EAT), kind="image",
-        source="chat_export", text=None, caption="receipt", media=MediaRef(sha256="a" * 64, bytes=10, filename="r.png"),
+        message_id="exp_1",
+        chat_id="chat_1",
+        sent_at=datetime(2026, 11, 16, 9, 0, tzinfo=EAT),
+        kind="image",
+        source="chat_export",
+        text=None,
+        caption="receipt",
+        media=MediaRef(sha256="a" * 64, bytes=10, filename="r.png"),
     )
-    assert m.sent_at == datetime(2026, 11, 16, 6, 0, tzinfo=timezone.utc)
+    assert m.sent_at == datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
     assert m.sent_at.utcoffset() == timedelta(0)
     assert Message.from_json(m.to_json()) == m
     assert frame_to_messages(messages_to_frame([m])) == [m]
@@ -29,7 +35,9 @@ def test_sent_at_normalised_to_utc_and_round_trips_through_json_and_frames():
     ],
 )
 def test_invalid_messages_are_rejected_with_a_reason(change, error):
-    fields = dict(message_id="x", chat_id="c", sent_at=datetime(2026, 1, 1, tzinfo=timezone.utc), kind="text", source="cloud_api")
+    fields = dict(
+        message_id="x", chat_id="c", sent_at=datetime(2026, 1, 1, tzinfo=UTC), kind="text", source="cloud_api"
+    )
     fields.update(change)
     with pytest.raises(ValueError, match=error):
         Message(**fields)
@@ -42,7 +50,7 @@ def test_stable_id_is_deterministic_and_separates_parts():
 
 def test_status_rejects_unknown_status():
     with pytest.raises(ValueError):
-        StatusUpdate("w", "teleported", datetime(2026, 1, 1, tzinfo=timezone.utc))
+        StatusUpdate("w", "teleported", datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def test_empty_frame_has_the_contract_dtypes():

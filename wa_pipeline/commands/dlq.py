@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -22,8 +22,10 @@ def _queue() -> DeadLetterQueue:
 
 
 def dlq_list_command(
-    stage: Annotated[Optional[str], typer.Option(help="Only letters of this stage (import, webhook, media_download...).")] = None,
-    partition: Annotated[Optional[str], typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Only letters of this stage (import, webhook, media_download...).")
+    ] = None,
+    partition: Annotated[str | None, typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
     include_replayed: Annotated[bool, typer.Option("--all", help="Include letters already replayed.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per letter.")] = False,
 ) -> None:
@@ -42,16 +44,23 @@ def dlq_list_command(
     for letter in letters:
         # Reasons and keys come from untrusted input: shown as text, never as rich markup.
         table.add_row(
-            str(letter.id), letter.stage, Text(letter.item_key), letter.partition or "-", Text(letter.reason),
-            letter.created_at[:19], (letter.replayed_at or "")[:19] or "-",
+            str(letter.id),
+            letter.stage,
+            Text(letter.item_key),
+            letter.partition or "-",
+            Text(letter.reason),
+            letter.created_at[:19],
+            (letter.replayed_at or "")[:19] or "-",
         )
     Console().print(table)
 
 
 def dlq_replay_command(
-    ids: Annotated[Optional[list[int]], typer.Argument(help="Letter ids from `dlq list`; none: every open letter that matches.")] = None,
-    stage: Annotated[Optional[str], typer.Option(help="Only letters of this stage.")] = None,
-    partition: Annotated[Optional[str], typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
+    ids: Annotated[
+        list[int] | None, typer.Argument(help="Letter ids from `dlq list`; none: every open letter that matches.")
+    ] = None,
+    stage: Annotated[str | None, typer.Option(help="Only letters of this stage.")] = None,
+    partition: Annotated[str | None, typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per replayed letter.")] = False,
 ) -> None:
     """Replay open dead letters through their stage's normal path; exits 1 if any failed again."""

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -17,23 +17,30 @@ import typer
 def enrich_command(
     file: Annotated[
         str,
-        typer.Argument(help="Messages: plain text, one per line, or JSON lines with text, sent_at, region; '-' reads stdin."),
+        typer.Argument(
+            help="Messages: plain text, one per line, or JSON lines with text, sent_at, region; '-' reads stdin."
+        ),
     ] = "-",
     region: Annotated[
-        Optional[str], typer.Option(help="Phone region (ISO 3166, e.g. KE) of lines without one; default WA_DEFAULT_REGION.")
+        str | None,
+        typer.Option(help="Phone region (ISO 3166, e.g. KE) of lines without one; default WA_DEFAULT_REGION."),
     ] = None,
     timezone: Annotated[
-        Optional[str], typer.Option(help="IANA timezone relative dates are read in; default WA_TIMEZONE.")
+        str | None, typer.Option(help="IANA timezone relative dates are read in; default WA_TIMEZONE.")
     ] = None,
     currency: Annotated[
-        Optional[str], typer.Option(help="ISO 4217 currency of '$', '/=', 'Rs'...; default: the region's.")
+        str | None, typer.Option(help="ISO 4217 currency of '$', '/=', 'Rs'...; default: the region's.")
     ] = None,
     date_order: Annotated[str, typer.Option(help="How '03/04' reads: DMY, MDY or YMD.")] = "DMY",
-    patterns: Annotated[Optional[Path], typer.Option(help="YAML file of your own entities (see patterns.example.yaml).")] = None,
-    examples: Annotated[
-        Optional[list[Path]], typer.Option("--examples", help="Extra labelled intent examples (JSON lines); repeatable.")
+    patterns: Annotated[
+        Path | None, typer.Option(help="YAML file of your own entities (see patterns.example.yaml).")
     ] = None,
-    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Intent confidence below which it is 'other'.")] = 0.5,
+    examples: Annotated[
+        list[Path] | None, typer.Option("--examples", help="Extra labelled intent examples (JSON lines); repeatable.")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Intent confidence below which it is 'other'.")
+    ] = 0.5,
 ) -> None:
     """Print, as one JSON object per message, the entities, intent, sentiment and language found in it."""
     from wa_pipeline.nlp.entities import extract_entities
@@ -58,9 +65,13 @@ def enrich_command(
     for message_region, group in groupby(by_region, key=lambda i: messages[i]["region"] or ""):
         indexes = list(group)
         entities = extract_entities(
-            [messages[i]["text"] for i in indexes], message_region or None,
-            sent_at=[messages[i]["sent_at"] for i in indexes], timezone=tz, default_currency=currency,
-            date_order=date_order.upper(), patterns=patterns,
+            [messages[i]["text"] for i in indexes],
+            message_region or None,
+            sent_at=[messages[i]["sent_at"] for i in indexes],
+            timezone=tz,
+            default_currency=currency,
+            date_order=date_order.upper(),
+            patterns=patterns,
         )
         found.update(zip(indexes, entities))
     texts = [m["text"] for m in messages]
@@ -69,17 +80,22 @@ def enrich_command(
     languages = detect_languages(texts)
     for index, message in enumerate(messages):
         label, score = score_sentiment(message["text"])
-        print(json.dumps({
-            "text": message["text"],
-            "sent_at": message["sent_at"].isoformat() if message["sent_at"] else None,
-            "region": message["region"],
-            "entities": [entity.to_dict() for entity in found[index]],
-            "intent": intents[index].intent,
-            "intent_confidence": intents[index].confidence,
-            "sentiment": label,
-            "sentiment_score": score,
-            "language": languages[index],
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "text": message["text"],
+                    "sent_at": message["sent_at"].isoformat() if message["sent_at"] else None,
+                    "region": message["region"],
+                    "entities": [entity.to_dict() for entity in found[index]],
+                    "intent": intents[index].intent,
+                    "intent_confidence": intents[index].confidence,
+                    "sentiment": label,
+                    "sentiment_score": score,
+                    "language": languages[index],
+                },
+                ensure_ascii=False,
+            )
+        )
 
 
 def _read_messages(file: str, region: str | None, tz: ZoneInfo) -> list[dict]:

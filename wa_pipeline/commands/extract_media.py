@@ -68,10 +68,19 @@ def _facts(texts: list[str]) -> list[dict[str, list[str]]]:
 
 def _line(result: MediaResult, facts: dict[str, list[str]]) -> dict:
     return {
-        "file": result.message_id, "mime": result.mime, "kind": result.kind, "bytes": result.bytes,
-        "sha256": result.sha256, "width": result.width, "height": result.height, "duration_s": result.duration_s,
-        "status": result.status, "confidence": result.confidence, "reason": result.reason or None,
-        "text": result.text, "facts": facts,
+        "file": result.message_id,
+        "mime": result.mime,
+        "kind": result.kind,
+        "bytes": result.bytes,
+        "sha256": result.sha256,
+        "width": result.width,
+        "height": result.height,
+        "duration_s": result.duration_s,
+        "status": result.status,
+        "confidence": result.confidence,
+        "reason": result.reason or None,
+        "text": result.text,
+        "facts": facts,
     }
 
 
@@ -83,5 +92,7 @@ def _print_table(lines: list[dict]) -> None:
         facts = "; ".join(f"{label}: {', '.join(values)}" for label, values in line["facts"].items())
         status = line["status"] + (f" ({line['reason']})" if line["reason"] else "")
         # File text is data, never rich markup.
-        table.add_row(*(Text(cell or "") for cell in (Path(line["file"]).name, line["mime"], status, line["text"], facts)))
+        table.add_row(
+            *(Text(cell or "") for cell in (Path(line["file"]).name, line["mime"], status, line["text"], facts))
+        )
     Console().print(table)

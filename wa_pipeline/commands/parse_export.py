@@ -26,7 +26,9 @@ def parse_export_command(
     settings = get_settings()
     try:
         archive = read_export(path)
-        parsed = parse_chat_export(archive.text, chat_name=archive.chat_name, tz=settings.tz, source_name=archive.source_name)
+        parsed = parse_chat_export(
+            archive.text, chat_name=archive.chat_name, tz=settings.tz, source_name=archive.source_name
+        )
     except (ExportArchiveError, ChatExportError, OSError) as exc:
         Console(stderr=True).print(f"{path}: {exc}", style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
@@ -42,7 +44,13 @@ def parse_export_command(
             table.add_column(column, overflow="fold")
         for line in lines:
             # Message text is data, never rich markup.
-            cells = (line["sent_at"], line["sender_name"] or "", line["kind"], (line["text"] or "")[:80], line["attachment"] or "")
+            cells = (
+                line["sent_at"],
+                line["sender_name"] or "",
+                line["kind"],
+                (line["text"] or "")[:80],
+                line["attachment"] or "",
+            )
             table.add_row(*(Text(cell) for cell in cells))
         Console().print(table)
         for error in parsed.errors:

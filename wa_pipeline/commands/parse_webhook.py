@@ -25,7 +25,9 @@ def parse_webhook_command(
         raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
         body = json.loads(raw)
     except OSError as exc:
-        Console(stderr=True).print(f"Cannot read {file}: {exc.strerror or exc}", style="red", markup=False, soft_wrap=True)
+        Console(stderr=True).print(
+            f"Cannot read {file}: {exc.strerror or exc}", style="red", markup=False, soft_wrap=True
+        )
         raise typer.Exit(2) from None
     except ValueError as exc:
         Console(stderr=True).print(f"{file} is not valid JSON: {exc}", style="red", markup=False, soft_wrap=True)
@@ -33,8 +35,14 @@ def parse_webhook_command(
     parsed = parse_webhook(body)
     records = [message_line(m) for m in parsed.messages]
     records += [
-        {"record": "status", "message_id": s.message_id, "status": s.status, "at": s.at.isoformat(),
-         "recipient_id": s.recipient_id, "errors": s.errors}
+        {
+            "record": "status",
+            "message_id": s.message_id,
+            "status": s.status,
+            "at": s.at.isoformat(),
+            "recipient_id": s.recipient_id,
+            "errors": s.errors,
+        }
         for s in parsed.statuses
     ]
     records += [{"record": "reject", "item_key": r.item_key, "reason": r.reason} for r in parsed.rejects]
@@ -52,14 +60,27 @@ def _print_webhook_tables(records: list[dict]) -> None:
         return iso.replace("T", " ").replace("+00:00", "Z")
 
     layouts = {
-        "message": ("Messages", ("sent_at (UTC)", "sender", "kind", "text / caption", "attachment"), lambda r: (
-            when(r["sent_at"]), r["sender_name"] or r["sender"], r["kind"],
-            "\n".join(t for t in (r["text"], r["caption"]) if t),
-            r["filename"] or r["mime"] or r["attachment"],
-        )),
-        "status": ("Statuses", ("message_id", "status", "at (UTC)", "recipient"), lambda r: (
-            r["message_id"], r["status"], when(r["at"]), r["recipient_id"],
-        )),
+        "message": (
+            "Messages",
+            ("sent_at (UTC)", "sender", "kind", "text / caption", "attachment"),
+            lambda r: (
+                when(r["sent_at"]),
+                r["sender_name"] or r["sender"],
+                r["kind"],
+                "\n".join(t for t in (r["text"], r["caption"]) if t),
+                r["filename"] or r["mime"] or r["attachment"],
+            ),
+        ),
+        "status": (
+            "Statuses",
+            ("message_id", "status", "at (UTC)", "recipient"),
+            lambda r: (
+                r["message_id"],
+                r["status"],
+                when(r["at"]),
+                r["recipient_id"],
+            ),
+        ),
         "reject": ("Rejected elements", ("item_key", "reason"), lambda r: (r["item_key"], r["reason"])),
     }
     out = Console()

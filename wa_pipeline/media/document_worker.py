@@ -82,7 +82,9 @@ def ocr_page_images(page, job: dict) -> tuple[str, float | None]:
     from wa_pipeline.media.ocr import ocr_picture
 
     settings = MediaEngineSettings(
-        whisper_model_path="", tesseract_lang=job["tesseract_lang"], tesseract_cmd=job["tesseract_cmd"],
+        whisper_model_path="",
+        tesseract_lang=job["tesseract_lang"],
+        tesseract_cmd=job["tesseract_cmd"],
         ocr_timeout_s=job["ocr_timeout_s"],
     )
     texts, confidences = [], []
@@ -113,7 +115,13 @@ def parse_docx(path: Path) -> dict:
             cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
             if cells:
                 lines.append(" ".join(dict.fromkeys(cells)))  # merged cells repeat their text
-    return {"text": "\n".join(lines), "pages": None, "pages_read": None, "ocr_pages": 0, "confidence": 1.0 if lines else None}
+    return {
+        "text": "\n".join(lines),
+        "pages": None,
+        "pages_read": None,
+        "ocr_pages": 0,
+        "confidence": 1.0 if lines else None,
+    }
 
 
 def main() -> None:

@@ -44,8 +44,12 @@ def extract_document(path: Path, mime: str, settings: MediaEngineSettings) -> Do
     if mime == "text/plain":
         return read_plain_text(path)
     job = {
-        "path": str(path), "mime": mime, "max_pages": settings.pdf_max_pages, "memory_mb": settings.document_memory_mb,
-        "tesseract_lang": settings.tesseract_lang, "tesseract_cmd": settings.tesseract_cmd,
+        "path": str(path),
+        "mime": mime,
+        "max_pages": settings.pdf_max_pages,
+        "memory_mb": settings.document_memory_mb,
+        "tesseract_lang": settings.tesseract_lang,
+        "tesseract_cmd": settings.tesseract_cmd,
         "ocr_timeout_s": settings.ocr_timeout_s,
     }
     answer = run_worker(job, settings.document_timeout_s)
@@ -53,15 +57,20 @@ def extract_document(path: Path, mime: str, settings: MediaEngineSettings) -> Do
         raise MediaFailed(answer["reason"])
     if answer["status"] == "pending":
         raise MediaPending(answer["code"], answer["reason"])
-    return DocumentText(answer["text"], answer["confidence"], answer["pages"], answer["pages_read"], answer["ocr_pages"])
+    return DocumentText(
+        answer["text"], answer["confidence"], answer["pages"], answer["pages_read"], answer["ocr_pages"]
+    )
 
 
 def run_worker(job: dict, timeout_s: float) -> dict:
     # Own session, so a timeout kills the worker and any tesseract it started, as one process group.
     process = subprocess.Popen(
         [sys.executable, "-m", "wa_pipeline.media.document_worker"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
     try:
         out, err = process.communicate(json.dumps(job).encode(), timeout=timeout_s)

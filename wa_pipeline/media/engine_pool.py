@@ -52,8 +52,15 @@ def ocr_task(path: str, settings: MediaEngineSettings) -> TaskOutcome:
         result = ocr_image(Path(path), settings)
     except (MediaFailed, MediaPending) as exc:
         return _stopped(exc, started)
-    return TaskOutcome("ok", result.text, result.confidence, result.width, result.height,
-                       "preprocessed" if result.prepared else "", time.perf_counter() - started)
+    return TaskOutcome(
+        "ok",
+        result.text,
+        result.confidence,
+        result.width,
+        result.height,
+        "preprocessed" if result.prepared else "",
+        time.perf_counter() - started,
+    )
 
 
 def document_task(path: str, mime: str, settings: MediaEngineSettings) -> TaskOutcome:

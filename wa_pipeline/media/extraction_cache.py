@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from wa_pipeline.store.sqlite_db import connect, write_transaction
@@ -69,7 +69,7 @@ class ExtractionCache:
         with self._lock:
             # SQLite caps bound parameters per statement; 500 is far below every build's limit.
             for start in range(0, len(unique), 500):
-                chunk = unique[start:start + 500]
+                chunk = unique[start : start + 500]
                 rows = self._conn.execute(
                     f"SELECT {', '.join(COLUMNS)} FROM media_extractions WHERE sha256 IN ({','.join('?' * len(chunk))})",
                     chunk,
@@ -78,7 +78,7 @@ class ExtractionCache:
         return found
 
     def put_many(self, extractions: list[Extraction]) -> None:
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         placeholders = ", ".join("?" * (len(COLUMNS) + 1))
         updates = ", ".join(f"{c}=excluded.{c}" for c in COLUMNS if c != "sha256")
         with self._lock, write_transaction(self._conn):

@@ -7,12 +7,37 @@ import pandas as pd
 from wa_pipeline.media.media_text import MediaItem, MediaResult
 
 MEDIA_TEXT_COLUMNS = (
-    "message_id", "media_sha256", "media_kind", "media_mime", "media_status", "media_text", "media_confidence",
-    "media_reason", "media_width", "media_height", "media_duration_s", "media_bytes",
+    "message_id",
+    "media_sha256",
+    "media_kind",
+    "media_mime",
+    "media_status",
+    "media_text",
+    "media_confidence",
+    "media_reason",
+    "media_width",
+    "media_height",
+    "media_duration_s",
+    "media_bytes",
 )
 CATALOG_COLUMNS = (
-    "message_id", "chat", "sender", "sent_at", "kind", "filename", "media_kind", "mime", "bytes", "sha256",
-    "width", "height", "duration_s", "status", "confidence", "excerpt", "reason",
+    "message_id",
+    "chat",
+    "sender",
+    "sent_at",
+    "kind",
+    "filename",
+    "media_kind",
+    "mime",
+    "bytes",
+    "sha256",
+    "width",
+    "height",
+    "duration_s",
+    "status",
+    "confidence",
+    "excerpt",
+    "reason",
 )
 _INTEGERS = ("media_width", "media_height", "media_bytes")
 _FLOATS = ("media_confidence", "media_duration_s")
@@ -30,8 +55,12 @@ def media_items(raw: pd.DataFrame) -> list[MediaItem]:
     rows = raw.loc[carries].sort_values(["sent_at", "message_id"], kind="stable")
     return [
         MediaItem(
-            message_id=row.message_id, sha256=_text(row.media_sha256), kind=row.kind,
-            claimed_mime=_text(row.media_mime), filename=_text(row.media_filename), remote_id=_text(row.media_remote_id),
+            message_id=row.message_id,
+            sha256=_text(row.media_sha256),
+            kind=row.kind,
+            claimed_mime=_text(row.media_mime),
+            filename=_text(row.media_filename),
+            remote_id=_text(row.media_remote_id),
         )
         for row in rows.itertuples(index=False)
     ]
@@ -46,10 +75,18 @@ def media_text_frame(results: list[MediaResult]) -> pd.DataFrame:
     frame = pd.DataFrame(
         [
             {
-                "message_id": r.message_id, "media_sha256": r.sha256, "media_kind": r.kind, "media_mime": r.mime,
-                "media_status": r.status, "media_text": r.text, "media_confidence": r.confidence,
-                "media_reason": r.reason, "media_width": r.width, "media_height": r.height,
-                "media_duration_s": r.duration_s, "media_bytes": r.bytes,
+                "message_id": r.message_id,
+                "media_sha256": r.sha256,
+                "media_kind": r.kind,
+                "media_mime": r.mime,
+                "media_status": r.status,
+                "media_text": r.text,
+                "media_confidence": r.confidence,
+                "media_reason": r.reason,
+                "media_width": r.width,
+                "media_height": r.height,
+                "media_duration_s": r.duration_s,
+                "media_bytes": r.bytes,
             }
             for r in results
         ],

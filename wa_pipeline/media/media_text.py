@@ -113,23 +113,48 @@ def extract_media(
 def _result(item: MediaItem, reusable: dict[str, Extraction], fresh: dict[str, Extraction]) -> MediaResult:
     if not item.sha256:
         if item.remote_id:
-            return MediaResult(item.message_id, None, item.kind, item.claimed_mime, "pending:not_downloaded",
-                               reason="waiting for the media download from WhatsApp")
+            return MediaResult(
+                item.message_id,
+                None,
+                item.kind,
+                item.claimed_mime,
+                "pending:not_downloaded",
+                reason="waiting for the media download from WhatsApp",
+            )
         name = f"attachment {item.filename}" if item.filename else "the attachment"
-        return MediaResult(item.message_id, None, item.kind, item.claimed_mime, FAILED,
-                           reason=f"{name} is not in the export, so there are no bytes to read")
+        return MediaResult(
+            item.message_id,
+            None,
+            item.kind,
+            item.claimed_mime,
+            FAILED,
+            reason=f"{name} is not in the export, so there are no bytes to read",
+        )
     extraction = reusable.get(item.sha256) or fresh[item.sha256]
     return MediaResult(
-        message_id=item.message_id, sha256=item.sha256, kind=extraction.category or item.kind,
-        mime=extraction.mime, status=extraction.status, text=extraction.text, confidence=extraction.confidence,
-        width=extraction.width, height=extraction.height, duration_s=extraction.duration_s,
-        bytes=extraction.bytes, reason=extraction.reason, cached=item.sha256 in reusable,
+        message_id=item.message_id,
+        sha256=item.sha256,
+        kind=extraction.category or item.kind,
+        mime=extraction.mime,
+        status=extraction.status,
+        text=extraction.text,
+        confidence=extraction.confidence,
+        width=extraction.width,
+        height=extraction.height,
+        duration_s=extraction.duration_s,
+        bytes=extraction.bytes,
+        reason=extraction.reason,
+        cached=item.sha256 in reusable,
     )
 
 
 def _process(
-    shas: list[str], store: MediaStore, settings: MediaEngineSettings, pool: Executor | None,
-    previous: dict[str, Extraction], stats: ExtractionStats,
+    shas: list[str],
+    store: MediaStore,
+    settings: MediaEngineSettings,
+    pool: Executor | None,
+    previous: dict[str, Extraction],
+    stats: ExtractionStats,
 ) -> dict[str, Extraction]:
     done: dict[str, Extraction] = {}
     submitted: dict[str, Future | TaskOutcome] = {}
@@ -146,8 +171,13 @@ def _process(
             continue
         sniffed[sha] = facts
         base = dataclasses.replace(
-            base, engine=settings.engine_key(facts.category), category=facts.category, mime=facts.mime,
-            bytes=facts.bytes, width=facts.width, height=facts.height,
+            base,
+            engine=settings.engine_key(facts.category),
+            category=facts.category,
+            mime=facts.mime,
+            bytes=facts.bytes,
+            width=facts.width,
+            height=facts.height,
             duration_s=round(facts.duration_s, 3) if facts.duration_s else None,
         )
         refusal = _refusal(facts, settings)
@@ -155,8 +185,9 @@ def _process(
             done[sha] = dataclasses.replace(base, reason=refusal)
         elif facts.category == sniffing.IMAGE:
             if not tesseract_available(settings):
-                done[sha] = dataclasses.replace(base, status="pending:tesseract_missing",
-                                                reason=f"{settings.tesseract_cmd!r} is not on PATH")
+                done[sha] = dataclasses.replace(
+                    base, status="pending:tesseract_missing", reason=f"{settings.tesseract_cmd!r} is not on PATH"
+                )
             else:
                 stats.images += 1
                 submitted[sha] = _submit(pool, ocr_task, str(path), settings)
@@ -175,7 +206,7 @@ def _process(
     for sha, pending in submitted.items():
         try:
             outcome = pending.result() if isinstance(pending, Future) else pending
-        except Exception as exc:  # noqa: BLE001 - a crashed worker holds up this file, not the day
+        except Exception as exc:
             outcome = TaskOutcome("pending:engine_crashed", reason=f"{type(exc).__name__}: {exc}"[:500])
         done[sha] = _merge(done[sha], outcome)
     return {sha: _escalate(extraction, settings) for sha, extraction in done.items()}
@@ -221,8 +252,10 @@ def _transcribe_all(
             return TaskOutcome(FAILED, reason=exc.reason, seconds=time.perf_counter() - started), 0.0
         except MediaPending as exc:
             return TaskOutcome(f"pending:{exc.code}", reason=exc.detail, seconds=time.perf_counter() - started), 0.0
-        return (TaskOutcome(OK, transcript.text, transcript.confidence, seconds=time.perf_counter() - started),
-                transcript.duration_s)
+        return (
+            TaskOutcome(OK, transcript.text, transcript.confidence, seconds=time.perf_counter() - started),
+            transcript.duration_s,
+        )
 
     with ThreadPoolExecutor(max_workers=max(1, settings.workers), thread_name_prefix="whisper") as threads:
         outcomes = dict(zip([sha for sha, _, _ in audio], threads.map(one, audio)))
@@ -233,9 +266,13 @@ def _transcribe_all(
 
 def _merge(base: Extraction, outcome: TaskOutcome) -> Extraction:
     return dataclasses.replace(
-        base, status=outcome.status, text=outcome.text, confidence=outcome.confidence,
+        base,
+        status=outcome.status,
+        text=outcome.text,
+        confidence=outcome.confidence,
         width=outcome.width if outcome.width is not None else base.width,
-        height=outcome.height if outcome.height is not None else base.height, reason=outcome.reason,
+        height=outcome.height if outcome.height is not None else base.height,
+        reason=outcome.reason,
     )
 
 
@@ -254,8 +291,9 @@ def record_dead_letters(results: list[MediaResult], dead_letters: DeadLetterQueu
     for result in results:
         if result.status == FAILED:
             payload = {"sha256": result.sha256, "mime": result.mime, "kind": result.kind, "bytes": result.bytes}
-            dead_letters.add(STAGE, result.message_id, result.reason or "media extraction failed", payload,
-                             partition=partition)
+            dead_letters.add(
+                STAGE, result.message_id, result.reason or "media extraction failed", payload, partition=partition
+            )
             added += 1
         elif result.status == OK:
             dead_letters.resolve(STAGE, result.message_id)

@@ -39,7 +39,9 @@ def tesseract_available(settings: MediaEngineSettings) -> bool:
 
 def require_tesseract(settings: MediaEngineSettings) -> None:
     if not tesseract_available(settings):
-        raise MediaPending("tesseract_missing", f"{settings.tesseract_cmd!r} is not on PATH (apt-get install tesseract-ocr)")
+        raise MediaPending(
+            "tesseract_missing", f"{settings.tesseract_cmd!r} is not on PATH (apt-get install tesseract-ocr)"
+        )
 
 
 def ocr_image(path: Path, settings: MediaEngineSettings) -> OcrResult:
@@ -81,7 +83,9 @@ def _recognise(source: str, prepared: PreparedImage, settings: MediaEngineSettin
         raise
     except pytesseract.TesseractError as exc:
         if "Failed loading language" in str(exc):
-            raise MediaPending("tesseract_language_missing", f"no traineddata for {settings.tesseract_lang!r}") from None
+            raise MediaPending(
+                "tesseract_language_missing", f"no traineddata for {settings.tesseract_lang!r}"
+            ) from None
         raise MediaFailed(f"tesseract cannot read the image: {exc.message or exc}") from None
     text, confidence = lines_and_confidence(data)
     return OcrResult(text, confidence, prepared.width, prepared.height, not prepared.untouched)

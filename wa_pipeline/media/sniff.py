@@ -12,15 +12,35 @@ from pathlib import Path
 
 # Category of each mime type we can sniff, i.e. which engine it goes to.
 IMAGE, AUDIO, VIDEO, DOCUMENT, TEXT, EXECUTABLE, ARCHIVE, UNKNOWN = (
-    "image", "audio", "video", "document", "text", "executable", "archive", "unknown",
+    "image",
+    "audio",
+    "video",
+    "document",
+    "text",
+    "executable",
+    "archive",
+    "unknown",
 )
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CATEGORIES = {
-    "image/jpeg": IMAGE, "image/png": IMAGE, "image/webp": IMAGE, "image/gif": IMAGE,
-    "audio/ogg": AUDIO, "audio/mp4": AUDIO, "audio/mpeg": AUDIO, "audio/amr": AUDIO, "audio/aac": AUDIO,
-    "audio/wav": AUDIO, "video/mp4": VIDEO, "video/3gpp": VIDEO, "video/webm": VIDEO,
-    "application/pdf": DOCUMENT, DOCX: DOCUMENT, "text/plain": TEXT,
-    "application/x-dosexec": EXECUTABLE, "application/x-executable": EXECUTABLE,
+    "image/jpeg": IMAGE,
+    "image/png": IMAGE,
+    "image/webp": IMAGE,
+    "image/gif": IMAGE,
+    "audio/ogg": AUDIO,
+    "audio/mp4": AUDIO,
+    "audio/mpeg": AUDIO,
+    "audio/amr": AUDIO,
+    "audio/aac": AUDIO,
+    "audio/wav": AUDIO,
+    "video/mp4": VIDEO,
+    "video/3gpp": VIDEO,
+    "video/webm": VIDEO,
+    "application/pdf": DOCUMENT,
+    DOCX: DOCUMENT,
+    "text/plain": TEXT,
+    "application/x-dosexec": EXECUTABLE,
+    "application/x-executable": EXECUTABLE,
     "application/zip": ARCHIVE,
 }
 HEAD_BYTES = 4096
@@ -131,7 +151,7 @@ def image_size(path: Path) -> tuple[int | None, int | None]:
         # Image.open refuses to even return a huge image; its format plugins read the header without that check,
         # so the catalog can still say how big the bomb was. Nothing is decoded either way.
         return _header_size_unchecked(path)
-    except Exception:  # noqa: BLE001 - any header Pillow cannot read: the engine will say why
+    except Exception:
         return None, None
 
 
@@ -148,7 +168,7 @@ def _header_size_unchecked(path: Path) -> tuple[int | None, int | None]:
             handle.seek(0)
             try:
                 return factory(handle, str(path)).size
-            except Exception:  # noqa: BLE001 - not this format; try the next plugin, as Image.open does
+            except Exception:
                 continue
     return None, None
 
@@ -167,5 +187,5 @@ def media_duration(path: Path) -> tuple[float | None, int | None, int | None]:
             if video is not None and video.codec_context.width:
                 return duration, video.codec_context.width, video.codec_context.height
             return duration, None, None
-    except Exception:  # noqa: BLE001 - corrupt containers are the decoder's to report, with its reason
+    except Exception:
         return None, None, None

@@ -46,8 +46,12 @@ def load_model(settings: MediaEngineSettings):
             from faster_whisper import WhisperModel
 
             model = WhisperModel(
-                settings.whisper_model_path, device="cpu", compute_type=settings.whisper_compute_type,
-                cpu_threads=1, num_workers=max(1, settings.workers), local_files_only=True,
+                settings.whisper_model_path,
+                device="cpu",
+                compute_type=settings.whisper_compute_type,
+                cpu_threads=1,
+                num_workers=max(1, settings.workers),
+                local_files_only=True,
             )
             _models[key] = model
     return model
@@ -57,7 +61,10 @@ def transcribe(samples: np.ndarray, settings: MediaEngineSettings) -> Transcript
     """Transcribe 16 kHz mono float32 samples; silence (by the VAD) gives empty text, not an error."""
     model = load_model(settings)
     segments, info = model.transcribe(
-        samples, language=settings.language or None, vad_filter=True, condition_on_previous_text=False,
+        samples,
+        language=settings.language or None,
+        vad_filter=True,
+        condition_on_previous_text=False,
     )
     texts, probabilities = [], []
     for segment in segments:

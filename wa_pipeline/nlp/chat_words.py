@@ -42,6 +42,4 @@ le les des du au aux et est un une pour avec sans très merci bonjour oui
 sai custa quanto quanta entregamos segue pedido meu minha número tenéis cuesta
 """.split()
 
-CHAT_WORDS = frozenset(
-    word.lower() for word in (*_ENGLISH, *_SWAHILI_AND_SHENG, *_HINGLISH, *_PIDGIN, *_ROMANCE)
-)
+CHAT_WORDS = frozenset(word.lower() for word in (*_ENGLISH, *_SWAHILI_AND_SHENG, *_HINGLISH, *_PIDGIN, *_ROMANCE))

@@ -19,20 +19,59 @@ CURRENCY_CODES = frozenset(
 
 # Minor units where they are not 2 (ISO 4217 table): "UGX 50000", "KWD 1.250", everything else "KES 3500.00".
 _DECIMALS = {
-    **dict.fromkeys(
-        "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0
-    ),
+    **dict.fromkeys("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0),
     **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
 }
 
 # The currency a business in a region is paid in: the default for "$", "Rs", "/=", "dollars" written there.
 REGION_CURRENCY = {
-    "KE": "KES", "UG": "UGX", "TZ": "TZS", "RW": "RWF", "ET": "ETB", "SO": "SOS", "NG": "NGN", "GH": "GHS",
-    "ZA": "ZAR", "ZM": "ZMW", "ZW": "ZWG", "BW": "BWP", "NA": "NAD", "EG": "EGP", "MA": "MAD", "SN": "XOF",
-    "CI": "XOF", "CM": "XAF", "IN": "INR", "PK": "PKR", "LK": "LKR", "NP": "NPR", "BD": "BDT", "AE": "AED",
-    "SA": "SAR", "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "GB": "GBP",
-    "IE": "EUR", "FR": "EUR", "DE": "EUR", "ES": "EUR", "PT": "EUR", "IT": "EUR", "NL": "EUR", "BE": "EUR",
-    "BR": "BRL", "MX": "MXN", "AR": "ARS", "CO": "COP", "PH": "PHP", "ID": "IDR", "MY": "MYR",
+    "KE": "KES",
+    "UG": "UGX",
+    "TZ": "TZS",
+    "RW": "RWF",
+    "ET": "ETB",
+    "SO": "SOS",
+    "NG": "NGN",
+    "GH": "GHS",
+    "ZA": "ZAR",
+    "ZM": "ZMW",
+    "ZW": "ZWG",
+    "BW": "BWP",
+    "NA": "NAD",
+    "EG": "EGP",
+    "MA": "MAD",
+    "SN": "XOF",
+    "CI": "XOF",
+    "CM": "XAF",
+    "IN": "INR",
+    "PK": "PKR",
+    "LK": "LKR",
+    "NP": "NPR",
+    "BD": "BDT",
+    "AE": "AED",
+    "SA": "SAR",
+    "US": "USD",
+    "CA": "CAD",
+    "AU": "AUD",
+    "NZ": "NZD",
+    "SG": "SGD",
+    "HK": "HKD",
+    "GB": "GBP",
+    "IE": "EUR",
+    "FR": "EUR",
+    "DE": "EUR",
+    "ES": "EUR",
+    "PT": "EUR",
+    "IT": "EUR",
+    "NL": "EUR",
+    "BE": "EUR",
+    "BR": "BRL",
+    "MX": "MXN",
+    "AR": "ARS",
+    "CO": "COP",
+    "PH": "PHP",
+    "ID": "IDR",
+    "MY": "MYR",
 }
 
 

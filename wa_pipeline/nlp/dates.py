@@ -33,13 +33,35 @@ DateOrder = Literal["DMY", "MDY", "YMD"]
 
 # Words of Swahili, Sheng and chat shorthand, rewritten into the English dateparser reads.
 _SYNONYMS = {
-    "kesho kutwa": "day after tomorrow", "kesho": "tomorrow", "leo": "today", "jana": "yesterday", "aaj": "today",
-    "tmrw": "tomorrow", "tmr": "tomorrow", "tmoro": "tomorrow", "tomoro": "tomorrow", "tomorow": "tomorrow",
-    "tommorow": "tomorrow", "tommorrow": "tomorrow", "2moro": "tomorrow", "2mrw": "tomorrow", "2morrow": "tomorrow",
-    "tonight": "today", "tonite": "today",
-    "jumatatu": "monday", "jumanne": "tuesday", "jumatano": "wednesday", "alhamisi": "thursday",
-    "ijumaa": "friday", "jumamosi": "saturday", "jumapili": "sunday",
-    "noon": "12pm", "midday": "12pm", "coming": "", "@": "at", "saa": "at",
+    "kesho kutwa": "day after tomorrow",
+    "kesho": "tomorrow",
+    "leo": "today",
+    "jana": "yesterday",
+    "aaj": "today",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tmoro": "tomorrow",
+    "tomoro": "tomorrow",
+    "tomorow": "tomorrow",
+    "tommorow": "tomorrow",
+    "tommorrow": "tomorrow",
+    "2moro": "tomorrow",
+    "2mrw": "tomorrow",
+    "2morrow": "tomorrow",
+    "tonight": "today",
+    "tonite": "today",
+    "jumatatu": "monday",
+    "jumanne": "tuesday",
+    "jumatano": "wednesday",
+    "alhamisi": "thursday",
+    "ijumaa": "friday",
+    "jumamosi": "saturday",
+    "jumapili": "sunday",
+    "noon": "12pm",
+    "midday": "12pm",
+    "coming": "",
+    "@": "at",
+    "saa": "at",
 }
 _RELATIVE_DAY = (
     r"day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|kesho|leo|jana|aaj|today|tonight|tonite|"
@@ -132,7 +154,9 @@ def find_dates(
         clock = match.group("time") or match.group("time_after")
         # A day depends on the date it was written, not the minute: one resolution serves the whole day's messages.
         day_base = base.replace(hour=0, minute=0)
-        day_value = resolve_day(_PREPOSITION.sub("", day, count=1) if lead else day, day_base, date_order) if day else None
+        day_value = (
+            resolve_day(_PREPOSITION.sub("", day, count=1) if lead else day, day_base, date_order) if day else None
+        )
         if day and day_value is None:
             continue
         if clock is None:
@@ -148,7 +172,7 @@ def find_dates(
             else:
                 moment = datetime.combine(day_value, time(*hour_minute))
             iso = moment.replace(tzinfo=tz).isoformat()
-        found.append(Entity(DATE, text[start:match.end()], start, match.end(), iso, "rule"))
+        found.append(Entity(DATE, text[start : match.end()], start, match.end(), iso, "rule"))
     return found
 
 
@@ -167,7 +191,7 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
         # "14/03", "2nd November": the year that puts the day nearest the message, before or after it.
         parsed = min(
             (_with_year(parsed, base.year + shift) for shift in (-1, 0, 1)),
-            key=lambda candidate: (abs((candidate - base.date()).days) if candidate else 10**6),
+            key=lambda candidate: abs((candidate - base.date()).days) if candidate else 10**6,
         )
     return parsed
 
@@ -232,8 +256,11 @@ def _plausible(match: re.Match, text: str) -> bool:
         return False
     if re.fullmatch(r"\d{1,2}/\d{1,2}", day):
         # "1/2 kg", "3/4 of the cake": a fraction, not a date
-        following = re.match(r"\s*([A-Za-z]+)", text[match.end():])
-        if following and (following.group(1).lower() in MEASURES or following.group(1).lower() in CONTAINERS
-                          or following.group(1).lower() in {"of", "cup", "cups"}):
+        following = re.match(r"\s*([A-Za-z]+)", text[match.end() :])
+        if following and (
+            following.group(1).lower() in MEASURES
+            or following.group(1).lower() in CONTAINERS
+            or following.group(1).lower() in {"of", "cup", "cups"}
+        ):
             return False
     return True

@@ -79,8 +79,15 @@ def enrich_messages(
 
     def enrich(part: pd.DataFrame) -> dict[str, pd.Series]:
         return _enriched_columns(
-            part, region, timezone=timezone, default_currency=default_currency, date_order=date_order,
-            patterns=patterns, model=model, intent_threshold=intent_threshold, languages=languages,
+            part,
+            region,
+            timezone=timezone,
+            default_currency=default_currency,
+            date_order=date_order,
+            patterns=patterns,
+            model=model,
+            intent_threshold=intent_threshold,
+            languages=languages,
             language_low_memory=language_low_memory,
         )
 
@@ -119,8 +126,13 @@ def _enriched_columns(
     ]
     sent_at = [moment.to_pydatetime() if isinstance(moment, pd.Timestamp) else None for moment in frame["sent_at"]]
     entities = extract_entities(
-        texts, region, sent_at=sent_at, timezone=timezone, default_currency=default_currency,
-        date_order=date_order, patterns=patterns,
+        texts,
+        region,
+        sent_at=sent_at,
+        timezone=timezone,
+        default_currency=default_currency,
+        date_order=date_order,
+        patterns=patterns,
     )
     intents = model.predict(texts, threshold=intent_threshold)
     found_languages = detect_languages(texts, languages, low_memory=language_low_memory)

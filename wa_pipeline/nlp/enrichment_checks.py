@@ -12,7 +12,9 @@ from wa_pipeline.quality.outcome import Outcome
 SAMPLE = 5
 
 
-def intents_and_languages_valid(enriched: pd.DataFrame, intents: tuple[str, ...], languages: tuple[str, ...]) -> Outcome:
+def intents_and_languages_valid(
+    enriched: pd.DataFrame, intents: tuple[str, ...], languages: tuple[str, ...]
+) -> Outcome:
     """Every intent is a trained one or `other`, every confidence in [0, 1], every language one asked for."""
     known = {*intents, OTHER}
     bad_intents = sorted({i for i in enriched["intent"] if i not in known})
@@ -23,8 +25,11 @@ def intents_and_languages_valid(enriched: pd.DataFrame, intents: tuple[str, ...]
     return Outcome(
         passed,
         "intents, confidences and languages are well-formed" if passed else "some intents or languages are invalid",
-        {"unknown_intents": bad_intents[:SAMPLE], "confidence_out_of_range": out_of_range,
-         "unknown_languages": bad_languages[:SAMPLE]},
+        {
+            "unknown_intents": bad_intents[:SAMPLE],
+            "confidence_out_of_range": out_of_range,
+            "unknown_languages": bad_languages[:SAMPLE],
+        },
     )
 
 

@@ -20,9 +20,9 @@ from wa_pipeline.nlp.chat_words import CHAT_WORDS
 from wa_pipeline.nlp.currencies import CURRENCY_CODES, currency_for_region
 from wa_pipeline.nlp.dates import DATE, DateOrder, find_dates
 from wa_pipeline.nlp.entity import Entity
+from wa_pipeline.nlp.gazetteer import load_gazetteer
 from wa_pipeline.nlp.money import MONEY, find_money
 from wa_pipeline.nlp.names import CODE, NOT_ORGANISATIONS, find_names
-from wa_pipeline.nlp.gazetteer import load_gazetteer
 from wa_pipeline.nlp.patterns import PatternSet, load_patterns
 from wa_pipeline.nlp.phones import PHONE, find_phones
 from wa_pipeline.nlp.quantities import QUANTITY, find_quantities
@@ -131,8 +131,12 @@ def rule_entities(
 
 def _static_rules(text: str, region: str | None, currency: str | None) -> list[Entity]:
     return [
-        *_find_emails(text), *_find_urls(text), *find_references(text), *find_phones(text, region),
-        *find_money(text, currency), *find_quantities(text),
+        *_find_emails(text),
+        *_find_urls(text),
+        *find_references(text),
+        *find_phones(text, region),
+        *find_money(text, currency),
+        *find_quantities(text),
     ]
 
 
@@ -172,8 +176,11 @@ def _model_entity(ent) -> Entity | None:
 
 
 def _not_part_of_name(token) -> bool:
-    return token.is_punct or token.is_space or not any(c.isalnum() for c in token.text) or (
-        token.lower_ in _NOT_NAME_WORDS
+    return (
+        token.is_punct
+        or token.is_space
+        or not any(c.isalnum() for c in token.text)
+        or (token.lower_ in _NOT_NAME_WORDS)
     )
 
 
@@ -191,10 +198,7 @@ def _is_amount(text: str) -> bool:
 def _find_emails(text: str) -> list[Entity]:
     if "@" not in text:
         return []
-    return [
-        Entity(EMAIL, m.group(), m.start(), m.end(), m.group().lower(), "rule")
-        for m in _EMAIL.finditer(text)
-    ]
+    return [Entity(EMAIL, m.group(), m.start(), m.end(), m.group().lower(), "rule") for m in _EMAIL.finditer(text)]
 
 
 def _find_urls(text: str) -> list[Entity]:

@@ -26,5 +26,5 @@ class Entity:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def overlaps(self, other: "Entity") -> bool:
+    def overlaps(self, other: Entity) -> bool:
         return self.start < other.end and other.start < self.end

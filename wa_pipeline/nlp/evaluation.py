@@ -56,14 +56,23 @@ class Scores:
         return self.true_positives + self.false_negatives
 
     def to_dict(self) -> dict:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "support": self.support, "tp": self.true_positives, "fp": self.false_positives,
-                "fn": self.false_negatives}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "support": self.support,
+            "tp": self.true_positives,
+            "fp": self.false_positives,
+            "fn": self.false_negatives,
+        }
 
     @staticmethod
-    def total(scores: Sequence["Scores"]) -> "Scores":
-        return Scores(sum(s.true_positives for s in scores), sum(s.false_positives for s in scores),
-                      sum(s.false_negatives for s in scores))
+    def total(scores: Sequence[Scores]) -> Scores:
+        return Scores(
+            sum(s.true_positives for s in scores),
+            sum(s.false_positives for s in scores),
+            sum(s.false_negatives for s in scores),
+        )
 
 
 # --- intents ---------------------------------------------------------------------------------------------
@@ -83,11 +92,11 @@ class ClassificationReport:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ClassificationReport":
+    def from_dict(cls, data: dict) -> ClassificationReport:
         return cls(**data)
 
     @classmethod
-    def empty(cls) -> "ClassificationReport":
+    def empty(cls) -> ClassificationReport:
         return cls(labels=[], accuracy=0.0, macro_f1=0.0, per_label={})
 
     def confusion_markdown(self) -> str:
@@ -96,12 +105,16 @@ class ClassificationReport:
             return "(no held-out examples)"
         header = "| annotated \\ predicted | " + " | ".join(self.confusion_labels) + " |"
         rule = "|" + "---|" * (len(self.confusion_labels) + 1)
-        rows = [f"| **{label}** | " + " | ".join(str(n) for n in row) + " |"
-                for label, row in zip(self.confusion_labels, self.confusion)]
+        rows = [
+            f"| **{label}** | " + " | ".join(str(n) for n in row) + " |"
+            for label, row in zip(self.confusion_labels, self.confusion)
+        ]
         return "\n".join([header, rule, *rows])
 
 
-def classification_report(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> ClassificationReport:
+def classification_report(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None
+) -> ClassificationReport:
     """Accuracy, macro-F1 over `labels` (default: the annotated ones) and the confusion matrix."""
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} annotations but {len(predicted)} predictions")
@@ -118,8 +131,15 @@ def classification_report(gold: Sequence[str], predicted: Sequence[str], labels:
     confusion = [[counts[(g, p)] for p in shown] for g in shown]
     accuracy = sum(1 for g, p in zip(gold, predicted) if g == p) / len(gold) if gold else 0.0
     macro = sum(scores[label].f1 for label in labels) / len(labels) if labels else 0.0
-    return ClassificationReport(labels=labels, accuracy=round(accuracy, 4), macro_f1=round(macro, 4),
-                                per_label=per_label, confusion_labels=shown, confusion=confusion, examples=len(gold))
+    return ClassificationReport(
+        labels=labels,
+        accuracy=round(accuracy, 4),
+        macro_f1=round(macro, 4),
+        per_label=per_label,
+        confusion_labels=shown,
+        confusion=confusion,
+        examples=len(gold),
+    )
 
 
 @dataclass(frozen=True)
@@ -130,10 +150,12 @@ class IntentCase:
 
 
 def load_intent_cases(path: str | Path) -> list[IntentCase]:
-    return [IntentCase(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        IntentCase(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
-def evaluate_intents(model: "IntentModel", cases: Sequence[IntentCase], threshold: float) -> ClassificationReport:
+def evaluate_intents(model: IntentModel, cases: Sequence[IntentCase], threshold: float) -> ClassificationReport:
     predicted = [p.intent for p in model.predict([c.text for c in cases], threshold=threshold)]
     return classification_report([c.intent for c in cases], predicted, labels=sorted({c.intent for c in cases}))
 
@@ -161,8 +183,17 @@ def load_entity_cases(path: str | Path) -> list[EntityCase]:
         entities = tuple(
             Entity(e["label"], e["text"], e["start"], e["end"], e["value"], "rule") for e in record["entities"]
         )
-        cases.append(EntityCase(record["id"], record["text"], datetime.fromisoformat(record["sent_at"]),
-                                record["timezone"], record["region"], record["date_order"], entities))
+        cases.append(
+            EntityCase(
+                record["id"],
+                record["text"],
+                datetime.fromisoformat(record["sent_at"]),
+                record["timezone"],
+                record["region"],
+                record["date_order"],
+                entities,
+            )
+        )
     return cases
 
 
@@ -174,8 +205,14 @@ def predict_entities(cases: Sequence[EntityCase], patterns: str | Path | None = 
     context = lambda case: (case.timezone, case.region, case.date_order)  # noqa: E731
     for (timezone, region, date_order), group in groupby(sorted(cases, key=context), key=context):
         members = list(group)
-        found = extract_entities([c.text for c in members], region, sent_at=[c.sent_at for c in members],
-                                 timezone=timezone, date_order=date_order, patterns=patterns)
+        found = extract_entities(
+            [c.text for c in members],
+            region,
+            sent_at=[c.sent_at for c in members],
+            timezone=timezone,
+            date_order=date_order,
+            patterns=patterns,
+        )
         predictions.update((case.id, entities) for case, entities in zip(members, found))
     return [predictions[case.id] for case in cases]
 
@@ -212,8 +249,14 @@ def evaluate_entities(cases: Sequence[EntityCase], predicted: Sequence[Sequence[
         _count(spans, {k[:3] for k in gold}, {k[:3] for k in guess})
         missed, spurious = sorted(gold - guess), sorted(guess - gold)
         if missed or spurious:
-            errors.append({"id": case.id, "text": case.text, "missed": [_show(case.text, k) for k in missed],
-                           "spurious": [_show(case.text, k) for k in spurious]})
+            errors.append(
+                {
+                    "id": case.id,
+                    "text": case.text,
+                    "missed": [_show(case.text, k) for k in missed],
+                    "spurious": [_show(case.text, k) for k in spurious],
+                }
+            )
     to_scores = lambda table: {label: Scores(c["tp"], c["fp"], c["fn"]) for label, c in table.items()}  # noqa: E731
     return EntityReport(to_scores(strict), to_scores(spans), errors)
 

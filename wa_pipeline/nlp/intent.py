@@ -68,7 +68,7 @@ class TrainingSettings:
 
 @dataclass(frozen=True)
 class IntentPrediction:
-    intent: str        # best class, or `other` below the threshold
+    intent: str  # best class, or `other` below the threshold
     confidence: float  # the best class's probability, in [0, 1]
 
 
@@ -136,7 +136,7 @@ class IntentModel:
             raise
 
     @classmethod
-    def from_disk(cls, directory: Path) -> "IntentModel":
+    def from_disk(cls, directory: Path) -> IntentModel:
         directory = Path(directory)
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
         return cls(
@@ -189,7 +189,7 @@ def load_examples(paths: Iterable[str | Path]) -> list[LabelledText]:
                 record = json.loads(line)
                 text, intent = record["text"], record["intent"]
             except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{number}: expected {{\"text\": ..., \"intent\": ...}}: {exc}") from None
+                raise ValueError(f'{path}:{number}: expected {{"text": ..., "intent": ...}}: {exc}') from None
             if not isinstance(text, str) or not text.strip() or not isinstance(intent, str) or not intent.strip():
                 raise ValueError(f"{path}:{number}: text and intent must be non-empty strings")
             if intent.strip() == OTHER:
@@ -221,7 +221,9 @@ def split_examples(examples: Sequence[LabelledText], held_out: float, seed: int)
     return train, kept_out
 
 
-def train_intent_model(paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None) -> IntentModel:
+def train_intent_model(
+    paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None
+) -> IntentModel:
     """Train on the examples of `paths` minus the held-out split, and evaluate on that split."""
     settings = settings or TrainingSettings()
     paths = [Path(p) for p in paths]
@@ -231,9 +233,14 @@ def train_intent_model(paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settin
         raise ValueError(f"intent examples need at least two intents; found {labels}")
     train, held_out = split_examples(examples, settings.held_out, settings.seed)
     nlp = _fit(train, labels, settings)
-    model = IntentModel(nlp=nlp, fingerprint=fingerprint(paths, settings), settings=settings,
-                        evaluation=ClassificationReport.empty(), example_files=[str(p) for p in paths],
-                        trained_on=len(train))
+    model = IntentModel(
+        nlp=nlp,
+        fingerprint=fingerprint(paths, settings),
+        settings=settings,
+        evaluation=ClassificationReport.empty(),
+        example_files=[str(p) for p in paths],
+        trained_on=len(train),
+    )
     if held_out:
         predicted = [p.intent for p in model.predict([e.text for e in held_out], threshold=0.0)]
         model.evaluation = classification_report([e.intent for e in held_out], predicted, labels=labels)
@@ -267,7 +274,9 @@ def _fit(train: Sequence[LabelledText], labels: Sequence[str], settings: Trainin
     for label in labels:
         textcat.add_label(label)
     examples = [
-        SpacyExample.from_dict(nlp.make_doc(normalise(e.text)), {"cats": {label: float(label == e.intent) for label in labels}})
+        SpacyExample.from_dict(
+            nlp.make_doc(normalise(e.text)), {"cats": {label: float(label == e.intent) for label in labels}}
+        )
         for e in train
     ]
     optimizer = nlp.initialize(lambda: examples)

@@ -18,7 +18,6 @@ from wa_pipeline.nlp.entity import Entity
 MONEY = "MONEY"
 
 
-
 @dataclass(frozen=True)
 class _Shared:
     """A marker several currencies use: the default currency if it is one of them, else the commonest."""
@@ -36,30 +35,91 @@ _ANY = _Shared(None, "INR")
 # Lower-cased marker -> currency code or ambiguity class. Single capital letters (R, N) are matched
 # case-sensitively below: "r 50" and "n 50" are not amounts.
 _PREFIXES: dict[str, str | _Shared] = {
-    "₹": "INR", "rs": _RUPEE, "rs.": _RUPEE, "inr": "INR",
-    "$": _DOLLAR, "us$": "USD", "usd$": "USD", "c$": "CAD", "a$": "AUD", "ca$": "CAD", "au$": "AUD",
-    "ksh": "KES", "ksh.": "KES", "kshs": "KES", "kshs.": "KES", "kes": "KES", "kes.": "KES",
-    "sh": _SHILLING, "sh.": _SHILLING, "shs": _SHILLING, "shs.": _SHILLING,
-    "ush": "UGX", "ushs": "UGX", "tsh": "TZS", "tshs": "TZS",
-    "€": "EUR", "£": "GBP", "₦": "NGN", "r$": "BRL", "gh₵": "GHS", "ghc": "GHS", "₵": "GHS", "₱": "PHP",
-    "dhs": "AED", "frw": "RWF", "fcfa": "XOF", "cfa": "XOF", "rp": "IDR",
+    "₹": "INR",
+    "rs": _RUPEE,
+    "rs.": _RUPEE,
+    "inr": "INR",
+    "$": _DOLLAR,
+    "us$": "USD",
+    "usd$": "USD",
+    "c$": "CAD",
+    "a$": "AUD",
+    "ca$": "CAD",
+    "au$": "AUD",
+    "ksh": "KES",
+    "ksh.": "KES",
+    "kshs": "KES",
+    "kshs.": "KES",
+    "kes": "KES",
+    "kes.": "KES",
+    "sh": _SHILLING,
+    "sh.": _SHILLING,
+    "shs": _SHILLING,
+    "shs.": _SHILLING,
+    "ush": "UGX",
+    "ushs": "UGX",
+    "tsh": "TZS",
+    "tshs": "TZS",
+    "€": "EUR",
+    "£": "GBP",
+    "₦": "NGN",
+    "r$": "BRL",
+    "gh₵": "GHS",
+    "ghc": "GHS",
+    "₵": "GHS",
+    "₱": "PHP",
+    "dhs": "AED",
+    "frw": "RWF",
+    "fcfa": "XOF",
+    "cfa": "XOF",
+    "rp": "IDR",
 }
 _SUFFIXES: dict[str, str | _Shared] = {
-    "/=": _SHILLING, "/-": _ANY, "bob": "KES", "ksh": "KES", "kshs": "KES", "shillings": _SHILLING,
-    "shilling": _SHILLING, "shilingi": _SHILLING, "dollars": _DOLLAR, "dollar": _DOLLAR, "bucks": _DOLLAR,
-    "rupees": _RUPEE, "rupee": _RUPEE, "rs": _RUPEE, "rs.": _RUPEE, "naira": "NGN", "rand": "ZAR",
-    "euros": "EUR", "euro": "EUR", "€": "EUR", "reais": "BRL", "cedis": "GHS", "cedi": "GHS", "₹": "INR",
+    "/=": _SHILLING,
+    "/-": _ANY,
+    "bob": "KES",
+    "ksh": "KES",
+    "kshs": "KES",
+    "shillings": _SHILLING,
+    "shilling": _SHILLING,
+    "shilingi": _SHILLING,
+    "dollars": _DOLLAR,
+    "dollar": _DOLLAR,
+    "bucks": _DOLLAR,
+    "rupees": _RUPEE,
+    "rupee": _RUPEE,
+    "rs": _RUPEE,
+    "rs.": _RUPEE,
+    "naira": "NGN",
+    "rand": "ZAR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "€": "EUR",
+    "reais": "BRL",
+    "cedis": "GHS",
+    "cedi": "GHS",
+    "₹": "INR",
 }
 # Codes people also type in lower case ("500 usd"); the rest of ISO 4217 only in capitals, or "2 cup" and
 # "all 3" would be Cuban pesos and Albanian lek.
-_LOWER_CASE_CODES = {code.lower(): code for code in "USD EUR GBP INR UGX TZS NGN ZAR GHS RWF AED BRL CAD AUD KES".split()}
+_LOWER_CASE_CODES = {
+    code.lower(): code for code in "USD EUR GBP INR UGX TZS NGN ZAR GHS RWF AED BRL CAD AUD KES".split()
+}
 _PREFIXES = {**_LOWER_CASE_CODES, **_PREFIXES}
 _SUFFIXES = {**_LOWER_CASE_CODES, **_SUFFIXES}
 
 _MULTIPLIERS = {
-    "k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
-    "lakh": 100_000, "lakhs": 100_000, "crore": 10_000_000, "crores": 10_000_000,
-    "bn": 1_000_000_000, "billion": 1_000_000_000,
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "million": 1_000_000,
+    "lakh": 100_000,
+    "lakhs": 100_000,
+    "crore": 10_000_000,
+    "crores": 10_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
 }
 # Currencies whose writers group thousands with dots ("R$ 1.500,00", "€1.200").
 _DOT_THOUSANDS = frozenset({"BRL", "EUR", "IDR", "ARS", "COP", "CLP", "VND", "XOF", "XAF"})
@@ -82,7 +142,7 @@ _MONEY = re.compile(
         \s?(?P<num>{_SPACED_NUMBER}|{_NUMBER})(?P<mult>{_MULTIPLIER})?(?![\d])
       |
         (?P<num2>{_NUMBER})(?P<mult2>{_MULTIPLIER})?
-        (?:(?P<slash>/[=-])|\s?(?:(?i:(?P<post>{_alternation(k for k in _SUFFIXES if not k.startswith('/'))}))|(?P<code2>{_CODES}))(?![\w]))
+        (?:(?P<slash>/[=-])|\s?(?:(?i:(?P<post>{_alternation(k for k in _SUFFIXES if not k.startswith("/"))}))|(?P<code2>{_CODES}))(?![\w]))
     )
     """,
     re.VERBOSE,

@@ -39,15 +39,20 @@ _GREETINGS = frozenset(
     "afternoon night hola oi olá namaste congratulations congrats regards yo".split()
 )
 _SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs", "rs", "bob"})
-_NOT_NAMES = CHAT_WORDS | _TITLES | _GREETINGS | _SHORTHANDS | frozenset(
-    w.lower() for w in NOT_ORGANISATIONS
-) | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
-    "january february march april june july august september october november december jan feb mar apr jun "
-    "jul aug sep sept oct nov dec christmas easter eid diwali holi ramadan today tomorrow tonight yesterday kesho leo jana jumamosi jumapili "
-    "jumatatu jumanne jumatano alhamisi ijumaa am pm i i'm im ok okay yes no sure please pls plz sorry "
-    "call email ring text whatsapp sms tel ref paybill till lipa good send deliver bring pay pick collect "
-    "drop check confirm ssebo nyabo oga".split()
+_NOT_NAMES = (
+    CHAT_WORDS
+    | _TITLES
+    | _GREETINGS
+    | _SHORTHANDS
+    | frozenset(w.lower() for w in NOT_ORGANISATIONS)
+    | frozenset(
+        "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+        "january february march april june july august september october november december jan feb mar apr jun "
+        "jul aug sep sept oct nov dec christmas easter eid diwali holi ramadan today tomorrow tonight yesterday kesho leo jana jumamosi jumapili "
+        "jumatatu jumanne jumatano alhamisi ijumaa am pm i i'm im ok okay yes no sure please pls plz sorry "
+        "call email ring text whatsapp sms tel ref paybill till lipa good send deliver bring pay pick collect "
+        "drop check confirm ssebo nyabo oga".split()
+    )
 )
 _CONNECTORS = frozenset({"of", "de", "da", "do", "dos", "das", "es", "del", "n", "&"})
 _PLACE_ENDINGS = frozenset(
@@ -182,7 +187,9 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
         attached = doc[end - 1].whitespace_ == ""
         if _name_like(token) and _known_at(doc, end, gazetteer) is None:
             end += 1
-        elif token.text == "-" and attached and token.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].is_alpha:
+        elif (
+            token.text == "-" and attached and token.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].is_alpha
+        ):
             end += 2
         elif token.lower_ in _CONNECTORS and end + 1 < len(doc) and _name_like(doc[end + 1]):
             end += 2
@@ -217,8 +224,9 @@ def _with_leading_number(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-def _classify(doc: Doc, start: int, end: int, region: str | None, gazetteer: Gazetteer,
-              model: Sequence[Entity]) -> Entity | None:
+def _classify(
+    doc: Doc, start: int, end: int, region: str | None, gazetteer: Gazetteer, model: Sequence[Entity]
+) -> Entity | None:
     span = doc[start:end]
     core = [t for t in span if not t.is_digit and t.text not in ("'s", "’s")]
     if not core:
@@ -239,9 +247,11 @@ def _classify(doc: Doc, start: int, end: int, region: str | None, gazetteer: Gaz
     cue = _cue(doc, start)
     if cue == "title":
         return _entity(doc, start, _without_number(span), PERSON, "rule")
-    is_place = gazetteer.is_place(key, region) or (
-        len(key) > 1 and gazetteer.is_place(key[:1], region) and (key[-1] in _DIRECTIONS or len(key) == 2)
-    ) or (len(key) > 1 and key[-1] in _DIRECTIONS and cue == "place")
+    is_place = (
+        gazetteer.is_place(key, region)
+        or (len(key) > 1 and gazetteer.is_place(key[:1], region) and (key[-1] in _DIRECTIONS or len(key) == 2))
+        or (len(key) > 1 and key[-1] in _DIRECTIONS and cue == "place")
+    )
     is_person = _is_person(core, gazetteer) and not span[-1].is_digit
     if is_person and (not is_place or cue == "person"):
         return _entity(doc, start, end, PERSON, "rule")
@@ -267,7 +277,7 @@ def _is_person(core: list[Token], gazetteer: Gazetteer) -> bool:
 
 def _cue(doc: Doc, start: int) -> str | None:
     """What the words before a name say it is: "title", "person", "place", "org", "from" or None."""
-    before = [t for t in doc[max(0, start - 3):start] if not t.is_space]
+    before = [t for t in doc[max(0, start - 3) : start] if not t.is_space]
     if not before:
         return None
     previous = before[-1].lower_
@@ -278,8 +288,10 @@ def _cue(doc: Doc, start: int) -> str | None:
     earlier = [t.lower_ for t in before[:-1]]
     if previous in _GREETINGS or previous in ("call", "ask", "tell", "regards", "please", "naitwa"):
         return "person"
-    if previous in ("is", "ni", "na", "'s", "'m", "am", ":") and earlier and (
-        earlier[-1] in _PERSON_NOUNS or earlier[-1] in ("this", "it", "i")
+    if (
+        previous in ("is", "ni", "na", "'s", "'m", "am", ":")
+        and earlier
+        and (earlier[-1] in _PERSON_NOUNS or earlier[-1] in ("this", "it", "i"))
     ):
         return "person"
     if previous in _PERSON_NOUNS:
@@ -324,5 +336,5 @@ def _entity(doc: Doc, start: int, end: int, label: str, source: str) -> Entity:
     end_char = last.idx + len(last.text)
     if last.text.endswith(".") and len(last.text) > 1 and last.lower_.rstrip(".") in _PLACE_ENDINGS | _ORG_ENDINGS:
         end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop
-    text = doc.text[first.idx:end_char]
+    text = doc.text[first.idx : end_char]
     return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]

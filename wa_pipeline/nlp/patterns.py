@@ -34,7 +34,7 @@ class PatternFileError(ValueError):
 class Pattern:
     label: str
     pattern: str | tuple[Any, ...]  # a phrase, or token patterns
-    value: str | None = None        # what the sheet shows; None: the matched text
+    value: str | None = None  # what the sheet shows; None: the matched text
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one object per loaded file version
@@ -44,7 +44,7 @@ class PatternSet:
     source: str
     patterns: tuple[Pattern, ...]
 
-    def compile(self, nlp: Language) -> "CompiledPatterns":
+    def compile(self, nlp: Language) -> CompiledPatterns:
         return _compiled(self, nlp)
 
 
@@ -67,7 +67,10 @@ class CompiledPatterns:
 
     def find(self, doc: Doc) -> list[Entity]:
         # An empty matcher warns on every doc; run only the kinds the file uses.
-        matches = [*(self._phrases(doc) if len(self._phrases) else ()), *(self._tokens(doc) if len(self._tokens) else ())]
+        matches = [
+            *(self._phrases(doc) if len(self._phrases) else ()),
+            *(self._tokens(doc) if len(self._tokens) else ()),
+        ]
         if not matches:
             return []
         spans = filter_spans([doc[start:end] for _, start, end in matches])

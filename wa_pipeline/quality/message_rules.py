@@ -44,8 +44,14 @@ def timestamps_inside(frame: pd.DataFrame, start: datetime, end: datetime) -> Ou
     outside = frame.loc[(sent_at < pd.Timestamp(start)) | (sent_at >= pd.Timestamp(end)), "message_id"]
     return Outcome(
         outside.empty,
-        "every sent_at lies inside the partition" if outside.empty else f"{len(outside)} messages lie outside the partition",
-        {"window_start": start.isoformat(), "window_end": end.isoformat(), "outside": [str(x) for x in outside[:SAMPLE]]},
+        "every sent_at lies inside the partition"
+        if outside.empty
+        else f"{len(outside)} messages lie outside the partition",
+        {
+            "window_start": start.isoformat(),
+            "window_end": end.isoformat(),
+            "outside": [str(x) for x in outside[:SAMPLE]],
+        },
     )
 
 

@@ -23,7 +23,7 @@ def bar_chart(title: str, values: dict[str, float], unit: str = "", chart_id: st
             f'<g class="bar" data-label="{escape(label)}" data-value="{value:g}">'
             f'<rect x="{x}" y="{CHART_HEIGHT - height:.1f}" width="{BAR_WIDTH}" height="{height:.1f}" fill="#4f43dd"/>'
             f'<text x="{x + BAR_WIDTH / 2}" y="{CHART_HEIGHT + 14}" font-size="9" text-anchor="middle">{escape(label[-5:])}</text>'
-            f'<title>{escape(label)}: {value:g}{escape(unit)}</title></g>'
+            f"<title>{escape(label)}: {value:g}{escape(unit)}</title></g>"
         )
     return (
         f'<figure id="{escape(chart_id)}"><figcaption>{escape(title)}</figcaption>'
@@ -53,7 +53,9 @@ def render_html(report: Report) -> str:
     matrix = "".join(
         f"<tr><td>{escape(day.day)}</td>"
         + "".join(
-            '<td class="pass">✓</td>' if day.checks.get(name) else ('<td class="fail">✗</td>' if name in day.checks else "<td>&ndash;</td>")
+            '<td class="pass">✓</td>'
+            if day.checks.get(name)
+            else ('<td class="fail">✗</td>' if name in day.checks else "<td>&ndash;</td>")
             for name in checks
         )
         + "</tr>"
@@ -66,7 +68,8 @@ def render_html(report: Report) -> str:
             bar_chart(
                 "Media extraction success (%)",
                 {d.day: round(100 * d.media_success_rate, 1) for d in report.days if d.media_success_rate is not None},
-                unit="%", chart_id="media-success",
+                unit="%",
+                chart_id="media-success",
             ),
             bar_chart("Open dead letters by stage", dict(report.dead_letters_by_stage), chart_id="dead-letters"),
         ]
@@ -81,12 +84,12 @@ tr.pass td:first-child,td.pass{{background:#e3f6e8}} figure{{display:inline-bloc
 figcaption{{font-weight:600;margin-bottom:4px}}
 </style></head><body>
 <h1>wa_pipeline asset-check report</h1>
-<p id="verdict">{escape(status)} &middot; {totals['days']} days &middot; {totals['messages']} messages &middot;
-checks {totals['checks_passed']}/{totals['checks_total']} &middot; open dead letters {totals['open_dead_letters']}</p>
+<p id="verdict">{escape(status)} &middot; {totals["days"]} days &middot; {totals["messages"]} messages &middot;
+checks {totals["checks_passed"]}/{totals["checks_total"]} &middot; open dead letters {totals["open_dead_letters"]}</p>
 <p>Generated {escape(report.generated_at)}; sheet: {escape(report.sheet)}</p>
 <h2>Per day</h2>
 <table id="days"><thead><tr><th>day</th><th>run</th><th>messages</th><th>checks</th><th>failed checks</th>
-<th>media ok</th><th>dead letters</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+<th>media ok</th><th>dead letters</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
 <h2>Charts</h2>{charts}
 <h2>Checks per day</h2>
 <table id="checks"><thead><tr><th>day</th>{matrix_head}</tr></thead><tbody>{matrix}</tbody></table>

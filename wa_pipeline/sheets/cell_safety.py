@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-import re
 import numbers
+import re
 from datetime import date, datetime, time
 
 from wa_pipeline.sheets.sink import Cell

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from wa_pipeline.sheets.errors import CircuitOpenError
 from wa_pipeline.sheets.state_db import open_state_db
@@ -102,8 +102,14 @@ class CircuitBreaker:
                 " ON CONFLICT (name) DO UPDATE SET state = excluded.state, failures = excluded.failures,"
                 " open_until = excluded.open_until, probe_until = NULL, last_error = excluded.last_error,"
                 " updated_at = excluded.updated_at",
-                (self.name, OPEN if opens else CLOSED, failures, now + self.cooldown_s if opens else None,
-                 error[:500], now),
+                (
+                    self.name,
+                    OPEN if opens else CLOSED,
+                    failures,
+                    now + self.cooldown_s if opens else None,
+                    error[:500],
+                    now,
+                ),
             )
 
     def state(self) -> BreakerState:
@@ -120,7 +126,7 @@ class CircuitBreaker:
         return self._conn.execute("SELECT * FROM circuit_breakers WHERE name = ?", (self.name,)).fetchone()
 
     def _message(self, row, until: float, now: float, probing: bool = False) -> str:
-        when = datetime.fromtimestamp(until, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        when = datetime.fromtimestamp(until, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         waiting = "a probe request is deciding whether it is back" if probing else "then one probe request decides"
         return (
             f"Google Sheets is failing: {row['failures']} requests in a row failed after retries "

@@ -62,7 +62,9 @@ class EndpointSession(AuthorizedSession):
             # The same session google-auth would build for itself (retrying adapter), plus the redirect.
             self._auth_session = Session()
             self._auth_session.mount("https://", HTTPAdapter(max_retries=3))
-            self._auth_session.mount(IAM_CREDENTIALS_ENDPOINT + "/", EndpointAdapter(IAM_CREDENTIALS_ENDPOINT, endpoint, max_retries=3))
+            self._auth_session.mount(
+                IAM_CREDENTIALS_ENDPOINT + "/", EndpointAdapter(IAM_CREDENTIALS_ENDPOINT, endpoint, max_retries=3)
+            )
             kwargs["auth_request"] = Request(self._auth_session)
         super().__init__(credentials, **kwargs)
         self.adapter = adapter if adapter is not None else EndpointAdapter(GOOGLE_SHEETS_ENDPOINT, endpoint)

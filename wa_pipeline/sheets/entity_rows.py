@@ -13,7 +13,16 @@ from wa_pipeline.sheets.cell_safety import safe_cell
 ENTITIES_TAB = "Entities"
 ENTITIES_KEY = "entity_id"
 ENTITIES_COLUMNS = (
-    "entity_id", "message_id", "date", "sent_at", "chat", "sender", "label", "text", "value", "source",
+    "entity_id",
+    "message_id",
+    "date",
+    "sent_at",
+    "chat",
+    "sender",
+    "label",
+    "text",
+    "value",
+    "source",
 )
 
 
@@ -30,7 +39,11 @@ def build_entity_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
     local = ordered["sent_at"].dt.tz_convert(tz)
     for message_id, moment, chat_name, chat_id, sender, found in zip(
-        ordered["message_id"], local, ordered["chat_name"], ordered["chat_id"], ordered["sender_name"],
+        ordered["message_id"],
+        local,
+        ordered["chat_name"],
+        ordered["chat_id"],
+        ordered["sender_name"],
         ordered["entities"],
     ):
         entities = json.loads(found) if isinstance(found, str) and found else []
@@ -50,5 +63,6 @@ def build_entity_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
                 columns[name].append(value)
             for name in ("label", "text", "value", "source"):
                 columns[name].append(safe_cell(entity[name]))
-    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()},
-                        columns=list(ENTITIES_COLUMNS))
+    return pd.DataFrame(
+        {name: pd.Series(values, dtype=object) for name, values in columns.items()}, columns=list(ENTITIES_COLUMNS)
+    )

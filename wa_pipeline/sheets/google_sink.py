@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import gspread
 from google.auth.exceptions import RefreshError
@@ -199,7 +200,7 @@ class GoogleSheetsSink:
                 return attempt()
             except CircuitOpenError:
                 raise
-            except Exception as error:  # noqa: BLE001 - sorted below: only transient failures are retried
+            except Exception as error:
                 if not _transient(error):
                     raise
                 if number >= self.tuning.replans:
@@ -211,8 +212,14 @@ class GoogleSheetsSink:
                 self.backoff.pause(number)
 
     def _upsert_once(
-        self, http: HTTPClient, tab: str, columns: Sequence[str], key: str, wanted: Mapping[str, list[Cell]],
-        order_by: Sequence[str], attempts: _Attempts,
+        self,
+        http: HTTPClient,
+        tab: str,
+        columns: Sequence[str],
+        key: str,
+        wanted: Mapping[str, list[Cell]],
+        order_by: Sequence[str],
+        attempts: _Attempts,
     ) -> _Outcome:
         sheets = self._sheet_properties(http)
         usage = grid_cells(sheets)
@@ -244,7 +251,10 @@ class GoogleSheetsSink:
         for body in _write_requests(title, plan):
             http.values_batch_update(self.spreadsheet_key, body=body)
         self.ledger.confirm(
-            write_id, self.spreadsheet_key, tab, plan.final,
+            write_id,
+            self.spreadsheet_key,
+            tab,
+            plan.final,
             inserted_at=[(insertion.before_row, len(insertion.rows)) for insertion in plan.insertions],
         )
         return _Outcome(plan=plan, usage=usage)
@@ -274,8 +284,15 @@ class GoogleSheetsSink:
         return [sheet["properties"] for sheet in metadata.get("sheets", [])]
 
     def _read_snapshot(
-        self, http: HTTPClient, tab: str, properties: dict[str, Any], columns: Sequence[str], key: str,
-        wanted: Mapping[str, list[Cell]], order_by: Sequence[str], pending: Mapping[int, Mapping[str, str]],
+        self,
+        http: HTTPClient,
+        tab: str,
+        properties: dict[str, Any],
+        columns: Sequence[str],
+        key: str,
+        wanted: Mapping[str, list[Cell]],
+        order_by: Sequence[str],
+        pending: Mapping[int, Mapping[str, str]],
     ) -> tuple[TabSnapshot, dict[str, str]]:
         """The header, key and order columns, and the cells of every row the plan compares: one batched read,
         a second only for rows the ledger had no (or a stale) row number for."""
@@ -471,7 +488,9 @@ class GoogleSheetsSink:
             return Credentials.from_service_account_info(info, scopes=list(SCOPES))
         except (ValueError, TypeError):
             # The parser's message may quote the key material; say which field is wrong instead.
-            raise SheetConfigError(f"The private_key in Google credentials file {path} cannot be loaded: {fix}") from None
+            raise SheetConfigError(
+                f"The private_key in Google credentials file {path} cannot be loaded: {fix}"
+            ) from None
 
     @contextmanager
     def _config_errors(self) -> Iterator[None]:
@@ -616,7 +635,12 @@ def _insertion_requests(sheet_id: int, plan: UpsertPlan, insertion: Insertion) -
         requests.append(
             {
                 "insertDimension": {
-                    "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": start, "endIndex": start + len(part)},
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": start,
+                        "endIndex": start + len(part),
+                    },
                     # Formatting comes from the row above, unless that is the header.
                     "inheritFromBefore": start > HEADER_ROW,
                 }

@@ -11,8 +11,22 @@ from wa_pipeline.sheets.cell_safety import safe_cell
 MEDIA_TAB = "Media"
 MEDIA_KEY = "message_id"
 MEDIA_COLUMNS = (
-    "message_id", "sent_at", "date", "chat", "sender", "kind", "file", "type", "size_bytes", "dimensions",
-    "duration_s", "status", "confidence", "text", "reason", "sha256",
+    "message_id",
+    "sent_at",
+    "date",
+    "chat",
+    "sender",
+    "kind",
+    "file",
+    "type",
+    "size_bytes",
+    "dimensions",
+    "duration_s",
+    "status",
+    "confidence",
+    "text",
+    "reason",
+    "sha256",
 )
 
 

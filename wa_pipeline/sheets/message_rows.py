@@ -11,9 +11,28 @@ from wa_pipeline.sheets.cell_safety import safe_cell
 MESSAGES_TAB = "Messages"
 MESSAGES_KEY = "message_id"
 MESSAGES_COLUMNS = (
-    "message_id", "sent_at", "date", "chat", "sender", "kind", "text", "attachment",
-    "phones", "emails", "people", "organisations", "places", "sentiment", "sentiment_score", "source",
-    "intent", "amounts", "references", "dates", "language", "media_text",
+    "message_id",
+    "sent_at",
+    "date",
+    "chat",
+    "sender",
+    "kind",
+    "text",
+    "attachment",
+    "phones",
+    "emails",
+    "people",
+    "organisations",
+    "places",
+    "sentiment",
+    "sentiment_score",
+    "source",
+    "intent",
+    "amounts",
+    "references",
+    "dates",
+    "language",
+    "media_text",
 )
 
 

@@ -10,7 +10,7 @@ sheet rows, which carries the cells of user columns along with their row); rows 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 OrderValue = tuple
 

@@ -8,8 +8,9 @@ is refused before anything is sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from wa_pipeline.sheets.errors import SheetLimitError
 

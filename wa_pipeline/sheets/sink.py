@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence, Union, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-Cell = Union[str, int, float, bool, None]
+Cell = str | int | float | bool | None
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,19 @@ from wa_pipeline.sheets.cell_safety import safe_cell
 THREADS_TAB = "Threads"
 THREADS_KEY = "thread_id"
 THREADS_COLUMNS = (
-    "thread_id", "date", "chat", "started_at", "last_message_at", "messages", "participants", "first_message",
-    "last_message", "last_sender", "first_response_min", "awaiting_reply", "intents",
+    "thread_id",
+    "date",
+    "chat",
+    "started_at",
+    "last_message_at",
+    "messages",
+    "participants",
+    "first_message",
+    "last_message",
+    "last_sender",
+    "first_response_min",
+    "awaiting_reply",
+    "intents",
 )
 _NUMBERS = frozenset({"messages", "first_response_min"})
 
@@ -38,7 +49,9 @@ def build_thread_rows(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "last_message": ordered["last_message"],
             "last_sender": ordered["last_sender"],
             # Minutes read at a glance; an unanswered thread has no response time, not zero.
-            "first_response_min": [round(s / 60, 1) if not math.isnan(s) else None for s in ordered["first_response_s"]],
+            "first_response_min": [
+                round(s / 60, 1) if not math.isnan(s) else None for s in ordered["first_response_s"]
+            ],
             # Text, not a boolean: it reads back from any sheet the way it was written.
             "awaiting_reply": ["yes" if waiting else "no" for waiting in ordered["awaiting_reply"]],
             "intents": ordered["intents"],

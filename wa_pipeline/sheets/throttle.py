@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 from wa_pipeline.sheets.state_db import open_state_db
 from wa_pipeline.store.sqlite_db import write_transaction
@@ -51,7 +52,10 @@ class Throttle:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.scope = scope
-        self._buckets = {kind: _bucket(per_minute, burst) for kind, per_minute in (("read", reads_per_minute), ("write", writes_per_minute))}
+        self._buckets = {
+            kind: _bucket(per_minute, burst)
+            for kind, per_minute in (("read", reads_per_minute), ("write", writes_per_minute))
+        }
         self.clock, self.sleep = clock, sleep
         self.waited_s = 0.0
         self._lock = threading.Lock()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Mapping, Sequence
 
 from wa_pipeline.sheets.cell_safety import safe_cell
 from wa_pipeline.sheets.row_order import insertion_points, order_value
@@ -57,7 +57,11 @@ class TabSnapshot:
 
     @classmethod
     def whole(
-        cls, header: Sequence[object], rows: Sequence[Sequence[object]], columns: Sequence[str], key: str,
+        cls,
+        header: Sequence[object],
+        rows: Sequence[Sequence[object]],
+        columns: Sequence[str],
+        key: str,
         order_by: Sequence[str] = (),
     ) -> TabSnapshot:
         """A snapshot of a tab read in full (data rows from sheet row 2, cells in sheet column order)."""
@@ -143,7 +147,10 @@ def layout_managed_columns(header: Sequence[object], columns: Sequence[str]) -> 
 
 
 def prepare_rows(
-    columns: Sequence[str], key: str, rows: Sequence[Sequence[object]], stored: Callable[[object], Cell] = safe_cell,
+    columns: Sequence[str],
+    key: str,
+    rows: Sequence[Sequence[object]],
+    stored: Callable[[object], Cell] = safe_cell,
     order_by: Sequence[str] = (),
 ) -> dict[str, list[Cell]]:
     """Rows as the backend will store them, by key; a later row for the same key wins over an earlier one.

@@ -13,9 +13,10 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Sequence
+from typing import IO
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -65,7 +66,7 @@ class WorkbookSink:
             part = package.part_of(tab)
             if part is None:
                 part = package.add_tab(tab)
-                source: Callable[[], IO[bytes]] = lambda: io.BytesIO(EMPTY_SHEET)
+                source: Callable[[], IO[bytes]] = functools.partial(io.BytesIO, EMPTY_SHEET)
                 created = True
             else:
                 source = functools.partial(archive.open, part)

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import accumulate
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from wa_pipeline.sheets.state_db import open_state_db
 from wa_pipeline.store.sqlite_db import write_transaction
@@ -65,7 +65,7 @@ class Settled:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 class WriteLedger:
@@ -115,8 +115,11 @@ class WriteLedger:
                 ).fetchall()
                 self._conn.executemany(
                     "UPDATE sheet_rows SET row_number = ? WHERE spreadsheet = ? AND tab = ? AND row_key = ?",
-                    [(number + moved_by[bisect_right(starts, number) - 1], spreadsheet, tab, key)
-                     for key, number in below if key not in rows],
+                    [
+                        (number + moved_by[bisect_right(starts, number) - 1], spreadsheet, tab, key)
+                        for key, number in below
+                        if key not in rows
+                    ],
                 )
             self._conn.executemany(
                 "INSERT INTO sheet_rows (spreadsheet, tab, row_key, content_hash, row_number, confirmed_at)"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 
 def lock_path(state_dir: Path, spreadsheet_key: str) -> Path:

@@ -11,9 +11,10 @@ import posixpath
 import shutil
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Callable
+from typing import IO
 
 from lxml import etree
 from openpyxl.styles.stylesheet import Stylesheet
@@ -144,7 +145,8 @@ class XlsxPackage:
             rel_number += 1
         rel_id = f"rId{rel_number}"
         etree.SubElement(
-            self.workbook_rels, f"{{{PACKAGE_REL_NS}}}Relationship",
+            self.workbook_rels,
+            f"{{{PACKAGE_REL_NS}}}Relationship",
             {"Type": WORKSHEET_REL, "Target": f"/{part}", "Id": rel_id},
         )
         sheets = self.workbook.find(f"{{{MAIN_NS}}}sheets")
@@ -152,11 +154,13 @@ class XlsxPackage:
             raise ValueError(f"{self.workbook_part} has no <sheets> element")
         sheet_ids = [int(s.get("sheetId", "0")) for s in sheets if s.get("sheetId", "").isdigit()]
         etree.SubElement(
-            sheets, f"{{{MAIN_NS}}}sheet",
+            sheets,
+            f"{{{MAIN_NS}}}sheet",
             {"name": tab, "sheetId": str(max(sheet_ids, default=0) + 1), f"{{{DOC_REL_NS}}}id": rel_id},
         )
         etree.SubElement(
-            self.content_types, f"{{{CONTENT_TYPES_NS}}}Override",
+            self.content_types,
+            f"{{{CONTENT_TYPES_NS}}}Override",
             {"PartName": f"/{part}", "ContentType": WORKSHEET_CONTENT_TYPE},
         )
         self.edited |= {self.workbook_part, _rels_part(self.workbook_part), CONTENT_TYPES_PART}
@@ -192,8 +196,10 @@ class XlsxPackage:
                 if name in written:
                     _write_streamed(target, name, now, written[name])
                 elif name in self.edited and name in small:
-                    target.writestr(_info(name, now), etree.tostring(small[name], xml_declaration=True,
-                                                                     encoding="UTF-8", standalone=True))
+                    target.writestr(
+                        _info(name, now),
+                        etree.tostring(small[name], xml_declaration=True, encoding="UTF-8", standalone=True),
+                    )
                 else:
                     copy = _info(name, info.date_time)
                     with self.archive.open(info) as source, target.open(copy, "w") as sink:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import IO, Callable, Collection, Iterator, Mapping, Sequence
+from typing import IO
 
 from lxml import etree
 from openpyxl.formula.translate import Translator
@@ -238,8 +239,9 @@ def _rich_text(element: etree._Element) -> str:
 def read_shared_strings(stream: IO[bytes]) -> list[str]:
     """The shared strings table of a workbook saved by Excel or LibreOffice (openpyxl writes inline strings)."""
     strings = []
-    for _, item in etree.iterparse(stream, events=("end",), tag=SHARED_ITEM, resolve_entities=False,
-                                   no_network=True, load_dtd=False):
+    for _, item in etree.iterparse(
+        stream, events=("end",), tag=SHARED_ITEM, resolve_entities=False, no_network=True, load_dtd=False
+    ):
         strings.append(_rich_text(item))
         item.clear()
         while item.getprevious() is not None:
@@ -282,8 +284,13 @@ def _is_frozen(root: etree._Element | None) -> bool:
 
 
 def scan_tab(
-    stream: IO[bytes], columns: Sequence[str], key: str, order_by: Sequence[str], wanted: Collection[str],
-    strings: SharedStrings, formats: CellFormats = PLAIN,
+    stream: IO[bytes],
+    columns: Sequence[str],
+    key: str,
+    order_by: Sequence[str],
+    wanted: Collection[str],
+    strings: SharedStrings,
+    formats: CellFormats = PLAIN,
 ) -> TabScan:
     """Read a tab as `TabSnapshot.whole` would see it, keeping the cells of only the rows whose key is in `wanted`."""
     rows = _Rows(stream)
@@ -336,8 +343,9 @@ def scan_tab(
 
 def tab_extent(stream: IO[bytes]) -> tuple[int, int]:
     """(rows, columns) of a tab's used range from its <dimension>; (0, 0) when it has none (see `scanned_extent`)."""
-    for _, element in etree.iterparse(stream, events=("start",), resolve_entities=False, no_network=True,
-                                      load_dtd=False):
+    for _, element in etree.iterparse(
+        stream, events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+    ):
         if element.tag == DIMENSION:
             last = (element.get("ref") or "A1").split(":")[-1]
             match = _REF.match(last.replace("$", ""))
@@ -375,9 +383,7 @@ class _Xml:
     def element(self, element: etree._Element) -> str:
         text = etree.tostring(element, encoding="unicode", with_tail=False)
         end = text.index(">")
-        start = _DECLARATION.sub(
-            lambda m: "" if self.nsmap.get(m.group(1)) == m.group(2) else m.group(0), text[:end]
-        )
+        start = _DECLARATION.sub(lambda m: "" if self.nsmap.get(m.group(1)) == m.group(2) else m.group(0), text[:end])
         return start + text[end:]
 
     def name(self, clark: str) -> str:
@@ -408,8 +414,15 @@ class _Xml:
 
 
 def _escape_attribute(value: str) -> str:
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        .replace("\t", "&#9;")
+    )
 
 
 def _escape_text(value: str) -> str:
@@ -426,11 +439,13 @@ def _new_cell(xml: _Xml, ref: str, value: Cell, style: str | None) -> str:
     if isinstance(value, bool):
         return f'<{name} r="{ref}"{styled} t="b"><{xml.main}v>{int(value)}</{xml.main}v></{name}>'
     if isinstance(value, (int, float)):
-        return f'<{name} r="{ref}"{styled} t="n"><{xml.main}v>{"%.16g" % value}</{xml.main}v></{name}>'
+        return f'<{name} r="{ref}"{styled} t="n"><{xml.main}v>{value:.16g}</{xml.main}v></{name}>'
     text = str(value)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return (f'<{name} r="{ref}"{styled} t="inlineStr"><{xml.main}is><{xml.main}t{space}>{_escape_text(text)}'
-            f"</{xml.main}t></{xml.main}is></{name}>")
+    return (
+        f'<{name} r="{ref}"{styled} t="inlineStr"><{xml.main}is><{xml.main}t{space}>{_escape_text(text)}'
+        f"</{xml.main}t></{xml.main}is></{name}>"
+    )
 
 
 class _Formulas:

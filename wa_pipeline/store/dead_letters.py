@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
@@ -65,7 +66,7 @@ class ReplayOutcome:
 
 def _now() -> str:
     # Fixed width, so times compare as text (isoformat drops a zero microsecond otherwise).
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class DeadLetterQueue:
@@ -84,7 +85,9 @@ class DeadLetterQueue:
                 if "replay_note" not in columns:
                     self._conn.execute("ALTER TABLE dead_letters ADD COLUMN replay_note TEXT")
 
-    def add(self, stage: str, item_key: str, reason: str, payload: dict | None = None, partition: str | None = None) -> None:
+    def add(
+        self, stage: str, item_key: str, reason: str, payload: dict | None = None, partition: str | None = None
+    ) -> None:
         now = _now()
         with self._lock, write_transaction(self._conn):
             self._conn.execute(
@@ -92,7 +95,14 @@ class DeadLetterQueue:
                 " VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (stage, item_key) DO UPDATE SET reason=excluded.reason, payload=excluded.payload,"
                 " partition=excluded.partition, created_at=excluded.created_at, replayed_at=NULL, replay_note=NULL",
-                (stage, item_key, reason[:2000], json.dumps(payload or {}, ensure_ascii=False, default=str), partition, now),
+                (
+                    stage,
+                    item_key,
+                    reason[:2000],
+                    json.dumps(payload or {}, ensure_ascii=False, default=str),
+                    partition,
+                    now,
+                ),
             )
 
     def list(
@@ -120,9 +130,15 @@ class DeadLetterQueue:
             rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
         return [
             DeadLetter(
-                id=r["id"], stage=r["stage"], item_key=r["item_key"], reason=r["reason"],
-                payload=json.loads(r["payload"]), partition=r["partition"],
-                created_at=r["created_at"], replayed_at=r["replayed_at"], replay_note=r["replay_note"],
+                id=r["id"],
+                stage=r["stage"],
+                item_key=r["item_key"],
+                reason=r["reason"],
+                payload=json.loads(r["payload"]),
+                partition=r["partition"],
+                created_at=r["created_at"],
+                replayed_at=r["replayed_at"],
+                replay_note=r["replay_note"],
             )
             for r in rows
         ]
@@ -184,16 +200,22 @@ class DeadLetterReplayer:
                 outcomes += self._requeue(group)
             else:
                 outcomes += [
-                    ReplayOutcome(letter.id, stage, letter.item_key, "marked",
-                                  f"retried by the next run of {letter.partition or 'its partition'}")
+                    ReplayOutcome(
+                        letter.id,
+                        stage,
+                        letter.item_key,
+                        "marked",
+                        f"retried by the next run of {letter.partition or 'its partition'}",
+                    )
                     for letter in group
                 ]
         for number, outcome in enumerate(outcomes):
             if outcome.failed:
                 continue
             # A letter the normal path put back during this replay failed again: it stays open with its new reason.
-            closed = self.queue.mark_replayed([outcome.letter_id], note=f"{outcome.action}: {outcome.detail}",
-                                              unless_failed_since=started)
+            closed = self.queue.mark_replayed(
+                [outcome.letter_id], note=f"{outcome.action}: {outcome.detail}", unless_failed_since=started
+            )
             if not closed and self.queue.is_open(outcome.letter_id):
                 outcomes[number] = ReplayOutcome(
                     outcome.letter_id, outcome.stage, outcome.item_key, "failed", "failed again; see its new reason"
@@ -212,8 +234,10 @@ class DeadLetterReplayer:
                     [Path(path)], store=self.landing, media_store=self.media_store, dead_letters=self.queue, tz=self.tz
                 )
                 if summary.files:
-                    done[path] = ("reimported", f"{path}: {summary.added} messages added, "
-                                                f"{summary.already_present} already present")
+                    done[path] = (
+                        "reimported",
+                        f"{path}: {summary.added} messages added, {summary.already_present} already present",
+                    )
                 else:
                     done[path] = ("failed", summary.errors[0] if summary.errors else f"{path} could not be imported")
             action, detail = done[path]
@@ -227,11 +251,14 @@ class DeadLetterReplayer:
         added = self.landing.add_messages(parsed.messages).added if parsed.messages else 0
         statuses = self.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
         for reject in parsed.rejects:
-            self.queue.add(WEBHOOK, reject.item_key, reject.reason, payload=reject.payload(), partition=letter.partition)
+            self.queue.add(
+                WEBHOOK, reject.item_key, reject.reason, payload=reject.payload(), partition=letter.partition
+            )
         if parsed.rejects and not (parsed.messages or parsed.statuses):
             return ReplayOutcome(letter.id, letter.stage, letter.item_key, "failed", parsed.rejects[0].reason)
-        return ReplayOutcome(letter.id, letter.stage, letter.item_key, "reparsed",
-                             f"{added} messages and {statuses} statuses landed")
+        return ReplayOutcome(
+            letter.id, letter.stage, letter.item_key, "reparsed", f"{added} messages and {statuses} statuses landed"
+        )
 
     def _requeue(self, letters: list[DeadLetter]) -> list[ReplayOutcome]:
         from wa_pipeline.whatsapp.media_downloads import MediaDownloadLedger
@@ -240,15 +267,22 @@ class DeadLetterReplayer:
         try:
             # Only a download that gave up can be requeued; media that is there but failed extraction ("media")
             # is extracted again by the next run of its day.
-            failed = {letter.item_key for letter in letters if (ledger.row(letter.item_key) or {}).get("status") == "failed"}
+            failed = {
+                letter.item_key for letter in letters if (ledger.row(letter.item_key) or {}).get("status") == "failed"
+            }
             ledger.requeue(sorted(failed))
         finally:
             ledger.close()
         return [
             ReplayOutcome(letter.id, letter.stage, letter.item_key, "requeued", "pending download again")
             if letter.item_key in failed
-            else ReplayOutcome(letter.id, letter.stage, letter.item_key, "marked",
-                               f"retried by the next run of {letter.partition or 'its partition'}")
+            else ReplayOutcome(
+                letter.id,
+                letter.stage,
+                letter.item_key,
+                "marked",
+                f"retried by the next run of {letter.partition or 'its partition'}",
+            )
             for letter in letters
         ]
 
@@ -273,5 +307,7 @@ def webhook_body(payload: dict) -> Any:
     value = {"messaging_product": "whatsapp", "metadata": payload.get("metadata") or {}, kind: [element]}
     if payload.get("contacts"):
         value["contacts"] = payload["contacts"]
-    return {"object": "whatsapp_business_account",
-            "entry": [{"id": "replay", "changes": [{"field": "messages", "value": value}]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "replay", "changes": [{"field": "messages", "value": value}]}],
+    }

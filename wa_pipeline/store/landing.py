@@ -5,11 +5,11 @@ from __future__ import annotations
 import fcntl
 import json
 import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
@@ -66,8 +66,9 @@ class LandingStore:
             return AddResult(0, 0)
         with self._conn() as conn, write_transaction(conn):
             added, duplicates = sql.land_messages(conn.execute, messages)
-        return AddResult(added=added, already_present=len(messages) - added - duplicates,
-                         cross_source_duplicates=duplicates)
+        return AddResult(
+            added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
+        )
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
         """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""
@@ -79,8 +80,13 @@ class LandingStore:
         """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""
         rows = [
             (
-                s.message_id, s.status, STATUS_ORDER[s.status], sql.utc_text(s.at), s.recipient_id,
-                json.dumps(s.errors, ensure_ascii=False), s.raw,
+                s.message_id,
+                s.status,
+                STATUS_ORDER[s.status],
+                sql.utc_text(s.at),
+                s.recipient_id,
+                json.dumps(s.errors, ensure_ascii=False),
+                s.raw,
             )
             for s in statuses
         ]

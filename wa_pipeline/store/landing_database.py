@@ -8,8 +8,9 @@ holds a named lock across transactions that is released however its holder ends 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 
 class Statements:

@@ -7,8 +7,9 @@ Only the sequence column and the placeholder style differ.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from wa_pipeline.cross_source import fingerprints
 from wa_pipeline.message import Message
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS statuses (
 
 def utc_text(moment: datetime) -> str:
     # Fixed-width ISO text in UTC sorts the same as time, so range queries can use the index.
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def pyformat(statement: str) -> str:
@@ -69,7 +70,9 @@ INSERT_MESSAGE = (
     "INSERT INTO messages (message_id, chat_id, sent_at, source, record, landed_at)"
     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING"
 )
-INSERT_FINGERPRINT = "INSERT INTO fingerprints (fingerprint, message_id, source) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+INSERT_FINGERPRINT = (
+    "INSERT INTO fingerprints (fingerprint, message_id, source) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+)
 # A copy is recorded only while the message itself is not landed under the same id (a plain re-delivery).
 INSERT_CROSS_SOURCE_DUPLICATE = (
     "INSERT INTO cross_source_duplicates (message_id, duplicate_of, source, record, seen_at)"
@@ -97,9 +100,7 @@ UPSERT_STATUS = (
     " WHERE excluded.rank > statuses.rank"
 )
 STATUS_OF = "SELECT status FROM statuses WHERE message_id = ?"
-MESSAGES_BETWEEN = (
-    "SELECT message_id, record FROM messages WHERE sent_at >= ? AND sent_at < ? ORDER BY sent_at, seq"
-)
+MESSAGES_BETWEEN = "SELECT message_id, record FROM messages WHERE sent_at >= ? AND sent_at < ? ORDER BY sent_at, seq"
 ALL_RECORDS = "SELECT record FROM messages ORDER BY sent_at, seq"
 RECORD_OF = "SELECT record FROM messages WHERE message_id = ?"
 CHANGES_SINCE = "SELECT seq, sent_at FROM messages WHERE seq > ? ORDER BY seq"
@@ -114,7 +115,7 @@ def land_messages(run: Callable[[str, tuple], Any], messages: Sequence[Message])
     A message already present by id is a no-op; a copy another source already delivered is recorded in
     `cross_source_duplicates` instead. Returns (added, cross-source duplicates).
     """
-    now = utc_text(datetime.now(timezone.utc))
+    now = utc_text(datetime.now(UTC))
     added = duplicates = 0
     for message in messages:
         prints = fingerprints(message)

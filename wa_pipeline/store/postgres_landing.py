@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
@@ -94,13 +95,15 @@ class PostgresLandingStore:
         if not messages:
             return AddResult(0, 0)
         with self._writing() as cur:
+
             def run(statement: str, params: tuple):
                 cur.execute(sql.pyformat(statement), params)
                 return cur
 
             added, duplicates = sql.land_messages(run, messages)
-        return AddResult(added=added, already_present=len(messages) - added - duplicates,
-                         cross_source_duplicates=duplicates)
+        return AddResult(
+            added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
+        )
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
         """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""
@@ -110,8 +113,13 @@ class PostgresLandingStore:
         """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""
         rows = [
             (
-                s.message_id, s.status, STATUS_ORDER[s.status], sql.utc_text(s.at), s.recipient_id,
-                json.dumps(s.errors, ensure_ascii=False), s.raw,
+                s.message_id,
+                s.status,
+                STATUS_ORDER[s.status],
+                sql.utc_text(s.at),
+                s.recipient_id,
+                json.dumps(s.errors, ensure_ascii=False),
+                s.raw,
             )
             for s in statuses
         ]

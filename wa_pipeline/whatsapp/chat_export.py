@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import PurePath
 from typing import Literal
 
@@ -18,10 +18,21 @@ DateOrder = Literal["dmy", "mdy", "ymd"]
 # the same message parse differently from two phones.
 _INVISIBLE = str.maketrans(
     {
-        "\u200e": None, "\u200f": None, "\ufeff": None,
-        "\u202a": None, "\u202b": None, "\u202c": None, "\u202d": None, "\u202e": None,
-        "\u2066": None, "\u2067": None, "\u2068": None, "\u2069": None,
-        "\u202f": " ", "\u00a0": " ", "\u2007": " ",
+        "\u200e": None,
+        "\u200f": None,
+        "\ufeff": None,
+        "\u202a": None,
+        "\u202b": None,
+        "\u202c": None,
+        "\u202d": None,
+        "\u202e": None,
+        "\u2066": None,
+        "\u2067": None,
+        "\u2068": None,
+        "\u2069": None,
+        "\u202f": " ",
+        "\u00a0": " ",
+        "\u2007": " ",
     }
 )
 
@@ -111,9 +122,17 @@ _ANDROID_ATTACHED = re.compile(
 # Android exports made "without media" say only that there was some, in the phone's language.
 _MEDIA_OMITTED = frozenset(
     {
-        "<media omitted>", "<medien ausgeschlossen>", "<multimedia omitido>", "<archivo omitido>",
-        "<médias omis>", "<mídia oculta>", "<mídia omitida>", "<media omessi>", "<media weggelaten>",
-        "<media tidak disertakan>", "<media hazijajumuishwa>",
+        "<media omitted>",
+        "<medien ausgeschlossen>",
+        "<multimedia omitido>",
+        "<archivo omitido>",
+        "<médias omis>",
+        "<mídia oculta>",
+        "<mídia omitida>",
+        "<media omessi>",
+        "<media weggelaten>",
+        "<media tidak disertakan>",
+        "<media hazijajumuishwa>",
     }
 )
 _OMITTED = re.compile(
@@ -122,14 +141,29 @@ _OMITTED = re.compile(
 )
 # iOS names the kind it left out; in other languages the whole line is one fixed phrase.
 _OMITTED_LOCALIZED = {
-    "imagen omitida": "image", "video omitido": "video", "audio omitido": "audio", "documento omitido": "document",
-    "sticker omitido": "sticker", "gif omitido": "video",
-    "imagem ocultada": "image", "vídeo ocultado": "video", "áudio ocultado": "audio", "figurinha omitida": "sticker",
-    "bild weggelassen": "image", "video weggelassen": "video", "audio weggelassen": "audio",
-    "sticker weggelassen": "sticker", "gif weggelassen": "video", "dokument weggelassen": "document",
+    "imagen omitida": "image",
+    "video omitido": "video",
+    "audio omitido": "audio",
+    "documento omitido": "document",
+    "sticker omitido": "sticker",
+    "gif omitido": "video",
+    "imagem ocultada": "image",
+    "vídeo ocultado": "video",
+    "áudio ocultado": "audio",
+    "figurinha omitida": "sticker",
+    "bild weggelassen": "image",
+    "video weggelassen": "video",
+    "audio weggelassen": "audio",
+    "sticker weggelassen": "sticker",
+    "gif weggelassen": "video",
+    "dokument weggelassen": "document",
     "kontaktkarte ausgelassen": "contacts",
-    "image absente": "image", "vidéo absente": "video", "audio omis": "audio", "document omis": "document",
-    "sticker omis": "sticker", "gif retiré": "video",
+    "image absente": "image",
+    "vidéo absente": "video",
+    "audio omis": "audio",
+    "document omis": "document",
+    "sticker omis": "sticker",
+    "gif retiré": "video",
 }
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
 _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
@@ -137,14 +171,35 @@ _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
 _LOCATION = re.compile(r"^location: (?P<url>https?://\S+)$", re.IGNORECASE)
 
 _OMITTED_KIND = {
-    "image": "image", "audio": "audio", "video": "video", "document": "document", "sticker": "sticker",
-    "gif": "video", "contact card": "contacts", "voice message": "voice", "media": "unsupported",
+    "image": "image",
+    "audio": "audio",
+    "video": "video",
+    "document": "document",
+    "sticker": "sticker",
+    "gif": "video",
+    "contact card": "contacts",
+    "voice message": "voice",
+    "media": "unsupported",
 }
 _EXTENSION_KIND = {
-    "jpg": "image", "jpeg": "image", "png": "image", "webp": "image", "gif": "image", "heic": "image",
-    "opus": "voice", "ogg": "voice",
-    "m4a": "audio", "mp3": "audio", "aac": "audio", "amr": "audio", "wav": "audio",
-    "mp4": "video", "3gp": "video", "mov": "video", "mkv": "video", "webm": "video",
+    "jpg": "image",
+    "jpeg": "image",
+    "png": "image",
+    "webp": "image",
+    "gif": "image",
+    "heic": "image",
+    "opus": "voice",
+    "ogg": "voice",
+    "m4a": "audio",
+    "mp3": "audio",
+    "aac": "audio",
+    "amr": "audio",
+    "wav": "audio",
+    "mp4": "video",
+    "3gp": "video",
+    "mov": "video",
+    "mkv": "video",
+    "webm": "video",
     "vcf": "contacts",
 }
 
@@ -350,9 +405,7 @@ def _interpret(body: str, sender: str | None, marked: bool) -> dict:
     return {"kind": "text", "text": body}
 
 
-def parse_chat_export(
-    text: str, *, chat_name: str, tz: tzinfo, source_name: str = "<export>"
-) -> ParsedExport:
+def parse_chat_export(text: str, *, chat_name: str, tz: tzinfo, source_name: str = "<export>") -> ParsedExport:
     """Parse an export's text; lines that are not headers continue the message above them."""
     lines = _split_lines(text.removeprefix("\ufeff"))
     drafts: list[_Draft] = []
@@ -371,7 +424,7 @@ def parse_chat_export(
         elif line.strip():
             errors.append(ExportLineError(source_name, number, "text before the first message header", raw))
     if not drafts:
-        first = next(((n, l) for n, l in enumerate(lines, start=1) if l.strip()), (1, ""))
+        first = next(((n, line) for n, line in enumerate(lines, start=1) if line.strip()), (1, ""))
         raise ChatExportError(
             f"{source_name}:{first[0]}: not a WhatsApp chat export (no line starts with a message header"
             f" like '16/11/26, 09:15 - Name: text' or '[16/11/26, 09:15:42] Name: text'); first line: {first[1][:120]!r}"
@@ -396,7 +449,7 @@ def parse_chat_export(
         interpreted = _interpret(body, sender, draft.marked)
         if interpreted["kind"] == "system":
             sender = None
-        sent_utc = sent_at.astimezone(timezone.utc).isoformat()
+        sent_utc = sent_at.astimezone(UTC).isoformat()
         # The ordinal tells apart messages equal in every field (a "ok" sent twice in one minute) while
         # keeping ids equal across re-imports and overlapping exports of the same chat.
         key = (sent_utc, sender, body)

@@ -7,7 +7,7 @@ import binascii
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from wa_pipeline.message import MediaRef, Message, StatusUpdate, stable_id
@@ -92,12 +92,12 @@ def _parse_change(change: Any, parsed: ParsedWebhook) -> None:
     for element in _elements(value, "messages", parsed):
         try:
             parsed.messages.append(_message(element, phone_number_id, contacts))
-        except Exception as exc:  # noqa: BLE001 - whatever is wrong with one element, the others still land
+        except Exception as exc:
             parsed.rejects.append(Reject(element, _reason(exc), metadata, contacts))
     for element in _elements(value, "statuses", parsed):
         try:
             parsed.statuses.append(_status(element))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             parsed.rejects.append(Reject(element, _reason(exc), metadata))
     # Errors Meta reports for the whole change (e.g. a message it could not hand over) are kept for a person to see.
     for error in _elements(value, "errors", parsed):
@@ -132,7 +132,7 @@ def _unix_time(value: Any, what: str) -> datetime:
     # Meta sends the unix time as a string of digits; an int is accepted, anything else is malformed.
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip().isdigit():
         raise MalformedElement(f"{what}.timestamp {value!r} is not a unix time")
-    return datetime.fromtimestamp(int(value), tz=timezone.utc)
+    return datetime.fromtimestamp(int(value), tz=UTC)
 
 
 def normalise_sha256(value: Any) -> str | None:
@@ -294,9 +294,11 @@ def _contacts_text(body: Any) -> str:
         if not isinstance(card, dict):
             raise MalformedElement("a shared contact is not an object")
         name = card.get("name") if isinstance(card.get("name"), dict) else {}
-        display = name.get("formatted_name") or " ".join(
-            str(name[k]) for k in ("first_name", "last_name") if name.get(k)
-        ) or "(no name)"
+        display = (
+            name.get("formatted_name")
+            or " ".join(str(name[k]) for k in ("first_name", "last_name") if name.get(k))
+            or "(no name)"
+        )
         phones = [p.get("phone") or p.get("wa_id") for p in card.get("phones") or [] if isinstance(p, dict)]
         phones = [str(p) for p in phones if p]
         lines.append(f"{display}: {', '.join(phones)}" if phones else display)
@@ -325,7 +327,11 @@ def _order_text(body: Any) -> str:
     for item in body["product_items"]:
         if not isinstance(item, dict):
             raise MalformedElement("an order item is not an object")
-        price = f" @ {item['item_price']} {item.get('currency') or ''}".rstrip() if item.get("item_price") is not None else ""
+        price = (
+            f" @ {item['item_price']} {item.get('currency') or ''}".rstrip()
+            if item.get("item_price") is not None
+            else ""
+        )
         lines.append(f"{item.get('quantity', '?')} x {item.get('product_retailer_id', '?')}{price}")
     header = f"Order from catalog {body.get('catalog_id')}" if body.get("catalog_id") else "Order"
     note = [str(body["text"])] if body.get("text") else []

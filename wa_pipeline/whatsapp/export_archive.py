@@ -6,9 +6,9 @@ import re
 import stat
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 from wa_pipeline.whatsapp.chat_export import chat_name_from_filename
 
@@ -51,7 +51,9 @@ def decode_export_text(data: bytes, source_name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ExportArchiveError(f"{source_name}: not valid UTF-8 at byte {exc.start} (WhatsApp exports are UTF-8)") from exc
+        raise ExportArchiveError(
+            f"{source_name}: not valid UTF-8 at byte {exc.start} (WhatsApp exports are UTF-8)"
+        ) from exc
 
 
 def read_export(path: Path) -> ExportArchive:
@@ -171,7 +173,9 @@ def _read_zip(path: Path) -> ExportArchive:
     files = [i for i in infos if not i.is_dir()]
     chat = _chat_member(path, files)
     if chat.file_size > MAX_CHAT_TEXT_BYTES:
-        raise ExportArchiveError(f"{path.name}: chat text of {chat.file_size} bytes is larger than any export we accept")
+        raise ExportArchiveError(
+            f"{path.name}: chat text of {chat.file_size} bytes is larger than any export we accept"
+        )
     source_name = f"{path.name}/{chat.filename}"
     text = decode_export_text(_read_member(path, chat), source_name)
     member_name = PurePosixPath(chat.filename).name

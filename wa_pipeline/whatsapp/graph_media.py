@@ -110,8 +110,9 @@ def normalize_sha256(value: str | None) -> str | None:
     if re.fullmatch(r"[0-9a-fA-F]{64}", text):
         return text.lower()
     try:
-        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_" if ("-" in text or "_" in text) else None,
-                               validate=True)
+        raw = base64.b64decode(
+            text + "=" * (-len(text) % 4), altchars=b"-_" if ("-" in text or "_" in text) else None, validate=True
+        )
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) == 32:
@@ -145,7 +146,7 @@ class GraphMediaClient:
     def __repr__(self) -> str:
         return f"GraphMediaClient(base_url={self.base_url!r}, api_version={self.api_version!r})"
 
-    def __enter__(self) -> "GraphMediaClient":
+    def __enter__(self) -> GraphMediaClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -248,19 +249,27 @@ class GraphMediaClient:
                     self._raise_download_error(media_id, response)
                 declared = _as_int(response.headers.get("content-length"))
                 if declared is not None and declared > cap:
-                    raise MediaTooLarge(media_id, f"the download is {declared} bytes, over the {cap}-byte {family} limit")
+                    raise MediaTooLarge(
+                        media_id, f"the download is {declared} bytes, over the {cap}-byte {family} limit"
+                    )
                 chunks: list[bytes] = []
                 received = 0
                 for chunk in response.iter_bytes(_CHUNK):
                     received += len(chunk)
                     if received > cap:
                         # Leaving the `with` closes the connection: nothing past the cap is read.
-                        raise MediaTooLarge(media_id, f"more than {cap} bytes received, over the {family} limit; stopped reading")
+                        raise MediaTooLarge(
+                            media_id, f"more than {cap} bytes received, over the {family} limit; stopped reading"
+                        )
                     chunks.append(chunk)
         except httpx.TimeoutException:
-            raise MediaUnavailable(media_id, f"the media download did not finish within {self.timeout:g}s per read") from None
+            raise MediaUnavailable(
+                media_id, f"the media download did not finish within {self.timeout:g}s per read"
+            ) from None
         except httpx.TransportError as exc:
-            raise MediaUnavailable(media_id, self._clean(f"media download failed: {type(exc).__name__}: {exc}")) from None
+            raise MediaUnavailable(
+                media_id, self._clean(f"media download failed: {type(exc).__name__}: {exc}")
+            ) from None
         return b"".join(chunks)
 
     def _raise_download_error(self, media_id: str, response: httpx.Response) -> None:

@@ -150,8 +150,10 @@ class GroupCommitWriter:
         try:
             self._write([p.parsed for p in batch])
             outcomes: list[BaseException | None] = [None] * len(batch)
-        except Exception as exc:  # noqa: BLE001 - reported to each waiting request, never lost
-            log.error("group commit of %d requests failed (%s); retrying them one by one", len(batch), type(exc).__name__)
+        except Exception as exc:
+            log.error(
+                "group commit of %d requests failed (%s); retrying them one by one", len(batch), type(exc).__name__
+            )
             outcomes = [exc] if len(batch) == 1 else [self._write_alone(p) for p in batch]
         for pending, outcome in zip(batch, outcomes):
             pending.settle(outcome)
@@ -160,7 +162,7 @@ class GroupCommitWriter:
         # One poisoned request must not fail the others that happened to share its transaction.
         try:
             self._write([pending.parsed])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return exc
         return None
 

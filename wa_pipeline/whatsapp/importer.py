@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Callable, Iterable
 
 from wa_pipeline.media.sniff import sniff_mime
 from wa_pipeline.message import MediaRef, Message
@@ -19,11 +19,29 @@ from wa_pipeline.whatsapp.export_archive import read_export
 STAGE = "import"
 
 _MIME_BY_EXTENSION = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
-    "heic": "image/heic", "opus": "audio/ogg", "ogg": "audio/ogg", "m4a": "audio/mp4", "mp3": "audio/mpeg",
-    "aac": "audio/aac", "amr": "audio/amr", "wav": "audio/wav", "mp4": "video/mp4", "3gp": "video/3gpp",
-    "mov": "video/quicktime", "webm": "video/webm", "pdf": "application/pdf", "vcf": "text/vcard",
-    "txt": "text/plain", "csv": "text/csv", "doc": "application/msword", "xls": "application/vnd.ms-excel",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "heic": "image/heic",
+    "opus": "audio/ogg",
+    "ogg": "audio/ogg",
+    "m4a": "audio/mp4",
+    "mp3": "audio/mpeg",
+    "aac": "audio/aac",
+    "amr": "audio/amr",
+    "wav": "audio/wav",
+    "mp4": "video/mp4",
+    "3gp": "video/3gpp",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "pdf": "application/pdf",
+    "vcf": "text/vcard",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
     "ppt": "application/vnd.ms-powerpoint",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -51,7 +69,12 @@ def mime_type(data: bytes | None, filename: str) -> str | None:
     """What the bytes are, by their magic number; the name only when the bytes do not say."""
     extension = _extension(filename)
     sniffed = sniff_mime(data[:8192]) if data else None
-    if sniffed in (None, "application/zip") and extension in {"docx", "xlsx", "pptx"} and data and data.startswith(b"PK"):
+    if (
+        sniffed in (None, "application/zip")
+        and extension in {"docx", "xlsx", "pptx"}
+        and data
+        and data.startswith(b"PK")
+    ):
         # Office files are zips; without a file to open, the name tells a .docx from a plain archive.
         return _MIME_BY_EXTENSION[extension]
     return sniffed or _MIME_BY_EXTENSION.get(extension)
@@ -116,7 +139,9 @@ def import_exports(
             for line_error in line_errors:
                 errors.append(str(line_error))
                 dead_letters.add(
-                    STAGE, f"{key}:{line_error.line_number}", str(line_error),
+                    STAGE,
+                    f"{key}:{line_error.line_number}",
+                    str(line_error),
                     {"path": key, "line_number": line_error.line_number, "line": line_error.line},
                 )
         if progress is not None:

@@ -13,7 +13,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 from wa_pipeline.message import Message
@@ -123,7 +123,7 @@ class _Fetched:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _payload_sha256(message: Message) -> str | None:
@@ -193,23 +193,36 @@ class MediaDownloadLedger:
         with self._lock:
             rows = self._db.rows(
                 f"SELECT DISTINCT sha256 FROM media_downloads WHERE status = 'done' AND sha256 IS NOT NULL"
-                f" AND media_id IN ({marks})", media_ids)
+                f" AND media_id IN ({marks})",
+                media_ids,
+            )
         return {r["sha256"] for r in rows}
 
     def mark_done(self, message_ids: list[str], sha256: str) -> None:
-        self._update(message_ids, "UPDATE media_downloads SET status = 'done', sha256 = ?, last_error = NULL,"
-                     " updated_at = ? WHERE message_id = ?", lambda mid: (sha256, _now(), mid))
+        self._update(
+            message_ids,
+            "UPDATE media_downloads SET status = 'done', sha256 = ?, last_error = NULL,"
+            " updated_at = ? WHERE message_id = ?",
+            lambda mid: (sha256, _now(), mid),
+        )
 
     def record_failure(self, items: list[_Item], error: str, give_up: bool) -> None:
         status = "failed" if give_up else "pending"
-        self._update([i.message_id for i in items],
-                     "UPDATE media_downloads SET status = ?, attempts = attempts + 1, last_error = ?,"
-                     " updated_at = ? WHERE message_id = ?", lambda mid: (status, error[:2000], _now(), mid))
+        self._update(
+            [i.message_id for i in items],
+            "UPDATE media_downloads SET status = ?, attempts = attempts + 1, last_error = ?,"
+            " updated_at = ? WHERE message_id = ?",
+            lambda mid: (status, error[:2000], _now(), mid),
+        )
 
     def requeue(self, message_ids: list[str]) -> None:
         """Gives failed items a fresh set of attempts (a dead-letter replay)."""
-        self._update(message_ids, "UPDATE media_downloads SET status = 'pending', attempts = 0, updated_at = ?"
-                     " WHERE message_id = ? AND status = 'failed'", lambda mid: (_now(), mid))
+        self._update(
+            message_ids,
+            "UPDATE media_downloads SET status = 'pending', attempts = 0, updated_at = ?"
+            " WHERE message_id = ? AND status = 'failed'",
+            lambda mid: (_now(), mid),
+        )
 
     def _update(self, message_ids: list[str], sql: str, args) -> None:
         if not message_ids:
@@ -229,11 +242,13 @@ class MediaDownloadLedger:
         with self._lock:
             state = self._db.rows("SELECT scanned_seq, version FROM media_download_state")[0]
             pending = self._db.rows("SELECT count(*) AS n FROM media_downloads WHERE status = 'pending'")[0]["n"]
-            unscanned = self._db.rows(f"SELECT count(*) AS n, max(seq) AS last {self._media_messages}",
-                                      (state["scanned_seq"],))[0]
+            unscanned = self._db.rows(
+                f"SELECT count(*) AS n, max(seq) AS last {self._media_messages}", (state["scanned_seq"],)
+            )[0]
         landed = max(state["scanned_seq"], unscanned["last"] or 0)
-        return PendingDownloads(pending=pending, unscanned=unscanned["n"],
-                                high_water_mark=f"landing{landed}-ledger{state['version']}")
+        return PendingDownloads(
+            pending=pending, unscanned=unscanned["n"], high_water_mark=f"landing{landed}-ledger{state['version']}"
+        )
 
 
 def pending_downloads(store: AnyLandingStore) -> PendingDownloads:
@@ -339,7 +354,7 @@ def download_pending_media(
                     except MediaError as exc:
                         _record_failure(group, exc, ledger, dead_letters, max_attempts, counts)
                         continue
-                    except Exception as exc:  # noqa: BLE001 - one bad item (e.g. a disk error) must not lose the rest
+                    except Exception as exc:
                         _record_failure(group, _Unexpected(exc), ledger, dead_letters, max_attempts, counts)
                         continue
                     ledger.mark_done([i.message_id for i in group.items], fetched.sha256)
@@ -364,8 +379,14 @@ class _Unexpected(MediaError):
         super().__init__("?", f"{type(exc).__name__}: {exc}")
 
 
-def _record_failure(group: _Group, exc: MediaError, ledger: MediaDownloadLedger, dead_letters: DeadLetterQueue,
-                    max_attempts: int, counts: dict[str, int]) -> None:
+def _record_failure(
+    group: _Group,
+    exc: MediaError,
+    ledger: MediaDownloadLedger,
+    dead_letters: DeadLetterQueue,
+    max_attempts: int,
+    counts: dict[str, int],
+) -> None:
     reason = f"{type(exc).__name__}: {exc.reason}"
     for item in group.items:
         give_up = not exc.retriable or item.attempts + 1 >= max_attempts
@@ -374,13 +395,18 @@ def _record_failure(group: _Group, exc: MediaError, ledger: MediaDownloadLedger,
             attempts = item.attempts + 1
             why = reason if not exc.retriable else f"gave up after {attempts} attempts; last: {reason}"
             media = item.message.media
-            dead_letters.add(STAGE, item.message_id, why, {
-                "media_id": item.media_id,
-                "mime": media.mime if media else None,
-                "kind": item.message.kind,
-                "attempts": attempts,
-                "error": type(exc).__name__,
-            })
+            dead_letters.add(
+                STAGE,
+                item.message_id,
+                why,
+                {
+                    "media_id": item.media_id,
+                    "mime": media.mime if media else None,
+                    "kind": item.message.kind,
+                    "attempts": attempts,
+                    "error": type(exc).__name__,
+                },
+            )
             counts["dead_lettered"] += 1
         else:
             counts["failed"] += 1

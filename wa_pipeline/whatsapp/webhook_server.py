@@ -58,7 +58,11 @@ class PathOnlyAccessLog:
         finally:
             client = scope.get("client") or ("-", 0)
             access_log.info(
-                '%s "%s %s" %d %.1fms', client[0], scope["method"], scope["path"], status[0],
+                '%s "%s %s" %d %.1fms',
+                client[0],
+                scope["method"],
+                scope["path"],
+                status[0],
                 (time.perf_counter() - started) * 1000,
             )
 
@@ -73,11 +77,19 @@ def serve(host: str, port: int, settings: Settings) -> None:
     """Serve the receiver until interrupted; queued deliveries are landed before it exits."""
     app_secret, verify_token = webhook_secrets(settings)
     app = create_webhook_app(
-        open_landing_store(settings), DeadLetterQueue(settings.landing_db),
-        app_secret=app_secret, verify_token=verify_token,
+        open_landing_store(settings),
+        DeadLetterQueue(settings.landing_db),
+        app_secret=app_secret,
+        verify_token=verify_token,
     )
     config = uvicorn.Config(
-        PathOnlyAccessLog(app), host=host, port=port, log_level="info", access_log=False,
-        log_config=_log_config(), lifespan="on", server_header=False,
+        PathOnlyAccessLog(app),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        log_config=_log_config(),
+        lifespan="on",
+        server_header=False,
     )
     uvicorn.Server(config).run()

@@ -25,6 +25,6 @@ def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> bo
     header = header.strip()
     if header[: len(_PREFIX)].lower() != _PREFIX:
         return False
-    given = header[len(_PREFIX):].strip().lower().encode("utf-8", "replace")
-    expected = sign(raw_body, app_secret)[len(_PREFIX):].encode("ascii")
+    given = header[len(_PREFIX) :].strip().lower().encode("utf-8", "replace")
+    expected = sign(raw_body, app_secret)[len(_PREFIX) :].encode("ascii")
     return hmac.compare_digest(expected, given)

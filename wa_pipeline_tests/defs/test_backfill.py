@@ -4,7 +4,7 @@ iterations and real runs over partition ranges, compared day by day with one run
 import logging
 import math
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -29,7 +29,14 @@ FIRST_DAY = date(2026, 9, 1)
 # (Kept small: each one-day run of the comparison costs seconds of Dagster bookkeeping.)
 DAYS = [(FIRST_DAY + timedelta(days=offset)).isoformat() for offset in range(20)]
 DAYS_PER_RUN = 6
-FRAME_ASSETS = ("raw_messages", "media_text", "media_catalog", "enriched_messages", "conversation_threads", "sheet_rows")
+FRAME_ASSETS = (
+    "raw_messages",
+    "media_text",
+    "media_catalog",
+    "enriched_messages",
+    "conversation_threads",
+    "sheet_rows",
+)
 TABS = ("Messages", "Threads", "Entities", "Media")
 TEXTS = [
     "Hi, please send {n} loaves tomorrow at 9am",
@@ -40,7 +47,10 @@ TEXTS = [
 # Runs start as soon as the backfill submits them, and execute in the test's process before the next daemon tick.
 INSTANCE = {
     "run_coordinator": {"module": "dagster._core.run_coordinator", "class": "DefaultRunCoordinator"},
-    "run_launcher": {"module": "dagster._core.launcher.sync_in_memory_run_launcher", "class": "SyncInMemoryRunLauncher"},
+    "run_launcher": {
+        "module": "dagster._core.launcher.sync_in_memory_run_launcher",
+        "class": "SyncInMemoryRunLauncher",
+    },
 }
 
 
@@ -48,22 +58,33 @@ def land_synthetic_days(data_dir: Path) -> None:
     """Two chats a day, a customer and the shop taking turns: a few messages per day, every day different."""
     messages = []
     for number, day in enumerate(DAYS):
-        start = datetime.fromisoformat(day).replace(hour=8, tzinfo=timezone.utc)
+        start = datetime.fromisoformat(day).replace(hour=8, tzinfo=UTC)
         for chat in ("Mama Mboga Bakery", "Juma Hardware"):
             chat_id = stable_id(chat, prefix="chat_")
             for turn in range(3):
                 sender = "Amina Njeri" if turn % 2 == 0 else chat
-                text = TEXTS[(number + turn) % len(TEXTS)].format(n=number + 2, amount=100 * (number + 1), ref=10**7 + number)
-                messages.append(Message(
-                    message_id=stable_id(chat_id, day, turn, prefix="bf_"), chat_id=chat_id, chat_name=chat,
-                    sender_id=stable_id(chat_id, sender, prefix="snd_"), sender_name=sender,
-                    sent_at=start + timedelta(minutes=40 * turn + (7 if chat.startswith("Juma") else 0)),
-                    kind="text", text=text, source="chat_export",
-                ))
+                text = TEXTS[(number + turn) % len(TEXTS)].format(
+                    n=number + 2, amount=100 * (number + 1), ref=10**7 + number
+                )
+                messages.append(
+                    Message(
+                        message_id=stable_id(chat_id, day, turn, prefix="bf_"),
+                        chat_id=chat_id,
+                        chat_name=chat,
+                        sender_id=stable_id(chat_id, sender, prefix="snd_"),
+                        sender_name=sender,
+                        sent_at=start + timedelta(minutes=40 * turn + (7 if chat.startswith("Juma") else 0)),
+                        kind="text",
+                        text=text,
+                        source="chat_export",
+                    )
+                )
     LandingStore(data_dir / "landing.sqlite3").add_messages(messages)
 
 
-def launch_backfill_as_the_ui_does(workspace_context, assets: list[str], days: list[str], job: str | None = None) -> str:
+def launch_backfill_as_the_ui_does(
+    workspace_context, assets: list[str], days: list[str], job: str | None = None
+) -> str:
     """The mutation the UI sends for a partition selection: from the asset graph, or from a job's page."""
     params = {"assetSelection": [{"path": [key]} for key in assets], "partitionNames": days}
     if job:
@@ -72,7 +93,8 @@ def launch_backfill_as_the_ui_does(workspace_context, assets: list[str], days: l
             "repositorySelector": {"repositoryLocationName": "wa_pipeline", "repositoryName": "__repository__"},
         }
     result = execute_dagster_graphql(
-        workspace_context.create_request_context(), LAUNCH_PARTITION_BACKFILL_MUTATION,
+        workspace_context.create_request_context(),
+        LAUNCH_PARTITION_BACKFILL_MUTATION,
         variables={"backfillParams": params},
     )
     launched = result.data["launchPartitionBackfill"]
@@ -134,13 +156,20 @@ def test_every_daily_asset_has_the_backfill_policy_and_the_job_resolves_it(data_
 
 # Dagster's own asset-backfill code calls its deprecated AssetSelection.sources(); nothing of ours is exempted.
 @pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster._core.execution.asset_backfill")
-def test_a_ui_backfill_of_20_days_is_a_few_range_runs_with_the_rows_and_checks_of_one_run_per_day(backfill_env, monkeypatch):
+def test_a_ui_backfill_of_20_days_is_a_few_range_runs_with_the_rows_and_checks_of_one_run_per_day(
+    backfill_env, monkeypatch
+):
     backfilled, per_day = backfill_env / "backfill", backfill_env / "per_day"
     land_synthetic_days(backfilled)
-    assets = sorted(key.to_user_string() for key in load_definitions().resolve_job_def("daily_pipeline").asset_layer.executable_asset_keys)
+    assets = sorted(
+        key.to_user_string()
+        for key in load_definitions().resolve_job_def("daily_pipeline").asset_layer.executable_asset_keys
+    )
 
     with dg.instance_for_test(overrides=INSTANCE) as instance:
-        with create_test_daemon_workspace_context(WorkspaceFileTarget(paths=[str(REPO / "workspace.yaml")]), instance) as context:
+        with create_test_daemon_workspace_context(
+            WorkspaceFileTarget(paths=[str(REPO / "workspace.yaml")]), instance
+        ) as context:
             backfill_id = launch_backfill_as_the_ui_does(context, assets, DAYS)
             backfill = run_daemon_until_done(context, backfill_id)
         assert backfill.status == BulkActionStatus.COMPLETED_SUCCESS
@@ -148,20 +177,29 @@ def test_a_ui_backfill_of_20_days_is_a_few_range_runs_with_the_rows_and_checks_o
         runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
         assert len(runs) == math.ceil(len(DAYS) / DAYS_PER_RUN) == 4
         assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
-        ranges = sorted((run.tags["dagster/asset_partition_range_start"], run.tags["dagster/asset_partition_range_end"])
-                        for run in runs)
-        assert ranges == [(DAYS[i], DAYS[min(i + DAYS_PER_RUN, len(DAYS)) - 1]) for i in range(0, len(DAYS), DAYS_PER_RUN)]
+        ranges = sorted(
+            (run.tags["dagster/asset_partition_range_start"], run.tags["dagster/asset_partition_range_end"])
+            for run in runs
+        )
+        assert ranges == [
+            (DAYS[i], DAYS[min(i + DAYS_PER_RUN, len(DAYS)) - 1]) for i in range(0, len(DAYS), DAYS_PER_RUN)
+        ]
 
         for asset in assets:
             assert instance.get_materialized_partitions(dg.AssetKey(asset)) == set(DAYS), asset
-        evaluations = [entry.dagster_event.event_specific_data for run in runs
-                       for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
+        evaluations = [
+            entry.dagster_event.event_specific_data
+            for run in runs
+            for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        ]
         # Each check reports each day on its own, and every one passes.
         assert sorted((e.asset_check_key.to_user_string(), e.partition) for e in evaluations) == sorted(
-            (check, day) for check in CHECKS for day in DAYS)
+            (check, day) for check in CHECKS for day in DAYS
+        )
         assert all(e.passed for e in evaluations)
         raw = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=dg.AssetKey("raw_messages"), asset_partitions=[DAYS[3]]), limit=1)
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("raw_messages"), asset_partitions=[DAYS[3]]), limit=1
+        )
         assert raw.records[0].asset_materialization.metadata["dagster/row_count"].value == 6
 
     # The same days as the sensor and the schedule run them: one run per day, in a fresh data directory.
@@ -174,7 +212,9 @@ def test_a_ui_backfill_of_20_days_is_a_few_range_runs_with_the_rows_and_checks_o
 
     for asset in FRAME_ASSETS:
         for day in DAYS:
-            pd.testing.assert_frame_equal(frames(backfilled, asset, day), frames(per_day, asset, day), obj=f"{asset} {day}")
+            pd.testing.assert_frame_equal(
+                frames(backfilled, asset, day), frames(per_day, asset, day), obj=f"{asset} {day}"
+            )
     workbook = Path("output") / "wa_pipeline.xlsx"
     assert tabs(backfilled / workbook) == tabs(per_day / workbook)
     assert len(tabs(backfilled / workbook)["Messages"]) == 1 + 6 * len(DAYS)
@@ -183,15 +223,22 @@ def test_a_ui_backfill_of_20_days_is_a_few_range_runs_with_the_rows_and_checks_o
 def test_a_backfill_from_the_job_page_runs_in_the_same_ranges(backfill_env):
     land_synthetic_days(backfill_env / "backfill")
     days = DAYS[:8]
-    assets = sorted(key.to_user_string() for key in load_definitions().resolve_job_def("daily_pipeline").asset_layer.executable_asset_keys)
+    assets = sorted(
+        key.to_user_string()
+        for key in load_definitions().resolve_job_def("daily_pipeline").asset_layer.executable_asset_keys
+    )
     with dg.instance_for_test(overrides=INSTANCE) as instance:
-        with create_test_daemon_workspace_context(WorkspaceFileTarget(paths=[str(REPO / "workspace.yaml")]), instance) as context:
+        with create_test_daemon_workspace_context(
+            WorkspaceFileTarget(paths=[str(REPO / "workspace.yaml")]), instance
+        ) as context:
             backfill_id = launch_backfill_as_the_ui_does(context, assets, days, job="daily_pipeline")
             backfill = run_daemon_until_done(context, backfill_id)
         assert backfill.status == BulkActionStatus.COMPLETED_SUCCESS
         runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
-        assert sorted((run.tags["dagster/asset_partition_range_start"], run.tags["dagster/asset_partition_range_end"])
-                      for run in runs) == [(days[0], days[5]), (days[6], days[7])]
+        assert sorted(
+            (run.tags["dagster/asset_partition_range_start"], run.tags["dagster/asset_partition_range_end"])
+            for run in runs
+        ) == [(days[0], days[5]), (days[6], days[7])]
         assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
         assert instance.get_materialized_partitions(dg.AssetKey("messages_sheet")) == set(days)
 
@@ -204,8 +251,9 @@ def test_the_daily_schedule_requests_yesterday(data_dir):
     with dg.instance_for_test() as instance:
         for tick, expected in (("2026-11-20T01:15:00", "2026-11-19"), ("2026-03-01T01:15:00", "2026-02-28")):
             context = dg.build_schedule_context(
-                instance=instance, repository_def=definitions.get_repository_def(),
-                scheduled_execution_time=datetime.fromisoformat(tick).replace(tzinfo=timezone.utc),
+                instance=instance,
+                repository_def=definitions.get_repository_def(),
+                scheduled_execution_time=datetime.fromisoformat(tick).replace(tzinfo=UTC),
             )
             requests = schedule.evaluate_tick(context).run_requests
             assert [request.partition_key for request in requests] == [expected]

@@ -1,7 +1,7 @@
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -16,18 +16,42 @@ from wa_pipeline.whatsapp.importer import import_exports
 from wa_pipeline_tests.defs.conftest import REPO, SAMPLE_DATA
 
 DAY = "2026-11-16"
-ASSETS = {"landing_messages", "downloaded_media", "raw_messages", "enriched_messages", "sheet_rows", "messages_sheet",
-          "dead_letters", "intent_model", "conversation_threads", "threads_sheet", "entities_sheet",
-          "media_text", "media_catalog", "media_sheet", "daily_report"}
+ASSETS = {
+    "landing_messages",
+    "downloaded_media",
+    "raw_messages",
+    "enriched_messages",
+    "sheet_rows",
+    "messages_sheet",
+    "dead_letters",
+    "intent_model",
+    "conversation_threads",
+    "threads_sheet",
+    "entities_sheet",
+    "media_text",
+    "media_catalog",
+    "media_sheet",
+    "daily_report",
+}
 CHECKS = {
-    "raw_messages:schema_valid", "raw_messages:ids_unique", "raw_messages:timestamps_in_partition",
-    "enriched_messages:all_messages_enriched", "enriched_messages:enrichment_values_valid",
-    "sheet_rows:sheet_keys_unique", "sheet_rows:one_row_per_message",
-    "messages_sheet:sheet_reconciled", "messages_sheet:no_duplicate_sheet_keys", "messages_sheet:rows_in_order",
+    "raw_messages:schema_valid",
+    "raw_messages:ids_unique",
+    "raw_messages:timestamps_in_partition",
+    "enriched_messages:all_messages_enriched",
+    "enriched_messages:enrichment_values_valid",
+    "sheet_rows:sheet_keys_unique",
+    "sheet_rows:one_row_per_message",
+    "messages_sheet:sheet_reconciled",
+    "messages_sheet:no_duplicate_sheet_keys",
+    "messages_sheet:rows_in_order",
     "enriched_messages:intents_and_languages_valid",
-    "conversation_threads:threads_cover_messages", "conversation_threads:thread_times_consistent",
-    "threads_sheet:threads_sheet_reconciled", "entities_sheet:entities_sheet_reconciled",
-    "media_text:media_success_rate", "media_text:media_dead_letters_not_growing", "media_catalog:no_stale_pending_media",
+    "conversation_threads:threads_cover_messages",
+    "conversation_threads:thread_times_consistent",
+    "threads_sheet:threads_sheet_reconciled",
+    "entities_sheet:entities_sheet_reconciled",
+    "media_text:media_success_rate",
+    "media_text:media_dead_letters_not_growing",
+    "media_catalog:no_stale_pending_media",
 }
 # Checks of assets outside the daily job: the intent model is trained on its own, not per day.
 MODEL_CHECKS = {"intent_model:intent_model_accurate"}
@@ -78,7 +102,11 @@ def test_code_location_loads_the_way_the_ui_loads_it(data_dir, tmp_path):
     dagster = Path(sys.executable).parent / "dagster"
     result = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -89,7 +117,7 @@ def test_code_location_loads_the_way_the_ui_loads_it(data_dir, tmp_path):
 
 def test_a_sample_day_reaches_the_workbook_once_and_a_rerun_adds_nothing(data_dir):
     store = import_samples()
-    start = datetime.fromisoformat(DAY).replace(tzinfo=timezone.utc)
+    start = datetime.fromisoformat(DAY).replace(tzinfo=UTC)
     expected = {m.message_id for m in store.messages_between(start, start + timedelta(days=1))}
     assert expected, "the sample data must have messages on the test day"
 
@@ -110,8 +138,9 @@ def test_a_sample_day_reaches_the_workbook_once_and_a_rerun_adds_nothing(data_di
         assert all(e.passed for e in second.get_asset_check_evaluations())
         again = sheet_records(workbook)
         assert again == rows
-        sync = [m for m in second.get_asset_materialization_events()
-                if m.asset_key == dg.AssetKey("messages_sheet")][0].materialization.metadata
+        sync = [m for m in second.get_asset_materialization_events() if m.asset_key == dg.AssetKey("messages_sheet")][
+            0
+        ].materialization.metadata
         assert sync["inserted"].value == 0 and sync["unchanged"].value == len(expected)
 
 
@@ -119,7 +148,7 @@ def test_a_sample_day_syncs_to_google_sheets_through_gspread_over_http(data_dir,
     from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
 
     store = import_samples()
-    start = datetime.fromisoformat(DAY).replace(tzinfo=timezone.utc)
+    start = datetime.fromisoformat(DAY).replace(tzinfo=UTC)
     expected = {m.message_id for m in store.messages_between(start, start + timedelta(days=1))}
     with FakeGoogleSheets() as fake:
         account = fake.write_service_account(tmp_path / "service-account.json")
@@ -147,9 +176,15 @@ def test_a_photo_a_voice_note_and_a_pdf_reach_the_sheet_as_text_and_facts(data_d
     with dg.instance_for_test() as instance:
         for day in ("2026-11-16", "2026-11-17"):
             result = job.execute_in_process(partition_key=day, instance=instance)
-            assert result.success and all(e.passed for e in result.get_asset_check_evaluations() if e.severity.value == "ERROR")
+            assert result.success and all(
+                e.passed for e in result.get_asset_check_evaluations() if e.severity.value == "ERROR"
+            )
     rows = {r["attachment"]: r for r in sheet_records(get_settings().resolved_workbook_path) if r["attachment"]}
-    receipt, voice, invoice = rows["IMG-20261117-WA0003.png"], rows["PTT-20261117-WA0004.opus"], rows["INV-2026-0042.pdf"]
+    receipt, voice, invoice = (
+        rows["IMG-20261117-WA0003.png"],
+        rows["PTT-20261117-WA0004.opus"],
+        rows["INV-2026-0042.pdf"],
+    )
     assert "Total KES 3,500" in receipt["media_text"] and "KES 3500.00" in receipt["amounts"]
     assert "transaction:QK7XZ12AB3" in receipt["references"]
     assert "4,500" in voice["media_text"] and "KES 4500.00" in voice["amounts"]

@@ -34,14 +34,21 @@ def counts(context: dg.AssetExecutionContext):
 @dg.asset(partitions_def=DAILY, backfill_policy=DAILY_BACKFILL)
 def doubled(context: dg.AssetExecutionContext, counts: DayFrames):
     """Twice each day's number."""
-    days = {day: DayResult(value=frame.assign(value=frame["value"] * 2))
-            for day, frame in frames_by_day(counts, context.partition_keys).items()}
+    days = {
+        day: DayResult(value=frame.assign(value=frame["value"] * 2))
+        for day, frame in frames_by_day(counts, context.partition_keys).items()
+    }
     yield from materialize_days(context, days)
 
 
 def run_range(tmp_path, assets, **kwargs) -> dg.ExecuteInProcessResult:
-    return dg.materialize(assets, tags=RANGE, resources={"io_manager": ParquetFrameIOManager(base_dir=str(tmp_path))},
-                          raise_on_error=False, **kwargs)
+    return dg.materialize(
+        assets,
+        tags=RANGE,
+        resources={"io_manager": ParquetFrameIOManager(base_dir=str(tmp_path))},
+        raise_on_error=False,
+        **kwargs,
+    )
 
 
 def test_each_day_of_a_range_gets_its_own_file_metadata_and_check_evaluation(tmp_path, monkeypatch):
@@ -57,9 +64,11 @@ def test_each_day_of_a_range_gets_its_own_file_metadata_and_check_evaluation(tmp
         evaluations = result.get_asset_check_evaluations()
         assert sorted((e.partition, e.passed) for e in evaluations) == [(day, True) for day in DAYS]
         history = instance.event_log_storage.get_asset_check_execution_history(
-            dg.AssetCheckKey(dg.AssetKey("counts"), "positive"), limit=10)
+            dg.AssetCheckKey(dg.AssetKey("counts"), "positive"), limit=10
+        )
         assert sorted((record.partition, record.status.value) for record in history) == [
-            (day, "SUCCEEDED") for day in DAYS]
+            (day, "SUCCEEDED") for day in DAYS
+        ]
 
 
 def test_a_blocking_check_failing_on_one_day_reports_that_day_and_stops_downstream(tmp_path):
@@ -68,6 +77,9 @@ def test_a_blocking_check_failing_on_one_day_reports_that_day_and_stops_downstre
         assert not result.success
         evaluations = result.get_asset_check_evaluations()
         assert sorted((e.partition, e.passed) for e in evaluations) == [
-            (DAYS[0], True), (DAYS[1], False), (DAYS[2], True)]
+            (DAYS[0], True),
+            (DAYS[1], False),
+            (DAYS[2], True),
+        ]
         assert not (tmp_path / "doubled").exists()
         assert instance.get_materialized_partitions(dg.AssetKey("doubled")) == set()

@@ -30,11 +30,13 @@ def evaluate(tmp_path, cursor):
 
 def test_sensor_requests_each_local_day_once_and_advances_its_cursor(tmp_path):
     store = LandingStore(tmp_path / "landing.sqlite3")
-    store.add_messages([
-        msg(1, datetime(2026, 11, 16, 9, tzinfo=NAIROBI)),
-        msg(2, datetime(2026, 11, 16, 23, 30, tzinfo=NAIROBI)),  # 20:30 UTC, still the 16th in Nairobi
-        msg(3, datetime(2026, 11, 17, 0, 30, tzinfo=NAIROBI)),   # the 16th in UTC, the 17th in Nairobi
-    ])
+    store.add_messages(
+        [
+            msg(1, datetime(2026, 11, 16, 9, tzinfo=NAIROBI)),
+            msg(2, datetime(2026, 11, 16, 23, 30, tzinfo=NAIROBI)),  # 20:30 UTC, still the 16th in Nairobi
+            msg(3, datetime(2026, 11, 17, 0, 30, tzinfo=NAIROBI)),  # the 16th in UTC, the 17th in Nairobi
+        ]
+    )
     result = evaluate(tmp_path, None)
     assert sorted(r.partition_key for r in result.run_requests) == ["2026-11-16", "2026-11-17"]
     assert json.loads(result.cursor) == {"seq": 3}

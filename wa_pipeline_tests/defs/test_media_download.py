@@ -1,5 +1,5 @@
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -10,15 +10,24 @@ from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline_tests.fakes.graph_api import DEFAULT_TOKEN, FakeGraphApi
 
-T0 = datetime(2026, 11, 16, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 16, 9, tzinfo=UTC)
 VOICE_NOTE = b"OggS" + bytes(range(256)) * 64
 
 
 def voice_note(i: int, media_id: str, data: bytes) -> Message:
     return Message(
-        message_id=f"wamid.voice{i}", chat_id="254700000001", sent_at=T0, kind="voice", source="cloud_api",
-        media=MediaRef(remote_id=media_id, mime="audio/ogg; codecs=opus", sha256=hashlib.sha256(data).hexdigest(),
-                       filename=None, bytes=None),
+        message_id=f"wamid.voice{i}",
+        chat_id="254700000001",
+        sent_at=T0,
+        kind="voice",
+        source="cloud_api",
+        media=MediaRef(
+            remote_id=media_id,
+            mime="audio/ogg; codecs=opus",
+            sha256=hashlib.sha256(data).hexdigest(),
+            filename=None,
+            bytes=None,
+        ),
     )
 
 
@@ -60,7 +69,12 @@ def test_materializing_downloads_landed_media_and_reports_numbers(storage, graph
     assert storage.media().read(hashlib.sha256(VOICE_NOTE).hexdigest()) == VOICE_NOTE
     [event] = result.asset_materializations_for_node("downloaded_media")
     metadata = {key: value.value for key, value in event.metadata.items()}
-    assert (metadata["downloaded"], metadata["failed"], metadata["dead_lettered"], metadata["still_pending"]) == (1, 0, 0, 0)
+    assert (metadata["downloaded"], metadata["failed"], metadata["dead_lettered"], metadata["still_pending"]) == (
+        1,
+        0,
+        0,
+        0,
+    )
     assert isinstance(metadata["duration_s"], float) and metadata["bytes_per_s"] > 0
     assert all(DEFAULT_TOKEN not in str(value) for value in metadata.values())
 
@@ -110,8 +124,9 @@ def test_the_sensor_requests_a_run_only_while_media_is_pending(storage, graph):
     store = storage.landing()
     assert evaluate_sensor(storage).skip_reason
 
-    store.add_messages([Message(message_id="wamid.text", chat_id="c", sent_at=T0, kind="text", source="cloud_api",
-                                text="just text")])
+    store.add_messages(
+        [Message(message_id="wamid.text", chat_id="c", sent_at=T0, kind="text", source="cloud_api", text="just text")]
+    )
     assert not evaluate_sensor(storage).run_requests
 
     media_id = graph.add_media(VOICE_NOTE, "audio/ogg")

@@ -7,8 +7,8 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 # However the test run ends (a crash, a kill), no server it started outlives it by more than this.
 LIFETIME_S = 900
@@ -20,16 +20,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(args: list[str], *, log: Path, env: Mapping[str, str] | None = None, cwd: Path | None = None,
-          user: str | None = None) -> subprocess.Popen:
+def start(
+    args: list[str],
+    *,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    user: str | None = None,
+) -> subprocess.Popen:
     """`args` in a new session under `timeout`, as `user` when given (root handing a server to its owner)."""
     # --foreground keeps `timeout` in our process group, so one killpg reaches it, the server and the server's helpers.
     command = ["timeout", "--foreground", "--kill-after=10", str(LIFETIME_S), *args]
     if user is not None:
         command = ["runuser", "-u", user, "--", *command]
     with open(log, "ab") as out:
-        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                env=None if env is None else dict(env), cwd=cwd, start_new_session=True)
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=None if env is None else dict(env),
+            cwd=cwd,
+            start_new_session=True,
+        )
 
 
 def stop(process: subprocess.Popen, first_signal: int = signal.SIGTERM, grace_s: float = 60) -> None:
@@ -51,8 +64,9 @@ def stop(process: subprocess.Popen, first_signal: int = signal.SIGTERM, grace_s:
         return
 
 
-def wait_until(ready: Callable[[], bool], *, what: str, process: subprocess.Popen, log: Path,
-               deadline_s: float = 120) -> None:
+def wait_until(
+    ready: Callable[[], bool], *, what: str, process: subprocess.Popen, log: Path, deadline_s: float = 120
+) -> None:
     """Poll `ready` until it holds; fail early, with the log, if the process exits first."""
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:

@@ -1,7 +1,6 @@
 """WA_EXECUTOR picks how steps execute; the celery executor reads its broker from WA_CELERY_BROKER."""
 
 import dagster as dg
-import pytest
 
 from wa_pipeline.defs.executor import executor
 from wa_pipeline.settings import get_settings

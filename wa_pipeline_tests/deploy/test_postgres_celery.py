@@ -13,7 +13,7 @@ import subprocess
 import sys
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -76,9 +76,22 @@ def celery_worker(deployment, tmp_path):
     name = f"wa-test-{secrets.token_hex(3)}"
     log = tmp_path / "celery-worker.log"
     process = start(
-        [str(VENV_BIN / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app", "-y", "deploy/celery.yaml",
-         "-n", name, "--loglevel", "INFO"],
-        log=log, env=deployment, cwd=REPO,
+        [
+            str(VENV_BIN / "dagster-celery"),
+            "worker",
+            "start",
+            "-A",
+            "dagster_celery.app",
+            "-y",
+            "deploy/celery.yaml",
+            "-n",
+            name,
+            "--loglevel",
+            "INFO",
+        ],
+        log=log,
+        env=deployment,
+        cwd=REPO,
     )
     try:
         wait_until(lambda: " ready." in log.read_text(errors="replace"), what="celery worker", process=process, log=log)
@@ -93,11 +106,13 @@ def import_sample_data(landing_url: str, data_dir: Path) -> set[str]:
     store = PostgresLandingStore(landing_url)
     summary = import_exports(
         sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
-        store=store, media_store=MediaStore(data_dir / "media"),
-        dead_letters=DeadLetterQueue(data_dir / "landing.sqlite3"), tz=timezone.utc,
+        store=store,
+        media_store=MediaStore(data_dir / "media"),
+        dead_letters=DeadLetterQueue(data_dir / "landing.sqlite3"),
+        tz=UTC,
     )
     assert summary.errors == [] and summary.added > 0
-    start_of_day = datetime.fromisoformat(DAY).replace(tzinfo=timezone.utc)
+    start_of_day = datetime.fromisoformat(DAY).replace(tzinfo=UTC)
     return {m.message_id for m in store.messages_between(start_of_day, start_of_day + timedelta(days=1))}
 
 
@@ -113,9 +128,24 @@ def test_a_day_runs_on_a_celery_worker_with_postgres_storage(deployment, celery_
     assert day_ids, "the sample data must have messages on the test day"
 
     execute = subprocess.run(
-        [str(VENV_BIN / "dagster"), "job", "execute", "-m", "wa_pipeline.definitions", "-a", "defs", "-j", JOB,
-         "--tags", json.dumps({"dagster/partition": DAY})],
-        cwd=REPO, env=deployment, capture_output=True, text=True, timeout=600,
+        [
+            str(VENV_BIN / "dagster"),
+            "job",
+            "execute",
+            "-m",
+            "wa_pipeline.definitions",
+            "-a",
+            "defs",
+            "-j",
+            JOB,
+            "--tags",
+            json.dumps({"dagster/partition": DAY}),
+        ],
+        cwd=REPO,
+        env=deployment,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     output = execute.stdout + execute.stderr
     assert execute.returncode == 0, f"{output[-6000:]}\n--- worker log ---\n{tail(worker.log)}"
@@ -131,8 +161,10 @@ def test_a_day_runs_on_a_celery_worker_with_postgres_storage(deployment, celery_
     succeeded = {e.step_key for e in events if e.event_type == dg.DagsterEventType.STEP_SUCCESS}
     assert {"raw_messages", "enriched_messages", "sheet_rows", "messages_sheet"} <= succeeded
     in_worker = {
-        e.step_key for e in events
-        if e.event_type == dg.DagsterEventType.ENGINE_EVENT and e.message.endswith("in celery worker")
+        e.step_key
+        for e in events
+        if e.event_type == dg.DagsterEventType.ENGINE_EVENT
+        and e.message.endswith("in celery worker")
         and e.engine_event_data.metadata["Celery worker"].value.startswith(f"{worker.name}@")
     }
     assert in_worker == succeeded
@@ -141,8 +173,11 @@ def test_a_day_runs_on_a_celery_worker_with_postgres_storage(deployment, celery_
     assert worker.log.read_text().count("Task execute_plan[") >= 2 * len(succeeded)  # received + succeeded
 
     # Every planned asset check ran and passed.
-    planned = {e.event_specific_data.asset_check_key for e in events
-               if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED}
+    planned = {
+        e.event_specific_data.asset_check_key
+        for e in events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
+    }
     evaluations = [e.event_specific_data for e in events if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
     assert {"schema_valid", "ids_unique", "sheet_reconciled"} <= {key.name for key in planned}
     assert {ev.asset_check_key for ev in evaluations} == planned
@@ -152,8 +187,10 @@ def test_a_day_runs_on_a_celery_worker_with_postgres_storage(deployment, celery_
     with closing(psycopg2.connect(postgres.url("dagster"))) as conn, conn.cursor() as cur:
         cur.execute("SELECT status FROM runs WHERE run_id = %s", (run.run_id,))
         assert cur.fetchall() == [("SUCCESS",)]
-        cur.execute("SELECT DISTINCT step_key FROM event_logs WHERE run_id = %s AND dagster_event_type = %s",
-                    (run.run_id, "STEP_SUCCESS"))
+        cur.execute(
+            "SELECT DISTINCT step_key FROM event_logs WHERE run_id = %s AND dagster_event_type = %s",
+            (run.run_id, "STEP_SUCCESS"),
+        )
         assert {row[0] for row in cur.fetchall()} == succeeded
 
     # The workbook holds the day's messages, one row each.

@@ -3,7 +3,7 @@
 import sqlite3
 import threading
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg2
@@ -17,23 +17,39 @@ from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
 
-T0 = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 def msg(i: int, at: datetime = T0, source: str = "chat_export", **fields) -> Message:
-    return Message(message_id=f"m{i}", chat_id="c1", sent_at=at, kind="text", source=source,
-                   **{"text": f"hello {i}", **fields})
+    return Message(
+        message_id=f"m{i}", chat_id="c1", sent_at=at, kind="text", source=source, **{"text": f"hello {i}", **fields}
+    )
 
 
 def webhook(**fields) -> Message:
-    return Message(message_id="wamid.1", chat_id="wa:1:254712345678", sent_at=T0.replace(second=42), kind="text",
-                   source="cloud_api", sender_id="254712345678", sender_name="Amina Wanjiru",
-                   text="Please send 20 loaves", **fields)
+    return Message(
+        message_id="wamid.1",
+        chat_id="wa:1:254712345678",
+        sent_at=T0.replace(second=42),
+        kind="text",
+        source="cloud_api",
+        sender_id="254712345678",
+        sender_name="Amina Wanjiru",
+        text="Please send 20 loaves",
+        **fields,
+    )
 
 
 def export(message_id: str = "exp_1", **fields) -> Message:
-    return Message(message_id=message_id, chat_id="chat_x", sent_at=T0, kind="text", source="chat_export",
-                   sender_id="snd_x", **{"sender_name": "Amina Wanjiru", "text": "Please send 20  loaves", **fields})
+    return Message(
+        message_id=message_id,
+        chat_id="chat_x",
+        sent_at=T0,
+        kind="text",
+        source="chat_export",
+        sender_id="snd_x",
+        **{"sender_name": "Amina Wanjiru", "text": "Please send 20  loaves", **fields},
+    )
 
 
 class Backend:
@@ -97,7 +113,7 @@ def test_changes_since_reports_only_what_landed_after_the_cursor(backend):
     store.add_messages([msg(1), msg(9, T0 + timedelta(days=2))])
     late = store.changes_since(first.high_water_mark)
     assert late.sent_at == [T0 + timedelta(days=2)] and late.high_water_mark > first.high_water_mark
-    assert store.last_landed_at() <= datetime.now(timezone.utc)
+    assert store.last_landed_at() <= datetime.now(UTC)
 
 
 def test_a_status_only_moves_forward(backend):
@@ -178,8 +194,10 @@ def _wait_for_b_to_land_or_queue(url: str, writer_b: threading.Thread) -> None:
     # Serialised, B queues on the writers' lock; were it not, B would commit seq 3 while A is still open.
     with closing(psycopg2.connect(url)) as conn, conn.cursor() as cur:
         for _ in range(1200):
-            cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+            cur.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
             if cur.fetchone()[0] or not writer_b.is_alive():
                 return
             conn.rollback()

@@ -15,10 +15,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import psycopg2
 import pytest
@@ -87,16 +87,46 @@ def throwaway_postgres() -> Iterator[Postgres]:
     process = None
     try:
         subprocess.run(
-            [*run_as, str(bin_dir / "initdb"), "-D", str(root / "data"), "-U", server.user, f"--pwfile={password_file}",
-             "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"],
-            cwd=root, check=True, capture_output=True, timeout=120,
+            [
+                *run_as,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(root / "data"),
+                "-U",
+                server.user,
+                f"--pwfile={password_file}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            cwd=root,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         process = start(
             # TCP on loopback only, no Unix socket; durability traded for speed: the cluster is thrown away.
-            [str(bin_dir / "postgres"), "-D", str(root / "data"), "-p", str(server.port),
-             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off",
-             "-c", "full_page_writes=off", "-c", "max_connections=200"],
-            log=log, cwd=root, user=user,
+            [
+                str(bin_dir / "postgres"),
+                "-D",
+                str(root / "data"),
+                "-p",
+                str(server.port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "unix_socket_directories=",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200",
+            ],
+            log=log,
+            cwd=root,
+            user=user,
         )
         wait_until(lambda: _accepts(server), what="postgres", process=process, log=log)
         yield server

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import redis
@@ -24,8 +24,25 @@ def throwaway_redis() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="wa-redis-"))
     port = free_port()
     log = root / "redis.log"
-    process = start([binary, "--bind", "127.0.0.1", "--port", str(port), "--protected-mode", "yes",
-                     "--save", "", "--appendonly", "no", "--dir", str(root)], log=log, cwd=root)
+    process = start(
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--protected-mode",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(root),
+        ],
+        log=log,
+        cwd=root,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     try:
         wait_until(lambda: _answers(url), what="redis-server", process=process, log=log)

@@ -12,7 +12,9 @@ WA = VENV_BIN / "wa-pipeline"
 def doctor(tmp_path, **extra_env) -> tuple[int, dict[str, dict]]:
     env = {**os.environ, "WA_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": str(tmp_path / "home"), **extra_env}
     (tmp_path / "home").mkdir(exist_ok=True)
-    result = subprocess.run([str(WA), "doctor", "--json"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [str(WA), "doctor", "--json"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
     probes = {p["probe"]: p for p in map(json.loads, result.stdout.splitlines())}
     return result.returncode, probes
 

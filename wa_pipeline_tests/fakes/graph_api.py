@@ -24,9 +24,9 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 DEFAULT_TOKEN = "test-graph-token"
@@ -103,13 +103,14 @@ class FakeGraphApi:
 
     # ------------------------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> "FakeGraphApi":
+    def __enter__(self) -> FakeGraphApi:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-graph-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-graph-api", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -150,14 +151,20 @@ class FakeGraphApi:
         with self._lock:
             media_id = media_id or self._new_id()
             self._media[media_id] = StoredMedia(
-                media_id=media_id, data=data, mime_type=mime_type, size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(), uploaded_at=self.now(),
-                advertised_sha256=advertised_sha256, advertised_size=advertised_size,
+                media_id=media_id,
+                data=data,
+                mime_type=mime_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                uploaded_at=self.now(),
+                advertised_sha256=advertised_sha256,
+                advertised_size=advertised_size,
             )
         return media_id
 
-    def add_huge_media(self, size: int, mime_type: str = "image/jpeg", advertised_size: int | None = None,
-                       send_length: bool = False) -> str:
+    def add_huge_media(
+        self, size: int, mime_type: str = "image/jpeg", advertised_size: int | None = None, send_length: bool = False
+    ) -> str:
         """`size` zero bytes, generated while streaming (chunked unless `send_length`), never held in memory."""
         digest = hashlib.sha256()
         block = bytes(1 << 20)
@@ -169,8 +176,14 @@ class FakeGraphApi:
         with self._lock:
             media_id = self._new_id()
             self._media[media_id] = StoredMedia(
-                media_id=media_id, data=None, mime_type=mime_type, size=size, sha256=digest.hexdigest(),
-                uploaded_at=self.now(), advertised_size=advertised_size, send_length=send_length,
+                media_id=media_id,
+                data=None,
+                mime_type=mime_type,
+                size=size,
+                sha256=digest.hexdigest(),
+                uploaded_at=self.now(),
+                advertised_size=advertised_size,
+                send_length=send_length,
             )
         return media_id
 
@@ -213,8 +226,11 @@ class FakeGraphApi:
         """Requests answered so far; waits for downloads still streaming, whose entry is written when they end."""
         with self._idle:
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=30)
-            return [r for r in self._requests
-                    if (endpoint is None or r.endpoint == endpoint) and (media_id is None or r.media_id == media_id)]
+            return [
+                r
+                for r in self._requests
+                if (endpoint is None or r.endpoint == endpoint) and (media_id is None or r.media_id == media_id)
+            ]
 
     # ------------------------------------------------------------------------------------ internals
 
@@ -292,7 +308,7 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeGraphApi
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def _authorized(self) -> bool:
@@ -304,7 +320,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(payload)))
         if status == 401:
-            self.send_header("WWW-Authenticate", 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token"')
+            self.send_header(
+                "WWW-Authenticate", 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token"'
+            )
         self.end_headers()
         self.wfile.write(payload)
 
@@ -313,7 +331,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         split = urlsplit(self.path)
         if split.path == ATTACHMENTS_PATH:
             self._download(split.query)
@@ -333,28 +351,46 @@ class _Handler(BaseHTTPRequestHandler):
             fake._sleep(fault.delay_s)
             fault = None
         if not authorized:
-            status, body = 401, _graph_error("Invalid OAuth access token - Cannot parse access token", "OAuthException", 190)
+            status, body = (
+                401,
+                _graph_error("Invalid OAuth access token - Cannot parse access token", "OAuthException", 190),
+            )
         elif fault:
-            status, body = fault.status, _graph_error(
-                "An unexpected error has occurred. Please retry your request later.", "OAuthException", 2,
-                is_transient=True)
+            status, body = (
+                fault.status,
+                _graph_error(
+                    "An unexpected error has occurred. Please retry your request later.",
+                    "OAuthException",
+                    2,
+                    is_transient=True,
+                ),
+            )
         else:
             media = fake._lookup(media_id)
             if media is None:
-                status, body = 400, _graph_error(
-                    f"Unsupported get request. Object with ID '{media_id}' does not exist, cannot be loaded due to "
-                    f"missing permissions, or does not support this operation. {GRAPH_DOCS}",
-                    "GraphMethodException", 100, 33)
+                status, body = (
+                    400,
+                    _graph_error(
+                        f"Unsupported get request. Object with ID '{media_id}' does not exist, cannot be loaded due to "
+                        f"missing permissions, or does not support this operation. {GRAPH_DOCS}",
+                        "GraphMethodException",
+                        100,
+                        33,
+                    ),
+                )
             else:
                 host, port = self.server.server_address[:2]
-                status, body = 200, {
-                    "messaging_product": "whatsapp",
-                    "url": fake._issue_url(f"http://{host}:{port}", media),
-                    "mime_type": media.mime_type,
-                    "sha256": media.advertised_sha256 or media.sha256,
-                    "file_size": str(media.advertised_size if media.advertised_size is not None else media.size),
-                    "id": media.media_id,
-                }
+                status, body = (
+                    200,
+                    {
+                        "messaging_product": "whatsapp",
+                        "url": fake._issue_url(f"http://{host}:{port}", media),
+                        "mime_type": media.mime_type,
+                        "sha256": media.advertised_sha256 or media.sha256,
+                        "file_size": str(media.advertised_size if media.advertised_size is not None else media.size),
+                        "id": media.media_id,
+                    },
+                )
         fake._record(LoggedRequest("metadata", self.path, media_id, status, authorized))
         self._send_json(status, body)
 

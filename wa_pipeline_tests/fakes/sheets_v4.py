@@ -27,10 +27,11 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from cryptography.exceptions import InvalidSignature
@@ -412,7 +413,7 @@ def _value_input_option(option: str | None) -> str:
     if option not in ("RAW", "USER_ENTERED"):
         raise invalid(
             "Invalid value at 'value_input_option' "
-            f"(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{option}\""
+            f'(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "{option}"'
         )
     return option
 
@@ -422,7 +423,7 @@ def _render_option(option: str | None) -> str:
     if option not in ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"):
         raise invalid(
             "Invalid value at 'value_render_option' "
-            f"(type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), \"{option}\""
+            f'(type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), "{option}"'
         )
     return option
 
@@ -430,7 +431,9 @@ def _render_option(option: str | None) -> str:
 def _dimension(option: str | None) -> str:
     option = option or "ROWS"
     if option not in ("ROWS", "COLUMNS"):
-        raise invalid(f"Invalid value at 'major_dimension' (type.googleapis.com/google.apps.sheets.v4.Dimension), \"{option}\"")
+        raise invalid(
+            f"Invalid value at 'major_dimension' (type.googleapis.com/google.apps.sheets.v4.Dimension), \"{option}\""
+        )
     return option
 
 
@@ -714,7 +717,10 @@ class FakeGoogleSheets:
                 grant.expires_at = 0.0
 
     def create_spreadsheet(
-        self, title: str = "Untitled spreadsheet", tabs: Iterable[str] = ("Sheet1",), editors: Iterable[str] | None = None
+        self,
+        title: str = "Untitled spreadsheet",
+        tabs: Iterable[str] = ("Sheet1",),
+        editors: Iterable[str] | None = None,
     ) -> str:
         """Create a spreadsheet and return its key; `editors` (emails) may open it, None means anyone."""
         key = "1" + secrets.token_urlsafe(32)[:43]
@@ -1008,7 +1014,7 @@ class FakeGoogleSheets:
         for number, operation in enumerate(operations):
             if not isinstance(operation, dict) or len(operation) != 1:
                 raise invalid(f"Invalid requests[{number}]: exactly one kind of request must be set.")
-            (kind, spec), = operation.items()
+            ((kind, spec),) = operation.items()
             handler = _BATCH_OPERATIONS.get(kind)
             if handler is None:
                 raise ApiError(501, f"The stand-in does not implement requests[{number}].{kind}", "UNIMPLEMENTED")
@@ -1107,7 +1113,9 @@ class FakeGoogleSheets:
         if "title" in expanded:
             other = book.tab_named(str(properties.get("title", tab.title)))
             if other is not None and other is not tab:
-                raise invalid(f'{where}: A sheet with the name "{other.title}" already exists. Please enter another name.')
+                raise invalid(
+                    f'{where}: A sheet with the name "{other.title}" already exists. Please enter another name.'
+                )
         for name in expanded:
             settable[name]()
         _check_grid(tab, where)
@@ -1234,7 +1242,9 @@ class FakeGoogleSheets:
 
     def _values_get(self, book: Book, request: FakeRequest, range: str) -> dict[str, Any]:
         return self._value_range(
-            parse_a1(range, book), _render_option(request.param("valueRenderOption")), _dimension(request.param("majorDimension"))
+            parse_a1(range, book),
+            _render_option(request.param("valueRenderOption")),
+            _dimension(request.param("majorDimension")),
         )
 
     def _values_batch_get(self, book: Book, request: FakeRequest) -> dict[str, Any]:
@@ -1250,16 +1260,25 @@ class FakeGoogleSheets:
         row0, col0, row1, col1 = read_bounds(grid)
         cells = grid.tab.cells
         if dimension == "ROWS":
-            lines = [[render(cells.get((r, c)), render_option) for c in range(col0, col1 + 1)] for r in _occupied(cells, row0, row1, col0, col1, 0)]
+            lines = [
+                [render(cells.get((r, c)), render_option) for c in range(col0, col1 + 1)]
+                for r in _occupied(cells, row0, row1, col0, col1, 0)
+            ]
         else:
-            lines = [[render(cells.get((r, c)), render_option) for r in range(row0, row1 + 1)] for c in _occupied(cells, col0, col1, row0, row1, 1)]
+            lines = [
+                [render(cells.get((r, c)), render_option) for r in range(row0, row1 + 1)]
+                for c in _occupied(cells, col0, col1, row0, row1, 1)
+            ]
         # Trailing empty cells and rows are left out of the reply, as the API does.
         for line in lines:
             while line and line[-1] == "":
                 line.pop()
         while lines and not lines[-1]:
             lines.pop()
-        answer: dict[str, Any] = {"range": format_a1(grid.tab.title, row0, col0, row1, col1), "majorDimension": dimension}
+        answer: dict[str, Any] = {
+            "range": format_a1(grid.tab.title, row0, col0, row1, col1),
+            "majorDimension": dimension,
+        }
         if lines:
             answer["values"] = lines
         return answer
@@ -1331,7 +1350,10 @@ class FakeGoogleSheets:
         planned = self._plan_write(draft, anchored, body, option, "values")
         _apply(planned)
         self._books[book.spreadsheet_id] = draft
-        answer: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "updates": {"spreadsheetId": book.spreadsheet_id, **planned.summary}}
+        answer: dict[str, Any] = {
+            "spreadsheetId": book.spreadsheet_id,
+            "updates": {"spreadsheetId": book.spreadsheet_id, **planned.summary},
+        }
         if table_end is not None:
             answer["tableRange"] = format_a1(tab.title, grid.row0, grid.col0, table_end, max(col_end, grid.col0))
         return answer
@@ -1353,7 +1375,9 @@ class FakeGoogleSheets:
         }
         return format_a1(grid.tab.title, row0, col0, row1, col1)
 
-    def _plan_write(self, book: Book, target: str | GridRange, body: dict[str, Any], option: str, where: str) -> PlannedWrite:
+    def _plan_write(
+        self, book: Book, target: str | GridRange, body: dict[str, Any], option: str, where: str
+    ) -> PlannedWrite:
         grid = target if isinstance(target, GridRange) else parse_a1(target, book)
         tab = grid.tab
         values = _oriented(body, where)
@@ -1402,7 +1426,12 @@ _SHEET = r"^/v4/spreadsheets/(?P<spreadsheet_id>[^/:]+)"
 # (method, path pattern, handler name, needs a write scope)
 _ROUTES: list[tuple[str, re.Pattern[str], str, bool]] = [
     ("POST", re.compile(r"^/token$"), "token", False),
-    ("GET", re.compile(r"^/v1/projects/-/serviceAccounts/(?P<email>[^/]+)/allowedLocations$"), "allowed_locations", False),
+    (
+        "GET",
+        re.compile(r"^/v1/projects/-/serviceAccounts/(?P<email>[^/]+)/allowedLocations$"),
+        "allowed_locations",
+        False,
+    ),
     ("GET", re.compile(_SHEET + r"$"), "get_spreadsheet", False),
     ("POST", re.compile(_SHEET + r":batchUpdate$"), "batch_update", True),
     ("GET", re.compile(_SHEET + r"/values:batchGet$"), "values_batch_get", False),
@@ -1461,7 +1490,7 @@ def _extended_value(value: Any, where: str) -> StoredCell | None:
         return None
     if not isinstance(value, dict) or len(value) != 1:
         raise invalid(f"Invalid {where}.userEnteredValue: exactly one kind of value must be set")
-    (kind, content), = value.items()
+    ((kind, content),) = value.items()
     if kind == "stringValue" and isinstance(content, str):
         if len(content) > MAX_CELL_CHARS:
             raise invalid(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters in a single cell.")
@@ -1475,7 +1504,9 @@ def _extended_value(value: Any, where: str) -> StoredCell | None:
     raise invalid(f"Invalid {where}.userEnteredValue.{kind}: {json.dumps(content)[:100]}")
 
 
-def _occupied(cells: dict[tuple[int, int], StoredCell], lo: int, hi: int, other_lo: int, other_hi: int, axis: int) -> range:
+def _occupied(
+    cells: dict[tuple[int, int], StoredCell], lo: int, hi: int, other_lo: int, other_hi: int, axis: int
+) -> range:
     """Lines from `lo` up to the last one holding a cell in the range: reading 1000 empty rows costs nothing."""
     last = lo - 1
     for key in cells:

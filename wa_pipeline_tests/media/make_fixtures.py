@@ -171,9 +171,10 @@ def speak(text: str, speed: int = 150) -> bytes:
 def encode_audio(wav: bytes, container: str, codec: str, rate: int, bit_rate: int) -> bytes:
     """Re-encode WAV with PyAV; bit-exact muxing so the same input gives the same bytes every run."""
     out = io.BytesIO()
-    with av.open(io.BytesIO(wav)) as source, av.open(
-        out, "w", format=container, options={"fflags": "+bitexact"}
-    ) as target:
+    with (
+        av.open(io.BytesIO(wav)) as source,
+        av.open(out, "w", format=container, options={"fflags": "+bitexact"}) as target,
+    ):
         stream = target.add_stream(codec, rate=rate, layout="mono")
         stream.bit_rate = bit_rate
         resampler = av.AudioResampler(format=stream.codec_context.codec.audio_formats[0].name, layout="mono", rate=rate)
@@ -254,14 +255,16 @@ def text_pdf(lines: list[str]) -> bytes:
         y -= size + 14
     ops.append("ET")
     content = "\n".join(ops).encode("latin-1")
-    return assemble_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 297]"
-        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ])
+    return assemble_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 297]"
+            b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        ]
+    )
 
 
 def assemble_pdf(objects: list[bytes]) -> bytes:
@@ -312,11 +315,13 @@ def encrypted_pdf(lines: list[str]) -> bytes:
 
 def cyclic_pdf() -> bytes:
     """A page tree whose Kids point back at itself: a naive walker never returns."""
-    return assemble_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
-    ])
+    return assemble_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+        ]
+    )
 
 
 def token_flood_pdf(pages: int = 8) -> bytes:

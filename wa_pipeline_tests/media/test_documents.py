@@ -61,11 +61,16 @@ def test_a_page_tree_that_loops_is_rejected(bad_inputs, settings):
 def test_a_pdf_that_parses_for_too_long_is_killed_by_the_timeout(bad_inputs, settings):
     # Eight pages of two million content tokens each: seconds per page, far past a 3 s budget.
     with pytest.raises(MediaFailed, match="ran over 3 s and was stopped"):
-        extract_document(bad_inputs["token_flood_pdf"], "application/pdf", dataclasses.replace(settings, document_timeout_s=3))
+        extract_document(
+            bad_inputs["token_flood_pdf"], "application/pdf", dataclasses.replace(settings, document_timeout_s=3)
+        )
 
 
 def test_a_document_that_needs_too_much_memory_is_stopped(bad_inputs, settings):
     # The same file under a 120 MB address-space cap: the worker dies, the caller gets a reason.
     with pytest.raises(MediaFailed, match="more than 120 MB"):
-        extract_document(bad_inputs["token_flood_pdf"], "application/pdf",
-                         dataclasses.replace(settings, document_memory_mb=120, document_timeout_s=60))
+        extract_document(
+            bad_inputs["token_flood_pdf"],
+            "application/pdf",
+            dataclasses.replace(settings, document_memory_mb=120, document_timeout_s=60),
+        )

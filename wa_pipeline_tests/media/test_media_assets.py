@@ -1,5 +1,5 @@
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import openpyxl
@@ -23,16 +23,26 @@ ASSETS = [raw_messages, media_text, media_catalog, media_sheet, no_stale_pending
 
 
 def message(i: int, text: str | None = None, path=None, kind="text", filename=None) -> Message:
-    sent = datetime(2026, 11, 16, 9, 0, i, tzinfo=timezone.utc)
+    sent = datetime(2026, 11, 16, 9, 0, i, tzinfo=UTC)
     media = None
     if path is not None or filename is not None:
         data = path.read_bytes() if path is not None else None
         media = MediaRef(
             sha256=MediaStore(DATA["dir"] / "media").put(data) if data is not None else None,
-            filename=filename or path.name, bytes=len(data) if data is not None else None,
+            filename=filename or path.name,
+            bytes=len(data) if data is not None else None,
         )
-    return Message(message_id=f"m{i:02d}", chat_id="chat_1", chat_name="Mama Mboga Bakery", sent_at=sent, kind=kind,
-                   source="chat_export", sender_name="Wanjiku Kamau", text=text, media=media)
+    return Message(
+        message_id=f"m{i:02d}",
+        chat_id="chat_1",
+        chat_name="Mama Mboga Bakery",
+        sent_at=sent,
+        kind=kind,
+        source="chat_export",
+        sender_name="Wanjiku Kamau",
+        text=text,
+        media=media,
+    )
 
 
 DATA: dict = {}
@@ -76,29 +86,38 @@ MEDIA_CHECKS = {"media_success_rate", "media_dead_letters_not_growing", "no_stal
 
 def checks(result):
     """The media checks' outcomes (raw_messages' own checks run too and are not ours to assert)."""
-    return {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()
-            if e.asset_check_key.name in MEDIA_CHECKS}
+    return {
+        e.asset_check_key.name: e.passed
+        for e in result.get_asset_check_evaluations()
+        if e.asset_check_key.name in MEDIA_CHECKS
+    }
 
 
 def test_a_day_of_media_becomes_text_a_gallery_and_a_media_tab(data, receipts, voice_notes, documents):
-    LandingStore(data / "landing.sqlite3").add_messages([
-        message(0, "Good morning"),
-        message(1, path=receipts["noisy"][0].path, kind="image"),
-        message(2, path=voice_notes[0].path, kind="voice"),
-        message(3, path=documents["text_pdf"].path, kind="document"),
-        message(4, path=receipts["noisy"][0].path, kind="image"),  # forwarded again
-    ])
+    LandingStore(data / "landing.sqlite3").add_messages(
+        [
+            message(0, "Good morning"),
+            message(1, path=receipts["noisy"][0].path, kind="image"),
+            message(2, path=voice_notes[0].path, kind="voice"),
+            message(3, path=documents["text_pdf"].path, kind="document"),
+            message(4, path=receipts["noisy"][0].path, kind="image"),  # forwarded again
+        ]
+    )
     with dg.instance_for_test() as instance:
         result = run(data, instance)
         texts = frame(data, "media_text").set_index("message_id")
         assert list(texts.index) == ["m01", "m02", "m03", "m04"]  # media messages only
         assert set(texts["media_status"]) == {"ok"}
-        assert "5,800.00" in texts.loc["m01", "media_text"] and texts.loc["m04", "media_text"] == texts.loc["m01", "media_text"]
+        assert (
+            "5,800.00" in texts.loc["m01", "media_text"]
+            and texts.loc["m04", "media_text"] == texts.loc["m01", "media_text"]
+        )
         assert "Friday" in texts.loc["m02", "media_text"] and "INV-2026-0042" in texts.loc["m03", "media_text"]
         assert texts.loc["m02", "media_mime"] == "audio/ogg" and 5 < texts.loc["m02", "media_duration_s"] < 7
 
-        metadata = next(e for e in result.get_asset_materialization_events()
-                        if e.asset_key == dg.AssetKey("media_text")).materialization.metadata
+        metadata = next(
+            e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("media_text")
+        ).materialization.metadata
         assert metadata["success_rate"].value == 1.0 and metadata["files"].value == 3
         assert metadata["images_per_s"].value > 0 and metadata["audio_seconds_per_wall_second"].value > 0
         assert all(checks(result).values()), checks(result)
@@ -109,11 +128,13 @@ def test_a_day_of_media_becomes_text_a_gallery_and_a_media_tab(data, receipts, v
         assert tab["m01"]["dimensions"].count("x") == 1 and "TOTAL KES 5,800.00" in tab["m01"]["text"]
 
         again = run(data, instance)
-        sheet = next(e for e in again.get_asset_materialization_events()
-                     if e.asset_key == dg.AssetKey("media_sheet")).materialization.metadata
+        sheet = next(
+            e for e in again.get_asset_materialization_events() if e.asset_key == dg.AssetKey("media_sheet")
+        ).materialization.metadata
         assert sheet["inserted"].value == 0 and sheet["unchanged"].value == 4
-        rerun = next(e for e in again.get_asset_materialization_events()
-                     if e.asset_key == dg.AssetKey("media_text")).materialization.metadata
+        rerun = next(
+            e for e in again.get_asset_materialization_events() if e.asset_key == dg.AssetKey("media_text")
+        ).materialization.metadata
         assert rerun["cache_hits"].value == 3 and rerun["images_ocr"].value == 0
 
 
@@ -126,14 +147,21 @@ def test_bad_media_are_dead_lettered_while_the_partition_materializes(data, bad_
     )
     with dg.instance_for_test() as instance:
         result = run(data, instance, document_timeout_s=3)
-        letters = {l.item_key: l for l in DeadLetterQueue(data / "landing.sqlite3").list() if l.stage == "media"}
+        letters = {
+            letter.item_key: letter
+            for letter in DeadLetterQueue(data / "landing.sqlite3").list()
+            if letter.stage == "media"
+        }
         assert set(letters) == {f"m{i + 1:02d}" for i in range(len(bad))}
         assert all(letter.reason for letter in letters.values())
         texts = frame(data, "media_text").set_index("message_id")
         assert texts.loc["m20", "media_status"] == "ok" and "KAMAU GROCERS" in texts.loc["m20", "media_text"]
         # WARN checks report it; they do not fail the run.
-        assert checks(result) == {"media_success_rate": False, "media_dead_letters_not_growing": False,
-                                  "no_stale_pending_media": True}
+        assert checks(result) == {
+            "media_success_rate": False,
+            "media_dead_letters_not_growing": False,
+            "no_stale_pending_media": True,
+        }
         assert checks(run(data, instance, document_timeout_s=3))["media_dead_letters_not_growing"] is True
         assert media_tab(data)["m01"]["status"] == "failed"
 
@@ -164,8 +192,14 @@ def test_without_tesseract_images_wait_and_text_rows_are_unaffected_then_a_later
 
 def test_items_pending_for_days_fail_the_staleness_check(data):
     store = LandingStore(data / "landing.sqlite3")
-    cloud = Message(message_id="wamid.1", chat_id="254700000001", sent_at=datetime(2026, 11, 16, 9, tzinfo=timezone.utc),
-                    kind="image", source="cloud_api", media=MediaRef(remote_id="998877", mime="image/jpeg"))
+    cloud = Message(
+        message_id="wamid.1",
+        chat_id="254700000001",
+        sent_at=datetime(2026, 11, 16, 9, tzinfo=UTC),
+        kind="image",
+        source="cloud_api",
+        media=MediaRef(remote_id="998877", mime="image/jpeg"),
+    )
     store.add_messages([cloud])
     with dg.instance_for_test() as instance:
         result = run(data, instance, max_pending_days=3)

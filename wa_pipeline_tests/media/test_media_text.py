@@ -43,7 +43,9 @@ def test_a_file_forwarded_many_times_is_processed_once_and_cached_across_runs(st
     assert [dataclasses.replace(r, cached=False) for r in second] == results and all(r.cached for r in second)
 
 
-def test_images_documents_and_voice_notes_through_the_process_pool(store, cache, receipts, documents, voice_notes, settings):
+def test_images_documents_and_voice_notes_through_the_process_pool(
+    store, cache, receipts, documents, voice_notes, settings
+):
     items = [
         item("photo", store, receipts["noisy"][0].path),
         item("invoice", store, documents["scanned_pdf"].path, kind="document"),
@@ -84,7 +86,10 @@ def test_media_without_bytes(store, cache, settings):
             MediaItem("cloud", None, "image", "image/jpeg", remote_id="1234567890"),
             MediaItem("export", None, "voice", "audio/ogg", filename="PTT-20261116-WA0001.opus"),
         ],
-        store, cache, settings, None,
+        store,
+        cache,
+        settings,
+        None,
     )
     assert results[0].status == "pending:not_downloaded"
     assert results[1].status == "failed" and "PTT-20261116-WA0001.opus is not in the export" in results[1].reason
@@ -110,7 +115,9 @@ def test_bad_files_fail_with_reasons_and_become_dead_letters(store, cache, bad_i
     assert record_dead_letters(list(results.values()), queue, "2026-11-16") == len(bad_inputs)
     letters = {letter.item_key: letter for letter in queue.list()}
     assert set(letters) == set(bad_inputs)
-    assert all(letter.stage == "media" and letter.reason and letter.partition == "2026-11-16" for letter in letters.values())
+    assert all(
+        letter.stage == "media" and letter.reason and letter.partition == "2026-11-16" for letter in letters.values()
+    )
 
 
 def test_an_ocr_timeout_is_retried_then_dead_lettered(store, cache, receipts, settings):

@@ -56,4 +56,3 @@ def test_a_missing_model_is_pending_and_nothing_is_downloaded(voice_notes, setti
         transcribe(decode_audio(voice_notes[0].path, 600), missing)
     assert caught.value.code == "whisper_model_missing"
     assert list(tmp_path.iterdir()) == []
-

@@ -32,7 +32,7 @@ def test_the_labelled_sets_are_big_enough_and_the_splits_disjoint():
     assert not {c.text for c in entity_dev} & {c.text for c in entity_test}
     assert not {c.text for c in intent_dev} & {c.text for c in intent_test}
     for case in [*entity_dev, *entity_test]:
-        assert all(case.text[e.start:e.end] == e.text for e in case.entities), case.id
+        assert all(case.text[e.start : e.end] == e.text for e in case.entities), case.id
 
 
 def test_structured_entities_reach_095_micro_f1_on_the_held_out_split(entity_report):

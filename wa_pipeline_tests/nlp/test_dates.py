@@ -1,11 +1,11 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from wa_pipeline.nlp.dates import clock_time, find_dates
 
 # Wednesday 18 November 2026, 10:30 in Nairobi (UTC+3).
-WEDNESDAY = datetime(2026, 11, 18, 7, 30, tzinfo=timezone.utc)
+WEDNESDAY = datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
 
 
 def dates(text, sent_at=WEDNESDAY, tz="Africa/Nairobi", order="DMY"):
@@ -34,7 +34,7 @@ def test_expressions_resolve_against_the_sent_time(text, expected):
 
 def test_relative_dates_use_the_local_date_across_a_timezone_boundary():
     # 22:30 UTC on the 16th is already 01:30 on the 17th in Nairobi: "tomorrow" is the 18th there.
-    late = datetime(2026, 11, 16, 22, 30, tzinfo=timezone.utc)
+    late = datetime(2026, 11, 16, 22, 30, tzinfo=UTC)
     assert dates("deliver tomorrow 5pm", late, "Africa/Nairobi") == [("tomorrow 5pm", "2026-11-18T17:00:00+03:00")]
     assert dates("deliver tomorrow 5pm", late, "UTC") == [("tomorrow 5pm", "2026-11-17T17:00:00+00:00")]
     assert dates("today", late, "America/New_York") == [("today", "2026-11-16")]
@@ -56,7 +56,9 @@ def test_a_time_alone_is_the_next_one_on_the_clock():
     assert dates("come at 9am") == [("9am", "2026-11-19T09:00:00+03:00")]
 
 
-@pytest.mark.parametrize("text", ["sat on the sofa", "open 24/7", "1/2 kg sugar", "3/4 of the cake", "KES 1,800", "call 0722 123456"])
+@pytest.mark.parametrize(
+    "text", ["sat on the sofa", "open 24/7", "1/2 kg sugar", "3/4 of the cake", "KES 1,800", "call 0722 123456"]
+)
 def test_not_dates(text):
     assert dates(text) == []
 

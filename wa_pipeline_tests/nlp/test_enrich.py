@@ -1,21 +1,26 @@
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-import pytest
 import pandas.testing as pdt
+import pytest
 
 from wa_pipeline.message import MESSAGE_COLUMNS, MediaRef, Message
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.enriched_schema import ENRICHED_COLUMNS
 
-T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def message(n, kind="text", **fields):
     return Message(
-        message_id=f"m{n}", chat_id="chat-1", sent_at=T0 + timedelta(minutes=n), kind=kind,
-        source="chat_export", sender_name="Mary", **fields,
+        message_id=f"m{n}",
+        chat_id="chat-1",
+        sent_at=T0 + timedelta(minutes=n),
+        kind=kind,
+        source="chat_export",
+        sender_name="Mary",
+        **fields,
     )
 
 
@@ -27,8 +32,12 @@ def sample():
     return frame(
         [
             message(1, text="Hi John, send 5 bags of maize to Nairobi. Call 0722 123456 or +254 712 345 678"),
-            message(2, kind="image", caption="Receipt attached, email jane@shop.co.ke",
-                    media=MediaRef(sha256="ab" * 32, mime="image/jpeg")),
+            message(
+                2,
+                kind="image",
+                caption="Receipt attached, email jane@shop.co.ke",
+                media=MediaRef(sha256="ab" * 32, mime="image/jpeg"),
+            ),
             message(3, kind="system", text="Messages are end-to-end encrypted. Terrible! Call 0722 123456"),
             message(4, text="Order never arrived. Terrible!"),
             message(5, text="Thanks 👍", caption="Peter will collect it in Mombasa"),
@@ -98,7 +107,12 @@ def test_empty_frame():
 def test_message_without_words():
     out = enrich_messages(frame([message(1, kind="sticker")]), "KE")
     assert out.loc[0, ["entities", "persons", "sentiment_label", "intent", "language"]].tolist() == [
-        "[]", "", "neutral", "other", ""]
+        "[]",
+        "",
+        "neutral",
+        "other",
+        "",
+    ]
     assert out.loc[0, "intent_confidence"] == 0.0 and out.loc[0, "is_english"] is pd.NA
 
 
@@ -108,14 +122,32 @@ def test_re_enriching_replaces_the_columns():
 
 
 def test_amounts_quantities_references_dates_intent_and_language():
-    sent = datetime(2026, 11, 16, 6, 15, tzinfo=timezone.utc)  # 09:15 in Nairobi, a Monday
+    sent = datetime(2026, 11, 16, 6, 15, tzinfo=UTC)  # 09:15 in Nairobi, a Monday
     messages = [
-        Message(message_id="a", chat_id="c", sent_at=sent, kind="text", source="chat_export",
-                text="Please send 20 loaves and 3 cakes tomorrow 5pm"),
-        Message(message_id="b", chat_id="c", sent_at=sent + timedelta(hours=14), kind="text", source="chat_export",
-                text="Paid KES 5,800 via M-Pesa, ref QK7XZ12AB3. Balance on delivery."),
-        Message(message_id="c", chat_id="c", sent_at=sent, kind="text", source="chat_export",
-                text="Habari, nataka mkate kumi na maziwa kesho asubuhi"),
+        Message(
+            message_id="a",
+            chat_id="c",
+            sent_at=sent,
+            kind="text",
+            source="chat_export",
+            text="Please send 20 loaves and 3 cakes tomorrow 5pm",
+        ),
+        Message(
+            message_id="b",
+            chat_id="c",
+            sent_at=sent + timedelta(hours=14),
+            kind="text",
+            source="chat_export",
+            text="Paid KES 5,800 via M-Pesa, ref QK7XZ12AB3. Balance on delivery.",
+        ),
+        Message(
+            message_id="c",
+            chat_id="c",
+            sent_at=sent,
+            kind="text",
+            source="chat_export",
+            text="Habari, nataka mkate kumi na maziwa kesho asubuhi",
+        ),
     ]
     out = enrich_messages(frame(messages), "KE", timezone="Africa/Nairobi").reset_index(drop=True)
     assert out.loc[0, "quantities"] == "20 loaf; 3 cake"
@@ -138,15 +170,25 @@ def test_media_text_is_analysed_after_text_and_caption():
     assert out.loc[0, "references"] == "transaction:QL3RT56UV8"
     entities = json.loads(out.loc[0, "entities"])
     joined = "Receipt attached\nM-PESA Confirmed. QL3RT56UV8 Ksh2,300.00 paid to MAMA MBOGA BAKERY"
-    assert all(joined[e["start"]:e["end"]] == e["text"] for e in entities)
+    assert all(joined[e["start"] : e["end"]] == e["text"] for e in entities)
     assert "media_text" in out.columns
     assert enrich_messages(base, "KE").loc[:, "amounts"].tolist() == [""]
 
 
 def test_currency_and_date_conventions_are_parameters():
-    sent = datetime(2026, 11, 18, 15, 0, tzinfo=timezone.utc)
-    inp = frame([Message(message_id="x", chat_id="c", sent_at=sent, kind="text", source="chat_export",
-                         text="That's $20, due 03/04")])
+    sent = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    inp = frame(
+        [
+            Message(
+                message_id="x",
+                chat_id="c",
+                sent_at=sent,
+                kind="text",
+                source="chat_export",
+                text="That's $20, due 03/04",
+            )
+        ]
+    )
     us = enrich_messages(inp, "US", timezone="America/New_York", date_order="MDY").reset_index(drop=True)
     assert (us.loc[0, "amounts"], us.loc[0, "dates"]) == ("USD 20.00", "2027-03-04")
     ca = enrich_messages(inp, "KE", default_currency="CAD").reset_index(drop=True)

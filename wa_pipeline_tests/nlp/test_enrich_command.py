@@ -26,14 +26,28 @@ def lines(result):
 
 
 def test_plain_lines_from_stdin(app, tmp_path):
-    result = CliRunner().invoke(app, ["enrich", "-"], input="Paid KES 3,500 via M-Pesa for the cakes, ref QK7XZ12AB3\n\nok\n")
+    result = CliRunner().invoke(
+        app, ["enrich", "-"], input="Paid KES 3,500 via M-Pesa for the cakes, ref QK7XZ12AB3\n\nok\n"
+    )
     assert result.exit_code == 0, result.output
     first, second = lines(result)
     assert [(e["label"], e["value"]) for e in first["entities"] if e["source"] == "rule"] == [
-        ("MONEY", "KES 3500.00"), ("ORG", "M-Pesa"), ("REFERENCE", "transaction:QK7XZ12AB3")]
+        ("MONEY", "KES 3500.00"),
+        ("ORG", "M-Pesa"),
+        ("REFERENCE", "transaction:QK7XZ12AB3"),
+    ]
     assert first["intent"] == "payment" and first["language"] == "en" and first["region"] == "KE"
-    assert set(first) == {"text", "sent_at", "region", "entities", "intent", "intent_confidence", "sentiment",
-                          "sentiment_score", "language"}
+    assert set(first) == {
+        "text",
+        "sent_at",
+        "region",
+        "entities",
+        "intent",
+        "intent_confidence",
+        "sentiment",
+        "sentiment_score",
+        "language",
+    }
     assert second["intent"] == "other" and second["entities"] == []
     # The intent model was trained once and kept in the data directory for the next call.
     assert list((tmp_path / "data" / "models" / "intent").iterdir())
@@ -41,15 +55,24 @@ def test_plain_lines_from_stdin(app, tmp_path):
 
 def test_json_lines_with_their_own_time_and_region(app, tmp_path):
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join([
-        json.dumps({"text": "Total ₹450, pay by 14/03 9am", "sent_at": "2026-11-18T10:30:00+05:30", "region": "IN"}),
-        json.dumps({"text": "Deliver tomorrow 5pm", "sent_at": "2026-11-16T22:30:00+00:00"}),
-    ]), encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {"text": "Total ₹450, pay by 14/03 9am", "sent_at": "2026-11-18T10:30:00+05:30", "region": "IN"}
+                ),
+                json.dumps({"text": "Deliver tomorrow 5pm", "sent_at": "2026-11-16T22:30:00+00:00"}),
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["enrich", str(path), "--currency", "INR"])
     assert result.exit_code == 0, result.output
     india, nairobi = lines(result)
     assert [(e["label"], e["value"]) for e in india["entities"]] == [
-        ("MONEY", "INR 450.00"), ("DATE", "2027-03-14T09:00:00+03:00")]
+        ("MONEY", "INR 450.00"),
+        ("DATE", "2027-03-14T09:00:00+03:00"),
+    ]
     # 22:30 UTC is 01:30 the next day in Nairobi: tomorrow is the 18th.
     assert [e["value"] for e in nairobi["entities"]] == ["2026-11-18T17:00:00+03:00"]
     assert nairobi["region"] == "KE"

@@ -1,12 +1,11 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from wa_pipeline.nlp.entities import extract_entities
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.spacy_model import load_ner
-
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"}
 
@@ -16,9 +15,10 @@ def labelled(entities):
 
 
 def test_names_and_places_are_read_from_the_words_around_them_and_rules_find_the_rest():
-    sent = datetime(2026, 11, 18, 7, 30, tzinfo=timezone.utc)
-    [found] = extract_entities(["Hi John, please send 5 bags of maize to Nairobi tomorrow."], "KE",
-                               sent_at=[sent], timezone="Africa/Nairobi")
+    sent = datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
+    [found] = extract_entities(
+        ["Hi John, please send 5 bags of maize to Nairobi tomorrow."], "KE", sent_at=[sent], timezone="Africa/Nairobi"
+    )
     assert [(e.label, e.text, e.value, e.source) for e in found] == [
         ("PERSON", "John", "John", "rule"),
         ("QUANTITY", "5 bags of maize", "5 bag of maize", "rule"),
@@ -29,7 +29,7 @@ def test_names_and_places_are_read_from_the_words_around_them_and_rules_find_the
 
 def test_the_models_numbers_and_dates_give_way_to_rules():
     # The small model calls "3,200" a CARDINAL and "tomorrow" a DATE; only the rules' readings are kept.
-    sent = datetime(2026, 11, 18, 7, 30, tzinfo=timezone.utc)
+    sent = datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
     [found] = extract_entities(["Total is 3,200 for 2 bags, due tomorrow"], "KE", sent_at=[sent])
     assert labelled(found) == [("QUANTITY", "2 bags"), ("DATE", "tomorrow")]
     assert {e.source for e in found} == {"rule"}
@@ -43,7 +43,8 @@ def test_currency_code_is_not_an_org():
     for found in extract_entities(texts, "KE"):
         assert not any(e.text.startswith("KES") and e.source == "model" for e in found)
     assert [e.value for found in extract_entities(texts, "KE") for e in found if e.label == "MONEY"] == [
-        "KES 12000.00", "KES 1000.00",
+        "KES 12000.00",
+        "KES 1000.00",
     ]
 
 
@@ -81,7 +82,12 @@ def test_empty_and_missing_texts_give_no_entities_in_place():
 def test_entity_dict_is_json_ready():
     entity = Entity("PHONE", "0722 123456", 3, 14, "+254722123456", "rule")
     assert json.loads(json.dumps(entity.to_dict())) == {
-        "label": "PHONE", "text": "0722 123456", "start": 3, "end": 14, "value": "+254722123456", "source": "rule",
+        "label": "PHONE",
+        "text": "0722 123456",
+        "start": 3,
+        "end": 14,
+        "value": "+254722123456",
+        "source": "rule",
     }
 
 
@@ -112,8 +118,10 @@ def test_default_currency_and_region_currency():
 
 
 def test_offsets_always_point_into_the_text():
-    texts = ["Paid KES 3,500 via M-Pesa, ref QK7XZ12AB3. Call Brian on 0722 123456 tomorrow 5pm",
-             "Please send 20 loaves and 3 cakes to Kilimani, email orders@mamamboga.co.ke"]
+    texts = [
+        "Paid KES 3,500 via M-Pesa, ref QK7XZ12AB3. Call Brian on 0722 123456 tomorrow 5pm",
+        "Please send 20 loaves and 3 cakes to Kilimani, email orders@mamamboga.co.ke",
+    ]
     for text, found in zip(texts, extract_entities(texts, "KE")):
-        assert found and all(text[e.start:e.end] == e.text for e in found)
-        assert all(not a.overlaps(b) for i, a in enumerate(found) for b in found[i + 1:])
+        assert found and all(text[e.start : e.end] == e.text for e in found)
+        assert all(not a.overlaps(b) for i, a in enumerate(found) for b in found[i + 1 :])

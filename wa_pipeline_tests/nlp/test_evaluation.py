@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.evaluation import EntityCase, classification_report, evaluate_entities
@@ -9,7 +9,15 @@ def test_classification_report_counts_other_as_a_miss():
     predicted = ["order", "other", "payment", "order"]
     report = classification_report(gold, predicted)
     assert report.accuracy == 0.5
-    assert report.per_label["order"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2, "tp": 1, "fp": 1, "fn": 1}
+    assert report.per_label["order"] == {
+        "precision": 0.5,
+        "recall": 0.5,
+        "f1": 0.5,
+        "support": 2,
+        "tp": 1,
+        "fp": 1,
+        "fn": 1,
+    }
     assert report.per_label["payment"]["recall"] == 0.5 and report.per_label["payment"]["precision"] == 1.0
     assert report.macro_f1 == round((0.5 + 2 / 3) / 2, 4)
     assert report.confusion_labels == ["order", "payment", "other"]
@@ -19,11 +27,18 @@ def test_classification_report_counts_other_as_a_miss():
 
 def test_entities_count_only_with_label_span_and_value():
     text = "Paid KES 3,500 to Brian in Nairobi"
-    gold = (Entity("MONEY", "KES 3,500", 5, 14, "KES 3500.00", "rule"), Entity("PERSON", "Brian", 18, 23, "Brian", "rule"),
-            Entity("PLACE", "Nairobi", 27, 34, "Nairobi", "rule"))
-    case = EntityCase("e1", text, datetime(2026, 11, 18, tzinfo=timezone.utc), "UTC", "KE", "DMY", gold)
-    predicted = [Entity("MONEY", "KES 3,500", 5, 14, "KES 350.00", "rule"), Entity("PERSON", "Brian", 18, 23, "Brian", "model"),
-                 Entity("GPE", "Nairobi", 27, 34, "Nairobi", "model"), Entity("CARDINAL", "3,500", 9, 14, "3,500", "model")]
+    gold = (
+        Entity("MONEY", "KES 3,500", 5, 14, "KES 3500.00", "rule"),
+        Entity("PERSON", "Brian", 18, 23, "Brian", "rule"),
+        Entity("PLACE", "Nairobi", 27, 34, "Nairobi", "rule"),
+    )
+    case = EntityCase("e1", text, datetime(2026, 11, 18, tzinfo=UTC), "UTC", "KE", "DMY", gold)
+    predicted = [
+        Entity("MONEY", "KES 3,500", 5, 14, "KES 350.00", "rule"),
+        Entity("PERSON", "Brian", 18, 23, "Brian", "model"),
+        Entity("GPE", "Nairobi", 27, 34, "Nairobi", "model"),
+        Entity("CARDINAL", "3,500", 9, 14, "3,500", "model"),
+    ]
     report = evaluate_entities([case], [predicted])
     assert report.per_label["MONEY"].f1 == 0.0 and report.span_only["MONEY"].f1 == 1.0
     assert report.per_label["PERSON"].f1 == 1.0 and report.per_label["PLACE"].f1 == 1.0  # GPE is scored as PLACE

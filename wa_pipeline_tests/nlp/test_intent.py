@@ -17,9 +17,14 @@ from wa_pipeline.nlp.intent import (
 )
 
 TEXTS = [
-    "Please send 20 loaves tomorrow", "Nimetuma pesa, confirm please", "My order is late and the cake was squashed 😡",
-    "Cancel my order please", "Can I book a haircut for Saturday?", "How much is the 2kg cake?",
-    "Thank you, the cake was delicious!", "Habari za asubuhi",
+    "Please send 20 loaves tomorrow",
+    "Nimetuma pesa, confirm please",
+    "My order is late and the cake was squashed 😡",
+    "Cancel my order please",
+    "Can I book a haircut for Saturday?",
+    "How much is the 2kg cake?",
+    "Thank you, the cake was delicious!",
+    "Habari za asubuhi",
 ]
 
 
@@ -39,7 +44,14 @@ def test_the_shipped_examples_cover_every_intent_generously():
 def test_predictions_name_the_intent_with_a_confidence(model):
     predictions = model.predict(TEXTS)
     assert [p.intent for p in predictions] == [
-        "order", "payment", "complaint", "cancellation", "booking", "inquiry", "feedback", "greeting",
+        "order",
+        "payment",
+        "complaint",
+        "cancellation",
+        "booking",
+        "inquiry",
+        "feedback",
+        "greeting",
     ]
     assert all(0.5 <= p.confidence <= 1 for p in predictions)
 
@@ -83,12 +95,21 @@ def test_a_saved_model_loads_back_the_same(model, tmp_path):
 
 def test_models_are_kept_per_examples_and_retrained_when_they_change(tmp_path):
     extra = tmp_path / "mine.jsonl"
-    lines = [{"text": t, "intent": "warranty"} for t in (
-        "Is this still under warranty?", "Warranty claim for my fridge", "Does the warranty cover the screen?",
-        "How long is the warranty?", "I want to claim warranty", "Warranty card lost, can you help?",
-        "Is the blender covered by warranty", "warranty ya simu hii ni miezi ngapi?", "Claim warranty please",
-        "My warranty number is W-2211",
-    )]
+    lines = [
+        {"text": t, "intent": "warranty"}
+        for t in (
+            "Is this still under warranty?",
+            "Warranty claim for my fridge",
+            "Does the warranty cover the screen?",
+            "How long is the warranty?",
+            "I want to claim warranty",
+            "Warranty card lost, can you help?",
+            "Is the blender covered by warranty",
+            "warranty ya simu hii ni miezi ngapi?",
+            "Claim warranty please",
+            "My warranty number is W-2211",
+        )
+    ]
     extra.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
     settings = TrainingSettings(epochs=5)
     first = intent_model_in(tmp_path / "models", [DEFAULT_EXAMPLES, extra], settings)
@@ -107,8 +128,12 @@ def test_models_are_kept_per_examples_and_retrained_when_they_change(tmp_path):
 
 @pytest.mark.parametrize(
     ("line", "message"),
-    [('{"text": "hi"}', "expected"), ('{"text": "meh", "intent": "other"}', "other"), ("not json", "expected"),
-     ('{"text": "", "intent": "order"}', "non-empty")],
+    [
+        ('{"text": "hi"}', "expected"),
+        ('{"text": "meh", "intent": "other"}', "other"),
+        ("not json", "expected"),
+        ('{"text": "", "intent": "order"}', "non-empty"),
+    ],
 )
 def test_bad_example_files_name_the_line(tmp_path, line, message):
     path = tmp_path / "bad.jsonl"

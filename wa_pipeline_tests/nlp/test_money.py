@@ -65,7 +65,7 @@ def test_several_amounts_keep_their_offsets():
     text = "20 loaves x KES 65 + 3 cakes x KES 1,500 = KES 5,800."
     found = find_money(text)
     assert [e.value for e in found] == ["KES 65.00", "KES 1500.00", "KES 5800.00"]
-    assert all(text[e.start:e.end] == e.text for e in found)
+    assert all(text[e.start : e.end] == e.text for e in found)
     assert {e.source for e in found} == {"rule"}
 
 

@@ -15,34 +15,43 @@ def names(text, region="KE"):
     return [(e.label, e.text) for e in found if e.label in NAME_LABELS]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # listed organisations, however the chat spells them, with the kind of business after them
-    ("Nimetuma 2k kwa M-Pesa, check", [("ORG", "M-Pesa")]),
-    ("MPESA code ni RKT4N8P2QW", [("ORG", "MPESA")]),
-    ("Will send via DHL Express tomorrow", [("ORG", "DHL Express")]),
-    ("Thank you for ordering from Haldiram's!", [("ORG", "Haldiram's")]),
-    # a listed product line with its model name; "128" of "128GB" is a size
-    ("For 10k tuko na Samsung Galaxy A05 na Tecno Spark 20", [("PRODUCT", "Samsung Galaxy A05"), ("PRODUCT", "Tecno Spark 20")]),
-    ("iPhone 15 128GB ni 69,900", [("PRODUCT", "iPhone 15")]),
-    # the word that ends a name says what it is
-    ("Your appointment at Bright Smiles Dental is on Monday", [("ORG", "Bright Smiles Dental")]),
-    ("Paid to MAMA MBOGA BAKERY. on 18/11", [("ORG", "MAMA MBOGA BAKERY")]),
-    ("Tuko Moi Avenue, Imenti House 2nd floor", [("FAC", "Moi Avenue"), ("FAC", "Imenti House")]),
-    ("Need 3 large pizzas delivered to 55 Water St by 7pm", [("FAC", "55 Water St")]),
-    ("Please deliver to Kilimani, Argwings Kodhek Rd. Nitakuwa hapo", [("GPE", "Kilimani"), ("FAC", "Argwings Kodhek Rd")]),
-    ("Amefika Langata road, anakuja", [("FAC", "Langata road")]),
-    ("How much be delivery to Lekki Phase 1?", [("FAC", "Lekki Phase 1")]),
-    # the noun after it, the title or greeting before it
-    ("Bring it to our Ngara branch with the receipt", [("GPE", "Ngara")]),
-    ("Hii ni ya Mrs Njoroge, atalipa kesho", [("PERSON", "Njoroge")]),
-    ("Habari Zuhura, cake yako iko ready", [("PERSON", "Zuhura")]),
-    ("Driver number na 0803 123 4567, him name na Musa", [("PERSON", "Musa")]),
-    # the lists of people and towns, and the preposition before an unknown name
-    ("Wanjiku Kamau amesema atalipa balance on Friday", [("PERSON", "Wanjiku Kamau")]),
-    ("Asante, karibu tena Dar es Salaam", [("GPE", "Dar es Salaam")]),
-    ("Tunaleta mpaka Kamulu kesho", [("GPE", "Kamulu")]),
-    ("Payment via Chumz Wallet, thanks", [("ORG", "Chumz Wallet")]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # listed organisations, however the chat spells them, with the kind of business after them
+        ("Nimetuma 2k kwa M-Pesa, check", [("ORG", "M-Pesa")]),
+        ("MPESA code ni RKT4N8P2QW", [("ORG", "MPESA")]),
+        ("Will send via DHL Express tomorrow", [("ORG", "DHL Express")]),
+        ("Thank you for ordering from Haldiram's!", [("ORG", "Haldiram's")]),
+        # a listed product line with its model name; "128" of "128GB" is a size
+        (
+            "For 10k tuko na Samsung Galaxy A05 na Tecno Spark 20",
+            [("PRODUCT", "Samsung Galaxy A05"), ("PRODUCT", "Tecno Spark 20")],
+        ),
+        ("iPhone 15 128GB ni 69,900", [("PRODUCT", "iPhone 15")]),
+        # the word that ends a name says what it is
+        ("Your appointment at Bright Smiles Dental is on Monday", [("ORG", "Bright Smiles Dental")]),
+        ("Paid to MAMA MBOGA BAKERY. on 18/11", [("ORG", "MAMA MBOGA BAKERY")]),
+        ("Tuko Moi Avenue, Imenti House 2nd floor", [("FAC", "Moi Avenue"), ("FAC", "Imenti House")]),
+        ("Need 3 large pizzas delivered to 55 Water St by 7pm", [("FAC", "55 Water St")]),
+        (
+            "Please deliver to Kilimani, Argwings Kodhek Rd. Nitakuwa hapo",
+            [("GPE", "Kilimani"), ("FAC", "Argwings Kodhek Rd")],
+        ),
+        ("Amefika Langata road, anakuja", [("FAC", "Langata road")]),
+        ("How much be delivery to Lekki Phase 1?", [("FAC", "Lekki Phase 1")]),
+        # the noun after it, the title or greeting before it
+        ("Bring it to our Ngara branch with the receipt", [("GPE", "Ngara")]),
+        ("Hii ni ya Mrs Njoroge, atalipa kesho", [("PERSON", "Njoroge")]),
+        ("Habari Zuhura, cake yako iko ready", [("PERSON", "Zuhura")]),
+        ("Driver number na 0803 123 4567, him name na Musa", [("PERSON", "Musa")]),
+        # the lists of people and towns, and the preposition before an unknown name
+        ("Wanjiku Kamau amesema atalipa balance on Friday", [("PERSON", "Wanjiku Kamau")]),
+        ("Asante, karibu tena Dar es Salaam", [("GPE", "Dar es Salaam")]),
+        ("Tunaleta mpaka Kamulu kesho", [("GPE", "Kamulu")]),
+        ("Payment via Chumz Wallet, thanks", [("ORG", "Chumz Wallet")]),
+    ],
+)
 def test_names_are_labelled_by_the_evidence_around_them(text, expected):
     assert names(text) == expected
 
@@ -68,7 +77,9 @@ def test_the_model_labels_only_what_nothing_else_explains():
     from wa_pipeline.nlp.entity import Entity
 
     guess = Entity("ORG", "Zubeda", 11, 17, "Zubeda", "model")
-    assert [(e.label, e.text, e.source) for e in find_names(doc, "KE", gazetteer, [guess])] == [("ORG", "Zubeda", "model")]
+    assert [(e.label, e.text, e.source) for e in find_names(doc, "KE", gazetteer, [guess])] == [
+        ("ORG", "Zubeda", "model")
+    ]
     assert find_names(doc, "KE", gazetteer, []) == []
     # A title or a list beats the model's label.
     doc = nlp("Call Thandi on 082 555 1234")

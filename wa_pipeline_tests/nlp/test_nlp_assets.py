@@ -1,7 +1,7 @@
 """The NLP stage in Dagster: the intent model, a sample day's enrichment and threads, and the two tabs."""
 
 import hashlib
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import dagster as dg
@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 
 from wa_pipeline.defs.ingest.assets import raw_messages
+from wa_pipeline.defs.media.assets import media_text
+from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages, intent_model
 from wa_pipeline.defs.nlp.checks import entities_sheet_reconciled, threads_sheet_reconciled
 from wa_pipeline.defs.nlp.resources import NlpSettings
@@ -17,8 +19,6 @@ from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
 from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_TAB
-from wa_pipeline.defs.media.assets import media_text
-from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing import LandingStore
@@ -27,8 +27,16 @@ from wa_pipeline.whatsapp.importer import import_exports
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 DAY = "2026-11-16"
-DAY_ASSETS = [raw_messages, media_text, enriched_messages, conversation_threads, threads_sheet, entities_sheet,
-              threads_sheet_reconciled, entities_sheet_reconciled]
+DAY_ASSETS = [
+    raw_messages,
+    media_text,
+    enriched_messages,
+    conversation_threads,
+    threads_sheet,
+    entities_sheet,
+    threads_sheet_reconciled,
+    entities_sheet_reconciled,
+]
 
 
 @pytest.fixture
@@ -37,8 +45,10 @@ def resources(tmp_path):
     data.mkdir()
     summary = import_exports(
         sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
-        store=LandingStore(data / "landing.sqlite3"), media_store=MediaStore(data / "media"),
-        dead_letters=DeadLetterQueue(data / "landing.sqlite3"), tz=timezone.utc,
+        store=LandingStore(data / "landing.sqlite3"),
+        media_store=MediaStore(data / "media"),
+        dead_letters=DeadLetterQueue(data / "landing.sqlite3"),
+        tz=UTC,
     )
     assert summary.added > 0
     return {
@@ -90,13 +100,18 @@ def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resource
         assert first.success
         checks = {e.asset_check_key.to_user_string(): e.passed for e in first.get_asset_check_evaluations()}
         assert checks == {
-            "enriched_messages:all_messages_enriched": True, "enriched_messages:enrichment_values_valid": True,
+            "enriched_messages:all_messages_enriched": True,
+            "enriched_messages:enrichment_values_valid": True,
             "enriched_messages:intents_and_languages_valid": True,
-            "conversation_threads:threads_cover_messages": True, "conversation_threads:thread_times_consistent": True,
-            "threads_sheet:threads_sheet_reconciled": True, "entities_sheet:entities_sheet_reconciled": True,
-            "raw_messages:schema_valid": True, "raw_messages:ids_unique": True,
+            "conversation_threads:threads_cover_messages": True,
+            "conversation_threads:thread_times_consistent": True,
+            "threads_sheet:threads_sheet_reconciled": True,
+            "entities_sheet:entities_sheet_reconciled": True,
+            "raw_messages:schema_valid": True,
+            "raw_messages:ids_unique": True,
             "raw_messages:timestamps_in_partition": True,
-            "media_text:media_success_rate": True, "media_text:media_dead_letters_not_growing": True,
+            "media_text:media_success_rate": True,
+            "media_text:media_dead_letters_not_growing": True,
         }
         workbook = tmp_path / "wa.xlsx"
         entities = tab(workbook, ENTITIES_TAB)
@@ -104,14 +119,28 @@ def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resource
         assert list(entities[0])[: len(ENTITIES_COLUMNS)] == list(ENTITIES_COLUMNS)
         assert list(threads[0])[: len(THREADS_COLUMNS)] == list(THREADS_COLUMNS)
         values = {(row["label"], row["value"]) for row in entities}
-        assert {("MONEY", "KES 5800.00"), ("QUANTITY", "20 loaf"), ("PHONE", "+254722123456"),
-                ("EMAIL", "brian.otieno@example.com"), ("DATE", "2026-11-17T17:00:00+00:00")} <= values
+        assert {
+            ("MONEY", "KES 5800.00"),
+            ("QUANTITY", "20 loaf"),
+            ("PHONE", "+254722123456"),
+            ("EMAIL", "brian.otieno@example.com"),
+            ("DATE", "2026-11-17T17:00:00+00:00"),
+        } <= values
         assert {row["chat"] for row in threads} == {"Mama Mboga Bakery", "Juma Hardware"}
         assert all(row["awaiting_reply"] in ("yes", "no") for row in threads)
 
         enriched = first.output_for_node("enriched_messages")
-        assert set(enriched["intent"]) <= {"order", "inquiry", "complaint", "payment", "booking", "cancellation",
-                                           "feedback", "greeting", "other"}
+        assert set(enriched["intent"]) <= {
+            "order",
+            "inquiry",
+            "complaint",
+            "payment",
+            "booking",
+            "cancellation",
+            "feedback",
+            "greeting",
+            "other",
+        }
 
         second = dg.materialize(DAY_ASSETS, partition_key=DAY, resources=resources, instance=instance)
         assert second.success and all(e.passed for e in second.get_asset_check_evaluations())
@@ -127,14 +156,17 @@ def test_the_intent_model_is_requested_when_missing_and_again_when_its_examples_
     assert intent_model_automation.default_status == dg.DefaultSensorStatus.RUNNING
     with dg.instance_for_test() as instance:
         missing = dg.evaluate_automation_conditions(
-            defs=dg.Definitions(assets=[intent_model], resources=resources), instance=instance)
+            defs=dg.Definitions(assets=[intent_model], resources=resources), instance=instance
+        )
         assert missing.total_requested == 1
         assert dg.materialize([intent_model], resources=resources, instance=instance).success
         fresh = dg.evaluate_automation_conditions(
-            defs=dg.Definitions(assets=[intent_model], resources=resources), instance=instance, cursor=missing.cursor)
+            defs=dg.Definitions(assets=[intent_model], resources=resources), instance=instance, cursor=missing.cursor
+        )
         assert fresh.total_requested == 0
         # New examples are a new code version: the model is requested again.
         edited = intent_model.map_asset_specs(lambda spec: spec.replace_attributes(code_version="edited-examples"))
         changed = dg.evaluate_automation_conditions(
-            defs=dg.Definitions(assets=[edited], resources=resources), instance=instance, cursor=fresh.cursor)
+            defs=dg.Definitions(assets=[edited], resources=resources), instance=instance, cursor=fresh.cursor
+        )
         assert changed.total_requested == 1

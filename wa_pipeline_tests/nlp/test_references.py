@@ -37,8 +37,16 @@ def test_a_generic_reference_takes_its_kind_from_the_message():
 
 
 @pytest.mark.parametrize(
-    "text", ["order 20 loaves", "order 1000 pieces", "order: 10 boxes of sweets", "open till 25th November",
-             "order is 3 cakes", "CONFIRMED please", "call 0722 123456"],
+    "text",
+    [
+        "order 20 loaves",
+        "order 1000 pieces",
+        "order: 10 boxes of sweets",
+        "open till 25th November",
+        "order is 3 cakes",
+        "CONFIRMED please",
+        "call 0722 123456",
+    ],
 )
 def test_not_references(text):
     assert references(text) == []

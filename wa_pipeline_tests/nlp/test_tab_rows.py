@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -12,15 +12,31 @@ from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, build_message_rows
 from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, build_thread_rows
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
-T0 = datetime(2026, 11, 16, 6, 15, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 16, 6, 15, tzinfo=UTC)
 
 
 def enriched():
     messages = [
-        Message(message_id="m1", chat_id="c1", chat_name="Mama Mboga Bakery", sender_name="Wanjiku", sent_at=T0,
-                kind="text", source="chat_export", text="=Please send 20 loaves, pay KES 1,300 tomorrow"),
-        Message(message_id="m2", chat_id="c1", chat_name="Mama Mboga Bakery", sender_name="Mama Mboga Bakery",
-                sent_at=T0.replace(minute=45), kind="text", source="chat_export", text="Noted, ref QK7XZ12AB3"),
+        Message(
+            message_id="m1",
+            chat_id="c1",
+            chat_name="Mama Mboga Bakery",
+            sender_name="Wanjiku",
+            sent_at=T0,
+            kind="text",
+            source="chat_export",
+            text="=Please send 20 loaves, pay KES 1,300 tomorrow",
+        ),
+        Message(
+            message_id="m2",
+            chat_id="c1",
+            chat_name="Mama Mboga Bakery",
+            sender_name="Mama Mboga Bakery",
+            sent_at=T0.replace(minute=45),
+            kind="text",
+            source="chat_export",
+            text="Noted, ref QK7XZ12AB3",
+        ),
     ]
     frame = pd.DataFrame([m.to_record() for m in messages], columns=list(MESSAGE_COLUMNS))
     return enrich_messages(frame, "KE", timezone="Africa/Nairobi")
@@ -30,12 +46,19 @@ def test_entity_rows_one_per_entity_with_stable_ids_and_safe_cells():
     rows = build_entity_rows(enriched(), NAIROBI)
     assert tuple(rows.columns) == ENTITIES_COLUMNS
     assert [(r["label"], r["value"]) for r in rows.to_dict(orient="records")] == [
-        ("QUANTITY", "20 loaf"), ("MONEY", "KES 1300.00"), ("DATE", "2026-11-17"), ("REFERENCE", "transaction:QK7XZ12AB3"),
+        ("QUANTITY", "20 loaf"),
+        ("MONEY", "KES 1300.00"),
+        ("DATE", "2026-11-17"),
+        ("REFERENCE", "transaction:QK7XZ12AB3"),
     ]
     first = rows.iloc[0]
     assert first["entity_id"] == entity_id("m1", "QUANTITY", 13, 22)
     assert (first["date"], first["sent_at"], first["chat"], first["sender"]) == (
-        "2026-11-16", "2026-11-16 09:15:00", "Mama Mboga Bakery", "Wanjiku")
+        "2026-11-16",
+        "2026-11-16 09:15:00",
+        "Mama Mboga Bakery",
+        "Wanjiku",
+    )
     assert list(build_entity_rows(enriched(), NAIROBI)["entity_id"]) == list(rows["entity_id"])
     assert rows["entity_id"].is_unique
 

@@ -1,19 +1,38 @@
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
 from wa_pipeline.message import MESSAGE_COLUMNS, Message
 from wa_pipeline.nlp.threads import THREAD_COLUMNS, BusinessSenders, assign_threads, conversation_threads
 
-T0 = datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
 
 
-def msg(n, minutes, sender, text="hi", chat="Mama Mboga Bakery", kind="text", reply_to=None, source="chat_export",
-        chat_id=None, sender_id=None, intent=""):
+def msg(
+    n,
+    minutes,
+    sender,
+    text="hi",
+    chat="Mama Mboga Bakery",
+    kind="text",
+    reply_to=None,
+    source="chat_export",
+    chat_id=None,
+    sender_id=None,
+    intent="",
+):
     record = Message(
-        message_id=f"m{n}", chat_id=chat_id or f"chat-{chat}", chat_name=chat, sent_at=T0 + timedelta(minutes=minutes),
-        kind=kind, source=source, sender_name=sender, sender_id=sender_id, text=text, reply_to=reply_to,
+        message_id=f"m{n}",
+        chat_id=chat_id or f"chat-{chat}",
+        chat_name=chat,
+        sent_at=T0 + timedelta(minutes=minutes),
+        kind=kind,
+        source=source,
+        sender_name=sender,
+        sender_id=sender_id,
+        text=text,
+        reply_to=reply_to,
     ).to_record()
     record["intent"] = intent
     return record
@@ -24,13 +43,15 @@ def frame(records):
 
 
 def test_time_gaps_split_a_chat_and_replies_join_their_thread():
-    day = frame([
-        msg(1, 0, None, "Messages are end-to-end encrypted", kind="system"),
-        msg(2, 5, "Wanjiku", "Please send 20 loaves", intent="order"),
-        msg(3, 9, "Mama Mboga Bakery", "Noted, KES 1,300"),
-        msg(4, 9 * 60, "Wanjiku", "Paid, ref QK7XZ12AB3", intent="payment"),
-        msg(5, 9 * 60 + 3, "Brian", "Reply to the first", reply_to="m3", intent="inquiry"),
-    ])
+    day = frame(
+        [
+            msg(1, 0, None, "Messages are end-to-end encrypted", kind="system"),
+            msg(2, 5, "Wanjiku", "Please send 20 loaves", intent="order"),
+            msg(3, 9, "Mama Mboga Bakery", "Noted, KES 1,300"),
+            msg(4, 9 * 60, "Wanjiku", "Paid, ref QK7XZ12AB3", intent="payment"),
+            msg(5, 9 * 60 + 3, "Brian", "Reply to the first", reply_to="m3", intent="inquiry"),
+        ]
+    )
     ids = assign_threads(day)
     assert ids.iloc[0] == ""
     assert ids.iloc[1] == ids.iloc[2] == ids.iloc[4]
@@ -39,14 +60,16 @@ def test_time_gaps_split_a_chat_and_replies_join_their_thread():
 
 
 def test_thread_summary_response_time_and_awaiting_reply():
-    day = frame([
-        msg(1, 0, "Wanjiku", "Please send 20 loaves", intent="order"),
-        msg(2, 1, "Wanjiku", "and 3 cakes", intent="order"),
-        msg(3, 16, "Mama Mboga Bakery", "Noted Wanjiku, KES 5,800", intent="payment"),
-        msg(4, 20, "Wanjiku", "Asante", intent="greeting"),
-        msg(5, 600, "Brian", "Do you do wedding cakes?", intent="inquiry"),
-        msg(6, 601, "Brian", "👍", kind="reaction"),
-    ])
+    day = frame(
+        [
+            msg(1, 0, "Wanjiku", "Please send 20 loaves", intent="order"),
+            msg(2, 1, "Wanjiku", "and 3 cakes", intent="order"),
+            msg(3, 16, "Mama Mboga Bakery", "Noted Wanjiku, KES 5,800", intent="payment"),
+            msg(4, 20, "Wanjiku", "Asante", intent="greeting"),
+            msg(5, 600, "Brian", "Do you do wedding cakes?", intent="inquiry"),
+            msg(6, 601, "Brian", "👍", kind="reaction"),
+        ]
+    )
     threads = conversation_threads(day)
     assert tuple(threads.columns) == THREAD_COLUMNS
     first, second = threads.to_dict(orient="records")
@@ -62,20 +85,40 @@ def test_thread_summary_response_time_and_awaiting_reply():
 
 
 def test_business_senders_are_configurable_and_cloud_api_outbound_is_the_business():
-    day = frame([
-        msg(1, 0, "Amina", "Do you have trays?", chat="Juma Hardware"),
-        msg(2, 30, "Juma", "Yes, KES 1,800", chat="Juma Hardware"),
-    ])
+    day = frame(
+        [
+            msg(1, 0, "Amina", "Do you have trays?", chat="Juma Hardware"),
+            msg(2, 30, "Juma", "Yes, KES 1,800", chat="Juma Hardware"),
+        ]
+    )
     assert conversation_threads(day).loc[0, "first_response_s"] != conversation_threads(day).loc[0, "first_response_s"]
     answered = conversation_threads(day, BusinessSenders.of(["juma"]))
     assert answered.loc[0, "first_response_s"] == 30 * 60 and not answered.loc[0, "awaiting_reply"]
 
-    cloud = frame([
-        msg(1, 0, "Achieng", "Bei gani?", chat="Achieng", source="cloud_api", chat_id="wa:1065:254700111222",
-            sender_id="254700111222"),
-        msg(2, 2, None, "Ni 1,800 bob", chat="Achieng", source="cloud_api", chat_id="wa:1065:254700111222",
-            sender_id="1065"),
-    ])
+    cloud = frame(
+        [
+            msg(
+                1,
+                0,
+                "Achieng",
+                "Bei gani?",
+                chat="Achieng",
+                source="cloud_api",
+                chat_id="wa:1065:254700111222",
+                sender_id="254700111222",
+            ),
+            msg(
+                2,
+                2,
+                None,
+                "Ni 1,800 bob",
+                chat="Achieng",
+                source="cloud_api",
+                chat_id="wa:1065:254700111222",
+                sender_id="1065",
+            ),
+        ]
+    )
     thread = conversation_threads(cloud).iloc[0]
     assert thread["first_response_s"] == 120 and not thread["awaiting_reply"]
 

@@ -1,15 +1,16 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from wa_pipeline.message import Message
 from wa_pipeline.message_frame import messages_to_frame
 from wa_pipeline.quality import message_rules
 
-T0 = datetime(2026, 11, 16, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 16, tzinfo=UTC)
 
 
 def frame(*ids_and_times):
     return messages_to_frame(
-        Message(message_id=i, chat_id="c", sent_at=t, kind="text", source="chat_export", text="x") for i, t in ids_and_times
+        Message(message_id=i, chat_id="c", sent_at=t, kind="text", source="chat_export", text="x")
+        for i, t in ids_and_times
     )
 
 

@@ -63,13 +63,29 @@ class Page(HTMLParser):
 def sample_report() -> Report:
     return Report(
         days=[
-            DayReport("2026-11-16", "success", {"raw_messages:ids_unique": True, "messages_sheet:sheet_reconciled": True},
-                      [], messages=16, intents={"order": 5, "payment": 2}, media_items=2, media_ok=1),
-            DayReport("2026-11-17", "success", {"raw_messages:ids_unique": True, "messages_sheet:sheet_reconciled": False},
-                      ["messages_sheet:sheet_reconciled"], messages=9, intents={"order": 1}, dead_letters=1),
+            DayReport(
+                "2026-11-16",
+                "success",
+                {"raw_messages:ids_unique": True, "messages_sheet:sheet_reconciled": True},
+                [],
+                messages=16,
+                intents={"order": 5, "payment": 2},
+                media_items=2,
+                media_ok=1,
+            ),
+            DayReport(
+                "2026-11-17",
+                "success",
+                {"raw_messages:ids_unique": True, "messages_sheet:sheet_reconciled": False},
+                ["messages_sheet:sheet_reconciled"],
+                messages=9,
+                intents={"order": 1},
+                dead_letters=1,
+            ),
         ],
         dead_letters_by_stage={"media": 1},
-        generated_at="2026-11-21T00:00:00+00:00", sheet="data/output/wa_pipeline.xlsx",
+        generated_at="2026-11-21T00:00:00+00:00",
+        sheet="data/output/wa_pipeline.xlsx",
     )
 
 
@@ -97,8 +113,14 @@ def test_report_command_after_a_run_renders_every_day_green(tmp_path):
         done = subprocess.run([str(WA), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
     out = tmp_path / "report.html"
-    result = subprocess.run([str(WA), "report", "--from", "2026-11-15", "--to", "2026-11-17", "-o", str(out), "--json"],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(WA), "report", "--from", "2026-11-15", "--to", "2026-11-17", "-o", str(out), "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     days = {d["day"]: d for d in map(json.loads, result.stdout.splitlines()[:-1])}
     assert days["2026-11-15"]["run"] == "not run"

@@ -5,7 +5,9 @@ import pytest
 from wa_pipeline.sheets.cell_safety import MAX_CELL_CHARS, safe_cell
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1+1", "-1-A1", "+A1", "-SUM(A1)", "@SUM(A1)", "\tcmd", "\rcmd", '=IMPORTXML("http://x","//a")'])
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1+1", "-1-A1", "+A1", "-SUM(A1)", "@SUM(A1)", "\tcmd", "\rcmd", '=IMPORTXML("http://x","//a")']
+)
 def test_text_that_would_evaluate_is_neutralised(text):
     assert safe_cell(text) == "'" + text
 

@@ -42,7 +42,9 @@ def test_the_resilient_adapter_sets_a_timeout_when_the_caller_gave_none():
     with FakeGoogleSheets() as fake:
         fake.add_faults(SlowResponses(lambda request: True, delay_s=1.0))
         session = requests.Session()
-        session.mount(GOOGLE_SHEETS_ENDPOINT + "/", ResilientAdapter(GOOGLE_SHEETS_ENDPOINT, fake.endpoint, timeout=(5, 0.2)))
+        session.mount(
+            GOOGLE_SHEETS_ENDPOINT + "/", ResilientAdapter(GOOGLE_SHEETS_ENDPOINT, fake.endpoint, timeout=(5, 0.2))
+        )
         with pytest.raises(requests.exceptions.ReadTimeout):
             session.get(GOOGLE_SHEETS_ENDPOINT + "/v4/spreadsheets/abc")  # no timeout= here, as gspread by default
 
@@ -61,8 +63,12 @@ def test_every_attempt_is_throttled_and_a_transient_answer_is_retried_for_safe_r
         answers = iter([transient_error(503), transient_error(500)])
         fake.interceptors.append(lambda request: next(answers, None))
         throttle = Throttle(clock=clock, sleep=clock.sleep)
-        adapter = ResilientAdapter(GOOGLE_SHEETS_ENDPOINT, fake.endpoint, throttle=throttle,
-                                   backoff=Backoff(max_attempts=3, sleep=clock.sleep, rng=random.Random(1)))
+        adapter = ResilientAdapter(
+            GOOGLE_SHEETS_ENDPOINT,
+            fake.endpoint,
+            throttle=throttle,
+            backoff=Backoff(max_attempts=3, sleep=clock.sleep, rng=random.Random(1)),
+        )
         session = requests.Session()
         session.mount(GOOGLE_SHEETS_ENDPOINT + "/", adapter)
         assert session.get(GOOGLE_SHEETS_ENDPOINT + "/v4/spreadsheets/abc").status_code == 401  # the stand-in's answer

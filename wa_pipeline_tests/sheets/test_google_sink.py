@@ -45,7 +45,9 @@ def sink(fake, account, key) -> GoogleSheetsSink:
 
 def user_worksheet(fake, account, key, title):
     """The spreadsheet as a person editing it would see it (a separate client)."""
-    credentials = Credentials.from_service_account_file(account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    credentials = Credentials.from_service_account_file(
+        account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
     client = gspread.Client(auth=credentials, session=EndpointSession(credentials, fake.endpoint))
     return client.open_by_key(key).worksheet(title)
 
@@ -125,7 +127,10 @@ def test_typed_cells_compare_equal_on_the_way_back(sink):
     data = [["a", 3, 2.5, True, None, "0012"], ["b", 0, -1.25, False, "", "1e3"]]
     sink.upsert("Typed", columns, "k", data)
     assert sink.upsert("Typed", columns, "k", data).unchanged == 2
-    assert sink.read_tab("Typed").rows == [["a", "3", "2.5", "TRUE", "", "0012"], ["b", "0", "-1.25", "FALSE", "", "1e3"]]
+    assert sink.read_tab("Typed").rows == [
+        ["a", "3", "2.5", "TRUE", "", "0012"],
+        ["b", "0", "-1.25", "FALSE", "", "1e3"],
+    ]
 
 
 def test_user_columns_and_edits_survive(sink, fake, account, key):
@@ -136,7 +141,9 @@ def test_user_columns_and_edits_survive(sink, fake, account, key):
 
     sink.upsert("Messages", COLUMNS, "message_id", rows(3, text="changed"))
     # A managed column added later goes after the user's column.
-    result = sink.upsert("Messages", COLUMNS + ["intent"], "message_id", [r + ["order"] for r in rows(3, text="changed")])
+    result = sink.upsert(
+        "Messages", COLUMNS + ["intent"], "message_id", [r + ["order"] for r in rows(3, text="changed")]
+    )
     assert result.updated == 3
 
     tab = sink.read_tab("Messages")
@@ -145,15 +152,24 @@ def test_user_columns_and_edits_survive(sink, fake, account, key):
     assert records[0]["notes"] == "call back" and records[0]["text"] == "changed 0"
     assert fake.cell(key, "Messages!E4").formula  # the user's own formula is untouched
     assert [r["intent"] for r in records] == ["order"] * 3
-    assert sink.upsert("Messages", COLUMNS + ["intent"], "message_id", [r + ["order"] for r in rows(3, text="changed")]).unchanged == 3
+    assert (
+        sink.upsert(
+            "Messages", COLUMNS + ["intent"], "message_id", [r + ["order"] for r in rows(3, text="changed")]
+        ).unchanged
+        == 3
+    )
 
 
 def test_a_small_existing_tab_is_grown_and_refrozen(sink, fake, account, key):
-    credentials = Credentials.from_service_account_file(account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    credentials = Credentials.from_service_account_file(
+        account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
     client = gspread.Client(auth=credentials, session=EndpointSession(credentials, fake.endpoint))
     client.open_by_key(key).add_worksheet("Media", rows=2, cols=1)
 
-    result = sink.upsert("Media", ["sha256", "mime", "bytes"], "sha256", [[f"h{i}", "image/jpeg", i] for i in range(30)])
+    result = sink.upsert(
+        "Media", ["sha256", "mime", "bytes"], "sha256", [[f"h{i}", "image/jpeg", i] for i in range(30)]
+    )
     assert result.inserted == 30
     grid = fake.tab_properties(key, "Media")["gridProperties"]
     assert grid["rowCount"] >= 31 and grid["columnCount"] == 3 and grid["frozenRowCount"] == 1

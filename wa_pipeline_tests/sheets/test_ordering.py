@@ -2,7 +2,6 @@
 a user's own column keeps its cells on their row, and text that looks like a formula stays text."""
 
 import random
-from pathlib import Path
 
 import gspread
 import openpyxl
@@ -49,8 +48,14 @@ def backend(request, tmp_path):
     sink = GoogleSheetsSink(account.path, key, endpoint=fake.endpoint, state_dir=tmp_path / "state")
 
     def notes(values: dict[int, str]) -> None:
-        credentials = Credentials.from_service_account_file(account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"])
-        sheet = gspread.Client(auth=credentials, session=EndpointSession(credentials, fake.endpoint)).open_by_key(key).worksheet("Messages")
+        credentials = Credentials.from_service_account_file(
+            account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+        )
+        sheet = (
+            gspread.Client(auth=credentials, session=EndpointSession(credentials, fake.endpoint))
+            .open_by_key(key)
+            .worksheet("Messages")
+        )
         column = gspread.utils.rowcol_to_a1(1, len(COLUMNS) + 1)[:-1]
         sheet.add_cols(1)
         sheet.update([["notes"]], f"{column}1")
@@ -82,7 +87,10 @@ def test_ties_keep_arrival_order(backend):
     upsert(sink, [message(1, 10, "Shop"), message(2, 20, "Shop")])
     upsert(sink, [message(3, 10, "Shop"), message(4, 10, "Alice")])
     assert [r["message_id"] for r in sink.read_tab("Messages").records()] == [
-        "wamid.001", "wamid.003", "wamid.004", "wamid.002"
+        "wamid.001",
+        "wamid.003",
+        "wamid.004",
+        "wamid.002",
     ]
 
 

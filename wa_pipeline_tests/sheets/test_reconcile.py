@@ -17,15 +17,22 @@ def tab(*rows, header=("message_id", "text", "score", "notes")):
 
 
 def test_a_tab_holding_every_row_once_with_its_content_reconciles():
-    outcome = reconcile(expected(("a", "hi", 0.43), ("b", "", None)),
-                        tab(("a", "hi", "0.430", "user note"), ("b", "", "", ""), ("z", "other day", "1", "")),
-                        "message_id", COLUMNS)
+    outcome = reconcile(
+        expected(("a", "hi", 0.43), ("b", "", None)),
+        tab(("a", "hi", "0.430", "user note"), ("b", "", "", ""), ("z", "other day", "1", "")),
+        "message_id",
+        COLUMNS,
+    )
     assert outcome.ok and outcome.expected == 2
 
 
 def test_missing_duplicated_and_changed_rows_are_named():
-    outcome = reconcile(expected(("a", "hi", 1), ("b", "yo", 2), ("c", "hey", 3)),
-                        tab(("a", "hi", "1"), ("b", "old", "2"), ("a", "hi", "1")), "message_id", COLUMNS)
+    outcome = reconcile(
+        expected(("a", "hi", 1), ("b", "yo", 2), ("c", "hey", 3)),
+        tab(("a", "hi", "1"), ("b", "old", "2"), ("a", "hi", "1")),
+        "message_id",
+        COLUMNS,
+    )
     assert (outcome.missing, outcome.duplicated, outcome.mismatched) == (["c"], ["a"], ["b"])
 
 
@@ -35,8 +42,9 @@ def test_the_last_copy_of_a_key_is_the_one_compared():
 
 
 def test_a_managed_column_missing_from_the_tab_reads_as_empty():
-    outcome = reconcile(expected(("a", "hi", None)), tab(("a", "hi"), header=("message_id", "text")), "message_id",
-                        COLUMNS)
+    outcome = reconcile(
+        expected(("a", "hi", None)), tab(("a", "hi"), header=("message_id", "text")), "message_id", COLUMNS
+    )
     assert outcome.ok
 
 
@@ -53,7 +61,8 @@ def test_records_read_like_dicts_of_the_padded_rows():
     contents = TabContents(header=["k", "v", "k2", "v"], rows=[["a", "1"], ["b", "2", "c", "3", "extra"]])
     records = contents.records()
     assert [dict(record) for record in records] == [
-        dict(zip(contents.header, ["a", "1", "", ""])), dict(zip(contents.header, ["b", "2", "c", "3"]))
+        dict(zip(contents.header, ["a", "1", "", ""])),
+        dict(zip(contents.header, ["b", "2", "c", "3"])),
     ]
     assert records[0] == {"k": "a", "v": "", "k2": ""} and records[1]["v"] == "3"
     assert records[0].get("missing", "-") == "-" and list(records[1]) == ["k", "v", "k2"]

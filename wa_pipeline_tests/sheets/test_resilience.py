@@ -36,8 +36,15 @@ TAB = "Messages"
 
 def sink_for(fake, account, key, state_dir: Path, clock, ledger=None, **tuning) -> GoogleSheetsSink:
     return GoogleSheetsSink(
-        account.path, key, endpoint=fake.endpoint, state_dir=state_dir, tuning=SyncTuning(**tuning), ledger=ledger,
-        clock=clock, sleep=clock.sleep, rng=random.Random(7),
+        account.path,
+        key,
+        endpoint=fake.endpoint,
+        state_dir=state_dir,
+        tuning=SyncTuning(**tuning),
+        ledger=ledger,
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(7),
     )
 
 
@@ -45,8 +52,15 @@ def day_rows(day: int, count: int, chats=("Shop", "Alice", "Bob"), text="hello",
     rows = []
     for i in range(count):
         minute = start_minute + i * 3
-        rows.append([f"wamid.d{day:02d}.{i:04d}", f"2026-11-{day:02d} {minute // 60 % 24:02d}:{minute % 60:02d}:00",
-                     chats[i % len(chats)], f"{text} {day}/{i}", i * 1.5])
+        rows.append(
+            [
+                f"wamid.d{day:02d}.{i:04d}",
+                f"2026-11-{day:02d} {minute // 60 % 24:02d}:{minute % 60:02d}:00",
+                chats[i % len(chats)],
+                f"{text} {day}/{i}",
+                i * 1.5,
+            ]
+        )
     return rows
 
 
@@ -145,7 +159,9 @@ def test_late_rows_inserted_then_answered_503_are_not_inserted_twice(fake, accou
     sink = sink_for(fake, account, key, tmp_path / "state", clock)
     early, late = day_rows(1, 20)[::2], day_rows(1, 20)[1::2]
     sink.upsert(TAB, COLUMNS, "message_id", early, order_by=ORDER)
-    failure = fake.add_faults(CommitThenFail(lambda r: r.path.endswith(":batchUpdate") and b"insertDimension" in r.body))
+    failure = fake.add_faults(
+        CommitThenFail(lambda r: r.path.endswith(":batchUpdate") and b"insertDimension" in r.body)
+    )
     result = sink.upsert(TAB, COLUMNS, "message_id", late, order_by=ORDER)
     assert failure.fired == 1
     keys, content = sheet_state(fake, key)
@@ -156,7 +172,9 @@ def test_late_rows_inserted_then_answered_503_are_not_inserted_twice(fake, accou
 
 def test_a_blind_append_retried_after_commit_then_503_duplicates(fake, account, key):
     """Why the sink never appends: the stand-in shows the hazard the Sheets API has."""
-    credentials = Credentials.from_service_account_file(account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    credentials = Credentials.from_service_account_file(
+        account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
     client = gspread.Client(auth=credentials, session=EndpointSession(credentials, fake.endpoint))
     sheet = client.open_by_key(key).sheet1
     fake.add_faults(CommitThenFail(lambda r: r.path.endswith(":append")))
@@ -217,8 +235,13 @@ def _crash_after_the_write(endpoint: str, credentials: str, key: str, state_dir:
         def confirm(self, *args, **kwargs):
             os._exit(17)  # the process is killed: no exception handler, no cleanup
 
-    sink = GoogleSheetsSink(Path(credentials), key, endpoint=endpoint, state_dir=Path(state_dir),
-                            ledger=DiesBeforeRecording(Path(state_dir) / STATE_DB_NAME))
+    sink = GoogleSheetsSink(
+        Path(credentials),
+        key,
+        endpoint=endpoint,
+        state_dir=Path(state_dir),
+        ledger=DiesBeforeRecording(Path(state_dir) / STATE_DB_NAME),
+    )
     sink.upsert(TAB, COLUMNS, "message_id", rows, order_by=ORDER)
 
 
@@ -227,8 +250,9 @@ def test_a_crash_between_commit_and_ledger_writes_nothing_twice_on_the_next_run(
     first, late = day_rows(2, 30), day_rows(1, 10)
     sink_for(fake, account, key, state, clock).upsert(TAB, COLUMNS, "message_id", first, order_by=ORDER)
     context = multiprocessing.get_context("spawn")
-    crashing = context.Process(target=_crash_after_the_write,
-                               args=(fake.endpoint, str(account.path), key, str(state), late + first))
+    crashing = context.Process(
+        target=_crash_after_the_write, args=(fake.endpoint, str(account.path), key, str(state), late + first)
+    )
     crashing.start()
     crashing.join(timeout=120)
     assert crashing.exitcode == 17
@@ -318,8 +342,15 @@ def test_ten_thousand_rows_synced_without_ever_exceeding_the_quota(fake, account
     started = clock()
     throttled = 0.0
     for day in range(100):  # a hundred daily runs of 100 messages each
-        rows = [[f"wamid.{day:03d}.{i:03d}", f"2026-{1 + day // 28:02d}-{1 + day % 28:02d} {i // 60:02d}:{i % 60:02d}:00",
-                 f"chat {i % 7}", f"message {i}"] for i in range(100)]
+        rows = [
+            [
+                f"wamid.{day:03d}.{i:03d}",
+                f"2026-{1 + day // 28:02d}-{1 + day % 28:02d} {i // 60:02d}:{i % 60:02d}:00",
+                f"chat {i % 7}",
+                f"message {i}",
+            ]
+            for i in range(100)
+        ]
         throttled += sink.upsert(TAB, columns, "message_id", rows, order_by=["sent_at"]).throttled_s
     log = [r for r in fake.requests if r.kind is not None]
     assert [r for r in log if r.status == 429] == []
@@ -337,8 +368,16 @@ def test_without_the_client_side_throttle_the_stand_in_answers_429_and_retries_s
     fake, account, key, tmp_path, clock
 ):
     fake.quota = Quota(reads_per_user=10, writes_per_user=10)
-    sink = sink_for(fake, account, key, tmp_path / "state", clock, reads_per_minute=10_000, writes_per_minute=10_000,
-                    max_attempts=10)
+    sink = sink_for(
+        fake,
+        account,
+        key,
+        tmp_path / "state",
+        clock,
+        reads_per_minute=10_000,
+        writes_per_minute=10_000,
+        max_attempts=10,
+    )
     for day in range(1, 13):
         sink.upsert(TAB, COLUMNS, "message_id", day_rows(day, 10), order_by=ORDER)
     throttled = [r for r in fake.requests if r.status == 429]

@@ -2,8 +2,8 @@
 
 import json
 import random
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 
 import pytest
 
@@ -42,8 +42,8 @@ def test_only_requests_whose_second_delivery_changes_nothing_are_resendable(meth
 def test_retry_after_reads_seconds_and_http_dates():
     assert retry_after_seconds("7") == 7.0
     assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
-    later = format_datetime(datetime(2026, 1, 1, 12, 0, 30, tzinfo=timezone.utc), usegmt=True)
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+    later = format_datetime(datetime(2026, 1, 1, 12, 0, 30, tzinfo=UTC), usegmt=True)
     assert retry_after_seconds(later, now=now.timestamp()) == 30.0
     assert retry_after_seconds(later, now=now.timestamp() + 60) == 0.0
 

@@ -14,7 +14,9 @@ COLUMNS = ["message_id", "text"]
 
 
 def user_book(fake, account, key):
-    credentials = Credentials.from_service_account_file(account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    credentials = Credentials.from_service_account_file(
+        account.path, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
     return gspread.Client(auth=credentials, session=EndpointSession(credentials, fake.endpoint)).open_by_key(key)
 
 
@@ -22,7 +24,9 @@ def test_usage_warns_from_eighty_percent():
     assert CellUsage(7_999_999).warning is None
     warning = CellUsage(8_000_000).warning
     assert "8,000,000 of its 10,000,000 cells (80%)" in warning and "another spreadsheet" in warning
-    assert grid_cells([{"gridProperties": {"rowCount": 1000, "columnCount": 26}}, {"gridProperties": {}}]).cells == 26_000
+    assert (
+        grid_cells([{"gridProperties": {"rowCount": 1000, "columnCount": 26}}, {"gridProperties": {}}]).cells == 26_000
+    )
     with pytest.raises(SheetLimitError, match="over Google Sheets' limit of 10,000,000"):
         CellUsage(9_999_000).require_room(1_001, "Writing 1 row")
 

@@ -97,7 +97,9 @@ def test_unknown_spreadsheet_is_404_and_unshared_is_403(fake, token, account):
     assert api(fake, "GET", f"/v4/spreadsheets/{private}", token).status_code == 200
 
 
-@pytest.mark.parametrize("a1", ["Nope!A1", "Sheet1!A0", "Sheet1!1A", "Sheet1!A", "'Sheet1!A1", "Sheet1!ZZZZ1", "Messages"])
+@pytest.mark.parametrize(
+    "a1", ["Nope!A1", "Sheet1!A0", "Sheet1!1A", "Sheet1!A", "'Sheet1!A1", "Sheet1!ZZZZ1", "Messages"]
+)
 def test_a_bad_range_is_400(fake, key, token, a1):
     response = api(fake, "GET", values_path(key, a1), token)
     assert response.status_code == 400
@@ -123,7 +125,12 @@ def test_writing_past_the_grid_is_400_and_changes_nothing(fake, key, token):
 
 def test_values_must_fit_a_bounded_range(fake, key, token):
     response = api(
-        fake, "PUT", values_path(key, "Sheet1!A1:B1"), token, params={"valueInputOption": "RAW"}, json={"values": [["a", "b", "c"]]}
+        fake,
+        "PUT",
+        values_path(key, "Sheet1!A1:B1"),
+        token,
+        params={"valueInputOption": "RAW"},
+        json={"values": [["a", "b", "c"]]},
     )
     assert response.status_code == 400 and "tried writing to column [C]" in response.json()["error"]["message"]
 
@@ -171,7 +178,11 @@ def test_ranges_quoted_sheet_names_whole_columns_and_open_rows(fake, key, token)
         token,
         params={"ranges": ["'My Tab''s'!B:B", "'My Tab''s'!B3:D", "'my tab''s'!2:2", "'My Tab''s'"]},
     ).json()["valueRanges"]
-    assert batch[0] == {"range": "'My Tab''s'!B1:B1000", "majorDimension": "ROWS", "values": [[], ["b2"], ["b3"], [], ["b5"]]}
+    assert batch[0] == {
+        "range": "'My Tab''s'!B1:B1000",
+        "majorDimension": "ROWS",
+        "values": [[], ["b2"], ["b3"], [], ["b5"]],
+    }
     assert batch[1]["range"] == "'My Tab''s'!B3:D1000" and batch[1]["values"] == [["b3", "", "d3"], [], ["b5"]]
     assert batch[2]["values"] == [["", "b2", "c2"]]
     assert batch[3]["range"] == "'My Tab''s'!A1:Z1000" and len(batch[3]["values"]) == 5
@@ -252,7 +263,12 @@ def test_a_per_minute_quota_answers_429_with_googles_error_body(tmp_path):
         assert error["details"][0]["metadata"]["quota_limit"] == "ReadRequestsPerMinutePerUser"
         # Writes have their own quota, and the minute rolls on the fake's clock.
         body = {"valueInputOption": "RAW", "data": []}
-        assert api(limited, "POST", f"/v4/spreadsheets/{sheet}/values:batchUpdate", credentials.token, json=body).status_code == 200
+        assert (
+            api(
+                limited, "POST", f"/v4/spreadsheets/{sheet}/values:batchUpdate", credentials.token, json=body
+            ).status_code
+            == 200
+        )
         clock.advance(60)
         assert api(limited, "GET", f"/v4/spreadsheets/{sheet}", credentials.token).status_code == 200
         log = [r for r in limited.requests if r.path.startswith("/v4/")]
@@ -295,8 +311,12 @@ def test_slow_responses_arrive_after_the_clients_timeout(fake, key, token):
     fake.add_faults(SlowResponses(lambda r: r.method == "POST", delay_s=1.0))
     body = {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A1", "values": [["late"]]}]}
     with pytest.raises(requests.exceptions.ReadTimeout):
-        requests.post(fake.endpoint + f"/v4/spreadsheets/{key}/values:batchUpdate", json=body, timeout=(5, 0.2),
-                      headers={"Authorization": f"Bearer {token}"})
+        requests.post(
+            fake.endpoint + f"/v4/spreadsheets/{key}/values:batchUpdate",
+            json=body,
+            timeout=(5, 0.2),
+            headers={"Authorization": f"Bearer {token}"},
+        )
     assert fake.values(key, "Sheet1") == [["late"]]  # applied all the same
 
 
@@ -305,11 +325,19 @@ def test_insert_dimension_moves_every_cell_below_and_update_cells_writes_literal
     api(fake, "PUT", values_path(key, "Sheet1!A1"), token, params={"valueInputOption": "RAW"}, json=put)
     batch = {
         "requests": [
-            {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2},
-                                 "inheritFromBefore": True}},
-            {"updateCells": {"start": {"sheetId": 0, "rowIndex": 1, "columnIndex": 0},
-                             "rows": [{"values": [{"userEnteredValue": {"stringValue": '=IMPORTXML("http://x","//a")'}}]}],
-                             "fields": "userEnteredValue"}},
+            {
+                "insertDimension": {
+                    "range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2},
+                    "inheritFromBefore": True,
+                }
+            },
+            {
+                "updateCells": {
+                    "start": {"sheetId": 0, "rowIndex": 1, "columnIndex": 0},
+                    "rows": [{"values": [{"userEnteredValue": {"stringValue": '=IMPORTXML("http://x","//a")'}}]}],
+                    "fields": "userEnteredValue",
+                }
+            },
         ]
     }
     response = api(fake, "POST", f"/v4/spreadsheets/{key}:batchUpdate", token, json=batch)
@@ -317,7 +345,11 @@ def test_insert_dimension_moves_every_cell_below_and_update_cells_writes_literal
     assert fake.values(key, "Sheet1") == [["a", "note a"], ['=IMPORTXML("http://x","//a")'], ["c", "note c"]]
     assert fake.formula_cells(key) == [] and fake.tab_properties(key, "Sheet1")["gridProperties"]["rowCount"] == 1001
     assert fake.requests[-1].operations == ("insertDimension", "updateCells")
-    delete = {"requests": [{"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}}]}
+    delete = {
+        "requests": [
+            {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}}
+        ]
+    }
     assert api(fake, "POST", f"/v4/spreadsheets/{key}:batchUpdate", token, json=delete).status_code == 200
     assert fake.values(key, "Sheet1") == [["a", "note a"], ["c", "note c"]]
 
@@ -326,8 +358,13 @@ def test_a_batch_with_a_bad_request_applies_nothing(fake, key, token):
     batch = {
         "requests": [
             {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}}},
-            {"updateCells": {"start": {"sheetId": 0, "rowIndex": 5000, "columnIndex": 0},
-                             "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}], "fields": "userEnteredValue"}},
+            {
+                "updateCells": {
+                    "start": {"sheetId": 0, "rowIndex": 5000, "columnIndex": 0},
+                    "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
+                    "fields": "userEnteredValue",
+                }
+            },
         ]
     }
     response = api(fake, "POST", f"/v4/spreadsheets/{key}:batchUpdate", token, json=batch)

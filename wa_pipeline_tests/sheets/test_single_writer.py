@@ -14,15 +14,25 @@ COLUMNS = ["message_id", "sent_at", "chat", "text"]
 def day_rows(day: int, batch: int) -> list[list]:
     # Each batch holds messages of the whole day, so later batches land between earlier rows (inserts, not appends).
     return [
-        [f"wamid.{day}.{batch}.{i}", f"2026-11-{day:02d} {i * 4 + batch:02d}:00:00", f"chat {i % 2}", f"m {day}/{batch}/{i}"]
+        [
+            f"wamid.{day}.{batch}.{i}",
+            f"2026-11-{day:02d} {i * 4 + batch:02d}:00:00",
+            f"chat {i % 2}",
+            f"m {day}/{batch}/{i}",
+        ]
         for i in range(5)
     ]
 
 
 def _run_days_google(endpoint: str, credentials: str, key: str, state_dir: str, day: int, start) -> None:
     # A quota far above what the test sends: the real clock must not make it wait.
-    sink = GoogleSheetsSink(Path(credentials), key, endpoint=endpoint, state_dir=Path(state_dir),
-                            tuning=SyncTuning(reads_per_minute=100_000, writes_per_minute=100_000, burst=1000))
+    sink = GoogleSheetsSink(
+        Path(credentials),
+        key,
+        endpoint=endpoint,
+        state_dir=Path(state_dir),
+        tuning=SyncTuning(reads_per_minute=100_000, writes_per_minute=100_000, burst=1000),
+    )
     start.wait(60)
     for batch in range(4):
         sink.upsert("Messages", COLUMNS, "message_id", day_rows(day, batch), order_by=["sent_at"])
@@ -35,8 +45,9 @@ def test_two_processes_syncing_different_days_take_turns_on_the_spreadsheet(fake
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(2)
     runs = [
-        context.Process(target=_run_days_google,
-                        args=(fake.endpoint, str(account.path), key, str(tmp_path / "state"), day, start))
+        context.Process(
+            target=_run_days_google, args=(fake.endpoint, str(account.path), key, str(tmp_path / "state"), day, start)
+        )
         for account, day in zip(accounts, (16, 17))
     ]
     for run in runs:

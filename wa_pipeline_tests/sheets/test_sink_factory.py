@@ -49,14 +49,24 @@ def test_google_when_configured(tmp_path):
 
 def test_a_malformed_endpoint_is_a_config_error():
     with pytest.raises(SheetConfigError, match="WA_SHEETS_ENDPOINT"):
-        make_sink(settings(sheet_backend="google", google_credentials="sa.json", spreadsheet_key="k", sheets_endpoint="localhost:80"))
+        make_sink(
+            settings(
+                sheet_backend="google",
+                google_credentials="sa.json",
+                spreadsheet_key="k",
+                sheets_endpoint="localhost:80",
+            )
+        )
 
 
 def test_google_reads_the_sync_knobs_from_wa_sheets_variables(tmp_path, monkeypatch):
     monkeypatch.setenv("WA_SHEETS_WRITES_PER_MINUTE", "30")
     monkeypatch.setenv("WA_SHEETS_BREAKER_COOLDOWN_S", "300")
-    sink = make_sink(settings(sheet_backend="google", google_credentials=tmp_path / "sa.json", spreadsheet_key="1abc",
-                              data_dir=tmp_path))
+    sink = make_sink(
+        settings(
+            sheet_backend="google", google_credentials=tmp_path / "sa.json", spreadsheet_key="1abc", data_dir=tmp_path
+        )
+    )
     assert sink.tuning.writes_per_minute == 30 and sink.tuning.breaker_cooldown_s == 300
     assert sink.tuning.reads_per_minute == 60  # Google's default where nothing is set
     assert sink.state_dir == tmp_path  # ledger, quota and breaker beside the landing store

@@ -9,16 +9,27 @@ from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import GoogleSheetsSinkResource, WorkbookSinkResource
 from wa_pipeline.defs.sync.assets import messages_sheet
 from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order, sheet_reconciled
+from wa_pipeline.sheets.errors import SheetsUnavailable
 from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS
 from wa_pipeline_tests.fakes.sheets_v4 import transient_error
+
 
 def rows_of(day: str, messages: list[tuple[str, str, str]]) -> pd.DataFrame:
     """Sheet rows for (message_id, HH:MM, chat), the other columns filled plainly."""
     records = []
     for message_id, hhmm, chat in messages:
         record = {column: "" for column in MESSAGES_COLUMNS}
-        record.update(message_id=message_id, sent_at=f"{day} {hhmm}:00", date=day, chat=chat, text=f"text {message_id}",
-                      sentiment="neutral", sentiment_score=0.0, source="chat_export", kind="text")
+        record.update(
+            message_id=message_id,
+            sent_at=f"{day} {hhmm}:00",
+            date=day,
+            chat=chat,
+            text=f"text {message_id}",
+            sentiment="neutral",
+            sentiment_score=0.0,
+            source="chat_export",
+            kind="text",
+        )
         records.append(record)
     return pd.DataFrame(records, columns=list(MESSAGES_COLUMNS))
 
@@ -48,7 +59,11 @@ def test_a_late_message_is_placed_in_order_and_every_check_passes(tmp_path):
     sync("2026-11-17", rows_of("2026-11-17", [("b1", "08:00", "Shop")]), workbook)
     late = rows_of("2026-11-16", [("a1", "09:00", "Shop"), ("a2", "10:00", "Shop"), ("a3", "11:00", "Shop")])
     again = sync("2026-11-16", late, workbook)
-    assert again.success and checks(again) == {"sheet_reconciled": True, "no_duplicate_sheet_keys": True, "rows_in_order": True}
+    assert again.success and checks(again) == {
+        "sheet_reconciled": True,
+        "no_duplicate_sheet_keys": True,
+        "rows_in_order": True,
+    }
     metadata = again.asset_materializations_for_node("messages_sheet")[0].metadata
     assert metadata["inserted"].value == 1 and metadata["placed_in_order"].value == 1
     assert metadata["unchanged"].value == 2 and metadata["sheet_cells"].value > 0
@@ -69,7 +84,9 @@ def test_rows_in_order_fails_when_a_chat_is_out_of_send_order(tmp_path):
         sheet.cell(row=2, column=column, value=b)
         sheet.cell(row=4, column=column, value=a)
     book.save(path)
-    result = sync(day, rows_of(day, [("a1", "09:00", "Shop"), ("a2", "10:00", "Shop"), ("x1", "09:30", "Alice")]), workbook)
+    result = sync(
+        day, rows_of(day, [("a1", "09:00", "Shop"), ("a2", "10:00", "Shop"), ("x1", "09:30", "Alice")]), workbook
+    )
     assert checks(result)["rows_in_order"] is False
     evaluation = [e for e in result.get_asset_check_evaluations() if e.asset_check_key.name == "rows_in_order"][0]
     assert evaluation.metadata["rows_out_of_order"].value == 1
@@ -79,12 +96,21 @@ def test_rows_in_order_fails_when_a_chat_is_out_of_send_order(tmp_path):
 def test_an_open_circuit_breaker_fails_the_step_at_once_with_what_to_do(fake, account, key, tmp_path):
     fake.interceptors.append(lambda request: transient_error(503) if request.path.startswith("/v4/") else None)
     google = GoogleSheetsSinkResource(
-        credentials_path=str(account.path), spreadsheet_key=key, endpoint=fake.endpoint, state_dir=str(tmp_path),
-        max_attempts=1, breaker_failures=1, breaker_cooldown_s=600, backoff_base_s=0.0, backoff_cap_s=0.0,
+        credentials_path=str(account.path),
+        spreadsheet_key=key,
+        endpoint=fake.endpoint,
+        state_dir=str(tmp_path),
+        max_attempts=1,
+        breaker_failures=1,
+        breaker_cooldown_s=600,
+        backoff_base_s=0.0,
+        backoff_cap_s=0.0,
     )
     day = "2026-11-16"
-    with pytest.raises(Exception):
-        google.get_sink().upsert("Messages", MESSAGES_COLUMNS, "message_id", rows_of(day, [("a1", "09:00", "Shop")]).values.tolist())
+    with pytest.raises(SheetsUnavailable):
+        google.get_sink().upsert(
+            "Messages", MESSAGES_COLUMNS, "message_id", rows_of(day, [("a1", "09:00", "Shop")]).values.tolist()
+        )
     result = sync(day, rows_of(day, [("a1", "09:00", "Shop")]), google)
     assert not result.success
     failure = [e for e in result.all_events if e.is_step_failure and e.step_key == "messages_sheet"][0]

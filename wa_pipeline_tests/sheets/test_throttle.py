@@ -63,8 +63,9 @@ class SharedClock:
 
 def _acquire_many(path: str, shared, count: int, results) -> None:
     clock = SharedClock(shared)
-    throttle = Throttle(Path(path), scope="sheets:robot@example.com", writes_per_minute=30, burst=5,
-                        clock=clock, sleep=clock.sleep)
+    throttle = Throttle(
+        Path(path), scope="sheets:robot@example.com", writes_per_minute=30, burst=5, clock=clock, sleep=clock.sleep
+    )
     results.put([throttle.acquire("write") for _ in range(count)])
 
 

@@ -201,10 +201,22 @@ def _excel_like(path: Path) -> None:
 <x:row r="4"><x:c r="A4" t="s"><x:v>9</x:v></x:c><x:c r="B4" t="s"><x:v>10</x:v></x:c><x:c r="C4"><x:v>42</x:v></x:c>
 <x:c r="D4"><x:f t="shared" si="0"/><x:v>2</x:v></x:c></x:row>
 </x:sheetData></x:worksheet>'''
-    strings = ["message_id", "sent_at", "text", "length", "w1", "2026-11-16 00:10:00", None, "w3",
-               "2026-11-16 00:30:00", "w5", "2026-11-16 00:50:00"]
-    items = "".join(f"<si><t>{s}</t></si>" if s else "<si><r><t>he</t></r><r><rPr><b/></rPr><t>llo</t></r></si>"
-                    for s in strings)
+    strings = [
+        "message_id",
+        "sent_at",
+        "text",
+        "length",
+        "w1",
+        "2026-11-16 00:10:00",
+        None,
+        "w3",
+        "2026-11-16 00:30:00",
+        "w5",
+        "2026-11-16 00:50:00",
+    ]
+    items = "".join(
+        f"<si><t>{s}</t></si>" if s else "<si><r><t>he</t></r><r><rPr><b/></rPr><t>llo</t></r></si>" for s in strings
+    )
     book = openpyxl.Workbook()
     book.active.title = "Messages"
     book.save(path)
@@ -212,15 +224,21 @@ def _excel_like(path: Path) -> None:
         parts = {info.filename: source.read(info) for info in source.infolist()}
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">{items}</sst>'.encode()
-    parts["xl/calcChain.xml"] = f'<calcChain xmlns="{MAIN}"><c r="D2" i="1"/><c r="D3"/><c r="D4"/></calcChain>'.encode()
+    parts["xl/calcChain.xml"] = (
+        f'<calcChain xmlns="{MAIN}"><c r="D2" i="1"/><c r="D3"/><c r="D4"/></calcChain>'.encode()
+    )
     kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
-        f'<Override PartName="/xl/calcChain.xml" ContentType="{kinds}.calcChain+xml"/></Types>'.encode())
+        b"</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
+        f'<Override PartName="/xl/calcChain.xml" ContentType="{kinds}.calcChain+xml"/></Types>'.encode(),
+    )
     relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", f'<Relationship Id="rId90" Type="{relations}/sharedStrings" Target="sharedStrings.xml"/>'
-        f'<Relationship Id="rId91" Type="{relations}/calcChain" Target="calcChain.xml"/></Relationships>'.encode())
+        b"</Relationships>",
+        f'<Relationship Id="rId90" Type="{relations}/sharedStrings" Target="sharedStrings.xml"/>'
+        f'<Relationship Id="rId91" Type="{relations}/calcChain" Target="calcChain.xml"/></Relationships>'.encode(),
+    )
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
@@ -229,8 +247,13 @@ def _excel_like(path: Path) -> None:
 def test_a_workbook_saved_by_excel_keeps_its_rows_formulas_and_strings(sink):
     sink.path.parent.mkdir(parents=True)
     _excel_like(sink.path)
-    result = sink.upsert("Messages", ORDERED, "message_id",
-                         [message(1, 10, "hello"), message(2, 20), message(5, 50, 42)], order_by=["sent_at"])
+    result = sink.upsert(
+        "Messages",
+        ORDERED,
+        "message_id",
+        [message(1, 10, "hello"), message(2, 20), message(5, 50, 42)],
+        order_by=["sent_at"],
+    )
     # Rows stored as shared strings (one of them rich text) are recognised: only the late row is new.
     assert (result.inserted, result.updated, result.unchanged, result.placed_in_order) == (1, 0, 2, 1)
     book = openpyxl.load_workbook(sink.path)

@@ -1,6 +1,6 @@
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,10 +29,13 @@ def test_dead_letters_keep_reason_and_update_on_repeat(tmp_path):
     dlq.add("import", "a.zip", "still a zip bomb", {"size": 2}, partition="2026-11-16")
     dlq.add("import", "b.txt", "not a chat export")
     letters = dlq.list()
-    assert [(l.item_key, l.reason) for l in letters] == [("a.zip", "still a zip bomb"), ("b.txt", "not a chat export")]
+    assert [(letter.item_key, letter.reason) for letter in letters] == [
+        ("a.zip", "still a zip bomb"),
+        ("b.txt", "not a chat export"),
+    ]
     assert dlq.list(partition="2026-11-16")[0].payload == {"size": 2}
     dlq.mark_replayed([letters[0].id])
-    assert [l.item_key for l in dlq.list()] == ["b.txt"]
+    assert [letter.item_key for letter in dlq.list()] == ["b.txt"]
     assert len(dlq.list(include_replayed=True)) == 2
     dlq.resolve("import", "b.txt")
     assert dlq.list() == []
@@ -45,7 +48,7 @@ def test_open_letters_are_counted_per_stage_and_filtered(tmp_path):
     dlq.add("webhook", "wamid.2", "bad")
     assert dlq.counts_by_stage() == {"import": 1, "webhook": 2}
     second = dlq.list(stage="webhook")[1]
-    assert [l.item_key for l in dlq.list(ids=[second.id])] == ["wamid.2"]
+    assert [letter.item_key for letter in dlq.list(ids=[second.id])] == ["wamid.2"]
     assert dlq.list(ids=[]) == []
     dlq.mark_replayed([second.id], note="reparsed")
     assert dlq.counts_by_stage() == {"import": 1, "webhook": 1}
@@ -93,16 +96,24 @@ def test_a_webhook_element_is_reparsed_into_the_landing_store(tmp_path):
     body = json.loads((PAYLOADS / "image.json").read_text())
     value = body["entry"][0]["changes"][0]["value"]
     element = value["messages"][0]
-    landing.queue.add("webhook", element["id"], "a bug since fixed",
-                      {"element": element, "metadata": value["metadata"], "contacts": value["contacts"]})
-    landing.queue.add("webhook", "wamid.bare", "no context", {"id": "wamid.bare", "type": "text", "timestamp": "1749416383",
-                                                              "from": "1", "text": {"body": "hi"}})
+    landing.queue.add(
+        "webhook",
+        element["id"],
+        "a bug since fixed",
+        {"element": element, "metadata": value["metadata"], "contacts": value["contacts"]},
+    )
+    landing.queue.add(
+        "webhook",
+        "wamid.bare",
+        "no context",
+        {"id": "wamid.bare", "type": "text", "timestamp": "1749416383", "from": "1", "text": {"body": "hi"}},
+    )
     outcomes = {o.item_key: o for o in landing.replayer().replay(landing.queue.list())}
     assert outcomes[element["id"]].action == "reparsed"
     assert landing.store.get(element["id"]) is not None
     # An element stored without its change's metadata cannot name its chat: rejected again, and still open.
     assert outcomes["wamid.bare"].failed
-    assert [l.item_key for l in landing.queue.list()] == ["wamid.bare"]
+    assert [letter.item_key for letter in landing.queue.list()] == ["wamid.bare"]
 
 
 def test_webhook_bodies_are_rebuilt_from_whatever_was_stored():
@@ -117,8 +128,13 @@ def test_webhook_bodies_are_rebuilt_from_whatever_was_stored():
 def a_download_that_gave_up(landing: Landing) -> MediaDownloadLedger:
     """A landed photo whose download was given up on: its ledger row failed, its letter in the queue."""
     message = Message(
-        message_id="wamid.photo", chat_id="wa:1:2", sent_at=datetime(2026, 11, 16, 9, tzinfo=timezone.utc), kind="image",
-        source="cloud_api", sender_id="2", media=MediaRef(remote_id="media-1", mime="image/jpeg"),
+        message_id="wamid.photo",
+        chat_id="wa:1:2",
+        sent_at=datetime(2026, 11, 16, 9, tzinfo=UTC),
+        kind="image",
+        source="cloud_api",
+        sender_id="2",
+        media=MediaRef(remote_id="media-1", mime="image/jpeg"),
     )
     landing.store.add_messages([message])
     ledger = MediaDownloadLedger(landing.store)
@@ -158,8 +174,11 @@ def test_the_dead_letters_asset_reports_open_letters_per_stage_and_the_job_repla
     definitions = defs()
     asset_job = dg.define_asset_job("observe_dead_letters", selection=["dead_letters"])
     with dg.instance_for_test() as instance:
-        observed = dg.Definitions.merge(definitions, dg.Definitions(jobs=[asset_job])).resolve_job_def(
-            "observe_dead_letters").execute_in_process(instance=instance)
+        observed = (
+            dg.Definitions.merge(definitions, dg.Definitions(jobs=[asset_job]))
+            .resolve_job_def("observe_dead_letters")
+            .execute_in_process(instance=instance)
+        )
         metadata = observed.asset_materializations_for_node("dead_letters")[0].metadata
         assert metadata["open_total"].value == 3
         assert metadata["open_raw_messages"].value == 2 and metadata["open_webhook"].value == 1
@@ -173,7 +192,7 @@ def test_the_dead_letters_asset_reports_open_letters_per_stage_and_the_job_repla
         after = [e for e in replay.all_events if e.event_type_value == "ASSET_MATERIALIZATION"][0]
         after_metadata = after.event_specific_data.materialization.metadata
         assert after_metadata["open_raw_messages"].value == 1 and after_metadata["replay_marked"].value == 1
-    assert sorted(l.item_key for l in queue.list()) == ["wamid.x", "wamid.z"]
+    assert sorted(letter.item_key for letter in queue.list()) == ["wamid.x", "wamid.z"]
 
 
 # ---- the CLI commands
@@ -199,20 +218,24 @@ def test_dlq_list_and_replay_from_the_command_line(data_dir, cli):
     listed = cli("list", "--json")
     assert listed.exit_code == 0
     letters = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert [(l["stage"], l["item_key"]) for l in letters] == [("import", "/nowhere/chat.txt"), ("raw_messages", "wamid.y")]
+    assert [(letter["stage"], letter["item_key"]) for letter in letters] == [
+        ("import", "/nowhere/chat.txt"),
+        ("raw_messages", "wamid.y"),
+    ]
     assert cli("list", "--stage", "raw_messages").exit_code == 0
 
     marked = cli("replay", str(letters[1]["id"]), "--json")
     assert marked.exit_code == 0 and json.loads(marked.stdout)["action"] == "marked"
     still_missing = cli("replay", "--stage", "import")
     assert still_missing.exit_code == 1  # the file is still not there: failed again, said so, exit code 1
-    assert [l["stage"] for l in map(json.loads, cli("list", "--json").stdout.splitlines())] == ["import"]
+    assert [letter["stage"] for letter in map(json.loads, cli("list", "--json").stdout.splitlines())] == ["import"]
     assert len(cli("list", "--all", "--json").stdout.splitlines()) == 2
     assert cli("replay", "--stage", "webhook").exit_code == 0  # nothing to do is not a failure
 
 
-def test_dlq_replay_requeues_a_media_download_in_the_configured_landing_store(data_dir, cli, landing_target,
-                                                                              monkeypatch):
+def test_dlq_replay_requeues_a_media_download_in_the_configured_landing_store(
+    data_dir, cli, landing_target, monkeypatch
+):
     url = None if isinstance(landing_target, Path) else landing_target
     if url:
         monkeypatch.setenv("WA_LANDING_URL", url)

@@ -1,13 +1,13 @@
 import sqlite3
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.store.landing import LandingStore
 
-T0 = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 def msg(i: int, at: datetime = T0, chat: str = "c1") -> Message:

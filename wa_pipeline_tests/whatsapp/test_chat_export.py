@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,7 +40,7 @@ def test_android_message_fields_and_ids():
     assert message.source == "chat_export"
     assert message.raw == line
     # Local 09:15 in Nairobi (UTC+3) is 06:15 UTC.
-    assert message.sent_at == datetime(2026, 11, 16, 6, 15, tzinfo=timezone.utc)
+    assert message.sent_at == datetime(2026, 11, 16, 6, 15, tzinfo=UTC)
     assert message.sent_at.tzinfo is not None
     assert message.message_id == stable_id(
         chat_id, "2026-11-16T06:15:00+00:00", "Wanjiku Kamau", message.text, 0, prefix="exp_"
@@ -79,11 +79,17 @@ def test_header_formats_12h_24h_separators_years(header, expected):
 def test_date_order_is_decided_per_file_from_any_field_above_12():
     day_first = parse("03/04/26, 10:00 - A: one\n13/04/26, 10:00 - A: two\n")
     assert day_first.date_order == "dmy"
-    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in day_first.messages] == ["2026-04-03", "2026-04-13"]
+    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in day_first.messages] == [
+        "2026-04-03",
+        "2026-04-13",
+    ]
 
     month_first = parse("03/04/26, 10:00 - A: one\n04/13/26, 10:00 - A: two\n")
     assert month_first.date_order == "mdy"
-    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in month_first.messages] == ["2026-03-04", "2026-04-13"]
+    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in month_first.messages] == [
+        "2026-03-04",
+        "2026-04-13",
+    ]
 
     ambiguous = parse("03/04/26, 10:00 - A: one\n05/04/26, 10:00 - A: two\n")
     assert ambiguous.date_order == "dmy"
@@ -105,7 +111,10 @@ def test_multi_line_messages_keep_newlines_across_line_ending_styles():
     parsed = parse(text)
     assert parsed.errors == []
     first, second = parsed.messages
-    assert first.text == "Yes, same place as last time.\nGate B, Ngong Road Apartments\n\nCall me on 0722 123456 when you arrive"
+    assert (
+        first.text
+        == "Yes, same place as last time.\nGate B, Ngong Road Apartments\n\nCall me on 0722 123456 when you arrive"
+    )
     assert first.raw.count("\n") == 3
     assert second.text == "Noted"
 
@@ -130,7 +139,11 @@ def test_system_messages_have_no_sender():
     [
         ("\u200e<attached: 00000012-PHOTO-2026-11-16-09-15-42.jpg>", "image", "00000012-PHOTO-2026-11-16-09-15-42.jpg"),
         ("<attached: 00000013-AUDIO-2026-11-16-09-16-00.opus>", "voice", "00000013-AUDIO-2026-11-16-09-16-00.opus"),
-        ("<attached: 00000014-STICKER-2026-11-16-09-17-00.webp>", "sticker", "00000014-STICKER-2026-11-16-09-17-00.webp"),
+        (
+            "<attached: 00000014-STICKER-2026-11-16-09-17-00.webp>",
+            "sticker",
+            "00000014-STICKER-2026-11-16-09-17-00.webp",
+        ),
         ("\u200eINV-7.pdf \u2022 \u200e1 page \u200e<attached: 00000015-INV-7.pdf>", "document", "00000015-INV-7.pdf"),
         ("IMG-20261116-WA0001.jpg (file attached)", "image", "IMG-20261116-WA0001.jpg"),
         ("IMG-20261116-WA0002.png (file attached)", "image", "IMG-20261116-WA0002.png"),
@@ -181,7 +194,9 @@ def test_omitted_media_keeps_its_kind_without_a_file(body, kind):
     assert message.text is None
 
 
-@pytest.mark.parametrize("body", ["This message was deleted", "\u200eThis message was deleted.", "You deleted this message"])
+@pytest.mark.parametrize(
+    "body", ["This message was deleted", "\u200eThis message was deleted.", "You deleted this message"]
+)
 def test_deleted_messages(body):
     message = only(f"[17/11/26, 13:40:12] Juma Hardware: {body}")
     assert message.kind == "deleted"
@@ -237,7 +252,7 @@ def test_chat_name_and_timezone_are_part_of_the_ids():
     base = parse(EXPORT).messages[0]
     assert parse(EXPORT, chat_name="Juma Hardware").messages[0].message_id != base.message_id
     in_utc = parse(EXPORT, tz=ZoneInfo("UTC")).messages[0]
-    assert in_utc.sent_at == datetime(2026, 11, 17, 10, 20, tzinfo=timezone.utc)
+    assert in_utc.sent_at == datetime(2026, 11, 17, 10, 20, tzinfo=UTC)
     assert in_utc.message_id != base.message_id
 
 
@@ -288,8 +303,14 @@ def test_kind_for_filename_defaults_to_document():
 
 
 def test_an_ios_attachment_whose_name_reads_like_an_event_is_still_an_attachment():
-    message = only("\u200e[16/11/26, 09:15:42] Juma Hardware: \u200eStock added.pdf \u2022 \u200e1 page \u200e<attached: 00000031-Stock added.pdf>")
-    assert (message.kind, message.sender_name, message.media.filename) == ("document", "Juma Hardware", "00000031-Stock added.pdf")
+    message = only(
+        "\u200e[16/11/26, 09:15:42] Juma Hardware: \u200eStock added.pdf \u2022 \u200e1 page \u200e<attached: 00000031-Stock added.pdf>"
+    )
+    assert (message.kind, message.sender_name, message.media.filename) == (
+        "document",
+        "Juma Hardware",
+        "00000031-Stock added.pdf",
+    )
 
 
 @pytest.mark.parametrize(
@@ -340,7 +361,11 @@ def test_localized_headers(header, expected):
     "body, kind, filename",
     [
         ("\u200e<anexado: 00000012-PHOTO-2026-11-16-09-15-42.jpg>", "image", "00000012-PHOTO-2026-11-16-09-15-42.jpg"),
-        ("\u200e<angehängt: 00000013-AUDIO-2026-11-16-09-16-00.opus>", "voice", "00000013-AUDIO-2026-11-16-09-16-00.opus"),
+        (
+            "\u200e<angehängt: 00000013-AUDIO-2026-11-16-09-16-00.opus>",
+            "voice",
+            "00000013-AUDIO-2026-11-16-09-16-00.opus",
+        ),
         ("<adjunto: 00000015-Factura 7.pdf>", "document", "00000015-Factura 7.pdf"),
         ("IMG-20261116-WA0001.jpg (Datei angehängt)", "image", "IMG-20261116-WA0001.jpg"),
         ("VID-20261116-WA0002.mp4 (archivo adjunto)", "video", "VID-20261116-WA0002.mp4"),
@@ -356,10 +381,16 @@ def test_localized_attachments_get_kind_and_filename(body, kind, filename):
 @pytest.mark.parametrize(
     "body, kind",
     [
-        ("<Medien ausgeschlossen>", "unsupported"), ("<Multimedia omitido>", "unsupported"),
-        ("<Médias omis>", "unsupported"), ("<Mídia oculta>", "unsupported"),
-        ("\u200eimagen omitida", "image"), ("\u200eBild weggelassen", "image"), ("\u200eimagem ocultada", "image"),
-        ("\u200eaudio omis", "audio"), ("\u200eSticker weggelassen", "sticker"), ("\u200edocumento omitido", "document"),
+        ("<Medien ausgeschlossen>", "unsupported"),
+        ("<Multimedia omitido>", "unsupported"),
+        ("<Médias omis>", "unsupported"),
+        ("<Mídia oculta>", "unsupported"),
+        ("\u200eimagen omitida", "image"),
+        ("\u200eBild weggelassen", "image"),
+        ("\u200eimagem ocultada", "image"),
+        ("\u200eaudio omis", "audio"),
+        ("\u200eSticker weggelassen", "sticker"),
+        ("\u200edocumento omitido", "document"),
     ],
 )
 def test_localized_omitted_media_keeps_its_kind_without_a_file(body, kind):
@@ -370,8 +401,12 @@ def test_localized_omitted_media_keeps_its_kind_without_a_file(body, kind):
 @pytest.mark.parametrize(
     "body",
     [
-        "Se eliminó este mensaje", "Eliminaste este mensaje.", "Diese Nachricht wurde gelöscht",
-        "\u200eCe message a été supprimé.", "Esta mensagem foi apagada", "Você apagou esta mensagem",
+        "Se eliminó este mensaje",
+        "Eliminaste este mensaje.",
+        "Diese Nachricht wurde gelöscht",
+        "\u200eCe message a été supprimé.",
+        "Esta mensagem foi apagada",
+        "Você apagou esta mensagem",
     ],
 )
 def test_localized_deleted_messages(body):
@@ -398,10 +433,17 @@ def test_polls_from_android_and_ios():
         assert (poll.kind, poll.sender_name) == ("poll", "Mama Mboga Bakery")
         assert poll.text == "Which day for delivery?\nFriday (2 votes)\nSaturday (1 vote)\nSunday (0 votes)"
     # The id hashes the body as written, so the same poll from either phone is the same message.
-    assert android.message_id == ios.message_id == stable_id(
-        android.chat_id, android.sent_at.isoformat(), "Mama Mboga Bakery",
-        "POLL:\nWhich day for delivery?\nOPTION: Friday (2 votes)\nOPTION: Saturday (1 vote)\nOPTION: Sunday (0 votes)",
-        0, prefix="exp_",
+    assert (
+        android.message_id
+        == ios.message_id
+        == stable_id(
+            android.chat_id,
+            android.sent_at.isoformat(),
+            "Mama Mboga Bakery",
+            "POLL:\nWhich day for delivery?\nOPTION: Friday (2 votes)\nOPTION: Saturday (1 vote)\nOPTION: Sunday (0 votes)",
+            0,
+            prefix="exp_",
+        )
     )
 
 
@@ -432,7 +474,9 @@ def test_two_digit_year_first_dates_are_told_from_day_first_by_the_whole_file():
     parsed = parse("26/03/10, 09:00 - A: one\n26/03/11, 09:00 - A: two\n26/03/13, 09:00 - A: three\n")
     assert parsed.date_order == "ymd"
     assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in parsed.messages] == [
-        "2026-03-10", "2026-03-11", "2026-03-13",
+        "2026-03-10",
+        "2026-03-11",
+        "2026-03-13",
     ]
 
 
@@ -467,13 +511,17 @@ def test_ids_of_lines_the_parser_always_read_never_change():
     )
     year_first = parse("[2026-11-16, 07:01:02] Juma Hardware: Asante\n[2026-11-17, 19:01:02] Juma Hardware: Karibu\n")
     assert [m.message_id for m in android.messages] == [
-        "exp_95c77b5e81fd784e2db37cbcabd37ec6", "exp_20b4e7664c3ab09b9dbed1ab3dcb532f",
-        "exp_5160a6a15c2e990d0855e75bb5102e57", "exp_60d95fba058f2e198037ece941c37b2a",
+        "exp_95c77b5e81fd784e2db37cbcabd37ec6",
+        "exp_20b4e7664c3ab09b9dbed1ab3dcb532f",
+        "exp_5160a6a15c2e990d0855e75bb5102e57",
+        "exp_60d95fba058f2e198037ece941c37b2a",
     ]
     assert [m.message_id for m in ios.messages] == [
-        "exp_f8ef796f1c0eb15ab71a4e3ad4dee944", "exp_57bfbed811c4d5e79252a7413b8353ac",
+        "exp_f8ef796f1c0eb15ab71a4e3ad4dee944",
+        "exp_57bfbed811c4d5e79252a7413b8353ac",
         "exp_c58140f6488730297f4fd7d4fdd49237",
     ]
     assert [m.message_id for m in year_first.messages] == [
-        "exp_f954e8d44b3cce54ccb9cb4fdf9268a0", "exp_6daab8ed1f56ea4ef19918e6d0790c39",
+        "exp_f954e8d44b3cce54ccb9cb4fdf9268a0",
+        "exp_6daab8ed1f56ea4ef19918e6d0790c39",
     ]

@@ -42,7 +42,10 @@ class Said:
 
 
 POLL_LINES = (
-    "Which day for delivery?", "OPTION: Friday (2 votes)", "OPTION: Saturday (1 vote)", "OPTION: Sunday (0 votes)",
+    "Which day for delivery?",
+    "OPTION: Friday (2 votes)",
+    "OPTION: Saturday (1 vote)",
+    "OPTION: Sunday (0 votes)",
 )
 
 # Every date but the last is 10 March: 10/03/26 reads as 10 March (d/m/y), 3 October (m/d/y) and, with
@@ -51,20 +54,31 @@ CONVERSATION = (
     Said(datetime(2026, 3, 10, 0, 5, 11), None, "system", text=ENCRYPTED),
     Said(datetime(2026, 3, 10, 9, 15, 42), "Wanjiku Kamau", "text", text="Please send 20 loaves: 10 white, 10 brown"),
     Said(
-        datetime(2026, 3, 10, 9, 16, 3), "Wanjiku Kamau", "text",
+        datetime(2026, 3, 10, 9, 16, 3),
+        "Wanjiku Kamau",
+        "text",
         text="Deliver to:\nGate B, Ngong Road Apartments\n\nCall me on 0722 123456 when you arrive",
     ),
     Said(
-        datetime(2026, 3, 10, 9, 20, 0), CHAT, "image", caption="Receipt for your deposit",
-        android_file="IMG-20260310-WA0001.jpg", ios_file="00000012-PHOTO-2026-03-10-09-20-00.jpg",
+        datetime(2026, 3, 10, 9, 20, 0),
+        CHAT,
+        "image",
+        caption="Receipt for your deposit",
+        android_file="IMG-20260310-WA0001.jpg",
+        ios_file="00000012-PHOTO-2026-03-10-09-20-00.jpg",
     ),
     Said(
-        datetime(2026, 3, 10, 9, 21, 30), CHAT, "document",
-        android_file="INV-2026-0042.pdf", ios_file="00000013-INV-2026-0042.pdf",
+        datetime(2026, 3, 10, 9, 21, 30),
+        CHAT,
+        "document",
+        android_file="INV-2026-0042.pdf",
+        ios_file="00000013-INV-2026-0042.pdf",
     ),
     Said(datetime(2026, 3, 10, 12, 30, 5), "+254 712 345 678", "deleted"),
     Said(
-        datetime(2026, 3, 10, 12, 31, 0), CHAT, "poll",
+        datetime(2026, 3, 10, 12, 31, 0),
+        CHAT,
+        "poll",
         text="Which day for delivery?\nFriday (2 votes)\nSaturday (1 vote)\nSunday (0 votes)",
     ),
     Said(datetime(2026, 3, 10, 21, 7, 59), "Brian Otieno", "text", text="Paid KES 3,500 via M-Pesa"),
@@ -129,8 +143,14 @@ class Shape:
 
 
 DIMENSIONS = (
-    ("android", "ios"), ("dmy", "mdy", "ymd"), ("/", ".", "-"), (2, 4), CLOCKS, (True, False),
-    ("lf", "crlf", "mixed"), (False, True),
+    ("android", "ios"),
+    ("dmy", "mdy", "ymd"),
+    ("/", ".", "-"),
+    (2, 4),
+    CLOCKS,
+    (True, False),
+    ("lf", "crlf", "mixed"),
+    (False, True),
 )
 SHAPES = [Shape(*combination) for combination in itertools.product(*DIMENSIONS)]
 
@@ -243,7 +263,11 @@ def expected(conversation: tuple[Said, ...], shape: Shape) -> list[tuple]:
 def observed(messages) -> list[tuple]:
     return [
         (
-            m.sender_name, m.sent_at.astimezone(NAIROBI).replace(tzinfo=None), m.kind, m.text, m.caption,
+            m.sender_name,
+            m.sent_at.astimezone(NAIROBI).replace(tzinfo=None),
+            m.kind,
+            m.text,
+            m.caption,
             m.media.filename if m.media else None,
         )
         for m in messages
@@ -267,7 +291,10 @@ def test_every_rendering_parses_back_to_the_conversation(platform, order, separa
     ids_by_platform_and_precision: dict[tuple[str, bool], list[str]] = {}
     for shape in SHAPES:
         if (shape.platform, shape.order, shape.separator, shape.year_digits) != (
-            platform, order, separator, year_digits,
+            platform,
+            order,
+            separator,
+            year_digits,
         ):
             continue
         parsed = parse(render(CONVERSATION, shape))
@@ -308,8 +335,14 @@ def test_the_date_order_is_decided_by_the_whole_file(shape):
 @pytest.mark.parametrize(
     "order, year_digits, impossible",
     [
-        ("dmy", 2, "31/02/26"), ("dmy", 4, "30/02/2026"), ("mdy", 2, "2/30/26"), ("mdy", 4, "2/31/2026"),
-        ("ymd", 2, "26/02/31"), ("ymd", 4, "2026/02/30"), ("dmy", 2, "10/13/26"), ("dmy", 2, "00/03/26"),
+        ("dmy", 2, "31/02/26"),
+        ("dmy", 4, "30/02/2026"),
+        ("mdy", 2, "2/30/26"),
+        ("mdy", 4, "2/31/2026"),
+        ("ymd", 2, "26/02/31"),
+        ("ymd", 4, "2026/02/30"),
+        ("dmy", 2, "10/13/26"),
+        ("dmy", 2, "00/03/26"),
     ],
 )
 def test_an_impossible_date_is_a_line_error_naming_file_and_line(order, year_digits, impossible):
@@ -364,7 +397,10 @@ def test_attachments_link_to_the_files_in_the_zip(tmp_path, platform):
 def test_a_conversation_over_many_days_keeps_its_order_and_dates():
     # Beyond the single-day fixture: a month boundary and a year boundary in one file, d/m/y and m/d/y alike.
     days = [
-        datetime(2025, 12, 30, 8), datetime(2025, 12, 31, 23, 59), datetime(2026, 1, 1, 0, 1), datetime(2026, 2, 1, 7),
+        datetime(2025, 12, 30, 8),
+        datetime(2025, 12, 31, 23, 59),
+        datetime(2026, 1, 1, 0, 1),
+        datetime(2026, 2, 1, 7),
     ]
     conversation = tuple(Said(at, "Juma Hardware", "text", text=f"message {n}") for n, at in enumerate(days))
     for shape in [s for s in SHAPES if s.clock.name in {"24h", "AM/PM"} and s.endings == "lf" and s.seconds]:

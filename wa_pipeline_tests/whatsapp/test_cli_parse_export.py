@@ -11,8 +11,9 @@ WA = Path(sys.executable).parent / "wa-pipeline"
 def test_parse_export_prints_json_lines_without_storing(tmp_path):
     env = {**os.environ, "WA_DATA_DIR": str(tmp_path / "data"), "WA_TIMEZONE": "Africa/Nairobi"}
     zipped = next((REPO / "sample_data").glob("*.zip"))
-    result = subprocess.run([str(WA), "parse-export", str(zipped), "--json"], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [str(WA), "parse-export", str(zipped), "--json"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) > 10

@@ -27,7 +27,9 @@ def test_parse_webhook_json_prints_the_canonical_message(tmp_path):
     assert record["sent_at"] == "2025-06-08T20:59:43+00:00"
     assert (record["sender"], record["sender_name"]) == ("16505551234", "Sheena Nelson")
     assert (record["caption"], record["media_id"], record["attachment"]) == (
-        "Invoice March", "1090457849234567", "invoice-2026-03.pdf",
+        "Invoice March",
+        "1090457849234567",
+        "invoice-2026-03.pdf",
     )
     assert record["sha256"] == hashlib.sha256(b"invoice-pdf-bytes").hexdigest()
     assert not (tmp_path / "data").exists()  # shows, never stores

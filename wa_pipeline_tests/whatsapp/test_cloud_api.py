@@ -1,7 +1,7 @@
 import base64
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from wa_pipeline.whatsapp.cloud_api import normalise_sha256, parse_webhook
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
 PHONE_NUMBER_ID = "106540352242922"
 CHAT = f"wa:{PHONE_NUMBER_ID}:16505551234"
-SENT = datetime(2025, 6, 8, 20, 59, 43, tzinfo=timezone.utc)
+SENT = datetime(2025, 6, 8, 20, 59, 43, tzinfo=UTC)
 
 
 def load(name: str) -> dict:
@@ -47,7 +47,11 @@ def test_text_message_maps_every_canonical_field():
     message = only_message("text")
     assert message.message_id == wamid("text-1")
     assert message.chat_id == CHAT
-    assert (message.chat_name, message.sender_id, message.sender_name) == ("Sheena Nelson", "16505551234", "Sheena Nelson")
+    assert (message.chat_name, message.sender_id, message.sender_name) == (
+        "Sheena Nelson",
+        "16505551234",
+        "Sheena Nelson",
+    )
     assert message.sent_at == SENT and message.sent_at.tzinfo is not None
     assert (message.kind, message.text, message.source) == ("text", "Does it come in another color?", "cloud_api")
     assert (message.media, message.reply_to, message.forwarded) == (None, None, False)
@@ -62,8 +66,13 @@ def test_text_message_maps_every_canonical_field():
         ("interactive_button_reply", "interactive", "Change", None),
         ("interactive_list_reply", "interactive", "Express Shipping", None),
         ("button", "button", "Stop promotions", None),
-        ("order", "order", "Order from catalog 194836987003835:\n2 x bread-white-800g @ 1.5 USD\n6 x croissant @ 0.9 USD\n"
-                           "Please deliver before noon", None),
+        (
+            "order",
+            "order",
+            "Order from catalog 194836987003835:\n2 x bread-white-800g @ 1.5 USD\n6 x croissant @ 0.9 USD\n"
+            "Please deliver before noon",
+            None,
+        ),
         ("system", "system", "User Sheena Nelson changed from 16505551234 to 16505551235", None),
         ("unsupported", "unsupported", None, None),
         ("image", "image", None, "Receipt for order 1042"),
@@ -84,7 +93,11 @@ def test_each_message_type_maps_to_its_kind_and_text(name, kind, text, caption):
 def test_flow_reply_keeps_the_submitted_json_as_text():
     message = only_message("interactive_nfm_reply")
     assert message.kind == "interactive"
-    assert json.loads(message.text) == {"flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s.", "delivery_date": "2026-11-20", "loaves": "3"}
+    assert json.loads(message.text) == {
+        "flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s.",
+        "delivery_date": "2026-11-20",
+        "loaves": "3",
+    }
     assert message.reply_to == wamid("flow-1")
 
 
@@ -135,7 +148,7 @@ def test_ad_referral_and_unknown_fields_survive_in_raw():
 
 def test_reaction_points_at_the_message_it_reacts_to_and_removal_has_no_emoji():
     added, removed = only_message("reaction"), only_message("reaction_removed")
-    assert (added.kind, added.text, added.reply_to) == ("reaction", "\U0001F44D", wamid("business-offer-1"))
+    assert (added.kind, added.text, added.reply_to) == ("reaction", "\U0001f44d", wamid("business-offer-1"))
     assert (removed.kind, removed.text, removed.reply_to) == ("reaction", None, wamid("business-offer-1"))
     body = load("reaction")
     body["entry"][0]["changes"][0]["value"]["messages"][0]["reaction"]["emoji"] = ""
@@ -144,11 +157,17 @@ def test_reaction_points_at_the_message_it_reacts_to_and_removal_has_no_emoji():
 
 def test_edits_and_revokes_refer_to_the_original():
     edit = only_message("edit")
-    assert (edit.kind, edit.text, edit.reply_to) == ("text", "Does it come in another colour, e.g. blue?", wamid("text-1"))
+    assert (edit.kind, edit.text, edit.reply_to) == (
+        "text",
+        "Does it come in another colour, e.g. blue?",
+        wamid("text-1"),
+    )
     assert edit.message_id == wamid("edit-1")
     caption_edit = only_message("edit_caption")
     assert (caption_edit.kind, caption_edit.text, caption_edit.reply_to) == (
-        "text", "Receipt for order 1043 (corrected)", wamid("image-1"),
+        "text",
+        "Receipt for order 1043 (corrected)",
+        wamid("image-1"),
     )
     revoke = only_message("revoke")
     assert (revoke.kind, revoke.text, revoke.reply_to) == ("deleted", None, wamid("text-1"))
@@ -176,10 +195,16 @@ def test_group_message_belongs_to_the_group_chat():
     assert message.sender_id == "16505551234"
 
 
-@pytest.mark.parametrize("name, status", [
-    ("status_sent", "sent"), ("status_delivered", "delivered"), ("status_read", "read"),
-    ("status_played", "played"), ("status_failed", "failed"),
-])
+@pytest.mark.parametrize(
+    "name, status",
+    [
+        ("status_sent", "sent"),
+        ("status_delivered", "delivered"),
+        ("status_read", "read"),
+        ("status_played", "played"),
+        ("status_failed", "failed"),
+    ],
+)
 def test_statuses_become_status_updates(name, status):
     parsed = parse_webhook(load(name))
     assert parsed.messages == [] and parsed.rejects == []
@@ -236,11 +261,14 @@ def test_other_webhook_fields_are_ignored_not_rejected():
     assert parsed.ignored_fields == ["message_template_status_update"]
 
 
-@pytest.mark.parametrize("body, reason", [
-    ([], "not a JSON object"),
-    ({"object": "page", "entry": []}, "not 'whatsapp_business_account'"),
-    ({"object": "whatsapp_business_account", "entry": {"id": "1"}}, "entry is not a list"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ([], "not a JSON object"),
+        ({"object": "page", "entry": []}, "not 'whatsapp_business_account'"),
+        ({"object": "whatsapp_business_account", "entry": {"id": "1"}}, "entry is not a list"),
+    ],
+)
 def test_a_body_of_the_wrong_shape_is_one_reject(body, reason):
     parsed = parse_webhook(body)
     assert parsed.messages == [] and len(parsed.rejects) == 1 and reason in parsed.rejects[0].reason

@@ -101,7 +101,9 @@ def _symlink(tmp_path):
 
 
 def _bomb(tmp_path):
-    return write_zip(tmp_path / "WhatsApp Chat with A.zip", {"_chat.txt": CHAT.encode(), "IMG-1.jpg": bytes(10 * 1024**2)})
+    return write_zip(
+        tmp_path / "WhatsApp Chat with A.zip", {"_chat.txt": CHAT.encode(), "IMG-1.jpg": bytes(10 * 1024**2)}
+    )
 
 
 def _too_many(tmp_path):

@@ -28,7 +28,9 @@ def stores(tmp_path):
 
 def test_sample_data_imports_with_expected_counts(stores):
     seen = []
-    summary = import_exports([BAKERY, HARDWARE], tz=NAIROBI, progress=lambda done, total: seen.append((done, total)), **stores)
+    summary = import_exports(
+        [BAKERY, HARDWARE], tz=NAIROBI, progress=lambda done, total: seen.append((done, total)), **stores
+    )
     assert (summary.files, summary.added, summary.already_present, summary.media_linked) == (2, 43, 0, 3)
     assert summary.errors == []
     assert seen == [(1, 2), (2, 2)]
@@ -46,7 +48,16 @@ def test_sample_data_imports_with_expected_counts(stores):
         ("Juma Hardware", "2026-11-18"): 4,
     }
     kinds = Counter(m.kind for m in messages)
-    assert kinds == {"text": 33, "system": 3, "image": 2, "document": 1, "audio": 1, "voice": 1, "unsupported": 1, "deleted": 1}
+    assert kinds == {
+        "text": 33,
+        "system": 3,
+        "image": 2,
+        "document": 1,
+        "audio": 1,
+        "voice": 1,
+        "unsupported": 1,
+        "deleted": 1,
+    }
     assert {m.source for m in messages} == {"chat_export"}
     twins = [m for m in messages if m.text == "Asante sana \U0001f64f"]
     assert len(twins) == 2 and twins[0].message_id != twins[1].message_id
@@ -85,16 +96,16 @@ def test_a_broken_file_is_dead_lettered_and_the_others_import(stores, tmp_path):
     assert len(summary.errors) == 2
     assert "WhatsApp Chat with Nobody.txt:1" in summary.errors[0]
     assert "no such file" in summary.errors[1]
-    letters = {l.item_key: l for l in stores["dead_letters"].list()}
+    letters = {letter.item_key: letter for letter in stores["dead_letters"].list()}
     assert set(letters) == {str(broken), str(missing)}
-    assert all(l.stage == "import" for l in letters.values())
+    assert all(letter.stage == "import" for letter in letters.values())
     assert "not a WhatsApp chat export" in letters[str(broken)].reason
 
     # Once the file is fixed, importing it succeeds and its letter leaves the queue.
     broken.write_text("16/11/26, 09:15 - Nobody: now I am a chat\n", encoding="utf-8")
     fixed = import_exports([broken], tz=NAIROBI, **stores)
     assert (fixed.files, fixed.added, fixed.errors) == (1, 1, [])
-    assert {l.item_key for l in stores["dead_letters"].list()} == {str(missing)}
+    assert {letter.item_key for letter in stores["dead_letters"].list()} == {str(missing)}
 
 
 def test_lines_before_the_first_header_are_reported_but_the_file_imports(stores, tmp_path):
@@ -115,7 +126,11 @@ def test_attachment_missing_from_the_export_keeps_its_name_and_guessed_mime(stor
     assert summary.media_linked == 0
     [message] = stores["store"].iter_messages()
     assert message.kind == "voice"
-    assert (message.media.filename, message.media.mime, message.media.sha256) == ("PTT-20261116-WA0001.opus", "audio/ogg", None)
+    assert (message.media.filename, message.media.mime, message.media.sha256) == (
+        "PTT-20261116-WA0001.opus",
+        "audio/ogg",
+        None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,7 +142,11 @@ def test_attachment_missing_from_the_export_keeps_its_name_and_guessed_mime(stor
         (b"OggS\x00\x02", "PTT-1.opus", "audio/ogg"),
         (b"\x00\x00\x00\x18ftypmp42", "VID-1.mp4", "video/mp4"),
         (b"\x00\x00\x00\x18ftypM4A ", "AUD-1.m4a", "audio/mp4"),
-        (b"PK\x03\x04....", "Price list.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            b"PK\x03\x04....",
+            "Price list.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         (b"PK\x03\x04....", "bundle.zip", "application/zip"),
         (b"plain words", "notes.txt", "text/plain"),
         (b"\x00\x01\x02\x03", "unknown.xyz", None),

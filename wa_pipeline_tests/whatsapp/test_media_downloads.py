@@ -2,7 +2,7 @@ import hashlib
 import sqlite3
 import threading
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -23,20 +23,30 @@ from wa_pipeline.whatsapp.media_downloads import (
 )
 from wa_pipeline_tests.fakes.graph_api import DEFAULT_TOKEN, FakeGraphApi
 
-T0 = datetime(2026, 11, 16, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 16, 9, tzinfo=UTC)
 
 
 def photo(n: int) -> bytes:
     return b"\xff\xd8\xff\xe0" + f"photo {n}".encode() * 200 + b"\xff\xd9"
 
 
-def media_message(i: int, media_id: str, data: bytes | None = None, mime: str = "image/jpeg", kind: str = "image",
-                  sha256: str | None = None) -> Message:
+def media_message(
+    i: int,
+    media_id: str,
+    data: bytes | None = None,
+    mime: str = "image/jpeg",
+    kind: str = "image",
+    sha256: str | None = None,
+) -> Message:
     if sha256 is None and data is not None:
         sha256 = hashlib.sha256(data).hexdigest()
     return Message(
-        message_id=f"wamid.HBgM{i:04d}", chat_id="254700000001", sent_at=T0 + timedelta(minutes=i), kind=kind,
-        source="cloud_api", sender_id="254700000001",
+        message_id=f"wamid.HBgM{i:04d}",
+        chat_id="254700000001",
+        sent_at=T0 + timedelta(minutes=i),
+        kind=kind,
+        source="cloud_api",
+        sender_id="254700000001",
         media=MediaRef(remote_id=media_id, mime=mime, sha256=sha256, filename=None, bytes=None),
     )
 
@@ -85,8 +95,12 @@ def pipeline(tmp_path, graph, landing_target):
 def test_landed_media_is_fetched_and_stored_by_its_sha256(pipeline, graph):
     data = photo(1)
     message = media_message(1, graph.add_media(data), data)
-    pipeline.land(message, Message(message_id="wamid.text", chat_id="c", sent_at=T0, kind="text",
-                                   source="cloud_api", text="no media here"))
+    pipeline.land(
+        message,
+        Message(
+            message_id="wamid.text", chat_id="c", sent_at=T0, kind="text", source="cloud_api", text="no media here"
+        ),
+    )
 
     summary = pipeline.run()
 
@@ -219,7 +233,9 @@ def test_the_same_media_forwarded_many_times_is_fetched_once(pipeline, graph):
     shared = graph.add_media(data)
     forwarded_copy = graph.add_media(data)  # a forward can carry a new id for the same file
     pipeline.land(
-        media_message(1, shared, data), media_message(2, shared, data), media_message(3, shared, sha256=None),
+        media_message(1, shared, data),
+        media_message(2, shared, data),
+        media_message(3, shared, sha256=None),
         media_message(4, forwarded_copy, data),
     )
     summary = pipeline.run()

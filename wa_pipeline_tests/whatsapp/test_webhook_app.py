@@ -33,13 +33,30 @@ pytestmark = pytest.mark.timeout(300)
 def text_payload(wamid: str, text: str, timestamp: int = 1763283600) -> dict:
     return {
         "object": "whatsapp_business_account",
-        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
-            "contacts": [{"profile": {"name": "Wanjiku"}, "wa_id": "254712345678"}],
-            "messages": [{"from": "254712345678", "id": wamid, "timestamp": str(timestamp), "type": "text",
-                          "text": {"body": text}}],
-        }}]}],
+        "entry": [
+            {
+                "id": "102290129340398",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+                            "contacts": [{"profile": {"name": "Wanjiku"}, "wa_id": "254712345678"}],
+                            "messages": [
+                                {
+                                    "from": "254712345678",
+                                    "id": wamid,
+                                    "timestamp": str(timestamp),
+                                    "type": "text",
+                                    "text": {"body": text},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -104,18 +121,23 @@ def post_all(url: str, bodies: list[tuple[bytes, dict]], connections: int = 50) 
 
 def test_verification_echoes_the_challenge_as_text(receiver):
     url, _ = receiver
-    response = httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "1158201444"})
+    response = httpx.get(
+        f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "1158201444"}
+    )
     assert response.status_code == 200
     assert response.text == "1158201444" and response.headers["content-type"].startswith("text/plain")
 
 
-@pytest.mark.parametrize("params", [
-    {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "42"},
-    {"hub.mode": "unsubscribe", "hub.verify_token": TOKEN, "hub.challenge": "42"},
-    {"hub.mode": "subscribe", "hub.challenge": "42"},
-    {"hub.mode": "subscribe", "hub.verify_token": TOKEN},
-    {},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "42"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": TOKEN, "hub.challenge": "42"},
+        {"hub.mode": "subscribe", "hub.challenge": "42"},
+        {"hub.mode": "subscribe", "hub.verify_token": TOKEN},
+        {},
+    ],
+)
 def test_verification_is_refused_for_anything_else(receiver, params):
     url, _ = receiver
     response = httpx.get(f"{url}/webhook", params=params)
@@ -195,7 +217,7 @@ def test_a_body_over_the_cap_is_refused_while_streaming_and_nothing_is_stored(la
 
     async def chunks(raw: bytes):
         for start in range(0, len(raw), 1000):
-            yield raw[start:start + 1000]
+            yield raw[start : start + 1000]
 
     async def run(url):
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
@@ -318,8 +340,13 @@ def test_secrets_never_reach_logs_or_responses(landing, caplog):
     raw = meta_bytes(text_payload("wamid.log-1", "hello"))
     with caplog.at_level(logging.DEBUG), serving(app) as url:
         responses = [
-            httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "c1"}),
-            httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN + "x", "hub.challenge": "c2"}),
+            httpx.get(
+                f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "c1"}
+            ),
+            httpx.get(
+                f"{url}/webhook",
+                params={"hub.mode": "subscribe", "hub.verify_token": TOKEN + "x", "hub.challenge": "c2"},
+            ),
             httpx.post(f"{url}/webhook", content=raw, headers=signed(raw, SECRET + "x")),
             httpx.post(f"{url}/webhook", content=raw),
             httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)),
@@ -328,7 +355,9 @@ def test_secrets_never_reach_logs_or_responses(landing, caplog):
     access = [r.getMessage() for r in caplog.records if r.name == "wa_pipeline.webhook.access"]
     assert len(access) == 5 and all('/webhook"' in line for line in access)
     # The client's own log shows the URL it requested; what matters is what the server side writes.
-    server_side = "".join(r.getMessage() for r in caplog.records if r.name.startswith(("wa_pipeline", "uvicorn", "starlette")))
+    server_side = "".join(
+        r.getMessage() for r in caplog.records if r.name.startswith(("wa_pipeline", "uvicorn", "starlette"))
+    )
     everything = server_side + "".join(r.text + str(r.headers) for r in responses)
     assert SECRET not in everything and TOKEN not in everything and "hub.verify_token" not in everything
 
@@ -352,14 +381,22 @@ def free_port() -> int:
 def receiver_process(data_dir: Path, log_path: Path):
     """`wa-pipeline serve-webhook` in its own session; always ends (SIGKILL at the latest)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WA_")}
-    env.update(WA_DATA_DIR=str(data_dir), WA_APP_SECRET=SECRET, WA_VERIFY_TOKEN=TOKEN,
-               PYTHONWARNINGS="error::DeprecationWarning")
+    env.update(
+        WA_DATA_DIR=str(data_dir),
+        WA_APP_SECRET=SECRET,
+        WA_VERIFY_TOKEN=TOKEN,
+        PYTHONWARNINGS="error::DeprecationWarning",
+    )
     for _attempt in range(5):
         port = free_port()
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
-                [str(WA), "serve-webhook", "--port", str(port)], cwd=data_dir.parent, env=env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [str(WA), "serve-webhook", "--port", str(port)],
+                cwd=data_dir.parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -398,7 +435,9 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
     log_path = tmp_path / "receiver.log"
 
     with receiver_process(data_dir, log_path) as (process, url):
-        verified = httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "7"})
+        verified = httpx.get(
+            f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "7"}
+        )
         assert verified.text == "7"
 
         async def load():
@@ -408,7 +447,9 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
                 async def deliver(wamid):
                     async with gate:
                         try:
-                            response = await client.post("/webhook", content=bodies[wamid], headers=signed(bodies[wamid]))
+                            response = await client.post(
+                                "/webhook", content=bodies[wamid], headers=signed(bodies[wamid])
+                            )
                         except httpx.TransportError:
                             return
                     if response.status_code == 200:

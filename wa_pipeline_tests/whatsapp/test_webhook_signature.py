@@ -6,7 +6,9 @@ from wa_pipeline.whatsapp.webhook_signature import sign, verify_signature
 
 SECRET = "app-secret-0f9e"
 # As Meta serialises a body: ASCII only, with '@' escaped as well.
-META_BODY = json.dumps({"text": {"body": "Café ☕ order @ 5pm — Zoë"}}, separators=(",", ":")).replace("@", "\\u0040").encode()
+META_BODY = (
+    json.dumps({"text": {"body": "Café ☕ order @ 5pm — Zoë"}}, separators=(",", ":")).replace("@", "\\u0040").encode()
+)
 
 
 def test_known_answer_from_rfc_4231():
@@ -31,9 +33,19 @@ def test_a_re_serialised_body_no_longer_matches():
     assert not verify_signature(META_BODY, sign(reserialised, SECRET), SECRET)
 
 
-@pytest.mark.parametrize("header", [
-    None, "", "sha256=", "sha1=" + "0" * 40, "0" * 64, "sha256=" + "0" * 64, "sha256=zz", "sha256=é" * 3,
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "sha256=",
+        "sha1=" + "0" * 40,
+        "0" * 64,
+        "sha256=" + "0" * 64,
+        "sha256=zz",
+        "sha256=é" * 3,
+    ],
+)
 def test_missing_or_malformed_or_wrong_headers_are_refused(header):
     assert verify_signature(META_BODY, header, SECRET) is False
 

@@ -23,12 +23,27 @@ landing_messages = dg.AssetSpec(
 )
 
 RAW_CHECKS = [
-    dg.AssetCheckSpec("schema_valid", asset="raw_messages", blocking=True, partitions_def=DAILY,
-                      description="Every row follows the canonical message schema."),
-    dg.AssetCheckSpec("ids_unique", asset="raw_messages", blocking=True, partitions_def=DAILY,
-                      description="Each message_id appears once in the day."),
-    dg.AssetCheckSpec("timestamps_in_partition", asset="raw_messages", blocking=True, partitions_def=DAILY,
-                      description="Every message was sent inside the partition's local day."),
+    dg.AssetCheckSpec(
+        "schema_valid",
+        asset="raw_messages",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Every row follows the canonical message schema.",
+    ),
+    dg.AssetCheckSpec(
+        "ids_unique",
+        asset="raw_messages",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Each message_id appears once in the day.",
+    ),
+    dg.AssetCheckSpec(
+        "timestamps_in_partition",
+        asset="raw_messages",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Every message was sent inside the partition's local day.",
+    ),
 ]
 
 
@@ -49,8 +64,13 @@ def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
         window = DAILY.time_window_for_partition_key(day)
 
         def unreadable(message_id: str, record: str, exc: Exception, day: str = day) -> None:
-            dead_letters.add("raw_messages", message_id, f"stored record does not load: {exc}",
-                             {"record": record[:10_000]}, partition=day)
+            dead_letters.add(
+                "raw_messages",
+                message_id,
+                f"stored record does not load: {exc}",
+                {"record": record[:10_000]},
+                partition=day,
+            )
 
         frame = messages_to_frame(landing.messages_between(window.start, window.end, on_error=unreadable))
         per_chat = frame.groupby("chat_name", dropna=False).size() if len(frame) else pd.Series(dtype=int)
@@ -66,7 +86,9 @@ def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
             checks=[
                 check_result(message_rules.schema_valid(frame), "schema_valid"),
                 check_result(message_rules.ids_unique(frame), "ids_unique"),
-                check_result(message_rules.timestamps_inside(frame, window.start, window.end), "timestamps_in_partition"),
+                check_result(
+                    message_rules.timestamps_inside(frame, window.start, window.end), "timestamps_in_partition"
+                ),
             ],
         )
     yield from materialize_days(context, days)

@@ -29,8 +29,9 @@ class GraphApi(dg.ConfigurableResource):
     def client(self) -> GraphMediaClient:
         if not self.access_token:
             raise dg.Failure(description=f"{TOKEN_VARIABLE} is not set: media downloads need a Graph API token.")
-        return GraphMediaClient(self.access_token, base_url=self.base_url, api_version=self.api_version,
-                                timeout=self.timeout_s)
+        return GraphMediaClient(
+            self.access_token, base_url=self.base_url, api_version=self.api_version, timeout=self.timeout_s
+        )
 
 
 class MediaDownloadConfig(dg.Config):
@@ -57,8 +58,13 @@ def downloaded_media(
         with graph_api.client() as client:
             try:
                 summary = download_pending_media(
-                    landing, storage.media(), storage.dead_letters(), client,
-                    limit=config.limit, max_attempts=config.max_attempts, workers=graph_api.concurrent_downloads,
+                    landing,
+                    storage.media(),
+                    storage.dead_letters(),
+                    client,
+                    limit=config.limit,
+                    max_attempts=config.max_attempts,
+                    workers=graph_api.concurrent_downloads,
                 )
             except GraphAuthError as exc:
                 raise dg.Failure(description=str(exc)) from None

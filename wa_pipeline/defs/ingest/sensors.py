@@ -28,7 +28,9 @@ def landing_sensor(context: dg.SensorEvaluationContext, storage: PipelineStorage
     requested = sorted(day for day in days if day in valid)
     ignored = sorted(set(days) - set(requested))
     if ignored:
-        context.log.warning(f"messages dated outside the partitions ({', '.join(ignored[:5])}) are kept but not scheduled")
+        context.log.warning(
+            f"messages dated outside the partitions ({', '.join(ignored[:5])}) are kept but not scheduled"
+        )
     return dg.SensorResult(
         # The run key carries the high-water mark: a day gets a new run whenever new data lands in it, never a
         # silently dropped one, while a repeated tick over the same data adds nothing.

@@ -15,10 +15,18 @@ from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, 
 from wa_pipeline.sheets.media_rows import MEDIA_COLUMNS, MEDIA_KEY, MEDIA_TAB, build_media_rows
 
 MEDIA_TEXT_CHECKS = [
-    dg.AssetCheckSpec("media_success_rate", asset="media_text", partitions_def=DAILY,
-                      description="Enough of the day's media gave their text (threshold: MediaEngines.min_success_rate)."),
-    dg.AssetCheckSpec("media_dead_letters_not_growing", asset="media_text", partitions_def=DAILY,
-                      description="This run added no media item of the day to the dead-letter queue."),
+    dg.AssetCheckSpec(
+        "media_success_rate",
+        asset="media_text",
+        partitions_def=DAILY,
+        description="Enough of the day's media gave their text (threshold: MediaEngines.min_success_rate).",
+    ),
+    dg.AssetCheckSpec(
+        "media_dead_letters_not_growing",
+        asset="media_text",
+        partitions_def=DAILY,
+        description="This run added no media item of the day to the dead-letter queue.",
+    ),
 ]
 
 
@@ -87,16 +95,22 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
                 check_name="media_success_rate",
                 passed=success_rate >= media_engines.min_success_rate,
                 severity=dg.AssetCheckSeverity.WARN,
-                metadata={"success_rate": round(success_rate, 4), "threshold": media_engines.min_success_rate,
-                          "items": len(results)},
+                metadata={
+                    "success_rate": round(success_rate, 4),
+                    "threshold": media_engines.min_success_rate,
+                    "items": len(results),
+                },
                 description=f"{ok} of {len(results)} media items gave their text",
             ),
             dg.AssetCheckResult(
                 check_name="media_dead_letters_not_growing",
                 passed=letters_after <= letters_before,
                 severity=dg.AssetCheckSeverity.WARN,
-                metadata={"open_before": letters_before, "open_after": letters_after,
-                          "failed_this_run": stats.by_status.get("failed", 0)},
+                metadata={
+                    "open_before": letters_before,
+                    "open_after": letters_after,
+                    "failed_this_run": stats.by_status.get("failed", 0),
+                },
                 description=f"open media dead letters: {letters_before} before the day's extraction, {letters_after} after",
             ),
         ],
@@ -117,7 +131,9 @@ def media_catalog(context: dg.AssetExecutionContext, raw_messages: DayFrames, me
             value=catalog,
             metadata={
                 **watch.metadata(len(catalog)),
-                "bytes": dg.MetadataValue.int(int(pd.to_numeric(catalog["bytes"]).fillna(0).sum()) if len(catalog) else 0),
+                "bytes": dg.MetadataValue.int(
+                    int(pd.to_numeric(catalog["bytes"]).fillna(0).sum()) if len(catalog) else 0
+                ),
                 "audio_seconds": dg.MetadataValue.float(
                     round(float(pd.to_numeric(catalog["duration_s"]).fillna(0).sum()), 2) if len(catalog) else 0.0
                 ),
@@ -136,22 +152,32 @@ def media_catalog(context: dg.AssetExecutionContext, raw_messages: DayFrames, me
     pool="sheets",
     retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS),
 )
-def media_sheet(context: dg.AssetExecutionContext, media_catalog: DayFrames, sheet_sink: SheetSinkResource, locale: Locale):
+def media_sheet(
+    context: dg.AssetExecutionContext, media_catalog: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
+):
     """The Media tab of the output sheet, upserted by message_id: the gallery people browse and search."""
     watch = Stopwatch()
-    rows_by_day = {day: build_media_rows(catalog, locale.tz())
-                   for day, catalog in frames_by_day(media_catalog, context.partition_keys).items()}
+    rows_by_day = {
+        day: build_media_rows(catalog, locale.tz())
+        for day, catalog in frames_by_day(media_catalog, context.partition_keys).items()
+    }
     rows = concat_days(rows_by_day)
     sink = sheet_sink.get_sink()
     # One upsert for every day of the step: a range run reads the tab back once, not once a day.
     result = sink.upsert(MEDIA_TAB, MEDIA_COLUMNS, MEDIA_KEY, rows.astype(object).values.tolist())
-    days = {day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(day_rows))})
-            for day, day_rows in rows_by_day.items()}
-    yield from materialize_days(context, days, shared={
-        **watch.metadata(len(rows)),
-        "inserted": dg.MetadataValue.int(result.inserted),
-        "updated": dg.MetadataValue.int(result.updated),
-        "unchanged": dg.MetadataValue.int(result.unchanged),
-        "api_calls": dg.MetadataValue.int(result.api_calls),
-        "sheet": dg.MetadataValue.text(sink.location),
-    })
+    days = {
+        day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(day_rows))})
+        for day, day_rows in rows_by_day.items()
+    }
+    yield from materialize_days(
+        context,
+        days,
+        shared={
+            **watch.metadata(len(rows)),
+            "inserted": dg.MetadataValue.int(result.inserted),
+            "updated": dg.MetadataValue.int(result.updated),
+            "unchanged": dg.MetadataValue.int(result.unchanged),
+            "api_calls": dg.MetadataValue.int(result.api_calls),
+            "sheet": dg.MetadataValue.text(sink.location),
+        },
+    )

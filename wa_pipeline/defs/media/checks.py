@@ -1,6 +1,6 @@
 """Checks over the stored media gallery."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pandas as pd
@@ -17,11 +17,12 @@ def no_stale_pending_media(
     context: dg.AssetCheckExecutionContext, media_catalog: DayFrames, media_engines: MediaEngines
 ):
     """No media item has waited for its text (engine missing, download pending) longer than the allowed days."""
-    cutoff = datetime.now(timezone.utc) - timedelta(days=media_engines.max_pending_days)
+    cutoff = datetime.now(UTC) - timedelta(days=media_engines.max_pending_days)
     catalogs = frames_by_day(media_catalog, context.partition_keys)
-    yield from check_days(context, {
-        day: _stale_pending(catalogs[day], cutoff, media_engines.max_pending_days) for day in context.partition_keys
-    })
+    yield from check_days(
+        context,
+        {day: _stale_pending(catalogs[day], cutoff, media_engines.max_pending_days) for day in context.partition_keys},
+    )
 
 
 def _stale_pending(catalog: pd.DataFrame, cutoff: datetime, max_pending_days: int) -> dg.AssetCheckResult:

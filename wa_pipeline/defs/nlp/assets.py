@@ -6,13 +6,12 @@ import math
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.media.media_frames import attach_media_text
-
 from wa_pipeline.defs.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.defs.run_metrics import Stopwatch, check_result
+from wa_pipeline.media.media_frames import attach_media_text
 from wa_pipeline.nlp import enrichment_checks
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
@@ -43,12 +42,14 @@ def current_intent_model(storage: PipelineStorage, nlp: NlpSettings) -> IntentMo
     kinds={"spacy"},
     code_version=_shipped_examples_version(),
     # Trained once when first missing, then again whenever the shipped examples change; never twice at once.
-    automation_condition=(
-        dg.AutomationCondition.missing().newly_true() | dg.AutomationCondition.code_version_changed()
-    ) & ~dg.AutomationCondition.in_progress(),
+    automation_condition=(dg.AutomationCondition.missing().newly_true() | dg.AutomationCondition.code_version_changed())
+    & ~dg.AutomationCondition.in_progress(),
     check_specs=[
-        dg.AssetCheckSpec("intent_model_accurate", asset="intent_model",
-                          description=f"Macro-F1 on the held-out examples is at least {MIN_INTENT_MACRO_F1}."),
+        dg.AssetCheckSpec(
+            "intent_model_accurate",
+            asset="intent_model",
+            description=f"Macro-F1 on the held-out examples is at least {MIN_INTENT_MACRO_F1}.",
+        ),
     ],
 )
 def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeResult:
@@ -82,12 +83,27 @@ def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeRe
 
 
 ENRICHED_CHECKS = [
-    dg.AssetCheckSpec("all_messages_enriched", asset="enriched_messages", blocking=True, partitions_def=DAILY,
-                      description="Every raw message of the day is enriched, and no other."),
-    dg.AssetCheckSpec("enrichment_values_valid", asset="enriched_messages", blocking=True, partitions_def=DAILY,
-                      description="Sentiment scores lie in [-1, 1] and entity lists are well-formed."),
-    dg.AssetCheckSpec("intents_and_languages_valid", asset="enriched_messages", blocking=True, partitions_def=DAILY,
-                      description="Every intent is a trained one or 'other', confidences lie in [0, 1], languages are known."),
+    dg.AssetCheckSpec(
+        "all_messages_enriched",
+        asset="enriched_messages",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Every raw message of the day is enriched, and no other.",
+    ),
+    dg.AssetCheckSpec(
+        "enrichment_values_valid",
+        asset="enriched_messages",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Sentiment scores lie in [-1, 1] and entity lists are well-formed.",
+    ),
+    dg.AssetCheckSpec(
+        "intents_and_languages_valid",
+        asset="enriched_messages",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Every intent is a trained one or 'other', confidences lie in [0, 1], languages are known.",
+    ),
 ]
 
 
@@ -100,8 +116,12 @@ ENRICHED_CHECKS = [
     check_specs=ENRICHED_CHECKS,
 )
 def enriched_messages(
-    context: dg.AssetExecutionContext, raw_messages: DayFrames, media_text: DayFrames, locale: Locale,
-    storage: PipelineStorage, nlp: NlpSettings,
+    context: dg.AssetExecutionContext,
+    raw_messages: DayFrames,
+    media_text: DayFrames,
+    locale: Locale,
+    storage: PipelineStorage,
+    nlp: NlpSettings,
 ):
     """The day's messages, and the text read from their photos, voice notes and documents, with amounts, quantities,
     references, dates, people, places, intent, language and sentiment."""
@@ -152,10 +172,20 @@ def enriched_messages(
 
 
 THREAD_CHECKS = [
-    dg.AssetCheckSpec("threads_cover_messages", asset="conversation_threads", blocking=True, partitions_def=DAILY,
-                      description="Every message of the day except WhatsApp's notes is in exactly one thread."),
-    dg.AssetCheckSpec("thread_times_consistent", asset="conversation_threads", blocking=True, partitions_def=DAILY,
-                      description="No thread ends before it starts and no first response is negative."),
+    dg.AssetCheckSpec(
+        "threads_cover_messages",
+        asset="conversation_threads",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Every message of the day except WhatsApp's notes is in exactly one thread.",
+    ),
+    dg.AssetCheckSpec(
+        "thread_times_consistent",
+        asset="conversation_threads",
+        blocking=True,
+        partitions_def=DAILY,
+        description="No thread ends before it starts and no first response is negative.",
+    ),
 ]
 
 

@@ -17,12 +17,16 @@ from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_KEY, THREADS
     additional_ins={"conversation_threads": dg.AssetIn("conversation_threads")},
 )
 def threads_sheet_reconciled(
-    context: dg.AssetCheckExecutionContext, conversation_threads: DayFrames, sheet_sink: SheetSinkResource,
+    context: dg.AssetCheckExecutionContext,
+    conversation_threads: DayFrames,
+    sheet_sink: SheetSinkResource,
     locale: Locale,
 ):
     """Every conversation of the day is in the Threads tab exactly once, with the content we computed."""
-    expected = {day: build_thread_rows(threads, locale.tz())
-                for day, threads in frames_by_day(conversation_threads, context.partition_keys).items()}
+    expected = {
+        day: build_thread_rows(threads, locale.tz())
+        for day, threads in frames_by_day(conversation_threads, context.partition_keys).items()
+    }
     yield from check_tab_days(context, expected, sheet_sink.get_sink(), THREADS_TAB, THREADS_KEY, THREADS_COLUMNS)
 
 
@@ -33,10 +37,14 @@ def threads_sheet_reconciled(
     additional_ins={"enriched_messages": dg.AssetIn("enriched_messages")},
 )
 def entities_sheet_reconciled(
-    context: dg.AssetCheckExecutionContext, enriched_messages: DayFrames, sheet_sink: SheetSinkResource,
+    context: dg.AssetCheckExecutionContext,
+    enriched_messages: DayFrames,
+    sheet_sink: SheetSinkResource,
     locale: Locale,
 ):
     """Every entity found in the day's messages is in the Entities tab exactly once, with its value."""
-    expected = {day: build_entity_rows(enriched, locale.tz())
-                for day, enriched in frames_by_day(enriched_messages, context.partition_keys).items()}
+    expected = {
+        day: build_entity_rows(enriched, locale.tz())
+        for day, enriched in frames_by_day(enriched_messages, context.partition_keys).items()
+    }
     yield from check_tab_days(context, expected, sheet_sink.get_sink(), ENTITIES_TAB, ENTITIES_KEY, ENTITIES_COLUMNS)

@@ -46,9 +46,16 @@ class NlpSettings(dg.ConfigurableResource):
 def nlp_resources() -> dg.Definitions:
     # The WA_* variables give the defaults; the launchpad can still override any field for one run.
     settings = get_settings()
-    return dg.Definitions(resources={"nlp": NlpSettings(
-        default_currency=settings.default_currency, date_order=settings.date_order,
-        patterns_path=settings.patterns_path, intent_examples=settings.intent_examples,
-        intent_threshold=settings.intent_threshold, thread_gap_hours=settings.thread_gap_hours,
-        business_senders=settings.business_senders,
-    )})
+    return dg.Definitions(
+        resources={
+            "nlp": NlpSettings(
+                default_currency=settings.default_currency,
+                date_order=settings.date_order,
+                patterns_path=settings.patterns_path,
+                intent_examples=settings.intent_examples,
+                intent_threshold=settings.intent_threshold,
+                thread_gap_hours=settings.thread_gap_hours,
+                business_senders=settings.business_senders,
+            )
+        }
+    )

@@ -31,8 +31,10 @@ def _rows_by_day(frames: DayFrames, days, build) -> dict[str, pd.DataFrame]:
 
 
 def _day_row_counts(rows_by_day: dict[str, pd.DataFrame]) -> dict[str, DayResult]:
-    return {day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows))})
-            for day, rows in rows_by_day.items()}
+    return {
+        day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows))})
+        for day, rows in rows_by_day.items()
+    }
 
 
 @dg.asset(
@@ -49,13 +51,16 @@ def threads_sheet(
 ):
     """The Threads tab: one row per conversation, upserted by thread_id, with response times and who is still waiting."""
     watch = Stopwatch()
-    rows_by_day = _rows_by_day(conversation_threads, context.partition_keys, lambda f: build_thread_rows(f, locale.tz()))
+    rows_by_day = _rows_by_day(
+        conversation_threads, context.partition_keys, lambda f: build_thread_rows(f, locale.tz())
+    )
     rows = concat_days(rows_by_day)
     sink = sheet_sink.get_sink()
     # One upsert for every day of the step: a range run reads the tab back once, not once a day.
     result = sink.upsert(THREADS_TAB, THREADS_COLUMNS, THREADS_KEY, rows.astype(object).values.tolist())
-    yield from materialize_days(context, _day_row_counts(rows_by_day),
-                                shared=_sync_metadata(watch, len(rows), result, sink.location))
+    yield from materialize_days(
+        context, _day_row_counts(rows_by_day), shared=_sync_metadata(watch, len(rows), result, sink.location)
+    )
 
 
 @dg.asset(
@@ -76,7 +81,11 @@ def entities_sheet(
     sink = sheet_sink.get_sink()
     result = sink.upsert(ENTITIES_TAB, ENTITIES_COLUMNS, ENTITIES_KEY, rows.astype(object).values.tolist())
     labels = rows["label"].value_counts().to_dict() if len(rows) else {}
-    yield from materialize_days(context, _day_row_counts(rows_by_day), shared={
-        **_sync_metadata(watch, len(rows), result, sink.location),
-        "labels": dg.MetadataValue.json({str(k): int(v) for k, v in labels.items()}),
-    })
+    yield from materialize_days(
+        context,
+        _day_row_counts(rows_by_day),
+        shared={
+            **_sync_metadata(watch, len(rows), result, sink.location),
+            "labels": dg.MetadataValue.json({str(k): int(v) for k, v in labels.items()}),
+        },
+    )

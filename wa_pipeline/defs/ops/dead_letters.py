@@ -41,15 +41,19 @@ class ReplayConfig(dg.Config):
 
 
 @dg.op(description="Re-submits open dead letters through their stage's normal path and marks them replayed.")
-def replay_letters(context: dg.OpExecutionContext, config: ReplayConfig, storage: PipelineStorage, locale: Locale) -> None:
+def replay_letters(
+    context: dg.OpExecutionContext, config: ReplayConfig, storage: PipelineStorage, locale: Locale
+) -> None:
     queue = storage.dead_letters()
     letters = queue.list(stage=config.stage, partition=config.partition, ids=config.ids or None)
     outcomes = DeadLetterReplayer(queue, storage.landing(), storage.media(), locale.tz()).replay(letters)
     for outcome in outcomes:
         log = context.log.warning if outcome.failed else context.log.info
         log(f"{outcome.stage} {outcome.item_key}: {outcome.action} ({outcome.detail})")
-    actions = {action: sum(1 for o in outcomes if o.action == action)
-               for action in ("reimported", "reparsed", "requeued", "marked", "failed")}
+    actions = {
+        action: sum(1 for o in outcomes if o.action == action)
+        for action in ("reimported", "reparsed", "requeued", "marked", "failed")
+    }
     # The queue changed: report its new state as a materialization of the asset, so the UI plots it.
     context.log_event(
         dg.AssetMaterialization(
@@ -63,6 +67,8 @@ def replay_letters(context: dg.OpExecutionContext, config: ReplayConfig, storage
     )
 
 
-@dg.job(description="Replay dead letters: re-import files, re-parse webhooks, requeue media, mark the rest for the next run.")
+@dg.job(
+    description="Replay dead letters: re-import files, re-parse webhooks, requeue media, mark the rest for the next run."
+)
 def replay_dead_letters():
     replay_letters()

@@ -18,7 +18,9 @@ REPORT_DAYS = 14
     deps=["messages_sheet"],
     automation_condition=dg.AutomationCondition.on_cron("30 2 * * *"),
 )
-def daily_report(context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource) -> dg.MaterializeResult:
+def daily_report(
+    context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource
+) -> dg.MaterializeResult:
     """Check results, messages, intents, media success and dead letters of the last two weeks, per day."""
     today = date.today()
     days = [(today - timedelta(days=offset)).isoformat() for offset in range(REPORT_DAYS - 1, -1, -1)]

@@ -1,6 +1,6 @@
 """Assemble the asset-check report from the Dagster instance (runs and check evaluations) and the stores."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -67,13 +67,17 @@ def build_report(instance: dg.DagsterInstance, days: list[str], data_dir: Path, 
     for day in days:
         status, checks = results.get(day, ("not run", {}))
         report = DayReport(
-            day=day, run_status=status, checks=checks,
+            day=day,
+            run_status=status,
+            checks=checks,
             failed_checks=sorted(name for name, passed in checks.items() if not passed),
             dead_letters=sum(1 for letter in dead_letters if letter.partition == day),
         )
         fill_from_frames(report, data_dir / "frames")
         reports.append(report)
     return Report(
-        days=reports, dead_letters_by_stage=dict(sorted(by_stage.items())),
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), sheet=sheet,
+        days=reports,
+        dead_letters_by_stage=dict(sorted(by_stage.items())),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        sheet=sheet,
     )

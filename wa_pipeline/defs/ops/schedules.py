@@ -1,6 +1,6 @@
 """The daily schedule: re-derive yesterday once it is complete."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -26,7 +26,7 @@ def previous_day(moment: datetime, tz: str) -> str:
 )
 def daily_schedule(context: dg.ScheduleEvaluationContext):
     """Every night re-runs yesterday, so late messages and fixes reach the sheet."""
-    day = previous_day(context.scheduled_execution_time or datetime.now(timezone.utc), DAILY.timezone)
+    day = previous_day(context.scheduled_execution_time or datetime.now(UTC), DAILY.timezone)
     if day < DAILY.start.date().isoformat():
         return dg.SkipReason(f"{day} is before the first partition ({DAILY.start.date().isoformat()})")
     return dg.RunRequest(partition_key=day)

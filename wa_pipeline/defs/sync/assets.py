@@ -16,10 +16,20 @@ MESSAGES_ORDER_BY = ("sent_at",)
 MESSAGES_CHAT = "chat"
 
 SHEET_ROW_CHECKS = [
-    dg.AssetCheckSpec("sheet_keys_unique", asset="sheet_rows", blocking=True, partitions_def=DAILY,
-                      description="No two rows of the day share a message_id."),
-    dg.AssetCheckSpec("one_row_per_message", asset="sheet_rows", blocking=True, partitions_def=DAILY,
-                      description="Every enriched message has exactly one sheet row."),
+    dg.AssetCheckSpec(
+        "sheet_keys_unique",
+        asset="sheet_rows",
+        blocking=True,
+        partitions_def=DAILY,
+        description="No two rows of the day share a message_id.",
+    ),
+    dg.AssetCheckSpec(
+        "one_row_per_message",
+        asset="sheet_rows",
+        blocking=True,
+        partitions_def=DAILY,
+        description="Every enriched message has exactly one sheet row.",
+    ),
 ]
 
 
@@ -71,7 +81,10 @@ def messages_sheet(context: dg.AssetExecutionContext, sheet_rows: DayFrames, she
     sink = sheet_sink.get_sink()
     try:
         result = sink.upsert(
-            MESSAGES_TAB, MESSAGES_COLUMNS, MESSAGES_KEY, rows.astype(object).values.tolist(),
+            MESSAGES_TAB,
+            MESSAGES_COLUMNS,
+            MESSAGES_KEY,
+            rows.astype(object).values.tolist(),
             order_by=MESSAGES_ORDER_BY,
         )
     except (CircuitOpenError, SheetConfigError, SheetLimitError) as error:
@@ -80,20 +93,26 @@ def messages_sheet(context: dg.AssetExecutionContext, sheet_rows: DayFrames, she
     for warning in result.warnings:
         context.log.warning(warning)
     usage = CellUsage(result.sheet_cells)
-    days = {day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(count)}) for day, count in row_counts.items()}
-    yield from materialize_days(context, days, shared={
-        **watch.metadata(len(rows)),
-        "inserted": dg.MetadataValue.int(result.inserted),
-        "updated": dg.MetadataValue.int(result.updated),
-        "unchanged": dg.MetadataValue.int(result.unchanged),
-        "placed_in_order": dg.MetadataValue.int(result.placed_in_order),
-        "reconciled": dg.MetadataValue.int(result.reconciled),
-        "api_calls": dg.MetadataValue.int(result.api_calls),
-        "retries": dg.MetadataValue.int(result.retries),
-        "throttled_s": dg.MetadataValue.float(float(result.throttled_s)),
-        "backoff_s": dg.MetadataValue.float(float(result.backoff_s)),
-        "sheet_cells": dg.MetadataValue.int(result.sheet_cells),
-        "sheet_cells_pct": dg.MetadataValue.float(round(100 * usage.fraction, 2)),
-        "warnings": dg.MetadataValue.int(len(result.warnings)),
-        "sheet": dg.MetadataValue.text(sink.location),
-    })
+    days = {
+        day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(count)}) for day, count in row_counts.items()
+    }
+    yield from materialize_days(
+        context,
+        days,
+        shared={
+            **watch.metadata(len(rows)),
+            "inserted": dg.MetadataValue.int(result.inserted),
+            "updated": dg.MetadataValue.int(result.updated),
+            "unchanged": dg.MetadataValue.int(result.unchanged),
+            "placed_in_order": dg.MetadataValue.int(result.placed_in_order),
+            "reconciled": dg.MetadataValue.int(result.reconciled),
+            "api_calls": dg.MetadataValue.int(result.api_calls),
+            "retries": dg.MetadataValue.int(result.retries),
+            "throttled_s": dg.MetadataValue.float(float(result.throttled_s)),
+            "backoff_s": dg.MetadataValue.float(float(result.backoff_s)),
+            "sheet_cells": dg.MetadataValue.int(result.sheet_cells),
+            "sheet_cells_pct": dg.MetadataValue.float(round(100 * usage.fraction, 2)),
+            "warnings": dg.MetadataValue.int(len(result.warnings)),
+            "sheet": dg.MetadataValue.text(sink.location),
+        },
+    )

@@ -55,11 +55,15 @@ def rows_in_order(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames,
     }
     # The whole tab's rows of those chats, not just the day's: a late row must also sit before the next day's rows.
     # One pass for every chat of the step; each day then reports the rows of its own chats.
-    late = order_violations(records, MESSAGES_KEY, MESSAGES_CHAT, MESSAGES_ORDER_BY[0],
-                            groups=set().union(*chats_by_day.values()))
+    late = order_violations(
+        records, MESSAGES_KEY, MESSAGES_CHAT, MESSAGES_ORDER_BY[0], groups=set().union(*chats_by_day.values())
+    )
     late_keys = set(late)
-    chat_of = {record[MESSAGES_KEY]: record.get(MESSAGES_CHAT, "") for record in records
-               if record.get(MESSAGES_KEY) in late_keys}
+    chat_of = {
+        record[MESSAGES_KEY]: record.get(MESSAGES_CHAT, "")
+        for record in records
+        if record.get(MESSAGES_KEY) in late_keys
+    }
     results = {}
     for day, chats in chats_by_day.items():
         day_late = [key for key in late if chat_of.get(key) in chats]

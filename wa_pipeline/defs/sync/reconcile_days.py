@@ -44,8 +44,14 @@ def reconciliation_result(outcome: Reconciliation) -> dg.AssetCheckResult:
     )
 
 
-def check_tab_days(context: dg.AssetCheckExecutionContext, expected_by_day: Mapping[str, pd.DataFrame], sink,
-                   tab_name: str, key: str, columns: Sequence[str]):
+def check_tab_days(
+    context: dg.AssetCheckExecutionContext,
+    expected_by_day: Mapping[str, pd.DataFrame],
+    sink,
+    tab_name: str,
+    key: str,
+    columns: Sequence[str],
+):
     """Read the tab back once and yield each day's reconciliation as that day's check result."""
     outcomes = reconcile_days(expected_by_day, sink.read_tab(tab_name), key, columns)
     yield from check_days(context, {day: reconciliation_result(outcome) for day, outcome in outcomes.items()})

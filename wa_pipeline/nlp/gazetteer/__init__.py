@@ -31,7 +31,7 @@ class NameList:
     firsts: frozenset[str]  # the first word of every name: most words of a message start none
 
     @classmethod
-    def of(cls, nlp: Language, names: Iterable[str]) -> "NameList":
+    def of(cls, nlp: Language, names: Iterable[str]) -> NameList:
         entries: dict[tuple[str, ...], set[str]] = {}
         for name in names:
             # Words of letters alone split at spaces, as the tokenizer would split them; only names with
@@ -49,7 +49,7 @@ class NameList:
         if start >= len(lowered) or lowered[start] not in self.firsts:
             return 0
         for size in range(min(self.longest, len(lowered) - start), 0, -1):
-            if tuple(lowered[start:start + size]) in self.entries:
+            if tuple(lowered[start : start + size]) in self.entries:
                 return size
         return 0
 
@@ -64,13 +64,15 @@ class NameList:
 class Gazetteer:
     organisations: NameList
     products: NameList
-    people: frozenset[str]           # single lower-cased words
-    places: NameList                 # neighbourhoods, malls, landmarks (every region)
-    towns: dict[str, NameList]       # region -> towns; WORLD for every region
+    people: frozenset[str]  # single lower-cased words
+    places: NameList  # neighbourhoods, malls, landmarks (every region)
+    towns: dict[str, NameList]  # region -> towns; WORLD for every region
 
     def is_place(self, key: tuple[str, ...], region: str | None) -> bool:
-        return key in self.places or key in self.towns.get(WORLD, _EMPTY) or (
-            region is not None and key in self.towns.get(region.upper(), _EMPTY)
+        return (
+            key in self.places
+            or key in self.towns.get(WORLD, _EMPTY)
+            or (region is not None and key in self.towns.get(region.upper(), _EMPTY))
         )
 
 
