@@ -266,6 +266,10 @@ def serve_webhook(
         str, typer.Option(help="Interface to listen on (put a TLS proxy in front for Meta).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    keep_alive: Annotated[
+        float,
+        typer.Option(min=1, help="Seconds an idle keep-alive connection stays open (longer than your proxy's)."),
+    ] = 75.0,
 ) -> None:
     """Receive WhatsApp Cloud API webhooks into the landing store (200 only once a delivery is durable)."""
     from wa_pipeline.settings import get_settings
@@ -284,7 +288,7 @@ def serve_webhook(
         highlight=False,
         soft_wrap=True,
     )
-    serve(host, port, settings)
+    serve(host, port, settings, keep_alive_s=keep_alive)
 
 
 @app.command()
