@@ -26,7 +26,7 @@ from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
-from wa_pipeline_tests.deploy.process_group import start, stop, tail, wait_until
+from wa_pipeline_tests.servers import start, stop, tail, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO / "sample_data"

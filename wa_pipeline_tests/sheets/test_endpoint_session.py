@@ -40,7 +40,7 @@ def test_the_resilient_adapter_sets_a_timeout_when_the_caller_gave_none():
     from wa_pipeline_tests.fakes.sheets_v4 import SlowResponses
 
     with FakeGoogleSheets() as fake:
-        fake.add_faults(SlowResponses(lambda request: True, delay_s=1.0))
+        fake.add_faults(SlowResponses(lambda request: True, delay_s=600))  # held until the fake stops
         session = requests.Session()
         session.mount(
             GOOGLE_SHEETS_ENDPOINT + "/", ResilientAdapter(GOOGLE_SHEETS_ENDPOINT, fake.endpoint, timeout=(5, 0.2))

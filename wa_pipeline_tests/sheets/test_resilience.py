@@ -28,6 +28,7 @@ from wa_pipeline_tests.fakes.sheets_v4 import (
     SlowResponses,
     transient_error,
 )
+from wa_pipeline_tests.servers import START_DEADLINE_S
 
 COLUMNS = ["message_id", "sent_at", "chat", "text", "amount"]
 ORDER = ["sent_at"]
@@ -190,20 +191,26 @@ def test_a_blind_append_retried_after_commit_then_503_duplicates(fake, account, 
 # ---- timeouts
 
 
+# The answer held back is held until the stand-in stops, far past the client's read timeout, which is itself far above
+# what an honest answer takes on a loaded machine: no race between the two, whatever the machine's speed.
+READ_TIMEOUT_S = 5.0
+HELD_S = 600.0
+
+
 def test_a_write_answered_too_late_times_out_and_is_resent_without_duplicating(fake, account, key, tmp_path, clock):
-    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=1.0)
+    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=READ_TIMEOUT_S)
     sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 4), order_by=ORDER)
-    slow = fake.add_faults(SlowResponses(lambda r: r.path.endswith("values:batchUpdate"), delay_s=3.0))
+    slow = fake.add_faults(SlowResponses(lambda r: r.path.endswith("values:batchUpdate"), delay_s=HELD_S))
     result = sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 8), order_by=ORDER)
     assert slow.fired == 1 and result.retries >= 1
     assert sheet_state(fake, key)[0] == [row[0] for row in day_rows(1, 8)]
 
 
 def test_an_insert_answered_too_late_is_replanned_not_resent(fake, account, key, tmp_path, clock):
-    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=1.0)
+    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=READ_TIMEOUT_S)
     sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 10)[::2], order_by=ORDER)
     slow = fake.add_faults(
-        SlowResponses(lambda r: r.path.endswith(":batchUpdate") and b"insertDimension" in r.body, delay_s=3.0)
+        SlowResponses(lambda r: r.path.endswith(":batchUpdate") and b"insertDimension" in r.body, delay_s=HELD_S)
     )
     result = sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 10)[1::2], order_by=ORDER)
     assert slow.fired == 1 and result.inserted == 5
@@ -254,7 +261,7 @@ def test_a_crash_between_commit_and_ledger_writes_nothing_twice_on_the_next_run(
         target=_crash_after_the_write, args=(fake.endpoint, str(account.path), key, str(state), late + first)
     )
     crashing.start()
-    crashing.join(timeout=120)
+    crashing.join(timeout=START_DEADLINE_S)
     assert crashing.exitcode == 17
     keys, _ = sheet_state(fake, key)
     assert keys == [row[0] for row in late + first]  # Google applied the write...

@@ -6,7 +6,6 @@ import logging
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -22,6 +21,7 @@ from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline.whatsapp.webhook_server import DEFAULT_KEEP_ALIVE_S, PathOnlyAccessLog, server_config
 from wa_pipeline.whatsapp.webhook_signature import sign
+from wa_pipeline_tests.servers import server_on_free_port, start
 
 SECRET = "app-secret-5b1e9c"
 TOKEN = "verify-token-77aa"
@@ -237,8 +237,8 @@ def test_a_body_over_the_cap_is_refused_while_streaming_and_nothing_is_stored(la
     assert (len(exact), len(big)) == (cap, cap + 1)
 
     async def chunks(raw: bytes):
-        for start in range(0, len(raw), 1000):
-            yield raw[start : start + 1000]
+        for offset in range(0, len(raw), 1000):
+            yield raw[offset : offset + 1000]
 
     async def run(url):
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
@@ -392,10 +392,11 @@ def test_the_app_refuses_to_start_without_secrets(landing):
 # --- a receiver process killed with SIGKILL in the middle of the load -------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 @contextmanager
@@ -408,43 +409,20 @@ def receiver_process(data_dir: Path, log_path: Path):
         WA_VERIFY_TOKEN=TOKEN,
         PYTHONWARNINGS="error::DeprecationWarning",
     )
-    for _attempt in range(5):
-        port = free_port()
-        with open(log_path, "ab") as log:
-            process = subprocess.Popen(
-                [str(WA), "serve-webhook", "--port", str(port)],
-                cwd=data_dir.parent,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        if process.poll() is None and time.monotonic() < deadline:
-            break
-        _kill(process)  # port taken in between, or too slow: try another port
-    else:
-        raise AssertionError(f"receiver did not start: {log_path.read_text(errors='replace')[-2000:]}")
-    try:
-        yield process, url
-    finally:
-        _kill(process)
 
+    def launch(port: int):
+        return start([str(WA), "serve-webhook", "--port", str(port)], log=log_path, env=env, cwd=data_dir.parent)
 
-def _kill(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    process.wait(30)
+    def url(port: int) -> str:
+        return f"http://127.0.0.1:{port}"
+
+    with server_on_free_port(
+        launch, lambda port: answers(url(port)), what="wa-pipeline serve-webhook", log=log_path
+    ) as (
+        process,
+        port,
+    ):
+        yield process, url(port)
 
 
 def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
