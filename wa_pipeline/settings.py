@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -116,4 +117,5 @@ class Settings(SheetSyncSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    # WA_ENV_FILE names another .env file, or none at all when empty (the tests do that, to never read a developer's).
+    return Settings(_env_file=os.environ.get("WA_ENV_FILE", ".env") or None)

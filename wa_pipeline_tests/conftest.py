@@ -1,12 +1,17 @@
 import os
 import tempfile
 
-# Definitions read settings when loaded: point the data directory away from the checkout before any test imports them.
-os.environ.setdefault("WA_DATA_DIR", tempfile.mkdtemp(prefix="wa-tests-data-"))
+# Nothing of the developer's machine reaches a test: no WA_* variable from the shell, no .env file from the checkout
+# (subprocesses inherit both choices). Definitions read settings when loaded, so this happens before any import of
+# them, and the data directory points away from the checkout, one per process (pytest-xdist workers included).
+for name in [name for name in os.environ if name.startswith("WA_")]:
+    del os.environ[name]
+os.environ["WA_ENV_FILE"] = ""
+os.environ["WA_DATA_DIR"] = tempfile.mkdtemp(prefix="wa-tests-data-")
 
-import pytest
+import pytest  # noqa: E402 (after the environment is cleaned)
 
-from wa_pipeline.settings import get_settings
+from wa_pipeline.settings import get_settings  # noqa: E402
 
 
 @pytest.fixture

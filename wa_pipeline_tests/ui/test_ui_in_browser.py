@@ -15,6 +15,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from wa_pipeline_tests.servers import START_DEADLINE_S, server_on_free_port, start
 
+# One worker runs the whole module: it shares one webserver and one browser.
+pytestmark = pytest.mark.xdist_group("ui")
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
