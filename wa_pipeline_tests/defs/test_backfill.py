@@ -250,11 +250,12 @@ def test_the_daily_schedule_requests_yesterday(data_dir):
     assert schedule.cron_schedule == "15 1 * * *" and schedule.execution_timezone == tz
     with dg.instance_for_test() as instance:
         for tick, expected in (("2026-11-20T01:15:00", "2026-11-19"), ("2026-03-01T01:15:00", "2026-02-28")):
-            context = dg.build_schedule_context(
+            # As a context manager: the schedule context enters the instance, and must leave it again.
+            with dg.build_schedule_context(
                 instance=instance,
                 repository_def=definitions.get_repository_def(),
                 scheduled_execution_time=datetime.fromisoformat(tick).replace(tzinfo=UTC),
-            )
-            requests = schedule.evaluate_tick(context).run_requests
+            ) as context:
+                requests = schedule.evaluate_tick(context).run_requests
             assert [request.partition_key for request in requests] == [expected]
             assert requests[0].tags["dagster/partition"] == expected
