@@ -9,7 +9,7 @@ import dagster as dg
 from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.settings import get_settings
 from wa_pipeline.sheets.sink import SheetSink
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import AnyLandingStore, open_landing_store
 from wa_pipeline.store.media_store import MediaStore
@@ -86,7 +86,7 @@ class GoogleSheetsSinkResource(SheetSinkResource):
 
     def get_sink(self) -> SheetSink:
         # Imported here: gspread and google-auth load only when this backend is chosen.
-        from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+        from wa_pipeline.sheets.google.sink import GoogleSheetsSink
         from wa_pipeline.sheets.sync_tuning import SyncTuning
 
         tuning = SyncTuning(

@@ -139,8 +139,8 @@ def transcription(engines) -> str:
 
 def sheet_backend(settings: Settings) -> str:
     from wa_pipeline.sheets.errors import SheetConfigError
-    from wa_pipeline.sheets.message_rows import MESSAGES_TAB
     from wa_pipeline.sheets.sink_factory import make_sink
+    from wa_pipeline.sheets.tabs.messages import MESSAGES_TAB
 
     try:
         sink = make_sink(settings)

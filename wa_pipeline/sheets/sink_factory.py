@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from wa_pipeline.settings import Settings
 from wa_pipeline.sheets.errors import SheetConfigError
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.sink import SheetSink
 from wa_pipeline.sheets.sync_settings import SheetSyncSettings
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 
 
 def make_sink(settings: Settings) -> SheetSink:

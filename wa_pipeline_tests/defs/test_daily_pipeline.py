@@ -8,7 +8,7 @@ import dagster as dg
 import openpyxl
 
 from wa_pipeline.settings import get_settings
-from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_TAB
+from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore

@@ -12,7 +12,7 @@ from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.message import MediaRef, Message
-from wa_pipeline.sheets.media_rows import MEDIA_COLUMNS, MEDIA_TAB
+from wa_pipeline.sheets.tabs.media import MEDIA_COLUMNS, MEDIA_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.frames import read_frame
 from wa_pipeline.store.landing import LandingStore

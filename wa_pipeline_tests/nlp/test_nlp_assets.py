@@ -18,8 +18,8 @@ from wa_pipeline.defs.nlp.tabs import entities_sheet, threads_sheet
 from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
-from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_TAB
-from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_TAB
+from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_TAB
+from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
