@@ -9,13 +9,10 @@ import sys
 from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from wa_pipeline.commands.dlq import dlq_list_command, dlq_replay_command
 from wa_pipeline.commands.enrich import enrich_command
@@ -23,17 +20,25 @@ from wa_pipeline.commands.extract_media import extract_media_command
 from wa_pipeline.commands.parse_export import parse_export_command
 from wa_pipeline.commands.parse_webhook import parse_webhook_command
 
-# Tracebacks without local variables: a settings object or token must never be printed.
+# Tracebacks without local variables: a settings object or token must never be printed. Help is click's plain
+# text: typer's rich formatter imports markdown-it and doubles the time `--help` takes to start.
 app = typer.Typer(
     help="WhatsApp conversations to validated, de-duplicated sheet rows.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
 )
 console = Console(stderr=True)
 REPO_DAGSTER_YAML = Path(__file__).resolve().parent.parent / "dagster.yaml"
 
+# Everything past typer and the console is imported by the verb that needs it, so `--help` starts at once.
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -107,6 +112,7 @@ def run(
     """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
     _ensure_dagster_home()
     import dagster as dg
+    from rich.table import Table
 
     from wa_pipeline.definitions import defs
     from wa_pipeline.landing_days import days_with_new_messages
@@ -303,6 +309,7 @@ def report(
     """Write the asset-check report (HTML with charts) for a range of days and print its summary."""
     _ensure_dagster_home()
     import dagster as dg
+    from rich.table import Table
 
     from wa_pipeline.defs.ops.report_builder import build_report
     from wa_pipeline.landing_days import days_with_new_messages
@@ -363,6 +370,9 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per probe.")] = False,
 ) -> None:
     """Prove each part works on a tiny real input: storage, NLP, OCR, transcription, the sheet, Dagster."""
+    from rich.table import Table
+    from rich.text import Text
+
     from wa_pipeline.doctor import probes
     from wa_pipeline.media.engine_settings import media_engine_settings
     from wa_pipeline.settings import get_settings
@@ -427,7 +437,9 @@ app.command("extract-media")(extract_media_command)
 app.command("enrich")(enrich_command)
 
 dlq_app = typer.Typer(
-    help="The dead-letter queue: items a stage could not process, with the reason.", no_args_is_help=True
+    help="The dead-letter queue: items a stage could not process, with the reason.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 dlq_app.command("list")(dlq_list_command)
 dlq_app.command("replay")(dlq_replay_command)
