@@ -9,13 +9,13 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from wa_pipeline.sheets.sync_settings import SheetSyncSettings
+from wa_pipeline.sync_tuning import SheetSyncSettings, SyncTuning
 
 
-class Settings(SheetSyncSettings):
-    """Configuration; the README lists each variable with its default (the WA_SHEETS_* ones come from the sync)."""
+class Settings(BaseSettings):
+    """Configuration; the README lists each variable with its default (the WA_SHEETS_* ones are in `sheets`)."""
 
     model_config = SettingsConfigDict(env_prefix="WA_", env_file=".env", extra="ignore")
 
@@ -35,6 +35,9 @@ class Settings(SheetSyncSettings):
     spreadsheet_key: str | None = Field(None, description="Key of the Google spreadsheet to sync into.")
     sheets_endpoint: str = Field(
         "https://sheets.googleapis.com", description="Sheets API base URL (a local stand-in in tests)."
+    )
+    sheets: SheetSyncSettings = Field(
+        default_factory=SheetSyncSettings, description="The Google Sheets sync's quota, timeouts, retries and breaker."
     )
 
     whisper_model_path: str = Field("", description="CTranslate2 Whisper model folder; empty: the bundled tiny.en.")
@@ -92,6 +95,10 @@ class Settings(SheetSyncSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"WA_TIMEZONE={value!r} is not an IANA timezone (e.g. 'Africa/Nairobi')") from exc
         return value
+
+    @property
+    def sync_tuning(self) -> SyncTuning:
+        return self.sheets.tuning()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -68,8 +68,8 @@ def dlq_replay_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per replayed letter.")] = False,
 ) -> None:
     """Replay open dead letters through their stage's normal path; exits 1 if any failed again."""
+    from wa_pipeline.replay.replayer import DeadLetterReplayer
     from wa_pipeline.settings import get_settings
-    from wa_pipeline.store.dead_letters import DeadLetterReplayer
     from wa_pipeline.store.landing_factory import open_landing_store
     from wa_pipeline.store.media_store import MediaStore
 

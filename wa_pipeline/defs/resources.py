@@ -87,7 +87,7 @@ class GoogleSheetsSinkResource(SheetSinkResource):
     def get_sink(self) -> SheetSink:
         # Imported here: gspread and google-auth load only when this backend is chosen.
         from wa_pipeline.sheets.google.sink import GoogleSheetsSink
-        from wa_pipeline.sheets.sync_tuning import SyncTuning
+        from wa_pipeline.sync_tuning import SyncTuning
 
         tuning = SyncTuning(
             reads_per_minute=self.reads_per_minute,
@@ -113,9 +113,7 @@ class GoogleSheetsSinkResource(SheetSinkResource):
 def sheet_sink_resource() -> SheetSinkResource:
     settings = get_settings()
     if settings.sheet_backend == "google":
-        from wa_pipeline.sheets.sync_settings import SheetSyncSettings
-
-        tuning = SheetSyncSettings().tuning()
+        tuning = settings.sync_tuning
         return GoogleSheetsSinkResource(
             credentials_path=dg.EnvVar("WA_GOOGLE_CREDENTIALS"),
             spreadsheet_key=dg.EnvVar("WA_SPREADSHEET_KEY"),

@@ -6,7 +6,6 @@ from wa_pipeline.settings import Settings
 from wa_pipeline.sheets.errors import SheetConfigError
 from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.sink import SheetSink
-from wa_pipeline.sheets.sync_settings import SheetSyncSettings
 from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 
 
@@ -35,6 +34,6 @@ def make_sink(settings: Settings) -> SheetSink:
             settings.spreadsheet_key,
             endpoint=settings.sheets_endpoint,
             state_dir=settings.data_dir,
-            tuning=SheetSyncSettings().tuning(),
+            tuning=settings.sync_tuning,
         )
     raise SheetConfigError(f"WA_SHEET_BACKEND={settings.sheet_backend!r} is not a backend: use 'workbook' or 'google'")

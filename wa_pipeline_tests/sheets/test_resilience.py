@@ -19,7 +19,7 @@ from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.google.state_db import STATE_DB_NAME
 from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.row_order import order_violations
-from wa_pipeline.sheets.sync_tuning import SyncTuning
+from wa_pipeline.sync_tuning import SyncTuning
 from wa_pipeline_tests.fakes.sheets_v4 import (
     CommitThenFail,
     FakeRequest,

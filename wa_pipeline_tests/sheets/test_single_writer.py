@@ -5,8 +5,8 @@ from pathlib import Path
 
 from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.row_order import order_violations
-from wa_pipeline.sheets.sync_tuning import SyncTuning
 from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
+from wa_pipeline.sync_tuning import SyncTuning
 
 COLUMNS = ["message_id", "sent_at", "chat", "text"]
 

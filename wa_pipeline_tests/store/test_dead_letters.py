@@ -10,12 +10,14 @@ import typer
 from typer.testing import CliRunner
 
 from wa_pipeline.message import MediaRef, Message
+from wa_pipeline.replay.replayer import DeadLetterReplayer
+from wa_pipeline.replay.webhooks import webhook_body
 from wa_pipeline.settings import get_settings
-from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer, webhook_body
+from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.media_download_ledger import MediaDownloadLedger
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.importer import import_exports
-from wa_pipeline.whatsapp.media_downloads import MediaDownloadLedger
 
 REPO = Path(__file__).resolve().parents[2]
 EXPORT = REPO / "sample_data" / "WhatsApp Chat with Juma Hardware.txt"

@@ -479,7 +479,7 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
 
 def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(receiver, landing, monkeypatch):
-    from wa_pipeline.store.dead_letters import DeadLetterReplayer
+    from wa_pipeline.replay.replayer import DeadLetterReplayer
     from wa_pipeline.store.media_store import MediaStore
     from wa_pipeline.whatsapp import cloud_api
 

@@ -7,8 +7,9 @@ import dagster as dg
 
 from wa_pipeline.defs.ingest.assets import landing_messages
 from wa_pipeline.defs.resources import PipelineStorage
+from wa_pipeline.store.media_download_ledger import pending_downloads
 from wa_pipeline.whatsapp.graph_media import GraphAuthError, GraphMediaClient
-from wa_pipeline.whatsapp.media_downloads import DownloadSummary, download_pending_media, pending_downloads
+from wa_pipeline.whatsapp.media_downloads import DownloadSummary, download_pending_media
 
 TOKEN_VARIABLE = "WA_ACCESS_TOKEN"
 

@@ -23,7 +23,7 @@ from wa_pipeline.sheets.google.endpoint_session import GOOGLE_SHEETS_ENDPOINT, E
 from wa_pipeline.sheets.google.resilient_adapter import ResilientAdapter
 from wa_pipeline.sheets.google.retry import TRANSIENT_STATUSES, Backoff
 from wa_pipeline.sheets.google.throttle import Throttle
-from wa_pipeline.sheets.sync_tuning import SyncTuning
+from wa_pipeline.sync_tuning import SyncTuning
 
 
 class SheetsConnection:

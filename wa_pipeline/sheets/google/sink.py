@@ -40,7 +40,6 @@ from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.google.writer_lock import exclusive, lock_path
 from wa_pipeline.sheets.sheet_limits import CellUsage, grid_cells
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
-from wa_pipeline.sheets.sync_tuning import SyncTuning
 from wa_pipeline.sheets.upsert_plan import (
     HEADER_ROW,
     TabSnapshot,
@@ -51,6 +50,7 @@ from wa_pipeline.sheets.upsert_plan import (
     prepare_rows,
     rows_to_compare,
 )
+from wa_pipeline.sync_tuning import SyncTuning
 
 # Grow the grid with room to spare, so most upserts need no resize call at all.
 ROW_HEADROOM = 1000
