@@ -71,8 +71,8 @@ def import_(
         summary = import_exports(
             files,
             store=open_landing_store(settings),
-            media_store=MediaStore(settings.media_dir),
-            dead_letters=DeadLetterQueue(settings.landing_db),
+            media_store=MediaStore(settings.layout.media_dir),
+            dead_letters=DeadLetterQueue(settings.layout.landing_db),
             tz=settings.tz,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
@@ -238,7 +238,7 @@ def _sheet_location() -> str:
     settings = get_settings()
     if settings.sheet_backend == "google":
         return f"https://docs.google.com/spreadsheets/d/{settings.spreadsheet_key}"
-    return str(settings.resolved_workbook_path.resolve())
+    return str(settings.layout.workbook.resolve())
 
 
 def _day_range(first: str, last: str) -> list[str]:
@@ -285,7 +285,7 @@ def serve_webhook(
         raise typer.Exit(2) from None
     console.print(
         f"Webhook at http://{host}:{port}/webhook · landing store "
-        f"{'PostgreSQL (WA_LANDING_URL)' if settings.landing_url else settings.landing_db}",
+        f"{'PostgreSQL (WA_LANDING_URL)' if settings.landing_url else settings.layout.landing_db}",
         markup=False,
         highlight=False,
         soft_wrap=True,
@@ -325,8 +325,8 @@ def report(
         date_from = (date.fromisoformat(date_to) - timedelta(days=13)).isoformat()
     days = _day_range(date_from, date_to)
     with dg.DagsterInstance.get() as instance:
-        built = build_report(instance, days, settings.data_dir, _sheet_location())
-    target = output or settings.data_dir / "reports" / "report.html"
+        built = build_report(instance, days, settings.layout, _sheet_location())
+    target = output or settings.layout.reports_dir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_html(built), encoding="utf-8")
     if as_json:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.sync_tuning import SheetSyncSettings, SyncTuning
 
 
@@ -105,20 +106,9 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
-    def landing_db(self) -> Path:
-        return self.data_dir / "landing.sqlite3"
-
-    @property
-    def media_dir(self) -> Path:
-        return self.data_dir / "media"
-
-    @property
-    def frames_dir(self) -> Path:
-        return self.data_dir / "frames"
-
-    @property
-    def resolved_workbook_path(self) -> Path:
-        return self.workbook_path or self.data_dir / "output" / "wa_pipeline.xlsx"
+    def layout(self) -> DataLayout:
+        """Every path under the data directory."""
+        return DataLayout(self.data_dir, self.workbook_path)
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ def _queue() -> DeadLetterQueue:
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.dead_letters import DeadLetterQueue
 
-    return DeadLetterQueue(get_settings().landing_db)
+    return DeadLetterQueue(get_settings().layout.landing_db)
 
 
 def dlq_list_command(
@@ -79,7 +79,9 @@ def dlq_replay_command(
     if not letters:
         console.print("No open dead letters match.")
         return
-    replayer = DeadLetterReplayer(queue, open_landing_store(settings), MediaStore(settings.media_dir), settings.tz)
+    replayer = DeadLetterReplayer(
+        queue, open_landing_store(settings), MediaStore(settings.layout.media_dir), settings.tz
+    )
     outcomes = replayer.replay(letters)
     if as_json:
         for outcome in outcomes:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.settings import get_settings
 from wa_pipeline.sheets.sink import SheetSink
@@ -23,17 +24,17 @@ class PipelineStorage(dg.ConfigurableResource):
     landing_url: str | None = None
 
     @property
-    def root(self) -> Path:
-        return Path(self.data_dir)
+    def layout(self) -> DataLayout:
+        return DataLayout(Path(self.data_dir))
 
     def landing(self) -> AnyLandingStore:
-        return open_landing_store(self.landing_url or self.root / "landing.sqlite3")
+        return open_landing_store(self.landing_url or self.layout.landing_db)
 
     def media(self) -> MediaStore:
-        return MediaStore(self.root / "media")
+        return MediaStore(self.layout.media_dir)
 
     def dead_letters(self) -> DeadLetterQueue:
-        return DeadLetterQueue(self.root / "landing.sqlite3")
+        return DeadLetterQueue(self.layout.landing_db)
 
 
 class Locale(dg.ConfigurableResource):
@@ -130,7 +131,7 @@ def sheet_sink_resource() -> SheetSinkResource:
             breaker_failures=tuning.breaker_failures,
             breaker_cooldown_s=tuning.breaker_cooldown_s,
         )
-    return WorkbookSinkResource(path=str(settings.resolved_workbook_path.resolve()))
+    return WorkbookSinkResource(path=str(settings.layout.workbook.resolve()))
 
 
 @dg.definitions
@@ -145,6 +146,6 @@ def resources() -> dg.Definitions:
             ),
             "locale": Locale(timezone=settings.timezone, default_region=settings.default_region),
             "sheet_sink": sheet_sink_resource(),
-            "io_manager": ParquetFrameIOManager(base_dir=str(data_dir / "frames")),
+            "io_manager": ParquetFrameIOManager(data_dir=str(data_dir)),
         }
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.settings import Settings
 
 VOICE_CHECK = Path(__file__).with_name("voice_check.ogg")
@@ -64,7 +65,7 @@ def landing_store(settings: Settings) -> str:
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix=".doctor-") as scratch:
-        store = LandingStore(Path(scratch) / "landing.sqlite3")
+        store = LandingStore(DataLayout(Path(scratch)).landing_db)
         probe = Message(
             message_id="doctor",
             chat_id="doctor",

@@ -12,7 +12,7 @@ from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 def make_sink(settings: Settings) -> SheetSink:
     """The workbook backend by default; the Google backend when WA_SHEET_BACKEND=google and it is configured."""
     if settings.sheet_backend == "workbook":
-        return WorkbookSink(settings.resolved_workbook_path)
+        return WorkbookSink(settings.layout.workbook)
     if settings.sheet_backend == "google":
         missing = [
             name

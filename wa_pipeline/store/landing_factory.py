@@ -23,7 +23,7 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 def open_landing_store(target: Settings | str | Path) -> AnyLandingStore:
     """The store for the settings (WA_LANDING_URL, else DATA_DIR/landing.sqlite3), a postgresql:// URL or a path."""
     if isinstance(target, Settings):
-        target = target.landing_url.get_secret_value() if target.landing_url else target.landing_db
+        target = target.landing_url.get_secret_value() if target.landing_url else target.layout.landing_db
     if isinstance(target, str) and target.startswith(POSTGRES_SCHEMES):
         # Imported here: psycopg2 loads only when PostgreSQL is chosen.
         from wa_pipeline.store.postgres_landing import PostgresLandingStore

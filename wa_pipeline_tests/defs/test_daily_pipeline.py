@@ -65,12 +65,12 @@ def load_definitions() -> dg.Definitions:
 
 def import_samples() -> LandingStore:
     settings = get_settings()
-    store = LandingStore(settings.landing_db)
+    store = LandingStore(settings.layout.landing_db)
     summary = import_exports(
         sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
         store=store,
-        media_store=MediaStore(settings.media_dir),
-        dead_letters=DeadLetterQueue(settings.landing_db),
+        media_store=MediaStore(settings.layout.media_dir),
+        dead_letters=DeadLetterQueue(settings.layout.landing_db),
         tz=settings.tz,
     )
     assert summary.errors == [] and summary.added > 0
@@ -122,7 +122,7 @@ def test_a_sample_day_reaches_the_workbook_once_and_a_rerun_adds_nothing(data_di
     assert expected, "the sample data must have messages on the test day"
 
     job = load_definitions().resolve_job_def("daily_pipeline")
-    workbook = get_settings().resolved_workbook_path
+    workbook = get_settings().layout.workbook
     with dg.instance_for_test() as instance:
         first = job.execute_in_process(partition_key=DAY, instance=instance)
         assert first.success
@@ -179,7 +179,7 @@ def test_a_photo_a_voice_note_and_a_pdf_reach_the_sheet_as_text_and_facts(data_d
             assert result.success and all(
                 e.passed for e in result.get_asset_check_evaluations() if e.severity.value == "ERROR"
             )
-    rows = {r["attachment"]: r for r in sheet_records(get_settings().resolved_workbook_path) if r["attachment"]}
+    rows = {r["attachment"]: r for r in sheet_records(get_settings().layout.workbook) if r["attachment"]}
     receipt, voice, invoice = (
         rows["IMG-20261117-WA0003.png"],
         rows["PTT-20261117-WA0004.opus"],

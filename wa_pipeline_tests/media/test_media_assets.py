@@ -60,7 +60,7 @@ def resources(data_dir, **engines):
         "storage": PipelineStorage(data_dir=str(data_dir)),
         "locale": Locale(timezone="UTC", default_region="KE"),
         "sheet_sink": WorkbookSinkResource(path=str(data_dir / "out.xlsx")),
-        "io_manager": ParquetFrameIOManager(base_dir=str(data_dir / "frames")),
+        "io_manager": ParquetFrameIOManager(data_dir=str(data_dir)),
         "media_engines": MediaEngines(**engines),
     }
 

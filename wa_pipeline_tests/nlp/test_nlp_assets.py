@@ -55,7 +55,7 @@ def resources(tmp_path):
         "storage": PipelineStorage(data_dir=str(data)),
         "locale": Locale(timezone="UTC", default_region="KE"),
         "sheet_sink": WorkbookSinkResource(path=str(tmp_path / "wa.xlsx")),
-        "io_manager": ParquetFrameIOManager(base_dir=str(data / "frames")),
+        "io_manager": ParquetFrameIOManager(data_dir=str(data)),
         "nlp": NlpSettings(),
         "media_engines": MediaEngines(),
     }

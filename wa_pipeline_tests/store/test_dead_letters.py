@@ -169,7 +169,7 @@ def test_failed_media_downloads_are_requeued_and_other_stages_marked_for_the_nex
 def test_the_dead_letters_asset_reports_open_letters_per_stage_and_the_job_replays_them(data_dir):
     from wa_pipeline.definitions import defs
 
-    queue = DeadLetterQueue(get_settings().landing_db)
+    queue = DeadLetterQueue(get_settings().layout.landing_db)
     queue.add("webhook", "wamid.x", "bad")
     queue.add("raw_messages", "wamid.y", "bad", partition="2026-11-16")
     queue.add("raw_messages", "wamid.z", "bad", partition="2026-11-17")
@@ -213,7 +213,7 @@ def cli():
 
 
 def test_dlq_list_and_replay_from_the_command_line(data_dir, cli):
-    queue = DeadLetterQueue(get_settings().landing_db)
+    queue = DeadLetterQueue(get_settings().layout.landing_db)
     queue.add("import", "/nowhere/chat.txt", "No such file", {"path": "/nowhere/chat.txt"})
     queue.add("raw_messages", "wamid.y", "bad", partition="2026-11-16")
 
