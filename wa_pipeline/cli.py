@@ -233,12 +233,10 @@ def _day_results(outcome, days: list[str]) -> list[dict]:
 
 
 def _sheet_location() -> str:
+    from wa_pipeline.defs.backends import make_sink
     from wa_pipeline.settings import get_settings
 
-    settings = get_settings()
-    if settings.sheet_backend == "google":
-        return f"https://docs.google.com/spreadsheets/d/{settings.spreadsheet_key}"
-    return str(settings.layout.workbook.resolve())
+    return make_sink(get_settings()).location
 
 
 def _day_range(first: str, last: str) -> list[str]:
@@ -373,6 +371,7 @@ def doctor(
     from rich.table import Table
     from rich.text import Text
 
+    from wa_pipeline.defs.backends import make_sink
     from wa_pipeline.doctor import probes
     from wa_pipeline.media.engine_settings import media_engine_settings
     from wa_pipeline.settings import get_settings
@@ -389,7 +388,7 @@ def doctor(
         ("spaCy model", probes.spacy_model),
         ("OCR (tesseract)", lambda: probes.ocr(engines)),
         ("transcription (faster-whisper)", lambda: probes.transcription(engines)),
-        ("sheet backend", lambda: probes.sheet_backend(settings)),
+        ("sheet backend", lambda: probes.sheet_backend(settings, make_sink)),
         ("Dagster instance", _probe_dagster),
     ]
     results = []

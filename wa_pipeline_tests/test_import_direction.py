@@ -154,7 +154,7 @@ def test_no_import_cycle():
 @pytest.mark.parametrize(
     ("source", "target"),
     [
-        ("wa_pipeline.store.landing", "wa_pipeline.whatsapp.importer"),
+        ("wa_pipeline.store.sqlite_landing", "wa_pipeline.whatsapp.importer"),
         ("wa_pipeline.settings", "wa_pipeline.sheets.sink"),
         ("wa_pipeline.nlp.entities", "wa_pipeline.quality.message_rules"),
         ("wa_pipeline.sheets.sink", "wa_pipeline.defs.resources"),
@@ -169,6 +169,10 @@ def test_an_injected_upward_arrow_is_caught(source, target):
 
 def test_an_injected_cycle_is_caught():
     graph = _graph()
-    graph["wa_pipeline.store.landing"] = graph["wa_pipeline.store.landing"] | {"wa_pipeline.store.dead_letters"}
-    graph["wa_pipeline.store.dead_letters"] = graph["wa_pipeline.store.dead_letters"] | {"wa_pipeline.store.landing"}
-    assert ["wa_pipeline.store.dead_letters", "wa_pipeline.store.landing"] in _cycles(graph)
+    graph["wa_pipeline.store.sqlite_landing"] = graph["wa_pipeline.store.sqlite_landing"] | {
+        "wa_pipeline.store.dead_letters"
+    }
+    graph["wa_pipeline.store.dead_letters"] = graph["wa_pipeline.store.dead_letters"] | {
+        "wa_pipeline.store.sqlite_landing"
+    }
+    assert ["wa_pipeline.store.dead_letters", "wa_pipeline.store.sqlite_landing"] in _cycles(graph)

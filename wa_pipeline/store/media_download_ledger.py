@@ -18,7 +18,7 @@ from wa_pipeline.store.dead_letters import Stage
 from wa_pipeline.store.landing_database import LandingDatabase
 
 if TYPE_CHECKING:
-    from wa_pipeline.store.landing_factory import AnyLandingStore
+    from wa_pipeline.store.landing_store import LandingStore
 
 # Written once for both engines (see `landing_database`): SQLite runs it as written, PostgreSQL with `%s`.
 SCHEMA = """
@@ -79,7 +79,7 @@ class MediaDownloadLedger:
     accessor of its engine.
     """
 
-    def __init__(self, store: AnyLandingStore) -> None:
+    def __init__(self, store: LandingStore) -> None:
         self._db: LandingDatabase = store.database()
         self._lock = threading.Lock()
         # Landed Cloud API messages that carry a Graph media id (the record is the canonical message's JSON).
@@ -190,7 +190,7 @@ class MediaDownloadLedger:
         )
 
 
-def pending_downloads(store: AnyLandingStore) -> PendingDownloads:
+def pending_downloads(store: LandingStore) -> PendingDownloads:
     """How much media waits to be fetched (read only; the ledger tables are created if missing)."""
     ledger = MediaDownloadLedger(store)
     try:

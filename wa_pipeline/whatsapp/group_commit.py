@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook
 
 STAGE = Stage.WEBHOOK

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from wa_pipeline.message import Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
-from wa_pipeline.store.landing_factory import AnyLandingStore
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.media_download_ledger import LedgerItem, MediaDownloadLedger
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.graph_media import GraphAuthError, MediaError, MediaExpired, normalize_sha256
@@ -119,7 +119,7 @@ def _fetch_group(group: _Group, client: MediaFetcher, media_store: MediaStore) -
 
 
 def download_pending_media(
-    store: AnyLandingStore,
+    store: LandingStore,
     media_store: MediaStore,
     dead_letters: DeadLetterQueue,
     client: MediaFetcher,

@@ -10,8 +10,8 @@ import openpyxl
 from wa_pipeline.settings import get_settings
 from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
 from wa_pipeline_tests.defs.conftest import REPO, SAMPLE_DATA
 
@@ -63,9 +63,9 @@ def load_definitions() -> dg.Definitions:
     return defs()
 
 
-def import_samples() -> LandingStore:
+def import_samples() -> SqliteLandingStore:
     settings = get_settings()
-    store = LandingStore(settings.layout.landing_db)
+    store = SqliteLandingStore(settings.layout.landing_db)
     summary = import_exports(
         sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
         store=store,

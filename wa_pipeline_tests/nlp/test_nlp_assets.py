@@ -21,8 +21,8 @@ from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
 from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_TAB
 from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
@@ -45,7 +45,7 @@ def resources(tmp_path):
     data.mkdir()
     summary = import_exports(
         sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
-        store=LandingStore(data / "landing.sqlite3"),
+        store=SqliteLandingStore(data / "landing.sqlite3"),
         media_store=MediaStore(data / "media"),
         dead_letters=DeadLetterQueue(data / "landing.sqlite3"),
         tz=UTC,
