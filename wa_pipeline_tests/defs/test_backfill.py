@@ -20,7 +20,7 @@ from dagster_graphql.test.utils import execute_dagster_graphql
 
 from wa_pipeline.message import Message, stable_id
 from wa_pipeline.settings import get_settings
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline_tests.defs.conftest import REPO
 from wa_pipeline_tests.defs.test_daily_pipeline import CHECKS, load_definitions
 
@@ -79,7 +79,7 @@ def land_synthetic_days(data_dir: Path) -> None:
                         source="chat_export",
                     )
                 )
-    LandingStore(data_dir / "landing.sqlite3").add_messages(messages)
+    SqliteLandingStore(data_dir / "landing.sqlite3").add_messages(messages)
 
 
 def launch_backfill_as_the_ui_does(

@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline.whatsapp.webhook_server import DEFAULT_KEEP_ALIVE_S, PathOnlyAccessLog, server_config
 from wa_pipeline.whatsapp.webhook_signature import sign
@@ -92,7 +92,7 @@ def serving(app):
 @pytest.fixture
 def landing(tmp_path):
     db = tmp_path / "landing.sqlite3"
-    return LandingStore(db), DeadLetterQueue(db)
+    return SqliteLandingStore(db), DeadLetterQueue(db)
 
 
 @pytest.fixture
@@ -280,7 +280,7 @@ def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(
     assert len(dead_letters.list()) == 4 and store.count() == 2
 
 
-class GatedStore(LandingStore):
+class GatedStore(SqliteLandingStore):
     """Holds the first commit until released, so the test can see what is acknowledged when."""
 
     def __init__(self, path):
@@ -464,7 +464,7 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
     assert 300 <= len(acknowledged) < 1000
     with receiver_process(data_dir, log_path) as (_, url):
-        store = LandingStore(data_dir / "landing.sqlite3")
+        store = SqliteLandingStore(data_dir / "landing.sqlite3")
         stored = {m.message_id for m in store.iter_messages()}
         assert acknowledged <= stored
         # Meta retries what was never acknowledged; afterwards every message is there exactly once.
@@ -478,7 +478,7 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
 
 def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(receiver, landing, monkeypatch):
-    from wa_pipeline.store.dead_letters import DeadLetterReplayer
+    from wa_pipeline.replay.replayer import DeadLetterReplayer
     from wa_pipeline.store.media_store import MediaStore
     from wa_pipeline.whatsapp import cloud_api
 
