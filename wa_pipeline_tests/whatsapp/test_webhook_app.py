@@ -21,7 +21,7 @@ from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline.whatsapp.webhook_server import DEFAULT_KEEP_ALIVE_S, PathOnlyAccessLog, server_config
 from wa_pipeline.whatsapp.webhook_signature import sign
-from wa_pipeline_tests.servers import server_on_free_port, start
+from wa_pipeline_tests.servers import START_DEADLINE_S, server_on_free_port, start
 
 SECRET = "app-secret-5b1e9c"
 TOKEN = "verify-token-77aa"
@@ -77,7 +77,7 @@ def serving(app):
     server = uvicorn.Server(server_config(app, log_config=None))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_DEADLINE_S
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.01)
@@ -289,7 +289,7 @@ class GatedStore(SqliteLandingStore):
 
     def add_messages(self, messages):
         self.entered.set()
-        assert self.release.wait(60), "test never released the store"
+        assert self.release.wait(START_DEADLINE_S), "test never released the store"
         return super().add_messages(messages)
 
 
@@ -302,9 +302,9 @@ def test_acknowledgement_waits_for_the_commit_and_waiting_requests_share_one(tmp
     async def run(url):
         async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=30)) as client:
             first = asyncio.create_task(client.post("/webhook", content=bodies[0], headers=signed(bodies[0])))
-            assert await asyncio.to_thread(store.entered.wait, 30)
+            assert await asyncio.to_thread(store.entered.wait, START_DEADLINE_S)
             rest = [asyncio.create_task(client.post("/webhook", content=b, headers=signed(b))) for b in bodies[1:]]
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + START_DEADLINE_S
             while writer.pending < 20:
                 assert time.monotonic() < deadline, "requests never queued"
                 await asyncio.sleep(0.01)
@@ -341,9 +341,9 @@ def test_a_request_that_cannot_be_stored_fails_alone_and_is_not_acknowledged(tmp
     async def run(url):
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
             first = asyncio.create_task(client.post("/webhook", content=bodies[0], headers=signed(bodies[0])))
-            assert await asyncio.to_thread(store.entered.wait, 30)
+            assert await asyncio.to_thread(store.entered.wait, START_DEADLINE_S)
             rest = [asyncio.create_task(client.post("/webhook", content=b, headers=signed(b))) for b in bodies[1:]]
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + START_DEADLINE_S
             while writer.pending < 4:
                 assert time.monotonic() < deadline, "requests never queued"
                 await asyncio.sleep(0.01)
