@@ -9,6 +9,7 @@ resolved by it or marked replayed.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Iterable, Sequence
@@ -295,6 +296,9 @@ def webhook_body(payload: dict) -> Any:
     """
     if not isinstance(payload, dict):
         return payload
+    if "body_base64" in payload:
+        # The element's exact bytes in their context, as the receiver kept them (see cloud_api.Reject).
+        return base64.b64decode(payload["body_base64"])
     if "object" in payload:
         return payload
     value: dict[str, Any]

@@ -275,6 +275,8 @@ def normalise_sha256(value: Any) -> str | None:
 
 
 _FAILED = object()
+# Deeper than this, json.loads runs out of stack (Python's recursion limit is 1,000 frames).
+_MAX_DECODE_DEPTH = 500
 
 
 def _load_or_none(node: RawJson | None) -> Any:
@@ -291,11 +293,18 @@ def _decode(node: RawJson, parser: _Parser, wrap: _Wrap | None, metadata=None, c
     try:
         return node.load()
     except RecursionError:
-        reason = "element is nested too deeply to decode"
+        reason = f"element is nested {node.depth()} levels deep, too deeply to decode"
     except UnicodeDecodeError as exc:
         reason = f"element is not valid UTF-8 ({exc.reason} at byte {exc.start})"
     except ValueError as exc:
-        reason = f"element is not valid JSON: {exc}"
+        # The C decoder reports running out of stack as a syntax error; the depth tells the two apart.
+        depth = node.depth()
+        too_deep = depth > _MAX_DECODE_DEPTH
+        reason = (
+            f"element is nested {depth} levels deep, too deeply to decode"
+            if too_deep
+            else f"element is not valid JSON: {exc}"
+        )
     context = {"metadata": metadata, "contacts": contacts} if metadata is not None or contacts else {}
     parser.reject(node, None, reason, wrap, **context)
     return _FAILED

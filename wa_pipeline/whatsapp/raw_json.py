@@ -86,6 +86,18 @@ class RawJson:
         """The value decoded; raises ValueError (bad JSON, bad UTF-8) or RecursionError (too deep)."""
         return json.loads(self.raw)
 
+    def depth(self) -> int:
+        """How deeply containers nest inside this value (0 for a string or scalar)."""
+        deepest = level = 0
+        for match in _TOKEN.finditer(self._index.buf, self.start, self.end):
+            char = self._index.buf[match.start()]
+            if char in _CLOSER:
+                level += 1
+                deepest = max(deepest, level)
+            elif char != 0x22:
+                level -= 1
+        return deepest
+
     def members(self) -> dict[str, RawJson]:
         """An object's members by key (a repeated key: the last wins, as in json.loads)."""
         if self.type != "object":
