@@ -735,7 +735,7 @@ class _FieldMapper:
                 summary=f"{category}: {value}",
                 data=element,
                 customer=customer,
-                when=_unix_time(element.get("timestamp"), "user_preferences"),
+                when=element.get("timestamp"),
             )
 
         self._element_event(node, wrap, build)
