@@ -3,15 +3,17 @@
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import httpx
 import pytest
+import uvicorn
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wa_pipeline.message import Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer
 from wa_pipeline.store.landing import LandingStore
-from wa_pipeline.whatsapp.webhook_app import create_webhook_app
+from wa_pipeline.whatsapp.webhook_app import DEFAULT_MAX_BODY_BYTES, create_webhook_app
 from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
 
 pytestmark = pytest.mark.timeout(300)
@@ -195,3 +197,46 @@ def test_a_dead_lettered_element_replays_from_its_exact_bytes_once_the_cause_is_
         "see you Friday",
     )
     assert dead_letters.list() == []
+
+
+def sized_body(size: int) -> bytes:
+    """A signed-size text message padded to exactly `size` bytes."""
+    empty = body(element("wamid.size", '""'))
+    raw = body(element("wamid.size", json.dumps("x" * (size - len(empty)))))
+    assert len(raw) == size
+    return raw
+
+
+def test_the_default_cap_takes_meta_s_3_mb_bodies_and_refuses_one_byte_more(landing):
+    store, dead_letters = landing
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, clock=lambda: NOW)
+    assert DEFAULT_MAX_BODY_BYTES == 3 * 1024 * 1024
+    with serving(app) as address:
+        accepted = post(address, sized_body(int(2.9 * 1024 * 1024)))
+        refused = post(address, sized_body(DEFAULT_MAX_BODY_BYTES + 1))
+    assert accepted.status_code == 200 and refused.status_code == 413
+    landed = store.get("wamid.size")
+    assert len(landed.text) == int(2.9 * 1024 * 1024) - len(body(element("wamid.size", '""')))
+    assert store.count() == 1 and dead_letters.list() == []
+
+
+def test_the_cap_is_a_setting_the_receiver_uses(monkeypatch, tmp_path):
+    from wa_pipeline.settings import Settings
+    from wa_pipeline.whatsapp import webhook_server
+
+    monkeypatch.setenv("WA_WEBHOOK_MAX_BODY_BYTES", "5000")
+    settings = Settings(_env_file=None, data_dir=tmp_path, app_secret=SECRET, verify_token=TOKEN)
+    apps = []
+
+    class Server:
+        def __init__(self, config):
+            apps.append(config.app)
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(webhook_server, "uvicorn", SimpleNamespace(Server=Server, Config=uvicorn.Config))
+    webhook_server.serve("127.0.0.1", 0, settings)
+    with serving(apps[0]) as address:
+        assert post(address, sized_body(5000)).status_code == 200
+        assert post(address, sized_body(5001)).status_code == 413
