@@ -27,7 +27,7 @@ from wa_pipeline.message import (
     normalise_text,
     stable_id,
 )
-from wa_pipeline.whatsapp.raw_json import RawJson, UnreadableJson
+from wa_pipeline.whatsapp.raw_json import DecodedJson, RawJson, UnreadableJson
 
 MEDIA_TYPES = frozenset({"image", "audio", "video", "document", "sticker"})
 _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
@@ -82,7 +82,10 @@ class Reject:
         """What the dead-letter queue keeps: the element (readable), its context, its raw bytes and a replay body."""
         item = self.item if _storable(self.item) else _readable(self.raw)
         if self.metadata is not None or self.contacts:
-            payload = {"element": item, "metadata": self.metadata or {}, "contacts": self.contacts or []}
+            # The context as decoded when it can be stored as it is; its exact bytes are in body_base64 anyway.
+            context = {"metadata": self.metadata or {}, "contacts": self.contacts or []}
+            context = {k: v if _storable(v) else _readable(json.dumps(v).encode()) for k, v in context.items()}
+            payload = {"element": item, **context}
         else:
             payload = dict(item) if isinstance(item, dict) else {"item": item}
         if self.raw:
@@ -132,7 +135,18 @@ def parse_webhook(body: Any, now: datetime | None = None) -> ParsedWebhook:
     `now` is the receiving clock: records timed before 2009 or more than a day after it are rejected.
     """
     raw = bytes(body) if isinstance(body, (bytes, bytearray)) else json.dumps(body).encode("ascii")
-    return _Parser(now or datetime.now(UTC)).parse(raw)
+    now = now or datetime.now(UTC)
+    try:
+        decoded = json.loads(raw)
+    except (ValueError, RecursionError):
+        decoded = _FAILED
+    if decoded is not _FAILED:
+        # Fast path: the body decodes whole. Only when something in it is rejected is it split again on its
+        # bytes, so that every letter keeps the exact bytes that arrived.
+        parsed = _Parser(now).parse(raw, DecodedJson(decoded))
+        if not parsed.rejects:
+            return parsed
+    return _Parser(now).parse(raw)
 
 
 _Wrap = Callable[[bytes], bytes]
@@ -148,9 +162,9 @@ class _Parser:
         body = wrap(raw) if wrap is not None and raw else b""
         self.parsed.rejects.append(Reject(item, normalise_text(reason) or "", raw=raw, body=body, **context))
 
-    def parse(self, raw: bytes) -> ParsedWebhook:
+    def parse(self, raw: bytes, root: Any = None) -> ParsedWebhook:
         try:
-            root = RawJson.parse(raw)
+            root = root if root is not None else RawJson.parse(raw)
             top = root.members()
         except (UnreadableJson, ValueError, RecursionError) as exc:
             reason = f"webhook body is not a JSON object: {exc}"
@@ -158,7 +172,7 @@ class _Parser:
             object.__setattr__(self.parsed, "body_error", reason)
             return self.parsed
         kind = top.get("object")
-        if kind is None or kind.raw != b'"' + _OBJECT + b'"':
+        if kind is None or _load_or_none(kind) != _OBJECT.decode():
             shown = _readable(kind.raw) if kind is not None else None
             self.reject(root, None, f"object is {shown!r}, not 'whatsapp_business_account'", lambda b: b)
             return self.parsed
@@ -186,10 +200,9 @@ class _Parser:
         if changes is None or changes.type != "array":
             self.reject(entry, _load_or_none(entry), "entry has no list of changes", wrap_entry)
             return
-        head = b"".join(json.dumps(k).encode() + b":" + members[k].raw + b"," for k in ("id", "time") if k in members)
         entry_time = _load_or_none(members["time"]) if "time" in members else None
         for change in changes.items():
-            self._guarded(change, self._change, _wrap_change(wrap_entry, head), entry_time)
+            self._guarded(change, self._change, _wrap_change(wrap_entry, members), entry_time)
 
     def _change(self, change: RawJson, wrap_change: _Wrap, entry_time: Any) -> None:
         members = change.members() if change.type == "object" else {}
@@ -205,14 +218,10 @@ class _Parser:
         parts = value.members()
         metadata = _context(parts, "metadata", dict, self)
         contacts = _context(parts, "contacts", list, self)
-        context_raw = b"".join(
-            json.dumps(k).encode() + b":" + parts[k].raw + b","
-            for k in ("messaging_product", "metadata", "contacts")
-            if k in parts
-        )
 
         def wrap_element(key: str) -> _Wrap:
             def wrap(element: bytes) -> bytes:
+                context_raw = _raw_members(parts, ("messaging_product", "metadata", "contacts"))
                 value_bytes = b"{" + context_raw + json.dumps(key).encode() + b":[" + element + b"]}"
                 return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
 
@@ -318,15 +327,20 @@ def _context(parts: dict[str, RawJson], key: str, kind: type, parser: _Parser) -
     value = _decode(node, parser, None)
     if value is _FAILED:
         return kind()
-    if not isinstance(value, kind) or not _storable(value):
+    if not isinstance(value, kind):
         what = "an object" if kind is dict else "a list"
-        parser.reject(node, {key: value} if _storable(value) else None, f"{key} is not {what}")
+        parser.reject(node, {key: value}, f"{key} is not {what}")
         return kind()
     return value
 
 
-def _wrap_change(wrap_entry: _Wrap, head: bytes) -> _Wrap:
-    return lambda change: wrap_entry(b"{" + head + b'"changes":[' + change + b"]}")
+def _raw_members(members: dict, keys: tuple[str, ...]) -> bytes:
+    """`"key":value,` for each of `keys` present, from the value's bytes (the context a replayed element needs)."""
+    return b"".join(json.dumps(k).encode() + b":" + members[k].raw + b"," for k in keys if k in members)
+
+
+def _wrap_change(wrap_entry: _Wrap, entry: dict) -> _Wrap:
+    return lambda change: wrap_entry(b"{" + _raw_members(entry, ("id", "time")) + b'"changes":[' + change + b"]}")
 
 
 def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
@@ -488,6 +502,10 @@ def _build_message(
     )
 
 
+def _canonical(node: Any) -> str:
+    return json.dumps(node.load(), sort_keys=True, separators=(",", ":"))
+
+
 def _event_time(value: Any, fallback: datetime) -> datetime:
     try:
         return _unix_time(value, "event")
@@ -589,7 +607,6 @@ class _FieldMapper:
         if chunk is None:
             self.parser.reject(node, _load_or_none(node), "history chunk is not an object", wrap)
             return
-        head = b"".join(json.dumps(k).encode() + b":" + chunk[k].raw + b"," for k in ("metadata",) if k in chunk)
         chunk_meta = _load_or_none(chunk.get("metadata"))
         if "errors" in chunk:
             errors = _load_or_none(chunk["errors"])
@@ -621,7 +638,9 @@ class _FieldMapper:
             self.parser.reject(threads, None, "history.threads is not a list", wrap)
             return
         for thread in threads.items():
-            self._history_thread(thread, lambda b, head=head: wrap(b"{" + head + b'"threads":[' + b + b"]}"))
+            self._history_thread(
+                thread, lambda b: wrap(b"{" + _raw_members(chunk, ("metadata",)) + b'"threads":[' + b + b"]}")
+            )
 
     def _history_thread(self, thread: RawJson, wrap_thread: _Wrap) -> None:
         parts = thread.members() if thread.type == "object" else {}
@@ -630,8 +649,10 @@ class _FieldMapper:
         if messages is None or messages.type != "array":
             self.parser.reject(thread, None, "history thread has no list of messages", wrap_thread)
             return
-        id_raw = b'"id":' + parts["id"].raw + b"," if "id" in parts else b""
-        wrap = lambda b: wrap_thread(b"{" + id_raw + b'"messages":[' + b + b"]}")  # noqa: E731
+
+        def wrap(b: bytes) -> bytes:
+            return wrap_thread(b"{" + _raw_members(parts, ("id",)) + b'"messages":[' + b + b"]}")
+
         for message_node in messages.items():
             element = _decode(message_node, self.parser, wrap, self.metadata)
             if element is not _FAILED:
@@ -688,7 +709,8 @@ class _FieldMapper:
     def _event(self, kind: str, node: RawJson, *, summary: str, data: Any, customer: Any = None, when: Any = None):
         fallback = _event_time(self.entry_time, self.parser.now)
         return Event(
-            event_id=f"{kind}:" + stable_id(self.field, node.raw.hex(), prefix=""),
+            # From the decoded value, so a redelivery maps to the same id however its bytes were spaced.
+            event_id=f"{kind}:" + stable_id(self.field, _canonical(node), prefix=""),
             kind=kind,
             field=self.field,
             occurred_at=_event_time(when, fallback),

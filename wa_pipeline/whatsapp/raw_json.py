@@ -104,7 +104,9 @@ class RawJson:
             raise UnreadableJson(f"expected an object, found {self.type}")
         buf, members = self._index.buf, {}
         for key_node, value in self._children(expect_keys=True):
-            key = json.loads(buf[key_node.start : key_node.end])
+            key_bytes = buf[key_node.start + 1 : key_node.end - 1]
+            # Keys are plain ASCII words in practice; only an escaped one needs the JSON decoder.
+            key = json.loads(buf[key_node.start : key_node.end]) if b"\\" in key_bytes else key_bytes.decode("utf-8")
             members[key] = value
         return members
 
@@ -155,3 +157,43 @@ def _value_end(index: _Index, pos: int) -> int:
     if match is None:
         raise UnreadableJson(f"expected a value at byte {pos}")
     return match.end()
+
+
+class DecodedJson:
+    """The same interface over a document json.loads already decoded: the fast path for a body that decodes whole.
+
+    `raw` re-serialises the value; the receiver re-reads a body as `RawJson` whenever it must keep exact bytes.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    @property
+    def raw(self) -> bytes:
+        return json.dumps(self.value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+    @property
+    def type(self) -> str:
+        if isinstance(self.value, dict):
+            return "object"
+        if isinstance(self.value, list):
+            return "array"
+        return "string" if isinstance(self.value, str) else "scalar"
+
+    def load(self) -> Any:
+        return self.value
+
+    def depth(self) -> int:
+        return 0
+
+    def members(self) -> dict[str, DecodedJson]:
+        if not isinstance(self.value, dict):
+            raise UnreadableJson(f"expected an object, found {self.type}")
+        return {key: DecodedJson(value) for key, value in self.value.items()}
+
+    def items(self) -> list[DecodedJson]:
+        if not isinstance(self.value, list):
+            raise UnreadableJson(f"expected an array, found {self.type}")
+        return [DecodedJson(value) for value in self.value]
