@@ -306,3 +306,21 @@ class Event:
         object.__setattr__(self, "occurred_at", self.occurred_at.astimezone(UTC))
         for name in ("event_id", "customer", "summary", "raw"):
             object.__setattr__(self, name, normalise_text(getattr(self, name)))
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One source's view of who a customer is: any of phone, business-scoped ids and a display name."""
+
+    source: str  # cloud_api, chat_export, app_contacts (the business's own address book)
+    seen_at: datetime
+    phone: str | None = None  # E.164, "+16505551234"
+    user_id: str | None = None  # BSUID
+    parent_user_id: str | None = None  # BSUID shared across a business portfolio
+    name: str | None = None
+    # How sure the source is that the name belongs to this person (an export's sender name: less than 1).
+    name_confidence: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("phone", "user_id", "parent_user_id", "name"):
+            object.__setattr__(self, name, normalise_text(getattr(self, name)) or None)

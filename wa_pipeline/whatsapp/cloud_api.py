@@ -21,6 +21,7 @@ from wa_pipeline.message import (
     Event,
     MediaRef,
     Message,
+    Sighting,
     StatusUpdate,
     has_unsafe_characters,
     landing_window_problem,
@@ -127,6 +128,8 @@ class ParsedWebhook:
     ignored_fields: list[str] = field(default_factory=list)
     # Set when the body itself is not a JSON object: nothing in it could be split into elements.
     body_error: str | None = None
+    # Who the customers are, as this body shows them (phone, BSUID, profile name), for the contacts table.
+    sightings: list[Sighting] = field(default_factory=list)
 
 
 def parse_webhook(body: Any, now: datetime | None = None) -> ParsedWebhook:
@@ -544,6 +547,40 @@ class _FieldMapper:
         element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
         if element is not _FAILED:
             self._keep(node, element, wrap, lambda: self._inbound(element, node.raw), self.parser.parsed.messages)
+            if isinstance(element, dict) and not element.get("group_id"):
+                self._sight_sender(element)
+
+    def _sight(self, at: Any, phone: Any = None, user_id: Any = None, parent: Any = None, name: Any = None) -> None:
+        text = [v if isinstance(v, str) and v else None for v in (phone, user_id, parent, name)]
+        if isinstance(phone, int) and not isinstance(phone, bool):
+            text[0] = str(phone)
+        if not any(text[:3]) or any(has_unsafe_characters(t) for t in text[:3] if t):
+            return
+        digits = _phone(text[0]) if text[0] else None
+        try:
+            self.parser.parsed.sightings.append(
+                Sighting(
+                    source="app_contacts" if self.field == "smb_app_state_sync" else "cloud_api",
+                    seen_at=at if isinstance(at, datetime) else _unix_time(at, "sighting"),
+                    phone=f"+{digits}" if digits and digits.isdigit() else None,
+                    user_id=text[1],
+                    parent_user_id=text[2],
+                    name=text[3],
+                )
+            )
+        except (MalformedElement, ValueError):
+            pass  # a sighting without a usable time says nothing reliable
+
+    def _sight_sender(self, element: dict) -> None:
+        contact = _contact_for(element, self.contacts) or {}
+        profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
+        self._sight(
+            element.get("timestamp"),
+            phone=contact.get("wa_id") or element.get("from"),
+            user_id=contact.get("user_id") or element.get("from_user_id"),
+            parent=contact.get("parent_user_id") or element.get("from_parent_user_id"),
+            name=profile.get("name"),
+        )
 
     def _inbound(self, element: Any, raw: bytes) -> Message:
         if not isinstance(element, dict):
@@ -578,6 +615,8 @@ class _FieldMapper:
         element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
         if element is not _FAILED:
             self._keep(node, element, wrap, lambda: self._echo(element, node.raw), self.parser.parsed.messages)
+            if isinstance(element, dict):
+                self._sight(element.get("timestamp"), phone=element.get("to"), user_id=element.get("to_user_id"))
 
     def _echo(self, element: Any, raw: bytes) -> Message:
         # Sent by the business from the WhatsApp Business app: it belongs in the customer's chat, from the business.
@@ -663,6 +702,8 @@ class _FieldMapper:
                     lambda element=element, raw=message_node.raw: self._history_message(element, raw, customer),
                     self.parser.parsed.messages,
                 )
+                if isinstance(element, dict):
+                    self._sight(element.get("timestamp"), phone=customer)
 
     def _history_message(self, element: Any, raw: bytes, customer: Any) -> Message:
         if not isinstance(element, dict):
@@ -694,6 +735,14 @@ class _FieldMapper:
             self._keep(node, element, wrap, lambda: self._call_event(element, node), self.parser.parsed.events)
             return
         self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
+        if isinstance(element, dict):
+            # A status names its recipient by phone and, from 2026, by BSUID: the link between the two.
+            self._sight(
+                element.get("timestamp"),
+                phone=element.get("recipient_id"),
+                user_id=element.get("recipient_user_id"),
+                parent=element.get("parent_recipient_user_id"),
+            )
 
     def meta_error(self, node: RawJson, wrap: _Wrap) -> None:
         # Errors Meta reports for the whole change (e.g. a message it could not hand over) are kept for a person.
@@ -751,6 +800,7 @@ class _FieldMapper:
         def build(element: dict) -> Event:
             customer = element.get("wa_id") or element.get("user_id")
             value, category = element.get("value"), element.get("category")
+            self._sight(element.get("timestamp"), phone=element.get("wa_id"), user_id=element.get("user_id"))
             return self._event(
                 "consent",
                 node,
@@ -769,6 +819,8 @@ class _FieldMapper:
             phone = contact.get("phone_number")
             name = contact.get("full_name") or contact.get("first_name")
             summary = f"contact {element.get('action')}: {name or ''} {phone or ''}".strip()
+            if element.get("action") != "remove":
+                self._sight(meta.get("timestamp"), phone=phone, name=name)
             return self._event(
                 "contact",
                 node,

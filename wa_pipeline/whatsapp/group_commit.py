@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 
 from wa_pipeline.message import normalise_text
+from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.landing import LandingStore
@@ -71,10 +72,12 @@ class GroupCommitWriter:
         dead_letters: DeadLetterQueue,
         max_batch_messages: int = 10_000,
         events: EventStore | None = None,
+        contacts: ContactStore | None = None,
     ):
         self.store = store
         self.dead_letters = dead_letters
         self.events = events if events is not None else EventStore(dead_letters.path)
+        self.contacts = contacts if contacts is not None else ContactStore(dead_letters.path)
         self.max_batch_messages = max_batch_messages
         self.commits = 0
         self.requests = 0
@@ -191,6 +194,7 @@ class GroupCommitWriter:
         writes = [(m.message_id, m.raw, lambda m=m: self.store.add_messages([m])) for m in parsed.messages]
         writes += [(f"{s.message_id}#{s.status}", s.raw, lambda s=s: self._add_status([s])) for s in parsed.statuses]
         writes += [(e.event_id, e.raw, lambda e=e: self.events.add(events=[e])) for e in parsed.events]
+        self._observe(parsed.sightings)
         writes += [
             (r.item_key, None, lambda r=r: self._dead_letter(r.item_key, r.reason, r.payload())) for r in parsed.rejects
         ]
@@ -211,6 +215,13 @@ class GroupCommitWriter:
         self.requests += 1
         return None
 
+    def _observe(self, sightings: list) -> None:
+        # Who a customer is can be worked out again from the landed records: a failure here never fails a delivery.
+        try:
+            self.contacts.observe(sightings)
+        except Exception as exc:
+            log.error("recording %d customer sightings failed: %s", len(sightings), type(exc).__name__)
+
     def _dead_letter(self, key: str, reason: str, payload: dict) -> None:
         self.dead_letters.add(STAGE, key, normalise_text(reason) or "", payload=payload)
 
@@ -222,6 +233,7 @@ class GroupCommitWriter:
         self.store.add_messages([m for body in bodies for m in body.messages])
         self._add_status([s for body in bodies for s in body.statuses])
         self.events.add(events=[e for body in bodies for e in body.events])
+        self._observe([s for body in bodies for s in body.sightings])
         for reject in (r for body in bodies for r in body.rejects):
             self._dead_letter(reject.item_key, reject.reason, reject.payload())
         self.commits += 1

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.landing import LandingStore
@@ -61,6 +62,7 @@ def create_webhook_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     events: EventStore | None = None,
+    contacts: ContactStore | None = None,
 ) -> Starlette:
     """GET /webhook answers Meta's verification, POST /webhook lands deliveries, GET /healthz says it is up.
 
@@ -68,7 +70,7 @@ def create_webhook_app(
     """
     if not app_secret or not verify_token:
         raise ValueError("the webhook needs an app secret (WA_APP_SECRET) and a verify token (WA_VERIFY_TOKEN)")
-    writer = GroupCommitWriter(store, dead_letters, events=events)
+    writer = GroupCommitWriter(store, dead_letters, events=events, contacts=contacts)
     expected_token = verify_token.encode("utf-8")
 
     async def verify(request: Request) -> Response:
