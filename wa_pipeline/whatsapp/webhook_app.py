@@ -129,8 +129,16 @@ def create_webhook_app(
     async def healthz(request: Request) -> Response:
         if not writer.healthy:
             return JSONResponse({"status": "unavailable"}, status_code=503)
+        # Events by kind, "unknown" included: a field this version keeps without mapping is visible here.
+        events = await asyncio.to_thread(writer.events.counts_by_kind)
         return JSONResponse(
-            {"status": "ok", "commits": writer.commits, "requests": writer.requests, "queued": writer.pending}
+            {
+                "status": "ok",
+                "commits": writer.commits,
+                "requests": writer.requests,
+                "queued": writer.pending,
+                "events": events,
+            }
         )
 
     @asynccontextmanager

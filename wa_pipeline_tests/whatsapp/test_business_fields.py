@@ -43,6 +43,7 @@ def deliver(stores):
             assert response.status_code == 200, response.text
             return response.json()
 
+        post.health = lambda: httpx.get(f"{url}/healthz", timeout=30).json()
         yield post
 
 
@@ -165,6 +166,7 @@ def test_account_template_and_automatic_events_and_unknown_fields_are_kept_whole
         assert deliver(name)["events"] == 1
     events = stores[2]
     assert events.counts_by_kind() == {"account": 2, "automatic": 1, "unknown": 1}
+    assert deliver.health()["events"] == {"account": 2, "automatic": 1, "unknown": 1}
     account, category = events.events("account")
     assert (account.field, account.summary) == ("account_update", "account_update VERIFIED_ACCOUNT 15550783881")
     assert category.data["new_category"] == "MARKETING" and category.occurred_at.timestamp() == 1749417200
