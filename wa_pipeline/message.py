@@ -320,6 +320,8 @@ class Sighting:
     name: str | None = None
     # How sure the source is that the name belongs to this person (an export's sender name: less than 1).
     name_confidence: float = 1.0
+    # Keys the same person had before ("phone:+16505551234", "bsuid:US.1349..."): Meta reported the change.
+    formerly: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("phone", "user_id", "parent_user_id", "name"):

@@ -95,6 +95,8 @@ class ContactStore:
         strong = _strong_keys(sighting)
         name = name_key(sighting.name) if sighting.name else ""
         found = {c for c in (self._customer_of(kind, value) for kind, value in strong) if c}
+        # A changed number or BSUID that Meta reported: the person known by the old key.
+        found |= {c for c in (self._customer_of(*key.split(":", 1)) for key in sighting.formerly) if c}
         # How sure the link of these keys to the customer is: certain through a shared phone or BSUID, only as
         # sure as a name when the name is all they share.
         link_confidence = 1.0

@@ -549,8 +549,32 @@ class _FieldMapper:
             self._keep(node, element, wrap, lambda: self._inbound(element, node.raw), self.parser.parsed.messages)
             if isinstance(element, dict) and not element.get("group_id"):
                 self._sight_sender(element)
+                self._sight_change(element)
 
-    def _sight(self, at: Any, phone: Any = None, user_id: Any = None, parent: Any = None, name: Any = None) -> None:
+    def _sight_change(self, element: dict) -> None:
+        """A user's new number or BSUID (system message): the same customer under new keys."""
+        system = element.get("system") if isinstance(element.get("system"), dict) else {}
+        if system.get("type") not in ("user_changed_number", "user_changed_user_id"):
+            return
+        old = {"phone": element.get("from"), "bsuid": system.get("previous_user_id")}
+        old["parent_bsuid"] = system.get("previous_parent_user_id")
+        formerly = tuple(
+            f"{kind}:+{_phone(value)}" if kind == "phone" else f"{kind}:{value}"
+            for kind, value in old.items()
+            if isinstance(value, str) and value and not has_unsafe_characters(value)
+        )
+        new_phone = system.get("wa_id") if system.get("type") == "user_changed_number" else None
+        self._sight(
+            element.get("timestamp"),
+            phone=new_phone,
+            user_id=system.get("user_id"),
+            parent=system.get("parent_user_id"),
+            formerly=formerly,
+        )
+
+    def _sight(
+        self, at: Any, phone: Any = None, user_id: Any = None, parent: Any = None, name: Any = None, formerly=()
+    ) -> None:
         text = [v if isinstance(v, str) and v else None for v in (phone, user_id, parent, name)]
         if isinstance(phone, int) and not isinstance(phone, bool):
             text[0] = str(phone)
@@ -566,6 +590,7 @@ class _FieldMapper:
                     user_id=text[1],
                     parent_user_id=text[2],
                     name=text[3],
+                    formerly=formerly,
                 )
             )
         except (MalformedElement, ValueError):

@@ -125,3 +125,41 @@ def test_export_sender_names_that_are_numbers():
     assert export_phone("\u202a+1 (212) 555-7890\u202c", "US") == "+12125557890"
     assert export_phone("Sheena N.", "US") is None and export_phone("Shop 24", "US") is None
     assert EXPORT_NAME_CONFIDENCE < 1
+
+
+def test_a_changed_number_or_bsuid_reported_by_meta_stays_the_same_customer(world):
+    contacts, post = world
+    post("text")  # Sheena Nelson, 16505551234
+    post("system")  # user_changed_number: 16505551234 -> 16505551235
+
+    def from_new_number(value):
+        value["contacts"] = [{"profile": {"name": "Sheena"}, "wa_id": "16505551235"}]
+        value["messages"][0].update({"from": "16505551235", "id": "wamid.after-change"})
+
+    post("text", from_new_number)
+    [customer] = contacts.customers()
+    assert customer["phones"] == ["+16505551234", "+16505551235"] and customer["confidence"] == 1.0
+
+    post("text_bsuid")  # a username user known by BSUID only: another person so far
+    assert len(contacts.customers()) == 2
+
+    def bsuid_changed(value):
+        value["messages"] = [
+            {
+                "from_user_id": "US.99999999999999999999",
+                "id": "wamid.bsuid-change",
+                "timestamp": "1779372900",
+                "type": "system",
+                "system": {
+                    "body": "User Bob changed their business-scoped user ID",
+                    "type": "user_changed_user_id",
+                    "user_id": "US.99999999999999999999",
+                    "previous_user_id": BSUID,
+                },
+            }
+        ]
+        value.pop("contacts")
+
+    post("text_bsuid", bsuid_changed)
+    [bob] = [c for c in contacts.customers() if BSUID in c["user_ids"]]
+    assert bob["user_ids"] == sorted([BSUID, "US.99999999999999999999"]) and len(contacts.customers()) == 2
