@@ -52,3 +52,27 @@ def export_sightings(messages: Iterable[Message], region: str, business_names: I
         if name not in last or sighting.seen_at > last[name].seen_at:
             last[name] = sighting
     return [*first.values(), *(s for name, s in last.items() if s is not first[name])]
+
+
+def message_customer_keys(message: Message, region: str) -> dict[str, str | None]:
+    """How a message names its customer, as `ContactStore.customer_of` keys (phone, user_id, name).
+
+    A Cloud API chat is "wa:<business number id>:<wa_id or BSUID>", whoever wrote; an export names its sender.
+    """
+    if message.source == "cloud_api":
+        customer = message.chat_id.split(":", 2)[-1]
+        if customer.startswith("group:"):
+            return {"phone": None, "user_id": None, "name": None}
+        digits = customer.lstrip("+")
+        return (
+            {"phone": f"+{digits}", "user_id": None, "name": None}
+            if digits.isdigit()
+            else {
+                "phone": None,
+                "user_id": customer,
+                "name": None,
+            }
+        )
+    name = message.sender_name or ""
+    phone = export_phone(name, region) if name else None
+    return {"phone": phone, "user_id": None, "name": None if phone else (name or None)}
