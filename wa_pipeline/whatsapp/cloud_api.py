@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -104,7 +105,7 @@ class Reject:
                 return f"{self.item['id']}#{status}"
             return self.item["id"]
         if self.raw:
-            return "sha256:" + stable_id(self.raw.hex(), prefix="")
+            return "sha256:" + hashlib.sha256(self.raw).hexdigest()[:32]
         return stable_id(json.dumps(self.item, sort_keys=True, default=str), prefix="sha256:")
 
 

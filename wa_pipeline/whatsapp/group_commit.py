@@ -4,7 +4,8 @@ An fsync costs the same for one message or a thousand, so under load the request
 commit is on its way to disk share the next one. Each request still gets its own acknowledgement, and only
 after the commit that holds all of its messages has returned.
 
-A record the store refuses never fails its request: the batch is retried request by request, then record by
+Events and the full status history go to `EventStore`, who the customers are to `ContactStore`, both in the
+same database file. A record the store refuses never fails its request: the batch is retried request by request, then record by
 record, and the record that fails alone goes to the dead-letter queue with the reason. Only when the queue
 cannot take it either is the store unavailable, and the request fails (the receiver answers 503).
 """
