@@ -33,3 +33,15 @@ def data_dir(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield directory
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_dagster_instance_left_entered():
+    """A test that leaves a Dagster instance entered (its defs-state storage set in this context) fails here, since
+    every later test loading definitions in the same process would read that instance's deleted files."""
+    # No public API tells which instance is entered; this is the context variable `with instance:` sets.
+    from dagster._core.storage.defs_state.base import DefsStateStorage
+
+    before = DefsStateStorage.get()
+    yield
+    assert DefsStateStorage.get() is before, "the test left a Dagster instance entered (use `with instance:`)"

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook, parse_webhook
 from wa_pipeline.whatsapp.group_commit import GroupCommitWriter, StoreUnavailable, WriterClosed
 from wa_pipeline.whatsapp.webhook_signature import verify_signature

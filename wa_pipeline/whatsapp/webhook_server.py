@@ -100,7 +100,7 @@ def serve(host: str, port: int, settings: Settings, keep_alive_s: float = DEFAUL
     app_secret, verify_token = webhook_secrets(settings)
     app = create_webhook_app(
         open_landing_store(settings),
-        DeadLetterQueue(settings.landing_db),
+        DeadLetterQueue(settings.layout.landing_db),
         app_secret=app_secret,
         verify_token=verify_token,
         max_body_bytes=settings.webhook_max_body_bytes,

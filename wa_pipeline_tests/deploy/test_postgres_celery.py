@@ -21,7 +21,7 @@ import openpyxl
 import psycopg2
 import pytest
 
-from wa_pipeline.sheets.message_rows import MESSAGES_TAB
+from wa_pipeline.sheets.tabs.messages import MESSAGES_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.postgres_landing import PostgresLandingStore

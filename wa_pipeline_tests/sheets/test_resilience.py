@@ -13,13 +13,13 @@ import gspread
 import pytest
 from google.oauth2.service_account import Credentials
 
-from wa_pipeline.sheets.endpoint_session import EndpointSession
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetsUnavailable
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.endpoint_session import EndpointSession
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.state_db import STATE_DB_NAME
+from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.row_order import order_violations
-from wa_pipeline.sheets.state_db import STATE_DB_NAME
-from wa_pipeline.sheets.sync_tuning import SyncTuning
-from wa_pipeline.sheets.write_ledger import WriteLedger
+from wa_pipeline.sync_tuning import SyncTuning
 from wa_pipeline_tests.fakes.sheets_v4 import (
     CommitThenFail,
     FakeRequest,
@@ -278,9 +278,9 @@ def test_a_crash_between_commit_and_ledger_writes_nothing_twice_on_the_next_run(
 
 
 def test_an_exception_mid_write_is_reconciled_by_the_next_upsert(fake, account, key, tmp_path, clock, monkeypatch):
-    from wa_pipeline.sheets import google_sink
+    from wa_pipeline.sheets.google import request_bodies
 
-    monkeypatch.setattr(google_sink, "MAX_REQUEST_BYTES", 3_000)
+    monkeypatch.setattr(request_bodies, "MAX_REQUEST_BYTES", 3_000)
     sink = sink_for(fake, account, key, tmp_path / "state", clock)
     sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 2), order_by=ORDER)
     # The second body of a multi-body write is refused for good (400): the first one is already in the sheet.

@@ -11,7 +11,7 @@ from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2.service_account import Credentials
 
-from wa_pipeline.sheets.endpoint_session import EndpointSession
+from wa_pipeline.sheets.google.endpoint_session import EndpointSession
 from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]

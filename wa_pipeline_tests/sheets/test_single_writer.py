@@ -3,10 +3,10 @@
 import multiprocessing
 from pathlib import Path
 
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.row_order import order_violations
-from wa_pipeline.sheets.sync_tuning import SyncTuning
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
+from wa_pipeline.sync_tuning import SyncTuning
 from wa_pipeline_tests.servers import START_DEADLINE_S
 
 COLUMNS = ["message_id", "sent_at", "chat", "text"]

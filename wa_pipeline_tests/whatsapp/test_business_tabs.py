@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from wa_pipeline.sheets.customer_rows import CUSTOMERS_COLUMNS, build_customer_rows
-from wa_pipeline.sheets.delivery_rows import DELIVERIES_COLUMNS, build_delivery_rows
+from wa_pipeline.sheets.tabs.customers import CUSTOMERS_COLUMNS, build_customer_rows
+from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_COLUMNS, build_delivery_rows
 from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.chat_export import parse_chat_export
 from wa_pipeline.whatsapp.identities import export_sightings, message_customer_keys
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
@@ -29,7 +29,7 @@ TZ = ZoneInfo("Africa/Nairobi")
 @pytest.fixture
 def world(tmp_path):
     db = tmp_path / "landing.sqlite3"
-    store, events, contacts = LandingStore(db), EventStore(db), ContactStore(db)
+    store, events, contacts = SqliteLandingStore(db), EventStore(db), ContactStore(db)
     app = create_webhook_app(
         store, DeadLetterQueue(db), app_secret=SECRET, verify_token=TOKEN, events=events, contacts=contacts
     )

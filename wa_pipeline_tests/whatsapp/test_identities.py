@@ -9,7 +9,7 @@ import pytest
 
 from wa_pipeline.store.contacts import NAME_LINK_CONFIDENCE, ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.chat_export import parse_chat_export
 from wa_pipeline.whatsapp.identities import EXPORT_NAME_CONFIDENCE, export_phone, export_sightings
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
@@ -30,7 +30,7 @@ EXPORT = (
 @pytest.fixture
 def world(tmp_path):
     db = tmp_path / "landing.sqlite3"
-    store, contacts = LandingStore(db), ContactStore(db)
+    store, contacts = SqliteLandingStore(db), ContactStore(db)
     app = create_webhook_app(store, DeadLetterQueue(db), app_secret=SECRET, verify_token=TOKEN, contacts=contacts)
     with serving(app) as url:
 

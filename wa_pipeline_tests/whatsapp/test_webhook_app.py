@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline.whatsapp.webhook_server import DEFAULT_KEEP_ALIVE_S, PathOnlyAccessLog, server_config
 from wa_pipeline.whatsapp.webhook_signature import sign
@@ -93,7 +93,7 @@ def serving(app):
 @pytest.fixture
 def landing(tmp_path):
     db = tmp_path / "landing.sqlite3"
-    return LandingStore(db), DeadLetterQueue(db)
+    return SqliteLandingStore(db), DeadLetterQueue(db)
 
 
 @pytest.fixture
@@ -287,7 +287,7 @@ def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(
     assert len(dead_letters.list()) == 3 and store.count() == 3
 
 
-class GatedStore(LandingStore):
+class GatedStore(SqliteLandingStore):
     """Holds the first commit until released, so the test can see what is acknowledged when."""
 
     def __init__(self, path):
@@ -374,7 +374,7 @@ def test_a_record_the_store_refuses_is_dead_lettered_and_its_request_and_neighbo
     assert json.loads(letter.payload["raw"])["text"]["body"] == "poison"
 
 
-class UnavailableStore(LandingStore):
+class UnavailableStore(SqliteLandingStore):
     """A disk that fails every write: the landing store and the dead-letter queue in it alike."""
 
     def add_messages(self, messages):
@@ -393,7 +393,7 @@ def test_a_5xx_means_the_store_is_unavailable_and_nothing_is_acknowledged(tmp_pa
     with serving(app) as url:
         response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
     assert response.status_code == 503 and "retry later" in response.text
-    assert LandingStore(store.path).count() == 0
+    assert SqliteLandingStore(store.path).count() == 0
 
 
 def test_secrets_never_reach_logs_or_responses(landing, caplog):
@@ -505,7 +505,7 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
     assert 300 <= len(acknowledged) < 1000
     with receiver_process(data_dir, log_path) as (_, url):
-        store = LandingStore(data_dir / "landing.sqlite3")
+        store = SqliteLandingStore(data_dir / "landing.sqlite3")
         stored = {m.message_id for m in store.iter_messages()}
         assert acknowledged <= stored
         # Meta retries what was never acknowledged; afterwards every message is there exactly once.
@@ -519,7 +519,7 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
 
 def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(receiver, landing, monkeypatch):
-    from wa_pipeline.store.dead_letters import DeadLetterReplayer
+    from wa_pipeline.replay.replayer import DeadLetterReplayer
     from wa_pipeline.store.media_store import MediaStore
     from wa_pipeline.whatsapp import cloud_api
 

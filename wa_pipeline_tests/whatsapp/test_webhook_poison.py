@@ -11,8 +11,9 @@ import uvicorn
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wa_pipeline.message import Message
-from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.replay.replayer import DeadLetterReplayer
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.webhook_app import DEFAULT_MAX_BODY_BYTES, create_webhook_app
 from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
 
@@ -46,7 +47,7 @@ def body(*elements: bytes, contacts: bytes = b'[{"profile":{"name":"Wanjiku"},"w
 @pytest.fixture
 def landing(tmp_path):
     db = tmp_path / "landing.sqlite3"
-    return LandingStore(db), DeadLetterQueue(db)
+    return SqliteLandingStore(db), DeadLetterQueue(db)
 
 
 @pytest.fixture
@@ -179,7 +180,7 @@ def test_a_signed_body_that_cannot_be_split_is_a_bad_request_kept_whole(url, lan
 
 def test_a_dead_lettered_element_replays_from_its_exact_bytes_once_the_cause_is_gone(tmp_path):
     db = tmp_path / "landing.sqlite3"
-    store, dead_letters = LandingStore(db), DeadLetterQueue(db)
+    store, dead_letters = SqliteLandingStore(db), DeadLetterQueue(db)
     future = int((NOW + timedelta(days=2)).timestamp())
     raw = body(element("wamid.early", '"see you Friday"', timestamp=json.dumps(str(future))))
     app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, clock=lambda: NOW)
