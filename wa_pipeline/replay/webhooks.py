@@ -21,7 +21,7 @@ def _reparse(scope: ReplayScope, letter: DeadLetter) -> ReplayOutcome:
     added = scope.landing.add_messages(parsed.messages).added if parsed.messages else 0
     statuses = scope.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
     # Events, the status history and customer sightings live beside the dead letters, as the receiver writes them.
-    EventStore(scope.queue.path).add(events=parsed.events, statuses=parsed.statuses)
+    events = EventStore(scope.queue.path).add(events=parsed.events, statuses=parsed.statuses)
     ContactStore(scope.queue.path).observe(parsed.sightings)
     for reject in parsed.rejects:
         scope.queue.add(
@@ -30,7 +30,11 @@ def _reparse(scope: ReplayScope, letter: DeadLetter) -> ReplayOutcome:
     if parsed.rejects and not (parsed.messages or parsed.statuses or parsed.events):
         return ReplayOutcome(letter.id, letter.stage, letter.item_key, "failed", parsed.rejects[0].reason)
     return ReplayOutcome(
-        letter.id, letter.stage, letter.item_key, "reparsed", f"{added} messages and {statuses} statuses landed"
+        letter.id,
+        letter.stage,
+        letter.item_key,
+        "reparsed",
+        f"{added} messages, {statuses} statuses and {len(parsed.events)} events landed ({events} new records)",
     )
 
 

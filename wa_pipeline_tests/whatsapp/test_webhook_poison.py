@@ -241,3 +241,28 @@ def test_the_cap_is_a_setting_the_receiver_uses(monkeypatch, tmp_path):
     with serving(apps[0]) as address:
         assert post(address, sized_body(5000)).status_code == 200
         assert post(address, sized_body(5001)).status_code == 413
+
+
+def test_a_dead_lettered_event_replays_into_the_event_store(tmp_path):
+    from wa_pipeline.store.events import EventStore
+
+    db = tmp_path / "landing.sqlite3"
+    store, dead_letters, events = SqliteLandingStore(db), DeadLetterQueue(db), EventStore(db)
+    future = int((NOW + timedelta(days=3)).timestamp())
+    raw = (
+        b'{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"user_preferences","value":'
+        b'{"messaging_product":"whatsapp","metadata":{"phone_number_id":"106540352242922"},"user_preferences":['
+        b'{"wa_id":"254712345678","category":"marketing_messages","value":"stop","timestamp":'
+        + str(future).encode()
+        + b"}]}}]}]}"
+    )
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, clock=lambda: NOW)
+    with serving(app) as address:
+        assert post(address, raw).json()["rejected"] == 1
+    [letter] = dead_letters.list()
+    assert events.events() == [] and "more than a day after" in letter.reason
+    [outcome] = DeadLetterReplayer(dead_letters, store, None, "UTC").replay([letter])
+    assert outcome.action == "reparsed" and "1 events landed" in outcome.detail
+    [consent] = events.events("consent")
+    assert (consent.customer, consent.data["value"]) == ("254712345678", "stop")
+    assert dead_letters.list() == []
