@@ -1,6 +1,7 @@
 """Webhook ingest with a durable acknowledgement: group commit against one commit per request.
 
     python -m benchmarks.bench_ingest [--n 2000] [--concurrency 50]
+    python -m benchmarks.bench_ingest --n 2000 --concurrency 500    # Meta's burst: p50/p99 at 500 connections
 
 Each receiver runs in its own process on a loopback port and answers 200 only after its commit returned
 (SQLite WAL, synchronous=FULL). Same parsing, same signature check, same store; only the write path differs:
@@ -51,7 +52,7 @@ def naive_app(db: Path):
         raw = await request.body()
         if not verify_signature(raw, request.headers.get("x-hub-signature-256"), SECRET):
             return PlainTextResponse("forbidden", status_code=403)
-        parsed = parse_webhook(json.loads(raw))
+        parsed = parse_webhook(raw)
         store.add_messages(parsed.messages)  # one INSERT + durable COMMIT, right in the handler
         return JSONResponse({"messages": len(parsed.messages)})
 
@@ -242,12 +243,18 @@ async def _up(port: int) -> bool:
 
 
 def run(quick: bool = False) -> list[dict]:
-    """Rows for the combined `make bench` table: ours against the naive receiver, measured in this run."""
+    """Rows for the combined `make bench` table: ours against the naive receiver, measured in this run.
+
+    Two loads: 50 connections (throughput), and 500 connections at once (Meta's burst; the partner guidance is a
+    median at most 250 ms and under 1% over 1 s; our goals are p50 <= 50 ms and p99 <= 250 ms).
+    """
     n = 500 if quick else 2000
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         naive = measure("naive", "naive (commit per request)", n, 50, Path(tmp))
-        ours = measure("ours", "group commit (ours)", n, 50, Path(tmp))
-    if naive.stored != n or ours.stored != n:
+        ours = measure("ours", "group commit (ours)", n, 50, Path(tmp) / "50")
+        naive_burst = measure("naive", "naive (commit per request)", n, 500, Path(tmp) / "naive500")
+        burst = measure("ours", "group commit (ours)", n, 500, Path(tmp) / "500")
+    if {naive.stored, ours.stored, naive_burst.stored, burst.stored} != {n}:
         raise SystemExit("a receiver acknowledged messages it did not store")
     baseline = "naive receiver, one commit per request"
     return [
@@ -266,6 +273,22 @@ def run(quick: bool = False) -> list[dict]:
             "baseline": naive.percentile(0.99),
             "baseline_name": baseline,
             "goal": "ratio < 1",
+        },
+        {
+            "benchmark": "webhook ingest",
+            "measure": f"p50 latency ms, 500 connections ({n} posts)",
+            "ours": burst.percentile(0.50),
+            "baseline": naive_burst.percentile(0.50),
+            "baseline_name": baseline,
+            "goal": "ours <= 50 ms",
+        },
+        {
+            "benchmark": "webhook ingest",
+            "measure": f"p99 latency ms, 500 connections ({n} posts)",
+            "ours": burst.percentile(0.99),
+            "baseline": naive_burst.percentile(0.99),
+            "baseline_name": baseline,
+            "goal": "ours <= 250 ms",
         },
     ]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -32,10 +33,51 @@ KINDS = frozenset(
         "poll",
         "system",
         "deleted",
+        "error",
         "unsupported",
     }
 )
 SOURCES = frozenset({"cloud_api", "chat_export"})
+
+# Text is normalised once, when a record is built, so the store, the frames and every sheet hold one string.
+# Lone surrogates (unencodable), U+FFFE/U+FFFF and the C0 controls other than tab, newline and carriage return
+# (refused by XML, hence by .xlsx) become visible markers. Invisible marks a sender typed or WhatsApp inserted
+# (zero-width joiners, left-to-right and other bidi marks, U+FEFF) are kept: they are part of the text.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def _marker(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: NUL shows as ␀, BEL as ␇
+    return "\u2421" if code == 0x7F else REPLACEMENT
+
+
+def normalise_text(value: str | None) -> str | None:
+    """The text with lone surrogates and control characters replaced by a visible marker; None stays None."""
+    if value is None or not _UNSAFE.search(value):
+        return value
+    return _UNSAFE.sub(_marker, value)
+
+
+def has_unsafe_characters(value: str) -> bool:
+    """True when `normalise_text` would change the value (ids are refused rather than rewritten)."""
+    return _UNSAFE.search(value) is not None
+
+
+# WhatsApp did not exist before 2009; a time more than a day ahead of the receiving clock is a broken clock.
+EARLIEST_SENT_AT = datetime(2009, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def landing_window_problem(moment: datetime, now: datetime) -> str | None:
+    """Why a record's time cannot be landed (outside [2009-01-01, now + 1 day]), or None when it can."""
+    if moment < EARLIEST_SENT_AT:
+        return f"timestamp {moment.isoformat()} is before {EARLIEST_SENT_AT.date().isoformat()}"
+    if moment > now + FUTURE_TOLERANCE:
+        return f"timestamp {moment.isoformat()} is more than a day after the receiving clock ({now.isoformat()})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,8 +109,25 @@ class Message:
     reply_to: str | None = None
     forwarded: bool = False
     raw: str = ""
+    # What could not be read from the source, by name ("location: latitude/longitude are not numbers"); the
+    # message lands with the rest.
+    flags: str | None = None
+    # Click-to-WhatsApp ad that started the conversation (source_url, source_id, source_type, headline,
+    # ctwa_clid...), as JSON text.
+    referral: str | None = None
 
     def __post_init__(self) -> None:
+        for name in ("message_id", "chat_id", "chat_name", "sender_id", "sender_name", "text", "caption"):
+            object.__setattr__(self, name, normalise_text(getattr(self, name)))
+        for name in ("reply_to", "flags", "referral", "raw"):
+            object.__setattr__(self, name, normalise_text(getattr(self, name)))
+        if self.media is not None and any(
+            has_unsafe_characters(v) for v in (self.media.filename, self.media.mime) if isinstance(v, str)
+        ):
+            media = dataclasses.replace(
+                self.media, filename=normalise_text(self.media.filename), mime=normalise_text(self.media.mime)
+            )
+            object.__setattr__(self, "media", media)
         if not self.message_id:
             raise ValueError("message_id is empty")
         if not self.chat_id:
@@ -104,6 +163,8 @@ class Message:
             "forwarded": self.forwarded,
             "source": self.source,
             "raw": self.raw,
+            "flags": self.flags,
+            "referral": self.referral,
         }
 
     def to_json(self) -> str:
@@ -137,6 +198,8 @@ class Message:
             forwarded=bool(record.get("forwarded") or False),
             source=record["source"],
             raw=record.get("raw") or "",
+            flags=record.get("flags"),
+            referral=record.get("referral"),
         )
 
     @classmethod
@@ -165,6 +228,8 @@ MESSAGE_SCHEMA = pa.schema(
         pa.field("forwarded", pa.bool_(), nullable=False),
         pa.field("source", pa.string(), nullable=False),
         pa.field("raw", pa.string()),
+        pa.field("flags", pa.string()),
+        pa.field("referral", pa.string()),
     ]
 )
 MESSAGE_COLUMNS = tuple(MESSAGE_SCHEMA.names)
@@ -189,9 +254,75 @@ class StatusUpdate:
     recipient_id: str | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     raw: str = ""
+    # Since July 2025 each status says what Meta charges: {"billable", "pricing_model", "category", "type"}.
+    pricing: dict[str, Any] | None = None
+    # The conversation window it opened or belongs to: {"id", "expiration_timestamp", "origin": {"type"}}.
+    conversation: dict[str, Any] | None = None
+    # The recipient's business-scoped user id (BSUID), beside or instead of its phone number.
+    recipient_user_id: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "raw", normalise_text(self.raw))
         if self.status not in STATUS_ORDER:
             raise ValueError(f"status {self.status!r} of {self.message_id} is not one of {sorted(STATUS_ORDER)}")
         if self.at.tzinfo is None:
             raise ValueError(f"status of {self.message_id}: timestamp must be timezone-aware")
+
+
+# Records that are neither a message nor a delivery status, each kept whole (`raw`) with what matters mapped.
+EVENT_KINDS = frozenset(
+    {
+        "call",  # Calling API: a call connecting or ending, or a call's status
+        "consent",  # user_preferences: marketing messages stopped or resumed
+        "contact",  # smb_app_state_sync: a contact the business added, edited or removed in the app
+        "account",  # account_update, message_template_status_update, template_category_update...
+        "automatic",  # automatic_events: a purchase or lead Meta detected in a chat started from an ad
+        "history",  # history: sharing declined, or a chunk's phase and progress
+        "unknown",  # a field this version does not map: kept whole, counted, visible
+    }
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the business's account reported that is not a message: calls, consent, contacts, account news."""
+
+    event_id: str
+    kind: str
+    field: str
+    occurred_at: datetime
+    customer: str | None = None
+    summary: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    raw: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.event_id:
+            raise ValueError("event_id is empty")
+        if self.kind not in EVENT_KINDS:
+            raise ValueError(f"event {self.event_id}: unknown kind {self.kind!r}")
+        if self.occurred_at.tzinfo is None:
+            raise ValueError(f"event {self.event_id}: occurred_at must be timezone-aware")
+        object.__setattr__(self, "occurred_at", self.occurred_at.astimezone(UTC))
+        for name in ("event_id", "customer", "summary", "raw"):
+            object.__setattr__(self, name, normalise_text(getattr(self, name)))
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One source's view of who a customer is: any of phone, business-scoped ids and a display name."""
+
+    source: str  # cloud_api, chat_export, app_contacts (the business's own address book)
+    seen_at: datetime
+    phone: str | None = None  # E.164, "+16505551234"
+    user_id: str | None = None  # BSUID
+    parent_user_id: str | None = None  # BSUID shared across a business portfolio
+    name: str | None = None
+    # How sure the source is that the name belongs to this person (an export's sender name: less than 1).
+    name_confidence: float = 1.0
+    # Keys the same person had before ("phone:+16505551234", "bsuid:US.1349..."): Meta reported the change.
+    formerly: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("phone", "user_id", "parent_user_id", "name"):
+            object.__setattr__(self, name, normalise_text(getattr(self, name)) or None)

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     app_secret: SecretStr | None = Field(None, description="Meta app secret: verifies X-Hub-Signature-256.")
     verify_token: SecretStr | None = Field(None, description="Token Meta echoes when verifying the webhook.")
     access_token: SecretStr | None = Field(None, description="Graph API bearer token for media downloads.")
+    webhook_max_body_bytes: int = Field(
+        3 * 1024 * 1024, ge=1024, description="Largest webhook body accepted (Meta sends up to 3 MB); larger is 413."
+    )
 
     default_currency: str = Field(
         "", description='ISO 4217 code for "$", "/=", "Rs" in messages; empty: the region\'s currency.'

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from wa_pipeline.replay.outcome import ReplayOutcome, ReplayScope
+from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetter, Stage
+from wa_pipeline.store.events import EventStore
 from wa_pipeline.whatsapp.cloud_api import parse_webhook
 
 
@@ -17,14 +20,21 @@ def _reparse(scope: ReplayScope, letter: DeadLetter) -> ReplayOutcome:
     parsed = parse_webhook(webhook_body(letter.payload))
     added = scope.landing.add_messages(parsed.messages).added if parsed.messages else 0
     statuses = scope.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
+    # Events, the status history and customer sightings live beside the dead letters, as the receiver writes them.
+    events = EventStore(scope.queue.path).add(events=parsed.events, statuses=parsed.statuses)
+    ContactStore(scope.queue.path).observe(parsed.sightings)
     for reject in parsed.rejects:
         scope.queue.add(
             Stage.WEBHOOK, reject.item_key, reject.reason, payload=reject.payload(), partition=letter.partition
         )
-    if parsed.rejects and not (parsed.messages or parsed.statuses):
+    if parsed.rejects and not (parsed.messages or parsed.statuses or parsed.events):
         return ReplayOutcome(letter.id, letter.stage, letter.item_key, "failed", parsed.rejects[0].reason)
     return ReplayOutcome(
-        letter.id, letter.stage, letter.item_key, "reparsed", f"{added} messages and {statuses} statuses landed"
+        letter.id,
+        letter.stage,
+        letter.item_key,
+        "reparsed",
+        f"{added} messages, {statuses} statuses and {len(parsed.events)} events landed ({events} new records)",
     )
 
 
@@ -36,6 +46,9 @@ def webhook_body(payload: dict) -> Any:
     """
     if not isinstance(payload, dict):
         return payload
+    if "body_base64" in payload:
+        # The element's exact bytes in their context, as the receiver kept them (see cloud_api.Reject).
+        return base64.b64decode(payload["body_base64"])
     if "object" in payload:
         return payload
     value: dict[str, Any]

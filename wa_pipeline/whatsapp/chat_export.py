@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import PurePath
 from typing import Literal
 
-from wa_pipeline.message import MediaRef, Message, stable_id
+from wa_pipeline.message import MediaRef, Message, landing_window_problem, stable_id
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -405,8 +405,14 @@ def _interpret(body: str, sender: str | None, marked: bool) -> dict:
     return {"kind": "text", "text": body}
 
 
-def parse_chat_export(text: str, *, chat_name: str, tz: tzinfo, source_name: str = "<export>") -> ParsedExport:
-    """Parse an export's text; lines that are not headers continue the message above them."""
+def parse_chat_export(
+    text: str, *, chat_name: str, tz: tzinfo, source_name: str = "<export>", now: datetime | None = None
+) -> ParsedExport:
+    """Parse an export's text; lines that are not headers continue the message above them.
+
+    `now` is the clock that bounds the landing window (a message dated more than a day ahead is a line error).
+    """
+    now = now or datetime.now(UTC)
     lines = _split_lines(text.removeprefix("\ufeff"))
     drafts: list[_Draft] = []
     errors: list[ExportLineError] = []
@@ -441,6 +447,10 @@ def parse_chat_export(text: str, *, chat_name: str, tz: tzinfo, source_name: str
             errors.append(
                 ExportLineError(source_name, draft.line_number, f"impossible date or time ({exc})", draft.raw[0])
             )
+            continue
+        problem = landing_window_problem(sent_at, now)
+        if problem is not None:
+            errors.append(ExportLineError(source_name, draft.line_number, problem, draft.raw[0]))
             continue
         said = _SENDER.match(draft.rest)
         sender = said.group("name").strip() if said else None

@@ -1,48 +1,121 @@
-"""Cloud API webhook bodies to canonical records: messages, delivery statuses, and what could not be read."""
+"""Cloud API webhook bodies to canonical records: messages, delivery statuses, events, and what could not be read.
+
+The body is split into its elements on its bytes first (`raw_json`), so an element that cannot be decoded or
+stored (nested too deep, bad UTF-8, an id holding control characters, a time outside the landing window) becomes
+a `Reject` holding its exact bytes and a replayable body, while its siblings are mapped as usual.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from wa_pipeline.message import MediaRef, Message, StatusUpdate, stable_id
+from wa_pipeline.message import (
+    Event,
+    MediaRef,
+    Message,
+    Sighting,
+    StatusUpdate,
+    has_unsafe_characters,
+    landing_window_problem,
+    normalise_text,
+    stable_id,
+)
+from wa_pipeline.whatsapp.raw_json import DecodedJson, RawJson, UnreadableJson
 
 MEDIA_TYPES = frozenset({"image", "audio", "video", "document", "sticker"})
 _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+_OBJECT = b"whatsapp_business_account"
+# Fields that report on the account rather than on a conversation: each change is one account event.
+ACCOUNT_FIELDS = frozenset(
+    {
+        "account_update",
+        "account_alerts",
+        "account_review_update",
+        "business_capability_update",
+        "message_template_status_update",
+        "message_template_quality_update",
+        "message_template_components_update",
+        "template_category_update",
+        "phone_number_name_update",
+        "phone_number_quality_update",
+        "payment_configuration_update",
+        "partner_solutions",
+    }
+)
+# The field Meta names for each kind of element a change's value carries.
+MESSAGE_FIELDS = {"messages": "messages", "smb_message_echoes": "message_echoes"}
 
 
 class MalformedElement(ValueError):
     """An element of the body that does not have the shape the Cloud API documents."""
 
 
+def _storable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, TypeError, RecursionError):
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Reject:
-    """One element that could not be mapped, kept whole so it can be replayed once the cause is fixed."""
+    """One element that could not be mapped, kept byte for byte so it can be replayed once the cause is fixed."""
 
     item: Any
     reason: str
     # The change's metadata and contacts: without them a replayed message element cannot name its chat.
     metadata: dict | None = None
     contacts: list | None = None
+    # The element's bytes as they arrived, and a webhook body holding only this element in its context.
+    raw: bytes = b""
+    body: bytes = b""
 
     def payload(self) -> dict:
-        """What the dead-letter queue keeps: the element, with its change's context when it had one."""
+        """What the dead-letter queue keeps: the element (readable), its context, its raw bytes and a replay body."""
+        item = self.item if _storable(self.item) else _readable(self.raw)
         if self.metadata is not None or self.contacts:
-            return {"element": self.item, "metadata": self.metadata or {}, "contacts": self.contacts or []}
-        return self.item if isinstance(self.item, dict) else {"item": self.item}
+            # The context as decoded when it can be stored as it is; its exact bytes are in body_base64 anyway.
+            context = {"metadata": self.metadata or {}, "contacts": self.contacts or []}
+            context = {k: v if _storable(v) else _readable(json.dumps(v).encode()) for k, v in context.items()}
+            payload = {"element": item, **context}
+        else:
+            payload = dict(item) if isinstance(item, dict) else {"item": item}
+        if self.raw:
+            payload["raw_base64"] = base64.b64encode(self.raw).decode("ascii")
+        if self.body:
+            payload["body_base64"] = base64.b64encode(self.body).decode("ascii")
+        return payload
 
     @property
     def item_key(self) -> str:
-        """The wamid when the element has one (a status gets its status appended), else a hash of its JSON."""
-        if isinstance(self.item, dict) and isinstance(self.item.get("id"), str) and self.item["id"]:
+        """The wamid when the element has one (a status gets its status appended), else a hash of its bytes."""
+        if isinstance(self.item, dict) and _usable_id(self.item.get("id")):
             status = self.item.get("status")
-            return f"{self.item['id']}#{status}" if isinstance(status, str) and status else self.item["id"]
-        return stable_id(json.dumps(self.item, sort_keys=True, ensure_ascii=False, default=str), prefix="sha256:")
+            if isinstance(status, str) and status and not has_unsafe_characters(status):
+                return f"{self.item['id']}#{status}"
+            return self.item["id"]
+        if self.raw:
+            return "sha256:" + hashlib.sha256(self.raw).hexdigest()[:32]
+        return stable_id(json.dumps(self.item, sort_keys=True, default=str), prefix="sha256:")
+
+
+def _readable(raw: bytes) -> str:
+    # The bytes as text for a person reading the queue; the exact bytes are in raw_base64.
+    return normalise_text(raw[:4000].decode("utf-8", "replace")) or ""
+
+
+def _usable_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not has_unsafe_characters(value)
 
 
 @dataclass(frozen=True)
@@ -50,76 +123,134 @@ class ParsedWebhook:
     messages: list[Message] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-    # Subscribed fields that carry no messages (template status, account updates...): named, not mapped.
+    # Calls, consent, contacts, account and unknown events: every field Meta sends is kept as something.
+    events: list[Event] = field(default_factory=list)
+    # Kept for callers of earlier versions: every field is mapped now, so nothing is ignored.
     ignored_fields: list[str] = field(default_factory=list)
+    # Set when the body itself is not a JSON object: nothing in it could be split into elements.
+    body_error: str | None = None
+    # Who the customers are, as this body shows them (phone, BSUID, profile name), for the contacts table.
+    sightings: list[Sighting] = field(default_factory=list)
 
 
-def parse_webhook(body: Any) -> ParsedWebhook:
-    """Map one webhook body; a malformed element becomes a Reject and never takes its siblings with it."""
-    parsed = ParsedWebhook()
-    if not isinstance(body, dict):
-        parsed.rejects.append(Reject(body, "webhook body is not a JSON object"))
-        return parsed
-    if body.get("object") != "whatsapp_business_account":
-        parsed.rejects.append(Reject(body, f"object is {body.get('object')!r}, not 'whatsapp_business_account'"))
-        return parsed
-    entries = body.get("entry")
-    if not isinstance(entries, list):
-        parsed.rejects.append(Reject(body, "entry is not a list"))
-        return parsed
-    for entry in entries:
-        changes = entry.get("changes") if isinstance(entry, dict) else None
-        if not isinstance(changes, list):
-            parsed.rejects.append(Reject(entry, "entry has no list of changes"))
-            continue
-        for change in changes:
-            _parse_change(change, parsed)
-    return parsed
+def parse_webhook(body: Any, now: datetime | None = None) -> ParsedWebhook:
+    """Map one webhook body (its raw bytes, or the decoded JSON); a bad element never takes its siblings along.
+
+    `now` is the receiving clock: records timed before 2009 or more than a day after it are rejected.
+    """
+    raw = bytes(body) if isinstance(body, (bytes, bytearray)) else json.dumps(body).encode("ascii")
+    now = now or datetime.now(UTC)
+    try:
+        decoded = json.loads(raw)
+    except (ValueError, RecursionError):
+        decoded = _FAILED
+    if decoded is not _FAILED:
+        # Fast path: the body decodes whole. Only when something in it is rejected is it split again on its
+        # bytes, so that every letter keeps the exact bytes that arrived.
+        parsed = _Parser(now).parse(raw, DecodedJson(decoded))
+        if not parsed.rejects:
+            return parsed
+    return _Parser(now).parse(raw)
 
 
-def _parse_change(change: Any, parsed: ParsedWebhook) -> None:
-    if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
-        parsed.rejects.append(Reject(change, "change has no value object"))
-        return
-    if change.get("field") != "messages":
-        parsed.ignored_fields.append(str(change.get("field")))
-        return
-    value = change["value"]
-    metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
-    phone_number_id = metadata.get("phone_number_id")
-    contacts = [c for c in value.get("contacts") or [] if isinstance(c, dict)]
+_Wrap = Callable[[bytes], bytes]
 
-    for element in _elements(value, "messages", parsed):
+
+class _Parser:
+    def __init__(self, now: datetime):
+        self.now = now
+        self.parsed = ParsedWebhook()
+
+    def reject(self, node: RawJson | None, item: Any, reason: str, wrap: _Wrap | None = None, **context) -> None:
+        raw = node.raw if node is not None else b""
+        body = wrap(raw) if wrap is not None and raw else b""
+        self.parsed.rejects.append(Reject(item, normalise_text(reason) or "", raw=raw, body=body, **context))
+
+    def parse(self, raw: bytes, root: Any = None) -> ParsedWebhook:
         try:
-            parsed.messages.append(_message(element, phone_number_id, contacts))
-        except Exception as exc:
-            parsed.rejects.append(Reject(element, _reason(exc), metadata, contacts))
-    for element in _elements(value, "statuses", parsed):
+            root = root if root is not None else RawJson.parse(raw)
+            top = root.members()
+        except (UnreadableJson, ValueError, RecursionError) as exc:
+            reason = f"webhook body is not a JSON object: {exc}"
+            self.parsed.rejects.append(Reject(None, reason, raw=raw, body=raw))
+            object.__setattr__(self.parsed, "body_error", reason)
+            return self.parsed
+        kind = top.get("object")
+        if kind is None or _load_or_none(kind) != _OBJECT.decode():
+            shown = _readable(kind.raw) if kind is not None else None
+            self.reject(root, None, f"object is {shown!r}, not 'whatsapp_business_account'", lambda b: b)
+            return self.parsed
+        entries = top.get("entry")
+        if entries is None or entries.type != "array":
+            self.reject(root, None, "entry is not a list", lambda b: b)
+            return self.parsed
+        for entry in entries.items():
+            self._guarded(entry, self._entry)
+        return self.parsed
+
+    def _guarded(self, node: RawJson, walk: Callable[[RawJson], None], *args) -> None:
+        # A level whose structure this walker cannot follow is kept whole; its siblings go on.
         try:
-            parsed.statuses.append(_status(element))
+            walk(node, *args)
         except Exception as exc:
-            parsed.rejects.append(Reject(element, _reason(exc), metadata))
-    # Errors Meta reports for the whole change (e.g. a message it could not hand over) are kept for a person to see.
-    for error in _elements(value, "errors", parsed):
-        details = error if isinstance(error, dict) else {}
-        code, title = details.get("code"), details.get("title") or details.get("message")
-        parsed.rejects.append(Reject(error, f"Meta reported an error: {code} {title}".strip()))
+            self.reject(node, None, f"could not split this part of the body: {type(exc).__name__}: {exc}")
 
+    def _entry(self, entry: RawJson) -> None:
+        def wrap_entry(inner: bytes) -> bytes:
+            return b'{"object":"' + _OBJECT + b'","entry":[' + inner + b"]}"
 
-def _elements(value: dict, key: str, parsed: ParsedWebhook) -> list:
-    items = value.get(key)
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        parsed.rejects.append(Reject({key: items}, f"{key} is not a list"))
-        return []
-    return items
+        members = entry.members() if entry.type == "object" else {}
+        changes = members.get("changes")
+        if changes is None or changes.type != "array":
+            self.reject(entry, _load_or_none(entry), "entry has no list of changes", wrap_entry)
+            return
+        entry_time = _load_or_none(members["time"]) if "time" in members else None
+        for change in changes.items():
+            self._guarded(change, self._change, _wrap_change(wrap_entry, members), entry_time)
 
+    def _change(self, change: RawJson, wrap_change: _Wrap, entry_time: Any) -> None:
+        members = change.members() if change.type == "object" else {}
+        value = members.get("value")
+        if value is None or value.type != "object":
+            self.reject(change, _load_or_none(change), "change has no value object", wrap_change)
+            return
+        field_node = members.get("field")
+        field_name = _load_or_none(field_node) if field_node is not None else None
+        if not isinstance(field_name, str) or has_unsafe_characters(field_name):
+            self.reject(change, _load_or_none(change), f"change.field {field_name!r} is not a field name", wrap_change)
+            return
+        parts = value.members()
+        metadata = _context(parts, "metadata", dict, self)
+        contacts = _context(parts, "contacts", list, self)
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, MalformedElement):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+        def wrap_element(key: str) -> _Wrap:
+            def wrap(element: bytes) -> bytes:
+                context_raw = _raw_members(parts, ("messaging_product", "metadata", "contacts"))
+                value_bytes = b"{" + context_raw + json.dumps(key).encode() + b":[" + element + b"]}"
+                return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
+
+            return wrap
+
+        mapper = _FieldMapper(self, field_name, metadata, [c for c in contacts if isinstance(c, dict)], entry_time)
+        handlers = _ELEMENT_FIELDS.get(field_name)
+        if handlers is None or field_name in ACCOUNT_FIELDS:
+
+            def wrap_value(value_bytes: bytes) -> bytes:
+                return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
+
+            whole = _decode(value, self, wrap_value)
+            if whole is not _FAILED:
+                mapper.whole_value(value, whole, wrap_value)
+            return
+        for key, handler in handlers.items():
+            node = parts.get(key)
+            if node is None:
+                continue
+            if node.type != "array":
+                self.reject(node, {key: _load_or_none(node)}, f"{key} is not a list", wrap_element(key))
+                continue
+            for element_node in node.items():
+                handler(mapper, element_node, wrap_element(key))
 
 
 def _require(obj: Any, key: str, what: str) -> Any:
@@ -132,7 +263,10 @@ def _unix_time(value: Any, what: str) -> datetime:
     # Meta sends the unix time as a string of digits; an int is accepted, anything else is malformed.
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip().isdigit():
         raise MalformedElement(f"{what}.timestamp {value!r} is not a unix time")
-    return datetime.fromtimestamp(int(value), tz=UTC)
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise MalformedElement(f"{what}.timestamp {value!r} is not a time a calendar can hold") from None
 
 
 def normalise_sha256(value: Any) -> str | None:
@@ -153,6 +287,66 @@ def normalise_sha256(value: Any) -> str | None:
     return None
 
 
+_FAILED = object()
+# Deeper than this, json.loads runs out of stack (Python's recursion limit is 1,000 frames).
+_MAX_DECODE_DEPTH = 500
+
+
+def _load_or_none(node: RawJson | None) -> Any:
+    if node is None:
+        return None
+    try:
+        return node.load()
+    except (ValueError, RecursionError):
+        return None
+
+
+def _decode(node: RawJson, parser: _Parser, wrap: _Wrap | None, metadata=None, contacts=None) -> Any:
+    """The element decoded, or _FAILED after rejecting it with its bytes and the reason."""
+    try:
+        return node.load()
+    except RecursionError:
+        reason = f"element is nested {node.depth()} levels deep, too deeply to decode"
+    except UnicodeDecodeError as exc:
+        reason = f"element is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+    except ValueError as exc:
+        # The C decoder reports running out of stack as a syntax error; the depth tells the two apart.
+        depth = node.depth()
+        too_deep = depth > _MAX_DECODE_DEPTH
+        reason = (
+            f"element is nested {depth} levels deep, too deeply to decode"
+            if too_deep
+            else f"element is not valid JSON: {exc}"
+        )
+    context = {"metadata": metadata, "contacts": contacts} if metadata is not None or contacts else {}
+    parser.reject(node, None, reason, wrap, **context)
+    return _FAILED
+
+
+def _context(parts: dict[str, RawJson], key: str, kind: type, parser: _Parser) -> Any:
+    """The change's metadata or contacts; one of the wrong type is rejected alone and treated as absent."""
+    node = parts.get(key)
+    if node is None:
+        return kind()
+    value = _decode(node, parser, None)
+    if value is _FAILED:
+        return kind()
+    if not isinstance(value, kind):
+        what = "an object" if kind is dict else "a list"
+        parser.reject(node, {key: value}, f"{key} is not {what}")
+        return kind()
+    return value
+
+
+def _raw_members(members: dict, keys: tuple[str, ...]) -> bytes:
+    """`"key":value,` for each of `keys` present, from the value's bytes (the context a replayed element needs)."""
+    return b"".join(json.dumps(k).encode() + b":" + members[k].raw + b"," for k in keys if k in members)
+
+
+def _wrap_change(wrap_entry: _Wrap, entry: dict) -> _Wrap:
+    return lambda change: wrap_entry(b"{" + _raw_members(entry, ("id", "time")) + b'"changes":[' + change + b"]}")
+
+
 def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
     sender, sender_user_id = element.get("from"), element.get("from_user_id")
     for contact in contacts:
@@ -162,49 +356,22 @@ def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
     return contacts[0] if len(contacts) == 1 else None
 
 
-def _message(element: Any, phone_number_id: Any, contacts: list[dict]) -> Message:
-    if not isinstance(element, dict):
-        raise MalformedElement("message is not a JSON object")
-    wamid = _require(element, "id", "message")
-    if not isinstance(wamid, str):
-        raise MalformedElement("message.id is not a string")
-    kind_name = _require(element, "type", "message")
-    sent_at = _unix_time(element.get("timestamp"), "message")
-    if not phone_number_id:
-        raise MalformedElement("metadata.phone_number_id is missing")
+def _id(value: Any, what: str) -> str:
+    """An identifier as given; one that is missing, not text, or holds control characters cannot key a record."""
+    if value is None or value == "":
+        raise MalformedElement(f"{what} is missing")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise MalformedElement(f"{what} is not a string")
+    text = str(value)
+    if has_unsafe_characters(text):
+        raise MalformedElement(f"{what} holds control characters or lone surrogates: {text!r}")
+    return text
 
-    contact = _contact_for(element, contacts)
-    profile = contact.get("profile") if contact and isinstance(contact.get("profile"), dict) else {}
-    # Business-scoped user ids (2026) stand in where a user's phone number is withheld.
-    sender_id = element.get("from") or element.get("from_user_id")
-    customer = (contact or {}).get("wa_id") or (contact or {}).get("user_id") or sender_id
-    if not customer:
-        raise MalformedElement("message has neither from nor a contact to say who sent it")
-    sender_name = profile.get("name") or None
-    group_id = element.get("group_id")
-    if group_id:
-        chat_id, chat_name = f"wa:{phone_number_id}:group:{group_id}", str(group_id)
-    else:
-        chat_id, chat_name = f"wa:{phone_number_id}:{customer}", sender_name or str(customer)
 
-    context = element.get("context") if isinstance(element.get("context"), dict) else {}
-    content = _content(kind_name, element)
-    return Message(
-        message_id=wamid,
-        chat_id=chat_id,
-        chat_name=chat_name,
-        sender_id=str(sender_id) if sender_id else None,
-        sender_name=sender_name,
-        sent_at=sent_at,
-        kind=content.kind,
-        text=content.text,
-        caption=content.caption,
-        media=content.media,
-        reply_to=content.reply_to or context.get("id") or None,
-        forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
-        source="cloud_api",
-        raw=json.dumps(element, ensure_ascii=False),
-    )
+def _phone(value: str) -> str:
+    # The business may type "+1 650-555-1234" where Meta's wa_id is "16505551234": one chat either way.
+    digits = re.sub(r"[\s()+\-.]", "", value)
+    return digits if digits.isdigit() else value
 
 
 @dataclass(frozen=True)
@@ -214,16 +381,52 @@ class _Content:
     caption: str | None = None
     media: MediaRef | None = None
     reply_to: str | None = None
+    flags: tuple[str, ...] = ()
 
 
-def _content(kind_name: str, element: dict) -> _Content:
+def _content(kind_name: Any, element: dict) -> _Content:
+    """What the message says; a malformed part is flagged and the rest kept (never an exception)."""
+    if not isinstance(kind_name, str) or not kind_name:
+        content = _Content("unsupported", flags=("message.type is missing",))
+    else:
+        try:
+            content = _typed_content(kind_name, element)
+        except MalformedElement as exc:
+            content = _Content(kind_name if kind_name in _PLAIN_KINDS else "unsupported", flags=(str(exc),))
+    errors = element.get("errors")
+    if errors and not (content.text or content.caption or content.media) and content.kind != "unsupported":
+        # Meta could not deliver the content (e.g. an interactive message it does not support): its error is the
+        # message, with the code a person can look up.
+        return _Content("error", text=_errors_text(errors), reply_to=content.reply_to, flags=content.flags)
+    return content
+
+
+_PLAIN_KINDS = frozenset(
+    {"text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "button"}
+    | {"reaction", "order", "system"}
+)
+
+
+def _errors_text(errors: Any) -> str:
+    lines = []
+    for error in errors if isinstance(errors, list) else [errors]:
+        if not isinstance(error, dict):
+            lines.append(f"Meta error: {error}")
+            continue
+        details = error.get("error_data") if isinstance(error.get("error_data"), dict) else {}
+        parts = [str(p) for p in (error.get("title") or error.get("message"), details.get("details")) if p]
+        lines.append(f"Meta error {error.get('code', '?')}: {' - '.join(parts)}".rstrip(": "))
+    return "\n".join(lines)
+
+
+def _typed_content(kind_name: str, element: dict) -> _Content:
     body = element.get(kind_name)
     if kind_name == "text":
         return _Content("text", text=_text(_require(body, "body", "text")))
     if kind_name in MEDIA_TYPES:
         return _media_content(kind_name, body)
     if kind_name == "location":
-        return _Content("location", text=_location_text(body))
+        return _location_content(body)
     if kind_name == "contacts":
         return _Content("contacts", text=_contacts_text(body))
     if kind_name == "interactive":
@@ -235,7 +438,7 @@ def _content(kind_name: str, element: dict) -> _Content:
     if kind_name == "reaction":
         target = _require(body, "message_id", "reaction")
         # A removed reaction arrives without an emoji (or with an empty one).
-        return _Content("reaction", text=body.get("emoji") or None, reply_to=target)
+        return _Content("reaction", text=_text(body.get("emoji")) or None, reply_to=_text(target))
     if kind_name == "order":
         return _Content("order", text=_order_text(body))
     if kind_name == "system":
@@ -248,11 +451,457 @@ def _content(kind_name: str, element: dict) -> _Content:
     if kind_name == "edit":
         original = _require(body, "original_message_id", "edit")
         edited = body.get("message") if isinstance(body.get("message"), dict) else {}
-        return _Content("text", text=_edited_text(edited), reply_to=original)
+        return _Content("text", text=_edited_text(edited), reply_to=_text(original))
     if kind_name == "revoke":
-        return _Content("deleted", reply_to=_require(body, "original_message_id", "revoke"))
+        return _Content("deleted", reply_to=_text(_require(body, "original_message_id", "revoke")))
+    if kind_name == "media_placeholder":
+        # History sync sends media messages first without their content; a later history webhook may follow.
+        return _Content("unsupported", flags=("media_placeholder: the media was not shared by history sync",))
     # "unsupported" and any type newer than this code: the message is kept, its content (and errors) in raw.
     return _Content("unsupported")
+
+
+def _location_content(body: Any) -> _Content:
+    if not isinstance(body, dict):
+        raise MalformedElement("location object is missing")
+    latitude, longitude = body.get("latitude"), body.get("longitude")
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (latitude, longitude))
+    names = [str(p) for p in (body.get("name"), body.get("address")) if isinstance(p, (str, int, float)) and p]
+    if numeric:
+        return _Content("location", text="\n".join([*names, f"{latitude},{longitude}"]))
+    flag = f"location: latitude/longitude are not numbers ({latitude!r}, {longitude!r})"
+    return _Content("location", text="\n".join(names) or None, flags=(flag,))
+
+
+def _referral(element: dict) -> str | None:
+    referral = element.get("referral")
+    return json.dumps(referral, ensure_ascii=False, sort_keys=True) if isinstance(referral, dict) else None
+
+
+def _build_message(
+    element: dict, *, chat_id: str, chat_name: str | None, sender_id: str | None, sender_name: Any, raw: bytes
+) -> Message:
+    wamid = _id(element.get("id"), "message.id")
+    sent_at = _unix_time(element.get("timestamp"), "message")
+    context = element.get("context") if isinstance(element.get("context"), dict) else {}
+    content = _content(element.get("type"), element)
+    reply_to = content.reply_to or context.get("id") or None
+    return Message(
+        message_id=wamid,
+        chat_id=chat_id,
+        chat_name=chat_name,
+        sender_id=sender_id,
+        sender_name=sender_name if isinstance(sender_name, str) and sender_name else None,
+        sent_at=sent_at,
+        kind=content.kind,
+        text=content.text,
+        caption=content.caption,
+        media=content.media,
+        reply_to=reply_to if isinstance(reply_to, str) else None,
+        forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
+        source="cloud_api",
+        raw=raw.decode("utf-8", "replace"),
+        flags="; ".join(content.flags) or None,
+        referral=_referral(element),
+    )
+
+
+def _canonical(node: Any) -> str:
+    return json.dumps(node.load(), sort_keys=True, separators=(",", ":"))
+
+
+def _event_time(value: Any, fallback: datetime) -> datetime:
+    try:
+        return _unix_time(value, "event")
+    except MalformedElement:
+        return fallback
+
+
+class _FieldMapper:
+    """Maps the elements of one change, with its business number and contacts at hand."""
+
+    def __init__(self, parser: _Parser, field_name: str, metadata: dict, contacts: list[dict], entry_time: Any):
+        self.parser, self.field, self.metadata, self.contacts = parser, field_name, metadata, contacts
+        self.entry_time = entry_time
+        self.phone_number_id = metadata.get("phone_number_id")
+        self.display_phone = metadata.get("display_phone_number")
+
+    def _keep(self, node: RawJson, element: Any, wrap: _Wrap, build: Callable[[], Any], add: list) -> None:
+        try:
+            record = build()
+            moment = getattr(record, "sent_at", None) or getattr(record, "at", None) or record.occurred_at
+            problem = landing_window_problem(moment, self.parser.now)
+            if problem:
+                raise MalformedElement(problem)
+        except Exception as exc:
+            reason = str(exc) if isinstance(exc, MalformedElement) else f"{type(exc).__name__}: {exc}"
+            self.parser.reject(node, element, reason, wrap, metadata=self.metadata, contacts=self.contacts)
+            return
+        add.append(record)
+
+    def _business_number_id(self) -> str:
+        return _id(self.phone_number_id, "metadata.phone_number_id")
+
+    # --- messages: from customers, echoes of the business's own, and history -------------------------------
+
+    def message(self, node: RawJson, wrap: _Wrap) -> None:
+        element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
+        if element is not _FAILED:
+            self._keep(node, element, wrap, lambda: self._inbound(element, node.raw), self.parser.parsed.messages)
+            if isinstance(element, dict) and not element.get("group_id"):
+                self._sight_sender(element)
+                self._sight_change(element)
+
+    def _sight_change(self, element: dict) -> None:
+        """A user's new number or BSUID (system message): the same customer under new keys."""
+        system = element.get("system") if isinstance(element.get("system"), dict) else {}
+        if system.get("type") not in ("user_changed_number", "user_changed_user_id"):
+            return
+        old = {"phone": element.get("from"), "bsuid": system.get("previous_user_id")}
+        old["parent_bsuid"] = system.get("previous_parent_user_id")
+        formerly = tuple(
+            f"{kind}:+{_phone(value)}" if kind == "phone" else f"{kind}:{value}"
+            for kind, value in old.items()
+            if isinstance(value, str) and value and not has_unsafe_characters(value)
+        )
+        new_phone = system.get("wa_id") if system.get("type") == "user_changed_number" else None
+        self._sight(
+            element.get("timestamp"),
+            phone=new_phone,
+            user_id=system.get("user_id"),
+            parent=system.get("parent_user_id"),
+            formerly=formerly,
+        )
+
+    def _sight(
+        self, at: Any, phone: Any = None, user_id: Any = None, parent: Any = None, name: Any = None, formerly=()
+    ) -> None:
+        text = [v if isinstance(v, str) and v else None for v in (phone, user_id, parent, name)]
+        if isinstance(phone, int) and not isinstance(phone, bool):
+            text[0] = str(phone)
+        if not any(text[:3]) or any(has_unsafe_characters(t) for t in text[:3] if t):
+            return
+        digits = _phone(text[0]) if text[0] else None
+        try:
+            self.parser.parsed.sightings.append(
+                Sighting(
+                    source="app_contacts" if self.field == "smb_app_state_sync" else "cloud_api",
+                    seen_at=at if isinstance(at, datetime) else _unix_time(at, "sighting"),
+                    phone=f"+{digits}" if digits and digits.isdigit() else None,
+                    user_id=text[1],
+                    parent_user_id=text[2],
+                    name=text[3],
+                    formerly=formerly,
+                )
+            )
+        except (MalformedElement, ValueError):
+            pass  # a sighting without a usable time says nothing reliable
+
+    def _sight_sender(self, element: dict) -> None:
+        contact = _contact_for(element, self.contacts) or {}
+        profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
+        self._sight(
+            element.get("timestamp"),
+            phone=contact.get("wa_id") or element.get("from"),
+            user_id=contact.get("user_id") or element.get("from_user_id"),
+            parent=contact.get("parent_user_id") or element.get("from_parent_user_id"),
+            name=profile.get("name"),
+        )
+
+    def _inbound(self, element: Any, raw: bytes) -> Message:
+        if not isinstance(element, dict):
+            raise MalformedElement("message is not a JSON object")
+        _id(element.get("id"), "message.id")
+        number_id = self._business_number_id()
+        contact = _contact_for(element, self.contacts)
+        profile = contact.get("profile") if contact and isinstance(contact.get("profile"), dict) else {}
+        # Business-scoped user ids (2026) stand in where a user's phone number is withheld.
+        sender = element.get("from") or element.get("from_user_id")
+        customer = (contact or {}).get("wa_id") or (contact or {}).get("user_id") or sender
+        if not customer:
+            raise MalformedElement("message has neither from nor a contact to say who sent it")
+        customer = _id(customer, "message.from")
+        sender_name = profile.get("name") if isinstance(profile.get("name"), str) else None
+        group_id = element.get("group_id")
+        if group_id:
+            group = _id(group_id, "message.group_id")
+            chat_id, chat_name = f"wa:{number_id}:group:{group}", group
+        else:
+            chat_id, chat_name = f"wa:{number_id}:{customer}", sender_name or customer
+        return _build_message(
+            element,
+            chat_id=chat_id,
+            chat_name=chat_name,
+            sender_id=_id(sender, "message.from") if sender else None,
+            sender_name=sender_name,
+            raw=raw,
+        )
+
+    def echo(self, node: RawJson, wrap: _Wrap) -> None:
+        element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
+        if element is not _FAILED:
+            self._keep(node, element, wrap, lambda: self._echo(element, node.raw), self.parser.parsed.messages)
+            if isinstance(element, dict):
+                self._sight(element.get("timestamp"), phone=element.get("to"), user_id=element.get("to_user_id"))
+
+    def _echo(self, element: Any, raw: bytes) -> Message:
+        # Sent by the business from the WhatsApp Business app: it belongs in the customer's chat, from the business.
+        if not isinstance(element, dict):
+            raise MalformedElement("message echo is not a JSON object")
+        number_id = self._business_number_id()
+        customer = element.get("to") or element.get("to_user_id")
+        if not customer:
+            raise MalformedElement("message echo has no 'to' to say which chat it belongs to")
+        customer = _phone(_id(customer, "message_echo.to"))
+        return self._from_business(element, raw, number_id, customer)
+
+    def _from_business(self, element: dict, raw: bytes, number_id: str, customer: str) -> Message:
+        # The sender id is the business's phone number id: what the threads' default recognises as the business.
+        return _build_message(
+            element,
+            chat_id=f"wa:{number_id}:{customer}",
+            chat_name=customer,
+            sender_id=number_id,
+            sender_name=str(self.display_phone) if self.display_phone else None,
+            raw=raw,
+        )
+
+    def history(self, node: RawJson, wrap: _Wrap) -> None:
+        """One history chunk: its threads' messages land like live ones (same ids, same dedup)."""
+        chunk = node.members() if node.type == "object" else None
+        if chunk is None:
+            self.parser.reject(node, _load_or_none(node), "history chunk is not an object", wrap)
+            return
+        chunk_meta = _load_or_none(chunk.get("metadata"))
+        if "errors" in chunk:
+            errors = _load_or_none(chunk["errors"])
+            self._keep(
+                node,
+                None,
+                wrap,
+                lambda: self._event(
+                    "history", node, summary=f"history not shared: {_errors_text(errors)}", data={"errors": errors}
+                ),
+                self.parser.parsed.events,
+            )
+        elif isinstance(chunk_meta, dict):
+            summary = (
+                f"history phase {chunk_meta.get('phase')}, chunk {chunk_meta.get('chunk_order')},"
+                f" {chunk_meta.get('progress')}% done"
+            )
+            self._keep(
+                node,
+                None,
+                wrap,
+                lambda: self._event("history", node, summary=summary, data=chunk_meta),
+                self.parser.parsed.events,
+            )
+        threads = chunk.get("threads")
+        if threads is None:
+            return
+        if threads.type != "array":
+            self.parser.reject(threads, None, "history.threads is not a list", wrap)
+            return
+        for thread in threads.items():
+            self._history_thread(
+                thread, lambda b: wrap(b"{" + _raw_members(chunk, ("metadata",)) + b'"threads":[' + b + b"]}")
+            )
+
+    def _history_thread(self, thread: RawJson, wrap_thread: _Wrap) -> None:
+        parts = thread.members() if thread.type == "object" else {}
+        messages = parts.get("messages")
+        customer = _load_or_none(parts.get("id"))
+        if messages is None or messages.type != "array":
+            self.parser.reject(thread, None, "history thread has no list of messages", wrap_thread)
+            return
+
+        def wrap(b: bytes) -> bytes:
+            return wrap_thread(b"{" + _raw_members(parts, ("id",)) + b'"messages":[' + b + b"]}")
+
+        for message_node in messages.items():
+            element = _decode(message_node, self.parser, wrap, self.metadata)
+            if element is not _FAILED:
+                self._keep(
+                    message_node,
+                    element,
+                    wrap,
+                    lambda element=element, raw=message_node.raw: self._history_message(element, raw, customer),
+                    self.parser.parsed.messages,
+                )
+                if isinstance(element, dict):
+                    self._sight(element.get("timestamp"), phone=customer)
+
+    def _history_message(self, element: Any, raw: bytes, customer: Any) -> Message:
+        if not isinstance(element, dict):
+            raise MalformedElement("history message is not a JSON object")
+        number_id = self._business_number_id()
+        customer = _phone(_id(customer, "history thread id"))
+        sender = _id(element.get("from"), "history message.from")
+        business = "to" in element or (
+            self.display_phone is not None and _phone(sender) == _phone(str(self.display_phone))
+        )
+        if business:
+            return self._from_business(element, raw, number_id, customer)
+        return _build_message(
+            element,
+            chat_id=f"wa:{number_id}:{customer}",
+            chat_name=customer,
+            sender_id=sender,
+            sender_name=None,
+            raw=raw,
+        )
+
+    # --- statuses ------------------------------------------------------------------------------------------
+
+    def status(self, node: RawJson, wrap: _Wrap) -> None:
+        element = _decode(node, self.parser, wrap, self.metadata)
+        if element is _FAILED:
+            return
+        if isinstance(element, dict) and element.get("type") == "call":
+            self._keep(node, element, wrap, lambda: self._call_event(element, node), self.parser.parsed.events)
+            return
+        self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
+        if isinstance(element, dict):
+            # A status names its recipient by phone and, from 2026, by BSUID: the link between the two.
+            self._sight(
+                element.get("timestamp"),
+                phone=element.get("recipient_id"),
+                user_id=element.get("recipient_user_id"),
+                parent=element.get("parent_recipient_user_id"),
+            )
+
+    def meta_error(self, node: RawJson, wrap: _Wrap) -> None:
+        # Errors Meta reports for the whole change (e.g. a message it could not hand over) are kept for a person.
+        error = _decode(node, self.parser, wrap, self.metadata)
+        if error is _FAILED:
+            return
+        details = error if isinstance(error, dict) else {}
+        code, title = details.get("code"), details.get("title") or details.get("message")
+        self.parser.reject(node, error, f"Meta reported an error: {code} {title}".strip(), wrap)
+
+    # --- events ----------------------------------------------------------------------------------------------
+
+    def _event(self, kind: str, node: RawJson, *, summary: str, data: Any, customer: Any = None, when: Any = None):
+        fallback = _event_time(self.entry_time, self.parser.now)
+        return Event(
+            # From the decoded value, so a redelivery maps to the same id however its bytes were spaced.
+            event_id=f"{kind}:" + stable_id(self.field, _canonical(node), prefix=""),
+            kind=kind,
+            field=self.field,
+            occurred_at=_event_time(when, fallback),
+            customer=str(customer) if isinstance(customer, (str, int)) and customer != "" else None,
+            summary=summary,
+            data=data if isinstance(data, dict) else {"value": data},
+            raw=node.raw.decode("utf-8", "replace"),
+        )
+
+    def _element_event(self, node: RawJson, wrap: _Wrap, build: Callable[[dict], Event]) -> None:
+        element = _decode(node, self.parser, wrap, self.metadata)
+        if element is _FAILED:
+            return
+
+        def checked() -> Event:
+            if not isinstance(element, dict):
+                raise MalformedElement(f"{self.field} element is not a JSON object")
+            return build(element)
+
+        self._keep(node, element, wrap, checked, self.parser.parsed.events)
+
+    def call(self, node: RawJson, wrap: _Wrap) -> None:
+        self._element_event(node, wrap, lambda element: self._call_event(element, node))
+
+    def _call_event(self, element: dict, node: RawJson) -> Event:
+        call_id = _id(element.get("id"), "call.id")
+        what = element.get("event") or element.get("status") or "update"
+        customer = element.get("from") if element.get("direction") != "BUSINESS_INITIATED" else element.get("to")
+        customer = customer or element.get("recipient_id")
+        duration = element.get("duration")
+        summary = f"call {str(what).lower()}" + (f", {duration} s" if duration is not None else "")
+        event = self._event(
+            "call", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
+        )
+        return dataclasses.replace(event, event_id=f"call:{call_id}:{str(what).lower()}")
+
+    def preference(self, node: RawJson, wrap: _Wrap) -> None:
+        def build(element: dict) -> Event:
+            customer = element.get("wa_id") or element.get("user_id")
+            value, category = element.get("value"), element.get("category")
+            self._sight(element.get("timestamp"), phone=element.get("wa_id"), user_id=element.get("user_id"))
+            return self._event(
+                "consent",
+                node,
+                summary=f"{category}: {value}",
+                data=element,
+                customer=customer,
+                when=element.get("timestamp"),
+            )
+
+        self._element_event(node, wrap, build)
+
+    def state_sync(self, node: RawJson, wrap: _Wrap) -> None:
+        def build(element: dict) -> Event:
+            contact = element.get("contact") if isinstance(element.get("contact"), dict) else {}
+            meta = element.get("metadata") if isinstance(element.get("metadata"), dict) else {}
+            phone = contact.get("phone_number")
+            name = contact.get("full_name") or contact.get("first_name")
+            summary = f"contact {element.get('action')}: {name or ''} {phone or ''}".strip()
+            if element.get("action") != "remove":
+                self._sight(meta.get("timestamp"), phone=phone, name=name)
+            return self._event(
+                "contact",
+                node,
+                summary=summary,
+                data=element,
+                customer=_phone(str(phone)) if phone else None,
+                when=meta.get("timestamp"),
+            )
+
+        self._element_event(node, wrap, build)
+
+    def automatic(self, node: RawJson, wrap: _Wrap) -> None:
+        def build(element: dict) -> Event:
+            return self._event(
+                "automatic",
+                node,
+                summary=f"{element.get('event_name')} detected (ad click {element.get('ctwa_clid')})",
+                data=element,
+                when=element.get("timestamp"),
+            )
+
+        self._element_event(node, wrap, build)
+
+    def whole_value(self, value_node: RawJson, value: Any, wrap: _Wrap) -> None:
+        """An account field, or one this version does not know: one event holding the value whole."""
+        kind = "account" if self.field in ACCOUNT_FIELDS else "unknown"
+        details = value if isinstance(value, dict) else {}
+        described = details.get("event") or details.get("new_category") or details.get("decision")
+        subject = (
+            details.get("message_template_name") or details.get("phone_number") or details.get("display_phone_number")
+        )
+        summary = " ".join(str(p) for p in (self.field, described, subject) if p)
+        self._keep(
+            value_node,
+            value,
+            wrap,
+            lambda: self._event(kind, value_node, summary=summary, data=value, when=details.get("timestamp")),
+            self.parser.parsed.events,
+        )
+
+
+# The element lists each field's value carries, and what maps them.
+_ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], None]]] = {
+    "messages": {
+        "messages": _FieldMapper.message,
+        "statuses": _FieldMapper.status,
+        "errors": _FieldMapper.meta_error,
+    },
+    "smb_message_echoes": {"message_echoes": _FieldMapper.echo, "errors": _FieldMapper.meta_error},
+    "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
+    "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
+    "user_preferences": {"user_preferences": _FieldMapper.preference},
+    "smb_app_state_sync": {"state_sync": _FieldMapper.state_sync},
+    "automatic_events": {"automatic_events": _FieldMapper.automatic},
+}
 
 
 def _text(value: Any) -> str | None:
@@ -274,16 +923,6 @@ def _media_content(kind_name: str, body: Any) -> _Content:
     )
     kind = "voice" if kind_name == "audio" and body.get("voice") is True else kind_name
     return _Content(kind, caption=_text(body.get("caption")) or None, media=media)
-
-
-def _location_text(body: Any) -> str:
-    if not isinstance(body, dict):
-        raise MalformedElement("location object is missing")
-    latitude, longitude = body.get("latitude"), body.get("longitude")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (latitude, longitude)):
-        raise MalformedElement("location.latitude/longitude are not numbers")
-    parts = [body.get("name"), body.get("address"), f"{latitude},{longitude}"]
-    return "\n".join(str(p) for p in parts if p)
 
 
 def _contacts_text(body: Any) -> str:
@@ -346,19 +985,30 @@ def _edited_text(edited: dict) -> str | None:
     return _text(inner.get("body") if inner_type == "text" else inner.get("caption"))
 
 
-def _status(element: Any) -> StatusUpdate:
+def _contact_for_status(element: dict) -> str | None:
+    recipient = element.get("recipient_id") or element.get("recipient_user_id")
+    return str(recipient) if isinstance(recipient, (str, int)) and recipient != "" else None
+
+
+def _status(element: Any, raw: bytes) -> StatusUpdate:
     if not isinstance(element, dict):
         raise MalformedElement("status is not a JSON object")
-    wamid = _require(element, "id", "status")
+    wamid = _id(element.get("id"), "status.id")
     status = _require(element, "status", "status")
     errors = element.get("errors") or []
     if not isinstance(errors, list):
         raise MalformedElement("status.errors is not a list")
+    pricing, conversation = element.get("pricing"), element.get("conversation")
     return StatusUpdate(
-        message_id=str(wamid),
+        message_id=wamid,
         status=str(status),
         at=_unix_time(element.get("timestamp"), "status"),
-        recipient_id=element.get("recipient_id") or element.get("recipient_user_id") or None,
+        recipient_id=_contact_for_status(element),
         errors=[e if isinstance(e, dict) else {"error": e} for e in errors],
-        raw=json.dumps(element, ensure_ascii=False),
+        raw=raw.decode("utf-8", "replace"),
+        pricing=pricing if isinstance(pricing, dict) else None,
+        conversation=conversation if isinstance(conversation, dict) else None,
+        recipient_user_id=element.get("recipient_user_id")
+        if isinstance(element.get("recipient_user_id"), str)
+        else None,
     )

@@ -3,6 +3,11 @@
 An fsync costs the same for one message or a thousand, so under load the requests that queue up while one
 commit is on its way to disk share the next one. Each request still gets its own acknowledgement, and only
 after the commit that holds all of its messages has returned.
+
+Events and the full status history go to `EventStore`, who the customers are to `ContactStore`, both in the
+same database file. A record the store refuses never fails its request: the batch is retried request by request, then record by
+record, and the record that fails alone goes to the dead-letter queue with the reason. Only when the queue
+cannot take it either is the store unavailable, and the request fails (the receiver answers 503).
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import queue
 import threading
 from dataclasses import dataclass
 
+from wa_pipeline.message import normalise_text
+from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
+from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook
 
@@ -23,6 +31,10 @@ log = logging.getLogger(__name__)
 
 class WriterClosed(RuntimeError):
     """The writer is shutting down and takes no more work."""
+
+
+class StoreUnavailable(RuntimeError):
+    """Neither the landing store nor the dead-letter queue could take a record: nothing of the request is safe."""
 
 
 @dataclass
@@ -55,9 +67,18 @@ _STOP = object()
 class GroupCommitWriter:
     """Owns every landing-store write of the webhook app; `await write(parsed)` returns once it is durable."""
 
-    def __init__(self, store: LandingStore, dead_letters: DeadLetterQueue, max_batch_messages: int = 10_000):
+    def __init__(
+        self,
+        store: LandingStore,
+        dead_letters: DeadLetterQueue,
+        max_batch_messages: int = 10_000,
+        events: EventStore | None = None,
+        contacts: ContactStore | None = None,
+    ):
         self.store = store
         self.dead_letters = dead_letters
+        self.events = events if events is not None else EventStore(dead_letters.path)
+        self.contacts = contacts if contacts is not None else ContactStore(dead_letters.path)
         self.max_batch_messages = max_batch_messages
         self.commits = 0
         self.requests = 0
@@ -154,7 +175,10 @@ class GroupCommitWriter:
             log.error(
                 "group commit of %d requests failed (%s); retrying them one by one", len(batch), type(exc).__name__
             )
-            outcomes = [exc] if len(batch) == 1 else [self._write_alone(p) for p in batch]
+            if len(batch) == 1:
+                outcomes = [self._write_record_by_record(batch[0].parsed)]
+            else:
+                outcomes = [self._write_alone(p) for p in batch]
         for pending, outcome in zip(batch, outcomes):
             pending.settle(outcome)
 
@@ -162,14 +186,56 @@ class GroupCommitWriter:
         # One poisoned request must not fail the others that happened to share its transaction.
         try:
             self._write([pending.parsed])
-        except Exception as exc:
-            return exc
+        except Exception:
+            return self._write_record_by_record(pending.parsed)
         return None
+
+    def _write_record_by_record(self, parsed: ParsedWebhook) -> BaseException | None:
+        """Each record alone; one the store refuses is dead-lettered, and only a refused letter fails the request."""
+        writes = [(m.message_id, m.raw, lambda m=m: self.store.add_messages([m])) for m in parsed.messages]
+        writes += [(f"{s.message_id}#{s.status}", s.raw, lambda s=s: self._add_status([s])) for s in parsed.statuses]
+        writes += [(e.event_id, e.raw, lambda e=e: self.events.add(events=[e])) for e in parsed.events]
+        self._observe(parsed.sightings)
+        writes += [
+            (r.item_key, None, lambda r=r: self._dead_letter(r.item_key, r.reason, r.payload())) for r in parsed.rejects
+        ]
+        for key, raw, write in writes:
+            try:
+                write()
+                continue
+            except Exception as exc:
+                reason = f"the store refused this record: {type(exc).__name__}: {exc}"
+                if raw is None:
+                    return StoreUnavailable(reason)
+            try:
+                self._dead_letter(key, reason, {"raw": raw})
+            except Exception as exc:
+                log.error("the dead-letter queue refused a record too: %s", type(exc).__name__)
+                return StoreUnavailable(f"neither the landing store nor the dead-letter queue took {key}")
+        self.commits += 1
+        self.requests += 1
+        return None
+
+    def _observe(self, sightings: list) -> None:
+        # Who a customer is can be worked out again from the landed records: a failure here never fails a delivery.
+        try:
+            self.contacts.observe(sightings)
+        except Exception as exc:
+            log.error("recording %d customer sightings failed: %s", len(sightings), type(exc).__name__)
+
+    def _dead_letter(self, key: str, reason: str, payload: dict) -> None:
+        self.dead_letters.add(STAGE, key, normalise_text(reason) or "", payload=payload)
+
+    def _add_status(self, statuses: list) -> None:
+        self.store.add_statuses(statuses)
+        self.events.add(statuses=statuses)
 
     def _write(self, bodies: list[ParsedWebhook]) -> None:
         self.store.add_messages([m for body in bodies for m in body.messages])
-        self.store.add_statuses([s for body in bodies for s in body.statuses])
+        self._add_status([s for body in bodies for s in body.statuses])
+        self.events.add(events=[e for body in bodies for e in body.events])
+        self._observe([s for body in bodies for s in body.sightings])
         for reject in (r for body in bodies for r in body.rejects):
-            self.dead_letters.add(STAGE, reject.item_key, reject.reason, payload=reject.payload())
+            self._dead_letter(reject.item_key, reject.reason, reject.payload())
         self.commits += 1
         self.requests += len(bodies)

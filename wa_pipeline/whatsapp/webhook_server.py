@@ -103,5 +103,6 @@ def serve(host: str, port: int, settings: Settings, keep_alive_s: float = DEFAUL
         DeadLetterQueue(settings.layout.landing_db),
         app_secret=app_secret,
         verify_token=verify_token,
+        max_body_bytes=settings.webhook_max_body_bytes,
     )
     uvicorn.Server(server_config(PathOnlyAccessLog(app), host, port, keep_alive_s)).run()

@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -266,10 +267,16 @@ def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(
     store, dead_letters = landing
     raw = (PAYLOADS / "malformed_sibling.json").read_bytes()
     response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
-    assert response.status_code == 200 and response.json() == {"messages": 2, "statuses": 1, "rejected": 4}
-    assert sorted(m.text for m in store.iter_messages()) == ["First, fine", "Last, fine"]
+    assert response.status_code == 200
+    assert response.json() == {"messages": 3, "statuses": 1, "events": 0, "rejected": 3}
+    # The message with an empty text body lands flagged; what has no usable id or time is dead-lettered.
+    assert [(m.text, m.flags) for m in store.iter_messages()] == [
+        ("First, fine", None),
+        (None, "text.body is missing"),
+        ("Last, fine", None),
+    ]
     letters = dead_letters.list()
-    assert len(letters) == 4 and {letter.stage for letter in letters} == {"webhook"}
+    assert len(letters) == 3 and {letter.stage for letter in letters} == {"webhook"}
     by_reason = {letter.reason: letter for letter in letters}
     [bad_time] = [letter for reason, letter in by_reason.items() if "timestamp" in reason]
     assert bad_time.item_key.startswith("wamid.") and bad_time.payload["element"]["timestamp"] == "yesterday"
@@ -277,7 +284,7 @@ def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(
     assert bad_time.payload["metadata"]["phone_number_id"]
     # Meta redelivers: the same rejects update their letters instead of piling up.
     assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
-    assert len(dead_letters.list()) == 4 and store.count() == 2
+    assert len(dead_letters.list()) == 3 and store.count() == 3
 
 
 class GatedStore(SqliteLandingStore):
@@ -321,7 +328,7 @@ def test_acknowledgement_waits_for_the_commit_and_waiting_requests_share_one(tmp
 
 
 class PoisonedStore(GatedStore):
-    """A store that cannot take one particular message (think: a record SQLite refuses)."""
+    """A store that cannot take one particular message (think: a record the database refuses)."""
 
     def add_messages(self, messages):
         messages = list(messages)
@@ -331,12 +338,21 @@ class PoisonedStore(GatedStore):
         return super().add_messages(messages)
 
 
-def test_a_request_that_cannot_be_stored_fails_alone_and_is_not_acknowledged(tmp_path):
+def two_messages(wamid: str, first: str, second: str) -> dict:
+    payload = text_payload(wamid, first)
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["messages"].append({**value["messages"][0], "id": wamid + "-b", "text": {"body": second}})
+    return payload
+
+
+def test_a_record_the_store_refuses_is_dead_lettered_and_its_request_and_neighbours_are_acknowledged(tmp_path):
     store = PoisonedStore(tmp_path / "landing.sqlite3")
-    app = create_webhook_app(store, DeadLetterQueue(store.path), app_secret=SECRET, verify_token=TOKEN)
+    dead_letters = DeadLetterQueue(store.path)
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN)
     writer = app.state.writer
-    texts = ["first", "a", "poison", "b", "c"]
-    bodies = [meta_bytes(text_payload(f"wamid.p-{i}", text)) for i, text in enumerate(texts)]
+    payloads = [text_payload(f"wamid.p-{i}", text) for i, text in enumerate(["first", "a", "b", "c"])]
+    payloads.insert(2, two_messages("wamid.p-x", "poison", "beside the poison"))
+    bodies = [meta_bytes(p) for p in payloads]
 
     async def run(url):
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
@@ -351,8 +367,33 @@ def test_a_request_that_cannot_be_stored_fails_alone_and_is_not_acknowledged(tmp
             return [r.status_code for r in await asyncio.gather(first, *rest)]
 
     with serving(app) as url:
-        assert asyncio.run(run(url)) == [200, 200, 500, 200, 200]
-    assert sorted(m.text for m in store.iter_messages()) == ["a", "b", "c", "first"]
+        assert asyncio.run(run(url)) == [200] * 5
+    assert sorted(m.text for m in store.iter_messages()) == ["a", "b", "beside the poison", "c", "first"]
+    [letter] = dead_letters.list()
+    assert letter.item_key == "wamid.p-x" and "cannot store this one" in letter.reason
+    assert json.loads(letter.payload["raw"])["text"]["body"] == "poison"
+
+
+class UnavailableStore(SqliteLandingStore):
+    """A disk that fails every write: the landing store and the dead-letter queue in it alike."""
+
+    def add_messages(self, messages):
+        raise sqlite3.OperationalError("disk I/O error")
+
+
+class UnavailableQueue(DeadLetterQueue):
+    def add(self, *args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+
+def test_a_5xx_means_the_store_is_unavailable_and_nothing_is_acknowledged(tmp_path):
+    store = UnavailableStore(tmp_path / "landing.sqlite3")
+    app = create_webhook_app(store, UnavailableQueue(store.path), app_secret=SECRET, verify_token=TOKEN)
+    raw = meta_bytes(text_payload("wamid.down-1", "order 7"))
+    with serving(app) as url:
+        response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
+    assert response.status_code == 503 and "retry later" in response.text
+    assert SqliteLandingStore(store.path).count() == 0
 
 
 def test_secrets_never_reach_logs_or_responses(landing, caplog):
@@ -486,17 +527,17 @@ def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(re
     store, dead_letters = landing
     raw = (PAYLOADS / "text.json").read_bytes()
     [expected] = cloud_api.parse_webhook(json.loads(raw)).messages
-    mapping = cloud_api._message
+    mapping = cloud_api._build_message
 
     def broken(*args, **kwargs):
         raise ValueError("a mapping bug in this release")
 
-    monkeypatch.setattr(cloud_api, "_message", broken)
+    monkeypatch.setattr(cloud_api, "_build_message", broken)
     assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
     [letter] = dead_letters.list()
     assert store.count() == 0 and "mapping bug" in letter.reason
 
-    monkeypatch.setattr(cloud_api, "_message", mapping)  # the fixed release
+    monkeypatch.setattr(cloud_api, "_build_message", mapping)  # the fixed release
     replayer = DeadLetterReplayer(dead_letters, store, MediaStore(store.path.parent / "media"), "UTC")
     [outcome] = replayer.replay([letter])
     assert outcome.action == "reparsed"

@@ -1,0 +1,146 @@
+"""Business events and the full status history, kept beside the landed messages.
+
+Events are what a webhook reports that is not a message (calls, consent, contact-book changes, account and
+template news, fields this version does not know); each is stored once by its id, with its raw JSON. Every
+delivery status is kept too (the landing store's `statuses` table holds only the latest one per message), so
+the time to delivered and read, the failure reason and Meta's pricing stay answerable. A status may arrive
+before its message (or for a message sent elsewhere): it is kept all the same, and joins the message by id.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wa_pipeline.message import Event, StatusUpdate, normalise_text
+from wa_pipeline.store.sqlite_db import connect, write_transaction
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id    TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    field       TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    customer    TEXT,
+    summary     TEXT,
+    data        TEXT NOT NULL,
+    raw         TEXT NOT NULL,
+    landed_at   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_kind ON events (kind, occurred_at);
+CREATE TABLE IF NOT EXISTS status_history (
+    message_id        TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    at                TEXT NOT NULL,
+    recipient_id      TEXT,
+    recipient_user_id TEXT,
+    pricing           TEXT,
+    conversation      TEXT,
+    errors            TEXT NOT NULL,
+    raw               TEXT NOT NULL,
+    PRIMARY KEY (message_id, status)
+);
+"""
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _json(value: Any) -> str:
+    # Normalised after encoding: a lone surrogate inside a value becomes U+FFFD, and the JSON stays valid.
+    return normalise_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)) or "null"
+
+
+class EventStore:
+    """SQLite tables in the landing database file; adding the same event or status twice is a no-op."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._conn = connect(self.path)
+        self._conn.executescript(SCHEMA)
+
+    def add(self, events: Iterable[Event] = (), statuses: Iterable[StatusUpdate] = ()) -> int:
+        """Store events and statuses in one durable transaction; returns how many rows were new."""
+        now = _utc(datetime.now(UTC))
+        event_rows = [
+            (e.event_id, e.kind, e.field, _utc(e.occurred_at), e.customer, e.summary, _json(e.data), e.raw, now)
+            for e in events
+        ]
+        status_rows = [
+            (
+                s.message_id,
+                s.status,
+                _utc(s.at),
+                s.recipient_id,
+                s.recipient_user_id,
+                _json(s.pricing) if s.pricing is not None else None,
+                _json(s.conversation) if s.conversation is not None else None,
+                _json(s.errors),
+                s.raw,
+            )
+            for s in statuses
+        ]
+        if not event_rows and not status_rows:
+            return 0
+        with self._lock, write_transaction(self._conn):
+            before = self._conn.total_changes
+            self._conn.executemany(
+                "INSERT INTO events (event_id, kind, field, occurred_at, customer, summary, data, raw, landed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+                event_rows,
+            )
+            self._conn.executemany(
+                "INSERT INTO status_history (message_id, status, at, recipient_id, recipient_user_id, pricing,"
+                " conversation, errors, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (message_id, status) DO NOTHING",
+                status_rows,
+            )
+            return self._conn.total_changes - before
+
+    def events(self, kind: str | None = None) -> list[Event]:
+        """Stored events (of one kind), in the order they happened."""
+        sql = "SELECT * FROM events" + (" WHERE kind = ?" if kind else "") + " ORDER BY occurred_at, seq"
+        with self._lock:
+            rows = self._conn.execute(sql, (kind,) if kind else ()).fetchall()
+        return [
+            Event(
+                event_id=r["event_id"],
+                kind=r["kind"],
+                field=r["field"],
+                occurred_at=datetime.fromisoformat(r["occurred_at"]),
+                customer=r["customer"],
+                summary=r["summary"],
+                data=json.loads(r["data"]),
+                raw=r["raw"],
+            )
+            for r in rows
+        ]
+
+    def counts_by_kind(self) -> dict[str, int]:
+        """Events per kind (the `unknown` count says how many fields this version keeps without mapping)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind").fetchall()
+        return {kind: count for kind, count in rows}
+
+    def status_history(self, message_id: str | None = None) -> list[dict]:
+        """Every status stored (of one message), oldest first, JSON columns decoded."""
+        sql = "SELECT * FROM status_history" + (" WHERE message_id = ?" if message_id else "") + " ORDER BY at"
+        with self._lock:
+            rows = self._conn.execute(sql, (message_id,) if message_id else ()).fetchall()
+        decoded = []
+        for row in rows:
+            record = dict(row)
+            for column in ("pricing", "conversation", "errors"):
+                record[column] = json.loads(record[column]) if record[column] is not None else None
+            decoded.append(record)
+        return decoded
+
+    def close(self) -> None:
+        self._conn.close()
