@@ -424,9 +424,10 @@ def test_rows_in_order_fails_when_a_chat_is_sorted_against_send_time(synced_mess
     def swap_first_and_last(sheet, header):
         first, last = row_of(sheet, header, "message_id", "m1"), row_of(sheet, header, "message_id", "m4")
         a, b = [c.value for c in sheet[first]], [c.value for c in sheet[last]]
+        # `.value =`, not `cell(value=...)`: openpyxl's cell() ignores a None value, and empty cells must move too.
         for column, (x, y) in enumerate(zip(a, b), start=1):
-            sheet.cell(row=first, column=column, value=y)
-            sheet.cell(row=last, column=column, value=x)
+            sheet.cell(row=first, column=column).value = y
+            sheet.cell(row=last, column=column).value = x
 
     edit_tab(path, "Messages", swap_first_and_last)
     result = recheck()
