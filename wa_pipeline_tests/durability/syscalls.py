@@ -37,7 +37,7 @@ def strace_command(trace_file: Path, *argv: str) -> list[str]:
         "-qq",
         "-y",
         "-s",
-        "64",
+        "200",
         "-e",
         "signal=none",
         "-e",

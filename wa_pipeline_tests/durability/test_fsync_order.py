@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from wa_pipeline.whatsapp.webhook_signature import sign
-from wa_pipeline_tests.durability.syscalls import REPO, driver, events, strace_command, unsynced_at
+from wa_pipeline_tests.durability.syscalls import REPO, driver, events, run_traced, strace_command, unsynced_at
 
 # strace comes from scripts/install.sh's Debian packages.
 pytestmark = pytest.mark.timeout(600)
@@ -94,3 +94,40 @@ def test_the_webhook_check_catches_a_store_that_skips_fsync(tmp_path):
     acknowledgements = webhook_acknowledgements(tmp_path, fault="sync-off")
     assert len(acknowledgements) == POSTS
     assert all(unsynced > 0 for _, unsynced in acknowledgements), acknowledgements
+
+
+def ledger_requests(tmp_path: Path, fault: str | None) -> list[tuple[int, int]]:
+    """One upsert of new rows through gspread under strace; per values write sent: (ledger writes, unsynced)."""
+    from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
+
+    state, trace, rows_file = tmp_path / "state", tmp_path / "trace.txt", tmp_path / "rows.json"
+    state.mkdir()
+    columns = ["message_id", "text"]
+    rows_file.write_text(
+        json.dumps({"tab": "Messages", "columns": columns, "key": "message_id", "rows": [["m1", "a"], ["m2", "b"]]})
+    )
+    with FakeGoogleSheets() as fake:
+        account = fake.write_service_account(tmp_path / "service-account.json")
+        key = fake.create_spreadsheet(editors=[account.email])
+        args = [str(rows_file), str(account.path), key, fake.endpoint, str(state)]
+        result = run_traced(trace, "google", *args, *(["--fault", fault] if fault else []))
+        assert result.returncode == 0, result.stderr
+        assert sorted(row[0] for row in fake.values(key, "Messages")[1:]) == ["m1", "m2"]
+    ledger = str(state / "sheets_state.sqlite3")
+    return unsynced_at(
+        events(trace),
+        is_target=lambda path: path in (ledger, ledger + "-wal"),
+        is_moment=lambda event: '"POST /v4/spreadsheets/' in event.text and "values:batchUpdate" in event.text,
+    )
+
+
+def test_every_sheet_write_leaves_after_its_ledger_entry_is_on_disk(tmp_path):
+    writes = ledger_requests(tmp_path, fault=None)
+    assert writes, "no values:batchUpdate request was traced"
+    assert writes[0][0] > 0, writes  # the ledger's `begin` was written before the first write request...
+    assert [unsynced for _, unsynced in writes] == [0] * len(writes)  # ...and flushed
+
+
+def test_the_ledger_check_catches_a_ledger_that_skips_fsync(tmp_path):
+    writes = ledger_requests(tmp_path, fault="sync-off")
+    assert writes and writes[0][1] > 0, writes
