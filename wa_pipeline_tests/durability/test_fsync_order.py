@@ -131,3 +131,95 @@ def test_every_sheet_write_leaves_after_its_ledger_entry_is_on_disk(tmp_path):
 def test_the_ledger_check_catches_a_ledger_that_skips_fsync(tmp_path):
     writes = ledger_requests(tmp_path, fault="sync-off")
     assert writes and writes[0][1] > 0, writes
+
+
+# The workbook's atomic save --------------------------------------------------------------------------------------
+
+COLUMNS = ["message_id", "text"]
+OLD = [["m1", "first"], ["m2", "second"]]
+NEW = [*OLD, ["m3", "third"]]
+
+
+def workbook_before_save(tmp_path: Path) -> tuple[Path, Path]:
+    """A workbook holding OLD, and the rows file of the save that turns it into NEW."""
+    from wa_pipeline.sheets.workbook_sink import WorkbookSink
+
+    path, rows_file = tmp_path / "wa.xlsx", tmp_path / "rows.json"
+    WorkbookSink(path).upsert("Messages", COLUMNS, "message_id", OLD)
+    rows_file.write_text(json.dumps({"tab": "Messages", "columns": COLUMNS, "key": "message_id", "rows": NEW}))
+    return path, rows_file
+
+
+def workbook_rows(path: Path) -> list[list[str]] | None:
+    """The Messages rows as a spreadsheet program reads them, or None when the file does not open."""
+    import openpyxl
+
+    try:
+        sheet = openpyxl.load_workbook(path, read_only=True)["Messages"]
+        return [list(row[:2]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    except Exception:  # a truncated zip, a missing part: whatever a broken file raises, it is broken
+        return None
+
+
+def save_order(tmp_path: Path, fault: str | None) -> dict:
+    """The traced save: where the temp file was fsynced, renamed over the workbook, and the directory fsynced."""
+    path, rows_file = workbook_before_save(tmp_path)
+    trace = tmp_path / "trace.txt"
+    result = run_traced(trace, "workbook", str(rows_file), str(path), *(["--fault", fault] if fault else []))
+    assert result.returncode == 0, result.stderr
+    assert workbook_rows(path) == NEW
+    order: dict = {"unsynced_at_rename": None, "dir_fsync_after_rename": False, "temp_writes": 0}
+    unsynced = 0
+    for event in events(trace):
+        if event.call in ("rename", "renameat", "renameat2") and event.path.endswith(f" -> {path}"):
+            order["unsynced_at_rename"] = unsynced
+        elif event.path.endswith(".tmp") and event.call in ("write", "pwrite64", "writev"):
+            unsynced += 1
+            order["temp_writes"] += 1
+        elif event.path.endswith(".tmp") and event.call in ("fsync", "fdatasync"):
+            unsynced = 0
+        elif event.path == str(tmp_path) and event.call == "fsync" and order["unsynced_at_rename"] is not None:
+            order["dir_fsync_after_rename"] = True
+    return order
+
+
+def test_the_workbook_is_flushed_before_it_replaces_the_old_one_and_the_rename_after(tmp_path):
+    order = save_order(tmp_path, fault=None)
+    assert order["temp_writes"] > 0 and order["unsynced_at_rename"] == 0 and order["dir_fsync_after_rename"], order
+
+
+def test_the_workbook_order_check_catches_a_save_without_fsync(tmp_path):
+    order = save_order(tmp_path, fault="no-fsync")
+    assert order["unsynced_at_rename"] == order["temp_writes"] > 0 and not order["dir_fsync_after_rename"], order
+
+
+def killed_saves(tmp_path: Path, fault: str | None) -> dict[str, list | None]:
+    """The save killed (SIGKILL, by strace) at each of its writes, at its fsync and at its rename: what is left."""
+    # A save of this workbook makes about 20 writes (two per zip member and the directory): every third of them.
+    points = [f"write:when={n}" for n in range(1, 24, 3)] + ["fsync:when=1", "rename:when=1"]
+    left: dict[str, list | None] = {}
+    for point in points:
+        case = tmp_path / point.replace(":", "-").replace("=", "")
+        case.mkdir()
+        path, rows_file = workbook_before_save(case)
+        command = strace_command(case / "trace.txt", *driver("workbook", str(rows_file), str(path)))
+        command[1:1] = ["-e", f"inject={point.split(':')[0]}:signal=SIGKILL:{point.split(':')[1]}"]
+        if fault:
+            command += ["--fault", fault]
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+        if result.returncode == 0:
+            continue  # fewer writes than this point: the save finished before it
+        left[point] = workbook_rows(path)
+    return left
+
+
+def test_a_save_killed_at_any_point_leaves_the_old_workbook_or_the_new_one(tmp_path):
+    left = killed_saves(tmp_path, fault=None)
+    assert len(left) > 3, left  # the save was really killed at several points
+    assert {point: rows for point, rows in left.items() if rows not in (OLD, NEW)} == {}
+    assert left["rename:when=1"] == OLD
+
+
+def test_the_kill_check_catches_a_save_that_rewrites_the_file_in_place(tmp_path):
+    left = killed_saves(tmp_path, fault="in-place")
+    assert None in left.values(), left  # a kill mid-write left a workbook that does not open
