@@ -528,3 +528,41 @@ def test_every_check_of_the_definitions_is_listed_with_a_test_that_exists(data_d
     assert sorted(set(listed) - in_definitions) == [], "CHECKS.md lists checks that no longer exist"
     tests_here = {name for name, value in globals().items() if name.startswith("test_") and callable(value)}
     assert sorted({t for tests in listed.values() for t in tests} - tests_here) == []
+
+
+def test_sheet_reconciled_fails_when_a_cell_is_edited_in_google_sheets(tmp_path, enriched):
+    # The same read-back check on the Google backend: gspread over HTTP to the stand-in, a person's edit through the API.
+    import google.auth.transport.requests
+    import requests
+    from google.oauth2.service_account import Credentials
+
+    from wa_pipeline.defs.resources import GoogleSheetsSinkResource
+    from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
+
+    with FakeGoogleSheets() as fake:
+        account = fake.write_service_account(tmp_path / "service-account.json")
+        key = fake.create_spreadsheet(editors=[account.email])
+        google_sink = GoogleSheetsSinkResource(
+            credentials_path=str(account.path), spreadsheet_key=key, endpoint=fake.endpoint, state_dir=str(tmp_path)
+        )
+        upstream = [stub("enriched_messages", enriched), sheet_rows]
+        first = run([*upstream, messages_sheet, sheet_reconciled], tmp_path, sheet_sink=google_sink)
+        assert_pass(first, "sheet_reconciled")
+        values = fake.values(key, "Messages")
+        row = next(n for n, cells in enumerate(values, start=1) if cells[0] == "m2")
+        column = values[0].index("text")
+        credentials = Credentials.from_service_account_file(
+            str(account.path), scopes=["https://www.googleapis.com/auth/spreadsheets"]
+        )
+        credentials.refresh(google.auth.transport.requests.Request())
+        cell = f"Messages!{chr(ord('A') + column)}{row}"
+        edited = requests.put(
+            f"{fake.endpoint}/v4/spreadsheets/{key}/values/{cell}",
+            params={"valueInputOption": "RAW"},
+            json={"values": [["edited by hand"]]},
+            headers={"Authorization": f"Bearer {credentials.token}"},
+            timeout=30,
+        )
+        assert edited.status_code == 200, edited.text
+        again = run([*upstream, already_synced("messages_sheet"), sheet_reconciled], tmp_path, sheet_sink=google_sink)
+        assert_fails(again, "sheet_reconciled", "different: m2")
