@@ -17,7 +17,7 @@ TRACED = ",".join((*WRITES, *SYNCS, *RENAMES))
 _CALL = re.compile(r"^(\d+) (\w+)\((.*)$")
 _RESUMED = re.compile(r"^(\d+) <\.\.\. (\w+) resumed>(.*)$")
 _FD_PATH = re.compile(r"^\d+<([^>]*)>")
-_RESULT = re.compile(r"\) = (-?\d+)")
+_RESULT = re.compile(r"\)\s+= (-?\d+)")  # strace pads short calls to align the result column
 
 
 @dataclass(frozen=True)
