@@ -5,8 +5,12 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 VENV_BIN := $(CURDIR)/.venv/bin
 WA := $(VENV_BIN)/wa-pipeline
 DEV_PORT ?= 3000
+# Test processes (pytest-xdist). More than the 2 cores pays: many tests wait on subprocesses, servers and fsync.
+TEST_WORKERS ?= 4
+# What `make test` runs: the whole suite by default; e.g. `make test TESTS=wa_pipeline_tests/ui` for one group.
+TESTS ?=
 
-.PHONY: install run test dev bench eval sample-data clean
+.PHONY: install run test test-load lint dev bench eval sample-data clean
 
 install:
 	@scripts/install.sh
@@ -15,8 +19,16 @@ run: install
 	$(WA) import sample_data
 	$(WA) run
 
-test: install
-	$(VENV_BIN)/pytest
+test: install lint
+	$(VENV_BIN)/pytest -n $(TEST_WORKERS) $(TESTS)
+
+# The suite on a busy machine: two CPU burners (bounded, stopped when the suite ends) beside `make test`.
+test-load: install
+	$(VENV_BIN)/python scripts/with_cpu_burners.py --burners 2 -- $(MAKE) test
+
+lint: install
+	$(VENV_BIN)/ruff check .
+	$(VENV_BIN)/ruff format --check .
 
 dev: install
 	$(VENV_BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DEV_PORT)

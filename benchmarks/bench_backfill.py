@@ -113,14 +113,16 @@ def child(days: list[str]) -> None:
 
 
 def measure(days: list[str], per_day: int, days_per_run: int) -> dict:
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.data_layout import DataLayout
     from wa_pipeline.store.media_store import MediaStore
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
     with tempfile.TemporaryDirectory(prefix="bench-backfill-") as tmp:
         data, home = Path(tmp) / "data", Path(tmp) / "home"
         home.mkdir()
         (home / "dagster.yaml").write_text(INSTANCE_YAML.format(home=home))
-        LandingStore(data / "landing.sqlite3").add_messages(synthetic_days(days, per_day, MediaStore(data / "media")))
+        layout = DataLayout(data)
+        SqliteLandingStore(layout.landing_db).add_messages(synthetic_days(days, per_day, MediaStore(layout.media_dir)))
         env = {
             **os.environ,
             "WA_DATA_DIR": str(data),

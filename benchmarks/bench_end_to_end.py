@@ -156,15 +156,17 @@ def _own_peak_rss_kib() -> int:
 
 
 def measure(count: int, media_share: float) -> dict:
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.data_layout import DataLayout
     from wa_pipeline.store.media_store import MediaStore
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
         data, home = Path(tmp) / "data", Path(tmp) / "home"
         home.mkdir()
         (home / "dagster.yaml").write_text((Path(__file__).resolve().parents[1] / "dagster.yaml").read_text())
-        messages = synthetic_messages(count, media_share, MediaStore(data / "media"))
-        LandingStore(data / "landing.sqlite3").add_messages(messages)
+        layout = DataLayout(data)
+        messages = synthetic_messages(count, media_share, MediaStore(layout.media_dir))
+        SqliteLandingStore(layout.landing_db).add_messages(messages)
         env = {
             **os.environ,
             "WA_DATA_DIR": str(data),

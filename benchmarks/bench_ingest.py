@@ -41,11 +41,11 @@ def naive_app(db: Path):
     from starlette.responses import JSONResponse, PlainTextResponse
     from starlette.routing import Route
 
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
     from wa_pipeline.whatsapp.cloud_api import parse_webhook
     from wa_pipeline.whatsapp.webhook_signature import verify_signature
 
-    store = LandingStore(db)
+    store = SqliteLandingStore(db)
 
     async def receive(request: Request):
         raw = await request.body()
@@ -63,10 +63,10 @@ def naive_app(db: Path):
 
 def ours_app(db: Path):
     from wa_pipeline.store.dead_letters import DeadLetterQueue
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
     from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 
-    return create_webhook_app(LandingStore(db), DeadLetterQueue(db), app_secret=SECRET, verify_token=TOKEN)
+    return create_webhook_app(SqliteLandingStore(db), DeadLetterQueue(db), app_secret=SECRET, verify_token=TOKEN)
 
 
 def serve_child(kind: str, fd: int, db: Path) -> None:
@@ -179,7 +179,7 @@ class Result:
 
 
 def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Result:
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
     from wa_pipeline.whatsapp.webhook_signature import sign
 
     db = workdir / f"{kind}.sqlite3"
@@ -229,7 +229,7 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait(10)
-    stored = sum(1 for m in LandingStore(db).iter_messages() if m.message_id.startswith("wamid.bench-run-"))
+    stored = sum(1 for m in SqliteLandingStore(db).iter_messages() if m.message_id.startswith("wamid.bench-run-"))
     commits = after - before if before is not None and after is not None else None
     return Result(name, seconds, latencies, commits, stored)
 

@@ -92,8 +92,8 @@ def measure_cases(quick: bool = False) -> list[dict]:
     import gspread
     from google.oauth2.service_account import Credentials
 
-    from wa_pipeline.sheets.endpoint_session import EndpointSession
-    from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+    from wa_pipeline.sheets.google.endpoint_session import EndpointSession
+    from wa_pipeline.sheets.google.sink import GoogleSheetsSink
     from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
 
     count = 1_000 if quick else 10_000

@@ -9,13 +9,10 @@ import sys
 from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from wa_pipeline.commands.dlq import dlq_list_command, dlq_replay_command
 from wa_pipeline.commands.enrich import enrich_command
@@ -23,17 +20,25 @@ from wa_pipeline.commands.extract_media import extract_media_command
 from wa_pipeline.commands.parse_export import parse_export_command
 from wa_pipeline.commands.parse_webhook import parse_webhook_command
 
-# Tracebacks without local variables: a settings object or token must never be printed.
+# Tracebacks without local variables: a settings object or token must never be printed. Help is click's plain
+# text: typer's rich formatter imports markdown-it and doubles the time `--help` takes to start.
 app = typer.Typer(
     help="WhatsApp conversations to validated, de-duplicated sheet rows.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
 )
 console = Console(stderr=True)
 REPO_DAGSTER_YAML = Path(__file__).resolve().parent.parent / "dagster.yaml"
 
+# Everything past typer and the console is imported by the verb that needs it, so `--help` starts at once.
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -66,8 +71,8 @@ def import_(
         summary = import_exports(
             files,
             store=open_landing_store(settings),
-            media_store=MediaStore(settings.media_dir),
-            dead_letters=DeadLetterQueue(settings.landing_db),
+            media_store=MediaStore(settings.layout.media_dir),
+            dead_letters=DeadLetterQueue(settings.layout.landing_db),
             tz=settings.tz,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
@@ -107,6 +112,7 @@ def run(
     """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
     _ensure_dagster_home()
     import dagster as dg
+    from rich.table import Table
 
     from wa_pipeline.definitions import defs
     from wa_pipeline.landing_days import days_with_new_messages
@@ -227,12 +233,10 @@ def _day_results(outcome, days: list[str]) -> list[dict]:
 
 
 def _sheet_location() -> str:
+    from wa_pipeline.defs.backends import make_sink
     from wa_pipeline.settings import get_settings
 
-    settings = get_settings()
-    if settings.sheet_backend == "google":
-        return f"https://docs.google.com/spreadsheets/d/{settings.spreadsheet_key}"
-    return str(settings.resolved_workbook_path.resolve())
+    return make_sink(get_settings()).location
 
 
 def _day_range(first: str, last: str) -> list[str]:
@@ -266,6 +270,10 @@ def serve_webhook(
         str, typer.Option(help="Interface to listen on (put a TLS proxy in front for Meta).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    keep_alive: Annotated[
+        float,
+        typer.Option(min=1, help="Seconds an idle keep-alive connection stays open (longer than your proxy's)."),
+    ] = 75.0,
 ) -> None:
     """Receive WhatsApp Cloud API webhooks into the landing store (200 only once a delivery is durable)."""
     from wa_pipeline.settings import get_settings
@@ -279,12 +287,12 @@ def serve_webhook(
         raise typer.Exit(2) from None
     console.print(
         f"Webhook at http://{host}:{port}/webhook · landing store "
-        f"{'PostgreSQL (WA_LANDING_URL)' if settings.landing_url else settings.landing_db}",
+        f"{'PostgreSQL (WA_LANDING_URL)' if settings.landing_url else settings.layout.landing_db}",
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
-    serve(host, port, settings)
+    serve(host, port, settings, keep_alive_s=keep_alive)
 
 
 @app.command()
@@ -303,6 +311,7 @@ def report(
     """Write the asset-check report (HTML with charts) for a range of days and print its summary."""
     _ensure_dagster_home()
     import dagster as dg
+    from rich.table import Table
 
     from wa_pipeline.defs.ops.report_builder import build_report
     from wa_pipeline.landing_days import days_with_new_messages
@@ -318,8 +327,8 @@ def report(
         date_from = (date.fromisoformat(date_to) - timedelta(days=13)).isoformat()
     days = _day_range(date_from, date_to)
     with dg.DagsterInstance.get() as instance:
-        built = build_report(instance, days, settings.data_dir, _sheet_location())
-    target = output or settings.data_dir / "reports" / "report.html"
+        built = build_report(instance, days, settings.layout, _sheet_location())
+    target = output or settings.layout.reports_dir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_html(built), encoding="utf-8")
     if as_json:
@@ -363,6 +372,10 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per probe.")] = False,
 ) -> None:
     """Prove each part works on a tiny real input: storage, NLP, OCR, transcription, the sheet, Dagster."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from wa_pipeline.defs.backends import make_sink
     from wa_pipeline.doctor import probes
     from wa_pipeline.media.engine_settings import media_engine_settings
     from wa_pipeline.settings import get_settings
@@ -379,7 +392,7 @@ def doctor(
         ("spaCy model", probes.spacy_model),
         ("OCR (tesseract)", lambda: probes.ocr(engines)),
         ("transcription (faster-whisper)", lambda: probes.transcription(engines)),
-        ("sheet backend", lambda: probes.sheet_backend(settings)),
+        ("sheet backend", lambda: probes.sheet_backend(settings, make_sink)),
         ("Dagster instance", _probe_dagster),
     ]
     results = []
@@ -427,7 +440,9 @@ app.command("extract-media")(extract_media_command)
 app.command("enrich")(enrich_command)
 
 dlq_app = typer.Typer(
-    help="The dead-letter queue: items a stage could not process, with the reason.", no_args_is_help=True
+    help="The dead-letter queue: items a stage could not process, with the reason.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 dlq_app.command("list")(dlq_list_command)
 dlq_app.command("replay")(dlq_replay_command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -9,13 +10,14 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from wa_pipeline.sheets.sync_settings import SheetSyncSettings
+from wa_pipeline.data_layout import DataLayout
+from wa_pipeline.sync_tuning import SheetSyncSettings, SyncTuning
 
 
-class Settings(SheetSyncSettings):
-    """Configuration; the README lists each variable with its default (the WA_SHEETS_* ones come from the sync)."""
+class Settings(BaseSettings):
+    """Configuration; the README lists each variable with its default (the WA_SHEETS_* ones are in `sheets`)."""
 
     model_config = SettingsConfigDict(env_prefix="WA_", env_file=".env", extra="ignore")
 
@@ -35,6 +37,9 @@ class Settings(SheetSyncSettings):
     spreadsheet_key: str | None = Field(None, description="Key of the Google spreadsheet to sync into.")
     sheets_endpoint: str = Field(
         "https://sheets.googleapis.com", description="Sheets API base URL (a local stand-in in tests)."
+    )
+    sheets: SheetSyncSettings = Field(
+        default_factory=SheetSyncSettings, description="The Google Sheets sync's quota, timeouts, retries and breaker."
     )
 
     whisper_model_path: str = Field("", description="CTranslate2 Whisper model folder; empty: the bundled tiny.en.")
@@ -94,26 +99,20 @@ class Settings(SheetSyncSettings):
         return value
 
     @property
+    def sync_tuning(self) -> SyncTuning:
+        return self.sheets.tuning()
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     @property
-    def landing_db(self) -> Path:
-        return self.data_dir / "landing.sqlite3"
-
-    @property
-    def media_dir(self) -> Path:
-        return self.data_dir / "media"
-
-    @property
-    def frames_dir(self) -> Path:
-        return self.data_dir / "frames"
-
-    @property
-    def resolved_workbook_path(self) -> Path:
-        return self.workbook_path or self.data_dir / "output" / "wa_pipeline.xlsx"
+    def layout(self) -> DataLayout:
+        """Every path under the data directory."""
+        return DataLayout(self.data_dir, self.workbook_path)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    # WA_ENV_FILE names another .env file, or none at all when empty (the tests do that, to never read a developer's).
+    return Settings(_env_file=os.environ.get("WA_ENV_FILE", ".env") or None)

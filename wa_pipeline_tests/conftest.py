@@ -1,12 +1,17 @@
 import os
 import tempfile
 
-# Definitions read settings when loaded: point the data directory away from the checkout before any test imports them.
-os.environ.setdefault("WA_DATA_DIR", tempfile.mkdtemp(prefix="wa-tests-data-"))
+# Nothing of the developer's machine reaches a test: no WA_* variable from the shell, no .env file from the checkout
+# (subprocesses inherit both choices). Definitions read settings when loaded, so this happens before any import of
+# them, and the data directory points away from the checkout, one per process (pytest-xdist workers included).
+for name in [name for name in os.environ if name.startswith("WA_")]:
+    del os.environ[name]
+os.environ["WA_ENV_FILE"] = ""
+os.environ["WA_DATA_DIR"] = tempfile.mkdtemp(prefix="wa-tests-data-")
 
-import pytest
+import pytest  # noqa: E402 (after the environment is cleaned)
 
-from wa_pipeline.settings import get_settings
+from wa_pipeline.settings import get_settings  # noqa: E402
 
 
 @pytest.fixture
@@ -28,3 +33,15 @@ def data_dir(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield directory
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_dagster_instance_left_entered():
+    """A test that leaves a Dagster instance entered (its defs-state storage set in this context) fails here, since
+    every later test loading definitions in the same process would read that instance's deleted files."""
+    # No public API tells which instance is entered; this is the context variable `with instance:` sets.
+    from dagster._core.storage.defs_state.base import DefsStateStorage
+
+    before = DefsStateStorage.get()
+    yield
+    assert DefsStateStorage.get() is before, "the test left a Dagster instance entered (use `with instance:`)"

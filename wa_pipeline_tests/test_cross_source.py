@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from wa_pipeline.message import MediaRef, Message
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 AT = datetime(2026, 11, 16, 9, 15, 42, tzinfo=UTC)
 
@@ -38,7 +38,7 @@ def export(text="Please send 20  loaves tomorrow", sender="Amina Wanjiru", at=AT
 
 
 def test_export_copy_of_a_webhook_message_lands_once_and_is_recorded(tmp_path):
-    store = LandingStore(tmp_path / "l.db")
+    store = SqliteLandingStore(tmp_path / "l.db")
     store.add_messages([webhook()])
     result = store.add_messages([export()])
     assert (result.added, result.cross_source_duplicates) == (0, 1)
@@ -49,27 +49,27 @@ def test_export_copy_of_a_webhook_message_lands_once_and_is_recorded(tmp_path):
 
 
 def test_webhook_arriving_after_the_export_is_not_a_second_row(tmp_path):
-    store = LandingStore(tmp_path / "l.db")
+    store = SqliteLandingStore(tmp_path / "l.db")
     store.add_messages([export()])
     result = store.add_messages([webhook()])
     assert result.cross_source_duplicates == 1 and store.count() == 1
 
 
 def test_unsaved_contact_matches_by_phone_number(tmp_path):
-    store = LandingStore(tmp_path / "l.db")
+    store = SqliteLandingStore(tmp_path / "l.db")
     store.add_messages([webhook(name="Amina")])
     assert store.add_messages([export(sender="+254 712 345 678")]).cross_source_duplicates == 1
 
 
 def test_media_matches_by_hash_even_without_text(tmp_path):
-    store = LandingStore(tmp_path / "l.db")
+    store = SqliteLandingStore(tmp_path / "l.db")
     ref = MediaRef(sha256="ab" * 32, mime="image/jpeg")
     store.add_messages([webhook(text=None, media=ref)])
     assert store.add_messages([export(text=None, media=ref)]).cross_source_duplicates == 1
 
 
 def test_different_minute_sender_or_text_are_different_messages(tmp_path):
-    store = LandingStore(tmp_path / "l.db")
+    store = SqliteLandingStore(tmp_path / "l.db")
     store.add_messages([webhook()])
     result = store.add_messages(
         [
@@ -82,6 +82,6 @@ def test_different_minute_sender_or_text_are_different_messages(tmp_path):
 
 
 def test_identical_messages_within_one_source_are_never_merged_by_fingerprint(tmp_path):
-    store = LandingStore(tmp_path / "l.db")
+    store = SqliteLandingStore(tmp_path / "l.db")
     result = store.add_messages([export(mid="e1", text="ok"), export(mid="e2", text="ok")])
     assert result.added == 2

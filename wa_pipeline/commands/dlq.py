@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wa_pipeline.settings import get_settings
-from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer
+# The verbs import the store when they run, so `wa-pipeline --help` starts at once.
+if TYPE_CHECKING:
+    from wa_pipeline.store.dead_letters import DeadLetterQueue
 
 console = Console(stderr=True)
 
 
 def _queue() -> DeadLetterQueue:
-    return DeadLetterQueue(get_settings().landing_db)
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.store.dead_letters import DeadLetterQueue
+
+    return DeadLetterQueue(get_settings().layout.landing_db)
 
 
 def dlq_list_command(
@@ -64,6 +68,8 @@ def dlq_replay_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per replayed letter.")] = False,
 ) -> None:
     """Replay open dead letters through their stage's normal path; exits 1 if any failed again."""
+    from wa_pipeline.replay.replayer import DeadLetterReplayer
+    from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
     from wa_pipeline.store.media_store import MediaStore
 
@@ -73,7 +79,9 @@ def dlq_replay_command(
     if not letters:
         console.print("No open dead letters match.")
         return
-    replayer = DeadLetterReplayer(queue, open_landing_store(settings), MediaStore(settings.media_dir), settings.tz)
+    replayer = DeadLetterReplayer(
+        queue, open_landing_store(settings), MediaStore(settings.layout.media_dir), settings.tz
+    )
     outcomes = replayer.replay(letters)
     if as_json:
         for outcome in outcomes:

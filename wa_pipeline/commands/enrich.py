@@ -75,7 +75,7 @@ def enrich_command(
         )
         found.update(zip(indexes, entities))
     texts = [m["text"] for m in messages]
-    model = intent_model_in(settings.data_dir / "models" / "intent", [DEFAULT_EXAMPLES, *(examples or [])])
+    model = intent_model_in(settings.layout.intent_model_dir, [DEFAULT_EXAMPLES, *(examples or [])])
     intents = model.predict(texts, threshold=threshold)
     languages = detect_languages(texts)
     for index, message in enumerate(messages):

@@ -9,18 +9,17 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wa_pipeline.media.engine_pool import media_pool
-from wa_pipeline.media.engine_settings import MediaEngineSettings, media_engine_settings
-from wa_pipeline.media.media_text import FAILED, MediaItem, MediaResult, extract_media
-from wa_pipeline.settings import get_settings
-from wa_pipeline.store.media_store import MediaStore
+# The engines are imported when the verb runs, so `wa-pipeline --help` starts at once.
+if TYPE_CHECKING:
+    from wa_pipeline.media.engine_settings import MediaEngineSettings
+    from wa_pipeline.media.media_text import MediaResult
 
 
 def extract_media_command(
@@ -28,6 +27,10 @@ def extract_media_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file (JSON lines).")] = False,
 ) -> None:
     """Print the sniffed type, the extracted text, its status and the facts found in it (nothing is stored)."""
+    from wa_pipeline.media.engine_settings import media_engine_settings
+    from wa_pipeline.media.media_text import FAILED
+    from wa_pipeline.settings import get_settings
+
     unreadable = [path for path in files if not path.is_file()]
     if unreadable:
         Console(stderr=True).print(f"Not a file: {', '.join(map(str, unreadable))}", style="red", markup=False)
@@ -43,6 +46,10 @@ def extract_media_command(
 
 
 def describe_files(files: list[Path], settings: MediaEngineSettings) -> list[dict]:
+    from wa_pipeline.media.engine_pool import media_pool
+    from wa_pipeline.media.media_text import MediaItem, extract_media
+    from wa_pipeline.store.media_store import MediaStore
+
     with tempfile.TemporaryDirectory(prefix="wa-extract-media-") as scratch:
         store = MediaStore(Path(scratch))
         items = [MediaItem(str(path), store.put(path.read_bytes()), "unknown", filename=path.name) for path in files]
@@ -55,6 +62,7 @@ def describe_files(files: list[Path], settings: MediaEngineSettings) -> list[dic
 def _facts(texts: list[str]) -> list[dict[str, list[str]]]:
     """Entities of each text grouped by label (MONEY, DATE, PHONE, PERSON...), values as the extractor normalised them."""
     from wa_pipeline.nlp.entities import extract_entities
+    from wa_pipeline.settings import get_settings
 
     settings = get_settings()
     grouped = []

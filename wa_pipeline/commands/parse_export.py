@@ -12,17 +12,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wa_pipeline.commands.message_line import message_line
-from wa_pipeline.settings import get_settings
-from wa_pipeline.whatsapp.chat_export import ChatExportError, parse_chat_export
-from wa_pipeline.whatsapp.export_archive import ExportArchiveError, read_export
-
 
 def parse_export_command(
     path: Annotated[Path, typer.Argument(help="A chat export: .txt, or .zip with _chat.txt and media.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per message (JSON lines).")] = False,
 ) -> None:
     """Print the canonical messages an export file becomes (nothing is imported)."""
+    # Imported when the verb runs, so `wa-pipeline --help` starts at once.
+    from wa_pipeline.commands.message_line import message_line
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.whatsapp.chat_export import ChatExportError, parse_chat_export
+    from wa_pipeline.whatsapp.export_archive import ExportArchiveError, read_export
+
     settings = get_settings()
     try:
         archive = read_export(path)

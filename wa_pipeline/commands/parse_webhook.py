@@ -12,15 +12,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wa_pipeline.commands.message_line import message_line
-from wa_pipeline.whatsapp.cloud_api import parse_webhook
-
 
 def parse_webhook_command(
     file: Annotated[str, typer.Argument(help="A webhook body as Meta posts it (JSON); '-' reads stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per line.")] = False,
 ) -> None:
     """Show the canonical messages, statuses and rejects a Cloud API webhook body becomes (nothing is stored)."""
+    # Imported when the verb runs, so `wa-pipeline --help` starts at once.
+    from wa_pipeline.commands.message_line import message_line
+    from wa_pipeline.whatsapp.cloud_api import parse_webhook
+
     try:
         raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
         body = json.loads(raw)

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.store.frames import read_frame, write_frame
 
 
@@ -27,17 +28,16 @@ class PartitionFrames(Mapping[str, pd.DataFrame]):
 
 
 class ParquetFrameIOManager(dg.ConfigurableIOManager):
-    """Frames under base_dir/<asset>/<partition>.parquet: open them with pandas, DuckDB or any Parquet tool.
+    """Frames under DATA_DIR/frames/<asset>/<partition>.parquet: open them with pandas, DuckDB or any Parquet tool.
 
     A step over a range of partitions returns {partition: frame} and gets its inputs the same way (read lazily);
     a one-partition step stores and receives a plain frame.
     """
 
-    base_dir: str
+    data_dir: str
 
     def _path(self, asset_key: dg.AssetKey, partition_key: str | None) -> Path:
-        name = partition_key or "all"
-        return Path(self.base_dir).joinpath(*asset_key.path, f"{name}.parquet")
+        return DataLayout(Path(self.data_dir)).frame(asset_key.path, partition_key)
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | Mapping[str, pd.DataFrame]) -> None:
         if isinstance(obj, Mapping):

@@ -1,18 +1,28 @@
-"""Resources: the storage, the enrichment settings and the sheet sink, chosen from the settings in one place."""
+"""The core resources: storage, locale, the sheet sink (one interface, two classes) and the Graph API.
 
+Which of them a deployment gets, and with what, is decided in `backends`.
+"""
+
+import dataclasses
 from abc import ABC, abstractmethod
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.settings import get_settings
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.sheets.sink import SheetSink
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing_factory import AnyLandingStore, open_landing_store
+from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.sync_tuning import SyncTuning
+from wa_pipeline.whatsapp.graph_media import GraphMediaClient
+
+TOKEN_VARIABLE = "WA_ACCESS_TOKEN"
+# The sync knobs a Google sink resource carries, named as SyncTuning names them (replans is not a setting).
+TUNING_FIELDS = tuple(field.name for field in dataclasses.fields(SyncTuning) if field.name != "replans")
 
 
 class PipelineStorage(dg.ConfigurableResource):
@@ -23,17 +33,17 @@ class PipelineStorage(dg.ConfigurableResource):
     landing_url: str | None = None
 
     @property
-    def root(self) -> Path:
-        return Path(self.data_dir)
+    def layout(self) -> DataLayout:
+        return DataLayout(Path(self.data_dir))
 
-    def landing(self) -> AnyLandingStore:
-        return open_landing_store(self.landing_url or self.root / "landing.sqlite3")
+    def landing(self) -> LandingStore:
+        return open_landing_store(self.landing_url or self.layout.landing_db)
 
     def media(self) -> MediaStore:
-        return MediaStore(self.root / "media")
+        return MediaStore(self.layout.media_dir)
 
     def dead_letters(self) -> DeadLetterQueue:
-        return DeadLetterQueue(self.root / "landing.sqlite3")
+        return DeadLetterQueue(self.layout.landing_db)
 
 
 class Locale(dg.ConfigurableResource):
@@ -86,21 +96,9 @@ class GoogleSheetsSinkResource(SheetSinkResource):
 
     def get_sink(self) -> SheetSink:
         # Imported here: gspread and google-auth load only when this backend is chosen.
-        from wa_pipeline.sheets.google_sink import GoogleSheetsSink
-        from wa_pipeline.sheets.sync_tuning import SyncTuning
+        from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 
-        tuning = SyncTuning(
-            reads_per_minute=self.reads_per_minute,
-            writes_per_minute=self.writes_per_minute,
-            burst=self.burst,
-            connect_timeout_s=self.connect_timeout_s,
-            read_timeout_s=self.read_timeout_s,
-            max_attempts=self.max_attempts,
-            backoff_base_s=self.backoff_base_s,
-            backoff_cap_s=self.backoff_cap_s,
-            breaker_failures=self.breaker_failures,
-            breaker_cooldown_s=self.breaker_cooldown_s,
-        )
+        tuning = SyncTuning(**{name: getattr(self, name) for name in TUNING_FIELDS})
         return GoogleSheetsSink(
             Path(self.credentials_path),
             self.spreadsheet_key,
@@ -110,43 +108,22 @@ class GoogleSheetsSinkResource(SheetSinkResource):
         )
 
 
-def sheet_sink_resource() -> SheetSinkResource:
-    settings = get_settings()
-    if settings.sheet_backend == "google":
-        from wa_pipeline.sheets.sync_settings import SheetSyncSettings
+class GraphApi(dg.ConfigurableResource):
+    """The WhatsApp Cloud (Graph) API that hands out media download URLs; the token comes from WA_ACCESS_TOKEN."""
 
-        tuning = SheetSyncSettings().tuning()
-        return GoogleSheetsSinkResource(
-            credentials_path=dg.EnvVar("WA_GOOGLE_CREDENTIALS"),
-            spreadsheet_key=dg.EnvVar("WA_SPREADSHEET_KEY"),
-            endpoint=settings.sheets_endpoint,
-            state_dir=str(settings.data_dir.resolve()),
-            reads_per_minute=tuning.reads_per_minute,
-            writes_per_minute=tuning.writes_per_minute,
-            burst=tuning.burst,
-            connect_timeout_s=tuning.connect_timeout_s,
-            read_timeout_s=tuning.read_timeout_s,
-            max_attempts=tuning.max_attempts,
-            backoff_base_s=tuning.backoff_base_s,
-            backoff_cap_s=tuning.backoff_cap_s,
-            breaker_failures=tuning.breaker_failures,
-            breaker_cooldown_s=tuning.breaker_cooldown_s,
+    access_token: str | None = None
+    base_url: str = "https://graph.facebook.com"
+    api_version: str = "v21.0"
+    timeout_s: float = 30
+    concurrent_downloads: int = 4
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.access_token)
+
+    def client(self) -> GraphMediaClient:
+        if not self.access_token:
+            raise dg.Failure(description=f"{TOKEN_VARIABLE} is not set: media downloads need a Graph API token.")
+        return GraphMediaClient(
+            self.access_token, base_url=self.base_url, api_version=self.api_version, timeout=self.timeout_s
         )
-    return WorkbookSinkResource(path=str(settings.resolved_workbook_path.resolve()))
-
-
-@dg.definitions
-def resources() -> dg.Definitions:
-    settings = get_settings()
-    data_dir = settings.data_dir.resolve()
-    return dg.Definitions(
-        resources={
-            # The URL holds a password: the resource names the variable, and the UI never shows an EnvVar's value.
-            "storage": PipelineStorage(
-                data_dir=str(data_dir), landing_url=dg.EnvVar("WA_LANDING_URL") if settings.landing_url else None
-            ),
-            "locale": Locale(timezone=settings.timezone, default_region=settings.default_region),
-            "sheet_sink": sheet_sink_resource(),
-            "io_manager": ParquetFrameIOManager(base_dir=str(data_dir / "frames")),
-        }
-    )

@@ -9,8 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from wa_pipeline.sheets.sink import SheetSink
 
 VOICE_CHECK = Path(__file__).with_name("voice_check.ogg")
 VOICE_CHECK_WORDS = {"one", "two", "three", "four", "five"}
@@ -59,12 +64,12 @@ def free_disk(settings: Settings) -> str:
 def landing_store(settings: Settings) -> str:
     """A write and a read on a scratch store beside the real one: same disk and permissions, no test rows left."""
     from wa_pipeline.message import Message
-    from wa_pipeline.store.landing import LandingStore
     from wa_pipeline.store.landing_factory import open_landing_store
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix=".doctor-") as scratch:
-        store = LandingStore(Path(scratch) / "landing.sqlite3")
+        store = SqliteLandingStore(DataLayout(Path(scratch)).landing_db)
         probe = Message(
             message_id="doctor",
             chat_id="doctor",
@@ -137,10 +142,10 @@ def transcription(engines) -> str:
     return f"faster-whisper heard {transcript.text!r}"
 
 
-def sheet_backend(settings: Settings) -> str:
+def sheet_backend(settings: Settings, make_sink: Callable[[Settings], SheetSink]) -> str:
+    """`make_sink` is the backend choice the Dagster layer makes, handed down."""
     from wa_pipeline.sheets.errors import SheetConfigError
-    from wa_pipeline.sheets.message_rows import MESSAGES_TAB
-    from wa_pipeline.sheets.sink_factory import make_sink
+    from wa_pipeline.sheets.tabs.messages import MESSAGES_TAB
 
     try:
         sink = make_sink(settings)

@@ -21,10 +21,10 @@ from wa_pipeline.media.extraction_cache import Extraction, ExtractionCache
 from wa_pipeline.media.media_errors import MediaFailed, MediaPending
 from wa_pipeline.media.ocr import tesseract_available
 from wa_pipeline.media.transcribe import transcribe, whisper_model_available
-from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
 from wa_pipeline.store.media_store import MediaStore
 
-STAGE = "media"
+STAGE = Stage.MEDIA
 OK, FAILED = "ok", "failed"
 # A timeout may be a busy machine and a crashed worker a broken pool, so both are retried; this often in a row
 # and it is the file.

@@ -1,1 +1,1 @@
-"""The sheet sink: one interface, a local workbook backend and a Google Sheets backend."""
+"""Rows in, a sheet out: the sink contract and the tabs here, the backends in `xlsx/` and `google/`."""

@@ -1,10 +1,6 @@
 """The dead-letter queue: items a stage could not process, with the reason, kept for replay.
 
-A replay re-submits letters through the stage's normal path: an "import" letter re-imports its file, a "webhook"
-letter re-parses the stored element into the landing store, a "media"/"media_download" letter is requeued for
-download; a letter of any other stage is marked for the next run of its partition (which retries it anyway).
-A letter that fails again is put back by that path with the new reason (open again); one that now succeeds is
-resolved by it or marked replayed.
+Storage only: the replay, which sends letters back through each stage's normal path, is `wa_pipeline.replay`.
 """
 
 from __future__ import annotations
@@ -14,8 +10,8 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
@@ -33,7 +29,15 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 """
 
-IMPORT, WEBHOOK, MEDIA, MEDIA_DOWNLOAD = "import", "webhook", "media", "media_download"
+
+class Stage(StrEnum):
+    """Every stage that dead-letters items; the value is what the queue stores."""
+
+    IMPORT = "import"
+    WEBHOOK = "webhook"
+    MEDIA_DOWNLOAD = "media_download"
+    MEDIA = "media"
+    RAW_MESSAGES = "raw_messages"
 
 
 @dataclass(frozen=True)
@@ -49,22 +53,7 @@ class DeadLetter:
     replay_note: str | None = None
 
 
-@dataclass(frozen=True)
-class ReplayOutcome:
-    """What replaying one letter did. action: reimported, reparsed, requeued, marked, failed."""
-
-    letter_id: int
-    stage: str
-    item_key: str
-    action: str
-    detail: str
-
-    @property
-    def failed(self) -> bool:
-        return self.action == "failed"
-
-
-def _now() -> str:
+def now_text() -> str:
     # Fixed width, so times compare as text (isoformat drops a zero microsecond otherwise).
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -88,7 +77,7 @@ class DeadLetterQueue:
     def add(
         self, stage: str, item_key: str, reason: str, payload: dict | None = None, partition: str | None = None
     ) -> None:
-        now = _now()
+        now = now_text()
         with self._lock, write_transaction(self._conn):
             self._conn.execute(
                 "INSERT INTO dead_letters (stage, item_key, reason, payload, partition, created_at)"
@@ -157,7 +146,7 @@ class DeadLetterQueue:
         With `unless_failed_since` (an ISO time), a letter that was put back after that moment (it failed again
         during the replay) stays open.
         """
-        now = _now()
+        now = now_text()
         sql = "UPDATE dead_letters SET replayed_at = ?, replay_note = ? WHERE id = ?"
         if unless_failed_since is not None:
             sql += " AND created_at < ?"
@@ -177,137 +166,3 @@ class DeadLetterQueue:
         with self._lock:
             row = self._conn.execute("SELECT replayed_at FROM dead_letters WHERE id = ?", (letter_id,)).fetchone()
         return row is not None and row[0] is None
-
-
-class DeadLetterReplayer:
-    """Re-submits dead letters through each stage's normal path (see the module docstring)."""
-
-    def __init__(self, queue: DeadLetterQueue, landing: Any, media_store: Any, tz: Any) -> None:
-        self.queue, self.landing, self.media_store, self.tz = queue, landing, media_store, tz
-
-    def replay(self, letters: Sequence[DeadLetter]) -> list[ReplayOutcome]:
-        started = _now()
-        outcomes: list[ReplayOutcome] = []
-        by_stage: dict[str, list[DeadLetter]] = {}
-        for letter in letters:
-            by_stage.setdefault(letter.stage, []).append(letter)
-        for stage, group in by_stage.items():
-            if stage == IMPORT:
-                outcomes += self._reimport(group)
-            elif stage == WEBHOOK:
-                outcomes += [self._reparse(letter) for letter in group]
-            elif stage in (MEDIA, MEDIA_DOWNLOAD):
-                outcomes += self._requeue(group)
-            else:
-                outcomes += [
-                    ReplayOutcome(
-                        letter.id,
-                        stage,
-                        letter.item_key,
-                        "marked",
-                        f"retried by the next run of {letter.partition or 'its partition'}",
-                    )
-                    for letter in group
-                ]
-        for number, outcome in enumerate(outcomes):
-            if outcome.failed:
-                continue
-            # A letter the normal path put back during this replay failed again: it stays open with its new reason.
-            closed = self.queue.mark_replayed(
-                [outcome.letter_id], note=f"{outcome.action}: {outcome.detail}", unless_failed_since=started
-            )
-            if not closed and self.queue.is_open(outcome.letter_id):
-                outcomes[number] = ReplayOutcome(
-                    outcome.letter_id, outcome.stage, outcome.item_key, "failed", "failed again; see its new reason"
-                )
-        return outcomes
-
-    def _reimport(self, letters: list[DeadLetter]) -> list[ReplayOutcome]:
-        from wa_pipeline.whatsapp.importer import import_exports
-
-        outcomes = []
-        done: dict[str, tuple[str, str]] = {}
-        for letter in letters:
-            path = str(letter.payload.get("path") or letter.item_key)
-            if path not in done:
-                summary = import_exports(
-                    [Path(path)], store=self.landing, media_store=self.media_store, dead_letters=self.queue, tz=self.tz
-                )
-                if summary.files:
-                    done[path] = (
-                        "reimported",
-                        f"{path}: {summary.added} messages added, {summary.already_present} already present",
-                    )
-                else:
-                    done[path] = ("failed", summary.errors[0] if summary.errors else f"{path} could not be imported")
-            action, detail = done[path]
-            outcomes.append(ReplayOutcome(letter.id, letter.stage, letter.item_key, action, detail))
-        return outcomes
-
-    def _reparse(self, letter: DeadLetter) -> ReplayOutcome:
-        from wa_pipeline.whatsapp.cloud_api import parse_webhook
-
-        parsed = parse_webhook(webhook_body(letter.payload))
-        added = self.landing.add_messages(parsed.messages).added if parsed.messages else 0
-        statuses = self.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
-        for reject in parsed.rejects:
-            self.queue.add(
-                WEBHOOK, reject.item_key, reject.reason, payload=reject.payload(), partition=letter.partition
-            )
-        if parsed.rejects and not (parsed.messages or parsed.statuses):
-            return ReplayOutcome(letter.id, letter.stage, letter.item_key, "failed", parsed.rejects[0].reason)
-        return ReplayOutcome(
-            letter.id, letter.stage, letter.item_key, "reparsed", f"{added} messages and {statuses} statuses landed"
-        )
-
-    def _requeue(self, letters: list[DeadLetter]) -> list[ReplayOutcome]:
-        from wa_pipeline.whatsapp.media_downloads import MediaDownloadLedger
-
-        ledger = MediaDownloadLedger(self.landing)
-        try:
-            # Only a download that gave up can be requeued; media that is there but failed extraction ("media")
-            # is extracted again by the next run of its day.
-            failed = {
-                letter.item_key for letter in letters if (ledger.row(letter.item_key) or {}).get("status") == "failed"
-            }
-            ledger.requeue(sorted(failed))
-        finally:
-            ledger.close()
-        return [
-            ReplayOutcome(letter.id, letter.stage, letter.item_key, "requeued", "pending download again")
-            if letter.item_key in failed
-            else ReplayOutcome(
-                letter.id,
-                letter.stage,
-                letter.item_key,
-                "marked",
-                f"retried by the next run of {letter.partition or 'its partition'}",
-            )
-            for letter in letters
-        ]
-
-
-def webhook_body(payload: dict) -> Any:
-    """A webhook body to re-parse from a stored reject: the body itself, or its element wrapped the way Meta sends it.
-
-    A stored element may carry the change's `metadata` and `contacts` beside it ({"element", "metadata",
-    "contacts"}); without them a message element cannot name its chat and is rejected again.
-    """
-    if not isinstance(payload, dict):
-        return payload
-    if "object" in payload:
-        return payload
-    value: dict[str, Any]
-    if "changes" in payload:
-        return {"object": "whatsapp_business_account", "entry": [payload]}
-    if "field" in payload and "value" in payload:
-        return {"object": "whatsapp_business_account", "entry": [{"id": "replay", "changes": [payload]}]}
-    element = payload.get("element", payload.get("item", payload))
-    kind = "statuses" if isinstance(element, dict) and "status" in element and "recipient_id" in element else "messages"
-    value = {"messaging_product": "whatsapp", "metadata": payload.get("metadata") or {}, kind: [element]}
-    if payload.get("contacts"):
-        value["contacts"] = payload["contacts"]
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "replay", "changes": [{"field": "messages", "value": value}]}],
-    }

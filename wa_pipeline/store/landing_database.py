@@ -1,6 +1,6 @@
 """The landing database opened for tables kept beside `messages` (the media download ledger), on either engine.
 
-A ledger writes its SQL once, with `?` placeholders, against this interface; `LandingStore.database()` (the SQLite
+A ledger writes its SQL once, with `?` placeholders, against this interface; `SqliteLandingStore.database()` (the SQLite
 file) and `PostgresLandingStore.database()` (PostgreSQL) each open one with a connection of its own. On both,
 writers take turns (SQLite's BEGIN IMMEDIATE; a transaction-scoped advisory lock on PostgreSQL), and `exclusive`
 holds a named lock across transactions that is released however its holder ends (a crash or a lost connection too).

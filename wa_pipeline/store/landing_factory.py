@@ -8,22 +8,18 @@ write ledger stay in the SQLite files in the data directory either way.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
 
 from wa_pipeline.settings import Settings
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_store import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
-if TYPE_CHECKING:
-    from wa_pipeline.store.postgres_landing import PostgresLandingStore
-
-AnyLandingStore = Union[LandingStore, "PostgresLandingStore"]
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def open_landing_store(target: Settings | str | Path) -> AnyLandingStore:
+def open_landing_store(target: Settings | str | Path) -> LandingStore:
     """The store for the settings (WA_LANDING_URL, else DATA_DIR/landing.sqlite3), a postgresql:// URL or a path."""
     if isinstance(target, Settings):
-        target = target.landing_url.get_secret_value() if target.landing_url else target.landing_db
+        target = target.landing_url.get_secret_value() if target.landing_url else target.layout.landing_db
     if isinstance(target, str) and target.startswith(POSTGRES_SCHEMES):
         # Imported here: psycopg2 loads only when PostgreSQL is chosen.
         from wa_pipeline.store.postgres_landing import PostgresLandingStore
@@ -35,4 +31,4 @@ def open_landing_store(target: Settings | str | Path) -> AnyLandingStore:
             f"WA_LANDING_URL has scheme {scheme!r}: the landing store takes postgresql://user:password@host:port/db"
             " (unset it for the SQLite file in WA_DATA_DIR)"
         )
-    return LandingStore(Path(target))
+    return SqliteLandingStore(Path(target))

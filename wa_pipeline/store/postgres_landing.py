@@ -15,8 +15,8 @@ import psycopg2
 
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
-from wa_pipeline.store.landing import AddResult, Changes
 from wa_pipeline.store.landing_database import Statements
+from wa_pipeline.store.landing_store import AddResult, Changes
 
 SCHEMA = sql.schema(sql.POSTGRES_SEQ)
 # Transaction-scoped advisory locks (arbitrary fixed keys, one per purpose) in the landing database.

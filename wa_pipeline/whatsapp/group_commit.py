@@ -13,11 +13,11 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook
 
-STAGE = "webhook"
+STAGE = Stage.WEBHOOK
 log = logging.getLogger(__name__)
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from wa_pipeline.media.sniff import sniff_mime
 from wa_pipeline.message import MediaRef, Message
-from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.chat_export import ExportLineError, parse_chat_export
 from wa_pipeline.whatsapp.export_archive import read_export
 
-STAGE = "import"
+STAGE = Stage.IMPORT
 
 _MIME_BY_EXTENSION = {
     "jpg": "image/jpeg",

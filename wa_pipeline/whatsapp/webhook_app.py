@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.whatsapp.cloud_api import parse_webhook
 from wa_pipeline.whatsapp.group_commit import GroupCommitWriter, WriterClosed
 from wa_pipeline.whatsapp.webhook_signature import verify_signature

@@ -73,23 +73,35 @@ def _log_config() -> dict:
     return config
 
 
-def serve(host: str, port: int, settings: Settings) -> None:
-    """Serve the receiver until interrupted; queued deliveries are landed before it exits."""
-    app_secret, verify_token = webhook_secrets(settings)
-    app = create_webhook_app(
-        open_landing_store(settings),
-        DeadLetterQueue(settings.landing_db),
-        app_secret=app_secret,
-        verify_token=verify_token,
-    )
-    config = uvicorn.Config(
-        PathOnlyAccessLog(app),
+# Longer than the idle timeouts of common reverse proxies and HTTP clients (nginx and ALB keep upstream
+# connections 60 s): a receiver that closes first races every client reusing the connection at that instant.
+DEFAULT_KEEP_ALIVE_S = 75.0
+
+
+def server_config(app, host: str = "127.0.0.1", port: int = 0, keep_alive_s: float = DEFAULT_KEEP_ALIVE_S, **options):
+    """uvicorn's configuration for the receiver; tests start the same one on a port the OS picked."""
+    options.setdefault("log_config", _log_config())
+    return uvicorn.Config(
+        app,
         host=host,
         port=port,
         log_level="info",
         access_log=False,
-        log_config=_log_config(),
         lifespan="on",
         server_header=False,
+        timeout_keep_alive=keep_alive_s,
+        backlog=2048,
+        **options,
     )
-    uvicorn.Server(config).run()
+
+
+def serve(host: str, port: int, settings: Settings, keep_alive_s: float = DEFAULT_KEEP_ALIVE_S) -> None:
+    """Serve the receiver until interrupted; queued deliveries are landed before it exits."""
+    app_secret, verify_token = webhook_secrets(settings)
+    app = create_webhook_app(
+        open_landing_store(settings),
+        DeadLetterQueue(settings.layout.landing_db),
+        app_secret=app_secret,
+        verify_token=verify_token,
+    )
+    uvicorn.Server(server_config(PathOnlyAccessLog(app), host, port, keep_alive_s)).run()

@@ -20,7 +20,7 @@ from dagster_graphql.test.utils import execute_dagster_graphql
 
 from wa_pipeline.message import Message, stable_id
 from wa_pipeline.settings import get_settings
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline_tests.defs.conftest import REPO
 from wa_pipeline_tests.defs.test_daily_pipeline import CHECKS, load_definitions
 
@@ -79,7 +79,7 @@ def land_synthetic_days(data_dir: Path) -> None:
                         source="chat_export",
                     )
                 )
-    LandingStore(data_dir / "landing.sqlite3").add_messages(messages)
+    SqliteLandingStore(data_dir / "landing.sqlite3").add_messages(messages)
 
 
 def launch_backfill_as_the_ui_does(
@@ -250,11 +250,12 @@ def test_the_daily_schedule_requests_yesterday(data_dir):
     assert schedule.cron_schedule == "15 1 * * *" and schedule.execution_timezone == tz
     with dg.instance_for_test() as instance:
         for tick, expected in (("2026-11-20T01:15:00", "2026-11-19"), ("2026-03-01T01:15:00", "2026-02-28")):
-            context = dg.build_schedule_context(
+            # As a context manager: the schedule context enters the instance, and must leave it again.
+            with dg.build_schedule_context(
                 instance=instance,
                 repository_def=definitions.get_repository_def(),
                 scheduled_execution_time=datetime.fromisoformat(tick).replace(tzinfo=UTC),
-            )
-            requests = schedule.evaluate_tick(context).run_requests
+            ) as context:
+                requests = schedule.evaluate_tick(context).run_requests
             assert [request.partition_key for request in requests] == [expected]
             assert requests[0].tags["dagster/partition"] == expected

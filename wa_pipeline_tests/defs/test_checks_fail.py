@@ -37,8 +37,8 @@ from wa_pipeline.media.media_frames import media_text_frame
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.message_frame import messages_to_frame
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, load_examples
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore as LandingStore
 
 CHECKS_MD = Path(__file__).resolve().parents[1] / "CHECKS.md"
 DAY = "2026-11-16"
@@ -73,7 +73,7 @@ def resources(data: Path, **overrides) -> dict:
         "storage": PipelineStorage(data_dir=str(data)),
         "locale": Locale(timezone="UTC", default_region="KE"),
         "sheet_sink": WorkbookSinkResource(path=str(data / "out.xlsx")),
-        "io_manager": ParquetFrameIOManager(base_dir=str(data / "frames")),
+        "io_manager": ParquetFrameIOManager(data_dir=str(data)),
         "nlp": NlpSettings(),
         "media_engines": MediaEngines(),
         **overrides,

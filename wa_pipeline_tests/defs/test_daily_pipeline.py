@@ -8,10 +8,10 @@ import dagster as dg
 import openpyxl
 
 from wa_pipeline.settings import get_settings
-from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_TAB
+from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
 from wa_pipeline_tests.defs.conftest import REPO, SAMPLE_DATA
 
@@ -63,14 +63,14 @@ def load_definitions() -> dg.Definitions:
     return defs()
 
 
-def import_samples() -> LandingStore:
+def import_samples() -> SqliteLandingStore:
     settings = get_settings()
-    store = LandingStore(settings.landing_db)
+    store = SqliteLandingStore(settings.layout.landing_db)
     summary = import_exports(
         sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
         store=store,
-        media_store=MediaStore(settings.media_dir),
-        dead_letters=DeadLetterQueue(settings.landing_db),
+        media_store=MediaStore(settings.layout.media_dir),
+        dead_letters=DeadLetterQueue(settings.layout.landing_db),
         tz=settings.tz,
     )
     assert summary.errors == [] and summary.added > 0
@@ -122,7 +122,7 @@ def test_a_sample_day_reaches_the_workbook_once_and_a_rerun_adds_nothing(data_di
     assert expected, "the sample data must have messages on the test day"
 
     job = load_definitions().resolve_job_def("daily_pipeline")
-    workbook = get_settings().resolved_workbook_path
+    workbook = get_settings().layout.workbook
     with dg.instance_for_test() as instance:
         first = job.execute_in_process(partition_key=DAY, instance=instance)
         assert first.success
@@ -179,7 +179,7 @@ def test_a_photo_a_voice_note_and_a_pdf_reach_the_sheet_as_text_and_facts(data_d
             assert result.success and all(
                 e.passed for e in result.get_asset_check_evaluations() if e.severity.value == "ERROR"
             )
-    rows = {r["attachment"]: r for r in sheet_records(get_settings().resolved_workbook_path) if r["attachment"]}
+    rows = {r["attachment"]: r for r in sheet_records(get_settings().layout.workbook) if r["attachment"]}
     receipt, voice, invoice = (
         rows["IMG-20261117-WA0003.png"],
         rows["PTT-20261117-WA0004.opus"],

@@ -45,7 +45,7 @@ def run_range(tmp_path, assets, **kwargs) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         assets,
         tags=RANGE,
-        resources={"io_manager": ParquetFrameIOManager(base_dir=str(tmp_path))},
+        resources={"io_manager": ParquetFrameIOManager(data_dir=str(tmp_path))},
         raise_on_error=False,
         **kwargs,
     )
@@ -57,7 +57,7 @@ def test_each_day_of_a_range_gets_its_own_file_metadata_and_check_evaluation(tmp
         result = run_range(tmp_path, [counts, doubled], instance=instance)
         assert result.success
         for day in DAYS:
-            frame = pd.read_parquet(tmp_path / "doubled" / f"{day}.parquet")
+            frame = pd.read_parquet(tmp_path / "frames" / "doubled" / f"{day}.parquet")
             assert frame.to_dict("records") == [{"day": day, "value": 2 * int(day[-2:])}]
         values = {m.partition: m.metadata["value"].value for m in result.asset_materializations_for_node("counts")}
         assert values == {day: int(day[-2:]) for day in DAYS}

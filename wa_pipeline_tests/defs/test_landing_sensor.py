@@ -6,7 +6,7 @@ import dagster as dg
 from wa_pipeline.defs.ingest.sensors import landing_sensor
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.message import Message
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 NAIROBI = timezone(timedelta(hours=3))
 
@@ -29,7 +29,7 @@ def evaluate(tmp_path, cursor):
 
 
 def test_sensor_requests_each_local_day_once_and_advances_its_cursor(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     store.add_messages(
         [
             msg(1, datetime(2026, 11, 16, 9, tzinfo=NAIROBI)),
@@ -48,7 +48,7 @@ def test_sensor_requests_each_local_day_once_and_advances_its_cursor(tmp_path):
 
 
 def test_late_message_re_requests_its_own_day_with_a_new_run_key(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     store.add_messages([msg(1, datetime(2026, 11, 16, 9, tzinfo=NAIROBI))])
     first = evaluate(tmp_path, None)
     store.add_messages([msg(1, datetime(2026, 11, 16, 9, tzinfo=NAIROBI))])  # a duplicate delivery: nothing new
@@ -60,7 +60,7 @@ def test_late_message_re_requests_its_own_day_with_a_new_run_key(tmp_path):
 
 
 def test_messages_outside_the_partitions_are_not_requested(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     store.add_messages([msg(1, datetime(2019, 1, 1, 9, tzinfo=NAIROBI))])
     result = evaluate(tmp_path, None)
     assert result.run_requests == []

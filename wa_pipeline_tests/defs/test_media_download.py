@@ -5,8 +5,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from wa_pipeline.defs.ingest.media_download import GraphApi, downloaded_media, media_download_sensor
-from wa_pipeline.defs.resources import PipelineStorage
+from wa_pipeline.defs.ingest.media_download import downloaded_media, media_download_sensor
+from wa_pipeline.defs.resources import GraphApi, PipelineStorage
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline_tests.fakes.graph_api import DEFAULT_TOKEN, FakeGraphApi
 

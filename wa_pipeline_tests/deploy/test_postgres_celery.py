@@ -21,12 +21,12 @@ import openpyxl
 import psycopg2
 import pytest
 
-from wa_pipeline.sheets.message_rows import MESSAGES_TAB
+from wa_pipeline.sheets.tabs.messages import MESSAGES_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
-from wa_pipeline_tests.deploy.process_group import start, stop, tail, wait_until
+from wa_pipeline_tests.servers import start, stop, tail, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO / "sample_data"

@@ -13,9 +13,9 @@ from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.settings import Settings
 from wa_pipeline.store import landing_sql
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
@@ -207,7 +207,7 @@ def _wait_for_b_to_land_or_queue(url: str, writer_b: threading.Thread) -> None:
 
 def test_the_settings_choose_sqlite_by_default_and_postgresql_by_url(tmp_path, landing_url):
     sqlite_store = open_landing_store(Settings(data_dir=tmp_path))
-    assert isinstance(sqlite_store, LandingStore) and sqlite_store.path == tmp_path / "landing.sqlite3"
+    assert isinstance(sqlite_store, SqliteLandingStore) and sqlite_store.path == tmp_path / "landing.sqlite3"
     pg_store = open_landing_store(Settings(data_dir=tmp_path, landing_url=landing_url))
     assert isinstance(pg_store, PostgresLandingStore)
     pg_store.add_messages([msg(1)])

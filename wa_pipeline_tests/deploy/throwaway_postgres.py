@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from wa_pipeline_tests.deploy.process_group import free_port, start, stop, wait_until
+from wa_pipeline_tests.servers import server_on_free_port, start
 
 INSTALL_HINT = "`make test` installs them (scripts/install.sh apt-installs postgresql and redis-server)"
 # initdb and postgres refuse to run as root; as root the cluster belongs to the `postgres` user the
@@ -79,12 +79,11 @@ def throwaway_postgres() -> Iterator[Postgres]:
     # Under /tmp rather than pytest's tmp_path: pytest-of-root is 0700, so the cluster owner could not reach it.
     root = Path(tempfile.mkdtemp(prefix="wa-postgres-"))
     os.chown(root, uid, gid)
-    server = Postgres(host="127.0.0.1", port=free_port(), user="wa", password=secrets.token_hex(16))
+    password = secrets.token_hex(16)
     password_file = root / "password"
-    password_file.write_text(server.password)
+    password_file.write_text(password)
     os.chown(password_file, uid, gid)
     log = root / "postgres.log"
-    process = None
     try:
         subprocess.run(
             [
@@ -93,7 +92,7 @@ def throwaway_postgres() -> Iterator[Postgres]:
                 "-D",
                 str(root / "data"),
                 "-U",
-                server.user,
+                "wa",
                 f"--pwfile={password_file}",
                 "--auth=scram-sha-256",
                 "--encoding=UTF8",
@@ -103,37 +102,43 @@ def throwaway_postgres() -> Iterator[Postgres]:
             cwd=root,
             check=True,
             capture_output=True,
-            timeout=120,
+            timeout=600,
         )
-        process = start(
+
+        def launch(port: int):
             # TCP on loopback only, no Unix socket; durability traded for speed: the cluster is thrown away.
-            [
-                str(bin_dir / "postgres"),
-                "-D",
-                str(root / "data"),
-                "-p",
-                str(server.port),
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "unix_socket_directories=",
-                "-c",
-                "fsync=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=200",
-            ],
-            log=log,
-            cwd=root,
-            user=user,
-        )
-        wait_until(lambda: _accepts(server), what="postgres", process=process, log=log)
-        yield server
+            return start(
+                [
+                    str(bin_dir / "postgres"),
+                    "-D",
+                    str(root / "data"),
+                    "-p",
+                    str(port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "unix_socket_directories=",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=200",
+                ],
+                log=log,
+                cwd=root,
+                user=user,
+            )
+
+        def server(port: int) -> Postgres:
+            return Postgres(host="127.0.0.1", port=port, user="wa", password=password)
+
+        # SIGINT is PostgreSQL's fast shutdown: open sessions are ended, not waited for.
+        with server_on_free_port(
+            launch, lambda port: _accepts(server(port)), what="postgres", log=log, stop_signal=signal.SIGINT
+        ) as (_, port):
+            yield server(port)
     finally:
-        if process is not None:
-            # SIGINT is PostgreSQL's fast shutdown: open sessions are ended, not waited for.
-            stop(process, signal.SIGINT)
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from wa_pipeline_tests.deploy.process_group import free_port, start, stop, wait_until
 from wa_pipeline_tests.deploy.throwaway_postgres import INSTALL_HINT
+from wa_pipeline_tests.servers import server_on_free_port, start
 
 
 @contextmanager
@@ -22,33 +22,36 @@ def throwaway_redis() -> Iterator[str]:
     if binary is None:
         pytest.fail(f"no redis-server: {INSTALL_HINT}")
     root = Path(tempfile.mkdtemp(prefix="wa-redis-"))
-    port = free_port()
     log = root / "redis.log"
-    process = start(
-        [
-            binary,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--protected-mode",
-            "yes",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(root),
-        ],
-        log=log,
-        cwd=root,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
+
+    def launch(port: int):
+        return start(
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--protected-mode",
+                "yes",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(root),
+            ],
+            log=log,
+            cwd=root,
+        )
+
+    def url(port: int) -> str:
+        return f"redis://127.0.0.1:{port}/0"
+
     try:
-        wait_until(lambda: _answers(url), what="redis-server", process=process, log=log)
-        yield url
+        with server_on_free_port(launch, lambda port: _answers(url(port)), what="redis-server", log=log) as (_, port):
+            yield url(port)
     finally:
-        stop(process)
         shutil.rmtree(root, ignore_errors=True)
 
 

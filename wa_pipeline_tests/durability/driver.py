@@ -34,7 +34,7 @@ def inject(fault: str | None) -> None:
     elif fault == "no-fsync":
         os.fsync = lambda fd: None
     elif fault == "in-place":
-        from wa_pipeline.sheets import workbook_sink
+        from wa_pipeline.sheets.xlsx import workbook_sink
 
         def save_in_place(self, write):
             buffer = io.BytesIO()
@@ -51,7 +51,7 @@ def serve_webhook(data: Path, port_file: Path, secret: str, token: str) -> None:
     import uvicorn
 
     from wa_pipeline.store.dead_letters import DeadLetterQueue
-    from wa_pipeline.store.landing import LandingStore
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore as LandingStore
     from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 
     db = data / "landing.sqlite3"
@@ -66,8 +66,8 @@ def serve_webhook(data: Path, port_file: Path, secret: str, token: str) -> None:
 
 
 def google_upsert(rows_file: Path, credentials: Path, key: str, endpoint: str, state_dir: Path) -> None:
-    from wa_pipeline.sheets import throttle
-    from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+    from wa_pipeline.sheets.google import throttle
+    from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 
     # The throttle's tokens share the state file but are deliberately not fsynced (a crash forgets a few spent
     # tokens); in a file of their own, the state file's trace shows only the writes that promise durability.
@@ -80,7 +80,7 @@ def google_upsert(rows_file: Path, credentials: Path, key: str, endpoint: str, s
 
 
 def workbook_upsert(rows_file: Path, path: Path) -> None:
-    from wa_pipeline.sheets.workbook_sink import WorkbookSink
+    from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 
     batch = json.loads(rows_file.read_text())
     WorkbookSink(path).upsert(batch["tab"], batch["columns"], batch["key"], batch["rows"])

@@ -14,8 +14,8 @@ SYNCS = ("fsync", "fdatasync")
 RENAMES = ("rename", "renameat", "renameat2")
 TRACED = ",".join((*WRITES, *SYNCS, *RENAMES))
 
-_CALL = re.compile(r"^(\d+) (\w+)\((.*)$")
-_RESUMED = re.compile(r"^(\d+) <\.\.\. (\w+) resumed>(.*)$")
+_CALL = re.compile(r"^(\d+)\s+(\w+)\((.*)$")  # strace pads short pids
+_RESUMED = re.compile(r"^(\d+)\s+<\.\.\. (\w+) resumed>(.*)$")
 _FD_PATH = re.compile(r"^\d+<([^>]*)>")
 _RESULT = re.compile(r"\)\s+= (-?\d+)")  # strace pads short calls to align the result column
 

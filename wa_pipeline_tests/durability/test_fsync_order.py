@@ -142,7 +142,7 @@ NEW = [*OLD, ["m3", "third"]]
 
 def workbook_before_save(tmp_path: Path) -> tuple[Path, Path]:
     """A workbook holding OLD, and the rows file of the save that turns it into NEW."""
-    from wa_pipeline.sheets.workbook_sink import WorkbookSink
+    from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 
     path, rows_file = tmp_path / "wa.xlsx", tmp_path / "rows.json"
     WorkbookSink(path).upsert("Messages", COLUMNS, "message_id", OLD)

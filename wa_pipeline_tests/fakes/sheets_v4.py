@@ -692,6 +692,8 @@ class FakeGoogleSheets:
         self._admitted: dict[str, deque[tuple[float, str]]] = {"read": deque(), "write": deque()}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Set when the stand-in stops: a response held back (SlowResponses) is let go rather than outliving the test.
+        self.stopping = threading.Event()
 
     # ---- lifecycle
 
@@ -700,6 +702,7 @@ class FakeGoogleSheets:
             return self
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
+        self.stopping.clear()
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -709,6 +712,7 @@ class FakeGoogleSheets:
     def stop(self) -> None:
         if self._server is None:
             return
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -1693,7 +1697,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         response = self.server.fake.handle(request)  # type: ignore[attr-defined]
         if response.delay_s:
-            time.sleep(response.delay_s)
+            self.server.fake.stopping.wait(response.delay_s)  # type: ignore[attr-defined]
         payload = response.encoded()
         try:
             self.send_response(response.status)

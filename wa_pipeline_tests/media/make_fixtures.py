@@ -324,8 +324,12 @@ def cyclic_pdf() -> bytes:
     )
 
 
-def token_flood_pdf(pages: int = 8) -> bytes:
-    """22 KB per page that inflate to two million content-stream tokens: parsing takes seconds per page."""
+def token_flood_pdf(pages: int = 40) -> bytes:
+    """22 KB per page that inflate to two million content-stream tokens: parsing takes seconds per page.
+
+    Forty pages (under the 50-page read limit) put the whole parse at minutes, so a test's few-second budget runs
+    out however fast the machine is.
+    """
     ops = zlib.compress(b"BT /F1 1 Tf (x) Tj ET\n" * 400_000, 9)
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages)).encode()
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages)]

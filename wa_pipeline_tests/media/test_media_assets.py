@@ -12,11 +12,11 @@ from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.message import MediaRef, Message
-from wa_pipeline.sheets.media_rows import MEDIA_COLUMNS, MEDIA_TAB
+from wa_pipeline.sheets.tabs.media import MEDIA_COLUMNS, MEDIA_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.frames import read_frame
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 DAY = "2026-11-16"
 ASSETS = [raw_messages, media_text, media_catalog, media_sheet, no_stale_pending_media]
@@ -60,7 +60,7 @@ def resources(data_dir, **engines):
         "storage": PipelineStorage(data_dir=str(data_dir)),
         "locale": Locale(timezone="UTC", default_region="KE"),
         "sheet_sink": WorkbookSinkResource(path=str(data_dir / "out.xlsx")),
-        "io_manager": ParquetFrameIOManager(base_dir=str(data_dir / "frames")),
+        "io_manager": ParquetFrameIOManager(data_dir=str(data_dir)),
         "media_engines": MediaEngines(**engines),
     }
 
@@ -94,7 +94,7 @@ def checks(result):
 
 
 def test_a_day_of_media_becomes_text_a_gallery_and_a_media_tab(data, receipts, voice_notes, documents):
-    LandingStore(data / "landing.sqlite3").add_messages(
+    SqliteLandingStore(data / "landing.sqlite3").add_messages(
         [
             message(0, "Good morning"),
             message(1, path=receipts["noisy"][0].path, kind="image"),
@@ -140,7 +140,7 @@ def test_a_day_of_media_becomes_text_a_gallery_and_a_media_tab(data, receipts, v
 
 def test_bad_media_are_dead_lettered_while_the_partition_materializes(data, bad_inputs, receipts):
     bad = list(bad_inputs.items())
-    LandingStore(data / "landing.sqlite3").add_messages(
+    SqliteLandingStore(data / "landing.sqlite3").add_messages(
         [message(0, "Here are the files")]
         + [message(i + 1, path=path, kind="document") for i, (_, path) in enumerate(bad)]
         + [message(20, path=receipts["clean"][2].path, kind="image")]
@@ -169,7 +169,7 @@ def test_bad_media_are_dead_lettered_while_the_partition_materializes(data, bad_
 def test_without_tesseract_images_wait_and_text_rows_are_unaffected_then_a_later_run_fills_them(
     data, receipts, monkeypatch, tmp_path
 ):
-    LandingStore(data / "landing.sqlite3").add_messages(
+    SqliteLandingStore(data / "landing.sqlite3").add_messages(
         [message(0, "Receipt attached"), message(1, path=receipts["clean"][0].path, kind="image")]
     )
     path = os.environ["PATH"]
@@ -191,7 +191,7 @@ def test_without_tesseract_images_wait_and_text_rows_are_unaffected_then_a_later
 
 
 def test_items_pending_for_days_fail_the_staleness_check(data):
-    store = LandingStore(data / "landing.sqlite3")
+    store = SqliteLandingStore(data / "landing.sqlite3")
     cloud = Message(
         message_id="wamid.1",
         chat_id="254700000001",
@@ -208,7 +208,7 @@ def test_items_pending_for_days_fail_the_staleness_check(data):
 
 
 def test_a_day_without_media_gives_empty_frames(data):
-    LandingStore(data / "landing.sqlite3").add_messages([message(0, "Just text")])
+    SqliteLandingStore(data / "landing.sqlite3").add_messages([message(0, "Just text")])
     with dg.instance_for_test() as instance:
         result = run(data, instance)
     assert frame(data, "media_text").empty and frame(data, "media_catalog").empty

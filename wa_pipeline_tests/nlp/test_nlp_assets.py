@@ -18,11 +18,11 @@ from wa_pipeline.defs.nlp.tabs import entities_sheet, threads_sheet
 from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
-from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_TAB
-from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_TAB
+from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_TAB
+from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
@@ -45,7 +45,7 @@ def resources(tmp_path):
     data.mkdir()
     summary = import_exports(
         sorted(SAMPLE_DATA.glob("*.zip")) + sorted(SAMPLE_DATA.glob("*.txt")),
-        store=LandingStore(data / "landing.sqlite3"),
+        store=SqliteLandingStore(data / "landing.sqlite3"),
         media_store=MediaStore(data / "media"),
         dead_letters=DeadLetterQueue(data / "landing.sqlite3"),
         tz=UTC,
@@ -55,7 +55,7 @@ def resources(tmp_path):
         "storage": PipelineStorage(data_dir=str(data)),
         "locale": Locale(timezone="UTC", default_region="KE"),
         "sheet_sink": WorkbookSinkResource(path=str(tmp_path / "wa.xlsx")),
-        "io_manager": ParquetFrameIOManager(base_dir=str(data / "frames")),
+        "io_manager": ParquetFrameIOManager(data_dir=str(data)),
         "nlp": NlpSettings(),
         "media_engines": MediaEngines(),
     }

@@ -7,9 +7,9 @@ import pandas as pd
 from wa_pipeline.message import MESSAGE_COLUMNS, Message
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.threads import conversation_threads
-from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, build_entity_rows, entity_id
-from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, build_message_rows
-from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, build_thread_rows
+from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, build_entity_rows, entity_id
+from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, build_message_rows
+from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, build_thread_rows
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 T0 = datetime(2026, 11, 16, 6, 15, tzinfo=UTC)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from wa_pipeline.sheets.circuit_breaker import CircuitBreaker
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetsUnavailable
+from wa_pipeline.sheets.google.circuit_breaker import CircuitBreaker
 from wa_pipeline_tests.sheets.manual_clock import ManualClock
 
 

@@ -2,7 +2,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from wa_pipeline.sheets.endpoint_session import GOOGLE_SHEETS_ENDPOINT, EndpointAdapter
+from wa_pipeline.sheets.google.endpoint_session import GOOGLE_SHEETS_ENDPOINT, EndpointAdapter
 from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
 
 
@@ -36,11 +36,11 @@ def test_only_the_google_origin_is_rewritten(monkeypatch):
 
 
 def test_the_resilient_adapter_sets_a_timeout_when_the_caller_gave_none():
-    from wa_pipeline.sheets.resilient_adapter import ResilientAdapter
+    from wa_pipeline.sheets.google.resilient_adapter import ResilientAdapter
     from wa_pipeline_tests.fakes.sheets_v4 import SlowResponses
 
     with FakeGoogleSheets() as fake:
-        fake.add_faults(SlowResponses(lambda request: True, delay_s=1.0))
+        fake.add_faults(SlowResponses(lambda request: True, delay_s=600))  # held until the fake stops
         session = requests.Session()
         session.mount(
             GOOGLE_SHEETS_ENDPOINT + "/", ResilientAdapter(GOOGLE_SHEETS_ENDPOINT, fake.endpoint, timeout=(5, 0.2))
@@ -52,9 +52,9 @@ def test_the_resilient_adapter_sets_a_timeout_when_the_caller_gave_none():
 def test_every_attempt_is_throttled_and_a_transient_answer_is_retried_for_safe_requests():
     import random
 
-    from wa_pipeline.sheets.resilient_adapter import ResilientAdapter
-    from wa_pipeline.sheets.retry import Backoff
-    from wa_pipeline.sheets.throttle import Throttle
+    from wa_pipeline.sheets.google.resilient_adapter import ResilientAdapter
+    from wa_pipeline.sheets.google.retry import Backoff
+    from wa_pipeline.sheets.google.throttle import Throttle
     from wa_pipeline_tests.fakes.sheets_v4 import transient_error
     from wa_pipeline_tests.sheets.manual_clock import ManualClock
 

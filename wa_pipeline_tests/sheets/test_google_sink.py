@@ -6,10 +6,10 @@ import gspread
 import pytest
 from google.oauth2.service_account import Credentials
 
-from wa_pipeline.sheets import google_sink
-from wa_pipeline.sheets.endpoint_session import EndpointSession
 from wa_pipeline.sheets.errors import SheetConfigError
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google import request_bodies
+from wa_pipeline.sheets.google.endpoint_session import EndpointSession
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.sink import SheetSink
 from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
 from wa_pipeline_tests.sheets.manual_clock import ManualClock
@@ -189,7 +189,7 @@ def test_a_small_existing_tab_is_grown_and_refrozen(sink, fake, account, key):
 
 
 def test_big_writes_are_split_into_requests_under_the_size_limit(sink, fake, monkeypatch):
-    monkeypatch.setattr(google_sink, "MAX_REQUEST_BYTES", 20_000)
+    monkeypatch.setattr(request_bodies, "MAX_REQUEST_BYTES", 20_000)
     fake.clear_log()
     result = sink.upsert("Messages", COLUMNS, "message_id", rows(600, text="x" * 40))
     writes = [r for r in fake.requests if r.path.endswith("values:batchUpdate")]

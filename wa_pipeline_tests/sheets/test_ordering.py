@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 from google.oauth2.service_account import Credentials
 
-from wa_pipeline.sheets.endpoint_session import EndpointSession
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.endpoint_session import EndpointSession
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.row_order import order_violations
 from wa_pipeline.sheets.sink import SheetSink
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 
 COLUMNS = ["message_id", "sent_at", "chat", "text"]
 FORMULA = '=IMPORTXML("http://x","//a")'

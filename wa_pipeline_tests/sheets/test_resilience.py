@@ -13,13 +13,13 @@ import gspread
 import pytest
 from google.oauth2.service_account import Credentials
 
-from wa_pipeline.sheets.endpoint_session import EndpointSession
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetsUnavailable
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.endpoint_session import EndpointSession
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.state_db import STATE_DB_NAME
+from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.row_order import order_violations
-from wa_pipeline.sheets.state_db import STATE_DB_NAME
-from wa_pipeline.sheets.sync_tuning import SyncTuning
-from wa_pipeline.sheets.write_ledger import WriteLedger
+from wa_pipeline.sync_tuning import SyncTuning
 from wa_pipeline_tests.fakes.sheets_v4 import (
     CommitThenFail,
     FakeRequest,
@@ -28,6 +28,7 @@ from wa_pipeline_tests.fakes.sheets_v4 import (
     SlowResponses,
     transient_error,
 )
+from wa_pipeline_tests.servers import START_DEADLINE_S
 
 COLUMNS = ["message_id", "sent_at", "chat", "text", "amount"]
 ORDER = ["sent_at"]
@@ -190,20 +191,26 @@ def test_a_blind_append_retried_after_commit_then_503_duplicates(fake, account, 
 # ---- timeouts
 
 
+# The answer held back is held until the stand-in stops, far past the client's read timeout, which is itself far above
+# what an honest answer takes on a loaded machine: no race between the two, whatever the machine's speed.
+READ_TIMEOUT_S = 5.0
+HELD_S = 600.0
+
+
 def test_a_write_answered_too_late_times_out_and_is_resent_without_duplicating(fake, account, key, tmp_path, clock):
-    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=1.0)
+    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=READ_TIMEOUT_S)
     sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 4), order_by=ORDER)
-    slow = fake.add_faults(SlowResponses(lambda r: r.path.endswith("values:batchUpdate"), delay_s=3.0))
+    slow = fake.add_faults(SlowResponses(lambda r: r.path.endswith("values:batchUpdate"), delay_s=HELD_S))
     result = sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 8), order_by=ORDER)
     assert slow.fired == 1 and result.retries >= 1
     assert sheet_state(fake, key)[0] == [row[0] for row in day_rows(1, 8)]
 
 
 def test_an_insert_answered_too_late_is_replanned_not_resent(fake, account, key, tmp_path, clock):
-    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=1.0)
+    sink = sink_for(fake, account, key, tmp_path / "state", clock, read_timeout_s=READ_TIMEOUT_S)
     sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 10)[::2], order_by=ORDER)
     slow = fake.add_faults(
-        SlowResponses(lambda r: r.path.endswith(":batchUpdate") and b"insertDimension" in r.body, delay_s=3.0)
+        SlowResponses(lambda r: r.path.endswith(":batchUpdate") and b"insertDimension" in r.body, delay_s=HELD_S)
     )
     result = sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 10)[1::2], order_by=ORDER)
     assert slow.fired == 1 and result.inserted == 5
@@ -254,7 +261,7 @@ def test_a_crash_between_commit_and_ledger_writes_nothing_twice_on_the_next_run(
         target=_crash_after_the_write, args=(fake.endpoint, str(account.path), key, str(state), late + first)
     )
     crashing.start()
-    crashing.join(timeout=120)
+    crashing.join(timeout=START_DEADLINE_S)
     assert crashing.exitcode == 17
     keys, _ = sheet_state(fake, key)
     assert keys == [row[0] for row in late + first]  # Google applied the write...
@@ -271,9 +278,9 @@ def test_a_crash_between_commit_and_ledger_writes_nothing_twice_on_the_next_run(
 
 
 def test_an_exception_mid_write_is_reconciled_by_the_next_upsert(fake, account, key, tmp_path, clock, monkeypatch):
-    from wa_pipeline.sheets import google_sink
+    from wa_pipeline.sheets.google import request_bodies
 
-    monkeypatch.setattr(google_sink, "MAX_REQUEST_BYTES", 3_000)
+    monkeypatch.setattr(request_bodies, "MAX_REQUEST_BYTES", 3_000)
     sink = sink_for(fake, account, key, tmp_path / "state", clock)
     sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 2), order_by=ORDER)
     # The second body of a multi-body write is refused for good (400): the first one is already in the sheet.

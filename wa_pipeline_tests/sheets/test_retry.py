@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from wa_pipeline.sheets.retry import Backoff, retry_after_seconds, safe_to_resend
+from wa_pipeline.sheets.google.retry import Backoff, retry_after_seconds, safe_to_resend
 
 SHEET = "https://sheets.googleapis.com/v4/spreadsheets/1abc"
 

@@ -5,9 +5,9 @@ import pytest
 from google.oauth2.service_account import Credentials
 
 from wa_pipeline.sheets.cell_safety import MAX_CELL_CHARS, safe_cell
-from wa_pipeline.sheets.endpoint_session import EndpointSession
 from wa_pipeline.sheets.errors import SheetLimitError
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.endpoint_session import EndpointSession
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.sheet_limits import CellUsage, grid_cells
 
 COLUMNS = ["message_id", "text"]

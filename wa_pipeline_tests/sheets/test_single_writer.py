@@ -3,10 +3,11 @@
 import multiprocessing
 from pathlib import Path
 
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
 from wa_pipeline.sheets.row_order import order_violations
-from wa_pipeline.sheets.sync_tuning import SyncTuning
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
+from wa_pipeline.sync_tuning import SyncTuning
+from wa_pipeline_tests.servers import START_DEADLINE_S
 
 COLUMNS = ["message_id", "sent_at", "chat", "text"]
 
@@ -33,7 +34,7 @@ def _run_days_google(endpoint: str, credentials: str, key: str, state_dir: str, 
         state_dir=Path(state_dir),
         tuning=SyncTuning(reads_per_minute=100_000, writes_per_minute=100_000, burst=1000),
     )
-    start.wait(60)
+    start.wait(START_DEADLINE_S)
     for batch in range(4):
         sink.upsert("Messages", COLUMNS, "message_id", day_rows(day, batch), order_by=["sent_at"])
 
@@ -53,7 +54,7 @@ def test_two_processes_syncing_different_days_take_turns_on_the_spreadsheet(fake
     for run in runs:
         run.start()
     for run in runs:
-        run.join(timeout=120)
+        run.join(timeout=START_DEADLINE_S)
         assert run.exitcode == 0
 
     sheets_calls = [r for r in fake.requests if r.path.startswith("/v4/")]
@@ -72,7 +73,7 @@ def test_two_processes_syncing_different_days_take_turns_on_the_spreadsheet(fake
 
 def _run_days_workbook(path: str, day: int, start) -> None:
     sink = WorkbookSink(Path(path))
-    start.wait(60)
+    start.wait(START_DEADLINE_S)
     for batch in range(4):
         sink.upsert("Messages", COLUMNS, "message_id", day_rows(day, batch), order_by=["sent_at"])
 
@@ -85,7 +86,7 @@ def test_the_workbook_lock_serialises_two_processes_too(tmp_path):
     for run in runs:
         run.start()
     for run in runs:
-        run.join(timeout=120)
+        run.join(timeout=START_DEADLINE_S)
         assert run.exitcode == 0
     records = WorkbookSink(path).read_tab("Messages").records()
     keys = [r["message_id"] for r in records]

@@ -1,10 +1,10 @@
 import pytest
 
+from wa_pipeline.defs.backends import make_sink
 from wa_pipeline.settings import Settings
 from wa_pipeline.sheets.errors import SheetConfigError
-from wa_pipeline.sheets.google_sink import GoogleSheetsSink
-from wa_pipeline.sheets.sink_factory import make_sink
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.google.sink import GoogleSheetsSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from wa_pipeline.defs.resources import GoogleSheetsSinkResource, WorkbookSinkRes
 from wa_pipeline.defs.sync.assets import messages_sheet
 from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order, sheet_reconciled
 from wa_pipeline.sheets.errors import SheetsUnavailable
-from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS
+from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS
 from wa_pipeline_tests.fakes.sheets_v4 import transient_error
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wa_pipeline.sheets.throttle import Throttle
+from wa_pipeline.sheets.google.throttle import Throttle
 from wa_pipeline_tests.sheets.manual_clock import ManualClock
 
 

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from wa_pipeline.sheets.sink import SheetSink
-from wa_pipeline.sheets.workbook_sink import WorkbookSink
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 
 COLUMNS = ["message_id", "chat", "text", "amount"]
 FORMULA = '=IMPORTXML("http://x","//a")'

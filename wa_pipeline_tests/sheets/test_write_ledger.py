@@ -1,6 +1,6 @@
 """The ledger of sheet writes: intents, confirmations, and the settling of interrupted writes."""
 
-from wa_pipeline.sheets.write_ledger import WriteLedger
+from wa_pipeline.sheets.google.write_ledger import WriteLedger
 
 
 def test_a_confirmed_write_remembers_rows_and_their_positions(tmp_path):

@@ -10,12 +10,14 @@ import typer
 from typer.testing import CliRunner
 
 from wa_pipeline.message import MediaRef, Message
+from wa_pipeline.replay.replayer import DeadLetterReplayer
+from wa_pipeline.replay.webhooks import webhook_body
 from wa_pipeline.settings import get_settings
-from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer, webhook_body
+from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.media_download_ledger import MediaDownloadLedger
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.importer import import_exports
-from wa_pipeline.whatsapp.media_downloads import MediaDownloadLedger
 
 REPO = Path(__file__).resolve().parents[2]
 EXPORT = REPO / "sample_data" / "WhatsApp Chat with Juma Hardware.txt"
@@ -167,7 +169,7 @@ def test_failed_media_downloads_are_requeued_and_other_stages_marked_for_the_nex
 def test_the_dead_letters_asset_reports_open_letters_per_stage_and_the_job_replays_them(data_dir):
     from wa_pipeline.definitions import defs
 
-    queue = DeadLetterQueue(get_settings().landing_db)
+    queue = DeadLetterQueue(get_settings().layout.landing_db)
     queue.add("webhook", "wamid.x", "bad")
     queue.add("raw_messages", "wamid.y", "bad", partition="2026-11-16")
     queue.add("raw_messages", "wamid.z", "bad", partition="2026-11-17")
@@ -211,7 +213,7 @@ def cli():
 
 
 def test_dlq_list_and_replay_from_the_command_line(data_dir, cli):
-    queue = DeadLetterQueue(get_settings().landing_db)
+    queue = DeadLetterQueue(get_settings().layout.landing_db)
     queue.add("import", "/nowhere/chat.txt", "No such file", {"path": "/nowhere/chat.txt"})
     queue.add("raw_messages", "wamid.y", "bad", partition="2026-11-16")
 

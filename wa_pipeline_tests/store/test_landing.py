@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from wa_pipeline.message import Message, StatusUpdate
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
@@ -15,7 +15,7 @@ def msg(i: int, at: datetime = T0, chat: str = "c1") -> Message:
 
 
 def test_duplicate_delivery_is_a_no_op(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     first = store.add_messages([msg(1), msg(2)])
     assert (first.added, first.already_present) == (2, 0)
     again = store.add_messages([msg(1), msg(2), msg(3)])
@@ -24,7 +24,7 @@ def test_duplicate_delivery_is_a_no_op(tmp_path):
 
 
 def test_duplicates_inside_one_batch_land_once(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     result = store.add_messages([msg(1), msg(1), msg(1)])
     assert (result.added, result.already_present) == (1, 2)
     assert store.count() == 1
@@ -32,14 +32,14 @@ def test_duplicates_inside_one_batch_land_once(tmp_path):
 
 def test_store_uses_wal_and_survives_reopen(tmp_path):
     path = tmp_path / "landing.sqlite3"
-    LandingStore(path).add_messages([msg(1)])
+    SqliteLandingStore(path).add_messages([msg(1)])
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
-    assert LandingStore(path).get("m1").text == "hello 1"
+    assert SqliteLandingStore(path).get("m1").text == "hello 1"
 
 
 def test_concurrent_writers_each_message_once(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     errors: list[Exception] = []
 
     def writer(offset: int) -> None:
@@ -59,7 +59,7 @@ def test_concurrent_writers_each_message_once(tmp_path):
 
 
 def test_messages_between_orders_by_send_time_then_arrival(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     store.add_messages([msg(3, T0 + timedelta(minutes=5)), msg(1, T0), msg(2, T0)])
     window = store.messages_between(T0, T0 + timedelta(days=1))
     assert [m.message_id for m in window] == ["m1", "m2", "m3"]
@@ -68,7 +68,7 @@ def test_messages_between_orders_by_send_time_then_arrival(tmp_path):
 
 def test_unloadable_record_goes_to_on_error_not_the_whole_day(tmp_path):
     path = tmp_path / "landing.sqlite3"
-    store = LandingStore(path)
+    store = SqliteLandingStore(path)
     store.add_messages([msg(1), msg(2)])
     conn = sqlite3.connect(path)
     conn.execute("UPDATE messages SET record = '{\"broken\": true}' WHERE message_id = 'm2'")
@@ -82,7 +82,7 @@ def test_unloadable_record_goes_to_on_error_not_the_whole_day(tmp_path):
 
 
 def test_changes_since_reports_new_rows_only(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     store.add_messages([msg(1), msg(2)])
     first = store.changes_since(0)
     assert len(first.sent_at) == 2
@@ -94,7 +94,7 @@ def test_changes_since_reports_new_rows_only(tmp_path):
 
 
 def test_status_only_moves_forward(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     store.add_statuses([StatusUpdate("w1", "read", T0)])
     store.add_statuses([StatusUpdate("w1", "delivered", T0 + timedelta(seconds=1))])
     assert store.status_of("w1") == "read"

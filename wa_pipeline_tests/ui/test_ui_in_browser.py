@@ -2,11 +2,7 @@
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -17,63 +13,49 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from wa_pipeline_tests.servers import START_DEADLINE_S, server_on_free_port, start
+
+# One worker runs the whole module: it shares one webserver and one browser.
+pytestmark = pytest.mark.xdist_group("ui")
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+# A bound for a hung page only: each wait ends as soon as the page shows what it waits for, however busy the machine.
+UI_WAIT_S = START_DEADLINE_S
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, deadline_s: float) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise AssertionError(f"{url} did not answer within {deadline_s}s")
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
-    port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "WA_DATA_DIR": str(home / "data")}
-    log = open(home / "webserver.log", "w")
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "dagster-webserver"),
-            "-w",
-            "workspace.yaml",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/server_info", 180)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+    log = home / "webserver.log"
+
+    def launch(port: int):
+        webserver = str(Path(sys.executable).parent / "dagster-webserver")
+        return start(
+            [webserver, "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)], log=log, env=env, cwd=REPO
+        )
+
+    def url(port: int) -> str:
+        return f"http://127.0.0.1:{port}"
+
+    with server_on_free_port(
+        launch, lambda port: answers(f"{url(port)}/server_info"), what="dagster-webserver", log=log
+    ) as (
+        _,
+        port,
+    ):
+        yield url(port)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +77,7 @@ def browser(tmp_path_factory):
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(120)
+    driver.set_page_load_timeout(UI_WAIT_S)
     yield driver
     driver.quit()
 
@@ -113,7 +95,7 @@ def dismiss_dialog(driver) -> None:
             pass
 
 
-def wait_until_text(driver, words: list[str], timeout: float = 120) -> str:
+def wait_until_text(driver, words: list[str], timeout: float = UI_WAIT_S) -> str:
     def shown(d) -> bool:
         dismiss_dialog(d)
         return all(w in page_text(d) for w in words)
@@ -124,7 +106,7 @@ def wait_until_text(driver, words: list[str], timeout: float = 120) -> str:
 
 def open_page(driver, url: str) -> None:
     driver.get(url)
-    WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.TAG_NAME, "body")))
+    WebDriverWait(driver, UI_WAIT_S).until(EC.presence_of_element_located((By.TAG_NAME, "body")))
     dismiss_dialog(driver)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.cloud_api import normalise_sha256, parse_webhook
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
@@ -219,7 +219,7 @@ def test_failed_status_carries_its_errors():
 
 
 def test_statuses_only_move_forward_through_the_store(tmp_path):
-    store = LandingStore(tmp_path / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     updates = {name: parse_webhook(load(f"status_{name}")).statuses for name in ("sent", "delivered", "read")}
     message_id = updates["read"][0].message_id
     # Meta does not order deliveries: read arrives first, the older statuses afterwards must not win.

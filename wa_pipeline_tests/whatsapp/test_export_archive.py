@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.export_archive import ExportArchiveError, UnsafeArchiveError, read_export
 from wa_pipeline.whatsapp.importer import import_exports
 
@@ -128,7 +128,7 @@ def test_hostile_zips_are_refused_and_nothing_lands(tmp_path, attack):
     with pytest.raises(UnsafeArchiveError, match=reason):
         read_export(path)
 
-    store = LandingStore(tmp_path / "data" / "landing.sqlite3")
+    store = SqliteLandingStore(tmp_path / "data" / "landing.sqlite3")
     dead_letters = DeadLetterQueue(tmp_path / "data" / "landing.sqlite3")
     media_root = tmp_path / "data" / "media"
     summary = import_exports(

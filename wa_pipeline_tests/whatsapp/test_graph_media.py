@@ -121,7 +121,7 @@ def test_a_url_that_lapsed_before_the_download_is_retriable():
 def test_a_slow_server_times_out_as_unavailable(graph):
     media_id = graph.add_media(JPEG)
     graph.delay_next("download", seconds=120)  # released when the stand-in stops
-    with GraphMediaClient(DEFAULT_TOKEN, base_url=graph.base_url, timeout=2) as impatient:
+    with GraphMediaClient(DEFAULT_TOKEN, base_url=graph.base_url, timeout=5) as impatient:
         with pytest.raises(MediaUnavailable, match="did not finish"):
             impatient.fetch(media_id)
 

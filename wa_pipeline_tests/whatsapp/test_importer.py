@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.importer import import_exports, mime_type
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
@@ -20,7 +20,7 @@ NAIROBI = ZoneInfo("Africa/Nairobi")
 def stores(tmp_path):
     db = tmp_path / "landing.sqlite3"
     return {
-        "store": LandingStore(db),
+        "store": SqliteLandingStore(db),
         "media_store": MediaStore(tmp_path / "media"),
         "dead_letters": DeadLetterQueue(db),
     }

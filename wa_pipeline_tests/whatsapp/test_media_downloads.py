@@ -12,15 +12,10 @@ import pytest
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.media_download_ledger import MediaDownloadLedger, pending_downloads
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.graph_media import MIB, GraphAuthError, GraphMediaClient
-from wa_pipeline.whatsapp.media_downloads import (
-    STAGE,
-    DownloadSummary,
-    MediaDownloadLedger,
-    download_pending_media,
-    pending_downloads,
-)
+from wa_pipeline.whatsapp.media_downloads import STAGE, DownloadSummary, download_pending_media
 from wa_pipeline_tests.fakes.graph_api import DEFAULT_TOKEN, FakeGraphApi
 
 T0 = datetime(2026, 11, 16, 9, tzinfo=UTC)

@@ -6,7 +6,6 @@ import logging
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -18,10 +17,11 @@ import pytest
 import uvicorn
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.landing import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
-from wa_pipeline.whatsapp.webhook_server import PathOnlyAccessLog
+from wa_pipeline.whatsapp.webhook_server import DEFAULT_KEEP_ALIVE_S, PathOnlyAccessLog, server_config
 from wa_pipeline.whatsapp.webhook_signature import sign
+from wa_pipeline_tests.servers import server_on_free_port, start
 
 SECRET = "app-secret-5b1e9c"
 TOKEN = "verify-token-77aa"
@@ -74,7 +74,7 @@ def serving(app):
     """uvicorn in a thread on a port the OS picked; stops by itself when the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", backlog=2048))
+    server = uvicorn.Server(server_config(app, log_config=None))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -92,7 +92,7 @@ def serving(app):
 @pytest.fixture
 def landing(tmp_path):
     db = tmp_path / "landing.sqlite3"
-    return LandingStore(db), DeadLetterQueue(db)
+    return SqliteLandingStore(db), DeadLetterQueue(db)
 
 
 @pytest.fixture
@@ -103,7 +103,20 @@ def receiver(landing):
         yield url, app
 
 
-def post_all(url: str, bodies: list[tuple[bytes, dict]], connections: int = 50) -> list[int]:
+class Delivery(list):
+    """The final status of each POST, in order, and how many were sent again."""
+
+    resent = 0
+
+
+# Failures where no byte of a response arrived: the connection was refused, reset or closed under the request
+# (a pooled keep-alive connection the server closed just as it was reused). Meta and every real client send again.
+UNANSWERED = (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+
+
+def post_all(url: str, bodies: list[tuple[bytes, dict]], connections: int = 50, attempts: int = 5) -> Delivery:
+    delivery = Delivery()
+
     async def run():
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         # Bounded here rather than queued in httpx's pool, whose wait queue gets slow with a thousand waiters.
@@ -111,12 +124,19 @@ def post_all(url: str, bodies: list[tuple[bytes, dict]], connections: int = 50) 
 
         async def post(client, raw, headers):
             async with gate:
-                return (await client.post("/webhook", content=raw, headers=headers)).status_code
+                for attempt in range(1, attempts + 1):
+                    try:
+                        return (await client.post("/webhook", content=raw, headers=headers)).status_code
+                    except UNANSWERED:
+                        if attempt == attempts:
+                            raise
+                        delivery.resent += 1
 
         async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
             return await asyncio.gather(*(post(client, raw, headers) for raw, headers in bodies))
 
-    return asyncio.run(run())
+    delivery.extend(asyncio.run(run()))
+    return delivery
 
 
 def test_verification_echoes_the_challenge_as_text(receiver):
@@ -159,7 +179,8 @@ def test_a_thousand_concurrent_signed_posts_land_each_message_once(receiver, lan
     assert statuses == [200] * 1000
     assert store.count() == 1000
     assert sorted(m.message_id for m in store.iter_messages()) == ids
-    assert app.state.writer.requests == 1000
+    # A delivery sent again after its connection broke may reach the writer twice; it is still stored once.
+    assert 1000 <= app.state.writer.requests <= 1000 + statuses.resent
 
 
 def test_one_payload_delivered_five_times_lands_once(receiver, landing):
@@ -216,8 +237,8 @@ def test_a_body_over_the_cap_is_refused_while_streaming_and_nothing_is_stored(la
     assert (len(exact), len(big)) == (cap, cap + 1)
 
     async def chunks(raw: bytes):
-        for start in range(0, len(raw), 1000):
-            yield raw[start : start + 1000]
+        for offset in range(0, len(raw), 1000):
+            yield raw[offset : offset + 1000]
 
     async def run(url):
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
@@ -259,7 +280,7 @@ def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(
     assert len(dead_letters.list()) == 4 and store.count() == 2
 
 
-class GatedStore(LandingStore):
+class GatedStore(SqliteLandingStore):
     """Holds the first commit until released, so the test can see what is acknowledged when."""
 
     def __init__(self, path):
@@ -371,10 +392,11 @@ def test_the_app_refuses_to_start_without_secrets(landing):
 # --- a receiver process killed with SIGKILL in the middle of the load -------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 @contextmanager
@@ -387,43 +409,20 @@ def receiver_process(data_dir: Path, log_path: Path):
         WA_VERIFY_TOKEN=TOKEN,
         PYTHONWARNINGS="error::DeprecationWarning",
     )
-    for _attempt in range(5):
-        port = free_port()
-        with open(log_path, "ab") as log:
-            process = subprocess.Popen(
-                [str(WA), "serve-webhook", "--port", str(port)],
-                cwd=data_dir.parent,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        if process.poll() is None and time.monotonic() < deadline:
-            break
-        _kill(process)  # port taken in between, or too slow: try another port
-    else:
-        raise AssertionError(f"receiver did not start: {log_path.read_text(errors='replace')[-2000:]}")
-    try:
-        yield process, url
-    finally:
-        _kill(process)
 
+    def launch(port: int):
+        return start([str(WA), "serve-webhook", "--port", str(port)], log=log_path, env=env, cwd=data_dir.parent)
 
-def _kill(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    process.wait(30)
+    def url(port: int) -> str:
+        return f"http://127.0.0.1:{port}"
+
+    with server_on_free_port(
+        launch, lambda port: answers(url(port)), what="wa-pipeline serve-webhook", log=log_path
+    ) as (
+        process,
+        port,
+    ):
+        yield process, url(port)
 
 
 def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
@@ -465,7 +464,7 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
     assert 300 <= len(acknowledged) < 1000
     with receiver_process(data_dir, log_path) as (_, url):
-        store = LandingStore(data_dir / "landing.sqlite3")
+        store = SqliteLandingStore(data_dir / "landing.sqlite3")
         stored = {m.message_id for m in store.iter_messages()}
         assert acknowledged <= stored
         # Meta retries what was never acknowledged; afterwards every message is there exactly once.
@@ -479,7 +478,7 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
 
 def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(receiver, landing, monkeypatch):
-    from wa_pipeline.store.dead_letters import DeadLetterReplayer
+    from wa_pipeline.replay.replayer import DeadLetterReplayer
     from wa_pipeline.store.media_store import MediaStore
     from wa_pipeline.whatsapp import cloud_api
 
@@ -504,3 +503,38 @@ def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(re
     landed = store.get(expected.message_id)
     assert (landed.chat_id, landed.sender_name, landed.text) == (expected.chat_id, expected.sender_name, expected.text)
     assert dead_letters.list() == []
+
+
+def test_an_idle_keep_alive_connection_outlives_common_proxy_timeouts(receiver):
+    # uvicorn's own default closes an idle connection after 5 s; a client or proxy that keeps it longer and
+    # reuses it at that instant gets a reset. Six idle seconds on one raw connection shows ours stays open.
+    url, _ = receiver
+    assert DEFAULT_KEEP_ALIVE_S >= 60
+    host, port = url.removeprefix("http://").split(":")
+    request = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode()
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        for _ in range(2):
+            conn.sendall(request)
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+                chunk = conn.recv(4096)
+                assert chunk, "the receiver closed the idle connection"
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200")
+            time.sleep(6)
+
+
+def test_serve_webhook_takes_the_keep_alive_from_the_command_line(monkeypatch):
+    from typer.testing import CliRunner
+
+    from wa_pipeline import cli
+    from wa_pipeline.whatsapp import webhook_server
+
+    seen = {}
+    monkeypatch.setenv("WA_APP_SECRET", SECRET)
+    monkeypatch.setenv("WA_VERIFY_TOKEN", TOKEN)
+    monkeypatch.setattr(webhook_server, "serve", lambda host, port, settings, keep_alive_s: seen.update(k=keep_alive_s))
+    assert CliRunner().invoke(cli.app, ["serve-webhook", "--keep-alive", "120"]).exit_code == 0
+    assert seen == {"k": 120.0}
+    assert CliRunner().invoke(cli.app, ["serve-webhook"]).exit_code == 0
+    assert seen == {"k": DEFAULT_KEEP_ALIVE_S}

@@ -12,6 +12,7 @@ from wa_pipeline.defs.run_metrics import Stopwatch, check_result
 from wa_pipeline.message import MESSAGE_SCHEMA
 from wa_pipeline.message_frame import messages_to_frame
 from wa_pipeline.quality import message_rules
+from wa_pipeline.store.dead_letters import Stage
 
 landing_messages = dg.AssetSpec(
     "landing_messages",
@@ -65,7 +66,7 @@ def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
 
         def unreadable(message_id: str, record: str, exc: Exception, day: str = day) -> None:
             dead_letters.add(
-                "raw_messages",
+                Stage.RAW_MESSAGES,
                 message_id,
                 f"stored record does not load: {exc}",
                 {"record": record[:10_000]},

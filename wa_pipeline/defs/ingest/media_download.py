@@ -1,37 +1,14 @@
 """Media of Cloud API messages fetched through the Graph API soon after landing, and the sensor that asks for it."""
 
-import os
 import time
 
 import dagster as dg
 
 from wa_pipeline.defs.ingest.assets import landing_messages
-from wa_pipeline.defs.resources import PipelineStorage
-from wa_pipeline.whatsapp.graph_media import GraphAuthError, GraphMediaClient
-from wa_pipeline.whatsapp.media_downloads import DownloadSummary, download_pending_media, pending_downloads
-
-TOKEN_VARIABLE = "WA_ACCESS_TOKEN"
-
-
-class GraphApi(dg.ConfigurableResource):
-    """The WhatsApp Cloud (Graph) API that hands out media download URLs; the token comes from WA_ACCESS_TOKEN."""
-
-    access_token: str | None = None
-    base_url: str = "https://graph.facebook.com"
-    api_version: str = "v21.0"
-    timeout_s: float = 30
-    concurrent_downloads: int = 4
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.access_token)
-
-    def client(self) -> GraphMediaClient:
-        if not self.access_token:
-            raise dg.Failure(description=f"{TOKEN_VARIABLE} is not set: media downloads need a Graph API token.")
-        return GraphMediaClient(
-            self.access_token, base_url=self.base_url, api_version=self.api_version, timeout=self.timeout_s
-        )
+from wa_pipeline.defs.resources import TOKEN_VARIABLE, GraphApi, PipelineStorage
+from wa_pipeline.store.media_download_ledger import pending_downloads
+from wa_pipeline.whatsapp.graph_media import GraphAuthError
+from wa_pipeline.whatsapp.media_downloads import DownloadSummary, download_pending_media
 
 
 class MediaDownloadConfig(dg.Config):
@@ -112,17 +89,4 @@ def media_download_sensor(context: dg.SensorEvaluationContext, storage: Pipeline
         # behind gets a new run, while ticks over unchanged data (a run still queued) add nothing.
         run_requests=[dg.RunRequest(run_key=f"downloaded_media@{waiting.high_water_mark}")],
         cursor=waiting.high_water_mark,
-    )
-
-
-@dg.definitions
-def media_download_definitions() -> dg.Definitions:
-    # A module with a @dg.definitions function contributes only what it returns, so the asset and sensor go in too.
-    # The EnvVar is named only when the variable exists: an unset one would fail, at config time, every run that
-    # includes the asset (the daily job too); unset, the asset itself says what to set, and only when it matters.
-    token = dg.EnvVar(TOKEN_VARIABLE) if os.environ.get(TOKEN_VARIABLE) else None
-    return dg.Definitions(
-        assets=[downloaded_media],
-        sensors=[media_download_sensor],
-        resources={"graph_api": GraphApi(access_token=token)},
     )

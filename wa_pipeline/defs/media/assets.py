@@ -12,7 +12,7 @@ from wa_pipeline.media.engine_pool import media_pool
 from wa_pipeline.media.extraction_cache import ExtractionCache
 from wa_pipeline.media.media_frames import media_catalog_frame, media_items, media_text_frame
 from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, record_dead_letters
-from wa_pipeline.sheets.media_rows import MEDIA_COLUMNS, MEDIA_KEY, MEDIA_TAB, build_media_rows
+from wa_pipeline.sheets.tabs.media import MEDIA_COLUMNS, MEDIA_KEY, MEDIA_TAB, build_media_rows
 
 MEDIA_TEXT_CHECKS = [
     dg.AssetCheckSpec(

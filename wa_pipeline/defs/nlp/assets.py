@@ -29,7 +29,7 @@ def _shipped_examples_version() -> str:
 
 
 def models_dir(storage: PipelineStorage):
-    return storage.root / "models" / "intent"
+    return storage.layout.intent_model_dir
 
 
 def current_intent_model(storage: PipelineStorage, nlp: NlpSettings) -> IntentModel:

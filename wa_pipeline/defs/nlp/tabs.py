@@ -7,9 +7,9 @@ from wa_pipeline.defs.day_range import DayFrames, DayResult, concat_days, frames
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
 from wa_pipeline.defs.run_metrics import Stopwatch
-from wa_pipeline.sheets.entity_rows import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
 from wa_pipeline.sheets.sink import UpsertResult
-from wa_pipeline.sheets.thread_rows import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows
+from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
+from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows
 
 SYNC_RETRIES = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 

@@ -3,10 +3,11 @@
 import dagster as dg
 
 from wa_pipeline.defs.resources import Locale, PipelineStorage
-from wa_pipeline.store.dead_letters import DeadLetterQueue, DeadLetterReplayer
+from wa_pipeline.replay.replayer import DeadLetterReplayer
+from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
 
 # Always reported, even at zero, so each stage plots as one continuous series across runs.
-KNOWN_STAGES = ("import", "webhook", "media_download", "media", "raw_messages")
+KNOWN_STAGES = tuple(Stage)
 
 
 def _open_letters_metadata(queue: DeadLetterQueue) -> dict[str, dg.MetadataValue]:

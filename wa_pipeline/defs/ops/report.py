@@ -24,8 +24,8 @@ def daily_report(
     """Check results, messages, intents, media success and dead letters of the last two weeks, per day."""
     today = date.today()
     days = [(today - timedelta(days=offset)).isoformat() for offset in range(REPORT_DAYS - 1, -1, -1)]
-    report = build_report(context.instance, days, storage.root, sheet_sink.get_sink().location)
-    path = storage.root / "reports" / "daily_report.html"
+    report = build_report(context.instance, days, storage.layout, sheet_sink.get_sink().location)
+    path = storage.layout.reports_dir / "daily_report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(report), encoding="utf-8")
     totals = report.totals()

@@ -1,10 +1,10 @@
 """Assemble the asset-check report from the Dagster instance (runs and check evaluations) and the stores."""
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import dagster as dg
 
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.reporting.frame_facts import fill_from_frames
 from wa_pipeline.reporting.report_data import DayReport, Report
 from wa_pipeline.store.dead_letters import DeadLetterQueue
@@ -57,9 +57,9 @@ def latest_checks_per_day(instance: dg.DagsterInstance, days: list[str]) -> dict
     return found
 
 
-def build_report(instance: dg.DagsterInstance, days: list[str], data_dir: Path, sheet: str) -> Report:
+def build_report(instance: dg.DagsterInstance, days: list[str], layout: DataLayout, sheet: str) -> Report:
     results = latest_checks_per_day(instance, days)
-    dead_letters = DeadLetterQueue(data_dir / "landing.sqlite3").list()
+    dead_letters = DeadLetterQueue(layout.landing_db).list()
     by_stage: dict[str, int] = {}
     for letter in dead_letters:
         by_stage[letter.stage] = by_stage.get(letter.stage, 0) + 1
@@ -73,7 +73,7 @@ def build_report(instance: dg.DagsterInstance, days: list[str], data_dir: Path, 
             failed_checks=sorted(name for name, passed in checks.items() if not passed),
             dead_letters=sum(1 for letter in dead_letters if letter.partition == day),
         )
-        fill_from_frames(report, data_dir / "frames")
+        fill_from_frames(report, layout)
         reports.append(report)
     return Report(
         days=reports,

@@ -8,8 +8,8 @@ from wa_pipeline.defs.resources import Locale, SheetSinkResource
 from wa_pipeline.defs.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import message_rules
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
-from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB, build_message_rows
 from wa_pipeline.sheets.sheet_limits import CellUsage
+from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB, build_message_rows
 
 # Within a chat, rows follow send time; a late message is inserted where it belongs, not appended at the bottom.
 MESSAGES_ORDER_BY = ("sent_at",)

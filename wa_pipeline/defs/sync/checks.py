@@ -7,9 +7,9 @@ from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import SheetSinkResource
 from wa_pipeline.defs.sync.assets import MESSAGES_CHAT, MESSAGES_ORDER_BY
 from wa_pipeline.defs.sync.reconcile_days import SAMPLE, check_tab_days
-from wa_pipeline.sheets.message_rows import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB
 from wa_pipeline.sheets.reconcile import duplicate_keys
 from wa_pipeline.sheets.row_order import order_violations
+from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB
 
 
 @dg.asset_check(

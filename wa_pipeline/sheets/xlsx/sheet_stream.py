@@ -26,7 +26,7 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from wa_pipeline.sheets.sink import Cell
 from wa_pipeline.sheets.upsert_plan import HEADER_ROW, TabSnapshot, UpsertPlan, key_text, layout_managed_columns
-from wa_pipeline.sheets.xlsx_package import DOC_REL_NS, MAIN_NS, CellFormats
+from wa_pipeline.sheets.xlsx.package import DOC_REL_NS, MAIN_NS, CellFormats
 
 ROW = f"{{{MAIN_NS}}}row"
 CELL = f"{{{MAIN_NS}}}c"

@@ -25,8 +25,8 @@ from wa_pipeline.sheets.cell_safety import safe_cell
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
 from wa_pipeline.sheets.upsert_plan import plan_upsert, prepare_rows
-from wa_pipeline.sheets.xlsx_package import XlsxPackage
-from wa_pipeline.sheets.xlsx_sheet_stream import (
+from wa_pipeline.sheets.xlsx.package import XlsxPackage
+from wa_pipeline.sheets.xlsx.sheet_stream import (
     EMPTY_SHEET,
     TabEdit,
     read_rows,

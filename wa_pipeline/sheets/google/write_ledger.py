@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
 
-from wa_pipeline.sheets.state_db import open_state_db
+from wa_pipeline.sheets.google.state_db import open_state_db
 from wa_pipeline.store.sqlite_db import write_transaction
 
 SCHEMA = """

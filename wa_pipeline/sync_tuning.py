@@ -1,18 +1,44 @@
-"""The Sheets sync's WA_SHEETS_* environment variables (and .env), read the way `Settings` reads the others.
+"""The knobs of the Google Sheets sync: quota, timeouts, retries and the circuit breaker, with Google's defaults.
 
-Kept beside the sync until they join the one `Settings` object (same prefix, same .env: the fields can move over
-unchanged, or `Settings` can inherit from this class).
+`SyncTuning` is what the sink takes; `SheetSyncSettings` reads it from the WA_SHEETS_* variables (and .env), and the
+one `Settings` object composes it. It sits beside the settings, below every package, so both can name it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from wa_pipeline.sheets.sync_tuning import SyncTuning
+
+@dataclass(frozen=True)
+class SyncTuning:
+    """reads/writes_per_minute: the client-side quota per service account, shared by every process on the machine
+    (Google allows 60 each per user, 300 per project); burst: how many may go at once before the steady rate.
+    connect/read_timeout_s: per HTTP request. max_attempts: sends of one request before giving up on it (429, 5xx,
+    timeouts; only for requests safe to resend), with exponential backoff from backoff_base_s to backoff_cap_s.
+    replans: times an upsert starts over from a read-back after a request that cannot be resent failed.
+    breaker_failures: requests failing in a row (after retries) that open the circuit breaker; breaker_cooldown_s:
+    how long it stays open before one probe request is let through.
+    """
+
+    reads_per_minute: int = 60
+    writes_per_minute: int = 60
+    burst: int = 10
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 60.0
+    max_attempts: int = 6
+    backoff_base_s: float = 1.0
+    backoff_cap_s: float = 64.0
+    replans: int = 4
+    breaker_failures: int = 5
+    breaker_cooldown_s: float = 60.0
 
 
 class SheetSyncSettings(BaseSettings):
+    """The WA_SHEETS_* variables; `tuning()` is the sink's `SyncTuning`."""
+
     model_config = SettingsConfigDict(env_prefix="WA_", env_file=".env", extra="ignore")
 
     sheets_reads_per_minute: int = Field(

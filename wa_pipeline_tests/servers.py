@@ -1,4 +1,8 @@
-"""Servers the deploy tests start: loopback only, a process group each, a capped lifetime, stopped with killpg."""
+"""Servers the tests start: loopback only, a process group each, a capped lifetime, stopped with killpg.
+
+Nothing here races the machine's speed: a server is waited for until it answers (or its process dies, which fails at
+once with its log), and a port picked by the OS that another process takes before our server binds it is picked again.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 # However the test run ends (a crash, a kill), no server it started outlives it by more than this.
-LIFETIME_S = 900
+LIFETIME_S = 1800
+# How long a server may take to answer on a loaded machine. Only a bound for a hung start: a process that dies
+# fails the wait at once, and a healthy start ends the wait as soon as the server answers.
+START_DEADLINE_S = 600
 
 
 def free_port() -> int:
@@ -65,7 +73,7 @@ def stop(process: subprocess.Popen, first_signal: int = signal.SIGTERM, grace_s:
 
 
 def wait_until(
-    ready: Callable[[], bool], *, what: str, process: subprocess.Popen, log: Path, deadline_s: float = 120
+    ready: Callable[[], bool], *, what: str, process: subprocess.Popen, log: Path, deadline_s: float = START_DEADLINE_S
 ) -> None:
     """Poll `ready` until it holds; fail early, with the log, if the process exits first."""
     deadline = time.monotonic() + deadline_s
@@ -83,3 +91,32 @@ def tail(log: Path, lines: int = 60) -> str:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return f"({log} unreadable)"
+
+
+@contextmanager
+def server_on_free_port(
+    launch: Callable[[int], subprocess.Popen],
+    ready: Callable[[int], bool],
+    *,
+    what: str,
+    log: Path,
+    attempts: int = 5,
+    stop_signal: int = signal.SIGTERM,
+) -> Iterator[tuple[subprocess.Popen, int]]:
+    """Start `launch(port)` on a port the OS picked and wait until `ready(port)`; a lost bind race retries."""
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        process = launch(port)
+        try:
+            wait_until(lambda port=port: ready(port), what=what, process=process, log=log)
+        except AssertionError:
+            exited = process.poll() is not None
+            stop(process, stop_signal, grace_s=10)
+            if not exited or attempt == attempts:
+                raise
+            continue
+        break
+    try:
+        yield process, port
+    finally:
+        stop(process, stop_signal)

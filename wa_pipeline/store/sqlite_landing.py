@@ -1,4 +1,4 @@
-"""The landing store: every message persisted once, keyed by message_id, before it is acknowledged."""
+"""The landing store on a SQLite file: every message persisted once, keyed by message_id, before it is acknowledged."""
 
 from __future__ import annotations
 
@@ -7,35 +7,19 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing_database import Statements
+from wa_pipeline.store.landing_store import AddResult, Changes
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
 SCHEMA = sql.schema(sql.SQLITE_SEQ)
 
 
-@dataclass(frozen=True)
-class AddResult:
-    added: int
-    already_present: int
-    # Messages already landed through the other source (webhook vs export): recorded, not inserted again.
-    cross_source_duplicates: int = 0
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What landed after a cursor: the new high-water mark and the send times of the new rows."""
-
-    high_water_mark: int
-    sent_at: list[datetime]
-
-
-class LandingStore:
+class SqliteLandingStore:
     """SQLite landing store (WAL, synchronous=FULL); a duplicate delivery is a no-op."""
 
     def __init__(self, path: Path):

@@ -16,10 +16,10 @@ from requests import PreparedRequest, Response
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import ConnectTimeout, Timeout
 
-from wa_pipeline.sheets.circuit_breaker import CircuitBreaker
-from wa_pipeline.sheets.endpoint_session import EndpointAdapter
-from wa_pipeline.sheets.retry import TRANSIENT_STATUSES, Backoff, retry_after_seconds, safe_to_resend
-from wa_pipeline.sheets.throttle import Throttle
+from wa_pipeline.sheets.google.circuit_breaker import CircuitBreaker
+from wa_pipeline.sheets.google.endpoint_session import EndpointAdapter
+from wa_pipeline.sheets.google.retry import TRANSIENT_STATUSES, Backoff, retry_after_seconds, safe_to_resend
+from wa_pipeline.sheets.google.throttle import Throttle
 
 # (connect, read) seconds: requests has no default timeout, and a hung connection would hold the sheets pool.
 DEFAULT_TIMEOUT = (10.0, 60.0)

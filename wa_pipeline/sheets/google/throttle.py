@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from wa_pipeline.sheets.state_db import open_state_db
+from wa_pipeline.sheets.google.state_db import open_state_db
 from wa_pipeline.store.sqlite_db import write_transaction
 
 Kind = Literal["read", "write"]

@@ -2,7 +2,7 @@
 the package again with one part rewritten and every other part copied as it was.
 
 Only the small parts (workbook, relationships, content types) are parsed whole; worksheets are streamed
-(see `xlsx_sheet_stream`), so a tab of any size costs the same memory to copy.
+(see `sheet_stream`), so a tab of any size costs the same memory to copy.
 """
 
 from __future__ import annotations

@@ -1,0 +1,54 @@
+"""Replaying "webhook" letters: the stored element is parsed again into the landing store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wa_pipeline.replay.outcome import ReplayOutcome, ReplayScope
+from wa_pipeline.store.dead_letters import DeadLetter, Stage
+from wa_pipeline.whatsapp.cloud_api import parse_webhook
+
+
+def reparse(scope: ReplayScope, letters: list[DeadLetter]) -> list[ReplayOutcome]:
+    return [_reparse(scope, letter) for letter in letters]
+
+
+def _reparse(scope: ReplayScope, letter: DeadLetter) -> ReplayOutcome:
+    parsed = parse_webhook(webhook_body(letter.payload))
+    added = scope.landing.add_messages(parsed.messages).added if parsed.messages else 0
+    statuses = scope.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
+    for reject in parsed.rejects:
+        scope.queue.add(
+            Stage.WEBHOOK, reject.item_key, reject.reason, payload=reject.payload(), partition=letter.partition
+        )
+    if parsed.rejects and not (parsed.messages or parsed.statuses):
+        return ReplayOutcome(letter.id, letter.stage, letter.item_key, "failed", parsed.rejects[0].reason)
+    return ReplayOutcome(
+        letter.id, letter.stage, letter.item_key, "reparsed", f"{added} messages and {statuses} statuses landed"
+    )
+
+
+def webhook_body(payload: dict) -> Any:
+    """A webhook body to re-parse from a stored reject: the body itself, or its element wrapped the way Meta sends it.
+
+    A stored element may carry the change's `metadata` and `contacts` beside it ({"element", "metadata",
+    "contacts"}); without them a message element cannot name its chat and is rejected again.
+    """
+    if not isinstance(payload, dict):
+        return payload
+    if "object" in payload:
+        return payload
+    value: dict[str, Any]
+    if "changes" in payload:
+        return {"object": "whatsapp_business_account", "entry": [payload]}
+    if "field" in payload and "value" in payload:
+        return {"object": "whatsapp_business_account", "entry": [{"id": "replay", "changes": [payload]}]}
+    element = payload.get("element", payload.get("item", payload))
+    kind = "statuses" if isinstance(element, dict) and "status" in element and "recipient_id" in element else "messages"
+    value = {"messaging_product": "whatsapp", "metadata": payload.get("metadata") or {}, kind: [element]}
+    if payload.get("contacts"):
+        value["contacts"] = payload["contacts"]
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "replay", "changes": [{"field": "messages", "value": value}]}],
+    }

@@ -1,0 +1,218 @@
+"""The bodies of the Sheets API requests an upsert sends: A1 ranges, row ranges to read, value writes and grid
+insertions, each packed under Google's advised 2 MB per request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from wa_pipeline.sheets.sink import Cell
+from wa_pipeline.sheets.upsert_plan import HEADER_ROW, Insertion, UpsertPlan
+
+# Google advises keeping a request under 2 MB; past that latency and timeouts climb.
+MAX_REQUEST_BYTES = 2_000_000
+# batchGet carries its ranges in the URL; past this many row ranges, read one range spanning them instead.
+MAX_READ_RANGES = 40
+
+
+def row_ranges(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted sheet row numbers as (first, last) runs of adjacent rows; past MAX_READ_RANGES runs, the smallest
+    gaps are read across (a few extra rows beat a URL too long to send)."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    excess = len(runs) - MAX_READ_RANGES
+    if excess > 0:
+        by_gap = sorted(range(len(runs) - 1), key=lambda i: (runs[i + 1][0] - runs[i][1], i))
+        bridged = set(by_gap[:excess])
+        merged = [runs[0]]
+        for i, run in enumerate(runs[1:]):
+            if i in bridged:
+                merged[-1][1] = run[1]
+            else:
+                merged.append(run)
+        runs = merged
+    return [(first, last) for first, last in runs]
+
+
+def rows_from(ranges: list[tuple[int, int]], replies: list[list[list[Any]]]) -> dict[int, list[Any]]:
+    """Sheet row -> cells, for row ranges read back (trailing empty rows are left out of replies: empty here)."""
+    found: dict[int, list[Any]] = {}
+    for (first, last), values in zip(ranges, replies):
+        for offset in range(last - first + 1):
+            found[first + offset] = list(values[offset]) if offset < len(values) else []
+    return found
+
+
+def cell_at(row: Sequence[Any], position: int) -> Any:
+    return row[position] if position < len(row) else None
+
+
+def insertion_requests(sheet_id: int, plan: UpsertPlan, insertion: Insertion) -> list[dict[str, Any]]:
+    """Insert empty rows before `before_row` and fill their managed cells, each block in one atomic batch: a
+    retry after an ambiguous failure reads the keys back, so the rows are never inserted twice.
+
+    A block too big for one request is split; the parts go in bottom part first, all at the same place, so
+    each pushes the ones inserted before it down and they end up in order.
+    """
+    start = insertion.before_row - 1  # 0-based
+    by_position = {position: index for index, position in enumerate(plan.layout.positions)}
+    runs = _adjacent_runs(sorted(plan.layout.positions))
+    parts: list[list[list[Cell]]] = [[]]
+    size = 0
+    for cells in insertion.rows:
+        row_size = len(json.dumps(cells)) + 40 * len(cells)
+        if parts[-1] and size + row_size > MAX_REQUEST_BYTES // 2:
+            parts.append([])
+            size = 0
+        parts[-1].append(cells)
+        size += row_size
+    requests: list[dict[str, Any]] = []
+    for part in reversed(parts):
+        requests.append(
+            {
+                "insertDimension": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": start,
+                        "endIndex": start + len(part),
+                    },
+                    # Formatting comes from the row above, unless that is the header.
+                    "inheritFromBefore": start > HEADER_ROW,
+                }
+            }
+        )
+        for run in runs:
+            requests.append(
+                {
+                    "updateCells": {
+                        "start": {"sheetId": sheet_id, "rowIndex": start, "columnIndex": run[0]},
+                        "rows": [{"values": [_cell_data(cells[by_position[p]]) for p in run]} for cells in part],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            )
+    return requests
+
+
+def _cell_data(value: Cell) -> dict[str, Any]:
+    # stringValue is never parsed as a formula: the same guarantee as a RAW values write.
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, (int, float)):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def batches(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """spreadsheets.batchUpdate bodies under MAX_REQUEST_BYTES; an insertion and the updateCells that fill it
+    stay in one body, so each body leaves the sheet consistent on its own."""
+    groups: list[list[dict[str, Any]]] = []
+    for request in requests:
+        if "updateCells" in request and groups:
+            groups[-1].append(request)
+        else:
+            groups.append([request])
+    bodies: list[dict[str, Any]] = []
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for group in groups:
+        group_size = len(json.dumps(group)) + 2
+        if batch and size + group_size > MAX_REQUEST_BYTES:
+            bodies.append({"requests": batch})
+            batch, size = [], 0
+        batch += group
+        size += group_size
+    if batch:
+        bodies.append({"requests": batch})
+    return bodies
+
+
+def write_requests(tab: str, plan: UpsertPlan) -> Iterator[dict[str, Any]]:
+    """Every cell to write, as explicit A1 ranges, packed into as few values:batchUpdate bodies as fit in 2 MB.
+
+    Explicit ranges make a retried write land on the same cells (an append would add the rows again).
+    Adjacent rows share one range; managed columns split apart by user columns get one range per run,
+    so a user's cells between them are never written. Bodies are made as they are sent: a 100,000-row day
+    never holds all of its request bodies at once.
+    """
+    layout = plan.layout
+
+    def ranges() -> Iterator[dict[str, Any]]:
+        for run in _adjacent_runs(sorted(layout.added)):
+            yield _value_range(tab, HEADER_ROW, run[0], run[-1], [[layout.added[p] for p in run]])
+        by_position = {position: index for index, position in enumerate(layout.positions)}
+        for run in _adjacent_runs(sorted(layout.positions)):
+            yield from _row_blocks(tab, plan.writes, run, [by_position[p] for p in run])
+
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for value_range in ranges():
+        range_size = len(json.dumps(value_range)) + 2
+        if batch and size + range_size > MAX_REQUEST_BYTES:
+            yield {"valueInputOption": "RAW", "data": batch}
+            batch, size = [], 0
+        batch.append(value_range)
+        size += range_size
+    if batch:
+        yield {"valueInputOption": "RAW", "data": batch}
+
+
+def _row_blocks(
+    tab: str, writes: dict[int, list[Cell]], run: list[int], indexes: list[int]
+) -> Iterator[dict[str, Any]]:
+    """Ranges over the sheet columns `run` (cells taken from managed `indexes`), one per block of adjacent rows."""
+    block: list[list[Cell]] = []
+    block_start = previous = -1
+    size = 0
+    for number in sorted(writes):
+        row = [writes[number][i] for i in indexes]
+        row_size = len(json.dumps(row))
+        # Half the request budget per range, so a huge block still splits into requests under the limit.
+        if block and (number != previous + 1 or size + row_size > MAX_REQUEST_BYTES // 2):
+            yield _value_range(tab, block_start, run[0], run[-1], block)
+            block, size = [], 0
+        if not block:
+            block_start = number
+        block.append(row)
+        size += row_size
+        previous = number
+    if block:
+        yield _value_range(tab, block_start, run[0], run[-1], block)
+
+
+def _value_range(tab: str, start_row: int, first: int, last: int, block: list[list[Cell]]) -> dict[str, Any]:
+    """`first`/`last` are 0-based sheet columns; rows are sheet row numbers."""
+    cells = f"{column_letters(first + 1)}{start_row}:{column_letters(last + 1)}{start_row + len(block) - 1}"
+    return {"range": a1(tab, cells), "majorDimension": "ROWS", "values": block}
+
+
+def _adjacent_runs(positions: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for position in positions:
+        if runs and position == runs[-1][-1] + 1:
+            runs[-1].append(position)
+        else:
+            runs.append([position])
+    return runs
+
+
+def a1(tab: str, cells: str | None = None) -> str:
+    quoted = "'" + tab.replace("'", "''") + "'"
+    return f"{quoted}!{cells}" if cells else quoted
+
+
+def column_letters(column: int) -> str:
+    """1-based column number to letters: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

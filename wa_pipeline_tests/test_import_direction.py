@@ -1,0 +1,178 @@
+"""Imports point down, never up or round: the one place the package's layering is written down.
+
+Every `import` in the package counts, at module level or inside a function (a lazy import is still an arrow).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "wa_pipeline"
+
+# From the bottom. A unit may import any unit of a lower layer, and a unit of its own layer only where SIDEWAYS
+# allows it. A unit is a sub-package, or for the contracts a top-level module.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    # The contracts: the canonical message and its frame, the settings, the data layout.
+    ("message", "message_frame", "cross_source", "landing_days", "settings", "sync_tuning", "data_layout"),
+    # Storage: landing store, media store, dead letters, every ledger's SQL.
+    ("store",),
+    # The sources and engines, and the rules over them.
+    ("whatsapp", "media", "nlp", "quality"),
+    # Rows in, a sheet out.
+    ("sheets",),
+    # What spans the sources: dead-letter replay, the report, the probes, the commands.
+    ("replay", "reporting", "doctor", "commands"),
+    # The Dagster layer: wiring only.
+    ("defs", "definitions", "orchestration"),
+    # The console script.
+    ("cli",),
+)
+SIDEWAYS = {
+    ("message_frame", "message"),
+    ("cross_source", "message"),
+    ("settings", "sync_tuning"),
+    ("settings", "data_layout"),
+    ("quality", "nlp"),  # the rules read what the engines produce; the engines never know the rules
+    ("whatsapp", "media"),  # an export's attachments are typed by media/sniff
+    ("commands", "replay"),
+    ("defs", "orchestration"),
+}
+# Known arrows the NLP engineer removes (fixed in issue 14 branch); the lead deletes these at merge.
+KNOWN_UNTIL_ISSUE_14 = {
+    ("wa_pipeline.nlp.enrichment_checks", "wa_pipeline.quality.outcome"),
+    ("wa_pipeline.nlp.intent", "wa_pipeline.nlp.evaluation"),
+}
+# Within nlp, the intent model never reaches for the evaluation that measures it.
+FORBIDDEN_MODULE_ARROWS = {("wa_pipeline.nlp.intent", "wa_pipeline.nlp.evaluation")}
+
+RANK = {unit: rank for rank, layer in enumerate(LAYERS) for unit in layer}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """The package modules `name` imports; `from pkg import sub` counts as an import of pkg.sub."""
+    found: set[str] = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in known}
+    return {target for target in found if target in known and target != name}
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(name, path, set(modules)) for name, path in modules.items()}
+
+
+def _unit(module: str) -> str:
+    return module.split(".")[1] if "." in module else module
+
+
+def _upward(graph: dict[str, set[str]]) -> list[str]:
+    wrong = []
+    for source, targets in graph.items():
+        for target in targets:
+            if (source, target) in KNOWN_UNTIL_ISSUE_14:
+                continue
+            low, high = _unit(target), _unit(source)
+            if low == high:
+                if (source, target) in FORBIDDEN_MODULE_ARROWS:
+                    wrong.append(f"{source} -> {target}")
+                continue
+            if low not in RANK or high not in RANK:
+                wrong.append(f"{source} -> {target}: {sorted({low, high} - set(RANK))} not in LAYERS")
+            elif RANK[low] > RANK[high] or (RANK[low] == RANK[high] and (high, low) not in SIDEWAYS):
+                wrong.append(f"{source} -> {target}")
+    return sorted(wrong)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), the known arrows left out."""
+    edges = {s: {t for t in ts if (s, t) not in KNOWN_UNTIL_ISSUE_14} for s, ts in graph.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_every_unit_has_a_layer():
+    units = {_unit(name) for name in _modules() if name != "wa_pipeline"}
+    assert units - set(RANK) == set()
+
+
+def test_no_import_points_up_or_sideways_unless_allowed():
+    assert _upward(_graph()) == []
+
+
+def test_no_import_cycle():
+    assert _cycles(_graph()) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("wa_pipeline.store.sqlite_landing", "wa_pipeline.whatsapp.importer"),
+        ("wa_pipeline.settings", "wa_pipeline.sheets.sink"),
+        ("wa_pipeline.nlp.entities", "wa_pipeline.quality.message_rules"),
+        ("wa_pipeline.sheets.sink", "wa_pipeline.defs.resources"),
+        ("wa_pipeline.whatsapp.importer", "wa_pipeline.nlp.entities"),
+    ],
+)
+def test_an_injected_upward_arrow_is_caught(source, target):
+    graph = _graph()
+    graph[source] = graph[source] | {target}
+    assert f"{source} -> {target}" in _upward(graph)
+
+
+def test_an_injected_cycle_is_caught():
+    graph = _graph()
+    graph["wa_pipeline.store.sqlite_landing"] = graph["wa_pipeline.store.sqlite_landing"] | {
+        "wa_pipeline.store.dead_letters"
+    }
+    graph["wa_pipeline.store.dead_letters"] = graph["wa_pipeline.store.dead_letters"] | {
+        "wa_pipeline.store.sqlite_landing"
+    }
+    assert ["wa_pipeline.store.dead_letters", "wa_pipeline.store.sqlite_landing"] in _cycles(graph)
