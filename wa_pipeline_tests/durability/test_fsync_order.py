@@ -194,9 +194,10 @@ def test_the_workbook_order_check_catches_a_save_without_fsync(tmp_path):
 
 
 def killed_saves(tmp_path: Path, fault: str | None) -> dict[str, list | None]:
-    """The save killed (SIGKILL, by strace) at each of its writes, at its fsync and at its rename: what is left."""
+    """The save killed (SIGKILL, by strace) at every third write, at the temp file's fsync, at the rename and at the
+    directory's fsync after it: what each kill left behind."""
     # A save of this workbook makes about 20 writes (two per zip member and the directory): every third of them.
-    points = [f"write:when={n}" for n in range(1, 24, 3)] + ["fsync:when=1", "rename:when=1"]
+    points = [f"write:when={n}" for n in range(1, 24, 3)] + ["fsync:when=1", "rename:when=1", "fsync:when=2"]
     left: dict[str, list | None] = {}
     for point in points:
         case = tmp_path / point.replace(":", "-").replace("=", "")
@@ -217,7 +218,8 @@ def test_a_save_killed_at_any_point_leaves_the_old_workbook_or_the_new_one(tmp_p
     left = killed_saves(tmp_path, fault=None)
     assert len(left) > 3, left  # the save was really killed at several points
     assert {point: rows for point, rows in left.items() if rows not in (OLD, NEW)} == {}
-    assert left["rename:when=1"] == OLD
+    assert left["rename:when=1"] == OLD  # killed as the rename starts: it never happened
+    assert left["fsync:when=2"] == NEW  # killed at the directory's fsync, after the rename
 
 
 def test_the_kill_check_catches_a_save_that_rewrites_the_file_in_place(tmp_path):
