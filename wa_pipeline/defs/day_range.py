@@ -47,6 +47,11 @@ def concat_days(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return ordered[0] if len(ordered) == 1 else pd.concat(ordered, ignore_index=True)
 
 
+def naming_day(day: str, result: dg.AssetCheckResult) -> dg.AssetCheckResult:
+    """The result with its day first in the description: a failure read in a list of runs says which day broke."""
+    return result._replace(description=f"{day}: {result.description or ('passed' if result.passed else 'failed')}")
+
+
 def range_metadata(days: Sequence[str]) -> dict[str, Any]:
     """Says which days share a range run's step-wide figures (one sheet upsert, one duration)."""
     return {"partition_range": f"{days[0]}..{days[-1]}", "partitions_in_run": len(days)}
@@ -61,7 +66,8 @@ def materialize_days(
     if context.has_partition_key:
         (result,) = days.values()
         value = {} if result.value is None else {"value": result.value}
-        yield dg.MaterializeResult(metadata={**shared, **result.metadata}, check_results=result.checks, **value)
+        checks = [naming_day(context.partition_key, check) for check in result.checks]
+        yield dg.MaterializeResult(metadata={**shared, **result.metadata}, check_results=checks, **value)
         return
     for day, result in days.items():
         context.add_asset_metadata(result.metadata, partition_key=day)
@@ -88,7 +94,7 @@ def check_days(context: dg.AssetCheckExecutionContext, results: Mapping[str, dg.
     """The events of a standalone check's step: its result, or one evaluation per day of a range run."""
     if context.has_partition_key:
         (result,) = results.values()
-        yield result
+        yield naming_day(context.partition_key, result)
         return
     (spec,) = context.check_specs
     output = context.op_def.output_defs[0].name
@@ -123,7 +129,7 @@ def _evaluations(
                 passed=result.passed,
                 metadata=result.metadata,
                 severity=result.severity,
-                description=result.description,
+                description=naming_day(day, result).description,
                 blocking=blocking(key),
                 partition=day,
             )

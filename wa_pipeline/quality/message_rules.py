@@ -15,18 +15,29 @@ SAMPLE = 5
 def schema_valid(frame: pd.DataFrame) -> Outcome:
     columns = tuple(frame.columns)
     if columns[: len(MESSAGE_COLUMNS)] != MESSAGE_COLUMNS:
-        return Outcome(False, "columns differ from the canonical message schema", {"columns": list(columns)})
-    problems: dict[str, int] = {
-        "null_message_id": int(frame["message_id"].isna().sum()),
-        "null_chat_id": int(frame["chat_id"].isna().sum()),
-        "null_sent_at": int(frame["sent_at"].isna().sum()),
-        "unknown_kind": int((~frame["kind"].isin(KINDS)).sum()),
-        "unknown_source": int((~frame["source"].isin(SOURCES)).sum()),
+        differ = sorted(set(MESSAGE_COLUMNS) ^ set(columns[: len(MESSAGE_COLUMNS)])) or ["order"]
+        return Outcome(
+            False,
+            f"columns differ from the canonical message schema: {', '.join(differ)}",
+            {"columns": list(columns)},
+        )
+    masks = {
+        "null_message_id": frame["message_id"].isna(),
+        "null_chat_id": frame["chat_id"].isna(),
+        "null_sent_at": frame["sent_at"].isna(),
+        "unknown_kind": ~frame["kind"].isin(KINDS),
+        "unknown_source": ~frame["source"].isin(SOURCES),
     }
     if len(frame) and getattr(frame["sent_at"].dtype, "tz", None) is None:
-        problems["sent_at_not_tz_aware"] = len(frame)
-    bad = {k: v for k, v in problems.items() if v}
-    return Outcome(not bad, "every row follows the canonical schema" if not bad else "rows break the schema", bad)
+        masks["sent_at_not_tz_aware"] = pd.Series(True, index=frame.index)
+    bad = {name: int(mask.sum()) for name, mask in masks.items() if mask.any()}
+    if not bad:
+        return Outcome(True, "every row follows the canonical schema", {})
+    broken = pd.concat([masks[name] for name in bad], axis=1).any(axis=1)
+    examples = [str(x) for x in frame.loc[broken, "message_id"].head(SAMPLE)]
+    return Outcome(
+        False, f"rows break the schema ({_named(bad)}): {', '.join(examples)}", {**bad, "examples": examples}
+    )
 
 
 def ids_unique(frame: pd.DataFrame, column: str = "message_id") -> Outcome:
@@ -34,7 +45,9 @@ def ids_unique(frame: pd.DataFrame, column: str = "message_id") -> Outcome:
     examples = sorted(set(duplicated.astype(str)))[:SAMPLE]
     return Outcome(
         duplicated.empty,
-        f"each {column} appears once" if duplicated.empty else f"{duplicated.nunique()} {column} values repeat",
+        f"each {column} appears once"
+        if duplicated.empty
+        else f"{duplicated.nunique()} {column} values repeat: {', '.join(examples)}",
         {"duplicate_rows": int(len(duplicated)), "examples": examples},
     )
 
@@ -46,7 +59,7 @@ def timestamps_inside(frame: pd.DataFrame, start: datetime, end: datetime) -> Ou
         outside.empty,
         "every sent_at lies inside the partition"
         if outside.empty
-        else f"{len(outside)} messages lie outside the partition",
+        else f"{len(outside)} messages lie outside the partition: {', '.join(str(x) for x in outside[:SAMPLE])}",
         {
             "window_start": start.isoformat(),
             "window_end": end.isoformat(),
@@ -62,6 +75,12 @@ def same_ids(left: pd.DataFrame, right: pd.DataFrame, what: str) -> Outcome:
     ok = not missing and not extra
     return Outcome(
         ok,
-        f"{what} holds exactly the partition's messages" if ok else f"{what} lost or invented messages",
+        f"{what} holds exactly the partition's messages"
+        if ok
+        else f"{what} lost or invented messages: {', '.join(map(str, (missing + extra)[:SAMPLE]))}",
         {"missing": len(missing), "extra": len(extra), "examples": (missing + extra)[:SAMPLE]},
     )
+
+
+def _named(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} ({count})" for name, count in counts.items())

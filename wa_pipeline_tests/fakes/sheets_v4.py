@@ -10,7 +10,16 @@ Quotas (https://developers.google.com/sheets/api/limits): with `quota` set, each
 and write requests per rolling minute, the project so many in all, and a request over it is answered 429
 RESOURCE_EXHAUSTED with Google's error body. The minute is measured on `clock`, which a test can drive by hand.
 `RandomFaults` answers 429/500/503 at a rate (some after committing the write), `CommitThenFail` applies a write and
-answers 503, `SlowResponses` delays answers past a client's timeout.
+answers 503, `SlowResponses` delays answers past a client's timeout. Quotas are on by default (Google's defaults);
+`quota=None` turns them off.
+
+As hard as Google's front end: a request body over `max_body_bytes` is refused with Google's 400 (Google's hard cap is
+10 MiB, "Request payload size exceeds the limit: 10485760 bytes."; the default here is the 2 MB that Google recommends
+and the sink promises, so a body the sink did not split is caught), a request target over `max_url_bytes` gets the
+front end's HTML 414. `html_error` answers a 5xx as the front end's HTML page (gspread then reports code -1),
+`aborted` is the 409 ABORTED of a concurrent modification, `reset_mid_response` sends part of an answer and then a
+TCP reset. Requests interleave: interceptors, body parsing and the answer's delivery run outside the lock; only the
+spreadsheet state is read and changed under it, one request at a time, as Google applies each request atomically.
 
 Not modelled: formula evaluation (a formula's value renders as "#N/A"), number formats, dates, formatting,
 named ranges, R1C1 notation, field masks on reads (`fields` is ignored: whole resources are returned).
@@ -20,15 +29,19 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import json
 import random
 import re
 import secrets
+import socket
+import struct
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -61,6 +74,12 @@ READ_SCOPES = WRITE_SCOPES | {
 }
 # Formulas are stored, never evaluated; this is what a reader sees instead of a result.
 FORMULA_PLACEHOLDER = "#N/A"
+# Google's hard cap on a request body is 10 MiB; it recommends 2 MB, which the sink promises to keep to.
+GOOGLE_MAX_BODY_BYTES = 10_485_760
+RECOMMENDED_MAX_BODY_BYTES = 2_000_000
+# Google does not publish its front end's URL limit; past about 16 KiB it answers 414 (an assumption, not a figure).
+MAX_URL_BYTES = 16_384
+JSON_CONTENT = "application/json; charset=UTF-8"
 
 
 # --------------------------------------------------------------------------------------------- wire types
@@ -73,6 +92,7 @@ class FakeRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-cased names
     body: bytes
+    target_bytes: int = 0  # length of the request target (path and query) as sent
 
     def param(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -86,9 +106,13 @@ class FakeResponse:
     headers: dict[str, str] = field(default_factory=dict)
     # Seconds the server waits before answering (outside its lock), to make a client's read timeout fire.
     delay_s: float = 0.0
+    content_type: str = JSON_CONTENT
+    raw: bytes | None = None  # a body that is not JSON (the front end's HTML error pages)
+    # Send the headers and this many bytes of the body, then reset the connection (RST) instead of finishing.
+    reset_after_bytes: int | None = None
 
     def encoded(self) -> bytes:
-        return json.dumps(self.body).encode("utf-8")
+        return self.raw if self.raw is not None else json.dumps(self.body).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -462,6 +486,9 @@ class Quota:
     window_s: float = 60.0
 
 
+DEFAULT_QUOTA = Quota()
+
+
 def request_kind(request: FakeRequest) -> str | None:
     """Which Sheets quota a request counts against; None for requests that are not Sheets API calls."""
     if not request.path.startswith("/v4/"):
@@ -522,6 +549,30 @@ _TRANSIENT_ERRORS = {
     503: ("The service is currently unavailable.", "UNAVAILABLE"),
     504: ("The request timed out. Please try again.", "DEADLINE_EXCEEDED"),
 }
+
+
+def html_error(status: int) -> FakeResponse:
+    """A 5xx (or 414) as Google's front end sends it: an HTML page, not the API's JSON error."""
+    reason = HTTPStatus(status).phrase
+    page = (
+        "<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n"
+        f"  <title>Error {status} ({reason})!!1</title>\n"
+        f"  <p><b>{status}.</b> <ins>That\u2019s an error.</ins>\n"
+        "  <p>The server encountered a temporary error and could not complete your request."
+        "<p>Please try again in 30 seconds.  <ins>That\u2019s all we know.</ins>\n"
+    )
+    return FakeResponse(status, {}, content_type="text/html; charset=UTF-8", raw=page.encode("utf-8"))
+
+
+def aborted() -> FakeResponse:
+    """The 409 Google answers when a request collided with a concurrent change: to be retried from a fresh read."""
+    message = "The operation was aborted due to a concurrent modification. Please retry."
+    return FakeResponse(409, {"error": {"code": 409, "message": message, "status": "ABORTED"}})
+
+
+def reset_mid_response(response: FakeResponse, after_bytes: int = 10) -> FakeResponse:
+    """The same answer, cut off after `after_bytes` bytes of its body by a connection reset."""
+    return dataclasses.replace(response, reset_after_bytes=after_bytes)
 
 
 def transient_error(status: int, retry_after: float | None = None) -> FakeResponse:
@@ -606,7 +657,7 @@ class SlowResponses:
             return None
         self.remaining -= 1
         self.fired += 1
-        return FakeResponse(response.status, response.body, response.headers, delay_s=self.delay_s)
+        return dataclasses.replace(response, delay_s=self.delay_s)
 
 
 class FakeGoogleSheets:
@@ -617,8 +668,15 @@ class FakeGoogleSheets:
     and stamps the request log (tokens always expire on real time: google-auth signs with it).
     """
 
-    def __init__(self, quota: Quota | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        quota: Quota | None = DEFAULT_QUOTA,
+        clock: Callable[[], float] = time.time,
+        max_body_bytes: int = RECOMMENDED_MAX_BODY_BYTES,
+        max_url_bytes: int = MAX_URL_BYTES,
+    ) -> None:
         self._lock = threading.RLock()
+        self.max_body_bytes, self.max_url_bytes = max_body_bytes, max_url_bytes
         self._books: dict[str, Book] = {}
         self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
         self._grants: dict[str, Grant] = {}
@@ -813,13 +871,15 @@ class FakeGoogleSheets:
                 self.busy_s += time.perf_counter() - started
 
     def _handle(self, request: FakeRequest) -> FakeResponse:
+        # Outside the lock: a request held by an interceptor (a gate, a slow front end) does not hold up the others.
+        early = self._oversized(request) or self._intercepted(request)
         with self._lock:
             caller: list[str] = []
             kind = request_kind(request)
             now = self.clock()
             committed = False
             try:
-                response = self._intercepted(request) or self._over_quota(request, kind, now)
+                response = early or self._over_quota(request, kind, now)
                 if response is None:
                     response = self._dispatch(request, caller)
                     committed = kind == "write" and response.status == 200
@@ -846,6 +906,16 @@ class FakeGoogleSheets:
             )
             return response
 
+    def _oversized(self, request: FakeRequest) -> FakeResponse | None:
+        if request.target_bytes > self.max_url_bytes:
+            return html_error(414)
+        if len(request.body) > self.max_body_bytes:
+            limit = self.max_body_bytes
+            return ApiError(
+                400, f"Request payload size exceeds the limit: {limit} bytes.", "INVALID_ARGUMENT"
+            ).response()
+        return None
+
     def _over_quota(self, request: FakeRequest, kind: str | None, now: float) -> FakeResponse | None:
         """A 429 when this request would exceed a per-minute quota; otherwise it is counted and let through."""
         quota = self.quota
@@ -870,7 +940,9 @@ class FakeGoogleSheets:
         return grant.email if grant is not None and grant.expires_at > time.time() else None
 
     def _intercepted(self, request: FakeRequest) -> FakeResponse | None:
-        for interceptor in self.interceptors:
+        with self._lock:
+            interceptors = list(self.interceptors)
+        for interceptor in interceptors:
             response = interceptor(request)
             if response is not None:
                 return response
@@ -1621,6 +1693,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=parse_qs(parts.query, keep_blank_values=True),
             headers={name.lower(): value for name, value in self.headers.items()},
             body=body,
+            target_bytes=len(self.path.encode("latin-1", "replace")),
         )
         response = self.server.fake.handle(request)  # type: ignore[attr-defined]
         if response.delay_s:
@@ -1628,11 +1701,18 @@ class _Handler(BaseHTTPRequestHandler):
         payload = response.encoded()
         try:
             self.send_response(response.status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(payload)))
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if response.reset_after_bytes is not None:
+                self.wfile.write(payload[: response.reset_after_bytes])
+                self.wfile.flush()
+                # SO_LINGER with a zero timeout: close() sends a RST, the way a dropped connection looks to a client.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                return
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up waiting (its timeout fired); what it asked for has been applied all the same.

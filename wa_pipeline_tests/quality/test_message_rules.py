@@ -34,7 +34,8 @@ def test_schema_valid_catches_unknown_kind_written_around_the_constructor():
     assert message_rules.schema_valid(f).passed
     f.loc[0, "kind"] = "hologram"
     outcome = message_rules.schema_valid(f)
-    assert not outcome.passed and outcome.evidence == {"unknown_kind": 1}
+    assert not outcome.passed and outcome.evidence == {"unknown_kind": 1, "examples": ["a"]}
+    assert outcome.description.endswith(": a")
 
 
 def test_same_ids_reports_lost_and_invented():

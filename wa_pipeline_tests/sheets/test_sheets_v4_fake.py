@@ -13,15 +13,27 @@ from google.oauth2.service_account import Credentials
 
 from wa_pipeline.sheets.google.endpoint_session import EndpointSession
 from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
+from wa_pipeline_tests.sheets.manual_clock import ManualClock
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 
 
 @pytest.fixture(scope="module")
-def fake():
-    with FakeGoogleSheets() as server:
+def quota_clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="module")
+def fake(quota_clock):
+    # Quotas stay on (the default); the module shares one stand-in, so each test starts a quota minute of its own.
+    with FakeGoogleSheets(clock=quota_clock) as server:
         yield server
     assert server.internal_errors == []
+
+
+@pytest.fixture(autouse=True)
+def new_quota_minute(quota_clock):
+    quota_clock.advance(60)
 
 
 @pytest.fixture(scope="module")

@@ -72,6 +72,8 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
 
     ok = stats.by_status.get("ok", 0)
     success_rate = ok / len(results) if results else 1.0
+    # The items a failed check names: what gave no text, and why.
+    without_text = ", ".join([f"{r.message_id} ({r.status})" for r in results if r.status != "ok"][:5])
     wall = max(stats.wall_s, 1e-9)
     return DayResult(
         value=frame,
@@ -100,7 +102,8 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
                     "threshold": media_engines.min_success_rate,
                     "items": len(results),
                 },
-                description=f"{ok} of {len(results)} media items gave their text",
+                description=f"{ok} of {len(results)} media items gave their text"
+                + (f"; not: {without_text}" if without_text else ""),
             ),
             dg.AssetCheckResult(
                 check_name="media_dead_letters_not_growing",
@@ -111,7 +114,8 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
                     "open_after": letters_after,
                     "failed_this_run": stats.by_status.get("failed", 0),
                 },
-                description=f"open media dead letters: {letters_before} before the day's extraction, {letters_after} after",
+                description=f"open media dead letters: {letters_before} before the day's extraction, {letters_after} after"
+                + (f"; not extracted: {without_text}" if letters_after > letters_before else ""),
             ),
         ],
     )

@@ -41,5 +41,6 @@ def _stale_pending(catalog: pd.DataFrame, cutoff: datetime, max_pending_days: in
                 stale[["message_id", "status"]].head(SAMPLE).astype(str).to_dict("records") if len(stale) else []
             ),
         },
-        description=f"{len(stale)} media items pending for more than {max_pending_days} days",
+        description=f"{len(stale)} media items pending for more than {max_pending_days} days"
+        + (f": {', '.join(stale['message_id'].astype(str).head(SAMPLE))}" if len(stale) else ""),
     )

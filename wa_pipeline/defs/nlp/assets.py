@@ -57,6 +57,9 @@ def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeRe
     watch = Stopwatch()
     model = current_intent_model(storage, nlp)
     report = model.evaluation
+    # The intents a failed check names: the weakest first, where a person starts reading the examples.
+    f1 = {label: scores["f1"] for label, scores in report.per_label.items()}
+    weakest = ", ".join(f"{label} {f1[label]}" for label in sorted(f1, key=f1.get)[:3])
     return dg.MaterializeResult(
         metadata={
             **watch.metadata(model.trained_on, unit="examples"),
@@ -76,6 +79,8 @@ def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeRe
                 check_name="intent_model_accurate",
                 passed=report.macro_f1 >= MIN_INTENT_MACRO_F1,
                 severity=dg.AssetCheckSeverity.WARN,
+                description=f"model {model.fingerprint}: macro-F1 {report.macro_f1} (threshold {MIN_INTENT_MACRO_F1});"
+                f" weakest intents (F1): {weakest}",
                 metadata={"macro_f1": report.macro_f1, "accuracy": report.accuracy, "threshold": MIN_INTENT_MACRO_F1},
             )
         ],

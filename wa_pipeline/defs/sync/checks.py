@@ -32,6 +32,9 @@ def no_duplicate_sheet_keys(context: dg.AssetCheckExecutionContext, sheet_sink: 
     # The whole tab is checked once; every day of the step reports that one outcome.
     result = dg.AssetCheckResult(
         passed=not duplicates,
+        description=f"message_id repeated in the tab: {', '.join(duplicates[:SAMPLE])}"
+        if duplicates
+        else "every message_id once",
         metadata={
             "sheet_rows": len(tab.rows),
             "duplicate_keys": len(duplicates),
@@ -69,6 +72,7 @@ def rows_in_order(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames,
         day_late = [key for key in late if chat_of.get(key) in chats]
         results[day] = dg.AssetCheckResult(
             passed=not day_late,
+            description=f"rows out of send order: {', '.join(day_late[:SAMPLE])}" if day_late else "rows in send order",
             metadata={
                 "chats_checked": len(chats),
                 "rows_out_of_order": len(day_late),

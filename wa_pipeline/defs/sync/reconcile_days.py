@@ -32,8 +32,12 @@ SAMPLE = 5  # keys shown per kind of difference in a failed check's metadata
 
 def reconciliation_result(outcome: Reconciliation) -> dg.AssetCheckResult:
     """A reconciliation as a check result: passed when nothing is missing, duplicated or different."""
+    kinds = {"missing": outcome.missing, "duplicated": outcome.duplicated, "different": outcome.mismatched}
     return dg.AssetCheckResult(
         passed=outcome.ok,
+        description=f"{outcome.expected} rows as computed"
+        if outcome.ok
+        else "; ".join(f"{kind}: {', '.join(keys[:SAMPLE])}" for kind, keys in kinds.items() if keys),
         metadata={
             "expected_rows": outcome.expected,
             "missing": len(outcome.missing),

@@ -13,8 +13,8 @@ import gspread
 from google.auth.exceptions import RefreshError
 from gspread.exceptions import APIError, SpreadsheetNotFound
 from gspread.http_client import HTTPClient
+from requests.exceptions import ChunkedEncodingError, Timeout
 from requests.exceptions import ConnectionError as RequestsConnectionError
-from requests.exceptions import Timeout
 
 from wa_pipeline.sheets.errors import SheetConfigError
 from wa_pipeline.sheets.google.circuit_breaker import CircuitBreaker
@@ -143,20 +143,33 @@ class SheetsConnection:
 
 
 def transient(error: BaseException) -> bool:
-    """Failures a later attempt may get past: 429/5xx answers, timeouts, dropped connections, a token refresh
-    Google asked us to retry. Everything else (400s, configuration) is for a person."""
+    """Failures a later attempt may get past: 429/5xx answers (JSON or the front end's HTML pages), 409 ABORTED
+    (a collision with a concurrent change: retried from a fresh read), timeouts, connections dropped before or
+    during an answer, a token refresh Google asked us to retry. Everything else (400s, configuration) is for a person."""
     if isinstance(error, APIError):
-        return error.code in TRANSIENT_STATUSES
+        status = _http_status(error)
+        return status in TRANSIENT_STATUSES or (status == HTTPStatus.CONFLICT and _api_status(error) == "ABORTED")
     if isinstance(error, RefreshError):
         return bool(getattr(error, "retryable", False))
-    return isinstance(error, (Timeout, RequestsConnectionError))
+    return isinstance(error, (Timeout, RequestsConnectionError, ChunkedEncodingError))
 
 
 def describe(error: BaseException) -> str:
     if isinstance(error, APIError):
-        status = error.error.get("status", "") if isinstance(error.error, dict) else ""
-        return f"last answer {error.code} {status}".strip()
+        status = _api_status(error) if error.code != -1 else "(an HTML page, not the API's JSON)"
+        return f"last answer {_http_status(error)} {status}".strip()
     return f"last error {type(error).__name__}"
+
+
+def _http_status(error: APIError) -> int:
+    # gspread reports an answer that is not JSON (Google's front end sends some 5xx as HTML pages) as code -1;
+    # the response's own status still says what happened.
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    return status if isinstance(status, int) else error.code
+
+
+def _api_status(error: APIError) -> str:
+    return str(error.error.get("status", "")) if isinstance(error.error, dict) else ""
 
 
 def _not_found(key: str) -> str:
