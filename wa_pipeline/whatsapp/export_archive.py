@@ -111,7 +111,9 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             raise UnsafeArchiveError(f"{path.name}: member {info.filename!r} is a symbolic link")
         if info.is_dir():
             continue
-        if mode and not stat.S_ISREG(mode):
+        # Python's `writestr(name, data)`, and many other tools, write permission bits (0o600) and no file type:
+        # a member without type bits is a regular file; a type other than regular (device, FIFO) is refused.
+        if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
             raise UnsafeArchiveError(f"{path.name}: member {info.filename!r} is not a regular file")
         if info.file_size and info.file_size > info.compress_size * MAX_RATIO:
             raise UnsafeArchiveError(
