@@ -32,6 +32,8 @@ KINDS = frozenset(
         "poll",
         "system",
         "deleted",
+        # An export's line saying the sender shared media the export does not carry (see `Message.event`).
+        "media_omitted",
         "unsupported",
     }
 )
@@ -67,6 +69,10 @@ class Message:
     reply_to: str | None = None
     forwarded: bool = False
     raw: str = ""
+    # What one of WhatsApp's own lines means, whatever the phone's language: "media_omitted:image",
+    # "deleted:by_me", "member_added", "encryption_notice", "edited"... (chat exports; None for a person's words).
+    # Kept in the landing store's record; the Parquet frames do not carry it.
+    event: str | None = None
 
     def __post_init__(self) -> None:
         if not self.message_id:
@@ -109,6 +115,8 @@ class Message:
     def to_json(self) -> str:
         record = self.to_record()
         record["sent_at"] = self.sent_at.isoformat()
+        if self.event is not None:
+            record["event"] = self.event
         return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -137,6 +145,7 @@ class Message:
             forwarded=bool(record.get("forwarded") or False),
             source=record["source"],
             raw=record.get("raw") or "",
+            event=record.get("event"),
         )
 
     @classmethod
