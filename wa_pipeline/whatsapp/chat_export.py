@@ -81,7 +81,7 @@ _BARE = (
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
 # A header can only start with a digit, "[" or one of the invisible marks: every other line continues a message.
-_HEADER_START = re.compile(r"^[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]")
+_HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]|[MTSHR]\d)")
 _NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
 _ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
 _REMEMBERED_MOMENTS = 256
