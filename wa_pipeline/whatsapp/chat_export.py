@@ -200,8 +200,13 @@ def kind_for_filename(filename: str) -> str:
 def _lines(handle: Iterable[str]) -> Iterator[str]:
     """The lines of a text opened with newline="" (CRLF, CR and LF all end a line), without their endings."""
     # With newline="" each line carries exactly one ending, so stripping CR and LF removes just that ending.
-    for line in handle:
-        yield line.rstrip("\r\n")
+    try:
+        for line in handle:
+            yield line.rstrip("\r\n")
+    finally:
+        close = getattr(handle, "close", None)
+        if close is not None:
+            close()
 
 
 # (layout, date separator): two phones' layouts tell apart even when both use brackets.
@@ -453,7 +458,19 @@ class ExportReader:
         if colon and max(counts, key=counts.__getitem__) not in colon:
             for key in colon:
                 del counts[key], dates[key]
+        self._runs = dates
         return _date_orders(dates), counts
+
+    def scattered_days(self) -> set[date]:
+        """Days the file leaves and comes back to (merged exports): known only once the whole file is read."""
+        runs: Counter[date] = Counter()
+        for layout, dates in self._runs.items():
+            for numbers in dates:
+                try:
+                    runs[_calendar_date(numbers, self._orders[layout])] += 1
+                except ValueError:
+                    continue
+        return {day for day, count in runs.items() if count > 1}
 
     def _drafts(self) -> Iterator[_Draft]:
         layouts = self.layout_counts
