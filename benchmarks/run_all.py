@@ -12,7 +12,15 @@ import time
 from pathlib import Path
 
 # Each module exposes run(quick) -> rows {benchmark, measure, ours, baseline, baseline_name, goal}.
-MODULES = ["bench_enrich", "bench_media", "bench_sheets", "bench_ingest", "bench_end_to_end", "bench_backfill"]
+MODULES = [
+    "bench_enrich",
+    "bench_media",
+    "bench_sheets",
+    "bench_ingest",
+    "bench_end_to_end",
+    "bench_backfill",
+    "bench_export",
+]
 
 
 def machine() -> str:
