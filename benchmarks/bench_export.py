@@ -219,9 +219,11 @@ def main() -> None:
     if args.child:
         _import_child(*args.child)
         return
-    rows = parse_rows(args.lines, args.rounds) + (import_rows(args.import_lines) if args.import_lines else [])
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
+    # Each part prints as soon as it is measured: the import of the largest file takes longest.
+    for row in parse_rows(args.lines, args.rounds):
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    for row in import_rows(args.import_lines) if args.import_lines else []:
+        print(json.dumps(row, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

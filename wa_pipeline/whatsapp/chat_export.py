@@ -501,7 +501,7 @@ class ExportReader:
         # The ordinal tells apart messages equal in every field (a "ok" sent twice in one minute) while keeping
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
         # times are remembered, so memory stays flat however long the export.
-        seen: dict[str, Counter[tuple[str | None, str]]] = {}
+        seen: dict[str, dict[tuple[str | None, str], int]] = {}
         # Consecutive messages share their minute: each header stamp's send time is worked out once.
         moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str]] = {}
         for draft in self._drafts():
@@ -533,8 +533,8 @@ class ExportReader:
             if counter is None:
                 if len(seen) >= _REMEMBERED_MOMENTS:
                     del seen[next(iter(seen))]
-                counter = seen[sent_utc] = Counter()
-            ordinal = counter[sender, body]
+                counter = seen[sent_utc] = {}
+            ordinal = counter.get((sender, body), 0)
             counter[sender, body] = ordinal + 1
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
