@@ -20,6 +20,7 @@ MODULES = [
     "bench_ingest",
     "bench_end_to_end",
     "bench_backfill",
+    "bench_export",
 ]
 
 

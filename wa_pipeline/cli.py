@@ -81,7 +81,7 @@ def import_(
     else:
         console.print(
             f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
-            f" · media linked {summary.media_linked} · errors {len(summary.errors)}"
+            f" · media linked {summary.media_linked} · errors {len(summary.errors)} · days {summary.days()}"
         )
         for error in summary.errors:
             console.print(f"[red]error:[/red] {error}")

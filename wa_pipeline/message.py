@@ -34,6 +34,8 @@ KINDS = frozenset(
         "system",
         "deleted",
         "error",
+        # An export's line saying the sender shared media the export does not carry (see `Message.event`).
+        "media_omitted",
         "unsupported",
     }
 )
@@ -115,6 +117,10 @@ class Message:
     # Click-to-WhatsApp ad that started the conversation (source_url, source_id, source_type, headline,
     # ctwa_clid...), as JSON text.
     referral: str | None = None
+    # What one of WhatsApp's own lines means, whatever the phone's language: "media_omitted:image",
+    # "deleted:by_me", "member_added", "encryption_notice", "edited"... (chat exports; None for a person's words).
+    # Kept in the landing store's record; the Parquet frames do not carry it.
+    event: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("message_id", "chat_id", "chat_name", "sender_id", "sender_name", "text", "caption"):
@@ -170,6 +176,8 @@ class Message:
     def to_json(self) -> str:
         record = self.to_record()
         record["sent_at"] = self.sent_at.isoformat()
+        if self.event is not None:
+            record["event"] = self.event
         return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -200,6 +208,7 @@ class Message:
             raw=record.get("raw") or "",
             flags=record.get("flags"),
             referral=record.get("referral"),
+            event=record.get("event"),
         )
 
     @classmethod

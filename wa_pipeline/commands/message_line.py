@@ -16,6 +16,7 @@ def message_line(message: Message) -> dict:
         "sender": message.sender_id,
         "sender_name": message.sender_name,
         "kind": message.kind,
+        "event": message.event,
         "text": message.text,
         "caption": message.caption,
         "reply_to": message.reply_to,

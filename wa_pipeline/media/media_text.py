@@ -2,7 +2,9 @@
 reuse what an earlier run (or an earlier forward of the same file) already found, and degrade instead of failing.
 
 Statuses: "ok"; "pending:<code>" when an engine is missing or timed out (a later run retries); "failed" when the
-bytes themselves are the problem (empty, corrupt, unsupported, too large, hostile), which the caller dead-letters.
+bytes themselves are the problem (empty, corrupt, unsupported, too large, hostile), which the caller dead-letters;
+"media_omitted:not_in_export" when a chat export names a file it does not carry (a .txt shared without its media is
+normal): nothing to read, nothing failed, and it does not count against the success rate.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from wa_pipeline.store.media_store import MediaStore
 
 STAGE = Stage.MEDIA
 OK, FAILED = "ok", "failed"
+NOT_IN_EXPORT = "media_omitted:not_in_export"
 # A timeout may be a busy machine and a crashed worker a broken pool, so both are retried; this often in a row
 # and it is the file.
 RETRIED = frozenset({"ocr_timeout", "engine_crashed"})
@@ -127,7 +130,7 @@ def _result(item: MediaItem, reusable: dict[str, Extraction], fresh: dict[str, E
             None,
             item.kind,
             item.claimed_mime,
-            FAILED,
+            NOT_IN_EXPORT,
             reason=f"{name} is not in the export, so there are no bytes to read",
         )
     extraction = reusable.get(item.sha256) or fresh[item.sha256]
@@ -285,6 +288,12 @@ def _escalate(extraction: Extraction, settings: MediaEngineSettings) -> Extracti
     return extraction
 
 
+def success_rate(results: list[MediaResult]) -> float:
+    """Share of the media that could be read which gave its text; files the export left out are not counted."""
+    readable = [r for r in results if r.status != NOT_IN_EXPORT]
+    return sum(r.status == OK for r in readable) / len(readable) if readable else 1.0
+
+
 def record_dead_letters(results: list[MediaResult], dead_letters: DeadLetterQueue, partition: str | None) -> int:
     """Failed items into the dead-letter queue (stage "media", keyed by message id); a success takes one out."""
     added = 0
@@ -295,6 +304,7 @@ def record_dead_letters(results: list[MediaResult], dead_letters: DeadLetterQueu
                 STAGE, result.message_id, result.reason or "media extraction failed", payload, partition=partition
             )
             added += 1
-        elif result.status == OK:
+        elif result.status in (OK, NOT_IN_EXPORT):
+            # A file the export never carried is not a failure: a letter an older version filed for it is closed.
             dead_letters.resolve(STAGE, result.message_id)
     return added

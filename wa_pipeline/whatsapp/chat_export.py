@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
-from pathlib import PurePath
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path, PurePath
 from typing import Literal
 
 from wa_pipeline.message import MediaRef, Message, landing_window_problem, stable_id
+from wa_pipeline.whatsapp.export_phrases import Found, PhraseBook, normalise, phrase_book
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -38,7 +41,10 @@ _INVISIBLE = str.maketrans(
 
 # "16/11/26", "16.11.26." (Croatian and Serbian close the date with a dot), "2026. 11. 16." (Korean and
 # Hungarian put a space after each dot). Python's \d also takes Arabic-Indic digits, and int() reads them.
-_DATE = r"(?P<d1>\d{1,4})(?:[/\-]|\.\s?)(?P<d2>\d{1,2})(?:[/\-]|\.\s?)(?P<d3>\d{1,4})\.?"
+# A year may be written in the phone's calendar: Thai phones on the Buddhist era write "3/18/2565 BE", Japanese
+# phones on the imperial era "3/18/R4" (Reiwa 4 = 2022).
+_YEARISH = r"(?:[MTSHR]\d{1,2}|\d{1,4}(?:\sBE)?)"
+_DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?)(?P<d3>{_YEARISH})\.?"
 # Between date and time: a comma (the Arabic one too), or the locale's word for "at": French Android writes
 # "26/09/2019 à 22:39", Finnish iOS "[12.3.2022 klo 14.08.18]".
 _JOIN = r"[,\u060c]?\s(?:(?:à|klo)\s)?"
@@ -62,10 +68,23 @@ _TIME = (
     r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2}))?"
     rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM}))?"
 )
-_HEADERS = (
-    re.compile(rf"^\[{_DATE}{_JOIN}{_TIME}\]\s?(?P<rest>.*)$"),  # iOS
-    re.compile(rf"^{_DATE}{_JOIN}{_TIME}\s[-\u2013]\s(?P<rest>.*)$"),  # Android
+# The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
+# ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
+IOS, TIME_FIRST, ANDROID, COLON = "ios", "time_first", "android", "colon"
+_BRACKETED = (
+    (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (TIME_FIRST, re.compile(rf"^\[{_TIME}{_JOIN}{_DATE}\]\s?(?P<rest>.*)$", re.DOTALL)),
 )
+_BARE = (
+    (ANDROID, re.compile(rf"^{_DATE}{_JOIN}{_TIME}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
+    (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
+)
+_FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
+# A header can only start with a digit, "[" or one of the invisible marks: every other line continues a message.
+_HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]|[MTSHR]\d)")
+_NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
+_ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
+_REMEMBERED_MOMENTS = 256
 # WhatsApp did not exist before 2009: an earlier year means the fields were read in the wrong order, or the
 # phone uses a calendar we cannot convert (Solar Hijri years such as 1403).
 _FIRST_YEAR = 2009
@@ -78,109 +97,19 @@ _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0,
 # A sender name is whatever precedes the first ": "; the limits keep system lines that happen to quote
 # a colon (a new group subject, say) from being read as a person talking.
 _SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d]{1,80}?):(?: (?P<body>.*)|$)", re.DOTALL)
-
-# Notices nobody types by hand: safe to treat as system whoever the export names as sender
-# (iOS puts them under the chat's name).
-_SYSTEM_ALWAYS = re.compile(
-    r"^(?:Messages and calls are end-to-end encrypted"
-    r"|Messages to this (?:group|chat) are now secured with end-to-end encryption"
-    r"|Your security code with .+ changed"
-    # The same notice from Spanish, Portuguese, German and French phones.
-    r"|Los mensajes y las llamadas están cifrados de extremo a extremo"
-    r"|As mensagens e as (?:ligações|chamadas) são protegidas com a criptografia de ponta a ponta"
-    r"|Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt"
-    r"|Les messages et les appels sont chiffrés de bout en bout)",
-)
-# Events iOS writes under a sender's name, recognisable only with the U+200E mark it puts before them;
-# without the mark "I left" is just a message.
-_SYSTEM_MARKED = re.compile(
-    r"^(?:.+ )?(?:added|removed|left|created group|changed the subject|changed this group's icon"
-    r"|changed the group description|changed their phone number|joined using this group's invite link"
-    r"|turned (?:on|off) disappearing messages)\b"
-    r"|^(?:Missed )?(?:voice|video|group) call\b",
-)
 _IOS_MARK = re.compile(r":[ \u00a0]\u200e")
-
-# Each form is the whole first line, in the phone's language; the user's own deletions read differently.
-_DELETED = re.compile(
-    r"^(?:This message was deleted|You deleted this message"
-    r"|Se eliminó este mensaje|Eliminaste este mensaje"
-    r"|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht"
-    r"|Ce message a été supprimé|Vous avez supprimé ce message"
-    r"|Esta mensagem foi apagada|Você apagou esta mensagem"
-    r"|Questo messaggio è stato eliminato|Hai eliminato questo messaggio)\.?$",
-    re.IGNORECASE,
-)
-# iOS: "<attached: 00000012-PHOTO-….jpg>", localized as "<anexado: …>" (Portuguese), "<angehängt: …>" (German),
-# "<adjunto: …>" (Spanish).
-_IOS_ATTACHED = re.compile(r"<(?:attached|anexado|angehängt|adjunto)\s*:\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$")
-# Android: "IMG-….jpg (file attached)"; the words follow the phone's language.
-_ANDROID_ATTACHED = re.compile(
-    r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+"
-    r"\((?:file attached|Datei angehängt|archivo adjunto|fichier joint|arquivo anexado)\)$"
-)
-# Android exports made "without media" say only that there was some, in the phone's language.
-_MEDIA_OMITTED = frozenset(
-    {
-        "<media omitted>",
-        "<medien ausgeschlossen>",
-        "<multimedia omitido>",
-        "<archivo omitido>",
-        "<médias omis>",
-        "<mídia oculta>",
-        "<mídia omitida>",
-        "<media omessi>",
-        "<media weggelaten>",
-        "<media tidak disertakan>",
-        "<media hazijajumuishwa>",
-    }
-)
-_OMITTED = re.compile(
-    r"(?:^|\s)(?P<word>image|audio|video|document|sticker|GIF|Contact card|voice message|media) omitted$",
-    re.IGNORECASE,
-)
-# iOS names the kind it left out; in other languages the whole line is one fixed phrase.
-_OMITTED_LOCALIZED = {
-    "imagen omitida": "image",
-    "video omitido": "video",
-    "audio omitido": "audio",
-    "documento omitido": "document",
-    "sticker omitido": "sticker",
-    "gif omitido": "video",
-    "imagem ocultada": "image",
-    "vídeo ocultado": "video",
-    "áudio ocultado": "audio",
-    "figurinha omitida": "sticker",
-    "bild weggelassen": "image",
-    "video weggelassen": "video",
-    "audio weggelassen": "audio",
-    "sticker weggelassen": "sticker",
-    "gif weggelassen": "video",
-    "dokument weggelassen": "document",
-    "kontaktkarte ausgelassen": "contacts",
-    "image absente": "image",
-    "vidéo absente": "video",
-    "audio omis": "audio",
-    "document omis": "document",
-    "sticker omis": "sticker",
-    "gif retiré": "video",
-}
+# iOS: "<attached: 00000012-PHOTO-….jpg>", in the phone's language ("<прикреплено: …>"), maybe after the
+# document's title and page count, maybe followed by the caption.
+_IOS_ATTACHED = re.compile(r"<(?P<word>[^:<>]{1,40}?)\s*:\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$")
+# Android: "IMG-….jpg (file attached)", "Invoice.pdf • 3 pages (file attached)", words in the phone's language.
+_ANDROID_ATTACHED = re.compile(r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+\((?P<word>[^()]{1,60})\)$")
+_LOCATION = re.compile(r"^(?P<label>[^:\n]{1,40}?)\s*:\s*(?P<url>https?://\S+)$")
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
 _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
-_LOCATION = re.compile(r"^location: (?P<url>https?://\S+)$", re.IGNORECASE)
+# iOS writes a document's page count after its name: "Resume.pdf • 2 pages document omitted".
+_PAGES = re.compile(r"\s+\u2022\s+.*$")
 
-_OMITTED_KIND = {
-    "image": "image",
-    "audio": "audio",
-    "video": "video",
-    "document": "document",
-    "sticker": "sticker",
-    "gif": "video",
-    "contact card": "contacts",
-    "voice message": "voice",
-    "media": "unsupported",
-}
 _EXTENSION_KIND = {
     "jpg": "image",
     "jpeg": "image",
@@ -232,10 +161,11 @@ class ParsedExport:
     date_order: DateOrder = "dmy"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     line_number: int
-    fields: dict[str, str | None]
+    layout: tuple[str, str]
+    stamp: tuple[str, str, str, str, str, str | None, str | None]
     rest: str
     marked: bool
     raw: list[str]
@@ -267,80 +197,109 @@ def kind_for_filename(filename: str) -> str:
     return _EXTENSION_KIND.get(extension, "document")
 
 
-def _split_lines(text: str) -> list[str]:
-    lines = re.split(r"\r\n|\r|\n", text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+def _lines(handle: Iterable[str]) -> Iterator[str]:
+    """The lines of a text opened with newline="" (CRLF, CR and LF all end a line), without their endings."""
+    # With newline="" each line carries exactly one ending, so stripping CR and LF removes just that ending.
+    try:
+        for line in handle:
+            yield line.rstrip("\r\n")
+    finally:
+        close = getattr(handle, "close", None)
+        if close is not None:
+            close()
 
 
-def _match_header(line: str) -> tuple[dict[str, str | None], str] | None:
-    for pattern in _HEADERS:
+# (layout, date separator): two phones' layouts tell apart even when both use brackets.
+LayoutKey = tuple[str, str]
+# d1, d2, d3, hour, minute, second, 12-hour marker
+Stamp = tuple[str, str, str, str, str, str | None, str | None]
+
+
+def _header(raw: str) -> tuple[LayoutKey, Stamp, str] | None:
+    """(layout, date and time as written, the rest of the line, cleaned) when `raw` starts a message."""
+    if not _HEADER_START.match(raw):
+        return None
+    line = clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw
+    for layout, pattern in _BRACKETED if line.startswith("[") else _BARE:
         match = pattern.match(line)
         if match:
-            fields = match.groupdict()
-            return fields, fields.pop("rest") or ""
+            d1, d2, d3, hh, mm, ss, pre, ampm, sep, rest = match.group(*_FIELDS)
+            return (layout, sep[0]), (d1, d2, d3, hh, mm, ss, pre or ampm), rest
     return None
 
 
-def _calendar_date(fields: dict[str, str | None], order: DateOrder) -> date:
+_MAYBE_HEADER = frozenset("[0123456789\u200e\u200f\ufeff")
+
+
+def _year(written: str) -> int | None:
+    """The Gregorian year a date's year field names (two digits, four, Buddhist era, Japanese era)."""
+    if written[:1] in _ERAS:
+        return _ERAS[written[0]] + int(written[1:])
+    if written.endswith("BE"):
+        return int(written[:-2]) - _BUDDHIST_OFFSET
+    if len(written) not in (2, 4):
+        return None
+    year = int(written)
+    if year < 100:
+        return year + 2000
+    return year - _BUDDHIST_OFFSET if year >= _BUDDHIST_ERA else year
+
+
+def _calendar_date(numbers: tuple[str, str, str], order: DateOrder) -> date:
     """The date a header's three numbers name when read in `order`; ValueError says why they cannot."""
-    numbers = (fields["d1"] or "", fields["d2"] or "", fields["d3"] or "")
     year_slot, month_slot, day_slot = _SLOTS[order]
-    written_year = numbers[year_slot]
-    if len(written_year) not in (2, 4):
-        raise ValueError(f"{written_year!r} is not a year")
+    year = _year(numbers[year_slot])
+    if year is None:
+        raise ValueError(f"{numbers[year_slot]!r} is not a year")
     if len(numbers[month_slot]) > 2 or len(numbers[day_slot]) > 2:
         raise ValueError(f"a year where {order} expects the day or month")
-    year = int(written_year)
-    if year < 100:
-        year += 2000
-    elif year >= _BUDDHIST_ERA:
-        year -= _BUDDHIST_OFFSET
     if year < _FIRST_YEAR:
         raise ValueError(f"year {year} is before WhatsApp existed")
     return date(year, int(numbers[month_slot]), int(numbers[day_slot]))
 
 
-def _date_order(headers: list[dict[str, str | None]]) -> DateOrder:
-    # Decided once per file, from all its headers: within one export every header uses the phone's single
-    # locale, so one line that only one reading accepts (a 13th, a four-digit year) settles what 03/04 means
-    # on every other line. Readings are ranked by, in turn: a four-digit number where a day or month should
-    # be; how many different years the reading gives (a chat spans days, so the true year field barely
-    # changes while a day read as the year changes all the time; this is what tells 26/03/10 as y/m/d from
-    # d/m/y); how many headers are impossible dates; how often the dates go back in time (exports are
-    # chronological); then d/m/y before m/d/y before y/m/d, the most common first.
-    def rank(order: DateOrder) -> tuple[int, int, int, int, int]:
-        year_slot, month_slot, day_slot = _SLOTS[order]
-        misplaced = impossible = backwards = 0
-        years: set[int] = set()
-        previous: date | None = None
-        for header in headers:
-            numbers = (header["d1"] or "", header["d2"] or "", header["d3"] or "")
-            misplaced += len(numbers[month_slot]) > 2 or len(numbers[day_slot]) > 2
-            years.add(int(numbers[year_slot] or 0))
-            try:
-                current = _calendar_date(header, order)
-            except ValueError:
-                impossible += 1
-                continue
-            backwards += previous is not None and current < previous
-            previous = current
-        return misplaced, len(years), impossible, backwards, list(_SLOTS).index(order)
-
-    return min(_SLOTS, key=rank)
+def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int, int, int, int]:
+    # Within one layout every header uses the phone's single locale, so one line that only one reading accepts
+    # (a 13th, a four-digit year) settles what 03/04 means on every other line. Readings are ranked by, in turn:
+    # a four-digit number where a day or month should be; how many different years the reading gives (a chat
+    # spans days, so the true year field barely changes while a day read as the year changes all the time; this
+    # is what tells 26/03/10 as y/m/d from d/m/y); how many dates are impossible; how often the dates go back in
+    # time (exports are chronological); then d/m/y before m/d/y before y/m/d, the most common first.
+    year_slot, month_slot, day_slot = _SLOTS[order]
+    misplaced = impossible = backwards = 0
+    years: set[str] = set()
+    previous: date | None = None
+    for numbers in dates:
+        misplaced += len(numbers[month_slot]) > 2 or len(numbers[day_slot]) > 2
+        years.add(numbers[year_slot])
+        try:
+            current = _calendar_date(numbers, order)
+        except ValueError:
+            impossible += 1
+            continue
+        backwards += previous is not None and current < previous
+        previous = current
+    return misplaced, len(years), impossible, backwards, list(_SLOTS).index(order)
 
 
-def _sent_at(fields: dict[str, str | None], order: DateOrder, tz: tzinfo) -> datetime:
-    day = _calendar_date(fields, order)
-    hour, minute, second = int(fields["hh"] or 0), int(fields["mm"] or 0), int(fields["ss"] or 0)
-    marker = fields["pre"] or fields["ampm"]
-    if marker:
-        # Japanese and Chinese clocks count 午後0:30 for half past noon, so 0 is a 12-hour hour too.
-        if not 0 <= hour <= 12:
-            raise ValueError(f"hour {hour} with {marker}")
-        hour = hour % 12 + (12 if _PM_MARKER.fullmatch(marker) else 0)
-    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
+def _date_orders(
+    dates_by_layout: dict[tuple[str, str], list[tuple[str, str, str]]],
+) -> dict[tuple[str, str], DateOrder]:
+    """The reading of each layout's dates; a layout its own dates cannot settle reads as the file's main one.
+
+    A chat exported on one phone, continued on another and merged holds two layouts (say iOS m/d/y and Android
+    d/m/y): each is read on its own evidence, and where that evidence ties, the dominant layout's reading wins.
+    """
+    if not dates_by_layout:
+        return {}
+    ranks = {layout: {order: _rank(dates, order) for order in _SLOTS} for layout, dates in dates_by_layout.items()}
+    main_layout = max(dates_by_layout, key=lambda layout: len(dates_by_layout[layout]))
+    main = min(_SLOTS, key=lambda order: ranks[main_layout][order])
+    chosen: dict[tuple[str, str], DateOrder] = {}
+    for layout, by_order in ranks.items():
+        best = min(_SLOTS, key=lambda order: by_order[order])
+        chosen[layout] = main if by_order[main][:-1] == by_order[best][:-1] else best
+    return chosen
 
 
 def _poll_text(body: str) -> str | None:
@@ -366,117 +325,304 @@ def _poll_text(body: str) -> str | None:
     return "\n".join([*question, *options])
 
 
-def _interpret(body: str, sender: str | None, marked: bool) -> dict:
-    """Kind, text, caption and media of a message body."""
-    if sender is None or _SYSTEM_ALWAYS.match(body):
-        return {"kind": "system", "text": body}
-    if _DELETED.match(body):
-        return {"kind": "deleted"}
-    poll = _poll_text(body)
-    if poll is not None:
-        return {"kind": "poll", "text": poll}
+def _attachment(first: str, after: str, book: PhraseBook) -> dict | None:
+    """Kind, file and caption of an attachment line, in any language; None when the line names no file."""
+    if "<" in first:
+        attached = _IOS_ATTACHED.search(first)
+        if attached and normalise(attached.group("word")) in book.attached_words:
+            same_line = attached.group("after").strip()
+            caption = "\n".join(p for p in (same_line, after.strip()) if p) or None
+            filename = attached.group("file")
+            return {"kind": kind_for_filename(filename), "caption": caption, "media": MediaRef(filename=filename)}
+    if first.endswith(")"):
+        attached = _ANDROID_ATTACHED.match(first)
+        if attached and normalise(attached.group("word")) in book.file_attached_words:
+            filename = attached.group("file").strip()
+            return {
+                "kind": kind_for_filename(filename),
+                "caption": after.strip() or None,
+                "media": MediaRef(filename=filename),
+            }
+    return None
+
+
+def _meaning(found: Found, body: str, after: str) -> dict:
+    """What one of WhatsApp's own lines becomes: a kind, the language-independent event, and what it names."""
+    meaning = found.phrase.meaning
+    if meaning.startswith("media_omitted"):
+        file = found.fields.get("file")
+        media = MediaRef(filename=_PAGES.sub("", file)) if file else None
+        return {"kind": "media_omitted", "event": meaning, "caption": after.strip() or None, "media": media}
+    if meaning.startswith("deleted"):
+        return {"kind": "deleted", "event": meaning}
+    if meaning == "live_location":
+        return {"kind": "location", "event": meaning}
+    return {"kind": "system", "event": meaning, "text": body}
+
+
+def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) -> dict:
+    """Kind, text, caption, media and event of a message body."""
     first, _, after = body.partition("\n")
-    caption = after.strip() or None
-    attached = _IOS_ATTACHED.search(first)
-    if attached:
-        same_line = attached.group("after").strip()
-        caption = "\n".join(p for p in (same_line, caption) if p) or None
-        filename = attached.group("file")
-        return {"kind": kind_for_filename(filename), "caption": caption, "media": MediaRef(filename=filename)}
-    attached = _ANDROID_ATTACHED.match(first)
-    if attached:
-        filename = attached.group("file").strip()
-        return {"kind": kind_for_filename(filename), "caption": caption, "media": MediaRef(filename=filename)}
-    if first.strip().lower() in _MEDIA_OMITTED:
-        # The export knew there was media but not which kind, and kept no bytes.
-        return {"kind": "unsupported", "caption": caption}
-    omitted = _OMITTED.search(first)
-    if omitted:
-        return {"kind": _OMITTED_KIND[omitted.group("word").lower()], "caption": caption}
-    localized = _OMITTED_LOCALIZED.get(first.strip().lower())
-    if localized:
-        return {"kind": localized, "caption": caption}
-    # After the media checks: iOS marks attachment lines too, and a file may be called "Stock added.pdf".
-    if marked and _SYSTEM_MARKED.match(body):
-        return {"kind": "system", "text": body}
-    location = _LOCATION.match(body)
-    if location:
-        return {"kind": "location", "text": location.group("url")}
-    return {"kind": "text", "text": body}
+    # iOS shows WhatsApp's own events under the chat's name with a U+200E mark; Android gives them no sender.
+    in_context = sender is None or marked
+    if sender is None:
+        found = book.find(first, in_context=True)
+        return {"kind": "system", "text": body, "event": found.phrase.meaning if found else None}
+    event = None
+    if body.endswith(">"):
+        at = body.rfind("<")
+        if at >= 0 and normalise(body[at:]) in book.edited_markers:
+            # "<This message was edited>" closes an edited message; the words before it are the message.
+            body, event = body[:at].rstrip(), "edited"
+            first, _, after = body.partition("\n")
+    if first.startswith("POLL:"):
+        poll = _poll_text(body)
+        if poll is not None:
+            return {"kind": "poll", "text": poll, "event": event}
+    attachment = _attachment(first, after, book)
+    if attachment is not None:
+        return attachment | {"event": event}
+    found = book.find(first, in_context=in_context) if len(first) <= 400 else None
+    if found is not None:
+        return _meaning(found, body, after)
+    if "://" in body:
+        location = _LOCATION.match(body)
+        if location and normalise(location.group("label")) in book.location_labels:
+            return {"kind": "location", "text": location.group("url"), "event": event}
+    return {"kind": "text", "text": body, "event": event}
 
 
-def parse_chat_export(
-    text: str, *, chat_name: str, tz: tzinfo, source_name: str = "<export>", now: datetime | None = None
-) -> ParsedExport:
-    """Parse an export's text; lines that are not headers continue the message above them.
+class ExportReader:
+    """An export read as a stream: a first pass settles how its dates read, a second yields its messages.
 
-    `now` is the clock that bounds the landing window (a message dated more than a day ahead is a line error).
+    `open_text` returns a fresh text stream (opened with newline="") on every call, so no pass holds the file in
+    memory: the first keeps only the dates of its headers (one entry per change of date), the second one message.
     """
-    now = now or datetime.now(UTC)
-    lines = _split_lines(text.removeprefix("\ufeff"))
-    drafts: list[_Draft] = []
-    errors: list[ExportLineError] = []
-    current: _Draft | None = None
-    for number, raw in enumerate(lines, start=1):
-        line = clean_text(raw)
-        header = _match_header(line)
-        if header is not None:
-            fields, rest = header
-            current = _Draft(number, fields, rest, bool(_IOS_MARK.search(raw)), [raw])
-            drafts.append(current)
-        elif current is not None:
-            current.raw.append(raw)
-            current.more.append(line)
-        elif line.strip():
-            errors.append(ExportLineError(source_name, number, "text before the first message header", raw))
-    if not drafts:
-        first = next(((n, line) for n, line in enumerate(lines, start=1) if line.strip()), (1, ""))
-        raise ChatExportError(
-            f"{source_name}:{first[0]}: not a WhatsApp chat export (no line starts with a message header"
-            f" like '16/11/26, 09:15 - Name: text' or '[16/11/26, 09:15:42] Name: text'); first line: {first[1][:120]!r}"
-        )
 
-    order = _date_order([d.fields for d in drafts])
-    chat_id = stable_id(chat_name, prefix="chat_")
-    seen: Counter[tuple[str, str | None, str]] = Counter()
-    messages: list[Message] = []
-    for draft in drafts:
-        try:
-            sent_at = _sent_at(draft.fields, order, tz)
-        except ValueError as exc:
-            errors.append(
-                ExportLineError(source_name, draft.line_number, f"impossible date or time ({exc})", draft.raw[0])
+    def __init__(
+        self,
+        open_text: Callable[[], Iterable[str]],
+        *,
+        chat_name: str,
+        tz: tzinfo,
+        source_name: str = "<export>",
+        today: date | None = None,
+        now: datetime | None = None,
+    ):
+        self.chat_name = chat_name
+        # The receiving clock of the landing window every source obeys (see `landing_window_problem`); a given
+        # `today` stands for its last instant, so that the whole of tomorrow is inside the window.
+        if now is None and today is not None:
+            now = datetime.combine(today, time.max, tzinfo=tz).astimezone(UTC)
+        self.now = now or datetime.now(UTC)
+        self.tz = tz
+        self.source_name = source_name
+        self.errors: list[ExportLineError] = []
+        self._open = open_text
+        self._days: dict[tuple, tuple[date, timedelta | None]] = {}
+        # Messages dated after tomorrow cannot have been sent yet: a misread date, or a phone with a wrong clock.
+        self.latest = (today or self.now.astimezone(tz).date()) + timedelta(days=1)
+        self._orders, self.layout_counts = self._scan()
+        main = max(self.layout_counts, key=self.layout_counts.__getitem__)
+        self.date_order: DateOrder = self._orders[main]
+
+    def _scan(self) -> tuple[dict[LayoutKey, DateOrder], Counter[LayoutKey]]:
+        dates: dict[LayoutKey, list[tuple[str, str, str]]] = {}
+        counts: Counter[LayoutKey] = Counter()
+        first_text: tuple[int, str] | None = None
+        last: dict[LayoutKey, tuple[str, str, str]] = {}
+        # A line opening with the very date text of the header before it is a header of the same day and layout:
+        # it is counted without running the header patterns, which is most of what this pass would cost.
+        same_day, same_key = "\x00", ("", "")
+        for number, raw in enumerate(_lines(self._open()), start=1):
+            if raw.startswith(same_day):
+                counts[same_key] += 1
+                continue
+            header = _header(raw)
+            if header is None:
+                if first_text is None and raw.strip():
+                    first_text = (number, raw)
+                continue
+            key, stamp, _ = header
+            counts[key] += 1
+            numbers = stamp[:3]
+            if key[0] in (IOS, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
+                # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
+                same_day, same_key = raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1], key
+            if last.get(key) != numbers:
+                last[key] = numbers
+                dates.setdefault(key, []).append(numbers)
+        if not counts:
+            where, line = first_text or (1, "")
+            raise ChatExportError(
+                f"{self.source_name}:{where}: not a WhatsApp chat export (no line starts with a message header"
+                f" like '16/11/26, 09:15 - Name: text' or '[16/11/26, 09:15:42] Name: text'); first line: {line[:120]!r}"
             )
-            continue
-        problem = landing_window_problem(sent_at, now)
-        if problem is not None:
-            errors.append(ExportLineError(source_name, draft.line_number, problem, draft.raw[0]))
-            continue
-        said = _SENDER.match(draft.rest)
-        sender = said.group("name").strip() if said else None
-        first_body = (said.group("body") or "") if said else draft.rest
-        body = "\n".join([first_body, *draft.more]).strip()
-        interpreted = _interpret(body, sender, draft.marked)
-        if interpreted["kind"] == "system":
-            sender = None
-        sent_utc = sent_at.astimezone(UTC).isoformat()
-        # The ordinal tells apart messages equal in every field (a "ok" sent twice in one minute) while
-        # keeping ids equal across re-imports and overlapping exports of the same chat.
-        key = (sent_utc, sender, body)
-        ordinal = seen[key]
-        seen[key] += 1
-        messages.append(
-            Message(
+        # The colon layout ("18/03/2022 14:56:01: Name: text") is only believed in a file written in it: elsewhere
+        # such a line is a person's text that starts with a date.
+        colon = [key for key in counts if key[0] == COLON]
+        if colon and max(counts, key=counts.__getitem__) not in colon:
+            for key in colon:
+                del counts[key], dates[key]
+        self._runs = dates
+        return _date_orders(dates), counts
+
+    def scattered_days(self) -> set[date]:
+        """Days the file leaves and comes back to (merged exports): known only once the whole file is read."""
+        runs: Counter[date] = Counter()
+        for layout, dates in self._runs.items():
+            for numbers in dates:
+                try:
+                    runs[_calendar_date(numbers, self._orders[layout])] += 1
+                except ValueError:
+                    continue
+        return {day for day, count in runs.items() if count > 1}
+
+    def _drafts(self) -> Iterator[_Draft]:
+        layouts = self.layout_counts
+        current: _Draft | None = None
+        for number, raw in enumerate(_lines(self._open()), start=1):
+            header = _header(raw) if raw[:1] in _MAYBE_HEADER or _HEADER_START.match(raw) else None
+            if header is not None and header[0] in layouts:
+                if current is not None:
+                    yield current
+                key, stamp, rest = header
+                current = _Draft(number, key, stamp, rest, "\u200e" in raw and bool(_IOS_MARK.search(raw)), [raw])
+            elif current is not None:
+                current.raw.append(raw)
+                current.more.append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
+            elif raw.strip():
+                self.errors.append(
+                    ExportLineError(self.source_name, number, "text before the first message header", raw)
+                )
+        if current is not None:
+            yield current
+
+    def messages(self) -> Iterator[Message]:
+        """The export's messages in file order; lines that cannot be read are added to `errors` as met."""
+        book = phrase_book()
+        chat_id = stable_id(self.chat_name, prefix="chat_")
+        chat_name = self.chat_name
+        sender_ids: dict[str | None, str | None] = {None: None}
+        # The ordinal tells apart messages equal in every field (a "ok" sent twice in one minute) while keeping
+        # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
+        # times are remembered, so memory stays flat however long the export.
+        seen: dict[str, dict[tuple[str | None, str], int]] = {}
+        # Consecutive messages share their minute: each header stamp's send time is worked out once.
+        moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str]] = {}
+        for draft in self._drafts():
+            try:
+                moment = moments.get((draft.layout, draft.stamp))
+                if moment is None:
+                    if len(moments) >= 4096:
+                        moments.clear()
+                    moment = moments[draft.layout, draft.stamp] = self._moment(draft.layout, draft.stamp)
+                sent_at, sent_utc = moment
+            except ValueError as exc:
+                self.errors.append(
+                    ExportLineError(
+                        self.source_name, draft.line_number, f"impossible date or time ({exc})", draft.raw[0]
+                    )
+                )
+                continue
+            problem = landing_window_problem(sent_at, self.now)
+            if problem is not None:
+                self.errors.append(ExportLineError(self.source_name, draft.line_number, problem, draft.raw[0]))
+                continue
+            said = _SENDER.match(draft.rest)
+            if said is not None:
+                sender: str | None = said.group("name").strip()
+                first_body = said.group("body") or ""
+            else:
+                sender, first_body = None, draft.rest
+            body = "\n".join([first_body, *draft.more]).strip() if draft.more else first_body.strip()
+            interpreted = _interpret(body, sender, draft.marked, book)
+            if interpreted["kind"] == "system":
+                sender = None
+            counter = seen.get(sent_utc)
+            if counter is None:
+                if len(seen) >= _REMEMBERED_MOMENTS:
+                    del seen[next(iter(seen))]
+                counter = seen[sent_utc] = {}
+            ordinal = counter.get((sender, body), 0)
+            counter[sender, body] = ordinal + 1
+            sender_id = sender_ids.get(sender)
+            if sender_id is None and sender is not None:
+                sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
+            yield Message(
                 message_id=stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"),
                 chat_id=chat_id,
                 chat_name=chat_name,
-                sender_id=stable_id(chat_id, sender, prefix="snd_") if sender is not None else None,
+                sender_id=sender_id,
                 sender_name=sender,
                 sent_at=sent_at,
                 source="chat_export",
-                raw="\n".join(draft.raw),
+                raw="\n".join(draft.raw) if len(draft.raw) > 1 else draft.raw[0],
                 **interpreted,
             )
-        )
-    errors.sort(key=lambda e: e.line_number)
-    return ParsedExport(messages=messages, errors=errors, date_order=order)
+
+    def _moment(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str]:
+        """(UTC send time, its ISO text) of a header; ValueError when its date cannot be, or is out of range."""
+        d1, d2, d3, hh, mm, ss, marker = stamp
+        day, offset = self._day(layout, d1, d2, d3)
+        hour, minute, second = int(hh), int(mm), int(ss or 0)
+        if marker:
+            # Japanese and Chinese clocks count 午後0:30 for half past noon, so 0 is a 12-hour hour too.
+            if not 0 <= hour <= 12:
+                raise ValueError(f"hour {hour} with {marker}")
+            hour = hour % 12 + (12 if _PM_MARKER.fullmatch(marker) else 0)
+        if offset is None:
+            sent_at = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=self.tz).astimezone(UTC)
+        else:
+            sent_at = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=UTC) - offset
+        return sent_at, sent_at.isoformat()
+
+    def _day(self, layout: LayoutKey, d1: str, d2: str, d3: str) -> tuple[date, timedelta | None]:
+        """The date of a header, and the zone's UTC offset that whole day (None on a day the offset changes)."""
+        key = (layout, d1, d2, d3)
+        found = self._days.get(key)
+        if found is None:
+            day = _calendar_date((d1, d2, d3), self._orders[layout])
+            if day > self.latest:
+                raise ValueError(f"{day.isoformat()} is after tomorrow")
+            start = datetime(day.year, day.month, day.day, tzinfo=self.tz).utcoffset()
+            end = datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=self.tz).utcoffset()
+            found = self._days[key] = (day, start if start == end else None)
+        return found
+
+
+def parse_chat_export(
+    text: str,
+    *,
+    chat_name: str,
+    tz: tzinfo,
+    source_name: str = "<export>",
+    today: date | None = None,
+    now: datetime | None = None,
+) -> ParsedExport:
+    """Parse an export's text; lines that are not headers continue the message above them."""
+    reader = ExportReader(
+        lambda: io.StringIO(text.removeprefix("\ufeff"), newline=""),
+        chat_name=chat_name,
+        tz=tz,
+        source_name=source_name,
+        today=today,
+        now=now,
+    )
+    messages = list(reader.messages())
+    return ParsedExport(
+        messages=messages, errors=sorted(reader.errors, key=lambda e: e.line_number), date_order=reader.date_order
+    )
+
+
+def parse_chat_export_file(
+    path: Path, *, chat_name: str, tz: tzinfo, source_name: str | None = None, today: date | None = None
+) -> ExportReader:
+    """A UTF-8 export file as a stream of messages (see `ExportReader`); the file is read twice, never held."""
+    return ExportReader(
+        lambda: open(path, encoding="utf-8-sig", newline=""),
+        chat_name=chat_name,
+        tz=tz,
+        source_name=source_name or Path(path).name,
+        today=today,
+    )

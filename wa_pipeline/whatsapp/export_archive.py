@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
 import stat
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, TextIO
 
 from wa_pipeline.whatsapp.chat_export import chat_name_from_filename
 
 MAX_MEMBERS = 5_000
-MAX_TOTAL_UNCOMPRESSED = 2 * 1024**3
+MAX_TOTAL_UNCOMPRESSED = 8 * 1024**3
 MAX_RATIO = 100
-MAX_CHAT_TEXT_BYTES = 256 * 1024**2
+# The chat text is streamed (read, parsed and landed in chunks), so its size costs time, not memory: 4 GiB holds
+# a ten-year group chat of a few thousand messages a day with room to spare.
+MAX_CHAT_TEXT_BYTES = 4 * 1024**3
 # Python reads the whole central directory into memory before we can count members; bound it first.
 MAX_CENTRAL_DIRECTORY = 16 * 1024**2
 _CHUNK = 1024**2
@@ -35,25 +40,50 @@ class UnsafeArchiveError(ExportArchiveError):
 @dataclass(frozen=True)
 class ExportArchive:
     chat_name: str
-    text: str
     source_name: str
+    # Opens the chat text afresh as a stream (newline=""), decoded as `check_text` found it: never read whole.
+    open_text: Callable[[], TextIO]
     # filename -> loader: media is read only when linked, each read capped against the member's header.
     media: dict[str, Callable[[], bytes]] = field(default_factory=dict)
+    # Reads every media member once (and forgets it), so a member whose header lies fails before anything lands.
+    check_media: Callable[[], None] = lambda: None
+
+    @property
+    def text(self) -> str:
+        """The whole chat text (for small uses; importing streams it instead)."""
+        with self.open_text() as handle:
+            return handle.read()
 
 
-def decode_export_text(data: bytes, source_name: str) -> str:
+def _encoding(head: bytes) -> str:
     """UTF-8 (BOM or not); UTF-16 only when a UTF-16 BOM says so."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ExportArchiveError(f"{source_name}: not valid UTF-16 at byte {exc.start}") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExportArchiveError(
-            f"{source_name}: not valid UTF-8 at byte {exc.start} (WhatsApp exports are UTF-8)"
-        ) from exc
+    return "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+
+
+def check_text(open_binary: Callable[[], BinaryIO], source_name: str) -> str:
+    """The text's encoding, after decoding all of it in chunks; ExportArchiveError names the first bad byte."""
+    with open_binary() as handle:
+        first = handle.read(_CHUNK)
+        encoding = _encoding(first)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset, chunk = 0, first
+        while True:
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                if encoding == "utf-16":
+                    raise ExportArchiveError(f"{source_name}: not valid UTF-16 at byte {offset + exc.start}") from exc
+                raise ExportArchiveError(
+                    f"{source_name}: not valid UTF-8 at byte {offset + exc.start} (WhatsApp exports are UTF-8)"
+                ) from exc
+            if not chunk:
+                return encoding
+            offset += len(chunk)
+            chunk = handle.read(_CHUNK)
+
+
+def _text_opener(open_binary: Callable[[], BinaryIO], encoding: str) -> Callable[[], TextIO]:
+    return lambda: io.TextIOWrapper(open_binary(), encoding=encoding, newline="")
 
 
 def read_export(path: Path) -> ExportArchive:
@@ -64,11 +94,19 @@ def read_export(path: Path) -> ExportArchive:
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         return _read_zip(path)
     if path.stat().st_size > MAX_CHAT_TEXT_BYTES:
-        raise ExportArchiveError(f"{path.name}: {path.stat().st_size} bytes is larger than any chat export we accept")
+        raise ExportArchiveError(
+            f"{path.name}: {path.stat().st_size} bytes is larger than any chat export we accept"
+            f" ({MAX_CHAT_TEXT_BYTES} bytes)"
+        )
+
+    def open_binary() -> BinaryIO:
+        return path.open("rb")
+
+    encoding = check_text(open_binary, path.name)
     return ExportArchive(
         chat_name=chat_name_from_filename(path.name),
-        text=decode_export_text(path.read_bytes(), path.name),
         source_name=path.name,
+        open_text=_text_opener(open_binary, encoding),
     )
 
 
@@ -111,7 +149,9 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             raise UnsafeArchiveError(f"{path.name}: member {info.filename!r} is a symbolic link")
         if info.is_dir():
             continue
-        if mode and not stat.S_ISREG(mode):
+        # Python's `writestr(name, data)`, and many other tools, write permission bits (0o600) and no file type:
+        # a member without type bits is a regular file; a type other than regular (device, FIFO) is refused.
+        if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
             raise UnsafeArchiveError(f"{path.name}: member {info.filename!r} is not a regular file")
         if info.file_size and info.file_size > info.compress_size * MAX_RATIO:
             raise UnsafeArchiveError(
@@ -123,26 +163,58 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             raise UnsafeArchiveError(f"{path.name}: more than {MAX_TOTAL_UNCOMPRESSED} bytes uncompressed in all")
 
 
+class _CappedMember(io.RawIOBase):
+    """A zip member as a binary stream that refuses to give more bytes than its header claims."""
+
+    def __init__(self, path: Path, info: zipfile.ZipInfo):
+        self._path, self._info = path, info
+        # The header's sizes are claims; read no more than they allow, so a lying header cannot exhaust memory.
+        self._limit = min(info.file_size, info.compress_size * MAX_RATIO)
+        self._got = 0
+        try:
+            self._archive = zipfile.ZipFile(path)
+            self._member = self._archive.open(info)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+            raise ExportArchiveError(f"{path.name}: member {info.filename!r} cannot be read: {exc}") from exc
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            chunk = self._member.read(min(len(buffer), self._limit + 1 - self._got))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+            raise ExportArchiveError(
+                f"{self._path.name}: member {self._info.filename!r} cannot be read: {exc}"
+            ) from exc
+        self._got += len(chunk)
+        if self._got > self._limit:
+            raise UnsafeArchiveError(
+                f"{self._path.name}: member {self._info.filename!r} expands beyond the {self._info.file_size} bytes"
+                " its header claims"
+            )
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._member.close()
+            self._archive.close()
+        super().close()
+
+
+def _open_member(path: Path, info: zipfile.ZipInfo) -> BinaryIO:
+    return io.BufferedReader(_CappedMember(path, info), buffer_size=_CHUNK)  # type: ignore[return-value]
+
+
+def _chunks(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with _open_member(path, info) as member:
+        while chunk := member.read(_CHUNK):
+            yield chunk
+
+
 def _read_member(path: Path, info: zipfile.ZipInfo) -> bytes:
-    # The header's sizes are claims; read no more than they allow, so a lying header cannot exhaust memory.
-    limit = min(info.file_size, info.compress_size * MAX_RATIO)
-    chunks: list[bytes] = []
-    got = 0
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(info) as member:
-            while True:
-                chunk = member.read(min(_CHUNK, limit + 1 - got))
-                if not chunk:
-                    break
-                got += len(chunk)
-                if got > limit:
-                    raise UnsafeArchiveError(
-                        f"{path.name}: member {info.filename!r} expands beyond the {info.file_size} bytes its header claims"
-                    )
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
-        raise ExportArchiveError(f"{path.name}: member {info.filename!r} cannot be read: {exc}") from exc
-    return b"".join(chunks)
+    return b"".join(_chunks(path, info))
 
 
 def _chat_member(path: Path, files: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
@@ -177,7 +249,7 @@ def _read_zip(path: Path) -> ExportArchive:
             f"{path.name}: chat text of {chat.file_size} bytes is larger than any export we accept"
         )
     source_name = f"{path.name}/{chat.filename}"
-    text = decode_export_text(_read_member(path, chat), source_name)
+    encoding = check_text(lambda: _open_member(path, chat), source_name)
     member_name = PurePosixPath(chat.filename).name
     # iOS names the text '_chat.txt'; only the zip's own name says which chat it is.
     chat_name = chat_name_from_filename(path.name if member_name == "_chat.txt" else member_name)
@@ -187,7 +259,20 @@ def _read_zip(path: Path) -> ExportArchive:
             continue
         # Attachments are referenced by bare file name; the first of two equal names wins.
         media.setdefault(PurePosixPath(info.filename.replace("\\", "/")).name, _loader(path, info))
-    return ExportArchive(chat_name=chat_name, text=text, source_name=source_name, media=media)
+    others = [info for info in files if info is not chat]
+
+    def check_media() -> None:
+        for info in others:
+            for _ in _chunks(path, info):
+                pass
+
+    return ExportArchive(
+        chat_name=chat_name,
+        source_name=source_name,
+        open_text=_text_opener(lambda: _open_member(path, chat), encoding),
+        media=media,
+        check_media=check_media,
+    )
 
 
 def _loader(path: Path, info: zipfile.ZipInfo) -> Callable[[], bytes]:

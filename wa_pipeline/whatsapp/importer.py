@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 
 from wa_pipeline.media.sniff import sniff_mime
@@ -13,10 +13,12 @@ from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
 from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.media_store import MediaStore
-from wa_pipeline.whatsapp.chat_export import ExportLineError, parse_chat_export
-from wa_pipeline.whatsapp.export_archive import read_export
+from wa_pipeline.whatsapp.chat_export import ExportLineError, ExportReader
+from wa_pipeline.whatsapp.export_archive import ExportArchive, read_export
 
 STAGE = Stage.IMPORT
+# Messages landed per transaction, at the least: a transaction always ends on a day boundary (see `_land`).
+BATCH = 5_000
 
 _MIME_BY_EXTENSION = {
     "jpg": "image/jpeg",
@@ -59,6 +61,13 @@ class ImportSummary:
     already_present: int
     media_linked: int
     errors: list[str] = field(default_factory=list)
+    # The local days the imported messages fall on (added or already present), first and last.
+    first_day: date | None = None
+    last_day: date | None = None
+
+    def days(self) -> str:
+        """'2016-03-01 .. 2026-11-16', or 'no days' when nothing was read."""
+        return f"{self.first_day} .. {self.last_day}" if self.first_day else "no days"
 
 
 def _extension(filename: str) -> str:
@@ -80,31 +89,80 @@ def mime_type(data: bytes | None, filename: str) -> str | None:
     return sniffed or _MIME_BY_EXTENSION.get(extension)
 
 
+@dataclass
+class _Landed:
+    added: int = 0
+    already_present: int = 0
+    media_linked: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+def _with_media(message: Message, archive: ExportArchive, media_store: MediaStore) -> tuple[Message, bool]:
+    filename = message.media.filename if message.media else None
+    if filename is None:
+        return message, False
+    loader = archive.media.get(filename)
+    if loader is None:
+        # A .txt shared without its media, or a file the phone left out: the name is kept, the bytes are not here.
+        return dataclasses.replace(message, media=MediaRef(filename=filename, mime=mime_type(None, filename))), False
+    data = loader()
+    media = MediaRef(sha256=media_store.put(data), mime=mime_type(data, filename), filename=filename, bytes=len(data))
+    return dataclasses.replace(message, media=media), True
+
+
 def _import_one(
-    path: Path, *, store: LandingStore, media_store: MediaStore, tz: tzinfo
-) -> tuple[int, int, int, list[ExportLineError]]:
+    path: Path,
+    *,
+    store: LandingStore,
+    media_store: MediaStore,
+    tz: tzinfo,
+    today: date | None = None,
+    on_commit: Callable[[list[Message]], None] | None = None,
+) -> tuple[_Landed, list[ExportLineError]]:
+    """Stream one export into the store, a whole number of days per transaction.
+
+    Memory stays flat in the file's size: the text is read twice (dates, then messages) and never held, and
+    messages are held only until their transaction. A reader never sees part of a day: a transaction ends only
+    where the local day changes, and a day the file comes back to later (merged exports) lands with the last
+    transaction, when all of it has been read.
+    """
     archive = read_export(path)
-    parsed = parse_chat_export(archive.text, chat_name=archive.chat_name, tz=tz, source_name=archive.source_name)
-    linked = 0
-    messages: list[Message] = []
-    # Every attachment is read before anything lands, so a member that turns out hostile fails the whole file.
-    for message in parsed.messages:
-        filename = message.media.filename if message.media else None
-        if filename is None:
-            messages.append(message)
+    # A member whose header lies fails the file here, before anything lands.
+    archive.check_media()
+    reader = ExportReader(
+        archive.open_text, chat_name=archive.chat_name, tz=tz, source_name=archive.source_name, today=today
+    )
+    scattered = reader.scattered_days()
+    landed = _Landed()
+    batch: list[Message] = []
+    held: list[Message] = []
+    day: date | None = None
+
+    def land(messages: list[Message]) -> None:
+        result = store.add_messages(messages)
+        landed.added += result.added
+        landed.already_present += result.already_present
+        if on_commit is not None:
+            on_commit(messages)
+
+    for message in reader.messages():
+        message, linked = _with_media(message, archive, media_store)
+        landed.media_linked += linked
+        local_day = message.sent_at.astimezone(tz).date()
+        landed.first_day = min(landed.first_day or local_day, local_day)
+        landed.last_day = max(landed.last_day or local_day, local_day)
+        if local_day in scattered:
+            held.append(message)
             continue
-        loader = archive.media.get(filename)
-        if loader is None:
-            media = MediaRef(filename=filename, mime=mime_type(None, filename))
-        else:
-            data = loader()
-            media = MediaRef(
-                sha256=media_store.put(data), mime=mime_type(data, filename), filename=filename, bytes=len(data)
-            )
-            linked += 1
-        messages.append(dataclasses.replace(message, media=media))
-    result = store.add_messages(messages)
-    return result.added, result.already_present, linked, parsed.errors
+        if local_day != day and len(batch) >= BATCH:
+            land(batch)
+            batch = []
+        day = local_day
+        batch.append(message)
+    if batch or held:
+        land(batch + held)
+    return landed, sorted(reader.errors, key=lambda e: e.line_number)
 
 
 def import_exports(
@@ -115,15 +173,24 @@ def import_exports(
     dead_letters: DeadLetterQueue,
     tz: tzinfo,
     progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
+    on_commit: Callable[[list[Message]], None] | None = None,
 ) -> ImportSummary:
-    """Import each export; a file that cannot be read or parsed is dead-lettered and the rest go on."""
+    """Import each export; a file that cannot be read or parsed is dead-lettered and the rest go on.
+
+    `today` (default: the clock) bounds the dates believed; `on_commit` is called after each transaction.
+    """
     paths = [Path(p) for p in paths]
     files = added = already = linked = 0
+    first_day: date | None = None
+    last_day: date | None = None
     errors: list[str] = []
     for done, path in enumerate(paths, start=1):
         key = str(path)
         try:
-            new, present, media, line_errors = _import_one(path, store=store, media_store=media_store, tz=tz)
+            landed, line_errors = _import_one(
+                path, store=store, media_store=media_store, tz=tz, today=today, on_commit=on_commit
+            )
         # Bad input (ExportArchiveError, ChatExportError, both ValueErrors) or an unreadable file fails this file
         # only; a failing database is not caught, since every later file would fail the same way.
         except (ValueError, OSError) as exc:
@@ -132,9 +199,12 @@ def import_exports(
             dead_letters.add(STAGE, key, reason, {"path": key, "error": type(exc).__name__})
         else:
             files += 1
-            added += new
-            already += present
-            linked += media
+            added += landed.added
+            already += landed.already_present
+            linked += landed.media_linked
+            if landed.first_day is not None:
+                first_day = min(first_day or landed.first_day, landed.first_day)
+                last_day = max(last_day or landed.last_day, landed.last_day)
             dead_letters.resolve(STAGE, key)
             for line_error in line_errors:
                 errors.append(str(line_error))
@@ -146,4 +216,12 @@ def import_exports(
                 )
         if progress is not None:
             progress(done, len(paths))
-    return ImportSummary(files=files, added=added, already_present=already, media_linked=linked, errors=errors)
+    return ImportSummary(
+        files=files,
+        added=added,
+        already_present=already,
+        media_linked=linked,
+        errors=errors,
+        first_day=first_day,
+        last_day=last_day,
+    )

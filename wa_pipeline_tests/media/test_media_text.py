@@ -5,7 +5,7 @@ import pytest
 
 from wa_pipeline.media.engine_pool import media_pool
 from wa_pipeline.media.extraction_cache import ExtractionCache
-from wa_pipeline.media.media_text import ExtractionStats, MediaItem, extract_media, record_dead_letters
+from wa_pipeline.media.media_text import ExtractionStats, MediaItem, extract_media, record_dead_letters, success_rate
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline_tests.media.text_metrics import cer
@@ -80,7 +80,7 @@ def test_missing_engines_leave_items_pending_and_a_later_run_fills_them(
     assert "JUMA HARDWARE" in second[0].text and "cakes" in second[1].text
 
 
-def test_media_without_bytes(store, cache, settings):
+def test_media_without_bytes(store, cache, settings, tmp_path):
     results = extract_media(
         [
             MediaItem("cloud", None, "image", "image/jpeg", remote_id="1234567890"),
@@ -92,7 +92,15 @@ def test_media_without_bytes(store, cache, settings):
         None,
     )
     assert results[0].status == "pending:not_downloaded"
-    assert results[1].status == "failed" and "PTT-20261116-WA0001.opus is not in the export" in results[1].reason
+    # A file the export names but does not carry is not a failure: nothing to read, no dead letter.
+    assert results[1].status == "media_omitted:not_in_export"
+    assert "PTT-20261116-WA0001.opus is not in the export" in results[1].reason
+    assert success_rate(results) == 0.0  # the one readable item (still downloading) gave no text
+    assert success_rate(results[1:]) == 1.0
+    letters = DeadLetterQueue(tmp_path / "letters.sqlite3")
+    letters.add("media", "export", "filed by an older version", {})
+    assert record_dead_letters(results, letters, "2026-11-16") == 0
+    assert letters.list() == []
 
 
 def test_bad_files_fail_with_reasons_and_become_dead_letters(store, cache, bad_inputs, settings, tmp_path):

@@ -177,21 +177,22 @@ def test_text_after_an_android_attachment_line_is_the_caption():
 
 
 @pytest.mark.parametrize(
-    "body, kind",
+    "body, event",
     [
-        ("<Media omitted>", "unsupported"),
-        ("\u200eimage omitted", "image"),
-        ("audio omitted", "audio"),
-        ("video omitted", "video"),
-        ("document omitted", "document"),
-        ("sticker omitted", "sticker"),
+        ("<Media omitted>", "media_omitted"),
+        ("\u200eimage omitted", "media_omitted:image"),
+        ("audio omitted", "media_omitted:audio"),
+        ("video omitted", "media_omitted:video"),
+        ("document omitted", "media_omitted:document"),
+        ("sticker omitted", "media_omitted:sticker"),
     ],
 )
-def test_omitted_media_keeps_its_kind_without_a_file(body, kind):
+def test_omitted_media_is_media_omitted_with_its_media_kind(body, event):
     message = only(f"[16/11/26, 09:15:42] Juma Hardware: {body}")
-    assert message.kind == kind
+    assert (message.kind, message.event) == ("media_omitted", event)
     assert message.media is None
     assert message.text is None
+    assert message.sender_name == "Juma Hardware"
 
 
 @pytest.mark.parametrize(
@@ -379,23 +380,23 @@ def test_localized_attachments_get_kind_and_filename(body, kind, filename):
 
 
 @pytest.mark.parametrize(
-    "body, kind",
+    "body, event",
     [
-        ("<Medien ausgeschlossen>", "unsupported"),
-        ("<Multimedia omitido>", "unsupported"),
-        ("<Médias omis>", "unsupported"),
-        ("<Mídia oculta>", "unsupported"),
-        ("\u200eimagen omitida", "image"),
-        ("\u200eBild weggelassen", "image"),
-        ("\u200eimagem ocultada", "image"),
-        ("\u200eaudio omis", "audio"),
-        ("\u200eSticker weggelassen", "sticker"),
-        ("\u200edocumento omitido", "document"),
+        ("<Medien ausgeschlossen>", "media_omitted"),
+        ("<Multimedia omitido>", "media_omitted"),
+        ("<Médias omis>", "media_omitted"),
+        ("<Mídia oculta>", "media_omitted"),
+        ("\u200eimagen omitida", "media_omitted:image"),
+        ("\u200eBild weggelassen", "media_omitted:image"),
+        ("\u200eimagem ocultada", "media_omitted:image"),
+        ("\u200eaudio omis", "media_omitted:audio"),
+        ("\u200eSticker weggelassen", "media_omitted:sticker"),
+        ("\u200edocumento omitido", "media_omitted:document"),
     ],
 )
-def test_localized_omitted_media_keeps_its_kind_without_a_file(body, kind):
+def test_localized_omitted_media_is_media_omitted_with_its_media_kind(body, event):
     message = only(f"[16/11/26, 09:15:42] Juma Hardware: {body}")
-    assert (message.kind, message.media, message.text) == (kind, None, None)
+    assert (message.kind, message.event, message.media, message.text) == ("media_omitted", event, None, None)
 
 
 @pytest.mark.parametrize(

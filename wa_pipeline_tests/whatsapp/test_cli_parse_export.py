@@ -29,3 +29,23 @@ def test_parse_export_names_the_file_when_it_is_not_an_export(tmp_path):
     result = subprocess.run([str(WA), "parse-export", str(bogus)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "notes.txt" in result.stderr
+
+
+def test_parse_export_shows_whatsapps_own_lines_with_their_meaning(tmp_path):
+    export = tmp_path / "WhatsApp Chat with Juma Hardware.txt"
+    export.write_text(
+        "[10/03/2026, 08:00:00] Juma Hardware: \u200eИзображение отсутствует\n"
+        "[10/03/2026, 08:01:00] Juma Hardware: Tato zpráva byla odstraněna.\n"
+        "[10/03/2026, 08:02:00] Juma Hardware: Habari\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [str(WA), "parse-export", str(export), "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["kind"], line["event"]) for line in lines] == [
+        ("media_omitted", "media_omitted:image"),
+        ("deleted", "deleted"),
+        ("text", None),
+    ]

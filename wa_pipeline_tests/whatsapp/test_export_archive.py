@@ -155,3 +155,32 @@ def test_member_larger_than_its_header_claims_is_not_read_past_the_claim(tmp_pat
     with pytest.raises(ExportArchiveError) as caught:
         archive.media["IMG-1.jpg"]()
     assert "IMG-1.jpg" in str(caught.value)
+
+
+def test_a_zip_written_by_python_without_file_type_bits_imports(tmp_path):
+    # `ZipFile.writestr(name, data)` records mode 0o600: permission bits, no "regular file" type bits.
+    path = tmp_path / "WhatsApp Chat with Mama Mboga Bakery.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("WhatsApp Chat with Mama Mboga Bakery.txt", CHAT)
+        archive.writestr("IMG-1.jpg", JPEG)
+    assert {info.external_attr >> 16 for info in zipfile.ZipFile(path).infolist()} == {0o600}
+    store = SqliteLandingStore(tmp_path / "data" / "landing.sqlite3")
+    summary = import_exports(
+        [path],
+        store=store,
+        media_store=MediaStore(tmp_path / "data" / "media"),
+        dead_letters=DeadLetterQueue(tmp_path / "data" / "landing.sqlite3"),
+        tz=ZoneInfo("UTC"),
+    )
+    assert (summary.files, summary.added, summary.media_linked, summary.errors) == (1, 2, 1, [])
+
+
+@pytest.mark.parametrize("file_type", [0o010000, 0o020000, 0o060000], ids=["fifo", "character device", "block device"])
+def test_members_of_another_file_type_are_still_refused(tmp_path, file_type):
+    path = write_zip(tmp_path / "WhatsApp Chat with A.zip", {"_chat.txt": CHAT.encode(), "IMG-1.jpg": JPEG})
+    with zipfile.ZipFile(path, "a") as archive:
+        info = zipfile.ZipInfo("odd", date_time=(2026, 11, 16, 9, 0, 0))
+        info.external_attr = (file_type | 0o644) << 16
+        archive.writestr(info, b"x")
+    with pytest.raises(UnsafeArchiveError, match="not a regular file"):
+        read_export(path)

@@ -34,6 +34,7 @@ def test_sample_data_imports_with_expected_counts(stores):
     assert (summary.files, summary.added, summary.already_present, summary.media_linked) == (2, 43, 0, 3)
     assert summary.errors == []
     assert seen == [(1, 2), (2, 2)]
+    assert summary.days() == "2026-11-16 .. 2026-11-18"
 
     store = stores["store"]
     messages = list(store.iter_messages())
@@ -51,13 +52,18 @@ def test_sample_data_imports_with_expected_counts(stores):
     assert kinds == {
         "text": 33,
         "system": 3,
-        "image": 2,
+        "image": 1,
         "document": 1,
-        "audio": 1,
         "voice": 1,
-        "unsupported": 1,
+        # "image omitted", "audio omitted" and "<Media omitted>" in the iOS export without media.
+        "media_omitted": 3,
         "deleted": 1,
     }
+    assert sorted(m.event for m in messages if m.kind == "media_omitted") == [
+        "media_omitted",
+        "media_omitted:audio",
+        "media_omitted:image",
+    ]
     assert {m.source for m in messages} == {"chat_export"}
     twins = [m for m in messages if m.text == "Asante sana \U0001f64f"]
     assert len(twins) == 2 and twins[0].message_id != twins[1].message_id
@@ -155,3 +161,16 @@ def test_attachment_missing_from_the_export_keeps_its_name_and_guessed_mime(stor
 )
 def test_mime_type_trusts_magic_bytes_before_the_name(data, filename, mime):
     assert mime_type(data, filename) == mime
+
+
+def test_import_prints_the_days_it_landed(data_dir):
+    from typer.testing import CliRunner
+
+    from wa_pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["import", str(HARDWARE)])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())  # the console wraps at its width
+    assert "added 16" in flat and "days 2026-11-16 .. 2026-11-18" in flat
+    as_json = CliRunner().invoke(app, ["import", str(HARDWARE), "--json"])
+    assert '"first_day": "2026-11-16"' in as_json.output and '"last_day": "2026-11-18"' in as_json.output

@@ -1,0 +1,230 @@
+"""Chat exports: our parser against whatstk and chat-miner on one synthetic export, and the streaming import.
+
+    python -m benchmarks.bench_export [--lines 200000] [--import-lines 200000 2000000]
+
+* parse: the same generated Android export (multi-line messages, attachments, system lines, a group of
+  senders, 24-hour clock, d/m/y) parsed by each library into its own message records, in this process, one
+  after another; the time is the best of a few rounds (first round warms the caches for all three alike);
+* import: `wa-pipeline import` of generated exports of 200,000 and 2,000,000 lines in a child process each,
+  reporting messages landed per second and the child's peak resident set (VmHWM): flat peak memory is the
+  streaming importer's promise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+SENDERS = ("Wanjiku Kamau", "Brian Otieno", "+254 712 345 678", "Mama Mboga Bakery", "Juma Hardware", "Amina Njeri")
+WORDS = (
+    "please send loaves bread white brown delivery tomorrow gate road apartments paid via M-Pesa thanks order "
+    "invoice deposit cake wedding price list received karibu asante when arrive call me"
+).split()
+
+
+def write_export(path: Path, lines: int, seed: int = 7) -> int:
+    """An Android export of about `lines` lines, written as a phone would; returns the number of messages."""
+    rng = random.Random(seed)
+    at = datetime(2016, 1, 4, 7, 0)
+    written = messages = 0
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(f"{at:%d/%m/%Y, %H:%M} - Messages and calls are end-to-end encrypted. Tap to learn more.\n")
+        written += 1
+        while written < lines:
+            at += timedelta(minutes=rng.choice((0, 0, 1, 1, 2, 3, 5, 10)))
+            sender = rng.choice(SENDERS)
+            roll = rng.random()
+            head = f"{at:%d/%m/%Y, %H:%M} - {sender}: "
+            if roll < 0.05:
+                out.write(f"{head}IMG-{at:%Y%m%d}-WA{messages % 10_000:04d}.jpg (file attached)\n")
+                written += 1
+            elif roll < 0.07:
+                out.write(f"{head}<Media omitted>\n")
+                written += 1
+            elif roll < 0.08:
+                out.write(f"{at:%d/%m/%Y, %H:%M} - {sender} added {rng.choice(SENDERS)}\n")
+                written += 1
+            elif roll < 0.2:
+                extra = rng.randint(1, 3)
+                out.write(head + " ".join(rng.choices(WORDS, k=8)) + "\n")
+                for _ in range(extra):
+                    out.write(" ".join(rng.choices(WORDS, k=6)) + "\n")
+                written += 1 + extra
+            else:
+                out.write(head + " ".join(rng.choices(WORDS, k=rng.randint(2, 14))) + "\n")
+                written += 1
+            messages += 1
+    return messages
+
+
+def _ours(path: Path) -> int:
+    from zoneinfo import ZoneInfo
+
+    from wa_pipeline.whatsapp.chat_export import parse_chat_export_file
+
+    count = 0
+    for _ in parse_chat_export_file(path, chat_name="Bench", tz=ZoneInfo("Africa/Nairobi")).messages():
+        count += 1
+    return count
+
+
+def _whatstk(path: Path) -> int:
+    from whatstk.whatsapp.objects import WhatsAppChat
+
+    return len(WhatsAppChat.from_source(filepath=str(path), hformat="%d/%m/%Y, %H:%M - %name:").df)
+
+
+def _chat_miner(path: Path) -> int:
+    from chatminer.chatparsers import WhatsAppParser
+
+    logging.getLogger("chatminer").setLevel(logging.WARNING)
+    parser = WhatsAppParser(str(path))
+    # chat-miner draws a tqdm bar on stderr; the table is what we print.
+    with open(os.devnull, "w") as devnull:
+        saved, sys.stderr = sys.stderr, devnull
+        try:
+            parser.parse_file()
+        finally:
+            sys.stderr = saved
+    return len(parser.parsed_messages.get_df())
+
+
+def _best_of(function, path: Path, rounds: int) -> tuple[float, int]:
+    best, count = float("inf"), 0
+    for _ in range(rounds):
+        gc.collect()
+        started = time.perf_counter()
+        count = function(path)
+        best = min(best, time.perf_counter() - started)
+    return best, count
+
+
+def parse_rows(lines: int, rounds: int) -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "WhatsApp Chat with Bench.txt"
+        write_export(path, lines)
+        timings = {name: _best_of(fn, path, rounds) for name, fn in (("ours", _ours), ("whatstk", _whatstk))}
+        timings["chat-miner"] = _best_of(_chat_miner, path, 1)
+    ours = timings["ours"][0]
+    measure = f"parse {lines:,} lines, s (msgs {timings['ours'][1]:,})"
+    return [
+        {
+            "benchmark": "export parse",
+            "measure": measure,
+            "ours": round(ours, 3),
+            "baseline": round(timings[name][0], 3),
+            "baseline_name": f"{name} {_version(name)} ({timings[name][1]:,} msgs)",
+            "goal": goal,
+        }
+        for name, goal in (("whatstk", "<= 0.33x"), ("chat-miner", "<= 0.20x"))
+    ]
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
+
+
+def _import_child(path: str, data_dir: str) -> None:
+    """Run in a child process: import one export, print landed messages, seconds and peak RSS as JSON."""
+    from zoneinfo import ZoneInfo
+
+    from wa_pipeline.store.dead_letters import DeadLetterQueue
+    from wa_pipeline.store.media_store import MediaStore
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore as LandingStore
+    from wa_pipeline.whatsapp.importer import import_exports
+
+    data = Path(data_dir)
+    started = time.perf_counter()
+    summary = import_exports(
+        [Path(path)],
+        store=LandingStore(data / "landing.sqlite3"),
+        media_store=MediaStore(data / "media"),
+        dead_letters=DeadLetterQueue(data / "landing.sqlite3"),
+        tz=ZoneInfo("Africa/Nairobi"),
+    )
+    seconds = time.perf_counter() - started
+    peak_kib = next(
+        int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM")
+    )
+    print(json.dumps({"added": summary.added, "seconds": seconds, "peak_mib": peak_kib / 1024}))
+
+
+def import_rows(sizes: list[int]) -> list[dict]:
+    results = {}
+    for lines in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "WhatsApp Chat with Bench.txt"
+            write_export(path, lines)
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.bench_export", "--child", str(path), str(Path(tmp) / "data")],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            results[lines] = json.loads(out.stdout.strip().splitlines()[-1]) | {"mib": path.stat().st_size / 2**20}
+    rows = []
+    smallest = min(sizes)
+    for lines, result in results.items():
+        rows.append(
+            {
+                "benchmark": "export import",
+                "measure": f"{lines:,} lines ({result['mib']:.0f} MiB): messages landed/s",
+                "ours": round(result["added"] / result["seconds"]),
+                "baseline": None,
+                "baseline_name": f"{result['added']:,} messages in {result['seconds']:.1f} s",
+                "goal": ">= 20,000/s",
+            }
+        )
+        rows.append(
+            {
+                "benchmark": "export import",
+                "measure": f"{lines:,} lines: peak RSS MiB vs {smallest:,} lines",
+                "ours": round(result["peak_mib"], 1),
+                "baseline": round(results[smallest]["peak_mib"], 1),
+                "baseline_name": f"peak RSS importing {smallest:,} lines",
+                "goal": "<= 1.10x, <= 400",
+            }
+        )
+    return rows
+
+
+def run(quick: bool = False) -> list[dict]:
+    if quick:
+        return parse_rows(20_000, 2) + import_rows([20_000, 200_000])
+    return parse_rows(200_000, 3) + import_rows([200_000, 2_000_000])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--import-lines", type=int, nargs="*", default=[200_000, 2_000_000])
+    parser.add_argument("--child", nargs=2, metavar=("EXPORT", "DATA_DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _import_child(*args.child)
+        return
+    # Each part prints as soon as it is measured: the import of the largest file takes longest.
+    for row in parse_rows(args.lines, args.rounds):
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    for row in import_rows(args.import_lines) if args.import_lines else []:
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

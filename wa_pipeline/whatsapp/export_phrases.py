@@ -1,0 +1,192 @@
+"""WhatsApp's own lines in chat exports, in every language we ship, and what each one means.
+
+The strings are data: `export_locales/<language>.json`, one file per language, each line with its meaning (a
+language-independent code such as `media_omitted:image`, `deleted:by_me` or `member_added`) and where the string
+came from. A line's text may hold placeholders ({name}, {file}, {url}, {actor}, {subject}, {old}, {new}) for the
+parts WhatsApp fills in. This module turns the files into one `PhraseBook` that finds a line's meaning with a few
+dictionary look-ups, so recognising 26 languages costs an export about what recognising one did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+LOCALES_DIR = Path(__file__).with_name("export_locales")
+_PLACEHOLDER = re.compile(r"\{(name|file|url|actor|subject|old|new)\}")
+# Lines that announce a WhatsApp notice: matched on their opening words, since later versions reword the tail.
+NOTICES = frozenset({"encryption_notice", "business_notice"})
+# Events whose words a person could also type ("I left", "Juma added ..."): they count as WhatsApp's only where
+# the export says the line is not a person talking (no sender on Android, iOS's U+200E mark, the chat's name).
+NEEDS_CONTEXT = frozenset(
+    {
+        "group_created",
+        "member_added",
+        "member_left",
+        "member_removed",
+        "subject_changed",
+        "icon_changed",
+        "description_changed",
+        "joined_by_link",
+        "number_changed",
+        "disappearing_on",
+        "disappearing_off",
+    }
+)
+# Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
+_SCANNED = frozenset({"attached", "file_attached", "location", "edited", "poll"})
+_KEY = 4
+_NOTICE_KEY = 16
+
+
+@dataclass(frozen=True)
+class Phrase:
+    language: str
+    meaning: str
+    text: str
+    source: str
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    phrase: Phrase
+    fields: dict[str, str]
+
+
+@dataclass
+class PhraseBook:
+    """Every language's lines, indexed so that a customer's message is rejected in a few look-ups."""
+
+    exact: dict[str, Phrase] = field(default_factory=dict)
+    notices: dict[str, list[tuple[str, Phrase]]] = field(default_factory=dict)
+    starts: dict[str, list[Phrase]] = field(default_factory=dict)
+    ends: dict[str, list[Phrase]] = field(default_factory=dict)
+    middles: list[tuple[str, Phrase]] = field(default_factory=list)
+    anywhere: list[tuple[str, Phrase]] = field(default_factory=list)
+    attached_words: frozenset[str] = frozenset()
+    file_attached_words: frozenset[str] = frozenset()
+    location_labels: frozenset[str] = frozenset()
+    edited_markers: frozenset[str] = frozenset()
+    phrases: list[Phrase] = field(default_factory=list)
+
+    def find(self, line: str, *, in_context: bool) -> Found | None:
+        """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
+        key = line.strip().casefold().rstrip(".。").rstrip()
+        phrase = self.exact.get(key)
+        if phrase is not None:
+            return Found(phrase, {})
+        notices = self.notices.get(key[:_NOTICE_KEY])
+        if notices:
+            for opening, notice in notices:
+                if key.startswith(opening):
+                    return Found(notice, {})
+        candidates = self.starts.get(key[:_KEY], []) + self.ends.get(key[-_KEY:], [])
+        for literal, phrase in self.anywhere:
+            if literal in key:
+                candidates.append(phrase)
+        if in_context:
+            candidates += [phrase for literal, phrase in self.middles if literal in key]
+        if not candidates:
+            return None
+        for phrase in candidates:
+            if phrase.meaning in NEEDS_CONTEXT and not in_context:
+                continue
+            match = phrase.pattern.match(line.strip()) if phrase.pattern else None
+            if match:
+                return Found(phrase, {k: v.strip() for k, v in match.groupdict().items() if v is not None})
+        return None
+
+
+def normalise(line: str) -> str:
+    """How lines are compared: case folded, outer spaces and a closing full stop dropped."""
+    return line.strip().casefold().rstrip(".。").rstrip()
+
+
+def _template(text: str) -> tuple[str, bool]:
+    """The fixed part of a template, and whether a closing sentence may follow it ("Tap to learn more.")."""
+    last = _PLACEHOLDER.split(text)[-1]
+    end = re.search(r"[.。](?:\s|$)", last)
+    if end is None:
+        return text, False
+    # Later versions reword or drop what follows the first sentence: it is matched as optional.
+    return text[: len(text) - len(last) + end.start()], True
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    fixed, tailed = _template(text)
+    out = []
+    for index, piece in enumerate(_PLACEHOLDER.split(fixed)):
+        if index % 2:
+            out.append(f"(?P<{piece}>.+?)")
+        else:
+            # Phones differ in the spaces they put around a colon (French writes " : ", often a no-break space).
+            literal = re.escape(piece)
+            out.append(re.sub(r"(?:\\ )+", r"\\s+", literal).replace(r"\s+:", ":").replace(":", r"\s*:\s*"))
+    tail = r"(?:[.。](?:\s.*)?)?" if tailed else r"[.。]?"
+    return re.compile(rf"^{''.join(out)}{tail}$", re.IGNORECASE | re.DOTALL)
+
+
+def _literals(text: str) -> list[str]:
+    return [piece for index, piece in enumerate(_PLACEHOLDER.split(_template(text)[0])) if index % 2 == 0]
+
+
+def load_language(path: Path) -> list[Phrase]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [Phrase(data["language"], line["meaning"], line["text"], line.get("source", "")) for line in data["lines"]]
+
+
+def languages() -> list[str]:
+    return sorted(path.stem for path in LOCALES_DIR.glob("*.json"))
+
+
+@cache
+def phrase_book() -> PhraseBook:
+    """Every language's lines from `export_locales/`, read once per process."""
+    book = PhraseBook()
+    attached: set[str] = set()
+    file_attached: set[str] = set()
+    labels: set[str] = set()
+    edited: set[str] = set()
+    for language in languages():
+        for phrase in load_language(LOCALES_DIR / f"{language}.json"):
+            book.phrases.append(phrase)
+            text = phrase.text
+            if phrase.meaning in _SCANNED:
+                if phrase.meaning == "attached":
+                    attached.add(normalise(text.split(":", 1)[0].lstrip("<")))
+                elif phrase.meaning == "file_attached":
+                    file_attached.add(normalise(text.rsplit("(", 1)[1].rstrip(")")))
+                elif phrase.meaning == "location":
+                    labels.add(normalise(text.split(":", 1)[0]))
+                elif phrase.meaning == "edited":
+                    edited.add(normalise(text))
+                continue
+            if not _PLACEHOLDER.search(text):
+                if phrase.meaning in NOTICES:
+                    # The first sentence, or its first 40 characters: what every version of the notice shares.
+                    opening = normalise(re.split(r"[.\u3002\u060c](?:\s|$)", text, maxsplit=1)[0])[:40]
+                    book.notices.setdefault(opening[:_NOTICE_KEY], []).append((opening, phrase))
+                else:
+                    book.exact.setdefault(normalise(text), phrase)
+                continue
+            phrase = Phrase(phrase.language, phrase.meaning, text, phrase.source, _pattern(text))
+            literals = _literals(text)
+            first, last = normalise(literals[0]), normalise(literals[-1])
+            longest = max((normalise(piece) for piece in literals), key=len)
+            if len(first) >= _KEY:
+                book.starts.setdefault(first[:_KEY], []).append(phrase)
+            elif len(last) >= _KEY and not _template(text)[1]:
+                book.ends.setdefault(last[-_KEY:], []).append(phrase)
+            elif phrase.meaning in NEEDS_CONTEXT:
+                book.middles.append((longest, phrase))
+            else:
+                book.anywhere.append((longest, phrase))
+    book.attached_words = frozenset(attached)
+    book.file_attached_words = frozenset(file_attached)
+    book.location_labels = frozenset(labels)
+    book.edited_markers = frozenset(edited)
+    return book
