@@ -46,6 +46,9 @@ KNOWN_UNTIL_ISSUE_14 = {
 # Within nlp, the intent model never reaches for the evaluation that measures it.
 FORBIDDEN_MODULE_ARROWS = {("wa_pipeline.nlp.intent", "wa_pipeline.nlp.evaluation")}
 
+# Everything else is plain Python, testable without an instance.
+IMPORTS_DAGSTER = {"defs", "definitions", "orchestration", "cli"}
+
 RANK = {unit: rank for rank, layer in enumerate(LAYERS) for unit in layer}
 
 
@@ -145,6 +148,23 @@ def test_every_unit_has_a_layer():
 
 def test_no_import_points_up_or_sideways_unless_allowed():
     assert _upward(_graph()) == []
+
+
+def _dagster_importers() -> set[str]:
+    found = set()
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "dagster" for a in node.names):
+                found.add(name)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "dagster":
+                found.add(name)
+    return found
+
+
+def test_only_the_dagster_layer_imports_dagster():
+    assert sorted(name for name in _dagster_importers() if _unit(name) not in IMPORTS_DAGSTER) == []
+    # The check sees what it should: the definitions do import dagster.
+    assert "wa_pipeline.definitions" in _dagster_importers()
 
 
 def test_no_import_cycle():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-HEADER = "X-Hub-Signature-256"
 _PREFIX = "sha256="
 
 

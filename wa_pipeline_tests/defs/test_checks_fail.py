@@ -27,7 +27,6 @@ from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages,
 from wa_pipeline.defs.nlp.checks import entities_sheet_reconciled, threads_sheet_reconciled
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.nlp.tabs import entities_sheet, threads_sheet
-from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.defs.sync import assets as sync_assets
@@ -37,6 +36,7 @@ from wa_pipeline.media.media_frames import media_text_frame
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.message_frame import messages_to_frame
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, load_examples
+from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore as LandingStore
 

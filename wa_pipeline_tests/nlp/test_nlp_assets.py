@@ -15,9 +15,9 @@ from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages,
 from wa_pipeline.defs.nlp.checks import entities_sheet_reconciled, threads_sheet_reconciled
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.nlp.tabs import entities_sheet, threads_sheet
-from wa_pipeline.defs.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
+from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_TAB
 from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_TAB
 from wa_pipeline.store.dead_letters import DeadLetterQueue

@@ -5,12 +5,12 @@ from datetime import timedelta
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.defs.day_range import DayResult, materialize_days
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import PipelineStorage
-from wa_pipeline.defs.run_metrics import Stopwatch, check_result
 from wa_pipeline.message import MESSAGE_SCHEMA
 from wa_pipeline.message_frame import messages_to_frame
+from wa_pipeline.orchestration.day_range import DayResult, materialize_days
+from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import message_rules
 from wa_pipeline.store.dead_letters import Stage
 
@@ -23,23 +23,28 @@ landing_messages = dg.AssetSpec(
     freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48), warn_window=timedelta(hours=24)),
 )
 
+# Check names, written once: the spec declares each, the asset body reports it.
+SCHEMA_VALID = "schema_valid"
+IDS_UNIQUE = "ids_unique"
+TIMESTAMPS_IN_PARTITION = "timestamps_in_partition"
+
 RAW_CHECKS = [
     dg.AssetCheckSpec(
-        "schema_valid",
+        SCHEMA_VALID,
         asset="raw_messages",
         blocking=True,
         partitions_def=DAILY,
         description="Every row follows the canonical message schema.",
     ),
     dg.AssetCheckSpec(
-        "ids_unique",
+        IDS_UNIQUE,
         asset="raw_messages",
         blocking=True,
         partitions_def=DAILY,
         description="Each message_id appears once in the day.",
     ),
     dg.AssetCheckSpec(
-        "timestamps_in_partition",
+        TIMESTAMPS_IN_PARTITION,
         asset="raw_messages",
         blocking=True,
         partitions_def=DAILY,
@@ -85,11 +90,9 @@ def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
                 "messages_per_chat": dg.MetadataValue.md(per_chat.rename("messages").to_frame().to_markdown()),
             },
             checks=[
-                check_result(message_rules.schema_valid(frame), "schema_valid"),
-                check_result(message_rules.ids_unique(frame), "ids_unique"),
-                check_result(
-                    message_rules.timestamps_inside(frame, window.start, window.end), "timestamps_in_partition"
-                ),
+                check_result(message_rules.schema_valid(frame), SCHEMA_VALID),
+                check_result(message_rules.ids_unique(frame), IDS_UNIQUE),
+                check_result(message_rules.timestamps_inside(frame, window.start, window.end), TIMESTAMPS_IN_PARTITION),
             ],
         )
     yield from materialize_days(context, days)

@@ -12,7 +12,7 @@ from wa_pipeline.landing_days import days_with_new_messages
 
 @dg.sensor(
     name="landing_sensor",
-    job=daily_pipeline,
+    target=daily_pipeline,
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )

@@ -3,26 +3,30 @@
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.defs.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
-from wa_pipeline.defs.run_metrics import Stopwatch
 from wa_pipeline.media.engine_pool import media_pool
 from wa_pipeline.media.extraction_cache import ExtractionCache
 from wa_pipeline.media.media_frames import media_catalog_frame, media_items, media_text_frame
 from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, record_dead_letters, success_rate
+from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
+from wa_pipeline.orchestration.run_metrics import Stopwatch
 from wa_pipeline.sheets.tabs.media import MEDIA_COLUMNS, MEDIA_KEY, MEDIA_TAB, build_media_rows
+
+# Check names, written once: the spec declares each, the asset body reports it.
+MEDIA_SUCCESS_RATE = "media_success_rate"
+MEDIA_DEAD_LETTERS_NOT_GROWING = "media_dead_letters_not_growing"
 
 MEDIA_TEXT_CHECKS = [
     dg.AssetCheckSpec(
-        "media_success_rate",
+        MEDIA_SUCCESS_RATE,
         asset="media_text",
         partitions_def=DAILY,
         description="Enough of the day's media gave their text (threshold: MediaEngines.min_success_rate).",
     ),
     dg.AssetCheckSpec(
-        "media_dead_letters_not_growing",
+        MEDIA_DEAD_LETTERS_NOT_GROWING,
         asset="media_text",
         partitions_def=DAILY,
         description="This run added no media item of the day to the dead-letter queue.",
@@ -101,7 +105,7 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
         },
         checks=[
             dg.AssetCheckResult(
-                check_name="media_success_rate",
+                check_name=MEDIA_SUCCESS_RATE,
                 passed=rate >= media_engines.min_success_rate,
                 severity=dg.AssetCheckSeverity.WARN,
                 metadata={
@@ -113,7 +117,7 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
                 + (f"; not: {without_text}" if without_text else ""),
             ),
             dg.AssetCheckResult(
-                check_name="media_dead_letters_not_growing",
+                check_name=MEDIA_DEAD_LETTERS_NOT_GROWING,
                 passed=letters_after <= letters_before,
                 severity=dg.AssetCheckSeverity.WARN,
                 metadata={

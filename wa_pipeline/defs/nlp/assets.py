@@ -6,17 +6,25 @@ import math
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.defs.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
-from wa_pipeline.defs.run_metrics import Stopwatch, check_result
 from wa_pipeline.media.media_frames import attach_media_text
 from wa_pipeline.nlp import enrichment_checks
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
 from wa_pipeline.nlp.threads import conversation_threads as find_threads
+from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
+from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import enrichment_rules, message_rules
+
+# Check names, written once: the spec declares each, the asset body reports it.
+INTENT_MODEL_ACCURATE = "intent_model_accurate"
+ALL_MESSAGES_ENRICHED = "all_messages_enriched"
+ENRICHMENT_VALUES_VALID = "enrichment_values_valid"
+INTENTS_AND_LANGUAGES_VALID = "intents_and_languages_valid"
+THREADS_COVER_MESSAGES = "threads_cover_messages"
+THREAD_TIMES_CONSISTENT = "thread_times_consistent"
 
 # Below this macro-F1 on its held-out split the classifier is worth a look before its labels are trusted.
 MIN_INTENT_MACRO_F1 = 0.8
@@ -46,7 +54,7 @@ def current_intent_model(storage: PipelineStorage, nlp: NlpSettings) -> IntentMo
     & ~dg.AutomationCondition.in_progress(),
     check_specs=[
         dg.AssetCheckSpec(
-            "intent_model_accurate",
+            INTENT_MODEL_ACCURATE,
             asset="intent_model",
             description=f"Macro-F1 on the held-out examples is at least {MIN_INTENT_MACRO_F1}.",
         ),
@@ -76,7 +84,7 @@ def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeRe
         data_version=dg.DataVersion(model.fingerprint),
         check_results=[
             dg.AssetCheckResult(
-                check_name="intent_model_accurate",
+                check_name=INTENT_MODEL_ACCURATE,
                 passed=report.macro_f1 >= MIN_INTENT_MACRO_F1,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=f"model {model.fingerprint}: macro-F1 {report.macro_f1} (threshold {MIN_INTENT_MACRO_F1});"
@@ -89,21 +97,21 @@ def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeRe
 
 ENRICHED_CHECKS = [
     dg.AssetCheckSpec(
-        "all_messages_enriched",
+        ALL_MESSAGES_ENRICHED,
         asset="enriched_messages",
         blocking=True,
         partitions_def=DAILY,
         description="Every raw message of the day is enriched, and no other.",
     ),
     dg.AssetCheckSpec(
-        "enrichment_values_valid",
+        ENRICHMENT_VALUES_VALID,
         asset="enriched_messages",
         blocking=True,
         partitions_def=DAILY,
         description="Sentiment scores lie in [-1, 1] and entity lists are well-formed.",
     ),
     dg.AssetCheckSpec(
-        "intents_and_languages_valid",
+        INTENTS_AND_LANGUAGES_VALID,
         asset="enriched_messages",
         blocking=True,
         partitions_def=DAILY,
@@ -165,11 +173,11 @@ def enriched_messages(
                 "intent_model": dg.MetadataValue.text(model.fingerprint),
             },
             checks=[
-                check_result(message_rules.same_ids(raw, enriched, "enriched_messages"), "all_messages_enriched"),
-                check_result(enrichment_rules.values_valid(enriched), "enrichment_values_valid"),
+                check_result(message_rules.same_ids(raw, enriched, "enriched_messages"), ALL_MESSAGES_ENRICHED),
+                check_result(enrichment_rules.values_valid(enriched), ENRICHMENT_VALUES_VALID),
                 check_result(
                     enrichment_checks.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
-                    "intents_and_languages_valid",
+                    INTENTS_AND_LANGUAGES_VALID,
                 ),
             ],
         )
@@ -178,14 +186,14 @@ def enriched_messages(
 
 THREAD_CHECKS = [
     dg.AssetCheckSpec(
-        "threads_cover_messages",
+        THREADS_COVER_MESSAGES,
         asset="conversation_threads",
         blocking=True,
         partitions_def=DAILY,
         description="Every message of the day except WhatsApp's notes is in exactly one thread.",
     ),
     dg.AssetCheckSpec(
-        "thread_times_consistent",
+        THREAD_TIMES_CONSISTENT,
         asset="conversation_threads",
         blocking=True,
         partitions_def=DAILY,
@@ -221,8 +229,8 @@ def conversation_threads(context: dg.AssetExecutionContext, enriched_messages: D
                 "unanswered_threads": dg.MetadataValue.int(len(threads) - len(answered)),
             },
             checks=[
-                check_result(enrichment_checks.threads_cover_messages(enriched, threads), "threads_cover_messages"),
-                check_result(enrichment_checks.thread_times_consistent(threads), "thread_times_consistent"),
+                check_result(enrichment_checks.threads_cover_messages(enriched, threads), THREADS_COVER_MESSAGES),
+                check_result(enrichment_checks.thread_times_consistent(threads), THREAD_TIMES_CONSISTENT),
             ],
         )
     yield from materialize_days(context, days)

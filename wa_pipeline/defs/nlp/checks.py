@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from wa_pipeline.defs.day_range import DayFrames, frames_by_day
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
-from wa_pipeline.defs.sync.reconcile_days import check_tab_days
+from wa_pipeline.orchestration.day_range import DayFrames, frames_by_day
+from wa_pipeline.orchestration.reconcile_days import check_tab_days
 from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
 from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows
 

@@ -3,10 +3,10 @@
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.defs.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
-from wa_pipeline.defs.run_metrics import Stopwatch
+from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
+from wa_pipeline.orchestration.run_metrics import Stopwatch
 from wa_pipeline.sheets.sink import UpsertResult
 from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_KEY, ENTITIES_TAB, build_entity_rows
 from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_KEY, THREADS_TAB, build_thread_rows

@@ -18,7 +18,7 @@ def previous_day(moment: datetime, tz: str) -> str:
 # it would request today's partition at 01:15, a day barely begun, instead of yesterday.
 @dg.schedule(
     name="daily_schedule",
-    job=daily_pipeline,
+    target=daily_pipeline,
     cron_schedule="15 1 * * *",
     execution_timezone=DAILY.timezone,
     default_status=dg.DefaultScheduleStatus.RUNNING,

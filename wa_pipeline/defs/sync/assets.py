@@ -2,14 +2,18 @@
 
 import dagster as dg
 
-from wa_pipeline.defs.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, SheetSinkResource
-from wa_pipeline.defs.run_metrics import Stopwatch, check_result
+from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
+from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import message_rules
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB, build_message_rows
+
+# Check names, written once: the spec declares each, the asset body reports it.
+SHEET_KEYS_UNIQUE = "sheet_keys_unique"
+ONE_ROW_PER_MESSAGE = "one_row_per_message"
 
 # Within a chat, rows follow send time; a late message is inserted where it belongs, not appended at the bottom.
 MESSAGES_ORDER_BY = ("sent_at",)
@@ -17,14 +21,14 @@ MESSAGES_CHAT = "chat"
 
 SHEET_ROW_CHECKS = [
     dg.AssetCheckSpec(
-        "sheet_keys_unique",
+        SHEET_KEYS_UNIQUE,
         asset="sheet_rows",
         blocking=True,
         partitions_def=DAILY,
         description="No two rows of the day share a message_id.",
     ),
     dg.AssetCheckSpec(
-        "one_row_per_message",
+        ONE_ROW_PER_MESSAGE,
         asset="sheet_rows",
         blocking=True,
         partitions_def=DAILY,
@@ -53,8 +57,8 @@ def sheet_rows(context: dg.AssetExecutionContext, enriched_messages: DayFrames, 
                 "preview": dg.MetadataValue.md(rows.head(10).drop(columns=["message_id"]).to_markdown(index=False)),
             },
             checks=[
-                check_result(message_rules.ids_unique(rows), "sheet_keys_unique"),
-                check_result(message_rules.same_ids(enriched, rows, "sheet_rows"), "one_row_per_message"),
+                check_result(message_rules.ids_unique(rows), SHEET_KEYS_UNIQUE),
+                check_result(message_rules.same_ids(enriched, rows, "sheet_rows"), ONE_ROW_PER_MESSAGE),
             ],
         )
     yield from materialize_days(context, days)

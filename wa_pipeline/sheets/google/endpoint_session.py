@@ -71,11 +71,6 @@ class EndpointSession(AuthorizedSession):
         # The trailing slash keeps look-alike hosts (sheets.googleapis.com.example) off this adapter.
         self.mount(GOOGLE_SHEETS_ENDPOINT + "/", self.adapter)
 
-    @property
-    def requests_sent(self) -> int:
-        """HTTP requests sent to the Sheets API so far (token refreshes are not Sheets API calls)."""
-        return self.adapter.sent
-
     def close(self) -> None:
         super().close()
         if self._auth_session is not None:

@@ -26,7 +26,6 @@ THREADS_COLUMNS = (
     "awaiting_reply",
     "intents",
 )
-_NUMBERS = frozenset({"messages", "first_response_min"})
 
 
 def build_thread_rows(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
