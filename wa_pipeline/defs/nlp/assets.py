@@ -12,11 +12,10 @@ from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.defs.run_metrics import Stopwatch, check_result
 from wa_pipeline.media.media_frames import attach_media_text
-from wa_pipeline.nlp import enrichment_checks
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
 from wa_pipeline.nlp.threads import conversation_threads as find_threads
-from wa_pipeline.quality import enrichment_rules, message_rules
+from wa_pipeline.quality import enrichment_rules, message_rules, nlp_rules
 
 # Below this macro-F1 on its held-out split the classifier is worth a look before its labels are trusted.
 MIN_INTENT_MACRO_F1 = 0.8
@@ -163,7 +162,7 @@ def enriched_messages(
                 check_result(message_rules.same_ids(raw, enriched, "enriched_messages"), "all_messages_enriched"),
                 check_result(enrichment_rules.values_valid(enriched), "enrichment_values_valid"),
                 check_result(
-                    enrichment_checks.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
+                    nlp_rules.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
                     "intents_and_languages_valid",
                 ),
             ],
@@ -216,8 +215,8 @@ def conversation_threads(context: dg.AssetExecutionContext, enriched_messages: D
                 "unanswered_threads": dg.MetadataValue.int(len(threads) - len(answered)),
             },
             checks=[
-                check_result(enrichment_checks.threads_cover_messages(enriched, threads), "threads_cover_messages"),
-                check_result(enrichment_checks.thread_times_consistent(threads), "thread_times_consistent"),
+                check_result(nlp_rules.threads_cover_messages(enriched, threads), "threads_cover_messages"),
+                check_result(nlp_rules.thread_times_consistent(threads), "thread_times_consistent"),
             ],
         )
     yield from materialize_days(context, days)
