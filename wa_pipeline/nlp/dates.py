@@ -1,4 +1,4 @@
-"""Dates and times in chat text, resolved against the moment the message was sent, in the business's timezone.
+"""Dates and times in chat text, resolved against the moment the message was sent, in the message's timezone.
 
 "tomorrow 5pm" sent on 16 Nov 2026 at 09:15 in Nairobi is 2026-11-17T17:00:00+03:00; "this Saturday" is
 2026-11-21; "14/03" is 2027-03-14 (day/month order is a parameter). Expressions are found by rules, their
@@ -140,7 +140,7 @@ def find_dates(
     """
     if not text:
         return []
-    tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    tz = message_zone(sent_at, ZoneInfo(timezone) if isinstance(timezone, str) else timezone)
     local = (sent_at or datetime.now(tz)).astimezone(tz).replace(second=0, microsecond=0)
     base = local.replace(tzinfo=None)
     found = []
@@ -174,6 +174,22 @@ def find_dates(
             iso = moment.replace(tzinfo=tz).isoformat()
         found.append(Entity(DATE, text[start : match.end()], start, match.end(), iso, "rule"))
     return found
+
+
+def message_zone(sent_at: datetime | None, configured: tzinfo) -> tzinfo:
+    """The zone "tomorrow at 5pm" is read in: the message's own, when its timestamp carries one.
+
+    A timestamp stored in UTC (the landing store's, a Cloud API epoch) says nothing of where it was written:
+    the configured zone is the business's. A timestamp written with another offset ("+03:00") was written
+    there: that offset wins, unless the configured zone has the same offset at that moment, in which case
+    the configured zone is kept so that a date across a daylight-saving change gets its own offset.
+    """
+    offset = sent_at.utcoffset() if sent_at is not None else None
+    if not offset:
+        return configured
+    if sent_at.astimezone(configured).utcoffset() == offset:
+        return configured
+    return sent_at.tzinfo
 
 
 @functools.lru_cache(maxsize=4096)

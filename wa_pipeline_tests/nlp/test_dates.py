@@ -69,3 +69,23 @@ def test_clock_times():
     assert clock_time("12 noon") == (12, 0)
     assert clock_time("17h00") == (17, 0)
     assert clock_time("25:00") is None
+
+
+def test_relative_times_resolve_in_the_offset_the_message_was_written_with():
+    # A JSON line or a webhook replayed with its local offset: "+03:00" is where it was written, whatever
+    # the configured zone (UTC here) says.
+    sent = datetime.fromisoformat("2027-03-11T23:50:00+03:00")  # 20:50 UTC, still the 11th in UTC too
+    [found] = find_dates("tomorrow at 5pm", sent, "UTC")
+    assert found.value == "2027-03-12T17:00:00+03:00"
+    late = datetime.fromisoformat("2027-03-11T01:15:00+08:00")  # 17:15 UTC on the 10th
+    [found] = find_dates("kesho", late, "UTC")
+    assert found.value == "2027-03-12"
+
+
+def test_a_utc_timestamp_is_read_in_the_configured_zone_with_its_daylight_saving():
+    stored = datetime.fromisoformat("2027-03-11T15:40:00+00:00")  # as the landing store keeps it
+    [found] = find_dates("tomorrow at 5pm", stored, "Africa/Nairobi")
+    assert found.value == "2027-03-12T17:00:00+03:00"
+    # New York moves to daylight time on 14 March 2027: Monday's 3pm is -04:00 though the message is -05:00.
+    [found] = find_dates("Monday at 3pm", datetime.fromisoformat("2027-03-11T10:40:00-05:00"), "America/New_York")
+    assert found.value == "2027-03-15T15:00:00-04:00"
