@@ -135,7 +135,8 @@ def _enriched_columns(
         patterns=patterns,
     )
     intents = model.predict(texts, threshold=intent_threshold)
-    found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
+    chats = list(frame["chat_id"]) if "chat_id" in frame.columns else None
+    found_languages = detect_languages(texts, languages, low_memory=language_low_memory, chats=chats)
     sentiment_of = {text: score_sentiment(text) for text in dict.fromkeys(texts) if text}
     sentiments = [sentiment_of.get(text, NEUTRAL) for text in texts]
 
