@@ -63,12 +63,14 @@ def detect_languages(
         if text not in found:
             found[text] = _detect(detector, text, min_confidence, roman_hindi)
         results.append(found[text])
-    if chats is not None:
-        results = _chat_fallback(texts, results, chats)
-    return results
+    return with_chat_languages(texts, results, chats) if chats is not None else results
 
 
-def _chat_fallback(texts: Sequence[str | None], results: list[str], chats: Sequence[object]) -> list[str]:
+def with_chat_languages(texts: Sequence[str | None], results: Sequence[str], chats: Sequence[object]) -> list[str]:
+    """Each undetermined line with words takes the language most lines of its chat are in.
+
+    A line without a word ("👍", "0722 123456") keeps no language, whatever its chat speaks.
+    """
     if len(chats) != len(results):
         raise ValueError(f"{len(chats)} chats for {len(results)} texts")
     votes: dict[object, Counter] = {}
@@ -76,10 +78,13 @@ def _chat_fallback(texts: Sequence[str | None], results: list[str], chats: Seque
         if code:
             votes.setdefault(chat, Counter())[code] += 1
     return [
-        code
-        or (votes[chat].most_common(1)[0][0] if chat in votes and isinstance(text, str) and _WORD.search(text) else "")
+        code or (votes[chat].most_common(1)[0][0] if chat in votes and _has_words(text) else "")
         for text, chat, code in zip(texts, chats, results)
     ]
+
+
+def _has_words(text: str | None) -> bool:
+    return isinstance(text, str) and bool(_WORD.search(_NOT_WORDS.sub(" ", text)))
 
 
 @functools.lru_cache(maxsize=4)
