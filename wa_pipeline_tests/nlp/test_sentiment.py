@@ -38,3 +38,10 @@ def test_mild_negative_clause_does_not_override_the_message():
 def test_empty_is_neutral_zero():
     assert score_sentiment("") == ("neutral", 0.0)
     assert score_sentiment(None) == ("neutral", 0.0)
+
+
+def test_a_negation_never_reaches_into_an_emoji():
+    # The sample chat's complaint: VADER alone read "Not happy 😞" as "not ... disappointed face", praise.
+    text = "The cakes arrived but one is squashed and the loaves are 18 not 20. Not happy 😞"
+    assert score_sentiment(text)[0] == "negative"
+    assert score_sentiment("Not bad at all 😊")[0] == "positive"
