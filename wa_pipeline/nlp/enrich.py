@@ -20,7 +20,7 @@ from wa_pipeline.nlp.patterns import PatternSet
 from wa_pipeline.nlp.phones import PHONE
 from wa_pipeline.nlp.quantities import QUANTITY
 from wa_pipeline.nlp.references import REFERENCE
-from wa_pipeline.nlp.sentiment import NEUTRAL, score_sentiment
+from wa_pipeline.nlp.sentiment import NEUTRAL, score_sentiment, with_intent
 
 # Kinds whose text is WhatsApp's, not the sender's ("Messages are end-to-end encrypted",
 # "This message was deleted"): reading meaning into it would invent facts.
@@ -151,7 +151,9 @@ def _enriched_columns(
     intents = model.predict(texts, threshold=intent_threshold)
     found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
     sentiment_of = {text: score_sentiment(text) for text in dict.fromkeys(texts) if text}
-    sentiments = [sentiment_of.get(text, NEUTRAL) for text in texts]
+    sentiments = [
+        with_intent(sentiment_of.get(text, NEUTRAL), p.intent if text else OTHER) for p, text in zip(intents, texts)
+    ]
 
     def column(values: Iterable[object], dtype: str) -> pd.Series:
         return pd.Series(list(values), index=frame.index, dtype=dtype)

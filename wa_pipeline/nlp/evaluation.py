@@ -212,17 +212,18 @@ def evaluate_heldout(
 ) -> LanguageFigures:
     """Entity, intent, sentiment and language-id figures of one held-out language (totals only)."""
     from wa_pipeline.nlp.language import detect_languages
-    from wa_pipeline.nlp.sentiment import score_sentiment
+    from wa_pipeline.nlp.sentiment import score_sentiment, with_intent
 
     entities = evaluate_entities(messages, predict_entities(messages))
     texts = [m.text for m in messages]
+    predicted = [p.intent for p in model.predict(texts, threshold=threshold)]
     intents = classification_report(
-        [m.intent for m in messages],
-        [p.intent for p in model.predict(texts, threshold=threshold)],
-        labels=sorted({m.intent for m in messages}),
+        [m.intent for m in messages], predicted, labels=sorted({m.intent for m in messages})
     )
     sentiment = classification_report(
-        [m.sentiment for m in messages], [score_sentiment(t)[0] for t in texts], labels=sorted(SENTIMENTS.values())
+        [m.sentiment for m in messages],
+        [with_intent(score_sentiment(t), intent)[0] for t, intent in zip(texts, predicted)],
+        labels=sorted(SENTIMENTS.values()),
     )
     long_lines = [m for m in messages if len(m.text.split()) >= LANGUAGE_ID_MIN_WORDS]
     detected = detect_languages([m.text for m in long_lines], languages)

@@ -72,3 +72,14 @@ def sentiment_label(compound: float) -> SentimentLabel:
     if compound <= NEGATIVE_AT:
         return "negative"
     return "neutral"
+
+
+def with_intent(sentiment: tuple[SentimentLabel, float], intent: str) -> tuple[SentimentLabel, float]:
+    """A complaint is never praise or indifference: "thanks, but one tray has a dent" is negative.
+
+    The words of a polite complaint score well ("thanks", "kindly"); the intent model reads the request.
+    """
+    label, score = sentiment
+    if intent == "complaint" and label != "negative":
+        return "negative", min(score, NEGATIVE_AT)
+    return sentiment

@@ -45,3 +45,12 @@ def test_a_negation_never_reaches_into_an_emoji():
     text = "The cakes arrived but one is squashed and the loaves are 18 not 20. Not happy 😞"
     assert score_sentiment(text)[0] == "negative"
     assert score_sentiment("Not bad at all 😊")[0] == "positive"
+
+
+def test_a_polite_complaint_is_negative_however_kind_its_words():
+    from wa_pipeline.nlp.sentiment import with_intent
+
+    polite = score_sentiment("Delivered, thanks. One tray has a dent though, can you exchange it?")
+    assert polite[0] == "positive"  # what the words alone say
+    assert with_intent(polite, "complaint")[0] == "negative"
+    assert with_intent(polite, "feedback") == polite
