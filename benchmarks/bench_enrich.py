@@ -6,6 +6,10 @@ patterns, intent, language, sentiment) against two spaCy-only baselines, all in 
 * per-message `nlp(text)` with the full en_core_web_sm pipeline: what a first version writes (goal: ours >= 3x);
 * `nlp.pipe` in batches with tok2vec + ner alone: the model's own floor for NER (goal: ours >= 0.8x).
 
+Then one row per language served (English, Spanish, Portuguese, French, German, Swahili, Hinglish): the texts
+of that language's held-out set (texts only, made distinct the same way) enriched in that language's region and
+timezone, against `nlp.pipe` over the same texts (goal: ours >= 0.8x each).
+
 The messages are the project's labelled evaluation texts (English, Swahili/Sheng, Hinglish, Pidgin, several
 currencies), each copy made a distinct text (fresh figures, an opener and a closer), plus one short
 acknowledgement ("ok", "asante", "👍") in six, as chats have: the enrichment's de-duplication of repeated
@@ -118,6 +122,64 @@ def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1)
 
 
+# Language -> (held-out file, region, timezone) the per-language rows enrich in.
+LANGUAGES = {
+    "en": ("KE", "Africa/Nairobi"),
+    "es": ("ES", "Europe/Madrid"),
+    "pt": ("BR", "America/Sao_Paulo"),
+    "fr": ("FR", "Europe/Paris"),
+    "de": ("DE", "Europe/Berlin"),
+    "sw": ("KE", "Africa/Nairobi"),
+    "hi": ("IN", "Asia/Kolkata"),
+}
+
+
+def language_corpus(language: str, n: int, seed: int = 11) -> list[str]:
+    """`n` distinct texts of one language: its held-out texts with fresh figures, no labels read."""
+    from wa_pipeline.nlp.heldout import load_heldout
+
+    texts = [m.text for m in load_heldout(DATA / "heldout" / f"{language}.txt")]
+    rng = random.Random(seed)
+    messages, seen = [], set()
+    while len(messages) < n:
+        text = re.sub(
+            r"\d{2,}", lambda m: str(rng.randrange(10 ** (len(m.group()) - 1), 10 ** len(m.group()))), rng.choice(texts)
+        )
+        if text not in seen or len(seen) >= len(texts) * 50:
+            seen.add(text)
+            messages.append(text)
+    return messages
+
+
+def per_language(n: int, model, floor) -> list[dict]:
+    from wa_pipeline.nlp.enrich import enrich_messages
+
+    rows = []
+    for language, (region, timezone) in LANGUAGES.items():
+        texts = language_corpus(language, n)
+        frame = frame_of(texts)
+        enrich_messages(frame.head(50), region, timezone=timezone, intent_model=model)
+        started = time.perf_counter()
+        enrich_messages(frame, region, timezone=timezone, intent_model=model)
+        ours = time.perf_counter() - started
+        list(floor.pipe(texts[:50], batch_size=256))
+        started = time.perf_counter()
+        for _ in floor.pipe(texts, batch_size=256):
+            pass
+        pipe = time.perf_counter() - started
+        rows.append(
+            {
+                "benchmark": "enrichment",
+                "measure": f"messages/s, {language}, {n} msgs",
+                "ours": _rate(n, ours),
+                "baseline": _rate(n, pipe),
+                "baseline_name": f"nlp.pipe, tok2vec + ner only, same {language} texts",
+                "goal": GOAL_FLOOR,
+            }
+        )
+    return rows
+
+
 def run(quick: bool = False, n: int | None = None) -> list[dict]:
     import spacy
 
@@ -171,6 +233,7 @@ def run(quick: bool = False, n: int | None = None) -> list[dict]:
             "baseline_name": "nlp.pipe, tok2vec + ner only (NER, nothing else)",
             "goal": GOAL_FLOOR,
         },
+        *per_language(max(n // 5, 100), model, floor),
     ]
 
 

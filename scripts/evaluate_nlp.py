@@ -1,6 +1,10 @@
 """Measure entity extraction and intent classification on the labelled messages (`make eval`).
 
-Usage: .venv/bin/python scripts/evaluate_nlp.py [--split dev|test|all] [--errors] [--json FILE]
+Usage: .venv/bin/python scripts/evaluate_nlp.py [--split heldout|dev|test|all] [--errors] [--json FILE]
+
+Held-out sets (`wa_pipeline_tests/nlp/data/heldout/`, the figures to quote): per language, entity precision,
+recall and F1 per label, intent accuracy and macro-F1, sentiment accuracy, language identification on lines of
+four words or more. Only totals are printed for them: `--errors` lists the dev and test splits' errors only.
 
 Entities: precision, recall and F1 per label, a prediction counting only with the annotated label, span
 and normalised value; micro averages over the rule labels, the name labels (people, organisations, places, products) and all. Intents: accuracy,
@@ -19,26 +23,35 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from wa_pipeline.nlp.evaluation import (  # noqa: E402
+    LANGUAGE_ID_MIN_WORDS,
     NAME_LABELS,
     RULE_LABELS,
     evaluate_entities,
+    evaluate_heldout,
     evaluate_intents,
     load_entity_cases,
     load_intent_cases,
     predict_entities,
 )
+from wa_pipeline.nlp.heldout import load_heldout  # noqa: E402
 from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, train_intent_model  # noqa: E402
+from wa_pipeline.nlp.language import DEFAULT_LANGUAGES  # noqa: E402
 
 DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
+HELD_OUT = DATA / "heldout"
+HELD_OUT_LANGUAGES = ("en", "es", "pt", "fr", "de", "sw", "hi")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    parser.add_argument("--split", choices=["heldout", "dev", "test", "all"], default="all")
+    parser.add_argument(
+        "--languages", default=",".join(DEFAULT_LANGUAGES), help="languages the detector chooses between"
+    )
     parser.add_argument("--errors", action="store_true", help="list every entity the extractor missed or invented")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    splits = ["dev", "test"] if args.split == "all" else [args.split]
+    splits = ["dev", "test"] if args.split == "all" else [] if args.split == "heldout" else [args.split]
 
     figures: dict[str, dict] = {}
     model = train_intent_model()
@@ -81,9 +94,41 @@ def main() -> int:
             print(f"{label:<13} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} {s['support']:>8}")
         print("\n" + intents.confusion_markdown() + "\n")
         figures[split] = {"entities": report.to_dict(), "intents": intents.to_dict()}
+    if args.split in ("heldout", "all"):
+        figures["heldout"] = _print_heldout(model, args.languages.split(","))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
+
+
+def _print_heldout(model, languages: list[str]) -> dict:
+    """Totals per language and per label; never a message or an error of the held-out sets."""
+    results = {}
+    rows = []
+    for language in HELD_OUT_LANGUAGES:
+        figures = evaluate_heldout(load_heldout(HELD_OUT / f"{language}.txt"), model, DEFAULT_THRESHOLD, languages)
+        results[language] = figures.to_dict()
+        entities = figures.entities
+        print(f"\n== Held-out {language}: {figures.messages} messages, {entities.micro().support} entities")
+        print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
+        for label in (*RULE_LABELS, *NAME_LABELS):
+            if label in entities.per_label:
+                s = entities.per_label[label]
+                print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+        print("intent F1:  " + "  ".join(f"{k} {v['f1']:.2f}" for k, v in figures.intents.per_label.items()))
+        print("sentiment F1: " + "  ".join(f"{k} {v['f1']:.2f}" for k, v in figures.sentiment.per_label.items()))
+        rows.append(
+            f"| {language} | {entities.micro().f1:.3f} | {entities.micro(NAME_LABELS).f1:.3f} | "
+            f"{figures.intents.macro_f1:.3f} | {figures.intents.accuracy:.3f} | {figures.sentiment.accuracy:.3f} | "
+            f"{figures.language_id_accuracy:.3f} |"
+        )
+    print(f"\n== Held-out summary (language id over {','.join(languages)}, lines of {LANGUAGE_ID_MIN_WORDS}+ words)")
+    print(
+        "| language | entity micro-F1 | names micro-F1 | intent macro-F1 | intent accuracy | sentiment accuracy | language id |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    return results
 
 
 if __name__ == "__main__":

@@ -38,11 +38,6 @@ SIDEWAYS = {
     ("commands", "replay"),
     ("defs", "orchestration"),
 }
-# Known arrows the NLP engineer removes (fixed in issue 14 branch); the lead deletes these at merge.
-KNOWN_UNTIL_ISSUE_14 = {
-    ("wa_pipeline.nlp.enrichment_checks", "wa_pipeline.quality.outcome"),
-    ("wa_pipeline.nlp.intent", "wa_pipeline.nlp.evaluation"),
-}
 # Within nlp, the intent model never reaches for the evaluation that measures it.
 FORBIDDEN_MODULE_ARROWS = {("wa_pipeline.nlp.intent", "wa_pipeline.nlp.evaluation")}
 
@@ -91,8 +86,6 @@ def _upward(graph: dict[str, set[str]]) -> list[str]:
     wrong = []
     for source, targets in graph.items():
         for target in targets:
-            if (source, target) in KNOWN_UNTIL_ISSUE_14:
-                continue
             low, high = _unit(target), _unit(source)
             if low == high:
                 if (source, target) in FORBIDDEN_MODULE_ARROWS:
@@ -106,8 +99,8 @@ def _upward(graph: dict[str, set[str]]) -> list[str]:
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components of more than one module (Tarjan), the known arrows left out."""
-    edges = {s: {t for t in ts if (s, t) not in KNOWN_UNTIL_ISSUE_14} for s, ts in graph.items()}
+    """Strongly connected components of more than one module (Tarjan)."""
+    edges = graph
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []

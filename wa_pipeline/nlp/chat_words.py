@@ -42,4 +42,6 @@ le les des du au aux et est un une pour avec sans très merci bonjour oui
 sai custa quanto quanta entregamos segue pedido meu minha número tenéis cuesta
 """.split()
 
+# Hindi words no other chat language of this file uses ("hai", "nahi"; not "sir", "madam", "na").
+HINGLISH_WORDS = frozenset(_HINGLISH) - frozenset((*_SWAHILI_AND_SHENG, *_PIDGIN, *_ROMANCE))
 CHAT_WORDS = frozenset(word.lower() for word in (*_ENGLISH, *_SWAHILI_AND_SHENG, *_HINGLISH, *_PIDGIN, *_ROMANCE))

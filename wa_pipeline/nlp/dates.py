@@ -1,4 +1,4 @@
-"""Dates and times in chat text, resolved against the moment the message was sent, in the business's timezone.
+"""Dates and times in chat text, resolved against the moment the message was sent, in the message's timezone.
 
 "tomorrow 5pm" sent on 16 Nov 2026 at 09:15 in Nairobi is 2026-11-17T17:00:00+03:00; "this Saturday" is
 2026-11-21; "14/03" is 2027-03-14 (day/month order is a parameter). Expressions are found by rules, their
@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -63,41 +64,137 @@ _SYNONYMS = {
     "@": "at",
     "saa": "at",
 }
+# Other languages' words for days, weekdays and months, read from dateparser's CLDR-derived tables (the
+# files only: importing dateparser itself waits until a message mentions a date). Abbreviations are left out:
+# "mar", "lun", "mo" are words of their own.
+_FOREIGN_LANGUAGES = ("es", "pt", "fr", "de", "sw")
+_ENGLISH_DAYS = {
+    "0 day ago": "today",
+    "1 day ago": "yesterday",
+    "in 1 day": "tomorrow",
+    "in 2 day": "day after tomorrow",
+}
+_CALENDAR_WORDS = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december"
+).split()
+
+
+def _foreign_words() -> dict[str, str]:
+    import importlib.util
+
+    tables = Path(importlib.util.find_spec("dateparser").origin).parent / "data" / "date_translation_data"
+    words: dict[str, str] = {}
+    for code in _FOREIGN_LANGUAGES:
+        namespace: dict = {}
+        exec(compile((tables / f"{code}.py").read_text(encoding="utf-8"), f"{code}.py", "exec"), namespace)
+        info = namespace["info"]
+        for english in _CALENDAR_WORDS:
+            for word in info.get(english, ()):
+                if len(word) >= 4 and word.lower() != english:
+                    words.setdefault(word.lower(), english)
+        for relative, english in _ENGLISH_DAYS.items():
+            for word in info.get("relative-type", {}).get(relative, ()):
+                words.setdefault(word.lower(), english)
+    return words
+
+
+_FOREIGN = _foreign_words()
+# Said the same way in chats but missing from the tables: two-word days, Hindi in Latin letters ("kal" is
+# tomorrow unless the sentence is past), and "next" written after the weekday.
+_SYNONYMS.update(
+    {
+        **_FOREIGN,
+        "pasado mañana": "day after tomorrow",
+        "depois de amanhã": "day after tomorrow",
+        "kal": "tomorrow",
+        "parso": "day after tomorrow",
+        "que viene": "",
+        "que vem": "",
+        "prochain": "",
+        "prochaine": "",
+        "ijayo": "",
+        "nächsten": "",
+        "nächste": "",
+        "próximo": "",
+        "próxima": "",
+        "agle": "",
+        "agla": "",
+        "tarehe": "",
+        "dia": "",
+        "de": "",
+        "del": "",
+    }
+)
+_FOREIGN_DAYS = "|".join(
+    re.escape(w).replace(r"\ ", r"\s+")
+    for w, e in sorted(_FOREIGN.items(), key=lambda item: -len(item[0]))
+    if e in _ENGLISH_DAYS.values()
+)
+_FOREIGN_WEEKDAYS = "|".join(
+    re.escape(w) for w, e in sorted(_FOREIGN.items(), key=lambda item: -len(item[0])) if e in _CALENDAR_WORDS[:7]
+)
+_FOREIGN_MONTHS = "|".join(
+    re.escape(w) for w, e in sorted(_FOREIGN.items(), key=lambda item: -len(item[0])) if e in _CALENDAR_WORDS[7:]
+)
 _RELATIVE_DAY = (
-    r"day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|kesho|leo|jana|aaj|today|tonight|tonite|"
-    r"tomorrow|tommorrow|tommorow|tomorow|tmrw|tmr|tmoro|tomoro|2moro|2mrw|2morrow|yesterday"
+    r"day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|pasado\s+mañana|depois\s+de\s+amanhã|"
+    r"kesho|leo|jana|aaj|kal|parso|today|tonight|tonite|"
+    rf"tomorrow|tommorrow|tommorow|tomorow|tmrw|tmr|tmoro|tomoro|2moro|2mrw|2morrow|yesterday|{_FOREIGN_DAYS}"
 )
 _WEEKDAY_NAME = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili"
+    rf"jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili|{_FOREIGN_WEEKDAYS}"
 )
 # Abbreviations are also English words ("sat", "sun", "wed"): only capitalised, or with this/next/on.
 _WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
 _WEEKDAY = (
-    rf"(?:(?i:this|next|last|coming|the\s+coming)\s+)?(?:(?i:{_WEEKDAY_NAME})|(?:{_WEEKDAY_SHORT})\b\.?)"
+    rf"(?:(?i:this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla)\s+)?"
+    rf"(?:(?i:{_WEEKDAY_NAME})(?:\s+(?i:que\s+viene|que\s+vem|prochaine?|ijayo))?|(?:{_WEEKDAY_SHORT})\b\.?)"
     rf"|(?i:this|next|on|by|till|until)\s+(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?"
 )
 _MONTH = (
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+    rf"{_FOREIGN_MONTHS}|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 )
-_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# "1er avril", "1º de abril", "26. März" as well as "21st".
+_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|º|\.)?"
 _ORDINAL_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"
 _TEXT_DATE = (
-    rf"{_DAY_NUMBER}\s+(?:of\s+)?(?:{_MONTH})\b\.?(?:,?\s+\d{{4}})?"
+    rf"(?:(?:tarehe|dia)\s+)?{_DAY_NUMBER}\s+(?:(?:of|de)\s+)?(?:{_MONTH})(?!\w)\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
     rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
 )
 _NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})"
+_SWAHILI_HOURS = {
+    "moja": 1, "mbili": 2, "tatu": 3, "nne": 4, "tano": 5, "sita": 6, "saba": 7, "nane": 8, "tisa": 9, "kumi": 10,
+    "kumi na moja": 11, "kumi na mbili": 12,
+}  # fmt: skip
+_SWAHILI_CLOCK = (
+    r"saa\s+(?P<sw>kumi\s+na\s+(?:moja|mbili)|moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)"
+    r"(?:\s+(?P<sw_part>asubuhi|mchana|jioni|usiku|alasiri))?"
+)
+_HINDI_CLOCK = r"(?:(?P<hi_part>subah|dopahar|shaam|sham|raat)\s+)?(?P<hi>\d{1,2})(?:[:.](?P<hi_min>\d{2}))?\s+baje"
+_PART_OF_DAY_CLOCK = (
+    r"(?P<pd>\d{1,2})(?:[:.](?P<pd_min>\d{2}))?\s+(?P<pd_part>de\s+la\s+(?:tarde|noche|mañana)|"
+    r"da\s+(?:tarde|noite|manhã)|du\s+(?:soir|matin)|de\s+l'après-midi)"
+)
+_TWENTY_FOUR = r"(?P<h24>[01]?\d|2[0-3])(?:(?:[:.h])(?P<h24_min>[0-5]\d))?\s*(?:uhr|h)(?!\w)|(?<=las\s)(?P<las>[01]?\d|2[0-3])(?::(?P<las_min>[0-5]\d))?"
+_OTHER_CLOCKS = rf"{_SWAHILI_CLOCK}|{_HINDI_CLOCK}|{_PART_OF_DAY_CLOCK}|{_TWENTY_FOUR}"
+_UNNAMED = re.compile(r"\?P<\w+>")  # the expression holds a time twice: its groups cannot be named there
 _TIME = (
     r"(?:[01]?\d|2[0-3])[:.][0-5]\d\s?(?:am|pm|a\.m\.|p\.m\.)|(?:1[0-2]|0?[1-9])\s?(?:am|pm|a\.m\.|p\.m\.)"
-    r"|(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?hrs|h)?|(?:[01]?\d|2[0-3])h[0-5]\d|(?:12\s+)?(?:noon|midnight)|midday"
+    rf"|{_UNNAMED.sub('', _OTHER_CLOCKS)}"
+    r"|(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?hrs|\s?uhr|h)?|(?:[01]?\d|2[0-3])h[0-5]\d"
+    r"|(?:12\s+)?(?:noon|midnight)|midday|meio-dia|mediod[ií]a|midi"
 )
 _DAY = (
     rf"(?:(?:{_WEEKDAY}),?\s+)?(?:{_TEXT_DATE}|{_NUMERIC_DATE})"  # "Sat 21st Nov", "14/03"
     rf"|(?:{_WEEKDAY})\s+(?:the\s+)?{_ORDINAL_DAY}(?![\w/])"  # "Thursday 19th"
+    rf"|(?i:{_FOREIGN_WEEKDAYS})\s+(?:[12]\d|3[01]|0?[1-9])(?![\w/:.,])(?!\s*(?:h|uhr)\b)"  # "martes 16"
+    rf"|(?:(?:tarehe|dia)\s+(?:[12]\d|3[01]|0?[1-9])|the\s+{_ORDINAL_DAY})(?![\w/:.])"  # "tarehe 20", "the 19th"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
-_CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|saa)\s*)?"
+_CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
 _EXPRESSION = re.compile(
     rf"""
     # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm").
@@ -114,7 +211,9 @@ _EXPRESSION = re.compile(
 _BARE_SHORT_WEEKDAY = re.compile(rf"(?:{_WEEKDAY_SHORT})\.?", re.IGNORECASE)
 _PREPOSITION = re.compile(r"(?:on|by|till|until)\s+", re.IGNORECASE)
 _LEADING_WEEKDAY = re.compile(rf"^(?:{_WEEKDAY}),?\s+(?=\d|(?:{_MONTH}))", re.IGNORECASE)
-_WEEKDAY_AND_ORDINAL = re.compile(rf"^(?:{_WEEKDAY})\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)$", re.IGNORECASE)
+_WEEKDAY_AND_ORDINAL = re.compile(
+    rf"^(?:(?:{_WEEKDAY})\s+(?:the\s+)?|tarehe\s+|dia\s+|the\s+)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?$", re.IGNORECASE
+)
 _CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE})$", re.IGNORECASE)
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 _TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})$")
@@ -140,7 +239,7 @@ def find_dates(
     """
     if not text:
         return []
-    tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    tz = message_zone(sent_at, ZoneInfo(timezone) if isinstance(timezone, str) else timezone)
     local = (sent_at or datetime.now(tz)).astimezone(tz).replace(second=0, microsecond=0)
     base = local.replace(tzinfo=None)
     found = []
@@ -176,6 +275,22 @@ def find_dates(
     return found
 
 
+def message_zone(sent_at: datetime | None, configured: tzinfo) -> tzinfo:
+    """The zone "tomorrow at 5pm" is read in: the message's own, when its timestamp carries one.
+
+    A timestamp stored in UTC (the landing store's, a Cloud API epoch) says nothing of where it was written:
+    the configured zone is the business's. A timestamp written with another offset ("+03:00") was written
+    there: that offset wins, unless the configured zone has the same offset at that moment, in which case
+    the configured zone is kept so that a date across a daylight-saving change gets its own offset.
+    """
+    offset = sent_at.utcoffset() if sent_at is not None else None
+    if not offset:
+        return configured
+    if sent_at.astimezone(configured).utcoffset() == offset:
+        return configured
+    return sent_at.tzinfo
+
+
 @functools.lru_cache(maxsize=4096)
 def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | None:
     """The calendar day `written` means when said at `base` (naive local time); None if it cannot be read."""
@@ -200,7 +315,7 @@ def clock_time(written: str) -> tuple[int, int] | None:
     """(hour, minute) of "5pm", "17:00", "5.30 p.m.", "12 noon", "midnight"; None if it is no time."""
     match = _CLOCK.fullmatch(written.strip())
     if match is None:
-        return None
+        return _other_clock(written.strip())
     if match.group("word"):
         return (0, 0) if match.group("word").lower() == "midnight" else (12, 0)
     hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
@@ -212,11 +327,54 @@ def clock_time(written: str) -> tuple[int, int] | None:
     return (hour, minute) if hour < 24 and minute < 60 else None
 
 
+_OTHER_CLOCK = re.compile(_OTHER_CLOCKS, re.IGNORECASE)
+_NOON = re.compile(r"meio-dia|mediod[ií]a|midi", re.IGNORECASE)
+_AFTERNOON_PARTS = frozenset({"de la tarde", "de la noche", "da tarde", "da noite", "du soir", "de l'après-midi"})
+
+
+def _other_clock(written: str) -> tuple[int, int] | None:
+    """Swahili, Hindi, Romance part-of-day and 24-hour clocks ("saa nne asubuhi", "shaam 5 baje", "15h")."""
+    if _NOON.fullmatch(written):
+        return (12, 0)
+    match = _OTHER_CLOCK.fullmatch(written)
+    if match is None:
+        return None
+    found = match.groupdict()
+    if found["sw"]:
+        # East African time counts from 6 in the morning: "saa moja" is 7, "saa sita" 12, "saa nne" 10.
+        hour = (_SWAHILI_HOURS[" ".join(found["sw"].lower().split())] + 6) % 12 or 12
+        part = (found["sw_part"] or "").lower()
+        evening = part in ("jioni", "mchana", "alasiri") or (part == "usiku" and hour >= 6)
+        # Without a part of the day the business hours decide: saa moja..tano morning, saa saba..kumi na mbili afternoon.
+        if evening or (not part and hour <= 6):
+            hour = hour % 12 + 12
+        return (hour % 24, 0)
+    if found["hi"]:
+        hour, minute = int(found["hi"]), int(found["hi_min"] or 0)
+        part = (found["hi_part"] or "").lower()
+        if part == "subah":
+            return (hour % 12, minute) if hour < 13 else None
+        if part in ("dopahar", "shaam", "sham") or (part == "raat" and hour >= 6) or (not part and hour <= 6):
+            return ((hour % 12) + 12, minute) if hour <= 12 else (hour, minute) if hour < 24 else None
+        return (hour % 24, minute) if hour < 24 else None
+    if found["pd"]:
+        hour, minute = int(found["pd"]), int(found["pd_min"] or 0)
+        part = " ".join(found["pd_part"].lower().split())
+        if part in _AFTERNOON_PARTS and hour < 12:
+            hour += 12
+        return (hour, minute) if hour < 24 else None
+    if found["h24"]:
+        return (int(found["h24"]), int(found["h24_min"] or 0))
+    if found["las"]:
+        return (int(found["las"]), int(found["las_min"] or 0))
+    return None
+
+
 def _dateparser_day(phrase: str, base: datetime, date_order: DateOrder) -> date | None:
     import dateparser  # ~0.2 s to import: only once a message mentions a date
 
     normalised = _SYNONYM.sub(lambda m: _SYNONYMS[m.group(1).lower()], phrase.lower())
-    normalised = " ".join(re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", normalised).replace(",", " ").split())
+    normalised = " ".join(re.sub(r"(\d)(?:st|nd|rd|th|er|º)(?!\w)", r"\1", normalised).replace(",", " ").split())
     # "16/11/26" is 2026: dateparser, preferring the future, would read 2126.
     normalised = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", normalised)
     settings = {
@@ -248,8 +406,14 @@ def _with_year(day: date, year: int) -> date | None:
         return None
 
 
+# "Guten Morgen", "por la mañana": the morning, not tomorrow.
+_MORNING_BEFORE = re.compile(r"(?:guten|la|esta|una)\s+$", re.IGNORECASE)
+
+
 def _plausible(match: re.Match, text: str) -> bool:
     day = match.group("day") or match.group("day_after") or ""
+    if day.lower() in ("morgen", "mañana") and _MORNING_BEFORE.search(text[: match.start()]):
+        return False
     if _BARE_SHORT_WEEKDAY.fullmatch(day) and not day[:1].isupper():
         return False  # "sat", "sun", "wed": the English words, unless capitalised
     if re.fullmatch(r"24/7", day):

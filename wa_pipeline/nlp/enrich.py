@@ -14,13 +14,13 @@ from wa_pipeline.nlp.enriched_schema import ENRICHED_COLUMNS
 from wa_pipeline.nlp.entities import EMAIL, extract_entities
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, OTHER, IntentModel, shipped_intent_model
-from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, ENGLISH, UNDETERMINED, detect_languages
+from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, ENGLISH, UNDETERMINED, detect_languages, with_chat_languages
 from wa_pipeline.nlp.money import MONEY
 from wa_pipeline.nlp.patterns import PatternSet
 from wa_pipeline.nlp.phones import PHONE
 from wa_pipeline.nlp.quantities import QUANTITY
 from wa_pipeline.nlp.references import REFERENCE
-from wa_pipeline.nlp.sentiment import NEUTRAL, score_sentiment
+from wa_pipeline.nlp.sentiment import NEUTRAL, score_sentiment, with_intent
 
 # Kinds whose text is WhatsApp's, not the sender's ("Messages are end-to-end encrypted",
 # "This message was deleted"): reading meaning into it would invent facts.
@@ -100,6 +100,20 @@ def enrich_messages(
             for name, values in enrich(frame.iloc[start : start + chunk_size]).items():
                 parts[name].append(values)
         added = {name: pd.concat(parts.pop(name)) for name in ENRICHED_COLUMNS}
+    if "chat_id" in frame.columns:
+        # After the chunks, so a short line takes the language of its whole chat however the day was cut.
+        media_text = frame[MEDIA_TEXT] if MEDIA_TEXT in frame.columns else [None] * len(frame)
+        texts = [
+            "" if kind in SILENT_KINDS else analysed_text(text, caption, extra)
+            for kind, text, caption, extra in zip(frame["kind"], frame["text"], frame["caption"], media_text)
+        ]
+        languages_found = with_chat_languages(texts, list(added["language"]), list(frame["chat_id"]))
+        added["language"] = pd.Series(languages_found, index=frame.index, dtype="str")
+        added["is_english"] = pd.Series(
+            [pd.NA if code == UNDETERMINED else code == ENGLISH for code in languages_found],
+            index=frame.index,
+            dtype="boolean",
+        )
     # A re-enriched frame gets fresh columns in the contract's place, not stale ones kept.
     base = frame.drop(columns=[name for name in ENRICHED_COLUMNS if name in frame.columns])
     enriched = pd.concat([base, pd.DataFrame(added, index=frame.index)], axis=1)
@@ -137,7 +151,9 @@ def _enriched_columns(
     intents = model.predict(texts, threshold=intent_threshold)
     found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
     sentiment_of = {text: score_sentiment(text) for text in dict.fromkeys(texts) if text}
-    sentiments = [sentiment_of.get(text, NEUTRAL) for text in texts]
+    sentiments = [
+        with_intent(sentiment_of.get(text, NEUTRAL), p.intent if text else OTHER) for p, text in zip(intents, texts)
+    ]
 
     def column(values: Iterable[object], dtype: str) -> pd.Series:
         return pd.Series(list(values), index=frame.index, dtype=dtype)

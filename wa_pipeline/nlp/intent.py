@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.training import Example as SpacyExample
 from spacy.util import compounding, fix_random_seed, minibatch
 
-from wa_pipeline.nlp.evaluation import ClassificationReport, classification_report
+from wa_pipeline.nlp.scores import ClassificationReport, classification_report
 
 DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
 INTENTS = ("order", "inquiry", "complaint", "payment", "booking", "cancellation", "feedback", "greeting")

@@ -26,7 +26,11 @@ class _Shared:
     commonest: str
 
 
-_DOLLAR = _Shared(frozenset("USD CAD AUD NZD SGD HKD LRD JMD TTD BSD BBD FJD NAD MXN".split()), "USD")
+# "$" is also the peso sign across Latin America ("$85.000" in Bogotá).
+_DOLLAR = _Shared(frozenset("USD CAD AUD NZD SGD HKD LRD JMD TTD BSD BBD FJD NAD MXN COP ARS CLP UYU".split()), "USD")
+_PESO = _Shared(frozenset("MXN COP ARS CLP UYU PHP DOP CUP".split()), "MXN")
+# The CFA franc of West Africa (XOF) and of Central Africa (XAF) are written alike.
+_CFA = _Shared(frozenset({"XOF", "XAF"}), "XOF")
 _RUPEE = _Shared(frozenset("INR PKR LKR NPR MUR SCR".split()), "INR")
 _SHILLING = _Shared(frozenset("KES UGX TZS SOS".split()), "KES")
 # "500/-" is how India and Pakistan write a round price; elsewhere it follows the default currency.
@@ -70,8 +74,8 @@ _PREFIXES: dict[str, str | _Shared] = {
     "₱": "PHP",
     "dhs": "AED",
     "frw": "RWF",
-    "fcfa": "XOF",
-    "cfa": "XOF",
+    "fcfa": _CFA,
+    "cfa": _CFA,
     "rp": "IDR",
 }
 _SUFFIXES: dict[str, str | _Shared] = {
@@ -99,6 +103,14 @@ _SUFFIXES: dict[str, str | _Shared] = {
     "cedis": "GHS",
     "cedi": "GHS",
     "₹": "INR",
+    "pesos": _PESO,
+    "peso": _PESO,
+    "rupaye": _RUPEE,
+    "fcfa": _CFA,
+    "f cfa": _CFA,
+    "francs cfa": _CFA,
+    "cfa": _CFA,
+    "f": _CFA,  # "12 000 F" only where the franc is the default currency: see find_money
 }
 # Codes people also type in lower case ("500 usd"); the rest of ISO 4217 only in capitals, or "2 cup" and
 # "all 3" would be Cuban pesos and Albanian lek.
@@ -129,7 +141,7 @@ def _alternation(markers) -> str:
     return "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
 
 
-_NUMBER = r"\d[\d,.]*\d|\d"
+_NUMBER = r"\d[\d,.']*\d|\d"  # "1'250": the Swiss group thousands with an apostrophe
 # "R 4 500", "€1 200,50": thousands grouped with spaces, read only right after a currency marker.
 _SPACED_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
 _MULTIPLIER = r"(?:[kKmM]|mn)(?![\w])|\s?(?:thousand|million|lakhs?|crores?|bn|billion)(?![\w])"
@@ -139,9 +151,10 @@ _MONEY = re.compile(
     (?<![\w$€£₹₦₵₱])
     (?:
         (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RN]))
-        \s?(?P<num>{_SPACED_NUMBER}|{_NUMBER})(?P<mult>{_MULTIPLIER})?(?![\d])
+        \s?(?P<num>{_SPACED_NUMBER}|{_NUMBER})(?P<mult>{_MULTIPLIER})?(?:\.[–-])?(?![\d])
+        (?:\s(?i:pesos|euros|reais|dollars|rupees|rupaye)(?![\w]))?
       |
-        (?P<num2>{_NUMBER})(?P<mult2>{_MULTIPLIER})?
+        (?P<num2>{_SPACED_NUMBER}|{_NUMBER})(?P<mult2>{_MULTIPLIER})?
         (?:(?P<slash>/[=-])|\s?(?:(?i:(?P<post>{_alternation(k for k in _SUFFIXES if not k.startswith("/"))}))|(?P<code2>{_CODES}))(?![\w]))
     )
     """,
@@ -166,7 +179,9 @@ def find_money(text: str | None, default_currency: str | None = None) -> list[En
                 continue  # "R2", "N9": a road or a size, not money
         else:
             marker = _marker(match.group("slash") or match.group("post"), _SUFFIXES) or match.group("code2")
-            number, multiplier = match.group("num2"), match.group("mult2")
+            number, multiplier = re.sub(r"[ \u00a0\u202f]", "", match.group("num2")), match.group("mult2")
+            if (match.group("post") or "").lower() == "f" and default not in _CFA.members:
+                continue  # "35 F" is a temperature or a size outside the franc zone
         code = _resolve(marker, default)
         amount = parse_amount(number, code)
         if amount is None:
@@ -185,6 +200,10 @@ def format_money(code: str, amount: Decimal) -> str:
 
 def parse_amount(number: str, code: str) -> Decimal | None:
     """The value of a written number, reading "," and "." as the writer meant them; None if it is not one."""
+    if "'" in number:
+        if not _grouped(number.split(".")[0], "'"):
+            return None
+        number = number.replace("'", "")
     try:
         if "," in number and "." in number:
             decimal_mark = "," if number.rfind(",") > number.rfind(".") else "."

@@ -38,6 +38,14 @@ _GREETINGS = frozenset(
     "hi hello hey hallo hiya dear niaje mambo sasa habari asante thanks thank thx cheers bye morning evening "
     "afternoon night hola oi olá namaste congratulations congrats regards yo".split()
 )
+# Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
+# "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
+_ADDRESSEES = frozenset(
+    "world team teams family fam all everyone everybody guys folks friends friend people customer customers "
+    "client clients member members management admin admins staff crew squad gang sir sirs madam boss bosses "
+    "mate mates dear dears darling love ladies gentlemen there beautiful sweetheart neighbour neighbors "
+    "neighbours colleagues partner partners group fam".split()
+)
 _SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs", "rs", "bob"})
 _NOT_NAMES = (
     CHAT_WORDS
@@ -244,6 +252,8 @@ def _classify(
     if next_word in _BRANCH_NOUNS and not _is_person(core, gazetteer):
         return _entity(doc, start, end, TOWN, "rule")
 
+    if all(t.lower_ in _ADDRESSEES for t in core):
+        return None
     cue = _cue(doc, start)
     if cue == "title":
         return _entity(doc, start, _without_number(span), PERSON, "rule")

@@ -47,6 +47,46 @@ _KEYWORDS = {
     "account": "account",
     "acc": "account",
     "a/c": "account",
+    # The same words in Spanish, Portuguese, French and German.
+    "pedido": "order",
+    "encomenda": "order",
+    "commande": "order",
+    "bestellung": "order",
+    "bestellnummer": "order",
+    "auftrag": "order",
+    "factura": "invoice",
+    "fatura": "invoice",
+    "nota fiscal": "invoice",
+    "facture": "invoice",
+    "rechnung": "invoice",
+    "rechnungsnummer": "invoice",
+    "recibo": "receipt",
+    "reçu": "receipt",
+    "quittung": "receipt",
+    "reserva": "booking",
+    "reservación": "booking",
+    "réservation": "booking",
+    "reservierung": "booking",
+    "buchung": "booking",
+    "buchungsnummer": "booking",
+    "guía": "tracking",
+    "guia": "tracking",
+    "rastreio": "tracking",
+    "rastreamento": "tracking",
+    "suivi": "tracking",
+    "sendungsnummer": "tracking",
+    "bordereau": "tracking",
+    "transacción": "transaction",
+    "transação": "transaction",
+    "referencia": None,
+    "referência": None,
+    "référence": None,
+    "comprobante": None,
+    "comprovante": None,
+    "cuenta": "account",
+    "conta": "account",
+    "compte": "account",
+    "konto": "account",
 }
 # Self-describing identifiers: "INV-2026-0042", "ORD/5521", "BK2231".
 _PREFIXES = {
@@ -66,7 +106,7 @@ _IDENTIFIER = r"[A-Za-z0-9](?:[A-Za-z0-9/-]*[A-Za-z0-9])?"
 _KEYWORD_LED = re.compile(
     rf"""
     (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?
-    (?:\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
+    (?:\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
     (?:\s+(?i:is|was|ni)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
     (?P<id>{_IDENTIFIER})(?![\w])
     """,
@@ -83,7 +123,8 @@ _HASH_NUMBER = re.compile(r"(?<![\w&])#(?P<id>\d{3,})(?![\w])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
 _PAYMENT_WORDS = re.compile(
-    r"\b(?:paid|pay\w*|sent|send|transfer\w*|deposit\w*|lipa|nimelipa|nimetuma|money|pesa|cash|refund\w*)\b"
+    r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|lipa|nimelipa|nimetuma"
+    r"|money|pesa|cash|refund\w*)\b"
     r"|[$€£₹₦]|\b(?:kes|ksh|usd|ngn|inr|zar|ugx|tzs|gbp|eur)\b"
 )
 # A bank's name, then a long number: an account ("GTBank 0123456789", "Equity Bank 0123456789012").

@@ -20,6 +20,9 @@ STRONG_NEGATIVE_AT = -0.4
 
 # Sentence ends and line breaks: where one thought stops and the next starts in a chat message.
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
+# A run of emoji is a clause of its own: VADER reads an emoji through the words of its name, so in
+# "Not happy 😞" the "not" would negate "disappointed face" into praise.
+_EMOJI_RUN = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 
 # VADER scores an emoji through the words of its Unicode name, and these names carry none it
 # knows ("thumbs up", "pouting face", "folded hands"); these are the chat staples it misses.
@@ -45,7 +48,12 @@ def score_sentiment(text: str | None) -> tuple[SentimentLabel, float]:
         return NEUTRAL
     analyzer = _analyzer()
     compound = analyzer.polarity_scores(text)["compound"]
-    clauses = [clause for clause in _CLAUSE_BREAK.split(text) if clause.strip()]
+    clauses = [
+        part
+        for clause in _CLAUSE_BREAK.split(text)
+        for part in _EMOJI_RUN.sub(lambda m: f"\n{m.group()}\n", clause).split("\n")
+        if part.strip()
+    ]
     if len(clauses) > 1:
         # VADER looks three words back for a negator without stopping at sentence ends, so in
         # "Order never arrived. Terrible!" the "never" flips "Terrible" to praise. Scoring each
@@ -64,3 +72,14 @@ def sentiment_label(compound: float) -> SentimentLabel:
     if compound <= NEGATIVE_AT:
         return "negative"
     return "neutral"
+
+
+def with_intent(sentiment: tuple[SentimentLabel, float], intent: str) -> tuple[SentimentLabel, float]:
+    """A complaint is never praise or indifference: "thanks, but one tray has a dent" is negative.
+
+    The words of a polite complaint score well ("thanks", "kindly"); the intent model reads the request.
+    """
+    label, score = sentiment
+    if intent == "complaint" and label != "negative":
+        return "negative", min(score, NEGATIVE_AT)
+    return sentiment

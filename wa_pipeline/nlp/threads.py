@@ -4,12 +4,20 @@ answered, and whether a customer is still waiting.
 A message joins the thread of the message it replies to (`reply_to`, when that message is in the frame);
 otherwise it continues the thread of the chat's previous message, unless more than `gap` (default 4 h)
 passed since it, which starts a new thread. System notes ("Messages are end-to-end encrypted") belong to
-no thread. Threads are computed over the frame given (one day in the pipeline): a conversation running
-past midnight continues as a new thread the next day.
+no thread.
+
+Across midnight: a day's threads are computed over the day's messages plus the day before's (`earlier`), and a
+thread is the day's when at least one of its messages is: so a conversation that started at 23:50 is one thread,
+and the day it ends reports it whole, with the id the day before gave it (the id is the chat's and the thread's
+first message's). The day before reported the same thread as it stood at midnight; the Threads tab is keyed by
+thread id, so the later day's row replaces it. A conversation that runs on across two midnights without a
+4-hour pause gets a new id on its third day (only one day before is read).
 
 The business is told apart from its customers by a set of sender names and ids, plus two defaults: in a
 chat export, the sender whose name is the chat's name (a business exporting its group or broadcast chat);
-in the Cloud API, a message sent from the business's own phone number id (outbound echoes).
+in the Cloud API, a message sent from the business's own phone number id (outbound echoes). When no sender is
+configured, the business is inferred (`infer_business`): the participant present in the most chats, two or
+more (the owner of the phone that exported them).
 """
 
 from __future__ import annotations
@@ -95,6 +103,59 @@ class BusinessSenders:
         return False
 
 
+@dataclass(frozen=True)
+class InferredBusiness:
+    """Who the business is when nobody said: a sender present in every chat."""
+
+    sender: str  # a sender id where the messages carry one, else a display name
+    is_id: bool
+    chats: int  # the chats it writes in
+    of_chats: int  # the chats there are
+
+    def senders(self, chat_name_is_business: bool = True) -> BusinessSenders:
+        return BusinessSenders(
+            frozenset() if self.is_id else frozenset({self.sender.casefold()}),
+            frozenset({self.sender}) if self.is_id else frozenset(),
+            chat_name_is_business,
+        )
+
+    def statement(self) -> str:
+        """One line for `wa-pipeline doctor`."""
+        return (
+            f"business sender not configured; inferred {self.sender!r}, the participant present in {self.chats} "
+            f"of {self.of_chats} chats (set WA_BUSINESS_SENDERS to override)"
+        )
+
+
+def infer_business(frame: pd.DataFrame, min_chats: int = 2) -> InferredBusiness | None:
+    """The sender who writes in the most chats of `frame`, or None when that is not clear.
+
+    The exporting phone's owner is a participant of every exported chat, but need not have written in each on
+    a given day (a customer still waiting). So: the one sender found in more chats than anyone else, in at
+    least `min_chats` and at least half of them; a tie, or a sender of a single chat, infers nobody.
+    """
+    if frame.empty:
+        return None
+    turns = frame[~frame["kind"].isin(_NO_THREAD_KINDS)]
+    ids = turns["sender_id"].where(turns["sender_id"].notna() & (turns["sender_id"] != ""), None)
+    keyed = pd.DataFrame(
+        {
+            "chat": turns["chat_id"],
+            "sender": ids.fillna(turns["sender_name"]),
+            "is_id": ids.notna(),
+        }
+    ).dropna(subset=["sender"])
+    chats = keyed["chat"].nunique()
+    if chats < min_chats:
+        return None
+    presence = keyed.groupby(["sender", "is_id"])["chat"].nunique().sort_values(ascending=False)
+    most = int(presence.iloc[0])
+    if most < min_chats or most * 2 < chats or (len(presence) > 1 and int(presence.iloc[1]) == most):
+        return None
+    sender, is_id = presence.index[0]
+    return InferredBusiness(str(sender), bool(is_id), most, int(chats))
+
+
 def assign_threads(frame: pd.DataFrame, gap: timedelta = DEFAULT_GAP) -> pd.Series:
     """Thread id of every message, aligned with `frame`'s index ("" for system notes)."""
     if gap <= timedelta(0):
@@ -131,15 +192,27 @@ def assign_threads(frame: pd.DataFrame, gap: timedelta = DEFAULT_GAP) -> pd.Seri
 
 
 def conversation_threads(
-    frame: pd.DataFrame, business: BusinessSenders | None = None, gap: timedelta = DEFAULT_GAP
+    frame: pd.DataFrame,
+    business: BusinessSenders | None = None,
+    gap: timedelta = DEFAULT_GAP,
+    earlier: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per thread (`THREAD_COLUMNS`), ordered by chat then start time.
+    """One row per thread with a message in `frame` (`THREAD_COLUMNS`), ordered by chat then start time.
 
-    `frame` has the canonical message columns, and `intent` if the messages were enriched.
+    `frame` has the canonical message columns, and `intent` if the messages were enriched; `earlier` (the day
+    before's messages) lets a thread that began before midnight continue. With no `business` given, or one
+    that names nobody, the business is inferred from the chats.
     """
-    business = business or BusinessSenders()
     if frame.empty:
         return _empty()
+    frame = threaded_messages(frame, earlier, gap)
+    business = business or BusinessSenders()
+    if not (business.names or business.ids):
+        inferred = infer_business(frame)
+        if inferred is not None:
+            # In a one-to-one export the chat is named after the customer: once the business is known, the
+            # sender named like the chat is not taken for it.
+            business = inferred.senders(chat_name_is_business=False)
     threads = assign_threads(frame, gap)
     # Only what a summary reads: the day's entity columns would be copied by every step below for nothing.
     work = frame[[column for column in _SUMMARY_COLUMNS if column in frame.columns]].assign(_thread=threads)
@@ -152,6 +225,20 @@ def conversation_threads(
     out = pd.DataFrame(rows, columns=list(THREAD_COLUMNS))
     out = out.sort_values(["chat_id", "started_at", "thread_id"], kind="stable").reset_index(drop=True)
     return _typed(out)
+
+
+def threaded_messages(frame: pd.DataFrame, earlier: pd.DataFrame | None, gap: timedelta = DEFAULT_GAP) -> pd.DataFrame:
+    """`frame`'s messages and those of `earlier` whose thread goes on in `frame`: what the day's threads cover."""
+    if earlier is None or earlier.empty or frame.empty:
+        return frame
+    carried = earlier[earlier["chat_id"].isin(set(frame["chat_id"])) & ~earlier["message_id"].isin(frame["message_id"])]
+    if carried.empty:
+        return frame
+    both = pd.concat([carried, frame], ignore_index=True)
+    threads = assign_threads(both, gap)
+    today = set(threads.iloc[len(carried) :]) - {""}
+    keep = [thread in today for thread in threads.iloc[: len(carried)]]
+    return pd.concat([carried[keep], frame], ignore_index=True)
 
 
 def _summary(thread_id: str, messages: pd.DataFrame, business: BusinessSenders) -> dict:

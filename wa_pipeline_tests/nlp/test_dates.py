@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -69,3 +70,61 @@ def test_clock_times():
     assert clock_time("12 noon") == (12, 0)
     assert clock_time("17h00") == (17, 0)
     assert clock_time("25:00") is None
+
+
+def test_relative_times_resolve_in_the_offset_the_message_was_written_with():
+    # A JSON line or a webhook replayed with its local offset: "+03:00" is where it was written, whatever
+    # the configured zone (UTC here) says.
+    sent = datetime.fromisoformat("2027-03-11T23:50:00+03:00")  # 20:50 UTC, still the 11th in UTC too
+    [found] = find_dates("tomorrow at 5pm", sent, "UTC")
+    assert found.value == "2027-03-12T17:00:00+03:00"
+    late = datetime.fromisoformat("2027-03-11T01:15:00+08:00")  # 17:15 UTC on the 10th
+    [found] = find_dates("kesho", late, "UTC")
+    assert found.value == "2027-03-12"
+
+
+def test_a_utc_timestamp_is_read_in_the_configured_zone_with_its_daylight_saving():
+    stored = datetime.fromisoformat("2027-03-11T15:40:00+00:00")  # as the landing store keeps it
+    [found] = find_dates("tomorrow at 5pm", stored, "Africa/Nairobi")
+    assert found.value == "2027-03-12T17:00:00+03:00"
+    # New York moves to daylight time on 14 March 2027: Monday's 3pm is -04:00 though the message is -05:00.
+    [found] = find_dates("Monday at 3pm", datetime.fromisoformat("2027-03-11T10:40:00-05:00"), "America/New_York")
+    assert found.value == "2027-03-15T15:00:00-04:00"
+
+
+THURSDAY = datetime.fromisoformat("2027-03-11T10:40:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        (
+            "Para mañana a las 5 de la tarde",
+            "Europe/Madrid",
+            ("mañana a las 5 de la tarde", "2027-03-12T17:00:00+01:00"),
+        ),
+        ("Mesa el viernes a las 21:30", "Europe/Madrid", ("viernes a las 21:30", "2027-03-12T21:30:00+01:00")),
+        ("Para el 20 de marzo", "Europe/Madrid", ("20 de marzo", "2027-03-20")),
+        ("Cita el martes 16 a las 8:30", "Europe/Madrid", ("martes 16 a las 8:30", "2027-03-16T08:30:00+01:00")),
+        ("Pra amanhã às 15h", "Europe/Lisbon", ("amanhã às 15h", "2027-03-12T15:00:00+00:00")),
+        ("A partir de 1º de abril", "Europe/Lisbon", ("1º de abril", "2027-04-01")),
+        ("Une table vendredi à 20h30", "Europe/Paris", ("vendredi à 20h30", "2027-03-12T20:30:00+01:00")),
+        ("Rendez-vous jeudi prochain", "Europe/Paris", ("jeudi prochain", "2027-03-18")),
+        ("Termin morgen um 17 Uhr?", "Europe/Berlin", ("morgen um 17 Uhr", "2027-03-12T17:00:00+01:00")),
+        ("Fischplatten für übermorgen", "Europe/Berlin", ("übermorgen", "2027-03-13")),
+        ("Niletee kesho saa nne", "Africa/Nairobi", ("kesho saa nne", "2027-03-12T10:00:00+03:00")),
+        ("Meza Ijumaa saa mbili usiku", "Africa/Nairobi", ("Ijumaa saa mbili usiku", "2027-03-12T20:00:00+03:00")),
+        ("Keki ya tarehe 20", "Africa/Nairobi", ("tarehe 20", "2027-03-20")),
+        ("Pooja didi kal shaam 5 baje free hain?", "Asia/Kolkata", ("kal shaam 5 baje", "2027-03-12T17:00:00+05:30")),
+    ],
+)
+def test_dates_and_times_in_each_language(text, tz, expected):
+    sent = THURSDAY.astimezone(ZoneInfo(tz))
+    assert [(e.text, e.value) for e in find_dates(text, sent, tz)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["Guten Morgen zusammen", "Pásate por la mañana", "Friday 2 bags"])
+def test_morning_is_not_tomorrow_and_a_count_is_not_a_day(text):
+    assert all(
+        e.text.lower() not in ("morgen", "mañana", "friday 2") for e in find_dates(text, THURSDAY, "Europe/Berlin")
+    )

@@ -71,7 +71,8 @@ def test_json_lines_with_their_own_time_and_region(app, tmp_path):
     india, nairobi = lines(result)
     assert [(e["label"], e["value"]) for e in india["entities"]] == [
         ("MONEY", "INR 450.00"),
-        ("DATE", "2027-03-14T09:00:00+03:00"),
+        # Written at +05:30: read in India's time, not the configured Nairobi's.
+        ("DATE", "2027-03-14T09:00:00+05:30"),
     ]
     # 22:30 UTC is 01:30 the next day in Nairobi: tomorrow is the 18th.
     assert [e["value"] for e in nairobi["entities"]] == ["2026-11-18T17:00:00+03:00"]

@@ -37,3 +37,21 @@ def test_results_follow_the_input_order_with_repeats():
 
 def test_the_small_models_are_a_choice():
     assert detect_languages(["Please send 20 loaves tomorrow at 5pm"], low_memory=True) == ["en"]
+
+
+def test_german_and_romanized_hindi_are_told_apart_from_english():
+    assert detect_languages(
+        [
+            "Ich hätte gern zwei Brötchen für morgen früh",
+            "Bhaiya kal tak parcel bhej dena, paisa abhi karta hoon",
+            "Sir pls send the invoice to my email",
+        ]
+    ) == ["de", "hi", "en"]
+
+
+def test_a_line_too_short_to_tell_takes_its_chats_language():
+    texts = ["Nitakuja kesho asubuhi na pesa yote", "sawa", "Thank you, see you tomorrow at the shop", "ok", "👍"]
+    chats = ["amina", "amina", "john", "john", "john"]
+    assert detect_languages(texts) == ["sw", "", "en", "", ""]
+    # An emoji has no words, so no language, whatever the chat speaks.
+    assert detect_languages(texts, chats=chats) == ["sw", "sw", "en", "en", ""]

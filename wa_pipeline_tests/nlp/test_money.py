@@ -1,5 +1,6 @@
 import pytest
 
+from wa_pipeline.nlp.currencies import currency_for_region
 from wa_pipeline.nlp.money import find_money, format_money, parse_amount
 
 
@@ -77,3 +78,23 @@ def test_written_numbers_read_the_way_their_writer_meant():
     assert parse_amount("1,5,0", "KES") is None
     assert format_money("JPY", parse_amount("1200", "JPY")) == "JPY 1200"
     assert format_money("KWD", parse_amount("3.5", "KWD")) == "KWD 3.500"
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("Pagué 3 500 FCFA hier", "SN", ("3 500 FCFA", "XOF 3500")),
+        ("Envoyé 12 000 F par Orange Money", "CM", ("12 000 F", "XAF 12000")),
+        ("Le total est de 2 750,50 €", "FR", ("2 750,50 €", "EUR 2750.50")),
+        ("Son $1.200 pesos", "CO", ("$1.200 pesos", "COP 1200.00")),
+        ("Te transferí $3.500", "AR", ("$3.500", "ARS 3500.00")),
+        ("Die Rechnung über CHF 1'250.– ist bezahlt", "CH", ("CHF 1'250.–", "CHF 1250.00")),
+        ("500 rupaye bhej diye", "IN", ("500 rupaye", "INR 500.00")),
+    ],
+)
+def test_money_as_each_country_writes_it(text, region, expected):
+    assert [(e.text, e.value) for e in find_money(text, currency_for_region(region))] == [expected]
+
+
+def test_a_bare_f_is_a_franc_only_in_the_franc_zone():
+    assert find_money("Il fait 35 F dehors", "USD") == []

@@ -91,3 +91,23 @@ def test_lower_case_brand_words_are_not_organisations():
     # "target", "square" and "bolt" are words first; a listed name counts when written as a name.
     assert names("Our target is to square the balance today") == []
     assert names("Pay with Square or Bolt") == [("ORG", "Square"), ("ORG", "Bolt")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello World",
+        "Hi Team, the order is ready",
+        "Dear Customer, your parcel is here",
+        "Regards, Management",
+        "Good morning Family!",
+        "Hey Guys 👋",
+        "Hi Team Members",
+    ],
+)
+def test_a_greeting_or_sign_off_to_a_group_names_nobody(text):
+    assert names(text) == []
+
+
+def test_a_greeting_to_a_person_still_names_them():
+    assert names("Hi Team, Wanjiku will deliver. Regards, Otieno") == [("PERSON", "Wanjiku"), ("PERSON", "Otieno")]

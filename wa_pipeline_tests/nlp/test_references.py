@@ -50,3 +50,23 @@ def test_a_generic_reference_takes_its_kind_from_the_message():
 )
 def test_not_references(text):
     assert references(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Necesito cancelar el pedido 55210", ("55210", "order:55210")),
+        ("Pedido nº 7731 pagado", ("7731", "order:7731")),
+        ("Factura F-2026-552 pagada", ("F-2026-552", "invoice:F-2026-552")),
+        ("Commande CMD-4410 réglée", ("CMD-4410", "order:CMD-4410")),
+        ("Rechnung R2026-77 bezahlt", ("R2026-77", "invoice:R2026-77")),
+        ("Suivi XW123456789FR", ("XW123456789FR", "tracking:XW123456789FR")),
+        ("Transferencia hecha, comprobante M4820999", ("M4820999", "transaction:M4820999")),
+    ],
+)
+def test_references_in_spanish_portuguese_french_and_german(text, expected):
+    assert [(e.text, e.value) for e in find_references(text)] == [expected]
+
+
+def test_a_foreign_order_of_a_quantity_is_no_reference():
+    assert find_references("Quiero hacer un pedido 3 kilos de arroz") == []

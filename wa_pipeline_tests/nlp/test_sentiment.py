@@ -38,3 +38,19 @@ def test_mild_negative_clause_does_not_override_the_message():
 def test_empty_is_neutral_zero():
     assert score_sentiment("") == ("neutral", 0.0)
     assert score_sentiment(None) == ("neutral", 0.0)
+
+
+def test_a_negation_never_reaches_into_an_emoji():
+    # The sample chat's complaint: VADER alone read "Not happy 😞" as "not ... disappointed face", praise.
+    text = "The cakes arrived but one is squashed and the loaves are 18 not 20. Not happy 😞"
+    assert score_sentiment(text)[0] == "negative"
+    assert score_sentiment("Not bad at all 😊")[0] == "positive"
+
+
+def test_a_polite_complaint_is_negative_however_kind_its_words():
+    from wa_pipeline.nlp.sentiment import with_intent
+
+    polite = score_sentiment("Delivered, thanks. One tray has a dent though, can you exchange it?")
+    assert polite[0] == "positive"  # what the words alone say
+    assert with_intent(polite, "complaint")[0] == "negative"
+    assert with_intent(polite, "feedback") == polite

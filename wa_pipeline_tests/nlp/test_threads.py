@@ -4,7 +4,13 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from wa_pipeline.message import MESSAGE_COLUMNS, Message
-from wa_pipeline.nlp.threads import THREAD_COLUMNS, BusinessSenders, assign_threads, conversation_threads
+from wa_pipeline.nlp.threads import (
+    THREAD_COLUMNS,
+    BusinessSenders,
+    assign_threads,
+    conversation_threads,
+    infer_business,
+)
 
 T0 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
 
@@ -135,3 +141,57 @@ def test_an_empty_day_has_no_threads_but_the_columns():
     assert empty.empty and tuple(empty.columns) == THREAD_COLUMNS
     only_notes = conversation_threads(frame([msg(1, 0, None, "Messages are end-to-end encrypted", kind="system")]))
     assert only_notes.empty
+
+
+def test_the_business_is_inferred_as_the_participant_of_the_most_chats():
+    day = frame(
+        [
+            msg(1, 0, "Amina", "Do you have trays?", chat="Amina"),
+            msg(2, 30, "Juma Hardware", "Yes, KES 1,800", chat="Amina"),
+            msg(3, 40, "Otieno", "Cement bei gani?", chat="Otieno"),
+            msg(4, 45, "Juma Hardware", "KES 750 per bag", chat="Otieno"),
+            msg(5, 50, "Wekesa", "Mko open kesho?", chat="Wekesa"),
+        ]
+    )
+    inferred = infer_business(day)
+    assert (inferred.sender, inferred.chats, inferred.of_chats) == ("Juma Hardware", 2, 3)
+    assert "'Juma Hardware'" in inferred.statement() and "2 of 3 chats" in inferred.statement()
+    threads = conversation_threads(day).set_index("chat_name")
+    assert list(threads["first_response_s"][["Amina", "Otieno"]]) == [30 * 60, 5 * 60]
+    assert list(threads["awaiting_reply"]) == [False, False, True]
+    # A configured sender wins; an ambiguous or single chat infers nobody.
+    configured = conversation_threads(day, BusinessSenders.of(["Wekesa"])).set_index("chat_name")
+    assert configured["awaiting_reply"]["Amina"] and not configured["awaiting_reply"]["Wekesa"]
+    assert infer_business(day[day["chat_name"] == "Amina"]) is None
+    two_everywhere = frame(
+        [msg(1, 0, "A", chat="One"), msg(2, 1, "B", chat="One"), msg(3, 2, "A", chat="Two"), msg(4, 3, "B", chat="Two")]
+    )
+    assert infer_business(two_everywhere) is None
+
+
+def test_a_conversation_across_midnight_is_one_thread_reported_whole_by_the_day_it_ends():
+    night = T0.replace(hour=23, minute=50) - T0  # 23:50 on the first day
+    first_day = frame(
+        [
+            msg(1, 60, "Amina", "Morning order: 2 trays", chat="Amina"),  # 09:00, its own thread
+            msg(2, night.total_seconds() / 60, "Amina", "Are you still open?", chat="Amina"),
+            msg(3, night.total_seconds() / 60 + 5, "Juma", "Yes, till midnight", chat="Amina"),
+        ]
+    )
+    second_day = frame(
+        [
+            msg(4, night.total_seconds() / 60 + 20, "Amina", "Then send 3 bags please", chat="Amina"),  # 00:10
+            msg(5, night.total_seconds() / 60 + 25, "Juma", "On the way", chat="Amina"),
+        ]
+    )
+    business = BusinessSenders.of(["Juma"])
+    before = conversation_threads(first_day, business)
+    after = conversation_threads(second_day, business, earlier=first_day)
+    assert len(after) == 1
+    thread = after.iloc[0]
+    assert thread["messages"] == 4 and thread["first_message_id"] == "m2" and thread["last_message_id"] == "m5"
+    assert thread["started_at"] == first_day["sent_at"].iloc[1]
+    # The same id the day before gave it, so the Threads tab's row is replaced, not duplicated.
+    assert thread["thread_id"] == before.iloc[1]["thread_id"]
+    # Without the day before, the second day would cut the conversation at midnight.
+    assert conversation_threads(second_day, business).iloc[0]["messages"] == 2

@@ -10,13 +10,12 @@ from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.media.media_frames import attach_media_text
-from wa_pipeline.nlp import enrichment_checks
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
 from wa_pipeline.nlp.threads import conversation_threads as find_threads
 from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
-from wa_pipeline.quality import enrichment_rules, message_rules
+from wa_pipeline.quality import enrichment_rules, message_rules, nlp_rules
 
 # Check names, written once: the spec declares each, the asset body reports it.
 INTENT_MODEL_ACCURATE = "intent_model_accurate"
@@ -176,7 +175,7 @@ def enriched_messages(
                 check_result(message_rules.same_ids(raw, enriched, "enriched_messages"), ALL_MESSAGES_ENRICHED),
                 check_result(enrichment_rules.values_valid(enriched), ENRICHMENT_VALUES_VALID),
                 check_result(
-                    enrichment_checks.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
+                    nlp_rules.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
                     INTENTS_AND_LANGUAGES_VALID,
                 ),
             ],
@@ -229,8 +228,8 @@ def conversation_threads(context: dg.AssetExecutionContext, enriched_messages: D
                 "unanswered_threads": dg.MetadataValue.int(len(threads) - len(answered)),
             },
             checks=[
-                check_result(enrichment_checks.threads_cover_messages(enriched, threads), THREADS_COVER_MESSAGES),
-                check_result(enrichment_checks.thread_times_consistent(threads), THREAD_TIMES_CONSISTENT),
+                check_result(nlp_rules.threads_cover_messages(enriched, threads), THREADS_COVER_MESSAGES),
+                check_result(nlp_rules.thread_times_consistent(threads), THREAD_TIMES_CONSISTENT),
             ],
         )
     yield from materialize_days(context, days)
