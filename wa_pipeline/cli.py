@@ -115,7 +115,8 @@ def run(
     from rich.table import Table
 
     from wa_pipeline.definitions import defs
-    from wa_pipeline.landing_days import days_with_new_messages
+    from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
+    from wa_pipeline.orchestration.day_range import run_scope
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
 
@@ -127,7 +128,9 @@ def run(
         if not landed and not (date_from or date_to):
             console.print("[yellow]The landing store is empty: `wa-pipeline import PATH` first.[/yellow]")
             raise typer.Exit(1)
-        days = _day_range(date_from or landed[0], date_to or landed[-1])
+        # Without a range: the days that have messages (a history's quiet days are not runs of empty days).
+        span = set(_day_range(date_from or landed[0], date_to or landed[-1]))
+        days = [day for day in landed if day in span]
 
     definitions = defs()
     job = definitions.resolve_job_def("daily_pipeline")
@@ -142,8 +145,7 @@ def run(
     instance = dg.DagsterInstance.get()
     # The runs a UI backfill of these days would launch: the job's backfill policy decides how many days share one.
     per_run = job.backfill_policy.max_partitions_per_run if job.backfill_policy else 1
-    per_run = per_run or len(days)
-    chunks = [days[i : i + per_run] for i in range(0, len(days), per_run)]
+    chunks = runs_of_days(days, per_run or len(days))
     results = []
     with _progress() as progress:
         task = progress.add_task(f"materializing {len(days)} days in {len(chunks)} runs", total=len(days))
@@ -153,7 +155,7 @@ def run(
             outcome = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                **_run_scope(chunk),
+                **run_scope(chunk),
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
             chunk_results = _day_results(outcome, chunk)
@@ -193,13 +195,6 @@ def run(
 
 def _span(days: list[str]) -> str:
     return days[0] if len(days) == 1 else f"{days[0]}..{days[-1]}"
-
-
-def _run_scope(days: list[str]) -> dict:
-    """One day runs as the sensor and schedule run it; several as one run over the range, as a backfill does."""
-    if len(days) == 1:
-        return {"partition_key": days[0]}
-    return {"tags": {"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]}}
 
 
 def _day_results(outcome, days: list[str]) -> list[dict]:

@@ -23,7 +23,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="Where the landing store, media, Parquet and the workbook live.")
     timezone: str = Field("UTC", description="IANA timezone whose local date partitions messages.")
-    partition_start: date = Field(date(2024, 1, 1), description="First daily partition.")
+    partition_start: date = Field(
+        date(2009, 1, 1), description="First daily partition: WhatsApp's first year, so any real export fits."
+    )
     default_region: str = Field("US", description="Phone region for numbers written without a country code.")
     backfill_days_per_run: int = Field(
         30, ge=1, description="Days one backfill run (UI or `wa-pipeline run`) materializes together."

@@ -90,3 +90,35 @@ def test_run_over_a_range_materializes_it_in_backfill_sized_runs_with_progress(t
     reported = {r["day"]: r for r in (json.loads(line) for line in report.stdout.splitlines() if line.startswith("{"))}
     assert [reported[d]["run"] for d in ("2026-11-16", "2026-11-17", "2026-11-18")] == ["success"] * 3
     assert all(reported[d]["checks_total"] == 18 for d in ("2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18"))
+
+
+def test_a_2016_history_imports_and_run_materializes_only_its_days_with_messages(tmp_path):
+    env = {
+        **os.environ,
+        "WA_DATA_DIR": str(tmp_path / "data"),
+        "DAGSTER_HOME": str(tmp_path / "home"),
+        "WA_SHEET_BACKEND": "workbook",
+        "WA_TIMEZONE": "Africa/Nairobi",
+        "PYTHONWARNINGS": "error::DeprecationWarning",
+    }
+    (tmp_path / "home").mkdir()
+    export = tmp_path / "WhatsApp Chat with Duka la Mama.txt"
+    export.write_text(
+        "01/03/2016, 09:00 - Amina: Habari, mkate mbili tafadhali\n"
+        "01/03/2016, 09:05 - Duka la Mama: Sawa, tutaleta saa nne\n"
+        "02/03/2016, 10:00 - Amina: Asante, nimepokea\n"
+        "20/03/2016, 08:30 - Amina: Naomba maziwa lita tatu\n",
+        encoding="utf-8",
+    )
+    imported = wa("import", str(export), env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "days 2016-03-01 .. 2016-03-20" in " ".join(imported.stderr.split())  # the date range it landed
+
+    result = wa("run", "--json", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    days = [json.loads(line) for line in result.stdout.splitlines()]
+    # Not the 20 calendar days from the first to the last: the three that have messages, in two runs.
+    assert [d["day"] for d in days] == ["2016-03-01", "2016-03-02", "2016-03-20"]
+    assert days[0]["run_id"] == days[1]["run_id"] != days[2]["run_id"]
+    assert all(d["success"] and d["failed_checks"] == [] for d in days)
+    assert sum(d["rows"] for d in days) == 4

@@ -133,3 +133,16 @@ def _evaluations(
                 blocking=blocking(key),
                 partition=day,
             )
+
+
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+def run_scope(days: Sequence[str]) -> dict[str, Any]:
+    """How a run of consecutive days is asked for: one day as the sensor and schedule run it, several as one run
+    over the range, as a backfill does (the range tags are Dagster's own)."""
+    if len(days) == 1:
+        return {"partition_key": days[0]}
+    return {"tags": {RANGE_START_TAG: days[0], RANGE_END_TAG: days[-1]}}

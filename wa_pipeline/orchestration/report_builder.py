@@ -5,13 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 
 from wa_pipeline.data_layout import DataLayout
+from wa_pipeline.orchestration.day_range import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 from wa_pipeline.reporting.frame_facts import fill_from_frames
 from wa_pipeline.reporting.report_data import DayReport, Report
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 
-PARTITION_TAG = "dagster/partition"
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 # How far back a range run that covers the report's days may start (a backfill run spans at most this many days).
 LONGEST_RANGE_DAYS = 366
 

@@ -15,6 +15,15 @@ def msg(i: int, at: datetime) -> Message:
     return Message(message_id=f"m{i}", chat_id="c", sent_at=at, kind="text", source="cloud_api", text="hi")
 
 
+def days_of(request: dg.RunRequest) -> list[str]:
+    """The days a run request covers: one partition, or a range of them."""
+    if request.partition_key is not None:
+        return [request.partition_key]
+    span = request.partition_key_range
+    first, last = datetime.fromisoformat(span.start), datetime.fromisoformat(span.end)
+    return [(first + timedelta(days=n)).date().isoformat() for n in range((last - first).days + 1)]
+
+
 def evaluate(tmp_path, cursor):
     with dg.instance_for_test() as instance:
         context = dg.build_sensor_context(
@@ -38,7 +47,8 @@ def test_sensor_requests_each_local_day_once_and_advances_its_cursor(tmp_path):
         ]
     )
     result = evaluate(tmp_path, None)
-    assert sorted(r.partition_key for r in result.run_requests) == ["2026-11-16", "2026-11-17"]
+    [run] = result.run_requests  # two consecutive days share one run
+    assert days_of(run) == ["2026-11-16", "2026-11-17"]
     assert json.loads(result.cursor) == {"seq": 3}
     assert result.asset_events[0].asset_key == dg.AssetKey("landing_messages")
 
@@ -55,13 +65,48 @@ def test_late_message_re_requests_its_own_day_with_a_new_run_key(tmp_path):
     assert not evaluate(tmp_path, first.cursor).run_requests
     store.add_messages([msg(7, datetime(2026, 11, 16, 10, tzinfo=NAIROBI))])  # late, for a day already run
     late = evaluate(tmp_path, first.cursor)
-    assert [r.partition_key for r in late.run_requests] == ["2026-11-16"]
+    assert [days_of(r) for r in late.run_requests] == [["2026-11-16"]]
     assert late.run_requests[0].run_key != first.run_requests[0].run_key
 
 
-def test_messages_outside_the_partitions_are_not_requested(tmp_path):
+def test_a_history_import_is_requested_in_backfill_sized_runs_not_one_run_per_day(tmp_path):
+    # 90 days of history in one import, the days before 2024 included (partitions start in WhatsApp's first year).
     store = SqliteLandingStore(tmp_path / "landing.sqlite3")
-    store.add_messages([msg(1, datetime(2019, 1, 1, 9, tzinfo=NAIROBI))])
+    first = datetime(2016, 3, 1, 9, tzinfo=NAIROBI)
+    store.add_messages([msg(i, first + timedelta(days=i)) for i in range(90)])
     result = evaluate(tmp_path, None)
-    assert result.run_requests == []
-    assert json.loads(result.cursor) == {"seq": 1}
+    assert len(result.run_requests) <= 3  # ceil(90 / WA_BACKFILL_DAYS_PER_RUN=30)
+    covered = [day for run in result.run_requests for day in days_of(run)]
+    assert covered == [(first + timedelta(days=i)).date().isoformat() for i in range(90)]
+    assert len({r.run_key for r in result.run_requests}) == len(result.run_requests)
+
+
+def test_quiet_days_of_a_history_are_not_runs_of_empty_days(tmp_path):
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    days = [datetime(2016, 3, d, 9, tzinfo=NAIROBI) for d in (1, 2, 3, 20, 21)]
+    store.add_messages([msg(i, at) for i, at in enumerate(days)])
+    result = evaluate(tmp_path, None)
+    assert [days_of(r) for r in result.run_requests] == [
+        ["2016-03-01", "2016-03-02", "2016-03-03"],
+        ["2016-03-20", "2016-03-21"],
+    ]
+
+
+def test_a_range_request_is_one_the_sensor_definition_accepts(tmp_path):
+    # Resolved as Dagster resolves a tick (not only the function's return value), against the real definitions.
+    from wa_pipeline.definitions import defs
+
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    store.add_messages([msg(i, datetime(2016, 3, 1 + i, 9, tzinfo=NAIROBI)) for i in range(3)])
+    definitions = defs()
+    with dg.instance_for_test() as instance:
+        with dg.build_sensor_context(
+            instance=instance,
+            repository_def=definitions.get_repository_def(),
+            resources={
+                "storage": PipelineStorage(data_dir=str(tmp_path)),
+                "locale": Locale(timezone="Africa/Nairobi", default_region="KE"),
+            },
+        ) as context:
+            [request] = definitions.resolve_sensor_def("landing_sensor").evaluate_tick(context).run_requests
+    assert request.partition_key_range == dg.PartitionKeyRange("2016-03-01", "2016-03-03")

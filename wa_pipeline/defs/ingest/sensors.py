@@ -5,9 +5,10 @@ import json
 import dagster as dg
 
 from wa_pipeline.defs.ops.jobs import daily_pipeline
-from wa_pipeline.defs.partitions import DAILY
+from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
-from wa_pipeline.landing_days import days_with_new_messages
+from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
+from wa_pipeline.orchestration.day_range import run_scope
 
 
 @dg.sensor(
@@ -17,7 +18,7 @@ from wa_pipeline.landing_days import days_with_new_messages
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def landing_sensor(context: dg.SensorEvaluationContext, storage: PipelineStorage, locale: Locale) -> dg.SensorResult:
-    """Requests a run for every day that received messages since the last tick (late messages included)."""
+    """Requests runs of the days that received messages since the last tick (late messages included)."""
     cursor = json.loads(context.cursor) if context.cursor else {"seq": 0}
     landing = storage.landing()
     changes = landing.changes_since(int(cursor["seq"]))
@@ -34,8 +35,11 @@ def landing_sensor(context: dg.SensorEvaluationContext, storage: PipelineStorage
     return dg.SensorResult(
         # The run key carries the high-water mark: a day gets a new run whenever new data lands in it, never a
         # silently dropped one, while a repeated tick over the same data adds nothing.
+        # Consecutive days share a run, as many as the backfill policy lets one run take: a history import of
+        # 90 days is 3 runs, not 90 queued at once.
         run_requests=[
-            dg.RunRequest(run_key=f"{day}@{changes.high_water_mark}", partition_key=day) for day in requested
+            dg.RunRequest(run_key=f"{run[0]}..{run[-1]}@{changes.high_water_mark}", **run_scope(run))
+            for run in runs_of_days(requested, DAILY_BACKFILL.max_partitions_per_run or len(requested))
         ],
         asset_events=[
             dg.AssetObservation(
