@@ -2,6 +2,8 @@
 
 import hashlib
 import math
+from collections.abc import Mapping
+from datetime import date, timedelta
 
 import dagster as dg
 import pandas as pd
@@ -13,9 +15,11 @@ from wa_pipeline.media.media_frames import attach_media_text
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
 from wa_pipeline.nlp.threads import conversation_threads as find_threads
+from wa_pipeline.nlp.threads import threaded_messages
 from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import enrichment_rules, message_rules, nlp_rules
+from wa_pipeline.store.frames import read_frame
 
 # Check names, written once: the spec declares each, the asset body reports it.
 INTENT_MODEL_ACCURATE = "intent_model_accurate"
@@ -208,14 +212,17 @@ THREAD_CHECKS = [
     kinds={"pandas", "parquet"},
     check_specs=THREAD_CHECKS,
 )
-def conversation_threads(context: dg.AssetExecutionContext, enriched_messages: DayFrames, nlp: NlpSettings):
+def conversation_threads(
+    context: dg.AssetExecutionContext, enriched_messages: DayFrames, nlp: NlpSettings, storage: PipelineStorage
+):
     """The day's conversations per chat: participants, first and last message, the business's first-response time, who is still waiting."""
     enriched_by_day = frames_by_day(enriched_messages, context.partition_keys)
     days = {}
     for day in context.partition_keys:
         watch = Stopwatch()
         enriched = enriched_by_day[day]
-        threads = find_threads(enriched, nlp.business(), nlp.gap())
+        earlier = _day_before(day, enriched_by_day, storage)
+        threads = find_threads(enriched, nlp.business(), nlp.gap(), earlier=earlier)
         answered = [s for s in threads["first_response_s"] if not math.isnan(s)]
         days[day] = DayResult(
             value=threads,
@@ -228,8 +235,24 @@ def conversation_threads(context: dg.AssetExecutionContext, enriched_messages: D
                 "unanswered_threads": dg.MetadataValue.int(len(threads) - len(answered)),
             },
             checks=[
-                check_result(nlp_rules.threads_cover_messages(enriched, threads), THREADS_COVER_MESSAGES),
+                check_result(
+                    nlp_rules.threads_cover_messages(threaded_messages(enriched, earlier, nlp.gap()), threads),
+                    THREADS_COVER_MESSAGES,
+                ),
                 check_result(nlp_rules.thread_times_consistent(threads), THREAD_TIMES_CONSISTENT),
             ],
         )
     yield from materialize_days(context, days)
+
+
+def _day_before(day: str, in_run: Mapping[str, pd.DataFrame], storage: PipelineStorage) -> pd.DataFrame | None:
+    """The previous day's enriched messages, so a conversation begun before midnight goes on as one thread.
+
+    Read from this run when it covers that day, else from the frame store; a day never materialized (no messages)
+    has nothing to carry. Not a declared dependency: a day must not wait for, or fail on, a quiet day before it.
+    """
+    previous = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+    if previous in in_run:
+        return in_run[previous]
+    path = storage.layout.frame("enriched_messages", previous)
+    return read_frame(path) if path.exists() else None
