@@ -26,9 +26,11 @@ test: install lint
 test-load: install
 	$(VENV_BIN)/python scripts/with_cpu_burners.py --burners 2 -- $(MAKE) test
 
+# Style, then Dagster's own check that every definition loads (as `dagster dev` would load them).
 lint: install
 	$(VENV_BIN)/ruff check .
 	$(VENV_BIN)/ruff format --check .
+	VIRTUAL_ENV=$(CURDIR)/.venv $(VENV_BIN)/dg check defs
 
 dev: install
 	$(VENV_BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DEV_PORT)
