@@ -8,7 +8,7 @@ import dagster as dg
 import openpyxl
 
 from wa_pipeline.settings import get_settings
-from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_TAB
+from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
@@ -49,6 +49,7 @@ CHECKS = {
     "conversation_threads:thread_times_consistent",
     "threads_sheet:threads_sheet_reconciled",
     "entities_sheet:entities_sheet_reconciled",
+    "media_sheet:media_sheet_reconciled",
     "media_text:media_success_rate",
     "media_text:media_dead_letters_not_growing",
     "media_catalog:no_stale_pending_media",
@@ -78,10 +79,10 @@ def import_samples() -> SqliteLandingStore:
 
 
 def sheet_records(path: Path) -> list[dict]:
-    sheet = openpyxl.load_workbook(path)[MESSAGES_TAB]
+    sheet = openpyxl.load_workbook(path)[MESSAGES.name]
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[: len(MESSAGES_COLUMNS)] == list(MESSAGES_COLUMNS)
+    assert header[: len(MESSAGES.columns)] == list(MESSAGES.columns)
     return [dict(zip(header, row)) for row in rows[1:]]
 
 
@@ -164,8 +165,8 @@ def test_a_sample_day_syncs_to_google_sheets_through_gspread_over_http(data_dir,
                 result = job.execute_in_process(partition_key=DAY, instance=instance)
                 assert result.success
                 assert all(e.passed for e in result.get_asset_check_evaluations())
-        values = fake.values(key, MESSAGES_TAB)
-        assert values[0][: len(MESSAGES_COLUMNS)] == list(MESSAGES_COLUMNS)
+        values = fake.values(key, MESSAGES.name)
+        assert values[0][: len(MESSAGES.columns)] == list(MESSAGES.columns)
         assert sorted(row[0] for row in values[1:]) == sorted(expected)
         assert fake.formula_cells(key) == []
 

@@ -7,9 +7,9 @@ import pandas as pd
 from wa_pipeline.message import MESSAGE_COLUMNS, Message
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.threads import conversation_threads
-from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, build_entity_rows, entity_id
-from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, build_message_rows
-from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, build_thread_rows
+from wa_pipeline.sheets.tabs.entities import ENTITIES, entity_id
+from wa_pipeline.sheets.tabs.messages import MESSAGES
+from wa_pipeline.sheets.tabs.threads import THREADS
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 T0 = datetime(2026, 11, 16, 6, 15, tzinfo=UTC)
@@ -43,8 +43,8 @@ def enriched():
 
 
 def test_entity_rows_one_per_entity_with_stable_ids_and_safe_cells():
-    rows = build_entity_rows(enriched(), NAIROBI)
-    assert tuple(rows.columns) == ENTITIES_COLUMNS
+    rows = ENTITIES.rows(enriched(), NAIROBI)
+    assert tuple(rows.columns) == ENTITIES.columns
     assert [(r["label"], r["value"]) for r in rows.to_dict(orient="records")] == [
         ("QUANTITY", "20 loaf"),
         ("MONEY", "KES 1300.00"),
@@ -59,13 +59,13 @@ def test_entity_rows_one_per_entity_with_stable_ids_and_safe_cells():
         "Mama Mboga Bakery",
         "Wanjiku",
     )
-    assert list(build_entity_rows(enriched(), NAIROBI)["entity_id"]) == list(rows["entity_id"])
+    assert list(ENTITIES.rows(enriched(), NAIROBI)["entity_id"]) == list(rows["entity_id"])
     assert rows["entity_id"].is_unique
 
 
 def test_thread_rows_in_minutes_with_text_flags():
-    rows = build_thread_rows(conversation_threads(enriched()), NAIROBI)
-    assert tuple(rows.columns) == THREADS_COLUMNS
+    rows = THREADS.rows(conversation_threads(enriched()), NAIROBI)
+    assert tuple(rows.columns) == THREADS.columns
     [row] = rows.to_dict(orient="records")
     assert row["first_response_min"] == 30.0 and row["awaiting_reply"] == "no"
     assert row["messages"] == 2 and row["participants"] == "Wanjiku; Mama Mboga Bakery"
@@ -75,14 +75,14 @@ def test_thread_rows_in_minutes_with_text_flags():
 
 
 def test_message_rows_end_with_the_new_columns():
-    rows = build_message_rows(enriched(), NAIROBI)
-    assert tuple(rows.columns) == MESSAGES_COLUMNS
-    assert MESSAGES_COLUMNS[-6:] == ("intent", "amounts", "references", "dates", "language", "media_text")
+    rows = MESSAGES.rows(enriched(), NAIROBI)
+    assert tuple(rows.columns) == MESSAGES.columns
+    assert MESSAGES.columns[-6:] == ("intent", "amounts", "references", "dates", "language", "media_text")
     assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
 
 
 def test_empty_partitions_have_the_columns():
     empty = enriched().iloc[0:0]
-    assert tuple(build_entity_rows(empty, NAIROBI).columns) == ENTITIES_COLUMNS
-    assert tuple(build_thread_rows(conversation_threads(empty), NAIROBI).columns) == THREADS_COLUMNS
+    assert tuple(ENTITIES.rows(empty, NAIROBI).columns) == ENTITIES.columns
+    assert tuple(THREADS.rows(conversation_threads(empty), NAIROBI).columns) == THREADS.columns
     assert json.loads(enriched().loc[0, "entities"])

@@ -8,11 +8,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from wa_pipeline.message import stable_id
-from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.tab_spec import TabSpec
 
-ENTITIES_TAB = "Entities"
-ENTITIES_KEY = "entity_id"
-ENTITIES_COLUMNS = (
+_COLUMNS = (
     "entity_id",
     "message_id",
     "date",
@@ -31,11 +29,11 @@ def entity_id(message_id: str, label: str, start: int, end: int) -> str:
     return stable_id(message_id, label, start, end, prefix="ent_")
 
 
-def build_entity_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    """Sheet rows for every entity of an enriched partition, in send order then text order, cells safe to write."""
+def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Rows for every entity of an enriched partition, in send order then text order."""
     # Built column by column: a dict per entity (170,000 of them on a 100,000-message day) cost more than the rows,
     # and the cells a message's entities share (its id, time, chat, sender) are one string, not one per entity.
-    columns: dict[str, list] = {name: [] for name in ENTITIES_COLUMNS}
+    columns: dict[str, list] = {name: [] for name in _COLUMNS}
     ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
     local = ordered["sent_at"].dt.tz_convert(tz)
     for message_id, moment, chat_name, chat_id, sender, found in zip(
@@ -50,19 +48,29 @@ def build_entity_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
         if not entities:
             continue
         shared = {
-            "message_id": safe_cell(message_id),
-            "date": safe_cell(moment.strftime("%Y-%m-%d")),
-            "sent_at": safe_cell(moment.strftime("%Y-%m-%d %H:%M:%S")),
-            "chat": safe_cell(chat_name if isinstance(chat_name, str) else chat_id),
-            "sender": safe_cell(sender if isinstance(sender, str) else ""),
+            "message_id": message_id,
+            "date": moment.strftime("%Y-%m-%d"),
+            "sent_at": moment.strftime("%Y-%m-%d %H:%M:%S"),
+            "chat": chat_name if isinstance(chat_name, str) else chat_id,
+            "sender": sender if isinstance(sender, str) else "",
         }
         for entity in entities:
             key = entity_id(message_id, entity["label"], entity["start"], entity["end"])
-            columns["entity_id"].append(safe_cell(key))
+            columns["entity_id"].append(key)
             for name, value in shared.items():
                 columns[name].append(value)
             for name in ("label", "text", "value", "source"):
-                columns[name].append(safe_cell(entity[name]))
+                columns[name].append(entity[name])
     return pd.DataFrame(
-        {name: pd.Series(values, dtype=object) for name, values in columns.items()}, columns=list(ENTITIES_COLUMNS)
+        {name: pd.Series(values, dtype=object) for name, values in columns.items()}, columns=list(_COLUMNS)
     )
+
+
+ENTITIES = TabSpec(
+    name="Entities",
+    key="entity_id",
+    columns=_COLUMNS,
+    build=_build,
+    description="The Entities tab: one row per amount, quantity, reference, date, phone, name or place found, "
+    "upserted by entity id.",
+)

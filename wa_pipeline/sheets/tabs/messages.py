@@ -6,11 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.tab_spec import TabSpec
 
-MESSAGES_TAB = "Messages"
-MESSAGES_KEY = "message_id"
-MESSAGES_COLUMNS = (
+_COLUMNS = (
     "message_id",
     "sent_at",
     "date",
@@ -36,8 +34,8 @@ MESSAGES_COLUMNS = (
 )
 
 
-def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    """Sheet rows for an enriched partition, in send order, every cell already safe to write."""
+def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Rows for an enriched partition, in send order."""
     ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
     local = ordered["sent_at"].dt.tz_convert(tz)
     text = ordered["text"].fillna("")
@@ -68,9 +66,18 @@ def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             # Text read from the photo, voice note or document; frames written before media existed have none.
             "media_text": ordered["media_text"] if "media_text" in ordered else "",
         },
-        columns=list(MESSAGES_COLUMNS),
+        columns=list(_COLUMNS),
     ).reset_index(drop=True)
-    for column in MESSAGES_COLUMNS:
-        if column != "sentiment_score":
-            rows[column] = [safe_cell(value) for value in rows[column].astype(object)]
     return rows
+
+
+MESSAGES = TabSpec(
+    name="Messages",
+    key="message_id",
+    columns=_COLUMNS,
+    build=_build,
+    description="The Messages tab of the output sheet, upserted by message_id so a re-run never duplicates a row.",
+    # Within a chat, rows follow send time; a late message is inserted where it belongs, not appended at the bottom.
+    order_by=("sent_at",),
+    order_group="chat",
+)

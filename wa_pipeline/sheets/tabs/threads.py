@@ -7,11 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 
-THREADS_TAB = "Threads"
-THREADS_KEY = "thread_id"
-THREADS_COLUMNS = (
+_COLUMNS = (
     "thread_id",
     "date",
     "chat",
@@ -26,13 +24,12 @@ THREADS_COLUMNS = (
     "awaiting_reply",
     "intents",
 )
-_NUMBERS = frozenset({"messages", "first_response_min"})
 
 
-def build_thread_rows(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    """Sheet rows for a partition's threads, in start order, every cell already safe to write."""
+def _build(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Rows for a partition's threads, in start order."""
     if threads.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in THREADS_COLUMNS})
+        return empty_rows(_COLUMNS)
     ordered = threads.sort_values(["started_at", "chat_id", "thread_id"], kind="stable")
     started = pd.to_datetime(ordered["started_at"], utc=True).dt.tz_convert(tz)
     last = pd.to_datetime(ordered["last_message_at"], utc=True).dt.tz_convert(tz)
@@ -56,8 +53,16 @@ def build_thread_rows(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "awaiting_reply": ["yes" if waiting else "no" for waiting in ordered["awaiting_reply"]],
             "intents": ordered["intents"],
         },
-        columns=list(THREADS_COLUMNS),
+        columns=list(_COLUMNS),
     ).reset_index(drop=True)
-    for column in THREADS_COLUMNS:
-        rows[column] = [safe_cell(value) for value in rows[column].astype(object)]
     return rows
+
+
+THREADS = TabSpec(
+    name="Threads",
+    key="thread_id",
+    columns=_COLUMNS,
+    build=_build,
+    description="The Threads tab: one row per conversation, upserted by thread_id, with response times and who is "
+    "still waiting.",
+)

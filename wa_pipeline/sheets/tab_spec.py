@@ -1,0 +1,69 @@
+"""What a tab of the sheet is: its name, key column, managed columns in order, send order, and how rows are built.
+
+Every tab is one `TabSpec` in one module under `sheets/tabs/`; the Dagster layer makes each tab's sync asset and
+read-back check from it, and `TabSpec.rows` is the one place a cell is made safe to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.sink import Cell
+
+# A tab's row builder: the upstream frame of a day and the business's timezone in, one row per record out, with
+# exactly the tab's managed columns (values still raw: `TabSpec.rows` makes them safe).
+RowBuilder = Callable[[pd.DataFrame, ZoneInfo], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    """One tab: `key` identifies a row across runs (the upsert key); with `order_by` a late row is placed where it
+    belongs instead of appended, and `order_group` names the column (the chat) within which that order is checked."""
+
+    name: str
+    key: str
+    columns: tuple[str, ...]
+    build: RowBuilder
+    description: str
+    order_by: tuple[str, ...] = ()
+    order_group: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.key not in self.columns:
+            raise ValueError(f"tab {self.name!r}: key column {self.key!r} is not one of its columns")
+        unknown = [name for name in (*self.order_by, self.order_group) if name and name not in self.columns]
+        if unknown:
+            raise ValueError(f"tab {self.name!r}: ordering by unknown columns {unknown}")
+
+    def rows(self, frame: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+        """The tab's rows for one day's upstream frame, in the builder's order, every cell safe to write."""
+        built = self.build(frame, tz)
+        if tuple(built.columns) != self.columns:
+            raise ValueError(f"tab {self.name!r}: the builder gave columns {list(built.columns)}")
+        return pd.DataFrame(
+            {
+                column: pd.Series([safe_cell(_present(value)) for value in built[column]], dtype=object)
+                for column in self.columns
+            },
+            columns=list(self.columns),
+        )
+
+    @staticmethod
+    def cells(rows: pd.DataFrame) -> list[list[Cell]]:
+        """Rows as the sink takes them: lists of cells in column order."""
+        return rows.astype(object).values.tolist()
+
+
+def empty_rows(columns: Sequence[str]) -> pd.DataFrame:
+    """A day without records: no rows, the tab's columns."""
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+
+
+def _present(value: object) -> object:
+    # pandas marks a missing value as NA, NaT or NaN depending on the column's dtype; a sheet has only the empty cell.
+    return None if value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value) else value
