@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
-Cell = str | int | float | bool | None
+# A date or date-time is naive local time; each backend writes it as a date value, never as text.
+Cell = str | int | float | bool | datetime | date | None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -7,8 +7,8 @@ import pandas as pd
 from wa_pipeline.message import MESSAGE_COLUMNS, Message
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.threads import conversation_threads
-from wa_pipeline.sheets.tabs.entities import ENTITIES, entity_id
-from wa_pipeline.sheets.tabs.messages import MESSAGES
+from wa_pipeline.sheets.tabs.entities import ENTITIES, entity_id, plain_label
+from wa_pipeline.sheets.tabs.messages import MESSAGES, first_amount
 from wa_pipeline.sheets.tabs.threads import THREADS
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -46,16 +46,18 @@ def test_entity_rows_one_per_entity_with_stable_ids_and_safe_cells():
     rows = ENTITIES.rows(enriched(), NAIROBI)
     assert tuple(rows.columns) == ENTITIES.columns
     assert [(r["label"], r["value"]) for r in rows.to_dict(orient="records")] == [
-        ("QUANTITY", "20 loaf"),
-        ("MONEY", "KES 1300.00"),
-        ("DATE", "2026-11-17"),
-        ("REFERENCE", "transaction:QK7XZ12AB3"),
+        ("Quantity", "20 loaf"),
+        ("Money", "KES 1300.00"),
+        ("Date", "2026-11-17"),
+        ("Reference", "transaction:QK7XZ12AB3"),
     ]
+    assert set(rows["source"]) == {"pattern"}
     first = rows.iloc[0]
     assert first["entity_id"] == entity_id("m1", "QUANTITY", 13, 22)
+    # Local dates and times as real date values (09:15 in Nairobi), not text.
     assert (first["date"], first["sent_at"], first["chat"], first["sender"]) == (
-        "2026-11-16",
-        "2026-11-16 09:15:00",
+        date(2026, 11, 16),
+        datetime(2026, 11, 16, 9, 15),
         "Mama Mboga Bakery",
         "Wanjiku",
     )
@@ -63,22 +65,41 @@ def test_entity_rows_one_per_entity_with_stable_ids_and_safe_cells():
     assert rows["entity_id"].is_unique
 
 
-def test_thread_rows_in_minutes_with_text_flags():
+def test_thread_rows_in_minutes_with_typed_flags_and_times():
     rows = THREADS.rows(conversation_threads(enriched()), NAIROBI)
     assert tuple(rows.columns) == THREADS.columns
     [row] = rows.to_dict(orient="records")
-    assert row["first_response_min"] == 30.0 and row["awaiting_reply"] == "no"
+    assert row["first_response_min"] == 30.0 and row["awaiting_reply"] is False
     assert row["messages"] == 2 and row["participants"] == "Wanjiku; Mama Mboga Bakery"
     # Formula triggers are neutralised in every text cell.
     assert row["first_message"].startswith("'=Please")
-    assert (row["started_at"], row["date"]) == ("2026-11-16 09:15:00", "2026-11-16")
+    assert (row["started_at"], row["date"]) == (datetime(2026, 11, 16, 9, 15), date(2026, 11, 16))
 
 
 def test_message_rows_end_with_the_new_columns():
     rows = MESSAGES.rows(enriched(), NAIROBI)
     assert tuple(rows.columns) == MESSAGES.columns
-    assert MESSAGES.columns[-6:] == ("intent", "amounts", "references", "dates", "language", "media_text")
+    assert MESSAGES.columns[-8:] == (
+        "intent",
+        "amount",
+        "currency",
+        "amounts",
+        "references",
+        "dates",
+        "language",
+        "media_text",
+    )
     assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
+    # The first amount as a number with its currency beside it; a message without one has neither.
+    assert (rows.loc[0, "amount"], rows.loc[0, "currency"]) == (1300.0, "KES")
+    assert (rows.loc[1, "amount"], rows.loc[1, "currency"]) == ("", "")
+    assert rows.loc[0, "sent_at"] == datetime(2026, 11, 16, 9, 15) and rows.loc[0, "date"] == date(2026, 11, 16)
+
+
+def test_the_first_amount_of_several_and_its_currency():
+    assert first_amount("KES 65.00; KES 1500.00") == (65.0, "KES")
+    assert first_amount("USD -12.50") == (-12.5, "USD")
+    assert first_amount("") == (None, "") and first_amount(None) == (None, "")
 
 
 def test_empty_partitions_have_the_columns():
@@ -86,3 +107,16 @@ def test_empty_partitions_have_the_columns():
     assert tuple(ENTITIES.rows(empty, NAIROBI).columns) == ENTITIES.columns
     assert tuple(THREADS.rows(conversation_threads(empty), NAIROBI).columns) == THREADS.columns
     assert json.loads(enriched().loc[0, "entities"])
+
+
+def test_entity_labels_read_in_plain_words():
+    assert [plain_label(label) for label in ("PERSON", "GPE", "FAC", "LOC", "ORG", "PRODUCT", "PHONE")] == [
+        "Person",
+        "Place",
+        "Place",
+        "Place",
+        "Business",
+        "Product",
+        "Phone",
+    ]
+    assert plain_label("SOME_NEW_KIND") == "Some new kind"

@@ -29,6 +29,7 @@ from wa_pipeline.sheets.google.request_bodies import (
     batches,
     cell_at,
     column_letters,
+    date_format_requests,
     insertion_requests,
     row_ranges,
     rows_from,
@@ -251,6 +252,10 @@ class GoogleSheetsSink:
 
         for body in write_requests(title, plan):
             http.values_batch_update(self.spreadsheet_key, body=body)
+        formats = date_format_requests(sheet_id, plan)
+        if formats:
+            # After the values: rows appended by the writes above get the format too. Idempotent, so a retry is safe.
+            http.batch_update(self.spreadsheet_key, {"requests": formats})
         self.ledger.confirm(
             write_id,
             self.spreadsheet_key,

@@ -24,6 +24,30 @@ _COLUMNS = (
 )
 
 
+# What a shop owner calls each kind of entity (the extractor's labels are spaCy's: GPE, FAC, ORG...).
+PLAIN_LABELS = {
+    "PERSON": "Person",
+    "ORG": "Business",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+    "PRODUCT": "Product",
+    "MONEY": "Money",
+    "DATE": "Date",
+    "PHONE": "Phone",
+    "EMAIL": "Email",
+    "URL": "Link",
+    "QUANTITY": "Quantity",
+    "REFERENCE": "Reference",
+}
+# How the entity was found, in words: a pattern we wrote, or the language model's guess.
+PLAIN_SOURCES = {"rule": "pattern", "model": "model guess"}
+
+
+def plain_label(label: str) -> str:
+    return PLAIN_LABELS.get(label, label.replace("_", " ").capitalize())
+
+
 def entity_id(message_id: str, label: str, start: int, end: int) -> str:
     """The same entity of the same message has the same id on every run: re-syncing updates, never duplicates."""
     return stable_id(message_id, label, start, end, prefix="ent_")
@@ -49,8 +73,8 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             continue
         shared = {
             "message_id": message_id,
-            "date": moment.strftime("%Y-%m-%d"),
-            "sent_at": moment.strftime("%Y-%m-%d %H:%M:%S"),
+            "date": moment.date(),
+            "sent_at": moment.tz_localize(None),
             "chat": chat_name if isinstance(chat_name, str) else chat_id,
             "sender": sender if isinstance(sender, str) else "",
         }
@@ -59,8 +83,11 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             columns["entity_id"].append(key)
             for name, value in shared.items():
                 columns[name].append(value)
-            for name in ("label", "text", "value", "source"):
-                columns[name].append(entity[name])
+            # The key keeps the extractor's label: ids stay stable whatever the words shown.
+            columns["label"].append(plain_label(entity["label"]))
+            columns["text"].append(entity["text"])
+            columns["value"].append(entity["value"])
+            columns["source"].append(PLAIN_SOURCES.get(entity["source"], entity["source"]))
     return pd.DataFrame(
         {name: pd.Series(values, dtype=object) for name, values in columns.items()}, columns=list(_COLUMNS)
     )

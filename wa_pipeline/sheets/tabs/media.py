@@ -39,8 +39,8 @@ def _build(catalog: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     rows = pd.DataFrame(
         {
             "message_id": ordered["message_id"],
-            "sent_at": local.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "date": local.dt.strftime("%Y-%m-%d"),
+            "sent_at": local.dt.tz_localize(None),
+            "date": local.dt.date,
             "chat": ordered["chat"],
             "sender": ordered["sender"],
             "kind": ordered["kind"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -26,12 +27,24 @@ _COLUMNS = (
     "sentiment_score",
     "source",
     "intent",
+    "amount",
+    "currency",
     "amounts",
     "references",
     "dates",
     "language",
     "media_text",
 )
+
+
+# How the enrichment writes an amount: "KES 3500.00" (ISO code, a space, the number), several joined by "; ".
+_AMOUNT = re.compile(r"([A-Z]{3}) (-?\d+(?:\.\d+)?)")
+
+
+def first_amount(amounts: object) -> tuple[float | None, str]:
+    """The first amount of a message's amounts text, as a number and its currency code; (None, "") without one."""
+    match = _AMOUNT.match(amounts) if isinstance(amounts, str) else None
+    return (float(match.group(2)), match.group(1)) if match else (None, "")
 
 
 def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
@@ -43,8 +56,9 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     rows = pd.DataFrame(
         {
             "message_id": ordered["message_id"],
-            "sent_at": local.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "date": local.dt.strftime("%Y-%m-%d"),
+            # Real dates: the sheet sorts, filters and charts them without retyping.
+            "sent_at": local.dt.tz_localize(None),
+            "date": local.dt.date,
             "chat": ordered["chat_name"].fillna(ordered["chat_id"]),
             "sender": ordered["sender_name"].fillna(""),
             "kind": ordered["kind"],
@@ -59,6 +73,9 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "sentiment_score": ordered["sentiment_score"].astype(float).round(4),
             "source": ordered["source"],
             "intent": ordered["intent"],
+            # The first amount as a number, to sum; every amount of the message stays listed in `amounts`.
+            "amount": [first_amount(text)[0] for text in ordered["amounts"]],
+            "currency": [first_amount(text)[1] for text in ordered["amounts"]],
             "amounts": ordered["amounts"],
             "references": ordered["references"],
             "dates": ordered["dates"],

@@ -36,10 +36,10 @@ def _build(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     rows = pd.DataFrame(
         {
             "thread_id": ordered["thread_id"],
-            "date": started.dt.strftime("%Y-%m-%d"),
+            "date": started.dt.date,
             "chat": ordered["chat_name"],
-            "started_at": started.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "last_message_at": last.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "started_at": started.dt.tz_localize(None),
+            "last_message_at": last.dt.tz_localize(None),
             "messages": ordered["messages"].astype(int),
             "participants": ordered["participants"],
             "first_message": ordered["first_message"],
@@ -49,8 +49,8 @@ def _build(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "first_response_min": [
                 round(s / 60, 1) if not math.isnan(s) else None for s in ordered["first_response_s"]
             ],
-            # Text, not a boolean: it reads back from any sheet the way it was written.
-            "awaiting_reply": ["yes" if waiting else "no" for waiting in ordered["awaiting_reply"]],
+            # A boolean: the sheet filters on it and counts it (COUNTIF(...; TRUE)).
+            "awaiting_reply": [bool(waiting) for waiting in ordered["awaiting_reply"]],
             "intents": ordered["intents"],
         },
         columns=list(_COLUMNS),
