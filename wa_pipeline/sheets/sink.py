@@ -80,7 +80,8 @@ class SheetSink(Protocol):
     `columns` are the managed columns, written first and in this order; columns a user added after them,
     and their cells, are left untouched. The header row is frozen. With `order_by` (managed column names), a new
     row lands where it belongs among the existing rows in that order (ties after existing ones), carrying user
-    cells along with their rows; without it new rows are appended.
+    cells along with their rows; without it new rows are appended. With `position`, a new tab is created at that
+    index among the tabs (the workbook also moves an existing tab there), so the tab people read first is first.
     """
 
     @property
@@ -89,7 +90,13 @@ class SheetSink(Protocol):
         ...
 
     def upsert(
-        self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]], order_by: Sequence[str] = ()
+        self,
+        tab: str,
+        columns: Sequence[str],
+        key: str,
+        rows: Sequence[Sequence[Cell]],
+        order_by: Sequence[str] = (),
+        position: int | None = None,
     ) -> UpsertResult: ...
 
     def read_tab(self, tab: str) -> TabContents: ...

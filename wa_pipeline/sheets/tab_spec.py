@@ -32,6 +32,8 @@ class TabSpec:
     description: str
     order_by: tuple[str, ...] = ()
     order_group: str | None = None
+    # Where the tab sits among the tabs (0: first); None leaves it where the backend puts it.
+    position: int | None = None
 
     def __post_init__(self) -> None:
         if self.key not in self.columns:
@@ -46,10 +48,7 @@ class TabSpec:
         if tuple(built.columns) != self.columns:
             raise ValueError(f"tab {self.name!r}: the builder gave columns {list(built.columns)}")
         return pd.DataFrame(
-            {
-                column: pd.Series([safe_cell(_present(value)) for value in built[column]], dtype=object)
-                for column in self.columns
-            },
+            {column: pd.Series([_cell(value) for value in built[column]], dtype=object) for column in self.columns},
             columns=list(self.columns),
         )
 
@@ -64,6 +63,10 @@ def empty_rows(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
 
 
-def _present(value: object) -> object:
-    # pandas marks a missing value as NA, NaT or NaN depending on the column's dtype; a sheet has only the empty cell.
-    return None if value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value) else value
+def _cell(value: object) -> Cell:
+    """A safe cell, or None for a missing value: pandas marks one as NA, NaT or NaN depending on the column's dtype;
+    None (not "") keeps a number or date column one type when the rows are stored as Parquet."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    cell = safe_cell(value)
+    return None if cell == "" and not isinstance(value, str) else cell

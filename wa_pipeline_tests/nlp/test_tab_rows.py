@@ -10,6 +10,7 @@ from wa_pipeline.nlp.threads import conversation_threads
 from wa_pipeline.sheets.tabs.entities import ENTITIES, entity_id, plain_label
 from wa_pipeline.sheets.tabs.messages import MESSAGES, first_amount
 from wa_pipeline.sheets.tabs.threads import THREADS
+from wa_pipeline.store.frames import read_frame, write_frame
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 T0 = datetime(2026, 11, 16, 6, 15, tzinfo=UTC)
@@ -92,7 +93,7 @@ def test_message_rows_end_with_the_new_columns():
     assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
     # The first amount as a number with its currency beside it; a message without one has neither.
     assert (rows.loc[0, "amount"], rows.loc[0, "currency"]) == (1300.0, "KES")
-    assert (rows.loc[1, "amount"], rows.loc[1, "currency"]) == ("", "")
+    assert (rows.loc[1, "amount"], rows.loc[1, "currency"]) == (None, "")
     assert rows.loc[0, "sent_at"] == datetime(2026, 11, 16, 9, 15) and rows.loc[0, "date"] == date(2026, 11, 16)
 
 
@@ -120,3 +121,16 @@ def test_entity_labels_read_in_plain_words():
         "Phone",
     ]
     assert plain_label("SOME_NEW_KIND") == "Some new kind"
+
+
+def test_message_rows_survive_a_parquet_round_trip_with_their_types(tmp_path):
+    # `sheet_rows` stores these rows as Parquet between the steps: each column must stay one type.
+    rows = MESSAGES.rows(enriched(), NAIROBI)
+    write_frame(rows, tmp_path / "rows.parquet")
+    back = read_frame(tmp_path / "rows.parquet")
+    assert back.loc[0, "amount"] == 1300.0 and pd.isna(back.loc[1, "amount"])
+    assert back.loc[0, "sent_at"] == datetime(2026, 11, 16, 9, 15) and back.loc[0, "date"] == date(2026, 11, 16)
+    assert (
+        MESSAGES.cells(back)[1][MESSAGES.columns.index("amount")]
+        != MESSAGES.cells(back)[0][MESSAGES.columns.index("amount")]
+    )

@@ -115,3 +115,11 @@ def test_a_late_row_inserted_between_others_in_google_sheets_is_a_date_too(googl
     assert google.read_tab("Messages").rows[0][:3] == ["m2", "2026-11-16 00:00:00", "2026-11-17"]
     assert fake.cell(key, "Messages!B2").number_format == ("DATE_TIME", "yyyy-mm-dd hh:mm:ss")
     assert reconcile(expected(), google.read_tab("Messages"), "message_id", COLUMNS).ok
+
+
+def test_a_new_google_tab_is_created_at_its_position(google, fake, key):
+    google.upsert("Entities", ("entity_id", "label"), "entity_id", [["e1", "Money"]])
+    upsert(google)  # no position: after the others
+    google.upsert("Summary", ("k", "v"), "k", [["a", 1]], position=0)
+    summary, entities, messages = (fake.tab_properties(key, t)["index"] for t in ("Summary", "Entities", "Messages"))
+    assert summary == 0 and summary < entities < messages

@@ -54,7 +54,9 @@ def write_messages(path: Path) -> None:
     from zoneinfo import ZoneInfo
 
     rows = MESSAGES.rows(enriched_day(), ZoneInfo(NAIROBI))
-    WorkbookSink(path).upsert(MESSAGES.name, MESSAGES.columns, MESSAGES.key, MESSAGES.cells(rows), MESSAGES.order_by)
+    WorkbookSink(path).upsert(
+        MESSAGES.name, MESSAGES.columns, MESSAGES.key, MESSAGES.cells(rows), MESSAGES.order_by, MESSAGES.position
+    )
 
 
 def test_openpyxl_reads_a_datetime_in_sent_a_number_in_amount_and_a_bold_frozen_filtered_header(tmp_path):
@@ -105,3 +107,27 @@ def test_libreoffice_shows_the_date_and_the_amount_as_the_owner_reads_them(tmp_p
     [png] = sorted(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 1000
     shutil.copy(png, ARTIFACTS / "workbook_messages_tab.png")
+
+
+def test_the_workbook_opens_on_messages_and_the_tabs_settle_in_their_order_whichever_syncs_first(tmp_path):
+    from wa_pipeline.sheets.tabs.entities import ENTITIES
+    from wa_pipeline.sheets.tabs.media import MEDIA
+    from wa_pipeline.sheets.tabs.threads import THREADS
+
+    path = tmp_path / "wa.xlsx"
+    sink = WorkbookSink(path)
+
+    def sync(spec):
+        row = [f"{spec.name}-1" if column == spec.key else "" for column in spec.columns]
+        sink.upsert(spec.name, spec.columns, spec.key, [row], position=spec.position)
+
+    for spec in (ENTITIES, THREADS, MEDIA):
+        sync(spec)
+    write_messages(path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "Messages" and book.active.title == "Messages"
+    # The next sync of each tab puts it in its place; Messages stays first.
+    for spec in (ENTITIES, THREADS, MEDIA):
+        sync(spec)
+    write_messages(path)
+    assert openpyxl.load_workbook(path).sheetnames == ["Messages", "Threads", "Entities", "Media"]

@@ -99,7 +99,9 @@ def tab_assets(
         del rows_by_day
         with fail_clearly():
             sink = sheet_sink.get_sink()
-            result = sink.upsert(spec.name, spec.columns, spec.key, spec.cells(rows), order_by=spec.order_by)
+            result = sink.upsert(
+                spec.name, spec.columns, spec.key, spec.cells(rows), order_by=spec.order_by, position=spec.position
+            )
         for warning in result.warnings:
             context.log.warning(warning)
         days = {

@@ -100,4 +100,5 @@ ENTITIES = TabSpec(
     build=_build,
     description="The Entities tab: one row per amount, quantity, reference, date, phone, name or place found, "
     "upserted by entity id.",
+    position=2,
 )

@@ -66,4 +66,5 @@ MEDIA = TabSpec(
     columns=_COLUMNS,
     build=_build,
     description="The Media tab of the output sheet, upserted by message_id: the gallery people browse and search.",
+    position=3,
 )

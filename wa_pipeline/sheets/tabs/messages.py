@@ -97,4 +97,5 @@ MESSAGES = TabSpec(
     # Within a chat, rows follow send time; a late message is inserted where it belongs, not appended at the bottom.
     order_by=("sent_at",),
     order_group="chat",
+    position=0,
 )

@@ -65,4 +65,5 @@ THREADS = TabSpec(
     build=_build,
     description="The Threads tab: one row per conversation, upserted by thread_id, with response times and who is "
     "still waiting.",
+    position=1,
 )

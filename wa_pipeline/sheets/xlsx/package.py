@@ -225,6 +225,37 @@ class XlsxPackage:
         self.edited.add(part)
         return str(len(cell_styles) - 1)
 
+    def place_tab(self, tab: str, position: int) -> bool:
+        """Move `tab` to index `position` among the tabs (or last) and open the workbook on the first tab;
+        whether anything changed. Sheet-scoped names follow their sheets to the new indexes."""
+        sheets = self.workbook.find(f"{{{MAIN_NS}}}sheets")
+        elements = list(sheets)
+        current = next((i for i, sheet in enumerate(elements) if sheet.get("name") == tab), None)
+        if current is None:
+            return False
+        target = min(position, len(elements) - 1)
+        changed = False
+        if target != current:
+            moved = elements.pop(current)
+            elements.insert(target, moved)
+            old_index = {id(sheet): i for i, sheet in enumerate(sheets)}
+            new_of_old = {old_index[id(sheet)]: new for new, sheet in enumerate(elements)}
+            sheets.remove(moved)
+            sheets.insert(target, moved)
+            for name in self.workbook.iter(f"{{{MAIN_NS}}}definedName"):
+                local = name.get("localSheetId")
+                if local is not None and local.isdigit() and int(local) in new_of_old:
+                    name.set("localSheetId", str(new_of_old[int(local)]))
+            changed = True
+        for view in self.workbook.iter(f"{{{MAIN_NS}}}workbookView"):
+            if view.get("activeTab", "0") != "0" or view.get("firstSheet", "0") != "0":
+                view.set("activeTab", "0")
+                view.set("firstSheet", "0")
+                changed = True
+        if changed:
+            self.edited.add(self.workbook_part)
+        return changed
+
     def add_tab(self, tab: str) -> str:
         """Register a new, empty worksheet after the others; returns its part name (written by the caller)."""
         used = set(self.archive.namelist()) | {part for _, part in self.tabs()}

@@ -56,7 +56,13 @@ class WorkbookSink:
         return str(self.path.resolve())
 
     def upsert(
-        self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]], order_by: Sequence[str] = ()
+        self,
+        tab: str,
+        columns: Sequence[str],
+        key: str,
+        rows: Sequence[Sequence[Cell]],
+        order_by: Sequence[str] = (),
+        position: int | None = None,
     ) -> UpsertResult:
         wanted = prepare_rows(columns, key, rows, stored=_stored, order_by=order_by)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +95,8 @@ class WorkbookSink:
                 filter=bool(plan.writes or plan.insertions or header_written),
             )
 
-            if created or edit.changes:
+            moved = position is not None and package.place_tab(tab, position)
+            if created or edit.changes or moved:
                 package.drop_calc_chain()
 
                 def write_tab(sink: IO[bytes]) -> None:
