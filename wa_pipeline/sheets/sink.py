@@ -77,8 +77,9 @@ class TabRecord(Mapping[str, str]):
 class SheetSink(Protocol):
     """Upsert semantics: a row whose key exists is updated in place, otherwise added; nothing is ever duplicated.
 
-    `columns` are the managed columns, written first and in this order; columns a user added after them,
-    and their cells, are left untouched. The header row is frozen. With `order_by` (managed column names), a new
+    `columns` are the managed columns (the header row's names), written first and in this order; columns a user
+    added after them, and their cells, are left untouched. The header row is frozen (in the workbook also bold and
+    filtered, a new tab's columns sized to their content and its key column hidden). With `order_by` (managed column names), a new
     row lands where it belongs among the existing rows in that order (ties after existing ones), carrying user
     cells along with their rows; without it new rows are appended. With `position`, a new tab is created at that
     index among the tabs (the workbook also moves an existing tab there), so the tab people read first is first.

@@ -6,8 +6,8 @@ read-back check from it, and `TabSpec.rows` is the one place a cell is made safe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -34,6 +34,9 @@ class TabSpec:
     order_group: str | None = None
     # Where the tab sits among the tabs (0: first); None leaves it where the backend puts it.
     position: int | None = None
+    # The header a person reads for each column ("sent_at" -> "Sent"); a column not named keeps its name. The
+    # rows keep the column names; only the sheet shows the headers, and the upsert finds its columns by them.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.key not in self.columns:
@@ -41,6 +44,29 @@ class TabSpec:
         unknown = [name for name in (*self.order_by, self.order_group) if name and name not in self.columns]
         if unknown:
             raise ValueError(f"tab {self.name!r}: ordering by unknown columns {unknown}")
+        if set(self.headers) - set(self.columns) or len(set(self.sheet_columns)) != len(self.columns):
+            raise ValueError(f"tab {self.name!r}: headers must name its columns, each header once")
+
+    def header(self, column: str) -> str:
+        """The sheet's header of a column."""
+        return self.headers.get(column, column)
+
+    @property
+    def sheet_columns(self) -> tuple[str, ...]:
+        """The managed columns as the sheet's header row names them (what the sink upserts by)."""
+        return tuple(self.header(column) for column in self.columns)
+
+    @property
+    def sheet_key(self) -> str:
+        return self.header(self.key)
+
+    @property
+    def sheet_order_by(self) -> tuple[str, ...]:
+        return tuple(self.header(column) for column in self.order_by)
+
+    def as_sheet(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Rows named by the sheet's headers, to compare with the tab read back."""
+        return rows.rename(columns=dict(self.headers))
 
     def rows(self, frame: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
         """The tab's rows for one day's upstream frame, in the builder's order, every cell safe to write."""

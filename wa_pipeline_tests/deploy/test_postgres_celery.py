@@ -118,7 +118,7 @@ def import_sample_data(landing_url: str, data_dir: Path) -> set[str]:
 
 def sheet_message_ids(path: Path) -> list[str]:
     rows = list(openpyxl.load_workbook(path)[MESSAGES.name].iter_rows(values_only=True))
-    key = list(rows[0]).index("message_id")
+    key = list(rows[0]).index(MESSAGES.sheet_key)
     return [row[key] for row in rows[1:]]
 
 

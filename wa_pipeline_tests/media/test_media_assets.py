@@ -78,8 +78,8 @@ def frame(data_dir, asset):
 
 def media_tab(data_dir):
     rows = list(openpyxl.load_workbook(data_dir / "out.xlsx")[MEDIA.name].iter_rows(values_only=True))
-    assert list(rows[0][: len(MEDIA.columns)]) == list(MEDIA.columns)
-    return {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    assert list(rows[0][: len(MEDIA.columns)]) == list(MEDIA.sheet_columns)
+    return {row[0]: dict(zip(MEDIA.columns, row)) for row in rows[1:]}
 
 
 MEDIA_CHECKS = {

@@ -120,9 +120,9 @@ def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resource
         workbook = tmp_path / "wa.xlsx"
         entities = tab(workbook, ENTITIES.name)
         threads = tab(workbook, THREADS.name)
-        assert list(entities[0])[: len(ENTITIES.columns)] == list(ENTITIES.columns)
-        assert list(threads[0])[: len(THREADS.columns)] == list(THREADS.columns)
-        values = {(row["label"], row["value"]) for row in entities}
+        assert list(entities[0])[: len(ENTITIES.columns)] == list(ENTITIES.sheet_columns)
+        assert list(threads[0])[: len(THREADS.columns)] == list(THREADS.sheet_columns)
+        values = {(row["Kind"], row["Value"]) for row in entities}
         assert {
             ("Money", "KES 5800.00"),
             ("Quantity", "20 loaf"),
@@ -130,8 +130,8 @@ def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resource
             ("Email", "brian.otieno@example.com"),
             ("Date", "2026-11-17T17:00:00+00:00"),
         } <= values
-        assert {row["chat"] for row in threads} == {"Mama Mboga Bakery", "Juma Hardware"}
-        assert all(row["awaiting_reply"] in (True, False) for row in threads)
+        assert {row["Chat"] for row in threads} == {"Mama Mboga Bakery", "Juma Hardware"}
+        assert all(row["Awaiting reply"] in (True, False) for row in threads)
 
         enriched = first.output_for_node("enriched_messages")
         assert set(enriched["intent"]) <= {

@@ -129,9 +129,9 @@ def test_each_tab_is_synced_read_back_and_its_check_fails_when_a_person_edits_th
     book = openpyxl.load_workbook(path)
     sheet = book[tab.spec.name]
     header = [cell.value for cell in sheet[1]]
-    cell = sheet.cell(row=2, column=header.index(tab.edited_column) + 1)
+    cell = sheet.cell(row=2, column=header.index(tab.spec.header(tab.edited_column)) + 1)
     assert cell.value not in (None, "")
-    edited_key = sheet.cell(row=2, column=header.index(tab.spec.key) + 1).value
+    edited_key = sheet.cell(row=2, column=header.index(tab.spec.sheet_key) + 1).value
     cell.value = f"{cell.value} (edited)"
     book.save(path)
 

@@ -54,8 +54,9 @@ def write_messages(path: Path) -> None:
     from zoneinfo import ZoneInfo
 
     rows = MESSAGES.rows(enriched_day(), ZoneInfo(NAIROBI))
+    spec = MESSAGES
     WorkbookSink(path).upsert(
-        MESSAGES.name, MESSAGES.columns, MESSAGES.key, MESSAGES.cells(rows), MESSAGES.order_by, MESSAGES.position
+        spec.name, spec.sheet_columns, spec.sheet_key, spec.cells(rows), spec.sheet_order_by, spec.position
     )
 
 
@@ -64,14 +65,18 @@ def test_openpyxl_reads_a_datetime_in_sent_a_number_in_amount_and_a_bold_frozen_
     write_messages(path)
     sheet = openpyxl.load_workbook(path)[MESSAGES.name]
     header = [cell.value for cell in sheet[1]]
+    # People's headers, the key (an id nobody reads) hidden but first, where upserts find it.
+    assert header[:8] == ["Message ID", "Sent", "Date", "Chat", "From", "Type", "Message", "Attachment"]
+    assert {"Intent", "Amount", "Currency"} <= set(header)
+    assert sheet.column_dimensions["A"].hidden and not sheet.column_dimensions["B"].hidden
     second = {name: cell for name, cell in zip(header, sheet[3])}
-    assert second["sent_at"].value == datetime(2026, 11, 16, 9, 17) and second["sent_at"].is_date
-    assert second["amount"].value == 65 and second["amount"].data_type == "n"
-    assert second["currency"].value == "KES"
-    assert all(cell.font.b for cell in sheet[1]) and not second["text"].font.b
+    assert second["Sent"].value == datetime(2026, 11, 16, 9, 17) and second["Sent"].is_date
+    assert second["Amount"].value == 65 and second["Amount"].data_type == "n"
+    assert second["Currency"].value == "KES"
+    assert all(cell.font.b for cell in sheet[1]) and not second["Message"].font.b
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
     widths = sheet.column_dimensions
-    assert widths[second["sent_at"].column_letter].width >= len("2026-11-16 09:17:00")
+    assert widths[second["Sent"].column_letter].width >= len("2026-11-16 09:17:00")
 
 
 def test_libreoffice_shows_the_date_and_the_amount_as_the_owner_reads_them(tmp_path):
@@ -119,7 +124,7 @@ def test_the_workbook_opens_on_messages_and_the_tabs_settle_in_their_order_which
 
     def sync(spec):
         row = [f"{spec.name}-1" if column == spec.key else "" for column in spec.columns]
-        sink.upsert(spec.name, spec.columns, spec.key, [row], position=spec.position)
+        sink.upsert(spec.name, spec.sheet_columns, spec.sheet_key, [row], position=spec.position)
 
     for spec in (ENTITIES, THREADS, MEDIA):
         sync(spec)

@@ -17,7 +17,7 @@ def no_duplicate_sheet_keys(context: dg.AssetCheckExecutionContext, sheet_sink: 
     """No message_id appears twice anywhere in the Messages tab, whichever day wrote it."""
     with fail_clearly():
         tab = sheet_sink.get_sink().read_tab(MESSAGES.name)
-    duplicates = duplicate_keys(tab, MESSAGES.key)
+    duplicates = duplicate_keys(tab, MESSAGES.sheet_key)
     # The whole tab is checked once; every day of the step reports that one outcome.
     result = dg.AssetCheckResult(
         passed=not duplicates,
@@ -46,13 +46,17 @@ def rows_in_order(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames,
     # The whole tab's rows of those chats, not just the day's: a late row must also sit before the next day's rows.
     # One pass for every chat of the step; each day then reports the rows of its own chats.
     late = order_violations(
-        records, MESSAGES.key, MESSAGES.order_group, MESSAGES.order_by[0], groups=set().union(*chats_by_day.values())
+        records,
+        MESSAGES.sheet_key,
+        MESSAGES.header(MESSAGES.order_group),
+        MESSAGES.sheet_order_by[0],
+        groups=set().union(*chats_by_day.values()),
     )
     late_keys = set(late)
     chat_of = {
-        record[MESSAGES.key]: record.get(MESSAGES.order_group, "")
+        record[MESSAGES.sheet_key]: record.get(MESSAGES.header(MESSAGES.order_group), "")
         for record in records
-        if record.get(MESSAGES.key) in late_keys
+        if record.get(MESSAGES.sheet_key) in late_keys
     }
     results = {}
     for day, chats in chats_by_day.items():

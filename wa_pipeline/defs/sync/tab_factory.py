@@ -100,7 +100,12 @@ def tab_assets(
         with fail_clearly():
             sink = sheet_sink.get_sink()
             result = sink.upsert(
-                spec.name, spec.columns, spec.key, spec.cells(rows), order_by=spec.order_by, position=spec.position
+                spec.name,
+                spec.sheet_columns,
+                spec.sheet_key,
+                spec.cells(rows),
+                order_by=spec.sheet_order_by,
+                position=spec.position,
             )
         for warning in result.warnings:
             context.log.warning(warning)
@@ -124,9 +129,11 @@ def tab_assets(
     def tab_reconciled(
         context: dg.AssetCheckExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
     ):
-        expected = expected_rows(source, context.partition_keys, locale)
+        expected = {
+            day: spec.as_sheet(rows) for day, rows in expected_rows(source, context.partition_keys, locale).items()
+        }
         with fail_clearly():
             sink = sheet_sink.get_sink()
-            yield from check_tab_days(context, expected, sink, spec.name, spec.key, spec.columns)
+            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
 
     return sync_tab, tab_reconciled

@@ -101,4 +101,16 @@ ENTITIES = TabSpec(
     description="The Entities tab: one row per amount, quantity, reference, date, phone, name or place found, "
     "upserted by entity id.",
     position=2,
+    headers={
+        "entity_id": "Entity ID",
+        "message_id": "Message ID",
+        "date": "Date",
+        "sent_at": "Sent",
+        "chat": "Chat",
+        "sender": "From",
+        "label": "Kind",
+        "text": "Text",
+        "value": "Value",
+        "source": "Found by",
+    },
 )

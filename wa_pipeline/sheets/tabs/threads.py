@@ -66,4 +66,19 @@ THREADS = TabSpec(
     description="The Threads tab: one row per conversation, upserted by thread_id, with response times and who is "
     "still waiting.",
     position=1,
+    headers={
+        "thread_id": "Thread ID",
+        "date": "Date",
+        "chat": "Chat",
+        "started_at": "Started",
+        "last_message_at": "Last message at",
+        "messages": "Messages",
+        "participants": "Participants",
+        "first_message": "First message",
+        "last_message": "Last message",
+        "last_sender": "Last from",
+        "first_response_min": "First reply (min)",
+        "awaiting_reply": "Awaiting reply",
+        "intents": "Intents",
+    },
 )

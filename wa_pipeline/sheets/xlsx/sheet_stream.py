@@ -102,6 +102,8 @@ class TabEdit:
     header_style: str | None = None
     widths: Mapping[int, float] = field(default_factory=dict)
     filter: bool = False
+    # Columns hidden in a tab that has no widths yet (the upsert key: an id people need not read).
+    hidden: frozenset[int] = frozenset()
 
     @classmethod
     def from_plan(
@@ -113,6 +115,7 @@ class TabEdit:
         header_style: str | None = None,
         widths: Mapping[int, float] | None = None,
         filter: bool = False,
+        hidden: Collection[int] = (),
     ) -> TabEdit:
         positions = plan.layout.positions
         cells: dict[int, tuple[Sequence[int], Sequence[Cell]]] = {}
@@ -138,6 +141,7 @@ class TabEdit:
             header_style=header_style,
             widths=dict(widths or {}),
             filter=filter,
+            hidden=frozenset(hidden),
         )
 
     @property
@@ -573,8 +577,9 @@ def rewrite_tab(stream: IO[bytes], out: IO[bytes], edit: TabEdit) -> None:
             # Widths only for a tab without any: a person's own widths are theirs.
             cols = etree.Element(COLS)
             for column, width in sorted(edit.widths.items()):
+                hidden = {"hidden": "1"} if column in edit.hidden else {}
                 etree.SubElement(
-                    cols, COL, min=str(column + 1), max=str(column + 1), width=f"{width:g}", customWidth="1"
+                    cols, COL, min=str(column + 1), max=str(column + 1), width=f"{width:g}", customWidth="1", **hidden
                 )
             data.addprevious(cols)
         _set_dimension(root, f"A1:{get_column_letter(edit.max_column)}{edit.max_row}")

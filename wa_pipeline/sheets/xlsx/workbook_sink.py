@@ -93,6 +93,7 @@ class WorkbookSink:
                 header_style=package.header_style() if header_written else None,
                 widths=_widths(plan) if created else None,
                 filter=bool(plan.writes or plan.insertions or header_written),
+                hidden=[plan.layout.position(columns, key)] if created else (),
             )
 
             moved = position is not None and package.place_tab(tab, position)
