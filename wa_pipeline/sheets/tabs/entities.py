@@ -100,7 +100,7 @@ ENTITIES = TabSpec(
     build=_build,
     description="The Entities tab: one row per amount, quantity, reference, date, phone, name or place found, "
     "upserted by entity id.",
-    position=2,
+    position=3,
     headers={
         "entity_id": "Entity ID",
         "message_id": "Message ID",

@@ -66,7 +66,7 @@ MEDIA = TabSpec(
     columns=_COLUMNS,
     build=_build,
     description="The Media tab of the output sheet, upserted by message_id: the gallery people browse and search.",
-    position=3,
+    position=4,
     headers={
         "message_id": "Message ID",
         "sent_at": "Sent",

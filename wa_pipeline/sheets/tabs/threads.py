@@ -65,7 +65,7 @@ THREADS = TabSpec(
     build=_build,
     description="The Threads tab: one row per conversation, upserted by thread_id, with response times and who is "
     "still waiting.",
-    position=1,
+    position=2,
     headers={
         "thread_id": "Thread ID",
         "date": "Date",
