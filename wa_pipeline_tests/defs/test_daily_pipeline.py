@@ -31,6 +31,7 @@ ASSETS = {
     "media_text",
     "media_catalog",
     "media_sheet",
+    "orders_sheet",
     "daily_report",
 }
 CHECKS = {
@@ -50,6 +51,7 @@ CHECKS = {
     "threads_sheet:threads_sheet_reconciled",
     "entities_sheet:entities_sheet_reconciled",
     "media_sheet:media_sheet_reconciled",
+    "orders_sheet:orders_sheet_reconciled",
     "media_text:media_success_rate",
     "media_text:media_dead_letters_not_growing",
     "media_catalog:no_stale_pending_media",

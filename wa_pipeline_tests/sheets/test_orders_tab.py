@@ -109,3 +109,84 @@ def test_a_cancellation_ends_an_order_and_an_inquiry_alone_stays_an_inquiry():
     assert set(rows) == {"Ann", "Ben"}
     assert rows["Ann"]["status"] == "cancelled" and rows["Ann"]["messages"] == 3
     assert rows["Ben"]["status"] == "inquiry" and rows["Ben"]["payment_confirmed"] is False
+
+
+def test_the_orders_tab_syncs_day_by_day_and_its_read_back_fails_on_an_edit(sample_enriched, tmp_path):
+    import dagster as dg
+
+    from wa_pipeline.defs.partitions import DAILY
+    from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
+    from wa_pipeline.defs.sync.tabs import orders_sheet, orders_sheet_reconciled
+    from wa_pipeline.store.frames import write_frame
+
+    data = tmp_path / "data"
+    storage = PipelineStorage(data_dir=str(data))
+    local_day = sample_enriched["sent_at"].dt.tz_convert(NAIROBI).dt.date.astype(str)
+    by_day = dict(list(sample_enriched.groupby(local_day)))
+
+    def enrich(day):
+        # What `enriched_messages` stores for the day, before the day's sync runs.
+        path = storage.layout.frame("enriched_messages", day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_frame(by_day[day].reset_index(drop=True), path)
+
+    workbook = tmp_path / "wa.xlsx"
+    resources = {
+        "storage": storage,
+        "sheet_sink": WorkbookSinkResource(path=str(workbook)),
+        "locale": Locale(timezone="Africa/Nairobi", default_region="KE"),
+    }
+
+    @dg.asset(name="enriched_messages", partitions_def=DAILY)
+    def stored_enriched() -> dg.MaterializeResult:
+        """The day's enriched messages: already stored as Parquet above."""
+        return dg.MaterializeResult()
+
+    def run(day, check_only=False):
+        # With check_only, the read-back alone, as the UI's "Execute check" runs it: nothing is synced first.
+        selection = dg.AssetSelection.assets(stored_enriched)
+        selection |= dg.AssetSelection.checks(orders_sheet_reconciled) if check_only else dg.AssetSelection.all()
+        return dg.materialize(
+            [stored_enriched, orders_sheet, orders_sheet_reconciled],
+            partition_key=day,
+            resources=resources,
+            selection=selection,
+            raise_on_error=False,
+        )
+
+    def paid_by_customer():
+        sheet = openpyxl.load_workbook(workbook)[ORDERS.name]
+        header = [cell.value for cell in sheet[1]]
+        return {
+            (r["Customer"], r["Date"].date()): r["Paid"]
+            for r in (dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True))
+        }
+
+    enrich("2026-11-16")
+    first = run("2026-11-16")
+    assert first.success and [e.passed for e in first.get_asset_check_evaluations()] == [True]
+    # On the first day nobody has paid yet.
+    assert set(paid_by_customer().values()) == {None}
+    for day in ("2026-11-17", "2026-11-18"):
+        enrich(day)
+        assert run(day).success
+    # The orders begun on the 16th grew as the payments of the next days arrived: one row each, never two.
+    assert paid_by_customer() == {
+        ("Amina Njeri", date(2026, 11, 16)): 5100,
+        ("Wanjiku Kamau", date(2026, 11, 16)): 5800,
+        ("Brian Otieno", date(2026, 11, 16)): 6000,
+        ("Wanjiku Kamau", date(2026, 11, 18)): None,
+    }
+    # The 16th checked again now: its orders as the later days left them, which is what the tab holds.
+    checked = run("2026-11-16", check_only=True)
+    assert [e.passed for e in checked.get_asset_check_evaluations()] == [True]
+    rerun = run("2026-11-16").asset_materializations_for_node("orders_sheet")[0].metadata
+    assert rerun["updated"].value == 0 and rerun["inserted"].value == 0
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book[ORDERS.name]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("Paid") + 1).value = 1
+    book.save(workbook)
+    [evaluation] = run("2026-11-16", check_only=True).get_asset_check_evaluations()
+    assert not evaluation.passed and evaluation.metadata["mismatched"].value == 1

@@ -6,6 +6,7 @@ the same figures in its metadata, the same read-back reconciliation, and one err
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date, timedelta
 from typing import Any
 
 import dagster as dg
@@ -13,13 +14,14 @@ import pandas as pd
 
 from wa_pipeline.defs.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
-from wa_pipeline.defs.resources import Locale, SheetSinkResource
+from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
 from wa_pipeline.defs.run_metrics import Stopwatch
 from wa_pipeline.defs.sync.reconcile_days import check_tab_days
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import UpsertResult
 from wa_pipeline.sheets.tab_spec import TabSpec
+from wa_pipeline.store.frames import read_frame
 
 # Transient Sheets failures (429, 5xx, timeouts) the sink could not ride out are worth another attempt in seconds.
 SYNC_RETRIES = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
@@ -137,3 +139,75 @@ def tab_assets(
             yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
 
     return sync_tab, tab_reconciled
+
+
+def window_tab_assets(
+    spec: TabSpec, *, source: str, asset_name: str, window_days: int
+) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    """A tab whose rows span days (an order is asked for one day and paid the next): each day's step builds them
+    from the stored frames of `source` over `window_days` before and after the day, so a row grows as its later
+    days run, and re-running an earlier day writes the same row as the later days did. Days without a stored
+    frame (before the data starts, after it ends) are skipped. Each day checks the rows that begin on it (the
+    spec's `date` column); the sync and the read-back otherwise follow `tab_assets`."""
+
+    def window_rows(days, storage: PipelineStorage, locale: Locale) -> pd.DataFrame:
+        first = date.fromisoformat(min(days)) - timedelta(days=window_days - 1)
+        span = (date.fromisoformat(max(days)) - first).days + window_days
+        paths = [storage.layout.frame(source, (first + timedelta(days=n)).isoformat()) for n in range(span)]
+        frames = [read_frame(path) for path in paths if path.exists()]
+        if not frames:
+            return spec.rows(pd.DataFrame(), locale.tz())
+        return spec.rows(pd.concat(frames, ignore_index=True), locale.tz())
+
+    def rows_of_day(rows: pd.DataFrame, day: str) -> pd.DataFrame:
+        return rows[[str(value) == day for value in rows["date"]]] if len(rows) else rows
+
+    @dg.asset(
+        name=asset_name,
+        description=spec.description,
+        deps=[source],
+        partitions_def=DAILY,
+        backfill_policy=DAILY_BACKFILL,
+        group_name="sync",
+        kinds={"googlesheets"},
+        pool="sheets",
+        retry_policy=SYNC_RETRIES,
+    )
+    def sync_window_tab(
+        context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
+    ):
+        watch = Stopwatch()
+        rows = window_rows(context.partition_keys, storage, locale)
+        with fail_clearly():
+            sink = sheet_sink.get_sink()
+            result = sink.upsert(
+                spec.name,
+                spec.sheet_columns,
+                spec.sheet_key,
+                spec.cells(rows),
+                order_by=spec.sheet_order_by,
+                position=spec.position,
+            )
+        days = {
+            day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows_of_day(rows, day)))})
+            for day in context.partition_keys
+        }
+        yield from materialize_days(context, days, shared=sync_metadata(watch, len(rows), result, sink.location))
+
+    @dg.asset_check(
+        asset=asset_name,
+        name=f"{asset_name}_reconciled",
+        description=f"Every row that begins on the day is in the {spec.name} tab exactly once, as computed.",
+        blocking=True,
+        partitions_def=DAILY,
+    )
+    def window_tab_reconciled(
+        context: dg.AssetCheckExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
+    ):
+        rows = window_rows(context.partition_keys, storage, locale)
+        expected = {day: spec.as_sheet(rows_of_day(rows, day)) for day in context.partition_keys}
+        with fail_clearly():
+            sink = sheet_sink.get_sink()
+            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+
+    return sync_window_tab, window_tab_reconciled

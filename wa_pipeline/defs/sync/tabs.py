@@ -3,10 +3,11 @@
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.defs.sync.tab_factory import tab_assets
+from wa_pipeline.defs.sync.tab_factory import tab_assets, window_tab_assets
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
+from wa_pipeline.sheets.tabs.orders import ORDERS
 from wa_pipeline.sheets.tabs.threads import THREADS
 
 
@@ -24,3 +25,7 @@ entities_sheet, entities_sheet_reconciled = tab_assets(
     ENTITIES, source="enriched_messages", asset_name="entities_sheet", summary=_entity_labels
 )
 media_sheet, media_sheet_reconciled = tab_assets(MEDIA, source="media_catalog", asset_name="media_sheet")
+# Orders span days (asked for on Monday, paid on Tuesday): built from the last two weeks of enriched messages.
+orders_sheet, orders_sheet_reconciled = window_tab_assets(
+    ORDERS, source="enriched_messages", asset_name="orders_sheet", window_days=14
+)
