@@ -80,10 +80,11 @@ def test_thread_rows_in_minutes_with_typed_flags_and_times():
 def test_message_rows_end_with_the_new_columns():
     rows = MESSAGES.rows(enriched(), NAIROBI)
     assert tuple(rows.columns) == MESSAGES.columns
-    assert MESSAGES.columns[-8:] == (
+    assert MESSAGES.columns[-9:] == (
         "intent",
         "amount",
         "currency",
+        "amount_count",
         "amounts",
         "references",
         "dates",
@@ -92,7 +93,8 @@ def test_message_rows_end_with_the_new_columns():
     )
     assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
     # The first amount as a number with its currency beside it; a message without one has neither.
-    assert (rows.loc[0, "amount"], rows.loc[0, "currency"]) == (1300.0, "KES")
+    assert (rows.loc[0, "amount"], rows.loc[0, "currency"], rows.loc[0, "amount_count"]) == (1300.0, "KES", 1)
+    assert rows.loc[1, "amount_count"] == 0
     assert (rows.loc[1, "amount"], rows.loc[1, "currency"]) == (None, "")
     assert rows.loc[0, "sent_at"] == datetime(2026, 11, 16, 9, 15) and rows.loc[0, "date"] == date(2026, 11, 16)
 

@@ -72,7 +72,8 @@ def test_openpyxl_reads_a_datetime_in_sent_a_number_in_amount_and_a_bold_frozen_
     second = {name: cell for name, cell in zip(header, sheet[3])}
     assert second["Sent"].value == datetime(2026, 11, 16, 9, 17) and second["Sent"].is_date
     assert second["Amount"].value == 65 and second["Amount"].data_type == "n"
-    assert second["Currency"].value == "KES"
+    # The first of the message's two amounts, and how many it names (all of them listed in "All amounts").
+    assert second["Currency"].value == "KES" and second["Amounts in message"].value == 2
     assert all(cell.font.b for cell in sheet[1]) and not second["Message"].font.b
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
     widths = sheet.column_dimensions

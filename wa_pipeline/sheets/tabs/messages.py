@@ -29,6 +29,7 @@ _COLUMNS = (
     "intent",
     "amount",
     "currency",
+    "amount_count",
     "amounts",
     "references",
     "dates",
@@ -76,6 +77,8 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             # The first amount as a number, to sum; every amount of the message stays listed in `amounts`.
             "amount": [first_amount(text)[0] for text in ordered["amounts"]],
             "currency": [first_amount(text)[1] for text in ordered["amounts"]],
+            # How many amounts the message names: "1" means Amount is the whole story, more means read All amounts.
+            "amount_count": [len(_AMOUNT.findall(text)) if isinstance(text, str) else 0 for text in ordered["amounts"]],
             "amounts": ordered["amounts"],
             "references": ordered["references"],
             "dates": ordered["dates"],
@@ -118,6 +121,7 @@ MESSAGES = TabSpec(
         "intent": "Intent",
         "amount": "Amount",
         "currency": "Currency",
+        "amount_count": "Amounts in message",
         "amounts": "All amounts",
         "references": "References",
         "dates": "Dates mentioned",
