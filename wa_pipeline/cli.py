@@ -85,8 +85,19 @@ def import_(
         )
         for error in summary.errors:
             console.print(f"[red]error:[/red] {error}")
+        _say_inferred_locale(files, settings)
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _say_inferred_locale(files: list[Path], settings) -> None:
+    """What the exports say about where the business is, and which settings disagree (the settings still rule)."""
+    from wa_pipeline.commands.locale_inference import export_texts, infer_locale
+
+    guess = infer_locale(export_texts(files))
+    console.print(guess.describe(), markup=False)
+    for contradiction in guess.contradictions(settings.default_region, settings.timezone):
+        console.print(f"[yellow]warning:[/yellow] {contradiction}")
 
 
 def _expand(paths: list[Path]) -> list[Path]:

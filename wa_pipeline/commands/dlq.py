@@ -42,21 +42,31 @@ def dlq_list_command(
     if not letters:
         console.print("No dead letters." if not include_replayed else "No dead letters, replayed or not.")
         return
-    table = Table(title=f"Dead letters ({len(letters)})")
-    for column in ("id", "stage", "item", "partition", "reason", "since", "replayed"):
-        table.add_column(column, overflow="fold")
+    # Readable at 80 columns: the reason gets the room, times are month-day hour:minute, and the replayed column
+    # shows only with --all (the legend says what the short headers mean).
+    table = Table(title=f"Dead letters ({len(letters)})", caption="day: the partition; since/replayed: MM-DD HH:MM")
+    columns = ["id", "stage", "item", "day", "reason", "since"] + (["replayed"] if include_replayed else [])
+    for column in columns:
+        table.add_column(column, overflow="fold", ratio=4 if column == "reason" else None)
     for letter in letters:
         # Reasons and keys come from untrusted input: shown as text, never as rich markup.
-        table.add_row(
+        cells = [
             str(letter.id),
             letter.stage,
             Text(letter.item_key),
-            letter.partition or "-",
+            letter.partition[5:] if letter.partition else "-",
             Text(letter.reason),
-            letter.created_at[:19],
-            (letter.replayed_at or "")[:19] or "-",
-        )
+            _short_time(letter.created_at),
+        ]
+        if include_replayed:
+            cells.append(_short_time(letter.replayed_at) if letter.replayed_at else "-")
+        table.add_row(*cells)
     Console().print(table)
+
+
+def _short_time(stamp: str) -> str:
+    """ "2026-11-16T09:15:07+00:00" -> "11-16 09:15": the year and seconds cost columns and say little here."""
+    return f"{stamp[5:10]} {stamp[11:16]}"
 
 
 def dlq_replay_command(
@@ -94,5 +104,9 @@ def dlq_replay_command(
             action = Text(o.action, style="red" if o.failed else "green")
             table.add_row(str(o.letter_id), o.stage, Text(o.item_key), action, Text(o.detail))
         Console().print(table)
+        # Each new failure's reason in full, one line each, whatever the table had to fold.
+        for o in outcomes:
+            if o.failed:
+                console.print(Text(f"letter {o.letter_id} ({o.stage}, {o.item_key}): {o.detail}"), soft_wrap=True)
     if any(outcome.failed for outcome in outcomes):
         raise typer.Exit(1)

@@ -145,11 +145,11 @@ def transcription(engines) -> str:
 def sheet_backend(settings: Settings, make_sink: Callable[[Settings], SheetSink]) -> str:
     """`make_sink` is the backend choice the Dagster layer makes, handed down."""
     from wa_pipeline.sheets.errors import SheetConfigError
-    from wa_pipeline.sheets.tabs.messages import MESSAGES_TAB
+    from wa_pipeline.sheets.tabs.messages import MESSAGES
 
     try:
         sink = make_sink(settings)
-        tab = sink.read_tab(MESSAGES_TAB)
+        tab = sink.read_tab(MESSAGES.name)
     except SheetConfigError as exc:
         raise ProbeFailed(str(exc), "fix the sheet settings named above") from None
-    return f"{settings.sheet_backend} backend readable at {sink.location} ({len(tab.rows)} rows in {MESSAGES_TAB})"
+    return f"{settings.sheet_backend} backend readable at {sink.location} ({len(tab.rows)} rows in {MESSAGES.name})"

@@ -49,7 +49,10 @@ class DeadLetterReplayer:
                 [outcome.letter_id], note=f"{outcome.action}: {outcome.detail}", unless_failed_since=started
             )
             if not closed and self.queue.is_open(outcome.letter_id):
+                # The reason it failed this time, as the normal path recorded it, so the person replaying reads it.
+                reopened = self.queue.list(ids=[outcome.letter_id])
+                reason = reopened[0].reason if reopened else "see its new reason"
                 outcomes[number] = ReplayOutcome(
-                    outcome.letter_id, outcome.stage, outcome.item_key, "failed", "failed again; see its new reason"
+                    outcome.letter_id, outcome.stage, outcome.item_key, "failed", f"failed again: {reason}"
                 )
         return outcomes

@@ -39,7 +39,15 @@ def safe_cell(value: object, limit: int = MAX_CELL_CHARS) -> Cell:
         number = float(value)
         # JSON (and so the Sheets API) cannot carry NaN or infinities; a missing number is an empty cell.
         return number if math.isfinite(number) else ""
-    if isinstance(value, (datetime, date, time)):
+    if isinstance(value, datetime):
+        if value != value:
+            return ""  # pandas' NaT: a missing time is an empty cell
+        # A real date-time in the sheet (sortable, filterable by date); pandas' Timestamp becomes the plain kind.
+        moment = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+        return moment.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, time):
         return safe_text(value.isoformat(), limit)
     return safe_text(value if isinstance(value, str) else str(value), limit)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from wa_pipeline.sheets.cell_types import is_date_value, shown
 from wa_pipeline.sheets.sink import TabContents
 
 
@@ -28,7 +29,13 @@ def _normal(value: Any) -> str:
     # A sheet reads numbers back as text ("0.43" or "0.430"), so numbers compare by value, text as typed.
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = str(value)
+    if isinstance(value, bool):
+        # A boolean cell shows TRUE or FALSE in both backends.
+        return "TRUE" if value else "FALSE"
+    if is_date_value(value):
+        return shown(value)
+    # A date-time column shows midnight in full; the date alone is the same value.
+    text = str(value).removesuffix(" 00:00:00")
     try:
         return format(float(text), ".6g")
     except ValueError:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
+from wa_pipeline.sheets.cell_types import is_date_value, serial
+
 OrderValue = tuple
 
 
@@ -25,6 +27,8 @@ def order_value(cells: Sequence[object]) -> OrderValue | None:
             parts.append((1, str(value)))
         elif isinstance(value, (int, float)):
             parts.append((0, float(value)))
+        elif is_date_value(value):
+            parts.append((0, serial(value)))
         else:
             parts.append((1, str(value)))
     return tuple(parts)

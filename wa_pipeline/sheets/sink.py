@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
-Cell = str | int | float | bool | None
+# A date or date-time is naive local time; each backend writes it as a date value, never as text.
+Cell = str | int | float | bool | datetime | date | None
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,12 @@ class TabRecord(Mapping[str, str]):
 class SheetSink(Protocol):
     """Upsert semantics: a row whose key exists is updated in place, otherwise added; nothing is ever duplicated.
 
-    `columns` are the managed columns, written first and in this order; columns a user added after them,
-    and their cells, are left untouched. The header row is frozen. With `order_by` (managed column names), a new
+    `columns` are the managed columns (the header row's names), written first and in this order; columns a user
+    added after them, and their cells, are left untouched. The header row is frozen (in the workbook also bold and
+    filtered, a new tab's columns sized to their content and its key column hidden). With `order_by` (managed column names), a new
     row lands where it belongs among the existing rows in that order (ties after existing ones), carrying user
-    cells along with their rows; without it new rows are appended.
+    cells along with their rows; without it new rows are appended. With `position`, a new tab is created at that
+    index among the tabs (the workbook also moves an existing tab there), so the tab people read first is first.
     """
 
     @property
@@ -87,7 +91,13 @@ class SheetSink(Protocol):
         ...
 
     def upsert(
-        self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]], order_by: Sequence[str] = ()
+        self,
+        tab: str,
+        columns: Sequence[str],
+        key: str,
+        rows: Sequence[Sequence[Cell]],
+        order_by: Sequence[str] = (),
+        position: int | None = None,
     ) -> UpsertResult: ...
 
     def read_tab(self, tab: str) -> TabContents: ...

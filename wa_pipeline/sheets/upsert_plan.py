@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.cell_types import is_date_value, serial
 from wa_pipeline.sheets.row_order import insertion_points, order_value
 from wa_pipeline.sheets.sink import Cell
 
@@ -309,6 +310,9 @@ def _comparable(value: object) -> tuple[str, object]:
         return ("bool", value)
     if isinstance(value, (int, float)):
         return ("number", float(value))
+    if is_date_value(value):
+        # A date is the serial number a sheet stores: Google reads it back as that number, a workbook as a date.
+        return ("number", serial(value))
     return ("text", str(value))
 
 

@@ -24,14 +24,20 @@ from wa_pipeline.defs.media.checks import no_stale_pending_media
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.nlp import assets as nlp_assets
 from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages, intent_model
-from wa_pipeline.defs.nlp.checks import entities_sheet_reconciled, threads_sheet_reconciled
 from wa_pipeline.defs.nlp.resources import NlpSettings
-from wa_pipeline.defs.nlp.tabs import entities_sheet, threads_sheet
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.defs.sync import assets as sync_assets
-from wa_pipeline.defs.sync.assets import messages_sheet, sheet_rows
-from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order, sheet_reconciled
+from wa_pipeline.defs.sync.assets import sheet_rows
+from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order
+from wa_pipeline.defs.sync.tabs import (
+    entities_sheet,
+    entities_sheet_reconciled,
+    messages_sheet,
+    sheet_reconciled,
+    threads_sheet,
+    threads_sheet_reconciled,
+)
 from wa_pipeline.media.media_frames import media_text_frame
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.message_frame import messages_to_frame

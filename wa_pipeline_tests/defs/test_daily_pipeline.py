@@ -8,7 +8,7 @@ import dagster as dg
 import openpyxl
 
 from wa_pipeline.settings import get_settings
-from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_TAB
+from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
@@ -31,6 +31,7 @@ ASSETS = {
     "media_text",
     "media_catalog",
     "media_sheet",
+    "orders_sheet",
     "daily_report",
 }
 CHECKS = {
@@ -49,6 +50,8 @@ CHECKS = {
     "conversation_threads:thread_times_consistent",
     "threads_sheet:threads_sheet_reconciled",
     "entities_sheet:entities_sheet_reconciled",
+    "media_sheet:media_sheet_reconciled",
+    "orders_sheet:orders_sheet_reconciled",
     "media_text:media_success_rate",
     "media_text:media_dead_letters_not_growing",
     "media_catalog:no_stale_pending_media",
@@ -78,11 +81,12 @@ def import_samples() -> SqliteLandingStore:
 
 
 def sheet_records(path: Path) -> list[dict]:
-    sheet = openpyxl.load_workbook(path)[MESSAGES_TAB]
+    sheet = openpyxl.load_workbook(path)[MESSAGES.name]
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[: len(MESSAGES_COLUMNS)] == list(MESSAGES_COLUMNS)
-    return [dict(zip(header, row)) for row in rows[1:]]
+    # The sheet shows people's headers ("Sent", "From"); the records are keyed by the tab's column names.
+    assert header[: len(MESSAGES.columns)] == list(MESSAGES.sheet_columns)
+    return [dict(zip(MESSAGES.columns, row)) for row in rows[1:]]
 
 
 def test_definitions_validate_and_hold_every_asset_check_sensor_and_schedule(data_dir):
@@ -131,7 +135,7 @@ def test_a_sample_day_reaches_the_workbook_once_and_a_rerun_adds_nothing(data_di
         assert all(e.passed for e in evaluations), [e.asset_check_key for e in evaluations if not e.passed]
         rows = sheet_records(workbook)
         assert sorted(r["message_id"] for r in rows) == sorted(expected)
-        assert all(r["date"] == DAY for r in rows)
+        assert all(r["date"].date().isoformat() == DAY for r in rows)
 
         second = job.execute_in_process(partition_key=DAY, instance=instance)
         assert second.success
@@ -164,8 +168,8 @@ def test_a_sample_day_syncs_to_google_sheets_through_gspread_over_http(data_dir,
                 result = job.execute_in_process(partition_key=DAY, instance=instance)
                 assert result.success
                 assert all(e.passed for e in result.get_asset_check_evaluations())
-        values = fake.values(key, MESSAGES_TAB)
-        assert values[0][: len(MESSAGES_COLUMNS)] == list(MESSAGES_COLUMNS)
+        values = fake.values(key, MESSAGES.name)
+        assert values[0][: len(MESSAGES.columns)] == list(MESSAGES.sheet_columns)
         assert sorted(row[0] for row in values[1:]) == sorted(expected)
         assert fake.formula_cells(key) == []
 

@@ -21,7 +21,7 @@ import openpyxl
 import psycopg2
 import pytest
 
-from wa_pipeline.sheets.tabs.messages import MESSAGES_TAB
+from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
@@ -117,8 +117,8 @@ def import_sample_data(landing_url: str, data_dir: Path) -> set[str]:
 
 
 def sheet_message_ids(path: Path) -> list[str]:
-    rows = list(openpyxl.load_workbook(path)[MESSAGES_TAB].iter_rows(values_only=True))
-    key = list(rows[0]).index("message_id")
+    rows = list(openpyxl.load_workbook(path)[MESSAGES.name].iter_rows(values_only=True))
+    key = list(rows[0]).index(MESSAGES.sheet_key)
     return [row[key] for row in rows[1:]]
 
 

@@ -41,6 +41,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -162,6 +163,8 @@ def invalid(message: str) -> ApiError:
 class StoredCell:
     value: str | float | bool
     formula: bool = False
+    # userEnteredFormat.numberFormat as (type, pattern), e.g. ("DATE", "yyyy-mm-dd"); a value write keeps it.
+    number_format: tuple[str, str] | None = None
 
 
 @dataclass
@@ -387,12 +390,27 @@ def render(cell: StoredCell | None, option: str) -> Any:
     if option == "FORMATTED_VALUE":
         if isinstance(value, bool):
             return "TRUE" if value else "FALSE"
+        if isinstance(value, float) and cell.number_format and cell.number_format[0] in ("DATE", "DATE_TIME"):
+            return _formatted_date(value, cell.number_format[1])
         if isinstance(value, float):
             return _formatted_number(value)
         return value
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
     return value
+
+
+# The date tokens of a Sheets number-format pattern, longest first ("mm" after "hh" is minutes, else the month).
+_DATE_TOKENS = (("yyyy", "%Y"), ("hh:mm:ss", "%H:%M:%S"), ("hh:mm", "%H:%M"), ("mm", "%m"), ("dd", "%d"))
+_SERIAL_EPOCH = datetime(1899, 12, 30)
+
+
+def _formatted_date(value: float, pattern: str) -> str:
+    """A serial number shown through a date pattern (the tokens above; enough for the patterns we write)."""
+    moment = _SERIAL_EPOCH + timedelta(seconds=round(value * 86_400))
+    for token, directive in _DATE_TOKENS:
+        pattern = pattern.replace(token, directive)
+    return moment.strftime(pattern)
 
 
 def _formatted_number(value: float) -> str:
@@ -1296,8 +1314,36 @@ class FakeGoogleSheets:
                 if stored is None:
                     updated.pop(position, None)
                 else:
-                    updated[position] = stored
+                    updated[position] = _keep_format(updated.get(position), stored)
         tab._extent = None
+        return {}
+
+    def _repeat_cell(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        """Set a number format over a range. Only fields=userEnteredFormat.numberFormat is implemented, and
+        only cells holding a value keep it (the stand-in stores no format-only cells)."""
+        if str(spec.get("fields") or "").strip() != "userEnteredFormat.numberFormat":
+            raise ApiError(
+                501, f"The stand-in only implements userEnteredFormat.numberFormat ({where})", "UNIMPLEMENTED"
+            )
+        grid = spec.get("range") or {}
+        tab = book.tab_with_id(grid.get("sheetId", 0))
+        if tab is None:
+            raise invalid(f"{where}: No grid with id: {grid.get('sheetId', 0)}")
+        row0, col0 = int(grid.get("startRowIndex", 0)), int(grid.get("startColumnIndex", 0))
+        row_end = int(grid.get("endRowIndex", tab.row_count))
+        col_end = int(grid.get("endColumnIndex", tab.column_count))
+        if row_end > tab.row_count or col_end > tab.column_count:
+            raise _exceeds(tab, row0, col0, max(row0, row_end - 1), max(col0, col_end - 1))
+        number_format = ((spec.get("cell") or {}).get("userEnteredFormat") or {}).get("numberFormat")
+        kept = None
+        if number_format:
+            kind, pattern = number_format.get("type"), number_format.get("pattern", "")
+            if kind not in ("TEXT", "NUMBER", "PERCENT", "CURRENCY", "DATE", "TIME", "DATE_TIME", "SCIENTIFIC"):
+                raise invalid(f"{where}.cell.userEnteredFormat.numberFormat.type: unknown type {kind!r}")
+            kept = (kind, pattern)
+        for position, cell in list(tab.cells.items()):
+            if row0 <= position[0] < row_end and col0 <= position[1] < col_end:
+                tab.cells[position] = dataclasses.replace(cell, number_format=kept)
         return {}
 
     def _update_spreadsheet_properties(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
@@ -1527,6 +1573,7 @@ _BATCH_OPERATIONS: dict[str, Callable[[FakeGoogleSheets, Book, dict[str, Any], s
     "insertDimension": FakeGoogleSheets._insert_dimension,
     "deleteDimension": FakeGoogleSheets._delete_dimension,
     "updateCells": FakeGoogleSheets._update_cells,
+    "repeatCell": FakeGoogleSheets._repeat_cell,
     "updateSpreadsheetProperties": FakeGoogleSheets._update_spreadsheet_properties,
 }
 
@@ -1620,11 +1667,18 @@ def _apply(planned: PlannedWrite) -> None:
         if cell.value == "" and not cell.formula:
             cleared = cells.pop(position, None) is not None or cleared
         else:
-            cells[position] = cell
+            cells[position] = _keep_format(cells.get(position), cell)
     if cleared:
         tab._extent = None
     elif tab._extent is not None and tab._extent[0] is cells:
         tab._extent = (cells, max(tab._extent[1], max(r for r, _ in planned.cells)))
+
+
+def _keep_format(old: StoredCell | None, new: StoredCell) -> StoredCell:
+    # A value write changes the value only: the cell's number format stays, as in Sheets.
+    if old is None or old.number_format is None or new.number_format is not None:
+        return new
+    return dataclasses.replace(new, number_format=old.number_format)
 
 
 def _resize(tab: Tab, rows: int | None = None, columns: int | None = None) -> None:

@@ -6,20 +6,21 @@ import openpyxl
 import pytest
 
 from wa_pipeline.defs.ingest.assets import raw_messages
-from wa_pipeline.defs.media.assets import media_catalog, media_sheet, media_text
+from wa_pipeline.defs.media.assets import media_catalog, media_text
 from wa_pipeline.defs.media.checks import no_stale_pending_media
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
+from wa_pipeline.defs.sync.tabs import media_sheet, media_sheet_reconciled
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.sheets.tabs.media import MEDIA_COLUMNS, MEDIA_TAB
+from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.frames import read_frame
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 DAY = "2026-11-16"
-ASSETS = [raw_messages, media_text, media_catalog, media_sheet, no_stale_pending_media]
+ASSETS = [raw_messages, media_text, media_catalog, media_sheet, media_sheet_reconciled, no_stale_pending_media]
 
 
 def message(i: int, text: str | None = None, path=None, kind="text", filename=None) -> Message:
@@ -76,12 +77,17 @@ def frame(data_dir, asset):
 
 
 def media_tab(data_dir):
-    rows = list(openpyxl.load_workbook(data_dir / "out.xlsx")[MEDIA_TAB].iter_rows(values_only=True))
-    assert list(rows[0][: len(MEDIA_COLUMNS)]) == list(MEDIA_COLUMNS)
-    return {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    rows = list(openpyxl.load_workbook(data_dir / "out.xlsx")[MEDIA.name].iter_rows(values_only=True))
+    assert list(rows[0][: len(MEDIA.columns)]) == list(MEDIA.sheet_columns)
+    return {row[0]: dict(zip(MEDIA.columns, row)) for row in rows[1:]}
 
 
-MEDIA_CHECKS = {"media_success_rate", "media_dead_letters_not_growing", "no_stale_pending_media"}
+MEDIA_CHECKS = {
+    "media_success_rate",
+    "media_dead_letters_not_growing",
+    "no_stale_pending_media",
+    "media_sheet_reconciled",
+}
 
 
 def checks(result):
@@ -161,6 +167,8 @@ def test_bad_media_are_dead_lettered_while_the_partition_materializes(data, bad_
             "media_success_rate": False,
             "media_dead_letters_not_growing": False,
             "no_stale_pending_media": True,
+            # The Media tab still holds every item, the dead-lettered ones included, as computed.
+            "media_sheet_reconciled": True,
         }
         assert checks(run(data, instance, document_timeout_s=3))["media_dead_letters_not_growing"] is True
         assert media_tab(data)["m01"]["status"] == "failed"

@@ -12,14 +12,18 @@ from wa_pipeline.defs.ingest.assets import raw_messages
 from wa_pipeline.defs.media.assets import media_text
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages, intent_model
-from wa_pipeline.defs.nlp.checks import entities_sheet_reconciled, threads_sheet_reconciled
 from wa_pipeline.defs.nlp.resources import NlpSettings
-from wa_pipeline.defs.nlp.tabs import entities_sheet, threads_sheet
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
+from wa_pipeline.defs.sync.tabs import (
+    entities_sheet,
+    entities_sheet_reconciled,
+    threads_sheet,
+    threads_sheet_reconciled,
+)
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
 from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, ENTITIES_TAB
-from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, THREADS_TAB
+from wa_pipeline.sheets.tabs.entities import ENTITIES
+from wa_pipeline.sheets.tabs.threads import THREADS
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
@@ -114,20 +118,20 @@ def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resource
             "media_text:media_dead_letters_not_growing": True,
         }
         workbook = tmp_path / "wa.xlsx"
-        entities = tab(workbook, ENTITIES_TAB)
-        threads = tab(workbook, THREADS_TAB)
-        assert list(entities[0])[: len(ENTITIES_COLUMNS)] == list(ENTITIES_COLUMNS)
-        assert list(threads[0])[: len(THREADS_COLUMNS)] == list(THREADS_COLUMNS)
-        values = {(row["label"], row["value"]) for row in entities}
+        entities = tab(workbook, ENTITIES.name)
+        threads = tab(workbook, THREADS.name)
+        assert list(entities[0])[: len(ENTITIES.columns)] == list(ENTITIES.sheet_columns)
+        assert list(threads[0])[: len(THREADS.columns)] == list(THREADS.sheet_columns)
+        values = {(row["Kind"], row["Value"]) for row in entities}
         assert {
-            ("MONEY", "KES 5800.00"),
-            ("QUANTITY", "20 loaf"),
-            ("PHONE", "+254722123456"),
-            ("EMAIL", "brian.otieno@example.com"),
-            ("DATE", "2026-11-17T17:00:00+00:00"),
+            ("Money", "KES 5800.00"),
+            ("Quantity", "20 loaf"),
+            ("Phone", "+254722123456"),
+            ("Email", "brian.otieno@example.com"),
+            ("Date", "2026-11-17T17:00:00+00:00"),
         } <= values
-        assert {row["chat"] for row in threads} == {"Mama Mboga Bakery", "Juma Hardware"}
-        assert all(row["awaiting_reply"] in ("yes", "no") for row in threads)
+        assert {row["Chat"] for row in threads} == {"Mama Mboga Bakery", "Juma Hardware"}
+        assert all(row["Awaiting reply"] in (True, False) for row in threads)
 
         enriched = first.output_for_node("enriched_messages")
         assert set(enriched["intent"]) <= {
@@ -147,7 +151,7 @@ def test_a_sample_day_is_enriched_threaded_and_synced_to_both_tabs_once(resource
         for node in ("threads_sheet", "entities_sheet"):
             metadata = second.asset_materializations_for_node(node)[0].metadata
             assert metadata["inserted"].value == 0 and metadata["unchanged"].value > 0
-        assert tab(workbook, ENTITIES_TAB) == entities and tab(workbook, THREADS_TAB) == threads
+        assert tab(workbook, ENTITIES.name) == entities and tab(workbook, THREADS.name) == threads
 
 
 def test_the_intent_model_is_requested_when_missing_and_again_when_its_examples_change(resources):

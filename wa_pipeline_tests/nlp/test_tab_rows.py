@@ -1,5 +1,5 @@
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -7,9 +7,10 @@ import pandas as pd
 from wa_pipeline.message import MESSAGE_COLUMNS, Message
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.threads import conversation_threads
-from wa_pipeline.sheets.tabs.entities import ENTITIES_COLUMNS, build_entity_rows, entity_id
-from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, build_message_rows
-from wa_pipeline.sheets.tabs.threads import THREADS_COLUMNS, build_thread_rows
+from wa_pipeline.sheets.tabs.entities import ENTITIES, entity_id, plain_label
+from wa_pipeline.sheets.tabs.messages import MESSAGES, first_amount
+from wa_pipeline.sheets.tabs.threads import THREADS
+from wa_pipeline.store.frames import read_frame, write_frame
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 T0 = datetime(2026, 11, 16, 6, 15, tzinfo=UTC)
@@ -43,46 +44,95 @@ def enriched():
 
 
 def test_entity_rows_one_per_entity_with_stable_ids_and_safe_cells():
-    rows = build_entity_rows(enriched(), NAIROBI)
-    assert tuple(rows.columns) == ENTITIES_COLUMNS
+    rows = ENTITIES.rows(enriched(), NAIROBI)
+    assert tuple(rows.columns) == ENTITIES.columns
     assert [(r["label"], r["value"]) for r in rows.to_dict(orient="records")] == [
-        ("QUANTITY", "20 loaf"),
-        ("MONEY", "KES 1300.00"),
-        ("DATE", "2026-11-17"),
-        ("REFERENCE", "transaction:QK7XZ12AB3"),
+        ("Quantity", "20 loaf"),
+        ("Money", "KES 1300.00"),
+        ("Date", "2026-11-17"),
+        ("Reference", "transaction:QK7XZ12AB3"),
     ]
+    assert set(rows["source"]) == {"pattern"}
     first = rows.iloc[0]
     assert first["entity_id"] == entity_id("m1", "QUANTITY", 13, 22)
+    # Local dates and times as real date values (09:15 in Nairobi), not text.
     assert (first["date"], first["sent_at"], first["chat"], first["sender"]) == (
-        "2026-11-16",
-        "2026-11-16 09:15:00",
+        date(2026, 11, 16),
+        datetime(2026, 11, 16, 9, 15),
         "Mama Mboga Bakery",
         "Wanjiku",
     )
-    assert list(build_entity_rows(enriched(), NAIROBI)["entity_id"]) == list(rows["entity_id"])
+    assert list(ENTITIES.rows(enriched(), NAIROBI)["entity_id"]) == list(rows["entity_id"])
     assert rows["entity_id"].is_unique
 
 
-def test_thread_rows_in_minutes_with_text_flags():
-    rows = build_thread_rows(conversation_threads(enriched()), NAIROBI)
-    assert tuple(rows.columns) == THREADS_COLUMNS
+def test_thread_rows_in_minutes_with_typed_flags_and_times():
+    rows = THREADS.rows(conversation_threads(enriched()), NAIROBI)
+    assert tuple(rows.columns) == THREADS.columns
     [row] = rows.to_dict(orient="records")
-    assert row["first_response_min"] == 30.0 and row["awaiting_reply"] == "no"
+    assert row["first_response_min"] == 30.0 and row["awaiting_reply"] is False
     assert row["messages"] == 2 and row["participants"] == "Wanjiku; Mama Mboga Bakery"
     # Formula triggers are neutralised in every text cell.
     assert row["first_message"].startswith("'=Please")
-    assert (row["started_at"], row["date"]) == ("2026-11-16 09:15:00", "2026-11-16")
+    assert (row["started_at"], row["date"]) == (datetime(2026, 11, 16, 9, 15), date(2026, 11, 16))
 
 
 def test_message_rows_end_with_the_new_columns():
-    rows = build_message_rows(enriched(), NAIROBI)
-    assert tuple(rows.columns) == MESSAGES_COLUMNS
-    assert MESSAGES_COLUMNS[-6:] == ("intent", "amounts", "references", "dates", "language", "media_text")
+    rows = MESSAGES.rows(enriched(), NAIROBI)
+    assert tuple(rows.columns) == MESSAGES.columns
+    assert MESSAGES.columns[-9:] == (
+        "intent",
+        "amount",
+        "currency",
+        "amount_count",
+        "amounts",
+        "references",
+        "dates",
+        "language",
+        "media_text",
+    )
     assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
+    # The first amount as a number with its currency beside it; a message without one has neither.
+    assert (rows.loc[0, "amount"], rows.loc[0, "currency"], rows.loc[0, "amount_count"]) == (1300.0, "KES", 1)
+    assert rows.loc[1, "amount_count"] == 0
+    assert (rows.loc[1, "amount"], rows.loc[1, "currency"]) == (None, "")
+    assert rows.loc[0, "sent_at"] == datetime(2026, 11, 16, 9, 15) and rows.loc[0, "date"] == date(2026, 11, 16)
+
+
+def test_the_first_amount_of_several_and_its_currency():
+    assert first_amount("KES 65.00; KES 1500.00") == (65.0, "KES")
+    assert first_amount("USD -12.50") == (-12.5, "USD")
+    assert first_amount("") == (None, "") and first_amount(None) == (None, "")
 
 
 def test_empty_partitions_have_the_columns():
     empty = enriched().iloc[0:0]
-    assert tuple(build_entity_rows(empty, NAIROBI).columns) == ENTITIES_COLUMNS
-    assert tuple(build_thread_rows(conversation_threads(empty), NAIROBI).columns) == THREADS_COLUMNS
+    assert tuple(ENTITIES.rows(empty, NAIROBI).columns) == ENTITIES.columns
+    assert tuple(THREADS.rows(conversation_threads(empty), NAIROBI).columns) == THREADS.columns
     assert json.loads(enriched().loc[0, "entities"])
+
+
+def test_entity_labels_read_in_plain_words():
+    assert [plain_label(label) for label in ("PERSON", "GPE", "FAC", "LOC", "ORG", "PRODUCT", "PHONE")] == [
+        "Person",
+        "Place",
+        "Place",
+        "Place",
+        "Business",
+        "Product",
+        "Phone",
+    ]
+    assert plain_label("SOME_NEW_KIND") == "Some new kind"
+
+
+def test_message_rows_survive_a_parquet_round_trip_with_their_types(tmp_path):
+    # `sheet_rows` stores these rows as Parquet between the steps: each column must stay one type.
+    rows = MESSAGES.rows(enriched(), NAIROBI)
+    write_frame(rows, tmp_path / "rows.parquet")
+    back = read_frame(tmp_path / "rows.parquet")
+    assert back.loc[0, "amount"] == 1300.0 and pd.isna(back.loc[1, "amount"])
+    assert back.loc[0, "sent_at"] == datetime(2026, 11, 16, 9, 15) and back.loc[0, "date"] == date(2026, 11, 16)
+    assert (
+        MESSAGES.cells(back)[1][MESSAGES.columns.index("amount")]
+        != MESSAGES.cells(back)[0][MESSAGES.columns.index("amount")]
+    )

@@ -98,7 +98,13 @@ def test_html_report_shows_checks_per_day_and_charts():
     assert page.bars["intents"] == {"order": 6, "payment": 2}
     assert page.bars["dead-letters"] == {"media": 1}
     assert "FAILED" in page.verdict
-    assert page.rows["checks"][2][1:] == ["✓", "✗"] or page.rows["checks"][2][1:] == ["✗", "✓"]
+    # Checks grouped under their asset, the failing asset and check first, with the days each failed on.
+    assert page.rows["checks"][1:] == [
+        ["messages_sheet"],
+        ["sheet_reconciled", "1/2", "2026-11-17"],
+        ["raw_messages"],
+        ["ids_unique", "2/2", "–"],
+    ]
 
 
 def test_markdown_summary_has_a_row_per_day():
@@ -129,3 +135,88 @@ def test_report_command_after_a_run_renders_every_day_green(tmp_path):
     page = Page(out.read_text())
     assert "All asset checks passed" in page.verdict
     assert page.bars["messages-per-day"]["2026-11-16"] == days["2026-11-16"]["messages"]
+
+
+def test_charts_have_titled_axes_whole_labels_and_draw_a_zero():
+    report = sample_report()
+    report.days[1].intents["cancellation"] = 0
+    html = render_html(report)
+    intents = html[html.index('id="intents"') : html.index("</figure>", html.index('id="intents"'))]
+    assert ">intent</text>" in intents and ">messages</text>" in intents  # both axes titled
+    assert ">cancellation</text>" in intents  # the whole label, not its last five letters
+    zero = intents[intents.index('data-label="cancellation"') :]
+    assert 'height="1.0"' in zero.split("</g>")[0] and ">0</text>" in zero.split("</g>")[0]
+
+
+def test_the_report_fits_a_1280_px_page_in_chromium(tmp_path):
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    many_days = Report(
+        days=[
+            DayReport(
+                f"2026-11-{day:02d}",
+                "success",
+                {f"{asset}:{check}": (day, check) != (20, "sheet_reconciled") for asset, check in CHECKS},
+                ["messages_sheet:sheet_reconciled"] if day == 20 else [],
+                messages=day * 3,
+                intents={"order": day, "cancellation": 0, "complaint": 1},
+                media_items=2,
+                media_ok=day % 3 and 1,
+            )
+            for day in range(1, 31)
+        ],
+        dead_letters_by_stage={"media": 1, "export_import": 0},
+        generated_at="2026-12-01T00:00:00+00:00",
+        sheet="data/output/wa_pipeline.xlsx",
+    )
+    page = tmp_path / "report.html"
+    page.write_text(render_html(many_days), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium'}")
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get(page.as_uri())
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        viewport = driver.execute_script("return document.documentElement.clientWidth")
+        assert width <= viewport <= 1280, (width, viewport)
+        # Every chart label is drawn inside its chart (none clipped at the svg's edge).
+        clipped = driver.execute_script(
+            """return [...document.querySelectorAll('svg')].flatMap(svg => {
+                 const box = svg.getBoundingClientRect();
+                 return [...svg.querySelectorAll('text')].filter(t => {
+                   const r = t.getBoundingClientRect();
+                   return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1);
+                 }).map(t => t.textContent);
+               });"""
+        )
+        assert clipped == []
+        first_check = driver.execute_script("return document.querySelector('#checks tr[data-check]').dataset.check")
+        assert first_check == "messages_sheet:sheet_reconciled"
+        driver.set_window_size(1280, driver.execute_script("return document.body.scrollHeight") + 100)
+        artifacts = REPO / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        driver.save_screenshot(str(artifacts / "report_1280.png"))
+    finally:
+        driver.quit()
+
+
+CHECKS = [
+    ("raw_messages", "schema_valid"),
+    ("raw_messages", "ids_unique"),
+    ("enriched_messages", "all_messages_enriched"),
+    ("messages_sheet", "sheet_reconciled"),
+    ("messages_sheet", "no_duplicate_sheet_keys"),
+    ("media_sheet", "media_sheet_reconciled"),
+]

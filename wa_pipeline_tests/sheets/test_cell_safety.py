@@ -56,10 +56,22 @@ def test_a_smaller_limit_can_be_asked_for():
 
 
 def test_other_values_become_text():
-    from datetime import date
+    from datetime import time
 
-    assert safe_cell(date(2024, 5, 1)) == "2024-05-01"
+    assert safe_cell(time(9, 30)) == "09:30:00"
     assert safe_cell(["-x"]) == "['-x']"
+
+
+def test_dates_stay_dates_in_local_wall_time_to_the_second():
+    from datetime import UTC, date, datetime
+
+    import pandas as pd
+
+    assert safe_cell(date(2024, 5, 1)) == date(2024, 5, 1)
+    assert safe_cell(datetime(2024, 5, 1, 9, 30, 5, 700, tzinfo=UTC)) == datetime(2024, 5, 1, 9, 30, 5)
+    moment = safe_cell(pd.Timestamp("2024-05-01 09:30"))
+    assert type(moment) is datetime and moment == datetime(2024, 5, 1, 9, 30)
+    assert safe_cell(pd.NaT) == ""
 
 
 def test_plain_signed_numbers_and_phones_stay_readable_but_expressions_do_not():

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 from wa_pipeline.defs.partitions import DAILY
-from wa_pipeline.defs.resources import GoogleSheetsSinkResource, WorkbookSinkResource
-from wa_pipeline.defs.sync.assets import messages_sheet
-from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order, sheet_reconciled
+from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, WorkbookSinkResource
+from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order
+from wa_pipeline.defs.sync.tabs import messages_sheet, sheet_reconciled
 from wa_pipeline.sheets.errors import SheetsUnavailable
-from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS
+from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline_tests.fakes.sheets_v4 import transient_error
 
 
@@ -18,7 +18,7 @@ def rows_of(day: str, messages: list[tuple[str, str, str]]) -> pd.DataFrame:
     """Sheet rows for (message_id, HH:MM, chat), the other columns filled plainly."""
     records = []
     for message_id, hhmm, chat in messages:
-        record = {column: "" for column in MESSAGES_COLUMNS}
+        record = {column: "" for column in MESSAGES.columns}
         record.update(
             message_id=message_id,
             sent_at=f"{day} {hhmm}:00",
@@ -31,7 +31,7 @@ def rows_of(day: str, messages: list[tuple[str, str, str]]) -> pd.DataFrame:
             kind="text",
         )
         records.append(record)
-    return pd.DataFrame(records, columns=list(MESSAGES_COLUMNS))
+    return pd.DataFrame(records, columns=list(MESSAGES.columns))
 
 
 def sync(day: str, frame: pd.DataFrame, sink_resource) -> dg.ExecuteInProcessResult:
@@ -43,7 +43,11 @@ def sync(day: str, frame: pd.DataFrame, sink_resource) -> dg.ExecuteInProcessRes
     return dg.materialize(
         [stub_sheet_rows, messages_sheet, sheet_reconciled, no_duplicate_sheet_keys, rows_in_order],
         partition_key=day,
-        resources={"sheet_sink": sink_resource, "io_manager": dg.mem_io_manager},
+        resources={
+            "sheet_sink": sink_resource,
+            "locale": Locale(timezone="UTC", default_region="KE"),
+            "io_manager": dg.mem_io_manager,
+        },
         raise_on_error=False,
     )
 
@@ -109,7 +113,7 @@ def test_an_open_circuit_breaker_fails_the_step_at_once_with_what_to_do(fake, ac
     day = "2026-11-16"
     with pytest.raises(SheetsUnavailable):
         google.get_sink().upsert(
-            "Messages", MESSAGES_COLUMNS, "message_id", rows_of(day, [("a1", "09:00", "Shop")]).values.tolist()
+            "Messages", MESSAGES.columns, "message_id", rows_of(day, [("a1", "09:00", "Shop")]).values.tolist()
         )
     result = sync(day, rows_of(day, [("a1", "09:00", "Shop")]), google)
     assert not result.success

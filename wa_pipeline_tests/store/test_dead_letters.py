@@ -253,3 +253,47 @@ def test_dlq_replay_requeues_a_media_download_in_the_configured_landing_store(
     assert (row["status"], row["attempts"]) == ("pending", 0)
     assert landing.queue.list() == []
     ledger.close()
+
+
+def test_dlq_list_reads_at_80_columns_and_replay_says_each_new_reason(data_dir, cli):
+    queue = DeadLetterQueue(get_settings().layout.landing_db)
+    reason = "the chat export could not be read: line 12 has no date, sender or text that WhatsApp would write"
+    queue.add("raw_messages", "wamid.HBgLMjU0NzEyMzQ1Njc4FQIAEhggQjA5", reason, partition="2026-11-16")
+    queue.add("import", "/nowhere/chat.txt", "No such file", {"path": "/nowhere/chat.txt"})
+
+    listed = cli("list")
+    assert listed.exit_code == 0
+    lines = listed.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    # Folded inside its column, the reason is still all there, word for word.
+    shown = " ".join(" ".join(cell.strip() for cell in line.split("│")) for line in lines)
+    assert all(word in shown for word in reason.split()) and "11-16" in shown
+    assert "MM-DD HH:MM" in shown  # the legend of the short times
+    assert "replayed" not in lines[2]  # no replayed column without --all
+
+    replayed = cli("replay", "--stage", "import")
+    assert replayed.exit_code == 1
+    said = " ".join(replayed.output.split())
+    # The new failure's reason, not just "failed".
+    assert "letter 2 (import, /nowhere/chat.txt): /nowhere/chat.txt: no such file" in said
+
+
+def test_a_letter_that_fails_again_during_its_replay_reports_the_new_reason(tmp_path, monkeypatch):
+    from datetime import UTC
+
+    from wa_pipeline.replay import replayer as module
+    from wa_pipeline.replay.outcome import ReplayOutcome
+
+    queue = DeadLetterQueue(tmp_path / "landing.sqlite3")
+    queue.add("import", "x.zip", "old reason")
+
+    def normal_path_fails_again(scope, letters):
+        # What a stage's normal path does with an item it still cannot take: a dead letter, with today's reason.
+        for letter in letters:
+            scope.queue.add(letter.stage, letter.item_key, "member 3 is a zip bomb")
+        return [ReplayOutcome(letter.id, letter.stage, letter.item_key, "reimported", "") for letter in letters]
+
+    monkeypatch.setitem(module.HANDLERS, "import", normal_path_fails_again)
+    [outcome] = module.DeadLetterReplayer(queue, None, None, UTC).replay(queue.list())
+    assert outcome.failed and outcome.detail == "failed again: member 3 is a zip bomb"
+    assert [letter.reason for letter in queue.list()] == ["member 3 is a zip bomb"]

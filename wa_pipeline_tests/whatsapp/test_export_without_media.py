@@ -8,7 +8,7 @@ import dagster as dg
 import openpyxl
 
 from wa_pipeline.settings import get_settings
-from wa_pipeline.sheets.tabs.media import MEDIA_TAB
+from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
@@ -50,10 +50,10 @@ def test_a_txt_day_with_media_mentions_runs_with_every_check_passing(data_dir):
     assert evaluations and [e.asset_check_key.to_user_string() for e in evaluations if not e.passed] == []
     assert [letter for letter in DeadLetterQueue(settings.layout.landing_db).list() if letter.stage == "media"] == []
 
-    sheet = openpyxl.load_workbook(settings.layout.workbook)[MEDIA_TAB]
+    sheet = openpyxl.load_workbook(settings.layout.workbook)[MEDIA.name]
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    media = {row[header.index("file")]: dict(zip(header, row)) for row in rows[1:]}
+    media = {row[header.index(MEDIA.header("file"))]: dict(zip(header, row)) for row in rows[1:]}
     # The three files the messages name, each shown as left out of the export; "<Media omitted>" names none.
     assert set(media) == {"IMG-20261116-WA0001.jpg", "INV-2026-0042.pdf", "PTT-20261116-WA0002.opus"}
-    assert {row["status"] for row in media.values()} == {"media_omitted:not_in_export"}
+    assert {row[MEDIA.header("status")] for row in media.values()} == {"media_omitted:not_in_export"}

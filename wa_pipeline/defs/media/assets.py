@@ -1,18 +1,17 @@
-"""Each day's media: the text in photos, voice notes and documents, the gallery, and its sheet tab."""
+"""Each day's media: the text in photos, voice notes and documents, and the gallery (its tab: sync/tabs.py)."""
 
 import dagster as dg
 import pandas as pd
 
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
-from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
+from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.media.engine_pool import media_pool
 from wa_pipeline.media.extraction_cache import ExtractionCache
 from wa_pipeline.media.media_frames import media_catalog_frame, media_items, media_text_frame
 from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, record_dead_letters, success_rate
-from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
+from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.orchestration.run_metrics import Stopwatch
-from wa_pipeline.sheets.tabs.media import MEDIA_COLUMNS, MEDIA_KEY, MEDIA_TAB, build_media_rows
 
 # Check names, written once: the spec declares each, the asset body reports it.
 MEDIA_SUCCESS_RATE = "media_success_rate"
@@ -156,43 +155,3 @@ def media_catalog(context: dg.AssetExecutionContext, raw_messages: DayFrames, me
             },
         )
     yield from materialize_days(context, days)
-
-
-@dg.asset(
-    partitions_def=DAILY,
-    backfill_policy=DAILY_BACKFILL,
-    group_name="sync",
-    kinds={"googlesheets"},
-    # One writer per spreadsheet: shares the `sheets` pool (limit 1) with the Messages tab.
-    pool="sheets",
-    retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS),
-)
-def media_sheet(
-    context: dg.AssetExecutionContext, media_catalog: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
-):
-    """The Media tab of the output sheet, upserted by message_id: the gallery people browse and search."""
-    watch = Stopwatch()
-    rows_by_day = {
-        day: build_media_rows(catalog, locale.tz())
-        for day, catalog in frames_by_day(media_catalog, context.partition_keys).items()
-    }
-    rows = concat_days(rows_by_day)
-    sink = sheet_sink.get_sink()
-    # One upsert for every day of the step: a range run reads the tab back once, not once a day.
-    result = sink.upsert(MEDIA_TAB, MEDIA_COLUMNS, MEDIA_KEY, rows.astype(object).values.tolist())
-    days = {
-        day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(day_rows))})
-        for day, day_rows in rows_by_day.items()
-    }
-    yield from materialize_days(
-        context,
-        days,
-        shared={
-            **watch.metadata(len(rows)),
-            "inserted": dg.MetadataValue.int(result.inserted),
-            "updated": dg.MetadataValue.int(result.updated),
-            "unchanged": dg.MetadataValue.int(result.unchanged),
-            "api_calls": dg.MetadataValue.int(result.api_calls),
-            "sheet": dg.MetadataValue.text(sink.location),
-        },
-    )

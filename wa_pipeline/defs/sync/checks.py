@@ -1,34 +1,23 @@
-"""Checks that read the sheet back: the proof that what we meant to write is what the sheet holds."""
+"""Checks of the Messages tab beyond its read-back (made with the tab in tabs.py): keys and send order over the tab."""
 
 import dagster as dg
 
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import SheetSinkResource
-from wa_pipeline.defs.sync.assets import MESSAGES_CHAT, MESSAGES_ORDER_BY
+from wa_pipeline.defs.sync.tab_factory import fail_clearly
 from wa_pipeline.orchestration.day_range import DayFrames, check_days, frames_by_day
-from wa_pipeline.orchestration.reconcile_days import SAMPLE, check_tab_days
+from wa_pipeline.orchestration.reconcile_days import SAMPLE
 from wa_pipeline.sheets.reconcile import duplicate_keys
 from wa_pipeline.sheets.row_order import order_violations
-from wa_pipeline.sheets.tabs.messages import MESSAGES_COLUMNS, MESSAGES_KEY, MESSAGES_TAB
-
-
-@dg.asset_check(
-    asset="messages_sheet",
-    blocking=True,
-    partitions_def=DAILY,
-    additional_ins={"sheet_rows": dg.AssetIn("sheet_rows")},
-)
-def sheet_reconciled(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames, sheet_sink: SheetSinkResource):
-    """Every row of the day is in the sheet exactly once, with the content we computed."""
-    expected = frames_by_day(sheet_rows, context.partition_keys)
-    yield from check_tab_days(context, expected, sheet_sink.get_sink(), MESSAGES_TAB, MESSAGES_KEY, MESSAGES_COLUMNS)
+from wa_pipeline.sheets.tabs.messages import MESSAGES
 
 
 @dg.asset_check(asset="messages_sheet", blocking=True, partitions_def=DAILY)
 def no_duplicate_sheet_keys(context: dg.AssetCheckExecutionContext, sheet_sink: SheetSinkResource):
     """No message_id appears twice anywhere in the Messages tab, whichever day wrote it."""
-    tab = sheet_sink.get_sink().read_tab(MESSAGES_TAB)
-    duplicates = duplicate_keys(tab, MESSAGES_KEY)
+    with fail_clearly():
+        tab = sheet_sink.get_sink().read_tab(MESSAGES.name)
+    duplicates = duplicate_keys(tab, MESSAGES.sheet_key)
     # The whole tab is checked once; every day of the step reports that one outcome.
     result = dg.AssetCheckResult(
         passed=not duplicates,
@@ -51,21 +40,26 @@ def no_duplicate_sheet_keys(context: dg.AssetCheckExecutionContext, sheet_sink: 
 )
 def rows_in_order(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames, sheet_sink: SheetSinkResource):
     """In every chat of the day, the Messages tab lists messages in the order they were sent, late ones included."""
-    records = sheet_sink.get_sink().read_tab(MESSAGES_TAB).records()
+    with fail_clearly():
+        records = sheet_sink.get_sink().read_tab(MESSAGES.name).records()
     chats_by_day = {
-        day: {str(chat) for chat in rows[MESSAGES_CHAT]} if len(rows) else set()
+        day: {str(chat) for chat in rows[MESSAGES.order_group]} if len(rows) else set()
         for day, rows in frames_by_day(sheet_rows, context.partition_keys).items()
     }
     # The whole tab's rows of those chats, not just the day's: a late row must also sit before the next day's rows.
     # One pass for every chat of the step; each day then reports the rows of its own chats.
     late = order_violations(
-        records, MESSAGES_KEY, MESSAGES_CHAT, MESSAGES_ORDER_BY[0], groups=set().union(*chats_by_day.values())
+        records,
+        MESSAGES.sheet_key,
+        MESSAGES.header(MESSAGES.order_group),
+        MESSAGES.sheet_order_by[0],
+        groups=set().union(*chats_by_day.values()),
     )
     late_keys = set(late)
     chat_of = {
-        record[MESSAGES_KEY]: record.get(MESSAGES_CHAT, "")
+        record[MESSAGES.sheet_key]: record.get(MESSAGES.header(MESSAGES.order_group), "")
         for record in records
-        if record.get(MESSAGES_KEY) in late_keys
+        if record.get(MESSAGES.sheet_key) in late_keys
     }
     results = {}
     for day, chats in chats_by_day.items():

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from wa_pipeline.sheets.cell_types import is_date_value, number_format, serial
 from wa_pipeline.sheets.sink import Cell
 from wa_pipeline.sheets.upsert_plan import HEADER_ROW, Insertion, UpsertPlan
 
@@ -65,7 +66,7 @@ def insertion_requests(sheet_id: int, plan: UpsertPlan, insertion: Insertion) ->
     parts: list[list[list[Cell]]] = [[]]
     size = 0
     for cells in insertion.rows:
-        row_size = len(json.dumps(cells)) + 40 * len(cells)
+        row_size = len(json.dumps([sheet_value(cell) for cell in cells])) + 40 * len(cells)
         if parts[-1] and size + row_size > MAX_REQUEST_BYTES // 2:
             parts.append([])
             size = 0
@@ -100,8 +101,49 @@ def insertion_requests(sheet_id: int, plan: UpsertPlan, insertion: Insertion) ->
     return requests
 
 
+def sheet_value(value: Cell) -> Cell:
+    """A cell as a RAW write sends it: a date as its serial number (shown as a date by `date_format_requests`),
+    so no text is ever parsed the way USER_ENTERED would parse a person's words."""
+    return serial(value) if is_date_value(value) else value
+
+
+def date_format_requests(sheet_id: int, plan: UpsertPlan) -> list[dict[str, Any]]:
+    """Show every managed column that holds dates with its date format, over the tab's data rows (one repeatCell
+    per column: a format set once on the column's rows, whichever way the rows were written)."""
+    formats: dict[int, str] = {}
+    written = [*plan.writes.values(), *(cells for insertion in plan.insertions for cells in insertion.rows)]
+    for cells in written:
+        for index, value in enumerate(cells):
+            if index not in formats and is_date_value(value):
+                formats[index] = number_format(value)
+    requests = []
+    for index, pattern in sorted(formats.items()):
+        column = plan.layout.positions[index]
+        requests.append(
+            {
+                "repeatCell": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": HEADER_ROW,
+                        "endRowIndex": plan.last_row,
+                        "startColumnIndex": column,
+                        "endColumnIndex": column + 1,
+                    },
+                    "cell": {
+                        "userEnteredFormat": {
+                            "numberFormat": {"type": "DATE_TIME" if "h" in pattern else "DATE", "pattern": pattern}
+                        }
+                    },
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            }
+        )
+    return requests
+
+
 def _cell_data(value: Cell) -> dict[str, Any]:
     # stringValue is never parsed as a formula: the same guarantee as a RAW values write.
+    value = sheet_value(value)
     if value is None or value == "":
         return {}
     if isinstance(value, bool):
@@ -173,7 +215,7 @@ def _row_blocks(
     block_start = previous = -1
     size = 0
     for number in sorted(writes):
-        row = [writes[number][i] for i in indexes]
+        row = [sheet_value(writes[number][i]) for i in indexes]
         row_size = len(json.dumps(row))
         # Half the request budget per range, so a huge block still splits into requests under the limit.
         if block and (number != previous + 1 or size + row_size > MAX_REQUEST_BYTES // 2):

@@ -29,6 +29,7 @@ from wa_pipeline.sheets.google.request_bodies import (
     batches,
     cell_at,
     column_letters,
+    date_format_requests,
     insertion_requests,
     row_ranges,
     rows_from,
@@ -139,7 +140,13 @@ class GoogleSheetsSink:
         return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_key}"
 
     def upsert(
-        self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]], order_by: Sequence[str] = ()
+        self,
+        tab: str,
+        columns: Sequence[str],
+        key: str,
+        rows: Sequence[Sequence[Cell]],
+        order_by: Sequence[str] = (),
+        position: int | None = None,
     ) -> UpsertResult:
         wanted = prepare_rows(columns, key, rows, stored=safe_cell, order_by=order_by)
         with self._connection.config_errors():
@@ -150,7 +157,7 @@ class GoogleSheetsSink:
             attempts = _Attempts()
             with exclusive(lock_path(self.state_dir, self.spreadsheet_key) if self.state_dir else None):
                 outcome = self._with_replans(
-                    tab, lambda: self._upsert_once(http, tab, columns, key, wanted, order_by, attempts)
+                    tab, lambda: self._upsert_once(http, tab, columns, key, wanted, order_by, attempts, position)
                 )
         plan = attempts.first_plan or outcome.plan
         return UpsertResult(
@@ -221,6 +228,7 @@ class GoogleSheetsSink:
         wanted: Mapping[str, list[Cell]],
         order_by: Sequence[str],
         attempts: _Attempts,
+        position: int | None = None,
     ) -> _Outcome:
         sheets = self._sheet_properties(http)
         usage = grid_cells(sheets)
@@ -234,7 +242,8 @@ class GoogleSheetsSink:
             attempts.first_plan = attempts.first_plan or plan
             grid = self._new_tab_grid(plan, usage, tab)
             write_id = self._begin(tab, plan, attempts)
-            sheet_id = self._add_tab(http, tab, grid)
+            index = None if position is None else min(position, len(sheets))
+            sheet_id = self._add_tab(http, tab, grid, index)
             title, old = tab, (0, 0)
         else:
             title, sheet_id = properties["title"], properties["sheetId"]
@@ -251,6 +260,10 @@ class GoogleSheetsSink:
 
         for body in write_requests(title, plan):
             http.values_batch_update(self.spreadsheet_key, body=body)
+        formats = date_format_requests(sheet_id, plan)
+        if formats:
+            # After the values: rows appended by the writes above get the format too. Idempotent, so a retry is safe.
+            http.batch_update(self.spreadsheet_key, {"requests": formats})
         self.ledger.confirm(
             write_id,
             self.spreadsheet_key,
@@ -358,7 +371,7 @@ class GoogleSheetsSink:
         usage.require_room(rows * columns, f"Adding tab {tab!r} with {plan.inserted:,} rows")
         return rows, columns
 
-    def _add_tab(self, http: HTTPClient, tab: str, grid: tuple[int, int]) -> int:
+    def _add_tab(self, http: HTTPClient, tab: str, grid: tuple[int, int], index: int | None = None) -> int:
         # One request creates the tab at its final size with the header already frozen.
         reply = http.batch_update(
             self.spreadsheet_key,
@@ -369,6 +382,7 @@ class GoogleSheetsSink:
                             "properties": {
                                 "title": tab,
                                 "sheetType": "GRID",
+                                **({} if index is None else {"index": index}),
                                 "gridProperties": {
                                     "rowCount": grid[0],
                                     "columnCount": grid[1],

@@ -6,11 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 
-MEDIA_TAB = "Media"
-MEDIA_KEY = "message_id"
-MEDIA_COLUMNS = (
+_COLUMNS = (
     "message_id",
     "sent_at",
     "date",
@@ -30,10 +28,10 @@ MEDIA_COLUMNS = (
 )
 
 
-def build_media_rows(catalog: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    """Sheet rows for a partition's media catalog, in send order, every cell already safe to write."""
+def _build(catalog: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Rows for a partition's media catalog, in send order."""
     if catalog.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in MEDIA_COLUMNS})
+        return empty_rows(_COLUMNS)
     ordered = catalog.sort_values(["sent_at", "message_id"], kind="stable")
     local = pd.to_datetime(ordered["sent_at"], utc=True).dt.tz_convert(tz)
     width, height = ordered["width"].astype("Int64"), ordered["height"].astype("Int64")
@@ -41,8 +39,8 @@ def build_media_rows(catalog: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     rows = pd.DataFrame(
         {
             "message_id": ordered["message_id"],
-            "sent_at": local.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "date": local.dt.strftime("%Y-%m-%d"),
+            "sent_at": local.dt.tz_localize(None),
+            "date": local.dt.date,
             "chat": ordered["chat"],
             "sender": ordered["sender"],
             "kind": ordered["kind"],
@@ -57,12 +55,34 @@ def build_media_rows(catalog: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "reason": ordered["reason"],
             "sha256": ordered["sha256"],
         },
-        columns=list(MEDIA_COLUMNS),
+        columns=list(_COLUMNS),
     ).reset_index(drop=True)
-    for column in MEDIA_COLUMNS:
-        rows[column] = [safe_cell(None if _missing(value) else value) for value in rows[column].astype(object)]
     return rows
 
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+MEDIA = TabSpec(
+    name="Media",
+    key="message_id",
+    columns=_COLUMNS,
+    build=_build,
+    description="The Media tab of the output sheet, upserted by message_id: the gallery people browse and search.",
+    position=4,
+    headers={
+        "message_id": "Message ID",
+        "sent_at": "Sent",
+        "date": "Date",
+        "chat": "Chat",
+        "sender": "From",
+        "kind": "Type",
+        "file": "File",
+        "type": "File type",
+        "size_bytes": "Size (bytes)",
+        "dimensions": "Dimensions",
+        "duration_s": "Duration (s)",
+        "status": "Status",
+        "confidence": "Confidence",
+        "text": "Text",
+        "reason": "Reason",
+        "sha256": "SHA-256",
+    },
+)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.tab_spec import TabSpec
 
-MESSAGES_TAB = "Messages"
-MESSAGES_KEY = "message_id"
-MESSAGES_COLUMNS = (
+_COLUMNS = (
     "message_id",
     "sent_at",
     "date",
@@ -28,6 +27,9 @@ MESSAGES_COLUMNS = (
     "sentiment_score",
     "source",
     "intent",
+    "amount",
+    "currency",
+    "amount_count",
     "amounts",
     "references",
     "dates",
@@ -36,8 +38,18 @@ MESSAGES_COLUMNS = (
 )
 
 
-def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    """Sheet rows for an enriched partition, in send order, every cell already safe to write."""
+# How the enrichment writes an amount: "KES 3500.00" (ISO code, a space, the number), several joined by "; ".
+_AMOUNT = re.compile(r"([A-Z]{3}) (-?\d+(?:\.\d+)?)")
+
+
+def first_amount(amounts: object) -> tuple[float | None, str]:
+    """The first amount of a message's amounts text, as a number and its currency code; (None, "") without one."""
+    match = _AMOUNT.match(amounts) if isinstance(amounts, str) else None
+    return (float(match.group(2)), match.group(1)) if match else (None, "")
+
+
+def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Rows for an enriched partition, in send order."""
     ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
     local = ordered["sent_at"].dt.tz_convert(tz)
     text = ordered["text"].fillna("")
@@ -45,8 +57,9 @@ def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     rows = pd.DataFrame(
         {
             "message_id": ordered["message_id"],
-            "sent_at": local.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "date": local.dt.strftime("%Y-%m-%d"),
+            # Real dates: the sheet sorts, filters and charts them without retyping.
+            "sent_at": local.dt.tz_localize(None),
+            "date": local.dt.date,
             "chat": ordered["chat_name"].fillna(ordered["chat_id"]),
             "sender": ordered["sender_name"].fillna(""),
             "kind": ordered["kind"],
@@ -61,6 +74,11 @@ def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "sentiment_score": ordered["sentiment_score"].astype(float).round(4),
             "source": ordered["source"],
             "intent": ordered["intent"],
+            # The first amount as a number, to sum; every amount of the message stays listed in `amounts`.
+            "amount": [first_amount(text)[0] for text in ordered["amounts"]],
+            "currency": [first_amount(text)[1] for text in ordered["amounts"]],
+            # How many amounts the message names: "1" means Amount is the whole story, more means read All amounts.
+            "amount_count": [len(_AMOUNT.findall(text)) if isinstance(text, str) else 0 for text in ordered["amounts"]],
             "amounts": ordered["amounts"],
             "references": ordered["references"],
             "dates": ordered["dates"],
@@ -68,9 +86,46 @@ def build_message_rows(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             # Text read from the photo, voice note or document; frames written before media existed have none.
             "media_text": ordered["media_text"] if "media_text" in ordered else "",
         },
-        columns=list(MESSAGES_COLUMNS),
+        columns=list(_COLUMNS),
     ).reset_index(drop=True)
-    for column in MESSAGES_COLUMNS:
-        if column != "sentiment_score":
-            rows[column] = [safe_cell(value) for value in rows[column].astype(object)]
     return rows
+
+
+MESSAGES = TabSpec(
+    name="Messages",
+    key="message_id",
+    columns=_COLUMNS,
+    build=_build,
+    description="The Messages tab of the output sheet, upserted by message_id so a re-run never duplicates a row.",
+    # Within a chat, rows follow send time; a late message is inserted where it belongs, not appended at the bottom.
+    order_by=("sent_at",),
+    order_group="chat",
+    position=0,
+    headers={
+        "message_id": "Message ID",
+        "sent_at": "Sent",
+        "date": "Date",
+        "chat": "Chat",
+        "sender": "From",
+        "kind": "Type",
+        "text": "Message",
+        "attachment": "Attachment",
+        "phones": "Phones",
+        "emails": "Emails",
+        "people": "People",
+        "organisations": "Businesses",
+        "places": "Places",
+        "sentiment": "Sentiment",
+        "sentiment_score": "Sentiment score",
+        "source": "Source",
+        "intent": "Intent",
+        "amount": "Amount",
+        "currency": "Currency",
+        "amount_count": "Amounts in message",
+        "amounts": "All amounts",
+        "references": "References",
+        "dates": "Dates mentioned",
+        "language": "Language",
+        "media_text": "Text in media",
+    },
+)

@@ -7,11 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 
-THREADS_TAB = "Threads"
-THREADS_KEY = "thread_id"
-THREADS_COLUMNS = (
+_COLUMNS = (
     "thread_id",
     "date",
     "chat",
@@ -28,20 +26,20 @@ THREADS_COLUMNS = (
 )
 
 
-def build_thread_rows(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    """Sheet rows for a partition's threads, in start order, every cell already safe to write."""
+def _build(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Rows for a partition's threads, in start order."""
     if threads.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in THREADS_COLUMNS})
+        return empty_rows(_COLUMNS)
     ordered = threads.sort_values(["started_at", "chat_id", "thread_id"], kind="stable")
     started = pd.to_datetime(ordered["started_at"], utc=True).dt.tz_convert(tz)
     last = pd.to_datetime(ordered["last_message_at"], utc=True).dt.tz_convert(tz)
     rows = pd.DataFrame(
         {
             "thread_id": ordered["thread_id"],
-            "date": started.dt.strftime("%Y-%m-%d"),
+            "date": started.dt.date,
             "chat": ordered["chat_name"],
-            "started_at": started.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "last_message_at": last.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "started_at": started.dt.tz_localize(None),
+            "last_message_at": last.dt.tz_localize(None),
             "messages": ordered["messages"].astype(int),
             "participants": ordered["participants"],
             "first_message": ordered["first_message"],
@@ -51,12 +49,36 @@ def build_thread_rows(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "first_response_min": [
                 round(s / 60, 1) if not math.isnan(s) else None for s in ordered["first_response_s"]
             ],
-            # Text, not a boolean: it reads back from any sheet the way it was written.
-            "awaiting_reply": ["yes" if waiting else "no" for waiting in ordered["awaiting_reply"]],
+            # A boolean: the sheet filters on it and counts it (COUNTIF(...; TRUE)).
+            "awaiting_reply": [bool(waiting) for waiting in ordered["awaiting_reply"]],
             "intents": ordered["intents"],
         },
-        columns=list(THREADS_COLUMNS),
+        columns=list(_COLUMNS),
     ).reset_index(drop=True)
-    for column in THREADS_COLUMNS:
-        rows[column] = [safe_cell(value) for value in rows[column].astype(object)]
     return rows
+
+
+THREADS = TabSpec(
+    name="Threads",
+    key="thread_id",
+    columns=_COLUMNS,
+    build=_build,
+    description="The Threads tab: one row per conversation, upserted by thread_id, with response times and who is "
+    "still waiting.",
+    position=2,
+    headers={
+        "thread_id": "Thread ID",
+        "date": "Date",
+        "chat": "Chat",
+        "started_at": "Started",
+        "last_message_at": "Last message at",
+        "messages": "Messages",
+        "participants": "Participants",
+        "first_message": "First message",
+        "last_message": "Last message",
+        "last_sender": "Last from",
+        "first_response_min": "First reply (min)",
+        "awaiting_reply": "Awaiting reply",
+        "intents": "Intents",
+    },
+)

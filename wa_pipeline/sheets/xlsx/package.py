@@ -74,6 +74,8 @@ class XlsxPackage:
     content_types: etree._Element
     # Parts whose new bytes replace the stored ones on save, and parts left out of the saved package.
     edited: set[str] = field(default_factory=set)
+    # The stylesheet, parsed on first use (only when a number format is asked for).
+    styles: etree._Element | None = None
     dropped: set[str] = field(default_factory=set)
 
     @classmethod
@@ -132,6 +134,128 @@ class XlsxPackage:
                 return CellFormats(frozenset(stylesheet.date_formats), frozenset(stylesheet.timedelta_formats), epoch)
         return CellFormats(epoch=epoch)
 
+    def _styles_part(self) -> str | None:
+        for rel in self._relationships():
+            part = self._part_of_rel(rel)
+            if rel.get("Type") == STYLES_REL and part in self.archive.namelist():
+                return part
+        return None
+
+    def number_style(self, format_code: str) -> str:
+        """The index of a cell style showing numbers with `format_code` (a date format shows a serial as a date),
+        added to the stylesheet the first time a workbook needs it."""
+        part = self._styles_part()
+        if part is None:
+            raise ValueError("the workbook has no stylesheet")
+        if self.styles is None:
+            self.styles = parse_part(self.archive.read(part))
+        main = f"{{{MAIN_NS}}}"
+        formats = self.styles.find(f"{main}numFmts")
+        format_id = next(
+            (
+                int(f.get("numFmtId"))
+                for f in (formats if formats is not None else ())
+                if f.get("formatCode") == format_code
+            ),
+            None,
+        )
+        if format_id is None:
+            if formats is None:
+                formats = etree.Element(f"{main}numFmts")
+                self.styles.insert(0, formats)
+            # Ids below 164 are the built-in formats.
+            format_id = max([int(f.get("numFmtId")) for f in formats] + [163]) + 1
+            etree.SubElement(formats, f"{main}numFmt", numFmtId=str(format_id), formatCode=format_code)
+            formats.set("count", str(len(formats)))
+            self.edited.add(part)
+        cell_styles = self.styles.find(f"{main}cellXfs")
+        for index, xf in enumerate(cell_styles):
+            if xf.get("numFmtId") == str(format_id) and xf.get("applyNumberFormat") == "1":
+                return str(index)
+        etree.SubElement(
+            cell_styles,
+            f"{main}xf",
+            numFmtId=str(format_id),
+            fontId="0",
+            fillId="0",
+            borderId="0",
+            xfId="0",
+            applyNumberFormat="1",
+        )
+        cell_styles.set("count", str(len(cell_styles)))
+        self.edited.add(part)
+        return str(len(cell_styles) - 1)
+
+    def header_style(self) -> str:
+        """The index of a bold cell style for header cells, added to the stylesheet the first time."""
+        part = self._styles_part()
+        if part is None:
+            raise ValueError("the workbook has no stylesheet")
+        if self.styles is None:
+            self.styles = parse_part(self.archive.read(part))
+        main = f"{{{MAIN_NS}}}"
+        fonts = self.styles.find(f"{main}fonts")
+        font_id = next(
+            (i for i, font in enumerate(fonts) if _is_header_font(font, main)),
+            None,
+        )
+        if font_id is None:
+            font = etree.SubElement(fonts, f"{main}font")
+            etree.SubElement(font, f"{main}b")
+            etree.SubElement(font, f"{main}sz", val="11")
+            etree.SubElement(font, f"{main}name", val="Calibri")
+            fonts.set("count", str(len(fonts)))
+            font_id = len(fonts) - 1
+            self.edited.add(part)
+        cell_styles = self.styles.find(f"{main}cellXfs")
+        for index, xf in enumerate(cell_styles):
+            if xf.get("fontId") == str(font_id) and xf.get("applyFont") == "1":
+                return str(index)
+        etree.SubElement(
+            cell_styles,
+            f"{main}xf",
+            numFmtId="0",
+            fontId=str(font_id),
+            fillId="0",
+            borderId="0",
+            xfId="0",
+            applyFont="1",
+        )
+        cell_styles.set("count", str(len(cell_styles)))
+        self.edited.add(part)
+        return str(len(cell_styles) - 1)
+
+    def place_tab(self, tab: str, position: int) -> bool:
+        """Move `tab` to index `position` among the tabs (or last) and open the workbook on the first tab;
+        whether anything changed. Sheet-scoped names follow their sheets to the new indexes."""
+        sheets = self.workbook.find(f"{{{MAIN_NS}}}sheets")
+        elements = list(sheets)
+        current = next((i for i, sheet in enumerate(elements) if sheet.get("name") == tab), None)
+        if current is None:
+            return False
+        target = min(position, len(elements) - 1)
+        changed = False
+        if target != current:
+            moved = elements.pop(current)
+            elements.insert(target, moved)
+            old_index = {id(sheet): i for i, sheet in enumerate(sheets)}
+            new_of_old = {old_index[id(sheet)]: new for new, sheet in enumerate(elements)}
+            sheets.remove(moved)
+            sheets.insert(target, moved)
+            for name in self.workbook.iter(f"{{{MAIN_NS}}}definedName"):
+                local = name.get("localSheetId")
+                if local is not None and local.isdigit() and int(local) in new_of_old:
+                    name.set("localSheetId", str(new_of_old[int(local)]))
+            changed = True
+        for view in self.workbook.iter(f"{{{MAIN_NS}}}workbookView"):
+            if view.get("activeTab", "0") != "0" or view.get("firstSheet", "0") != "0":
+                view.set("activeTab", "0")
+                view.set("firstSheet", "0")
+                changed = True
+        if changed:
+            self.edited.add(self.workbook_part)
+        return changed
+
     def add_tab(self, tab: str) -> str:
         """Register a new, empty worksheet after the others; returns its part name (written by the caller)."""
         used = set(self.archive.namelist()) | {part for _, part in self.tabs()}
@@ -185,6 +309,9 @@ class XlsxPackage:
             _rels_part(self.workbook_part): self.workbook_rels,
             CONTENT_TYPES_PART: self.content_types,
         }
+        styles_part = self._styles_part()
+        if self.styles is not None and styles_part is not None:
+            small[styles_part] = self.styles
         now = time.localtime()[:6]
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
             seen = set()
@@ -207,6 +334,13 @@ class XlsxPackage:
             for name, writer in written.items():
                 if name not in seen:
                     _write_streamed(target, name, now, writer)
+
+
+def _is_header_font(font: etree._Element, main: str) -> bool:
+    # The font `header_style` adds: bold, 11 pt Calibri, nothing else.
+    return [child.tag for child in font] == [f"{main}b", f"{main}sz", f"{main}name"] and (
+        font.find(f"{main}name").get("val") == "Calibri"
+    )
 
 
 def _info(name: str, date_time: tuple) -> zipfile.ZipInfo:

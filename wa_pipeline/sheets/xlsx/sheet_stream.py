@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import IO
 
@@ -24,6 +24,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
+from wa_pipeline.sheets.cell_types import is_date_value, number_format, serial
 from wa_pipeline.sheets.sink import Cell
 from wa_pipeline.sheets.upsert_plan import HEADER_ROW, TabSnapshot, UpsertPlan, key_text, layout_managed_columns
 from wa_pipeline.sheets.xlsx.package import DOC_REL_NS, MAIN_NS, CellFormats
@@ -43,6 +44,13 @@ SELECTION = f"{{{MAIN_NS}}}selection"
 DIMENSION = f"{{{MAIN_NS}}}dimension"
 SHEET_PR = f"{{{MAIN_NS}}}sheetPr"
 SHARED_ITEM = f"{{{MAIN_NS}}}si"
+COLS = f"{{{MAIN_NS}}}cols"
+COL = f"{{{MAIN_NS}}}col"
+AUTO_FILTER = f"{{{MAIN_NS}}}autoFilter"
+# What may stand between sheetData and autoFilter in a worksheet (the schema's order).
+_BEFORE_FILTER = frozenset(
+    f"{{{MAIN_NS}}}{name}" for name in ("sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios")
+)
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 # A new tab as openpyxl starts one: default view, row height and margins, no rows yet.
@@ -87,9 +95,28 @@ class TabEdit:
     freeze: bool
     max_row: int
     max_column: int
+    # Number format -> the cell style showing it, for the dates written (see `cell_types`).
+    date_styles: Mapping[str, str] = field(default_factory=dict)
+    # The style of header cells written (bold); column widths for a tab that has none set yet (0-based column ->
+    # characters); whether the header carries a filter over the tab's rows.
+    header_style: str | None = None
+    widths: Mapping[int, float] = field(default_factory=dict)
+    filter: bool = False
+    # Columns hidden in a tab that has no widths yet (the upsert key: an id people need not read).
+    hidden: frozenset[int] = frozenset()
 
     @classmethod
-    def from_plan(cls, plan: UpsertPlan, scan: TabScan) -> TabEdit:
+    def from_plan(
+        cls,
+        plan: UpsertPlan,
+        scan: TabScan,
+        date_styles: Mapping[str, str] | None = None,
+        *,
+        header_style: str | None = None,
+        widths: Mapping[int, float] | None = None,
+        filter: bool = False,
+        hidden: Collection[int] = (),
+    ) -> TabEdit:
         positions = plan.layout.positions
         cells: dict[int, tuple[Sequence[int], Sequence[Cell]]] = {}
         if plan.layout.added:
@@ -110,6 +137,11 @@ class TabEdit:
             freeze=not scan.frozen,
             max_row=max(_Shift(inserted)(scan.max_row), max(cells, default=0), 1),
             max_column=max(scan.max_column, widest, 1),
+            date_styles=dict(date_styles or {}),
+            header_style=header_style,
+            widths=dict(widths or {}),
+            filter=filter,
+            hidden=frozenset(hidden),
         )
 
     @property
@@ -430,9 +462,13 @@ def _escape_text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-def _new_cell(xml: _Xml, ref: str, value: Cell, style: str | None) -> str:
-    styled = f' s="{style}"' if style else ""
+def _new_cell(xml: _Xml, ref: str, value: Cell, style: str | None, date_styles: Mapping[str, str]) -> str:
     name = f"{xml.main}c"
+    if is_date_value(value):
+        # A date is its serial number shown through a date format: the style is the date's, whatever was there.
+        date_style = date_styles[number_format(value)]
+        return f'<{name} r="{ref}" s="{date_style}" t="n"><{xml.main}v>{serial(value)!r}</{xml.main}v></{name}>'
+    styled = f' s="{style}"' if style else ""
     if value is None or value == "":
         # An emptied cell keeps its formatting; an unformatted empty cell is not written at all.
         return f'<{name} r="{ref}"{styled}/>' if style else ""
@@ -537,6 +573,15 @@ def rewrite_tab(stream: IO[bytes], out: IO[bytes], edit: TabEdit) -> None:
             raise ValueError("the worksheet has no <sheetData>")
         if edit.freeze:
             _set_freeze(root)
+        if edit.widths and root.find(COLS) is None:
+            # Widths only for a tab without any: a person's own widths are theirs.
+            cols = etree.Element(COLS)
+            for column, width in sorted(edit.widths.items()):
+                hidden = {"hidden": "1"} if column in edit.hidden else {}
+                etree.SubElement(
+                    cols, COL, min=str(column + 1), max=str(column + 1), width=f"{width:g}", customWidth="1", **hidden
+                )
+            data.addprevious(cols)
         _set_dimension(root, f"A1:{get_column_letter(edit.max_column)}{edit.max_row}")
         writer = _Xml(root)
         output.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
@@ -550,8 +595,9 @@ def rewrite_tab(stream: IO[bytes], out: IO[bytes], edit: TabEdit) -> None:
 
     def new_row(number: int) -> None:
         columns, values = edit.cells[number]
+        style = edit.header_style if number == HEADER_ROW else None
         cells = "".join(
-            _new_cell(xml, f"{get_column_letter(column + 1)}{number}", value, None)
+            _new_cell(xml, f"{get_column_letter(column + 1)}{number}", value, style, edit.date_styles)
             for column, value in sorted(zip(columns, values), key=lambda pair: pair[0])
         )
         output.write(f'<{xml.main}row r="{number}">{cells}</{xml.main}row>' if cells else "")
@@ -571,21 +617,42 @@ def rewrite_tab(stream: IO[bytes], out: IO[bytes], edit: TabEdit) -> None:
         if next_pending < len(pending) and pending[next_pending] == new:
             patch = edit.cells[new]
             next_pending += 1
-        output.write(_existing_row(xml, row, number, new, patch))
+        output.write(_existing_row(xml, row, number, new, patch, edit))
     if xml is None:
         root = rows.root
         xml, sheet_data = start(root, root.find(SHEET_DATA) if root is not None else None)
     for number in pending[next_pending:]:
         new_row(number)
     output.write(f"</{xml.main}sheetData>")
+    if edit.filter:
+        _set_filter(sheet_data, f"A1:{get_column_letter(edit.max_column)}{edit.max_row}")
     for element in sheet_data.itersiblings():
         output.write(xml.element(element))
     output.write(f"</{xml.name(rows.root.tag)}>")
     output.flush()
 
 
+def _set_filter(sheet_data: etree._Element, ref: str) -> None:
+    """A filter on the header over every row (kept, and stretched to new rows, if a person already set one)."""
+    existing = next((e for e in sheet_data.itersiblings() if e.tag == AUTO_FILTER), None)
+    if existing is not None:
+        existing.set("ref", ref)
+        return
+    anchor = sheet_data
+    for element in sheet_data.itersiblings():
+        if element.tag not in _BEFORE_FILTER:
+            break
+        anchor = element
+    anchor.addnext(etree.Element(AUTO_FILTER, ref=ref))
+
+
 def _existing_row(
-    xml: _Xml, row: etree._Element, number: int, new: int, patch: tuple[Sequence[int], Sequence[Cell]] | None
+    xml: _Xml,
+    row: etree._Element,
+    number: int,
+    new: int,
+    patch: tuple[Sequence[int], Sequence[Cell]] | None,
+    edit: TabEdit,
 ) -> str:
     cells = _cells(row)
     if patch is None:
@@ -603,7 +670,10 @@ def _existing_row(
         ref = f"{get_column_letter(column + 1)}{new}"
         cell = existing.get(column)
         if column in written:
-            parts.append(_new_cell(xml, ref, written[column], cell.get("s") if cell is not None else None))
+            style = cell.get("s") if cell is not None else None
+            if new == HEADER_ROW and style is None:
+                style = edit.header_style
+            parts.append(_new_cell(xml, ref, written[column], style, edit.date_styles))
         else:
             cell.set("r", ref)
             parts.append(xml.element(cell))

@@ -22,6 +22,7 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.cell_types import is_date_value, number_format, shown
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
 from wa_pipeline.sheets.upsert_plan import plan_upsert, prepare_rows
@@ -55,7 +56,13 @@ class WorkbookSink:
         return str(self.path.resolve())
 
     def upsert(
-        self, tab: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Cell]], order_by: Sequence[str] = ()
+        self,
+        tab: str,
+        columns: Sequence[str],
+        key: str,
+        rows: Sequence[Sequence[Cell]],
+        order_by: Sequence[str] = (),
+        position: int | None = None,
     ) -> UpsertResult:
         wanted = prepare_rows(columns, key, rows, stored=_stored, order_by=order_by)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,9 +80,24 @@ class WorkbookSink:
             with source() as stream:
                 scan = scan_tab(stream, columns, key, order_by, wanted, strings, package.cell_formats())
             plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by)
-            edit = TabEdit.from_plan(plan, scan)
+            # Date formats are added to the stylesheet only by a write that holds dates.
+            formats = {number_format(v) for cells in plan.writes.values() for v in cells if is_date_value(v)}
+            formats |= {
+                number_format(v) for i in plan.insertions for cells in i.rows for v in cells if is_date_value(v)
+            }
+            header_written = bool(plan.layout.added)
+            edit = TabEdit.from_plan(
+                plan,
+                scan,
+                {f: package.number_style(f) for f in sorted(formats)},
+                header_style=package.header_style() if header_written else None,
+                widths=_widths(plan) if created else None,
+                filter=bool(plan.writes or plan.insertions or header_written),
+                hidden=[plan.layout.position(columns, key)] if created else (),
+            )
 
-            if created or edit.changes:
+            moved = position is not None and package.place_tab(tab, position)
+            if created or edit.changes or moved:
                 package.drop_calc_chain()
 
                 def write_tab(sink: IO[bytes]) -> None:
@@ -203,9 +225,23 @@ def _shown(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}".upper()
+    if is_date_value(value):
+        return shown(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def _widths(plan) -> dict[int, float]:
+    """Column widths (characters) that show a new tab's header and typical cells whole, within limits."""
+    # A sample is enough to size a column; a 100,000-row first sync need not measure every cell.
+    rows = [row for insertion in plan.insertions for row in insertion.rows][:200] + list(plan.writes.values())[:200]
+    widths = {}
+    for index, position in enumerate(plan.layout.positions):
+        shown = [_shown(row[index]) for row in rows]
+        longest = max([len(plan.layout.header[position])] + [len(text) for text in shown])
+        widths[position] = float(min(max(longest + 2, 8), 50))
+    return widths
 
 
 def _shared_runs(rows: Iterable[list[str]]) -> list[list[str]]:

@@ -1,0 +1,213 @@
+"""One factory for every tab: from a TabSpec, the tab's sync asset and the check that reads the tab back.
+
+Every tab therefore syncs, reports and fails the same way: one upsert per step (a range run reads the tab once),
+the same figures in its metadata, the same read-back reconciliation, and one error policy.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
+from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
+from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
+from wa_pipeline.orchestration.reconcile_days import check_tab_days
+from wa_pipeline.orchestration.run_metrics import Stopwatch
+from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
+from wa_pipeline.sheets.sheet_limits import CellUsage
+from wa_pipeline.sheets.sink import UpsertResult
+from wa_pipeline.sheets.tab_spec import TabSpec
+from wa_pipeline.store.frames import read_frame
+
+# Transient Sheets failures (429, 5xx, timeouts) the sink could not ride out are worth another attempt in seconds.
+SYNC_RETRIES = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+# Retrying in seconds cannot help these: the breaker's cool-down, a setting or a full spreadsheet must change first.
+NOT_RETRIED = (CircuitOpenError, SheetConfigError, SheetLimitError)
+
+
+@contextmanager
+def fail_clearly() -> Iterator[None]:
+    """The one error policy of a sheet step: what a person must fix fails at once, with the fix, and no retry."""
+    try:
+        yield
+    except NOT_RETRIED as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from None
+
+
+def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: str) -> dict[str, Any]:
+    """The figures of one upsert; a range run's upsert covers all its days, so they are the whole run's."""
+    return {
+        **watch.metadata(rows),
+        "inserted": dg.MetadataValue.int(result.inserted),
+        "updated": dg.MetadataValue.int(result.updated),
+        "unchanged": dg.MetadataValue.int(result.unchanged),
+        "placed_in_order": dg.MetadataValue.int(result.placed_in_order),
+        "reconciled": dg.MetadataValue.int(result.reconciled),
+        "api_calls": dg.MetadataValue.int(result.api_calls),
+        "retries": dg.MetadataValue.int(result.retries),
+        "throttled_s": dg.MetadataValue.float(float(result.throttled_s)),
+        "backoff_s": dg.MetadataValue.float(float(result.backoff_s)),
+        "sheet_cells": dg.MetadataValue.int(result.sheet_cells),
+        "sheet_cells_pct": dg.MetadataValue.float(round(100 * CellUsage(result.sheet_cells).fraction, 2)),
+        "warnings": dg.MetadataValue.int(len(result.warnings)),
+        "sheet": dg.MetadataValue.text(location),
+    }
+
+
+def tab_assets(
+    spec: TabSpec,
+    *,
+    source: str,
+    asset_name: str,
+    check_name: str | None = None,
+    prebuilt: bool = False,
+    summary: Callable[[pd.DataFrame], Mapping[str, Any]] | None = None,
+) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    """The sync asset `asset_name` that upserts `spec`'s rows built from the asset `source`, and its blocking
+    read-back check (`<asset_name>_reconciled` unless named). With `prebuilt`, `source` already holds the tab's
+    rows (a separate asset that checks them); `summary` adds step-wide metadata computed from the rows."""
+
+    def expected_rows(frames: DayFrames, days, locale: Locale) -> dict[str, pd.DataFrame]:
+        by_day = frames_by_day(frames, days)
+        if prebuilt:
+            return dict(by_day)
+        tz = locale.tz()
+        return {day: spec.rows(frame, tz) for day, frame in by_day.items()}
+
+    @dg.asset(
+        name=asset_name,
+        description=spec.description,
+        ins={"source": dg.AssetIn(source)},
+        partitions_def=DAILY,
+        backfill_policy=DAILY_BACKFILL,
+        group_name="sync",
+        kinds={"googlesheets"},
+        # One writer per spreadsheet: every tab's sync shares the `sheets` pool (limit 1), so runs queue, not race.
+        pool="sheets",
+        retry_policy=SYNC_RETRIES,
+    )
+    def sync_tab(context: dg.AssetExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale):
+        watch = Stopwatch()
+        rows_by_day = expected_rows(source, context.partition_keys, locale)
+        row_counts = {day: len(day_rows) for day, day_rows in rows_by_day.items()}
+        # One upsert for every day of the step, days in order: each row still lands once (by key) and in order,
+        # exactly as day-by-day upserts would put it.
+        rows = concat_days(rows_by_day)
+        del rows_by_day
+        with fail_clearly():
+            sink = sheet_sink.get_sink()
+            result = sink.upsert(
+                spec.name,
+                spec.sheet_columns,
+                spec.sheet_key,
+                spec.cells(rows),
+                order_by=spec.sheet_order_by,
+                position=spec.position,
+            )
+        for warning in result.warnings:
+            context.log.warning(warning)
+        days = {
+            day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(count)})
+            for day, count in row_counts.items()
+        }
+        shared = sync_metadata(watch, len(rows), result, sink.location)
+        if summary is not None:
+            shared.update(summary(rows))
+        yield from materialize_days(context, days, shared=shared)
+
+    @dg.asset_check(
+        asset=asset_name,
+        name=check_name or f"{asset_name}_reconciled",
+        description=f"Every row of the day is in the {spec.name} tab exactly once, with the content computed.",
+        blocking=True,
+        partitions_def=DAILY,
+        additional_ins={"source": dg.AssetIn(source)},
+    )
+    def tab_reconciled(
+        context: dg.AssetCheckExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
+    ):
+        expected = {
+            day: spec.as_sheet(rows) for day, rows in expected_rows(source, context.partition_keys, locale).items()
+        }
+        with fail_clearly():
+            sink = sheet_sink.get_sink()
+            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+
+    return sync_tab, tab_reconciled
+
+
+def window_tab_assets(
+    spec: TabSpec, *, source: str, asset_name: str, window_days: int
+) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    """A tab whose rows span days (an order is asked for one day and paid the next): each day's step builds them
+    from the stored frames of `source` over `window_days` before and after the day, so a row grows as its later
+    days run, and re-running an earlier day writes the same row as the later days did. Days without a stored
+    frame (before the data starts, after it ends) are skipped. Each day checks the rows that begin on it (the
+    spec's `date` column); the sync and the read-back otherwise follow `tab_assets`."""
+
+    def window_rows(days, storage: PipelineStorage, locale: Locale) -> pd.DataFrame:
+        first = date.fromisoformat(min(days)) - timedelta(days=window_days - 1)
+        span = (date.fromisoformat(max(days)) - first).days + window_days
+        paths = [storage.layout.frame(source, (first + timedelta(days=n)).isoformat()) for n in range(span)]
+        frames = [read_frame(path) for path in paths if path.exists()]
+        if not frames:
+            return spec.rows(pd.DataFrame(), locale.tz())
+        return spec.rows(pd.concat(frames, ignore_index=True), locale.tz())
+
+    def rows_of_day(rows: pd.DataFrame, day: str) -> pd.DataFrame:
+        return rows[[str(value) == day for value in rows["date"]]] if len(rows) else rows
+
+    @dg.asset(
+        name=asset_name,
+        description=spec.description,
+        deps=[source],
+        partitions_def=DAILY,
+        backfill_policy=DAILY_BACKFILL,
+        group_name="sync",
+        kinds={"googlesheets"},
+        pool="sheets",
+        retry_policy=SYNC_RETRIES,
+    )
+    def sync_window_tab(
+        context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
+    ):
+        watch = Stopwatch()
+        rows = window_rows(context.partition_keys, storage, locale)
+        with fail_clearly():
+            sink = sheet_sink.get_sink()
+            result = sink.upsert(
+                spec.name,
+                spec.sheet_columns,
+                spec.sheet_key,
+                spec.cells(rows),
+                order_by=spec.sheet_order_by,
+                position=spec.position,
+            )
+        days = {
+            day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows_of_day(rows, day)))})
+            for day in context.partition_keys
+        }
+        yield from materialize_days(context, days, shared=sync_metadata(watch, len(rows), result, sink.location))
+
+    @dg.asset_check(
+        asset=asset_name,
+        name=f"{asset_name}_reconciled",
+        description=f"Every row that begins on the day is in the {spec.name} tab exactly once, as computed.",
+        blocking=True,
+        partitions_def=DAILY,
+    )
+    def window_tab_reconciled(
+        context: dg.AssetCheckExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
+    ):
+        rows = window_rows(context.partition_keys, storage, locale)
+        expected = {day: spec.as_sheet(rows_of_day(rows, day)) for day in context.partition_keys}
+        with fail_clearly():
+            sink = sheet_sink.get_sink()
+            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+
+    return sync_window_tab, window_tab_reconciled

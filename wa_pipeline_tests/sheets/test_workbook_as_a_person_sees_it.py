@@ -1,0 +1,139 @@
+"""The workbook as a shop owner sees it: opened by LibreOffice (headless, converted to PDF), the Messages tab shows
+its dates as dates and its amounts as numbers, under a bold, frozen, filtered header, in columns wide enough to read.
+The rendered page is kept as a PNG under test-artifacts/."""
+
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from wa_pipeline.sheets.tabs.messages import MESSAGES
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+NAIROBI = "Africa/Nairobi"
+
+
+def enriched_day() -> pd.DataFrame:
+    """Two messages of a day as `enriched_messages` stores them (only what the Messages tab reads)."""
+    sent = pd.to_datetime(["2026-11-16 06:15:07", "2026-11-16 06:17:00"], utc=True)
+    return pd.DataFrame(
+        {
+            "message_id": ["m1", "m2"],
+            "chat_id": ["c1", "c1"],
+            "chat_name": ["Mama Mboga Bakery", "Mama Mboga Bakery"],
+            "sender_name": ["Wanjiku Kamau", "Mama Mboga Bakery"],
+            "sent_at": sent,
+            "kind": ["text", "text"],
+            "text": ["Please send 20 loaves", "Noted, the total is on its way"],
+            "caption": [None, None],
+            "media_filename": [None, None],
+            "phones": ["", ""],
+            "emails": ["", ""],
+            "persons": ["", ""],
+            "orgs": ["", ""],
+            "places": ["", ""],
+            "sentiment_label": ["neutral", "positive"],
+            "sentiment_score": [0.0, 0.3182],
+            "source": ["chat_export", "chat_export"],
+            "intent": ["order", "order"],
+            "amounts": ["", "KES 65.00; KES 1300.00"],
+            "references": ["", ""],
+            "dates": ["", ""],
+            "language": ["en", "en"],
+        }
+    )
+
+
+def write_messages(path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    rows = MESSAGES.rows(enriched_day(), ZoneInfo(NAIROBI))
+    spec = MESSAGES
+    WorkbookSink(path).upsert(
+        spec.name, spec.sheet_columns, spec.sheet_key, spec.cells(rows), spec.sheet_order_by, spec.position
+    )
+
+
+def test_openpyxl_reads_a_datetime_in_sent_a_number_in_amount_and_a_bold_frozen_filtered_header(tmp_path):
+    path = tmp_path / "wa.xlsx"
+    write_messages(path)
+    sheet = openpyxl.load_workbook(path)[MESSAGES.name]
+    header = [cell.value for cell in sheet[1]]
+    # People's headers, the key (an id nobody reads) hidden but first, where upserts find it.
+    assert header[:8] == ["Message ID", "Sent", "Date", "Chat", "From", "Type", "Message", "Attachment"]
+    assert {"Intent", "Amount", "Currency"} <= set(header)
+    assert sheet.column_dimensions["A"].hidden and not sheet.column_dimensions["B"].hidden
+    second = {name: cell for name, cell in zip(header, sheet[3])}
+    assert second["Sent"].value == datetime(2026, 11, 16, 9, 17) and second["Sent"].is_date
+    assert second["Amount"].value == 65 and second["Amount"].data_type == "n"
+    # The first of the message's two amounts, and how many it names (all of them listed in "All amounts").
+    assert second["Currency"].value == "KES" and second["Amounts in message"].value == 2
+    assert all(cell.font.b for cell in sheet[1]) and not second["Message"].font.b
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
+    widths = sheet.column_dimensions
+    assert widths[second["Sent"].column_letter].width >= len("2026-11-16 09:17:00")
+
+
+def test_libreoffice_shows_the_date_and_the_amount_as_the_owner_reads_them(tmp_path):
+    path = tmp_path / "wa.xlsx"
+    write_messages(path)
+    # A profile of its own: parallel tests (and a person's open LibreOffice) never share one.
+    profile = (tmp_path / "lo-profile").as_uri()
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by scripts/install.sh (libreoffice-calc-nogui)"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+        + [str(path)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    pdf = tmp_path / "wa.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    # The local time in Nairobi, as a date and time (not a serial number, not "###" in a column too narrow),
+    # and the amount as a number.
+    assert "2026-11-16 09:15:07" in text and "2026-11-16 09:17:00" in text
+    # The Amount column (General format: 65) beside its Currency column, wherever the page breaks the columns.
+    assert re.search(r"(?<![\d.,])65\s+KES\b", text), text
+    assert "46342" not in text and "###" not in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    [png] = sorted(tmp_path.glob("page*.png"))
+    assert png.stat().st_size > 1000
+    shutil.copy(png, ARTIFACTS / "workbook_messages_tab.png")
+
+
+def test_the_workbook_opens_on_messages_and_the_tabs_settle_in_their_order_whichever_syncs_first(tmp_path):
+    from wa_pipeline.sheets.tabs.entities import ENTITIES
+    from wa_pipeline.sheets.tabs.media import MEDIA
+    from wa_pipeline.sheets.tabs.threads import THREADS
+
+    path = tmp_path / "wa.xlsx"
+    sink = WorkbookSink(path)
+
+    def sync(spec):
+        row = [f"{spec.name}-1" if column == spec.key else "" for column in spec.columns]
+        sink.upsert(spec.name, spec.sheet_columns, spec.sheet_key, [row], position=spec.position)
+
+    for spec in (ENTITIES, THREADS, MEDIA):
+        sync(spec)
+    write_messages(path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "Messages" and book.active.title == "Messages"
+    # The next sync of each tab puts it in its place; Messages stays first.
+    for spec in (ENTITIES, THREADS, MEDIA):
+        sync(spec)
+    write_messages(path)
+    assert openpyxl.load_workbook(path).sheetnames == ["Messages", "Threads", "Entities", "Media"]
