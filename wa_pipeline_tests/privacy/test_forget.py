@@ -198,3 +198,48 @@ def test_a_forgotten_customer_leaves_no_trace_and_nothing_brings_her_back(data_d
     assert traces(settings.layout.root, NEEDLES, [hers]) == []
     contacts = ContactStore(settings.layout.landing_db)
     assert contacts.customer_of(phone=PHONE) is None and contacts.customer_of(name=NAME) is None
+
+
+def test_forgetting_removes_her_rows_from_a_google_sheet_and_a_cli_run_prints_counts(data_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from wa_pipeline.cli import app
+    from wa_pipeline.sheets.google.sink import GoogleSheetsSink
+    from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
+
+    settings = get_settings()
+    store = SqliteLandingStore(settings.layout.landing_db)
+    queue = DeadLetterQueue(settings.layout.landing_db)
+    deliver(store, queue)
+    columns = ["message_id", "sender", "text"]
+    with FakeGoogleSheets() as fake:
+        account = fake.write_service_account(tmp_path / "service-account.json")
+        key = fake.create_spreadsheet(editors=[account.email])
+        sink = GoogleSheetsSink(account.path, key, endpoint=fake.endpoint, state_dir=settings.layout.sheet_state_dir)
+        sink.upsert(
+            "Messages",
+            columns,
+            "message_id",
+            [["wamid.forget-text-1", NAME, "Is my zumaridi on the way?"], ["wamid.other", "Brian Otieno", "sand"]],
+        )
+        monkeypatch.setenv("WA_SHEET_BACKEND", "google")
+        monkeypatch.setenv("WA_GOOGLE_CREDENTIALS", str(account.path))
+        monkeypatch.setenv("WA_SPREADSHEET_KEY", key)
+        monkeypatch.setenv("WA_SHEETS_ENDPOINT", fake.endpoint)
+        get_settings.cache_clear()
+
+        refused = CliRunner().invoke(app, ["forget", "--phone", "0733 111"])
+        assert refused.exit_code == 2
+        result = CliRunner().invoke(app, ["forget", "--phone", PHONE, "--json"])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        assert report["removed"]["messages"] == 1 and report["removed"]["sheet:Messages"] == 1
+        assert report["removed"]["dead_letters"] == 1 and report["tombstones"] > 0
+        assert PHONE not in result.stdout and NAME not in result.stdout
+
+        values = fake.values(key, "Messages")
+        assert [row[0] for row in values[1:]] == ["wamid.other"]
+        assert [n for n in NEEDLES if n in json.dumps(values)] == []
+    assert store.count() == 0
+    deliver(store, queue)
+    assert store.count() == 0 and queue.list() == []
