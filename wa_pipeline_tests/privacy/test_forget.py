@@ -243,3 +243,43 @@ def test_forgetting_removes_her_rows_from_a_google_sheet_and_a_cli_run_prints_co
     assert store.count() == 0
     deliver(store, queue)
     assert store.count() == 0 and queue.list() == []
+
+
+def parsed(*bodies: bytes):
+    from wa_pipeline.whatsapp.cloud_api import parse_webhook
+
+    return [m for body in bodies for m in parse_webhook(body, now=RECEIVED_AT).messages]
+
+
+def test_before_a_date_only_older_messages_go_and_stay_out_while_newer_ones_still_land(data_dir):
+    settings = get_settings()
+    store = SqliteLandingStore(settings.layout.landing_db)
+    old = webhook("wamid.old", "last year's order", "1763640000")  # 2025-11-20
+    new = webhook("wamid.new", "this year's order", "1795176000")  # 2026-11-20
+    store.add_messages(parsed(old, new))
+    cutoff = datetime(2026, 1, 1, tzinfo=UTC)
+    report = forget(ForgetRequest(phone=PHONE, before=cutoff), landing=store, layout=settings.layout, sink=None)
+    assert report.removed["messages"] == 1
+    assert [m.message_id for m in store.iter_messages()] == ["wamid.new"]
+
+    later = webhook("wamid.later", "and another", "1795262400")
+    assert store.add_messages(parsed(old, new, later)).added == 1
+    assert [m.message_id for m in store.iter_messages()] == ["wamid.new", "wamid.later"]
+
+
+def test_a_chat_forgotten_by_name_keeps_other_chats_and_its_name_is_stored_only_hashed(data_dir, tmp_path):
+    settings = get_settings()
+    store = SqliteLandingStore(settings.layout.landing_db)
+    queue = DeadLetterQueue(settings.layout.landing_db)
+    media_store = MediaStore(settings.layout.media_dir)
+    exports = [
+        export_zip(tmp_path / f"{chat}.zip", chat, [f"20/11/26, 09:00 - {chat}: hello from {chat}"], {})
+        for chat in ("Juma Hardware", "Brian Otieno")
+    ]
+    import_both(exports, store, media_store, queue)
+    report = forget(ForgetRequest(chat="juma  HARDWARE"), landing=store, layout=settings.layout, sink=None)
+    assert report.removed["messages"] == 1
+    assert [m.chat_name for m in store.iter_messages()] == ["Brian Otieno"]
+    import_both(exports, store, media_store, queue)
+    assert [m.chat_name for m in store.iter_messages()] == ["Brian Otieno"]
+    assert b"juma" not in settings.layout.landing_db.read_bytes().lower()
