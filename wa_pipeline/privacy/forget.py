@@ -242,9 +242,8 @@ def forget(
 
 
 def _delete_statuses_of(db: LandingDatabase, target: _Target) -> int:
-    # Statuses of messages the business sent: the recipient is the customer.
-    recipients = [p for p in target.phones] + [p[1:] if p.startswith("+") else p for p in target.phones]
-    return _delete_ids(db, "statuses", "recipient_id", sorted(set(recipients))) if recipients else 0
+    # Statuses of messages the business sent: the recipient is the customer, by wa_id (E.164 digits without '+').
+    return _delete_ids(db, "statuses", "recipient_id", sorted(target.phones)) if target.phones else 0
 
 
 class _SqliteDatabase:
