@@ -455,5 +455,41 @@ dlq_app.command("replay")(dlq_replay_command)
 app.add_typer(dlq_app, name="dlq")
 
 
+@app.command()
+def forget(
+    phone: Annotated[str | None, typer.Option("--phone", help="The customer's number, +<country><number>.")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="A customer id (cust_...).")] = None,
+    chat: Annotated[
+        str | None, typer.Option("--chat", help="A chat's name, as the export or WhatsApp shows it.")
+    ] = None,
+    before: Annotated[
+        str | None, typer.Option("--before", help="Only messages sent before this local day (YYYY-MM-DD).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was removed as JSON.")] = False,
+) -> None:
+    """Remove a customer's (or a chat's) data from every store and sheet, and keep it from coming back."""
+    from datetime import datetime
+
+    from wa_pipeline.defs.backends import make_sink
+    from wa_pipeline.privacy.forget import ForgetRequest, forget
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.store.landing_factory import open_landing_store
+
+    settings = get_settings()
+    try:
+        cutoff = datetime.combine(date.fromisoformat(before), datetime.min.time(), settings.tz) if before else None
+        request = ForgetRequest(phone=phone, customer=customer, chat=chat, before=cutoff)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    result = forget(request, landing=open_landing_store(settings), layout=settings.layout, sink=make_sink(settings))
+    if as_json:
+        print(json.dumps(result.as_dict()))
+        return
+    for store, count in result.removed.items():
+        console.print(f"{store:<26} {count:>8} removed")
+    console.print(f"{'tombstones':<26} {result.tombstones:>8} written")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Rows in, a sheet out.
     ("sheets",),
     # What spans the sources: dead-letter replay, the report, the probes, the commands.
-    ("replay", "reporting", "doctor", "commands"),
+    ("replay", "reporting", "doctor", "commands", "privacy"),
     # The Dagster layer: wiring only.
     ("defs", "definitions", "orchestration"),
     # The console script.

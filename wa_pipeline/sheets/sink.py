@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
@@ -101,3 +101,10 @@ class SheetSink(Protocol):
     ) -> UpsertResult: ...
 
     def read_tab(self, tab: str) -> TabContents: ...
+
+    def delete_rows(self, tab: str, key: str, keys: Collection[str]) -> int:
+        """Delete the rows whose `key` cell is one of `keys` (their user cells with them); returns how many went.
+
+        Deleting a key that is not there is a no-op, so a retried delete removes nothing twice.
+        """
+        ...

@@ -10,14 +10,14 @@ sighting that holds keys of two customers merges them into the older one.
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from wa_pipeline.message import Sighting, stable_id
+from wa_pipeline.store import tombstones
+from wa_pipeline.store.name_key import name_key
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
 SCHEMA = """
@@ -46,17 +46,8 @@ CREATE TABLE IF NOT EXISTS customer_names (
 );
 """
 STRONG = ("phone", "bsuid", "parent_bsuid")
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
-)
-_SPACE = re.compile(r"\s+")
 # A name alone links a sighting to a customer with this confidence at most.
 NAME_LINK_CONFIDENCE = 0.6
-
-
-def name_key(name: str) -> str:
-    """Names compared as people read them: same letters, any case, spacing or invisible marks."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", name).translate(_INVISIBLE)).strip().casefold()
 
 
 def _utc(moment: datetime) -> str:
@@ -75,14 +66,19 @@ class ContactStore:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._conn = connect(self.path)
-        self._conn.executescript(SCHEMA)
+        self._conn.executescript(SCHEMA + tombstones.SCHEMA)
 
     def observe(self, sightings: Iterable[Sighting]) -> None:
-        """Link each sighting to its customer (creating or merging customers), in one durable transaction."""
+        """Link each sighting to its customer (creating or merging customers), in one durable transaction.
+
+        A sighting of a forgotten customer (a tombstone names its phone, BSUID or name) is not recorded.
+        """
         sightings = list(sightings)
         if not sightings:
             return
         with self._lock, write_transaction(self._conn):
+            forgotten = tombstones.Tombstones.load(self._conn.execute)
+            sightings = [s for s in sightings if not forgotten.blocks_sighting(s)]
             for sighting in sightings:
                 self._observe(sighting)
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from wa_pipeline.store import tombstones
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
 SCHEMA = """
@@ -65,7 +66,7 @@ class DeadLetterQueue:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._conn = connect(self.path)
-        self._conn.executescript(SCHEMA)
+        self._conn.executescript(SCHEMA + tombstones.SCHEMA)
         columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(dead_letters)")}
         if "replay_note" not in columns:
             # Added with replay support; older landing databases get the column on first open.
@@ -77,8 +78,12 @@ class DeadLetterQueue:
     def add(
         self, stage: str, item_key: str, reason: str, payload: dict | None = None, partition: str | None = None
     ) -> None:
+        """Queue an item, unless it carries a forgotten customer's number (a tombstone names it)."""
         now = now_text()
+        text = json.dumps(payload or {}, ensure_ascii=False, default=str)
         with self._lock, write_transaction(self._conn):
+            if tombstones.Tombstones.load(self._conn.execute).blocks_text(f"{item_key} {text}"):
+                return
             self._conn.execute(
                 "INSERT INTO dead_letters (stage, item_key, reason, payload, partition, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)"
@@ -88,7 +93,7 @@ class DeadLetterQueue:
                     stage,
                     item_key,
                     reason[:2000],
-                    json.dumps(payload or {}, ensure_ascii=False, default=str),
+                    text,
                     partition,
                     now,
                 ),

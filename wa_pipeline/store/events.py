@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_pipeline.message import Event, StatusUpdate, normalise_text
+from wa_pipeline.store import tombstones
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 
 SCHEMA = """
@@ -64,11 +65,18 @@ class EventStore:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._conn = connect(self.path)
-        self._conn.executescript(SCHEMA)
+        self._conn.executescript(SCHEMA + tombstones.SCHEMA)
 
     def add(self, events: Iterable[Event] = (), statuses: Iterable[StatusUpdate] = ()) -> int:
-        """Store events and statuses in one durable transaction; returns how many rows were new."""
+        """Store events and statuses in one durable transaction; returns how many rows were new.
+
+        What names a forgotten customer or message (a tombstone) is not stored: a redelivery cannot bring it back.
+        """
         now = _utc(datetime.now(UTC))
+        with self._lock:
+            forgotten = tombstones.Tombstones.load(self._conn.execute)
+        events = [e for e in events if not forgotten.blocks_text(f"{e.customer or ''} {e.raw}")]
+        statuses = [s for s in statuses if not forgotten.blocks_status(s)]
         event_rows = [
             (e.event_id, e.kind, e.field, _utc(e.occurred_at), e.customer, e.summary, _json(e.data), e.raw, now)
             for e in events

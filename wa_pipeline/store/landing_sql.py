@@ -13,6 +13,7 @@ from typing import Any
 
 from wa_pipeline.cross_source import fingerprints
 from wa_pipeline.message import Message
+from wa_pipeline.store import tombstones
 
 SQLITE_SEQ = "INTEGER PRIMARY KEY AUTOINCREMENT"
 POSTGRES_SEQ = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
@@ -20,7 +21,8 @@ POSTGRES_SEQ = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 
 def schema(seq_column: str) -> str:
     """The tables, with the engine's never-reused, increasing sequence column."""
-    return f"""
+    return (
+        f"""
 CREATE TABLE IF NOT EXISTS messages (
     seq        {seq_column},
     message_id TEXT NOT NULL UNIQUE,
@@ -54,6 +56,8 @@ CREATE TABLE IF NOT EXISTS statuses (
     raw          TEXT NOT NULL
 );
 """
+        + tombstones.SCHEMA
+    )
 
 
 def utc_text(moment: datetime) -> str:
@@ -113,11 +117,15 @@ def land_messages(run: Callable[[str, tuple], Any], messages: Sequence[Message])
 
     `run(statement, params)` executes one statement (written with `?`) and returns a cursor (rowcount, fetchone).
     A message already present by id is a no-op; a copy another source already delivered is recorded in
-    `cross_source_duplicates` instead. Returns (added, cross-source duplicates).
+    `cross_source_duplicates` instead. A message a tombstone names (`wa-pipeline forget`) is not landed, from any
+    source. Returns (added, cross-source duplicates).
     """
     now = utc_text(datetime.now(UTC))
     added = duplicates = 0
+    forgotten = tombstones.Tombstones.load(run)
     for message in messages:
+        if forgotten.blocks(message):
+            continue
         prints = fingerprints(message)
         twin = None
         if prints:

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.store.landing_database import LandingDatabase
+from wa_pipeline.store.tombstones import Tombstones
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class LandingStore(Protocol):
     def add_messages(self, messages: Iterable[Message]) -> AddResult: ...
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]: ...
+
+    def tombstones(self) -> Tombstones:
+        """What `wa-pipeline forget` removed (salted hashes), for a source to skip before it stores anything."""
+        ...
 
     def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
         """Statuses only move forward; returns how many changed."""

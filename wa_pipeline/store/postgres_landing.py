@@ -17,6 +17,7 @@ from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing_database import Statements
 from wa_pipeline.store.landing_store import AddResult, Changes
+from wa_pipeline.store.tombstones import Tombstones
 
 SCHEMA = sql.schema(sql.POSTGRES_SEQ)
 # Transaction-scoped advisory locks (arbitrary fixed keys, one per purpose) in the landing database.
@@ -105,12 +106,25 @@ class PostgresLandingStore:
             added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
         )
 
+    def tombstones(self) -> Tombstones:
+        with self._conn().cursor() as cur:
+
+            def run(statement: str, params: tuple):
+                cur.execute(sql.pyformat(statement), params)
+                return cur
+
+            return Tombstones.load(run)
+
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
         """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""
         return [(r[0], r[1]) for r in self._rows(sql.CROSS_SOURCE_DUPLICATES)]
 
     def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
-        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""
+        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed).
+
+        A status of a forgotten customer or message (a tombstone names it) is not recorded.
+        """
+        forgotten = self.tombstones()
         rows = [
             (
                 s.message_id,
@@ -122,6 +136,7 @@ class PostgresLandingStore:
                 s.raw,
             )
             for s in statuses
+            if not forgotten.blocks_status(s)
         ]
         if not rows:
             return 0

@@ -15,6 +15,7 @@ from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing_database import Statements
 from wa_pipeline.store.landing_store import AddResult, Changes
 from wa_pipeline.store.sqlite_db import connect, write_transaction
+from wa_pipeline.store.tombstones import Tombstones
 
 SCHEMA = sql.schema(sql.SQLITE_SEQ)
 
@@ -60,8 +61,16 @@ class SqliteLandingStore:
             rows = conn.execute(sql.CROSS_SOURCE_DUPLICATES).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def tombstones(self) -> Tombstones:
+        with self._conn() as conn:
+            return Tombstones.load(conn.execute)
+
     def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
-        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed)."""
+        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed).
+
+        A status of a forgotten customer or message (a tombstone names it) is not recorded.
+        """
+        forgotten = self.tombstones()
         rows = [
             (
                 s.message_id,
@@ -73,6 +82,7 @@ class SqliteLandingStore:
                 s.raw,
             )
             for s in statuses
+            if not forgotten.blocks_status(s)
         ]
         if not rows:
             return 0

@@ -146,7 +146,11 @@ def _import_one(
         if on_commit is not None:
             on_commit(messages)
 
+    # A forgotten customer's messages are skipped before their media is stored (landing refuses them anyway).
+    forgotten = store.tombstones()
     for message in reader.messages():
+        if forgotten.blocks(message):
+            continue
         message, linked = _with_media(message, archive, media_store)
         landed.media_linked += linked
         local_day = message.sent_at.astimezone(tz).date()

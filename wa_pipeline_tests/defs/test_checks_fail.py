@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from wa_pipeline.defs.ingest.assets import raw_messages
+from wa_pipeline.defs.ingest.consent import no_message_after_opt_out
 from wa_pipeline.defs.media.assets import media_catalog, media_text
 from wa_pipeline.defs.media.checks import no_stale_pending_media
 from wa_pipeline.defs.media.resources import MediaEngines
@@ -182,6 +183,35 @@ def test_ids_unique_fails_when_the_store_holds_a_message_twice(landed):
     result = run([raw_messages], landed)
     assert_fails(result, "ids_unique", "m2")
     assert_pass(result, "schema_valid", "timestamps_in_partition")
+
+
+def test_no_message_after_opt_out_warns_when_the_business_writes_after_a_stop(tmp_path):
+    data = tmp_path / "data"
+    chat, business = "wa:106540352242922:254700111222", "106540352242922"
+
+    def message(message_id: str, sender: str, minute: int, text: str) -> Message:
+        return Message(
+            message_id=message_id,
+            chat_id=chat,
+            chat_name="Wanjiku Kamau",
+            sender_id=sender,
+            sender_name=sender,
+            sent_at=datetime(2026, 11, 16, 9, minute, tzinfo=UTC),
+            kind="text",
+            source="cloud_api",
+            text=text,
+        )
+
+    store = LandingStore(data / "landing.sqlite3")
+    store.add_messages([message("o1", business, 0, "New offers!"), message("c1", "254700111222", 5, "stop by at 6")])
+    quiet = run([raw_messages, no_message_after_opt_out], data)
+    assert_pass(quiet, "no_message_after_opt_out")
+
+    store.add_messages([message("c2", "254700111222", 10, "STOP"), message("o2", business, 20, "Last chance!")])
+    result = run([raw_messages, no_message_after_opt_out], data)
+    assert_fails(result, "no_message_after_opt_out", "o2")
+    assert "o1" not in verdicts(result)["no_message_after_opt_out"].description
+    assert verdicts(result)["no_message_after_opt_out"].severity == dg.AssetCheckSeverity.WARN
 
 
 def test_timestamps_in_partition_fails_when_a_message_was_sent_on_another_day(landed):

@@ -38,6 +38,7 @@ CHECKS = {
     "raw_messages:schema_valid",
     "raw_messages:ids_unique",
     "raw_messages:timestamps_in_partition",
+    "raw_messages:no_message_after_opt_out",
     "enriched_messages:all_messages_enriched",
     "enriched_messages:enrichment_values_valid",
     "sheet_rows:sheet_keys_unique",

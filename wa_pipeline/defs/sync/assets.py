@@ -46,10 +46,8 @@ def sheet_rows(context: dg.AssetExecutionContext, enriched_messages: DayFrames, 
         rows = MESSAGES.rows(enriched, locale.tz())
         days[day] = DayResult(
             value=rows,
-            metadata={
-                **watch.metadata(len(rows)),
-                "preview": dg.MetadataValue.md(rows.head(10).drop(columns=[MESSAGES.key]).to_markdown(index=False)),
-            },
+            # No preview of the rows: message text and numbers in the event log would outlive `wa-pipeline forget`.
+            metadata=watch.metadata(len(rows)),
             checks=[
                 check_result(message_rules.ids_unique(rows), SHEET_KEYS_UNIQUE),
                 check_result(message_rules.same_ids(enriched, rows, "sheet_rows"), ONE_ROW_PER_MESSAGE),

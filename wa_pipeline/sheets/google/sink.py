@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,6 +196,56 @@ class GoogleSheetsSink:
         for index, row in enumerate(values):
             values[index] = [str(cell) for cell in row] + [""] * (len(header) - len(row))
         return TabContents(header=header, rows=values)
+
+    def delete_rows(self, tab: str, key: str, keys: Collection[str]) -> int:
+        """Delete the rows whose `key` cell is one of `keys`, with one spreadsheets.batchUpdate of deleteDimension.
+
+        Each attempt reads the tab afresh and deletes only rows still there, so a retry after a reply that was lost
+        deletes nothing twice. Row positions the write ledger remembered for the tab are dropped: they moved.
+        """
+        wanted = set(keys)
+        if not wanted:
+            return 0
+        with self._connection.config_errors():
+            http = self._connection.client()
+
+            def attempt() -> int:
+                properties = _find_tab(self._sheet_properties(http), tab)
+                if properties is None:
+                    return 0
+                values = http.values_get(
+                    self.spreadsheet_key, a1(properties["title"]), params={"valueRenderOption": "FORMATTED_VALUE"}
+                ).get("values", [])
+                if not values or key not in [str(cell) for cell in values[0]]:
+                    return 0
+                column = [str(cell) for cell in values[0]].index(key)
+                doomed = [
+                    index
+                    for index, row in enumerate(values[1:], start=HEADER_ROW)
+                    if column < len(row) and str(row[column]) in wanted
+                ]
+                if doomed:
+                    # Bottom up, so each request's indices still name the rows read.
+                    requests = [
+                        {
+                            "deleteDimension": {
+                                "range": {
+                                    "sheetId": properties["sheetId"],
+                                    "dimension": "ROWS",
+                                    "startIndex": start,
+                                    "endIndex": end,
+                                }
+                            }
+                        }
+                        for start, end in reversed(_runs(doomed))
+                    ]
+                    http.batch_update(self.spreadsheet_key, {"requests": requests})
+                return len(doomed)
+
+            with exclusive(lock_path(self.state_dir, self.spreadsheet_key) if self.state_dir else None):
+                deleted = self._with_replans(tab, attempt)
+                self.ledger.forget_tab(self.spreadsheet_key, tab)
+        return deleted
 
     # ---- one attempt at an upsert, planned from what the sheet holds now
 
@@ -434,6 +484,17 @@ class GoogleSheetsSink:
         for body in batches(requests):
             http.batch_update(self.spreadsheet_key, body)
         return after
+
+
+def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending row indices as [start, end) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for index in indices:
+        if runs and runs[-1][1] == index:
+            runs[-1] = (runs[-1][0], index + 1)
+        else:
+            runs.append((index, index + 1))
+    return runs
 
 
 def _find_tab(sheets: list[dict[str, Any]], tab: str) -> dict[str, Any] | None:

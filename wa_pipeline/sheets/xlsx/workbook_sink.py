@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -138,6 +138,34 @@ class WorkbookSink:
             return TabContents(header=[], rows=[])
         header, rows = values[0], values[1:]
         return TabContents(header=header, rows=[row + [""] * (len(header) - len(row)) for row in rows])
+
+    def delete_rows(self, tab: str, key: str, keys: Collection[str]) -> int:
+        """Delete the rows whose `key` cell is one of `keys`; the rest of the workbook is saved as it was.
+
+        Rare (a customer forgotten), so the whole workbook goes through openpyxl once rather than the upsert's stream:
+        rows below move up with their user cells, and the strings of deleted rows leave the shared-strings table.
+        """
+        wanted = set(keys)
+        if not wanted or not self.path.exists():
+            return 0
+        with self._locked(fcntl.LOCK_EX):
+            book = openpyxl.load_workbook(self.path)
+            if tab not in book.sheetnames:
+                return 0
+            sheet = book[tab]
+            header = [cell.value for cell in sheet[1]]
+            if key not in header:
+                return 0
+            column = header.index(key) + 1
+            doomed = [
+                row for row in range(2, sheet.max_row + 1) if _shown(sheet.cell(row=row, column=column).value) in wanted
+            ]
+            # Bottom up, so each deletion leaves the rows still to delete where they were.
+            for row in reversed(doomed):
+                sheet.delete_rows(row)
+            if doomed:
+                self._save(book.save)
+        return len(doomed)
 
     @contextmanager
     def _locked(self, mode: int) -> Iterator[None]:

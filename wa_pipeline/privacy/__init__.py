@@ -1,0 +1,1 @@
+"""Privacy: forgetting a customer everywhere, and the tombstones that keep them forgotten."""

@@ -1,0 +1,374 @@
+"""Forget a customer (or a chat, or everything before a date) in every store, and keep them forgotten.
+
+What goes: the landed messages, their fingerprints, cross-source copies and statuses; the status history and the
+events that name the customer; their contacts record; media files no remaining message shares, with their
+extraction-cache entries; rows of every Parquet frame and every sheet tab that hold a removed message id, media
+hash, the number or the name; dead letters that carry them. Then a tombstone (salted hashes, see
+`store.tombstones`) so that landing refuses them from any source, and the SQLite files are vacuumed so the
+deleted bytes do not linger in free pages or the write-ahead log.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from wa_pipeline.data_layout import DataLayout
+from wa_pipeline.message import Message
+from wa_pipeline.sheets.sink import SheetSink
+from wa_pipeline.sheets.tabs.customers import CUSTOMERS_KEY, CUSTOMERS_TAB
+from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_KEY, DELIVERIES_TAB
+from wa_pipeline.sheets.tabs.entities import ENTITIES
+from wa_pipeline.sheets.tabs.media import MEDIA
+from wa_pipeline.sheets.tabs.messages import MESSAGES
+from wa_pipeline.sheets.tabs.orders import ORDERS
+from wa_pipeline.sheets.tabs.threads import THREADS
+from wa_pipeline.store import media_download_ledger, tombstones
+from wa_pipeline.store.contacts import ContactStore
+from wa_pipeline.store.landing_database import LandingDatabase, Statements
+from wa_pipeline.store.landing_store import LandingStore
+from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.store.name_key import name_key
+from wa_pipeline.store.sqlite_db import write_transaction
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.store.tombstones import FOREVER, message_keys, phone_key, text_keys
+
+# SQLite binds at most 999 parameters per statement in old builds; stay well below.
+_CHUNK = 400
+_DIGIT_RUN = re.compile(r"\d[\d \-]{5,20}\d")
+# Every tab the pipeline writes, with its key: a row that mentions what is forgotten is deleted by that key.
+SHEET_TABS = (
+    *((spec.name, spec.sheet_key) for spec in (MESSAGES, MEDIA, THREADS, ENTITIES, ORDERS)),
+    (CUSTOMERS_TAB, CUSTOMERS_KEY),
+    (DELIVERIES_TAB, DELIVERIES_KEY),
+)
+
+
+@dataclass(frozen=True)
+class ForgetRequest:
+    """Who or what to forget; at least one of phone, customer and chat. `before` limits it to older messages."""
+
+    phone: str | None = None
+    customer: str | None = None
+    chat: str | None = None
+    before: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.phone or self.customer or self.chat):
+            raise ValueError("say whom to forget: a phone number, a customer id or a chat name")
+        # Only the international form names one person: "0733 111 222" is a different number in every country.
+        if self.phone and (not self.phone.strip().startswith("+") or phone_key(self.phone) is None):
+            raise ValueError(f"not an international phone number: {self.phone!r} (write it as +<country><number>)")
+
+
+@dataclass
+class ForgetReport:
+    """What was removed, per store (counts only: the report itself holds nothing personal)."""
+
+    removed: dict[str, int] = field(default_factory=dict)
+    tombstones: int = 0
+
+    def add(self, store: str, count: int) -> None:
+        self.removed[store] = self.removed.get(store, 0) + count
+
+    def as_dict(self) -> dict:
+        return {"removed": dict(self.removed), "tombstones": self.tombstones}
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The forgotten identifiers in the clear, for this run only (they are never written anywhere)."""
+
+    keys: frozenset[str]
+    customers: frozenset[str]
+    names: frozenset[str]
+    phones: frozenset[str]  # E.164 digits without '+'
+
+    @property
+    def name_pattern(self) -> re.Pattern[str] | None:
+        # Whole words only: forgetting "Ann" must not remove a row about the "Annual" order.
+        if not self.names:
+            return None
+        return re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(self.names)))
+
+    def matches(self, message: Message, before: datetime | None) -> bool:
+        if before is not None and message.sent_at >= before:
+            return False
+        return not self.keys.isdisjoint(message_keys(message))
+
+    def in_text(self, text: str, marks: frozenset[str]) -> bool:
+        """A cell or payload mentions a removed id, a name or the number (however it is spaced)."""
+        if any(mark in text for mark in marks):
+            return True
+        pattern = self.name_pattern
+        if pattern is not None and pattern.search(text.casefold()):
+            return True
+        return any(_same_number(match.group(), self.phones) for match in _DIGIT_RUN.finditer(text)) or any(
+            key[len("phone:+") :] in self.phones for key in text_keys(text)
+        )
+
+
+def _same_number(written: str, phones: frozenset[str]) -> bool:
+    digits = re.sub(r"\D", "", written)
+    # A number written nationally ("0712 345 678") ends with the same nine digits as its E.164 form.
+    return len(digits) >= 9 and any(phone.endswith(digits[-9:]) for phone in phones)
+
+
+def _target(request: ForgetRequest, contacts: ContactStore) -> _Target:
+    keys: set[str] = set()
+    customers: set[str] = set()
+    if request.customer:
+        customers.add(request.customer)
+    if request.phone:
+        key = phone_key(request.phone)
+        keys.add(key)
+        found = contacts.customer_of(phone=key[len("phone:") :])
+        if found:
+            customers.add(found)
+    if request.chat:
+        keys.add(f"name:{name_key(request.chat)}")
+    names: set[str] = {name_key(request.chat)} if request.chat else set()
+    for record in contacts.customers():
+        if record["customer_id"] not in customers:
+            continue
+        keys |= {f"phone:{p}" for p in record["phones"]}
+        keys |= {f"bsuid:{b}" for b in record["user_ids"] + record["parent_user_ids"]}
+        for name, _ in record["names"]:
+            keys |= {f"name:{name_key(name)}"}
+            names.add(name_key(name))
+    phones = {key[len("phone:+") :] for key in keys if key.startswith("phone:")}
+    return _Target(frozenset(keys), frozenset(customers), frozenset(names), frozenset(phones))
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _delete_ids(db: LandingDatabase, table: str, column: str, ids: Sequence[str]) -> int:
+    removed = 0
+    with db.write() as statements:
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            removed += statements.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", tuple(chunk))
+    return removed
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def forget(
+    request: ForgetRequest,
+    *,
+    landing: LandingStore,
+    layout: DataLayout,
+    sink: SheetSink | None,
+    tabs: Sequence[tuple[str, str]] = SHEET_TABS,
+) -> ForgetReport:
+    """Remove what `request` names from every store, then tombstone it; returns the counts per store."""
+    report = ForgetReport()
+    contacts = ContactStore(layout.landing_db)
+    try:
+        target = _target(request, contacts)
+    finally:
+        contacts.close()
+
+    gone: list[Message] = []
+    kept_media: set[str] = set()
+    for message in landing.iter_messages():
+        if target.matches(message, request.before):
+            gone.append(message)
+        elif message.media and message.media.sha256:
+            kept_media.add(message.media.sha256)
+    ids = [m.message_id for m in gone]
+    media = sorted({m.media.sha256 for m in gone if m.media and m.media.sha256} - kept_media)
+    marks = frozenset(ids) | frozenset(media)
+
+    db = landing.database()
+    try:
+        report.add("messages", _delete_ids(db, "messages", "message_id", ids))
+        _delete_ids(db, "fingerprints", "message_id", ids)
+        report.add("cross_source_duplicates", _delete_ids(db, "cross_source_duplicates", "message_id", ids))
+        report.add("cross_source_duplicates", _delete_ids(db, "cross_source_duplicates", "duplicate_of", ids))
+        report.add("statuses", _delete_ids(db, "statuses", "message_id", ids))
+        report.add("statuses", _delete_statuses_of(db, target))
+        db.create(media_download_ledger.SCHEMA, media_download_ledger.STATE_TABLE)
+        report.add("media_downloads", _delete_ids(db, "media_downloads", "message_id", ids))
+        report.tombstones = _write_tombstones(db, target, ids, request.before)
+    finally:
+        db.close()
+
+    with closing(sqlite3.connect(layout.landing_db, timeout=60, isolation_level=None)) as conn:
+        conn.row_factory = sqlite3.Row
+        # Deleted rows are overwritten with zeros, not merely unlinked from the b-tree.
+        conn.execute("PRAGMA secure_delete = ON")
+        _forget_beside_messages(conn, target, ids, media, marks, report, request.before is None)
+        if not (isinstance(landing, SqliteLandingStore) and landing.path == layout.landing_db):
+            # The tables beside the messages stay in the SQLite file: they refuse the same records by its tombstones.
+            _write_tombstones(_SqliteDatabase(conn), target, ids, request.before, salt=landing.tombstones().salt)
+
+    media_store = MediaStore(layout.media_dir)
+    removed_files = 0
+    for sha256 in media:
+        path = media_store.path_for(sha256)
+        if path.exists():
+            path.unlink()
+            removed_files += 1
+    report.add("media_files", removed_files)
+
+    report.add("frame_rows", _forget_frames(layout.frames_dir, target, marks))
+    if sink is not None:
+        for tab, key in tabs:
+            contents = sink.read_tab(tab)
+            if key not in contents.header:
+                continue
+            position = contents.header.index(key)
+            keys = [
+                str(row[position])
+                for row in contents.rows
+                if target.in_text("\x1f".join("" if cell is None else str(cell) for cell in row), marks)
+            ]
+            report.add(f"sheet:{tab}", sink.delete_rows(tab, key, keys) if keys else 0)
+
+    _scrub(layout.landing_db)
+    return report
+
+
+def _delete_statuses_of(db: LandingDatabase, target: _Target) -> int:
+    # Statuses of messages the business sent: the recipient is the customer, by wa_id (E.164 digits without '+').
+    return _delete_ids(db, "statuses", "recipient_id", sorted(target.phones)) if target.phones else 0
+
+
+class _SqliteDatabase:
+    """Just enough of `LandingDatabase` over an open connection, for writing tombstones into the SQLite file."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def rows(self, statement: str, params: Sequence = ()) -> list[dict]:
+        return [dict(row) for row in self._conn.execute(statement, params).fetchall()]
+
+    @contextmanager
+    def write(self) -> Iterator[Statements]:
+        with write_transaction(self._conn):
+            yield Statements(self._conn.execute)
+
+
+def _write_tombstones(db, target: _Target, ids: Sequence[str], before: datetime | None, salt: str | None = None) -> int:
+    now = datetime.now(UTC).isoformat()
+    with db.write() as statements:
+        statements.execute(tombstones.INSERT_SALT, (salt or secrets.token_hex(32),))
+    stored = db.rows(tombstones.SELECT_SALT)[0]["salt"]
+    stones = tombstones.Tombstones(salt=stored)
+    cutoff = tombstones.utc_text(before) if before is not None else FOREVER
+    keys = set(target.keys) | {f"message:{i}" for i in ids}
+    with db.write() as statements:
+        return sum(
+            statements.execute(tombstones.INSERT_TOMBSTONE, (stones.digest(key), cutoff, now)) for key in sorted(keys)
+        )
+
+
+def _forget_beside_messages(
+    conn: sqlite3.Connection,
+    target: _Target,
+    ids: Sequence[str],
+    media: Sequence[str],
+    marks: frozenset[str],
+    report: ForgetReport,
+    whole_customer: bool,
+) -> None:
+    tables = _tables(conn)
+    conn.executescript(tombstones.SCHEMA)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if "status_history" in tables:
+            doomed = [
+                (row["message_id"], row["status"])
+                for row in conn.execute("SELECT message_id, status, recipient_id, raw FROM status_history")
+                if row["message_id"] in marks or target.in_text(f"{row['recipient_id'] or ''} {row['raw']}", marks)
+            ]
+            conn.executemany("DELETE FROM status_history WHERE message_id = ? AND status = ?", doomed)
+            report.add("status_history", len(doomed))
+        if "events" in tables:
+            doomed_events = [
+                row["event_id"]
+                for row in conn.execute("SELECT event_id, customer, summary, data, raw FROM events")
+                if target.in_text(" ".join(str(row[c] or "") for c in ("customer", "summary", "data", "raw")), marks)
+            ]
+            conn.executemany("DELETE FROM events WHERE event_id = ?", [(e,) for e in doomed_events])
+            report.add("events", len(doomed_events))
+        if "customers" in tables and whole_customer:
+            customers = sorted(target.customers)
+            for table in ("customer_keys", "customer_names", "customers"):
+                conn.executemany(f"DELETE FROM {table} WHERE customer_id = ?", [(c,) for c in customers])
+            report.add("contacts", len(customers))
+        if "dead_letters" in tables:
+            letters = [
+                row["id"]
+                for row in conn.execute("SELECT id, item_key, reason, payload FROM dead_letters")
+                if target.in_text(f"{row['item_key']} {row['reason']} {_decoded(row['payload'])}", marks)
+            ]
+            conn.executemany("DELETE FROM dead_letters WHERE id = ?", [(i,) for i in letters])
+            report.add("dead_letters", len(letters))
+        if "media_extractions" in tables:
+            conn.executemany("DELETE FROM media_extractions WHERE sha256 = ?", [(s,) for s in media])
+            report.add("extraction_cache", len(media))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _decoded(payload: str) -> str:
+    """A dead letter's payload with its base64 fields decoded: the raw bytes are where the number is."""
+    try:
+        values = json.loads(payload)
+    except ValueError:
+        return payload
+    parts = [payload]
+    if isinstance(values, dict):
+        for name, value in values.items():
+            if name.endswith("_base64") and isinstance(value, str):
+                try:
+                    parts.append(base64.b64decode(value).decode("utf-8", "replace"))
+                except ValueError:
+                    continue
+    return " ".join(parts)
+
+
+def _forget_frames(frames_dir: Path, target: _Target, marks: frozenset[str]) -> int:
+    if not frames_dir.exists():
+        return 0
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from wa_pipeline.store.frames import write_frame
+
+    removed = 0
+    for path in sorted(frames_dir.rglob("*.parquet")):
+        table = pq.read_table(path)
+        frame = table.to_pandas()
+        if frame.empty:
+            continue
+        doomed = [target.in_text(json.dumps(row, default=str, ensure_ascii=False), marks) for row in table.to_pylist()]
+        if not any(doomed):
+            continue
+        write_frame(pd.DataFrame(frame[[not d for d in doomed]]), path, schema=table.schema)
+        removed += sum(doomed)
+    return removed
+
+
+def _scrub(path: Path) -> None:
+    """Rewrite the SQLite file without free pages and empty its write-ahead log: deleted rows leave no bytes."""
+    with closing(sqlite3.connect(path, timeout=60, isolation_level=None)) as conn:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
