@@ -195,7 +195,7 @@ def _enriched_columns(
         "is_english": column(
             (pd.NA if language == UNDETERMINED else language == ENGLISH for language in found_languages), "boolean"
         ),
-        "enrichment_flags": column((_truncation_flag(full, read) for full, read in zip(whole, texts)), "str"),
+        "enrichment_flags": column((truncation_flag(full, read) for full, read in zip(whole, texts)), "str"),
     }
 
 
@@ -234,7 +234,8 @@ def bounded(text: str) -> str:
     return text[: space if space > 0 else MAX_ANALYSED_CHARS]
 
 
-def _truncation_flag(whole: str, read: str) -> str:
+def truncation_flag(whole: str, read: str) -> str:
+    """'' when `read` is all of `whole`, else how much of it the engines read and why."""
     if len(read) == len(whole):
         return ""
     return f"{TRUNCATED_FLAG}: read the first {len(read):,} of {len(whole):,} characters (bound {MAX_ANALYSED_CHARS:,})"
