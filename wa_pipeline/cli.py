@@ -20,15 +20,45 @@ from wa_pipeline.commands.extract_media import extract_media_command
 from wa_pipeline.commands.parse_export import parse_export_command
 from wa_pipeline.commands.parse_webhook import parse_webhook_command
 
+
+class _OneLineErrors(typer.Typer):
+    """The app: an error no verb handled ends in one line and exit 1 or 2, its traceback shown only under --debug."""
+
+    debug = False
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as error:
+            if _OneLineErrors.debug:
+                raise
+            from wa_pipeline.commands.errors import error_line
+
+            code, line = error_line(error)
+            Console(stderr=True).print(line, style="red", markup=False, highlight=False, soft_wrap=True)
+            sys.exit(code)
+
+
 # Tracebacks without local variables: a settings object or token must never be printed. Help is click's plain
 # text: typer's rich formatter imports markdown-it and doubles the time `--help` takes to start.
-app = typer.Typer(
+app = _OneLineErrors(
     help="WhatsApp conversations to validated, de-duplicated sheet rows.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-console = Console(stderr=True)
+# Soft wrap: a message is one line however long, so a script (or a person with grep) reads it whole.
+console = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _global_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")] = False,
+) -> None:
+    """WhatsApp conversations to validated, de-duplicated sheet rows."""
+    _OneLineErrors.debug = debug
+
+
 REPO_DAGSTER_YAML = Path(__file__).resolve().parent.parent / "dagster.yaml"
 
 # Everything past typer and the console is imported by the verb that needs it, so `--help` starts at once.

@@ -43,6 +43,7 @@ def enrich_command(
     ] = 0.5,
 ) -> None:
     """Print, as one JSON object per message, the entities, intent, sentiment and language found in it."""
+    from wa_pipeline.nlp.enrich import bounded, truncation_flag
     from wa_pipeline.nlp.entities import extract_entities
     from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, intent_model_in
     from wa_pipeline.nlp.language import detect_languages
@@ -59,6 +60,11 @@ def enrich_command(
     messages = _read_messages(file, region or settings.default_region, tz)
     if not messages:
         return
+    # A line of any length is read on the prefix the pipeline reads, so the verb returns as the day's run does.
+    for message in messages:
+        read = bounded(message["text"])
+        message["flags"] = truncation_flag(message["text"], read)
+        message["text"] = read
 
     found: dict[int, list] = {}
     by_region = sorted(range(len(messages)), key=lambda i: messages[i]["region"] or "")
@@ -92,6 +98,7 @@ def enrich_command(
                     "sentiment": label,
                     "sentiment_score": score,
                     "language": languages[index],
+                    **({"flags": message["flags"]} if message["flags"] else {}),
                 },
                 ensure_ascii=False,
             )
@@ -136,5 +143,5 @@ def _moment(value: object, tz: ZoneInfo) -> datetime | None:
 def _fail(message: str) -> NoReturn:
     from rich.console import Console
 
-    Console(stderr=True).print(f"[red]{message}[/red]", highlight=False, markup=True)
+    Console(stderr=True).print(message, style="red", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(2)

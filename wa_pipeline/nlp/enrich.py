@@ -42,6 +42,18 @@ _LIST_COLUMNS = {
 _SEPARATOR = "; "
 
 
+# The most of one message the engines read. Reading grows with length, and not all of it linearly: on this
+# project's machine, entity-dense text costs the rules and spaCy about 0.5 s per 1,000 characters and VADER 0.6 s
+# for 10,000 but 23 s for 100,000; spaCy refuses over 1,000,000 (E088). 20,000 characters hold any typed message a
+# person writes (a chat line is rarely over 1,000) and some ten pages of a document's text, and keep the worst
+# message to seconds. A longer message is read on its first `MAX_ANALYSED_CHARS` characters and flagged, so one
+# message never blocks its day.
+MAX_ANALYSED_CHARS = 20_000
+# How far back from the bound a cut looks for a space, so the last word is not halved.
+_CUT_LOOKBACK = 200
+TRUNCATED_FLAG = "truncated"
+FAILED_FLAG = "enrichment_failed"
+
 # Messages enriched together: every intermediate (docs, entity objects, per-message lists) lives for one chunk, so
 # a 100,000-message day peaks like a 2,000-message one; the result is the same as enriching the day at once.
 CHUNK_SIZE = 2_000
@@ -77,7 +89,7 @@ def enrich_messages(
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     model = intent_model if intent_model is not None else shipped_intent_model()
 
-    def enrich(part: pd.DataFrame) -> dict[str, pd.Series]:
+    def enrich_together(part: pd.DataFrame) -> dict[str, pd.Series]:
         return _enriched_columns(
             part,
             region,
@@ -90,6 +102,16 @@ def enrich_messages(
             languages=languages,
             language_low_memory=language_low_memory,
         )
+
+    def enrich(part: pd.DataFrame) -> dict[str, pd.Series]:
+        # An engine error is one message's problem, never its chunk's or its day's: the chunk is read again
+        # message by message, and a message that fails alone is flagged with the error and left unread.
+        try:
+            return enrich_together(part)
+        except Exception:
+            pass
+        alone = [_enriched_alone(enrich_together, part.iloc[i : i + 1]) for i in range(len(part))]
+        return {name: pd.concat([columns[name] for columns in alone]) for name in ENRICHED_COLUMNS}
 
     starts = range(0, len(frame), chunk_size)
     if len(starts) <= 1:
@@ -104,7 +126,7 @@ def enrich_messages(
         # After the chunks, so a short line takes the language of its whole chat however the day was cut.
         media_text = frame[MEDIA_TEXT] if MEDIA_TEXT in frame.columns else [None] * len(frame)
         texts = [
-            "" if kind in SILENT_KINDS else analysed_text(text, caption, extra)
+            "" if kind in SILENT_KINDS else bounded(analysed_text(text, caption, extra))
             for kind, text, caption, extra in zip(frame["kind"], frame["text"], frame["caption"], media_text)
         ]
         languages_found = with_chat_languages(texts, list(added["language"]), list(frame["chat_id"]))
@@ -134,10 +156,11 @@ def _enriched_columns(
     language_low_memory: bool,
 ) -> dict[str, pd.Series]:
     media_text = frame[MEDIA_TEXT] if MEDIA_TEXT in frame.columns else [None] * len(frame)
-    texts = [
+    whole = [
         "" if kind in SILENT_KINDS else analysed_text(text, caption, extra)
         for kind, text, caption, extra in zip(frame["kind"], frame["text"], frame["caption"], media_text)
     ]
+    texts = [bounded(text) for text in whole]
     sent_at = [moment.to_pydatetime() if isinstance(moment, pd.Timestamp) else None for moment in frame["sent_at"]]
     entities = extract_entities(
         texts,
@@ -172,7 +195,50 @@ def _enriched_columns(
         "is_english": column(
             (pd.NA if language == UNDETERMINED else language == ENGLISH for language in found_languages), "boolean"
         ),
+        "enrichment_flags": column((truncation_flag(full, read) for full, read in zip(whole, texts)), "str"),
     }
+
+
+def _enriched_alone(enrich_together, row: pd.DataFrame) -> dict[str, pd.Series]:
+    try:
+        return enrich_together(row)
+    except Exception as error:
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        return _unread(row, f"{FAILED_FLAG}: {reason}")
+
+
+def _unread(row: pd.DataFrame, flag: str) -> dict[str, pd.Series]:
+    """Enrichment of a message no engine could read: no entities, neutral, `other`, undetermined, and why."""
+
+    def column(value: object, dtype: str) -> pd.Series:
+        return pd.Series([value] * len(row), index=row.index, dtype=dtype)
+
+    return {
+        "entities": column("[]", "str"),
+        **{name: column("", "str") for name in _LIST_COLUMNS},
+        "sentiment_label": column(NEUTRAL[0], "str"),
+        "sentiment_score": column(float(NEUTRAL[1]), "float64"),
+        "intent": column(OTHER, "str"),
+        "intent_confidence": column(0.0, "float64"),
+        "language": column(UNDETERMINED, "str"),
+        "is_english": column(pd.NA, "boolean"),
+        "enrichment_flags": column(flag, "str"),
+    }
+
+
+def bounded(text: str) -> str:
+    """`text`, or its first `MAX_ANALYSED_CHARS` characters cut at a space where one is near the bound."""
+    if len(text) <= MAX_ANALYSED_CHARS:
+        return text
+    space = text.rfind(" ", MAX_ANALYSED_CHARS - _CUT_LOOKBACK, MAX_ANALYSED_CHARS)
+    return text[: space if space > 0 else MAX_ANALYSED_CHARS]
+
+
+def truncation_flag(whole: str, read: str) -> str:
+    """'' when `read` is all of `whole`, else how much of it the engines read and why."""
+    if len(read) == len(whole):
+        return ""
+    return f"{TRUNCATED_FLAG}: read the first {len(read):,} of {len(whole):,} characters (bound {MAX_ANALYSED_CHARS:,})"
 
 
 def analysed_text(text: object, caption: object, media_text: object = None) -> str:

@@ -416,6 +416,8 @@ class ExportReader:
             now = datetime.combine(today, time.max, tzinfo=tz).astimezone(UTC)
         self.now = now or datetime.now(UTC)
         self.tz = tz
+        # The send time of the message before, which settles a wall-clock time the clock showed twice.
+        self._previous: datetime | None = None
         self.source_name = source_name
         self.errors: list[ExportLineError] = []
         self._open = open_text
@@ -510,14 +512,20 @@ class ExportReader:
         seen: dict[str, dict[tuple[str | None, str], int]] = {}
         # Consecutive messages share their minute: each header stamp's send time is worked out once.
         moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str]] = {}
+        self._previous = None
         for draft in self._drafts():
             try:
                 moment = moments.get((draft.layout, draft.stamp))
                 if moment is None:
                     if len(moments) >= 4096:
                         moments.clear()
-                    moment = moments[draft.layout, draft.stamp] = self._moment(draft.layout, draft.stamp)
+                    sent_at, sent_utc, settled = self._moment(draft.layout, draft.stamp)
+                    moment = (sent_at, sent_utc)
+                    if settled:
+                        # A time read twice on the day the clock goes back depends on what came before: never kept.
+                        moments[draft.layout, draft.stamp] = moment
                 sent_at, sent_utc = moment
+                self._previous = sent_at
             except ValueError as exc:
                 self.errors.append(
                     ExportLineError(
@@ -561,8 +569,9 @@ class ExportReader:
                 **interpreted,
             )
 
-    def _moment(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str]:
-        """(UTC send time, its ISO text) of a header; ValueError when its date cannot be, or is out of range."""
+    def _moment(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str, bool]:
+        """(UTC send time, its ISO text, whether the same header always reads so) of a header; ValueError when its
+        date cannot be, or is out of range."""
         d1, d2, d3, hh, mm, ss, marker = stamp
         day, offset = self._day(layout, d1, d2, d3)
         hour, minute, second = int(hh), int(mm), int(ss or 0)
@@ -572,10 +581,35 @@ class ExportReader:
                 raise ValueError(f"hour {hour} with {marker}")
             hour = hour % 12 + (12 if _PM_MARKER.fullmatch(marker) else 0)
         if offset is None:
-            sent_at = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=self.tz).astimezone(UTC)
+            sent_at, settled = self._on_changing_day(datetime(day.year, day.month, day.day, hour, minute, second))
         else:
-            sent_at = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=UTC) - offset
-        return sent_at, sent_at.isoformat()
+            sent_at, settled = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=UTC) - offset, True
+        return sent_at, sent_at.isoformat(), settled
+
+    def _on_changing_day(self, local: datetime) -> tuple[datetime, bool]:
+        """The UTC instant of a wall-clock time on a day the zone's offset changes, and whether it is the only one.
+
+        A time the clock skipped (02:30 when it jumps from 02:00 to 03:00) is the instant of the jump: the phone
+        showed it on its way past, so it stays between its neighbours in the file. A time the clock showed twice
+        (02:30 when it goes back from 03:00 to 02:00) is its first pass until the file has gone past that, then
+        its second: the file is in the order the phone wrote it.
+        """
+        first = local.replace(tzinfo=self.tz, fold=0).astimezone(UTC)
+        second = local.replace(tzinfo=self.tz, fold=1).astimezone(UTC)
+        if first == second:
+            return first, True
+        if second < first:
+            # Skipped: find the jump, the instant between the two readings where the offset changes.
+            low, high = second, first
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(self.tz).utcoffset() == low.astimezone(self.tz).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            return high.replace(microsecond=0), True
+        previous = self._previous
+        return (second if previous is not None and previous > first else first), False
 
     def _day(self, layout: LayoutKey, d1: str, d2: str, d3: str) -> tuple[date, timedelta | None]:
         """The date of a header, and the zone's UTC offset that whole day (None on a day the offset changes)."""
@@ -585,9 +619,14 @@ class ExportReader:
             day = _calendar_date((d1, d2, d3), self._orders[layout])
             if day > self.latest:
                 raise ValueError(f"{day.isoformat()} is after tomorrow")
-            start = datetime(day.year, day.month, day.day, tzinfo=self.tz).utcoffset()
-            end = datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=self.tz).utcoffset()
-            found = self._days[key] = (day, start if start == end else None)
+            # Both readings of both ends: where the clock goes back at midnight (Sao Paulo until 2019) the day's
+            # last hour is shown twice, and only its second reading tells.
+            offsets = {
+                datetime(day.year, day.month, day.day, *moment, tzinfo=self.tz, fold=fold).utcoffset()
+                for moment in ((0, 0, 0), (23, 59, 59))
+                for fold in (0, 1)
+            }
+            found = self._days[key] = (day, offsets.pop() if len(offsets) == 1 else None)
         return found
 
 
