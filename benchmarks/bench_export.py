@@ -143,6 +143,7 @@ def _import_child(path: str, data_dir: str) -> None:
     """Run in a child process: import one export, print landed messages, seconds and peak RSS as JSON."""
     from zoneinfo import ZoneInfo
 
+    from wa_pipeline.data_layout import DataLayout
     from wa_pipeline.store.dead_letters import DeadLetterQueue
     from wa_pipeline.store.media_store import MediaStore
     from wa_pipeline.store.sqlite_landing import SqliteLandingStore as LandingStore
@@ -152,9 +153,9 @@ def _import_child(path: str, data_dir: str) -> None:
     started = time.perf_counter()
     summary = import_exports(
         [Path(path)],
-        store=LandingStore(data / "landing.sqlite3"),
-        media_store=MediaStore(data / "media"),
-        dead_letters=DeadLetterQueue(data / "landing.sqlite3"),
+        store=LandingStore(DataLayout(data).landing_db),
+        media_store=MediaStore(DataLayout(data).media_dir),
+        dead_letters=DeadLetterQueue(DataLayout(data).landing_db),
         tz=ZoneInfo("Africa/Nairobi"),
     )
     seconds = time.perf_counter() - started

@@ -113,9 +113,11 @@ def import_(
             f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
             f" · media linked {summary.media_linked} · errors {len(summary.errors)} · days {summary.days()}"
         )
+        if summary.added or summary.already_present:
+            _say_inferred_locale(files, settings)
+        # The errors last: what went wrong is the line a person reads first at the foot of the output.
         for error in summary.errors:
             console.print(f"[red]error:[/red] {error}")
-        _say_inferred_locale(files, settings)
     if summary.errors:
         raise typer.Exit(1)
 

@@ -12,8 +12,8 @@ from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.nlp.assets import enriched_messages
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
-from wa_pipeline.defs.sync.assets import messages_sheet, sheet_rows
-from wa_pipeline.defs.sync.checks import sheet_reconciled
+from wa_pipeline.defs.sync.assets import sheet_rows
+from wa_pipeline.defs.sync.tabs import messages_sheet, sheet_reconciled
 from wa_pipeline.message import Message
 from wa_pipeline.nlp import entities
 from wa_pipeline.nlp.enrich import MAX_ANALYSED_CHARS, enrich_messages
