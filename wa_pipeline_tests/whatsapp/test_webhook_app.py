@@ -565,13 +565,14 @@ def test_an_idle_keep_alive_connection_outlives_common_proxy_timeouts(receiver):
             time.sleep(6)
 
 
-def test_serve_webhook_takes_the_keep_alive_from_the_command_line(monkeypatch):
+def test_serve_webhook_takes_the_keep_alive_from_the_command_line(fresh_settings):
     from typer.testing import CliRunner
 
     from wa_pipeline import cli
     from wa_pipeline.whatsapp import webhook_server
 
     seen = {}
+    monkeypatch = fresh_settings  # settings read anew, with the secrets set here
     monkeypatch.setenv("WA_APP_SECRET", SECRET)
     monkeypatch.setenv("WA_VERIFY_TOKEN", TOKEN)
     monkeypatch.setattr(webhook_server, "serve", lambda host, port, settings, keep_alive_s: seen.update(k=keep_alive_s))
