@@ -158,8 +158,8 @@ def run(
     from rich.table import Table
 
     from wa_pipeline.definitions import defs
+    from wa_pipeline.defs._shared.day_range import run_scope
     from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
-    from wa_pipeline.orchestration.day_range import run_scope
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
 
@@ -351,8 +351,8 @@ def report(
     import dagster as dg
     from rich.table import Table
 
+    from wa_pipeline.defs._shared.report_builder import build_report
     from wa_pipeline.landing_days import days_with_new_messages
-    from wa_pipeline.orchestration.report_builder import build_report
     from wa_pipeline.reporting.html_report import render_html
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.report_builder import build_report
 from wa_pipeline.defs.resources import PipelineStorage, SheetSinkResource
-from wa_pipeline.orchestration.report_builder import build_report
 from wa_pipeline.reporting.html_report import render_html, render_markdown
 
 REPORT_DAYS = 14

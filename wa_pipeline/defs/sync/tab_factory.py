@@ -12,11 +12,11 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
+from wa_pipeline.defs._shared.reconcile_days import check_tab_days
+from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
-from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
-from wa_pipeline.orchestration.reconcile_days import check_tab_days
-from wa_pipeline.orchestration.run_metrics import Stopwatch
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import UpsertResult

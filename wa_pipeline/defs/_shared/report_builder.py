@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 
 from wa_pipeline.data_layout import DataLayout
-from wa_pipeline.orchestration.day_range import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
+from wa_pipeline.defs._shared.day_range import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 from wa_pipeline.reporting.frame_facts import fill_from_frames
 from wa_pipeline.reporting.report_data import DayReport, Report
 from wa_pipeline.store.dead_letters import DeadLetterQueue
