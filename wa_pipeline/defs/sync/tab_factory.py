@@ -39,6 +39,33 @@ def fail_clearly() -> Iterator[None]:
         raise dg.Failure(description=str(error), allow_retries=False) from None
 
 
+def upsert_tab(spec: TabSpec, sheet_sink: SheetSinkResource, rows: pd.DataFrame) -> tuple[UpsertResult, str]:
+    """The tab's rows upserted by key, in the tab's order, under the one error policy; the result and the sheet."""
+    with fail_clearly():
+        sink = sheet_sink.get_sink()
+        result = sink.upsert(
+            spec.name,
+            spec.sheet_columns,
+            spec.sheet_key,
+            spec.cells(rows),
+            order_by=spec.sheet_order_by,
+            position=spec.position,
+        )
+    return result, sink.location
+
+
+def read_back(
+    context: dg.AssetCheckExecutionContext,
+    spec: TabSpec,
+    sheet_sink: SheetSinkResource,
+    expected_by_day: Mapping[str, pd.DataFrame],
+) -> Iterator[Any]:
+    """The tab read back once under the one error policy, each day's expected rows reconciled with it."""
+    with fail_clearly():
+        sink = sheet_sink.get_sink()
+        yield from check_tab_days(context, expected_by_day, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+
+
 def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: str) -> dict[str, Any]:
     """The figures of one upsert; a range run's upsert covers all its days, so they are the whole run's."""
     return {
@@ -99,23 +126,14 @@ def tab_assets(
         # exactly as day-by-day upserts would put it.
         rows = concat_days(rows_by_day)
         del rows_by_day
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            result = sink.upsert(
-                spec.name,
-                spec.sheet_columns,
-                spec.sheet_key,
-                spec.cells(rows),
-                order_by=spec.sheet_order_by,
-                position=spec.position,
-            )
+        result, location = upsert_tab(spec, sheet_sink, rows)
         for warning in result.warnings:
             context.log.warning(warning)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(count)})
             for day, count in row_counts.items()
         }
-        shared = sync_metadata(watch, len(rows), result, sink.location)
+        shared = sync_metadata(watch, len(rows), result, location)
         if summary is not None:
             shared.update(summary(rows))
         yield from materialize_days(context, days, shared=shared)
@@ -134,9 +152,7 @@ def tab_assets(
         expected = {
             day: spec.as_sheet(rows) for day, rows in expected_rows(source, context.partition_keys, locale).items()
         }
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+        yield from read_back(context, spec, sheet_sink, expected)
 
     return sync_tab, tab_reconciled
 
@@ -178,21 +194,12 @@ def window_tab_assets(
     ):
         watch = Stopwatch()
         rows = window_rows(context.partition_keys, storage, locale)
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            result = sink.upsert(
-                spec.name,
-                spec.sheet_columns,
-                spec.sheet_key,
-                spec.cells(rows),
-                order_by=spec.sheet_order_by,
-                position=spec.position,
-            )
+        result, location = upsert_tab(spec, sheet_sink, rows)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows_of_day(rows, day)))})
             for day in context.partition_keys
         }
-        yield from materialize_days(context, days, shared=sync_metadata(watch, len(rows), result, sink.location))
+        yield from materialize_days(context, days, shared=sync_metadata(watch, len(rows), result, location))
 
     @dg.asset_check(
         asset=asset_name,
@@ -206,8 +213,6 @@ def window_tab_assets(
     ):
         rows = window_rows(context.partition_keys, storage, locale)
         expected = {day: spec.as_sheet(rows_of_day(rows, day)) for day in context.partition_keys}
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+        yield from read_back(context, spec, sheet_sink, expected)
 
     return sync_window_tab, window_tab_reconciled
