@@ -26,6 +26,17 @@ from wa_pipeline.store.frames import read_frame
 # Transient Sheets failures (429, 5xx, timeouts) the sink could not ride out are worth another attempt in seconds.
 SYNC_RETRIES = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
+# What every tab's sync asset is: daily, in the sync group, and one writer per spreadsheet (every tab's sync shares
+# the `sheets` pool, limit 1, so runs queue, not race).
+SYNC_STEP = {
+    "partitions_def": DAILY,
+    "backfill_policy": DAILY_BACKFILL,
+    "group_name": "sync",
+    "kinds": {"googlesheets"},
+    "pool": "sheets",
+    "retry_policy": SYNC_RETRIES,
+}
+
 # Retrying in seconds cannot help these: the breaker's cool-down, a setting or a full spreadsheet must change first.
 NOT_RETRIED = (CircuitOpenError, SheetConfigError, SheetLimitError)
 
@@ -110,13 +121,7 @@ def tab_assets(
         name=asset_name,
         description=spec.description,
         ins={"source": dg.AssetIn(source)},
-        partitions_def=DAILY,
-        backfill_policy=DAILY_BACKFILL,
-        group_name="sync",
-        kinds={"googlesheets"},
-        # One writer per spreadsheet: every tab's sync shares the `sheets` pool (limit 1), so runs queue, not race.
-        pool="sheets",
-        retry_policy=SYNC_RETRIES,
+        **SYNC_STEP,
     )
     def sync_tab(context: dg.AssetExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale):
         watch = Stopwatch()
@@ -182,12 +187,7 @@ def window_tab_assets(
         name=asset_name,
         description=spec.description,
         deps=[source],
-        partitions_def=DAILY,
-        backfill_policy=DAILY_BACKFILL,
-        group_name="sync",
-        kinds={"googlesheets"},
-        pool="sheets",
-        retry_policy=SYNC_RETRIES,
+        **SYNC_STEP,
     )
     def sync_window_tab(
         context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
