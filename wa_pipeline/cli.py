@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -96,6 +97,8 @@ def import_(
         console.print("[red]No export files found in the given paths.[/red]")
         raise typer.Exit(2)
     settings = get_settings()
+    # Inferred before landing: an export's times are read in the timezone its numbers point to, unless set.
+    facts, decision = _inferred_locale(files, settings)
     with _progress() as progress:
         task = progress.add_task("importing", total=len(files))
         summary = import_exports(
@@ -103,7 +106,7 @@ def import_(
             store=open_landing_store(settings),
             media_store=MediaStore(settings.layout.media_dir),
             dead_letters=DeadLetterQueue(settings.layout.landing_db),
-            tz=settings.tz,
+            tz=ZoneInfo(decision.timezone),
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     if as_json:
@@ -113,23 +116,35 @@ def import_(
             f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
             f" · media linked {summary.media_linked} · errors {len(summary.errors)} · days {summary.days()}"
         )
-        if summary.added or summary.already_present:
-            _say_inferred_locale(files, settings)
-        # The errors last: what went wrong is the line a person reads first at the foot of the output.
+    if summary.added or summary.already_present:
+        _say_inferred(facts, decision, settings)
+    # The errors last: what went wrong is the line a person reads first at the foot of the output.
+    if not as_json:
         for error in summary.errors:
             console.print(f"[red]error:[/red] {error}")
     if summary.errors:
         raise typer.Exit(1)
 
 
-def _say_inferred_locale(files: list[Path], settings) -> None:
-    """What the exports say about where the business is, and which settings disagree (the settings still rule)."""
-    from wa_pipeline.commands.locale_inference import export_texts, infer_locale
+def _inferred_locale(files: list[Path], settings):
+    """What the exports say about where the business is, and the region and timezone that are in effect."""
+    from wa_pipeline.commands.locale_inference import decide_locale, export_facts, infer_locale
 
-    guess = infer_locale(export_texts(files))
-    console.print(guess.describe(), markup=False)
-    for contradiction in guess.contradictions(settings.default_region, settings.timezone):
-        console.print(f"[yellow]warning:[/yellow] {contradiction}")
+    facts = export_facts(files)
+    return facts, decide_locale(infer_locale(facts.texts), settings)
+
+
+def _say_inferred(facts, decision, settings) -> None:
+    """On the console (stderr, beside the summary): what was inferred, what now applies, what disagrees."""
+    from wa_pipeline.commands.locale_inference import business_offer
+
+    for line in decision.lines:
+        console.print(line, markup=False, highlight=False)
+    for warning in decision.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    offer = business_offer(facts, settings.business_senders)
+    if offer:
+        console.print(offer, markup=False, highlight=False)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
