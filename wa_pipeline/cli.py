@@ -428,6 +428,8 @@ def doctor(
     from rich.table import Table
     from rich.text import Text
 
+    from wa_pipeline.commands.errors import error_line
+    from wa_pipeline.commands.locale_inference import business_of, infer_locale
     from wa_pipeline.defs.backends import make_sink
     from wa_pipeline.doctor import probes
     from wa_pipeline.media.engine_settings import media_engine_settings
@@ -435,13 +437,25 @@ def doctor(
 
     try:
         settings = get_settings()
+        engines = media_engine_settings(settings)
     except ValueError as exc:
-        console.print(f"Settings are invalid: {exc}", style="red", markup=False)
-        raise typer.Exit(2) from None
-    engines = media_engine_settings(settings)
+        code, line = error_line(exc)
+        console.print(line, style="red", markup=False, highlight=False)
+        raise typer.Exit(code) from None
+    # The landed messages the data probes compare the settings with (None until, or unless, they could be read).
+    landed: list | None = None
+
+    def read_landed() -> str:
+        nonlocal landed
+        landed = probes.landed_sample(settings)
+        return f"{len(landed)} landed messages read (at most {probes.DATA_SAMPLE:,})"
+
     checks = [
         ("disk", lambda: probes.free_disk(settings)),
         ("landing store", lambda: probes.landing_store(settings)),
+        ("landed data", read_landed),
+        ("region and timezone", lambda: probes.locale_agrees(settings, landed, infer_locale)),
+        ("business sender", lambda: probes.business_sender(settings, landed, business_of)),
         ("spaCy model", probes.spacy_model),
         ("OCR (tesseract)", lambda: probes.ocr(engines)),
         ("transcription (faster-whisper)", lambda: probes.transcription(engines)),
@@ -458,7 +472,14 @@ def doctor(
         for r in results:
             print(
                 json.dumps(
-                    {"probe": r.name, "ok": r.ok, "detail": r.detail, "fix": r.fix, "seconds": round(r.seconds, 2)}
+                    {
+                        "probe": r.name,
+                        "ok": r.ok,
+                        "warning": r.warning,
+                        "detail": r.detail,
+                        "fix": r.fix,
+                        "seconds": round(r.seconds, 2),
+                    }
                 )
             )
     else:
@@ -466,7 +487,8 @@ def doctor(
         for column in ("probe", "result", "detail", "fix"):
             table.add_column(column, overflow="fold")
         for r in results:
-            table.add_row(r.name, "[green]pass[/green]" if r.ok else "[red]FAIL[/red]", Text(r.detail), Text(r.fix))
+            result = "[red]FAIL[/red]" if not r.ok else "[yellow]warn[/yellow]" if r.warning else "[green]pass[/green]"
+            table.add_row(r.name, result, Text(r.detail), Text(r.fix))
         Console().print(table)
     if not all(r.ok for r in results):
         raise typer.Exit(1)

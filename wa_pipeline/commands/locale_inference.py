@@ -20,6 +20,8 @@ import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
 if TYPE_CHECKING:
+    from wa_pipeline.message import Message
+    from wa_pipeline.nlp.threads import InferredBusiness
     from wa_pipeline.settings import Settings
 
 # "+" then digits with the separators people type; phonenumbers decides what is a real number.
@@ -136,7 +138,7 @@ def export_facts(paths: Iterable[Path]) -> ExportFacts:
             continue
         for message in parsed.messages:
             facts.texts.extend(t for t in (message.text, message.caption, message.sender_name) if t)
-            facts.turns.append((message.chat_id, message.sender_name, message.kind))
+            facts.turns.append(_turn(message))
     return facts
 
 
@@ -191,16 +193,32 @@ def decide_locale(guess: LocaleGuess, settings: Settings) -> LocaleDecision:
 
 def business_offer(facts: ExportFacts, business_senders: list[str]) -> str | None:
     """The exporting phone's owner, offered as the business sender when no sender is configured and it is clear."""
-    if business_senders or not facts.turns:
+    if business_senders:
+        return None
+    inferred = _business_of_turns(facts.turns)
+    if inferred is None:
+        return None
+    return f"{inferred.statement()}: WA_BUSINESS_SENDERS='{json.dumps([inferred.sender])}'"
+
+
+def business_of(messages: Iterable[Message]) -> InferredBusiness | None:
+    """The participant of most landed chats (`infer_business`), or None when that is not clear."""
+    return _business_of_turns([_turn(message) for message in messages])
+
+
+def _turn(message: Message) -> tuple[str, str | None, str]:
+    # An export gives each sender an id of its own per chat; across exports a person is their name. The Cloud
+    # API's sender id is the phone number, the same in every chat.
+    who = message.sender_id if message.source == "cloud_api" and message.sender_id else message.sender_name
+    return (message.chat_id, who, message.kind)
+
+
+def _business_of_turns(turns: list[tuple[str, str | None, str]]) -> InferredBusiness | None:
+    if not turns:
         return None
     import pandas as pd
 
     from wa_pipeline.nlp.threads import infer_business
 
-    chats, names, kinds = zip(*facts.turns)
-    # An export gives each sender an id of its own per chat; across exports a person is their name.
-    frame = pd.DataFrame({"chat_id": chats, "sender_id": None, "sender_name": names, "kind": kinds})
-    inferred = infer_business(frame)
-    if inferred is None:
-        return None
-    return f"{inferred.statement()}: WA_BUSINESS_SENDERS='[{json.dumps(inferred.sender)}]'"
+    chats, senders, kinds = zip(*turns)
+    return infer_business(pd.DataFrame({"chat_id": chats, "sender_id": None, "sender_name": senders, "kind": kinds}))
