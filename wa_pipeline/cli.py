@@ -351,7 +351,10 @@ def serve_webhook(
 @app.command()
 def report(
     date_from: Annotated[
-        str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: 13 days before --to.")
+        str | None,
+        typer.Option(
+            "--from", help="First day (YYYY-MM-DD); default: 13 days before --to, and every earlier day that failed."
+        ),
     ] = None,
     date_to: Annotated[
         str | None, typer.Option("--to", help="Last day, inclusive; default: last day with messages.")
@@ -367,19 +370,20 @@ def report(
     from rich.table import Table
 
     from wa_pipeline.landing_days import days_with_new_messages
-    from wa_pipeline.orchestration.report_builder import build_report
+    from wa_pipeline.orchestration.report_builder import RECENT_DAYS, build_report, default_report_days
     from wa_pipeline.reporting.html_report import render_html
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
 
     settings = get_settings()
-    if not date_to:
-        landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
+    landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
+    if date_to:
+        _day_range(date_to, date_to)  # a bad date says so before anything is read
+    else:
         date_to = landed[-1] if landed else date.today().isoformat()
-    if not date_from:
-        date_from = (date.fromisoformat(date_to) - timedelta(days=13)).isoformat()
-    days = _day_range(date_from, date_to)
     with dg.DagsterInstance.get() as instance:
+        # No --from: the recent days and every older day that failed, however old.
+        days = _day_range(date_from, date_to) if date_from else default_report_days(instance, date_to, landed)
         built = build_report(instance, days, settings.layout, _sheet_location())
     target = output or settings.layout.reports_dir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -400,7 +404,12 @@ def report(
                 )
             )
     else:
-        table = Table(title=f"Asset checks {days[0]} .. {days[-1]}")
+        recent = (date.fromisoformat(date_to) - timedelta(days=RECENT_DAYS - 1)).isoformat()
+        older = [day for day in days if day < recent]
+        title = f"Asset checks {days[0]} .. {days[-1]}"
+        if not date_from and older:
+            title = f"Asset checks, {RECENT_DAYS} days to {date_to} and {len(older)} earlier days with failures"
+        table = Table(title=title)
         for column in ("day", "run", "messages", "checks", "failed checks", "media ok", "dead letters"):
             table.add_column(column)
         for day in built.days:
