@@ -170,7 +170,6 @@ def run(
     """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
     _ensure_dagster_home()
     import dagster as dg
-    from rich.table import Table
 
     from wa_pipeline.definitions import defs
     from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
@@ -232,23 +231,41 @@ def run(
         for result in results:
             print(json.dumps(result))
     else:
-        table = Table(title="Asset checks per partition")
-        for column in ("day", "run", "messages", "checks", "failed checks"):
-            table.add_column(column)
-        for r in results:
-            status = "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]"
-            table.add_row(
-                r["day"],
-                status,
-                str(r["rows"]),
-                f"{r['checks_passed']}/{r['checks_total']}",
-                ", ".join(r["failed_checks"]) or "-",
-            )
-        Console().print(table)
+        print_run_table(results, Console())
         # Plain print: a terminal-width wrap must not break the path a user copies.
         print(f"Output sheet: {sheet}")
     if not all(r["success"] and not r["failed_checks"] for r in results):
         raise typer.Exit(1)
+
+
+def print_run_table(results: list[dict], out: Console) -> None:
+    """Each day's checks in a table that fits 80 columns, then each failed check in full on a line of its own (a
+    check's name is too long for a table cell at that width, and a folded name is not one a person can search)."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title="Asset checks per day",
+        box=box.SIMPLE_HEAD,
+        caption="checks: passed/evaluated · failed: how many failed (listed below)",
+    )
+    for column, justify in (("day", "left"), ("run", "left"), ("messages", "right"), ("checks", "right")):
+        table.add_column(column, justify=justify, no_wrap=True)
+    table.add_column("failed", justify="right", no_wrap=True)
+    for r in results:
+        table.add_row(
+            r["day"],
+            "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]",
+            str(r["rows"]),
+            f"{r['checks_passed']}/{r['checks_total']}",
+            f"[red]{len(r['failed_checks'])}[/red]" if r["failed_checks"] else "-",
+        )
+    out.print(table)
+    failed = [(r["day"], check) for r in results for check in r["failed_checks"]]
+    if failed:
+        out.print("Failed checks (asset:check):")
+        for day, check in failed:
+            out.print(f"  {day}  {check}", markup=False, highlight=False)
 
 
 def _span(days: list[str]) -> str:
