@@ -105,7 +105,7 @@ def tab_assets(
                 spec.name,
                 spec.sheet_columns,
                 spec.sheet_key,
-                spec.cells(rows),
+                spec.cells(spec.within(rows, sink.max_cell_chars)),
                 order_by=spec.sheet_order_by,
                 position=spec.position,
             )
@@ -131,11 +131,12 @@ def tab_assets(
     def tab_reconciled(
         context: dg.AssetCheckExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
     ):
-        expected = {
-            day: spec.as_sheet(rows) for day, rows in expected_rows(source, context.partition_keys, locale).items()
-        }
         with fail_clearly():
             sink = sheet_sink.get_sink()
+            expected = {
+                day: spec.as_sheet(spec.within(rows, sink.max_cell_chars))
+                for day, rows in expected_rows(source, context.partition_keys, locale).items()
+            }
             yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
 
     return sync_tab, tab_reconciled
@@ -184,7 +185,7 @@ def window_tab_assets(
                 spec.name,
                 spec.sheet_columns,
                 spec.sheet_key,
-                spec.cells(rows),
+                spec.cells(spec.within(rows, sink.max_cell_chars)),
                 order_by=spec.sheet_order_by,
                 position=spec.position,
             )
@@ -204,10 +205,10 @@ def window_tab_assets(
     def window_tab_reconciled(
         context: dg.AssetCheckExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
     ):
-        rows = window_rows(context.partition_keys, storage, locale)
-        expected = {day: spec.as_sheet(rows_of_day(rows, day)) for day in context.partition_keys}
         with fail_clearly():
             sink = sheet_sink.get_sink()
+            rows = spec.within(window_rows(context.partition_keys, storage, locale), sink.max_cell_chars)
+            expected = {day: spec.as_sheet(rows_of_day(rows, day)) for day in context.partition_keys}
             yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
 
     return sync_window_tab, window_tab_reconciled

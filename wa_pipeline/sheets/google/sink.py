@@ -39,7 +39,7 @@ from wa_pipeline.sheets.google.retry import Backoff
 from wa_pipeline.sheets.google.state_db import STATE_DB_NAME
 from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.google.writer_lock import exclusive, lock_path
-from wa_pipeline.sheets.sheet_limits import CellUsage, grid_cells
+from wa_pipeline.sheets.sheet_limits import GOOGLE_MAX_CELL_CHARS, CellUsage, grid_cells
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
 from wa_pipeline.sheets.upsert_plan import (
     HEADER_ROW,
@@ -138,6 +138,10 @@ class GoogleSheetsSink:
     @property
     def location(self) -> str:
         return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_key}"
+
+    @property
+    def max_cell_chars(self) -> int:
+        return GOOGLE_MAX_CELL_CHARS
 
     def upsert(
         self,
