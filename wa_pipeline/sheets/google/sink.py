@@ -33,6 +33,7 @@ from wa_pipeline.sheets.google.request_bodies import (
     insertion_requests,
     row_ranges,
     rows_from,
+    tab_format_requests,
     write_requests,
 )
 from wa_pipeline.sheets.google.retry import Backoff
@@ -315,6 +316,9 @@ class GoogleSheetsSink:
         for body in write_requests(title, plan):
             http.values_batch_update(self.spreadsheet_key, body=body)
         formats = date_format_requests(sheet_id, plan)
+        if plan.layout.added:
+            # With the header it goes with: bold, filter, hidden key, widths (request_bodies.tab_format_requests).
+            formats += tab_format_requests(sheet_id, plan, plan.layout.position(columns, key))
         if formats:
             # After the values: rows appended by the writes above get the format too. Idempotent, so a retry is safe.
             http.batch_update(self.spreadsheet_key, {"requests": formats})
