@@ -1265,6 +1265,9 @@ class FakeGoogleSheets:
             tab.cells = {((r + count if r >= start else r), c): cell for (r, c), cell in tab.cells.items()}
         else:
             tab.cells = {(r, (c + count if c >= start else c)): cell for (r, c), cell in tab.cells.items()}
+            # A column's properties (hidden, width) move with it.
+            tab.hidden_columns = frozenset(c + count if c >= start else c for c in tab.hidden_columns)
+            tab.column_pixels = {(c + count if c >= start else c): px for c, px in tab.column_pixels.items()}
         if dimension == "ROWS":
             tab.row_count += count
         else:
@@ -1284,6 +1287,10 @@ class FakeGoogleSheets:
             for position, cell in tab.cells.items()
             if not start <= position[axis] < end
         }
+        if axis == 1:
+            kept = lambda c: not start <= c < end  # noqa: E731
+            tab.hidden_columns = frozenset(c - count if c >= end else c for c in tab.hidden_columns if kept(c))
+            tab.column_pixels = {(c - count if c >= end else c): px for c, px in tab.column_pixels.items() if kept(c)}
         if dimension == "ROWS":
             tab.row_count -= count
         else:

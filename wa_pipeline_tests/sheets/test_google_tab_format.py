@@ -151,3 +151,38 @@ def _with_sheet_id(value, sheet_id):
     if isinstance(value, dict):
         return {k: _with_sheet_id(v, sheet_id) for k, v in value.items()}
     return sheet_id if value == "SHEET" else value
+
+
+def test_a_columns_width_and_hiding_move_with_it_when_a_person_inserts_a_column(fake, account, key):
+    sink = GoogleSheetsSink(account.path, key, endpoint=fake.endpoint)
+    sink.upsert("Messages", COLUMNS, KEY, rows(0, 2))
+    before = fake.tab_format(key, "Messages")
+    sheet = user_worksheet(fake, account, key, "Messages")
+    sheet.spreadsheet.batch_update(
+        {
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {"sheetId": sheet.id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+                        "inheritFromBefore": False,
+                    }
+                }
+            ]
+        }
+    )
+    after = fake.tab_format(key, "Messages")
+    assert after["hidden_columns"] == [c + 1 for c in before["hidden_columns"]]
+    assert after["column_pixels"] == {c + 1: px for c, px in before["column_pixels"].items()}
+    sheet.spreadsheet.batch_update(
+        {
+            "requests": [
+                {
+                    "deleteDimension": {
+                        "range": {"sheetId": sheet.id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}
+                    }
+                }
+            ]
+        }
+    )
+    assert fake.tab_format(key, "Messages")["column_pixels"] == before["column_pixels"]
+    assert fake.tab_format(key, "Messages")["hidden_columns"] == before["hidden_columns"]
