@@ -58,7 +58,7 @@ def upsert_tab(spec: TabSpec, sheet_sink: SheetSinkResource, rows: pd.DataFrame)
             spec.name,
             spec.sheet_columns,
             spec.sheet_key,
-            spec.cells(rows),
+            spec.cells(spec.within(rows, sink.max_cell_chars)),
             order_by=spec.sheet_order_by,
             position=spec.position,
         )
@@ -69,12 +69,13 @@ def read_back(
     context: dg.AssetCheckExecutionContext,
     spec: TabSpec,
     sheet_sink: SheetSinkResource,
-    expected_by_day: Mapping[str, pd.DataFrame],
+    rows_by_day: Mapping[str, pd.DataFrame],
 ) -> Iterator[Any]:
-    """The tab read back once under the one error policy, each day's expected rows reconciled with it."""
+    """The tab read back once under the one error policy, each day's rows (cut as the sync cut them) reconciled."""
     with fail_clearly():
         sink = sheet_sink.get_sink()
-        yield from check_tab_days(context, expected_by_day, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+        expected = {day: spec.as_sheet(spec.within(rows, sink.max_cell_chars)) for day, rows in rows_by_day.items()}
+        yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
 
 
 def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: str) -> dict[str, Any]:
@@ -154,10 +155,7 @@ def tab_assets(
     def tab_reconciled(
         context: dg.AssetCheckExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
     ):
-        expected = {
-            day: spec.as_sheet(rows) for day, rows in expected_rows(source, context.partition_keys, locale).items()
-        }
-        yield from read_back(context, spec, sheet_sink, expected)
+        yield from read_back(context, spec, sheet_sink, expected_rows(source, context.partition_keys, locale))
 
     return sync_tab, tab_reconciled
 
@@ -212,7 +210,6 @@ def window_tab_assets(
         context: dg.AssetCheckExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
     ):
         rows = window_rows(context.partition_keys, storage, locale)
-        expected = {day: spec.as_sheet(rows_of_day(rows, day)) for day in context.partition_keys}
-        yield from read_back(context, spec, sheet_sink, expected)
+        yield from read_back(context, spec, sheet_sink, {day: rows_of_day(rows, day) for day in context.partition_keys})
 
     return sync_window_tab, window_tab_reconciled
