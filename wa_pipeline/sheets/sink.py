@@ -20,7 +20,9 @@ class UpsertResult:
     reading back and not written again. api_calls: HTTP requests sent (retries included); retries: how many
     were re-sent; throttled_s: time waited for the client-side quota; backoff_s: time waited between retries
     and re-plans. sheet_cells: the
-    spreadsheet's cells after the upsert (Google Sheets allows 10 million); warnings: things a person should act on.
+    spreadsheet's cells after the upsert (Google Sheets allows 10 million); warnings: things a person should act on
+    (a header put back, a tab found under a new name); rewritten: which managed cells of existing rows were written
+    back because the sheet held something else: a hand edit undone, or a row computed anew.
     """
 
     inserted: int
@@ -34,6 +36,8 @@ class UpsertResult:
     backoff_s: float = 0.0
     sheet_cells: int = 0
     warnings: tuple[str, ...] = ()
+    # Rows whose managed cells differed in the sheet and were written back, as "key: columns" (a sample).
+    rewritten: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

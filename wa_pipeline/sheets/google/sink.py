@@ -1,7 +1,8 @@
 """The Google Sheets backend: idempotent, batched upserts through gspread, a constant number of API calls per upsert.
 
 One upsert: the tab's properties (one read), its header and key column plus the rows it may change (one batched
-read, two when the ledger's row hints are stale), then one batched write (new and changed rows to explicit
+read, two when the ledger's row hints are stale, and one of the rows below the keys when rows are added), then one
+batched write (new and changed rows to explicit
 ranges, in bodies under 2 MB), preceded by one spreadsheet batchUpdate when the grid must grow or a late row must
 be inserted between existing ones. Every request goes through `ResilientAdapter` (throttle, timeout, retries,
 circuit breaker). Writes are journalled in the `WriteLedger`; an upsert that fails part-way is planned again
@@ -46,6 +47,7 @@ from wa_pipeline.sheets.upsert_plan import (
     TabSnapshot,
     UpsertPlan,
     content_hash,
+    key_text,
     layout_managed_columns,
     plan_upsert,
     prepare_rows,
@@ -171,7 +173,8 @@ class GoogleSheetsSink:
             throttled_s=round(self._connection.throttled() - throttled, 3),
             backoff_s=round(self.backoff.waited_s - backed_off, 3),
             sheet_cells=outcome.usage.cells,
-            warnings=(outcome.usage.warning,) if outcome.usage.warning else (),
+            warnings=(*plan.layout.warnings(tab), *((outcome.usage.warning,) if outcome.usage.warning else ())),
+            rewritten=plan.rewritten_cells(),
         )
 
     def read_tab(self, tab: str) -> TabContents:
@@ -299,7 +302,7 @@ class GoogleSheetsSink:
             title, sheet_id = properties["title"], properties["sheetId"]
             snapshot, found = self._read_snapshot(http, tab, properties, columns, key, wanted, order_by, pending)
             self._settle(pending, found, attempts)
-            plan = plan_upsert(snapshot, columns, key, wanted, order_by)
+            plan = plan_upsert(snapshot, columns, key, wanted, order_by, tab=tab)
             attempts.first_plan = attempts.first_plan or plan
             grid_properties = properties["gridProperties"]
             old = (int(grid_properties["rowCount"]), int(grid_properties["columnCount"]))
@@ -381,7 +384,7 @@ class GoogleSheetsSink:
         known = rows_from(hinted, replies[2 if has_data_rows else 1 :])
 
         layout = layout_managed_columns(header, columns)
-        in_header = len(layout.header) - len(layout.added)
+        in_header = len(layout.header) - len(layout.appended)
         at = [layout.position(columns, name) for name in index_names]
         if has_data_rows and any(span <= position < min(in_header, grid_columns) for position in at):
             # The key or order column is further right than our layout would put it.
@@ -389,6 +392,15 @@ class GoogleSheetsSink:
             (block,) = self._batch_read(http, [a1(title, f"A{HEADER_ROW + 1}:{column_letters(wider)}")])
         keys = [cell_at(row, at[0]) for row in block]
         order = [[cell_at(row, position) for position in at[1:]] for row in block] if order_by else None
+        below = HEADER_ROW + len(block) + 1
+        if below <= grid_rows and not set(wanted) <= {key_text(row_key) for row_key in keys}:
+            # New rows go after the last row holding anything, in any column: a person's row below ours with cells
+            # only in their own columns (or ours, without a key) must not be written over. One read of the rows below
+            # the key block, across the grid's width, only when rows are added; normally it comes back empty.
+            (under,) = self._batch_read(http, [a1(title, f"A{below}:{column_letters(grid_columns)}{grid_rows}")])
+            keys += [None] * len(under)
+            if order is not None:
+                order += [[None] * len(at[1:]) for _ in under]
         snapshot = TabSnapshot(header=header, keys=keys, order=order, rows=known)
 
         owner = snapshot.owner

@@ -79,7 +79,7 @@ class WorkbookSink:
                 source = functools.partial(archive.open, part)
             with source() as stream:
                 scan = scan_tab(stream, columns, key, order_by, wanted, strings, package.cell_formats())
-            plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by)
+            plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by, tab=tab)
             # Date formats are added to the stylesheet only by a write that holds dates.
             formats = {number_format(v) for cells in plan.writes.values() for v in cells if is_date_value(v)}
             formats |= {
@@ -117,7 +117,8 @@ class WorkbookSink:
             unchanged=plan.unchanged,
             placed_in_order=sum(len(i.rows) for i in plan.insertions),
             sheet_cells=usage.cells,
-            warnings=(usage.warning,) if usage.warning else (),
+            warnings=(*plan.layout.warnings(tab), *((usage.warning,) if usage.warning else ())),
+            rewritten=plan.rewritten_cells(),
         )
 
     def read_tab(self, tab: str) -> TabContents:
