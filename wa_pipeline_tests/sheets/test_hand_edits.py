@@ -341,6 +341,11 @@ def _deleted_tab(person: Person) -> None:
 
 def _after_deleted_tab(person, results) -> None:
     assert [row[0] for row in person.rows()[1:]] == ["a1", "a2", "a3", "a4", "b1", "b2"]
+    if isinstance(person, GooglePerson):
+        # Google remembers the sheet it wrote to, so it can say the tab went; a workbook cannot tell it ever existed.
+        [warning] = results[0].warnings
+        assert "'Messages' (sheetId" in warning and "is gone" in warning and "created it anew" in warning
+    assert results[1].warnings == ()
 
 
 EDITS = {
@@ -379,3 +384,81 @@ def test_a_deleted_key_column_stops_the_sync_with_the_tab_and_column_named_and_n
     assert "tab 'Messages'" in message and "'message_id' column" in message and "no row is written twice" in message
     assert "\n" not in message
     assert backend.person.rows() == before
+
+
+# ---- in Dagster: what the run says
+
+
+def test_the_sync_step_says_which_cells_it_wrote_back_and_stops_at_once_on_a_missing_key_column(tmp_path):
+    import dagster as dg
+
+    from wa_pipeline.defs.partitions import DAILY
+    from wa_pipeline.defs.resources import Locale, WorkbookSinkResource
+    from wa_pipeline.defs.sync.tabs import messages_sheet, sheet_reconciled
+    from wa_pipeline_tests.sheets.test_sync_assets import rows_of
+
+    path = tmp_path / "wa.xlsx"
+    day = "2026-11-16"
+    rows = rows_of(day, [("a1", "09:00", "Shop"), ("a2", "10:00", "Shop")])
+
+    @dg.asset(name="sheet_rows", partitions_def=DAILY, group_name="sync")
+    def stub_sheet_rows() -> pd.DataFrame:
+        """The day's rows, as the real sheet_rows asset would produce them."""
+        return rows
+
+    def run() -> tuple[dg.ExecuteInProcessResult, list[str]]:
+        with dg.instance_for_test() as instance:
+            result = dg.materialize(
+                [stub_sheet_rows, messages_sheet, sheet_reconciled],
+                partition_key=day,
+                resources={
+                    "sheet_sink": WorkbookSinkResource(path=str(path)),
+                    "locale": Locale(timezone="UTC", default_region="KE"),
+                    "io_manager": dg.mem_io_manager,
+                },
+                instance=instance,
+                raise_on_error=False,
+            )
+            return result, [entry.user_message for entry in instance.all_logs(result.run_id)]
+
+    assert run()[0].success
+    person = WorkbookPerson(path)
+    person.set_cell(3, person.rows()[0].index("Message") + 1, "EDITED BY HAND")  # a2's text
+
+    again, logs = run()
+    assert again.success
+    metadata = again.asset_materializations_for_node("messages_sheet")[0].metadata
+    assert metadata["rewritten"].value == ["a2: Message"] and metadata["updated"].value == 1
+    assert any("wrote back the cells of 1 rows" in line and "a2: Message" in line for line in logs)
+    assert not any("EDITED BY HAND" in line for line in logs)
+
+    person.delete_column(1)  # the Message ID column, cells and all
+    stopped, logs = run()
+    assert not stopped.success
+    failure = [e for e in stopped.all_events if e.is_step_failure and e.step_key == "messages_sheet"][0]
+    assert "tab 'Messages'" in failure.step_failure_data.error.message
+    assert "'Message ID' column" in failure.step_failure_data.error.message
+    # A person has to put the column back: retrying in seconds would fail the same way.
+    assert not [e for e in stopped.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+
+
+def test_a_renamed_tab_is_found_by_its_sheet_id_on_google_and_recreated_with_a_warning_in_the_workbook(backend):
+    sync(backend.sink, DAY_1)
+    backend.person.rename_tab("Mensajes")
+    later = backend.reopen()
+    results = [sync(later, DAY_1), sync(later, DAY_2)]
+    if isinstance(later, GoogleSheetsSink):
+        # The same sheet, under the person's name: every row once, nothing created beside it.
+        [warning] = results[0].warnings
+        assert "'Messages' was renamed to 'Mensajes'" in warning and "sheetId" in warning
+        assert [row[0] for row in backend.person.rows()[1:]] == ["a1", "a2", "a3", "a4", "b1", "b2"]
+        assert [ws.title for ws in backend.person.spreadsheet.worksheets()] == ["Sheet1", "Mensajes"]
+        assert results[0].unchanged == 4 and results[0].inserted == 0
+    else:
+        [warning] = results[0].warnings
+        assert "'Messages' was not in the workbook" in warning and "'Mensajes' has our 'message_id' column" in warning
+        # The renamed tab is left as the person made it; the new tab holds the rows synced since.
+        assert [row[0] for row in backend.person.rows()[1:]] == ["a1", "a2", "a3", "a4"]
+        assert openpyxl.load_workbook(backend.person.path).sheetnames == ["Mensajes", "Messages"]
+    assert results[1].warnings == ()
+    assert_every_row_once(later.read_tab(TAB))

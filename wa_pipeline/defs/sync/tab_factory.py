@@ -17,7 +17,7 @@ from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResourc
 from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
 from wa_pipeline.orchestration.reconcile_days import check_tab_days
 from wa_pipeline.orchestration.run_metrics import Stopwatch
-from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
+from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLayoutError, SheetLimitError
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import UpsertResult
 from wa_pipeline.sheets.tab_spec import TabSpec
@@ -26,8 +26,9 @@ from wa_pipeline.store.frames import read_frame
 # Transient Sheets failures (429, 5xx, timeouts) the sink could not ride out are worth another attempt in seconds.
 SYNC_RETRIES = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
-# Retrying in seconds cannot help these: the breaker's cool-down, a setting or a full spreadsheet must change first.
-NOT_RETRIED = (CircuitOpenError, SheetConfigError, SheetLimitError)
+# Retrying in seconds cannot help these: the breaker's cool-down, a setting, a full spreadsheet or a tab's header must
+# change first.
+NOT_RETRIED = (CircuitOpenError, SheetConfigError, SheetLimitError, SheetLayoutError)
 
 
 @contextmanager
@@ -55,8 +56,21 @@ def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: s
         "sheet_cells": dg.MetadataValue.int(result.sheet_cells),
         "sheet_cells_pct": dg.MetadataValue.float(round(100 * CellUsage(result.sheet_cells).fraction, 2)),
         "warnings": dg.MetadataValue.int(len(result.warnings)),
+        # Keys and column names only: the cells' words may be personal and the event log outlives `forget`.
+        "rewritten": dg.MetadataValue.json(list(result.rewritten)),
         "sheet": dg.MetadataValue.text(location),
     }
+
+
+def log_repairs(context: dg.AssetExecutionContext, spec: TabSpec, result: UpsertResult) -> None:
+    """Say what the upsert put right in the tab: warnings a person should act on, and cells written back."""
+    for warning in result.warnings:
+        context.log.warning(warning)
+    if result.rewritten:
+        context.log.info(
+            f"tab {spec.name!r}: wrote back the cells of {result.updated} rows that differed from the computed rows "
+            f"(edited by hand, or computed anew): {'; '.join(result.rewritten)}"
+        )
 
 
 def tab_assets(
@@ -109,8 +123,7 @@ def tab_assets(
                 order_by=spec.sheet_order_by,
                 position=spec.position,
             )
-        for warning in result.warnings:
-            context.log.warning(warning)
+        log_repairs(context, spec, result)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(count)})
             for day, count in row_counts.items()
@@ -188,6 +201,7 @@ def window_tab_assets(
                 order_by=spec.sheet_order_by,
                 position=spec.position,
             )
+        log_repairs(context, spec, result)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows_of_day(rows, day)))})
             for day in context.partition_keys

@@ -38,6 +38,7 @@ from wa_pipeline.sheets.google.request_bodies import (
 )
 from wa_pipeline.sheets.google.retry import Backoff
 from wa_pipeline.sheets.google.state_db import STATE_DB_NAME
+from wa_pipeline.sheets.google.tab_ids import Located, TabIds
 from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.google.writer_lock import exclusive, lock_path
 from wa_pipeline.sheets.sheet_limits import CellUsage, grid_cells
@@ -68,6 +69,8 @@ class _Attempts:
     first_plan: UpsertPlan | None = None
     own_writes: set[int] = field(default_factory=set)
     reconciled: int = 0
+    # What a person should know about where the tab was found (renamed, or gone and created anew), said once.
+    found: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class GoogleSheetsSink:
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self._state_path = self.state_dir / STATE_DB_NAME if self.state_dir is not None else None
         self.ledger = ledger if ledger is not None else WriteLedger(self._state_path)
+        self.tab_ids = TabIds(self._state_path)
         self.clock, self.sleep = clock, sleep
         self.backoff = Backoff(
             max_attempts=self.tuning.max_attempts,
@@ -173,7 +177,11 @@ class GoogleSheetsSink:
             throttled_s=round(self._connection.throttled() - throttled, 3),
             backoff_s=round(self.backoff.waited_s - backed_off, 3),
             sheet_cells=outcome.usage.cells,
-            warnings=(*plan.layout.warnings(tab), *((outcome.usage.warning,) if outcome.usage.warning else ())),
+            warnings=(
+                *attempts.found,
+                *plan.layout.warnings(tab),
+                *((outcome.usage.warning,) if outcome.usage.warning else ()),
+            ),
             rewritten=plan.rewritten_cells(),
         )
 
@@ -182,7 +190,7 @@ class GoogleSheetsSink:
             http = self._connection.client()
 
             def read() -> list[list[Any]]:
-                properties = _find_tab(self._sheet_properties(http), tab)
+                properties = self._locate(http, tab).properties
                 if properties is None:
                     return []
                 reply = http.values_get(
@@ -213,7 +221,7 @@ class GoogleSheetsSink:
             http = self._connection.client()
 
             def attempt() -> int:
-                properties = _find_tab(self._sheet_properties(http), tab)
+                properties = self._locate(http, tab).properties
                 if properties is None:
                     return 0
                 values = http.values_get(
@@ -285,7 +293,10 @@ class GoogleSheetsSink:
     ) -> _Outcome:
         sheets = self._sheet_properties(http)
         usage = grid_cells(sheets)
-        properties = _find_tab(sheets, tab)
+        located = self.tab_ids.locate(self.spreadsheet_key, tab, sheets)
+        if located.warning and located.warning not in attempts.found:
+            attempts.found.append(located.warning)
+        properties = located.properties
         pending = self.ledger.pending(self.spreadsheet_key, tab)
         if properties is None:
             # A tab deleted by someone: whatever the ledger remembers of it is gone with it.
@@ -297,6 +308,7 @@ class GoogleSheetsSink:
             write_id = self._begin(tab, plan, attempts)
             index = None if position is None else min(position, len(sheets))
             sheet_id = self._add_tab(http, tab, grid, index)
+            self.tab_ids.remember(self.spreadsheet_key, tab, sheet_id, tab)
             title, old = tab, (0, 0)
         else:
             title, sheet_id = properties["title"], properties["sheetId"]
@@ -342,6 +354,9 @@ class GoogleSheetsSink:
             attempts.reconciled += self.ledger.settle(earlier, found).reconciled
         if own:
             self.ledger.settle(own, found)
+
+    def _locate(self, http: HTTPClient, tab: str) -> Located:
+        return self.tab_ids.locate(self.spreadsheet_key, tab, self._sheet_properties(http))
 
     def _sheet_properties(self, http: HTTPClient) -> list[dict[str, Any]]:
         # Fresh every time: people resize, rename and freeze tabs between our runs.
@@ -507,9 +522,3 @@ def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((index, index + 1))
     return runs
-
-
-def _find_tab(sheets: list[dict[str, Any]], tab: str) -> dict[str, Any] | None:
-    exact = [properties for properties in sheets if properties.get("title") == tab]
-    # Sheet names are unique ignoring case, so a differently cased name is the same tab.
-    return (exact or [p for p in sheets if str(p.get("title", "")).lower() == tab.lower()] or [None])[0]

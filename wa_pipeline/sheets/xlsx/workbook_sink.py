@@ -71,7 +71,10 @@ class WorkbookSink:
             package = XlsxPackage.open(archive)
             strings = _SharedStrings(package)
             part = package.part_of(tab)
+            found: list[str] = []
             if part is None:
+                if not created:
+                    found = _renamed_warnings(archive, package, strings, tab, key)
                 part = package.add_tab(tab)
                 source: Callable[[], IO[bytes]] = functools.partial(io.BytesIO, EMPTY_SHEET)
                 created = True
@@ -117,7 +120,7 @@ class WorkbookSink:
             unchanged=plan.unchanged,
             placed_in_order=sum(len(i.rows) for i in plan.insertions),
             sheet_cells=usage.cells,
-            warnings=(*plan.layout.warnings(tab), *((usage.warning,) if usage.warning else ())),
+            warnings=(*found, *plan.layout.warnings(tab), *((usage.warning,) if usage.warning else ())),
             rewritten=plan.rewritten_cells(),
         )
 
@@ -226,6 +229,28 @@ class _SharedStrings:
                 with self._package.archive.open(part) as stream:
                     self._strings = read_shared_strings(stream)
         return self._strings
+
+
+def _renamed_warnings(
+    archive: zipfile.ZipFile, package: XlsxPackage, strings: _SharedStrings, tab: str, key: str
+) -> list[str]:
+    """When `tab` is missing from an existing workbook: a tab whose header holds our key column may be it, renamed.
+
+    A workbook keeps no identity for a tab across renames (apps renumber sheetIds on save), so the tab is created
+    anew and the person is told where the earlier rows are."""
+    holding = []
+    for name, part in package.tabs():
+        with archive.open(part) as stream:
+            header = next(iter(read_rows(stream, strings, package.cell_formats())), [])
+        if key in [_shown(value) for value in header]:
+            holding.append(name)
+    if not holding:
+        return []
+    return [
+        f"tab {tab!r} was not in the workbook, so it was created anew with the rows of this sync; tab {name!r} has "
+        f"our {key!r} column: if it is {tab!r} renamed, name it back (its rows are kept there until then)"
+        for name in holding
+    ]
 
 
 def _extent(archive: zipfile.ZipFile, part: str) -> int:
