@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from datetime import datetime, tzinfo
 
 from wa_pipeline.sheets.cell_types import is_date_value, serial
 
@@ -72,11 +73,18 @@ def _after(found: int, ordered: list[tuple[int, OrderValue]], first_index: int, 
 
 
 def order_violations(
-    records: Sequence[Mapping[str, str]], key: str, group: str, order: str, groups: set[str] | None = None
+    records: Sequence[Mapping[str, str]],
+    key: str,
+    group: str,
+    order: str,
+    groups: set[str] | None = None,
+    tz: tzinfo | None = None,
 ) -> list[str]:
     """Keys of rows that come after a row of the same group with a later order value (sheet order, top to bottom).
 
-    Only groups in `groups` are checked when given; rows without a key or an order value are skipped.
+    Only groups in `groups` are checked when given; rows without a key or an order value are skipped. With `tz`, an
+    order value that is a local date-time compares as the instant it means: in the hour the clocks go back, a time
+    that reads earlier than the row above is its second pass, and in order.
     """
     latest: dict[str, OrderValue] = {}
     late: list[str] = []
@@ -84,8 +92,8 @@ def order_violations(
         name, when = record.get(group, ""), record.get(order, "")
         if not record.get(key) or not when or (groups is not None and name not in groups):
             continue
-        value = _text_value(when)
         previous = latest.get(name)
+        value = _text_value(when, tz, previous)
         if previous is not None and value < previous:
             late.append(record[key])
         else:
@@ -93,9 +101,20 @@ def order_violations(
     return late
 
 
-def _text_value(text: str) -> OrderValue:
-    """Cells read back as text: numbers compare as numbers, anything else as text."""
+def _text_value(text: str, tz: tzinfo | None = None, previous: OrderValue | None = None) -> OrderValue:
+    """Cells read back as text: numbers compare as numbers, local date-times (with `tz`) as instants, the rest as text."""
     try:
         return ((0, float(text)),)
     except ValueError:
-        return ((1, text),)
+        pass
+    if tz is not None:
+        try:
+            local = datetime.fromisoformat(text)
+        except ValueError:
+            local = None
+        if local is not None and local.tzinfo is None:
+            first, second = (local.replace(tzinfo=tz, fold=fold).timestamp() for fold in (0, 1))
+            # An ambiguous time is its first pass unless only its second keeps the rows in order.
+            later = second if previous is not None and ((0, first),) < previous <= ((0, second),) else first
+            return ((0, later),)
+    return ((1, text),)

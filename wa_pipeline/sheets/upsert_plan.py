@@ -311,7 +311,9 @@ def plan_upsert(
     if order_by and snapshot.order is not None and fresh:
         order_positions = [list(columns).index(name) for name in order_by]
         values = {row_key: order_value([wanted[row_key][i] for i in order_positions]) for row_key in fresh}
-        ordered = sorted((row_key for row_key in fresh if values[row_key] is not None), key=lambda k: values[k])
+        # New rows keep the order they are given in (the tab's rows come in send order): a local wall-clock column
+        # shows an hour twice when the clocks go back, so sorting by it would interleave the two passes.
+        ordered = [row_key for row_key in fresh if values[row_key] is not None]
         existing = [order_value(cells) if key_text(k) else None for k, cells in zip(snapshot.keys, snapshot.order)]
         for row_key, point in zip(ordered, insertion_points(existing, [values[k] for k in ordered])):
             points[row_key] = point
