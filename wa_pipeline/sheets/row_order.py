@@ -35,6 +35,32 @@ def order_value(cells: Sequence[object]) -> OrderValue | None:
     return tuple(parts)
 
 
+def send_order_keys(rows: Sequence[Sequence[object]], tz: tzinfo | None) -> list[OrderValue | None]:
+    """Sort keys for new rows' order-by cells, the rows given in send order: `order_value`, except that with `tz` a
+    local date-time counts as the instant it means. In the hour the clocks go back a wall time happens twice; it is
+    its second pass when only that keeps it after the row before it, so sorting keeps the two passes apart."""
+    keys: list[OrderValue | None] = []
+    before: list[float | None] = []
+    for cells in rows:
+        if tz is None or order_value(cells) is None:
+            keys.append(order_value(cells))
+            continue
+        parts, instants = [], []
+        for position, value in enumerate(cells):
+            if isinstance(value, datetime) and value.tzinfo is None:
+                first, second = (value.replace(tzinfo=tz, fold=fold).timestamp() for fold in (0, 1))
+                previous = before[position] if position < len(before) else None
+                instant = second if previous is not None and first < previous <= second else first
+                parts.append((0, instant))
+                instants.append(instant)
+            else:
+                parts.extend(order_value([value]) or ())
+                instants.append(None)
+        keys.append(tuple(parts))
+        before = instants
+    return keys
+
+
 def insertion_points(existing: Sequence[OrderValue | None], new: Sequence[OrderValue]) -> list[int]:
     """For each new order value, the index of the existing data row it goes right after (-1: before them all).
 

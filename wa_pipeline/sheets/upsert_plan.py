@@ -12,12 +12,13 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import cached_property
 
 from wa_pipeline.sheets.cell_safety import safe_cell
 from wa_pipeline.sheets.cell_types import is_date_value, serial
 from wa_pipeline.sheets.errors import SheetLayoutError
-from wa_pipeline.sheets.row_order import insertion_points, order_value
+from wa_pipeline.sheets.row_order import insertion_points, order_value, send_order_keys
 from wa_pipeline.sheets.sink import Cell
 
 HEADER_ROW = 1
@@ -271,8 +272,10 @@ def plan_upsert(
     wanted: Mapping[str, list[Cell]],
     order_by: Sequence[str] = (),
     tab: str = "",
+    tz: tzinfo | None = None,
 ) -> UpsertPlan:
-    """Plan an upsert of `wanted` (from `prepare_rows`) into the tab `snapshot` describes (named `tab` in errors).
+    """Plan an upsert of `wanted` (from `prepare_rows`) into the tab `snapshot` describes (named `tab` in errors);
+    new rows are placed by `order_by`, local date-times read in `tz` (see `send_order_keys`).
 
     Raises SheetLayoutError when the tab has rows but no key column: every row would look new and be written twice.
     """
@@ -311,9 +314,11 @@ def plan_upsert(
     if order_by and snapshot.order is not None and fresh:
         order_positions = [list(columns).index(name) for name in order_by]
         values = {row_key: order_value([wanted[row_key][i] for i in order_positions]) for row_key in fresh}
-        # New rows keep the order they are given in (the tab's rows come in send order): a local wall-clock column
-        # shows an hour twice when the clocks go back, so sorting by it would interleave the two passes.
-        ordered = [row_key for row_key in fresh if values[row_key] is not None]
+        # Sorted as instants in `tz`: a local wall-clock column shows an hour twice when the clocks go back, and
+        # sorting by the wall time would interleave the two passes.
+        keys = send_order_keys([[wanted[row_key][i] for i in order_positions] for row_key in fresh], tz)
+        sort_key = dict(zip(fresh, keys))
+        ordered = sorted((row_key for row_key in fresh if values[row_key] is not None), key=lambda k: sort_key[k])
         existing = [order_value(cells) if key_text(k) else None for k, cells in zip(snapshot.keys, snapshot.order)]
         for row_key, point in zip(ordered, insertion_points(existing, [values[k] for k in ordered])):
             points[row_key] = point

@@ -1,5 +1,6 @@
 """Send order in a tab whose order column is local wall time, when the clocks go back and an hour shows twice."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from wa_pipeline.sheets.row_order import order_violations
@@ -22,10 +23,20 @@ def records(rows):
     return [{"id": row[0], "chat": "Anna", "at": row[1]} for row in rows]
 
 
-def test_new_rows_keep_their_send_order_through_the_repeated_hour():
+def test_new_rows_are_sorted_by_the_instant_they_mean_through_the_repeated_hour():
+    rows = [[key, datetime.fromisoformat(at), text] for key, at, text in AUTUMN]
     empty = TabSnapshot(header=[], order=[])
-    plan = plan_upsert(empty, COLUMNS, "id", prepare_rows(COLUMNS, "id", AUTUMN), order_by=["at"])
-    assert [plan.writes[row][0] for row in sorted(plan.writes)] == ["m1", "m2", "m3", "m4", "m5", "m6"]
+
+    def placed(given, tz):
+        plan = plan_upsert(empty, COLUMNS, "id", prepare_rows(COLUMNS, "id", given), order_by=["at"], tz=tz)
+        return [plan.writes[row][0] for row in sorted(plan.writes)]
+
+    assert placed(rows, BERLIN) == ["m1", "m2", "m3", "m4", "m5", "m6"]
+    # By wall time alone the second pass would be interleaved with the first.
+    assert placed(rows, None) == ["m1", "m2", "m4", "m5", "m3", "m6"]
+    # Rows given out of order away from the change are still sorted.
+    late = [rows[5], rows[0], *rows[1:5]]
+    assert placed(late, BERLIN) == ["m1", "m2", "m3", "m4", "m5", "m6"]
 
 
 def test_the_repeated_hour_in_send_order_is_in_order_and_a_real_swap_is_not():

@@ -59,6 +59,7 @@ class Person:
     def set_cell(self, row: int, column: int, value: str) -> None: ...
     def rewrite(self, rows: list[list[str]]) -> None: ...
     def delete_column(self, column: int) -> None: ...
+    def insert_column(self, before: int, values: list[str]) -> None: ...
     def delete_tab(self) -> None: ...
     def rename_tab(self, title: str) -> None: ...
 
@@ -112,6 +113,15 @@ class WorkbookPerson(Person):
     def delete_column(self, column: int) -> None:
         self._edit(lambda book: book[self.title].delete_cols(column))
 
+    def insert_column(self, before: int, values: list[str]) -> None:
+        def change(book):
+            sheet = book[self.title]
+            sheet.insert_cols(before)
+            for row, value in enumerate(values, start=1):
+                sheet.cell(row=row, column=before, value=value or None)
+
+        self._edit(change)
+
     def delete_tab(self) -> None:
         def change(book):
             # A workbook keeps at least one tab, as a person's app insists.
@@ -163,6 +173,12 @@ class GooglePerson(Person):
 
     def delete_column(self, column: int) -> None:
         self.sheet.delete_columns(column)
+
+    def insert_column(self, before: int, values: list[str]) -> None:
+        sheet = self.sheet
+        dimension = {"sheetId": sheet.id, "dimension": "COLUMNS", "startIndex": before - 1, "endIndex": before}
+        self.spreadsheet.batch_update({"requests": [{"insertDimension": {"range": dimension}}]})
+        sheet.update(range_name=f"{gspread.utils.rowcol_to_a1(1, before)}", values=[[value] for value in values])
 
     def delete_tab(self) -> None:
         self.spreadsheet.add_worksheet("Notes", rows=10, cols=5)
@@ -285,6 +301,19 @@ def _after_added_column(person, results) -> None:
     assert not any(any(row_of(rows, key)[4:]) for key in ("a2", "a3", "b1", "b2"))
 
 
+def _column_between(person: Person) -> None:
+    # Between chat and text: a note for a1 and one for a3, the rest of the column empty.
+    person.insert_column(4, ["Follow-up", "call back", "", "send invoice"])
+
+
+def _after_column_between(person, results) -> None:
+    rows = person.rows()
+    assert rows[0] == ["message_id", "sent_at", "chat", "Follow-up", "text"]
+    assert row_of(rows, "a1")[3] == "call back" and row_of(rows, "a3")[3] == "send invoice"
+    assert row_of(rows, "b1")[3:] == ["", "deliver today"] and row_of(rows, "a2")[3:] == ["", "and sand"]
+    assert results[0].unchanged == 4 and results[0].warnings == ()
+
+
 def _note_below(person: Person) -> None:
     person.set_cell(1, 6, "Notes")
     person.set_cell(7, 6, "ask Juma about Friday")  # two rows below the last of ours, in the person's column only
@@ -354,6 +383,7 @@ EDITS = {
     "own rows inserted in the middle": Edit(_inserted_own_rows, _after_inserted),
     "managed cell edited": Edit(_edited_cell, _after_edited),
     "own column of notes added": Edit(_added_column, _after_added_column),
+    "own column between ours": Edit(_column_between, _after_column_between),
     "own note below the rows": Edit(_note_below, _after_note_below),
     "header renamed": Edit(_renamed_header, _after_header("chat")),
     "last header renamed": Edit(_renamed_last_header, _after_last_header),

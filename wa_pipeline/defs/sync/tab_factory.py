@@ -122,6 +122,7 @@ def tab_assets(
                 spec.cells(rows),
                 order_by=spec.sheet_order_by,
                 position=spec.position,
+                tz=locale.tz(),
             )
         log_repairs(context, spec, result)
         days = {
@@ -200,6 +201,7 @@ def window_tab_assets(
                 spec.cells(rows),
                 order_by=spec.sheet_order_by,
                 position=spec.position,
+                tz=locale.tz(),
             )
         log_repairs(context, spec, result)
         days = {

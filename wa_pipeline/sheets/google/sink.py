@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,7 @@ class GoogleSheetsSink:
         rows: Sequence[Sequence[Cell]],
         order_by: Sequence[str] = (),
         position: int | None = None,
+        tz: tzinfo | None = None,
     ) -> UpsertResult:
         wanted = prepare_rows(columns, key, rows, stored=safe_cell, order_by=order_by)
         with self._connection.config_errors():
@@ -163,7 +165,7 @@ class GoogleSheetsSink:
             attempts = _Attempts()
             with exclusive(lock_path(self.state_dir, self.spreadsheet_key) if self.state_dir else None):
                 outcome = self._with_replans(
-                    tab, lambda: self._upsert_once(http, tab, columns, key, wanted, order_by, attempts, position)
+                    tab, lambda: self._upsert_once(http, tab, columns, key, wanted, order_by, attempts, position, tz)
                 )
         plan = attempts.first_plan or outcome.plan
         return UpsertResult(
@@ -290,6 +292,7 @@ class GoogleSheetsSink:
         order_by: Sequence[str],
         attempts: _Attempts,
         position: int | None = None,
+        tz: tzinfo | None = None,
     ) -> _Outcome:
         sheets = self._sheet_properties(http)
         usage = grid_cells(sheets)
@@ -302,7 +305,8 @@ class GoogleSheetsSink:
             # A tab deleted by someone: whatever the ledger remembers of it is gone with it.
             self.ledger.forget_tab(self.spreadsheet_key, tab)
             self._settle(pending, {}, attempts)
-            plan = plan_upsert(TabSnapshot(header=[], order=[] if order_by else None), columns, key, wanted, order_by)
+            empty = TabSnapshot(header=[], order=[] if order_by else None)
+            plan = plan_upsert(empty, columns, key, wanted, order_by, tab=tab, tz=tz)
             attempts.first_plan = attempts.first_plan or plan
             grid = self._new_tab_grid(plan, usage, tab)
             write_id = self._begin(tab, plan, attempts)
@@ -314,7 +318,7 @@ class GoogleSheetsSink:
             title, sheet_id = properties["title"], properties["sheetId"]
             snapshot, found = self._read_snapshot(http, tab, properties, columns, key, wanted, order_by, pending)
             self._settle(pending, found, attempts)
-            plan = plan_upsert(snapshot, columns, key, wanted, order_by, tab=tab)
+            plan = plan_upsert(snapshot, columns, key, wanted, order_by, tab=tab, tz=tz)
             attempts.first_plan = attempts.first_plan or plan
             grid_properties = properties["gridProperties"]
             old = (int(grid_properties["rowCount"]), int(grid_properties["columnCount"]))

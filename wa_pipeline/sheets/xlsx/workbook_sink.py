@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import tzinfo
 from pathlib import Path
 from typing import IO
 
@@ -63,6 +64,7 @@ class WorkbookSink:
         rows: Sequence[Sequence[Cell]],
         order_by: Sequence[str] = (),
         position: int | None = None,
+        tz: tzinfo | None = None,
     ) -> UpsertResult:
         wanted = prepare_rows(columns, key, rows, stored=_stored, order_by=order_by)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,7 @@ class WorkbookSink:
                 source = functools.partial(archive.open, part)
             with source() as stream:
                 scan = scan_tab(stream, columns, key, order_by, wanted, strings, package.cell_formats())
-            plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by, tab=tab)
+            plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by, tab=tab, tz=tz)
             # Date formats are added to the stylesheet only by a write that holds dates.
             formats = {number_format(v) for cells in plan.writes.values() for v in cells if is_date_value(v)}
             formats |= {
