@@ -1,5 +1,6 @@
 """Every verb on bad input: exit 1 or 2 and a clear last line naming what is wrong, never a traceback."""
 
+import json
 import os
 import subprocess
 import sys
@@ -67,6 +68,15 @@ def assert_one_clear_line(result: subprocess.CompletedProcess, code: int, *words
         (("run", "--from", "2026-01-05", "--to", "2026-01-01"), 2, ("before",)),
         (("report", "--from", "yesterday", "--to", "2026-01-01"), 2, ("YYYY-MM-DD",)),
         (("serve-webhook",), 2, ("WA_APP_SECRET",)),
+        (("dlq", "list", "--stage", "bogus"), 2, ("--stage", "'bogus'", "media_download")),
+        (("dlq", "list", "--partition", "2026-13-01"), 2, ("--partition", "YYYY-MM-DD")),
+        (("dlq", "list", "--since", "2026-01-01"), 2, ("No such option", "--since")),
+        (("dlq", "replay", "--stage", "nope"), 2, ("--stage", "'nope'")),
+        (("dlq", "replay", "--partition", "yesterday"), 2, ("--partition", "YYYY-MM-DD")),
+        (("dlq", "replay", "abc"), 2, ("ids", "integer")),
+        (("dlq", "replay", "0"), 2, ("ids", "positive")),
+        (("dlq", "replay", "42"), 2, ("no dead letter with id 42",)),
+        (("dlq", "replay", "--bogus"), 2, ("No such option", "--bogus")),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, tuple) else None,
 )
@@ -91,3 +101,21 @@ def test_enrich_returns_on_a_ten_megabyte_line_read_on_a_bounded_prefix(inputs):
     result = wa(inputs, "enrich", "huge.txt")
     assert result.returncode == 0, result.stderr[-2000:]
     assert '"flags": "truncated: read the first 20,000 of 10,485,760 characters (bound 20,000)"' in result.stdout
+
+
+def test_dlq_replay_prints_the_new_reason_of_each_letter_that_fails_again(inputs):
+    assert wa(inputs, "import", "garbage.bin").returncode == 1
+    listed = wa(inputs, "dlq", "list", "--stage", "import", "--json")
+    [letter] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert letter["item_key"].endswith("garbage.bin") and "UTF-8" in letter["reason"]
+    # Fixed the wrong way: text now, but still not a chat export, so the replay fails for a new reason.
+    (inputs / "garbage.bin").write_text("hello, this is not a chat\n", encoding="utf-8")
+
+    replayed = wa(inputs, "dlq", "replay", str(letter["id"]))
+    assert replayed.returncode == 1 and "Traceback" not in replayed.stderr + replayed.stdout
+    line = [text for text in replayed.stderr.splitlines() if text.startswith(f"letter {letter['id']} (import")]
+    assert len(line) == 1 and "garbage.bin" in line[0] and "not a WhatsApp chat export" in line[0]
+    assert "UTF-8" not in line[0]
+    # Nothing is lost: the file's letter is still open, with the reason it failed this time.
+    reasons = [json.loads(text)["reason"] for text in wa(inputs, "dlq", "list", "--json").stdout.splitlines()]
+    assert any("not a WhatsApp chat export" in reason for reason in reasons)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -25,11 +26,42 @@ def _queue() -> DeadLetterQueue:
     return DeadLetterQueue(get_settings().layout.landing_db)
 
 
+def _check_stage(stage: str | None) -> str | None:
+    """A stage the queue knows, or a usage error (exit 2) listing them: an unknown one would match nothing, silently."""
+    from wa_pipeline.store.dead_letters import Stage
+
+    known = [member.value for member in Stage]
+    if stage is not None and stage not in known:
+        raise typer.BadParameter(f"unknown stage {stage!r}; one of: {', '.join(known)}")
+    return stage
+
+
+def _check_day(day: str | None) -> str | None:
+    if day is not None:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise typer.BadParameter(f"{day!r} is not a day (YYYY-MM-DD)") from None
+    return day
+
+
+def _check_ids(ids: list[int] | None) -> list[int] | None:
+    bad = [number for number in ids or [] if number < 1]
+    if bad:
+        raise typer.BadParameter(f"letter ids are positive numbers from `dlq list`, not {', '.join(map(str, bad))}")
+    return ids
+
+
+StageOption = Annotated[
+    str | None,
+    typer.Option(help="Only letters of this stage (import, webhook, media_download...).", callback=_check_stage),
+]
+DayOption = Annotated[str | None, typer.Option(help="Only letters of this day (YYYY-MM-DD).", callback=_check_day)]
+
+
 def dlq_list_command(
-    stage: Annotated[
-        str | None, typer.Option(help="Only letters of this stage (import, webhook, media_download...).")
-    ] = None,
-    partition: Annotated[str | None, typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
+    stage: StageOption = None,
+    partition: DayOption = None,
     include_replayed: Annotated[bool, typer.Option("--all", help="Include letters already replayed.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per letter.")] = False,
 ) -> None:
@@ -71,10 +103,11 @@ def _short_time(stamp: str) -> str:
 
 def dlq_replay_command(
     ids: Annotated[
-        list[int] | None, typer.Argument(help="Letter ids from `dlq list`; none: every open letter that matches.")
+        list[int] | None,
+        typer.Argument(help="Letter ids from `dlq list`; none: every open letter that matches.", callback=_check_ids),
     ] = None,
-    stage: Annotated[str | None, typer.Option(help="Only letters of this stage.")] = None,
-    partition: Annotated[str | None, typer.Option(help="Only letters of this day (YYYY-MM-DD).")] = None,
+    stage: StageOption = None,
+    partition: DayOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per replayed letter.")] = False,
 ) -> None:
     """Replay open dead letters through their stage's normal path; exits 1 if any failed again."""
@@ -86,6 +119,13 @@ def dlq_replay_command(
     settings = get_settings()
     queue = _queue()
     letters = queue.list(stage=stage, partition=partition, ids=ids or None)
+    if ids:
+        # Ids asked for by name: one that is not there is a mistake to point out, not "nothing to do".
+        known = {letter.id: letter for letter in queue.list(include_replayed=True, ids=ids)}
+        unknown = sorted(set(ids) - set(known))
+        if unknown:
+            console.print(Text(f"error: no dead letter with id {', '.join(map(str, unknown))} (see `dlq list --all`)"))
+            raise typer.Exit(2)
     if not letters:
         console.print("No open dead letters match.")
         return

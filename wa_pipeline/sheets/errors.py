@@ -20,3 +20,8 @@ class CircuitOpenError(SheetsUnavailable):
 
 class SheetLimitError(Exception):
     """The write would take the spreadsheet past a Google Sheets limit (10 million cells); a person must make room."""
+
+
+class SheetLayoutError(Exception):
+    """A person changed a tab so that the sync cannot tell its rows apart (the key column is gone); the message names
+    the tab and the column, and nothing was written."""

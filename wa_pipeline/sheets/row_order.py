@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from datetime import datetime, tzinfo
 
 from wa_pipeline.sheets.cell_types import is_date_value, serial
 
@@ -32,6 +33,32 @@ def order_value(cells: Sequence[object]) -> OrderValue | None:
         else:
             parts.append((1, str(value)))
     return tuple(parts)
+
+
+def send_order_keys(rows: Sequence[Sequence[object]], tz: tzinfo | None) -> list[OrderValue | None]:
+    """Sort keys for new rows' order-by cells, the rows given in send order: `order_value`, except that with `tz` a
+    local date-time counts as the instant it means. In the hour the clocks go back a wall time happens twice; it is
+    its second pass when only that keeps it after the row before it, so sorting keeps the two passes apart."""
+    keys: list[OrderValue | None] = []
+    before: list[float | None] = []
+    for cells in rows:
+        if tz is None or order_value(cells) is None:
+            keys.append(order_value(cells))
+            continue
+        parts, instants = [], []
+        for position, value in enumerate(cells):
+            if isinstance(value, datetime) and value.tzinfo is None:
+                first, second = (value.replace(tzinfo=tz, fold=fold).timestamp() for fold in (0, 1))
+                previous = before[position] if position < len(before) else None
+                instant = second if previous is not None and first < previous <= second else first
+                parts.append((0, instant))
+                instants.append(instant)
+            else:
+                parts.extend(order_value([value]) or ())
+                instants.append(None)
+        keys.append(tuple(parts))
+        before = instants
+    return keys
 
 
 def insertion_points(existing: Sequence[OrderValue | None], new: Sequence[OrderValue]) -> list[int]:
@@ -72,11 +99,18 @@ def _after(found: int, ordered: list[tuple[int, OrderValue]], first_index: int, 
 
 
 def order_violations(
-    records: Sequence[Mapping[str, str]], key: str, group: str, order: str, groups: set[str] | None = None
+    records: Sequence[Mapping[str, str]],
+    key: str,
+    group: str,
+    order: str,
+    groups: set[str] | None = None,
+    tz: tzinfo | None = None,
 ) -> list[str]:
     """Keys of rows that come after a row of the same group with a later order value (sheet order, top to bottom).
 
-    Only groups in `groups` are checked when given; rows without a key or an order value are skipped.
+    Only groups in `groups` are checked when given; rows without a key or an order value are skipped. With `tz`, an
+    order value that is a local date-time compares as the instant it means: in the hour the clocks go back, a time
+    that reads earlier than the row above is its second pass, and in order.
     """
     latest: dict[str, OrderValue] = {}
     late: list[str] = []
@@ -84,8 +118,8 @@ def order_violations(
         name, when = record.get(group, ""), record.get(order, "")
         if not record.get(key) or not when or (groups is not None and name not in groups):
             continue
-        value = _text_value(when)
         previous = latest.get(name)
+        value = _text_value(when, tz, previous)
         if previous is not None and value < previous:
             late.append(record[key])
         else:
@@ -93,9 +127,20 @@ def order_violations(
     return late
 
 
-def _text_value(text: str) -> OrderValue:
-    """Cells read back as text: numbers compare as numbers, anything else as text."""
+def _text_value(text: str, tz: tzinfo | None = None, previous: OrderValue | None = None) -> OrderValue:
+    """Cells read back as text: numbers compare as numbers, local date-times (with `tz`) as instants, the rest as text."""
     try:
         return ((0, float(text)),)
     except ValueError:
-        return ((1, text),)
+        pass
+    if tz is not None:
+        try:
+            local = datetime.fromisoformat(text)
+        except ValueError:
+            local = None
+        if local is not None and local.tzinfo is None:
+            first, second = (local.replace(tzinfo=tz, fold=fold).timestamp() for fold in (0, 1))
+            # An ambiguous time is its first pass unless only its second keeps the rows in order.
+            later = second if previous is not None and ((0, first),) < previous <= ((0, second),) else first
+            return ((0, later),)
+    return ((1, text),)

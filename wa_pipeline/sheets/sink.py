@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Protocol, runtime_checkable
 
 # A date or date-time is naive local time; each backend writes it as a date value, never as text.
@@ -20,7 +20,9 @@ class UpsertResult:
     reading back and not written again. api_calls: HTTP requests sent (retries included); retries: how many
     were re-sent; throttled_s: time waited for the client-side quota; backoff_s: time waited between retries
     and re-plans. sheet_cells: the
-    spreadsheet's cells after the upsert (Google Sheets allows 10 million); warnings: things a person should act on.
+    spreadsheet's cells after the upsert (Google Sheets allows 10 million); warnings: things a person should act on
+    (a header put back, a tab found under a new name); rewritten: which managed cells of existing rows were written
+    back because the sheet held something else: a hand edit undone, or a row computed anew.
     """
 
     inserted: int
@@ -34,6 +36,8 @@ class UpsertResult:
     backoff_s: float = 0.0
     sheet_cells: int = 0
     warnings: tuple[str, ...] = ()
+    # Rows whose managed cells differed in the sheet and were written back, as "key: columns" (a sample).
+    rewritten: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,8 @@ class SheetSink(Protocol):
     added after them, and their cells, are left untouched. The header row is frozen (in the workbook also bold and
     filtered, a new tab's columns sized to their content and its key column hidden). With `order_by` (managed column names), a new
     row lands where it belongs among the existing rows in that order (ties after existing ones), carrying user
-    cells along with their rows; without it new rows are appended. With `position`, a new tab is created at that
+    cells along with their rows; without it new rows are appended. `tz` is the zone of local date-times in `order_by`:
+    new rows are sorted by the instants they mean, so an hour the clocks repeat keeps its two passes apart. With `position`, a new tab is created at that
     index among the tabs (the workbook also moves an existing tab there), so the tab people read first is first.
     """
 
@@ -103,6 +108,7 @@ class SheetSink(Protocol):
         rows: Sequence[Sequence[Cell]],
         order_by: Sequence[str] = (),
         position: int | None = None,
+        tz: tzinfo | None = None,
     ) -> UpsertResult: ...
 
     def read_tab(self, tab: str) -> TabContents: ...

@@ -12,11 +12,13 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import cached_property
 
 from wa_pipeline.sheets.cell_safety import safe_cell
 from wa_pipeline.sheets.cell_types import is_date_value, serial
-from wa_pipeline.sheets.row_order import insertion_points, order_value
+from wa_pipeline.sheets.errors import SheetLayoutError
+from wa_pipeline.sheets.row_order import insertion_points, order_value, send_order_keys
 from wa_pipeline.sheets.sink import Cell
 
 HEADER_ROW = 1
@@ -24,18 +26,49 @@ HEADER_ROW = 1
 
 @dataclass(frozen=True)
 class ManagedLayout:
-    """Where each managed column lives in a tab's header (0-based positions, in `columns` order)."""
+    """Where each managed column lives in a tab's header (0-based positions, in `columns` order).
+
+    `added` holds every header cell the upsert writes (position -> column name): new columns after the last header
+    cell, and headers a person renamed or cleared, put back in place (`restored`: position -> what the cell said).
+    """
 
     header: list[str]
     positions: list[int]
     added: dict[int, str]
+    restored: dict[int, str] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
         return len(self.header)
 
+    @property
+    def appended(self) -> dict[int, str]:
+        """The columns that were nowhere in the header and go after its last cell."""
+        return {position: name for position, name in self.added.items() if position not in self.restored}
+
     def position(self, columns: Sequence[str], name: str) -> int:
         return self.positions[list(columns).index(name)]
+
+    def warnings(self, tab: str) -> list[str]:
+        """What a person should know about the header: each header put back, and each column added to a tab that
+        already had a header (a new column of ours, or one whose header we could not tell apart from yours)."""
+        said = {
+            position: f"was renamed to {text!r}" if text else "was cleared" for position, text in self.restored.items()
+        }
+        found = [
+            f"tab {tab!r}: the header of column {self.added[position]!r} (column {position + 1}) {said[position]}; "
+            "restored it (rename a column of your own, not ours)"
+            for position in sorted(self.restored)
+        ]
+        appended = self.appended
+        if len(self.header) == len(appended):
+            return found  # a new tab: every column is added
+        return found + [
+            f"tab {tab!r}: column {name!r} was not in the header row; added it as column {position + 1} (rows synced "
+            "before fill in when their days are synced again). If you renamed our column, name it back and delete "
+            "this one"
+            for position, name in sorted(appended.items())
+        ]
 
 
 @dataclass(frozen=True)
@@ -100,6 +133,12 @@ class UpsertPlan:
     final: dict[str, tuple[str, int]]
     # Data rows plus header once the upsert is done: the grid needs at least this many rows.
     rows_after: int
+    # Key -> the managed columns whose cells the sheet held otherwise (edited by hand, or computed anew since).
+    rewritten: dict[str, list[str]] = field(default_factory=dict)
+
+    def rewritten_cells(self, sample: int = 20) -> tuple[str, ...]:
+        """Up to `sample` rows rewritten, as "key: column, column" (never the cells' words: they may be personal)."""
+        return tuple(f"{row_key}: {', '.join(names)}" for row_key, names in list(self.rewritten.items())[:sample])
 
     @property
     def last_row(self) -> int:
@@ -128,7 +167,9 @@ def layout_managed_columns(header: Sequence[object], columns: Sequence[str]) -> 
     """Find each managed column by name; a missing one goes after the last header cell.
 
     On a fresh tab that puts the managed columns first, in order. Positions are never reused or moved,
-    so a column a user added keeps its cells when the pipeline later grows a column.
+    so a column a user added keeps its cells when the pipeline later grows a column. A run of missing columns that
+    fills exactly the header cells between two managed columns found in order (or a cleared header cell right after
+    the last one found) is a header a person renamed or cleared: its column is still there, so it is claimed in place.
     """
     names = [_header_name(value) for value in header]
     while names and not names[-1]:
@@ -136,15 +177,50 @@ def layout_managed_columns(header: Sequence[object], columns: Sequence[str]) -> 
     found: dict[str, int] = {}
     for index, name in enumerate(names):
         found.setdefault(name, index)
+    restored = _renamed_headers(names, columns, found)
+    for position, column in restored.items():
+        found[column] = position
     positions: list[int] = []
-    added: dict[int, str] = {}
+    added: dict[int, str] = {position: column for position, column in restored.items()}
     for column in columns:
         if column not in found:
             found[column] = len(names)
             added[len(names)] = column
             names.append(column)
         positions.append(found[column])
-    return ManagedLayout(header=names, positions=positions, added=added)
+    said = {position: names[position] for position in restored}
+    for position, column in restored.items():
+        names[position] = column
+    return ManagedLayout(header=names, positions=positions, added=added, restored=said)
+
+
+def _renamed_headers(names: Sequence[str], columns: Sequence[str], found: Mapping[str, int]) -> dict[int, str]:
+    """Position -> managed column, for header cells a person renamed or cleared (see `layout_managed_columns`)."""
+    ours = set(columns)
+    claimed: dict[int, str] = {}
+    index = 0
+    while index < len(columns):
+        if columns[index] in found:
+            index += 1
+            continue
+        end = index
+        while end < len(columns) and columns[end] not in found:
+            end += 1
+        missing = list(columns[index:end])
+        before = found[columns[index - 1]] if index else -1
+        if end < len(columns):
+            free = list(range(before + 1, found[columns[end]]))
+            if len(free) == len(missing) and all(names[p] not in ours for p in free):
+                claimed.update(zip(free, missing))
+        elif before >= 0:
+            # After the last managed column found, only a cleared header cell is ours for sure: a named one may be
+            # a column the person added, and a new managed column goes after it.
+            for position, column in zip(range(before + 1, len(names)), missing):
+                if names[position]:
+                    break
+                claimed[position] = column
+        index = end
+    return claimed
 
 
 def prepare_rows(
@@ -195,14 +271,28 @@ def plan_upsert(
     key: str,
     wanted: Mapping[str, list[Cell]],
     order_by: Sequence[str] = (),
+    tab: str = "",
+    tz: tzinfo | None = None,
 ) -> UpsertPlan:
-    """Plan an upsert of `wanted` (from `prepare_rows`) into the tab `snapshot` describes."""
+    """Plan an upsert of `wanted` (from `prepare_rows`) into the tab `snapshot` describes (named `tab` in errors);
+    new rows are placed by `order_by`, local date-times read in `tz` (see `send_order_keys`).
+
+    Raises SheetLayoutError when the tab has rows but no key column: every row would look new and be written twice.
+    """
     check_columns(columns, key, order_by)
     layout = layout_managed_columns(snapshot.header, columns)
+    data_rows = len(snapshot.keys)
+    if data_rows and layout.position(columns, key) in layout.appended:
+        raise SheetLayoutError(
+            f"tab {tab!r} has {data_rows} rows but no {key!r} column in its header row (renamed, moved out or deleted "
+            "by hand?); the sync stopped so that no row is written twice. Head a column "
+            f"{key!r} again (undo the edit), or rename the tab to keep it as it is, then run again."
+        )
     owner = snapshot.owner
     hashes = {row_key: content_hash(cells) for row_key, cells in wanted.items()}
 
     updates: dict[int, list[Cell]] = {}
+    rewritten: dict[str, list[str]] = {}
     fresh: list[str] = []
     unchanged = 0
     for row_key, cells in wanted.items():
@@ -212,19 +302,23 @@ def plan_upsert(
             continue
         if at not in snapshot.rows:
             raise ValueError(f"the cells of sheet row {at} ({key} {row_key!r}) were not read; see rows_to_compare")
-        current = snapshot.rows[at]
-        if content_hash([_cell_at(current, position) for position in layout.positions]) == hashes[row_key]:
+        current = [_cell_at(snapshot.rows[at], position) for position in layout.positions]
+        if content_hash(current) == hashes[row_key]:
             unchanged += 1
         else:
             updates[at] = cells
-    data_rows = len(snapshot.keys)
+            rewritten[row_key] = [name for name, old, new in zip(columns, current, cells) if not same_cell(old, new)]
 
     # Where each new row goes: after data row `point` (0-based); the last data row (or -1 on an empty tab) appends.
     points: dict[str, int] = {row_key: data_rows - 1 for row_key in fresh}
     if order_by and snapshot.order is not None and fresh:
         order_positions = [list(columns).index(name) for name in order_by]
         values = {row_key: order_value([wanted[row_key][i] for i in order_positions]) for row_key in fresh}
-        ordered = sorted((row_key for row_key in fresh if values[row_key] is not None), key=lambda k: values[k])
+        # Sorted as instants in `tz`: a local wall-clock column shows an hour twice when the clocks go back, and
+        # sorting by the wall time would interleave the two passes.
+        keys = send_order_keys([[wanted[row_key][i] for i in order_positions] for row_key in fresh], tz)
+        sort_key = dict(zip(fresh, keys))
+        ordered = sorted((row_key for row_key in fresh if values[row_key] is not None), key=lambda k: sort_key[k])
         existing = [order_value(cells) if key_text(k) else None for k, cells in zip(snapshot.keys, snapshot.order)]
         for row_key, point in zip(ordered, insertion_points(existing, [values[k] for k in ordered])):
             points[row_key] = point
@@ -268,6 +362,7 @@ def plan_upsert(
         unchanged=unchanged,
         final=final,
         rows_after=next_row - 1,
+        rewritten=rewritten,
     )
 
 

@@ -66,3 +66,18 @@ def test_records_read_like_dicts_of_the_padded_rows():
     ]
     assert records[0] == {"k": "a", "v": "", "k2": ""} and records[1]["v"] == "3"
     assert records[0].get("missing", "-") == "-" and list(records[1]) == ["k", "v", "k2"]
+
+
+def test_a_row_two_days_of_a_range_both_compute_is_checked_as_the_later_day_has_it():
+    from wa_pipeline.defs._shared.reconcile_days import reconcile_days
+
+    # A thread begun on the 28th and grown on the 29th: both days compute it, the sync writes the 29th's version.
+    by_day = {
+        "2026-03-28": pd.DataFrame({"id": ["t1"], "messages": [1]}),
+        "2026-03-29": pd.DataFrame({"id": ["t1", "t2"], "messages": [5, 1]}),
+    }
+    later = TabContents(header=["id", "messages"], rows=[["t1", "5"], ["t2", "1"]])
+    assert all(outcome.ok for outcome in reconcile_days(by_day, later, "id", ["id", "messages"]).values())
+    earlier = TabContents(header=["id", "messages"], rows=[["t1", "1"], ["t2", "1"]])
+    outcomes = reconcile_days(by_day, earlier, "id", ["id", "messages"])
+    assert outcomes["2026-03-28"].mismatched == outcomes["2026-03-29"].mismatched == ["t1"]

@@ -5,7 +5,7 @@ import dagster as dg
 from wa_pipeline.defs._shared.day_range import DayFrames, check_days, frames_by_day
 from wa_pipeline.defs._shared.reconcile_days import SAMPLE
 from wa_pipeline.defs.partitions import DAILY
-from wa_pipeline.defs.resources import SheetSinkResource
+from wa_pipeline.defs.resources import Locale, SheetSinkResource
 from wa_pipeline.defs.sync.tab_factory import fail_clearly
 from wa_pipeline.sheets.reconcile import duplicate_keys
 from wa_pipeline.sheets.row_order import order_violations
@@ -38,7 +38,9 @@ def no_duplicate_sheet_keys(context: dg.AssetCheckExecutionContext, sheet_sink: 
     partitions_def=DAILY,
     additional_ins={"sheet_rows": dg.AssetIn("sheet_rows")},
 )
-def rows_in_order(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames, sheet_sink: SheetSinkResource):
+def rows_in_order(
+    context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
+):
     """In every chat of the day, the Messages tab lists messages in the order they were sent, late ones included."""
     with fail_clearly():
         records = sheet_sink.get_sink().read_tab(MESSAGES.name).records()
@@ -54,6 +56,8 @@ def rows_in_order(context: dg.AssetCheckExecutionContext, sheet_rows: DayFrames,
         MESSAGES.header(MESSAGES.order_group),
         MESSAGES.sheet_order_by[0],
         groups=set().union(*chats_by_day.values()),
+        # The sheet shows local wall time, which repeats an hour when the clocks go back.
+        tz=locale.tz(),
     )
     late_keys = set(late)
     chat_of = {

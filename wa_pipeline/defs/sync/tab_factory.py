@@ -17,7 +17,7 @@ from wa_pipeline.defs._shared.reconcile_days import check_tab_days
 from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
-from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
+from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLayoutError, SheetLimitError
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import UpsertResult
 from wa_pipeline.sheets.tab_spec import TabSpec
@@ -37,8 +37,9 @@ SYNC_STEP = {
     "retry_policy": SYNC_RETRIES,
 }
 
-# Retrying in seconds cannot help these: the breaker's cool-down, a setting or a full spreadsheet must change first.
-NOT_RETRIED = (CircuitOpenError, SheetConfigError, SheetLimitError)
+# Retrying in seconds cannot help these: the breaker's cool-down, a setting, a full spreadsheet or a tab's header must
+# change first.
+NOT_RETRIED = (CircuitOpenError, SheetConfigError, SheetLimitError, SheetLayoutError)
 
 
 @contextmanager
@@ -50,7 +51,7 @@ def fail_clearly() -> Iterator[None]:
         raise dg.Failure(description=str(error), allow_retries=False) from None
 
 
-def upsert_tab(spec: TabSpec, sheet_sink: SheetSinkResource, rows: pd.DataFrame) -> tuple[UpsertResult, str]:
+def upsert_tab(spec: TabSpec, sheet_sink: SheetSinkResource, rows: pd.DataFrame, tz) -> tuple[UpsertResult, str]:
     """The tab's rows upserted by key, in the tab's order, under the one error policy; the result and the sheet."""
     with fail_clearly():
         sink = sheet_sink.get_sink()
@@ -61,6 +62,7 @@ def upsert_tab(spec: TabSpec, sheet_sink: SheetSinkResource, rows: pd.DataFrame)
             spec.cells(spec.within(rows, sink.max_cell_chars)),
             order_by=spec.sheet_order_by,
             position=spec.position,
+            tz=tz,
         )
     return result, sink.location
 
@@ -94,8 +96,21 @@ def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: s
         "sheet_cells": dg.MetadataValue.int(result.sheet_cells),
         "sheet_cells_pct": dg.MetadataValue.float(round(100 * CellUsage(result.sheet_cells).fraction, 2)),
         "warnings": dg.MetadataValue.int(len(result.warnings)),
+        # Keys and column names only: the cells' words may be personal and the event log outlives `forget`.
+        "rewritten": dg.MetadataValue.json(list(result.rewritten)),
         "sheet": dg.MetadataValue.text(location),
     }
+
+
+def log_repairs(context: dg.AssetExecutionContext, spec: TabSpec, result: UpsertResult) -> None:
+    """Say what the upsert put right in the tab: warnings a person should act on, and cells written back."""
+    for warning in result.warnings:
+        context.log.warning(warning)
+    if result.rewritten:
+        context.log.info(
+            f"tab {spec.name!r}: wrote back the cells of {result.updated} rows that differed from the computed rows "
+            f"(edited by hand, or computed anew): {'; '.join(result.rewritten)}"
+        )
 
 
 def tab_assets(
@@ -132,9 +147,8 @@ def tab_assets(
         # exactly as day-by-day upserts would put it.
         rows = concat_days(rows_by_day)
         del rows_by_day
-        result, location = upsert_tab(spec, sheet_sink, rows)
-        for warning in result.warnings:
-            context.log.warning(warning)
+        result, location = upsert_tab(spec, sheet_sink, rows, locale.tz())
+        log_repairs(context, spec, result)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(count)})
             for day, count in row_counts.items()
@@ -192,7 +206,8 @@ def window_tab_assets(
     ):
         watch = Stopwatch()
         rows = window_rows(context.partition_keys, storage, locale)
-        result, location = upsert_tab(spec, sheet_sink, rows)
+        result, location = upsert_tab(spec, sheet_sink, rows, locale.tz())
+        log_repairs(context, spec, result)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows_of_day(rows, day)))})
             for day in context.partition_keys

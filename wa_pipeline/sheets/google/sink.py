@@ -1,7 +1,8 @@
 """The Google Sheets backend: idempotent, batched upserts through gspread, a constant number of API calls per upsert.
 
 One upsert: the tab's properties (one read), its header and key column plus the rows it may change (one batched
-read, two when the ledger's row hints are stale), then one batched write (new and changed rows to explicit
+read, two when the ledger's row hints are stale, and one of the rows below the keys when rows are added), then one
+batched write (new and changed rows to explicit
 ranges, in bodies under 2 MB), preceded by one spreadsheet batchUpdate when the grid must grow or a late row must
 be inserted between existing ones. Every request goes through `ResilientAdapter` (throttle, timeout, retries,
 circuit breaker). Writes are journalled in the `WriteLedger`; an upsert that fails part-way is planned again
@@ -14,6 +15,7 @@ import random
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ from wa_pipeline.sheets.google.request_bodies import (
 )
 from wa_pipeline.sheets.google.retry import Backoff
 from wa_pipeline.sheets.google.state_db import STATE_DB_NAME
+from wa_pipeline.sheets.google.tab_ids import Located, TabIds
 from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.google.writer_lock import exclusive, lock_path
 from wa_pipeline.sheets.sheet_limits import GOOGLE_MAX_CELL_CHARS, CellUsage, grid_cells
@@ -47,6 +50,7 @@ from wa_pipeline.sheets.upsert_plan import (
     TabSnapshot,
     UpsertPlan,
     content_hash,
+    key_text,
     layout_managed_columns,
     plan_upsert,
     prepare_rows,
@@ -67,6 +71,8 @@ class _Attempts:
     first_plan: UpsertPlan | None = None
     own_writes: set[int] = field(default_factory=set)
     reconciled: int = 0
+    # What a person should know about where the tab was found (renamed, or gone and created anew), said once.
+    found: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class GoogleSheetsSink:
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self._state_path = self.state_dir / STATE_DB_NAME if self.state_dir is not None else None
         self.ledger = ledger if ledger is not None else WriteLedger(self._state_path)
+        self.tab_ids = TabIds(self._state_path)
         self.clock, self.sleep = clock, sleep
         self.backoff = Backoff(
             max_attempts=self.tuning.max_attempts,
@@ -152,6 +159,7 @@ class GoogleSheetsSink:
         rows: Sequence[Sequence[Cell]],
         order_by: Sequence[str] = (),
         position: int | None = None,
+        tz: tzinfo | None = None,
     ) -> UpsertResult:
         wanted = prepare_rows(columns, key, rows, stored=safe_cell, order_by=order_by)
         with self._connection.config_errors():
@@ -162,7 +170,7 @@ class GoogleSheetsSink:
             attempts = _Attempts()
             with exclusive(lock_path(self.state_dir, self.spreadsheet_key) if self.state_dir else None):
                 outcome = self._with_replans(
-                    tab, lambda: self._upsert_once(http, tab, columns, key, wanted, order_by, attempts, position)
+                    tab, lambda: self._upsert_once(http, tab, columns, key, wanted, order_by, attempts, position, tz)
                 )
         plan = attempts.first_plan or outcome.plan
         return UpsertResult(
@@ -176,7 +184,12 @@ class GoogleSheetsSink:
             throttled_s=round(self._connection.throttled() - throttled, 3),
             backoff_s=round(self.backoff.waited_s - backed_off, 3),
             sheet_cells=outcome.usage.cells,
-            warnings=(outcome.usage.warning,) if outcome.usage.warning else (),
+            warnings=(
+                *attempts.found,
+                *plan.layout.warnings(tab),
+                *((outcome.usage.warning,) if outcome.usage.warning else ()),
+            ),
+            rewritten=plan.rewritten_cells(),
         )
 
     def read_tab(self, tab: str) -> TabContents:
@@ -184,7 +197,7 @@ class GoogleSheetsSink:
             http = self._connection.client()
 
             def read() -> list[list[Any]]:
-                properties = _find_tab(self._sheet_properties(http), tab)
+                properties = self._locate(http, tab).properties
                 if properties is None:
                     return []
                 reply = http.values_get(
@@ -215,7 +228,7 @@ class GoogleSheetsSink:
             http = self._connection.client()
 
             def attempt() -> int:
-                properties = _find_tab(self._sheet_properties(http), tab)
+                properties = self._locate(http, tab).properties
                 if properties is None:
                     return 0
                 values = http.values_get(
@@ -284,27 +297,33 @@ class GoogleSheetsSink:
         order_by: Sequence[str],
         attempts: _Attempts,
         position: int | None = None,
+        tz: tzinfo | None = None,
     ) -> _Outcome:
         sheets = self._sheet_properties(http)
         usage = grid_cells(sheets)
-        properties = _find_tab(sheets, tab)
+        located = self.tab_ids.locate(self.spreadsheet_key, tab, sheets)
+        if located.warning and located.warning not in attempts.found:
+            attempts.found.append(located.warning)
+        properties = located.properties
         pending = self.ledger.pending(self.spreadsheet_key, tab)
         if properties is None:
             # A tab deleted by someone: whatever the ledger remembers of it is gone with it.
             self.ledger.forget_tab(self.spreadsheet_key, tab)
             self._settle(pending, {}, attempts)
-            plan = plan_upsert(TabSnapshot(header=[], order=[] if order_by else None), columns, key, wanted, order_by)
+            empty = TabSnapshot(header=[], order=[] if order_by else None)
+            plan = plan_upsert(empty, columns, key, wanted, order_by, tab=tab, tz=tz)
             attempts.first_plan = attempts.first_plan or plan
             grid = self._new_tab_grid(plan, usage, tab)
             write_id = self._begin(tab, plan, attempts)
             index = None if position is None else min(position, len(sheets))
             sheet_id = self._add_tab(http, tab, grid, index)
+            self.tab_ids.remember(self.spreadsheet_key, tab, sheet_id, tab)
             title, old = tab, (0, 0)
         else:
             title, sheet_id = properties["title"], properties["sheetId"]
             snapshot, found = self._read_snapshot(http, tab, properties, columns, key, wanted, order_by, pending)
             self._settle(pending, found, attempts)
-            plan = plan_upsert(snapshot, columns, key, wanted, order_by)
+            plan = plan_upsert(snapshot, columns, key, wanted, order_by, tab=tab, tz=tz)
             attempts.first_plan = attempts.first_plan or plan
             grid_properties = properties["gridProperties"]
             old = (int(grid_properties["rowCount"]), int(grid_properties["columnCount"]))
@@ -348,6 +367,9 @@ class GoogleSheetsSink:
         if own:
             self.ledger.settle(own, found)
 
+    def _locate(self, http: HTTPClient, tab: str) -> Located:
+        return self.tab_ids.locate(self.spreadsheet_key, tab, self._sheet_properties(http))
+
     def _sheet_properties(self, http: HTTPClient) -> list[dict[str, Any]]:
         # Fresh every time: people resize, rename and freeze tabs between our runs.
         metadata = http.fetch_sheet_metadata(
@@ -389,7 +411,7 @@ class GoogleSheetsSink:
         known = rows_from(hinted, replies[2 if has_data_rows else 1 :])
 
         layout = layout_managed_columns(header, columns)
-        in_header = len(layout.header) - len(layout.added)
+        in_header = len(layout.header) - len(layout.appended)
         at = [layout.position(columns, name) for name in index_names]
         if has_data_rows and any(span <= position < min(in_header, grid_columns) for position in at):
             # The key or order column is further right than our layout would put it.
@@ -397,6 +419,15 @@ class GoogleSheetsSink:
             (block,) = self._batch_read(http, [a1(title, f"A{HEADER_ROW + 1}:{column_letters(wider)}")])
         keys = [cell_at(row, at[0]) for row in block]
         order = [[cell_at(row, position) for position in at[1:]] for row in block] if order_by else None
+        below = HEADER_ROW + len(block) + 1
+        if below <= grid_rows and not set(wanted) <= {key_text(row_key) for row_key in keys}:
+            # New rows go after the last row holding anything, in any column: a person's row below ours with cells
+            # only in their own columns (or ours, without a key) must not be written over. One read of the rows below
+            # the key block, across the grid's width, only when rows are added; normally it comes back empty.
+            (under,) = self._batch_read(http, [a1(title, f"A{below}:{column_letters(grid_columns)}{grid_rows}")])
+            keys += [None] * len(under)
+            if order is not None:
+                order += [[None] * len(at[1:]) for _ in under]
         snapshot = TabSnapshot(header=header, keys=keys, order=order, rows=known)
 
         owner = snapshot.owner
@@ -503,9 +534,3 @@ def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((index, index + 1))
     return runs
-
-
-def _find_tab(sheets: list[dict[str, Any]], tab: str) -> dict[str, Any] | None:
-    exact = [properties for properties in sheets if properties.get("title") == tab]
-    # Sheet names are unique ignoring case, so a differently cased name is the same tab.
-    return (exact or [p for p in sheets if str(p.get("title", "")).lower() == tab.lower()] or [None])[0]

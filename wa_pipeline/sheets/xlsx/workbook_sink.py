@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import tzinfo
 from pathlib import Path
 from typing import IO
 
@@ -65,6 +66,7 @@ class WorkbookSink:
         rows: Sequence[Sequence[Cell]],
         order_by: Sequence[str] = (),
         position: int | None = None,
+        tz: tzinfo | None = None,
     ) -> UpsertResult:
         wanted = prepare_rows(columns, key, rows, stored=_stored, order_by=order_by)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +75,10 @@ class WorkbookSink:
             package = XlsxPackage.open(archive)
             strings = _SharedStrings(package)
             part = package.part_of(tab)
+            found: list[str] = []
             if part is None:
+                if not created:
+                    found = _renamed_warnings(archive, package, strings, tab, key)
                 part = package.add_tab(tab)
                 source: Callable[[], IO[bytes]] = functools.partial(io.BytesIO, EMPTY_SHEET)
                 created = True
@@ -81,7 +86,7 @@ class WorkbookSink:
                 source = functools.partial(archive.open, part)
             with source() as stream:
                 scan = scan_tab(stream, columns, key, order_by, wanted, strings, package.cell_formats())
-            plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by)
+            plan = plan_upsert(scan.snapshot, columns, key, wanted, order_by, tab=tab, tz=tz)
             # Date formats are added to the stylesheet only by a write that holds dates.
             formats = {number_format(v) for cells in plan.writes.values() for v in cells if is_date_value(v)}
             formats |= {
@@ -119,7 +124,8 @@ class WorkbookSink:
             unchanged=plan.unchanged,
             placed_in_order=sum(len(i.rows) for i in plan.insertions),
             sheet_cells=usage.cells,
-            warnings=(usage.warning,) if usage.warning else (),
+            warnings=(*found, *plan.layout.warnings(tab), *((usage.warning,) if usage.warning else ())),
+            rewritten=plan.rewritten_cells(),
         )
 
     def read_tab(self, tab: str) -> TabContents:
@@ -227,6 +233,28 @@ class _SharedStrings:
                 with self._package.archive.open(part) as stream:
                     self._strings = read_shared_strings(stream)
         return self._strings
+
+
+def _renamed_warnings(
+    archive: zipfile.ZipFile, package: XlsxPackage, strings: _SharedStrings, tab: str, key: str
+) -> list[str]:
+    """When `tab` is missing from an existing workbook: a tab whose header holds our key column may be it, renamed.
+
+    A workbook keeps no identity for a tab across renames (apps renumber sheetIds on save), so the tab is created
+    anew and the person is told where the earlier rows are."""
+    holding = []
+    for name, part in package.tabs():
+        with archive.open(part) as stream:
+            header = next(iter(read_rows(stream, strings, package.cell_formats())), [])
+        if key in [_shown(value) for value in header]:
+            holding.append(name)
+    if not holding:
+        return []
+    return [
+        f"tab {tab!r} was not in the workbook, so it was created anew with the rows of this sync; tab {name!r} has "
+        f"our {key!r} column: if it is {tab!r} renamed, name it back (its rows are kept there until then)"
+        for name in holding
+    ]
 
 
 def _extent(archive: zipfile.ZipFile, part: str) -> int:
