@@ -93,6 +93,23 @@ class MediaRef:
     remote_id: str | None = None
 
 
+_TEXT_FIELDS = (
+    "message_id",
+    "chat_id",
+    "chat_name",
+    "sender_id",
+    "sender_name",
+    "text",
+    "caption",
+    "reply_to",
+    "flags",
+    "referral",
+    "raw",
+)
+# json.dumps(record, ensure_ascii=False, sort_keys=True), without building an encoder per record.
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 @dataclass(frozen=True)
 class Message:
     """One WhatsApp message, whatever its source."""
@@ -123,10 +140,11 @@ class Message:
     event: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("message_id", "chat_id", "chat_name", "sender_id", "sender_name", "text", "caption"):
-            object.__setattr__(self, name, normalise_text(getattr(self, name)))
-        for name in ("reply_to", "flags", "referral", "raw"):
-            object.__setattr__(self, name, normalise_text(getattr(self, name)))
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            # Written back only when it changes: a message is built for every line of an export.
+            if value is not None and _UNSAFE.search(value):
+                object.__setattr__(self, name, normalise_text(value))
         if self.media is not None and any(
             has_unsafe_characters(v) for v in (self.media.filename, self.media.mime) if isinstance(v, str)
         ):
@@ -178,7 +196,7 @@ class Message:
         record["sent_at"] = self.sent_at.isoformat()
         if self.event is not None:
             record["event"] = self.event
-        return json.dumps(record, ensure_ascii=False, sort_keys=True)
+        return _RECORD_ENCODER.encode(record)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Message:
