@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -106,8 +107,32 @@ _TEXT_FIELDS = (
     "referral",
     "raw",
 )
-# json.dumps(record, ensure_ascii=False, sort_keys=True), without building an encoder per record.
 _RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _flat_json(record: dict[str, Any]) -> str:
+    """json.dumps(record, ensure_ascii=False, sort_keys=True) for a flat record of plain identifiers as keys.
+
+    Every landed message is written through here: strings go through the json module's own escaping, and only
+    the dict walk is ours, which costs a third of the encoder's per-call setup.
+    """
+    parts = []
+    for key in sorted(record):
+        value = record[key]
+        if value is None:
+            text = "null"
+        elif value is True:
+            text = "true"
+        elif value is False:
+            text = "false"
+        elif type(value) is str:
+            text = encode_basestring(value)
+        elif type(value) is int:
+            text = int.__repr__(value)
+        else:
+            return _RECORD_ENCODER.encode(record)
+        parts.append(f'"{key}": {text}')
+    return "{" + ", ".join(parts) + "}"
 
 
 @dataclass(frozen=True)
@@ -196,7 +221,7 @@ class Message:
         record["sent_at"] = self.sent_at.isoformat()
         if self.event is not None:
             record["event"] = self.event
-        return _RECORD_ENCODER.encode(record)
+        return _flat_json(record)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Message:

@@ -16,7 +16,7 @@ from wa_pipeline.store.landing_store import AddResult, Changes
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 from wa_pipeline.store.tombstones import Tombstones
 
-SCHEMA = sql.schema(sql.SQLITE_SEQ)
+SCHEMA = sql.schema(sql.SQLITE_SEQ, sql.SQLITE_KEYED_TABLE)
 CACHE_KIB = 32 * 1024
 
 
