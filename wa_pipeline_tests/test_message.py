@@ -86,3 +86,43 @@ def test_the_stored_record_is_the_json_modules_own_text(fields):
     record = m.to_record() | {"sent_at": m.sent_at.isoformat()} | ({"event": m.event} if m.event else {})
     assert m.to_json() == json.dumps(record, ensure_ascii=False, sort_keys=True)
     assert Message.from_json(m.to_json()) == m
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"text": "hello", "sender_name": "Amina"},
+        {"text": "a\x00b", "raw": "x\x07", "sender_name": "\ud800", "media": MediaRef(filename="a\x01.jpg")},
+        {"sent_at": datetime(2026, 11, 16, 12, 15, tzinfo=EAT), "event": "edited", "forwarded": True},
+    ],
+)
+def test_build_gives_the_message_the_constructor_gives(fields):
+    base = {"message_id": "m1", "chat_id": "c1", "sent_at": datetime(2026, 11, 16, 9, 15, tzinfo=UTC)}
+    base |= {"kind": "text", "source": "chat_export"}
+    built, constructed = Message.build(**base | fields), Message(**base | fields)
+    assert built == constructed and built.to_json() == constructed.to_json()
+    assert built.sent_at.tzinfo is UTC and hash(built.sent_at) == hash(constructed.sent_at)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"kind": "nonsense"}, ValueError),
+        ({"message_id": ""}, ValueError),
+        ({"sent_at": datetime(2026, 11, 16, 9, 15)}, ValueError),
+        ({"colour": "red"}, TypeError),
+        ({"kind": None, "source": None}, ValueError),
+    ],
+)
+def test_build_refuses_what_the_constructor_refuses(fields, error):
+    base = {"message_id": "m1", "chat_id": "c1", "sent_at": datetime(2026, 11, 16, 9, 15, tzinfo=UTC)}
+    base |= {"kind": "text", "source": "chat_export"}
+    with pytest.raises(error):
+        Message.build(**base | fields)
+    with pytest.raises(error):
+        Message(**base | fields)
+
+
+def test_build_names_a_missing_field():
+    with pytest.raises(TypeError, match="chat_id"):
+        Message.build(message_id="m1", sent_at=datetime(2026, 11, 16, tzinfo=UTC), kind="text", source="chat_export")
