@@ -10,29 +10,37 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from wa_pipeline.message import Message
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"), None)
-_SPACE = re.compile(r"\s+")
 # Phone numbers compared on their last 9 digits: local (0722…) and international (+254 722…) forms agree there.
 _PHONE_TAIL = 9
 
 
 def _normal_text(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _SPACE.sub(" ", text).strip().casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    # str.split() splits on the whitespace \s matches, and drops it at both ends: one space between words.
+    return " ".join(text.split()).casefold()
 
 
-def _sender_keys(message: Message) -> set[str]:
+@lru_cache(maxsize=4096)
+def _keys_of(sender_name: str | None, sender_id: str | None) -> tuple[str, ...]:
+    # A chat has few senders and a batch many messages from each: their keys are worked out once.
     keys = set()
-    if message.sender_name:
-        keys.add("name:" + _normal_text(message.sender_name))
-    for candidate in (message.sender_id, message.sender_name):
+    if sender_name:
+        keys.add("name:" + _normal_text(sender_name))
+    for candidate in (sender_id, sender_name):
         digits = re.sub(r"\D", "", candidate or "")
         if len(digits) >= _PHONE_TAIL:
             keys.add("phone:" + digits[-_PHONE_TAIL:])
-    return keys
+    return tuple(keys)
+
+
+def _sender_keys(message: Message) -> tuple[str, ...]:
+    return _keys_of(message.sender_name, message.sender_id)
 
 
 def _content_key(message: Message) -> str | None:
@@ -49,7 +57,8 @@ def fingerprints(message: Message) -> list[str]:
     content = _content_key(message)
     if content is None:
         return []
-    minute = message.sent_at.strftime("%Y-%m-%dT%H:%M")
+    # sent_at is in UTC (see Message): its ISO text up to the minute, as strftime("%Y-%m-%dT%H:%M") writes it.
+    minute = message.sent_at.isoformat()[:16]
     return sorted(
         hashlib.sha256(f"{minute}\x1f{sender}\x1f{content}".encode()).hexdigest() for sender in _sender_keys(message)
     )

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -93,6 +94,47 @@ class MediaRef:
     remote_id: str | None = None
 
 
+_TEXT_FIELDS = (
+    "message_id",
+    "chat_id",
+    "chat_name",
+    "sender_id",
+    "sender_name",
+    "text",
+    "caption",
+    "reply_to",
+    "flags",
+    "referral",
+    "raw",
+)
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _flat_json(record: dict[str, Any]) -> str:
+    """json.dumps(record, ensure_ascii=False, sort_keys=True) for a flat record of plain identifiers as keys.
+
+    Every landed message is written through here: strings go through the json module's own escaping, and only
+    the dict walk is ours, which costs a third of the encoder's per-call setup.
+    """
+    parts = []
+    for key in sorted(record):
+        value = record[key]
+        if value is None:
+            text = "null"
+        elif value is True:
+            text = "true"
+        elif value is False:
+            text = "false"
+        elif type(value) is str:
+            text = encode_basestring(value)
+        elif type(value) is int:
+            text = int.__repr__(value)
+        else:
+            return _RECORD_ENCODER.encode(record)
+        parts.append(f'"{key}": {text}')
+    return "{" + ", ".join(parts) + "}"
+
+
 @dataclass(frozen=True)
 class Message:
     """One WhatsApp message, whatever its source."""
@@ -123,10 +165,13 @@ class Message:
     event: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("message_id", "chat_id", "chat_name", "sender_id", "sender_name", "text", "caption"):
-            object.__setattr__(self, name, normalise_text(getattr(self, name)))
-        for name in ("reply_to", "flags", "referral", "raw"):
-            object.__setattr__(self, name, normalise_text(getattr(self, name)))
+        fields = self.__dict__
+        texts = [fields[name] for name in _TEXT_FIELDS]
+        # One search over all the texts (the pattern is single characters, so joining creates no match): a message
+        # is built for every line of an export, and nearly all of them have nothing to replace.
+        if _UNSAFE.search("".join([value for value in texts if value is not None])):
+            for name, value in zip(_TEXT_FIELDS, texts, strict=True):
+                object.__setattr__(self, name, normalise_text(value))
         if self.media is not None and any(
             has_unsafe_characters(v) for v in (self.media.filename, self.media.mime) if isinstance(v, str)
         ):
@@ -146,6 +191,25 @@ class Message:
             raise ValueError(f"message {self.message_id}: unknown source {self.source!r}")
         # Normalise to UTC once, so every comparison downstream is like with like.
         object.__setattr__(self, "sent_at", self.sent_at.astimezone(UTC))
+
+    @classmethod
+    def build(cls, **fields: Any) -> Message:
+        """The message `Message(**fields)` gives, checked and normalised alike, built at a fraction of the cost.
+
+        A frozen dataclass sets each of its twenty fields through object.__setattr__; a parser builds one message
+        per line of an export, so it fills the instance's dict at once and runs the same `__post_init__`.
+        """
+        unknown = fields.keys() - _FIELD_NAMES
+        if unknown:
+            raise TypeError(f"Message.build() got unexpected fields {sorted(unknown)}")
+        missing = _REQUIRED - fields.keys()
+        if missing:
+            raise TypeError(f"Message.build() is missing fields {sorted(missing)}")
+        message = object.__new__(cls)
+        message.__dict__.update(_DEFAULTS)
+        message.__dict__.update(fields)
+        message.__post_init__()
+        return message
 
     def to_record(self) -> dict[str, Any]:
         """Flat record (media fields prefixed) as stored in Parquet and the landing store."""
@@ -178,7 +242,7 @@ class Message:
         record["sent_at"] = self.sent_at.isoformat()
         if self.event is not None:
             record["event"] = self.event
-        return json.dumps(record, ensure_ascii=False, sort_keys=True)
+        return _flat_json(record)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Message:
@@ -216,6 +280,11 @@ class Message:
         return cls.from_record(json.loads(text))
 
 
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Message) if f.default is not dataclasses.MISSING}
+_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Message))
+_REQUIRED = _FIELD_NAMES - _DEFAULTS.keys()
+
+
 # Arrow schema of the flat record: the contract every Parquet file of messages follows.
 MESSAGE_SCHEMA = pa.schema(
     [
@@ -246,7 +315,7 @@ MESSAGE_COLUMNS = tuple(MESSAGE_SCHEMA.names)
 
 def stable_id(*parts: object, prefix: str) -> str:
     """A deterministic id from its parts: the same inputs give the same id on every machine, forever."""
-    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    digest = hashlib.sha256("\x1f".join(["" if p is None else str(p) for p in parts]).encode("utf-8"))
     return f"{prefix}{digest.hexdigest()[:32]}"
 
 

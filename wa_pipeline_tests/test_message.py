@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -57,3 +58,71 @@ def test_empty_frame_has_the_contract_dtypes():
     frame = messages_to_frame([])
     assert len(frame) == 0
     assert str(frame["sent_at"].dtype) == "datetime64[us, UTC]"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"text": 'She said "20 loaves"\\ at 5\tpm\nand left', "caption": "caf\u00e9 \U0001f35e \u200e"},
+        {"media": MediaRef(sha256="ab" * 32, mime="image/jpeg", filename="IMG-1.jpg", bytes=2048), "forwarded": True},
+        {
+            "event": "media_omitted:image",
+            "text": "\u0628\u062f\u0648\u0646 \u0648\u0633\u0627\u0626\u0637",
+            "flags": "x\x00y",
+        },
+    ],
+)
+def test_the_stored_record_is_the_json_modules_own_text(fields):
+    m = Message(
+        message_id="m1",
+        chat_id="c1",
+        sent_at=datetime(2026, 11, 16, 9, 15, tzinfo=UTC),
+        kind="text",
+        source="chat_export",
+        sender_name="Amina",
+        **fields,
+    )
+    record = m.to_record() | {"sent_at": m.sent_at.isoformat()} | ({"event": m.event} if m.event else {})
+    assert m.to_json() == json.dumps(record, ensure_ascii=False, sort_keys=True)
+    assert Message.from_json(m.to_json()) == m
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"text": "hello", "sender_name": "Amina"},
+        {"text": "a\x00b", "raw": "x\x07", "sender_name": "\ud800", "media": MediaRef(filename="a\x01.jpg")},
+        {"sent_at": datetime(2026, 11, 16, 12, 15, tzinfo=EAT), "event": "edited", "forwarded": True},
+    ],
+)
+def test_build_gives_the_message_the_constructor_gives(fields):
+    base = {"message_id": "m1", "chat_id": "c1", "sent_at": datetime(2026, 11, 16, 9, 15, tzinfo=UTC)}
+    base |= {"kind": "text", "source": "chat_export"}
+    built, constructed = Message.build(**base | fields), Message(**base | fields)
+    assert built == constructed and built.to_json() == constructed.to_json()
+    assert built.sent_at.tzinfo is UTC and hash(built.sent_at) == hash(constructed.sent_at)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"kind": "nonsense"}, ValueError),
+        ({"message_id": ""}, ValueError),
+        ({"sent_at": datetime(2026, 11, 16, 9, 15)}, ValueError),
+        ({"colour": "red"}, TypeError),
+        ({"kind": None, "source": None}, ValueError),
+    ],
+)
+def test_build_refuses_what_the_constructor_refuses(fields, error):
+    base = {"message_id": "m1", "chat_id": "c1", "sent_at": datetime(2026, 11, 16, 9, 15, tzinfo=UTC)}
+    base |= {"kind": "text", "source": "chat_export"}
+    with pytest.raises(error):
+        Message.build(**base | fields)
+    with pytest.raises(error):
+        Message(**base | fields)
+
+
+def test_build_names_a_missing_field():
+    with pytest.raises(TypeError, match="chat_id"):
+        Message.build(message_id="m1", sent_at=datetime(2026, 11, 16, tzinfo=UTC), kind="text", source="chat_export")

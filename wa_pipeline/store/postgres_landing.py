@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -12,8 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
+import psycopg2.extras
 
-from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
+from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing_database import Statements
 from wa_pipeline.store.landing_store import AddResult, Changes
@@ -24,6 +24,8 @@ SCHEMA = sql.schema(sql.POSTGRES_SEQ)
 _WRITER_LOCK = 0x77615F6C616E64  # "wa_land"
 _SCHEMA_LOCK = 0x77615F736368  # "wa_sch"
 _LEDGER_WRITER_LOCK = 0x77615F6C6564  # "wa_led": writers of the tables beside `messages` (not the landing writers')
+# Statements sent per round trip when a batch lands.
+_PAGE = 500
 
 
 def _redacted(url: str) -> str:
@@ -32,6 +34,20 @@ def _redacted(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _runners(cur) -> tuple[Callable[[str, tuple], Any], Callable[[str, list[tuple]], None]]:
+    """`run` and `run_many` for the shared landing SQL (written with `?`) on one cursor."""
+
+    def run(statement: str, params: tuple):
+        cur.execute(sql.pyformat(statement), params)
+        return cur
+
+    def run_many(statement: str, rows: list[tuple]) -> None:
+        # psycopg2's executemany makes a round trip per row; execute_batch sends pages of statements at once.
+        psycopg2.extras.execute_batch(cur, sql.pyformat(statement), rows, page_size=_PAGE)
+
+    return run, run_many
 
 
 class PostgresLandingStore:
@@ -96,12 +112,7 @@ class PostgresLandingStore:
         if not messages:
             return AddResult(0, 0)
         with self._writing() as cur:
-
-            def run(statement: str, params: tuple):
-                cur.execute(sql.pyformat(statement), params)
-                return cur
-
-            added, duplicates = sql.land_messages(run, messages)
+            added, duplicates = sql.land_messages(*_runners(cur), messages)
         return AddResult(
             added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
         )
@@ -120,32 +131,12 @@ class PostgresLandingStore:
         return [(r[0], r[1]) for r in self._rows(sql.CROSS_SOURCE_DUPLICATES)]
 
     def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
-        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed).
-
-        A status of a forgotten customer or message (a tombstone names it) is not recorded.
-        """
-        forgotten = self.tombstones()
-        rows = [
-            (
-                s.message_id,
-                s.status,
-                STATUS_ORDER[s.status],
-                sql.utc_text(s.at),
-                s.recipient_id,
-                json.dumps(s.errors, ensure_ascii=False),
-                s.raw,
-            )
-            for s in statuses
-            if not forgotten.blocks_status(s)
-        ]
-        if not rows:
+        """Record statuses (see `landing_sql.land_statuses`); returns how many changed."""
+        statuses = list(statuses)
+        if not statuses:
             return 0
-        changed = 0
         with self._writing() as cur:
-            for row in rows:
-                cur.execute(sql.pyformat(sql.UPSERT_STATUS), row)
-                changed += cur.rowcount
-        return changed
+            return sql.land_statuses(_runners(cur)[0], statuses)
 
     def status_of(self, message_id: str) -> str | None:
         rows = self._rows(sql.STATUS_OF, (message_id,))

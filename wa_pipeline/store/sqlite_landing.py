@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
+from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing_database import Statements
 from wa_pipeline.store.landing_store import AddResult, Changes
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 from wa_pipeline.store.tombstones import Tombstones
 
-SCHEMA = sql.schema(sql.SQLITE_SEQ)
+SCHEMA = sql.schema(sql.SQLITE_SEQ, sql.SQLITE_KEYED_TABLE)
+CACHE_KIB = 32 * 1024
 
 
 class SqliteLandingStore:
@@ -33,6 +33,9 @@ class SqliteLandingStore:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = connect(self.path)
+            # A batch lands rows at random places in the id and fingerprint indexes: with SQLite's default 2 MiB
+            # page cache most of those pages are read again from disk. The cap bounds memory whatever the file's size.
+            conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._local.conn = conn
         return _Borrowed(conn)
 
@@ -50,7 +53,7 @@ class SqliteLandingStore:
         if not messages:
             return AddResult(0, 0)
         with self._conn() as conn, write_transaction(conn):
-            added, duplicates = sql.land_messages(conn.execute, messages)
+            added, duplicates = sql.land_messages(conn.execute, conn.executemany, messages)
         return AddResult(
             added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
         )
@@ -66,30 +69,12 @@ class SqliteLandingStore:
             return Tombstones.load(conn.execute)
 
     def add_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
-        """Record statuses; a status only replaces one of lower rank (sent < delivered < read < played < failed).
-
-        A status of a forgotten customer or message (a tombstone names it) is not recorded.
-        """
-        forgotten = self.tombstones()
-        rows = [
-            (
-                s.message_id,
-                s.status,
-                STATUS_ORDER[s.status],
-                sql.utc_text(s.at),
-                s.recipient_id,
-                json.dumps(s.errors, ensure_ascii=False),
-                s.raw,
-            )
-            for s in statuses
-            if not forgotten.blocks_status(s)
-        ]
-        if not rows:
+        """Record statuses (see `landing_sql.land_statuses`); returns how many changed."""
+        statuses = list(statuses)
+        if not statuses:
             return 0
         with self._conn() as conn, write_transaction(conn):
-            before = conn.total_changes
-            conn.executemany(sql.UPSERT_STATUS, rows)
-            return conn.total_changes - before
+            return sql.land_statuses(conn.execute, statuses)
 
     def status_of(self, message_id: str) -> str | None:
         with self._conn() as conn:

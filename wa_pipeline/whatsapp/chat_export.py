@@ -510,9 +510,11 @@ class ExportReader:
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
         # times are remembered, so memory stays flat however long the export.
         seen: dict[str, dict[tuple[str | None, str], int]] = {}
-        # Consecutive messages share their minute: each header stamp's send time is worked out once.
-        moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str]] = {}
+        # Consecutive messages share their minute: each header stamp's send time (and whether it is inside the
+        # landing window) is worked out once.
+        moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str, str | None]] = {}
         self._previous = None
+        now = self.now
         for draft in self._drafts():
             try:
                 moment = moments.get((draft.layout, draft.stamp))
@@ -520,11 +522,11 @@ class ExportReader:
                     if len(moments) >= 4096:
                         moments.clear()
                     sent_at, sent_utc, settled = self._moment(draft.layout, draft.stamp)
-                    moment = (sent_at, sent_utc)
+                    moment = (sent_at, sent_utc, landing_window_problem(sent_at, now))
                     if settled:
                         # A time read twice on the day the clock goes back depends on what came before: never kept.
                         moments[draft.layout, draft.stamp] = moment
-                sent_at, sent_utc = moment
+                sent_at, sent_utc, problem = moment
                 self._previous = sent_at
             except ValueError as exc:
                 self.errors.append(
@@ -533,7 +535,6 @@ class ExportReader:
                     )
                 )
                 continue
-            problem = landing_window_problem(sent_at, self.now)
             if problem is not None:
                 self.errors.append(ExportLineError(self.source_name, draft.line_number, problem, draft.raw[0]))
                 continue
@@ -557,7 +558,7 @@ class ExportReader:
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
-            yield Message(
+            yield Message.build(
                 message_id=stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"),
                 chat_id=chat_id,
                 chat_name=chat_name,

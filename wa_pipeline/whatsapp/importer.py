@@ -149,7 +149,7 @@ def _import_one(
     # A forgotten customer's messages are skipped before their media is stored (landing refuses them anyway).
     forgotten = store.tombstones()
     for message in reader.messages():
-        if forgotten.blocks(message):
+        if forgotten and forgotten.blocks(message):
             continue
         message, linked = _with_media(message, archive, media_store)
         landed.media_linked += linked

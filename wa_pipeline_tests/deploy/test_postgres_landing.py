@@ -1,5 +1,6 @@
 """The landing store's contract, held by the SQLite file and by PostgreSQL alike, and the choice between them."""
 
+import dataclasses
 import sqlite3
 import threading
 from contextlib import closing
@@ -7,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg2
+import psycopg2.extras
 import pytest
 
 from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.settings import Settings
-from wa_pipeline.store import landing_sql
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
@@ -137,6 +138,48 @@ def test_one_message_seen_through_two_sources_lands_once(backend):
     assert store.add_messages([export("e2", text="ok"), export("e3", text="ok")]).added == 2
 
 
+def _second_target(landing_target, tmp_path, request):
+    if isinstance(landing_target, Path):
+        return tmp_path / "second.sqlite3"
+    return request.getfixturevalue("postgres").create_database(f"second_{tmp_path.name}".lower())
+
+
+def _landed(store) -> tuple[list[str], list[tuple[str, str]]]:
+    return [m.message_id for m in store.iter_messages()], store.cross_source_duplicates()
+
+
+def test_one_batch_lands_exactly_as_one_message_at_a_time(landing_target, tmp_path, request):
+    """A batch is decided in memory: within it, earlier messages count as landed for the later ones."""
+    minute = T0 + timedelta(minutes=1)
+    history = [webhook(), msg(1)]
+    batch = [
+        msg(2),
+        export("exp_1"),  # the webhook's copy: recorded, not landed
+        export("exp_1"),  # the same copy again: neither landed nor recorded twice
+        msg(2),  # a re-delivery inside the batch
+        dataclasses.replace(webhook(), message_id="wamid.2", text="Deliver on Friday", sent_at=minute),
+        # The copy of the one just above, in the same batch.
+        dataclasses.replace(export("exp_2", text="Deliver on Friday"), sent_at=minute.replace(second=0)),
+        msg(1),  # landed by an earlier batch
+        export("e3", text="ok"),
+        export("e4", text="ok"),  # one source's identical messages both land
+    ]
+    one_by_one = open_landing_store(landing_target)
+    together = open_landing_store(_second_target(landing_target, tmp_path, request))
+    for store in (one_by_one, together):
+        store.add_messages(history)
+    results = [one_by_one.add_messages([message]) for message in batch]
+    result = together.add_messages(batch)
+    assert (result.added, result.already_present, result.cross_source_duplicates) == (
+        sum(r.added for r in results),
+        sum(r.already_present for r in results),
+        sum(r.cross_source_duplicates for r in results),
+    )
+    assert (result.added, result.already_present, result.cross_source_duplicates) == (4, 3, 2)
+    assert _landed(together) == _landed(one_by_one)
+    assert _landed(together)[1] == [("exp_1", "wamid.1"), ("exp_2", "wamid.2")]
+
+
 def test_concurrent_writers_land_each_message_once(backend):
     store = backend.open()
     errors: list[Exception] = []
@@ -159,19 +202,19 @@ def test_concurrent_writers_land_each_message_once(backend):
 
 
 def test_a_cursor_never_skips_a_row_committed_after_a_later_sequence_number(landing_url, monkeypatch):
-    """Writer A holds seq 1 in an open transaction while writer B wants to land a message: B must wait for A."""
+    """Writer A holds seqs 1-2 in an open transaction while writer B wants to land a message: B must wait for A."""
     store = PostgresLandingStore(landing_url)
     in_transaction, release = threading.Event(), threading.Event()
-    real_fingerprints = landing_sql.fingerprints
+    real_execute_batch = psycopg2.extras.execute_batch
 
-    def slow_fingerprints(message):
-        # A's second message: A has inserted m1 (seq 1) and keeps its transaction open until released.
-        if message.message_id == "m2":
+    def slow_execute_batch(cur, statement, rows, **kwargs):
+        real_execute_batch(cur, statement, rows, **kwargs)
+        # A's batch: A has inserted m1 and m2 (seq 1, 2) and keeps its transaction open until released.
+        if any(row[0] == "m2" for row in rows) and statement.startswith("INSERT INTO messages"):
             in_transaction.set()
             assert release.wait(120)
-        return real_fingerprints(message)
 
-    monkeypatch.setattr(landing_sql, "fingerprints", slow_fingerprints)
+    monkeypatch.setattr(psycopg2.extras, "execute_batch", slow_execute_batch)
     writer_a = threading.Thread(target=store.add_messages, args=([msg(1), msg(2)],))
     writer_b = threading.Thread(target=store.add_messages, args=([msg(3)],))
     writer_a.start()
