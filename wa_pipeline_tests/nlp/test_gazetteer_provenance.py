@@ -16,6 +16,7 @@ from wa_pipeline.nlp.heldout import load_heldout
 
 REPO = Path(__file__).resolve().parents[2]
 GAZETTEER = REPO / "wa_pipeline" / "nlp" / "gazetteer"
+LEXICONS = REPO / "wa_pipeline" / "nlp" / "lexicons"
 HELD_OUT = Path(__file__).parent / "data" / "heldout"
 # sha256 of the hand-curated lists on 2026-12-03, before the held-out sets existed; the lists a script now builds
 # (organisations and products, issue 14) are no longer here.
@@ -74,6 +75,18 @@ def held_out_names():
 
 def test_every_shipped_list_comes_from_its_script_or_is_frozen():
     assert provenance_problems(GAZETTEER) == []
+    assert provenance_problems(LEXICONS) == []
+
+
+def test_the_sentiment_lexicon_names_its_sources_and_a_hand_added_word_is_caught(tmp_path):
+    header = (LEXICONS / "sentiment.tsv").read_text(encoding="utf-8").splitlines()[0]
+    assert "Pattern" in header and "PDDL" in header and "German Polarity Lexicon" in header
+    shutil.copytree(LEXICONS, tmp_path / "lexicons")
+    with (tmp_path / "lexicons" / "sentiment.tsv").open("a", encoding="utf-8") as f:
+        f.write("fr\tgénialissime\t3.0\n")
+    assert provenance_problems(tmp_path / "lexicons") == [
+        "sentiment.tsv differs from what scripts/build_sentiment_lexicon.py produces"
+    ]
 
 
 def test_each_generated_list_records_its_script_and_source():
