@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 from wa_pipeline.nlp.chat_words import CHAT_WORDS  # noqa: E402
 
 OUT = REPO / "wa_pipeline" / "nlp" / "gazetteer" / "towns.tsv"
-MARKETS = ("KE", "UG", "TZ", "RW", "ET", "NG", "GH", "ZA", "ZM", "ZW", "IN", "PK", "US", "GB", "BR", "ES", "PT")
+MARKETS = (*"KE UG TZ RW ET NG GH ZA ZM ZW IN PK US GB BR ES PT MX CO AR FR SN CI CM BE DE AT CH PH".split(),)
 WORLD_POPULATION = 300_000
 TOWN_POPULATION = 1_000
 # Town names that are also everyday words, first names or units in English chats.

@@ -34,7 +34,12 @@ from wa_pipeline.nlp.evaluation import (  # noqa: E402
     predict_entities,
 )
 from wa_pipeline.nlp.heldout import load_heldout  # noqa: E402
-from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, train_intent_model  # noqa: E402
+from wa_pipeline.nlp.intent import (  # noqa: E402
+    DEFAULT_EXAMPLES,
+    DEFAULT_THRESHOLD,
+    TRANSLATED_EXAMPLES,
+    train_intent_model,
+)
 from wa_pipeline.nlp.language import DEFAULT_LANGUAGES  # noqa: E402
 
 DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
@@ -50,11 +55,18 @@ def main() -> int:
     )
     parser.add_argument("--errors", action="store_true", help="list every entity the extractor missed or invented")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--translated-intents",
+        action="store_true",
+        help="train the intent model with the opt-in translated examples too (intent_examples_translated.jsonl)",
+    )
     args = parser.parse_args()
     splits = ["dev", "test"] if args.split == "all" else [] if args.split == "heldout" else [args.split]
 
     figures: dict[str, dict] = {}
-    model = train_intent_model()
+    model = train_intent_model(
+        (DEFAULT_EXAMPLES, TRANSLATED_EXAMPLES) if args.translated_intents else (DEFAULT_EXAMPLES,)
+    )
     print(
         f"Intent model: trained on {model.trained_on} examples; its own held-out split: "
         f"accuracy {model.evaluation.accuracy:.3f}, macro-F1 {model.evaluation.macro_f1:.3f}\n"

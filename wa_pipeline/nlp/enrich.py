@@ -173,9 +173,10 @@ def _enriched_columns(
     )
     intents = model.predict(texts, threshold=intent_threshold)
     found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
-    sentiment_of = {text: score_sentiment(text) for text in dict.fromkeys(texts) if text}
+    sentiment_of = {pair: score_sentiment(*pair) for pair in dict.fromkeys(zip(texts, found_languages)) if pair[0]}
     sentiments = [
-        with_intent(sentiment_of.get(text, NEUTRAL), p.intent if text else OTHER) for p, text in zip(intents, texts)
+        with_intent(sentiment_of.get((text, language), NEUTRAL), p.intent if text else OTHER)
+        for p, text, language in zip(intents, texts, found_languages)
     ]
 
     def column(values: Iterable[object], dtype: str) -> pd.Series:

@@ -220,14 +220,15 @@ def evaluate_heldout(
     intents = classification_report(
         [m.intent for m in messages], predicted, labels=sorted({m.intent for m in messages})
     )
+    # Sentiment reads each message in the language the detector gives it, as enrichment does.
+    detected = detect_languages(texts, languages)
     sentiment = classification_report(
         [m.sentiment for m in messages],
-        [with_intent(score_sentiment(t), intent)[0] for t, intent in zip(texts, predicted)],
+        [with_intent(score_sentiment(t, code), intent)[0] for t, code, intent in zip(texts, detected, predicted)],
         labels=sorted(SENTIMENTS.values()),
     )
-    long_lines = [m for m in messages if len(m.text.split()) >= LANGUAGE_ID_MIN_WORDS]
-    detected = detect_languages([m.text for m in long_lines], languages)
-    right = sum(1 for m, code in zip(long_lines, detected) if code == m.language)
+    long_lines = [(m, code) for m, code in zip(messages, detected) if len(m.text.split()) >= LANGUAGE_ID_MIN_WORDS]
+    right = sum(1 for m, code in long_lines if code == m.language)
     return LanguageFigures(
         language=messages[0].language if messages else "",
         messages=len(messages),

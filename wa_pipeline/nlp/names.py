@@ -109,7 +109,7 @@ def find_names(doc: Doc, region: str | None, gazetteer: Gazetteer, model: Sequen
             found.append(_entity(doc, i, end, label, "rule"))
             i = end
             continue
-        end = _run_end(doc, i, gazetteer)
+        end = _run_end(doc, i, gazetteer, region)
         if end == i:
             i += 1
             continue
@@ -185,11 +185,12 @@ def _name_like(token: Token) -> bool:
     return text[0].isupper() or any(c.isupper() for c in text[1:])
 
 
-def _run_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
+def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) -> int:
     """The end of the run of name words starting at i (i itself when token i is not one)."""
-    if not _name_like(doc[i]):
+    listed = _listed_place_end(doc, i, gazetteer, region)
+    if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i):
         return i
-    end = i + 1
+    end = max(i + 1, listed)
     while end < len(doc):
         token = doc[end]
         attached = doc[end - 1].whitespace_ == ""
@@ -212,6 +213,29 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None) -> int:
+    """Where a listed place of several words, capitalised, starting at i ends (0: none). A listed name beats
+    the chat words inside it: "Dar es Salaam" holds the Spanish "dar"."""
+    if not doc[i].text[:1].isupper():
+        return 0
+    size = gazetteer.place_length(_lowered(doc), i, region)
+    return i + size if size > 1 else 0
+
+
+def _names_a_kind(doc: Doc, i: int) -> bool:
+    """A capitalised chat word before the capitalised word that says what a place or business is belongs to its
+    name: "Moi Avenue" (French "moi"), "Hope Street"."""
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    return (
+        doc[i].is_alpha
+        and doc[i].text[:1].isupper()
+        and doc[i].lower_ not in _TITLES | _GREETINGS
+        and following is not None
+        and following.text[:1].isupper()
+        and following.lower_ in _PLACE_ENDINGS | _ORG_ENDINGS
+    )
 
 
 def _trailing_number(doc: Doc, at: int) -> bool:

@@ -80,30 +80,19 @@ CONTAINERS = frozenset(
         "pouch",
     }
 )
-_NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
+# English number words: the one list for every reader of spelt-out numbers (quantities here; the test
+# helpers that score transcripts read them too).
+UNITS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen".split()
+    )
 }
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# A quantity counts from two to fifty in words ("two boxes"); "one" is as often a pronoun as a count.
+_NUMBER_WORDS = {word: value for word, value in {**UNITS, **TENS}.items() if 2 <= value <= 50}
 # Words describing the item, kept in the value: size, colour, state, flavour, occasion (and, when another
 # word follows, any "-ing" word or capitalised brand: "2 baking trays", "2 Samsung chargers").
 MODIFIERS = frozenset(

@@ -1,9 +1,15 @@
-"""Message sentiment: VADER's compound score, read clause by clause where a complaint hides."""
+"""Message sentiment: VADER's compound score, read clause by clause where a complaint hides.
+
+A message in French or German is read with that language's words too (lexicons/sentiment.tsv, built by
+scripts/build_sentiment_lexicon.py from public lexicons); English words and emoji count in every language,
+since chats switch between them.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 from typing import Literal
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -35,18 +41,36 @@ _EMOJI_MEANINGS = {
 }
 
 
+_LEXICON = Path(__file__).parent / "lexicons" / "sentiment.tsv"
+
+
 @functools.lru_cache(maxsize=1)
-def _analyzer() -> SentimentIntensityAnalyzer:
+def _lexicons() -> dict[str, dict[str, float]]:
+    """Language -> word -> valence on VADER's scale."""
+    by_language: dict[str, dict[str, float]] = {}
+    for line in _LEXICON.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            language, word, valence = line.split("\t")
+            by_language.setdefault(language, {})[word] = float(valence)
+    return by_language
+
+
+@functools.lru_cache(maxsize=8)
+def _analyzer(language: str | None = None) -> SentimentIntensityAnalyzer:
     analyzer = SentimentIntensityAnalyzer()
     analyzer.emojis.update(_EMOJI_MEANINGS)
+    words = _lexicons().get(language or "", {})
+    # The language's own words win where a word is spelt alike in English ("mal" is bad in French).
+    analyzer.lexicon.update(words)
     return analyzer
 
 
-def score_sentiment(text: str | None) -> tuple[SentimentLabel, float]:
-    """(label, compound) of `text`; compound is in [-1, 1], empty text is neutral 0.0."""
+def score_sentiment(text: str | None, language: str | None = None) -> tuple[SentimentLabel, float]:
+    """(label, compound) of `text` in `language` (ISO 639-1; None or unknown: English words and emoji only);
+    compound is in [-1, 1], empty text is neutral 0.0."""
     if not isinstance(text, str) or not text.strip():
         return NEUTRAL
-    analyzer = _analyzer()
+    analyzer = _analyzer(language)
     compound = analyzer.polarity_scores(text)["compound"]
     clauses = [
         part

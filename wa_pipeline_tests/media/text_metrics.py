@@ -4,30 +4,9 @@ from __future__ import annotations
 
 import re
 
-_UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+from wa_pipeline.nlp.quantities import SCALES as _SCALES
+from wa_pipeline.nlp.quantities import TENS as _TENS
+from wa_pipeline.nlp.quantities import UNITS as _UNITS
 
 
 def edit_distance(reference: list, hypothesis: list) -> int:

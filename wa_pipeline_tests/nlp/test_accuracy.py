@@ -4,6 +4,12 @@ Each floor sits a safe margin below the figure measured on 2026-12-03 (at least 
 errors' worth of the set: no floor is within two errors of its figure), so the test fails when a change costs
 real accuracy, not on noise. The figures themselves are in the README; where they are below the issue's bar,
 the floors say so honestly rather than pretend.
+
+Lowered on 2026-12-03 (issue 14, round 2) for one reason: the hand-made organisation, product and chat-word lists
+were replaced by lists scripts build from public sources (scripts/build_organisations.py, build_chat_words.py),
+which do not hold the local shops, mobile-money brands and phone lines the hand lists had. Entity and name floors
+fell with the figures (names: en 0.843 -> 0.781, es 0.659 -> 0.551, sw 0.852 -> 0.735, hi 0.795 -> 0.697);
+French and German rose with the towns of their regions and German's common nouns. Every floor is again the measured figure less the same margin.
 """
 
 from pathlib import Path
@@ -24,13 +30,13 @@ from wa_pipeline.nlp.language import DEFAULT_LANGUAGES
 DATA = Path(__file__).parent / "data"
 # language: (entity micro-F1, rule labels, name labels, intent macro-F1, sentiment accuracy, language id)
 FLOORS = {
-    "en": (0.86, 0.90, 0.81, 0.77, 0.58, 0.91),
-    "es": (0.78, 0.94, 0.62, 0.41, 0.69, 0.93),
-    "pt": (0.78, 0.94, 0.59, 0.38, 0.51, 0.94),
-    "fr": (0.72, 0.90, 0.51, 0.36, 0.66, 0.96),
-    "de": (0.52, 0.92, 0.23, 0.16, 0.52, 0.97),
-    "sw": (0.86, 0.90, 0.81, 0.65, 0.68, 0.86),
-    "hi": (0.82, 0.88, 0.75, 0.60, 0.60, 0.70),
+    "en": (0.84, 0.90, 0.75, 0.77, 0.58, 0.91),
+    "es": (0.73, 0.94, 0.52, 0.41, 0.69, 0.93),
+    "pt": (0.75, 0.95, 0.54, 0.38, 0.51, 0.94),
+    "fr": (0.73, 0.91, 0.54, 0.36, 0.69, 0.96),
+    "de": (0.60, 0.92, 0.37, 0.16, 0.52, 0.97),
+    "sw": (0.81, 0.90, 0.70, 0.65, 0.68, 0.86),
+    "hi": (0.78, 0.88, 0.66, 0.60, 0.60, 0.70),
 }
 
 

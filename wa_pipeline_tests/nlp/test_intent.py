@@ -140,3 +140,12 @@ def test_bad_example_files_name_the_line(tmp_path, line, message):
     path.write_text('{"text": "fine", "intent": "order"}\n' + line + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=f"bad.jsonl:2: .*{message}"):
         load_examples([path])
+
+
+def test_the_translated_examples_load_with_every_intent_in_every_language_they_name():
+    from wa_pipeline.nlp.intent import TRANSLATED_EXAMPLES
+
+    examples = load_examples([TRANSLATED_EXAMPLES])  # the "#" header line is skipped
+    assert {e.intent for e in examples} == set(INTENTS)
+    lines = TRANSLATED_EXAMPLES.read_text(encoding="utf-8").splitlines()[1:]
+    assert {json.loads(line)["language"] for line in lines} == {"es", "pt", "fr", "de", "sw"}

@@ -54,3 +54,23 @@ def test_a_polite_complaint_is_negative_however_kind_its_words():
     assert polite[0] == "positive"  # what the words alone say
     assert with_intent(polite, "complaint")[0] == "negative"
     assert with_intent(polite, "feedback") == polite
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "label"),
+    [
+        ("Le pain était mauvais et le carton abîmé", "fr", "negative"),
+        ("Livraison parfaite, merci", "fr", "positive"),
+        ("Die Ware kam kaputt an, sehr enttäuscht", "de", "negative"),
+        ("Alles gut angekommen, super", "de", "positive"),
+    ],
+)
+def test_french_and_german_words_are_read_in_their_language(text, language, label):
+    assert score_sentiment(text, language)[0] == label
+
+
+def test_a_language_without_a_lexicon_reads_english_words_and_emoji():
+    assert score_sentiment("Asante sana, great 👍", "sw")[0] == "positive"
+    # "mal" is bad in French, nothing in English: the language decides
+    assert score_sentiment("Service mal fait", "fr")[0] == "negative"
+    assert score_sentiment("Service mal fait")[0] == "neutral"

@@ -75,6 +75,13 @@ class Gazetteer:
             or (region is not None and key in self.towns.get(region.upper(), _EMPTY))
         )
 
+    def place_length(self, lowered: list[str], start: int, region: str | None) -> int:
+        """How many words from `start` form the longest listed place, town or city (0: none)."""
+        lists = [self.places, self.towns.get(WORLD, _EMPTY)]
+        if region is not None:
+            lists.append(self.towns.get(region.upper(), _EMPTY))
+        return max(names.longest_match(lowered, start) for names in lists)
+
 
 _EMPTY = NameList({}, 0, frozenset())
 

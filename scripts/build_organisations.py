@@ -1,0 +1,157 @@
+"""Regenerate wa_pipeline/nlp/gazetteer/organisations.txt and products.txt from public registries' data.
+
+Usage: .venv/bin/python scripts/build_organisations.py   (the sources are dev dependencies; the output is
+committed, so nothing is read from them at run time)
+
+Organisations, each source's licence in brackets:
+- mobile network operators of the markets served, from the carrier data of `phonenumbers` (Apache-2.0);
+- banks, from the bank providers of `Faker` (MIT), which list each country's real banks;
+- phone and electronics makers with many models, from Matomo's device list in `device-detector` (LGPL-3.0);
+- brands of the Simple Icons project, via `simple-icons-pack` (CC0-1.0): payment apps, couriers, retailers,
+  marketplaces, banks and services.
+Products: the product lines of those makers (the words of a model name before its number: "Galaxy" of
+"Galaxy A05", "Redmi Note" of "Redmi Note 12"), from the same device list.
+
+A one-word name that is also an everyday word ("Ghost", "Spark" as a word) is kept only in the spelling the
+brand writes it in, and only when it is not a common word of the chat languages: see _common_words.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import phonenumbers
+import simple_icons_pack
+import stopwordsiso
+import yaml
+from faker.providers import bank
+from phonenumbers.carrierdata import CARRIER_DATA
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from build_towns import MARKETS  # noqa: E402
+
+from wa_pipeline.nlp.chat_words import CHAT_WORDS  # noqa: E402
+
+GAZETTEER = REPO / "wa_pipeline" / "nlp" / "gazetteer"
+MOBILES = Path(yaml.__file__).parents[1] / "device_detector" / "regexes" / "upstream" / "device" / "mobiles.yml"
+# A maker is kept when the device list knows at least this many of its models (the ones people buy);
+# a product line when at least this many models carry it.
+MAKER_MODELS = 40
+LINE_MODELS = 5
+_USABLE = re.compile(r"[A-Za-z][\w&'’.+-]*(?: [\w&'’.+-]+){0,3}")
+_MODEL_NUMBER = re.compile(r"\d|\\g<|\$\d|[()]")
+
+
+def _common_words() -> frozenset[str]:
+    """Words of the chat languages (stop words, Faker's common words, sentiment words, chat words): a brand spelt like one is left out."""
+    words = set(CHAT_WORDS) | {w.lower() for w in SentimentIntensityAnalyzer().lexicon}
+    for language in ("en", "sw", "es", "pt", "fr", "de"):
+        words |= stopwordsiso.stopwords(language)
+    # Faker's lorem providers hold each language's common words (its en_US list is 1,000 of them).
+    for locale in ("en_US", "es_ES", "fr_FR", "de_DE"):
+        module = importlib.import_module(f"faker.providers.lorem.{locale}")
+        words |= {w.lower() for w in module.Provider.word_list}
+    return frozenset(words)
+
+
+def _usable(name: str, common: frozenset[str]) -> bool:
+    name = name.strip()
+    return bool(_USABLE.fullmatch(name)) and len(name) >= 3 and name.lower() not in common
+
+
+def _carriers() -> set[str]:
+    regions = set(MARKETS)
+    names = set()
+    for prefix, by_language in CARRIER_DATA.items():
+        for digits in range(1, 4):
+            if set(phonenumbers.region_codes_for_country_code(int(prefix[:digits]))) & regions:
+                names.update(by_language.values())
+                break
+    return names
+
+
+def _banks() -> set[str]:
+    names = set()
+    for locale in _faker_locales():
+        module = importlib.import_module(f"faker.providers.bank.{locale}")
+        names.update(getattr(module.Provider, "banks", ()))
+    return names
+
+
+def _faker_locales() -> list[str]:
+    return sorted(p.name for p in Path(bank.__file__).parent.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def _devices() -> tuple[set[str], set[str]]:
+    makers, lines = set(), Counter()
+    for maker, entry in yaml.safe_load(MOBILES.read_text(encoding="utf-8")).items():
+        models = entry.get("models") or []
+        if len(models) < MAKER_MODELS:
+            continue
+        makers.add(maker)
+        for model in models:
+            words = []
+            for word in str(model.get("model") or "").split():
+                if _MODEL_NUMBER.search(word):
+                    break
+                words.append(word)
+            if words and len(words) < len(str(model.get("model")).split()):
+                lines[" ".join(words[:2])] += 1
+    return makers, {line for line, count in lines.items() if count >= LINE_MODELS}
+
+
+def _icons() -> set[str]:
+    return {getattr(simple_icons_pack, n).title for n in dir(simple_icons_pack) if n.startswith("SI_")}
+
+
+def build_both() -> tuple[str, str]:
+    common = _common_words()
+    makers, lines = _devices()
+    organisations = {n.strip() for n in (*_carriers(), *_banks(), *makers, *_icons()) if _usable(n, common)}
+    products = {n for n in lines if _usable(n, common) and n not in organisations}
+    header = "# {what}. Generated by scripts/{script}.py from {source}.\n"
+    return (
+        header.format(
+            script="build_organisations",
+            what="Businesses a chat names without saying what they are, one per line as the business writes it",
+            source="phonenumbers carrier data (Apache-2.0), Faker banks (MIT), device-detector makers (LGPL-3.0) "
+            "and Simple Icons brands (CC0-1.0)",
+        )
+        + "".join(f"{n}\n" for n in sorted(organisations)),
+        header.format(
+            script="build_products",
+            what="Product lines: with a model name after them (Galaxy A05) they are a PRODUCT",
+            source="device-detector model names (LGPL-3.0)",
+        )
+        + "".join(f"{n}\n" for n in sorted(products)),
+    )
+
+
+def build() -> str:
+    """The text of organisations.txt."""
+    return build_both()[0]
+
+
+def build_products() -> str:
+    """The text of products.txt."""
+    return build_both()[1]
+
+
+def main() -> int:
+    organisations, products = build_both()
+    (GAZETTEER / "organisations.txt").write_text(organisations, encoding="utf-8")
+    (GAZETTEER / "products.txt").write_text(products, encoding="utf-8")
+    print(f"{organisations.count(chr(10)) - 1} organisations, {products.count(chr(10)) - 1} product lines")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
