@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # chromium + chromium-driver run the UI test in a real browser; postgresql + redis-server back the scale-out test;
 # strace watches the order of fsync and acknowledgement in the durability tests; LibreOffice (calc, no GUI) and
 # poppler-utils render the workbook as a person sees it.
-SYSTEM_PACKAGES=(${WA_SYSTEM_PACKAGES:-tesseract-ocr tesseract-ocr-eng espeak-ng chromium chromium-driver postgresql redis-server fonts-dejavu-core strace libreoffice-calc-nogui poppler-utils})
+SYSTEM_PACKAGES=(${WA_SYSTEM_PACKAGES:-tesseract-ocr tesseract-ocr-eng espeak-ng chromium chromium-driver postgresql redis-server fonts-dejavu-core strace libreoffice-calc-nogui poppler-utils dict-freedict-eng-spa dict-freedict-eng-por dict-freedict-eng-fra dict-freedict-eng-deu dict-freedict-eng-swh})
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
