@@ -91,7 +91,7 @@ class ContactStore:
 
         A sighting of a forgotten customer (a tombstone names its phone, BSUID or name) is not recorded.
         """
-        sightings = list(sightings)
+        sightings = _earliest_and_latest(sightings)
         if not sightings:
             return
         with self._lock:
@@ -148,6 +148,31 @@ class ContactStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _earliest_and_latest(sightings: Iterable[Sighting]) -> list[Sighting]:
+    """The sightings with the same keys and name reduced to their first and last: observing the ones between
+    changes nothing (a customer's first and last seen are a minimum and a maximum), and under load a batch holds
+    many messages of the same few customers."""
+    spans: dict[tuple, list[Sighting]] = {}
+    for sighting in sightings:
+        identity = (
+            sighting.source,
+            sighting.phone,
+            sighting.user_id,
+            sighting.parent_user_id,
+            sighting.name,
+            sighting.name_confidence,
+            sighting.formerly,
+        )
+        span = spans.get(identity)
+        if span is None:
+            spans[identity] = [sighting, sighting]
+        elif sighting.seen_at < span[0].seen_at:
+            span[0] = sighting
+        elif sighting.seen_at > span[1].seen_at:
+            span[1] = sighting
+    return [s for first, last in spans.values() for s in ((first,) if first is last else (first, last))]
 
 
 def _customer_of(db: LandingDatabase | Statements, kind: str, value: str) -> str | None:

@@ -86,6 +86,9 @@ class EventStore:
 
         What names a forgotten customer or message (a tombstone) is not stored: a redelivery cannot bring it back.
         """
+        events, statuses = list(events), list(statuses)
+        if not events and not statuses:
+            return 0
         now = _utc(datetime.now(UTC))
         with self._lock:
             forgotten = tombstones.Tombstones.load(run_on(self._db))

@@ -173,3 +173,5 @@ CUSTOMERS = TabSpec(
         "link_confidence": "Link confidence",
     },
 )
+# The tab and the header of its key, for what finds rows by them (`privacy.forget` deletes a forgotten customer's).
+CUSTOMERS_TAB, CUSTOMERS_KEY = CUSTOMERS.name, CUSTOMERS.sheet_key

@@ -193,3 +193,5 @@ DELIVERIES = TabSpec(
         "currency": "Currency",
     },
 )
+# The tab and the header of its key, for what finds rows by them (`privacy.forget` deletes a forgotten customer's).
+DELIVERIES_TAB, DELIVERIES_KEY = DELIVERIES.name, DELIVERIES.sheet_key
