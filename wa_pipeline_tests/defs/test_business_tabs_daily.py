@@ -1,6 +1,7 @@
 """The Customers and Deliveries tabs as a shop owner opens them in the workbook, after the daily job ran on a day
 of an imported chat export and of webhooks received over real HTTP (messages, echoes, statuses, a marketing stop)."""
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -52,6 +53,20 @@ def land_the_day(tmp_path: Path) -> None:
         for name in ("status_read_pricing", "smb_message_echoes", "user_preferences", "text_bsuid_with_phone"):
             raw = (PAYLOADS / f"{name}.json").read_bytes()
             assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60).status_code == 200
+        # A template sent through the API (it never comes back as a message), failed: only its status tells.
+        body = json.loads((PAYLOADS / "status_read_pricing.json").read_text())
+        body["entry"][0]["changes"][0]["value"]["statuses"] = [
+            {
+                "id": "wamid.api-template-1",
+                "status": "failed",
+                "timestamp": "1749417600",
+                "recipient_id": "16505551234",
+                "errors": [{"code": 131050, "title": "Unable to deliver the message"}],
+                "pricing": {"billable": True, "pricing_model": "PMP", "category": "marketing", "type": "regular"},
+            }
+        ]
+        raw = json.dumps(body).encode()
+        assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60).status_code == 200
 
 
 def tab(path: Path, spec) -> list[dict]:
@@ -92,9 +107,18 @@ def test_the_daily_job_gives_the_shop_owner_one_row_per_customer_and_per_sent_me
 
     deliveries = {d["message_id"]: d for d in tab(workbook, DELIVERIES)}
     # The three messages the business sent from its phone; the one Meta reported on was delivered and read.
-    assert deliveries.keys() == {wamid("echo-1"), wamid("echo-2"), wamid("echo-3")}
+    assert deliveries.keys() == {wamid("echo-1"), wamid("echo-2"), wamid("echo-3"), "wamid.api-template-1"}
     read = deliveries[wamid("echo-1")]
     assert (read["status"], read["sent_at"]) == ("read", datetime(2025, 6, 8, 21, 1, 40))
     assert (read["delivered_at"], read["read_at"]) == (datetime(2025, 6, 8, 21, 1, 50), datetime(2025, 6, 8, 21, 2, 10))
     assert (read["pricing_category"], read["billable"], read["cost"], read["currency"]) == ("service", False, 0, "USD")
     assert deliveries[wamid("echo-2")]["status"] in (None, "")
+    template = deliveries["wamid.api-template-1"]
+    assert (template["status"], template["sent_at"], template["error_code"]) == (
+        "failed",
+        datetime(2025, 6, 8, 21, 20),
+        131050,
+    )
+    assert template["failure"] == "the customer stopped marketing messages (Meta error 131050)"
+    # Billable, but no rate is set for marketing here: no cost is made up.
+    assert (template["billable"], template["cost"]) == (True, None)

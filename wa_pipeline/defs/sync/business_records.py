@@ -25,6 +25,17 @@ def _business_test(nlp: NlpSettings) -> Callable[[Message], bool]:
     return lambda m: business.is_business(m.source, m.chat_id, m.chat_name, m.sender_id, m.sender_name)
 
 
+def _status_span(history: list[dict], start: datetime, end: datetime) -> set[str]:
+    """Ids of the messages whose statuses reach into [start, ...) and began before `end`."""
+    first: dict[str, datetime] = {}
+    last: dict[str, datetime] = {}
+    for status in history:
+        at, message_id = datetime.fromisoformat(status["at"]), status["message_id"]
+        first[message_id] = min(first.get(message_id, at), at)
+        last[message_id] = max(last.get(message_id, at), at)
+    return {message_id for message_id in first if first[message_id] < end and last[message_id] >= start}
+
+
 def _day_window(day: str) -> tuple[datetime, datetime]:
     window = DAILY.time_window_for_partition_key(day)
     return window.start, window.end
@@ -51,7 +62,8 @@ def delivery_records(
         start, end = _day_window(day)
         sent = [m for m in landing.messages_between(start, end) if m.source == "cloud_api" and is_business(m)]
         known = {m.message_id: m for m in sent}
-        for message_id in {s["message_id"] for s in history} - set(known):
+        # A message sent on the day has its statuses from the day on, and one never landed is placed at its first.
+        for message_id in _status_span(history, start, end) - set(known):
             if (message := landing.get(message_id)) is not None:
                 known[message_id] = message
         records = deliveries.delivery_records(history, known, sent, pricing.rates, pricing.currency)
