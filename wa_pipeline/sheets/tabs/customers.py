@@ -7,7 +7,6 @@ whichever source brought it, so re-running any day writes the same row.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
@@ -17,6 +16,7 @@ import pandas as pd
 
 from wa_pipeline.message import Message
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
+from wa_pipeline.sheets.tabs.ads import ad_in_words
 from wa_pipeline.store.name_key import name_key
 
 # What a person reads in the consent column, from the ledger's states.
@@ -72,14 +72,6 @@ def consent_by_customer(
     return latest
 
 
-def _ad(referral: str | None) -> str:
-    if not referral:
-        return ""
-    ad = json.loads(referral)
-    said = ad.get("headline") or ad.get("body") or ad.get("source_url") or ""
-    return f"{said} ({ad.get('source_type') or 'ad'} {ad.get('source_id') or ''})".replace(" )", ")").strip()
-
-
 def customer_records(
     customers: Iterable[Mapping],
     messages: Iterable[Message],
@@ -119,7 +111,7 @@ def customer_records(
                 "messages": len(mine),
                 "consent": CONSENT_WORDS.get(choice.state, UNKNOWN_CONSENT) if choice is not None else UNKNOWN_CONSENT,
                 "consent_changed": choice.at if choice is not None else None,
-                "first_ad": next((_ad(m.referral) for m in mine if m.referral), ""),
+                "first_ad": next((ad_in_words(m.referral) for m in mine if m.referral), ""),
                 "link_confidence": float(customer["confidence"]),
             }
         )
