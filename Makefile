@@ -32,8 +32,10 @@ lint: install
 	$(VENV_BIN)/ruff format --check .
 	VIRTUAL_ENV=$(CURDIR)/.venv $(VENV_BIN)/dg check defs
 
+# The UI and the daemon on workspace.yaml's code location and DAGSTER_HOME's instance: with -w, `dg dev` serves that
+# file exactly as `dagster dev -w` did (without it, dg would write its own workspace from pyproject's [tool.dg]).
 dev: install
-	$(VENV_BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DEV_PORT)
+	VIRTUAL_ENV=$(CURDIR)/.venv $(VENV_BIN)/dg dev -w workspace.yaml -h 127.0.0.1 -p $(DEV_PORT)
 
 bench: install
 	$(VENV_BIN)/python -m benchmarks.run_all $(BENCH_ARGS)

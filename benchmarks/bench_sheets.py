@@ -26,24 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-COLUMNS = [
-    "message_id",
-    "sent_at",
-    "date",
-    "chat",
-    "sender",
-    "kind",
-    "text",
-    "attachment",
-    "phones",
-    "emails",
-    "people",
-    "organisations",
-    "places",
-    "sentiment",
-    "sentiment_score",
-    "source",
-]
+from wa_pipeline.sheets.tabs.messages import MESSAGES
+
+# The first 16 columns of the Messages tab, the ones make_rows fills.
+COLUMNS = list(MESSAGES.columns[:16])
 QUOTA_PER_MINUTE = 60
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -96,6 +97,8 @@ def import_(
         console.print("[red]No export files found in the given paths.[/red]")
         raise typer.Exit(2)
     settings = get_settings()
+    # Inferred before landing: an export's times are read in the timezone its numbers point to, unless set.
+    facts, decision = _inferred_locale(files, settings)
     with _progress() as progress:
         task = progress.add_task("importing", total=len(files))
         summary = import_exports(
@@ -103,7 +106,7 @@ def import_(
             store=open_landing_store(settings),
             media_store=MediaStore(settings.layout.media_dir),
             dead_letters=DeadLetterQueue(settings.layout.landing_db),
-            tz=settings.tz,
+            tz=ZoneInfo(decision.timezone),
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     if as_json:
@@ -113,23 +116,35 @@ def import_(
             f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
             f" · media linked {summary.media_linked} · errors {len(summary.errors)} · days {summary.days()}"
         )
-        if summary.added or summary.already_present:
-            _say_inferred_locale(files, settings)
-        # The errors last: what went wrong is the line a person reads first at the foot of the output.
+    if summary.added or summary.already_present:
+        _say_inferred(facts, decision, settings)
+    # The errors last: what went wrong is the line a person reads first at the foot of the output.
+    if not as_json:
         for error in summary.errors:
             console.print(f"[red]error:[/red] {error}")
     if summary.errors:
         raise typer.Exit(1)
 
 
-def _say_inferred_locale(files: list[Path], settings) -> None:
-    """What the exports say about where the business is, and which settings disagree (the settings still rule)."""
-    from wa_pipeline.commands.locale_inference import export_texts, infer_locale
+def _inferred_locale(files: list[Path], settings):
+    """What the exports say about where the business is, and the region and timezone that are in effect."""
+    from wa_pipeline.commands.locale_inference import decide_locale, export_facts, infer_locale
 
-    guess = infer_locale(export_texts(files))
-    console.print(guess.describe(), markup=False)
-    for contradiction in guess.contradictions(settings.default_region, settings.timezone):
-        console.print(f"[yellow]warning:[/yellow] {contradiction}")
+    facts = export_facts(files)
+    return facts, decide_locale(infer_locale(facts.texts), settings)
+
+
+def _say_inferred(facts, decision, settings) -> None:
+    """On the console (stderr, beside the summary): what was inferred, what now applies, what disagrees."""
+    from wa_pipeline.commands.locale_inference import business_offer
+
+    for line in decision.lines:
+        console.print(line, markup=False, highlight=False)
+    for warning in decision.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    offer = business_offer(facts, settings.business_senders)
+    if offer:
+        console.print(offer, markup=False, highlight=False)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -155,11 +170,10 @@ def run(
     """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
     _ensure_dagster_home()
     import dagster as dg
-    from rich.table import Table
 
     from wa_pipeline.definitions import defs
+    from wa_pipeline.defs._shared.day_range import run_scope
     from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
-    from wa_pipeline.orchestration.day_range import run_scope
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
 
@@ -217,23 +231,41 @@ def run(
         for result in results:
             print(json.dumps(result))
     else:
-        table = Table(title="Asset checks per partition")
-        for column in ("day", "run", "messages", "checks", "failed checks"):
-            table.add_column(column)
-        for r in results:
-            status = "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]"
-            table.add_row(
-                r["day"],
-                status,
-                str(r["rows"]),
-                f"{r['checks_passed']}/{r['checks_total']}",
-                ", ".join(r["failed_checks"]) or "-",
-            )
-        Console().print(table)
+        print_run_table(results, Console())
         # Plain print: a terminal-width wrap must not break the path a user copies.
         print(f"Output sheet: {sheet}")
     if not all(r["success"] and not r["failed_checks"] for r in results):
         raise typer.Exit(1)
+
+
+def print_run_table(results: list[dict], out: Console) -> None:
+    """Each day's checks in a table that fits 80 columns, then each failed check in full on a line of its own (a
+    check's name is too long for a table cell at that width, and a folded name is not one a person can search)."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title="Asset checks per day",
+        box=box.SIMPLE_HEAD,
+        caption="checks: passed/evaluated · failed: how many failed (listed below)",
+    )
+    for column, justify in (("day", "left"), ("run", "left"), ("messages", "right"), ("checks", "right")):
+        table.add_column(column, justify=justify, no_wrap=True)
+    table.add_column("failed", justify="right", no_wrap=True)
+    for r in results:
+        table.add_row(
+            r["day"],
+            "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]",
+            str(r["rows"]),
+            f"{r['checks_passed']}/{r['checks_total']}",
+            f"[red]{len(r['failed_checks'])}[/red]" if r["failed_checks"] else "-",
+        )
+    out.print(table)
+    failed = [(r["day"], check) for r in results for check in r["failed_checks"]]
+    if failed:
+        out.print("Failed checks (asset:check):")
+        for day, check in failed:
+            out.print(f"  {day}  {check}", markup=False, highlight=False)
 
 
 def _span(days: list[str]) -> str:
@@ -336,7 +368,10 @@ def serve_webhook(
 @app.command()
 def report(
     date_from: Annotated[
-        str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: 13 days before --to.")
+        str | None,
+        typer.Option(
+            "--from", help="First day (YYYY-MM-DD); default: 13 days before --to, and every earlier day that failed."
+        ),
     ] = None,
     date_to: Annotated[
         str | None, typer.Option("--to", help="Last day, inclusive; default: last day with messages.")
@@ -351,20 +386,21 @@ def report(
     import dagster as dg
     from rich.table import Table
 
+    from wa_pipeline.defs._shared.report_builder import RECENT_DAYS, build_report, default_report_days
     from wa_pipeline.landing_days import days_with_new_messages
-    from wa_pipeline.orchestration.report_builder import build_report
     from wa_pipeline.reporting.html_report import render_html
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
 
     settings = get_settings()
-    if not date_to:
-        landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
+    landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
+    if date_to:
+        _day_range(date_to, date_to)  # a bad date says so before anything is read
+    else:
         date_to = landed[-1] if landed else date.today().isoformat()
-    if not date_from:
-        date_from = (date.fromisoformat(date_to) - timedelta(days=13)).isoformat()
-    days = _day_range(date_from, date_to)
     with dg.DagsterInstance.get() as instance:
+        # No --from: the recent days and every older day that failed, however old.
+        days = _day_range(date_from, date_to) if date_from else default_report_days(instance, date_to, landed)
         built = build_report(instance, days, settings.layout, _sheet_location())
     target = output or settings.layout.reports_dir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -385,7 +421,12 @@ def report(
                 )
             )
     else:
-        table = Table(title=f"Asset checks {days[0]} .. {days[-1]}")
+        recent = (date.fromisoformat(date_to) - timedelta(days=RECENT_DAYS - 1)).isoformat()
+        older = [day for day in days if day < recent]
+        title = f"Asset checks {days[0]} .. {days[-1]}"
+        if not date_from and older:
+            title = f"Asset checks, {RECENT_DAYS} days to {date_to} and {len(older)} earlier days with failures"
+        table = Table(title=title)
         for column in ("day", "run", "messages", "checks", "failed checks", "media ok", "dead letters"):
             table.add_column(column)
         for day in built.days:
@@ -413,6 +454,8 @@ def doctor(
     from rich.table import Table
     from rich.text import Text
 
+    from wa_pipeline.commands.errors import error_line
+    from wa_pipeline.commands.locale_inference import business_of, infer_locale
     from wa_pipeline.defs.backends import make_sink
     from wa_pipeline.doctor import probes
     from wa_pipeline.media.engine_settings import media_engine_settings
@@ -420,13 +463,25 @@ def doctor(
 
     try:
         settings = get_settings()
+        engines = media_engine_settings(settings)
     except ValueError as exc:
-        console.print(f"Settings are invalid: {exc}", style="red", markup=False)
-        raise typer.Exit(2) from None
-    engines = media_engine_settings(settings)
+        code, line = error_line(exc)
+        console.print(line, style="red", markup=False, highlight=False)
+        raise typer.Exit(code) from None
+    # The landed messages the data probes compare the settings with (None until, or unless, they could be read).
+    landed: list | None = None
+
+    def read_landed() -> str:
+        nonlocal landed
+        landed = probes.landed_sample(settings)
+        return f"{len(landed)} landed messages read (at most {probes.DATA_SAMPLE:,})"
+
     checks = [
         ("disk", lambda: probes.free_disk(settings)),
         ("landing store", lambda: probes.landing_store(settings)),
+        ("landed data", read_landed),
+        ("region and timezone", lambda: probes.locale_agrees(settings, landed, infer_locale)),
+        ("business sender", lambda: probes.business_sender(settings, landed, business_of)),
         ("spaCy model", probes.spacy_model),
         ("OCR (tesseract)", lambda: probes.ocr(engines)),
         ("transcription (faster-whisper)", lambda: probes.transcription(engines)),
@@ -443,7 +498,14 @@ def doctor(
         for r in results:
             print(
                 json.dumps(
-                    {"probe": r.name, "ok": r.ok, "detail": r.detail, "fix": r.fix, "seconds": round(r.seconds, 2)}
+                    {
+                        "probe": r.name,
+                        "ok": r.ok,
+                        "warning": r.warning,
+                        "detail": r.detail,
+                        "fix": r.fix,
+                        "seconds": round(r.seconds, 2),
+                    }
                 )
             )
     else:
@@ -451,7 +513,8 @@ def doctor(
         for column in ("probe", "result", "detail", "fix"):
             table.add_column(column, overflow="fold")
         for r in results:
-            table.add_row(r.name, "[green]pass[/green]" if r.ok else "[red]FAIL[/red]", Text(r.detail), Text(r.fix))
+            result = "[red]FAIL[/red]" if not r.ok else "[yellow]warn[/yellow]" if r.warning else "[green]pass[/green]"
+            table.add_row(r.name, result, Text(r.detail), Text(r.fix))
         Console().print(table)
     if not all(r.ok for r in results):
         raise typer.Exit(1)

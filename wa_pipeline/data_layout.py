@@ -20,6 +20,11 @@ class DataLayout:
         return self.root / "landing.sqlite3"
 
     @property
+    def inferred_defaults(self) -> Path:
+        """The phone region and timezone `import` inferred from the exports: defaults below WA_* settings."""
+        return self.root / "inferred_defaults.json"
+
+    @property
     def media_dir(self) -> Path:
         """Media bytes, content-addressed by sha256."""
         return self.root / "media"

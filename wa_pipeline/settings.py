@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wa_pipeline.data_layout import DataLayout
@@ -22,11 +24,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WA_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="Where the landing store, media, Parquet and the workbook live.")
-    timezone: str = Field("UTC", description="IANA timezone whose local date partitions messages.")
+    timezone: str = Field(
+        "UTC", description="IANA timezone whose local date partitions messages (default: what `import` inferred)."
+    )
     partition_start: date = Field(
         date(2009, 1, 1), description="First daily partition: WhatsApp's first year, so any real export fits."
     )
-    default_region: str = Field("US", description="Phone region for numbers written without a country code.")
+    default_region: str = Field(
+        "US", description="Phone region for numbers written without a country code (default: what `import` inferred)."
+    )
     backfill_days_per_run: int = Field(
         30, ge=1, description="Days one backfill run (UI or `wa-pipeline run`) materializes together."
     )
@@ -107,6 +113,31 @@ class Settings(BaseSettings):
             raise ValueError(f"WA_TIMEZONE={value!r} is not an IANA timezone (e.g. 'Africa/Nairobi')") from exc
         return value
 
+    # The fields whose value came from the data (an earlier `import`), not from a variable, .env or the code.
+    _from_data: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @model_validator(mode="after")
+    def _defaults_from_the_data(self) -> Settings:
+        """Below a variable or .env line, the region and timezone an earlier `import` inferred from the exports."""
+        saved = inferred_defaults(self.layout.inferred_defaults)
+        taken = set()
+        for name, value in saved.items():
+            if name not in self.model_fields_set:
+                setattr(self, name, value)
+                taken.add(name)
+        # setattr marks a field as set; it was not set by the person, so it is not explicit.
+        self.__pydantic_fields_set__.difference_update(taken)
+        self._from_data = frozenset(taken)
+        return self
+
+    def explicit(self, name: str) -> bool:
+        """Whether a person set this field (a WA_* variable or the .env file), so the data must not override it."""
+        return name in self.model_fields_set
+
+    def from_data(self, name: str) -> bool:
+        """Whether this field's value is a default an earlier `import` inferred from the exports."""
+        return name in self._from_data
+
     @property
     def sync_tuning(self) -> SyncTuning:
         return self.sheets.tuning()
@@ -119,6 +150,41 @@ class Settings(BaseSettings):
     def layout(self) -> DataLayout:
         """Every path under the data directory."""
         return DataLayout(self.data_dir, self.workbook_path)
+
+
+# The settings `import` may infer from the data, and what a saved value must look like to be used.
+INFERRED_FIELDS = ("default_region", "timezone")
+_REGION = re.compile(r"[A-Z]{2}")
+
+
+def inferred_defaults(path: Path) -> dict[str, str]:
+    """The saved inferred values that are still valid; a missing or damaged file is no defaults (`doctor` says so)."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(saved, dict):
+        return {}
+    found = {}
+    region, zone = saved.get("default_region"), saved.get("timezone")
+    if isinstance(region, str) and _REGION.fullmatch(region):
+        found["default_region"] = region
+    if isinstance(zone, str):
+        try:
+            ZoneInfo(zone)
+            found["timezone"] = zone
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return found
+
+
+def save_inferred_defaults(path: Path, values: dict[str, str]) -> None:
+    """Remember inferred values for later runs (merged with those saved before), atomically."""
+    merged = {**inferred_defaults(path), **{name: value for name, value in values.items() if name in INFERRED_FIELDS}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temp, path)
 
 
 @lru_cache(maxsize=1)

@@ -36,34 +36,48 @@ class SyncTuning:
     breaker_cooldown_s: float = 60.0
 
 
+# The defaults, written once above: the settings' fields start from them.
+_DEFAULT = SyncTuning()
+
+
 class SheetSyncSettings(BaseSettings):
     """The WA_SHEETS_* variables; `tuning()` is the sink's `SyncTuning`."""
 
     model_config = SettingsConfigDict(env_prefix="WA_", env_file=".env", extra="ignore")
 
     sheets_reads_per_minute: int = Field(
-        60, ge=2, description="Sheets read requests per minute per service account, across every run on the machine."
+        _DEFAULT.reads_per_minute,
+        ge=2,
+        description="Sheets read requests per minute per service account, across every run on the machine.",
     )
     sheets_writes_per_minute: int = Field(
-        60, ge=2, description="Sheets write requests per minute per service account, across every run on the machine."
+        _DEFAULT.writes_per_minute,
+        ge=2,
+        description="Sheets write requests per minute per service account, across every run on the machine.",
     )
     sheets_burst: int = Field(
-        10, ge=1, description="Requests that may go at once before the steady per-minute rate applies."
+        _DEFAULT.burst, ge=1, description="Requests that may go at once before the steady per-minute rate applies."
     )
-    sheets_connect_timeout_s: float = Field(10.0, gt=0, description="Seconds to open a connection to the Sheets API.")
-    sheets_timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for a Sheets API answer before retrying.")
+    sheets_connect_timeout_s: float = Field(
+        _DEFAULT.connect_timeout_s, gt=0, description="Seconds to open a connection to the Sheets API."
+    )
+    sheets_timeout_s: float = Field(
+        _DEFAULT.read_timeout_s, gt=0, description="Seconds to wait for a Sheets API answer before retrying."
+    )
     sheets_max_attempts: int = Field(
-        6, ge=1, description="Sends of one request (429, 5xx, timeouts) before giving up on it."
+        _DEFAULT.max_attempts, ge=1, description="Sends of one request (429, 5xx, timeouts) before giving up on it."
     )
     sheets_backoff_base_s: float = Field(
-        1.0, ge=0, description="First retry waits about this long; each next one twice as long."
+        _DEFAULT.backoff_base_s, ge=0, description="First retry waits about this long; each next one twice as long."
     )
-    sheets_backoff_cap_s: float = Field(64.0, gt=0, description="Longest wait between two retries.")
+    sheets_backoff_cap_s: float = Field(_DEFAULT.backoff_cap_s, gt=0, description="Longest wait between two retries.")
     sheets_breaker_failures: int = Field(
-        5, ge=1, description="Requests failing in a row (after retries) that open the circuit breaker."
+        _DEFAULT.breaker_failures,
+        ge=1,
+        description="Requests failing in a row (after retries) that open the circuit breaker.",
     )
     sheets_breaker_cooldown_s: float = Field(
-        60.0, gt=0, description="Seconds the breaker stays open before one probe request."
+        _DEFAULT.breaker_cooldown_s, gt=0, description="Seconds the breaker stays open before one probe request."
     )
 
     def tuning(self) -> SyncTuning:

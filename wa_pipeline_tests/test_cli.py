@@ -49,9 +49,12 @@ def test_import_then_run_twice_like_make_run(tmp_path):
     workbook = tmp_path / "data" / "output" / "wa_pipeline.xlsx"
     rows_before = list(openpyxl.load_workbook(workbook)["Messages"].iter_rows(values_only=True))
     assert len(rows_before) == summary["added"] + 1
-    second = wa("run", env=env)
+    # In an 80-column terminal: the table fits; only the sheet's path is printed whole, to be copied.
+    second = wa("run", env={**env, "COLUMNS": "80"})
     assert second.returncode == 0, second.stderr[-3000:]
     assert "Output sheet:" in second.stdout and str(workbook) in second.stdout.replace("\n", "")
+    table = [line for line in second.stdout.splitlines() if not line.startswith("Output sheet:")]
+    assert max(len(line) for line in table) <= 80 and sum("2026-11-1" in line for line in table) == len(days)
     rows_after = list(openpyxl.load_workbook(workbook)["Messages"].iter_rows(values_only=True))
     assert rows_after == rows_before
 

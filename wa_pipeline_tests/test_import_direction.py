@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # What spans the sources: dead-letter replay, the report, the probes, the commands.
     ("replay", "reporting", "doctor", "commands", "privacy"),
     # The Dagster layer: wiring only.
-    ("defs", "definitions", "orchestration"),
+    ("defs", "definitions"),
     # The console script.
     ("cli",),
 )
@@ -36,13 +36,13 @@ SIDEWAYS = {
     ("quality", "nlp"),  # the rules read what the engines produce; the engines never know the rules
     ("whatsapp", "media"),  # an export's attachments are typed by media/sniff
     ("commands", "replay"),
-    ("defs", "orchestration"),
 }
 # Within nlp, the intent model never reaches for the evaluation that measures it.
 FORBIDDEN_MODULE_ARROWS = {("wa_pipeline.nlp.intent", "wa_pipeline.nlp.evaluation")}
 
-# Everything else is plain Python, testable without an instance.
-IMPORTS_DAGSTER = {"defs", "definitions", "orchestration", "cli"}
+# Only defs/, definitions.py and cli.py import dagster: everything else is plain Python, testable without an instance.
+# Helpers of the Dagster layer that are not definitions live in defs/_shared/.
+IMPORTS_DAGSTER = {"defs", "definitions", "cli"}
 
 RANK = {unit: rank for rank, layer in enumerate(LAYERS) for unit in layer}
 
@@ -143,21 +143,53 @@ def test_no_import_points_up_or_sideways_unless_allowed():
     assert _upward(_graph()) == []
 
 
-def _dagster_importers() -> set[str]:
-    found = set()
-    for name, path in _modules().items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "dagster" for a in node.names):
-                found.add(name)
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "dagster":
-                found.add(name)
-    return found
+def _is_dagster(module: str) -> bool:
+    """dagster itself or one of its libraries (dagster_celery, dagster_webserver...)."""
+    top = module.split(".")[0]
+    return top == "dagster" or top.startswith("dagster_")
 
 
-def test_only_the_dagster_layer_imports_dagster():
-    assert sorted(name for name in _dagster_importers() if _unit(name) not in IMPORTS_DAGSTER) == []
-    # The check sees what it should: the definitions do import dagster.
-    assert "wa_pipeline.definitions" in _dagster_importers()
+def _imports_dagster(source: str) -> bool:
+    """Whether the code imports dagster anywhere, at module level or inside a function."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import) and any(_is_dagster(alias.name) for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and not node.level and _is_dagster(node.module or ""):
+            return True
+    return False
+
+
+def _sources() -> dict[str, str]:
+    return {name: path.read_text(encoding="utf-8") for name, path in _modules().items()}
+
+
+def _dagster_outside_its_layer(sources: dict[str, str]) -> list[str]:
+    return sorted(
+        name for name, source in sources.items() if _unit(name) not in IMPORTS_DAGSTER and _imports_dagster(source)
+    )
+
+
+def test_only_defs_definitions_and_cli_import_dagster():
+    sources = _sources()
+    assert _dagster_outside_its_layer(sources) == []
+    # The check sees what it should: the definitions, the defs' shared helpers and the CLI do import dagster.
+    importers = {name for name, source in sources.items() if _imports_dagster(source)}
+    assert {"wa_pipeline.definitions", "wa_pipeline.defs._shared.day_range", "wa_pipeline.cli"} <= importers
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        ("wa_pipeline.store.frames", "import dagster as dg"),
+        ("wa_pipeline.sheets.sink", "from dagster import AssetCheckResult"),
+        ("wa_pipeline.reporting.report_data", "def later():\n    import dagster_celery"),
+        ("wa_pipeline.settings", "from dagster._core.definitions import AssetKey"),
+    ],
+)
+def test_an_injected_dagster_import_outside_defs_is_caught(module, line):
+    sources = _sources()
+    sources[module] += f"\n{line}\n"
+    assert _dagster_outside_its_layer(sources) == [module]
 
 
 def test_no_import_cycle():

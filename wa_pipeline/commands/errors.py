@@ -14,6 +14,10 @@ DEBUG_HINT = " (run with --debug for the traceback)"
 
 def error_line(error: BaseException) -> tuple[int, str]:
     """The exit code and the one line that say what went wrong in `error`."""
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError) and error.title == "Settings":
+        return BAD_INPUT, _one_line(f"error: settings are invalid: {_settings_problems(error)}")
     if isinstance(error, UnicodeDecodeError):
         return BAD_INPUT, _one_line(f"error: input is not UTF-8 text (byte {error.start}: {error.reason})")
     if isinstance(error, json.JSONDecodeError):
@@ -23,6 +27,19 @@ def error_line(error: BaseException) -> tuple[int, str]:
     if isinstance(error, (ValueError, TypeError, KeyError, LookupError, RecursionError)):
         return BAD_INPUT, _one_line(f"error: {_described(error)}") + DEBUG_HINT
     return FAILED, _one_line(f"error: {_described(error)}") + DEBUG_HINT
+
+
+def _settings_problems(error) -> str:
+    """Each bad setting as its variable, the value given and why it is refused: `WA_TIMEZONE='Mars/Base': ...`."""
+    problems = []
+    for problem in error.errors(include_url=False):
+        variable = "WA_" + "__".join(str(part) for part in problem["loc"]).upper()
+        reason = problem["msg"].removeprefix("Value error, ")
+        given = problem.get("input")
+        problems.append(
+            f"{variable}={given!r}: {reason}" if isinstance(given, str | int | float) else f"{variable}: {reason}"
+        )
+    return "; ".join(problems)
 
 
 def _described(error: BaseException) -> str:

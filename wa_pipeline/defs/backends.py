@@ -6,6 +6,7 @@ import os
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.resources import (
     TOKEN_VARIABLE,
     TUNING_FIELDS,
@@ -16,7 +17,6 @@ from wa_pipeline.defs.resources import (
     SheetSinkResource,
     WorkbookSinkResource,
 )
-from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.settings import Settings, get_settings
 from wa_pipeline.sheets.errors import SheetConfigError
 from wa_pipeline.sheets.sink import SheetSink

@@ -23,6 +23,8 @@ from wa_pipeline.whatsapp.graph_media import GraphMediaClient
 TOKEN_VARIABLE = "WA_ACCESS_TOKEN"
 # The sync knobs a Google sink resource carries, named as SyncTuning names them (replans is not a setting).
 TUNING_FIELDS = tuple(field.name for field in dataclasses.fields(SyncTuning) if field.name != "replans")
+# Their defaults are SyncTuning's: the resource declares the fields (Dagster config is typed), never other values.
+_TUNING = SyncTuning()
 
 
 class PipelineStorage(dg.ConfigurableResource):
@@ -83,16 +85,16 @@ class GoogleSheetsSinkResource(SheetSinkResource):
     spreadsheet_key: str
     endpoint: str = "https://sheets.googleapis.com"
     state_dir: str | None = None
-    reads_per_minute: int = 60
-    writes_per_minute: int = 60
-    burst: int = 10
-    connect_timeout_s: float = 10.0
-    read_timeout_s: float = 60.0
-    max_attempts: int = 6
-    backoff_base_s: float = 1.0
-    backoff_cap_s: float = 64.0
-    breaker_failures: int = 5
-    breaker_cooldown_s: float = 60.0
+    reads_per_minute: int = _TUNING.reads_per_minute
+    writes_per_minute: int = _TUNING.writes_per_minute
+    burst: int = _TUNING.burst
+    connect_timeout_s: float = _TUNING.connect_timeout_s
+    read_timeout_s: float = _TUNING.read_timeout_s
+    max_attempts: int = _TUNING.max_attempts
+    backoff_base_s: float = _TUNING.backoff_base_s
+    backoff_cap_s: float = _TUNING.backoff_cap_s
+    breaker_failures: int = _TUNING.breaker_failures
+    breaker_cooldown_s: float = _TUNING.breaker_cooldown_s
 
     def get_sink(self) -> SheetSink:
         # Imported here: gspread and google-auth load only when this backend is chosen.

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import os
 import shutil
+import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.settings import Settings
 
 if TYPE_CHECKING:
+    from wa_pipeline.message import Message
     from wa_pipeline.sheets.sink import SheetSink
 
 VOICE_CHECK = Path(__file__).with_name("voice_check.ogg")
 VOICE_CHECK_WORDS = {"one", "two", "three", "four", "five"}
 MIN_FREE_BYTES = 2 * 1024**3
+# The landed messages the data probes read: enough to see where the chats are and who answers them, and quick.
+DATA_SAMPLE = 20_000
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,8 @@ class ProbeResult:
     detail: str
     fix: str = ""
     seconds: float = 0.0
+    # It works, but something a person should look at: the doctor still exits 0.
+    warning: bool = False
 
 
 class ProbeFailed(Exception):
@@ -37,11 +47,17 @@ class ProbeFailed(Exception):
         self.detail, self.fix = detail, fix
 
 
+class ProbeWarning(ProbeFailed):
+    """Nothing is broken, but the settings and the data disagree, or something is left to guess."""
+
+
 def run_probe(name: str, probe: Callable[[], str]) -> ProbeResult:
     started = time.perf_counter()
     try:
         detail = probe()
         return ProbeResult(name, True, detail, seconds=time.perf_counter() - started)
+    except ProbeWarning as warning:
+        return ProbeResult(name, True, warning.detail, warning.fix, time.perf_counter() - started, warning=True)
     except ProbeFailed as failure:
         return ProbeResult(name, False, failure.detail, failure.fix, time.perf_counter() - started)
     except Exception as exc:  # a probe must report, never crash the doctor
@@ -50,8 +66,22 @@ def run_probe(name: str, probe: Callable[[], str]) -> ProbeResult:
         )
 
 
+def usable_data_dir(settings: Settings) -> None:
+    """WA_DATA_DIR is a directory this user can create, read and write, or a ProbeFailed that says which not."""
+    where = settings.data_dir
+    fix = "point WA_DATA_DIR at a directory this user can write, or fix its permissions"
+    if where.exists() and not where.is_dir():
+        raise ProbeFailed(f"WA_DATA_DIR={where} is a file, not a directory", fix)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ProbeFailed(f"WA_DATA_DIR={where} cannot be created: {error.strerror or error}", fix) from None
+    if not os.access(where, os.R_OK | os.W_OK | os.X_OK):
+        raise ProbeFailed(f"WA_DATA_DIR={where} is not readable and writable by this user", fix)
+
+
 def free_disk(settings: Settings) -> str:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    usable_data_dir(settings)
     free = shutil.disk_usage(settings.data_dir).free
     if free < MIN_FREE_BYTES:
         raise ProbeFailed(
@@ -67,7 +97,7 @@ def landing_store(settings: Settings) -> str:
     from wa_pipeline.store.landing_factory import open_landing_store
     from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    usable_data_dir(settings)
     with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix=".doctor-") as scratch:
         store = SqliteLandingStore(DataLayout(Path(scratch)).landing_db)
         probe = Message(
@@ -81,8 +111,82 @@ def landing_store(settings: Settings) -> str:
         if store.add_messages([probe, probe]).added != 1 or store.get("doctor") != probe:
             raise ProbeFailed("the landing store did not keep exactly one copy", "report this as a bug")
 
-    count = open_landing_store(settings).count()
+    with _landing_errors(settings):
+        count = open_landing_store(settings).count()
     return f"write/read ok; the landing store holds {count} messages"
+
+
+@contextmanager
+def _landing_errors(settings: Settings) -> Iterator[None]:
+    """A landing store that cannot be read becomes a ProbeFailed naming the file and what to do."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        where = "WA_LANDING_URL" if settings.landing_url else settings.layout.landing_db
+        raise ProbeFailed(
+            f"the landing store {where} cannot be read: {error}",
+            "move the damaged file aside and re-import the exports (`wa-pipeline import`), or restore a backup",
+        ) from None
+
+
+def landed_sample(settings: Settings) -> list[Message]:
+    """Up to DATA_SAMPLE landed messages, for the probes that compare the settings with the data."""
+    from wa_pipeline.store.landing_factory import open_landing_store
+
+    usable_data_dir(settings)
+    with _landing_errors(settings):
+        return list(itertools.islice(open_landing_store(settings).iter_messages(), DATA_SAMPLE))
+
+
+def _readable(messages: list[Message] | None) -> list[Message]:
+    if messages is None:
+        raise ProbeWarning("not compared: the landed messages could not be read", "see the landed data probe")
+    return messages
+
+
+def locale_agrees(
+    settings: Settings, messages: list[Message] | None, infer_locale: Callable[[Iterable[str]], Any]
+) -> str:
+    """The phone region and timezone settings against the international numbers of the landed messages.
+
+    `infer_locale` (the import's inference) is handed down by the CLI. A WhatsApp export's header carries no UTC
+    offset, so the timezone is judged by the numbers' country alone."""
+    if not _readable(messages):
+        return "no messages landed yet: nothing to compare the region and timezone with"
+    guess = infer_locale(t for m in messages for t in (m.text, m.caption, m.sender_name) if t)
+    said = f"WA_DEFAULT_REGION={settings.default_region}, WA_TIMEZONE={settings.timezone}"
+    if any(settings.from_data(name) for name in ("default_region", "timezone")):
+        said += " (defaults inferred by `import`)"
+    found = guess.contradictions(settings.default_region, settings.timezone)
+    if found:
+        raise ProbeWarning(
+            "; ".join(found),
+            "set "
+            + " and ".join(line.rsplit("set ", 1)[1].split()[0] for line in found)
+            + " (in .env or the environment)",
+        )
+    return f"{said} agree with the data: {guess.describe()}"
+
+
+def business_sender(
+    settings: Settings, messages: list[Message] | None, infer_business_of: Callable[[list], Any]
+) -> str:
+    """Who speaks for the business: configured, or inferred from the landed chats (`infer_business_of`, the
+    import's own inference, handed down by the CLI), or unknown."""
+    messages = _readable(messages)
+    if settings.business_senders:
+        return f"WA_BUSINESS_SENDERS names {len(settings.business_senders)} sender(s)"
+    inferred = infer_business_of(messages) if messages else None
+    if inferred is not None:
+        raise ProbeWarning(inferred.statement(), f"confirm it: WA_BUSINESS_SENDERS='{json.dumps([inferred.sender])}'")
+    if not messages:
+        return "no messages landed yet; WA_BUSINESS_SENDERS is not set"
+    raise ProbeWarning(
+        "no business sender known: WA_BUSINESS_SENDERS is not set and no participant is in most chats, so threads "
+        "cannot tell the business's replies (first-response times, awaiting reply) from its customers'",
+        "set WA_BUSINESS_SENDERS to the business's sender name(s) as the exports show them, "
+        "e.g. WA_BUSINESS_SENDERS='[\"Your Shop\"]'",
+    )
 
 
 def spacy_model() -> str:

@@ -7,10 +7,13 @@ import numbers
 import re
 from datetime import date, datetime, time
 
+from wa_pipeline.sheets.sheet_limits import GOOGLE_MAX_CELL_CHARS
 from wa_pipeline.sheets.sink import Cell
 
-# Google Sheets rejects a cell over 50,000 characters; Excel's limit (32,767) only bites on open, not on write.
-MAX_CELL_CHARS = 50_000
+# The largest cell any backend takes (Google's); a backend with a smaller one cuts again (`sheet_limits`).
+MAX_CELL_CHARS = GOOGLE_MAX_CELL_CHARS
+# The marker a cut text ends with; a text cut again (to a smaller backend's limit) counts from the original length.
+_CUT = re.compile(r"…\[truncated (\d+) chars\]\Z")
 
 # Spreadsheet apps (and CSV exports opened in them) evaluate text starting with these as formulas or DDE.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,11 +65,16 @@ def truncate(text: str, limit: int = MAX_CELL_CHARS) -> str:
     """Cut `text` to `limit` characters, saying how much was cut so a reader knows the cell is partial."""
     if len(text) <= limit:
         return text
+    body, cut_before = text, 0
+    earlier = _CUT.search(text)
+    if earlier is not None:
+        body, cut_before = text[: earlier.start()], int(earlier.group(1))
+    total = len(body) + cut_before
     kept = limit
     while True:
-        marker = f"…[truncated {len(text) - kept} chars]"
+        marker = f"…[truncated {total - kept} chars]"
         fitting = limit - len(marker)
         if fitting == kept:
-            return text[:kept] + marker
+            return body[:kept] + marker
         # The marker's own length depends on the count it reports; settle on a fixed point.
         kept = fitting

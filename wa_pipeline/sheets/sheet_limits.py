@@ -1,9 +1,11 @@
-"""Google Sheets' size limits, and how close a spreadsheet is to them.
+"""The sheet backends' size limits, and how close a spreadsheet is to them.
 
-A spreadsheet holds at most 10 million cells, counted over every tab's grid (empty cells included), and a cell
-at most 50,000 characters (`cell_safety` truncates visibly). Past 80% of the cells the sync warns, so a person
-can archive old rows into another spreadsheet before writes start failing; a write that would cross the limit
-is refused before anything is sent.
+A spreadsheet holds at most 10 million cells, counted over every tab's grid (empty cells included). A cell holds at
+most 50,000 characters in Google Sheets and 32,767 in an .xlsx workbook (Excel's limit: Excel refuses a longer cell
+and openpyxl silently cuts there); each backend says its own, and the sync and its read-back both cut a longer text
+to it with a visible marker (`cell_safety.truncate`), so what is written is what the check expects. Past 80% of the
+cells the sync warns, so a person can archive old rows into another spreadsheet before writes start failing; a
+write that would cross the limit is refused before anything is sent.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from wa_pipeline.sheets.errors import SheetLimitError
 
 MAX_SPREADSHEET_CELLS = 10_000_000
 WARN_FRACTION = 0.8
+# Characters in one cell, per backend.
+GOOGLE_MAX_CELL_CHARS = 50_000
+EXCEL_MAX_CELL_CHARS = 32_767
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,11 @@ class SheetSink(Protocol):
         """Where a person finds the output (a file path or a spreadsheet URL)."""
         ...
 
+    @property
+    def max_cell_chars(self) -> int:
+        """The most characters a cell of this backend holds (`sheet_limits`); longer text is cut to it visibly."""
+        ...
+
     def upsert(
         self,
         tab: str,

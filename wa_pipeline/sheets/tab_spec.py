@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.sheets.cell_safety import safe_cell
+from wa_pipeline.sheets.cell_safety import safe_cell, truncate
 from wa_pipeline.sheets.sink import Cell
 
 # A tab's row builder: the upstream frame of a day and the business's timezone in, one row per record out, with
@@ -77,6 +77,19 @@ class TabSpec:
             {column: pd.Series([_cell(value) for value in built[column]], dtype=object) for column in self.columns},
             columns=list(self.columns),
         )
+
+    @staticmethod
+    def within(rows: pd.DataFrame, max_cell_chars: int) -> pd.DataFrame:
+        """The rows with every text cut to a backend's cell limit: what that backend holds, so the sync writes it and
+        the read-back expects it alike."""
+        if not len(rows):
+            return rows
+        cut = {
+            column: rows[column].map(lambda v: truncate(v, max_cell_chars) if isinstance(v, str) else v)
+            for column in rows.columns
+            if any(isinstance(v, str) and len(v) > max_cell_chars for v in rows[column])
+        }
+        return rows.assign(**cut) if cut else rows
 
     @staticmethod
     def cells(rows: pd.DataFrame) -> list[list[Cell]]:

@@ -19,6 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.ingest.assets import raw_messages
 from wa_pipeline.defs.ingest.consent import no_message_after_opt_out
 from wa_pipeline.defs.media.assets import media_catalog, media_text
@@ -44,7 +45,6 @@ from wa_pipeline.media.media_frames import media_text_frame
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.message_frame import messages_to_frame
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, load_examples
-from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.sheets.tabs.threads import THREADS
 from wa_pipeline.store.media_store import MediaStore

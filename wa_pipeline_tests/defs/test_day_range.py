@@ -4,9 +4,9 @@ blocking check that fails on one day still stops what is downstream."""
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
+from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
-from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
-from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 
 DAYS = ["2026-10-01", "2026-10-02", "2026-10-03"]
 RANGE = {"dagster/asset_partition_range_start": DAYS[0], "dagster/asset_partition_range_end": DAYS[-1]}

@@ -165,6 +165,8 @@ class StoredCell:
     formula: bool = False
     # userEnteredFormat.numberFormat as (type, pattern), e.g. ("DATE", "yyyy-mm-dd"); a value write keeps it.
     number_format: tuple[str, str] | None = None
+    # userEnteredFormat.textFormat.bold; a value write keeps it, as it keeps the number format.
+    bold: bool = False
 
 
 @dataclass
@@ -177,6 +179,12 @@ class Tab:
     frozen_rows: int = 0
     frozen_columns: int = 0
     hidden: bool = False
+    # The tab's basic filter (its FilterView-less `basicFilter`: a range, no criteria), columns a person hid and
+    # column widths in pixels (DimensionProperties). Handlers replace these, never mutate them: a batch's draft
+    # shares them with the spreadsheet until it is swapped in.
+    basic_filter: dict[str, Any] | None = None
+    hidden_columns: frozenset[int] = frozenset()
+    column_pixels: dict[int, int] = field(default_factory=dict)
     # (row, column), both 0-based. Structural edits replace the dict (a batch works on a draft and is swapped in
     # whole); value writes, validated before anything is applied, update it in place.
     cells: dict[tuple[int, int], StoredCell] = field(default_factory=dict)
@@ -857,6 +865,18 @@ class FakeGoogleSheets:
             tab = self._books[spreadsheet_id].tab_named(title)
             return tab.properties() if tab else None
 
+    def tab_format(self, spreadsheet_id: str, title: str) -> dict[str, Any]:
+        """How a tab looks: frozen rows, bold header cells, basic filter, hidden columns, column widths."""
+        tab = self._books[spreadsheet_id].tab_named(title)
+        assert tab is not None, title
+        return {
+            "frozen_rows": tab.frozen_rows,
+            "bold_header": sorted(c for (r, c), cell in tab.cells.items() if r == 0 and cell.bold),
+            "basic_filter": tab.basic_filter,
+            "hidden_columns": sorted(tab.hidden_columns),
+            "column_pixels": dict(sorted(tab.column_pixels.items())),
+        }
+
     def cell(self, spreadsheet_id: str, a1: str) -> StoredCell | None:
         """The stored cell at an A1 reference like "'My Tab'!B2" (None when empty)."""
         with self._lock:
@@ -1245,6 +1265,9 @@ class FakeGoogleSheets:
             tab.cells = {((r + count if r >= start else r), c): cell for (r, c), cell in tab.cells.items()}
         else:
             tab.cells = {(r, (c + count if c >= start else c)): cell for (r, c), cell in tab.cells.items()}
+            # A column's properties (hidden, width) move with it.
+            tab.hidden_columns = frozenset(c + count if c >= start else c for c in tab.hidden_columns)
+            tab.column_pixels = {(c + count if c >= start else c): px for c, px in tab.column_pixels.items()}
         if dimension == "ROWS":
             tab.row_count += count
         else:
@@ -1264,6 +1287,10 @@ class FakeGoogleSheets:
             for position, cell in tab.cells.items()
             if not start <= position[axis] < end
         }
+        if axis == 1:
+            kept = lambda c: not start <= c < end  # noqa: E731
+            tab.hidden_columns = frozenset(c - count if c >= end else c for c in tab.hidden_columns if kept(c))
+            tab.column_pixels = {(c - count if c >= end else c): px for c, px in tab.column_pixels.items() if kept(c)}
         if dimension == "ROWS":
             tab.row_count -= count
         else:
@@ -1319,22 +1346,34 @@ class FakeGoogleSheets:
         return {}
 
     def _repeat_cell(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
-        """Set a number format over a range. Only fields=userEnteredFormat.numberFormat is implemented, and
-        only cells holding a value keep it (the stand-in stores no format-only cells)."""
-        if str(spec.get("fields") or "").strip() != "userEnteredFormat.numberFormat":
+        """Set a number format, or bold text, over a range. fields must be userEnteredFormat.numberFormat or
+        userEnteredFormat.textFormat.bold (what we send), and only cells holding a value keep it (the stand-in
+        stores no format-only cells)."""
+        _known_fields(spec, {"range", "cell", "fields"}, where, "repeat_cell")
+        fields = str(spec.get("fields") or "").strip()
+        if fields not in ("userEnteredFormat.numberFormat", "userEnteredFormat.textFormat.bold"):
             raise ApiError(
-                501, f"The stand-in only implements userEnteredFormat.numberFormat ({where})", "UNIMPLEMENTED"
+                501,
+                f"The stand-in only implements userEnteredFormat.numberFormat and userEnteredFormat.textFormat.bold "
+                f"({where})",
+                "UNIMPLEMENTED",
             )
-        grid = spec.get("range") or {}
-        tab = book.tab_with_id(grid.get("sheetId", 0))
-        if tab is None:
-            raise invalid(f"{where}: No grid with id: {grid.get('sheetId', 0)}")
-        row0, col0 = int(grid.get("startRowIndex", 0)), int(grid.get("startColumnIndex", 0))
-        row_end = int(grid.get("endRowIndex", tab.row_count))
-        col_end = int(grid.get("endColumnIndex", tab.column_count))
-        if row_end > tab.row_count or col_end > tab.column_count:
-            raise _exceeds(tab, row0, col0, max(row0, row_end - 1), max(col0, col_end - 1))
-        number_format = ((spec.get("cell") or {}).get("userEnteredFormat") or {}).get("numberFormat")
+        cell_spec = spec.get("cell") or {}
+        _known_fields(cell_spec, {"userEnteredFormat"}, where, "repeat_cell.cell")
+        entered = cell_spec.get("userEnteredFormat") or {}
+        _known_fields(entered, _CELL_FORMAT_FIELDS, where, "repeat_cell.cell.user_entered_format")
+        tab, row0, row_end, col0, col_end = _grid_range(book, spec.get("range"), where)
+        if fields == "userEnteredFormat.textFormat.bold":
+            text_format = entered.get("textFormat") or {}
+            _known_fields(text_format, _TEXT_FORMAT_FIELDS, where, "repeat_cell.cell.user_entered_format.text_format")
+            bold = text_format.get("bold", False)
+            if not isinstance(bold, bool):
+                raise invalid(f"{where}.cell.userEnteredFormat.textFormat.bold: a boolean is required, got {bold!r}")
+            for position, cell in list(tab.cells.items()):
+                if row0 <= position[0] < row_end and col0 <= position[1] < col_end:
+                    tab.cells[position] = dataclasses.replace(cell, bold=bold)
+            return {}
+        number_format = entered.get("numberFormat")
         kept = None
         if number_format:
             kind, pattern = number_format.get("type"), number_format.get("pattern", "")
@@ -1344,6 +1383,69 @@ class FakeGoogleSheets:
         for position, cell in list(tab.cells.items()):
             if row0 <= position[0] < row_end and col0 <= position[1] < col_end:
                 tab.cells[position] = dataclasses.replace(cell, number_format=kept)
+        return {}
+
+    def _set_basic_filter(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        """Set (replace) the tab's basic filter over a range; criteria are not implemented."""
+        _known_fields(spec, {"filter"}, where, "set_basic_filter")
+        wanted = spec.get("filter")
+        if not isinstance(wanted, dict) or "range" not in wanted:
+            raise invalid(f"{where}: filter.range is required")
+        _known_fields(
+            wanted, {"range", "sortSpecs", "filterSpecs", "criteria", "tableId"}, where, "set_basic_filter.filter"
+        )
+        if set(wanted) - {"range"}:
+            raise ApiError(501, f"The stand-in only implements a basic filter's range ({where})", "UNIMPLEMENTED")
+        tab, row0, row_end, col0, col_end = _grid_range(book, wanted["range"], where + ".filter")
+        # Stored as Google answers it: the range with its sheetId, open-ended bounds left out.
+        stored = {"sheetId": tab.sheet_id, "startRowIndex": row0, "startColumnIndex": col0}
+        for name in ("endRowIndex", "endColumnIndex"):
+            if name in wanted["range"]:
+                stored[name] = int(wanted["range"][name])
+        tab.basic_filter = {"range": stored}
+        return {}
+
+    def _update_dimension_properties(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
+        """Hide/show or size columns (rows are not implemented): fields hiddenByUser and/or pixelSize."""
+        _known_fields(
+            spec, {"range", "properties", "fields", "dataSourceSheetRange"}, where, "update_dimension_properties"
+        )
+        if "dataSourceSheetRange" in spec:
+            raise ApiError(501, f"The stand-in has no data source sheets ({where})", "UNIMPLEMENTED")
+        tab, dimension, start, end = _dimension_range(book, spec.get("range"), where)
+        size = tab.row_count if dimension == "ROWS" else tab.column_count
+        if end > size:
+            raise invalid(f"{where}: range.endIndex ({end}) must be at most the {dimension.lower()} count ({size})")
+        if dimension != "COLUMNS":
+            raise ApiError(501, f"The stand-in only implements column properties ({where})", "UNIMPLEMENTED")
+        properties = spec.get("properties")
+        if not isinstance(properties, dict):
+            raise invalid(f"{where}: properties is required")
+        _known_fields(
+            properties,
+            {"hiddenByFilter", "hiddenByUser", "pixelSize", "developerMetadata", "dataSourceColumnReference"},
+            where,
+            "update_dimension_properties.properties",
+        )
+        fields = [part.strip() for part in str(spec.get("fields") or "").split(",") if part.strip()]
+        if not fields:
+            raise invalid(f"{where}: At least one field must be specified in 'fields'.")
+        for name in fields:
+            if name not in ("hiddenByUser", "pixelSize"):
+                raise ApiError(501, f"The stand-in does not implement field '{name}' ({where})", "UNIMPLEMENTED")
+        columns = range(start, end)
+        if "hiddenByUser" in fields:
+            hidden = properties.get("hiddenByUser", False)
+            if not isinstance(hidden, bool):
+                raise invalid(f"{where}.properties.hiddenByUser: a boolean is required, got {hidden!r}")
+            tab.hidden_columns = (
+                tab.hidden_columns | frozenset(columns) if hidden else tab.hidden_columns - frozenset(columns)
+            )
+        if "pixelSize" in fields:
+            pixels = properties.get("pixelSize", 0)
+            if not isinstance(pixels, int) or isinstance(pixels, bool) or pixels < 0:
+                raise invalid(f"{where}.properties.pixelSize: a non-negative integer is required, got {pixels!r}")
+            tab.column_pixels = {**tab.column_pixels, **dict.fromkeys(columns, pixels)}
         return {}
 
     def _update_spreadsheet_properties(self, book: Book, spec: dict[str, Any], where: str) -> dict[str, Any]:
@@ -1574,6 +1676,8 @@ _BATCH_OPERATIONS: dict[str, Callable[[FakeGoogleSheets, Book, dict[str, Any], s
     "deleteDimension": FakeGoogleSheets._delete_dimension,
     "updateCells": FakeGoogleSheets._update_cells,
     "repeatCell": FakeGoogleSheets._repeat_cell,
+    "setBasicFilter": FakeGoogleSheets._set_basic_filter,
+    "updateDimensionProperties": FakeGoogleSheets._update_dimension_properties,
     "updateSpreadsheetProperties": FakeGoogleSheets._update_spreadsheet_properties,
 }
 
@@ -1674,11 +1778,78 @@ def _apply(planned: PlannedWrite) -> None:
         tab._extent = (cells, max(tab._extent[1], max(r for r, _ in planned.cells)))
 
 
+# The CellFormat and TextFormat fields of the Sheets v4 reference; any other name is refused as Google refuses it.
+_CELL_FORMAT_FIELDS = {
+    "numberFormat",
+    "backgroundColor",
+    "backgroundColorStyle",
+    "borders",
+    "padding",
+    "horizontalAlignment",
+    "verticalAlignment",
+    "wrapStrategy",
+    "textDirection",
+    "textFormat",
+    "hyperlinkDisplayType",
+    "textRotation",
+}
+_TEXT_FORMAT_FIELDS = {
+    "foregroundColor",
+    "foregroundColorStyle",
+    "fontFamily",
+    "fontSize",
+    "bold",
+    "italic",
+    "strikethrough",
+    "underline",
+    "link",
+}
+_GRID_RANGE_FIELDS = {"sheetId", "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"}
+
+
+def _known_fields(spec: Any, known: set[str], where: str, path: str) -> None:
+    """Google's answer to a JSON field its schema does not have: 400, naming the field and where it was."""
+    if not isinstance(spec, dict):
+        raise invalid(f"{where}: {path} must be an object")
+    for name in spec:
+        if name not in known:
+            number = where.split("requests[", 1)[1].split("]", 1)[0] if "requests[" in where else "0"
+            raise invalid(
+                f"Invalid JSON payload received. Unknown name \"{name}\" at 'requests[{number}].{path}': "
+                "Cannot find field."
+            )
+
+
+def _grid_range(book: Book, spec: Any, where: str) -> tuple[Tab, int, int, int, int]:
+    """A GridRange resolved on its tab: (tab, startRow, endRow, startColumn, endColumn), end bounds exclusive and
+    defaulting to the grid's; a range past the grid or ending before it starts is refused."""
+    _known_fields(spec if spec is not None else {}, _GRID_RANGE_FIELDS, where, "range")
+    grid = spec or {}
+    tab = book.tab_with_id(grid.get("sheetId", 0))
+    if tab is None:
+        raise invalid(f"{where}: No grid with id: {grid.get('sheetId', 0)}")
+    bounds = [grid.get(name) for name in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")]
+    if any(
+        value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0) for value in bounds
+    ):
+        raise invalid(f"{where}: range indexes must be non-negative integers")
+    row0, col0 = bounds[0] or 0, bounds[2] or 0
+    row_end = tab.row_count if bounds[1] is None else bounds[1]
+    col_end = tab.column_count if bounds[3] is None else bounds[3]
+    if row_end < row0 or col_end < col0:
+        raise invalid(f"{where}: range end index must not be less than its start index")
+    if row_end > tab.row_count or col_end > tab.column_count:
+        raise _exceeds(tab, row0, col0, max(row0, row_end - 1), max(col0, col_end - 1))
+    return tab, row0, row_end, col0, col_end
+
+
 def _keep_format(old: StoredCell | None, new: StoredCell) -> StoredCell:
-    # A value write changes the value only: the cell's number format stays, as in Sheets.
-    if old is None or old.number_format is None or new.number_format is not None:
+    # A value write changes the value only: the cell's number format and boldness stay, as in Sheets.
+    if old is None:
         return new
-    return dataclasses.replace(new, number_format=old.number_format)
+    if old.number_format is not None and new.number_format is None:
+        new = dataclasses.replace(new, number_format=old.number_format)
+    return dataclasses.replace(new, bold=old.bold) if old.bold and not new.bold else new
 
 
 def _resize(tab: Tab, rows: int | None = None, columns: int | None = None) -> None:

@@ -5,6 +5,7 @@ import dagster as dg
 import openpyxl
 import pytest
 
+from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.ingest.assets import raw_messages
 from wa_pipeline.defs.media.assets import media_catalog, media_text
 from wa_pipeline.defs.media.checks import no_stale_pending_media
@@ -12,7 +13,6 @@ from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.defs.sync.tabs import media_sheet, media_sheet_reconciled
 from wa_pipeline.message import MediaRef, Message
-from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.frames import read_frame

@@ -6,6 +6,7 @@ import dagster as dg
 import openpyxl
 import pandas as pd
 
+from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.ingest.assets import raw_messages
 from wa_pipeline.defs.media.assets import media_text
 from wa_pipeline.defs.media.resources import MediaEngines
@@ -17,7 +18,6 @@ from wa_pipeline.defs.sync.tabs import messages_sheet, sheet_reconciled
 from wa_pipeline.message import Message
 from wa_pipeline.nlp import entities
 from wa_pipeline.nlp.enrich import MAX_ANALYSED_CHARS, enrich_messages
-from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 DAY = "2026-11-16"

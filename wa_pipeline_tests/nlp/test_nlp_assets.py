@@ -8,6 +8,7 @@ import dagster as dg
 import openpyxl
 import pytest
 
+from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.ingest.assets import raw_messages
 from wa_pipeline.defs.media.assets import media_text
 from wa_pipeline.defs.media.resources import MediaEngines
@@ -21,7 +22,6 @@ from wa_pipeline.defs.sync.tabs import (
     threads_sheet_reconciled,
 )
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
-from wa_pipeline.orchestration.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.threads import THREADS
 from wa_pipeline.store.dead_letters import DeadLetterQueue

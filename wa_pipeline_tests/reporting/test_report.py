@@ -2,6 +2,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -220,3 +221,37 @@ CHECKS = [
     ("messages_sheet", "no_duplicate_sheet_keys"),
     ("media_sheet", "media_sheet_reconciled"),
 ]
+
+
+def test_the_default_report_keeps_a_day_that_failed_40_days_ago(tmp_path):
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.report_builder import RECENT_DAYS, build_report, default_report_days
+
+    today = date.today()
+    day = lambda offset: (today - timedelta(days=offset)).isoformat()  # noqa: E731
+    daily = dg.DailyPartitionsDefinition(start_date=day(60), end_offset=1)
+
+    @dg.asset(partitions_def=daily)
+    def tiny(context: dg.AssetExecutionContext) -> None:
+        """A stand-in for a day's asset."""
+
+    @dg.asset_check(asset=tiny, partitions_def=daily)
+    def tiny_complete(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        """Fails on the day 40 days ago, passes on every other day."""
+        return dg.AssetCheckResult(passed=context.partition_key != day(40))
+
+    with dg.instance_for_test() as instance:
+        for offset in (40, 30, 1):
+            dg.materialize([tiny, tiny_complete], partition_key=day(offset), instance=instance, raise_on_error=False)
+        landed = [day(40), day(30), day(1)]
+        days = default_report_days(instance, day(0), landed)
+        # The recent window whole, and of the older days only the one that failed.
+        assert days == [day(40)] + [day(offset) for offset in range(RECENT_DAYS - 1, -1, -1)]
+        report = build_report(instance, days, DataLayout(tmp_path), "sheet")
+    old = report.days[0]
+    assert (old.day, old.failed_checks) == (day(40), ["tiny:tiny_complete"])
+    assert not report.all_checks_passed
+    page = Page(render_html(report))
+    assert day(40) in {row[0] for row in page.rows["days"][1:]} and "FAILED" in page.verdict

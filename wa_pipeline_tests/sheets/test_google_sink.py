@@ -102,7 +102,7 @@ def test_api_calls_are_few_and_do_not_grow_with_rows(sink):
     small = sink.upsert("Messages", COLUMNS, "message_id", rows(20))
     large = sink.upsert("Messages", COLUMNS, "message_id", rows(1500, text="changed"))
     unchanged = sink.upsert("Messages", COLUMNS, "message_id", rows(1500, text="changed"))
-    assert first.api_calls == 3  # tab metadata, add tab, one batched write
+    assert first.api_calls == 4  # tab metadata, add tab, one batched write, the new tab's formatting (once)
     assert small.api_calls == 3  # tab metadata, one batched read (header, keys, rows to compare), one batched write
     assert large.api_calls == 4  # ... plus one resize of the grid for 1500 rows
     assert unchanged.api_calls == 2 and unchanged.unchanged == 1500

@@ -151,7 +151,10 @@ def test_an_added_tab_applied_then_answered_503_is_not_added_twice(fake, account
     result = sink.upsert(TAB, COLUMNS, "message_id", day_rows(1, 5), order_by=ORDER)
     assert failure.fired == 1 and result.inserted == 5
     # Not resent blindly (a second addSheet would be refused); the sink re-read the tabs and found it.
-    assert [(r.operations, r.status) for r in writes_to(fake, f"{key}:batchUpdate")] == [(("addSheet",), 503)]
+    batches = [(r.operations, r.status) for r in writes_to(fake, f"{key}:batchUpdate")]
+    assert [batch for batch in batches if "addSheet" in batch[0]] == [(("addSheet",), 503)]
+    # The attempt that wrote the header formatted the tab (bold, filter, widths, hidden key): once.
+    assert [status for operations, status in batches if "setBasicFilter" in operations] == [200]
     assert fake.values(key, TAB)[0] == COLUMNS
     assert sheet_state(fake, key)[0] == [row[0] for row in day_rows(1, 5)]
 

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.day_range import DayResult, materialize_days
+from wa_pipeline.defs._shared.run_metrics import Stopwatch, check_result
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import MESSAGE_SCHEMA
 from wa_pipeline.message_frame import messages_to_frame
-from wa_pipeline.orchestration.day_range import DayResult, materialize_days
-from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import message_rules
 from wa_pipeline.store.dead_letters import Stage
 

@@ -4,10 +4,10 @@ from datetime import date, datetime, time, timedelta
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.day_range import check_days
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.message import EARLIEST_SENT_AT
-from wa_pipeline.orchestration.day_range import check_days
 from wa_pipeline.privacy.consent import consent_ledger, sent_after_opt_out
 from wa_pipeline.store.events import EventStore
 

@@ -4,11 +4,11 @@ import json
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.day_range import run_scope
 from wa_pipeline.defs.ops.jobs import daily_pipeline
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
-from wa_pipeline.orchestration.day_range import run_scope
 
 
 @dg.sensor(

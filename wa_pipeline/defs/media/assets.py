@@ -3,6 +3,8 @@
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
+from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import PipelineStorage
@@ -10,8 +12,6 @@ from wa_pipeline.media.engine_pool import media_pool
 from wa_pipeline.media.extraction_cache import ExtractionCache
 from wa_pipeline.media.media_frames import media_catalog_frame, media_items, media_text_frame
 from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, record_dead_letters, success_rate
-from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
-from wa_pipeline.orchestration.run_metrics import Stopwatch
 
 # Check names, written once: the spec declares each, the asset body reports it.
 MEDIA_SUCCESS_RATE = "media_success_rate"

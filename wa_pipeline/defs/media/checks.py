@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs._shared.day_range import DayFrames, check_days, frames_by_day
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.partitions import DAILY
-from wa_pipeline.orchestration.day_range import DayFrames, check_days, frames_by_day
 
 SAMPLE = 5
 

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
+from wa_pipeline.defs._shared.run_metrics import Stopwatch, check_result
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
@@ -16,8 +18,6 @@ from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
 from wa_pipeline.nlp.threads import conversation_threads as find_threads
 from wa_pipeline.nlp.threads import threaded_messages
-from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
-from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import enrichment_rules, message_rules, nlp_rules
 from wa_pipeline.store.frames import read_frame
 

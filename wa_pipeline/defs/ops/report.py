@@ -1,15 +1,15 @@
-"""The daily report asset: the asset-check report of recent days, as markdown in the UI and as an HTML file."""
+"""The daily report asset: the asset-check report of recent days and every older day that failed, as markdown in
+the UI and as an HTML file."""
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
-from wa_pipeline.defs.resources import PipelineStorage, SheetSinkResource
-from wa_pipeline.orchestration.report_builder import build_report
+from wa_pipeline.defs._shared.report_builder import build_report, default_report_days
+from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
+from wa_pipeline.landing_days import days_with_new_messages
 from wa_pipeline.reporting.html_report import render_html, render_markdown
-
-REPORT_DAYS = 14
 
 
 @dg.asset(
@@ -19,11 +19,11 @@ REPORT_DAYS = 14
     automation_condition=dg.AutomationCondition.on_cron("30 2 * * *"),
 )
 def daily_report(
-    context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource
+    context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
 ) -> dg.MaterializeResult:
-    """Check results, messages, intents, media success and dead letters of the last two weeks, per day."""
-    today = date.today()
-    days = [(today - timedelta(days=offset)).isoformat() for offset in range(REPORT_DAYS - 1, -1, -1)]
+    """Check results, messages, intents, media success and dead letters per day: two weeks, and older failures."""
+    landed = days_with_new_messages(storage.landing().changes_since(0).sent_at, locale.timezone)
+    days = default_report_days(context.instance, date.today().isoformat(), landed)
     report = build_report(context.instance, days, storage.layout, sheet_sink.get_sink().location)
     path = storage.layout.reports_dir / "daily_report.html"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
+from wa_pipeline.defs._shared.run_metrics import Stopwatch, check_result
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale
-from wa_pipeline.orchestration.day_range import DayFrames, DayResult, frames_by_day, materialize_days
-from wa_pipeline.orchestration.run_metrics import Stopwatch, check_result
 from wa_pipeline.quality import message_rules
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 

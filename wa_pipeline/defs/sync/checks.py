@@ -2,11 +2,11 @@
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.day_range import DayFrames, check_days, frames_by_day
+from wa_pipeline.defs._shared.reconcile_days import SAMPLE
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import SheetSinkResource
 from wa_pipeline.defs.sync.tab_factory import fail_clearly
-from wa_pipeline.orchestration.day_range import DayFrames, check_days, frames_by_day
-from wa_pipeline.orchestration.reconcile_days import SAMPLE
 from wa_pipeline.sheets.reconcile import duplicate_keys
 from wa_pipeline.sheets.row_order import order_violations
 from wa_pipeline.sheets.tabs.messages import MESSAGES

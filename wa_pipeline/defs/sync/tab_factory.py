@@ -12,11 +12,11 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
+from wa_pipeline.defs._shared.reconcile_days import check_tab_days
+from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
-from wa_pipeline.orchestration.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
-from wa_pipeline.orchestration.reconcile_days import check_tab_days
-from wa_pipeline.orchestration.run_metrics import Stopwatch
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLimitError
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import UpsertResult
@@ -25,6 +25,17 @@ from wa_pipeline.store.frames import read_frame
 
 # Transient Sheets failures (429, 5xx, timeouts) the sink could not ride out are worth another attempt in seconds.
 SYNC_RETRIES = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+# What every tab's sync asset is: daily, in the sync group, and one writer per spreadsheet (every tab's sync shares
+# the `sheets` pool, limit 1, so runs queue, not race).
+SYNC_STEP = {
+    "partitions_def": DAILY,
+    "backfill_policy": DAILY_BACKFILL,
+    "group_name": "sync",
+    "kinds": {"googlesheets"},
+    "pool": "sheets",
+    "retry_policy": SYNC_RETRIES,
+}
 
 # Retrying in seconds cannot help these: the breaker's cool-down, a setting or a full spreadsheet must change first.
 NOT_RETRIED = (CircuitOpenError, SheetConfigError, SheetLimitError)
@@ -37,6 +48,34 @@ def fail_clearly() -> Iterator[None]:
         yield
     except NOT_RETRIED as error:
         raise dg.Failure(description=str(error), allow_retries=False) from None
+
+
+def upsert_tab(spec: TabSpec, sheet_sink: SheetSinkResource, rows: pd.DataFrame) -> tuple[UpsertResult, str]:
+    """The tab's rows upserted by key, in the tab's order, under the one error policy; the result and the sheet."""
+    with fail_clearly():
+        sink = sheet_sink.get_sink()
+        result = sink.upsert(
+            spec.name,
+            spec.sheet_columns,
+            spec.sheet_key,
+            spec.cells(spec.within(rows, sink.max_cell_chars)),
+            order_by=spec.sheet_order_by,
+            position=spec.position,
+        )
+    return result, sink.location
+
+
+def read_back(
+    context: dg.AssetCheckExecutionContext,
+    spec: TabSpec,
+    sheet_sink: SheetSinkResource,
+    rows_by_day: Mapping[str, pd.DataFrame],
+) -> Iterator[Any]:
+    """The tab read back once under the one error policy, each day's rows (cut as the sync cut them) reconciled."""
+    with fail_clearly():
+        sink = sheet_sink.get_sink()
+        expected = {day: spec.as_sheet(spec.within(rows, sink.max_cell_chars)) for day, rows in rows_by_day.items()}
+        yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
 
 
 def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: str) -> dict[str, Any]:
@@ -83,13 +122,7 @@ def tab_assets(
         name=asset_name,
         description=spec.description,
         ins={"source": dg.AssetIn(source)},
-        partitions_def=DAILY,
-        backfill_policy=DAILY_BACKFILL,
-        group_name="sync",
-        kinds={"googlesheets"},
-        # One writer per spreadsheet: every tab's sync shares the `sheets` pool (limit 1), so runs queue, not race.
-        pool="sheets",
-        retry_policy=SYNC_RETRIES,
+        **SYNC_STEP,
     )
     def sync_tab(context: dg.AssetExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale):
         watch = Stopwatch()
@@ -99,23 +132,14 @@ def tab_assets(
         # exactly as day-by-day upserts would put it.
         rows = concat_days(rows_by_day)
         del rows_by_day
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            result = sink.upsert(
-                spec.name,
-                spec.sheet_columns,
-                spec.sheet_key,
-                spec.cells(rows),
-                order_by=spec.sheet_order_by,
-                position=spec.position,
-            )
+        result, location = upsert_tab(spec, sheet_sink, rows)
         for warning in result.warnings:
             context.log.warning(warning)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(count)})
             for day, count in row_counts.items()
         }
-        shared = sync_metadata(watch, len(rows), result, sink.location)
+        shared = sync_metadata(watch, len(rows), result, location)
         if summary is not None:
             shared.update(summary(rows))
         yield from materialize_days(context, days, shared=shared)
@@ -131,12 +155,7 @@ def tab_assets(
     def tab_reconciled(
         context: dg.AssetCheckExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
     ):
-        expected = {
-            day: spec.as_sheet(rows) for day, rows in expected_rows(source, context.partition_keys, locale).items()
-        }
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+        yield from read_back(context, spec, sheet_sink, expected_rows(source, context.partition_keys, locale))
 
     return sync_tab, tab_reconciled
 
@@ -166,33 +185,19 @@ def window_tab_assets(
         name=asset_name,
         description=spec.description,
         deps=[source],
-        partitions_def=DAILY,
-        backfill_policy=DAILY_BACKFILL,
-        group_name="sync",
-        kinds={"googlesheets"},
-        pool="sheets",
-        retry_policy=SYNC_RETRIES,
+        **SYNC_STEP,
     )
     def sync_window_tab(
         context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
     ):
         watch = Stopwatch()
         rows = window_rows(context.partition_keys, storage, locale)
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            result = sink.upsert(
-                spec.name,
-                spec.sheet_columns,
-                spec.sheet_key,
-                spec.cells(rows),
-                order_by=spec.sheet_order_by,
-                position=spec.position,
-            )
+        result, location = upsert_tab(spec, sheet_sink, rows)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows_of_day(rows, day)))})
             for day in context.partition_keys
         }
-        yield from materialize_days(context, days, shared=sync_metadata(watch, len(rows), result, sink.location))
+        yield from materialize_days(context, days, shared=sync_metadata(watch, len(rows), result, location))
 
     @dg.asset_check(
         asset=asset_name,
@@ -205,9 +210,6 @@ def window_tab_assets(
         context: dg.AssetCheckExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
     ):
         rows = window_rows(context.partition_keys, storage, locale)
-        expected = {day: spec.as_sheet(rows_of_day(rows, day)) for day in context.partition_keys}
-        with fail_clearly():
-            sink = sheet_sink.get_sink()
-            yield from check_tab_days(context, expected, sink, spec.name, spec.sheet_key, spec.sheet_columns)
+        yield from read_back(context, spec, sheet_sink, {day: rows_of_day(rows, day) for day in context.partition_keys})
 
     return sync_window_tab, window_tab_reconciled

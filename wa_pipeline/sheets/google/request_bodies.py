@@ -1,5 +1,5 @@
 """The bodies of the Sheets API requests an upsert sends: A1 ranges, row ranges to read, value writes and grid
-insertions, each packed under Google's advised 2 MB per request."""
+insertions, each packed under Google's advised 2 MB per request, and the formatting that makes a tab readable."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ from wa_pipeline.sheets.upsert_plan import HEADER_ROW, Insertion, UpsertPlan
 MAX_REQUEST_BYTES = 2_000_000
 # batchGet carries its ranges in the URL; past this many row ranges, read one range spanning them instead.
 MAX_READ_RANGES = 40
+# Column widths as the workbook sizes them (characters, within limits), in Google's pixels (about 7 a character
+# in the default 10 pt Arial).
+MIN_WIDTH_CHARS, MAX_WIDTH_CHARS, PIXELS_PER_CHAR = 8, 50, 7
+# Rows sampled to size a column: enough to see its typical cells; a 100,000-row first sync need not measure each.
+WIDTH_SAMPLE_ROWS = 200
 
 
 def row_ranges(rows: list[int]) -> list[tuple[int, int]]:
@@ -139,6 +144,65 @@ def date_format_requests(sheet_id: int, plan: UpsertPlan) -> list[dict[str, Any]
             }
         )
     return requests
+
+
+def tab_format_requests(sheet_id: int, plan: UpsertPlan, key_position: int) -> list[dict[str, Any]]:
+    """What makes a tab read like the workbook's, for when its header is written (a new tab, or new managed
+    columns): a bold header row, a basic filter over the managed columns, the key column hidden (it stays the
+    upsert's anchor) and widths for the columns just added. The header is frozen when the tab is created or grown.
+    Formatting a person changes afterwards (widths, a filter) is theirs: it is sent only with a header write."""
+    width = plan.layout.width
+    header = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": HEADER_ROW, "startColumnIndex": 0}
+    requests: list[dict[str, Any]] = [
+        {
+            "repeatCell": {
+                "range": {**header, "endColumnIndex": width},
+                "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                "fields": "userEnteredFormat.textFormat.bold",
+            }
+        },
+        {
+            "setBasicFilter": {
+                "filter": {"range": {"sheetId": sheet_id, "startColumnIndex": 0, "endColumnIndex": width}}
+            }
+        },
+    ]
+    for position, pixels in column_pixels(plan).items():
+        requests.append(_dimension_properties(sheet_id, position, {"pixelSize": pixels}))
+    if key_position in plan.layout.added:
+        requests.append(_dimension_properties(sheet_id, key_position, {"hiddenByUser": True}))
+    return requests
+
+
+def column_pixels(plan: UpsertPlan) -> dict[int, int]:
+    """Widths (pixels) of the columns the plan adds that show their header and typical cells whole."""
+    rows = [row for insertion in plan.insertions for row in insertion.rows][:WIDTH_SAMPLE_ROWS]
+    rows += list(plan.writes.values())[:WIDTH_SAMPLE_ROWS]
+    widths = {}
+    for index, position in enumerate(plan.layout.positions):
+        if position not in plan.layout.added:
+            continue
+        longest = max([len(plan.layout.header[position])] + [len(_shown_width(row[index])) for row in rows])
+        widths[position] = min(max(longest + 2, MIN_WIDTH_CHARS), MAX_WIDTH_CHARS) * PIXELS_PER_CHAR
+    return widths
+
+
+def _shown_width(value: Cell) -> str:
+    if value is None:
+        return ""
+    if is_date_value(value):
+        return number_format(value)  # a date shows as its pattern's length
+    return str(value)
+
+
+def _dimension_properties(sheet_id: int, column: int, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": column, "endIndex": column + 1},
+            "properties": properties,
+            "fields": ",".join(properties),
+        }
+    }
 
 
 def _cell_data(value: Cell) -> dict[str, Any]:

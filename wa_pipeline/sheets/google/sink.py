@@ -33,13 +33,14 @@ from wa_pipeline.sheets.google.request_bodies import (
     insertion_requests,
     row_ranges,
     rows_from,
+    tab_format_requests,
     write_requests,
 )
 from wa_pipeline.sheets.google.retry import Backoff
 from wa_pipeline.sheets.google.state_db import STATE_DB_NAME
 from wa_pipeline.sheets.google.write_ledger import WriteLedger
 from wa_pipeline.sheets.google.writer_lock import exclusive, lock_path
-from wa_pipeline.sheets.sheet_limits import CellUsage, grid_cells
+from wa_pipeline.sheets.sheet_limits import GOOGLE_MAX_CELL_CHARS, CellUsage, grid_cells
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
 from wa_pipeline.sheets.upsert_plan import (
     HEADER_ROW,
@@ -138,6 +139,10 @@ class GoogleSheetsSink:
     @property
     def location(self) -> str:
         return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_key}"
+
+    @property
+    def max_cell_chars(self) -> int:
+        return GOOGLE_MAX_CELL_CHARS
 
     def upsert(
         self,
@@ -311,6 +316,9 @@ class GoogleSheetsSink:
         for body in write_requests(title, plan):
             http.values_batch_update(self.spreadsheet_key, body=body)
         formats = date_format_requests(sheet_id, plan)
+        if plan.layout.added:
+            # With the header it goes with: bold, filter, hidden key, widths (request_bodies.tab_format_requests).
+            formats += tab_format_requests(sheet_id, plan, plan.layout.position(columns, key))
         if formats:
             # After the values: rows appended by the writes above get the format too. Idempotent, so a retry is safe.
             http.batch_update(self.spreadsheet_key, {"requests": formats})

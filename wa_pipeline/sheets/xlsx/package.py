@@ -141,14 +141,32 @@ class XlsxPackage:
                 return part
         return None
 
-    def number_style(self, format_code: str) -> str:
-        """The index of a cell style showing numbers with `format_code` (a date format shows a serial as a date),
-        added to the stylesheet the first time a workbook needs it."""
+    def _stylesheet(self) -> str:
+        """The stylesheet's part name, its tree loaded into `self.styles` once."""
         part = self._styles_part()
         if part is None:
             raise ValueError("the workbook has no stylesheet")
         if self.styles is None:
             self.styles = parse_part(self.archive.read(part))
+        return part
+
+    def _cell_style(self, part: str, by: str, flag: str, attributes: dict[str, str]) -> str:
+        """The index of the cell style whose `by` attribute is the one in `attributes` and that sets `flag`
+        (applyFont, applyNumberFormat), added to the stylesheet the first time."""
+        cell_styles = self.styles.find(f"{{{MAIN_NS}}}cellXfs")
+        for index, xf in enumerate(cell_styles):
+            if xf.get(by) == attributes[by] and xf.get(flag) == "1":
+                return str(index)
+        xf = {**attributes, "fillId": "0", "borderId": "0", "xfId": "0", flag: "1"}
+        etree.SubElement(cell_styles, f"{{{MAIN_NS}}}xf", **xf)
+        cell_styles.set("count", str(len(cell_styles)))
+        self.edited.add(part)
+        return str(len(cell_styles) - 1)
+
+    def number_style(self, format_code: str) -> str:
+        """The index of a cell style showing numbers with `format_code` (a date format shows a serial as a date),
+        added to the stylesheet the first time a workbook needs it."""
+        part = self._stylesheet()
         main = f"{{{MAIN_NS}}}"
         formats = self.styles.find(f"{main}numFmts")
         format_id = next(
@@ -168,31 +186,11 @@ class XlsxPackage:
             etree.SubElement(formats, f"{main}numFmt", numFmtId=str(format_id), formatCode=format_code)
             formats.set("count", str(len(formats)))
             self.edited.add(part)
-        cell_styles = self.styles.find(f"{main}cellXfs")
-        for index, xf in enumerate(cell_styles):
-            if xf.get("numFmtId") == str(format_id) and xf.get("applyNumberFormat") == "1":
-                return str(index)
-        etree.SubElement(
-            cell_styles,
-            f"{main}xf",
-            numFmtId=str(format_id),
-            fontId="0",
-            fillId="0",
-            borderId="0",
-            xfId="0",
-            applyNumberFormat="1",
-        )
-        cell_styles.set("count", str(len(cell_styles)))
-        self.edited.add(part)
-        return str(len(cell_styles) - 1)
+        return self._cell_style(part, "numFmtId", "applyNumberFormat", {"numFmtId": str(format_id), "fontId": "0"})
 
     def header_style(self) -> str:
         """The index of a bold cell style for header cells, added to the stylesheet the first time."""
-        part = self._styles_part()
-        if part is None:
-            raise ValueError("the workbook has no stylesheet")
-        if self.styles is None:
-            self.styles = parse_part(self.archive.read(part))
+        part = self._stylesheet()
         main = f"{{{MAIN_NS}}}"
         fonts = self.styles.find(f"{main}fonts")
         font_id = next(
@@ -207,23 +205,7 @@ class XlsxPackage:
             fonts.set("count", str(len(fonts)))
             font_id = len(fonts) - 1
             self.edited.add(part)
-        cell_styles = self.styles.find(f"{main}cellXfs")
-        for index, xf in enumerate(cell_styles):
-            if xf.get("fontId") == str(font_id) and xf.get("applyFont") == "1":
-                return str(index)
-        etree.SubElement(
-            cell_styles,
-            f"{main}xf",
-            numFmtId="0",
-            fontId=str(font_id),
-            fillId="0",
-            borderId="0",
-            xfId="0",
-            applyFont="1",
-        )
-        cell_styles.set("count", str(len(cell_styles)))
-        self.edited.add(part)
-        return str(len(cell_styles) - 1)
+        return self._cell_style(part, "fontId", "applyFont", {"numFmtId": "0", "fontId": str(font_id)})
 
     def place_tab(self, tab: str, position: int) -> bool:
         """Move `tab` to index `position` among the tabs (or last) and open the workbook on the first tab;

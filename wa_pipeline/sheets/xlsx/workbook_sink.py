@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wa_pipeline.sheets.cell_safety import safe_cell
 from wa_pipeline.sheets.cell_types import is_date_value, number_format, shown
-from wa_pipeline.sheets.sheet_limits import CellUsage
+from wa_pipeline.sheets.sheet_limits import EXCEL_MAX_CELL_CHARS, CellUsage
 from wa_pipeline.sheets.sink import Cell, TabContents, UpsertResult
 from wa_pipeline.sheets.upsert_plan import plan_upsert, prepare_rows
 from wa_pipeline.sheets.xlsx.package import XlsxPackage
@@ -38,8 +38,6 @@ from wa_pipeline.sheets.xlsx.sheet_stream import (
     tab_extent,
 )
 
-# Excel refuses to open a cell over 32,767 characters and openpyxl silently cuts there; cut visibly instead.
-EXCEL_MAX_CELL_CHARS = 32_767
 # Code points XML 1.0 cannot hold at all, beyond the control characters openpyxl lists: written, they would make
 # the file unreadable.
 NOT_XML_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -54,6 +52,10 @@ class WorkbookSink:
     @property
     def location(self) -> str:
         return str(self.path.resolve())
+
+    @property
+    def max_cell_chars(self) -> int:
+        return EXCEL_MAX_CELL_CHARS
 
     def upsert(
         self,

@@ -5,13 +5,16 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 
 from wa_pipeline.data_layout import DataLayout
-from wa_pipeline.orchestration.day_range import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
+from wa_pipeline.defs._shared.day_range import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 from wa_pipeline.reporting.frame_facts import fill_from_frames
 from wa_pipeline.reporting.report_data import DayReport, Report
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 
 # How far back a range run that covers the report's days may start (a backfill run spans at most this many days).
 LONGEST_RANGE_DAYS = 366
+# The recent days a report shows by default, every day among them whether it ran or not; older days join only when
+# they failed, so a failure never drops out of the report because it is old.
+RECENT_DAYS = 14
 
 
 def runs_covering(instance: dg.DagsterInstance, days: list[str]) -> list[tuple[dg.DagsterRun, list[str]]]:
@@ -53,6 +56,23 @@ def latest_checks_per_day(instance: dg.DagsterInstance, days: list[str]) -> dict
             if checks[day] or run.status.value in {"FAILURE", "CANCELED"}:
                 found[day] = (run.status.value.lower(), checks[day])
     return found
+
+
+def failing_days(instance: dg.DagsterInstance, days: list[str]) -> list[str]:
+    """The days among `days` whose newest run failed or has a failed check."""
+    found = latest_checks_per_day(instance, days) if days else {}
+    return sorted(
+        day for day, (status, checks) in found.items() if status in {"failure", "canceled"} or not all(checks.values())
+    )
+
+
+def default_report_days(instance: dg.DagsterInstance, last: str, candidates: list[str]) -> list[str]:
+    """The RECENT_DAYS days up to `last`, and every earlier day among `candidates` (the days with messages) that
+    failed: what a report shows when no range is asked for."""
+    end = date.fromisoformat(last)
+    recent = [(end - timedelta(days=offset)).isoformat() for offset in range(RECENT_DAYS - 1, -1, -1)]
+    older = [day for day in candidates if day < recent[0]]
+    return sorted(set(recent) | set(failing_days(instance, older)))
 
 
 def build_report(instance: dg.DagsterInstance, days: list[str], layout: DataLayout, sheet: str) -> Report:

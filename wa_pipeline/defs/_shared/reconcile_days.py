@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 import dagster as dg
 import pandas as pd
 
-from wa_pipeline.orchestration.day_range import check_days, concat_days
+from wa_pipeline.defs._shared.day_range import check_days, concat_days
 from wa_pipeline.sheets.reconcile import Reconciliation, reconcile
 from wa_pipeline.sheets.sink import TabContents
 

@@ -1,0 +1,33 @@
+"""Settings are read when definitions are built, not when their modules are imported."""
+
+from wa_pipeline.defs.partitions import daily_backfill, daily_partitions
+from wa_pipeline.settings import get_settings
+
+
+def _build(monkeypatch, timezone: str):
+    """The code location as the UI builds it, after WA_TIMEZONE changed in this process."""
+    from wa_pipeline.definitions import defs
+
+    monkeypatch.setenv("WA_TIMEZONE", timezone)
+    get_settings.cache_clear()
+    return defs()
+
+
+def test_the_daily_partitions_follow_the_settings_they_are_built_from(fresh_settings):
+    fresh_settings.setenv("WA_TIMEZONE", "Africa/Nairobi")
+    fresh_settings.setenv("WA_PARTITION_START", "2024-02-01")
+    fresh_settings.setenv("WA_BACKFILL_DAYS_PER_RUN", "7")
+    get_settings.cache_clear()
+    daily = daily_partitions(get_settings())
+    assert (daily.timezone, daily.start.date().isoformat()) == ("Africa/Nairobi", "2024-02-01")
+    assert daily_backfill(get_settings()).max_partitions_per_run == 7
+
+    fresh_settings.setenv("WA_TIMEZONE", "America/Lima")
+    get_settings.cache_clear()
+    assert daily_partitions(get_settings()).timezone == "America/Lima"
+
+
+def test_the_backends_follow_wa_timezone_between_two_builds(fresh_settings):
+    # The resources and the executor are made in a @dg.definitions function (defs/backends.py): built, not imported.
+    assert _build(fresh_settings, "Africa/Nairobi").resources["locale"].timezone == "Africa/Nairobi"
+    assert _build(fresh_settings, "America/Lima").resources["locale"].timezone == "America/Lima"
