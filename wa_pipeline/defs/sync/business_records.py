@@ -6,13 +6,13 @@ from datetime import datetime
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.day_range import DayResult, materialize_days
+from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.defs.sync.resources import DeliveryPricing
 from wa_pipeline.message import EARLIEST_SENT_AT, Message
-from wa_pipeline.orchestration.day_range import DayResult, materialize_days
-from wa_pipeline.orchestration.run_metrics import Stopwatch
 from wa_pipeline.privacy.consent import consent_ledger
 from wa_pipeline.sheets.tabs import customers, deliveries
 from wa_pipeline.store.contacts import ContactStore
