@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     intent_threshold: float = Field(0.5, ge=0, le=1, description="Below this confidence a message's intent is 'other'.")
     thread_gap_hours: float = Field(4.0, gt=0, description="Silence in a chat that starts a new conversation thread.")
     business_senders: list[str] = Field([], description="Sender names or ids that speak for the business (JSON list).")
+    message_rates: dict[str, float] = Field(
+        {}, description='What Meta charges per billable message by pricing category (JSON, e.g. {"marketing": 0.0225}).'
+    )
+    message_rates_currency: str = Field("USD", description="ISO 4217 code of WA_MESSAGE_RATES (the Deliveries cost).")
 
     landing_url: SecretStr | None = Field(
         None,

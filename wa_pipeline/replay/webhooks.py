@@ -20,9 +20,14 @@ def _reparse(scope: ReplayScope, letter: DeadLetter) -> ReplayOutcome:
     parsed = parse_webhook(webhook_body(letter.payload))
     added = scope.landing.add_messages(parsed.messages).added if parsed.messages else 0
     statuses = scope.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
-    # Events, the status history and customer sightings live beside the dead letters, as the receiver writes them.
-    events = EventStore(scope.queue.path).add(events=parsed.events, statuses=parsed.statuses)
-    ContactStore(scope.queue.path).observe(parsed.sightings)
+    # Events, the status history and customer sightings live in the landing database, as the receiver writes them.
+    event_store, contacts = EventStore(scope.landing.database()), ContactStore(scope.landing.database())
+    try:
+        events = event_store.add(events=parsed.events, statuses=parsed.statuses)
+        contacts.observe(parsed.sightings)
+    finally:
+        event_store.close()
+        contacts.close()
     for reject in parsed.rejects:
         scope.queue.add(
             Stage.WEBHOOK, reject.item_key, reject.reason, payload=reject.payload(), partition=letter.partition

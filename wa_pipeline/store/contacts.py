@@ -6,6 +6,9 @@ unsaved contact); the business's address book by name and number. Each sighting 
 already holds one of its strong keys (phone, BSUID); failing that, to the one customer known by the same name who
 has no different phone or BSUID (a weaker link, kept with its confidence); else it starts a new customer. A
 sighting that holds keys of two customers merges them into the older one.
+
+The tables live in the landing database, the SQLite file or PostgreSQL, through one set of statements (see
+`landing_database`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from pathlib import Path
 
 from wa_pipeline.message import Sighting, stable_id
 from wa_pipeline.store import tombstones
+from wa_pipeline.store.landing_database import LandingDatabase, Statements
+from wa_pipeline.store.ledger_database import landing_database, run_on
 from wa_pipeline.store.name_key import name_key
-from wa_pipeline.store.sqlite_db import connect, write_transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS customers (
@@ -45,6 +49,20 @@ CREATE TABLE IF NOT EXISTS customer_names (
     PRIMARY KEY (customer_id, name, source)
 );
 """
+LAST_TABLE = "customer_names"
+# Earliest first sighting and latest last one, written as CASE so that SQLite and PostgreSQL run the same statement.
+_WIDEN = (
+    " first_seen = CASE WHEN excluded.first_seen < {t}.first_seen THEN excluded.first_seen ELSE {t}.first_seen END,"
+    " last_seen = CASE WHEN excluded.last_seen > {t}.last_seen THEN excluded.last_seen ELSE {t}.last_seen END"
+)
+UPSERT_CUSTOMER = (
+    "INSERT INTO customers (customer_id, first_seen, last_seen) VALUES (?, ?, ?)"
+    " ON CONFLICT (customer_id) DO UPDATE SET" + _WIDEN.format(t="customers")
+)
+UPSERT_NAME = (
+    "INSERT INTO customer_names (customer_id, name, source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (customer_id, name, source) DO UPDATE SET" + _WIDEN.format(t="customer_names")
+)
 STRONG = ("phone", "bsuid", "parent_bsuid")
 # A name alone links a sighting to a customer with this confidence at most.
 NAME_LINK_CONFIDENCE = 0.6
@@ -60,129 +78,56 @@ def _strong_keys(sighting: Sighting) -> list[tuple[str, str]]:
 
 
 class ContactStore:
-    """The customers table, in the landing database file; observing the same sighting twice changes nothing."""
+    """The customers tables in the landing database (a SQLite path, or any store's `database()`); observing the
+    same sighting twice changes nothing."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, database: Path | LandingDatabase):
+        self._db = landing_database(database)
         self._lock = threading.Lock()
-        self._conn = connect(self.path)
-        self._conn.executescript(SCHEMA + tombstones.SCHEMA)
+        self._db.create(SCHEMA + tombstones.SCHEMA, LAST_TABLE)
 
     def observe(self, sightings: Iterable[Sighting]) -> None:
         """Link each sighting to its customer (creating or merging customers), in one durable transaction.
 
         A sighting of a forgotten customer (a tombstone names its phone, BSUID or name) is not recorded.
         """
-        sightings = list(sightings)
+        sightings = _earliest_and_latest(sightings)
         if not sightings:
             return
-        with self._lock, write_transaction(self._conn):
-            forgotten = tombstones.Tombstones.load(self._conn.execute)
+        with self._lock:
+            forgotten = tombstones.Tombstones.load(run_on(self._db))
             sightings = [s for s in sightings if not forgotten.blocks_sighting(s)]
-            for sighting in sightings:
-                self._observe(sighting)
-
-    def _customer_of(self, kind: str, value: str) -> str | None:
-        row = self._conn.execute("SELECT customer_id FROM customer_keys WHERE key = ?", (f"{kind}:{value}",)).fetchone()
-        return row[0] if row else None
-
-    def _observe(self, sighting: Sighting) -> None:
-        seen = _utc(sighting.seen_at)
-        strong = _strong_keys(sighting)
-        name = name_key(sighting.name) if sighting.name else ""
-        found = {c for c in (self._customer_of(kind, value) for kind, value in strong) if c}
-        # A changed number or BSUID that Meta reported: the person known by the old key.
-        found |= {c for c in (self._customer_of(*key.split(":", 1)) for key in sighting.formerly) if c}
-        # How sure the link of these keys to the customer is: certain through a shared phone or BSUID, only as
-        # sure as a name when the name is all they share.
-        link_confidence = 1.0
-        if not found and name:
-            named = self._customer_of("name", name)
-            if named is not None and not self._conflicts(named, strong):
-                found = {named}
-                link_confidence = NAME_LINK_CONFIDENCE
-        if not strong and not name:
-            return
-        if found:
-            customer = self._merge(found)
-        else:
-            first_kind, first_value = strong[0] if strong else ("name", name)
-            customer = stable_id(first_kind, first_value, prefix="cust_")
-        self._conn.execute(
-            "INSERT INTO customers (customer_id, first_seen, last_seen) VALUES (?, ?, ?)"
-            " ON CONFLICT (customer_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
-            " last_seen = max(last_seen, excluded.last_seen)",
-            (customer, seen, seen),
-        )
-        keys = [(kind, value, link_confidence) for kind, value in strong]
-        keys += [("name", name, min(sighting.name_confidence, link_confidence))] if name else []
-        for kind, value, confidence in keys:
-            self._conn.execute(
-                "INSERT INTO customer_keys (key, kind, value, customer_id, confidence, source, first_seen)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-                (f"{kind}:{value}", kind, value, customer, confidence, sighting.source, seen),
-            )
-        if sighting.name:
-            self._conn.execute(
-                "INSERT INTO customer_names (customer_id, name, source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (customer_id, name, source) DO UPDATE SET"
-                " first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)",
-                (customer, sighting.name, sighting.source, seen, seen),
-            )
-
-    def _conflicts(self, customer: str, strong: list[tuple[str, str]]) -> bool:
-        # Two people may share a name; one with another phone or BSUID is someone else.
-        held = self._conn.execute(
-            "SELECT kind, value FROM customer_keys WHERE customer_id = ? AND kind != 'name'", (customer,)
-        ).fetchall()
-        mine = dict(strong)
-        return any(kind in mine and mine[kind] != value for kind, value in held)
-
-    def _merge(self, customers: set[str]) -> str:
-        if len(customers) == 1:
-            return next(iter(customers))
-        marks = ",".join("?" * len(customers))
-        rows = self._conn.execute(
-            f"SELECT customer_id, first_seen FROM customers WHERE customer_id IN ({marks})"
-            " ORDER BY first_seen, customer_id",
-            tuple(customers),
-        ).fetchall()
-        keep = rows[0][0]
-        for other, _ in rows[1:]:
-            self._conn.execute("UPDATE customer_keys SET customer_id = ? WHERE customer_id = ?", (keep, other))
-            self._conn.execute(
-                "INSERT INTO customer_names (customer_id, name, source, first_seen, last_seen)"
-                " SELECT ?, name, source, first_seen, last_seen FROM customer_names WHERE customer_id = ?"
-                " ON CONFLICT (customer_id, name, source) DO UPDATE SET"
-                " first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)",
-                (keep, other),
-            )
-            self._conn.execute("DELETE FROM customer_names WHERE customer_id = ?", (other,))
-            self._conn.execute(
-                "UPDATE customers SET first_seen = min(first_seen, (SELECT first_seen FROM customers WHERE customer_id = ?)),"
-                " last_seen = max(last_seen, (SELECT last_seen FROM customers WHERE customer_id = ?))"
-                " WHERE customer_id = ?",
-                (other, other, keep),
-            )
-            self._conn.execute("DELETE FROM customers WHERE customer_id = ?", (other,))
-        return keep
+            if not sightings:
+                return
+            with self._db.write() as statements:
+                for sighting in sightings:
+                    _observe(statements, sighting)
 
     def customer_of(self, phone: str | None = None, user_id: str | None = None, name: str | None = None) -> str | None:
         """The customer holding this phone (E.164), BSUID or name, strongest key first."""
         with self._lock:
             for kind, value in (("phone", phone), ("bsuid", user_id), ("name", name_key(name) if name else None)):
-                if value and (customer := self._customer_of(kind, value)):
+                if value and (customer := _customer_of(self._db, kind, value)):
                     return customer
         return None
+
+    def key_owners(self) -> dict[str, str]:
+        """Every key ("phone:+1650...", "bsuid:US.1...", "name:<name key>") and its customer, read at once."""
+        with self._lock:
+            return {
+                row["key"]: row["customer_id"] for row in self._db.rows("SELECT key, customer_id FROM customer_keys")
+            }
 
     def customers(self) -> list[dict]:
         """One record per customer: ids, names over time (oldest first), first and last seen, weakest link."""
         with self._lock:
-            people = self._conn.execute("SELECT * FROM customers ORDER BY first_seen, customer_id").fetchall()
-            keys = self._conn.execute("SELECT customer_id, kind, value, confidence FROM customer_keys").fetchall()
-            names = self._conn.execute(
-                "SELECT customer_id, name, source, first_seen FROM customer_names ORDER BY first_seen, name"
-            ).fetchall()
+            people = self._db.rows(
+                "SELECT customer_id, first_seen, last_seen FROM customers ORDER BY first_seen, customer_id"
+            )
+            keys = self._db.rows("SELECT customer_id, kind, value, confidence FROM customer_keys")
+            names = self._db.rows(
+                "SELECT customer_id, name, source, first_seen FROM customer_names ORDER BY first_seen, name, source"
+            )
         out = []
         for person in people:
             customer = person["customer_id"]
@@ -202,4 +147,100 @@ class ContactStore:
         return out
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
+
+
+def _earliest_and_latest(sightings: Iterable[Sighting]) -> list[Sighting]:
+    """The sightings with the same keys and name reduced to their first and last: observing the ones between
+    changes nothing (a customer's first and last seen are a minimum and a maximum), and under load a batch holds
+    many messages of the same few customers."""
+    spans: dict[tuple, list[Sighting]] = {}
+    for sighting in sightings:
+        identity = (
+            sighting.source,
+            sighting.phone,
+            sighting.user_id,
+            sighting.parent_user_id,
+            sighting.name,
+            sighting.name_confidence,
+            sighting.formerly,
+        )
+        span = spans.get(identity)
+        if span is None:
+            spans[identity] = [sighting, sighting]
+        elif sighting.seen_at < span[0].seen_at:
+            span[0] = sighting
+        elif sighting.seen_at > span[1].seen_at:
+            span[1] = sighting
+    return [s for first, last in spans.values() for s in ((first,) if first is last else (first, last))]
+
+
+def _customer_of(db: LandingDatabase | Statements, kind: str, value: str) -> str | None:
+    rows = db.rows("SELECT customer_id FROM customer_keys WHERE key = ?", (f"{kind}:{value}",))
+    return rows[0]["customer_id"] if rows else None
+
+
+def _observe(db: Statements, sighting: Sighting) -> None:
+    seen = _utc(sighting.seen_at)
+    strong = _strong_keys(sighting)
+    name = name_key(sighting.name) if sighting.name else ""
+    found = {c for c in (_customer_of(db, kind, value) for kind, value in strong) if c}
+    # A changed number or BSUID that Meta reported: the person known by the old key.
+    found |= {c for c in (_customer_of(db, *key.split(":", 1)) for key in sighting.formerly) if c}
+    # How sure the link of these keys to the customer is: certain through a shared phone or BSUID, only as
+    # sure as a name when the name is all they share.
+    link_confidence = 1.0
+    if not found and name:
+        named = _customer_of(db, "name", name)
+        if named is not None and not _conflicts(db, named, strong):
+            found = {named}
+            link_confidence = NAME_LINK_CONFIDENCE
+    if not strong and not name:
+        return
+    if found:
+        customer = _merge(db, found)
+    else:
+        first_kind, first_value = strong[0] if strong else ("name", name)
+        customer = stable_id(first_kind, first_value, prefix="cust_")
+    db.execute(UPSERT_CUSTOMER, (customer, seen, seen))
+    keys = [(kind, value, link_confidence) for kind, value in strong]
+    keys += [("name", name, min(sighting.name_confidence, link_confidence))] if name else []
+    for kind, value, confidence in keys:
+        db.execute(
+            "INSERT INTO customer_keys (key, kind, value, customer_id, confidence, source, first_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (f"{kind}:{value}", kind, value, customer, confidence, sighting.source, seen),
+        )
+    if sighting.name:
+        db.execute(UPSERT_NAME, (customer, sighting.name, sighting.source, seen, seen))
+
+
+def _conflicts(db: Statements, customer: str, strong: list[tuple[str, str]]) -> bool:
+    # Two people may share a name; one with another phone or BSUID is someone else.
+    held = db.rows("SELECT kind, value FROM customer_keys WHERE customer_id = ? AND kind != 'name'", (customer,))
+    mine = dict(strong)
+    return any(row["kind"] in mine and mine[row["kind"]] != row["value"] for row in held)
+
+
+def _merge(db: Statements, customers: set[str]) -> str:
+    if len(customers) == 1:
+        return next(iter(customers))
+    marks = ",".join("?" * len(customers))
+    rows = db.rows(
+        f"SELECT customer_id, first_seen, last_seen FROM customers WHERE customer_id IN ({marks})"
+        " ORDER BY first_seen, customer_id",
+        tuple(customers),
+    )
+    keep = rows[0]["customer_id"]
+    for other in rows[1:]:
+        db.execute("UPDATE customer_keys SET customer_id = ? WHERE customer_id = ?", (keep, other["customer_id"]))
+        for name in db.rows(
+            "SELECT name, source, first_seen, last_seen FROM customer_names WHERE customer_id = ?",
+            (other["customer_id"],),
+        ):
+            db.execute(UPSERT_NAME, (keep, name["name"], name["source"], name["first_seen"], name["last_seen"]))
+        db.execute("DELETE FROM customer_names WHERE customer_id = ?", (other["customer_id"],))
+        db.execute("DELETE FROM customers WHERE customer_id = ?", (other["customer_id"],))
+    # The kept customer spans every merged one's sightings.
+    db.execute(UPSERT_CUSTOMER, (keep, min(r["first_seen"] for r in rows), max(r["last_seen"] for r in rows)))
+    return keep

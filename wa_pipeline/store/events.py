@@ -5,6 +5,9 @@ template news, fields this version does not know); each is stored once by its id
 delivery status is kept too (the landing store's `statuses` table holds only the latest one per message), so
 the time to delivered and read, the failure reason and Meta's pricing stay answerable. A status may arrive
 before its message (or for a message sent elsewhere): it is kept all the same, and joins the message by id.
+
+The tables live in the landing database, the SQLite file or PostgreSQL: the statements are written once against
+`LandingDatabase` (see `landing_database`), so both engines keep the same rows.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from typing import Any
 
 from wa_pipeline.message import Event, StatusUpdate, normalise_text
 from wa_pipeline.store import tombstones
-from wa_pipeline.store.sqlite_db import connect, write_transaction
+from wa_pipeline.store.landing_database import LandingDatabase
+from wa_pipeline.store.ledger_database import landing_database, run_on
 
+# Written once for both engines: SQLite runs it as written, PostgreSQL with `%s`. Events are ordered by when they
+# happened, then by when they landed (a database written by an earlier version also has a `seq` column, unused).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
-    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id    TEXT NOT NULL UNIQUE,
     kind        TEXT NOT NULL,
     field       TEXT NOT NULL,
@@ -47,6 +52,15 @@ CREATE TABLE IF NOT EXISTS status_history (
     PRIMARY KEY (message_id, status)
 );
 """
+LAST_TABLE = "status_history"
+INSERT_EVENT = (
+    "INSERT INTO events (event_id, kind, field, occurred_at, customer, summary, data, raw, landed_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
+)
+INSERT_STATUS = (
+    "INSERT INTO status_history (message_id, status, at, recipient_id, recipient_user_id, pricing,"
+    " conversation, errors, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, status) DO NOTHING"
+)
 
 
 def _utc(moment: datetime) -> str:
@@ -59,22 +73,25 @@ def _json(value: Any) -> str:
 
 
 class EventStore:
-    """SQLite tables in the landing database file; adding the same event or status twice is a no-op."""
+    """The tables in the landing database (a SQLite path, or any store's `database()`); adding the same event or
+    status twice is a no-op."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, database: Path | LandingDatabase):
+        self._db = landing_database(database)
         self._lock = threading.Lock()
-        self._conn = connect(self.path)
-        self._conn.executescript(SCHEMA + tombstones.SCHEMA)
+        self._db.create(SCHEMA + tombstones.SCHEMA, LAST_TABLE)
 
     def add(self, events: Iterable[Event] = (), statuses: Iterable[StatusUpdate] = ()) -> int:
         """Store events and statuses in one durable transaction; returns how many rows were new.
 
         What names a forgotten customer or message (a tombstone) is not stored: a redelivery cannot bring it back.
         """
+        events, statuses = list(events), list(statuses)
+        if not events and not statuses:
+            return 0
         now = _utc(datetime.now(UTC))
         with self._lock:
-            forgotten = tombstones.Tombstones.load(self._conn.execute)
+            forgotten = tombstones.Tombstones.load(run_on(self._db))
         events = [e for e in events if not forgotten.blocks_text(f"{e.customer or ''} {e.raw}")]
         statuses = [s for s in statuses if not forgotten.blocks_status(s)]
         event_rows = [
@@ -97,26 +114,19 @@ class EventStore:
         ]
         if not event_rows and not status_rows:
             return 0
-        with self._lock, write_transaction(self._conn):
-            before = self._conn.total_changes
-            self._conn.executemany(
-                "INSERT INTO events (event_id, kind, field, occurred_at, customer, summary, data, raw, landed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-                event_rows,
-            )
-            self._conn.executemany(
-                "INSERT INTO status_history (message_id, status, at, recipient_id, recipient_user_id, pricing,"
-                " conversation, errors, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (message_id, status) DO NOTHING",
-                status_rows,
-            )
-            return self._conn.total_changes - before
+        with self._lock, self._db.write() as statements:
+            added = sum(statements.execute(INSERT_EVENT, row) for row in event_rows)
+            return added + sum(statements.execute(INSERT_STATUS, row) for row in status_rows)
 
     def events(self, kind: str | None = None) -> list[Event]:
         """Stored events (of one kind), in the order they happened."""
-        sql = "SELECT * FROM events" + (" WHERE kind = ?" if kind else "") + " ORDER BY occurred_at, seq"
+        sql = (
+            "SELECT event_id, kind, field, occurred_at, customer, summary, data, raw FROM events"
+            + (" WHERE kind = ?" if kind else "")
+            + " ORDER BY occurred_at, landed_at, event_id"
+        )
         with self._lock:
-            rows = self._conn.execute(sql, (kind,) if kind else ()).fetchall()
+            rows = self._db.rows(sql, (kind,) if kind else ())
         return [
             Event(
                 event_id=r["event_id"],
@@ -134,21 +144,25 @@ class EventStore:
     def counts_by_kind(self) -> dict[str, int]:
         """Events per kind (the `unknown` count says how many fields this version keeps without mapping)."""
         with self._lock:
-            rows = self._conn.execute("SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind").fetchall()
-        return {kind: count for kind, count in rows}
+            rows = self._db.rows("SELECT kind, count(*) AS n FROM events GROUP BY kind ORDER BY kind")
+        return {row["kind"]: int(row["n"]) for row in rows}
 
     def status_history(self, message_id: str | None = None) -> list[dict]:
         """Every status stored (of one message), oldest first, JSON columns decoded."""
-        sql = "SELECT * FROM status_history" + (" WHERE message_id = ?" if message_id else "") + " ORDER BY at"
+        sql = (
+            "SELECT message_id, status, at, recipient_id, recipient_user_id, pricing, conversation, errors, raw"
+            " FROM status_history"
+            + (" WHERE message_id = ?" if message_id else "")
+            + " ORDER BY at, message_id, status"
+        )
         with self._lock:
-            rows = self._conn.execute(sql, (message_id,) if message_id else ()).fetchall()
+            rows = self._db.rows(sql, (message_id,) if message_id else ())
         decoded = []
-        for row in rows:
-            record = dict(row)
+        for record in rows:
             for column in ("pricing", "conversation", "errors"):
                 record[column] = json.loads(record[column]) if record[column] is not None else None
             decoded.append(record)
         return decoded
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()

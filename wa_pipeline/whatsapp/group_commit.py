@@ -5,7 +5,7 @@ commit is on its way to disk share the next one. Each request still gets its own
 after the commit that holds all of its messages has returned.
 
 Events and the full status history go to `EventStore`, who the customers are to `ContactStore`, both in the
-same database file. A record the store refuses never fails its request: the batch is retried request by request, then record by
+landing database. A record the store refuses never fails its request: the batch is retried request by request, then record by
 record, and the record that fails alone goes to the dead-letter queue with the reason. Only when the queue
 cannot take it either is the store unavailable, and the request fails (the receiver answers 503).
 """
@@ -77,8 +77,9 @@ class GroupCommitWriter:
     ):
         self.store = store
         self.dead_letters = dead_letters
-        self.events = events if events is not None else EventStore(dead_letters.path)
-        self.contacts = contacts if contacts is not None else ContactStore(dead_letters.path)
+        # In the landing database beside the messages: the SQLite file, or PostgreSQL when the store is there.
+        self.events = events if events is not None else EventStore(store.database())
+        self.contacts = contacts if contacts is not None else ContactStore(store.database())
         self.max_batch_messages = max_batch_messages
         self.commits = 0
         self.requests = 0
@@ -227,8 +228,10 @@ class GroupCommitWriter:
         self.dead_letters.add(STAGE, key, normalise_text(reason) or "", payload=payload)
 
     def _add_status(self, statuses: list) -> None:
-        self.store.add_statuses(statuses)
-        self.events.add(statuses=statuses)
+        # Most bodies carry messages only: a call with nothing to write would still read the tombstones.
+        if statuses:
+            self.store.add_statuses(statuses)
+            self.events.add(statuses=statuses)
 
     def _write(self, bodies: list[ParsedWebhook]) -> None:
         self.store.add_messages([m for body in bodies for m in body.messages])

@@ -32,6 +32,10 @@ ASSETS = {
     "media_catalog",
     "media_sheet",
     "orders_sheet",
+    "customer_records",
+    "customers_sheet",
+    "delivery_records",
+    "deliveries_sheet",
     "daily_report",
 }
 CHECKS = {
@@ -53,6 +57,8 @@ CHECKS = {
     "entities_sheet:entities_sheet_reconciled",
     "media_sheet:media_sheet_reconciled",
     "orders_sheet:orders_sheet_reconciled",
+    "customers_sheet:customers_sheet_reconciled",
+    "deliveries_sheet:deliveries_sheet_reconciled",
     "media_text:media_success_rate",
     "media_text:media_dead_letters_not_growing",
     "media_catalog:no_stale_pending_media",

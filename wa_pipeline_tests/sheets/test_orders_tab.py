@@ -190,3 +190,40 @@ def test_the_orders_tab_syncs_day_by_day_and_its_read_back_fails_on_an_edit(samp
     book.save(workbook)
     [evaluation] = run("2026-11-16", check_only=True).get_asset_check_evaluations()
     assert not evaluation.passed and evaluation.metadata["mismatched"].value == 1
+
+
+def test_an_order_that_began_with_a_click_to_whatsapp_ad_names_the_ad():
+    referral = '{"source_type": "ad", "source_id": "120226305854810726", "headline": "Fresh mandazi, 10 for KES 100"}'
+    base = {"chat_id": "wa:1:254712345678", "chat_name": "Shop", "kind": "text", "amounts": "", "references": ""}
+    frame = pd.DataFrame(
+        [
+            {
+                **base,
+                "message_id": "m1",
+                "sender_name": "Ann",
+                "sent_at": pd.Timestamp("2026-11-16 08:00", tz="UTC"),
+                "text": "I saw your ad, 10 mandazi please",
+                "intent": "order",
+                "quantities": "10 mandazi",
+                "dates": "",
+                "places": "",
+                "referral": referral,
+            },
+            {
+                **base,
+                "message_id": "m2",
+                "sender_name": "Ben",
+                "sent_at": pd.Timestamp("2026-11-16 08:05", tz="UTC"),
+                "text": "2 loaves please",
+                "intent": "order",
+                "quantities": "2 loaf",
+                "dates": "",
+                "places": "",
+                "referral": None,
+            },
+        ]
+    )
+    rows = {r["customer"]: r for r in ORDERS.rows(frame, NAIROBI).to_dict(orient="records")}
+    assert rows["Ann"]["ad"] == "Fresh mandazi, 10 for KES 100 (ad 120226305854810726)"
+    assert rows["Ben"]["ad"] in (None, "")
+    assert ORDERS.header("ad") == "Ad"

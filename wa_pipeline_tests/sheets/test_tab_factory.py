@@ -13,8 +13,11 @@ import pytest
 from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, WorkbookSinkResource
 from wa_pipeline.defs.sync import tabs
+from wa_pipeline.message import Message
 from wa_pipeline.nlp.threads import conversation_threads
 from wa_pipeline.sheets.tab_spec import TabSpec
+from wa_pipeline.sheets.tabs.customers import CUSTOMERS, customer_records
+from wa_pipeline.sheets.tabs.deliveries import DELIVERIES, delivery_records
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
@@ -52,6 +55,40 @@ def media_catalog() -> pd.DataFrame:
     )
 
 
+def customer_day() -> pd.DataFrame:
+    """A day's customer records as `customer_records` stores them: one customer known by phone and by name."""
+    sent = [datetime(2026, 11, 15, 7, 0, tzinfo=UTC), datetime(2026, 11, 16, 9, 0, tzinfo=UTC)]
+    messages = [
+        Message(f"c{n}", "wa:1:254712345678", at, "text", "cloud_api", sender_id="254712345678", text="Habari")
+        for n, at in enumerate(sent)
+    ]
+    amina = {
+        "customer_id": "cust_amina",
+        "names": [("Amina N.", "chat_export"), ("Amina Njeri", "cloud_api")],
+        "phones": ["+254712345678"],
+        "user_ids": [],
+        "confidence": 0.8,
+    }
+    day = datetime(2026, 11, 15, 21, 0, tzinfo=UTC), datetime(2026, 11, 16, 21, 0, tzinfo=UTC)
+    return customer_records([amina], messages, lambda m: "cust_amina", {}, *day)
+
+
+def delivery_day() -> pd.DataFrame:
+    """A day's delivery records as `delivery_records` stores them: one message read, one failed."""
+    sent = Message("d1", "wa:1:254712345678", datetime(2026, 11, 16, 9, 0, tzinfo=UTC), "text", "cloud_api", text="Hi")
+    history = [
+        {"message_id": "d1", "status": "read", "at": "2026-11-16T09:00:30+00:00", "errors": [], "pricing": None},
+        {
+            "message_id": "d2",
+            "status": "failed",
+            "at": "2026-11-16T10:00:00+00:00",
+            "errors": [{"code": 131026, "title": "Message undeliverable"}],
+            "pricing": {"billable": True, "category": "marketing"},
+        },
+    ]
+    return delivery_records(history, {"d1": sent}, rates={"marketing": 0.0225}, currency="USD")
+
+
 @dataclass(frozen=True)
 class Tab:
     spec: TabSpec
@@ -65,6 +102,8 @@ TABS = {
     "Threads": Tab(THREADS, "conversation_threads", lambda: conversation_threads(enriched()), "first_message"),
     "Entities": Tab(ENTITIES, "enriched_messages", enriched, "value"),
     "Media": Tab(MEDIA, "media_catalog", media_catalog, "status"),
+    "Customers": Tab(CUSTOMERS, "customer_records", customer_day, "name"),
+    "Deliveries": Tab(DELIVERIES, "delivery_records", delivery_day, "status"),
 }
 
 

@@ -10,7 +10,7 @@ from wa_pipeline.message_frame import messages_to_frame
 from wa_pipeline.nlp.threads import conversation_threads
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
-from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline_tests.whatsapp.test_cloud_api import wamid
 from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
@@ -22,9 +22,10 @@ CHAT = f"wa:{NUMBER_ID}:16505551234"
 
 
 @pytest.fixture
-def stores(tmp_path):
-    db = tmp_path / "landing.sqlite3"
-    return SqliteLandingStore(db), DeadLetterQueue(db), EventStore(db)
+def stores(tmp_path, landing_target):
+    # Events and the status history live in the landing database: the SQLite file, or PostgreSQL.
+    store = open_landing_store(landing_target)
+    return store, DeadLetterQueue(tmp_path / "dead_letters.sqlite3"), EventStore(store.database())
 
 
 @pytest.fixture

@@ -1,15 +1,16 @@
 """Rows of the Deliveries and Customers tabs from what the receiver landed over real HTTP."""
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from wa_pipeline.sheets.tabs.customers import CUSTOMERS_COLUMNS, build_customer_rows
-from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_COLUMNS, build_delivery_rows
+from wa_pipeline.privacy.consent import consent_ledger
+from wa_pipeline.sheets.tabs.customers import CUSTOMERS, consent_by_customer, customer_key, customer_records
+from wa_pipeline.sheets.tabs.deliveries import DELIVERIES, delivery_records
 from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
@@ -45,7 +46,14 @@ def world(tmp_path):
         yield store, events, contacts, post
 
 
-def test_deliveries_join_statuses_that_came_first_to_their_message_with_timings_cost_and_failure(world):
+def deliveries(events, messages, **pricing) -> dict[str, dict]:
+    records = delivery_records(events.status_history(), messages, **pricing)
+    rows = DELIVERIES.rows(records, TZ)
+    assert tuple(rows.columns) == DELIVERIES.columns
+    return {row["message_id"]: row for row in rows.to_dict("records")}
+
+
+def test_deliveries_join_statuses_that_came_first_to_their_message_with_times_cost_and_failure(world):
     store, events, _, post = world
     post("status_read_pricing")  # delivered and read for echo-1, before the echo itself
 
@@ -57,27 +65,42 @@ def test_deliveries_join_statuses_that_came_first_to_their_message_with_timings_
                 "timestamp": "1749416570",
                 "recipient_id": "16505551234",
                 "errors": [{"code": 131047, "title": "Re-engagement message", "error_data": {"details": "24h"}}],
+                "pricing": {"billable": True, "pricing_model": "PMP", "category": "marketing", "type": "regular"},
             },
             {"id": "wamid.never-landed", "status": "sent", "timestamp": "1749416580", "recipient_id": "1"},
         ]
 
     post("status_read_pricing", failed)
-    before = build_delivery_rows(events.status_history(), {}, TZ)
-    assert [r["chat"] for r in before] == ["", "", ""]  # kept, though no message is known yet
+    before = deliveries(events, {})
+    assert [r["chat"] for r in before.values()] == ["", "", ""]  # kept, though no message is known yet
     post("smb_message_echoes")
     messages = {m.message_id: m for m in store.iter_messages()}
-    rows = {r["message_id"]: r for r in build_delivery_rows(events.status_history(), messages, TZ)}
-    assert all(tuple(r) == DELIVERIES_COLUMNS for r in rows.values())
+    rows = deliveries(events, messages, rates={"marketing": 0.0225}, currency="USD")
     read = rows[wamid("echo-1")]
-    assert (read["status"], read["seconds_to_delivered"], read["seconds_to_read"]) == ("read", 10.0, 30.0)
+    # Times are the business's local wall time, as date-time cells.
+    assert read["sent_at"] == datetime(2025, 6, 9, 0, 1, 40)
+    assert (read["delivered_at"], read["read_at"]) == (datetime(2025, 6, 9, 0, 1, 50), datetime(2025, 6, 9, 0, 2, 10))
+    assert (read["status"], read["failed_at"], read["error_code"]) == ("read", None, None)
     assert (read["text"], read["chat"]) == ("Yes, we have it in blue and green.", "16505551234")
-    assert (read["pricing_category"], read["billable"], read["sent_at"]) == ("service", False, "2025-06-09 00:01:40")
+    # A free service message costs nothing, in the rate card's currency.
+    assert (read["pricing_category"], read["billable"], read["cost"], read["currency"]) == (
+        "service",
+        False,
+        0.0,
+        "USD",
+    )
     lost = rows[wamid("echo-2")]
-    assert lost["status"] == "failed" and lost["seconds_to_delivered"] == ""
+    assert lost["status"] == "failed" and lost["delivered_at"] is None and lost["error_code"] == 131047
     assert lost["failure"] == (
         "more than 24 hours since the customer last wrote: only a template can reopen the chat (Meta error 131047)"
     )
-    assert rows["wamid.never-landed"]["text"] == "" and rows["wamid.never-landed"]["status"] == "sent"
+    assert (lost["billable"], lost["cost"], lost["currency"]) == (True, 0.0225, "USD")
+    unknown = rows["wamid.never-landed"]
+    assert (unknown["text"], unknown["status"], unknown["cost"], unknown["currency"]) == ("", "sent", None, "")
+    # The echo no status was reported for is still a message the business sent.
+    assert rows.keys() == {wamid("echo-1"), wamid("echo-2"), "wamid.never-landed"}
+    with_unreported = delivery_records(events.status_history(), messages, [messages[wamid("echo-3")]])
+    assert with_unreported.set_index("message_id").loc[wamid("echo-3"), "status"] == ""
 
 
 def test_a_customer_seen_in_an_export_by_name_then_by_webhook_with_phone_and_bsuid_is_one_customers_row(world):
@@ -92,22 +115,25 @@ def test_a_customer_seen_in_an_export_by_name_then_by_webhook_with_phone_and_bsu
 
     post("text_from_ad", with_ad)
     post("user_preferences")
+    owners = contacts.key_owners()
 
     def of_message(message):
-        return contacts.customer_of(**message_customer_keys(message, "US"))
+        return owners.get(customer_key(**message_customer_keys(message, "US")))
 
-    def of_event(event):
-        return contacts.customer_of(phone=f"+{event.customer}")
-
-    rows = build_customer_rows(
-        contacts.customers(), [*export, *store.iter_messages()], events.events("consent"), of_message, of_event, TZ
+    from_customers = [m for m in [*export, *store.iter_messages()] if m.sender_name != "Mama Mboga Bakery"]
+    consent = consent_by_customer(consent_ledger(events.events("consent"), []), owners.get)
+    records = customer_records(
+        contacts.customers(), from_customers, of_message, consent, datetime(2024, 1, 1, tzinfo=UTC), datetime.now(UTC)
     )
-    assert all(tuple(r) == CUSTOMERS_COLUMNS for r in rows)
+    rows = CUSTOMERS.rows(records, TZ).to_dict("records")
     [sheena] = [r for r in rows if r["phone"] == "+16505551234"]
     assert len([r for r in rows if "Sheena" in r["name"] + r["other_names"]]) == 1
     assert (sheena["name"], sheena["user_id"]) == ("Sheena N.", "US.13491208655302741918")
-    assert sheena["first_contact"] == "2024-11-16 12:15:00"  # the export's first message, in Nairobi time
-    assert sheena["chats"] == 2  # the exported chat and the Cloud API chat
-    assert sheena["marketing"].startswith("stopped 2025-06-09")
+    assert sheena["first_contact"] == datetime(2024, 11, 16, 12, 15)  # the export's first message, in Nairobi time
+    assert (sheena["chats"], sheena["messages"]) == (2, 4)  # the exported chat and the Cloud API chat
+    assert (sheena["consent"], sheena["consent_changed"].date().isoformat()) == ("opted out", "2025-06-09")
     assert sheena["first_ad"] == "Mama Mboga Bakery (ad 120226305854810726)"
     assert sheena["link_confidence"] == 0.6
+    # The unsaved number of the export is a customer of its own, of whose consent nothing is known.
+    [other] = [r for r in rows if r["phone"] == "+12125557890"]
+    assert (other["messages"], other["consent"]) == (1, "unknown")

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
 WA = Path(sys.executable).parent / "wa-pipeline"
 
@@ -22,8 +24,9 @@ def lines(result: subprocess.CompletedProcess) -> list[dict]:
 def test_parse_webhook_json_prints_the_canonical_message(tmp_path):
     result = wa("parse-webhook", str(PAYLOADS / "document.json"), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    [record] = lines(result)
+    [record, customer] = lines(result)
     assert record["record"] == "message" and record["kind"] == "document"
+    assert (customer["record"], customer["phone"], customer["name"]) == ("customer", "+16505551234", "Sheena Nelson")
     assert record["sent_at"] == "2025-06-08T20:59:43+00:00"
     assert (record["sender"], record["sender_name"]) == ("16505551234", "Sheena Nelson")
     assert (record["caption"], record["media_id"], record["attachment"]) == (
@@ -50,7 +53,9 @@ def test_parse_webhook_keeps_non_ascii_text_exact(tmp_path):
     body = json.loads((PAYLOADS / "text.json").read_text())
     body["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "Café ☕ order @ 5pm — Zoë"
     raw = json.dumps(body).replace("@", "\\u0040").encode()
-    [record] = lines(wa("parse-webhook", "-", "--json", cwd=tmp_path, stdin=raw))
+    [record] = [
+        r for r in lines(wa("parse-webhook", "-", "--json", cwd=tmp_path, stdin=raw)) if r["record"] == "message"
+    ]
     assert record["text"] == "Café ☕ order @ 5pm — Zoë"
 
 
@@ -59,6 +64,88 @@ def test_parse_webhook_table_for_people(tmp_path):
     assert result.returncode == 0
     out = result.stdout.decode("utf-8")
     assert "Statuses" in out and "failed" in out
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind", "field", "summary"),
+    [
+        ("calls", "call", "calls", "call terminate, 125 s"),
+        ("user_preferences", "consent", "user_preferences", "marketing_messages: stop"),
+        ("smb_app_state_sync", "contact", "smb_app_state_sync", "contact add: Pablo Morales 16505551234"),
+        ("account_update", "account", "account_update", "account_update VERIFIED_ACCOUNT 15550783881"),
+        (
+            "template_status_update",
+            "account",
+            "message_template_status_update",
+            "message_template_status_update APPROVED order_ready",
+        ),
+        ("unknown_field", "unknown", "business_portfolio_news_2027", "business_portfolio_news_2027"),
+    ],
+)
+def test_parse_webhook_shows_each_kind_of_event(tmp_path, payload, kind, field, summary):
+    result = wa("parse-webhook", str(PAYLOADS / f"{payload}.json"), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    events = [r for r in lines(result) if r["record"] == "event"]
+    assert events and {(e["kind"], e["field"]) for e in events} == {(kind, field)}
+    assert summary in [e["summary"] for e in events]
+    # The raw JSON of a field this version does not know is shown whole, never dropped.
+    assert all(e["data"] and e["event_id"] for e in events)
+    table = wa("parse-webhook", str(PAYLOADS / f"{payload}.json"), cwd=tmp_path).stdout.decode("utf-8")
+    assert "Events" in table and kind in table
+
+
+def test_parse_webhook_shows_a_messages_flag_and_its_ad(tmp_path):
+    [odd] = [
+        r
+        for r in lines(wa("parse-webhook", str(PAYLOADS / "location_bad_coordinates.json"), "--json", cwd=tmp_path))
+        if r["record"] == "message"
+    ]
+    assert odd["flags"] == "location: latitude/longitude are not numbers ('37.483307 N', None)"
+    [from_ad] = [
+        r
+        for r in lines(wa("parse-webhook", str(PAYLOADS / "text_from_ad.json"), "--json", cwd=tmp_path))
+        if r["record"] == "message"
+    ]
+    assert from_ad["flags"] is None and from_ad["referral"]["headline"] == "Mama Mboga Bakery"
+    assert from_ad["referral"]["ctwa_clid"].startswith("ARAkLkA8")
+    table = wa("parse-webhook", str(PAYLOADS / "location_bad_coordinates.json"), cwd=tmp_path).stdout.decode("utf-8")
+    assert "flags" in table and "latitude" in table
+
+
+def test_parse_webhook_shows_statuses_with_pricing_conversation_and_metas_error(tmp_path):
+    priced = [
+        r
+        for r in lines(wa("parse-webhook", str(PAYLOADS / "status_read_pricing.json"), "--json", cwd=tmp_path))
+        if r["record"] == "status"
+    ]
+    assert [r["status"] for r in priced] == ["delivered", "read"]
+    assert priced[0]["pricing"] == {
+        "billable": False,
+        "pricing_model": "PMP",
+        "category": "service",
+        "type": "free_customer_service",
+    }
+    assert priced[0]["conversation"]["origin"] == {"type": "service"}
+    assert priced[0]["recipient_user_id"] == "US.13491208655302741918"
+    [failed] = [
+        r
+        for r in lines(wa("parse-webhook", str(PAYLOADS / "status_failed.json"), "--json", cwd=tmp_path))
+        if r["record"] == "status"
+    ]
+    assert failed["errors"][0]["code"] == 131047
+    table = wa("parse-webhook", str(PAYLOADS / "status_failed.json"), cwd=tmp_path).stdout.decode("utf-8")
+    assert "131047" in table
+
+
+def test_parse_webhook_shows_the_customers_a_body_names(tmp_path):
+    result = wa("parse-webhook", str(PAYLOADS / "text_bsuid_with_phone.json"), "--json", cwd=tmp_path)
+    [customer] = [r for r in lines(result) if r["record"] == "customer"]
+    assert (customer["phone"], customer["user_id"], customer["name"]) == (
+        "+16505551234",
+        "US.13491208655302741918",
+        "Sheena N.",
+    )
+    assert customer["parent_user_id"] == "US.ENT.11815799212886844830"
 
 
 def test_parse_webhook_on_a_bad_file_says_so(tmp_path):

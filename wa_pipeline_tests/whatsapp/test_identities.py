@@ -9,7 +9,7 @@ import pytest
 
 from wa_pipeline.store.contacts import NAME_LINK_CONFIDENCE, ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.whatsapp.chat_export import parse_chat_export
 from wa_pipeline.whatsapp.identities import EXPORT_NAME_CONFIDENCE, export_phone, export_sightings
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
@@ -28,10 +28,12 @@ EXPORT = (
 
 
 @pytest.fixture
-def world(tmp_path):
-    db = tmp_path / "landing.sqlite3"
-    store, contacts = SqliteLandingStore(db), ContactStore(db)
-    app = create_webhook_app(store, DeadLetterQueue(db), app_secret=SECRET, verify_token=TOKEN, contacts=contacts)
+def world(tmp_path, landing_target):
+    # The customers tables live in the landing database: the SQLite file, or PostgreSQL.
+    store = open_landing_store(landing_target)
+    contacts = ContactStore(store.database())
+    dead_letters = DeadLetterQueue(tmp_path / "dead_letters.sqlite3")
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, contacts=contacts)
     with serving(app) as url:
 
         def post(name: str, edit=None) -> None:

@@ -20,7 +20,7 @@ SAMPLE = 5
 def no_message_after_opt_out(context: dg.AssetCheckExecutionContext, storage: PipelineStorage, locale: Locale):
     """No business message of the day went to a customer whose latest word was an opt-out (WhatsApp or STOP)."""
     landing = storage.landing()
-    events = EventStore(storage.layout.landing_db).events("consent")
+    events = EventStore(landing.database()).events("consent")
     results = {}
     for day in context.partition_keys:
         start = datetime.combine(date.fromisoformat(day), time(), locale.tz())

@@ -4,6 +4,8 @@ import dagster as dg
 import pandas as pd
 
 from wa_pipeline.defs.sync.tab_factory import tab_assets, window_tab_assets
+from wa_pipeline.sheets.tabs.customers import CUSTOMERS
+from wa_pipeline.sheets.tabs.deliveries import DELIVERIES
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
@@ -28,4 +30,11 @@ media_sheet, media_sheet_reconciled = tab_assets(MEDIA, source="media_catalog", 
 # Orders span days (asked for on Monday, paid on Tuesday): built from the last two weeks of enriched messages.
 orders_sheet, orders_sheet_reconciled = window_tab_assets(
     ORDERS, source="enriched_messages", asset_name="orders_sheet", window_days=14
+)
+# Customers and Deliveries are built from the day's records (read from the landing database), like any other tab.
+customers_sheet, customers_sheet_reconciled = tab_assets(
+    CUSTOMERS, source="customer_records", asset_name="customers_sheet"
+)
+deliveries_sheet, deliveries_sheet_reconciled = tab_assets(
+    DELIVERIES, source="delivery_records", asset_name="deliveries_sheet"
 )

@@ -1,18 +1,29 @@
-"""The `Customers` rows: one per customer however they were identified, with contact history and consent."""
+"""The `Customers` tab: one row per customer however they were identified (phone, business-scoped user id, the
+name an export shows), with their names, chats, first and last contact, messages, marketing consent and first ad.
+
+Who a customer is comes from the contacts table (`ContactStore`); a row covers every message of that customer,
+whichever source brought it, so re-running any day writes the same row.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from wa_pipeline.message import Event, Message
-from wa_pipeline.sheets.cell_safety import safe_cell
+import pandas as pd
 
-CUSTOMERS_TAB = "Customers"
-CUSTOMERS_KEY = "customer_id"
-CUSTOMERS_COLUMNS = (
+from wa_pipeline.message import Message
+from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
+from wa_pipeline.sheets.tabs.ads import ad_in_words
+from wa_pipeline.store.name_key import name_key
+
+# What a person reads in the consent column, from the ledger's states.
+CONSENT_WORDS = {"opted_out": "opted out", "opted_in": "opted in"}
+UNKNOWN_CONSENT = "unknown"
+# One record per customer active on a day, times in UTC: what the `customer_records` asset stores.
+RECORD_COLUMNS = (
     "customer_id",
     "name",
     "other_names",
@@ -21,70 +32,138 @@ CUSTOMERS_COLUMNS = (
     "first_contact",
     "last_contact",
     "chats",
-    "marketing",
+    "messages",
+    "consent",
+    "consent_changed",
     "first_ad",
     "link_confidence",
 )
+_COLUMNS = RECORD_COLUMNS
 
 
-def _ad(referral: str | None) -> str:
-    if not referral:
-        return ""
-    ad = json.loads(referral)
-    said = ad.get("headline") or ad.get("body") or ad.get("source_url") or ""
-    return f"{said} ({ad.get('source_type') or 'ad'} {ad.get('source_id') or ''})".replace(" )", ")").strip()
+class ConsentChange(Protocol):
+    """An entry of the consent ledger (`privacy.consent.ConsentEntry`): who, when, and which way."""
+
+    customer: str  # +E.164, or the name a chat shows
+    at: datetime
+    state: str  # opted_out, opted_in
 
 
-def build_customer_rows(
-    customers: Iterable[dict],
+def customer_key(phone: str | None = None, user_id: str | None = None, name: str | None = None) -> str | None:
+    """The contacts table's key for the strongest identifier given ("phone:+1650...", "bsuid:...", "name:...")."""
+    if phone:
+        return f"phone:{phone}"
+    if user_id:
+        return f"bsuid:{user_id}"
+    return f"name:{name_key(name)}" if name else None
+
+
+def consent_by_customer(
+    ledger: Iterable[ConsentChange], owner: Callable[[str], str | None]
+) -> dict[str, ConsentChange]:
+    """Each customer's latest consent change; `owner` maps a ledger entry's customer (+E.164 or a name) to a
+    customer id, and an entry of nobody known is left out."""
+    latest: dict[str, ConsentChange] = {}
+    for entry in sorted(ledger, key=lambda e: e.at):
+        who = entry.customer
+        customer = owner(customer_key(phone=who) if who.startswith("+") else customer_key(name=who) or "")
+        if customer is not None:
+            latest[customer] = entry
+    return latest
+
+
+def customer_records(
+    customers: Iterable[Mapping],
     messages: Iterable[Message],
-    consent: Iterable[Event],
     customer_of_message: Callable[[Message], str | None],
-    customer_of_event: Callable[[Event], str | None],
-    tz: ZoneInfo,
-) -> list[dict[str, object]]:
-    """Rows from `ContactStore.customers()`, the landed messages and the consent events, oldest customer first.
+    consent: Mapping[str, ConsentChange],
+    start: datetime,
+    end: datetime,
+) -> pd.DataFrame:
+    """Records of the customers (`ContactStore.customers()`) who wrote in [start, end), each over all their messages.
 
-    The two callables say which customer a message or event belongs to (e.g. `ContactStore.customer_of` over
-    `identities.message_customer_keys`); a message of nobody known (the business's own group chat) is skipped.
+    `messages` are every landed message from customers (the business's own left out by the caller);
+    `customer_of_message` says whose a message is (None: nobody known, e.g. a group chat of the business).
     """
-    seen: dict[str, list[Message]] = {}
+    history: dict[str, list[Message]] = {}
     for message in sorted(messages, key=lambda m: (m.sent_at, m.message_id)):
         customer = customer_of_message(message)
         if customer is not None:
-            seen.setdefault(customer, []).append(message)
-    marketing: dict[str, Event] = {}
-    for event in sorted(consent, key=lambda e: e.occurred_at):
-        customer = customer_of_event(event)
-        if customer is not None and event.kind == "consent":
-            marketing[customer] = event
-
-    def local(moment: datetime | None) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if moment is not None else ""
-
-    rows = []
+            history.setdefault(customer, []).append(message)
+    records = []
     for customer in customers:
         cid = customer["customer_id"]
-        history = seen.get(cid, [])
+        mine = history.get(cid, [])
+        if not any(start <= m.sent_at < end for m in mine):
+            continue
         names = list(dict.fromkeys(name for name, _ in customer["names"]))
-        choice = marketing.get(cid)
-        rows.append(
+        choice = consent.get(cid)
+        records.append(
             {
                 "customer_id": cid,
-                "name": safe_cell(names[-1] if names else ""),
-                "other_names": safe_cell("; ".join(names[:-1])),
+                "name": names[-1] if names else "",
+                "other_names": "; ".join(names[:-1]),
                 "phone": "; ".join(customer["phones"]),
                 "user_id": "; ".join(customer["user_ids"]),
-                "first_contact": local(history[0].sent_at if history else None),
-                "last_contact": local(history[-1].sent_at if history else None),
-                "chats": len({m.chat_id for m in history}),
-                "marketing": (
-                    f"{'stopped' if choice.data.get('value') == 'stop' else 'resumed'} {local(choice.occurred_at)}"
-                    if choice is not None
-                    else ""
-                ),
-                "first_ad": safe_cell(next((_ad(m.referral) for m in history if m.referral), "")),
-                "link_confidence": customer["confidence"],
+                "first_contact": mine[0].sent_at,
+                "last_contact": mine[-1].sent_at,
+                "chats": len({m.chat_id for m in mine}),
+                "messages": len(mine),
+                "consent": CONSENT_WORDS.get(choice.state, UNKNOWN_CONSENT) if choice is not None else UNKNOWN_CONSENT,
+                "consent_changed": choice.at if choice is not None else None,
+                "first_ad": next((ad_in_words(m.referral) for m in mine if m.referral), ""),
+                "link_confidence": float(customer["confidence"]),
             }
         )
-    return rows
+    if not records:
+        return empty_rows(RECORD_COLUMNS)
+    frame = pd.DataFrame(records, columns=list(RECORD_COLUMNS))
+    for column in ("first_contact", "last_contact", "consent_changed"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame.sort_values(["first_contact", "customer_id"], kind="stable").reset_index(drop=True)
+
+
+def _local(values: pd.Series, tz: ZoneInfo) -> list:
+    moments = pd.to_datetime(values, utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+    return [None if pd.isna(m) else m.to_pydatetime() for m in moments]
+
+
+def _build(records: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """A day's customer records as the tab's typed rows: local times, counts as numbers."""
+    if records.empty:
+        return empty_rows(_COLUMNS)
+    rows = records.loc[:, list(_COLUMNS)].copy()
+    for column in ("first_contact", "last_contact", "consent_changed"):
+        rows[column] = _local(records[column], tz)
+    rows["chats"] = [int(n) for n in records["chats"]]
+    rows["messages"] = [int(n) for n in records["messages"]]
+    rows["link_confidence"] = [round(float(c), 2) for c in records["link_confidence"]]
+    return rows.reset_index(drop=True)
+
+
+CUSTOMERS = TabSpec(
+    name="Customers",
+    key="customer_id",
+    columns=_COLUMNS,
+    build=_build,
+    description="The Customers tab: one row per customer however WhatsApp identified them, with their chats, first "
+    "and last contact, messages and marketing consent.",
+    position=5,
+    headers={
+        "customer_id": "Customer ID",
+        "name": "Name",
+        "other_names": "Other names",
+        "phone": "Phone",
+        "user_id": "WhatsApp user ID",
+        "first_contact": "First contact",
+        "last_contact": "Last contact",
+        "chats": "Chats",
+        "messages": "Messages",
+        "consent": "Marketing consent",
+        "consent_changed": "Consent changed",
+        "first_ad": "First ad",
+        "link_confidence": "Link confidence",
+    },
+)
+# The tab and the header of its key, for what finds rows by them (`privacy.forget` deletes a forgotten customer's).
+CUSTOMERS_TAB, CUSTOMERS_KEY = CUSTOMERS.name, CUSTOMERS.sheet_key

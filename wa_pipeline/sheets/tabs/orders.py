@@ -16,6 +16,7 @@ import pandas as pd
 
 from wa_pipeline.message import stable_id
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
+from wa_pipeline.sheets.tabs.ads import ad_in_words
 from wa_pipeline.sheets.tabs.messages import first_amount
 
 _COLUMNS = (
@@ -36,6 +37,7 @@ _COLUMNS = (
     "minutes_to_payment",
     "last_message_at",
     "messages",
+    "ad",
 )
 # Later milestones win; a cancellation or a complaint is what a person must act on, whatever came before.
 STATUS_ORDER = ("inquiry", "ordered", "paid", "delivered", "complaint", "cancelled")
@@ -155,6 +157,10 @@ def _row(order: _Order, tz: ZoneInfo) -> dict:
         ),
         "last_message_at": pd.Timestamp(last.sent_at).tz_convert(tz).tz_localize(None),
         "messages": len(order.messages),
+        # The click-to-WhatsApp ad the customer came from (Cloud API messages carry it; exports never do).
+        "ad": next(
+            (ad_in_words(getattr(m, "referral", None)) for m in customer_rows if getattr(m, "referral", None)), ""
+        ),
     }
 
 
@@ -183,6 +189,7 @@ ORDERS = TabSpec(
         "minutes_to_payment": "Minutes to payment",
         "last_message_at": "Last message at",
         "messages": "Messages",
+        "ad": "Ad",
     },
 )
 

@@ -1,0 +1,14 @@
+"""A click-to-WhatsApp ad as a person reads it in a cell: what it said and which ad it was."""
+
+from __future__ import annotations
+
+import json
+
+
+def ad_in_words(referral: object) -> str:
+    """'<headline> (<source type> <source id>)' from a message's `referral` JSON; '' when it came from no ad."""
+    if not isinstance(referral, str) or not referral:
+        return ""
+    ad = json.loads(referral)
+    said = ad.get("headline") or ad.get("body") or ad.get("source_url") or ""
+    return f"{said} ({ad.get('source_type') or 'ad'} {ad.get('source_id') or ''})".replace(" )", ")").strip()
