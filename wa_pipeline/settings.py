@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     thread_gap_hours: float = Field(4.0, gt=0, description="Silence in a chat that starts a new conversation thread.")
     business_senders: list[str] = Field([], description="Sender names or ids that speak for the business (JSON list).")
 
+    retention_days: int | None = Field(
+        None, ge=1, description="Messages, media and records older than this many days are removed daily; unset: kept."
+    )
+
     landing_url: SecretStr | None = Field(
         None,
         description="postgresql://user:password@host:port/db: the landing store on PostgreSQL (default: SQLite in DATA_DIR).",
