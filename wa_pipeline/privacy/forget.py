@@ -24,6 +24,7 @@ from pathlib import Path
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.message import Message
 from wa_pipeline.sheets.sink import SheetSink
+from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.customers import CUSTOMERS_KEY, CUSTOMERS_TAB
 from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_KEY, DELIVERIES_TAB
 from wa_pipeline.sheets.tabs.entities import ENTITIES
@@ -46,7 +47,7 @@ _CHUNK = 400
 _DIGIT_RUN = re.compile(r"\d[\d \-]{5,20}\d")
 # Every tab the pipeline writes, with its key: a row that mentions what is forgotten is deleted by that key.
 SHEET_TABS = (
-    *((spec.name, spec.sheet_key) for spec in (MESSAGES, MEDIA, THREADS, ENTITIES, ORDERS)),
+    *((spec.name, spec.sheet_key) for spec in (MESSAGES, MEDIA, THREADS, ENTITIES, ORDERS, CONSENT)),
     (CUSTOMERS_TAB, CUSTOMERS_KEY),
     (DELIVERIES_TAB, DELIVERIES_KEY),
 )

@@ -14,7 +14,9 @@ from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, WorkbookSinkResource
 from wa_pipeline.defs.sync import tabs
 from wa_pipeline.nlp.threads import conversation_threads
+from wa_pipeline.privacy.consent import ConsentEntry, consent_frame
 from wa_pipeline.sheets.tab_spec import TabSpec
+from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
@@ -52,6 +54,18 @@ def media_catalog() -> pd.DataFrame:
     )
 
 
+def consent_ledger() -> pd.DataFrame:
+    """A day's consent ledger as `consent_ledger` stores it: WhatsApp's setting, then a STOP message."""
+    return consent_frame(
+        [
+            ConsentEntry(
+                "+254733111222", datetime(2026, 11, 16, 6, 0, tzinfo=UTC), "opted_out", "user_preferences", "ev1"
+            ),
+            ConsentEntry("Juma", datetime(2026, 11, 16, 9, 0, tzinfo=UTC), "opted_out", "message", "m7", "STOP"),
+        ]
+    )
+
+
 @dataclass(frozen=True)
 class Tab:
     spec: TabSpec
@@ -65,6 +79,7 @@ TABS = {
     "Threads": Tab(THREADS, "conversation_threads", lambda: conversation_threads(enriched()), "first_message"),
     "Entities": Tab(ENTITIES, "enriched_messages", enriched, "value"),
     "Media": Tab(MEDIA, "media_catalog", media_catalog, "status"),
+    "Consent": Tab(CONSENT, "consent_ledger", consent_ledger, "change"),
 }
 
 

@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from wa_pipeline.defs.sync.tab_factory import tab_assets, window_tab_assets
+from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
@@ -29,3 +30,4 @@ media_sheet, media_sheet_reconciled = tab_assets(MEDIA, source="media_catalog", 
 orders_sheet, orders_sheet_reconciled = window_tab_assets(
     ORDERS, source="enriched_messages", asset_name="orders_sheet", window_days=14
 )
+consent_sheet, consent_sheet_reconciled = tab_assets(CONSENT, source="consent_ledger", asset_name="consent_sheet")
