@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from wa_pipeline.privacy.pii_policy import PiiPolicy, install_log_policy
 from wa_pipeline.privacy.retention import retention_cut
 from wa_pipeline.settings import get_settings
 
@@ -25,4 +26,7 @@ class RetentionPolicy(dg.ConfigurableResource):
 
 @dg.definitions
 def privacy_resources() -> dg.Definitions:
-    return dg.Definitions(resources={"retention": RetentionPolicy(days=get_settings().retention_days)})
+    settings = get_settings()
+    # Wherever the code location runs (webserver, daemon, run workers), the package's log lines pass the logs' policy.
+    install_log_policy(PiiPolicy.load(settings.pii, settings.data_dir))
+    return dg.Definitions(resources={"retention": RetentionPolicy(days=settings.retention_days)})
