@@ -15,6 +15,8 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.privacy.pii_policy import short_wamids
+
 # A frame input as an asset receives it: a frame in a one-day step, {day: frame} in a range step. Dagster type-checks
 # annotations and a Union is not a Dagster type, hence Any; `frames_by_day` gives it one shape.
 DayFrames = Any
@@ -48,8 +50,10 @@ def concat_days(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def naming_day(day: str, result: dg.AssetCheckResult) -> dg.AssetCheckResult:
-    """The result with its day first in the description: a failure read in a list of runs says which day broke."""
-    return result._replace(description=f"{day}: {result.description or ('passed' if result.passed else 'failed')}")
+    """The result with its day first in the description: a failure read in a list of runs says which day broke.
+    Wamids in it are shortened to their tail: the event log cannot forget a customer's number."""
+    said = short_wamids(result.description or ("passed" if result.passed else "failed"))
+    return result._replace(description=f"{day}: {said}")
 
 
 def range_metadata(days: Sequence[str]) -> dict[str, Any]:

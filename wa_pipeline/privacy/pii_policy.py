@@ -226,7 +226,9 @@ class PiiLogFilter(logging.Filter):
         self.policy = policy
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "wa_pipeline" or record.name.startswith("wa_pipeline."):
+        # `logging.makeLogRecord` makes a record without a name first, then fills it in.
+        name = record.name or ""
+        if name == "wa_pipeline" or name.startswith("wa_pipeline."):
             record.msg = self.policy.scrub_text("logs", record.getMessage())
             record.args = ()
         return True
@@ -247,3 +249,12 @@ def install_log_policy(policy: PiiPolicy) -> None:
     factory.pii_policy = policy  # type: ignore[attr-defined]
     factory.wrapped = previous  # type: ignore[attr-defined]
     logging.setLogRecordFactory(factory)
+
+
+_LONG_WAMID = re.compile(r"wamid\.([A-Za-z0-9+/=_-]{21,})")
+
+
+def short_wamids(text: str) -> str:
+    """Each wamid in `text` as `wamid.…` and its last 12 characters: the message's own random id, enough to find
+    its row in the sheet, without the base64 of the customer's number that the full wamid begins with."""
+    return _LONG_WAMID.sub(lambda m: "wamid.…" + m.group(1)[-12:], text)

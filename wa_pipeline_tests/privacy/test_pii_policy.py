@@ -154,3 +154,15 @@ def test_a_policy_mode_outside_the_four_is_refused_with_the_variable_named(fresh
     fresh_settings.setenv("WA_PII_SHEET_PHONES", "blur")
     with pytest.raises(ValueError, match="sheet_phones"):
         get_settings()
+
+
+def test_check_descriptions_name_a_wamid_by_its_tail_without_the_number_inside_it():
+    import dagster as dg
+
+    from wa_pipeline.orchestration.day_range import naming_day
+    from wa_pipeline_tests.sheets.test_write_ledger import PHONE, WAMID, base64_forms
+
+    result = dg.AssetCheckResult(passed=False, description=f"sent after an opt-out: {WAMID}, o2")
+    said = naming_day("2026-11-16", result).description
+    assert said == f"2026-11-16: sent after an opt-out: wamid.…{WAMID[-12:]}, o2"
+    assert WAMID not in said and [form for form in base64_forms(PHONE) if form.decode() in said] == []

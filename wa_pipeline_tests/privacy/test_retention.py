@@ -114,10 +114,16 @@ def evaluation(result) -> dg.AssetCheckEvaluation:
     return found
 
 
-def run_retention(data: Path, days: int | None = 30, check_only: bool = False) -> dg.ExecuteInProcessResult:
+def run_retention(
+    data: Path, days: int | None = 30, check_only: bool = False, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
     selection = dg.AssetSelection.checks(nothing_past_retention) if check_only else dg.AssetSelection.all()
     return dg.materialize(
-        [retention, nothing_past_retention], selection=selection, resources=resources(data, days), raise_on_error=False
+        [retention, nothing_past_retention],
+        selection=selection,
+        resources=resources(data, days),
+        raise_on_error=False,
+        instance=instance,
     )
 
 
@@ -240,3 +246,21 @@ def test_forget_before_a_date_keeps_her_newer_events_and_dead_letters(data_dir):
     # Without a date, both go.
     forget(ForgetRequest(phone=phone), landing=landing, layout=DataLayout(data_dir), sink=None)
     assert events.events() == [] and queue.list() == []
+
+
+def test_the_report_says_what_the_last_retention_run_removed_or_that_it_is_off(month):
+    from wa_pipeline.orchestration.report_builder import build_report
+    from wa_pipeline.reporting.html_report import render_html, render_markdown
+
+    with dg.instance_for_test() as instance:
+        layout = DataLayout(month)
+        assert build_report(instance, DAYS, layout, "wa.xlsx").retention == "Retention: not run yet"
+        assert run_retention(month, days=None, instance=instance).success
+        assert "off (WA_RETENTION_DAYS unset)" in build_report(instance, DAYS, layout, "wa.xlsx").retention
+        result = run_retention(month, instance=instance)
+        removed = result.asset_materializations_for_node("retention")[0].metadata["removed"].value
+        report = build_report(instance, DAYS, layout, "wa.xlsx")
+        assert removed >= 3 and f"{removed} items sent before 2026-11-01 removed" in report.retention
+        assert report.retention.startswith("Retention: 30 days; on ")
+        assert f'<p id="retention">{report.retention}</p>' in render_html(report)
+        assert report.retention in render_markdown(report)
