@@ -5,7 +5,8 @@ events that name the customer; their contacts record; media files no remaining m
 extraction-cache entries; rows of every Parquet frame and every sheet tab that hold a removed message id, media
 hash, the number or the name; dead letters that carry them. Then a tombstone (salted hashes, see
 `store.tombstones`) so that landing refuses them from any source, and the SQLite files are vacuumed so the
-deleted bytes do not linger in free pages or the write-ahead log.
+deleted bytes do not linger in free pages or the write-ahead log. Retention is the same removal for everyone
+before a cut-off (`ForgetRequest(everyone=True, before=...)`, see `privacy.retention`).
 """
 
 from __future__ import annotations
