@@ -8,6 +8,7 @@ day's materialization and one check evaluation per check and day, so the UI show
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,9 +52,21 @@ def concat_days(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def naming_day(day: str, result: dg.AssetCheckResult) -> dg.AssetCheckResult:
     """The result with its day first in the description: a failure read in a list of runs says which day broke.
-    Wamids in it are shortened to their tail: the event log cannot forget a customer's number."""
+    Wamids in it and in its metadata are shortened to their tail: the event log cannot forget a customer's number."""
     said = short_wamids(result.description or ("passed" if result.passed else "failed"))
-    return result._replace(description=f"{day}: {said}")
+    metadata = {name: _without_wamids(value) for name, value in (result.metadata or {}).items()}
+    return result._replace(description=f"{day}: {said}", metadata=metadata)
+
+
+def _without_wamids(value: Any) -> Any:
+    if isinstance(value, str):
+        return short_wamids(value)
+    if isinstance(value, dg.TextMetadataValue):
+        return dg.MetadataValue.text(short_wamids(value.text))
+    if isinstance(value, (dg.JsonMetadataValue, list, dict)):
+        data = value.data if isinstance(value, dg.JsonMetadataValue) else value
+        return dg.MetadataValue.json(json.loads(short_wamids(json.dumps(data, ensure_ascii=False, default=str))))
+    return value
 
 
 def range_metadata(days: Sequence[str]) -> dict[str, Any]:

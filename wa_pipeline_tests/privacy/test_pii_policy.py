@@ -1,6 +1,7 @@
 """The PII policy: every mode on every class for the sheet, applied once before the sink (the read-back agrees),
 and the logs' and the report's defaults with a non-default mode each."""
 
+import json
 import logging
 import re
 
@@ -162,7 +163,13 @@ def test_check_descriptions_name_a_wamid_by_its_tail_without_the_number_inside_i
     from wa_pipeline.orchestration.day_range import naming_day
     from wa_pipeline_tests.sheets.test_write_ledger import PHONE, WAMID, base64_forms
 
-    result = dg.AssetCheckResult(passed=False, description=f"sent after an opt-out: {WAMID}, o2")
-    said = naming_day("2026-11-16", result).description
-    assert said == f"2026-11-16: sent after an opt-out: wamid.…{WAMID[-12:]}, o2"
+    result = dg.AssetCheckResult(
+        passed=False,
+        description=f"sent after an opt-out: {WAMID}, o2",
+        metadata={"examples": dg.MetadataValue.json([WAMID, "o2"]), "first": WAMID, "flagged": 2},
+    )
+    named = naming_day("2026-11-16", result)
+    assert named.description == f"2026-11-16: sent after an opt-out: wamid.…{WAMID[-12:]}, o2"
+    assert named.metadata["examples"].data == [f"wamid.…{WAMID[-12:]}", "o2"] and named.metadata["flagged"].value == 2
+    said = named.description + json.dumps(named.metadata["examples"].data) + named.metadata["first"].value
     assert WAMID not in said and [form for form in base64_forms(PHONE) if form.decode() in said] == []
