@@ -19,13 +19,17 @@ from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.message import EARLIEST_SENT_AT
 from wa_pipeline.privacy.forget import ForgetReport, ForgetRequest, forget, media_in_use
 from wa_pipeline.sheets.sink import SheetSink
+from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_TAB
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.store.landing_store import LandingStore
 
 # The tabs whose rows carry the time their message was sent: the ones an old row can hide in.
-DATED_TABS = tuple((spec.name, spec.header("sent_at")) for spec in (MESSAGES, MEDIA, ENTITIES))
+DATED_TABS = (
+    *((spec.name, spec.header("sent_at")) for spec in (MESSAGES, MEDIA, ENTITIES)),
+    (DELIVERIES_TAB, "sent_at"),
+)
 # The tables beside the messages, each with the time its record is dated by.
 DATED_TABLES = (("status_history", "at"), ("events", "occurred_at"), ("dead_letters", "created_at"))
 
