@@ -362,6 +362,10 @@ def serve_webhook(
         highlight=False,
         soft_wrap=True,
     )
+    from wa_pipeline.privacy.pii_policy import PiiPolicy, install_log_policy
+
+    # The receiver logs what it refuses: its lines pass the logs' PII policy (no numbers, no wamids in the clear).
+    install_log_policy(PiiPolicy.load(settings.pii, settings.data_dir))
     serve(host, port, settings, keep_alive_s=keep_alive)
 
 

@@ -17,6 +17,40 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.sync_tuning import SheetSyncSettings, SyncTuning
 
+PiiMode = Literal["keep", "mask", "hash", "drop"]
+
+
+class PiiSettings(BaseSettings):
+    """The PII policy: what each destination keeps of each class of personal data (WA_PII_<DESTINATION>_<CLASS>).
+
+    keep: as written; mask: partly hidden (`+254 7•• ••• 678`); hash: a salted digest, stable so counts and joins
+    still work; drop: empty. The sheet keeps what the business acts on; logs never hold numbers or message text.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WA_PII_", env_file=".env", extra="ignore")
+
+    sheet_phones: PiiMode = "keep"
+    sheet_emails: PiiMode = "keep"
+    sheet_names: PiiMode = "keep"
+    sheet_places: PiiMode = "keep"
+    sheet_payments: PiiMode = "keep"
+    sheet_free_text: PiiMode = "keep"
+    report_phones: PiiMode = "mask"
+    report_emails: PiiMode = "mask"
+    report_names: PiiMode = "keep"
+    report_places: PiiMode = "keep"
+    report_payments: PiiMode = "mask"
+    report_free_text: PiiMode = "drop"
+    logs_phones: PiiMode = "hash"
+    logs_emails: PiiMode = "hash"
+    logs_names: PiiMode = "hash"
+    logs_places: PiiMode = "drop"
+    logs_payments: PiiMode = "drop"
+    logs_free_text: PiiMode = "drop"
+    salt: SecretStr | None = Field(
+        None, description="Secret for `hash`; unset: a random one kept in DATA_DIR/pii.salt (set it to share digests)."
+    )
+
 
 class Settings(BaseSettings):
     """Configuration; the README lists each variable with its default (the WA_SHEETS_* ones are in `sheets`)."""
@@ -90,6 +124,13 @@ class Settings(BaseSettings):
         {}, description='What Meta charges per billable message by pricing category (JSON, e.g. {"marketing": 0.0225}).'
     )
     message_rates_currency: str = Field("USD", description="ISO 4217 code of WA_MESSAGE_RATES (the Deliveries cost).")
+
+    pii: PiiSettings = Field(
+        default_factory=PiiSettings, description="The PII policy per destination and class (the WA_PII_* variables)."
+    )
+    retention_days: int | None = Field(
+        None, ge=1, description="Messages, media and records older than this many days are removed daily; unset: kept."
+    )
 
     landing_url: SecretStr | None = Field(
         None,

@@ -2,7 +2,8 @@
 
 Two sources: the Cloud API's `user_preferences` field (stored as `consent` events: `marketing_messages` `stop` or
 `resume`), and customers' own messages that clearly ask (`nlp.opt_out`). The ledger is a plain list in time order;
-`sent_after_opt_out` is the rule a check applies, and `consent_rows` the rows a `Consent` tab would hold.
+`sent_after_opt_out` is the rule a check applies, `consent_frame` the day's ledger as the `Consent` tab is built from;
+each customer's latest word (the Customers tab's consent column) is `sheets.tabs.customers.consent_by_customer`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from wa_pipeline.message import Event, Message
 from wa_pipeline.nlp.opt_out import consent_request
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 State = Literal["opted_out", "opted_in"]
-CONSENT_COLUMNS = ("reference", "customer", "at", "state", "source")
+CONSENT_COLUMNS = ("reference", "customer", "at", "state", "source", "text")
 CONSENT_KEY = "reference"
 _PREFERENCE = {"stop": "opted_out", "resume": "opted_in"}
 
@@ -28,6 +32,7 @@ class ConsentEntry:
     state: State
     source: Literal["user_preferences", "message"]
     reference: str  # the event id or the message id it came from
+    text: str = ""  # the customer's words, for an entry read from a message
 
 
 def customer_of(message: Message) -> str:
@@ -63,7 +68,11 @@ def consent_ledger(
         asked = consent_request(message.text)
         if asked is not None:
             state = "opted_out" if asked == "opt_out" else "opted_in"
-            entries.append(ConsentEntry(customer_of(message), message.sent_at, state, "message", message.message_id))
+            entries.append(
+                ConsentEntry(
+                    customer_of(message), message.sent_at, state, "message", message.message_id, message.text or ""
+                )
+            )
     return sorted(entries, key=lambda entry: (entry.at, entry.reference))
 
 
@@ -82,6 +91,13 @@ def sent_after_opt_out(
     return flagged
 
 
-def consent_rows(ledger: Sequence[ConsentEntry]) -> list[list[str]]:
-    """One row per ledger entry, in `CONSENT_COLUMNS` order, keyed by its reference (an event or message id)."""
-    return [[entry.reference, entry.customer, entry.at.isoformat(), entry.state, entry.source] for entry in ledger]
+def consent_frame(ledger: Sequence[ConsentEntry]) -> pd.DataFrame:
+    """The ledger as a frame in `CONSENT_COLUMNS` (times tz-aware UTC): one row per entry, keyed by its reference."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {column: pd.Series([getattr(entry, column) for entry in ledger], dtype=object) for column in CONSENT_COLUMNS},
+        columns=list(CONSENT_COLUMNS),
+    )
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    return frame

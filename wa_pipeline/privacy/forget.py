@@ -5,7 +5,8 @@ events that name the customer; their contacts record; media files no remaining m
 extraction-cache entries; rows of every Parquet frame and every sheet tab that hold a removed message id, media
 hash, the number or the name; dead letters that carry them. Then a tombstone (salted hashes, see
 `store.tombstones`) so that landing refuses them from any source, and the SQLite files are vacuumed so the
-deleted bytes do not linger in free pages or the write-ahead log.
+deleted bytes do not linger in free pages or the write-ahead log. Retention is the same removal for everyone
+before a cut-off (`ForgetRequest(everyone=True, before=...)`, see `privacy.retention`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from pathlib import Path
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.message import Message
 from wa_pipeline.sheets.sink import SheetSink
+from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.customers import CUSTOMERS_KEY, CUSTOMERS_TAB
 from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_KEY, DELIVERIES_TAB
 from wa_pipeline.sheets.tabs.entities import ENTITIES
@@ -46,7 +48,7 @@ _CHUNK = 400
 _DIGIT_RUN = re.compile(r"\d[\d \-]{5,20}\d")
 # Every tab the pipeline writes, with its key: a row that mentions what is forgotten is deleted by that key.
 SHEET_TABS = (
-    *((spec.name, spec.sheet_key) for spec in (MESSAGES, MEDIA, THREADS, ENTITIES, ORDERS)),
+    *((spec.name, spec.sheet_key) for spec in (MESSAGES, MEDIA, THREADS, ENTITIES, ORDERS, CONSENT)),
     (CUSTOMERS_TAB, CUSTOMERS_KEY),
     (DELIVERIES_TAB, DELIVERIES_KEY),
 )
@@ -54,15 +56,20 @@ SHEET_TABS = (
 
 @dataclass(frozen=True)
 class ForgetRequest:
-    """Who or what to forget; at least one of phone, customer and chat. `before` limits it to older messages."""
+    """Who or what to forget; at least one of phone, customer and chat, or `everyone` (retention: then `before` is
+    required). `before` limits it to older messages, events, statuses and dead letters."""
 
     phone: str | None = None
     customer: str | None = None
     chat: str | None = None
     before: datetime | None = None
+    everyone: bool = False
 
     def __post_init__(self) -> None:
-        if not (self.phone or self.customer or self.chat):
+        if self.everyone:
+            if self.before is None or self.phone or self.customer or self.chat:
+                raise ValueError("forgetting everyone needs a cut-off time (`before`) and nobody named")
+        elif not (self.phone or self.customer or self.chat):
             raise ValueError("say whom to forget: a phone number, a customer id or a chat name")
         # Only the international form names one person: "0733 111 222" is a different number in every country.
         if self.phone and (not self.phone.strip().startswith("+") or phone_key(self.phone) is None):
@@ -91,6 +98,7 @@ class _Target:
     customers: frozenset[str]
     names: frozenset[str]
     phones: frozenset[str]  # E.164 digits without '+'
+    everyone: bool = False
 
     @property
     def name_pattern(self) -> re.Pattern[str] | None:
@@ -102,7 +110,12 @@ class _Target:
     def matches(self, message: Message, before: datetime | None) -> bool:
         if before is not None and message.sent_at >= before:
             return False
-        return not self.keys.isdisjoint(message_keys(message))
+        return self.everyone or not self.keys.isdisjoint(message_keys(message))
+
+    def by_marks_only(self) -> _Target:
+        """The same target matching rows by the removed ids and media alone: under a cut-off, a row that names the
+        customer may be about a newer message, which stays."""
+        return _Target(frozenset(), self.customers, frozenset(), frozenset(), self.everyone)
 
     def in_text(self, text: str, marks: frozenset[str]) -> bool:
         """A cell or payload mentions a removed id, a name or the number (however it is spaced)."""
@@ -111,6 +124,8 @@ class _Target:
         pattern = self.name_pattern
         if pattern is not None and pattern.search(text.casefold()):
             return True
+        if not self.phones:
+            return False
         return any(_same_number(match.group(), self.phones) for match in _DIGIT_RUN.finditer(text)) or any(
             key[len("phone:+") :] in self.phones for key in text_keys(text)
         )
@@ -145,7 +160,7 @@ def _target(request: ForgetRequest, contacts: ContactStore) -> _Target:
             keys |= {f"name:{name_key(name)}"}
             names.add(name_key(name))
     phones = {key[len("phone:+") :] for key in keys if key.startswith("phone:")}
-    return _Target(frozenset(keys), frozenset(customers), frozenset(names), frozenset(phones))
+    return _Target(frozenset(keys), frozenset(customers), frozenset(names), frozenset(phones), request.everyone)
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -182,26 +197,29 @@ def forget(
     finally:
         contacts.close()
 
-    gone: list[Message] = []
-    kept_media: set[str] = set()
-    for message in landing.iter_messages():
-        if target.matches(message, request.before):
-            gone.append(message)
-        elif message.media and message.media.sha256:
-            kept_media.add(message.media.sha256)
-    ids = [m.message_id for m in gone]
-    media = sorted({m.media.sha256 for m in gone if m.media and m.media.sha256} - kept_media)
-    marks = frozenset(ids) | frozenset(media)
-
     db = landing.database()
     try:
+        downloaded = _downloaded_media(db)
+        gone: list[Message] = []
+        gone_media: set[str] = set()
+        kept_media: set[str] = set()
+        for message in landing.iter_messages():
+            shas = _media_of(message, downloaded)
+            if target.matches(message, request.before):
+                gone.append(message)
+                gone_media |= shas
+            else:
+                kept_media |= shas
+        ids = [m.message_id for m in gone]
+        media = sorted(gone_media - kept_media)
+        marks = frozenset(ids) | frozenset(media)
+
         report.add("messages", _delete_ids(db, "messages", "message_id", ids))
         _delete_ids(db, "fingerprints", "message_id", ids)
         report.add("cross_source_duplicates", _delete_ids(db, "cross_source_duplicates", "message_id", ids))
         report.add("cross_source_duplicates", _delete_ids(db, "cross_source_duplicates", "duplicate_of", ids))
         report.add("statuses", _delete_ids(db, "statuses", "message_id", ids))
-        report.add("statuses", _delete_statuses_of(db, target))
-        db.create(media_download_ledger.SCHEMA, media_download_ledger.STATE_TABLE)
+        report.add("statuses", _delete_statuses_of(db, target, request.before))
         report.add("media_downloads", _delete_ids(db, "media_downloads", "message_id", ids))
         report.tombstones = _write_tombstones(db, target, ids, request.before)
     finally:
@@ -211,7 +229,7 @@ def forget(
         conn.row_factory = sqlite3.Row
         # Deleted rows are overwritten with zeros, not merely unlinked from the b-tree.
         conn.execute("PRAGMA secure_delete = ON")
-        _forget_beside_messages(conn, target, ids, media, marks, report, request.before is None)
+        _forget_beside_messages(conn, target, media, marks, report, request.before)
         if not (isinstance(landing, SqliteLandingStore) and landing.path == layout.landing_db):
             # The tables beside the messages stay in the SQLite file: they refuse the same records by its tombstones.
             _write_tombstones(_SqliteDatabase(conn), target, ids, request.before, salt=landing.tombstones().salt)
@@ -225,7 +243,8 @@ def forget(
             removed_files += 1
     report.add("media_files", removed_files)
 
-    report.add("frame_rows", _forget_frames(layout.frames_dir, target, marks))
+    rows_target = target if request.before is None else target.by_marks_only()
+    report.add("frame_rows", _forget_frames(layout.frames_dir, rows_target, marks))
     if sink is not None:
         for tab, key in tabs:
             contents = sink.read_tab(tab)
@@ -235,7 +254,7 @@ def forget(
             keys = [
                 str(row[position])
                 for row in contents.rows
-                if target.in_text("\x1f".join("" if cell is None else str(cell) for cell in row), marks)
+                if rows_target.in_text("\x1f".join("" if cell is None else str(cell) for cell in row), marks)
             ]
             report.add(f"sheet:{tab}", sink.delete_rows(tab, key, keys) if keys else 0)
 
@@ -243,9 +262,56 @@ def forget(
     return report
 
 
-def _delete_statuses_of(db: LandingDatabase, target: _Target) -> int:
-    # Statuses of messages the business sent: the recipient is the customer, by wa_id (E.164 digits without '+').
-    return _delete_ids(db, "statuses", "recipient_id", sorted(target.phones)) if target.phones else 0
+def _downloaded_media(db: LandingDatabase) -> dict[str, str]:
+    """The files the Cloud API media downloads stored, by message id: the landed record does not name them."""
+    db.create(media_download_ledger.SCHEMA, media_download_ledger.STATE_TABLE)
+    rows = db.rows("SELECT message_id, sha256 FROM media_downloads WHERE sha256 IS NOT NULL")
+    return {row["message_id"]: row["sha256"] for row in rows}
+
+
+def _media_of(message: Message, downloaded: dict[str, str]) -> set[str]:
+    shas = {message.media.sha256} if message.media and message.media.sha256 else set()
+    return shas | ({downloaded[message.message_id]} if message.message_id in downloaded else set())
+
+
+def media_in_use(landing: LandingStore) -> set[str]:
+    """Every media file a landed message points at (in its record or through its download)."""
+    db = landing.database()
+    try:
+        downloaded = _downloaded_media(db)
+    finally:
+        db.close()
+    return {sha for message in landing.iter_messages() for sha in _media_of(message, downloaded)}
+
+
+def _delete_statuses_of(db: LandingDatabase, target: _Target, before: datetime | None) -> int:
+    """Statuses of messages the business sent: the recipient is the customer, by wa_id (E.164 digits without '+');
+    under a cut-off only those reported before it (for everyone: every status reported before it)."""
+    if target.everyone and before is not None:
+        doomed = [
+            row["message_id"] for row in db.rows("SELECT message_id, at FROM statuses") if _older(row["at"], before)
+        ]
+        return _delete_ids(db, "statuses", "message_id", doomed)
+    if not target.phones:
+        return 0
+    if before is None:
+        return _delete_ids(db, "statuses", "recipient_id", sorted(target.phones))
+    doomed = [
+        row["message_id"]
+        for row in db.rows("SELECT message_id, recipient_id, at FROM statuses")
+        if row["recipient_id"] in target.phones and _older(row["at"], before)
+    ]
+    return _delete_ids(db, "statuses", "message_id", doomed)
+
+
+def _older(stored: str | None, before: datetime | None) -> bool:
+    """A stored time (ISO text, either of the stores' formats) is before the cut-off; no cut-off: always."""
+    if before is None:
+        return True
+    if not stored:
+        return False
+    moment = datetime.fromisoformat(stored)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) < before
 
 
 class _SqliteDatabase:
@@ -280,33 +346,44 @@ def _write_tombstones(db, target: _Target, ids: Sequence[str], before: datetime 
 def _forget_beside_messages(
     conn: sqlite3.Connection,
     target: _Target,
-    ids: Sequence[str],
     media: Sequence[str],
     marks: frozenset[str],
     report: ForgetReport,
-    whole_customer: bool,
+    before: datetime | None,
 ) -> None:
+    """The tables kept in the SQLite file beside the messages. Under a cut-off only records from before it go (by the
+    time each holds: a status's report, an event's occurrence, a dead letter's arrival); forgetting everyone before it
+    (retention) removes every such record, whoever it names."""
+
+    def doomed(moment: str | None, text: Callable[[], str], message_id: str | None = None) -> bool:
+        if not _older(moment, before):
+            return False
+        return target.everyone or message_id in marks or target.in_text(text(), marks)
+
     tables = _tables(conn)
     conn.executescript(tombstones.SCHEMA)
     conn.execute("BEGIN IMMEDIATE")
     try:
         if "status_history" in tables:
-            doomed = [
+            statuses = [
                 (row["message_id"], row["status"])
-                for row in conn.execute("SELECT message_id, status, recipient_id, raw FROM status_history")
-                if row["message_id"] in marks or target.in_text(f"{row['recipient_id'] or ''} {row['raw']}", marks)
+                for row in conn.execute("SELECT message_id, status, at, recipient_id, raw FROM status_history")
+                if doomed(row["at"], lambda row=row: f"{row['recipient_id'] or ''} {row['raw']}", row["message_id"])
             ]
-            conn.executemany("DELETE FROM status_history WHERE message_id = ? AND status = ?", doomed)
-            report.add("status_history", len(doomed))
+            conn.executemany("DELETE FROM status_history WHERE message_id = ? AND status = ?", statuses)
+            report.add("status_history", len(statuses))
         if "events" in tables:
-            doomed_events = [
+            events = [
                 row["event_id"]
-                for row in conn.execute("SELECT event_id, customer, summary, data, raw FROM events")
-                if target.in_text(" ".join(str(row[c] or "") for c in ("customer", "summary", "data", "raw")), marks)
+                for row in conn.execute("SELECT event_id, occurred_at, customer, summary, data, raw FROM events")
+                if doomed(
+                    row["occurred_at"],
+                    lambda row=row: " ".join(str(row[c] or "") for c in ("customer", "summary", "data", "raw")),
+                )
             ]
-            conn.executemany("DELETE FROM events WHERE event_id = ?", [(e,) for e in doomed_events])
-            report.add("events", len(doomed_events))
-        if "customers" in tables and whole_customer:
+            conn.executemany("DELETE FROM events WHERE event_id = ?", [(e,) for e in events])
+            report.add("events", len(events))
+        if "customers" in tables and before is None:
             customers = sorted(target.customers)
             for table in ("customer_keys", "customer_names", "customers"):
                 conn.executemany(f"DELETE FROM {table} WHERE customer_id = ?", [(c,) for c in customers])
@@ -314,8 +391,10 @@ def _forget_beside_messages(
         if "dead_letters" in tables:
             letters = [
                 row["id"]
-                for row in conn.execute("SELECT id, item_key, reason, payload FROM dead_letters")
-                if target.in_text(f"{row['item_key']} {row['reason']} {_decoded(row['payload'])}", marks)
+                for row in conn.execute("SELECT id, item_key, reason, payload, created_at FROM dead_letters")
+                if doomed(
+                    row["created_at"], lambda row=row: f"{row['item_key']} {row['reason']} {_decoded(row['payload'])}"
+                )
             ]
             conn.executemany("DELETE FROM dead_letters WHERE id = ?", [(i,) for i in letters])
             report.add("dead_letters", len(letters))

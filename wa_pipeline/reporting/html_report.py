@@ -143,6 +143,7 @@ figcaption{{font-weight:600;margin-bottom:4px}}
 <p id="verdict">{escape(status)} &middot; {totals["days"]} days &middot; {totals["messages"]} messages &middot;
 checks {totals["checks_passed"]}/{totals["checks_total"]} &middot; open dead letters {totals["open_dead_letters"]}</p>
 <p>Generated {escape(report.generated_at)}; sheet: {escape(report.sheet)}</p>
+<p id="retention">{escape(report.retention)}</p>
 <h2>Per day</h2>
 <table id="days"><thead><tr><th>day</th><th>run</th><th>messages</th><th>checks</th><th>failed checks</th>
 <th>media ok</th><th>dead letters</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
@@ -160,6 +161,7 @@ def render_markdown(report: Report) -> str:
         f"**{'All asset checks passed' if report.all_checks_passed else 'Some asset checks FAILED'}** — "
         f"{totals['days']} days, {totals['messages']} messages, checks {totals['checks_passed']}/{totals['checks_total']}, "
         f"open dead letters {totals['open_dead_letters']}",
+        *(["", report.retention] if report.retention else []),
         "",
         "| day | run | messages | checks | failed checks | media ok | dead letters |",
         "|---|---|---|---|---|---|---|",

@@ -32,6 +32,8 @@ class Report:
     dead_letters_by_stage: dict[str, int] = field(default_factory=dict)
     generated_at: str = ""
     sheet: str = ""
+    # The last retention run in one line (counts only), or that retention is off.
+    retention: str = ""
 
     @property
     def all_checks_passed(self) -> bool:

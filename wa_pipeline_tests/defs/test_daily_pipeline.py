@@ -37,6 +37,9 @@ ASSETS = {
     "delivery_records",
     "deliveries_sheet",
     "daily_report",
+    "consent_ledger",
+    "consent_sheet",
+    "retention",
 }
 CHECKS = {
     "raw_messages:schema_valid",
@@ -59,12 +62,13 @@ CHECKS = {
     "orders_sheet:orders_sheet_reconciled",
     "customers_sheet:customers_sheet_reconciled",
     "deliveries_sheet:deliveries_sheet_reconciled",
+    "consent_sheet:consent_sheet_reconciled",
     "media_text:media_success_rate",
     "media_text:media_dead_letters_not_growing",
     "media_catalog:no_stale_pending_media",
 }
-# Checks of assets outside the daily job: the intent model is trained on its own, not per day.
-MODEL_CHECKS = {"intent_model:intent_model_accurate"}
+# Checks of assets outside the daily job: the intent model is trained on its own, not per day; retention runs nightly.
+MODEL_CHECKS = {"intent_model:intent_model_accurate", "retention:nothing_past_retention"}
 
 
 def load_definitions() -> dg.Definitions:

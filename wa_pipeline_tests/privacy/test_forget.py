@@ -284,3 +284,67 @@ def test_a_chat_forgotten_by_name_keeps_other_chats_and_its_name_is_stored_only_
     import_both(exports, store, media_store, queue)
     assert [m.chat_name for m in store.iter_messages()] == ["Brian Otieno"]
     assert b"juma" not in settings.layout.landing_db.read_bytes().lower()
+
+
+def test_after_forget_no_store_holds_her_number_in_base64_as_a_wamid_carries_it(data_dir, tmp_path):
+    from wa_pipeline.sheets.google.sink import GoogleSheetsSink
+    from wa_pipeline_tests.fakes.sheets_v4 import FakeGoogleSheets
+    from wa_pipeline_tests.sheets.test_write_ledger import PHONE as PHONE_BYTES
+    from wa_pipeline_tests.sheets.test_write_ledger import WAMID, base64_forms
+
+    assert PHONE_BYTES.decode() == WA_ID
+    settings = get_settings()
+    store = SqliteLandingStore(settings.layout.landing_db)
+    store.add_messages(parsed(webhook(WAMID, "Is my zumaridi on the way?", "1795176000")))
+    with FakeGoogleSheets() as fake:
+        account = fake.write_service_account(tmp_path / "service-account.json")
+        key = fake.create_spreadsheet(editors=[account.email])
+        sink = GoogleSheetsSink(account.path, key, endpoint=fake.endpoint, state_dir=settings.layout.sheet_state_dir)
+        columns = [MESSAGES.sheet_key, MESSAGES.header("text")]
+        sink.upsert(MESSAGES.name, columns, MESSAGES.sheet_key, [[WAMID, "Is my zumaridi on the way?"]])
+        WorkbookSink(settings.layout.workbook).upsert(MESSAGES.name, columns, MESSAGES.sheet_key, [[WAMID, "zumaridi"]])
+        forget(ForgetRequest(phone=PHONE), landing=store, layout=settings.layout, sink=sink)
+        assert WAMID not in json.dumps(fake.values(key, "Messages"))
+    forget(
+        ForgetRequest(phone=PHONE), landing=store, layout=settings.layout, sink=WorkbookSink(settings.layout.workbook)
+    )
+    needles = [WAMID, WA_ID, *(form.decode() for form in base64_forms(PHONE_BYTES))]
+    # The landing store, the tombstones, the Google write ledger and the workbook: no wamid, no number, no base64 of it.
+    assert (settings.layout.root / "sheets_state.sqlite3").exists()
+    assert traces(settings.layout.root, needles, []) == []
+
+
+def test_forget_on_a_postgresql_landing_store_removes_her_and_keeps_her_out(data_dir, landing_url):
+    from wa_pipeline.store.landing_factory import open_landing_store
+
+    settings = get_settings()
+    store = open_landing_store(landing_url)
+    queue = DeadLetterQueue(settings.layout.landing_db)
+    old = webhook("wamid.pg-old", "last year's order", "1763640000")  # 2025-11-20
+    new = webhook("wamid.pg-new", "this year's order", "1795176000")  # 2026-11-20
+    body = webhook("wamid.pg-his", "sand please", "1795176000")
+    [his] = parsed(body.replace(WA_ID.encode(), b"254700000001").replace(NAME.encode(), b"Brian Otieno"))
+    assert store.add_messages([*parsed(old, new), his]).added == 3
+
+    cutoff = datetime(2026, 1, 1, tzinfo=UTC)
+    report = forget(ForgetRequest(phone=PHONE, before=cutoff), landing=store, layout=settings.layout, sink=None)
+    assert report.removed["messages"] == 1 and report.tombstones > 0
+    assert sorted(m.message_id for m in store.iter_messages()) == ["wamid.pg-his", "wamid.pg-new"]
+    assert store.add_messages(parsed(old)).added == 0  # the tombstone lives in PostgreSQL too
+
+    report = forget(ForgetRequest(phone=PHONE), landing=store, layout=settings.layout, sink=None)
+    assert report.removed["messages"] == 1
+    assert [m.message_id for m in store.iter_messages()] == ["wamid.pg-his"]
+    assert store.add_messages(parsed(old, new)).added == 0
+    # The tables kept in the SQLite file beside a PostgreSQL store refuse her as well.
+    queue.add("webhook", "body-1", "bad", {"from": WA_ID})
+    assert queue.list() == []
+    # Nothing of hers left in PostgreSQL's tables, tombstones included (salted hashes only).
+    db = store.database()
+    try:
+        dumped = json.dumps(
+            [db.rows(f"SELECT * FROM {t}") for t in ("messages", "statuses", "tombstones")], default=str
+        )
+    finally:
+        db.close()
+    assert [n for n in ["254733111222", NAME, "pg-old", "pg-new"] if n in dumped] == []

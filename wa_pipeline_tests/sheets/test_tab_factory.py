@@ -15,7 +15,9 @@ from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, Workboo
 from wa_pipeline.defs.sync import tabs
 from wa_pipeline.message import Message
 from wa_pipeline.nlp.threads import conversation_threads
+from wa_pipeline.privacy.consent import ConsentEntry, consent_frame
 from wa_pipeline.sheets.tab_spec import TabSpec
+from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.customers import CUSTOMERS, customer_records
 from wa_pipeline.sheets.tabs.deliveries import DELIVERIES, delivery_records
 from wa_pipeline.sheets.tabs.entities import ENTITIES
@@ -89,6 +91,18 @@ def delivery_day() -> pd.DataFrame:
     return delivery_records(history, {"d1": sent}, rates={"marketing": 0.0225}, currency="USD")
 
 
+def consent_ledger() -> pd.DataFrame:
+    """A day's consent ledger as `consent_ledger` stores it: WhatsApp's setting, then a STOP message."""
+    return consent_frame(
+        [
+            ConsentEntry(
+                "+254733111222", datetime(2026, 11, 16, 6, 0, tzinfo=UTC), "opted_out", "user_preferences", "ev1"
+            ),
+            ConsentEntry("Juma", datetime(2026, 11, 16, 9, 0, tzinfo=UTC), "opted_out", "message", "m7", "STOP"),
+        ]
+    )
+
+
 @dataclass(frozen=True)
 class Tab:
     spec: TabSpec
@@ -104,6 +118,7 @@ TABS = {
     "Media": Tab(MEDIA, "media_catalog", media_catalog, "status"),
     "Customers": Tab(CUSTOMERS, "customer_records", customer_day, "name"),
     "Deliveries": Tab(DELIVERIES, "delivery_records", delivery_day, "status"),
+    "Consent": Tab(CONSENT, "consent_ledger", consent_ledger, "change"),
 }
 
 

@@ -8,12 +8,15 @@ day's materialization and one check evaluation per check and day, so the UI show
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
 import pandas as pd
+
+from wa_pipeline.privacy.pii_policy import short_wamids
 
 # A frame input as an asset receives it: a frame in a one-day step, {day: frame} in a range step. Dagster type-checks
 # annotations and a Union is not a Dagster type, hence Any; `frames_by_day` gives it one shape.
@@ -48,8 +51,22 @@ def concat_days(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def naming_day(day: str, result: dg.AssetCheckResult) -> dg.AssetCheckResult:
-    """The result with its day first in the description: a failure read in a list of runs says which day broke."""
-    return result._replace(description=f"{day}: {result.description or ('passed' if result.passed else 'failed')}")
+    """The result with its day first in the description: a failure read in a list of runs says which day broke.
+    Wamids in it and in its metadata are shortened to their tail: the event log cannot forget a customer's number."""
+    said = short_wamids(result.description or ("passed" if result.passed else "failed"))
+    metadata = {name: _without_wamids(value) for name, value in (result.metadata or {}).items()}
+    return result._replace(description=f"{day}: {said}", metadata=metadata)
+
+
+def _without_wamids(value: Any) -> Any:
+    if isinstance(value, str):
+        return short_wamids(value)
+    if isinstance(value, dg.TextMetadataValue):
+        return dg.MetadataValue.text(short_wamids(value.text))
+    if isinstance(value, (dg.JsonMetadataValue, list, dict)):
+        data = value.data if isinstance(value, dg.JsonMetadataValue) else value
+        return dg.MetadataValue.json(json.loads(short_wamids(json.dumps(data, ensure_ascii=False, default=str))))
+    return value
 
 
 def range_metadata(days: Sequence[str]) -> dict[str, Any]:

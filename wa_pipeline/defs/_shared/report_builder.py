@@ -98,4 +98,20 @@ def build_report(instance: dg.DagsterInstance, days: list[str], layout: DataLayo
         dead_letters_by_stage=dict(sorted(by_stage.items())),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         sheet=sheet,
+        retention=retention_line(instance),
+    )
+
+
+def retention_line(instance: dg.DagsterInstance) -> str:
+    """What the last `retention` materialization removed, from its metadata (counts and the cut-off only)."""
+    event = instance.get_latest_materialization_event(dg.AssetKey("retention"))
+    if event is None or event.asset_materialization is None:
+        return "Retention: not run yet"
+    metadata = event.asset_materialization.metadata
+    if "cut" not in metadata:
+        return "Retention: off (WA_RETENTION_DAYS unset); nothing is removed by age"
+    when = datetime.fromtimestamp(event.timestamp, UTC).date().isoformat()
+    return (
+        f"Retention: {metadata['retention_days'].value} days; on {when}, {metadata['removed'].value} items sent "
+        f"before {str(metadata['cut'].value)[:10]} removed from every store"
     )

@@ -1,14 +1,16 @@
-"""The consent check: a business message to someone who asked to stop is flagged for a person to review."""
+"""Consent: the day's opt-outs and opt-ins as a frame (the Consent tab's source), and the check that flags a business
+message to someone who asked to stop, for a person to review."""
 
 from datetime import date, datetime, time, timedelta
 
 import dagster as dg
 
-from wa_pipeline.defs._shared.day_range import check_days
-from wa_pipeline.defs.partitions import DAILY
+from wa_pipeline.defs._shared.day_range import DayResult, check_days, materialize_days
+from wa_pipeline.defs.nlp.resources import NlpSettings
+from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.message import EARLIEST_SENT_AT
-from wa_pipeline.privacy.consent import consent_ledger, sent_after_opt_out
+from wa_pipeline.privacy.consent import consent_frame, consent_ledger, sent_after_opt_out
 from wa_pipeline.store.events import EventStore
 
 NO_MESSAGE_AFTER_OPT_OUT = "no_message_after_opt_out"
@@ -37,3 +39,32 @@ def no_message_after_opt_out(context: dg.AssetCheckExecutionContext, storage: Pi
             metadata={"flagged": len(flagged), "opt_outs": sum(e.state == "opted_out" for e in ledger)},
         )
     yield from check_days(context, results)
+
+
+@dg.asset(
+    name="consent_ledger",
+    partitions_def=DAILY,
+    backfill_policy=DAILY_BACKFILL,
+    deps=["raw_messages"],
+    group_name="ingest",
+    kinds={"pandas", "parquet"},
+)
+def consent_ledger_asset(context: dg.AssetExecutionContext, storage: PipelineStorage, nlp: NlpSettings):
+    """The day's marketing opt-outs and opt-ins: WhatsApp's user_preferences and customers' own STOP messages."""
+    landing = storage.landing()
+    events = EventStore(storage.layout.landing_db).events("consent")
+    days = {}
+    for day in context.partition_keys:
+        window = DAILY.time_window_for_partition_key(day)
+        happened = [event for event in events if window.start <= event.occurred_at < window.end]
+        ledger = consent_ledger(happened, landing.messages_between(window.start, window.end), nlp.business_senders)
+        days[day] = DayResult(
+            value=consent_frame(ledger),
+            # Counts only: the entries name customers.
+            metadata={
+                "dagster/row_count": dg.MetadataValue.int(len(ledger)),
+                "opt_outs": dg.MetadataValue.int(sum(entry.state == "opted_out" for entry in ledger)),
+                "opt_ins": dg.MetadataValue.int(sum(entry.state == "opted_in" for entry in ledger)),
+            },
+        )
+    yield from materialize_days(context, days)

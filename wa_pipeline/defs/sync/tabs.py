@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from wa_pipeline.defs.sync.tab_factory import tab_assets, window_tab_assets
+from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.customers import CUSTOMERS
 from wa_pipeline.sheets.tabs.deliveries import DELIVERIES
 from wa_pipeline.sheets.tabs.entities import ENTITIES
@@ -38,3 +39,4 @@ customers_sheet, customers_sheet_reconciled = tab_assets(
 deliveries_sheet, deliveries_sheet_reconciled = tab_assets(
     DELIVERIES, source="delivery_records", asset_name="deliveries_sheet"
 )
+consent_sheet, consent_sheet_reconciled = tab_assets(CONSENT, source="consent_ledger", asset_name="consent_sheet")

@@ -396,8 +396,9 @@ class GoogleSheetsSink:
         index_names = [key, *order_by]
         # Where our own layout puts them; a user who moved columns costs one more read below.
         span = min(max(list(columns).index(name) for name in index_names) + 1, grid_columns)
-        pending_keys = {row_key for rows in pending.values() for row_key in rows}
-        hints = self.ledger.positions(self.spreadsheet_key, tab, set(wanted) | pending_keys)
+        # The ledger names interrupted writes' rows by digest only; their rows are found by the key column below.
+        pending_keys = {row_digest for rows in pending.values() for row_digest in rows}
+        hints = self.ledger.positions(self.spreadsheet_key, tab, wanted)
         hinted = row_ranges(sorted({row for row in hints.values() if HEADER_ROW < row <= grid_rows}))
 
         has_data_rows = grid_rows > HEADER_ROW
@@ -431,15 +432,16 @@ class GoogleSheetsSink:
         snapshot = TabSnapshot(header=header, keys=keys, order=order, rows=known)
 
         owner = snapshot.owner
-        needed = rows_to_compare(snapshot, wanted) | {owner[k] for k in pending_keys if k in owner}
+        by_digest = {self.ledger.digest(str(k)): row for k, row in owner.items()} if pending_keys else {}
+        needed = rows_to_compare(snapshot, wanted) | {by_digest[k] for k in pending_keys if k in by_digest}
         missing = sorted(needed - set(known))
         if missing:
             extra = row_ranges(missing)
             known.update(rows_from(extra, self._batch_read(http, [a1(title, f"{a}:{b}") for a, b in extra])))
         found = {
-            row_key: content_hash([cell_at(known[owner[row_key]], p) for p in layout.positions])
-            for row_key in pending_keys
-            if row_key in owner
+            row_digest: content_hash([cell_at(known[by_digest[row_digest]], p) for p in layout.positions])
+            for row_digest in pending_keys
+            if row_digest in by_digest
         }
         return snapshot, found
 

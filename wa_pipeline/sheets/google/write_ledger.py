@@ -10,10 +10,17 @@ A write still pending at the next upsert of its tab was interrupted: its rows ar
 the hashes (`settle`); rows that landed count as reconciled and are not written again, rows that did not are
 planned like any other. The row numbers are hints that let the next upsert read the rows it touches in the
 same request as the key column; a stale hint (someone sorted the tab) only costs a second read.
+
+Row keys are kept only as salted HMACs (`digest`), never in the clear: a key is often a wamid, and a wamid carries
+the customer's phone number in base64, so a clear key would outlive `wa-pipeline forget` in this file. The salt is
+random per ledger file; `pending` and `settle` speak digests, `confirm` and `positions` take the keys themselves.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -52,6 +59,10 @@ CREATE TABLE IF NOT EXISTS sheet_rows (
     PRIMARY KEY (spreadsheet, tab, row_key)
 );
 CREATE INDEX IF NOT EXISTS sheet_rows_position ON sheet_rows (spreadsheet, tab, row_number);
+CREATE TABLE IF NOT EXISTS ledger_salt (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    salt TEXT NOT NULL
+);
 """
 
 
@@ -75,9 +86,38 @@ class WriteLedger:
         self._conn = open_state_db(path)
         with self._lock:
             self._conn.executescript(SCHEMA)
+            self._salt = self._load_salt()
+
+    def _load_salt(self) -> bytes:
+        with write_transaction(self._conn):
+            row = self._conn.execute("SELECT salt FROM ledger_salt WHERE id = 1").fetchone()
+            if row is not None:
+                return bytes.fromhex(row[0])
+            salt = secrets.token_bytes(32)
+            self._conn.execute("INSERT INTO ledger_salt (id, salt) VALUES (1, ?)", (salt.hex(),))
+            # A ledger written before keys were hashed: positions are only hints, so they go; pending rows are kept,
+            # their keys hashed in place.
+            self._conn.execute("DELETE FROM sheet_rows")
+            self._conn.execute(
+                "DELETE FROM sheet_write_rows WHERE write_id IN (SELECT id FROM sheet_writes WHERE state != 'pending')"
+            )
+            clear = self._conn.execute("SELECT write_id, row_key FROM sheet_write_rows").fetchall()
+            self._conn.executemany(
+                "UPDATE sheet_write_rows SET row_key = ? WHERE write_id = ? AND row_key = ?",
+                [(self._digest_with(salt, key), write_id, key) for write_id, key in clear],
+            )
+            return salt
+
+    @staticmethod
+    def _digest_with(salt: bytes, key: str) -> str:
+        return hmac.new(salt, key.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def digest(self, key: str) -> str:
+        """How this ledger names a row key: stable for the file, and no key can be read back from it."""
+        return self._digest_with(self._salt, key)
 
     def begin(self, spreadsheet: str, tab: str, rows: Mapping[str, str]) -> int:
-        """Record the intent to write `rows` (key -> content hash); returns the write's id."""
+        """Record the intent to write `rows` (key -> content hash; keys stored as digests); returns the write's id."""
         with self._lock, write_transaction(self._conn):
             write_id = self._conn.execute(
                 "INSERT INTO sheet_writes (spreadsheet, tab, state, row_count, started_at) VALUES (?, ?, 'pending', ?, ?)",
@@ -85,7 +125,7 @@ class WriteLedger:
             ).lastrowid
             self._conn.executemany(
                 "INSERT INTO sheet_write_rows (write_id, row_key, content_hash) VALUES (?, ?, ?)",
-                [(write_id, key, digest) for key, digest in rows.items()],
+                [(write_id, self.digest(key), digest) for key, digest in rows.items()],
             )
         return int(write_id)
 
@@ -104,6 +144,7 @@ class WriteLedger:
         """
         now = _now()
         inserted_at = sorted(inserted_at)
+        rows = {self.digest(key): value for key, value in rows.items()}
         with self._lock, write_transaction(self._conn):
             if inserted_at:
                 # A remembered row moves down by every block inserted at or above it (numbered as before the inserts).
@@ -134,7 +175,7 @@ class WriteLedger:
                 )
 
     def pending(self, spreadsheet: str, tab: str) -> dict[int, dict[str, str]]:
-        """Writes begun and never confirmed: write id -> {key: intended content hash}."""
+        """Writes begun and never confirmed: write id -> {key digest: intended content hash}."""
         with self._lock:
             rows = self._conn.execute(
                 "SELECT w.id, r.row_key, r.content_hash FROM sheet_writes w JOIN sheet_write_rows r ON r.write_id = w.id"
@@ -147,7 +188,7 @@ class WriteLedger:
         return found
 
     def settle(self, pending: Mapping[int, Mapping[str, str]], found: Mapping[str, str]) -> Settled:
-        """Close interrupted writes against what the sheet holds now (`found`: key -> read-back hash)."""
+        """Close interrupted writes against what the sheet holds now (`found`: key digest -> read-back hash)."""
         reconciled = missing = 0
         latest: dict[str, str] = {}
         for write_id in sorted(pending):
@@ -168,17 +209,18 @@ class WriteLedger:
 
     def positions(self, spreadsheet: str, tab: str, keys: Iterable[str]) -> dict[str, int]:
         """Last known sheet row of each key (hints; the caller checks them against the key column)."""
-        keys = list(keys)
+        by_digest = {self.digest(key): key for key in keys}
+        digests = list(by_digest)
         found: dict[str, int] = {}
         with self._lock:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
+            for start in range(0, len(digests), 500):
+                chunk = digests[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, number in self._conn.execute(
+                for digest, number in self._conn.execute(
                     f"SELECT row_key, row_number FROM sheet_rows WHERE spreadsheet = ? AND tab = ? AND row_key IN ({marks})",
                     (spreadsheet, tab, *chunk),
                 ):
-                    found[key] = number
+                    found[by_digest[digest]] = number
         return found
 
     def forget_tab(self, spreadsheet: str, tab: str) -> None:

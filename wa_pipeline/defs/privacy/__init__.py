@@ -1,0 +1,1 @@
+"""Privacy: retention and the checks that nothing past it remains."""
