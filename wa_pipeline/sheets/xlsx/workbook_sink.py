@@ -78,7 +78,7 @@ class WorkbookSink:
             found: list[str] = []
             if part is None:
                 if not created:
-                    found = _renamed_warnings(archive, package, strings, tab, key)
+                    found = _renamed_warnings(archive, package, strings, tab, key, columns)
                 part = package.add_tab(tab)
                 source: Callable[[], IO[bytes]] = functools.partial(io.BytesIO, EMPTY_SHEET)
                 created = True
@@ -236,9 +236,10 @@ class _SharedStrings:
 
 
 def _renamed_warnings(
-    archive: zipfile.ZipFile, package: XlsxPackage, strings: _SharedStrings, tab: str, key: str
+    archive: zipfile.ZipFile, package: XlsxPackage, strings: _SharedStrings, tab: str, key: str, columns: Sequence[str]
 ) -> list[str]:
-    """When `tab` is missing from an existing workbook: a tab whose header holds our key column may be it, renamed.
+    """When `tab` is missing from an existing workbook: a tab whose header holds all of its columns may be it, renamed
+    (the key alone would name every other tab of ours that carries a message id).
 
     A workbook keeps no identity for a tab across renames (apps renumber sheetIds on save), so the tab is created
     anew and the person is told where the earlier rows are."""
@@ -246,7 +247,7 @@ def _renamed_warnings(
     for name, part in package.tabs():
         with archive.open(part) as stream:
             header = next(iter(read_rows(stream, strings, package.cell_formats())), [])
-        if key in [_shown(value) for value in header]:
+        if set(columns) <= {_shown(value) for value in header}:
             holding.append(name)
     if not holding:
         return []
