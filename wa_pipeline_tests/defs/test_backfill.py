@@ -148,7 +148,9 @@ def test_every_daily_asset_has_the_backfill_policy_and_the_job_resolves_it(data_
     assert job.backfill_policy == dg.BackfillPolicy.multi_run(max_partitions_per_run=per_run)
     graph = definitions.resolve_asset_graph()
     daily = [graph.get(key) for key in graph.get_all_asset_keys() if graph.get(key).partitions_def is not None]
-    assert len(daily) == 11  # raw, media text and catalog, enriched, threads, sheet rows and the five tabs
+    # raw, media text and catalog, enriched, threads, sheet rows, the consent ledger, customer and delivery records,
+    # and the eight tabs
+    assert len(daily) == 17
     assert {node.key.to_user_string(): node.backfill_policy for node in daily} == {
         node.key.to_user_string(): dg.BackfillPolicy.multi_run(max_partitions_per_run=per_run) for node in daily
     }
