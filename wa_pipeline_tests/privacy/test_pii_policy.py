@@ -31,12 +31,13 @@ def policy(tmp_path, **modes) -> PiiPolicy:
     return PiiPolicy(PiiSettings(_env_file=None, **modes), tmp_path / "pii.salt")
 
 
+@pytest.mark.parametrize("destination", ["sheet", "report", "logs"])
 @pytest.mark.parametrize("pii_class", CLASSES)
 @pytest.mark.parametrize("mode", ["keep", "mask", "hash", "drop"])
-def test_each_mode_on_each_class_for_the_sheet(pii_class, mode, tmp_path):
+def test_each_mode_on_each_class_for_each_destination(destination, pii_class, mode, tmp_path):
     value, same, masked = SAMPLES[pii_class]
-    chosen = policy(tmp_path, **{f"sheet_{pii_class}": mode})
-    got = chosen.apply("sheet", pii_class, value)
+    chosen = policy(tmp_path, **{f"{destination}_{pii_class}": mode})
+    got = chosen.apply(destination, pii_class, value)
     if mode == "keep":
         assert got == value
     elif mode == "drop":
@@ -46,13 +47,17 @@ def test_each_mode_on_each_class_for_the_sheet(pii_class, mode, tmp_path):
     else:
         assert DIGEST.match(got), got
         # Stable and salted: the same value however written joins; another value or another salt does not.
-        again = policy(tmp_path, **{f"sheet_{pii_class}": mode})
-        assert again.apply("sheet", pii_class, same) == got
-        assert chosen.apply("sheet", pii_class, value + "1") != got
-        assert policy(tmp_path / "elsewhere", **{f"sheet_{pii_class}": mode}).apply("sheet", pii_class, value) != got
-    # Only the sheet's mode changed: the other classes are kept.
+        again = policy(tmp_path, **{f"{destination}_{pii_class}": mode})
+        assert again.apply(destination, pii_class, same) == got
+        assert chosen.apply(destination, pii_class, value + "1") != got
+        elsewhere = policy(tmp_path / "elsewhere", **{f"{destination}_{pii_class}": mode})
+        assert elsewhere.apply(destination, pii_class, value) != got
+    # Only this class's mode changed: the other classes are as the destination's defaults say.
     others = [c for c in CLASSES if c != pii_class]
-    assert [chosen.apply("sheet", c, SAMPLES[c][0]) for c in others] == [SAMPLES[c][0] for c in others]
+    defaults = policy(tmp_path)
+    assert [chosen.apply(destination, c, SAMPLES[c][0]) for c in others] == [
+        defaults.apply(destination, c, SAMPLES[c][0]) for c in others
+    ]
 
 
 def test_several_values_in_one_cell_are_each_masked_and_empty_or_numeric_cells_pass(tmp_path):
@@ -134,6 +139,34 @@ def test_logs_hold_no_number_email_or_wamid_by_default(log_lines, tmp_path):
     # A quantity, a price, a date and an address are not numbers someone can call.
     assert ours.endswith("5 bags for KES 4500 on 2026-11-16 09:15 via 127.0.0.1")
     assert theirs == f"untouched {LINE}"
+
+
+# What a line of the logs or the report shows of a number or an address found in it, for each mode.
+FOUND_IN_A_LINE = {
+    "phones": ("+254 733 111 222", "+254 7•• ••• 222", "[phone]"),
+    "emails": ("amina@duka.co.ke", "a••••@duka.co.ke", "[email]"),
+}
+
+
+@pytest.mark.parametrize("destination", ["report", "logs"])
+@pytest.mark.parametrize("pii_class", sorted(FOUND_IN_A_LINE))
+@pytest.mark.parametrize("mode", ["keep", "mask", "hash", "drop"])
+def test_each_mode_on_the_numbers_and_addresses_a_line_of_the_logs_or_the_report_carries(
+    destination, pii_class, mode, log_lines, tmp_path
+):
+    value, masked, dropped = FOUND_IN_A_LINE[pii_class]
+    chosen = policy(tmp_path, **{f"{destination}_{pii_class}": mode})
+    if destination == "logs":
+        line, _ = log_lines(chosen, LINE)
+    else:
+        line = chosen.scrub_text("report", LINE)
+    shown = {"keep": value, "mask": masked, "drop": dropped}.get(mode)
+    if mode == "hash":
+        shown = chosen.digest(pii_class, value)
+        assert DIGEST.match(shown)
+    assert f"{shown}" in line
+    if mode != "keep":
+        assert value not in line
 
 
 def test_logs_can_mask_numbers_instead(log_lines, tmp_path):
