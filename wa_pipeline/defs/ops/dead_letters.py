@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from wa_pipeline.defs._shared.run_log import for_the_log
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.replay.replayer import DeadLetterReplayer
 from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
@@ -50,7 +51,7 @@ def replay_letters(
     outcomes = DeadLetterReplayer(queue, storage.landing(), storage.media(), locale.tz()).replay(letters)
     for outcome in outcomes:
         log = context.log.warning if outcome.failed else context.log.info
-        log(f"{outcome.stage} {outcome.item_key}: {outcome.action} ({outcome.detail})")
+        log(for_the_log(f"{outcome.stage} {outcome.item_key}: {outcome.action} ({outcome.detail})"))
     actions = {
         action: sum(1 for o in outcomes if o.action == action)
         for action in ("reimported", "reparsed", "requeued", "marked", "failed")

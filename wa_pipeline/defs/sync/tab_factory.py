@@ -14,6 +14,7 @@ import pandas as pd
 
 from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, concat_days, frames_by_day, materialize_days
 from wa_pipeline.defs._shared.reconcile_days import check_tab_days
+from wa_pipeline.defs._shared.run_log import for_the_log
 from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
@@ -99,7 +100,7 @@ def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: s
         "sheet_cells_pct": dg.MetadataValue.float(round(100 * CellUsage(result.sheet_cells).fraction, 2)),
         "warnings": dg.MetadataValue.int(len(result.warnings)),
         # Keys and column names only: the cells' words may be personal and the event log outlives `forget`.
-        "rewritten": dg.MetadataValue.json(list(result.rewritten)),
+        "rewritten": dg.MetadataValue.json([for_the_log(entry) for entry in result.rewritten]),
         "sheet": dg.MetadataValue.text(location),
     }
 
@@ -107,11 +108,13 @@ def sync_metadata(watch: Stopwatch, rows: int, result: UpsertResult, location: s
 def log_repairs(context: dg.AssetExecutionContext, spec: TabSpec, result: UpsertResult) -> None:
     """Say what the upsert put right in the tab: warnings a person should act on, and cells written back."""
     for warning in result.warnings:
-        context.log.warning(warning)
+        context.log.warning(for_the_log(warning))
     if result.rewritten:
         context.log.info(
-            f"tab {spec.name!r}: wrote back the cells of {result.updated} rows that differed from the computed rows "
-            f"(edited by hand, or computed anew): {'; '.join(result.rewritten)}"
+            for_the_log(
+                f"tab {spec.name!r}: wrote back the cells of {result.updated} rows that differed from the computed "
+                f"rows (edited by hand, or computed anew): {'; '.join(result.rewritten)}"
+            )
         )
 
 
