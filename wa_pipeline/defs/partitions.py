@@ -1,10 +1,12 @@
 """Messages are partitioned by their local calendar day; a backfill materializes a run of days at a time.
 
-`daily_partitions` and `daily_backfill` read the settings when they are called, so definitions built from them follow
-WA_TIMEZONE, WA_PARTITION_START and WA_BACKFILL_DAYS_PER_RUN as they are when the definitions are built.
-`DAILY` and `DAILY_BACKFILL` are the same two, built once at import: the asset, check, sensor and schedule modules
-still declare their definitions at module level with them (README, "Settings and the definitions", says what is left).
+Every daily definition is declared in a factory that takes a `Daily`, and each module hands its factory to
+`daily_definitions`: the settings (WA_TIMEZONE, WA_PARTITION_START, WA_BACKFILL_DAYS_PER_RUN) are read when the
+definitions are built, never when a module is imported, so a second build in the same process follows them.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import dagster as dg
 
@@ -29,6 +31,47 @@ def daily_backfill(settings: Settings) -> dg.BackfillPolicy:
     return dg.BackfillPolicy.multi_run(max_partitions_per_run=settings.backfill_days_per_run)
 
 
-# Read at import: the remaining step replaces these with the two functions above, called when definitions are built.
-DAILY = daily_partitions(get_settings())
-DAILY_BACKFILL = daily_backfill(get_settings())
+@dataclass(frozen=True)
+class Daily:
+    """The daily partitions and backfill policy that every daily asset, check, sensor and schedule is declared with."""
+
+    partitions: dg.DailyPartitionsDefinition
+    backfill: dg.BackfillPolicy
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Daily":
+        return cls(daily_partitions(settings), daily_backfill(settings))
+
+    @property
+    def asset(self) -> dict:
+        """The keyword arguments of a daily asset's decorator."""
+        return {"partitions_def": self.partitions, "backfill_policy": self.backfill}
+
+    def checks(self, asset: str, described: dict[str, str], *, blocking: bool = True) -> list[dg.AssetCheckSpec]:
+        """The daily checks an asset reports itself, one per name with its description (blocking unless told)."""
+        return [
+            dg.AssetCheckSpec(name, asset=asset, blocking=blocking, partitions_def=self.partitions, description=text)
+            for name, text in described.items()
+        ]
+
+    @property
+    def timezone(self) -> str:
+        return self.partitions.timezone
+
+    @property
+    def days_per_run(self) -> int | None:
+        return self.backfill.max_partitions_per_run
+
+
+def daily_definitions(build: Callable[[Daily], dg.Definitions]):
+    """A module's definitions, made by `build` with the settings as they are when the definitions are built.
+
+    The defs-folder loader takes a module's `@dg.definitions` function instead of its other objects, so the module
+    assigns this to a name and declares nothing daily at module level.
+    """
+
+    @dg.definitions
+    def defs() -> dg.Definitions:
+        return build(Daily.of(get_settings()))
+
+    return defs

@@ -20,27 +20,12 @@ import pandas as pd
 import pytest
 
 from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.defs.ingest.assets import raw_messages
-from wa_pipeline.defs.ingest.consent import no_message_after_opt_out
-from wa_pipeline.defs.media.assets import media_catalog, media_text
-from wa_pipeline.defs.media.checks import no_stale_pending_media
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.nlp import assets as nlp_assets
-from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages, intent_model
+from wa_pipeline.defs.nlp.assets import intent_model
 from wa_pipeline.defs.nlp.resources import NlpSettings
-from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.defs.sync import assets as sync_assets
-from wa_pipeline.defs.sync.assets import sheet_rows
-from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order
-from wa_pipeline.defs.sync.tabs import (
-    entities_sheet,
-    entities_sheet_reconciled,
-    messages_sheet,
-    sheet_reconciled,
-    threads_sheet,
-    threads_sheet_reconciled,
-)
 from wa_pipeline.media.media_frames import media_text_frame
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.message_frame import messages_to_frame
@@ -49,6 +34,24 @@ from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.sheets.tabs.threads import THREADS
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore as LandingStore
+from wa_pipeline_tests.daily_defs import daily, daily_def
+
+raw_messages = daily_def("raw_messages")
+no_message_after_opt_out = daily_def("no_message_after_opt_out")
+media_catalog = daily_def("media_catalog")
+media_text = daily_def("media_text")
+no_stale_pending_media = daily_def("no_stale_pending_media")
+conversation_threads = daily_def("conversation_threads")
+enriched_messages = daily_def("enriched_messages")
+sheet_rows = daily_def("sheet_rows")
+no_duplicate_sheet_keys = daily_def("no_duplicate_sheet_keys")
+rows_in_order = daily_def("rows_in_order")
+entities_sheet = daily_def("entities_sheet")
+entities_sheet_reconciled = daily_def("entities_sheet_reconciled")
+messages_sheet = daily_def("messages_sheet")
+sheet_reconciled = daily_def("sheet_reconciled")
+threads_sheet = daily_def("threads_sheet")
+threads_sheet_reconciled = daily_def("threads_sheet_reconciled")
 
 CHECKS_MD = Path(__file__).resolve().parents[1] / "CHECKS.md"
 DAY = "2026-11-16"
@@ -93,7 +96,7 @@ def resources(data: Path, **overrides) -> dict:
 def stub(name: str, frame: pd.DataFrame) -> dg.AssetsDefinition:
     """An upstream daily asset that yields a given frame, as the real one would have stored it."""
 
-    @dg.asset(name=name, partitions_def=DAILY)
+    @dg.asset(name=name, partitions_def=daily().partitions)
     def upstream() -> pd.DataFrame:
         """A given frame, standing in for the real upstream asset."""
         return frame
@@ -104,7 +107,7 @@ def stub(name: str, frame: pd.DataFrame) -> dg.AssetsDefinition:
 def already_synced(name: str) -> dg.AssetsDefinition:
     """A tab's sync asset that writes nothing: the tab was synced earlier, this run only reads it back."""
 
-    @dg.asset(name=name, partitions_def=DAILY)
+    @dg.asset(name=name, partitions_def=daily().partitions)
     def synced() -> dg.MaterializeResult:
         """The tab as an earlier run left it (and a person edited since)."""
         return dg.MaterializeResult()

@@ -6,17 +6,17 @@ import pandas as pd
 
 from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
+from wa_pipeline_tests.daily_defs import daily
 
 DAYS = ["2026-10-01", "2026-10-02", "2026-10-03"]
 RANGE = {"dagster/asset_partition_range_start": DAYS[0], "dagster/asset_partition_range_end": DAYS[-1]}
 BAD_DAY = DAYS[1]
+DAILY = daily()
 
 
 @dg.asset(
-    partitions_def=DAILY,
-    backfill_policy=DAILY_BACKFILL,
-    check_specs=[dg.AssetCheckSpec("positive", asset="counts", blocking=True, partitions_def=DAILY)],
+    **DAILY.asset,
+    check_specs=[dg.AssetCheckSpec("positive", asset="counts", blocking=True, partitions_def=DAILY.partitions)],
 )
 def counts(context: dg.AssetExecutionContext):
     """A number per day; the bad day's is negative."""
@@ -31,7 +31,7 @@ def counts(context: dg.AssetExecutionContext):
     yield from materialize_days(context, days)
 
 
-@dg.asset(partitions_def=DAILY, backfill_policy=DAILY_BACKFILL)
+@dg.asset(**DAILY.asset)
 def doubled(context: dg.AssetExecutionContext, counts: DayFrames):
     """Twice each day's number."""
     days = {

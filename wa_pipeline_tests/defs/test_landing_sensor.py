@@ -3,10 +3,13 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
-from wa_pipeline.defs.ingest.sensors import landing_sensor
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.message import Message
+from wa_pipeline.settings import get_settings
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline_tests.daily_defs import daily_def
+
+landing_sensor = daily_def("landing_sensor")
 
 NAIROBI = timezone(timedelta(hours=3))
 
@@ -24,7 +27,7 @@ def days_of(request: dg.RunRequest) -> list[str]:
     return [(first + timedelta(days=n)).date().isoformat() for n in range((last - first).days + 1)]
 
 
-def evaluate(tmp_path, cursor):
+def evaluate(tmp_path, cursor, sensor=landing_sensor):
     with dg.instance_for_test() as instance:
         context = dg.build_sensor_context(
             instance=instance,
@@ -34,7 +37,7 @@ def evaluate(tmp_path, cursor):
                 "locale": Locale(timezone="Africa/Nairobi", default_region="KE"),
             },
         )
-        return landing_sensor(context)
+        return sensor(context)
 
 
 def test_sensor_requests_each_local_day_once_and_advances_its_cursor(tmp_path):
@@ -110,3 +113,14 @@ def test_a_range_request_is_one_the_sensor_definition_accepts(tmp_path):
         ) as context:
             [request] = definitions.resolve_sensor_def("landing_sensor").evaluate_tick(context).run_requests
     assert request.partition_key_range == dg.PartitionKeyRange("2016-03-01", "2016-03-03")
+
+
+def test_the_sensor_built_with_another_backfill_setting_requests_runs_of_that_many_days(fresh_settings, tmp_path):
+    fresh_settings.setenv("WA_BACKFILL_DAYS_PER_RUN", "5")
+    get_settings.cache_clear()
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    first = datetime(2026, 3, 1, 9, tzinfo=NAIROBI)
+    store.add_messages([msg(i, first + timedelta(days=i)) for i in range(12)])
+    # Read when the definitions are built, not when the module was imported (then 30 days per run, one run here).
+    result = evaluate(tmp_path, None, sensor=daily_def("landing_sensor"))
+    assert [len(days_of(run)) for run in result.run_requests] == [5, 5, 2]

@@ -31,3 +31,31 @@ def test_the_backends_follow_wa_timezone_between_two_builds(fresh_settings):
     # The resources and the executor are made in a @dg.definitions function (defs/backends.py): built, not imported.
     assert _build(fresh_settings, "Africa/Nairobi").resources["locale"].timezone == "Africa/Nairobi"
     assert _build(fresh_settings, "America/Lima").resources["locale"].timezone == "America/Lima"
+
+
+def _daily_timezones(built) -> dict[str, str]:
+    """The timezone of every partitioned asset and check, and of every schedule, in a build of the code location."""
+    zones = {}
+    for asset in built.assets:
+        partitions = getattr(asset, "partitions_def", None)
+        if partitions is not None:
+            zones.update({key.to_user_string(): partitions.timezone for key in asset.keys})
+    # Checks declared on an asset (check_specs) and checks of their own (@asset_check).
+    specs = [spec for asset in built.assets for spec in getattr(asset, "check_specs", [])]
+    specs += [spec for check in built.asset_checks for spec in check.check_specs]
+    for spec in specs:
+        if spec.partitions_def is not None:
+            zones[f"{spec.asset_key.to_user_string()}:{spec.name}"] = spec.partitions_def.timezone
+    zones.update({schedule.name: schedule.execution_timezone for schedule in built.schedules})
+    return zones
+
+
+def test_every_daily_definition_follows_wa_timezone_between_two_builds(fresh_settings):
+    nairobi = _daily_timezones(_build(fresh_settings, "Africa/Nairobi"))
+    lima = _daily_timezones(_build(fresh_settings, "America/Lima"))
+    # Every daily asset, its checks and both nightly schedules: not one left in the first build's timezone.
+    assert {"raw_messages", "messages_sheet", "orders_sheet", "daily_schedule", "retention_schedule"} <= set(nairobi)
+    assert "raw_messages:schema_valid" in nairobi and "messages_sheet:sheet_reconciled" in nairobi
+    assert len(nairobi) >= 40
+    assert set(nairobi.values()) == {"Africa/Nairobi"}
+    assert lima.keys() == nairobi.keys() and set(lima.values()) == {"America/Lima"}

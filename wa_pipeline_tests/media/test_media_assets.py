@@ -6,18 +6,22 @@ import openpyxl
 import pytest
 
 from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.defs.ingest.assets import raw_messages
-from wa_pipeline.defs.media.assets import media_catalog, media_text
-from wa_pipeline.defs.media.checks import no_stale_pending_media
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
-from wa_pipeline.defs.sync.tabs import media_sheet, media_sheet_reconciled
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.frames import read_frame
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline_tests.daily_defs import daily_def
+
+raw_messages = daily_def("raw_messages")
+media_catalog = daily_def("media_catalog")
+media_text = daily_def("media_text")
+no_stale_pending_media = daily_def("no_stale_pending_media")
+media_sheet = daily_def("media_sheet")
+media_sheet_reconciled = daily_def("media_sheet_reconciled")
 
 DAY = "2026-11-16"
 ASSETS = [raw_messages, media_text, media_catalog, media_sheet, media_sheet_reconciled, no_stale_pending_media]

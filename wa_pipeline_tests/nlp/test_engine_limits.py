@@ -7,18 +7,21 @@ import openpyxl
 import pandas as pd
 
 from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.defs.ingest.assets import raw_messages
-from wa_pipeline.defs.media.assets import media_text
 from wa_pipeline.defs.media.resources import MediaEngines
-from wa_pipeline.defs.nlp.assets import enriched_messages
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
-from wa_pipeline.defs.sync.assets import sheet_rows
-from wa_pipeline.defs.sync.tabs import messages_sheet, sheet_reconciled
 from wa_pipeline.message import Message
 from wa_pipeline.nlp import entities
 from wa_pipeline.nlp.enrich import MAX_ANALYSED_CHARS, enrich_messages
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline_tests.daily_defs import daily_def
+
+raw_messages = daily_def("raw_messages")
+media_text = daily_def("media_text")
+enriched_messages = daily_def("enriched_messages")
+sheet_rows = daily_def("sheet_rows")
+messages_sheet = daily_def("messages_sheet")
+sheet_reconciled = daily_def("sheet_reconciled")
 
 DAY = "2026-11-16"
 TEN_MB = 10 * 1024 * 1024

@@ -9,18 +9,10 @@ import openpyxl
 import pytest
 
 from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.defs.ingest.assets import raw_messages
-from wa_pipeline.defs.media.assets import media_text
 from wa_pipeline.defs.media.resources import MediaEngines
-from wa_pipeline.defs.nlp.assets import conversation_threads, enriched_messages, intent_model
+from wa_pipeline.defs.nlp.assets import intent_model
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
-from wa_pipeline.defs.sync.tabs import (
-    entities_sheet,
-    entities_sheet_reconciled,
-    threads_sheet,
-    threads_sheet_reconciled,
-)
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.threads import THREADS
@@ -28,6 +20,16 @@ from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
+from wa_pipeline_tests.daily_defs import daily_def
+
+raw_messages = daily_def("raw_messages")
+media_text = daily_def("media_text")
+conversation_threads = daily_def("conversation_threads")
+enriched_messages = daily_def("enriched_messages")
+entities_sheet = daily_def("entities_sheet")
+entities_sheet_reconciled = daily_def("entities_sheet_reconciled")
+threads_sheet = daily_def("threads_sheet")
+threads_sheet_reconciled = daily_def("threads_sheet_reconciled")
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 DAY = "2026-11-16"

@@ -82,14 +82,16 @@ def test_the_days_consent_ledger_reaches_the_consent_tab_from_both_sources(tmp_p
     import dagster as dg
 
     from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
-    from wa_pipeline.defs.ingest.consent import consent_ledger_asset
     from wa_pipeline.defs.nlp.resources import NlpSettings
     from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
-    from wa_pipeline.defs.sync.tabs import consent_sheet, consent_sheet_reconciled
     from wa_pipeline.sheets.tabs.consent import CONSENT
     from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
     from wa_pipeline.store.events import EventStore
     from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+    from wa_pipeline_tests.daily_defs import daily_def
+
+    consent_ledger_asset, consent_sheet = daily_def("consent_ledger"), daily_def("consent_sheet")
+    consent_sheet_reconciled = daily_def("consent_sheet_reconciled")
 
     data = tmp_path / "data"
     landing = SqliteLandingStore(data / "landing.sqlite3")

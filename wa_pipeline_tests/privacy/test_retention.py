@@ -13,7 +13,6 @@ import pytest
 
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
-from wa_pipeline.defs.ingest.assets import raw_messages
 from wa_pipeline.defs.privacy.assets import retention
 from wa_pipeline.defs.privacy.checks import nothing_past_retention
 from wa_pipeline.defs.privacy.resources import RetentionPolicy
@@ -27,7 +26,10 @@ from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.importer import import_exports
+from wa_pipeline_tests.daily_defs import daily_def
 from wa_pipeline_tests.privacy.test_forget import export_zip, photo
+
+raw_messages = daily_def("raw_messages")
 
 pytestmark = pytest.mark.timeout(600)
 # 30 days before 2026-12-01 (UTC, the tests' timezone): everything sent before 2026-11-01 00:00 goes.

@@ -422,10 +422,11 @@ def test_a_deleted_key_column_stops_the_sync_with_the_tab_and_column_named_and_n
 def test_the_sync_step_says_which_cells_it_wrote_back_and_stops_at_once_on_a_missing_key_column(tmp_path):
     import dagster as dg
 
-    from wa_pipeline.defs.partitions import DAILY
     from wa_pipeline.defs.resources import Locale, WorkbookSinkResource
-    from wa_pipeline.defs.sync.tabs import messages_sheet, sheet_reconciled
+    from wa_pipeline_tests.daily_defs import daily, daily_def
     from wa_pipeline_tests.sheets.test_sync_assets import rows_of
+
+    messages_sheet, sheet_reconciled = daily_def("messages_sheet"), daily_def("sheet_reconciled")
 
     path = tmp_path / "wa.xlsx"
     day = "2026-11-16"
@@ -433,7 +434,7 @@ def test_the_sync_step_says_which_cells_it_wrote_back_and_stops_at_once_on_a_mis
     a2 = "wamid.HBgMMjU0NzMzMTExMjIyFQIAEhgUM0VCMEIyQTJFRjQ1"
     rows = rows_of(day, [("a1", "09:00", "Shop"), (a2, "10:00", "Shop")])
 
-    @dg.asset(name="sheet_rows", partitions_def=DAILY, group_name="sync")
+    @dg.asset(name="sheet_rows", partitions_def=daily().partitions, group_name="sync")
     def stub_sheet_rows() -> pd.DataFrame:
         """The day's rows, as the real sheet_rows asset would produce them."""
         return rows

@@ -114,10 +114,11 @@ def test_a_cancellation_ends_an_order_and_an_inquiry_alone_stays_an_inquiry():
 def test_the_orders_tab_syncs_day_by_day_and_its_read_back_fails_on_an_edit(sample_enriched, tmp_path):
     import dagster as dg
 
-    from wa_pipeline.defs.partitions import DAILY
     from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
-    from wa_pipeline.defs.sync.tabs import orders_sheet, orders_sheet_reconciled
     from wa_pipeline.store.frames import write_frame
+    from wa_pipeline_tests.daily_defs import daily, daily_def
+
+    orders_sheet, orders_sheet_reconciled = daily_def("orders_sheet"), daily_def("orders_sheet_reconciled")
 
     data = tmp_path / "data"
     storage = PipelineStorage(data_dir=str(data))
@@ -137,7 +138,7 @@ def test_the_orders_tab_syncs_day_by_day_and_its_read_back_fails_on_an_edit(samp
         "locale": Locale(timezone="Africa/Nairobi", default_region="KE"),
     }
 
-    @dg.asset(name="enriched_messages", partitions_def=DAILY)
+    @dg.asset(name="enriched_messages", partitions_def=daily().partitions)
     def stored_enriched() -> dg.MaterializeResult:
         """The day's enriched messages: already stored as Parquet above."""
         return dg.MaterializeResult()

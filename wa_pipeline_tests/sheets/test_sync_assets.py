@@ -5,13 +5,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, WorkbookSinkResource
-from wa_pipeline.defs.sync.checks import no_duplicate_sheet_keys, rows_in_order
-from wa_pipeline.defs.sync.tabs import messages_sheet, sheet_reconciled
 from wa_pipeline.sheets.errors import SheetsUnavailable
 from wa_pipeline.sheets.tabs.messages import MESSAGES
+from wa_pipeline_tests.daily_defs import daily, daily_def
 from wa_pipeline_tests.fakes.sheets_v4 import transient_error
+
+no_duplicate_sheet_keys = daily_def("no_duplicate_sheet_keys")
+rows_in_order = daily_def("rows_in_order")
+messages_sheet = daily_def("messages_sheet")
+sheet_reconciled = daily_def("sheet_reconciled")
 
 
 def rows_of(day: str, messages: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -35,7 +38,7 @@ def rows_of(day: str, messages: list[tuple[str, str, str]]) -> pd.DataFrame:
 
 
 def sync(day: str, frame: pd.DataFrame, sink_resource) -> dg.ExecuteInProcessResult:
-    @dg.asset(name="sheet_rows", partitions_def=DAILY, group_name="sync")
+    @dg.asset(name="sheet_rows", partitions_def=daily().partitions, group_name="sync")
     def stub_sheet_rows() -> pd.DataFrame:
         """The day's rows, as the real sheet_rows asset would produce them."""
         return frame

@@ -10,7 +10,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from wa_pipeline.defs.partitions import DAILY
 from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, WorkbookSinkResource
 from wa_pipeline.defs.sync import tabs
 from wa_pipeline.message import Message
@@ -24,6 +23,7 @@ from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.sheets.tabs.threads import THREADS
+from wa_pipeline_tests.daily_defs import daily, daily_def
 from wa_pipeline_tests.nlp.test_tab_rows import enriched
 
 DAY = "2026-11-16"
@@ -124,16 +124,12 @@ TABS = {
 
 def sync_and_check(tab: Tab, sink_resource, *, check_only: bool = False) -> dg.ExecuteInProcessResult:
     """Materialize the tab's sync asset and its read-back check from a stub of its source (or the check alone)."""
-    sync_asset = getattr(tabs, tab.spec.name.lower() + "_sheet")
+    sync_asset = daily_def(tab.spec.name.lower() + "_sheet")
     [check_key] = tabs_checks(sync_asset)
-    check = next(
-        value
-        for value in vars(tabs).values()
-        if isinstance(value, dg.AssetChecksDefinition) and check_key in value.check_keys
-    )
+    check = daily_def(check_key.name)
     frame = tab.upstream()
 
-    @dg.asset(name=tab.source, partitions_def=DAILY)
+    @dg.asset(name=tab.source, partitions_def=daily().partitions)
     def stub_source() -> pd.DataFrame:
         """The day's upstream frame, as its real asset would store it."""
         return frame
@@ -155,11 +151,7 @@ def sync_and_check(tab: Tab, sink_resource, *, check_only: bool = False) -> dg.E
 def tabs_checks(sync_asset: dg.AssetsDefinition) -> list[dg.AssetCheckKey]:
     """The read-back check the factory made for a sync asset (a standalone check, so not on the asset itself)."""
     return [
-        key
-        for value in vars(tabs).values()
-        if isinstance(value, dg.AssetChecksDefinition)
-        for key in value.check_keys
-        if key.asset_key == sync_asset.key
+        key for value in tabs.build(daily()).asset_checks for key in value.check_keys if key.asset_key == sync_asset.key
     ]
 
 
@@ -235,7 +227,7 @@ def test_a_spreadsheet_that_does_not_exist_fails_each_tab_at_once_saying_what_to
 
 def test_every_tab_syncs_in_the_single_slot_pool_with_retries_for_transient_failures():
     for name in TABS:
-        sync_asset = getattr(tabs, f"{name.lower()}_sheet")
+        sync_asset = daily_def(f"{name.lower()}_sheet")
         assert sync_asset.op.pool == "sheets" and sync_asset.op.retry_policy.max_retries == 3
         assert sync_asset.descriptions_by_key[sync_asset.key] == TABS[name].spec.description
         assert len(tabs_checks(sync_asset)) == 1

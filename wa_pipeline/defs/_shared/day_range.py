@@ -1,4 +1,4 @@
-"""A step covers one day (a sensor's or the schedule's run) or a range of days (a backfill run, see DAILY_BACKFILL).
+"""A step covers one day (a sensor's or the schedule's run) or a range of days (a backfill run, see `Daily.backfill`).
 
 Asset bodies compute day by day and hand their per-day frames, metadata and check results to `materialize_days`
 (or `check_days` for a standalone check), which reports them the way the step's scope needs: a one-day run exactly

@@ -6,7 +6,7 @@ import dagster as dg
 
 from wa_pipeline.defs._shared.day_range import DayResult, materialize_days
 from wa_pipeline.defs._shared.run_metrics import Stopwatch, check_result
-from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
+from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import MESSAGE_SCHEMA
 from wa_pipeline.message_frame import messages_to_frame
@@ -27,70 +27,63 @@ SCHEMA_VALID = "schema_valid"
 IDS_UNIQUE = "ids_unique"
 TIMESTAMPS_IN_PARTITION = "timestamps_in_partition"
 
-RAW_CHECKS = [
-    dg.AssetCheckSpec(
-        SCHEMA_VALID,
-        asset="raw_messages",
-        blocking=True,
-        partitions_def=DAILY,
-        description="Every row follows the canonical message schema.",
-    ),
-    dg.AssetCheckSpec(
-        IDS_UNIQUE,
-        asset="raw_messages",
-        blocking=True,
-        partitions_def=DAILY,
-        description="Each message_id appears once in the day.",
-    ),
-    dg.AssetCheckSpec(
-        TIMESTAMPS_IN_PARTITION,
-        asset="raw_messages",
-        blocking=True,
-        partitions_def=DAILY,
-        description="Every message was sent inside the partition's local day.",
-    ),
-]
 
+def build(daily: Daily) -> dg.Definitions:
+    """The landing store and, for each day, its raw messages with their blocking checks."""
+    raw_checks = daily.checks(
+        "raw_messages",
+        {
+            SCHEMA_VALID: "Every row follows the canonical message schema.",
+            IDS_UNIQUE: "Each message_id appears once in the day.",
+            TIMESTAMPS_IN_PARTITION: "Every message was sent inside the partition's local day.",
+        },
+    )
 
-@dg.asset(
-    partitions_def=DAILY,
-    backfill_policy=DAILY_BACKFILL,
-    deps=[landing_messages],
-    group_name="ingest",
-    kinds={"pandas", "parquet"},
-    check_specs=RAW_CHECKS,
-)
-def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
-    """The day's messages from the landing store, in the canonical schema, in send order."""
-    landing, dead_letters = storage.landing(), storage.dead_letters()
-    days = {}
-    for day in context.partition_keys:
-        watch = Stopwatch()
-        window = DAILY.time_window_for_partition_key(day)
+    @dg.asset(
+        **daily.asset,
+        deps=[landing_messages],
+        group_name="ingest",
+        kinds={"pandas", "parquet"},
+        check_specs=raw_checks,
+    )
+    def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
+        """The day's messages from the landing store, in the canonical schema, in send order."""
+        landing, dead_letters = storage.landing(), storage.dead_letters()
+        days = {}
+        for day in context.partition_keys:
+            watch = Stopwatch()
+            window = daily.partitions.time_window_for_partition_key(day)
 
-        def unreadable(message_id: str, record: str, exc: Exception, day: str = day) -> None:
-            dead_letters.add(
-                Stage.RAW_MESSAGES,
-                message_id,
-                f"stored record does not load: {exc}",
-                {"record": record[:10_000]},
-                partition=day,
+            def unreadable(message_id: str, record: str, exc: Exception, day: str = day) -> None:
+                dead_letters.add(
+                    Stage.RAW_MESSAGES,
+                    message_id,
+                    f"stored record does not load: {exc}",
+                    {"record": record[:10_000]},
+                    partition=day,
+                )
+
+            frame = messages_to_frame(landing.messages_between(window.start, window.end, on_error=unreadable))
+            days[day] = DayResult(
+                value=frame,
+                metadata={
+                    **watch.metadata(len(frame), unit="messages"),
+                    "chats": dg.MetadataValue.int(int(frame["chat_id"].nunique())),
+                    "media_messages": dg.MetadataValue.int(int(frame["media_filename"].notna().sum())),
+                    "schema": dg.MetadataValue.json(MESSAGE_SCHEMA.names),
+                    # Counts only: chat names are customers' names and numbers, and the event log cannot forget them.
+                },
+                checks=[
+                    check_result(message_rules.schema_valid(frame), SCHEMA_VALID),
+                    check_result(message_rules.ids_unique(frame), IDS_UNIQUE),
+                    check_result(
+                        message_rules.timestamps_inside(frame, window.start, window.end), TIMESTAMPS_IN_PARTITION
+                    ),
+                ],
             )
+        yield from materialize_days(context, days)
 
-        frame = messages_to_frame(landing.messages_between(window.start, window.end, on_error=unreadable))
-        days[day] = DayResult(
-            value=frame,
-            metadata={
-                **watch.metadata(len(frame), unit="messages"),
-                "chats": dg.MetadataValue.int(int(frame["chat_id"].nunique())),
-                "media_messages": dg.MetadataValue.int(int(frame["media_filename"].notna().sum())),
-                "schema": dg.MetadataValue.json(MESSAGE_SCHEMA.names),
-                # Counts only: chat names are customers' names and numbers, and the event log cannot forget them.
-            },
-            checks=[
-                check_result(message_rules.schema_valid(frame), SCHEMA_VALID),
-                check_result(message_rules.ids_unique(frame), IDS_UNIQUE),
-                check_result(message_rules.timestamps_inside(frame, window.start, window.end), TIMESTAMPS_IN_PARTITION),
-            ],
-        )
-    yield from materialize_days(context, days)
+    return dg.Definitions(assets=[landing_messages, raw_messages])
+
+
+defs = daily_definitions(build)

@@ -6,7 +6,7 @@ import pandas as pd
 from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.media.resources import MediaEngines
-from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
+from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.media.engine_pool import media_pool
 from wa_pipeline.media.extraction_cache import ExtractionCache
@@ -17,50 +17,9 @@ from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, 
 MEDIA_SUCCESS_RATE = "media_success_rate"
 MEDIA_DEAD_LETTERS_NOT_GROWING = "media_dead_letters_not_growing"
 
-MEDIA_TEXT_CHECKS = [
-    dg.AssetCheckSpec(
-        MEDIA_SUCCESS_RATE,
-        asset="media_text",
-        partitions_def=DAILY,
-        description="Enough of the day's media gave their text (threshold: MediaEngines.min_success_rate).",
-    ),
-    dg.AssetCheckSpec(
-        MEDIA_DEAD_LETTERS_NOT_GROWING,
-        asset="media_text",
-        partitions_def=DAILY,
-        description="This run added no media item of the day to the dead-letter queue.",
-    ),
-]
-
 
 def _open_media_letters(storage: PipelineStorage) -> int:
     return sum(1 for letter in storage.dead_letters().list() if letter.stage == STAGE)
-
-
-@dg.asset(
-    partitions_def=DAILY,
-    backfill_policy=DAILY_BACKFILL,
-    group_name="media",
-    kinds={"tesseract", "whisper", "pandas", "parquet"},
-    check_specs=MEDIA_TEXT_CHECKS,
-)
-def media_text(
-    context: dg.AssetExecutionContext, raw_messages: DayFrames, storage: PipelineStorage, media_engines: MediaEngines
-):
-    """The text in each media message of the day: receipts and photos OCR'd, voice notes transcribed, documents read."""
-    settings = media_engines.settings()
-    raw_by_day = frames_by_day(raw_messages, context.partition_keys)
-    days = {}
-    cache = ExtractionCache(storage.dead_letters().path)
-    try:
-        # One pool for the whole step: a range run starts the engines once, and a day without new images or
-        # documents starts none (workers start on the first submitted file).
-        with media_pool(settings.workers) as pool:
-            for day in context.partition_keys:
-                days[day] = _media_text_day(day, raw_by_day[day], storage, media_engines, settings, cache, pool)
-    finally:
-        cache.close()
-    yield from materialize_days(context, days)
 
 
 def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, settings, cache, pool) -> DayResult:
@@ -131,27 +90,70 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
     )
 
 
-@dg.asset(partitions_def=DAILY, backfill_policy=DAILY_BACKFILL, group_name="media", kinds={"pandas", "parquet"})
-def media_catalog(context: dg.AssetExecutionContext, raw_messages: DayFrames, media_text: DayFrames):
-    """The day's media gallery: who sent which photo, voice note or document, what it really is, and what it says."""
-    raw_by_day = frames_by_day(raw_messages, context.partition_keys)
-    text_by_day = frames_by_day(media_text, context.partition_keys)
-    days = {}
-    for day in context.partition_keys:
-        watch = Stopwatch()
-        catalog = media_catalog_frame(raw_by_day[day], text_by_day[day])
-        by_kind = catalog["media_kind"].value_counts().to_dict() if len(catalog) else {}
-        days[day] = DayResult(
-            value=catalog,
-            metadata={
-                **watch.metadata(len(catalog)),
-                "bytes": dg.MetadataValue.int(
-                    int(pd.to_numeric(catalog["bytes"]).fillna(0).sum()) if len(catalog) else 0
-                ),
-                "audio_seconds": dg.MetadataValue.float(
-                    round(float(pd.to_numeric(catalog["duration_s"]).fillna(0).sum()), 2) if len(catalog) else 0.0
-                ),
-                "by_kind": dg.MetadataValue.json({str(k): int(v) for k, v in by_kind.items()}),
-            },
-        )
-    yield from materialize_days(context, days)
+def build(daily: Daily) -> dg.Definitions:
+    """Each day's media text, with its checks, and the media gallery."""
+    media_text_checks = daily.checks(
+        "media_text",
+        {
+            MEDIA_SUCCESS_RATE: "Enough of the day's media gave their text (threshold: MediaEngines.min_success_rate).",
+            MEDIA_DEAD_LETTERS_NOT_GROWING: "This run added no media item of the day to the dead-letter queue.",
+        },
+        blocking=False,
+    )
+
+    @dg.asset(
+        **daily.asset,
+        group_name="media",
+        kinds={"tesseract", "whisper", "pandas", "parquet"},
+        check_specs=media_text_checks,
+    )
+    def media_text(
+        context: dg.AssetExecutionContext,
+        raw_messages: DayFrames,
+        storage: PipelineStorage,
+        media_engines: MediaEngines,
+    ):
+        """The text in each media message of the day: receipts and photos OCR'd, voice notes transcribed, documents read."""
+        settings = media_engines.settings()
+        raw_by_day = frames_by_day(raw_messages, context.partition_keys)
+        days = {}
+        cache = ExtractionCache(storage.dead_letters().path)
+        try:
+            # One pool for the whole step: a range run starts the engines once, and a day without new images or
+            # documents starts none (workers start on the first submitted file).
+            with media_pool(settings.workers) as pool:
+                for day in context.partition_keys:
+                    days[day] = _media_text_day(day, raw_by_day[day], storage, media_engines, settings, cache, pool)
+        finally:
+            cache.close()
+        yield from materialize_days(context, days)
+
+    @dg.asset(**daily.asset, group_name="media", kinds={"pandas", "parquet"})
+    def media_catalog(context: dg.AssetExecutionContext, raw_messages: DayFrames, media_text: DayFrames):
+        """The day's media gallery: who sent which photo, voice note or document, what it really is, and what it says."""
+        raw_by_day = frames_by_day(raw_messages, context.partition_keys)
+        text_by_day = frames_by_day(media_text, context.partition_keys)
+        days = {}
+        for day in context.partition_keys:
+            watch = Stopwatch()
+            catalog = media_catalog_frame(raw_by_day[day], text_by_day[day])
+            by_kind = catalog["media_kind"].value_counts().to_dict() if len(catalog) else {}
+            days[day] = DayResult(
+                value=catalog,
+                metadata={
+                    **watch.metadata(len(catalog)),
+                    "bytes": dg.MetadataValue.int(
+                        int(pd.to_numeric(catalog["bytes"]).fillna(0).sum()) if len(catalog) else 0
+                    ),
+                    "audio_seconds": dg.MetadataValue.float(
+                        round(float(pd.to_numeric(catalog["duration_s"]).fillna(0).sum()), 2) if len(catalog) else 0.0
+                    ),
+                    "by_kind": dg.MetadataValue.json({str(k): int(v) for k, v in by_kind.items()}),
+                },
+            )
+        yield from materialize_days(context, days)
+
+    return dg.Definitions(assets=[media_text, media_catalog])
+
+
+defs = daily_definitions(build)

@@ -11,7 +11,7 @@ import pandas as pd
 from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
 from wa_pipeline.defs._shared.run_metrics import Stopwatch, check_result
 from wa_pipeline.defs.nlp.resources import NlpSettings
-from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
+from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.media.media_frames import attach_media_text
 from wa_pipeline.nlp.enrich import enrich_messages
@@ -98,151 +98,131 @@ def intent_model(storage: PipelineStorage, nlp: NlpSettings) -> dg.MaterializeRe
     )
 
 
-ENRICHED_CHECKS = [
-    dg.AssetCheckSpec(
-        ALL_MESSAGES_ENRICHED,
-        asset="enriched_messages",
-        blocking=True,
-        partitions_def=DAILY,
-        description="Every raw message of the day is enriched, and no other.",
-    ),
-    dg.AssetCheckSpec(
-        ENRICHMENT_VALUES_VALID,
-        asset="enriched_messages",
-        blocking=True,
-        partitions_def=DAILY,
-        description="Sentiment scores lie in [-1, 1] and entity lists are well-formed.",
-    ),
-    dg.AssetCheckSpec(
-        INTENTS_AND_LANGUAGES_VALID,
-        asset="enriched_messages",
-        blocking=True,
-        partitions_def=DAILY,
-        description="Every intent is a trained one or 'other', confidences lie in [0, 1], languages are known.",
-    ),
-]
+def build(daily: Daily) -> dg.Definitions:
+    """The intent model, and each day's enriched messages and conversations with their checks."""
+    enriched_checks = daily.checks(
+        "enriched_messages",
+        {
+            ALL_MESSAGES_ENRICHED: "Every raw message of the day is enriched, and no other.",
+            ENRICHMENT_VALUES_VALID: "Sentiment scores lie in [-1, 1] and entity lists are well-formed.",
+            INTENTS_AND_LANGUAGES_VALID: "Every intent is a trained one or 'other', confidences lie in [0, 1], languages are known.",
+        },
+    )
+
+    @dg.asset(
+        **daily.asset,
+        group_name="nlp",
+        kinds={"spacy", "pandas", "parquet"},
+        deps=[intent_model],
+        check_specs=enriched_checks,
+    )
+    def enriched_messages(
+        context: dg.AssetExecutionContext,
+        raw_messages: DayFrames,
+        media_text: DayFrames,
+        locale: Locale,
+        storage: PipelineStorage,
+        nlp: NlpSettings,
+    ):
+        """The day's messages, and the text read from their photos, voice notes and documents, with amounts, quantities,
+        references, dates, people, places, intent, language and sentiment."""
+        # Loaded once per step: a range run pays for the model (and spaCy, on the first batch) once, not once a day.
+        model = current_intent_model(storage, nlp)
+        raw_by_day = frames_by_day(raw_messages, context.partition_keys)
+        media_by_day = frames_by_day(media_text, context.partition_keys)
+        days = {}
+        for day in context.partition_keys:
+            watch = Stopwatch()
+            raw = raw_by_day[day]
+            enriched = enrich_messages(
+                attach_media_text(raw, media_by_day[day]),
+                region=locale.default_region,
+                timezone=locale.timezone,
+                default_currency=nlp.currency(),
+                date_order=nlp.date_order,
+                patterns=nlp.patterns(),
+                intent_model=model,
+                intent_threshold=nlp.intent_threshold,
+                languages=nlp.languages,
+                language_low_memory=nlp.language_low_memory,
+            )
+            labels = enriched["sentiment_label"].value_counts().to_dict() if len(enriched) else {}
+            intents = enriched["intent"].value_counts().to_dict() if len(enriched) else {}
+            languages = (
+                enriched["language"].replace("", "undetermined").value_counts().to_dict() if len(enriched) else {}
+            )
+            days[day] = DayResult(
+                value=enriched,
+                metadata={
+                    **watch.metadata(len(enriched), unit="messages"),
+                    "messages_with_phones": dg.MetadataValue.int(int((enriched["phones"] != "").sum())),
+                    "messages_with_amounts": dg.MetadataValue.int(int((enriched["amounts"] != "").sum())),
+                    "sentiment": dg.MetadataValue.json({str(k): int(v) for k, v in labels.items()}),
+                    "intents": dg.MetadataValue.json({str(k): int(v) for k, v in intents.items()}),
+                    "languages": dg.MetadataValue.json({str(k): int(v) for k, v in languages.items()}),
+                    "intent_model": dg.MetadataValue.text(model.fingerprint),
+                },
+                checks=[
+                    check_result(message_rules.same_ids(raw, enriched, "enriched_messages"), ALL_MESSAGES_ENRICHED),
+                    check_result(enrichment_rules.values_valid(enriched), ENRICHMENT_VALUES_VALID),
+                    check_result(
+                        nlp_rules.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
+                        INTENTS_AND_LANGUAGES_VALID,
+                    ),
+                ],
+            )
+        yield from materialize_days(context, days)
+
+    thread_checks = daily.checks(
+        "conversation_threads",
+        {
+            THREADS_COVER_MESSAGES: "Every message of the day except WhatsApp's notes is in exactly one thread.",
+            THREAD_TIMES_CONSISTENT: "No thread ends before it starts and no first response is negative.",
+        },
+    )
+
+    @dg.asset(
+        **daily.asset,
+        group_name="nlp",
+        kinds={"pandas", "parquet"},
+        check_specs=thread_checks,
+    )
+    def conversation_threads(
+        context: dg.AssetExecutionContext, enriched_messages: DayFrames, nlp: NlpSettings, storage: PipelineStorage
+    ):
+        """The day's conversations per chat: participants, first and last message, the business's first-response time, who is still waiting."""
+        enriched_by_day = frames_by_day(enriched_messages, context.partition_keys)
+        days = {}
+        for day in context.partition_keys:
+            watch = Stopwatch()
+            enriched = enriched_by_day[day]
+            earlier = _day_before(day, enriched_by_day, storage)
+            threads = find_threads(enriched, nlp.business(), nlp.gap(), earlier=earlier)
+            answered = [s for s in threads["first_response_s"] if not math.isnan(s)]
+            days[day] = DayResult(
+                value=threads,
+                metadata={
+                    **watch.metadata(len(threads), unit="threads"),
+                    "awaiting_reply": dg.MetadataValue.int(int(threads["awaiting_reply"].sum())),
+                    "median_first_response_min": dg.MetadataValue.float(
+                        round(float(pd.Series(answered).median()) / 60, 1) if answered else 0.0
+                    ),
+                    "unanswered_threads": dg.MetadataValue.int(len(threads) - len(answered)),
+                },
+                checks=[
+                    check_result(
+                        nlp_rules.threads_cover_messages(threaded_messages(enriched, earlier, nlp.gap()), threads),
+                        THREADS_COVER_MESSAGES,
+                    ),
+                    check_result(nlp_rules.thread_times_consistent(threads), THREAD_TIMES_CONSISTENT),
+                ],
+            )
+        yield from materialize_days(context, days)
+
+    return dg.Definitions(assets=[intent_model, enriched_messages, conversation_threads])
 
 
-@dg.asset(
-    partitions_def=DAILY,
-    backfill_policy=DAILY_BACKFILL,
-    group_name="nlp",
-    kinds={"spacy", "pandas", "parquet"},
-    deps=[intent_model],
-    check_specs=ENRICHED_CHECKS,
-)
-def enriched_messages(
-    context: dg.AssetExecutionContext,
-    raw_messages: DayFrames,
-    media_text: DayFrames,
-    locale: Locale,
-    storage: PipelineStorage,
-    nlp: NlpSettings,
-):
-    """The day's messages, and the text read from their photos, voice notes and documents, with amounts, quantities,
-    references, dates, people, places, intent, language and sentiment."""
-    # Loaded once per step: a range run pays for the model (and spaCy, on the first batch) once, not once a day.
-    model = current_intent_model(storage, nlp)
-    raw_by_day = frames_by_day(raw_messages, context.partition_keys)
-    media_by_day = frames_by_day(media_text, context.partition_keys)
-    days = {}
-    for day in context.partition_keys:
-        watch = Stopwatch()
-        raw = raw_by_day[day]
-        enriched = enrich_messages(
-            attach_media_text(raw, media_by_day[day]),
-            region=locale.default_region,
-            timezone=locale.timezone,
-            default_currency=nlp.currency(),
-            date_order=nlp.date_order,
-            patterns=nlp.patterns(),
-            intent_model=model,
-            intent_threshold=nlp.intent_threshold,
-            languages=nlp.languages,
-            language_low_memory=nlp.language_low_memory,
-        )
-        labels = enriched["sentiment_label"].value_counts().to_dict() if len(enriched) else {}
-        intents = enriched["intent"].value_counts().to_dict() if len(enriched) else {}
-        languages = enriched["language"].replace("", "undetermined").value_counts().to_dict() if len(enriched) else {}
-        days[day] = DayResult(
-            value=enriched,
-            metadata={
-                **watch.metadata(len(enriched), unit="messages"),
-                "messages_with_phones": dg.MetadataValue.int(int((enriched["phones"] != "").sum())),
-                "messages_with_amounts": dg.MetadataValue.int(int((enriched["amounts"] != "").sum())),
-                "sentiment": dg.MetadataValue.json({str(k): int(v) for k, v in labels.items()}),
-                "intents": dg.MetadataValue.json({str(k): int(v) for k, v in intents.items()}),
-                "languages": dg.MetadataValue.json({str(k): int(v) for k, v in languages.items()}),
-                "intent_model": dg.MetadataValue.text(model.fingerprint),
-            },
-            checks=[
-                check_result(message_rules.same_ids(raw, enriched, "enriched_messages"), ALL_MESSAGES_ENRICHED),
-                check_result(enrichment_rules.values_valid(enriched), ENRICHMENT_VALUES_VALID),
-                check_result(
-                    nlp_rules.intents_and_languages_valid(enriched, model.labels, tuple(nlp.languages)),
-                    INTENTS_AND_LANGUAGES_VALID,
-                ),
-            ],
-        )
-    yield from materialize_days(context, days)
-
-
-THREAD_CHECKS = [
-    dg.AssetCheckSpec(
-        THREADS_COVER_MESSAGES,
-        asset="conversation_threads",
-        blocking=True,
-        partitions_def=DAILY,
-        description="Every message of the day except WhatsApp's notes is in exactly one thread.",
-    ),
-    dg.AssetCheckSpec(
-        THREAD_TIMES_CONSISTENT,
-        asset="conversation_threads",
-        blocking=True,
-        partitions_def=DAILY,
-        description="No thread ends before it starts and no first response is negative.",
-    ),
-]
-
-
-@dg.asset(
-    partitions_def=DAILY,
-    backfill_policy=DAILY_BACKFILL,
-    group_name="nlp",
-    kinds={"pandas", "parquet"},
-    check_specs=THREAD_CHECKS,
-)
-def conversation_threads(
-    context: dg.AssetExecutionContext, enriched_messages: DayFrames, nlp: NlpSettings, storage: PipelineStorage
-):
-    """The day's conversations per chat: participants, first and last message, the business's first-response time, who is still waiting."""
-    enriched_by_day = frames_by_day(enriched_messages, context.partition_keys)
-    days = {}
-    for day in context.partition_keys:
-        watch = Stopwatch()
-        enriched = enriched_by_day[day]
-        earlier = _day_before(day, enriched_by_day, storage)
-        threads = find_threads(enriched, nlp.business(), nlp.gap(), earlier=earlier)
-        answered = [s for s in threads["first_response_s"] if not math.isnan(s)]
-        days[day] = DayResult(
-            value=threads,
-            metadata={
-                **watch.metadata(len(threads), unit="threads"),
-                "awaiting_reply": dg.MetadataValue.int(int(threads["awaiting_reply"].sum())),
-                "median_first_response_min": dg.MetadataValue.float(
-                    round(float(pd.Series(answered).median()) / 60, 1) if answered else 0.0
-                ),
-                "unanswered_threads": dg.MetadataValue.int(len(threads) - len(answered)),
-            },
-            checks=[
-                check_result(
-                    nlp_rules.threads_cover_messages(threaded_messages(enriched, earlier, nlp.gap()), threads),
-                    THREADS_COVER_MESSAGES,
-                ),
-                check_result(nlp_rules.thread_times_consistent(threads), THREAD_TIMES_CONSISTENT),
-            ],
-        )
-    yield from materialize_days(context, days)
+defs = daily_definitions(build)
 
 
 def _day_before(day: str, in_run: Mapping[str, pd.DataFrame], storage: PipelineStorage) -> pd.DataFrame | None:

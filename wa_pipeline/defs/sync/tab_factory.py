@@ -16,7 +16,7 @@ from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, concat_days
 from wa_pipeline.defs._shared.reconcile_days import check_tab_days
 from wa_pipeline.defs._shared.run_log import for_the_log
 from wa_pipeline.defs._shared.run_metrics import Stopwatch
-from wa_pipeline.defs.partitions import DAILY, DAILY_BACKFILL
+from wa_pipeline.defs.partitions import Daily
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
 from wa_pipeline.privacy.pii_policy import PiiPolicy
 from wa_pipeline.settings import get_settings
@@ -29,11 +29,9 @@ from wa_pipeline.store.frames import read_frame
 # Transient Sheets failures (429, 5xx, timeouts) the sink could not ride out are worth another attempt in seconds.
 SYNC_RETRIES = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
-# What every tab's sync asset is: daily, in the sync group, and one writer per spreadsheet (every tab's sync shares
-# the `sheets` pool, limit 1, so runs queue, not race).
+# What every tab's sync asset is besides daily: in the sync group, and one writer per spreadsheet (every tab's sync
+# shares the `sheets` pool, limit 1, so runs queue, not race).
 SYNC_STEP = {
-    "partitions_def": DAILY,
-    "backfill_policy": DAILY_BACKFILL,
     "group_name": "sync",
     "kinds": {"googlesheets"},
     "pool": "sheets",
@@ -126,6 +124,7 @@ def sheet_policy(spec: TabSpec, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def tab_assets(
+    daily: Daily,
     spec: TabSpec,
     *,
     source: str,
@@ -149,6 +148,7 @@ def tab_assets(
         name=asset_name,
         description=spec.description,
         ins={"source": dg.AssetIn(source)},
+        **daily.asset,
         **SYNC_STEP,
     )
     def sync_tab(context: dg.AssetExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale):
@@ -175,7 +175,7 @@ def tab_assets(
         name=check_name or f"{asset_name}_reconciled",
         description=f"Every row of the day is in the {spec.name} tab exactly once, with the content computed.",
         blocking=True,
-        partitions_def=DAILY,
+        partitions_def=daily.partitions,
         additional_ins={"source": dg.AssetIn(source)},
     )
     def tab_reconciled(
@@ -187,7 +187,7 @@ def tab_assets(
 
 
 def window_tab_assets(
-    spec: TabSpec, *, source: str, asset_name: str, window_days: int
+    daily: Daily, spec: TabSpec, *, source: str, asset_name: str, window_days: int
 ) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
     """A tab whose rows span days (an order is asked for one day and paid the next): each day's step builds them
     from the stored frames of `source` over `window_days` before and after the day, so a row grows as its later
@@ -211,6 +211,7 @@ def window_tab_assets(
         name=asset_name,
         description=spec.description,
         deps=[source],
+        **daily.asset,
         **SYNC_STEP,
     )
     def sync_window_tab(
@@ -231,7 +232,7 @@ def window_tab_assets(
         name=f"{asset_name}_reconciled",
         description=f"Every row that begins on the day is in the {spec.name} tab exactly once, as computed.",
         blocking=True,
-        partitions_def=DAILY,
+        partitions_def=daily.partitions,
     )
     def window_tab_reconciled(
         context: dg.AssetCheckExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale

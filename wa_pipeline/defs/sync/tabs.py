@@ -3,6 +3,7 @@
 import dagster as dg
 import pandas as pd
 
+from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.sync.tab_factory import tab_assets, window_tab_assets
 from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.customers import CUSTOMERS
@@ -19,24 +20,29 @@ def _entity_labels(rows: pd.DataFrame) -> dict:
     return {"labels": dg.MetadataValue.json({str(k): int(v) for k, v in labels.items()})}
 
 
-# The Messages rows are their own asset (`sheet_rows`, with its checks); the other tabs build rows as they sync.
-messages_sheet, sheet_reconciled = tab_assets(
-    MESSAGES, source="sheet_rows", asset_name="messages_sheet", check_name="sheet_reconciled", prebuilt=True
-)
-threads_sheet, threads_sheet_reconciled = tab_assets(THREADS, source="conversation_threads", asset_name="threads_sheet")
-entities_sheet, entities_sheet_reconciled = tab_assets(
-    ENTITIES, source="enriched_messages", asset_name="entities_sheet", summary=_entity_labels
-)
-media_sheet, media_sheet_reconciled = tab_assets(MEDIA, source="media_catalog", asset_name="media_sheet")
-# Orders span days (asked for on Monday, paid on Tuesday): built from the last two weeks of enriched messages.
-orders_sheet, orders_sheet_reconciled = window_tab_assets(
-    ORDERS, source="enriched_messages", asset_name="orders_sheet", window_days=14
-)
-# Customers and Deliveries are built from the day's records (read from the landing database), like any other tab.
-customers_sheet, customers_sheet_reconciled = tab_assets(
-    CUSTOMERS, source="customer_records", asset_name="customers_sheet"
-)
-deliveries_sheet, deliveries_sheet_reconciled = tab_assets(
-    DELIVERIES, source="delivery_records", asset_name="deliveries_sheet"
-)
-consent_sheet, consent_sheet_reconciled = tab_assets(CONSENT, source="consent_ledger", asset_name="consent_sheet")
+def build(daily: Daily) -> dg.Definitions:
+    """Every tab's sync asset and read-back check, each made from the tab's spec."""
+    # The Messages rows are their own asset (`sheet_rows`, with its checks); the other tabs build rows as they sync.
+    tabs = [
+        tab_assets(
+            daily,
+            MESSAGES,
+            source="sheet_rows",
+            asset_name="messages_sheet",
+            check_name="sheet_reconciled",
+            prebuilt=True,
+        ),
+        tab_assets(daily, THREADS, source="conversation_threads", asset_name="threads_sheet"),
+        tab_assets(daily, ENTITIES, source="enriched_messages", asset_name="entities_sheet", summary=_entity_labels),
+        tab_assets(daily, MEDIA, source="media_catalog", asset_name="media_sheet"),
+        # Orders span days (asked for on Monday, paid on Tuesday): built from the last two weeks of enriched messages.
+        window_tab_assets(daily, ORDERS, source="enriched_messages", asset_name="orders_sheet", window_days=14),
+        # Customers and Deliveries are built from the day's records (read from the landing database).
+        tab_assets(daily, CUSTOMERS, source="customer_records", asset_name="customers_sheet"),
+        tab_assets(daily, DELIVERIES, source="delivery_records", asset_name="deliveries_sheet"),
+        tab_assets(daily, CONSENT, source="consent_ledger", asset_name="consent_sheet"),
+    ]
+    return dg.Definitions(assets=[sync for sync, _ in tabs], asset_checks=[check for _, check in tabs])
+
+
+defs = daily_definitions(build)
