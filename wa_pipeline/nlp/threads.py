@@ -13,6 +13,9 @@ first message's). The day before reported the same thread as it stood at midnigh
 thread id, so the later day's row replaces it. A conversation that runs on across two midnights without a
 4-hour pause gets a new id on its third day (only one day before is read).
 
+A thread started from a click-to-WhatsApp ad says which ad: `referral` is the raw JSON of the first of its messages
+that carries one (WhatsApp puts it on the customer's first message), kept across midnight like the rest; "" when none.
+
 The business is told apart from its customers by a set of sender names and ids, plus two defaults: in a
 chat export, the sender whose name is the chat's name (a business exporting its group or broadcast chat);
 in the Cloud API, a message sent from the business's own phone number id (outbound echoes). When no sender is
@@ -47,6 +50,7 @@ THREAD_COLUMNS = (
     "first_response_s",
     "awaiting_reply",
     "intents",
+    "referral",
 )
 # Not a turn of the conversation: a note from WhatsApp, or a reaction to someone else's message.
 _NO_THREAD_KINDS = frozenset({"system"})
@@ -65,6 +69,7 @@ _SUMMARY_COLUMNS = (
     "text",
     "caption",
     "intent",
+    "referral",
 )
 
 
@@ -287,7 +292,15 @@ def _summary(thread_id: str, messages: pd.DataFrame, business: BusinessSenders) 
         "first_response_s": (answer - first_customer).total_seconds() if answer is not None else float("nan"),
         "awaiting_reply": bool(last_turn is not None and not last_turn[1]),
         "intents": _SEPARATOR.join(dict.fromkeys(i for i in intents if isinstance(i, str) and i not in _NOT_AN_INTENT)),
+        "referral": _first_referral(messages),
     }
+
+
+def _first_referral(messages: pd.DataFrame) -> str:
+    """The ad of the thread's first message that came from one; "" when none did (or the frame predates referrals)."""
+    if "referral" not in messages.columns:
+        return ""
+    return next((r for r in messages["referral"] if isinstance(r, str) and r), "")
 
 
 def _who(name: object, sender_id: object) -> str:
@@ -312,6 +325,7 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
         "last_message",
         "last_sender",
         "intents",
+        "referral",
     ):
         out[column] = out[column].astype("str")
     out["messages"] = out["messages"].astype("int64")

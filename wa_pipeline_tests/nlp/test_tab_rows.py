@@ -9,8 +9,10 @@ from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.threads import conversation_threads
 from wa_pipeline.sheets.tabs.entities import ENTITIES, entity_id, plain_label
 from wa_pipeline.sheets.tabs.messages import MESSAGES, first_amount
+from wa_pipeline.sheets.tabs.orders import ORDERS
 from wa_pipeline.sheets.tabs.threads import THREADS
 from wa_pipeline.store.frames import read_frame, write_frame
+from wa_pipeline_tests.nlp.test_threads import AD
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 T0 = datetime(2026, 11, 16, 6, 15, tzinfo=UTC)
@@ -75,6 +77,30 @@ def test_thread_rows_in_minutes_with_typed_flags_and_times():
     # Formula triggers are neutralised in every text cell.
     assert row["first_message"].startswith("'=Please")
     assert (row["started_at"], row["date"]) == (datetime(2026, 11, 16, 9, 15), date(2026, 11, 16))
+
+
+def test_a_thread_from_an_ad_names_the_ad_in_the_words_of_the_orders_tab():
+    day = enriched()
+    day.loc[0, ["referral", "intent"]] = [AD, "order"]
+    [thread] = THREADS.rows(conversation_threads(day), NAIROBI).to_dict(orient="records")
+    [order] = ORDERS.rows(day, NAIROBI).to_dict(orient="records")
+    assert thread["ad"] == order["ad"] == "Fresh mandazi, 10 for KES 100 (ad 120226305854810726)"
+    assert THREADS.header("ad") == ORDERS.header("ad") == "Ad"
+    assert THREADS.sheet_columns[-1] == "Ad"  # after the columns a sheet made before it already has
+    [plain] = THREADS.rows(conversation_threads(enriched()), NAIROBI).to_dict(orient="records")
+    assert plain["ad"] == ""
+
+
+def test_a_thread_frame_stored_before_threads_carried_their_ad_still_makes_rows(tmp_path):
+    day = enriched()
+    day.loc[0, "referral"] = AD
+    threads = conversation_threads(day)
+    write_frame(threads, tmp_path / "now.parquet")
+    write_frame(threads.drop(columns="referral"), tmp_path / "older.parquet")
+    now = THREADS.rows(read_frame(tmp_path / "now.parquet"), NAIROBI)
+    older = THREADS.rows(read_frame(tmp_path / "older.parquet"), NAIROBI)
+    assert now.loc[0, "ad"].startswith("Fresh mandazi") and older.loc[0, "ad"] == ""
+    assert older.drop(columns="ad").equals(now.drop(columns="ad"))
 
 
 def test_message_rows_end_with_the_new_columns():

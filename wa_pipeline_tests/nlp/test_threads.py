@@ -1,3 +1,4 @@
+import json
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,17 @@ from wa_pipeline.nlp.threads import (
 )
 
 T0 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+# As the Cloud API parser keeps a click-to-WhatsApp ad: the webhook's `referral` object as JSON text.
+AD = json.dumps(
+    {
+        "ctwa_clid": "ARAkLkA8rmlFeiCktEJQ",
+        "headline": "Fresh mandazi, 10 for KES 100",
+        "source_id": "120226305854810726",
+        "source_type": "ad",
+        "source_url": "https://fb.me/3cr4Wqqkv",
+    },
+    sort_keys=True,
+)
 
 
 def msg(
@@ -27,6 +39,7 @@ def msg(
     chat_id=None,
     sender_id=None,
     intent="",
+    referral=None,
 ):
     record = Message(
         message_id=f"m{n}",
@@ -39,6 +52,7 @@ def msg(
         sender_id=sender_id,
         text=text,
         reply_to=reply_to,
+        referral=referral,
     ).to_record()
     record["intent"] = intent
     return record
@@ -195,3 +209,58 @@ def test_a_conversation_across_midnight_is_one_thread_reported_whole_by_the_day_
     assert thread["thread_id"] == before.iloc[1]["thread_id"]
     # Without the day before, the second day would cut the conversation at midnight.
     assert conversation_threads(second_day, business).iloc[0]["messages"] == 2
+
+
+def test_a_thread_started_from_an_ad_says_which_ad_and_one_without_says_nothing():
+    cloud = {"source": "cloud_api", "chat": "Achieng", "chat_id": "wa:1065:254700111222"}
+    day = frame(
+        [
+            # The business's greeting comes first; the customer's message from the ad carries the referral.
+            msg(1, 0, None, "Karibu!", sender_id="1065", **cloud),
+            msg(2, 1, "Achieng", "I saw your ad, 10 mandazi please", sender_id="254700111222", referral=AD, **cloud),
+            msg(3, 5, None, "Sawa, KES 100", sender_id="1065", **cloud),
+            msg(4, 6, "Achieng", "Asante", sender_id="254700111222", **cloud),
+            # The same customer, hours later: a new conversation, not started from the ad.
+            msg(5, 600, "Achieng", "Do you deliver?", sender_id="254700111222", **cloud),
+            msg(6, 2, "Brian", "2 loaves please", chat="Brian"),
+        ]
+    )
+    threads = conversation_threads(day)
+    by_first = threads.set_index("first_message_id")["referral"]
+    assert by_first["m1"] == AD
+    assert json.loads(by_first["m1"])["ctwa_clid"] == "ARAkLkA8rmlFeiCktEJQ"
+    assert by_first["m5"] == "" and by_first["m6"] == ""
+    assert threads["referral"].dtype == threads["thread_id"].dtype
+    # Messages from a frame that predates referrals (no column at all) make threads without an ad, not an error.
+    older = conversation_threads(day.drop(columns="referral"))
+    assert list(older["referral"]) == ["", "", ""] and list(older["thread_id"]) == list(threads["thread_id"])
+    assert "referral" in conversation_threads(frame([])).columns
+
+
+def test_a_thread_from_an_ad_keeps_its_ad_across_midnight():
+    night = (T0.replace(hour=23, minute=50) - T0).total_seconds() / 60
+    first_day = frame(
+        [
+            msg(1, 60, "Amina", "Morning order: 2 trays", chat="Amina"),
+            msg(2, night, "Amina", "Saw your ad, still open?", chat="Amina", referral=AD),
+            msg(3, night + 5, "Juma", "Yes, till midnight", chat="Amina"),
+        ]
+    )
+    second_day = frame(
+        [
+            msg(4, night + 20, "Amina", "Then send 3 bags please", chat="Amina"),  # 00:10
+            msg(5, night + 25, "Juma", "On the way", chat="Amina"),
+        ]
+    )
+    business = BusinessSenders.of(["Juma"])
+    [before_morning, before_night] = conversation_threads(first_day, business).to_dict(orient="records")
+    assert (before_morning["referral"], before_night["referral"]) == ("", AD)
+    [after] = conversation_threads(second_day, business, earlier=first_day).to_dict(orient="records")
+    assert after["thread_id"] == before_night["thread_id"] and after["referral"] == AD
+    # Without the day before, the second day's half of the conversation would not know its ad.
+    assert conversation_threads(second_day, business).iloc[0]["referral"] == ""
+    # The day before read from a frame stored before referrals were kept: the thread goes on, without an ad.
+    [from_older] = conversation_threads(second_day, business, earlier=first_day.drop(columns="referral")).to_dict(
+        orient="records"
+    )
+    assert from_older["messages"] == 4 and from_older["referral"] == ""

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
+from wa_pipeline.sheets.tabs.ads import ad_in_words
 
 _COLUMNS = (
     "thread_id",
@@ -23,6 +24,7 @@ _COLUMNS = (
     "first_response_min",
     "awaiting_reply",
     "intents",
+    "ad",
 )
 
 
@@ -52,6 +54,8 @@ def _build(threads: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             # A boolean: the sheet filters on it and counts it (COUNTIF(...; TRUE)).
             "awaiting_reply": [bool(waiting) for waiting in ordered["awaiting_reply"]],
             "intents": ordered["intents"],
+            # A thread frame stored before threads carried their ad has no `referral`: no ad, not an error.
+            "ad": [ad_in_words(r) for r in ordered.get("referral", pd.Series("", index=ordered.index))],
         },
         columns=list(_COLUMNS),
     ).reset_index(drop=True)
@@ -64,7 +68,7 @@ THREADS = TabSpec(
     columns=_COLUMNS,
     build=_build,
     description="The Threads tab: one row per conversation, upserted by thread_id, with response times and who is "
-    "still waiting.",
+    "still waiting, and the click-to-WhatsApp ad a conversation began from.",
     position=2,
     headers={
         "thread_id": "Thread ID",
@@ -80,5 +84,6 @@ THREADS = TabSpec(
         "first_response_min": "First reply (min)",
         "awaiting_reply": "Awaiting reply",
         "intents": "Intents",
+        "ad": "Ad",
     },
 )
