@@ -2,12 +2,16 @@
 
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
+import openpyxl
 import pytest
 
 from wa_pipeline.message_frame import messages_to_frame
 from wa_pipeline.nlp.threads import conversation_threads
+from wa_pipeline.sheets.tabs.threads import THREADS
+from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.landing_factory import open_landing_store
@@ -178,9 +182,24 @@ def test_account_template_and_automatic_events_and_unknown_fields_are_kept_whole
     assert json.loads(unknown.raw)["news"][0]["headline"] == "Something Meta adds next year"
 
 
-def test_an_ad_referral_is_kept_on_the_message(deliver, stores):
+def test_an_ad_referral_is_kept_on_the_message_and_its_thread_shows_the_ad_in_the_threads_tab(
+    deliver, stores, tmp_path
+):
     deliver("text_from_ad")
     [message] = stores[0].iter_messages()
     referral = json.loads(message.referral)
     assert referral["source_type"] == "ad" and referral["ctwa_clid"].startswith("ARAkLkA8")
     assert referral["headline"] == "Mama Mboga Bakery"
+    # The owner answers from the phone: the thread goes on, and still says which ad started it.
+    deliver("smb_message_echoes")
+    threads = conversation_threads(messages_to_frame(stores[0].iter_messages()))
+    [thread] = threads.to_dict(orient="records")
+    assert thread["chat_id"] == CHAT and thread["messages"] > 1 and json.loads(thread["referral"]) == referral
+    rows = THREADS.rows(threads, ZoneInfo("Africa/Nairobi"))
+    workbook = tmp_path / "wa.xlsx"
+    WorkbookSink(workbook).upsert(
+        THREADS.name, THREADS.sheet_columns, THREADS.sheet_key, THREADS.cells(rows), position=THREADS.position
+    )
+    sheet = openpyxl.load_workbook(workbook)[THREADS.name]
+    [row] = [dict(zip([c.value for c in sheet[1]], r)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert row["Ad"] == "Mama Mboga Bakery (ad 120226305854810726)"
