@@ -1,17 +1,21 @@
-"""A conversation begun before midnight is one thread, with its business reply after midnight counted, through the
-daily job: each day's partition is run on its own, as the landing sensor runs them."""
+"""A conversation begun before midnight is one thread, with its business reply after midnight counted and the ad it
+began from kept, through the daily job: each day's partition is run on its own, as the landing sensor runs them."""
 
+import json
 from datetime import UTC, datetime
 
 import dagster as dg
+import openpyxl
 
 from wa_pipeline.message import Message
 from wa_pipeline.settings import get_settings
 from wa_pipeline.store.frames import read_frame
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
+AD = {"source_type": "ad", "source_id": "120226305854810726", "headline": "Brown bread, baked at 6"}
 
-def text(i: int, at: datetime, sender: str, words: str) -> Message:
+
+def text(i: int, at: datetime, sender: str, words: str, referral: str | None = None) -> Message:
     return Message(
         message_id=f"wamid.mid-{i}",
         chat_id="wa:254712345678",
@@ -22,6 +26,7 @@ def text(i: int, at: datetime, sender: str, words: str) -> Message:
         kind="text",
         source="cloud_api",
         text=words,
+        referral=referral,
     )
 
 
@@ -32,7 +37,13 @@ def test_a_conversation_begun_at_23_50_is_one_thread_answered_after_midnight(dat
     settings = get_settings()
     SqliteLandingStore(settings.layout.landing_db).add_messages(
         [
-            text(1, datetime(2026, 11, 16, 23, 50, tzinfo=UTC), "254712345678", "Do you have brown bread tomorrow?"),
+            text(
+                1,
+                datetime(2026, 11, 16, 23, 50, tzinfo=UTC),
+                "254712345678",
+                "Do you have brown bread tomorrow?",
+                json.dumps(AD),
+            ),
             text(2, datetime(2026, 11, 17, 0, 5, tzinfo=UTC), "106540352242922", "Yes, from 7am. How many?"),
             text(3, datetime(2026, 11, 17, 0, 7, tzinfo=UTC), "254712345678", "Two loaves please"),
         ]
@@ -55,3 +66,8 @@ def test_a_conversation_begun_at_23_50_is_one_thread_answered_after_midnight(dat
     assert after.loc[0, "messages"] == 3
     assert after.loc[0, "first_response_s"] == 15 * 60  # answered at 00:05, the business's reply of the next day
     assert bool(after.loc[0, "awaiting_reply"])  # the customer wrote last
+    # The ad the customer came from is the thread's, on both days, and the Threads tab's one row names it.
+    assert json.loads(before.loc[0, "referral"]) == json.loads(after.loc[0, "referral"]) == AD
+    sheet = openpyxl.load_workbook(settings.layout.workbook, read_only=True)["Threads"]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert len(rows) == 1 and rows[0][header.index("Ad")] == "Brown bread, baked at 6 (ad 120226305854810726)"
