@@ -512,6 +512,17 @@ def test_threads_sheet_reconciled_fails_when_a_thread_row_is_edited(synced_tabs)
     assert_pass(result, "entities_sheet_reconciled")
 
 
+def test_threads_sheet_reconciled_fails_when_a_person_writes_an_ad_the_thread_did_not_begin_from(synced_tabs):
+    path, recheck = synced_tabs
+    thread_id = first_key(path, "Threads")
+    edit_tab(
+        path,
+        "Threads",
+        lambda s, h: s.cell(row=2, column=h.index(THREADS.header("ad")) + 1, value="Fresh mandazi (ad 1202263)"),
+    )
+    assert_fails(recheck(), "threads_sheet_reconciled", f"different: {thread_id}")
+
+
 def test_entities_sheet_reconciled_fails_when_an_entity_row_is_deleted(synced_tabs):
     path, recheck = synced_tabs
     entity_id = first_key(path, "Entities")
