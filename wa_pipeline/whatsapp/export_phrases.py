@@ -34,6 +34,8 @@ NEEDS_CONTEXT = frozenset(
         "number_changed",
         "disappearing_on",
         "disappearing_off",
+        "disappearing_changed",
+        "settings_changed",
     }
 )
 # Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
