@@ -36,6 +36,8 @@ NEEDS_CONTEXT = frozenset(
         "disappearing_off",
         "disappearing_changed",
         "settings_changed",
+        "admin_granted",
+        "joined_from_community",
     }
 )
 # Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
