@@ -34,6 +34,10 @@ NEEDS_CONTEXT = frozenset(
         "number_changed",
         "disappearing_on",
         "disappearing_off",
+        "disappearing_changed",
+        "settings_changed",
+        "admin_granted",
+        "joined_from_community",
     }
 )
 # Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
@@ -77,7 +81,8 @@ class PhraseBook:
         """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
         key = line.strip().casefold().rstrip(".。").rstrip()
         phrase = self.exact.get(key)
-        if phrase is not None:
+        # "Du hast das Gruppenbild geändert." has nothing to fill in, yet a person may type it: context decides.
+        if phrase is not None and (in_context or phrase.meaning not in NEEDS_CONTEXT):
             return Found(phrase, {})
         notices = self.notices.get(key[:_NOTICE_KEY])
         if notices:

@@ -135,3 +135,40 @@ def test_a_group_event_typed_by_a_person_stays_their_message():
         ("text", None, "Juma Hardware"),
         ("system", "member_left", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "language", [code for code in languages() if any(line["meaning"] in NEEDS_CONTEXT for line in _lines(code))]
+)
+def test_a_person_typing_a_group_event_of_the_language_stays_their_message(language):
+    # Every event a person could also type, written by a customer (a sender, no iOS mark): their words, not WhatsApp's.
+    typed = [_body(line["meaning"], line["text"]) for line in _lines(language) if line["meaning"] in NEEDS_CONTEXT]
+    at = datetime(2026, 3, 10, 8, 0)
+    rows = [f"[{at + timedelta(minutes=i):%d/%m/%Y, %H:%M:%S}] Juma Hardware: {body}" for i, body in enumerate(typed)]
+    parsed = parse_chat_export("\n".join(rows) + "\n", chat_name="Mama Mboga Bakery", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in parsed.messages] == [
+        ("text", None, "Juma Hardware", body) for body in typed
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I left the keys at the gate, Amina added 5 more loaves",
+        "Brian left the group because of the ads",
+        "Meine Schwester hat die Gruppe verlassen.",
+        "Ich habe 10 Brötchen hinzugefügt.",
+        "Der Bäcker hat das Gruppenbild geändert, schön!",
+        "Wir haben die Bestellung verlassen und neu hinzugefügt",
+    ],
+)
+def test_a_customers_words_about_leaving_or_adding_are_not_a_system_line(body):
+    # Android and iOS layouts alike: a message with a sender that merely says "left"/"verlassen" is the customer's.
+    parsed = parse_chat_export(
+        f"10/03/2026, 08:00 - Juma Hardware: {body}\n[10/03/2026, 08:01:00] Juma Hardware: {body}\n",
+        chat_name="Mama Mboga Bakery",
+        tz=NAIROBI,
+        today=TODAY,
+    )
+    assert [(m.kind, m.event, m.text) for m in parsed.messages] == [("text", None, body)] * 2
