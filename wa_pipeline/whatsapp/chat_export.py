@@ -383,6 +383,9 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
     if attachment is not None:
         return attachment | {"event": event}
     found = book.find(first, in_context=in_context) if len(first) <= 400 else None
+    if found is None and not in_context and not after and event is None and len(first) <= 400:
+        # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon").
+        found = book.find_by_actor(first, sender)
     if found is not None:
         return _meaning(found, body, after)
     if "://" in body:

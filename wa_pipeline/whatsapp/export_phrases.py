@@ -20,7 +20,8 @@ _PLACEHOLDER = re.compile(r"\{(name|file|url|actor|subject|old|new)\}")
 # Lines that announce a WhatsApp notice: matched on their opening words, since later versions reword the tail.
 NOTICES = frozenset({"encryption_notice", "business_notice"})
 # Events whose words a person could also type ("I left", "Juma added ..."): they count as WhatsApp's only where
-# the export says the line is not a person talking (no sender on Android, iOS's U+200E mark, the chat's name).
+# the export says the line is not a person talking (no sender on Android, iOS's U+200E mark, the chat's name), or
+# where newer exports name the event's actor as its sender (see `PhraseBook.find_by_actor`).
 NEEDS_CONTEXT = frozenset(
     {
         "group_created",
@@ -42,6 +43,8 @@ NEEDS_CONTEXT = frozenset(
 )
 # Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
 _SCANNED = frozenset({"attached", "file_attached", "location", "edited", "poll"})
+# A group event's template that opens with this names its doer first: newer exports also put them as the sender.
+_ACTOR = "{actor}"
 _KEY = 4
 _NOTICE_KEY = 16
 
@@ -75,6 +78,8 @@ class PhraseBook:
     file_attached_words: frozenset[str] = frozenset()
     location_labels: frozenset[str] = frozenset()
     edited_markers: frozenset[str] = frozenset()
+    # Group events whose template opens with their actor, each as a pattern of what follows the actor.
+    actor_led: list[tuple[re.Pattern[str], Phrase]] = field(default_factory=list)
     phrases: list[Phrase] = field(default_factory=list)
 
     def find(self, line: str, *, in_context: bool) -> Found | None:
@@ -105,6 +110,23 @@ class PhraseBook:
                 return Found(phrase, {k: v.strip() for k, v in match.groupdict().items() if v is not None})
         return None
 
+    def find_by_actor(self, line: str, sender: str) -> Found | None:
+        """The group event `line` is when the export puts its actor in the sender's place, or None.
+
+        Newer exports write "Emirço: Emirço bu grubun simgesini değiştirdi": the event counts as WhatsApp's only
+        when its template opens with the actor, the actor is the sender's name exactly, and the line is the whole
+        template (a closing full stop aside), since "Alice: Alice left the keys at the shop" is Alice talking.
+        """
+        if not sender or not line.startswith(sender):
+            return None
+        rest = line[len(sender) :].rstrip()
+        for pattern, phrase in self.actor_led:
+            match = pattern.match(rest)
+            if match:
+                fields = {k: v.strip() for k, v in match.groupdict().items() if v is not None}
+                return Found(phrase, {"actor": sender, **fields})
+        return None
+
 
 def normalise(line: str) -> str:
     """How lines are compared: case folded, outer spaces and a closing full stop dropped."""
@@ -121,8 +143,9 @@ def _template(text: str) -> tuple[str, bool]:
     return text[: len(text) - len(last) + end.start()], True
 
 
-def _pattern(text: str) -> re.Pattern[str]:
-    fixed, tailed = _template(text)
+def _pattern(text: str, *, whole: bool = False) -> re.Pattern[str]:
+    """A template as a pattern; `whole` leaves no room for a reworded closing sentence, only a full stop."""
+    fixed, tailed = (text.rstrip().rstrip(".。"), False) if whole else _template(text)
     out = []
     for index, piece in enumerate(_PLACEHOLDER.split(fixed)):
         if index % 2:
@@ -179,6 +202,8 @@ def phrase_book() -> PhraseBook:
                     book.exact.setdefault(normalise(text), phrase)
                 continue
             phrase = Phrase(phrase.language, phrase.meaning, text, phrase.source, _pattern(text))
+            if phrase.meaning in NEEDS_CONTEXT and text.startswith(_ACTOR):
+                book.actor_led.append((_pattern(text.removeprefix(_ACTOR), whole=True), phrase))
             literals = _literals(text)
             first, last = normalise(literals[0]), normalise(literals[-1])
             longest = max((normalise(piece) for piece in literals), key=len)
