@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.training import Example as SpacyExample
 from spacy.util import compounding, fix_random_seed, minibatch
 
+from wa_pipeline.nlp.chat_words import CHAT_WORDS
 from wa_pipeline.nlp.scores import ClassificationReport, classification_report
 
 DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
@@ -36,16 +37,23 @@ DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
 TRANSLATED_EXAMPLES = Path(__file__).with_name("intent_examples_translated.jsonl")
 INTENTS = ("order", "inquiry", "complaint", "payment", "booking", "cancellation", "feedback", "greeting")
 OTHER = "other"
+GREETING = "greeting"
+# Words beyond the pleasantries that make a "greeting" a message with business in it.
+MIN_CONTENT_WORDS = 2
 DEFAULT_THRESHOLD = 0.5
 MANIFEST = "intent_model.json"
-# Bump when `normalise` or the training loop changes: models saved by older code are then retrained.
-FEATURES_VERSION = "1"
+# Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
+# are then retrained, so the held-out figures they report are those of the code that reads them.
+FEATURES_VERSION = "2"
 
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\W\d_]+")
 _AFFIX = 4
 _POLAR = 1.5
 _ELONGATED = re.compile(r"(\w)\1{2,}")
+_SENTENCE = re.compile(r"[.!?\n]+")
+# An e-mail address or a link is one piece of business, however many words its parts spell.
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 
 
 @dataclass(frozen=True)
@@ -97,18 +105,22 @@ class IntentModel:
         """One prediction per text; empty text is `other` with confidence 0."""
         normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
-        best: dict[str, tuple[str, float]] = {}
-        for text, doc in zip(distinct, self.nlp.pipe(distinct, batch_size=batch_size)):
-            label, score = max(doc.cats.items(), key=lambda item: item[1])
-            best[text] = (label, float(score))
+        cats = {text: doc.cats for text, doc in zip(distinct, self.nlp.pipe(distinct, batch_size=batch_size))}
+        pleasantries = self.pleasantries
         predictions = []
-        for text in normalised:
+        for raw, text in zip(texts, normalised):
             if not text:
                 predictions.append(IntentPrediction(OTHER, 0.0))
                 continue
-            label, score = best[text]
+            label, score = _decide(cats[text], raw, pleasantries, threshold)
             predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
         return predictions
+
+    @functools.cached_property
+    def pleasantries(self) -> frozenset[str]:
+        """The words a greeting is made of: those of every greeting example this model and the shipped files hold."""
+        paths = dict.fromkeys([*(Path(p) for p in self.example_files), DEFAULT_EXAMPLES, TRANSLATED_EXAMPLES])
+        return _greeting_words(tuple(p for p in paths if p.is_file()))
 
     def to_disk(self, directory: Path) -> None:
         """Write the model and its manifest atomically: a crash leaves the old model or none, never half."""
@@ -180,6 +192,55 @@ def _polarity_lexicon() -> dict[str, float]:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer().lexicon
+
+
+def _decide(cats: dict[str, float], text: str, pleasantries: frozenset[str], threshold: float) -> tuple[str, float]:
+    """The best class, except that a greeting followed by business is the business.
+
+    A bag of words reads "Delivered, thanks. One tray has a dent though, can you exchange it?" as a greeting,
+    because "thanks" is the one word of it the examples know well. When a sentence of pleasantries sits beside a
+    sentence with none, whose words say something (a request, a problem), the message is the best of the other
+    classes, with the probability the model gives it among them; if no other class reaches the threshold, the
+    model has no better reading and it stays a greeting.
+    """
+    label, score = max(cats.items(), key=lambda item: item[1])
+    if label != GREETING or score >= 1.0 or not _business_beside_pleasantries(text, pleasantries):
+        return label, float(score)
+    other, value = max(((o, v) for o, v in cats.items() if o != GREETING), key=lambda item: item[1])
+    value = float(value) / (1.0 - float(score))
+    if value < max(threshold, 1e-9):
+        return label, float(score)
+    return other, value
+
+
+def _business_beside_pleasantries(text: str, pleasantries: frozenset[str]) -> bool:
+    """Whether one sentence of `text` holds a pleasantry and another none, but content words.
+
+    Content words are those neither pleasantries, function words nor names (a capital inside a sentence).
+    """
+    polite = business = False
+    for sentence in _SENTENCE.split(_ADDRESS.sub(" address ", text)):
+        content = kind_words = 0
+        for position, match in enumerate(_WORDS.finditer(sentence)):
+            word = match.group()
+            lower = word.lower()
+            if lower in pleasantries:
+                kind_words += 1
+            elif not (position and word[0].isupper()) and len(lower) > 1 and lower not in CHAT_WORDS:
+                content += 1
+        polite = polite or kind_words > 0
+        business = business or (kind_words == 0 and content >= MIN_CONTENT_WORDS)
+    return polite and business
+
+
+@functools.lru_cache(maxsize=8)
+def _greeting_words(paths: tuple[Path, ...]) -> frozenset[str]:
+    words: set[str] = set()
+    for example in load_examples(paths):
+        if example.intent == GREETING:
+            words.update(word.lower() for word in _WORDS.findall(example.text))
+    # "you", "are", "to" greet no one: only the words that are not function words mark a pleasantry.
+    return frozenset(words - CHAT_WORDS)
 
 
 def load_examples(paths: Iterable[str | Path]) -> list[LabelledText]:

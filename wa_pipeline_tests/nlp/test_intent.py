@@ -149,3 +149,34 @@ def test_the_translated_examples_load_with_every_intent_in_every_language_they_n
     assert {e.intent for e in examples} == set(INTENTS)
     lines = TRANSLATED_EXAMPLES.read_text(encoding="utf-8").splitlines()[1:]
     assert {json.loads(line)["language"] for line in lines} == {"es", "pt", "fr", "de", "sw"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The bag of words reads both as greetings: the salutation is the one part it knows well.
+        ("Good evening boss. The generator you sold me stopped working yesterday", "complaint"),
+        ("Thanks. Can you send the receipt by SMS as well?", "payment"),
+    ],
+)
+def test_a_greeting_beside_a_sentence_of_business_is_the_business(model, text, intent):
+    [prediction] = model.predict([text])
+    assert prediction.intent == intent
+    assert 0.5 <= prediction.confidence <= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks 🙏",
+        "Asante sana",
+        "Good morning!",
+        "Hello hello. Good morning team",
+        "Thank you. Have a lovely weekend",
+        "Hi Grace! Happy new year",  # a name is no business
+        "Thanks Wanjiku. Asante sana",
+    ],
+)
+def test_pleasantries_alone_stay_greetings(model, text):
+    [prediction] = model.predict([text])
+    assert prediction.intent == "greeting"
