@@ -23,6 +23,10 @@ NEGATIVE_AT = -0.05
 # A clause at least this negative holds a clearly negative word on its own (lexicon valence
 # about -1.7 or lower: "terrible", "bad", "not happy", "disappointed").
 STRONG_NEGATIVE_AT = -0.4
+# VADER's raters scored each word from -4 to 4; a mean this close to 0 is a word they did not agree was either.
+# Left in, such words tip plain business to a side: "pay" (-0.4, "you'll pay for this") makes a bill negative,
+# "pls" (0.3) a request positive.
+BARELY_RATED = 0.5
 
 # Sentence ends and line breaks: where one thought stops and the next starts in a chat message.
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -59,6 +63,7 @@ def _lexicons() -> dict[str, dict[str, float]]:
 def _analyzer(language: str | None = None) -> SentimentIntensityAnalyzer:
     analyzer = SentimentIntensityAnalyzer()
     analyzer.emojis.update(_EMOJI_MEANINGS)
+    analyzer.lexicon = {word: value for word, value in analyzer.lexicon.items() if abs(value) > BARELY_RATED}
     words = _lexicons().get(language or "", {})
     # The language's own words win where a word is spelt alike in English ("mal" is bad in French).
     analyzer.lexicon.update(words)

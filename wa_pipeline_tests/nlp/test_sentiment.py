@@ -74,3 +74,17 @@ def test_a_language_without_a_lexicon_reads_english_words_and_emoji():
     # "mal" is bad in French, nothing in English: the language decides
     assert score_sentiment("Service mal fait", "fr")[0] == "negative"
     assert score_sentiment("Service mal fait")[0] == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Pay the remaining KES 2,000 on delivery", "You can pay by card or cash", "I want 3 crates of soda pls"],
+)
+def test_words_no_one_rated_clearly_leave_business_neutral(text):
+    # VADER's raters gave "pay" -0.4 and "want" and "pls" 0.3: near nothing, yet enough to tip a bill or a request.
+    assert score_sentiment(text)[0] == "neutral"
+
+
+def test_clearly_rated_words_still_count():
+    assert score_sentiment("The service was bad")[0] == "negative"
+    assert score_sentiment("Paid, thanks!")[0] == "positive"
