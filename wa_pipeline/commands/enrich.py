@@ -47,7 +47,7 @@ def enrich_command(
     from wa_pipeline.nlp.entities import extract_entities
     from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, intent_model_in
     from wa_pipeline.nlp.language import detect_languages
-    from wa_pipeline.nlp.sentiment import score_sentiment
+    from wa_pipeline.nlp.sentiment import score_sentiment, with_intent
     from wa_pipeline.settings import get_settings
 
     settings = get_settings()
@@ -85,7 +85,8 @@ def enrich_command(
     intents = model.predict(texts, threshold=threshold)
     languages = detect_languages(texts)
     for index, message in enumerate(messages):
-        label, score = score_sentiment(message["text"])
+        # Read as the pipeline reads it (enriched_messages): in its own language, a complaint never praise.
+        label, score = with_intent(score_sentiment(message["text"], languages[index] or None), intents[index].intent)
         print(
             json.dumps(
                 {

@@ -92,3 +92,13 @@ def test_bad_input_exits_2_saying_why(app, args, stdin, message):
     result = CliRunner().invoke(app, args, input=stdin)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_sentiment_is_read_as_the_pipeline_reads_it(app):
+    # Kind words around a complaint: the command shows what enriched_messages stores, never praise.
+    text = "Good evening boss. The generator you sold me stopped working yesterday"
+    result = CliRunner().invoke(app, ["enrich", "-"], input=text + "\n")
+    assert result.exit_code == 0, result.output
+    [line] = lines(result)
+    assert line["intent"] == "complaint"
+    assert line["sentiment"] == "negative" and line["sentiment_score"] <= -0.05
