@@ -8,7 +8,8 @@ patterns, intent, language, sentiment) against two spaCy-only baselines, all in 
 
 Then one row per language served (English, Spanish, Portuguese, French, German, Swahili, Hinglish): the texts
 of that language's held-out set (texts only, made distinct the same way) enriched in that language's region and
-timezone, against `nlp.pipe` over the same texts (goal: ours >= 0.8x each).
+timezone, against `nlp.pipe` over the same texts (goal: ours >= 0.8x each), each pair measured in turn three
+times and the best time of each side kept, in wall seconds and in CPU seconds of this process.
 
 The messages are the project's labelled evaluation texts (English, Swahili/Sheng, Hinglish, Pidgin, several
 currencies), each copy made a distinct text (fresh figures, an opener and a closer), plus one short
@@ -99,11 +100,10 @@ def corpus(n: int, seed: int = 7) -> list[str]:
     return messages
 
 
-def frame_of(texts: list[str]) -> pd.DataFrame:
+def frame_of(texts: list[str], start: datetime = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)) -> pd.DataFrame:
     from wa_pipeline.message import Message
     from wa_pipeline.message_frame import messages_to_frame
 
-    start = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
     return messages_to_frame(
         Message(
             message_id=f"m{i}",
@@ -151,32 +151,46 @@ def language_corpus(language: str, n: int, seed: int = 11) -> list[str]:
     return messages
 
 
-def per_language(n: int, model, floor) -> list[dict]:
+# Rounds of each per-language pair: one round on a shared machine can land on a burst of someone else's work.
+ROUNDS = 3
+
+
+def per_language(n: int, model, floor, rounds: int = ROUNDS) -> list[dict]:
+    """Each language's pair measured `rounds` times in turn (ours, then `nlp.pipe`), the best time of each kept:
+    other work on the machine only ever adds time. Each round's messages are sent a week after the last
+    round's, so no date read in one round is remembered in the next."""
     from wa_pipeline.nlp.enrich import enrich_messages
 
     rows = []
     for language, (region, timezone) in LANGUAGES.items():
         texts = language_corpus(language, n)
-        frame = frame_of(texts)
-        enrich_messages(frame.head(50), region, timezone=timezone, intent_model=model)
-        started = time.perf_counter()
-        enrich_messages(frame, region, timezone=timezone, intent_model=model)
-        ours = time.perf_counter() - started
+        enrich_messages(frame_of(texts).head(50), region, timezone=timezone, intent_model=model)
         list(floor.pipe(texts[:50], batch_size=256))
-        started = time.perf_counter()
-        for _ in floor.pipe(texts, batch_size=256):
-            pass
-        pipe = time.perf_counter() - started
-        rows.append(
-            {
-                "benchmark": "enrichment",
-                "measure": f"messages/s, {language}, {n} msgs",
-                "ours": _rate(n, ours),
-                "baseline": _rate(n, pipe),
-                "baseline_name": f"nlp.pipe, tok2vec + ner only, same {language} texts",
-                "goal": GOAL_FLOOR,
-            }
-        )
+        ours = pipe = ours_cpu = pipe_cpu = float("inf")
+        for round_ in range(1, rounds + 1):
+            frame = frame_of(texts, start=datetime(2026, 11, 16, 6, 0, tzinfo=UTC) + timedelta(weeks=round_))
+            started, started_cpu = time.perf_counter(), time.process_time()
+            enrich_messages(frame, region, timezone=timezone, intent_model=model)
+            ours = min(ours, time.perf_counter() - started)
+            ours_cpu = min(ours_cpu, time.process_time() - started_cpu)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            for _ in floor.pipe(texts, batch_size=256):
+                pass
+            pipe = min(pipe, time.perf_counter() - started)
+            pipe_cpu = min(pipe_cpu, time.process_time() - started_cpu)
+        # Both sides run in this one thread, so on an idle machine CPU time is wall time; on a shared one the
+        # CPU time leaves out the neighbours' turns, which the wall clock counts.
+        for unit, (mine, theirs) in (("messages/s", (ours, pipe)), ("messages/CPU-s", (ours_cpu, pipe_cpu))):
+            rows.append(
+                {
+                    "benchmark": "enrichment",
+                    "measure": f"{unit}, {language}, {n} msgs, best of {rounds}",
+                    "ours": _rate(n, mine),
+                    "baseline": _rate(n, theirs),
+                    "baseline_name": f"nlp.pipe, tok2vec + ner only, same {language} texts",
+                    "goal": GOAL_FLOOR,
+                }
+            )
     return rows
 
 
@@ -243,13 +257,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=None, help="number of messages")
     args = parser.parse_args()
     rows = run(quick=args.quick, n=args.n)
-    header = f"{'measure':<34} {'ours':>9} {'baseline':>9} {'ratio':>7}  {'goal':<7} baseline"
+    header = f"{'measure':<44} {'ours':>9} {'baseline':>9} {'ratio':>7}  {'goal':<7} baseline"
     print(header)
     print("-" * len(header))
     for row in rows:
         ratio = row["ours"] / row["baseline"]
         print(
-            f"{row['measure']:<34} {row['ours']:>9} {row['baseline']:>9} {ratio:>6.2f}x  {row['goal']:<7} {row['baseline_name']}"
+            f"{row['measure']:<44} {row['ours']:>9} {row['baseline']:>9} {ratio:>6.2f}x  {row['goal']:<7} {row['baseline_name']}"
         )
 
 

@@ -106,7 +106,7 @@ def _roman_hindi_words(codes: tuple[str, ...]) -> frozenset[str]:
 
 def _detect(detector: LanguageDetector, text: str, min_confidence: float, roman_hindi: frozenset[str]) -> str:
     words = " ".join(_NOT_WORDS.sub(" ", text).split())
-    letters = sum(char.isalpha() for char in words)
+    letters = sum(map(str.isalpha, words))
     if letters == 0:
         return UNDETERMINED
     if roman_hindi:
@@ -117,9 +117,11 @@ def _detect(detector: LanguageDetector, text: str, min_confidence: float, roman_
         ):
             return HINDI
     # Scripts other than Latin say it in a few letters ("मुझे", "مرحبا"); Latin needs a sentence.
-    latin = sum("a" <= char.lower() <= "z" or "\u00c0" <= char <= "\u024f" for char in words)
-    if latin * 2 > letters and letters < MIN_LETTERS:
-        return UNDETERMINED
+    # Counted only for short text: a line with enough letters goes to the detector whatever its script.
+    if letters < MIN_LETTERS:
+        latin = sum("a" <= char.lower() <= "z" or "\u00c0" <= char <= "\u024f" for char in words)
+        if latin * 2 > letters:
+            return UNDETERMINED
     confidences = detector.compute_language_confidence_values(words)
     if not confidences or confidences[0].value < min_confidence:
         return UNDETERMINED

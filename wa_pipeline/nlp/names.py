@@ -94,6 +94,9 @@ _BUYING = frozenset({"order", "ordered", "ordering", "orders", "shopping", "buy"
 _PERSON_NOUNS = frozenset(
     {"name", "jina", "naitwa", "called", "named", "rider", "driver", "contact", "manager", "agent", "guy", "boss"}
 )
+# Built once: the checks below run for every token of every message.
+_NOT_NAME_OPENERS = _TITLES | _GREETINGS
+_KIND_ENDINGS = _PLACE_ENDINGS | _ORG_ENDINGS
 _MODEL_LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": TOWN, "LOC": TOWN, "FAC": FACILITY, "PRODUCT": PRODUCT}
 _MODEL_WORDS = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "neo", "prime", "se", "fe"})
 
@@ -231,10 +234,10 @@ def _names_a_kind(doc: Doc, i: int) -> bool:
     return (
         doc[i].is_alpha
         and doc[i].text[:1].isupper()
-        and doc[i].lower_ not in _TITLES | _GREETINGS
+        and doc[i].lower_ not in _NOT_NAME_OPENERS
         and following is not None
         and following.text[:1].isupper()
-        and following.lower_ in _PLACE_ENDINGS | _ORG_ENDINGS
+        and following.lower_ in _KIND_ENDINGS
     )
 
 
@@ -368,7 +371,7 @@ def _without_number(span) -> int:
 def _entity(doc: Doc, start: int, end: int, label: str, source: str) -> Entity:
     first, last = doc[start], doc[end - 1]
     end_char = last.idx + len(last.text)
-    if last.text.endswith(".") and len(last.text) > 1 and last.lower_.rstrip(".") in _PLACE_ENDINGS | _ORG_ENDINGS:
+    if last.text.endswith(".") and len(last.text) > 1 and last.lower_.rstrip(".") in _KIND_ENDINGS:
         end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop
     text = doc.text[first.idx : end_char]
     return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]
