@@ -114,7 +114,7 @@ def import_(
     else:
         console.print(
             f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
-            f" · media linked {summary.media_linked} · errors {len(summary.errors)} · days {summary.days()}"
+            f" · media linked {summary.media_linked} · errors {summary.error_count} · days {summary.days()}"
         )
     if summary.added or summary.already_present:
         _say_inferred(facts, decision, settings)
@@ -122,7 +122,12 @@ def import_(
     if not as_json:
         for error in summary.errors:
             console.print(f"[red]error:[/red] {error}")
-    if summary.errors:
+        if summary.error_count > len(summary.errors):
+            console.print(
+                f"[red]error:[/red] {summary.error_count - len(summary.errors)} more lines could not be read; every one"
+                " is in the dead-letter queue (`wa-pipeline dlq list --stage import`)"
+            )
+    if summary.error_count:
         raise typer.Exit(1)
 
 

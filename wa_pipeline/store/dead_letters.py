@@ -79,25 +79,25 @@ class DeadLetterQueue:
         self, stage: str, item_key: str, reason: str, payload: dict | None = None, partition: str | None = None
     ) -> None:
         """Queue an item, unless it carries a forgotten customer's number (a tombstone names it)."""
+        self.add_many(stage, [(item_key, reason, payload)], partition=partition)
+
+    def add_many(self, stage: str, items: Sequence[tuple[str, str, dict | None]], partition: str | None = None) -> None:
+        """Queue (item key, reason, payload) items of one stage in one transaction, as `add` queues one."""
         now = now_text()
-        text = json.dumps(payload or {}, ensure_ascii=False, default=str)
         with self._lock, write_transaction(self._conn):
-            if tombstones.Tombstones.load(self._conn.execute).blocks_text(f"{item_key} {text}"):
-                return
-            self._conn.execute(
-                "INSERT INTO dead_letters (stage, item_key, reason, payload, partition, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (stage, item_key) DO UPDATE SET reason=excluded.reason, payload=excluded.payload,"
-                " partition=excluded.partition, created_at=excluded.created_at, replayed_at=NULL, replay_note=NULL",
-                (
-                    stage,
-                    item_key,
-                    reason[:2000],
-                    text,
-                    partition,
-                    now,
-                ),
-            )
+            forgotten = tombstones.Tombstones.load(self._conn.execute)
+            for item_key, reason, payload in items:
+                text = json.dumps(payload or {}, ensure_ascii=False, default=str)
+                if forgotten.blocks_text(f"{item_key} {text}"):
+                    continue
+                self._conn.execute(
+                    "INSERT INTO dead_letters (stage, item_key, reason, payload, partition, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (stage, item_key) DO UPDATE SET reason=excluded.reason, payload=excluded.payload,"
+                    " partition=excluded.partition, created_at=excluded.created_at, replayed_at=NULL,"
+                    " replay_note=NULL",
+                    (stage, item_key, reason[:2000], text, partition, now),
+                )
 
     def list(
         self,

@@ -395,6 +395,10 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
     return {"kind": "text", "text": body, "event": event}
 
 
+# Bad lines handed over at a time (see `ExportReader.on_errors`): one dead-letter transaction each.
+ERRORS_PER_HANDOVER = 1_000
+
+
 class ExportReader:
     """An export read as a stream: a first pass settles how its dates read, a second yields its messages.
 
@@ -411,6 +415,7 @@ class ExportReader:
         source_name: str = "<export>",
         today: date | None = None,
         now: datetime | None = None,
+        on_errors: Callable[[list[ExportLineError]], None] | None = None,
     ):
         self.chat_name = chat_name
         # The receiving clock of the landing window every source obeys (see `landing_window_problem`); a given
@@ -422,7 +427,10 @@ class ExportReader:
         # The send time of the message before, which settles a wall-clock time the clock showed twice.
         self._previous: datetime | None = None
         self.source_name = source_name
+        # With `on_errors`, the lines that cannot be read are handed over in batches as they are met and not kept:
+        # a file of millions of bad lines (a wrong clock, a file that is no export) must not fill memory.
         self.errors: list[ExportLineError] = []
+        self._on_errors = on_errors
         self._open = open_text
         self._days: dict[tuple, tuple[date, timedelta | None]] = {}
         # Messages dated after tomorrow cannot have been sent yet: a misread date, or a phone with a wrong clock.
@@ -472,6 +480,17 @@ class ExportReader:
         self._runs = dates
         return _date_orders(dates), counts
 
+    def _error(self, error: ExportLineError) -> None:
+        self.errors.append(error)
+        if self._on_errors is not None and len(self.errors) >= ERRORS_PER_HANDOVER:
+            self.hand_over_errors()
+
+    def hand_over_errors(self) -> None:
+        """Give the errors met so far to `on_errors` and forget them (without `on_errors` they stay in `errors`)."""
+        if self._on_errors is not None and self.errors:
+            errors, self.errors = self.errors, []
+            self._on_errors(errors)
+
     def scattered_days(self) -> set[date]:
         """Days the file leaves and comes back to (merged exports): known only once the whole file is read."""
         runs: Counter[date] = Counter()
@@ -497,9 +516,7 @@ class ExportReader:
                 current.raw.append(raw)
                 current.more.append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
             elif raw.strip():
-                self.errors.append(
-                    ExportLineError(self.source_name, number, "text before the first message header", raw)
-                )
+                self._error(ExportLineError(self.source_name, number, "text before the first message header", raw))
         if current is not None:
             yield current
 
@@ -532,14 +549,14 @@ class ExportReader:
                 sent_at, sent_utc, problem = moment
                 self._previous = sent_at
             except ValueError as exc:
-                self.errors.append(
+                self._error(
                     ExportLineError(
                         self.source_name, draft.line_number, f"impossible date or time ({exc})", draft.raw[0]
                     )
                 )
                 continue
             if problem is not None:
-                self.errors.append(ExportLineError(self.source_name, draft.line_number, problem, draft.raw[0]))
+                self._error(ExportLineError(self.source_name, draft.line_number, problem, draft.raw[0]))
                 continue
             said = _SENDER.match(draft.rest)
             if said is not None:

@@ -52,15 +52,21 @@ _MIME_BY_EXTENSION = {
 }
 
 
+# Lines that could not be read, listed in the summary at the most; every one of them is in the dead-letter queue.
+LISTED_LINE_ERRORS = 100
+
+
 @dataclass(frozen=True)
 class ImportSummary:
-    """files: files imported; errors: one line per file that failed or line that could not be read."""
+    """files: files imported; errors: one line per file that failed, and the first `LISTED_LINE_ERRORS` lines that
+    could not be read; error_count: all of them (every unreadable line is also a dead letter)."""
 
     files: int
     added: int
     already_present: int
     media_linked: int
     errors: list[str] = field(default_factory=list)
+    error_count: int = 0
     # The local days the imported messages fall on (added or already present), first and last.
     first_day: date | None = None
     last_day: date | None = None
@@ -119,7 +125,8 @@ def _import_one(
     tz: tzinfo,
     today: date | None = None,
     on_commit: Callable[[list[Message]], None] | None = None,
-) -> tuple[_Landed, list[ExportLineError]]:
+    on_line_errors: Callable[[list[ExportLineError]], None],
+) -> _Landed:
     """Stream one export into the store, a whole number of days per transaction.
 
     Memory stays flat in the file's size: the text is read twice (dates, then messages) and never held, and
@@ -131,7 +138,12 @@ def _import_one(
     # A member whose header lies fails the file here, before anything lands.
     archive.check_media()
     reader = ExportReader(
-        archive.open_text, chat_name=archive.chat_name, tz=tz, source_name=archive.source_name, today=today
+        archive.open_text,
+        chat_name=archive.chat_name,
+        tz=tz,
+        source_name=archive.source_name,
+        today=today,
+        on_errors=on_line_errors,
     )
     scattered = reader.scattered_days()
     landed = _Landed()
@@ -166,7 +178,8 @@ def _import_one(
         batch.append(message)
     if batch or held:
         land(batch + held)
-    return landed, sorted(reader.errors, key=lambda e: e.line_number)
+    reader.hand_over_errors()
+    return landed
 
 
 def import_exports(
@@ -189,17 +202,45 @@ def import_exports(
     first_day: date | None = None
     last_day: date | None = None
     errors: list[str] = []
+    listed_lines = error_count = 0
     for done, path in enumerate(paths, start=1):
         key = str(path)
+
+        def dead_letter(unreadable: list[ExportLineError], key: str = key) -> None:
+            # Written as they are met, so memory stays flat whatever share of the file is unreadable.
+            nonlocal error_count, listed_lines
+            error_count += len(unreadable)
+            listed = unreadable[: max(LISTED_LINE_ERRORS - listed_lines, 0)]
+            listed_lines += len(listed)
+            errors.extend(str(error) for error in listed)
+            dead_letters.add_many(
+                STAGE,
+                [
+                    (
+                        f"{key}:{error.line_number}",
+                        str(error),
+                        {"path": key, "line_number": error.line_number, "line": error.line},
+                    )
+                    for error in unreadable
+                ],
+            )
+
         try:
-            landed, line_errors = _import_one(
-                path, store=store, media_store=media_store, tz=tz, today=today, on_commit=on_commit
+            landed = _import_one(
+                path,
+                store=store,
+                media_store=media_store,
+                tz=tz,
+                today=today,
+                on_commit=on_commit,
+                on_line_errors=dead_letter,
             )
         # Bad input (ExportArchiveError, ChatExportError, both ValueErrors) or an unreadable file fails this file
         # only; a failing database is not caught, since every later file would fail the same way.
         except (ValueError, OSError) as exc:
             reason = str(exc) if path.name in str(exc) else f"{path}: {exc}"
             errors.append(reason)
+            error_count += 1
             dead_letters.add(STAGE, key, reason, {"path": key, "error": type(exc).__name__})
         else:
             files += 1
@@ -210,14 +251,6 @@ def import_exports(
                 first_day = min(first_day or landed.first_day, landed.first_day)
                 last_day = max(last_day or landed.last_day, landed.last_day)
             dead_letters.resolve(STAGE, key)
-            for line_error in line_errors:
-                errors.append(str(line_error))
-                dead_letters.add(
-                    STAGE,
-                    f"{key}:{line_error.line_number}",
-                    str(line_error),
-                    {"path": key, "line_number": line_error.line_number, "line": line_error.line},
-                )
         if progress is not None:
             progress(done, len(paths))
     return ImportSummary(
@@ -226,6 +259,7 @@ def import_exports(
         already_present=already,
         media_linked=linked,
         errors=errors,
+        error_count=error_count,
         first_day=first_day,
         last_day=last_day,
     )

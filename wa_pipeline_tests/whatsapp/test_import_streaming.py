@@ -116,3 +116,61 @@ def test_import_memory_does_not_grow_with_the_file(tmp_path, lines):
     assert second["peak_mib"] < 400
     # Holding the file, its lines or its messages would grow the peak with the size; streaming keeps it level.
     assert second["peak_mib"] < first["peak_mib"] * 1.5, (first, second)
+
+
+def _export_with_a_wrong_clock(path: Path, bad: int) -> None:
+    """Two readable messages around `bad` lines dated 2099 (a phone whose clock was wrong): all after tomorrow."""
+    lines = ["01/03/2026, 08:00 - Wanjiku Kamau: first"]
+    lines += [f"0{1 + n % 9}/04/2099, 09:{n % 60:02d} - Wanjiku Kamau: order {n}" for n in range(bad)]
+    lines.append("02/03/2026, 08:00 - Wanjiku Kamau: last")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_unreadable_lines_are_dead_lettered_as_they_are_read_not_held_until_the_end(tmp_path, monkeypatch):
+    from wa_pipeline.whatsapp import chat_export
+
+    monkeypatch.setattr(chat_export, "ERRORS_PER_HANDOVER", 50)
+    path = tmp_path / "WhatsApp Chat with Mama Mboga Bakery.txt"
+    _export_with_a_wrong_clock(path, 1_000)
+    db = tmp_path / "landing.sqlite3"
+    queue = DeadLetterQueue(db)
+    batches: list[int] = []
+    add_many = queue.add_many
+
+    def recording(stage, items, partition=None):
+        batches.append(len(items))
+        add_many(stage, items, partition=partition)
+
+    monkeypatch.setattr(queue, "add_many", recording)
+    summary = import_exports(
+        [path],
+        store=SqliteLandingStore(db),
+        media_store=MediaStore(tmp_path / "media"),
+        dead_letters=queue,
+        tz=NAIROBI,
+        today=TODAY,
+    )
+    assert summary.added == 2
+    # Handed over in batches as the file is read: a file of millions of such lines is never held in memory.
+    assert sum(batches) == 1_000 and max(batches) <= 50 and len(batches) >= 20
+    # Every line is a dead letter; the summary counts them all and lists the first ones only.
+    letters = queue.list(stage="import")
+    assert len(letters) == 1_000 == summary.error_count
+    assert len(summary.errors) == importer.LISTED_LINE_ERRORS
+    assert "after tomorrow" in summary.errors[0] or "2099" in summary.errors[0]
+    assert {letter.item_key for letter in letters} == {f"{path}:{n}" for n in range(2, 1_002)}
+
+
+def test_import_says_how_many_more_lines_it_could_not_read_and_where_they_are(data_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from wa_pipeline.cli import app
+
+    path = tmp_path / "WhatsApp Chat with Mama Mboga Bakery.txt"
+    _export_with_a_wrong_clock(path, 250)
+    result = CliRunner().invoke(app, ["import", str(path)])
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 1, result.output
+    assert "added 2" in flat and "errors 250" in flat
+    assert flat.count("error:") == importer.LISTED_LINE_ERRORS + 1
+    assert "150 more lines could not be read" in flat and "wa-pipeline dlq list --stage import" in flat
