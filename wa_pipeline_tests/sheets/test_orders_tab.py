@@ -45,7 +45,8 @@ def test_the_sample_gives_its_four_orders_with_their_payments_and_status(sample_
     }
     amina = orders["Amina Njeri", date(2026, 11, 16)]
     assert (amina["paid"], amina["currency"], amina["payment_reference"]) == (5100.0, "KES", "QK9CD78EF1")
-    assert amina["payment_confirmed"] is True and amina["status"] == "delivered"
+    # Delivered, then "one tray has a dent though, can you exchange it?": a complaint the owner must act on.
+    assert amina["payment_confirmed"] is True and amina["status"] == "complaint"
     assert amina["first_message_at"] == datetime(2026, 11, 16, 9, 2, 11)
     assert amina["minutes_to_payment"] == pytest.approx(24 * 60 + 78.1, abs=0.1)
     wanjiku = orders["Wanjiku Kamau", date(2026, 11, 16)]
