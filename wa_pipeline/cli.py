@@ -108,6 +108,7 @@ def import_(
             dead_letters=DeadLetterQueue(settings.layout.landing_db),
             tz=ZoneInfo(decision.timezone),
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            workers=settings.import_workers,
         )
     if as_json:
         print(json.dumps(asdict(summary), default=str))

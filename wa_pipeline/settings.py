@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     pdf_max_pages: int = Field(50, description="Pages read per PDF.")
     max_media_bytes: int = Field(100 * 1024 * 1024, description="Larger media files are not processed.")
     media_workers: int = Field(2, description="Processes for OCR/documents and threads for transcription.")
+    import_workers: int = Field(
+        2, ge=1, description="Processes that read one long export at once (a range of whole days each); 1: one."
+    )
     media_max_attempts: int = Field(3, description="Engine timeouts retried this often before a dead letter.")
     media_min_success_rate: float = Field(0.8, description="Below this share of media extracted, the check warns.")
     media_max_pending_days: int = Field(3, description="Media pending longer than this fails the staleness check.")

@@ -75,6 +75,10 @@ class DeadLetterQueue:
                 if "replay_note" not in columns:
                     self._conn.execute("ALTER TABLE dead_letters ADD COLUMN replay_note TEXT")
 
+    def __reduce__(self):
+        # Sent to another process as its file: that process opens a connection of its own.
+        return (type(self), (self.path,))
+
     def add(
         self, stage: str, item_key: str, reason: str, payload: dict | None = None, partition: str | None = None
     ) -> None:

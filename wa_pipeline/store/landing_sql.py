@@ -151,12 +151,25 @@ def _twin(holders: dict[str, list[tuple[str, str]]], prints: list[str], message:
     return None
 
 
+# A message ready to land: (message, its fingerprints, its record's JSON, its send time as stored).
+Prepared = tuple[Message, list[str], str, str]
+
+
+def prepare(messages: Iterable[Message]) -> list[Prepared]:
+    """What landing writes for each message, worked out before the write transaction opens.
+
+    Most of a batch's landing is this Python work; done outside the transaction, it does not hold the writers'
+    lock, so another writer (a second import process, the webhook receiver) lands meanwhile.
+    """
+    return [(message, fingerprints(message), message.to_json(), utc_text(message.sent_at)) for message in messages]
+
+
 def land_messages(
     run: Callable[[str, tuple], Any],
     run_many: Callable[[str, list[tuple]], Any],
-    messages: Sequence[Message],
+    prepared: Sequence[Prepared],
 ) -> tuple[int, int]:
-    """The landing algorithm both stores share, inside the caller's write transaction.
+    """The landing algorithm both stores share, inside the caller's write transaction (see `prepare`).
 
     `run(statement, params)` executes one statement (written with `?`) and returns a cursor (fetchall);
     `run_many(statement, rows)` executes one statement per row. A message already present by id is a no-op; a
@@ -171,40 +184,37 @@ def land_messages(
     now = utc_text(datetime.now(UTC))
     forgotten = tombstones.Tombstones.load(run)
     if forgotten:
-        messages = [message for message in messages if not forgotten.blocks(message)]
-    prints = [fingerprints(message) for message in messages]
-    present = {row[0] for row in _select_in(run, present_ids, {message.message_id for message in messages})}
+        prepared = [entry for entry in prepared if not forgotten.blocks(entry[0])]
+    present = {row[0] for row in _select_in(run, present_ids, {entry[0].message_id for entry in prepared})}
     holders: dict[str, list[tuple[str, str]]] = {}
-    for fingerprint, message_id, source in _select_in(run, fingerprint_holders, {p for ps in prints for p in ps}):
+    for fingerprint, message_id, source in _select_in(run, fingerprint_holders, {p for e in prepared for p in e[1]}):
         holders.setdefault(fingerprint, []).append((message_id, source))
     for held in holders.values():
         held.sort()
     new_rows: list[tuple] = []
     print_rows: list[tuple] = []
-    copies: list[tuple[Message, str]] = []
-    for message, its_prints in zip(messages, prints, strict=True):
+    copies: list[tuple[Message, str, str]] = []
+    for message, its_prints, record, sent_at in prepared:
         message_id = message.message_id
         twin = _twin(holders, its_prints, message) if its_prints else None
         if twin is not None:
             # Recorded only while the message itself is not landed under the same id (a plain re-delivery).
             if message_id not in present:
-                copies.append((message, twin))
+                copies.append((message, twin, record))
             continue
         if message_id in present:
             continue
         present.add(message_id)
-        new_rows.append(
-            (message_id, message.chat_id, utc_text(message.sent_at), message.source, message.to_json(), now)
-        )
+        new_rows.append((message_id, message.chat_id, sent_at, message.source, record, now))
         for fingerprint in its_prints:
             bisect.insort(holders.setdefault(fingerprint, []), (message_id, message.source))
             print_rows.append((fingerprint, message_id, message.source))
-    recorded = {row[0] for row in _select_in(run, recorded_duplicates, {m.message_id for m, _ in copies})}
+    recorded = {row[0] for row in _select_in(run, recorded_duplicates, {m.message_id for m, _, _ in copies})}
     copy_rows = []
-    for message, twin in copies:
+    for message, twin, record in copies:
         if message.message_id not in recorded:
             recorded.add(message.message_id)
-            copy_rows.append((message.message_id, twin, message.source, message.to_json(), now, message.message_id))
+            copy_rows.append((message.message_id, twin, message.source, record, now, message.message_id))
     # Copies first: their guard (no message under the same id) must not see this batch's messages, which the
     # decision above already took into account in order.
     for statement, rows in (

@@ -64,6 +64,10 @@ class PostgresLandingStore:
     def __repr__(self) -> str:
         return f"PostgresLandingStore({_redacted(self.url)!r})"
 
+    def __reduce__(self):
+        # Sent to another process as its address: that process opens connections of its own.
+        return (type(self), (self.url,))
+
     def _connect(self):
         return psycopg2.connect(self.url, application_name="wa_pipeline.landing", connect_timeout=30)
 
@@ -111,8 +115,9 @@ class PostgresLandingStore:
         messages = list(messages)
         if not messages:
             return AddResult(0, 0)
+        prepared = sql.prepare(messages)
         with self._writing() as cur:
-            added, duplicates = sql.land_messages(*_runners(cur), messages)
+            added, duplicates = sql.land_messages(*_runners(cur), prepared)
         return AddResult(
             added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
         )

@@ -29,6 +29,10 @@ class SqliteLandingStore:
         with self._conn() as conn:
             conn.executescript(SCHEMA)
 
+    def __reduce__(self):
+        # Sent to another process as its file: that process opens connections of its own.
+        return (type(self), (self.path,))
+
     def _conn(self):
         conn = getattr(self._local, "conn", None)
         if conn is None:
@@ -52,8 +56,9 @@ class SqliteLandingStore:
         messages = list(messages)
         if not messages:
             return AddResult(0, 0)
+        prepared = sql.prepare(messages)
         with self._conn() as conn, write_transaction(conn):
-            added, duplicates = sql.land_messages(conn.execute, conn.executemany, messages)
+            added, duplicates = sql.land_messages(conn.execute, conn.executemany, prepared)
         return AddResult(
             added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
 from pathlib import Path, PurePath
 from typing import Literal
 
@@ -416,8 +418,11 @@ class ExportReader:
         today: date | None = None,
         now: datetime | None = None,
         on_errors: Callable[[list[ExportLineError]], None] | None = None,
+        lines: tuple[int, int | None] = (1, None),
     ):
         self.chat_name = chat_name
+        # The messages whose header lines are in [first, stop) (1-based; stop None: to the end); see `split`.
+        self._range = lines
         # The receiving clock of the landing window every source obeys (see `landing_window_problem`); a given
         # `today` stands for its last instant, so that the whole of tomorrow is inside the window.
         if now is None and today is not None:
@@ -435,6 +440,9 @@ class ExportReader:
         self._days: dict[tuple, tuple[date, timedelta | None]] = {}
         # Messages dated after tomorrow cannot have been sent yet: a misread date, or a phone with a wrong clock.
         self.latest = (today or self.now.astimezone(tz).date()) + timedelta(days=1)
+        self.line_count = 0
+        # Per layout, the line of each header whose date differs from the header before it in that layout.
+        self._date_starts: dict[LayoutKey, list[int]] = {}
         self._orders, self.layout_counts = self._scan()
         main = max(self.layout_counts, key=self.layout_counts.__getitem__)
         self.date_order: DateOrder = self._orders[main]
@@ -447,6 +455,7 @@ class ExportReader:
         # A line opening with the very date text of the header before it is a header of the same day and layout:
         # it is counted without running the header patterns, which is most of what this pass would cost.
         same_day, same_key = "\x00", ("", "")
+        number = 0
         for number, raw in enumerate(_lines(self._open()), start=1):
             if raw.startswith(same_day):
                 counts[same_key] += 1
@@ -465,6 +474,8 @@ class ExportReader:
             if last.get(key) != numbers:
                 last[key] = numbers
                 dates.setdefault(key, []).append(numbers)
+                self._date_starts.setdefault(key, []).append(number)
+        self.line_count = number
         if not counts:
             where, line = first_text or (1, "")
             raise ChatExportError(
@@ -491,6 +502,29 @@ class ExportReader:
             errors, self.errors = self.errors, []
             self._on_errors(errors)
 
+    def split(self, parts: int, min_lines: int) -> list[tuple[int, int | None]]:
+        """Line ranges (first, stop) that read as `parts` exports of whole days each, for readers working at once.
+
+        A range always starts on the first header of a day, so no day (and no minute, which keeps the ordinals of
+        equal messages) is shared between two ranges. A file with more than one layout, or that comes back to a day
+        (merged exports), is one range: its days can only be told apart once the whole file is read. So is a file
+        with fewer than `min_lines` lines per part.
+        """
+        parts = min(parts, self.line_count // max(min_lines, 1))
+        if parts <= 1 or len(self.layout_counts) != 1 or self.scattered_days():
+            return [(1, None)]
+        starts = self._date_starts[next(iter(self.layout_counts))]
+        cuts: list[int] = []
+        for part in range(1, parts):
+            target = self.line_count * part // parts
+            at = bisect.bisect_left(starts, target)
+            # The day start nearest to the even cut, after the cut before it.
+            candidates = [line for line in starts[max(at - 1, 0) : at + 1] if line > (cuts[-1] if cuts else 1)]
+            if candidates:
+                cuts.append(min(candidates, key=lambda line: abs(line - target)))
+        bounds = [1, *cuts, None]
+        return list(zip(bounds[:-1], bounds[1:], strict=False))
+
     def scattered_days(self) -> set[date]:
         """Days the file leaves and comes back to (merged exports): known only once the whole file is read."""
         runs: Counter[date] = Counter()
@@ -505,7 +539,9 @@ class ExportReader:
     def _drafts(self) -> Iterator[_Draft]:
         layouts = self.layout_counts
         current: _Draft | None = None
-        for number, raw in enumerate(_lines(self._open()), start=1):
+        first, stop = self._range
+        numbered = enumerate(_lines(self._open()), start=1)
+        for number, raw in islice(numbered, first - 1, None if stop is None else stop - 1):
             header = _header(raw) if raw[:1] in _MAYBE_HEADER or _HEADER_START.match(raw) else None
             if header is not None and header[0] in layouts:
                 if current is not None:

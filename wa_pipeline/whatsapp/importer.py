@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
+from multiprocessing import get_context
 from pathlib import Path
 
 from wa_pipeline.media.sniff import sniff_mime
@@ -19,6 +21,8 @@ from wa_pipeline.whatsapp.export_archive import ExportArchive, read_export
 STAGE = Stage.IMPORT
 # Messages landed per transaction, at the least: a transaction always ends on a day boundary (see `_land`).
 BATCH = 5_000
+# Lines a worker process must have to read, at the least, to be worth starting (it pays about a second of imports).
+LINES_PER_WORKER = 100_000
 
 _MIME_BY_EXTENSION = {
     "jpg": "image/jpeg",
@@ -103,6 +107,13 @@ class _Landed:
     first_day: date | None = None
     last_day: date | None = None
 
+    def absorb(self, other: _Landed) -> None:
+        self.added += other.added
+        self.already_present += other.already_present
+        self.media_linked += other.media_linked
+        days = [day for day in (self.first_day, self.last_day, other.first_day, other.last_day) if day is not None]
+        self.first_day, self.last_day = (min(days), max(days)) if days else (None, None)
+
 
 def _with_media(message: Message, archive: ExportArchive, media_store: MediaStore) -> tuple[Message, bool]:
     filename = message.media.filename if message.media else None
@@ -117,15 +128,67 @@ def _with_media(message: Message, archive: ExportArchive, media_store: MediaStor
     return dataclasses.replace(message, media=media), True
 
 
+class _Errors:
+    """An import's errors: files that failed, and unreadable lines, each dead-lettered as it is met.
+
+    Every failed file is listed; of the lines, the first `LISTED_LINE_ERRORS`, and all are counted. Sent to a
+    worker process as it is (the queue travels as its file), it comes back with that worker's count and list.
+    """
+
+    def __init__(self, dead_letters: DeadLetterQueue):
+        self.dead_letters = dead_letters
+        self.count = 0
+        self.listed: list[str] = []
+        self.listed_lines = 0
+
+    def fresh(self) -> _Errors:
+        return _Errors(self.dead_letters)
+
+    def file_failed(self, key: str, reason: str, error: str) -> None:
+        self.count += 1
+        self.listed.append(reason)
+        self.dead_letters.add(STAGE, key, reason, {"path": key, "error": error})
+
+    def _list_lines(self, lines: list[str]) -> None:
+        listed = lines[: max(LISTED_LINE_ERRORS - self.listed_lines, 0)]
+        self.listed_lines += len(listed)
+        self.listed.extend(listed)
+
+    def for_file(self, key: str) -> Callable[[list[ExportLineError]], None]:
+        def dead_letter(unreadable: list[ExportLineError]) -> None:
+            # Written as they are met, so memory stays flat whatever share of the file is unreadable.
+            self.count += len(unreadable)
+            self._list_lines([str(error) for error in unreadable[:LISTED_LINE_ERRORS]])
+            self.dead_letters.add_many(
+                STAGE,
+                [
+                    (
+                        f"{key}:{error.line_number}",
+                        str(error),
+                        {"path": key, "line_number": error.line_number, "line": error.line},
+                    )
+                    for error in unreadable
+                ],
+            )
+
+        return dead_letter
+
+    def absorb(self, other: _Errors) -> None:
+        """Add the lines another process met (later lines of the same file) after this one's."""
+        self.count += other.count
+        self._list_lines(other.listed)
+
+
 def _import_one(
     path: Path,
     *,
     store: LandingStore,
     media_store: MediaStore,
     tz: tzinfo,
+    errors: _Errors,
     today: date | None = None,
     on_commit: Callable[[list[Message]], None] | None = None,
-    on_line_errors: Callable[[list[ExportLineError]], None],
+    workers: int = 1,
 ) -> _Landed:
     """Stream one export into the store, a whole number of days per transaction.
 
@@ -133,18 +196,81 @@ def _import_one(
     messages are held only until their transaction. A reader never sees part of a day: a transaction ends only
     where the local day changes, and a day the file comes back to later (merged exports) lands with the last
     transaction, when all of it has been read.
+
+    With `workers` > 1 a long file is read by up to that many processes at once, each a range of whole days (see
+    `ExportReader.split`), so every guarantee above holds in each: parsing and landing are mostly Python, and a
+    process has one core.
     """
     archive = read_export(path)
     # A member whose header lies fails the file here, before anything lands.
     archive.check_media()
-    reader = ExportReader(
+
+    def reader(lines: tuple[int, int | None] = (1, None)) -> ExportReader:
+        return _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines)
+
+    whole = reader()
+    ranges = whole.split(workers, LINES_PER_WORKER) if workers > 1 else [(1, None)]
+    if len(ranges) == 1:
+        return _land(whole, archive, store=store, media_store=media_store, tz=tz, on_commit=on_commit)
+    # Spawned, not forked: the parent's open database connections (and its threads) must not be copied.
+    with ProcessPoolExecutor(len(ranges) - 1, mp_context=get_context("spawn")) as pool:
+        others = [
+            pool.submit(_import_range, path, lines, store, media_store, tz, today, errors.fresh())
+            for lines in ranges[1:]
+        ]
+        landed = _land(reader(ranges[0]), archive, store=store, media_store=media_store, tz=tz, on_commit=on_commit)
+        for future in others:
+            part, part_errors = future.result()
+            landed.absorb(part)
+            errors.absorb(part_errors)
+    return landed
+
+
+def _reader(
+    archive: ExportArchive,
+    path: Path,
+    *,
+    tz: tzinfo,
+    today: date | None,
+    errors: _Errors,
+    lines: tuple[int, int | None],
+) -> ExportReader:
+    return ExportReader(
         archive.open_text,
         chat_name=archive.chat_name,
         tz=tz,
         source_name=archive.source_name,
         today=today,
-        on_errors=on_line_errors,
+        on_errors=errors.for_file(str(path)),
+        lines=lines,
     )
+
+
+def _import_range(
+    path: Path,
+    lines: tuple[int, int | None],
+    store: LandingStore,
+    media_store: MediaStore,
+    tz: tzinfo,
+    today: date | None,
+    errors: _Errors,
+) -> tuple[_Landed, _Errors]:
+    """In a worker process: land the messages of one range of an export's lines (see `_import_one`)."""
+    archive = read_export(path)
+    reader = _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines)
+    return _land(reader, archive, store=store, media_store=media_store, tz=tz), errors
+
+
+def _land(
+    reader: ExportReader,
+    archive: ExportArchive,
+    *,
+    store: LandingStore,
+    media_store: MediaStore,
+    tz: tzinfo,
+    on_commit: Callable[[list[Message]], None] | None = None,
+) -> _Landed:
+    """Land what `reader` reads, a whole number of days per transaction (see `_import_one`)."""
     scattered = reader.scattered_days()
     landed = _Landed()
     batch: list[Message] = []
@@ -192,38 +318,20 @@ def import_exports(
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
     on_commit: Callable[[list[Message]], None] | None = None,
+    workers: int = 1,
 ) -> ImportSummary:
     """Import each export; a file that cannot be read or parsed is dead-lettered and the rest go on.
 
-    `today` (default: the clock) bounds the dates believed; `on_commit` is called after each transaction.
+    `today` (default: the clock) bounds the dates believed; `on_commit` is called after each transaction of this
+    process; `workers` > 1 reads a long export in that many processes at once (see `_import_one`).
     """
     paths = [Path(p) for p in paths]
     files = added = already = linked = 0
     first_day: date | None = None
     last_day: date | None = None
-    errors: list[str] = []
-    listed_lines = error_count = 0
+    errors = _Errors(dead_letters)
     for done, path in enumerate(paths, start=1):
         key = str(path)
-
-        def dead_letter(unreadable: list[ExportLineError], key: str = key) -> None:
-            # Written as they are met, so memory stays flat whatever share of the file is unreadable.
-            nonlocal error_count, listed_lines
-            error_count += len(unreadable)
-            listed = unreadable[: max(LISTED_LINE_ERRORS - listed_lines, 0)]
-            listed_lines += len(listed)
-            errors.extend(str(error) for error in listed)
-            dead_letters.add_many(
-                STAGE,
-                [
-                    (
-                        f"{key}:{error.line_number}",
-                        str(error),
-                        {"path": key, "line_number": error.line_number, "line": error.line},
-                    )
-                    for error in unreadable
-                ],
-            )
 
         try:
             landed = _import_one(
@@ -231,17 +339,15 @@ def import_exports(
                 store=store,
                 media_store=media_store,
                 tz=tz,
+                errors=errors,
                 today=today,
                 on_commit=on_commit,
-                on_line_errors=dead_letter,
+                workers=workers,
             )
         # Bad input (ExportArchiveError, ChatExportError, both ValueErrors) or an unreadable file fails this file
         # only; a failing database is not caught, since every later file would fail the same way.
         except (ValueError, OSError) as exc:
-            reason = str(exc) if path.name in str(exc) else f"{path}: {exc}"
-            errors.append(reason)
-            error_count += 1
-            dead_letters.add(STAGE, key, reason, {"path": key, "error": type(exc).__name__})
+            errors.file_failed(key, str(exc) if path.name in str(exc) else f"{path}: {exc}", type(exc).__name__)
         else:
             files += 1
             added += landed.added
@@ -258,8 +364,8 @@ def import_exports(
         added=added,
         already_present=already,
         media_linked=linked,
-        errors=errors,
-        error_count=error_count,
+        errors=errors.listed,
+        error_count=errors.count,
         first_day=first_day,
         last_day=last_day,
     )
