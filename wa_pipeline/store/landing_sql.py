@@ -142,26 +142,41 @@ def _select_in(run: Callable[[str, tuple], Any], statement: Callable[[int], str]
     return rows
 
 
-def _twin(holders: dict[str, list[tuple[str, str]]], prints: list[str], message: Message) -> str | None:
+def _twin(holders: dict[str, list[tuple[str, str]]], prints: list[str], message_id: str, source: str) -> str | None:
     """A message of another source holding one of the fingerprints: the first by (fingerprint, message_id)."""
     for fingerprint in prints:
-        for message_id, source in holders.get(fingerprint, ()):
-            if source != message.source and message_id != message.message_id:
-                return message_id
+        for holder, its_source in holders.get(fingerprint, ()):
+            if its_source != source and holder != message_id:
+                return holder
     return None
 
 
-# A message ready to land: (message, its fingerprints, its record's JSON, its send time as stored).
-Prepared = tuple[Message, list[str], str, str]
+# A message ready to land: (message_id, chat_id, source, its fingerprints, its record's JSON, its send time as
+# stored). Plain strings, so that a batch prepared in one process is cheap to hand to the one that writes.
+Prepared = tuple[str, str, str, list[str], str, str]
 
 
 def prepare(messages: Iterable[Message]) -> list[Prepared]:
     """What landing writes for each message, worked out before the write transaction opens.
 
     Most of a batch's landing is this Python work; done outside the transaction, it does not hold the writers'
-    lock, so another writer (a second import process, the webhook receiver) lands meanwhile.
+    lock, and an import can do it in other processes than the one that writes (see `importer`).
     """
-    return [(message, fingerprints(message), message.to_json(), utc_text(message.sent_at)) for message in messages]
+    return [
+        (
+            message.message_id,
+            message.chat_id,
+            message.source,
+            fingerprints(message),
+            message.to_json(),
+            utc_text(message.sent_at),
+        )
+        for message in messages
+    ]
+
+
+def _message(entry: Prepared) -> Message:
+    return Message.from_record(json.loads(entry[4]))
 
 
 def land_messages(
@@ -184,37 +199,37 @@ def land_messages(
     now = utc_text(datetime.now(UTC))
     forgotten = tombstones.Tombstones.load(run)
     if forgotten:
-        prepared = [entry for entry in prepared if not forgotten.blocks(entry[0])]
-    present = {row[0] for row in _select_in(run, present_ids, {entry[0].message_id for entry in prepared})}
+        # Rare (only after `forget`): the message is read back from its record to be matched.
+        prepared = [entry for entry in prepared if not forgotten.blocks(_message(entry))]
+    present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
     holders: dict[str, list[tuple[str, str]]] = {}
-    for fingerprint, message_id, source in _select_in(run, fingerprint_holders, {p for e in prepared for p in e[1]}):
+    for fingerprint, message_id, source in _select_in(run, fingerprint_holders, {p for e in prepared for p in e[3]}):
         holders.setdefault(fingerprint, []).append((message_id, source))
     for held in holders.values():
         held.sort()
     new_rows: list[tuple] = []
     print_rows: list[tuple] = []
-    copies: list[tuple[Message, str, str]] = []
-    for message, its_prints, record, sent_at in prepared:
-        message_id = message.message_id
-        twin = _twin(holders, its_prints, message) if its_prints else None
+    copies: list[tuple[str, str, str, str]] = []
+    for message_id, chat_id, source, its_prints, record, sent_at in prepared:
+        twin = _twin(holders, its_prints, message_id, source) if its_prints else None
         if twin is not None:
             # Recorded only while the message itself is not landed under the same id (a plain re-delivery).
             if message_id not in present:
-                copies.append((message, twin, record))
+                copies.append((message_id, source, twin, record))
             continue
         if message_id in present:
             continue
         present.add(message_id)
-        new_rows.append((message_id, message.chat_id, sent_at, message.source, record, now))
+        new_rows.append((message_id, chat_id, sent_at, source, record, now))
         for fingerprint in its_prints:
-            bisect.insort(holders.setdefault(fingerprint, []), (message_id, message.source))
-            print_rows.append((fingerprint, message_id, message.source))
-    recorded = {row[0] for row in _select_in(run, recorded_duplicates, {m.message_id for m, _, _ in copies})}
+            bisect.insort(holders.setdefault(fingerprint, []), (message_id, source))
+            print_rows.append((fingerprint, message_id, source))
+    recorded = {row[0] for row in _select_in(run, recorded_duplicates, {copy[0] for copy in copies})}
     copy_rows = []
-    for message, twin, record in copies:
-        if message.message_id not in recorded:
-            recorded.add(message.message_id)
-            copy_rows.append((message.message_id, twin, message.source, record, now, message.message_id))
+    for message_id, source, twin, record in copies:
+        if message_id not in recorded:
+            recorded.add(message_id)
+            copy_rows.append((message_id, twin, source, record, now, message_id))
     # Copies first: their guard (no message under the same id) must not see this batch's messages, which the
     # decision above already took into account in order.
     for statement, rows in (

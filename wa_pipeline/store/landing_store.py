@@ -5,13 +5,14 @@ Every message is persisted once, keyed by message_id, before it is acknowledged;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.store.landing_database import LandingDatabase
+from wa_pipeline.store.landing_sql import Prepared
 from wa_pipeline.store.tombstones import Tombstones
 
 
@@ -37,6 +38,8 @@ class LandingStore(Protocol):
         ...
 
     def add_messages(self, messages: Iterable[Message]) -> AddResult: ...
+
+    def add_prepared(self, prepared: Sequence[Prepared]) -> AddResult: ...
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]: ...
 

@@ -53,14 +53,16 @@ class SqliteLandingStore:
         A message already present by id is a no-op. A message that another source already delivered
         (see `cross_source`) is recorded in `cross_source_duplicates` and not inserted a second time.
         """
-        messages = list(messages)
-        if not messages:
+        return self.add_prepared(sql.prepare(messages))
+
+    def add_prepared(self, prepared: Sequence[sql.Prepared]) -> AddResult:
+        """`add_messages` of messages already prepared (`landing_sql.prepare`), possibly by another process."""
+        if not prepared:
             return AddResult(0, 0)
-        prepared = sql.prepare(messages)
         with self._conn() as conn, write_transaction(conn):
             added, duplicates = sql.land_messages(conn.execute, conn.executemany, prepared)
         return AddResult(
-            added=added, already_present=len(messages) - added - duplicates, cross_source_duplicates=duplicates
+            added=added, already_present=len(prepared) - added - duplicates, cross_source_duplicates=duplicates
         )
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:

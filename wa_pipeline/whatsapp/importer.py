@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import queue
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from multiprocessing import get_context
@@ -13,7 +13,8 @@ from pathlib import Path
 from wa_pipeline.media.sniff import sniff_mime
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
-from wa_pipeline.store.landing_store import LandingStore
+from wa_pipeline.store.landing_sql import prepare
+from wa_pipeline.store.landing_store import AddResult, LandingStore
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.chat_export import ExportLineError, ExportReader
 from wa_pipeline.whatsapp.export_archive import ExportArchive, read_export
@@ -23,6 +24,8 @@ STAGE = Stage.IMPORT
 BATCH = 5_000
 # Lines a worker process must have to read, at the least, to be worth starting (it pays about a second of imports).
 LINES_PER_WORKER = 100_000
+# How often the writer, waiting for a batch, checks that the workers are still alive.
+_WORKER_CHECK_S = 5.0
 
 _MIME_BY_EXTENSION = {
     "jpg": "image/jpeg",
@@ -187,7 +190,7 @@ def _import_one(
     tz: tzinfo,
     errors: _Errors,
     today: date | None = None,
-    on_commit: Callable[[list[Message]], None] | None = None,
+    on_commit: Callable[[int], None] | None = None,
     workers: int = 1,
 ) -> _Landed:
     """Stream one export into the store, a whole number of days per transaction.
@@ -197,33 +200,31 @@ def _import_one(
     where the local day changes, and a day the file comes back to later (merged exports) lands with the last
     transaction, when all of it has been read.
 
-    With `workers` > 1 a long file is read by up to that many processes at once, each a range of whole days (see
-    `ExportReader.split`), so every guarantee above holds in each: parsing and landing are mostly Python, and a
-    process has one core.
+    With `workers` > 1 a long file is read by up to that many worker processes at once, each a range of whole days
+    (see `ExportReader.split`) that it parses and prepares for landing (`landing_sql.prepare`, most of the cost),
+    while this process alone writes their batches: two writers would take turns at the database's write lock and
+    each would find its page cache stale after the other's commit. `on_commit(n)` follows each transaction.
     """
     archive = read_export(path)
     # A member whose header lies fails the file here, before anything lands.
     archive.check_media()
-
-    def reader(lines: tuple[int, int | None] = (1, None)) -> ExportReader:
-        return _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines)
-
-    whole = reader()
+    whole = _reader(archive, path, tz=tz, today=today, errors=errors)
     ranges = whole.split(workers, LINES_PER_WORKER) if workers > 1 else [(1, None)]
     if len(ranges) == 1:
-        return _land(whole, archive, store=store, media_store=media_store, tz=tz, on_commit=on_commit)
-    # Spawned, not forked: the parent's open database connections (and its threads) must not be copied.
-    with ProcessPoolExecutor(len(ranges) - 1, mp_context=get_context("spawn")) as pool:
-        others = [
-            pool.submit(_import_range, path, lines, store, media_store, tz, today, errors.fresh())
-            for lines in ranges[1:]
-        ]
-        landed = _land(reader(ranges[0]), archive, store=store, media_store=media_store, tz=tz, on_commit=on_commit)
-        for future in others:
-            part, part_errors = future.result()
-            landed.absorb(part)
-            errors.absorb(part_errors)
-    return landed
+        return _read_days(whole, archive, store=store, media_store=media_store, tz=tz, land=_writer(store, on_commit))
+    return _land_from_workers(
+        path, ranges, store=store, media_store=media_store, tz=tz, today=today, errors=errors, on_commit=on_commit
+    )
+
+
+def _writer(store: LandingStore, on_commit: Callable[[int], None] | None) -> Callable[[list[Message]], AddResult]:
+    def land(messages: list[Message]) -> AddResult:
+        result = store.add_messages(messages)
+        if on_commit is not None:
+            on_commit(len(messages))
+        return result
+
+    return land
 
 
 def _reader(
@@ -233,7 +234,7 @@ def _reader(
     tz: tzinfo,
     today: date | None,
     errors: _Errors,
-    lines: tuple[int, int | None],
+    lines: tuple[int, int | None] = (1, None),
 ) -> ExportReader:
     return ExportReader(
         archive.open_text,
@@ -246,7 +247,73 @@ def _reader(
     )
 
 
-def _import_range(
+def _land_from_workers(
+    path: Path,
+    ranges: list[tuple[int, int | None]],
+    *,
+    store: LandingStore,
+    media_store: MediaStore,
+    tz: tzinfo,
+    today: date | None,
+    errors: _Errors,
+    on_commit: Callable[[int], None] | None,
+) -> _Landed:
+    """Land the batches that one worker process per range prepares (see `_import_one`)."""
+    # Spawned, not forked: the parent's open database connections (and its threads) must not be copied. Two batches
+    # per worker may wait in the queue: enough to keep the writer busy, and memory stays flat.
+    context = get_context("spawn")
+    batches = context.Queue(maxsize=2 * len(ranges))
+    processes = [
+        context.Process(
+            target=_prepare_range,
+            args=(index, path, lines, store, media_store, tz, today, errors.fresh(), batches),
+            name=f"wa-import-{index}",
+            daemon=True,
+        )
+        for index, lines in enumerate(ranges)
+    ]
+    for process in processes:
+        process.start()
+    landed = _Landed()
+    finished: dict[int, tuple[_Landed, _Errors]] = {}
+    failure: BaseException | None = None
+    try:
+        while len(finished) < len(processes):
+            try:
+                index, what, payload = batches.get(timeout=_WORKER_CHECK_S)
+            except queue.Empty:
+                dead = [p.name for i, p in enumerate(processes) if i not in finished and not p.is_alive()]
+                if dead:
+                    raise RuntimeError(f"import worker {', '.join(dead)} of {path} ended without finishing") from None
+                continue
+            if what == "batch":
+                result = store.add_prepared(payload)
+                landed.added += result.added
+                landed.already_present += result.already_present
+                if on_commit is not None:
+                    on_commit(len(payload))
+            elif what == "done":
+                finished[index] = payload
+            else:
+                failure = payload
+                finished[index] = (_Landed(), errors.fresh())
+    finally:
+        for process in processes:
+            if failure is not None or process.is_alive():
+                process.join(timeout=_WORKER_CHECK_S)
+            if process.is_alive():
+                process.kill()
+    if failure is not None:
+        raise failure
+    for index in sorted(finished):
+        part, part_errors = finished[index]
+        landed.absorb(part)
+        errors.absorb(part_errors)
+    return landed
+
+
+def _prepare_range(
+    index: int,
     path: Path,
     lines: tuple[int, int | None],
     store: LandingStore,
@@ -254,35 +321,45 @@ def _import_range(
     tz: tzinfo,
     today: date | None,
     errors: _Errors,
-) -> tuple[_Landed, _Errors]:
-    """In a worker process: land the messages of one range of an export's lines (see `_import_one`)."""
-    archive = read_export(path)
-    reader = _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines)
-    return _land(reader, archive, store=store, media_store=media_store, tz=tz), errors
+    batches,
+) -> None:
+    """In a worker process: read one range of an export's lines and hand its batches, prepared, to the writer."""
+    try:
+        archive = read_export(path)
+        reader = _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines)
+
+        def hand_over(messages: list[Message]) -> AddResult:
+            batches.put((index, "batch", prepare(messages)))
+            # Counted by the writer, which alone knows what was already present.
+            return AddResult(0, 0)
+
+        landed = _read_days(reader, archive, store=store, media_store=media_store, tz=tz, land=hand_over)
+        batches.put((index, "done", (landed, errors)))
+    except BaseException as exc:
+        batches.put((index, "failed", exc))
+        raise
 
 
-def _land(
+def _read_days(
     reader: ExportReader,
     archive: ExportArchive,
     *,
     store: LandingStore,
     media_store: MediaStore,
     tz: tzinfo,
-    on_commit: Callable[[list[Message]], None] | None = None,
+    land: Callable[[list[Message]], AddResult],
 ) -> _Landed:
-    """Land what `reader` reads, a whole number of days per transaction (see `_import_one`)."""
+    """Read what `reader` reads and `land` it, a whole number of days at a time (see `_import_one`)."""
     scattered = reader.scattered_days()
     landed = _Landed()
     batch: list[Message] = []
     held: list[Message] = []
     day: date | None = None
 
-    def land(messages: list[Message]) -> None:
-        result = store.add_messages(messages)
+    def land_counted(messages: list[Message]) -> None:
+        result = land(messages)
         landed.added += result.added
         landed.already_present += result.already_present
-        if on_commit is not None:
-            on_commit(messages)
 
     # A forgotten customer's messages are skipped before their media is stored (landing refuses them anyway).
     forgotten = store.tombstones()
@@ -298,12 +375,12 @@ def _land(
             held.append(message)
             continue
         if local_day != day and len(batch) >= BATCH:
-            land(batch)
+            land_counted(batch)
             batch = []
         day = local_day
         batch.append(message)
     if batch or held:
-        land(batch + held)
+        land_counted(batch + held)
     reader.hand_over_errors()
     return landed
 
@@ -317,13 +394,13 @@ def import_exports(
     tz: tzinfo,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
-    on_commit: Callable[[list[Message]], None] | None = None,
+    on_commit: Callable[[int], None] | None = None,
     workers: int = 1,
 ) -> ImportSummary:
     """Import each export; a file that cannot be read or parsed is dead-lettered and the rest go on.
 
-    `today` (default: the clock) bounds the dates believed; `on_commit` is called after each transaction of this
-    process; `workers` > 1 reads a long export in that many processes at once (see `_import_one`).
+    `today` (default: the clock) bounds the dates believed; `on_commit(n)` is called after each transaction with
+    the number of messages it held; `workers` > 1 reads a long export in that many processes (see `_import_one`).
     """
     paths = [Path(p) for p in paths]
     files = added = already = linked = 0

@@ -48,7 +48,7 @@ def test_a_reader_during_the_import_never_sees_part_of_a_day(tmp_path, monkeypat
     reader = SqliteLandingStore(db)  # its own connection, as the landing sensor or a run would have
     seen: list[dict[date, int]] = []
 
-    def look(_landed) -> None:
+    def look(_count: int) -> None:
         start = datetime(2026, 3, 1, tzinfo=NAIROBI).astimezone(UTC)
         visible = _per_day(reader.messages_between(start, start + timedelta(days=31)))
         seen.append(dict(visible))

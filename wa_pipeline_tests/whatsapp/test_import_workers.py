@@ -9,12 +9,15 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp import importer
 from wa_pipeline.whatsapp.chat_export import ExportReader, parse_chat_export
+from wa_pipeline.whatsapp.export_archive import ExportArchiveError
 from wa_pipeline.whatsapp.importer import import_exports
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -153,3 +156,21 @@ def test_two_workers_land_on_postgresql_what_one_process_lands(tmp_path, monkeyp
         landed[workers] = (summary, sorted((m.message_id, m.to_json()) for m in store.iter_messages()))
     assert landed[2] == landed[1]
     assert landed[2][0].added == len(landed[2][1]) > 0 and landed[2][0].error_count == 2
+
+
+def test_a_worker_that_fails_fails_the_import_with_its_reason_and_nothing_hangs(tmp_path):
+    # The file is gone by the time the workers open it: each reports why, and the writer raises the first.
+    db = tmp_path / "landing.sqlite3"
+    gone = tmp_path / "gone.txt"
+    errors = importer._Errors(DeadLetterQueue(db))
+    with pytest.raises(ExportArchiveError, match="gone.txt: no such file"):
+        importer._land_from_workers(
+            gone,
+            [(1, 20), (20, None)],
+            store=SqliteLandingStore(db),
+            media_store=MediaStore(tmp_path / "media"),
+            tz=NAIROBI,
+            today=TODAY,
+            errors=errors,
+            on_commit=None,
+        )
