@@ -114,6 +114,8 @@ def recorded_duplicates(count: int) -> str:
     return f"SELECT message_id FROM cross_source_duplicates WHERE message_id IN ({_marks(count)})"
 
 
+# Whether anything landed in a window of send times (the sent_at index answers it without touching a row).
+LANDED_BETWEEN = "SELECT 1 FROM messages WHERE sent_at >= ? AND sent_at <= ? LIMIT 1"
 CROSS_SOURCE_DUPLICATES = "SELECT message_id, duplicate_of FROM cross_source_duplicates ORDER BY seen_at"
 # Statuses only move forward: a delivery receipt arriving after the read receipt changes nothing.
 UPSERT_STATUS = (
@@ -179,6 +181,22 @@ def _message(entry: Prepared) -> Message:
     return Message.from_record(json.loads(entry[4]))
 
 
+def _may_meet_landed(run: Callable[[str, tuple], Any], prepared: Sequence[Prepared]) -> bool:
+    """False only when no message of the batch can be landed already, nor have a landed twin: then neither look-up
+    is needed, which is most of a first import's time in a big store (each is a random read of an index).
+
+    A twin shares a fingerprint, and a fingerprint holds its message's minute: a twin was sent in the same minute.
+    An export's message id is made from its send time, so the same id is the same time. A webhook's wamid is not,
+    so a batch holding one is always looked up.
+    """
+    if not prepared or any(entry[2] != "chat_export" for entry in prepared):
+        return True
+    times = [entry[5] for entry in prepared]
+    # Whole minutes, as fingerprints have them: "2016-01-04T07:00" sorts before every time in that minute, and
+    # "2016-01-04T07:59:99" after every time in 07:59.
+    return run(LANDED_BETWEEN, (min(times)[:16], max(times)[:16] + ":99")).fetchone() is not None
+
+
 def land_messages(
     run: Callable[[str, tuple], Any],
     run_many: Callable[[str, list[tuple]], Any],
@@ -201,9 +219,14 @@ def land_messages(
     if forgotten:
         # Rare (only after `forget`): the message is read back from its record to be matched.
         prepared = [entry for entry in prepared if not forgotten.blocks(_message(entry))]
-    present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
+    present: set[str] = set()
     holders: dict[str, list[tuple[str, str]]] = {}
-    for fingerprint, message_id, source in _select_in(run, fingerprint_holders, {p for e in prepared for p in e[3]}):
+    if _may_meet_landed(run, prepared):
+        present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
+        held = _select_in(run, fingerprint_holders, {p for e in prepared for p in e[3]})
+    else:
+        held = []
+    for fingerprint, message_id, source in held:
         holders.setdefault(fingerprint, []).append((message_id, source))
     for held in holders.values():
         held.sort()

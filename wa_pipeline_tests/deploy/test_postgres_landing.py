@@ -138,6 +138,21 @@ def test_one_message_seen_through_two_sources_lands_once(backend):
     assert store.add_messages([export("e2", text="ok"), export("e3", text="ok")]).added == 2
 
 
+@pytest.mark.parametrize("landed_at", [T0, T0.replace(second=59, microsecond=999_999)])
+def test_an_export_batch_finds_its_twin_at_either_edge_of_the_minute(backend, landed_at):
+    """An export batch skips its look-ups only when nothing landed in its minutes; a twin anywhere in them counts."""
+    store = backend.open()
+    store.add_messages([dataclasses.replace(webhook(), sent_at=landed_at)])
+    # The export's copy says 09:00 (no seconds); the batch spans the minutes 08:58-09:00.
+    result = store.add_messages([msg(1, at=T0 - timedelta(minutes=2)), export()])
+    assert (result.added, result.cross_source_duplicates) == (1, 1)
+    assert store.cross_source_duplicates() == [("exp_1", "wamid.1")]
+    # In minutes where nothing landed, a batch lands whole; the second time, all of it is present.
+    later = [msg(i, at=T0 + timedelta(hours=1, minutes=i)) for i in range(2, 6)]
+    assert (store.add_messages(later).added, store.count()) == (4, 6)
+    assert (store.add_messages(later).already_present, store.count()) == (4, 6)
+
+
 def _second_target(landing_target, tmp_path, request):
     if isinstance(landing_target, Path):
         return tmp_path / "second.sqlite3"
