@@ -401,6 +401,18 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
 ERRORS_PER_HANDOVER = 1_000
 
 
+@dataclass(frozen=True)
+class ExportScan:
+    """What the first pass over an export learns: how each layout's dates read, how many headers each layout has,
+    the dates of its headers (one entry per change of date), where those changes are, and the number of lines."""
+
+    orders: dict[LayoutKey, DateOrder]
+    layout_counts: Counter[LayoutKey]
+    runs: dict[LayoutKey, list[tuple[str, str, str]]]
+    date_starts: dict[LayoutKey, list[int]]
+    line_count: int
+
+
 class ExportReader:
     """An export read as a stream: a first pass settles how its dates read, a second yields its messages.
 
@@ -419,6 +431,7 @@ class ExportReader:
         now: datetime | None = None,
         on_errors: Callable[[list[ExportLineError]], None] | None = None,
         lines: tuple[int, int | None] = (1, None),
+        scan: ExportScan | None = None,
     ):
         self.chat_name = chat_name
         # The messages whose header lines are in [first, stop) (1-based; stop None: to the end); see `split`.
@@ -440,15 +453,17 @@ class ExportReader:
         self._days: dict[tuple, tuple[date, timedelta | None]] = {}
         # Messages dated after tomorrow cannot have been sent yet: a misread date, or a phone with a wrong clock.
         self.latest = (today or self.now.astimezone(tz).date()) + timedelta(days=1)
-        self.line_count = 0
-        # Per layout, the line of each header whose date differs from the header before it in that layout.
-        self._date_starts: dict[LayoutKey, list[int]] = {}
-        self._orders, self.layout_counts = self._scan()
+        # Given (the same file's, by another reader: see `split`), the first pass is not read again.
+        self.scan = scan if scan is not None else self._scan()
+        self._orders, self.layout_counts, self._runs = self.scan.orders, self.scan.layout_counts, self.scan.runs
+        self.line_count = self.scan.line_count
         main = max(self.layout_counts, key=self.layout_counts.__getitem__)
         self.date_order: DateOrder = self._orders[main]
 
-    def _scan(self) -> tuple[dict[LayoutKey, DateOrder], Counter[LayoutKey]]:
+    def _scan(self) -> ExportScan:
         dates: dict[LayoutKey, list[tuple[str, str, str]]] = {}
+        # Per layout, the line of each header whose date differs from the header before it in that layout.
+        date_starts: dict[LayoutKey, list[int]] = {}
         counts: Counter[LayoutKey] = Counter()
         first_text: tuple[int, str] | None = None
         last: dict[LayoutKey, tuple[str, str, str]] = {}
@@ -474,8 +489,7 @@ class ExportReader:
             if last.get(key) != numbers:
                 last[key] = numbers
                 dates.setdefault(key, []).append(numbers)
-                self._date_starts.setdefault(key, []).append(number)
-        self.line_count = number
+                date_starts.setdefault(key, []).append(number)
         if not counts:
             where, line = first_text or (1, "")
             raise ChatExportError(
@@ -488,8 +502,7 @@ class ExportReader:
         if colon and max(counts, key=counts.__getitem__) not in colon:
             for key in colon:
                 del counts[key], dates[key]
-        self._runs = dates
-        return _date_orders(dates), counts
+        return ExportScan(_date_orders(dates), counts, dates, date_starts, number)
 
     def _error(self, error: ExportLineError) -> None:
         self.errors.append(error)
@@ -513,7 +526,7 @@ class ExportReader:
         parts = min(parts, self.line_count // max(min_lines, 1))
         if parts <= 1 or len(self.layout_counts) != 1 or self.scattered_days():
             return [(1, None)]
-        starts = self._date_starts[next(iter(self.layout_counts))]
+        starts = self.scan.date_starts[next(iter(self.layout_counts))]
         cuts: list[int] = []
         for part in range(1, parts):
             target = self.line_count * part // parts

@@ -16,7 +16,7 @@ from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
 from wa_pipeline.store.landing_sql import prepare
 from wa_pipeline.store.landing_store import AddResult, LandingStore
 from wa_pipeline.store.media_store import MediaStore
-from wa_pipeline.whatsapp.chat_export import ExportLineError, ExportReader
+from wa_pipeline.whatsapp.chat_export import ExportLineError, ExportReader, ExportScan
 from wa_pipeline.whatsapp.export_archive import ExportArchive, read_export
 
 STAGE = Stage.IMPORT
@@ -213,7 +213,15 @@ def _import_one(
     if len(ranges) == 1:
         return _read_days(whole, archive, store=store, media_store=media_store, tz=tz, land=_writer(store, on_commit))
     return _land_from_workers(
-        path, ranges, store=store, media_store=media_store, tz=tz, today=today, errors=errors, on_commit=on_commit
+        path,
+        ranges,
+        store=store,
+        media_store=media_store,
+        tz=tz,
+        today=today,
+        errors=errors,
+        on_commit=on_commit,
+        scan=whole.scan,
     )
 
 
@@ -235,6 +243,7 @@ def _reader(
     today: date | None,
     errors: _Errors,
     lines: tuple[int, int | None] = (1, None),
+    scan: ExportScan | None = None,
 ) -> ExportReader:
     return ExportReader(
         archive.open_text,
@@ -244,6 +253,7 @@ def _reader(
         today=today,
         on_errors=errors.for_file(str(path)),
         lines=lines,
+        scan=scan,
     )
 
 
@@ -257,6 +267,7 @@ def _land_from_workers(
     today: date | None,
     errors: _Errors,
     on_commit: Callable[[int], None] | None,
+    scan: ExportScan | None = None,
 ) -> _Landed:
     """Land the batches that one worker process per range prepares (see `_import_one`)."""
     # Spawned, not forked: the parent's open database connections (and its threads) must not be copied. Two batches
@@ -266,7 +277,7 @@ def _land_from_workers(
     processes = [
         context.Process(
             target=_prepare_range,
-            args=(index, path, lines, store, media_store, tz, today, errors.fresh(), batches),
+            args=(index, path, lines, scan, store, media_store, tz, today, errors.fresh(), batches),
             name=f"wa-import-{index}",
             daemon=True,
         )
@@ -316,6 +327,7 @@ def _prepare_range(
     index: int,
     path: Path,
     lines: tuple[int, int | None],
+    scan: ExportScan | None,
     store: LandingStore,
     media_store: MediaStore,
     tz: tzinfo,
@@ -326,7 +338,8 @@ def _prepare_range(
     """In a worker process: read one range of an export's lines and hand its batches, prepared, to the writer."""
     try:
         archive = read_export(path)
-        reader = _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines)
+        # The first pass the writer made over the whole file: a worker reads only its own range.
+        reader = _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines, scan=scan)
 
         def hand_over(messages: list[Message]) -> AddResult:
             batches.put((index, "batch", prepare(messages)))

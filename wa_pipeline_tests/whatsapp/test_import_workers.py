@@ -76,6 +76,21 @@ def test_split_ranges_start_on_a_new_day_and_read_together_what_the_whole_file_r
     assert all(not (a & b) for i, a in enumerate(days_seen) for b in days_seen[i + 1 :])
 
 
+def test_a_range_reader_given_the_first_pass_reads_the_file_once():
+    text = _export()
+    whole = _reader(text)
+    opened = []
+
+    def open_text():
+        opened.append(1)
+        return io.StringIO(text, newline="")
+
+    first, stop = whole.split(2, min_lines=20)[1]
+    part = ExportReader(open_text, chat_name=CHAT, tz=NAIROBI, today=TODAY, lines=(first, stop), scan=whole.scan)
+    assert [m.message_id for m in part.messages()] == [m.message_id for m in _reader(text, (first, stop)).messages()]
+    assert len(opened) == 1  # the second pass only: a worker does not read the whole file again for the dates
+
+
 def test_a_file_that_cannot_be_cut_into_days_is_one_range():
     short = _export(days=3)
     assert _reader(short).split(2, min_lines=len(short.splitlines())) == [(1, None)]
