@@ -97,7 +97,10 @@ class Settings(BaseSettings):
     max_media_bytes: int = Field(100 * 1024 * 1024, description="Larger media files are not processed.")
     media_workers: int = Field(2, description="Processes for OCR/documents and threads for transcription.")
     import_workers: int = Field(
-        2, ge=1, description="Processes that read one long export at once (a range of whole days each); 1: one."
+        # A second process only pays where there is a second core to run it.
+        default_factory=lambda: min(2, os.cpu_count() or 1),
+        ge=1,
+        description="Processes that read one long export at once (a range of whole days each); 1: one.",
     )
     media_max_attempts: int = Field(3, description="Engine timeouts retried this often before a dead letter.")
     media_min_success_rate: float = Field(0.8, description="Below this share of media extracted, the check warns.")

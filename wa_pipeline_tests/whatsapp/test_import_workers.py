@@ -189,3 +189,31 @@ def test_a_worker_that_fails_fails_the_import_with_its_reason_and_nothing_hangs(
             errors=errors,
             on_commit=None,
         )
+
+
+def test_wa_import_workers_sets_how_many_processes_the_cli_import_uses(data_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from wa_pipeline.cli import app
+    from wa_pipeline.settings import get_settings
+
+    path = tmp_path / f"WhatsApp Chat with {CHAT}.txt"
+    path.write_text(_export(days=10), encoding="utf-8")
+    monkeypatch.setattr(importer, "LINES_PER_WORKER", 30)
+    used = []
+    real_split = ExportReader.split
+    monkeypatch.setattr(
+        ExportReader, "split", lambda self, parts, min_lines: used.append(parts) or real_split(self, parts, min_lines)
+    )
+    outputs = []
+    for workers in ("2", "1"):
+        monkeypatch.setenv("WA_IMPORT_WORKERS", workers)
+        monkeypatch.setenv("WA_DATA_DIR", str(tmp_path / f"data{workers}"))
+        get_settings.cache_clear()
+        result = CliRunner().invoke(app, ["import", str(path)])
+        assert result.exit_code == 1, result.output  # the two impossible dates
+        # What follows the progress bar (whose elapsed time varies): the summary, the days, the errors.
+        outputs.append(" ".join(result.output.split()).split("files ", 1)[1])
+    assert used == [2]  # one process reads the file whole without asking for ranges
+    assert "added 91" in outputs[0] and "errors 2" in outputs[0] and "days 2026-03-01 .. 2026-03-10" in outputs[0]
+    assert outputs[0] == outputs[1]
