@@ -223,11 +223,10 @@ def land_messages(
     holders: dict[str, list[tuple[str, str]]] = {}
     if _may_meet_landed(run, prepared):
         present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
-        held = _select_in(run, fingerprint_holders, {p for e in prepared for p in e[3]})
-    else:
-        held = []
-    for fingerprint, message_id, source in held:
-        holders.setdefault(fingerprint, []).append((message_id, source))
+        for fingerprint, message_id, source in _select_in(
+            run, fingerprint_holders, {p for e in prepared for p in e[3]}
+        ):
+            holders.setdefault(fingerprint, []).append((message_id, source))
     for held in holders.values():
         held.sort()
     new_rows: list[tuple] = []

@@ -455,8 +455,7 @@ class ExportReader:
         self.latest = (today or self.now.astimezone(tz).date()) + timedelta(days=1)
         # Given (the same file's, by another reader: see `split`), the first pass is not read again.
         self.scan = scan if scan is not None else self._scan()
-        self._orders, self.layout_counts, self._runs = self.scan.orders, self.scan.layout_counts, self.scan.runs
-        self.line_count = self.scan.line_count
+        self._orders, self.layout_counts = self.scan.orders, self.scan.layout_counts
         main = max(self.layout_counts, key=self.layout_counts.__getitem__)
         self.date_order: DateOrder = self._orders[main]
 
@@ -523,13 +522,14 @@ class ExportReader:
         (merged exports), is one range: its days can only be told apart once the whole file is read. So is a file
         with fewer than `min_lines` lines per part.
         """
-        parts = min(parts, self.line_count // max(min_lines, 1))
+        line_count = self.scan.line_count
+        parts = min(parts, line_count // max(min_lines, 1))
         if parts <= 1 or len(self.layout_counts) != 1 or self.scattered_days():
             return [(1, None)]
         starts = self.scan.date_starts[next(iter(self.layout_counts))]
         cuts: list[int] = []
         for part in range(1, parts):
-            target = self.line_count * part // parts
+            target = line_count * part // parts
             at = bisect.bisect_left(starts, target)
             # The day start nearest to the even cut, after the cut before it.
             candidates = [line for line in starts[max(at - 1, 0) : at + 1] if line > (cuts[-1] if cuts else 1)]
@@ -541,7 +541,7 @@ class ExportReader:
     def scattered_days(self) -> set[date]:
         """Days the file leaves and comes back to (merged exports): known only once the whole file is read."""
         runs: Counter[date] = Counter()
-        for layout, dates in self._runs.items():
+        for layout, dates in self.scan.runs.items():
             for numbers in dates:
                 try:
                     runs[_calendar_date(numbers, self._orders[layout])] += 1
