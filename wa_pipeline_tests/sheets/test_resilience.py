@@ -309,6 +309,35 @@ def test_an_exception_mid_write_is_reconciled_by_the_next_upsert(fake, account, 
     assert sheet_state(fake, key)[0] == [row[0] for row in day_rows(1, 60)]
 
 
+def test_a_tab_whose_formatting_failed_after_its_header_is_formatted_by_the_next_sync(
+    fake, account, key, tmp_path, clock
+):
+    state = tmp_path / "state"
+
+    def refuse_formatting(request):
+        return transient_error(503) if b"setBasicFilter" in request.body else None
+
+    fake.interceptors.append(refuse_formatting)
+    tuning = dict(max_attempts=2, replans=1, breaker_failures=50)
+    with pytest.raises(SheetsUnavailable):
+        sink_for(fake, account, key, state, clock, **tuning).upsert(TAB, COLUMNS, "message_id", day_rows(1, 3))
+    assert fake.values(key, TAB)[0] == COLUMNS  # the header and rows were written...
+    assert fake.tab_format(key, TAB)["basic_filter"] is None  # ...and the tab never formatted
+
+    fake.interceptors.remove(refuse_formatting)  # Google is back; a later run syncs the same day
+    sink_for(fake, account, key, state, clock, **tuning).upsert(TAB, COLUMNS, "message_id", day_rows(1, 3))
+    look = fake.tab_format(key, TAB)
+    assert look["bold_header"] == list(range(len(COLUMNS)))
+    assert look["basic_filter"]["range"]["endColumnIndex"] == len(COLUMNS)
+    assert look["hidden_columns"] == [COLUMNS.index("message_id")]
+    assert sorted(look["column_pixels"]) == list(range(len(COLUMNS)))
+
+    # Owed once: the sync after that sends no tab formatting (a width a person sets stays theirs).
+    fake.clear_log()
+    sink_for(fake, account, key, state, clock, **tuning).upsert(TAB, COLUMNS, "message_id", day_rows(1, 5))
+    assert [r for r in writes_to(fake, f"{key}:batchUpdate") if "setBasicFilter" in r.operations] == []
+
+
 # ---- the circuit breaker
 
 

@@ -4,7 +4,7 @@ insertions, each packed under Google's advised 2 MB per request, and the formatt
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from wa_pipeline.sheets.cell_types import is_date_value, number_format, serial
@@ -146,11 +146,15 @@ def date_format_requests(sheet_id: int, plan: UpsertPlan) -> list[dict[str, Any]
     return requests
 
 
-def tab_format_requests(sheet_id: int, plan: UpsertPlan, key_position: int) -> list[dict[str, Any]]:
+def tab_format_requests(
+    sheet_id: int, plan: UpsertPlan, key_position: int, added: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
     """What makes a tab read like the workbook's, for when its header is written (a new tab, or new managed
     columns): a bold header row, a basic filter over the managed columns, the key column hidden (it stays the
     upsert's anchor) and widths for the columns just added. The header is frozen when the tab is created or grown.
-    Formatting a person changes afterwards (widths, a filter) is theirs: it is sent only with a header write."""
+    Formatting a person changes afterwards (widths, a filter) is theirs: it is sent only with a header write, or
+    for `added` columns whose header an earlier upsert wrote without seeing their formatting applied."""
+    added = plan.layout.added if added is None else added
     width = plan.layout.width
     header = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": HEADER_ROW, "startColumnIndex": 0}
     requests: list[dict[str, Any]] = [
@@ -167,20 +171,21 @@ def tab_format_requests(sheet_id: int, plan: UpsertPlan, key_position: int) -> l
             }
         },
     ]
-    for position, pixels in column_pixels(plan).items():
+    for position, pixels in column_pixels(plan, added).items():
         requests.append(_dimension_properties(sheet_id, position, {"pixelSize": pixels}))
-    if key_position in plan.layout.added:
+    if key_position in added:
         requests.append(_dimension_properties(sheet_id, key_position, {"hiddenByUser": True}))
     return requests
 
 
-def column_pixels(plan: UpsertPlan) -> dict[int, int]:
-    """Widths (pixels) of the columns the plan adds that show their header and typical cells whole."""
+def column_pixels(plan: UpsertPlan, added: Mapping[int, str] | None = None) -> dict[int, int]:
+    """Widths (pixels) of the columns the plan adds (or `added`) that show their header and typical cells whole."""
+    added = plan.layout.added if added is None else added
     rows = [row for insertion in plan.insertions for row in insertion.rows][:WIDTH_SAMPLE_ROWS]
     rows += list(plan.writes.values())[:WIDTH_SAMPLE_ROWS]
     widths = {}
     for index, position in enumerate(plan.layout.positions):
-        if position not in plan.layout.added:
+        if position not in added:
             continue
         longest = max([len(plan.layout.header[position])] + [len(_shown_width(row[index])) for row in rows])
         widths[position] = min(max(longest + 2, MIN_WIDTH_CHARS), MAX_WIDTH_CHARS) * PIXELS_PER_CHAR

@@ -332,15 +332,22 @@ class GoogleSheetsSink:
             grid = self._grow_grid(http, title, sheet_id, grid_properties, plan, usage)
         usage = usage.after_growth(grid[0] * grid[1] - old[0] * old[1])
 
+        # Owed from an upsert that wrote a header and failed before Google applied its formatting.
+        owed = [name for name in self.ledger.formatting_due(self.spreadsheet_key, tab) if name in columns]
+        if plan.layout.added:
+            self.ledger.format_due(self.spreadsheet_key, tab, plan.layout.added.values())
         for body in write_requests(title, plan):
             http.values_batch_update(self.spreadsheet_key, body=body)
         formats = date_format_requests(sheet_id, plan)
-        if plan.layout.added:
+        formatting = {plan.layout.position(columns, name): name for name in owed} | plan.layout.added
+        if formatting:
             # With the header it goes with: bold, filter, hidden key, widths (request_bodies.tab_format_requests).
-            formats += tab_format_requests(sheet_id, plan, plan.layout.position(columns, key))
+            formats += tab_format_requests(sheet_id, plan, plan.layout.position(columns, key), formatting)
         if formats:
             # After the values: rows appended by the writes above get the format too. Idempotent, so a retry is safe.
             http.batch_update(self.spreadsheet_key, {"requests": formats})
+        if formatting:
+            self.ledger.formatted(self.spreadsheet_key, tab)
         self.ledger.confirm(
             write_id,
             self.spreadsheet_key,

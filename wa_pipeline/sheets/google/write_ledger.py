@@ -59,6 +59,13 @@ CREATE TABLE IF NOT EXISTS sheet_rows (
     PRIMARY KEY (spreadsheet, tab, row_key)
 );
 CREATE INDEX IF NOT EXISTS sheet_rows_position ON sheet_rows (spreadsheet, tab, row_number);
+-- Columns whose header was written and whose formatting Google has not yet confirmed: sent again at the next upsert.
+CREATE TABLE IF NOT EXISTS sheet_format_due (
+    spreadsheet TEXT NOT NULL,
+    tab         TEXT NOT NULL,
+    column_name TEXT NOT NULL,
+    PRIMARY KEY (spreadsheet, tab, column_name)
+);
 CREATE TABLE IF NOT EXISTS ledger_salt (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
     salt TEXT NOT NULL
@@ -222,6 +229,27 @@ class WriteLedger:
                 ):
                     found[by_digest[digest]] = number
         return found
+
+    def format_due(self, spreadsheet: str, tab: str, columns: Iterable[str]) -> None:
+        """Before a header write: these columns' formatting is owed until `formatted` says it was applied."""
+        with self._lock, write_transaction(self._conn):
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO sheet_format_due (spreadsheet, tab, column_name) VALUES (?, ?, ?)",
+                [(spreadsheet, tab, column) for column in columns],
+            )
+
+    def formatting_due(self, spreadsheet: str, tab: str) -> list[str]:
+        """Columns whose header an earlier upsert wrote but whose formatting it never saw applied."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT column_name FROM sheet_format_due WHERE spreadsheet = ? AND tab = ? ORDER BY column_name",
+                (spreadsheet, tab),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def formatted(self, spreadsheet: str, tab: str) -> None:
+        with self._lock, write_transaction(self._conn):
+            self._conn.execute("DELETE FROM sheet_format_due WHERE spreadsheet = ? AND tab = ?", (spreadsheet, tab))
 
     def forget_tab(self, spreadsheet: str, tab: str) -> None:
         """The tab is gone (deleted or renamed by someone): its remembered rows describe nothing any more."""
