@@ -100,9 +100,9 @@ _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0,
 # a colon (a new group subject, say) from being read as a person talking.
 _SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d]{1,80}?):(?: (?P<body>.*)|$)", re.DOTALL)
 _IOS_MARK = re.compile(r":[ \u00a0]\u200e")
-# iOS: "<attached: 00000012-PHOTO-….jpg>", in the phone's language ("<прикреплено: …>"), maybe after the
-# document's title and page count, maybe followed by the caption.
-_IOS_ATTACHED = re.compile(r"<(?P<word>[^:<>]{1,40}?)\s*:\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$")
+# iOS: "<attached: 00000012-PHOTO-….jpg>", in the phone's language ("<прикреплено: …>", Chinese with a full-width
+# colon "<附件：…>"), maybe after the document's title and page count, maybe followed by the caption.
+_IOS_ATTACHED = re.compile(r"<(?P<word>[^:\uff1a<>]{1,40}?)\s*[:\uff1a]\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$")
 # Android: "IMG-….jpg (file attached)", "Invoice.pdf • 3 pages (file attached)", words in the phone's language.
 _ANDROID_ATTACHED = re.compile(r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+\((?P<word>[^()]{1,60})\)$")
 _LOCATION = re.compile(r"^(?P<label>[^:\n]{1,40}?)\s*:\s*(?P<url>https?://\S+)$")

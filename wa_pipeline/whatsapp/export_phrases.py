@@ -185,7 +185,7 @@ def phrase_book() -> PhraseBook:
             text = phrase.text
             if phrase.meaning in _SCANNED:
                 if phrase.meaning == "attached":
-                    attached.add(normalise(text.split(":", 1)[0].lstrip("<")))
+                    attached.add(normalise(re.split("[:\uff1a]", text, maxsplit=1)[0].lstrip("<")))
                 elif phrase.meaning == "file_attached":
                     file_attached.add(normalise(text.rsplit("(", 1)[1].rstrip(")")))
                 elif phrase.meaning == "location":

@@ -172,3 +172,19 @@ def test_a_customers_words_about_leaving_or_adding_are_not_a_system_line(body):
         today=TODAY,
     )
     assert [(m.kind, m.event, m.text) for m in parsed.messages] == [("text", None, body)] * 2
+
+
+def test_an_ios_attachment_with_a_full_width_colon_is_the_file():
+    # Chinese iOS exports write "<附件：…>" with a full-width colon (wchklaus97/whats_pie zh-Hant-HK test data);
+    # a customer's own "<…：…>" with a word WhatsApp does not use stays their text.
+    parsed = parse_chat_export(
+        "[10/03/2026, 08:00:00] Juma Hardware: <附件：00000042-PHOTO-2024-07-10-13-38-12.jpg>\n"
+        "[10/03/2026, 08:01:00] Juma Hardware: <备注：明天送货>\n",
+        chat_name="Mama Mboga Bakery",
+        tz=NAIROBI,
+        today=TODAY,
+    )
+    assert parsed.errors == []
+    photo, note = parsed.messages
+    assert (photo.kind, photo.media.filename) == ("image", "00000042-PHOTO-2024-07-10-13-38-12.jpg")
+    assert (note.kind, note.text) == ("text", "<备注：明天送货>")
