@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import Literal
 
 from wa_pipeline.message import MediaRef, Message, landing_window_problem, stable_id
-from wa_pipeline.whatsapp.export_phrases import Found, PhraseBook, normalise, phrase_book
+from wa_pipeline.whatsapp.export_phrases import ATTACHED_COLONS, Found, PhraseBook, normalise, phrase_book
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -102,7 +102,9 @@ _SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d]{1,80}?):(?: (?P<body>.*)|$)"
 _IOS_MARK = re.compile(r":[ \u00a0]\u200e")
 # iOS: "<attached: 00000012-PHOTO-….jpg>", in the phone's language ("<прикреплено: …>", Chinese with a full-width
 # colon "<附件：…>"), maybe after the document's title and page count, maybe followed by the caption.
-_IOS_ATTACHED = re.compile(r"<(?P<word>[^:\uff1a<>]{1,40}?)\s*[:\uff1a]\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$")
+_IOS_ATTACHED = re.compile(
+    rf"<(?P<word>[^<>{ATTACHED_COLONS}]{{1,40}}?)\s*[{ATTACHED_COLONS}]\s*(?P<file>[^>]+?)\s*>\s*(?P<after>.*)$"
+)
 # Android: "IMG-….jpg (file attached)", "Invoice.pdf • 3 pages (file attached)", words in the phone's language.
 _ANDROID_ATTACHED = re.compile(r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+\((?P<word>[^()]{1,60})\)$")
 _LOCATION = re.compile(r"^(?P<label>[^:\n]{1,40}?)\s*:\s*(?P<url>https?://\S+)$")

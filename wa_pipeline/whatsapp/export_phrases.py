@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 LOCALES_DIR = Path(__file__).with_name("export_locales")
+# What ends iOS's attachment word ("<attached: …>"): a colon, or a full-width one in Chinese ("<附件：…>").
+ATTACHED_COLONS = ":\uff1a"
 _PLACEHOLDER = re.compile(r"\{(name|file|url|actor|subject|old|new)\}")
 # Lines that announce a WhatsApp notice: matched on their opening words, since later versions reword the tail.
 NOTICES = frozenset({"encryption_notice", "business_notice"})
@@ -185,7 +187,7 @@ def phrase_book() -> PhraseBook:
             text = phrase.text
             if phrase.meaning in _SCANNED:
                 if phrase.meaning == "attached":
-                    attached.add(normalise(re.split("[:\uff1a]", text, maxsplit=1)[0].lstrip("<")))
+                    attached.add(normalise(re.split(f"[{ATTACHED_COLONS}]", text, maxsplit=1)[0].lstrip("<")))
                 elif phrase.meaning == "file_attached":
                     file_attached.add(normalise(text.rsplit("(", 1)[1].rstrip(")")))
                 elif phrase.meaning == "location":

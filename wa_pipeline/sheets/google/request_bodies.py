@@ -147,14 +147,13 @@ def date_format_requests(sheet_id: int, plan: UpsertPlan) -> list[dict[str, Any]
 
 
 def tab_format_requests(
-    sheet_id: int, plan: UpsertPlan, key_position: int, added: Mapping[int, str] | None = None
+    sheet_id: int, plan: UpsertPlan, key_position: int, added: Mapping[int, str]
 ) -> list[dict[str, Any]]:
     """What makes a tab read like the workbook's, for when its header is written (a new tab, or new managed
     columns): a bold header row, a basic filter over the managed columns, the key column hidden (it stays the
-    upsert's anchor) and widths for the columns just added. The header is frozen when the tab is created or grown.
-    Formatting a person changes afterwards (widths, a filter) is theirs: it is sent only with a header write, or
-    for `added` columns whose header an earlier upsert wrote without seeing their formatting applied."""
-    added = plan.layout.added if added is None else added
+    upsert's anchor) and widths for the `added` columns (position -> name: the plan's, and any whose header an
+    earlier upsert wrote without seeing their formatting applied). The header is frozen when the tab is created or
+    grown. Formatting a person changes afterwards (widths, a filter) is theirs: it is sent only with a header write."""
     width = plan.layout.width
     header = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": HEADER_ROW, "startColumnIndex": 0}
     requests: list[dict[str, Any]] = [
@@ -178,9 +177,8 @@ def tab_format_requests(
     return requests
 
 
-def column_pixels(plan: UpsertPlan, added: Mapping[int, str] | None = None) -> dict[int, int]:
-    """Widths (pixels) of the columns the plan adds (or `added`) that show their header and typical cells whole."""
-    added = plan.layout.added if added is None else added
+def column_pixels(plan: UpsertPlan, added: Mapping[int, str]) -> dict[int, int]:
+    """Widths (pixels) of the `added` columns that show their header and the plan's typical cells whole."""
     rows = [row for insertion in plan.insertions for row in insertion.rows][:WIDTH_SAMPLE_ROWS]
     rows += list(plan.writes.values())[:WIDTH_SAMPLE_ROWS]
     widths = {}
