@@ -43,6 +43,10 @@ class DataLayout:
         return self.root / "models" / "intent"
 
     @property
+    def sentiment_model_dir(self) -> Path:
+        return self.root / "models" / "sentiment"
+
+    @property
     def reports_dir(self) -> Path:
         return self.root / "reports"
 

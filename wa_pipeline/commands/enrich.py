@@ -47,7 +47,7 @@ def enrich_command(
     from wa_pipeline.nlp.entities import extract_entities
     from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, intent_model_in
     from wa_pipeline.nlp.language import detect_languages
-    from wa_pipeline.nlp.sentiment import score_sentiment, with_intent
+    from wa_pipeline.nlp.sentiment import sentiment_model_in, sentiments
     from wa_pipeline.settings import get_settings
 
     settings = get_settings()
@@ -84,9 +84,11 @@ def enrich_command(
     model = intent_model_in(settings.layout.intent_model_dir, [DEFAULT_EXAMPLES, *(examples or [])])
     intents = model.predict(texts, threshold=threshold)
     languages = detect_languages(texts)
+    # Read as the pipeline reads it (enriched_messages): in its own language, a complaint never praise.
+    feeling = sentiment_model_in(settings.layout.sentiment_model_dir)
+    read = sentiments(texts, [language or None for language in languages], [p.intent for p in intents], feeling)
     for index, message in enumerate(messages):
-        # Read as the pipeline reads it (enriched_messages): in its own language, a complaint never praise.
-        label, score = with_intent(score_sentiment(message["text"], languages[index] or None), intents[index].intent)
+        label, score = read[index]
         print(
             json.dumps(
                 {

@@ -20,7 +20,7 @@ from wa_pipeline.nlp.patterns import PatternSet
 from wa_pipeline.nlp.phones import PHONE
 from wa_pipeline.nlp.quantities import QUANTITY
 from wa_pipeline.nlp.references import REFERENCE
-from wa_pipeline.nlp.sentiment import NEUTRAL, score_sentiment, with_intent
+from wa_pipeline.nlp.sentiment import NEUTRAL, sentiments, shipped_sentiment_model
 
 # Kinds whose text is WhatsApp's, not the sender's ("Messages are end-to-end encrypted",
 # "This message was deleted"): reading meaning into it would invent facts.
@@ -72,14 +72,15 @@ def enrich_messages(
     languages: Sequence[str] = DEFAULT_LANGUAGES,
     language_low_memory: bool = False,
     chunk_size: int = CHUNK_SIZE,
+    sentiment_model: IntentModel | None = None,
 ) -> pd.DataFrame:
     """`frame` (canonical message columns) plus `ENRICHED_COLUMNS`, same rows, order and index.
 
     `region` is the default phone region (ISO 3166 alpha-2, e.g. "KE") for numbers written without a
     country code, and the currency of "$", "/=", "Rs" unless `default_currency` says otherwise; relative
     dates are read from each message's `sent_at` in `timezone`. `patterns` is a YAML file of the
-    business's own entities. Without `intent_model`, one is trained from the shipped examples (once per
-    process). A `media_text` column, when present, is analysed after the text and caption. Messages are
+    business's own entities. Without `intent_model` (or `sentiment_model`), one is trained from the shipped
+    examples (once per process). A `media_text` column, when present, is analysed after the text and caption. Messages are
     analysed `chunk_size` at a time. The input frame is left untouched.
     """
     missing = [column for column in ("kind", "text", "caption", "sent_at") if column not in frame.columns]
@@ -88,6 +89,7 @@ def enrich_messages(
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     model = intent_model if intent_model is not None else shipped_intent_model()
+    feeling = sentiment_model if sentiment_model is not None else shipped_sentiment_model()
 
     def enrich_together(part: pd.DataFrame) -> dict[str, pd.Series]:
         return _enriched_columns(
@@ -101,6 +103,7 @@ def enrich_messages(
             intent_threshold=intent_threshold,
             languages=languages,
             language_low_memory=language_low_memory,
+            sentiment_model=feeling,
         )
 
     def enrich(part: pd.DataFrame) -> dict[str, pd.Series]:
@@ -154,6 +157,7 @@ def _enriched_columns(
     intent_threshold: float,
     languages: Sequence[str],
     language_low_memory: bool,
+    sentiment_model: IntentModel,
 ) -> dict[str, pd.Series]:
     media_text = frame[MEDIA_TEXT] if MEDIA_TEXT in frame.columns else [None] * len(frame)
     whole = [
@@ -173,11 +177,9 @@ def _enriched_columns(
     )
     intents = model.predict(texts, threshold=intent_threshold)
     found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
-    sentiment_of = {pair: score_sentiment(*pair) for pair in dict.fromkeys(zip(texts, found_languages)) if pair[0]}
-    sentiments = [
-        with_intent(sentiment_of.get((text, language), NEUTRAL), p.intent if text else OTHER)
-        for p, text, language in zip(intents, texts, found_languages)
-    ]
+    read = sentiments(
+        texts, found_languages, [p.intent if text else OTHER for p, text in zip(intents, texts)], sentiment_model
+    )
 
     def column(values: Iterable[object], dtype: str) -> pd.Series:
         return pd.Series(list(values), index=frame.index, dtype=dtype)
@@ -188,8 +190,8 @@ def _enriched_columns(
             name: column((_joined_values(found, labels) for found in entities), "str")
             for name, labels in _LIST_COLUMNS.items()
         },
-        "sentiment_label": column((label for label, _ in sentiments), "str"),
-        "sentiment_score": column((score for _, score in sentiments), "float64"),
+        "sentiment_label": column((label for label, _ in read), "str"),
+        "sentiment_score": column((score for _, score in read), "float64"),
         "intent": column((p.intent if text else OTHER for p, text in zip(intents, texts)), "str"),
         "intent_confidence": column((p.confidence for p in intents), "float64"),
         "language": column(found_languages, "str"),

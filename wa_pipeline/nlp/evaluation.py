@@ -212,7 +212,7 @@ def evaluate_heldout(
 ) -> LanguageFigures:
     """Entity, intent, sentiment and language-id figures of one held-out language (totals only)."""
     from wa_pipeline.nlp.language import detect_languages
-    from wa_pipeline.nlp.sentiment import score_sentiment, with_intent
+    from wa_pipeline.nlp.sentiment import sentiments
 
     entities = evaluate_entities(messages, predict_entities(messages))
     texts = [m.text for m in messages]
@@ -224,7 +224,7 @@ def evaluate_heldout(
     detected = detect_languages(texts, languages)
     sentiment = classification_report(
         [m.sentiment for m in messages],
-        [with_intent(score_sentiment(t, code), intent)[0] for t, code, intent in zip(texts, detected, predicted)],
+        [label for label, _ in sentiments(texts, detected, predicted)],
         labels=sorted(SENTIMENTS.values()),
     )
     long_lines = [(m, code) for m, code in zip(messages, detected) if len(m.text.split()) >= LANGUAGE_ID_MIN_WORDS]

@@ -59,7 +59,7 @@ _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 @dataclass(frozen=True)
 class LabelledText:
     text: str
-    intent: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class IntentModel:
         """One prediction per text; empty text is `other` with confidence 0."""
         normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
-        cats = {text: doc.cats for text, doc in zip(distinct, self.nlp.pipe(distinct, batch_size=batch_size))}
+        cats = dict(zip(distinct, self.scores(distinct, batch_size)))
         pleasantries = self.pleasantries
         predictions = []
         for raw, text in zip(texts, normalised):
@@ -115,6 +115,10 @@ class IntentModel:
             label, score = _decide(cats[text], raw, pleasantries, threshold)
             predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
         return predictions
+
+    def scores(self, normalised: Sequence[str], batch_size: int = 512) -> list[dict[str, float]]:
+        """Each class's probability for each text, already `normalise`d."""
+        return [doc.cats for doc in self.nlp.pipe(normalised, batch_size=batch_size)]
 
     @functools.cached_property
     def pleasantries(self) -> frozenset[str]:
@@ -237,14 +241,14 @@ def _business_beside_pleasantries(text: str, pleasantries: frozenset[str]) -> bo
 def _greeting_words(paths: tuple[Path, ...]) -> frozenset[str]:
     words: set[str] = set()
     for example in load_examples(paths):
-        if example.intent == GREETING:
+        if example.label == GREETING:
             words.update(word.lower() for word in _WORDS.findall(example.text))
     # "you", "are", "to" greet no one: only the words that are not function words mark a pleasantry.
     return frozenset(words - CHAT_WORDS)
 
 
-def load_examples(paths: Iterable[str | Path]) -> list[LabelledText]:
-    """Labelled texts from JSON-lines files ({"text": ..., "intent": ...} per line), in file order."""
+def load_examples(paths: Iterable[str | Path], key: str = "intent") -> list[LabelledText]:
+    """Labelled texts from JSON-lines files ({"text": ..., <key>: ...} per line), in file order."""
     examples = []
     for path in paths:
         for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
@@ -252,12 +256,12 @@ def load_examples(paths: Iterable[str | Path]) -> list[LabelledText]:
                 continue
             try:
                 record = json.loads(line)
-                text, intent = record["text"], record["intent"]
+                text, intent = record["text"], record[key]
             except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f'{path}:{number}: expected {{"text": ..., "intent": ...}}: {exc}') from None
+                raise ValueError(f'{path}:{number}: expected {{"text": ..., "{key}": ...}}: {exc}') from None
             if not isinstance(text, str) or not text.strip() or not isinstance(intent, str) or not intent.strip():
-                raise ValueError(f"{path}:{number}: text and intent must be non-empty strings")
-            if intent.strip() == OTHER:
+                raise ValueError(f"{path}:{number}: text and {key} must be non-empty strings")
+            if key == "intent" and intent.strip() == OTHER:
                 raise ValueError(f"{path}:{number}: '{OTHER}' is what low confidence means; it cannot be trained")
             examples.append(LabelledText(text, intent.strip()))
     return examples
@@ -277,8 +281,8 @@ def split_examples(examples: Sequence[LabelledText], held_out: float, seed: int)
     """(train, held_out): the same share of every class held out, chosen by `seed`."""
     rng = random.Random(seed)
     train, kept_out = [], []
-    for intent in sorted({e.intent for e in examples}):
-        members = [e for e in examples if e.intent == intent]
+    for label in sorted({e.label for e in examples}):
+        members = [e for e in examples if e.label == label]
         rng.shuffle(members)
         count = int(round(len(members) * held_out)) if len(members) > 1 else 0
         kept_out.extend(members[:count])
@@ -287,13 +291,16 @@ def split_examples(examples: Sequence[LabelledText], held_out: float, seed: int)
 
 
 def train_intent_model(
-    paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None
+    paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None, key: str = "intent"
 ) -> IntentModel:
-    """Train on the examples of `paths` minus the held-out split, and evaluate on that split."""
+    """Train on the examples of `paths` minus the held-out split, and evaluate on that split.
+
+    `key` names the label's field in the examples: the sentiment classifier is trained the same way.
+    """
     settings = settings or TrainingSettings()
     paths = [Path(p) for p in paths]
-    examples = load_examples(paths)
-    labels = sorted({e.intent for e in examples})
+    examples = load_examples(paths, key=key)
+    labels = sorted({e.label for e in examples})
     if len(labels) < 2:
         raise ValueError(f"intent examples need at least two intents; found {labels}")
     train, held_out = split_examples(examples, settings.held_out, settings.seed)
@@ -307,27 +314,38 @@ def train_intent_model(
         trained_on=len(train),
     )
     if held_out:
-        predicted = [p.intent for p in model.predict([e.text for e in held_out], threshold=0.0)]
-        model.evaluation = classification_report([e.intent for e in held_out], predicted, labels=labels)
+        texts = [e.text for e in held_out]
+        if key == "intent":
+            predicted = [p.intent for p in model.predict(texts, threshold=0.0)]
+        else:
+            # Greetings are the intent model's own concern: any other classifier is read by its best class.
+            predicted = [max(c, key=c.__getitem__) for c in model.scores([normalise(t) for t in texts])]
+        model.evaluation = classification_report([e.label for e in held_out], predicted, labels=labels)
     return model
 
 
 def intent_model_in(
-    models_dir: Path, paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None
+    models_dir: Path,
+    paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,),
+    settings: TrainingSettings | None = None,
+    key: str = "intent",
 ) -> IntentModel:
     """The model for these examples and settings: loaded from `models_dir` if trained before, else trained
     and saved there. Cached per process."""
     settings = settings or TrainingSettings()
-    key = fingerprint(paths, settings)
-    return _cached_model(str(Path(models_dir).resolve()), tuple(str(Path(p).resolve()) for p in paths), settings, key)
+    name = fingerprint(paths, settings)
+    paths_key = tuple(str(Path(p).resolve()) for p in paths)
+    return _cached_model(str(Path(models_dir).resolve()), paths_key, settings, name, key)
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_model(models_dir: str, paths: tuple[str, ...], settings: TrainingSettings, key: str) -> IntentModel:
-    directory = Path(models_dir) / key
+def _cached_model(
+    models_dir: str, paths: tuple[str, ...], settings: TrainingSettings, name: str, key: str
+) -> IntentModel:
+    directory = Path(models_dir) / name
     if (directory / MANIFEST).exists():
         return IntentModel.from_disk(directory)
-    model = train_intent_model(paths, settings)
+    model = train_intent_model(paths, settings, key=key)
     model.to_disk(directory)
     return model
 
@@ -340,7 +358,7 @@ def _fit(train: Sequence[LabelledText], labels: Sequence[str], settings: Trainin
         textcat.add_label(label)
     examples = [
         SpacyExample.from_dict(
-            nlp.make_doc(normalise(e.text)), {"cats": {label: float(label == e.intent) for label in labels}}
+            nlp.make_doc(normalise(e.text)), {"cats": {label: float(label == e.label) for label in labels}}
         )
         for e in train
     ]

@@ -1,18 +1,24 @@
-"""Message sentiment: VADER's compound score, read clause by clause where a complaint hides.
+"""Message sentiment: a text classifier trained from labelled chat messages, with VADER's lexicon beside it.
 
-A message in French or German is read with that language's words too (lexicons/sentiment.tsv, built by
-scripts/build_sentiment_lexicon.py from public lexicons); English words and emoji count in every language,
-since chats switch between them.
+The classifier (the intent model's bag of words, three classes) learns from `sentiment_examples/<language>.jsonl`:
+what a lexicon cannot know, the business register ("please send 2 loaves, thanks" is no praise), polite and
+sarcastic complaints, and languages no published lexicon covers. VADER's compound score, read clause by clause
+where a complaint hides, decides where the classifier is unsure. A message in French or German is read with that
+language's words too (lexicons/sentiment.tsv, built by scripts/build_sentiment_lexicon.py from public lexicons);
+English words and emoji count in every language, since chats switch between them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from wa_pipeline.nlp.intent import IntentModel, intent_model_in, load_examples, normalise, train_intent_model
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
 NEUTRAL: tuple[SentimentLabel, float] = ("neutral", 0.0)
@@ -46,6 +52,12 @@ _EMOJI_MEANINGS = {
 
 
 _LEXICON = Path(__file__).parent / "lexicons" / "sentiment.tsv"
+# One file of labelled messages per language ({"text": ..., "sentiment": "positive" | "neutral" | "negative"}).
+SENTIMENT_EXAMPLES = Path(__file__).parent / "sentiment_examples"
+SENTIMENT_KEY = "sentiment"
+LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
+# Below this probability for its best class the classifier is unsure, and the lexicon's reading stands.
+CLASSIFIER_SURE_AT = 0.5
 
 
 @functools.lru_cache(maxsize=1)
@@ -112,3 +124,58 @@ def with_intent(sentiment: tuple[SentimentLabel, float], intent: str) -> tuple[S
     if intent == "complaint" and label != "negative":
         return "negative", min(score, NEGATIVE_AT)
     return sentiment
+
+
+def example_files(directory: Path = SENTIMENT_EXAMPLES) -> list[Path]:
+    """The labelled-message files of `directory`, one per language, in name order."""
+    return sorted(Path(directory).glob("*.jsonl"))
+
+
+def check_labels(paths: Sequence[Path]) -> list[Path]:
+    """`paths`, once every example in them is labelled with one of `LABELS` (a misspelt label would be a class)."""
+    unknown = {example.label for example in load_examples(paths, key=SENTIMENT_KEY)} - set(LABELS)
+    if unknown:
+        raise ValueError(f"sentiment examples labelled {sorted(unknown)}: use {', '.join(LABELS)}")
+    return list(paths)
+
+
+def sentiment_model_in(models_dir: Path) -> IntentModel:
+    """The classifier of the shipped examples: loaded from `models_dir` if trained before, else trained and saved."""
+    return intent_model_in(models_dir, check_labels(example_files()), key=SENTIMENT_KEY)
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_sentiment_model() -> IntentModel:
+    """The classifier trained from the shipped examples, in memory, once per process."""
+    return train_intent_model(check_labels(example_files()), key=SENTIMENT_KEY)
+
+
+def combined(probabilities: dict[str, float], lexicon: tuple[SentimentLabel, float]) -> tuple[SentimentLabel, float]:
+    """The classifier's class where it is sure, else the lexicon's; the score is P(positive) - P(negative)."""
+    best = max(LABELS, key=lambda label: probabilities.get(label, 0.0))
+    score = round(float(probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)), 4)
+    if probabilities.get(best, 0.0) >= CLASSIFIER_SURE_AT:
+        return best, score
+    return lexicon[0], score
+
+
+def sentiments(
+    texts: Sequence[str | None],
+    languages: Sequence[str | None],
+    intents: Sequence[str],
+    model: IntentModel | None = None,
+) -> list[tuple[SentimentLabel, float]]:
+    """(label, score in [-1, 1]) of each text read in its language, as the pipeline gives it: the classifier
+    (`model`, default the shipped one) where sure, else the lexicon, and a complaint never praise. Empty text is
+    neutral 0.0."""
+    model = model if model is not None else shipped_sentiment_model()
+    pairs = list(
+        dict.fromkeys((t, lang) for t, lang in zip(texts, languages, strict=True) if isinstance(t, str) and t.strip())
+    )
+    distinct = list(dict.fromkeys(text for text, _ in pairs))
+    probabilities = dict(zip(distinct, model.scores([normalise(text) for text in distinct]), strict=True))
+    read = {pair: combined(probabilities[pair[0]], score_sentiment(*pair)) for pair in pairs}
+    return [
+        with_intent(read.get((text, language), NEUTRAL), intent)
+        for text, language, intent in zip(texts, languages, intents, strict=True)
+    ]

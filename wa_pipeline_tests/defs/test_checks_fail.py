@@ -358,11 +358,11 @@ def test_thread_times_consistent_fails_on_a_negative_first_response(nlp_data, en
 def test_intent_model_accurate_fails_when_the_examples_contradict_each_other(tmp_path):
     # Every shipped example again under the next intent's label: the held-out split cannot be classified well.
     examples = load_examples([DEFAULT_EXAMPLES])
-    labels = sorted({e.intent for e in examples})
+    labels = sorted({e.label for e in examples})
     relabelled = tmp_path / "contradicting.jsonl"
     relabelled.write_text(
         "".join(
-            json.dumps({"text": e.text, "intent": labels[(labels.index(e.intent) + 1) % len(labels)]}) + "\n"
+            json.dumps({"text": e.text, "intent": labels[(labels.index(e.label) + 1) % len(labels)]}) + "\n"
             for e in examples
         ),
         encoding="utf-8",

@@ -36,8 +36,8 @@ def model() -> IntentModel:
 def test_the_shipped_examples_cover_every_intent_generously():
     examples = load_examples([DEFAULT_EXAMPLES])
     assert len(examples) >= 400
-    counts = {intent: sum(e.intent == intent for e in examples) for intent in INTENTS}
-    assert set(counts) == {e.intent for e in examples}
+    counts = {intent: sum(e.label == intent for e in examples) for intent in INTENTS}
+    assert set(counts) == {e.label for e in examples}
     assert min(counts.values()) >= 40
 
 
@@ -76,8 +76,8 @@ def test_training_is_deterministic():
 def test_the_held_out_split_is_stratified_and_never_trained_on(model):
     examples = load_examples([DEFAULT_EXAMPLES])
     train, held_out = split_examples(examples, 0.2, seed=0)
-    assert not {(e.text, e.intent) for e in train} & {(e.text, e.intent) for e in held_out}
-    assert {e.intent for e in held_out} == set(INTENTS)
+    assert not {(e.text, e.label) for e in train} & {(e.text, e.label) for e in held_out}
+    assert {e.label for e in held_out} == set(INTENTS)
     assert model.trained_on == len(train)
     report = model.evaluation
     assert report.examples == len(held_out)
@@ -146,7 +146,7 @@ def test_the_translated_examples_load_with_every_intent_in_every_language_they_n
     from wa_pipeline.nlp.intent import TRANSLATED_EXAMPLES
 
     examples = load_examples([TRANSLATED_EXAMPLES])  # the "#" header line is skipped
-    assert {e.intent for e in examples} == set(INTENTS)
+    assert {e.label for e in examples} == set(INTENTS)
     lines = TRANSLATED_EXAMPLES.read_text(encoding="utf-8").splitlines()[1:]
     assert {json.loads(line)["language"] for line in lines} == {"es", "pt", "fr", "de", "sw"}
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wa_pipeline.nlp.intent import shipped_intent_model
-from wa_pipeline.nlp.sentiment import score_sentiment, with_intent
+from wa_pipeline.nlp.sentiment import sentiments
 from wa_pipeline.whatsapp.chat_export import ExportReader
 from wa_pipeline.whatsapp.export_archive import read_export
 
@@ -25,12 +25,11 @@ def enriched() -> dict[tuple[str, str], tuple[str, str]]:
         reader = ExportReader(export.open_text, chat_name=export.chat_name, tz=NAIROBI, today=date(2026, 12, 1))
         messages += [m for m in reader.messages() if m.text]
     intents = shipped_intent_model().predict([m.text for m in messages])
-    found = {}
-    for message, intent in zip(messages, intents):
-        sentiment = with_intent(score_sentiment(message.text, "en"), intent.intent)[0]
-        key = (message.sender_name, _local(message.sent_at))
-        found[key] = (intent.intent, sentiment)
-    return found
+    read = sentiments([m.text for m in messages], ["en"] * len(messages), [i.intent for i in intents])
+    return {
+        (message.sender_name, _local(message.sent_at)): (intent.intent, label)
+        for message, intent, (label, _) in zip(messages, intents, read, strict=True)
+    }
 
 
 def _local(moment: datetime) -> str:

@@ -16,6 +16,7 @@ from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.media.media_frames import attach_media_text
 from wa_pipeline.nlp.enrich import enrich_messages
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
+from wa_pipeline.nlp.sentiment import sentiment_model_in
 from wa_pipeline.nlp.threads import conversation_threads as find_threads
 from wa_pipeline.nlp.threads import threaded_messages
 from wa_pipeline.quality import enrichment_rules, message_rules, nlp_rules
@@ -128,6 +129,7 @@ def build(daily: Daily) -> dg.Definitions:
         references, dates, people, places, intent, language and sentiment."""
         # Loaded once per step: a range run pays for the model (and spaCy, on the first batch) once, not once a day.
         model = current_intent_model(storage, nlp)
+        feeling = sentiment_model_in(storage.layout.sentiment_model_dir)
         raw_by_day = frames_by_day(raw_messages, context.partition_keys)
         media_by_day = frames_by_day(media_text, context.partition_keys)
         days = {}
@@ -142,6 +144,7 @@ def build(daily: Daily) -> dg.Definitions:
                 date_order=nlp.date_order,
                 patterns=nlp.patterns(),
                 intent_model=model,
+                sentiment_model=feeling,
                 intent_threshold=nlp.intent_threshold,
                 languages=nlp.languages,
                 language_low_memory=nlp.language_low_memory,
