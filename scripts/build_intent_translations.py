@@ -67,7 +67,7 @@ def build() -> str:
     english = set.intersection(*(set(d) for language, d in dictionaries.items() if language != "sw"))
     lines = []
     for line in EXAMPLES.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
+        if not line.strip() or line.startswith("#"):  # comment lines, skipped as the loader skips them
             continue
         record = json.loads(line)
         words = _WORD.findall(record["text"].lower())
