@@ -35,8 +35,11 @@ FLOORS = {
     "pt": (0.75, 0.95, 0.54, 0.38, 0.51, 0.94),
     "fr": (0.73, 0.91, 0.54, 0.36, 0.69, 0.96),
     "de": (0.60, 0.92, 0.37, 0.16, 0.52, 0.97),
-    "sw": (0.81, 0.90, 0.70, 0.65, 0.68, 0.86),
-    "hi": (0.78, 0.88, 0.66, 0.60, 0.60, 0.70),
+    # Swahili and Hinglish intent and sentiment raised on 2026-12-04 after their native intent examples (issue 14):
+    # measured sw intent macro-F1 0.830, sentiment 0.801; hi 0.811, 0.742. Margin 0.05 (more than 0.03 and three
+    # errors of 151 messages) because adding 18 examples moved other languages' intent figures by up to 0.07.
+    "sw": (0.81, 0.90, 0.70, 0.78, 0.75, 0.86),
+    "hi": (0.78, 0.88, 0.66, 0.76, 0.69, 0.70),
 }
 
 
