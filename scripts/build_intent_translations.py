@@ -9,7 +9,9 @@ as Debian ships them in dictd format. The intent classifier reads a bag of words
 teaches it each language's words for ordering, paying, cancelling or complaining: each English word of an example
 becomes the first translations of its first senses; words the dictionary lacks (names, numbers' units, typos) are
 left out, numbers kept. An example is English when most of its words are headwords of the dictionaries; the
-Swahili and Hinglish examples of the shipped file are left alone.
+Swahili and Hinglish examples of the shipped file are left alone, and so is every line after the first comment line:
+the native sections of issue 14 (each opened by a "# <language>" line) are not English examples, however many
+English words their code-switching holds.
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ def build() -> str:
     english = set.intersection(*(set(d) for language, d in dictionaries.items() if language != "sw"))
     lines = []
     for line in EXAMPLES.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):  # comment lines, skipped as the loader skips them
+        if line.startswith("#"):
+            break  # the native sections begin: nothing below is an English example
+        if not line.strip():
             continue
         record = json.loads(line)
         words = _WORD.findall(record["text"].lower())
