@@ -44,7 +44,7 @@ DEFAULT_THRESHOLD = 0.5
 MANIFEST = "intent_model.json"
 # Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
 # are then retrained, so the held-out figures they report are those of the code that reads them.
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
 
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -106,13 +106,13 @@ class IntentModel:
         normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
         cats = dict(zip(distinct, self.scores(distinct, batch_size)))
-        pleasantries = self.pleasantries
+        pleasantries, greeting_words = self.pleasantries, self.greeting_words
         predictions = []
         for raw, text in zip(texts, normalised):
             if not text:
                 predictions.append(IntentPrediction(OTHER, 0.0))
                 continue
-            label, score = _decide(cats[text], raw, pleasantries, threshold)
+            label, score = _decide(cats[text], raw, pleasantries, greeting_words, threshold)
             predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
         return predictions
 
@@ -121,10 +121,15 @@ class IntentModel:
         return [doc.cats for doc in self.nlp.pipe(normalised, batch_size=batch_size)]
 
     @functools.cached_property
-    def pleasantries(self) -> frozenset[str]:
-        """The words a greeting is made of: those of every greeting example this model and the shipped files hold."""
+    def greeting_words(self) -> frozenset[str]:
+        """Every word of every greeting example this model and the shipped files hold."""
         paths = dict.fromkeys([*(Path(p) for p in self.example_files), DEFAULT_EXAMPLES, TRANSLATED_EXAMPLES])
         return _greeting_words(tuple(p for p in paths if p.is_file()))
+
+    @functools.cached_property
+    def pleasantries(self) -> frozenset[str]:
+        """The words a greeting is made of: its examples' words less function words ("you", "are", "to" greet no one)."""
+        return self.greeting_words - CHAT_WORDS
 
     def to_disk(self, directory: Path) -> None:
         """Write the model and its manifest atomically: a crash leaves the old model or none, never half."""
@@ -198,20 +203,34 @@ def _polarity_lexicon() -> dict[str, float]:
     return SentimentIntensityAnalyzer().lexicon
 
 
-def _decide(cats: dict[str, float], text: str, pleasantries: frozenset[str], threshold: float) -> tuple[str, float]:
+def _decide(
+    cats: dict[str, float], text: str, pleasantries: frozenset[str], greeting_words: frozenset[str], threshold: float
+) -> tuple[str, float]:
     """The best class, except that a greeting followed by business is the business.
 
     A bag of words reads "Delivered, thanks. One tray has a dent though, can you exchange it?" as a greeting,
     because "thanks" is the one word of it the examples know well. When a sentence of pleasantries sits beside a
     sentence with none, whose words say something (a request, a problem), the message is the best of the other
     classes, with the probability the model gives it among them; if no other class reaches the threshold, the
-    model has no better reading and it stays a greeting.
+    model has no better reading and the best class stands.
+
+    A message of words none of which any greeting example uses ("ok", "hmm") is no greeting either: a bag of words
+    leans short, unknown text towards greeting, the class of the shortest examples. It gets the best other class,
+    with its probability among them.
     """
     label, score = max(cats.items(), key=lambda item: item[1])
-    if label != GREETING or score >= 1.0 or not _business_beside_pleasantries(text, pleasantries):
+    greeting = float(cats.get(GREETING, 0.0))
+    if label == GREETING and 0.0 < greeting < 1.0:
+        words = {word.lower() for word in _WORDS.findall(text)}
+        if words and not words & greeting_words:
+            other, value = max(((o, v) for o, v in cats.items() if o != GREETING), key=lambda item: item[1])
+            return other, float(value) / (1.0 - greeting)
+    # The pleasantry's words pull towards greeting even when another class leads ("Thanks. Can you send the
+    # receipt by SMS as well?": payment 0.44, greeting 0.41), so its share is set aside whichever class is first.
+    if greeting <= 0.0 or greeting >= 1.0 or not _business_beside_pleasantries(text, pleasantries):
         return label, float(score)
     other, value = max(((o, v) for o, v in cats.items() if o != GREETING), key=lambda item: item[1])
-    value = float(value) / (1.0 - float(score))
+    value = float(value) / (1.0 - greeting)
     if value < max(threshold, 1e-9):
         return label, float(score)
     return other, value
@@ -243,8 +262,7 @@ def _greeting_words(paths: tuple[Path, ...]) -> frozenset[str]:
     for example in load_examples(paths):
         if example.label == GREETING:
             words.update(word.lower() for word in _WORDS.findall(example.text))
-    # "you", "are", "to" greet no one: only the words that are not function words mark a pleasantry.
-    return frozenset(words - CHAT_WORDS)
+    return frozenset(words)
 
 
 def load_examples(paths: Iterable[str | Path], key: str = "intent") -> list[LabelledText]:

@@ -30,13 +30,17 @@ from wa_pipeline.nlp.language import DEFAULT_LANGUAGES
 DATA = Path(__file__).parent / "data"
 # language: (entity micro-F1, rule labels, name labels, intent macro-F1, sentiment accuracy, language id)
 FLOORS = {
-    "en": (0.84, 0.90, 0.75, 0.77, 0.58, 0.91),
-    "es": (0.73, 0.94, 0.52, 0.41, 0.69, 0.93),
-    "pt": (0.75, 0.95, 0.54, 0.38, 0.51, 0.94),
-    "fr": (0.73, 0.91, 0.54, 0.36, 0.69, 0.96),
-    "de": (0.60, 0.92, 0.37, 0.16, 0.52, 0.97),
-    "sw": (0.81, 0.90, 0.70, 0.65, 0.68, 0.86),
-    "hi": (0.78, 0.88, 0.66, 0.60, 0.60, 0.70),
+    # Intent and sentiment raised on 2026-12-04 after native intent examples in six languages and the sentiment
+    # classifier (issue 14); measured intent macro-F1 / sentiment accuracy: en 0.836 / 0.891, es 0.797 / 0.916,
+    # pt 0.899 / 0.934, fr 0.787 / 0.934, de 0.767 / 0.853, sw 0.795 / 0.881, hi 0.810 / 0.861. Each floor is the
+    # figure less 0.03, rounded down (at least four errors of 151 messages).
+    "en": (0.84, 0.90, 0.75, 0.80, 0.86, 0.91),
+    "es": (0.73, 0.94, 0.52, 0.76, 0.88, 0.93),
+    "pt": (0.75, 0.95, 0.54, 0.86, 0.90, 0.94),
+    "fr": (0.73, 0.91, 0.54, 0.75, 0.90, 0.96),
+    "de": (0.60, 0.92, 0.37, 0.73, 0.82, 0.97),
+    "sw": (0.81, 0.90, 0.70, 0.76, 0.85, 0.86),
+    "hi": (0.78, 0.88, 0.66, 0.78, 0.83, 0.70),
 }
 
 
