@@ -174,6 +174,8 @@ class IntentModel:
         )
 
 
+# The intent and sentiment classifiers read the same text of every message: it is worked out once.
+@functools.lru_cache(maxsize=16_384)
 def normalise(text: str) -> str:
     """The text the classifier reads: lower case, numbers as one shape, "pleeease" as "pleease", and extra
     tokens for what a bag of words misses.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -150,13 +150,16 @@ def shipped_sentiment_model() -> IntentModel:
     return train_intent_model(check_labels(example_files()), key=SENTIMENT_KEY)
 
 
-def combined(probabilities: dict[str, float], lexicon: tuple[SentimentLabel, float]) -> tuple[SentimentLabel, float]:
-    """The classifier's class where it is sure, else the lexicon's; the score is P(positive) - P(negative)."""
+def combined(
+    probabilities: dict[str, float], lexicon: Callable[[], tuple[SentimentLabel, float]]
+) -> tuple[SentimentLabel, float]:
+    """The classifier's class where it is sure, else the lexicon's (read only then); the score is
+    P(positive) - P(negative)."""
     best = max(LABELS, key=lambda label: probabilities.get(label, 0.0))
     score = round(float(probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)), 4)
     if probabilities.get(best, 0.0) >= CLASSIFIER_SURE_AT:
         return best, score
-    return lexicon[0], score
+    return lexicon()[0], score
 
 
 def sentiments(
@@ -174,7 +177,7 @@ def sentiments(
     )
     distinct = list(dict.fromkeys(text for text, _ in pairs))
     probabilities = dict(zip(distinct, model.scores([normalise(text) for text in distinct]), strict=True))
-    read = {pair: combined(probabilities[pair[0]], score_sentiment(*pair)) for pair in pairs}
+    read = {pair: combined(probabilities[pair[0]], functools.partial(score_sentiment, *pair)) for pair in pairs}
     return [
         with_intent(read.get((text, language), NEUTRAL), intent)
         for text, language, intent in zip(texts, languages, intents, strict=True)

@@ -127,9 +127,20 @@ def test_the_classifier_decides_where_it_is_sure_and_the_lexicon_where_it_is_not
 
     sure = {"negative": 0.1, "neutral": CLASSIFIER_SURE_AT + 0.1, "positive": 0.3}
     unsure = {"negative": 0.3, "neutral": CLASSIFIER_SURE_AT - 0.1, "positive": 0.3}
-    assert combined(sure, ("positive", 0.8)) == ("neutral", 0.2)
-    assert combined(unsure, ("positive", 0.8)) == ("positive", 0.0)
-    assert combined(unsure, ("negative", -0.6))[0] == "negative"
+    read: list[str] = []
+
+    def lexicon(label):
+        def reading():
+            read.append(label)
+            return label, 0.5
+
+        return reading
+
+    assert combined(sure, lexicon("positive")) == ("neutral", 0.2)
+    assert read == []  # never read where the classifier is sure
+    assert combined(unsure, lexicon("positive")) == ("positive", 0.0)
+    assert combined(unsure, lexicon("negative"))[0] == "negative"
+    assert read == ["positive", "negative"]
 
 
 # None of these sentences is among the training examples (the test below checks): they show what the classifier
