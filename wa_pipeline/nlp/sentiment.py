@@ -156,7 +156,8 @@ def combined(
     """The classifier's class where it is sure, else the lexicon's (read only then); the score is
     P(positive) - P(negative)."""
     best = max(LABELS, key=lambda label: probabilities.get(label, 0.0))
-    score = round(float(probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)), 4)
+    # + 0.0: a rounded tiny negative is 0.0, not -0.0.
+    score = round(float(probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)), 4) + 0.0
     if probabilities.get(best, 0.0) >= CLASSIFIER_SURE_AT:
         return best, score
     return lexicon()[0], score

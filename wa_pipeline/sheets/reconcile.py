@@ -37,7 +37,8 @@ def _normal(value: Any) -> str:
     # A date-time column shows midnight in full; the date alone is the same value.
     text = str(value).removesuffix(" 00:00:00")
     try:
-        return format(float(text), ".6g")
+        # Adding 0.0 turns -0.0 into 0.0: a sheet shows a negative zero as 0.
+        return format(float(text) + 0.0, ".6g")
     except ValueError:
         return text
 

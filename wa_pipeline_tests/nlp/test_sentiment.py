@@ -141,6 +141,9 @@ def test_the_classifier_decides_where_it_is_sure_and_the_lexicon_where_it_is_not
     assert combined(unsure, lexicon("positive")) == ("positive", 0.0)
     assert combined(unsure, lexicon("negative"))[0] == "negative"
     assert read == ["positive", "negative"]
+    # A tiny negative difference rounds to a plain zero: a sheet shows no "-0", and the tab reconciles.
+    tie = {"negative": 0.30001, "neutral": 0.4, "positive": 0.3}
+    assert str(combined(tie, lexicon("neutral"))[1]) == "0.0"
 
 
 # None of these sentences is among the training examples (the test below checks): they show what the classifier

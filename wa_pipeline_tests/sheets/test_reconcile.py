@@ -26,6 +26,12 @@ def test_a_tab_holding_every_row_once_with_its_content_reconciles():
     assert outcome.ok and outcome.expected == 2
 
 
+def test_a_negative_zero_is_the_zero_a_sheet_shows():
+    # A score of -0.0 (a rounded tiny negative) is written and read back as "0".
+    outcome = reconcile(expected(("a", "hi", -0.0)), tab(("a", "hi", "0", "")), "message_id", COLUMNS)
+    assert outcome.ok
+
+
 def test_missing_duplicated_and_changed_rows_are_named():
     outcome = reconcile(
         expected(("a", "hi", 1), ("b", "yo", 2), ("c", "hey", 3)),
