@@ -276,14 +276,14 @@ def load_examples(paths: Iterable[str | Path], key: str = "intent") -> list[Labe
                 continue
             try:
                 record = json.loads(line)
-                text, intent = record["text"], record[key]
+                text, label = record["text"], record[key]
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f'{path}:{number}: expected {{"text": ..., "{key}": ...}}: {exc}') from None
-            if not isinstance(text, str) or not text.strip() or not isinstance(intent, str) or not intent.strip():
+            if not isinstance(text, str) or not text.strip() or not isinstance(label, str) or not label.strip():
                 raise ValueError(f"{path}:{number}: text and {key} must be non-empty strings")
-            if key == "intent" and intent.strip() == OTHER:
+            if key == "intent" and label.strip() == OTHER:
                 raise ValueError(f"{path}:{number}: '{OTHER}' is what low confidence means; it cannot be trained")
-            examples.append(LabelledText(text, intent.strip()))
+            examples.append(LabelledText(text, label.strip()))
     return examples
 
 
@@ -322,7 +322,7 @@ def train_intent_model(
     examples = load_examples(paths, key=key)
     labels = sorted({e.label for e in examples})
     if len(labels) < 2:
-        raise ValueError(f"intent examples need at least two intents; found {labels}")
+        raise ValueError(f"examples need at least two labels; found {labels}")
     train, held_out = split_examples(examples, settings.held_out, settings.seed)
     nlp = _fit(train, labels, settings)
     model = IntentModel(
