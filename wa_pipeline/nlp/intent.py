@@ -222,18 +222,18 @@ def _decide(
     """
     label, score = max(cats.items(), key=lambda item: item[1])
     greeting = float(cats.get(GREETING, 0.0))
-    if label == GREETING and 0.0 < greeting < 1.0:
-        words = {word.lower() for word in _WORDS.findall(text)}
-        if words and not words & greeting_words:
-            other, value = max(((o, v) for o, v in cats.items() if o != GREETING), key=lambda item: item[1])
-            return other, float(value) / (1.0 - greeting)
-    # The pleasantry's words pull towards greeting even when another class leads ("Thanks. Can you send the
-    # receipt by SMS as well?": payment 0.44, greeting 0.41), so its share is set aside whichever class is first.
-    if greeting <= 0.0 or greeting >= 1.0 or not _business_beside_pleasantries(text, pleasantries):
+    if not 0.0 < greeting < 1.0:
         return label, float(score)
+    # The best class but greeting, with its probability among the classes but greeting.
     other, value = max(((o, v) for o, v in cats.items() if o != GREETING), key=lambda item: item[1])
     value = float(value) / (1.0 - greeting)
-    if value < max(threshold, 1e-9):
+    if label == GREETING:
+        words = {word.lower() for word in _WORDS.findall(text)}
+        if words and not words & greeting_words:
+            return other, value
+    # The pleasantry's words pull towards greeting even when another class leads ("Thanks. Can you send the
+    # receipt by SMS as well?": payment 0.44, greeting 0.41), so its share is set aside whichever class is first.
+    if value < max(threshold, 1e-9) or not _business_beside_pleasantries(text, pleasantries):
         return label, float(score)
     return other, value
 
