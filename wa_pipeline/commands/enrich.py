@@ -43,6 +43,7 @@ def enrich_command(
     ] = 0.5,
 ) -> None:
     """Print, as one JSON object per message, the entities, intent, sentiment and language found in it."""
+    from wa_pipeline.nlp.code_switching import mixed_languages
     from wa_pipeline.nlp.enrich import bounded, truncation_flag
     from wa_pipeline.nlp.entities import extract_entities
     from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, intent_model_in
@@ -84,6 +85,7 @@ def enrich_command(
     model = intent_model_in(settings.layout.intent_model_dir, [DEFAULT_EXAMPLES, *(examples or [])])
     intents = model.predict(texts, threshold=threshold)
     languages = detect_languages(texts)
+    mixed = mixed_languages(texts, languages)
     # Read as the pipeline reads it (enriched_messages): in its own language, a complaint never praise.
     feeling = sentiment_model_in(settings.layout.sentiment_model_dir)
     read = sentiments(texts, [language or None for language in languages], [p.intent for p in intents], feeling)
@@ -101,6 +103,7 @@ def enrich_command(
                     "sentiment": label,
                     "sentiment_score": score,
                     "language": languages[index],
+                    "mixed_languages": mixed[index],
                     **({"flags": message["flags"]} if message["flags"] else {}),
                 },
                 ensure_ascii=False,

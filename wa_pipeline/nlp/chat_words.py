@@ -6,7 +6,8 @@ reads a capitalised "Niko" (I am at), "Lipa" (pay) or "Hai" (is) as a person or 
 always capitalised, and "5 kg lene" (to take) is not five kilos of "lene".
 
 The lists live in gazetteer/: chat_words.txt is built by scripts/build_chat_words.py from public stop-word
-lists; chat_words_curated.txt holds the Sheng, Hinglish and Pidgin words no public list has (frozen).
+lists; chat_words_curated.txt holds the Sheng, Hinglish and Pidgin words no public list has (frozen);
+english_words.txt (scripts/build_english_words.py) holds everyday English words beyond function words.
 """
 
 from __future__ import annotations
@@ -31,3 +32,15 @@ _CURATED = _words_by_group("chat_words_curated.txt")
 # Hindi words no other chat language of these lists uses ("hai", "nahi"; not "sir", "madam", "na").
 HINGLISH_WORDS = _CURATED["hi"] - _CURATED["sw"] - _CURATED["pcm"] - _BUILT["es"] - _BUILT["pt"] - _BUILT["fr"]
 CHAT_WORDS = frozenset().union(*_BUILT.values(), *_CURATED.values())
+# Each language's own everyday words, for telling which languages one message mixes (code_switching.py).
+WORDS_BY_LANGUAGE = {
+    "en": _BUILT["en"],
+    "sw": _BUILT["sw"] | _CURATED["sw"],
+    # Hindi's "the" (were) and "me" (in) are English's first.
+    "hi": HINGLISH_WORDS - _BUILT["en"],
+    **{code: _BUILT[code] for code in ("es", "pt", "fr", "de")},
+}
+# Everyday English beyond function words ("parcel", "payment"): how English comes into Swahili and Hinglish.
+ENGLISH_WORDS = frozenset(
+    line for line in (_GAZETTEER / "english_words.txt").read_text(encoding="utf-8").splitlines() if not line[:1] == "#"
+)

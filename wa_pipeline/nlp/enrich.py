@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wa_pipeline.nlp.code_switching import mixed_languages
 from wa_pipeline.nlp.dates import DATE, DateOrder
 from wa_pipeline.nlp.enriched_schema import ENRICHED_COLUMNS
 from wa_pipeline.nlp.entities import EMAIL, extract_entities
@@ -198,6 +199,7 @@ def _enriched_columns(
         "is_english": column(
             (pd.NA if language == UNDETERMINED else language == ENGLISH for language in found_languages), "boolean"
         ),
+        "mixed_languages": column(mixed_languages(texts, found_languages), "str"),
         "enrichment_flags": column((truncation_flag(full, read) for full, read in zip(whole, texts)), "str"),
     }
 
@@ -225,6 +227,7 @@ def _unread(row: pd.DataFrame, flag: str) -> dict[str, pd.Series]:
         "intent_confidence": column(0.0, "float64"),
         "language": column(UNDETERMINED, "str"),
         "is_english": column(pd.NA, "boolean"),
+        "mixed_languages": column("", "str"),
         "enrichment_flags": column(flag, "str"),
     }
 

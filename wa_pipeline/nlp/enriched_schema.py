@@ -17,5 +17,6 @@ ENRICHED_COLUMNS = (
     "intent_confidence",  # probability of the best intent in [0, 1] (float); 0.0 for a message without words
     "language",  # ISO 639-1 code ("en", "sw"); "" when too short to tell
     "is_english",  # True / False; missing (NA) when the language is undetermined
+    "mixed_languages",  # other languages the message switches into ("en" in "payment kal kar dunga"), "; "-joined
     "enrichment_flags",  # "" or why a message was read only in part or not at all, "; "-joined (`enrich.py`)
 )

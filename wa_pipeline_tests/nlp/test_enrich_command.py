@@ -47,6 +47,7 @@ def test_plain_lines_from_stdin(app, tmp_path):
         "sentiment",
         "sentiment_score",
         "language",
+        "mixed_languages",
     }
     assert second["intent"] == "other" and second["entities"] == []
     # The intent model was trained once and kept in the data directory for the next call.
