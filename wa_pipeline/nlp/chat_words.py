@@ -31,3 +31,8 @@ _CURATED = _words_by_group("chat_words_curated.txt")
 # Hindi words no other chat language of these lists uses ("hai", "nahi"; not "sir", "madam", "na").
 HINGLISH_WORDS = _CURATED["hi"] - _CURATED["sw"] - _CURATED["pcm"] - _BUILT["es"] - _BUILT["pt"] - _BUILT["fr"]
 CHAT_WORDS = frozenset().union(*_BUILT.values(), *_CURATED.values())
+# Each language's words, built and curated together: what language identification weighs a line's words with.
+CHAT_WORDS_BY_LANGUAGE = {
+    group: _BUILT.get(group, frozenset()) | _CURATED.get(group, frozenset())
+    for group in sorted(_BUILT.keys() | _CURATED.keys())
+}
