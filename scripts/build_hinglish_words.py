@@ -95,11 +95,12 @@ NUKTA = "़"
 # "ए"/"ऐ" followed by a nasal is mostly written "ei" or "ai" ("में" mein, main).
 NASAL_SPELLINGS = ("n", "")
 MAX_VARIANTS = 24
-# Words of English chats some spelling lands on that neither English list holds: words ("hi", "tab", "hun"), the
-# "ve" of "I've", month abbreviations ("Jun"), given names ("Sara", "Evan", "Ravi", "Adi").
+# Words of English chats some spelling lands on that neither English list holds: words ("hi", "tab", "hun", "din"),
+# the "ve" of "I've", month abbreviations ("Jun"), given names ("Sara", "Evan", "Ravi", "Adi"), and the Tagalog of
+# Filipino English ("din", "mano po").
 ENGLISH_TOO = {
     "hi", "tab", "jab", "hen", "hue", "lie", "sang", "sag", "tin", "kir", "men", "hun", "hoo", "ve", "tis", "mah",
-    "march", "jun", "san", "som", "guru", "ravi", "sara", "evan", "eva", "ewa", "adi", "aj", "gha",
+    "din", "march", "jun", "san", "som", "guru", "ravi", "sara", "evan", "eva", "ewa", "adi", "aj", "gha", "mano",
 }  # fmt: skip
 
 

