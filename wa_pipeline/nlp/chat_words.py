@@ -32,13 +32,16 @@ _CURATED = _words_by_group("chat_words_curated.txt")
 # Hindi words no other chat language of these lists uses ("hai", "nahi"; not "sir", "madam", "na").
 HINGLISH_WORDS = _CURATED["hi"] - _CURATED["sw"] - _CURATED["pcm"] - _BUILT["es"] - _BUILT["pt"] - _BUILT["fr"]
 CHAT_WORDS = frozenset().union(*_BUILT.values(), *_CURATED.values())
-# Each language's own everyday words, for telling which languages one message mixes (code_switching.py).
+# Each language's words, built and curated together: what language identification weighs a line's words with.
+CHAT_WORDS_BY_LANGUAGE = {
+    group: _BUILT.get(group, frozenset()) | _CURATED.get(group, frozenset())
+    for group in sorted(_BUILT.keys() | _CURATED.keys())
+}
+# The languages whose own words tell which languages one message mixes (code_switching.py).
 WORDS_BY_LANGUAGE = {
-    "en": _BUILT["en"],
-    "sw": _BUILT["sw"] | _CURATED["sw"],
+    **{code: CHAT_WORDS_BY_LANGUAGE[code] for code in ("en", "sw", "es", "pt", "fr", "de")},
     # Hindi's "the" (were) and "me" (in) are English's first.
     "hi": HINGLISH_WORDS - _BUILT["en"],
-    **{code: _BUILT[code] for code in ("es", "pt", "fr", "de")},
 }
 # Everyday English beyond function words ("parcel", "payment"): how English comes into Swahili and Hinglish.
 ENGLISH_WORDS = frozenset(

@@ -7,8 +7,16 @@ trigram models (about 12 MB) at a real cost on chat-length text: on our labelled
 Hinglish as French and short Swahili as Spanish or Portuguese where the full models abstain or get it
 right. Text with too few letters to tell ("ok", "👍", "0722 123456") is undetermined: language "", unless the
 chat it belongs to is known: then a short line takes the chat's language (the one most of its lines are in).
-Hindi written in Latin letters (Hinglish) is not a language lingua models: a line is Hindi when at least two of
-its words, and a fifth of them, are Hindi function words no other configured language uses ("hai", "nahi").
+Hindi written in Latin letters (Hinglish) is not a language lingua models, and lingua misreads Swahili mixed with
+Sheng and English ("niko on the way"). So before the detector, a line of two or more words in plain ASCII letters
+is voted on, Hindi first, then Swahili, each counting its own words that no other configured language uses:
+romanized Hindi function words (gazetteer/hinglish_words.txt, transliterated by script from public Hindi stop
+words, and the curated chat words) and Hindi future verbs ("aayega", "karenge"); Swahili and Sheng chat words and
+verbs of subject-tense-stem shape ("nitafika"). A line is Hindi when its Hindi words are at least as many as the
+words of each other configured language, or two distinct ones make a fifth of the line ("please send the bill,
+payment kal kar dunga"); Swahili when its Swahili words are more, so "asante sana for the quick delivery" stays
+English. Neither vote is carried by words that prove little alone: a form of address ("ji", "bhai"), a two-letter
+word ("ko" is Tagalog too), or for Swahili a verb shape without a listed word ("unacceptable").
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
-from wa_pipeline.nlp.chat_words import HINGLISH_WORDS
+from wa_pipeline.nlp.chat_words import CHAT_WORDS_BY_LANGUAGE, HINGLISH_WORDS
 
 DEFAULT_LANGUAGES = ("en", "sw", "fr", "es", "pt", "de", "hi", "ar")
 ENGLISH = "en"
@@ -33,10 +43,53 @@ MIN_CONFIDENCE = 0.3
 MIN_MARGIN = 0.15
 
 HINDI = "hi"
-_ROMAN_HINDI_MIN_WORDS = 2
-_ROMAN_HINDI_SHARE = 0.2
+SWAHILI = "sw"
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_WORDS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|[\d\W_]+", re.IGNORECASE)
+_ROMAN_HINDI_FILE = Path(__file__).parent / "gazetteer" / "hinglish_words.txt"
+# Two distinct Hindi words that make a fifth of the line are Hinglish, however much English surrounds them.
+_ROMAN_HINDI_SHARE = 0.2
+# Endings only Hindi verbs have in chats: the future ("aayega", "dunga", "karenge", "aaoge") and the polite
+# imperative ("kijiye"). Not after m, v or ll, which end English and Spanish words ("mega", "revenge", "challenge",
+# "llega"); Portuguese "entrega" is kept out by the line's accents or its other words.
+_HINDI_VERB = re.compile(r"[a-z]+(?<![mv])(?<!ll)(?:ega|egi|enge)|[a-z]+(?:unga|ungi|oge|ogi|iye)")
+_HINDI_VERB_MIN = 4
+# Forms of address Indian English uses as much as Hindi: evidence beside another Hindi word, never alone.
+_ADDRESS = frozenset({"ji", "bhai", "bhaiya", "didi", "yaar", "arre", "sir", "madam"})
+# A Swahili verb is a subject prefix, a tense and a stem ("ni-ta-fika", "i-me-fika", "tu-na-deliver"); shorter
+# words of that shape are English or Spanish ("amen", "unas").
+_SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku|hu)(?:na|li|ta|me|ka|nge)[a-z]{2,}")
+_SWAHILI_VERB_MIN = 6
+# English words the curated Sheng list holds because Kenyan chats mix them in: no evidence of Swahili.
+_ENGLISH_IN_SHENG = frozenset({"sorry", "order", "then", "kindly", "hello", "hi", "hey", "boss", "bro"})
+
+
+@dataclass(frozen=True)
+class _WordVote:
+    """A language lingua misreads in chats, told by the words and verb shapes only it uses."""
+
+    code: str
+    words: frozenset[str]
+    verb: re.Pattern[str]
+    verb_min: int
+    others: tuple[frozenset[str], ...]
+    not_alone: frozenset[str] = frozenset()
+    verbs_alone: bool = False
+    share: float | None = None
+    ties_win: bool = False
+
+    def wins(self, words: list[str]) -> bool:
+        """Whether the line's words are this language's: they outnumber (or tie with) each other language's words."""
+        own = [w for w in words if w in self.words or (len(w) >= self.verb_min and self._verb(w))]
+        if not any(w not in self.not_alone and (self.verbs_alone or w in self.words) for w in own):
+            return False
+        if self.share is not None and len(set(own)) >= 2 and len(own) >= self.share * len(words):
+            return True
+        against = max((sum(w in other for w in words) for other in self.others), default=0)
+        return len(own) > against or (self.ties_win and len(own) == against)
+
+    def _verb(self, word: str) -> bool:
+        return bool(self.verb.fullmatch(word)) and not any(word in other for other in self.others)
 
 
 def detect_languages(
@@ -53,7 +106,7 @@ def detect_languages(
     """
     codes = tuple(sorted(code.lower() for code in languages))
     detector = _detector(codes, low_memory)
-    roman_hindi = _roman_hindi_words(codes) if HINDI in codes else frozenset()
+    votes = _word_votes(codes)
     found: dict[str, str] = {}
     results = []
     for text in texts:
@@ -61,7 +114,7 @@ def detect_languages(
             results.append(UNDETERMINED)
             continue
         if text not in found:
-            found[text] = _detect(detector, text, min_confidence, roman_hindi)
+            found[text] = _detect(detector, text, min_confidence, votes)
         results.append(found[text])
     return with_chat_languages(texts, results, chats) if chats is not None else results
 
@@ -88,34 +141,73 @@ def _has_words(text: str | None) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
-def _roman_hindi_words(codes: tuple[str, ...]) -> frozenset[str]:
-    """Hindi chat words that are no word of the other configured languages spaCy knows."""
+def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
+    """The votes of Hinglish and Swahili among `codes`, Hindi first: each counts words no other language uses."""
+    words = {code: _language_words(code) for code in codes if code != HINDI}
+    # Vowelless shorthands ("pls", "h") are English chat as much as Hindi.
+    roman_hindi = frozenset(
+        w for w in HINGLISH_WORDS | _generated_hindi_words() if len(w) > 1 and any(v in w for v in "aeiou")
+    )
+    votes = []
+    if HINDI in codes:
+        others = tuple(words.values())
+        hindi = roman_hindi.difference(*others)
+        votes.append(
+            _WordVote(
+                HINDI,
+                hindi,
+                _HINDI_VERB,
+                _HINDI_VERB_MIN,
+                others,
+                not_alone=_ADDRESS | _short(hindi),
+                verbs_alone=True,
+                share=_ROMAN_HINDI_SHARE,
+                ties_win=True,
+            )
+        )
+    if SWAHILI in codes:
+        others = tuple(w for code, w in words.items() if code != SWAHILI)
+        shared = frozenset().union(*others, roman_hindi if HINDI in codes else ())
+        # Kenyan English greets and thanks in Swahili ("asante sana for the quick delivery") and English has words
+        # of a Swahili verb's shape ("unacceptable"): Swahili needs a listed word and more words than English.
+        swahili = words[SWAHILI] - _ENGLISH_IN_SHENG - shared
+        votes.append(_WordVote(SWAHILI, swahili, _SWAHILI_VERB, _SWAHILI_VERB_MIN, others, not_alone=_short(swahili)))
+    return tuple(votes)
+
+
+def _short(words: frozenset[str]) -> frozenset[str]:
+    """Words of two letters, which other languages write too ("ko", "ka" and "ng" are Tagalog)."""
+    return frozenset(w for w in words if len(w) < 3)
+
+
+def _language_words(code: str) -> frozenset[str]:
+    """A configured language's everyday words: spaCy's stop words and the chat words of its lists."""
     import importlib
 
-    others: set[str] = set()
-    for code in codes:
-        if code == HINDI:
-            continue
-        try:
-            others.update(importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
-        except ModuleNotFoundError:
-            continue
-    # Vowelless shorthands ("pls") are English chat as much as Hindi.
-    return frozenset(w for w in HINGLISH_WORDS if w not in others and len(w) > 2 and any(v in w for v in "aeiou"))
+    try:
+        stop_words = importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+    except ModuleNotFoundError:
+        stop_words = ()
+    return frozenset(w.lower() for w in stop_words) | CHAT_WORDS_BY_LANGUAGE.get(code, frozenset())
 
 
-def _detect(detector: LanguageDetector, text: str, min_confidence: float, roman_hindi: frozenset[str]) -> str:
+def _generated_hindi_words() -> frozenset[str]:
+    lines = _ROMAN_HINDI_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes: tuple[_WordVote, ...]) -> str:
     words = " ".join(_NOT_WORDS.sub(" ", text).split())
     letters = sum(map(str.isalpha, words))
     if letters == 0:
         return UNDETERMINED
-    if roman_hindi:
+    # Romanized Hindi and Swahili chats are plain ASCII: an accent ("cartão", "entrega à") is another language.
+    # One word is too little to tell ("Sawa", "Asante"): the line takes its chat's language instead.
+    if votes and words.isascii():
         lowered = [word.lower() for word in _WORD.findall(words)]
-        hindi = {word for word in lowered if word in roman_hindi}
-        if len(hindi) >= _ROMAN_HINDI_MIN_WORDS and sum(w in roman_hindi for w in lowered) >= _ROMAN_HINDI_SHARE * len(
-            lowered
-        ):
-            return HINDI
+        for vote in votes if len(lowered) > 1 else ():
+            if vote.wins(lowered):
+                return vote.code
     # Scripts other than Latin say it in a few letters ("मुझे", "مرحبا"); Latin needs a sentence.
     # Counted only for short text: a line with enough letters goes to the detector whatever its script.
     if letters < MIN_LETTERS:
