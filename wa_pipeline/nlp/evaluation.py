@@ -91,8 +91,10 @@ def load_entity_cases(path: str | Path) -> list[EntityCase]:
 
 
 def predict_entities(cases: Sequence[EntityCase], patterns: str | Path | None = None) -> list[list[Entity]]:
-    """The extractor's entities for each case, each batch sharing one timezone, region and date order."""
+    """The extractor's entities for each case, each batch sharing one timezone, region and date order; each text in
+    the language the detector gives it, as enrichment does."""
     from wa_pipeline.nlp.entities import extract_entities
+    from wa_pipeline.nlp.language import detect_languages
 
     predictions: dict[str, list[Entity]] = {}
     context = lambda case: (case.timezone, case.region, case.date_order)  # noqa: E731
@@ -105,6 +107,7 @@ def predict_entities(cases: Sequence[EntityCase], patterns: str | Path | None = 
             timezone=timezone,
             date_order=date_order,
             patterns=patterns,
+            languages=detect_languages([c.text for c in members]),
         )
         predictions.update((case.id, entities) for case, entities in zip(members, found))
     return [predictions[case.id] for case in cases]
