@@ -154,6 +154,13 @@ def _ranked(entities: list[Entity]) -> list[tuple[int, Entity]]:
 
 
 def _merge(ranked: list[tuple[int, Entity]], model: list[Entity]) -> list[Entity]:
+    # A listed product's model number is not a count: "el iPhone 15 libre" holds no quantity of "libre".
+    products = [span for span in model if span.label == "PRODUCT" and span.source == "rule"]
+    ranked = [
+        (rank, entity)
+        for rank, entity in ranked
+        if not (entity.label == QUANTITY and any(p.start < entity.start < p.end for p in products))
+    ]
     kept: list[Entity] = []
     for _, entity in sorted(ranked, key=lambda pair: (pair[0], -(pair[1].end - pair[1].start), pair[1].start)):
         if not any(entity.overlaps(other) for other in kept):

@@ -36,7 +36,8 @@ TOWN, FACILITY = "GPE", "FAC"  # places: a named area, or a road, building or ma
 CODE = re.compile(r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{5,}")
 # Abbreviations that look like names: payment rails, sizes and chat shorthand.
 NOT_ORGANISATIONS = frozenset(
-    "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS".split()
+    "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS IBAN BIC "
+    "SEPA RIB CPF CNPJ CBU CVU CLABE RFC DNI NIF MwSt".split()
 )
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
@@ -115,6 +116,11 @@ _PLACE_HEADS = frozenset(
     "calle carrera avenida av. rua rue avenue boulevard bd plaza praça praca paseo travessa estrada rodovia "
     "camino quai chemin colonia barrio bairro vila villa zona shopping parque jardim".split()
 )
+# Street words written in lower case before the street's name belong to it ("rue Victor Hugo"); an area's word
+# does not ("la colonia Roma" is Roma).
+_STREET_HEADS = frozenset(
+    "calle carrera avenida av. rua rue avenue boulevard travessa estrada paseo quai chemin".split()
+)
 # A German street or square is one word: "Lindenstraße", "Marienplatz".
 _STREET_SUFFIXES = ("straße", "strasse", "platz", "gasse", "allee")
 # The noun after a place name when a business names its own branch: "our Westlands shop", "Pune wale branch".
@@ -126,7 +132,8 @@ _PLACE_CUES = frozenset(
 )
 _ORG_CUES = frozenset({"via", "through", "using", "kwa", "with", "ya"})
 _BUYING = frozenset(
-    "order ordered ordering orders shopping buy bought purchase compré comprei compramos comprou acheté gekauft".split()
+    "order ordered ordering orders shopping buy bought purchase compré comprei compramos comprou acheté gekauft "
+    "deposité depositei pagué paguei pagou payé transferí transferi bezahlt".split()
 )
 _PERSON_NOUNS = frozenset(
     "name jina naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
@@ -153,6 +160,12 @@ _OPENING_ARTICLES = {
     "pt": frozenset("o a os as um uma meu minha esse essa este esta".split()),
     "fr": frozenset("le la les un une mon ma mes votre vos ce cette son sa".split()),
 }
+_SIZE_WORDS = frozenset("size größe grösse talla taille tamanho".split())
+# Holidays wished for ("Feliz Natal", "Frohe Ostern", "Semana Santa"): the city of Natal is not meant.
+_WISHES = frozenset("feliz felices frohe frohes joyeux joyeuses bonne boas happy merry semana".split())
+_HOLIDAYS = frozenset(
+    "natal navidad noël noel weihnachten ostern pascua páscoa pâques pessach santa año ano ramadan eid".split()
+)
 # Words that tell the language of a line too short for the detector (and of a text given no language).
 _FUNCTION_WORDS = {
     "de": frozenset(
@@ -247,8 +260,15 @@ def _written_as_listed(doc: Doc, start: int, end: int, names) -> bool:
     if written in spellings or any(written == s.upper() for s in spellings):
         return True
     if written[:1].isupper():
+        if all(s.isupper() for s in spellings) and written.lower() in _people_words(doc):
+            return False  # "Ana" is a woman, "ANA" an airline
         return any(s[:1].isupper() for s in spellings)
     return any(s[:1].islower() for s in spellings) and any(c.isupper() for c in written)
+
+
+def _people_words(doc: Doc) -> frozenset[str]:
+    gazetteer = doc.user_data.get("names_gazetteer")
+    return gazetteer.people if gazetteer is not None else frozenset()
 
 
 def _is_model_name(token: Token) -> bool:
@@ -270,6 +290,10 @@ def _name_like(token: Token) -> bool:
         return False
     if not (text[0].isupper() or any(c.isupper() for c in text[1:])):
         return False
+    if token.lower_ in _HOLIDAYS and _previous_word(token) in _WISHES:
+        return False  # "Feliz Natal" is Christmas, not the city
+    if len(text) == 1 and _previous_word(token) in _SIZE_WORDS:
+        return False  # "Größe L", "talla M"
     return not _common_word(token)
 
 
@@ -309,8 +333,11 @@ def _common_word(token: Token) -> bool:
     word = token.lower_
     if word in _LANGUAGE_TITLES[language]:
         return True
-    if not token.text[1:].islower() or word not in common_nouns().get(language, ()):
+    if not token.text[1:].islower():
         return False  # "BBVA", "iPhone": written as no common word is
+    nouns = common_nouns().get(language, frozenset())
+    if word not in nouns and not (language == "de" and _compound_noun(token, nouns)):
+        return False
     following = token.nbor(1) if token.i + 1 < len(doc) else None
     if following is not None and following.text[:1].isupper():
         if word in _ORG_HEADS or word in _PLACE_HEADS or _before_legal_form(token):
@@ -328,6 +355,18 @@ def _common_word(token: Token) -> bool:
     if language != "de" and word in gazetteer.people:
         return False  # mid-sentence "Pilar", "Gloria": Romance languages do not capitalise their nouns
     return not (before in _place_cues(language) and gazetteer.is_place((word,), None))
+
+
+def _compound_noun(token: Token, nouns: frozenset[str]) -> bool:
+    """A German compound the dictionary lacks, ending in a noun it has ("Käsesahne", "Parkhaus"), and no listed
+    person or place ("Hoffmann", "Kreuzberg") nor a word after a place preposition."""
+    word = token.lower_
+    if len(word) < 8 or not any(word[cut:] in nouns for cut in range(3, len(word) - 3)):
+        return False
+    gazetteer = token.doc.user_data.get("names_gazetteer")
+    if gazetteer is not None and (word in gazetteer.people or gazetteer.is_place((word,), None)):
+        return False
+    return _previous_word(token) not in _place_cues("de")
 
 
 def _previous_word(token: Token) -> str:
@@ -436,7 +475,7 @@ def _classify(
         return _entity(doc, start, end, ORG, "rule")
     if len(core) > 1 and first in _PLACE_HEADS:
         return _entity(doc, start, end, FACILITY, "rule")
-    if _language(doc) in ("es", "fr", "pt") and start > 0 and doc[start - 1].lower_ in _PLACE_HEADS:
+    if _language(doc) in ("es", "fr", "pt") and start > 0 and doc[start - 1].lower_ in _STREET_HEADS:
         return _entity(doc, start - 1, end, FACILITY, "rule")  # "rue Victor Hugo", "avenida Paulista"
     if len(core) == 1 and last.endswith(_STREET_SUFFIXES) and len(last) > 7:
         return _entity(doc, start, end, FACILITY, "rule")
@@ -517,9 +556,10 @@ def _cue(doc: Doc, start: int) -> str | None:
 
 
 def _after_opening_article(doc: Doc, start: int) -> bool:
-    """Spanish, French or Portuguese "La Camiseta llegó", "O Pedido sai": an article opening the line."""
+    """Spanish, French or Portuguese "La Camiseta llegó", "de la Tarta": an article before a word no list or cue
+    names is a thing's, not a name's (people and businesses are found by their lists and cues first)."""
     articles = _OPENING_ARTICLES.get(_language(doc))
-    return bool(articles) and start > 0 and doc[start - 1].lower_ in articles and _opens_sentence(doc, start - 1)
+    return bool(articles) and start > 0 and doc[start - 1].lower_ in articles
 
 
 def _opens_sentence(doc: Doc, start: int) -> bool:
