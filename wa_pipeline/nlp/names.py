@@ -345,8 +345,8 @@ def _common_word(token: Token) -> bool:
     if word.endswith(_STREET_SUFFIXES):
         return False
     before = _previous_word(token)
-    if (before in _ORG_HEADS or before in _PLACE_HEADS) and token.nbor(-1).text[:1].isupper():
-        return False  # "Padaria Santa Rita", "Zona Norte"
+    if _after_head(token):
+        return False  # "Padaria Santa Rita", "Zona Norte", "Panadería La Victoria"
     if before in _TITLES or before in _LANGUAGE_TITLES[language] or before in _GREETINGS:
         return False  # "Herr Fischer", "Hallo Rose"
     gazetteer = doc.user_data.get("names_gazetteer")
@@ -367,6 +367,15 @@ def _compound_noun(token: Token, nouns: frozenset[str]) -> bool:
     if gazetteer is not None and (word in gazetteer.people or gazetteer.is_place((word,), None)):
         return False
     return _previous_word(token) not in _place_cues("de")
+
+
+def _after_head(token: Token) -> bool:
+    """The word follows a capitalised business or street word, directly or through "la", "do", "de"."""
+    at = token.i - 1
+    if at > 0 and token.doc[at].lower_ in _CONNECTORS:
+        at -= 1
+    head = token.doc[at] if at >= 0 else None
+    return head is not None and head.text[:1].isupper() and (head.lower_ in _ORG_HEADS or head.lower_ in _PLACE_HEADS)
 
 
 def _previous_word(token: Token) -> str:
@@ -425,6 +434,8 @@ def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None
     the chat words inside it: "Dar es Salaam" holds the Spanish "dar"."""
     if not doc[i].text[:1].isupper():
         return 0
+    if doc[i].lower_ in _WISHES and i + 1 < len(doc) and doc[i + 1].lower_ in _HOLIDAYS:
+        return 0  # "Feliz Natal" is a town in Mato Grosso, and a wish everywhere
     size = gazetteer.place_length(_lowered(doc), i, region)
     return i + size if size > 1 else 0
 
