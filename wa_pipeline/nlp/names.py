@@ -142,10 +142,10 @@ _PERSON_NOUNS = frozenset(
 )
 # What comes before a place or a business in each language ("nach", "en", "em", "à"; "por", "pelo", "par").
 _LANGUAGE_PLACE_CUES = {
-    "de": frozenset("nach im am".split()),
-    "es": frozenset("en a hasta hacia".split()),
+    "de": frozenset("nach im am aus".split()),
+    "es": frozenset("en a hasta hacia desde".split()),
     "pt": frozenset("em no na nos nas pro pra para até".split()),
-    "fr": frozenset("à au aux vers dans".split()),
+    "fr": frozenset("à au aux vers dans depuis".split()),
 }
 _LANGUAGE_ORG_CUES = {
     "de": frozenset("per über".split()),
@@ -153,7 +153,6 @@ _LANGUAGE_ORG_CUES = {
     "pt": frozenset("pelo pela".split()),
     "fr": frozenset("par chez".split()),
 }
-_FROM = frozenset({"from", "aus", "desde", "depuis"})
 # A line opening with an article and a capitalised word names a thing, not a person: "La Camiseta llegó rota".
 _OPENING_ARTICLES = {
     "es": frozenset("el la los las un una mi mis tu su sus este esta".split()),
@@ -199,6 +198,7 @@ def find_names(
     "" or None where unknown) says whose common nouns are not names."""
     doc.user_data["names_language"] = _reading_language(doc, language)
     doc.user_data["names_gazetteer"] = gazetteer
+    doc.user_data["names_region"] = region
     found: list[Entity] = []
     i = 0
     while i < len(doc):
@@ -354,7 +354,7 @@ def _common_word(token: Token) -> bool:
         return True
     if language != "de" and word in gazetteer.people:
         return False  # mid-sentence "Pilar", "Gloria": Romance languages do not capitalise their nouns
-    return not (before in _place_cues(language) and gazetteer.is_place((word,), None))
+    return not (before in _place_cues(language) and gazetteer.is_place((word,), doc.user_data.get("names_region")))
 
 
 def _compound_noun(token: Token, nouns: frozenset[str]) -> bool:
@@ -556,7 +556,7 @@ def _cue(doc: Doc, start: int) -> str | None:
         return "person"
     if previous in _PERSON_NOUNS:
         return "person"
-    if previous in _FROM:
+    if previous == "from":
         return "org" if earlier and earlier[-1] in _BUYING else "from"
     if previous in _place_cues(language):
         # "compré en Garbarino", "comprei na Magazine Luiza": where one buys is a business
