@@ -284,7 +284,9 @@ def _is_model_name(token: Token) -> bool:
 
 def _name_like(token: Token) -> bool:
     text = token.text
-    if not text[:1].isalpha() or token.lower_ in _NOT_NAMES or CODE.fullmatch(text):
+    if not text[:1].isalpha() or CODE.fullmatch(text):
+        return False
+    if token.lower_ in _NOT_NAMES and not _opens_a_name(token):
         return False
     if text.upper() in CURRENCY_CODES and text.isupper():
         return False
@@ -292,6 +294,8 @@ def _name_like(token: Token) -> bool:
         return False
     if token.lower_ in _HOLIDAYS and _previous_word(token) in _WISHES:
         return False  # "Feliz Natal" is Christmas, not the city
+    if token.lower_ in _WISHES and token.i + 1 < len(token.doc) and token.nbor(1).lower_ in _HOLIDAYS:
+        return False  # nor is "Semana Santa" a place
     if len(text) == 1 and _previous_word(token) in _SIZE_WORDS:
         return False  # "Größe L", "talla M"
     return not _common_word(token)
@@ -367,6 +371,18 @@ def _compound_noun(token: Token, nouns: frozenset[str]) -> bool:
     if gazetteer is not None and (word in gazetteer.people or gazetteer.is_place((word,), None)):
         return False
     return _previous_word(token) not in _place_cues("de")
+
+
+def _opens_a_name(token: Token) -> bool:
+    """A capitalised business word that is also an everyday word, before a capitalised name, in a language
+    whose businesses are named that way: "Oficina do Tião", "Chez Adjoua"."""
+    doc = token.doc
+    if _language(doc) not in ("es", "fr", "pt") or token.lower_ not in _ORG_HEADS or not token.text[:1].isupper():
+        return False
+    at = token.i + 1
+    if at < len(doc) and doc[at].lower_ in _CONNECTORS:
+        at += 1
+    return at < len(doc) and doc[at].text[:1].isupper() and doc[at].is_alpha
 
 
 def _after_head(token: Token) -> bool:
