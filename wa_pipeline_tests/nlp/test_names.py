@@ -176,9 +176,10 @@ def test_a_listed_products_model_number_is_not_a_quantity():
 
 
 DEV = Path(__file__).parent / "data" / "dev"
-# Names micro-F1 on the dev sets written before tuning (data/dev/, read with their errors), measured 2026-12-04;
+# Names micro-F1 on the dev sets written before tuning (data/dev/, read with their errors), measured 2026-12-04:
+# de 0.914, es 0.819, fr 0.800, pt 0.816;
 # each floor is the figure less about 0.05.
-DEV_FLOORS = {"de": 0.86, "es": 0.76, "fr": 0.72, "pt": 0.76}
+DEV_FLOORS = {"de": 0.86, "es": 0.77, "fr": 0.75, "pt": 0.76}
 
 
 @pytest.mark.parametrize("language", sorted(DEV_FLOORS))
