@@ -6,6 +6,9 @@ Held-out sets (`wa_pipeline_tests/nlp/data/heldout/`, the figures to quote): per
 recall and F1 per label, intent accuracy and macro-F1, sentiment accuracy, language identification on lines of
 four words or more. Only totals are printed for them: `--errors` lists the dev and test splits' errors only.
 
+Dev sets of other languages (`wa_pipeline_tests/nlp/data/dev/{es,pt,fr,de}.txt`, the held-out format, names
+only): printed with `--split dev` (and `all`) after the English dev split, with their errors under `--errors`.
+
 Entities: precision, recall and F1 per label, a prediction counting only with the annotated label, span
 and normalised value; micro averages over the rule labels, the name labels (people, organisations, places, products) and all. Intents: accuracy,
 macro-F1 and the confusion matrix of the model trained from the shipped examples, at the default threshold.
@@ -26,6 +29,7 @@ from wa_pipeline.nlp.evaluation import (  # noqa: E402
     LANGUAGE_ID_MIN_WORDS,
     NAME_LABELS,
     RULE_LABELS,
+    evaluate_dev_language,
     evaluate_entities,
     evaluate_heldout,
     evaluate_intents,
@@ -45,6 +49,9 @@ from wa_pipeline.nlp.language import DEFAULT_LANGUAGES  # noqa: E402
 DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
 HELD_OUT = DATA / "heldout"
 HELD_OUT_LANGUAGES = ("en", "es", "pt", "fr", "de", "sw", "hi")
+# Dev sets of other languages in the held-out format (names only), written before tuning on them.
+DEV = DATA / "dev"
+DEV_LANGUAGES = ("es", "pt", "fr", "de")
 
 
 def main() -> int:
@@ -106,11 +113,43 @@ def main() -> int:
             print(f"{label:<13} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} {s['support']:>8}")
         print("\n" + intents.confusion_markdown() + "\n")
         figures[split] = {"entities": report.to_dict(), "intents": intents.to_dict()}
+        if split == "dev":
+            figures["dev_languages"] = _print_dev_languages(args.errors)
     if args.split in ("heldout", "all"):
         figures["heldout"] = _print_heldout(model, args.languages.split(","))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
+
+
+def _print_dev_languages(show_errors: bool) -> dict:
+    """Per-label entity scores of the dev sets of other languages, with their errors when asked."""
+    results = {}
+    rows = []
+    for language in DEV_LANGUAGES:
+        messages = load_heldout(DEV / f"{language}.txt")
+        report = evaluate_dev_language(messages)
+        results[language] = report.to_dict()
+        print(f"\n== Dev {language}: {len(messages)} messages, {report.micro().support} entities")
+        print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
+        for label in (*RULE_LABELS, *NAME_LABELS):
+            if label in report.per_label:
+                s = report.per_label[label]
+                print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+        names = report.micro(NAME_LABELS)
+        print(
+            f"micro, name labels   P {names.precision:.3f}  R {names.recall:.3f}  F1 {names.f1:.3f}  (n={names.support})"
+        )
+        rows.append(f"| {language} | {names.precision:.3f} | {names.recall:.3f} | {names.f1:.3f} | {names.support} |")
+        if show_errors:
+            for error in report.errors:
+                print(
+                    f"  {error['id']}: {error['text']}\n     missed {error['missed']}\n     spurious {error['spurious']}"
+                )
+    print("\n== Dev summary, names")
+    print("| language | precision | recall | F1 | support |\n|---|---|---|---|---|")
+    print("\n".join(rows))
+    return results
 
 
 def _print_heldout(model, languages: list[str]) -> dict:

@@ -167,6 +167,8 @@ def _enriched_columns(
     ]
     texts = [bounded(text) for text in whole]
     sent_at = [moment.to_pydatetime() if isinstance(moment, pd.Timestamp) else None for moment in frame["sent_at"]]
+    # The language first: names read a capitalised German noun as a noun, not a name.
+    found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
     entities = extract_entities(
         texts,
         region,
@@ -175,9 +177,9 @@ def _enriched_columns(
         default_currency=default_currency,
         date_order=date_order,
         patterns=patterns,
+        languages=found_languages,
     )
     intents = model.predict(texts, threshold=intent_threshold)
-    found_languages = detect_languages(texts, languages, low_memory=language_low_memory)
     read = sentiments(
         texts, found_languages, [p.intent if text else OTHER for p, text in zip(intents, texts)], sentiment_model
     )

@@ -70,15 +70,19 @@ def extract_entities(
     patterns: str | Path | PatternSet | None = None,
     batch_size: int = 256,
     model: str = DEFAULT_MODEL,
+    languages: Sequence[str | None] | None = None,
 ) -> list[list[Entity]]:
     """Entities of each text, in text order; empty or None text gives [].
 
     `region` (ISO 3166 alpha-2) reads local phone numbers and, without `default_currency`, picks the
     currency of "$", "/=", "Rs"; `sent_at` (one timezone-aware moment per text, or None for now) and
-    `timezone` resolve relative dates; `date_order` reads "03/04"; `patterns` is a YAML patterns file.
+    `timezone` resolve relative dates; `date_order` reads "03/04"; `patterns` is a YAML patterns file;
+    `languages` (one ISO 639-1 code per text, "" or None where unknown) tells names which common nouns to expect.
     """
     if sent_at is not None and len(sent_at) != len(texts):
         raise ValueError(f"sent_at has {len(sent_at)} moments for {len(texts)} texts")
+    if languages is not None and len(languages) != len(texts):
+        raise ValueError(f"languages has {len(languages)} codes for {len(texts)} texts")
     tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
     currency = default_currency.upper() if default_currency else currency_for_region(region)
     pattern_set = load_patterns(patterns) if isinstance(patterns, (str, Path)) else patterns
@@ -95,12 +99,17 @@ def extract_entities(
         text: _ranked(_static_rules(text, region, currency)) for text in distinct
     }
     modelled: dict[str, list[Entity]] = {}
+    # A text repeated in several languages ("Ok") is read in the first one given: its names do not depend on it.
+    language_of: dict[str, str | None] = {}
+    for text, code in zip(texts, languages if languages is not None else [None] * len(texts)):
+        if isinstance(text, str):
+            language_of.setdefault(text, code)
     worded = [text for text in distinct if any(char.isalpha() for char in text)]
     for text, doc in zip(worded, nlp.pipe(worded, batch_size=batch_size)):
         if compiled is not None:
             static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
         guesses = [span for span in (_model_entity(ent) for ent in doc.ents) if span is not None]
-        modelled[text] = find_names(doc, region, gazetteer, guesses)
+        modelled[text] = find_names(doc, region, gazetteer, guesses, language=language_of.get(text))
 
     results = []
     for index, text in enumerate(texts):
@@ -145,6 +154,13 @@ def _ranked(entities: list[Entity]) -> list[tuple[int, Entity]]:
 
 
 def _merge(ranked: list[tuple[int, Entity]], model: list[Entity]) -> list[Entity]:
+    # A listed product's model number is not a count: "el iPhone 15 libre" holds no quantity of "libre".
+    products = [span for span in model if span.label == "PRODUCT" and span.source == "rule"]
+    ranked = [
+        (rank, entity)
+        for rank, entity in ranked
+        if not (entity.label == QUANTITY and any(p.start < entity.start < p.end for p in products))
+    ]
     kept: list[Entity] = []
     for _, entity in sorted(ranked, key=lambda pair: (pair[0], -(pair[1].end - pair[1].start), pair[1].start)):
         if not any(entity.overlaps(other) for other in kept):

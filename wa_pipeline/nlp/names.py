@@ -7,12 +7,20 @@ or product line, the word that ends the name (Bakery, Movers -> a business; Road
 the noun after it ("our Ngara branch"), a title or a greeting before it ("Mrs Njoroge", "Hi Wanjiku"), the
 lists of people and places, the preposition before it ("deliver to", "via"), and only then the model.
 A capitalised word opening a sentence needs list evidence: chats capitalise "Delivery" and "Cement" too.
+
+In German, Spanish, French and Portuguese (the language the detector gives the message, or the one its function
+words show when the line is too short to tell) a capitalised common word of that language is not a name
+("Bestellung", "Lieferung", "La Camiseta") unless a title, a greeting or a listed person or place says it is;
+titles, greetings and the prepositions before places and businesses are read in those languages too, and a
+business or street word opens a name there ("Panadería San Roque", "Rua Augusta", "Sarl Benali").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
@@ -28,15 +36,26 @@ TOWN, FACILITY = "GPE", "FAC"  # places: a named area, or a road, building or ma
 CODE = re.compile(r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{5,}")
 # Abbreviations that look like names: payment rails, sizes and chat shorthand.
 NOT_ORGANISATIONS = frozenset(
-    "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS".split()
+    "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS IBAN BIC "
+    "SEPA RIB CPF CNPJ CBU CVU CLABE RFC DNI NIF MwSt".split()
 )
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
-    "chief alhaji alhaja mallam pastor rev rev. mx sis bro dada shosh mwalimu".split()
+    "chief alhaji alhaja mallam pastor rev rev. mx sis bro dada shosh mwalimu frau herr herrn señor señora "
+    "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora".split()
 )
+# Titles that are also names or words elsewhere ("Don", "Seu", "Papa"): titles only in their language.
+_LANGUAGE_TITLES = {
+    "de": frozenset("fr fr. hr hr. doktor".split()),
+    "es": frozenset("don dona sr sr. sra sra. srta srta. doctor doctora dra dra. lic lic. ing ing. tío tía".split()),
+    "pt": frozenset("dona seu sr sr. sra sra. dra dra. tio tia".split()),
+    "fr": frozenset("m. maître tonton tata papa maman".split()),
+}
 _GREETINGS = frozenset(
     "hi hello hey hallo hiya dear niaje mambo sasa habari asante thanks thank thx cheers bye morning evening "
-    "afternoon night hola oi olá namaste congratulations congrats regards yo".split()
+    "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
+    "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
+    "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag".split()
 )
 # Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
 # "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
@@ -62,7 +81,7 @@ _NOT_NAMES = (
         "drop check confirm ssebo nyabo oga".split()
     )
 )
-_CONNECTORS = frozenset({"of", "de", "da", "do", "dos", "das", "es", "del", "n", "&"})
+_CONNECTORS = frozenset({"of", "de", "da", "do", "dos", "das", "es", "del", "n", "&", "la", "el", "le", "du", "des"})
 _PLACE_ENDINGS = frozenset(
     "road rd street st avenue ave mall plaza house estate market stage centre center tower towers lane ln "
     "drive way close crescent highway hwy junction district nagar layout colony square heights park gardens "
@@ -80,8 +99,30 @@ _ORG_ENDINGS = frozenset(
     "labs ventures investments telecom bistro grill pizzeria lounge autos garage builders construction "
     "cleaners laundry photography events catering caterers farm farms dairy wines mart emporium beauty "
     "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
-    "company corp corporation international".split()
+    "company corp corporation international gmbh ag kg ltda ltda. s.a s.l sarl sas eireli money".split()
 )
+# The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",
+# "Panadería San Roque", "Boulangerie Dupont", "Padaria Real", "Sarl Benali", "Chez Adjoua".
+_ORG_HEADS = frozenset(
+    "bäckerei metzgerei konditorei apotheke gasthof gasthaus autohaus panadería panaderia pastelería pasteleria "
+    "taquería taqueria zapatería zapateria ferretería ferreteria farmacia droguería drogueria restaurante "
+    "cafetería cafeteria peluquería peluqueria tienda librería libreria padaria farmácia floricultura oficina "
+    "pizzaria lanchonete churrascaria papelaria drogaria ótica otica boulangerie pâtisserie patisserie fromagerie "
+    "boucherie pharmacie librairie tissus quincaillerie garage sarl sas ets établissements chez hotel hôtel "
+    "restaurant clínica clinica clinique salão salon mercearia supermercado supermarché".split()
+)
+# The word that opens a street's or an area's name there: "Calle Mayor", "Rua Augusta", "rue Victor Hugo".
+_PLACE_HEADS = frozenset(
+    "calle carrera avenida av. rua rue avenue boulevard bd plaza praça praca paseo travessa estrada rodovia "
+    "camino quai chemin colonia barrio bairro vila villa zona shopping parque jardim".split()
+)
+# Street words written in lower case before the street's name belong to it ("rue Victor Hugo"); an area's word
+# does not ("la colonia Roma" is Roma).
+_STREET_HEADS = frozenset(
+    "calle carrera avenida av. rua rue avenue boulevard travessa estrada paseo quai chemin".split()
+)
+# A German street or square is one word: "Lindenstraße", "Marienplatz".
+_STREET_SUFFIXES = ("straße", "strasse", "platz", "gasse", "allee")
 # The noun after a place name when a business names its own branch: "our Westlands shop", "Pune wale branch".
 _BRANCH_NOUNS = frozenset({"branch", "shop", "office", "hub", "store", "outlet", "side", "area", "stage", "depot"})
 _PLACE_CUES = frozenset(
@@ -90,10 +131,59 @@ _PLACE_CUES = frozenset(
     "karibu".split()
 )
 _ORG_CUES = frozenset({"via", "through", "using", "kwa", "with", "ya"})
-_BUYING = frozenset({"order", "ordered", "ordering", "orders", "shopping", "buy", "bought", "purchase"})
-_PERSON_NOUNS = frozenset(
-    {"name", "jina", "naitwa", "called", "named", "rider", "driver", "contact", "manager", "agent", "guy", "boss"}
+_BUYING = frozenset(
+    "order ordered ordering orders shopping buy bought purchase compré comprei compramos comprou acheté gekauft "
+    "deposité depositei pagué paguei pagou payé transferí transferi bezahlt".split()
 )
+_PERSON_NOUNS = frozenset(
+    "name jina naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
+    "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
+    "esposa sohn tochter hijo hija filho filha fils fille".split()
+)
+# What comes before a place or a business in each language ("nach", "en", "em", "à"; "por", "pelo", "par").
+_LANGUAGE_PLACE_CUES = {
+    "de": frozenset("nach im am aus".split()),
+    "es": frozenset("en a hasta hacia desde".split()),
+    "pt": frozenset("em no na nos nas pro pra para até".split()),
+    "fr": frozenset("à au aux vers dans depuis".split()),
+}
+_LANGUAGE_ORG_CUES = {
+    "de": frozenset("per über".split()),
+    "es": frozenset("por".split()),
+    "pt": frozenset("pelo pela".split()),
+    "fr": frozenset("par chez".split()),
+}
+# A line opening with an article and a capitalised word names a thing, not a person: "La Camiseta llegó rota".
+_OPENING_ARTICLES = {
+    "es": frozenset("el la los las un una mi mis tu su sus este esta".split()),
+    "pt": frozenset("o a os as um uma meu minha esse essa este esta".split()),
+    "fr": frozenset("le la les un une mon ma mes votre vos ce cette son sa".split()),
+}
+_SIZE_WORDS = frozenset("size größe grösse talla taille tamanho".split())
+# Holidays wished for ("Feliz Natal", "Frohe Ostern", "Semana Santa"): the city of Natal is not meant.
+_WISHES = frozenset("feliz felices frohe frohes joyeux joyeuses bonne boas happy merry semana".split())
+_HOLIDAYS = frozenset(
+    "natal navidad noël noel weihnachten ostern pascua páscoa pâques pessach santa año ano ramadan eid".split()
+)
+# Words that tell the language of a line too short for the detector (and of a text given no language).
+_FUNCTION_WORDS = {
+    "de": frozenset(
+        "der die das den dem des und ist nicht ich mit für auf bitte ein eine einen noch auch wir ihr "
+        "bei vom zum zur im am aus nach kann habe haben hat wie wo was danke gibt schon wäre".split()
+    ),
+    "es": frozenset(
+        "el los las y que por para con una un del al lo mi pero muy ya hay está gracias quiero tienen hola".split()
+    ),
+    "pt": frozenset(
+        "os as é não que por para com uma um do da dos das pro pra meu minha você vocês tá obrigado "
+        "obrigada quero tem".split()
+    ),
+    "fr": frozenset(
+        "le les et est pas que pour avec une un du des au aux je vous nous mon ma mes c'est merci bonjour svp".split()
+    ),
+    "en": frozenset("the and is not i you we to for can with of an my your please thanks this that it on at".split()),
+}
+_COMMON_NOUNS_FILE = Path(__file__).parent / "gazetteer" / "common_nouns.txt"
 # Built once: the checks below run for every token of every message.
 _NOT_NAME_OPENERS = _TITLES | _GREETINGS
 _KIND_ENDINGS = _PLACE_ENDINGS | _ORG_ENDINGS
@@ -101,8 +191,14 @@ _MODEL_LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": TOWN, "LOC": TOWN, "FAC": 
 _MODEL_WORDS = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "neo", "prime", "se", "fe"})
 
 
-def find_names(doc: Doc, region: str | None, gazetteer: Gazetteer, model: Sequence[Entity] = ()) -> list[Entity]:
-    """The people, organisations, places and products of one message's doc, in text order."""
+def find_names(
+    doc: Doc, region: str | None, gazetteer: Gazetteer, model: Sequence[Entity] = (), language: str | None = None
+) -> list[Entity]:
+    """The people, organisations, places and products of one message's doc, in text order; `language` (ISO 639-1,
+    "" or None where unknown) says whose common nouns are not names."""
+    doc.user_data["names_language"] = _reading_language(doc, language)
+    doc.user_data["names_gazetteer"] = gazetteer
+    doc.user_data["names_region"] = region
     found: list[Entity] = []
     i = 0
     while i < len(doc):
@@ -164,8 +260,15 @@ def _written_as_listed(doc: Doc, start: int, end: int, names) -> bool:
     if written in spellings or any(written == s.upper() for s in spellings):
         return True
     if written[:1].isupper():
+        if all(s.isupper() for s in spellings) and written.lower() in _people_words(doc):
+            return False  # "Ana" is a woman, "ANA" an airline
         return any(s[:1].isupper() for s in spellings)
     return any(s[:1].islower() for s in spellings) and any(c.isupper() for c in written)
+
+
+def _people_words(doc: Doc) -> frozenset[str]:
+    gazetteer = doc.user_data.get("names_gazetteer")
+    return gazetteer.people if gazetteer is not None else frozenset()
 
 
 def _is_model_name(token: Token) -> bool:
@@ -181,11 +284,135 @@ def _is_model_name(token: Token) -> bool:
 
 def _name_like(token: Token) -> bool:
     text = token.text
-    if not text[:1].isalpha() or token.lower_ in _NOT_NAMES or CODE.fullmatch(text):
+    if not text[:1].isalpha() or CODE.fullmatch(text):
+        return False
+    if token.lower_ in _NOT_NAMES and not _opens_a_name(token):
         return False
     if text.upper() in CURRENCY_CODES and text.isupper():
         return False
-    return text[0].isupper() or any(c.isupper() for c in text[1:])
+    if not (text[0].isupper() or any(c.isupper() for c in text[1:])):
+        return False
+    if token.lower_ in _HOLIDAYS and _previous_word(token) in _WISHES:
+        return False  # "Feliz Natal" is Christmas, not the city
+    if token.lower_ in _WISHES and token.i + 1 < len(token.doc) and token.nbor(1).lower_ in _HOLIDAYS:
+        return False  # nor is "Semana Santa" a place
+    if len(text) == 1 and _previous_word(token) in _SIZE_WORDS:
+        return False  # "Größe L", "talla M"
+    return not _common_word(token)
+
+
+@functools.cache
+def common_nouns() -> dict[str, frozenset[str]]:
+    """The everyday words of German, Spanish, French and Portuguese (gazetteer/common_nouns.txt), by language."""
+    words: dict[str, set[str]] = {}
+    for line in _COMMON_NOUNS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            language, _, word = line.partition("\t")
+            words.setdefault(language, set()).add(word)
+    return {language: frozenset(found) for language, found in words.items()}
+
+
+def _reading_language(doc: Doc, language: str | None) -> str | None:
+    """The language whose common words and cues apply: the one given, or, when none is known, the one the
+    line's function words show (None: English or another language, read as before)."""
+    counts = {code: sum(1 for t in doc if t.lower_ in words) for code, words in _FUNCTION_WORDS.items()}
+    if language:
+        # The detector reads some Swahili and some English naming "São Paulo" as German or Portuguese: its
+        # language counts where the line's function words do not speak against it.
+        agreed = counts.get(language, 0) >= max(counts["en"], 1) or not any(counts.values())
+        return language if language in _LANGUAGE_TITLES and agreed else None
+    best = max(counts, key=lambda code: counts[code])
+    return best if best != "en" and counts[best] >= 2 and counts[best] > counts["en"] else None
+
+
+def _language(doc: Doc) -> str | None:
+    return doc.user_data.get("names_language")
+
+
+def _common_word(token: Token) -> bool:
+    """A capitalised everyday word of the message's language that nothing around it makes a name."""
+    doc, language = token.doc, _language(token.doc)
+    if language is None:
+        return False
+    word = token.lower_
+    if word in _LANGUAGE_TITLES[language]:
+        return True
+    if not token.text[1:].islower():
+        return False  # "BBVA", "iPhone": written as no common word is
+    nouns = common_nouns().get(language, frozenset())
+    if word not in nouns and not (language == "de" and _compound_noun(token, nouns)):
+        return False
+    following = token.nbor(1) if token.i + 1 < len(doc) else None
+    if following is not None and following.text[:1].isupper():
+        if word in _ORG_HEADS or word in _PLACE_HEADS or _before_legal_form(token):
+            return False  # "Bäckerei Kamps", "Calle Mayor", "Mode Fischer GmbH"
+    if word.endswith(_STREET_SUFFIXES):
+        return False
+    before = _previous_word(token)
+    if _after_head(token):
+        return False  # "Padaria Santa Rita", "Zona Norte", "Panadería La Victoria"
+    if before in _TITLES or before in _LANGUAGE_TITLES[language] or before in _GREETINGS:
+        return False  # "Herr Fischer", "Hallo Rose"
+    gazetteer = doc.user_data.get("names_gazetteer")
+    if gazetteer is None:
+        return True
+    if language != "de" and word in gazetteer.people:
+        return False  # mid-sentence "Pilar", "Gloria": Romance languages do not capitalise their nouns
+    return not (before in _place_cues(language) and gazetteer.is_place((word,), doc.user_data.get("names_region")))
+
+
+def _compound_noun(token: Token, nouns: frozenset[str]) -> bool:
+    """A German compound the dictionary lacks, ending in a noun it has ("Käsesahne", "Parkhaus"), and no listed
+    person or place ("Hoffmann", "Kreuzberg") nor a word after a place preposition."""
+    word = token.lower_
+    if len(word) < 8 or not any(word[cut:] in nouns for cut in range(3, len(word) - 3)):
+        return False
+    gazetteer = token.doc.user_data.get("names_gazetteer")
+    if gazetteer is not None and (word in gazetteer.people or gazetteer.is_place((word,), None)):
+        return False
+    return _previous_word(token) not in _place_cues("de")
+
+
+def _opens_a_name(token: Token) -> bool:
+    """A capitalised business word that is also an everyday word, before a capitalised name, in a language
+    whose businesses are named that way: "Oficina do Tião", "Chez Adjoua"."""
+    doc = token.doc
+    if _language(doc) not in ("es", "fr", "pt") or token.lower_ not in _ORG_HEADS or not token.text[:1].isupper():
+        return False
+    at = token.i + 1
+    if at < len(doc) and doc[at].lower_ in _CONNECTORS:
+        at += 1
+    return at < len(doc) and doc[at].text[:1].isupper() and doc[at].is_alpha
+
+
+def _after_head(token: Token) -> bool:
+    """The word follows a capitalised business or street word, directly or through "la", "do", "de"."""
+    at = token.i - 1
+    if at > 0 and token.doc[at].lower_ in _CONNECTORS:
+        at -= 1
+    head = token.doc[at] if at >= 0 else None
+    return head is not None and head.text[:1].isupper() and (head.lower_ in _ORG_HEADS or head.lower_ in _PLACE_HEADS)
+
+
+def _previous_word(token: Token) -> str:
+    for before in reversed(token.doc[: token.i]):
+        if not before.is_space:
+            return before.lower_
+    return ""
+
+
+def _before_legal_form(token: Token) -> bool:
+    """The capitalised words from this one run into a company's legal form: "Mode Fischer GmbH"."""
+    for ahead in token.doc[token.i + 1 : token.i + 4]:
+        if ahead.lower_.rstrip(".") in ("gmbh", "ag", "kg", "ltda", "s.a", "s.l", "sarl", "sas", "eireli"):
+            return True
+        if not ahead.text[:1].isupper():
+            return False
+    return False
+
+
+def _place_cues(language: str | None) -> frozenset[str]:
+    return _PLACE_CUES | _LANGUAGE_PLACE_CUES.get(language, frozenset())
 
 
 def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) -> int:
@@ -223,6 +450,8 @@ def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None
     the chat words inside it: "Dar es Salaam" holds the Spanish "dar"."""
     if not doc[i].text[:1].isupper():
         return 0
+    if doc[i].lower_ in _WISHES and i + 1 < len(doc) and doc[i + 1].lower_ in _HOLIDAYS:
+        return 0  # "Feliz Natal" is a town in Mato Grosso, and a wish everywhere
     size = gazetteer.place_length(_lowered(doc), i, region)
     return i + size if size > 1 else 0
 
@@ -268,6 +497,15 @@ def _classify(
         return None
     last = core[-1].lower_.rstrip(".")
     key = tuple(t.lower_ for t in core)
+    first = core[0].lower_
+    if len(core) > 1 and first in _ORG_HEADS and not gazetteer.is_place(key, region):
+        return _entity(doc, start, end, ORG, "rule")
+    if len(core) > 1 and first in _PLACE_HEADS:
+        return _entity(doc, start, end, FACILITY, "rule")
+    if _language(doc) in ("es", "fr", "pt") and start > 0 and doc[start - 1].lower_ in _STREET_HEADS:
+        return _entity(doc, start - 1, end, FACILITY, "rule")  # "rue Victor Hugo", "avenida Paulista"
+    if len(core) == 1 and last.endswith(_STREET_SUFFIXES) and len(last) > 7:
+        return _entity(doc, start, end, FACILITY, "rule")
     if last in _ORG_ENDINGS and len(core) > 1:
         start = _with_leading_titles(doc, start)
         return _entity(doc, start, end, ORG, "rule")
@@ -300,7 +538,7 @@ def _classify(
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "org":
         return _entity(doc, start, end, ORG, "rule")
-    if _opens_sentence(doc, start):
+    if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
     guess = next((m for m in model if m.start < span.end_char and span.start_char < m.end), None)
     if guess is None or guess.label not in _MODEL_LABELS:
@@ -318,7 +556,8 @@ def _cue(doc: Doc, start: int) -> str | None:
     if not before:
         return None
     previous = before[-1].lower_
-    if previous in _TITLES:
+    language = _language(doc)
+    if previous in _TITLES or (language is not None and previous in _LANGUAGE_TITLES[language]):
         return "title"
     if previous == "," and len(before) > 1:
         previous, before = before[-2].lower_, before[:-1]
@@ -335,11 +574,19 @@ def _cue(doc: Doc, start: int) -> str | None:
         return "person"
     if previous == "from":
         return "org" if earlier and earlier[-1] in _BUYING else "from"
-    if previous in _PLACE_CUES:
-        return "place"
-    if previous in _ORG_CUES:
+    if previous in _place_cues(language):
+        # "compré en Garbarino", "comprei na Magazine Luiza": where one buys is a business
+        return "org" if language is not None and earlier and earlier[-1] in _BUYING else "place"
+    if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):
         return "org"
     return None
+
+
+def _after_opening_article(doc: Doc, start: int) -> bool:
+    """Spanish, French or Portuguese "La Camiseta llegó", "de la Tarta": an article before a word no list or cue
+    names is a thing's, not a name's (people and businesses are found by their lists and cues first)."""
+    articles = _OPENING_ARTICLES.get(_language(doc))
+    return bool(articles) and start > 0 and doc[start - 1].lower_ in articles
 
 
 def _opens_sentence(doc: Doc, start: int) -> bool:

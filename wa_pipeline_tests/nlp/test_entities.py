@@ -110,6 +110,14 @@ def test_one_moment_per_text_is_required():
         extract_entities(["a", "b"], "KE", sent_at=[None])
 
 
+def test_one_language_per_text_is_required_and_each_text_is_read_in_its_own():
+    with pytest.raises(ValueError, match="languages"):
+        extract_entities(["a", "b"], "DE", languages=["de"])
+    texts = ["Liefern Sie nach Halle?", "Die Halle war voll, danke"]
+    german, also_german = extract_entities(texts, "DE", languages=["de", "de"])
+    assert labelled(german) == [("GPE", "Halle")] and also_german == []  # a town after "nach", else a hall
+
+
 def test_default_currency_and_region_currency():
     [found] = extract_entities(["Ni 1,500/= tu"], "UG")
     assert [e.value for e in found] == ["UGX 1500"]

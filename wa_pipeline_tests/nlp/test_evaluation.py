@@ -1,7 +1,8 @@
 from datetime import UTC, datetime
 
 from wa_pipeline.nlp.entity import Entity
-from wa_pipeline.nlp.evaluation import EntityCase, classification_report, evaluate_entities
+from wa_pipeline.nlp.evaluation import EntityCase, classification_report, evaluate_dev_language, evaluate_entities
+from wa_pipeline.nlp.heldout import load_heldout
 
 
 def test_classification_report_counts_other_as_a_miss():
@@ -46,3 +47,19 @@ def test_entities_count_only_with_label_span_and_value():
     micro = report.micro()
     assert (micro.true_positives, micro.false_positives, micro.false_negatives) == (2, 1, 1)
     assert report.errors[0]["missed"] == ["MONEY 'KES 3,500' = KES 3500.00"]
+
+
+def test_a_dev_set_in_the_held_out_format_is_scored_with_its_errors(tmp_path):
+    path = tmp_path / "de.txt"
+    path.write_text(
+        "@ lang=de region=DE timezone=Europe/Berlin sent_at=2027-03-11T10:40:00+01:00 date_order=DMY "
+        "labels=PERSON,ORG,PLACE,PRODUCT\n"
+        "booking neu: Termin bei Herrn [Hoffmann]{PERSON} am Dienstag, bitte.\n"
+        "complaint neg: Die Lieferung ist nicht gekommen, und die Torte fehlt.\n",
+        encoding="utf-8",
+    )
+    report = evaluate_dev_language(load_heldout(path))
+    assert report.per_label["PERSON"].support == 1
+    # only names are scored in a set that declares them: the date "am Dienstag" is neither right nor wrong
+    assert set(report.per_label) <= {"PERSON", "ORG", "PLACE", "PRODUCT"}
+    assert report.micro().f1 == 1.0 and report.errors == []
