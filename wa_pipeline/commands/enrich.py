@@ -67,6 +67,9 @@ def enrich_command(
         message["flags"] = truncation_flag(message["text"], read)
         message["text"] = read
 
+    texts = [m["text"] for m in messages]
+    # The language first, as the pipeline reads it: names read a capitalised German noun as a noun.
+    languages = detect_languages(texts)
     found: dict[int, list] = {}
     by_region = sorted(range(len(messages)), key=lambda i: messages[i]["region"] or "")
     for message_region, group in groupby(by_region, key=lambda i: messages[i]["region"] or ""):
@@ -79,12 +82,11 @@ def enrich_command(
             default_currency=currency,
             date_order=date_order.upper(),
             patterns=patterns,
+            languages=[languages[i] for i in indexes],
         )
         found.update(zip(indexes, entities))
-    texts = [m["text"] for m in messages]
     model = intent_model_in(settings.layout.intent_model_dir, [DEFAULT_EXAMPLES, *(examples or [])])
     intents = model.predict(texts, threshold=threshold)
-    languages = detect_languages(texts)
     mixed = mixed_languages(texts, languages)
     # Read as the pipeline reads it (enriched_messages): in its own language, a complaint never praise.
     feeling = sentiment_model_in(settings.layout.sentiment_model_dir)

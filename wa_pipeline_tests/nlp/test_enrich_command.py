@@ -103,3 +103,13 @@ def test_sentiment_is_read_as_the_pipeline_reads_it(app):
     [line] = lines(result)
     assert line["intent"] == "complaint"
     assert line["sentiment"] == "negative" and line["sentiment_score"] <= -0.05
+
+
+def test_names_are_read_in_the_messages_language_as_the_pipeline_reads_them(app):
+    # Without the message's language, the English model takes these capitalised German nouns for people.
+    text = "Ich warte seit einer Stunde, Lieferung sollte um 12 da sein."
+    result = CliRunner().invoke(app, ["enrich", "-"], input=text + "\n")
+    assert result.exit_code == 0, result.output
+    [line] = lines(result)
+    assert line["language"] == "de"
+    assert [e for e in line["entities"] if e["label"] in ("PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT")] == []
