@@ -67,11 +67,16 @@ class TrainingSettings:
     """Everything that decides the trained weights: change one and the model is retrained."""
 
     seed: int = 0
-    epochs: int = 20
+    # Ten passes over 2**16 buckets: the seven languages' examples hold some 18,000 distinct tokens (words, their
+    # beginnings and endings), which 2**14 buckets made share weights, so one language's examples moved another's
+    # readings. On the classifiers' own held-out splits (2026-12-04, 4,763 intent examples in training): intent
+    # macro-F1 0.833 -> 0.881, sentiment accuracy 0.796 -> 0.806; intent training takes 39 CPU s instead of 34
+    # (2**16 buckets at twenty passes: about twice that).
+    epochs: int = 10
     held_out: float = 0.2  # share of each class kept out of training for evaluation
     ngram_size: int = 1
     learn_rate: float = 0.005
-    features: int = 2**14  # hashed n-gram buckets of the bag-of-words model
+    features: int = 2**16  # hashed n-gram buckets of the bag-of-words model
     architecture: str = "bow"  # "bow" (fast bag of n-grams) or "ensemble" (adds a CNN over subword features)
 
     def to_dict(self) -> dict:
