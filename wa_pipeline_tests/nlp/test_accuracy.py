@@ -30,17 +30,21 @@ from wa_pipeline.nlp.language import DEFAULT_LANGUAGES
 DATA = Path(__file__).parent / "data"
 # language: (entity micro-F1, rule labels, name labels, intent macro-F1, sentiment accuracy, language id)
 FLOORS = {
-    # Intent and sentiment raised on 2026-12-04 after native intent examples in six languages and the sentiment
-    # classifier (issue 14); measured intent macro-F1 / sentiment accuracy: en 0.836 / 0.891, es 0.797 / 0.916,
-    # pt 0.899 / 0.934, fr 0.787 / 0.934, de 0.767 / 0.853, sw 0.795 / 0.881, hi 0.810 / 0.861. Each floor is the
-    # figure less 0.03, rounded down (at least four errors of 151 messages).
-    "en": (0.84, 0.90, 0.75, 0.80, 0.86, 0.91),
-    "es": (0.73, 0.94, 0.52, 0.76, 0.88, 0.93),
-    "pt": (0.75, 0.95, 0.54, 0.86, 0.90, 0.94),
-    "fr": (0.73, 0.91, 0.54, 0.75, 0.90, 0.96),
-    "de": (0.60, 0.92, 0.37, 0.73, 0.82, 0.97),
-    "sw": (0.81, 0.90, 0.70, 0.76, 0.85, 0.86),
-    "hi": (0.78, 0.88, 0.66, 0.78, 0.83, 0.70),
+    # Raised on 2026-12-04 (issue 14, round 7): names read in the message's language, language id voting on
+    # Hinglish and Swahili words, about 2,400 more native intent examples and 2**16 classifier buckets. Measured
+    # (entities, rule labels, names, intent macro-F1, sentiment accuracy, language id):
+    # en 0.874 0.933 0.785 0.857 0.903 0.943; es 0.853 0.977 0.730 0.868 0.929 0.967;
+    # pt 0.870 0.983 0.742 0.904 0.941 0.973; fr 0.872 0.941 0.795 0.852 0.927 0.993;
+    # de 0.880 0.955 0.800 0.819 0.933 1.000; sw 0.845 0.932 0.744 0.865 0.914 0.944;
+    # hi 0.820 0.917 0.714 0.834 0.887 0.979. Each floor is the figure less 0.03, rounded down, never below the
+    # floor before (at least four errors of 151 messages).
+    "en": (0.84, 0.90, 0.75, 0.82, 0.87, 0.91),
+    "es": (0.82, 0.94, 0.70, 0.83, 0.89, 0.93),
+    "pt": (0.84, 0.95, 0.71, 0.87, 0.91, 0.94),
+    "fr": (0.84, 0.91, 0.76, 0.82, 0.89, 0.96),
+    "de": (0.85, 0.92, 0.77, 0.78, 0.90, 0.97),
+    "sw": (0.81, 0.90, 0.71, 0.83, 0.88, 0.91),
+    "hi": (0.78, 0.88, 0.68, 0.80, 0.85, 0.94),
 }
 
 
