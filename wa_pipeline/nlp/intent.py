@@ -370,9 +370,16 @@ def _cached_model(
     directory = Path(models_dir) / name
     if (directory / MANIFEST).exists():
         return IntentModel.from_disk(directory)
-    model = train_intent_model(paths, settings, key=key)
+    model = _trained(paths, settings, name, key)
     model.to_disk(directory)
     return model
+
+
+@functools.lru_cache(maxsize=4)
+def _trained(paths: tuple[str, ...], settings: TrainingSettings, name: str, key: str) -> IntentModel:
+    # Training is deterministic, so one process trains one model per fingerprint (`name`, which covers the examples'
+    # bytes), however many data directories ask for it: training takes tens of CPU seconds.
+    return train_intent_model(paths, settings, key=key)
 
 
 def _fit(train: Sequence[LabelledText], labels: Sequence[str], settings: TrainingSettings) -> Language:
@@ -436,4 +443,10 @@ def _architecture(settings: TrainingSettings) -> dict:
 @functools.lru_cache(maxsize=1)
 def shipped_intent_model() -> IntentModel:
     """The model trained from the shipped examples with the default settings, in memory, once per process."""
-    return train_intent_model()
+    return shipped_model((DEFAULT_EXAMPLES,))
+
+
+def shipped_model(paths: Sequence[Path], key: str = "intent") -> IntentModel:
+    """The model of these shipped examples with the default settings, trained once per process."""
+    settings = TrainingSettings()
+    return _trained(tuple(str(Path(p).resolve()) for p in paths), settings, fingerprint(paths, settings), key)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from wa_pipeline.nlp.intent import IntentModel, intent_model_in, load_examples, normalise, train_intent_model
+from wa_pipeline.nlp.intent import IntentModel, intent_model_in, load_examples, normalise, shipped_model
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
 NEUTRAL: tuple[SentimentLabel, float] = ("neutral", 0.0)
@@ -147,7 +147,7 @@ def sentiment_model_in(models_dir: Path) -> IntentModel:
 @functools.lru_cache(maxsize=1)
 def shipped_sentiment_model() -> IntentModel:
     """The classifier trained from the shipped examples, in memory, once per process."""
-    return train_intent_model(check_labels(example_files()), key=SENTIMENT_KEY)
+    return shipped_model(check_labels(example_files()), key=SENTIMENT_KEY)
 
 
 def combined(
