@@ -12,8 +12,10 @@ Conventions (the labelled evaluation set follows them):
   message, before or after: "paid on 15/11" written on 18 Nov is this year's, "14/03" next year's;
 - a weekday with a day of the month ("Thursday 19th") is the next such day of the month;
 - a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's;
-- a part of the day ("tomorrow morning", "kesho jioni") sets no time; Swahili clock times ("saa nne") and
-  Hindi "kal" (tomorrow or yesterday) are not read.
+- a part of the day ("tomorrow morning", "kesho jioni") sets no time, but fixes a Swahili or Hindi clock and
+  belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
+- Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
+  tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one.
 The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
 """
 

@@ -517,6 +517,9 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             end += 2
         elif token.text in ("'s", "’s") and attached:
             return end + 1
+        elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and end > i:
+            end += 1  # a capitalised shop word that is also a chat word ends the name: "Halo Pesa"
+            break
         else:
             break
     if end < len(doc):
