@@ -201,6 +201,10 @@ _FUNCTION_WORDS = {
         "le les et est pas que pour avec une un du des au aux je vous nous mon ma mes c'est merci bonjour svp".split()
     ),
     "en": frozenset("the and is not i you we to for can with of an my your please thanks this that it on at".split()),
+}
+# Swahili and Hindi ones only confirm a detector that says so: "la", "se", "me", "par" are French words too, so
+# they take no part in reading other languages (nor in guessing a language the detector did not give).
+_CONFIRMING_WORDS = {
     "sw": frozenset(
         "na ya wa kwa ni la za kwenye nimetuma nimelipa naomba tafadhali asante sana bado hii hiyo yangu yako "
         "lakini pia kama niko uko mko sasa leo kesho jana habari karibu".split()
@@ -399,6 +403,9 @@ def _reading_language(doc: Doc, language: str | None) -> str | None:
     """The language whose common words and cues apply: the one given, or, when none is known, the one the
     line's function words show (None: English or another language, read as before)."""
     counts = {code: sum(1 for t in doc if t.lower_ in words) for code, words in _FUNCTION_WORDS.items()}
+    if language in _CONFIRMING_WORDS:
+        own = sum(1 for t in doc if t.lower_ in _CONFIRMING_WORDS[language])
+        return language if own >= max(counts["en"], 1) or not any(counts.values()) else None
     if language:
         # The detector reads some Swahili and some English naming "São Paulo" as German or Portuguese: its
         # language counts where the line's function words do not speak against it.
@@ -517,8 +524,10 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             end += 2
         elif token.text in ("'s", "’s") and attached:
             return end + 1
-        elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and end > i:
-            end += 1  # a capitalised shop word that is also a chat word ends the name: "Halo Pesa"
+        elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _language(doc) in (None, "sw", "hi"):
+            # A capitalised shop word that is also a chat word ends the name: "Halo Pesa". Not where nouns are
+            # capitalised or common words of the language stop a name ("nach Wien Hotel").
+            end += 1
             break
         else:
             break
