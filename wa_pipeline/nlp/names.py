@@ -65,7 +65,8 @@ _GREETINGS = frozenset(
     "hi hello hey hallo hiya dear niaje mambo sasa habari asante thanks thank thx cheers bye morning evening "
     "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
-    "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag".split()
+    "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
+    "hongera shikamoo jambo namaskar pranam".split()
 )
 # Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
 # "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
@@ -148,7 +149,7 @@ _BUYING = frozenset(
     "deposité depositei pagué paguei pagou payé transferí transferi bezahlt".split()
 )
 _PERSON_NOUNS = frozenset(
-    "name jina naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
+    "name jina naam naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
@@ -165,6 +166,8 @@ _LANGUAGE_PLACE_CUES = {
 # "Delhivery wala" (a listed place or person is read as such first).
 _PLACE_AFTER = {"hi": frozenset("mein me main tak".split())}
 _ORG_AFTER = {"hi": frozenset("se pe par wala wale wali".split())}
+# ... and "ko" (to) a person: "Ankit ko bol dena".
+_PERSON_AFTER = {"hi": frozenset({"ko"})}
 _LANGUAGE_ORG_CUES = {
     "de": frozenset("per über".split()),
     "es": frozenset("por".split()),
@@ -619,6 +622,8 @@ def _classify(
         cue = "place"
     elif cue is None and end < len(doc) and doc[end].lower_ in _ORG_AFTER.get(_language(doc), ()):
         cue = "org"
+    elif cue is None and end < len(doc) and doc[end].lower_ in _PERSON_AFTER.get(_language(doc), ()):
+        cue = "person"
     if cue == "title":
         return _entity(doc, start, _without_number(span), PERSON, "rule")
     is_place = (

@@ -182,6 +182,8 @@ def test_english_function_words_overrule_a_detector_that_says_german():
         ("Manoj bhaiya se baat karo", "hi", [("PERSON", "Manoj")]),
         ("rakesh bhaiya ko bolo", "hi", [("PERSON", "rakesh")]),
         ("Chopra madam ne order diya", "hi", [("PERSON", "Chopra")]),
+        ("Nitin ko bol dena parcel ready hai", "hi", [("PERSON", "Nitin")]),
+        ("Table ke liye naam Harshit likh lo", "hi", [("PERSON", "Harshit")]),
         # shop words that end a business's name
         ("Kal Gupta Sweets se mithai lena", "hi", [("ORG", "Gupta Sweets")]),
         ("Jain Bhandar band hai aaj", "hi", [("ORG", "Jain Bhandar")]),
@@ -207,7 +209,7 @@ DEV = Path(__file__).parent / "data" / "dev"
 # each floor is the figure less about 0.05.
 DEV_FLOORS = {"de": 0.86, "es": 0.77, "fr": 0.75, "pt": 0.76}
 # All-label micro-F1 (names, dates, money, references...) on the Swahili and Hinglish dev sets, written before
-# tuning (baseline sw 0.713, hi 0.677), measured 2026-12-04 after the Swahili/Hinglish rules: sw 0.852, hi 0.878;
+# tuning (baseline sw 0.713, hi 0.677), measured 2026-12-04 after the Swahili/Hinglish rules: sw 0.856, hi 0.889;
 # each floor is the figure less about 0.05.
 DEV_ALL_LABEL_FLOORS = {"sw": 0.80, "hi": 0.82}
 
