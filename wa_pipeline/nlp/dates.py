@@ -12,8 +12,10 @@ Conventions (the labelled evaluation set follows them):
   message, before or after: "paid on 15/11" written on 18 Nov is this year's, "14/03" next year's;
 - a weekday with a day of the month ("Thursday 19th") is the next such day of the month;
 - a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's;
-- a part of the day ("tomorrow morning", "kesho jioni") sets no time; Swahili clock times ("saa nne") and
-  Hindi "kal" (tomorrow or yesterday) are not read.
+- a part of the day ("tomorrow morning", "kesho jioni") sets no time, but fixes a Swahili or Hindi clock and
+  belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
+- Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
+  tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one.
 The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
 """
 
@@ -100,6 +102,22 @@ def _foreign_words() -> dict[str, str]:
 
 
 _FOREIGN = _foreign_words()
+# Hindi weekdays as chats write them in Latin letters: dateparser's Hindi table has only Devanagari, and no
+# installed package transliterates them, so the common spellings are listed here (vaar/var/war variants).
+_HINDI_WEEKDAYS = {
+    f"{stem}{ending}": english
+    for stems, english in (
+        (("som",), "monday"),
+        (("mangal",), "tuesday"),
+        (("budh",), "wednesday"),
+        (("guru", "brihaspati", "brihaspat"), "thursday"),
+        (("shukra", "shukar"), "friday"),
+        (("shani",), "saturday"),
+        (("ravi",), "sunday"),
+    )
+    for stem in stems
+    for ending in ("vaar", "var", "war", "waar")
+} | {"itwaar": "sunday", "itvaar": "sunday", "itwar": "sunday"}
 # Said the same way in chats but missing from the tables: two-word days, Hindi in Latin letters ("kal" is
 # tomorrow unless the sentence is past), and "next" written after the weekday.
 _SYNONYMS.update(
@@ -109,6 +127,7 @@ _SYNONYMS.update(
         "depois de amanhã": "day after tomorrow",
         "kal": "tomorrow",
         "parso": "day after tomorrow",
+        **_HINDI_WEEKDAYS,
         "que viene": "",
         "que vem": "",
         "prochain": "",
@@ -144,7 +163,8 @@ _RELATIVE_DAY = (
 )
 _WEEKDAY_NAME = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    rf"jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili|{_FOREIGN_WEEKDAYS}"
+    rf"jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili|{_FOREIGN_WEEKDAYS}|"
+    + "|".join(sorted(_HINDI_WEEKDAYS, key=len, reverse=True))
 )
 # Abbreviations are also English words ("sat", "sun", "wed"): only capitalised, or with this/next/on.
 _WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
@@ -258,6 +278,8 @@ def find_dates(
         )
         if day and day_value is None:
             continue
+        if day_value is not None and _told_in_the_past(day, text, match.start(), match.end()):
+            day_value = _previous(day, day_value)
         if clock is None:
             iso = day_value.isoformat()
         else:
@@ -410,8 +432,57 @@ def _with_year(day: date, year: int) -> date | None:
 _MORNING_BEFORE = re.compile(r"(?:guten|la|esta|una)\s+$", re.IGNORECASE)
 
 
+# Swahili and Hindi words whose day depends on the tense: "kal" is tomorrow or yesterday, a weekday the next or
+# the last one. Only these are turned back, so English sentences keep today's behaviour.
+_TENSED_DAY = re.compile(
+    rf"kal|jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili|{'|'.join(_HINDI_WEEKDAYS)}", re.IGNORECASE
+)
+# The clause's verb decides. Hindi: future "-ga/-gi/-ge" forms, requests and "chahiye"; past "tha/thi/the" and
+# perfective "-(y)a" verbs. Swahili: the tense infix after the subject prefix ("nitalipa" future, "nililipa"
+# past), and "tangu" (since) looks back.
+_FUTURE_CLAUSE = re.compile(
+    r"\b(?:\w+(?:ung|eng|eg|og|ag|ig|eng)[aie]|chahiye|dena|dijiye|karo|kardo|kar\s+do|bhej\s+do|"
+    r"(?:ni|u|a|tu|m|wa|i|ki|zi|li)ta[a-z]{2,}|kesho)\b",
+    re.IGNORECASE,
+)
+_PAST_CLAUSE = re.compile(
+    r"\b(?:tha|thi|the|thay|kiya|kiye|diya|diye|liya|gaya|gayi|gaye|aaya|aayi|aaye|laya|layi|bheja|bheje|"
+    r"mangaya|maange|mila|hua|hui|tangu|jana|(?:ni|u|a|tu|m|wa)li[a-z]{3,})\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.!?;,]|\blakini\b|\bpar\b|\bbut\b|\baur\b|\bna\b", re.IGNORECASE)
+
+
+def _told_in_the_past(day: str, text: str, start: int, end: int) -> bool:
+    """Whether a tensed Swahili or Hindi day word ("kal", "Jumamosi", "somvaar") sits in a past-tense clause."""
+    if not _TENSED_DAY.fullmatch(day.strip()):
+        return False
+    before = _CLAUSE_END.split(text[:start])[-1]
+    after = _CLAUSE_END.split(text[end:])[0]
+    clause = f"{before} {after}"
+    return bool(_PAST_CLAUSE.search(clause)) and not _FUTURE_CLAUSE.search(clause)
+
+
+def _previous(day: str, value: date) -> date:
+    """The day before today for "kal", the weekday a week before the next one otherwise."""
+    if day.strip().lower() == "kal":
+        return value - timedelta(days=2)
+    return value - timedelta(days=7)
+
+
 def _plausible(match: re.Match, text: str) -> bool:
     day = match.group("day") or match.group("day_after") or ""
+    clock = match.group("time") or match.group("time_after") or ""
+    # "ilichukua saa mbili" (took two hours), "saa moja iliyopita" (an hour ago): durations, not clock times.
+    if (
+        clock.lower().startswith("saa")
+        and not day
+        and (
+            re.search(r"(?:chukua|kwa|baada\s+ya|kama)\s+$", text[: match.start()], re.IGNORECASE)
+            or re.match(r"\s+(?:iliyopita|zilizopita|nzima|zaidi)", text[match.end() :], re.IGNORECASE)
+        )
+    ):
+        return False
     if day.lower() in ("morgen", "mañana") and _MORNING_BEFORE.search(text[: match.start()]):
         return False
     if _BARE_SHORT_WEEKDAY.fullmatch(day) and not day[:1].isupper():

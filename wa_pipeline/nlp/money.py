@@ -77,6 +77,7 @@ _PREFIXES: dict[str, str | _Shared] = {
     "fcfa": _CFA,
     "cfa": _CFA,
     "rp": "IDR",
+    "bob": "KES",  # "bob 300": Sheng puts it on either side
 }
 _SUFFIXES: dict[str, str | _Shared] = {
     "/=": _SHILLING,
@@ -130,6 +131,9 @@ _MULTIPLIERS = {
     "lakhs": 100_000,
     "crore": 10_000_000,
     "crores": 10_000_000,
+    "hazaar": 1_000,  # Hinglish "3 hazaar rupaye"
+    "hazar": 1_000,
+    "hajar": 1_000,
     "bn": 1_000_000_000,
     "billion": 1_000_000_000,
 }
@@ -144,7 +148,7 @@ def _alternation(markers) -> str:
 _NUMBER = r"\d[\d,.']*\d|\d"  # "1'250": the Swiss group thousands with an apostrophe
 # "R 4 500", "€1 200,50": thousands grouped with spaces, read only right after a currency marker.
 _SPACED_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
-_MULTIPLIER = r"(?:[kKmM]|mn)(?![\w])|\s?(?:thousand|million|lakhs?|crores?|bn|billion)(?![\w])"
+_MULTIPLIER = r"(?:[kKmM]|mn)(?![\w])|\s?(?:thousand|million|lakhs?|crores?|bn|billion|hazaa?r|hajar)(?![\w])"
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _MONEY = re.compile(
     rf"""
@@ -162,15 +166,84 @@ _MONEY = re.compile(
 )
 
 
+# Amounts in words. No installed package spells Swahili or Hindi numbers (num2words is not a dependency, and
+# dateparser's tables stop at dates), so the words are listed here: units and tens, and the multipliers that in
+# Swahili come before their count ("elfu tano" 5000, "mia tano" 500, "laki moja" 100000) and in Hindi after it
+# ("do hazaar" 2000, "paanch sau" 500). Only with a currency word: a bare "elfu mbili" is not money.
+_SWAHILI_UNITS = {
+    "moja": 1, "mbili": 2, "tatu": 3, "nne": 4, "tano": 5, "sita": 6, "saba": 7, "nane": 8, "tisa": 9,
+    "kumi": 10, "ishirini": 20, "thelathini": 30, "arobaini": 40, "hamsini": 50, "sitini": 60, "sabini": 70,
+    "themanini": 80, "tisini": 90,
+}  # fmt: skip
+_SWAHILI_MULTIPLIERS = {"mia": 100, "elfu": 1_000, "laki": 100_000, "milioni": 1_000_000}
+_HINDI_UNITS = {
+    "ek": 1, "do": 2, "teen": 3, "tin": 3, "char": 4, "chaar": 4, "paanch": 5, "panch": 5, "chhe": 6, "chhah": 6,
+    "saat": 7, "aath": 8, "nau": 9, "das": 10, "dus": 10, "bees": 20, "tees": 30, "chalees": 40, "pachaas": 50,
+    "pachas": 50, "dedh": 1.5, "dhai": 2.5, "adhai": 2.5,
+}  # fmt: skip
+_HINDI_MULTIPLIERS = {"sau": 100, "hazaar": 1_000, "hazar": 1_000, "hajar": 1_000, "lakh": 100_000}
+_SW_COUNT = rf"(?:\d+|{_alternation(_SWAHILI_UNITS)})(?:\s+na\s+(?:{_alternation(_SWAHILI_UNITS)}))?"
+_SW_WORDS = rf"(?:{_alternation(_SWAHILI_MULTIPLIERS)})\s+{_SW_COUNT}(?:\s+(?:na\s+)?(?:{_alternation(_SWAHILI_MULTIPLIERS)})\s+{_SW_COUNT})*"
+_HI_WORDS = rf"(?:{_alternation(_HINDI_UNITS)})\s+(?:{_alternation(_HINDI_MULTIPLIERS)})(?:\s+(?:{_alternation(_HINDI_UNITS)})\s+(?:{_alternation(_HINDI_MULTIPLIERS)}))*"
+_WORD_MONEY = re.compile(
+    rf"(?<![\w])(?:(?P<sw_marker>shilingi|shillingi|bob)\s+(?P<sw>{_SW_WORDS})"
+    rf"|(?P<hi>{_HI_WORDS})\s+(?P<hi_marker>rupaye|rupaiye|rupay|rupees|rs\.?)(?![\w]))",
+    re.IGNORECASE,
+)
+
+
+def _swahili_amount(words: str) -> Decimal:
+    """5000 for "elfu tano", 15000 for "elfu kumi na tano", 2500 for "elfu mbili mia tano"."""
+    total, multiplier, count = 0, 0, 0
+    for word in words.lower().split():
+        if word in _SWAHILI_MULTIPLIERS:
+            total += multiplier * count
+            multiplier, count = _SWAHILI_MULTIPLIERS[word], 0
+        elif word.isdigit():
+            count += int(word)
+        elif word in _SWAHILI_UNITS:
+            count += _SWAHILI_UNITS[word]
+    return Decimal(total + multiplier * count)
+
+
+def _hindi_amount(words: str) -> Decimal:
+    """2000 for "do hazaar", 1500 for "ek hazaar paanch sau", 150000 for "dedh lakh"."""
+    total, count = Decimal(0), Decimal(0)
+    for word in words.lower().split():
+        if word in _HINDI_UNITS:
+            count = Decimal(str(_HINDI_UNITS[word]))
+        elif word in _HINDI_MULTIPLIERS:
+            total += count * _HINDI_MULTIPLIERS[word]
+            count = Decimal(0)
+    return total
+
+
+def _money_in_words(text: str, default: str | None) -> list[Entity]:
+    """Swahili and Hinglish amounts spelt out with a currency word: "shilingi elfu tano", "do hazaar rupaye"."""
+    found = []
+    for match in _WORD_MONEY.finditer(text):
+        if match.group("sw"):
+            marker = "bob" if match.group("sw_marker").lower() == "bob" else "shilingi"
+            code, amount = _resolve(_SUFFIXES[marker], default), _swahili_amount(match.group("sw"))
+        else:
+            code, amount = _resolve(_RUPEE, default), _hindi_amount(match.group("hi"))
+        if amount:
+            found.append(Entity(MONEY, match.group(), match.start(), match.end(), format_money(code, amount), "rule"))
+    return found
+
+
 def find_money(text: str | None, default_currency: str | None = None) -> list[Entity]:
     """Amounts in `text`, each valued as "<ISO code> <amount>" ("KES 3500.00", "UGX 50000").
 
     `default_currency` (ISO code, e.g. "KES") decides the markers several currencies share.
     """
-    if not text or not any(char.isdigit() for char in text):
+    if not text:
         return []
     default = default_currency.upper() if default_currency else None
-    found = []
+    found = _money_in_words(text, default)
+    if not any(char.isdigit() for char in text):
+        return found
+    taken = [(entity.start, entity.end) for entity in found]
     for match in _MONEY.finditer(text):
         if match.group("num") is not None:
             marker = _marker(match.group("pre"), _PREFIXES) or match.group("code") or _letter(match.group("letter"))
@@ -188,8 +261,10 @@ def find_money(text: str | None, default_currency: str | None = None) -> list[En
             continue
         if multiplier:
             amount *= _MULTIPLIERS[multiplier.strip().lower()]
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
         found.append(Entity(MONEY, match.group(), match.start(), match.end(), format_money(code, amount), "rule"))
-    return found
+    return sorted(found, key=lambda entity: entity.start)
 
 
 def format_money(code: str, amount: Decimal) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from wa_pipeline.nlp.chat_words import CHAT_WORDS
+from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.currencies import CURRENCY_CODES
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
@@ -50,12 +50,23 @@ _LANGUAGE_TITLES = {
     "es": frozenset("don dona sr sr. sra sra. srta srta. doctor doctora dra dra. lic lic. ing ing. tío tía".split()),
     "pt": frozenset("dona seu sr sr. sra sra. dra dra. tio tia".split()),
     "fr": frozenset("m. maître tonton tata papa maman".split()),
+    # Swahili forms of address before a name ("Bi Amina", "Kaka Juma", "Fundi Wafula").
+    "sw": frozenset("bi bibi kaka fundi daktari dkt shangazi mjomba binti mwana".split()),
+    # Hinglish ones written before a name ("Doctor Mehta", "Shri Verma", "bhai Rahul"); most follow it (below).
+    "hi": frozenset("doctor shri shree smt shrimati bhai".split()),
 }
+# Hinglish forms of address written after a name, outside its span: "Sharma ji", "Sunil bhaiya", "Gupta sir".
+# A word (even lower case: "mohit bhaiya") right before one of them is a person, unless it is an everyday word.
+_ADDRESS_AFTER = frozenset(
+    "ji jee bhaiya bhaiyya bhaia bhai didi di aunty auntie uncle sir madam mam ma'am saab sahab saheb bhabhi "
+    "chacha chachi mausi dada".split()
+)
 _GREETINGS = frozenset(
     "hi hello hey hallo hiya dear niaje mambo sasa habari asante thanks thank thx cheers bye morning evening "
     "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
-    "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag".split()
+    "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
+    "hongera shikamoo jambo namaskar pranam".split()
 )
 # Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
 # "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
@@ -99,7 +110,9 @@ _ORG_ENDINGS = frozenset(
     "labs ventures investments telecom bistro grill pizzeria lounge autos garage builders construction "
     "cleaners laundry photography events catering caterers farm farms dairy wines mart emporium beauty "
     "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
-    "company corp corporation international gmbh ag kg ltda ltda. s.a s.l sarl sas eireli money".split()
+    "company corp corporation international gmbh ag kg ltda ltda. s.a s.l sarl sas eireli money "
+    # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
+    "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
 )
 # The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",
 # "Panadería San Roque", "Boulangerie Dupont", "Padaria Real", "Sarl Benali", "Chez Adjoua".
@@ -136,7 +149,7 @@ _BUYING = frozenset(
     "deposité depositei pagué paguei pagou payé transferí transferi bezahlt".split()
 )
 _PERSON_NOUNS = frozenset(
-    "name jina naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
+    "name jina naam naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
@@ -146,12 +159,21 @@ _LANGUAGE_PLACE_CUES = {
     "es": frozenset("en a hasta hacia desde".split()),
     "pt": frozenset("em no na nos nas pro pra para até".split()),
     "fr": frozenset("à au aux vers dans depuis".split()),
+    "sw": frozenset("kwenye pale wapi mjini mtaa hapa kule".split()),
 }
+# Hindi postpositions come after the place: "Lajpat Nagar mein", "Jaipur ja rahe"; after a name no list knows,
+# "se" (from), "pe" (on) and "wala" (the one of) mostly follow a business: "Amazon se mangaya", "Zepto pe",
+# "Delhivery wala" (a listed place or person is read as such first).
+_PLACE_AFTER = {"hi": frozenset("mein me main tak".split())}
+_ORG_AFTER = {"hi": frozenset("se pe par wala wale wali".split())}
+# ... and "ko" (to) a person: "Ankit ko bol dena".
+_PERSON_AFTER = {"hi": frozenset({"ko"})}
 _LANGUAGE_ORG_CUES = {
     "de": frozenset("per über".split()),
     "es": frozenset("por".split()),
     "pt": frozenset("pelo pela".split()),
     "fr": frozenset("par chez".split()),
+    "sw": frozenset("kupitia duka dukani".split()),
 }
 # A line opening with an article and a capitalised word names a thing, not a person: "La Camiseta llegó rota".
 _OPENING_ARTICLES = {
@@ -183,6 +205,18 @@ _FUNCTION_WORDS = {
     ),
     "en": frozenset("the and is not i you we to for can with of an my your please thanks this that it on at".split()),
 }
+# Swahili and Hindi ones only confirm a detector that says so: "la", "se", "me", "par" are French words too, so
+# they take no part in reading other languages (nor in guessing a language the detector did not give).
+_CONFIRMING_WORDS = {
+    "sw": frozenset(
+        "na ya wa kwa ni la za kwenye nimetuma nimelipa naomba tafadhali asante sana bado hii hiyo yangu yako "
+        "lakini pia kama niko uko mko sasa leo kesho jana habari karibu".split()
+    ),
+    "hi": frozenset(
+        "hai hain ka ki ke ko se mein me pe par kya nahi aur bhi tha thi kar kr diya diye raha rahe bhej do "
+        "aap mera meri mujhe hum wala wale wali ji bhaiya kal aaj".split()
+    ),
+}
 _COMMON_NOUNS_FILE = Path(__file__).parent / "gazetteer" / "common_nouns.txt"
 # Built once: the checks below run for every token of every message.
 _NOT_NAME_OPENERS = _TITLES | _GREETINGS
@@ -197,6 +231,7 @@ def find_names(
     """The people, organisations, places and products of one message's doc, in text order; `language` (ISO 639-1,
     "" or None where unknown) says whose common nouns are not names."""
     doc.user_data["names_language"] = _reading_language(doc, language)
+    doc.user_data["names_given_language"] = language
     doc.user_data["names_gazetteer"] = gazetteer
     doc.user_data["names_region"] = region
     found: list[Entity] = []
@@ -210,14 +245,69 @@ def find_names(
             continue
         end = _run_end(doc, i, gazetteer, region)
         if end == i:
-            i += 1
+            end = _addressed_lower_case(doc, i)
+            if end > i:
+                found.append(_entity(doc, i, end, PERSON, "rule"))
+            i = max(end, i + 1)
             continue
         start = _with_leading_number(doc, i, end)
-        entity = _classify(doc, start, end, region, gazetteer, model)
+        entity = _addressed(doc, start, end) or _classify(doc, start, end, region, gazetteer, model)
         if entity is not None:
             found.append(entity)
         i = end
     return found
+
+
+def _addressed(doc: Doc, start: int, end: int) -> Entity | None:
+    """A capitalised name of one or two words before a Hinglish form of address: "Sharma ji", "Sunil bhaiya"."""
+    core = doc[start:end]
+    if end >= len(doc) or doc[end].lower_ not in _ADDRESS_AFTER or len(core) > 2:
+        return None
+    if not all(t.is_alpha for t in core) or any(t.lower_ in _KIND_ENDINGS for t in core):
+        return None
+    if doc[end].lower_ in ("sir", "madam", "mam", "uncle", "aunty", "auntie", "di", "dada") and not _hinglish(doc):
+        return None  # English "Thanks Boss sir", Swahili "dada": only in Hinglish after a name
+    return _entity(doc, start, end, PERSON, "rule")
+
+
+def _addressed_lower_case(doc: Doc, i: int) -> int:
+    """The end of a name written in lower case that a form of address marks: "mohit bhaiya", "bwana hamisi",
+    "rahul ne bola" (Hindi's ergative "ne"); i when there is none."""
+    token = doc[i]
+    word = token.lower_
+    if not (token.is_alpha and token.is_lower and len(word) > 2) or word in _NOT_NAMES or word in ENGLISH_WORDS:
+        return i
+    if word in _ADDRESS_AFTER or word in _LANGUAGE_TITLES["sw"] or word in _LANGUAGE_TITLES["hi"]:
+        return i
+    following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    before = _previous_word(token)
+    if following in _ADDRESS_AFTER and following not in ("sir", "madam", "mam", "di", "dada"):
+        return i + 1
+    titles = _TITLES | _LANGUAGE_TITLES["sw"] | _LANGUAGE_TITLES["hi"]
+    # "bhai rahul", "bwana hamisi"; a Hinglish word that follows names ("uncle", "bhai") only before a listed name.
+    listed = word in _people_words(doc)
+    if (
+        before in titles
+        and before not in _ADDRESSEES
+        and (before not in _ADDRESS_AFTER or listed)
+        and _hinglish_or_swahili(doc)
+    ):
+        return i + 1
+    if following == "ne" and _hinglish(doc) and listed:
+        return i + 1
+    return i
+
+
+def _given_language(doc: Doc) -> str | None:
+    return doc.user_data.get("names_given_language")
+
+
+def _hinglish(doc: Doc) -> bool:
+    return _given_language(doc) == "hi" or _language(doc) == "hi"
+
+
+def _hinglish_or_swahili(doc: Doc) -> bool:
+    return _given_language(doc) in ("hi", "sw") or _language(doc) in ("hi", "sw")
 
 
 def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
@@ -316,6 +406,9 @@ def _reading_language(doc: Doc, language: str | None) -> str | None:
     """The language whose common words and cues apply: the one given, or, when none is known, the one the
     line's function words show (None: English or another language, read as before)."""
     counts = {code: sum(1 for t in doc if t.lower_ in words) for code, words in _FUNCTION_WORDS.items()}
+    if language in _CONFIRMING_WORDS:
+        own = sum(1 for t in doc if t.lower_ in _CONFIRMING_WORDS[language])
+        return language if own >= max(counts["en"], 1) or not any(counts.values()) else None
     if language:
         # The detector reads some Swahili and some English naming "São Paulo" as German or Portuguese: its
         # language counts where the line's function words do not speak against it.
@@ -434,6 +527,11 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             end += 2
         elif token.text in ("'s", "’s") and attached:
             return end + 1
+        elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _language(doc) in (None, "sw", "hi"):
+            # A capitalised shop word that is also a chat word ends the name: "Halo Pesa". Not where nouns are
+            # capitalised or common words of the language stop a name ("nach Wien Hotel").
+            end += 1
+            break
         else:
             break
     if end < len(doc):
@@ -520,6 +618,12 @@ def _classify(
     if all(t.lower_ in _ADDRESSEES for t in core):
         return None
     cue = _cue(doc, start)
+    if cue is None and end < len(doc) and doc[end].lower_ in _PLACE_AFTER.get(_language(doc), ()):
+        cue = "place"
+    elif cue is None and end < len(doc) and doc[end].lower_ in _ORG_AFTER.get(_language(doc), ()):
+        cue = "org"
+    elif cue is None and end < len(doc) and doc[end].lower_ in _PERSON_AFTER.get(_language(doc), ()):
+        cue = "person"
     if cue == "title":
         return _entity(doc, start, _without_number(span), PERSON, "rule")
     is_place = (
@@ -603,7 +707,8 @@ def _opens_sentence(doc: Doc, start: int) -> bool:
 
 def _with_leading_titles(doc: Doc, start: int) -> int:
     """Take in a capitalised title word that is part of a business name: "MAMA MBOGA BAKERY"."""
-    while start > 0 and doc[start - 1].lower_ in _TITLES and doc[start - 1].text[:1].isupper():
+    titles = _TITLES | _LANGUAGE_TITLES["sw"] | _LANGUAGE_TITLES["hi"]  # "Shree Ganesh Bhandar"
+    while start > 0 and doc[start - 1].lower_ in titles and doc[start - 1].text[:1].isupper():
         start -= 1
     return start
 

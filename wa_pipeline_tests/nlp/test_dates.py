@@ -128,3 +128,40 @@ def test_morning_is_not_tomorrow_and_a_count_is_not_a_day(text):
     assert all(
         e.text.lower() not in ("morgen", "mañana", "friday 2") for e in find_dates(text, THURSDAY, "Europe/Berlin")
     )
+
+
+# Thursday 11 March 2027, 10:40 in Delhi (UTC+5:30) and Nairobi (UTC+3).
+THURSDAY_DELHI = datetime(2027, 3, 11, 10, 40, tzinfo=ZoneInfo("Asia/Kolkata"))
+THURSDAY_NAIROBI = datetime(2027, 3, 11, 10, 40, tzinfo=ZoneInfo("Africa/Nairobi"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("shaniwar ko aa jaunga", [("shaniwar", "2027-03-13")]),
+        ("Mangalvaar tak bhej dena", [("Mangalvaar", "2027-03-16")]),
+        ("somvar shaam 6 baje aana", [("somvar shaam 6 baje", "2027-03-15T18:00:00+05:30")]),
+        ("kal ka order abhi tak nahi aaya tha", [("kal", "2027-03-10")]),
+        ("paisa kal de dunga", [("kal", "2027-03-12")]),
+        ("maine ravivaar ko order kiya tha", [("ravivaar", "2027-03-07")]),
+    ],
+)
+def test_hinglish_weekdays_and_tense(text, expected):
+    assert dates(text, THURSDAY_DELHI, "Asia/Kolkata") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nililipa Jumanne lakini bado", [("Jumanne", "2027-03-09")]),
+        ("Nitalipa Jumanne", [("Jumanne", "2027-03-16")]),
+        ("Tumekuwa tukisubiri tangu Jumamosi", [("Jumamosi", "2027-03-06")]),
+    ],
+)
+def test_a_swahili_weekday_in_the_past_tense_is_the_last_one(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+@pytest.mark.parametrize("text", ["Safari ilichukua saa tatu", "Nilipiga simu saa moja iliyopita"])
+def test_swahili_hours_counted_are_no_clock_time(text):
+    assert dates(text, THURSDAY_NAIROBI) == []

@@ -98,3 +98,26 @@ def test_money_as_each_country_writes_it(text, region, expected):
 
 def test_a_bare_f_is_a_franc_only_in_the_franc_zone():
     assert find_money("Il fait 35 F dehors", "USD") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [
+        ("Nitakutumia shilingi elfu tatu kesho", "KES", [("shilingi elfu tatu", "KES 3000.00")]),
+        ("Bei ni shilingi elfu kumi na mbili", "KES", [("shilingi elfu kumi na mbili", "KES 12000.00")]),
+        ("Deni ni shilingi elfu moja mia tano", "TZS", [("shilingi elfu moja mia tano", "TZS 1500.00")]),
+        ("Ada ni shilingi laki mbili", "KES", [("shilingi laki mbili", "KES 200000.00")]),
+        ("Nipe bob 250 ya fare", "KES", [("bob 250", "KES 250.00")]),
+        ("chaar hazaar rupaye bhej diye", "INR", [("chaar hazaar rupaye", "INR 4000.00")]),
+        ("total 5 hazaar rupaye hua", "INR", [("5 hazaar rupaye", "INR 5000.00")]),
+        ("paanch sau rupees kam karo", "INR", [("paanch sau rupees", "INR 500.00")]),
+    ],
+)
+def test_swahili_and_hinglish_amounts_in_words(text, default, expected):
+    assert amounts(text, default) == expected
+
+
+def test_amounts_in_words_need_a_currency_word():
+    # "elfu mbili" alone and "50 hazaar" without rupees could be anything counted.
+    assert amounts("Nataka mayai elfu mbili", "KES") == []
+    assert amounts("budget 50 hazaar hai", "INR") == []

@@ -171,6 +171,34 @@ def test_english_function_words_overrule_a_detector_that_says_german():
     assert names_in("Please ask Fischer to call me", "DE", "de") == [("PERSON", "Fischer")]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # forms of address stay outside the name, before it in Swahili, after it in Hinglish
+        ("Asante Bi Zuhura kwa keki", "sw", [("PERSON", "Zuhura")]),
+        ("Kaka Baraka ameleta mzigo", "sw", [("PERSON", "Baraka")]),
+        ("Nimeongea na bwana kiprono jana", "sw", [("PERSON", "kiprono")]),
+        ("Saxena ji ka parcel aaya kya?", "hi", [("PERSON", "Saxena")]),
+        ("Manoj bhaiya se baat karo", "hi", [("PERSON", "Manoj")]),
+        ("rakesh bhaiya ko bolo", "hi", [("PERSON", "rakesh")]),
+        ("Chopra madam ne order diya", "hi", [("PERSON", "Chopra")]),
+        ("Nitin ko bol dena parcel ready hai", "hi", [("PERSON", "Nitin")]),
+        ("Table ke liye naam Harshit likh lo", "hi", [("PERSON", "Harshit")]),
+        # shop words that end a business's name
+        ("Kal Gupta Sweets se mithai lena", "hi", [("ORG", "Gupta Sweets")]),
+        ("Jain Bhandar band hai aaj", "hi", [("ORG", "Jain Bhandar")]),
+        ("Nimelipa kwa Halo Pesa", "sw", [("ORG", "Halo Pesa")]),
+    ],
+)
+def test_swahili_and_hinglish_people_and_businesses(text, language, expected):
+    assert names_in(text, "IN" if language == "hi" else "KE", language) == expected
+
+
+def test_a_hinglish_word_after_a_title_is_no_name():
+    # "uncle bol rahe the": "bol" (say) after "uncle" is a verb, not a lower-case name.
+    assert names_in("Kapoor uncle bol rahe the", "IN", "hi") == [("PERSON", "Kapoor")]
+
+
 def test_a_listed_products_model_number_is_not_a_quantity():
     assert names_in("¿Tenéis el iPhone 15 libre o hay que reservarlo?", "ES", "es") == [("PRODUCT", "iPhone 15")]
 
@@ -180,9 +208,19 @@ DEV = Path(__file__).parent / "data" / "dev"
 # de 0.914, es 0.819, fr 0.800, pt 0.816;
 # each floor is the figure less about 0.05.
 DEV_FLOORS = {"de": 0.86, "es": 0.77, "fr": 0.75, "pt": 0.76}
+# All-label micro-F1 (names, dates, money, references...) on the Swahili and Hinglish dev sets, written before
+# tuning (baseline sw 0.713, hi 0.677), measured 2026-12-04 after the Swahili/Hinglish rules: sw 0.856, hi 0.889;
+# each floor is the figure less about 0.05.
+DEV_ALL_LABEL_FLOORS = {"sw": 0.80, "hi": 0.82}
 
 
 @pytest.mark.parametrize("language", sorted(DEV_FLOORS))
 def test_dev_set_name_figures_stay_above_their_floors(language):
     report = evaluate_dev_language(load_heldout(DEV / f"{language}.txt"))
     assert report.micro(EVALUATED_NAME_LABELS).f1 >= DEV_FLOORS[language]
+
+
+@pytest.mark.parametrize("language", sorted(DEV_ALL_LABEL_FLOORS))
+def test_swahili_and_hinglish_dev_figures_stay_above_their_floors(language):
+    report = evaluate_dev_language(load_heldout(DEV / f"{language}.txt"))
+    assert report.micro().f1 >= DEV_ALL_LABEL_FLOORS[language]
