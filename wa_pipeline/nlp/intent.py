@@ -370,9 +370,24 @@ def _cached_model(
     directory = Path(models_dir) / name
     if (directory / MANIFEST).exists():
         return IntentModel.from_disk(directory)
-    model = _trained(paths, settings, name, key)
+    shared = shared_models_dir() / name
+    if (shared / MANIFEST).exists():
+        model = IntentModel.from_disk(shared)
+        # The same fingerprint is the same bytes wherever they lie: the model answers for the paths asked about.
+        model.example_files = list(paths)
+    else:
+        model = _trained(paths, settings, name, key)
+        try:
+            model.to_disk(shared)
+        except OSError:
+            pass  # a read-only home only costs the next data directory a training
     model.to_disk(directory)
     return model
+
+
+def shared_models_dir() -> Path:
+    """Where every data directory of this user finds the models trained for another (XDG cache, by fingerprint)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wa_pipeline" / "models"
 
 
 @functools.lru_cache(maxsize=4)

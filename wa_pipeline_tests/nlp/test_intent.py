@@ -180,3 +180,37 @@ def test_a_greeting_beside_a_sentence_of_business_is_the_business(model, text, i
 def test_pleasantries_alone_stay_greetings(model, text):
     [prediction] = model.predict([text])
     assert prediction.intent == "greeting"
+
+
+def test_a_second_data_directory_takes_the_model_trained_for_the_first(tmp_path, monkeypatch):
+    import wa_pipeline.nlp.intent as intent
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    examples = tmp_path / "examples.jsonl"
+    lines = [
+        {"text": f"{verb} number {i}", "intent": intent_}
+        for i in range(6)
+        for verb, intent_ in [("order", "order"), ("cancel", "cancellation")]
+    ]
+    examples.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    settings = TrainingSettings(epochs=1)
+    first = intent_model_in(tmp_path / "one", [examples], settings)
+    assert (tmp_path / "cache" / "wa_pipeline" / "models" / first.fingerprint / "intent_model.json").exists()
+
+    # A new process (no model in memory) must not train again for another data directory.
+    intent._cached_model.cache_clear()
+    intent._trained.cache_clear()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(intent, "train_intent_model", no_training)
+    second = intent_model_in(tmp_path / "two", [examples], settings)
+    assert second.fingerprint == first.fingerprint and second.example_files == [str(examples.resolve())]
+    assert (tmp_path / "two" / first.fingerprint / "intent_model.json").exists()
+    assert second.predict(["cancel number 9"])[0].intent == first.predict(["cancel number 9"])[0].intent
+
+    # Without that cache (another user, a cleared cache) it trains.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+    with pytest.raises(AssertionError, match="trained again"):
+        intent_model_in(tmp_path / "three", [examples], settings)
