@@ -1,7 +1,8 @@
-"""Where everything lives under WA_DATA_DIR: the one object every caller asks for a path."""
+"""Where everything lives under WA_DATA_DIR: the one object every caller asks for a path (and, beside it, the user's model cache)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,3 +59,8 @@ class DataLayout:
     @property
     def workbook(self) -> Path:
         return self.workbook_path or self.root / "output" / "wa_pipeline.xlsx"
+
+
+def shared_models_dir() -> Path:
+    """Where every data directory of this user finds the models trained for another (XDG cache, by fingerprint)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wa_pipeline" / "models"

@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.training import Example as SpacyExample
 from spacy.util import compounding, fix_random_seed, minibatch
 
+from wa_pipeline.data_layout import shared_models_dir
 from wa_pipeline.nlp.chat_words import CHAT_WORDS
 from wa_pipeline.nlp.scores import ClassificationReport, classification_report
 
@@ -383,11 +384,6 @@ def _cached_model(
             pass  # a read-only home only costs the next data directory a training
     model.to_disk(directory)
     return model
-
-
-def shared_models_dir() -> Path:
-    """Where every data directory of this user finds the models trained for another (XDG cache, by fingerprint)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wa_pipeline" / "models"
 
 
 @functools.lru_cache(maxsize=4)
