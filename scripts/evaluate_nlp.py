@@ -123,6 +123,15 @@ def main() -> int:
     return 0
 
 
+def _print_labels(report) -> None:
+    """Precision, recall, F1 and support of each label an entity report holds, one line each."""
+    print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
+    for label in (*RULE_LABELS, *NAME_LABELS):
+        if label in report.per_label:
+            s = report.per_label[label]
+            print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+
+
 def _print_dev_languages(show_errors: bool) -> dict:
     """Per-label entity scores of the dev sets of other languages, with their errors when asked."""
     results = {}
@@ -132,11 +141,7 @@ def _print_dev_languages(show_errors: bool) -> dict:
         report = evaluate_dev_language(messages)
         results[language] = report.to_dict()
         print(f"\n== Dev {language}: {len(messages)} messages, {report.micro().support} entities")
-        print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
-        for label in (*RULE_LABELS, *NAME_LABELS):
-            if label in report.per_label:
-                s = report.per_label[label]
-                print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+        _print_labels(report)
         names, every = report.micro(NAME_LABELS), report.micro()
         print(
             f"micro, name labels   P {names.precision:.3f}  R {names.recall:.3f}  F1 {names.f1:.3f}  (n={names.support})"
@@ -168,11 +173,7 @@ def _print_heldout(model, languages: list[str]) -> dict:
         results[language] = figures.to_dict()
         entities = figures.entities
         print(f"\n== Held-out {language}: {figures.messages} messages, {entities.micro().support} entities")
-        print(f"{'label':<11} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
-        for label in (*RULE_LABELS, *NAME_LABELS):
-            if label in entities.per_label:
-                s = entities.per_label[label]
-                print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+        _print_labels(entities)
         print("intent F1:  " + "  ".join(f"{k} {v['f1']:.2f}" for k, v in figures.intents.per_label.items()))
         print("sentiment F1: " + "  ".join(f"{k} {v['f1']:.2f}" for k, v in figures.sentiment.per_label.items()))
         rows.append(
