@@ -6,8 +6,9 @@ Held-out sets (`wa_pipeline_tests/nlp/data/heldout/`, the figures to quote): per
 recall and F1 per label, intent accuracy and macro-F1, sentiment accuracy, language identification on lines of
 four words or more. Only totals are printed for them: `--errors` lists the dev and test splits' errors only.
 
-Dev sets of other languages (`wa_pipeline_tests/nlp/data/dev/{es,pt,fr,de}.txt`, the held-out format, names
-only): printed with `--split dev` (and `all`) after the English dev split, with their errors under `--errors`.
+Dev sets in the held-out format (every `wa_pipeline_tests/nlp/data/dev/*.txt`: names in es/pt/fr/de, every label in
+sw/hi, and any set added there): printed with `--split dev` (and `all`) after the English dev split, with their
+errors under `--errors`.
 
 Entities: precision, recall and F1 per label, a prediction counting only with the annotated label, span
 and normalised value; micro averages over the rule labels, the name labels (people, organisations, places, products) and all. Intents: accuracy,
@@ -52,7 +53,6 @@ HELD_OUT_LANGUAGES = ("en", "es", "pt", "fr", "de", "sw", "hi")
 # Dev sets of other languages in the held-out format, written before tuning on them: names only for es/pt/fr/de,
 # every label but QUANTITY for sw/hi.
 DEV = DATA / "dev"
-DEV_LANGUAGES = ("es", "pt", "fr", "de", "sw", "hi")
 
 
 def main() -> int:
@@ -136,8 +136,9 @@ def _print_dev_languages(show_errors: bool) -> dict:
     """Per-label entity scores of the dev sets of other languages, with their errors when asked."""
     results = {}
     rows = []
-    for language in DEV_LANGUAGES:
-        messages = load_heldout(DEV / f"{language}.txt")
+    for path in sorted(DEV.glob("*.txt")):
+        language = path.stem
+        messages = load_heldout(path)
         report = evaluate_dev_language(messages)
         results[language] = report.to_dict()
         print(f"\n== Dev {language}: {len(messages)} messages, {report.micro().support} entities")
