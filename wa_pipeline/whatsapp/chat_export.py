@@ -613,6 +613,9 @@ class ExportReader:
             if said is not None:
                 sender: str | None = said.group("name").strip()
                 first_body = said.group("body") or ""
+                if not draft.marked and book.cut_at_colon(sender):
+                    # "Rui добавил(-а) участников: Вы" is one event with no sender, not Rui's words.
+                    sender, first_body = None, f"{sender}: {first_body}"
             else:
                 sender, first_body = None, draft.rest
             body = "\n".join([first_body, *draft.more]).strip() if draft.more else first_body.strip()

@@ -82,6 +82,9 @@ class PhraseBook:
     edited_markers: frozenset[str] = frozenset()
     # Group events whose template opens with their actor, each as a pattern of what follows the actor.
     actor_led: list[tuple[re.Pattern[str], Phrase]] = field(default_factory=list)
+    # The words before a colon inside a group event ("добавил(-а) участников" of "{actor} добавил(-а) участников:
+    # {subject}"): Android's header reads such an event as a sender saying what follows the colon.
+    colon_heads: tuple[str, ...] = ()
     phrases: list[Phrase] = field(default_factory=list)
 
     def find(self, line: str, *, in_context: bool) -> Found | None:
@@ -111,6 +114,10 @@ class PhraseBook:
             if match:
                 return Found(phrase, {k: v.strip() for k, v in match.groupdict().items() if v is not None})
         return None
+
+    def cut_at_colon(self, sender: str) -> bool:
+        """Whether Android's header cut a group event at its colon: the "sender" ends with an event's words."""
+        return bool(self.colon_heads) and sender.casefold().endswith(self.colon_heads)
 
     def find_by_actor(self, line: str, sender: str) -> Found | None:
         """The group event `line` is when the export puts its actor in the sender's place, or None.
@@ -181,6 +188,7 @@ def phrase_book() -> PhraseBook:
     file_attached: set[str] = set()
     labels: set[str] = set()
     edited: set[str] = set()
+    colon_heads: set[str] = set()
     for language in languages():
         for phrase in load_language(LOCALES_DIR / f"{language}.json"):
             book.phrases.append(phrase)
@@ -206,6 +214,9 @@ def phrase_book() -> PhraseBook:
             phrase = Phrase(phrase.language, phrase.meaning, text, phrase.source, _pattern(text))
             if phrase.meaning in NEEDS_CONTEXT and text.startswith(_ACTOR):
                 book.actor_led.append((_pattern(text.removeprefix(_ACTOR), whole=True), phrase))
+            head = _PLACEHOLDER.split(text.split(": ", 1)[0])[-1].strip() if ": " in text else ""
+            if head and phrase.meaning in NEEDS_CONTEXT:
+                colon_heads.add(head.casefold())
             literals = _literals(text)
             first, last = normalise(literals[0]), normalise(literals[-1])
             longest = max((normalise(piece) for piece in literals), key=len)
@@ -221,4 +232,5 @@ def phrase_book() -> PhraseBook:
     book.file_attached_words = frozenset(file_attached)
     book.location_labels = frozenset(labels)
     book.edited_markers = frozenset(edited)
+    book.colon_heads = tuple(sorted(colon_heads))
     return book

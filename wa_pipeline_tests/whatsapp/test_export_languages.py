@@ -188,3 +188,22 @@ def test_an_ios_attachment_with_a_full_width_colon_is_the_file():
     photo, note = parsed.messages
     assert (photo.kind, photo.media.filename) == ("image", "00000042-PHOTO-2024-07-10-13-38-12.jpg")
     assert (note.kind, note.text) == ("text", "<备注：明天送货>")
+
+
+def test_an_android_event_with_a_colon_in_its_words_is_one_event_not_a_sender_talking():
+    # Russian Android writes "Rui добавил(-а) участников: Вы" with no sender, so its header reads like Rui's
+    # message "Вы"; a customer who types the same words after their own name keeps them.
+    parsed = parse_chat_export(
+        "30/04/2026, 18:44 - Rui Fernandes добавил(-а) участников: Вы\n"
+        "30/04/2026, 18:45 - Olga: я добавил(-а) участников: всех\n"
+        "30/04/2026, 18:46 - Olga: Rui Fernandes добавил(-а) участников: Вы\n",
+        chat_name="Kazakh Stations",
+        tz=NAIROBI,
+        today=TODAY,
+    )
+    assert parsed.errors == []
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in parsed.messages] == [
+        ("system", "member_added", None, "Rui Fernandes добавил(-а) участников: Вы"),
+        ("text", None, "Olga", "я добавил(-а) участников: всех"),
+        ("text", None, "Olga", "Rui Fernandes добавил(-а) участников: Вы"),
+    ]
