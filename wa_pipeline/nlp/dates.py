@@ -15,7 +15,9 @@ Conventions (the labelled evaluation set follows them):
 - a part of the day ("tomorrow morning", "kesho jioni") sets no time, but fixes a Swahili or Hindi clock and
   belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
-  tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one.
+  tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
+  3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday");
+- "half past 4", "4 o'clock" and "tonight at 8" are read in business hours: 16:30, 16:00, 20:00.
 The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
 """
 
