@@ -1,15 +1,16 @@
 """Quantities ordered or delivered: a count or a measure and what it counts ("20 loaves", "3kg", "two boxes").
 
-A quantity is a number (digits, or an English number word from two to fifty, or "a dozen") followed by a
-unit or the item counted, with at most two describing words between them ("3 large pizzas", "2 Samsung
-chargers", "3 broken glasses"). Contents extend it: "of" and a noun after any item ("2 yards of ankara"),
-or a noun straight after a measure or container ("2 kg sugar", "3 plate momos"). The value is
-"<number> <unit>[ of <contents>]", the unit singular and lower case: "20 loaf", "3 kg", "5 bag of maize".
+A quantity is a number (digits, an English number word from two to fifty, "a dozen"; "one" and "half" before a
+measure or a container; "2x" on a list) followed by a unit or the item counted, with at most two describing words
+between them ("3 large pizzas", "2 Samsung chargers", "3 broken glasses", "4 paint buckets"). Contents extend it:
+"of" and a noun after any item ("2 yards of ankara"), or a noun straight after a measure or container ("2 kg
+sugar", "3 plate momos"). The value is "<number> <unit>[ of <contents>]", the unit singular and lower case:
+"20 loaf", "3 kg", "5 bag of maize".
 
 What follows a number but is no quantity is ruled out by word lists: times and durations ("5pm",
 "3 days"), money ("500 bob", left to money.py), dates ("12 December"), street addresses ("55 Water St"),
-and the everyday words of the chat languages ("3 ni sawa", "5 kg lene pe"). Swahili's noun-then-number
-order ("mikate 20") is not read.
+the everyday words of the chat languages ("3 ni sawa", "5 kg lene pe"), sizes, labels and models ("55 inch TV",
+"size 42", "Plot 45", "iPhone 15 Pro"). Swahili's noun-then-number order ("mikate 20") is not read.
 """
 
 from __future__ import annotations
@@ -105,8 +106,15 @@ _UNIT_ONLY_NUMBERS = {"one": Decimal(1), "half": Decimal("0.5")}
 # Lengths after a number describe each piece ("55 inch TV", "9 inch blocks", "12ft timber"): a size, unless "of"
 # makes them an amount ("20 ft of cable").
 _SIZE_UNITS = frozenset({"inch", "ft"})
-# "size 42", "sz 9 shoes": the number is a size whatever follows it.
-_SIZE_BEFORE = re.compile(r"(?i)\b(?:size|sz)\s*(?:no\.?\s*)?$")
+# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests": a size or a label naming one
+# place or thing, not a count of what follows.
+_SIZE_BEFORE = re.compile(
+    r"(?i)\b(?:size|sz|plot|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
+    r"sector|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
+)
+# "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.
+_MODEL_WORDS = frozenset("pro max plus ultra mini lite note prime neo edge fe slim".split())
+_CAMEL_CASE_BEFORE = re.compile(r"\b[a-zA-Z]+[a-z][A-Z][A-Za-z]*\s$")
 # Words describing the item, kept in the value: size, colour, state, flavour, occasion (and, when another
 # word follows, any "-ing" word or capitalised brand: "2 baking trays", "2 Samsung chargers").
 MODIFIERS = frozenset(
@@ -137,6 +145,8 @@ _NOT_ITEMS = frozenset(
     cost costs costing sold paid delivered received arrived came went got remaining remain missing needed
     ready available done pending only get free go delivery deposit discount off advance balance cash change
     asubuhi mchana jioni usiku po opo
+    pesos peso php centavos kobo paise cents cent pence quid grand cedi ghs ghc
+    gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater
     """.split()
 )
 _NUMBER = r"\d+(?:[.,]\d+)?"
@@ -218,7 +228,7 @@ def find_quantities(text: str | None) -> list[Entity]:
 def _read(text: str, match: re.Match) -> Entity | None:
     if _SWAHILI_CLOCK.search(text, 0, match.start()):
         return None  # "saa 12 jioni": a time of day on the Swahili clock
-    if _SIZE_BEFORE.search(text, 0, match.start()):
+    if _SIZE_BEFORE.search(text, 0, match.start()) or _CAMEL_CASE_BEFORE.search(text, 0, match.start()):
         return None
     written = match.group("number")
     number = _number_value(written)
@@ -229,6 +239,8 @@ def _read(text: str, match: re.Match) -> Entity | None:
             return None
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
+    if words and words[0][2] in _MODEL_WORDS:
+        return None
     if unit_only and not (words and (words[0][2] in MEASURES or words[0][2] in CONTAINERS)):
         return None  # "one of them", "half price": no measure or container follows
     for index, (word, start, lower) in enumerate(words):
