@@ -308,9 +308,12 @@ def find_dates(
         ):
             day_value = _last_before(day, day_value, day_base.date())
         end = match.end()
-        if clock is None and (evening := _EVENING_HOUR.match(text, end)) and _EVENING_DAY.fullmatch(day):
-            # "tonight at 8": the evening fixes the bare hour, as a part of the day fixes a Swahili clock
-            clock, end = f"{evening.group('hour')}pm", evening.end()
+        if clock is None and (bare := _BARE_HOUR.match(text, end)):
+            # "tomorrow at 10", "Saturday at 3", "tonight at 8": a bare hour after a day is its clock, read in
+            # business hours, or in the evening when the day is tonight
+            hour = int(bare.group("hour"))
+            evening = _EVENING_DAY.fullmatch(day) and hour < 12
+            clock, end = f"{hour}{'pm' if evening or hour <= 6 else 'am' if hour < 12 else 'pm'}", bare.end()
         if clock is None:
             iso = day_value.isoformat()
         else:
@@ -329,7 +332,11 @@ def find_dates(
 
 
 _EVENING_DAY = re.compile(r"tonight|tonite", re.IGNORECASE)
-_EVENING_HOUR = re.compile(r"\s*(?:at|@|by|around|from)\s*(?P<hour>1[01]|[1-9])(?![\w:/]|[.,]\d)", re.IGNORECASE)
+_BARE_HOUR = re.compile(
+    r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
+    r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks)\b))",
+    re.IGNORECASE,
+)
 
 
 def message_zone(sent_at: datetime | None, configured: tzinfo) -> tzinfo:
@@ -385,6 +392,8 @@ def clock_time(written: str) -> tuple[int, int] | None:
     half = (match.group("half") or "").lower().replace(".", "")
     if half == "pm" and hour < 12:
         hour += 12
+    elif not half and match.group("minute") and len(match.group("hour")) == 1 and 1 <= hour <= 6:
+        hour += 12  # "at 3:30" is half past three in the afternoon: "03:30" says the night
     elif half == "am" and hour == 12:
         hour = 0
     return (hour, minute) if hour < 24 and minute < 60 else None

@@ -243,3 +243,18 @@ def test_an_english_day_in_the_past_tense_is_the_last_one(text, expected):
 )
 def test_an_english_day_planned_or_asked_for_is_the_next_one(text, expected):
     assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow at 10 please", [("tomorrow at 10", "2027-03-12T10:00:00+03:00")]),
+        ("Saturday at 3, ok?", [("Saturday at 3", "2027-03-13T15:00:00+03:00")]),
+        ("Friday at 12", [("Friday at 12", "2027-03-12T12:00:00+03:00")]),
+        ("Monday at 5 Moi Avenue", [("Monday", "2027-03-15")]),
+        ("come at 3:30", [("3:30", "2027-03-11T15:30:00+03:00")]),
+        ("come at 03:30", [("03:30", "2027-03-12T03:30:00+03:00")]),
+    ],
+)
+def test_a_bare_hour_after_a_day_and_an_afternoon_clock_are_read_in_business_hours(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
