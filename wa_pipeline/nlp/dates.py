@@ -17,7 +17,10 @@ Conventions (the labelled evaluation set follows them):
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
   tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
   3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday");
-- "half past 4", "4 o'clock" and "tonight at 8" are read in business hours: 16:30, 16:00, 20:00.
+- a clock without am or pm is read in business hours: "half past 4", "4 o'clock", "3:30" and "Saturday at 3"
+  are afternoons, "tomorrow at 10" a morning, "tonight at 8" 20:00;
+- an ordinal alone is a day of the month after a preposition of time ("on 21st"), never before a noun ("the 2nd
+  time", "on 2nd floor").
 The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
 """
 
@@ -235,6 +238,8 @@ _DAY = (
     rf"|(?:{_WEEKDAY})\s+(?:the\s+)?{_ORDINAL_DAY}(?![\w/])"  # "Thursday 19th"
     rf"|(?i:{_FOREIGN_WEEKDAYS})\s+(?:[12]\d|3[01]|0?[1-9])(?![\w/:.,])(?!\s*(?:h|uhr)\b)"  # "martes 16"
     rf"|(?:(?:tarehe|dia)\s+(?:[12]\d|3[01]|0?[1-9])|the\s+{_ORDINAL_DAY})(?![\w/:.])"  # "tarehe 20", "the 19th"
+    # "on 21st", "by 3rd": an ordinal alone is a day of the month after a preposition of time
+    rf"|(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bbefore\s)|(?<=\btill\s)|(?<=\buntil\s)|(?<=\bfrom\s)){_ORDINAL_DAY}(?![\w/:.])"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
 _CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
@@ -255,7 +260,9 @@ _BARE_SHORT_WEEKDAY = re.compile(rf"(?:{_WEEKDAY_SHORT})\.?", re.IGNORECASE)
 _PREPOSITION = re.compile(r"(?:on|by|till|until)\s+", re.IGNORECASE)
 _LEADING_WEEKDAY = re.compile(rf"^(?:{_WEEKDAY}),?\s+(?=\d|(?:{_MONTH}))", re.IGNORECASE)
 _WEEKDAY_AND_ORDINAL = re.compile(
-    rf"^(?:(?:{_WEEKDAY})\s+(?:the\s+)?|tarehe\s+|dia\s+|the\s+)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?$", re.IGNORECASE
+    rf"^(?:(?:{_WEEKDAY})\s+(?:the\s+)?|tarehe\s+|dia\s+|the\s+)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?$"
+    r"|^(?P<ordinal>\d{1,2})(?:st|nd|rd|th)$",
+    re.IGNORECASE,
 )
 _CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE})$", re.IGNORECASE)
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
@@ -360,7 +367,8 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
     """The calendar day `written` means when said at `base` (naive local time); None if it cannot be read."""
     weekday_and_ordinal = _WEEKDAY_AND_ORDINAL.match(written.strip())
     if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
-        return _next_day_of_month(base.date(), int(weekday_and_ordinal.group("day")))
+        number = weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal")
+        return _next_day_of_month(base.date(), int(number))
     phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
     calendar_date = bool(_CALENDAR_DATE.match(phrase))
     parsed = _dateparser_day(phrase, base, date_order)
@@ -539,7 +547,7 @@ def _told_in_the_past(day: str, text: str, start: int, end: int) -> bool:
 # English days that turn back in the past tense: a bare weekday ("I ordered Tuesday", "paid on Mon") and a bare
 # day of the month ("ordered on the 3rd"); "last Monday", "next Tues" and "this Friday" say it themselves.
 _ENGLISH_TENSED_DAY = re.compile(
-    rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_WEEKDAY_SHORT})\.?|the\s+{_ORDINAL_DAY}",
+    rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_WEEKDAY_SHORT})\.?|(?:the\s+)?{_ORDINAL_DAY}",
     re.IGNORECASE,
 )
 # A past verb: an "-ed" form or a common irregular past. Verbs that report a plan ("booked for", "was told",
@@ -608,7 +616,7 @@ def _last_before(day: str, value: date, today: date) -> date:
     """The last such day up to today: a week back for a weekday, months back for a day of the month."""
     if value <= today:
         return value
-    if not day.strip().lower().startswith("the"):
+    if not re.search(r"\d", day):  # a weekday
         return value - timedelta(days=7)
     for months_back in range(1, 4):
         year, month = divmod(value.month - 1 - months_back, 12)
@@ -653,7 +661,9 @@ def _plausible(match: re.Match, text: str) -> bool:
         return False
     if _BARE_SHORT_WEEKDAY.fullmatch(day) and not day[:1].isupper():
         return False  # "sat", "sun", "wed": the English words, unless capitalised
-    if re.fullmatch(r"the\s+\d{1,2}(?:st|nd|rd|th)", day, re.IGNORECASE) and _ORDINAL_NOUN.match(text, match.end()):
+    if re.fullmatch(r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)", day, re.IGNORECASE) and _ORDINAL_NOUN.match(
+        text, match.end()
+    ):
         return False  # "the 1st floor", "the 2nd time": an ordinal counting something, not a day of the month
     if re.fullmatch(r"24/7", day):
         return False

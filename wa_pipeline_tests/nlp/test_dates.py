@@ -258,3 +258,18 @@ def test_an_english_day_planned_or_asked_for_is_the_next_one(text, expected):
 )
 def test_a_bare_hour_after_a_day_and_an_afternoon_clock_are_read_in_business_hours(text, expected):
     assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("deliver on 21st please", [("21st", "2027-03-21")]),
+        ("pay by 3rd", [("3rd", "2027-04-03")]),
+        ("I paid on 3rd", [("3rd", "2027-03-03")]),
+        ("on 21st at 3pm", [("21st at 3pm", "2027-03-21T15:00:00+03:00")]),
+        ("office on 2nd floor", []),
+        ("we came 2nd in the league", []),
+    ],
+)
+def test_an_ordinal_after_a_preposition_of_time_is_a_day_of_the_month(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
