@@ -112,6 +112,7 @@ _SIZE_BEFORE = re.compile(
     r"(?i)\b(?:size|sz|plot|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
     r"sector|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
 )
+_ONES = re.compile(r"(?i)\s+ones?\b")
 # "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.
 _MODEL_WORDS = frozenset("pro max plus ultra mini lite note prime neo edge fe slim".split())
 _CAMEL_CASE_BEFORE = re.compile(r"\b[a-zA-Z]+[a-z][A-Z][A-Za-z]*\s$")
@@ -146,17 +147,20 @@ _NOT_ITEMS = frozenset(
     ready available done pending only get free go delivery deposit discount off advance balance cash change
     asubuhi mchana jioni usiku po opo
     pesos peso php centavos kobo paise cents cent pence quid grand cedi ghs ghc
-    gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater
+    gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater star stars
     """.split()
 )
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _WORD = r"[A-Za-z][A-Za-z'’-]*"
+# Units also written in capitals glued to the number ("5KG", "500ML", "2L"); "M" and "G" stay out: "2M" is
+# money, "5G" a network.
+_SHOUTED = "|".join(sorted((unit for unit in MEASURES if len(unit) > 1 and unit.isalpha()), key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"""
     (?<![\w.,/:#+$€£₹₦-])
-    (?P<number>{_NUMBER}|(?i:a\s+dozen|half(?:\s+an?)?|{"|".join([*_NUMBER_WORDS, "one"])}))
+    (?P<number>{_NUMBER}|(?i:(?:half\s+)?a\s+dozen|half(?:\s+an?)?|{"|".join([*_NUMBER_WORDS, "one"])}))
     # "2x chicken wraps", "1 x large chips": the count of an item on a list
-    (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))})(?![\w])|(?:(?<=\d)\s?[x×](?=\s))?(?P<rest>\s+{_WORD}))
+    (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))}|(?i:{_SHOUTED})|L)(?![\w])|(?:(?<=\d)\s?[x×](?=\s))?(?P<rest>\s+{_WORD}))
     """,
     re.VERBOSE,
 )
@@ -232,11 +236,13 @@ def _read(text: str, match: re.Match) -> Entity | None:
         return None
     written = match.group("number")
     number = _number_value(written)
-    unit_only = written.split()[0].lower() in _UNIT_ONLY_NUMBERS
+    unit_only = written.split()[0].lower() in _UNIT_ONLY_NUMBERS and not written.lower().endswith("dozen")
     if match.group("glued"):
         glued = MEASURES[match.group("glued").lower()]
         if glued in _SIZE_UNITS and not re.match(r"\s+of\s", text[match.end("glued") :]):
             return None
+        if _ONES.match(text, match.end("glued")):
+            return None  # "the 5L ones", "a 2kg one": the size of the thing chosen
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
     if words and words[0][2] in _MODEL_WORDS:
@@ -339,6 +345,8 @@ def _number_value(written: str) -> Decimal | None:
     lower = " ".join(written.lower().split())
     if lower == "a dozen":
         return Decimal(12)
+    if lower == "half a dozen":
+        return Decimal(6)
     if lower.split()[0] in _UNIT_ONLY_NUMBERS:
         return _UNIT_ONLY_NUMBERS[lower.split()[0]]
     if lower in _NUMBER_WORDS:

@@ -139,3 +139,20 @@ def test_sizes_labels_models_and_money_words_are_no_quantity(text):
 
 def test_a_length_with_of_is_an_amount():
     assert quantities("20 ft of cable") == [("20 ft of cable", "20 ft of cable")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("half a dozen eggs", [("half a dozen eggs", "6 egg")]),
+        ("5KG sugar and 500ML", [("5KG sugar", "5 kg of sugar"), ("500ML", "500 ml")]),
+        ("2L of milk", [("2L of milk", "2 l of milk")]),
+    ],
+)
+def test_half_a_dozen_and_units_in_capitals(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize("text", ["budget Ksh 2M", "5G network", "Gave you 5 stars", "the 5L ones"])
+def test_money_networks_ratings_and_pronouns_are_no_quantity(text):
+    assert quantities(text) == []
