@@ -17,8 +17,8 @@ Conventions (the labelled evaluation set follows them):
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
   tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
   3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday");
-- a clock without am or pm is read in business hours: "half past 4", "4 o'clock", "3:30" and "Saturday at 3"
-  are afternoons, "tomorrow at 10" a morning, "tonight at 8" 20:00;
+- a spoken clock or a bare hour after a day is read in business hours: "half past 4", "4 o'clock" and "Saturday
+  at 3" are afternoons, "tomorrow at 10" a morning, "tonight at 8" 20:00;
 - an ordinal alone is a day of the month after a preposition of time ("on 21st"), never before a noun ("the 2nd
   time", "on 2nd floor").
 The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
@@ -400,8 +400,6 @@ def clock_time(written: str) -> tuple[int, int] | None:
     half = (match.group("half") or "").lower().replace(".", "")
     if half == "pm" and hour < 12:
         hour += 12
-    elif not half and match.group("minute") and len(match.group("hour")) == 1 and 1 <= hour <= 6:
-        hour += 12  # "at 3:30" is half past three in the afternoon: "03:30" says the night
     elif half == "am" and hour == 12:
         hour = 0
     return (hour, minute) if hour < 24 and minute < 60 else None

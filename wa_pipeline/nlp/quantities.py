@@ -1,7 +1,7 @@
 """Quantities ordered or delivered: a count or a measure and what it counts ("20 loaves", "3kg", "two boxes").
 
 A quantity is a number (digits, an English number word from two to fifty, "a dozen"; "one" and "half" before a
-measure or a container; "2x" on a list) followed by a unit or the item counted, with at most two describing words
+measure or a container) followed by a unit or the item counted, with at most two describing words
 between them ("3 large pizzas", "2 Samsung chargers", "3 broken glasses", "4 paint buckets"). Contents extend it:
 "of" and a noun after any item ("2 yards of ankara"), or a noun straight after a measure or container ("2 kg
 sugar", "3 plate momos"). The value is "<number> <unit>[ of <contents>]", the unit singular and lower case:
@@ -159,8 +159,7 @@ _QUANTITY = re.compile(
     rf"""
     (?<![\w.,/:#+$€£₹₦-])
     (?P<number>{_NUMBER}|(?i:(?:half\s+)?a\s+dozen|half(?:\s+an?)?|{"|".join([*_NUMBER_WORDS, "one"])}))
-    # "2x chicken wraps", "1 x large chips": the count of an item on a list
-    (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))}|(?i:{_SHOUTED})|L)(?![\w])|(?:(?<=\d)\s?[x×](?=\s))?(?P<rest>\s+{_WORD}))
+    (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))}|(?i:{_SHOUTED})|L)(?![\w])|(?P<rest>\s+{_WORD}))
     """,
     re.VERBOSE,
 )

@@ -77,18 +77,10 @@ def test_one_and_half_alone_are_no_count(text):
     assert quantities(text) == []
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "2x chicken wraps, 1x large chips",
-            [("2x chicken wraps", "2 chicken wrap"), ("1x large chips", "1 large chip")],
-        ),
-        ("3 x samosas", [("3 x samosas", "3 samosa")]),
-    ],
-)
-def test_a_count_written_with_x_before_the_item(text, expected):
-    assert quantities(text) == expected
+@pytest.mark.parametrize("text", ["2x Pizza Salami, 1x Margherita", "3 x samosas"])
+def test_a_count_written_with_x_is_left_to_the_names_after_it(text):
+    # Read as a quantity, "1x Margherita" would hide the product named after it (rule spans win over names).
+    assert quantities(text) == []
 
 
 @pytest.mark.parametrize(
