@@ -15,7 +15,12 @@ Conventions (the labelled evaluation set follows them):
 - a part of the day ("tomorrow morning", "kesho jioni") sets no time, but fixes a Swahili or Hindi clock and
   belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
-  tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one.
+  tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
+  3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday");
+- a spoken clock or a bare hour after a day is read in business hours: "half past 4", "4 o'clock" and "Saturday
+  at 3" are afternoons, "tomorrow at 10" a morning, "tonight at 8" 20:00;
+- an ordinal alone is a day of the month after a preposition of time ("on 21st"), never before a noun ("the 2nd
+  time", "on 2nd floor").
 The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
 """
 
@@ -62,6 +67,18 @@ _SYNONYMS = {
     "jumapili": "sunday",
     "noon": "12pm",
     "midday": "12pm",
+    "mid-day": "12pm",
+    # dateparser reads "sat" and "tues" but not "thurs", "this sat" or "next wed": the full names it always reads.
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
     "coming": "",
     "@": "at",
     "saa": "at",
@@ -140,6 +157,7 @@ _SYNONYMS.update(
         "agle": "",
         "agla": "",
         "tarehe": "",
+        "the": "",
         "dia": "",
         "de": "",
         "del": "",
@@ -181,7 +199,7 @@ _MONTH = (
 _DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|º|\.)?"
 _ORDINAL_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"
 _TEXT_DATE = (
-    rf"(?:(?:tarehe|dia)\s+)?{_DAY_NUMBER}\s+(?:(?:of|de)\s+)?(?:{_MONTH})(?!\w)\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
+    rf"(?:(?:tarehe|dia|the)\s+)?{_DAY_NUMBER}\s+(?:(?:of|de)\s+)?(?:{_MONTH})(?!\w)\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
     rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
 )
 _NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})"
@@ -199,19 +217,29 @@ _PART_OF_DAY_CLOCK = (
     r"da\s+(?:tarde|noite|manhã)|du\s+(?:soir|matin)|de\s+l'après-midi)"
 )
 _TWENTY_FOUR = r"(?P<h24>[01]?\d|2[0-3])(?:(?:[:.h])(?P<h24_min>[0-5]\d))?\s*(?:uhr|h)(?!\w)|(?<=las\s)(?P<las>[01]?\d|2[0-3])(?::(?P<las_min>[0-5]\d))?"
+# "1630hrs", "1400 hrs": the military clock of confirmations and schedules (never without "hrs").
+_MILITARY = r"(?:[01]\d|2[0-3])[0-5]\d\s?hrs?\b"
+# "half past 4", "quarter to 5", "4 o'clock": a twelve-hour clock read in business hours (see clock_time).
+_SPOKEN_CLOCK = (
+    r"(?:half\s+past|quarter\s+past|quarter\s+to)\s+(?:1[0-2]|0?[1-9])(?!\d)(?:\s?(?:am|pm|a\.m\.|p\.m\.))?"
+    r"|(?:1[0-2]|0?[1-9])\s?o['’]?clock(?:\s?(?:am|pm|a\.m\.|p\.m\.))?"
+)
 _OTHER_CLOCKS = rf"{_SWAHILI_CLOCK}|{_HINDI_CLOCK}|{_PART_OF_DAY_CLOCK}|{_TWENTY_FOUR}"
 _UNNAMED = re.compile(r"\?P<\w+>")  # the expression holds a time twice: its groups cannot be named there
 _TIME = (
     r"(?:[01]?\d|2[0-3])[:.][0-5]\d\s?(?:am|pm|a\.m\.|p\.m\.)|(?:1[0-2]|0?[1-9])\s?(?:am|pm|a\.m\.|p\.m\.)"
     rf"|{_UNNAMED.sub('', _OTHER_CLOCKS)}"
     r"|(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?hrs|\s?uhr|h)?|(?:[01]?\d|2[0-3])h[0-5]\d"
-    r"|(?:12\s+)?(?:noon|midnight)|midday|meio-dia|mediod[ií]a|midi"
+    r"|(?:12\s+)?(?:noon|midnight)|mid-?day|meio-dia|mediod[ií]a|midi"
+    rf"|{_MILITARY}|{_SPOKEN_CLOCK}"
 )
 _DAY = (
     rf"(?:(?:{_WEEKDAY}),?\s+)?(?:{_TEXT_DATE}|{_NUMERIC_DATE})"  # "Sat 21st Nov", "14/03"
     rf"|(?:{_WEEKDAY})\s+(?:the\s+)?{_ORDINAL_DAY}(?![\w/])"  # "Thursday 19th"
     rf"|(?i:{_FOREIGN_WEEKDAYS})\s+(?:[12]\d|3[01]|0?[1-9])(?![\w/:.,])(?!\s*(?:h|uhr)\b)"  # "martes 16"
     rf"|(?:(?:tarehe|dia)\s+(?:[12]\d|3[01]|0?[1-9])|the\s+{_ORDINAL_DAY})(?![\w/:.])"  # "tarehe 20", "the 19th"
+    # "on 21st", "by 3rd": an ordinal alone is a day of the month after a preposition of time
+    rf"|(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bbefore\s)|(?<=\btill\s)|(?<=\buntil\s)|(?<=\bfrom\s)){_ORDINAL_DAY}(?![\w/:.])"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
 _CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
@@ -232,13 +260,15 @@ _BARE_SHORT_WEEKDAY = re.compile(rf"(?:{_WEEKDAY_SHORT})\.?", re.IGNORECASE)
 _PREPOSITION = re.compile(r"(?:on|by|till|until)\s+", re.IGNORECASE)
 _LEADING_WEEKDAY = re.compile(rf"^(?:{_WEEKDAY}),?\s+(?=\d|(?:{_MONTH}))", re.IGNORECASE)
 _WEEKDAY_AND_ORDINAL = re.compile(
-    rf"^(?:(?:{_WEEKDAY})\s+(?:the\s+)?|tarehe\s+|dia\s+|the\s+)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?$", re.IGNORECASE
+    rf"^(?:(?:{_WEEKDAY})\s+(?:the\s+)?|tarehe\s+|dia\s+|the\s+)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?$"
+    r"|^(?P<ordinal>\d{1,2})(?:st|nd|rd|th)$",
+    re.IGNORECASE,
 )
 _CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE})$", re.IGNORECASE)
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 _TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})$")
 _CLOCK = re.compile(
-    r"(?:(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?:hrs)?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?)?\s*(?P<word>noon|midnight|midday)?",
+    r"(?:(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?:hrs)?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?)?\s*(?P<word>noon|midnight|mid-?day)?",
     re.IGNORECASE,
 )
 _SYNONYM = re.compile(
@@ -280,6 +310,17 @@ def find_dates(
             continue
         if day_value is not None and _told_in_the_past(day, text, match.start(), match.end()):
             day_value = _previous(day, day_value)
+        elif day_value is not None and _english_past(
+            _PREPOSITION.sub("", day, count=1) if lead else day, text, start, match.end()
+        ):
+            day_value = _last_before(day, day_value, day_base.date())
+        end = match.end()
+        if clock is None and (bare := _BARE_HOUR.match(text, end)):
+            # "tomorrow at 10", "Saturday at 3", "tonight at 8": a bare hour after a day is its clock, read in
+            # business hours, or in the evening when the day is tonight
+            hour = int(bare.group("hour"))
+            evening = _EVENING_DAY.fullmatch(day) and hour < 12
+            clock, end = f"{hour}{'pm' if evening or hour <= 6 else 'am' if hour < 12 else 'pm'}", bare.end()
         if clock is None:
             iso = day_value.isoformat()
         else:
@@ -293,8 +334,16 @@ def find_dates(
             else:
                 moment = datetime.combine(day_value, time(*hour_minute))
             iso = moment.replace(tzinfo=tz).isoformat()
-        found.append(Entity(DATE, text[start : match.end()], start, match.end(), iso, "rule"))
+        found.append(Entity(DATE, text[start:end], start, end, iso, "rule"))
     return found
+
+
+_EVENING_DAY = re.compile(r"tonight|tonite", re.IGNORECASE)
+_BARE_HOUR = re.compile(
+    r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
+    r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks)\b))",
+    re.IGNORECASE,
+)
 
 
 def message_zone(sent_at: datetime | None, configured: tzinfo) -> tzinfo:
@@ -318,7 +367,8 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
     """The calendar day `written` means when said at `base` (naive local time); None if it cannot be read."""
     weekday_and_ordinal = _WEEKDAY_AND_ORDINAL.match(written.strip())
     if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
-        return _next_day_of_month(base.date(), int(weekday_and_ordinal.group("day")))
+        number = weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal")
+        return _next_day_of_month(base.date(), int(number))
     phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
     calendar_date = bool(_CALENDAR_DATE.match(phrase))
     parsed = _dateparser_day(phrase, base, date_order)
@@ -335,6 +385,12 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
 
 def clock_time(written: str) -> tuple[int, int] | None:
     """(hour, minute) of "5pm", "17:00", "5.30 p.m.", "12 noon", "midnight"; None if it is no time."""
+    military = _MILITARY_CLOCK.fullmatch(written.strip())
+    if military:
+        return (int(military.group(1)), int(military.group(2)))
+    spoken = _SPOKEN_CLOCK_PARTS.fullmatch(written.strip())
+    if spoken:
+        return _spoken_clock(spoken)
     match = _CLOCK.fullmatch(written.strip())
     if match is None:
         return _other_clock(written.strip())
@@ -347,6 +403,29 @@ def clock_time(written: str) -> tuple[int, int] | None:
     elif half == "am" and hour == 12:
         hour = 0
     return (hour, minute) if hour < 24 and minute < 60 else None
+
+
+_MILITARY_CLOCK = re.compile(r"([01]\d|2[0-3])([0-5]\d)\s?hrs?", re.IGNORECASE)
+_SPOKEN_CLOCK_PARTS = re.compile(
+    r"(?:(?P<part>half\s+past|quarter\s+past|quarter\s+to)\s+(?P<hour>\d{1,2})|(?P<oclock>\d{1,2})\s?o['’]?clock)"
+    r"(?:\s?(?P<half>am|pm|a\.m\.|p\.m\.))?",
+    re.IGNORECASE,
+)
+_SPOKEN_MINUTES = {"half past": 30, "quarter past": 15, "quarter to": -15, "": 0}
+
+
+def _spoken_clock(match: re.Match) -> tuple[int, int] | None:
+    """ "half past 4", "quarter to 5 pm", "4 o'clock": without am or pm, business hours decide (1-6 afternoon)."""
+    hour = int(match.group("hour") or match.group("oclock"))
+    if not 1 <= hour <= 12:
+        return None
+    half = (match.group("half") or "").lower().replace(".", "")
+    if half == "pm" or (not half and hour <= 6):
+        hour = hour % 12 + 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    minutes = hour * 60 + _SPOKEN_MINUTES[" ".join((match.group("part") or "").lower().split())]
+    return divmod(minutes % (24 * 60), 60)
 
 
 _OTHER_CLOCK = re.compile(_OTHER_CLOCKS, re.IGNORECASE)
@@ -463,11 +542,104 @@ def _told_in_the_past(day: str, text: str, start: int, end: int) -> bool:
     return bool(_PAST_CLAUSE.search(clause)) and not _FUTURE_CLAUSE.search(clause)
 
 
+# English days that turn back in the past tense: a bare weekday ("I ordered Tuesday", "paid on Mon") and a bare
+# day of the month ("ordered on the 3rd"); "last Monday", "next Tues" and "this Friday" say it themselves.
+_ENGLISH_TENSED_DAY = re.compile(
+    rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_WEEKDAY_SHORT})\.?|(?:the\s+)?{_ORDINAL_DAY}",
+    re.IGNORECASE,
+)
+# A past verb: an "-ed" form or a common irregular past. Verbs that report a plan ("booked for", "was told",
+# "scheduled", "promised") point forward, and so do modal and request words before the day.
+_ENGLISH_PAST_VERB = re.compile(
+    r"\b(?:[a-z]{2,}ed|paid|sent|came|bought|got|brought|gave|did|had|made|took|sold|left|went|was|were|saw|"
+    r"spoke|rang|drove|wrote|ate|dropped|picked|collected)\b",
+    re.IGNORECASE,
+)
+_NOT_PAST = frozenset(
+    "need feed seed speed breed bed red shed wed hundred used based interested tired worried excited".split()
+)
+_PLAN_VERBS = frozenset(
+    "booked scheduled rescheduled confirmed planned arranged reserved supposed meant expected promised agreed told said".split()
+)
+_PRESENT_AUXILIARY = frozenset("is are am be being get gets 's 're".split())
+_ENGLISH_FUTURE = re.compile(
+    r"\b(?:will|wil|shall|gonna|going\s+to|can|could|would|should|pls|plz|please|kindly|want|wanna|need|needs|"
+    r"let|lets|tomorrow|tmrw|must|may|might|hope|until|till|i'd|we'd)\b|'ll\b",
+    re.IGNORECASE,
+)
+# The clause that holds the day: it starts after a sentence mark or a linking word ("and arrives Friday").
+_ENGLISH_CLAUSE_START = re.compile(
+    r"[.!?;,:](?=\s|$)|\n|\b(?:and|but|so|then|which|that|because|when|if|while|coz|cause)\b", re.IGNORECASE
+)
+# The word right before the day that makes it a target, not a past moment: "ordered a cake for Saturday".
+_FORWARD_PREPOSITION = re.compile(
+    r"\b(?:for|by|before|after|from|to|till|until|next|this|coming|every|on\s+or\s+before)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_PAST_AFTER = re.compile(
+    r"(?:'s\s+\w+\s+)?\s*(?:was|were)\b|,?\s+(?:i|we|he|she|they|you)\s+(?:already\s+|just\s+)?"
+    r"(?:paid|sent|ordered|bought|came|got|received|called|picked|collected|dropped|delivered|brought|transferred)\b",
+    re.IGNORECASE,
+)
+
+
+def _english_past(day: str, text: str, start: int, end: int) -> bool:
+    """Whether a bare English weekday or "the 3rd" is told in the past tense ("I ordered Tuesday", "since Monday")."""
+    if not _ENGLISH_TENSED_DAY.fullmatch(day.strip()):
+        return False
+    before = text[:start]
+    if re.search(r"\bsince\s+(?:on\s+)?$", before, re.IGNORECASE):
+        return True
+    if _PAST_AFTER.match(text, end):
+        return True  # "Saturday was lovely", "On Tuesday I paid", "Monday we sent it"
+    if _FORWARD_PREPOSITION.search(before):
+        return False
+    clause = _ENGLISH_CLAUSE_START.split(before)[-1]
+    if _ENGLISH_FUTURE.search(clause):
+        return False
+    words = re.findall(r"[\w']+", clause.lower())
+    if _PLAN_VERBS.intersection(words):
+        return False  # "was told Friday", "was supposed to come Monday": the day planned, still ahead
+    return any(
+        _ENGLISH_PAST_VERB.fullmatch(word)
+        and word not in _NOT_PAST
+        and (index == 0 or words[index - 1] not in _PRESENT_AUXILIARY)
+        for index, word in enumerate(words)
+    )
+
+
+def _last_before(day: str, value: date, today: date) -> date:
+    """The last such day up to today: a week back for a weekday, months back for a day of the month."""
+    if value <= today:
+        return value
+    if not re.search(r"\d", day):  # a weekday
+        return value - timedelta(days=7)
+    for months_back in range(1, 4):
+        year, month = divmod(value.month - 1 - months_back, 12)
+        try:
+            candidate = date(value.year + year, month + 1, value.day)
+        except ValueError:  # the 31st of a shorter month
+            continue
+        if candidate <= today:
+            return candidate
+    return value
+
+
 def _previous(day: str, value: date) -> date:
     """The day before today for "kal", the weekday a week before the next one otherwise."""
     if day.strip().lower() == "kal":
         return value - timedelta(days=2)
     return value - timedelta(days=7)
+
+
+_ORDINAL_NOUN = re.compile(
+    r"\s+(?:floor|time|times|one|ones|item|items|piece|attempt|option|house|gate|street|road|avenue|lane|stage|phase|"
+    r"batch|delivery|order|payment|instal+ment|reminder|place|row|door|shop|stall|call|person|customer|week|month|"
+    r"year|day|round|level|class|grade|edition|generation|gen|term|semester|child|born|kid|shot|dose|visit)\b",
+    re.IGNORECASE,
+)
 
 
 def _plausible(match: re.Match, text: str) -> bool:
@@ -487,6 +659,10 @@ def _plausible(match: re.Match, text: str) -> bool:
         return False
     if _BARE_SHORT_WEEKDAY.fullmatch(day) and not day[:1].isupper():
         return False  # "sat", "sun", "wed": the English words, unless capitalised
+    if re.fullmatch(r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)", day, re.IGNORECASE) and _ORDINAL_NOUN.match(
+        text, match.end()
+    ):
+        return False  # "the 1st floor", "the 2nd time": an ordinal counting something, not a day of the month
     if re.fullmatch(r"24/7", day):
         return False
     if re.fullmatch(r"\d{1,2}/\d{1,2}", day):

@@ -1,15 +1,16 @@
 """Quantities ordered or delivered: a count or a measure and what it counts ("20 loaves", "3kg", "two boxes").
 
-A quantity is a number (digits, or an English number word from two to fifty, or "a dozen") followed by a
-unit or the item counted, with at most two describing words between them ("3 large pizzas", "2 Samsung
-chargers", "3 broken glasses"). Contents extend it: "of" and a noun after any item ("2 yards of ankara"),
-or a noun straight after a measure or container ("2 kg sugar", "3 plate momos"). The value is
-"<number> <unit>[ of <contents>]", the unit singular and lower case: "20 loaf", "3 kg", "5 bag of maize".
+A quantity is a number (digits, an English number word from two to fifty, "a dozen"; "one" and "half" before a
+measure or a container) followed by a unit or the item counted, with at most two describing words
+between them ("3 large pizzas", "2 Samsung chargers", "3 broken glasses", "4 paint buckets"). Contents extend it:
+"of" and a noun after any item ("2 yards of ankara"), or a noun straight after a measure or container ("2 kg
+sugar", "3 plate momos"). The value is "<number> <unit>[ of <contents>]", the unit singular and lower case:
+"20 loaf", "3 kg", "5 bag of maize".
 
 What follows a number but is no quantity is ruled out by word lists: times and durations ("5pm",
 "3 days"), money ("500 bob", left to money.py), dates ("12 December"), street addresses ("55 Water St"),
-and the everyday words of the chat languages ("3 ni sawa", "5 kg lene pe"). Swahili's noun-then-number
-order ("mikate 20") is not read.
+the everyday words of the chat languages ("3 ni sawa", "5 kg lene pe"), sizes, labels and models ("55 inch TV",
+"size 42", "Plot 45", "iPhone 15 Pro"). Swahili's noun-then-number order ("mikate 20") is not read.
 """
 
 from __future__ import annotations
@@ -30,9 +31,16 @@ MEASURES = {
     **dict.fromkeys(("l", "lt", "ltr", "ltrs", "litre", "litres", "liter", "liters"), "l"),
     **dict.fromkeys(("ml", "mls", "millilitre", "millilitres", "milliliter", "milliliters"), "ml"),
     **dict.fromkeys(("m", "metre", "metres", "meter", "meters", "mtr", "mtrs"), "m"),
-    **dict.fromkeys(("cm", "cms", "mm", "km", "kms"), None),
+    **dict.fromkeys(("cm", "cms"), "cm"),
+    "mm": "mm",
+    **dict.fromkeys(("km", "kms"), "km"),
     **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "lb"),
-    **dict.fromkeys(("oz", "ft", "inch", "inches", "tonne", "tonnes", "ton", "tons", "gal", "gallon", "gallons"), None),
+    "oz": "oz",
+    "ft": "ft",
+    **dict.fromkeys(("inch", "inches"), "inch"),
+    **dict.fromkeys(("tonne", "tonnes"), "tonne"),
+    **dict.fromkeys(("ton", "tons"), "ton"),
+    **dict.fromkeys(("gal", "gallon", "gallons"), "gallon"),
     **dict.fromkeys(("pc", "pcs", "pce", "piece", "pieces"), "piece"),
     **dict.fromkeys(("doz", "dozen", "dozens"), "dozen"),
 }
@@ -91,8 +99,23 @@ UNITS = {
 }
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-# A quantity counts from two to fifty in words ("two boxes"); "one" is as often a pronoun as a count.
+# A quantity counts from two to fifty in words ("two boxes"); "one" is as often a pronoun as a count, so it and
+# "half" count only a measure or a container ("one carton of Indomie", "half a kg", "half kg paneer").
 _NUMBER_WORDS = {word: value for word, value in {**UNITS, **TENS}.items() if 2 <= value <= 50}
+_UNIT_ONLY_NUMBERS = {"one": Decimal(1), "half": Decimal("0.5")}
+# Lengths after a number describe each piece ("55 inch TV", "9 inch blocks", "12ft timber"): a size, unless "of"
+# makes them an amount ("20 ft of cable").
+_SIZE_UNITS = frozenset({"inch", "ft"})
+# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests": a size or a label naming one
+# place or thing, not a count of what follows.
+_SIZE_BEFORE = re.compile(
+    r"(?i)\b(?:size|sz|plot|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
+    r"sector|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
+)
+_ONES = re.compile(r"(?i)\s+ones?\b")
+# "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.
+_MODEL_WORDS = frozenset("pro max plus ultra mini lite note prime neo edge fe slim".split())
+_CAMEL_CASE_BEFORE = re.compile(r"\b[a-zA-Z]+[a-z][A-Z][A-Za-z]*\s$")
 # Words describing the item, kept in the value: size, colour, state, flavour, occasion (and, when another
 # word follows, any "-ing" word or capitalised brand: "2 baking trays", "2 Samsung chargers").
 MODIFIERS = frozenset(
@@ -122,16 +145,21 @@ _NOT_ITEMS = frozenset(
     floor stage gate house apt block plot estate weekly daily monthly every
     cost costs costing sold paid delivered received arrived came went got remaining remain missing needed
     ready available done pending only get free go delivery deposit discount off advance balance cash change
-    asubuhi mchana jioni usiku
+    asubuhi mchana jioni usiku po opo
+    pesos peso php centavos kobo paise cents cent pence quid grand cedi ghs ghc
+    gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater star stars
     """.split()
 )
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _WORD = r"[A-Za-z][A-Za-z'’-]*"
+# Units also written in capitals glued to the number ("5KG", "500ML", "2L"); "M" and "G" stay out: "2M" is
+# money, "5G" a network.
+_SHOUTED = "|".join(sorted((unit for unit in MEASURES if len(unit) > 1 and unit.isalpha()), key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"""
     (?<![\w.,/:#+$€£₹₦-])
-    (?P<number>{_NUMBER}|(?i:a\s+dozen|{"|".join(_NUMBER_WORDS)}))
-    (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))})(?![\w])|(?P<rest>\s+{_WORD}))
+    (?P<number>{_NUMBER}|(?i:(?:half\s+)?a\s+dozen|half(?:\s+an?)?|{"|".join([*_NUMBER_WORDS, "one"])}))
+    (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))}|(?i:{_SHOUTED})|L)(?![\w])|(?P<rest>\s+{_WORD}))
     """,
     re.VERBOSE,
 )
@@ -203,19 +231,39 @@ def find_quantities(text: str | None) -> list[Entity]:
 def _read(text: str, match: re.Match) -> Entity | None:
     if _SWAHILI_CLOCK.search(text, 0, match.start()):
         return None  # "saa 12 jioni": a time of day on the Swahili clock
+    if _SIZE_BEFORE.search(text, 0, match.start()) or _CAMEL_CASE_BEFORE.search(text, 0, match.start()):
+        return None
     written = match.group("number")
     number = _number_value(written)
+    unit_only = written.split()[0].lower() in _UNIT_ONLY_NUMBERS and not written.lower().endswith("dozen")
     if match.group("glued"):
-        glued = match.group("glued").lower()
-        return _with_contents(text, match.start(), match.end("glued"), number, MEASURES[glued] or glued, measure=True)
+        glued = MEASURES[match.group("glued").lower()]
+        if glued in _SIZE_UNITS and not re.match(r"\s+of\s", text[match.end("glued") :]):
+            return None
+        if _ONES.match(text, match.end("glued")):
+            return None  # "the 5L ones", "a 2kg one": the size of the thing chosen
+        return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
+    if words and words[0][2] in _MODEL_WORDS:
+        return None
+    if unit_only and not (words and (words[0][2] in MEASURES or words[0][2] in CONTAINERS)):
+        return None  # "one of them", "half price": no measure or container follows
     for index, (word, start, lower) in enumerate(words):
         if lower in MEASURES:
-            unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower] or lower])
+            if MEASURES[lower] in _SIZE_UNITS and not re.match(r"\s+of\s", text[start + len(word) :]):
+                return None
+            unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower]])
             return _with_contents(text, match.start(), start + len(word), number, unit, measure=True)
         describes = _describes(lower) or (word[0].isupper() and len(word) > 2)
         if describes and index < len(words) - 1:
             continue  # "3 large pizzas", "2 Samsung chargers": the item comes after
+        if (
+            index < len(words) - 1
+            and lower not in CONTAINERS
+            and _is_plural(words[index + 1][2])
+            and not _is_plural(lower)
+        ):
+            continue  # "4 paint buckets", "50 meat pies": a noun before a plural names the kind of thing counted
         item = _singular(lower)
         if not written[0].isdigit() and item == lower and item not in CONTAINERS:
             return None  # a number word before a word that is neither plural nor a unit: "two years old"
@@ -260,8 +308,13 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
     words = _phrase(text, end + (partitive.end() if partitive else 0), limit=3)
     if not partitive and words and (words[0][2] in CONTAINERS or _singular(words[0][2]) in CONTAINERS):
         words = []  # "50kg bag": the container, not what it holds
-    # The contents end at their head noun: drop trailing describing words ("2 kg sugar brown" never is).
-    while words and _describes(words[-1][2]):
+    # The contents end at their head noun: a plural ends them ("1 dozen bananas send"), and trailing describing
+    # words are dropped ("2 kg sugar brown" never is), except the one noun after "of" ("2 kilos of chicken").
+    for index, word in enumerate(words):
+        if _is_plural(word[2]):
+            words = words[: index + 1]
+            break
+    while len(words) > (1 if partitive else 0) and _describes(words[-1][2]):
         words.pop()
     if not words:
         return _entity(text, start, end, f"{_format(number)} {unit}")
@@ -291,6 +344,10 @@ def _number_value(written: str) -> Decimal | None:
     lower = " ".join(written.lower().split())
     if lower == "a dozen":
         return Decimal(12)
+    if lower == "half a dozen":
+        return Decimal(6)
+    if lower.split()[0] in _UNIT_ONLY_NUMBERS:
+        return _UNIT_ONLY_NUMBERS[lower.split()[0]]
     if lower in _NUMBER_WORDS:
         return Decimal(_NUMBER_WORDS[lower])
     amount = parse_amount(written, "")
@@ -313,6 +370,10 @@ def _singular(word: str) -> str:
     return word
 
 
+def _is_plural(word: str) -> bool:
+    return _singular(word) != word and word not in ("people", "series", "species")
+
+
 def _has_number_word(text: str) -> bool:
     lower = text.lower()
-    return "dozen" in lower or any(word in lower for word in _NUMBER_WORDS)
+    return any(word in lower for word in ("dozen", "one", "half", *_NUMBER_WORDS))

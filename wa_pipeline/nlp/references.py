@@ -26,9 +26,14 @@ _KEYWORDS = {
     "rcpt": "receipt",
     "booking": "booking",
     "reservation": "booking",
+    "appointment": "booking",
+    "appt": "booking",
+    "pnr": "booking",
     "tracking": "tracking",
     "waybill": "tracking",
     "awb": "tracking",
+    "consignment": "tracking",
+    "shipment": "tracking",
     "transaction": "transaction",
     "txn": "transaction",
     "mpesa": "transaction",
@@ -150,7 +155,7 @@ def find_references(text: str | None) -> list[Entity]:
         prefix = re.match(r"[A-Za-z]+", match.group("id")).group().upper()
         if prefix in _PREFIXES:
             add(_PREFIXES[prefix], match.start("id"), match.end("id"))
-    for match in _KEYWORD_LED.finditer(text):
+    for match in _keyword_led(text):
         identifier = match.group("id")
         if not any(char.isdigit() for char in identifier):
             continue
@@ -174,6 +179,15 @@ def find_references(text: str | None) -> list[Entity]:
     for match in _HASH_NUMBER.finditer(text):
         add("order", match.start("id"), match.end("id"))
     return sorted(found, key=lambda e: e.start)
+
+
+def _keyword_led(text: str):
+    """Every keyword-led candidate, each keyword tried in turn: "po order 12045" is "po" (a purchase order)
+    reading "order" as its identifier, then "order" reading "12045"."""
+    position = 0
+    while (match := _KEYWORD_LED.search(text, position)) is not None:
+        yield match
+        position = match.end("keyword")
 
 
 def _about(text: str) -> str:

@@ -165,3 +165,109 @@ def test_a_swahili_weekday_in_the_past_tense_is_the_last_one(text, expected):
 @pytest.mark.parametrize("text", ["Safari ilichukua saa tatu", "Nilipiga simu saa moja iliyopita"])
 def test_swahili_hours_counted_are_no_clock_time(text):
     assert dates(text, THURSDAY_NAIROBI) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("can you drop them this Sat", [("this Sat", "2027-03-13")]),
+        ("I fit come pick am Thurs morning?", [("Thurs", "2027-03-18")]),
+        ("reschedule to next Wed around 2pm?", [("next Wed around 2pm", "2027-03-17T14:00:00+03:00")]),
+    ],
+)
+def test_weekday_abbreviations_resolve_with_this_and_next(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can I pass by 1630hrs", [("1630hrs", "2027-03-11T16:30:00+03:00")]),
+        ("Tue 16/03 at 1400 hrs", [("Tue 16/03 at 1400 hrs", "2027-03-16T14:00:00+03:00")]),
+        ("Are you open Sunday mid-day?", [("Sunday mid-day", "2027-03-14T12:00:00+03:00")]),
+        ("booked for half past 4 today", [("half past 4 today", "2027-03-11T16:30:00+03:00")]),
+        ("quarter to 9 tomorrow", [("quarter to 9 tomorrow", "2027-03-12T08:45:00+03:00")]),
+        ("come at 4 o'clock", [("4 o'clock", "2027-03-11T16:00:00+03:00")]),
+        ("tonight at 8 please", [("tonight at 8", "2027-03-11T20:00:00+03:00")]),
+        ("tonight at 8,000 shillings", [("tonight", "2027-03-11")]),
+    ],
+)
+def test_military_spoken_and_evening_clocks(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+def test_a_spoken_clock_without_am_or_pm_is_read_in_business_hours():
+    assert clock_time("half past 9") == (9, 30)
+    assert clock_time("quarter to 5") == (16, 45)
+    assert clock_time("quarter past 11 pm") == (23, 15)
+    assert clock_time("13 o'clock") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["we are open 24 hrs", "room 16 hrs", "on the 1st floor please", "this is the 2nd time"]
+)
+def test_counts_and_ordinals_that_are_no_dates(text):
+    assert dates(text, THURSDAY_NAIROBI) == []
+
+
+def test_a_day_of_the_month_with_the_and_its_month_is_one_date():
+    assert dates("deliver on the 20th of April", THURSDAY_NAIROBI) == [("the 20th of April", "2027-04-20")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I ordered Tuesday and up to now nothing", [("Tuesday", "2027-03-09")]),
+        ("I paid on Mon", [("Mon", "2027-03-08")]),
+        ("I have been waiting since Monday", [("Monday", "2027-03-08")]),
+        ("I was charged £34.99 twice for order UK-44190 on Tuesday", [("Tuesday", "2027-03-09")]),
+        ("Saturday was lovely, thank you", [("Saturday", "2027-03-06")]),
+        ("On Tuesday I paid the deposit", [("Tuesday", "2027-03-09")]),
+        ("I ordered on the 3rd and still waiting", [("the 3rd", "2027-03-03")]),
+    ],
+)
+def test_an_english_day_in_the_past_tense_is_the_last_one(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I ordered a cake for Saturday", [("Saturday", "2027-03-13")]),
+        ("I was told Friday", [("Friday", "2027-03-12")]),
+        ("I paid, will you deliver Monday?", [("Monday", "2027-03-15")]),
+        ("Your order was dispatched and arrives Friday", [("Friday", "2027-03-12")]),
+        ("The delivery is scheduled for Monday", [("Monday", "2027-03-15")]),
+        ("I need it on the 3rd", [("the 3rd", "2027-04-03")]),
+    ],
+)
+def test_an_english_day_planned_or_asked_for_is_the_next_one(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow at 10 please", [("tomorrow at 10", "2027-03-12T10:00:00+03:00")]),
+        ("Saturday at 3, ok?", [("Saturday at 3", "2027-03-13T15:00:00+03:00")]),
+        ("Friday at 12", [("Friday at 12", "2027-03-12T12:00:00+03:00")]),
+        ("Monday at 5 Moi Avenue", [("Monday", "2027-03-15")]),
+    ],
+)
+def test_a_bare_hour_after_a_day_is_read_in_business_hours(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("deliver on 21st please", [("21st", "2027-03-21")]),
+        ("pay by 3rd", [("3rd", "2027-04-03")]),
+        ("I paid on 3rd", [("3rd", "2027-03-03")]),
+        ("on 21st at 3pm", [("21st at 3pm", "2027-03-21T15:00:00+03:00")]),
+        ("office on 2nd floor", []),
+        ("we came 2nd in the league", []),
+    ],
+)
+def test_an_ordinal_after_a_preposition_of_time_is_a_day_of_the_month(text, expected):
+    assert dates(text, THURSDAY_NAIROBI) == expected

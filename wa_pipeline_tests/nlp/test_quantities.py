@@ -56,3 +56,95 @@ def test_offsets_point_into_the_text():
     found = find_quantities(text)
     assert [e.value for e in found] == ["3 plate", "2 l of fresh milk"]
     assert all(text[e.start : e.end] == e.text for e in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How much be one carton of Indomie?", [("one carton of Indomie", "1 carton of indomie")]),
+        ("one dozen polvoron", [("one dozen polvoron", "1 dozen of polvoron")]),
+        ("add half a kg of minced meat", [("half a kg of minced meat", "0.5 kg of minced meat")]),
+        ("half a pound of swiss", [("half a pound of swiss", "0.5 lb of swiss")]),
+        ("send half kg paneer", [("half kg paneer", "0.5 kg of paneer")]),
+    ],
+)
+def test_one_and_half_count_a_measure_or_a_container(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize("text", ["one of them is broken", "half price today", "one more thing", "half and half"])
+def test_one_and_half_alone_are_no_count(text):
+    assert quantities(text) == []
+
+
+@pytest.mark.parametrize("text", ["2x Pizza Salami, 1x Margherita", "3 x samosas"])
+def test_a_count_written_with_x_is_left_to_the_names_after_it(text):
+    # Read as a quantity, "1x Margherita" would hide the product named after it (rule spans win over names).
+    assert quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4 paint buckets and 20 litres", [("4 paint buckets", "4 paint bucket"), ("20 litres", "20 l")]),
+        ("cancel the 50 meat pies", [("50 meat pies", "50 meat pie")]),
+        ("two large pepperoni pizzas", [("two large pepperoni pizzas", "2 large pepperoni pizza")]),
+        ("3 plate momos", [("3 plate momos", "3 plate of momos")]),
+    ],
+)
+def test_a_noun_before_a_plural_names_the_kind_counted(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 dozen bananas send by 4pm", [("1 dozen bananas", "1 dozen of bananas")]),
+        ("2 kilos of chicken, 1 tray", [("2 kilos of chicken", "2 kg of chicken"), ("1 tray", "1 tray")]),
+        ("2 gallons of milk", [("2 gallons of milk", "2 gallon of milk")]),
+        ("3 pcs lumpia po", [("3 pcs lumpia", "3 piece of lumpia")]),
+    ],
+)
+def test_contents_end_at_their_head_noun(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the 55 inch Samsung still available?",
+        "the 9 inch ones",
+        "30 pcs 12ft",
+        "Size 34 fits perfect",
+        "Plot 45 Kitengela",
+        "Hse No 12 Kilimani",
+        "iPhone 15 Pro Max",
+        "Redmi Note 12 Pro",
+        "the 128 GB one",
+        "a 2 bedroom move",
+        "500 pesos lang",
+    ],
+)
+def test_sizes_labels_models_and_money_words_are_no_quantity(text):
+    assert [q for q in quantities(text) if q[0] != "30 pcs"] == []
+
+
+def test_a_length_with_of_is_an_amount():
+    assert quantities("20 ft of cable") == [("20 ft of cable", "20 ft of cable")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("half a dozen eggs", [("half a dozen eggs", "6 egg")]),
+        ("5KG sugar and 500ML", [("5KG sugar", "5 kg of sugar"), ("500ML", "500 ml")]),
+        ("2L of milk", [("2L of milk", "2 l of milk")]),
+    ],
+)
+def test_half_a_dozen_and_units_in_capitals(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize("text", ["budget Ksh 2M", "5G network", "Gave you 5 stars", "the 5L ones"])
+def test_money_networks_ratings_and_pronouns_are_no_quantity(text):
+    assert quantities(text) == []

@@ -70,3 +70,28 @@ def test_references_in_spanish_portuguese_french_and_german(text, expected):
 
 def test_a_foreign_order_of_a_quantity_is_no_reference():
     assert find_references("Quiero hacer un pedido 3 kilos de arroz") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("See you Sunday! Your appointment # is A-30921", [("A-30921", "booking:A-30921")]),
+        ("appt no. 4471 tomorrow", [("4471", "booking:4471")]),
+        ("PNR: X7K2LQ for the flight", [("X7K2LQ", "booking:X7K2LQ")]),
+        ("consignment no 88123401 not received", [("88123401", "tracking:88123401")]),
+    ],
+)
+def test_appointments_flights_and_consignments_have_their_kind(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["appointment at 10 tomorrow", "shipment of 2000 pieces", "my appointment with Dr Otieno"]
+)
+def test_those_keywords_before_a_time_or_a_count_are_no_reference(text):
+    assert references(text) == []
+
+
+def test_a_keyword_read_as_the_identifier_of_another_leaves_it_its_own():
+    # "po" (a purchase order) would take "order" as its identifier; "order" then reads its own number.
+    assert references("Cancel ko na lang po order 12045, sorry") == [("12045", "order:12045")]
