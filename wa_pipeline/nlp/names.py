@@ -42,8 +42,13 @@ NOT_ORGANISATIONS = frozenset(
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
     "chief alhaji alhaja mallam pastor rev rev. mx sis bro dada shosh mwalimu frau herr herrn señor señora "
-    "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora".split()
+    "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora "
+    # Filipino, South African and West African forms of address before a name: "Kuya Jun", "Ate Lorna",
+    # "Aling Nena", "Gogo Dlamini", "Sister Abena".
+    "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista".split()
 )
+# Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
+_FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
 # Titles that are also names or words elsewhere ("Don", "Seu", "Papa"): titles only in their language.
 _LANGUAGE_TITLES = {
     "de": frozenset("fr fr. hr hr. doktor".split()),
@@ -66,7 +71,7 @@ _GREETINGS = frozenset(
     "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
     "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
-    "hongera shikamoo jambo namaskar pranam".split()
+    "hongera shikamoo jambo namaskar pranam birthday bday".split()
 )
 # Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
 # "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
@@ -74,7 +79,7 @@ _ADDRESSEES = frozenset(
     "world team teams family fam all everyone everybody guys folks friends friend people customer customers "
     "client clients member members management admin admins staff crew squad gang sir sirs madam boss bosses "
     "mate mates dear dears darling love ladies gentlemen there beautiful sweetheart neighbour neighbors "
-    "neighbours colleagues partner partners group fam".split()
+    "neighbours colleagues partner partners group fam ma'am maam mam po".split()
 )
 _SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs", "rs", "bob"})
 _NOT_NAMES = (
@@ -112,7 +117,10 @@ _ORG_ENDINGS = frozenset(
     "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
     "company corp corporation international gmbh ag kg ltda ltda. s.a s.l sarl sas eireli money "
     # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
-    "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
+    "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai "
+    # Family firms and trades: "Whitaker & Sons Joinery", "Osei Brothers", "Van der Merwe Plumbing", "Chop Bar".
+    "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
+    "bar eatery canteen barbers supplies merchants distributors wholesalers repairs".split()
 )
 # The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",
 # "Panadería San Roque", "Boulangerie Dupont", "Padaria Real", "Sarl Benali", "Chez Adjoua".
@@ -143,7 +151,28 @@ _PLACE_CUES = frozenset(
     "amefika imefika tutakuwa nitakuwa fika huko kutoka hadi mpaka deliver delivered ship shipped dispatch "
     "karibu".split()
 )
-_ORG_CUES = frozenset({"via", "through", "using", "kwa", "with", "ya"})
+_ORG_CUES = frozenset({"via", "through", "thru", "thro", "using", "kwa", "with", "ya"})
+# What a payment brand calls its wallet or bank, after the brand's name: "MTN MoMo", "Vodafone Cash", "airtel
+# money"; a listed brand in lower case is a business when one of them follows it.
+_SERVICE_WORDS = frozenset("momo cash pay money pesa wallet bank express mobile".split())
+# "with" before a person rather than a payment service: "an appointment with Tyler", "confirm with Otieno".
+_MEETING_WORDS = frozenset(
+    "appointment appointments book booked booking in me us confirm check speak spoke talk talked session meeting "
+    "slot chat deal dealt meet met leave left stay stayed".split()
+)
+# Words before an everyday word a chat capitalises for emphasis: "was Nice", "Very Poor Service".
+_EMPHASIS = frozenset("is was are were be been very so too really super quite extremely not looks tastes".split())
+# The noun after a bank's or a wallet's name when a chat says where the money goes: "your Equity account".
+_ACCOUNT_NOUNS = frozenset("account acc acct a/c savings wallet paybill till".split())
+# "on" before a marketplace or an app rather than a street: "your advert on Jiji", "ordered on Swiggy".
+_ONLINE_WORDS = frozenset("advert ad ads saw seen post posted listed listing ordered ordering bought page app".split())
+# Where one shops or is served is a business: "service at Woolworths", "shopping at Checkers".
+_SHOPPING = frozenset("service served shop shopped shopping queue queued".split())
+_PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
+# "thanks to", "shoutout to", "spoke to" someone: the "to" of a person, not of a place.
+_TO_A_PERSON = frozenset("thanks thank shoutout shout up spoke speak talk talked talking speaking greetings".split())
+# Who comes "from" a business: "the rider from Sendy", "your delivery boy from Delhivery".
+_FROM_A_BUSINESS = frozenset("rider riders driver drivers boy guy guys agent agents staff courier someone".split())
 _BUYING = frozenset(
     "order ordered ordering orders shopping buy bought purchase compré comprei compramos comprou acheté gekauft "
     "deposité depositei pagué paguei pagou payé transferí transferi bezahlt".split()
@@ -235,6 +264,7 @@ def find_names(
     doc.user_data["names_gazetteer"] = gazetteer
     doc.user_data["names_region"] = region
     found: list[Entity] = []
+    unnamed: list[tuple[int, int]] = []  # capitalised runs no evidence labelled
     i = 0
     while i < len(doc):
         known = _known_at(doc, i, gazetteer)
@@ -254,8 +284,58 @@ def find_names(
         entity = _addressed(doc, start, end) or _classify(doc, start, end, region, gazetteer, model)
         if entity is not None:
             found.append(entity)
+        else:
+            unnamed.append((start, end))
         i = end
-    return found
+    return _people_listed_together(doc, found, unnamed, gazetteer)
+
+
+def _people_listed_together(
+    doc: Doc, found: list[Entity], unnamed: list[tuple[int, int]], gazetteer: Gazetteer
+) -> list[Entity]:
+    """Names joined by "and" or a comma to a person are people too: "Amaka and Chidi", "Neha, Rohit and Pooja"
+    (a name opening a sentence, or one only the model labelled)."""
+    found = list(found)
+    candidates = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), (a, b)) for a, b in unnamed]
+    changed = True
+    while changed:
+        changed = False
+        people = [e for e in found if e.label == PERSON]
+        for n, entity in enumerate(found):
+            if entity.label != PERSON and entity.source == "model" and _joined(doc, entity.start, entity.end, people):
+                found[n] = Entity(PERSON, entity.text, entity.start, entity.end, entity.value, "rule")
+                changed = True
+        for candidate in list(candidates):
+            start_char, end_char, (a, b) = candidate
+            if _joined(doc, start_char, end_char, people) and _could_be_person(doc[a:b], gazetteer):
+                found.append(_entity(doc, a, b, PERSON, "rule"))
+                candidates.remove(candidate)
+                changed = True
+    return sorted(found, key=lambda e: e.start)
+
+
+def _joined(doc: Doc, start: int, end: int, people: list[Entity]) -> bool:
+    """The span and one of the people stand next to each other with only "and", "&" or a comma between."""
+    for person in people:
+        between = doc.text[end : person.start] if person.start >= end else doc.text[person.end : start]
+        if person.start != start and between.strip().lower() in ("and", "&", ",", "na"):
+            return True
+    return False
+
+
+def _could_be_person(span, gazetteer: Gazetteer) -> bool:
+    """Every word is a listed given or family name, or no everyday word: "Amaka", "Mark Jenkins"; not
+    "Delivery", "Poor Service" or an acronym such as "KCB"."""
+    words = [t for t in span if t.text not in ("'s", "’s")]
+    if not words or len(words) > 3 or not all(t.is_alpha for t in words):
+        return False
+    for token in words:
+        word = token.lower_
+        if len(word) <= 3 and token.text.isupper():
+            return False
+        if word not in gazetteer.people and (word in ENGLISH_WORDS or word in CHAT_WORDS):
+            return False
+    return True
 
 
 def _addressed(doc: Doc, start: int, end: int) -> Entity | None:
@@ -295,7 +375,22 @@ def _addressed_lower_case(doc: Doc, i: int) -> int:
         return i + 1
     if following == "ne" and _hinglish(doc) and listed:
         return i + 1
+    if _language(doc) is None and _given_language(doc) not in ("sw", "hi") and _cue(doc, i) == "person":
+        # English "i'm kiprono", "her name is wangari", "tell kojo to bring it": a listed name, or after "I'm",
+        # "this is" or "tell"/"ask" one no dictionary knows ("i'm folake and", "tell bola to").
+        if listed or word not in CHAT_WORDS and _introduced(doc, i):
+            return i + 1
     return i
+
+
+def _introduced(doc: Doc, i: int) -> bool:
+    """The lower-case word follows "I'm"/"this is"/"name is" and ends the clause, or "tell"/"ask" and comes
+    before "to": the shapes in which chats introduce a person whose name no list holds."""
+    before = _previous_word(doc[i])
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    if before in ("tell", "ask"):
+        return following is not None and following.lower_ == "to"
+    return following is None or following.is_punct or following.lower_ in ("and", "from", "here", "frm")
 
 
 def _given_language(doc: Doc) -> str | None:
@@ -315,7 +410,11 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     words = _lowered(doc)
     brand = gazetteer.organisations.longest_match(words, i)
     if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
-        brand = 0
+        following = doc[i + brand] if i + brand < len(doc) else None
+        if following is None or following.lower_ not in _SERVICE_WORDS or not doc[i].is_lower:
+            brand = 0  # "airtel money", "equity bank" are the business even in lower case
+    if brand == 1 and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
+        brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     line_at = i + brand
     line = gazetteer.products.longest_match(words, line_at)
     if line and _written_as_listed(doc, line_at, line_at + line, gazetteer.products):
@@ -330,10 +429,19 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
         if end < len(doc) and doc[end].text in ("'s", "’s") and doc[end - 1].whitespace_ == "":
             end += 1
         # "DHL Express", "Equity Bank": a listed name with the word that says what kind of business it is
-        while end < len(doc) and doc[end].lower_ in _ORG_ENDINGS and doc[end].text[:1].isupper():
+        while end < len(doc) and _extends_brand(doc, i, end):
             end += 1
         return ORG, end
     return None
+
+
+def _extends_brand(doc: Doc, start: int, at: int) -> bool:
+    """The word at `at` says what kind of business the listed name before it is ("Equity Bank"), or names its
+    wallet ("MTN MoMo", "Vodafone Cash"), written as the name is (capitalised, or lower case after lower case)."""
+    word = doc[at]
+    if word.lower_ not in _ORG_ENDINGS and word.lower_ not in _SERVICE_WORDS:
+        return False
+    return word.text[:1].isupper() or doc[start].is_lower and word.is_lower
 
 
 def _lowered(doc: Doc) -> list[str]:
@@ -376,6 +484,8 @@ def _name_like(token: Token) -> bool:
     text = token.text
     if not text[:1].isalpha() or CODE.fullmatch(text):
         return False
+    if _after_title(token):
+        return True
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token):
         return False
     if text.upper() in CURRENCY_CODES and text.isupper():
@@ -487,6 +597,19 @@ def _after_head(token: Token) -> bool:
     return head is not None and head.text[:1].isupper() and (head.lower_ in _ORG_HEADS or head.lower_ in _PLACE_HEADS)
 
 
+def _after_title(token: Token) -> bool:
+    """A capitalised word right after a title is the name it addresses, even one that is a chat word, a
+    greeting or a month elsewhere: "Mr Asante", "Auntie Ama", "Kuya Jun"."""
+    doc, word = token.doc, token.lower_
+    if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()):
+        return False
+    before = doc[token.i - 1].lower_
+    if word in _TITLES or word in _ADDRESSEES or (word in _GREETINGS and before not in _FORMAL_TITLES):
+        return False  # "Bro Thanks!" thanks; "Mr Asante" is a man
+    language = _language(doc)
+    return before in _TITLES or (language is not None and before in _LANGUAGE_TITLES[language])
+
+
 def _previous_word(token: Token) -> str:
     for before in reversed(token.doc[: token.i]):
         if not before.is_space:
@@ -526,7 +649,10 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
         elif token.lower_ in _CONNECTORS and end + 1 < len(doc) and _name_like(doc[end + 1]):
             end += 2
         elif token.text in ("'s", "’s") and attached:
-            return end + 1
+            after = end + 1
+            while after < len(doc) and _business_word(doc[after]):
+                after += 1
+            return after  # "Naledi's Salon", "Auntie Mercy's Chop Bar": the business named after its owner
         elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _language(doc) in (None, "sw", "hi"):
             # A capitalised shop word that is also a chat word ends the name: "Halo Pesa". Not where nouns are
             # capitalised or common words of the language stop a name ("nach Wien Hotel").
@@ -541,6 +667,11 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _business_word(token: Token) -> bool:
+    """A capitalised word after an owner's "'s" that goes on naming the business, not a greeting or title."""
+    return token.is_alpha and token.text[:1].isupper() and token.lower_ not in _NOT_NAME_OPENERS
 
 
 def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None) -> int:
@@ -604,7 +735,7 @@ def _classify(
         return _entity(doc, start - 1, end, FACILITY, "rule")  # "rue Victor Hugo", "avenida Paulista"
     if len(core) == 1 and last.endswith(_STREET_SUFFIXES) and len(last) > 7:
         return _entity(doc, start, end, FACILITY, "rule")
-    if last in _ORG_ENDINGS and len(core) > 1:
+    if last in _ORG_ENDINGS and len(core) > 1 or _owned(span):
         start = _with_leading_titles(doc, start)
         return _entity(doc, start, end, ORG, "rule")
     if last in _PLACE_ENDINGS and (len(core) > 1 or start < core[0].i):
@@ -614,6 +745,8 @@ def _classify(
     next_word = doc[end].lower_ if end < len(doc) else ""
     if next_word in _BRANCH_NOUNS and not _is_person(core, gazetteer):
         return _entity(doc, start, end, TOWN, "rule")
+    if next_word in _ACCOUNT_NOUNS and not _is_person(core, gazetteer) and not gazetteer.is_place(key, region):
+        return _entity(doc, start, end, ORG, "rule")  # "to Opay account", "EFT to FNB acc": who holds the money
 
     if all(t.lower_ in _ADDRESSEES for t in core):
         return None
@@ -642,12 +775,39 @@ def _classify(
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "org":
         return _entity(doc, start, end, ORG, "rule")
+    if _signs_off(doc, start, end) and _could_be_person(span, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")
     if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
+    if _language(doc) is None and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
+        return None  # "the Packaging was Nice", "Very Poor Service": capitalised for emphasis
     guess = next((m for m in model if m.start < span.end_char and span.start_char < m.end), None)
     if guess is None or guess.label not in _MODEL_LABELS:
         return None
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
+
+
+def _owned(span) -> bool:
+    """A name, its "'s" and more capitalised words: a business named after its owner ("Rico's Lechon")."""
+    marks = [t.i for t in span if t.text in ("'s", "’s")]
+    return bool(marks) and marks[-1] < span.end - 1
+
+
+def _signs_off(doc: Doc, start: int, end: int) -> bool:
+    """The name closes the message after a dash or a full stop, as a sign-off does: "- Segun", ". Mark Jenkins"
+    (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
+    if _language(doc) not in (None, "sw", "hi") or any(t.is_alpha or t.is_digit for t in doc[end:]):
+        return False
+    before = [t for t in doc[:start] if not t.is_space]
+    if not before:
+        return False
+    return before[-1].text in ("-", "–", "—", "~", ".", "!") or "\n" in before[-1].whitespace_
+
+
+def _everyday_words(core: list[Token], gazetteer: Gazetteer) -> bool:
+    """Every word of the run is an everyday English word that is no listed name, and none is written in
+    capitals like an acronym: "Nice", "Poor Service"."""
+    return all(t.lower_ in ENGLISH_WORDS and t.lower_ not in gazetteer.people and not t.text.isupper() for t in core)
 
 
 def _is_person(core: list[Token], gazetteer: Gazetteer) -> bool:
@@ -674,13 +834,26 @@ def _cue(doc: Doc, start: int) -> str | None:
         and (earlier[-1] in _PERSON_NOUNS or earlier[-1] in ("this", "it", "i"))
     ):
         return "person"
-    if previous in _PERSON_NOUNS:
+    if previous in _PERSON_NOUNS or previous == "greet":
         return "person"
+    english = language is None
+    if english and previous == "to" and earlier and earlier[-1] in _TO_A_PERSON:
+        return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if previous == "from":
-        return "org" if earlier and earlier[-1] in _BUYING else "from"
+        if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS):
+            return "org"  # "ordered from ...", "the rider from Sendy"
+        return "from"
     if previous in _place_cues(language):
-        # "compré en Garbarino", "comprei na Magazine Luiza": where one buys is a business
-        return "org" if language is not None and earlier and earlier[-1] in _BUYING else "place"
+        # "compré en Garbarino", "comprei na Magazine Luiza", "bought one at Costco": where one buys is a business
+        if language is not None and earlier and earlier[-1] in _BUYING:
+            return "org"
+        if english and previous == "at" and set(earlier) & (_BUYING | _SHOPPING):
+            return "org"
+        return "place"
+    if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
+        return "org"
+    if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
+        return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):
         return "org"
     return None
