@@ -411,8 +411,9 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     brand = gazetteer.organisations.longest_match(words, i)
     if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
         following = doc[i + brand] if i + brand < len(doc) else None
-        if following is None or following.lower_ not in _SERVICE_WORDS or not doc[i].is_lower:
-            brand = 0  # "airtel money", "equity bank" are the business even in lower case
+        lower_case_wallet = following is not None and following.lower_ in _SERVICE_WORDS and doc[i].is_lower
+        if not lower_case_wallet or words[i] in ENGLISH_WORDS:
+            brand = 0  # "airtel money" is the business even in lower case; "target money" is not Target
     if brand == 1 and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     line_at = i + brand
@@ -784,6 +785,8 @@ def _classify(
     guess = next((m for m in model if m.start < span.end_char and span.start_char < m.end), None)
     if guess is None or guess.label not in _MODEL_LABELS:
         return None
+    if guess.label == PERSON and _language(doc) is None and _everyday_words(core, gazetteer):
+        return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
 
 
