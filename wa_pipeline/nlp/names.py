@@ -166,6 +166,10 @@ _EMPHASIS = frozenset("is was are were be been very so too really super quite ex
 _ACCOUNT_NOUNS = frozenset("account acc acct a/c savings wallet paybill till".split())
 # "on" before a marketplace or an app rather than a street: "your advert on Jiji", "ordered on Swiggy".
 _ONLINE_WORDS = frozenset("advert ad ads saw seen post posted listed listing ordered ordering bought page app".split())
+# Particles that open a surname of the Philippines or South Africa ("Dela Cruz", "Delos Santos", "Du Plessis",
+# "Van Wyk"), and the lower-case ones inside it ("Van der Merwe").
+_PARTICLES = frozenset("dela delos de del van von du da di".split())
+_INNER_PARTICLES = frozenset("der den de la".split())
 # Where one shops or is served is a business: "service at Woolworths", "shopping at Checkers".
 _SHOPPING = frozenset("service served shop shopped shopping queue queued".split())
 _PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
@@ -635,7 +639,7 @@ def _place_cues(language: str | None) -> frozenset[str]:
 def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) -> int:
     """The end of the run of name words starting at i (i itself when token i is not one)."""
     listed = _listed_place_end(doc, i, gazetteer, region)
-    if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i):
+    if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i) and not _surname_particle(doc, i):
         return i
     end = max(i + 1, listed)
     while end < len(doc):
@@ -649,6 +653,8 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             end += 2
         elif token.lower_ in _CONNECTORS and end + 1 < len(doc) and _name_like(doc[end + 1]):
             end += 2
+        elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1):
+            end += 2  # "Van der Merwe"
         elif token.text in ("'s", "’s") and attached:
             after = end + 1
             while after < len(doc) and _business_word(doc[after]):
@@ -673,6 +679,17 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
 def _business_word(token: Token) -> bool:
     """A capitalised word after an owner's "'s" that goes on naming the business, not a greeting or title."""
     return token.is_alpha and token.text[:1].isupper() and token.lower_ not in _NOT_NAME_OPENERS
+
+
+def _surname_particle(doc: Doc, i: int) -> bool:
+    """A capitalised particle that opens an English message's surname: "Dela Cruz", "Du Plessis", "Van der
+    Merwe" (in Spanish, French or German lines these are articles and prepositions)."""
+    if _language(doc) is not None or not doc[i].text[:1].isupper() or doc[i].lower_ not in _PARTICLES:
+        return False
+    at = i + 1
+    if at < len(doc) and doc[at].lower_ in _INNER_PARTICLES and doc[at].is_lower:
+        at += 1
+    return at < len(doc) and doc[at].text[:1].isupper() and doc[at].is_alpha and _name_like(doc[at])
 
 
 def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None) -> int:

@@ -337,3 +337,10 @@ def test_a_listed_business_that_is_also_a_given_name_is_the_person_introduced():
 def test_everyday_words_capitalised_for_emphasis_are_no_names():
     assert english("the Packaging was Nice", "GB") == []
     assert english("The food was good, Delivery was slow", "US") == []
+
+
+def test_a_surname_particle_opens_the_surname():
+    assert english("Please call De Villiers about the quote", "ZA") == [("PERSON", "De Villiers")]
+    assert english("Invoice for Van der Merwe Plumbing please", "ZA") == [("ORG", "Van der Merwe Plumbing")]
+    # in Spanish "De" is a preposition, outside the name after it
+    assert [text for _, text in names_in("Los pedidos vienen De Toledo", "ES", "es")] == ["Toledo"]
