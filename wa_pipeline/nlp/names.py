@@ -45,7 +45,9 @@ _TITLES = frozenset(
     "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora "
     # Filipino, South African and West African forms of address before a name: "Kuya Jun", "Ate Lorna",
     # "Aling Nena", "Gogo Dlamini", "Sister Abena".
-    "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista".split()
+    "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista "
+    # Nigerian and Ghanaian honorifics of trade, office and church: "Oga Emeka", "Engr. Bello", "Pst Ade".
+    "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
 _FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
@@ -843,6 +845,8 @@ def _cue(doc: Doc, start: int) -> str | None:
     language = _language(doc)
     if previous in _TITLES or (language is not None and previous in _LANGUAGE_TITLES[language]):
         return "title"
+    if previous == "." and len(before) > 1 and before[-1].whitespace_ and before[-2].lower_ + "." in _TITLES:
+        return "title"  # the tokenizer splits the full stop off titles it does not know: "Engr. Bello"
     if previous == "," and len(before) > 1:
         previous, before = before[-2].lower_, before[:-1]
     earlier = [t.lower_ for t in before[:-1]]

@@ -344,3 +344,10 @@ def test_a_surname_particle_opens_the_surname():
     assert english("Invoice for Van der Merwe Plumbing please", "ZA") == [("ORG", "Van der Merwe Plumbing")]
     # in Spanish "De" is a preposition, outside the name after it
     assert [text for _, text in names_in("Los pedidos vienen De Toledo", "ES", "es")] == ["Toledo"]
+
+
+def test_nigerian_honorifics_are_titles_with_or_without_their_full_stop():
+    assert english("Oga Chukwudi said I should pay half", "NG") == [("PERSON", "Chukwudi")]
+    assert english("Engr. Bello will inspect the site", "NG") == [("PERSON", "Bello")]
+    assert english("Oga thanks for the delivery", "NG") == []
+    assert english("I paid. Bello will confirm", "NG") == []  # a sentence's full stop is no title's
