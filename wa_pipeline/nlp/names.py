@@ -876,6 +876,8 @@ def _cue(doc: Doc, start: int) -> str | None:
         return "place"
     if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
         return "org"
+    if english and previous in ("accept", "accepts", "accepting"):
+        return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
     if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
         return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):

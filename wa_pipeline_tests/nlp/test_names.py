@@ -351,3 +351,8 @@ def test_nigerian_honorifics_are_titles_with_or_without_their_full_stop():
     assert english("Engr. Bello will inspect the site", "NG") == [("PERSON", "Bello")]
     assert english("Oga thanks for the delivery", "NG") == []
     assert english("I paid. Bello will confirm", "NG") == []  # a sentence's full stop is no title's
+
+
+def test_what_a_shop_accepts_is_a_way_to_pay():
+    assert english("Do you accept Yoco card payments?", "ZA") == [("ORG", "Yoco")]
+    assert english("I accept Wanjiku will collect", "KE") == [("PERSON", "Wanjiku")]  # a listed person stays one
