@@ -42,11 +42,13 @@ NOT_ORGANISATIONS = frozenset(
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
     "chief alhaji alhaja mallam pastor rev rev. mx sis bro dada shosh mwalimu frau herr herrn señor señora "
-    "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora "
-    # Filipino, South African and West African forms of address before a name: "Kuya Jun", "Ate Lorna",
-    # "Aling Nena", "Gogo Dlamini", "Sister Abena".
+    "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora".split()
+)
+# Forms of address before a name in the English of the Philippines, South Africa and West Africa ("Kuya Jun",
+# "Ate Lorna", "Aling Nena", "Gogo Dlamini", "Sister Abena") and Nigerian and Ghanaian honorifics of trade,
+# office and church ("Oga Emeka", "Engr. Bello", "Pst Ade"): read on English lines only, where they were found.
+_ENGLISH_TITLES = frozenset(
     "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista "
-    # Nigerian and Ghanaian honorifics of trade, office and church: "Oga Emeka", "Engr. Bello", "Pst Ade".
     "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
@@ -73,7 +75,7 @@ _GREETINGS = frozenset(
     "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
     "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
-    "hongera shikamoo jambo namaskar pranam birthday bday".split()
+    "hongera shikamoo jambo namaskar pranam".split()
 )
 # Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
 # "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
@@ -81,7 +83,7 @@ _ADDRESSEES = frozenset(
     "world team teams family fam all everyone everybody guys folks friends friend people customer customers "
     "client clients member members management admin admins staff crew squad gang sir sirs madam boss bosses "
     "mate mates dear dears darling love ladies gentlemen there beautiful sweetheart neighbour neighbors "
-    "neighbours colleagues partner partners group fam ma'am maam mam po".split()
+    "neighbours colleagues partner partners group fam".split()
 )
 _SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs", "rs", "bob"})
 _NOT_NAMES = (
@@ -119,11 +121,18 @@ _ORG_ENDINGS = frozenset(
     "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
     "company corp corporation international gmbh ag kg ltda ltda. s.a s.l sarl sas eireli money "
     # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
-    "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai "
-    # Family firms and trades: "Whitaker & Sons Joinery", "Osei Brothers", "Van der Merwe Plumbing", "Chop Bar".
+    "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
+)
+# Family firms and trades ending an English line's business name: "Whitaker & Sons Joinery", "Osei Brothers",
+# "Van der Merwe Plumbing", "Chop Bar".
+_TRADE_ENDINGS = frozenset(
     "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
     "bar eatery canteen barbers supplies merchants distributors wholesalers repairs".split()
 )
+# "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
+_ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
+# A birthday wish names the person wished: "Happy Birthday Ava".
+_WISHED = frozenset({"birthday", "bday"})
 # The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",
 # "Panadería San Roque", "Boulangerie Dupont", "Padaria Real", "Sarl Benali", "Chez Adjoua".
 _ORG_HEADS = frozenset(
@@ -293,7 +302,7 @@ def find_names(
         else:
             unnamed.append((start, end))
         i = end
-    return _people_listed_together(doc, found, unnamed, gazetteer)
+    return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
 
 
 def _people_listed_together(
@@ -381,7 +390,7 @@ def _addressed_lower_case(doc: Doc, i: int) -> int:
         return i + 1
     if following == "ne" and _hinglish(doc) and listed:
         return i + 1
-    if _language(doc) is None and _given_language(doc) not in ("sw", "hi") and _cue(doc, i) == "person":
+    if _english(doc) and _cue(doc, i) == "person":
         # English "i'm kiprono", "her name is wangari", "tell kojo to bring it": a listed name, or after "I'm",
         # "this is" or "tell"/"ask" one no dictionary knows ("i'm folake and", "tell bola to").
         if listed or word not in CHAT_WORDS and _introduced(doc, i):
@@ -403,6 +412,12 @@ def _given_language(doc: Doc) -> str | None:
     return doc.user_data.get("names_given_language")
 
 
+def _english(doc: Doc) -> bool:
+    """The line is read as English: no other language given nor shown by its function words. The rules of
+    English chats (regional titles, sign-offs, "thanks to", "the rider from") apply to these lines only."""
+    return _language(doc) is None and _given_language(doc) in (None, "", "en")
+
+
 def _hinglish(doc: Doc) -> bool:
     return _given_language(doc) == "hi" or _language(doc) == "hi"
 
@@ -418,9 +433,9 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
         following = doc[i + brand] if i + brand < len(doc) else None
         lower_case_wallet = following is not None and following.lower_ in _SERVICE_WORDS and doc[i].is_lower
-        if not lower_case_wallet or words[i] in ENGLISH_WORDS:
+        if not (lower_case_wallet and _english(doc)) or words[i] in ENGLISH_WORDS:
             brand = 0  # "airtel money" is the business even in lower case; "target money" is not Target
-    if brand == 1 and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
+    if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     line_at = i + brand
     line = gazetteer.products.longest_match(words, line_at)
@@ -446,7 +461,7 @@ def _extends_brand(doc: Doc, start: int, at: int) -> bool:
     """The word at `at` says what kind of business the listed name before it is ("Equity Bank"), or names its
     wallet ("MTN MoMo", "Vodafone Cash"), written as the name is (capitalised, or lower case after lower case)."""
     word = doc[at]
-    if word.lower_ not in _ORG_ENDINGS and word.lower_ not in _SERVICE_WORDS:
+    if word.lower_ not in _ORG_ENDINGS and not (word.lower_ in _SERVICE_WORDS and _english(doc)):
         return False
     return word.text[:1].isupper() or doc[start].is_lower and word.is_lower
 
@@ -491,8 +506,11 @@ def _name_like(token: Token) -> bool:
     text = token.text
     if not text[:1].isalpha() or CODE.fullmatch(text):
         return False
-    if _after_title(token):
-        return True
+    if _english(token.doc):
+        if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
+            return False
+        if _after_title(token):
+            return True
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token):
         return False
     if text.upper() in CURRENCY_CODES and text.isupper():
@@ -611,10 +629,11 @@ def _after_title(token: Token) -> bool:
     if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()):
         return False
     before = doc[token.i - 1].lower_
-    if word in _TITLES or word in _ADDRESSEES or (word in _GREETINGS and before not in _FORMAL_TITLES):
+    if word in _TITLES or word in _ENGLISH_TITLES or word in _ADDRESSEES or word in _ENGLISH_ADDRESSEES:
+        return False
+    if word in _GREETINGS and before not in _FORMAL_TITLES:
         return False  # "Bro Thanks!" thanks; "Mr Asante" is a man
-    language = _language(doc)
-    return before in _TITLES or (language is not None and before in _LANGUAGE_TITLES[language])
+    return before in _TITLES or before in _ENGLISH_TITLES
 
 
 def _previous_word(token: Token) -> str:
@@ -659,7 +678,7 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             end += 2  # "Van der Merwe"
         elif token.text in ("'s", "’s") and attached:
             after = end + 1
-            while after < len(doc) and _business_word(doc[after]):
+            while after < len(doc) and _english(doc) and _business_word(doc[after]):
                 after += 1
             return after  # "Naledi's Salon", "Auntie Mercy's Chop Bar": the business named after its owner
         elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _language(doc) in (None, "sw", "hi"):
@@ -686,7 +705,7 @@ def _business_word(token: Token) -> bool:
 def _surname_particle(doc: Doc, i: int) -> bool:
     """A capitalised particle that opens an English message's surname: "Dela Cruz", "Du Plessis", "Van der
     Merwe" (in Spanish, French or German lines these are articles and prepositions)."""
-    if _language(doc) is not None or not doc[i].text[:1].isupper() or doc[i].lower_ not in _PARTICLES:
+    if not _english(doc) or not doc[i].text[:1].isupper() or doc[i].lower_ not in _PARTICLES:
         return False
     at = i + 1
     if at < len(doc) and doc[at].lower_ in _INNER_PARTICLES and doc[at].is_lower:
@@ -755,7 +774,8 @@ def _classify(
         return _entity(doc, start - 1, end, FACILITY, "rule")  # "rue Victor Hugo", "avenida Paulista"
     if len(core) == 1 and last.endswith(_STREET_SUFFIXES) and len(last) > 7:
         return _entity(doc, start, end, FACILITY, "rule")
-    if last in _ORG_ENDINGS and len(core) > 1 or _owned(span):
+    english = _english(doc)
+    if (last in _ORG_ENDINGS or english and last in _TRADE_ENDINGS) and len(core) > 1 or english and _owned(span):
         start = _with_leading_titles(doc, start)
         return _entity(doc, start, end, ORG, "rule")
     if last in _PLACE_ENDINGS and (len(core) > 1 or start < core[0].i):
@@ -765,10 +785,15 @@ def _classify(
     next_word = doc[end].lower_ if end < len(doc) else ""
     if next_word in _BRANCH_NOUNS and not _is_person(core, gazetteer):
         return _entity(doc, start, end, TOWN, "rule")
-    if next_word in _ACCOUNT_NOUNS and not _is_person(core, gazetteer) and not gazetteer.is_place(key, region):
+    if (
+        english
+        and next_word in _ACCOUNT_NOUNS
+        and not _is_person(core, gazetteer)
+        and not gazetteer.is_place(key, region)
+    ):
         return _entity(doc, start, end, ORG, "rule")  # "to Opay account", "EFT to FNB acc": who holds the money
 
-    if all(t.lower_ in _ADDRESSEES for t in core):
+    if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
     cue = _cue(doc, start)
     if cue is None and end < len(doc) and doc[end].lower_ in _PLACE_AFTER.get(_language(doc), ()):
@@ -799,12 +824,12 @@ def _classify(
         return _entity(doc, start, end, PERSON, "rule")
     if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
-    if _language(doc) is None and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
+    if english and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
         return None  # "the Packaging was Nice", "Very Poor Service": capitalised for emphasis
     guess = next((m for m in model if m.start < span.end_char and span.start_char < m.end), None)
     if guess is None or guess.label not in _MODEL_LABELS:
         return None
-    if guess.label == PERSON and _language(doc) is None and _everyday_words(core, gazetteer):
+    if guess.label == PERSON and english and _everyday_words(core, gazetteer):
         return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
 
@@ -818,7 +843,7 @@ def _owned(span) -> bool:
 def _signs_off(doc: Doc, start: int, end: int) -> bool:
     """The name closes the message after a dash or a full stop, as a sign-off does: "- Segun", ". Mark Jenkins"
     (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
-    if _language(doc) not in (None, "sw", "hi") or any(t.is_alpha or t.is_digit for t in doc[end:]):
+    if not _english(doc) or any(t.is_alpha or t.is_digit for t in doc[end:]):
         return False
     before = [t for t in doc[:start] if not t.is_space]
     if not before:
@@ -843,10 +868,14 @@ def _cue(doc: Doc, start: int) -> str | None:
         return None
     previous = before[-1].lower_
     language = _language(doc)
+    english = _english(doc)
     if previous in _TITLES or (language is not None and previous in _LANGUAGE_TITLES[language]):
         return "title"
-    if previous == "." and len(before) > 1 and before[-1].whitespace_ and before[-2].lower_ + "." in _TITLES:
-        return "title"  # the tokenizer splits the full stop off titles it does not know: "Engr. Bello"
+    if english and previous in _ENGLISH_TITLES:
+        return "title"
+    if english and previous == "." and len(before) > 1 and before[-1].whitespace_:
+        if before[-2].lower_ + "." in _TITLES | _ENGLISH_TITLES:
+            return "title"  # the tokenizer splits the full stop off titles it does not know: "Engr. Bello"
     if previous == "," and len(before) > 1:
         previous, before = before[-2].lower_, before[:-1]
     earlier = [t.lower_ for t in before[:-1]]
@@ -858,9 +887,8 @@ def _cue(doc: Doc, start: int) -> str | None:
         and (earlier[-1] in _PERSON_NOUNS or earlier[-1] in ("this", "it", "i"))
     ):
         return "person"
-    if previous in _PERSON_NOUNS or previous == "greet":
+    if previous in _PERSON_NOUNS or english and previous in _WISHED | {"greet"}:
         return "person"
-    english = language is None
     if english and previous == "to" and earlier and earlier[-1] in _TO_A_PERSON:
         return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if previous == "from":

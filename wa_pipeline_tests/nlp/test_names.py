@@ -356,3 +356,9 @@ def test_nigerian_honorifics_are_titles_with_or_without_their_full_stop():
 def test_what_a_shop_accepts_is_a_way_to_pay():
     assert english("Do you accept Yoco card payments?", "ZA") == [("ORG", "Yoco")]
     assert english("I accept Wanjiku will collect", "KE") == [("PERSON", "Wanjiku")]  # a listed person stays one
+
+
+def test_the_english_rules_leave_lines_of_other_languages_as_they_were():
+    # "Tito" is a Filipino title in English chats and a name in Spanish ones
+    assert names_in("Gracias Tito, todo perfecto", "ES", "es") == [("PERSON", "Tito")]
+    assert english("Tito Boy, thanks for the ride", "PH") == [("PERSON", "Boy")]
