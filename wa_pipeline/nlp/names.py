@@ -44,6 +44,15 @@ _TITLES = frozenset(
     "chief alhaji alhaja mallam pastor rev rev. mx sis bro dada shosh mwalimu frau herr herrn señor señora "
     "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora".split()
 )
+# Forms of address before a name in the English of the Philippines, South Africa and West Africa ("Kuya Jun",
+# "Ate Lorna", "Aling Nena", "Gogo Dlamini", "Sister Abena") and Nigerian and Ghanaian honorifics of trade,
+# office and church ("Oga Emeka", "Engr. Bello", "Pst Ade"): read on English lines only, where they were found.
+_ENGLISH_TITLES = frozenset(
+    "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista "
+    "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh".split()
+)
+# Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
+_FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
 # Titles that are also names or words elsewhere ("Don", "Seu", "Papa"): titles only in their language.
 _LANGUAGE_TITLES = {
     "de": frozenset("fr fr. hr hr. doktor".split()),
@@ -114,6 +123,16 @@ _ORG_ENDINGS = frozenset(
     # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
     "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
 )
+# Family firms and trades ending an English line's business name: "Whitaker & Sons Joinery", "Osei Brothers",
+# "Van der Merwe Plumbing", "Chop Bar".
+_TRADE_ENDINGS = frozenset(
+    "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
+    "bar eatery canteen barbers supplies merchants distributors wholesalers repairs".split()
+)
+# "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
+_ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
+# A birthday wish names the person wished: "Happy Birthday Ava".
+_WISHED = frozenset({"birthday", "bday"})
 # The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",
 # "Panadería San Roque", "Boulangerie Dupont", "Padaria Real", "Sarl Benali", "Chez Adjoua".
 _ORG_HEADS = frozenset(
@@ -143,7 +162,32 @@ _PLACE_CUES = frozenset(
     "amefika imefika tutakuwa nitakuwa fika huko kutoka hadi mpaka deliver delivered ship shipped dispatch "
     "karibu".split()
 )
-_ORG_CUES = frozenset({"via", "through", "using", "kwa", "with", "ya"})
+_ORG_CUES = frozenset({"via", "through", "thru", "thro", "using", "kwa", "with", "ya"})
+# What a payment brand calls its wallet or bank, after the brand's name: "MTN MoMo", "Vodafone Cash", "airtel
+# money"; a listed brand in lower case is a business when one of them follows it.
+_SERVICE_WORDS = frozenset("momo cash pay money pesa wallet bank express mobile".split())
+# "with" before a person rather than a payment service: "an appointment with Tyler", "confirm with Otieno".
+_MEETING_WORDS = frozenset(
+    "appointment appointments book booked booking in me us confirm check speak spoke talk talked session meeting "
+    "slot chat deal dealt meet met leave left stay stayed".split()
+)
+# Words before an everyday word a chat capitalises for emphasis: "was Nice", "Very Poor Service".
+_EMPHASIS = frozenset("is was are were be been very so too really super quite extremely not looks tastes".split())
+# The noun after a bank's or a wallet's name when a chat says where the money goes: "your Equity account".
+_ACCOUNT_NOUNS = frozenset("account acc acct a/c savings wallet paybill till".split())
+# "on" before a marketplace or an app rather than a street: "your advert on Jiji", "ordered on Swiggy".
+_ONLINE_WORDS = frozenset("advert ad ads saw seen post posted listed listing ordered ordering bought page app".split())
+# Particles that open a surname of the Philippines or South Africa ("Dela Cruz", "Delos Santos", "Du Plessis",
+# "Van Wyk"), and the lower-case ones inside it ("Van der Merwe").
+_PARTICLES = frozenset("dela delos de del van von du da di".split())
+_INNER_PARTICLES = frozenset("der den de la".split())
+# Where one shops or is served is a business: "service at Woolworths", "shopping at Checkers".
+_SHOPPING = frozenset("service served shop shopped shopping queue queued".split())
+_PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
+# "thanks to", "shoutout to", "spoke to" someone: the "to" of a person, not of a place.
+_TO_A_PERSON = frozenset("thanks thank shoutout shout up spoke speak talk talked talking speaking greetings".split())
+# Who comes "from" a business: "the rider from Sendy", "your delivery boy from Delhivery".
+_FROM_A_BUSINESS = frozenset("rider riders driver drivers boy guy guys agent agents staff courier someone".split())
 _BUYING = frozenset(
     "order ordered ordering orders shopping buy bought purchase compré comprei compramos comprou acheté gekauft "
     "deposité depositei pagué paguei pagou payé transferí transferi bezahlt".split()
@@ -235,6 +279,7 @@ def find_names(
     doc.user_data["names_gazetteer"] = gazetteer
     doc.user_data["names_region"] = region
     found: list[Entity] = []
+    unnamed: list[tuple[int, int]] = []  # capitalised runs no evidence labelled
     i = 0
     while i < len(doc):
         known = _known_at(doc, i, gazetteer)
@@ -254,8 +299,58 @@ def find_names(
         entity = _addressed(doc, start, end) or _classify(doc, start, end, region, gazetteer, model)
         if entity is not None:
             found.append(entity)
+        else:
+            unnamed.append((start, end))
         i = end
-    return found
+    return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _people_listed_together(
+    doc: Doc, found: list[Entity], unnamed: list[tuple[int, int]], gazetteer: Gazetteer
+) -> list[Entity]:
+    """Names joined by "and" or a comma to a person are people too: "Amaka and Chidi", "Neha, Rohit and Pooja"
+    (a name opening a sentence, or one only the model labelled)."""
+    found = list(found)
+    candidates = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), (a, b)) for a, b in unnamed]
+    changed = True
+    while changed:
+        changed = False
+        people = [e for e in found if e.label == PERSON]
+        for n, entity in enumerate(found):
+            if entity.label != PERSON and entity.source == "model" and _joined(doc, entity.start, entity.end, people):
+                found[n] = Entity(PERSON, entity.text, entity.start, entity.end, entity.value, "rule")
+                changed = True
+        for candidate in list(candidates):
+            start_char, end_char, (a, b) = candidate
+            if _joined(doc, start_char, end_char, people) and _could_be_person(doc[a:b], gazetteer):
+                found.append(_entity(doc, a, b, PERSON, "rule"))
+                candidates.remove(candidate)
+                changed = True
+    return sorted(found, key=lambda e: e.start)
+
+
+def _joined(doc: Doc, start: int, end: int, people: list[Entity]) -> bool:
+    """The span and one of the people stand next to each other with only "and", "&" or a comma between."""
+    for person in people:
+        between = doc.text[end : person.start] if person.start >= end else doc.text[person.end : start]
+        if person.start != start and between.strip().lower() in ("and", "&", ",", "na"):
+            return True
+    return False
+
+
+def _could_be_person(span, gazetteer: Gazetteer) -> bool:
+    """Every word is a listed given or family name, or no everyday word: "Amaka", "Mark Jenkins"; not
+    "Delivery", "Poor Service" or an acronym such as "KCB"."""
+    words = [t for t in span if t.text not in ("'s", "’s")]
+    if not words or len(words) > 3 or not all(t.is_alpha for t in words):
+        return False
+    for token in words:
+        word = token.lower_
+        if len(word) <= 3 and token.text.isupper():
+            return False
+        if word not in gazetteer.people and (word in ENGLISH_WORDS or word in CHAT_WORDS):
+            return False
+    return True
 
 
 def _addressed(doc: Doc, start: int, end: int) -> Entity | None:
@@ -295,11 +390,32 @@ def _addressed_lower_case(doc: Doc, i: int) -> int:
         return i + 1
     if following == "ne" and _hinglish(doc) and listed:
         return i + 1
+    if _english(doc) and _cue(doc, i) == "person":
+        # English "i'm kiprono", "her name is wangari", "tell kojo to bring it": a listed name, or after "I'm",
+        # "this is" or "tell"/"ask" one no dictionary knows ("i'm folake and", "tell bola to").
+        if listed or word not in CHAT_WORDS and _introduced(doc, i):
+            return i + 1
     return i
+
+
+def _introduced(doc: Doc, i: int) -> bool:
+    """The lower-case word follows "I'm"/"this is"/"name is" and ends the clause, or "tell"/"ask" and comes
+    before "to": the shapes in which chats introduce a person whose name no list holds."""
+    before = _previous_word(doc[i])
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    if before in ("tell", "ask"):
+        return following is not None and following.lower_ == "to"
+    return following is None or following.is_punct or following.lower_ in ("and", "from", "here", "frm")
 
 
 def _given_language(doc: Doc) -> str | None:
     return doc.user_data.get("names_given_language")
+
+
+def _english(doc: Doc) -> bool:
+    """The line is read as English: no other language given nor shown by its function words. The rules of
+    English chats (regional titles, sign-offs, "thanks to", "the rider from") apply to these lines only."""
+    return _language(doc) is None and _given_language(doc) in (None, "", "en")
 
 
 def _hinglish(doc: Doc) -> bool:
@@ -315,7 +431,12 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     words = _lowered(doc)
     brand = gazetteer.organisations.longest_match(words, i)
     if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
-        brand = 0
+        following = doc[i + brand] if i + brand < len(doc) else None
+        lower_case_wallet = following is not None and following.lower_ in _SERVICE_WORDS and doc[i].is_lower
+        if not (lower_case_wallet and _english(doc)) or words[i] in ENGLISH_WORDS:
+            brand = 0  # "airtel money" is the business even in lower case; "target money" is not Target
+    if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
+        brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     line_at = i + brand
     line = gazetteer.products.longest_match(words, line_at)
     if line and _written_as_listed(doc, line_at, line_at + line, gazetteer.products):
@@ -330,10 +451,19 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
         if end < len(doc) and doc[end].text in ("'s", "’s") and doc[end - 1].whitespace_ == "":
             end += 1
         # "DHL Express", "Equity Bank": a listed name with the word that says what kind of business it is
-        while end < len(doc) and doc[end].lower_ in _ORG_ENDINGS and doc[end].text[:1].isupper():
+        while end < len(doc) and _extends_brand(doc, i, end):
             end += 1
         return ORG, end
     return None
+
+
+def _extends_brand(doc: Doc, start: int, at: int) -> bool:
+    """The word at `at` says what kind of business the listed name before it is ("Equity Bank"), or names its
+    wallet ("MTN MoMo", "Vodafone Cash"), written as the name is (capitalised, or lower case after lower case)."""
+    word = doc[at]
+    if word.lower_ not in _ORG_ENDINGS and not (word.lower_ in _SERVICE_WORDS and _english(doc)):
+        return False
+    return word.text[:1].isupper() or doc[start].is_lower and word.is_lower
 
 
 def _lowered(doc: Doc) -> list[str]:
@@ -376,6 +506,11 @@ def _name_like(token: Token) -> bool:
     text = token.text
     if not text[:1].isalpha() or CODE.fullmatch(text):
         return False
+    if _english(token.doc):
+        if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
+            return False
+        if _after_title(token):
+            return True
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token):
         return False
     if text.upper() in CURRENCY_CODES and text.isupper():
@@ -487,6 +622,20 @@ def _after_head(token: Token) -> bool:
     return head is not None and head.text[:1].isupper() and (head.lower_ in _ORG_HEADS or head.lower_ in _PLACE_HEADS)
 
 
+def _after_title(token: Token) -> bool:
+    """A capitalised word right after a title is the name it addresses, even one that is a chat word, a
+    greeting or a month elsewhere: "Mr Asante", "Auntie Ama", "Kuya Jun"."""
+    doc, word = token.doc, token.lower_
+    if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()):
+        return False
+    before = doc[token.i - 1].lower_
+    if word in _TITLES or word in _ENGLISH_TITLES or word in _ADDRESSEES or word in _ENGLISH_ADDRESSEES:
+        return False
+    if word in _GREETINGS and before not in _FORMAL_TITLES:
+        return False  # "Bro Thanks!" thanks; "Mr Asante" is a man
+    return before in _TITLES or before in _ENGLISH_TITLES
+
+
 def _previous_word(token: Token) -> str:
     for before in reversed(token.doc[: token.i]):
         if not before.is_space:
@@ -511,7 +660,7 @@ def _place_cues(language: str | None) -> frozenset[str]:
 def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) -> int:
     """The end of the run of name words starting at i (i itself when token i is not one)."""
     listed = _listed_place_end(doc, i, gazetteer, region)
-    if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i):
+    if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i) and not _surname_particle(doc, i):
         return i
     end = max(i + 1, listed)
     while end < len(doc):
@@ -525,8 +674,13 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             end += 2
         elif token.lower_ in _CONNECTORS and end + 1 < len(doc) and _name_like(doc[end + 1]):
             end += 2
+        elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1):
+            end += 2  # "Van der Merwe"
         elif token.text in ("'s", "’s") and attached:
-            return end + 1
+            after = end + 1
+            while after < len(doc) and _english(doc) and _business_word(doc[after]):
+                after += 1
+            return after  # "Naledi's Salon", "Auntie Mercy's Chop Bar": the business named after its owner
         elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _language(doc) in (None, "sw", "hi"):
             # A capitalised shop word that is also a chat word ends the name: "Halo Pesa". Not where nouns are
             # capitalised or common words of the language stop a name ("nach Wien Hotel").
@@ -541,6 +695,22 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _business_word(token: Token) -> bool:
+    """A capitalised word after an owner's "'s" that goes on naming the business, not a greeting or title."""
+    return token.is_alpha and token.text[:1].isupper() and token.lower_ not in _NOT_NAME_OPENERS
+
+
+def _surname_particle(doc: Doc, i: int) -> bool:
+    """A capitalised particle that opens an English message's surname: "Dela Cruz", "Du Plessis", "Van der
+    Merwe" (in Spanish, French or German lines these are articles and prepositions)."""
+    if not _english(doc) or not doc[i].text[:1].isupper() or doc[i].lower_ not in _PARTICLES:
+        return False
+    at = i + 1
+    if at < len(doc) and doc[at].lower_ in _INNER_PARTICLES and doc[at].is_lower:
+        at += 1
+    return at < len(doc) and doc[at].text[:1].isupper() and doc[at].is_alpha and _name_like(doc[at])
 
 
 def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None) -> int:
@@ -604,7 +774,8 @@ def _classify(
         return _entity(doc, start - 1, end, FACILITY, "rule")  # "rue Victor Hugo", "avenida Paulista"
     if len(core) == 1 and last.endswith(_STREET_SUFFIXES) and len(last) > 7:
         return _entity(doc, start, end, FACILITY, "rule")
-    if last in _ORG_ENDINGS and len(core) > 1:
+    english = _english(doc)
+    if (last in _ORG_ENDINGS or english and last in _TRADE_ENDINGS) and len(core) > 1 or english and _owned(span):
         start = _with_leading_titles(doc, start)
         return _entity(doc, start, end, ORG, "rule")
     if last in _PLACE_ENDINGS and (len(core) > 1 or start < core[0].i):
@@ -614,8 +785,15 @@ def _classify(
     next_word = doc[end].lower_ if end < len(doc) else ""
     if next_word in _BRANCH_NOUNS and not _is_person(core, gazetteer):
         return _entity(doc, start, end, TOWN, "rule")
+    if (
+        english
+        and next_word in _ACCOUNT_NOUNS
+        and not _is_person(core, gazetteer)
+        and not gazetteer.is_place(key, region)
+    ):
+        return _entity(doc, start, end, ORG, "rule")  # "to Opay account", "EFT to FNB acc": who holds the money
 
-    if all(t.lower_ in _ADDRESSEES for t in core):
+    if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
     cue = _cue(doc, start)
     if cue is None and end < len(doc) and doc[end].lower_ in _PLACE_AFTER.get(_language(doc), ()):
@@ -642,12 +820,41 @@ def _classify(
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "org":
         return _entity(doc, start, end, ORG, "rule")
+    if _signs_off(doc, start, end) and _could_be_person(span, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")
     if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
+    if english and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
+        return None  # "the Packaging was Nice", "Very Poor Service": capitalised for emphasis
     guess = next((m for m in model if m.start < span.end_char and span.start_char < m.end), None)
     if guess is None or guess.label not in _MODEL_LABELS:
         return None
+    if guess.label == PERSON and english and _everyday_words(core, gazetteer):
+        return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
+
+
+def _owned(span) -> bool:
+    """A name, its "'s" and more capitalised words: a business named after its owner ("Rico's Lechon")."""
+    marks = [t.i for t in span if t.text in ("'s", "’s")]
+    return bool(marks) and marks[-1] < span.end - 1
+
+
+def _signs_off(doc: Doc, start: int, end: int) -> bool:
+    """The name closes the message after a dash or a full stop, as a sign-off does: "- Segun", ". Mark Jenkins"
+    (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
+    if not _english(doc) or any(t.is_alpha or t.is_digit for t in doc[end:]):
+        return False
+    before = [t for t in doc[:start] if not t.is_space]
+    if not before:
+        return False
+    return before[-1].text in ("-", "–", "—", "~", ".", "!") or "\n" in before[-1].whitespace_
+
+
+def _everyday_words(core: list[Token], gazetteer: Gazetteer) -> bool:
+    """Every word of the run is an everyday English word that is no listed name, and none is written in
+    capitals like an acronym: "Nice", "Poor Service"."""
+    return all(t.lower_ in ENGLISH_WORDS and t.lower_ not in gazetteer.people and not t.text.isupper() for t in core)
 
 
 def _is_person(core: list[Token], gazetteer: Gazetteer) -> bool:
@@ -661,8 +868,14 @@ def _cue(doc: Doc, start: int) -> str | None:
         return None
     previous = before[-1].lower_
     language = _language(doc)
+    english = _english(doc)
     if previous in _TITLES or (language is not None and previous in _LANGUAGE_TITLES[language]):
         return "title"
+    if english and previous in _ENGLISH_TITLES:
+        return "title"
+    if english and previous == "." and len(before) > 1 and before[-1].whitespace_:
+        if before[-2].lower_ + "." in _TITLES | _ENGLISH_TITLES:
+            return "title"  # the tokenizer splits the full stop off titles it does not know: "Engr. Bello"
     if previous == "," and len(before) > 1:
         previous, before = before[-2].lower_, before[:-1]
     earlier = [t.lower_ for t in before[:-1]]
@@ -674,13 +887,27 @@ def _cue(doc: Doc, start: int) -> str | None:
         and (earlier[-1] in _PERSON_NOUNS or earlier[-1] in ("this", "it", "i"))
     ):
         return "person"
-    if previous in _PERSON_NOUNS:
+    if previous in _PERSON_NOUNS or english and previous in _WISHED | {"greet"}:
         return "person"
+    if english and previous == "to" and earlier and earlier[-1] in _TO_A_PERSON:
+        return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if previous == "from":
-        return "org" if earlier and earlier[-1] in _BUYING else "from"
+        if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS):
+            return "org"  # "ordered from ...", "the rider from Sendy"
+        return "from"
     if previous in _place_cues(language):
-        # "compré en Garbarino", "comprei na Magazine Luiza": where one buys is a business
-        return "org" if language is not None and earlier and earlier[-1] in _BUYING else "place"
+        # "compré en Garbarino", "comprei na Magazine Luiza", "bought one at Costco": where one buys is a business
+        if language is not None and earlier and earlier[-1] in _BUYING:
+            return "org"
+        if english and previous == "at" and set(earlier) & (_BUYING | _SHOPPING):
+            return "org"
+        return "place"
+    if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
+        return "org"
+    if english and previous in ("accept", "accepts", "accepting"):
+        return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
+    if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
+        return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):
         return "org"
     return None
