@@ -16,7 +16,10 @@ verbs of subject-tense-stem shape ("nitafika"). A line is Hindi when its Hindi w
 words of each other configured language, or two distinct ones make a fifth of the line ("please send the bill,
 payment kal kar dunga"); Swahili when its Swahili words are more, so "asante sana for the quick delivery" stays
 English. Neither vote is carried by words that prove little alone: a form of address ("ji", "bhai"), a two-letter
-word ("ko" is Tagalog too), or for Swahili a verb shape without a listed word ("unacceptable").
+word ("ko" is Tagalog too), or for Swahili a verb shape without a listed word ("unacceptable"); a word the voting
+language shares with another ("na", "ya" and "ni" are Swahili, Portuguese and Spanish) counts for neither. Swahili
+verb forms no other language writes count as listed words: a prefix hyphenated to an English verb ("ku-book",
+"tu-reschedule") and the negative perfect ("sijaridhika", "haijafika").
 """
 
 from __future__ import annotations
@@ -58,8 +61,16 @@ _HINDI_VERB_MIN = 4
 _ADDRESS = frozenset({"ji", "bhai", "bhaiya", "didi", "yaar", "arre", "sir", "madam"})
 # A Swahili verb is a subject prefix, a tense and a stem ("ni-ta-fika", "i-me-fika", "tu-na-deliver"); shorter
 # words of that shape are English or Spanish ("amen", "unas").
-_SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku|hu)(?:na|li|ta|me|ka|nge)[a-z]{2,}")
+_SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku|hu)(?:na|li|ta|me|ka|nge)[a-z]{2,}|ku[a-z]{4,}")
 _SWAHILI_VERB_MIN = 6
+# Verb forms no other language of these chats writes, so as good as a listed word: a Swahili prefix hyphenated to
+# an English verb ("ku-book", "tu-reschedule", "nime-transfer"; two letters at least, so "M-Pesa" and "e-mail" are
+# not) and the negative perfect "-ja-" ("sijaridhika", "haijafika", "hatujapata").
+_SWAHILI_PREFIX = r"(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku|hu|si|ha)(?:na|li|ta|me|ka|nge|ja)?(?:ni|ku|m|tu|wa|ki|i|u)?"
+_SWAHILI_HYPHENATED = re.compile(rf"\b(?=[a-z]{{2}})({_SWAHILI_PREFIX})-([a-z]{{3,}})\b")
+_SWAHILI_MARKED = re.compile(
+    rf"{_SWAHILI_PREFIX}-[a-z]{{3,}}|(?:si|ha|hatu|ham|hawa|hai|hali|haya|haki|havi|hazi)ja[a-z]{{3,}}"
+)
 # English words the curated Sheng list holds because Kenyan chats mix them in: no evidence of Swahili.
 _ENGLISH_IN_SHENG = frozenset({"sorry", "order", "then", "kindly", "hello", "hi", "hey", "boss", "bro"})
 
@@ -77,16 +88,26 @@ class _WordVote:
     verbs_alone: bool = False
     share: float | None = None
     ties_win: bool = False
+    marked: re.Pattern[str] | None = None
+    also_own: frozenset[str] = frozenset()
 
     def wins(self, words: list[str]) -> bool:
         """Whether the line's words are this language's: they outnumber (or tie with) each other language's words."""
-        own = [w for w in words if w in self.words or (len(w) >= self.verb_min and self._verb(w))]
-        if not any(w not in self.not_alone and (self.verbs_alone or w in self.words) for w in own):
+        own = [w for w in words if self.owns(w)]
+        if not any(w not in self.not_alone and (self.verbs_alone or self._listed(w)) for w in own):
             return False
         if self.share is not None and len(set(own)) >= 2 and len(own) >= self.share * len(words):
             return True
-        against = max((sum(w in other for w in words) for other in self.others), default=0)
+        # A word this language shares with another ("na", "ya", "ni") is evidence for neither.
+        against = max((sum(w in other and w not in self.also_own for w in words) for other in self.others), default=0)
         return len(own) > against or (self.ties_win and len(own) == against)
+
+    def _listed(self, word: str) -> bool:
+        return word in self.words or bool(self.marked and self.marked.fullmatch(word))
+
+    def owns(self, word: str) -> bool:
+        """Whether the word is this language's: listed, a verb form only it writes or of its verbs' shape."""
+        return self._listed(word) or (len(word) >= self.verb_min and self._verb(word))
 
     def _verb(self, word: str) -> bool:
         return bool(self.verb.fullmatch(word)) and not any(word in other for other in self.others)
@@ -162,6 +183,8 @@ def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
                 not_alone=_ADDRESS | _short(hindi),
                 verbs_alone=True,
                 share=_ROMAN_HINDI_SHARE,
+                # Swahili, which votes after Hindi, keeps its words against it ("na", "cha")
+                also_own=roman_hindi - words.get(SWAHILI, frozenset()),
                 ties_win=True,
             )
         )
@@ -171,7 +194,18 @@ def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
         # Kenyan English greets and thanks in Swahili ("asante sana for the quick delivery") and English has words
         # of a Swahili verb's shape ("unacceptable"): Swahili needs a listed word and more words than English.
         swahili = words[SWAHILI] - _ENGLISH_IN_SHENG - shared
-        votes.append(_WordVote(SWAHILI, swahili, _SWAHILI_VERB, _SWAHILI_VERB_MIN, others, not_alone=_short(swahili)))
+        votes.append(
+            _WordVote(
+                SWAHILI,
+                swahili,
+                _SWAHILI_VERB,
+                _SWAHILI_VERB_MIN,
+                others,
+                not_alone=_short(swahili),
+                marked=_SWAHILI_MARKED,
+                also_own=words[SWAHILI] - _ENGLISH_IN_SHENG,
+            )
+        )
     return tuple(votes)
 
 
@@ -196,6 +230,14 @@ def _generated_hindi_words() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+def _vote_words(text: str) -> list[str]:
+    """The line's words, lower-cased, a Swahili prefix kept on the English verb it is hyphenated to ("ku-book")."""
+    lowered = text.lower()
+    joined = [f"{prefix}-{stem}" for prefix, stem in _SWAHILI_HYPHENATED.findall(lowered)]
+    rest = _NOT_WORDS.sub(" ", _SWAHILI_HYPHENATED.sub(" ", lowered))
+    return joined + _WORD.findall(rest)
+
+
 def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes: tuple[_WordVote, ...]) -> str:
     words = " ".join(_NOT_WORDS.sub(" ", text).split())
     letters = sum(map(str.isalpha, words))
@@ -204,7 +246,7 @@ def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes:
     # Romanized Hindi and Swahili chats are plain ASCII: an accent ("cartão", "entrega à") is another language.
     # One word is too little to tell ("Sawa", "Asante"): the line takes its chat's language instead.
     if votes and words.isascii():
-        lowered = [word.lower() for word in _WORD.findall(words)]
+        lowered = _vote_words(text)
         for vote in votes if len(lowered) > 1 else ():
             if vote.wins(lowered):
                 return vote.code

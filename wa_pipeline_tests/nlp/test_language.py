@@ -145,3 +145,38 @@ def test_the_generated_hindi_words_hold_chat_spellings_and_no_english_word():
     words = set(HINGLISH_WORDS_FILE.read_text(encoding="utf-8").splitlines()[1:])
     assert {"nahi", "nahin", "mein", "karna", "jaise", "hain", "raha"} <= words
     assert not words & {"the", "use", "to", "is", "hi", "main", "bad", "ve", "jun"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a Swahili prefix hyphenated to an English verb, the negative perfect, the infinitive
+        ("Siwezi leo, tu-reschedule Monday", "sw"),
+        ("Nime-transfer balance yote", "sw"),
+        ("Bado hamjaleta parcel since Monday", "sw"),
+        ("Naomba kuorder cake ya birthday", "sw"),
+        # English prefixes and one-letter ones ("M-Pesa") are no Swahili verb, nor "hija" or "Kunden"
+        ("Please re-order the e-mail list for me tomorrow", "en"),
+        ("I have sent the pesa via M-Pesa, kindly confirm", "en"),
+        ("Mi hija quiere el vestido rojo para el sabado", "es"),
+        ("Die Kunden kommen morgen um zehn", "de"),
+    ],
+)
+def test_swahili_verb_forms_no_other_language_writes_count_as_swahili_words(text, language):
+    assert detect_languages([text]) == [language]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # "ni" and "ya" are Spanish too, "ne" and "par" French: they no longer count against Swahili or Hindi
+        ("Hii ni original ama ni copy", "sw"),
+        ("Courier ne bola delivered par parcel nahi mila", "hi"),
+        # but a line of the other language's words stays that language, and Swahili's "na" and "cha" still count
+        # against Hindi
+        ("ni la entrega ni el pago llegaron", "es"),
+        ("Kitenge cha mita sita kinatosha na kilemba", "sw"),
+    ],
+)
+def test_a_word_two_languages_share_is_evidence_for_neither(text, language):
+    assert detect_languages([text]) == [language]
