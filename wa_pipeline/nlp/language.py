@@ -20,6 +20,11 @@ word ("ko" is Tagalog too), or for Swahili a verb shape without a listed word ("
 language shares with another ("na", "ya" and "ni" are Swahili, Portuguese and Spanish) counts for neither. Swahili
 verb forms no other language writes count as listed words: a prefix hyphenated to an English verb ("ku-book",
 "tu-reschedule") and the negative perfect ("sijaridhika", "haijafika").
+Where lingua cannot decide (too unsure, or two languages too close: Pidgin, Taglish, SMS spellings, English with
+Swahili nouns, Spanish around an English brand), the line's function words decide between lingua's candidates: each
+language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). The one with
+at least two of them and more than twice any other's wins; otherwise the line is undetermined. A line too short for
+lingua needs three ("k thx c u 2moro").
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ ENGLISH = "en"
 UNDETERMINED = ""
 # Fewer letters than this and lingua guesses ("ok" -> Swahili, "Asante sana" -> Spanish).
 MIN_LETTERS = 12
-# A message is undetermined, not misfiled, when its best language is less likely than this, or not this
-# much more likely than the runner-up ("Asante sana": Spanish 0.35, Portuguese 0.28).
+# Lingua's answer stands when its best language is at least this likely and this much more likely than the
+# runner-up; otherwise ("Asante sana": Spanish 0.35, Portuguese 0.28) the function words decide or none does.
 MIN_CONFIDENCE = 0.3
 MIN_MARGIN = 0.15
 
@@ -71,6 +76,27 @@ _SWAHILI_HYPHENATED = re.compile(rf"\b(?=[a-z]{{2}})({_SWAHILI_PREFIX})-([a-z]{{
 _SWAHILI_MARKED = re.compile(
     rf"{_SWAHILI_PREFIX}-[a-z]{{3,}}|(?:si|ha|hatu|ham|hawa|hai|hali|haya|haki|havi|hazi)ja[a-z]{{3,}}"
 )
+# Shorthands of English text messages, which no stop-word list holds: with them "k thx c u 2moro" and "hw far wit
+# my order" are English, where the character models see too few known letter sequences to choose.
+_ENGLISH_SHORTHAND = frozenset(
+    {
+        "pls", "plz", "pliz", "thx", "thnx", "thnks", "tnx", "u", "ur", "r", "y", "k", "c", "d", "n", "b4", "2day",
+        "2moro", "2mrw", "2morrow", "tmrw", "tmr", "2nite", "gr8", "w8", "hw", "wat", "wats", "wen", "wr", "cn",
+        "nw", "wnt", "wud", "shud", "cud", "hav", "hv", "wit", "dat", "dis", "abt", "coz", "cuz", "bcoz", "bcz",
+        "msg", "ppl", "pple", "gud", "mrng", "morn", "nite", "lol", "omg", "asap", "lmk", "ngl", "idk", "btw",
+        "im", "ive", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "havent", "youre", "thats", "pic",
+        "pics", "yall", "gonna", "wanna", "gotta", "kinda", "sorta",
+    }
+)  # fmt: skip
+# A line lingua cannot decide ("I sent the pesa but no confirmation message yet": French 0.43, English 0.41) goes to
+# the candidate with the most function words, when it has this many and more than twice any other candidate's.
+_FALLBACK_MIN_WORDS = 2
+_FALLBACK_RATIO = 2
+# A line too short for lingua needs more of them: "Asante sana" alone is no sentence to tell by.
+_SHORT_MIN_WORDS = 3
+# Candidates: the languages lingua gives at least this much.
+_FALLBACK_MIN_CONFIDENCE = 0.1
+_TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
 # English words the curated Sheng list holds because Kenyan chats mix them in: no evidence of Swahili.
 _ENGLISH_IN_SHENG = frozenset({"sorry", "order", "then", "kindly", "hello", "hi", "hey", "boss", "bro"})
 
@@ -128,6 +154,7 @@ def detect_languages(
     codes = tuple(sorted(code.lower() for code in languages))
     detector = _detector(codes, low_memory)
     votes = _word_votes(codes)
+    lexicons = _function_words(codes)
     found: dict[str, str] = {}
     results = []
     for text in texts:
@@ -135,7 +162,7 @@ def detect_languages(
             results.append(UNDETERMINED)
             continue
         if text not in found:
-            found[text] = _detect(detector, text, min_confidence, votes)
+            found[text] = _detect(detector, text, min_confidence, votes, lexicons)
         results.append(found[text])
     return with_chat_languages(texts, results, chats) if chats is not None else results
 
@@ -209,6 +236,45 @@ def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
     return tuple(votes)
 
 
+@functools.lru_cache(maxsize=4)
+def _function_words(codes: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Each of `codes`' everyday words, shared ones included, that settle a line lingua cannot decide."""
+    lexicons = {code: _language_words(code) for code in codes if code != HINDI}
+    if ENGLISH in lexicons:
+        # Nigerian Pidgin is English to the pipeline ("wetin una dey sell"); its two-letter words are other
+        # languages' too ("na", "am").
+        pidgin = frozenset(w for w in CHAT_WORDS_BY_LANGUAGE.get("pcm", ()) if len(w) > 2)
+        lexicons[ENGLISH] = lexicons[ENGLISH] | _ENGLISH_SHORTHAND | pidgin
+    for vote in _word_votes(codes):
+        lexicons[vote.code] = lexicons.get(vote.code, frozenset()) | vote.words
+    return {code: words for code, words in lexicons.items() if words}
+
+
+def _by_function_words(
+    text: str,
+    candidates: Sequence[str],
+    lexicons: dict[str, frozenset[str]],
+    votes: tuple[_WordVote, ...],
+    min_words: int = _FALLBACK_MIN_WORDS,
+) -> str:
+    """The candidate whose everyday words make most of the line, by a clear lead, or "" where none leads."""
+    tokens = _TOKEN.findall(text.lower())
+    verbs = {vote.code: vote for vote in votes}
+    counts = sorted(
+        (
+            (sum(t in lexicons[code] or (code in verbs and verbs[code].owns(t)) for t in tokens), code)
+            for code in candidates
+            if code in lexicons
+        ),
+        reverse=True,
+    )
+    if not counts or counts[0][0] < min_words:
+        return UNDETERMINED
+    if len(counts) > 1 and counts[0][0] <= _FALLBACK_RATIO * counts[1][0]:
+        return UNDETERMINED
+    return counts[0][1]
+
+
 def _short(words: frozenset[str]) -> frozenset[str]:
     """Words of two letters, which other languages write too ("ko", "ka" and "ng" are Tagalog)."""
     return frozenset(w for w in words if len(w) < 3)
@@ -238,7 +304,13 @@ def _vote_words(text: str) -> list[str]:
     return joined + _WORD.findall(rest)
 
 
-def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes: tuple[_WordVote, ...]) -> str:
+def _detect(
+    detector: LanguageDetector,
+    text: str,
+    min_confidence: float,
+    votes: tuple[_WordVote, ...],
+    lexicons: dict[str, frozenset[str]],
+) -> str:
     words = " ".join(_NOT_WORDS.sub(" ", text).split())
     letters = sum(map(str.isalpha, words))
     if letters == 0:
@@ -255,13 +327,17 @@ def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes:
     if letters < MIN_LETTERS:
         latin = sum("a" <= char.lower() <= "z" or "\u00c0" <= char <= "\u024f" for char in words)
         if latin * 2 > letters:
-            return UNDETERMINED
+            return _by_function_words(text, sorted(lexicons), lexicons, votes, _SHORT_MIN_WORDS)
     confidences = detector.compute_language_confidence_values(words)
-    if not confidences or confidences[0].value < min_confidence:
+    if not confidences:
         return UNDETERMINED
-    if len(confidences) > 1 and confidences[0].value - confidences[1].value < MIN_MARGIN:
-        return UNDETERMINED
-    return confidences[0].language.iso_code_639_1.name.lower()
+    best = confidences[0].language.iso_code_639_1.name.lower()
+    if confidences[0].value >= min_confidence and (
+        len(confidences) == 1 or confidences[0].value - confidences[1].value >= MIN_MARGIN
+    ):
+        return best
+    candidates = [c.language.iso_code_639_1.name.lower() for c in confidences if c.value >= _FALLBACK_MIN_CONFIDENCE]
+    return _by_function_words(text, candidates, lexicons, votes)
 
 
 @functools.lru_cache(maxsize=4)
