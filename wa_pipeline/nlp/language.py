@@ -22,8 +22,9 @@ verb forms no other language writes count as listed words: a prefix hyphenated t
 "tu-reschedule") and the negative perfect ("sijaridhika", "haijafika").
 Where lingua cannot decide (too unsure, or two languages too close: Pidgin, Taglish, SMS spellings, English with
 Swahili nouns, Spanish around an English brand), the line's function words decide between lingua's candidates: each
-language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). The one with
-at least two of them and more than twice any other's wins; otherwise the line is undetermined. A line too short for
+language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). A word two
+candidates share ("a", "no") counts for neither; the one with at least two of them and more than twice any other's
+wins; otherwise the line is undetermined. A line too short for
 lingua needs three ("k thx c u 2moro").
 """
 
@@ -257,22 +258,23 @@ def _by_function_words(
     votes: tuple[_WordVote, ...],
     min_words: int = _FALLBACK_MIN_WORDS,
 ) -> str:
-    """The candidate whose everyday words make most of the line, by a clear lead, or "" where none leads."""
-    tokens = _TOKEN.findall(text.lower())
+    """The candidate whose everyday words make most of the line, by a clear lead, or "" where none leads.
+
+    A word two candidates share ("a", "no", "on") is evidence for neither.
+    """
     verbs = {vote.code: vote for vote in votes}
-    counts = sorted(
-        (
-            (sum(t in lexicons[code] or (code in verbs and verbs[code].owns(t)) for t in tokens), code)
-            for code in candidates
-            if code in lexicons
-        ),
-        reverse=True,
-    )
-    if not counts or counts[0][0] < min_words:
+    candidates = [code for code in candidates if code in lexicons]
+    counts = dict.fromkeys(candidates, 0)
+    for token in _TOKEN.findall(text.lower()):
+        owners = [code for code in candidates if token in lexicons[code] or (code in verbs and verbs[code].owns(token))]
+        if len(owners) == 1:
+            counts[owners[0]] += 1
+    ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
+    if not ranked or ranked[0][0] < min_words:
         return UNDETERMINED
-    if len(counts) > 1 and counts[0][0] <= _FALLBACK_RATIO * counts[1][0]:
+    if len(ranked) > 1 and ranked[0][0] <= _FALLBACK_RATIO * ranked[1][0]:
         return UNDETERMINED
-    return counts[0][1]
+    return ranked[0][1]
 
 
 def _short(words: frozenset[str]) -> frozenset[str]:

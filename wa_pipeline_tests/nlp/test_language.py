@@ -189,6 +189,9 @@ def test_a_word_two_languages_share_is_evidence_for_neither(text, language):
         # Pidgin's among English's
         ("Hola, ¿tienen el Galaxy A54 en stock?", "es"),
         ("Una dey open on Sunday abi", "en"),
+        # a word two candidates share counts for neither: "no" and "por" are Spanish too, "sem" and "favor" are not
+        ("Sem cebola no lanche, por favor", "pt"),
+        ("Best pap in Soweto, no lie", ""),
         # text-message shorthands are English function words
         ("hw far wit my order", "en"),
         ("gud mrng pls is d shop open", "en"),
