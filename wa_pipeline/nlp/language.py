@@ -24,8 +24,7 @@ Where lingua cannot decide (too unsure, or two languages too close: Pidgin, Tagl
 Swahili nouns, Spanish around an English brand), the line's function words decide between lingua's candidates: each
 language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). A word two
 candidates share ("a", "no") counts for neither; the one with at least two of them and more than twice any other's
-wins; otherwise the line is undetermined. A line too short for
-lingua needs three ("k thx c u 2moro").
+wins; otherwise the line is undetermined. A line too short for lingua needs three ("k thx c u 2moro").
 """
 
 from __future__ import annotations
