@@ -16,7 +16,15 @@ verbs of subject-tense-stem shape ("nitafika"). A line is Hindi when its Hindi w
 words of each other configured language, or two distinct ones make a fifth of the line ("please send the bill,
 payment kal kar dunga"); Swahili when its Swahili words are more, so "asante sana for the quick delivery" stays
 English. Neither vote is carried by words that prove little alone: a form of address ("ji", "bhai"), a two-letter
-word ("ko" is Tagalog too), or for Swahili a verb shape without a listed word ("unacceptable").
+word ("ko" is Tagalog too), or for Swahili a verb shape without a listed word ("unacceptable"); a word the voting
+language shares with another ("na", "ya" and "ni" are Swahili, Portuguese and Spanish) counts for neither. Swahili
+verb forms no other language writes count as listed words: a prefix hyphenated to an English verb ("ku-book",
+"tu-reschedule") and the negative perfect ("sijaridhika", "haijafika").
+Where lingua cannot decide (too unsure, or two languages too close: Pidgin, Taglish, SMS spellings, English with
+Swahili nouns, Spanish around an English brand), the line's function words decide between lingua's candidates: each
+language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). A word two
+candidates share ("a", "no") counts for neither; the one with at least two of them and more than twice any other's
+wins; otherwise the line is undetermined. A line too short for lingua needs three ("k thx c u 2moro").
 """
 
 from __future__ import annotations
@@ -37,8 +45,8 @@ ENGLISH = "en"
 UNDETERMINED = ""
 # Fewer letters than this and lingua guesses ("ok" -> Swahili, "Asante sana" -> Spanish).
 MIN_LETTERS = 12
-# A message is undetermined, not misfiled, when its best language is less likely than this, or not this
-# much more likely than the runner-up ("Asante sana": Spanish 0.35, Portuguese 0.28).
+# Lingua's answer stands when its best language is at least this likely and this much more likely than the
+# runner-up; otherwise ("Asante sana": Spanish 0.35, Portuguese 0.28) the function words decide or none does.
 MIN_CONFIDENCE = 0.3
 MIN_MARGIN = 0.15
 
@@ -58,8 +66,37 @@ _HINDI_VERB_MIN = 4
 _ADDRESS = frozenset({"ji", "bhai", "bhaiya", "didi", "yaar", "arre", "sir", "madam"})
 # A Swahili verb is a subject prefix, a tense and a stem ("ni-ta-fika", "i-me-fika", "tu-na-deliver"); shorter
 # words of that shape are English or Spanish ("amen", "unas").
-_SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku|hu)(?:na|li|ta|me|ka|nge)[a-z]{2,}")
+_SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku|hu)(?:na|li|ta|me|ka|nge)[a-z]{2,}|ku[a-z]{4,}")
 _SWAHILI_VERB_MIN = 6
+# Verb forms no other language of these chats writes, so as good as a listed word: a Swahili prefix hyphenated to
+# an English verb ("ku-book", "tu-reschedule", "nime-transfer"; two letters at least, so "M-Pesa" and "e-mail" are
+# not) and the negative perfect "-ja-" ("sijaridhika", "haijafika", "hatujapata").
+_SWAHILI_PREFIX = r"(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku|hu|si|ha)(?:na|li|ta|me|ka|nge|ja)?(?:ni|ku|m|tu|wa|ki|i|u)?"
+_SWAHILI_HYPHENATED = re.compile(rf"\b(?=[a-z]{{2}})({_SWAHILI_PREFIX})-([a-z]{{3,}})\b")
+_SWAHILI_MARKED = re.compile(
+    rf"{_SWAHILI_PREFIX}-[a-z]{{3,}}|(?:si|ha|hatu|ham|hawa|hai|hali|haya|haki|havi|hazi)ja[a-z]{{3,}}"
+)
+# Shorthands of English text messages, which no stop-word list holds: with them "k thx c u 2moro" and "hw far wit
+# my order" are English, where the character models see too few known letter sequences to choose.
+_ENGLISH_SHORTHAND = frozenset(
+    {
+        "pls", "plz", "pliz", "thx", "thnx", "thnks", "tnx", "u", "ur", "r", "y", "k", "c", "d", "n", "b4", "2day",
+        "2moro", "2mrw", "2morrow", "tmrw", "tmr", "2nite", "gr8", "w8", "hw", "wat", "wats", "wen", "wr", "cn",
+        "nw", "wnt", "wud", "shud", "cud", "hav", "hv", "wit", "dat", "dis", "abt", "coz", "cuz", "bcoz", "bcz",
+        "msg", "ppl", "pple", "gud", "mrng", "morn", "nite", "lol", "omg", "asap", "lmk", "ngl", "idk", "btw",
+        "im", "ive", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "havent", "youre", "thats", "pic",
+        "pics", "yall", "gonna", "wanna", "gotta", "kinda", "sorta",
+    }
+)  # fmt: skip
+# A line lingua cannot decide ("I sent the pesa but no confirmation message yet": French 0.43, English 0.41) goes to
+# the candidate with the most function words, when it has this many and more than twice any other candidate's.
+_FALLBACK_MIN_WORDS = 2
+_FALLBACK_RATIO = 2
+# A line too short for lingua needs more of them: "Asante sana" alone is no sentence to tell by.
+_SHORT_MIN_WORDS = 3
+# Candidates: the languages lingua gives at least this much.
+_FALLBACK_MIN_CONFIDENCE = 0.1
+_TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
 # English words the curated Sheng list holds because Kenyan chats mix them in: no evidence of Swahili.
 _ENGLISH_IN_SHENG = frozenset({"sorry", "order", "then", "kindly", "hello", "hi", "hey", "boss", "bro"})
 
@@ -77,16 +114,26 @@ class _WordVote:
     verbs_alone: bool = False
     share: float | None = None
     ties_win: bool = False
+    marked: re.Pattern[str] | None = None
+    also_own: frozenset[str] = frozenset()
 
     def wins(self, words: list[str]) -> bool:
         """Whether the line's words are this language's: they outnumber (or tie with) each other language's words."""
-        own = [w for w in words if w in self.words or (len(w) >= self.verb_min and self._verb(w))]
-        if not any(w not in self.not_alone and (self.verbs_alone or w in self.words) for w in own):
+        own = [w for w in words if self.owns(w)]
+        if not any(w not in self.not_alone and (self.verbs_alone or self._listed(w)) for w in own):
             return False
         if self.share is not None and len(set(own)) >= 2 and len(own) >= self.share * len(words):
             return True
-        against = max((sum(w in other for w in words) for other in self.others), default=0)
+        # A word this language shares with another ("na", "ya", "ni") is evidence for neither.
+        against = max((sum(w in other and w not in self.also_own for w in words) for other in self.others), default=0)
         return len(own) > against or (self.ties_win and len(own) == against)
+
+    def _listed(self, word: str) -> bool:
+        return word in self.words or bool(self.marked and self.marked.fullmatch(word))
+
+    def owns(self, word: str) -> bool:
+        """Whether the word is this language's: listed, a verb form only it writes or of its verbs' shape."""
+        return self._listed(word) or (len(word) >= self.verb_min and self._verb(word))
 
     def _verb(self, word: str) -> bool:
         return bool(self.verb.fullmatch(word)) and not any(word in other for other in self.others)
@@ -107,6 +154,7 @@ def detect_languages(
     codes = tuple(sorted(code.lower() for code in languages))
     detector = _detector(codes, low_memory)
     votes = _word_votes(codes)
+    lexicons = _function_words(codes)
     found: dict[str, str] = {}
     results = []
     for text in texts:
@@ -114,7 +162,7 @@ def detect_languages(
             results.append(UNDETERMINED)
             continue
         if text not in found:
-            found[text] = _detect(detector, text, min_confidence, votes)
+            found[text] = _detect(detector, text, min_confidence, votes, lexicons)
         results.append(found[text])
     return with_chat_languages(texts, results, chats) if chats is not None else results
 
@@ -162,6 +210,8 @@ def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
                 not_alone=_ADDRESS | _short(hindi),
                 verbs_alone=True,
                 share=_ROMAN_HINDI_SHARE,
+                # Swahili, which votes after Hindi, keeps its words against it ("na", "cha")
+                also_own=roman_hindi - words.get(SWAHILI, frozenset()),
                 ties_win=True,
             )
         )
@@ -171,8 +221,59 @@ def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
         # Kenyan English greets and thanks in Swahili ("asante sana for the quick delivery") and English has words
         # of a Swahili verb's shape ("unacceptable"): Swahili needs a listed word and more words than English.
         swahili = words[SWAHILI] - _ENGLISH_IN_SHENG - shared
-        votes.append(_WordVote(SWAHILI, swahili, _SWAHILI_VERB, _SWAHILI_VERB_MIN, others, not_alone=_short(swahili)))
+        votes.append(
+            _WordVote(
+                SWAHILI,
+                swahili,
+                _SWAHILI_VERB,
+                _SWAHILI_VERB_MIN,
+                others,
+                not_alone=_short(swahili),
+                marked=_SWAHILI_MARKED,
+                also_own=words[SWAHILI] - _ENGLISH_IN_SHENG,
+            )
+        )
     return tuple(votes)
+
+
+@functools.lru_cache(maxsize=4)
+def _function_words(codes: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Each of `codes`' everyday words, shared ones included, that settle a line lingua cannot decide."""
+    lexicons = {code: _language_words(code) for code in codes if code != HINDI}
+    if ENGLISH in lexicons:
+        # Nigerian Pidgin is English to the pipeline ("wetin una dey sell"); its two-letter words are other
+        # languages' too ("na", "am").
+        pidgin = frozenset(w for w in CHAT_WORDS_BY_LANGUAGE.get("pcm", ()) if len(w) > 2)
+        lexicons[ENGLISH] = lexicons[ENGLISH] | _ENGLISH_SHORTHAND | pidgin
+    for vote in _word_votes(codes):
+        lexicons[vote.code] = lexicons.get(vote.code, frozenset()) | vote.words
+    return {code: words for code, words in lexicons.items() if words}
+
+
+def _by_function_words(
+    text: str,
+    candidates: Sequence[str],
+    lexicons: dict[str, frozenset[str]],
+    votes: tuple[_WordVote, ...],
+    min_words: int = _FALLBACK_MIN_WORDS,
+) -> str:
+    """The candidate whose everyday words make most of the line, by a clear lead, or "" where none leads.
+
+    A word two candidates share ("a", "no", "on") is evidence for neither.
+    """
+    verbs = {vote.code: vote for vote in votes}
+    candidates = [code for code in candidates if code in lexicons]
+    counts = dict.fromkeys(candidates, 0)
+    for token in _TOKEN.findall(text.lower()):
+        owners = [code for code in candidates if token in lexicons[code] or (code in verbs and verbs[code].owns(token))]
+        if len(owners) == 1:
+            counts[owners[0]] += 1
+    ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
+    if not ranked or ranked[0][0] < min_words:
+        return UNDETERMINED
+    if len(ranked) > 1 and ranked[0][0] <= _FALLBACK_RATIO * ranked[1][0]:
+        return UNDETERMINED
+    return ranked[0][1]
 
 
 def _short(words: frozenset[str]) -> frozenset[str]:
@@ -196,7 +297,21 @@ def _generated_hindi_words() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes: tuple[_WordVote, ...]) -> str:
+def _vote_words(text: str) -> list[str]:
+    """The line's words, lower-cased, a Swahili prefix kept on the English verb it is hyphenated to ("ku-book")."""
+    lowered = text.lower()
+    joined = [f"{prefix}-{stem}" for prefix, stem in _SWAHILI_HYPHENATED.findall(lowered)]
+    rest = _NOT_WORDS.sub(" ", _SWAHILI_HYPHENATED.sub(" ", lowered))
+    return joined + _WORD.findall(rest)
+
+
+def _detect(
+    detector: LanguageDetector,
+    text: str,
+    min_confidence: float,
+    votes: tuple[_WordVote, ...],
+    lexicons: dict[str, frozenset[str]],
+) -> str:
     words = " ".join(_NOT_WORDS.sub(" ", text).split())
     letters = sum(map(str.isalpha, words))
     if letters == 0:
@@ -204,7 +319,7 @@ def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes:
     # Romanized Hindi and Swahili chats are plain ASCII: an accent ("cartão", "entrega à") is another language.
     # One word is too little to tell ("Sawa", "Asante"): the line takes its chat's language instead.
     if votes and words.isascii():
-        lowered = [word.lower() for word in _WORD.findall(words)]
+        lowered = _vote_words(text)
         for vote in votes if len(lowered) > 1 else ():
             if vote.wins(lowered):
                 return vote.code
@@ -213,13 +328,17 @@ def _detect(detector: LanguageDetector, text: str, min_confidence: float, votes:
     if letters < MIN_LETTERS:
         latin = sum("a" <= char.lower() <= "z" or "\u00c0" <= char <= "\u024f" for char in words)
         if latin * 2 > letters:
-            return UNDETERMINED
+            return _by_function_words(text, sorted(lexicons), lexicons, votes, _SHORT_MIN_WORDS)
     confidences = detector.compute_language_confidence_values(words)
-    if not confidences or confidences[0].value < min_confidence:
+    if not confidences:
         return UNDETERMINED
-    if len(confidences) > 1 and confidences[0].value - confidences[1].value < MIN_MARGIN:
-        return UNDETERMINED
-    return confidences[0].language.iso_code_639_1.name.lower()
+    best = confidences[0].language.iso_code_639_1.name.lower()
+    if confidences[0].value >= min_confidence and (
+        len(confidences) == 1 or confidences[0].value - confidences[1].value >= MIN_MARGIN
+    ):
+        return best
+    candidates = [c.language.iso_code_639_1.name.lower() for c in confidences if c.value >= _FALLBACK_MIN_CONFIDENCE]
+    return _by_function_words(text, candidates, lexicons, votes)
 
 
 @functools.lru_cache(maxsize=4)
