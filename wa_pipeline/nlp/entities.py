@@ -5,7 +5,7 @@ own patterns.
 
 Where spans overlap, the more trustworthy one stays: user patterns, then emails and URLs, references,
 phones, money, dates and quantities, in that order (a longer span first within one kind); a name survives
-only where no rule span overlaps it.
+only where no rule span overlaps it, except a product inside a quantity of a message not in English.
 """
 
 from __future__ import annotations
@@ -161,6 +161,10 @@ def _merge(ranked: list[tuple[int, Entity]], model: list[Entity], language: str 
     # Quantities are read (and annotated) in English, where a container takes in its contents ("2 packet of
     # omo"); in other languages the product inside one ("2 packet Maggi", "2 Kästen Augustiner") is kept too.
     within = [] if language in (None, "", "en") else [p for p in products if _inside_quantity(p, ranked)]
+    # ... and a quantity there that cuts a product's name in two ("3 bottle Thums" of "Thums Up") is no count of it.
+    ranked = [
+        (rank, e) for rank, e in ranked if not (e.label == QUANTITY and any(p.start < e.end < p.end for p in within))
+    ]
     ranked = [
         (rank, entity)
         for rank, entity in ranked
