@@ -51,8 +51,8 @@ GOODS = frozenset(
     lotion cream toothpaste syrup tablets tablet capsules drops biscuits biscuit noodles cereal oats chocolate
     chips sauce ketchup jam margarine bread cubes spread powder atta namak chai doodh fridge freezer microwave
     cooker blender kettle iron stove oven mixer grinder earphones earbuds headphones cup bottle semovita
-    maize gas
-    sabuni ngano mafuta maziwa chai unga juisi friji jiko
+    maize gas fertiliser fertilizer
+    sabuni ngano mafuta maziwa chai unga juisi friji jiko mkate maji mbolea
     leche café aceite arroz jabón cerveza leite óleo arroz sabão cerveja perfume geladeira lait huile savon
     bière frigo fritadeira geladeira liquidificador cafeteira nevera licuadora cafetera lavadora microondas
     réfrigérateur cafetière
@@ -73,7 +73,7 @@ _NUMBERED_NOUNS = frozenset(
 NUMBER_WORDS = frozenset(
     """
     one two three four five six seven eight nine ten twelve a an
-    moja mbili tatu nne tano sita saba nane tisa kumi
+    moja mbili tatu nne tano sita saba nane tisa kumi mmoja miwili mitatu minne mitano wawili watatu wanne
     ek do teen char chaar paanch
     un una uno dos tres cuatro cinco deux trois quatre cinq um uma duas três quatro
     ein eine einen zwei drei vier fünf sechs
@@ -166,9 +166,7 @@ def _modelled(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
                 end += 1
             return i, end
         return None
-    end = head_end
-    while end < len(doc) and (_model_word_at(doc, end) or _model_number_at(doc, end)):
-        end += 1
+    end = _model_end(doc, head_end)
     listed_model = end == head_end and _listed(doc, i, head_end, gazetteer) and _model_number_at(doc, head_end - 1)
     if listed_model:
         return i, head_end  # a listed name with its number is a product: "PlayStation 5"
@@ -188,6 +186,19 @@ def _modelled(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
         if single and (_previous(doc, i) in _PLACE_CUES or doc_opens_sentence(doc[i]) or _plain_word(doc[i])):
             return None  # "to Kahawa 44", "Nimengoja 30 mins", "Need 50 pcs"
     return i, end
+
+
+def _model_end(doc: Doc, at: int) -> int:
+    """The end of the model words and numbers from `at` ("15 Pro", "S23 FE", "6G"); `at` when there are none."""
+    end = at
+    while end < len(doc):
+        if _model_word_at(doc, end) or _model_number_at(doc, end):
+            end += 1
+        elif end > at and doc[end - 1].whitespace_ == "" and doc[end].is_alpha and len(doc[end]) <= 3:
+            end += 1  # the letters glued to a model number: "6G"
+        else:
+            break
+    return end
 
 
 def _sized(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
@@ -212,12 +223,12 @@ def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
         end = i + listed
         line = gazetteer.products.longest_match(words, end)
         end += line
-        # "Huawei nova 11", "tecno camon 20": a lower-case line word between a listed brand and its number
+        # "Huawei nova 11", "Infinix Hot 30": a line word between a listed brand and its number
         if (
             end < len(doc)
             and doc[end].is_alpha
-            and doc[end].is_lower
             and doc[end].lower_ not in _NUMBERED_NOUNS
+            and doc[end].lower_ not in _COMPANY_WORDS
             and _model_number_at(doc, end + 1)
         ):
             end += 1
@@ -254,9 +265,7 @@ def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] |
         end += 1
     if end == i + brand:
         return None
-    while end < len(doc) and (_model_word_at(doc, end) or _model_number_at(doc, end)):
-        end += 1
-    return i, end
+    return i, _model_end(doc, end)
 
 
 def _counted(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
@@ -427,7 +436,10 @@ def _model_number_at(doc: Doc, at: int) -> bool:
     following = doc[at + 1] if at + 1 < len(doc) else None
     if following is not None and (following.like_num or following.lower_ in CONTAINERS):
         return False  # "Tusker 3 crates", "Omo 2 1kg"
-    return not (text.isdigit() and following is not None and doc[at].whitespace_ == "" and following.is_alpha)
+    if text.isdigit() and following is not None and doc[at].whitespace_ == "" and following.is_alpha:
+        # "6G" of "Activa 6G" is a model, "8GB" a size, "30 mins" no name's at all
+        return _MODEL.fullmatch(text + following.text) is not None and not _SIZE.fullmatch(text + following.text)
+    return True
 
 
 def _starts_inside_name(doc: Doc, i: int) -> bool:
