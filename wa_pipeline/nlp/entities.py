@@ -111,7 +111,7 @@ def extract_entities(
             static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
         guesses = [span for span in (_model_entity(ent) for ent in doc.ents) if span is not None]
         names = find_names(doc, region, gazetteer, guesses, language=language_of.get(text))
-        modelled[text] = with_products(names, find_products(doc, gazetteer, language_of.get(text)))
+        modelled[text] = with_products(names, find_products(doc, gazetteer, language_of.get(text), region))
 
     results = []
     for index, text in enumerate(texts):

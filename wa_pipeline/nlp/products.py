@@ -124,8 +124,12 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _BARE_MODEL = re.compile(r"[A-Z]{2,4}\d{1,3}[A-Za-z]?")
 
 
-def find_products(doc: Doc, gazetteer: Gazetteer, language: str | None = None) -> list[Entity]:
-    """The named products of one message's doc, in text order, none overlapping."""
+def find_products(
+    doc: Doc, gazetteer: Gazetteer, language: str | None = None, region: str | None = None
+) -> list[Entity]:
+    """The named products of one message's doc, in text order, none overlapping; `region` says whose towns are
+    places ("Stanley" is a town in the US, a brand of cups elsewhere)."""
+    doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
     for i in range(len(doc)):
         for span in (
@@ -217,7 +221,7 @@ def _sized(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> tuple[int, int] 
 def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
     """The end of a product's name starting at i: a listed brand or line in any case with lower-case line words
     after it, or a run of capitalised words (i: none)."""
-    words = [t.lower_ for t in doc]
+    words = _words(doc)
     listed = max(gazetteer.organisations.longest_match(words, i), gazetteer.products.longest_match(words, i))
     if listed:
         end = i + listed
@@ -249,7 +253,7 @@ def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] |
     not "Samsung Service", "Naivas Westlands", "MTN MoMo", "Equity Bank"."""
     if _starts_inside_name(doc, i) or not doc[i].text[:1].isupper() or _previous(doc, i) in _COMPANY_CUES:
         return None
-    words = [t.lower_ for t in doc]
+    words = _words(doc)
     brand = gazetteer.organisations.longest_match(words, i)
     if not brand:
         return None
@@ -402,12 +406,12 @@ def _common_noun(token: Token, language: str | None) -> bool:
 
 
 def _listed(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
-    words = [t.lower_ for t in doc]
+    words = _words(doc)
     return bool(gazetteer.organisations.longest_match(words, start) or gazetteer.products.longest_match(words, start))
 
 
 def _is_place(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
-    return gazetteer.is_place(tuple(t.lower_ for t in doc[start:end]), doc.user_data.get("names_region"))
+    return gazetteer.is_place(tuple(t.lower_ for t in doc[start:end]), doc.user_data.get("products_region"))
 
 
 def _is_place_or_person(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
@@ -455,6 +459,13 @@ def _starts_inside_name(doc: Doc, i: int) -> bool:
 def _after_money(doc: Doc, at: int) -> bool:
     before = _previous_token(doc, at)
     return before is not None and (before.is_currency or before.lower_ in ("ksh", "kes", "rs", "₹", "$"))
+
+
+def _words(doc: Doc) -> list[str]:
+    """The doc's lower-cased words, once per doc: every token asks for them."""
+    if "product_words" not in doc.user_data:
+        doc.user_data["product_words"] = [t.lower_ for t in doc]
+    return doc.user_data["product_words"]
 
 
 def _previous_token(doc: Doc, i: int) -> Token | None:

@@ -89,3 +89,9 @@ def test_a_listed_brand_with_its_line_is_a_product_but_not_with_a_branch_or_a_se
 
 def test_an_elided_article_is_not_part_of_the_product():
     assert products("L'Itel A70 que j'ai pris chez vous ne marche plus.", "CI", "fr") == ["Itel A70"]
+
+
+def test_a_town_of_the_region_before_goods_is_a_place_not_a_brand():
+    text = "The Stanley cup I ordered came with a dent."
+    assert products(text, "KE", "en") == ["Stanley"]
+    assert products(text, "US", "en") == []  # Stanley is a town there
