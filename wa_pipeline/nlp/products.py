@@ -66,7 +66,7 @@ _NUMBERED_NOUNS = frozenset(
     phase sector block zone gate extension stage route room table house flat apartment apt floor level plot unit
     shop stall door line bus platform terminal hall court road street avenue lane estate season chapter episode
     day week number no size talla taille größe grösse tamanho grade class form standard batch order invoice
-    ticket seat car box code ref reference till paybill account acc pin tel po
+    ticket seat car box code ref reference till paybill account acc pin tel po postcode zip
     """.split()
 )
 # Counts written before a product in words ("one crate", "ek packet", "deux packs", "crate mbili").
@@ -97,14 +97,15 @@ _COMPANY_WORDS = frozenset(
     """
     service services centre center care support customer customers team agent agents shop shops store stores
     office depot outlet dealer dealers showroom plaza pay money momo cash wallet bank card app express
-    company group limited ltd plc inc sacco foods food eats delivery driver rider truck head official
+    company group limited ltd plc inc sacco foods food eats delivery driver rider truck head official union
+    transfer finance mobile telecom airways airlines insurance
     """.split()
 )
 # The word that ends a place's or a business's name: "Water St", "Juma Stores".
 _ENDINGS = frozenset(
     "street st road rd avenue ave lane drive close way mall plaza centre center house estate market stage "
     "bank ltd limited stores store shop shops hotel restaurant cafe café salon clinic pharmacy supermarket "
-    "hardware bakery motors enterprises services".split()
+    "hardware bakery motors enterprises services tower towers block wing building apartments flats".split()
 )
 # Words before a place: "to Kahawa 44", "hadi Githurai 45".
 _PLACE_CUES = frozenset("to at in near from hadi mpaka kwenye karibu à en na no em nach".split())
@@ -117,8 +118,12 @@ _MONTHS_AND_DAYS = frozenset(
 )
 _SIZE = re.compile(r"(?i)\d+(?:[.,]\d+)?(?:g|gm|gms|kg|kgs|mg|ml|l|lt|ltr|gb|tb|mb|mah|w|v|inch|in|cm|mm|m|pcs?)")
 _MODEL = re.compile(r"(?=.*\d)[A-Za-z0-9]{1,6}")
+# Units written as a word after a count: "128 GB", "2 KG".
+_UNITS = frozenset("gb tb mb kb kg g mg ml l lt ltr pcs pc km cm mm mah".split())
 _PACK_SIZE = re.compile(r"(?i)\d+(?:[.,]\d+)?(?:g|gm|gms|gram|grams|kg|kgs|kilo|ml|l|lt|ltr|litre|liter)")
 _ELISION = re.compile(r"[LlDd]['’](?=[A-Za-z])")
+_TIMES = re.compile(r"(?i)\d+x")
+_ORDINAL = re.compile(r"(?i)\d+(?:st|nd|rd|th)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # A model standing alone: capitals and a number ("PS5", "TM6"); a determiner or a model word must go with it.
 _BARE_MODEL = re.compile(r"[A-Z]{2,4}\d{1,3}[A-Za-z]?")
@@ -133,7 +138,7 @@ def find_products(
     found: list[tuple[int, int]] = []
     for i in range(len(doc)):
         for span in (
-            _modelled(doc, i, gazetteer),
+            _modelled(doc, i, gazetteer, language),
             _brand_and_line(doc, i, gazetteer),
             _counted(doc, i, gazetteer, language),
             _before_goods(doc, i, gazetteer, language),
@@ -157,7 +162,7 @@ def with_products(names: Sequence[Entity], products: Sequence[Entity]) -> list[E
     return sorted([*kept, *added], key=lambda e: (e.start, e.end))
 
 
-def _modelled(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
+def _modelled(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A name and the model after it: "Samsung A15", "Air Max 90", "Dolo 650", "tecno camon 20", "PS5 Slim"."""
     token = doc[i]
     if _starts_inside_name(doc, i):
@@ -175,14 +180,16 @@ def _modelled(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
     if listed_model:
         return i, head_end  # a listed name with its number is a product: "PlayStation 5"
     if end == head_end:
-        return _sized(doc, i, head_end, gazetteer)
+        return _sized(doc, i, head_end, gazetteer, language)
     model = doc[head_end:end]
     numbered = any(any(c.isdigit() for c in t.text) for t in model)
     listed = _listed(doc, i, head_end, gazetteer)
     if not numbered and not listed:
         return None  # "Nintendo Switch OLED" needs its maker or line listed; "Phone Pro" is no product
-    if not listed and (doc[head_end - 1].lower_ in _NUMBERED_NOUNS or _is_place_or_person(doc, i, head_end, gazetteer)):
-        return None  # "Lekki Phase 1", "House A15", "Githurai 45"
+    if doc[head_end - 1].lower_ in _NUMBERED_NOUNS or (head_end - i == 1 and _common_noun(token, language)):
+        return None  # "Lekki Phase 1", "flat 304", "Postcode M14", "das Mittagsmenü 2"
+    if not listed and _is_place_or_person(doc, i, head_end, gazetteer):
+        return None  # "Githurai 45"
     if numbered and all(t.is_digit for t in model) and not listed:
         # A bare number after an unlisted name of one word needs a determiner or a container before it: "the
         # Jordan 4", "strips of Dolo 650"; "Air Max 90" has two words.
@@ -205,15 +212,15 @@ def _model_end(doc: Doc, at: int) -> int:
     return end
 
 
-def _sized(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
+def _sized(doc: Doc, i: int, end: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A name with a pack size after it: "Blue Band 500g", "Milo 400g", "Omo 1kg", "Surf Excel 1 kg"."""
     if end >= len(doc) or _is_place_or_person(doc, i, end, gazetteer) or doc[end - 1].lower_ in _NUMBERED_NOUNS:
         return None
     size = doc[end].text + (doc[end].whitespace_ and " ") + (doc[end + 1].text if end + 1 < len(doc) else "")
     glued = doc[end].text + (doc[end + 1].text if end + 1 < len(doc) and not doc[end].whitespace_ else "")
     if _PACK_SIZE.fullmatch(glued) or _PACK_SIZE.fullmatch(size.replace(" ", "")):
-        if end - i == 1 and _everyday(doc[i]):
-            return None
+        if _bare_opener(doc, i, end, gazetteer) or (end - i == 1 and _common_noun(doc[i], language)):
+            return None  # "Queria 1 kg", "eine Gasflasche 11 kg"
         return i, end
     return None
 
@@ -233,6 +240,8 @@ def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
             and doc[end].is_alpha
             and doc[end].lower_ not in _NUMBERED_NOUNS
             and doc[end].lower_ not in _COMPANY_WORDS
+            and doc[end].lower_ not in _CONNECTORS
+            and len(doc[end]) > 2
             and _model_number_at(doc, end + 1)
         ):
             end += 1
@@ -260,9 +269,12 @@ def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] |
     end = i + brand
     while (
         end < len(doc)
-        and end < i + brand + 2
-        and _capitalised_name_word(doc[end])
+        and end < i + brand + 3
+        and doc[end].is_alpha
+        and len(doc[end]) > 1
+        and doc[end].text[:1].isupper()
         and doc[end].lower_ not in _COMPANY_WORDS
+        and doc[end].lower_ not in _MONTHS_AND_DAYS
         and not gazetteer.organisations.longest_match(words, end)
         and not _is_place_or_person(doc, end, end + 1, gazetteer)
     ):
@@ -294,8 +306,12 @@ def _counted(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tu
         return None
     if contained:
         return i, end
-    if counted and not _is_place_or_person(doc, i, end, gazetteer) and not _after_money(doc, previous.i):
-        return i, end
+    # German capitalises what it counts ("2 Topfengolatschen"): there only a container names a product.
+    # ... and a number after an address word is the address: "flat 304 Tower B".
+    counted = counted and _previous(doc, previous.i) not in _NUMBERED_NOUNS
+    if counted and language != "de" and doc[i].is_alpha and doc[i].lower_ not in _UNITS:
+        if not _is_place_or_person(doc, i, end, gazetteer) and not _after_money(doc, previous.i):
+            return i, end
     following = doc[end].lower_ if end < len(doc) else ""
     if language == "sw" and following in NUMBER_WORDS - {"a", "an"} and not _is_place_or_person(doc, i, end, gazetteer):
         return i, end  # "Nipe Indomie tano"
@@ -309,8 +325,8 @@ def _before_goods(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) 
     end = _name_end(doc, i, gazetteer, language)
     if end == i or end >= len(doc) or doc[end].lower_ not in GOODS or not doc[end].is_lower:
         return None
-    if _is_place(doc, i, end, gazetteer):
-        return None  # "Kenya tea"; a surname ("Bajaj", "Heinz", "Stanley") before goods is the brand
+    if _is_place(doc, i, end, gazetteer) or _bare_opener(doc, i, end, gazetteer):
+        return None  # "Kenya tea", "Huu mkate"; a surname ("Bajaj", "Heinz") before goods is the brand
     return i, end
 
 
@@ -362,6 +378,15 @@ def _name_end(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> i
     return end
 
 
+def _bare_opener(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> bool:
+    """One word opening the sentence, capitalised only for that and listed nowhere: "Queria 1 kg", "Huu mkate",
+    "Rozana 2 litre" (a brand there needs its list or its own capitals: "PhonePe", "boAt")."""
+    token = doc[i]
+    if end - i != 1 or not doc_opens_sentence(token) or not token.text[1:].islower():
+        return False
+    return not _listed(doc, i, end, gazetteer)
+
+
 def _capitalised_name_word(token: Token) -> bool:
     text = token.text
     if not text[:1].isalpha() or not (text[0].isupper() or any(c.isupper() for c in text[1:])):
@@ -402,7 +427,12 @@ def _common_noun(token: Token, language: str | None) -> bool:
         return False
     if language != "de" and not doc_opens_sentence(token):
         return False
-    return token.lower_ in common_nouns().get(language, frozenset())
+    nouns = common_nouns().get(language, frozenset())
+    word = token.lower_
+    if word in nouns:
+        return True
+    # a German compound ending in a noun: "Rinderhack", "Hausnummer", "Mittagsmenüs"
+    return language == "de" and len(word) >= 8 and any(word[cut:] in nouns for cut in range(3, len(word) - 3))
 
 
 def _listed(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
@@ -435,8 +465,8 @@ def _model_number_at(doc: Doc, at: int) -> bool:
     text = doc[at].text
     if not _MODEL.fullmatch(text) or _SIZE.fullmatch(text) or _YEAR.fullmatch(text) or text.startswith("0"):
         return False
-    if text.isdigit() and len(text) > 4:
-        return False  # an order or account number
+    if text.isdigit() and len(text) > 4 or _ORDINAL.fullmatch(text) or _TIMES.fullmatch(text):
+        return False  # an order or account number, "30th", "2x"
     following = doc[at + 1] if at + 1 < len(doc) else None
     if following is not None and (following.like_num or following.lower_ in CONTAINERS):
         return False  # "Tusker 3 crates", "Omo 2 1kg"

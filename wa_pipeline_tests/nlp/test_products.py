@@ -95,3 +95,11 @@ def test_a_town_of_the_region_before_goods_is_a_place_not_a_brand():
     text = "The Stanley cup I ordered came with a dent."
     assert products(text, "KE", "en") == ["Stanley"]
     assert products(text, "US", "en") == []  # Stanley is a town there
+
+
+def test_no_product_from_a_flat_number_a_german_compound_a_multiplier_or_a_verb_before_a_size():
+    assert products("Please deliver to flat 304 Tower B, Kilimani", "KE", "en") == []
+    assert products("Einmal das Tagesmenü 2 und eine Cola, bitte", "DE", "de") == []
+    assert products("Bitte 3x Currywurst mit Pommes", "DE", "de") == []
+    assert products("Ich hätte gern 6 Brezeln und 2 Mohnschnecken", "DE", "de") == []
+    assert products("Quero 1 kg de carne moída", "BR", "pt") == []
