@@ -194,7 +194,7 @@ def _modelled(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> t
         # A bare number after an unlisted name of one word needs a determiner or a container before it: "the
         # Jordan 4", "strips of Dolo 650"; "Air Max 90" has two words.
         single = head_end - i < 2
-        if single and (_previous(doc, i) in _PLACE_CUES or doc_opens_sentence(doc[i]) or _plain_word(doc[i])):
+        if single and (_previous(doc, i) in _PLACE_CUES or _opens_sentence(doc[i]) or _plain_word(doc[i])):
             return None  # "to Kahawa 44", "Nimengoja 30 mins", "Need 50 pcs"
     return i, end
 
@@ -382,7 +382,7 @@ def _bare_opener(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> bool:
     """One word opening the sentence, capitalised only for that and listed nowhere: "Queria 1 kg", "Huu mkate",
     "Rozana 2 litre" (a brand there needs its list or its own capitals: "PhonePe", "boAt")."""
     token = doc[i]
-    if end - i != 1 or not doc_opens_sentence(token) or not token.text[1:].islower():
+    if end - i != 1 or not _opens_sentence(token) or not token.text[1:].islower():
         return False
     return not _listed(doc, i, end, gazetteer)
 
@@ -402,11 +402,11 @@ def _everyday(token: Token) -> bool:
     """A capitalised everyday word opening a sentence ("Fresh milk", "Please"), not a brand written mid-line."""
     if token.lower_ in CHAT_WORDS:
         return True
-    opens = token.i == 0 or doc_opens_sentence(token)
+    opens = token.i == 0 or _opens_sentence(token)
     return opens and token.lower_ in ENGLISH_WORDS and token.text[1:].islower()
 
 
-def doc_opens_sentence(token: Token) -> bool:
+def _opens_sentence(token: Token) -> bool:
     """Whether the token starts a sentence: first in the text, or after an end mark or a line break."""
     before = _previous_token(token.doc, token.i)
     return before is None or before.text in (".", "!", "?", "…", ":") or "\n" in before.whitespace_
@@ -425,7 +425,7 @@ def _common_noun(token: Token, language: str | None) -> bool:
     opening a sentence; mid-sentence, those languages capitalise names only ("café Sello Rojo")."""
     if language not in ("de", "es", "fr", "pt") or not token.text[1:].islower():
         return False
-    if language != "de" and not doc_opens_sentence(token):
+    if language != "de" and not _opens_sentence(token):
         return False
     nouns = common_nouns().get(language, frozenset())
     word = token.lower_
