@@ -5,7 +5,7 @@ own patterns.
 
 Where spans overlap, the more trustworthy one stays: user patterns, then emails and URLs, references,
 phones, money, dates and quantities, in that order (a longer span first within one kind); a name survives
-only where no rule span overlaps it.
+only where no rule span overlaps it, except a product inside a quantity of a message not in English.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from wa_pipeline.nlp.money import MONEY, find_money
 from wa_pipeline.nlp.names import CODE, NOT_ORGANISATIONS, find_names
 from wa_pipeline.nlp.patterns import PatternSet, load_patterns
 from wa_pipeline.nlp.phones import PHONE, find_phones
+from wa_pipeline.nlp.products import find_products, with_products
 from wa_pipeline.nlp.quantities import QUANTITY, find_quantities
 from wa_pipeline.nlp.references import REFERENCE, find_references
 from wa_pipeline.nlp.spacy_model import DEFAULT_MODEL, load_ner
@@ -109,7 +110,8 @@ def extract_entities(
         if compiled is not None:
             static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
         guesses = [span for span in (_model_entity(ent) for ent in doc.ents) if span is not None]
-        modelled[text] = find_names(doc, region, gazetteer, guesses, language=language_of.get(text))
+        names = find_names(doc, region, gazetteer, guesses, language=language_of.get(text))
+        modelled[text] = with_products(names, find_products(doc, gazetteer, language_of.get(text), region))
 
     results = []
     for index, text in enumerate(texts):
@@ -118,7 +120,7 @@ def extract_entities(
             continue
         moment = sent_at[index] if sent_at is not None else None
         dates = _ranked(find_dates(text, moment, tz, date_order))
-        results.append(_merge([*static[text], *dates], modelled.get(text, [])))
+        results.append(_merge([*static[text], *dates], modelled.get(text, []), language_of.get(text)))
     return results
 
 
@@ -153,9 +155,16 @@ def _ranked(entities: list[Entity]) -> list[tuple[int, Entity]]:
     return [(_PRIORITY[entity.label], entity) for entity in entities]
 
 
-def _merge(ranked: list[tuple[int, Entity]], model: list[Entity]) -> list[Entity]:
+def _merge(ranked: list[tuple[int, Entity]], model: list[Entity], language: str | None = None) -> list[Entity]:
     # A listed product's model number is not a count: "el iPhone 15 libre" holds no quantity of "libre".
     products = [span for span in model if span.label == "PRODUCT" and span.source == "rule"]
+    # Quantities are read (and annotated) in English, where a container takes in its contents ("2 packet of
+    # omo"); in other languages the product inside one ("2 packet Maggi", "2 Kästen Augustiner") is kept too.
+    within = [] if language in (None, "", "en") else [p for p in products if _inside_quantity(p, ranked)]
+    # ... and a quantity there that cuts a product's name in two ("3 bottle Thums" of "Thums Up") is no count of it.
+    ranked = [
+        (rank, e) for rank, e in ranked if not (e.label == QUANTITY and any(p.start < e.end < p.end for p in within))
+    ]
     ranked = [
         (rank, entity)
         for rank, entity in ranked
@@ -165,8 +174,16 @@ def _merge(ranked: list[tuple[int, Entity]], model: list[Entity]) -> list[Entity
     for _, entity in sorted(ranked, key=lambda pair: (pair[0], -(pair[1].end - pair[1].start), pair[1].start)):
         if not any(entity.overlaps(other) for other in kept):
             kept.append(entity)
-    kept.extend(span for span in model if not any(span.overlaps(rule) for rule in kept))
+    kept.extend(
+        span
+        for span in model
+        if not any(span.overlaps(rule) and not (span in within and rule.label == QUANTITY) for rule in kept)
+    )
     return sorted(kept, key=lambda e: (e.start, e.end))
+
+
+def _inside_quantity(product: Entity, ranked: list[tuple[int, Entity]]) -> bool:
+    return any(e.label == QUANTITY and e.start < product.start < e.end for _, e in ranked)
 
 
 def _model_entity(ent) -> Entity | None:

@@ -1,0 +1,105 @@
+"""Named products (products.py), one test per rule, each with the case it must leave alone."""
+
+from __future__ import annotations
+
+from wa_pipeline.nlp.entities import extract_entities
+
+
+def found(text: str, region: str, language: str) -> list[tuple[str, str]]:
+    """The products, organisations and quantities extracted from one message, in text order."""
+    [entities] = extract_entities([text], region, languages=[language])
+    return [(e.label, e.text) for e in entities if e.label in ("PRODUCT", "ORG", "QUANTITY")]
+
+
+def products(text: str, region: str, language: str) -> list[str]:
+    return [text for label, text in found(text, region, language) if label == "PRODUCT"]
+
+
+def test_a_listed_brand_with_a_model_is_a_product_not_an_organisation():
+    assert found("Do you have the Samsung A15 in blue?", "KE", "en") == [("PRODUCT", "Samsung A15")]
+    assert products("Sent you $40 on Venmo for the Jordan 4", "US", "en") == ["Jordan 4"]
+    assert products("Is the iPhone 15 Pro still there, 256GB?", "US", "en") == ["iPhone 15 Pro"]
+
+
+def test_a_number_after_a_place_an_address_word_or_a_verb_is_no_model():
+    assert products("Please deliver to Lekki Phase 1 tomorrow", "NG", "en") == []
+    assert products("Deliver to Githurai 45 please", "KE", "en") == []
+    assert products("Need 50 pcs of printed T-shirts for our event", "KE", "en") == []
+    assert found("Your Tesco order 44812 will arrive tomorrow", "GB", "en") == [("ORG", "Tesco")]
+
+
+def test_a_model_alone_after_an_article_is_a_product():
+    assert products("Le pagué por Nequi el PS5, ¿me confirma?", "CO", "es") == ["PS5"]
+    assert products("Paid, ref AB12 for the order", "KE", "en") == []
+
+
+def test_a_listed_name_ending_in_its_number_is_a_product():
+    assert found("O PlayStation 5 vem com dois controles?", "BR", "pt") == [("PRODUCT", "PlayStation 5")]
+
+
+def test_a_name_with_a_pack_size_is_a_product_without_the_size():
+    assert products("The Blue Band 500g you sent had expired last month.", "KE", "en") == ["Blue Band"]
+    assert products("Sugar 2kg and bread please", "KE", "en") == []
+
+
+def test_a_name_after_a_container_is_a_product():
+    text = "Niletee pakiti mbili za Omo na kopo moja la Kimbo, niko Kawangware."
+    assert products(text, "KE", "sw") == ["Omo", "Kimbo"]
+    assert products("Ich hätte gern 2 Kästen Augustiner zum Abholen.", "DE", "de") == ["Augustiner"]
+    assert products("Hello, unauza mitumba bales? Nataka 2 bales za Grade 1", "KE", "sw") == []
+
+
+def test_english_quantities_keep_their_contents_and_other_languages_keep_the_product_too():
+    assert found("Please bring a tin of Kimbo and 2 packets of Omo", "KE", "en") == [
+        ("PRODUCT", "Kimbo"),
+        ("QUANTITY", "2 packets of Omo"),
+    ]
+    [entities] = extract_entities(["Please bring 2 packets of Omo"], "KE", languages=["en"])
+    assert [(e.label, e.value) for e in entities] == [("QUANTITY", "2 packet of omo")]
+    assert found("3 bottle Thums Up aur 2 packet Kurkure bhejna please.", "IN", "hi") == [
+        ("PRODUCT", "Thums Up"),  # "3 bottle Thums" cut the name: no quantity of it
+        ("QUANTITY", "2 packet Kurkure"),
+        ("PRODUCT", "Kurkure"),
+    ]
+
+
+def test_a_capitalised_name_after_a_count_is_a_product_but_not_a_capitalised_noun():
+    assert products("Nipe Indomie tano na Royco mbili tafadhali.", "KE", "sw") == ["Indomie", "Royco"]
+    assert products("Manda 2 Heineken gelada e um pão.", "BR", "pt") == ["Heineken"]
+    assert products("Ich hätte gern zwei Torten und 3 Tage Zeit.", "DE", "de") == []
+
+
+def test_a_brand_before_its_goods_is_a_product_and_before_its_service_an_organisation():
+    assert products("Paid through PhonePe, please send the Amul butter today.", "IN", "en") == ["Amul"]
+    assert found("Took my phone to the Samsung service centre at Sarit.", "KE", "en") == [("ORG", "Samsung")]
+    assert products("Fresh milk and bread please", "KE", "en") == []
+
+
+def test_a_brand_after_its_goods_is_a_product_but_not_after_a_device_it_made():
+    assert products("Friji ya Hisense mliyoniuzia haipozi kabisa.", "TZ", "sw") == ["Hisense"]
+    text = "Nimekaa wiki nzima nikingoja simu ya Samsung niliyolipia."
+    assert found(text, "KE", "sw") == [("ORG", "Samsung")]
+
+
+def test_a_listed_brand_with_its_line_is_a_product_but_not_with_a_branch_or_a_service():
+    assert products("Do you stock brake pads for a Toyota Probox?", "KE", "en") == ["Toyota Probox"]
+    assert products("Super accueil chez Fnac Montparnasse, merci.", "FR", "fr") == []
+    assert products("I have sent it through MTN MoMo, please confirm.", "GH", "en") == []
+
+
+def test_an_elided_article_is_not_part_of_the_product():
+    assert products("L'Itel A70 que j'ai pris chez vous ne marche plus.", "CI", "fr") == ["Itel A70"]
+
+
+def test_a_town_of_the_region_before_goods_is_a_place_not_a_brand():
+    text = "The Stanley cup I ordered came with a dent."
+    assert products(text, "KE", "en") == ["Stanley"]
+    assert products(text, "US", "en") == []  # Stanley is a town there
+
+
+def test_no_product_from_a_flat_number_a_german_compound_a_multiplier_or_a_verb_before_a_size():
+    assert products("Please deliver to flat 304 Tower B, Kilimani", "KE", "en") == []
+    assert products("Einmal das Tagesmenü 2 und eine Cola, bitte", "DE", "de") == []
+    assert products("Bitte 3x Currywurst mit Pommes", "DE", "de") == []
+    assert products("Ich hätte gern 6 Brezeln und 2 Mohnschnecken", "DE", "de") == []
+    assert products("Quero 1 kg de carne moída", "BR", "pt") == []
