@@ -6,6 +6,9 @@ Held-out sets (`wa_pipeline_tests/nlp/data/heldout/`, the figures to quote): per
 recall and F1 per label, intent accuracy and macro-F1, sentiment accuracy, language identification on lines of
 four words or more. Only totals are printed for them: `--errors` lists the dev and test splits' errors only.
 
+Intent dev set `intents_dev2.jsonl` (boundaries between complaint, feedback, inquiry and the rest, ids
+`int-dev2-<language>-NNN`): printed with `--split dev` (and `all`), macro-F1 per language, its errors under `--errors`.
+
 Dev sets in the held-out format (every `wa_pipeline_tests/nlp/data/dev/*.txt`: names in es/pt/fr/de, every label in
 sw/hi, and any set added there): printed with `--split dev` (and `all`) after the English dev split, with their
 errors under `--errors`.
@@ -46,6 +49,7 @@ from wa_pipeline.nlp.intent import (  # noqa: E402
     train_intent_model,
 )
 from wa_pipeline.nlp.language import DEFAULT_LANGUAGES  # noqa: E402
+from wa_pipeline.nlp.scores import classification_report  # noqa: E402
 
 DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
 HELD_OUT = DATA / "heldout"
@@ -115,6 +119,7 @@ def main() -> int:
         print("\n" + intents.confusion_markdown() + "\n")
         figures[split] = {"entities": report.to_dict(), "intents": intents.to_dict()}
         if split == "dev":
+            figures["intents_dev2"] = _print_intent_dev2(model, args.errors)
             figures["dev_languages"] = _print_dev_languages(args.errors)
     if args.split in ("heldout", "all"):
         figures["heldout"] = _print_heldout(model, args.languages.split(","))
@@ -130,6 +135,32 @@ def _print_labels(report) -> None:
         if label in report.per_label:
             s = report.per_label[label]
             print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+
+
+def _print_intent_dev2(model, show_errors: bool) -> dict:
+    """Intent macro-F1 per language of `intents_dev2.jsonl` (language from the id), with its errors when asked."""
+    cases = load_intent_cases(DATA / "intents_dev2.jsonl")
+    predicted = [p.intent for p in model.predict([c.text for c in cases], threshold=DEFAULT_THRESHOLD)]
+    by_language: dict[str, tuple[list[str], list[str]]] = {}
+    for case, intent in zip(cases, predicted, strict=True):
+        for language in (case.id.split("-")[2], "all"):
+            gold, got = by_language.setdefault(language, ([], []))
+            gold.append(case.intent)
+            got.append(intent)
+    results = {}
+    print(f"\n== Intents, dev2: {len(cases)} messages, threshold {DEFAULT_THRESHOLD}")
+    print(f"{'language':<9} {'messages':>8} {'accuracy':>8} {'macro-F1':>8}   F1 per intent")
+    for language in [*sorted(set(by_language) - {"all"}), "all"]:
+        gold, got = by_language[language]
+        report = classification_report(gold, got, labels=sorted(set(gold)))
+        results[language] = report.to_dict()
+        per_intent = "  ".join(f"{k} {v['f1']:.2f}" for k, v in report.per_label.items())
+        print(f"{language:<9} {len(gold):>8} {report.accuracy:>8.3f} {report.macro_f1:>8.3f}   {per_intent}")
+    if show_errors:
+        for case, intent in zip(cases, predicted, strict=True):
+            if intent != case.intent:
+                print(f"  {case.id}: {case.intent} read as {intent}: {case.text}")
+    return results
 
 
 def _print_dev_languages(show_errors: bool) -> dict:

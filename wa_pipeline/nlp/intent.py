@@ -45,7 +45,7 @@ DEFAULT_THRESHOLD = 0.5
 MANIFEST = "intent_model.json"
 # Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
 # are then retrained, so the held-out figures they report are those of the code that reads them.
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
 
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -53,6 +53,21 @@ _AFFIX = 4
 _POLAR = 1.5
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 _SENTENCE = re.compile(r"[.!?\n]+")
+# Words that mark how a message argues, in each language the examples hold, each read as one token shared by all
+# of them: "why", "still" and "but" lean a message towards a complaint in any language, so what the English
+# examples teach about "why ... ?" carries to "warum", "kyun" and "mbona", which have fewer examples of their own.
+# Kept to the category words themselves (question words of grievance, "still/again", contrast, negation); words
+# that are also common function words in another of the languages are left out ("par" is "by" in French, "ne" a
+# Hindi case marker, "mas" Spanish "more" without its accent).
+_CUES = {
+    "cue_why": r"why|wieso|warum|weshalb|pourquoi|porque|porqu[eé]|por\s+qu[eé]|kyun|kyu|kyon|mbona|kwanini|kwa\s+nini",
+    "cue_still": r"still|again|yet|abhi\s+tak|ab\s+tak|phir\s+se|bado|tena|immer\s+noch|noch\s+immer|wieder|schon\s+wieder"
+    r"|todav[ií]a|a[uú]n|otra\s+vez|de\s+nuevo|ainda|de\s+novo|toujours|encore|de\s+nouveau",
+    "cue_but": r"but|though|although|however|lakini|ila|aber|doch|jedoch|pero|aunque|por[eé]m|mais|lekin|magar",
+    "cue_not": r"not|no|never|nothing|nobody|\w+n't|nahi|nahin|nai|hapana|sija\w*|haija\w*|hamja\w*|nicht|kein\w*|nie"
+    r"|nichts|nunca|nada|n[aã]o|pas|jamais|rien|personne",
+}
+_CUE_PATTERNS = {cue: re.compile(rf"(?<!\w)(?:{words})(?!\w)") for cue, words in _CUES.items()}
 # An e-mail address or a link is one piece of business, however many words its parts spell.
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 
@@ -188,7 +203,8 @@ def normalise(text: str) -> str:
 
     Word beginnings and endings ("p_canc", "s_lipa") let "cancelled" learn from "cancel" and Swahili's
     "nimelipa" from "lipa" (subject markers are prefixes, so the stem is the ending); "lex_neg"/"lex_pos"
-    mark words VADER's lexicon knows as clearly negative or positive, so "worst" reads like "terrible".
+    mark words VADER's lexicon knows as clearly negative or positive, so "worst" reads like "terrible"; "cue_why",
+    "cue_still", "cue_but", "cue_not" and "cue_question" mark the same argument in every language (`_CUES`).
     """
     base = _ELONGATED.sub(r"\1\1", _DIGITS.sub("0", " ".join(text.lower().split())))
     words = _WORDS.findall(base)
@@ -201,6 +217,9 @@ def normalise(text: str) -> str:
             extra.append("lex_neg")
         elif valence >= _POLAR:
             extra.append("lex_pos")
+    extra += [cue for cue, pattern in _CUE_PATTERNS.items() if pattern.search(base)]
+    if "?" in base:
+        extra.append("cue_question")
     return f"{base} {' '.join(extra)}" if extra else base
 
 

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from wa_pipeline.nlp.intent import (
     fingerprint,
     intent_model_in,
     load_examples,
+    normalise,
     shipped_intent_model,
     split_examples,
     train_intent_model,
@@ -214,3 +216,60 @@ def test_a_second_data_directory_takes_the_model_trained_for_the_first(tmp_path,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
     with pytest.raises(AssertionError, match="trained again"):
         intent_model_in(tmp_path / "three", [examples], settings)
+
+
+@pytest.mark.parametrize(
+    "texts, cue",
+    [
+        (
+            [
+                "Why is my parcel late?",
+                "Warum ist mein Paket so spät?",
+                "Parcel kyun nahi aaya",
+                "Mbona mzigo haujafika",
+            ],
+            "cue_why",
+        ),
+        (
+            ["Still waiting", "Ich warte immer noch", "Abhi tak nahi aaya", "Bado sijapata", "Toujours rien"],
+            "cue_still",
+        ),
+        (
+            [
+                "Thanks but it broke",
+                "Danke, aber es ist kaputt",
+                "Asante lakini imevunjika",
+                "Gracias, pero llegó roto",
+            ],
+            "cue_but",
+        ),
+        (["It is not working", "Es geht nicht", "Kaam nahi kar raha", "Ça ne marche pas", "Não funciona"], "cue_not"),
+    ],
+)
+def test_the_same_argument_reads_as_one_token_in_every_language(texts, cue):
+    assert all(cue in normalise(text).split() for text in texts)
+
+
+def test_a_question_mark_is_a_token_and_plain_business_has_no_cues():
+    assert "cue_question" in normalise("Do you deliver to Kasoa?").split()
+    assert not [t for t in normalise("Please send 2 trays of eggs").split() if t.startswith("cue_")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["J'ai payé par Orange Money", "Kisi ne phone uthaya, sab theek", "Quiero mas arroz", "Notebook bag in navy"],
+)
+def test_function_words_of_another_language_and_parts_of_words_are_no_cues(text):
+    assert not {"cue_but", "cue_not"} & set(normalise(text).split())
+
+
+DEV2 = Path(__file__).parent / "data" / "intents_dev2.jsonl"
+
+
+def test_the_second_intent_dev_set_names_its_languages_and_shares_no_text_with_the_examples():
+    cases = [json.loads(line) for line in DEV2.read_text(encoding="utf-8").splitlines() if line.strip()]
+    languages = {case["id"].split("-")[2] for case in cases}
+    assert languages == {"en", "de", "hi", "es", "fr", "sw"} and len(cases) >= 300
+    assert {case["intent"] for case in cases} == set(INTENTS)
+    examples = {e.text.lower() for e in load_examples([DEFAULT_EXAMPLES])}
+    assert not examples & {case["text"].lower() for case in cases}
