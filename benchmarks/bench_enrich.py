@@ -82,6 +82,7 @@ def corpus(n: int, seed: int = 7) -> list[str]:
         json.loads(line)["text"]
         for path in sorted(DATA.glob("*.jsonl"))
         for line in path.read_text("utf-8").splitlines()
+        if line.startswith("{")  # a dev file's header comments and blank lines are not messages
     ]
     rng = random.Random(seed)
     messages: list[str] = []

@@ -540,9 +540,10 @@ def common_nouns() -> dict[str, frozenset[str]]:
 def _reading_language(doc: Doc, language: str | None) -> str | None:
     """The language whose common words and cues apply: the one given, or, when none is known, the one the
     line's function words show (None: English or another language, read as before)."""
-    counts = {code: sum(1 for t in doc if t.lower_ in words) for code, words in _FUNCTION_WORDS.items()}
+    lowered = [t.lower_ for t in doc]  # once: a spaCy token costs more to make than the look-ups it serves
+    counts = {code: sum(1 for word in lowered if word in words) for code, words in _FUNCTION_WORDS.items()}
     if language in _CONFIRMING_WORDS:
-        own = sum(1 for t in doc if t.lower_ in _CONFIRMING_WORDS[language])
+        own = sum(1 for word in lowered if word in _CONFIRMING_WORDS[language])
         return language if own >= max(counts["en"], 1) or not any(counts.values()) else None
     if language:
         # The detector reads some Swahili and some English naming "São Paulo" as German or Portuguese: its

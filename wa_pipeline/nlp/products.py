@@ -136,7 +136,18 @@ def find_products(
     places ("Stanley" is a town in the US, a brand of cups elsewhere)."""
     doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
+    words = _words(doc)
     for i in range(len(doc)):
+        # Every rule opens a product on a capitalised name word, a bare model ("PS5") or a listed name in any case
+        # ("tecno camon 20"): the other words ("I", "Please", "the") are passed over at once.
+        token = doc[i]
+        if not (
+            _capitalised_name_word(token)
+            or _BARE_MODEL.fullmatch(token.text)
+            or gazetteer.organisations.longest_match(words, i)
+            or gazetteer.products.longest_match(words, i)
+        ):
+            continue
         for span in (
             _modelled(doc, i, gazetteer, language),
             _brand_and_line(doc, i, gazetteer),
