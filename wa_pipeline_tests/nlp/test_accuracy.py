@@ -30,22 +30,24 @@ from wa_pipeline.nlp.language import DEFAULT_LANGUAGES
 DATA = Path(__file__).parent / "data"
 # language: (entity micro-F1, rule labels, name labels, intent macro-F1, sentiment accuracy, language id)
 FLOORS = {
-    # Raised on 2026-12-04 (issue 14, round 7): names read in the message's language (Swahili and Hinglish
-    # forms of address, cues and shop words; Swahili and Hindi amounts in words, Hinglish weekdays and tense),
-    # language id voting on Hinglish and Swahili words, about 2,400 more native intent examples and 2**16
-    # classifier buckets. Measured (entities, rule labels, names, intent macro-F1, sentiment accuracy, language id):
-    # en 0.875 0.933 0.788 0.857 0.903 0.943; es 0.853 0.977 0.730 0.868 0.929 0.967;
-    # pt 0.870 0.983 0.742 0.904 0.941 0.973; fr 0.872 0.941 0.795 0.852 0.927 0.993;
-    # de 0.880 0.955 0.800 0.819 0.933 1.000; sw 0.892 0.969 0.802 0.865 0.914 0.944;
-    # hi 0.847 0.935 0.760 0.834 0.887 0.979. Each floor is the figure less 0.03, rounded down, never below the
-    # floor before (at least four errors of 151 messages).
-    "en": (0.84, 0.90, 0.75, 0.82, 0.87, 0.91),
-    "es": (0.82, 0.94, 0.70, 0.83, 0.89, 0.93),
-    "pt": (0.84, 0.95, 0.71, 0.87, 0.91, 0.94),
-    "fr": (0.84, 0.91, 0.76, 0.82, 0.89, 0.96),
-    "de": (0.85, 0.92, 0.77, 0.78, 0.90, 0.97),
-    "sw": (0.86, 0.93, 0.77, 0.83, 0.88, 0.91),
-    "hi": (0.81, 0.90, 0.73, 0.80, 0.85, 0.94),
+    # Set on 2026-12-04 after issue 14's round 8: new English dev sets (dates and quantities, people and
+    # organisations), named products in every language (products.py), a second language-id dev set and the
+    # function-word fallback, cross-language cue tokens and about 600 more native intent examples. Measured
+    # (entities, rule labels, names, intent macro-F1, sentiment accuracy, language id):
+    # en 0.920 0.967 0.850 0.878 0.907 0.947; es 0.863 0.977 0.751 0.854 0.929 0.980;
+    # pt 0.877 0.983 0.755 0.914 0.947 0.980; fr 0.895 0.941 0.846 0.901 0.927 1.000;
+    # de 0.902 0.955 0.845 0.835 0.953 1.000; sw 0.905 0.969 0.829 0.850 0.901 0.986;
+    # hi 0.850 0.935 0.767 0.856 0.894 0.986. Each floor is the figure less 0.03, rounded down. Three floors are
+    # lower than round 7's because their figures fell while the others rose (one shared model for every language):
+    # Spanish intents 0.868 -> 0.854 and Swahili intents 0.865 -> 0.850, Swahili sentiment 0.914 -> 0.901; kept
+    # at round 7's floors they would sit within two or three errors of the figure, where noise alone fails them.
+    "en": (0.88, 0.93, 0.81, 0.84, 0.87, 0.91),
+    "es": (0.83, 0.94, 0.72, 0.82, 0.89, 0.95),
+    "pt": (0.84, 0.95, 0.72, 0.88, 0.91, 0.94),
+    "fr": (0.86, 0.91, 0.81, 0.87, 0.89, 0.97),
+    "de": (0.87, 0.92, 0.81, 0.80, 0.92, 0.97),
+    "sw": (0.87, 0.93, 0.79, 0.81, 0.87, 0.95),
+    "hi": (0.82, 0.90, 0.73, 0.82, 0.86, 0.95),
 }
 
 
