@@ -93,7 +93,7 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
                 continue
             customer, last_customer = row.sender_name, row.sender_name
             order = current.get(customer)
-            asks = row.intent == "order" or bool(row.quantities)
+            asks = _asks(row)
             if order is None or (asks and order.payments):
                 order = _Order(chat=row.chat_name if isinstance(row.chat_name, str) else row.chat_id, customer=customer)
                 orders.append(order)
@@ -106,12 +106,20 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     return frame.sort_values(["first_message_at", "order_id"], kind="stable").reset_index(drop=True)
 
 
+def _asks(row) -> bool:
+    """Whether a customer's message asks for goods: an order, or counted goods outside a complaint, a cancellation
+    or feedback ("One tray has a dent" counts the tray that went wrong, it orders none)."""
+    if row.intent == "order":
+        return True
+    return bool(row.quantities) and row.intent not in ("complaint", "cancellation", "feedback")
+
+
 def _add(order: _Order, row, *, from_customer: bool) -> None:
     order.messages.append(row)
     if from_customer:
         if row.intent == "inquiry":
             order.statuses.add("inquiry")
-        if row.intent == "order" or row.quantities:
+        if _asks(row):
             order.statuses.add("ordered")
         references = _transactions(row.references)
         amount, currency = first_amount(row.amounts)
