@@ -54,8 +54,7 @@ from wa_pipeline.nlp.scores import classification_report  # noqa: E402
 DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
 HELD_OUT = DATA / "heldout"
 HELD_OUT_LANGUAGES = ("en", "es", "pt", "fr", "de", "sw", "hi")
-# Dev sets of other languages in the held-out format, written before tuning on them: names only for es/pt/fr/de,
-# every label but QUANTITY for sw/hi.
+# Dev sets in the held-out format, each written before tuning on it; every file here is scored.
 DEV = DATA / "dev"
 
 

@@ -428,7 +428,7 @@ def _hinglish_or_swahili(doc: Doc) -> bool:
 
 def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     """A listed product (with its model name) or organisation starting at token i, written as a name."""
-    words = _lowered(doc)
+    words = lowered_words(doc)
     brand = gazetteer.organisations.longest_match(words, i)
     if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
         following = doc[i + brand] if i + brand < len(doc) else None
@@ -466,8 +466,8 @@ def _extends_brand(doc: Doc, start: int, at: int) -> bool:
     return word.text[:1].isupper() or doc[start].is_lower and word.is_lower
 
 
-def _lowered(doc: Doc) -> list[str]:
-    """The doc's lower-cased words, computed once per doc (every token asks for them)."""
+def lowered_words(doc: Doc) -> list[str]:
+    """The doc's lower-cased words, computed once per doc for names and products alike (every token asks)."""
     if not doc.user_data.get("lowered"):
         doc.user_data["lowered"] = [t.lower_ for t in doc]
     return doc.user_data["lowered"]
@@ -540,7 +540,7 @@ def common_nouns() -> dict[str, frozenset[str]]:
 def _reading_language(doc: Doc, language: str | None) -> str | None:
     """The language whose common words and cues apply: the one given, or, when none is known, the one the
     line's function words show (None: English or another language, read as before)."""
-    lowered = [t.lower_ for t in doc]  # once: a spaCy token costs more to make than the look-ups it serves
+    lowered = lowered_words(doc)
     counts = {code: sum(1 for word in lowered if word in words) for code, words in _FUNCTION_WORDS.items()}
     if language in _CONFIRMING_WORDS:
         own = sum(1 for word in lowered if word in _CONFIRMING_WORDS[language])
@@ -721,7 +721,7 @@ def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None
         return 0
     if doc[i].lower_ in _WISHES and i + 1 < len(doc) and doc[i + 1].lower_ in _HOLIDAYS:
         return 0  # "Feliz Natal" is a town in Mato Grosso, and a wish everywhere
-    size = gazetteer.place_length(_lowered(doc), i, region)
+    size = gazetteer.place_length(lowered_words(doc), i, region)
     return i + size if size > 1 else 0
 
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
-from wa_pipeline.nlp.names import common_nouns
+from wa_pipeline.nlp.names import common_nouns, lowered_words
 
 PRODUCT = "PRODUCT"
 
@@ -136,7 +136,7 @@ def find_products(
     places ("Stanley" is a town in the US, a brand of cups elsewhere)."""
     doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
-    words = _words(doc)
+    words = lowered_words(doc)
     for i in range(len(doc)):
         # Every rule opens a product on a capitalised name word, a bare model ("PS5") or a listed name in any case
         # ("tecno camon 20"): the other words ("I", "Please", "the") are passed over at once.
@@ -239,7 +239,7 @@ def _sized(doc: Doc, i: int, end: int, gazetteer: Gazetteer, language: str | Non
 def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
     """The end of a product's name starting at i: a listed brand or line in any case with lower-case line words
     after it, or a run of capitalised words (i: none)."""
-    words = _words(doc)
+    words = lowered_words(doc)
     listed = max(gazetteer.organisations.longest_match(words, i), gazetteer.products.longest_match(words, i))
     if listed:
         end = i + listed
@@ -273,7 +273,7 @@ def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] |
     not "Samsung Service", "Naivas Westlands", "MTN MoMo", "Equity Bank"."""
     if _starts_inside_name(doc, i) or not doc[i].text[:1].isupper() or _previous(doc, i) in _COMPANY_CUES:
         return None
-    words = _words(doc)
+    words = lowered_words(doc)
     brand = gazetteer.organisations.longest_match(words, i)
     if not brand:
         return None
@@ -447,7 +447,7 @@ def _common_noun(token: Token, language: str | None) -> bool:
 
 
 def _listed(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
-    words = _words(doc)
+    words = lowered_words(doc)
     return bool(gazetteer.organisations.longest_match(words, start) or gazetteer.products.longest_match(words, start))
 
 
@@ -500,13 +500,6 @@ def _starts_inside_name(doc: Doc, i: int) -> bool:
 def _after_money(doc: Doc, at: int) -> bool:
     before = _previous_token(doc, at)
     return before is not None and (before.is_currency or before.lower_ in ("ksh", "kes", "rs", "₹", "$"))
-
-
-def _words(doc: Doc) -> list[str]:
-    """The doc's lower-cased words, once per doc: every token asks for them."""
-    if "product_words" not in doc.user_data:
-        doc.user_data["product_words"] = [t.lower_ for t in doc]
-    return doc.user_data["product_words"]
 
 
 def _previous_token(doc: Doc, i: int) -> Token | None:
