@@ -277,6 +277,45 @@ _SYNONYM = re.compile(
 )
 
 
+def _word_trie(words: list[str]) -> str:
+    """One pattern for `words` (each a regular expression of literal characters) that shares their prefixes, so a
+    position is rejected in a few steps instead of one failed try per word."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for atom in re.findall(r"\\.|.", word):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [atom + pattern(node[atom]) for atom in sorted(key for key in node if key)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
+
+
+# Every expression holds a digit or one of these words: a relative day or a weekday (the longest word of each
+# alternative, which any match of it holds), a weekday abbreviation (always after a space or the expression's start,
+# before \b), the Swahili clock's "saa", or a word of noon and midnight ("mid" for "mid-day", "midday", "midi"). A
+# text with none of them is not searched: the expression tries hundreds of alternatives at every word and finds a
+# date in few chat lines, the words make one prefix-sharing pattern, a tenth of its time. Same flags, so the same
+# letters match.
+_DATE_WORD = re.compile(
+    _word_trie(
+        sorted(
+            {max(re.split(r"\\s\+", word), key=len) for word in f"{_RELATIVE_DAY}|{_WEEKDAY_NAME}".split("|")}
+            | {"saa", "noon", "midnight", "mid", "meio", "mediod"}
+        )
+    )
+    + rf"|(?<!\w)(?:{_WEEKDAY_SHORT})\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(
     text: str | None,
     sent_at: datetime | None,
@@ -287,7 +326,7 @@ def find_dates(
 
     `sent_at` (timezone-aware) is the base for relative expressions; None means now.
     """
-    if not text:
+    if not text or not (_DIGIT.search(text) or _DATE_WORD.search(text)):
         return []
     tz = message_zone(sent_at, ZoneInfo(timezone) if isinstance(timezone, str) else timezone)
     local = (sent_at or datetime.now(tz)).astimezone(tz).replace(second=0, microsecond=0)

@@ -1,9 +1,10 @@
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from wa_pipeline.nlp.dates import clock_time, find_dates
+from wa_pipeline.nlp.dates import _RELATIVE_DAY, _WEEKDAY_NAME, clock_time, find_dates
 
 # Wednesday 18 November 2026, 10:30 in Nairobi (UTC+3).
 WEDNESDAY = datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
@@ -271,3 +272,32 @@ def test_a_bare_hour_after_a_day_is_read_in_business_hours(text, expected):
 )
 def test_an_ordinal_after_a_preposition_of_time_is_a_day_of_the_month(text, expected):
     assert dates(text, THURSDAY_NAIROBI) == expected
+
+
+# Every relative day and weekday the expression reads, in every language and spelling, as the text writes it.
+_DAY_WORDS = [re.sub(r"\\s\+", " ", word).replace("\\", "") for word in f"{_RELATIVE_DAY}|{_WEEKDAY_NAME}".split("|")]
+
+
+@pytest.mark.parametrize("word", _DAY_WORDS)
+def test_every_day_word_is_found_in_a_line_without_figures(word):
+    # Lines without a digit are searched only where a date word can be: none may be missed.
+    assert [text for text, _ in dates(f"ok {word} then")] == [word]
+    assert [text for text, _ in dates(f"ok {word.upper()} then")] == [word.upper()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("come at noon", "noon"),
+        ("open till midnight", "midnight"),
+        ("pass by midday", "midday"),
+        ("llego al mediodía", "mediodía"),
+        ("passe à midi", "midi"),
+        ("chego ao meio-dia", "meio-dia"),
+        ("nitakuja saa nne asubuhi", "saa nne asubuhi"),
+        ("can you come Fri", "Fri"),
+        ("deliver on thurs", "thurs"),
+    ],
+)
+def test_clock_words_and_abbreviations_without_figures_are_found(text, expected):
+    assert [found for found, _ in dates(text)] == [expected]
