@@ -73,7 +73,9 @@ def cases() -> list[dict]:
             add(f"dev/{path.name}", m.text, m.language, m.sent_at, m.region, m.timezone, m.date_order)
     for name in ("entities_dev.jsonl", "entities_test.jsonl"):
         for r in _records(DATA / name):
-            add(name, r["text"], None, datetime.fromisoformat(r["sent_at"]), r["region"], r["timezone"], r["date_order"])
+            add(
+                name, r["text"], None, datetime.fromisoformat(r["sent_at"]), r["region"], r["timezone"], r["date_order"]
+            )
     for r in _records(DATA / "intents_dev2.jsonl"):
         add("intents_dev2.jsonl", r["text"], r["id"].split("-")[2])
     for path in sorted(DATA.glob("language_dev*.jsonl")):
