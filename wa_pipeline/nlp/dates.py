@@ -511,12 +511,18 @@ def _other_clock(written: str) -> tuple[int, int] | None:
 
 
 def _dateparser_day(phrase: str, base: datetime, date_order: DateOrder) -> date | None:
-    import dateparser  # ~0.2 s to import: only once a message mentions a date
-
     normalised = _SYNONYM.sub(lambda m: _SYNONYMS[m.group(1).lower()], phrase.lower())
     normalised = " ".join(re.sub(r"(\d)(?:st|nd|rd|th|er|º)(?!\w)", r"\1", normalised).replace(",", " ").split())
     # "16/11/26" is 2026: dateparser, preferring the future, would read 2126.
     normalised = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", normalised)
+    return _parsed_day(normalised, base, date_order)
+
+
+# Keyed by the words dateparser reads, not as written: "Saturday", "sat", "Samstag" and "jumamosi" are one parse.
+@functools.lru_cache(maxsize=4096)
+def _parsed_day(normalised: str, base: datetime, date_order: DateOrder) -> date | None:
+    import dateparser  # ~0.2 s to import: only once a message mentions a date
+
     settings = {
         "RELATIVE_BASE": base,
         "PREFER_DATES_FROM": "future",
