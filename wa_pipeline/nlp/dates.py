@@ -243,10 +243,11 @@ _DAY = (
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
 _CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
+# Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm").
+_NOT_INSIDE = r"(?<![\w/.:])(?<!\d-)"
 _EXPRESSION = re.compile(
     rf"""
-    # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm").
-    (?<![\w/.:])(?<!\d-)
+    {_NOT_INSIDE}
     (?:
         (?P<day>{_DAY})(?:{_CONNECTOR}(?P<time_after>{_TIME}))?
       | (?P<time>{_TIME})(?:\s+(?:on\s+)?(?P<day_after>{_DAY}))?
@@ -316,6 +317,94 @@ _DATE_WORD = re.compile(
 _DIGIT = re.compile(r"\d")
 
 
+# Where a date can start: the first three characters of every way the expression can begin, read off its parsed form
+# ("thi" of "this", "sat", "2\d"), in one prefix-sharing pattern with the same flags. Searching for these first and
+# trying the expression only there finds the same matches in the same order (every match starts at such a place)
+# about four times sooner than letting the expression try all its alternatives at every word.
+_PREFIX_LENGTH = 3
+_DIGIT_ONLY = object()  # a place in a prefix that any digit fills
+
+
+def _prefixes(items, room: int) -> set[tuple[tuple, bool]]:
+    """The prefixes (up to `room` characters) of a parsed sequence, each with whether the sequence ends there."""
+    from re import _constants as sre
+
+    found: set[tuple[tuple, bool]] = {((), True)}
+    for op, argument in items:
+        grown: set[tuple[tuple, bool]] = set()
+        for prefix, whole in found:
+            if not whole or len(prefix) >= room:
+                grown.add((prefix, False))
+                continue
+            if op is sre.LITERAL:
+                options = {((chr(argument),), True)}
+            elif op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+                options = {((), True)}  # zero-width: the prefix goes on after it
+            elif op is sre.SUBPATTERN:
+                options = _prefixes(argument[-1], room - len(prefix))
+            elif op is sre.BRANCH:
+                options = set().union(*(_prefixes(branch, room - len(prefix)) for branch in argument[1]))
+            elif op is sre.IN:
+                options = _class_prefixes(argument)
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                low, _, item = argument
+                options = {(start, False) for start, _ in _prefixes(item, room - len(prefix))}
+                options |= {((), True)} if low == 0 else set()
+            else:
+                options = {((), False)}  # anything else ends the prefix where it stands
+            grown.update((prefix + more, ends and len(prefix + more) < room) for more, ends in options)
+        found = grown
+    return found
+
+
+def _class_prefixes(items) -> set[tuple[tuple, bool]]:
+    """A character class as one place of a prefix: a digit, one of a few characters, or the end of the prefix."""
+    from re import _constants as sre
+
+    characters: set[str] = set()
+    for op, argument in items:
+        if op is sre.LITERAL:
+            characters.add(chr(argument))
+        elif op is sre.RANGE and "0" <= chr(argument[0]) <= chr(argument[1]) <= "9":
+            characters.update("0123456789"[argument[0] - 48 : argument[1] - 47])
+        elif op is sre.CATEGORY and argument is sre.CATEGORY_DIGIT:
+            characters.add(_DIGIT_ONLY)
+        else:
+            return {((), False)}
+    if characters <= set("0123456789") | {_DIGIT_ONLY}:
+        return {((_DIGIT_ONLY,), False)}
+    return {((character,), True) for character in characters} if len(characters) <= 12 else {((), False)}
+
+
+def _start_pattern(expression: re.Pattern) -> re.Pattern | None:
+    """Where `expression` can start, or None where a prefix is empty (it could start anywhere)."""
+    from re import _parser
+
+    prefixes = _prefixes(list(_parser.parse(expression.pattern, expression.flags)), _PREFIX_LENGTH)
+    if any(not prefix for prefix, _ in prefixes):
+        return None
+    written = {"".join(r"\d" if atom is _DIGIT_ONLY else re.escape(atom) for atom in prefix) for prefix, _ in prefixes}
+    return re.compile(rf"{_NOT_INSIDE}(?:{_word_trie(sorted(written))})", expression.flags & ~re.VERBOSE)
+
+
+_EXPRESSION_START = _start_pattern(_EXPRESSION)
+
+
+def _expressions(text: str):
+    """`_EXPRESSION.finditer(text)`, its expression tried only where a prefix of it stands."""
+    if _EXPRESSION_START is None:
+        yield from _EXPRESSION.finditer(text)
+        return
+    position = 0
+    while (start := _EXPRESSION_START.search(text, position)) is not None:
+        match = _EXPRESSION.match(text, start.start())
+        if match is None:
+            position = start.start() + 1
+        else:
+            yield match
+            position = match.end()
+
+
 def find_dates(
     text: str | None,
     sent_at: datetime | None,
@@ -332,7 +421,7 @@ def find_dates(
     local = (sent_at or datetime.now(tz)).astimezone(tz).replace(second=0, microsecond=0)
     base = local.replace(tzinfo=None)
     found = []
-    for match in _EXPRESSION.finditer(text):
+    for match in _expressions(text):
         if not _plausible(match, text):
             continue
         # "on sat", "by Fri": the preposition that let an abbreviation through is not part of the date.

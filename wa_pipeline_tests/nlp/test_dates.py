@@ -1,10 +1,20 @@
+import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from wa_pipeline.nlp.dates import _RELATIVE_DAY, _WEEKDAY_NAME, clock_time, find_dates
+from wa_pipeline.nlp.dates import (
+    _EXPRESSION,
+    _EXPRESSION_START,
+    _RELATIVE_DAY,
+    _WEEKDAY_NAME,
+    _expressions,
+    clock_time,
+    find_dates,
+)
 
 # Wednesday 18 November 2026, 10:30 in Nairobi (UTC+3).
 WEDNESDAY = datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
@@ -301,3 +311,21 @@ def test_every_day_word_is_found_in_a_line_without_figures(word):
 )
 def test_clock_words_and_abbreviations_without_figures_are_found(text, expected):
     assert [found for found, _ in dates(text)] == [expected]
+
+
+def test_the_expression_tried_only_where_a_date_can_start_finds_what_it_finds_everywhere():
+    # The expression is tried only where one of its prefixes stands (read off its parsed form): every labelled text
+    # must give the same matches, in the same order, as the expression searched at every position.
+    texts = [
+        json.loads(line)["text"]
+        for name in ("entities_dev.jsonl", "entities_test.jsonl")
+        for line in (Path(__file__).parent / "data" / name).read_text(encoding="utf-8").splitlines()
+        if line.startswith("{")
+    ]
+    texts += ["ok 10am-2pm", "Tue 16/03 at 1400 hrs", "half past 4 today", "las 5 de la tarde", "saa nne asubuhi"]
+
+    def spans(matches):
+        return [(match.span(), match.groupdict()) for match in matches]
+
+    assert _EXPRESSION_START is not None
+    assert [spans(_expressions(text)) for text in texts] == [spans(_EXPRESSION.finditer(text)) for text in texts]
