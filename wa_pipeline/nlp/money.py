@@ -241,7 +241,7 @@ def find_money(text: str | None, default_currency: str | None = None) -> list[En
         return []
     default = default_currency.upper() if default_currency else None
     found = _money_in_words(text, default)
-    if not any(char.isdigit() for char in text):
+    if not any(map(str.isdigit, text)):
         return found
     taken = [(entity.start, entity.end) for entity in found]
     for match in _MONEY.finditer(text):

@@ -212,7 +212,7 @@ _IRREGULAR = {
 
 def find_quantities(text: str | None) -> list[Entity]:
     """Quantities in `text`, each valued "<number> <unit>[ of <contents>]"."""
-    if not text or not any(char.isdigit() for char in text) and not _has_number_word(text):
+    if not text or not any(map(str.isdigit, text)) and not _has_number_word(text):
         return []
     found = []
     position = 0

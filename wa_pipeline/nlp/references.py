@@ -142,7 +142,7 @@ _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minu
 
 def find_references(text: str | None) -> list[Entity]:
     """References in `text`, each valued "<kind>:<IDENTIFIER>"."""
-    if not text or not any(char.isdigit() for char in text):
+    if not text or not any(map(str.isdigit, text)):
         return []
     found: list[Entity] = []
 
@@ -157,7 +157,7 @@ def find_references(text: str | None) -> list[Entity]:
             add(_PREFIXES[prefix], match.start("id"), match.end("id"))
     for match in _keyword_led(text):
         identifier = match.group("id")
-        if not any(char.isdigit() for char in identifier):
+        if not any(map(str.isdigit, identifier)):
             continue
         kind = _KEYWORDS[" ".join(match.group("keyword").lower().split())]
         marked = bool(match.group("marker") or match.group("colon")) or text[match.start("id") - 1] == "#"
