@@ -300,6 +300,8 @@ def _generated_hindi_words() -> frozenset[str]:
 def _vote_words(text: str) -> list[str]:
     """The line's words, lower-cased, a Swahili prefix kept on the English verb it is hyphenated to ("ku-book")."""
     lowered = text.lower()
+    if "-" not in lowered:  # no hyphenated verb to keep: most lines
+        return _WORD.findall(_NOT_WORDS.sub(" ", lowered))
     joined = [f"{prefix}-{stem}" for prefix, stem in _SWAHILI_HYPHENATED.findall(lowered)]
     rest = _NOT_WORDS.sub(" ", _SWAHILI_HYPHENATED.sub(" ", lowered))
     return joined + _WORD.findall(rest)
