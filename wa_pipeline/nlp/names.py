@@ -269,8 +269,8 @@ _OPENING_ARTICLES = {
     "pt": frozenset("o a os as um uma meu minha esse essa este esta".split()),
     "fr": frozenset("le la les un une mon ma mes votre vos ce cette son sa".split()),
 }
-# Capitalised words of a language no list of its nouns holds and that name nobody: "per Mail", "aufs Handy".
-_LANGUAGE_NOT_NAMES = {"de": frozenset("mail e-mail handy".split())}
+# Capitalised German words its list of nouns lacks and that name nobody: "per Mail", "aufs Handy".
+_GERMAN_NOT_NAMES = frozenset("mail e-mail handy".split())
 # Verbs after a name at a sentence's start that only people do: "Keisha did an amazing job", "Tobi said".
 _PEOPLE_VERBS = frozenset("did said says told asked promised helped knows wants".split())
 # ... and a question that asks someone to do something opens with one of these: "can Lerato bring".
@@ -446,7 +446,12 @@ def _addressed_lower_case(doc: Doc, i: int) -> int:
         return i + 1
     if following == "ne" and _hinglish(doc) and listed:
         return i + 1
-    if _language(doc) in ("es", "pt") and listed and _told(_language(doc), before, [_previous_word(doc[i - 1])]):
+    if (
+        listed
+        and i > 1
+        and _language(doc) in ("es", "pt")
+        and _told(_language(doc), before, [_previous_word(doc[i - 1])])
+    ):
         return i + 1  # "dile a paco", "fala pro thiago": a listed name after a telling verb
     if _english(doc) and _cue(doc, i) == "person":
         # English "i'm kiprono", "her name is wangari", "tell kojo to bring it": a listed name, or after "I'm",
@@ -571,12 +576,10 @@ def _name_like(token: Token) -> bool:
             return False
         if _after_title(token):
             return True
-    if token.lower_ in _LANGUAGE_NOT_NAMES.get(_language(token.doc), ()):
+    if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
-    if _after_kin(token):
-        return True  # "meine Tochter Lena": a name that is a chat word elsewhere
-    if token.lower_ in _NOT_NAMES and not _opens_a_name(token):
-        return False
+    if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
+        return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
     if text.upper() in CURRENCY_CODES and text.isupper():
         return False
     if not (text[0].isupper() or any(c.isupper() for c in text[1:])):
@@ -716,11 +719,18 @@ def _after_kin(token: Token) -> bool:
     return word not in _NOT_NAME_OPENERS and word not in _ADDRESSEES and not _common_word(token)
 
 
+# Built once: the prepositions before a Romance name of two capitalised words, per language.
+_PAIR_CUES = {
+    language: _PLACE_CUES | _LANGUAGE_PLACE_CUES[language] | _LANGUAGE_ORG_CUES[language] | _MEANS
+    for language in ("es", "pt", "fr")
+}
+
+
 def _cued_pair(token: Token) -> bool:
     """The token is one of two capitalised everyday words after a place or business preposition: "pelo Mercado
     Livre" ("de Marseille Saint-Charles" is a town, then a name of its own)."""
     doc, language = token.doc, _language(token.doc)
-    cues = _place_cues(language) | _LANGUAGE_ORG_CUES.get(language, frozenset()) | _MEANS
+    cues = _PAIR_CUES.get(language or "", _MEANS)
 
     def capitalised(at: int) -> bool:
         return 0 <= at < len(doc) and doc[at].is_alpha and doc[at].text[:1].isupper()
