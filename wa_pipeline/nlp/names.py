@@ -271,6 +271,9 @@ _OPENING_ARTICLES = {
 }
 # Capitalised German words its list of nouns lacks and that name nobody: "per Mail", "aufs Handy".
 _GERMAN_NOT_NAMES = frozenset("mail e-mail handy".split())
+_GERMAN_DETERMINERS = frozenset(
+    "der die das den dem des ein eine einer einem einen meine meiner meinem deine unsere eure ihre seine keine".split()
+)
 # Verbs after a name at a sentence's start that only people do: "Keisha did an amazing job", "Tobi said".
 _PEOPLE_VERBS = frozenset("did said says told asked promised helped knows wants".split())
 # ... and a question that asks someone to do something opens with one of these: "can Lerato bring".
@@ -824,7 +827,11 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
 
 
 def _ends_a_business(doc: Doc, at: int) -> bool:
-    return _language(doc) in (None, "sw", "hi", "es", "pt", "fr") or doc[at].lower_ == "bank"
+    """A capitalised business word ends the name before it: in any language but German, and there only "Bank"
+    after a word that is no article ("Erste Bank", not "Die Bank")."""
+    if _language(doc) in (None, "sw", "hi", "es", "pt", "fr"):
+        return True
+    return doc[at].lower_ == "bank" and doc[at - 1].lower_ not in _GERMAN_DETERMINERS
 
 
 def _business_word(token: Token) -> bool:
