@@ -49,7 +49,9 @@ _TITLES = frozenset(
 # office and church ("Oga Emeka", "Engr. Bello", "Pst Ade"): read on English lines only, where they were found.
 _ENGLISH_TITLES = frozenset(
     "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista "
-    "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh".split()
+    "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh "
+    # ... and South African English's Afrikaans ones ("tannie Marietjie", "Oom Piet")
+    "tannie oom".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
 _FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
@@ -75,7 +77,10 @@ _GREETINGS = frozenset(
     "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
     "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
-    "hongera shikamoo jambo namaskar pranam".split()
+    "hongera shikamoo jambo namaskar pranam "
+    # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
+    "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
+    "besos".split()
 )
 # Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
 # "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
@@ -83,7 +88,9 @@ _ADDRESSEES = frozenset(
     "world team teams family fam all everyone everybody guys folks friends friend people customer customers "
     "client clients member members management admin admins staff crew squad gang sir sirs madam boss bosses "
     "mate mates dear dears darling love ladies gentlemen there beautiful sweetheart neighbour neighbors "
-    "neighbours colleagues partner partners group fam".split()
+    "neighbours colleagues partner partners group fam "
+    # family words and mates a chat capitalises ("my Mum", "Thanks Bru", "the Delivery Guy")
+    "mum mom mummy mommy dad daddy granny grandma grandpa hubby wifey bestie guy bru boet".split()
 )
 _SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs", "rs", "bob"})
 _NOT_NAMES = (
@@ -190,13 +197,50 @@ _TO_A_PERSON = frozenset("thanks thank shoutout shout up spoke speak talk talked
 _FROM_A_BUSINESS = frozenset("rider riders driver drivers boy guy guys agent agents staff courier someone".split())
 _BUYING = frozenset(
     "order ordered ordering orders shopping buy bought purchase compré comprei compramos comprou acheté gekauft "
-    "deposité depositei pagué paguei pagou payé transferí transferi bezahlt".split()
+    "deposité depositei pagué paguei pagou payé transferí transferi bezahlt "
+    # where goods are sold or money leaves from: "venden en Mercadona", "la transferencia desde BBVA"
+    "venden vende vendem vendia compro compra compran compram transferencia transferência".split()
 )
+# A payment in the languages of the chats: "pagué con Bizum", "paguei com Pix", "mit Klarna bezahlt".
+_PAYMENT_WORDS = _PAYING_WORDS | frozenset(
+    "pagar pagué pagado pago pagó pague pagamos transferí transferencia deposité depósito paguei pagou pagamento "
+    "transferi transferência depositei bezahlt bezahle bezahlen zahle zahlen gezahlt überwiesen überweisung "
+    "payé payer paiement réglé "
+    # what the money is in or on: "cartão da Caixa", "débito do Santander", "cuenta de BBVA", "compte"
+    "cartão cartao tarjeta cuenta conta débito debito crédito credito boleto compte carte konto".split()
+)
+# Where the money comes from or goes through: "transferencia desde BBVA", "débito do Santander", "pela Caixa".
+_MEANS = frozenset("desde de do da del por pelo pela con com mit über per".split())
+# With what one pays is a business ("pagado con Bizum", "paguei com Nubank"), with whom one meets a person.
+_WITH = frozenset("con com mit".split())
 _PERSON_NOUNS = frozenset(
     "name jina naam naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
+# Family and friends before a name: "my friend priya", "my cousin Esi", "meine Tochter Lena", "mi primo Beto".
+_KIN = frozenset(
+    "friend cousin husband wife son daughter sister brother niece nephew neighbour neighbor colleague boyfriend "
+    "girlfriend fiancé fiancée bruder schwester sohn tochter freund freundin kollege kollegin nachbar nachbarin "
+    "hermano hermana hijo hija primo prima amigo amiga esposo esposa marido irmão irmã filho filha frère sœur "
+    "soeur fils fille cousine".split()
+)
+# Telling or asking someone, before the "a"/"pro" that introduces them: "dile a Paco", "pregúntale a Javi",
+# "fala pro Thiago", "pede pro Zé", "frag mal Tobi" (Spanish verbs with "-le" attached are found by their ending).
+_TELLING = {
+    "es": frozenset("di dile diga dígale pregunta pregúntale preguntale avisa avísale avisale avisá".split()),
+    "pt": frozenset(
+        "fala fale falar pede peça pedir avisa avise avisar diz diga dizer pergunta pergunte perguntar liga ligue "
+        "ligar".split()
+    ),
+    "de": frozenset("frag fragt fragen sag sagt sagen ruf ruft grüß".split()),
+}
+# Words between a German telling verb and the person: "frag mal Tobi", "sag bitte dem Sepp".
+_GERMAN_FILLERS = frozenset("mal bitte doch kurz einfach dem der den".split())
+# What is sent to a person rather than to a place: "send the slip to Efua", "proof sent to Nomsa".
+_PAPERS = frozenset("proof slip receipt screenshot invoice details pop statement quote quotation message".split())
+# Giving something to a person: "pass it to Sipho", "hand it over to Kojo".
+_GIVING = frozenset("pass passed give gave hand handed".split())
 # What comes before a place or a business in each language ("nach", "en", "em", "à"; "por", "pelo", "par").
 _LANGUAGE_PLACE_CUES = {
     "de": frozenset("nach im am aus".split()),
@@ -225,6 +269,16 @@ _OPENING_ARTICLES = {
     "pt": frozenset("o a os as um uma meu minha esse essa este esta".split()),
     "fr": frozenset("le la les un une mon ma mes votre vos ce cette son sa".split()),
 }
+# Capitalised German words its list of nouns lacks and that name nobody: "per Mail", "aufs Handy".
+_GERMAN_NOT_NAMES = frozenset("mail e-mail handy".split())
+_GERMAN_DETERMINERS = frozenset(
+    "der die das den dem des ein eine einer einem einen meine meiner meinem deine unsere eure ihre seine keine".split()
+)
+# Verbs after a name at a sentence's start that only people do: "Keisha did an amazing job", "Tobi said".
+_PEOPLE_VERBS = frozenset("did said says told asked promised helped knows wants".split())
+# ... and a question that asks someone to do something opens with one of these: "can Lerato bring".
+_ASKING_MODALS = frozenset("can could will would should".split())
+_NOT_VERBS = frozenset("and or with at in on to from of for the a an is".split())
 _SIZE_WORDS = frozenset("size größe grösse talla taille tamanho".split())
 # Holidays wished for ("Feliz Natal", "Frohe Ostern", "Semana Santa"): the city of Natal is not meant.
 _WISHES = frozenset("feliz felices frohe frohes joyeux joyeuses bonne boas happy merry semana".split())
@@ -360,8 +414,13 @@ def _addressed(doc: Doc, start: int, end: int) -> Entity | None:
         return None
     if not all(t.is_alpha for t in core) or any(t.lower_ in _KIND_ENDINGS for t in core):
         return None
-    if doc[end].lower_ in ("sir", "madam", "mam", "uncle", "aunty", "auntie", "di", "dada") and not _hinglish(doc):
-        return None  # English "Thanks Boss sir", Swahili "dada": only in Hinglish after a name
+    after = doc[end].lower_
+    if after in ("sir", "madam", "mam", "uncle", "aunty", "auntie", "di", "dada") and not _hinglish(doc):
+        # English "Thanks Boss sir", Swahili "dada": only in Hinglish after a name; India's English writes
+        # "Sunita aunty" too, after a name that is no English word
+        elder = after in ("uncle", "aunty", "auntie") and _english(doc)
+        if not elder or any(t.lower_ in ENGLISH_WORDS for t in core):
+            return None
     return _entity(doc, start, end, PERSON, "rule")
 
 
@@ -390,6 +449,13 @@ def _addressed_lower_case(doc: Doc, i: int) -> int:
         return i + 1
     if following == "ne" and _hinglish(doc) and listed:
         return i + 1
+    if (
+        listed
+        and i > 1
+        and _language(doc) in ("es", "pt")
+        and _told(_language(doc), before, [_previous_word(doc[i - 1])])
+    ):
+        return i + 1  # "dile a paco", "fala pro thiago": a listed name after a telling verb
     if _english(doc) and _cue(doc, i) == "person":
         # English "i'm kiprono", "her name is wangari", "tell kojo to bring it": a listed name, or after "I'm",
         # "this is" or "tell"/"ask" one no dictionary knows ("i'm folake and", "tell bola to").
@@ -430,6 +496,8 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     """A listed product (with its model name) or organisation starting at token i, written as a name."""
     words = lowered_words(doc)
     brand = gazetteer.organisations.longest_match(words, i)
+    if brand and _before_legal_form(doc[i + brand - 1]):
+        brand = 0  # "Müller Haustechnik GmbH": the listed name opens a longer one
     if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
         following = doc[i + brand] if i + brand < len(doc) else None
         lower_case_wallet = following is not None and following.lower_ in _SERVICE_WORDS and doc[i].is_lower
@@ -511,8 +579,10 @@ def _name_like(token: Token) -> bool:
             return False
         if _after_title(token):
             return True
-    if token.lower_ in _NOT_NAMES and not _opens_a_name(token):
+    if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
+    if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
+        return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
     if text.upper() in CURRENCY_CODES and text.isupper():
         return False
     if not (text[0].isupper() or any(c.isupper() for c in text[1:])):
@@ -582,6 +652,10 @@ def _common_word(token: Token) -> bool:
         return False  # "Padaria Santa Rita", "Zona Norte", "Panadería La Victoria"
     if before in _TITLES or before in _LANGUAGE_TITLES[language] or before in _GREETINGS:
         return False  # "Herr Fischer", "Hallo Rose"
+    if language != "de" and _paid_by(doc, token.i):
+        return False  # "o pagamento pela Caixa": how one paid is a business (German capitalises "mit Karte")
+    if language != "de" and _cued_pair(token):
+        return False  # "pelo Mercado Livre", "no Mercado Livre": mid-sentence, Romance languages capitalise names
     gazetteer = doc.user_data.get("names_gazetteer")
     if gazetteer is None:
         return True
@@ -615,11 +689,14 @@ def _opens_a_name(token: Token) -> bool:
 
 
 def _after_head(token: Token) -> bool:
-    """The word follows a capitalised business or street word, directly or through "la", "do", "de"."""
-    at = token.i - 1
-    if at > 0 and token.doc[at].lower_ in _CONNECTORS:
+    """The word follows a capitalised business or street word, directly, through "la", "do", "de", or through
+    another capitalised word of the name ("Padaria Pão Quente")."""
+    doc, at = token.doc, token.i - 1
+    if at > 0 and doc[at].lower_ in _CONNECTORS:
         at -= 1
-    head = token.doc[at] if at >= 0 else None
+    if at > 0 and doc[at].is_alpha and doc[at].text[:1].isupper() and doc[at].lower_ not in _ORG_HEADS | _PLACE_HEADS:
+        at -= 1
+    head = doc[at] if at >= 0 else None
     return head is not None and head.text[:1].isupper() and (head.lower_ in _ORG_HEADS or head.lower_ in _PLACE_HEADS)
 
 
@@ -637,6 +714,51 @@ def _after_title(token: Token) -> bool:
     return before in _TITLES or before in _ENGLISH_TITLES
 
 
+def _after_kin(token: Token) -> bool:
+    """A capitalised word after a family or friend word names them: "my cousin Esi", "meine Tochter Lena"."""
+    if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()) or _previous_word(token) not in _KIN:
+        return False
+    word = token.lower_
+    return word not in _NOT_NAME_OPENERS and word not in _ADDRESSEES and not _common_word(token)
+
+
+# Built once: the prepositions before a Romance name of two capitalised words, per language.
+_PAIR_CUES = {
+    language: _PLACE_CUES | _LANGUAGE_PLACE_CUES[language] | _LANGUAGE_ORG_CUES[language] | _MEANS
+    for language in ("es", "pt", "fr")
+}
+
+
+def _cued_pair(token: Token) -> bool:
+    """The token is one of two capitalised everyday words after a place or business preposition: "pelo Mercado
+    Livre" ("de Marseille Saint-Charles" is a town, then a name of its own)."""
+    doc, language = token.doc, _language(token.doc)
+    cues = _PAIR_CUES.get(language or "", _MEANS)
+
+    def capitalised(at: int) -> bool:
+        return 0 <= at < len(doc) and doc[at].is_alpha and doc[at].text[:1].isupper()
+
+    i = token.i
+    if capitalised(i + 1) and i > 0 and doc[i - 1].lower_ in cues:
+        return True
+    everyday = common_nouns().get(language or "", frozenset())
+    return capitalised(i - 1) and i > 1 and doc[i - 2].lower_ in cues and doc[i - 1].lower_ in everyday
+
+
+def _paid_by(doc: Doc, i: int) -> bool:
+    """In Spanish, Portuguese, French or German, the name at i is what a payment goes from or through: "la
+    transferencia desde BBVA", "cartão da Caixa", "pagado con Bizum"."""
+    if _language(doc) not in ("es", "pt", "fr", "de") or i == 0:
+        return False
+    return doc[i - 1].lower_ in _MEANS and _paid_around(doc, i)
+
+
+def _paid_around(doc: Doc, i: int) -> bool:
+    """A payment word within a few words of token i: "pagado con Bizum", "mit Klarna bezahlt"."""
+    words = lowered_words(doc)
+    return any(word in _PAYMENT_WORDS for word in words[max(0, i - 6) : i + 4])
+
+
 def _previous_word(token: Token) -> str:
     for before in reversed(token.doc[: token.i]):
         if not before.is_space:
@@ -645,9 +767,10 @@ def _previous_word(token: Token) -> str:
 
 
 def _before_legal_form(token: Token) -> bool:
-    """The capitalised words from this one run into a company's legal form: "Mode Fischer GmbH"."""
+    """The capitalised words from this one run into a company's legal form or "Bank": "Mode Fischer GmbH",
+    "Erste Bank"."""
     for ahead in token.doc[token.i + 1 : token.i + 4]:
-        if ahead.lower_.rstrip(".") in ("gmbh", "ag", "kg", "ltda", "s.a", "s.l", "sarl", "sas", "eireli"):
+        if ahead.lower_.rstrip(".") in ("gmbh", "ag", "kg", "ltda", "s.a", "s.l", "sarl", "sas", "eireli", "bank"):
             return True
         if not ahead.text[:1].isupper():
             return False
@@ -673,7 +796,12 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             token.text == "-" and attached and token.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].is_alpha
         ):
             end += 2
-        elif token.lower_ in _CONNECTORS and end + 1 < len(doc) and _name_like(doc[end + 1]):
+        elif (
+            token.lower_ in _CONNECTORS
+            and end + 1 < len(doc)
+            and _name_like(doc[end + 1])
+            and doc[end + 1].lower_ not in _ORG_HEADS  # "Rafael da Padaria Pão Quente": a person, then a shop
+        ):
             end += 2
         elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1):
             end += 2  # "Van der Merwe"
@@ -682,9 +810,9 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
             while after < len(doc) and _english(doc) and _business_word(doc[after]):
                 after += 1
             return after  # "Naledi's Salon", "Auntie Mercy's Chop Bar": the business named after its owner
-        elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _language(doc) in (None, "sw", "hi"):
-            # A capitalised shop word that is also a chat word ends the name: "Halo Pesa". Not where nouns are
-            # capitalised or common words of the language stop a name ("nach Wien Hotel").
+        elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _ends_a_business(doc, end):
+            # A capitalised shop word that is also a chat word or a listed name ends the name: "Halo Pesa",
+            # "Correos Express". Not where nouns are capitalised ("nach Wien Hotel"), except "Erste Bank".
             end += 1
             break
         else:
@@ -696,6 +824,14 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _ends_a_business(doc: Doc, at: int) -> bool:
+    """A capitalised business word ends the name before it: in any language but German, and there only "Bank"
+    after a word that is no article ("Erste Bank", not "Die Bank")."""
+    if _language(doc) in (None, "sw", "hi", "es", "pt", "fr"):
+        return True
+    return doc[at].lower_ == "bank" and doc[at - 1].lower_ not in _GERMAN_DETERMINERS
 
 
 def _business_word(token: Token) -> bool:
@@ -803,6 +939,14 @@ def _classify(
         cue = "org"
     elif cue is None and end < len(doc) and doc[end].lower_ in _PERSON_AFTER.get(_language(doc), ()):
         cue = "person"
+    elif (
+        cue in (None, "from")
+        and english
+        and [t.lower_ for t in doc[end : end + 2]] in (["and", "family"], ["&", "family"])
+    ):
+        cue = "person"  # "Merry Christmas from Bong and family"
+    elif cue is None and start > 0 and doc[start - 1].lower_ in _WITH and _paid_around(doc, start):
+        cue = "org"  # "mit Klarna bezahlt"
     if cue == "title":
         return _entity(doc, start, _without_number(span), PERSON, "rule")
     is_place = (
@@ -811,7 +955,9 @@ def _classify(
         or (len(key) > 1 and key[-1] in _DIRECTIONS and cue == "place")
     )
     is_person = _is_person(core, gazetteer) and not span[-1].is_digit
-    if is_person and (not is_place or cue == "person"):
+    if not is_person and _paid_by(doc, start):
+        return _entity(doc, start, end, ORG, "rule")  # a bank named after its town: "desde Santander"
+    if is_person and (not is_place or cue in ("person", "for")):
         return _entity(doc, start, end, PERSON, "rule")
     if is_place and (not is_person or cue in ("place", "from")):
         return _entity(doc, start, end, TOWN, "rule")
@@ -823,6 +969,8 @@ def _classify(
         return _entity(doc, start, end, ORG, "rule")
     if _signs_off(doc, start, end) and _could_be_person(span, gazetteer):
         return _entity(doc, start, end, PERSON, "rule")
+    if english and _acts(doc, start, end) and not is_place and _could_be_person(span, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")  # "Keisha did an amazing job", "can Lerato bring"
     if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
     if english and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
@@ -832,7 +980,20 @@ def _classify(
         return None
     if guess.label == PERSON and english and _everyday_words(core, gazetteer):
         return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
+    if guess.label == PERSON and _language(doc) == "de":
+        return None  # a capitalised German word is a noun first: a person needs a list, a title or a cue
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
+
+
+def _acts(doc: Doc, start: int, end: int) -> bool:
+    """The name does what people do: "Keisha did", "Tobi said", or is asked to in a question ("can Lerato bring",
+    "could Abena do")."""
+    following = doc[end] if end < len(doc) else None
+    if following is None or not following.is_alpha or not following.is_lower:
+        return False
+    if following.lower_ in _PEOPLE_VERBS:
+        return True
+    return start > 0 and doc[start - 1].lower_ in _ASKING_MODALS and following.lower_ not in _NOT_VERBS
 
 
 def _owned(span) -> bool:
@@ -855,7 +1016,12 @@ def _signs_off(doc: Doc, start: int, end: int) -> bool:
 def _everyday_words(core: list[Token], gazetteer: Gazetteer) -> bool:
     """Every word of the run is an everyday English word that is no listed name, and none is written in
     capitals like an acronym: "Nice", "Poor Service"."""
-    return all(t.lower_ in ENGLISH_WORDS and t.lower_ not in gazetteer.people and not t.text.isupper() for t in core)
+    return all(
+        (t.lower_ in ENGLISH_WORDS or t.lower_ in _ADDRESSEES)
+        and t.lower_ not in gazetteer.people
+        and not t.text.isupper()
+        for t in core
+    )
 
 
 def _is_person(core: list[Token], gazetteer: Gazetteer) -> bool:
@@ -892,6 +1058,18 @@ def _cue(doc: Doc, start: int) -> str | None:
         return "person"
     if english and previous == "to" and earlier and earlier[-1] in _TO_A_PERSON:
         return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
+    if english and previous == "to" and _given_to(earlier):
+        return "person"  # "send the slip to Efua", "pass it to Sipho" (a listed place stays a place)
+    if previous in _KIN:
+        return "person"  # "my cousin Esi", "mi primo Beto"
+    if previous in ("soy", "sou") or previous in ("o", "a") and earlier[-2:] == ["aqui", "é"]:
+        return "person"  # "soy Carmen", "aqui é o Rafael"
+    if _told(language, previous, earlier):
+        return "person"  # "dile a Paco", "pede pro Zé", "frag mal Tobi"
+    if previous in ("de", "do", "da", "von") and earlier and earlier[-1] in ("nombre", "nome", "namen", "nom"):
+        return "person"  # "a nombre de Guadalupe Hernández", "no nome de Larissa"
+    if previous in _WITH and _paid_around(doc, start):
+        return "org"  # "pagado con Bizum", "paguei com Nubank"
     if previous == "from":
         if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS):
             return "org"  # "ordered from ...", "the rider from Sendy"
@@ -911,7 +1089,31 @@ def _cue(doc: Doc, start: int) -> str | None:
         return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):
         return "org"
+    if english and previous == "for":
+        return "for"  # "save two for Marcus": a listed person before a town of that name
     return None
+
+
+def _given_to(earlier: list[str]) -> bool:
+    """The words before "to" send a paper or hand a thing over: "the slip to", "pass it to"."""
+    if set(earlier) & _PAPERS:
+        return True
+    return len(earlier) > 1 and earlier[-1] in ("it", "them", "this", "that") and earlier[-2] in _GIVING
+
+
+def _told(language: str | None, previous: str, earlier: list[str]) -> bool:
+    """A telling or asking verb introduces the person after it: "dile a Paco", "pregúntale a Javi", "fala pro
+    Thiago", "frag mal Tobi"."""
+    telling = _TELLING.get(language or "", frozenset())
+    if language == "es" and previous == "a" and earlier:
+        verb = earlier[-1]
+        attached = verb.endswith(("le", "les")) and len(verb) > 4 and verb.isalpha()
+        return verb in telling or attached and verb not in common_nouns().get("es", frozenset())
+    if language == "pt" and previous in ("pro", "pra", "para", "ao", "a", "o") and earlier:
+        return earlier[-1] in telling
+    if language == "de":
+        return previous in telling or previous in _GERMAN_FILLERS and any(word in telling for word in earlier)
+    return False
 
 
 def _after_opening_article(doc: Doc, start: int) -> bool:
@@ -951,7 +1153,8 @@ def _without_number(span) -> int:
 def _entity(doc: Doc, start: int, end: int, label: str, source: str) -> Entity:
     first, last = doc[start], doc[end - 1]
     end_char = last.idx + len(last.text)
-    if last.text.endswith(".") and len(last.text) > 1 and last.lower_.rstrip(".") in _KIND_ENDINGS:
-        end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop
+    abbreviated = last.text.endswith(".") and len(last.text) > 1 and "." not in last.text[:-1]
+    if abbreviated and last.lower_.rstrip(".") in _KIND_ENDINGS:
+        end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop; "S.L." keeps its own
     text = doc.text[first.idx : end_char]
     return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]

@@ -37,7 +37,7 @@ CONTAINERS = frozenset(
     paquet paquets boîte boîtes boite boites casier casiers bouteille bouteilles sac sacs pot pots bac bacs
     flacon flacons canette canettes
     kasten kästen kiste kisten packung packungen flasche flaschen dose dosen glas gläser tube tuben tüte tüten
-    karton kartons becher
+    karton kartons becher tafel tafeln riegel
     pakiti paketi kopo makopo kreti katoni mfuko mifuko chupa mtungi mitungi boksi
     dabba dibba botal peti
     """.split()
@@ -98,8 +98,26 @@ _COMPANY_WORDS = frozenset(
     service services centre center care support customer customers team agent agents shop shops store stores
     office depot outlet dealer dealers showroom plaza pay money momo cash wallet bank card app express
     company group limited ltd plc inc sacco foods food eats delivery driver rider truck head official union
-    transfer finance mobile telecom airways airlines insurance
+    transfer finance mobile telecom airways airlines insurance gmbh ag kg ltda eireli sa s.a. sl s.l. sarl sas llc
     """.split()
+)
+# German compounds ending in one of these name a brand's shop or service, not goods: "Hermes Paketshop",
+# "Edeka Filiale", "Telekom Hotline".
+_GERMAN_COMPANY_ENDINGS = (
+    "shop",
+    "filiale",
+    "laden",
+    "markt",
+    "service",
+    "kundendienst",
+    "hotline",
+    "app",
+    "konto",
+    "karte",
+    "zentrale",
+    "fahrer",
+    "bote",
+    "station",
 )
 # The word that ends a place's or a business's name: "Water St", "Juma Stores".
 _ENDINGS = frozenset(
@@ -150,7 +168,7 @@ def find_products(
             continue
         for span in (
             _modelled(doc, i, gazetteer, language),
-            _brand_and_line(doc, i, gazetteer),
+            _brand_and_line(doc, i, gazetteer, language),
             _counted(doc, i, gazetteer, language),
             _before_goods(doc, i, gazetteer, language),
             _after_goods(doc, i, gazetteer, language),
@@ -256,9 +274,9 @@ def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
             and _model_number_at(doc, end + 1)
         ):
             end += 1
-        if doc[i].text[:1].isupper() or any(c.isupper() for c in doc[i].text) or _model_number_at(doc, end):
+        if doc[i].text[:1].isupper() or any(c.isupper() for c in doc[i].text):
             return end
-        return i
+        return end if _model_number_at(doc, end) and not _counts_goods(doc, end) else i
     end = i
     while end < len(doc) and not _model_number_at(doc, end):
         token = doc[end]
@@ -268,7 +286,16 @@ def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
     return end
 
 
-def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] | None:
+def _counts_goods(doc: Doc, at: int) -> bool:
+    """The number at `at` counts the plural goods after it: "could you pop 2 loaves aside" is no Pop 2."""
+    following = doc[at + 1] if at + 1 < len(doc) else None
+    if following is None or not doc[at].text.isdigit() or not following.is_lower or not following.is_alpha:
+        return False
+    word = following.lower_
+    return len(word) > 3 and word.endswith("s") and word in ENGLISH_WORDS and word not in MODEL_WORDS
+
+
+def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A listed brand and the capitalised line after it: "Toyota Probox", "Honda Civic", "Adidas Samba";
     not "Samsung Service", "Naivas Westlands", "MTN MoMo", "Equity Bank"."""
     if _starts_inside_name(doc, i) or not doc[i].text[:1].isupper() or _previous(doc, i) in _COMPANY_CUES:
@@ -288,6 +315,7 @@ def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, int] |
         and doc[end].lower_ not in _MONTHS_AND_DAYS
         and not gazetteer.organisations.longest_match(words, end)
         and not _is_place_or_person(doc, end, end + 1, gazetteer)
+        and not (language == "de" and _german_noun_after_brand(doc[end]))  # "Bosch Kühlschrank", "Hermes Paketshop"
     ):
         end += 1
     if end == i + brand:
@@ -308,7 +336,7 @@ def _counted(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tu
         while before is not None and before.lower_ in NUMBER_WORDS and before.lower_ not in ("a", "an"):
             before = _previous_token(doc, before.i)  # "crate mbili za", "pakiti tano za"
         contained = before is not None and before.lower_ in CONTAINERS
-    elif previous.lower_ in CONTAINERS:
+    elif previous.lower_ in CONTAINERS and not _modal(doc, previous):
         contained = True  # "2 packet Maggi", "2 Kästen Augustiner"
     counted = previous.text.isdigit() and len(previous.text) <= 3 and previous.text != "0" and previous.whitespace_
     counted = counted or previous.lower_ in COUNT_WORDS
@@ -329,16 +357,43 @@ def _counted(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tu
     return None
 
 
+def _modal(doc: Doc, word: Token) -> bool:
+    """ "can" with no count or article before it asks something: "Can Abena do my hair", "can Lerato bring"."""
+    if word.lower_ != "can":
+        return False
+    before = _previous_token(doc, word.i)
+    return before is None or not (before.like_num or before.lower_ in NUMBER_WORDS)
+
+
 def _before_goods(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A capitalised name before the goods it is: "Amul butter", "the Hisense fridge", "Ketepa tea"."""
     if _starts_inside_name(doc, i):
         return None
     end = _name_end(doc, i, gazetteer, language)
-    if end == i or end >= len(doc) or doc[end].lower_ not in GOODS or not doc[end].is_lower:
+    if end == i or end >= len(doc):
+        return None
+    if language == "de" and _german_goods(doc, i, end, gazetteer):
+        return i, end  # "der Bosch Kühlschrank", "die Nespresso Kapseln"
+    if doc[end].lower_ not in GOODS or not doc[end].is_lower:
         return None
     if _is_place(doc, i, end, gazetteer) or _bare_opener(doc, i, end, gazetteer):
         return None  # "Kenya tea", "Huu mkate"; a surname ("Bajaj", "Heinz") before goods is the brand
     return i, end
+
+
+def _german_goods(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A listed brand before a German noun that is goods, not the brand's shop or service: "Bosch Kühlschrank",
+    not "Hermes Paketshop"."""
+    noun = doc[end]
+    if not _listed(doc, i, end, gazetteer) or not noun.text[:1].isupper() or not _common_noun(noun, "de"):
+        return False
+    more = end + 1 < len(doc) and doc[end + 1].text[:1].isupper()  # "Müller Haustechnik GmbH" is one name
+    return not more and not noun.lower_.endswith(_GERMAN_COMPANY_ENDINGS)
+
+
+def _german_noun_after_brand(token: Token) -> bool:
+    """A German noun, or a compound naming a shop or service, that follows a brand without being its line."""
+    return _common_noun(token, "de") or token.lower_.endswith(_GERMAN_COMPANY_ENDINGS)
 
 
 def _after_goods(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:

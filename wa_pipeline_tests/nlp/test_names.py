@@ -208,7 +208,8 @@ DEV = Path(__file__).parent / "data" / "dev"
 # de 0.914, es 0.819, fr 0.800, pt 0.816;
 # each floor is the figure less about 0.05. English names (dev/en_names.txt, PERSON/ORG/PLACE): 0.812 before the
 # English people and organisation rules, 0.948 after (s8-names).
-DEV_FLOORS = {"de": 0.86, "es": 0.77, "fr": 0.75, "pt": 0.76, "en_names": 0.89}
+# dev/names9.txt (English, German, Spanish, Portuguese; every name label): 0.794 before round 9's rules, 0.908 after.
+DEV_FLOORS = {"de": 0.86, "es": 0.77, "fr": 0.75, "pt": 0.76, "en_names": 0.89, "names9": 0.86}
 # All-label micro-F1 (names, dates, money, references...) on the Swahili and Hinglish dev sets, written before
 # tuning (baseline sw 0.713, hi 0.677), measured 2026-12-04 after the Swahili/Hinglish rules: sw 0.856, hi 0.889;
 # each floor is the figure less about 0.05.
@@ -321,7 +322,8 @@ def test_a_business_named_after_its_owner_is_one_organisation():
     assert english("Book for Thabo's Carwash on Monday", "ZA") == [("ORG", "Thabo's Carwash")]
     assert english("We ate at Aunty Esi's Kitchen yesterday", "GH") == [("ORG", "Aunty Esi's Kitchen")]
     assert english("Invoice to Hargreaves & Sons Roofing please", "GB") == [("ORG", "Hargreaves & Sons Roofing")]
-    assert english("Invoice to Hargreaves please", "GB") == [("GPE", "Hargreaves")]
+    # alone, no business: an invoice goes to someone, never to a place (round 9; it read as a town before)
+    assert english("Invoice to Hargreaves please", "GB") == [("PERSON", "Hargreaves")]
 
 
 def test_a_listed_wallet_takes_its_service_word():
@@ -362,3 +364,83 @@ def test_the_english_rules_leave_lines_of_other_languages_as_they_were():
     # "Tito" is a Filipino title in English chats and a name in Spanish ones
     assert names_in("Gracias Tito, todo perfecto", "ES", "es") == [("PERSON", "Tito")]
     assert english("Tito Boy, thanks for the ride", "PH") == [("PERSON", "Boy")]
+
+
+# Round 9 (dev/names9.txt): cues of English, Spanish, Portuguese and German chats; every sentence here is new.
+@pytest.mark.parametrize(
+    ("text", "region", "language", "expected"),
+    [
+        # a paper sent, or a thing handed over, "to" someone is for a person; a parcel "to" a listed town is not
+        ("Please forward the receipt to Wairimu", "KE", "en", [("PERSON", "Wairimu")]),
+        ("Hand it to Musa at the gate", "NG", "en", [("PERSON", "Musa")]),
+        ("Please send the parcel to Eldoret", "KE", "en", [("GPE", "Eldoret")]),
+        # "for" a listed person who shares a town's name; "to" that town stays the town
+        ("Keep two for Tyler please", "US", "en", [("PERSON", "Tyler")]),
+        ("We deliver to Tyler on Fridays", "US", "en", [("GPE", "Tyler")]),
+        # a family word before a name, even one that is a chat word elsewhere; a family word alone names nobody
+        ("My cousin Lena will pick it up", "GB", "en", [("PERSON", "Lena")]),
+        ("Tell my Mum thanks", "GB", "en", []),
+        ("Thanks Bru, all sorted", "ZA", "en", []),
+        # what people do at a sentence's start, or are asked to do; an everyday word stays one
+        ("Amara said the cake is ready", "NG", "en", [("PERSON", "Amara")]),
+        ("Could Nkechi bring the receipt tomorrow?", "NG", "en", [("PERSON", "Nkechi")]),
+        ("Can Delivery be done today?", "KE", "en", []),
+        # "from X and family" is a person; a listed town stays a town
+        ("Happy Easter from Chiamaka and family", "NG", "en", [("PERSON", "Chiamaka")]),
+        ("Greetings from Kisumu and family", "KE", "en", [("GPE", "Kisumu")]),
+        # India's English writes "aunty" after a name; alone it names nobody
+        ("Give the box to Kavita aunty please", "IN", "en", [("PERSON", "Kavita")]),
+        ("Good morning aunty, is the shop open?", "IN", "en", []),
+    ],
+)
+def test_english_cues_of_round_9(text, region, language, expected):
+    assert names_in(text, region, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "language", "expected"),
+    [
+        # telling or asking someone: "-le a", "pro", "mal"; a place after the same prepositions stays a place
+        ("Pregúntale a Rocío si ya salió el pedido", "ES", "es", [("PERSON", "Rocío")]),
+        ("Dile a pepe que pase mañana por la tienda", "ES", "es", [("PERSON", "pepe")]),
+        ("Lo mandamos a Sevilla mañana por la tarde", "ES", "es", [("GPE", "Sevilla")]),
+        ("Fala pro Juninho trazer o troco", "BR", "pt", [("PERSON", "Juninho")]),
+        ("pede pro joão separar as caixas para mim", "BR", "pt", [("PERSON", "joão")]),
+        ("Vocês mandam pra Curitiba também?", "BR", "pt", [("GPE", "Curitiba")]),
+        ("Sag mal Jens, dass die Ware da ist", "DE", "de", [("PERSON", "Jens")]),
+        ("Frag mal nach der Rechnung, bitte", "DE", "de", []),
+        # in whose name
+        ("Reserva a nombre de Ximena Torres para el sábado", "MX", "es", [("PERSON", "Ximena Torres")]),
+        ("Pode deixar no nome de Kátia que ela retira", "BR", "pt", [("PERSON", "Kátia")]),
+        # what one pays with or from is a business, whom one meets a person; a German noun stays a noun
+        ("Te pago con Bizum esta tarde, vale?", "ES", "es", [("ORG", "Bizum")]),
+        ("Tengo cita con Marta el jueves por la mañana", "ES", "es", [("PERSON", "Marta")]),
+        ("Ich habe mit Kreditkarte bezahlt, passt das?", "DE", "de", []),
+        ("La transferencia desde Santander ya salió", "ES", "es", [("ORG", "Santander")]),
+        ("Paguei no débito do Bradesco, confere aí", "BR", "pt", [("ORG", "Bradesco")]),
+        ("Llego desde Santander mañana temprano", "ES", "es", [("GPE", "Santander")]),
+        # two capitalised words after a preposition are a name mid-sentence; capitals for emphasis are not
+        ("Compré por Mercado Libre el cargador y no anda", "AR", "es", [("ORG", "Mercado Libre")]),
+        ("A Nota Fiscal veio errada de novo", "BR", "pt", []),
+        # business words that end a name, and a legal form keeps its full stop
+        ("Das Konto ist bei der Erste Bank, die IBAN schicke ich gleich", "AT", "de", [("ORG", "Erste Bank")]),
+        ("Die Bank hat die Zahlung noch nicht gebucht", "DE", "de", []),
+        ("Mándalo por Correos Express, por favor", "ES", "es", [("ORG", "Correos Express")]),
+        ("La factura va a Construcciones Gómez S.L., gracias", "ES", "es", [("ORG", "Construcciones Gómez S.L.")]),
+        # a person, then the shop they are from
+        (
+            "Aqui é o Marcelo da Farmácia Central, bom dia",
+            "BR",
+            "pt",
+            [("PERSON", "Marcelo"), ("ORG", "Farmácia Central")],
+        ),
+        # sign-offs and hails; alone they name nobody
+        ("Liefern Sie am Samstag? Gruss Beat", "CH", "de", [("PERSON", "Beat")]),
+        ("Valeu Tonho, chegou tudo certo", "BR", "pt", [("PERSON", "Tonho")]),
+        ("Che Facundo, ¿mañana abrís?", "AR", "es", [("PERSON", "Facundo")]),
+        ("Che, ¿mañana abrís temprano?", "AR", "es", []),
+        ("Die Rechnung kommt per Mail, danke", "DE", "de", []),
+    ],
+)
+def test_spanish_portuguese_and_german_cues_of_round_9(text, region, language, expected):
+    assert names_in(text, region, language) == expected

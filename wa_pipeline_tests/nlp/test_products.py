@@ -104,3 +104,23 @@ def test_no_product_from_a_flat_number_a_german_compound_a_multiplier_or_a_verb_
     assert products("Bitte 3x Currywurst mit Pommes", "DE", "de") == []
     assert products("Ich hätte gern 6 Brezeln und 2 Mohnschnecken", "DE", "de") == []
     assert products("Quero 1 kg de carne moída", "BR", "pt") == []
+
+
+def test_can_is_a_container_only_with_a_count_before_it():
+    assert products("Can Wanjiru bring the cake at 5?", "KE", "en") == []
+    assert found("Send 2 cans of Pringles please", "KE", "en") == [("QUANTITY", "2 cans of Pringles")]
+
+
+def test_a_count_before_plural_goods_is_no_model_of_a_lower_case_line():
+    assert products("Could you pop 2 cakes aside for me?", "GB", "en") == []
+    assert products("is the tecno pop 7 still available", "KE", "en") == ["pop 7"]
+
+
+def test_a_german_noun_after_a_listed_brand_is_the_goods_unless_it_names_the_brands_shop():
+    assert products("Ist der Siemens Geschirrspüler noch zu haben?", "DE", "de") == ["Siemens"]
+    assert products("Bitte beim DHL Paketshop abgeben, danke", "DE", "de") == []
+
+
+def test_a_bar_of_chocolate_is_a_container_and_a_legal_form_a_company():
+    assert products("Zwei Tafeln Lindt bitte", "DE", "de") == ["Lindt"]
+    assert found("Rechnung bitte an Schmidt Elektro GmbH schicken", "DE", "de") == [("ORG", "Schmidt Elektro GmbH")]
