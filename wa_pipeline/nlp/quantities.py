@@ -116,6 +116,8 @@ _ONES = re.compile(r"(?i)\s+ones?\b")
 # "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.
 _MODEL_WORDS = frozenset("pro max plus ultra mini lite note prime neo edge fe slim".split())
 _CAMEL_CASE_BEFORE = re.compile(r"\b[a-zA-Z]+[a-z][A-Z][A-Za-z]*\s$")
+# A capitalised word after another word, as in "Redmi Note 12": a product's name (a sentence's first word is not).
+_NAME_BEFORE = re.compile(r"\w\s+[A-Z][\w-]*\s$")
 # Words describing the item, kept in the value: size, colour, state, flavour, occasion (and, when another
 # word follows, any "-ing" word or capitalised brand: "2 baking trays", "2 Samsung chargers").
 MODIFIERS = frozenset(
@@ -151,7 +153,8 @@ _NOT_ITEMS = frozenset(
     """.split()
 )
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_WORD = r"[A-Za-z][A-Za-z'’-]*"
+# Any script's letters: "1 poulet braisé", "3 Brötchen", "2 cafés" are whole words.
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’-])*"
 # Units also written in capitals glued to the number ("5KG", "500ML", "2L"); "M" and "G" stay out: "2M" is
 # money, "5G" a network.
 _SHOUTED = "|".join(sorted((unit for unit in MEASURES if len(unit) > 1 and unit.isalpha()), key=len, reverse=True))
@@ -244,7 +247,7 @@ def _read(text: str, match: re.Match) -> Entity | None:
             return None  # "the 5L ones", "a 2kg one": the size of the thing chosen
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
-    if words and words[0][2] in _MODEL_WORDS:
+    if words and words[0][2] in _MODEL_WORDS and not _describes_goods(text, match.start(), words):
         return None
     if unit_only and not (words and (words[0][2] in MEASURES or words[0][2] in CONTAINERS)):
         return None  # "one of them", "half price": no measure or container follows
@@ -272,6 +275,17 @@ def _read(text: str, match: re.Match) -> Entity | None:
         unit = " ".join([*(w[2] for w in words[:index]), item])
         return _with_contents(text, match.start(), start + len(word), number, unit, measure=item in CONTAINERS)
     return None
+
+
+def _describes_goods(text: str, start: int, words: list[tuple[str, int, str]]) -> bool:
+    """Whether a model word after the count describes the goods after it ("50 mini pizzas"), not a model
+    ("iPhone 13 mini", "Note 12 mini"): it is a size word, goods follow, and no product name stands before."""
+    return (
+        words[0][2] in MODIFIERS
+        and len(words) > 1
+        and words[1][2] not in _MODEL_WORDS
+        and not _NAME_BEFORE.search(text, 0, start)
+    )
 
 
 def _phrase(text: str, start: int, limit: int) -> list[tuple[str, int, str]]:

@@ -148,3 +148,21 @@ def test_half_a_dozen_and_units_in_capitals(text, expected):
 @pytest.mark.parametrize("text", ["budget Ksh 2M", "5G network", "Gave you 5 stars", "the 5L ones"])
 def test_money_networks_ratings_and_pronouns_are_no_quantity(text):
     assert quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2 cafés et 3 croissants", ["2 cafés", "3 croissants"]),
+        ("Quero 50 pães de queijo", ["50 pães"]),
+        ("1 lasaña y 2 empanadas", ["1 lasaña", "2 empanadas"]),
+    ],
+)
+def test_accented_words_are_counted_whole(text, expected):
+    assert [span for span, _ in quantities(text)] == expected
+
+
+def test_a_size_word_before_goods_is_no_model_name():
+    assert quantities("50 mini pizzas for the party") == [("50 mini pizzas", "50 mini pizza")]
+    assert quantities("Redmi Note 12 mini pls") == []
+    assert quantities("iPhone 13 mini please") == []
