@@ -14,6 +14,8 @@ from pathlib import Path, PurePath
 from typing import Literal
 
 from wa_pipeline.message import (
+    EARLIEST_SENT_AT,
+    FUTURE_TOLERANCE,
     MediaRef,
     Message,
     has_unsafe_characters,
@@ -107,8 +109,12 @@ _ALL_LAYOUTS = (*_BRACKETED, *_BARE)
 _HEADER_LINES = re.compile(
     "\n(?:" + "|".join(_within_lines(index, pattern) for index, (_, pattern) in enumerate(_ALL_LAYOUTS)) + ")"
 )
+# By the number of the group that closed last (the matched alternative's `rest`): its layout and its fields' numbers.
 _LAYOUT_FIELDS = {
-    f"rest_{index}": (layout, tuple(f"{name}_{index}" for name in _FIELDS))
+    _HEADER_LINES.groupindex[f"rest_{index}"]: (
+        layout,
+        tuple(_HEADER_LINES.groupindex[f"{name}_{index}"] for name in _FIELDS),
+    )
     for index, (layout, _) in enumerate(_ALL_LAYOUTS)
 }
 # Lines read and searched at a time by `ExportReader._drafts`.
@@ -196,15 +202,9 @@ class ParsedExport:
     date_order: DateOrder = "dmy"
 
 
-@dataclass(slots=True)
-class _Draft:
-    line_number: int
-    layout: tuple[str, str]
-    stamp: tuple[str, str, str, str, str, str | None, str | None]
-    rest: str
-    marked: bool
-    raw: list[str]
-    more: list[str]
+# A message as its lines give it, before it is read: (line number, layout, stamp, rest of the header line, whether
+# iOS marked it as WhatsApp's own, its raw lines, its continuation lines cleaned). A plain tuple: one per message.
+_Draft = tuple[int, "LayoutKey", "Stamp", str, bool, list[str], list[str]]
 
 
 def clean_text(text: str) -> str:
@@ -601,10 +601,10 @@ class ExportReader:
                             yield current
                         key, stamp, rest = header
                         marked = "\u200e" in raw and bool(_IOS_MARK.search(raw))
-                        current = _Draft(number, key, stamp, rest, marked, [raw], [])
+                        current = (number, key, stamp, rest, marked, [raw], [])
                     elif current is not None:
-                        current.raw.append(raw)
-                        current.more.append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
+                        current[5].append(raw)
+                        current[6].append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
                     elif raw.strip():
                         self._error(
                             ExportLineError(self.source_name, number, "text before the first message header", raw)
@@ -613,7 +613,7 @@ class ExportReader:
             # Clean lines (most blocks of most files): their headers found by one search of the whole block.
             done = position = 0
             for match in _HEADER_LINES.finditer(text):
-                layout, names = _LAYOUT_FIELDS[match.lastgroup]
+                layout, names = _LAYOUT_FIELDS[match.lastindex]
                 d1, d2, d3, hh, mm, ss, pre, ampm, sep, rest = match.group(*names)
                 key = (layout, sep[0])
                 if key not in layouts:
@@ -624,8 +624,14 @@ class ExportReader:
                     current = self._continue(current, block, done, index, number)
                 if current is not None:
                     yield current
-                current = _Draft(
-                    number + index + 1, key, (d1, d2, d3, hh, mm, ss, pre or ampm), rest, False, [block[index]], []
+                current = (
+                    number + index + 1,
+                    key,
+                    (d1, d2, d3, hh, mm, ss, pre or ampm),
+                    rest,
+                    False,
+                    [block[index]],
+                    [],
                 )
                 done, position = index + 1, match.end()
             if len(block) > done:
@@ -638,8 +644,8 @@ class ExportReader:
         """Clean lines block[start:end] (that block's first line is line `number` + 1) continue the message above."""
         if current is not None:
             more = block[start:end]
-            current.raw.extend(more)
-            current.more.extend(more)
+            current[5].extend(more)
+            current[6].extend(more)
             return current
         for index in range(start, end):
             if block[index].strip():
@@ -669,40 +675,40 @@ class ExportReader:
         now = self.now
         cut_at_colon = book.cut_at_colon
         sender_match = _SENDER.match
-        for draft in self._drafts():
+        latest = now + FUTURE_TOLERANCE
+        for line_number, layout, stamp, rest, marked, raw_lines, more in self._drafts():
             try:
-                moment = moments.get((draft.layout, draft.stamp))
+                moment = moments.get((layout, stamp))
                 if moment is None:
                     if len(moments) >= 4096:
                         moments.clear()
-                    sent_at, sent_utc, settled = self._moment(draft.layout, draft.stamp)
-                    moment = (sent_at, sent_utc, landing_window_problem(sent_at, now))
+                    sent_at, sent_utc, settled = self._moment(layout, stamp)
+                    inside = EARLIEST_SENT_AT <= sent_at <= latest
+                    moment = (sent_at, sent_utc, None if inside else landing_window_problem(sent_at, now))
                     if settled:
                         # A time read twice on the day the clock goes back depends on what came before: never kept.
-                        moments[draft.layout, draft.stamp] = moment
+                        moments[layout, stamp] = moment
                 sent_at, sent_utc, problem = moment
                 self._previous = sent_at
             except ValueError as exc:
                 self._error(
-                    ExportLineError(
-                        self.source_name, draft.line_number, f"impossible date or time ({exc})", draft.raw[0]
-                    )
+                    ExportLineError(self.source_name, line_number, f"impossible date or time ({exc})", raw_lines[0])
                 )
                 continue
             if problem is not None:
-                self._error(ExportLineError(self.source_name, draft.line_number, problem, draft.raw[0]))
+                self._error(ExportLineError(self.source_name, line_number, problem, raw_lines[0]))
                 continue
-            said = sender_match(draft.rest)
+            said = sender_match(rest)
             if said is not None:
                 sender: str | None = said.group("name").strip()
                 first_body = said.group("body") or ""
-                if not draft.marked and cut_at_colon(sender):
+                if not marked and cut_at_colon(sender):
                     # "Rui добавил(-а) участников: Вы" is one event with no sender, not Rui's words.
                     sender, first_body = None, f"{sender}: {first_body}"
             else:
-                sender, first_body = None, draft.rest
-            body = "\n".join([first_body, *draft.more]).strip() if draft.more else first_body.strip()
-            kind, text, caption, media, event = _interpret(body, sender, draft.marked, book)
+                sender, first_body = None, rest
+            body = "\n".join([first_body, *more]).strip() if more else first_body.strip()
+            kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "system":
                 sender = None
             counter = seen.get(sent_utc)
@@ -715,7 +721,7 @@ class ExportReader:
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
-            raw = "\n".join(draft.raw) if len(draft.raw) > 1 else draft.raw[0]
+            raw = "\n".join(raw_lines) if more else raw_lines[0]
             fields = {
                 # stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"), its parts joined here.
                 "message_id": joined_id(f"{chat_id}\x1f{sent_utc}\x1f{sender or ''}\x1f{body}\x1f{ordinal}", "exp_"),
