@@ -50,15 +50,18 @@ def _content_key(message: Message) -> str | None:
     return "text:" + text if text else None
 
 
-def fingerprints(message: Message) -> list[str]:
-    """Keys under which another source's copy of this message would be found; empty when too ambiguous."""
+def fingerprints(message: Message, sent_at: str | None = None) -> list[str]:
+    """Keys under which another source's copy of this message would be found; empty when too ambiguous.
+
+    `sent_at`, when given, is `message.sent_at.isoformat()` already worked out by the caller.
+    """
     if message.kind in {"system", "deleted", "reaction"}:
         return []
     content = _content_key(message)
     if content is None:
         return []
     # sent_at is in UTC (see Message): its ISO text up to the minute, as strftime("%Y-%m-%dT%H:%M") writes it.
-    minute = message.sent_at.isoformat()[:16]
+    minute = (sent_at or message.sent_at.isoformat())[:16]
     return sorted(
         hashlib.sha256(f"{minute}\x1f{sender}\x1f{content}".encode()).hexdigest() for sender in _sender_keys(message)
     )

@@ -13,7 +13,16 @@ from itertools import islice
 from pathlib import Path, PurePath
 from typing import Literal
 
-from wa_pipeline.message import MediaRef, Message, landing_window_problem, stable_id
+from wa_pipeline.message import (
+    EARLIEST_SENT_AT,
+    FUTURE_TOLERANCE,
+    MediaRef,
+    Message,
+    has_unsafe_characters,
+    joined_id,
+    landing_window_problem,
+    stable_id,
+)
 from wa_pipeline.whatsapp.export_phrases import ATTACHED_COLONS, Found, PhraseBook, normalise, phrase_book
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
@@ -82,6 +91,34 @@ _BARE = (
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
+
+
+def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
+    """A header pattern to search many lines joined by newlines: unanchored, its groups named apart by `index`, and
+    neither its spaces nor its rest of line able to run into the next line."""
+    source = pattern.pattern.removeprefix("^").replace("(?P<rest>.*)$", "(?P<rest>[^\\n]*)")
+    source = re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_{index}>", source)
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\s", r"\1[^\\S\\n]", source)
+
+
+# Every layout's header in one pattern, tried in `_header`'s order, to find the headers of a block of clean lines in
+# one search; which alternative matched (its `rest` group, the last to close) names the layout.
+_ALL_LAYOUTS = (*_BRACKETED, *_BARE)
+# It opens with the newline before the line (the block is searched with one put before its first line): a literal
+# first character lets the regex engine skip from line to line instead of trying every character.
+_HEADER_LINES = re.compile(
+    "\n(?:" + "|".join(_within_lines(index, pattern) for index, (_, pattern) in enumerate(_ALL_LAYOUTS)) + ")"
+)
+# By the number of the group that closed last (the matched alternative's `rest`): its layout and its fields' numbers.
+_LAYOUT_FIELDS = {
+    _HEADER_LINES.groupindex[f"rest_{index}"]: (
+        layout,
+        tuple(_HEADER_LINES.groupindex[f"{name}_{index}"] for name in _FIELDS),
+    )
+    for index, (layout, _) in enumerate(_ALL_LAYOUTS)
+}
+# Lines read and searched at a time by `ExportReader._drafts`.
+_BLOCK_LINES = 4096
 # A header can only start with a digit, "[" or one of the invisible marks: every other line continues a message.
 _HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]|[MTSHR]\d)")
 _NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
@@ -165,15 +202,9 @@ class ParsedExport:
     date_order: DateOrder = "dmy"
 
 
-@dataclass(slots=True)
-class _Draft:
-    line_number: int
-    layout: tuple[str, str]
-    stamp: tuple[str, str, str, str, str, str | None, str | None]
-    rest: str
-    marked: bool
-    raw: list[str]
-    more: list[str] = field(default_factory=list)
+# A message as its lines give it, before it is read: (line number, layout, stamp, rest of the header line, whether
+# iOS marked it as WhatsApp's own, its raw lines, its continuation lines cleaned). A plain tuple: one per message.
+_Draft = tuple[int, "LayoutKey", "Stamp", str, bool, list[str], list[str]]
 
 
 def clean_text(text: str) -> str:
@@ -329,49 +360,49 @@ def _poll_text(body: str) -> str | None:
     return "\n".join([*question, *options])
 
 
-def _attachment(first: str, after: str, book: PhraseBook) -> dict | None:
-    """Kind, file and caption of an attachment line, in any language; None when the line names no file."""
+# What `_interpret` makes of a body: kind, text, caption, media and event (None where the kind has none).
+Interpreted = tuple[str, str | None, str | None, MediaRef | None, str | None]
+
+
+def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | None, MediaRef] | None:
+    """Kind, caption and file of an attachment line, in any language; None when the line names no file."""
     if "<" in first:
         attached = _IOS_ATTACHED.search(first)
         if attached and normalise(attached.group("word")) in book.attached_words:
             same_line = attached.group("after").strip()
             caption = "\n".join(p for p in (same_line, after.strip()) if p) or None
             filename = attached.group("file")
-            return {"kind": kind_for_filename(filename), "caption": caption, "media": MediaRef(filename=filename)}
+            return kind_for_filename(filename), caption, MediaRef(filename=filename)
     if first.endswith(")"):
         attached = _ANDROID_ATTACHED.match(first)
         if attached and normalise(attached.group("word")) in book.file_attached_words:
             filename = attached.group("file").strip()
-            return {
-                "kind": kind_for_filename(filename),
-                "caption": after.strip() or None,
-                "media": MediaRef(filename=filename),
-            }
+            return kind_for_filename(filename), after.strip() or None, MediaRef(filename=filename)
     return None
 
 
-def _meaning(found: Found, body: str, after: str) -> dict:
+def _meaning(found: Found, body: str, after: str) -> Interpreted:
     """What one of WhatsApp's own lines becomes: a kind, the language-independent event, and what it names."""
     meaning = found.phrase.meaning
     if meaning.startswith("media_omitted"):
         file = found.fields.get("file")
         media = MediaRef(filename=_PAGES.sub("", file)) if file else None
-        return {"kind": "media_omitted", "event": meaning, "caption": after.strip() or None, "media": media}
+        return "media_omitted", None, after.strip() or None, media, meaning
     if meaning.startswith("deleted"):
-        return {"kind": "deleted", "event": meaning}
+        return "deleted", None, None, None, meaning
     if meaning == "live_location":
-        return {"kind": "location", "event": meaning}
-    return {"kind": "system", "event": meaning, "text": body}
+        return "location", None, None, None, meaning
+    return "system", body, None, None, meaning
 
 
-def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) -> dict:
+def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) -> Interpreted:
     """Kind, text, caption, media and event of a message body."""
     first, _, after = body.partition("\n")
     # iOS shows WhatsApp's own events under the chat's name with a U+200E mark; Android gives them no sender.
     in_context = sender is None or marked
     if sender is None:
         found = book.find(first, in_context=True)
-        return {"kind": "system", "text": body, "event": found.phrase.meaning if found else None}
+        return "system", body, None, None, found.phrase.meaning if found else None
     event = None
     if body.endswith(">"):
         at = body.rfind("<")
@@ -382,10 +413,11 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
     if first.startswith("POLL:"):
         poll = _poll_text(body)
         if poll is not None:
-            return {"kind": "poll", "text": poll, "event": event}
+            return "poll", poll, None, None, event
     attachment = _attachment(first, after, book)
     if attachment is not None:
-        return attachment | {"event": event}
+        kind, caption, media = attachment
+        return kind, None, caption, media, event
     found = book.find(first, in_context=in_context) if len(first) <= 400 else None
     if found is None and not in_context and not after and event is None and len(first) <= 400:
         # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon").
@@ -395,8 +427,8 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
     if "://" in body:
         location = _LOCATION.match(body)
         if location and normalise(location.group("label")) in book.location_labels:
-            return {"kind": "location", "text": location.group("url"), "event": event}
-    return {"kind": "text", "text": body, "event": event}
+            return "location", location.group("url"), None, None, event
+    return "text", body, None, None, event
 
 
 # Bad lines handed over at a time (see `ExportReader.on_errors`): one dead-letter transaction each.
@@ -555,27 +587,82 @@ class ExportReader:
         layouts = self.layout_counts
         current: _Draft | None = None
         first, stop = self._range
-        numbered = enumerate(_lines(self._open()), start=1)
-        for number, raw in islice(numbered, first - 1, None if stop is None else stop - 1):
-            header = _header(raw) if raw[:1] in _MAYBE_HEADER or _HEADER_START.match(raw) else None
-            if header is not None and header[0] in layouts:
+        lines = islice(_lines(self._open()), first - 1, None if stop is None else stop - 1)
+        number = first - 1
+        while block := list(islice(lines, _BLOCK_LINES)):
+            text = "\n" + "\n".join(block)
+            if _NEEDS_CLEANING.search(text):
+                # Invisible marks to clean: each line on its own, as `_header` reads it.
+                for raw in block:
+                    number += 1
+                    header = _header(raw) if raw[:1] in _MAYBE_HEADER or _HEADER_START.match(raw) else None
+                    if header is not None and header[0] in layouts:
+                        if current is not None:
+                            yield current
+                        key, stamp, rest = header
+                        marked = "\u200e" in raw and bool(_IOS_MARK.search(raw))
+                        current = (number, key, stamp, rest, marked, [raw], [])
+                    elif current is not None:
+                        current[5].append(raw)
+                        current[6].append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
+                    elif raw.strip():
+                        self._error(
+                            ExportLineError(self.source_name, number, "text before the first message header", raw)
+                        )
+                continue
+            # Clean lines (most blocks of most files): their headers found by one search of the whole block.
+            done = position = 0
+            for match in _HEADER_LINES.finditer(text):
+                layout, names = _LAYOUT_FIELDS[match.lastindex]
+                d1, d2, d3, hh, mm, ss, pre, ampm, sep, rest = match.group(*names)
+                key = (layout, sep[0])
+                if key not in layouts:
+                    continue
+                # Line `index` of the block follows the text's newline number `index`.
+                index = done + text.count("\n", position, match.start())
+                if index > done:
+                    current = self._continue(current, block, done, index, number)
                 if current is not None:
                     yield current
-                key, stamp, rest = header
-                current = _Draft(number, key, stamp, rest, "\u200e" in raw and bool(_IOS_MARK.search(raw)), [raw])
-            elif current is not None:
-                current.raw.append(raw)
-                current.more.append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
-            elif raw.strip():
-                self._error(ExportLineError(self.source_name, number, "text before the first message header", raw))
+                current = (
+                    number + index + 1,
+                    key,
+                    (d1, d2, d3, hh, mm, ss, pre or ampm),
+                    rest,
+                    False,
+                    [block[index]],
+                    [],
+                )
+                done, position = index + 1, match.end()
+            if len(block) > done:
+                current = self._continue(current, block, done, len(block), number)
+            number += len(block)
         if current is not None:
             yield current
+
+    def _continue(self, current: _Draft | None, block: list[str], start: int, end: int, number: int) -> _Draft | None:
+        """Clean lines block[start:end] (that block's first line is line `number` + 1) continue the message above."""
+        if current is not None:
+            more = block[start:end]
+            current[5].extend(more)
+            current[6].extend(more)
+            return current
+        for index in range(start, end):
+            if block[index].strip():
+                line = ExportLineError(
+                    self.source_name, number + index + 1, "text before the first message header", block[index]
+                )
+                self._error(line)
+        return None
 
     def messages(self) -> Iterator[Message]:
         """The export's messages in file order; lines that cannot be read are added to `errors` as met."""
         book = phrase_book()
         chat_id = stable_id(self.chat_name, prefix="chat_")
         chat_name = self.chat_name
+        # Every text of a message is cut from its raw lines, or is the chat's name or an id: when neither holds a
+        # character `normalise_text` replaces, the message is built without searching each text again.
+        name_is_safe = not has_unsafe_characters(chat_name)
         sender_ids: dict[str | None, str | None] = {None: None}
         # The ordinal tells apart messages equal in every field (a "ok" sent twice in one minute) while keeping
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
@@ -586,41 +673,43 @@ class ExportReader:
         moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str, str | None]] = {}
         self._previous = None
         now = self.now
-        for draft in self._drafts():
+        cut_at_colon = book.cut_at_colon
+        sender_match = _SENDER.match
+        latest = now + FUTURE_TOLERANCE
+        for line_number, layout, stamp, rest, marked, raw_lines, more in self._drafts():
             try:
-                moment = moments.get((draft.layout, draft.stamp))
+                moment = moments.get((layout, stamp))
                 if moment is None:
                     if len(moments) >= 4096:
                         moments.clear()
-                    sent_at, sent_utc, settled = self._moment(draft.layout, draft.stamp)
-                    moment = (sent_at, sent_utc, landing_window_problem(sent_at, now))
+                    sent_at, sent_utc, settled = self._moment(layout, stamp)
+                    inside = EARLIEST_SENT_AT <= sent_at <= latest
+                    moment = (sent_at, sent_utc, None if inside else landing_window_problem(sent_at, now))
                     if settled:
                         # A time read twice on the day the clock goes back depends on what came before: never kept.
-                        moments[draft.layout, draft.stamp] = moment
+                        moments[layout, stamp] = moment
                 sent_at, sent_utc, problem = moment
                 self._previous = sent_at
             except ValueError as exc:
                 self._error(
-                    ExportLineError(
-                        self.source_name, draft.line_number, f"impossible date or time ({exc})", draft.raw[0]
-                    )
+                    ExportLineError(self.source_name, line_number, f"impossible date or time ({exc})", raw_lines[0])
                 )
                 continue
             if problem is not None:
-                self._error(ExportLineError(self.source_name, draft.line_number, problem, draft.raw[0]))
+                self._error(ExportLineError(self.source_name, line_number, problem, raw_lines[0]))
                 continue
-            said = _SENDER.match(draft.rest)
+            said = sender_match(rest)
             if said is not None:
                 sender: str | None = said.group("name").strip()
                 first_body = said.group("body") or ""
-                if not draft.marked and book.cut_at_colon(sender):
+                if not marked and cut_at_colon(sender):
                     # "Rui добавил(-а) участников: Вы" is one event with no sender, not Rui's words.
                     sender, first_body = None, f"{sender}: {first_body}"
             else:
-                sender, first_body = None, draft.rest
-            body = "\n".join([first_body, *draft.more]).strip() if draft.more else first_body.strip()
-            interpreted = _interpret(body, sender, draft.marked, book)
-            if interpreted["kind"] == "system":
+                sender, first_body = None, rest
+            body = "\n".join([first_body, *more]).strip() if more else first_body.strip()
+            kind, text, caption, media, event = _interpret(body, sender, marked, book)
+            if kind == "system":
                 sender = None
             counter = seen.get(sent_utc)
             if counter is None:
@@ -632,17 +721,31 @@ class ExportReader:
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
-            yield Message.build(
-                message_id=stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"),
-                chat_id=chat_id,
-                chat_name=chat_name,
-                sender_id=sender_id,
-                sender_name=sender,
-                sent_at=sent_at,
-                source="chat_export",
-                raw="\n".join(draft.raw) if len(draft.raw) > 1 else draft.raw[0],
-                **interpreted,
-            )
+            raw = "\n".join(raw_lines) if more else raw_lines[0]
+            fields = {
+                # stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"), its parts joined here.
+                "message_id": joined_id(f"{chat_id}\x1f{sent_utc}\x1f{sender or ''}\x1f{body}\x1f{ordinal}", "exp_"),
+                "chat_id": chat_id,
+                "chat_name": chat_name,
+                "sender_id": sender_id,
+                "sender_name": sender,
+                "sent_at": sent_at,
+                "source": "chat_export",
+                "raw": raw,
+                "kind": kind,
+                "text": text,
+                "caption": caption,
+                "media": media,
+                "event": event,
+                "reply_to": None,
+                "forwarded": False,
+                "flags": None,
+                "referral": None,
+            }
+            if name_is_safe and not has_unsafe_characters(raw):
+                yield Message.build_normalised(fields)
+            else:
+                yield Message.build(**fields)
 
     def _moment(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str, bool]:
         """(UTC send time, its ISO text, whether the same header always reads so) of a header; ValueError when its

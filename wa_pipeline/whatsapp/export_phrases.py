@@ -86,6 +86,11 @@ class PhraseBook:
     # {subject}"): Android's header reads such an event as a sender saying what follows the colon.
     colon_heads: tuple[str, ...] = ()
     phrases: list[Phrase] = field(default_factory=list)
+    # What a line out of context must open or close with, or hold, to be worth trying against the patterns: the
+    # keys of `starts` and `ends` that hold a phrase needing no context, and every literal of `anywhere`.
+    free_starts: frozenset[str] = frozenset()
+    free_ends: frozenset[str] = frozenset()
+    anywhere_literals: re.Pattern[str] | None = None
 
     def find(self, line: str, *, in_context: bool) -> Found | None:
         """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
@@ -99,6 +104,14 @@ class PhraseBook:
             for opening, notice in notices:
                 if key.startswith(opening):
                     return Found(notice, {})
+        if (
+            not in_context
+            and key[:_KEY] not in self.free_starts
+            and key[-_KEY:] not in self.free_ends
+            and (self.anywhere_literals is None or self.anywhere_literals.search(key) is None)
+        ):
+            # Nearly every customer's line ends here: no phrase it could be opens, closes or sits inside it.
+            return None
         candidates = self.starts.get(key[:_KEY], []) + self.ends.get(key[-_KEY:], [])
         for literal, phrase in self.anywhere:
             if literal in key:
@@ -233,4 +246,12 @@ def phrase_book() -> PhraseBook:
     book.location_labels = frozenset(labels)
     book.edited_markers = frozenset(edited)
     book.colon_heads = tuple(sorted(colon_heads))
+    book.free_starts = frozenset(key for key, found in book.starts.items() if not _all_need_context(found))
+    book.free_ends = frozenset(key for key, found in book.ends.items() if not _all_need_context(found))
+    if book.anywhere:
+        book.anywhere_literals = re.compile("|".join(re.escape(literal) for literal, _ in book.anywhere))
     return book
+
+
+def _all_need_context(phrases: list[Phrase]) -> bool:
+    return all(phrase.meaning in NEEDS_CONTEXT for phrase in phrases)
