@@ -6,8 +6,9 @@ Held-out sets (`wa_pipeline_tests/nlp/data/heldout/`, the figures to quote): per
 recall and F1 per label, intent accuracy and macro-F1, sentiment accuracy, language identification on lines of
 four words or more. Only totals are printed for them: `--errors` lists the dev and test splits' errors only.
 
-Intent dev set `intents_dev2.jsonl` (boundaries between complaint, feedback, inquiry and the rest, ids
-`int-dev2-<language>-NNN`): printed with `--split dev` (and `all`), macro-F1 per language, its errors under `--errors`.
+Intent dev sets `intents_dev2.jsonl`, `intents_dev3.jsonl` and any later `intents_dev<N>.jsonl` (boundaries between
+complaint, feedback, inquiry and the rest, ids `int-dev<N>-<language>-NNN`): printed with `--split dev` (and `all`),
+macro-F1 per language, their errors under `--errors`.
 
 Dev sets in the held-out format (every `wa_pipeline_tests/nlp/data/dev/*.txt`: names in es/pt/fr/de, every label in
 sw/hi, and any set added there): printed with `--split dev` (and `all`) after the English dev split, with their
@@ -118,7 +119,8 @@ def main() -> int:
         print("\n" + intents.confusion_markdown() + "\n")
         figures[split] = {"entities": report.to_dict(), "intents": intents.to_dict()}
         if split == "dev":
-            figures["intents_dev2"] = _print_intent_dev2(model, args.errors)
+            for path in _intent_dev_sets():
+                figures[path.stem] = _print_intent_dev_set(model, path, args.errors)
             figures["dev_languages"] = _print_dev_languages(args.errors)
     if args.split in ("heldout", "all"):
         figures["heldout"] = _print_heldout(model, args.languages.split(","))
@@ -136,9 +138,15 @@ def _print_labels(report) -> None:
             print(f"{label:<11} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
 
 
-def _print_intent_dev2(model, show_errors: bool) -> dict:
-    """Intent macro-F1 per language of `intents_dev2.jsonl` (language from the id), with its errors when asked."""
-    cases = load_intent_cases(DATA / "intents_dev2.jsonl")
+def _intent_dev_sets() -> list[Path]:
+    """The intent dev sets scored per language: every `intents_dev<N>.jsonl` but the first, in order of N."""
+    numbered = (path for path in DATA.glob("intents_dev*.jsonl") if path.stem.removeprefix("intents_dev").isdigit())
+    return sorted(numbered, key=lambda path: int(path.stem.removeprefix("intents_dev")))
+
+
+def _print_intent_dev_set(model, path: Path, show_errors: bool) -> dict:
+    """Intent macro-F1 per language of one intent dev set (language from the id), with its errors when asked."""
+    cases = load_intent_cases(path)
     predicted = [p.intent for p in model.predict([c.text for c in cases], threshold=DEFAULT_THRESHOLD)]
     by_language: dict[str, tuple[list[str], list[str]]] = {}
     for case, intent in zip(cases, predicted, strict=True):
@@ -147,7 +155,7 @@ def _print_intent_dev2(model, show_errors: bool) -> dict:
             gold.append(case.intent)
             got.append(intent)
     results = {}
-    print(f"\n== Intents, dev2: {len(cases)} messages, threshold {DEFAULT_THRESHOLD}")
+    print(f"\n== Intents, {path.stem.removeprefix('intents_')}: {len(cases)} messages, threshold {DEFAULT_THRESHOLD}")
     print(f"{'language':<9} {'messages':>8} {'accuracy':>8} {'macro-F1':>8}   F1 per intent")
     for language in [*sorted(set(by_language) - {"all"}), "all"]:
         gold, got = by_language[language]
