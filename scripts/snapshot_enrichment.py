@@ -26,22 +26,13 @@ sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
 
+from benchmarks.bench_enrich import LANGUAGES as PLACES  # noqa: E402  (a set's region where it names none)
 from wa_pipeline.nlp.enrich import enrich_messages  # noqa: E402
 from wa_pipeline.nlp.enriched_schema import ENRICHED_COLUMNS  # noqa: E402
 from wa_pipeline.nlp.heldout import load_heldout  # noqa: E402
 
 DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
 EXAMPLES = REPO / "wa_pipeline" / "nlp"
-# A language's region and timezone where a set does not say them (those of benchmarks/bench_enrich.py).
-PLACES = {
-    "en": ("KE", "Africa/Nairobi"),
-    "es": ("ES", "Europe/Madrid"),
-    "pt": ("BR", "America/Sao_Paulo"),
-    "fr": ("FR", "Europe/Paris"),
-    "de": ("DE", "Europe/Berlin"),
-    "sw": ("KE", "Africa/Nairobi"),
-    "hi": ("IN", "Asia/Kolkata"),
-}
 SENT_AT = datetime(2026, 11, 18, 9, 15, tzinfo=UTC)
 CHAT_SIZE = 10
 
