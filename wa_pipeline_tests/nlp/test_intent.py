@@ -263,13 +263,19 @@ def test_function_words_of_another_language_and_parts_of_words_are_no_cues(text)
     assert not {"cue_but", "cue_not"} & set(normalise(text).split())
 
 
-DEV2 = Path(__file__).parent / "data" / "intents_dev2.jsonl"
+DATA = Path(__file__).parent / "data"
 
 
-def test_the_second_intent_dev_set_names_its_languages_and_shares_no_text_with_the_examples():
-    cases = [json.loads(line) for line in DEV2.read_text(encoding="utf-8").splitlines() if line.strip()]
-    languages = {case["id"].split("-")[2] for case in cases}
-    assert languages == {"en", "de", "hi", "es", "fr", "sw"} and len(cases) >= 300
+@pytest.mark.parametrize(
+    ("name", "languages", "size"),
+    [
+        ("intents_dev2.jsonl", {"en", "de", "hi", "es", "fr", "sw"}, 300),
+        ("intents_dev3.jsonl", {"en", "de", "hi", "es", "sw"}, 280),
+    ],
+)
+def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
+    cases = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {case["id"].split("-")[2] for case in cases} == languages and len(cases) >= size
     assert {case["intent"] for case in cases} == set(INTENTS)
     examples = {e.text.lower() for e in load_examples([DEFAULT_EXAMPLES])}
     assert not examples & {case["text"].lower() for case in cases}
