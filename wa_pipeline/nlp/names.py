@@ -117,18 +117,24 @@ _PLACE_ENDINGS = frozenset(
 )
 _NUMBERED_PLACES = frozenset({"phase", "sector", "block", "zone", "gate", "extension"})
 _DIRECTIONS = frozenset({"west", "east", "north", "south", "central", "cbd", "town"})
-_ORG_ENDINGS = frozenset(
-    "bank ltd limited stores store shop shops bakery bakers fashions fashion boutique dental clinic pharmacy "
-    "chemist chemists hardware supermarket enterprises enterprise motors salon spa restaurant cafe café hotel "
-    "hotels services logistics electronics academy school hospital foods kitchen co co. inc inc. llc plc "
-    "courier couriers movers agencies agency traders trading travel travels tours studio studios media "
-    "solutions group designs furniture butchery cakes collections printers express transport insurance sacco "
-    "labs ventures investments telecom bistro grill pizzeria lounge autos garage builders construction "
-    "cleaners laundry photography events catering caterers farm farms dairy wines mart emporium beauty "
-    "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
-    "company corp corporation international gmbh ag kg ltda ltda. s.a s.l sarl sas eireli money "
-    # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
-    "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
+# A company's legal form, its last full stop left off: "Mode Fischer GmbH", "Pão Quente Ltda.", "Gráfica S.A.".
+_LEGAL_FORMS = frozenset("gmbh ag kg ltda s.a s.l sarl sas eireli".split())
+_LEGAL_FORMS_AND_BANK = _LEGAL_FORMS | {"bank"}
+_ORG_ENDINGS = (
+    frozenset(
+        "bank ltd limited stores store shop shops bakery bakers fashions fashion boutique dental clinic pharmacy "
+        "chemist chemists hardware supermarket enterprises enterprise motors salon spa restaurant cafe café hotel "
+        "hotels services logistics electronics academy school hospital foods kitchen co co. inc inc. llc plc "
+        "courier couriers movers agencies agency traders trading travel travels tours studio studios media "
+        "solutions group designs furniture butchery cakes collections printers express transport insurance sacco "
+        "labs ventures investments telecom bistro grill pizzeria lounge autos garage builders construction "
+        "cleaners laundry photography events catering caterers farm farms dairy wines mart emporium beauty "
+        "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
+        "company corp corporation international ltda. money "
+        # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
+        "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
+    )
+    | _LEGAL_FORMS
 )
 # Family firms and trades ending an English line's business name: "Whitaker & Sons Joinery", "Osei Brothers",
 # "Van der Merwe Plumbing", "Chop Bar".
@@ -770,7 +776,7 @@ def _before_legal_form(token: Token) -> bool:
     """The capitalised words from this one run into a company's legal form or "Bank": "Mode Fischer GmbH",
     "Erste Bank"."""
     for ahead in token.doc[token.i + 1 : token.i + 4]:
-        if ahead.lower_.rstrip(".") in ("gmbh", "ag", "kg", "ltda", "s.a", "s.l", "sarl", "sas", "eireli", "bank"):
+        if ahead.lower_.rstrip(".") in _LEGAL_FORMS_AND_BANK:
             return True
         if not ahead.text[:1].isupper():
             return False
