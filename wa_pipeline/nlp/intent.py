@@ -29,7 +29,6 @@ from spacy.util import compounding, fix_random_seed, minibatch
 
 from wa_pipeline.data_layout import shared_models_dir
 from wa_pipeline.nlp.chat_words import CHAT_WORDS
-from wa_pipeline.nlp.language import detect_languages
 from wa_pipeline.nlp.scores import ClassificationReport, classification_report
 
 DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
@@ -46,7 +45,7 @@ DEFAULT_THRESHOLD = 0.5
 MANIFEST = "intent_model.json"
 # Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
 # are then retrained, so the held-out figures they report are those of the code that reads them.
-FEATURES_VERSION = "5"
+FEATURES_VERSION = "4"
 
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -95,18 +94,9 @@ class TrainingSettings:
     learn_rate: float = 0.005
     features: int = 2**16  # hashed n-gram buckets of the bag-of-words model
     architecture: str = "bow"  # "bow" (fast bag of n-grams) or "ensemble" (adds a CNN over subword features)
-    # Each word is learnt twice, shared by all languages and as the word of its message's language (`_in_language`),
-    # so one language's examples move mostly that language's weights. The intent model's default; the sentiment
-    # classifier is read without languages (`default_settings`).
-    by_language: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def default_settings(key: str = "intent") -> TrainingSettings:
-    """The settings a classifier of `key` labels trains with unless told: only intents are read by language."""
-    return TrainingSettings(by_language=key == "intent")
 
 
 @dataclass(frozen=True)
@@ -131,15 +121,10 @@ class IntentModel:
         return tuple(self.nlp.get_pipe("textcat").labels)
 
     def predict(
-        self,
-        texts: Sequence[str | None],
-        threshold: float = DEFAULT_THRESHOLD,
-        batch_size: int = 512,
-        languages: Sequence[str] | None = None,
+        self, texts: Sequence[str | None], threshold: float = DEFAULT_THRESHOLD, batch_size: int = 512
     ) -> list[IntentPrediction]:
-        """One prediction per text, read in its language (ISO 639-1, "" unknown; None: detected here); empty text
-        is `other` with confidence 0."""
-        normalised = self.features(texts, languages)
+        """One prediction per text; empty text is `other` with confidence 0."""
+        normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
         cats = dict(zip(distinct, self.scores(distinct, batch_size)))
         pleasantries, greeting_words = self.pleasantries, self.greeting_words
@@ -152,20 +137,8 @@ class IntentModel:
             predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
         return predictions
 
-    def features(self, texts: Sequence[str | None], languages: Sequence[str] | None = None) -> list[str]:
-        """The text the classifier reads of each text ("" for no text): `normalise`d, and with its words in its
-        language where the model learnt them so."""
-        if not self.settings.by_language:
-            return [normalise(text) if isinstance(text, str) else "" for text in texts]
-        if languages is None:
-            languages = detect_languages(texts)
-        return [
-            in_language(text, language) if isinstance(text, str) else ""
-            for text, language in zip(texts, languages, strict=True)
-        ]
-
     def scores(self, normalised: Sequence[str], batch_size: int = 512) -> list[dict[str, float]]:
-        """Each class's probability for each text, already `normalise`d (for this model: its `features`)."""
+        """Each class's probability for each text, already `normalise`d."""
         return [doc.cats for doc in self.nlp.pipe(normalised, batch_size=batch_size)]
 
     @functools.cached_property
@@ -233,7 +206,7 @@ def normalise(text: str) -> str:
     mark words VADER's lexicon knows as clearly negative or positive, so "worst" reads like "terrible"; "cue_why",
     "cue_still", "cue_but", "cue_not" and "cue_question" mark the same argument in every language (`_CUES`).
     """
-    base = _base(text)
+    base = _ELONGATED.sub(r"\1\1", _DIGITS.sub("0", " ".join(text.lower().split())))
     words = _WORDS.findall(base)
     extra = [f"p_{w[:_AFFIX]}" for w in words if len(w) > _AFFIX]
     extra += [f"s_{w[-_AFFIX:]}" for w in words if len(w) > _AFFIX]
@@ -248,28 +221,6 @@ def normalise(text: str) -> str:
     if "?" in base:
         extra.append("cue_question")
     return f"{base} {' '.join(extra)}" if extra else base
-
-
-def in_language(text: str, language: str) -> str:
-    """`normalise`d text with its language as a token and each of its words again as that language's word.
-
-    "stornieren lang_de de_stornieren": what a word says in every language is learnt once, what it says in one
-    language stays there ("tena" is "again" in Swahili, "have" in Spanish). Unknown language: the shared words alone.
-    """
-    normalised = normalise(text)
-    if not normalised or not language:
-        return normalised
-    tagged = " ".join(f"{language}_{word}" for word in _words(text))
-    return f"{normalised} lang_{language} {tagged}"
-
-
-def _base(text: str) -> str:
-    return _ELONGATED.sub(r"\1\1", _DIGITS.sub("0", " ".join(text.lower().split())))
-
-
-@functools.lru_cache(maxsize=16_384)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORDS.findall(_base(text)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -391,17 +342,14 @@ def train_intent_model(
 
     `key` names the label's field in the examples: the sentiment classifier is trained the same way.
     """
-    settings = settings or default_settings(key)
+    settings = settings or TrainingSettings()
     paths = [Path(p) for p in paths]
     examples = load_examples(paths, key=key)
     labels = sorted({e.label for e in examples})
     if len(labels) < 2:
         raise ValueError(f"examples need at least two labels; found {labels}")
     train, held_out = split_examples(examples, settings.held_out, settings.seed)
-    # An example's language is the one the detector gives it, as a message's is at prediction: a Sheng or Hinglish
-    # line learns the words of the language it will be read in, whatever file section it was written in.
-    languages = detect_languages([e.text for e in train]) if settings.by_language else [""] * len(train)
-    nlp = _fit([in_language(e.text, language) for e, language in zip(train, languages)], train, labels, settings)
+    nlp = _fit(train, labels, settings)
     model = IntentModel(
         nlp=nlp,
         fingerprint=fingerprint(paths, settings),
@@ -429,7 +377,7 @@ def intent_model_in(
 ) -> IntentModel:
     """The model for these examples and settings: loaded from `models_dir` if trained before, else trained
     and saved there. Cached per process."""
-    settings = settings or default_settings(key)
+    settings = settings or TrainingSettings()
     name = fingerprint(paths, settings)
     paths_key = tuple(str(Path(p).resolve()) for p in paths)
     return _cached_model(str(Path(models_dir).resolve()), paths_key, settings, name, key)
@@ -464,18 +412,17 @@ def _trained(paths: tuple[str, ...], settings: TrainingSettings, name: str, key:
     return train_intent_model(paths, settings, key=key)
 
 
-def _fit(
-    texts: Sequence[str], train: Sequence[LabelledText], labels: Sequence[str], settings: TrainingSettings
-) -> Language:
-    """A classifier of `labels` fitted to the examples `train`, read as `texts`."""
+def _fit(train: Sequence[LabelledText], labels: Sequence[str], settings: TrainingSettings) -> Language:
     fix_random_seed(settings.seed)
     nlp = spacy.blank("en")
     textcat = nlp.add_pipe("textcat", config={"model": _architecture(settings)})
     for label in labels:
         textcat.add_label(label)
     examples = [
-        SpacyExample.from_dict(nlp.make_doc(text), {"cats": {label: float(label == e.label) for label in labels}})
-        for text, e in zip(texts, train, strict=True)
+        SpacyExample.from_dict(
+            nlp.make_doc(normalise(e.text)), {"cats": {label: float(label == e.label) for label in labels}}
+        )
+        for e in train
     ]
     optimizer = nlp.initialize(lambda: examples)
     optimizer.learn_rate = settings.learn_rate
@@ -531,5 +478,5 @@ def shipped_intent_model() -> IntentModel:
 
 def shipped_model(paths: Sequence[Path], key: str = "intent") -> IntentModel:
     """The model of these shipped examples with the default settings, trained once per process."""
-    settings = default_settings(key)
+    settings = TrainingSettings()
     return _trained(tuple(str(Path(p).resolve()) for p in paths), settings, fingerprint(paths, settings), key)

@@ -9,9 +9,7 @@ from wa_pipeline.nlp.intent import (
     OTHER,
     IntentModel,
     TrainingSettings,
-    default_settings,
     fingerprint,
-    in_language,
     intent_model_in,
     load_examples,
     normalise,
@@ -281,58 +279,3 @@ def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_t
     assert {case["intent"] for case in cases} == set(INTENTS)
     examples = {e.text.lower() for e in load_examples([DEFAULT_EXAMPLES])}
     assert not examples & {case["text"].lower() for case in cases}
-
-
-def test_words_are_read_both_shared_and_in_their_language():
-    tokens = in_language("Bitte stornieren", "de").split()
-    assert {"bitte", "stornieren", "lang_de", "de_bitte", "de_stornieren"} <= set(tokens)
-    assert tokens[: len(normalise("Bitte stornieren").split())] == normalise("Bitte stornieren").split()
-    # A line whose language is unknown has the shared words alone.
-    assert in_language("ok 👍", "") == normalise("ok 👍")
-    assert default_settings().by_language and not default_settings("sentiment").by_language
-
-
-def test_a_prediction_without_languages_reads_the_detected_ones(model):
-    texts = ["Bitte die Bestellung stornieren", "Nataka kughairi oda yangu ya kesho", "Please cancel my order"]
-    assert model.predict(texts) == model.predict(texts, languages=["de", "sw", "en"])
-    assert model.predict(texts) != model.predict(texts, languages=["", "", ""])
-
-
-def test_another_languages_examples_move_an_english_reading_less(tmp_path):
-    """German examples of "pizza ... stornieren" barely teach that an English pizza is a cancellation."""
-    rows = [
-        ("The pizza arrived cold and soggy", "complaint"),
-        ("My pizza came burnt again", "complaint"),
-        ("The delivery was two hours late", "complaint"),
-        ("You sent the wrong size shoes", "complaint"),
-        ("Please cancel my order", "cancellation"),
-        ("Cancel the cake for Saturday", "cancellation"),
-        ("I no longer need the chairs, cancel them", "cancellation"),
-        ("Stop the weekly delivery please", "cancellation"),
-        ("Die Lieferung kam zwei Stunden zu spät", "complaint"),
-        ("Ihr habt die falsche Größe geschickt", "complaint"),
-        ("Bitte meine Bestellung stornieren", "cancellation"),
-        ("Die Torte für Samstag bitte stornieren", "cancellation"),
-    ]
-    german = [
-        ("Die Pizza bitte stornieren", "cancellation"),
-        ("Pizza Salami bitte abbestellen", "cancellation"),
-        ("Keine Pizza mehr, bitte stornieren", "cancellation"),
-        ("Die zweite Pizza bitte streichen", "cancellation"),
-    ]
-    (tmp_path / "base.jsonl").write_text("\n".join(json.dumps({"text": t, "intent": i}) for t, i in rows))
-    (tmp_path / "more.jsonl").write_text("\n".join(json.dumps({"text": t, "intent": i}) for t, i in rows + german))
-
-    def moved(by_language: bool) -> float:
-        settings = TrainingSettings(epochs=10, held_out=0.0, by_language=by_language)
-        before, after = (
-            train_intent_model([tmp_path / name], settings).predict(
-                ["The pizza was cold when it came"], threshold=0.0, languages=["en"]
-            )[0]
-            for name in ("base.jsonl", "more.jsonl")
-        )
-        assert before.intent == after.intent == "complaint"
-        return before.confidence - after.confidence
-
-    shared, by_language = moved(False), moved(True)
-    assert shared > 0.1 and by_language < shared / 2
