@@ -57,6 +57,7 @@ _SYNONYMS = {
     "2mrw": "tomorrow",
     "2morrow": "tomorrow",
     "tonight": "today",
+    "ce soir": "today",
     "tonite": "today",
     "jumatatu": "monday",
     "jumanne": "tuesday",
@@ -90,6 +91,7 @@ _FOREIGN_LANGUAGES = ("es", "pt", "fr", "de", "sw")
 _ENGLISH_DAYS = {
     "0 day ago": "today",
     "1 day ago": "yesterday",
+    "2 day ago": "day before yesterday",
     "in 1 day": "tomorrow",
     "in 2 day": "day after tomorrow",
 }
@@ -176,7 +178,7 @@ _FOREIGN_MONTHS = "|".join(
 )
 _RELATIVE_DAY = (
     r"day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|pasado\s+mañana|depois\s+de\s+amanhã|"
-    r"kesho|leo|jana|aaj|kal|parso|today|tonight|tonite|"
+    r"kesho|leo|jana|aaj|kal|parso|today|tonight|tonite|ce\s+soir|"
     rf"tomorrow|tommorrow|tommorow|tomorow|tmrw|tmr|tmoro|tomoro|2moro|2mrw|2morrow|yesterday|{_FOREIGN_DAYS}"
 )
 _WEEKDAY_NAME = (
@@ -202,6 +204,7 @@ _TEXT_DATE = (
     rf"(?:(?:tarehe|dia|the)\s+)?{_DAY_NUMBER}\s+(?:(?:of|de)\s+)?(?:{_MONTH})(?!\w)\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
     rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
 )
+_TARIKH = r"ta(?:ri|ree)kh"
 _NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})"
 _SWAHILI_HOURS = {
     "moja": 1, "mbili": 2, "tatu": 3, "nne": 4, "tano": 5, "sita": 6, "saba": 7, "nane": 8, "tisa": 9, "kumi": 10,
@@ -238,6 +241,10 @@ _DAY = (
     rf"|(?:{_WEEKDAY})\s+(?:the\s+)?{_ORDINAL_DAY}(?![\w/])"  # "Thursday 19th"
     rf"|(?i:{_FOREIGN_WEEKDAYS})\s+(?:[12]\d|3[01]|0?[1-9])(?![\w/:.,])(?!\s*(?:h|uhr)\b)"  # "martes 16"
     rf"|(?:(?:tarehe|dia)\s+(?:[12]\d|3[01]|0?[1-9])|the\s+{_ORDINAL_DAY})(?![\w/:.])"  # "tarehe 20", "the 19th"
+    rf"|(?:[12]\d|3[01]|0?[1-9])\s+{_TARIKH}(?!\w)"  # Hindi "5 tarikh": the 5th
+    # "am 3.1.", "bis 20.3.": a German date without its year, only after a preposition ("2.5." alone may be a price)
+    r"|(?:(?<=\bam\s)|(?<=\bvom\s)|(?<=\bbis\s)|(?<=\bzum\s)|(?<=\bab\s)|(?<=\bden\s)|(?<=\bdem\s))"
+    r"(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\.(?!\d)"
     # "on 21st", "by 3rd": an ordinal alone is a day of the month after a preposition of time
     rf"|(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bbefore\s)|(?<=\btill\s)|(?<=\buntil\s)|(?<=\bfrom\s)){_ORDINAL_DAY}(?![\w/:.])"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
@@ -262,10 +269,11 @@ _PREPOSITION = re.compile(r"(?:on|by|till|until)\s+", re.IGNORECASE)
 _LEADING_WEEKDAY = re.compile(rf"^(?:{_WEEKDAY}),?\s+(?=\d|(?:{_MONTH}))", re.IGNORECASE)
 _WEEKDAY_AND_ORDINAL = re.compile(
     rf"^(?:(?:{_WEEKDAY})\s+(?:the\s+)?|tarehe\s+|dia\s+|the\s+)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?$"
-    r"|^(?P<ordinal>\d{1,2})(?:st|nd|rd|th)$",
+    rf"|^(?P<ordinal>\d{{1,2}})(?:st|nd|rd|th|\s+{_TARIKH})$",
     re.IGNORECASE,
 )
-_CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE})$", re.IGNORECASE)
+_CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE}|\d{{1,2}}\.\d{{1,2}}\.)$", re.IGNORECASE)
+_DAY_DOT_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.$")
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 _TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})$")
 _CLOCK = re.compile(
@@ -438,6 +446,8 @@ def find_dates(
             continue
         if day_value is not None and _told_in_the_past(day, text, match.start(), match.end()):
             day_value = _previous(day, day_value)
+        elif day_value is not None and _SINCE.search(text, 0, start):
+            day_value = _last_before(day, day_value, day_base.date())  # "seit Dienstag", "depuis lundi"
         elif day_value is not None and _english_past(
             _PREPOSITION.sub("", day, count=1) if lead else day, text, start, match.end()
         ):
@@ -466,7 +476,9 @@ def find_dates(
     return found
 
 
-_EVENING_DAY = re.compile(r"tonight|tonite", re.IGNORECASE)
+# German and French "since": the day before it is past.
+_SINCE = re.compile(r"\b(?:seit|depuis)\s+(?:le\s+|dem\s+)?$", re.IGNORECASE)
+_EVENING_DAY = re.compile(r"tonight|tonite|ce\s+soir", re.IGNORECASE)
 _BARE_HOUR = re.compile(
     r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
     r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks)\b))",
@@ -604,6 +616,8 @@ def _dateparser_day(phrase: str, base: datetime, date_order: DateOrder) -> date 
     normalised = " ".join(re.sub(r"(\d)(?:st|nd|rd|th|er|º)(?!\w)", r"\1", normalised).replace(",", " ").split())
     # "16/11/26" is 2026: dateparser, preferring the future, would read 2126.
     normalised = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", normalised)
+    # "12.04." is day and month in every order (dateparser would read a clock, 12:04): the month by name.
+    normalised = _DAY_DOT_MONTH.sub(lambda m: f"{m.group(1)} {_CALENDAR_WORDS[6 + int(m.group(2))]}", normalised)
     return _parsed_day(normalised, base, date_order)
 
 
@@ -641,14 +655,24 @@ def _with_year(day: date, year: int) -> date | None:
         return None
 
 
-# "Guten Morgen", "por la mañana": the morning, not tomorrow.
-_MORNING_BEFORE = re.compile(r"(?:guten|la|esta|una)\s+$", re.IGNORECASE)
+# "Guten Morgen", "por la mañana", "jeden Morgen", "heute Morgen": the morning, not tomorrow.
+_MORNING_BEFORE = re.compile(
+    r"\b(?:guten|la|esta|una|jeden|heute|gestern|am|den|diesen|einen|schönen)\s+$", re.IGNORECASE
+)
+# "Morgen!", "Morgen zusammen" opening a message: the greeting, short for "Guten Morgen".
+_MORNING_GREETING = re.compile(r"\s*(?:!|zusammen\b|allerseits\b|ihr\s+lieben\b|leute\b)", re.IGNORECASE)
+_WEEKDAY_ONLY = re.compile(_WEEKDAY_NAME, re.IGNORECASE)
+# "aaj kal" (Hindi): nowadays, neither today nor tomorrow.
+_NOWADAYS = re.compile(r"aaj\s+kal", re.IGNORECASE)
+# "Shaniwar Peth", "Sunday Market": a weekday naming a place, not a day.
+_PLACE_AFTER = re.compile(r"\s+(?:peth|bazaa?r|chowk|nagar|marg)\b", re.IGNORECASE)
 
 
 # Swahili and Hindi words whose day depends on the tense: "kal" is tomorrow or yesterday, a weekday the next or
 # the last one. Only these are turned back, so English sentences keep today's behaviour.
 _TENSED_DAY = re.compile(
-    rf"kal|jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili|{'|'.join(_HINDI_WEEKDAYS)}", re.IGNORECASE
+    rf"kal|\d{{1,2}}\s+{_TARIKH}|jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili|{'|'.join(_HINDI_WEEKDAYS)}",
+    re.IGNORECASE,
 )
 # The clause's verb decides. Hindi: future "-ga/-gi/-ge" forms, requests and "chahiye"; past "tha/thi/the" and
 # perfective "-(y)a" verbs. Swahili: the tense infix after the subject prefix ("nitalipa" future, "nililipa"
@@ -765,6 +789,8 @@ def _previous(day: str, value: date) -> date:
     """The day before today for "kal", the weekday a week before the next one otherwise."""
     if day.strip().lower() == "kal":
         return value - timedelta(days=2)
+    if day.strip()[:1].isdigit():  # "9 tarikh ko bheje the": the 9th of this month or the one before
+        return _last_before(day, value, value - timedelta(days=1))
     return value - timedelta(days=7)
 
 
@@ -790,6 +816,14 @@ def _plausible(match: re.Match, text: str) -> bool:
     ):
         return False
     if day.lower() in ("morgen", "mañana") and _MORNING_BEFORE.search(text[: match.start()]):
+        return False
+    if day == "Morgen" and not text[: match.start()].strip() and _MORNING_GREETING.match(text, match.end()):
+        return False
+    if day.lower() in ("aaj", "kal") and any(
+        nowadays.start() <= match.start() < nowadays.end() for nowadays in _NOWADAYS.finditer(text)
+    ):
+        return False
+    if day and not clock and _WEEKDAY_ONLY.fullmatch(day) and _PLACE_AFTER.match(text, match.end()):
         return False
     if _BARE_SHORT_WEEKDAY.fullmatch(day) and not day[:1].isupper():
         return False  # "sat", "sun", "wed": the English words, unless capitalised

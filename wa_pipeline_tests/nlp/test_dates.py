@@ -329,3 +329,101 @@ def test_the_expression_tried_only_where_a_date_can_start_finds_what_it_finds_ev
 
     assert _EXPRESSION_START is not None
     assert [spans(_expressions(text)) for text in texts] == [spans(_EXPRESSION.finditer(text)) for text in texts]
+
+
+# Thursday 11 March 2027, 10:40, as the dev set dates10.txt is sent.
+def thursday(text, tz):
+    return dates(text, datetime(2027, 3, 11, 10, 40, tzinfo=ZoneInfo(tz)), tz)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ye saree 5 tarikh tak mil jayegi?", [("5 tarikh", "2027-04-05")]),
+        ("Baaki payment 20 tareekh ko kar dunga", [("20 tareekh", "2027-03-20")]),
+        ("Maine 9 tarikh ko paise bhej diye the", [("9 tarikh", "2027-03-09")]),  # past: this month's 9th
+        ("Koi tarikh batao, 3 pieces chahiye", []),
+    ],
+)
+def test_a_hindi_day_of_the_month_with_tarikh(text, expected):
+    assert thursday(text, "Asia/Kolkata") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Aaj kal aapki delivery bahut late aa rahi hai", []),  # nowadays
+        ("aaj shaam tak bhej do", [("aaj", "2027-03-11")]),
+        ("kal bhej dena", [("kal", "2027-03-12")]),
+        ("Shaniwar Peth wali branch ka number do", []),  # a place in Pune
+        ("Shaniwar ko aa jaana", [("Shaniwar", "2027-03-13")]),
+    ],
+)
+def test_hindi_day_words_that_are_no_day(text, expected):
+    assert thursday(text, "Asia/Kolkata") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Für die Feier am 20.3. brauche ich 40 Brezeln", [("20.3.", "2027-03-20")]),
+        ("Die Uhr, die ich am 3.1. bestellt habe", [("3.1.", "2027-01-03")]),  # the nearest year
+        ("Haben Sie am 2.4. um 15 Uhr Zeit?", [("2.4. um 15 Uhr", "2027-04-02T15:00:00+02:00")]),
+        ("Das kostet 2.5. Danke", []),  # no preposition of time: a figure
+        ("Termin am 13.13. bitte", []),  # no such month
+    ],
+)
+def test_a_german_day_and_month_without_year_after_a_preposition(text, expected):
+    assert thursday(text, "Europe/Berlin") == expected
+
+
+def test_a_german_day_and_month_is_no_clock_and_keeps_its_order():
+    # dateparser alone reads "12.04." as 12:04 today; the dots are day then month even where MDY is set.
+    sent = datetime(2027, 3, 11, 10, 40, tzinfo=ZoneInfo("Europe/Berlin"))
+    for order in ("DMY", "MDY"):
+        assert dates("Paket liegt bis zum 12.04. bereit", sent, "Europe/Berlin", order) == [("12.04.", "2027-04-12")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Morgen! Kurze Frage: ist mein Paket raus?", []),
+        ("Morgen zusammen, ist die Bäckerei offen?", []),
+        ("Jeden Morgen das gleiche Theater", []),
+        ("Ich war heute Morgen da", [("heute", "2027-03-11")]),
+        ("Morgen komme ich vorbei", [("Morgen", "2027-03-12")]),
+        ("Wann? Morgen!", [("Morgen", "2027-03-12")]),
+    ],
+)
+def test_the_german_morning_and_its_greeting_are_not_tomorrow(text, expected):
+    assert thursday(text, "Europe/Berlin") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("Seit Dienstag warte ich auf eine Antwort!", "Europe/Berlin", [("Dienstag", "2027-03-09")]),
+        ("Ça fait depuis lundi que j'attends", "Europe/Paris", [("lundi", "2027-03-08")]),
+        ("Schaffen Sie das bis Dienstag?", "Europe/Berlin", [("Dienstag", "2027-03-16")]),
+    ],
+)
+def test_a_weekday_after_seit_or_depuis_is_the_last_one(text, tz, expected):
+    assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vous pouvez livrer ce soir ?", [("ce soir", "2027-03-11")]),
+        ("Je passe ce soir à 19h", [("ce soir à 19h", "2027-03-11T19:00:00+01:00")]),
+        ("Paiement fait avant-hier par Wave", [("avant-hier", "2027-03-09")]),
+        ("Payé hier par Wave", [("hier", "2027-03-10")]),
+        ("Avec ce temps, vous livrez ?", []),
+    ],
+)
+def test_french_tonight_and_the_day_before_yesterday(text, expected):
+    assert thursday(text, "Europe/Paris") == expected
+
+
+def test_vorgestern_is_the_day_before_yesterday():
+    assert thursday("vorgestern bezahlt", "Europe/Berlin") == [("vorgestern", "2027-03-09")]
