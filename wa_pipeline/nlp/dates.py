@@ -99,6 +99,7 @@ _CALENDAR_WORDS = (
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december"
 ).split()
+_MONTH_NAMES = _CALENDAR_WORDS[7:]
 
 
 def _foreign_words() -> dict[str, str]:
@@ -617,7 +618,7 @@ def _dateparser_day(phrase: str, base: datetime, date_order: DateOrder) -> date 
     # "16/11/26" is 2026: dateparser, preferring the future, would read 2126.
     normalised = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", normalised)
     # "12.04." is day and month in every order (dateparser would read a clock, 12:04): the month by name.
-    normalised = _DAY_DOT_MONTH.sub(lambda m: f"{m.group(1)} {_CALENDAR_WORDS[6 + int(m.group(2))]}", normalised)
+    normalised = _DAY_DOT_MONTH.sub(_month_by_name, normalised)
     return _parsed_day(normalised, base, date_order)
 
 
@@ -646,6 +647,12 @@ def _next_day_of_month(today: date, day: int) -> date | None:
         if candidate >= today:
             return candidate
     return None
+
+
+def _month_by_name(match: re.Match) -> str:
+    """Write "12.04." as "12 april"; a month number out of range is left as it was written."""
+    month = int(match.group(2))
+    return f"{match.group(1)} {_MONTH_NAMES[month - 1]}" if 1 <= month <= 12 else match.group(0)
 
 
 def _with_year(day: date, year: int) -> date | None:
