@@ -413,6 +413,8 @@ def find_names(
     doc.user_data["names_given_language"] = language
     doc.user_data["names_gazetteer"] = gazetteer
     doc.user_data["names_region"] = region
+    # Nearly every rule asks whether the line is English: it is worked out once per message.
+    doc.user_data["names_english"] = _language(doc) is None and language in (None, "", "en")
     found: list[Entity] = []
     unnamed: list[tuple[int, int]] = []  # capitalised runs no evidence labelled
     i = 0
@@ -562,7 +564,7 @@ def _given_language(doc: Words) -> str | None:
 def _english(doc: Words) -> bool:
     """The line is read as English: no other language given nor shown by its function words. The rules of
     English chats (regional titles, sign-offs, "thanks to", "the rider from") apply to these lines only."""
-    return _language(doc) is None and _given_language(doc) in (None, "", "en")
+    return doc.user_data["names_english"]
 
 
 def _hinglish(doc: Words) -> bool:
@@ -651,7 +653,8 @@ def _is_model_name(token: Word) -> bool:
 
 def _name_like(token: Word) -> bool:
     text = token.text
-    if not text[:1].isalpha() or CODE.fullmatch(text):
+    # Most words have no capital letter, and no rule below makes one without a name: they are turned away first.
+    if not text[:1].isalpha() or not (text[0].isupper() or any(map(str.isupper, text[1:]))) or CODE.fullmatch(text):
         return False
     if _english(token.doc):
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
@@ -663,8 +666,6 @@ def _name_like(token: Word) -> bool:
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
         return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
     if text.upper() in CURRENCY_CODES and text.isupper():
-        return False
-    if not (text[0].isupper() or any(c.isupper() for c in text[1:])):
         return False
     if token.lower_ in _HOLIDAYS and _previous_word(token) in _WISHES:
         return False  # "Feliz Natal" is Christmas, not the city

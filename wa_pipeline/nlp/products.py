@@ -456,7 +456,7 @@ def _bare_opener(doc: Words, i: int, end: int, gazetteer: Gazetteer) -> bool:
 
 def _capitalised_name_word(token: Word) -> bool:
     text = token.text
-    if not text[:1].isalpha() or not (text[0].isupper() or any(c.isupper() for c in text[1:])):
+    if not text[:1].isalpha() or not (text[0].isupper() or any(map(str.isupper, text[1:]))):
         return False
     lower = token.lower_
     if lower in _MONTHS_AND_DAYS or lower in CHAT_WORDS or lower in CONTAINERS:
