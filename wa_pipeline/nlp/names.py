@@ -381,10 +381,10 @@ class Words(list):
     __slots__ = ("lowers", "text", "user_data")
 
     def __init__(self, doc: Doc) -> None:
-        super().__init__()
-        self.text = doc.text
+        super().__init__(Word(self, token) for token in doc)
+        # spaCy's `doc.text` joins every token's text and space again, building each Token once more.
+        self.text = "".join([word.text + word.whitespace_ for word in self])
         self.user_data = doc.user_data
-        self.extend(Word(self, token) for token in doc)
         self.lowers = [word.lower_ for word in self]
 
     def text_of(self, start: int, end: int) -> str:
