@@ -691,9 +691,9 @@ def _reading_language(doc: Words, language: str | None) -> str | None:
     """The language whose common words and cues apply: the one given, or, when none is known, the one the
     line's function words show (None: English or another language, read as before)."""
     lowered = lowered_words(doc)
-    counts = {code: sum(1 for word in lowered if word in words) for code, words in _FUNCTION_WORDS.items()}
+    counts = {code: sum(map(words.__contains__, lowered)) for code, words in _FUNCTION_WORDS.items()}
     if language in _CONFIRMING_WORDS:
-        own = sum(1 for word in lowered if word in _CONFIRMING_WORDS[language])
+        own = sum(map(_CONFIRMING_WORDS[language].__contains__, lowered))
         return language if own >= max(counts["en"], 1) or not any(counts.values()) else None
     if language:
         # The detector reads some Swahili and some English naming "São Paulo" as German or Portuguese: its
