@@ -408,7 +408,7 @@ def find_names(
 ) -> list[Entity]:
     """The people, organisations, places and products of one message's doc, in text order; `language` (ISO 639-1,
     "" or None where unknown) says whose common nouns are not names."""
-    doc = words_of(doc)
+    doc = words_of(doc)  # from here on the rules read the message's Words, not spaCy's Tokens
     doc.user_data["names_language"] = _reading_language(doc, language)
     doc.user_data["names_given_language"] = language
     doc.user_data["names_gazetteer"] = gazetteer

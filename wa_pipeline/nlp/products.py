@@ -152,7 +152,7 @@ def find_products(
 ) -> list[Entity]:
     """The named products of one message's doc, in text order, none overlapping; `region` says whose towns are
     places ("Stanley" is a town in the US, a brand of cups elsewhere)."""
-    doc = words_of(doc)
+    doc = words_of(doc)  # from here on the rules read the message's Words, not spaCy's Tokens
     doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
     words = lowered_words(doc)
