@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.currencies import CURRENCY_CODES
@@ -329,15 +329,92 @@ _MODEL_LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": TOWN, "LOC": TOWN, "FAC": 
 _MODEL_WORDS = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "neo", "prime", "se", "fe"})
 
 
+class Word:
+    """One token as the rules read it: its attributes taken from spaCy once per message. spaCy builds a new
+    Token object at every `doc[i]` and every `for token in doc`, and the rules look at each token some twenty
+    times, so they read these plain objects instead; the names are spaCy's, so a rule reads as it would on a
+    Token."""
+
+    __slots__ = (
+        "doc",
+        "i",
+        "idx",
+        "text",
+        "lower_",
+        "whitespace_",
+        "is_alpha",
+        "is_lower",
+        "is_space",
+        "is_digit",
+        "is_punct",
+        "like_num",
+        "is_currency",
+    )
+
+    def __init__(self, doc: Words, token) -> None:
+        self.doc = doc
+        self.i = token.i
+        self.idx = token.idx
+        self.text = token.text
+        self.lower_ = token.lower_
+        self.whitespace_ = token.whitespace_
+        self.is_alpha = token.is_alpha
+        self.is_lower = token.is_lower
+        self.is_space = token.is_space
+        self.is_digit = token.is_digit
+        self.is_punct = token.is_punct
+        self.like_num = token.like_num
+        self.is_currency = token.is_currency
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def nbor(self, offset: int = 1) -> Word:
+        """The word `offset` places on, as spaCy's `Token.nbor`."""
+        return self.doc[self.i + offset]
+
+
+class Words(list):
+    """A message's doc read once: the list of its `Word`s (indexed, sliced and counted at list speed), their
+    lower-case forms, its text and its user data."""
+
+    __slots__ = ("lowers", "text", "user_data")
+
+    def __init__(self, doc: Doc) -> None:
+        super().__init__(Word(self, token) for token in doc)
+        # spaCy's `doc.text` joins every token's text and space again, building each Token once more.
+        self.text = "".join([word.text + word.whitespace_ for word in self])
+        self.user_data = doc.user_data
+        self.lowers = [word.lower_ for word in self]
+
+    def text_of(self, start: int, end: int) -> str:
+        """The text of words start to end, as spaCy's `doc[start:end].text` (the last word's space left off)."""
+        if end <= start:
+            return ""
+        last = self[end - 1]
+        return self.text[self[start].idx : last.idx + len(last.text)]
+
+
+def words_of(doc: Doc) -> Words:
+    """The message's `Words`, built once per doc for names and products alike."""
+    words = doc.user_data.get("names_words")
+    if words is None:
+        words = doc.user_data["names_words"] = Words(doc)
+    return words
+
+
 def find_names(
     doc: Doc, region: str | None, gazetteer: Gazetteer, model: Sequence[Entity] = (), language: str | None = None
 ) -> list[Entity]:
     """The people, organisations, places and products of one message's doc, in text order; `language` (ISO 639-1,
     "" or None where unknown) says whose common nouns are not names."""
+    doc = words_of(doc)  # from here on the rules read the message's Words, not spaCy's Tokens
     doc.user_data["names_language"] = _reading_language(doc, language)
     doc.user_data["names_given_language"] = language
     doc.user_data["names_gazetteer"] = gazetteer
     doc.user_data["names_region"] = region
+    # Nearly every rule asks whether the line is English: it is worked out once per message.
+    doc.user_data["names_english"] = _language(doc) is None and language in (None, "", "en")
     found: list[Entity] = []
     unnamed: list[tuple[int, int]] = []  # capitalised runs no evidence labelled
     i = 0
@@ -366,7 +443,7 @@ def find_names(
 
 
 def _people_listed_together(
-    doc: Doc, found: list[Entity], unnamed: list[tuple[int, int]], gazetteer: Gazetteer
+    doc: Words, found: list[Entity], unnamed: list[tuple[int, int]], gazetteer: Gazetteer
 ) -> list[Entity]:
     """Names joined by "and" or a comma to a person are people too: "Amaka and Chidi", "Neha, Rohit and Pooja"
     (a name opening a sentence, or one only the model labelled)."""
@@ -389,7 +466,7 @@ def _people_listed_together(
     return sorted(found, key=lambda e: e.start)
 
 
-def _joined(doc: Doc, start: int, end: int, people: list[Entity]) -> bool:
+def _joined(doc: Words, start: int, end: int, people: list[Entity]) -> bool:
     """The span and one of the people stand next to each other with only "and", "&" or a comma between."""
     for person in people:
         between = doc.text[end : person.start] if person.start >= end else doc.text[person.end : start]
@@ -398,7 +475,7 @@ def _joined(doc: Doc, start: int, end: int, people: list[Entity]) -> bool:
     return False
 
 
-def _could_be_person(span, gazetteer: Gazetteer) -> bool:
+def _could_be_person(span: list[Word], gazetteer: Gazetteer) -> bool:
     """Every word is a listed given or family name, or no everyday word: "Amaka", "Mark Jenkins"; not
     "Delivery", "Poor Service" or an acronym such as "KCB"."""
     words = [t for t in span if t.text not in ("'s", "’s")]
@@ -413,7 +490,7 @@ def _could_be_person(span, gazetteer: Gazetteer) -> bool:
     return True
 
 
-def _addressed(doc: Doc, start: int, end: int) -> Entity | None:
+def _addressed(doc: Words, start: int, end: int) -> Entity | None:
     """A capitalised name of one or two words before a Hinglish form of address: "Sharma ji", "Sunil bhaiya"."""
     core = doc[start:end]
     if end >= len(doc) or doc[end].lower_ not in _ADDRESS_AFTER or len(core) > 2:
@@ -430,7 +507,7 @@ def _addressed(doc: Doc, start: int, end: int) -> Entity | None:
     return _entity(doc, start, end, PERSON, "rule")
 
 
-def _addressed_lower_case(doc: Doc, i: int) -> int:
+def _addressed_lower_case(doc: Words, i: int) -> int:
     """The end of a name written in lower case that a form of address marks: "mohit bhaiya", "bwana hamisi",
     "rahul ne bola" (Hindi's ergative "ne"); i when there is none."""
     token = doc[i]
@@ -470,7 +547,7 @@ def _addressed_lower_case(doc: Doc, i: int) -> int:
     return i
 
 
-def _introduced(doc: Doc, i: int) -> bool:
+def _introduced(doc: Words, i: int) -> bool:
     """The lower-case word follows "I'm"/"this is"/"name is" and ends the clause, or "tell"/"ask" and comes
     before "to": the shapes in which chats introduce a person whose name no list holds."""
     before = _previous_word(doc[i])
@@ -480,25 +557,25 @@ def _introduced(doc: Doc, i: int) -> bool:
     return following is None or following.is_punct or following.lower_ in ("and", "from", "here", "frm")
 
 
-def _given_language(doc: Doc) -> str | None:
+def _given_language(doc: Words) -> str | None:
     return doc.user_data.get("names_given_language")
 
 
-def _english(doc: Doc) -> bool:
+def _english(doc: Words) -> bool:
     """The line is read as English: no other language given nor shown by its function words. The rules of
     English chats (regional titles, sign-offs, "thanks to", "the rider from") apply to these lines only."""
-    return _language(doc) is None and _given_language(doc) in (None, "", "en")
+    return doc.user_data["names_english"]
 
 
-def _hinglish(doc: Doc) -> bool:
+def _hinglish(doc: Words) -> bool:
     return _given_language(doc) == "hi" or _language(doc) == "hi"
 
 
-def _hinglish_or_swahili(doc: Doc) -> bool:
+def _hinglish_or_swahili(doc: Words) -> bool:
     return _given_language(doc) in ("hi", "sw") or _language(doc) in ("hi", "sw")
 
 
-def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
+def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     """A listed product (with its model name) or organisation starting at token i, written as a name."""
     words = lowered_words(doc)
     brand = gazetteer.organisations.longest_match(words, i)
@@ -531,7 +608,7 @@ def _known_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
     return None
 
 
-def _extends_brand(doc: Doc, start: int, at: int) -> bool:
+def _extends_brand(doc: Words, start: int, at: int) -> bool:
     """The word at `at` says what kind of business the listed name before it is ("Equity Bank"), or names its
     wallet ("MTN MoMo", "Vodafone Cash"), written as the name is (capitalised, or lower case after lower case)."""
     word = doc[at]
@@ -540,16 +617,14 @@ def _extends_brand(doc: Doc, start: int, at: int) -> bool:
     return word.text[:1].isupper() or doc[start].is_lower and word.is_lower
 
 
-def lowered_words(doc: Doc) -> list[str]:
-    """The doc's lower-cased words, computed once per doc for names and products alike (every token asks)."""
-    if not doc.user_data.get("lowered"):
-        doc.user_data["lowered"] = [t.lower_ for t in doc]
-    return doc.user_data["lowered"]
+def lowered_words(doc: Words) -> list[str]:
+    """The message's lower-cased words (every token asks)."""
+    return doc.lowers
 
 
-def _written_as_listed(doc: Doc, start: int, end: int, names) -> bool:
+def _written_as_listed(doc: Words, start: int, end: int, names) -> bool:
     """The words are written as the list spells the name, in capitals, or capitalised like a name."""
-    written = doc[start:end].text
+    written = doc.text_of(start, end)
     spellings = names.spellings(tuple(t.lower_ for t in doc[start:end]))
     if written in spellings or any(written == s.upper() for s in spellings):
         return True
@@ -560,12 +635,12 @@ def _written_as_listed(doc: Doc, start: int, end: int, names) -> bool:
     return any(s[:1].islower() for s in spellings) and any(c.isupper() for c in written)
 
 
-def _people_words(doc: Doc) -> frozenset[str]:
+def _people_words(doc: Words) -> frozenset[str]:
     gazetteer = doc.user_data.get("names_gazetteer")
     return gazetteer.people if gazetteer is not None else frozenset()
 
 
-def _is_model_name(token: Token) -> bool:
+def _is_model_name(token: Word) -> bool:
     """A model name or number after a product line; "128" of "128GB" is a size, not the model."""
     text = token.text
     if token.lower_ in _MODEL_WORDS:
@@ -576,9 +651,10 @@ def _is_model_name(token: Token) -> bool:
     return len(text) <= 5 and text.isalnum() and any(c.isdigit() for c in text) and not text.startswith("0")
 
 
-def _name_like(token: Token) -> bool:
+def _name_like(token: Word) -> bool:
     text = token.text
-    if not text[:1].isalpha() or CODE.fullmatch(text):
+    # Most words have no capital letter, and no rule below makes one without a name: they are turned away first.
+    if not text[:1].isalpha() or not (text[0].isupper() or any(map(str.isupper, text[1:]))) or CODE.fullmatch(text):
         return False
     if _english(token.doc):
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
@@ -590,8 +666,6 @@ def _name_like(token: Token) -> bool:
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
         return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
     if text.upper() in CURRENCY_CODES and text.isupper():
-        return False
-    if not (text[0].isupper() or any(c.isupper() for c in text[1:])):
         return False
     if token.lower_ in _HOLIDAYS and _previous_word(token) in _WISHES:
         return False  # "Feliz Natal" is Christmas, not the city
@@ -613,13 +687,13 @@ def common_nouns() -> dict[str, frozenset[str]]:
     return {language: frozenset(found) for language, found in words.items()}
 
 
-def _reading_language(doc: Doc, language: str | None) -> str | None:
+def _reading_language(doc: Words, language: str | None) -> str | None:
     """The language whose common words and cues apply: the one given, or, when none is known, the one the
     line's function words show (None: English or another language, read as before)."""
     lowered = lowered_words(doc)
-    counts = {code: sum(1 for word in lowered if word in words) for code, words in _FUNCTION_WORDS.items()}
+    counts = {code: sum(map(words.__contains__, lowered)) for code, words in _FUNCTION_WORDS.items()}
     if language in _CONFIRMING_WORDS:
-        own = sum(1 for word in lowered if word in _CONFIRMING_WORDS[language])
+        own = sum(map(_CONFIRMING_WORDS[language].__contains__, lowered))
         return language if own >= max(counts["en"], 1) or not any(counts.values()) else None
     if language:
         # The detector reads some Swahili and some English naming "São Paulo" as German or Portuguese: its
@@ -630,11 +704,11 @@ def _reading_language(doc: Doc, language: str | None) -> str | None:
     return best if best != "en" and counts[best] >= 2 and counts[best] > counts["en"] else None
 
 
-def _language(doc: Doc) -> str | None:
+def _language(doc: Words) -> str | None:
     return doc.user_data.get("names_language")
 
 
-def _common_word(token: Token) -> bool:
+def _common_word(token: Word) -> bool:
     """A capitalised everyday word of the message's language that nothing around it makes a name."""
     doc, language = token.doc, _language(token.doc)
     if language is None:
@@ -670,7 +744,7 @@ def _common_word(token: Token) -> bool:
     return not (before in _place_cues(language) and gazetteer.is_place((word,), doc.user_data.get("names_region")))
 
 
-def _compound_noun(token: Token, nouns: frozenset[str]) -> bool:
+def _compound_noun(token: Word, nouns: frozenset[str]) -> bool:
     """A German compound the dictionary lacks, ending in a noun it has ("Käsesahne", "Parkhaus"), and no listed
     person or place ("Hoffmann", "Kreuzberg") nor a word after a place preposition."""
     word = token.lower_
@@ -682,7 +756,7 @@ def _compound_noun(token: Token, nouns: frozenset[str]) -> bool:
     return _previous_word(token) not in _place_cues("de")
 
 
-def _opens_a_name(token: Token) -> bool:
+def _opens_a_name(token: Word) -> bool:
     """A capitalised business word that is also an everyday word, before a capitalised name, in a language
     whose businesses are named that way: "Oficina do Tião", "Chez Adjoua"."""
     doc = token.doc
@@ -694,7 +768,7 @@ def _opens_a_name(token: Token) -> bool:
     return at < len(doc) and doc[at].text[:1].isupper() and doc[at].is_alpha
 
 
-def _after_head(token: Token) -> bool:
+def _after_head(token: Word) -> bool:
     """The word follows a capitalised business or street word, directly, through "la", "do", "de", or through
     another capitalised word of the name ("Padaria Pão Quente")."""
     doc, at = token.doc, token.i - 1
@@ -706,7 +780,7 @@ def _after_head(token: Token) -> bool:
     return head is not None and head.text[:1].isupper() and (head.lower_ in _ORG_HEADS or head.lower_ in _PLACE_HEADS)
 
 
-def _after_title(token: Token) -> bool:
+def _after_title(token: Word) -> bool:
     """A capitalised word right after a title is the name it addresses, even one that is a chat word, a
     greeting or a month elsewhere: "Mr Asante", "Auntie Ama", "Kuya Jun"."""
     doc, word = token.doc, token.lower_
@@ -720,7 +794,7 @@ def _after_title(token: Token) -> bool:
     return before in _TITLES or before in _ENGLISH_TITLES
 
 
-def _after_kin(token: Token) -> bool:
+def _after_kin(token: Word) -> bool:
     """A capitalised word after a family or friend word names them: "my cousin Esi", "meine Tochter Lena"."""
     if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()) or _previous_word(token) not in _KIN:
         return False
@@ -735,7 +809,7 @@ _PAIR_CUES = {
 }
 
 
-def _cued_pair(token: Token) -> bool:
+def _cued_pair(token: Word) -> bool:
     """The token is one of two capitalised everyday words after a place or business preposition: "pelo Mercado
     Livre" ("de Marseille Saint-Charles" is a town, then a name of its own)."""
     doc, language = token.doc, _language(token.doc)
@@ -751,7 +825,7 @@ def _cued_pair(token: Token) -> bool:
     return capitalised(i - 1) and i > 1 and doc[i - 2].lower_ in cues and doc[i - 1].lower_ in everyday
 
 
-def _paid_by(doc: Doc, i: int) -> bool:
+def _paid_by(doc: Words, i: int) -> bool:
     """In Spanish, Portuguese, French or German, the name at i is what a payment goes from or through: "la
     transferencia desde BBVA", "cartão da Caixa", "pagado con Bizum"."""
     if _language(doc) not in ("es", "pt", "fr", "de") or i == 0:
@@ -759,20 +833,20 @@ def _paid_by(doc: Doc, i: int) -> bool:
     return doc[i - 1].lower_ in _MEANS and _paid_around(doc, i)
 
 
-def _paid_around(doc: Doc, i: int) -> bool:
+def _paid_around(doc: Words, i: int) -> bool:
     """A payment word within a few words of token i: "pagado con Bizum", "mit Klarna bezahlt"."""
     words = lowered_words(doc)
     return any(word in _PAYMENT_WORDS for word in words[max(0, i - 6) : i + 4])
 
 
-def _previous_word(token: Token) -> str:
+def _previous_word(token: Word) -> str:
     for before in reversed(token.doc[: token.i]):
         if not before.is_space:
             return before.lower_
     return ""
 
 
-def _before_legal_form(token: Token) -> bool:
+def _before_legal_form(token: Word) -> bool:
     """The capitalised words from this one run into a company's legal form or "Bank": "Mode Fischer GmbH",
     "Erste Bank"."""
     for ahead in token.doc[token.i + 1 : token.i + 4]:
@@ -787,7 +861,7 @@ def _place_cues(language: str | None) -> frozenset[str]:
     return _PLACE_CUES | _LANGUAGE_PLACE_CUES.get(language, frozenset())
 
 
-def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) -> int:
+def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None) -> int:
     """The end of the run of name words starting at i (i itself when token i is not one)."""
     listed = _listed_place_end(doc, i, gazetteer, region)
     if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i) and not _surname_particle(doc, i):
@@ -832,7 +906,7 @@ def _run_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None = None) 
     return end
 
 
-def _ends_a_business(doc: Doc, at: int) -> bool:
+def _ends_a_business(doc: Words, at: int) -> bool:
     """A capitalised business word ends the name before it: in any language but German, and there only "Bank"
     after a word that is no article ("Erste Bank", not "Die Bank")."""
     if _language(doc) in (None, "sw", "hi", "es", "pt", "fr"):
@@ -840,12 +914,12 @@ def _ends_a_business(doc: Doc, at: int) -> bool:
     return doc[at].lower_ == "bank" and doc[at - 1].lower_ not in _GERMAN_DETERMINERS
 
 
-def _business_word(token: Token) -> bool:
+def _business_word(token: Word) -> bool:
     """A capitalised word after an owner's "'s" that goes on naming the business, not a greeting or title."""
     return token.is_alpha and token.text[:1].isupper() and token.lower_ not in _NOT_NAME_OPENERS
 
 
-def _surname_particle(doc: Doc, i: int) -> bool:
+def _surname_particle(doc: Words, i: int) -> bool:
     """A capitalised particle that opens an English message's surname: "Dela Cruz", "Du Plessis", "Van der
     Merwe" (in Spanish, French or German lines these are articles and prepositions)."""
     if not _english(doc) or not doc[i].text[:1].isupper() or doc[i].lower_ not in _PARTICLES:
@@ -856,7 +930,7 @@ def _surname_particle(doc: Doc, i: int) -> bool:
     return at < len(doc) and doc[at].text[:1].isupper() and doc[at].is_alpha and _name_like(doc[at])
 
 
-def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None) -> int:
+def _listed_place_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:
     """Where a listed place of several words, capitalised, starting at i ends (0: none). A listed name beats
     the chat words inside it: "Dar es Salaam" holds the Spanish "dar"."""
     if not doc[i].text[:1].isupper():
@@ -867,7 +941,7 @@ def _listed_place_end(doc: Doc, i: int, gazetteer: Gazetteer, region: str | None
     return i + size if size > 1 else 0
 
 
-def _names_a_kind(doc: Doc, i: int) -> bool:
+def _names_a_kind(doc: Words, i: int) -> bool:
     """A capitalised chat word before the capitalised word that says what a place or business is belongs to its
     name: "Moi Avenue" (French "moi"), "Hope Street"."""
     following = doc[i + 1] if i + 1 < len(doc) else None
@@ -881,7 +955,7 @@ def _names_a_kind(doc: Doc, i: int) -> bool:
     )
 
 
-def _trailing_number(doc: Doc, at: int) -> bool:
+def _trailing_number(doc: Words, at: int) -> bool:
     """A short number that belongs to the name before it, not the start of a phone number or a quantity."""
     text = doc[at].text
     if not (text.isdigit() and len(text) <= 3 and not text.startswith("0")):
@@ -890,7 +964,7 @@ def _trailing_number(doc: Doc, at: int) -> bool:
     return following is None or not (following.like_num or following.is_alpha and following.is_lower)
 
 
-def _with_leading_number(doc: Doc, start: int, end: int) -> int:
+def _with_leading_number(doc: Words, start: int, end: int) -> int:
     """Include a house number or ordinal before a road: "55 Water St", "1st Avenue"."""
     if start > 0 and doc[end - 1].lower_.rstrip(".") in _PLACE_ENDINGS:
         before = doc[start - 1].text
@@ -900,7 +974,7 @@ def _with_leading_number(doc: Doc, start: int, end: int) -> int:
 
 
 def _classify(
-    doc: Doc, start: int, end: int, region: str | None, gazetteer: Gazetteer, model: Sequence[Entity]
+    doc: Words, start: int, end: int, region: str | None, gazetteer: Gazetteer, model: Sequence[Entity]
 ) -> Entity | None:
     span = doc[start:end]
     core = [t for t in span if not t.is_digit and t.text not in ("'s", "’s")]
@@ -918,7 +992,7 @@ def _classify(
     if len(core) == 1 and last.endswith(_STREET_SUFFIXES) and len(last) > 7:
         return _entity(doc, start, end, FACILITY, "rule")
     english = _english(doc)
-    if (last in _ORG_ENDINGS or english and last in _TRADE_ENDINGS) and len(core) > 1 or english and _owned(span):
+    if (last in _ORG_ENDINGS or english and last in _TRADE_ENDINGS) and len(core) > 1 or english and _owned(span, end):
         start = _with_leading_titles(doc, start)
         return _entity(doc, start, end, ORG, "rule")
     if last in _PLACE_ENDINGS and (len(core) > 1 or start < core[0].i):
@@ -954,7 +1028,7 @@ def _classify(
     elif cue is None and start > 0 and doc[start - 1].lower_ in _WITH and _paid_around(doc, start):
         cue = "org"  # "mit Klarna bezahlt"
     if cue == "title":
-        return _entity(doc, start, _without_number(span), PERSON, "rule")
+        return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     is_place = (
         gazetteer.is_place(key, region)
         or (len(key) > 1 and gazetteer.is_place(key[:1], region) and (key[-1] in _DIRECTIONS or len(key) == 2))
@@ -968,7 +1042,7 @@ def _classify(
     if is_place and (not is_person or cue in ("place", "from")):
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "person":
-        return _entity(doc, start, _without_number(span), PERSON, "rule")
+        return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     if cue == "place":
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "org":
@@ -981,7 +1055,8 @@ def _classify(
         return None
     if english and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
         return None  # "the Packaging was Nice", "Very Poor Service": capitalised for emphasis
-    guess = next((m for m in model if m.start < span.end_char and span.start_char < m.end), None)
+    start_char, end_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    guess = next((m for m in model if m.start < end_char and start_char < m.end), None)
     if guess is None or guess.label not in _MODEL_LABELS:
         return None
     if guess.label == PERSON and english and _everyday_words(core, gazetteer):
@@ -991,7 +1066,7 @@ def _classify(
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
 
 
-def _acts(doc: Doc, start: int, end: int) -> bool:
+def _acts(doc: Words, start: int, end: int) -> bool:
     """The name does what people do: "Keisha did", "Tobi said", or is asked to in a question ("can Lerato bring",
     "could Abena do")."""
     following = doc[end] if end < len(doc) else None
@@ -1002,13 +1077,13 @@ def _acts(doc: Doc, start: int, end: int) -> bool:
     return start > 0 and doc[start - 1].lower_ in _ASKING_MODALS and following.lower_ not in _NOT_VERBS
 
 
-def _owned(span) -> bool:
+def _owned(span: list[Word], end: int) -> bool:
     """A name, its "'s" and more capitalised words: a business named after its owner ("Rico's Lechon")."""
     marks = [t.i for t in span if t.text in ("'s", "’s")]
-    return bool(marks) and marks[-1] < span.end - 1
+    return bool(marks) and marks[-1] < end - 1
 
 
-def _signs_off(doc: Doc, start: int, end: int) -> bool:
+def _signs_off(doc: Words, start: int, end: int) -> bool:
     """The name closes the message after a dash or a full stop, as a sign-off does: "- Segun", ". Mark Jenkins"
     (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
     if not _english(doc) or any(t.is_alpha or t.is_digit for t in doc[end:]):
@@ -1019,7 +1094,7 @@ def _signs_off(doc: Doc, start: int, end: int) -> bool:
     return before[-1].text in ("-", "–", "—", "~", ".", "!") or "\n" in before[-1].whitespace_
 
 
-def _everyday_words(core: list[Token], gazetteer: Gazetteer) -> bool:
+def _everyday_words(core: list[Word], gazetteer: Gazetteer) -> bool:
     """Every word of the run is an everyday English word that is no listed name, and none is written in
     capitals like an acronym: "Nice", "Poor Service"."""
     return all(
@@ -1030,11 +1105,11 @@ def _everyday_words(core: list[Token], gazetteer: Gazetteer) -> bool:
     )
 
 
-def _is_person(core: list[Token], gazetteer: Gazetteer) -> bool:
+def _is_person(core: list[Word], gazetteer: Gazetteer) -> bool:
     return len(core) <= 3 and core[0].lower_ in gazetteer.people and all(t.is_alpha for t in core)
 
 
-def _cue(doc: Doc, start: int) -> str | None:
+def _cue(doc: Words, start: int) -> str | None:
     """What the words before a name say it is: "title", "person", "place", "org", "from" or None."""
     before = [t for t in doc[max(0, start - 3) : start] if not t.is_space]
     if not before:
@@ -1122,14 +1197,14 @@ def _told(language: str | None, previous: str, earlier: list[str]) -> bool:
     return False
 
 
-def _after_opening_article(doc: Doc, start: int) -> bool:
+def _after_opening_article(doc: Words, start: int) -> bool:
     """Spanish, French or Portuguese "La Camiseta llegó", "de la Tarta": an article before a word no list or cue
     names is a thing's, not a name's (people and businesses are found by their lists and cues first)."""
     articles = _OPENING_ARTICLES.get(_language(doc))
     return bool(articles) and start > 0 and doc[start - 1].lower_ in articles
 
 
-def _opens_sentence(doc: Doc, start: int) -> bool:
+def _opens_sentence(doc: Words, start: int) -> bool:
     for token in reversed(doc[:start]):
         if token.is_space:
             if "\n" in token.text:
@@ -1141,7 +1216,7 @@ def _opens_sentence(doc: Doc, start: int) -> bool:
     return True
 
 
-def _with_leading_titles(doc: Doc, start: int) -> int:
+def _with_leading_titles(doc: Words, start: int) -> int:
     """Take in a capitalised title word that is part of a business name: "MAMA MBOGA BAKERY"."""
     titles = _TITLES | _LANGUAGE_TITLES["sw"] | _LANGUAGE_TITLES["hi"]  # "Shree Ganesh Bhandar"
     while start > 0 and doc[start - 1].lower_ in titles and doc[start - 1].text[:1].isupper():
@@ -1149,14 +1224,13 @@ def _with_leading_titles(doc: Doc, start: int) -> int:
     return start
 
 
-def _without_number(span) -> int:
-    end = span.end
-    while end > span.start + 1 and span.doc[end - 1].is_digit:
+def _without_number(doc: Words, start: int, end: int) -> int:
+    while end > start + 1 and doc[end - 1].is_digit:
         end -= 1
     return end
 
 
-def _entity(doc: Doc, start: int, end: int, label: str, source: str) -> Entity:
+def _entity(doc: Words, start: int, end: int, label: str, source: str) -> Entity:
     first, last = doc[start], doc[end - 1]
     end_char = last.idx + len(last.text)
     abbreviated = last.text.endswith(".") and len(last.text) > 1 and "." not in last.text[:-1]

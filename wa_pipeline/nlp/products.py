@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
-from wa_pipeline.nlp.names import common_nouns, lowered_words
+from wa_pipeline.nlp.names import Word, Words, common_nouns, lowered_words, words_of
 
 PRODUCT = "PRODUCT"
 
@@ -152,6 +152,7 @@ def find_products(
 ) -> list[Entity]:
     """The named products of one message's doc, in text order, none overlapping; `region` says whose towns are
     places ("Stanley" is a town in the US, a brand of cups elsewhere)."""
+    doc = words_of(doc)  # from here on the rules read the message's Words, not spaCy's Tokens
     doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
     words = lowered_words(doc)
@@ -191,7 +192,7 @@ def with_products(names: Sequence[Entity], products: Sequence[Entity]) -> list[E
     return sorted([*kept, *added], key=lambda e: (e.start, e.end))
 
 
-def _modelled(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
+def _modelled(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A name and the model after it: "Samsung A15", "Air Max 90", "Dolo 650", "tecno camon 20", "PS5 Slim"."""
     token = doc[i]
     if _starts_inside_name(doc, i):
@@ -228,7 +229,7 @@ def _modelled(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> t
     return i, end
 
 
-def _model_end(doc: Doc, at: int) -> int:
+def _model_end(doc: Words, at: int) -> int:
     """The end of the model words and numbers from `at` ("15 Pro", "S23 FE", "6G"); `at` when there are none."""
     end = at
     while end < len(doc):
@@ -241,7 +242,7 @@ def _model_end(doc: Doc, at: int) -> int:
     return end
 
 
-def _sized(doc: Doc, i: int, end: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
+def _sized(doc: Words, i: int, end: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A name with a pack size after it: "Blue Band 500g", "Milo 400g", "Omo 1kg", "Surf Excel 1 kg"."""
     if end >= len(doc) or _is_place_or_person(doc, i, end, gazetteer) or doc[end - 1].lower_ in _NUMBERED_NOUNS:
         return None
@@ -254,7 +255,7 @@ def _sized(doc: Doc, i: int, end: int, gazetteer: Gazetteer, language: str | Non
     return None
 
 
-def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
+def _head_end(doc: Words, i: int, gazetteer: Gazetteer) -> int:
     """The end of a product's name starting at i: a listed brand or line in any case with lower-case line words
     after it, or a run of capitalised words (i: none)."""
     words = lowered_words(doc)
@@ -286,7 +287,7 @@ def _head_end(doc: Doc, i: int, gazetteer: Gazetteer) -> int:
     return end
 
 
-def _counts_goods(doc: Doc, at: int) -> bool:
+def _counts_goods(doc: Words, at: int) -> bool:
     """The number at `at` counts the plural goods after it: "could you pop 2 loaves aside" is no Pop 2."""
     following = doc[at + 1] if at + 1 < len(doc) else None
     if following is None or not doc[at].text.isdigit() or not following.is_lower or not following.is_alpha:
@@ -295,7 +296,7 @@ def _counts_goods(doc: Doc, at: int) -> bool:
     return len(word) > 3 and word.endswith("s") and word in ENGLISH_WORDS and word not in MODEL_WORDS
 
 
-def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
+def _brand_and_line(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A listed brand and the capitalised line after it: "Toyota Probox", "Honda Civic", "Adidas Samba";
     not "Samsung Service", "Naivas Westlands", "MTN MoMo", "Equity Bank"."""
     if _starts_inside_name(doc, i) or not doc[i].text[:1].isupper() or _previous(doc, i) in _COMPANY_CUES:
@@ -323,7 +324,7 @@ def _brand_and_line(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None
     return i, _model_end(doc, end)
 
 
-def _counted(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
+def _counted(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A capitalised name after a container or a count: "2 packets of Omo", "a crate of Tusker", "crate mbili
     za Tusker", "2 Kästen Augustiner", "3 Indomie"; or before a Swahili count: "Indomie tano"."""
     previous = _previous_token(doc, i)
@@ -357,7 +358,7 @@ def _counted(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tu
     return None
 
 
-def _modal(doc: Doc, word: Token) -> bool:
+def _modal(doc: Words, word: Word) -> bool:
     """ "can" with no count or article before it asks something: "Can Abena do my hair", "can Lerato bring"."""
     if word.lower_ != "can":
         return False
@@ -365,7 +366,7 @@ def _modal(doc: Doc, word: Token) -> bool:
     return before is None or not (before.like_num or before.lower_ in NUMBER_WORDS)
 
 
-def _before_goods(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
+def _before_goods(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A capitalised name before the goods it is: "Amul butter", "the Hisense fridge", "Ketepa tea"."""
     if _starts_inside_name(doc, i):
         return None
@@ -381,7 +382,7 @@ def _before_goods(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) 
     return i, end
 
 
-def _german_goods(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> bool:
+def _german_goods(doc: Words, i: int, end: int, gazetteer: Gazetteer) -> bool:
     """A listed brand before a German noun that is goods, not the brand's shop or service: "Bosch Kühlschrank",
     not "Hermes Paketshop"."""
     noun = doc[end]
@@ -391,12 +392,12 @@ def _german_goods(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> bool:
     return not more and not noun.lower_.endswith(_GERMAN_COMPANY_ENDINGS)
 
 
-def _german_noun_after_brand(token: Token) -> bool:
+def _german_noun_after_brand(token: Word) -> bool:
     """A German noun, or a compound naming a shop or service, that follows a brand without being its line."""
     return _common_noun(token, "de") or token.lower_.endswith(_GERMAN_COMPANY_ENDINGS)
 
 
-def _after_goods(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
+def _after_goods(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A capitalised name after the goods it is, in Swahili and Romance order: "sabuni ya Menengai", "frigo
     Hisense", "café Pilão"."""
     if language not in ("sw", "es", "pt", "fr", "hi"):
@@ -412,7 +413,7 @@ def _after_goods(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -
     return i, end
 
 
-def _name_end(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> int:
+def _name_end(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) -> int:
     """The end of a product name of capitalised words from i ("Blue Band", "Coca-Cola", "Mrs Ball's",
     "Bon o Bon"); i when token i opens none."""
     end = i
@@ -444,7 +445,7 @@ def _name_end(doc: Doc, i: int, gazetteer: Gazetteer, language: str | None) -> i
     return end
 
 
-def _bare_opener(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> bool:
+def _bare_opener(doc: Words, i: int, end: int, gazetteer: Gazetteer) -> bool:
     """One word opening the sentence, capitalised only for that and listed nowhere: "Queria 1 kg", "Huu mkate",
     "Rozana 2 litre" (a brand there needs its list or its own capitals: "PhonePe", "boAt")."""
     token = doc[i]
@@ -453,9 +454,9 @@ def _bare_opener(doc: Doc, i: int, end: int, gazetteer: Gazetteer) -> bool:
     return not _listed(doc, i, end, gazetteer)
 
 
-def _capitalised_name_word(token: Token) -> bool:
+def _capitalised_name_word(token: Word) -> bool:
     text = token.text
-    if not text[:1].isalpha() or not (text[0].isupper() or any(c.isupper() for c in text[1:])):
+    if not text[:1].isalpha() or not (text[0].isupper() or any(map(str.isupper, text[1:]))):
         return False
     lower = token.lower_
     if lower in _MONTHS_AND_DAYS or lower in CHAT_WORDS or lower in CONTAINERS:
@@ -464,7 +465,7 @@ def _capitalised_name_word(token: Token) -> bool:
     return not (text.isupper() and len(text) == 1) or hyphenated  # "K-Gas"
 
 
-def _everyday(token: Token) -> bool:
+def _everyday(token: Word) -> bool:
     """A capitalised everyday word opening a sentence ("Fresh milk", "Please"), not a brand written mid-line."""
     if token.lower_ in CHAT_WORDS:
         return True
@@ -472,21 +473,21 @@ def _everyday(token: Token) -> bool:
     return opens and token.lower_ in ENGLISH_WORDS and token.text[1:].islower()
 
 
-def _opens_sentence(token: Token) -> bool:
+def _opens_sentence(token: Word) -> bool:
     """Whether the token starts a sentence: first in the text, or after an end mark or a line break."""
     before = _previous_token(token.doc, token.i)
     return before is None or before.text in (".", "!", "?", "…", ":") or "\n" in before.whitespace_
 
 
-def _plain_word(token: Token) -> bool:
+def _plain_word(token: Word) -> bool:
     return token.lower_ in ENGLISH_WORDS or token.lower_ in CHAT_WORDS
 
 
-def _german_noun(token: Token) -> bool:
+def _german_noun(token: Word) -> bool:
     return token.lower_ in common_nouns().get("de", frozenset())
 
 
-def _common_noun(token: Token, language: str | None) -> bool:
+def _common_noun(token: Word, language: str | None) -> bool:
     """A capitalised everyday noun of German ("3 Tage", "2 Flaschen Wasser"), or of Spanish, French or Portuguese
     opening a sentence; mid-sentence, those languages capitalise names only ("café Sello Rojo")."""
     if language not in ("de", "es", "fr", "pt") or not token.text[1:].islower():
@@ -501,30 +502,30 @@ def _common_noun(token: Token, language: str | None) -> bool:
     return language == "de" and len(word) >= 8 and any(word[cut:] in nouns for cut in range(3, len(word) - 3))
 
 
-def _listed(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+def _listed(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
     words = lowered_words(doc)
     return bool(gazetteer.organisations.longest_match(words, start) or gazetteer.products.longest_match(words, start))
 
 
-def _is_place(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+def _is_place(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
     return gazetteer.is_place(tuple(t.lower_ for t in doc[start:end]), doc.user_data.get("products_region"))
 
 
-def _is_place_or_person(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+def _is_place_or_person(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
     key = tuple(t.lower_ for t in doc[start:end])
     if _is_place(doc, start, end, gazetteer):
         return True
     return len(key) <= 2 and key[0] in gazetteer.people and key not in gazetteer.organisations
 
 
-def _model_word_at(doc: Doc, at: int) -> bool:
+def _model_word_at(doc: Words, at: int) -> bool:
     """A model word, capitalised ("Pro", "OLED") or after a model number ("PS5 slim"): Hindi "se" is no SE."""
     if at >= len(doc) or doc[at].lower_ not in MODEL_WORDS or doc[at - 1].whitespace_ == "":
         return False
     return not doc[at].is_lower or any(c.isdigit() for c in doc[at - 1].text)
 
 
-def _model_number_at(doc: Doc, at: int) -> bool:
+def _model_number_at(doc: Words, at: int) -> bool:
     """A model name or number ("A15", "13C", "650", "90"), not a size ("500g", "128GB"), a year or a count."""
     if at >= len(doc):
         return False
@@ -542,7 +543,7 @@ def _model_number_at(doc: Doc, at: int) -> bool:
     return True
 
 
-def _starts_inside_name(doc: Doc, i: int) -> bool:
+def _starts_inside_name(doc: Words, i: int) -> bool:
     """Token i continues a capitalised name or hyphenated word begun before it."""
     if i == 0:
         return False
@@ -552,24 +553,24 @@ def _starts_inside_name(doc: Doc, i: int) -> bool:
     return _capitalised_name_word(before) and doc[i].text[:1].isupper() and before.lower_ not in CONTAINERS
 
 
-def _after_money(doc: Doc, at: int) -> bool:
+def _after_money(doc: Words, at: int) -> bool:
     before = _previous_token(doc, at)
     return before is not None and (before.is_currency or before.lower_ in ("ksh", "kes", "rs", "₹", "$"))
 
 
-def _previous_token(doc: Doc, i: int) -> Token | None:
+def _previous_token(doc: Words, i: int) -> Word | None:
     for token in reversed(doc[:i]):
         if not token.is_space:
             return token
     return None
 
 
-def _previous(doc: Doc, i: int) -> str:
+def _previous(doc: Words, i: int) -> str:
     token = _previous_token(doc, i)
     return token.lower_ if token is not None else ""
 
 
-def _entity(doc: Doc, start: int, end: int) -> Entity:
+def _entity(doc: Words, start: int, end: int) -> Entity:
     first, last = doc[start], doc[end - 1]
     begin = first.idx + (2 if _ELISION.match(first.text) else 0)  # "L'Itel A70" is the Itel A70
     text = doc.text[begin : last.idx + len(last.text)]
