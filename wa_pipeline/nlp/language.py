@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,13 +156,22 @@ def detect_languages(
     votes = _word_votes(codes)
     lexicons = _function_words(codes)
     found: dict[str, str] = {}
+    # Lingua reads only a line's words, so lines that differ in their figures alone ("Paid 500", "Paid 1,200")
+    # are read by it once.
+    confidences: dict[str, list] = {}
+
+    def confidences_of(words: str) -> list:
+        if words not in confidences:
+            confidences[words] = detector.compute_language_confidence_values(words)
+        return confidences[words]
+
     results = []
     for text in texts:
         if not isinstance(text, str):
             results.append(UNDETERMINED)
             continue
         if text not in found:
-            found[text] = _detect(detector, text, min_confidence, votes, lexicons)
+            found[text] = _detect(confidences_of, text, min_confidence, votes, lexicons)
         results.append(found[text])
     return with_chat_languages(texts, results, chats) if chats is not None else results
 
@@ -308,7 +317,7 @@ def _vote_words(text: str) -> list[str]:
 
 
 def _detect(
-    detector: LanguageDetector,
+    confidences_of: Callable[[str], list],
     text: str,
     min_confidence: float,
     votes: tuple[_WordVote, ...],
@@ -331,7 +340,7 @@ def _detect(
         latin = sum("a" <= char.lower() <= "z" or "\u00c0" <= char <= "\u024f" for char in words)
         if latin * 2 > letters:
             return _by_function_words(text, sorted(lexicons), lexicons, votes, _SHORT_MIN_WORDS)
-    confidences = detector.compute_language_confidence_values(words)
+    confidences = confidences_of(words)
     if not confidences:
         return UNDETERMINED
     best = confidences[0].language.iso_code_639_1.name.lower()

@@ -177,9 +177,14 @@ def sentiments(
     pairs = list(
         dict.fromkeys((t, lang) for t, lang in zip(texts, languages, strict=True) if isinstance(t, str) and t.strip())
     )
-    distinct = list(dict.fromkeys(text for text, _ in pairs))
-    probabilities = dict(zip(distinct, model.scores([normalise(text) for text in distinct]), strict=True))
-    read = {pair: combined(probabilities[pair[0]], functools.partial(score_sentiment, *pair)) for pair in pairs}
+    # The classifier reads the normalised text, which lines differing only in their figures share ("Paid 500",
+    # "Paid 1,200"): each normalised text is scored once.
+    normalised = {text: normalise(text) for text, _ in pairs}
+    distinct = list(dict.fromkeys(normalised.values()))
+    probabilities = dict(zip(distinct, model.scores(distinct), strict=True))
+    read = {
+        pair: combined(probabilities[normalised[pair[0]]], functools.partial(score_sentiment, *pair)) for pair in pairs
+    }
     return [
         with_intent(read.get((text, language), NEUTRAL), intent)
         for text, language, intent in zip(texts, languages, intents, strict=True)

@@ -39,6 +39,23 @@ def test_results_follow_the_input_order_with_repeats():
     assert detect_languages(texts) == ["en", "sw", "en"]
 
 
+def test_lines_that_differ_only_in_their_figures_are_read_by_lingua_once(monkeypatch):
+    from wa_pipeline.nlp import language
+
+    real = language._detector(tuple(sorted(language.DEFAULT_LANGUAGES)), False)
+    read: list[str] = []
+
+    class Counting:
+        def compute_language_confidence_values(self, words):
+            read.append(words)
+            return real.compute_language_confidence_values(words)
+
+    monkeypatch.setattr(language, "_detector", lambda codes, low_memory: Counting())
+    texts = ["Je voudrais commander 2 gâteaux pour samedi", "Je voudrais commander 12 gâteaux pour samedi"]
+    assert detect_languages(texts) == ["fr", "fr"]
+    assert read == ["Je voudrais commander gâteaux pour samedi"]
+
+
 def test_the_small_models_are_a_choice():
     assert detect_languages(["Please send 20 loaves tomorrow at 5pm"], low_memory=True) == ["en"]
 

@@ -192,3 +192,19 @@ def test_the_model_is_trained_once_per_examples_and_kept_on_disk(tmp_path):
     assert [p.name for p in (tmp_path / "models").iterdir()] == [first.fingerprint]
     assert first.example_files == [str(path.resolve()) for path in example_files()]
     assert sentiment_model_in(tmp_path / "models") is first
+
+
+def test_lines_that_differ_only_in_their_figures_are_scored_by_the_classifier_once():
+    from wa_pipeline.nlp.intent import normalise
+    from wa_pipeline.nlp.sentiment import sentiments
+
+    scored: list[str] = []
+
+    class Recording:
+        def scores(self, normalised):
+            scored.extend(normalised)
+            return [{"negative": 0.1, "neutral": 0.8, "positive": 0.1} for _ in normalised]
+
+    texts = ["Paid 500 for the bread", "Paid 300 for the bread"]
+    assert sentiments(texts, ["en", "en"], ["payment", "payment"], Recording()) == [("neutral", 0.0)] * 2
+    assert scored == [normalise("Paid 500 for the bread")]
