@@ -395,6 +395,11 @@ class Words(list):
         return self.text[self[start].idx : last.idx + len(last.text)]
 
 
+def capitalised(text: str) -> bool:
+    """The word opens with a letter and holds a capital ("Amaka", "iPhone"): what every name needs."""
+    return text[:1].isalpha() and any(map(str.isupper, text))
+
+
 def words_of(doc: Doc) -> Words:
     """The message's `Words`, built once per doc for names and products alike."""
     words = doc.user_data.get("names_words")
@@ -654,7 +659,7 @@ def _is_model_name(token: Word) -> bool:
 def _name_like(token: Word) -> bool:
     text = token.text
     # Most words have no capital letter, and no rule below makes one without a name: they are turned away first.
-    if not text[:1].isalpha() or not (text[0].isupper() or any(map(str.isupper, text[1:]))) or CODE.fullmatch(text):
+    if not capitalised(text) or CODE.fullmatch(text):
         return False
     if _english(token.doc):
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
-from wa_pipeline.nlp.names import Word, Words, common_nouns, lowered_words, words_of
+from wa_pipeline.nlp.names import Word, Words, capitalised, common_nouns, lowered_words, words_of
 
 PRODUCT = "PRODUCT"
 
@@ -456,7 +456,7 @@ def _bare_opener(doc: Words, i: int, end: int, gazetteer: Gazetteer) -> bool:
 
 def _capitalised_name_word(token: Word) -> bool:
     text = token.text
-    if not text[:1].isalpha() or not (text[0].isupper() or any(map(str.isupper, text[1:]))):
+    if not capitalised(text):
         return False
     lower = token.lower_
     if lower in _MONTHS_AND_DAYS or lower in CHAT_WORDS or lower in CONTAINERS:
