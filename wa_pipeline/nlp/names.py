@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.currencies import CURRENCY_CODES
 from wa_pipeline.nlp.entity import Entity
-from wa_pipeline.nlp.gazetteer import Gazetteer
+from wa_pipeline.nlp.gazetteer import WORLD, Gazetteer
 
 PERSON, ORG, PRODUCT = "PERSON", "ORG", "PRODUCT"
 TOWN, FACILITY = "GPE", "FAC"  # places: a named area, or a road, building or mall
@@ -184,6 +184,11 @@ _MEETING_WORDS = frozenset(
     "appointment appointments book booked booking in me us confirm check speak spoke talk talked session meeting "
     "slot chat deal dealt meet met leave left stay stayed".split()
 )
+# A service booked with someone, anywhere before "with": "book me for braids on Saturday with Blessing", "a
+# massage with Rowena" (the meeting words above count only right before it: "send me the goods with G4S").
+_BOOKED = frozenset("book booked booking appointment appointments session slot massage haircut braids nails".split())
+# Verbs that open an English request and are followed by the person asked: "Tell Kofi to add", "Ask Deepak".
+_OPENING_VERBS = frozenset({"tell", "ask", "call", "remind", "inform"})
 # Words before an everyday word a chat capitalises for emphasis: "was Nice", "Very Poor Service".
 _EMPHASIS = frozenset("is was are were be been very so too really super quite extremely not looks tastes".split())
 # The noun after a bank's or a wallet's name when a chat says where the money goes: "your Equity account".
@@ -220,7 +225,8 @@ _MEANS = frozenset("desde de do da del por pelo pela con com mit über per".spli
 # With what one pays is a business ("pagado con Bizum", "paguei com Nubank"), with whom one meets a person.
 _WITH = frozenset("con com mit".split())
 _PERSON_NOUNS = frozenset(
-    "name jina naam naitwa called named rider driver contact manager agent guy boss nombre nome nom namen habla heiße "
+    "name jina naam naitwa called named rider driver contact manager agent guy boss boy technician mechanic cashier "
+    "attendant plumber electrician nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
@@ -438,6 +444,11 @@ def find_names(
             i = max(end, i + 1)
             continue
         start = _with_leading_number(doc, i, end)
+        at = _business_at_place(doc, start, end, gazetteer, region)
+        if at:
+            found += [_entity(doc, start, at, ORG, "rule"), _entity(doc, at, end, TOWN, "rule")]
+            i = end
+            continue
         entity = _addressed(doc, start, end) or _classify(doc, start, end, region, gazetteer, model)
         if entity is not None:
             found.append(entity)
@@ -445,6 +456,29 @@ def find_names(
             unnamed.append((start, end))
         i = end
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _business_at_place(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> int:
+    """Where the place opens in an English run that names a business and then its listed place, as chats name a
+    branch ("Ecobank Osu branch", "Deliverance Church Umoja"); 0 when the run is no such pair. The business ends
+    in a business word, or is one word no list or dictionary knows before a town or a branch noun (a mall of
+    the place list is a name of its own: "Robinsons Galleria")."""
+    if end - start < 2 or not _english(doc) or not all(t.is_alpha for t in doc[start:end]):
+        return 0
+    words = lowered_words(doc)
+    last, rest = words[end - 1], tuple(words[start : end - 1])
+    if not gazetteer.is_place((last,), region) or gazetteer.is_place((*rest, last), region):
+        return 0
+    if gazetteer.is_place(rest, region):
+        return 0
+    if len(rest) > 1:
+        return end - 1 if rest[-1] in _ORG_ENDINGS else 0
+    word = rest[0]
+    if word in ENGLISH_WORDS or word in CHAT_WORDS or word in gazetteer.people or word in _NOT_NAME_OPENERS:
+        return 0
+    town = any((last,) in gazetteer.towns.get(key, ()) for key in (WORLD, (region or "").upper()))
+    branch = end < len(doc) and words[end] in _BRANCH_NOUNS
+    return end - 1 if (town or branch) and last not in gazetteer.people else 0
 
 
 def _people_listed_together(
@@ -559,6 +593,8 @@ def _introduced(doc: Words, i: int) -> bool:
     following = doc[i + 1] if i + 1 < len(doc) else None
     if before in ("tell", "ask"):
         return following is not None and following.lower_ == "to"
+    if before == "please":
+        return False  # "please revert", "please advise": a request's verb, not a name
     return following is None or following.is_punct or following.lower_ in ("and", "from", "here", "frm")
 
 
@@ -666,6 +702,8 @@ def _name_like(token: Word) -> bool:
             return False
         if _after_title(token):
             return True
+        if token.lower_ in _OPENING_VERBS and _opens_sentence(token.doc, token.i):
+            return False  # "Tell Atieno I want...", "Ask Deepak to share": the name follows the verb
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
@@ -890,6 +928,8 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
             end += 2
         elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1):
             end += 2  # "Van der Merwe"
+        elif token.lower_ in _PARTICLES and _surname_particle(doc, end):
+            end += 1  # "Jerome Dela Cruz": the particle opens the surname after a given name
         elif token.text in ("'s", "’s") and attached:
             after = end + 1
             while after < len(doc) and _english(doc) and _business_word(doc[after]):
@@ -1034,6 +1074,8 @@ def _classify(
         cue = "org"  # "mit Klarna bezahlt"
     if cue == "title":
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
+    if cue == "person" and english and _previous_word(doc[start]) == "please" and _everyday_words(core, gazetteer):
+        return None  # "Please Sort This Out", "Please Confirm": a request written in Title Case
     is_place = (
         gazetteer.is_place(key, region)
         or (len(key) > 1 and gazetteer.is_place(key[:1], region) and (key[-1] in _DIRECTIONS or len(key) == 2))
@@ -1173,11 +1215,19 @@ def _cue(doc: Words, start: int) -> str | None:
         return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
     if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
         return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
+    if english and previous == "with" and _booked_before(doc, start):
+        return "person"
     if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):
         return "org"
     if english and previous == "for":
         return "for"  # "save two for Marcus": a listed person before a town of that name
     return None
+
+
+def _booked_before(doc: Words, start: int) -> bool:
+    """A booking word and no payment word earlier in the message: what is booked "with" someone is their time."""
+    said = set(lowered_words(doc)[:start])
+    return bool(said & _BOOKED) and not said & _PAYING_WORDS
 
 
 def _given_to(earlier: list[str]) -> bool:
