@@ -77,7 +77,7 @@ _GREETINGS = frozenset(
     "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
     "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
-    "hongera shikamoo jambo namaskar pranam "
+    "hongera shikamoo jambo namaskar pranam salamat "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
     "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
     "besos".split()
@@ -129,7 +129,8 @@ _ORG_ENDINGS = (
         "solutions group designs furniture butchery cakes collections printers express transport insurance sacco "
         "labs ventures investments telecom bistro grill pizzeria lounge autos garage builders construction "
         "cleaners laundry photography events catering caterers farm farms dairy wines mart emporium beauty "
-        "cosmetics textiles tailors gym fitness institute college university church ministries foundation "
+        "cosmetics textiles tailors gym fitness institute college university church ministries foundation chapel "
+        "cathedral mosque parish tabernacle baptist "
         "company corp corporation international ltda. money "
         # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
         "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
@@ -140,7 +141,7 @@ _ORG_ENDINGS = (
 # "Van der Merwe Plumbing", "Chop Bar".
 _TRADE_ENDINGS = frozenset(
     "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
-    "bar eatery canteen barbers supplies merchants distributors wholesalers repairs".split()
+    "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs".split()
 )
 # "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
 _ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
@@ -226,7 +227,7 @@ _MEANS = frozenset("desde de do da del por pelo pela con com mit über per".spli
 _WITH = frozenset("con com mit".split())
 _PERSON_NOUNS = frozenset(
     "name jina naam naitwa called named rider driver contact manager agent guy boss boy technician mechanic cashier "
-    "attendant plumber electrician nombre nome nom namen habla heiße "
+    "attendant plumber electrician surname nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
@@ -629,6 +630,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
             brand = 0  # "airtel money" is the business even in lower case; "target money" is not Target
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
+    if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _after_given_name(doc, i):
+        brand = 0  # "Marisol Vega": a surname a business also bears, after a given name
     line_at = i + brand
     line = gazetteer.products.longest_match(words, line_at)
     if line and _written_as_listed(doc, line_at, line_at + line, gazetteer.products):
@@ -647,6 +650,12 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
             end += 1
         return ORG, end
     return None
+
+
+def _after_given_name(doc: Words, i: int) -> bool:
+    """The word before i is a capitalised listed given name: "Marisol" of "Marisol Vega"."""
+    before = doc[i - 1] if i > 0 else None
+    return before is not None and before.is_alpha and before.text[:1].isupper() and before.lower_ in _people_words(doc)
 
 
 def _extends_brand(doc: Words, start: int, at: int) -> bool:
@@ -1006,6 +1015,8 @@ def _trailing_number(doc: Words, at: int) -> bool:
     if not (text.isdigit() and len(text) <= 3 and not text.startswith("0")):
         return False
     following = doc[at + 1] if at + 1 < len(doc) else None
+    if following is not None and following.lower_ in _PLACE_AFTER.get(_language(doc), ()):
+        return True  # "Sector 18 mein": Hindi's "in" after the place's number
     return following is None or not (following.like_num or following.is_alpha and following.is_lower)
 
 
@@ -1061,7 +1072,8 @@ def _classify(
     if cue is None and end < len(doc) and doc[end].lower_ in _PLACE_AFTER.get(_language(doc), ()):
         cue = "place"
     elif cue is None and end < len(doc) and doc[end].lower_ in _ORG_AFTER.get(_language(doc), ()):
-        cue = "org"
+        # "Karol Bagh wali branch": the one of a place where a branch is named after it
+        cue = None if end + 1 < len(doc) and doc[end + 1].lower_ in _BRANCH_NOUNS else "org"
     elif cue is None and end < len(doc) and doc[end].lower_ in _PERSON_AFTER.get(_language(doc), ()):
         cue = "person"
     elif (
@@ -1219,6 +1231,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "person"
     if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):
         return "org"
+    if english and previous == "for" and earlier and earlier[-1] in ("ask", "asking", "call"):
+        return "person"  # "ask for Femi" at the gate
     if english and previous == "for":
         return "for"  # "save two for Marcus": a listed person before a town of that name
     return None
