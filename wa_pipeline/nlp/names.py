@@ -77,7 +77,7 @@ _GREETINGS = frozenset(
     "afternoon night hola oi olá namaste congratulations congrats regards yo servus moin grüezi grüß gruß liebe "
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
     "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
-    "hongera shikamoo jambo namaskar pranam salamat "
+    "hongera shikamoo jambo namaskar pranam salamat shot "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
     "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
     "besos".split()
