@@ -256,6 +256,9 @@ def _function_words(codes: tuple[str, ...]) -> dict[str, frozenset[str]]:
         lexicons[ENGLISH] = lexicons[ENGLISH] | _ENGLISH_SHORTHAND | pidgin
     for vote in _word_votes(codes):
         lexicons[vote.code] = lexicons.get(vote.code, frozenset()) | vote.words
+    if SWAHILI in lexicons:
+        # "Sasa boss, the mtumba bales are how much?": the English words Kenyan chats mix in are no Swahili here either
+        lexicons[SWAHILI] = lexicons[SWAHILI] - _ENGLISH_IN_SHENG
     return {code: words for code, words in lexicons.items() if words}
 
 
@@ -265,6 +268,7 @@ def _by_function_words(
     lexicons: dict[str, frozenset[str]],
     votes: tuple[_WordVote, ...],
     min_words: int = _FALLBACK_MIN_WORDS,
+    ratio: float = _FALLBACK_RATIO,
 ) -> str:
     """The candidate whose everyday words make most of the line, by a clear lead, or "" where none leads.
 
@@ -280,7 +284,7 @@ def _by_function_words(
     ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
     if not ranked or ranked[0][0] < min_words:
         return UNDETERMINED
-    if len(ranked) > 1 and ranked[0][0] <= _FALLBACK_RATIO * ranked[1][0]:
+    if len(ranked) > 1 and ranked[0][0] <= ratio * ranked[1][0]:
         return UNDETERMINED
     return ranked[0][1]
 
@@ -349,7 +353,13 @@ def _detect(
     ):
         return best
     candidates = [c.language.iso_code_639_1.name.lower() for c in confidences if c.value >= _FALLBACK_MIN_CONFIDENCE]
-    return _by_function_words(text, candidates, lexicons, votes)
+    found = _by_function_words(text, candidates, lexicons, votes)
+    if found or best != ENGLISH or any(vote.owns(word) for vote in votes for word in _vote_words(text)):
+        return found
+    # Lingua leans to English but is unsure ("Pasabuy naman, I will pay via GCash later"), and no word is Hindi's or
+    # Swahili's (those lines take their chat's language): English when its function words outnumber each other
+    # candidate's, however few the line holds.
+    return ENGLISH if _by_function_words(text, candidates, lexicons, votes, 1, 1) == ENGLISH else UNDETERMINED
 
 
 @functools.lru_cache(maxsize=4)
