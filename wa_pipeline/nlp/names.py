@@ -203,6 +203,8 @@ _INNER_PARTICLES = frozenset("der den de la".split())
 # Where one shops or is served is a business: "service at Woolworths", "shopping at Checkers".
 _SHOPPING = frozenset("service served shop shopped shopping queue queued".split())
 _PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
+# Where one paid, or found the goods, is a shop: "Paid at Shoprite with Mukuru", "I found it at Walmart".
+_PAID_AT = frozenset("pay paid paying payment deposited found".split())
 # "thanks to", "shoutout to", "spoke to" someone: the "to" of a person, not of a place.
 _TO_A_PERSON = frozenset("thanks thank shoutout shout up spoke speak talk talked talking speaking greetings".split())
 # Who comes "from" a business: "the rider from Sendy", "your delivery boy from Delhivery".
@@ -1218,8 +1220,8 @@ def _cue(doc: Words, start: int) -> str | None:
         # "compré en Garbarino", "comprei na Magazine Luiza", "bought one at Costco": where one buys is a business
         if language is not None and earlier and earlier[-1] in _BUYING:
             return "org"
-        if english and previous == "at" and set(earlier) & (_BUYING | _SHOPPING):
-            return "org"
+        if english and previous == "at" and set(earlier) & (_BUYING | _SHOPPING | _PAID_AT):
+            return "org"  # "bought one at Costco", "Paid at Shoprite", "found it at Walmart" (listed places stay)
         return "place"
     if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
         return "org"

@@ -459,6 +459,9 @@ def test_spanish_portuguese_and_german_cues_of_round_9(text, region, language, e
         # what is booked "with" someone is their time; "with" a wallet or a courier stays a business
         ("I booked a facial for Saturday with Mpho", "ZA", "en", [("PERSON", "Mpho")]),
         ("Paid with Mukuru at the till", "ZA", "en", [("ORG", "Mukuru")]),
+        # where one paid or found the goods is a shop; a listed town there stays the town
+        ("Found it at Makro for less", "ZA", "en", [("ORG", "Makro")]),
+        ("Paid at Kisumu, receipt attached", "KE", "en", [("GPE", "Kisumu")]),
         # a request's verb after "please" is nobody
         ("Kindly check and please revert", "IN", "en", []),
         # a business run into its town, or into a branch noun, is the business and the place
