@@ -5,12 +5,10 @@ import pytest
 
 from wa_pipeline.nlp.intent import (
     DEFAULT_EXAMPLES,
-    INTENT_MEMBERS,
     INTENTS,
     OTHER,
     IntentModel,
     TrainingSettings,
-    default_settings,
     fingerprint,
     intent_model_in,
     load_examples,
@@ -302,11 +300,3 @@ def test_an_ensemble_reads_each_text_as_the_mean_of_members_that_differ(tmp_path
         assert list(scores) == list(model.labels)
         assert list(scores.values()) == pytest.approx([sum(column) / 3 for column in zip(*rows)], abs=1e-6)
     assert [p.intent for p in model.predict(["cancel the bread", "order the milk"])] == ["cancellation", "order"]
-
-
-def test_the_shipped_intents_are_read_by_an_ensemble_and_sentiment_by_one_classifier(model):
-    from wa_pipeline.nlp.sentiment import shipped_sentiment_model
-
-    assert len(model.nlp.pipeline) == INTENT_MEMBERS > 1
-    assert model.settings == default_settings() and model.settings.members == INTENT_MEMBERS
-    assert len(shipped_sentiment_model().nlp.pipeline) == 1
