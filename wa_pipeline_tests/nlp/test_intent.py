@@ -279,3 +279,24 @@ def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_t
     assert {case["intent"] for case in cases} == set(INTENTS)
     examples = {e.text.lower() for e in load_examples([DEFAULT_EXAMPLES])}
     assert not examples & {case["text"].lower() for case in cases}
+
+
+def test_an_ensemble_reads_each_text_as_the_mean_of_members_that_differ(tmp_path):
+    examples = tmp_path / "few.jsonl"
+    lines = [
+        {"text": f"{verb} {thing} {i}", "intent": intent}
+        for i in range(6)
+        for verb, intent in [("order", "order"), ("cancel", "cancellation"), ("price of", "inquiry")]
+        for thing in ("cake", "bread", "milk")
+    ]
+    examples.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    model = train_intent_model([examples], TrainingSettings(epochs=2, members=3, bootstrap=True))
+    texts = [normalise(t) for t in ("order cake and cancel milk", "price of bread", "cancel order")]
+    docs = [model.nlp.make_doc(text) for text in texts]
+    members = [pipe.predict(docs) for _, pipe in model.nlp.pipeline]
+    assert len(members) == 3
+    assert (members[0] != members[1]).any() and (members[1] != members[2]).any()
+    for scores, *rows in zip(model.scores(texts), *members, strict=True):
+        assert list(scores) == list(model.labels)
+        assert list(scores.values()) == pytest.approx([sum(column) / 3 for column in zip(*rows)], abs=1e-6)
+    assert [p.intent for p in model.predict(["cancel the bread", "order the milk"])] == ["cancellation", "order"]
