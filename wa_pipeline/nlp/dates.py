@@ -636,9 +636,9 @@ _PLAIN_WEEKDAY = re.compile(rf"(?:(this|next|last) )?({'|'.join(_CALENDAR_WORDS[
 
 def plain_day(normalised: str, base: datetime) -> date | None:
     """dateparser's day for "tomorrow", "friday", "this/next/last friday" said at naive midnight `base`, or None."""
-    # dateparser takes some 2 ms a phrase, and each day of messages asks again. Its answers for these phrases, in
-    # every date order, are the offsets below (test_dates checks them against it): a weekday or "next" one is the
-    # next such day after today, "this" one from today on, "last" one the one before today.
+    # dateparser takes some 0.5 ms for each of these phrases, and each day of messages asks again. Its answers for
+    # them, in every date order, are the offsets below (test_dates checks them against it): a weekday or "next" one
+    # is the next such day after today, "this" one from today on, "last" one the one before today.
     if base.time() != time(0) or base.tzinfo is not None:
         return None
     offset = _DAY_OFFSETS.get(normalised)
