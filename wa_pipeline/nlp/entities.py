@@ -109,7 +109,7 @@ def extract_entities(
     for text, doc in zip(worded, nlp.pipe(worded, batch_size=batch_size)):
         if compiled is not None:
             static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
-        guesses = [span for span in (_model_entity(ent) for ent in doc.ents) if span is not None]
+        guesses = [span for span in (_model_entity(ent, text) for ent in doc.ents) if span is not None]
         names = find_names(doc, region, gazetteer, guesses, language=language_of.get(text))
         modelled[text] = with_products(names, find_products(doc, gazetteer, language_of.get(text), region))
 
@@ -186,8 +186,8 @@ def _inside_quantity(product: Entity, ranked: list[tuple[int, Entity]]) -> bool:
     return any(e.label == QUANTITY and e.start < product.start < e.end for _, e in ranked)
 
 
-def _model_entity(ent) -> Entity | None:
-    """The model's span cleaned of the chat words around it, or None when nothing name-like is left."""
+def _model_entity(ent, text: str) -> Entity | None:
+    """The model's span of `text` cleaned of the chat words around it, or None when nothing name-like is left."""
     if ent.label_ not in MODEL_LABELS or _is_amount(ent.text):
         return None
     tokens = list(ent)
@@ -199,7 +199,8 @@ def _model_entity(ent) -> Entity | None:
     if not tokens:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = ent.doc.text[start:end]
+    # `text` is the doc's text (spaCy keeps every character), without `doc.text` building each token again.
+    text = text[start:end]
     if len(text) < 2 or text in NOT_ORGANISATIONS or any(CODE.fullmatch(token.text) for token in tokens):
         return None  # a letter, an abbreviation, or a span holding an order or transaction code
     # Chat writers capitalise names; an all-lower-case span is a word the model guessed at ("hai", "ho gaya").

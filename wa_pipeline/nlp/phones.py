@@ -8,6 +8,9 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 from wa_pipeline.nlp.entity import Entity
 
 PHONE = "PHONE"
+# The fewest digits of a valid number in any region (Austria's, Germany's, Niue's, ... shortest national numbers; a
+# number written with its country code holds more): test_phones reads it off phonenumbers' metadata.
+FEWEST_DIGITS = 4
 
 
 def find_phones(text: str | None, region: str | None) -> list[Entity]:
@@ -15,8 +18,9 @@ def find_phones(text: str | None, region: str | None) -> list[Entity]:
 
     `region` is an ISO 3166 alpha-2 code ("KE"); without one only international forms are found.
     """
-    # Every number the matcher reads holds a digit (its pattern's \d); str.isdigit takes in every such digit.
-    if not text or not any(map(str.isdigit, text)):
+    # A valid number holds at least FEWEST_DIGITS digits (the matcher's \d, each one a str.isdigit character):
+    # "2 bottles at 5pm" is not handed to the matcher, which costs some 0.2 ms a line.
+    if not text or sum(map(str.isdigit, text)) < FEWEST_DIGITS:
         return []
     default_region = region.upper() if region else None
     return [

@@ -1,6 +1,6 @@
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,9 @@ from wa_pipeline.nlp.dates import (
     _WEEKDAY_NAME,
     _expressions,
     clock_time,
+    dateparser_day,
     find_dates,
+    plain_day,
 )
 
 # Wednesday 18 November 2026, 10:30 in Nairobi (UTC+3).
@@ -427,3 +429,37 @@ def test_french_tonight_and_the_day_before_yesterday(text, expected):
 
 def test_vorgestern_is_the_day_before_yesterday():
     assert thursday("vorgestern bezahlt", "Europe/Berlin") == [("vorgestern", "2027-03-09")]
+
+
+# Days around a year's end, a leap day and Europe's and Brazil's clock changes: every weekday more than once.
+_PLAIN_DAY_BASES = (
+    [datetime(2026, 12, 24) + timedelta(days=n) for n in range(16)]
+    + [datetime(2028, 2, 26) + timedelta(days=n) for n in range(5)]
+    + [datetime(2027, 3, 27), datetime(2027, 11, 7)]
+)
+_PLAIN_PHRASES = ["today", "tomorrow", "yesterday", "day after tomorrow", "day before yesterday"] + [
+    f"{which}{day}"
+    for which in ("", "this ", "next ", "last ")
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+]
+
+
+@pytest.mark.parametrize("order", ["DMY", "MDY"])
+def test_plain_days_are_the_days_dateparser_gives(order):
+    # The shortcut answers without dateparser; it must answer every phrase it takes exactly as dateparser does.
+    for base in _PLAIN_DAY_BASES:
+        for phrase in _PLAIN_PHRASES:
+            assert plain_day(phrase, base) == dateparser_day(phrase, base, order), (phrase, base)
+            assert plain_day(phrase, base) is not None, (phrase, base)
+
+
+def test_plain_days_leave_other_phrases_and_moments_to_dateparser():
+    assert plain_day("next week", datetime(2026, 11, 18)) is None
+    assert plain_day("friday 13", datetime(2026, 11, 18)) is None
+    assert plain_day("tomorrow", datetime(2026, 11, 18, 9, 15)) is None
+    assert plain_day("tomorrow", datetime(2026, 11, 18, tzinfo=UTC)) is None
+    # The same phrase on two days is two answers: the day it was said decides.
+    assert plain_day("friday", datetime(2026, 11, 18)) == date(2026, 11, 20)
+    assert plain_day("friday", datetime(2026, 11, 20)) == date(2026, 11, 27)
+    assert plain_day("this friday", datetime(2026, 11, 20)) == date(2026, 11, 20)
+    assert plain_day("last friday", datetime(2026, 11, 20)) == date(2026, 11, 13)
