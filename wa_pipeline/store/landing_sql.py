@@ -282,6 +282,26 @@ def land_messages(
     return len(new_rows), len(copy_rows)
 
 
+def land_batches(
+    run: Callable[[str, tuple], Any],
+    run_many: Callable[[str, list[tuple]], Any],
+    batches: Iterable[Sequence[Prepared]],
+) -> tuple[int, int, int]:
+    """`land_messages` of each batch as it comes, all in the caller's one transaction: (offered, added, duplicates).
+
+    Each batch is decided after the ones before it are written, so the outcome is theirs landed one by one; a batch
+    is dropped once landed, so only one is held at a time.
+    """
+    offered = added = duplicates = 0
+    for prepared in batches:
+        if prepared:
+            batch_added, batch_duplicates = land_messages(run, run_many, prepared)
+            offered += len(prepared)
+            added += batch_added
+            duplicates += batch_duplicates
+    return offered, added, duplicates
+
+
 def land_statuses(run: Callable[[str, tuple], Any], statuses: Iterable[StatusUpdate]) -> int:
     """Record statuses inside the caller's write transaction; returns how many changed.
 
