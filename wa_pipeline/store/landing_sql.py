@@ -11,6 +11,7 @@ import bisect
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from wa_pipeline.cross_source import fingerprints
@@ -229,7 +230,10 @@ def land_messages(
         prepared = [entry for entry in prepared if not forgotten.blocks(_message(entry))]
     present: set[str] = set()
     holders: dict[str, list[tuple[str, str]]] = {}
-    if _may_meet_landed(run, prepared):
+    # A twin is of another source. A batch that may meet nothing landed is of one source (see `_may_meet_landed`),
+    # so no message of it has a twin, landed or in the batch, and holders need not be kept.
+    seek_twins = _may_meet_landed(run, prepared)
+    if seek_twins:
         present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
         for fingerprint, message_id, source in _select_in(
             run, fingerprint_holders, {p for e in prepared for p in e[3]}
@@ -241,7 +245,7 @@ def land_messages(
     print_rows: list[tuple] = []
     copies: list[tuple[str, str, str, str]] = []
     for message_id, chat_id, source, its_prints, record, sent_at in prepared:
-        twin = _twin(holders, its_prints, message_id, source) if its_prints else None
+        twin = _twin(holders, its_prints, message_id, source) if seek_twins and its_prints else None
         if twin is not None:
             # Recorded only while the message itself is not landed under the same id (a plain re-delivery).
             if message_id not in present:
@@ -252,7 +256,8 @@ def land_messages(
         present.add(message_id)
         new_rows.append((message_id, chat_id, sent_at, source, record, now))
         for fingerprint in its_prints:
-            bisect.insort(holders.setdefault(fingerprint, []), (message_id, source))
+            if seek_twins:
+                bisect.insort(holders.setdefault(fingerprint, []), (message_id, source))
             print_rows.append((fingerprint, message_id, source))
     recorded = {row[0] for row in _select_in(run, recorded_duplicates, {copy[0] for copy in copies})}
     copy_rows = []
@@ -262,8 +267,9 @@ def land_messages(
             copy_rows.append((message_id, twin, source, record, now, message_id))
     # Fingerprints are random keys: written in key order, each page of their index is visited once per batch; in
     # arrival order, once the index outgrows the page cache, pages are evicted (dirty ones spilled) and read again
-    # (about 15% of a writer's CPU at a million messages). The rows carry no sequence number: any order lands the same.
-    print_rows.sort()
+    # (about 15% of a writer's CPU at a million messages). The rows carry no sequence number: any order lands the same,
+    # so ties (one fingerprint, two messages) need no order of their own, and comparing strings is cheaper than tuples.
+    print_rows.sort(key=itemgetter(0))
     # Copies first: their guard (no message under the same id) must not see this batch's messages, which the
     # decision above already took into account in order.
     for statement, rows in (
@@ -274,6 +280,26 @@ def land_messages(
         if rows:
             run_many(statement, rows)
     return len(new_rows), len(copy_rows)
+
+
+def land_batches(
+    run: Callable[[str, tuple], Any],
+    run_many: Callable[[str, list[tuple]], Any],
+    batches: Iterable[Sequence[Prepared]],
+) -> tuple[int, int, int]:
+    """`land_messages` of each batch as it comes, all in the caller's one transaction: (offered, added, duplicates).
+
+    Each batch is decided after the ones before it are written, so the outcome is theirs landed one by one; a batch
+    is dropped once landed, so only one is held at a time.
+    """
+    offered = added = duplicates = 0
+    for prepared in batches:
+        if prepared:
+            batch_added, batch_duplicates = land_messages(run, run_many, prepared)
+            offered += len(prepared)
+            added += batch_added
+            duplicates += batch_duplicates
+    return offered, added, duplicates
 
 
 def land_statuses(run: Callable[[str, tuple], Any], statuses: Iterable[StatusUpdate]) -> int:

@@ -41,6 +41,10 @@ class LandingStore(Protocol):
 
     def add_prepared(self, prepared: Sequence[Prepared]) -> AddResult: ...
 
+    def add_prepared_batches(self, batches: Iterable[Sequence[Prepared]]) -> AddResult:
+        """`add_prepared` of each batch as it comes, all in one transaction (a reader sees all of them or none)."""
+        ...
+
     def cross_source_duplicates(self) -> list[tuple[str, str]]: ...
 
     def tombstones(self) -> Tombstones:

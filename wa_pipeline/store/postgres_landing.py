@@ -118,11 +118,13 @@ class PostgresLandingStore:
         """`add_messages` of messages already prepared (`landing_sql.prepare`), possibly by another process."""
         if not prepared:
             return AddResult(0, 0)
+        return self.add_prepared_batches([prepared])
+
+    def add_prepared_batches(self, batches: Iterable[Sequence[sql.Prepared]]) -> AddResult:
+        """`add_prepared` of each batch as it comes, all in one durable transaction (see `landing_sql.land_batches`)."""
         with self._writing() as cur:
-            added, duplicates = sql.land_messages(*_runners(cur), prepared)
-        return AddResult(
-            added=added, already_present=len(prepared) - added - duplicates, cross_source_duplicates=duplicates
-        )
+            offered, added, duplicates = sql.land_batches(*_runners(cur), batches)
+        return AddResult(added=added, already_present=offered - added - duplicates, cross_source_duplicates=duplicates)
 
     def tombstones(self) -> Tombstones:
         with self._conn().cursor() as cur:

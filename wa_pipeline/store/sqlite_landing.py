@@ -59,11 +59,13 @@ class SqliteLandingStore:
         """`add_messages` of messages already prepared (`landing_sql.prepare`), possibly by another process."""
         if not prepared:
             return AddResult(0, 0)
+        return self.add_prepared_batches([prepared])
+
+    def add_prepared_batches(self, batches: Iterable[Sequence[sql.Prepared]]) -> AddResult:
+        """`add_prepared` of each batch as it comes, all in one durable transaction (see `landing_sql.land_batches`)."""
         with self._conn() as conn, write_transaction(conn):
-            added, duplicates = sql.land_messages(conn.execute, conn.executemany, prepared)
-        return AddResult(
-            added=added, already_present=len(prepared) - added - duplicates, cross_source_duplicates=duplicates
-        )
+            offered, added, duplicates = sql.land_batches(conn.execute, conn.executemany, batches)
+        return AddResult(added=added, already_present=offered - added - duplicates, cross_source_duplicates=duplicates)
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
         """(message_id, duplicate_of) pairs: copies of a message that another source had already delivered."""

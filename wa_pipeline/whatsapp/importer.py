@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import queue
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from multiprocessing import get_context
@@ -13,7 +13,7 @@ from pathlib import Path
 from wa_pipeline.media.sniff import sniff_mime
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.dead_letters import DeadLetterQueue, Stage
-from wa_pipeline.store.landing_sql import prepare
+from wa_pipeline.store.landing_sql import Prepared, prepare
 from wa_pipeline.store.landing_store import AddResult, LandingStore
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp.chat_export import ExportLineError, ExportReader, ExportScan
@@ -26,6 +26,10 @@ BATCH = 5_000
 LINES_PER_WORKER = 100_000
 # How often the writer, waiting for a batch, checks that the workers are still alive.
 _WORKER_CHECK_S = 5.0
+# Messages the writer lands in one transaction at the most, from batches already waiting in the queue (it is behind
+# the workers): one commit writes each page the batches share (the table's tail, the indexes' hot pages) once, where
+# a commit per batch would write it, and checkpoint it, once per batch.
+GROUP = 20_000
 
 _MIME_BY_EXTENSION = {
     "jpg": "image/jpeg",
@@ -288,6 +292,32 @@ def _land_from_workers(
     landed = _Landed()
     finished: dict[int, tuple[_Landed, _Errors]] = {}
     failure: BaseException | None = None
+
+    def end(index: int, what: str, payload) -> None:
+        nonlocal failure
+        if what == "done":
+            finished[index] = payload
+        else:
+            failure = payload
+            finished[index] = (_Landed(), errors.fresh())
+
+    def waiting(first: list[Prepared], counted: list[int]) -> Iterator[list[Prepared]]:
+        # `first`, then the batches already in the queue, up to GROUP messages: the writer never waits for a batch
+        # inside its transaction, so it holds the write lock no longer than its own work takes.
+        payload: list[Prepared] | None = first
+        while payload is not None:
+            counted.append(len(payload))
+            yield payload
+            payload = None
+            if sum(counted) < GROUP:
+                try:
+                    index, what, payload = batches.get_nowait()
+                except queue.Empty:
+                    return
+                if what != "batch":
+                    end(index, what, payload)
+                    payload = None
+
     try:
         while len(finished) < len(processes):
             try:
@@ -298,16 +328,14 @@ def _land_from_workers(
                     raise RuntimeError(f"import worker {', '.join(dead)} of {path} ended without finishing") from None
                 continue
             if what == "batch":
-                result = store.add_prepared(payload)
+                counted: list[int] = []
+                result = store.add_prepared_batches(waiting(payload, counted))
                 landed.added += result.added
                 landed.already_present += result.already_present
                 if on_commit is not None:
-                    on_commit(len(payload))
-            elif what == "done":
-                finished[index] = payload
+                    on_commit(sum(counted))
             else:
-                failure = payload
-                finished[index] = (_Landed(), errors.fresh())
+                end(index, what, payload)
     finally:
         for process in processes:
             if failure is not None or process.is_alive():

@@ -15,6 +15,7 @@ from wa_pipeline.defs.resources import PipelineStorage
 from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.settings import Settings
 from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.landing_sql import prepare
 from wa_pipeline.store.postgres_landing import PostgresLandingStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
@@ -279,3 +280,30 @@ def test_the_settings_choose_sqlite_by_default_and_postgresql_by_url(tmp_path, l
 def test_the_password_never_shows_in_the_store_repr(landing_url, postgres):
     assert postgres.password in landing_url
     assert postgres.password not in repr(PostgresLandingStore(landing_url))
+
+
+def test_batches_land_in_one_transaction_as_they_would_one_after_another(landing_target, tmp_path, request):
+    """An import's writer lands the batches waiting for it together: the outcome is theirs, one after another."""
+    batches = [[msg(1), msg(2), export("exp_1")], [msg(2), msg(3)], [], [export("exp_1"), msg(4)]]
+    one_by_one = open_landing_store(landing_target)
+    together = open_landing_store(_second_target(landing_target, tmp_path, request))
+    for store in (one_by_one, together):
+        store.add_messages([webhook()])
+    results = [one_by_one.add_messages(batch) for batch in batches]
+    result = together.add_prepared_batches(prepare(batch) for batch in batches)
+    assert (result.added, result.already_present, result.cross_source_duplicates) == (
+        sum(r.added for r in results),
+        sum(r.already_present for r in results),
+        sum(r.cross_source_duplicates for r in results),
+    )
+    assert (result.added, result.already_present, result.cross_source_duplicates) == (4, 2, 1)
+    assert _landed(together) == _landed(one_by_one)
+
+    def failing():
+        yield prepare([msg(5)])
+        raise RuntimeError("a worker went away")
+
+    # One transaction: when the batches stop coming with an error, none of them has landed.
+    with pytest.raises(RuntimeError, match="went away"):
+        together.add_prepared_batches(failing())
+    assert together.get("m5") is None and together.count() == 5

@@ -217,3 +217,39 @@ def test_wa_import_workers_sets_how_many_processes_the_cli_import_uses(data_dir,
     assert used == [2]  # one process reads the file whole without asking for ranges
     assert "added 91" in outputs[0] and "errors 2" in outputs[0] and "days 2026-03-01 .. 2026-03-10" in outputs[0]
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("group", [1, 10_000])
+def test_a_reader_during_a_two_worker_import_sees_whole_days_whether_batches_commit_alone_or_together(
+    tmp_path, monkeypatch, group
+):
+    # The writer lands the batches waiting for it in one transaction (up to GROUP messages): each is whole days.
+    text = _export(days=12)
+    path = tmp_path / f"WhatsApp Chat with {CHAT}.txt"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(importer, "LINES_PER_WORKER", 30)
+    monkeypatch.setattr(importer, "GROUP", group)
+    whole = Counter(m.sent_at.astimezone(NAIROBI).date() for m in _reader(text).messages())
+    db = tmp_path / "landing.sqlite3"
+    reader = SqliteLandingStore(db)  # its own connection, as the landing sensor would have
+    committed: list[int] = []
+
+    def look(count: int) -> None:
+        committed.append(count)
+        visible = Counter(m.sent_at.astimezone(NAIROBI).date() for m in reader.iter_messages())
+        for day, seen in visible.items():
+            assert seen == whole[day], f"{day}: {seen} of {whole[day]} messages visible"
+
+    summary = import_exports(
+        [path],
+        store=SqliteLandingStore(db),
+        media_store=MediaStore(tmp_path / "media"),
+        dead_letters=DeadLetterQueue(db),
+        tz=NAIROBI,
+        today=TODAY,
+        on_commit=look,
+        workers=2,
+    )
+    assert summary.added == sum(committed) == sum(whole.values()) == reader.count()
+    if group == 1:
+        assert len(committed) == 2  # one transaction per worker's batch
