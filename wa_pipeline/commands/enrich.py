@@ -46,7 +46,7 @@ def enrich_command(
     from wa_pipeline.nlp.code_switching import mixed_languages
     from wa_pipeline.nlp.enrich import bounded, truncation_flag
     from wa_pipeline.nlp.entities import extract_entities
-    from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, intent_model_in
+    from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, Tokens, intent_model_in
     from wa_pipeline.nlp.language import detect_languages
     from wa_pipeline.nlp.sentiment import sentiment_model_in, sentiments
     from wa_pipeline.settings import get_settings
@@ -86,11 +86,12 @@ def enrich_command(
         )
         found.update(zip(indexes, entities))
     model = intent_model_in(settings.layout.intent_model_dir, [DEFAULT_EXAMPLES, *(examples or [])])
-    intents = model.predict(texts, threshold=threshold)
+    tokens = Tokens.of(model)
+    intents = model.predict(texts, threshold=threshold, tokens=tokens)
     mixed = mixed_languages(texts, languages)
     # Read as the pipeline reads it (enriched_messages): in its own language, a complaint never praise.
     feeling = sentiment_model_in(settings.layout.sentiment_model_dir)
-    read = sentiments(texts, [language or None for language in languages], [p.intent for p in intents], feeling)
+    read = sentiments(texts, [language or None for language in languages], [p.intent for p in intents], feeling, tokens)
     for index, message in enumerate(messages):
         label, score = read[index]
         print(

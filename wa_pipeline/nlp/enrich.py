@@ -14,7 +14,7 @@ from wa_pipeline.nlp.dates import DATE, DateOrder
 from wa_pipeline.nlp.enriched_schema import ENRICHED_COLUMNS
 from wa_pipeline.nlp.entities import EMAIL, extract_entities
 from wa_pipeline.nlp.entity import Entity
-from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, OTHER, IntentModel, shipped_intent_model
+from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, OTHER, IntentModel, Tokens, shipped_intent_model
 from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, ENGLISH, UNDETERMINED, detect_languages, with_chat_languages
 from wa_pipeline.nlp.money import MONEY
 from wa_pipeline.nlp.patterns import PatternSet
@@ -179,9 +179,14 @@ def _enriched_columns(
         patterns=patterns,
         languages=found_languages,
     )
-    intents = model.predict(texts, threshold=intent_threshold)
+    tokens = Tokens.of(model)
+    intents = model.predict(texts, threshold=intent_threshold, tokens=tokens)
     read = sentiments(
-        texts, found_languages, [p.intent if text else OTHER for p, text in zip(intents, texts)], sentiment_model
+        texts,
+        found_languages,
+        [p.intent if text else OTHER for p, text in zip(intents, texts)],
+        sentiment_model,
+        tokens,
     )
 
     def column(values: Iterable[object], dtype: str) -> pd.Series:

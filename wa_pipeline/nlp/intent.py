@@ -24,6 +24,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.training import Example as SpacyExample
 from spacy.util import compounding, fix_random_seed, minibatch
 
@@ -110,6 +111,20 @@ class IntentPrediction:
 
 
 @dataclass
+class Tokens:
+    """Normalised texts' Docs, shared by the classifiers of one enrichment (intent and sentiment read the same
+    normalised text, and tokenising was most of each one's scoring); only a model whose tokenizer made them reads them."""
+
+    tokenizer: str = ""
+    docs: dict[str, Doc] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: IntentModel) -> Tokens:
+        """An empty store for Docs that `model`'s tokenizer makes."""
+        return cls(model.tokenizer)
+
+
+@dataclass
 class IntentModel:
     """A trained classifier, its labels, and how it scored on its held-out split."""
 
@@ -125,12 +140,16 @@ class IntentModel:
         return tuple(self.nlp.get_pipe("textcat").labels)
 
     def predict(
-        self, texts: Sequence[str | None], threshold: float = DEFAULT_THRESHOLD, batch_size: int = 512
+        self,
+        texts: Sequence[str | None],
+        threshold: float = DEFAULT_THRESHOLD,
+        batch_size: int = 512,
+        tokens: Tokens | None = None,
     ) -> list[IntentPrediction]:
         """One prediction per text; empty text is `other` with confidence 0."""
         normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
-        cats = dict(zip(distinct, self.scores(distinct, batch_size)))
+        cats = dict(zip(distinct, self.scores(distinct, batch_size, tokens)))
         pleasantries, greeting_words = self.pleasantries, self.greeting_words
         predictions = []
         for raw, text in zip(texts, normalised):
@@ -141,18 +160,33 @@ class IntentModel:
             predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
         return predictions
 
-    def scores(self, normalised: Sequence[str], batch_size: int = 512) -> list[dict[str, float]]:
-        """Each class's probability for each text, already `normalise`d: the mean of the members' probabilities."""
+    def scores(
+        self, normalised: Sequence[str], batch_size: int = 512, tokens: Tokens | None = None
+    ) -> list[dict[str, float]]:
+        """Each class's probability for each text, already `normalise`d: the mean of the members' probabilities.
+        `tokens` lends the Docs another model with this tokenizer made of the same texts, and keeps this call's."""
+        docs = self._docs(normalised, batch_size, tokens)
         members = [pipe for _, pipe in self.nlp.pipeline]
-        if len(members) == 1:
-            return [doc.cats for doc in self.nlp.pipe(normalised, batch_size=batch_size)]
-        # Each text is tokenised once; each member only reads its own weights over the same tokens.
-        docs = list(self.nlp.tokenizer.pipe(normalised, batch_size=batch_size))
-        if not docs:
-            return []
-        mean = sum(pipe.predict(docs) for pipe in members) / len(members)
         labels = members[0].labels
-        return [dict(zip(labels, map(float, row))) for row in mean]
+        scores = []
+        for start in range(0, len(docs), batch_size):
+            batch = docs[start : start + batch_size]
+            # Each member only reads its own weights over the same tokens.
+            mean = sum(pipe.predict(batch) for pipe in members) / len(members)
+            scores += [dict(zip(labels, map(float, row))) for row in mean]
+        return scores
+
+    def _docs(self, normalised: Sequence[str], batch_size: int, tokens: Tokens | None) -> list[Doc]:
+        if tokens is None or tokens.tokenizer != self.tokenizer:
+            return list(self.nlp.tokenizer.pipe(normalised, batch_size=batch_size))
+        new = [text for text in dict.fromkeys(normalised) if text not in tokens.docs]
+        tokens.docs.update(zip(new, self.nlp.tokenizer.pipe(new, batch_size=batch_size)))
+        return [tokens.docs[text] for text in normalised]
+
+    @functools.cached_property
+    def tokenizer(self) -> str:
+        """What this model's tokenizer does (its settings and exceptions, not its vocabulary), as a digest."""
+        return hashlib.sha256(self.nlp.tokenizer.to_bytes(exclude=["vocab"])).hexdigest()
 
     @functools.cached_property
     def greeting_words(self) -> frozenset[str]:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from wa_pipeline.nlp.intent import IntentModel, intent_model_in, load_examples, normalise, shipped_model
+from wa_pipeline.nlp.intent import IntentModel, Tokens, intent_model_in, load_examples, normalise, shipped_model
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
 NEUTRAL: tuple[SentimentLabel, float] = ("neutral", 0.0)
@@ -169,10 +169,11 @@ def sentiments(
     languages: Sequence[str | None],
     intents: Sequence[str],
     model: IntentModel | None = None,
+    tokens: Tokens | None = None,
 ) -> list[tuple[SentimentLabel, float]]:
     """(label, score in [-1, 1]) of each text read in its language, as the pipeline gives it: the classifier
     (`model`, default the shipped one) where sure, else the lexicon, and a complaint never praise. Empty text is
-    neutral 0.0."""
+    neutral 0.0. `tokens`: the Docs the intent model made of the same texts, read again where the tokenizers agree."""
     model = model if model is not None else shipped_sentiment_model()
     pairs = list(
         dict.fromkeys((t, lang) for t, lang in zip(texts, languages, strict=True) if isinstance(t, str) and t.strip())
@@ -181,7 +182,7 @@ def sentiments(
     # "Paid 1,200"): each normalised text is scored once.
     normalised = {text: normalise(text) for text, _ in pairs}
     distinct = list(dict.fromkeys(normalised.values()))
-    probabilities = dict(zip(distinct, model.scores(distinct), strict=True))
+    probabilities = dict(zip(distinct, model.scores(distinct, tokens=tokens), strict=True))
     read = {
         pair: combined(probabilities[normalised[pair[0]]], functools.partial(score_sentiment, *pair)) for pair in pairs
     }

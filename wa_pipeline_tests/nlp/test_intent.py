@@ -8,6 +8,7 @@ from wa_pipeline.nlp.intent import (
     INTENTS,
     OTHER,
     IntentModel,
+    Tokens,
     TrainingSettings,
     fingerprint,
     intent_model_in,
@@ -300,3 +301,46 @@ def test_an_ensemble_reads_each_text_as_the_mean_of_members_that_differ(tmp_path
         assert list(scores) == list(model.labels)
         assert list(scores.values()) == pytest.approx([sum(column) / 3 for column in zip(*rows)], abs=1e-6)
     assert [p.intent for p in model.predict(["cancel the bread", "order the milk"])] == ["cancellation", "order"]
+
+
+class _CountingTokenizer:
+    """A model's tokenizer that counts the texts it is given."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer, self.texts = tokenizer, 0
+
+    def __call__(self, text):
+        self.texts += 1
+        return self.tokenizer(text)
+
+    def pipe(self, texts, batch_size=1000):
+        for text in texts:
+            yield self(text)
+
+
+def _tiny_model(tmp_path: Path, name: str, seed: int) -> IntentModel:
+    examples = tmp_path / f"{name}.jsonl"
+    lines = [
+        {"text": f"{verb} {thing} {i}", "intent": intent}
+        for i in range(4)
+        for verb, intent in [("order", "order"), ("cancel", "cancellation"), ("thanks for", "feedback")]
+        for thing in ("cake", "bread", "milk")
+    ]
+    examples.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    return train_intent_model([examples], TrainingSettings(epochs=2, seed=seed))
+
+
+def test_a_second_classifier_reads_the_docs_the_first_made_only_where_their_tokenizers_agree(tmp_path):
+    first, second, third = (_tiny_model(tmp_path, name, seed) for name, seed in (("a", 0), ("b", 1), ("c", 2)))
+    third.nlp.tokenizer.add_special_case("pls", [{"ORTH": "pl"}, {"ORTH": "s"}])
+    texts = ["Order the cake pls", "cancel milk", "Order the cake pls", "thanks for the bread"]
+    normalised = [normalise(text) for text in texts]
+    own = [model.scores(normalised) for model in (second, third)]
+    tokens = Tokens.of(first)
+    first.predict(texts, tokens=tokens)
+    assert sorted(tokens.docs) == sorted(set(normalised))
+    assert second.tokenizer == first.tokenizer != third.tokenizer
+    for model, reads_shared, alone in ((second, True, own[0]), (third, False, own[1])):
+        counting = model.nlp.tokenizer = _CountingTokenizer(model.nlp.tokenizer)
+        assert model.scores(normalised, tokens=tokens) == alone
+        assert counting.texts == (0 if reads_shared else len(normalised))
