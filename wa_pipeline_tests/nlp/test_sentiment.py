@@ -201,7 +201,7 @@ def test_lines_that_differ_only_in_their_figures_are_scored_by_the_classifier_on
     scored: list[str] = []
 
     class Recording:
-        def scores(self, normalised):
+        def scores(self, normalised, tokens=None):
             scored.extend(normalised)
             return [{"negative": 0.1, "neutral": 0.8, "positive": 0.1} for _ in normalised]
 
