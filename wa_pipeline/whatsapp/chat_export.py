@@ -237,21 +237,10 @@ def kind_for_filename(filename: str) -> str:
     return _EXTENSION_KIND.get(extension, "document")
 
 
-def _lines(handle: Iterable[str]) -> Iterator[str]:
-    """The lines of a text opened with newline="" (CRLF, CR and LF all end a line), without their endings."""
-    # With newline="" each line carries exactly one ending, so stripping CR and LF removes just that ending.
-    try:
-        for line in handle:
-            yield line.rstrip("\r\n")
-    finally:
-        close = getattr(handle, "close", None)
-        if close is not None:
-            close()
-
-
 def _blocks(handle: Iterable[str], first: int, stop: int | None) -> Iterator[list[str]]:
-    """Lines [first, stop) (1-based, stop None: to the end) of a text opened as `_lines` reads it, without their
-    endings, `_BLOCK_LINES` at a time."""
+    """Lines [first, stop) (1-based, stop None: to the end) of a text opened with newline="" (CRLF, CR and LF all end
+    a line), without their endings, `_BLOCK_LINES` at a time."""
+    # With newline="" each line carries exactly one ending, so stripping CR and LF removes just that ending.
     try:
         lines = islice(handle, first - 1, None if stop is None else stop - 1)
         while chunk := list(islice(lines, _BLOCK_LINES)):
@@ -541,25 +530,30 @@ class ExportReader:
         # it is counted without running the header patterns, which is most of what this pass would cost.
         same_day, same_key = "\x00", ("", "")
         number = 0
-        for number, raw in enumerate(_lines(self._open()), start=1):
-            if raw.startswith(same_day):
-                counts[same_key] += 1
-                continue
-            header = _header(raw)
-            if header is None:
-                if first_text is None and raw.strip():
-                    first_text = (number, raw)
-                continue
-            key, stamp, _ = header
-            counts[key] += 1
-            numbers = stamp[:3]
-            if key[0] in (IOS, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
-                # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
-                same_day, same_key = raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1], key
-            if last.get(key) != numbers:
-                last[key] = numbers
-                dates.setdefault(key, []).append(numbers)
-                date_starts.setdefault(key, []).append(number)
+        for block in _blocks(self._open(), 1, None):
+            for raw in block:
+                number += 1
+                if raw.startswith(same_day):
+                    counts[same_key] += 1
+                    continue
+                header = _header(raw)
+                if header is None:
+                    if first_text is None and raw.strip():
+                        first_text = (number, raw)
+                    continue
+                key, stamp, _ = header
+                counts[key] += 1
+                numbers = stamp[:3]
+                if key[0] in (IOS, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
+                    # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
+                    same_day, same_key = (
+                        raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
+                        key,
+                    )
+                if last.get(key) != numbers:
+                    last[key] = numbers
+                    dates.setdefault(key, []).append(numbers)
+                    date_starts.setdefault(key, []).append(number)
         if not counts:
             where, line = first_text or (1, "")
             raise ChatExportError(
@@ -711,8 +705,8 @@ class ExportReader:
         # character `normalise_text` replaces, the message is built without searching each text again.
         name_is_safe = not has_unsafe_characters(chat_name)
         sender_ids: dict[str | None, str | None] = {None: None}
-        # What precedes the first colon of a header's rest, by its text: (the sender it names, whether it is an
-        # event cut at its colon), or None when it cannot be a sender (see `_SENDER`).
+        # A header's rest up to the character after its first colon, by its text: (the sender it names, whether it
+        # is an event cut at its colon), or None when `_SENDER` reads no sender there.
         names: dict[str, tuple[str, bool] | None] = {}
         # The ordinal tells apart messages equal in every field (a "ok" sent twice in one minute) while keeping
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
@@ -768,16 +762,17 @@ class ExportReader:
             if problem is not None:
                 self._error(ExportLineError(self.source_name, line_number, problem, raw_lines[0]))
                 continue
-            # `_SENDER` without the search: a name cannot hold a colon, so only the first one can end it.
+            # A name cannot hold a colon, so `_SENDER` reads the same of the rest as of it up to the character after
+            # its first colon (`body` takes whatever follows).
             colon = rest.find(":")
             named = None
-            if 0 < colon <= 80 and (colon + 1 == len(rest) or rest[colon + 1] == " "):
-                name = rest[:colon]
-                named = names.get(name, False)
+            if 0 < colon <= 80:
+                head = rest[: colon + 2]
+                named = names.get(head, False)
                 if named is False:
                     if len(names) >= 4096:
                         names.clear()
-                    named = names[name] = self._sender(name, cut_at_colon)
+                    named = names[head] = self._sender(head, cut_at_colon)
             if named is not None:
                 sender: str | None = named[0]
                 first_body = rest[colon + 2 :]
@@ -827,10 +822,10 @@ class ExportReader:
                 yield Message.build(**fields)
 
     @staticmethod
-    def _sender(name: str, cut_at_colon: Callable[[str], bool]) -> tuple[str, bool] | None:
-        """(The sender, whether it is an event cut at its colon) that a header's text before its first colon names;
-        None when `_SENDER` reads no sender there (too long, or holding quotation marks)."""
-        said = _SENDER.match(f"{name}:")
+    def _sender(head: str, cut_at_colon: Callable[[str], bool]) -> tuple[str, bool] | None:
+        """(The sender, whether it is an event cut at its colon) that a header's rest up to the character after its
+        first colon names; None when `_SENDER` reads no sender there."""
+        said = _SENDER.match(head)
         if said is None:
             return None
         sender = said.group("name").strip()
