@@ -712,25 +712,25 @@ class ExportReader:
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
         # times are remembered, so memory stays flat however long the export.
         seen: dict[str, dict[tuple[str | None, str], int]] = {}
-        # Consecutive messages share their minute: each header stamp's send time (and whether it is inside the
-        # landing window) is worked out once; a new minute of an hour already met is that hour plus its minutes.
-        moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str, str | None]] = {}
-        hours: dict[tuple, tuple[datetime, str] | None] = {}
+        # Consecutive messages share their minute, and their hour: a header stamp's send time (and whether it is
+        # inside the landing window) is worked out once for a run of messages in that minute, and a new minute of the
+        # hour before is that hour plus its minutes.
+        last_layout: LayoutKey | None = None
+        last_stamp: Stamp | None = None
+        moment: tuple[datetime, str, str | None] = (EARLIEST_SENT_AT, "", None)
+        last_hour: tuple | None = None
+        hour: tuple[datetime, str] | None = None
         self._previous = None
         now = self.now
         cut_at_colon = book.cut_at_colon
+        build_normalised = Message.build_normalised
         latest = now + FUTURE_TOLERANCE
         for line_number, layout, stamp, rest, marked, raw_lines, more, safe in self._drafts():
-            moment = moments.get((layout, stamp))
-            if moment is None:
-                if len(moments) >= 4096:
-                    moments.clear()
-                    hours.clear()
+            if stamp != last_stamp or layout != last_layout:
                 d1, d2, d3, hh, mm, ss, marker = stamp
                 hour_key = (layout, d1, d2, d3, hh, marker)
-                hour = hours.get(hour_key, False)
-                if hour is False:
-                    hour = hours[hour_key] = self._hour_start(layout, stamp)
+                if hour_key != last_hour:
+                    hour, last_hour = self._hour_start(layout, stamp), hour_key
                 minute, second = int(mm), int(ss) if ss else 0
                 if hour is not None and minute < 60 and second < 60:
                     into = minute * 60 + second
@@ -741,8 +741,9 @@ class ExportReader:
                         hour[1] + _INTO_HOUR_ISO[into],
                         None if inside else landing_window_problem(sent_at, now),
                     )
-                    moments[layout, stamp] = moment
+                    last_layout, last_stamp = layout, stamp
                 else:
+                    last_stamp = None
                     try:
                         sent_at, sent_utc, settled = self._moment(layout, stamp)
                     except ValueError as exc:
@@ -756,7 +757,7 @@ class ExportReader:
                     moment = (sent_at, sent_utc, None if inside else landing_window_problem(sent_at, now))
                     if settled:
                         # A time read twice on the day the clock goes back depends on what came before: never kept.
-                        moments[layout, stamp] = moment
+                        last_layout, last_stamp = layout, stamp
             sent_at, sent_utc, problem = moment
             self._previous = sent_at
             if problem is not None:
@@ -817,7 +818,7 @@ class ExportReader:
                 "referral": None,
             }
             if name_is_safe and (safe or not has_unsafe_characters(raw)):
-                yield Message.build_normalised(fields)
+                yield build_normalised(fields)
             else:
                 yield Message.build(**fields)
 
