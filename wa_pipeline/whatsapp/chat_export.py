@@ -642,8 +642,8 @@ class ExportReader:
                             ExportLineError(self.source_name, number, "text before the first message header", raw)
                         )
                 continue
-            # Clean lines (most blocks of most files): their headers found by one search of the whole block, and
-            # whether any line holds a character `normalise_text` replaces by one more.
+            # Clean lines (most blocks of most files): their headers found by one search of the whole block, and by
+            # one more whether any line holds a character `normalise_text` replaces.
             safe = not has_unsafe_characters(text)
             done = position = 0
             for match in _HEADER_LINES.finditer(text):
