@@ -135,6 +135,8 @@ def _sorted_json(pairs: list[tuple[str, Any]]) -> str:
 
 
 _NO_MEDIA = MediaRef()
+_new_object, _set_attribute = object.__new__, object.__setattr__
+_sha256 = hashlib.sha256
 
 
 @dataclass(frozen=True)
@@ -219,19 +221,22 @@ class Message:
 
         An export's parser knows it from one search of the message's raw lines, which hold every text it cuts.
         """
+        sent_at = fields["sent_at"]
         if (
             not fields["message_id"]
             or not fields["chat_id"]
             or fields["kind"] not in KINDS
             or fields["source"] not in SOURCES
-            or fields["sent_at"].tzinfo is None
+            or sent_at.tzinfo is None
             or fields.keys() != _FIELD_NAMES
         ):
             return cls.build(**fields)
-        fields["sent_at"] = fields["sent_at"].astimezone(UTC)
-        message = object.__new__(cls)
+        if sent_at.tzinfo is not UTC:
+            # (A datetime already in UTC would come back as itself.)
+            fields["sent_at"] = sent_at.astimezone(UTC)
+        message = _new_object(cls)
         # The dict becomes the instance's own: the caller hands it over.
-        object.__setattr__(message, "__dict__", fields)
+        _set_attribute(message, "__dict__", fields)
         return message
 
     def to_record(self) -> dict[str, Any]:
@@ -370,7 +375,7 @@ def stable_id(*parts: object, prefix: str) -> str:
 
 def joined_id(joined: str, prefix: str) -> str:
     """`stable_id` of parts already joined by U+001F (None as ""), for callers that build the text faster."""
-    return f"{prefix}{hashlib.sha256(joined.encode('utf-8')).hexdigest()[:32]}"
+    return prefix + _sha256(joined.encode()).hexdigest()[:32]
 
 
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}

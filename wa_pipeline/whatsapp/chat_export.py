@@ -124,6 +124,10 @@ _HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u20
 _NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
 _ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
 _REMEMBERED_MOMENTS = 256
+_ONE_HOUR = timedelta(hours=1)
+# By minute * 60 + second: the time past the hour, and its ISO text, so a new minute costs no datetime arithmetic.
+_INTO_HOUR = [timedelta(seconds=seconds) for seconds in range(3600)]
+_INTO_HOUR_ISO = [f"{seconds // 60:02d}:{seconds % 60:02d}+00:00" for seconds in range(3600)]
 # WhatsApp did not exist before 2009: an earlier year means the fields were read in the wrong order, or the
 # phone uses a calendar we cannot convert (Solar Hijri years such as 1403).
 _FIRST_YEAR = 2009
@@ -203,8 +207,9 @@ class ParsedExport:
 
 
 # A message as its lines give it, before it is read: (line number, layout, stamp, rest of the header line, whether
-# iOS marked it as WhatsApp's own, its raw lines, its continuation lines cleaned). A plain tuple: one per message.
-_Draft = tuple[int, "LayoutKey", "Stamp", str, bool, list[str], list[str]]
+# iOS marked it as WhatsApp's own, its raw lines, its continuation lines cleaned, whether its raw lines are known to
+# hold nothing `normalise_text` replaces). A plain tuple: one per message.
+_Draft = tuple[int, "LayoutKey", "Stamp", str, bool, list[str], list[str], bool]
 
 
 def clean_text(text: str) -> str:
@@ -232,12 +237,14 @@ def kind_for_filename(filename: str) -> str:
     return _EXTENSION_KIND.get(extension, "document")
 
 
-def _lines(handle: Iterable[str]) -> Iterator[str]:
-    """The lines of a text opened with newline="" (CRLF, CR and LF all end a line), without their endings."""
+def _blocks(handle: Iterable[str], first: int, stop: int | None) -> Iterator[list[str]]:
+    """Lines [first, stop) (1-based, stop None: to the end) of a text opened with newline="" (CRLF, CR and LF all end
+    a line), without their endings, `_BLOCK_LINES` at a time."""
     # With newline="" each line carries exactly one ending, so stripping CR and LF removes just that ending.
     try:
-        for line in handle:
-            yield line.rstrip("\r\n")
+        lines = islice(handle, first - 1, None if stop is None else stop - 1)
+        while chunk := list(islice(lines, _BLOCK_LINES)):
+            yield [line.rstrip("\r\n") for line in chunk]
     finally:
         close = getattr(handle, "close", None)
         if close is not None:
@@ -264,6 +271,17 @@ def _header(raw: str) -> tuple[LayoutKey, Stamp, str] | None:
 
 
 _MAYBE_HEADER = frozenset("[0123456789\u200e\u200f\ufeff")
+
+
+def _hour(written: str, marker: str | None) -> int:
+    """The 24-hour hour of a header's hour field and its 12-hour marker; ValueError when the marker cannot have it."""
+    hour = int(written)
+    if marker:
+        # Japanese and Chinese clocks count 午後0:30 for half past noon, so 0 is a 12-hour hour too.
+        if not 0 <= hour <= 12:
+            raise ValueError(f"hour {hour} with {marker}")
+        hour = hour % 12 + (12 if _PM_MARKER.fullmatch(marker) else 0)
+    return hour
 
 
 def _year(written: str) -> int | None:
@@ -414,12 +432,20 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         poll = _poll_text(body)
         if poll is not None:
             return "poll", poll, None, None, event
-    attachment = _attachment(first, after, book)
+    # Only a line holding "<" or closing with ")" can name a file (see `_attachment`).
+    attachment = _attachment(first, after, book) if "<" in first or first.endswith(")") else None
     if attachment is not None:
         kind, caption, media = attachment
         return kind, None, caption, media, event
     found = book.find(first, in_context=in_context) if len(first) <= 400 else None
-    if found is None and not in_context and not after and event is None and len(first) <= 400:
+    if (
+        found is None
+        and not in_context
+        and not after
+        and event is None
+        and len(first) <= 400
+        and first.startswith(sender)
+    ):
         # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon").
         found = book.find_by_actor(first, sender)
     if found is not None:
@@ -504,25 +530,30 @@ class ExportReader:
         # it is counted without running the header patterns, which is most of what this pass would cost.
         same_day, same_key = "\x00", ("", "")
         number = 0
-        for number, raw in enumerate(_lines(self._open()), start=1):
-            if raw.startswith(same_day):
-                counts[same_key] += 1
-                continue
-            header = _header(raw)
-            if header is None:
-                if first_text is None and raw.strip():
-                    first_text = (number, raw)
-                continue
-            key, stamp, _ = header
-            counts[key] += 1
-            numbers = stamp[:3]
-            if key[0] in (IOS, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
-                # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
-                same_day, same_key = raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1], key
-            if last.get(key) != numbers:
-                last[key] = numbers
-                dates.setdefault(key, []).append(numbers)
-                date_starts.setdefault(key, []).append(number)
+        for block in _blocks(self._open(), 1, None):
+            for raw in block:
+                number += 1
+                if raw.startswith(same_day):
+                    counts[same_key] += 1
+                    continue
+                header = _header(raw)
+                if header is None:
+                    if first_text is None and raw.strip():
+                        first_text = (number, raw)
+                    continue
+                key, stamp, _ = header
+                counts[key] += 1
+                numbers = stamp[:3]
+                if key[0] in (IOS, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
+                    # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
+                    same_day, same_key = (
+                        raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
+                        key,
+                    )
+                if last.get(key) != numbers:
+                    last[key] = numbers
+                    dates.setdefault(key, []).append(numbers)
+                    date_starts.setdefault(key, []).append(number)
         if not counts:
             where, line = first_text or (1, "")
             raise ChatExportError(
@@ -587,9 +618,8 @@ class ExportReader:
         layouts = self.layout_counts
         current: _Draft | None = None
         first, stop = self._range
-        lines = islice(_lines(self._open()), first - 1, None if stop is None else stop - 1)
         number = first - 1
-        while block := list(islice(lines, _BLOCK_LINES)):
+        for block in _blocks(self._open(), first, stop):
             text = "\n" + "\n".join(block)
             if _NEEDS_CLEANING.search(text):
                 # Invisible marks to clean: each line on its own, as `_header` reads it.
@@ -601,8 +631,10 @@ class ExportReader:
                             yield current
                         key, stamp, rest = header
                         marked = "\u200e" in raw and bool(_IOS_MARK.search(raw))
-                        current = (number, key, stamp, rest, marked, [raw], [])
+                        current = (number, key, stamp, rest, marked, [raw], [], False)
                     elif current is not None:
+                        if current[7]:
+                            current = (*current[:7], False)
                         current[5].append(raw)
                         current[6].append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
                     elif raw.strip():
@@ -610,7 +642,9 @@ class ExportReader:
                             ExportLineError(self.source_name, number, "text before the first message header", raw)
                         )
                 continue
-            # Clean lines (most blocks of most files): their headers found by one search of the whole block.
+            # Clean lines (most blocks of most files): their headers found by one search of the whole block, and by
+            # one more whether any line holds a character `normalise_text` replaces.
+            safe = not has_unsafe_characters(text)
             done = position = 0
             for match in _HEADER_LINES.finditer(text):
                 layout, names = _LAYOUT_FIELDS[match.lastindex]
@@ -621,7 +655,7 @@ class ExportReader:
                 # Line `index` of the block follows the text's newline number `index`.
                 index = done + text.count("\n", position, match.start())
                 if index > done:
-                    current = self._continue(current, block, done, index, number)
+                    current = self._continue(current, block, done, index, number, safe)
                 if current is not None:
                     yield current
                 current = (
@@ -632,20 +666,27 @@ class ExportReader:
                     False,
                     [block[index]],
                     [],
+                    safe,
                 )
                 done, position = index + 1, match.end()
             if len(block) > done:
-                current = self._continue(current, block, done, len(block), number)
+                current = self._continue(current, block, done, len(block), number, safe)
             number += len(block)
         if current is not None:
             yield current
 
-    def _continue(self, current: _Draft | None, block: list[str], start: int, end: int, number: int) -> _Draft | None:
-        """Clean lines block[start:end] (that block's first line is line `number` + 1) continue the message above."""
+    def _continue(
+        self, current: _Draft | None, block: list[str], start: int, end: int, number: int, safe: bool
+    ) -> _Draft | None:
+        """Clean lines block[start:end] (that block's first line is line `number` + 1, `safe` whether that block
+        holds nothing `normalise_text` replaces) continue the message above."""
         if current is not None:
             more = block[start:end]
             current[5].extend(more)
             current[6].extend(more)
+            if current[7] and not safe:
+                # A message that runs over into another block is known safe only if both blocks are.
+                current = (*current[:7], False)
             return current
         for index in range(start, end):
             if block[index].strip():
@@ -664,45 +705,79 @@ class ExportReader:
         # character `normalise_text` replaces, the message is built without searching each text again.
         name_is_safe = not has_unsafe_characters(chat_name)
         sender_ids: dict[str | None, str | None] = {None: None}
+        # A header's rest up to the character after its first colon, by its text: (the sender it names, whether it
+        # is an event cut at its colon), or None when `_SENDER` reads no sender there.
+        names: dict[str, tuple[str, bool] | None] = {}
         # The ordinal tells apart messages equal in every field (a "ok" sent twice in one minute) while keeping
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
         # times are remembered, so memory stays flat however long the export.
         seen: dict[str, dict[tuple[str | None, str], int]] = {}
-        # Consecutive messages share their minute: each header stamp's send time (and whether it is inside the
-        # landing window) is worked out once.
-        moments: dict[tuple[LayoutKey, Stamp], tuple[datetime, str, str | None]] = {}
+        # Consecutive messages share their minute, and their hour: a header stamp's send time (and whether it is
+        # inside the landing window) is worked out once for a run of messages in that minute, and a new minute of the
+        # hour before is that hour plus its minutes.
+        last_layout: LayoutKey | None = None
+        last_stamp: Stamp | None = None
+        moment: tuple[datetime, str, str | None] = (EARLIEST_SENT_AT, "", None)
+        last_hour: tuple | None = None
+        hour: tuple[datetime, str] | None = None
         self._previous = None
         now = self.now
         cut_at_colon = book.cut_at_colon
-        sender_match = _SENDER.match
+        build_normalised = Message.build_normalised
         latest = now + FUTURE_TOLERANCE
-        for line_number, layout, stamp, rest, marked, raw_lines, more in self._drafts():
-            try:
-                moment = moments.get((layout, stamp))
-                if moment is None:
-                    if len(moments) >= 4096:
-                        moments.clear()
-                    sent_at, sent_utc, settled = self._moment(layout, stamp)
+        for line_number, layout, stamp, rest, marked, raw_lines, more, safe in self._drafts():
+            if stamp != last_stamp or layout != last_layout:
+                d1, d2, d3, hh, mm, ss, marker = stamp
+                hour_key = (layout, d1, d2, d3, hh, marker)
+                if hour_key != last_hour:
+                    hour, last_hour = self._hour_start(layout, stamp), hour_key
+                minute, second = int(mm), int(ss) if ss else 0
+                if hour is not None and minute < 60 and second < 60:
+                    into = minute * 60 + second
+                    sent_at = hour[0] + _INTO_HOUR[into]
+                    inside = EARLIEST_SENT_AT <= sent_at <= latest
+                    moment = (
+                        sent_at,
+                        hour[1] + _INTO_HOUR_ISO[into],
+                        None if inside else landing_window_problem(sent_at, now),
+                    )
+                    last_layout, last_stamp = layout, stamp
+                else:
+                    last_stamp = None
+                    try:
+                        sent_at, sent_utc, settled = self._moment(layout, stamp)
+                    except ValueError as exc:
+                        self._error(
+                            ExportLineError(
+                                self.source_name, line_number, f"impossible date or time ({exc})", raw_lines[0]
+                            )
+                        )
+                        continue
                     inside = EARLIEST_SENT_AT <= sent_at <= latest
                     moment = (sent_at, sent_utc, None if inside else landing_window_problem(sent_at, now))
                     if settled:
                         # A time read twice on the day the clock goes back depends on what came before: never kept.
-                        moments[layout, stamp] = moment
-                sent_at, sent_utc, problem = moment
-                self._previous = sent_at
-            except ValueError as exc:
-                self._error(
-                    ExportLineError(self.source_name, line_number, f"impossible date or time ({exc})", raw_lines[0])
-                )
-                continue
+                        last_layout, last_stamp = layout, stamp
+            sent_at, sent_utc, problem = moment
+            self._previous = sent_at
             if problem is not None:
                 self._error(ExportLineError(self.source_name, line_number, problem, raw_lines[0]))
                 continue
-            said = sender_match(rest)
-            if said is not None:
-                sender: str | None = said.group("name").strip()
-                first_body = said.group("body") or ""
-                if not marked and cut_at_colon(sender):
+            # A name cannot hold a colon, so `_SENDER` reads the same of the rest as of it up to the character after
+            # its first colon (`body` takes whatever follows).
+            colon = rest.find(":")
+            named = None
+            if 0 < colon <= 80:
+                head = rest[: colon + 2]
+                named = names.get(head, False)
+                if named is False:
+                    if len(names) >= 4096:
+                        names.clear()
+                    named = names[head] = self._sender(head, cut_at_colon)
+            if named is not None:
+                sender: str | None = named[0]
+                first_body = rest[colon + 2 :]
+                if not marked and named[1]:
                     # "Rui добавил(-а) участников: Вы" is one event with no sender, not Rui's words.
                     sender, first_body = None, f"{sender}: {first_body}"
             else:
@@ -742,22 +817,42 @@ class ExportReader:
                 "flags": None,
                 "referral": None,
             }
-            if name_is_safe and not has_unsafe_characters(raw):
-                yield Message.build_normalised(fields)
+            if name_is_safe and (safe or not has_unsafe_characters(raw)):
+                yield build_normalised(fields)
             else:
                 yield Message.build(**fields)
+
+    @staticmethod
+    def _sender(head: str, cut_at_colon: Callable[[str], bool]) -> tuple[str, bool] | None:
+        """(The sender, whether it is an event cut at its colon) that a header's rest up to the character after its
+        first colon names; None when `_SENDER` reads no sender there."""
+        said = _SENDER.match(head)
+        if said is None:
+            return None
+        sender = said.group("name").strip()
+        return sender, cut_at_colon(sender)
+
+    def _hour_start(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str] | None:
+        """(UTC instant, ISO text up to its minutes) of the local hour of a header, where each of its minutes reads
+        as that instant plus the time past the hour: on a day of one whole-hour UTC offset. None elsewhere, or when
+        the header cannot be read (`_moment` says why)."""
+        d1, d2, d3, hh, _, _, marker = stamp
+        try:
+            day, offset = self._day(layout, d1, d2, d3)
+            hour = _hour(hh, marker)
+            if offset is None or offset % _ONE_HOUR:
+                return None
+            start = datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - offset
+        except ValueError:
+            return None
+        return start, start.isoformat()[:14]
 
     def _moment(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str, bool]:
         """(UTC send time, its ISO text, whether the same header always reads so) of a header; ValueError when its
         date cannot be, or is out of range."""
         d1, d2, d3, hh, mm, ss, marker = stamp
         day, offset = self._day(layout, d1, d2, d3)
-        hour, minute, second = int(hh), int(mm), int(ss or 0)
-        if marker:
-            # Japanese and Chinese clocks count 午後0:30 for half past noon, so 0 is a 12-hour hour too.
-            if not 0 <= hour <= 12:
-                raise ValueError(f"hour {hour} with {marker}")
-            hour = hour % 12 + (12 if _PM_MARKER.fullmatch(marker) else 0)
+        hour, minute, second = _hour(hh, marker), int(mm), int(ss or 0)
         if offset is None:
             sent_at, settled = self._on_changing_day(datetime(day.year, day.month, day.day, hour, minute, second))
         else:

@@ -91,10 +91,27 @@ class PhraseBook:
     free_starts: frozenset[str] = frozenset()
     free_ends: frozenset[str] = frozenset()
     anywhere_literals: re.Pattern[str] | None = None
+    # What a line out of context must open with to be an exact line or a notice, or worth trying against the
+    # patterns: `free_starts`, and the opening `_KEY` characters of every exact line needing no context and notice.
+    free_openings: frozenset[str] = frozenset()
+    # Whether some literal of `anywhere` is all ASCII: when none is, an ASCII line (O(1) to tell) holds none.
+    ascii_anywhere: bool = False
 
     def find(self, line: str, *, in_context: bool) -> Found | None:
         """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
         key = line.strip().casefold().rstrip(".。").rstrip()
+        if (
+            not in_context
+            and key[:_KEY] not in self.free_openings
+            and key[-_KEY:] not in self.free_ends
+            and (
+                self.anywhere_literals is None
+                or (key.isascii() and not self.ascii_anywhere)
+                or self.anywhere_literals.search(key) is None
+            )
+        ):
+            # Nearly every customer's line ends here: it is no exact line or notice, and no pattern could match it.
+            return None
         phrase = self.exact.get(key)
         # "Du hast das Gruppenbild geändert." has nothing to fill in, yet a person may type it: context decides.
         if phrase is not None and (in_context or phrase.meaning not in NEEDS_CONTEXT):
@@ -248,6 +265,11 @@ def phrase_book() -> PhraseBook:
     book.colon_heads = tuple(sorted(colon_heads))
     book.free_starts = frozenset(key for key, found in book.starts.items() if not _all_need_context(found))
     book.free_ends = frozenset(key for key, found in book.ends.items() if not _all_need_context(found))
+    book.free_openings = book.free_starts | {
+        key[:_KEY] for key, phrase in book.exact.items() if phrase.meaning not in NEEDS_CONTEXT
+    }
+    book.free_openings |= {opening[:_KEY] for found in book.notices.values() for opening, _ in found}
+    book.ascii_anywhere = any(literal.isascii() for literal, _ in book.anywhere)
     if book.anywhere:
         book.anywhere_literals = re.compile("|".join(re.escape(literal) for literal, _ in book.anywhere))
     return book
