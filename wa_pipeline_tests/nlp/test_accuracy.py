@@ -44,13 +44,15 @@ FLOORS = {
     # Raised on 2026-12-05 after round 9's name rules (dev/names9.txt): entities and names en 0.925 0.864,
     # es 0.893 0.811, pt 0.887 0.779, de 0.917 0.875 (the other figures unchanged), each less 0.03, rounded down.
     # Raised after round 10's date rules (dev/dates10.txt): entities fr 0.904, de 0.929, each less 0.03, rounded down.
-    "en": (0.89, 0.93, 0.83, 0.84, 0.87, 0.91),
+    # Raised after round 11's name and language-id rules (dev/names11.txt, language_dev3.jsonl): en entities, names and
+    # language id 0.930 0.875 0.952, hi names 0.776, each less 0.03, rounded down.
+    "en": (0.90, 0.93, 0.84, 0.84, 0.87, 0.92),
     "es": (0.86, 0.94, 0.78, 0.82, 0.89, 0.95),
     "pt": (0.85, 0.95, 0.74, 0.88, 0.91, 0.94),
     "fr": (0.87, 0.91, 0.81, 0.87, 0.89, 0.97),
     "de": (0.89, 0.92, 0.84, 0.80, 0.92, 0.97),
     "sw": (0.87, 0.93, 0.79, 0.81, 0.87, 0.95),
-    "hi": (0.82, 0.90, 0.73, 0.82, 0.86, 0.95),
+    "hi": (0.82, 0.90, 0.74, 0.82, 0.86, 0.95),
 }
 
 
