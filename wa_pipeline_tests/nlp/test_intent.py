@@ -282,7 +282,8 @@ def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_t
     assert not examples & {case["text"].lower() for case in cases}
 
 
-def test_an_ensemble_reads_each_text_as_the_mean_of_members_that_differ(tmp_path):
+def _tiny_model(tmp_path: Path, settings: TrainingSettings) -> IntentModel:
+    """A model trained in seconds on 54 examples of three intents."""
     examples = tmp_path / "few.jsonl"
     lines = [
         {"text": f"{verb} {thing} {i}", "intent": intent}
@@ -291,7 +292,11 @@ def test_an_ensemble_reads_each_text_as_the_mean_of_members_that_differ(tmp_path
         for thing in ("cake", "bread", "milk")
     ]
     examples.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
-    model = train_intent_model([examples], TrainingSettings(epochs=2, members=3, bootstrap=True))
+    return train_intent_model([examples], settings)
+
+
+def test_an_ensemble_reads_each_text_as_the_mean_of_members_that_differ(tmp_path):
+    model = _tiny_model(tmp_path, TrainingSettings(epochs=2, members=3, bootstrap=True))
     texts = [normalise(t) for t in ("order cake and cancel milk", "price of bread", "cancel order")]
     docs = [model.nlp.make_doc(text) for text in texts]
     members = [pipe.predict(docs) for _, pipe in model.nlp.pipeline]
@@ -318,22 +323,10 @@ class _CountingTokenizer:
             yield self(text)
 
 
-def _tiny_model(tmp_path: Path, name: str, seed: int) -> IntentModel:
-    examples = tmp_path / f"{name}.jsonl"
-    lines = [
-        {"text": f"{verb} {thing} {i}", "intent": intent}
-        for i in range(4)
-        for verb, intent in [("order", "order"), ("cancel", "cancellation"), ("thanks for", "feedback")]
-        for thing in ("cake", "bread", "milk")
-    ]
-    examples.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
-    return train_intent_model([examples], TrainingSettings(epochs=2, seed=seed))
-
-
 def test_a_second_classifier_reads_the_docs_the_first_made_only_where_their_tokenizers_agree(tmp_path):
-    first, second, third = (_tiny_model(tmp_path, name, seed) for name, seed in (("a", 0), ("b", 1), ("c", 2)))
+    first, second, third = (_tiny_model(tmp_path, TrainingSettings(epochs=2, seed=seed)) for seed in (0, 1, 2))
     third.nlp.tokenizer.add_special_case("pls", [{"ORTH": "pl"}, {"ORTH": "s"}])
-    texts = ["Order the cake pls", "cancel milk", "Order the cake pls", "thanks for the bread"]
+    texts = ["Order the cake pls", "cancel milk", "Order the cake pls", "price of the bread"]
     normalised = [normalise(text) for text in texts]
     own = [model.scores(normalised) for model in (second, third)]
     tokens = Tokens.of(first)
