@@ -944,7 +944,10 @@ _EUROPEAN_TENSED_DAY = re.compile(
 # "pedí", "llegó") and Portuguese ("paguei", "chegou", "recebeu", "pediu"). Participles and verbs are written in lower
 # case; German nouns, capitalised, are not taken for them ("das Geschäft").
 _GERMAN_AUXILIARY = frozenset("habe hab hast hat haben habt hatte hatten bin bist ist sind seid war waren".split())
-_GERMAN_PARTICIPLE = re.compile(r"ge\w{2,}(?:t|en)|(?:be|ver|er|ent|zer|über|unter|emp|miss)\w{2,}(?:t|en)|\w{3,}iert")
+_GERMAN_PARTICIPLE = re.compile(
+    r"(?:an|auf|aus|ab|ein|mit|vor|zu|zurück|weg|nach|bei|her|hin|durch|um|fest|los)?ge\w{2,}(?:t|en)"  # "angerufen"
+    r"|(?:be|ver|er|ent|zer|über|unter|emp|miss)\w{2,}(?:t|en)|\w{3,}iert"
+)
 _FRENCH_AUXILIARY = frozenset("ai as a avons avez ont suis es est sommes êtes sont".split())
 _FRENCH_PARTICIPLE = re.compile(r"\w{2,}(?:é|ée|és|ées|u|ue|is|it)")
 _SPANISH_AUXILIARY = frozenset("he has ha hemos han".split())
