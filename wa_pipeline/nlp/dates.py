@@ -1065,6 +1065,27 @@ _LAS_NOT_A_CLOCK = re.compile(
 )
 
 
+# "2h", "1h30": a clock in French, Spanish and Portuguese writing, but also a count of hours. After "en", "dans",
+# "ça fait", "hace", "há", "in"... and before "de retard", "d'attente", "de route"... it is how long, not when ("avec
+# 2h de retard", "ça fait 1h que j'appelle", "livré en 2h"); "à 2h", "vers 2h", "depuis 14h" stay clocks.
+_HOURS_WRITTEN = re.compile(r"\d{1,2}\s?h(?:\d{2})?", re.IGNORECASE)
+_DURATION_BEFORE = re.compile(
+    r"(?<!\w)(?:en|dans|fait|pendant|avec|plus\s+de|moins\s+de|presque|environ|reste|au\s+bout\s+de|hace|durante|"
+    r"tardó|tarda|em|há|faz|demorou|demora|in|for|about|within)\s+$",
+    re.IGNORECASE,
+)
+_DURATION_AFTER = re.compile(
+    r"\s*(?:de\s+retard|d['’]attente|de\s+route|de\s+trajet|de\s+queue|de\s+plus|plus\s+tard|de\s+retraso|"
+    r"de\s+espera|de\s+atraso|de\s+viaje|de\s+viagem|chrono|max\b|late\b|delay)",
+    re.IGNORECASE,
+)
+
+
+def _is_a_duration(text: str, start: int, end: int) -> bool:
+    """Whether hours written "2h" between `start` and `end` count how long something took or will take."""
+    return bool(_DURATION_BEFORE.search(text[max(0, start - 15) : start]) or _DURATION_AFTER.match(text, end))
+
+
 def _names_something(day: str, text: str, start: int, end: int) -> bool:
     """Whether a weekday written alone names a person, a shop or a thing rather than a day."""
     if not day[:1].isupper() or not _WEEKDAY_ONLY.fullmatch(day):
@@ -1110,6 +1131,8 @@ def _plausible(match: re.Match, text: str) -> bool:
     ):
         return False
     clock_start = match.start("time" if match.group("time") else "time_after")
+    if clock and not day and _HOURS_WRITTEN.fullmatch(clock) and _is_a_duration(text, clock_start, match.end()):
+        return False
     if clock and _LAS_NOT_A_CLOCK.search(text[max(0, clock_start - 20) : clock_start]):
         return False  # "quiero las 3 remeras": a count of things, not three o'clock
     # "ilichukua saa mbili" (took two hours), "saa moja iliyopita" (an hour ago): durations, not clock times.

@@ -572,3 +572,19 @@ def test_day_parts_last_weekdays_and_days_of_the_month(text, tz, expected):
 )
 def test_days_told_in_the_past_in_hinglish_swahili_german_french_spanish_and_portuguese(text, tz, expected):
     assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("Le livreur a eu 3h de retard", "Europe/Paris", []),
+        ("Ça fait 2h qu'on attend la table", "Europe/Paris", []),
+        ("Colis livré en 4h, top", "Europe/Paris", []),
+        ("Hace 3h que pedí la pizza", "Europe/Madrid", []),
+        ("O pedido chega em 1h30", "America/Sao_Paulo", []),
+        ("On se retrouve à 3h30 ?", "Europe/Paris", [("3h30", "2027-03-12T03:30:00+01:00")]),  # guard: a clock
+        ("Passez vers 16h", "Europe/Paris", [("16h", "2027-03-11T16:00:00+01:00")]),  # guard: a clock
+    ],
+)
+def test_hours_written_2h_that_count_how_long_are_no_clock(text, tz, expected):
+    assert thursday(text, tz) == expected
