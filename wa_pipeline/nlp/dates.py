@@ -172,6 +172,7 @@ _SYNONYMS.update(
         "the": "",
         "dia": "",
         "día": "",
+        "mai": "may",
         # A weekday's "last" and "this" in German, and "last" written after it in French, Spanish and Portuguese
         # ("mardi dernier", "el lunes pasado"): the phrase is turned round before it is read ("last tuesday").
         "letzten": "last",
@@ -228,8 +229,13 @@ _MONTH = (
 # "1er avril", "1º de abril", "26. März" as well as "21st".
 _DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|º|\.)?"
 _ORDINAL_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"
+# The dot after a month is an abbreviation's ("Nov."), not the sentence's ("le 20 mars."). "Mai" (May in French and
+# German, too short for the tables' words) only with a day before it in their ways: "3. Mai", "le 8 mai", "du 1er mai".
 _TEXT_DATE = (
-    rf"(?:(?:tarehe|dia|día|the)\s+)?{_DAY_NUMBER}\s+(?:(?:of|de)\s+)?(?:{_MONTH})(?!\w)\.?(?:,?\s+(?:de\s+)?\d{{4}})?"
+    rf"(?:(?:tarehe|dia|día|the)\s+)?{_DAY_NUMBER}\s+(?:(?:of|de)\s+)?(?:{_MONTH})(?!\w)(?:(?<=jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.|(?<=sept)\.)?"
+    rf"(?:,?\s+(?:de\s+)?\d{{4}})?"
+    rf"|(?:(?:[12]\d|3[01]|0?[1-9])\.|(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s))(?:[12]\d|3[01]|0?[1-9])(?:er)?)\s+mai(?!\w)"
+    rf"(?:\s+\d{{4}})?"
     rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
 )
 _TARIKH = r"ta(?:ri|ree)kh"
@@ -1086,6 +1092,55 @@ def _is_a_duration(text: str, start: int, end: int) -> bool:
     return bool(_DURATION_BEFORE.search(text[max(0, start - 15) : start]) or _DURATION_AFTER.match(text, end))
 
 
+# "Mon" as Monday is followed by a word of time, a preposition, a request or a Hinglish or Swahili postposition, or
+# by nothing: before another lower-case word it is French "my" ("Mon numéro de commande", "Mon colis").
+_AFTER_SHORT_WEEKDAY = frozenset(
+    "morning afternoon evening eve night nite noon lunch lunchtime at by or and is works ok okay pls please plz then "
+    "next latest fine after before from to till until between around am pm x xx xxx ko tak se ke ki ka wala wali wale "
+    "bro boss sis asubuhi jioni mchana usiku".split()
+)
+
+
+def _word_of_its_own(following: re.Match) -> bool:
+    word = following.group(1)
+    return word[:1].islower() and not word.isdigit() and word.lower() not in _AFTER_SHORT_WEEKDAY
+
+
+# Day words that are words of another language in the same spelling: German "hier" (here) against French "hier"
+# (yesterday), told by the German words around it ("Hi, hier ist Lena", "bin hier"); Portuguese "segunda", "quinta",
+# "sexta" as ordinals ("segunda mão", "segunda vez"); the names "Leo" and "Jana" (Swahili today, yesterday) written
+# capitalised inside a sentence ("Thanks Leo", "Alles Gute, Jana").
+_GERMAN_NEAR_HIER = frozenset(
+    "ist sind bin bist war waren der die das den dem des ein eine einen mein meine dein deine ihr ihre unser unsere im "
+    "in am bei vorbei nicht noch auch schon oben unten drüben von nach bis ich wir du er sie es mal gibt liegt steht "
+    "kommt".split()
+)
+_ORDINAL_WEEKDAYS = frozenset({"segunda", "terça", "quarta", "quinta", "sexta"})
+_COUNTED_AFTER_ORDINAL = frozenset(
+    "mão mano vez via opção opción parte unidade quincena semana edição edición temporada fila planta andar série "
+    "serie classe clase prestação parcela cuota entrega pessoa persona porta puerta linha línea geração generación "
+    "dose marcha".split()
+)
+_CAPITALISED_NAMES = frozenset({"leo", "jana"})
+
+
+def _same_word_elsewhere(day: str, text: str, start: int, end: int) -> bool:
+    """Whether a day word is here the same-spelt word of another language, or a name."""
+    word = day.lower()
+    if word != "hier" and word not in _ORDINAL_WEEKDAYS and word not in _CAPITALISED_NAMES:
+        return False
+    following = _NEXT_WORD.match(text, end)
+    after = following.group(1).lower() if following else ""
+    last = _LAST_WORD.search(text[max(0, start - 30) : start])
+    before = last.group(1).lower().strip(",") if last else ""
+    if word == "hier":
+        return after in _GERMAN_NEAR_HIER or before in _GERMAN_NEAR_HIER
+    if word in _ORDINAL_WEEKDAYS:
+        return after in _COUNTED_AFTER_ORDINAL
+    opening = _SENTENCE_START.search(text[max(0, start - 30) : start]) is not None
+    return day[:1].isupper() and day[1:].islower() and not opening  # "LEO" in capitals is shouted, not a name
+
+
 def _names_something(day: str, text: str, start: int, end: int) -> bool:
     """Whether a weekday written alone names a person, a shop or a thing rather than a day."""
     if not day[:1].isupper() or not _WEEKDAY_ONLY.fullmatch(day):
@@ -1157,6 +1212,12 @@ def _plausible(match: re.Match, text: str) -> bool:
         return False
     if _BARE_SHORT_WEEKDAY.fullmatch(day) and not day[:1].isupper():
         return False  # "sat", "sun", "wed": the English words, unless capitalised
+    if day == "Mon" and (following := _NEXT_WORD.match(text, match.end())) and _word_of_its_own(following):
+        return False  # French "Mon numéro de commande": my, not Monday
+    if day and not clock and _same_word_elsewhere(day, text, match.start(), match.end()):
+        return False
+    if clock.lower() == "midi" and text[: match.start()].lower().endswith("après-"):
+        return False  # "l'après-midi": the afternoon, not noon
     if re.fullmatch(r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)", day, re.IGNORECASE) and _ORDINAL_NOUN.match(
         text, match.end()
     ):

@@ -588,3 +588,26 @@ def test_days_told_in_the_past_in_hinglish_swahili_german_french_spanish_and_por
 )
 def test_hours_written_2h_that_count_how_long_are_no_clock(text, tz, expected):
     assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("Hallo, hier ist Jonas vom Malerbetrieb", "Europe/Berlin", []),  # German "here"
+        ("Hier die Rechnung als PDF", "Europe/Berlin", []),
+        ("Reçu hier, merci", "Europe/Paris", [("hier", "2027-03-10")]),  # guard: French yesterday
+        ("Comprei uma bike de segunda mão", "America/Sao_Paulo", []),  # second-hand
+        ("Es la segunda vez que pasa", "Europe/Madrid", []),
+        ("Vou passar na segunda", "America/Sao_Paulo", [("segunda", "2027-03-15")]),  # guard: Monday
+        ("Mon colis est bloqué à la douane", "Europe/Paris", []),  # French "my"
+        ("Mon ko aa jaunga", "Asia/Kolkata", [("Mon", "2027-03-15")]),  # guard: a Hinglish postposition
+        ("Asante sana Leo, umesaidia", "Africa/Nairobi", []),  # a name inside a sentence
+        ("Leo nitapita dukani", "Africa/Nairobi", [("Leo", "2027-03-11")]),  # guard: today, opening the message
+        ("Je viens mardi après-midi", "Europe/Paris", [("mardi", "2027-03-16")]),  # the afternoon, not noon
+        ("Fermeture le 8 mai.", "Europe/Paris", [("8 mai", "2027-05-08")]),  # the sentence's dot is not the month's
+        ("Am 1. Mai haben wir zu", "Europe/Berlin", [("1. Mai", "2027-05-01")]),
+        ("Paid on 5 Nov. already", "Europe/London", [("5 Nov.", "2026-11-05")]),  # guard: an abbreviation's dot
+    ],
+)
+def test_words_spelt_as_day_words_elsewhere_and_the_month_of_may(text, tz, expected):
+    assert thursday(text, tz) == expected
