@@ -16,9 +16,12 @@ Conventions (the labelled evaluation set follows them):
   belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
   tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
-  3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday");
-- a spoken clock or a bare hour after a day is read in business hours: "half past 4", "4 o'clock" and "Saturday
-  at 3" are afternoons, "tomorrow at 10" a morning, "tonight at 8" 20:00;
+  3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday"),
+  and a German, French, Spanish or Portuguese one in the perfect or preterite ("Hab am Montag überwiesen");
+- a spoken clock or a bare hour after a day is read in business hours: "half past 4", "4 o'clock", "at half 3",
+  "um halb drei", "a las 5" and "Saturday at 3" / "Samstag um 3" are afternoons, "tomorrow at 10" a morning,
+  "tonight at 8" 20:00;
+- a weekday naming a person, a shop or a thing ("Herr Freitag", "Au Bon Dimanche") is no day;
 - an ordinal alone is a day of the month after a preposition of time ("on 21st"), never before a noun ("the 2nd
   time", "on 2nd floor").
 The value is an ISO date ("2026-11-21"), or an ISO datetime with the UTC offset when a time is given.
