@@ -46,7 +46,7 @@ DEFAULT_THRESHOLD = 0.5
 MANIFEST = "intent_model.json"
 # Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
 # are then retrained, so the held-out figures they report are those of the code that reads them.
-FEATURES_VERSION = "7"
+FEATURES_VERSION = "4"
 
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -95,28 +95,13 @@ class TrainingSettings:
     learn_rate: float = 0.005
     features: int = 2**16  # hashed n-gram buckets of the bag-of-words model
     architecture: str = "bow"  # "bow" (fast bag of n-grams) or "ensemble" (adds a CNN over subword features)
-    # Classifiers trained on the same examples in other orders; a text's scores are their mean, or, with
-    # `average_weights`, the one classifier whose weights are the members' mean (a linear model's mean logits), which
-    # costs what one member costs to read. Three members read by their scores lifted the dev measures and cost French
-    # 0.019 of held-out intent macro-F1 (round 11, data README).
+    # Classifiers trained on the same examples in other orders; a text's scores are their mean. Three lifted the dev
+    # measures and cost French 0.019 of held-out intent macro-F1 (round 11, data README), so one is the default.
     members: int = 1
     bootstrap: bool = False  # each member but the first learns from a bootstrap sample of the examples
-    average_weights: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-# Intents are read by one classifier whose weights are the mean of five members' (round 12, data README): over
-# training seeds 0-2 on the dev measures it lifted Portuguese, Swahili, Hinglish, French and Spanish (+0.004 to +0.013)
-# and left English and German within 0.005, at no cost to `predict`. Sentiment keeps one member: the mean of five
-# moved its dev readings down in English, French, German and Hinglish.
-INTENT_SETTINGS = TrainingSettings(members=5, average_weights=True)
-
-
-def default_settings(key: str = "intent") -> TrainingSettings:
-    """The settings a classifier of examples labelled under `key` is trained with unless told otherwise."""
-    return INTENT_SETTINGS if key == "intent" else TrainingSettings()
 
 
 @dataclass(frozen=True)
@@ -404,7 +389,7 @@ def train_intent_model(
 
     `key` names the label's field in the examples: the sentiment classifier is trained the same way.
     """
-    settings = settings or default_settings(key)
+    settings = settings or TrainingSettings()
     paths = [Path(p) for p in paths]
     examples = load_examples(paths, key=key)
     labels = sorted({e.label for e in examples})
@@ -439,7 +424,7 @@ def intent_model_in(
 ) -> IntentModel:
     """The model for these examples and settings: loaded from `models_dir` if trained before, else trained
     and saved there. Cached per process."""
-    settings = settings or default_settings(key)
+    settings = settings or TrainingSettings()
     name = fingerprint(paths, settings)
     paths_key = tuple(str(Path(p).resolve()) for p in paths)
     return _cached_model(str(Path(models_dir).resolve()), paths_key, settings, name, key)
@@ -501,18 +486,7 @@ def _fit(train: Sequence[LabelledText], labels: Sequence[str], settings: Trainin
             order.shuffle(seen)
             for batch in minibatch(seen, size=compounding(4.0, 32.0, 1.001)):
                 textcat.update(batch, sgd=optimizer)
-    if settings.average_weights and len(names) > 1:
-        _average_weights(nlp, names)
     return nlp
-
-
-def _average_weights(nlp: Language, names: Sequence[str]) -> None:
-    """Leave the first member only, with every parameter the mean of the members'."""
-    for layers in zip(*(nlp.get_pipe(name).model.walk() for name in names), strict=True):
-        for param in layers[0].param_names:
-            layers[0].set_param(param, sum(layer.get_param(param) for layer in layers) / len(layers))
-    for name in names[1:]:
-        nlp.remove_pipe(name)
 
 
 def _architecture(settings: TrainingSettings) -> dict:
@@ -558,6 +532,6 @@ def shipped_intent_model() -> IntentModel:
 
 
 def shipped_model(paths: Sequence[Path], key: str = "intent") -> IntentModel:
-    """The model of these shipped examples with the default settings of `key`, trained once per process."""
-    settings = default_settings(key)
+    """The model of these shipped examples with the default settings, trained once per process."""
+    settings = TrainingSettings()
     return _trained(tuple(str(Path(p).resolve()) for p in paths), settings, fingerprint(paths, settings), key)

@@ -10,7 +10,6 @@ from wa_pipeline.nlp.intent import (
     IntentModel,
     Tokens,
     TrainingSettings,
-    default_settings,
     fingerprint,
     intent_model_in,
     load_examples,
@@ -307,30 +306,6 @@ def test_an_ensemble_reads_each_text_as_the_mean_of_members_that_differ(tmp_path
         assert list(scores) == list(model.labels)
         assert list(scores.values()) == pytest.approx([sum(column) / 3 for column in zip(*rows)], abs=1e-6)
     assert [p.intent for p in model.predict(["cancel the bread", "order the milk"])] == ["cancellation", "order"]
-
-
-def test_averaged_members_leave_one_classifier_whose_weights_are_their_mean(tmp_path):
-    ensemble = _tiny_model(tmp_path, TrainingSettings(epochs=2, members=3))
-    averaged = _tiny_model(tmp_path, TrainingSettings(epochs=2, members=3, average_weights=True))
-    assert [name for name, _ in averaged.nlp.pipeline] == ["textcat"]
-    layers = zip(averaged.nlp.get_pipe("textcat").model.walk(), *(p.model.walk() for _, p in ensemble.nlp.pipeline))
-    compared = 0
-    for mean_layer, *members in layers:
-        for param in mean_layer.param_names:
-            values = [member.get_param(param) for member in members]
-            assert (values[0] != values[1]).any()
-            assert mean_layer.get_param(param) == pytest.approx(sum(values) / 3, abs=1e-6)
-            compared += 1
-    assert compared >= 2
-    assert [p.intent for p in averaged.predict(["cancel the bread", "order the milk"])] == ["cancellation", "order"]
-
-
-def test_intents_are_read_by_averaged_members_and_sentiment_by_one():
-    intent, sentiment = default_settings("intent"), default_settings("sentiment")
-    assert intent.members > 1 and intent.average_weights
-    assert sentiment.members == 1
-    assert [name for name, _ in shipped_intent_model().nlp.pipeline] == ["textcat"]
-    assert shipped_intent_model().settings == intent
 
 
 class _CountingTokenizer:
