@@ -19,17 +19,28 @@ from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import tombstones
 
 SQLITE_SEQ = "INTEGER PRIMARY KEY AUTOINCREMENT"
-SQLITE_KEYED_TABLE = " WITHOUT ROWID"
 POSTGRES_SEQ = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+# A message has at most three fingerprints (one per sender key: name, phone from the id, phone from the name).
+FINGERPRINT_SLOTS = 16
+# PostgreSQL keys fingerprints by value. SQLite keeps them in a rowid table whose rowid is the message's
+# seq * FINGERPRINT_SLOTS + the fingerprint's place in the message's sorted list, and finds them by the send minute
+# they hold (see `land_messages`): a random key gets a page of its own dirtied for nearly every row once the
+# table outgrows the page cache, a key in landing order appends.
+FINGERPRINTS_BY_VALUE = ",\n    PRIMARY KEY (fingerprint, message_id)"
+FINGERPRINTS_BY_SEQ = ""
 
 
-def schema(seq_column: str, keyed_table: str = "") -> str:
-    """The tables, with the engine's never-reused, increasing sequence column.
+def fingerprints_table(name: str, key: str) -> str:
+    """The fingerprints table's definition under `name`, closed by `key` (FINGERPRINTS_BY_VALUE or _BY_SEQ)."""
+    return f"""CREATE TABLE IF NOT EXISTS {name} (
+    fingerprint TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    source      TEXT NOT NULL{key}
+)"""
 
-    `keyed_table` closes the fingerprints table's definition: SQLite's " WITHOUT ROWID" keeps its rows in the
-    primary key's b-tree alone, one b-tree write per fingerprint instead of two (a file made before keeps its
-    table as it was; both read and write alike).
-    """
+
+def schema(seq_column: str, fingerprints_key: str = FINGERPRINTS_BY_VALUE) -> str:
+    """The tables, with the engine's never-reused, increasing sequence column and its fingerprints' key."""
     return (
         f"""
 CREATE TABLE IF NOT EXISTS messages (
@@ -42,12 +53,7 @@ CREATE TABLE IF NOT EXISTS messages (
     landed_at  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_sent_at ON messages (sent_at);
-CREATE TABLE IF NOT EXISTS fingerprints (
-    fingerprint TEXT NOT NULL,
-    message_id  TEXT NOT NULL,
-    source      TEXT NOT NULL,
-    PRIMARY KEY (fingerprint, message_id)
-){keyed_table};
+{fingerprints_table("fingerprints", fingerprints_key)};
 CREATE TABLE IF NOT EXISTS cross_source_duplicates (
     message_id   TEXT PRIMARY KEY,
     duplicate_of TEXT NOT NULL,
@@ -89,6 +95,23 @@ INSERT_MESSAGE = (
 )
 INSERT_FINGERPRINT = (
     "INSERT INTO fingerprints (fingerprint, message_id, source) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+)
+# Fingerprints keyed by seq (SQLite, see FINGERPRINTS_BY_SEQ): the writer numbers the messages it lands itself, as
+# AUTOINCREMENT would (one past the highest ever given), so that their fingerprints' keys are known before they land.
+LAST_SEQ = (
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),"
+    " coalesce((SELECT max(seq) FROM messages), 0))"
+)
+INSERT_MESSAGE_AT = (
+    "INSERT INTO messages (seq, message_id, chat_id, sent_at, source, record, landed_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING"
+)
+INSERT_FINGERPRINT_AT = "INSERT INTO fingerprints (rowid, fingerprint, message_id, source) VALUES (?, ?, ?, ?)"
+# The fingerprints of the messages sent between two times (the sent_at index, then each message's slots).
+HOLDERS_BETWEEN = (
+    "SELECT f.fingerprint, f.message_id, f.source FROM messages m JOIN fingerprints f"
+    f" ON f.rowid >= m.seq * {FINGERPRINT_SLOTS} AND f.rowid < (m.seq + 1) * {FINGERPRINT_SLOTS}"
+    " WHERE m.sent_at >= ? AND m.sent_at <= ?"
 )
 # A copy is recorded only while the message itself is not landed under the same id (a plain re-delivery).
 INSERT_CROSS_SOURCE_DUPLICATE = (
@@ -145,6 +168,26 @@ def _select_in(run: Callable[[str, tuple], Any], statement: Callable[[int], str]
     for start in range(0, len(values), IN_CHUNK):
         chunk = tuple(values[start : start + IN_CHUNK])
         rows += run(statement(len(chunk)), chunk).fetchall()
+    return rows
+
+
+def _holders_by_minute(run: Callable[[str, tuple], Any], prepared: Sequence[Prepared]) -> list:
+    """The landed fingerprints held by messages sent in the minutes the batch's messages were sent in.
+
+    A fingerprint holds its message's send minute, so every holder of one of the batch's fingerprints is among them
+    (and only the batch's fingerprints are kept). One look-up per hour the batch touches, from its first to its
+    last minute in that hour: a webhook batch spread over years reads no more than its own minutes' hours.
+    """
+    hours: dict[str, tuple[str, str]] = {}
+    for entry in prepared:
+        minute = entry[5][:16]
+        first, last = hours.get(minute[:13], (minute, minute))
+        hours[minute[:13]] = (min(first, minute), max(last, minute))
+    wanted = {p for e in prepared for p in e[3]}
+    rows = []
+    for first, last in hours.values():
+        # "...T07:59" sorts before every time in that minute, "...T07:59:99" after.
+        rows += [row for row in run(HOLDERS_BETWEEN, (first, last + ":99")).fetchall() if row[0] in wanted]
     return rows
 
 
@@ -210,6 +253,7 @@ def land_messages(
     run: Callable[[str, tuple], Any],
     run_many: Callable[[str, list[tuple]], Any],
     prepared: Sequence[Prepared],
+    by_seq: bool = False,
 ) -> tuple[int, int]:
     """The landing algorithm both stores share, inside the caller's write transaction (see `prepare`).
 
@@ -221,7 +265,8 @@ def land_messages(
     The batch is decided in memory, in message order, from three look-ups (ids present, fingerprints held, copies
     recorded) and then written with one statement per table: the caller's transaction holds the writers' lock,
     so nothing changes under the decision, and the outcome is what landing one message at a time would give,
-    at a few statements per batch instead of a few per message.
+    at a few statements per batch instead of a few per message. `by_seq`: the fingerprints table is keyed by seq
+    (FINGERPRINTS_BY_SEQ), and this writer numbers the messages it lands.
     """
     now = utc_text(datetime.now(UTC))
     forgotten = tombstones.Tombstones.load(run)
@@ -235,15 +280,18 @@ def land_messages(
     seek_twins = _may_meet_landed(run, prepared)
     if seek_twins:
         present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
-        for fingerprint, message_id, source in _select_in(
-            run, fingerprint_holders, {p for e in prepared for p in e[3]}
-        ):
+        if by_seq:
+            held = _holders_by_minute(run, prepared)
+        else:
+            held = _select_in(run, fingerprint_holders, {p for e in prepared for p in e[3]})
+        for fingerprint, message_id, source in held:
             holders.setdefault(fingerprint, []).append((message_id, source))
     for held in holders.values():
         held.sort()
     new_rows: list[tuple] = []
     print_rows: list[tuple] = []
     copies: list[tuple[str, str, str, str]] = []
+    seq = run(LAST_SEQ, ()).fetchone()[0] if by_seq else 0
     for message_id, chat_id, source, its_prints, record, sent_at in prepared:
         twin = _twin(holders, its_prints, message_id, source) if seek_twins and its_prints else None
         if twin is not None:
@@ -254,28 +302,40 @@ def land_messages(
         if message_id in present:
             continue
         present.add(message_id)
-        new_rows.append((message_id, chat_id, sent_at, source, record, now))
-        for fingerprint in its_prints:
-            if seek_twins:
+        if by_seq:
+            seq += 1
+            if len(its_prints) > FINGERPRINT_SLOTS:
+                raise ValueError(f"{message_id}: {len(its_prints)} fingerprints, more than {FINGERPRINT_SLOTS}")
+            new_rows.append((seq, message_id, chat_id, sent_at, source, record, now))
+            print_rows += [
+                (seq * FINGERPRINT_SLOTS + slot, fingerprint, message_id, source)
+                for slot, fingerprint in enumerate(its_prints)
+            ]
+        else:
+            new_rows.append((message_id, chat_id, sent_at, source, record, now))
+            print_rows += [(fingerprint, message_id, source) for fingerprint in its_prints]
+        if seek_twins:
+            for fingerprint in its_prints:
                 bisect.insort(holders.setdefault(fingerprint, []), (message_id, source))
-            print_rows.append((fingerprint, message_id, source))
     recorded = {row[0] for row in _select_in(run, recorded_duplicates, {copy[0] for copy in copies})}
     copy_rows = []
     for message_id, source, twin, record in copies:
         if message_id not in recorded:
             recorded.add(message_id)
             copy_rows.append((message_id, twin, source, record, now, message_id))
-    # Fingerprints are random keys: written in key order, each page of their index is visited once per batch; in
-    # arrival order, once the index outgrows the page cache, pages are evicted (dirty ones spilled) and read again
-    # (about 15% of a writer's CPU at a million messages). The rows carry no sequence number: any order lands the same,
-    # so ties (one fingerprint, two messages) need no order of their own, and comparing strings is cheaper than tuples.
-    print_rows.sort(key=itemgetter(0))
+    # Keyed by value, fingerprints are random keys: written in key order, each page of their index is visited once per
+    # batch; in arrival order, once the index outgrows the page cache, pages are evicted (dirty ones spilled) and read
+    # again (about 15% of a writer's CPU at a million messages). The rows carry no sequence number: any order lands the
+    # same, so ties (one fingerprint, two messages) need no order of their own, and comparing strings is cheaper than
+    # tuples. Keyed by seq, they come in key order.
+    if not by_seq:
+        print_rows.sort(key=itemgetter(0))
     # Copies first: their guard (no message under the same id) must not see this batch's messages, which the
     # decision above already took into account in order.
     for statement, rows in (
         (INSERT_CROSS_SOURCE_DUPLICATE, copy_rows),
-        (INSERT_MESSAGE, new_rows),
-        (INSERT_FINGERPRINT, print_rows),
+        (INSERT_MESSAGE_AT if by_seq else INSERT_MESSAGE, new_rows),
+        (INSERT_FINGERPRINT_AT if by_seq else INSERT_FINGERPRINT, print_rows),
     ):
         if rows:
             run_many(statement, rows)
@@ -286,6 +346,7 @@ def land_batches(
     run: Callable[[str, tuple], Any],
     run_many: Callable[[str, list[tuple]], Any],
     batches: Iterable[Sequence[Prepared]],
+    by_seq: bool = False,
 ) -> tuple[int, int, int]:
     """`land_messages` of each batch as it comes, all in the caller's one transaction: (offered, added, duplicates).
 
@@ -295,7 +356,7 @@ def land_batches(
     offered = added = duplicates = 0
     for prepared in batches:
         if prepared:
-            batch_added, batch_duplicates = land_messages(run, run_many, prepared)
+            batch_added, batch_duplicates = land_messages(run, run_many, prepared, by_seq)
             offered += len(prepared)
             added += batch_added
             duplicates += batch_duplicates

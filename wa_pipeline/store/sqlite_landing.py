@@ -16,7 +16,18 @@ from wa_pipeline.store.landing_store import AddResult, Changes
 from wa_pipeline.store.sqlite_db import connect, write_transaction
 from wa_pipeline.store.tombstones import Tombstones
 
-SCHEMA = sql.schema(sql.SQLITE_SEQ, sql.SQLITE_KEYED_TABLE)
+SCHEMA = sql.schema(sql.SQLITE_SEQ, sql.FINGERPRINTS_BY_SEQ)
+_FINGERPRINTS_SHAPE = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'fingerprints'"
+# A file made before fingerprints were keyed by seq: each row takes its message's slot, as landing gives it.
+_MIGRATE_FINGERPRINTS = (
+    sql.fingerprints_table("fingerprints_by_seq", sql.FINGERPRINTS_BY_SEQ),
+    "INSERT INTO fingerprints_by_seq (rowid, fingerprint, message_id, source)"
+    f" SELECT m.seq * {sql.FINGERPRINT_SLOTS} + row_number() OVER (PARTITION BY f.message_id ORDER BY f.fingerprint) - 1,"
+    " f.fingerprint, f.message_id, f.source FROM fingerprints f JOIN messages m ON m.message_id = f.message_id"
+    " ORDER BY 1",
+    "DROP TABLE fingerprints",
+    "ALTER TABLE fingerprints_by_seq RENAME TO fingerprints",
+)
 CACHE_KIB = 32 * 1024
 
 
@@ -28,6 +39,12 @@ class SqliteLandingStore:
         self._local = threading.local()
         with self._conn() as conn:
             conn.executescript(SCHEMA)
+            if _keyed_by_value(conn):
+                with write_transaction(conn):
+                    # Checked again under the write lock: another process may have moved it meanwhile.
+                    if _keyed_by_value(conn):
+                        for statement in _MIGRATE_FINGERPRINTS:
+                            conn.execute(statement)
 
     def __reduce__(self):
         # Sent to another process as its file: that process opens connections of its own.
@@ -64,7 +81,7 @@ class SqliteLandingStore:
     def add_prepared_batches(self, batches: Iterable[Sequence[sql.Prepared]]) -> AddResult:
         """`add_prepared` of each batch as it comes, all in one durable transaction (see `landing_sql.land_batches`)."""
         with self._conn() as conn, write_transaction(conn):
-            offered, added, duplicates = sql.land_batches(conn.execute, conn.executemany, batches)
+            offered, added, duplicates = sql.land_batches(conn.execute, conn.executemany, batches, by_seq=True)
         return AddResult(added=added, already_present=offered - added - duplicates, cross_source_duplicates=duplicates)
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
@@ -138,6 +155,10 @@ class SqliteLandingStore:
         with self._conn() as conn:
             row = conn.execute(sql.LAST_LANDED_AT).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def _keyed_by_value(conn) -> bool:
+    return "PRIMARY KEY" in conn.execute(_FINGERPRINTS_SHAPE).fetchone()[0]
 
 
 class SqliteLandingDatabase:

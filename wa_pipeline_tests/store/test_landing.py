@@ -100,3 +100,81 @@ def test_status_only_moves_forward(tmp_path):
     assert store.status_of("w1") == "read"
     store.add_statuses([StatusUpdate("w1", "played", T0 + timedelta(seconds=2))])
     assert store.status_of("w1") == "played"
+
+
+def _webhook(i: int, at: datetime) -> Message:
+    return Message(
+        message_id=f"wamid.{i}",
+        chat_id="wa:1055:254712345678",
+        sent_at=at,
+        kind="text",
+        source="cloud_api",
+        sender_id="254712345678",
+        sender_name="Amina Wanjiru",
+        text=f"order {i} please",
+    )
+
+
+def _exported(i: int, at: datetime) -> Message:
+    return Message(
+        message_id=f"exp_{i}",
+        chat_id="chat_x",
+        sent_at=at.replace(second=0),
+        kind="text",
+        source="chat_export",
+        sender_id="snd_x",
+        sender_name="Amina Wanjiru",
+        text=f"order {i} please",
+    )
+
+
+def test_a_batch_spread_over_years_finds_the_twin_of_each_message(tmp_path):
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    times = [T0 - timedelta(days=900), T0 - timedelta(hours=5, minutes=7), T0 + timedelta(seconds=42)]
+    store.add_messages([_exported(i, at) for i, at in enumerate(times)])
+    result = store.add_messages([_webhook(i, at) for i, at in enumerate(times)])
+    assert (result.added, result.cross_source_duplicates) == (0, 3)
+    assert sorted(store.cross_source_duplicates()) == [("wamid.0", "exp_0"), ("wamid.1", "exp_1"), ("wamid.2", "exp_2")]
+
+
+def test_seq_is_never_reused_after_the_newest_message_is_deleted(tmp_path):
+    path = tmp_path / "landing.sqlite3"
+    store = SqliteLandingStore(path)
+    store.add_messages([msg(1), msg(2)])
+    mark = store.changes_since(0).high_water_mark
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM messages WHERE message_id = 'm2'")
+    store.add_messages([msg(3)])
+    assert store.changes_since(mark).high_water_mark == mark + 1
+
+
+def test_a_file_with_fingerprints_keyed_by_value_is_moved_to_seq_keys(tmp_path):
+    path = tmp_path / "landing.sqlite3"
+    store = SqliteLandingStore(path)
+    store.add_messages([_webhook(1, T0), _webhook(2, T0 + timedelta(minutes=3)), msg(3)])
+    with sqlite3.connect(path) as conn:
+        before = sorted(conn.execute("SELECT fingerprint, message_id, source FROM fingerprints"))
+        # The shape files had before fingerprints were keyed by seq.
+        conn.executescript(
+            """
+            CREATE TABLE legacy (fingerprint TEXT NOT NULL, message_id TEXT NOT NULL, source TEXT NOT NULL,
+                                 PRIMARY KEY (fingerprint, message_id)) WITHOUT ROWID;
+            INSERT INTO legacy SELECT fingerprint, message_id, source FROM fingerprints;
+            DROP TABLE fingerprints;
+            ALTER TABLE legacy RENAME TO fingerprints;
+            """
+        )
+    assert len(before) == 4
+    moved = SqliteLandingStore(path)
+    with sqlite3.connect(path) as conn:
+        assert (
+            "PRIMARY KEY" not in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'fingerprints'").fetchone()[0]
+        )
+        assert sorted(conn.execute("SELECT fingerprint, message_id, source FROM fingerprints")) == before
+        seqs = dict(conn.execute("SELECT message_id, seq FROM messages"))
+        slots = conn.execute("SELECT rowid, message_id FROM fingerprints ORDER BY rowid").fetchall()
+    assert [rowid // 16 for rowid, message_id in slots] == [seqs[message_id] for rowid, message_id in slots]
+    assert len({rowid for rowid, _ in slots}) == 4
+    result = moved.add_messages([_exported(1, T0), _exported(2, T0 + timedelta(minutes=3)), _exported(4, T0)])
+    assert (result.added, result.cross_source_duplicates) == (1, 2)
+    assert sorted(moved.cross_source_duplicates()) == [("exp_1", "wamid.1"), ("exp_2", "wamid.2")]
