@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import io
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -129,6 +129,8 @@ _ONE_HOUR = timedelta(hours=1)
 # By minute * 60 + second: the time past the hour, and its ISO text, so a new minute costs no datetime arithmetic.
 _INTO_HOUR = [timedelta(seconds=seconds) for seconds in range(3600)]
 _INTO_HOUR_ISO = [f"{seconds // 60:02d}:{seconds % 60:02d}+00:00" for seconds in range(3600)]
+# A header's minutes and seconds as most are written ("07"), read without int().
+_SIXTY = {f"{number:02d}": number for number in range(60)}
 # WhatsApp did not exist before 2009: an earlier year means the fields were read in the wrong order, or the
 # phone uses a calendar we cannot convert (Solar Hijri years such as 1403).
 _FIRST_YEAR = 2009
@@ -783,6 +785,9 @@ class ExportReader:
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
         # times are remembered, so memory stays flat however long the export.
         seen: dict[str, dict[tuple[str | None, str], int]] = {}
+        # Its keys, oldest first: the first key of a dict that keeps losing its first keys is found by walking past
+        # the holes they leave.
+        remembered: deque[str] = deque()
         # Consecutive messages share their minute, and their hour: a header stamp's send time (and whether it is
         # inside the landing window) is worked out once for a run of messages in that minute, and a new minute of the
         # hour before is that hour plus its minutes.
@@ -802,7 +807,10 @@ class ExportReader:
                 hour_key = (layout, d1, d2, d3, hh, marker)
                 if hour_key != last_hour:
                     hour, last_hour = self._hour_start(layout, stamp), hour_key
-                minute, second = int(mm), int(ss) if ss else 0
+                minute = _SIXTY.get(mm)
+                if minute is None:
+                    minute = int(mm)
+                second = 0 if not ss else _SIXTY.get(ss) or int(ss)
                 if hour is not None and minute < 60 and second < 60:
                     into = minute * 60 + second
                     sent_at = hour[0] + _INTO_HOUR[into]
@@ -860,32 +868,34 @@ class ExportReader:
             counter = seen.get(sent_utc)
             if counter is None:
                 if len(seen) >= _REMEMBERED_MOMENTS:
-                    del seen[next(iter(seen))]
+                    del seen[remembered.popleft()]
                 counter = seen[sent_utc] = {}
+                remembered.append(sent_utc)
             ordinal = counter.get((sender, body), 0)
             counter[sender, body] = ordinal + 1
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
+            # In the order `Message` declares its fields, which `Message.build_normalised` checks fastest.
             fields = {
                 # stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"), its parts joined here.
                 "message_id": joined_id(f"{chat_id}\x1f{sent_utc}\x1f{sender or ''}\x1f{body}\x1f{ordinal}", "exp_"),
                 "chat_id": chat_id,
+                "sent_at": sent_at,
+                "kind": kind,
+                "source": "chat_export",
                 "chat_name": chat_name,
                 "sender_id": sender_id,
                 "sender_name": sender,
-                "sent_at": sent_at,
-                "source": "chat_export",
-                "raw": raw,
-                "kind": kind,
                 "text": text,
                 "caption": caption,
                 "media": media,
-                "event": event,
                 "reply_to": None,
                 "forwarded": False,
+                "raw": raw,
                 "flags": None,
                 "referral": None,
+                "event": event,
             }
             if name_is_safe and (safe or not has_unsafe_characters(raw)):
                 yield build_normalised(fields)
