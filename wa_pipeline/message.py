@@ -228,7 +228,8 @@ class Message:
             or fields["kind"] not in KINDS
             or fields["source"] not in SOURCES
             or sent_at.tzinfo is None
-            or fields.keys() != _FIELD_NAMES
+            # (The order of the fields' declaration settles it without looking each key up; any other needs the set.)
+            or (tuple(fields) != _FIELD_ORDER and fields.keys() != _FIELD_NAMES)
         ):
             return cls.build(**fields)
         if sent_at.tzinfo is not UTC:
@@ -336,7 +337,8 @@ class Message:
 
 
 _DEFAULTS = {f.name: f.default for f in dataclasses.fields(Message) if f.default is not dataclasses.MISSING}
-_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Message))
+_FIELD_ORDER = tuple(f.name for f in dataclasses.fields(Message))
+_FIELD_NAMES = frozenset(_FIELD_ORDER)
 _REQUIRED = _FIELD_NAMES - _DEFAULTS.keys()
 
 

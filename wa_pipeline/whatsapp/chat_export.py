@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import io
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -117,8 +117,9 @@ _LAYOUT_FIELDS = {
     )
     for index, (layout, _) in enumerate(_ALL_LAYOUTS)
 }
-# Lines read and searched at a time by `ExportReader._drafts`.
+# Lines read and searched at a time by `ExportReader._drafts` (a stream with no `read`), or characters (one with it).
 _BLOCK_LINES = 4096
+_BLOCK_CHARS = 1 << 18
 # A header can only start with a digit, "[" or one of the invisible marks: every other line continues a message.
 _HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]|[MTSHR]\d)")
 _NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
@@ -128,6 +129,8 @@ _ONE_HOUR = timedelta(hours=1)
 # By minute * 60 + second: the time past the hour, and its ISO text, so a new minute costs no datetime arithmetic.
 _INTO_HOUR = [timedelta(seconds=seconds) for seconds in range(3600)]
 _INTO_HOUR_ISO = [f"{seconds // 60:02d}:{seconds % 60:02d}+00:00" for seconds in range(3600)]
+# A header's minutes and seconds as most are written ("07"), read without int().
+_SIXTY = {f"{number:02d}": number for number in range(60)}
 # WhatsApp did not exist before 2009: an earlier year means the fields were read in the wrong order, or the
 # phone uses a calendar we cannot convert (Solar Hijri years such as 1403).
 _FIRST_YEAR = 2009
@@ -207,9 +210,9 @@ class ParsedExport:
 
 
 # A message as its lines give it, before it is read: (line number, layout, stamp, rest of the header line, whether
-# iOS marked it as WhatsApp's own, its raw lines, its continuation lines cleaned, whether its raw lines are known to
-# hold nothing `normalise_text` replaces). A plain tuple: one per message.
-_Draft = tuple[int, "LayoutKey", "Stamp", str, bool, list[str], list[str], bool]
+# iOS marked it as WhatsApp's own, its raw lines joined by newlines, its continuation lines cleaned and joined (None
+# when it has none), whether its raw lines are known to hold nothing `normalise_text` replaces). One per message.
+_Draft = tuple[int, "LayoutKey", "Stamp", str, bool, str, str | None, bool]
 
 
 def clean_text(text: str) -> str:
@@ -251,10 +254,63 @@ def _blocks(handle: Iterable[str], first: int, stop: int | None) -> Iterator[lis
             close()
 
 
+def _texts(handle: Iterable[str], first: int, stop: int | None) -> Iterator[str]:
+    """The lines of `_blocks`, a block at a time as one text: each line after a newline ("\\nline 1\\nline 2")."""
+    read = getattr(handle, "read", None)
+    if read is None:
+        for block in _blocks(handle, first, stop):
+            yield "\n" + "\n".join(block)
+        return
+    # Read in large pieces and cut at the last line ending, rather than line by line: the lines of a piece are only
+    # split where a block must be read line by line (see `ExportReader._drafts`).
+    try:
+        number = 0
+        pending = ""
+        while stop is None or number < stop - 1:
+            piece = read(_BLOCK_CHARS)
+            text = pending + piece
+            held = ""
+            if piece and text.endswith("\r"):
+                # CR LF may be cut between two reads: the CR waits for what follows it.
+                text, held = text[:-1], "\r"
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if piece:
+                end = text.rfind("\n")
+                if end < 0:
+                    pending = text + held
+                    continue
+                text, pending = text[:end], text[end + 1 :] + held
+            elif not text:
+                break
+            else:
+                # The last line, which has no ending or only the CR held back.
+                text, pending = text.removesuffix("\n"), ""
+            count = text.count("\n") + 1
+            if number + count >= first and (stop is None or number + 1 < stop):
+                if number + 1 < first or (stop is not None and number + count >= stop):
+                    lines = text.split("\n")
+                    text = "\n".join(lines[max(first - 1 - number, 0) : None if stop is None else stop - 1 - number])
+                yield "\n" + text
+            number += count
+            if not piece:
+                break
+    finally:
+        close = getattr(handle, "close", None)
+        if close is not None:
+            close()
+
+
 # (layout, date separator): two phones' layouts tell apart even when both use brackets.
 LayoutKey = tuple[str, str]
 # d1, d2, d3, hour, minute, second, 12-hour marker
 Stamp = tuple[str, str, str, str, str, str | None, str | None]
+
+
+def _finished(current: tuple) -> _Draft:
+    """The draft of a message gathered over lines or blocks (its raw and continuation lines as lists of pieces)."""
+    number, key, stamp, rest, marked, raw, more, safe = current
+    return number, key, stamp, rest, marked, "\n".join(raw), "\n".join(more) if more else None, safe
 
 
 def _header(raw: str) -> tuple[LayoutKey, Stamp, str] | None:
@@ -530,8 +586,8 @@ class ExportReader:
         # it is counted without running the header patterns, which is most of what this pass would cost.
         same_day, same_key = "\x00", ("", "")
         number = 0
-        for block in _blocks(self._open(), 1, None):
-            for raw in block:
+        for text in _texts(self._open(), 1, None):
+            for raw in islice(text.split("\n"), 1, None):
                 number += 1
                 if raw.startswith(same_day):
                     counts[same_key] += 1
@@ -616,84 +672,101 @@ class ExportReader:
 
     def _drafts(self) -> Iterator[_Draft]:
         layouts = self.layout_counts
-        current: _Draft | None = None
+        # A message whose lines may go on in the next block: (line number, layout, stamp, rest of the header line,
+        # marked, raw pieces, cleaned continuation pieces, safe), pieces to be joined by newlines.
+        current: tuple[int, LayoutKey, Stamp, str, bool, list[str], list[str], bool] | None = None
         first, stop = self._range
         number = first - 1
-        for block in _blocks(self._open(), first, stop):
-            text = "\n" + "\n".join(block)
+        for text in _texts(self._open(), first, stop):
             if _NEEDS_CLEANING.search(text):
                 # Invisible marks to clean: each line on its own, as `_header` reads it.
-                for raw in block:
+                for raw in islice(text.split("\n"), 1, None):
                     number += 1
                     header = _header(raw) if raw[:1] in _MAYBE_HEADER or _HEADER_START.match(raw) else None
                     if header is not None and header[0] in layouts:
                         if current is not None:
-                            yield current
+                            yield _finished(current)
                         key, stamp, rest = header
                         marked = "\u200e" in raw and bool(_IOS_MARK.search(raw))
                         current = (number, key, stamp, rest, marked, [raw], [], False)
                     elif current is not None:
-                        if current[7]:
-                            current = (*current[:7], False)
                         current[5].append(raw)
                         current[6].append(clean_text(raw) if _NEEDS_CLEANING.search(raw) else raw)
+                        if current[7]:
+                            current = (*current[:7], False)
                     elif raw.strip():
                         self._error(
                             ExportLineError(self.source_name, number, "text before the first message header", raw)
                         )
                 continue
             # Clean lines (most blocks of most files): their headers found by one search of the whole block, and by
-            # one more whether any line holds a character `normalise_text` replaces.
+            # one more whether any line holds a character `normalise_text` replaces. A message that starts and ends
+            # in the block is cut from its text as it stands: its raw lines, and (clean) its continuation lines.
             safe = not has_unsafe_characters(text)
-            done = position = 0
+            # The open message's header line starts at text[start + 1] and its first line ends at text[end], or
+            # start is -1 while no header of this block has been met.
+            start = end = -1
+            line, current_key, stamp, rest = number, ("", ""), ("", "", "", "", "", None, None), ""
             for match in _HEADER_LINES.finditer(text):
                 layout, names = _LAYOUT_FIELDS[match.lastindex]
-                d1, d2, d3, hh, mm, ss, pre, ampm, sep, rest = match.group(*names)
+                d1, d2, d3, hh, mm, ss, pre, ampm, sep, new_rest = match.group(*names)
                 key = (layout, sep[0])
                 if key not in layouts:
                     continue
-                # Line `index` of the block follows the text's newline number `index`.
-                index = done + text.count("\n", position, match.start())
-                if index > done:
-                    current = self._continue(current, block, done, index, number, safe)
-                if current is not None:
-                    yield current
+                at, after = match.span()
+                if start >= 0:
+                    yield (
+                        line,
+                        current_key,
+                        stamp,
+                        rest,
+                        False,
+                        text[start + 1 : at],
+                        text[end + 1 : at] if at > end else None,
+                        safe,
+                    )
+                    line += text.count("\n", start + 1, at + 1)
+                else:
+                    line = number + text.count("\n", 0, at + 1)
+                    if at > 0:
+                        # The block's lines before its first header continue the message above.
+                        current = self._continued(current, text[1:at], number, safe)
+                    if current is not None:
+                        yield _finished(current)
+                        current = None
+                start, end, current_key, stamp, rest = at, after, key, (d1, d2, d3, hh, mm, ss, pre or ampm), new_rest
+            if start >= 0:
                 current = (
-                    number + index + 1,
-                    key,
-                    (d1, d2, d3, hh, mm, ss, pre or ampm),
+                    line,
+                    current_key,
+                    stamp,
                     rest,
                     False,
-                    [block[index]],
-                    [],
+                    [text[start + 1 :]],
+                    [text[end + 1 :]] if len(text) > end else [],
                     safe,
                 )
-                done, position = index + 1, match.end()
-            if len(block) > done:
-                current = self._continue(current, block, done, len(block), number, safe)
-            number += len(block)
+            else:
+                current = self._continued(current, text[1:], number, safe)
+            number += text.count("\n")
         if current is not None:
-            yield current
+            yield _finished(current)
 
-    def _continue(
-        self, current: _Draft | None, block: list[str], start: int, end: int, number: int, safe: bool
-    ) -> _Draft | None:
-        """Clean lines block[start:end] (that block's first line is line `number` + 1, `safe` whether that block
-        holds nothing `normalise_text` replaces) continue the message above."""
+    def _continued(self, current: tuple | None, lines: str, number: int, safe: bool) -> tuple | None:
+        """Clean `lines` (newline-separated; the first is line `number` + 1, `safe` whether they hold nothing
+        `normalise_text` replaces) continue the message above, if any: else each is reported."""
         if current is not None:
-            more = block[start:end]
-            current[5].extend(more)
-            current[6].extend(more)
+            current[5].append(lines)
+            current[6].append(lines)
             if current[7] and not safe:
                 # A message that runs over into another block is known safe only if both blocks are.
                 current = (*current[:7], False)
             return current
-        for index in range(start, end):
-            if block[index].strip():
-                line = ExportLineError(
-                    self.source_name, number + index + 1, "text before the first message header", block[index]
+        for index, line in enumerate(lines.split("\n")):
+            if line.strip():
+                self._error(
+                    ExportLineError(self.source_name, number + index + 1, "text before the first message header", line)
                 )
-                self._error(line)
         return None
 
     def messages(self) -> Iterator[Message]:
@@ -712,6 +785,9 @@ class ExportReader:
         # ids equal across re-imports and overlapping exports of the same chat. Only the last few hundred send
         # times are remembered, so memory stays flat however long the export.
         seen: dict[str, dict[tuple[str | None, str], int]] = {}
+        # Its keys, oldest first: the first key of a dict that keeps losing its first keys is found by walking past
+        # the holes they leave.
+        remembered: deque[str] = deque()
         # Consecutive messages share their minute, and their hour: a header stamp's send time (and whether it is
         # inside the landing window) is worked out once for a run of messages in that minute, and a new minute of the
         # hour before is that hour plus its minutes.
@@ -725,13 +801,16 @@ class ExportReader:
         cut_at_colon = book.cut_at_colon
         build_normalised = Message.build_normalised
         latest = now + FUTURE_TOLERANCE
-        for line_number, layout, stamp, rest, marked, raw_lines, more, safe in self._drafts():
+        for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
             if stamp != last_stamp or layout != last_layout:
                 d1, d2, d3, hh, mm, ss, marker = stamp
                 hour_key = (layout, d1, d2, d3, hh, marker)
                 if hour_key != last_hour:
                     hour, last_hour = self._hour_start(layout, stamp), hour_key
-                minute, second = int(mm), int(ss) if ss else 0
+                minute = _SIXTY.get(mm)
+                if minute is None:
+                    minute = int(mm)
+                second = 0 if not ss else _SIXTY.get(ss) or int(ss)
                 if hour is not None and minute < 60 and second < 60:
                     into = minute * 60 + second
                     sent_at = hour[0] + _INTO_HOUR[into]
@@ -749,7 +828,7 @@ class ExportReader:
                     except ValueError as exc:
                         self._error(
                             ExportLineError(
-                                self.source_name, line_number, f"impossible date or time ({exc})", raw_lines[0]
+                                self.source_name, line_number, f"impossible date or time ({exc})", raw.split("\n", 1)[0]
                             )
                         )
                         continue
@@ -761,7 +840,7 @@ class ExportReader:
             sent_at, sent_utc, problem = moment
             self._previous = sent_at
             if problem is not None:
-                self._error(ExportLineError(self.source_name, line_number, problem, raw_lines[0]))
+                self._error(ExportLineError(self.source_name, line_number, problem, raw.split("\n", 1)[0]))
                 continue
             # A name cannot hold a colon, so `_SENDER` reads the same of the rest as of it up to the character after
             # its first colon (`body` takes whatever follows).
@@ -782,40 +861,41 @@ class ExportReader:
                     sender, first_body = None, f"{sender}: {first_body}"
             else:
                 sender, first_body = None, rest
-            body = "\n".join([first_body, *more]).strip() if more else first_body.strip()
+            body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "system":
                 sender = None
             counter = seen.get(sent_utc)
             if counter is None:
                 if len(seen) >= _REMEMBERED_MOMENTS:
-                    del seen[next(iter(seen))]
+                    del seen[remembered.popleft()]
                 counter = seen[sent_utc] = {}
+                remembered.append(sent_utc)
             ordinal = counter.get((sender, body), 0)
             counter[sender, body] = ordinal + 1
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
-            raw = "\n".join(raw_lines) if more else raw_lines[0]
+            # In the order `Message` declares its fields, which `Message.build_normalised` checks fastest.
             fields = {
                 # stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"), its parts joined here.
                 "message_id": joined_id(f"{chat_id}\x1f{sent_utc}\x1f{sender or ''}\x1f{body}\x1f{ordinal}", "exp_"),
                 "chat_id": chat_id,
+                "sent_at": sent_at,
+                "kind": kind,
+                "source": "chat_export",
                 "chat_name": chat_name,
                 "sender_id": sender_id,
                 "sender_name": sender,
-                "sent_at": sent_at,
-                "source": "chat_export",
-                "raw": raw,
-                "kind": kind,
                 "text": text,
                 "caption": caption,
                 "media": media,
-                "event": event,
                 "reply_to": None,
                 "forwarded": False,
+                "raw": raw,
                 "flags": None,
                 "referral": None,
+                "event": event,
             }
             if name_is_safe and (safe or not has_unsafe_characters(raw)):
                 yield build_normalised(fields)
