@@ -117,6 +117,8 @@ _PLACE_ENDINGS = frozenset(
     "city complex arcade building apartments court terminal stadium airport station village island beach "
     "hill hills valley bazaar chowk marg".split()
 )
+# Public for products.py: a listed brand before one of these is part of a street's or a mall's name ("Elm Avenue").
+PLACE_ENDINGS = _PLACE_ENDINGS
 _NUMBERED_PLACES = frozenset({"phase", "sector", "block", "zone", "gate", "extension"})
 _DIRECTIONS = frozenset({"west", "east", "north", "south", "central", "cbd", "town"})
 # A company's legal form, its last full stop left off: "Mode Fischer GmbH", "Pão Quente Ltda.", "Gráfica S.A.".
@@ -213,6 +215,10 @@ _SHOPPING = frozenset("service served shop shopped shopping queue queued".split(
 _PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
 # Where one paid, or found the goods, is a shop: "Paid at Shoprite with Mukuru", "I found it at Walmart".
 _PAID_AT = frozenset("pay paid paying payment deposited found".split())
+_SEEING = frozenset("saw seen see".split())
+_THINGS = frozenset("it them one this that".split())
+# A branch: "the Shoprite in Bellville", "the KFC at Junction" (a capitalised place after "in" or "at").
+_BRANCH_PREPOSITIONS = frozenset({"in", "at"})
 # "thanks to", "shoutout to", "spoke to" someone: the "to" of a person, not of a place.
 _TO_A_PERSON = frozenset("thanks thank shoutout shout up spoke speak talk talked talking speaking greetings".split())
 # Who comes "from" a business: "the rider from Sendy", "your delivery boy from Delhivery".
@@ -653,6 +659,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _after_given_name(doc, i):
         brand = 0  # "Marisol Vega": a surname a business also bears, after a given name
+    if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
+        brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
     line = gazetteer.products.longest_match(words, line_at)
     if line and _written_as_listed(doc, line_at, line_at + line, gazetteer.products):
@@ -671,6 +679,11 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
             end += 1
         return ORG, end
     return None
+
+
+def _names_a_place(token: Word) -> bool:
+    """A capitalised street, building or area word ("Avenue", "Mall", "Road") that closes a place's name."""
+    return token.text[:1].isupper() and token.is_alpha and token.lower_ in _PLACE_ENDINGS
 
 
 def _after_given_name(doc: Words, i: int) -> bool:
@@ -1135,6 +1148,9 @@ def _classify(
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
+    if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
+            return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
     cue = _cue(doc, start)
     if cue is None and end < len(doc) and doc[end].lower_ in _PLACE_AFTER.get(_language(doc), ()):
         cue = "place"
@@ -1208,6 +1224,13 @@ def _acts(doc: Words, start: int, end: int) -> bool:
     if start > 0 and doc[start - 1].lower_ in _ASKING_STATES and _opens_sentence(doc, start - 1):
         return following.lower_.endswith("ing")  # "Is Hope working today?"
     return start > 0 and doc[start - 1].lower_ in _ASKING_MODALS and following.lower_ not in _NOT_VERBS
+
+
+def _branch_of(doc: Words, start: int, end: int) -> bool:
+    """ "the" before the name, then "in" or "at" and a capitalised word: "the Shoprite in Bellville"."""
+    if start == 0 or doc[start - 1].lower_ != "the" or end + 1 >= len(doc):
+        return False
+    return doc[end].lower_ in _BRANCH_PREPOSITIONS and doc[end + 1].text[:1].isupper() and doc[end + 1].is_alpha
 
 
 def _celebrated(doc: Words, end: int) -> bool:
@@ -1320,6 +1343,8 @@ def _cue(doc: Words, start: int) -> str | None:
             return "org"
         if english and previous == "at" and set(earlier) & (_BUYING | _SHOPPING | _PAID_AT):
             return "org"  # "bought one at Costco", "Paid at Shoprite", "found it at Walmart" (listed places stay)
+        if english and previous == "at" and _seen_for_sale(doc, start):
+            return "org"  # "I saw it at Melcom", "Saw it cheaper at Currys": where goods are seen is a shop
         return "place"
     if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
         return "org"
@@ -1336,6 +1361,12 @@ def _cue(doc: Words, start: int) -> str | None:
     if english and previous == "for":
         return "for"  # "save two for Marcus": a listed person before a town of that name
     return None
+
+
+def _seen_for_sale(doc: Words, start: int) -> bool:
+    """The few words before the "at" before `start` say a thing was seen there: "saw it", "seen them cheaper"."""
+    said = set(lowered_words(doc)[max(0, start - 5) : start - 1])
+    return bool(said & _SEEING) and bool(said & _THINGS)
 
 
 def _booked_before(doc: Words, start: int) -> bool:
