@@ -216,6 +216,7 @@ _PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferre
 # Where one paid, or found the goods, is a shop: "Paid at Shoprite with Mukuru", "I found it at Walmart".
 _PAID_AT = frozenset("pay paid paying payment deposited found".split())
 _SEEING = frozenset("saw seen see".split())
+_CLAIMING = frozenset("says say said marked marks shows showed claims claimed".split())
 _THINGS = frozenset("it them one this that".split())
 # A branch: "the Shoprite in Bellville", "the KFC at Junction" (a capitalised place after "in" or "at").
 _BRANCH_PREPOSITIONS = frozenset({"in", "at"})
@@ -353,6 +354,7 @@ _WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
 _STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
 # Words of Spanish, Portuguese, French or German only (no English, Swahili, Pidgin or Hinglish one): on an
 # English line, after "tell" or "ask", they are a name ("Tell Segun", not Spanish "según").
+_BEFORE_A_NAME = frozenset("tell ask - – — regards".split())
 _FOREIGN_ONLY_WORDS = frozenset().union(*(CHAT_WORDS_BY_LANGUAGE[code] for code in ("es", "pt", "fr", "de"))) - (
     frozenset().union(*(CHAT_WORDS_BY_LANGUAGE[code] for code in ("en", "sw", "pcm", "hi"))) | ENGLISH_WORDS
 )
@@ -553,7 +555,8 @@ def _could_be_person(span: list[Word], gazetteer: Gazetteer) -> bool:
         if len(word) <= 3 and token.text.isupper():
             return False
         if word not in gazetteer.people and (word in ENGLISH_WORDS or word in CHAT_WORDS):
-            return False
+            if word not in _FOREIGN_ONLY_WORDS:  # English lines only: "- Segun" ("según")
+                return False
     return True
 
 
@@ -750,10 +753,10 @@ def _name_like(token: Word) -> bool:
         if (
             token.lower_ in _FOREIGN_ONLY_WORDS
             and token.lower_ not in _NOT_NAME_OPENERS
-            and _previous_word(token) in ("tell", "ask")
+            and _previous_word(token) in _BEFORE_A_NAME
             and token.is_alpha
         ):
-            return True  # "Tell Segun to bring": a Spanish word ("según") is a name in English after "tell"
+            return True  # "Tell Segun", "- Segun": a Spanish word ("según") is a name there in English
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
@@ -1148,6 +1151,9 @@ def _classify(
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
+    if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region):
+            return _entity(doc, start, end, ORG, "rule")  # "UPS says delivered", "Delhivery marked it delivered"
     if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
             return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
@@ -1221,9 +1227,18 @@ def _acts(doc: Words, start: int, end: int) -> bool:
         return False
     if following.lower_ in _PEOPLE_VERBS:
         return True
+    if following.lower_ == "will" and _word_names(doc[start:end]) and doc.lowers[end + 1 : end + 2] != ["be"]:
+        return True  # "Joy will bring the money": a listed given name that is an everyday word, then its deed
     if start > 0 and doc[start - 1].lower_ in _ASKING_STATES and _opens_sentence(doc, start - 1):
         return following.lower_.endswith("ing")  # "Is Hope working today?"
     return start > 0 and doc[start - 1].lower_ in _ASKING_MODALS and following.lower_ not in _NOT_VERBS
+
+
+def _claims_delivery(doc: Words, end: int) -> bool:
+    """The name says or marks a parcel delivered, as a courier's tracking does: "UPS says delivered", "Royal Mail
+    say it was delivered", "Delhivery marked it delivered"."""
+    words = lowered_words(doc)
+    return end < len(doc) and words[end] in _CLAIMING and "delivered" in words[end + 1 : end + 5]
 
 
 def _branch_of(doc: Words, start: int, end: int) -> bool:
