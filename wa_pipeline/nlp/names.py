@@ -1202,7 +1202,7 @@ def _classify(
     could_be_person = _could_be_person(span, gazetteer) or _word_names(core)
     if english and _acts(doc, start, end) and not is_place and could_be_person:
         return _entity(doc, start, end, PERSON, "rule")  # "Keisha did an amazing job", "can Lerato bring"
-    if english and could_be_person and not is_place and _named_plainly(doc, start, end):
+    if english and could_be_person and not is_place and _named_plainly(doc, start, end, gazetteer):
         return _entity(doc, start, end, PERSON, "rule")  # "Joy here", "Blessing, abeg send", "Deepak from"
     if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
@@ -1258,10 +1258,10 @@ def _word_names(core: list[Word]) -> bool:
     return len(core) <= 2 and all(t.text[:1].isupper() and t.lower_ in word_names() for t in core)
 
 
-def _named_plainly(doc: Words, start: int, end: int) -> bool:
+def _named_plainly(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
     """An English line names its writer or its reader in so many words: "Joy here," or "Howzit, Thabo here."
     (the name opening a clause before "here" and a stop), a message opening on a name and a comma ("Blessing,
-    abeg send..."), or a name mid-sentence before "from" ("Deepak from customer care")."""
+    abeg send..."; a listed one), or a name mid-sentence before "from" ("Deepak from customer care")."""
     following = doc[end] if end < len(doc) else None
     if following is None:
         return False
@@ -1270,7 +1270,8 @@ def _named_plainly(doc: Words, start: int, end: int) -> bool:
         after = doc[end + 1] if end + 1 < len(doc) else None
         return (after is None or after.is_punct) and (before in ("", ",") or _opens_sentence(doc, start))
     if following.text == "," and before == "" and any(t.is_alpha for t in doc[end + 1 :]):
-        return True
+        # only a listed name: a greeting no list knows opens lines that way too ("Sawubona, ...")
+        return all(t.lower_ in word_names() or t.lower_ in gazetteer.people for t in doc[start:end])
     return following.lower_ == "from" and before in ("and", "but", "said", "that")
 
 
