@@ -1069,19 +1069,20 @@ def _listed_place_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | No
 def _names_a_kind(doc: Words, i: int) -> bool:
     """A capitalised chat word before the capitalised word that says what a place or business is belongs to its
     name: "Moi Avenue" (French "moi"), "Hope Street"."""
+    token = doc[i]
     following = doc[i + 1] if i + 1 < len(doc) else None
-    # A greeting word names a business after "from", "at" or "via": "from Asante Motors" ("Hello Salon" greets).
-    opener = doc[i].lower_ in _NOT_NAME_OPENERS and not (
-        doc[i].lower_ in _GREETINGS and _english(doc) and _previous_word(doc[i]) in _BUSINESS_BEFORE
-    )
-    return (
-        doc[i].is_alpha
-        and doc[i].text[:1].isupper()
-        and not opener
+    if not (
+        token.is_alpha
+        and token.text[:1].isupper()
         and following is not None
         and following.text[:1].isupper()
         and following.lower_ in _KIND_ENDINGS
-    )
+    ):
+        return False
+    if token.lower_ not in _NOT_NAME_OPENERS:
+        return True
+    # A greeting word names a business after "from", "at" or "via": "from Asante Motors" ("Hello Salon" greets).
+    return token.lower_ in _GREETINGS and _english(doc) and _previous_word(token) in _BUSINESS_BEFORE
 
 
 def _trailing_number(doc: Words, at: int) -> bool:
@@ -1199,11 +1200,10 @@ def _classify(
         return _entity(doc, start, end, ORG, "rule")
     if _signs_off(doc, start, end) and _could_be_person(span, gazetteer):
         return _entity(doc, start, end, PERSON, "rule")
-    could_be_person = _could_be_person(span, gazetteer) or _word_names(core)
-    if english and _acts(doc, start, end) and not is_place and could_be_person:
-        return _entity(doc, start, end, PERSON, "rule")  # "Keisha did an amazing job", "can Lerato bring"
-    if english and could_be_person and not is_place and _named_plainly(doc, start, end, gazetteer):
-        return _entity(doc, start, end, PERSON, "rule")  # "Joy here", "Blessing, abeg send", "Deepak from"
+    # "Keisha did an amazing job", "can Lerato bring"; "Joy here", "Blessing, abeg send", "and Deepak from"
+    if english and not is_place and (_acts(doc, start, end) or _named_plainly(doc, start, end, gazetteer)):
+        if _could_be_person(span, gazetteer) or _word_names(core):
+            return _entity(doc, start, end, PERSON, "rule")
     if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
     if english and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
