@@ -24,7 +24,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
+from wa_pipeline.nlp.chat_words import CHAT_WORDS, CHAT_WORDS_BY_LANGUAGE, ENGLISH_WORDS
 from wa_pipeline.nlp.currencies import CURRENCY_CODES
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import WORLD, Gazetteer
@@ -50,6 +50,8 @@ _TITLES = frozenset(
 _ENGLISH_TITLES = frozenset(
     "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista "
     "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh "
+    # ... Ghana's Akan "Nana" (a chief, an elder, a grandparent) before a name: "Nana Yaw", "Nana Ama"
+    "nana "
     # ... and South African English's Afrikaans ones ("tannie Marietjie", "Oom Piet")
     "tannie oom".split()
 )
@@ -115,6 +117,8 @@ _PLACE_ENDINGS = frozenset(
     "city complex arcade building apartments court terminal stadium airport station village island beach "
     "hill hills valley bazaar chowk marg".split()
 )
+# Public for products.py: a listed brand before one of these is part of a street's or a mall's name ("Elm Avenue").
+PLACE_ENDINGS = _PLACE_ENDINGS
 _NUMBERED_PLACES = frozenset({"phase", "sector", "block", "zone", "gate", "extension"})
 _DIRECTIONS = frozenset({"west", "east", "north", "south", "central", "cbd", "town"})
 # A company's legal form, its last full stop left off: "Mode Fischer GmbH", "Pão Quente Ltda.", "Gráfica S.A.".
@@ -131,6 +135,9 @@ _ORG_ENDINGS = (
         "cleaners laundry photography events catering caterers farm farms dairy wines mart emporium beauty "
         "cosmetics textiles tailors gym fitness institute college university church ministries foundation chapel "
         "cathedral mosque parish tabernacle baptist "
+        # lenders, firms of professionals and drugstores: "Faulu Microfinance", "Nkosi Attorneys", "Mercury Drug"
+        "microfinance microfinancing attorneys advocates lawyers associates consultants accountants auditors "
+        "drug drugs drugstore pharmaceuticals "
         "company corp corporation international ltda. money "
         # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
         "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
@@ -141,12 +148,14 @@ _ORG_ENDINGS = (
 # "Van der Merwe Plumbing", "Chop Bar".
 _TRADE_ENDINGS = frozenset(
     "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
-    "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs".split()
+    "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs repair".split()
 )
 # "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
 _ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
 # A birthday wish names the person wished: "Happy Birthday Ava".
 _WISHED = frozenset({"birthday", "bday"})
+# ... and a person has the occasion: "for Ananya's birthday", "Kuya Jun's wedding".
+_OCCASIONS = _WISHED | frozenset("wedding graduation funeral anniversary christening baptism".split())
 # The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",
 # "Panadería San Roque", "Boulangerie Dupont", "Padaria Real", "Sarl Benali", "Chez Adjoua".
 _ORG_HEADS = frozenset(
@@ -177,6 +186,7 @@ _PLACE_CUES = frozenset(
     "karibu".split()
 )
 _ORG_CUES = frozenset({"via", "through", "thru", "thro", "using", "kwa", "with", "ya"})
+_BUSINESS_BEFORE = _ORG_CUES | frozenset({"from", "at"})
 # What a payment brand calls its wallet or bank, after the brand's name: "MTN MoMo", "Vodafone Cash", "airtel
 # money"; a listed brand in lower case is a business when one of them follows it.
 _SERVICE_WORDS = frozenset("momo cash pay money pesa wallet bank express mobile".split())
@@ -205,6 +215,11 @@ _SHOPPING = frozenset("service served shop shopped shopping queue queued".split(
 _PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
 # Where one paid, or found the goods, is a shop: "Paid at Shoprite with Mukuru", "I found it at Walmart".
 _PAID_AT = frozenset("pay paid paying payment deposited found".split())
+_SEEING = frozenset("saw seen see".split())
+_CLAIMING = frozenset("says say said marked marks shows showed claims claimed".split())
+_THINGS = frozenset("it them one this that".split())
+# A branch: "the Shoprite in Bellville", "the KFC at Junction" (a capitalised place after "in" or "at").
+_BRANCH_PREPOSITIONS = frozenset({"in", "at"})
 # "thanks to", "shoutout to", "spoke to" someone: the "to" of a person, not of a place.
 _TO_A_PERSON = frozenset("thanks thank shoutout shout up spoke speak talk talked talking speaking greetings".split())
 # Who comes "from" a business: "the rider from Sendy", "your delivery boy from Delhivery".
@@ -293,6 +308,8 @@ _GERMAN_DETERMINERS = frozenset(
 _PEOPLE_VERBS = frozenset("did said says told asked promised helped knows wants".split())
 # ... and a question that asks someone to do something opens with one of these: "can Lerato bring".
 _ASKING_MODALS = frozenset("can could will would should".split())
+# ... or asks what someone is doing: "Is Hope working today?", "was Kamau coming".
+_ASKING_STATES = frozenset({"is", "was"})
 _NOT_VERBS = frozenset("and or with at in on to from of for the a an is".split())
 _SIZE_WORDS = frozenset("size größe grösse talla taille tamanho".split())
 # Holidays wished for ("Feliz Natal", "Frohe Ostern", "Semana Santa"): the city of Natal is not meant.
@@ -331,6 +348,16 @@ _CONFIRMING_WORDS = {
     ),
 }
 _COMMON_NOUNS_FILE = Path(__file__).parent / "gazetteer" / "common_nouns.txt"
+_WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
+# Who works for a business, or what it runs, after its name: "the Jollibee staff", "a Glovo rider", "the Shopee
+# seller", "Jumia delivery man".
+_STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
+# Words of Spanish, Portuguese, French or German only (no English, Swahili, Pidgin or Hinglish one): on an
+# English line, after "tell" or "ask", they are a name ("Tell Segun", not Spanish "según").
+_BEFORE_A_NAME = frozenset("tell ask - – — regards".split())
+_FOREIGN_ONLY_WORDS = frozenset().union(*(CHAT_WORDS_BY_LANGUAGE[code] for code in ("es", "pt", "fr", "de"))) - (
+    frozenset().union(*(CHAT_WORDS_BY_LANGUAGE[code] for code in ("en", "sw", "pcm", "hi"))) | ENGLISH_WORDS
+)
 # Built once: the checks below run for every token of every message.
 _NOT_NAME_OPENERS = _TITLES | _GREETINGS
 _KIND_ENDINGS = _PLACE_ENDINGS | _ORG_ENDINGS
@@ -528,7 +555,8 @@ def _could_be_person(span: list[Word], gazetteer: Gazetteer) -> bool:
         if len(word) <= 3 and token.text.isupper():
             return False
         if word not in gazetteer.people and (word in ENGLISH_WORDS or word in CHAT_WORDS):
-            return False
+            if word not in _FOREIGN_ONLY_WORDS:  # English lines only: "- Segun" ("según")
+                return False
     return True
 
 
@@ -634,6 +662,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _after_given_name(doc, i):
         brand = 0  # "Marisol Vega": a surname a business also bears, after a given name
+    if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
+        brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
     line = gazetteer.products.longest_match(words, line_at)
     if line and _written_as_listed(doc, line_at, line_at + line, gazetteer.products):
@@ -652,6 +682,11 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
             end += 1
         return ORG, end
     return None
+
+
+def _names_a_place(token: Word) -> bool:
+    """A capitalised street, building or area word ("Avenue", "Mall", "Road") that closes a place's name."""
+    return token.text[:1].isupper() and token.is_alpha and token.lower_ in _PLACE_ENDINGS
 
 
 def _after_given_name(doc: Words, i: int) -> bool:
@@ -715,6 +750,13 @@ def _name_like(token: Word) -> bool:
             return True
         if token.lower_ in _OPENING_VERBS and _opens_sentence(token.doc, token.i):
             return False  # "Tell Atieno I want...", "Ask Deepak to share": the name follows the verb
+        if (
+            token.lower_ in _FOREIGN_ONLY_WORDS
+            and token.lower_ not in _NOT_NAME_OPENERS
+            and _previous_word(token) in _BEFORE_A_NAME
+            and token.is_alpha
+        ):
+            return True  # "Tell Segun", "- Segun": a Spanish word ("según") is a name there in English
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
@@ -739,6 +781,13 @@ def common_nouns() -> dict[str, frozenset[str]]:
             language, _, word = line.partition("\t")
             words.setdefault(language, set()).add(word)
     return {language: frozenset(found) for language, found in words.items()}
+
+
+@functools.cache
+def word_names() -> frozenset[str]:
+    """Given names that are also everyday words ("joy", "blessing", "grace"), lower-cased (gazetteer/word_names.txt)."""
+    lines = _WORD_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.lower() for line in lines if line and not line.startswith("#"))
 
 
 def _reading_language(doc: Words, language: str | None) -> str | None:
@@ -937,6 +986,9 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
             and doc[end + 1].lower_ not in _ORG_HEADS  # "Rafael da Padaria Pão Quente": a person, then a shop
         ):
             end += 2
+        elif token.lower_ == "the" and _english(doc) and _kind_after_the(doc, end + 1, gazetteer):
+            end = _kind_after_the(doc, end + 1, gazetteer)
+            break  # "Christ the King Church", "Mary the Queen Parish": the name ends in its kind word
         elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1):
             end += 2  # "Van der Merwe"
         elif token.lower_ in _PARTICLES and _surname_particle(doc, end):
@@ -945,7 +997,10 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
             after = end + 1
             while after < len(doc) and _english(doc) and _business_word(doc[after]):
                 after += 1
-            return after  # "Naledi's Salon", "Auntie Mercy's Chop Bar": the business named after its owner
+            # "Naledi's Salon", "Auntie Mercy's Chop Bar": the business named after its owner; "from Haldiram's!"
+            # a shop so named; but in "Ananya's birthday" the name owns the word after it
+            owns = after < len(doc) and doc[after].is_alpha and doc[after].is_lower
+            return end if after == end + 1 and owns else after
         elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _ends_a_business(doc, end):
             # A capitalised shop word that is also a chat word or a listed name ends the name: "Halo Pesa",
             # "Correos Express". Not where nouns are capitalised ("nach Wien Hotel"), except "Erste Bank".
@@ -960,6 +1015,20 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _kind_after_the(doc: Words, at: int, gazetteer: Gazetteer) -> int:
+    """Where one to three capitalised words from `at` end in a capitalised business or place word (0: they do
+    not): the rest of a name that holds "the"."""
+    for end in range(at, min(at + 3, len(doc))):
+        token = doc[end]
+        if not (token.is_alpha and token.text[:1].isupper()) or token.lower_ in _NOT_NAME_OPENERS:
+            return 0
+        if end > at and token.lower_ in _KIND_ENDINGS:
+            return end + 1
+        if _known_at(doc, end, gazetteer) is not None:
+            return 0
+    return 0
 
 
 def _ends_a_business(doc: Words, at: int) -> bool:
@@ -1000,15 +1069,20 @@ def _listed_place_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | No
 def _names_a_kind(doc: Words, i: int) -> bool:
     """A capitalised chat word before the capitalised word that says what a place or business is belongs to its
     name: "Moi Avenue" (French "moi"), "Hope Street"."""
+    token = doc[i]
     following = doc[i + 1] if i + 1 < len(doc) else None
-    return (
-        doc[i].is_alpha
-        and doc[i].text[:1].isupper()
-        and doc[i].lower_ not in _NOT_NAME_OPENERS
+    if not (
+        token.is_alpha
+        and token.text[:1].isupper()
         and following is not None
         and following.text[:1].isupper()
         and following.lower_ in _KIND_ENDINGS
-    )
+    ):
+        return False
+    if token.lower_ not in _NOT_NAME_OPENERS:
+        return True
+    # A greeting word names a business after "from", "at" or "via": "from Asante Motors" ("Hello Salon" greets).
+    return token.lower_ in _GREETINGS and _english(doc) and _previous_word(token) in _BUSINESS_BEFORE
 
 
 def _trailing_number(doc: Words, at: int) -> bool:
@@ -1067,9 +1141,23 @@ def _classify(
         and not gazetteer.is_place(key, region)
     ):
         return _entity(doc, start, end, ORG, "rule")  # "to Opay account", "EFT to FNB acc": who holds the money
+    if (
+        english
+        and next_word in _STAFF_NOUNS
+        and not _is_person(core, gazetteer)
+        and not gazetteer.is_place(key, region)
+        and not _everyday_words(core, gazetteer)
+    ):
+        return _entity(doc, start, end, ORG, "rule")  # "the Jollibee staff", "Jumia delivery man"
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
+    if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region):
+            return _entity(doc, start, end, ORG, "rule")  # "UPS says delivered", "Delhivery marked it delivered"
+    if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
+            return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
     cue = _cue(doc, start)
     if cue is None and end < len(doc) and doc[end].lower_ in _PLACE_AFTER.get(_language(doc), ()):
         cue = "place"
@@ -1088,6 +1176,8 @@ def _classify(
         cue = "org"  # "mit Klarna bezahlt"
     if cue == "title":
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
+    if english and _celebrated(doc, end) and _could_be_person(span, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")  # "the hall for Ananya's birthday"
     if cue == "person" and english and _previous_word(doc[start]) == "please" and _everyday_words(core, gazetteer):
         return None  # "Please Sort This Out", "Please Confirm": a request written in Title Case
     is_place = (
@@ -1110,8 +1200,10 @@ def _classify(
         return _entity(doc, start, end, ORG, "rule")
     if _signs_off(doc, start, end) and _could_be_person(span, gazetteer):
         return _entity(doc, start, end, PERSON, "rule")
-    if english and _acts(doc, start, end) and not is_place and _could_be_person(span, gazetteer):
-        return _entity(doc, start, end, PERSON, "rule")  # "Keisha did an amazing job", "can Lerato bring"
+    # "Keisha did an amazing job", "can Lerato bring"; "Joy here", "Blessing, abeg send", "and Deepak from"
+    if english and not is_place and (_acts(doc, start, end) or _named_plainly(doc, start, end, gazetteer)):
+        if _could_be_person(span, gazetteer) or _word_names(core):
+            return _entity(doc, start, end, PERSON, "rule")
     if _opens_sentence(doc, start) or _after_opening_article(doc, start):
         return None
     if english and _previous_word(doc[start]) in _EMPHASIS and _everyday_words(core, gazetteer):
@@ -1135,7 +1227,52 @@ def _acts(doc: Words, start: int, end: int) -> bool:
         return False
     if following.lower_ in _PEOPLE_VERBS:
         return True
+    if following.lower_ == "will" and _word_names(doc[start:end]) and doc.lowers[end + 1 : end + 2] != ["be"]:
+        return True  # "Joy will bring the money": a listed given name that is an everyday word, then its deed
+    if start > 0 and doc[start - 1].lower_ in _ASKING_STATES and _opens_sentence(doc, start - 1):
+        return following.lower_.endswith("ing")  # "Is Hope working today?"
     return start > 0 and doc[start - 1].lower_ in _ASKING_MODALS and following.lower_ not in _NOT_VERBS
+
+
+def _claims_delivery(doc: Words, end: int) -> bool:
+    """The name says or marks a parcel delivered, as a courier's tracking does: "UPS says delivered", "Royal Mail
+    say it was delivered", "Delhivery marked it delivered"."""
+    words = lowered_words(doc)
+    return end < len(doc) and words[end] in _CLAIMING and "delivered" in words[end + 1 : end + 5]
+
+
+def _branch_of(doc: Words, start: int, end: int) -> bool:
+    """ "the" before the name, then "in" or "at" and a capitalised word: "the Shoprite in Bellville"."""
+    if start == 0 or doc[start - 1].lower_ != "the" or end + 1 >= len(doc):
+        return False
+    return doc[end].lower_ in _BRANCH_PREPOSITIONS and doc[end + 1].text[:1].isupper() and doc[end + 1].is_alpha
+
+
+def _celebrated(doc: Words, end: int) -> bool:
+    """The name is followed by "'s" and an occasion of a person's life: "Ananya's birthday"."""
+    return end + 1 < len(doc) and doc[end].text in ("'s", "’s") and doc[end + 1].lower_ in _OCCASIONS
+
+
+def _word_names(core: list[Word]) -> bool:
+    """One or two capitalised words, each a listed given name that is also an everyday word: "Joy", "Grace"."""
+    return len(core) <= 2 and all(t.text[:1].isupper() and t.lower_ in word_names() for t in core)
+
+
+def _named_plainly(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """An English line names its writer or its reader in so many words: "Joy here," or "Howzit, Thabo here."
+    (the name opening a clause before "here" and a stop), a message opening on a name and a comma ("Blessing,
+    abeg send..."; a listed one), or a name mid-sentence before "from" ("Deepak from customer care")."""
+    following = doc[end] if end < len(doc) else None
+    if following is None:
+        return False
+    before = _previous_word(doc[start])
+    if following.lower_ == "here":
+        after = doc[end + 1] if end + 1 < len(doc) else None
+        return (after is None or after.is_punct) and (before in ("", ",") or _opens_sentence(doc, start))
+    if following.text == "," and before == "" and any(t.is_alpha for t in doc[end + 1 :]):
+        # only a listed name: a greeting no list knows opens lines that way too ("Sawubona, ...")
+        return all(t.lower_ in word_names() or t.lower_ in gazetteer.people for t in doc[start:end])
+    return following.lower_ == "from" and before in ("and", "but", "said", "that")
 
 
 def _owned(span: list[Word], end: int) -> bool:
@@ -1222,6 +1359,8 @@ def _cue(doc: Words, start: int) -> str | None:
             return "org"
         if english and previous == "at" and set(earlier) & (_BUYING | _SHOPPING | _PAID_AT):
             return "org"  # "bought one at Costco", "Paid at Shoprite", "found it at Walmart" (listed places stay)
+        if english and previous == "at" and _seen_for_sale(doc, start):
+            return "org"  # "I saw it at Melcom", "Saw it cheaper at Currys": where goods are seen is a shop
         return "place"
     if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
         return "org"
@@ -1238,6 +1377,12 @@ def _cue(doc: Words, start: int) -> str | None:
     if english and previous == "for":
         return "for"  # "save two for Marcus": a listed person before a town of that name
     return None
+
+
+def _seen_for_sale(doc: Words, start: int) -> bool:
+    """The few words before the "at" before `start` say a thing was seen there: "saw it", "seen them cheaper"."""
+    said = set(lowered_words(doc)[max(0, start - 5) : start - 1])
+    return bool(said & _SEEING) and bool(said & _THINGS)
 
 
 def _booked_before(doc: Words, start: int) -> bool:

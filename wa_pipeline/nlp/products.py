@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
-from wa_pipeline.nlp.names import Word, Words, capitalised, common_nouns, lowered_words, words_of
+from wa_pipeline.nlp.names import PLACE_ENDINGS, Word, Words, capitalised, common_nouns, lowered_words, words_of
 
 PRODUCT = "PRODUCT"
 
@@ -313,6 +313,7 @@ def _brand_and_line(doc: Words, i: int, gazetteer: Gazetteer, language: str | No
         and len(doc[end]) > 1
         and doc[end].text[:1].isupper()
         and doc[end].lower_ not in _COMPANY_WORDS
+        and doc[end].lower_ not in PLACE_ENDINGS  # "Elm Avenue" is a street
         and doc[end].lower_ not in _MONTHS_AND_DAYS
         and not gazetteer.organisations.longest_match(words, end)
         and not _is_place_or_person(doc, end, end + 1, gazetteer)
