@@ -978,7 +978,7 @@ _EUROPEAN_AHEAD = frozenset(
     "agendé anoté agendei marquei encaixei reservei remarcado remarquei".split()
 )
 _EUROPEAN_CLAUSE_START = re.compile(
-    r"[.!?;,:](?=\s|$)|\n|\b(?:und|aber|doch|et|mais|y|pero|e|mas|porque|parce)\b", re.IGNORECASE
+    r"[.!?;,:](?=\s|$)|\n|\b(?:und|oder|aber|doch|et|ou|mais|y|o|pero|e|mas|porque|parce)\b", re.IGNORECASE
 )
 
 

@@ -568,6 +568,10 @@ def test_day_parts_last_weekdays_and_days_of_the_month(text, tz, expected):
         ("José llega el martes", "Europe/Madrid", [("martes", "2027-03-16")]),  # guard: a name
         ("O motoboy chegou sexta", "America/Sao_Paulo", [("sexta", "2027-03-05")]),
         ("Pode vir sexta?", "America/Sao_Paulo", [("sexta", "2027-03-12")]),  # guard
+        # "or" opens a clause of its own: its past verb says nothing of the day asked about
+        ("¿Siguen con la mudanza el domingo o cambió el día?", "Europe/Madrid", [("domingo", "2027-03-14")]),
+        ("A entrega é na sexta ou mudou?", "America/Sao_Paulo", [("sexta", "2027-03-12")]),
+        ("Bleibt es bei Freitag oder hat sich was geändert?", "Europe/Berlin", [("Freitag", "2027-03-12")]),
     ],
 )
 def test_days_told_in_the_past_in_hinglish_swahili_german_french_spanish_and_portuguese(text, tz, expected):
