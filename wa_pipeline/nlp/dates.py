@@ -509,6 +509,8 @@ def find_dates(
         )
         if day and day_value is None:
             continue
+        if day_value is not None and _a_score(day, text, match.start(), abs((day_value - day_base.date()).days)):
+            continue
         if day_value is not None and _told_in_the_past(day, text, match.start(), match.end()):
             day_value = _previous(day, day_value)
         elif day_value is not None and _SINCE.search(text, 0, start):
@@ -548,8 +550,30 @@ def find_dates(
     return found
 
 
-# German and French "since": the day before it is past.
-_SINCE = re.compile(r"\b(?:seit|depuis)\s+(?:le\s+|dem\s+)?$", re.IGNORECASE)
+# German, French, Spanish and Portuguese "since": the day before it is past.
+_SINCE = re.compile(r"\b(?:seit|depuis|desde)\s+(?:le\s+|dem\s+|el\s+|o\s+|a\s+)?$", re.IGNORECASE)
+# A mark out of 5 or 10 ("10/10", "nota 10/10", "le doy un 5/5", "4/5 dunga") is written like a day and month. It
+# is a score when no word of a date leads to it and the day it would be is weeks away from the message.
+_SCORE = re.compile(r"(\d{1,2})/(5|10)")
+_DATE_LEAD = re.compile(
+    r"\b(?:on|by|due|from|since|until|till|before|after|el|le|del|du|au|o|do|no|dia|d[ií]a|am|vom|bis|"
+    r"tarehe|para|pour|pra|hasta|até|jusqu'au|desde|depuis|seit)\s+$",
+    re.IGNORECASE,
+)
+_SCORE_DAYS = 14
+
+
+def _a_score(day: str, text: str, start: int, days_away: int) -> bool:
+    """Whether a bare "N/5" or "N/10" is a mark given, not a day and month."""
+    score = _SCORE.fullmatch(day)
+    return bool(
+        score
+        and int(score.group(1)) <= int(score.group(2))
+        and days_away > _SCORE_DAYS
+        and not _DATE_LEAD.search(text, max(0, start - 12), start)
+    )
+
+
 _EVENING_DAY = re.compile(r"tonight|tonite|ce\s+soir", re.IGNORECASE)
 _BARE_HOUR = re.compile(
     r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
@@ -1178,6 +1202,17 @@ def _names_something(day: str, text: str, start: int, end: int) -> bool:
     )  # "the Sunday Best boutique", but "the Friday Morning"
 
 
+_FRACTION_OF = frozenset("of cup cups inch inches in pulgada pulgadas polegada polegadas d'heure d’heure".split())
+_FRACTION_SIZE = re.compile(r"[1-9]/(?:2|4|8|16)|1[0-5]/16")
+_SAT_SRI_AKAL = re.compile(r"\s+s(?:hri|ri|iri)\s+a+k[ae]+l\b", re.IGNORECASE)
+# Swahili "mpaka leo"/"hadi leo" (to this day) with a verb of "not yet" ("sijapokea", "haijafika", "hamkuleta") or
+# after "tangu" (since).
+_TO_THIS_DAY = re.compile(r"\b(?:mpaka|hadi)\s+$", re.IGNORECASE)
+_NOT_YET = re.compile(
+    r"\b(?:(?:si|hu|ha|hatu|ham|hawa|hai|hazi|hali|haya|haku)(?:ja|ku)[a-z]{3,}|tangu)\b", re.IGNORECASE
+)
+
+
 def _plausible(match: re.Match, text: str) -> bool:
     day = match.group("day") or match.group("day_after") or ""
     clock = match.group("time") or match.group("time_after") or ""
@@ -1232,12 +1267,19 @@ def _plausible(match: re.Match, text: str) -> bool:
         if following.group(1).lower() in MEASURES or following.group(1).lower() in CONTAINERS:
             return False  # "at half 2 kilos": a quantity, not half past one
     if re.fullmatch(r"\d{1,2}/\d{1,2}", day):
-        # "1/2 kg", "3/4 of the cake": a fraction, not a date
-        following = re.match(r"\s*([A-Za-z]+)", text[match.end() :])
+        # "1/2 kg", "3/4 of the cake", "3/4 inch", "3/4 d'heure": a fraction, not a date
+        following = re.match(r"\s*(d['’]heure|[A-Za-z]+)", text[match.end() :])
         if following and (
             following.group(1).lower() in MEASURES
             or following.group(1).lower() in CONTAINERS
-            or following.group(1).lower() in {"of", "cup", "cups"}
+            or following.group(1).lower() in _FRACTION_OF
         ):
             return False
+        # "codos de 3/4", "canos de 3/4", "tubo de 1/2": a size in halves, quarters or eighths of an inch after "de"
+        if _FRACTION_SIZE.fullmatch(day) and re.search(r"\bde\s+$", text[max(0, match.start() - 4) : match.start()]):
+            return False
+    if day[:3] == "Sat" and _SAT_SRI_AKAL.match(text, match.end()):
+        return False  # "Sat sri akal": the Sikh greeting, not Saturday
+    if day.lower() == "leo" and _TO_THIS_DAY.search(text[: match.start()]) and _NOT_YET.search(text):
+        return False  # "mpaka leo sijarudishiwa", "tangu Jumatatu mpaka leo": to this day, not a date
     return True

@@ -615,3 +615,26 @@ def test_hours_written_2h_that_count_how_long_are_no_clock(text, tz, expected):
 )
 def test_words_spelt_as_day_words_elsewhere_and_the_month_of_may(text, tz, expected):
     assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("Le doy un 10/10 al servicio", "America/Mexico_City", []),  # a mark out of ten
+        ("Quedó 5/5 el arreglo", "America/Bogota", []),
+        ("J'ai mis 4/5 à la boutique", "Europe/Paris", []),
+        ("Necesito codos de 3/4", "America/Argentina/Buenos_Aires", []),  # a size in quarters of an inch
+        ("Need 3/4 inch screws", "Europe/London", []),
+        ("Comptez 3/4 d'heure", "Europe/Paris", []),
+        ("Sat sri akal ji", "Asia/Kolkata", []),  # the greeting
+        ("Mpaka leo sijarudishiwa pesa", "Africa/Nairobi", []),  # to this day
+        ("Tangu Jumatatu mpaka leo", "Africa/Nairobi", [("Jumatatu", "2027-03-08")]),
+        ("Escribo desde el lunes", "Europe/Madrid", [("lunes", "2027-03-08")]),  # since
+        ("Sat 13th works", "Europe/London", [("Sat 13th", "2027-03-13")]),  # guard: Saturday
+        ("Mpaka leo saa kumi tuko wazi", "Africa/Nairobi", [("leo saa kumi", "2027-03-11T16:00:00+03:00")]),
+        ("Llega el 10/3, ok?", "Europe/Madrid", [("10/3", "2027-03-10")]),  # guard: a day and month near
+        ("Delivered on 10/10", "Europe/London", [("10/10", "2026-10-10")]),  # guard: a date word leads to it
+    ],
+)
+def test_scores_fractions_greetings_and_to_this_day_are_no_dates(text, tz, expected):
+    assert thursday(text, tz) == expected
