@@ -170,6 +170,8 @@ _SYNONYMS.update(
         "próximo": "",
         "próxima": "",
         "agle": "",
+        "pichle": "last",
+        "pichhle": "last",
         "agla": "",
         "tarehe": "",
         "the": "",
@@ -219,7 +221,7 @@ _WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
 _GERMAN_DAY_PART = r"(?:(?<=tag)|(?<=woch))(?:vormittag|nachmittag|morgen|mittag|abend|nacht)"
 _WEEKDAY = (
     rf"(?:(?i:this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla|"
-    rf"letzten|letztem|vergangenen|diesen|kommenden)\s+)?"
+    rf"letzten|letztem|vergangenen|diesen|kommenden|pichle|pichhle)\s+)?"
     rf"(?:(?i:{_WEEKDAY_NAME})(?i:{_GERMAN_DAY_PART})?"
     rf"(?:\s+(?i:que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|pasad[oa](?!\s+mañana)|passad[oa]))?"
     rf"|(?:{_WEEKDAY_SHORT})\b\.?)"
@@ -520,6 +522,8 @@ def find_dates(
             or _european_past(day, text, match.start(), match.end())
         ):
             day_value = _last_before(day, day_value, day_base.date())
+        elif day_value is not None and _said_on(day, text, start, match.end()):
+            day_value = _last_before(day, day_value, day_base.date())
         end = match.end()
         if clock is None and day and (bare := _BARE_HOUR.match(text, end) or _UM_HOUR.match(text, end)):
             # "tomorrow at 10", "Saturday at 3", "tonight at 8", "Morgen um 9": a bare hour after a day is its clock,
@@ -548,6 +552,25 @@ def find_dates(
             iso = moment.replace(tzinfo=tz).isoformat()
         found.append(Entity(DATE, text[start:end], start, end, iso, "rule"))
     return found
+
+
+# A weekday between a past verb of saying and the clause it introduces is when the thing was said, so the last such
+# day: "He told me Tuesday that it was on the way", "Il m'a dit lundi que le colis partait", "dijo el viernes que".
+_SAID_BEFORE = re.compile(
+    r"\b(?:told|said|dit|dijo|dijeron|disse|disseram|falou|falaram|avisó|avisou)"
+    r"(?:\s+(?:me|us|him|her|them|you|on|el|no|na))*\s+$",
+    re.IGNORECASE,
+)
+_CLAUSE_SAID = re.compile(r"\s*,?\s*(?:that|que|qu['’])(?!\w)", re.IGNORECASE)
+
+
+def _said_on(day: str, text: str, start: int, end: int) -> bool:
+    """Whether a bare weekday tells when a thing was said ("told me Tuesday that ...")."""
+    return bool(
+        _WEEKDAY_ONLY.fullmatch(day.strip())
+        and _SAID_BEFORE.search(text, max(0, start - 40), start)
+        and _CLAUSE_SAID.match(text, end)
+    )
 
 
 # German, French, Spanish and Portuguese "since": the day before it is past.
@@ -908,7 +931,7 @@ _ENGLISH_TENSED_DAY = re.compile(
 # "scheduled", "promised") point forward, and so do modal and request words before the day.
 _ENGLISH_PAST_VERB = re.compile(
     r"\b(?:[a-z]{2,}ed|paid|sent|came|bought|got|brought|gave|did|had|made|took|sold|left|went|was|were|saw|"
-    r"spoke|rang|drove|wrote|ate|dropped|picked|collected)\b",
+    r"spoke|rang|drove|wrote|ate|dropped|picked|collected|won|lost|met|found|heard|felt|kept)\b",
     re.IGNORECASE,
 )
 _NOT_PAST = frozenset(
@@ -1006,11 +1029,23 @@ _EUROPEAN_CLAUSE_START = re.compile(
 )
 
 
+_REPORTED = re.compile(
+    r"\b(?:dijo|dijeron|dije|dijiste|disse|disseram|falou|falaram|avisó|avisou|dit)\b[^.!?]*?\b(?:que|qu['’])",
+    re.IGNORECASE,
+)
+# Spanish "-é" ("pagué", "compré") is a preterite where the day takes Spanish "el" ("Compré el domingo").
+_SPANISH_ARTICLE_BEFORE = re.compile(r"\bel\s+$", re.IGNORECASE)
+_FIRST_PERSON_PRETERITE = re.compile(r"\w{3,}é")
+_PRETERITE_BEFORE_EL = re.compile(r"\b(\w{3,}é)\s+el\s+$")
+
+
 def _european_past(day: str, text: str, start: int, end: int) -> bool:
     """Whether a bare German, French, Spanish or Portuguese weekday or day of the month is told in the past."""
     if not _EUROPEAN_TENSED_DAY.fullmatch(day.strip()):
         return False
     before = _EUROPEAN_CLAUSE_START.split(text[:start])[-1]
+    # "Me dijo que llegaba el lunes": the day is the reported clause's, and its verb decides, not the verb of saying.
+    before = _REPORTED.split(before)[-1]
     after = _EUROPEAN_CLAUSE_START.split(text[end:])[0]
     written = [word for word in re.findall(r"\w+", f"{before} {after}") if word.lower() not in _SYNONYMS]
     words = [word.lower() for word in written]
@@ -1033,6 +1068,14 @@ def _european_past(day: str, text: str, start: int, end: int) -> bool:
                 participle.fullmatch(verb) and verb not in _NOT_PARTICIPLE for verb in verbs[index + 1 : index + 3]
             ):
                 return True
+    # "Compré el domingo": capitalised too when it stands right before the day ("José llega el martes" is a name).
+    right_before = _PRETERITE_BEFORE_EL.search(before)
+    if right_before and right_before.group(1).lower() not in _NOT_PRETERITE:
+        return True
+    if _SPANISH_ARTICLE_BEFORE.search(before) and any(
+        _FIRST_PERSON_PRETERITE.fullmatch(verb) and verb not in _NOT_PRETERITE for verb in verbs
+    ):
+        return True
     return any(_PRETERITE.fullmatch(verb) and verb not in _NOT_PRETERITE for verb in verbs)
 
 

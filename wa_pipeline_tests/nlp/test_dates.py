@@ -638,3 +638,25 @@ def test_words_spelt_as_day_words_elsewhere_and_the_month_of_may(text, tz, expec
 )
 def test_scores_fractions_greetings_and_to_this_day_are_no_dates(text, tz, expected):
     assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        # a reported plan: the reported clause's verb decides, not the verb of saying
+        ("Me dijo que el pedido llegaba el lunes, ¿sigue en pie?", "Europe/Madrid", [("lunes", "2027-03-15")]),
+        ("El señor dijo que abrían el domingo?", "America/Bogota", [("domingo", "2027-03-14")]),
+        ("Dijo que llegó el lunes", "Europe/Madrid", [("lunes", "2027-03-08")]),  # guard: the reported verb is past
+        # the weekday the thing was said on
+        ("He told me Tuesday that it was on the way", "Africa/Lagos", [("Tuesday", "2027-03-09")]),
+        ("Il m'a dit lundi que le colis partait", "Europe/Paris", [("lundi", "2027-03-08")]),
+        ("She said she'd send it Monday", "Africa/Nairobi", [("Monday", "2027-03-15")]),  # guard: a plan
+        # Spanish "-é" preterite before "el" and a weekday; English irregular pasts; Hinglish "pichle"
+        ("Compré el domingo una campera", "America/Argentina/Buenos_Aires", [("domingo", "2027-03-07")]),
+        ("Fermé le lundi", "Europe/Paris", [("lundi", "2027-03-15")]),  # guard: French, no "el"
+        ("We won the match on Sunday", "Africa/Accra", [("Sunday", "2027-03-07")]),
+        ("Pichle mangalvaar se wait kar raha hoon", "Asia/Kolkata", [("Pichle mangalvaar", "2027-03-09")]),
+    ],
+)
+def test_reported_plans_days_of_saying_and_past_forms(text, tz, expected):
+    assert thursday(text, tz) == expected
