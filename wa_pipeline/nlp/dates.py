@@ -313,6 +313,9 @@ _DAY = (
     r"(?:[12]\d|3[01]|0?[1-9])\.(?![\d.])(?!\s*(?-i:[A-ZÄÖÜ]))(?!\s*(?:bis|-|–)\s*\d)"
     # "on 21st", "by 3rd": an ordinal alone is a day of the month after a preposition of time
     rf"|(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bbefore\s)|(?<=\btill\s)|(?<=\buntil\s)|(?<=\bfrom\s)){_ORDINAL_DAY}(?![\w/:.])"
+    # "livrer le 15", "para el 14": a day of the month alone after the French or Spanish article (the article outside)
+    r"|(?:(?<=\ble\s)|(?<=\bel\s))(?:[12]\d|3[01]|0?[1-9])(?![\w/:%]|[.,]\d)"
+    r"(?!\s*(?:de|d['’]|h|hs|heures?|horas?|%|€|\$|€|x|rue|calle|avenue|avenida)(?!\w))"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
 _CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
@@ -636,6 +639,8 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
     if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
         number = weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal")
         return _next_day_of_month(base.date(), int(number))
+    if written.strip().isdigit():  # "le 15", "el 14": the next such day of the month, from today on
+        return _next_day_of_month(base.date(), int(written))
     phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
     calendar_date = bool(_CALENDAR_DATE.match(phrase))
     parsed = _dateparser_day(phrase, base, date_order)

@@ -643,6 +643,22 @@ def test_scores_fractions_greetings_and_to_this_day_are_no_dates(text, tz, expec
 @pytest.mark.parametrize(
     ("text", "tz", "expected"),
     [
+        ("Vous pouvez livrer le 15 ?", "Europe/Paris", [("15", "2027-03-15")]),
+        ("Reserva para el 5 a las 6 pm", "Europe/Madrid", [("5 a las 6 pm", "2027-04-05T18:00:00+02:00")]),
+        ("Le paquet est arrivé le 5", "Europe/Paris", [("5", "2027-03-05")]),  # told in the past
+        ("Le 15 rue Victor Hugo", "Europe/Paris", []),  # an address
+        ("el 15% de descuento", "Europe/Madrid", []),
+        ("el 15 de cada mes", "Europe/Madrid", []),
+        ("le 15h", "Europe/Paris", [("15h", "2027-03-11T15:00:00+01:00")]),  # guard: a clock
+    ],
+)
+def test_a_day_of_the_month_alone_after_le_or_el(text, tz, expected):
+    assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
         # a reported plan: the reported clause's verb decides, not the verb of saying
         ("Me dijo que el pedido llegaba el lunes, ¿sigue en pie?", "Europe/Madrid", [("lunes", "2027-03-15")]),
         ("El señor dijo que abrían el domingo?", "America/Bogota", [("domingo", "2027-03-14")]),
