@@ -156,6 +156,14 @@ _SYNONYMS.update(
     {
         **_FOREIGN,
         "pasado mañana": "day after tomorrow",
+        "de hoy en ocho": "in 7 days",
+        "hoy en ocho": "in 7 days",
+        "de hoy en quince": "in 14 days",
+        "hoy en quince": "in 14 days",
+        "d'aujourd'hui en huit": "in 7 days",
+        "aujourd'hui en huit": "in 7 days",
+        "d'aujourd'hui en quinze": "in 14 days",
+        "aujourd'hui en quinze": "in 14 days",
         "depois de amanhã": "day after tomorrow",
         "kal": "tomorrow",
         "parso": "day after tomorrow",
@@ -205,8 +213,13 @@ _FOREIGN_WEEKDAYS = "|".join(
 _FOREIGN_MONTHS = "|".join(
     re.escape(w) for w, e in sorted(_FOREIGN.items(), key=lambda item: -len(item[0])) if e in _CALENDAR_WORDS[7:]
 )
+# "de hoy en ocho", "aujourd'hui en huit": a week from today, counted the Romance way (eight days, today included).
+_A_WEEK_TODAY = (
+    r"de\s+hoy\s+en\s+ocho|hoy\s+en\s+ocho|de\s+hoy\s+en\s+quince|hoy\s+en\s+quince|"
+    r"d'aujourd'hui\s+en\s+huit|aujourd'hui\s+en\s+huit|d'aujourd'hui\s+en\s+quinze|aujourd'hui\s+en\s+quinze"
+)
 _RELATIVE_DAY = (
-    r"day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|pasado\s+mañana|depois\s+de\s+amanhã|"
+    rf"{_A_WEEK_TODAY}|day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|pasado\s+mañana|depois\s+de\s+amanhã|"
     r"next\s+tomorrow|kesho|leo|jana|juzi|aaj|kal|parso|today|tonight|tonite|ce\s+soir|"
     rf"tomorrow|tommorrow|tommorow|tomorow|tmrw|tmr|tmoro|tomoro|2moro|2mrw|2morrow|yesterday|{_FOREIGN_DAYS}"
 )
@@ -798,7 +811,15 @@ def _parsed_day(normalised: str, base: datetime, date_order: DateOrder) -> date 
 
 
 # The relative days and weekdays most dated lines hold, each a fixed number of days from the day it is said.
-_DAY_OFFSETS = {"today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2, "day before yesterday": -2}
+_DAY_OFFSETS = {
+    "in 7 days": 7,
+    "in 14 days": 14,
+    "today": 0,
+    "tomorrow": 1,
+    "yesterday": -1,
+    "day after tomorrow": 2,
+    "day before yesterday": -2,
+}
 _PLAIN_WEEKDAY = re.compile(rf"(?:(this|next|last) )?({'|'.join(_CALENDAR_WORDS[:7])})")
 
 

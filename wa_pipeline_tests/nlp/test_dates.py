@@ -676,3 +676,22 @@ def test_a_day_of_the_month_alone_after_le_or_el(text, tz, expected):
 )
 def test_reported_plans_days_of_saying_and_past_forms(text, tz, expected):
     assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("¿Lo tendría de hoy en ocho?", "Europe/Madrid", [("de hoy en ocho", "2027-03-18")]),
+        ("Hoy en quince se lo llevo", "America/Bogota", [("Hoy en quince", "2027-03-25")]),
+        ("Venez aujourd'hui en huit", "Europe/Paris", [("aujourd'hui en huit", "2027-03-18")]),
+        ("Lo encargo hoy", "Europe/Madrid", [("hoy", "2027-03-11")]),  # guard: today
+    ],
+)
+def test_a_week_or_a_fortnight_from_today_in_spanish_and_french(text, tz, expected):
+    assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize("phrase", ["in 7 days", "in 14 days"])
+def test_a_week_and_a_fortnight_from_today_are_dateparser_s_days(phrase):
+    for base in (datetime(2027, 3, 11), datetime(2026, 12, 28), datetime(2028, 2, 25)):
+        assert plain_day(phrase, base) == dateparser_day(phrase, base, "DMY") is not None
