@@ -156,6 +156,14 @@ _SYNONYMS.update(
     {
         **_FOREIGN,
         "pasado mañana": "day after tomorrow",
+        "de hoy en ocho": "in 7 days",
+        "hoy en ocho": "in 7 days",
+        "de hoy en quince": "in 14 days",
+        "hoy en quince": "in 14 days",
+        "d'aujourd'hui en huit": "in 7 days",
+        "aujourd'hui en huit": "in 7 days",
+        "d'aujourd'hui en quinze": "in 14 days",
+        "aujourd'hui en quinze": "in 14 days",
         "depois de amanhã": "day after tomorrow",
         "kal": "tomorrow",
         "parso": "day after tomorrow",
@@ -170,6 +178,8 @@ _SYNONYMS.update(
         "próximo": "",
         "próxima": "",
         "agle": "",
+        "pichle": "last",
+        "pichhle": "last",
         "agla": "",
         "tarehe": "",
         "the": "",
@@ -203,8 +213,13 @@ _FOREIGN_WEEKDAYS = "|".join(
 _FOREIGN_MONTHS = "|".join(
     re.escape(w) for w, e in sorted(_FOREIGN.items(), key=lambda item: -len(item[0])) if e in _CALENDAR_WORDS[7:]
 )
+# "de hoy en ocho", "aujourd'hui en huit": a week from today, counted the Romance way (eight days, today included).
+_A_WEEK_TODAY = (
+    r"de\s+hoy\s+en\s+ocho|hoy\s+en\s+ocho|de\s+hoy\s+en\s+quince|hoy\s+en\s+quince|"
+    r"d'aujourd'hui\s+en\s+huit|aujourd'hui\s+en\s+huit|d'aujourd'hui\s+en\s+quinze|aujourd'hui\s+en\s+quinze"
+)
 _RELATIVE_DAY = (
-    r"day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|pasado\s+mañana|depois\s+de\s+amanhã|"
+    rf"{_A_WEEK_TODAY}|day\s+after\s+tomorrow|day\s+before\s+yesterday|kesho\s+kutwa|pasado\s+mañana|depois\s+de\s+amanhã|"
     r"next\s+tomorrow|kesho|leo|jana|juzi|aaj|kal|parso|today|tonight|tonite|ce\s+soir|"
     rf"tomorrow|tommorrow|tommorow|tomorow|tmrw|tmr|tmoro|tomoro|2moro|2mrw|2morrow|yesterday|{_FOREIGN_DAYS}"
 )
@@ -219,7 +234,7 @@ _WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
 _GERMAN_DAY_PART = r"(?:(?<=tag)|(?<=woch))(?:vormittag|nachmittag|morgen|mittag|abend|nacht)"
 _WEEKDAY = (
     rf"(?:(?i:this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla|"
-    rf"letzten|letztem|vergangenen|diesen|kommenden)\s+)?"
+    rf"letzten|letztem|vergangenen|diesen|kommenden|pichle|pichhle)\s+)?"
     rf"(?:(?i:{_WEEKDAY_NAME})(?i:{_GERMAN_DAY_PART})?"
     rf"(?:\s+(?i:que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|pasad[oa](?!\s+mañana)|passad[oa]))?"
     rf"|(?:{_WEEKDAY_SHORT})\b\.?)"
@@ -311,6 +326,9 @@ _DAY = (
     r"(?:[12]\d|3[01]|0?[1-9])\.(?![\d.])(?!\s*(?-i:[A-ZÄÖÜ]))(?!\s*(?:bis|-|–)\s*\d)"
     # "on 21st", "by 3rd": an ordinal alone is a day of the month after a preposition of time
     rf"|(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bbefore\s)|(?<=\btill\s)|(?<=\buntil\s)|(?<=\bfrom\s)){_ORDINAL_DAY}(?![\w/:.])"
+    # "livrer le 15", "para el 14": a day of the month alone after the French or Spanish article (the article outside)
+    r"|(?:(?<=\ble\s)|(?<=\bel\s))(?:[12]\d|3[01]|0?[1-9])(?![\w/:%]|[.,]\d)"
+    r"(?!\s*(?:de|d['’]|h|hs|heures?|horas?|%|€|\$|€|x|rue|calle|avenue|avenida)(?!\w))"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
 _CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
@@ -509,6 +527,8 @@ def find_dates(
         )
         if day and day_value is None:
             continue
+        if day_value is not None and _a_score(day, text, match.start(), abs((day_value - day_base.date()).days)):
+            continue
         if day_value is not None and _told_in_the_past(day, text, match.start(), match.end()):
             day_value = _previous(day, day_value)
         elif day_value is not None and _SINCE.search(text, 0, start):
@@ -517,6 +537,8 @@ def find_dates(
             _english_past(_PREPOSITION.sub("", day, count=1) if lead else day, text, start, match.end())
             or _european_past(day, text, match.start(), match.end())
         ):
+            day_value = _last_before(day, day_value, day_base.date())
+        elif day_value is not None and _said_on(day, text, start, match.end()):
             day_value = _last_before(day, day_value, day_base.date())
         end = match.end()
         if clock is None and day and (bare := _BARE_HOUR.match(text, end) or _UM_HOUR.match(text, end)):
@@ -548,8 +570,49 @@ def find_dates(
     return found
 
 
-# German and French "since": the day before it is past.
-_SINCE = re.compile(r"\b(?:seit|depuis)\s+(?:le\s+|dem\s+)?$", re.IGNORECASE)
+# A weekday between a past verb of saying and the clause it introduces is when the thing was said, so the last such
+# day: "He told me Tuesday that it was on the way", "Il m'a dit lundi que le colis partait", "dijo el viernes que".
+_SAID_BEFORE = re.compile(
+    r"\b(?:told|said|dit|dijo|dijeron|disse|disseram|falou|falaram|avisó|avisou)"
+    r"(?:\s+(?:me|us|him|her|them|you|on|el|no|na))*\s+$",
+    re.IGNORECASE,
+)
+_CLAUSE_SAID = re.compile(r"\s*,?\s*(?:that|que|qu['’])(?!\w)", re.IGNORECASE)
+
+
+def _said_on(day: str, text: str, start: int, end: int) -> bool:
+    """Whether a bare weekday tells when a thing was said ("told me Tuesday that ...")."""
+    return bool(
+        _WEEKDAY_ONLY.fullmatch(day.strip())
+        and _SAID_BEFORE.search(text, max(0, start - 40), start)
+        and _CLAUSE_SAID.match(text, end)
+    )
+
+
+# German, French, Spanish and Portuguese "since": the day before it is past.
+_SINCE = re.compile(r"\b(?:seit|depuis|desde)\s+(?:le\s+|dem\s+|el\s+|o\s+|a\s+)?$", re.IGNORECASE)
+# A mark out of 5 or 10 ("10/10", "nota 10/10", "le doy un 5/5", "4/5 dunga") is written like a day and month. It
+# is a score when no word of a date leads to it and the day it would be is weeks away from the message.
+_SCORE = re.compile(r"(\d{1,2})/(5|10)")
+_DATE_LEAD = re.compile(
+    r"\b(?:on|by|due|from|since|until|till|before|after|el|le|del|du|au|o|do|no|dia|d[ií]a|am|vom|bis|"
+    r"tarehe|para|pour|pra|hasta|até|jusqu'au|desde|depuis|seit)\s+$",
+    re.IGNORECASE,
+)
+_SCORE_DAYS = 14
+
+
+def _a_score(day: str, text: str, start: int, days_away: int) -> bool:
+    """Whether a bare "N/5" or "N/10" is a mark given, not a day and month."""
+    score = _SCORE.fullmatch(day)
+    return bool(
+        score
+        and int(score.group(1)) <= int(score.group(2))
+        and days_away > _SCORE_DAYS
+        and not _DATE_LEAD.search(text, max(0, start - 12), start)
+    )
+
+
 _EVENING_DAY = re.compile(r"tonight|tonite|ce\s+soir", re.IGNORECASE)
 _BARE_HOUR = re.compile(
     r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
@@ -589,6 +652,8 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
     if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
         number = weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal")
         return _next_day_of_month(base.date(), int(number))
+    if written.strip().isdigit():  # "le 15", "el 14": the next such day of the month, from today on
+        return _next_day_of_month(base.date(), int(written))
     phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
     calendar_date = bool(_CALENDAR_DATE.match(phrase))
     parsed = _dateparser_day(phrase, base, date_order)
@@ -746,7 +811,15 @@ def _parsed_day(normalised: str, base: datetime, date_order: DateOrder) -> date 
 
 
 # The relative days and weekdays most dated lines hold, each a fixed number of days from the day it is said.
-_DAY_OFFSETS = {"today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2, "day before yesterday": -2}
+_DAY_OFFSETS = {
+    "in 7 days": 7,
+    "in 14 days": 14,
+    "today": 0,
+    "tomorrow": 1,
+    "yesterday": -1,
+    "day after tomorrow": 2,
+    "day before yesterday": -2,
+}
 _PLAIN_WEEKDAY = re.compile(rf"(?:(this|next|last) )?({'|'.join(_CALENDAR_WORDS[:7])})")
 
 
@@ -884,7 +957,7 @@ _ENGLISH_TENSED_DAY = re.compile(
 # "scheduled", "promised") point forward, and so do modal and request words before the day.
 _ENGLISH_PAST_VERB = re.compile(
     r"\b(?:[a-z]{2,}ed|paid|sent|came|bought|got|brought|gave|did|had|made|took|sold|left|went|was|were|saw|"
-    r"spoke|rang|drove|wrote|ate|dropped|picked|collected)\b",
+    r"spoke|rang|drove|wrote|ate|dropped|picked|collected|won|lost|met|found|heard|felt|kept)\b",
     re.IGNORECASE,
 )
 _NOT_PAST = frozenset(
@@ -982,11 +1055,23 @@ _EUROPEAN_CLAUSE_START = re.compile(
 )
 
 
+_REPORTED = re.compile(
+    r"\b(?:dijo|dijeron|dije|dijiste|disse|disseram|falou|falaram|avisó|avisou|dit)\b[^.!?]*?\b(?:que|qu['’])",
+    re.IGNORECASE,
+)
+# Spanish "-é" ("pagué", "compré") is a preterite where the day takes Spanish "el" ("Compré el domingo").
+_SPANISH_ARTICLE_BEFORE = re.compile(r"\bel\s+$", re.IGNORECASE)
+_FIRST_PERSON_PRETERITE = re.compile(r"\w{3,}é")
+_PRETERITE_BEFORE_EL = re.compile(r"\b(\w{3,}é)\s+el\s+$")
+
+
 def _european_past(day: str, text: str, start: int, end: int) -> bool:
     """Whether a bare German, French, Spanish or Portuguese weekday or day of the month is told in the past."""
     if not _EUROPEAN_TENSED_DAY.fullmatch(day.strip()):
         return False
     before = _EUROPEAN_CLAUSE_START.split(text[:start])[-1]
+    # "Me dijo que llegaba el lunes": the day is the reported clause's, and its verb decides, not the verb of saying.
+    before = _REPORTED.split(before)[-1]
     after = _EUROPEAN_CLAUSE_START.split(text[end:])[0]
     written = [word for word in re.findall(r"\w+", f"{before} {after}") if word.lower() not in _SYNONYMS]
     words = [word.lower() for word in written]
@@ -1009,6 +1094,14 @@ def _european_past(day: str, text: str, start: int, end: int) -> bool:
                 participle.fullmatch(verb) and verb not in _NOT_PARTICIPLE for verb in verbs[index + 1 : index + 3]
             ):
                 return True
+    # "Compré el domingo": capitalised too when it stands right before the day ("José llega el martes" is a name).
+    right_before = _PRETERITE_BEFORE_EL.search(before)
+    if right_before and right_before.group(1).lower() not in _NOT_PRETERITE:
+        return True
+    if _SPANISH_ARTICLE_BEFORE.search(before) and any(
+        _FIRST_PERSON_PRETERITE.fullmatch(verb) and verb not in _NOT_PRETERITE for verb in verbs
+    ):
+        return True
     return any(_PRETERITE.fullmatch(verb) and verb not in _NOT_PRETERITE for verb in verbs)
 
 
@@ -1178,6 +1271,17 @@ def _names_something(day: str, text: str, start: int, end: int) -> bool:
     )  # "the Sunday Best boutique", but "the Friday Morning"
 
 
+_FRACTION_OF = frozenset("of cup cups inch inches in pulgada pulgadas polegada polegadas d'heure d’heure".split())
+_FRACTION_SIZE = re.compile(r"[1-9]/(?:2|4|8|16)|1[0-5]/16")
+_SAT_SRI_AKAL = re.compile(r"\s+s(?:hri|ri|iri)\s+a+k[ae]+l\b", re.IGNORECASE)
+# Swahili "mpaka leo"/"hadi leo" (to this day) with a verb of "not yet" ("sijapokea", "haijafika", "hamkuleta") or
+# after "tangu" (since).
+_TO_THIS_DAY = re.compile(r"\b(?:mpaka|hadi)\s+$", re.IGNORECASE)
+_NOT_YET = re.compile(
+    r"\b(?:(?:si|hu|ha|hatu|ham|hawa|hai|hazi|hali|haya|haku)(?:ja|ku)[a-z]{3,}|tangu)\b", re.IGNORECASE
+)
+
+
 def _plausible(match: re.Match, text: str) -> bool:
     day = match.group("day") or match.group("day_after") or ""
     clock = match.group("time") or match.group("time_after") or ""
@@ -1232,12 +1336,19 @@ def _plausible(match: re.Match, text: str) -> bool:
         if following.group(1).lower() in MEASURES or following.group(1).lower() in CONTAINERS:
             return False  # "at half 2 kilos": a quantity, not half past one
     if re.fullmatch(r"\d{1,2}/\d{1,2}", day):
-        # "1/2 kg", "3/4 of the cake": a fraction, not a date
-        following = re.match(r"\s*([A-Za-z]+)", text[match.end() :])
+        # "1/2 kg", "3/4 of the cake", "3/4 inch", "3/4 d'heure": a fraction, not a date
+        following = re.match(r"\s*(d['’]heure|[A-Za-z]+)", text[match.end() :])
         if following and (
             following.group(1).lower() in MEASURES
             or following.group(1).lower() in CONTAINERS
-            or following.group(1).lower() in {"of", "cup", "cups"}
+            or following.group(1).lower() in _FRACTION_OF
         ):
             return False
+        # "codos de 3/4", "canos de 3/4", "tubo de 1/2": a size in halves, quarters or eighths of an inch after "de"
+        if _FRACTION_SIZE.fullmatch(day) and re.search(r"\bde\s+$", text[max(0, match.start() - 4) : match.start()]):
+            return False
+    if day[:3] == "Sat" and _SAT_SRI_AKAL.match(text, match.end()):
+        return False  # "Sat sri akal": the Sikh greeting, not Saturday
+    if day.lower() == "leo" and _TO_THIS_DAY.search(text[: match.start()]) and _NOT_YET.search(text):
+        return False  # "mpaka leo sijarudishiwa", "tangu Jumatatu mpaka leo": to this day, not a date
     return True

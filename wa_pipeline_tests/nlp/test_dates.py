@@ -615,3 +615,83 @@ def test_hours_written_2h_that_count_how_long_are_no_clock(text, tz, expected):
 )
 def test_words_spelt_as_day_words_elsewhere_and_the_month_of_may(text, tz, expected):
     assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("Le doy un 10/10 al servicio", "America/Mexico_City", []),  # a mark out of ten
+        ("Quedó 5/5 el arreglo", "America/Bogota", []),
+        ("J'ai mis 4/5 à la boutique", "Europe/Paris", []),
+        ("Necesito codos de 3/4", "America/Argentina/Buenos_Aires", []),  # a size in quarters of an inch
+        ("Need 3/4 inch screws", "Europe/London", []),
+        ("Comptez 3/4 d'heure", "Europe/Paris", []),
+        ("Sat sri akal ji", "Asia/Kolkata", []),  # the greeting
+        ("Mpaka leo sijarudishiwa pesa", "Africa/Nairobi", []),  # to this day
+        ("Tangu Jumatatu mpaka leo", "Africa/Nairobi", [("Jumatatu", "2027-03-08")]),
+        ("Escribo desde el lunes", "Europe/Madrid", [("lunes", "2027-03-08")]),  # since
+        ("Sat 13th works", "Europe/London", [("Sat 13th", "2027-03-13")]),  # guard: Saturday
+        ("Mpaka leo saa kumi tuko wazi", "Africa/Nairobi", [("leo saa kumi", "2027-03-11T16:00:00+03:00")]),
+        ("Llega el 10/3, ok?", "Europe/Madrid", [("10/3", "2027-03-10")]),  # guard: a day and month near
+        ("Delivered on 10/10", "Europe/London", [("10/10", "2026-10-10")]),  # guard: a date word leads to it
+    ],
+)
+def test_scores_fractions_greetings_and_to_this_day_are_no_dates(text, tz, expected):
+    assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("Vous pouvez livrer le 15 ?", "Europe/Paris", [("15", "2027-03-15")]),
+        ("Reserva para el 5 a las 6 pm", "Europe/Madrid", [("5 a las 6 pm", "2027-04-05T18:00:00+02:00")]),
+        ("Le paquet est arrivé le 5", "Europe/Paris", [("5", "2027-03-05")]),  # told in the past
+        ("Le 15 rue Victor Hugo", "Europe/Paris", []),  # an address
+        ("el 15% de descuento", "Europe/Madrid", []),
+        ("el 15 de cada mes", "Europe/Madrid", []),
+        ("le 15h", "Europe/Paris", [("15h", "2027-03-11T15:00:00+01:00")]),  # guard: a clock
+    ],
+)
+def test_a_day_of_the_month_alone_after_le_or_el(text, tz, expected):
+    assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        # a reported plan: the reported clause's verb decides, not the verb of saying
+        ("Me dijo que el pedido llegaba el lunes, ¿sigue en pie?", "Europe/Madrid", [("lunes", "2027-03-15")]),
+        ("El señor dijo que abrían el domingo?", "America/Bogota", [("domingo", "2027-03-14")]),
+        ("Dijo que llegó el lunes", "Europe/Madrid", [("lunes", "2027-03-08")]),  # guard: the reported verb is past
+        # the weekday the thing was said on
+        ("He told me Tuesday that it was on the way", "Africa/Lagos", [("Tuesday", "2027-03-09")]),
+        ("Il m'a dit lundi que le colis partait", "Europe/Paris", [("lundi", "2027-03-08")]),
+        ("She said she'd send it Monday", "Africa/Nairobi", [("Monday", "2027-03-15")]),  # guard: a plan
+        # Spanish "-é" preterite before "el" and a weekday; English irregular pasts; Hinglish "pichle"
+        ("Compré el domingo una campera", "America/Argentina/Buenos_Aires", [("domingo", "2027-03-07")]),
+        ("Fermé le lundi", "Europe/Paris", [("lundi", "2027-03-15")]),  # guard: French, no "el"
+        ("We won the match on Sunday", "Africa/Accra", [("Sunday", "2027-03-07")]),
+        ("Pichle mangalvaar se wait kar raha hoon", "Asia/Kolkata", [("Pichle mangalvaar", "2027-03-09")]),
+    ],
+)
+def test_reported_plans_days_of_saying_and_past_forms(text, tz, expected):
+    assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("¿Lo tendría de hoy en ocho?", "Europe/Madrid", [("de hoy en ocho", "2027-03-18")]),
+        ("Hoy en quince se lo llevo", "America/Bogota", [("Hoy en quince", "2027-03-25")]),
+        ("Venez aujourd'hui en huit", "Europe/Paris", [("aujourd'hui en huit", "2027-03-18")]),
+        ("Lo encargo hoy", "Europe/Madrid", [("hoy", "2027-03-11")]),  # guard: today
+    ],
+)
+def test_a_week_or_a_fortnight_from_today_in_spanish_and_french(text, tz, expected):
+    assert thursday(text, tz) == expected
+
+
+@pytest.mark.parametrize("phrase", ["in 7 days", "in 14 days"])
+def test_a_week_and_a_fortnight_from_today_are_dateparser_s_days(phrase):
+    for base in (datetime(2027, 3, 11), datetime(2026, 12, 28), datetime(2028, 2, 25)):
+        assert plain_day(phrase, base) == dateparser_day(phrase, base, "DMY") is not None
