@@ -487,15 +487,18 @@ def find_names(
     found: list[Entity] = []
     unnamed: list[tuple[int, int]] = []  # capitalised runs no evidence labelled
     i = 0
+    # Trade words and saints open names only in these languages: English lines skip their tests.
+    trades = _language(doc) in ("es", "pt", "fr", "de", "sw")
     while i < len(doc):
-        shop = _trade_name_end(doc, i)
+        shop = trades and doc[i].text[:1].isupper() and _trade_name_end(doc, i)
         if shop:
             found.append(_entity(doc, i, shop, ORG, "rule"))
             i = shop
             continue
-        if doc[i].lower_ in _SAINTS and _saint_place_end(doc, i):
-            found.append(_entity(doc, i, _saint_place_end(doc, i), TOWN, "rule"))
-            i = _saint_place_end(doc, i)
+        saint = trades and doc[i].lower_ in _SAINTS and _saint_place_end(doc, i)
+        if saint:
+            found.append(_entity(doc, i, saint, TOWN, "rule"))
+            i = saint
             continue
         known = _known_at(doc, i, gazetteer)
         if known is not None:
