@@ -7,7 +7,8 @@ Kept: the given and family names of Faker's person providers for the markets our
 Latin letters. Left out: names that are also everyday words of a chat, because a capitalised "Price", "Hope" or
 "Will" starts a sentence far more often than it names someone. The everyday words come from public lists too:
 Faker's own lorem word lists and spaCy's stop words for English, Spanish, Portuguese, French and German, VADER's
-sentiment lexicon, the chat words of wa_pipeline/nlp/chat_words.py, and the names of weekdays and months.
+sentiment lexicon, the chat words of wa_pipeline/nlp/chat_words.py, the names of weekdays and months, and
+"loan".
 """
 
 from __future__ import annotations
@@ -40,10 +41,15 @@ _CALENDAR = (
 ).split()
 
 
+# The words of a small business's money talk that Faker also lists as given names: "Loan repayment is due"
+# opens a line far more often than a Breton "Loan" writes.
+_MONEY_TALK = ("loan",)
+
+
 def _everyday_words() -> set[str]:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    words = set(CHAT_WORDS) | set(_CALENDAR) | set(SentimentIntensityAnalyzer().lexicon)
+    words = set(CHAT_WORDS) | set(_CALENDAR) | set(_MONEY_TALK) | set(SentimentIntensityAnalyzer().lexicon)
     for locale in _LOREM_LOCALES:
         module = importlib.import_module(f"faker.providers.lorem.{locale}")
         words.update(word.lower() for word in module.Provider.word_list)

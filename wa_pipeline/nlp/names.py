@@ -166,6 +166,34 @@ _ORG_HEADS = frozenset(
     "boucherie pharmacie librairie tissus quincaillerie garage sarl sas ets établissements chez hotel hôtel "
     "restaurant clínica clinica clinique salão salon mercearia supermercado supermarché".split()
 )
+# More of each language's common shop words that open a business's name ("Açougue Boi Gordo", "Tortillería La
+# Güera", "Pâtisserie Ndoye", "Fahrschule Yilmaz"): with the words above they open a run of capitalised words that
+# names one business, whatever those words are listed as ("Farmácia São João", "Pharmacie du Plateau").
+_TRADE_HEADS = _ORG_HEADS | frozenset(
+    "açougue confeitaria sorveteria barbearia borracharia serralheria marcenaria vidraçaria lavanderia "
+    "loja lojas armazém quitanda peixaria distribuidora imobiliária imobiliaria auto "
+    "carnicería carniceria tortillería tortilleria papelería papeleria frutería fruteria verdulería verduleria "
+    "pescadería pescaderia joyería joyeria óptica optica lavandería lavanderia mueblería muebleria carpintería "
+    "carpinteria taller abarrotes refaccionaria panificadora "
+    "épicerie epicerie alimentation cordonnerie pressing bijouterie meubles poissonnerie charcuterie "
+    "auto-école brasserie maquis cabinet "
+    "friseur friseursalon blumenhaus fahrschule reisebüro optik schuhhaus modehaus getränkemarkt "
+    "reinigung werkstatt kfz-werkstatt bistro pizzeria café tecidos société".split()
+)
+# A German shop is often one compound ending in its trade: "Autohaus", "Blumenhaus", "Modehaus".
+_GERMAN_TRADE_SUFFIXES = ("haus", "salon", "schule", "bäckerei", "metzgerei", "werkstatt", "laden", "apotheke")
+# What joins the words of such a name: articles and prepositions of the four languages ("Apotheke am Markt",
+# "Ferretería El Tornillo", "Salão da Neide", "Hôtel du Port").
+_TRADE_JOINERS = _CONNECTORS | frozenset("los las o os a as am im zum zur vom an der l' d'".split())
+# German words ending in "bank" that are benches and stores, not banks.
+_GERMAN_BENCHES = frozenset("datenbank sitzbank werkbank sandbank parkbank gartenbank blutbank samenbank".split())
+# Saints open towns' and districts' names in these languages: "São Gonçalo", "San Isidro", "Saint-Louis".
+_SAINTS = frozenset("são sao santa santo san saint sainte sankt".split())
+# Swahili shops named after their owner: "duka la Mama Njeri", "kibanda cha Mama Atieno" (the title is the name's).
+_SWAHILI_SHOPS = frozenset("duka maduka kibanda kioski kiosk genge hoteli kinyozi saluni butchery".split())
+_SWAHILI_OF = frozenset("la cha ya wa".split())
+# "Msee wa Bolt", "dereva wa Uber": the man who works for a business.
+_SWAHILI_STAFF = frozenset("msee dereva rider boda mtu jamaa".split())
 # The word that opens a street's or an area's name there: "Calle Mayor", "Rua Augusta", "rue Victor Hugo".
 _PLACE_HEADS = frozenset(
     "calle carrera avenida av. rua rue avenue boulevard bd plaza praça praca paseo travessa estrada rodovia "
@@ -459,7 +487,19 @@ def find_names(
     found: list[Entity] = []
     unnamed: list[tuple[int, int]] = []  # capitalised runs no evidence labelled
     i = 0
+    # Trade words and saints open names only in these languages: English lines skip their tests.
+    trades = _language(doc) in ("es", "pt", "fr", "de", "sw")
     while i < len(doc):
+        shop = trades and doc[i].text[:1].isupper() and _trade_name_end(doc, i)
+        if shop:
+            found.append(_entity(doc, i, shop, ORG, "rule"))
+            i = shop
+            continue
+        saint = trades and doc[i].lower_ in _SAINTS and _saint_place_end(doc, i)
+        if saint:
+            found.append(_entity(doc, i, saint, TOWN, "rule"))
+            i = saint
+            continue
         known = _known_at(doc, i, gazetteer)
         if known is not None:
             label, end = known
@@ -486,6 +526,73 @@ def find_names(
             unnamed.append((start, end))
         i = end
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _trade_name_end(doc: Words, i: int) -> int:
+    """Where a business named by its trade word and the capitalised words after it ends (0: none starts at i):
+    "Padaria Pão Quente", "Farmácia São João", "Apotheke am Markt" in a Spanish, Portuguese, French or German line;
+    "duka la Mama Njeri" in a Swahili one."""
+    token = doc[i]
+    if not (token.text[:1].isupper() and token.is_alpha):
+        return 0
+    language = _language(doc)
+    if language == "sw":
+        return _owner_shop_end(doc, i)
+    if language not in ("es", "pt", "fr", "de"):
+        return 0
+    word = token.lower_
+    if _bank_compound(doc, i):
+        return i + 1
+    if word not in _TRADE_HEADS and not (language == "de" and word.endswith(_GERMAN_TRADE_SUFFIXES)):
+        return 0
+    end = last = i + 1
+    while end < len(doc):
+        current = doc[end]
+        if current.text[:1].isupper() and current.is_alpha and current.lower_ not in _NOT_NAME_OPENERS:
+            if language == "de" and end == last and _common_word(current):
+                break  # "die Apotheke Montag": a German noun after the trade word is no name
+            end = last = end + 1
+        elif current.lower_ in _TRADE_JOINERS and current.is_lower:
+            end += 1
+        else:
+            break
+    return last if last > i + 1 else 0
+
+
+def _saint_place_end(doc: Words, i: int) -> int:
+    """Where a town named after a saint ends in a Spanish, Portuguese, French or German line ("em São Gonçalo",
+    "à Saint-Louis"; 0: none starts at i). "São" is also Portuguese's "are": it is read so only before a name."""
+    if _language(doc) not in ("es", "pt", "fr", "de") or not doc[i].text[:1].isupper():
+        return 0
+    end = i + 1
+    if end < len(doc) and doc[end].text == "-" and doc[end - 1].whitespace_ == "":
+        end += 1
+    if end >= len(doc) or not (doc[end].text[:1].isupper() and doc[end].is_alpha):
+        return 0
+    if doc[end].lower_ in _NOT_NAME_OPENERS or _cue(doc, i) == "person":
+        return 0
+    return end + 1
+
+
+def _bank_compound(doc: Words, i: int) -> bool:
+    """One capitalised word ending in "bank" that no town bears: "Volksbank", "Ecobank", "Postbank"."""
+    word = doc[i].lower_
+    if len(word) <= 6 or not word.endswith("bank") or word in _GERMAN_BENCHES:
+        return False
+    return not doc.user_data["names_gazetteer"].is_place((word,), doc.user_data["names_region"])
+
+
+def _owner_shop_end(doc: Words, i: int) -> int:
+    """Where a Swahili shop's owner's name, title included, ends after "duka la", "kibanda cha" (0: not there)."""
+    if i < 2 or doc[i - 1].lower_ not in _SWAHILI_OF or doc[i - 2].lower_ not in _SWAHILI_SHOPS:
+        return 0
+    gazetteer, region = doc.user_data["names_gazetteer"], doc.user_data["names_region"]
+    end = i
+    while end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha and end - i < 3:
+        if end > i + 1 and gazetteer.is_place((doc[end].lower_,), region):
+            break  # "duka la Mama Otieno Kayole": the shop's estate follows its name
+        end += 1
+    return end if end > i + 1 or doc[i].lower_ not in _TITLES else 0
 
 
 def _business_at_place(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> int:
@@ -539,7 +646,12 @@ def _joined(doc: Words, start: int, end: int, people: list[Entity]) -> bool:
     """The span and one of the people stand next to each other with only "and", "&" or a comma between."""
     for person in people:
         between = doc.text[end : person.start] if person.start >= end else doc.text[person.end : start]
-        if person.start != start and between.strip().lower() in ("and", "&", ",", "na"):
+        joiner = between.strip().lower()
+        if person.start != start and joiner in ("and", "&", "na"):
+            return True
+        # A comma lists people only in a list that "and" closes ("Neha, Rohit and Pooja"): in "Sawubona, Zanele
+        # here" it follows a greeting
+        if person.start != start and joiner == "," and re.search(r"\s(and|&|na)\s", doc.text[end:]):
             return True
     return False
 
@@ -743,6 +855,8 @@ def _name_like(token: Word) -> bool:
     # Most words have no capital letter, and no rule below makes one without a name: they are turned away first.
     if not capitalised(text) or CODE.fullmatch(text):
         return False
+    if text[1:2] in ("'", "’") and text[2:3].islower():
+        return False  # French "L'agence", "D'accord": an elided article before a lower-case word
     if _english(token.doc):
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
             return False
@@ -984,6 +1098,7 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
             and end + 1 < len(doc)
             and _name_like(doc[end + 1])
             and doc[end + 1].lower_ not in _ORG_HEADS  # "Rafael da Padaria Pão Quente": a person, then a shop
+            and not (len(doc[end - 1].text) > 6 and doc[end - 1].lower_.endswith("bank"))  # "Ecobank de Yopougon"
         ):
             end += 2
         elif token.lower_ == "the" and _english(doc) and _kind_after_the(doc, end + 1, gazetteer):
@@ -1119,6 +1234,11 @@ def _classify(
         return _entity(doc, start, end, ORG, "rule")
     if len(core) > 1 and first in _PLACE_HEADS:
         return _entity(doc, start, end, FACILITY, "rule")
+    language = _language(doc)
+    if len(core) > 1 and first in _SAINTS and language in ("es", "fr", "pt", "de") and _cue(doc, start) != "person":
+        return _entity(doc, start, end, TOWN, "rule")  # "em São Gonçalo": a saint's name is a town's
+    if len(core) == 1 and _bank_compound(doc, core[0].i):
+        return _entity(doc, start, end, ORG, "rule")  # "at Ecobank", "Rosebank" stays a place
     if _language(doc) in ("es", "fr", "pt") and start > 0 and doc[start - 1].lower_ in _STREET_HEADS:
         return _entity(doc, start - 1, end, FACILITY, "rule")  # "rue Victor Hugo", "avenida Paulista"
     if len(core) == 1 and last.endswith(_STREET_SUFFIXES) and len(last) > 7:
@@ -1127,15 +1247,17 @@ def _classify(
     if (last in _ORG_ENDINGS or english and last in _TRADE_ENDINGS) and len(core) > 1 or english and _owned(span, end):
         start = _with_leading_titles(doc, start)
         return _entity(doc, start, end, ORG, "rule")
+    next_word = doc[end].lower_ if end < len(doc) else ""
+    if last == "house" and len(core) > 1 and next_word in _ORG_AFTER.get(language, ()):
+        return _entity(doc, start, end, ORG, "rule")  # "Kapoor Tent House wale": the firm, not the building
     if last in _PLACE_ENDINGS and (len(core) > 1 or start < core[0].i):
         return _entity(doc, start, end, FACILITY, "rule")
     if last in _NUMBERED_PLACES and span[-1].is_digit:
         return _entity(doc, start, end, FACILITY, "rule")
-    next_word = doc[end].lower_ if end < len(doc) else ""
     if next_word in _BRANCH_NOUNS and not _is_person(core, gazetteer):
         return _entity(doc, start, end, TOWN, "rule")
     if (
-        english
+        (english or language in ("hi", "sw"))
         and next_word in _ACCOUNT_NOUNS
         and not _is_person(core, gazetteer)
         and not gazetteer.is_place(key, region)
@@ -1149,6 +1271,9 @@ def _classify(
         and not _everyday_words(core, gazetteer)
     ):
         return _entity(doc, start, end, ORG, "rule")  # "the Jollibee staff", "Jumia delivery man"
+    if _staff_of(doc, start, end, language) and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region):
+            return _entity(doc, start, end, ORG, "rule")  # "Bluedart ka courier boy", "Msee wa Bolt"
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
@@ -1217,6 +1342,16 @@ def _classify(
     if guess.label == PERSON and _language(doc) == "de":
         return None  # a capitalised German word is a noun first: a person needs a list, a title or a cue
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
+
+
+def _staff_of(doc: Words, start: int, end: int, language: str | None) -> bool:
+    """The name is whose staff a Hinglish "X ka courier" or a Swahili "msee wa X" speaks of."""
+    if language == "hi":
+        after = lowered_words(doc)[end : end + 2]
+        return len(after) == 2 and after[0] in ("ka", "ki", "ke") and after[1] in _STAFF_NOUNS
+    if language == "sw":
+        return start > 1 and doc[start - 1].lower_ == "wa" and doc[start - 2].lower_ in _SWAHILI_STAFF
+    return False
 
 
 def _acts(doc: Words, start: int, end: int) -> bool:
