@@ -58,10 +58,10 @@ def _everyday_words() -> set[str]:
     return words
 
 
-def _names(locale: str) -> set[str]:
+def _names(locale: str, given_only: bool = False) -> set[str]:
     provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
     names: set[str] = set()
-    for attribute in _GIVEN if locale in _GIVEN_NAMES_ONLY else (*_GIVEN, "last_names"):
+    for attribute in _GIVEN if given_only or locale in _GIVEN_NAMES_ONLY else (*_GIVEN, "last_names"):
         listed = getattr(provider, attribute, None) or ()
         names.update(listed.keys() if isinstance(listed, dict) else listed)
     return names

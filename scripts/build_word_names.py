@@ -10,7 +10,6 @@ Same locales, given-name lists and everyday words as build_people.py.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
@@ -19,18 +18,9 @@ import faker
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
-from build_people import _GIVEN, LOCALES, _everyday_words, _latin_word  # noqa: E402
+from build_people import LOCALES, _everyday_words, _latin_word, _names  # noqa: E402
 
 OUT = REPO / "wa_pipeline" / "nlp" / "gazetteer" / "word_names.txt"
-
-
-def _given_names(locale: str) -> set[str]:
-    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-    names: set[str] = set()
-    for attribute in _GIVEN:
-        listed = getattr(provider, attribute, None) or ()
-        names.update(listed.keys() if isinstance(listed, dict) else listed)
-    return names
 
 
 def build() -> str:
@@ -39,7 +29,7 @@ def build() -> str:
     names = {
         n
         for locale in LOCALES
-        for n in _given_names(locale)
+        for n in _names(locale, given_only=True)
         if _latin_word(n) and n.istitle() and n.lower() in everyday
     }
     header = (
