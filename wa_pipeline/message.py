@@ -110,7 +110,7 @@ _TEXT_FIELDS = (
 _RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
-# The record's keys in sorted order, each as its JSON text opens it ("event" is left out when there is none).
+# The record's keys in sorted order ("event" is left out when there is none), and each one's opening in its JSON text.
 _RECORD_KEYS = (
     "caption",
     "chat_id",
