@@ -289,7 +289,8 @@ def land_messages(
     for held in holders.values():
         held.sort()
     new_rows: list[tuple] = []
-    print_rows: list[tuple] = []
+    # Each landed message's fingerprints, in landing order: their rows are made for the whole batch at once below.
+    landed_prints: list[list[str]] = []
     copies: list[tuple[str, str, str, str]] = []
     seq = run(LAST_SEQ, ()).fetchone()[0] if by_seq else 0
     for message_id, chat_id, source, its_prints, record, sent_at in prepared:
@@ -307,13 +308,9 @@ def land_messages(
             if len(its_prints) > FINGERPRINT_SLOTS:
                 raise ValueError(f"{message_id}: {len(its_prints)} fingerprints, more than {FINGERPRINT_SLOTS}")
             new_rows.append((seq, message_id, chat_id, sent_at, source, record, now))
-            print_rows += [
-                (seq * FINGERPRINT_SLOTS + slot, fingerprint, message_id, source)
-                for slot, fingerprint in enumerate(its_prints)
-            ]
         else:
             new_rows.append((message_id, chat_id, sent_at, source, record, now))
-            print_rows += [(fingerprint, message_id, source) for fingerprint in its_prints]
+        landed_prints.append(its_prints)
         if seek_twins:
             for fingerprint in its_prints:
                 bisect.insort(holders.setdefault(fingerprint, []), (message_id, source))
@@ -323,6 +320,18 @@ def land_messages(
         if message_id not in recorded:
             recorded.add(message_id)
             copy_rows.append((message_id, twin, source, record, now, message_id))
+    if by_seq:
+        print_rows = [
+            (row[0] * FINGERPRINT_SLOTS + slot, fingerprint, row[1], row[4])
+            for row, its_prints in zip(new_rows, landed_prints)
+            for slot, fingerprint in enumerate(its_prints)
+        ]
+    else:
+        print_rows = [
+            (fingerprint, row[0], row[3])
+            for row, its_prints in zip(new_rows, landed_prints)
+            for fingerprint in its_prints
+        ]
     # Keyed by value, fingerprints are random keys: written in key order, each page of their index is visited once per
     # batch; in arrival order, once the index outgrows the page cache, pages are evicted (dirty ones spilled) and read
     # again (about 15% of a writer's CPU at a million messages). The rows carry no sequence number: any order lands the

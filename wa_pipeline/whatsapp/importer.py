@@ -404,14 +404,19 @@ def _read_days(
 
     # A forgotten customer's messages are skipped before their media is stored (landing refuses them anyway).
     forgotten = store.tombstones()
+    # The day of the message before: a file runs a day at a time, so the first and last days change only with it.
+    seen: date | None = None
     for message in reader.messages():
         if forgotten and forgotten.blocks(message):
             continue
-        message, linked = _with_media(message, archive, media_store)
-        landed.media_linked += linked
+        if message.media is not None:
+            message, linked = _with_media(message, archive, media_store)
+            landed.media_linked += linked
         local_day = message.sent_at.astimezone(tz).date()
-        landed.first_day = min(landed.first_day or local_day, local_day)
-        landed.last_day = max(landed.last_day or local_day, local_day)
+        if local_day != seen:
+            seen = local_day
+            landed.first_day = min(landed.first_day or local_day, local_day)
+            landed.last_day = max(landed.last_day or local_day, local_day)
         if local_day in scattered:
             held.append(message)
             continue
