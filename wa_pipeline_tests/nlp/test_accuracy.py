@@ -46,13 +46,17 @@ FLOORS = {
     # Raised after round 10's date rules (dev/dates10.txt): entities fr 0.904, de 0.929, each less 0.03, rounded down.
     # Raised after round 11's name and language-id rules (dev/names11.txt, language_dev3.jsonl): en entities, names and
     # language id 0.930 0.875 0.952, hi names 0.776, each less 0.03, rounded down.
-    "en": (0.90, 0.93, 0.84, 0.84, 0.87, 0.92),
-    "es": (0.86, 0.94, 0.78, 0.82, 0.89, 0.95),
-    "pt": (0.85, 0.95, 0.74, 0.88, 0.91, 0.94),
-    "fr": (0.87, 0.91, 0.81, 0.87, 0.89, 0.97),
-    "de": (0.89, 0.92, 0.84, 0.80, 0.92, 0.97),
+    # Moved after round 12 (dates12/12b, names12, orgs12), each the figure less 0.03, rounded down: entities, rule labels
+    # and names en 0.935 0.968 0.886, pt 0.896 0.988 0.792, fr 0.912 0.968 0.852, de 0.940 1.000 0.875, hi 0.864 0.952
+    # 0.777. Spanish fell by one date (entities 0.893 -> 0.888, rule labels 0.977 -> 0.966), so its two floors came
+    # down to keep the 0.03 margin (0.86 -> 0.85, 0.94 -> 0.93).
+    "en": (0.90, 0.93, 0.85, 0.84, 0.87, 0.92),
+    "es": (0.85, 0.93, 0.78, 0.82, 0.89, 0.95),
+    "pt": (0.86, 0.95, 0.76, 0.88, 0.91, 0.94),
+    "fr": (0.88, 0.93, 0.82, 0.87, 0.89, 0.97),
+    "de": (0.91, 0.97, 0.84, 0.80, 0.92, 0.97),
     "sw": (0.87, 0.93, 0.79, 0.81, 0.87, 0.95),
-    "hi": (0.82, 0.90, 0.74, 0.82, 0.86, 0.95),
+    "hi": (0.83, 0.92, 0.74, 0.82, 0.86, 0.95),
 }
 
 
