@@ -109,7 +109,7 @@ _SIZE_UNITS = frozenset({"inch", "ft"})
 # "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests": a size or a label naming one
 # place or thing, not a count of what follows.
 _SIZE_BEFORE = re.compile(
-    r"(?i)\b(?:size|sz|plot|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
+    r"(?i)\b(?:size|sz|plot|lot|blk|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
     r"sector|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
 )
 _ONES = re.compile(r"(?i)\s+ones?\b")
@@ -288,10 +288,13 @@ def _describes_goods(text: str, start: int, words: list[tuple[str, int, str]]) -
     )
 
 
-def _phrase(text: str, start: int, limit: int) -> list[tuple[str, int, str]]:
+def _phrase(text: str, start: int, limit: int, brands: bool = False) -> list[tuple[str, int, str]]:
     """Up to `limit` words from `start` that could name an item: on one line, no punctuation between them,
-    none of them a function word, a time word or a word of the chat languages; None for a street address."""
+    none of them a function word, a time word or a word of the chat languages; None for a street address.
+    With `brands` (after "of"), up to three capitalised words opening the phrase are a brand's name and not
+    counted: "one crate of Star", "3 packs of Lucky Me pancit canton"."""
     words = []
+    brand = 0
     for word_match in _WORD_AT.finditer(text, start):
         word, word_start = word_match.group(), word_match.start()
         lower = word.lower().strip("'’")
@@ -301,12 +304,25 @@ def _phrase(text: str, start: int, limit: int) -> list[tuple[str, int, str]]:
             return []  # "55 Water St", "14 Moi Avenue": an address, not a count
         if not lower.replace("-", "").isalpha():
             break
+        if brands and len(words) == brand < 3 and word[:1].isupper() and _brand_word(lower, brand):
+            brand += 1
+            words.append((word, word_start, lower))
+            continue
         if lower not in MODIFIERS and lower not in MEASURES and (lower in _NOT_ITEMS or lower in CHAT_WORDS):
             break
         words.append((word, word_start, lower))
-        if len(words) == limit:
+        if len(words) - brand == limit:
             break
     return words
+
+
+def _brand_word(lower: str, at: int) -> bool:
+    """The capitalised word can be a brand's `at`-th word: the first may be an item word elsewhere ("Star") but no
+    chat word ("2 crates of Please"), the others no word that is no item, unless a short one ("Lucky Me", not
+    "Coke Tomorrow")."""
+    if at == 0:
+        return lower not in CHAT_WORDS
+    return lower not in _NOT_ITEMS or len(lower) <= 2
 
 
 def _adjacent(text: str, previous: tuple[str, int, str], start: int) -> bool:
@@ -319,7 +335,7 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
     partitive = re.match(r"\s+of(?=\s)", text[end:])
     if partitive is None and not measure:
         return _entity(text, start, end, f"{_format(number)} {unit}")
-    words = _phrase(text, end + (partitive.end() if partitive else 0), limit=3)
+    words = _phrase(text, end + (partitive.end() if partitive else 0), limit=3, brands=partitive is not None)
     if not partitive and words and (words[0][2] in CONTAINERS or _singular(words[0][2]) in CONTAINERS):
         words = []  # "50kg bag": the container, not what it holds
     # The contents end at their head noun: a plural ends them ("1 dozen bananas send"), and trailing describing
