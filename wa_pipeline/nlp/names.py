@@ -645,7 +645,12 @@ def _unknown_word(word: str, gazetteer: Gazetteer) -> bool:
     """No dictionary, chat, name or kind word: "agbara"."""
     if word in ENGLISH_WORDS or word in CHAT_WORDS or word in gazetteer.people or word in _NOT_NAME_OPENERS:
         return False
-    return word not in _ADDRESSEES and word not in _KIND_ENDINGS and word not in _TRADE_ENDINGS and not gazetteer.organisations.spellings((word,))
+    return (
+        word not in _ADDRESSEES
+        and word not in _KIND_ENDINGS
+        and word not in _TRADE_ENDINGS
+        and not gazetteer.organisations.spellings((word,))
+    )
 
 
 def _people_listed_together(
@@ -924,7 +929,7 @@ def _name_like(token: Word) -> bool:
         return False  # nor is "Semana Santa" a place
     if len(text) == 1 and _previous_word(token) in _SIZE_WORDS:
         return False  # "Größe L", "talla M"
-    if len(text.rstrip(".")) == 1 and _previous_word(token) in _UNIT_WORDS:
+    if len(text.rstrip(".")) == 1 and token.i > 0 and token.nbor(-1).is_lower and token.nbor(-1).lower_ in _UNIT_WORDS:
         return False  # "apartment block C.", "flat B": the letter of a unit
     return not _common_word(token)
 

@@ -110,7 +110,7 @@ _SIZE_UNITS = frozenset({"inch", "ft"})
 # place or thing, not a count of what follows.
 _SIZE_BEFORE = re.compile(
     r"(?i)\b(?:size|sz|plot|lot|blk|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
-    r"sector|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
+    r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
 )
 _ONES = re.compile(r"(?i)\s+ones?\b")
 # "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.
@@ -140,6 +140,7 @@ _NOT_ITEMS = frozenset(
     dollars dollar bucks bob shillings shilling shilingi rupees rupee rs naira rand euros euro reais cedis
     ksh kes kshs usd ugx tzs inr ngn zar eur gbp k mn million thousand lakh lakhs crore crores bn billion
     of to for and or in at on by is are was were be been the a an it its this that these those from with
+    near opposite behind beside along
     per each more less just left extra total than about around approx pls please plz thanks thank
     sir madam bro boss dear i you we they he she me us them my your our their his her who what which
     will would can could shall should may might must have has had do does did done not no yes ok okay
