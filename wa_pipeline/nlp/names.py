@@ -106,7 +106,8 @@ _NOT_NAMES = (
     | frozenset(
         "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
         "january february march april june july august september october november december jan feb mar apr jun "
-        "jul aug sep sept oct nov dec christmas easter eid diwali holi ramadan today tomorrow tonight yesterday kesho leo jana jumamosi jumapili "
+        "jul aug sep sept oct nov dec christmas easter eid diwali holi ramadan pongal onam navratri dussehra lohri "
+        "baisakhi ugadi kwanzaa hanukkah today tomorrow tonight yesterday kesho leo jana jumamosi jumapili "
         "jumatatu jumanne jumatano alhamisi ijumaa am pm i i'm im ok okay yes no sure please pls plz sorry "
         "call email ring text whatsapp sms tel ref paybill till lipa good send deliver bring pay pick collect "
         "drop check confirm ssebo nyabo oga".split()

@@ -342,8 +342,8 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
     # The contents end at their head noun: a plural ends them ("1 dozen bananas send"), and trailing describing
     # words are dropped ("2 kg sugar brown" never is), except the one noun after "of" ("2 kilos of chicken").
     for index, word in enumerate(words):
-        if _is_plural(word[2]):
-            words = words[: index + 1]
+        if _is_plural(word[2]) and not (partitive and word[0][:1].isupper() and index < len(words) - 1):
+            words = words[: index + 1]  # a brand's plural goes on to its goods: "3 packs of Walkers crisps"
             break
     while len(words) > (1 if partitive else 0) and _describes(words[-1][2]):
         words.pop()

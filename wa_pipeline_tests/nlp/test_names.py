@@ -620,8 +620,10 @@ def test_words_that_name_nobody_in_round_12b(text, region, language):
             "NG",
             [("PERSON", "Musa"), ("ORG", "Musa & Sons Electricals")],
         ),
-        # a verb opening a request is no name
+        # a verb opening a request is no name; nor is a festival
         ("Mark it as paid please, I sent the money", "US", []),
+        ("Wishing you a joyful Onam, Suresh", "IN", [("PERSON", "Suresh")]),
+        ("Happy Pongal to all at the shop", "IN", []),
     ],
 )
 def test_english_places_businesses_and_people_of_round_13(text, region, expected):

@@ -175,6 +175,7 @@ def test_a_size_word_before_goods_is_no_model_name():
         ("Bring one tin of Star biscuits", [("one tin of Star biscuits", "1 tin of star biscuits")]),
         ("two cartons of Peak Me milk", [("two cartons of Peak Me milk", "2 carton of peak me milk")]),
         ("Add 3 bottles of Sprite Zero to the list", [("3 bottles of Sprite Zero", "3 bottle of sprite zero")]),
+        ("Bring 2 packs of Pringles chips", [("2 packs of Pringles chips", "2 pack of pringles chips")]),
         # no time word goes on a brand, no chat word opens one
         ("Send 2 crates of Coke Tomorrow", [("2 crates of Coke", "2 crate of coke")]),
     ],
