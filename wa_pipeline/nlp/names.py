@@ -125,6 +125,8 @@ PLACE_ENDINGS = _PLACE_ENDINGS
 _NUMBERED_PLACES = frozenset({"phase", "sector", "block", "zone", "gate", "extension", "community"})
 # Written in lower case after a place, these are a landmark there, not part of its name: "the Kahawa Sukari stage",
 # "Jibowu park", "Stockport station" (a road's word is the road's: "Langata road").
+# Before a landmark of an address, mostly a business when a person is guessed: "opposite Quickmart", "behind Shoprite".
+_LANDMARK_BEFORE = frozenset("opposite behind beside facing".split())
 _LANDMARKS_AT = frozenset("stage station park market terminal airport stadium".split())
 # A fuel brand's station, written after it: "near the Kenol petrol station".
 _FUEL_STATIONS = [[kind, "station"] for kind in ("petrol", "filling", "gas", "fuel", "service")]
@@ -1412,6 +1414,8 @@ def _classify(
         return None
     if guess.label == PERSON and english and _everyday_words(core, gazetteer):
         return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
+    if guess.label == PERSON and english and _previous_word(doc[start]) in _LANDMARK_BEFORE:
+        return _entity(doc, start, end, ORG, "rule")  # "opposite Quickmart": an address's landmark is no person
     if guess.label == PERSON and _language(doc) == "de":
         return None  # a capitalised German word is a noun first: a person needs a list, a title or a cue
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")

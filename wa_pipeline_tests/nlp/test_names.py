@@ -620,6 +620,10 @@ def test_words_that_name_nobody_in_round_12b(text, region, language):
             "NG",
             [("PERSON", "Musa"), ("ORG", "Musa & Sons Electricals")],
         ),
+        # a landmark of an address is no person; a city GeoNames also names without "City" is a town
+        ("The clinic is behind Mulleys, ask anyone", "KE", [("ORG", "Mulleys")]),
+        ("Kapitolyo, Pasig po ang address", "PH", [("GPE", "Pasig")]),
+        ("Marikina is flooded so delivery is late", "PH", [("GPE", "Marikina")]),
         # a verb opening a request is no name; nor is a festival
         ("Mark it as paid please, I sent the money", "US", []),
         ("Wishing you a joyful Onam, Suresh", "IN", [("PERSON", "Suresh")]),
