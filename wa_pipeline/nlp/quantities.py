@@ -109,8 +109,8 @@ _SIZE_UNITS = frozenset({"inch", "ft"})
 # "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests": a size or a label naming one
 # place or thing, not a count of what follows.
 _SIZE_BEFORE = re.compile(
-    r"(?i)\b(?:size|sz|plot|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
-    r"sector|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
+    r"(?i)\b(?:size|sz|plot|lot|blk|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
+    r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
 )
 _ONES = re.compile(r"(?i)\s+ones?\b")
 # "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.
@@ -140,6 +140,7 @@ _NOT_ITEMS = frozenset(
     dollars dollar bucks bob shillings shilling shilingi rupees rupee rs naira rand euros euro reais cedis
     ksh kes kshs usd ugx tzs inr ngn zar eur gbp k mn million thousand lakh lakhs crore crores bn billion
     of to for and or in at on by is are was were be been the a an it its this that these those from with
+    near opposite behind beside along
     per each more less just left extra total than about around approx pls please plz thanks thank
     sir madam bro boss dear i you we they he she me us them my your our their his her who what which
     will would can could shall should may might must have has had do does did done not no yes ok okay
@@ -288,10 +289,13 @@ def _describes_goods(text: str, start: int, words: list[tuple[str, int, str]]) -
     )
 
 
-def _phrase(text: str, start: int, limit: int) -> list[tuple[str, int, str]]:
+def _phrase(text: str, start: int, limit: int, brands: bool = False) -> list[tuple[str, int, str]]:
     """Up to `limit` words from `start` that could name an item: on one line, no punctuation between them,
-    none of them a function word, a time word or a word of the chat languages; None for a street address."""
+    none of them a function word, a time word or a word of the chat languages; None for a street address.
+    With `brands` (after "of"), up to three capitalised words opening the phrase are a brand's name and not
+    counted: "one crate of Star", "3 packs of Lucky Me pancit canton"."""
     words = []
+    brand = 0
     for word_match in _WORD_AT.finditer(text, start):
         word, word_start = word_match.group(), word_match.start()
         lower = word.lower().strip("'’")
@@ -301,12 +305,25 @@ def _phrase(text: str, start: int, limit: int) -> list[tuple[str, int, str]]:
             return []  # "55 Water St", "14 Moi Avenue": an address, not a count
         if not lower.replace("-", "").isalpha():
             break
+        if brands and len(words) == brand < 3 and word[:1].isupper() and _brand_word(lower, brand):
+            brand += 1
+            words.append((word, word_start, lower))
+            continue
         if lower not in MODIFIERS and lower not in MEASURES and (lower in _NOT_ITEMS or lower in CHAT_WORDS):
             break
         words.append((word, word_start, lower))
-        if len(words) == limit:
+        if len(words) - brand == limit:
             break
     return words
+
+
+def _brand_word(lower: str, at: int) -> bool:
+    """The capitalised word can be a brand's `at`-th word: the first may be an item word elsewhere ("Star") but no
+    chat word ("2 crates of Please"), the others no word that is no item, unless a short one ("Lucky Me", not
+    "Coke Tomorrow")."""
+    if at == 0:
+        return lower not in CHAT_WORDS
+    return lower not in _NOT_ITEMS or len(lower) <= 2
 
 
 def _adjacent(text: str, previous: tuple[str, int, str], start: int) -> bool:
@@ -319,14 +336,14 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
     partitive = re.match(r"\s+of(?=\s)", text[end:])
     if partitive is None and not measure:
         return _entity(text, start, end, f"{_format(number)} {unit}")
-    words = _phrase(text, end + (partitive.end() if partitive else 0), limit=3)
+    words = _phrase(text, end + (partitive.end() if partitive else 0), limit=3, brands=partitive is not None)
     if not partitive and words and (words[0][2] in CONTAINERS or _singular(words[0][2]) in CONTAINERS):
         words = []  # "50kg bag": the container, not what it holds
     # The contents end at their head noun: a plural ends them ("1 dozen bananas send"), and trailing describing
     # words are dropped ("2 kg sugar brown" never is), except the one noun after "of" ("2 kilos of chicken").
     for index, word in enumerate(words):
-        if _is_plural(word[2]):
-            words = words[: index + 1]
+        if _is_plural(word[2]) and not (partitive and word[0][:1].isupper() and index < len(words) - 1):
+            words = words[: index + 1]  # a brand's plural goes on to its goods: "3 packs of Walkers crisps"
             break
     while len(words) > (1 if partitive else 0) and _describes(words[-1][2]):
         words.pop()

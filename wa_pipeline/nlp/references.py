@@ -39,6 +39,8 @@ _KEYWORDS = {
     "mpesa": "transaction",
     "m-pesa": "transaction",
     "utr": "transaction",
+    # Nigeria's interbank transfers carry a session ID: "the session ID na 100004231118093521"
+    "session id": "transaction",
     "upi": "transaction",
     "muamala": "transaction",
     "kumbukumbu": "transaction",
@@ -112,7 +114,7 @@ _KEYWORD_LED = re.compile(
     rf"""
     (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?
     (?:\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
-    (?:\s+(?i:is|was|ni)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
+    (?:\s+(?i:is|was|ni|na)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
     (?P<id>{_IDENTIFIER})(?![\w])
     """,
     re.VERBOSE,
@@ -142,8 +144,10 @@ _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minu
 
 def find_references(text: str | None) -> list[Entity]:
     """References in `text`, each valued "<kind>:<IDENTIFIER>"."""
-    if not text or not any(map(str.isdigit, text)):
+    if not text:
         return []
+    if not any(map(str.isdigit, text)) and "ref" not in text.lower():
+        return []  # every reference holds a digit, but a payment's reference written in capitals
     found: list[Entity] = []
 
     def add(kind: str, start: int, end: int) -> None:
@@ -157,9 +161,11 @@ def find_references(text: str | None) -> list[Entity]:
             add(_PREFIXES[prefix], match.start("id"), match.end("id"))
     for match in _keyword_led(text):
         identifier = match.group("id")
-        if not any(map(str.isdigit, identifier)):
-            continue
         kind = _KEYWORDS[" ".join(match.group("keyword").lower().split())]
+        if not any(map(str.isdigit, identifier)):
+            if kind is None and _payer_reference(text, identifier):
+                add("transaction", match.start("id"), match.end("id"))
+            continue
         marked = bool(match.group("marker") or match.group("colon")) or text[match.start("id") - 1] == "#"
         if kind is None:  # "ref", "confirmation": the identifier's shape, or what the message is about
             kind = "transaction" if _MPESA.fullmatch(identifier) or _UPI.fullmatch(identifier) else _about(text)
@@ -188,6 +194,17 @@ def _keyword_led(text: str):
     while (match := _KEYWORD_LED.search(text, position)) is not None:
         yield match
         position = match.end("keyword")
+
+
+def _payer_reference(text: str, identifier: str) -> bool:
+    """A reference of letters the payer chose, in capitals in a message that is not ("reference SMITHCAKES",
+    "ref LERATO-MAR" of a bank transfer), when the message pays. One short word ("the reference is NKOSI") is
+    the payer's name, a person's."""
+    if not identifier.isupper() or text.upper() == text:
+        return False
+    if not ("-" in identifier or "/" in identifier or len(identifier) >= 9):
+        return False
+    return _about(text) == "transaction"
 
 
 def _about(text: str) -> str:

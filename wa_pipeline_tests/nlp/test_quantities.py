@@ -166,3 +166,26 @@ def test_a_size_word_before_goods_is_no_model_name():
     assert quantities("50 mini pizzas for the party") == [("50 mini pizzas", "50 mini pizza")]
     assert quantities("Redmi Note 12 mini pls") == []
     assert quantities("iPhone 13 mini please") == []
+
+
+# Round 13 (dev/names13.txt): a brand after "of" is part of the contents, capitalised words and all.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bring one tin of Star biscuits", [("one tin of Star biscuits", "1 tin of star biscuits")]),
+        ("two cartons of Peak Me milk", [("two cartons of Peak Me milk", "2 carton of peak me milk")]),
+        ("Add 3 bottles of Sprite Zero to the list", [("3 bottles of Sprite Zero", "3 bottle of sprite zero")]),
+        ("Bring 2 packs of Pringles chips", [("2 packs of Pringles chips", "2 pack of pringles chips")]),
+        # no time word goes on a brand, no chat word opens one
+        ("Send 2 crates of Coke Tomorrow", [("2 crates of Coke", "2 crate of coke")]),
+    ],
+)
+def test_a_brand_after_of_is_part_of_the_contents(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Plot at blk 9 lot 4 please", "Delivery to Tema Community 18 near the school", "Kiosk 14 near the gate"]
+)
+def test_address_numbers_and_place_prepositions_are_no_quantity(text):
+    assert quantities(text) == []

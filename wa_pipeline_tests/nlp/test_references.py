@@ -95,3 +95,32 @@ def test_those_keywords_before_a_time_or_a_count_are_no_reference(text):
 def test_a_keyword_read_as_the_identifier_of_another_leaves_it_its_own():
     # "po" (a purchase order) would take "order" as its identifier; "order" then reads its own number.
     assert references("Cancel ko na lang po order 12045, sorry") == [("12045", "order:12045")]
+
+
+# Round 13 (dev/names13.txt): Nigeria's session ID and references a payer writes in capital letters.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Transfer done, session ID 000015231207110512345678",
+            [("000015231207110512345678", "transaction:000015231207110512345678")],
+        ),
+        ("I don send am, the session ID na 100033221907", [("100033221907", "transaction:100033221907")]),
+        ("Paid to the shop, reference MAMA-NJERI", [("MAMA-NJERI", "transaction:MAMA-NJERI")]),
+        ("Sent by EFT, reference PATELGROCERS", [("PATELGROCERS", "transaction:PATELGROCERS")]),
+    ],
+)
+def test_session_ids_and_payers_references_of_letters_are_transactions(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I paid, the reference is DUBE",  # one short word is the payer's name
+        "ORDER REF: ASAP PLEASE, I PAID",  # a shouted message's words are no code
+        "Good reference letter for Wanjiru, she is HARDWORKING",  # no payment, and a word after the keyword
+    ],
+)
+def test_words_after_a_reference_keyword_are_no_reference(text):
+    assert references(text) == []
