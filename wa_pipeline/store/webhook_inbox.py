@@ -1,7 +1,9 @@
 """The webhook inbox: raw bodies on disk before they are acknowledged, kept until the lander has landed them.
 
 A SQLite file of its own (WAL, synchronous=FULL, like every store), so the receiver's commits never wait behind
-the landing store's. A row is deleted once its body has landed: what the inbox holds is exactly the backlog.
+the landing store's. A row is deleted once its body has landed: what the inbox holds is exactly the backlog. The
+bodies hold customers' numbers and words, so deleted rows are zeroed (secure_delete) and, whenever the inbox is
+empty, the WAL is checkpointed and truncated: once landed, a body leaves no copy here for `forget` to miss.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class WebhookInbox:
         self._conn = connect(self.path)
         self._lock = threading.Lock()
         with self._lock:
+            self._conn.execute("PRAGMA secure_delete=ON")
             self._conn.executescript(SCHEMA)
 
     def append(self, bodies: Iterable[tuple[bytes, datetime]]) -> None:
@@ -77,8 +80,12 @@ class WebhookInbox:
         """Forget bodies that have landed (their records are in the landing store now)."""
         if not seqs:
             return
-        with self._lock, write_transaction(self._conn):
-            self._conn.executemany("DELETE FROM webhook_inbox WHERE seq = ?", [(seq,) for seq in seqs])
+        with self._lock:
+            with write_transaction(self._conn):
+                self._conn.executemany("DELETE FROM webhook_inbox WHERE seq = ?", [(seq,) for seq in seqs])
+            if self._conn.execute("SELECT 1 FROM webhook_inbox LIMIT 1").fetchone() is None:
+                # The WAL still holds the bodies as they were inserted; nothing waits, so empty it.
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def backlog(self) -> Backlog:
         """How many bodies wait to be landed, and since when."""
