@@ -168,6 +168,13 @@ class LanderThread:
             self._thread.join(timeout)
 
 
+def _stop_when_orphaned(parent: int, stop: threading.Event) -> None:
+    while not stop.wait(0.5):
+        if os.getppid() != parent:
+            log.warning("the receiver that started this lander is gone; stopping")
+            stop.set()
+
+
 def run_process(settings) -> None:
     """The lander process of `serve-webhook`: lower CPU priority, lands until SIGTERM, then what is left."""
     from wa_pipeline.privacy.pii_policy import PiiPolicy, install_log_policy
@@ -178,6 +185,9 @@ def run_process(settings) -> None:
     # The receiver must win the cores in a burst: acknowledging is urgent, landing can lag a little.
     os.nice(settings.webhook_lander_nice)
     stop = threading.Event()
+    parent = os.getppid()
+    # A receiver killed outright (SIGKILL, the OOM killer) cannot stop us; its restart starts a lander of its own.
+    threading.Thread(target=_stop_when_orphaned, args=(parent, stop), name="orphan-watch", daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the receiver stops us in order
     writer = GroupCommitWriter(open_landing_store(settings), DeadLetterQueue(settings.layout.landing_db))

@@ -29,6 +29,7 @@ from wa_pipeline_tests.whatsapp.test_webhook_app import (
     receiver_process,
     serving,
     signed,
+    table_rows,
     text_payload,
     wait_inbox_landed,
     wait_landed,
@@ -52,17 +53,6 @@ EVERY_KIND = [
     "unknown_field",
     "malformed_sibling",
 ]
-
-
-def table_rows(db: Path) -> dict[str, int]:
-    """Rows in every table of the landing database (the dead-letter queue and the customers included)."""
-    with sqlite3.connect(db) as conn:
-        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {
-            name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-            for name in names
-            if name != "sqlite_sequence"
-        }
 
 
 def landing_parts(db: Path) -> tuple[SqliteLandingStore, DeadLetterQueue, GroupCommitWriter]:
