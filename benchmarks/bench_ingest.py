@@ -211,12 +211,13 @@ class Result:
 
 
 def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Result:
+    from wa_pipeline.data_layout import DataLayout
     from wa_pipeline.store.sqlite_landing import SqliteLandingStore
     from wa_pipeline.whatsapp.webhook_signature import sign
 
     workdir.mkdir(parents=True, exist_ok=True)
-    # The shipped server finds its files by the data layout: landing.sqlite3 and webhook_inbox.sqlite3.
-    db = workdir / ("landing.sqlite3" if kind == "inbox" else f"{kind}.sqlite3")
+    # The shipped server finds its files by the data layout (the landing store and the webhook inbox).
+    db = DataLayout(workdir).landing_db if kind == "inbox" else workdir / f"{kind}.sqlite3"
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
