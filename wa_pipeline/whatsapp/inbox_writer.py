@@ -15,6 +15,8 @@ from datetime import datetime
 from wa_pipeline.store.webhook_inbox import WebhookInbox
 
 log = logging.getLogger(__name__)
+# How often an idle writer deletes the bodies landed since its last commit (and empties the WAL).
+PRUNE_IDLE_S = 1.0
 
 
 class InboxClosed(RuntimeError):
@@ -98,7 +100,10 @@ class InboxWriter:
     def _run(self) -> None:
         try:
             while True:
-                self._wake.wait()
+                if not self._wake.wait(PRUNE_IDLE_S):
+                    # Idle: delete what the lander has landed since (each commit does so under load).
+                    self.inbox.prune()
+                    continue
                 self._wake.clear()
                 batch, closed = self._take()
                 if batch:

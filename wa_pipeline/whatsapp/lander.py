@@ -42,6 +42,8 @@ class Lander:
         self.inbox = inbox
         self.writer = writer
         self.batch_bodies = batch_bodies
+        # Every body up to this seq has landed; where a restarted lander (thread or process) begins.
+        self.watermark = inbox.landed_through()
         self.landed = 0
         self.failures = 0
         # What the landed bodies held, as the receiver's summary counted it before the inbox (/healthz shows it).
@@ -49,23 +51,29 @@ class Lander:
 
     def land_once(self) -> tuple[int, int]:
         """Land the oldest batch of the inbox; (bodies landed and marked, bodies left for a retry)."""
-        rows = self.inbox.unlanded(self.batch_bodies)
+        rows = self.inbox.unlanded(self.batch_bodies, after=self.watermark)
         if not rows:
             return 0, 0
         parsed = [self._parse(row) for row in rows]
         outcomes = self.writer.land(parsed)
-        done = [row.seq for row, outcome in zip(rows, outcomes) if outcome is None]
+        # The mark is a watermark: it stops before the first body that failed, and what landed after that body
+        # lands again with it on the retry (adding nothing).
+        done = 0
         for body, outcome in zip(parsed, outcomes):
-            if outcome is None:
-                self._count(body)
-        self.inbox.mark_landed(done)
-        self.landed += len(done)
-        failed = len(rows) - len(done)
+            if outcome is not None:
+                break
+            self._count(body)
+            done += 1
+        if done:
+            self.inbox.mark_landed_through(rows[done - 1].seq)
+            self.watermark = rows[done - 1].seq
+        self.landed += done
+        failed = len(rows) - done
         if failed:
             self.failures += 1
-            first = next(outcome for outcome in outcomes if outcome is not None)
-            log.error("%d inbox bodies could not be landed (%s); retrying", failed, type(first).__name__)
-        return len(done), failed
+            reason = outcomes[done]
+            log.error("%d inbox bodies wait for a retry (%s)", failed, type(reason).__name__)
+        return done, failed
 
     def _count(self, body: ParsedWebhook) -> None:
         self.records["messages"] += len(body.messages)
@@ -104,11 +112,6 @@ class Lander:
                     wake.clear()
                 else:
                     stop.wait(poll_s)
-
-    def drained_up_to(self, seq: int) -> bool:
-        """Whether every body up to inbox seq `seq` has landed."""
-        head = self.inbox.unlanded(1)
-        return not head or head[0].seq > seq
 
 
 class LanderThread:
@@ -153,7 +156,7 @@ class LanderThread:
         """Wait until every body in the inbox now has landed; False if the time ran out or the lander died."""
         target = self.lander.inbox.backlog().last_seq
         deadline = time.monotonic() + timeout
-        while not self.lander.drained_up_to(target):
+        while not self.lander.inbox.landed_up_to(target):
             if not self.alive or time.monotonic() > deadline:
                 return False
             self._wake.set()

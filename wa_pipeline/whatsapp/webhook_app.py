@@ -274,6 +274,9 @@ class WebhookReceiver:
         for part in (self._landing_first, self.state.inbox_writer, self.state.lander):
             if part is not None:
                 part.stop()
+        if self.state.inbox_writer is not None:
+            # The lander landed what was left: delete it now rather than at the next start.
+            self.state.inbox_writer.inbox.prune()
 
     async def _lifespan(self, receive, send) -> None:
         while True:

@@ -167,13 +167,11 @@ class LanderProcess:
         """Wait until every body in the inbox now has landed; False if the time ran out."""
         target = self._inbox.backlog().last_seq
         deadline = time.monotonic() + timeout
-        while True:
-            head = self._inbox.unlanded(1)
-            if not head or head[0].seq > target:
-                return True
+        while not self._inbox.landed_up_to(target):
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.01)
+        return True
 
     def stop(self, timeout: float = 60.0) -> None:
         """SIGTERM: the lander lands what the inbox holds and exits; killed if it has not within `timeout`."""

@@ -78,7 +78,7 @@ KILLED_BEFORE_MARKING = textwrap.dedent(
     from wa_pipeline.whatsapp.lander import Lander
 
     db, inbox = Path(sys.argv[1]), Path(sys.argv[2])
-    WebhookInbox.mark_landed = lambda self, seqs: os.kill(os.getpid(), signal.SIGKILL)
+    WebhookInbox.mark_landed_through = lambda self, seq: os.kill(os.getpid(), signal.SIGKILL)
     store, letters = SqliteLandingStore(db), DeadLetterQueue(db)
     Lander(WebhookInbox(inbox), GroupCommitWriter(store, letters)).land_once()
     """
