@@ -198,7 +198,7 @@ class Result:
     stored: int
     # Seconds from the last 200 until every acknowledged body had landed (the inbox's lag; 0 when the 200 waits).
     landed_after: float = 0.0
-    # CPU seconds of the receiver's processes (the lander's included) over the measured load.
+    # CPU seconds of the receiver's processes (the lander's included) while the load ran (not the landing after).
     cpu: float = 0.0
 
     @property
@@ -257,9 +257,9 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
         cpu_before = process_tree_cpu(child.pid)
         seconds, latencies, statuses = asyncio.run(load(port, requests, concurrency))
         finished = time.perf_counter()
+        cpu = process_tree_cpu(child.pid) - cpu_before
         wait_landed(port)
         landed_after = time.perf_counter() - finished
-        cpu = process_tree_cpu(child.pid) - cpu_before
         after = asyncio.run(get_json(port, "/healthz")).get("commits")
         if set(statuses) != {200}:
             raise SystemExit(f"the {name} receiver answered {sorted(set(statuses))}")
@@ -285,7 +285,7 @@ def wait_landed(port: int, timeout: float = 300) -> None:
     while (asyncio.run(get_json(port, "/healthz")).get("inbox") or {}).get("backlog", 0) > 0:
         if time.monotonic() > deadline:
             raise SystemExit("the lander did not land the inbox in time")
-        time.sleep(0.005)
+        time.sleep(0.02)
 
 
 def process_tree_cpu(pid: int) -> float:
