@@ -85,7 +85,8 @@ class Lander:
         try:
             parsed = parse_webhook(row.body, row.received_at)
         except Exception as exc:
-            # The mapping never raises by design; if a release does, the body waits in the queue for a fixed one.
+            # The mapping never raises by design; if a release does, the body goes to the dead-letter queue whole,
+            # for `wa-pipeline dlq replay` once fixed, and the bodies behind it land.
             log.error("mapping an inbox body failed: %s", type(exc).__name__)
             self.writer.dead_letters.add(
                 STAGE,
@@ -100,7 +101,14 @@ class Lander:
         """Land until `stop` is set, then land what is left; `wake` (if given) cuts an idle wait short."""
         while True:
             stopping = stop.is_set()
-            landed, failed = self.land_once()
+            try:
+                landed, failed = self.land_once()
+            except Exception as exc:
+                # The inbox or the dead-letter queue refused (a lock held too long, a full disk): nothing was
+                # marked, so the same batch is tried again; only a crash ends the lander.
+                log.error("landing the inbox failed (%s); retrying", type(exc).__name__)
+                self.failures += 1
+                landed, failed = 0, 1
             if failed:
                 if stop.wait(RETRY_S):
                     return
