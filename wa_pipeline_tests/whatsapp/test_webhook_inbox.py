@@ -291,3 +291,23 @@ def test_the_lander_process_is_restarted_when_it_dies(tmp_path):
         assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
         wait_inbox_landed(url)
         assert SqliteLandingStore(data_dir / "landing.sqlite3").get("wamid.after-restart").text == "still landing"
+
+
+def test_an_inbox_that_refuses_a_read_once_does_not_end_the_lander(tmp_path, monkeypatch):
+    unlanded, refused = WebhookInbox.unlanded, []
+
+    def refuse_once(self, limit, after=None):
+        if not refused and threading.current_thread().name == "webhook-lander":
+            refused.append(True)
+            raise sqlite3.OperationalError("database is locked")
+        return unlanded(self, limit, after)
+
+    monkeypatch.setattr(WebhookInbox, "unlanded", refuse_once)
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    app = create_webhook_app(store, DeadLetterQueue(store.path), app_secret=SECRET, verify_token=TOKEN)
+    raw = meta_bytes(text_payload("wamid.retry-1", "after a refusal"))
+    with serving(app) as url:
+        assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
+        wait_landed(app)
+        assert app.state.lander.state()["state"] == "running"
+    assert refused and store.get("wamid.retry-1").text == "after a refusal"
