@@ -21,6 +21,11 @@ class DataLayout:
         return self.root / "landing.sqlite3"
 
     @property
+    def webhook_inbox(self) -> Path:
+        """Webhook bodies acknowledged and not landed yet: a SQLite file of its own, whatever the landing store."""
+        return self.root / "webhook_inbox.sqlite3"
+
+    @property
     def inferred_defaults(self) -> Path:
         """The phone region and timezone `import` inferred from the exports: defaults below WA_* settings."""
         return self.root / "inferred_defaults.json"

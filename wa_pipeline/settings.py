@@ -112,6 +112,17 @@ class Settings(BaseSettings):
     webhook_max_body_bytes: int = Field(
         3 * 1024 * 1024, ge=1024, description="Largest webhook body accepted (Meta sends up to 3 MB); larger is 413."
     )
+    webhook_acknowledge: Literal["inbox", "landed"] = Field(
+        "inbox",
+        description="When the receiver answers 200: once the raw body is in the durable inbox (the lander maps and"
+        " lands it right after), or only once every record of it is in the landing store (slower under a burst).",
+    )
+    webhook_max_backlog_age_s: float = Field(
+        300, gt=0, description="/healthz is 503 when the oldest body in the inbox has waited longer than this."
+    )
+    webhook_lander_nice: int = Field(
+        10, ge=0, le=19, description="How much lower the lander process's CPU priority is than the receiver's."
+    )
 
     default_currency: str = Field(
         "", description='ISO 4217 code for "$", "/=", "Rs" in messages; empty: the region\'s currency.'

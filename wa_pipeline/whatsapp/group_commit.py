@@ -169,26 +169,31 @@ class GroupCommitWriter:
             self._commit(batch)
 
     def _commit(self, batch: list[_Pending]) -> None:
-        try:
-            self._write([p.parsed for p in batch])
-            outcomes: list[BaseException | None] = [None] * len(batch)
-        except Exception as exc:
-            log.error(
-                "group commit of %d requests failed (%s); retrying them one by one", len(batch), type(exc).__name__
-            )
-            if len(batch) == 1:
-                outcomes = [self._write_record_by_record(batch[0].parsed)]
-            else:
-                outcomes = [self._write_alone(p) for p in batch]
-        for pending, outcome in zip(batch, outcomes):
+        for pending, outcome in zip(batch, self.land([p.parsed for p in batch])):
             pending.settle(outcome)
 
-    def _write_alone(self, pending: _Pending) -> BaseException | None:
+    def land(self, bodies: list[ParsedWebhook]) -> list[BaseException | None]:
+        """Land the bodies together (the calling thread writes); per body None, or why nothing of it is safe.
+
+        The webhook inbox's lander calls this directly; `write` queues to the writer thread, which calls it too.
+        """
+        try:
+            self._write(bodies)
+            return [None] * len(bodies)
+        except Exception as exc:
+            log.error(
+                "group commit of %d requests failed (%s); retrying them one by one", len(bodies), type(exc).__name__
+            )
+            if len(bodies) == 1:
+                return [self._write_record_by_record(bodies[0])]
+            return [self._write_alone(parsed) for parsed in bodies]
+
+    def _write_alone(self, parsed: ParsedWebhook) -> BaseException | None:
         # One poisoned request must not fail the others that happened to share its transaction.
         try:
-            self._write([pending.parsed])
+            self._write([parsed])
         except Exception:
-            return self._write_record_by_record(pending.parsed)
+            return self._write_record_by_record(parsed)
         return None
 
     def _write_record_by_record(self, parsed: ParsedWebhook) -> BaseException | None:

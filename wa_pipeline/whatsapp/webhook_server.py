@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import importlib.util
 import logging
+import multiprocessing
+import threading
 import time
 
 import uvicorn
@@ -12,9 +16,13 @@ from uvicorn.config import LOGGING_CONFIG
 from wa_pipeline.settings import Settings
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
-from wa_pipeline.whatsapp.webhook_app import create_webhook_app
+from wa_pipeline.store.webhook_inbox import WebhookInbox
+from wa_pipeline.whatsapp.inbox_writer import InboxWriter
+from wa_pipeline.whatsapp.lander import run_process
+from wa_pipeline.whatsapp.webhook_app import WebhookReceiver, create_webhook_app
 
 access_log = logging.getLogger("wa_pipeline.webhook.access")
+log = logging.getLogger(__name__)
 
 
 class MissingWebhookSecrets(ValueError):
@@ -38,10 +46,16 @@ def webhook_secrets(settings: Settings) -> tuple[str, str]:
 
 class PathOnlyAccessLog:
     """ASGI middleware: one line per request with the path only, because Meta's verification GET
-    carries the verify token in its query string and uvicorn's own access log would print it."""
+    carries the verify token in its query string and uvicorn's own access log would print it.
+
+    A log record costs several times what the receiver spends on a request, so the lines of the requests that
+    finish in one turn of the event loop go out as one record (one line per request still; one record per request
+    whenever requests come one at a time).
+    """
 
     def __init__(self, app):
         self.app = app
+        self._lines: list[str] = []
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -57,14 +71,14 @@ class PathOnlyAccessLog:
             await self.app(scope, receive, send_and_note)
         finally:
             client = scope.get("client") or ("-", 0)
-            access_log.info(
-                '%s "%s %s" %d %.1fms',
-                client[0],
-                scope["method"],
-                scope["path"],
-                status[0],
-                (time.perf_counter() - started) * 1000,
-            )
+            elapsed = (time.perf_counter() - started) * 1000
+            if not self._lines:
+                asyncio.get_running_loop().call_soon(self._flush)
+            self._lines.append(f'{client[0]} "{scope["method"]} {scope["path"]}" {status[0]} {elapsed:.1f}ms')
+
+    def _flush(self) -> None:
+        lines, self._lines = self._lines, []
+        access_log.info("%s", "\n".join(lines))
 
 
 def _log_config() -> dict:
@@ -81,6 +95,9 @@ DEFAULT_KEEP_ALIVE_S = 75.0
 def server_config(app, host: str = "127.0.0.1", port: int = 0, keep_alive_s: float = DEFAULT_KEEP_ALIVE_S, **options):
     """uvicorn's configuration for the receiver; tests start the same one on a port the OS picked."""
     options.setdefault("log_config", _log_config())
+    # uvloop and httptools where installed: uvicorn's pure-Python loop and parser cost more CPU a request.
+    options.setdefault("loop", "uvloop" if importlib.util.find_spec("uvloop") else "asyncio")
+    options.setdefault("http", "httptools" if importlib.util.find_spec("httptools") else "h11")
     return uvicorn.Config(
         app,
         host=host,
@@ -95,14 +112,111 @@ def server_config(app, host: str = "127.0.0.1", port: int = 0, keep_alive_s: flo
     )
 
 
-def serve(host: str, port: int, settings: Settings, keep_alive_s: float = DEFAULT_KEEP_ALIVE_S) -> None:
-    """Serve the receiver until interrupted; queued deliveries are landed before it exits."""
+class LanderProcess:
+    """The lander in a process of its own, started with the receiver, restarted if it dies, stopped with it."""
+
+    def __init__(self, settings: Settings, restart_delay_s: float = 1.0):
+        self.settings = settings
+        self.restart_delay_s = restart_delay_s
+        self.restarts = 0
+        self._inbox = WebhookInbox(settings.layout.webhook_inbox)
+        # spawn: a fresh interpreter, not a fork of one whose threads hold locks.
+        self._context = multiprocessing.get_context("spawn")
+        self._process = None
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    def _spawn(self) -> None:
+        self._process = self._context.Process(target=run_process, args=(self.settings,), name="webhook-lander")
+        self._process.start()
+
+    def start(self) -> None:
+        """Start the lander process and the thread that restarts it when it dies."""
+        if self._watcher is not None:
+            return
+        self._spawn()
+        self._watcher = threading.Thread(target=self._watch, name="webhook-lander-watch", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            self._process.join(0.2)
+            if self._process.is_alive() or self._stopping.is_set():
+                continue
+            log.error("the webhook lander exited (code %s); starting it again", self._process.exitcode)
+            if self._stopping.wait(self.restart_delay_s):
+                return
+            self.restarts += 1
+            self._spawn()
+
+    @property
+    def alive(self) -> bool:
+        """The lander process is running."""
+        return self._process is not None and self._process.is_alive()
+
+    def state(self) -> dict:
+        """What /healthz shows of the lander."""
+        state = "running" if self.alive else ("stopped" if self._stopping.is_set() else "dead")
+        pid = self._process.pid if self._process is not None else None
+        return {"state": state, "where": "process", "pid": pid, "restarts": self.restarts}
+
+    def wake(self) -> None:
+        """Nothing to do: the lander process looks at the inbox every few milliseconds."""
+
+    def drained(self, timeout: float = 30.0) -> bool:
+        """Wait until every body in the inbox now has landed; False if the time ran out."""
+        target = self._inbox.backlog().last_seq
+        deadline = time.monotonic() + timeout
+        while not self._inbox.landed_up_to(target):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """SIGTERM: the lander lands what the inbox holds and exits; killed if it has not within `timeout`."""
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(5)
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join(5)
+
+
+def build_receiver(settings: Settings) -> WebhookReceiver:
+    """The receiver `serve-webhook` runs: by default inbox + lander process, or landing before the 200."""
     app_secret, verify_token = webhook_secrets(settings)
-    app = create_webhook_app(
-        open_landing_store(settings),
-        DeadLetterQueue(settings.layout.landing_db),
-        app_secret=app_secret,
-        verify_token=verify_token,
+    dead_letters = DeadLetterQueue(settings.layout.landing_db)
+    if settings.webhook_acknowledge == "landed":
+        return create_webhook_app(
+            open_landing_store(settings),
+            dead_letters,
+            app_secret=app_secret,
+            verify_token=verify_token,
+            max_body_bytes=settings.webhook_max_body_bytes,
+            acknowledge="landed",
+        )
+    # The receiver's process holds no landing store: its interpreter lock does HTTP and the inbox only.
+    return WebhookReceiver(
+        app_secret,
+        verify_token,
+        dead_letters,
         max_body_bytes=settings.webhook_max_body_bytes,
+        inbox_writer=InboxWriter(WebhookInbox(settings.layout.webhook_inbox)),
+        lander=LanderProcess(settings),
+        max_backlog_age_s=settings.webhook_max_backlog_age_s,
     )
-    uvicorn.Server(server_config(PathOnlyAccessLog(app), host, port, keep_alive_s)).run()
+
+
+def serve(
+    host: str, port: int, settings: Settings, keep_alive_s: float = DEFAULT_KEEP_ALIVE_S, sockets: list | None = None
+) -> None:
+    """Serve the receiver until interrupted; what was acknowledged is landed before it exits (or at next start)."""
+    server = uvicorn.Server(server_config(PathOnlyAccessLog(build_receiver(settings)), host, port, keep_alive_s))
+    if sockets is None:
+        server.run()
+    else:
+        server.run(sockets=sockets)

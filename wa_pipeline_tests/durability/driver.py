@@ -47,7 +47,7 @@ def inject(fault: str | None) -> None:
         raise SystemExit(f"unknown fault {fault!r}")
 
 
-def serve_webhook(data: Path, port_file: Path, secret: str, token: str) -> None:
+def serve_webhook(data: Path, port_file: Path, secret: str, token: str, acknowledge: str) -> None:
     import uvicorn
 
     from wa_pipeline.store.dead_letters import DeadLetterQueue
@@ -55,7 +55,9 @@ def serve_webhook(data: Path, port_file: Path, secret: str, token: str) -> None:
     from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 
     db = data / "landing.sqlite3"
-    app = create_webhook_app(LandingStore(db), DeadLetterQueue(db), app_secret=secret, verify_token=token)
+    app = create_webhook_app(
+        LandingStore(db), DeadLetterQueue(db), app_secret=secret, verify_token=token, acknowledge=acknowledge
+    )
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     # Listening before the port is published: a client that connects early waits in the backlog, never refused.
@@ -94,8 +96,8 @@ def main(argv: list[str]) -> None:
     options = parser.parse_args(argv)
     inject(options.fault)
     if options.mode == "webhook":
-        data, port_file, secret, token = options.args
-        serve_webhook(Path(data), Path(port_file), secret, token)
+        data, port_file, secret, token, acknowledge = options.args
+        serve_webhook(Path(data), Path(port_file), secret, token, acknowledge)
     elif options.mode == "google":
         rows_file, credentials, key, endpoint, state_dir = options.args
         google_upsert(Path(rows_file), Path(credentials), key, endpoint, Path(state_dir))

@@ -2,7 +2,8 @@
 
 A SIGKILL keeps the page cache, so a kill test passes even when nothing is ever flushed. These tests trace the real
 processes with strace and check the promise itself: every 200 of the webhook receiver leaves after an fsync of the
-SQLite file (or its WAL) that holds its messages; every write request to Google leaves after the write ledger's
+SQLite file (or its WAL) that holds its body: the webhook inbox by default, the landing store with
+WA_WEBHOOK_ACKNOWLEDGE=landed; every write request to Google leaves after the write ledger's
 entry for it is on disk; the workbook's new file is flushed before it is renamed over the old one. Each test also
 runs the same code with the fault injected (`PRAGMA synchronous=OFF`, `os.fsync` a no-op) and shows that the
 check catches it.
@@ -53,11 +54,16 @@ def wait_for_port(port_file: Path, process: subprocess.Popen) -> int:
     raise AssertionError("the webhook receiver did not start")
 
 
-def webhook_acknowledgements(tmp_path: Path, fault: str | None) -> list[tuple[int, int]]:
-    """POSTS deliveries, one after another, to the receiver under strace; per 200: (db writes before it, unsynced)."""
+def webhook_acknowledgements(tmp_path: Path, fault: str | None, acknowledge: str) -> list[tuple[int, int]]:
+    """POSTS deliveries, one after another, to the receiver under strace; per 200: (db writes before it, unsynced).
+
+    The db is the file the 200 promises: the inbox (the lander writes the landing store in the same process, after),
+    or with `acknowledge="landed"` the landing store.
+    """
     data, trace, port_file = tmp_path / "data", tmp_path / "trace.txt", tmp_path / "port"
     data.mkdir()
-    args = driver("webhook", str(data), str(port_file), SECRET, TOKEN, *(["--fault", fault] if fault else []))
+    fault_args = ["--fault", fault] if fault else []
+    args = driver("webhook", str(data), str(port_file), SECRET, TOKEN, acknowledge, *fault_args)
     process = subprocess.Popen(
         strace_command(trace, *args), cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -75,23 +81,25 @@ def webhook_acknowledgements(tmp_path: Path, fault: str | None) -> list[tuple[in
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=120)
-    landing = str(data / "landing.sqlite3")
+    promised = str(data / ("webhook_inbox.sqlite3" if acknowledge == "inbox" else "landing.sqlite3"))
     return unsynced_at(
         events(trace),
-        is_target=lambda path: path in (landing, landing + "-wal"),
+        is_target=lambda path: path in (promised, promised + "-wal"),
         is_moment=lambda event: '"HTTP/1.1 200' in event.text,
     )
 
 
-def test_every_webhook_200_leaves_after_the_fsync_that_holds_its_message(tmp_path):
-    acknowledgements = webhook_acknowledgements(tmp_path, fault=None)
+@pytest.mark.parametrize("acknowledge", ["inbox", "landed"])
+def test_every_webhook_200_leaves_after_the_fsync_that_holds_its_body(tmp_path, acknowledge):
+    acknowledgements = webhook_acknowledgements(tmp_path, fault=None, acknowledge=acknowledge)
     assert len(acknowledgements) == POSTS
     assert all(written > 0 for written, _ in acknowledgements), acknowledgements  # each delivery was written...
     assert [unsynced for _, unsynced in acknowledgements] == [0] * POSTS  # ...and flushed before its 200
 
 
-def test_the_webhook_check_catches_a_store_that_skips_fsync(tmp_path):
-    acknowledgements = webhook_acknowledgements(tmp_path, fault="sync-off")
+@pytest.mark.parametrize("acknowledge", ["inbox", "landed"])
+def test_the_webhook_check_catches_a_store_that_skips_fsync(tmp_path, acknowledge):
+    acknowledgements = webhook_acknowledgements(tmp_path, fault="sync-off", acknowledge=acknowledge)
     assert len(acknowledgements) == POSTS
     assert all(unsynced > 0 for _, unsynced in acknowledgements), acknowledgements
 

@@ -17,7 +17,7 @@ from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline_tests.whatsapp.test_cloud_api import wamid
-from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
+from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed, wait_landed
 
 pytestmark = pytest.mark.timeout(300)
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
@@ -44,9 +44,13 @@ def deliver(stores):
                 if isinstance(payload, str)
                 else json.dumps(payload).encode()
             )
+            before = app.state.lander.state()["records"]
             response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60)
             assert response.status_code == 200, response.text
-            return response.json()
+            wait_landed(app)
+            # What this body held, as the lander landed it (the 200 now leaves before the mapping).
+            after = app.state.lander.state()["records"]
+            return {kind: after[kind] - before[kind] for kind in after}
 
         post.health = lambda: httpx.get(f"{url}/healthz", timeout=30).json()
         yield post

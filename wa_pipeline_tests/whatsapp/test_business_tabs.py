@@ -20,7 +20,7 @@ from wa_pipeline.whatsapp.identities import export_sightings, message_customer_k
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline_tests.whatsapp.test_cloud_api import wamid
 from wa_pipeline_tests.whatsapp.test_identities import EXPORT
-from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
+from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed, wait_landed
 
 pytestmark = pytest.mark.timeout(300)
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
@@ -42,6 +42,7 @@ def world(tmp_path):
                 edit(payload["entry"][0]["changes"][0]["value"])
             raw = json.dumps(payload).encode()
             assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60).status_code == 200
+            wait_landed(app)
 
         yield store, events, contacts, post
 

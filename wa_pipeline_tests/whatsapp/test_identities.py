@@ -13,7 +13,7 @@ from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.whatsapp.chat_export import parse_chat_export
 from wa_pipeline.whatsapp.identities import EXPORT_NAME_CONFIDENCE, export_phone, export_sightings
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
-from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
+from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed, wait_landed
 
 pytestmark = pytest.mark.timeout(300)
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
@@ -42,6 +42,7 @@ def world(tmp_path, landing_target):
                 edit(payload["entry"][0]["changes"][0]["value"])
             raw = json.dumps(payload).encode()
             assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60).status_code == 200
+            wait_landed(app)
 
         yield contacts, post
 

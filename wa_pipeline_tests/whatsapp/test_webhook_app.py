@@ -96,6 +96,11 @@ def landing(tmp_path):
     return SqliteLandingStore(db), DeadLetterQueue(db)
 
 
+def wait_landed(app, timeout: float = 60) -> None:
+    """Wait for the lander: a 200 means the body is in the inbox, its records land right after."""
+    assert app.state.lander.drained(timeout), "the lander did not land the inbox in time"
+
+
 @pytest.fixture
 def receiver(landing):
     store, dead_letters = landing
@@ -178,6 +183,7 @@ def test_a_thousand_concurrent_signed_posts_land_each_message_once(receiver, lan
     bodies = [meta_bytes(text_payload(wamid, f"order {i}", 1763283600 + i)) for i, wamid in enumerate(ids)]
     statuses = post_all(url, [(raw, signed(raw)) for raw in bodies])
     assert statuses == [200] * 1000
+    wait_landed(app)
     assert store.count() == 1000
     assert sorted(m.message_id for m in store.iter_messages()) == ids
     # A delivery sent again after its connection broke may reach the writer twice; it is still stored once.
@@ -185,17 +191,18 @@ def test_a_thousand_concurrent_signed_posts_land_each_message_once(receiver, lan
 
 
 def test_one_payload_delivered_five_times_lands_once(receiver, landing):
-    url, _ = receiver
+    url, app = receiver
     store, _ = landing
     raw = meta_bytes(text_payload("wamid.dup-1", "two loaves"))
     assert post_all(url, [(raw, signed(raw))] * 2) == [200, 200]
     for _ in range(3):
         assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
+    wait_landed(app)
     assert store.count() == 1 and store.get("wamid.dup-1").text == "two loaves"
 
 
 def test_forged_missing_and_re_serialised_signatures_are_refused_and_nothing_is_stored(receiver, landing):
-    url, _ = receiver
+    url, app = receiver
     store, dead_letters = landing
     raw = meta_bytes(text_payload("wamid.forged-1", "pay to account 123 @ bank"))
     reserialised = json.dumps(json.loads(raw)).encode()
@@ -209,12 +216,14 @@ def test_forged_missing_and_re_serialised_signatures_are_refused_and_nothing_is_
     for headers, expected in cases:
         response = httpx.post(f"{url}/webhook", content=raw, headers={"Content-Type": "application/json", **headers})
         assert response.status_code == expected
+    wait_landed(app)
     assert store.count() == 0 and dead_letters.list() == []
+    assert app.state.inbox_writer.bodies == 0  # not even kept in the inbox
 
 
 @pytest.mark.parametrize("escaped", [True, False])
 def test_non_ascii_text_with_at_sign_is_accepted_and_stored_exactly(receiver, landing, escaped):
-    url, _ = receiver
+    url, app = receiver
     store, _ = landing
     text = "Café ☕ order @ 5pm — Zoë"
     payload = text_payload("wamid.cafe-1", text)
@@ -222,6 +231,7 @@ def test_non_ascii_text_with_at_sign_is_accepted_and_stored_exactly(receiver, la
     assert (b"\\u0040" in raw) is escaped
     response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
     assert response.status_code == 200
+    wait_landed(app)
     stored = store.get("wamid.cafe-1")
     assert stored.text == text and stored.text.encode("utf-8") == text.encode("utf-8")
     assert stored.chat_name == "Wanjiku"
@@ -257,18 +267,35 @@ def test_a_body_over_the_cap_is_refused_while_streaming_and_nothing_is_stored(la
 
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2, 3]", b"\xff\xfe\x00"])
 def test_a_signed_body_that_is_not_a_json_object_is_a_bad_request(receiver, landing, raw):
-    url, _ = receiver
+    url, app = receiver
     assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 400
+    wait_landed(app)
     assert landing[0].count() == 0
+    # Kept whole in the dead-letter queue, not in the inbox.
+    [letter] = landing[1].list()
+    assert letter.stage == "webhook" and app.state.inbox_writer.bodies == 0
 
 
-def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(receiver, landing):
-    url, _ = receiver
+@pytest.mark.parametrize("acknowledge", ["inbox", "landed"])
+def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(landing, acknowledge):
     store, dead_letters = landing
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, acknowledge=acknowledge)
+    with serving(app) as url:
+        malformed_elements_are_dead_lettered(url, app, store, dead_letters, acknowledge)
+
+
+def malformed_elements_are_dead_lettered(url, app, store, dead_letters, acknowledge):
     raw = (PAYLOADS / "malformed_sibling.json").read_bytes()
     response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
     assert response.status_code == 200
-    assert response.json() == {"messages": 3, "statuses": 1, "events": 0, "rejected": 3}
+    summary = {"messages": 3, "statuses": 1, "events": 0, "rejected": 3}
+    if acknowledge == "landed":
+        assert response.json() == summary
+    else:
+        # Acknowledged from the inbox, before the mapping: what the body held shows once the lander has landed it.
+        assert response.json() == {"status": "accepted"}
+        wait_landed(app)
+        assert app.state.lander.state()["records"] == summary
     # The message with an empty text body lands flagged; what has no usable id or time is dead-lettered.
     assert [(m.text, m.flags) for m in store.iter_messages()] == [
         ("First, fine", None),
@@ -284,6 +311,8 @@ def test_malformed_elements_go_to_the_dead_letter_queue_and_their_siblings_land(
     assert bad_time.payload["metadata"]["phone_number_id"]
     # Meta redelivers: the same rejects update their letters instead of piling up.
     assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
+    if acknowledge == "inbox":
+        wait_landed(app)
     assert len(dead_letters.list()) == 3 and store.count() == 3
 
 
@@ -301,8 +330,12 @@ class GatedStore(SqliteLandingStore):
 
 
 def test_acknowledgement_waits_for_the_commit_and_waiting_requests_share_one(tmp_path):
+    # The "200 after landing" path (WA_WEBHOOK_ACKNOWLEDGE=landed); the inbox's own order is proved by
+    # durability/test_fsync_order.py, and its group commit by test_webhook_inbox.py.
     store = GatedStore(tmp_path / "landing.sqlite3")
-    app = create_webhook_app(store, DeadLetterQueue(store.path), app_secret=SECRET, verify_token=TOKEN)
+    app = create_webhook_app(
+        store, DeadLetterQueue(store.path), app_secret=SECRET, verify_token=TOKEN, acknowledge="landed"
+    )
     writer = app.state.writer
     bodies = [meta_bytes(text_payload(f"wamid.gate-{i}", f"n{i}")) for i in range(21)]
 
@@ -348,7 +381,8 @@ def two_messages(wamid: str, first: str, second: str) -> dict:
 def test_a_record_the_store_refuses_is_dead_lettered_and_its_request_and_neighbours_are_acknowledged(tmp_path):
     store = PoisonedStore(tmp_path / "landing.sqlite3")
     dead_letters = DeadLetterQueue(store.path)
-    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN)
+    # The "200 after landing" path; the lander's handling of the same store: test_webhook_inbox.py.
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, acknowledge="landed")
     writer = app.state.writer
     payloads = [text_payload(f"wamid.p-{i}", text) for i, text in enumerate(["first", "a", "b", "c"])]
     payloads.insert(2, two_messages("wamid.p-x", "poison", "beside the poison"))
@@ -387,8 +421,11 @@ class UnavailableQueue(DeadLetterQueue):
 
 
 def test_a_5xx_means_the_store_is_unavailable_and_nothing_is_acknowledged(tmp_path):
+    # The "200 after landing" path; with the inbox, a 5xx means the inbox is unavailable (test_webhook_inbox.py).
     store = UnavailableStore(tmp_path / "landing.sqlite3")
-    app = create_webhook_app(store, UnavailableQueue(store.path), app_secret=SECRET, verify_token=TOKEN)
+    app = create_webhook_app(
+        store, UnavailableQueue(store.path), app_secret=SECRET, verify_token=TOKEN, acknowledge="landed"
+    )
     raw = meta_bytes(text_payload("wamid.down-1", "order 7"))
     with serving(app) as url:
         response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw))
@@ -433,6 +470,28 @@ def test_the_app_refuses_to_start_without_secrets(landing):
 # --- a receiver process killed with SIGKILL in the middle of the load -------------------------------------
 
 
+def table_rows(db: Path) -> dict[str, int]:
+    """Rows in every table of a SQLite landing database (the dead-letter queue and the customers included)."""
+    with sqlite3.connect(db) as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            for name in names
+            if name != "sqlite_sequence"
+        }
+
+
+def wait_inbox_landed(url: str, timeout: float = 120) -> dict:
+    """Poll /healthz until the inbox's backlog is empty (the lander process has landed every acknowledged body)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        health = httpx.get(f"{url}/healthz", timeout=10).json()
+        if health["inbox"]["backlog"] == 0:
+            return health
+        assert time.monotonic() < deadline, f"the lander did not land the inbox in time: {health}"
+        time.sleep(0.05)
+
+
 def answers(url: str) -> bool:
     try:
         return httpx.get(f"{url}/healthz", timeout=5).status_code == 200
@@ -449,6 +508,10 @@ def receiver_process(data_dir: Path, log_path: Path):
         WA_APP_SECRET=SECRET,
         WA_VERIFY_TOKEN=TOKEN,
         PYTHONWARNINGS="error::DeprecationWarning",
+        # This checkout's code, whatever checkout the installed `wa-pipeline` script was built from.
+        PYTHONPATH=os.pathsep.join(
+            filter(None, [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")])
+        ),
     )
 
     def launch(port: int):
@@ -505,14 +568,23 @@ def test_every_acknowledged_message_survives_sigkill_mid_load(tmp_path):
 
     assert 300 <= len(acknowledged) < 1000
     with receiver_process(data_dir, log_path) as (_, url):
+        # The restarted lander first lands what the inbox held: every acknowledged body, none lost.
+        health = wait_inbox_landed(url)
+        assert health["lander"]["where"] == "process" and health["lander"]["state"] == "running"
         store = SqliteLandingStore(data_dir / "landing.sqlite3")
         stored = {m.message_id for m in store.iter_messages()}
         assert acknowledged <= stored
         # Meta retries what was never acknowledged; afterwards every message is there exactly once.
         retry = [(bodies[w], signed(bodies[w])) for w in ids if w not in acknowledged]
         assert set(post_all(url, retry)) == {200}
+        wait_inbox_landed(url)
         assert store.count() == 1000
         assert sorted(m.message_id for m in store.iter_messages()) == ids
+        # Every table as it is now; Meta redelivering all of it (acknowledged or not) adds no row anywhere.
+        rows = table_rows(data_dir / "landing.sqlite3")
+        assert set(post_all(url, [(bodies[w], signed(bodies[w])) for w in ids])) == {200}
+        wait_inbox_landed(url)
+        assert table_rows(data_dir / "landing.sqlite3") == rows
     log = log_path.read_text(errors="replace")
     assert '"POST /webhook" 200' in log and '"GET /webhook" 200' in log
     assert TOKEN not in log and SECRET not in log
@@ -523,7 +595,7 @@ def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(re
     from wa_pipeline.store.media_store import MediaStore
     from wa_pipeline.whatsapp import cloud_api
 
-    url, _ = receiver
+    url, app = receiver
     store, dead_letters = landing
     raw = (PAYLOADS / "text.json").read_bytes()
     [expected] = cloud_api.parse_webhook(json.loads(raw)).messages
@@ -534,6 +606,7 @@ def test_an_element_rejected_by_a_mapping_bug_lands_in_its_chat_when_replayed(re
 
     monkeypatch.setattr(cloud_api, "_build_message", broken)
     assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw)).status_code == 200
+    wait_landed(app)
     [letter] = dead_letters.list()
     assert store.count() == 0 and "mapping bug" in letter.reason
 

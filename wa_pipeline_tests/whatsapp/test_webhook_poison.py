@@ -15,7 +15,7 @@ from wa_pipeline.replay.replayer import DeadLetterReplayer
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.webhook_app import DEFAULT_MAX_BODY_BYTES, create_webhook_app
-from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
+from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed, wait_landed
 
 pytestmark = pytest.mark.timeout(300)
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -55,11 +55,28 @@ def url(landing):
     store, dead_letters = landing
     app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, clock=lambda: NOW)
     with serving(app) as address:
-        yield address
+        yield Receiver(address, app)
+
+
+class Receiver(str):
+    """The receiver's URL, with its app: `post` waits for its lander to land what a 200 acknowledged."""
+
+    def __new__(cls, url: str, app):
+        receiver = super().__new__(cls, url)
+        receiver.app = app
+        return receiver
 
 
 def post(url: str, raw: bytes) -> httpx.Response:
-    return httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60)
+    """POST a signed body; once it is acknowledged and landed, `response.landed` is what the lander landed of it."""
+    app = getattr(url, "app", None)
+    before = app.state.lander.state()["records"] if app is not None else None
+    response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60)
+    if app is not None and response.status_code == 200:
+        wait_landed(app)
+        after = app.state.lander.state()["records"]
+        response.landed = {kind: after[kind] - before[kind] for kind in after}
+    return response
 
 
 def test_unstorable_elements_are_dead_lettered_with_their_bytes_and_their_siblings_land(url, landing):
@@ -78,7 +95,7 @@ def test_unstorable_elements_are_dead_lettered_with_their_bytes_and_their_siblin
     response = post(url, raw)
 
     assert response.status_code == 200
-    assert response.json() == {"messages": 2, "statuses": 0, "events": 0, "rejected": 5}
+    assert response.landed == {"messages": 2, "statuses": 0, "events": 0, "rejected": 5}
     assert [(m.message_id, m.text) for m in store.iter_messages()] == [
         ("wamid.ok-1", "two loaves"),
         ("wamid.ok-2", "pay \ufffd later"),  # a lone surrogate in text is replaced, the message kept
@@ -101,7 +118,7 @@ def test_unstorable_elements_are_dead_lettered_with_their_bytes_and_their_siblin
 def test_contacts_that_is_a_number_is_dead_lettered_and_the_messages_still_land(url, landing):
     store, dead_letters = landing
     response = post(url, body(element("wamid.c-1", '"hello"'), contacts=b"5"))
-    assert response.status_code == 200 and response.json()["messages"] == 1
+    assert response.status_code == 200 and response.landed["messages"] == 1
     [message] = store.iter_messages()
     assert (message.sender_id, message.chat_id) == (CUSTOMER, f"wa:106540352242922:{CUSTOMER}")
     [letter] = dead_letters.list()
@@ -185,7 +202,7 @@ def test_a_dead_lettered_element_replays_from_its_exact_bytes_once_the_cause_is_
     raw = body(element("wamid.early", '"see you Friday"', timestamp=json.dumps(str(future))))
     app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, clock=lambda: NOW)
     with serving(app) as address:
-        assert post(address, raw).status_code == 200
+        assert post(Receiver(address, app), raw).status_code == 200
     [letter] = dead_letters.list()
     assert store.count() == 0 and "more than a day after" in letter.reason
     # Two days later the message's time is no longer in the future: the replay lands it, in its chat.
@@ -213,7 +230,7 @@ def test_the_default_cap_takes_meta_s_3_mb_bodies_and_refuses_one_byte_more(land
     app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, clock=lambda: NOW)
     assert DEFAULT_MAX_BODY_BYTES == 3 * 1024 * 1024
     with serving(app) as address:
-        accepted = post(address, sized_body(int(2.9 * 1024 * 1024)))
+        accepted = post(Receiver(address, app), sized_body(int(2.9 * 1024 * 1024)))
         refused = post(address, sized_body(DEFAULT_MAX_BODY_BYTES + 1))
     assert accepted.status_code == 200 and refused.status_code == 413
     landed = store.get("wamid.size")
@@ -258,7 +275,7 @@ def test_a_dead_lettered_event_replays_into_the_event_store(tmp_path):
     )
     app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN, clock=lambda: NOW)
     with serving(app) as address:
-        assert post(address, raw).json()["rejected"] == 1
+        assert post(Receiver(address, app), raw).landed["rejected"] == 1
     [letter] = dead_letters.list()
     assert events.events() == [] and "more than a day after" in letter.reason
     [outcome] = DeadLetterReplayer(dead_letters, store, None, "UTC").replay([letter])

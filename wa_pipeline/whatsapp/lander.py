@@ -1,0 +1,205 @@
+"""The lander: maps and lands the webhook inbox's bodies, in the order they arrived, then forgets them.
+
+Landing is idempotent (a message, status, event, customer sighting or dead letter landed twice is stored once), so
+a crash between landing a batch and marking it landed only lands that batch again. On start the lander first lands
+whatever the inbox still holds. `serve-webhook` runs it in a process of its own (`run_process`, started and
+watched by the receiver: `webhook_server.LanderProcess`); `create_webhook_app` runs it in a thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import threading
+import time
+
+from wa_pipeline.message import normalise_text
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.webhook_inbox import InboxBody, WebhookInbox
+from wa_pipeline.whatsapp.cloud_api import ParsedWebhook, parse_webhook
+from wa_pipeline.whatsapp.group_commit import STAGE, GroupCommitWriter
+
+log = logging.getLogger(__name__)
+# Bodies landed in one transaction: large enough that a burst costs few commits, small enough to mark soon.
+BATCH_BODIES = 500
+# How often an idle lander in its own process looks at the inbox (the thread lander is woken by each commit).
+POLL_S = 0.02
+# Wait before landing again after the landing store refused a batch (it may be restarting).
+RETRY_S = 1.0
+
+
+def body_key(body: bytes) -> str:
+    """The dead-letter key of a whole inbox body: its digest, so a body redelivered updates one letter."""
+    return "body-sha256:" + hashlib.sha256(body).hexdigest()
+
+
+class Lander:
+    """Lands inbox bodies through a `GroupCommitWriter` (batching, retries, record-by-record fallback, letters)."""
+
+    def __init__(self, inbox: WebhookInbox, writer: GroupCommitWriter, batch_bodies: int = BATCH_BODIES):
+        self.inbox = inbox
+        self.writer = writer
+        self.batch_bodies = batch_bodies
+        # Every body up to this seq has landed; where a restarted lander (thread or process) begins.
+        self.watermark = inbox.landed_through()
+        self.landed = 0
+        self.failures = 0
+        # What the landed bodies held, as the receiver's summary counted it before the inbox (/healthz shows it).
+        self.records = {"messages": 0, "statuses": 0, "events": 0, "rejected": 0}
+
+    def land_once(self) -> tuple[int, int]:
+        """Land the oldest batch of the inbox; (bodies landed and marked, bodies left for a retry)."""
+        rows = self.inbox.unlanded(self.batch_bodies, after=self.watermark)
+        if not rows:
+            return 0, 0
+        parsed = [self._parse(row) for row in rows]
+        outcomes = self.writer.land(parsed)
+        # The mark is a watermark: it stops before the first body that failed, and what landed after that body
+        # lands again with it on the retry (adding nothing).
+        done = 0
+        for body, outcome in zip(parsed, outcomes):
+            if outcome is not None:
+                break
+            self._count(body)
+            done += 1
+        if done:
+            self.inbox.mark_landed_through(rows[done - 1].seq)
+            self.watermark = rows[done - 1].seq
+        self.landed += done
+        failed = len(rows) - done
+        if failed:
+            self.failures += 1
+            reason = outcomes[done]
+            log.error("%d inbox bodies wait for a retry (%s)", failed, type(reason).__name__)
+        return done, failed
+
+    def _count(self, body: ParsedWebhook) -> None:
+        self.records["messages"] += len(body.messages)
+        self.records["statuses"] += len(body.statuses)
+        self.records["events"] += len(body.events)
+        self.records["rejected"] += len(body.rejects)
+
+    def _parse(self, row: InboxBody) -> ParsedWebhook:
+        try:
+            parsed = parse_webhook(row.body, row.received_at)
+        except Exception as exc:
+            # The mapping never raises by design; if a release does, the body goes to the dead-letter queue whole,
+            # for `wa-pipeline dlq replay` once fixed, and the bodies behind it land.
+            log.error("mapping an inbox body failed: %s", type(exc).__name__)
+            self.writer.dead_letters.add(
+                STAGE,
+                body_key(row.body),
+                normalise_text(f"the mapping failed on this body: {type(exc).__name__}: {exc}") or "",
+                payload={"raw": row.body.decode("utf-8", "replace")},
+            )
+            return ParsedWebhook()
+        return parsed
+
+    def run(self, stop: threading.Event, wake: threading.Event | None = None, poll_s: float = POLL_S) -> None:
+        """Land until `stop` is set, then land what is left; `wake` (if given) cuts an idle wait short."""
+        while True:
+            stopping = stop.is_set()
+            try:
+                landed, failed = self.land_once()
+            except Exception as exc:
+                # The inbox or the dead-letter queue refused (a lock held too long, a full disk): nothing was
+                # marked, so the same batch is tried again; only a crash ends the lander.
+                log.error("landing the inbox failed (%s); retrying", type(exc).__name__)
+                self.failures += 1
+                landed, failed = 0, 1
+            if failed:
+                if stop.wait(RETRY_S):
+                    return
+            elif landed == 0:
+                if stopping:
+                    return
+                if wake is not None:
+                    wake.wait(poll_s)
+                    wake.clear()
+                else:
+                    stop.wait(poll_s)
+
+
+class LanderThread:
+    """The lander in a thread of the receiver's process (tests, `create_webhook_app` callers)."""
+
+    def __init__(self, lander: Lander):
+        self.lander = lander
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start landing (first whatever the inbox already holds)."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="webhook-lander", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.lander.run(self._stop, self._wake, poll_s=0.5)
+        except BaseException:
+            log.critical("the webhook lander stopped unexpectedly", exc_info=True)
+            raise
+
+    def wake(self) -> None:
+        """A commit put new bodies in the inbox."""
+        self._wake.set()
+
+    @property
+    def alive(self) -> bool:
+        """Running (or not started yet, about to be)."""
+        return self._thread is None or self._thread.is_alive()
+
+    def state(self) -> dict:
+        """What /healthz shows of the lander."""
+        state = "running" if self.alive else "dead"
+        return {"state": state, "where": "thread", "landed": self.lander.landed, "records": dict(self.lander.records)}
+
+    def drained(self, timeout: float = 30.0) -> bool:
+        """Wait until every body in the inbox now has landed; False if the time ran out or the lander died."""
+        target = self.lander.inbox.backlog().last_seq
+        deadline = time.monotonic() + timeout
+        while not self.lander.inbox.landed_up_to(target):
+            if not self.alive or time.monotonic() > deadline:
+                return False
+            self._wake.set()
+            time.sleep(0.005)
+        return True
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Land what the inbox holds, then end the thread."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def _stop_when_orphaned(parent: int, stop: threading.Event) -> None:
+    while not stop.wait(0.5):
+        if os.getppid() != parent:
+            log.warning("the receiver that started this lander is gone; stopping")
+            stop.set()
+
+
+def run_process(settings) -> None:
+    """The lander process of `serve-webhook`: lower CPU priority, lands until SIGTERM, then what is left."""
+    from wa_pipeline.privacy.pii_policy import PiiPolicy, install_log_policy
+    from wa_pipeline.store.landing_factory import open_landing_store
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s webhook lander: %(message)s")
+    install_log_policy(PiiPolicy.load(settings.pii, settings.data_dir))
+    # The receiver must win the cores in a burst: acknowledging is urgent, landing can lag a little.
+    os.nice(settings.webhook_lander_nice)
+    stop = threading.Event()
+    parent = os.getppid()
+    # A receiver killed outright (SIGKILL, the OOM killer) cannot stop us; its restart starts a lander of its own.
+    threading.Thread(target=_stop_when_orphaned, args=(parent, stop), name="orphan-watch", daemon=True).start()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the receiver stops us in order
+    writer = GroupCommitWriter(open_landing_store(settings), DeadLetterQueue(settings.layout.landing_db))
+    Lander(WebhookInbox(settings.layout.webhook_inbox), writer).run(stop)
