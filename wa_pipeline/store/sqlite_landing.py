@@ -29,6 +29,13 @@ _MIGRATE_FINGERPRINTS = (
     "ALTER TABLE fingerprints_by_seq RENAME TO fingerprints",
 )
 CACHE_KIB = 32 * 1024
+# Pages the write-ahead log may hold before an import's commit copies them into the database file (SQLite's own
+# checkpoint, which it makes after the commit that takes the log past this size). At SQLite's default, 1,000, every
+# import transaction copied its pages at once; the message-id index is keyed by a hash, so each transaction dirties
+# most of that index's pages, and the same pages again in the next: copied once per several transactions they are
+# written (and synced) once. The bound is the work left to the next commit of any writer, at most this many pages.
+IMPORT_CHECKPOINT_PAGES = 50_000
+_CHECKPOINT_PAGES = 1_000
 
 
 class SqliteLandingStore:
@@ -80,8 +87,13 @@ class SqliteLandingStore:
 
     def add_prepared_batches(self, batches: Iterable[Sequence[sql.Prepared]]) -> AddResult:
         """`add_prepared` of each batch as it comes, all in one durable transaction (see `landing_sql.land_batches`)."""
-        with self._conn() as conn, write_transaction(conn):
-            offered, added, duplicates = sql.land_batches(conn.execute, conn.executemany, batches, by_seq=True)
+        with self._conn() as conn:
+            conn.execute(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
+            try:
+                with write_transaction(conn):
+                    offered, added, duplicates = sql.land_batches(conn.execute, conn.executemany, batches, by_seq=True)
+            finally:
+                conn.execute(f"PRAGMA wal_autocheckpoint={_CHECKPOINT_PAGES}")
         return AddResult(added=added, already_present=offered - added - duplicates, cross_source_duplicates=duplicates)
 
     def cross_source_duplicates(self) -> list[tuple[str, str]]:
