@@ -50,7 +50,8 @@ FLOORS = {
     # and names en 0.935 0.968 0.886, pt 0.896 0.988 0.792, fr 0.912 0.968 0.852, de 0.940 1.000 0.875, hi 0.864 0.952
     # 0.777. Spanish fell by one date (entities 0.893 -> 0.888, rule labels 0.977 -> 0.966), so its two floors came
     # down to keep the 0.03 margin (0.86 -> 0.85, 0.94 -> 0.93).
-    "en": (0.90, 0.93, 0.85, 0.84, 0.87, 0.92),
+    # Raised after round 13 (names13): English names 0.895 less 0.03, rounded down (entities 0.939 keeps 0.90).
+    "en": (0.90, 0.93, 0.86, 0.84, 0.87, 0.92),
     "es": (0.85, 0.93, 0.78, 0.82, 0.89, 0.95),
     "pt": (0.86, 0.95, 0.76, 0.88, 0.91, 0.94),
     "fr": (0.88, 0.93, 0.82, 0.87, 0.89, 0.97),
