@@ -52,6 +52,10 @@ class PiiSettings(BaseSettings):
     )
 
 
+# Below this confidence a message's intent is `other`; the intent model's default and the setting's are this one.
+DEFAULT_INTENT_THRESHOLD = 0.5
+
+
 class Settings(BaseSettings):
     """Configuration; the README lists each variable with its default (the WA_SHEETS_* ones are in `sheets`)."""
 
@@ -134,7 +138,9 @@ class Settings(BaseSettings):
     intent_examples: list[str] = Field(
         [], description="Extra labelled intent-example files (JSON list of paths), added to the shipped ones."
     )
-    intent_threshold: float = Field(0.5, ge=0, le=1, description="Below this confidence a message's intent is 'other'.")
+    intent_threshold: float = Field(
+        DEFAULT_INTENT_THRESHOLD, ge=0, le=1, description="Below this confidence a message's intent is 'other'."
+    )
     thread_gap_hours: float = Field(4.0, gt=0, description="Silence in a chat that starts a new conversation thread.")
     business_senders: list[str] = Field([], description="Sender names or ids that speak for the business (JSON list).")
     message_rates: dict[str, float] = Field(

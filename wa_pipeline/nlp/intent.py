@@ -31,6 +31,7 @@ from spacy.util import compounding, fix_random_seed, minibatch
 from wa_pipeline.data_layout import shared_models_dir
 from wa_pipeline.nlp.chat_words import CHAT_WORDS
 from wa_pipeline.nlp.scores import ClassificationReport, classification_report
+from wa_pipeline.settings import DEFAULT_INTENT_THRESHOLD
 
 DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
 # The English examples word by word in Spanish, Portuguese, French, German and Swahili (built by
@@ -42,7 +43,7 @@ OTHER = "other"
 GREETING = "greeting"
 # Words beyond the pleasantries that make a "greeting" a message with business in it.
 MIN_CONTENT_WORDS = 2
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = DEFAULT_INTENT_THRESHOLD
 MANIFEST = "intent_model.json"
 # Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
 # are then retrained, so the held-out figures they report are those of the code that reads them.
