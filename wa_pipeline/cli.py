@@ -66,6 +66,8 @@ REPO_DAGSTER_YAML = Path(__file__).resolve().parent.parent / "dagster.yaml"
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from wa_pipeline.settings import Settings
+
 
 def _progress() -> Progress:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -368,11 +370,17 @@ def serve_webhook(
         highlight=False,
         soft_wrap=True,
     )
+    # The receiver and its lander log what they refuse: their lines pass the logs' PII policy (no numbers, no
+    # wamids in the clear).
+    install_pii_log_policy(settings)
+    serve(host, port, settings, keep_alive_s=keep_alive, process_setup=install_pii_log_policy)
+
+
+def install_pii_log_policy(settings: Settings) -> None:
+    """Install the logs' PII policy in this process (the webhook receiver's and its lander's)."""
     from wa_pipeline.privacy.pii_policy import PiiPolicy, install_log_policy
 
-    # The receiver logs what it refuses: its lines pass the logs' PII policy (no numbers, no wamids in the clear).
     install_log_policy(PiiPolicy.load(settings.pii, settings.data_dir))
-    serve(host, port, settings, keep_alive_s=keep_alive)
 
 
 @app.command()

@@ -14,6 +14,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 
 from wa_pipeline.message import normalise_text
 from wa_pipeline.store.dead_letters import DeadLetterQueue
@@ -186,13 +187,17 @@ def _stop_when_orphaned(parent: int, stop: threading.Event) -> None:
             stop.set()
 
 
-def run_process(settings) -> None:
-    """The lander process of `serve-webhook`: lower CPU priority, lands until SIGTERM, then what is left."""
-    from wa_pipeline.privacy.pii_policy import PiiPolicy, install_log_policy
+def run_process(settings, setup: Callable[[object], None] | None = None) -> None:
+    """The lander process of `serve-webhook`: lower CPU priority, lands until SIGTERM, then what is left.
+
+    `setup(settings)` runs first in the new process: the command passes the logs' PII policy this way, which sits
+    above the sources and so cannot be imported from here.
+    """
     from wa_pipeline.store.landing_factory import open_landing_store
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s webhook lander: %(message)s")
-    install_log_policy(PiiPolicy.load(settings.pii, settings.data_dir))
+    if setup is not None:
+        setup(settings)
     # The receiver must win the cores in a burst: acknowledging is urgent, landing can lag a little.
     os.nice(settings.webhook_lander_nice)
     stop = threading.Event()

@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
@@ -115,8 +116,12 @@ def server_config(app, host: str = "127.0.0.1", port: int = 0, keep_alive_s: flo
 class LanderProcess:
     """The lander in a process of its own, started with the receiver, restarted if it dies, stopped with it."""
 
-    def __init__(self, settings: Settings, restart_delay_s: float = 1.0):
+    def __init__(
+        self, settings: Settings, restart_delay_s: float = 1.0, setup: Callable[[Settings], None] | None = None
+    ):
         self.settings = settings
+        # Run first in each lander process (a module-level function: spawn pickles it by name).
+        self.setup = setup
         self.restart_delay_s = restart_delay_s
         self.restarts = 0
         self._inbox = WebhookInbox(settings.layout.webhook_inbox)
@@ -127,7 +132,9 @@ class LanderProcess:
         self._watcher: threading.Thread | None = None
 
     def _spawn(self) -> None:
-        self._process = self._context.Process(target=run_process, args=(self.settings,), name="webhook-lander")
+        self._process = self._context.Process(
+            target=run_process, args=(self.settings, self.setup), name="webhook-lander"
+        )
         self._process.start()
 
     def start(self) -> None:
@@ -186,8 +193,11 @@ class LanderProcess:
                 self._process.join(5)
 
 
-def build_receiver(settings: Settings) -> WebhookReceiver:
-    """The receiver `serve-webhook` runs: by default inbox + lander process, or landing before the 200."""
+def build_receiver(settings: Settings, process_setup: Callable[[Settings], None] | None = None) -> WebhookReceiver:
+    """The receiver `serve-webhook` runs: by default inbox + lander process, or landing before the 200.
+
+    `process_setup(settings)` runs first in the lander process (the command installs the logs' PII policy with it).
+    """
     app_secret, verify_token = webhook_secrets(settings)
     dead_letters = DeadLetterQueue(settings.layout.landing_db)
     if settings.webhook_acknowledge == "landed":
@@ -206,16 +216,22 @@ def build_receiver(settings: Settings) -> WebhookReceiver:
         dead_letters,
         max_body_bytes=settings.webhook_max_body_bytes,
         inbox_writer=InboxWriter(WebhookInbox(settings.layout.webhook_inbox)),
-        lander=LanderProcess(settings),
+        lander=LanderProcess(settings, setup=process_setup),
         max_backlog_age_s=settings.webhook_max_backlog_age_s,
     )
 
 
 def serve(
-    host: str, port: int, settings: Settings, keep_alive_s: float = DEFAULT_KEEP_ALIVE_S, sockets: list | None = None
+    host: str,
+    port: int,
+    settings: Settings,
+    keep_alive_s: float = DEFAULT_KEEP_ALIVE_S,
+    sockets: list | None = None,
+    process_setup: Callable[[Settings], None] | None = None,
 ) -> None:
     """Serve the receiver until interrupted; what was acknowledged is landed before it exits (or at next start)."""
-    server = uvicorn.Server(server_config(PathOnlyAccessLog(build_receiver(settings)), host, port, keep_alive_s))
+    receiver = build_receiver(settings, process_setup)
+    server = uvicorn.Server(server_config(PathOnlyAccessLog(receiver), host, port, keep_alive_s))
     if sockets is None:
         server.run()
     else:
