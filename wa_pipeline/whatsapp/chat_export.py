@@ -799,10 +799,12 @@ class ExportReader:
         # hour before is that hour plus its minutes.
         last_layout: LayoutKey | None = None
         last_stamp: Stamp | None = None
-        moment: tuple[datetime, str, str | None] = (EARLIEST_SENT_AT, "", None)
+        sent_at: datetime | None = None
+        sent_utc, problem = "", None
         last_hour: tuple | None = None
         hour: tuple[datetime, str] | None = None
-        self._previous = None
+        # Whether every second of `hour` is inside the landing window, so that none of its minutes is checked again.
+        hour_inside = False
         now = self.now
         cut_at_colon = book.cut_at_colon
         build_normalised = Message.build_normalised
@@ -813,6 +815,9 @@ class ExportReader:
                 hour_key = (layout, d1, d2, d3, hh, marker)
                 if hour_key != last_hour:
                     hour, last_hour = self._hour_start(layout, stamp), hour_key
+                    hour_inside = (
+                        hour is not None and EARLIEST_SENT_AT <= hour[0] and hour[0] + _INTO_HOUR[-1] <= latest
+                    )
                 minute = _SIXTY.get(mm)
                 if minute is None:
                     minute = int(mm)
@@ -820,15 +825,17 @@ class ExportReader:
                 if hour is not None and minute < 60 and second < 60:
                     into = minute * 60 + second
                     sent_at = hour[0] + _INTO_HOUR[into]
-                    inside = EARLIEST_SENT_AT <= sent_at <= latest
-                    moment = (
-                        sent_at,
-                        hour[1] + _INTO_HOUR_ISO[into],
-                        None if inside else landing_window_problem(sent_at, now),
+                    sent_utc = hour[1] + _INTO_HOUR_ISO[into]
+                    problem = (
+                        None
+                        if hour_inside or EARLIEST_SENT_AT <= sent_at <= latest
+                        else landing_window_problem(sent_at, now)
                     )
                     last_layout, last_stamp = layout, stamp
                 else:
                     last_stamp = None
+                    # The send time of the message before settles a time the clock showed twice.
+                    self._previous = sent_at
                     try:
                         sent_at, sent_utc, settled = self._moment(layout, stamp)
                     except ValueError as exc:
@@ -839,12 +846,10 @@ class ExportReader:
                         )
                         continue
                     inside = EARLIEST_SENT_AT <= sent_at <= latest
-                    moment = (sent_at, sent_utc, None if inside else landing_window_problem(sent_at, now))
+                    problem = None if inside else landing_window_problem(sent_at, now)
                     if settled:
                         # A time read twice on the day the clock goes back depends on what came before: never kept.
                         last_layout, last_stamp = layout, stamp
-            sent_at, sent_utc, problem = moment
-            self._previous = sent_at
             if problem is not None:
                 self._error(ExportLineError(self.source_name, line_number, problem, raw.split("\n", 1)[0]))
                 continue
