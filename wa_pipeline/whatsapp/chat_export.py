@@ -530,6 +530,11 @@ class ExportScan:
     line_count: int
 
 
+def _lines_not_opening_with(opening: str) -> re.Pattern[str]:
+    """A pattern that finds, in lines joined by newlines, the newline before each line not opening with `opening`."""
+    return re.compile(f"\n(?!{re.escape(opening)})")
+
+
 class ExportReader:
     """An export read as a stream: a first pass settles how its dates read, a second yields its messages.
 
@@ -586,13 +591,26 @@ class ExportReader:
         # A line opening with the very date text of the header before it is a header of the same day and layout:
         # it is counted without running the header patterns, which is most of what this pass would cost.
         same_day, same_key = "\x00", ("", "")
+        # The lines that do not open with it, each found after its newline by one search of a block.
+        other_days = _lines_not_opening_with(same_day)
         number = 0
         for text in _texts(self._open(), 1, None):
-            for raw in islice(text.split("\n"), 1, None):
+            # text[at] is the newline before the next line to read.
+            at, length = 0, len(text)
+            while True:
+                other = other_days.search(text, at)
+                start = length if other is None else other.start()
+                if start > at:
+                    same = text.count("\n", at, start)
+                    counts[same_key] += same
+                    number += same
+                if other is None:
+                    break
+                at = text.find("\n", start + 1)
+                if at < 0:
+                    at = length
+                raw = text[start + 1 : at]
                 number += 1
-                if raw.startswith(same_day):
-                    counts[same_key] += 1
-                    continue
                 header = _header(raw)
                 if header is None:
                     if first_text is None and raw.strip():
@@ -607,6 +625,7 @@ class ExportReader:
                         raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
                         key,
                     )
+                    other_days = _lines_not_opening_with(same_day)
                 if last.get(key) != numbers:
                     last[key] = numbers
                     dates.setdefault(key, []).append(numbers)
