@@ -698,7 +698,8 @@ class ExportReader:
         first, stop = self._range
         number = first - 1
         for text in _texts(self._open(), first, stop):
-            if _NEEDS_CLEANING.search(text):
+            # (Every character to clean is outside ASCII, and whether a text is all ASCII is known without reading it.)
+            if not text.isascii() and _NEEDS_CLEANING.search(text):
                 # Invisible marks to clean: each line on its own, as `_header` reads it.
                 for raw in islice(text.split("\n"), 1, None):
                     number += 1
