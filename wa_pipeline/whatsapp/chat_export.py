@@ -897,8 +897,9 @@ class ExportReader:
                     del seen[remembered.popleft()]
                 counter = seen[sent_utc] = {}
                 remembered.append(sent_utc)
-            ordinal = counter.get((sender, body), 0)
-            counter[sender, body] = ordinal + 1
+            said = (sender, body)
+            ordinal = counter.get(said, 0)
+            counter[said] = ordinal + 1
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
