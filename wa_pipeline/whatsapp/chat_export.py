@@ -54,11 +54,14 @@ _INVISIBLE = str.maketrans(
 # Hungarian put a space after each dot). Python's \d also takes Arabic-Indic digits, and int() reads them.
 # A year may be written in the phone's calendar: Thai phones on the Buddhist era write "3/18/2565 BE", Japanese
 # phones on the imperial era "3/18/R4" (Reiwa 4 = 2022).
-_YEARISH = r"(?:[MTSHR]\d{1,2}|\d{1,4}(?:\sBE)?)"
+# Optional parts are written (?:X|), not (?:X)?: the same matches, preferred in the same order, but the regex engine
+# passes over an alternative whose first character cannot match, where a repeat pays its bookkeeping every time
+# (with the markers' lookahead below, a third of what a search for a block's headers cost).
+_YEARISH = r"(?:[MTSHR]\d{1,2}|\d{1,4}(?:\sBE|))"
 _DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?)(?P<d3>{_YEARISH})\.?"
 # Between date and time: a comma (the Arabic one too), or the locale's word for "at": French Android writes
 # "26/09/2019 à 22:39", Finnish iOS "[12.3.2022 klo 14.08.18]".
-_JOIN = r"[,\u060c]?\s(?:(?:à|klo)\s)?"
+_JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
 # 12-hour markers as the phone's locale writes them. Android and iOS take them from CLDR, whose data changed
 # over the years, so one language can show several:
 #   English "AM"/"am"/"a.m." (en-CA: "2023-12-20, 5:46 p.m. - "); Spanish "a. m."/"p. m.", with a no-break
@@ -69,15 +72,18 @@ _JOIN = r"[,\u060c]?\s(?:(?:à|klo)\s)?"
 # Every marker is accepted on either side of the time: the position follows the locale's pattern, not the word.
 _AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص"
 _PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م"
-_MERIDIEM = rf"(?i:{_AM}|{_PM})"
+# Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
+# on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
+_MERIDIEM_FIRST = "|".join(re.match(r"\[[^]]*\]|.", marker).group() for marker in f"{_AM}|{_PM}".split("|"))
+_MERIDIEM = rf"(?i:(?={_MERIDIEM_FIRST})(?:{_AM}|{_PM}))"
 _PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
 # Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
 # the six characters "\u202f" instead.
-_MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0)?"
+_MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
 _TIME = (
-    rf"(?:(?P<pre>{_MERIDIEM})\s?)?"
-    r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2}))?"
-    rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM}))?"
+    rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
+    r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2})|)"
+    rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM})|)"
 )
 # The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
@@ -472,13 +478,13 @@ def _meaning(found: Found, body: str, after: str) -> Interpreted:
 def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) -> Interpreted:
     """Kind, text, caption, media and event of a message body."""
     first, _, after = body.partition("\n")
-    # iOS shows WhatsApp's own events under the chat's name with a U+200E mark; Android gives them no sender.
-    in_context = sender is None or marked
+    # iOS shows WhatsApp's own events under the chat's name with a U+200E mark (`marked`); Android gives them no
+    # sender. (The last character is read as a slice, which costs less than endswith: every message is tested.)
     if sender is None:
         found = book.find(first, in_context=True)
         return "system", body, None, None, found.phrase.meaning if found else None
     event = None
-    if body.endswith(">"):
+    if body[-1:] == ">":
         at = body.rfind("<")
         if at >= 0 and normalise(body[at:]) in book.edited_markers:
             # "<This message was edited>" closes an edited message; the words before it are the message.
@@ -489,23 +495,18 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         if poll is not None:
             return "poll", poll, None, None, event
     # Only a line holding "<" or closing with ")" can name a file (see `_attachment`).
-    attachment = _attachment(first, after, book) if "<" in first or first.endswith(")") else None
-    if attachment is not None:
-        kind, caption, media = attachment
-        return kind, None, caption, media, event
-    found = book.find(first, in_context=in_context) if len(first) <= 400 else None
-    if (
-        found is None
-        and not in_context
-        and not after
-        and event is None
-        and len(first) <= 400
-        and first.startswith(sender)
-    ):
-        # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon").
-        found = book.find_by_actor(first, sender)
-    if found is not None:
-        return _meaning(found, body, after)
+    if "<" in first or first[-1:] == ")":
+        attachment = _attachment(first, after, book)
+        if attachment is not None:
+            kind, caption, media = attachment
+            return kind, None, caption, media, event
+    if len(first) <= 400:
+        found = book.find(first, in_context=marked)
+        if found is None and not marked and not after and event is None and first.startswith(sender):
+            # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon").
+            found = book.find_by_actor(first, sender)
+        if found is not None:
+            return _meaning(found, body, after)
     if "://" in body:
         location = _LOCATION.match(body)
         if location and normalise(location.group("label")) in book.location_labels:
@@ -527,6 +528,11 @@ class ExportScan:
     runs: dict[LayoutKey, list[tuple[str, str, str]]]
     date_starts: dict[LayoutKey, list[int]]
     line_count: int
+
+
+def _lines_not_opening_with(opening: str) -> re.Pattern[str]:
+    """A pattern that finds, in lines joined by newlines, the newline before each line not opening with `opening`."""
+    return re.compile(f"\n(?!{re.escape(opening)})")
 
 
 class ExportReader:
@@ -585,13 +591,26 @@ class ExportReader:
         # A line opening with the very date text of the header before it is a header of the same day and layout:
         # it is counted without running the header patterns, which is most of what this pass would cost.
         same_day, same_key = "\x00", ("", "")
+        # The lines that do not open with it, each found after its newline by one search of a block.
+        other_days = _lines_not_opening_with(same_day)
         number = 0
         for text in _texts(self._open(), 1, None):
-            for raw in islice(text.split("\n"), 1, None):
+            # text[at] is the newline before the next line to read.
+            at, length = 0, len(text)
+            while True:
+                other = other_days.search(text, at)
+                start = length if other is None else other.start()
+                if start > at:
+                    same = text.count("\n", at, start)
+                    counts[same_key] += same
+                    number += same
+                if other is None:
+                    break
+                at = text.find("\n", start + 1)
+                if at < 0:
+                    at = length
+                raw = text[start + 1 : at]
                 number += 1
-                if raw.startswith(same_day):
-                    counts[same_key] += 1
-                    continue
                 header = _header(raw)
                 if header is None:
                     if first_text is None and raw.strip():
@@ -606,6 +625,7 @@ class ExportReader:
                         raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
                         key,
                     )
+                    other_days = _lines_not_opening_with(same_day)
                 if last.get(key) != numbers:
                     last[key] = numbers
                     dates.setdefault(key, []).append(numbers)
@@ -678,7 +698,8 @@ class ExportReader:
         first, stop = self._range
         number = first - 1
         for text in _texts(self._open(), first, stop):
-            if _NEEDS_CLEANING.search(text):
+            # (Every character to clean is outside ASCII, and whether a text is all ASCII is known without reading it.)
+            if not text.isascii() and _NEEDS_CLEANING.search(text):
                 # Invisible marks to clean: each line on its own, as `_header` reads it.
                 for raw in islice(text.split("\n"), 1, None):
                     number += 1
@@ -793,10 +814,12 @@ class ExportReader:
         # hour before is that hour plus its minutes.
         last_layout: LayoutKey | None = None
         last_stamp: Stamp | None = None
-        moment: tuple[datetime, str, str | None] = (EARLIEST_SENT_AT, "", None)
+        sent_at: datetime | None = None
+        sent_utc, problem = "", None
         last_hour: tuple | None = None
         hour: tuple[datetime, str] | None = None
-        self._previous = None
+        # Whether every second of `hour` is inside the landing window, so that none of its minutes is checked again.
+        hour_inside = False
         now = self.now
         cut_at_colon = book.cut_at_colon
         build_normalised = Message.build_normalised
@@ -807,6 +830,9 @@ class ExportReader:
                 hour_key = (layout, d1, d2, d3, hh, marker)
                 if hour_key != last_hour:
                     hour, last_hour = self._hour_start(layout, stamp), hour_key
+                    hour_inside = (
+                        hour is not None and EARLIEST_SENT_AT <= hour[0] and hour[0] + _INTO_HOUR[-1] <= latest
+                    )
                 minute = _SIXTY.get(mm)
                 if minute is None:
                     minute = int(mm)
@@ -814,15 +840,17 @@ class ExportReader:
                 if hour is not None and minute < 60 and second < 60:
                     into = minute * 60 + second
                     sent_at = hour[0] + _INTO_HOUR[into]
-                    inside = EARLIEST_SENT_AT <= sent_at <= latest
-                    moment = (
-                        sent_at,
-                        hour[1] + _INTO_HOUR_ISO[into],
-                        None if inside else landing_window_problem(sent_at, now),
+                    sent_utc = hour[1] + _INTO_HOUR_ISO[into]
+                    problem = (
+                        None
+                        if hour_inside or EARLIEST_SENT_AT <= sent_at <= latest
+                        else landing_window_problem(sent_at, now)
                     )
                     last_layout, last_stamp = layout, stamp
                 else:
                     last_stamp = None
+                    # The send time of the message before settles a time the clock showed twice.
+                    self._previous = sent_at
                     try:
                         sent_at, sent_utc, settled = self._moment(layout, stamp)
                     except ValueError as exc:
@@ -833,12 +861,10 @@ class ExportReader:
                         )
                         continue
                     inside = EARLIEST_SENT_AT <= sent_at <= latest
-                    moment = (sent_at, sent_utc, None if inside else landing_window_problem(sent_at, now))
+                    problem = None if inside else landing_window_problem(sent_at, now)
                     if settled:
                         # A time read twice on the day the clock goes back depends on what came before: never kept.
                         last_layout, last_stamp = layout, stamp
-            sent_at, sent_utc, problem = moment
-            self._previous = sent_at
             if problem is not None:
                 self._error(ExportLineError(self.source_name, line_number, problem, raw.split("\n", 1)[0]))
                 continue
@@ -871,8 +897,9 @@ class ExportReader:
                     del seen[remembered.popleft()]
                 counter = seen[sent_utc] = {}
                 remembered.append(sent_utc)
-            ordinal = counter.get((sender, body), 0)
-            counter[sender, body] = ordinal + 1
+            said = (sender, body)
+            ordinal = counter.get(said, 0)
+            counter[said] = ordinal + 1
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
