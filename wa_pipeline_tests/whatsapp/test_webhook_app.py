@@ -648,8 +648,13 @@ def test_serve_webhook_takes_the_keep_alive_from_the_command_line(fresh_settings
     monkeypatch = fresh_settings  # settings read anew, with the secrets set here
     monkeypatch.setenv("WA_APP_SECRET", SECRET)
     monkeypatch.setenv("WA_VERIFY_TOKEN", TOKEN)
-    monkeypatch.setattr(webhook_server, "serve", lambda host, port, settings, keep_alive_s: seen.update(k=keep_alive_s))
+    monkeypatch.setattr(
+        webhook_server,
+        "serve",
+        lambda host, port, settings, keep_alive_s, process_setup: seen.update(k=keep_alive_s, setup=process_setup),
+    )
     assert CliRunner().invoke(cli.app, ["serve-webhook", "--keep-alive", "120"]).exit_code == 0
-    assert seen == {"k": 120.0}
+    # The lander process gets the logs' PII policy from the command, as the receiver does.
+    assert seen == {"k": 120.0, "setup": cli.install_pii_log_policy}
     assert CliRunner().invoke(cli.app, ["serve-webhook"]).exit_code == 0
-    assert seen == {"k": DEFAULT_KEEP_ALIVE_S}
+    assert seen == {"k": DEFAULT_KEEP_ALIVE_S, "setup": cli.install_pii_log_policy}
