@@ -64,26 +64,17 @@ def _settle(future: asyncio.Future, error: BaseException | None) -> None:
 _STOP = object()
 
 
-class GroupCommitWriter:
-    """Owns every landing-store write of the webhook app; `await write(parsed)` returns once it is durable."""
+class CommitThread:
+    """The life of a writer's one committing thread: started once, refusing work once stopped, unhealthy if it died.
 
-    def __init__(
-        self,
-        store: LandingStore,
-        dead_letters: DeadLetterQueue,
-        max_batch_messages: int = 10_000,
-        events: EventStore | None = None,
-        contacts: ContactStore | None = None,
-    ):
-        self.store = store
-        self.dead_letters = dead_letters
-        # In the landing database beside the messages: the SQLite file, or PostgreSQL when the store is there.
-        self.events = events if events is not None else EventStore(store.database())
-        self.contacts = contacts if contacts is not None else ContactStore(store.database())
-        self.max_batch_messages = max_batch_messages
-        self.commits = 0
-        self.requests = 0
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+    Subclasses name the thread, the error that refuses work, and provide `_run`.
+    """
+
+    thread_name = "group-commit"
+    closed_error: type[Exception] = RuntimeError
+    closed_message = "the writer has been stopped"
+
+    def __init__(self):
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -93,18 +84,46 @@ class GroupCommitWriter:
         """Taking work: not stopped, and its thread (once started) still running."""
         return not self._closed and (self._thread is None or self._thread.is_alive())
 
+    def start(self) -> None:
+        """Start the committing thread (once)."""
+        with self._lock:
+            if self._closed:
+                raise self.closed_error(self.closed_message)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+                self._thread.start()
+
+
+class GroupCommitWriter(CommitThread):
+    """Owns every landing-store write of the webhook app; `await write(parsed)` returns once it is durable."""
+
+    thread_name = "landing-group-commit"
+    closed_error = WriterClosed
+    closed_message = "the landing writer has been stopped"
+
+    def __init__(
+        self,
+        store: LandingStore,
+        dead_letters: DeadLetterQueue,
+        max_batch_messages: int = 10_000,
+        events: EventStore | None = None,
+        contacts: ContactStore | None = None,
+    ):
+        super().__init__()
+        self.store = store
+        self.dead_letters = dead_letters
+        # In the landing database beside the messages: the SQLite file, or PostgreSQL when the store is there.
+        self.events = events if events is not None else EventStore(store.database())
+        self.contacts = contacts if contacts is not None else ContactStore(store.database())
+        self.max_batch_messages = max_batch_messages
+        self.commits = 0
+        self.requests = 0
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+
     @property
     def pending(self) -> int:
         """Requests queued behind the commit in progress."""
         return self._queue.qsize()
-
-    def start(self) -> None:
-        with self._lock:
-            if self._closed:
-                raise WriterClosed("the landing writer has been stopped")
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="landing-group-commit", daemon=True)
-                self._thread.start()
 
     async def write(self, parsed: ParsedWebhook) -> None:
         """Store the body's messages, statuses and rejects; returns after the commit, raises if it failed."""

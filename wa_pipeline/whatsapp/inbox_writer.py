@@ -13,6 +13,7 @@ import threading
 from datetime import datetime
 
 from wa_pipeline.store.webhook_inbox import WebhookInbox
+from wa_pipeline.whatsapp.group_commit import CommitThread
 
 log = logging.getLogger(__name__)
 # How often an idle writer deletes the bodies landed since its last commit (and empties the WAL).
@@ -34,39 +35,27 @@ def _settle(batch: list, error: BaseException | None) -> None:
             future.set_exception(error)
 
 
-class InboxWriter:
+class InboxWriter(CommitThread):
     """`await append(body, received_at)` returns once the body is in a committed, fsynced inbox transaction."""
 
+    thread_name = "webhook-inbox-commit"
+    closed_error = InboxClosed
+    closed_message = "the inbox writer has been stopped"
+
     def __init__(self, inbox: WebhookInbox, on_commit=None):
+        super().__init__()
         self.inbox = inbox
         self.commits = 0
         self.bodies = 0
         # Called after each commit (the in-process lander wakes on it instead of polling).
         self._on_commit = on_commit
         self._waiting: list = []
-        self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._closed = False
-        self._thread: threading.Thread | None = None
-
-    @property
-    def healthy(self) -> bool:
-        """Taking bodies: not stopped, and its thread (once started) still running."""
-        return not self._closed and (self._thread is None or self._thread.is_alive())
 
     @property
     def pending(self) -> int:
         """Bodies waiting for the next commit."""
         return len(self._waiting)
-
-    def start(self) -> None:
-        """Start the committing thread (once)."""
-        with self._lock:
-            if self._closed:
-                raise InboxClosed("the inbox writer has been stopped")
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="webhook-inbox-commit", daemon=True)
-                self._thread.start()
 
     async def append(self, body: bytes, received_at: datetime) -> None:
         """Put the body in the inbox; returns after the commit holding it, raises if that commit failed."""
