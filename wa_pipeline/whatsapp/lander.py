@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import signal
 import threading
@@ -180,11 +181,17 @@ class LanderThread:
             self._thread.join(timeout)
 
 
-def _stop_when_orphaned(parent: int, stop: threading.Event) -> None:
-    while not stop.wait(0.5):
+def _stop_when_orphaned(stop: threading.Event) -> None:
+    # The receiver's pid as multiprocessing recorded it when starting us, not our parent as seen now: a receiver
+    # killed while this process was still importing has already left it to another parent.
+    started_by = multiprocessing.parent_process()
+    parent = started_by.pid if started_by is not None else os.getppid()
+    while True:
         if os.getppid() != parent:
             log.warning("the receiver that started this lander is gone; stopping")
             stop.set()
+        if stop.wait(0.5):
+            return
 
 
 def run_process(settings, setup: Callable[[object], None] | None = None) -> None:
@@ -201,9 +208,8 @@ def run_process(settings, setup: Callable[[object], None] | None = None) -> None
     # The receiver must win the cores in a burst: acknowledging is urgent, landing can lag a little.
     os.nice(settings.webhook_lander_nice)
     stop = threading.Event()
-    parent = os.getppid()
     # A receiver killed outright (SIGKILL, the OOM killer) cannot stop us; its restart starts a lander of its own.
-    threading.Thread(target=_stop_when_orphaned, args=(parent, stop), name="orphan-watch", daemon=True).start()
+    threading.Thread(target=_stop_when_orphaned, args=(stop,), name="orphan-watch", daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the receiver stops us in order
     writer = GroupCommitWriter(open_landing_store(settings), DeadLetterQueue(settings.layout.landing_db))
