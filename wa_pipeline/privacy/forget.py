@@ -3,8 +3,9 @@
 What goes: the landed messages, their fingerprints, cross-source copies and statuses; the status history and the
 events that name the customer; their contacts record; media files no remaining message shares, with their
 extraction-cache entries; rows of every Parquet frame and every sheet tab that hold a removed message id, media
-hash, the number or the name; dead letters that carry them. Then a tombstone (salted hashes, see
-`store.tombstones`) so that landing refuses them from any source, and the SQLite files are vacuumed so the
+hash, the number or the name; dead letters that carry them; webhook bodies in the inbox not landed yet (rewritten
+without what names them, or emptied, while the receiver and lander may be running). Then a tombstone (salted hashes, see
+`store.tombstones`) so that landing refuses them from any source, and the SQLite files (the inbox too) are vacuumed so the
 deleted bytes do not linger in free pages or the write-ahead log. Retention is the same removal for everyone
 before a cut-off (`ForgetRequest(everyone=True, before=...)`, see `privacy.retention`).
 """
@@ -16,6 +17,7 @@ import json
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.sheets.tabs.orders import ORDERS
 from wa_pipeline.sheets.tabs.threads import THREADS
-from wa_pipeline.store import media_download_ledger, tombstones
+from wa_pipeline.store import media_download_ledger, tombstones, webhook_inbox
 from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.landing_database import LandingDatabase, Statements
 from wa_pipeline.store.landing_store import LandingStore
@@ -42,6 +44,7 @@ from wa_pipeline.store.name_key import name_key
 from wa_pipeline.store.sqlite_db import write_transaction
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.store.tombstones import FOREVER, message_keys, phone_key, text_keys
+from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody
 
 # SQLite binds at most 999 parameters per statement in old builds; stay well below.
 _CHUNK = 400
@@ -52,6 +55,11 @@ SHEET_TABS = (
     (CUSTOMERS_TAB, CUSTOMERS_KEY),
     (DELIVERIES_TAB, DELIVERIES_KEY),
 )
+# Lists of a webhook body whose items hold lists of records: such an item is pruned, then dropped only if it still
+# names the target, so one customer's message does not take the others' in the same delivery or history chunk along.
+_CONTAINERS = frozenset({"entry", "changes", "history", "threads"})
+# How long the inbox's checkpoint may wait for the receiver's and lander's readers before forget gives up on it.
+_CHECKPOINT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -117,9 +125,13 @@ class _Target:
         customer may be about a newer message, which stays."""
         return _Target(frozenset(), self.customers, frozenset(), frozenset(), self.everyone)
 
+    @property
+    def bsuids(self) -> frozenset[str]:
+        return frozenset(key[len("bsuid:") :] for key in self.keys if key.startswith("bsuid:"))
+
     def in_text(self, text: str, marks: frozenset[str]) -> bool:
-        """A cell or payload mentions a removed id, a name or the number (however it is spaced)."""
-        if any(mark in text for mark in marks):
+        """A cell or payload mentions a removed id, a BSUID, a name or the number (however it is spaced)."""
+        if any(mark in text for mark in marks) or any(bsuid in text for bsuid in self.bsuids):
             return True
         pattern = self.name_pattern
         if pattern is not None and pattern.search(text.casefold()):
@@ -234,6 +246,9 @@ def forget(
             # The tables beside the messages stay in the SQLite file: they refuse the same records by its tombstones.
             _write_tombstones(_SqliteDatabase(conn), target, ids, request.before, salt=landing.tombstones().salt)
 
+    # After the tombstones: a body the lander read before this rewrite and lands after it is refused by them.
+    report.add("inbox", _forget_in_inbox(layout.webhook_inbox, target, marks, request.before))
+
     media_store = MediaStore(layout.media_dir)
     removed_files = 0
     for sha256 in media:
@@ -259,6 +274,8 @@ def forget(
             report.add(f"sheet:{tab}", sink.delete_rows(tab, key, keys) if keys else 0)
 
     _scrub(layout.landing_db)
+    if layout.webhook_inbox.exists():
+        _scrub(layout.webhook_inbox)
     return report
 
 
@@ -450,4 +467,70 @@ def _scrub(path: Path) -> None:
     """Rewrite the SQLite file without free pages and empty its write-ahead log: deleted rows leave no bytes."""
     with closing(sqlite3.connect(path, timeout=60, isolation_level=None)) as conn:
         conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # A reader in the log (the lander polls the inbox every few milliseconds) makes the checkpoint answer busy
+        # instead of waiting; the log keeps the old pages until one succeeds.
+        deadline = time.monotonic() + _CHECKPOINT_S
+        while conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def _forget_in_inbox(path: Path, target: _Target, marks: frozenset[str], before: datetime | None) -> int:
+    """Webhook bodies in the inbox that name the target: rewritten without the records that do, or emptied when what
+    is left still names them (or is not JSON); how many bodies changed."""
+
+    def named(node: object, moment: datetime) -> bool:
+        if before is not None and moment >= before:
+            return False
+        text = node if isinstance(node, str) else json.dumps(node, ensure_ascii=False)
+        return target.everyone or target.in_text(text, marks)
+
+    def prune(node: object, moment: datetime) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    prune(value, moment)
+                elif isinstance(value, list):
+                    for item in value:
+                        if key in _CONTAINERS:
+                            prune(item, moment)
+                    node[key] = [item for item in value if not named(item, _sent_at(item, moment))]
+
+    def rewrite(row: InboxBody) -> bytes:
+        if row.body == FORGOTTEN:
+            return row.body
+        try:
+            payload = json.loads(row.body)
+        except (ValueError, RecursionError):
+            # The lander will letter it whole; its bytes are all there is to match.
+            return FORGOTTEN if named(row.body.decode("utf-8", "replace"), row.received_at) else row.body
+        # Names are matched as written, not as Meta's ASCII escapes them.
+        if not (target.everyone or target.in_text(json.dumps(payload, ensure_ascii=False), marks)):
+            return row.body
+        prune(payload, row.received_at)
+        # Still named outside the records pruned (a thread's id, a field of its own): the whole body goes.
+        if named(payload, row.received_at):
+            return FORGOTTEN
+        if payload == json.loads(row.body):
+            return row.body
+        # Nothing left but the envelope: empty rather than a body that lands nothing.
+        return json.dumps(payload, separators=(",", ":")).encode("ascii") if _holds_records(payload) else FORGOTTEN
+
+    return webhook_inbox.rewrite_bodies(path, rewrite)
+
+
+def _holds_records(node: object, key: str = "") -> bool:
+    """Whether a pruned webhook body still carries a record (an item of a list that is not only a container)."""
+    if isinstance(node, dict):
+        return any(_holds_records(value, name) for name, value in node.items())
+    if isinstance(node, list):
+        return any(_holds_records(item) for item in node) if key in _CONTAINERS else bool(node)
+    return False
+
+
+def _sent_at(item: object, received_at: datetime) -> datetime:
+    """When a webhook record happened (its `timestamp`, Unix seconds), else when its body arrived."""
+    stamp = item.get("timestamp") if isinstance(item, dict) else None
+    try:
+        return datetime.fromtimestamp(int(stamp), UTC) if stamp is not None else received_at
+    except (TypeError, ValueError, OverflowError, OSError):
+        return received_at

@@ -1,8 +1,8 @@
 """Retention: what is older than `WA_RETENTION_DAYS` goes from every store, and nothing older stays.
 
 The removal is `forget` for everyone before a cut-off (one deletion path: messages, statuses, events, dead letters,
-media files no newer message shares, extraction cache, frame and sheet rows, tombstones so a re-import does not
-bring them back). The cut-off is a local midnight, so whole days go: with 30 days on 2026-12-31, everything sent
+webhook bodies waiting in the inbox, media files no newer message shares, extraction cache, frame and sheet rows,
+tombstones so a re-import does not bring them back). The cut-off is a local midnight, so whole days go: with 30 days on 2026-12-31, everything sent
 before 2026-12-01 00:00 local time. `leftovers` counts what is still older than a cut-off, per store: the check.
 """
 
@@ -23,6 +23,7 @@ from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_TAB
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
+from wa_pipeline.store import webhook_inbox
 from wa_pipeline.store.landing_store import LandingStore
 
 # The tabs whose rows carry the time their message was sent: the ones an old row can hide in.
@@ -57,6 +58,7 @@ def leftovers(cut: datetime, *, landing: LandingStore, layout: DataLayout, sink:
         found["statuses"] = sum(_before(row["at"], cut) for row in db.rows("SELECT at FROM statuses"))
     finally:
         db.close()
+    found["inbox"] = webhook_inbox.holding_before(layout.webhook_inbox, cut)
     found["media_files"] = len(_unshared_media(layout.media_dir, landing))
     found["frame_rows"] = _old_frame_rows(layout.frames_dir, cut)
     if sink is not None:

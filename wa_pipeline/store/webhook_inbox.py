@@ -6,13 +6,17 @@ wait sleeps whole milliseconds. So the lander only says how far it has landed, i
 (`<inbox>.landed`, replaced atomically, not fsynced: lost, it only means landing some bodies again, which adds
 nothing), and the receiver deletes the landed rows in its next commit or when idle. Deleted rows are zeroed
 (secure_delete) and, whenever the inbox is empty, its WAL is truncated: once landed, a body leaves no copy here.
+
+`forget` is the one other writer (`rewrite_bodies`): a body naming a forgotten customer is rewritten without them,
+or emptied (`FORGOTTEN`), beside a running receiver and lander.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +30,12 @@ CREATE TABLE IF NOT EXISTS webhook_inbox (
     body        BLOB NOT NULL
 );
 """
+
+
+# What `forget` leaves of a body that named the forgotten customer and had not landed. The receiver keeps only
+# bodies with braces at both ends, so no body it received is empty. The row stays until landed: seqs keep no gaps
+# (the backlog is counted from them) and the lander passes it in order, landing nothing and writing no letter.
+FORGOTTEN = b""
 
 
 def _micros(moment: datetime) -> int:
@@ -54,6 +64,18 @@ class Backlog:
     last_seq: int
 
 
+def progress_path(inbox: Path) -> Path:
+    """Where the lander notes the last seq it has landed, beside the inbox file."""
+    return inbox.with_name(inbox.name + ".landed")
+
+
+def _landed_through(progress: Path) -> int:
+    try:
+        return int(progress.read_text(encoding="ascii") or 0)
+    except (OSError, ValueError):
+        return 0
+
+
 class WebhookInbox:
     """The inbox file (one connection, used under a lock); only the receiver's process writes it."""
 
@@ -71,14 +93,11 @@ class WebhookInbox:
     @property
     def progress_path(self) -> Path:
         """Where the lander notes the last seq it has landed (every body up to it is in the landing store)."""
-        return self.path.with_name(self.path.name + ".landed")
+        return progress_path(self.path)
 
     def landed_through(self) -> int:
         """The lander's watermark: every body up to this seq has landed (0: none noted, or the note is unreadable)."""
-        try:
-            return int(self.progress_path.read_text(encoding="ascii") or 0)
-        except (OSError, ValueError):
-            return 0
+        return _landed_through(self.progress_path)
 
     def mark_landed_through(self, seq: int) -> None:
         """Note that every body up to `seq` has landed (the lander calls this; the receiver prunes)."""
@@ -139,3 +158,57 @@ class WebhookInbox:
         """Close the connection."""
         with self._lock:
             self._conn.close()
+
+
+def _changed(conn, rewrite: Callable[[InboxBody], bytes], after: int) -> tuple[dict[int, bytes], int]:
+    changed, last = {}, after
+    rows = conn.execute("SELECT seq, received_us, body FROM webhook_inbox WHERE seq > ? ORDER BY seq", (after,))
+    for seq, received_us, body in rows:
+        last = seq
+        body = bytes(body)
+        new = rewrite(InboxBody(seq, _moment(received_us), body))
+        if new != body:
+            changed[seq] = new
+    return changed, last
+
+
+def rewrite_bodies(path: Path, rewrite: Callable[[InboxBody], bytes]) -> int:
+    """Pass every body in the inbox at `path` through `rewrite` (its new bytes; `FORGOTTEN` for none) and store the
+    changes; how many bodies changed. Safe beside a running receiver and lander; no file there, nothing to do.
+
+    Neither of them changes a row once written, so the bodies are read without a lock, and only the changes and the
+    bodies that arrived meanwhile are handled under the write lock: the receiver's commits wait milliseconds, not a
+    scan. A changed body already landed is deleted (its records are in the landing store, where forget finds them).
+    """
+    if not Path(path).exists():
+        return 0
+    with closing(connect(Path(path))) as conn:
+        # Rows rewritten or deleted are overwritten with zeros, not merely unlinked.
+        conn.execute("PRAGMA secure_delete=ON")
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'webhook_inbox'").fetchone() is None:
+            return 0
+        changed, last = _changed(conn, rewrite, 0)
+        with write_transaction(conn):
+            arrived, _ = _changed(conn, rewrite, last)
+            changed.update(arrived)
+            # The lander's mark only grows: a seq at or below it as read now has landed.
+            landed = _landed_through(progress_path(Path(path)))
+            done = 0
+            for seq, body in changed.items():
+                if seq <= landed:
+                    done += conn.execute("DELETE FROM webhook_inbox WHERE seq = ?", (seq,)).rowcount
+                else:
+                    done += conn.execute("UPDATE webhook_inbox SET body = ? WHERE seq = ?", (body, seq)).rowcount
+    return done
+
+
+def holding_before(path: Path, moment: datetime) -> int:
+    """How many bodies in the inbox at `path` arrived before `moment` and still hold their bytes (landed or not)."""
+    if not Path(path).exists():
+        return 0
+    with closing(connect(Path(path))) as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'webhook_inbox'").fetchone() is None:
+            return 0
+        return conn.execute(
+            "SELECT count(*) FROM webhook_inbox WHERE received_us < ? AND length(body) > 0", (_micros(moment),)
+        ).fetchone()[0]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from wa_pipeline.message import normalise_text
 from wa_pipeline.store.dead_letters import DeadLetterQueue
-from wa_pipeline.store.webhook_inbox import InboxBody, WebhookInbox
+from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody, WebhookInbox
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook, parse_webhook
 from wa_pipeline.whatsapp.group_commit import STAGE, GroupCommitWriter
 
@@ -84,6 +84,9 @@ class Lander:
         self.records["rejected"] += len(body.rejects)
 
     def _parse(self, row: InboxBody) -> ParsedWebhook:
+        if row.body == FORGOTTEN:
+            # Emptied by `forget` before it landed: nothing to land, nothing to letter; passed like any landed body.
+            return ParsedWebhook()
         try:
             parsed = parse_webhook(row.body, row.received_at)
         except Exception as exc:
