@@ -102,9 +102,18 @@ class Lander:
             return ParsedWebhook()
         return parsed
 
-    def run(self, stop: threading.Event, wake: threading.Event | None = None, poll_s: float = POLL_S) -> None:
-        """Land until `stop` is set, then land what is left; `wake` (if given) cuts an idle wait short."""
+    def run(
+        self,
+        stop: threading.Event,
+        wake: threading.Event | None = None,
+        poll_s: float = POLL_S,
+        abandon: threading.Event | None = None,
+    ) -> None:
+        """Land until `stop` is set, then land what is left; `wake` (if given) cuts an idle wait short; `abandon`
+        (if given) set ends it after the batch in hand, the rest left in the inbox for the next lander."""
         while True:
+            if abandon is not None and abandon.is_set():
+                return
             stopping = stop.is_set()
             try:
                 landed, failed = self.land_once()
@@ -184,21 +193,25 @@ class LanderThread:
             self._thread.join(timeout)
 
 
-def _stop_when_orphaned(stop: threading.Event) -> None:
+def _abandon_when_orphaned(orphaned: threading.Event, stop: threading.Event) -> None:
     # The receiver's pid as multiprocessing recorded it when starting us, not our parent as seen now: a receiver
     # killed while this process was still importing has already left it to another parent.
     started_by = multiprocessing.parent_process()
     parent = started_by.pid if started_by is not None else os.getppid()
     while True:
         if os.getppid() != parent:
+            # Not landing the rest first: with a backlog that could take minutes, while the receiver's restart
+            # starts a lander of its own on the same inbox. What is left waits there, durable.
             log.warning("the receiver that started this lander is gone; stopping")
+            orphaned.set()
             stop.set()
         if stop.wait(0.5):
             return
 
 
 def run_process(settings, setup: Callable[[object], None] | None = None) -> None:
-    """The lander process of `serve-webhook`: lower CPU priority, lands until SIGTERM, then what is left.
+    """The lander process of `serve-webhook`: lower CPU priority, lands until SIGTERM, then what is left; ends
+    after the batch in hand when its receiver is gone.
 
     `setup(settings)` runs first in the new process: the command passes the logs' PII policy this way, which sits
     above the sources and so cannot be imported from here.
@@ -210,10 +223,10 @@ def run_process(settings, setup: Callable[[object], None] | None = None) -> None
         setup(settings)
     # The receiver must win the cores in a burst: acknowledging is urgent, landing can lag a little.
     os.nice(settings.webhook_lander_nice)
-    stop = threading.Event()
+    stop, orphaned = threading.Event(), threading.Event()
     # A receiver killed outright (SIGKILL, the OOM killer) cannot stop us; its restart starts a lander of its own.
-    threading.Thread(target=_stop_when_orphaned, args=(stop,), name="orphan-watch", daemon=True).start()
+    threading.Thread(target=_abandon_when_orphaned, args=(orphaned, stop), name="orphan-watch", daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the receiver stops us in order
     writer = GroupCommitWriter(open_landing_store(settings), DeadLetterQueue(settings.layout.landing_db))
-    Lander(WebhookInbox(settings.layout.webhook_inbox), writer).run(stop)
+    Lander(WebhookInbox(settings.layout.webhook_inbox), writer).run(stop, abandon=orphaned)
