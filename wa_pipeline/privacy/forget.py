@@ -4,9 +4,9 @@ What goes: the landed messages, their fingerprints, cross-source copies and stat
 events that name the customer; their contacts record; media files no remaining message shares, with their
 extraction-cache entries; rows of every Parquet frame and every sheet tab that hold a removed message id, media
 hash, the number or the name; dead letters that carry them; webhook bodies in the inbox not landed yet (rewritten
-without what names them, or emptied, while the receiver and lander may be running). Then a tombstone (salted hashes, see
-`store.tombstones`) so that landing refuses them from any source, and the SQLite files (the inbox too) are vacuumed so the
-deleted bytes do not linger in free pages or the write-ahead log. Retention is the same removal for everyone
+without what names them, or emptied, while the receiver and lander may be running). Tombstones (salted hashes, see
+`store.tombstones`) make landing refuse them from any source, from before the search on; the SQLite files (the
+inbox too) are vacuumed so the deleted bytes do not linger in free pages or the write-ahead log. Retention is the same removal for everyone
 before a cut-off (`ForgetRequest(everyone=True, before=...)`, see `privacy.retention`).
 """
 
@@ -201,7 +201,7 @@ def forget(
     sink: SheetSink | None,
     tabs: Sequence[tuple[str, str]] = SHEET_TABS,
 ) -> ForgetReport:
-    """Remove what `request` names from every store, then tombstone it; returns the counts per store."""
+    """Tombstone what `request` names and remove it from every store; returns the counts per store."""
     report = ForgetReport()
     contacts = ContactStore(layout.landing_db)
     try:
@@ -211,6 +211,9 @@ def forget(
 
     db = landing.database()
     try:
+        # Their identifiers are tombstoned before the stores are searched: a message of theirs that lands meanwhile
+        # (the webhook lander runs beside forget) is refused, not landed behind the search. The ids found follow.
+        stones = _write_tombstones(db, target, [], request.before)
         downloaded = _downloaded_media(db)
         gone: list[Message] = []
         gone_media: set[str] = set()
@@ -233,7 +236,7 @@ def forget(
         report.add("statuses", _delete_ids(db, "statuses", "message_id", ids))
         report.add("statuses", _delete_statuses_of(db, target, request.before))
         report.add("media_downloads", _delete_ids(db, "media_downloads", "message_id", ids))
-        report.tombstones = _write_tombstones(db, target, ids, request.before)
+        report.tombstones = stones + _write_tombstones(db, target, ids, request.before)
     finally:
         db.close()
 

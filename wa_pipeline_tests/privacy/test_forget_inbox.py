@@ -18,6 +18,7 @@ from wa_pipeline.settings import get_settings
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.store.webhook_inbox import WebhookInbox
+from wa_pipeline.whatsapp.cloud_api import parse_webhook
 from wa_pipeline.whatsapp.group_commit import GroupCommitWriter
 from wa_pipeline.whatsapp.lander import Lander
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
@@ -134,6 +135,30 @@ def test_a_body_of_hers_landed_and_zeroed_earlier_leaves_no_bytes_after_forget(d
     assert report.removed["messages"] == 1 and report.removed["inbox"] == 0
     land_all(Lander(inbox, writer))
     assert [m.message_id for m in store.iter_messages()] == ["wamid.other-1"]
+
+
+class RacingStore(SqliteLandingStore):
+    """Lands one more message of hers right after forget has read the store through, as the lander may."""
+
+    late: list = []
+    landed_late = None
+
+    def iter_messages(self):
+        yield from super().iter_messages()
+        if self.landed_late is None:
+            self.landed_late = self.add_messages(self.late)
+
+
+def test_a_message_of_hers_landing_while_forget_searches_is_refused(data_dir):
+    layout = get_settings().layout
+    store = RacingStore(layout.landing_db)
+    store.add_messages(parse_webhook(delivery(hers("wamid.hers-before", "zumaridi")), RECEIVED_AT).messages)
+    store.late = parse_webhook(delivery(hers("wamid.hers-late", "Lavington")), RECEIVED_AT).messages
+
+    report = forget(ForgetRequest(phone=PHONE), landing=store, layout=layout, sink=None)
+
+    assert report.removed["messages"] == 1 and store.landed_late.added == 0
+    assert list(store.iter_messages()) == []
 
 
 class HeldStore(SqliteLandingStore):
