@@ -137,6 +137,59 @@ def test_a_body_of_hers_landed_and_zeroed_earlier_leaves_no_bytes_after_forget(d
     assert [m.message_id for m in store.iter_messages()] == ["wamid.other-1"]
 
 
+def history(*threads: tuple[str, list[tuple[str, str, str]]]) -> bytes:
+    """A history sync chunk: per thread (the customer's wa_id) its messages as (from, wamid, text)."""
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+        "history": [
+            {
+                "metadata": {"phase": 0, "chunk_order": 1, "progress": 100},
+                "threads": [
+                    {
+                        "id": wa_id,
+                        "messages": [
+                            {
+                                "from": sender,
+                                "id": wamid,
+                                "timestamp": "1739230955",
+                                "type": "text",
+                                "text": {"body": text},
+                            }
+                            for sender, wamid, text in messages
+                        ],
+                    }
+                    for wa_id, messages in threads
+                ],
+            }
+        ],
+    }
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "1022", "changes": [{"field": "history", "value": value}]}],
+    }
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def test_her_thread_goes_from_a_waiting_history_chunk_and_the_other_threads_land(data_dir):
+    layout = get_settings().layout
+    store, letters = SqliteLandingStore(layout.landing_db), DeadLetterQueue(layout.landing_db)
+    inbox = WebhookInbox(layout.webhook_inbox)
+    business = "15550783881"
+    chunk = history(
+        (WA_ID, [(business, "wamid.to-her", "your zumaridi ships today"), (WA_ID, "wamid.from-her", "Lavington")]),
+        ("12125557890", [(business, "wamid.to-him", "invoice 7 attached"), ("12125557890", "wamid.from-him", "paid")]),
+    )
+    inbox.append([(chunk, RECEIVED_AT)])
+
+    report = forget(ForgetRequest(phone=PHONE), landing=store, layout=layout, sink=None)
+
+    assert report.removed["inbox"] == 1 and inbox_traces(layout.webhook_inbox) == {}
+    land_all(Lander(inbox, GroupCommitWriter(store, letters)))
+    assert sorted(m.message_id for m in store.iter_messages()) == ["wamid.from-him", "wamid.to-him"]
+    assert letters.list() == []
+
+
 class RacingStore(SqliteLandingStore):
     """Lands one more message of hers right after forget has read the store through, as the lander may."""
 
