@@ -6,8 +6,8 @@ extraction-cache entries; rows of every Parquet frame and every sheet tab that h
 hash, the number or the name; dead letters that carry them; webhook bodies in the inbox not landed yet (rewritten
 without what names them, or emptied, while the receiver and lander may be running). Tombstones (salted hashes, see
 `store.tombstones`) make landing refuse them from any source, from before the search on; the SQLite files (the
-inbox too) are vacuumed so the deleted bytes do not linger in free pages or the write-ahead log. Retention is the same removal for everyone
-before a cut-off (`ForgetRequest(everyone=True, before=...)`, see `privacy.retention`).
+inbox too) are vacuumed so the deleted bytes do not linger in free pages or the write-ahead log. Retention is the
+same removal for everyone before a cut-off (`ForgetRequest(everyone=True, before=...)`, see `privacy.retention`).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ SHEET_TABS = (
 # Lists of a webhook body whose items hold lists of records: such an item is pruned, then dropped only if it still
 # names the target, so one customer's message does not take the others' in the same delivery or history chunk along.
 _CONTAINERS = frozenset({"entry", "changes", "history", "threads"})
-# How long the inbox's checkpoint may wait for the receiver's and lander's readers before forget gives up on it.
+# How long forget tries again a checkpoint that readers keep busy (the webhook lander polls the inbox).
 _CHECKPOINT_S = 60.0
 
 
@@ -470,8 +470,8 @@ def _scrub(path: Path) -> None:
     """Rewrite the SQLite file without free pages and empty its write-ahead log: deleted rows leave no bytes."""
     with closing(sqlite3.connect(path, timeout=60, isolation_level=None)) as conn:
         conn.execute("VACUUM")
-        # A reader in the log (the lander polls the inbox every few milliseconds) makes the checkpoint answer busy
-        # instead of waiting; the log keeps the old pages until one succeeds.
+        # A reader still in the log when the busy wait ends makes the checkpoint answer busy (first column) rather
+        # than fail; the log keeps the old pages until one succeeds.
         deadline = time.monotonic() + _CHECKPOINT_S
         while conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] and time.monotonic() < deadline:
             time.sleep(0.01)

@@ -2,8 +2,9 @@
 
 The removal is `forget` for everyone before a cut-off (one deletion path: messages, statuses, events, dead letters,
 webhook bodies waiting in the inbox, media files no newer message shares, extraction cache, frame and sheet rows,
-tombstones so a re-import does not bring them back). The cut-off is a local midnight, so whole days go: with 30 days on 2026-12-31, everything sent
-before 2026-12-01 00:00 local time. `leftovers` counts what is still older than a cut-off, per store: the check.
+tombstones so a re-import does not bring them back). The cut-off is a local midnight, so whole days go: with 30
+days on 2026-12-31, everything sent before 2026-12-01 00:00 local time. `leftovers` counts what is still older than
+a cut-off, per store: the check.
 """
 
 from __future__ import annotations
