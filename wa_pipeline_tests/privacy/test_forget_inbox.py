@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.privacy.forget import ForgetRequest, forget
 from wa_pipeline.privacy.retention import apply_retention, leftovers
 from wa_pipeline.settings import get_settings
@@ -23,7 +24,14 @@ from wa_pipeline.whatsapp.group_commit import GroupCommitWriter
 from wa_pipeline.whatsapp.lander import Lander
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline_tests.servers import START_DEADLINE_S
-from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
+from wa_pipeline_tests.whatsapp.test_webhook_app import (
+    SECRET,
+    TOKEN,
+    receiver_process,
+    serving,
+    signed,
+    wait_inbox_landed,
+)
 
 pytestmark = pytest.mark.timeout(300)
 PHONE = "+254733111222"
@@ -294,3 +302,47 @@ def test_retention_empties_inbox_bodies_from_before_the_cut_and_keeps_newer_ones
     assert leftovers(cut, landing=store, layout=layout, sink=None)["inbox"] == 0
     land_all(Lander(inbox, GroupCommitWriter(store, letters)))
     assert [m.message_id for m in store.iter_messages()] == ["wamid.new"] and letters.list() == []
+
+
+def test_forget_beside_serve_webhook_and_its_lander_process_loses_no_other_body(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    layout = DataLayout(data_dir)
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def keep_posting(url: str) -> None:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            n = 10
+            while not stop.is_set():
+                body = delivery(someone(f"wamid.during-{n}", n))
+                assert client.post("/webhook", content=body, headers=signed(body)).status_code == 200
+                acknowledged.append(f"wamid.during-{n}")
+                n += 1
+
+    with receiver_process(data_dir, tmp_path / "receiver.log") as (_, url):
+        for body in (delivery(hers("wamid.hers-1", "zumaridi")), delivery(someone("wamid.other-1", 1))):
+            assert httpx.post(f"{url}/webhook", content=body, headers=signed(body)).status_code == 200
+        # Posting goes on at once: the receiver empties the inbox's log only after a second without a commit.
+        poster = threading.Thread(target=keep_posting, args=(url,))
+        poster.start()
+        try:
+            while len(acknowledged) < 5:
+                time.sleep(0.01)
+            before = len(acknowledged)
+            store = SqliteLandingStore(layout.landing_db)
+            report = forget(ForgetRequest(phone=PHONE), landing=store, layout=layout, sink=None)
+            traces = inbox_traces(layout.webhook_inbox)
+            after = len(acknowledged)
+        finally:
+            stop.set()
+            poster.join(60)
+        late = delivery(hers("wamid.hers-2", "Lavington"))
+        assert httpx.post(f"{url}/webhook", content=late, headers=signed(late)).status_code == 200
+        wait_inbox_landed(url)
+
+    # Hers landed before forget (removed from the store) or waited in the inbox (emptied there).
+    assert traces == {} and report.removed["messages"] + report.removed["inbox"] >= 1 and after > before
+    landed = sorted(m.message_id for m in store.iter_messages())
+    assert landed == sorted(["wamid.other-1", *acknowledged])
+    assert DeadLetterQueue(layout.landing_db).list() == []
