@@ -200,6 +200,8 @@ class Result:
     landed_after: float = 0.0
     # CPU seconds of the receiver's processes (the lander's included) while the load ran (not the landing after).
     cpu: float = 0.0
+    # CPU seconds of the receiving process alone (HTTP and the inbox writer; the lander process excluded).
+    receiver_cpu: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -257,10 +259,11 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
         wait_landed(port)
         before = asyncio.run(get_json(port, "/healthz")).get("commits")
         requests = [signed(i, "run") for i in range(n)]
-        cpu_before = process_tree_cpu(child.pid)
+        cpu_before, receiver_before = process_tree_cpu(child.pid), process_cpu(child.pid)
         seconds, latencies, statuses = asyncio.run(load(port, requests, concurrency))
         finished = time.perf_counter()
         cpu = process_tree_cpu(child.pid) - cpu_before
+        receiver_cpu = process_cpu(child.pid) - receiver_before
         wait_landed(port)
         landed_after = time.perf_counter() - finished
         after = asyncio.run(get_json(port, "/healthz")).get("commits")
@@ -279,7 +282,8 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
     else:
         stored = sum(1 for m in SqliteLandingStore(db).iter_messages() if m.message_id.startswith("wamid.bench-run-"))
     commits = after - before if before is not None and after is not None else None
-    return Result(name, seconds, latencies, commits, stored, landed_after if kind == "inbox" else 0.0, cpu)
+    landed_after = landed_after if kind == "inbox" else 0.0
+    return Result(name, seconds, latencies, commits, stored, landed_after, cpu, receiver_cpu)
 
 
 def wait_landed(port: int, timeout: float = 300) -> None:
@@ -293,15 +297,16 @@ def wait_landed(port: int, timeout: float = 300) -> None:
 
 def process_tree_cpu(pid: int) -> float:
     """User + system CPU seconds of a process and its children now alive (the lander process included)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for candidate in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    return sum(process_cpu(candidate) for candidate in [pid, *_children(pid)])
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (all its threads); 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
@@ -417,7 +422,7 @@ def main() -> None:
     )
     header = (
         f"{'receiver':<28} {'posts/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'commits':>8} {'stored':>7} "
-        f"{'landed after s':>14} {'CPU us/post':>11}"
+        f"{'landed after s':>14} {'CPU us/post':>11} {'receiver us':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -425,7 +430,7 @@ def main() -> None:
         commits = str(r.commits) if r.commits is not None else "-"
         print(
             f"{r.name:<28} {r.per_second:>8.0f} {r.percentile(0.50):>8.2f} {r.percentile(0.99):>8.2f} "
-            f"{commits:>8} {r.stored:>7} {r.landed_after:>14.2f} {r.cpu / args.n * 1e6:>11.0f}"
+            f"{commits:>8} {r.stored:>7} {r.landed_after:>14.2f} {r.cpu / args.n * 1e6:>11.0f} {r.receiver_cpu / args.n * 1e6:>11.0f}"
         )
     by_kind = dict(zip(kinds, results))
     if "inbox" in by_kind and "landed" in by_kind:
