@@ -11,7 +11,11 @@ returned (SQLite WAL, synchronous=FULL). Same signature check, same mapping, sam
   process maps and lands it after; "landed after" is how long after the last 200 its records were all landed;
 * landed (200 after landing): `WA_WEBHOOK_ACKNOWLEDGE=landed`, one writer thread batching whatever requests wait;
 * naive: what a user would write first, one INSERT + commit inside each request handler;
-* no-op (`--with-noop`): uvicorn with an ASGI app that answers 200 without reading anything: the ceiling.
+* ours on uvicorn (`--only inbox-uvicorn`): the same with `WA_WEBHOOK_SERVER=uvicorn`, the server before round 14;
+* no-op (`--with-noop`): uvicorn with an ASGI app that answers 200 without reading anything (uvicorn's own cost).
+
+"CPU us/post" is every process of the receiver (the lander's included) while the posts ran; "receiver us" the
+receiving process alone (HTTP, signature, inbox commits).
 
 The load generator speaks HTTP/1.1 keep-alive over raw asyncio streams, one request in flight per
 connection, so it is not the bottleneck it would be with a full HTTP client.
@@ -90,12 +94,16 @@ async def noop_app(scope, receive, send):
 
 def serve_child(kind: str, fd: int, db: Path) -> None:
     sock = socket.socket(fileno=fd)
-    if kind == "inbox":
-        # The shipped configuration: `wa-pipeline serve-webhook`'s own server, receiver + lander process.
+    if kind in ("inbox", "inbox-uvicorn"):
+        # The shipped configuration: `wa-pipeline serve-webhook`, receiver + lander process, on its own HTTP server
+        # (or with WA_WEBHOOK_SERVER=uvicorn, the fallback and the server before round 14).
         from wa_pipeline.settings import Settings
         from wa_pipeline.whatsapp.webhook_server import serve
 
-        settings = Settings(_env_file=None, data_dir=db.parent, app_secret=SECRET, verify_token=TOKEN)
+        server = "uvicorn" if kind == "inbox-uvicorn" else "fast"
+        settings = Settings(
+            _env_file=None, data_dir=db.parent, app_secret=SECRET, verify_token=TOKEN, webhook_server=server
+        )
         serve("127.0.0.1", 0, settings, sockets=[sock])
         return
     import uvicorn
@@ -219,7 +227,8 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
 
     workdir.mkdir(parents=True, exist_ok=True)
     # The shipped server finds its files by the data layout (the landing store and the webhook inbox).
-    db = DataLayout(workdir).landing_db if kind == "inbox" else workdir / f"{kind}.sqlite3"
+    inbox = kind.startswith("inbox")
+    db = DataLayout(workdir).landing_db if inbox else workdir / f"{kind}.sqlite3"
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
@@ -282,7 +291,7 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
     else:
         stored = sum(1 for m in SqliteLandingStore(db).iter_messages() if m.message_id.startswith("wamid.bench-run-"))
     commits = after - before if before is not None and after is not None else None
-    landed_after = landed_after if kind == "inbox" else 0.0
+    landed_after = landed_after if inbox else 0.0
     return Result(name, seconds, latencies, commits, stored, landed_after, cpu, receiver_cpu)
 
 
@@ -453,7 +462,8 @@ KINDS = {
     "naive": "naive (commit per request)",
     "landed": "200 after landing",
     "inbox": "inbox + lander (ours)",
-    "noop": "no-op app (ceiling)",
+    "inbox-uvicorn": "ours on uvicorn (fallback)",
+    "noop": "no-op app on uvicorn",
 }
 
 

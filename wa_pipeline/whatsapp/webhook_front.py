@@ -11,6 +11,7 @@ deadlines so that neither an idle connection nor a slow request holds its socket
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import socket
@@ -347,6 +348,16 @@ class WebhookFront:
         log.info("webhook receiver stopped")
 
 
+def _quieter_gc() -> None:
+    # A request allocates a few dozen containers (coroutines, a task, futures, the request) that die with it, but
+    # the cyclic collector counts them and, every few thousand, walks every object the process holds (the imported
+    # code included): about a tenth of the receiver's CPU under a burst (perf). What is alive now lives as long as
+    # the process, so it is moved out of the collector's sight, and it runs a tenth as often.
+    gc.freeze()
+    threshold, *older = gc.get_threshold()
+    gc.set_threshold(threshold * 10, *older)
+
+
 def _new_loop() -> asyncio.AbstractEventLoop:
     try:
         import uvloop
@@ -376,6 +387,8 @@ def run(
 
     try:
         if threading.current_thread() is threading.main_thread():
+            # The process is the server's (`serve-webhook`): see _quieter_gc.
+            _quieter_gc()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, front.stop)
         loop.run_until_complete(main())
