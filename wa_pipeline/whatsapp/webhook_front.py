@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from http import HTTPStatus
+from urllib.parse import unquote
 
 import httptools
 
@@ -31,6 +32,9 @@ access_log = logging.getLogger("wa_pipeline.webhook.access")
 DEFAULT_REQUEST_TIMEOUT_S = 30.0
 # Requests parsed ahead of the one being answered; past this the connection is not read until they are answered.
 MAX_PIPELINED = 16
+# Body bytes held of a request queued behind the one being answered before the connection is no longer read (the
+# one being answered is read to the cap: the signature covers all of it).
+QUEUED_BODY_BYTES = 64 * 1024
 # How long a stopping server lets the requests in progress finish before it closes their connections.
 STOP_GRACE_S = 10.0
 _SWEEP_S = 1.0
@@ -181,6 +185,8 @@ class _Connection(asyncio.Protocol):
         if request.overflow:
             return
         request.size += len(chunk)
+        if request.size > QUEUED_BODY_BYTES and self.queue[0] is not request:
+            self._pause()
         if request.size > self.front.max_body_bytes:
             # Never held past the cap: the receiver answers 413 on seeing None, and the connection closes.
             request.overflow, request.body = True, b""
@@ -203,17 +209,25 @@ class _Connection(asyncio.Protocol):
 
     def _enqueue(self, request) -> None:
         self.queue.append(request)
-        if len(self.queue) > MAX_PIPELINED and self.reading:
-            self.transport.pause_reading()
-            self.reading = False
+        if len(self.queue) > MAX_PIPELINED:
+            self._pause()
         if not self.serving:
             self.serving = True
             self.loop.create_task(self._serve())
 
-    def _stop_reading(self) -> None:
+    def _pause(self) -> None:
         if self.reading:
             self.transport.pause_reading()
             self.reading = False
+
+    def _resume(self) -> None:
+        # Once the request ahead is answered: what is queued now may be the one whose body is still to come.
+        if not self.reading and not self.closing:
+            self.transport.resume_reading()
+            self.reading = True
+
+    def _stop_reading(self) -> None:
+        self._pause()
         # Nothing more will be parsed: after the requests already queued, the connection closes.
         self.closing = True
 
@@ -251,19 +265,22 @@ class _Connection(asyncio.Protocol):
             return
         finally:
             self.serving = False
-        if not self.reading and not self.closing:
-            self.transport.resume_reading()
-            self.reading = True
         if self.parsing is None:
             self.deadline = self.loop.time() + self.front.keep_alive_s
 
     async def _answer(self, request: _Request) -> bool:
         path, _, query = request.url.partition(b"?")
+        if not path.startswith(b"/"):  # the absolute form a proxy may send: http://host/webhook?...
+            url = httptools.parse_url(request.url)
+            path, query = url.path or b"/", url.query or b""
         path = path.decode("latin-1")
+        if "%" in path:
+            path = unquote(path)  # as uvicorn gives the ASGI app its path
         reply = await self.front.receiver.handle(
             request.method, path, query, request.declared, request.signature, self._read_body, self.client
         )
         self.queue.popleft()
+        self._resume()
         # A body not read to its end leaves the connection in the middle of a request: it cannot carry another.
         close = reply.close or not request.keep_alive or not request.complete or (self.closing and not self.queue)
         if reply is ACCEPTED and not close:

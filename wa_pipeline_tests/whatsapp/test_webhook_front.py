@@ -15,6 +15,7 @@ import pytest
 from wa_pipeline.settings import Settings
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.whatsapp import webhook_front
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline.whatsapp.webhook_server import build_receiver
 from wa_pipeline_tests.whatsapp.test_webhook_app import (
@@ -110,6 +111,47 @@ def test_pipelined_requests_are_answered_in_order_on_one_connection(front, store
     ]
     assert app.state.lander.drained(60)
     assert {m.message_id for m in store[0].iter_messages()} == {"wamid.pipe-1", "wamid.pipe-2"}
+
+
+def test_requests_pipelined_past_the_limit_are_all_answered_though_the_last_body_comes_later(front, store):
+    port, app = front
+    raw = body_of("wamid.pipe-late")
+    head, body = post_request(raw).split(b"\r\n\r\n", 1)
+    with connect(port) as conn:
+        # More requests than the server reads ahead: it stops reading, and must read again for the last body.
+        conn.sendall(
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * (webhook_front.MAX_PIPELINED + 4) + head + b"\r\n\r\n"
+        )
+        time.sleep(0.3)
+        conn.sendall(body)
+        replies = Responses(conn)
+        statuses = [replies.next()[0] for _ in range(webhook_front.MAX_PIPELINED + 5)]
+    assert statuses == [200] * (webhook_front.MAX_PIPELINED + 5)
+    assert app.state.lander.drained(60)
+    assert store[0].get("wamid.pipe-late") is not None
+
+
+def test_a_large_body_queued_behind_a_request_is_read_once_that_one_is_answered(store):
+    app = create_webhook_app(*store, app_secret=SECRET, verify_token=TOKEN)
+    raw = meta_bytes(text_payload("wamid.queued-large", "y" * (4 * webhook_front.QUEUED_BODY_BYTES)))
+    with serving_front(app, keep_alive_s=75) as (_, server), connect(server.port) as conn:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + post_request(raw))
+        replies = Responses(conn)
+        assert [replies.next()[0] for _ in range(2)] == [200, 200]
+        assert app.state.lander.drained(60)
+    assert store[0].get("wamid.queued-large") is not None
+
+
+def test_a_path_in_absolute_form_or_percent_encoded_is_routed_as_uvicorn_routes_it(front):
+    port, _ = front
+    with connect(port) as conn:
+        conn.sendall(
+            b"GET http://x/healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+            + f"GET /web%68ook?hub.mode=subscribe&hub.verify_token={TOKEN}&hub.challenge=z HTTP/1.1\r\n\r\n".encode()
+        )
+        replies = Responses(conn)
+        assert replies.next()[0] == 200
+        assert replies.next()[::2] == (200, b"z")
 
 
 def chunked(raw: bytes, size: int) -> bytes:
