@@ -133,6 +133,7 @@ class _Connection(asyncio.Protocol):
     # --- the transport's calls
 
     def connection_made(self, transport) -> None:
+        """A client connected: its idle deadline starts."""
         self.transport = transport
         peer = transport.get_extra_info("peername")
         self.client = peer[0] if isinstance(peer, tuple) else "-"
@@ -140,6 +141,7 @@ class _Connection(asyncio.Protocol):
         self.front.connections.add(self)
 
     def connection_lost(self, exc) -> None:
+        """The client went away: a request waiting for its body stops waiting."""
         self.closing = True
         self.front.connections.discard(self)
         for request in self.queue:
@@ -147,6 +149,7 @@ class _Connection(asyncio.Protocol):
                 request.waiter.set_exception(_ClientGone())
 
     def data_received(self, data: bytes) -> None:
+        """Bytes from the client, parsed as they come (the parser calls the `on_*` methods)."""
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -159,13 +162,16 @@ class _Connection(asyncio.Protocol):
     # --- the parser's calls
 
     def on_message_begin(self) -> None:
+        """A request starts: it must arrive whole within the request timeout."""
         self.parsing = _Request()
         self.deadline = self.loop.time() + self.front.request_timeout_s
 
     def on_url(self, url: bytes) -> None:
+        """(A piece of) the request target."""
         self.parsing.url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        """One header: only those the receiver or the protocol needs are kept."""
         name = name.lower()
         if name == b"content-length":
             self.parsing.declared = value
@@ -175,12 +181,14 @@ class _Connection(asyncio.Protocol):
             self.parsing.expect_continue = True
 
     def on_headers_complete(self) -> None:
+        """The head is in: the request is queued to be answered (its body may still be coming)."""
         request = self.parsing
         request.method = self.parser.get_method().decode("latin-1")
         request.keep_alive = self.parser.should_keep_alive()
         self._enqueue(request)
 
     def on_body(self, chunk: bytes) -> None:
+        """A piece of the (de-chunked) body, held up to the cap only."""
         request = self.parsing
         if request.overflow:
             return
@@ -199,6 +207,7 @@ class _Connection(asyncio.Protocol):
             request.body += chunk
 
     def on_message_complete(self) -> None:
+        """The whole request is in."""
         request, self.parsing = self.parsing, None
         request.complete = True
         # Answering is the server's time, not the client's: no deadline until the connection is idle again.
