@@ -12,7 +12,8 @@ returned (SQLite WAL, synchronous=FULL). Same signature check, same mapping, sam
 * landed (200 after landing): `WA_WEBHOOK_ACKNOWLEDGE=landed`, one writer thread batching whatever requests wait;
 * naive: what a user would write first, one INSERT + commit inside each request handler;
 * ours on uvicorn (`--only inbox-uvicorn`): the same with `WA_WEBHOOK_SERVER=uvicorn`, the server before round 14;
-* no-op (`--with-noop`): uvicorn with an ASGI app that answers 200 without reading anything (uvicorn's own cost).
+* no-op (`--with-noop`): uvicorn with an ASGI app that answers 200 without reading anything (uvicorn's own cost);
+* no-op on our server (`--only noop-fast`): `serve-webhook`'s own HTTP server carrying a receiver that does nothing.
 
 "CPU us/post" is every process of the receiver (the lander's included) while the posts ran; "receiver us" the
 receiving process alone (HTTP, signature, inbox commits).
@@ -92,8 +93,33 @@ async def noop_app(scope, receive, send):
     await send({"type": "http.response.body", "body": b'{"status":"ok"}'})
 
 
+class NoopReceiver:
+    """What `webhook_front` carries, doing nothing: reads the body and answers 200 (the front's own cost)."""
+
+    max_body_bytes = 3 * 1024 * 1024
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    async def handle(self, method, path, query, declared, signature, read_body, client):
+        from wa_pipeline.whatsapp.webhook_app import ACCEPTED, Reply
+
+        if method == "POST":
+            await read_body(self.max_body_bytes)
+            return ACCEPTED
+        return Reply(200, b'{"status":"ok"}', ((b"content-type", b"application/json"),))
+
+
 def serve_child(kind: str, fd: int, db: Path) -> None:
     sock = socket.socket(fileno=fd)
+    if kind == "noop-fast":
+        from wa_pipeline.whatsapp import webhook_front
+
+        webhook_front.run(NoopReceiver(), "127.0.0.1", 0, keep_alive_s=75, sock=sock)
+        return
     if kind in ("inbox", "inbox-uvicorn"):
         # The shipped configuration: `wa-pipeline serve-webhook`, receiver + lander process, on its own HTTP server
         # (or with WA_WEBHOOK_SERVER=uvicorn, the fallback and the server before round 14).
@@ -286,7 +312,7 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait(10)
-    if kind == "noop":
+    if kind.startswith("noop"):
         stored = n  # stores nothing, by design
     else:
         stored = sum(1 for m in SqliteLandingStore(db).iter_messages() if m.message_id.startswith("wamid.bench-run-"))
@@ -464,6 +490,7 @@ KINDS = {
     "inbox": "inbox + lander (ours)",
     "inbox-uvicorn": "ours on uvicorn (fallback)",
     "noop": "no-op app on uvicorn",
+    "noop-fast": "no-op on our server",
 }
 
 

@@ -19,6 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from email.utils import formatdate
 from http import HTTPStatus
 from urllib.parse import unquote
 
@@ -54,10 +55,15 @@ def _status_line(status: int) -> bytes:
     return f"HTTP/1.1 {status} {phrase}\r\n".encode("latin-1")
 
 
-def render(reply: Reply, head_only: bool = False, close: bool = False) -> bytes:
+def date_line() -> bytes:
+    """The Date header of a response sent now (HTTP/1.1 asks a server with a clock for one)."""
+    return b"date: " + formatdate(usegmt=True).encode("ascii") + b"\r\n"
+
+
+def render(reply: Reply, date: bytes, head_only: bool = False, close: bool = False) -> bytes:
     """The reply as bytes on the wire (no body for HEAD; `connection: close` when the connection ends after it)."""
     close = close or reply.close
-    lines = [_status_line(reply.status)]
+    lines = [_status_line(reply.status), date]
     lines += [name + b": " + value + b"\r\n" for name, value in reply.asgi_headers() if name != b"connection"]
     if close:
         lines.append(b"connection: close\r\n")
@@ -262,7 +268,7 @@ class _Connection(asyncio.Protocol):
             while self.queue:
                 request = self.queue[0]
                 if request is _BAD_REQUEST:
-                    self._write(render(_BAD_REQUEST), request, None, close=True)
+                    self._write(render(_BAD_REQUEST, self.front.date), request, None, close=True)
                     return
                 if not await self._answer(request):
                     return
@@ -270,7 +276,8 @@ class _Connection(asyncio.Protocol):
             return
         except Exception:
             log.exception("the webhook server failed to answer a request")
-            self._write(render(Reply(500, b"internal server error", close=True)), None, None, close=True)
+            error = Reply(500, b"internal server error", close=True)
+            self._write(render(error, self.front.date), None, None, close=True)
             return
         finally:
             self.serving = False
@@ -295,7 +302,7 @@ class _Connection(asyncio.Protocol):
         if reply is ACCEPTED and not close:
             data = self.front.accepted
         else:
-            data = render(reply, head_only=request.method == "HEAD", close=close)
+            data = render(reply, self.front.date, head_only=request.method == "HEAD", close=close)
         self._write(data, request, (path, reply.status), close)
         return not close
 
@@ -328,7 +335,7 @@ class WebhookFront:
         self.request_timeout_s = request_timeout_s
         self.max_body_bytes = receiver.max_body_bytes
         self.access = AccessLines()
-        self.accepted = render(ACCEPTED)
+        self._date()
         self.connections: set[_Connection] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.port: int | None = None
@@ -345,7 +352,13 @@ class WebhookFront:
         self.loop.call_later(_SWEEP_S, self._sweep)
         log.info("webhook receiver listening on http://%s:%s", host if sock is None else "socket", self.port)
 
+    def _date(self) -> None:
+        # Once a second, not once a request: the Date line, and the answer to almost every POST, rendered with it.
+        self.date = date_line()
+        self.accepted = render(ACCEPTED, self.date)
+
     def _sweep(self) -> None:
+        self._date()
         now = self.loop.time()
         for connection in [c for c in self.connections if c.expired(now)]:
             connection.closing = True

@@ -254,6 +254,7 @@ def test_connection_close_is_honoured_and_keep_alive_is_the_default(front):
         conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         status, headers, _ = replies.next()
         assert (status, headers.get("connection")) == (200, "close")
+        assert headers["date"].endswith(" GMT") and headers["cache-control"] == "no-store"
         assert replies.closed()
 
 
