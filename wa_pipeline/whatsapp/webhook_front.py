@@ -162,6 +162,7 @@ class _Connection(asyncio.Protocol):
             # No protocol but HTTP/1.1 here: answer what came before the upgrade, then close.
             self._stop_reading()
         except httptools.HttpParserError:
+            # Data after a request that asked to close is an error too (llhttp): nothing after it is answered.
             self._stop_reading()
             self._enqueue(_BAD_REQUEST)
 
@@ -199,7 +200,7 @@ class _Connection(asyncio.Protocol):
         if request.overflow:
             return
         request.size += len(chunk)
-        if request.size > QUEUED_BODY_BYTES and self.queue[0] is not request:
+        if request.size > QUEUED_BODY_BYTES and self.queue and self.queue[0] is not request:
             self._pause()
         if request.size > self.front.max_body_bytes:
             # Never held past the cap: the receiver answers 413 on seeing None, and the connection closes.
@@ -254,9 +255,12 @@ class _Connection(asyncio.Protocol):
     async def _read_body(self, limit: int) -> bytes | None:
         request = self.queue[0]
         if not request.complete and not request.overflow:
+            if self.transport.is_closing():
+                raise _ClientGone()
             if request.expect_continue:
                 request.expect_continue = False
                 self.transport.write(_CONTINUE)
+            self._resume()
             request.waiter = self.loop.create_future()
             await request.waiter
         if request.overflow or request.size > limit:

@@ -258,6 +258,19 @@ def test_connection_close_is_honoured_and_keep_alive_is_the_default(front):
         assert replies.closed()
 
 
+def test_nothing_pipelined_behind_a_connection_close_is_answered_or_stored(front, store):
+    port, app = front
+    closing = post_request(body_of("wamid.last"), extra="Connection: close\r\n")
+    with connect(port) as conn:
+        conn.sendall(closing + post_request(body_of("wamid.after-close")))
+        replies = Responses(conn)
+        status, headers, _ = replies.next()
+        assert (status, headers.get("connection")) == (200, "close")
+        assert replies.closed()
+    assert app.state.lander.drained(60)
+    assert [m.message_id for m in store[0].iter_messages()] == ["wamid.last"]
+
+
 def test_head_has_the_headers_of_get_and_no_body_and_other_methods_are_405(front):
     port, _ = front
     with connect(port) as conn:
