@@ -352,9 +352,10 @@ class WebhookFront:
         self.receiver.start()
         options = {"sock": sock} if sock is not None else {"host": host, "port": port}
         self._server = await self.loop.create_server(lambda: _Connection(self), backlog=2048, **options)
-        self.port = self._server.sockets[0].getsockname()[1]
+        address = self._server.sockets[0].getsockname()
+        self.port = address[1]
         self.loop.call_later(_SWEEP_S, self._sweep)
-        log.info("webhook receiver listening on http://%s:%s", host if sock is None else "socket", self.port)
+        log.info("webhook receiver listening on http://%s:%s", address[0], self.port)
 
     def _date(self) -> None:
         # Once a second, not once a request: the Date line, and the answer to almost every POST, rendered with it.
