@@ -437,4 +437,10 @@ def run(
                 loop.add_signal_handler(sig, front.stop)
         loop.run_until_complete(main())
     finally:
+        # Answers to clients already gone (the receiver has committed or refused their bodies by now).
+        leftover = asyncio.all_tasks(loop)
+        for task in leftover:
+            task.cancel()
+        if leftover:
+            loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
         loop.close()

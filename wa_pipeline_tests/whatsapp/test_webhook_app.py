@@ -109,9 +109,16 @@ def serving_front(app, sock=None, **options):
         ready.set()
 
     options.setdefault("keep_alive_s", DEFAULT_KEEP_ALIVE_S)
-    thread = threading.Thread(
-        target=webhook_front.run, args=(app, "127.0.0.1", 0), kwargs=dict(sock=sock, on_ready=on_ready, **options)
-    )
+    failures = []
+
+    def run():
+        try:
+            webhook_front.run(app, "127.0.0.1", 0, sock=sock, on_ready=on_ready, **options)
+        except BaseException as exc:
+            failures.append(exc)
+            raise
+
+    thread = threading.Thread(target=run)
     thread.daemon = True
     thread.start()
     deadline = time.monotonic() + START_DEADLINE_S
@@ -123,6 +130,7 @@ def serving_front(app, sock=None, **options):
         fronts[0].stop_threadsafe()
         thread.join(60)
         assert not thread.is_alive(), "the webhook server did not stop"
+        assert not failures, f"the webhook server failed: {failures!r}"
 
 
 @pytest.fixture
