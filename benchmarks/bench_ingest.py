@@ -11,7 +11,12 @@ returned (SQLite WAL, synchronous=FULL). Same signature check, same mapping, sam
   process maps and lands it after; "landed after" is how long after the last 200 its records were all landed;
 * landed (200 after landing): `WA_WEBHOOK_ACKNOWLEDGE=landed`, one writer thread batching whatever requests wait;
 * naive: what a user would write first, one INSERT + commit inside each request handler;
-* no-op (`--with-noop`): uvicorn with an ASGI app that answers 200 without reading anything: the ceiling.
+* ours on uvicorn (`--only inbox-uvicorn`): the same with `WA_WEBHOOK_SERVER=uvicorn`, the server before round 14;
+* no-op (`--with-noop`): uvicorn with an ASGI app that answers 200 without reading anything (uvicorn's own cost);
+* no-op on our server (`--only noop-fast`): `serve-webhook`'s own HTTP server carrying a receiver that does nothing.
+
+"CPU us/post" is every process of the receiver (the lander's included) while the posts ran; "receiver us" the
+receiving process alone (HTTP, signature, inbox commits).
 
 The load generator speaks HTTP/1.1 keep-alive over raw asyncio streams, one request in flight per
 connection, so it is not the bottleneck it would be with a full HTTP client.
@@ -88,14 +93,43 @@ async def noop_app(scope, receive, send):
     await send({"type": "http.response.body", "body": b'{"status":"ok"}'})
 
 
+class NoopReceiver:
+    """What `webhook_front` carries, doing nothing: reads the body and answers 200 (the front's own cost)."""
+
+    max_body_bytes = 3 * 1024 * 1024
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    async def handle(self, method, path, query, declared, signature, read_body, client):
+        from wa_pipeline.whatsapp.webhook_app import ACCEPTED, Reply
+
+        if method == "POST":
+            await read_body(self.max_body_bytes)
+            return ACCEPTED
+        return Reply(200, b'{"status":"ok"}', ((b"content-type", b"application/json"),))
+
+
 def serve_child(kind: str, fd: int, db: Path) -> None:
     sock = socket.socket(fileno=fd)
-    if kind == "inbox":
-        # The shipped configuration: `wa-pipeline serve-webhook`'s own server, receiver + lander process.
+    if kind == "noop-fast":
+        from wa_pipeline.whatsapp import webhook_front
+
+        webhook_front.run(NoopReceiver(), "127.0.0.1", 0, keep_alive_s=75, sock=sock)
+        return
+    if kind in ("inbox", "inbox-uvicorn"):
+        # The shipped configuration: `wa-pipeline serve-webhook`, receiver + lander process, on its own HTTP server
+        # (or with WA_WEBHOOK_SERVER=uvicorn, the fallback and the server before round 14).
         from wa_pipeline.settings import Settings
         from wa_pipeline.whatsapp.webhook_server import serve
 
-        settings = Settings(_env_file=None, data_dir=db.parent, app_secret=SECRET, verify_token=TOKEN)
+        server = "uvicorn" if kind == "inbox-uvicorn" else "fast"
+        settings = Settings(
+            _env_file=None, data_dir=db.parent, app_secret=SECRET, verify_token=TOKEN, webhook_server=server
+        )
         serve("127.0.0.1", 0, settings, sockets=[sock])
         return
     import uvicorn
@@ -200,6 +234,8 @@ class Result:
     landed_after: float = 0.0
     # CPU seconds of the receiver's processes (the lander's included) while the load ran (not the landing after).
     cpu: float = 0.0
+    # CPU seconds of the receiving process alone (HTTP and the inbox writer; the lander process excluded).
+    receiver_cpu: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -217,7 +253,8 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
 
     workdir.mkdir(parents=True, exist_ok=True)
     # The shipped server finds its files by the data layout (the landing store and the webhook inbox).
-    db = DataLayout(workdir).landing_db if kind == "inbox" else workdir / f"{kind}.sqlite3"
+    inbox = kind.startswith("inbox")
+    db = DataLayout(workdir).landing_db if inbox else workdir / f"{kind}.sqlite3"
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
@@ -257,10 +294,11 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
         wait_landed(port)
         before = asyncio.run(get_json(port, "/healthz")).get("commits")
         requests = [signed(i, "run") for i in range(n)]
-        cpu_before = process_tree_cpu(child.pid)
+        cpu_before, receiver_before = process_tree_cpu(child.pid), process_cpu(child.pid)
         seconds, latencies, statuses = asyncio.run(load(port, requests, concurrency))
         finished = time.perf_counter()
         cpu = process_tree_cpu(child.pid) - cpu_before
+        receiver_cpu = process_cpu(child.pid) - receiver_before
         wait_landed(port)
         landed_after = time.perf_counter() - finished
         after = asyncio.run(get_json(port, "/healthz")).get("commits")
@@ -274,12 +312,13 @@ def measure(kind: str, name: str, n: int, concurrency: int, workdir: Path) -> Re
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait(10)
-    if kind == "noop":
+    if kind.startswith("noop"):
         stored = n  # stores nothing, by design
     else:
         stored = sum(1 for m in SqliteLandingStore(db).iter_messages() if m.message_id.startswith("wamid.bench-run-"))
     commits = after - before if before is not None and after is not None else None
-    return Result(name, seconds, latencies, commits, stored, landed_after if kind == "inbox" else 0.0, cpu)
+    landed_after = landed_after if inbox else 0.0
+    return Result(name, seconds, latencies, commits, stored, landed_after, cpu, receiver_cpu)
 
 
 def wait_landed(port: int, timeout: float = 300) -> None:
@@ -293,15 +332,16 @@ def wait_landed(port: int, timeout: float = 300) -> None:
 
 def process_tree_cpu(pid: int) -> float:
     """User + system CPU seconds of a process and its children now alive (the lander process included)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for candidate in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    return sum(process_cpu(candidate) for candidate in [pid, *_children(pid)])
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (all its threads); 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
@@ -417,7 +457,7 @@ def main() -> None:
     )
     header = (
         f"{'receiver':<28} {'posts/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'commits':>8} {'stored':>7} "
-        f"{'landed after s':>14} {'CPU us/post':>11}"
+        f"{'landed after s':>14} {'CPU us/post':>11} {'receiver us':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -425,7 +465,7 @@ def main() -> None:
         commits = str(r.commits) if r.commits is not None else "-"
         print(
             f"{r.name:<28} {r.per_second:>8.0f} {r.percentile(0.50):>8.2f} {r.percentile(0.99):>8.2f} "
-            f"{commits:>8} {r.stored:>7} {r.landed_after:>14.2f} {r.cpu / args.n * 1e6:>11.0f}"
+            f"{commits:>8} {r.stored:>7} {r.landed_after:>14.2f} {r.cpu / args.n * 1e6:>11.0f} {r.receiver_cpu / args.n * 1e6:>11.0f}"
         )
     by_kind = dict(zip(kinds, results))
     if "inbox" in by_kind and "landed" in by_kind:
@@ -448,7 +488,9 @@ KINDS = {
     "naive": "naive (commit per request)",
     "landed": "200 after landing",
     "inbox": "inbox + lander (ours)",
-    "noop": "no-op app (ceiling)",
+    "inbox-uvicorn": "ours on uvicorn (fallback)",
+    "noop": "no-op app on uvicorn",
+    "noop-fast": "no-op on our server",
 }
 
 

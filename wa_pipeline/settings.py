@@ -124,6 +124,13 @@ class Settings(BaseSettings):
     webhook_max_backlog_age_s: float = Field(
         300, gt=0, description="/healthz is 503 when the oldest body in the inbox has waited longer than this."
     )
+    webhook_server: Literal["fast", "uvicorn"] = Field(
+        "fast",
+        description="The HTTP server of serve-webhook: its own (httptools on uvloop, less CPU a request) or uvicorn.",
+    )
+    webhook_request_timeout_s: float = Field(
+        30, gt=0, description="serve-webhook closes a connection whose request has not fully arrived after this."
+    )
     webhook_lander_nice: int = Field(
         10, ge=0, le=19, description="How much lower the lander process's CPU priority is than the receiver's."
     )

@@ -66,8 +66,12 @@ class InboxWriter(CommitThread):
             # Checked under the lock the thread takes the list under, so nothing is queued after the last take.
             if self._closed:
                 raise InboxClosed("the inbox writer has been stopped")
+            first = not self._waiting
             self._waiting.append((body, received_at, future))
-        self._wake.set()
+        if first:
+            # Only the first body of a batch wakes the thread (it clears the wake before it takes the list, so a
+            # body appended behind the first is taken with it): under a burst, one wake a commit, not one a body.
+            self._wake.set()
         await future
 
     def stop(self, timeout: float = 30.0) -> None:

@@ -12,10 +12,11 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 from urllib.parse import parse_qs
 
 from wa_pipeline.data_layout import DataLayout
@@ -38,27 +39,48 @@ DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024
 DEFAULT_MAX_BACKLOG_AGE_S = 300.0
 # Splitting a body costs one scan of its bytes; past this size it runs beside the event loop, not on it.
 _PARSE_IN_THREAD_BYTES = 256 * 1024
-_TEXT = [(b"content-type", b"text/plain; charset=utf-8"), (b"x-content-type-options", b"nosniff")]
-_JSON = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff")]
+_TEXT = ((b"content-type", b"text/plain; charset=utf-8"), (b"x-content-type-options", b"nosniff"))
+_JSON = ((b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff"))
 _NO_STORE = (b"cache-control", b"no-store")
-_ACCEPTED = b'{"status":"accepted"}'
 _WHITESPACE = b" \t\r\n"
 
 
-async def _answer(send, status: int, body: bytes, headers: list, close: bool = False) -> None:
-    extra = [(b"content-length", str(len(body)).encode()), _NO_STORE]
-    if close:
-        extra.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers + extra})
-    await send({"type": "http.response.body", "body": body})
+class Reply(NamedTuple):
+    """What the receiver answers, whatever server carries it: the ASGI app and `webhook_front` both send it."""
+
+    status: int
+    body: bytes
+    headers: tuple = _TEXT
+    # The request's body may not have been read to its end: the connection cannot carry another request.
+    close: bool = False
+
+    def asgi_headers(self) -> list:
+        """The headers with content-length, cache-control and (when closing) connection."""
+        extra = [(b"content-length", str(len(self.body)).encode()), _NO_STORE]
+        if self.close:
+            extra.append((b"connection", b"close"))
+        return [*self.headers, *extra]
 
 
-async def _refuse(send, status: int, reason: str, close: bool = False) -> None:
-    await _answer(send, status, reason.encode("utf-8"), _TEXT, close)
+def _refuse(status: int, reason: str, close: bool = False) -> Reply:
+    return Reply(status, reason.encode("utf-8"), _TEXT, close)
 
 
-async def _json(send, payload: dict, status: int = 200) -> None:
-    await _answer(send, status, json.dumps(payload).encode(), _JSON)
+def _json(payload: dict, status: int = 200) -> Reply:
+    return Reply(status, json.dumps(payload).encode(), _JSON)
+
+
+# The answer to almost every request: one object, so a server may render it once.
+ACCEPTED = Reply(200, b'{"status":"accepted"}', _JSON)
+NOT_FOUND = _refuse(404, "not found")
+NOT_ALLOWED = _refuse(405, "method not allowed")
+# Where a request's body is read from: the limit in, the bytes out, or None once they grow past it.
+ReadBody = Callable[[int], Awaitable["bytes | None"]]
+
+
+async def _send(send, reply: Reply) -> None:
+    await send({"type": "http.response.start", "status": reply.status, "headers": reply.asgi_headers()})
+    await send({"type": "http.response.body", "body": reply.body})
 
 
 async def _read_capped(receive, limit: int) -> bytes | None:
@@ -96,6 +118,8 @@ def _summary(parsed: ParsedWebhook) -> dict:
 class WebhookReceiver:
     """The ASGI app: GET /webhook (Meta's verification), POST /webhook, GET /healthz.
 
+    `handle` holds every rule of a request; the ASGI call and `webhook_front`'s server only carry it.
+    `events` is the event store /healthz counts, or what opens it when first asked.
     `app.state.lander.drained(timeout)` waits until every body acknowledged so far has landed (inbox mode).
     """
 
@@ -110,7 +134,7 @@ class WebhookReceiver:
         lander=None,
         writer: GroupCommitWriter | None = None,
         max_backlog_age_s: float = DEFAULT_MAX_BACKLOG_AGE_S,
-        events: EventStore | None = None,
+        events: EventStore | Callable[[], EventStore] | None = None,
     ):
         if not app_secret or not verify_token:
             raise ValueError("the webhook needs an app secret (WA_APP_SECRET) and a verify token (WA_VERIFY_TOKEN)")
@@ -136,19 +160,47 @@ class WebhookReceiver:
             return await self._lifespan(receive, send)
         if kind != "http":
             return
-        path, method = scope["path"], scope["method"]
+        declared = signature = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"x-hub-signature-256":
+                signature = value
+        client = scope.get("client") or ("?", 0)
+        reply = await self.handle(
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b""),
+            declared,
+            signature,
+            lambda limit: _read_capped(receive, limit),
+            client[0],
+        )
+        await _send(send, reply)
+
+    async def handle(
+        self,
+        method: str,
+        path: str,
+        query: bytes,
+        declared: bytes | None,
+        signature: bytes | None,
+        read_body: ReadBody,
+        client: str,
+    ) -> Reply:
+        """The answer to one request, whichever server carries it (`declared`: the Content-Length header's value)."""
         if path == "/webhook":
             if method == "POST":
-                return await self._receive(scope, receive, send)
+                return await self._receive(declared, signature, read_body)
             if method in ("GET", "HEAD"):
-                return await self._verify(scope, send)
-            return await _refuse(send, 405, "method not allowed")
+                return self._verify(query, client)
+            return NOT_ALLOWED
         if path == "/healthz" and method in ("GET", "HEAD"):
-            return await self._healthz(send)
-        return await _refuse(send, 404, "not found")
+            return await self._healthz()
+        return NOT_FOUND
 
-    async def _verify(self, scope, send) -> None:
-        params = {k: v[0] for k, v in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
+    def _verify(self, query: bytes, client: str) -> Reply:
+        params = {k: v[0] for k, v in parse_qs(query.decode("latin-1")).items()}
         token, challenge = params.get("hub.verify_token"), params.get("hub.challenge")
         if (
             params.get("hub.mode") == "subscribe"
@@ -156,60 +208,53 @@ class WebhookReceiver:
             and challenge is not None
             and hmac.compare_digest(token.encode("utf-8"), self._token)
         ):
-            return await _answer(send, 200, challenge.encode("utf-8"), _TEXT)
-        client = scope.get("client") or ("?", 0)
-        log.warning("webhook verification refused for %s", client[0])
-        await _refuse(send, 403, "verification refused")
+            return Reply(200, challenge.encode("utf-8"), _TEXT)
+        log.warning("webhook verification refused for %s", client)
+        return _refuse(403, "verification refused")
 
-    async def _receive(self, scope, receive, send) -> None:
-        declared = signature = None
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                declared = value
-            elif name == b"x-hub-signature-256":
-                signature = value
+    async def _receive(self, declared: bytes | None, signature: bytes | None, read_body: ReadBody) -> Reply:
         if declared is not None:
             if not declared.strip().isdigit():
-                return await _refuse(send, 400, "bad Content-Length", close=True)
+                return _refuse(400, "bad Content-Length", close=True)
             if int(declared) > self.max_body_bytes:
-                return await _refuse(send, 413, self._too_large, close=True)
-        raw = await _read_capped(receive, self.max_body_bytes)
+                return _refuse(413, self._too_large, close=True)
+        raw = await read_body(self.max_body_bytes)
         if raw is None:
-            return await _refuse(send, 413, self._too_large, close=True)
+            return _refuse(413, self._too_large, close=True)
         if signature is None:
             log.warning("webhook POST without X-Hub-Signature-256 refused")
-            return await _refuse(send, 401, "missing X-Hub-Signature-256")
+            return _refuse(401, "missing X-Hub-Signature-256")
         if not verify_signature(raw, signature.decode("latin-1"), self._secret):
             log.warning("webhook POST with a wrong signature refused")
-            return await _refuse(send, 403, "signature does not match")
+            return _refuse(403, "signature does not match")
         if self._landing_first is not None:
-            return await self._land_then_answer(raw, send)
+            return await self._land_then_answer(raw)
         if not _looks_like_an_object(raw):
-            return await self._bad_body(raw, send)
+            return await self._bad_body(raw)
         try:
             await self.state.inbox_writer.append(raw, self.clock())
         except InboxClosed:
-            return await _refuse(send, 503, "shutting down")
+            return _refuse(503, "shutting down")
         except Exception as exc:
             log.error("the webhook inbox is unavailable: %s", type(exc).__name__)
-            return await _refuse(send, 503, "could not store the delivery; retry later")
-        await _answer(send, 200, _ACCEPTED, _JSON)
+            return _refuse(503, "could not store the delivery; retry later")
+        return ACCEPTED
 
-    async def _bad_body(self, raw: bytes, send) -> None:
+    async def _bad_body(self, raw: bytes) -> Reply:
         # Rare, so it may be slow: the parser names what is wrong and the whole body is kept in the queue.
         parsed = await asyncio.to_thread(parse_webhook, raw, self.clock())
         try:
             await asyncio.to_thread(self._dead_letter, parsed)
         except Exception as exc:
             log.error("the dead-letter queue refused a bad body: %s", type(exc).__name__)
-            return await _refuse(send, 503, "could not store the delivery; retry later")
-        await _refuse(send, 400, parsed.body_error or "the body is not a JSON object")
+            return _refuse(503, "could not store the delivery; retry later")
+        return _refuse(400, parsed.body_error or "the body is not a JSON object")
 
     def _dead_letter(self, parsed: ParsedWebhook) -> None:
         items = [(r.item_key, normalise_text(r.reason) or "", r.payload()) for r in parsed.rejects]
         self.dead_letters.add_many(STAGE, items)
 
-    async def _land_then_answer(self, raw: bytes, send) -> None:
+    async def _land_then_answer(self, raw: bytes) -> Reply:
         if len(raw) > _PARSE_IN_THREAD_BYTES:
             parsed = await asyncio.to_thread(parse_webhook, raw, self.clock())
         else:
@@ -217,19 +262,19 @@ class WebhookReceiver:
         try:
             await self.state.writer.write(parsed)
         except WriterClosed:
-            return await _refuse(send, 503, "shutting down")
+            return _refuse(503, "shutting down")
         except StoreUnavailable:
             log.error("the landing store is unavailable")
-            return await _refuse(send, 503, "could not store the delivery; retry later")
+            return _refuse(503, "could not store the delivery; retry later")
         except Exception as exc:
             log.error("landing a webhook failed: %s", type(exc).__name__)
-            return await _refuse(send, 503, "could not store the delivery; retry later")
+            return _refuse(503, "could not store the delivery; retry later")
         if parsed.body_error is not None:
             # Kept in the dead-letter queue with its bytes; the sender is told why it was not accepted.
-            return await _refuse(send, 400, parsed.body_error)
+            return _refuse(400, parsed.body_error)
         if parsed.rejects:
             log.warning("webhook: %d element(s) sent to the dead-letter queue", len(parsed.rejects))
-        await _json(send, _summary(parsed))
+        return _json(_summary(parsed))
 
     def health(self) -> tuple[bool, dict]:
         """(healthy, what /healthz shows): the writer, and in inbox mode the backlog and the lander."""
@@ -256,12 +301,18 @@ class WebhookReceiver:
         healthy = inbox_writer.healthy and lander_state["state"] == "running" and age <= self.max_backlog_age_s
         return healthy, report
 
-    async def _healthz(self, send) -> None:
+    async def _healthz(self) -> Reply:
         healthy, report = await asyncio.to_thread(self.health)
         if healthy and self.events is not None:
             # Events by kind, "unknown" included: a field this version keeps without mapping is visible here.
-            report["events"] = await asyncio.to_thread(self.events.counts_by_kind)
-        await _json(send, {"status": "ok" if healthy else "unavailable", **report}, 200 if healthy else 503)
+            report["events"] = await asyncio.to_thread(self._event_counts)
+        return _json({"status": "ok" if healthy else "unavailable", **report}, 200 if healthy else 503)
+
+    def _event_counts(self) -> dict[str, int]:
+        if callable(self.events):
+            # Opened on the first /healthz, off every POST's path (serve-webhook's receiver holds no landing store).
+            self.events = self.events()
+        return self.events.counts_by_kind()
 
     def start(self) -> None:
         """Start the writer threads and the lander."""

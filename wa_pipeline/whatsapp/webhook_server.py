@@ -1,11 +1,12 @@
-"""Running the webhook receiver under uvicorn, with an access log that never shows a query string."""
+"""Running the webhook receiver: on its own HTTP server (`webhook_front`, the default) or under uvicorn
+(`WA_WEBHOOK_SERVER=uvicorn`), with an access log that never shows a query string either way."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import importlib.util
 import logging
+import logging.config
 import multiprocessing
 import threading
 import time
@@ -16,13 +17,15 @@ from uvicorn.config import LOGGING_CONFIG
 
 from wa_pipeline.settings import Settings
 from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.webhook_inbox import WebhookInbox
+from wa_pipeline.whatsapp import webhook_front
 from wa_pipeline.whatsapp.inbox_writer import InboxWriter
 from wa_pipeline.whatsapp.lander import run_process
 from wa_pipeline.whatsapp.webhook_app import WebhookReceiver, create_webhook_app
+from wa_pipeline.whatsapp.webhook_front import AccessLines
 
-access_log = logging.getLogger("wa_pipeline.webhook.access")
 log = logging.getLogger(__name__)
 
 
@@ -46,17 +49,13 @@ def webhook_secrets(settings: Settings) -> tuple[str, str]:
 
 
 class PathOnlyAccessLog:
-    """ASGI middleware: one line per request with the path only, because Meta's verification GET
-    carries the verify token in its query string and uvicorn's own access log would print it.
-
-    A log record costs several times what the receiver spends on a request, so the lines of the requests that
-    finish in one turn of the event loop go out as one record (one line per request still; one record per request
-    whenever requests come one at a time).
+    """ASGI middleware: the front's access lines (`AccessLines`: the path only, batched per turn of the event loop)
+    for the receiver under uvicorn, whose own access log would print the verify token of Meta's verification GET.
     """
 
     def __init__(self, app):
         self.app = app
-        self._lines: list[str] = []
+        self._lines = AccessLines()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -72,14 +71,7 @@ class PathOnlyAccessLog:
             await self.app(scope, receive, send_and_note)
         finally:
             client = scope.get("client") or ("-", 0)
-            elapsed = (time.perf_counter() - started) * 1000
-            if not self._lines:
-                asyncio.get_running_loop().call_soon(self._flush)
-            self._lines.append(f'{client[0]} "{scope["method"]} {scope["path"]}" {status[0]} {elapsed:.1f}ms')
-
-    def _flush(self) -> None:
-        lines, self._lines = self._lines, []
-        access_log.info("%s", "\n".join(lines))
+            self._lines.note(client[0], scope["method"], scope["path"], status[0], started)
 
 
 def _log_config() -> dict:
@@ -218,6 +210,8 @@ def build_receiver(settings: Settings, process_setup: Callable[[Settings], None]
         inbox_writer=InboxWriter(WebhookInbox(settings.layout.webhook_inbox)),
         lander=LanderProcess(settings, setup=process_setup),
         max_backlog_age_s=settings.webhook_max_backlog_age_s,
+        # Opened by the first /healthz that counts the events by kind: never on a POST's path.
+        events=lambda: EventStore(open_landing_store(settings).database()),
     )
 
 
@@ -231,8 +225,24 @@ def serve(
 ) -> None:
     """Serve the receiver until interrupted; what was acknowledged is landed before it exits (or at next start)."""
     receiver = build_receiver(settings, process_setup)
+    if settings.webhook_server == "fast":
+        _log_to_stderr()
+        webhook_front.run(
+            receiver,
+            host,
+            port,
+            keep_alive_s,
+            request_timeout_s=settings.webhook_request_timeout_s,
+            sock=sockets[0] if sockets else None,
+        )
+        return
     server = uvicorn.Server(server_config(PathOnlyAccessLog(receiver), host, port, keep_alive_s))
     if sockets is None:
         server.run()
     else:
         server.run(sockets=sockets)
+
+
+def _log_to_stderr() -> None:
+    # The lines uvicorn's logging configuration would give the receiver's loggers: INFO and up, to stderr.
+    logging.config.dictConfig(_log_config())

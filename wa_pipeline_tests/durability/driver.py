@@ -47,7 +47,7 @@ def inject(fault: str | None) -> None:
         raise SystemExit(f"unknown fault {fault!r}")
 
 
-def serve_webhook(data: Path, port_file: Path, secret: str, token: str, acknowledge: str) -> None:
+def serve_webhook(data: Path, port_file: Path, secret: str, token: str, acknowledge: str, server: str) -> None:
     import uvicorn
 
     from wa_pipeline.store.dead_letters import DeadLetterQueue
@@ -63,6 +63,12 @@ def serve_webhook(data: Path, port_file: Path, secret: str, token: str, acknowle
     # Listening before the port is published: a client that connects early waits in the backlog, never refused.
     sock.listen(128)
     port_file.write_text(str(sock.getsockname()[1]))
+    if server == "fast":
+        # `serve-webhook`'s own server (the default), as `webhook_server.serve` runs it.
+        from wa_pipeline.whatsapp import webhook_front
+
+        webhook_front.run(app, "127.0.0.1", 0, keep_alive_s=75, sock=sock)
+        return
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
 
@@ -93,11 +99,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("mode", choices=["webhook", "google", "workbook"])
     parser.add_argument("args", nargs="*")
     parser.add_argument("--fault")
+    parser.add_argument("--server", choices=["fast", "uvicorn"], default="fast", help="the webhook's HTTP server")
     options = parser.parse_args(argv)
     inject(options.fault)
     if options.mode == "webhook":
         data, port_file, secret, token, acknowledge = options.args
-        serve_webhook(Path(data), Path(port_file), secret, token, acknowledge)
+        serve_webhook(Path(data), Path(port_file), secret, token, acknowledge, options.server)
     elif options.mode == "google":
         rows_file, credentials, key, endpoint, state_dir = options.args
         google_upsert(Path(rows_file), Path(credentials), key, endpoint, Path(state_dir))

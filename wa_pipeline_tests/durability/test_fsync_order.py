@@ -54,15 +54,17 @@ def wait_for_port(port_file: Path, process: subprocess.Popen) -> int:
     raise AssertionError("the webhook receiver did not start")
 
 
-def webhook_acknowledgements(tmp_path: Path, fault: str | None, acknowledge: str) -> list[tuple[int, int]]:
+def webhook_acknowledgements(
+    tmp_path: Path, fault: str | None, acknowledge: str, server: str = "fast"
+) -> list[tuple[int, int]]:
     """POSTS deliveries, one after another, to the receiver under strace; per 200: (db writes before it, unsynced).
 
     The db is the file the 200 promises: the inbox (the lander writes the landing store in the same process, after),
-    or with `acknowledge="landed"` the landing store.
+    or with `acknowledge="landed"` the landing store. `server`: `serve-webhook`'s own ("fast") or uvicorn.
     """
     data, trace, port_file = tmp_path / "data", tmp_path / "trace.txt", tmp_path / "port"
     data.mkdir()
-    fault_args = ["--fault", fault] if fault else []
+    fault_args = (["--fault", fault] if fault else []) + ["--server", server]
     args = driver("webhook", str(data), str(port_file), SECRET, TOKEN, acknowledge, *fault_args)
     process = subprocess.Popen(
         strace_command(trace, *args), cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True
@@ -89,17 +91,19 @@ def webhook_acknowledgements(tmp_path: Path, fault: str | None, acknowledge: str
     )
 
 
+@pytest.mark.parametrize("server", ["fast", "uvicorn"])
 @pytest.mark.parametrize("acknowledge", ["inbox", "landed"])
-def test_every_webhook_200_leaves_after_the_fsync_that_holds_its_body(tmp_path, acknowledge):
-    acknowledgements = webhook_acknowledgements(tmp_path, fault=None, acknowledge=acknowledge)
+def test_every_webhook_200_leaves_after_the_fsync_that_holds_its_body(tmp_path, acknowledge, server):
+    acknowledgements = webhook_acknowledgements(tmp_path, fault=None, acknowledge=acknowledge, server=server)
     assert len(acknowledgements) == POSTS
     assert all(written > 0 for written, _ in acknowledgements), acknowledgements  # each delivery was written...
     assert [unsynced for _, unsynced in acknowledgements] == [0] * POSTS  # ...and flushed before its 200
 
 
+@pytest.mark.parametrize("server", ["fast", "uvicorn"])
 @pytest.mark.parametrize("acknowledge", ["inbox", "landed"])
-def test_the_webhook_check_catches_a_store_that_skips_fsync(tmp_path, acknowledge):
-    acknowledgements = webhook_acknowledgements(tmp_path, fault="sync-off", acknowledge=acknowledge)
+def test_the_webhook_check_catches_a_store_that_skips_fsync(tmp_path, acknowledge, server):
+    acknowledgements = webhook_acknowledgements(tmp_path, fault="sync-off", acknowledge=acknowledge, server=server)
     assert len(acknowledgements) == POSTS
     assert all(unsynced > 0 for _, unsynced in acknowledgements), acknowledgements
 

@@ -1,4 +1,5 @@
-"""The receiver over real HTTP: uvicorn on a loopback port, in a thread or (for SIGKILL) in its own process."""
+"""The receiver over real HTTP: its own server (`webhook_front`) or uvicorn on a loopback port, in a thread or (for
+SIGKILL) in its own process."""
 
 import asyncio
 import json
@@ -19,6 +20,7 @@ import uvicorn
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.whatsapp import webhook_front
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline.whatsapp.webhook_server import DEFAULT_KEEP_ALIVE_S, PathOnlyAccessLog, server_config
 from wa_pipeline.whatsapp.webhook_signature import sign
@@ -71,10 +73,16 @@ def signed(raw: bytes, secret: str = SECRET) -> dict:
 
 
 @contextmanager
-def serving(app):
-    """uvicorn in a thread on a port the OS picked; stops by itself when the block ends."""
+def serving(app, server: str = "fast"):
+    """The receiver on a port the OS picked, in a thread, on `server` ("fast": `serve-webhook`'s default, or
+    "uvicorn"); stops by itself when the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
+    if server == "fast":
+        with serving_front(app, sock=sock) as (url, _):
+            yield url
+        sock.close()
+        return
     server = uvicorn.Server(server_config(app, log_config=None))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -90,6 +98,41 @@ def serving(app):
         sock.close()
 
 
+@contextmanager
+def serving_front(app, sock=None, **options):
+    """`webhook_front` in a thread (keep-alive and request timeout from `options`); yields (url, front)."""
+    ready = threading.Event()
+    fronts = []
+
+    def on_ready(front):
+        fronts.append(front)
+        ready.set()
+
+    options.setdefault("keep_alive_s", DEFAULT_KEEP_ALIVE_S)
+    failures = []
+
+    def run():
+        try:
+            webhook_front.run(app, "127.0.0.1", 0, sock=sock, on_ready=on_ready, **options)
+        except BaseException as exc:
+            failures.append(exc)
+            raise
+
+    thread = threading.Thread(target=run)
+    thread.daemon = True
+    thread.start()
+    deadline = time.monotonic() + START_DEADLINE_S
+    while not ready.wait(0.05):
+        assert thread.is_alive() and time.monotonic() < deadline, "the webhook server did not start"
+    try:
+        yield f"http://127.0.0.1:{fronts[0].port}", fronts[0]
+    finally:
+        fronts[0].stop_threadsafe()
+        thread.join(60)
+        assert not thread.is_alive(), "the webhook server did not stop"
+        assert not failures, f"the webhook server failed: {failures!r}"
+
+
 @pytest.fixture
 def landing(tmp_path):
     db = tmp_path / "landing.sqlite3"
@@ -101,11 +144,12 @@ def wait_landed(app, timeout: float = 60) -> None:
     assert app.state.lander.drained(timeout), "the lander did not land the inbox in time"
 
 
-@pytest.fixture
-def receiver(landing):
+@pytest.fixture(params=["fast", "uvicorn"])
+def receiver(landing, request):
+    """The receiver on `serve-webhook`'s own server, and on uvicorn (the fallback, WA_WEBHOOK_SERVER=uvicorn)."""
     store, dead_letters = landing
     app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN)
-    with serving(app) as url:
+    with serving(app, request.param) as url:
         yield url, app
 
 
@@ -433,11 +477,14 @@ def test_a_5xx_means_the_store_is_unavailable_and_nothing_is_acknowledged(tmp_pa
     assert SqliteLandingStore(store.path).count() == 0
 
 
-def test_secrets_never_reach_logs_or_responses(landing, caplog):
+@pytest.mark.parametrize("server", ["fast", "uvicorn"])
+def test_secrets_never_reach_logs_or_responses(landing, caplog, server):
     store, dead_letters = landing
-    app = PathOnlyAccessLog(create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN))
+    app = create_webhook_app(store, dead_letters, app_secret=SECRET, verify_token=TOKEN)
+    # The front writes the access log itself; under uvicorn the middleware does.
+    app = app if server == "fast" else PathOnlyAccessLog(app)
     raw = meta_bytes(text_payload("wamid.log-1", "hello"))
-    with caplog.at_level(logging.DEBUG), serving(app) as url:
+    with caplog.at_level(logging.DEBUG), serving(app, server) as url:
         responses = [
             httpx.get(
                 f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "c1"}

@@ -3,11 +3,9 @@
 import base64
 import json
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import httpx
 import pytest
-import uvicorn
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wa_pipeline.message import Message
@@ -245,16 +243,9 @@ def test_the_cap_is_a_setting_the_receiver_uses(monkeypatch, tmp_path):
     monkeypatch.setenv("WA_WEBHOOK_MAX_BODY_BYTES", "5000")
     settings = Settings(_env_file=None, data_dir=tmp_path, app_secret=SECRET, verify_token=TOKEN)
     apps = []
-
-    class Server:
-        def __init__(self, config):
-            apps.append(config.app)
-
-        def run(self):
-            pass
-
-    monkeypatch.setattr(webhook_server, "uvicorn", SimpleNamespace(Server=Server, Config=uvicorn.Config))
-    webhook_server.serve("127.0.0.1", 0, settings)
+    with monkeypatch.context() as patched:
+        patched.setattr(webhook_server.webhook_front, "run", lambda receiver, *args, **kwargs: apps.append(receiver))
+        webhook_server.serve("127.0.0.1", 0, settings)
     with serving(apps[0]) as address:
         assert post(address, sized_body(5000)).status_code == 200
         assert post(address, sized_body(5001)).status_code == 413
