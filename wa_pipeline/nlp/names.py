@@ -82,6 +82,8 @@ _GREETINGS = frozenset(
     "hongera shikamoo jambo namaskar pranam salamat shot "
     # the hellos of South Africa, Ghana and the Philippines before a name: "Sawubona Sipho", "Akwaaba Esi"
     "sawubona dumela molo akwaaba kumusta kamusta mabuhay "
+    # Tagalog "magandang umaga/hapon/gabi" (good morning, afternoon, evening) before a name
+    "umaga hapon gabi "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
     "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
     "besos".split()
@@ -294,7 +296,7 @@ _MEANS = frozenset("desde de do da del por pelo pela con com mit über per".spli
 _WITH = frozenset("con com mit".split())
 _PERSON_NOUNS = frozenset(
     "name jina naam naitwa called named rider driver contact manager agent guy boss boy technician mechanic cashier "
-    "attendant plumber electrician surname nombre nome nom namen habla heiße "
+    "attendant plumber electrician surname sender receiver recipient payer depositor nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
