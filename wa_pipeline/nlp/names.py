@@ -265,6 +265,14 @@ _THINGS = frozenset("it them one this that".split())
 # What a verb opening a request acts on: "Mark my order", "Bill me".
 _OBJECTS = frozenset("my me it us our them this these those".split())
 _PARCELS = frozenset("parcel parcels package packages order shipment delivery box".split())
+# What a courier or a shop does to an order, and the words that may come between the name and the deed: "Evri
+# left my parcel", "Jumia never bring my order", "Blue Dart has not delivered", "Takealot sent the wrong stove".
+_COURIER_DEEDS = frozenset(
+    "delivered deliver delivers sent send left lost cancelled canceled refunded shipped dispatched misplaced "
+    "returned brought bring".split()
+)
+_DEED_AUXILIARIES = frozenset("never has have had not n't did still just".split())
+_FAULTY = frozenset("wrong damaged fake broken faulty expired".split())
 # Words that never follow a possessive "'s" as the thing owned: after them the "'s" is a shop's ("Sainsbury's in
 # Clapham", "Nando's and KFC").
 _NOT_OWNED = frozenset("in at on near by and or to from for with opposite behind is was has".split())
@@ -1457,15 +1465,20 @@ def _acts(doc: Words, start: int, end: int) -> bool:
 
 
 def _claims_delivery(doc: Words, end: int) -> bool:
-    """The name says or marks a parcel delivered, as a courier's tracking does: "UPS says delivered", "Royal Mail
-    say it was delivered", "Delhivery marked it delivered"."""
+    """The name says or marks a parcel delivered, as a courier's tracking does ("UPS says delivered", "Royal Mail
+    say it was delivered", "Delhivery marked it delivered"), or does to an order what couriers and shops do."""
     words = lowered_words(doc)
-    if end < len(doc) and words[end] in _CLAIMING and "delivered" in words[end + 1 : end + 7]:
-        return True
-    # "Evri have lost my parcel", "DHL has lost the package": what a courier does to a parcel
-    return words[end : end + 2] in (["have", "lost"], ["has", "lost"]) and bool(
-        set(words[end + 2 : end + 5]) & _PARCELS
-    )
+    if end < len(doc) and words[end] in _CLAIMING:
+        after = words[end + 1 : end + 7]
+        # "UPS says delivered", "Amazon shows out of stock" ("Efua said my order..." is what people say too)
+        return "delivered" in after or after[:3] == ["out", "of", "stock"]
+    at = end
+    while at < min(len(words), end + 3) and words[at] in _DEED_AUXILIARIES:
+        at += 1
+    # "Evri have lost my parcel", "Flipkart delivered a damaged...": what a courier or a shop does to an order
+    if at >= len(words) or words[at] not in _COURIER_DEEDS:
+        return False
+    return bool(set(words[at + 1 : at + 5]) & (_PARCELS | _FAULTY))
 
 
 def _branch_of(doc: Words, start: int, end: int) -> bool:
