@@ -1501,7 +1501,8 @@ def _word_names(core: list[Word]) -> bool:
 def _named_plainly(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
     """An English line names its writer or its reader in so many words: "Joy here," or "Howzit, Thabo here."
     (the name opening a clause before "here" and a stop), a message opening on a name and a comma ("Blessing,
-    abeg send..."; a listed one), or a name mid-sentence before "from" ("Deepak from customer care")."""
+    abeg send..."; a listed one), a name mid-sentence before "from" ("Deepak from customer care"), or one before
+    "and I" ("Grace and I need...")."""
     following = doc[end] if end < len(doc) else None
     if following is None:
         return False
@@ -1514,6 +1515,8 @@ def _named_plainly(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bo
     if following.text == "," and before == "" and any(t.is_alpha for t in doc[end + 1 :]):
         # only a listed name: a greeting no list knows opens lines that way too ("Sawubona, ...")
         return all(t.lower_ in word_names() or t.lower_ in gazetteer.people for t in doc[start:end])
+    if following.lower_ == "and" and doc.lowers[end + 1 : end + 2] in (["i"], ["me"]):
+        return True  # "Grace and I need...": one of two people, the writer the other
     return following.lower_ == "from" and before in ("and", "but", "said", "that")
 
 
