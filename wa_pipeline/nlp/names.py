@@ -1127,6 +1127,15 @@ def _paid_around(doc: Words, i: int) -> bool:
     return any(word in _PAYMENT_WORDS for word in words[max(0, i - 6) : i + 4])
 
 
+def _paid_to(doc: Words, i: int, gazetteer: Gazetteer) -> bool:
+    """The name at i is whom a payment goes to: "to" before it, a payment word near it and a listed wallet or bank
+    before it ("Sent it on Zelle to Tyler")."""
+    if i == 0 or doc[i - 1].lower_ != "to" or not _paid_around(doc, i):
+        return False
+    words = lowered_words(doc)
+    return any(gazetteer.organisations.longest_match(words, at) for at in range(max(0, i - 8), i - 1))
+
+
 def _previous_word(token: Word) -> str:
     for before in reversed(token.doc[: token.i]):
         if not before.is_space:
@@ -1364,7 +1373,10 @@ def _classify(
         return None  # "Mark my order as urgent", "Bill me later": a verb opening a request, not Mark
     if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region):
-            return _entity(doc, start, end, ORG, "rule")  # "UPS says delivered", "Delhivery marked it delivered"
+            # a business may bear a title: "Mr Price sent the wrong size"
+            return _entity(
+                doc, _with_leading_titles(doc, start), end, ORG, "rule"
+            )  # "UPS says delivered", "Delhivery marked it delivered"
     if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
             return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
@@ -1398,6 +1410,8 @@ def _classify(
     is_person = _is_person(core, gazetteer) and not span[-1].is_digit
     if not is_person and _paid_by(doc, start):
         return _entity(doc, start, end, ORG, "rule")  # a bank named after its town: "desde Santander"
+    if is_person and is_place and english and _paid_to(doc, start, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")  # "Sent it on Venmo to Tyler": money goes to people
     if is_person and (not is_place or cue in ("person", "for")):
         return _entity(doc, start, end, PERSON, "rule")
     if is_place and (not is_person or cue in ("place", "from")):
