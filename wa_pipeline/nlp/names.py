@@ -1373,10 +1373,8 @@ def _classify(
         return None  # "Mark my order as urgent", "Bill me later": a verb opening a request, not Mark
     if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region):
-            # a business may bear a title: "Mr Price sent the wrong size"
-            return _entity(
-                doc, _with_leading_titles(doc, start), end, ORG, "rule"
-            )  # "UPS says delivered", "Delhivery marked it delivered"
+            # "UPS says delivered", "Delhivery marked it delivered"; a title may open it: "Mr Price sent the..."
+            return _entity(doc, _with_leading_titles(doc, start), end, ORG, "rule")
     if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
             return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
