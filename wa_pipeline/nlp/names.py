@@ -1185,9 +1185,9 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         elif token.lower_ == "the" and _english(doc) and _kind_after_the(doc, end + 1, gazetteer):
             end = _kind_after_the(doc, end + 1, gazetteer)
             break  # "Christ the King Church", "Mary the Queen Parish": the name ends in its kind word
-        elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1):
+        elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1, inside=end - 1 > i):
             end += 2  # "Van der Merwe"
-        elif token.lower_ in _PARTICLES and _surname_particle(doc, end):
+        elif token.lower_ in _PARTICLES and _surname_particle(doc, end, inside=True):
             end += 1  # "Jerome Dela Cruz": the particle opens the surname after a given name
         elif token.text in ("'s", "’s") and attached:
             after = end + 1
@@ -1241,10 +1241,13 @@ def _business_word(token: Word) -> bool:
     return token.is_alpha and token.text[:1].isupper() and token.lower_ not in _NOT_NAME_OPENERS
 
 
-def _surname_particle(doc: Words, i: int) -> bool:
+def _surname_particle(doc: Words, i: int, inside: bool = False) -> bool:
     """A capitalised particle that opens an English message's surname: "Dela Cruz", "Du Plessis", "Van der
-    Merwe" (in Spanish, French or German lines these are articles and prepositions)."""
-    if not _english(doc) or not doc[i].text[:1].isupper() or doc[i].lower_ not in _PARTICLES:
+    Merwe" (in Spanish, French or German lines these are articles and prepositions); after a given name
+    (`inside`), Dutch and German "van" and "von" are written in lower case too: "Pieter van der Merwe"."""
+    if not _english(doc) or doc[i].lower_ not in _PARTICLES:
+        return False
+    if not doc[i].text[:1].isupper() and not (inside and doc[i].lower_ in ("van", "von")):
         return False
     at = i + 1
     if at < len(doc) and doc[at].lower_ in _INNER_PARTICLES and doc[at].is_lower:
