@@ -864,6 +864,15 @@ def _after_given_name(doc: Words, i: int) -> bool:
     return before is not None and before.is_alpha and before.text[:1].isupper() and before.lower_ in _people_words(doc)
 
 
+def _closing_surname(token: Word) -> bool:
+    """A capitalised word after a listed given name with nothing but punctuation after it: the name's last word,
+    whatever else it is ("Kojo Asante.")."""
+    doc, i = token.doc, token.i
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    closes = after is None or (after.is_punct and after.text not in ("'", "’"))
+    return closes and i > 0 and token.text[1:].islower() and doc[i - 1].whitespace_ == " " and _after_given_name(doc, i)
+
+
 def _extends_brand(doc: Words, start: int, at: int) -> bool:
     """The word at `at` says what kind of business the listed name before it is ("Equity Bank"), or names its
     wallet ("MTN MoMo", "Vodafone Cash"), written as the name is (capitalised, or lower case after lower case)."""
@@ -930,6 +939,8 @@ def _name_like(token: Word) -> bool:
             and token.is_alpha
         ):
             return True  # "Tell Segun", "- Segun": a Spanish word ("según") is a name there in English
+        if token.lower_ in _GREETINGS and _closing_surname(token):
+            return True  # "from Kojo Asante": a surname that is Swahili's thanks, after a given name
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
