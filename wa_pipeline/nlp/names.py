@@ -924,6 +924,8 @@ def _name_like(token: Word) -> bool:
     if text[1:2] in ("'", "’") and text[2:3].islower():
         return False  # French "L'agence", "D'accord": an elided article before a lower-case word
     if _english(token.doc):
+        if text == "I":
+            return False  # the writer, even after a family word: "a neighbour I don't know"
         if token.lower_ in _ENGLISH_TITLES and _closes_a_name(token):
             return True  # "Easy Coach", "Prophet Brother": a title word after a name is the name's last word
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
