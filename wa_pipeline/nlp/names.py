@@ -822,6 +822,13 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _after_given_name(doc, i):
         brand = 0  # "Marisol Vega": a surname a business also bears, after a given name
+    if brand == 1 and _english(doc) and _after_given_name(doc, i) and doc[i].text[1:].islower():
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if following not in _SERVICE_WORDS and not (following and doc[i + 1].text[:1].isupper()):
+            brand = 0  # "Mark Jenkins": a one-word business name, written as a surname, after a given name
+    if brand == 1 and _english(doc) and words[i] in _people_words(doc) and words[i + 1 : i + 2]:
+        if words[i + 1] in _PEOPLE_VERBS and doc[i + 1].is_lower:
+            brand = 0  # "Jasmine did my nails", "Jordan said...": what people do
     if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
         brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
