@@ -13,7 +13,8 @@ Organisations, each source's licence in brackets:
   payment apps (Walmart, Flipkart, Lazada, Meesho, Swiggy). An app's title says what it does ("Flipkart Online
   Shopping App", "Cleaner"), so only the words of the title that spell the maker's own reverse domain
   ("com.flipkart.android") are kept, and not when they are English words (TextBlob's word lists, MIT): "Photo"
-  of "com.photo.editor" is no brand; nor is a listed given name's possessive ("Wendy's").
+  of "com.photo.editor" is no brand; nor is a listed given name's possessive ("Wendy's") or a listed town
+  ("Santander", a bank and a city).
 Products: the product lines of those makers (the words of a model name before its number: "Galaxy" of
 "Galaxy A05", "Redmi Note" of "Redmi Note 12"), from the same device list.
 
@@ -153,6 +154,12 @@ def _app_makers() -> set[str]:
     english = _english_words()
     # "Wendy's" of "com.wendys" is also any Wendy's order: a listed person's possessive is left out.
     people = set((GAZETTEER / "people.txt").read_text(encoding="utf-8").split())
+    # A maker named after its town ("Santander") would make the town a business in every chat: left out.
+    towns = {
+        line.split("\t")[1].lower()
+        for line in (GAZETTEER / "towns.tsv").read_text(encoding="utf-8").splitlines()
+        if "\t" in line and not line.startswith("#")
+    }
     names = set()
     for entry in yaml.safe_load(APPS.read_text(encoding="utf-8")):
         maker = _maker(str(entry.get("uaname") or ""))
@@ -164,6 +171,8 @@ def _app_makers() -> set[str]:
                     continue
                 possessive = re.sub(r"['’]s$", "", name[-1])
                 if possessive != name[-1] and possessive in people:
+                    continue
+                if " ".join(name).lower() in towns:
                     continue
                 if not all(w.lower() in english or w.lower().removesuffix("'s") in english for w in name):
                     names.add(" ".join(name))
