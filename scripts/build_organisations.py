@@ -8,7 +8,13 @@ Organisations, each source's licence in brackets:
 - banks, from the bank providers of `Faker` (MIT), which list each country's real banks;
 - phone and electronics makers with many models, from Matomo's device list in `device-detector` (LGPL-3.0);
 - brands of the Simple Icons project, via `simple-icons-pack` (CC0-1.0): payment apps, couriers, retailers,
-  marketplaces, banks and services.
+  marketplaces, banks and services;
+- the makers of the apps in `device-detector`'s app details (LGPL-3.0): retailers, marketplaces, delivery and
+  payment apps (Walmart, Flipkart, Lazada, Meesho, Swiggy). An app's title says what it does ("Flipkart Online
+  Shopping App", "Cleaner"), so only the words of the title that spell the maker's own reverse domain
+  ("com.flipkart.android") are kept, and not when they are English words (TextBlob's word lists, MIT): "Photo"
+  of "com.photo.editor" is no brand; nor is a listed given name's possessive ("Wendy's") or a listed town
+  ("Santander", a bank and a city).
 Products: the product lines of those makers (the words of a model name before its number: "Galaxy" of
 "Galaxy A05", "Redmi Note" of "Redmi Note 12"), from the same device list.
 
@@ -42,6 +48,8 @@ from wa_pipeline.nlp.chat_words import CHAT_WORDS  # noqa: E402
 
 GAZETTEER = REPO / "wa_pipeline" / "nlp" / "gazetteer"
 MOBILES = Path(yaml.__file__).parents[1] / "device_detector" / "regexes" / "upstream" / "device" / "mobiles.yml"
+APPS = MOBILES.parents[3] / "appdetails" / "mobile_app.yml"
+TEXTBLOB_EN = Path(yaml.__file__).parents[1] / "textblob" / "en"
 # A maker is kept when the device list knows at least this many of its models (the ones people buy);
 # a product line when at least this many models carry it.
 MAKER_MODELS = 40
@@ -118,6 +126,59 @@ def _devices() -> tuple[set[str], set[str]]:
     return makers, {line for line, count in lines.items() if count >= LINE_MODELS}
 
 
+# The first parts of a reverse domain that are not the maker's name: "com.flipkart", "co.za.takealot".
+_DOMAIN_PARTS = frozenset({"com", "co", "net", "org", "io", "app", "au", "uk", "in", "za", "ng", "ke", "ph", "gh"})
+_TITLE_WORD = re.compile(r"[\w&'’.-]+")
+
+
+def _english_words() -> frozenset[str]:
+    """Every lower-case English word TextBlob knows (its spelling counts and its tagger's lexicon)."""
+    spelling = (TEXTBLOB_EN / "en-spelling.txt").read_text(encoding="utf-8").splitlines()
+    lexicon = (TEXTBLOB_EN / "en-lexicon.txt").read_text(encoding="utf-8").splitlines()
+    words = {line.split()[0].lower() for line in spelling if line.strip()}
+    return frozenset(words | {line.split()[0] for line in lexicon if line.strip() and line.split()[0].islower()})
+
+
+def _maker(package: str) -> str:
+    """The maker's name in an app's reverse-domain package name ("com.flipkart.android" -> "flipkart"; "" if none)."""
+    parts = [p for p in package.lower().split(".") if p]
+    if len(parts) < 2 or parts[0] not in _DOMAIN_PARTS:
+        return ""  # a bare app name ("podcast") says nothing of who made it
+    while len(parts) > 1 and parts[0] in _DOMAIN_PARTS:
+        parts = parts[1:]
+    return parts[0]
+
+
+def _app_makers() -> set[str]:
+    """The words of each app title that spell its maker's domain, unless they are all English words."""
+    english = _english_words()
+    # "Wendy's" of "com.wendys" is also any Wendy's order: a listed person's possessive is left out.
+    people = set((GAZETTEER / "people.txt").read_text(encoding="utf-8").split())
+    # A maker named after its town ("Santander") would make the town a business in every chat: left out.
+    towns = {
+        line.split("\t")[1].lower()
+        for line in (GAZETTEER / "towns.tsv").read_text(encoding="utf-8").splitlines()
+        if "\t" in line and not line.startswith("#")
+    }
+    names = set()
+    for entry in yaml.safe_load(APPS.read_text(encoding="utf-8")):
+        maker = _maker(str(entry.get("uaname") or ""))
+        words = _TITLE_WORD.findall(str(entry.get("name") or ""))
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + 3) + 1):
+                name = words[start:end]
+                if re.sub(r"['’]", "", "".join(name)).lower() != maker:
+                    continue
+                possessive = re.sub(r"['’]s$", "", name[-1])
+                if possessive != name[-1] and possessive in people:
+                    continue
+                if " ".join(name).lower() in towns:
+                    continue
+                if not all(w.lower() in english or w.lower().removesuffix("'s") in english for w in name):
+                    names.add(" ".join(name))
+    return names
+
+
 def _icons() -> set[str]:
     return {getattr(simple_icons_pack, n).title for n in dir(simple_icons_pack) if n.startswith("SI_")}
 
@@ -125,7 +186,9 @@ def _icons() -> set[str]:
 def build_both() -> tuple[str, str]:
     common = _common_words()
     makers, lines = _devices()
-    organisations = {n.strip() for n in (*_carriers(), *_banks(), *makers, *_icons()) if _usable(n, common)}
+    organisations = {
+        n.strip() for n in (*_carriers(), *_banks(), *makers, *_icons(), *_app_makers()) if _usable(n, common)
+    }
     organisations |= {a for a in _bank_acronyms(organisations) if _usable(a, common)}
     products = {n for n in lines if _usable(n, common) and n not in organisations}
     header = "# {what}. Generated by scripts/{script}.py from {source}.\n"
@@ -133,8 +196,8 @@ def build_both() -> tuple[str, str]:
         header.format(
             script="build_organisations",
             what="Businesses a chat names without saying what they are, one per line as the business writes it",
-            source="phonenumbers carrier data (Apache-2.0), Faker banks (MIT), device-detector makers (LGPL-3.0) "
-            "and Simple Icons brands (CC0-1.0)",
+            source="phonenumbers carrier data (Apache-2.0), Faker banks (MIT), device-detector makers and app "
+            "makers (LGPL-3.0), Simple Icons brands (CC0-1.0) and TextBlob English words (MIT)",
         )
         + "".join(f"{n}\n" for n in sorted(organisations)),
         header.format(

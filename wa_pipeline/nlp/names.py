@@ -82,6 +82,8 @@ _GREETINGS = frozenset(
     "hongera shikamoo jambo namaskar pranam salamat shot "
     # the hellos of South Africa, Ghana and the Philippines before a name: "Sawubona Sipho", "Akwaaba Esi"
     "sawubona dumela molo akwaaba kumusta kamusta mabuhay "
+    # Tagalog "magandang umaga/hapon/gabi" (good morning, afternoon, evening) before a name
+    "umaga hapon gabi "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
     "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
     "besos".split()
@@ -263,6 +265,14 @@ _THINGS = frozenset("it them one this that".split())
 # What a verb opening a request acts on: "Mark my order", "Bill me".
 _OBJECTS = frozenset("my me it us our them this these those".split())
 _PARCELS = frozenset("parcel parcels package packages order shipment delivery box".split())
+# What a courier or a shop does to an order, and the words that may come between the name and the deed: "Evri
+# left my parcel", "Jumia never bring my order", "Blue Dart has not delivered", "Takealot sent the wrong stove".
+_COURIER_DEEDS = frozenset(
+    "delivered deliver delivers sent send left lost cancelled canceled refunded shipped dispatched misplaced "
+    "returned brought bring".split()
+)
+_DEED_AUXILIARIES = frozenset("never has have had not n't did still just".split())
+_FAULTY = frozenset("wrong damaged fake broken faulty expired".split())
 # Words that never follow a possessive "'s" as the thing owned: after them the "'s" is a shop's ("Sainsbury's in
 # Clapham", "Nando's and KFC").
 _NOT_OWNED = frozenset("in at on near by and or to from for with opposite behind is was has".split())
@@ -294,7 +304,7 @@ _MEANS = frozenset("desde de do da del por pelo pela con com mit über per".spli
 _WITH = frozenset("con com mit".split())
 _PERSON_NOUNS = frozenset(
     "name jina naam naitwa called named rider driver contact manager agent guy boss boy technician mechanic cashier "
-    "attendant plumber electrician surname nombre nome nom namen habla heiße "
+    "attendant plumber electrician surname sender receiver recipient payer depositor nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
@@ -812,6 +822,13 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _after_given_name(doc, i):
         brand = 0  # "Marisol Vega": a surname a business also bears, after a given name
+    if brand == 1 and _english(doc) and _after_given_name(doc, i) and doc[i].text[1:].islower():
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if following not in _SERVICE_WORDS and not (following and doc[i + 1].text[:1].isupper()):
+            brand = 0  # "Mark Jenkins": a one-word business name, written as a surname, after a given name
+    if brand == 1 and _english(doc) and words[i] in _people_words(doc) and words[i + 1 : i + 2]:
+        if words[i + 1] in _PEOPLE_VERBS and doc[i + 1].is_lower:
+            brand = 0  # "Jasmine did my nails", "Jordan said...": what people do
     if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
         brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
@@ -852,6 +869,15 @@ def _after_given_name(doc: Words, i: int) -> bool:
     """The word before i is a capitalised listed given name: "Marisol" of "Marisol Vega"."""
     before = doc[i - 1] if i > 0 else None
     return before is not None and before.is_alpha and before.text[:1].isupper() and before.lower_ in _people_words(doc)
+
+
+def _closing_surname(token: Word) -> bool:
+    """A capitalised word after a listed given name with nothing but punctuation after it: the name's last word,
+    whatever else it is ("Kojo Asante.")."""
+    doc, i = token.doc, token.i
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    closes = after is None or (after.is_punct and after.text not in ("'", "’"))
+    return closes and i > 0 and token.text[1:].islower() and doc[i - 1].whitespace_ == " " and _after_given_name(doc, i)
 
 
 def _extends_brand(doc: Words, start: int, at: int) -> bool:
@@ -905,6 +931,8 @@ def _name_like(token: Word) -> bool:
     if text[1:2] in ("'", "’") and text[2:3].islower():
         return False  # French "L'agence", "D'accord": an elided article before a lower-case word
     if _english(token.doc):
+        if text == "I":
+            return False  # the writer, even after a family word: "a neighbour I don't know"
         if token.lower_ in _ENGLISH_TITLES and _closes_a_name(token):
             return True  # "Easy Coach", "Prophet Brother": a title word after a name is the name's last word
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
@@ -920,6 +948,8 @@ def _name_like(token: Word) -> bool:
             and token.is_alpha
         ):
             return True  # "Tell Segun", "- Segun": a Spanish word ("según") is a name there in English
+        if token.lower_ in _GREETINGS and _closing_surname(token):
+            return True  # "from Kojo Asante": a surname that is Swahili's thanks, after a given name
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
@@ -1117,6 +1147,15 @@ def _paid_around(doc: Words, i: int) -> bool:
     return any(word in _PAYMENT_WORDS for word in words[max(0, i - 6) : i + 4])
 
 
+def _paid_to(doc: Words, i: int, gazetteer: Gazetteer) -> bool:
+    """The name at i is whom a payment goes to: "to" before it, a payment word near it and a listed wallet or bank
+    before it ("Sent it on Zelle to Tyler")."""
+    if i == 0 or doc[i - 1].lower_ != "to" or not _paid_around(doc, i):
+        return False
+    words = lowered_words(doc)
+    return any(gazetteer.organisations.longest_match(words, at) for at in range(max(0, i - 8), i - 1))
+
+
 def _previous_word(token: Word) -> str:
     for before in reversed(token.doc[: token.i]):
         if not before.is_space:
@@ -1166,9 +1205,9 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         elif token.lower_ == "the" and _english(doc) and _kind_after_the(doc, end + 1, gazetteer):
             end = _kind_after_the(doc, end + 1, gazetteer)
             break  # "Christ the King Church", "Mary the Queen Parish": the name ends in its kind word
-        elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1):
+        elif token.lower_ in _INNER_PARTICLES and _surname_particle(doc, end - 1, inside=end - 1 > i):
             end += 2  # "Van der Merwe"
-        elif token.lower_ in _PARTICLES and _surname_particle(doc, end):
+        elif token.lower_ in _PARTICLES and _surname_particle(doc, end, inside=True):
             end += 1  # "Jerome Dela Cruz": the particle opens the surname after a given name
         elif token.text in ("'s", "’s") and attached:
             after = end + 1
@@ -1222,10 +1261,13 @@ def _business_word(token: Word) -> bool:
     return token.is_alpha and token.text[:1].isupper() and token.lower_ not in _NOT_NAME_OPENERS
 
 
-def _surname_particle(doc: Words, i: int) -> bool:
+def _surname_particle(doc: Words, i: int, inside: bool = False) -> bool:
     """A capitalised particle that opens an English message's surname: "Dela Cruz", "Du Plessis", "Van der
-    Merwe" (in Spanish, French or German lines these are articles and prepositions)."""
-    if not _english(doc) or not doc[i].text[:1].isupper() or doc[i].lower_ not in _PARTICLES:
+    Merwe" (in Spanish, French or German lines these are articles and prepositions); after a given name
+    (`inside`), Dutch and German "van" and "von" are written in lower case too: "Pieter van der Merwe"."""
+    if not _english(doc) or doc[i].lower_ not in _PARTICLES:
+        return False
+    if not doc[i].text[:1].isupper() and not (inside and doc[i].lower_ in ("van", "von")):
         return False
     at = i + 1
     if at < len(doc) and doc[at].lower_ in _INNER_PARTICLES and doc[at].is_lower:
@@ -1354,7 +1396,8 @@ def _classify(
         return None  # "Mark my order as urgent", "Bill me later": a verb opening a request, not Mark
     if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region):
-            return _entity(doc, start, end, ORG, "rule")  # "UPS says delivered", "Delhivery marked it delivered"
+            # "UPS says delivered", "Delhivery marked it delivered"; a title may open it: "Mr Price sent the..."
+            return _entity(doc, _with_leading_titles(doc, start), end, ORG, "rule")
     if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
             return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
@@ -1388,6 +1431,8 @@ def _classify(
     is_person = _is_person(core, gazetteer) and not span[-1].is_digit
     if not is_person and _paid_by(doc, start):
         return _entity(doc, start, end, ORG, "rule")  # a bank named after its town: "desde Santander"
+    if is_person and is_place and english and _paid_to(doc, start, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")  # "Sent it on Venmo to Tyler": money goes to people
     if is_person and (not is_place or cue in ("person", "for")):
         return _entity(doc, start, end, PERSON, "rule")
     if is_place and (not is_person or cue in ("place", "from")):
@@ -1455,15 +1500,20 @@ def _acts(doc: Words, start: int, end: int) -> bool:
 
 
 def _claims_delivery(doc: Words, end: int) -> bool:
-    """The name says or marks a parcel delivered, as a courier's tracking does: "UPS says delivered", "Royal Mail
-    say it was delivered", "Delhivery marked it delivered"."""
+    """The name says or marks a parcel delivered, as a courier's tracking does ("UPS says delivered", "Royal Mail
+    say it was delivered", "Delhivery marked it delivered"), or does to an order what couriers and shops do."""
     words = lowered_words(doc)
-    if end < len(doc) and words[end] in _CLAIMING and "delivered" in words[end + 1 : end + 7]:
-        return True
-    # "Evri have lost my parcel", "DHL has lost the package": what a courier does to a parcel
-    return words[end : end + 2] in (["have", "lost"], ["has", "lost"]) and bool(
-        set(words[end + 2 : end + 5]) & _PARCELS
-    )
+    if end < len(doc) and words[end] in _CLAIMING:
+        after = words[end + 1 : end + 7]
+        # "UPS says delivered", "Amazon shows out of stock" ("Efua said my order..." is what people say too)
+        return "delivered" in after or after[:3] == ["out", "of", "stock"]
+    at = end
+    while at < min(len(words), end + 3) and words[at] in _DEED_AUXILIARIES:
+        at += 1
+    # "Evri have lost my parcel", "Flipkart delivered a damaged...": what a courier or a shop does to an order
+    if at >= len(words) or words[at] not in _COURIER_DEEDS:
+        return False
+    return bool(set(words[at + 1 : at + 5]) & (_PARCELS | _FAULTY))
 
 
 def _branch_of(doc: Words, start: int, end: int) -> bool:
@@ -1486,7 +1536,8 @@ def _word_names(core: list[Word]) -> bool:
 def _named_plainly(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
     """An English line names its writer or its reader in so many words: "Joy here," or "Howzit, Thabo here."
     (the name opening a clause before "here" and a stop), a message opening on a name and a comma ("Blessing,
-    abeg send..."; a listed one), or a name mid-sentence before "from" ("Deepak from customer care")."""
+    abeg send..."; a listed one), a name mid-sentence before "from" ("Deepak from customer care"), or one before
+    "and I" ("Grace and I need...")."""
     following = doc[end] if end < len(doc) else None
     if following is None:
         return False
@@ -1499,6 +1550,8 @@ def _named_plainly(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bo
     if following.text == "," and before == "" and any(t.is_alpha for t in doc[end + 1 :]):
         # only a listed name: a greeting no list knows opens lines that way too ("Sawubona, ...")
         return all(t.lower_ in word_names() or t.lower_ in gazetteer.people for t in doc[start:end])
+    if following.lower_ == "and" and doc.lowers[end + 1 : end + 2] in (["i"], ["me"]):
+        return True  # "Grace and I need...": one of two people, the writer the other
     return following.lower_ == "from" and before in ("and", "but", "said", "that")
 
 

@@ -52,6 +52,8 @@ GOODS = frozenset(
     chips sauce ketchup jam margarine bread cubes spread powder atta namak chai doodh fridge freezer microwave
     cooker blender kettle iron stove oven mixer grinder earphones earbuds headphones cup bottle semovita
     maize gas fertiliser fertilizer
+    ghee yoghurt yogurt cheese honey mayonnaise sardines spaghetti pasta cornflakes custard
+    speaker speakers watch drill drills cement paint generator batteries bulbs sneakers trainers
     sabuni ngano mafuta maziwa chai unga juisi friji jiko mkate maji mbolea
     leche café aceite arroz jabón cerveza leite óleo arroz sabão cerveja perfume geladeira lait huile savon
     bière frigo fritadeira geladeira liquidificador cafeteira nevera licuadora cafetera lavadora microondas

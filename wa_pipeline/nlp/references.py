@@ -130,7 +130,7 @@ _HASH_NUMBER = re.compile(r"(?<![\w&])#(?P<id>\d{3,})(?![\w])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
 _PAYMENT_WORDS = re.compile(
-    r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|lipa|nimelipa|nimetuma"
+    r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|eft|lipa|nimelipa|nimetuma"
     r"|money|pesa|cash|refund\w*)\b"
     r"|[$€£₹₦]|\b(?:kes|ksh|usd|ngn|inr|zar|ugx|tzs|gbp|eur)\b"
 )
@@ -165,6 +165,8 @@ def find_references(text: str | None) -> list[Entity]:
         if not any(map(str.isdigit, identifier)):
             if kind is None and _payer_reference(text, identifier):
                 add("transaction", match.start("id"), match.end("id"))
+            elif kind == "account" and _paybill_account(text, identifier):
+                add("account", match.start("id"), match.end("id"))
             continue
         marked = bool(match.group("marker") or match.group("colon")) or text[match.start("id") - 1] == "#"
         if kind is None:  # "ref", "confirmation": the identifier's shape, or what the message is about
@@ -205,6 +207,12 @@ def _payer_reference(text: str, identifier: str) -> bool:
     if not ("-" in identifier or "/" in identifier or len(identifier) >= 9):
         return False
     return _about(text) == "transaction"
+
+
+def _paybill_account(text: str, identifier: str) -> bool:
+    """The account of a paybill payment, which a business often names in capital letters ("paybill 247247,
+    account SHEKOBEAUTY"), in a message that is not all capitals."""
+    return identifier.isupper() and len(identifier) >= 4 and text.upper() != text and "paybill" in text.lower()
 
 
 def _about(text: str) -> str:

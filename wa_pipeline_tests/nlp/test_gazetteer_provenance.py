@@ -134,3 +134,17 @@ def test_the_translated_intent_examples_name_their_script_and_dictionaries():
 def test_the_translated_intent_examples_are_what_their_script_builds():
     # an example added by hand (an evaluation message, say) makes the file differ from the script's output
     assert _script_output("scripts/build_intent_translations.py") == TRANSLATED_INTENTS.read_text(encoding="utf-8")
+
+
+def test_app_makers_are_the_title_words_that_spell_the_makers_domain():
+    spec = importlib.util.spec_from_file_location("build_organisations", REPO / "scripts" / "build_organisations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._maker("com.flipkart.android") == "flipkart"
+    assert module._maker("podcast") == ""  # a bare app name says nothing of its maker
+    makers = module._app_makers()
+    assert {"Walmart", "Flipkart", "Lazada", "Meesho"} <= makers
+    # an app named for what it does, an English word, a given name's possessive, a town: no business
+    assert not {"Cleaner", "Photo", "Weather", "Wendy's", "Santander"} & makers
+    organisations = (GAZETTEER / "organisations.txt").read_text(encoding="utf-8").splitlines()
+    assert "Walmart" in organisations and "app makers" in organisations[0]

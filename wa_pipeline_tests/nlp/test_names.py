@@ -632,3 +632,31 @@ def test_words_that_name_nobody_in_round_12b(text, region, language):
 )
 def test_english_places_businesses_and_people_of_round_13(text, region, expected):
     assert english(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # what a courier or a shop does to an order names it; "shows out of stock" too; a title may open it
+        ("Sendle lost my parcel again this week", "US", [("ORG", "Sendle")]),
+        ("Konga sent the wrong blender, please sort it", "NG", [("ORG", "Konga")]),
+        ("Mr Biggs delivered the wrong order today", "NG", [("ORG", "Mr Biggs")]),
+        ("Ozon shows out of stock for that size", "GB", [("ORG", "Ozon")]),
+        # ... but a listed person who brings the order stays a person
+        ("Musa delivered my order on time", "NG", [("PERSON", "Musa")]),
+        # a given name that is also a town, paid through a wallet
+        ("Paid on Venmo to Austin for the tickets", "US", [("ORG", "Venmo"), ("PERSON", "Austin")]),
+        # Tagalog hellos, a payment's sender, a friend and the writer, a Dutch surname, a surname that thanks
+        ("Magandang umaga Hope! Ready na po", "PH", [("PERSON", "Hope")]),
+        ("Money received, sender Mawuli", "GH", [("PERSON", "Mawuli")]),
+        ("Hope and I will come for the cake at five", "GB", [("PERSON", "Hope")]),
+        ("Please ask Willem van der Walt about the gate", "ZA", [("PERSON", "Willem van der Walt")]),
+        ("Deposit made this morning, from Yaw Asante.", "GH", [("PERSON", "Yaw Asante")]),
+        # the pronoun after a family word; a listed business written as a surname; a listed name's deeds
+        ("My neighbour I think took the box", "GB", []),
+        ("Cancel my box please. Regards, Peter Jenkins", "GB", [("PERSON", "Peter Jenkins")]),
+        ("Jasmine did my braids, thank you", "GB", [("PERSON", "Jasmine")]),
+    ],
+)
+def test_english_people_and_businesses_of_round_14(text, region, expected):
+    assert english(text, region) == expected

@@ -124,3 +124,10 @@ def test_a_german_noun_after_a_listed_brand_is_the_goods_unless_it_names_the_bra
 def test_a_bar_of_chocolate_is_a_container_and_a_legal_form_a_company():
     assert products("Zwei Tafeln Lindt bitte", "DE", "de") == ["Lindt"]
     assert found("Rechnung bitte an Schmidt Elektro GmbH schicken", "DE", "de") == [("ORG", "Schmidt Elektro GmbH")]
+
+
+def test_a_brand_before_goods_of_round_14_is_a_product():
+    assert products("Is the JBL speaker waterproof?", "KE", "en") == ["JBL"]
+    assert products("Do you keep Gowardhan ghee in the big tin?", "IN", "en") == ["Gowardhan"]
+    assert products("My Casio watch needs a new strap", "GB", "en") == ["Casio"]
+    assert products("Please watch the gate for me", "GB", "en") == []

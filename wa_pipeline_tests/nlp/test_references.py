@@ -124,3 +124,12 @@ def test_session_ids_and_payers_references_of_letters_are_transactions(text, exp
 )
 def test_words_after_a_reference_keyword_are_no_reference(text):
     assert references(text) == []
+
+
+def test_an_eft_pays_and_a_paybill_account_may_be_written_in_capitals():
+    assert references("EFT sent from FNB, reference MOKOENA-DEC") == [("MOKOENA-DEC", "transaction:MOKOENA-DEC")]
+    assert references("Lipa na paybill 522522, account MAMAFUA") == [
+        ("522522", "paybill:522522"),
+        ("MAMAFUA", "account:MAMAFUA"),
+    ]
+    assert references("Open a new account BEFORE Friday") == []
