@@ -822,7 +822,7 @@ class ExportReader:
         hour_inside = False
         now = self.now
         cut_at_colon = book.cut_at_colon
-        build_normalised = Message.build_normalised
+        trusted = Message.from_trusted_fields
         latest = now + FUTURE_TOLERANCE
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
             if stamp != last_stamp or layout != last_layout:
@@ -903,7 +903,9 @@ class ExportReader:
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
-            # In the order `Message` declares its fields, which `Message.build_normalised` checks fastest.
+            # Correct by construction, as `Message.from_trusted_fields` asks: every field in `Message`'s order, ids never
+            # empty, a kind from `_interpret` (all in KINDS), the send time in UTC (an instant of `_hour_start` or
+            # `_moment`, both UTC); the texts are checked below.
             fields = {
                 # stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"), its parts joined here.
                 "message_id": joined_id(f"{chat_id}\x1f{sent_utc}\x1f{sender or ''}\x1f{body}\x1f{ordinal}", "exp_"),
@@ -925,7 +927,7 @@ class ExportReader:
                 "event": event,
             }
             if name_is_safe and (safe or not has_unsafe_characters(raw)):
-                yield build_normalised(fields)
+                yield trusted(fields)
             else:
                 yield Message.build(**fields)
 
