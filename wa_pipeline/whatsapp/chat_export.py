@@ -692,6 +692,13 @@ class ExportReader:
 
     def _drafts(self) -> Iterator[_Draft]:
         layouts = self.layout_counts
+        # By the number of the group that closed last (see `_LAYOUT_FIELDS`): its fields' numbers, and the file's
+        # layouts it may be by their date separator's first character, so a header's layout key is looked up, not
+        # built and then looked up (a header of no layout of the file continues the message above).
+        accepted = {
+            index: (names, {key[1]: key for key in layouts if key[0] == layout})
+            for index, (layout, names) in _LAYOUT_FIELDS.items()
+        }
         # A message whose lines may go on in the next block: (line number, layout, stamp, rest of the header line,
         # marked, raw pieces, cleaned continuation pieces, safe), pieces to be joined by newlines.
         current: tuple[int, LayoutKey, Stamp, str, bool, list[str], list[str], bool] | None = None
@@ -729,10 +736,10 @@ class ExportReader:
             start = end = -1
             line, current_key, stamp, rest = number, ("", ""), ("", "", "", "", "", None, None), ""
             for match in _HEADER_LINES.finditer(text):
-                layout, names = _LAYOUT_FIELDS[match.lastindex]
+                names, keys = accepted[match.lastindex]
                 d1, d2, d3, hh, mm, ss, pre, ampm, sep, new_rest = match.group(*names)
-                key = (layout, sep[0])
-                if key not in layouts:
+                key = keys.get(sep[0])
+                if key is None:
                     continue
                 at, after = match.span()
                 if start >= 0:
@@ -809,6 +816,11 @@ class ExportReader:
         # Its keys, oldest first: the first key of a dict that keeps losing its first keys is found by walking past
         # the holes they leave.
         remembered: deque[str] = deque()
+        # The send time whose counter `counter` is, and the id's text up to the sender for it: consecutive messages
+        # share their send time (the very string, while their stamp is the same), so most find both already at hand.
+        counted_utc: str | None = None
+        counter: dict[tuple[str | None, str], int] = {}
+        id_head = ""
         # Consecutive messages share their minute, and their hour: a header stamp's send time (and whether it is
         # inside the landing window) is worked out once for a run of messages in that minute, and a new minute of the
         # hour before is that hour plus its minutes.
@@ -822,7 +834,7 @@ class ExportReader:
         hour_inside = False
         now = self.now
         cut_at_colon = book.cut_at_colon
-        build_normalised = Message.build_normalised
+        trusted = Message.from_trusted_fields
         latest = now + FUTURE_TOLERANCE
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
             if stamp != last_stamp or layout != last_layout:
@@ -891,22 +903,28 @@ class ExportReader:
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "system":
                 sender = None
-            counter = seen.get(sent_utc)
-            if counter is None:
-                if len(seen) >= _REMEMBERED_MOMENTS:
-                    del seen[remembered.popleft()]
-                counter = seen[sent_utc] = {}
-                remembered.append(sent_utc)
+            if sent_utc is not counted_utc:
+                # (A send time is only forgotten when another is remembered, so the one at hand never is.)
+                counter = seen.get(sent_utc)
+                if counter is None:
+                    if len(seen) >= _REMEMBERED_MOMENTS:
+                        del seen[remembered.popleft()]
+                    counter = seen[sent_utc] = {}
+                    remembered.append(sent_utc)
+                counted_utc, id_head = sent_utc, f"{chat_id}\x1f{sent_utc}\x1f"
             said = (sender, body)
             ordinal = counter.get(said, 0)
             counter[said] = ordinal + 1
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
-            # In the order `Message` declares its fields, which `Message.build_normalised` checks fastest.
+            # Correct by construction, as `Message.from_trusted_fields` asks: every field in `Message`'s order, ids never
+            # empty, a kind from `_interpret` (all in KINDS), the send time in UTC (an instant of `_hour_start` or
+            # `_moment`, both UTC); the texts are checked below.
             fields = {
-                # stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"), its parts joined here.
-                "message_id": joined_id(f"{chat_id}\x1f{sent_utc}\x1f{sender or ''}\x1f{body}\x1f{ordinal}", "exp_"),
+                # stable_id(chat_id, sent_utc, sender, body, ordinal, prefix="exp_"), its parts joined here (the first two
+                # in `id_head`).
+                "message_id": joined_id(f"{id_head}{sender or ''}\x1f{body}\x1f{ordinal}", "exp_"),
                 "chat_id": chat_id,
                 "sent_at": sent_at,
                 "kind": kind,
@@ -925,7 +943,7 @@ class ExportReader:
                 "event": event,
             }
             if name_is_safe and (safe or not has_unsafe_characters(raw)):
-                yield build_normalised(fields)
+                yield trusted(fields)
             else:
                 yield Message.build(**fields)
 

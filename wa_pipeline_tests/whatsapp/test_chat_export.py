@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wa_pipeline.message import stable_id
+from wa_pipeline.message import Message, stable_id
 from wa_pipeline.whatsapp.chat_export import (
     ChatExportError,
     chat_name_from_filename,
@@ -526,3 +526,37 @@ def test_ids_of_lines_the_parser_always_read_never_change():
         "exp_f954e8d44b3cce54ccb9cb4fdf9268a0",
         "exp_6daab8ed1f56ea4ef19918e6d0790c39",
     ]
+
+
+def test_messages_built_unchecked_are_the_ones_the_checked_constructor_builds():
+    # The parser builds its messages without `Message`'s checks (see `Message.from_trusted_fields`): each must be
+    # exactly what the checked constructor makes of the same fields, its send time in UTC itself.
+    text = (
+        "13/03/2025, 09:15 - Messages and calls are end-to-end encrypted. No one outside of this chat can read them.\n"
+        "13/03/2025, 09:15 - Wanjiku Kamau: Please send 20 loaves\n"
+        "and 3 cakes\n"
+        "13/03/2025, 09:15 - Wanjiku Kamau: Please send 20 loaves\n"
+        "and 3 cakes\n"
+        "13/03/2025, 09:16 - Juma: IMG-20250313-WA0001.jpg (file attached)\n"
+        "Gate B\n"
+        "13/03/2025, 09:17 - Juma: <Media omitted>\n"
+        "13/03/2025, 09:18 - Juma: This message was deleted\n"
+        "13/03/2025, 09:19 - Juma: Done <This message was edited>\n"
+        "13/03/2025, 09:20 - Juma: POLL:\nWhen?\nOPTION: Monday (2 votes)\n"
+        "13/03/2025, 09:21 - Mama Mboga Bakery added Juma\n"
+        "30/03/2025, 02:30 - Juma: the clock skipped this\n"
+        "26/10/2025, 02:30 - Juma: the clock showed this twice\n"
+        "26/10/2025, 02:30 - Juma: the clock showed this twice\n"
+        "26/10/2025, 03:10 - Juma: bell \x07 rang\n"
+    )
+    parsed = parse(text, tz=ZoneInfo("Europe/Berlin"), today=datetime(2025, 11, 1).date())
+    assert parsed.errors == []
+    kinds = [message.kind for message in parsed.messages]
+    assert (
+        kinds
+        == ["system", "text", "text", "image", "media_omitted", "deleted", "text", "poll", "system"] + ["text"] * 4
+    )
+    for message in parsed.messages:
+        assert message.sent_at.tzinfo is UTC
+        assert Message.build(**vars(message)) == message
+    assert parsed.messages[-1].text == "bell \u2407 rang"
