@@ -112,7 +112,9 @@ class SqliteLandingStore:
         if not statuses:
             return 0
         with self._conn() as conn, write_transaction(conn):
-            return sql.land_statuses(conn.execute, statuses)
+            rows = sql.status_rows(conn.execute, statuses)
+            # One statement for the batch, applied row by row in order; sqlite3 sums the rows each changed.
+            return conn.executemany(sql.UPSERT_STATUS, rows).rowcount if rows else 0
 
     def status_of(self, message_id: str) -> str | None:
         with self._conn() as conn:

@@ -246,11 +246,12 @@ class _Parser:
             node = parts.get(key)
             if node is None:
                 continue
+            wrap = wrap_element(key)
             if node.type != "array":
-                self.reject(node, {key: _load_or_none(node)}, f"{key} is not a list", wrap_element(key))
+                self.reject(node, {key: _load_or_none(node)}, f"{key} is not a list", wrap)
                 continue
             for element_node in node.items():
-                handler(mapper, element_node, wrap_element(key))
+                handler(mapper, element_node, wrap)
 
 
 def _require(obj: Any, key: str, what: str) -> Any:
@@ -259,14 +260,29 @@ def _require(obj: Any, key: str, what: str) -> Any:
     return obj[key]
 
 
+# Unix times already read, by their text: a message's time is read again for its sender's sighting, and a burst's
+# bodies share seconds. Bounded: emptied when full.
+_UNIX_TIMES: dict[str, datetime] = {}
+_UNIX_TIMES_MAX = 4096
+
+
 def _unix_time(value: Any, what: str) -> datetime:
     # Meta sends the unix time as a string of digits; an int is accepted, anything else is malformed.
+    if type(value) is str:
+        moment = _UNIX_TIMES.get(value)
+        if moment is not None:
+            return moment
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip().isdigit():
         raise MalformedElement(f"{what}.timestamp {value!r} is not a unix time")
     try:
-        return datetime.fromtimestamp(int(value), tz=UTC)
+        moment = datetime.fromtimestamp(int(value), tz=UTC)
     except (OverflowError, OSError, ValueError):
         raise MalformedElement(f"{what}.timestamp {value!r} is not a time a calendar can hold") from None
+    if type(value) is str:
+        if len(_UNIX_TIMES) >= _UNIX_TIMES_MAX:
+            _UNIX_TIMES.clear()
+        _UNIX_TIMES[value] = moment
+    return moment
 
 
 def normalise_sha256(value: Any) -> str | None:
@@ -368,9 +384,12 @@ def _id(value: Any, what: str) -> str:
     return text
 
 
+_PHONE_PUNCTUATION = re.compile(r"[\s()+\-.]")
+
+
 def _phone(value: str) -> str:
     # The business may type "+1 650-555-1234" where Meta's wa_id is "16505551234": one chat either way.
-    digits = re.sub(r"[\s()+\-.]", "", value)
+    digits = _PHONE_PUNCTUATION.sub("", value)
     return digits if digits.isdigit() else value
 
 
@@ -547,9 +566,13 @@ class _FieldMapper:
     def message(self, node: RawJson, wrap: _Wrap) -> None:
         element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
         if element is not _FAILED:
-            self._keep(node, element, wrap, lambda: self._inbound(element, node.raw), self.parser.parsed.messages)
+            # Found once for the message and its sender's sighting.
+            contact = _contact_for(element, self.contacts) if isinstance(element, dict) else None
+            self._keep(
+                node, element, wrap, lambda: self._inbound(element, node.raw, contact), self.parser.parsed.messages
+            )
             if isinstance(element, dict) and not element.get("group_id"):
-                self._sight_sender(element)
+                self._sight_sender(element, contact)
                 self._sight_change(element)
 
     def _sight_change(self, element: dict) -> None:
@@ -579,7 +602,8 @@ class _FieldMapper:
         text = [v if isinstance(v, str) and v else None for v in (phone, user_id, parent, name)]
         if isinstance(phone, int) and not isinstance(phone, bool):
             text[0] = str(phone)
-        if not any(text[:3]) or any(has_unsafe_characters(t) for t in text[:3] if t):
+        # One search over the keys joined: the pattern matches single characters, so joining creates no match.
+        if not any(text[:3]) or has_unsafe_characters("".join([t for t in text[:3] if t])):
             return
         digits = _phone(text[0]) if text[0] else None
         try:
@@ -597,8 +621,8 @@ class _FieldMapper:
         except (MalformedElement, ValueError):
             pass  # a sighting without a usable time says nothing reliable
 
-    def _sight_sender(self, element: dict) -> None:
-        contact = _contact_for(element, self.contacts) or {}
+    def _sight_sender(self, element: dict, contact: dict | None) -> None:
+        contact = contact or {}
         profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
         self._sight(
             element.get("timestamp"),
@@ -608,12 +632,11 @@ class _FieldMapper:
             name=profile.get("name"),
         )
 
-    def _inbound(self, element: Any, raw: bytes) -> Message:
+    def _inbound(self, element: Any, raw: bytes, contact: dict | None) -> Message:
         if not isinstance(element, dict):
             raise MalformedElement("message is not a JSON object")
         _id(element.get("id"), "message.id")
         number_id = self._business_number_id()
-        contact = _contact_for(element, self.contacts)
         profile = contact.get("profile") if contact and isinstance(contact.get("profile"), dict) else {}
         # Business-scoped user ids (2026) stand in where a user's phone number is withheld.
         sender = element.get("from") or element.get("from_user_id")
