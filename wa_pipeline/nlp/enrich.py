@@ -180,7 +180,11 @@ def _enriched_columns(
         languages=found_languages,
     )
     tokens = Tokens.of(model)
-    intents = model.predict(texts, threshold=intent_threshold, tokens=tokens)
+    # German and Swahili lines are read by models of their own; a line too short to tell is read as its chat speaks.
+    readers = (
+        with_chat_languages(texts, found_languages, list(frame["chat_id"])) if "chat_id" in frame else found_languages
+    )
+    intents = model.predict(texts, threshold=intent_threshold, tokens=tokens, languages=readers)
     read = sentiments(
         texts,
         found_languages,

@@ -5,7 +5,8 @@ feedback, greeting); users add their own examples files. Training is determinist
 order) and holds out a stratified split: the model kept is the one trained without it, so the accuracy it
 reports is its own. The saved model (`nlp.to_disk`) sits in a folder named by the fingerprint of its
 examples, settings and feature code, so the same examples never train twice. A message whose best class
-scores below the threshold is `other`.
+scores below the threshold is `other`. German and Swahili messages are read by models of their own, trained on the
+same examples plus their language's file (`ROUTED_EXAMPLES`) and saved inside the shared model's folder.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
 # scripts/build_intent_translations.py). Opt-in, as an extra examples file: beside the native examples of the shipped
 # file it lifts French and costs English, Swahili, Hinglish and Portuguese (README, NLP section).
 TRANSLATED_EXAMPLES = Path(__file__).with_name("intent_examples_translated.jsonl")
+# The languages read by models of their own: each is trained on the examples of the shared model plus its language's
+# file, and reads only the messages detected in that language. In one shared model each language's new examples
+# moved the others (German examples turned English messages into inquiries; data README, rounds 9 and 10), so German
+# and Swahili (with Sheng) examples go where they can only move German and Swahili messages.
+ROUTED_EXAMPLES = {
+    "de": Path(__file__).with_name("intent_examples_de.jsonl"),
+    "sw": Path(__file__).with_name("intent_examples_sw.jsonl"),
+}
+# How many times a routed model sees each of its language's own examples: they are a few hundred beside thousands.
+ROUTED_REPEAT = 1
 INTENTS = ("order", "inquiry", "complaint", "payment", "booking", "cancellation", "feedback", "greeting")
 OTHER = "other"
 GREETING = "greeting"
@@ -135,6 +146,8 @@ class IntentModel:
     evaluation: ClassificationReport
     example_files: list[str] = field(default_factory=list)
     trained_on: int = 0
+    # Language code -> the model that reads messages in that language (`ROUTED_EXAMPLES`); others read this one.
+    routes: dict[str, IntentModel] = field(default_factory=dict)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -146,8 +159,32 @@ class IntentModel:
         threshold: float = DEFAULT_THRESHOLD,
         batch_size: int = 512,
         tokens: Tokens | None = None,
+        languages: Sequence[str] | None = None,
     ) -> list[IntentPrediction]:
-        """One prediction per text; empty text is `other` with confidence 0."""
+        """One prediction per text, read by the model of its language (`routes`) or this one; empty text is `other`
+        with confidence 0. `languages`: each text's language as detected (ISO 639-1, "" unknown), else detected here."""
+        if not self.routes:
+            return self._predict(texts, threshold, batch_size, tokens)
+        if languages is None:
+            from wa_pipeline.nlp.language import detect_languages
+
+            languages = detect_languages([text if isinstance(text, str) else "" for text in texts])
+        if len(languages) != len(texts):
+            raise ValueError(f"{len(languages)} languages for {len(texts)} texts")
+        readers: dict[str, list[int]] = {}
+        for index, language in enumerate(languages):
+            readers.setdefault(language if language in self.routes else "", []).append(index)
+        predictions: list[IntentPrediction] = [IntentPrediction(OTHER, 0.0)] * len(texts)
+        for language, indexes in readers.items():
+            model = self.routes.get(language, self)
+            read = model._predict([texts[i] for i in indexes], threshold, batch_size, tokens)
+            for index, prediction in zip(indexes, read, strict=True):
+                predictions[index] = prediction
+        return predictions
+
+    def _predict(
+        self, texts: Sequence[str | None], threshold: float, batch_size: int, tokens: Tokens | None
+    ) -> list[IntentPrediction]:
         normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
         cats = dict(zip(distinct, self.scores(distinct, batch_size, tokens)))
@@ -214,7 +251,10 @@ class IntentModel:
                 "example_files": self.example_files,
                 "trained_on": self.trained_on,
                 "labels": list(self.labels),
+                "routes": list(self.routes),
             }
+            for language, route in self.routes.items():
+                route.to_disk(staging / "routes" / language)
             (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
             if directory.exists() and not (directory / MANIFEST).exists():
                 shutil.rmtree(directory)  # left half-written by a crash before the rename existed
@@ -240,6 +280,9 @@ class IntentModel:
             evaluation=ClassificationReport.from_dict(manifest["evaluation"]),
             example_files=manifest["example_files"],
             trained_on=manifest["trained_on"],
+            routes={
+                language: cls.from_disk(directory / "routes" / language) for language in manifest.get("routes", [])
+            },
         )
 
 
@@ -360,14 +403,29 @@ def load_examples(paths: Iterable[str | Path], key: str = "intent") -> list[Labe
     return examples
 
 
-def fingerprint(paths: Sequence[str | Path], settings: TrainingSettings) -> str:
-    """A short hash of the examples' bytes, the settings, the feature code and spaCy's version: the model's identity."""
+def fingerprint(paths: Sequence[str | Path], settings: TrainingSettings, key: str = "intent") -> str:
+    """A short hash of the examples' bytes, the settings, the feature code and spaCy's version: the model's identity.
+
+    It covers the routed languages' files too where they extend these examples (`routes_for`): the saved model
+    holds their models."""
+    languages = routes_for(paths, key)
     digest = hashlib.sha256()
-    for path in paths:
+    for path in [*paths, *(ROUTED_EXAMPLES[language] for language in languages)]:
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
     digest.update(json.dumps(settings.to_dict(), sort_keys=True).encode())
     digest.update(f"{FEATURES_VERSION} {spacy.about.__version__}".encode())
+    if languages:
+        digest.update(f" routes {','.join(languages)} x{ROUTED_REPEAT}".encode())
     return digest.hexdigest()[:16]
+
+
+def routes_for(paths: Sequence[str | Path], key: str = "intent") -> tuple[str, ...]:
+    """The languages read by models of their own for these examples: those of `ROUTED_EXAMPLES` when the shipped
+    intent examples are among them (each routed file extends them), else none."""
+    shipped = DEFAULT_EXAMPLES.resolve()
+    if key != "intent" or not any(Path(p).resolve() == shipped for p in paths):
+        return ()
+    return tuple(ROUTED_EXAMPLES)
 
 
 def split_examples(examples: Sequence[LabelledText], held_out: float, seed: int) -> tuple[list, list]:
@@ -386,21 +444,60 @@ def split_examples(examples: Sequence[LabelledText], held_out: float, seed: int)
 def train_intent_model(
     paths: Sequence[str | Path] = (DEFAULT_EXAMPLES,), settings: TrainingSettings | None = None, key: str = "intent"
 ) -> IntentModel:
-    """Train on the examples of `paths` minus the held-out split, and evaluate on that split.
+    """Train on the examples of `paths` minus the held-out split, and evaluate on that split; with the shipped
+    intent examples among `paths`, the routed languages' models too (`routes_for`).
 
     `key` names the label's field in the examples: the sentiment classifier is trained the same way.
     """
     settings = settings or TrainingSettings()
     paths = [Path(p) for p in paths]
     examples = load_examples(paths, key=key)
+    train, held_out = split_examples(examples, settings.held_out, settings.seed)
     labels = sorted({e.label for e in examples})
+    model = _evaluated(train, held_out, labels, paths, settings, fingerprint(paths, settings, key), key)
+    model.routes = {language: train_route_model(paths, language, settings) for language in routes_for(paths, key)}
+    return model
+
+
+def train_route_model(
+    paths: Sequence[str | Path], language: str, settings: TrainingSettings | None = None
+) -> IntentModel:
+    """`language`'s model: the examples of `paths` plus its own file (`ROUTED_EXAMPLES`, seen `ROUTED_REPEAT` times).
+
+    Each file is split as its own model splits it, so a routed model never learns what the shared model holds out
+    and its held-out split is the shared one's plus its own file's."""
+    settings = settings or TrainingSettings()
+    paths = [Path(p) for p in paths]
+    own_file = ROUTED_EXAMPLES[language]
+    shared, own = load_examples(paths), load_examples([own_file])
+    train, held_out = split_examples(shared, settings.held_out, settings.seed)
+    own_train, own_held_out = split_examples(own, settings.held_out, settings.seed)
+    return _evaluated(
+        [*train, *own_train * ROUTED_REPEAT],
+        [*held_out, *own_held_out],
+        sorted({e.label for e in [*shared, *own]}),
+        [*paths, own_file],
+        settings,
+        f"{fingerprint(paths, settings)}-{language}",
+        "intent",
+    )
+
+
+def _evaluated(
+    train: list[LabelledText],
+    held_out: list[LabelledText],
+    labels: list[str],
+    paths: list[Path],
+    settings: TrainingSettings,
+    name: str,
+    key: str,
+) -> IntentModel:
     if len(labels) < 2:
         raise ValueError(f"examples need at least two labels; found {labels}")
-    train, held_out = split_examples(examples, settings.held_out, settings.seed)
     nlp = _fit(train, labels, settings)
     model = IntentModel(
         nlp=nlp,
-        fingerprint=fingerprint(paths, settings),
+        fingerprint=name,
         settings=settings,
         evaluation=ClassificationReport.empty(),
         example_files=[str(p) for p in paths],
@@ -426,7 +523,7 @@ def intent_model_in(
     """The model for these examples and settings: loaded from `models_dir` if trained before, else trained
     and saved there. Cached per process."""
     settings = settings or TrainingSettings()
-    name = fingerprint(paths, settings)
+    name = fingerprint(paths, settings, key)
     paths_key = tuple(str(Path(p).resolve()) for p in paths)
     return _cached_model(str(Path(models_dir).resolve()), paths_key, settings, name, key)
 
@@ -443,6 +540,8 @@ def _cached_model(
         model = IntentModel.from_disk(shared)
         # The same fingerprint is the same bytes wherever they lie: the model answers for the paths asked about.
         model.example_files = list(paths)
+        for language, route in model.routes.items():
+            route.example_files = [*paths, str(ROUTED_EXAMPLES[language])]
     else:
         model = _trained(paths, settings, name, key)
         try:
@@ -535,4 +634,4 @@ def shipped_intent_model() -> IntentModel:
 def shipped_model(paths: Sequence[Path], key: str = "intent") -> IntentModel:
     """The model of these shipped examples with the default settings, trained once per process."""
     settings = TrainingSettings()
-    return _trained(tuple(str(Path(p).resolve()) for p in paths), settings, fingerprint(paths, settings), key)
+    return _trained(tuple(str(Path(p).resolve()) for p in paths), settings, fingerprint(paths, settings, key), key)

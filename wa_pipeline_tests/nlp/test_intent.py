@@ -1,12 +1,16 @@
+import dataclasses
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from wa_pipeline.nlp.intent import (
     DEFAULT_EXAMPLES,
     INTENTS,
     OTHER,
+    ROUTED_EXAMPLES,
+    ROUTED_REPEAT,
     IntentModel,
     Tokens,
     TrainingSettings,
@@ -337,3 +341,72 @@ def test_a_second_classifier_reads_the_docs_the_first_made_only_where_their_toke
         counting = model.nlp.tokenizer = _CountingTokenizer(model.nlp.tokenizer)
         assert model.scores(normalised, tokens=tokens) == alone
         assert counting.texts == (0 if reads_shared else len(normalised))
+
+
+ROUTED_TEXTS = [
+    "Ich hätte gern zwei Bauernbrote für morgen früh.",
+    "Nimetuma pesa kwa M-Pesa, tafadhali thibitisha.",
+    "Please send 20 loaves tomorrow",
+    "Merci, à demain",
+]
+
+
+def test_german_and_swahili_messages_are_read_by_models_of_their_own(model):
+    shared = dataclasses.replace(model, routes={})
+    assert sorted(model.routes) == ["de", "sw"]
+    routed = model.predict(ROUTED_TEXTS)
+    alone = shared.predict(ROUTED_TEXTS)
+    german, swahili = (model.routes[language].predict([text])[0] for language, text in zip(("de", "sw"), ROUTED_TEXTS))
+    assert routed[:2] == [german, swahili]
+    assert routed[0].confidence != alone[0].confidence and routed[1].confidence != alone[1].confidence
+    # English and French (and Spanish, Portuguese, Hinglish) keep the shared model's reading exactly.
+    assert routed[2:] == alone[2:]
+
+
+def test_the_language_given_chooses_the_model_and_a_line_of_no_language_reads_the_shared_one(model):
+    shared = dataclasses.replace(model, routes={})
+    text = "Danke, passt so"
+    as_german = model.predict([text], languages=["de"])[0]
+    assert as_german == model.routes["de"].predict([text])[0]
+    assert model.predict([text], languages=[""]) == shared.predict([text]) != [as_german]
+    with pytest.raises(ValueError, match="1 languages for 2 texts"):
+        model.predict([text, text], languages=["de"])
+
+
+def test_the_routed_models_learn_their_own_files_beside_the_shared_examples(model):
+    for language, path in ROUTED_EXAMPLES.items():
+        route = model.routes[language]
+        assert route.example_files[-1] == str(path) and "round 14" in path.read_text(encoding="utf-8").splitlines()[0]
+        own = load_examples([path])
+        assert {e.label for e in own} <= set(INTENTS) and len(own) >= 100
+        # The shared model's held-out split is never learnt by a routed model: its own split is that and its file's.
+        _, own_held_out = split_examples(own, model.settings.held_out, model.settings.seed)
+        assert route.trained_on == model.trained_on + (len(own) - len(own_held_out)) * ROUTED_REPEAT
+        assert route.evaluation.examples == model.evaluation.examples + len(own_held_out)
+
+
+def test_a_routed_file_that_changes_changes_the_model_s_identity(tmp_path, monkeypatch):
+    import wa_pipeline.nlp.intent as intent
+
+    settings = TrainingSettings()
+    before = fingerprint([DEFAULT_EXAMPLES], settings)
+    copy = tmp_path / "de.jsonl"
+    copy.write_text(ROUTED_EXAMPLES["de"].read_text(encoding="utf-8") + '{"text": "Noch 2 Brote", "intent": "order"}\n')
+    monkeypatch.setitem(intent.ROUTED_EXAMPLES, "de", copy)
+    assert fingerprint([DEFAULT_EXAMPLES], settings) != before
+    # The sentiment classifier and examples without the shipped ones have no routes.
+    assert intent.routes_for([DEFAULT_EXAMPLES], key="sentiment") == () == intent.routes_for([copy])
+
+
+def test_enrichment_reads_a_line_too_short_to_tell_in_its_chat_s_language(model):
+    from wa_pipeline.nlp.enrich import enrich_messages
+
+    texts = ["Ich hätte gern zwei Bauernbrote für morgen früh.", "Bitte bis Freitag liefern, danke.", "Super, danke"]
+    frame = pd.DataFrame(
+        {"kind": "text", "text": texts, "caption": None, "sent_at": pd.Timestamp("2026-12-01T10:00Z"), "chat_id": "c1"}
+    )
+    enriched = enrich_messages(frame, "DE", intent_model=model)
+    as_german = model.predict(texts, languages=["de"] * 3)
+    assert list(enriched["intent"]) == [p.intent for p in as_german]
+    assert list(enriched["intent_confidence"]) == [p.confidence for p in as_german]
+    assert model.predict(texts[-1:], languages=[""]) != as_german[-1:]
