@@ -1,6 +1,5 @@
 """The NLP stage in Dagster: the intent model, a sample day's enrichment and threads, and the two tabs."""
 
-import hashlib
 from datetime import UTC
 from pathlib import Path
 
@@ -10,10 +9,11 @@ import pytest
 
 from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
 from wa_pipeline.defs.media.resources import MediaEngines
-from wa_pipeline.defs.nlp.assets import intent_model
+from wa_pipeline.defs.nlp.assets import _shipped_examples_version, intent_model
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
-from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES
+from wa_pipeline.nlp import intent
+from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, TrainingSettings
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.threads import THREADS
 from wa_pipeline.store.dead_letters import DeadLetterQueue
@@ -74,7 +74,7 @@ def tab(path: Path, name: str) -> list[dict]:
 
 def test_intent_model_trains_once_reports_its_accuracy_and_retrains_when_examples_change(resources, tmp_path):
     version = intent_model.code_versions_by_key[dg.AssetKey("intent_model")]
-    assert version.endswith(hashlib.sha256(DEFAULT_EXAMPLES.read_bytes()).hexdigest()[:16])
+    assert version == f"{FEATURES_VERSION}-{intent.fingerprint((DEFAULT_EXAMPLES,), TrainingSettings())}"
     assert intent_model.automation_conditions_by_key[dg.AssetKey("intent_model")] is not None
 
     with dg.instance_for_test() as instance:
@@ -176,3 +176,15 @@ def test_the_intent_model_is_requested_when_missing_and_again_when_its_examples_
             defs=dg.Definitions(assets=[edited], resources=resources), instance=instance, cursor=fresh.cursor
         )
         assert changed.total_requested == 1
+
+
+def test_editing_a_routed_languages_examples_marks_the_intent_model_stale(tmp_path, monkeypatch):
+    """The German and Swahili files train models of their own inside the shipped one: editing them is a new version."""
+    before = _shipped_examples_version()
+    edited = tmp_path / "intent_examples_de.jsonl"
+    edited.write_bytes(
+        intent.ROUTED_EXAMPLES["de"].read_bytes()
+        + b'{"text": "Ich m\\u00f6chte zwei Torten bestellen", "intent": "order"}\n'
+    )
+    monkeypatch.setitem(intent.ROUTED_EXAMPLES, "de", edited)
+    assert _shipped_examples_version() != before

@@ -1,6 +1,5 @@
 """The intent classifier, each day's enriched messages, and each day's conversations."""
 
-import hashlib
 import math
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -15,7 +14,14 @@ from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import Locale, PipelineStorage
 from wa_pipeline.media.media_frames import attach_media_text
 from wa_pipeline.nlp.enrich import enrich_messages
-from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, FEATURES_VERSION, IntentModel, intent_model_in
+from wa_pipeline.nlp.intent import (
+    DEFAULT_EXAMPLES,
+    FEATURES_VERSION,
+    IntentModel,
+    TrainingSettings,
+    fingerprint,
+    intent_model_in,
+)
 from wa_pipeline.nlp.sentiment import sentiment_model_in
 from wa_pipeline.nlp.threads import conversation_threads as find_threads
 from wa_pipeline.nlp.threads import threaded_messages
@@ -35,9 +41,10 @@ MIN_INTENT_MACRO_F1 = 0.8
 
 
 def _shipped_examples_version() -> str:
-    # The code version follows the shipped examples (and the feature code): editing the file marks the
-    # model stale in the UI and, with the automation condition below, retrains it.
-    return f"{FEATURES_VERSION}-{hashlib.sha256(DEFAULT_EXAMPLES.read_bytes()).hexdigest()[:16]}"
+    # The code version follows the shipped examples, the German and Swahili files their routed models add, the
+    # settings and the feature code (the model's own fingerprint): editing any of them marks the model stale in the
+    # UI and, with the automation condition below, retrains it.
+    return f"{FEATURES_VERSION}-{fingerprint((DEFAULT_EXAMPLES,), TrainingSettings())}"
 
 
 def models_dir(storage: PipelineStorage):
