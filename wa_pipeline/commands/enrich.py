@@ -87,7 +87,7 @@ def enrich_command(
         found.update(zip(indexes, entities))
     model = intent_model_in(settings.layout.intent_model_dir, [DEFAULT_EXAMPLES, *(examples or [])])
     tokens = Tokens.of(model)
-    intents = model.predict(texts, threshold=threshold, tokens=tokens)
+    intents = model.predict(texts, threshold=threshold, tokens=tokens, languages=languages)
     mixed = mixed_languages(texts, languages)
     # Read as the pipeline reads it (enriched_messages): in its own language, a complaint never praise.
     feeling = sentiment_model_in(settings.layout.sentiment_model_dir)
