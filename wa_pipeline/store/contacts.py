@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from wa_pipeline.message import Sighting, stable_id
 from wa_pipeline.store import tombstones
@@ -103,6 +104,7 @@ class ContactStore:
                 known = _Known(statements, sightings)
                 for sighting in sightings:
                     _observe(known, sighting)
+                known.flush()
 
     def customer_of(self, phone: str | None = None, user_id: str | None = None, name: str | None = None) -> str | None:
         """The customer holding this phone (E.164), BSUID or name, strongest key first."""
@@ -222,6 +224,10 @@ class _Known:
                 part,
             ):
                 self.names[(row["customer_id"], row["name"], row["source"])] = (row["first_seen"], row["last_seen"])
+        # Spans widened and not yet written: the upserts are folded to one per row, as nothing reads the spans
+        # before the batch ends but a merge, which writes them first.
+        self.pending_customers: dict[str, tuple[str, str]] = {}
+        self.pending_names: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     def owner(self, kind: str, value: str) -> str | None:
         return self.owners.get(f"{kind}:{value}")
@@ -241,7 +247,7 @@ class _Known:
         span = self.spans.get(customer)
         if span is not None and span[0] <= first and last <= span[1]:
             return
-        self.db.execute(UPSERT_CUSTOMER, (customer, first, last))
+        _widen(self.pending_customers, customer, first, last)
         # Unknown before the upsert (a customer this batch did not read) stays unknown after it.
         if span is not None:
             self.spans[customer] = (min(span[0], first), max(span[1], last))
@@ -250,11 +256,20 @@ class _Known:
         span = self.names.get((customer, name, source))
         if span is not None and span[0] <= first and last <= span[1]:
             return
-        self.db.execute(UPSERT_NAME, (customer, name, source, first, last))
+        _widen(self.pending_names, (customer, name, source), first, last)
         if span is not None or customer in self.spans:
             # The batch read every name of a customer it read: a name it did not see was new.
             span = span or (first, last)
             self.names[(customer, name, source)] = (min(span[0], first), max(span[1], last))
+
+    def flush(self) -> None:
+        """Write the widened spans: one upsert per customer and name, in the order they were first widened."""
+        for customer, (first, last) in self.pending_customers.items():
+            self.db.execute(UPSERT_CUSTOMER, (customer, first, last))
+        for (customer, name, source), (first, last) in self.pending_names.items():
+            self.db.execute(UPSERT_NAME, (customer, name, source, first, last))
+        self.pending_customers.clear()
+        self.pending_names.clear()
 
     def merged(self, keep: str, others: list[str]) -> None:
         """Follow a merge of `others` into `keep`: their keys now name `keep`; spans and names read again later."""
@@ -267,6 +282,11 @@ class _Known:
             self.spans.pop(customer, None)
         for entry in [entry for entry in self.names if entry[0] in gone]:
             del self.names[entry]
+
+
+def _widen(pending: dict, row: Any, first: str, last: str) -> None:
+    span = pending.get(row)
+    pending[row] = (first, last) if span is None else (min(span[0], first), max(span[1], last))
 
 
 def _chunks(values: list[str]) -> list[tuple[str, ...]]:
@@ -316,6 +336,7 @@ def _merge(known: _Known, customers: set[str]) -> str:
     if len(customers) == 1:
         return next(iter(customers))
     db = known.db
+    known.flush()  # the merge reads the spans it combines
     marks = ",".join("?" * len(customers))
     rows = db.rows(
         f"SELECT customer_id, first_seen, last_seen FROM customers WHERE customer_id IN ({marks})"
