@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from wa_pipeline.message import Sighting, stable_id
 from wa_pipeline.store import tombstones
@@ -100,8 +101,10 @@ class ContactStore:
             if not sightings:
                 return
             with self._db.write() as statements:
+                known = _Known(statements, sightings)
                 for sighting in sightings:
-                    _observe(statements, sighting)
+                    _observe(known, sighting)
+                known.flush()
 
     def customer_of(self, phone: str | None = None, user_id: str | None = None, name: str | None = None) -> str | None:
         """The customer holding this phone (E.164), BSUID or name, strongest key first."""
@@ -180,39 +183,146 @@ def _customer_of(db: LandingDatabase | Statements, kind: str, value: str) -> str
     return rows[0]["customer_id"] if rows else None
 
 
-def _observe(db: Statements, sighting: Sighting) -> None:
+def _in(count: int) -> str:
+    return ",".join("?" * count)
+
+
+# Ids per IN (...) list: under SQLite's oldest default limit on bound variables (999).
+_CHUNK = 500
+
+
+class _Known:
+    """What the batch's transaction holds for the keys and customers its sightings name, read once up front and kept
+    current as the batch writes: lookups are one query per batch, and a write that would change nothing (a key
+    already held, a span already covering the sighting) is not sent."""
+
+    def __init__(self, db: Statements, sightings: list[Sighting]):
+        self.db = db
+        wanted: set[str] = set()
+        for sighting in sightings:
+            wanted.update(f"{kind}:{value}" for kind, value in _strong_keys(sighting))
+            wanted.update(sighting.formerly)
+            if sighting.name:
+                wanted.add(f"name:{name_key(sighting.name)}")
+        # key -> customer for every wanted key the table holds; a wanted key absent here is not in the table.
+        self.owners: dict[str, str] = {}
+        for part in _chunks(sorted(wanted)):
+            for row in db.rows(f"SELECT key, customer_id FROM customer_keys WHERE key IN ({_in(len(part))})", part):
+                self.owners[row["key"]] = row["customer_id"]
+        # customer -> (first_seen, last_seen), and (customer, name, source) -> the same, for the customers found.
+        self.spans: dict[str, tuple[str, str]] = {}
+        self.names: dict[tuple[str, str, str], tuple[str, str]] = {}
+        for part in _chunks(sorted(set(self.owners.values()))):
+            marks = _in(len(part))
+            for row in db.rows(
+                f"SELECT customer_id, first_seen, last_seen FROM customers WHERE customer_id IN ({marks})", part
+            ):
+                self.spans[row["customer_id"]] = (row["first_seen"], row["last_seen"])
+            for row in db.rows(
+                "SELECT customer_id, name, source, first_seen, last_seen FROM customer_names"
+                f" WHERE customer_id IN ({marks})",
+                part,
+            ):
+                self.names[(row["customer_id"], row["name"], row["source"])] = (row["first_seen"], row["last_seen"])
+        # Spans widened and not yet written: the upserts are folded to one per row, as nothing reads the spans
+        # before the batch ends but a merge, which writes them first.
+        self.pending_customers: dict[str, tuple[str, str]] = {}
+        self.pending_names: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def owner(self, kind: str, value: str) -> str | None:
+        return self.owners.get(f"{kind}:{value}")
+
+    def add_key(self, kind: str, value: str, customer: str, confidence: float, source: str, seen: str) -> None:
+        key = f"{kind}:{value}"
+        if key in self.owners:  # the insert would do nothing: the key has its customer already
+            return
+        self.db.execute(
+            "INSERT INTO customer_keys (key, kind, value, customer_id, confidence, source, first_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, kind, value, customer, confidence, source, seen),
+        )
+        self.owners[key] = customer
+
+    def widen_customer(self, customer: str, first: str, last: str) -> None:
+        span = self.spans.get(customer)
+        if span is not None and span[0] <= first and last <= span[1]:
+            return
+        _widen(self.pending_customers, customer, first, last)
+        # Unknown before the upsert (a customer this batch did not read) stays unknown after it.
+        if span is not None:
+            self.spans[customer] = (min(span[0], first), max(span[1], last))
+
+    def widen_name(self, customer: str, name: str, source: str, first: str, last: str) -> None:
+        span = self.names.get((customer, name, source))
+        if span is not None and span[0] <= first and last <= span[1]:
+            return
+        _widen(self.pending_names, (customer, name, source), first, last)
+        if span is not None or customer in self.spans:
+            # The batch read every name of a customer it read: a name it did not see was new.
+            span = span or (first, last)
+            self.names[(customer, name, source)] = (min(span[0], first), max(span[1], last))
+
+    def flush(self) -> None:
+        """Write the widened spans: one upsert per customer and name, in the order they were first widened."""
+        for customer, (first, last) in self.pending_customers.items():
+            self.db.execute(UPSERT_CUSTOMER, (customer, first, last))
+        for (customer, name, source), (first, last) in self.pending_names.items():
+            self.db.execute(UPSERT_NAME, (customer, name, source, first, last))
+        self.pending_customers.clear()
+        self.pending_names.clear()
+
+    def merged(self, keep: str, others: list[str]) -> None:
+        """Follow a merge of `others` into `keep`: their keys now name `keep`; spans and names read again later."""
+        gone = set(others)
+        for key, customer in self.owners.items():
+            if customer in gone:
+                self.owners[key] = keep
+        gone.add(keep)
+        for customer in gone:
+            self.spans.pop(customer, None)
+        for entry in [entry for entry in self.names if entry[0] in gone]:
+            del self.names[entry]
+
+
+def _widen(pending: dict, row: Any, first: str, last: str) -> None:
+    span = pending.get(row)
+    pending[row] = (first, last) if span is None else (min(span[0], first), max(span[1], last))
+
+
+def _chunks(values: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(values[i : i + _CHUNK]) for i in range(0, len(values), _CHUNK)]
+
+
+def _observe(known: _Known, sighting: Sighting) -> None:
+    db = known.db
     seen = _utc(sighting.seen_at)
     strong = _strong_keys(sighting)
     name = name_key(sighting.name) if sighting.name else ""
-    found = {c for c in (_customer_of(db, kind, value) for kind, value in strong) if c}
+    found = {c for c in (known.owner(kind, value) for kind, value in strong) if c}
     # A changed number or BSUID that Meta reported: the person known by the old key.
-    found |= {c for c in (_customer_of(db, *key.split(":", 1)) for key in sighting.formerly) if c}
+    found |= {c for c in (known.owners.get(key) for key in sighting.formerly) if c}
     # How sure the link of these keys to the customer is: certain through a shared phone or BSUID, only as
     # sure as a name when the name is all they share.
     link_confidence = 1.0
     if not found and name:
-        named = _customer_of(db, "name", name)
+        named = known.owner("name", name)
         if named is not None and not _conflicts(db, named, strong):
             found = {named}
             link_confidence = NAME_LINK_CONFIDENCE
     if not strong and not name:
         return
     if found:
-        customer = _merge(db, found)
+        customer = _merge(known, found)
     else:
         first_kind, first_value = strong[0] if strong else ("name", name)
         customer = stable_id(first_kind, first_value, prefix="cust_")
-    db.execute(UPSERT_CUSTOMER, (customer, seen, seen))
+    known.widen_customer(customer, seen, seen)
     keys = [(kind, value, link_confidence) for kind, value in strong]
     keys += [("name", name, min(sighting.name_confidence, link_confidence))] if name else []
     for kind, value, confidence in keys:
-        db.execute(
-            "INSERT INTO customer_keys (key, kind, value, customer_id, confidence, source, first_seen)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            (f"{kind}:{value}", kind, value, customer, confidence, sighting.source, seen),
-        )
+        known.add_key(kind, value, customer, confidence, sighting.source, seen)
     if sighting.name:
-        db.execute(UPSERT_NAME, (customer, sighting.name, sighting.source, seen, seen))
+        known.widen_name(customer, sighting.name, sighting.source, seen, seen)
 
 
 def _conflicts(db: Statements, customer: str, strong: list[tuple[str, str]]) -> bool:
@@ -222,9 +332,11 @@ def _conflicts(db: Statements, customer: str, strong: list[tuple[str, str]]) -> 
     return any(row["kind"] in mine and mine[row["kind"]] != row["value"] for row in held)
 
 
-def _merge(db: Statements, customers: set[str]) -> str:
+def _merge(known: _Known, customers: set[str]) -> str:
     if len(customers) == 1:
         return next(iter(customers))
+    db = known.db
+    known.flush()  # the merge reads the spans it combines
     marks = ",".join("?" * len(customers))
     rows = db.rows(
         f"SELECT customer_id, first_seen, last_seen FROM customers WHERE customer_id IN ({marks})"
@@ -243,4 +355,5 @@ def _merge(db: Statements, customers: set[str]) -> str:
         db.execute("DELETE FROM customers WHERE customer_id = ?", (other["customer_id"],))
     # The kept customer spans every merged one's sightings.
     db.execute(UPSERT_CUSTOMER, (keep, min(r["first_seen"] for r in rows), max(r["last_seen"] for r in rows)))
+    known.merged(keep, [r["customer_id"] for r in rows[1:]])
     return keep

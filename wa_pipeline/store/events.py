@@ -67,9 +67,15 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# json.dumps with options builds an encoder per call; one built once writes the same text.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _json(value: Any) -> str:
+    if value == []:  # a status's errors, nearly always none: their JSON without a trip through the encoder
+        return "[]"
     # Normalised after encoding: a lone surrogate inside a value becomes U+FFFD, and the JSON stays valid.
-    return normalise_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)) or "null"
+    return normalise_text(_ENCODER.encode(value)) or "null"
 
 
 class EventStore:

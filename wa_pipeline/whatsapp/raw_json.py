@@ -19,6 +19,8 @@ _SPACE = re.compile(rb"[ \t\n\r]*")
 # A bare value (number, true, false, null, or garbage that json.loads will refuse later): up to a delimiter.
 _SCALAR = re.compile(rb"[^,:\[\]{}\s\"]+")
 _CLOSER = {ord("{"): ord("}"), ord("["): ord("]")}
+# json.dumps with options builds an encoder per call; one built once writes the same text.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class UnreadableJson(ValueError):
@@ -172,7 +174,7 @@ class DecodedJson:
 
     @property
     def raw(self) -> bytes:
-        return json.dumps(self.value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        return _COMPACT.encode(self.value).encode("utf-8", "surrogatepass")
 
     @property
     def type(self) -> str:

@@ -1,12 +1,13 @@
 """One identity per customer across exports (by name or number) and webhooks (phone, BSUID), over real HTTP."""
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from wa_pipeline.message import Sighting
 from wa_pipeline.store.contacts import NAME_LINK_CONFIDENCE, ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
@@ -166,3 +167,31 @@ def test_a_changed_number_or_bsuid_reported_by_meta_stays_the_same_customer(worl
     post("text_bsuid", bsuid_changed)
     [bob] = [c for c in contacts.customers() if BSUID in c["user_ids"]]
     assert bob["user_ids"] == sorted([BSUID, "US.99999999999999999999"]) and len(contacts.customers()) == 2
+
+
+def test_one_batch_that_creates_merges_and_widens_customers_lands_as_one_sighting_at_a_time(tmp_path, landing_target):
+    # A batch reads its keys and spans once and writes spans at its end: the result must not depend on batching.
+    def at(hour: int) -> datetime:
+        return datetime(2026, 3, 1, hour, tzinfo=UTC)
+
+    sightings = [
+        Sighting("cloud_api", at(10), phone="+16505550001", name="Ana"),
+        Sighting("cloud_api", at(11), user_id=BSUID, name="Ana P."),
+        Sighting("cloud_api", at(12), phone="+16505550001", user_id=BSUID),  # joins the two: a merge mid-batch
+        Sighting("cloud_api", at(8), phone="+16505550001", name="Ana"),  # earlier: widens the kept one back
+        Sighting("chat_export", at(9), name="Bob", name_confidence=0.5),
+        Sighting("cloud_api", at(13), phone="+16505550002", name="Bob"),  # linked to Bob by name
+    ]
+    batched = ContactStore(open_landing_store(landing_target).database())
+    batched.observe(sightings)
+    one_by_one = ContactStore(tmp_path / "one_by_one.sqlite3")
+    for sighting in sightings:
+        one_by_one.observe([sighting])
+    people = batched.customers()
+    assert people == one_by_one.customers()
+    assert batched.key_owners() == one_by_one.key_owners()
+    ana = next(p for p in people if p["phones"] == ["+16505550001"])
+    assert ana["user_ids"] == [BSUID]
+    assert (ana["first_seen"], ana["last_seen"]) == ("2026-03-01T08:00:00.000000Z", "2026-03-01T12:00:00.000000Z")
+    assert sorted(ana["names"]) == [("Ana", "cloud_api"), ("Ana P.", "cloud_api")]
+    assert len(people) == 2
