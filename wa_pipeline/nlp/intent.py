@@ -5,8 +5,8 @@ feedback, greeting); users add their own examples files. Training is determinist
 order) and holds out a stratified split: the model kept is the one trained without it, so the accuracy it
 reports is its own. The saved model (`nlp.to_disk`) sits in a folder named by the fingerprint of its
 examples, settings and feature code, so the same examples never train twice. A message whose best class
-scores below the threshold is `other`. English, German and Swahili messages are read by models of their own, trained on
-the same examples plus their language's file (`ROUTED_EXAMPLES`) and saved inside the shared model's folder.
+scores below the threshold is `other`. German and Swahili messages are read by models of their own, trained on the
+same examples plus their language's file (`ROUTED_EXAMPLES`) and saved inside the shared model's folder.
 """
 
 from __future__ import annotations
@@ -41,10 +41,9 @@ DEFAULT_EXAMPLES = Path(__file__).with_name("intent_examples.jsonl")
 TRANSLATED_EXAMPLES = Path(__file__).with_name("intent_examples_translated.jsonl")
 # The languages read by models of their own: each is trained on the examples of the shared model plus its language's
 # file, and reads only the messages detected in that language. In one shared model each language's new examples
-# moved the others (German examples turned English messages into inquiries, English ones cost French; data README,
-# rounds 9 and 10), so English, German and Swahili (with Sheng) examples go where they can only move their own language.
+# moved the others (German examples turned English messages into inquiries; data README, rounds 9 and 10), so German
+# and Swahili (with Sheng) examples go where they can only move German and Swahili messages.
 ROUTED_EXAMPLES = {
-    "en": Path(__file__).with_name("intent_examples_en.jsonl"),
     "de": Path(__file__).with_name("intent_examples_de.jsonl"),
     "sw": Path(__file__).with_name("intent_examples_sw.jsonl"),
 }
