@@ -344,20 +344,20 @@ class _SqliteDatabase:
         return [dict(row) for row in self._conn.execute(statement, params).fetchall()]
 
     @contextmanager
-    def write(self) -> Iterator[Statements]:
+    def write(self, *, landing: bool = False) -> Iterator[Statements]:
         with write_transaction(self._conn):
             yield Statements(self._conn.execute)
 
 
 def _write_tombstones(db, target: _Target, ids: Sequence[str], before: datetime | None, salt: str | None = None) -> int:
     now = datetime.now(UTC).isoformat()
-    with db.write() as statements:
+    with db.write(landing=True) as statements:
         statements.execute(tombstones.INSERT_SALT, (salt or secrets.token_hex(32),))
     stored = db.rows(tombstones.SELECT_SALT)[0]["salt"]
     stones = tombstones.Tombstones(salt=stored)
     cutoff = tombstones.utc_text(before) if before is not None else FOREVER
     keys = set(target.keys) | {f"message:{i}" for i in ids}
-    with db.write() as statements:
+    with db.write(landing=True) as statements:
         return sum(
             statements.execute(tombstones.INSERT_TOMBSTONE, (stones.digest(key), cutoff, now)) for key in sorted(keys)
         )

@@ -42,8 +42,12 @@ class LandingDatabase(Protocol):
         """A read outside any transaction."""
         ...
 
-    def write(self) -> AbstractContextManager[Statements]:
-        """One transaction, committed when the block ends, rolled back if it raises; writers take turns."""
+    def write(self, *, landing: bool = False) -> AbstractContextManager[Statements]:
+        """One transaction, committed when the block ends, rolled back if it raises; writers take turns.
+
+        `landing`: the message writers wait for it too, so what they read inside their own transactions (the
+        tombstones) cannot change while one of them is deciding.
+        """
         ...
 
     def exclusive(self, name: str) -> AbstractContextManager[None]:

@@ -231,11 +231,12 @@ class PostgresLandingDatabase:
         return self._statements.rows(statement, params)
 
     @contextmanager
-    def write(self) -> Iterator[Statements]:
+    def write(self, *, landing: bool = False) -> Iterator[Statements]:
         with self._conn, self._conn.cursor() as cur:
             # Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: a read-then-write (a scan and its
-            # high-water mark) is one atomic step.
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LEDGER_WRITER_LOCK,))
+            # high-water mark) is one atomic step. A tombstone is written under the message writers' lock: a landing
+            # that read the tombstones before it then commits before it, where `forget`'s search that follows sees it.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK if landing else _LEDGER_WRITER_LOCK,))
 
             def execute(statement: str, params: Sequence[Any]):
                 cur.execute(sql.pyformat(statement), params)

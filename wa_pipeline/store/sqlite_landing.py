@@ -193,7 +193,8 @@ class SqliteLandingDatabase:
         return self._statements.rows(statement, params)
 
     @contextmanager
-    def write(self) -> Iterator[Statements]:
+    def write(self, *, landing: bool = False) -> Iterator[Statements]:
+        # One writer at a time for the whole file (BEGIN IMMEDIATE): message writers wait whatever `landing` says.
         with write_transaction(self._conn):
             yield self._statements
 

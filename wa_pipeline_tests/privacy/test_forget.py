@@ -348,3 +348,60 @@ def test_forget_on_a_postgresql_landing_store_removes_her_and_keeps_her_out(data
     finally:
         db.close()
     assert [n for n in ["254733111222", NAME, "pg-old", "pg-new"] if n in dumped] == []
+
+
+def test_forget_on_postgresql_waits_for_a_landing_in_flight_and_removes_what_it_landed(data_dir, landing_url):
+    import threading
+    import time
+
+    import psycopg2
+
+    from wa_pipeline.store import landing_sql
+    from wa_pipeline.store.landing_factory import open_landing_store
+
+    settings = get_settings()
+    store = open_landing_store(landing_url)
+    [hers] = parsed(webhook("wamid.pg-in-flight", "zumaridi to Lavington", "1795176000"))
+    landed = threading.Event()
+    release = threading.Event()
+    outcome: dict = {}
+
+    def batches():
+        yield landing_sql.prepare([hers])
+        # Her message is written but not committed, the landing transaction open: forget starts now.
+        landed.set()
+        assert release.wait(60)
+
+    def land() -> None:
+        outcome["added"] = store.add_prepared_batches(batches()).added
+
+    def forget_her() -> None:
+        outcome["report"] = forget(ForgetRequest(phone=PHONE), landing=store, layout=settings.layout, sink=None)
+
+    lander = threading.Thread(target=land)
+    lander.start()
+    assert landed.wait(60)
+    forgetter = threading.Thread(target=forget_her)
+    forgetter.start()
+    # Either forget waits for the landing (a lock not granted) or it runs to its end past it; bounded either way.
+    watcher = psycopg2.connect(landing_url)
+    watcher.autocommit = True
+    deadline = time.monotonic() + 60
+    try:
+        with watcher.cursor() as cur:
+            while forgetter.is_alive() and time.monotonic() < deadline:
+                cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                if cur.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+    finally:
+        watcher.close()
+    release.set()
+    lander.join(60)
+    forgetter.join(60)
+    assert not lander.is_alive() and not forgetter.is_alive()
+    assert outcome["added"] == 1
+    # The message committed while forget ran is found by its search, not left behind it.
+    assert outcome["report"].removed["messages"] == 1
+    assert [m.message_id for m in store.iter_messages()] == []
+    assert store.add_messages([hers]).added == 0
