@@ -78,7 +78,7 @@ def test_each_customers_latest_word_is_their_consent_status_under_the_id_the_cal
     assert {customer: entry.reference for customer, entry in by_id.items()} == {"cust_1": "wamid.c2"}
 
 
-def test_the_days_consent_ledger_reaches_the_consent_tab_from_both_sources(tmp_path):
+def test_the_days_consent_ledger_reaches_the_consent_tab_from_both_sources(tmp_path, landing_target):
     import dagster as dg
 
     from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
@@ -87,26 +87,28 @@ def test_the_days_consent_ledger_reaches_the_consent_tab_from_both_sources(tmp_p
     from wa_pipeline.sheets.tabs.consent import CONSENT
     from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
     from wa_pipeline.store.events import EventStore
-    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+    from wa_pipeline.store.landing_factory import open_landing_store
     from wa_pipeline_tests.daily_defs import daily_def
 
     consent_ledger_asset, consent_sheet = daily_def("consent_ledger"), daily_def("consent_sheet")
     consent_sheet_reconciled = daily_def("consent_sheet_reconciled")
 
     data = tmp_path / "data"
-    landing = SqliteLandingStore(data / "landing.sqlite3")
+    # On PostgreSQL the webhook receiver keeps the events beside the messages, where the ledger must read them.
+    url = None if isinstance(landing_target, Path) else landing_target
+    landing = open_landing_store(url or data / "landing.sqlite3")
     # 2025-06-08, the day of the user_preferences payload: her STOP at 21:20 UTC, and a "stop by" that is no opt-out.
     landing.add_messages(
         [customer_says("wamid.c9", "STOP", 1749417600), customer_says("wamid.c8", "I'll stop by", 1749400000)]
     )
-    EventStore(data / "landing.sqlite3").add(
+    EventStore(landing.database()).add(
         parse_webhook((PAYLOADS / "user_preferences.json").read_bytes(), now=RECEIVED_AT).events
     )
     result = dg.materialize(
         [consent_ledger_asset, consent_sheet, consent_sheet_reconciled],
         partition_key="2025-06-08",
         resources={
-            "storage": PipelineStorage(data_dir=str(data)),
+            "storage": PipelineStorage(data_dir=str(data), landing_url=url),
             "locale": Locale(timezone="UTC", default_region="KE"),
             "sheet_sink": WorkbookSinkResource(path=str(data / "out.xlsx")),
             "io_manager": ParquetFrameIOManager(data_dir=str(data)),

@@ -9,13 +9,23 @@ from wa_pipeline.defs._shared.day_range import DayResult, check_days, materializ
 from wa_pipeline.defs.nlp.resources import NlpSettings
 from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import Locale, PipelineStorage
-from wa_pipeline.message import EARLIEST_SENT_AT
+from wa_pipeline.message import EARLIEST_SENT_AT, Event
 from wa_pipeline.privacy.consent import consent_frame, consent_ledger, sent_after_opt_out
 from wa_pipeline.store.events import EventStore
+from wa_pipeline.store.landing_store import LandingStore
 
 NO_MESSAGE_AFTER_OPT_OUT = "no_message_after_opt_out"
 # Enough ids to find the messages; more would only lengthen the description.
 SAMPLE = 5
+
+
+def _consent_events(landing: LandingStore) -> list[Event]:
+    # Where the webhook receiver keeps them: beside the messages, in the SQLite file or in PostgreSQL.
+    events = EventStore(landing.database())
+    try:
+        return events.events("consent")
+    finally:
+        events.close()
 
 
 def build(daily: Daily) -> dg.Definitions:
@@ -25,7 +35,7 @@ def build(daily: Daily) -> dg.Definitions:
     def no_message_after_opt_out(context: dg.AssetCheckExecutionContext, storage: PipelineStorage, locale: Locale):
         """No business message of the day went to a customer whose latest word was an opt-out (WhatsApp or STOP)."""
         landing = storage.landing()
-        events = EventStore(landing.database()).events("consent")
+        events = _consent_events(landing)
         results = {}
         for day in context.partition_keys:
             start = datetime.combine(date.fromisoformat(day), time(), locale.tz())
@@ -53,7 +63,7 @@ def build(daily: Daily) -> dg.Definitions:
     def consent_ledger_asset(context: dg.AssetExecutionContext, storage: PipelineStorage, nlp: NlpSettings):
         """The day's marketing opt-outs and opt-ins: WhatsApp's user_preferences and customers' own STOP messages."""
         landing = storage.landing()
-        events = EventStore(storage.layout.landing_db).events("consent")
+        events = _consent_events(landing)
         days = {}
         for day in context.partition_keys:
             window = daily.partitions.time_window_for_partition_key(day)
