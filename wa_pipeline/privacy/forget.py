@@ -41,7 +41,7 @@ from wa_pipeline.store.landing_database import LandingDatabase, Statements
 from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.name_key import name_key
-from wa_pipeline.store.sqlite_db import write_transaction
+from wa_pipeline.store.sqlite_db import sqlite_tables, write_transaction
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.store.tombstones import FOREVER, message_keys, phone_key, text_keys
 from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody
@@ -149,7 +149,7 @@ def _same_number(written: str, phones: frozenset[str]) -> bool:
     return len(digits) >= 9 and any(phone.endswith(digits[-9:]) for phone in phones)
 
 
-def _target(request: ForgetRequest, contacts: ContactStore) -> _Target:
+def _target(request: ForgetRequest, stores: Sequence[ContactStore]) -> _Target:
     keys: set[str] = set()
     customers: set[str] = set()
     if request.customer:
@@ -157,13 +157,11 @@ def _target(request: ForgetRequest, contacts: ContactStore) -> _Target:
     if request.phone:
         key = phone_key(request.phone)
         keys.add(key)
-        found = contacts.customer_of(phone=key[len("phone:") :])
-        if found:
-            customers.add(found)
+        customers |= {found for contacts in stores if (found := contacts.customer_of(phone=key[len("phone:") :]))}
     if request.chat:
         keys.add(f"name:{name_key(request.chat)}")
     names: set[str] = {name_key(request.chat)} if request.chat else set()
-    for record in contacts.customers():
+    for record in (record for contacts in stores for record in contacts.customers()):
         if record["customer_id"] not in customers:
             continue
         keys |= {f"phone:{p}" for p in record["phones"]}
@@ -189,10 +187,6 @@ def _delete_ids(db: LandingDatabase, table: str, column: str, ids: Sequence[str]
     return removed
 
 
-def _tables(conn: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
 def forget(
     request: ForgetRequest,
     *,
@@ -203,14 +197,16 @@ def forget(
 ) -> ForgetReport:
     """Tombstone what `request` names and remove it from every store; returns the counts per store."""
     report = ForgetReport()
-    contacts = ContactStore(layout.landing_db)
-    try:
-        target = _target(request, contacts)
-    finally:
-        contacts.close()
-
+    in_file = isinstance(landing, SqliteLandingStore) and landing.path == layout.landing_db
     db = landing.database()
     try:
+        # A PostgreSQL store keeps the receiver's contacts beside its messages; the SQLite file may hold older ones.
+        stores = [ContactStore(db)] + ([] if in_file else [ContactStore(layout.landing_db)])
+        try:
+            target = _target(request, stores)
+        finally:
+            for older in stores[1:]:
+                older.close()
         # Their identifiers are tombstoned before the stores are searched: a message of theirs that lands meanwhile
         # (the webhook lander runs beside forget) is refused, not landed behind the search. The ids found follow.
         stones = _write_tombstones(db, target, [], request.before)
@@ -237,6 +233,9 @@ def forget(
         report.add("statuses", _delete_statuses_of(db, target, request.before))
         report.add("media_downloads", _delete_ids(db, "media_downloads", "message_id", ids))
         report.tombstones = stones + _write_tombstones(db, target, ids, request.before)
+        if not in_file:
+            # Contacts, events and statuses the receiver wrote beside the messages (PostgreSQL).
+            _forget_beside_messages(db, target, media, marks, report, request.before)
     finally:
         db.close()
 
@@ -244,10 +243,13 @@ def forget(
         conn.row_factory = sqlite3.Row
         # Deleted rows are overwritten with zeros, not merely unlinked from the b-tree.
         conn.execute("PRAGMA secure_delete = ON")
-        _forget_beside_messages(conn, target, media, marks, report, request.before)
-        if not (isinstance(landing, SqliteLandingStore) and landing.path == layout.landing_db):
-            # The tables beside the messages stay in the SQLite file: they refuse the same records by its tombstones.
-            _write_tombstones(_SqliteDatabase(conn), target, ids, request.before, salt=landing.tombstones().salt)
+        conn.executescript(tombstones.SCHEMA)
+        beside = _SqliteDatabase(conn)
+        if not in_file:
+            # The tables kept in the SQLite file (dead letters) refuse the same records by its tombstones, written
+            # before they are searched, as the store's are.
+            _write_tombstones(beside, target, ids, request.before, salt=landing.tombstones().salt)
+        _forget_beside_messages(beside, target, media, marks, report, request.before)
 
     # After the tombstones: a body the lander read before this rewrite and lands after it is refused by them.
     report.add("inbox", _forget_in_inbox(layout.webhook_inbox, target, marks, request.before))
@@ -343,6 +345,9 @@ class _SqliteDatabase:
     def rows(self, statement: str, params: Sequence = ()) -> list[dict]:
         return [dict(row) for row in self._conn.execute(statement, params).fetchall()]
 
+    def tables(self) -> set[str]:
+        return sqlite_tables(self._conn)
+
     @contextmanager
     def write(self, *, landing: bool = False) -> Iterator[Statements]:
         with write_transaction(self._conn):
@@ -364,67 +369,70 @@ def _write_tombstones(db, target: _Target, ids: Sequence[str], before: datetime 
 
 
 def _forget_beside_messages(
-    conn: sqlite3.Connection,
+    db: LandingDatabase,
     target: _Target,
     media: Sequence[str],
     marks: frozenset[str],
     report: ForgetReport,
     before: datetime | None,
 ) -> None:
-    """The tables kept in the SQLite file beside the messages. Under a cut-off only records from before it go (by the
-    time each holds: a status's report, an event's occurrence, a dead letter's arrival); forgetting everyone before it
-    (retention) removes every such record, whoever it names."""
+    """The tables kept beside the messages (in the SQLite file, or in PostgreSQL where the receiver keeps contacts,
+    events and statuses with the messages). Under a cut-off only records from before it go (by the time each holds:
+    a status's report, an event's occurrence, a dead letter's arrival); forgetting everyone before it (retention)
+    removes every such record, whoever it names."""
 
     def doomed(moment: str | None, text: Callable[[], str], message_id: str | None = None) -> bool:
         if not _older(moment, before):
             return False
         return target.everyone or message_id in marks or target.in_text(text(), marks)
 
-    tables = _tables(conn)
-    conn.executescript(tombstones.SCHEMA)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    tables = db.tables()
+    # One transaction for the search and the deletes: a writer of these tables reads the tombstones inside its own
+    # (taking turns with this one), so a record it adds is either found here or refused there.
+    with db.write() as statements:
         if "status_history" in tables:
             statuses = [
                 (row["message_id"], row["status"])
-                for row in conn.execute("SELECT message_id, status, at, recipient_id, raw FROM status_history")
+                for row in statements.rows("SELECT message_id, status, at, recipient_id, raw FROM status_history")
                 if doomed(row["at"], lambda row=row: f"{row['recipient_id'] or ''} {row['raw']}", row["message_id"])
             ]
-            conn.executemany("DELETE FROM status_history WHERE message_id = ? AND status = ?", statuses)
+            for status in statuses:
+                statements.execute("DELETE FROM status_history WHERE message_id = ? AND status = ?", status)
             report.add("status_history", len(statuses))
         if "events" in tables:
             events = [
                 row["event_id"]
-                for row in conn.execute("SELECT event_id, occurred_at, customer, summary, data, raw FROM events")
+                for row in statements.rows("SELECT event_id, occurred_at, customer, summary, data, raw FROM events")
                 if doomed(
                     row["occurred_at"],
                     lambda row=row: " ".join(str(row[c] or "") for c in ("customer", "summary", "data", "raw")),
                 )
             ]
-            conn.executemany("DELETE FROM events WHERE event_id = ?", [(e,) for e in events])
+            for event in events:
+                statements.execute("DELETE FROM events WHERE event_id = ?", (event,))
             report.add("events", len(events))
         if "customers" in tables and before is None:
-            customers = sorted(target.customers)
-            for table in ("customer_keys", "customer_names", "customers"):
-                conn.executemany(f"DELETE FROM {table} WHERE customer_id = ?", [(c,) for c in customers])
-            report.add("contacts", len(customers))
+            removed = 0
+            for customer in sorted(target.customers):
+                for table in ("customer_keys", "customer_names"):
+                    statements.execute(f"DELETE FROM {table} WHERE customer_id = ?", (customer,))
+                removed += statements.execute("DELETE FROM customers WHERE customer_id = ?", (customer,))
+            report.add("contacts", removed)
         if "dead_letters" in tables:
             letters = [
                 row["id"]
-                for row in conn.execute("SELECT id, item_key, reason, payload, created_at FROM dead_letters")
+                for row in statements.rows("SELECT id, item_key, reason, payload, created_at FROM dead_letters")
                 if doomed(
                     row["created_at"], lambda row=row: f"{row['item_key']} {row['reason']} {_decoded(row['payload'])}"
                 )
             ]
-            conn.executemany("DELETE FROM dead_letters WHERE id = ?", [(i,) for i in letters])
+            for letter in letters:
+                statements.execute("DELETE FROM dead_letters WHERE id = ?", (letter,))
             report.add("dead_letters", len(letters))
         if "media_extractions" in tables:
-            conn.executemany("DELETE FROM media_extractions WHERE sha256 = ?", [(s,) for s in media])
+            for sha256 in media:
+                statements.execute("DELETE FROM media_extractions WHERE sha256 = ?", (sha256,))
             report.add("extraction_cache", len(media))
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _decoded(payload: str) -> str:

@@ -95,12 +95,12 @@ class ContactStore:
         sightings = _earliest_and_latest(sightings)
         if not sightings:
             return
-        with self._lock:
-            forgotten = tombstones.Tombstones.load(run_on(self._db))
+        with self._lock, self._db.write() as statements:
+            # Read inside the write, as `EventStore.add` does: a sighting is refused by a tombstone or found by
+            # `forget`'s search, never added between the two.
+            forgotten = tombstones.Tombstones.load(run_on(statements))
             sightings = [s for s in sightings if not forgotten.blocks_sighting(s)]
-            if not sightings:
-                return
-            with self._db.write() as statements:
+            if sightings:
                 known = _Known(statements, sightings)
                 for sighting in sightings:
                     _observe(known, sighting)

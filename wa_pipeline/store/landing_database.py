@@ -42,6 +42,10 @@ class LandingDatabase(Protocol):
         """A read outside any transaction."""
         ...
 
+    def tables(self) -> set[str]:
+        """The names of the tables this database holds."""
+        ...
+
     def write(self, *, landing: bool = False) -> AbstractContextManager[Statements]:
         """One transaction, committed when the block ends, rolled back if it raises; writers take turns.
 

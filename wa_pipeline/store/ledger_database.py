@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from wa_pipeline.store.landing_database import LandingDatabase
+from wa_pipeline.store.landing_database import LandingDatabase, Statements
 from wa_pipeline.store.sqlite_landing import SqliteLandingDatabase
 
 
@@ -30,6 +30,7 @@ class _Fetched:
         return list(self._rows)
 
 
-def run_on(database: LandingDatabase) -> Callable[[str, Sequence[Any]], _Fetched]:
-    """`run(statement, params) -> cursor` for reads through a `LandingDatabase` (e.g. `Tombstones.load`)."""
+def run_on(database: LandingDatabase | Statements) -> Callable[[str, Sequence[Any]], _Fetched]:
+    """`run(statement, params) -> cursor` for reads through a `LandingDatabase` or inside one of its writes (e.g.
+    `Tombstones.load`)."""
     return lambda statement, params=(): _Fetched(database.rows(statement, params))

@@ -230,6 +230,10 @@ class PostgresLandingDatabase:
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return self._statements.rows(statement, params)
 
+    def tables(self) -> set[str]:
+        statement = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        return {row["table_name"] for row in self.rows(statement)}
+
     @contextmanager
     def write(self, *, landing: bool = False) -> Iterator[Statements]:
         with self._conn, self._conn.cursor() as cur:

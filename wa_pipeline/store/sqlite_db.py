@@ -30,3 +30,8 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def sqlite_tables(conn: sqlite3.Connection) -> set[str]:
+    """The names of the tables in the database of `conn`."""
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

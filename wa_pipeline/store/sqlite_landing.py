@@ -13,7 +13,7 @@ from wa_pipeline.message import Message, StatusUpdate
 from wa_pipeline.store import landing_sql as sql
 from wa_pipeline.store.landing_database import Statements
 from wa_pipeline.store.landing_store import AddResult, Changes
-from wa_pipeline.store.sqlite_db import connect, write_transaction
+from wa_pipeline.store.sqlite_db import connect, sqlite_tables, write_transaction
 from wa_pipeline.store.tombstones import Tombstones
 
 SCHEMA = sql.schema(sql.SQLITE_SEQ, sql.FINGERPRINTS_BY_SEQ)
@@ -191,6 +191,9 @@ class SqliteLandingDatabase:
 
     def rows(self, statement: str, params: Sequence = ()) -> list[dict]:
         return self._statements.rows(statement, params)
+
+    def tables(self) -> set[str]:
+        return sqlite_tables(self._conn)
 
     @contextmanager
     def write(self, *, landing: bool = False) -> Iterator[Statements]:

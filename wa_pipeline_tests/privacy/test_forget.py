@@ -405,3 +405,110 @@ def test_forget_on_postgresql_waits_for_a_landing_in_flight_and_removes_what_it_
     assert outcome["report"].removed["messages"] == 1
     assert [m.message_id for m in store.iter_messages()] == []
     assert store.add_messages([hers]).added == 0
+
+
+def test_forget_on_postgresql_removes_her_from_the_contacts_events_and_statuses_kept_there(data_dir, landing_url):
+    from wa_pipeline.store.landing_factory import open_landing_store
+
+    settings = get_settings()
+    store = open_landing_store(landing_url)
+    queue = DeadLetterQueue(settings.layout.landing_db)
+    delivered = {"from": WA_ID, "id": "wamid.pg-sent-1", "status": "delivered", "timestamp": "1795176100"}
+    status = json.loads(webhook("x", "x", "1"))
+    value = status["entry"][0]["changes"][0]["value"]
+    del value["messages"], value["contacts"]
+    value["statuses"] = [{**delivered, "recipient_id": WA_ID}]
+    del value["statuses"][0]["from"]
+    deliver(store, queue)
+    app = create_webhook_app(store, queue, app_secret=SECRET, verify_token=TOKEN, clock=lambda: RECEIVED_AT)
+    with serving(app) as url:
+        body = json.dumps(status).encode()
+        assert httpx.post(f"{url}/webhook", content=body, headers=signed(body)).status_code == 200
+
+    db = store.database()
+
+    def dumped() -> str:
+        tables = [
+            row["table_name"]
+            for row in db.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        ]
+        return json.dumps({t: db.rows(f"SELECT * FROM {t}") for t in sorted(tables)}, default=str, ensure_ascii=False)
+
+    try:
+        # The receiver keeps her contact, her status and its history in PostgreSQL, beside the messages.
+        assert WA_ID in dumped() and NAME in dumped()
+        report = forget(ForgetRequest(phone=PHONE), landing=store, layout=settings.layout, sink=None)
+        assert report.removed["messages"] == 1 and report.removed["contacts"] == 1
+        left = dumped()
+    finally:
+        db.close()
+    assert [n for n in [*NEEDLES, NAME, "wamid.pg-sent-1", "forget-text-1"] if n in left] == []
+    assert traces(settings.layout.root, NEEDLES, []) == []
+
+
+def test_an_event_being_added_while_forget_runs_is_refused_or_removed_never_left(data_dir):
+    import threading
+    from contextlib import contextmanager
+
+    from wa_pipeline.message import Event
+    from wa_pipeline.store.events import EventStore
+    from wa_pipeline.store.landing_database import Statements
+    from wa_pipeline.store.sqlite_landing import SqliteLandingDatabase
+    from wa_pipeline.store.tombstones import SELECT_SALT
+
+    settings = get_settings()
+    store = SqliteLandingStore(settings.layout.landing_db)
+    read = threading.Event()
+    release = threading.Event()
+
+    class PausingAfterTombstones(SqliteLandingDatabase):
+        """The landing file, pausing an event writer once it has read the tombstones (none yet)."""
+
+        def _pause(self, statement: str) -> None:
+            if statement == SELECT_SALT and not read.is_set():
+                read.set()
+                assert release.wait(60)
+
+        def rows(self, statement, params=()):
+            rows = super().rows(statement, params)
+            self._pause(statement)
+            return rows
+
+        @contextmanager
+        def write(self, *, landing: bool = False):
+            with super().write(landing=landing) as statements:
+
+                def run(statement, params=()):
+                    cursor = statements._execute(statement, params)
+                    self._pause(statement)
+                    return cursor
+
+                yield Statements(run)
+
+    events = EventStore(PausingAfterTombstones(settings.layout.landing_db))
+    call = Event(
+        event_id="call-1",
+        kind="call",
+        field="calls",
+        occurred_at=RECEIVED_AT,
+        customer=WA_ID,
+        raw=f'{{"from":"{WA_ID}"}}',
+    )
+    adder = threading.Thread(target=events.add, args=([call],))
+    adder.start()
+    assert read.wait(60)
+    outcome: dict = {}
+    forgetter = threading.Thread(
+        target=lambda: outcome.update(
+            report=forget(ForgetRequest(phone=PHONE), landing=store, layout=settings.layout, sink=None)
+        )
+    )
+    forgetter.start()
+    # forget either waits for the writer's transaction or, reading around it, ends first; a bounded wait either way.
+    forgetter.join(5)
+    release.set()
+    adder.join(60)
+    forgetter.join(120)
+    assert not adder.is_alive() and not forgetter.is_alive()
+    assert EventStore(settings.layout.landing_db).events("call") == []
+    assert outcome["report"].removed.get("events", 0) in (0, 1)
