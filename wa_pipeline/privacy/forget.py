@@ -197,7 +197,7 @@ def forget(
 ) -> ForgetReport:
     """Tombstone what `request` names and remove it from every store; returns the counts per store."""
     report = ForgetReport()
-    in_file = isinstance(landing, SqliteLandingStore) and landing.path == layout.landing_db
+    in_file = landing_in_file(landing, layout)
     db = landing.database()
     try:
         # A PostgreSQL store keeps the receiver's contacts beside its messages; the SQLite file may hold older ones.
@@ -282,6 +282,11 @@ def forget(
     if layout.webhook_inbox.exists():
         _scrub(layout.webhook_inbox)
     return report
+
+
+def landing_in_file(landing: LandingStore, layout: DataLayout) -> bool:
+    """The landing store is the layout's SQLite file, which then holds every table kept beside the messages too."""
+    return isinstance(landing, SqliteLandingStore) and landing.path == layout.landing_db
 
 
 def _downloaded_media(db: LandingDatabase) -> dict[str, str]:

@@ -10,22 +10,22 @@ a cut-off, per store: the check.
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.message import EARLIEST_SENT_AT
-from wa_pipeline.privacy.forget import ForgetReport, ForgetRequest, forget, media_in_use
+from wa_pipeline.privacy.forget import ForgetReport, ForgetRequest, forget, landing_in_file, media_in_use
 from wa_pipeline.sheets.sink import SheetSink
 from wa_pipeline.sheets.tabs.deliveries import DELIVERIES_TAB
 from wa_pipeline.sheets.tabs.entities import ENTITIES
 from wa_pipeline.sheets.tabs.media import MEDIA
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.store import webhook_inbox
+from wa_pipeline.store.landing_database import LandingDatabase
 from wa_pipeline.store.landing_store import LandingStore
+from wa_pipeline.store.sqlite_landing import SqliteLandingDatabase
 
 # The tabs whose rows carry the time their message was sent: the ones an old row can hide in.
 DATED_TABS = (
@@ -53,12 +53,20 @@ def apply_retention(
 def leftovers(cut: datetime, *, landing: LandingStore, layout: DataLayout, sink: SheetSink | None) -> dict[str, int]:
     """What is still older than `cut`, per store (all zeros after `apply_retention`)."""
     found = {"messages": len(landing.messages_between(EARLIEST_SENT_AT, cut))}
-    found.update(_old_records(layout.landing_db, cut))
     db = landing.database()
     try:
+        found.update(_old_records(db, cut))
         found["statuses"] = sum(_before(row["at"], cut) for row in db.rows("SELECT at FROM statuses"))
     finally:
         db.close()
+    if not landing_in_file(landing, layout) and layout.landing_db.exists():
+        # Beside a PostgreSQL store the SQLite file still keeps the dead letters (and what was landed before it).
+        beside = SqliteLandingDatabase(layout.landing_db)
+        try:
+            for table, count in _old_records(beside, cut).items():
+                found[table] += count
+        finally:
+            beside.close()
     found["inbox"] = webhook_inbox.holding_before(layout.webhook_inbox, cut)
     found["media_files"] = len(_unshared_media(layout.media_dir, landing))
     found["frame_rows"] = _old_frame_rows(layout.frames_dir, cut)
@@ -88,17 +96,14 @@ def _local_before(cell: str, local_cut: datetime) -> bool:
         return False
 
 
-def _old_records(landing_db: Path, cut: datetime) -> dict[str, int]:
-    if not landing_db.exists():
-        return {table: 0 for table, _ in DATED_TABLES}
-    with closing(sqlite3.connect(landing_db, timeout=60)) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return {
-            table: sum(_before(row[0], cut) for row in conn.execute(f"SELECT {column} FROM {table}"))
-            if table in tables
-            else 0
-            for table, column in DATED_TABLES
-        }
+def _old_records(db: LandingDatabase, cut: datetime) -> dict[str, int]:
+    tables = db.tables()
+    return {
+        table: sum(_before(row[column], cut) for row in db.rows(f"SELECT {column} FROM {table}"))
+        if table in tables
+        else 0
+        for table, column in DATED_TABLES
+    }
 
 
 def _unshared_media(media_dir: Path, landing: LandingStore) -> list[Path]:

@@ -266,3 +266,30 @@ def test_the_report_says_what_the_last_retention_run_removed_or_that_it_is_off(m
         assert report.retention.startswith("Retention: 30 days; on ")
         assert f'<p id="retention">{report.retention}</p>' in render_html(report)
         assert report.retention in render_markdown(report)
+
+
+def test_retention_on_postgresql_removes_old_events_kept_there_and_counts_them_until_then(data_dir, landing_url):
+    from wa_pipeline.privacy.retention import apply_retention, leftovers
+    from wa_pipeline.settings import get_settings
+    from wa_pipeline.store.landing_factory import open_landing_store
+
+    layout = get_settings().layout
+    landing = open_landing_store(landing_url)
+    # The webhook receiver on PostgreSQL writes events and status history there, beside the messages.
+    events = EventStore(landing.database())
+    events.add(
+        [
+            Event("pg-ev-old", "call", "calls", datetime(2026, 10, 20, 8, tzinfo=UTC), summary="missed call"),
+            Event("pg-ev-new", "call", "calls", datetime(2026, 11, 20, 8, tzinfo=UTC), summary="missed call"),
+        ]
+    )
+    DeadLetterQueue(layout.landing_db).add("media", "letter-old", "unreadable photo", {"file": "x"})
+    cut = datetime(2026, 11, 1, tzinfo=UTC)
+    before = leftovers(cut, landing=landing, layout=layout, sink=None)
+    assert before["events"] == 1 and before["dead_letters"] == 0
+
+    report = apply_retention(cut, landing=landing, layout=layout, sink=None)
+
+    assert report.removed["events"] == 1
+    assert [e.event_id for e in events.events()] == ["pg-ev-new"]
+    assert leftovers(cut, landing=landing, layout=layout, sink=None)["events"] == 0
