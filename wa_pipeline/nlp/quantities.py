@@ -129,6 +129,11 @@ MODIFIERS = frozenset(
     extra-large round square heavy light thick thin iron gold paper rubber
     """.split()
 )
+# The describing words above that are also nouns: what a container holds can end with one ("2 bars of chocolate").
+_NOUN_MODIFIERS = frozenset(
+    "paper chocolate vanilla lemon strawberry banana carrot coconut butter cheese beef chicken gold silver steel "
+    "iron glass leather cotton rubber plastic metal orange".split()
+)
 # Words after a number that are not what it counts.
 _NOT_ITEMS = frozenset(
     """
@@ -214,10 +219,20 @@ _IRREGULAR = {
 }
 
 
+# "2x chicken wraps", "1x large chips": an order's or a receipt's count, the "x" glued to it read as if it were not
+# there, when a common noun in lower case follows. A capitalised one may be a product's name, left to the names
+# ("2x Pizza Salami, 1x Margherita"); a digit makes it a size or a pack ("3x3", "2x 5kg bags"); a spaced "2 x" is
+# left alone, as `entities_dev.jsonl` annotates "2 x large cappuccino".
+_TIMES = re.compile(r"(?<![\w.,/:#+$€£₹₦-])(?P<count>\d{1,3})(?P<times>[x×])(?=\s+(?-i:[^\W\d_A-ZÀ-Þ]))")
+
+
 def find_quantities(text: str | None) -> list[Entity]:
     """Quantities in `text`, each valued "<number> <unit>[ of <contents>]"."""
     if not text or not any(map(str.isdigit, text)) and not _has_number_word(text):
         return []
+    original = text
+    # The same offsets with each count's "x" blanked out, so that the item after it is read as the count's.
+    text = _TIMES.sub(lambda m: m.group("count") + " " * len(m.group("times")), text)
     found = []
     position = 0
     while True:
@@ -225,6 +240,8 @@ def find_quantities(text: str | None) -> list[Entity]:
         if match is None:
             return found
         entity = _read(text, match)
+        if entity is not None and text is not original:
+            entity = _entity(original, entity.start, entity.end, entity.value)
         if entity is not None:
             found.append(entity)
             position = entity.end
@@ -345,7 +362,12 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
         if _is_plural(word[2]) and not (partitive and word[0][:1].isupper() and index < len(words) - 1):
             words = words[: index + 1]  # a brand's plural goes on to its goods: "3 packs of Walkers crisps"
             break
-    while len(words) > (1 if partitive else 0) and _describes(words[-1][2]):
+    # After "of" a describing word that is also a noun stays at the end ("3 boxes of printer paper").
+    while (
+        len(words) > (1 if partitive else 0)
+        and _describes(words[-1][2])
+        and not (partitive and words[-1][2] in _NOUN_MODIFIERS)
+    ):
         words.pop()
     if not words:
         return _entity(text, start, end, f"{_format(number)} {unit}")
@@ -360,7 +382,11 @@ def _entity(text: str, start: int, end: int, value: str) -> Entity:
 
 def _describes(lower: str) -> bool:
     # Size, colour and the like, and participles: "printed", "baking", "broken".
-    return lower in MODIFIERS or lower.endswith(("ed", "ing", "en")) and lower not in _NOUNS_IN_EN
+    return lower in MODIFIERS or _participle(lower)
+
+
+def _participle(lower: str) -> bool:
+    return lower.endswith(("ed", "ing", "en")) and lower not in _NOUNS_IN_EN
 
 
 def _spaced(text: str, start: int) -> bool:

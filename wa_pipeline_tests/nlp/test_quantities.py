@@ -189,3 +189,28 @@ def test_a_brand_after_of_is_part_of_the_contents(text, expected):
 )
 def test_address_numbers_and_place_prepositions_are_no_quantity(text):
     assert quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Can I get 2x chicken wraps, 1x large chips and a Coke",
+            [("2x chicken wraps", "2 chicken wrap"), ("1x large chips", "1 large chip")],
+        ),
+        ("3x3 tiles", []),
+    ],
+)
+def test_a_count_glued_to_x_before_a_common_noun(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("deliver 3 boxes of printer paper tomorrow", [("3 boxes of printer paper", "3 box of printer paper")]),
+        ("1 lb of turkey sliced thin", [("1 lb of turkey", "1 lb of turkey")]),
+    ],
+)
+def test_contents_after_of_may_end_with_a_noun_that_also_describes(text, expected):
+    assert quantities(text) == expected
