@@ -69,6 +69,7 @@ _PREFIXES: dict[str, str | _Shared] = {
     "₦": "NGN",
     "r$": "BRL",
     "gh₵": "GHS",
+    "gh¢": "GHS",  # the cent sign stands in for the cedi's on most keyboards
     "ghc": "GHS",
     "₵": "GHS",
     "₱": "PHP",
@@ -137,6 +138,10 @@ _MULTIPLIERS = {
     "bn": 1_000_000_000,
     "billion": 1_000_000_000,
 }
+# "P" alone is the peso only where the peso is the default currency.
+_PESO_LETTER = frozenset({"PHP"})
+# A tyre's width and profile ("195/65 R15", "205/55R16") before the rim's size.
+_TYRE = re.compile(r"\b\d{3}/\d{2}\s?$")
 # Currencies whose writers group thousands with dots ("R$ 1.500,00", "€1.200").
 _DOT_THOUSANDS = frozenset({"BRL", "EUR", "IDR", "ARS", "COP", "CLP", "VND", "XOF", "XAF"})
 
@@ -154,7 +159,7 @@ _MONEY = re.compile(
     rf"""
     (?<![\w$€£₹₦₵₱])
     (?:
-        (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RN]))
+        (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RNP]))
         \s?(?P<num>{_SPACED_NUMBER}|{_NUMBER})(?P<mult>{_MULTIPLIER})?(?:\.[–-])?(?![\d])
         (?:\s(?i:pesos|euros|reais|dollars|rupees|rupaye)(?![\w]))?
       |
@@ -250,6 +255,10 @@ def find_money(text: str | None, default_currency: str | None = None) -> list[En
             number, multiplier = re.sub(r"[ \u00a0\u202f]", "", match.group("num")), match.group("mult")
             if match.group("letter") and len(number.replace(",", "").replace(".", "")) < 2:
                 continue  # "R2", "N9": a road or a size, not money
+            if match.group("letter") == "P" and default not in _PESO_LETTER:
+                continue  # "P2,300" is pesos in the Philippines (and pula in Botswana); elsewhere a code or a size
+            if match.group("letter") == "R" and _TYRE.search(text, 0, match.start()):
+                continue  # "195/65 R15": a tyre's rim, not rand
         else:
             marker = _marker(match.group("slash") or match.group("post"), _SUFFIXES) or match.group("code2")
             number, multiplier = re.sub(r"[ \u00a0\u202f]", "", match.group("num2")), match.group("mult2")
@@ -315,7 +324,7 @@ def _marker(written: str | None, table: dict[str, str | _Shared]) -> str | _Shar
 
 
 def _letter(letter: str | None) -> str | None:
-    return {"R": "ZAR", "N": "NGN"}.get(letter) if letter else None
+    return {"R": "ZAR", "N": "NGN", "P": "PHP"}.get(letter) if letter else None
 
 
 def _resolve(marker: str | _Shared, default: str | None) -> str:

@@ -121,3 +121,19 @@ def test_amounts_in_words_need_a_currency_word():
     # "elfu mbili" alone and "50 hazaar" without rupees could be anything counted.
     assert amounts("Nataka mayai elfu mbili", "KES") == []
     assert amounts("budget 50 hazaar hai", "INR") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [
+        ("Balance ko po is P1,200 right?", "PHP", [("P1,200", "PHP 1200.00")]),
+        ("P1,200 only", "KES", []),
+        ("take P2 parking", "PHP", []),
+        ("Sent GH¢200, ref KOFI-SHOES", "GHS", [("GH¢200", "GHS 200.00")]),
+        ("Do you have 195/65 R15 tyres?", "ZAR", []),
+        ("Winterreifen 205/55 R16, 4 Stück", "EUR", []),
+        ("Fee is R150", "ZAR", [("R150", "ZAR 150.00")]),
+    ],
+)
+def test_peso_letter_cedi_cent_sign_and_tyre_rims(text, default, expected):
+    assert amounts(text, default) == expected
