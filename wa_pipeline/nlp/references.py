@@ -138,7 +138,9 @@ _PAYMENT_WORDS = re.compile(
 _BANK_ACCOUNT = re.compile(r"(?i)\b[a-z]*bank\s+(?:a/?c\s*)?(?P<id>\d{8,16})(?![\w])")
 # UPI (India) references are 12 digits.
 _UPI = re.compile(r"\d{12}")
-# After an order number, a word that makes the number a quantity instead: "order 1000 pieces".
+# After an order number, a word that makes the number a quantity instead: "order 1000 pieces". A longer number
+# counts nothing ("tracking number 9400100000000000000000 shows delivered").
+_LONGEST_COUNT = 5
 _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minus", "pls", "thanks", "as", "us"})
 
 
@@ -175,7 +177,10 @@ def find_references(text: str | None) -> list[Entity]:
             continue  # "till 25th November": a preposition, not a till number
         if _ORDINAL.fullmatch(identifier):
             continue
-        if identifier.isdigit() and ((not marked and len(identifier) < 4) or _counts_something(text, match.end("id"))):
+        if identifier.isdigit() and (
+            (not marked and len(identifier) < 4)
+            or (len(identifier) <= _LONGEST_COUNT and _counts_something(text, match.end("id")))
+        ):
             continue  # "order 20 loaves", "order: 10 boxes": a quantity, not an order number
         if not identifier.isdigit() and len(identifier) < 4:
             continue

@@ -133,3 +133,10 @@ def test_an_eft_pays_and_a_paybill_account_may_be_written_in_capitals():
         ("MAMAFUA", "account:MAMAFUA"),
     ]
     assert references("Open a new account BEFORE Friday") == []
+
+
+def test_a_long_number_counts_nothing_after_its_keyword():
+    assert references("Tracking number 9400100000000000000000 shows delivered") == [
+        ("9400100000000000000000", "tracking:9400100000000000000000")
+    ]
+    assert references("order 20 loaves") == []
