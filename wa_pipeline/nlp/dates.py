@@ -255,6 +255,8 @@ _TEXT_DATE = (
     rf"|(?:(?:[12]\d|3[01]|0?[1-9])\.|(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s))(?:[12]\d|3[01]|0?[1-9])(?:er)?)\s+mai(?!\w)"
     rf"(?:\s+\d{{4}})?"
     rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
+    # "15-Mar-2027", "02-Apr-27": tickets', banks' and couriers' dates
+    rf"|(?:[12]\d|3[01]|0?[1-9])-(?:{_MONTH})-(?:\d{{4}}|\d{{2}})(?!\d)"
 )
 _TARIKH = r"ta(?:ri|ree)kh"
 _NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})"
@@ -559,9 +561,15 @@ def find_dates(
             )
             if hour_minute is None:
                 continue
+            clock_start = match.start("time" if match.group("time") else "time_after")
+            if _AFTERNOON_CLOCK.fullmatch(clock) and not _CLOCK_READ_AS_WRITTEN.search(text, 0, clock_start):
+                hour_minute = (hour_minute[0] + 12, hour_minute[1])  # "Friday at 5:45", "at 2:30": business hours
             if day_value is None:  # a time alone is the next time the clock shows it
                 moment = base.replace(hour=hour_minute[0], minute=hour_minute[1])
-                if moment < base:
+                if _time_in_the_past(text, start):
+                    if moment > base:  # "waiting since 9am", "the food I ordered at 8pm": the last such time
+                        moment -= timedelta(days=1)
+                elif moment < base:
                     moment += timedelta(days=1)
             else:
                 moment = datetime.combine(day_value, time(*hour_minute))
@@ -614,9 +622,15 @@ def _a_score(day: str, text: str, start: int, days_away: int) -> bool:
 
 
 _EVENING_DAY = re.compile(r"tonight|tonite|ce\s+soir", re.IGNORECASE)
+# "5:45", "2:30" with no am or pm and no leading zero: a twelve-hour clock read in business hours (1-6 afternoon),
+# as a bare hour is; "05:45" and "17:45" are a 24-hour clock's. Where "las", "às", "um", "à" or "saa" comes before
+# it, the clock is read as written (see _TWENTY_FOUR), or on the Swahili clock.
+_AFTERNOON_CLOCK = re.compile(r"[1-6]:[0-5]\d")
+_CLOCK_READ_AS_WRITTEN = re.compile(r"\b(?:las|às|as|um|gegen|à|a|saa|ya|na)\s+$", re.IGNORECASE)
 _BARE_HOUR = re.compile(
     r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
-    r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks)\b))",
+    r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks|for|so|but|i|we|is|"
+    r"works|fine|sir|ma|madam|boss)\b))",
     re.IGNORECASE,
 )
 
@@ -1007,6 +1021,28 @@ def _english_past(day: str, text: str, start: int, end: int) -> bool:
     words = re.findall(r"[\w']+", clause.lower())
     if _PLAN_VERBS.intersection(words):
         return False  # "was told Friday", "was supposed to come Monday": the day planned, still ahead
+    return any(
+        _ENGLISH_PAST_VERB.fullmatch(word)
+        and word not in _NOT_PAST
+        and (index == 0 or words[index - 1] not in _PRESENT_AUXILIARY)
+        for index, word in enumerate(words)
+    )
+
+
+def _time_in_the_past(text: str, start: int) -> bool:
+    """Whether an English time alone is told in the past ("calling since 9am", "I ordered at 8pm"), so the last
+    time the clock showed it, not the next."""
+    before = text[:start]
+    if re.search(r"\bsince\s+(?:about\s+|around\s+)?$", before, re.IGNORECASE):
+        return True
+    if _FORWARD_PREPOSITION.search(before):
+        return False  # "deliver by 5pm", "booked for 4pm"
+    clause = _ENGLISH_CLAUSE_START.split(before)[-1]
+    if _ENGLISH_FUTURE.search(clause):
+        return False
+    words = re.findall(r"[\w']+", clause.lower())
+    if _PLAN_VERBS.intersection(words):
+        return False  # "was told 3pm", "confirmed for 11:30": the time planned
     return any(
         _ENGLISH_PAST_VERB.fullmatch(word)
         and word not in _NOT_PAST

@@ -695,3 +695,39 @@ def test_a_week_or_a_fortnight_from_today_in_spanish_and_french(text, tz, expect
 def test_a_week_and_a_fortnight_from_today_are_dateparser_s_days(phrase):
     for base in (datetime(2027, 3, 11), datetime(2026, 12, 28), datetime(2028, 2, 25)):
         assert plain_day(phrase, base) == dateparser_day(phrase, base, "DMY") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can I get a fade Friday at 5:45?", [("Friday at 5:45", "2026-11-20T17:45:00+03:00")]),
+        ("pickup at 5:30", [("5:30", "2026-11-18T17:30:00+03:00")]),
+        ("Bus leaves 05:45 sharp", [("05:45", "2026-11-19T05:45:00+03:00")]),
+        ("Monday 23rd at 7:30", [("Monday 23rd at 7:30", "2026-11-23T07:30:00+03:00")]),
+        ("el viernes a las 5:30", [("viernes a las 5:30", "2026-11-20T05:30:00+03:00")]),
+    ],
+)
+def test_a_twelve_hour_clock_without_am_or_pm_is_read_in_business_hours(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_bare_hour_after_a_day_may_be_followed_by_a_function_word():
+    assert dates("Can I come tomorrow at 9 for the braids?") == [("tomorrow at 9", "2026-11-19T09:00:00+03:00")]
+
+
+def test_a_day_written_with_a_month_abbreviation_between_dashes():
+    assert dates("departs 15-Mar-2027 21:30, seat 14") == [("15-Mar-2027 21:30", "2027-03-15T21:30:00+03:00")]
+    assert dates("valid till 02-Dec-26") == [("02-Dec-26", "2026-12-02")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I have been calling since 9am, nobody picks", [("9am", "2026-11-18T09:00:00+03:00")]),
+        ("the food I ordered at 8pm is still not here", [("8pm", "2026-11-17T20:00:00+03:00")]),
+        ("I paid, please deliver at 5pm", [("5pm", "2026-11-18T17:00:00+03:00")]),
+        ("Come at 9am", [("9am", "2026-11-19T09:00:00+03:00")]),
+    ],
+)
+def test_a_time_alone_told_in_the_past_is_the_last_such_time(text, expected):
+    assert dates(text) == expected
