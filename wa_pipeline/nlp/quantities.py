@@ -173,6 +173,8 @@ _QUANTITY = re.compile(
     re.VERBOSE,
 )
 _SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
+_IN_A_NAME = re.compile(r"[A-Z][a-z]+$")
+_MID_SENTENCE = re.compile(r"[\w,]\s+$")
 _WORD_AT = re.compile(_WORD)
 _STREETS = frozenset("street st road rd avenue ave lane ln drive dr close crescent way boulevard blvd".split())
 # Words ending in "en" that are things, not descriptions ("10 chicken", "2 women").
@@ -255,7 +257,14 @@ def _read(text: str, match: re.Match) -> Entity | None:
     if _SIZE_BEFORE.search(text, 0, match.start()) or _CAMEL_CASE_BEFORE.search(text, 0, match.start()):
         return None
     written = match.group("number")
+    if _IN_A_NAME.match(written) and _MID_SENTENCE.search(text, 0, match.start()) and match.group("rest"):
+        following = match.group("rest").strip()
+        unit = following.lower()
+        if following[:1].isupper() and not (unit in MEASURES or _singular(unit) in CONTAINERS):
+            return None  # "at Two Rivers", "Five Guys": a number word in a name, capitalised mid-sentence
     number = _number_value(written)
+    if number == 0:
+        return None  # "0 stars", the tail of a long number written in groups: nothing counted
     unit_only = written.split()[0].lower() in _UNIT_ONLY_NUMBERS and not written.lower().endswith("dozen")
     if match.group("glued"):
         glued = MEASURES[match.group("glued").lower()]
@@ -362,12 +371,8 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
         if _is_plural(word[2]) and not (partitive and word[0][:1].isupper() and index < len(words) - 1):
             words = words[: index + 1]  # a brand's plural goes on to its goods: "3 packs of Walkers crisps"
             break
-    # After "of" a describing word that is also a noun stays at the end ("3 boxes of printer paper").
-    while (
-        len(words) > (1 if partitive else 0)
-        and _describes(words[-1][2])
-        and not (partitive and words[-1][2] in _NOUN_MODIFIERS)
-    ):
+    # A describing word that is also a noun stays at the end ("3 boxes of printer paper", "250g butter").
+    while len(words) > (1 if partitive else 0) and _describes(words[-1][2]) and words[-1][2] not in _NOUN_MODIFIERS:
         words.pop()
     if not words:
         return _entity(text, start, end, f"{_format(number)} {unit}")

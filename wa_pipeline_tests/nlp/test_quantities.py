@@ -214,3 +214,17 @@ def test_a_count_glued_to_x_before_a_common_noun(text, expected):
 )
 def test_contents_after_of_may_end_with_a_noun_that_also_describes(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The speaker I got from Carrefour at Two Rivers has no bass", []),
+        ("I want Two Bags of rice", [("Two Bags of rice", "2 bag of rice")]),
+        ("Two Large Pizzas please", [("Two Large Pizzas", "2 large pizza")]),
+        ("J'ai envoyé 15 000 FCFA par Wave", []),
+        ("250g butter and 500ml milk", [("250g butter", "250 g of butter"), ("500ml milk", "500 ml of milk")]),
+    ],
+)
+def test_names_with_a_number_word_zero_counts_and_nouns_that_describe(text, expected):
+    assert quantities(text) == expected
