@@ -119,6 +119,12 @@ _KEYWORD_LED = re.compile(
     """,
     re.VERBOSE,
 )
+# "Reference for the Zeepay transfer is ZP88127734", "the ref of my payment was QK7XZ12AB3": the identifier after
+# what it refers to.
+_REFERENCE_OF = re.compile(
+    rf"(?<![\w-])(?i:ref|reference|confirmation)(?:\s+(?i:number|no\.?|code|id))?\s+(?i:for|of|on)\s+"
+    rf"(?i:the|my|your|this|that|our)\s+(?:[\w-]+\s+){{0,2}}?(?i:is|was)\s*:?\s*(?P<id>{_IDENTIFIER})(?![\w])"
+)
 _PREFIXED = re.compile(
     rf"(?<![\w-])(?P<id>(?i:{'|'.join(sorted(_PREFIXES, key=len, reverse=True))})[-/#]?\d[\w/-]*)(?![\w])"
 )
@@ -185,6 +191,11 @@ def find_references(text: str | None) -> list[Entity]:
         if not identifier.isdigit() and len(identifier) < 4:
             continue
         add(kind, match.start("id"), match.end("id"))
+    for match in _REFERENCE_OF.finditer(text):
+        identifier = match.group("id")
+        if any(map(str.isdigit, identifier)) and len(identifier) >= 4 and not _ORDINAL.fullmatch(identifier):
+            kind = "transaction" if _MPESA.fullmatch(identifier) or _UPI.fullmatch(identifier) else _about(text)
+            add(kind, match.start("id"), match.end("id"))
     for match in _BANK_ACCOUNT.finditer(text):
         add("account", match.start("id"), match.end("id"))
     for match in _MPESA.finditer(text):

@@ -140,3 +140,10 @@ def test_a_long_number_counts_nothing_after_its_keyword():
         ("9400100000000000000000", "tracking:9400100000000000000000")
     ]
     assert references("order 20 loaves") == []
+
+
+def test_the_identifier_after_what_a_reference_is_for():
+    assert references("Reference for the Zeepay transfer is ZP88127734, sender Selasi") == [
+        ("ZP88127734", "transaction:ZP88127734")
+    ]
+    assert references("the reference for this is 5 pieces") == []
