@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from wa_pipeline.nlp.chat_words import ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.quantities import CONTAINERS, MEASURES
 
@@ -233,10 +234,11 @@ _WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
 # German writes a part of the day into the weekday ("Freitagabend"): the day is the weekday's.
 _GERMAN_DAY_PART = r"(?:(?<=tag)|(?<=woch))(?:vormittag|nachmittag|morgen|mittag|abend|nacht)"
 _WEEKDAY = (
-    rf"(?:(?i:this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla|"
+    rf"(?:(?i:(?:this|next|last)\s+week|this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla|"
     rf"letzten|letztem|vergangenen|diesen|kommenden|pichle|pichhle)\s+)?"
     rf"(?:(?i:{_WEEKDAY_NAME})(?i:{_GERMAN_DAY_PART})?"
-    rf"(?:\s+(?i:que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|pasad[oa](?!\s+mañana)|passad[oa]))?"
+    rf"(?:\s+(?i:(?:this|next|last)\s+week|que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|"
+    rf"pasad[oa](?!\s+mañana)|passad[oa]))?"
     rf"|(?:{_WEEKDAY_SHORT})\b\.?)"
     rf"|(?i:this|next|on|by|till|until)\s+(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?"
 )
@@ -355,6 +357,14 @@ _WEEKDAY_AND_ORDINAL = re.compile(
     rf"^(?:(?:{_WEEKDAY}),?\s+(?:the\s+|tarehe\s+|d[ií]a\s+|den\s+)?|tarehe\s+|d[ií]a\s+|the\s+)"
     rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.)?$"
     rf"|^(?P<ordinal>\d{{1,2}})(?:st|nd|rd|th|\.|\s+{_TARIKH})$",
+    re.IGNORECASE,
+)
+# West African and Indian English name a weekday by its week: "next week Friday", "last week Tuesday".
+_WEEK_AND_WEEKDAY = re.compile(
+    r"(?P<which>this|next|last)\s+week\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?"
+    r"|(?P<weekday_after>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|"
+    r"fri|sat|sun)\.?\s+(?P<which_after>this|next|last)\s+week",
     re.IGNORECASE,
 )
 _CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE}|\d{{1,2}}\.\d{{1,2}}\.)$", re.IGNORECASE)
@@ -662,6 +672,13 @@ def message_zone(sent_at: datetime | None, configured: tzinfo) -> tzinfo:
 @functools.lru_cache(maxsize=4096)
 def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | None:
     """The calendar day `written` means when said at `base` (naive local time); None if it cannot be read."""
+    in_a_week = _WEEK_AND_WEEKDAY.fullmatch(written.strip())
+    if in_a_week:  # "next week Friday", "Tuesday last week": that weekday of the calendar week named
+        week = (in_a_week.group("which") or in_a_week.group("which_after")).lower()
+        name = (in_a_week.group("weekday") or in_a_week.group("weekday_after")).lower()
+        weekday = _CALENDAR_WORDS.index(_SYNONYMS.get(name, name))
+        monday = base.date() - timedelta(days=base.weekday()) + timedelta(days={"last": -7, "this": 0, "next": 7}[week])
+        return monday + timedelta(days=weekday)
     weekday_and_ordinal = _WEEKDAY_AND_ORDINAL.match(written.strip())
     if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
         number = weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal")
@@ -974,6 +991,8 @@ _ENGLISH_PAST_VERB = re.compile(
     r"spoke|rang|drove|wrote|ate|dropped|picked|collected|won|lost|met|found|heard|felt|kept)\b",
     re.IGNORECASE,
 )
+# A Swahili verb in the past: the subject prefix, the tense infix "li" and a stem ("nililipa", "alikuja").
+_SWAHILI_PAST_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)li[a-z]{3,}")
 _NOT_PAST = frozenset(
     "need feed seed speed breed bed red shed wed hundred used based interested tired worried excited".split()
 )
@@ -1021,6 +1040,8 @@ def _english_past(day: str, text: str, start: int, end: int) -> bool:
     words = re.findall(r"[\w']+", clause.lower())
     if _PLAN_VERBS.intersection(words):
         return False  # "was told Friday", "was supposed to come Monday": the day planned, still ahead
+    if any(_SWAHILI_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):
+        return True  # Kenyan English with a Swahili verb: "Fundi alikuja Tuesday", "Nililipa Monday"
     return any(
         _ENGLISH_PAST_VERB.fullmatch(word)
         and word not in _NOT_PAST

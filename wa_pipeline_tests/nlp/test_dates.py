@@ -731,3 +731,21 @@ def test_a_day_written_with_a_month_abbreviation_between_dashes():
 )
 def test_a_time_alone_told_in_the_past_is_the_last_such_time(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I go pay next week Friday", [("next week Friday", "2026-11-27")]),
+        ("I paid since last week Tuesday", [("last week Tuesday", "2026-11-10")]),
+        ("Deliver on Friday next week", [("Friday next week", "2026-11-27")]),
+        ("this week Friday", [("this week Friday", "2026-11-20")]),
+    ],
+)
+def test_a_weekday_named_by_its_week(text, expected):
+    assert dates(text) == expected
+
+
+def test_an_english_weekday_after_a_swahili_past_verb_is_the_last_one():
+    assert dates("Fundi alikuja Tuesday to fix the sink") == [("Tuesday", "2026-11-17")]
+    assert dates("Nitalipa Monday") == [("Monday", "2026-11-23")]
