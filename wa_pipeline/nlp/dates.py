@@ -10,15 +10,19 @@ Conventions (the labelled evaluation set follows them):
   next week's, "this Saturday" today's; "yesterday" and "last Monday" look back;
 - a calendar date without a year ("14/03", "2nd November") takes the year that puts it nearest the
   message, before or after: "paid on 15/11" written on 18 Nov is this year's, "14/03" next year's;
-- a weekday with a day of the month ("Thursday 19th") is the next such day of the month;
-- a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's;
+- a weekday with a day of the month ("Thursday 19th") is the such day of the month nearest the message that falls on
+  that weekday ("Tuesday 9th" written on Thursday 11th is two days back), else the next such day of the month;
+  "next week Friday" and "Tuesday last week" are that weekday of the calendar week named;
+- a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's, unless it is told in
+  the past ("waiting since 9am", "I ordered at 8pm"): then the last time;
 - a part of the day ("tomorrow morning", "kesho jioni") sets no time, but fixes a Swahili or Hindi clock and
   belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
   tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
   3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday"),
   and a German, French, Spanish or Portuguese one in the perfect or preterite ("Hab am Montag überwiesen");
-- a spoken clock or a bare hour after a day is read in business hours: "half past 4", "4 o'clock", "at half 3",
+- a spoken clock, a bare hour after a day and a clock with minutes but no am or pm ("5:45", not "05:45") are read
+  in business hours: "half past 4", "4 o'clock", "at half 3", "Friday at 5:45",
   "um halb drei" and "Saturday at 3" / "Samstag um 3" are afternoons, "tomorrow at 10" a morning,
   "tonight at 8" 20:00, but "a las 5" and "às 5" are read as written;
 - a weekday naming a person, a shop or a thing ("Herr Freitag", "Au Bon Dimanche") is no day;
@@ -261,7 +265,7 @@ _TEXT_DATE = (
     rf"|(?:[12]\d|3[01]|0?[1-9])-(?:{_MONTH})-(?:\d{{4}}|\d{{2}})(?!\d)"
 )
 _TARIKH = r"ta(?:ri|ree)kh"
-_NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})"
+_NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
 _SWAHILI_HOURS = {
     "moja": 1, "mbili": 2, "tatu": 3, "nne": 4, "tano": 5, "sita": 6, "saba": 7, "nane": 8, "tisa": 9, "kumi": 10,
     "kumi na moja": 11, "kumi na mbili": 12,
@@ -681,8 +685,13 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
         return monday + timedelta(days=weekday)
     weekday_and_ordinal = _WEEKDAY_AND_ORDINAL.match(written.strip())
     if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
-        number = weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal")
-        return _next_day_of_month(base.date(), int(number))
+        number = int(weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal"))
+        named = _named_weekday(written)
+        if named is not None:  # "Tuesday 9th" said on Thursday 11th: the 9th that is a Tuesday, this month's
+            agreeing = _day_of_month_on(base.date(), number, named)
+            if agreeing is not None:
+                return agreeing
+        return _next_day_of_month(base.date(), number)
     if written.strip().isdigit():  # "le 15", "el 14": the next such day of the month, from today on
         return _next_day_of_month(base.date(), int(written))
     phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
@@ -903,6 +912,30 @@ def _next_day_of_month(today: date, day: int) -> date | None:
         if candidate >= today:
             return candidate
     return None
+
+
+def _named_weekday(written: str) -> int | None:
+    """The weekday (0 Monday) a day expression names in any of its languages, None when it names none."""
+    for word in re.findall(r"[^\W\d_]+", written.lower()):
+        english = _SYNONYMS.get(word, word)
+        if english in _CALENDAR_WORDS[:7]:
+            return _CALENDAR_WORDS.index(english)
+    return None
+
+
+def _day_of_month_on(today: date, day: int, weekday: int) -> date | None:
+    """The day of the month `day`, from a month back to three ahead, that falls on `weekday`, nearest today (the
+    coming one when two are as near); None when none does."""
+    found = []
+    for months in range(-1, 4):
+        year, month = divmod(today.month - 1 + months, 12)
+        try:
+            candidate = date(today.year + year, month + 1, day)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday:
+            found.append(candidate)
+    return min(found, key=lambda d: (abs((d - today).days), d < today)) if found else None
 
 
 def _month_by_name(match: re.Match) -> str:

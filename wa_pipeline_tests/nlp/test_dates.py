@@ -749,3 +749,20 @@ def test_a_weekday_named_by_its_week(text, expected):
 def test_an_english_weekday_after_a_swahili_past_verb_is_the_last_one():
     assert dates("Fundi alikuja Tuesday to fix the sink") == [("Tuesday", "2026-11-17")]
     assert dates("Nitalipa Monday") == [("Monday", "2026-11-23")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was delivered on Tuesday 17th", [("Tuesday 17th", "2026-11-17")]),
+        ("Confirmed for Thursday 19th, 2pm", [("Thursday 19th, 2pm", "2026-11-19T14:00:00+03:00")]),
+        ("Saturday 5th works", [("Saturday 5th", "2026-12-05")]),
+    ],
+)
+def test_a_weekday_with_its_day_of_the_month_is_the_nearest_that_agrees(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_numeric_date_keeps_one_separator():
+    assert dates("Slot: 10.00-11.00") == []
+    assert dates("on 15.03.2027 and 12-03-2027") == [("15.03.2027", "2027-03-15"), ("12-03-2027", "2027-03-12")]
