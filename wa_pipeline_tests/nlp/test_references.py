@@ -147,3 +147,8 @@ def test_the_identifier_after_what_a_reference_is_for():
         ("ZP88127734", "transaction:ZP88127734")
     ]
     assert references("the reference for this is 5 pieces") == []
+
+
+def test_a_keyword_is_no_keyword_inside_a_longer_word():
+    assert references("Policy number POL/2231/27") == []
+    assert references("PO 4471 approved") == [("4471", "order:4471")]
