@@ -137,3 +137,19 @@ def test_amounts_in_words_need_a_currency_word():
 )
 def test_peso_letter_cedi_cent_sign_and_tyre_rims(text, default, expected):
     assert amounts(text, default) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [
+        ("I sent #12,500 to your account", "NGN", [("#12,500", "NGN 12500.00")]),
+        ("#5k for the two", "NGN", [("#5k", "NGN 5000.00")]),
+        ("#5,000 naira", "NGN", [("#5,000 naira", "NGN 5000.00")]),
+        ("order #4471", "NGN", []),
+        ("#5,000", "KES", []),
+        ("confirmation #R7731", "ZAR", []),
+        ("Php 350 po", "PHP", [("Php 350", "PHP 350.00")]),
+    ],
+)
+def test_the_naira_written_with_a_hash_and_pesos_with_php(text, default, expected):
+    assert amounts(text, default) == expected
