@@ -97,7 +97,9 @@ _SYNONYMS = {
 # Other languages' words for days, weekdays and months, read from dateparser's CLDR-derived tables (the
 # files only: importing dateparser itself waits until a message mentions a date). Abbreviations are left out:
 # "mar", "lun", "mo" are words of their own.
-_FOREIGN_LANGUAGES = ("es", "pt", "fr", "de", "sw")
+_FOREIGN_LANGUAGES = ("es", "pt", "fr", "de", "sw", "fil")
+# Filipino "linggo" is Sunday and also a week ("isang linggo", "next linggo"): left out.
+_NOT_A_DAY_WORD = frozenset({"linggo"})
 _ENGLISH_DAYS = {
     "0 day ago": "today",
     "1 day ago": "yesterday",
@@ -128,7 +130,7 @@ def _foreign_words() -> tuple[dict[str, str], frozenset[str]]:
         info = namespace["info"]
         for english in _CALENDAR_WORDS:
             for word in info.get(english, ()):
-                if len(word) >= 4 and word.lower() != english:
+                if len(word) >= 4 and word.lower() != english and word.lower() not in _NOT_A_DAY_WORD:
                     words.setdefault(word.lower(), english)
                     if code in _LOWER_CASE_LANGUAGES and english in _CALENDAR_WORDS[:7]:
                         lower_case_weekdays.add(word.lower())
@@ -339,7 +341,7 @@ _DAY = (
     r"(?!\s*(?:de|d['’]|h|hs|heures?|horas?|%|€|\$|€|x|rue|calle|avenue|avenida)(?!\w))"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
-_CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
+_CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*)?"
 # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm").
 _NOT_INSIDE = r"(?<![\w/.:])(?<!\d-)"
 _EXPRESSION = re.compile(
@@ -547,7 +549,7 @@ def find_dates(
             continue
         if day_value is not None and _told_in_the_past(day, text, match.start(), match.end()):
             day_value = _previous(day, day_value)
-        elif day_value is not None and _SINCE.search(text, 0, start):
+        elif day_value is not None and (_SINCE.search(text, 0, start) or _WHEN_PAST.search(text, 0, start)):
             day_value = _last_before(day, day_value, day_base.date())  # "seit Dienstag", "depuis lundi"
         elif day_value is not None and (
             _english_past(_PREPOSITION.sub("", day, count=1) if lead else day, text, start, match.end())
@@ -613,6 +615,8 @@ def _said_on(day: str, text: str, start: int, end: int) -> bool:
 
 # German, French, Spanish and Portuguese "since": the day before it is past.
 _SINCE = re.compile(r"\b(?:seit|depuis|desde)\s+(?:le\s+|dem\s+|el\s+|o\s+|a\s+)?$", re.IGNORECASE)
+# Filipino "nung Lunes", "noong Sabado": on the Monday, the Saturday that has gone.
+_WHEN_PAST = re.compile(r"\b(?:nung|noong|nong)\s+$", re.IGNORECASE)
 # A mark out of 5 or 10 ("10/10", "nota 10/10", "le doy un 5/5", "4/5 dunga") is written like a day and month. It
 # is a score when no word of a date leads to it and the day it would be is weeks away from the message.
 _SCORE = re.compile(r"(\d{1,2})/(5|10)")
@@ -1026,6 +1030,8 @@ _ENGLISH_PAST_VERB = re.compile(
 )
 # A Swahili verb in the past: the subject prefix, the tense infix "li" and a stem ("nililipa", "alikuja").
 _SWAHILI_PAST_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)li[a-z]{3,}")
+# A Tagalog verb begun or done: "nag-order", "nagbayad".
+_TAGALOG_PAST_VERB = re.compile(r"nag|nag[a-z]{3,}")
 _NOT_PAST = frozenset(
     "need feed seed speed breed bed red shed wed hundred used based interested tired worried excited".split()
 )
@@ -1075,6 +1081,8 @@ def _english_past(day: str, text: str, start: int, end: int) -> bool:
         return False  # "was told Friday", "was supposed to come Monday": the day planned, still ahead
     if any(_SWAHILI_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):
         return True  # Kenyan English with a Swahili verb: "Fundi alikuja Tuesday", "Nililipa Monday"
+    if any(_TAGALOG_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):
+        return True  # Taglish: "Nag-order ako Monday", "Nagbayad ako Tuesday"
     return any(
         _ENGLISH_PAST_VERB.fullmatch(word)
         and word not in _NOT_PAST
@@ -1372,6 +1380,9 @@ _NOT_YET = re.compile(
 )
 
 
+_OPEN_ASKED = re.compile(r"\s+(?:na\s+|pa\s+)?(?:po\s+)?(?:ba\s+)?(?:kayo|ka|sila|ang|yung)\b", re.IGNORECASE)
+
+
 def _plausible(match: re.Match, text: str) -> bool:
     day = match.group("day") or match.group("day_after") or ""
     clock = match.group("time") or match.group("time_after") or ""
@@ -1398,6 +1409,8 @@ def _plausible(match: re.Match, text: str) -> bool:
         )
     ):
         return False
+    if day.lower() == "bukas" and _OPEN_ASKED.match(text, match.end()):
+        return False  # Filipino "Bukas po ba kayo?": are you open, not tomorrow
     if day.lower() in ("morgen", "mañana") and _MORNING_BEFORE.search(text[: match.start()]):
         return False
     if day == "Morgen" and not text[: match.start()].strip() and _MORNING_GREETING.match(text, match.end()):

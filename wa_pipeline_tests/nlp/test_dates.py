@@ -766,3 +766,19 @@ def test_a_weekday_with_its_day_of_the_month_is_the_nearest_that_agrees(text, ex
 def test_a_numeric_date_keeps_one_separator():
     assert dates("Slot: 10.00-11.00") == []
     assert dates("on 15.03.2027 and 12-03-2027") == [("15.03.2027", "2027-03-15"), ("12-03-2027", "2027-03-12")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pwede po ba bukas ng 3pm?", [("bukas ng 3pm", "2026-11-19T15:00:00+03:00")]),
+        ("Nagbayad po ako kahapon", [("kahapon", "2026-11-17")]),
+        ("Sa Sabado po ba open kayo?", [("Sabado", "2026-11-21")]),
+        ("Bukas po ba kayo ngayon?", []),
+        ("one linggo na", []),
+        ("Nag-order ako nung Lunes pa", [("Lunes", "2026-11-16")]),
+        ("Nag-order ako Monday pa", [("Monday", "2026-11-16")]),
+    ],
+)
+def test_taglish_days_from_the_filipino_tables(text, expected):
+    assert dates(text) == expected
