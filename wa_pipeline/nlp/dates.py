@@ -267,7 +267,7 @@ _TEXT_DATE = (
     rf"|(?:[12]\d|3[01]|0?[1-9])-(?:{_MONTH})-(?:\d{{4}}|\d{{2}})(?!\d)"
 )
 _TARIKH = r"ta(?:ri|ree)kh"
-_NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
+_NUMERIC_DATE = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
 _SWAHILI_HOURS = {
     "moja": 1, "mbili": 2, "tatu": 3, "nne": 4, "tano": 5, "sita": 6, "saba": 7, "nane": 8, "tisa": 9, "kumi": 10,
     "kumi na moja": 11, "kumi na mbili": 12,
@@ -342,8 +342,9 @@ _DAY = (
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
 _CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*)?"
-# Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm").
-_NOT_INSIDE = r"(?<![\w/.:])(?<!\d-)"
+# Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm",
+# "18:00-20:30").
+_NOT_INSIDE = r"(?<![\w/.:])(?:(?<!\d-)|(?<=:\d\d-))"
 _EXPRESSION = re.compile(
     rf"""
     {_NOT_INSIDE}

@@ -134,6 +134,10 @@ _MPESA = re.compile(
 )
 _HASH_NUMBER = re.compile(r"(?<![\w&])#(?P<id>\d{3,})(?![\w])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+# A day and month (and year), as dates are written: "16/03/2027", "15-03", "2027/03/15".
+_DATE_SHAPED = re.compile(
+    r"(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|[12]\d|3[01])(?:\1(?:\d{2}|\d{4}))?|\d{4}([/.-])\d{1,2}\2\d{1,2}"
+)
 _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
 _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|eft|lipa|nimelipa|nimetuma"
@@ -181,8 +185,8 @@ def find_references(text: str | None) -> list[Entity]:
             kind = "transaction" if _MPESA.fullmatch(identifier) or _UPI.fullmatch(identifier) else _about(text)
         if kind in ("till", "paybill") and not (identifier.isdigit() and 5 <= len(identifier) <= 7):
             continue  # "till 25th November": a preposition, not a till number
-        if _ORDINAL.fullmatch(identifier):
-            continue
+        if _ORDINAL.fullmatch(identifier) or _DATE_SHAPED.fullmatch(identifier):
+            continue  # "appointment: 16/03/2027 @ 08:30": when, not which
         if identifier.isdigit() and (
             (not marked and len(identifier) < 4)
             or (len(identifier) <= _LONGEST_COUNT and _counts_something(text, match.end("id")))

@@ -782,3 +782,12 @@ def test_a_numeric_date_keeps_one_separator():
 )
 def test_taglish_days_from_the_filipino_tables(text, expected):
     assert dates(text) == expected
+
+
+def test_year_first_with_slashes_and_the_end_of_a_range_of_24_hour_clocks():
+    assert dates("Your order will be delivered on 2026/11/20") == [("2026/11/20", "2026-11-20")]
+    assert dates("Load shedding 18:00-20:30 today") == [
+        ("18:00", "2026-11-18T18:00:00+03:00"),
+        ("20:30 today", "2026-11-18T20:30:00+03:00"),
+    ]
+    assert dates("ref 4521-8873") == []

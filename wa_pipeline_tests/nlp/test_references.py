@@ -152,3 +152,8 @@ def test_the_identifier_after_what_a_reference_is_for():
 def test_a_keyword_is_no_keyword_inside_a_longer_word():
     assert references("Policy number POL/2231/27") == []
     assert references("PO 4471 approved") == [("4471", "order:4471")]
+
+
+@pytest.mark.parametrize("text", ["Your appointment: 16/03/2027 @ 08:30", "Booking: 15/03 at 2pm", "Order: 2027-03-11"])
+def test_a_date_after_a_keyword_is_no_identifier(text):
+    assert references(text) == []
