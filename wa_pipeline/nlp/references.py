@@ -34,6 +34,7 @@ _KEYWORDS = {
     "awb": "tracking",
     "consignment": "tracking",
     "shipment": "tracking",
+    "parcel": "tracking",  # couriers' parcel numbers ("Parcel no. G4S-2231-KE")
     "transaction": "transaction",
     "txn": "transaction",
     "mpesa": "transaction",

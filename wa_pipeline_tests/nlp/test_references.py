@@ -157,3 +157,8 @@ def test_a_keyword_is_no_keyword_inside_a_longer_word():
 @pytest.mark.parametrize("text", ["Your appointment: 16/03/2027 @ 08:30", "Booking: 15/03 at 2pm", "Order: 2027-03-11"])
 def test_a_date_after_a_keyword_is_no_identifier(text):
     assert references(text) == []
+
+
+def test_a_couriers_parcel_number_is_a_tracking_number():
+    assert references("Collect by 18/03. Parcel no. G4S-2231-KE") == [("G4S-2231-KE", "tracking:G4S-2231-KE")]
+    assert references("parcel 2 of 3") == []
