@@ -1254,6 +1254,10 @@ _LAST_WORD = re.compile(r"(\S+)\s+$")
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[^\w\s,'’\-])\s*$")
 # A date that names a street or a square: "rue du 14 Juillet", "Rua 25 de Março", "Calle 5 de Mayo".
+_NUMERIC_DAY = re.compile(_NUMERIC_DATE)
+# A day or a month written 0 or 00 ("20-00-00"): no date.
+_NO_DAY_OR_MONTH = re.compile(r"^0{1,2}[-/.]|[-/.]0{1,2}[-/.]|^\d{4}[-/]0{1,2}[-/]|[-/]0{1,2}$")
+_SORT_CODE_BEFORE = re.compile(r"\bsort\s*code\s*:?\s*$", re.IGNORECASE)
 _STREET_BEFORE = re.compile(
     r"(?<!\w)(?:rue|avenue|av\.?|boulevard|bd|place|rua|avenida|calle|plaza|praça|praca|paseo|travessa|estrada|quai)"
     r"\s+(?:du\s+|de\s+la\s+|de\s+|del\s+|da\s+|do\s+|des\s+)?$",
@@ -1395,6 +1399,12 @@ def _plausible(match: re.Match, text: str) -> bool:
         and _STREET_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
     ):
         return False
+    if (
+        day
+        and _NUMERIC_DAY.fullmatch(day)
+        and (_NO_DAY_OR_MONTH.search(day) or _SORT_CODE_BEFORE.search(text[max(0, match.start() - 14) : match.start()]))
+    ):
+        return False  # "sort code 20-45-77", "20-00-00": a bank's branch, no day
     clock_start = match.start("time" if match.group("time") else "time_after")
     if clock and not day and _HOURS_WRITTEN.fullmatch(clock) and _is_a_duration(text, clock_start, match.end()):
         return False

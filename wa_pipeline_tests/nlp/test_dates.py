@@ -791,3 +791,8 @@ def test_year_first_with_slashes_and_the_end_of_a_range_of_24_hour_clocks():
         ("20:30 today", "2026-11-18T20:30:00+03:00"),
     ]
     assert dates("ref 4521-8873") == []
+
+
+@pytest.mark.parametrize("text", ["sort code 20-45-07, account 12345678", "Sort code: 30-12-21", "on 20-00-00"])
+def test_sort_codes_and_zero_days_are_no_dates(text):
+    assert dates(text) == []
