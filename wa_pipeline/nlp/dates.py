@@ -342,9 +342,9 @@ _DAY = (
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
 _CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*)?"
-# Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm",
-# "18:00-20:30").
-_NOT_INSIDE = r"(?<![\w/.:])(?:(?<!\d-)|(?<=:\d\d-))"
+# Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a range of times or days
+# ("10am-2pm", "18:00-20:30", "3/15-3/17").
+_NOT_INSIDE = r"(?<![\w/.:])(?:(?<!\d-)|(?<=:\d\d-)|(?<=/\d-)|(?<=/\d\d-))"
 _EXPRESSION = re.compile(
     rf"""
     {_NOT_INSIDE}

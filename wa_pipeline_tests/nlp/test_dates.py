@@ -796,3 +796,11 @@ def test_year_first_with_slashes_and_the_end_of_a_range_of_24_hour_clocks():
 @pytest.mark.parametrize("text", ["sort code 20-45-07, account 12345678", "Sort code: 30-12-21", "on 20-00-00"])
 def test_sort_codes_and_zero_days_are_no_dates(text):
     assert dates(text) == []
+
+
+def test_the_end_of_a_range_of_days():
+    assert dates("Shipped 11/10, arriving 11/23-11/25", order="MDY") == [
+        ("11/10", "2026-11-10"),
+        ("11/23", "2026-11-23"),
+        ("11/25", "2026-11-25"),
+    ]
