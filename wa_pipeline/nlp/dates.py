@@ -701,6 +701,13 @@ def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | N
         return _next_day_of_month(base.date(), int(written))
     phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
     calendar_date = bool(_CALENDAR_DATE.match(phrase))
+    day_and_month = _DAY_AND_MONTH.fullmatch(phrase)
+    if day_and_month and date_order in ("DMY", "MDY"):
+        first, second = int(day_and_month.group(1)), int(day_and_month.group(2))
+        if date_order == "DMY" and second > 12 >= first:
+            date_order = "MDY"  # "3/15" where days come first: the month can only be the 3
+        elif date_order == "MDY" and first > 12 >= second:
+            date_order = "DMY"
     parsed = _dateparser_day(phrase, base, date_order)
     if parsed is None:
         return None
@@ -1255,6 +1262,8 @@ _NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[^\w\s,'’\-])\s*$")
 # A date that names a street or a square: "rue du 14 Juillet", "Rua 25 de Março", "Calle 5 de Mayo".
 _NUMERIC_DAY = re.compile(_NUMERIC_DATE)
+# Two numbers of a day and a month, in either order ("3/15", "15/03", "15-03-2027").
+_DAY_AND_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](?:\d{4}|\d{2}))?")
 # A day or a month written 0 or 00 ("20-00-00"): no date.
 _NO_DAY_OR_MONTH = re.compile(r"^0{1,2}[-/.]|[-/.]0{1,2}[-/.]|^\d{4}[-/]0{1,2}[-/]|[-/]0{1,2}$")
 _SORT_CODE_BEFORE = re.compile(r"\bsort\s*code\s*:?\s*$", re.IGNORECASE)

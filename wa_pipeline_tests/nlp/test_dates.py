@@ -804,3 +804,8 @@ def test_the_end_of_a_range_of_days():
         ("11/23", "2026-11-23"),
         ("11/25", "2026-11-25"),
     ]
+
+
+def test_a_day_and_month_that_only_read_the_other_way_are_read_that_way():
+    assert dates("paid on 11/15") == [("11/15", "2026-11-15")]
+    assert dates("paid on 15/11", order="MDY") == [("15/11", "2026-11-15")]
