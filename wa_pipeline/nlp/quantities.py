@@ -173,6 +173,10 @@ _QUANTITY = re.compile(
     re.VERBOSE,
 )
 _SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
+_ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w'’])an?\s+$")
+_DURATION_AFTER = re.compile(
+    r"(?i)\s+(?:days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|nights?|seconds?|secs?)\b"
+)
 _IN_A_NAME = re.compile(r"[A-Z][a-z]+$")
 _MID_SENTENCE = re.compile(r"[\w,]\s+$")
 _WORD_AT = re.compile(_WORD)
@@ -274,6 +278,8 @@ def _read(text: str, match: re.Match) -> Entity | None:
             return None  # "the 5L ones", "a 2kg one": the size of the thing chosen
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
+    if words and all(_describes(w[2]) for w in words) and _DURATION_AFTER.match(text, words[-1][1] + len(words[-1][0])):
+        return None  # "within 2 working days", "3 full weeks": a duration
     if words and words[0][2] in _MODEL_WORDS and not _describes_goods(text, match.start(), words):
         return None
     if unit_only and not (words and (words[0][2] in MEASURES or words[0][2] in CONTAINERS)):
@@ -282,8 +288,12 @@ def _read(text: str, match: re.Match) -> Entity | None:
         if lower in MEASURES:
             if MEASURES[lower] in _SIZE_UNITS and not re.match(r"\s+of\s", text[start + len(word) :]):
                 return None
+            if _ONES.match(text, start + len(word)):
+                return None  # "the 5 litre one": the size of the thing chosen
             unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower]])
             return _with_contents(text, match.start(), start + len(word), number, unit, measure=True)
+        if index == 0 and written[0].isdigit() and _ARTICLE_BEFORE.search(text, 0, match.start()):
+            return None  # "a 2 burner cooker", "an 8 seater": what one thing is, no count ("a 2kg cake" weighs)
         describes = _describes(lower) or (word[0].isupper() and len(word) > 2)
         if describes and index < len(words) - 1:
             continue  # "3 large pizzas", "2 Samsung chargers": the item comes after

@@ -228,3 +228,17 @@ def test_contents_after_of_may_end_with_a_noun_that_also_describes(text, expecte
 )
 def test_names_with_a_number_word_zero_counts_and_nouns_that_describe(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Delivery within 2 working days", []),
+        ("I want a 2 burner gas cooker", []),
+        ("Can you replace the battery on a 2015 Honda Civic?", []),
+        ("Give me the 5 litre one", []),
+        ("How much for a 2kg black forest cake?", [("2kg black forest cake", "2 kg of black forest cake")]),
+    ],
+)
+def test_durations_and_what_one_thing_is_are_no_counts(text, expected):
+    assert quantities(text) == expected
