@@ -16,7 +16,8 @@ Conventions (the labelled evaluation set follows them):
 - a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's, unless it is told in
   the past ("waiting since 9am", "I ordered at 8pm"): then the last time;
 - a part of the day ("tomorrow morning", "kesho jioni") sets no time, but fixes a Swahili or Hindi clock and
-  belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
+  belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje"), as it does an English clock after it ("tomorrow
+  morning at 9", "Friday evening at 7:30" 19:30);
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
   tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
   3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday"),
@@ -341,7 +342,11 @@ _DAY = (
     r"(?!\s*(?:de|d['’]|h|hs|heures?|horas?|%|€|\$|€|x|rue|calle|avenue|avenida)(?!\w))"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
-_CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*)?"
+# "tomorrow morning at 9", "Saturday afternoon at 3": a part of the day between a day and its clock belongs to them.
+_CONNECTOR = (
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
+    r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*)?"
+)
 # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a range of times or days
 # ("10am-2pm", "18:00-20:30", "3/15-3/17").
 _NOT_INSIDE = r"(?<![\w/.:])(?:(?<!\d-)|(?<=:\d\d-)|(?<=/\d-)|(?<=/\d\d-))"
@@ -564,9 +569,12 @@ def find_dates(
             # "tomorrow at 10", "Saturday at 3", "tonight at 8", "Morgen um 9": a bare hour after a day is its clock,
             # read in business hours, or in the evening when the day is tonight
             hour = int(bare.group("hour"))
-            evening = _EVENING_DAY.fullmatch(day) and hour < 12
+            part = (bare.groupdict().get("part") or "").lower()
+            evening = (_EVENING_DAY.fullmatch(day) or part in _LATER_PARTS) and hour < 12
             if hour > 12:
                 clock = f"{hour}:00"
+            elif part == "morning":
+                clock = f"{hour}{'am' if hour < 12 else 'pm'}"
             else:
                 clock = f"{hour}{'pm' if evening or hour <= 6 else 'am' if hour < 12 else 'pm'}"
             end = bare.end()
@@ -579,7 +587,14 @@ def find_dates(
             if hour_minute is None:
                 continue
             clock_start = match.start("time" if match.group("time") else "time_after")
-            if _AFTERNOON_CLOCK.fullmatch(clock) and not _CLOCK_READ_AS_WRITTEN.search(text, 0, clock_start):
+            part = (match.group("part") or "").lower()
+            if part in _LATER_PARTS and hour_minute[0] < 12 and not _HALF_OF_DAY.search(clock):
+                hour_minute = (hour_minute[0] + 12, hour_minute[1])  # "Friday evening at 7:30"
+            elif (
+                _AFTERNOON_CLOCK.fullmatch(clock)
+                and part != "morning"
+                and not _CLOCK_READ_AS_WRITTEN.search(text, 0, clock_start)
+            ):
                 hour_minute = (hour_minute[0] + 12, hour_minute[1])  # "Friday at 5:45", "at 2:30": business hours
             if day_value is None:  # a time alone is the next time the clock shows it
                 moment = base.replace(hour=hour_minute[0], minute=hour_minute[1])
@@ -646,8 +661,10 @@ _EVENING_DAY = re.compile(r"tonight|tonite|ce\s+soir", re.IGNORECASE)
 # it, the clock is read as written (see _TWENTY_FOUR), or on the Swahili clock.
 _AFTERNOON_CLOCK = re.compile(r"[1-6]:[0-5]\d")
 _CLOCK_READ_AS_WRITTEN = re.compile(r"\b(?:las|às|as|um|gegen|à|a|saa|ya|na)\s+$", re.IGNORECASE)
+_LATER_PARTS = frozenset({"afternoon", "evening", "night"})
+_HALF_OF_DAY = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
 _BARE_HOUR = re.compile(
-    r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
     r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks|for|so|but|i|we|is|"
     r"works|fine|sir|ma|madam|boss)\b))",
     re.IGNORECASE,

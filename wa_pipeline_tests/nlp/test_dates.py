@@ -809,3 +809,17 @@ def test_the_end_of_a_range_of_days():
 def test_a_day_and_month_that_only_read_the_other_way_are_read_that_way():
     assert dates("paid on 11/15") == [("11/15", "2026-11-15")]
     assert dates("paid on 15/11", order="MDY") == [("15/11", "2026-11-15")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can you come tomorrow morning at 9?", [("tomorrow morning at 9", "2026-11-19T09:00:00+03:00")]),
+        ("Saturday afternoon at 3 is fine", [("Saturday afternoon at 3", "2026-11-21T15:00:00+03:00")]),
+        ("Friday evening at 7:30", [("Friday evening at 7:30", "2026-11-20T19:30:00+03:00")]),
+        ("Monday morning at 5:30", [("Monday morning at 5:30", "2026-11-23T05:30:00+03:00")]),
+        ("Come on Monday morning", [("Monday", "2026-11-23")]),
+    ],
+)
+def test_a_part_of_the_day_between_a_day_and_its_clock(text, expected):
+    assert dates(text) == expected
