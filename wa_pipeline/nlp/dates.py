@@ -10,15 +10,20 @@ Conventions (the labelled evaluation set follows them):
   next week's, "this Saturday" today's; "yesterday" and "last Monday" look back;
 - a calendar date without a year ("14/03", "2nd November") takes the year that puts it nearest the
   message, before or after: "paid on 15/11" written on 18 Nov is this year's, "14/03" next year's;
-- a weekday with a day of the month ("Thursday 19th") is the next such day of the month;
-- a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's;
+- a weekday with a day of the month ("Thursday 19th") is the such day of the month nearest the message that falls on
+  that weekday ("Tuesday 9th" written on Thursday 11th is two days back), else the next such day of the month;
+  "next week Friday" and "Tuesday last week" are that weekday of the calendar week named;
+- a time alone is the next time the clock shows it: "10am" written at 11:00 is tomorrow's, unless it is told in
+  the past ("waiting since 9am", "I ordered at 8pm"): then the last time;
 - a part of the day ("tomorrow morning", "kesho jioni") sets no time, but fixes a Swahili or Hindi clock and
-  belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje");
+  belongs to it ("saa nne asubuhi" 10:00, "kal shaam 5 baje"), as it does an English clock after it ("tomorrow
+  morning at 9", "Friday evening at 7:30" 19:30);
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
   tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
   3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday"),
   and a German, French, Spanish or Portuguese one in the perfect or preterite ("Hab am Montag überwiesen");
-- a spoken clock or a bare hour after a day is read in business hours: "half past 4", "4 o'clock", "at half 3",
+- a spoken clock, a bare hour after a day and a clock with minutes but no am or pm ("5:45", not "05:45") are read
+  in business hours: "half past 4", "4 o'clock", "at half 3", "Friday at 5:45",
   "um halb drei" and "Saturday at 3" / "Samstag um 3" are afternoons, "tomorrow at 10" a morning,
   "tonight at 8" 20:00, but "a las 5" and "às 5" are read as written;
 - a weekday naming a person, a shop or a thing ("Herr Freitag", "Au Bon Dimanche") is no day;
@@ -36,6 +41,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from wa_pipeline.nlp.chat_words import ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.quantities import CONTAINERS, MEASURES
 
@@ -92,7 +98,9 @@ _SYNONYMS = {
 # Other languages' words for days, weekdays and months, read from dateparser's CLDR-derived tables (the
 # files only: importing dateparser itself waits until a message mentions a date). Abbreviations are left out:
 # "mar", "lun", "mo" are words of their own.
-_FOREIGN_LANGUAGES = ("es", "pt", "fr", "de", "sw")
+_FOREIGN_LANGUAGES = ("es", "pt", "fr", "de", "sw", "fil")
+# Filipino "linggo" is Sunday and also a week ("isang linggo", "next linggo"): left out.
+_NOT_A_DAY_WORD = frozenset({"linggo"})
 _ENGLISH_DAYS = {
     "0 day ago": "today",
     "1 day ago": "yesterday",
@@ -123,7 +131,7 @@ def _foreign_words() -> tuple[dict[str, str], frozenset[str]]:
         info = namespace["info"]
         for english in _CALENDAR_WORDS:
             for word in info.get(english, ()):
-                if len(word) >= 4 and word.lower() != english:
+                if len(word) >= 4 and word.lower() != english and word.lower() not in _NOT_A_DAY_WORD:
                     words.setdefault(word.lower(), english)
                     if code in _LOWER_CASE_LANGUAGES and english in _CALENDAR_WORDS[:7]:
                         lower_case_weekdays.add(word.lower())
@@ -233,10 +241,11 @@ _WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
 # German writes a part of the day into the weekday ("Freitagabend"): the day is the weekday's.
 _GERMAN_DAY_PART = r"(?:(?<=tag)|(?<=woch))(?:vormittag|nachmittag|morgen|mittag|abend|nacht)"
 _WEEKDAY = (
-    rf"(?:(?i:this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla|"
+    rf"(?:(?i:(?:this|next|last)\s+week|this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla|"
     rf"letzten|letztem|vergangenen|diesen|kommenden|pichle|pichhle)\s+)?"
     rf"(?:(?i:{_WEEKDAY_NAME})(?i:{_GERMAN_DAY_PART})?"
-    rf"(?:\s+(?i:que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|pasad[oa](?!\s+mañana)|passad[oa]))?"
+    rf"(?:\s+(?i:(?:this|next|last)\s+week|que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|"
+    rf"pasad[oa](?!\s+mañana)|passad[oa]))?"
     rf"|(?:{_WEEKDAY_SHORT})\b\.?)"
     rf"|(?i:this|next|on|by|till|until)\s+(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?"
 )
@@ -255,9 +264,11 @@ _TEXT_DATE = (
     rf"|(?:(?:[12]\d|3[01]|0?[1-9])\.|(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s))(?:[12]\d|3[01]|0?[1-9])(?:er)?)\s+mai(?!\w)"
     rf"(?:\s+\d{{4}})?"
     rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
+    # "15-Mar-2027", "02-Apr-27": tickets', banks' and couriers' dates
+    rf"|(?:[12]\d|3[01]|0?[1-9])-(?:{_MONTH})-(?:\d{{4}}|\d{{2}})(?!\d)"
 )
 _TARIKH = r"ta(?:ri|ree)kh"
-_NUMERIC_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})"
+_NUMERIC_DATE = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
 _SWAHILI_HOURS = {
     "moja": 1, "mbili": 2, "tatu": 3, "nne": 4, "tano": 5, "sita": 6, "saba": 7, "nane": 8, "tisa": 9, "kumi": 10,
     "kumi na moja": 11, "kumi na mbili": 12,
@@ -331,9 +342,14 @@ _DAY = (
     r"(?!\s*(?:de|d['’]|h|hs|heures?|horas?|%|€|\$|€|x|rue|calle|avenue|avenida)(?!\w))"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
-_CONNECTOR = r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen)\s*)?"
-# Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a time range ("10am-2pm").
-_NOT_INSIDE = r"(?<![\w/.:])(?<!\d-)"
+# "tomorrow morning at 9", "Saturday afternoon at 3": a part of the day between a day and its clock belongs to them.
+_CONNECTOR = (
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
+    r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*)?"
+)
+# Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a range of times or days
+# ("10am-2pm", "18:00-20:30", "3/15-3/17").
+_NOT_INSIDE = r"(?<![\w/.:])(?:(?<!\d-)|(?<=:\d\d-)|(?<=/\d-)|(?<=/\d\d-))"
 _EXPRESSION = re.compile(
     rf"""
     {_NOT_INSIDE}
@@ -353,6 +369,14 @@ _WEEKDAY_AND_ORDINAL = re.compile(
     rf"^(?:(?:{_WEEKDAY}),?\s+(?:the\s+|tarehe\s+|d[ií]a\s+|den\s+)?|tarehe\s+|d[ií]a\s+|the\s+)"
     rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.)?$"
     rf"|^(?P<ordinal>\d{{1,2}})(?:st|nd|rd|th|\.|\s+{_TARIKH})$",
+    re.IGNORECASE,
+)
+# West African and Indian English name a weekday by its week: "next week Friday", "last week Tuesday".
+_WEEK_AND_WEEKDAY = re.compile(
+    r"(?P<which>this|next|last)\s+week\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?"
+    r"|(?P<weekday_after>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|"
+    r"fri|sat|sun)\.?\s+(?P<which_after>this|next|last)\s+week",
     re.IGNORECASE,
 )
 _CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE}|\d{{1,2}}\.\d{{1,2}}\.)$", re.IGNORECASE)
@@ -531,7 +555,7 @@ def find_dates(
             continue
         if day_value is not None and _told_in_the_past(day, text, match.start(), match.end()):
             day_value = _previous(day, day_value)
-        elif day_value is not None and _SINCE.search(text, 0, start):
+        elif day_value is not None and (_SINCE.search(text, 0, start) or _WHEN_PAST.search(text, 0, start)):
             day_value = _last_before(day, day_value, day_base.date())  # "seit Dienstag", "depuis lundi"
         elif day_value is not None and (
             _english_past(_PREPOSITION.sub("", day, count=1) if lead else day, text, start, match.end())
@@ -545,9 +569,12 @@ def find_dates(
             # "tomorrow at 10", "Saturday at 3", "tonight at 8", "Morgen um 9": a bare hour after a day is its clock,
             # read in business hours, or in the evening when the day is tonight
             hour = int(bare.group("hour"))
-            evening = _EVENING_DAY.fullmatch(day) and hour < 12
+            part = (bare.groupdict().get("part") or "").lower()
+            evening = (_EVENING_DAY.fullmatch(day) or part in _LATER_PARTS) and hour < 12
             if hour > 12:
                 clock = f"{hour}:00"
+            elif part == "morning":
+                clock = f"{hour}{'am' if hour < 12 else 'pm'}"
             else:
                 clock = f"{hour}{'pm' if evening or hour <= 6 else 'am' if hour < 12 else 'pm'}"
             end = bare.end()
@@ -559,9 +586,22 @@ def find_dates(
             )
             if hour_minute is None:
                 continue
+            clock_start = match.start("time" if match.group("time") else "time_after")
+            part = (match.group("part") or "").lower()
+            if part in _LATER_PARTS and hour_minute[0] < 12 and not _HALF_OF_DAY.search(clock):
+                hour_minute = (hour_minute[0] + 12, hour_minute[1])  # "Friday evening at 7:30"
+            elif (
+                _AFTERNOON_CLOCK.fullmatch(clock)
+                and part != "morning"
+                and not _CLOCK_READ_AS_WRITTEN.search(text, 0, clock_start)
+            ):
+                hour_minute = (hour_minute[0] + 12, hour_minute[1])  # "Friday at 5:45", "at 2:30": business hours
             if day_value is None:  # a time alone is the next time the clock shows it
                 moment = base.replace(hour=hour_minute[0], minute=hour_minute[1])
-                if moment < base:
+                if _time_in_the_past(text, start):
+                    if moment > base:  # "waiting since 9am", "the food I ordered at 8pm": the last such time
+                        moment -= timedelta(days=1)
+                elif moment < base:
                     moment += timedelta(days=1)
             else:
                 moment = datetime.combine(day_value, time(*hour_minute))
@@ -591,6 +631,8 @@ def _said_on(day: str, text: str, start: int, end: int) -> bool:
 
 # German, French, Spanish and Portuguese "since": the day before it is past.
 _SINCE = re.compile(r"\b(?:seit|depuis|desde)\s+(?:le\s+|dem\s+|el\s+|o\s+|a\s+)?$", re.IGNORECASE)
+# Filipino "nung Lunes", "noong Sabado": on the Monday, the Saturday that has gone.
+_WHEN_PAST = re.compile(r"\b(?:nung|noong|nong)\s+$", re.IGNORECASE)
 # A mark out of 5 or 10 ("10/10", "nota 10/10", "le doy un 5/5", "4/5 dunga") is written like a day and month. It
 # is a score when no word of a date leads to it and the day it would be is weeks away from the message.
 _SCORE = re.compile(r"(\d{1,2})/(5|10)")
@@ -614,9 +656,17 @@ def _a_score(day: str, text: str, start: int, days_away: int) -> bool:
 
 
 _EVENING_DAY = re.compile(r"tonight|tonite|ce\s+soir", re.IGNORECASE)
+# "5:45", "2:30" with no am or pm and no leading zero: a twelve-hour clock read in business hours (1-6 afternoon),
+# as a bare hour is; "05:45" and "17:45" are a 24-hour clock's. Where "las", "às", "um", "à" or "saa" comes before
+# it, the clock is read as written (see _TWENTY_FOUR), or on the Swahili clock.
+_AFTERNOON_CLOCK = re.compile(r"[1-6]:[0-5]\d")
+_CLOCK_READ_AS_WRITTEN = re.compile(r"\b(?:las|às|as|um|gegen|à|a|saa|ya|na)\s+$", re.IGNORECASE)
+_LATER_PARTS = frozenset({"afternoon", "evening", "night"})
+_HALF_OF_DAY = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
 _BARE_HOUR = re.compile(
-    r"\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
-    r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks)\b))",
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
+    r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks|for|so|but|i|we|is|"
+    r"works|fine|sir|ma|madam|boss)\b))",
     re.IGNORECASE,
 )
 
@@ -648,14 +698,33 @@ def message_zone(sent_at: datetime | None, configured: tzinfo) -> tzinfo:
 @functools.lru_cache(maxsize=4096)
 def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | None:
     """The calendar day `written` means when said at `base` (naive local time); None if it cannot be read."""
+    in_a_week = _WEEK_AND_WEEKDAY.fullmatch(written.strip())
+    if in_a_week:  # "next week Friday", "Tuesday last week": that weekday of the calendar week named
+        week = (in_a_week.group("which") or in_a_week.group("which_after")).lower()
+        name = (in_a_week.group("weekday") or in_a_week.group("weekday_after")).lower()
+        weekday = _CALENDAR_WORDS.index(_SYNONYMS.get(name, name))
+        monday = base.date() - timedelta(days=base.weekday()) + timedelta(days={"last": -7, "this": 0, "next": 7}[week])
+        return monday + timedelta(days=weekday)
     weekday_and_ordinal = _WEEKDAY_AND_ORDINAL.match(written.strip())
     if weekday_and_ordinal:  # "Thursday 19th": the next 19th, from today on
-        number = weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal")
-        return _next_day_of_month(base.date(), int(number))
+        number = int(weekday_and_ordinal.group("day") or weekday_and_ordinal.group("ordinal"))
+        named = _named_weekday(written)
+        if named is not None:  # "Tuesday 9th" said on Thursday 11th: the 9th that is a Tuesday, this month's
+            agreeing = _day_of_month_on(base.date(), number, named)
+            if agreeing is not None:
+                return agreeing
+        return _next_day_of_month(base.date(), number)
     if written.strip().isdigit():  # "le 15", "el 14": the next such day of the month, from today on
         return _next_day_of_month(base.date(), int(written))
     phrase = _LEADING_WEEKDAY.sub("", written.strip())  # "Sat 21st Nov": the date says it all
     calendar_date = bool(_CALENDAR_DATE.match(phrase))
+    day_and_month = _DAY_AND_MONTH.fullmatch(phrase)
+    if day_and_month and date_order in ("DMY", "MDY"):
+        first, second = int(day_and_month.group(1)), int(day_and_month.group(2))
+        if date_order == "DMY" and second > 12 >= first:
+            date_order = "MDY"  # "3/15" where days come first: the month can only be the 3
+        elif date_order == "MDY" and first > 12 >= second:
+            date_order = "DMY"
     parsed = _dateparser_day(phrase, base, date_order)
     if parsed is None:
         return None
@@ -874,6 +943,30 @@ def _next_day_of_month(today: date, day: int) -> date | None:
     return None
 
 
+def _named_weekday(written: str) -> int | None:
+    """The weekday (0 Monday) a day expression names in any of its languages, None when it names none."""
+    for word in re.findall(r"[^\W\d_]+", written.lower()):
+        english = _SYNONYMS.get(word, word)
+        if english in _CALENDAR_WORDS[:7]:
+            return _CALENDAR_WORDS.index(english)
+    return None
+
+
+def _day_of_month_on(today: date, day: int, weekday: int) -> date | None:
+    """The day of the month `day`, from a month back to three ahead, that falls on `weekday`, nearest today (the
+    coming one when two are as near); None when none does."""
+    found = []
+    for months in range(-1, 4):
+        year, month = divmod(today.month - 1 + months, 12)
+        try:
+            candidate = date(today.year + year, month + 1, day)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday:
+            found.append(candidate)
+    return min(found, key=lambda d: (abs((d - today).days), d < today)) if found else None
+
+
 def _month_by_name(match: re.Match) -> str:
     """Write "12.04." as "12 april"; a month number out of range is left as it was written."""
     month = int(match.group(2))
@@ -960,6 +1053,10 @@ _ENGLISH_PAST_VERB = re.compile(
     r"spoke|rang|drove|wrote|ate|dropped|picked|collected|won|lost|met|found|heard|felt|kept)\b",
     re.IGNORECASE,
 )
+# A Swahili verb in the past: the subject prefix, the tense infix "li" and a stem ("nililipa", "alikuja").
+_SWAHILI_PAST_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)li[a-z]{3,}")
+# A Tagalog verb begun or done: "nag-order", "nagbayad".
+_TAGALOG_PAST_VERB = re.compile(r"nag|nag[a-z]{3,}")
 _NOT_PAST = frozenset(
     "need feed seed speed breed bed red shed wed hundred used based interested tired worried excited".split()
 )
@@ -1007,6 +1104,32 @@ def _english_past(day: str, text: str, start: int, end: int) -> bool:
     words = re.findall(r"[\w']+", clause.lower())
     if _PLAN_VERBS.intersection(words):
         return False  # "was told Friday", "was supposed to come Monday": the day planned, still ahead
+    if any(_SWAHILI_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):
+        return True  # Kenyan English with a Swahili verb: "Fundi alikuja Tuesday", "Nililipa Monday"
+    if any(_TAGALOG_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):
+        return True  # Taglish: "Nag-order ako Monday", "Nagbayad ako Tuesday"
+    return any(
+        _ENGLISH_PAST_VERB.fullmatch(word)
+        and word not in _NOT_PAST
+        and (index == 0 or words[index - 1] not in _PRESENT_AUXILIARY)
+        for index, word in enumerate(words)
+    )
+
+
+def _time_in_the_past(text: str, start: int) -> bool:
+    """Whether an English time alone is told in the past ("calling since 9am", "I ordered at 8pm"), so the last
+    time the clock showed it, not the next."""
+    before = text[:start]
+    if re.search(r"\bsince\s+(?:about\s+|around\s+)?$", before, re.IGNORECASE):
+        return True
+    if _FORWARD_PREPOSITION.search(before):
+        return False  # "deliver by 5pm", "booked for 4pm"
+    clause = _ENGLISH_CLAUSE_START.split(before)[-1]
+    if _ENGLISH_FUTURE.search(clause):
+        return False
+    words = re.findall(r"[\w']+", clause.lower())
+    if _PLAN_VERBS.intersection(words):
+        return False  # "was told 3pm", "confirmed for 11:30": the time planned
     return any(
         _ENGLISH_PAST_VERB.fullmatch(word)
         and word not in _NOT_PAST
@@ -1155,6 +1278,12 @@ _LAST_WORD = re.compile(r"(\S+)\s+$")
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[^\w\s,'’\-])\s*$")
 # A date that names a street or a square: "rue du 14 Juillet", "Rua 25 de Março", "Calle 5 de Mayo".
+_NUMERIC_DAY = re.compile(_NUMERIC_DATE)
+# Two numbers of a day and a month, in either order ("3/15", "15/03", "15-03-2027").
+_DAY_AND_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](?:\d{4}|\d{2}))?")
+# A day or a month written 0 or 00 ("20-00-00"): no date.
+_NO_DAY_OR_MONTH = re.compile(r"^0{1,2}[-/.]|[-/.]0{1,2}[-/.]|^\d{4}[-/]0{1,2}[-/]|[-/]0{1,2}$")
+_SORT_CODE_BEFORE = re.compile(r"\bsort\s*code\s*:?\s*$", re.IGNORECASE)
 _STREET_BEFORE = re.compile(
     r"(?<!\w)(?:rue|avenue|av\.?|boulevard|bd|place|rua|avenida|calle|plaza|praça|praca|paseo|travessa|estrada|quai)"
     r"\s+(?:du\s+|de\s+la\s+|de\s+|del\s+|da\s+|do\s+|des\s+)?$",
@@ -1282,6 +1411,9 @@ _NOT_YET = re.compile(
 )
 
 
+_OPEN_ASKED = re.compile(r"\s+(?:na\s+|pa\s+)?(?:po\s+)?(?:ba\s+)?(?:kayo|ka|sila|ang|yung)\b", re.IGNORECASE)
+
+
 def _plausible(match: re.Match, text: str) -> bool:
     day = match.group("day") or match.group("day_after") or ""
     clock = match.group("time") or match.group("time_after") or ""
@@ -1293,6 +1425,12 @@ def _plausible(match: re.Match, text: str) -> bool:
         and _STREET_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
     ):
         return False
+    if (
+        day
+        and _NUMERIC_DAY.fullmatch(day)
+        and (_NO_DAY_OR_MONTH.search(day) or _SORT_CODE_BEFORE.search(text[max(0, match.start() - 14) : match.start()]))
+    ):
+        return False  # "sort code 20-45-77", "20-00-00": a bank's branch, no day
     clock_start = match.start("time" if match.group("time") else "time_after")
     if clock and not day and _HOURS_WRITTEN.fullmatch(clock) and _is_a_duration(text, clock_start, match.end()):
         return False
@@ -1308,6 +1446,8 @@ def _plausible(match: re.Match, text: str) -> bool:
         )
     ):
         return False
+    if day.lower() == "bukas" and _OPEN_ASKED.match(text, match.end()):
+        return False  # Filipino "Bukas po ba kayo?": are you open, not tomorrow
     if day.lower() in ("morgen", "mañana") and _MORNING_BEFORE.search(text[: match.start()]):
         return False
     if day == "Morgen" and not text[: match.start()].strip() and _MORNING_GREETING.match(text, match.end()):

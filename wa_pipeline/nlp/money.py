@@ -69,6 +69,7 @@ _PREFIXES: dict[str, str | _Shared] = {
     "₦": "NGN",
     "r$": "BRL",
     "gh₵": "GHS",
+    "gh¢": "GHS",  # the cent sign stands in for the cedi's on most keyboards
     "ghc": "GHS",
     "₵": "GHS",
     "₱": "PHP",
@@ -78,6 +79,7 @@ _PREFIXES: dict[str, str | _Shared] = {
     "cfa": _CFA,
     "rp": "IDR",
     "bob": "KES",  # "bob 300": Sheng puts it on either side
+    "#": "NGN",  # Nigerian keyboards have no naira sign: "#5,000" (see find_money)
 }
 _SUFFIXES: dict[str, str | _Shared] = {
     "/=": _SHILLING,
@@ -116,7 +118,7 @@ _SUFFIXES: dict[str, str | _Shared] = {
 # Codes people also type in lower case ("500 usd"); the rest of ISO 4217 only in capitals, or "2 cup" and
 # "all 3" would be Cuban pesos and Albanian lek.
 _LOWER_CASE_CODES = {
-    code.lower(): code for code in "USD EUR GBP INR UGX TZS NGN ZAR GHS RWF AED BRL CAD AUD KES".split()
+    code.lower(): code for code in "USD EUR GBP INR UGX TZS NGN ZAR GHS RWF AED BRL CAD AUD KES PHP".split()
 }
 _PREFIXES = {**_LOWER_CASE_CODES, **_PREFIXES}
 _SUFFIXES = {**_LOWER_CASE_CODES, **_SUFFIXES}
@@ -137,6 +139,10 @@ _MULTIPLIERS = {
     "bn": 1_000_000_000,
     "billion": 1_000_000_000,
 }
+# "P" alone is the peso only where the peso is the default currency.
+_PESO_LETTER = frozenset({"PHP"})
+# A tyre's width and profile ("195/65 R15", "205/55R16") before the rim's size.
+_TYRE = re.compile(r"\b\d{3}/\d{2}\s?$")
 # Currencies whose writers group thousands with dots ("R$ 1.500,00", "€1.200").
 _DOT_THOUSANDS = frozenset({"BRL", "EUR", "IDR", "ARS", "COP", "CLP", "VND", "XOF", "XAF"})
 
@@ -152,11 +158,11 @@ _MULTIPLIER = r"(?:[kKmM]|mn)(?![\w])|\s?(?:thousand|million|lakhs?|crores?|bn|b
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _MONEY = re.compile(
     rf"""
-    (?<![\w$€£₹₦₵₱])
+    (?<![\w$€£₹₦₵₱#])
     (?:
-        (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RN]))
+        (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RNP]))
         \s?(?P<num>{_SPACED_NUMBER}|{_NUMBER})(?P<mult>{_MULTIPLIER})?(?:\.[–-])?(?![\d])
-        (?:\s(?i:pesos|euros|reais|dollars|rupees|rupaye)(?![\w]))?
+        (?:\s(?i:pesos|euros|reais|dollars|rupees|rupaye|naira)(?![\w]))?
       |
         (?P<num2>{_SPACED_NUMBER}|{_NUMBER})(?P<mult2>{_MULTIPLIER})?
         (?:(?P<slash>/[=-])|\s?(?:(?i:(?P<post>{_alternation(k for k in _SUFFIXES if not k.startswith("/"))}))|(?P<code2>{_CODES}))(?![\w]))
@@ -250,6 +256,12 @@ def find_money(text: str | None, default_currency: str | None = None) -> list[En
             number, multiplier = re.sub(r"[ \u00a0\u202f]", "", match.group("num")), match.group("mult")
             if match.group("letter") and len(number.replace(",", "").replace(".", "")) < 2:
                 continue  # "R2", "N9": a road or a size, not money
+            if (match.group("pre") or "") == "#" and not (default == "NGN" and (multiplier or "," in number)):
+                continue  # "#4471" is an order's number; "#5,000" and "#5k" are naira in Nigeria
+            if match.group("letter") == "P" and default not in _PESO_LETTER:
+                continue  # "P2,300" is pesos in the Philippines (and pula in Botswana); elsewhere a code or a size
+            if match.group("letter") == "R" and _TYRE.search(text, 0, match.start()):
+                continue  # "195/65 R15": a tyre's rim, not rand
         else:
             marker = _marker(match.group("slash") or match.group("post"), _SUFFIXES) or match.group("code2")
             number, multiplier = re.sub(r"[ \u00a0\u202f]", "", match.group("num2")), match.group("mult2")
@@ -315,7 +327,7 @@ def _marker(written: str | None, table: dict[str, str | _Shared]) -> str | _Shar
 
 
 def _letter(letter: str | None) -> str | None:
-    return {"R": "ZAR", "N": "NGN"}.get(letter) if letter else None
+    return {"R": "ZAR", "N": "NGN", "P": "PHP"}.get(letter) if letter else None
 
 
 def _resolve(marker: str | _Shared, default: str | None) -> str:

@@ -129,6 +129,11 @@ MODIFIERS = frozenset(
     extra-large round square heavy light thick thin iron gold paper rubber
     """.split()
 )
+# The describing words above that are also nouns: what a container holds can end with one ("2 bars of chocolate").
+_NOUN_MODIFIERS = frozenset(
+    "paper chocolate vanilla lemon strawberry banana carrot coconut butter cheese beef chicken gold silver steel "
+    "iron glass leather cotton rubber plastic metal orange".split()
+)
 # Words after a number that are not what it counts.
 _NOT_ITEMS = frozenset(
     """
@@ -168,6 +173,12 @@ _QUANTITY = re.compile(
     re.VERBOSE,
 )
 _SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
+_ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w'’])an?\s+$")
+_DURATION_AFTER = re.compile(
+    r"(?i)\s+(?:days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|nights?|seconds?|secs?)\b"
+)
+_IN_A_NAME = re.compile(r"[A-Z][a-z]+$")
+_MID_SENTENCE = re.compile(r"[\w,]\s+$")
 _WORD_AT = re.compile(_WORD)
 _STREETS = frozenset("street st road rd avenue ave lane ln drive dr close crescent way boulevard blvd".split())
 # Words ending in "en" that are things, not descriptions ("10 chicken", "2 women").
@@ -214,10 +225,20 @@ _IRREGULAR = {
 }
 
 
+# "2x chicken wraps", "1x large chips": an order's or a receipt's count, the "x" glued to it read as if it were not
+# there, when a common noun in lower case follows. A capitalised one may be a product's name, left to the names
+# ("2x Pizza Salami, 1x Margherita"); a digit makes it a size or a pack ("3x3", "2x 5kg bags"); a spaced "2 x" is
+# left alone, as `entities_dev.jsonl` annotates "2 x large cappuccino".
+_TIMES = re.compile(r"(?<![\w.,/:#+$€£₹₦-])(?P<count>\d{1,3})(?P<times>[x×])(?=\s+(?-i:[^\W\d_A-ZÀ-Þ]))")
+
+
 def find_quantities(text: str | None) -> list[Entity]:
     """Quantities in `text`, each valued "<number> <unit>[ of <contents>]"."""
     if not text or not any(map(str.isdigit, text)) and not _has_number_word(text):
         return []
+    original = text
+    # The same offsets with each count's "x" blanked out, so that the item after it is read as the count's.
+    text = _TIMES.sub(lambda m: m.group("count") + " " * len(m.group("times")), text)
     found = []
     position = 0
     while True:
@@ -225,6 +246,8 @@ def find_quantities(text: str | None) -> list[Entity]:
         if match is None:
             return found
         entity = _read(text, match)
+        if entity is not None and text is not original:
+            entity = _entity(original, entity.start, entity.end, entity.value)
         if entity is not None:
             found.append(entity)
             position = entity.end
@@ -238,7 +261,14 @@ def _read(text: str, match: re.Match) -> Entity | None:
     if _SIZE_BEFORE.search(text, 0, match.start()) or _CAMEL_CASE_BEFORE.search(text, 0, match.start()):
         return None
     written = match.group("number")
+    if _IN_A_NAME.match(written) and _MID_SENTENCE.search(text, 0, match.start()) and match.group("rest"):
+        following = match.group("rest").strip()
+        unit = following.lower()
+        if following[:1].isupper() and not (unit in MEASURES or _singular(unit) in CONTAINERS):
+            return None  # "at Two Rivers", "Five Guys": a number word in a name, capitalised mid-sentence
     number = _number_value(written)
+    if number == 0:
+        return None  # "0 stars", the tail of a long number written in groups: nothing counted
     unit_only = written.split()[0].lower() in _UNIT_ONLY_NUMBERS and not written.lower().endswith("dozen")
     if match.group("glued"):
         glued = MEASURES[match.group("glued").lower()]
@@ -248,6 +278,8 @@ def _read(text: str, match: re.Match) -> Entity | None:
             return None  # "the 5L ones", "a 2kg one": the size of the thing chosen
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
+    if words and all(_describes(w[2]) for w in words) and _DURATION_AFTER.match(text, words[-1][1] + len(words[-1][0])):
+        return None  # "within 2 working days", "3 full weeks": a duration
     if words and words[0][2] in _MODEL_WORDS and not _describes_goods(text, match.start(), words):
         return None
     if unit_only and not (words and (words[0][2] in MEASURES or words[0][2] in CONTAINERS)):
@@ -256,8 +288,12 @@ def _read(text: str, match: re.Match) -> Entity | None:
         if lower in MEASURES:
             if MEASURES[lower] in _SIZE_UNITS and not re.match(r"\s+of\s", text[start + len(word) :]):
                 return None
+            if _ONES.match(text, start + len(word)):
+                return None  # "the 5 litre one": the size of the thing chosen
             unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower]])
             return _with_contents(text, match.start(), start + len(word), number, unit, measure=True)
+        if index == 0 and written[0].isdigit() and _ARTICLE_BEFORE.search(text, 0, match.start()):
+            return None  # "a 2 burner cooker", "an 8 seater": what one thing is, no count ("a 2kg cake" weighs)
         describes = _describes(lower) or (word[0].isupper() and len(word) > 2)
         if describes and index < len(words) - 1:
             continue  # "3 large pizzas", "2 Samsung chargers": the item comes after
@@ -345,7 +381,8 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
         if _is_plural(word[2]) and not (partitive and word[0][:1].isupper() and index < len(words) - 1):
             words = words[: index + 1]  # a brand's plural goes on to its goods: "3 packs of Walkers crisps"
             break
-    while len(words) > (1 if partitive else 0) and _describes(words[-1][2]):
+    # A describing word that is also a noun stays at the end ("3 boxes of printer paper", "250g butter").
+    while len(words) > (1 if partitive else 0) and _describes(words[-1][2]) and words[-1][2] not in _NOUN_MODIFIERS:
         words.pop()
     if not words:
         return _entity(text, start, end, f"{_format(number)} {unit}")
@@ -360,7 +397,11 @@ def _entity(text: str, start: int, end: int, value: str) -> Entity:
 
 def _describes(lower: str) -> bool:
     # Size, colour and the like, and participles: "printed", "baking", "broken".
-    return lower in MODIFIERS or lower.endswith(("ed", "ing", "en")) and lower not in _NOUNS_IN_EN
+    return lower in MODIFIERS or _participle(lower)
+
+
+def _participle(lower: str) -> bool:
+    return lower.endswith(("ed", "ing", "en")) and lower not in _NOUNS_IN_EN
 
 
 def _spaced(text: str, start: int) -> bool:

@@ -34,6 +34,7 @@ _KEYWORDS = {
     "awb": "tracking",
     "consignment": "tracking",
     "shipment": "tracking",
+    "parcel": "tracking",  # couriers' parcel numbers ("Parcel no. G4S-2231-KE")
     "transaction": "transaction",
     "txn": "transaction",
     "mpesa": "transaction",
@@ -112,12 +113,18 @@ _KEYWORD = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _KEYWOR
 _IDENTIFIER = r"[A-Za-z0-9](?:[A-Za-z0-9/-]*[A-Za-z0-9])?"
 _KEYWORD_LED = re.compile(
     rf"""
-    (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?
+    (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?(?![^\W\d_])
     (?:\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
     (?:\s+(?i:is|was|ni|na)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
     (?P<id>{_IDENTIFIER})(?![\w])
     """,
     re.VERBOSE,
+)
+# "Reference for the Zeepay transfer is ZP88127734", "the ref of my payment was QK7XZ12AB3": the identifier after
+# what it refers to.
+_REFERENCE_OF = re.compile(
+    rf"(?<![\w-])(?i:ref|reference|confirmation)(?:\s+(?i:number|no\.?|code|id))?\s+(?i:for|of|on)\s+"
+    rf"(?i:the|my|your|this|that|our)\s+(?:[\w-]+\s+){{0,2}}?(?i:is|was)\s*:?\s*(?P<id>{_IDENTIFIER})(?![\w])"
 )
 _PREFIXED = re.compile(
     rf"(?<![\w-])(?P<id>(?i:{'|'.join(sorted(_PREFIXES, key=len, reverse=True))})[-/#]?\d[\w/-]*)(?![\w])"
@@ -128,6 +135,10 @@ _MPESA = re.compile(
 )
 _HASH_NUMBER = re.compile(r"(?<![\w&])#(?P<id>\d{3,})(?![\w])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+# A day and month (and year), as dates are written: "16/03/2027", "15-03", "2027/03/15".
+_DATE_SHAPED = re.compile(
+    r"(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|[12]\d|3[01])(?:\1(?:\d{2}|\d{4}))?|\d{4}([/.-])\d{1,2}\2\d{1,2}"
+)
 _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
 _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|eft|lipa|nimelipa|nimetuma"
@@ -138,7 +149,9 @@ _PAYMENT_WORDS = re.compile(
 _BANK_ACCOUNT = re.compile(r"(?i)\b[a-z]*bank\s+(?:a/?c\s*)?(?P<id>\d{8,16})(?![\w])")
 # UPI (India) references are 12 digits.
 _UPI = re.compile(r"\d{12}")
-# After an order number, a word that makes the number a quantity instead: "order 1000 pieces".
+# After an order number, a word that makes the number a quantity instead: "order 1000 pieces". A longer number
+# counts nothing ("tracking number 9400100000000000000000 shows delivered").
+_LONGEST_COUNT = 5
 _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minus", "pls", "thanks", "as", "us"})
 
 
@@ -173,13 +186,21 @@ def find_references(text: str | None) -> list[Entity]:
             kind = "transaction" if _MPESA.fullmatch(identifier) or _UPI.fullmatch(identifier) else _about(text)
         if kind in ("till", "paybill") and not (identifier.isdigit() and 5 <= len(identifier) <= 7):
             continue  # "till 25th November": a preposition, not a till number
-        if _ORDINAL.fullmatch(identifier):
-            continue
-        if identifier.isdigit() and ((not marked and len(identifier) < 4) or _counts_something(text, match.end("id"))):
+        if _ORDINAL.fullmatch(identifier) or _DATE_SHAPED.fullmatch(identifier):
+            continue  # "appointment: 16/03/2027 @ 08:30": when, not which
+        if identifier.isdigit() and (
+            (not marked and len(identifier) < 4)
+            or (len(identifier) <= _LONGEST_COUNT and _counts_something(text, match.end("id")))
+        ):
             continue  # "order 20 loaves", "order: 10 boxes": a quantity, not an order number
         if not identifier.isdigit() and len(identifier) < 4:
             continue
         add(kind, match.start("id"), match.end("id"))
+    for match in _REFERENCE_OF.finditer(text):
+        identifier = match.group("id")
+        if any(map(str.isdigit, identifier)) and len(identifier) >= 4 and not _ORDINAL.fullmatch(identifier):
+            kind = "transaction" if _MPESA.fullmatch(identifier) or _UPI.fullmatch(identifier) else _about(text)
+            add(kind, match.start("id"), match.end("id"))
     for match in _BANK_ACCOUNT.finditer(text):
         add("account", match.start("id"), match.end("id"))
     for match in _MPESA.finditer(text):

@@ -695,3 +695,131 @@ def test_a_week_or_a_fortnight_from_today_in_spanish_and_french(text, tz, expect
 def test_a_week_and_a_fortnight_from_today_are_dateparser_s_days(phrase):
     for base in (datetime(2027, 3, 11), datetime(2026, 12, 28), datetime(2028, 2, 25)):
         assert plain_day(phrase, base) == dateparser_day(phrase, base, "DMY") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can I get a fade Friday at 5:45?", [("Friday at 5:45", "2026-11-20T17:45:00+03:00")]),
+        ("pickup at 5:30", [("5:30", "2026-11-18T17:30:00+03:00")]),
+        ("Bus leaves 05:45 sharp", [("05:45", "2026-11-19T05:45:00+03:00")]),
+        ("Monday 23rd at 7:30", [("Monday 23rd at 7:30", "2026-11-23T07:30:00+03:00")]),
+        ("el viernes a las 5:30", [("viernes a las 5:30", "2026-11-20T05:30:00+03:00")]),
+    ],
+)
+def test_a_twelve_hour_clock_without_am_or_pm_is_read_in_business_hours(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_bare_hour_after_a_day_may_be_followed_by_a_function_word():
+    assert dates("Can I come tomorrow at 9 for the braids?") == [("tomorrow at 9", "2026-11-19T09:00:00+03:00")]
+
+
+def test_a_day_written_with_a_month_abbreviation_between_dashes():
+    assert dates("departs 15-Mar-2027 21:30, seat 14") == [("15-Mar-2027 21:30", "2027-03-15T21:30:00+03:00")]
+    assert dates("valid till 02-Dec-26") == [("02-Dec-26", "2026-12-02")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I have been calling since 9am, nobody picks", [("9am", "2026-11-18T09:00:00+03:00")]),
+        ("the food I ordered at 8pm is still not here", [("8pm", "2026-11-17T20:00:00+03:00")]),
+        ("I paid, please deliver at 5pm", [("5pm", "2026-11-18T17:00:00+03:00")]),
+        ("Come at 9am", [("9am", "2026-11-19T09:00:00+03:00")]),
+    ],
+)
+def test_a_time_alone_told_in_the_past_is_the_last_such_time(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I go pay next week Friday", [("next week Friday", "2026-11-27")]),
+        ("I paid since last week Tuesday", [("last week Tuesday", "2026-11-10")]),
+        ("Deliver on Friday next week", [("Friday next week", "2026-11-27")]),
+        ("this week Friday", [("this week Friday", "2026-11-20")]),
+    ],
+)
+def test_a_weekday_named_by_its_week(text, expected):
+    assert dates(text) == expected
+
+
+def test_an_english_weekday_after_a_swahili_past_verb_is_the_last_one():
+    assert dates("Fundi alikuja Tuesday to fix the sink") == [("Tuesday", "2026-11-17")]
+    assert dates("Nitalipa Monday") == [("Monday", "2026-11-23")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was delivered on Tuesday 17th", [("Tuesday 17th", "2026-11-17")]),
+        ("Confirmed for Thursday 19th, 2pm", [("Thursday 19th, 2pm", "2026-11-19T14:00:00+03:00")]),
+        ("Saturday 5th works", [("Saturday 5th", "2026-12-05")]),
+    ],
+)
+def test_a_weekday_with_its_day_of_the_month_is_the_nearest_that_agrees(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_numeric_date_keeps_one_separator():
+    assert dates("Slot: 10.00-11.00") == []
+    assert dates("on 15.03.2027 and 12-03-2027") == [("15.03.2027", "2027-03-15"), ("12-03-2027", "2027-03-12")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pwede po ba bukas ng 3pm?", [("bukas ng 3pm", "2026-11-19T15:00:00+03:00")]),
+        ("Nagbayad po ako kahapon", [("kahapon", "2026-11-17")]),
+        ("Sa Sabado po ba open kayo?", [("Sabado", "2026-11-21")]),
+        ("Bukas po ba kayo ngayon?", []),
+        ("one linggo na", []),
+        ("Nag-order ako nung Lunes pa", [("Lunes", "2026-11-16")]),
+        ("Nag-order ako Monday pa", [("Monday", "2026-11-16")]),
+    ],
+)
+def test_taglish_days_from_the_filipino_tables(text, expected):
+    assert dates(text) == expected
+
+
+def test_year_first_with_slashes_and_the_end_of_a_range_of_24_hour_clocks():
+    assert dates("Your order will be delivered on 2026/11/20") == [("2026/11/20", "2026-11-20")]
+    assert dates("Load shedding 18:00-20:30 today") == [
+        ("18:00", "2026-11-18T18:00:00+03:00"),
+        ("20:30 today", "2026-11-18T20:30:00+03:00"),
+    ]
+    assert dates("ref 4521-8873") == []
+
+
+@pytest.mark.parametrize("text", ["sort code 20-45-07, account 12345678", "Sort code: 30-12-21", "on 20-00-00"])
+def test_sort_codes_and_zero_days_are_no_dates(text):
+    assert dates(text) == []
+
+
+def test_the_end_of_a_range_of_days():
+    assert dates("Shipped 11/10, arriving 11/23-11/25", order="MDY") == [
+        ("11/10", "2026-11-10"),
+        ("11/23", "2026-11-23"),
+        ("11/25", "2026-11-25"),
+    ]
+
+
+def test_a_day_and_month_that_only_read_the_other_way_are_read_that_way():
+    assert dates("paid on 11/15") == [("11/15", "2026-11-15")]
+    assert dates("paid on 15/11", order="MDY") == [("15/11", "2026-11-15")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can you come tomorrow morning at 9?", [("tomorrow morning at 9", "2026-11-19T09:00:00+03:00")]),
+        ("Saturday afternoon at 3 is fine", [("Saturday afternoon at 3", "2026-11-21T15:00:00+03:00")]),
+        ("Friday evening at 7:30", [("Friday evening at 7:30", "2026-11-20T19:30:00+03:00")]),
+        ("Monday morning at 5:30", [("Monday morning at 5:30", "2026-11-23T05:30:00+03:00")]),
+        ("Come on Monday morning", [("Monday", "2026-11-23")]),
+    ],
+)
+def test_a_part_of_the_day_between_a_day_and_its_clock(text, expected):
+    assert dates(text) == expected

@@ -121,3 +121,35 @@ def test_amounts_in_words_need_a_currency_word():
     # "elfu mbili" alone and "50 hazaar" without rupees could be anything counted.
     assert amounts("Nataka mayai elfu mbili", "KES") == []
     assert amounts("budget 50 hazaar hai", "INR") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [
+        ("Balance ko po is P1,200 right?", "PHP", [("P1,200", "PHP 1200.00")]),
+        ("P1,200 only", "KES", []),
+        ("take P2 parking", "PHP", []),
+        ("Sent GH¢200, ref KOFI-SHOES", "GHS", [("GH¢200", "GHS 200.00")]),
+        ("Do you have 195/65 R15 tyres?", "ZAR", []),
+        ("Winterreifen 205/55 R16, 4 Stück", "EUR", []),
+        ("Fee is R150", "ZAR", [("R150", "ZAR 150.00")]),
+    ],
+)
+def test_peso_letter_cedi_cent_sign_and_tyre_rims(text, default, expected):
+    assert amounts(text, default) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [
+        ("I sent #12,500 to your account", "NGN", [("#12,500", "NGN 12500.00")]),
+        ("#5k for the two", "NGN", [("#5k", "NGN 5000.00")]),
+        ("#5,000 naira", "NGN", [("#5,000 naira", "NGN 5000.00")]),
+        ("order #4471", "NGN", []),
+        ("#5,000", "KES", []),
+        ("confirmation #R7731", "ZAR", []),
+        ("Php 350 po", "PHP", [("Php 350", "PHP 350.00")]),
+    ],
+)
+def test_the_naira_written_with_a_hash_and_pesos_with_php(text, default, expected):
+    assert amounts(text, default) == expected

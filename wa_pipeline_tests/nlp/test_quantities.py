@@ -189,3 +189,56 @@ def test_a_brand_after_of_is_part_of_the_contents(text, expected):
 )
 def test_address_numbers_and_place_prepositions_are_no_quantity(text):
     assert quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Can I get 2x chicken wraps, 1x large chips and a Coke",
+            [("2x chicken wraps", "2 chicken wrap"), ("1x large chips", "1 large chip")],
+        ),
+        ("3x3 tiles", []),
+    ],
+)
+def test_a_count_glued_to_x_before_a_common_noun(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("deliver 3 boxes of printer paper tomorrow", [("3 boxes of printer paper", "3 box of printer paper")]),
+        ("1 lb of turkey sliced thin", [("1 lb of turkey", "1 lb of turkey")]),
+    ],
+)
+def test_contents_after_of_may_end_with_a_noun_that_also_describes(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The speaker I got from Carrefour at Two Rivers has no bass", []),
+        ("I want Two Bags of rice", [("Two Bags of rice", "2 bag of rice")]),
+        ("Two Large Pizzas please", [("Two Large Pizzas", "2 large pizza")]),
+        ("J'ai envoyé 15 000 FCFA par Wave", []),
+        ("250g butter and 500ml milk", [("250g butter", "250 g of butter"), ("500ml milk", "500 ml of milk")]),
+    ],
+)
+def test_names_with_a_number_word_zero_counts_and_nouns_that_describe(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Delivery within 2 working days", []),
+        ("I want a 2 burner gas cooker", []),
+        ("Can you replace the battery on a 2015 Honda Civic?", []),
+        ("Give me the 5 litre one", []),
+        ("How much for a 2kg black forest cake?", [("2kg black forest cake", "2 kg of black forest cake")]),
+    ],
+)
+def test_durations_and_what_one_thing_is_are_no_counts(text, expected):
+    assert quantities(text) == expected

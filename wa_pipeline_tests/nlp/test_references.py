@@ -133,3 +133,32 @@ def test_an_eft_pays_and_a_paybill_account_may_be_written_in_capitals():
         ("MAMAFUA", "account:MAMAFUA"),
     ]
     assert references("Open a new account BEFORE Friday") == []
+
+
+def test_a_long_number_counts_nothing_after_its_keyword():
+    assert references("Tracking number 9400100000000000000000 shows delivered") == [
+        ("9400100000000000000000", "tracking:9400100000000000000000")
+    ]
+    assert references("order 20 loaves") == []
+
+
+def test_the_identifier_after_what_a_reference_is_for():
+    assert references("Reference for the Zeepay transfer is ZP88127734, sender Selasi") == [
+        ("ZP88127734", "transaction:ZP88127734")
+    ]
+    assert references("the reference for this is 5 pieces") == []
+
+
+def test_a_keyword_is_no_keyword_inside_a_longer_word():
+    assert references("Policy number POL/2231/27") == []
+    assert references("PO 4471 approved") == [("4471", "order:4471")]
+
+
+@pytest.mark.parametrize("text", ["Your appointment: 16/03/2027 @ 08:30", "Booking: 15/03 at 2pm", "Order: 2027-03-11"])
+def test_a_date_after_a_keyword_is_no_identifier(text):
+    assert references(text) == []
+
+
+def test_a_couriers_parcel_number_is_a_tracking_number():
+    assert references("Collect by 18/03. Parcel no. G4S-2231-KE") == [("G4S-2231-KE", "tracking:G4S-2231-KE")]
+    assert references("parcel 2 of 3") == []
