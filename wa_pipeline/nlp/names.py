@@ -37,7 +37,7 @@ CODE = re.compile(r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{5,}
 # Abbreviations that look like names: payment rails, sizes and chat shorthand.
 NOT_ORGANISATIONS = frozenset(
     "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS IBAN BIC "
-    "SEPA RIB CPF CNPJ CBU CVU CLABE RFC DNI NIF MwSt".split()
+    "SEPA RIB CPF CNPJ CBU CVU CLABE RFC DNI NIF MwSt AC".split()
 )
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
@@ -53,7 +53,9 @@ _ENGLISH_TITLES = frozenset(
     # ... Ghana's Akan "Nana" (a chief, an elder, a grandparent) before a name: "Nana Yaw", "Nana Ama"
     "nana "
     # ... and South African English's Afrikaans ones ("tannie Marietjie", "Oom Piet")
-    "tannie oom".split()
+    "tannie oom "
+    # ... and Nigerian English's parents' titles for an elder ("Mummy Tola", "Daddy Emeka")
+    "mummy daddy".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
 _FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
@@ -82,6 +84,8 @@ _GREETINGS = frozenset(
     "hongera shikamoo jambo namaskar pranam salamat shot "
     # the hellos of South Africa, Ghana and the Philippines before a name: "Sawubona Sipho", "Akwaaba Esi"
     "sawubona dumela molo akwaaba kumusta kamusta mabuhay "
+    # Ghana's hail to a friend: "Chale Nii, ..."
+    "chale "
     # Tagalog "magandang umaga/hapon/gabi" (good morning, afternoon, evening) before a name
     "umaga hapon gabi "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
@@ -134,6 +138,8 @@ _LANDMARKS_AT = frozenset("stage station park market terminal airport stadium".s
 _FUEL_STATIONS = [[kind, "station"] for kind in ("petrol", "filling", "gas", "fuel", "service")]
 # What a number after them numbers inside an address, before the building's or street's name: "unit 4", "flat 3".
 _UNIT_WORDS = frozenset("unit flat apartment apt suite room block blk lot plot house shop stall no".split())
+# What such a word numbers: a letter, or a letter or two and a number ("flat B", "shop B12").
+_UNIT_CODE = re.compile(r"[A-Za-z]|[A-Z]{1,2}\d{1,4}")
 _DIRECTIONS = frozenset({"west", "east", "north", "south", "central", "cbd", "town"})
 # A company's legal form, its last full stop left off: "Mode Fischer GmbH", "Pão Quente Ltda.", "Gráfica S.A.".
 _LEGAL_FORMS = frozenset("gmbh ag kg ltda s.a s.l sarl sas eireli".split())
@@ -156,7 +162,9 @@ _ORG_ENDINGS = (
         "gallery galleries florist florists "
         "company corp corporation international ltda. money "
         # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
-        "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
+        "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai "
+        # grocers and dressmakers: "Mama Mboga Groceries", "Amaka Couture"
+        "grocers grocery groceries couture".split()
     )
     | _LEGAL_FORMS
 )
@@ -242,6 +250,22 @@ _MEETING_WORDS = frozenset(
 # A service booked with someone, anywhere before "with": "book me for braids on Saturday with Blessing", "a
 # massage with Rowena" (the meeting words above count only right before it: "send me the goods with G4S").
 _BOOKED = frozenset("book booked booking appointment appointments session slot massage haircut braids nails".split())
+# Polite words between a greeting and the name: "Hi Ma'am Joy", "Good day Sir Ramon".
+_POLITE_ADDRESS = frozenset("ma'am maam mam sir madam".split())
+# What a business books for its customer, before the business's name: "your booking at Casa Leticia".
+_BOOKED_THINGS = frozenset("booking reservation appointment fitting stay table session".split())
+# Where a shop says it is: "we're located on Allen Avenue".
+_LOCATED = frozenset("located based situated".split())
+# What a business writes to its customer about, after "your", and its own premises and staff, after "our".
+_YOUR_DEALINGS = frozenset(
+    "order orders appointment booking reservation payment parcel package delivery fitting repair balance receipt "
+    "invoice subscription".split()
+)
+_OUR_PREMISES = frozenset(
+    "shop store branch kitchen salon location outlet showroom clinic workshop rider driver".split()
+)
+# Words after a name and a comma that speak to the reader: "Efua, your fitting", "Callum, you're booked".
+_TO_THE_READER = frozenset("your you you're you've".split())
 # Verbs that open an English request and are followed by the person asked: "Tell Kofi to add", "Ask Deepak".
 _OPENING_VERBS = frozenset({"tell", "ask", "call", "remind", "inform"})
 # Words before an everyday word a chat capitalises for emphasis: "was Nice", "Very Poor Service".
@@ -308,6 +332,8 @@ _PERSON_NOUNS = frozenset(
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
+# Who a business's note names after a colon: "Rider: Jun", "Driver: Kwame", "Name: Efua Mensah".
+_LABELS = frozenset("rider driver contact name customer recipient receiver sender agent attendant stylist".split())
 # Family and friends before a name: "my friend priya", "my cousin Esi", "meine Tochter Lena", "mi primo Beto".
 _KIN = frozenset(
     "friend cousin husband wife son daughter sister brother niece nephew neighbour neighbor colleague boyfriend "
@@ -413,7 +439,9 @@ _WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
 # seller", "Jumia delivery man".
 _STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
 # ... or what it ships and tracks, on English lines: "my Lazada parcel", "UPS tracking 1Z...", "the Jumia order".
-_SHIPPED_NOUNS = _STAFF_NOUNS | frozenset("parcel parcels package packages tracking waybill order orders".split())
+_SHIPPED_NOUNS = _STAFF_NOUNS | frozenset(
+    "parcel parcels package packages tracking waybill order orders ride rides".split()
+)
 # Words of Spanish, Portuguese, French or German only (no English, Swahili, Pidgin or Hinglish one): on an
 # English line, after "tell" or "ask", they are a name ("Tell Segun", not Spanish "según").
 _BEFORE_A_NAME = frozenset("tell ask - – — regards".split())
@@ -744,6 +772,8 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
     word = token.lower_
     if not (token.is_alpha and token.is_lower and len(word) > 2) or word in _NOT_NAMES or word in ENGLISH_WORDS:
         return i
+    if word in _ADDRESSEES:
+        return i  # "Hey guys,": whom a greeting addresses is no name
     if word in _ADDRESS_AFTER or word in _LANGUAGE_TITLES["sw"] or word in _LANGUAGE_TITLES["hi"]:
         return i
     following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
@@ -829,6 +859,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and words[i + 1 : i + 2]:
         if words[i + 1] in _PEOPLE_VERBS and doc[i + 1].is_lower:
             brand = 0  # "Jasmine did my nails", "Jordan said...": what people do
+    if brand == 1 and words[i] in _LABELS and words[i + 1 : i + 2] == [":"] and _english(doc):
+        brand = 0  # "Rider: Jun": a label in a business's note, not the app of that name
     if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
         brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
@@ -941,6 +973,8 @@ def _name_like(token: Word) -> bool:
             return True
         if token.lower_ in _OPENING_VERBS and _opens_sentence(token.doc, token.i):
             return False  # "Tell Atieno I want...", "Ask Deepak to share": the name follows the verb
+        if token.lower_ in _LABELS and token.i + 1 < len(token.doc) and token.nbor(1).text == ":":
+            return False  # "Rider: Jun", "Contact: 0712...": a business's note labels what follows
         if (
             token.lower_ in _FOREIGN_ONLY_WORDS
             and token.lower_ not in _NOT_NAME_OPENERS
@@ -953,7 +987,8 @@ def _name_like(token: Word) -> bool:
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
-        return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
+        if not (text[:1].isupper() and _after_label(token)):
+            return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
     if text.upper() in CURRENCY_CODES and text.isupper():
         return False
     if token.lower_ in _HOLIDAYS and _previous_word(token) in _WISHES:
@@ -962,8 +997,9 @@ def _name_like(token: Word) -> bool:
         return False  # nor is "Semana Santa" a place
     if len(text) == 1 and _previous_word(token) in _SIZE_WORDS:
         return False  # "Größe L", "talla M"
-    if len(text.rstrip(".")) == 1 and token.i > 0 and token.nbor(-1).is_lower and token.nbor(-1).lower_ in _UNIT_WORDS:
-        return False  # "apartment block C.", "flat B": the letter of a unit
+    if _UNIT_CODE.fullmatch(text.rstrip(".")) and token.i > 0 and token.nbor(-1).is_lower:
+        if token.nbor(-1).lower_ in _UNIT_WORDS:
+            return False  # "apartment block C.", "flat B", "shop B12": the letter or number of a unit
     return not _common_word(token)
 
 
@@ -1100,6 +1136,12 @@ def _closes_a_name(token: Word) -> bool:
         return False
     before = doc[i - 1]
     return before.is_alpha and before.text[:1].isupper() and before.lower_ not in _NOT_NAME_OPENERS
+
+
+def _after_label(token: Word) -> bool:
+    """A capitalised word after a label of a person and a colon, as a business's notes write: "Rider: Jun"."""
+    doc, i = token.doc, token.i
+    return i > 1 and doc[i - 1].text == ":" and doc[i - 2].lower_ in _LABELS and _english(doc)
 
 
 def _after_kin(token: Word) -> bool:
@@ -1417,6 +1459,8 @@ def _classify(
         cue = "person"  # "Merry Christmas from Bong and family"
     elif cue is None and start > 0 and doc[start - 1].lower_ in _WITH and _paid_around(doc, start):
         cue = "org"  # "mit Klarna bezahlt"
+    if cue == "title" and english and _titled_business(doc, start):
+        return _entity(doc, start - 1, end, ORG, "rule")  # "My Mr Delivery order": a business named with a title
     if cue == "title":
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     if english and _celebrated(doc, end) and _could_be_person(span, gazetteer):
@@ -1443,8 +1487,22 @@ def _classify(
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "org":
         return _entity(doc, start, end, ORG, "rule")
+    if english and _signs_off(doc, start, end) and not is_person and _business_side(doc):
+        if not _could_be_person(span, gazetteer):
+            return _entity(doc, start, end, ORG, "rule")  # "... left our Yaba store. - Phone Place Kenya"
+    if english and _second_sign_off(doc, start, end) and not is_person:
+        return _entity(doc, start, end, ORG, "rule")  # "- Femi, Pointek": the writer, then the business
+    if english and _first_sign_off(doc, start, end) and _could_be_person(span, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")
     if _signs_off(doc, start, end) and _could_be_person(span, gazetteer):
         return _entity(doc, start, end, PERSON, "rule")
+    if (
+        english
+        and (is_person or not is_place)
+        and _called_by_name(doc, start, end)
+        and _could_be_person(span, gazetteer)
+    ):
+        return _entity(doc, start, end, PERSON, "rule")  # "Reminder: Efua, your fitting is on Saturday"
     # "Keisha did an amazing job", "can Lerato bring"; "Joy here", "Blessing, abeg send", "and Deepak from"
     if english and not is_place and (_acts(doc, start, end) or _named_plainly(doc, start, end, gazetteer)):
         if _could_be_person(span, gazetteer) or _word_names(core):
@@ -1561,6 +1619,60 @@ def _owned(span: list[Word], end: int) -> bool:
     return bool(marks) and marks[-1] < end - 1
 
 
+def _business_side(doc: Words) -> bool:
+    """The message is written by a business to its customer, as confirmations, dispatch notes, reminders and
+    receipts are: "your order ...", "our Yaba store", "Thank you for shopping with", "Payment received"."""
+    side = doc.user_data.get("names_business_side")
+    if side is None:
+        words = doc.lowers
+        side = words[:1] == ["reminder"] or any(
+            (word == "your" and words[n + 1 : n + 2] and words[n + 1] in _YOUR_DEALINGS)
+            or (word == "our" and set(words[n + 1 : n + 4]) & _OUR_PREMISES)
+            or (word == "for" and words[n + 1 : n + 2] in (["shopping"], ["choosing"]))
+            or (word == "received" and words[n - 1 : n] in (["payment"], ["we've"], ["have"]))
+            for n, word in enumerate(words)
+        )
+        doc.user_data["names_business_side"] = side
+    return side
+
+
+def _first_sign_off(doc: Words, start: int, end: int) -> bool:
+    """After a dash, the name before a comma and one more name that closes the message: "Femi" of "- Femi,
+    Pointek"."""
+    before = [t for t in doc[:start] if not t.is_space]
+    if not before or before[-1].text not in ("-", "–", "—", "~") or end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    rest = [t for t in doc[end + 1 :] if t.is_alpha or t.is_digit]
+    return 0 < len(rest) <= 3 and all(t.text[:1].isupper() for t in rest)
+
+
+def _second_sign_off(doc: Words, start: int, end: int) -> bool:
+    """The name closes the message after a comma and a signed name after a dash: "Pointek" of "- Femi,
+    Pointek"."""
+    if any(t.is_alpha or t.is_digit for t in doc[end:]) or start < 3 or doc[start - 1].text != ",":
+        return False
+    at = start - 2
+    while at > 0 and doc[at].is_alpha and doc[at].text[:1].isupper() and start - 2 - at < 3:
+        at -= 1
+    return at < start - 2 and doc[at].text in ("-", "–", "—", "~")
+
+
+def _called_by_name(doc: Words, start: int, end: int) -> bool:
+    """A name that opens a sentence or follows a colon, then a comma and "your" or "you": the reader a business
+    writes to ("Reminder: Marcus Johnson, your appointment...", "Efua, you're booked")."""
+    if end + 1 >= len(doc) or doc[end].text != "," or doc.lowers[end + 1] not in _TO_THE_READER:
+        return False
+    return _opens_sentence(doc, start)
+
+
+def _titled_business(doc: Words, start: int) -> bool:
+    """A formal title after "my", "the", "your" or "our" opens a business's name, not a person's: "My Mr Delivery
+    order", "the Mr Price in Sandton"."""
+    if start < 2 or not doc[start - 1].text[:1].isupper() or doc[start - 1].lower_ not in _FORMAL_TITLES:
+        return False
+    return doc[start - 2].lower_ in ("my", "the", "your", "our")
+
+
 def _signs_off(doc: Words, start: int, end: int) -> bool:
     """The name closes the message after a dash or a full stop, as a sign-off does: "- Segun", ". Mark Jenkins"
     (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
@@ -1602,6 +1714,8 @@ def _cue(doc: Words, start: int) -> str | None:
     if english and previous == "." and len(before) > 1 and before[-1].whitespace_:
         if before[-2].lower_ + "." in _TITLES | _ENGLISH_TITLES:
             return "title"  # the tokenizer splits the full stop off titles it does not know: "Engr. Bello"
+    if english and previous in _POLITE_ADDRESS and len(before) > 1 and before[-2].lower_ in _GREETINGS:
+        return "person"  # "Hi Ma'am Joy", "Good day Sir Ramon": a greeting, a polite word, the name
     if previous == "," and len(before) > 1:
         previous, before = before[-2].lower_, before[:-1]
     earlier = [t.lower_ for t in before[:-1]]
@@ -1635,6 +1749,8 @@ def _cue(doc: Words, start: int) -> str | None:
         if english and _bought_before(doc, start - 1):
             return "org"  # "buy 3 packs of noodles from Puregold": where the things bought come from
         return "from"
+    if english and previous == "at" and "your" in earlier and set(earlier) & _BOOKED_THINGS:
+        return "org"  # "your booking at Casa Leticia", "your fitting at Afua's Designs": a business's own note
     if previous in _place_cues(language):
         # "compré en Garbarino", "comprei na Magazine Luiza", "bought one at Costco": where one buys is a business
         if language is not None and earlier and earlier[-1] in _BUYING:
@@ -1646,6 +1762,10 @@ def _cue(doc: Words, start: int) -> str | None:
         return "place"
     if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
         return "org"
+    if english and previous == "on" and earlier and earlier[-1] in _BRANCH_NOUNS | _LOCATED:
+        return "place"  # "the shop on Deansgate", "we're located on Allen Avenue": a street
+    if english and previous == "sa":
+        return "place"  # Taglish "for pickup sa Cubao", "deliver sa Marikina"
     if english and previous in ("accept", "accepts", "accepting"):
         return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
     if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
@@ -1728,6 +1848,8 @@ def _opens_sentence(doc: Words, start: int) -> bool:
 def _with_leading_titles(doc: Words, start: int) -> int:
     """Take in a capitalised title word that is part of a business name: "MAMA MBOGA BAKERY"."""
     titles = _TITLES | _LANGUAGE_TITLES["sw"] | _LANGUAGE_TITLES["hi"]  # "Shree Ganesh Bhandar"
+    if _english(doc):
+        titles = titles | _ENGLISH_TITLES  # "Tita Lulu's Kitchen", "Aling Nena's Store"
     while start > 0 and doc[start - 1].lower_ in titles and doc[start - 1].text[:1].isupper():
         start -= 1
     return start

@@ -54,12 +54,15 @@ GOODS = frozenset(
     maize gas fertiliser fertilizer
     ghee yoghurt yogurt cheese honey mayonnaise sardines spaghetti pasta cornflakes custard
     speaker speakers watch drill drills cement paint generator batteries bulbs sneakers trainers
+    aircon airfryer rusks kulfi
     sabuni ngano mafuta maziwa chai unga juisi friji jiko mkate maji mbolea
     leche café aceite arroz jabón cerveza leite óleo arroz sabão cerveja perfume geladeira lait huile savon
     bière frigo fritadeira geladeira liquidificador cafeteira nevera licuadora cafetera lavadora microondas
     réfrigérateur cafetière
     """.split()
 )
+# Kinds of device written in capitals after a maker: "Samsung TV", "Voltas AC".
+_DEVICE_KINDS = frozenset({"TV", "AC", "PC"})
 # Words that end or extend a model: "iPhone 15 Pro", "PS5 Slim", "Galaxy S23 FE", "Switch OLED".
 MODEL_WORDS = frozenset("pro max plus ultra mini lite slim oled fe se neo prime note series edge fold flip".split())
 # The number after these is an address or a count, not a model: "Phase 1", "Gate 2", "size 42".
@@ -145,6 +148,8 @@ _ELISION = re.compile(r"[LlDd]['’](?=[A-Za-z])")
 _TIMES = re.compile(r"(?i)\d+x")
 _ORDINAL = re.compile(r"(?i)\d+(?:st|nd|rd|th)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# Written after a number that is a screen's or a wheel's size: "43 inch", "55 inches".
+_SCREEN_SIZES = frozenset("inch inches".split())
 # A model standing alone: capitals and a number ("PS5", "TM6"); a determiner or a model word must go with it.
 _BARE_MODEL = re.compile(r"[A-Z]{2,4}\d{1,3}[A-Za-z]?")
 
@@ -317,6 +322,7 @@ def _brand_and_line(doc: Words, i: int, gazetteer: Gazetteer, language: str | No
         and doc[end].lower_ not in _COMPANY_WORDS
         and doc[end].lower_ not in PLACE_ENDINGS  # "Elm Avenue" is a street
         and doc[end].lower_ not in _MONTHS_AND_DAYS
+        and doc[end].text not in _DEVICE_KINDS  # "Samsung TV" is the maker's set, no line named "TV"
         and not gazetteer.organisations.longest_match(words, end)
         and not _is_place_or_person(doc, end, end + 1, gazetteer)
         and not (language == "de" and _german_noun_after_brand(doc[end]))  # "Bosch Kühlschrank", "Hermes Paketshop"
@@ -540,6 +546,8 @@ def _model_number_at(doc: Words, at: int) -> bool:
     following = doc[at + 1] if at + 1 < len(doc) else None
     if following is not None and (following.like_num or following.lower_ in CONTAINERS):
         return False  # "Tusker 3 crates", "Omo 2 1kg"
+    if following is not None and following.lower_ in _SCREEN_SIZES and doc[at].whitespace_:
+        return False  # "the Hisense 43 inch TV": a screen's size, not the model
     if text.isdigit() and following is not None and doc[at].whitespace_ == "" and following.is_alpha:
         # "6G" of "Activa 6G" is a model, "8GB" a size, "30 mins" no name's at all
         return _MODEL.fullmatch(text + following.text) is not None and not _SIZE.fullmatch(text + following.text)
