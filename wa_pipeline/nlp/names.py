@@ -164,7 +164,7 @@ _ORG_ENDINGS = (
         # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
         "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai "
         # grocers and dressmakers: "Mama Mboga Groceries", "Amaka Couture"
-        "grocers grocery groceries couture".split()
+        "grocers grocery groceries couture tyre tyres".split()
     )
     | _LEGAL_FORMS
 )
@@ -332,6 +332,10 @@ _PERSON_NOUNS = frozenset(
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
+# A capital after a lower-case letter inside a word, as brands write ("uBreakiFix", "KitchenAid"), and the
+# prefixes of people's names that do the same ("McKenzie", "MacArthur", "DeShawn", "LaToya", "DiMaggio").
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+_NAME_PREFIX = re.compile(r"(Mc|Mac|De|Da|Di|La|Le|Van|Von|O')[A-Z]")
 # Who a business's note names after a colon: "Rider: Jun", "Driver: Kwame", "Name: Efua Mensah".
 _LABELS = frozenset("rider driver contact name customer recipient receiver sender agent attendant stylist".split())
 # Family and friends before a name: "my friend priya", "my cousin Esi", "meine Tochter Lena", "mi primo Beto".
@@ -662,7 +666,7 @@ def _business_at_place(doc: Words, start: int, end: int, gazetteer: Gazetteer, r
     branch ("Ecobank Osu branch", "Deliverance Church Umoja"); 0 when the run is no such pair. The business ends
     in a business word, or is one word no list or dictionary knows before a town or a branch noun (a mall of
     the place list is a name of its own: "Robinsons Galleria")."""
-    if end - start < 2 or not _english(doc) or not all(t.is_alpha for t in doc[start:end]):
+    if end - start < 2 or not _english(doc) or not all(t.is_alpha or t.text == "&" for t in doc[start:end]):
         return 0
     words = lowered_words(doc)
     last, rest = words[end - 1], tuple(words[start : end - 1])
@@ -742,6 +746,8 @@ def _could_be_person(span: list[Word], gazetteer: Gazetteer) -> bool:
         word = token.lower_
         if len(word) <= 3 and token.text.isupper():
             return False
+        if _CAMEL_CASE.search(token.text) and not _NAME_PREFIX.match(token.text):
+            return False  # "uBreakiFix", "DoorDash": a brand's capitals inside a word ("McKenzie" is a name)
         if word not in gazetteer.people and (word in ENGLISH_WORDS or word in CHAT_WORDS):
             if word not in _FOREIGN_ONLY_WORDS:  # English lines only: "- Segun" ("según")
                 return False
@@ -1461,6 +1467,9 @@ def _classify(
         cue = "org"  # "mit Klarna bezahlt"
     if cue == "title" and english and _titled_business(doc, start):
         return _entity(doc, start - 1, end, ORG, "rule")  # "My Mr Delivery order": a business named with a title
+    if cue == "title" and english and len(core) > 1 and _business_side(doc) and _cue(doc, start - 1) == "org":
+        # "your order from Auntie Muni Waakye has left our Osu kitchen": the business writing, named with a title
+        return _entity(doc, start - 1, end, ORG, "rule")
     if cue == "title":
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     if english and _celebrated(doc, end) and _could_be_person(span, gazetteer):
@@ -1487,8 +1496,8 @@ def _classify(
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "org":
         return _entity(doc, start, end, ORG, "rule")
-    if english and _signs_off(doc, start, end) and not is_person and _business_side(doc):
-        if not _could_be_person(span, gazetteer):
+    if english and _signs_off(doc, start, end) and not is_person and not _could_be_person(span, gazetteer):
+        if _business_side(doc) or any(_CAMEL_CASE.search(t.text) for t in core):
             return _entity(doc, start, end, ORG, "rule")  # "... left our Yaba store. - Phone Place Kenya"
     if english and _second_sign_off(doc, start, end) and not is_person:
         return _entity(doc, start, end, ORG, "rule")  # "- Femi, Pointek": the writer, then the business
@@ -1746,6 +1755,8 @@ def _cue(doc: Words, start: int) -> str | None:
     if previous == "from":
         if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS):
             return "org"  # "ordered from ...", "the rider from Sendy"
+        if english and "received" in doc.lowers[:start] and _business_side(doc):
+            return "person"  # a receipt: "Payment received via GCash from MARICEL DELA CRUZ"
         if english and _bought_before(doc, start - 1):
             return "org"  # "buy 3 packs of noodles from Puregold": where the things bought come from
         return "from"

@@ -63,6 +63,8 @@ GOODS = frozenset(
 )
 # Kinds of device written in capitals after a maker: "Samsung TV", "Voltas AC".
 _DEVICE_KINDS = frozenset({"TV", "AC", "PC"})
+# Kinds of goods written between a brand and the goods: "chest freezer", "bluetooth speaker", "electric kettle".
+GOODS_KINDS = frozenset("chest upright electric gas smart bluetooth wireless rechargeable standing ceiling".split())
 # Words that end or extend a model: "iPhone 15 Pro", "PS5 Slim", "Galaxy S23 FE", "Switch OLED".
 MODEL_WORDS = frozenset("pro max plus ultra mini lite slim oled fe se neo prime note series edge fold flip".split())
 # The number after these is an address or a count, not a model: "Phase 1", "Gate 2", "size 42".
@@ -384,7 +386,16 @@ def _before_goods(doc: Words, i: int, gazetteer: Gazetteer, language: str | None
         return None
     if language == "de" and _german_goods(doc, i, end, gazetteer):
         return i, end  # "der Bosch Kühlschrank", "die Nespresso Kapseln"
-    if doc[end].lower_ not in GOODS or not doc[end].is_lower:
+    goods = end
+    if doc[goods].lower_ in GOODS_KINDS and doc[goods].is_lower and goods + 1 < len(doc):
+        goods += 1  # "the Thermocool chest freezer", "a Sony bluetooth speaker"
+    if (
+        doc[goods].lower_ in ("and", "&")
+        and goods + 1 < len(doc)
+        and _before_goods(doc, goods + 1, gazetteer, language)
+    ):
+        goods = _before_goods(doc, goods + 1, gazetteer, language)[1]  # "Milo and Ideal milk": both brands
+    if doc[goods].lower_ not in GOODS or not doc[goods].is_lower:
         return None
     if _is_place(doc, i, end, gazetteer) or _bare_opener(doc, i, end, gazetteer):
         return None  # "Kenya tea", "Huu mkate"; a surname ("Bajaj", "Heinz") before goods is the brand
