@@ -580,18 +580,43 @@ def find_names(
             i = max(end, i + 1)
             continue
         start = _with_leading_number(doc, i, end)
+        owner = _owner_named_end(doc, start, end, gazetteer, region)
+        if owner:
+            found.append(_entity(doc, start, owner, ORG, "rule"))  # "from Glow by Bisola"
+            i = owner
+            continue
         at = _business_at_place(doc, start, end, gazetteer, region)
         if at:
             found += [_entity(doc, start, at, ORG, "rule"), _entity(doc, at, end, TOWN, "rule")]
             i = end
             continue
         entity = _addressed(doc, start, end) or _classify(doc, start, end, region, gazetteer, model)
+        if entity is not None and entity.label == ORG and _titled_the(doc, start):
+            entity = _entity(doc, start - 1, end, ORG, "rule")  # "Reminder from The Barber Lounge"
         if entity is not None:
             found.append(entity)
         else:
             unnamed.append((start, end))
         i = end
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _owner_named_end(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> int:
+    """Where a business named for its maker ends, as small businesses name themselves ("Glow by Bisola", "Cakes
+    by Tolu"), after "from", "at", "via" or "with" on an English line; 0 when there is none."""
+    if not _english(doc) or start == 0 or end + 1 >= len(doc) or doc[end].text != "by":
+        return 0
+    if doc[start - 1].lower_ not in _BUSINESS_BEFORE or gazetteer.is_place(tuple(doc.lowers[start:end]), region):
+        return 0
+    maker = doc[end + 1]
+    if not (maker.is_alpha and maker.text[:1].isupper() and _name_like(maker)):
+        return 0
+    return _run_end(doc, end + 1, gazetteer, region)
+
+
+def _titled_the(doc: Words, start: int) -> bool:
+    """A capitalised "The" mid-sentence opens the business's name: "from The Barber Lounge"."""
+    return start > 0 and doc[start - 1].text == "The" and _english(doc) and not _opens_sentence(doc, start - 1)
 
 
 def _trade_name_end(doc: Words, i: int) -> int:
