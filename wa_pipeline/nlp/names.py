@@ -1257,7 +1257,7 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
     if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i) and not _surname_particle(doc, i):
         return i
     end = max(i + 1, listed)
-    while end < len(doc):
+    while end < len(doc) and not _stopped(doc[end - 1]):
         token = doc[end]
         attached = doc[end - 1].whitespace_ == ""
         if _name_like(token) and _known_at(doc, end, gazetteer) is None:
@@ -1305,6 +1305,12 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _stopped(token: Word) -> bool:
+    """A name with digits that the tokenizer left with the sentence's full stop: "G4S." of "with G4S. Waybill"."""
+    text = token.text
+    return len(text) > 2 and text.endswith(".") and "." not in text[:-1] and any(map(str.isdigit, text))
 
 
 def _kind_after_the(doc: Words, at: int, gazetteer: Gazetteer) -> int:
@@ -1465,6 +1471,8 @@ def _classify(
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
+    if english and len(core) > 1 and "team" in (first, last) and core[0].text[:1].isupper():
+        return _entity(doc, start, end, ORG, "rule")  # "Regards, Team Kilele": a business signs as its team
     if english and len(core) == 1 and _bids(doc, start, end):
         return None  # "Mark my order as urgent", "Bill me later": a verb opening a request, not Mark
     if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
@@ -1804,6 +1812,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "place"  # Taglish "for pickup sa Cubao", "deliver sa Marikina"
     if english and previous in ("accept", "accepts", "accepting"):
         return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
+    if english and previous in ("choosing", "chose") and earlier[-1:] in (["for"], ["you"]):
+        return "org"  # "Thank you for choosing Zuri": a business thanks its customer
     if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
         return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if english and previous == "with" and _booked_before(doc, start):
@@ -1875,7 +1885,7 @@ def _opens_sentence(doc: Words, start: int) -> bool:
             if "\n" in token.text:
                 return True
             continue
-        if token.text in (".", "!", "?", "…", ":", "-", "*") or "\n" in token.whitespace_:
+        if token.text in (".", "!", "?", "…", ":", "-", "*") or "\n" in token.whitespace_ or _stopped(token):
             return True
         return not any(c.isalnum() for c in token.text) and _opens_sentence(doc, token.i)
     return True
@@ -1901,7 +1911,7 @@ def _entity(doc: Words, start: int, end: int, label: str, source: str) -> Entity
     first, last = doc[start], doc[end - 1]
     end_char = last.idx + len(last.text)
     abbreviated = last.text.endswith(".") and len(last.text) > 1 and "." not in last.text[:-1]
-    if abbreviated and last.lower_.rstrip(".") in _KIND_ENDINGS:
+    if abbreviated and (last.lower_.rstrip(".") in _KIND_ENDINGS or _stopped(last)):
         end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop; "S.L." keeps its own
     text = doc.text[first.idx : end_char]
     return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]
