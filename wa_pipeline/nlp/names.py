@@ -572,6 +572,11 @@ def find_names(
             found.append(_entity(doc, i, end, label, "rule"))
             i = end
             continue
+        joined = _joined_by_n(doc, i)
+        if joined:
+            found.append(_entity(doc, i, joined, ORG, "rule"))  # "the Pick n Pay in Rosebank"
+            i = joined
+            continue
         end = _run_end(doc, i, gazetteer, region)
         if end == i:
             end = _addressed_lower_case(doc, i)
@@ -599,6 +604,17 @@ def find_names(
             unnamed.append((start, end))
         i = end
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _joined_by_n(doc: Words, i: int) -> int:
+    """Where two capitalised words joined by a lower-case "n" end, as chains and brands are written ("Pick n
+    Pay", "Mix n Match"); 0 when none starts at i. The words may be everyday ones ("pick", "pay")."""
+    if not _english(doc) or i + 2 >= len(doc) or doc[i + 1].text not in ("n", "'n'", "’n’"):
+        return 0
+    first, second = doc[i], doc[i + 2]
+    if not (first.is_alpha and second.is_alpha and first.text[:1].isupper() and second.text[:1].isupper()):
+        return 0
+    return i + 3 if first.text[1:].islower() and second.text[1:].islower() else 0
 
 
 def _owner_named_end(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> int:
@@ -1806,8 +1822,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "place"
     if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
         return "org"
-    if english and previous == "on" and earlier and earlier[-1] in _BRANCH_NOUNS | _LOCATED:
-        return "place"  # "the shop on Deansgate", "we're located on Allen Avenue": a street
+    if english and previous == "on" and earlier and earlier[-1] in _BRANCH_NOUNS | _UNIT_WORDS | _LOCATED:
+        return "place"  # "the shop on Deansgate", "the unit on Deansgate", "we're located on Allen Avenue"
     if english and previous == "sa":
         return "place"  # Taglish "for pickup sa Cubao", "deliver sa Marikina"
     if english and previous in ("accept", "accepts", "accepting"):
