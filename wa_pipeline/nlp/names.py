@@ -1495,6 +1495,9 @@ def _classify(
         if not gazetteer.is_place(key, region):
             # "UPS says delivered", "Delhivery marked it delivered"; a title may open it: "Mr Price sent the..."
             return _entity(doc, _with_leading_titles(doc, start), end, ORG, "rule")
+    if english and _opening_hours(doc, start, end) and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
+            return _entity(doc, start, end, ORG, "rule")  # "Is Jollibee open until midnight?": a shop's hours
     if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
             return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
@@ -1621,8 +1624,10 @@ def _claims_delivery(doc: Words, end: int) -> bool:
     words = lowered_words(doc)
     if end < len(doc) and words[end] in _CLAIMING:
         after = words[end + 1 : end + 7]
-        # "UPS says delivered", "Amazon shows out of stock" ("Efua said my order..." is what people say too)
-        return "delivered" in after or after[:3] == ["out", "of", "stock"]
+        # "UPS says delivered", "Amazon shows out of stock" ("Efua said my order..." is what people say too);
+        # "Aramex says the parcel is at the depot": what tracking shows of a parcel
+        tracked = after[:1] in (["the"], ["my"], ["your"]) and after[1:2] and after[1] in _PARCELS - {"order"}
+        return "delivered" in after or after[:3] == ["out", "of", "stock"] or bool(tracked)
     at = end
     while at < min(len(words), end + 3) and words[at] in _DEED_AUXILIARIES:
         at += 1
@@ -1630,6 +1635,13 @@ def _claims_delivery(doc: Words, end: int) -> bool:
     if at >= len(words) or words[at] not in _COURIER_DEEDS:
         return False
     return bool(set(words[at + 1 : at + 5]) & (_PARCELS | _FAULTY))
+
+
+def _opening_hours(doc: Words, start: int, end: int) -> bool:
+    """A question whether the name is open or closed: "Is Jollibee open until midnight?", "Are Checkers closed"."""
+    if start == 0 or end >= len(doc) or doc.lowers[end] not in ("open", "opened", "closed"):
+        return False
+    return doc.lowers[start - 1] in ("is", "are", "was") and _opens_sentence(doc, start - 1)
 
 
 def _branch_of(doc: Words, start: int, end: int) -> bool:
