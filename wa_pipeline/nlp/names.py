@@ -55,7 +55,9 @@ _ENGLISH_TITLES = frozenset(
     # ... and South African English's Afrikaans ones ("tannie Marietjie", "Oom Piet")
     "tannie oom "
     # ... and Nigerian English's parents' titles for an elder ("Mummy Tola", "Daddy Emeka")
-    "mummy daddy".split()
+    "mummy daddy "
+    # ... and the staff a business's note names so ("Rider Kwame will call you"; "Rider alikuwa na puncture")
+    "rider driver".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
 _FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
@@ -906,8 +908,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and words[i + 1 : i + 2]:
         if words[i + 1] in _PEOPLE_VERBS and doc[i + 1].is_lower:
             brand = 0  # "Jasmine did my nails", "Jordan said...": what people do
-    if brand == 1 and words[i] in _LABELS and words[i + 1 : i + 2] == [":"] and _english(doc):
-        brand = 0  # "Rider: Jun": a label in a business's note, not the app of that name
+    if brand == 1 and words[i] in _LABELS:
+        brand = 0  # "Rider: Jun", "Rider alikuwa na puncture": the business's staff, not the app of that name
     if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
         brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
