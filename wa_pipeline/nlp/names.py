@@ -166,7 +166,7 @@ _ORG_ENDINGS = (
         # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
         "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai "
         # grocers and dressmakers: "Mama Mboga Groceries", "Amaka Couture"
-        "grocers grocery groceries couture tyre tyres".split()
+        "grocers grocery groceries couture tyre tyres properties realty lab".split()
     )
     | _LEGAL_FORMS
 )
@@ -174,7 +174,7 @@ _ORG_ENDINGS = (
 # "Van der Merwe Plumbing", "Chop Bar".
 _TRADE_ENDINGS = frozenset(
     "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
-    "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs repair".split()
+    "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs repair cleaning".split()
 )
 # "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
 _ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
@@ -1544,6 +1544,8 @@ def _classify(
         return _entity(doc, start, end, PERSON, "rule")
     if is_place and (not is_person or cue in ("place", "from")):
         return _entity(doc, start, end, TOWN, "rule")
+    if cue == "from" and english and next_word == "here" and not is_person:
+        return _entity(doc, start, end, ORG, "rule")  # "Jack from Pret here": the writer's business
     if cue == "person":
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     if cue == "place":
@@ -1816,14 +1818,15 @@ def _cue(doc: Words, start: int) -> str | None:
     if previous in _WITH and _paid_around(doc, start):
         return "org"  # "pagado con Bizum", "paguei com Nubank"
     if previous == "from":
-        if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS):
-            return "org"  # "ordered from ...", "the rider from Sendy"
+        if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS | _PARCELS):
+            return "org"  # "ordered from ...", "the rider from Sendy", "your parcel from Konga"
         if english and "received" in doc.lowers[:start] and _business_side(doc):
             return "person"  # a receipt: "Payment received via GCash from MARICEL DELA CRUZ"
         if english and _bought_before(doc, start - 1):
             return "org"  # "buy 3 packs of noodles from Puregold": where the things bought come from
         return "from"
-    if english and previous == "at" and "your" in earlier and set(earlier) & _BOOKED_THINGS:
+    clause = doc.lowers[max(0, start - 8) : start]
+    if english and previous == "at" and "your" in clause and set(clause) & _BOOKED_THINGS:
         return "org"  # "your booking at Casa Leticia", "your fitting at Afua's Designs": a business's own note
     if previous in _place_cues(language):
         # "compré en Garbarino", "comprei na Magazine Luiza", "bought one at Costco": where one buys is a business
@@ -1842,8 +1845,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "place"  # Taglish "for pickup sa Cubao", "deliver sa Marikina"
     if english and previous in ("accept", "accepts", "accepting"):
         return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
-    if english and previous in ("choosing", "chose") and earlier[-1:] in (["for"], ["you"]):
-        return "org"  # "Thank you for choosing Zuri": a business thanks its customer
+    if english and previous in ("choosing", "chose", "visiting") and earlier[-1:] in (["for"], ["you"]):
+        return "org"  # "Thank you for choosing Zuri", "for visiting Chai Point": a business thanks its customer
     if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
         return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if english and previous == "with" and _booked_before(doc, start):
