@@ -330,7 +330,8 @@ _MEANS = frozenset("desde de do da del por pelo pela con com mit über per".spli
 _WITH = frozenset("con com mit".split())
 _PERSON_NOUNS = frozenset(
     "name jina naam naitwa called named rider driver contact manager agent guy boss boy technician mechanic cashier "
-    "attendant plumber electrician surname sender receiver recipient payer depositor nombre nome nom namen habla heiße "
+    "attendant plumber electrician surname sender receiver recipient payer depositor stylist barber therapist "
+    "beautician tailor chef cleaner nurse teller nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
@@ -1278,6 +1279,8 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
     while end < len(doc) and not _stopped(doc[end - 1]):
         token = doc[end]
         attached = doc[end - 1].whitespace_ == ""
+        if token.lower_ in _BRANCH_NOUNS and token.text.isupper() and len(token.text) > 3:
+            break  # "AT OUR WESTLANDS BRANCH": a line in capitals writes the branch noun so too
         if _name_like(token) and _known_at(doc, end, gazetteer) is None:
             end += 1
         elif (

@@ -61,6 +61,8 @@ GOODS = frozenset(
     réfrigérateur cafetière
     """.split()
 )
+# English prepositions and articles, no brand's name in a line written in capitals: "TO MUTHONI AT GITHURAI 45".
+_SMALL_WORDS = frozenset("at to in on of for and the from by with near".split())
 # Kinds of device written in capitals after a maker: "Samsung TV", "Voltas AC".
 _DEVICE_KINDS = frozenset({"TV", "AC", "PC"})
 # Kinds of goods written between a brand and the goods: "chest freezer", "bluetooth speaker", "electric kettle".
@@ -290,7 +292,10 @@ def _head_end(doc: Words, i: int, gazetteer: Gazetteer) -> int:
     end = i
     while end < len(doc) and not _model_number_at(doc, end):
         token = doc[end]
-        if not (_capitalised_name_word(token) or (end > i and token.text[:1].isupper() and token.lower_ in CHAT_WORDS)):
+        inside = end > i and token.text[:1].isupper() and token.lower_ in CHAT_WORDS
+        if inside and token.text.isupper() and _shouted(doc):
+            break  # in a line of capitals every chat word is capitalised: "MUTHONI AT GITHURAI 45"
+        if not (_capitalised_name_word(token) or inside):
             break
         end += 1  # "Air Force 1": a capitalised chat word inside a name
     return end
@@ -481,8 +486,19 @@ def _capitalised_name_word(token: Word) -> bool:
     lower = token.lower_
     if lower in _MONTHS_AND_DAYS or lower in CHAT_WORDS or lower in CONTAINERS:
         return False
+    if text.isupper() and (lower in ENGLISH_WORDS or lower in _SMALL_WORDS) and _shouted(token.doc):
+        return False  # "PLS DELIVER TO MUTHONI AT GITHURAI 45": a line in capitals, its words no brand's
     hyphenated = token.i + 1 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_
     return not (text.isupper() and len(text) == 1) or hyphenated  # "K-Gas"
+
+
+def _shouted(doc: Words) -> bool:
+    """Most of the message's words are written in capitals."""
+    shouted = doc.user_data.get("products_shouted")
+    if shouted is None:
+        words = [t for t in doc if t.is_alpha and len(t.text) > 1]
+        shouted = doc.user_data["products_shouted"] = sum(t.text.isupper() for t in words) > 0.6 * len(words)
+    return shouted
 
 
 def _everyday(token: Word) -> bool:
