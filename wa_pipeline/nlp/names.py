@@ -909,6 +909,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and words[i + 1 : i + 2]:
         if words[i + 1] in _PEOPLE_VERBS and doc[i + 1].is_lower:
             brand = 0  # "Jasmine did my nails", "Jordan said...": what people do
+    if brand == 1 and i > 0 and words[i - 1] == "our" and words[i + 1 : i + 2] and words[i + 1] in _BRANCH_NOUNS:
+        brand = 0  # "ready at our Circle shop": a business names its own branch after the place
     if brand == 1 and words[i] in _LABELS:
         brand = 0  # "Rider: Jun", "Rider alikuwa na puncture": the business's staff, not the app of that name
     if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
@@ -1329,9 +1331,12 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
 
 
 def _stopped(token: Word) -> bool:
-    """A name with digits that the tokenizer left with the sentence's full stop: "G4S." of "with G4S. Waybill"."""
+    """A name with digits or "&" that the tokenizer left with the sentence's full stop: "G4S." of "with G4S.
+    Waybill", "J&T." of "shipped via J&T."."""
     text = token.text
-    return len(text) > 2 and text.endswith(".") and "." not in text[:-1] and any(map(str.isdigit, text))
+    if len(text) <= 2 or not text.endswith(".") or "." in text[:-1]:
+        return False
+    return any(map(str.isdigit, text)) or "&" in text  # "via J&T." too
 
 
 def _kind_after_the(doc: Words, at: int, gazetteer: Gazetteer) -> int:
@@ -1524,6 +1529,8 @@ def _classify(
         cue = "org"  # "mit Klarna bezahlt"
     if cue == "title" and english and _titled_business(doc, start):
         return _entity(doc, start - 1, end, ORG, "rule")  # "My Mr Delivery order": a business named with a title
+    if cue == "title" and english and start > 1 and doc[start - 2].lower_ == "at" and _cue(doc, start - 1) == "org":
+        return _entity(doc, start - 1, end, ORG, "rule")  # "thanks for shopping at Mr Price": where one shops
     if cue == "title" and english and len(core) > 1 and _business_side(doc) and _cue(doc, start - 1) == "org":
         # "your order from Auntie Muni Waakye has left our Osu kitchen": the business writing, named with a title
         return _entity(doc, start - 1, end, ORG, "rule")

@@ -707,6 +707,10 @@ def test_english_people_and_businesses_of_round_14(text, region, expected):
         ("Collect it at shop C14, first floor", "KE", []),
         ("Fastway says the parcel is at the depot", "ZA", [("ORG", "Fastway")]),
         ("Sent with G4S. Waybill to follow", "KE", [("ORG", "G4S")]),
+        ("Your item has been shipped via J&T.", "PH", [("ORG", "J&T")]),
+        # a business's own branch after "our"; a business named with a title where one shops
+        ("Your laptop is ready at our Circle shop", "GH", [("GPE", "Circle")]),
+        ("Thanks for shopping at Mr Price!", "ZA", [("ORG", "Mr Price")]),
     ],
 )
 def test_business_side_messages_and_english_names_of_round_15(text, region, expected):
