@@ -335,10 +335,9 @@ _PERSON_NOUNS = frozenset(
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
-# A capital after a lower-case letter inside a word, as brands write ("uBreakiFix", "KitchenAid"), and the
-# prefixes of people's names that do the same ("McKenzie", "MacArthur", "DeShawn", "LaToya", "DiMaggio").
-_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
-_NAME_PREFIX = re.compile(r"(Mc|Mac|De|Da|Di|La|Le|Van|Von|O')[A-Z]")
+# A word opening in lower case with a capital inside, as brands write ("uBreakiFix", "eBay", "iFixIt"); people
+# capitalise their names first ("MaryJoy", "McKenzie").
+_BRAND_CASE = re.compile(r"[a-z]+[A-Z]")
 # Who a business's note names after a colon: "Rider: Jun", "Driver: Kwame", "Name: Efua Mensah".
 _LABELS = frozenset("rider driver contact name customer recipient receiver sender agent attendant stylist".split())
 # Family and friends before a name: "my friend priya", "my cousin Esi", "meine Tochter Lena", "mi primo Beto".
@@ -790,8 +789,8 @@ def _could_be_person(span: list[Word], gazetteer: Gazetteer) -> bool:
         word = token.lower_
         if len(word) <= 3 and token.text.isupper():
             return False
-        if _CAMEL_CASE.search(token.text) and not _NAME_PREFIX.match(token.text):
-            return False  # "uBreakiFix", "DoorDash": a brand's capitals inside a word ("McKenzie" is a name)
+        if _BRAND_CASE.match(token.text):
+            return False  # "uBreakiFix", "eBay": a brand's capitals after a lower-case first letter
         if word not in gazetteer.people and (word in ENGLISH_WORDS or word in CHAT_WORDS):
             if word not in _FOREIGN_ONLY_WORDS:  # English lines only: "- Segun" ("según")
                 return False
@@ -1563,7 +1562,7 @@ def _classify(
     if cue == "org":
         return _entity(doc, start, end, ORG, "rule")
     if english and _signs_off(doc, start, end) and not is_person and not _could_be_person(span, gazetteer):
-        if _business_side(doc) or any(_CAMEL_CASE.search(t.text) for t in core):
+        if _business_side(doc) or any(_BRAND_CASE.match(t.text) for t in core):
             return _entity(doc, start, end, ORG, "rule")  # "... left our Yaba store. - Phone Place Kenya"
     if english and _second_sign_off(doc, start, end) and not is_person:
         return _entity(doc, start, end, ORG, "rule")  # "- Femi, Pointek": the writer, then the business
