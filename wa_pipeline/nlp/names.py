@@ -37,7 +37,7 @@ CODE = re.compile(r"(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{5,}
 # Abbreviations that look like names: payment rails, sizes and chat shorthand.
 NOT_ORGANISATIONS = frozenset(
     "UPI NEFT RTGS IMPS UTR EFT PO XL XXL OK ETA ASAP COD ID PIN ATM SMS CV GST VAT EMI TV FYI NB PS IBAN BIC "
-    "SEPA RIB CPF CNPJ CBU CVU CLABE RFC DNI NIF MwSt".split()
+    "SEPA RIB CPF CNPJ CBU CVU CLABE RFC DNI NIF MwSt AC".split()
 )
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
@@ -53,7 +53,11 @@ _ENGLISH_TITLES = frozenset(
     # ... Ghana's Akan "Nana" (a chief, an elder, a grandparent) before a name: "Nana Yaw", "Nana Ama"
     "nana "
     # ... and South African English's Afrikaans ones ("tannie Marietjie", "Oom Piet")
-    "tannie oom".split()
+    "tannie oom "
+    # ... and Nigerian English's parents' titles for an elder ("Mummy Tola", "Daddy Emeka")
+    "mummy daddy "
+    # ... and the staff a business's note names so ("Rider Kwame will call you"; "Rider alikuwa na puncture")
+    "rider driver".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
 _FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
@@ -82,6 +86,8 @@ _GREETINGS = frozenset(
     "hongera shikamoo jambo namaskar pranam salamat shot "
     # the hellos of South Africa, Ghana and the Philippines before a name: "Sawubona Sipho", "Akwaaba Esi"
     "sawubona dumela molo akwaaba kumusta kamusta mabuhay "
+    # Ghana's hail to a friend: "Chale Nii, ..."
+    "chale "
     # Tagalog "magandang umaga/hapon/gabi" (good morning, afternoon, evening) before a name
     "umaga hapon gabi "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
@@ -134,6 +140,8 @@ _LANDMARKS_AT = frozenset("stage station park market terminal airport stadium".s
 _FUEL_STATIONS = [[kind, "station"] for kind in ("petrol", "filling", "gas", "fuel", "service")]
 # What a number after them numbers inside an address, before the building's or street's name: "unit 4", "flat 3".
 _UNIT_WORDS = frozenset("unit flat apartment apt suite room block blk lot plot house shop stall no".split())
+# What such a word numbers: a letter, or a letter or two and a number ("flat B", "shop B12").
+_UNIT_CODE = re.compile(r"[A-Za-z]|[A-Z]{1,2}\d{1,4}")
 _DIRECTIONS = frozenset({"west", "east", "north", "south", "central", "cbd", "town"})
 # A company's legal form, its last full stop left off: "Mode Fischer GmbH", "Pão Quente Ltda.", "Gráfica S.A.".
 _LEGAL_FORMS = frozenset("gmbh ag kg ltda s.a s.l sarl sas eireli".split())
@@ -156,7 +164,9 @@ _ORG_ENDINGS = (
         "gallery galleries florist florists "
         "company corp corporation international ltda. money "
         # Swahili and Indian shop words: "Tigo Pesa", "Agarwal Sweets", "Shree Ganesh Bhandar", "Punjabi Dhaba".
-        "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai".split()
+        "pesa sweets bhandar dhaba kirana barbershop kinyozi jewellers mithai "
+        # grocers and dressmakers: "Mama Mboga Groceries", "Amaka Couture"
+        "grocers grocery groceries couture tyre tyres properties realty lab".split()
     )
     | _LEGAL_FORMS
 )
@@ -164,7 +174,7 @@ _ORG_ENDINGS = (
 # "Van der Merwe Plumbing", "Chop Bar".
 _TRADE_ENDINGS = frozenset(
     "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
-    "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs repair".split()
+    "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs repair cleaning".split()
 )
 # "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
 _ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
@@ -242,6 +252,22 @@ _MEETING_WORDS = frozenset(
 # A service booked with someone, anywhere before "with": "book me for braids on Saturday with Blessing", "a
 # massage with Rowena" (the meeting words above count only right before it: "send me the goods with G4S").
 _BOOKED = frozenset("book booked booking appointment appointments session slot massage haircut braids nails".split())
+# Polite words between a greeting and the name: "Hi Ma'am Joy", "Good day Sir Ramon".
+_POLITE_ADDRESS = frozenset("ma'am maam mam sir madam".split())
+# What a business books for its customer, before the business's name: "your booking at Casa Leticia".
+_BOOKED_THINGS = frozenset("booking reservation appointment fitting stay table session".split())
+# Where a shop says it is: "we're located on Allen Avenue".
+_LOCATED = frozenset("located based situated".split())
+# What a business writes to its customer about, after "your", and its own premises and staff, after "our".
+_YOUR_DEALINGS = frozenset(
+    "order orders appointment booking reservation payment parcel package delivery fitting repair balance receipt "
+    "invoice subscription".split()
+)
+_OUR_PREMISES = frozenset(
+    "shop store branch kitchen salon location outlet showroom clinic workshop rider driver".split()
+)
+# Words after a name and a comma that speak to the reader: "Efua, your fitting", "Callum, you're booked".
+_TO_THE_READER = frozenset("your you you're you've".split())
 # Verbs that open an English request and are followed by the person asked: "Tell Kofi to add", "Ask Deepak".
 _OPENING_VERBS = frozenset({"tell", "ask", "call", "remind", "inform"})
 # Words before an everyday word a chat capitalises for emphasis: "was Nice", "Very Poor Service".
@@ -304,10 +330,16 @@ _MEANS = frozenset("desde de do da del por pelo pela con com mit über per".spli
 _WITH = frozenset("con com mit".split())
 _PERSON_NOUNS = frozenset(
     "name jina naam naitwa called named rider driver contact manager agent guy boss boy technician mechanic cashier "
-    "attendant plumber electrician surname sender receiver recipient payer depositor nombre nome nom namen habla heiße "
+    "attendant plumber electrician surname sender receiver recipient payer depositor stylist barber therapist "
+    "beautician tailor chef cleaner nurse teller nombre nome nom namen habla heiße "
     "heißt llamo chamo chama appelle frère sœur soeur bruder schwester hermano hermana irmão irmã marido mari "
     "esposa sohn tochter hijo hija filho filha fils fille".split()
 )
+# A word opening in lower case with a capital inside, as brands write ("uBreakiFix", "eBay", "iFixIt"); people
+# capitalise their names first ("MaryJoy", "McKenzie").
+_BRAND_CASE = re.compile(r"[a-z]+[A-Z]")
+# Who a business's note names after a colon: "Rider: Jun", "Driver: Kwame", "Name: Efua Mensah".
+_LABELS = frozenset("rider driver contact name customer recipient receiver sender agent attendant stylist".split())
 # Family and friends before a name: "my friend priya", "my cousin Esi", "meine Tochter Lena", "mi primo Beto".
 _KIN = frozenset(
     "friend cousin husband wife son daughter sister brother niece nephew neighbour neighbor colleague boyfriend "
@@ -413,7 +445,9 @@ _WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
 # seller", "Jumia delivery man".
 _STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
 # ... or what it ships and tracks, on English lines: "my Lazada parcel", "UPS tracking 1Z...", "the Jumia order".
-_SHIPPED_NOUNS = _STAFF_NOUNS | frozenset("parcel parcels package packages tracking waybill order orders".split())
+_SHIPPED_NOUNS = _STAFF_NOUNS | frozenset(
+    "parcel parcels package packages tracking waybill order orders ride rides".split()
+)
 # Words of Spanish, Portuguese, French or German only (no English, Swahili, Pidgin or Hinglish one): on an
 # English line, after "tell" or "ask", they are a name ("Tell Segun", not Spanish "según").
 _BEFORE_A_NAME = frozenset("tell ask - – — regards".split())
@@ -540,6 +574,11 @@ def find_names(
             found.append(_entity(doc, i, end, label, "rule"))
             i = end
             continue
+        joined = _joined_by_n(doc, i)
+        if joined:
+            found.append(_entity(doc, i, joined, ORG, "rule"))  # "the Pick n Pay in Rosebank"
+            i = joined
+            continue
         end = _run_end(doc, i, gazetteer, region)
         if end == i:
             end = _addressed_lower_case(doc, i)
@@ -548,18 +587,54 @@ def find_names(
             i = max(end, i + 1)
             continue
         start = _with_leading_number(doc, i, end)
+        owner = _owner_named_end(doc, start, end, gazetteer, region)
+        if owner:
+            found.append(_entity(doc, start, owner, ORG, "rule"))  # "from Glow by Bisola"
+            i = owner
+            continue
         at = _business_at_place(doc, start, end, gazetteer, region)
         if at:
             found += [_entity(doc, start, at, ORG, "rule"), _entity(doc, at, end, TOWN, "rule")]
             i = end
             continue
         entity = _addressed(doc, start, end) or _classify(doc, start, end, region, gazetteer, model)
+        if entity is not None and entity.label == ORG and _titled_the(doc, start):
+            entity = _entity(doc, start - 1, end, ORG, "rule")  # "Reminder from The Barber Lounge"
         if entity is not None:
             found.append(entity)
         else:
             unnamed.append((start, end))
         i = end
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _joined_by_n(doc: Words, i: int) -> int:
+    """Where two capitalised words joined by a lower-case "n" end, as chains and brands are written ("Pick n
+    Pay", "Mix n Match"); 0 when none starts at i. The words may be everyday ones ("pick", "pay")."""
+    if not _english(doc) or i + 2 >= len(doc) or doc[i + 1].text not in ("n", "'n'", "’n’"):
+        return 0
+    first, second = doc[i], doc[i + 2]
+    if not (first.is_alpha and second.is_alpha and first.text[:1].isupper() and second.text[:1].isupper()):
+        return 0
+    return i + 3 if first.text[1:].islower() and second.text[1:].islower() else 0
+
+
+def _owner_named_end(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> int:
+    """Where a business named for its maker ends, as small businesses name themselves ("Glow by Bisola", "Cakes
+    by Tolu"), after "from", "at", "via" or "with" on an English line; 0 when there is none."""
+    if not _english(doc) or start == 0 or end + 1 >= len(doc) or doc[end].text != "by":
+        return 0
+    if doc[start - 1].lower_ not in _BUSINESS_BEFORE or gazetteer.is_place(tuple(doc.lowers[start:end]), region):
+        return 0
+    maker = doc[end + 1]
+    if not (maker.is_alpha and maker.text[:1].isupper() and _name_like(maker)):
+        return 0
+    return _run_end(doc, end + 1, gazetteer, region)
+
+
+def _titled_the(doc: Words, start: int) -> bool:
+    """A capitalised "The" mid-sentence opens the business's name: "from The Barber Lounge"."""
+    return start > 0 and doc[start - 1].text == "The" and _english(doc) and not _opens_sentence(doc, start - 1)
 
 
 def _trade_name_end(doc: Words, i: int) -> int:
@@ -634,7 +709,7 @@ def _business_at_place(doc: Words, start: int, end: int, gazetteer: Gazetteer, r
     branch ("Ecobank Osu branch", "Deliverance Church Umoja"); 0 when the run is no such pair. The business ends
     in a business word, or is one word no list or dictionary knows before a town or a branch noun (a mall of
     the place list is a name of its own: "Robinsons Galleria")."""
-    if end - start < 2 or not _english(doc) or not all(t.is_alpha for t in doc[start:end]):
+    if end - start < 2 or not _english(doc) or not all(t.is_alpha or t.text == "&" for t in doc[start:end]):
         return 0
     words = lowered_words(doc)
     last, rest = words[end - 1], tuple(words[start : end - 1])
@@ -714,6 +789,8 @@ def _could_be_person(span: list[Word], gazetteer: Gazetteer) -> bool:
         word = token.lower_
         if len(word) <= 3 and token.text.isupper():
             return False
+        if _BRAND_CASE.match(token.text):
+            return False  # "uBreakiFix", "eBay": a brand's capitals after a lower-case first letter
         if word not in gazetteer.people and (word in ENGLISH_WORDS or word in CHAT_WORDS):
             if word not in _FOREIGN_ONLY_WORDS:  # English lines only: "- Segun" ("según")
                 return False
@@ -744,6 +821,8 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
     word = token.lower_
     if not (token.is_alpha and token.is_lower and len(word) > 2) or word in _NOT_NAMES or word in ENGLISH_WORDS:
         return i
+    if word in _ADDRESSEES:
+        return i  # "Hey guys,": whom a greeting addresses is no name
     if word in _ADDRESS_AFTER or word in _LANGUAGE_TITLES["sw"] or word in _LANGUAGE_TITLES["hi"]:
         return i
     following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
@@ -829,6 +908,10 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and words[i + 1 : i + 2]:
         if words[i + 1] in _PEOPLE_VERBS and doc[i + 1].is_lower:
             brand = 0  # "Jasmine did my nails", "Jordan said...": what people do
+    if brand == 1 and i > 0 and words[i - 1] == "our" and words[i + 1 : i + 2] and words[i + 1] in _BRANCH_NOUNS:
+        brand = 0  # "ready at our Circle shop": a business names its own branch after the place
+    if brand == 1 and words[i] in _LABELS:
+        brand = 0  # "Rider: Jun", "Rider alikuwa na puncture": the business's staff, not the app of that name
     if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
         brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
@@ -941,6 +1024,8 @@ def _name_like(token: Word) -> bool:
             return True
         if token.lower_ in _OPENING_VERBS and _opens_sentence(token.doc, token.i):
             return False  # "Tell Atieno I want...", "Ask Deepak to share": the name follows the verb
+        if token.lower_ in _LABELS and token.i + 1 < len(token.doc) and token.nbor(1).text == ":":
+            return False  # "Rider: Jun", "Contact: 0712...": a business's note labels what follows
         if (
             token.lower_ in _FOREIGN_ONLY_WORDS
             and token.lower_ not in _NOT_NAME_OPENERS
@@ -953,7 +1038,8 @@ def _name_like(token: Word) -> bool:
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
-        return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
+        if not (text[:1].isupper() and _after_label(token)):
+            return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
     if text.upper() in CURRENCY_CODES and text.isupper():
         return False
     if token.lower_ in _HOLIDAYS and _previous_word(token) in _WISHES:
@@ -962,8 +1048,9 @@ def _name_like(token: Word) -> bool:
         return False  # nor is "Semana Santa" a place
     if len(text) == 1 and _previous_word(token) in _SIZE_WORDS:
         return False  # "Größe L", "talla M"
-    if len(text.rstrip(".")) == 1 and token.i > 0 and token.nbor(-1).is_lower and token.nbor(-1).lower_ in _UNIT_WORDS:
-        return False  # "apartment block C.", "flat B": the letter of a unit
+    if _UNIT_CODE.fullmatch(text.rstrip(".")) and token.i > 0 and token.nbor(-1).is_lower:
+        if token.nbor(-1).lower_ in _UNIT_WORDS:
+            return False  # "apartment block C.", "flat B", "shop B12": the letter or number of a unit
     return not _common_word(token)
 
 
@@ -1102,6 +1189,12 @@ def _closes_a_name(token: Word) -> bool:
     return before.is_alpha and before.text[:1].isupper() and before.lower_ not in _NOT_NAME_OPENERS
 
 
+def _after_label(token: Word) -> bool:
+    """A capitalised word after a label of a person and a colon, as a business's notes write: "Rider: Jun"."""
+    doc, i = token.doc, token.i
+    return i > 1 and doc[i - 1].text == ":" and doc[i - 2].lower_ in _LABELS and _english(doc)
+
+
 def _after_kin(token: Word) -> bool:
     """A capitalised word after a family or friend word names them: "my cousin Esi", "meine Tochter Lena"."""
     if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()) or _previous_word(token) not in _KIN:
@@ -1184,9 +1277,11 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
     if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i) and not _surname_particle(doc, i):
         return i
     end = max(i + 1, listed)
-    while end < len(doc):
+    while end < len(doc) and not _stopped(doc[end - 1]):
         token = doc[end]
         attached = doc[end - 1].whitespace_ == ""
+        if token.lower_ in _BRANCH_NOUNS and token.text.isupper() and len(token.text) > 3:
+            break  # "AT OUR WESTLANDS BRANCH": a line in capitals writes the branch noun so too
         if _name_like(token) and _known_at(doc, end, gazetteer) is None:
             end += 1
         elif (
@@ -1232,6 +1327,15 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _stopped(token: Word) -> bool:
+    """A name with digits or "&" that the tokenizer left with the sentence's full stop: "G4S." of "with G4S.
+    Waybill", "J&T." of "shipped via J&T."."""
+    text = token.text
+    if len(text) <= 2 or not text.endswith(".") or "." in text[:-1]:
+        return False
+    return any(map(str.isdigit, text)) or "&" in text  # "via J&T." too
 
 
 def _kind_after_the(doc: Words, at: int, gazetteer: Gazetteer) -> int:
@@ -1392,12 +1496,17 @@ def _classify(
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
+    if english and len(core) > 1 and "team" in (first, last) and core[0].text[:1].isupper():
+        return _entity(doc, start, end, ORG, "rule")  # "Regards, Team Kilele": a business signs as its team
     if english and len(core) == 1 and _bids(doc, start, end):
         return None  # "Mark my order as urgent", "Bill me later": a verb opening a request, not Mark
     if english and _claims_delivery(doc, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region):
             # "UPS says delivered", "Delhivery marked it delivered"; a title may open it: "Mr Price sent the..."
             return _entity(doc, _with_leading_titles(doc, start), end, ORG, "rule")
+    if english and _opening_hours(doc, start, end) and not _is_person(core, gazetteer):
+        if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
+            return _entity(doc, start, end, ORG, "rule")  # "Is Jollibee open until midnight?": a shop's hours
     if english and _branch_of(doc, start, end) and not _is_person(core, gazetteer):
         if not gazetteer.is_place(key, region) and not _everyday_words(core, gazetteer):
             return _entity(doc, start, end, ORG, "rule")  # "near the Shoprite in Bellville"
@@ -1417,6 +1526,13 @@ def _classify(
         cue = "person"  # "Merry Christmas from Bong and family"
     elif cue is None and start > 0 and doc[start - 1].lower_ in _WITH and _paid_around(doc, start):
         cue = "org"  # "mit Klarna bezahlt"
+    if cue == "title" and english and _titled_business(doc, start):
+        return _entity(doc, start - 1, end, ORG, "rule")  # "My Mr Delivery order": a business named with a title
+    if cue == "title" and english and start > 1 and doc[start - 2].lower_ == "at" and _cue(doc, start - 1) == "org":
+        return _entity(doc, start - 1, end, ORG, "rule")  # "thanks for shopping at Mr Price": where one shops
+    if cue == "title" and english and len(core) > 1 and _business_side(doc) and _cue(doc, start - 1) == "org":
+        # "your order from Auntie Muni Waakye has left our Osu kitchen": the business writing, named with a title
+        return _entity(doc, start - 1, end, ORG, "rule")
     if cue == "title":
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     if english and _celebrated(doc, end) and _could_be_person(span, gazetteer):
@@ -1437,14 +1553,30 @@ def _classify(
         return _entity(doc, start, end, PERSON, "rule")
     if is_place and (not is_person or cue in ("place", "from")):
         return _entity(doc, start, end, TOWN, "rule")
+    if cue == "from" and english and next_word == "here" and not is_person:
+        return _entity(doc, start, end, ORG, "rule")  # "Jack from Pret here": the writer's business
     if cue == "person":
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     if cue == "place":
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "org":
         return _entity(doc, start, end, ORG, "rule")
+    if english and _signs_off(doc, start, end) and not is_person and not _could_be_person(span, gazetteer):
+        if _business_side(doc) or any(_BRAND_CASE.match(t.text) for t in core):
+            return _entity(doc, start, end, ORG, "rule")  # "... left our Yaba store. - Phone Place Kenya"
+    if english and _second_sign_off(doc, start, end) and not is_person:
+        return _entity(doc, start, end, ORG, "rule")  # "- Femi, Pointek": the writer, then the business
+    if english and _first_sign_off(doc, start, end) and _could_be_person(span, gazetteer):
+        return _entity(doc, start, end, PERSON, "rule")
     if _signs_off(doc, start, end) and _could_be_person(span, gazetteer):
         return _entity(doc, start, end, PERSON, "rule")
+    if (
+        english
+        and (is_person or not is_place)
+        and _called_by_name(doc, start, end)
+        and _could_be_person(span, gazetteer)
+    ):
+        return _entity(doc, start, end, PERSON, "rule")  # "Reminder: Efua, your fitting is on Saturday"
     # "Keisha did an amazing job", "can Lerato bring"; "Joy here", "Blessing, abeg send", "and Deepak from"
     if english and not is_place and (_acts(doc, start, end) or _named_plainly(doc, start, end, gazetteer)):
         if _could_be_person(span, gazetteer) or _word_names(core):
@@ -1505,8 +1637,10 @@ def _claims_delivery(doc: Words, end: int) -> bool:
     words = lowered_words(doc)
     if end < len(doc) and words[end] in _CLAIMING:
         after = words[end + 1 : end + 7]
-        # "UPS says delivered", "Amazon shows out of stock" ("Efua said my order..." is what people say too)
-        return "delivered" in after or after[:3] == ["out", "of", "stock"]
+        # "UPS says delivered", "Amazon shows out of stock" ("Efua said my order..." is what people say too);
+        # "Aramex says the parcel is at the depot": what tracking shows of a parcel
+        tracked = after[:1] in (["the"], ["my"], ["your"]) and after[1:2] and after[1] in _PARCELS - {"order"}
+        return "delivered" in after or after[:3] == ["out", "of", "stock"] or bool(tracked)
     at = end
     while at < min(len(words), end + 3) and words[at] in _DEED_AUXILIARIES:
         at += 1
@@ -1514,6 +1648,13 @@ def _claims_delivery(doc: Words, end: int) -> bool:
     if at >= len(words) or words[at] not in _COURIER_DEEDS:
         return False
     return bool(set(words[at + 1 : at + 5]) & (_PARCELS | _FAULTY))
+
+
+def _opening_hours(doc: Words, start: int, end: int) -> bool:
+    """A question whether the name is open or closed: "Is Jollibee open until midnight?", "Are Checkers closed"."""
+    if start == 0 or end >= len(doc) or doc.lowers[end] not in ("open", "opened", "closed"):
+        return False
+    return doc.lowers[start - 1] in ("is", "are", "was") and _opens_sentence(doc, start - 1)
 
 
 def _branch_of(doc: Words, start: int, end: int) -> bool:
@@ -1561,6 +1702,60 @@ def _owned(span: list[Word], end: int) -> bool:
     return bool(marks) and marks[-1] < end - 1
 
 
+def _business_side(doc: Words) -> bool:
+    """The message is written by a business to its customer, as confirmations, dispatch notes, reminders and
+    receipts are: "your order ...", "our Yaba store", "Thank you for shopping with", "Payment received"."""
+    side = doc.user_data.get("names_business_side")
+    if side is None:
+        words = doc.lowers
+        side = words[:1] == ["reminder"] or any(
+            (word == "your" and words[n + 1 : n + 2] and words[n + 1] in _YOUR_DEALINGS)
+            or (word == "our" and set(words[n + 1 : n + 4]) & _OUR_PREMISES)
+            or (word == "for" and words[n + 1 : n + 2] in (["shopping"], ["choosing"]))
+            or (word == "received" and words[n - 1 : n] in (["payment"], ["we've"], ["have"]))
+            for n, word in enumerate(words)
+        )
+        doc.user_data["names_business_side"] = side
+    return side
+
+
+def _first_sign_off(doc: Words, start: int, end: int) -> bool:
+    """After a dash, the name before a comma and one more name that closes the message: "Femi" of "- Femi,
+    Pointek"."""
+    before = [t for t in doc[:start] if not t.is_space]
+    if not before or before[-1].text not in ("-", "–", "—", "~") or end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    rest = [t for t in doc[end + 1 :] if t.is_alpha or t.is_digit]
+    return 0 < len(rest) <= 3 and all(t.text[:1].isupper() for t in rest)
+
+
+def _second_sign_off(doc: Words, start: int, end: int) -> bool:
+    """The name closes the message after a comma and a signed name after a dash: "Pointek" of "- Femi,
+    Pointek"."""
+    if any(t.is_alpha or t.is_digit for t in doc[end:]) or start < 3 or doc[start - 1].text != ",":
+        return False
+    at = start - 2
+    while at > 0 and doc[at].is_alpha and doc[at].text[:1].isupper() and start - 2 - at < 3:
+        at -= 1
+    return at < start - 2 and doc[at].text in ("-", "–", "—", "~")
+
+
+def _called_by_name(doc: Words, start: int, end: int) -> bool:
+    """A name that opens a sentence or follows a colon, then a comma and "your" or "you": the reader a business
+    writes to ("Reminder: Marcus Johnson, your appointment...", "Efua, you're booked")."""
+    if end + 1 >= len(doc) or doc[end].text != "," or doc.lowers[end + 1] not in _TO_THE_READER:
+        return False
+    return _opens_sentence(doc, start)
+
+
+def _titled_business(doc: Words, start: int) -> bool:
+    """A formal title after "my", "the", "your" or "our" opens a business's name, not a person's: "My Mr Delivery
+    order", "the Mr Price in Sandton"."""
+    if start < 2 or not doc[start - 1].text[:1].isupper() or doc[start - 1].lower_ not in _FORMAL_TITLES:
+        return False
+    return doc[start - 2].lower_ in ("my", "the", "your", "our")
+
+
 def _signs_off(doc: Words, start: int, end: int) -> bool:
     """The name closes the message after a dash or a full stop, as a sign-off does: "- Segun", ". Mark Jenkins"
     (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
@@ -1602,6 +1797,8 @@ def _cue(doc: Words, start: int) -> str | None:
     if english and previous == "." and len(before) > 1 and before[-1].whitespace_:
         if before[-2].lower_ + "." in _TITLES | _ENGLISH_TITLES:
             return "title"  # the tokenizer splits the full stop off titles it does not know: "Engr. Bello"
+    if english and previous in _POLITE_ADDRESS and len(before) > 1 and before[-2].lower_ in _GREETINGS:
+        return "person"  # "Hi Ma'am Joy", "Good day Sir Ramon": a greeting, a polite word, the name
     if previous == "," and len(before) > 1:
         previous, before = before[-2].lower_, before[:-1]
     earlier = [t.lower_ for t in before[:-1]]
@@ -1630,11 +1827,16 @@ def _cue(doc: Words, start: int) -> str | None:
     if previous in _WITH and _paid_around(doc, start):
         return "org"  # "pagado con Bizum", "paguei com Nubank"
     if previous == "from":
-        if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS):
-            return "org"  # "ordered from ...", "the rider from Sendy"
+        if earlier and (earlier[-1] in _BUYING or english and earlier[-1] in _FROM_A_BUSINESS | _PARCELS):
+            return "org"  # "ordered from ...", "the rider from Sendy", "your parcel from Konga"
+        if english and "received" in doc.lowers[:start] and _business_side(doc):
+            return "person"  # a receipt: "Payment received via GCash from MARICEL DELA CRUZ"
         if english and _bought_before(doc, start - 1):
             return "org"  # "buy 3 packs of noodles from Puregold": where the things bought come from
         return "from"
+    clause = doc.lowers[max(0, start - 8) : start]
+    if english and previous == "at" and "your" in clause and set(clause) & _BOOKED_THINGS:
+        return "org"  # "your booking at Casa Leticia", "your fitting at Afua's Designs": a business's own note
     if previous in _place_cues(language):
         # "compré en Garbarino", "comprei na Magazine Luiza", "bought one at Costco": where one buys is a business
         if language is not None and earlier and earlier[-1] in _BUYING:
@@ -1646,8 +1848,14 @@ def _cue(doc: Words, start: int) -> str | None:
         return "place"
     if english and previous == "on" and set(earlier) & _ONLINE_WORDS:
         return "org"
+    if english and previous == "on" and earlier and earlier[-1] in _BRANCH_NOUNS | _UNIT_WORDS | _LOCATED:
+        return "place"  # "the shop on Deansgate", "the unit on Deansgate", "we're located on Allen Avenue"
+    if english and previous == "sa":
+        return "place"  # Taglish "for pickup sa Cubao", "deliver sa Marikina"
     if english and previous in ("accept", "accepts", "accepting"):
         return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
+    if english and previous in ("choosing", "chose", "visiting") and earlier[-1:] in (["for"], ["you"]):
+        return "org"  # "Thank you for choosing Zuri", "for visiting Chai Point": a business thanks its customer
     if english and previous == "with" and set(earlier) & _MEETING_WORDS and not set(earlier) & _PAYING_WORDS:
         return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if english and previous == "with" and _booked_before(doc, start):
@@ -1719,7 +1927,7 @@ def _opens_sentence(doc: Words, start: int) -> bool:
             if "\n" in token.text:
                 return True
             continue
-        if token.text in (".", "!", "?", "…", ":", "-", "*") or "\n" in token.whitespace_:
+        if token.text in (".", "!", "?", "…", ":", "-", "*") or "\n" in token.whitespace_ or _stopped(token):
             return True
         return not any(c.isalnum() for c in token.text) and _opens_sentence(doc, token.i)
     return True
@@ -1728,6 +1936,8 @@ def _opens_sentence(doc: Words, start: int) -> bool:
 def _with_leading_titles(doc: Words, start: int) -> int:
     """Take in a capitalised title word that is part of a business name: "MAMA MBOGA BAKERY"."""
     titles = _TITLES | _LANGUAGE_TITLES["sw"] | _LANGUAGE_TITLES["hi"]  # "Shree Ganesh Bhandar"
+    if _english(doc):
+        titles = titles | _ENGLISH_TITLES  # "Tita Lulu's Kitchen", "Aling Nena's Store"
     while start > 0 and doc[start - 1].lower_ in titles and doc[start - 1].text[:1].isupper():
         start -= 1
     return start
@@ -1743,7 +1953,7 @@ def _entity(doc: Words, start: int, end: int, label: str, source: str) -> Entity
     first, last = doc[start], doc[end - 1]
     end_char = last.idx + len(last.text)
     abbreviated = last.text.endswith(".") and len(last.text) > 1 and "." not in last.text[:-1]
-    if abbreviated and last.lower_.rstrip(".") in _KIND_ENDINGS:
+    if abbreviated and (last.lower_.rstrip(".") in _KIND_ENDINGS or _stopped(last)):
         end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop; "S.L." keeps its own
     text = doc.text[first.idx : end_char]
     return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]

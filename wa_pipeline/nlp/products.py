@@ -54,12 +54,19 @@ GOODS = frozenset(
     maize gas fertiliser fertilizer
     ghee yoghurt yogurt cheese honey mayonnaise sardines spaghetti pasta cornflakes custard
     speaker speakers watch drill drills cement paint generator batteries bulbs sneakers trainers
+    aircon airfryer rusks kulfi
     sabuni ngano mafuta maziwa chai unga juisi friji jiko mkate maji mbolea
     leche café aceite arroz jabón cerveza leite óleo arroz sabão cerveja perfume geladeira lait huile savon
     bière frigo fritadeira geladeira liquidificador cafeteira nevera licuadora cafetera lavadora microondas
     réfrigérateur cafetière
     """.split()
 )
+# English prepositions and articles, no brand's name in a line written in capitals: "TO MUTHONI AT GITHURAI 45".
+_SMALL_WORDS = frozenset("at to in on of for and the from by with near".split())
+# Kinds of device written in capitals after a maker: "Samsung TV", "Voltas AC".
+_DEVICE_KINDS = frozenset({"TV", "AC", "PC"})
+# Kinds of goods written between a brand and the goods: "chest freezer", "bluetooth speaker", "electric kettle".
+GOODS_KINDS = frozenset("chest upright electric gas smart bluetooth wireless rechargeable standing ceiling".split())
 # Words that end or extend a model: "iPhone 15 Pro", "PS5 Slim", "Galaxy S23 FE", "Switch OLED".
 MODEL_WORDS = frozenset("pro max plus ultra mini lite slim oled fe se neo prime note series edge fold flip".split())
 # The number after these is an address or a count, not a model: "Phase 1", "Gate 2", "size 42".
@@ -145,6 +152,8 @@ _ELISION = re.compile(r"[LlDd]['’](?=[A-Za-z])")
 _TIMES = re.compile(r"(?i)\d+x")
 _ORDINAL = re.compile(r"(?i)\d+(?:st|nd|rd|th)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# Written after a number that is a screen's or a wheel's size: "43 inch", "55 inches".
+_SCREEN_SIZES = frozenset("inch inches".split())
 # A model standing alone: capitals and a number ("PS5", "TM6"); a determiner or a model word must go with it.
 _BARE_MODEL = re.compile(r"[A-Z]{2,4}\d{1,3}[A-Za-z]?")
 
@@ -283,7 +292,10 @@ def _head_end(doc: Words, i: int, gazetteer: Gazetteer) -> int:
     end = i
     while end < len(doc) and not _model_number_at(doc, end):
         token = doc[end]
-        if not (_capitalised_name_word(token) or (end > i and token.text[:1].isupper() and token.lower_ in CHAT_WORDS)):
+        inside = end > i and token.text[:1].isupper() and token.lower_ in CHAT_WORDS
+        if inside and token.text.isupper() and _shouted(doc):
+            break  # in a line of capitals every chat word is capitalised: "MUTHONI AT GITHURAI 45"
+        if not (_capitalised_name_word(token) or inside):
             break
         end += 1  # "Air Force 1": a capitalised chat word inside a name
     return end
@@ -317,6 +329,7 @@ def _brand_and_line(doc: Words, i: int, gazetteer: Gazetteer, language: str | No
         and doc[end].lower_ not in _COMPANY_WORDS
         and doc[end].lower_ not in PLACE_ENDINGS  # "Elm Avenue" is a street
         and doc[end].lower_ not in _MONTHS_AND_DAYS
+        and doc[end].text not in _DEVICE_KINDS  # "Samsung TV" is the maker's set, no line named "TV"
         and not gazetteer.organisations.longest_match(words, end)
         and not _is_place_or_person(doc, end, end + 1, gazetteer)
         and not (language == "de" and _german_noun_after_brand(doc[end]))  # "Bosch Kühlschrank", "Hermes Paketshop"
@@ -378,7 +391,16 @@ def _before_goods(doc: Words, i: int, gazetteer: Gazetteer, language: str | None
         return None
     if language == "de" and _german_goods(doc, i, end, gazetteer):
         return i, end  # "der Bosch Kühlschrank", "die Nespresso Kapseln"
-    if doc[end].lower_ not in GOODS or not doc[end].is_lower:
+    goods = end
+    if doc[goods].lower_ in GOODS_KINDS and doc[goods].is_lower and goods + 1 < len(doc):
+        goods += 1  # "the Thermocool chest freezer", "a Sony bluetooth speaker"
+    if (
+        doc[goods].lower_ in ("and", "&")
+        and goods + 1 < len(doc)
+        and _before_goods(doc, goods + 1, gazetteer, language)
+    ):
+        goods = _before_goods(doc, goods + 1, gazetteer, language)[1]  # "Milo and Ideal milk": both brands
+    if doc[goods].lower_ not in GOODS or not doc[goods].is_lower:
         return None
     if _is_place(doc, i, end, gazetteer) or _bare_opener(doc, i, end, gazetteer):
         return None  # "Kenya tea", "Huu mkate"; a surname ("Bajaj", "Heinz") before goods is the brand
@@ -464,8 +486,19 @@ def _capitalised_name_word(token: Word) -> bool:
     lower = token.lower_
     if lower in _MONTHS_AND_DAYS or lower in CHAT_WORDS or lower in CONTAINERS:
         return False
+    if text.isupper() and (lower in ENGLISH_WORDS or lower in _SMALL_WORDS) and _shouted(token.doc):
+        return False  # "PLS DELIVER TO MUTHONI AT GITHURAI 45": a line in capitals, its words no brand's
     hyphenated = token.i + 1 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_
     return not (text.isupper() and len(text) == 1) or hyphenated  # "K-Gas"
+
+
+def _shouted(doc: Words) -> bool:
+    """Most of the message's words are written in capitals."""
+    shouted = doc.user_data.get("products_shouted")
+    if shouted is None:
+        words = [t for t in doc if t.is_alpha and len(t.text) > 1]
+        shouted = doc.user_data["products_shouted"] = sum(t.text.isupper() for t in words) > 0.6 * len(words)
+    return shouted
 
 
 def _everyday(token: Word) -> bool:
@@ -540,6 +573,8 @@ def _model_number_at(doc: Words, at: int) -> bool:
     following = doc[at + 1] if at + 1 < len(doc) else None
     if following is not None and (following.like_num or following.lower_ in CONTAINERS):
         return False  # "Tusker 3 crates", "Omo 2 1kg"
+    if following is not None and following.lower_ in _SCREEN_SIZES and doc[at].whitespace_:
+        return False  # "the Hisense 43 inch TV": a screen's size, not the model
     if text.isdigit() and following is not None and doc[at].whitespace_ == "" and following.is_alpha:
         # "6G" of "Activa 6G" is a model, "8GB" a size, "30 mins" no name's at all
         return _MODEL.fullmatch(text + following.text) is not None and not _SIZE.fullmatch(text + following.text)

@@ -660,3 +660,58 @@ def test_english_places_businesses_and_people_of_round_13(text, region, expected
 )
 def test_english_people_and_businesses_of_round_14(text, region, expected):
     assert english(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # a business's own notes: the reader before ", your", a label and its name, staff with a title
+        ("Reminder: Kwabena Asare, your fitting is on Friday", "GH", [("PERSON", "Kwabena Asare")]),
+        ("Your parcel is on the way. Driver: Jun", "PH", [("PERSON", "Jun")]),
+        ("Rider Kwame will call you on arrival.", "GH", [("PERSON", "Kwame")]),
+        ("Your stylist Faith will be with you shortly.", "KE", [("PERSON", "Faith")]),
+        # ... its sign-off: a name no person bears, a brand's inner capitals, the writer and then the business
+        (
+            "Your order left our Yaba store today. - Buka Corner Foods Ikeja",
+            "NG",
+            [("GPE", "Yaba"), ("ORG", "Buka Corner Foods"), ("GPE", "Ikeja")],
+        ),
+        ("Thanks for your payment. - Phone Point Kenya", "KE", [("ORG", "Phone Point Kenya")]),
+        ("Your screen is fixed. - iFixItNow", "US", [("ORG", "iFixItNow")]),
+        ("Collect it any time. - Segun, Techplug", "NG", [("PERSON", "Segun"), ("ORG", "Techplug")]),
+        ("Regards, Team Kilele", "KE", [("ORG", "Team Kilele")]),
+        # ... whom it thanks, books and sells for; a team, a title or a "The" inside the business's name
+        ("Thank you for choosing Zuri, see you next time!", "KE", [("ORG", "Zuri")]),
+        ("Your booking at Casa Rosa is confirmed", "KE", [("ORG", "Casa Rosa")]),
+        ("Hi Jack, Sam from Pret here", "GB", [("PERSON", "Jack"), ("PERSON", "Sam"), ("ORG", "Pret")]),
+        ("Your order from Aling Rosa's Carinderia is ready", "PH", [("ORG", "Aling Rosa's Carinderia")]),
+        ("My Mr Delivery order never came", "ZA", [("ORG", "Mr Delivery")]),
+        ("Booked you in at The Hair Lounge for 3pm", "GB", [("ORG", "The Hair Lounge")]),
+        ("I ordered the cake from Bakes by Tolu yesterday", "NG", [("ORG", "Bakes by Tolu")]),
+        ("The Pick n Pay near me has no bread", "ZA", [("ORG", "Pick n Pay")]),
+        ("Is Shakeys open on Sundays?", "PH", [("ORG", "Shakeys")]),
+        (
+            "Payment received via GCash from MARIA DELOS REYES",
+            "PH",
+            [("ORG", "GCash"), ("PERSON", "MARIA DELOS REYES")],
+        ),
+        # greetings and polite words; a friend's hail; whom a greeting addresses in lower case
+        ("Hi Ma'am Joy, the cake is ready", "PH", [("PERSON", "Joy")]),
+        ("Good Morning Sir, Happy Holi to you all!", "IN", []),
+        ("Chale Nii, the shop is open", "GH", [("PERSON", "Nii")]),
+        ("Happy Sunday, Mummy Bimpe", "NG", [("PERSON", "Bimpe")]),
+        ("hey guys, is the shop open", "US", []),
+        # a street after a branch noun and "on"; Taglish "sa"; a unit's code; a courier's tracking
+        ("Is your store on Kingsway open?", "GB", [("GPE", "Kingsway")]),
+        ("For pickup sa Tutuban po", "PH", [("GPE", "Tutuban")]),
+        ("Collect it at shop C14, first floor", "KE", []),
+        ("Fastway says the parcel is at the depot", "ZA", [("ORG", "Fastway")]),
+        ("Sent with G4S. Waybill to follow", "KE", [("ORG", "G4S")]),
+        ("Your item has been shipped via J&T.", "PH", [("ORG", "J&T")]),
+        # a business's own branch after "our"; a business named with a title where one shops
+        ("Your laptop is ready at our Circle shop", "GH", [("GPE", "Circle")]),
+        ("Thanks for shopping at Mr Price!", "ZA", [("ORG", "Mr Price")]),
+    ],
+)
+def test_business_side_messages_and_english_names_of_round_15(text, region, expected):
+    assert english(text, region) == expected

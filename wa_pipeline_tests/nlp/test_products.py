@@ -131,3 +131,11 @@ def test_a_brand_before_goods_of_round_14_is_a_product():
     assert products("Do you keep Gowardhan ghee in the big tin?", "IN", "en") == ["Gowardhan"]
     assert products("My Casio watch needs a new strap", "GB", "en") == ["Casio"]
     assert products("Please watch the gate for me", "GB", "en") == []
+
+
+def test_products_of_round_15_a_kind_before_the_goods_a_second_brand_and_a_screen_size():
+    assert products("Do you have the Hisense chest freezer?", "KE", "en") == ["Hisense"]
+    assert products("Please add Peak and Cowbell milk to the list", "NG", "en") == ["Peak", "Cowbell"]
+    assert products("How much is the Skyworth 43 inch?", "KE", "en") == []
+    assert products("My Samsung TV has no sound", "KE", "en") == []
+    assert products("PLS SEND TO ATIENO AT KAYOLE 4 TODAY", "KE", "en") == []
