@@ -276,6 +276,7 @@ DATA = Path(__file__).parent / "data"
     [
         ("intents_dev2.jsonl", {"en", "de", "hi", "es", "fr", "sw"}, 300),
         ("intents_dev3.jsonl", {"en", "de", "hi", "es", "sw"}, 280),
+        ("intents_dev4.jsonl", {"en"}, 200),
         ("intents_dev5.jsonl", {"de"}, 150),
     ],
 )
