@@ -2,6 +2,7 @@
 landing database (messages, the status history, the consent events and the customers table)."""
 
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime
 
 import dagster as dg
@@ -54,30 +55,29 @@ def build(daily: Daily) -> dg.Definitions:
     ):
         """Every message the business sent on the day, with its statuses, Meta's pricing and failure, one per message."""
         landing = storage.landing()
-        events = EventStore(landing.database())
-        is_business = _business_test(nlp)
-        history = events.status_history()
-        days = {}
-        for day in context.partition_keys:
-            watch = Stopwatch()
-            start, end = day_window(day)
-            sent = [m for m in landing.messages_between(start, end) if m.source == "cloud_api" and is_business(m)]
-            known = {m.message_id: m for m in sent}
-            # A message sent on the day has its statuses from the day on, and one never landed is placed at its first.
-            for message_id in _status_span(history, start, end) - set(known):
-                if (message := landing.get(message_id)) is not None:
-                    known[message_id] = message
-            records = deliveries.delivery_records(history, known, sent, pricing.rates, pricing.currency)
-            on_day = records[(records["sent_at"] >= start) & (records["sent_at"] < end)].reset_index(drop=True)
-            days[day] = DayResult(
-                value=on_day,
-                metadata={
-                    **watch.metadata(len(on_day), unit="messages"),
-                    "failed": dg.MetadataValue.int(int((on_day["status"] == "failed").sum())),
-                    "billable": dg.MetadataValue.int(int((on_day["billable"] == True).sum())),  # noqa: E712
-                },
-            )
-        events.close()
+        with closing(EventStore(landing.database())) as events:
+            is_business = _business_test(nlp)
+            history = events.status_history()
+            days = {}
+            for day in context.partition_keys:
+                watch = Stopwatch()
+                start, end = day_window(day)
+                sent = [m for m in landing.messages_between(start, end) if m.source == "cloud_api" and is_business(m)]
+                known = {m.message_id: m for m in sent}
+                # A message sent on the day has its statuses from the day on, and one never landed is placed at its first.
+                for message_id in _status_span(history, start, end) - set(known):
+                    if (message := landing.get(message_id)) is not None:
+                        known[message_id] = message
+                records = deliveries.delivery_records(history, known, sent, pricing.rates, pricing.currency)
+                on_day = records[(records["sent_at"] >= start) & (records["sent_at"] < end)].reset_index(drop=True)
+                days[day] = DayResult(
+                    value=on_day,
+                    metadata={
+                        **watch.metadata(len(on_day), unit="messages"),
+                        "failed": dg.MetadataValue.int(int((on_day["status"] == "failed").sum())),
+                        "billable": dg.MetadataValue.int(int((on_day["billable"] == True).sum())),  # noqa: E712
+                    },
+                )
         yield from materialize_days(context, days)
 
     @dg.asset(
@@ -89,40 +89,38 @@ def build(daily: Daily) -> dg.Definitions:
     def customer_records(context: dg.AssetExecutionContext, storage: PipelineStorage, locale: Locale, nlp: NlpSettings):
         """Every customer who wrote on the day, one per person however identified, with their whole history."""
         landing = storage.landing()
-        contacts, events = ContactStore(landing.database()), EventStore(landing.database())
-        is_business = _business_test(nlp)
-        last_day = max(day_window(day)[1] for day in context.partition_keys)
-        everything = landing.messages_between(EARLIEST_SENT_AT, last_day)
-        customers_messages = [m for m in everything if not is_business(m) and m.kind != "system"]
-        # Export senders become customers here (webhooks record theirs on arrival); observing twice changes nothing.
-        contacts.observe(export_sightings(customers_messages, region=locale.default_region))
-        owners = contacts.key_owners()
+        with closing(ContactStore(landing.database())) as contacts, closing(EventStore(landing.database())) as events:
+            is_business = _business_test(nlp)
+            last_day = max(day_window(day)[1] for day in context.partition_keys)
+            everything = landing.messages_between(EARLIEST_SENT_AT, last_day)
+            customers_messages = [m for m in everything if not is_business(m) and m.kind != "system"]
+            # Export senders become customers here (webhooks record theirs on arrival); observing twice changes nothing.
+            contacts.observe(export_sightings(customers_messages, region=locale.default_region))
+            owners = contacts.key_owners()
 
-        def owner(key: str | None) -> str | None:
-            return owners.get(key) if key else None
+            def owner(key: str | None) -> str | None:
+                return owners.get(key) if key else None
 
-        def of_message(message: Message) -> str | None:
-            return owner(customers.customer_key(**message_customer_keys(message, locale.default_region)))
+            def of_message(message: Message) -> str | None:
+                return owner(customers.customer_key(**message_customer_keys(message, locale.default_region)))
 
-        business_names = sorted({m.sender_name for m in everything if is_business(m) and m.sender_name})
-        consent = customers.consent_by_customer(
-            consent_ledger(events.events("consent"), everything, business_names), owner
-        )
-        people = contacts.customers()
-        days = {}
-        for day in context.partition_keys:
-            watch = Stopwatch()
-            start, end = day_window(day)
-            records = customers.customer_records(people, customers_messages, of_message, consent, start, end)
-            days[day] = DayResult(
-                value=records,
-                metadata={
-                    **watch.metadata(len(records), unit="customers"),
-                    "opted_out": dg.MetadataValue.int(int((records["consent"] == "opted out").sum())),
-                },
+            business_names = sorted({m.sender_name for m in everything if is_business(m) and m.sender_name})
+            consent = customers.consent_by_customer(
+                consent_ledger(events.events("consent"), everything, business_names), owner
             )
-        contacts.close()
-        events.close()
+            people = contacts.customers()
+            days = {}
+            for day in context.partition_keys:
+                watch = Stopwatch()
+                start, end = day_window(day)
+                records = customers.customer_records(people, customers_messages, of_message, consent, start, end)
+                days[day] = DayResult(
+                    value=records,
+                    metadata={
+                        **watch.metadata(len(records), unit="customers"),
+                        "opted_out": dg.MetadataValue.int(int((records["consent"] == "opted out").sum())),
+                    },
+                )
         yield from materialize_days(context, days)
 
     return dg.Definitions(assets=[delivery_records, customer_records])
