@@ -10,6 +10,7 @@ from wa_pipeline.nlp.intent import (
     INTENTS,
     OTHER,
     ROUTED_EXAMPLES,
+    ROUTED_MEMBERS,
     ROUTED_REPEAT,
     IntentModel,
     Tokens,
@@ -386,6 +387,18 @@ def test_the_routed_models_learn_their_own_files_beside_the_shared_examples(mode
         _, own_held_out = split_examples(own, model.settings.held_out, model.settings.seed)
         assert route.trained_on == model.trained_on + (len(own) - len(own_held_out)) * ROUTED_REPEAT
         assert route.evaluation.examples == model.evaluation.examples + len(own_held_out)
+
+
+def test_the_german_model_averages_three_members_and_the_others_keep_one(model, monkeypatch):
+    import wa_pipeline.nlp.intent as intent
+
+    german = model.routes["de"]
+    assert ROUTED_MEMBERS == {"de": 3} and german.settings.members == 3 == len(german.nlp.pipeline)
+    assert model.routes["sw"].settings.members == model.settings.members == 1 == len(model.nlp.pipeline)
+    # The members are the model's identity: a saved model of another count is retrained, not read.
+    before = fingerprint([DEFAULT_EXAMPLES], TrainingSettings())
+    monkeypatch.setitem(intent.ROUTED_MEMBERS, "de", 1)
+    assert fingerprint([DEFAULT_EXAMPLES], TrainingSettings()) != before
 
 
 def test_a_routed_file_that_changes_changes_the_model_s_identity(tmp_path, monkeypatch):
