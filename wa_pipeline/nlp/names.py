@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, CHAT_WORDS_BY_LANGUAGE, ENGLISH_WORDS
@@ -459,13 +460,16 @@ _NOT_NAME_OPENERS = _TITLES | _GREETINGS
 _KIND_ENDINGS = _PLACE_ENDINGS | _ORG_ENDINGS
 _MODEL_LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": TOWN, "LOC": TOWN, "FAC": FACILITY, "PRODUCT": PRODUCT}
 _MODEL_WORDS = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "neo", "prime", "se", "fe"})
+# What `Words` reads of each token, in one array.
+_TOKEN_ATTRS = [ORTH, IDX, SPACY]
 
 
 class Word:
     """One token as the rules read it: its attributes taken from spaCy once per message. spaCy builds a new
     Token object at every `doc[i]` and every `for token in doc`, and the rules look at each token some twenty
     times, so they read these plain objects instead; the names are spaCy's, so a rule reads as it would on a
-    Token."""
+    Token. `has_capital` says whether the text holds an upper-case letter (no name rule starts on a word without
+    one unless a list holds it)."""
 
     __slots__ = (
         "doc",
@@ -481,22 +485,8 @@ class Word:
         "is_punct",
         "like_num",
         "is_currency",
+        "has_capital",
     )
-
-    def __init__(self, doc: Words, token) -> None:
-        self.doc = doc
-        self.i = token.i
-        self.idx = token.idx
-        self.text = token.text
-        self.lower_ = token.lower_
-        self.whitespace_ = token.whitespace_
-        self.is_alpha = token.is_alpha
-        self.is_lower = token.is_lower
-        self.is_space = token.is_space
-        self.is_digit = token.is_digit
-        self.is_punct = token.is_punct
-        self.like_num = token.like_num
-        self.is_currency = token.is_currency
 
     def __len__(self) -> int:
         return len(self.text)
@@ -506,6 +496,34 @@ class Word:
         return self.doc[self.i + offset]
 
 
+# What a word's lexeme says of it (its text, lower case and flags), by its orth id, per vocab: a Token's
+# attributes are lexeme lookups through a new Token object each, and chats use the same few thousand words day
+# after day, so each word is read from spaCy once. Bounded: past `_LEXICON_SIZE` words it starts afresh.
+_LEXICONS: dict[object, dict[int, tuple]] = {}
+_LEXICON_SIZE = 200_000
+
+
+def _lexeme(vocab, lexicon: dict[int, tuple], orth: int) -> tuple:
+    lexeme = vocab[orth]
+    text = lexeme.orth_
+    found = (
+        text,
+        lexeme.lower_,
+        lexeme.is_alpha,
+        lexeme.is_lower,
+        lexeme.is_space,
+        lexeme.is_digit,
+        lexeme.is_punct,
+        lexeme.like_num,
+        lexeme.is_currency,
+        any(map(str.isupper, text)),
+    )
+    if len(lexicon) >= _LEXICON_SIZE:
+        lexicon.clear()
+    lexicon[orth] = found
+    return found
+
+
 class Words(list):
     """A message's doc read once: the list of its `Word`s (indexed, sliced and counted at list speed), their
     lower-case forms, its text and its user data."""
@@ -513,7 +531,29 @@ class Words(list):
     __slots__ = ("lowers", "text", "user_data")
 
     def __init__(self, doc: Doc) -> None:
-        super().__init__(Word(self, token) for token in doc)
+        super().__init__()
+        vocab = doc.vocab
+        lexicon = _LEXICONS.get(vocab)
+        if lexicon is None:
+            lexicon = _LEXICONS[vocab] = {}
+        append, known = self.append, lexicon.get
+        # One array of every token's orth id, offset and trailing space: no Token object is built.
+        for i, (orth, idx, space) in enumerate(doc.to_array(_TOKEN_ATTRS).tolist()):
+            word = Word()
+            word.doc, word.i, word.idx, word.whitespace_ = self, i, idx, " " if space else ""
+            (
+                word.text,
+                word.lower_,
+                word.is_alpha,
+                word.is_lower,
+                word.is_space,
+                word.is_digit,
+                word.is_punct,
+                word.like_num,
+                word.is_currency,
+                word.has_capital,
+            ) = known(orth) or _lexeme(vocab, lexicon, orth)
+            append(word)
         # spaCy's `doc.text` joins every token's text and space again, building each Token once more.
         self.text = "".join([word.text + word.whitespace_ for word in self])
         self.user_data = doc.user_data
@@ -557,7 +597,16 @@ def find_names(
     i = 0
     # Trade words and saints open names only in these languages: English lines skip their tests.
     trades = _language(doc) in ("es", "pt", "fr", "de", "sw")
+    brands, lines = gazetteer.organisations.firsts, gazetteer.products.firsts
     while i < len(doc):
+        word = doc[i]
+        if not word.has_capital and word.lower_ not in brands and word.lower_ not in lines:
+            # Most words: every rule below but the last needs a capital or a listed name to start on.
+            end = _addressed_lower_case(doc, i)
+            if end > i:
+                found.append(_entity(doc, i, end, PERSON, "rule"))
+            i = max(end, i + 1)
+            continue
         shop = trades and doc[i].text[:1].isupper() and _trade_name_end(doc, i)
         if shop:
             found.append(_entity(doc, i, shop, ORG, "rule"))

@@ -167,10 +167,14 @@ def find_products(
     doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
     words = lowered_words(doc)
+    brands, lines = gazetteer.organisations.firsts, gazetteer.products.firsts
     for i in range(len(doc)):
         # Every rule opens a product on a capitalised name word, a bare model ("PS5") or a listed name in any case
-        # ("tecno camon 20"): the other words ("I", "Please", "the") are passed over at once.
+        # ("tecno camon 20"): the other words ("I", "Please", "the") are passed over at once, and a word with no
+        # capital letter that opens no listed name at the first look.
         token = doc[i]
+        if not token.has_capital and words[i] not in brands and words[i] not in lines:
+            continue
         if not (
             _capitalised_name_word(token)
             or _BARE_MODEL.fullmatch(token.text)
