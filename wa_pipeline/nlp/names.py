@@ -799,6 +799,8 @@ def _people_listed_together(
 ) -> list[Entity]:
     """Names joined by "and" or a comma to a person are people too: "Amaka and Chidi", "Neha, Rohit and Pooja"
     (a name opening a sentence, or one only the model labelled)."""
+    if not any(entity.label == PERSON for entity in found):
+        return sorted(found, key=lambda e: e.start)  # no person for another name to be listed with
     found = list(found)
     candidates = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), (a, b)) for a, b in unnamed]
     changed = True
@@ -1303,10 +1305,16 @@ def _paid_to(doc: Words, i: int, gazetteer: Gazetteer) -> bool:
 
 
 def _previous_word(token: Word) -> str:
-    for before in reversed(token.doc[: token.i]):
-        if not before.is_space:
-            return before.lower_
-    return ""
+    before = _word_before(token.doc, token.i)
+    return before.lower_ if before is not None else ""
+
+
+def _word_before(doc: Words, at: int) -> Word | None:
+    """The last word before `at` that is no space, read backwards (a slice would copy every word before it)."""
+    for back in range(at - 1, -1, -1):
+        if not doc[back].is_space:
+            return doc[back]
+    return None
 
 
 def _before_legal_form(token: Word) -> bool:
@@ -1775,8 +1783,8 @@ def _business_side(doc: Words) -> bool:
 def _first_sign_off(doc: Words, start: int, end: int) -> bool:
     """After a dash, the name before a comma and one more name that closes the message: "Femi" of "- Femi,
     Pointek"."""
-    before = [t for t in doc[:start] if not t.is_space]
-    if not before or before[-1].text not in ("-", "–", "—", "~") or end + 1 >= len(doc) or doc[end].text != ",":
+    before = _word_before(doc, start)
+    if before is None or before.text not in ("-", "–", "—", "~") or end + 1 >= len(doc) or doc[end].text != ",":
         return False
     rest = [t for t in doc[end + 1 :] if t.is_alpha or t.is_digit]
     return 0 < len(rest) <= 3 and all(t.text[:1].isupper() for t in rest)
@@ -1814,10 +1822,10 @@ def _signs_off(doc: Words, start: int, end: int) -> bool:
     (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
     if not _english(doc) or any(t.is_alpha or t.is_digit for t in doc[end:]):
         return False
-    before = [t for t in doc[:start] if not t.is_space]
-    if not before:
+    before = _word_before(doc, start)
+    if before is None:
         return False
-    return before[-1].text in ("-", "–", "—", "~", ".", "!") or "\n" in before[-1].whitespace_
+    return before.text in ("-", "–", "—", "~", ".", "!") or "\n" in before.whitespace_
 
 
 def _everyday_words(core: list[Word], gazetteer: Gazetteer) -> bool:
@@ -1975,7 +1983,8 @@ def _after_opening_article(doc: Words, start: int) -> bool:
 
 
 def _opens_sentence(doc: Words, start: int) -> bool:
-    for token in reversed(doc[:start]):
+    for at in range(start - 1, -1, -1):  # backwards by index: a slice would copy every word before `start`
+        token = doc[at]
         if token.is_space:
             if "\n" in token.text:
                 return True

@@ -612,9 +612,9 @@ def _after_money(doc: Words, at: int) -> bool:
 
 
 def _previous_token(doc: Words, i: int) -> Word | None:
-    for token in reversed(doc[:i]):
-        if not token.is_space:
-            return token
+    for at in range(i - 1, -1, -1):  # backwards by index: a slice would copy every word before i
+        if not doc[at].is_space:
+            return doc[at]
     return None
 
 
