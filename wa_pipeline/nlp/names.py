@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, CHAT_WORDS_BY_LANGUAGE, ENGLISH_WORDS
@@ -459,13 +460,19 @@ _NOT_NAME_OPENERS = _TITLES | _GREETINGS
 _KIND_ENDINGS = _PLACE_ENDINGS | _ORG_ENDINGS
 _MODEL_LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": TOWN, "LOC": TOWN, "FAC": FACILITY, "PRODUCT": PRODUCT}
 _MODEL_WORDS = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "neo", "prime", "se", "fe"})
+# What `Words` reads of each token, in one array.
+_TOKEN_ATTRS = [ORTH, IDX, SPACY]
+# Whether names and products pass over a word with no capital that opens no listed name without asking each rule
+# (the rules' answer there is known): False only in tests, to show the shortcut changes nothing.
+PASS_OVER_PLAIN_WORDS = True
 
 
 class Word:
     """One token as the rules read it: its attributes taken from spaCy once per message. spaCy builds a new
     Token object at every `doc[i]` and every `for token in doc`, and the rules look at each token some twenty
     times, so they read these plain objects instead; the names are spaCy's, so a rule reads as it would on a
-    Token."""
+    Token. `has_capital` says whether the text holds an upper-case letter (no name rule starts on a word without
+    one unless a list holds it)."""
 
     __slots__ = (
         "doc",
@@ -481,22 +488,8 @@ class Word:
         "is_punct",
         "like_num",
         "is_currency",
+        "has_capital",
     )
-
-    def __init__(self, doc: Words, token) -> None:
-        self.doc = doc
-        self.i = token.i
-        self.idx = token.idx
-        self.text = token.text
-        self.lower_ = token.lower_
-        self.whitespace_ = token.whitespace_
-        self.is_alpha = token.is_alpha
-        self.is_lower = token.is_lower
-        self.is_space = token.is_space
-        self.is_digit = token.is_digit
-        self.is_punct = token.is_punct
-        self.like_num = token.like_num
-        self.is_currency = token.is_currency
 
     def __len__(self) -> int:
         return len(self.text)
@@ -506,6 +499,34 @@ class Word:
         return self.doc[self.i + offset]
 
 
+# What a word's lexeme says of it (its text, lower case and flags), by its orth id, per vocab: a Token's
+# attributes are lexeme lookups through a new Token object each, and chats use the same few thousand words day
+# after day, so each word is read from spaCy once. Bounded: past `_LEXICON_SIZE` words it starts afresh.
+_LEXICONS: dict[object, dict[int, tuple]] = {}
+_LEXICON_SIZE = 200_000
+
+
+def _lexeme(vocab, lexicon: dict[int, tuple], orth: int) -> tuple:
+    lexeme = vocab[orth]
+    text = lexeme.orth_
+    found = (
+        text,
+        lexeme.lower_,
+        lexeme.is_alpha,
+        lexeme.is_lower,
+        lexeme.is_space,
+        lexeme.is_digit,
+        lexeme.is_punct,
+        lexeme.like_num,
+        lexeme.is_currency,
+        any(map(str.isupper, text)),
+    )
+    if len(lexicon) >= _LEXICON_SIZE:
+        lexicon.clear()
+    lexicon[orth] = found
+    return found
+
+
 class Words(list):
     """A message's doc read once: the list of its `Word`s (indexed, sliced and counted at list speed), their
     lower-case forms, its text and its user data."""
@@ -513,7 +534,29 @@ class Words(list):
     __slots__ = ("lowers", "text", "user_data")
 
     def __init__(self, doc: Doc) -> None:
-        super().__init__(Word(self, token) for token in doc)
+        super().__init__()
+        vocab = doc.vocab
+        lexicon = _LEXICONS.get(vocab)
+        if lexicon is None:
+            lexicon = _LEXICONS[vocab] = {}
+        append, known = self.append, lexicon.get
+        # One array of every token's orth id, offset and trailing space: no Token object is built.
+        for i, (orth, idx, space) in enumerate(doc.to_array(_TOKEN_ATTRS).tolist()):
+            word = Word()
+            word.doc, word.i, word.idx, word.whitespace_ = self, i, idx, " " if space else ""
+            (
+                word.text,
+                word.lower_,
+                word.is_alpha,
+                word.is_lower,
+                word.is_space,
+                word.is_digit,
+                word.is_punct,
+                word.like_num,
+                word.is_currency,
+                word.has_capital,
+            ) = known(orth) or _lexeme(vocab, lexicon, orth)
+            append(word)
         # spaCy's `doc.text` joins every token's text and space again, building each Token once more.
         self.text = "".join([word.text + word.whitespace_ for word in self])
         self.user_data = doc.user_data
@@ -557,7 +600,17 @@ def find_names(
     i = 0
     # Trade words and saints open names only in these languages: English lines skip their tests.
     trades = _language(doc) in ("es", "pt", "fr", "de", "sw")
+    brands, lines = gazetteer.organisations.firsts, gazetteer.products.firsts
+    plain = PASS_OVER_PLAIN_WORDS
     while i < len(doc):
+        word = doc[i]
+        if plain and not word.has_capital and word.lower_ not in brands and word.lower_ not in lines:
+            # Most words: every rule below but the last needs a capital or a listed name to start on.
+            end = _addressed_lower_case(doc, i)
+            if end > i:
+                found.append(_entity(doc, i, end, PERSON, "rule"))
+            i = max(end, i + 1)
+            continue
         shop = trades and doc[i].text[:1].isupper() and _trade_name_end(doc, i)
         if shop:
             found.append(_entity(doc, i, shop, ORG, "rule"))
@@ -746,6 +799,8 @@ def _people_listed_together(
 ) -> list[Entity]:
     """Names joined by "and" or a comma to a person are people too: "Amaka and Chidi", "Neha, Rohit and Pooja"
     (a name opening a sentence, or one only the model labelled)."""
+    if not any(entity.label == PERSON for entity in found):
+        return sorted(found, key=lambda e: e.start)  # no person for another name to be listed with
     found = list(found)
     candidates = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), (a, b)) for a, b in unnamed]
     changed = True
@@ -1009,7 +1064,7 @@ def _is_model_name(token: Word) -> bool:
 def _name_like(token: Word) -> bool:
     text = token.text
     # Most words have no capital letter, and no rule below makes one without a name: they are turned away first.
-    if not capitalised(text) or CODE.fullmatch(text):
+    if not (token.has_capital and text[:1].isalpha()) or CODE.fullmatch(text):
         return False
     if text[1:2] in ("'", "’") and text[2:3].islower():
         return False  # French "L'agence", "D'accord": an elided article before a lower-case word
@@ -1250,10 +1305,16 @@ def _paid_to(doc: Words, i: int, gazetteer: Gazetteer) -> bool:
 
 
 def _previous_word(token: Word) -> str:
-    for before in reversed(token.doc[: token.i]):
-        if not before.is_space:
-            return before.lower_
-    return ""
+    before = _word_before(token.doc, token.i)
+    return before.lower_ if before is not None else ""
+
+
+def _word_before(doc: Words, at: int) -> Word | None:
+    """The last word before `at` that is no space, read backwards (a slice would copy every word before it)."""
+    for back in range(at - 1, -1, -1):
+        if not doc[back].is_space:
+            return doc[back]
+    return None
 
 
 def _before_legal_form(token: Word) -> bool:
@@ -1722,8 +1783,8 @@ def _business_side(doc: Words) -> bool:
 def _first_sign_off(doc: Words, start: int, end: int) -> bool:
     """After a dash, the name before a comma and one more name that closes the message: "Femi" of "- Femi,
     Pointek"."""
-    before = [t for t in doc[:start] if not t.is_space]
-    if not before or before[-1].text not in ("-", "–", "—", "~") or end + 1 >= len(doc) or doc[end].text != ",":
+    before = _word_before(doc, start)
+    if before is None or before.text not in ("-", "–", "—", "~") or end + 1 >= len(doc) or doc[end].text != ",":
         return False
     rest = [t for t in doc[end + 1 :] if t.is_alpha or t.is_digit]
     return 0 < len(rest) <= 3 and all(t.text[:1].isupper() for t in rest)
@@ -1761,10 +1822,10 @@ def _signs_off(doc: Words, start: int, end: int) -> bool:
     (in English, Swahili or Hinglish; other languages' capitalised nouns close messages too)."""
     if not _english(doc) or any(t.is_alpha or t.is_digit for t in doc[end:]):
         return False
-    before = [t for t in doc[:start] if not t.is_space]
-    if not before:
+    before = _word_before(doc, start)
+    if before is None:
         return False
-    return before[-1].text in ("-", "–", "—", "~", ".", "!") or "\n" in before[-1].whitespace_
+    return before.text in ("-", "–", "—", "~", ".", "!") or "\n" in before.whitespace_
 
 
 def _everyday_words(core: list[Word], gazetteer: Gazetteer) -> bool:
@@ -1922,7 +1983,8 @@ def _after_opening_article(doc: Words, start: int) -> bool:
 
 
 def _opens_sentence(doc: Words, start: int) -> bool:
-    for token in reversed(doc[:start]):
+    for at in range(start - 1, -1, -1):  # backwards by index: a slice would copy every word before `start`
+        token = doc[at]
         if token.is_space:
             if "\n" in token.text:
                 return True

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
+from wa_pipeline.nlp import names as name_rules
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
-from wa_pipeline.nlp.names import PLACE_ENDINGS, Word, Words, capitalised, common_nouns, lowered_words, words_of
+from wa_pipeline.nlp.names import PLACE_ENDINGS, Word, Words, common_nouns, lowered_words, words_of
 
 PRODUCT = "PRODUCT"
 
@@ -167,12 +168,18 @@ def find_products(
     doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
     words = lowered_words(doc)
+    brands, lines = gazetteer.organisations.firsts, gazetteer.products.firsts
+    plain = name_rules.PASS_OVER_PLAIN_WORDS
     for i in range(len(doc)):
         # Every rule opens a product on a capitalised name word, a bare model ("PS5") or a listed name in any case
-        # ("tecno camon 20"): the other words ("I", "Please", "the") are passed over at once.
+        # ("tecno camon 20"): the other words ("I", "Please", "the") are passed over at once, and a word with no
+        # capital letter that opens no listed name at the first look.
         token = doc[i]
+        if plain and not token.has_capital and words[i] not in brands and words[i] not in lines:
+            continue
+        name_word = _capitalised_name_word(token)
         if not (
-            _capitalised_name_word(token)
+            name_word
             or _BARE_MODEL.fullmatch(token.text)
             or gazetteer.organisations.longest_match(words, i)
             or gazetteer.products.longest_match(words, i)
@@ -181,6 +188,12 @@ def find_products(
         for span in (
             _modelled(doc, i, gazetteer, language),
             _brand_and_line(doc, i, gazetteer, language),
+        ):
+            if span is not None:
+                found.append(span)
+        if plain and not name_word:
+            continue  # the rules below read a name of capitalised words (`_name_end`): none starts here
+        for span in (
             _counted(doc, i, gazetteer, language),
             _before_goods(doc, i, gazetteer, language),
             _after_goods(doc, i, gazetteer, language),
@@ -255,15 +268,17 @@ def _model_end(doc: Words, at: int) -> int:
 
 def _sized(doc: Words, i: int, end: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
     """A name with a pack size after it: "Blue Band 500g", "Milo 400g", "Omo 1kg", "Surf Excel 1 kg"."""
-    if end >= len(doc) or _is_place_or_person(doc, i, end, gazetteer) or doc[end - 1].lower_ in _NUMBERED_NOUNS:
+    if end >= len(doc):
         return None
     size = doc[end].text + (doc[end].whitespace_ and " ") + (doc[end + 1].text if end + 1 < len(doc) else "")
     glued = doc[end].text + (doc[end + 1].text if end + 1 < len(doc) and not doc[end].whitespace_ else "")
-    if _PACK_SIZE.fullmatch(glued) or _PACK_SIZE.fullmatch(size.replace(" ", "")):
-        if _bare_opener(doc, i, end, gazetteer) or (end - i == 1 and _common_noun(doc[i], language)):
-            return None  # "Queria 1 kg", "eine Gasflasche 11 kg"
-        return i, end
-    return None
+    if not (_PACK_SIZE.fullmatch(glued) or _PACK_SIZE.fullmatch(size.replace(" ", ""))):
+        return None  # the size first: most names have none after them, and the lists need not be asked
+    if _is_place_or_person(doc, i, end, gazetteer) or doc[end - 1].lower_ in _NUMBERED_NOUNS:
+        return None
+    if _bare_opener(doc, i, end, gazetteer) or (end - i == 1 and _common_noun(doc[i], language)):
+        return None  # "Queria 1 kg", "eine Gasflasche 11 kg"
+    return i, end
 
 
 def _head_end(doc: Words, i: int, gazetteer: Gazetteer) -> int:
@@ -481,7 +496,7 @@ def _bare_opener(doc: Words, i: int, end: int, gazetteer: Gazetteer) -> bool:
 
 def _capitalised_name_word(token: Word) -> bool:
     text = token.text
-    if not capitalised(text):
+    if not (token.has_capital and text[:1].isalpha()):  # `capitalised(text)`, its capital known per word
         return False
     lower = token.lower_
     if lower in _MONTHS_AND_DAYS or lower in CHAT_WORDS or lower in CONTAINERS:
@@ -597,9 +612,9 @@ def _after_money(doc: Words, at: int) -> bool:
 
 
 def _previous_token(doc: Words, i: int) -> Word | None:
-    for token in reversed(doc[:i]):
-        if not token.is_space:
-            return token
+    for at in range(i - 1, -1, -1):  # backwards by index: a slice would copy every word before i
+        if not doc[at].is_space:
+            return doc[at]
     return None
 
 

@@ -77,10 +77,13 @@ class Gazetteer:
 
     def place_length(self, lowered: list[str], start: int, region: str | None) -> int:
         """How many words from `start` form the longest listed place, town or city (0: none)."""
-        lists = [self.places, self.towns.get(WORLD, _EMPTY)]
+        # Asked for every capitalised word: the lists are read in turn, without building a list of them.
+        found = max(
+            self.places.longest_match(lowered, start), self.towns.get(WORLD, _EMPTY).longest_match(lowered, start)
+        )
         if region is not None:
-            lists.append(self.towns.get(region.upper(), _EMPTY))
-        return max(names.longest_match(lowered, start) for names in lists)
+            found = max(found, self.towns.get(region.upper(), _EMPTY).longest_match(lowered, start))
+        return found
 
 
 _EMPTY = NameList({}, 0, frozenset())
