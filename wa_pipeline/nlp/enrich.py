@@ -141,9 +141,12 @@ def enrich_messages(
             dtype="boolean",
         )
     # A re-enriched frame gets fresh columns in the contract's place, not stale ones kept.
-    base = frame.drop(columns=[name for name in ENRICHED_COLUMNS if name in frame.columns])
-    enriched = pd.concat([base, pd.DataFrame(added, index=frame.index)], axis=1)
-    return enriched[[*base.columns, *ENRICHED_COLUMNS]]
+    stale = [name for name in ENRICHED_COLUMNS if name in frame.columns]
+    base = frame.drop(columns=stale) if stale else frame
+    # The new columns in the contract's order, taken as they are (each was built for this frame alone): building
+    # and reordering copies cost milliseconds per call, as much as enriching a dozen messages.
+    columns = pd.DataFrame({name: added[name] for name in ENRICHED_COLUMNS}, index=frame.index, copy=False)
+    return pd.concat([base, columns], axis=1)
 
 
 def _enriched_columns(
