@@ -72,7 +72,7 @@ def _mixed(text: str, main: str) -> str:
             continue
         if code == ENGLISH and main:
             vocabulary = _english_in(main)
-        hits = sum(word in vocabulary for word in words)
+        hits = sum(map(vocabulary.__contains__, words))
         if hits >= enough:
             found.append((hits, code))
     # Without a main language one language alone is no mix: the line is just too even or too odd to tell.

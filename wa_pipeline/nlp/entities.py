@@ -106,7 +106,11 @@ def extract_entities(
         if isinstance(text, str):
             language_of.setdefault(text, code)
     worded = [text for text in distinct if any(char.isalpha() for char in text)]
-    for text, doc in zip(worded, nlp.pipe(worded, batch_size=batch_size)):
+    # The model's spans count only where they hold a capital (`_model_entity`), and nothing else reads its labels
+    # unless a token pattern asks for them: a text without a capital is only tokenised, which costs a fraction of
+    # the model's pass over it (lower-case chat, Devanagari).
+    everything = compiled is not None and compiled.reads_entities
+    for text, doc in zip(worded, _docs(nlp, worded, batch_size, everything)):
         if compiled is not None:
             static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
         guesses = [span for span in (_model_entity(ent, text) for ent in doc.ents) if span is not None]
@@ -122,6 +126,22 @@ def extract_entities(
         dates = _ranked(find_dates(text, moment, tz, date_order))
         results.append(_merge([*static[text], *dates], modelled.get(text, []), language_of.get(text)))
     return results
+
+
+def _docs(nlp, texts: list[str], batch_size: int, everything: bool):
+    """Each text's Doc, in order: the model's where it can name something (or `everything`), else the tokenizer's."""
+    if everything:
+        yield from nlp.pipe(texts, batch_size=batch_size)
+        return
+    read = [_model_can_name(text) for text in texts]
+    modelled = nlp.pipe([text for text, wanted in zip(texts, read) if wanted], batch_size=batch_size)
+    for text, wanted in zip(texts, read):
+        yield next(modelled) if wanted else nlp.make_doc(text)
+
+
+def _model_can_name(text: str) -> bool:
+    """Whether a span of the model could survive `_model_entity` in `text`: only one holding a capital does."""
+    return not text.islower() and any(char.isupper() for char in text)
 
 
 def rule_entities(
@@ -188,7 +208,11 @@ def _inside_quantity(product: Entity, ranked: list[tuple[int, Entity]]) -> bool:
 
 def _model_entity(ent, text: str) -> Entity | None:
     """The model's span of `text` cleaned of the chat words around it, or None when nothing name-like is left."""
-    if ent.label_ not in MODEL_LABELS or _is_amount(ent.text):
+    if ent.label_ not in MODEL_LABELS:
+        return None
+    # The cleaned span lies inside the model's: without a capital there, none is left after cleaning (below).
+    written = text[ent.start_char : ent.end_char]
+    if written.islower() or not any(char.isupper() for char in written) or _is_amount(written):
         return None
     tokens = list(ent)
     # Trim whole words only: "M-Pesa" keeps its "Pesa" (Swahili for money) because no space separates them.

@@ -215,8 +215,11 @@ class IntentModel:
         for start in range(0, len(docs), batch_size):
             batch = docs[start : start + batch_size]
             # Each member only reads its own weights over the same tokens.
-            mean = sum(pipe.predict(batch) for pipe in members) / len(members)
-            scores += [dict(zip(labels, map(float, row))) for row in mean]
+            if len(members) == 1:
+                mean = members[0].predict(batch)  # what the mean of one is, without two passes over the array
+            else:
+                mean = sum(pipe.predict(batch) for pipe in members) / len(members)
+            scores += [dict(zip(labels, row)) for row in mean.tolist()]
         return scores
 
     def _docs(self, normalised: Sequence[str], batch_size: int, tokens: Tokens | None) -> list[Doc]:

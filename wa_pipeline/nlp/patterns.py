@@ -55,6 +55,15 @@ class CompiledPatterns:
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._tokens = Matcher(nlp.vocab, validate=True)
         self._patterns = patterns.patterns
+        # A token pattern may read the model's labels (ENT_TYPE, ENT_IOB) or anything an extension holds ("_"):
+        # then every text is read by the model, however it is written.
+        self.reads_entities = any(
+            str(key).upper().startswith("ENT_") or str(key) == "_"
+            for pattern in patterns.patterns
+            if not isinstance(pattern.pattern, str)
+            for token in pattern.pattern
+            for key in token
+        )
         for index, pattern in enumerate(patterns.patterns):
             key = str(index)
             if isinstance(pattern.pattern, str):

@@ -133,3 +133,42 @@ def test_offsets_always_point_into_the_text():
     for text, found in zip(texts, extract_entities(texts, "KE")):
         assert found and all(text[e.start : e.end] == e.text for e in found)
         assert all(not a.overlaps(b) for i, a in enumerate(found) for b in found[i + 1 :])
+
+
+# Lower-case lines the model does label (a PERSON "john kamau", an ORG in Devanagari, "ich bin" as a name).
+LOWER_CASE_LINES = [
+    "send it to john kamau in nairobi by friday",
+    "tuma pesa kwa mpesa ya safaricom leo",
+    "mujhe kal delhi mein amazon se delivery chahiye",
+    "मुझे कल दिल्ली भेज दो",
+    "bonjour, livraison à paris chez carrefour",
+    "ich bin in berlin bei aldi, 2 kisten bier",
+    "call mary at the java house in kilimani, 0722 123456",
+]
+
+
+def test_a_text_without_a_capital_is_read_as_the_model_would_read_it(monkeypatch):
+    # Such a text is only tokenised (`_model_can_name`): what the model would find there must make no difference.
+    from wa_pipeline.nlp import entities
+
+    assert any(doc.ents for doc in load_ner().pipe(LOWER_CASE_LINES))
+    assert not any(entities._model_can_name(text) for text in LOWER_CASE_LINES)
+    sent = [datetime(2026, 11, 18, 7, 30, tzinfo=UTC)] * len(LOWER_CASE_LINES)
+    languages = ["en", "sw", "hi", "hi", "fr", "de", "en"]
+    tokenised = extract_entities(LOWER_CASE_LINES, "KE", sent_at=sent, languages=languages)
+    monkeypatch.setattr(entities, "_model_can_name", lambda text: True)
+    assert tokenised == extract_entities(LOWER_CASE_LINES, "KE", sent_at=sent, languages=languages)
+
+
+def test_only_a_text_with_a_capital_is_given_to_the_model():
+    from wa_pipeline.nlp.entities import _model_can_name
+
+    assert [_model_can_name(t) for t in ["call John", "ÉMILE", "ǅemal", "ok", "हाँ", "0722 123456", ""]] == [
+        True,
+        True,
+        False,  # a title-case letter is no capital to `_model_entity` either
+        False,
+        False,
+        False,
+        False,
+    ]

@@ -54,3 +54,17 @@ def test_bad_files_say_what_to_fix(tmp_path, body, message):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(PatternFileError, match="patterns file"):
         load_patterns(tmp_path / "nope.yaml")
+
+
+def test_a_token_pattern_on_the_models_labels_has_every_text_read_by_the_model(tmp_path):
+    # Lower-case text is otherwise only tokenised (entities._model_can_name), which leaves ENT_TYPE unset.
+    from wa_pipeline.nlp.spacy_model import load_ner
+
+    nlp = load_ner()
+    phrases = load_patterns(write(tmp_path, "patterns:\n  - {label: PRODUCT, pattern: mandazi}\n"))
+    assert not phrases.compile(nlp).reads_entities
+    by_label = tmp_path / "labels.yaml"
+    by_label.write_text("patterns:\n  - {label: CITY, pattern: [{ent_type: GPE}]}\n", encoding="utf-8")
+    assert load_patterns(by_label).compile(nlp).reads_entities
+    [found] = extract_entities(["send it to john kamau in nairobi by friday"], "KE", patterns=by_label)
+    assert ("CITY", "nairobi") in [(e.label, e.text) for e in found]
