@@ -22,7 +22,11 @@ sys.path.insert(0, str(REPO))
 from wa_pipeline.nlp.chat_words import CHAT_WORDS  # noqa: E402
 
 OUT = REPO / "wa_pipeline" / "nlp" / "gazetteer" / "towns.tsv"
-MARKETS = (*"KE UG TZ RW ET NG GH ZA ZM ZW IN PK US GB BR ES PT MX CO AR FR SN CI CM BE DE AT CH PH".split(),)
+# The last seven are English-speaking markets whose chats name their suburbs as Kenya's and India's do ("deliver
+# to Parramatta", "our Dhanmondi branch"); a region's towns are read only in messages of that region.
+MARKETS = (
+    *"KE UG TZ RW ET NG GH ZA ZM ZW IN PK US GB BR ES PT MX CO AR FR SN CI CM BE DE AT CH PH AU NZ CA BD MY SG JM".split(),
+)
 WORLD_POPULATION = 300_000
 TOWN_POPULATION = 1_000
 # Town names that are also everyday words, first names or units in English chats.
