@@ -23,6 +23,10 @@ from wa_pipeline.nlp.chat_words import CHAT_WORDS  # noqa: E402
 
 OUT = REPO / "wa_pipeline" / "nlp" / "gazetteer" / "towns.tsv"
 MARKETS = (*"KE UG TZ RW ET NG GH ZA ZM ZW IN PK US GB BR ES PT MX CO AR FR SN CI CM BE DE AT CH PH".split(),)
+# English-speaking markets whose chats name their suburbs as Kenya's and India's do ("deliver to Parramatta", "our
+# Dhanmondi branch"). Only their towns are read, each in messages of its own region: build_organisations.py reads
+# MARKETS for each market's carriers and banks, and the lists every region reads stay as they were.
+TOWN_MARKETS = (*MARKETS, *"AU NZ CA BD MY SG JM".split())
 WORLD_POPULATION = 300_000
 TOWN_POPULATION = 1_000
 # Town names that are also everyday words, first names or units in English chats.
@@ -70,7 +74,7 @@ def build() -> str:
     people = _people()
     for city in cache.get_cities().values():
         names = {city["name"], _plain(city["name"]), *_short_names(city, people)}
-        if city["countrycode"] in MARKETS and city["population"] >= TOWN_POPULATION:
+        if city["countrycode"] in TOWN_MARKETS and city["population"] >= TOWN_POPULATION:
             rows.update((city["countrycode"], n) for n in names if _usable(n))
         if city["population"] >= WORLD_POPULATION:
             rows.update(("*", n) for n in names if _usable(n))

@@ -58,7 +58,10 @@ _ENGLISH_TITLES = frozenset(
     # ... and Nigerian English's parents' titles for an elder ("Mummy Tola", "Daddy Emeka")
     "mummy daddy "
     # ... and the staff a business's note names so ("Rider Kwame will call you"; "Rider alikuwa na puncture")
-    "rider driver".split()
+    "rider driver "
+    # ... and the forms of address of other English-speaking markets: Zambia's "Ba Phiri", Zimbabwe's "Amai Chipo"
+    # (not "Mai", Hinglish for "I"), Malaysia's and Singapore's "Kak Siti", "Encik Hafiz", "Puan Aminah"
+    "ba amai kak kakak abang encik puan cik makcik pakcik".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
 _FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
@@ -91,6 +94,9 @@ _GREETINGS = frozenset(
     "chale "
     # Tagalog "magandang umaga/hapon/gabi" (good morning, afternoon, evening) before a name
     "umaga hapon gabi "
+    # the Muslim greetings and wishes of chats from Lagos and Kano to Mumbai, Karachi and Dhaka: "Assalamu
+    # alaikum Musa", "Eid Mubarak Faisal bhai", "Jumma Mubarak"
+    "assalamu assalam asalam asalamu alaikum alaykum aleikum alaikom mubarak "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
     "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
     "besos".split()
@@ -234,7 +240,9 @@ _STREET_HEADS = frozenset(
 # A German street or square is one word: "Lindenstraße", "Marienplatz".
 _STREET_SUFFIXES = ("straße", "strasse", "platz", "gasse", "allee")
 # The noun after a place name when a business names its own branch: "our Westlands shop", "Pune wale branch".
-_BRANCH_NOUNS = frozenset({"branch", "shop", "office", "hub", "store", "outlet", "side", "area", "stage", "depot"})
+_BRANCH_NOUNS = frozenset(
+    {"branch", "shop", "office", "hub", "store", "outlet", "side", "area", "stage", "depot", "location"}
+)
 _PLACE_CUES = frozenset(
     "to in at near within around into towards niko tuko nipo tupo uko yuko mko tunafika tumefika nimefika "
     "amefika imefika tutakuwa nitakuwa fika huko kutoka hadi mpaka deliver delivered ship shipped dispatch "
@@ -257,6 +265,8 @@ _BOOKED = frozenset("book booked booking appointment appointments session slot m
 _POLITE_ADDRESS = frozenset("ma'am maam mam sir madam".split())
 # What a business books for its customer, before the business's name: "your booking at Casa Leticia".
 _BOOKED_THINGS = frozenset("booking reservation appointment fitting stay table session".split())
+# What a business keeps under a customer's name: "Order under Hafiz", "the booking is under Sarah".
+_HELD_UNDER = _BOOKED_THINGS | frozenset("order orders pickup collection is it's its".split())
 # Where a shop says it is: "we're located on Allen Avenue".
 _LOCATED = frozenset("located based situated".split())
 # What a business writes to its customer about, after "your", and its own premises and staff, after "our".
@@ -348,6 +358,8 @@ _KIN = frozenset(
     "hermano hermana hijo hija primo prima amigo amiga esposo esposa marido irmão irmã filho filha frère sœur "
     "soeur fils fille cousine".split()
 )
+# Kin by marriage, written with "-in-law" after them; the mothers and fathers are kin words only so.
+_IN_LAWS = frozenset("mother father".split())
 # Telling or asking someone, before the "a"/"pro" that introduces them: "dile a Paco", "pregúntale a Javi",
 # "fala pro Thiago", "pede pro Zé", "frag mal Tobi" (Spanish verbs with "-le" attached are found by their ending).
 _TELLING = {
@@ -1234,6 +1246,12 @@ def _after_title(token: Word) -> bool:
     return before in _TITLES or before in _ENGLISH_TITLES
 
 
+def _in_law(doc: Words, i: int) -> bool:
+    """The words before i are a kin word "-in-law", which the tokenizer splits: "my brother-in-law Harjit"."""
+    words = [t.lower_ for t in doc[max(0, i - 5) : i] if t.text != "-"]
+    return len(words) >= 3 and words[-2:] == ["in", "law"] and words[-3] in _KIN | _IN_LAWS
+
+
 def _closes_a_name(token: Word) -> bool:
     """The word follows a capitalised word that is no title or greeting, with no name after it: "Easy Coach"
     (a bus company), not "Hi Coach Mike"."""
@@ -1252,7 +1270,9 @@ def _after_label(token: Word) -> bool:
 
 def _after_kin(token: Word) -> bool:
     """A capitalised word after a family or friend word names them: "my cousin Esi", "meine Tochter Lena"."""
-    if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()) or _previous_word(token) not in _KIN:
+    if token.i == 0 or not (token.is_alpha and token.text[:1].isupper()):
+        return False
+    if _previous_word(token) not in _KIN and not _in_law(token.doc, token.i):
         return False
     word = token.lower_
     return word not in _NOT_NAME_OPENERS and word not in _ADDRESSEES and not _common_word(token)
@@ -1528,6 +1548,10 @@ def _classify(
         return _entity(doc, start, end, FACILITY, "rule")
     if last in _NUMBERED_PLACES and span[-1].is_digit:
         return _entity(doc, start, end, FACILITY, "rule")
+    if english and next_word in _BRANCH_NOUNS and len(core) > 1 and _previous_word(doc[start]) in ("our", "your"):
+        # "our Constant Spring branch", "your Victoria Island office": a business names its branches after their
+        # place, even one whose words a list of people also holds
+        return _entity(doc, start, end, TOWN, "rule")
     if english and next_word in _BRANCH_NOUNS and _branch_of(doc, start, end + 1):
         if not _is_person(core, gazetteer) and not gazetteer.is_place(key, region):
             return _entity(doc, start, end, ORG, "rule")  # "the Easy Coach office at Railways": whose office
@@ -1877,8 +1901,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if english and previous == "to" and _given_to(earlier):
         return "person"  # "send the slip to Efua", "pass it to Sipho" (a listed place stays a place)
-    if previous in _KIN:
-        return "person"  # "my cousin Esi", "mi primo Beto"
+    if previous in _KIN or english and _in_law(doc, start):
+        return "person"  # "my cousin Esi", "mi primo Beto", "my sister-in-law Ngozi"
     if previous in ("soy", "sou") or previous in ("o", "a") and earlier[-2:] == ["aqui", "é"]:
         return "person"  # "soy Carmen", "aqui é o Rafael"
     if _told(language, previous, earlier):
@@ -1921,6 +1945,10 @@ def _cue(doc: Words, start: int) -> str | None:
         return "person"  # "an appointment with Tyler"; "paid with Opay" stays a business
     if english and previous == "with" and _booked_before(doc, start):
         return "person"
+    if english and previous == "under" and earlier and earlier[-1] in _HELD_UNDER:
+        return "person"  # "Order under Hafiz", "the booking is under Sarah": whose name it was taken in
+    if english and previous == "name" and earlier[-2:] == ["under", "the"]:
+        return "person"  # "a table under the name Ochieng"
     if previous in _ORG_CUES or previous in _LANGUAGE_ORG_CUES.get(language, ()):
         return "org"
     if english and previous == "for" and earlier and earlier[-1] in ("ask", "asking", "call"):

@@ -715,3 +715,29 @@ def test_english_people_and_businesses_of_round_14(text, region, expected):
 )
 def test_business_side_messages_and_english_names_of_round_15(text, region, expected):
     assert english(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # Muslim greetings and wishes before a name are no part of it
+        ("Assalamu alaikum Musa, is the shop open today?", "NG", [("PERSON", "Musa")]),
+        ("Eid Mubarak Salma, thank you for the sweets", "IN", [("PERSON", "Salma")]),
+        # forms of address of other English-speaking markets stay outside the person
+        ("Please ask Ba Mwansa to call me back", "ZM", [("PERSON", "Mwansa")]),
+        ("Amai Rumbi said the dress is ready", "ZW", [("PERSON", "Rumbi")]),
+        ("Terima kasih Kak Aminah for the kuih", "MY", [("PERSON", "Aminah")]),
+        # a business's branch after "our"/"your" and before a branch noun, even where a person bears the words
+        ("Your order is waiting at our Prince George branch", "CA", [("GPE", "Prince George")]),
+        ("Is your Brooklyn location open late?", "US", [("GPE", "Brooklyn")]),
+        # whose name an order or a booking is kept under
+        ("The order is under Wanjiku, she will pick it up", "KE", [("PERSON", "Wanjiku")]),
+        ("Please book a table under the name Ochieng", "KE", [("PERSON", "Ochieng")]),
+        # kin by marriage, which the tokenizer splits at the hyphens
+        ("My sister-in-law Chioma will collect the gown", "NG", [("PERSON", "Chioma")]),
+        # towns of the markets added to the town list are read in their own region
+        ("Do you deliver to Parramatta?", "AU", [("GPE", "Parramatta")]),
+    ],
+)
+def test_english_names_of_round_17(text, region, expected):
+    assert english(text, region) == expected
