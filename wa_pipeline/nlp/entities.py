@@ -10,6 +10,8 @@ only where no rule span overlaps it, except a product inside a quantity of a mes
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -22,7 +24,7 @@ from wa_pipeline.nlp.dates import DATE, DateOrder, find_dates
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import load_gazetteer
 from wa_pipeline.nlp.money import MONEY, find_money
-from wa_pipeline.nlp.names import CODE, NOT_ORGANISATIONS, find_names
+from wa_pipeline.nlp.names import CODE, NOT_ORGANISATIONS, common_nouns, find_names
 from wa_pipeline.nlp.patterns import PatternSet, load_patterns
 from wa_pipeline.nlp.phones import PHONE, find_phones
 from wa_pipeline.nlp.products import find_products, with_products
@@ -34,6 +36,14 @@ from wa_pipeline.nlp.spacy_model import DEFAULT_MODEL, load_ner
 # products are used, as guesses; its numbers, money and dates on chat text are unreliable ("KES" -> ORG,
 # "USD 3684.00" -> CARDINAL) and are left to rules.
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"})
+# Languages (as detected) whose lines the English model does not read: the rules alone name things there.
+UNMODELLED_LANGUAGES: frozenset[str] = frozenset()
+# Languages whose lines the model reads only where a capitalised word that opens no sentence is neither in the
+# language's dictionary nor one of its everyday words (`_unlisted_capital`).
+UNLISTED_CAPITAL_LANGUAGES: frozenset[str] = frozenset()
+# A word, hyphenated parts and all ("Freitag-Tasche", "iPhone", "A54").
+_HYPHENATED_WORD = re.compile(r"[^\W_][\w-]*")
+_SENTENCE_END = ".!?:\n"
 
 EMAIL = "EMAIL"
 URL = "URL"
@@ -96,6 +106,7 @@ def extract_entities(
     nlp = load_ner(model)
     compiled = pattern_set.compile(nlp) if pattern_set is not None else None
     gazetteer = load_gazetteer(nlp)
+    _out_of_collectors_sight(id(gazetteer))
     static: dict[str, list[tuple[int, Entity]]] = {
         text: _ranked(_static_rules(text, region, currency)) for text in distinct
     }
@@ -110,10 +121,14 @@ def extract_entities(
     # unless a token pattern asks for them: a text without a capital is only tokenised, which costs a fraction of
     # the model's pass over it (lower-case chat, Devanagari).
     everything = compiled is not None and compiled.reads_entities
-    for text, doc in zip(worded, _docs(nlp, worded, batch_size, everything)):
+    read = [_model_reads(text, language_of.get(text)) for text in worded]
+    for text, doc, wanted in zip(worded, _docs(nlp, worded, batch_size, everything, read), read):
         if compiled is not None:
             static[text] = [*((_PATTERN_PRIORITY, e) for e in compiled.find(doc)), *static[text]]
-        guesses = [span for span in (_model_entity(ent, text) for ent in doc.ents) if span is not None]
+        # Where the model is not wanted but ran for the patterns, its guesses are still not taken.
+        guesses = (
+            [span for span in (_model_entity(ent, text) for ent in doc.ents) if span is not None] if wanted else []
+        )
         names = find_names(doc, region, gazetteer, guesses, language=language_of.get(text))
         modelled[text] = with_products(names, find_products(doc, gazetteer, language_of.get(text), region))
 
@@ -128,15 +143,58 @@ def extract_entities(
     return results
 
 
-def _docs(nlp, texts: list[str], batch_size: int, everything: bool):
-    """Each text's Doc, in order: the model's where it can name something (or `everything`), else the tokenizer's."""
+@functools.lru_cache(maxsize=4)
+def _out_of_collectors_sight(gazetteer: int) -> None:
+    # The gazetteers hold some 100,000 containers (a set of spellings per listed name) that live as long as the
+    # process; every full pass of the cyclic collector walks them all, which cost English enrichment some 4% of its
+    # CPU. Once a pipeline's lists are loaded, what is alive is frozen out of the collector's sight, as the webhook
+    # receiver does; the containers a call builds and drops are collected as before.
+    gc.freeze()
+
+
+def _docs(nlp, texts: list[str], batch_size: int, everything: bool, read: list[bool]):
+    """Each text's Doc, in order: the model's where it is `read` (or `everything`), else the tokenizer's."""
     if everything:
         yield from nlp.pipe(texts, batch_size=batch_size)
         return
-    read = [_model_can_name(text) for text in texts]
     modelled = nlp.pipe([text for text, wanted in zip(texts, read) if wanted], batch_size=batch_size)
     for text, wanted in zip(texts, read):
         yield next(modelled) if wanted else nlp.make_doc(text)
+
+
+def _model_reads(text: str, language: str | None) -> bool:
+    """Whether the model's guesses are wanted for `text` in `language`, and it could name something there."""
+    if language in UNMODELLED_LANGUAGES or not _model_can_name(text):
+        return False
+    return language not in UNLISTED_CAPITAL_LANGUAGES or _unlisted_capital(text, language)
+
+
+def _unlisted_capital(text: str, language: str) -> bool:
+    """Whether a capitalised word of `text` that opens no sentence is neither a word of `language`'s dictionary nor
+    one of its everyday words (each part of a hyphenated word): the only capital that may be a name."""
+    words = _everyday_words(language)
+    for match in _HYPHENATED_WORD.finditer(text):
+        if not any(map(str.isupper, match.group())):
+            continue
+        before = match.start() - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        if (
+            before >= 0
+            and text[before] not in _SENTENCE_END
+            and not all(part.lower() in words for part in match.group().split("-") if part)
+        ):
+            return True
+    return False
+
+
+@functools.cache
+def _everyday_words(language: str) -> frozenset[str]:
+    """`language`'s dictionary words (names.common_nouns) and spaCy's stop words ("Sie", "Ihnen"), lower-cased."""
+    import importlib
+
+    stop_words = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+    return common_nouns().get(language, frozenset()) | frozenset(word.lower() for word in stop_words)
 
 
 def _model_can_name(text: str) -> bool:
