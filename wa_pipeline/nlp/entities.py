@@ -42,13 +42,14 @@ MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"})
 # Spanish lost names the rules do not find, so the model still reads its lines that may hold one (below).
 UNMODELLED_LANGUAGES = frozenset({"pt", "fr", "sw"})
 # Languages whose lines the model reads only where a capitalised word that opens no sentence is neither in the
-# language's dictionary nor one of its everyday words (`_unlisted_capital`), the one kind of word a name is there:
-# German capitalises every noun, and a Spanish line's other capitals open sentences. Read so, the German and Spanish
-# dev figures are those of every line read, and some two lines in five (German), one in four (Spanish) skip the pass.
-UNLISTED_CAPITAL_LANGUAGES = frozenset({"de", "es"})
+# language's dictionary nor one of its everyday words (`_unlisted_capital`): the names rules take no model guess for
+# a word opening a sentence, German capitalises every noun, and a capitalised stop word or weekday is no name. Read
+# so, the English, German and Spanish dev figures are those of every line read, and of the dev lines that hold a
+# capital some one in three (English), one in two (German) and one in four (Spanish) skip the model's pass.
+UNLISTED_CAPITAL_LANGUAGES = frozenset({"en", "de", "es"})
 # A word, hyphenated parts and all ("Freitag-Tasche", "iPhone", "A54").
 _HYPHENATED_WORD = re.compile(r"[^\W_][\w-]*")
-_SENTENCE_END = ".!?:\n"
+_SENTENCE_END = "!?:\n"
 
 EMAIL = "EMAIL"
 URL = "URL"
@@ -181,25 +182,51 @@ def _unlisted_capital(text: str, language: str) -> bool:
     for match in _HYPHENATED_WORD.finditer(text):
         if not any(map(str.isupper, match.group())):
             continue
-        before = match.start() - 1
-        while before >= 0 and text[before].isspace():
-            before -= 1
-        if (
-            before >= 0
-            and text[before] not in _SENTENCE_END
-            and not all(part.lower() in words for part in match.group().split("-") if part)
+        if not _opens_sentence(text, match.start()) and not all(
+            _listed(part.lower(), words, language) for part in match.group().split("-") if part
         ):
             return True
     return False
 
 
+def _listed(word: str, words: frozenset[str], language: str) -> bool:
+    """The word is one of `words`, or a German compound ending in one of its nouns ("Käsesahne", "Sendungsnummer")."""
+    if word in words:
+        return True
+    return language == "de" and len(word) >= 8 and any(word[cut:] in words for cut in range(3, len(word) - 3))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens the text, a line or a sentence. A full stop ends one only after a
+    lower-case word ("Dr. Wagner", "Mr. Kamau" and "G4S." may stand inside one), so a doubtful word counts as a
+    word inside a sentence, where the model's guess is read."""
+    before = start - 1
+    while before >= 0 and text[before].isspace() and text[before] != "\n":
+        before -= 1
+    if before < 0 or text[before] in _SENTENCE_END:
+        return True
+    if text[before] != ".":
+        return False
+    first = before
+    while first > 0 and text[first - 1].isalnum():
+        first -= 1
+    word = text[first:before]
+    return len(word) >= 2 and word.islower()
+
+
 @functools.cache
 def _everyday_words(language: str) -> frozenset[str]:
-    """`language`'s dictionary words (names.common_nouns) and spaCy's stop words ("Sie", "Ihnen"), lower-cased."""
+    """`language`'s dictionary words (names.common_nouns), spaCy's stop words ("Sie", "Ihnen") and dateparser's names
+    of the weekdays ("Samstag"), lower-cased."""
     import importlib
 
+    from dateparser.languages.loader import default_loader
+
     stop_words = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
-    return common_nouns().get(language, frozenset()) | frozenset(word.lower() for word in stop_words)
+    locale = default_loader.get_locale(language).info
+    days = "monday tuesday wednesday thursday friday saturday sunday".split()
+    weekdays = frozenset(name.lower() for day in days for name in locale.get(day, ()) if len(name) > 3)
+    return common_nouns().get(language, frozenset()) | frozenset(word.lower() for word in stop_words) | weekdays
 
 
 def _model_can_name(text: str) -> bool:
