@@ -7,6 +7,7 @@ import pytest
 
 from wa_pipeline.nlp import entities
 from wa_pipeline.nlp.entities import extract_entities
+from wa_pipeline.nlp.gazetteer import load_gazetteer
 from wa_pipeline.nlp.spacy_model import load_ner
 
 SENT = datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
@@ -38,6 +39,7 @@ def read_by_model(monkeypatch, texts, languages):
 def test_the_switches_name_the_languages_the_dev_sets_measured():
     assert entities.UNMODELLED_LANGUAGES == frozenset({"pt", "fr", "sw"})
     assert entities.UNLISTED_CAPITAL_LANGUAGES == frozenset({"en", "de", "es"})
+    assert entities.LISTS_SETTLE_LANGUAGES == frozenset({"de", "es"})
 
 
 def test_lines_of_an_unmodelled_language_are_only_tokenised_and_take_no_model_guess(monkeypatch):
@@ -89,3 +91,21 @@ def test_an_unmodelled_language_takes_no_model_guess_even_where_a_pattern_has_th
 )
 def test_a_line_is_read_only_where_a_capital_may_be_a_name(text, language, read):
     assert entities._model_reads(text, language) is read
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "read"),
+    [
+        # The one capital inside a sentence a listed town or business: its list names it, not the model.
+        ("Schickt ihr das Paket auch nach Berlin?", "de", False),
+        ("Habe gerade per PayPal bezahlt.", "de", False),
+        ("¿Hacéis envíos a Madrid?", "es", False),
+        # Beside an unlisted one, or in English, where listed words were names the model's guess helped read.
+        ("Schickt ihr das Paket nach Berlin zu Frau Oberhuber?", "de", True),
+        ("Please deliver it to Nairobi tomorrow", "en", True),
+    ],
+)
+def test_a_listed_name_settles_a_capital_in_german_and_spanish(text, language, read):
+    gazetteer = load_gazetteer(load_ner())
+    region = {"de": "DE", "es": "ES", "en": "KE"}[language]
+    assert entities._model_reads(text, language, gazetteer, region) is read
