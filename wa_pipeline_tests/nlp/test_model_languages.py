@@ -103,6 +103,8 @@ def test_a_line_is_read_only_where_a_capital_may_be_a_name(text, language, read)
         # Beside an unlisted one, or in English, where listed words were names the model's guess helped read.
         ("Schickt ihr das Paket nach Berlin zu Frau Oberhuber?", "de", True),
         ("Please deliver it to Nairobi tomorrow", "en", True),
+        # Beside another capital the names rules read the two together ("De Toledo"), and may take the guess.
+        ("Los pedidos vienen De Toledo", "es", True),
     ],
 )
 def test_a_listed_name_settles_a_capital_in_german_and_spanish(text, language, read):
