@@ -1,0 +1,113 @@
+"""Which lines the English NER model reads, by the line's language (`entities.UNMODELLED_LANGUAGES`,
+`entities.UNLISTED_CAPITAL_LANGUAGES`)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from wa_pipeline.nlp import entities
+from wa_pipeline.nlp.entities import extract_entities
+from wa_pipeline.nlp.gazetteer import load_gazetteer
+from wa_pipeline.nlp.spacy_model import load_ner
+
+SENT = datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
+# One line per language, each with a capitalised name the model could guess at.
+LINES = {
+    "en": "Please ask Wanjiru to bring the parcel to Westlands tomorrow.",
+    "es": "Mañana paso por la tienda de Triana a recoger el pedido de Lucía.",
+    "pt": "Oi, o Rodrigo vai buscar a encomenda em Niterói amanhã cedo.",
+    "fr": "Bonjour, Amadou passera chercher la commande à Thiès demain matin.",
+    "sw": "Habari, Achieng atakuja kuchukua mzigo Kisumu kesho asubuhi.",
+    "hi": "Bhaiya, Priya kal Indiranagar se parcel le jayegi.",
+}
+
+
+def read_by_model(monkeypatch, texts, languages):
+    """The texts `extract_entities` hands the model, and its result."""
+    handed: list[str] = []
+    docs = entities._docs
+
+    def spy(nlp, worded, batch_size, everything, read):
+        handed.extend(text for text, wanted in zip(worded, read) if wanted)
+        return docs(nlp, worded, batch_size, everything, read)
+
+    monkeypatch.setattr(entities, "_docs", spy)
+    found = extract_entities(texts, "KE", sent_at=[SENT] * len(texts), languages=languages)
+    return handed, found
+
+
+def test_the_switches_name_the_languages_the_dev_sets_measured():
+    assert entities.UNMODELLED_LANGUAGES == frozenset({"pt", "fr", "sw"})
+    assert entities.UNLISTED_CAPITAL_LANGUAGES == frozenset({"en", "de", "es"})
+    assert entities.LISTS_SETTLE_LANGUAGES == frozenset({"de", "es"})
+
+
+def test_lines_of_an_unmodelled_language_are_only_tokenised_and_take_no_model_guess(monkeypatch):
+    languages = list(LINES)
+    handed, found = read_by_model(monkeypatch, list(LINES.values()), languages)
+    assert handed == [LINES[code] for code in languages if code not in entities.UNMODELLED_LANGUAGES]
+    for code, spans in zip(languages, found):
+        if code in entities.UNMODELLED_LANGUAGES:
+            assert all(span.source != "model" for span in spans), code
+
+
+def test_the_same_line_is_read_by_the_model_in_a_modelled_language(monkeypatch):
+    line = LINES["fr"]
+    handed, _ = read_by_model(monkeypatch, [line], ["en"])
+    assert handed == [line]
+    handed, _ = read_by_model(monkeypatch, [line], ["fr"])
+    assert handed == []
+
+
+def test_an_unmodelled_language_takes_no_model_guess_even_where_a_pattern_has_the_model_run(monkeypatch):
+    # A token pattern on ENT_* labels has every text read by the model (`everything`): the line's guesses still go.
+    assert load_ner()(LINES["pt"]).ents
+    monkeypatch.setattr(entities, "_docs", lambda nlp, texts, size, everything, read: nlp.pipe(texts))
+    [found] = extract_entities([LINES["pt"]], "BR", sent_at=[SENT], languages=["pt"])
+    assert all(span.source != "model" for span in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "read"),
+    [
+        # Every capitalised word a dictionary word, an everyday word ("Sie"), a weekday or a sentence's first word.
+        ("Können Sie mir bitte zwei Kisten Wasser ins Büro bringen?", "de", False),
+        ("Die Lieferung kam zu spät. Die Ware war beschädigt.", "de", False),
+        ("Geht die Abholung auch am Samstag?", "de", False),
+        ("Die Käsesahnetorte bitte an die Rezeption.", "de", False),  # a compound ending in a noun
+        ("Please call me when you reach the gate. Thanks", "en", False),
+        ("Can you deliver on Saturday? I will pay cash", "en", False),
+        ("Por favor, envíalo mañana a primera hora.", "es", False),
+        # A word the dictionary lacks, inside a sentence: a name the model may find.
+        ("Bitte liefern Sie die Möbel nach Tübingen.", "de", True),
+        ("Grüße an Frau Oberhuber, das Paket ist da.", "de", True),
+        ("Please ask Wanjiku to bring the receipt", "en", True),
+        ("Mr. Kamau will pay tomorrow", "en", True),  # a full stop after a title ends no sentence
+        ("Mañana pasa Lucía a recogerlo.", "es", True),
+        # Languages read wherever a capital stands, and a line without one, which no model span survives.
+        ("Please call me when you reach the gate. Thanks", "hi", True),
+        ("ich hole das paket morgen ab", "de", False),
+    ],
+)
+def test_a_line_is_read_only_where_a_capital_may_be_a_name(text, language, read):
+    assert entities._model_reads(text, language) is read
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "read"),
+    [
+        # The one capital inside a sentence a listed town or business: its list names it, not the model.
+        ("Schickt ihr das Paket auch nach Berlin?", "de", False),
+        ("Habe gerade per PayPal bezahlt.", "de", False),
+        ("¿Hacéis envíos a Madrid?", "es", False),
+        # Beside an unlisted one, or in English, where listed words were names the model's guess helped read.
+        ("Schickt ihr das Paket nach Berlin zu Frau Oberhuber?", "de", True),
+        ("Please deliver it to Nairobi tomorrow", "en", True),
+        # Beside another capital the names rules read the two together ("De Toledo"), and may take the guess.
+        ("Los pedidos vienen De Toledo", "es", True),
+    ],
+)
+def test_a_listed_name_settles_a_capital_in_german_and_spanish(text, language, read):
+    gazetteer = load_gazetteer(load_ner())
+    region = {"de": "DE", "es": "ES", "en": "KE"}[language]
+    assert entities._model_reads(text, language, gazetteer, region) is read
