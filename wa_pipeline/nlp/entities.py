@@ -11,7 +11,6 @@ only where no rule span overlaps it, except a product inside a quantity of a mes
 from __future__ import annotations
 
 import functools
-import gc
 import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -116,7 +115,6 @@ def extract_entities(
     nlp = load_ner(model)
     compiled = pattern_set.compile(nlp) if pattern_set is not None else None
     gazetteer = load_gazetteer(nlp)
-    _out_of_collectors_sight(id(gazetteer))
     static: dict[str, list[tuple[int, Entity]]] = {
         text: _ranked(_static_rules(text, region, currency)) for text in distinct
     }
@@ -151,17 +149,6 @@ def extract_entities(
         dates = _ranked(find_dates(text, moment, tz, date_order))
         results.append(_merge([*static[text], *dates], modelled.get(text, []), language_of.get(text)))
     return results
-
-
-@functools.lru_cache(maxsize=4)
-def _out_of_collectors_sight(gazetteer: int) -> None:
-    # The gazetteers hold some 100,000 containers (a set of spellings per listed name) that live as long as the
-    # process; every full pass of the cyclic collector walks them all, which cost English enrichment some 4% of its
-    # CPU. Once a pipeline's lists are loaded, what is alive is frozen out of the collector's sight, as the webhook
-    # receiver does; the containers a call builds and drops are collected as before. Frozen objects are still freed
-    # by reference counting, but a cycle frozen is never collected: what is already garbage is collected first.
-    gc.collect()
-    gc.freeze()
 
 
 def _docs(nlp, texts: list[str], batch_size: int, everything: bool, read: list[bool]):

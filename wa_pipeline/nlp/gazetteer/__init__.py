@@ -26,7 +26,10 @@ def _lines(name: str) -> list[str]:
 class NameList:
     """Names keyed by their lower-cased tokens; the value is every spelling the list gives."""
 
-    entries: dict[tuple[str, ...], frozenset[str]]
+    # Spellings are tuples, not sets: a tuple of strings drops out of the cyclic collector's sight at its first pass,
+    # where some 94,000 sets of one spelling stayed tracked for the life of the process and every full collection
+    # walked them.
+    entries: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
     firsts: frozenset[str]  # the first word of every name: most words of a message start none
 
@@ -41,7 +44,7 @@ class NameList:
             else:
                 key = tuple(token.lower_ for token in nlp.make_doc(name))
             entries.setdefault(key, set()).add(name)
-        frozen = {key: frozenset(spellings) for key, spellings in entries.items()}
+        frozen = {key: tuple(sorted(spellings)) for key, spellings in entries.items()}
         return cls(frozen, max((len(key) for key in frozen), default=0), frozenset(key[0] for key in frozen))
 
     def longest_match(self, lowered: list[str], start: int) -> int:
@@ -56,8 +59,8 @@ class NameList:
     def __contains__(self, key: tuple[str, ...]) -> bool:
         return key in self.entries
 
-    def spellings(self, key: tuple[str, ...]) -> frozenset[str]:
-        return self.entries.get(key, frozenset())
+    def spellings(self, key: tuple[str, ...]) -> tuple[str, ...]:
+        return self.entries.get(key, ())
 
 
 @dataclass(frozen=True)
