@@ -232,6 +232,9 @@ class _Parser:
             return wrap
 
         mapper = _FieldMapper(self, field_name, metadata, [c for c in contacts if isinstance(c, dict)], entry_time)
+        # Meta sometimes reports why it could not hand a message over beside it in the value, not in the message
+        # (an interactive message without its interactive object, "131000 ... Unsupported webhook payload").
+        mapper.value_errors = _load_or_none(parts.get("errors"))
         handlers = _ELEMENT_FIELDS.get(field_name)
         if handlers is None or field_name in ACCOUNT_FIELDS:
 
@@ -403,8 +406,12 @@ class _Content:
     flags: tuple[str, ...] = ()
 
 
-def _content(kind_name: Any, element: dict) -> _Content:
-    """What the message says; a malformed part is flagged and the rest kept (never an exception)."""
+def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Content:
+    """What the message says; a malformed part is flagged and the rest kept (never an exception).
+
+    `value_errors` are the errors Meta sent beside the message in its change: they explain a message whose content
+    is missing when the message carries no errors of its own.
+    """
     if not isinstance(kind_name, str) or not kind_name:
         content = _Content("unsupported", flags=("message.type is missing",))
     else:
@@ -412,7 +419,7 @@ def _content(kind_name: Any, element: dict) -> _Content:
             content = _typed_content(kind_name, element)
         except MalformedElement as exc:
             content = _Content(kind_name if kind_name in _PLAIN_KINDS else "unsupported", flags=(str(exc),))
-    errors = element.get("errors")
+    errors = element.get("errors") or (value_errors if content.flags else None)
     if errors and not (content.text or content.caption or content.media) and content.kind != "unsupported":
         # Meta could not deliver the content (e.g. an interactive message it does not support): its error is the
         # message, with the code a person can look up.
@@ -498,12 +505,19 @@ def _referral(element: dict) -> str | None:
 
 
 def _build_message(
-    element: dict, *, chat_id: str, chat_name: str | None, sender_id: str | None, sender_name: Any, raw: bytes
+    element: dict,
+    *,
+    chat_id: str,
+    chat_name: str | None,
+    sender_id: str | None,
+    sender_name: Any,
+    raw: bytes,
+    value_errors: Any = None,
 ) -> Message:
     wamid = _id(element.get("id"), "message.id")
     sent_at = _unix_time(element.get("timestamp"), "message")
     context = element.get("context") if isinstance(element.get("context"), dict) else {}
-    content = _content(element.get("type"), element)
+    content = _content(element.get("type"), element, value_errors)
     reply_to = content.reply_to or context.get("id") or None
     return Message(
         message_id=wamid,
@@ -544,6 +558,8 @@ class _FieldMapper:
         self.entry_time = entry_time
         self.phone_number_id = metadata.get("phone_number_id")
         self.display_phone = metadata.get("display_phone_number")
+        # The change's own `errors`, when it has them (see `_change`).
+        self.value_errors: Any = None
 
     def _keep(self, node: RawJson, element: Any, wrap: _Wrap, build: Callable[[], Any], add: list) -> None:
         try:
@@ -658,6 +674,7 @@ class _FieldMapper:
             sender_id=_id(sender, "message.from") if sender else None,
             sender_name=sender_name,
             raw=raw,
+            value_errors=self.value_errors,
         )
 
     def echo(self, node: RawJson, wrap: _Wrap) -> None:
@@ -977,6 +994,9 @@ def _interactive_text(body: Any) -> str | None:
     if reply_type == "nfm_reply":
         # A Flow's answers: the JSON the user submitted is the content worth keeping.
         return _text(_require(reply, "response_json", "nfm_reply"))
+    if reply_type == "call_permission_reply":
+        # The user's answer to the business asking whether it may call them: the answer is the content.
+        return f"call permission: {_text(_require(reply, 'response', reply_type))}"
     if isinstance(reply, dict):
         return _text(reply.get("title") or reply.get("body"))
     return None

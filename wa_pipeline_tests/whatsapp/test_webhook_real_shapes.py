@@ -1,0 +1,67 @@
+"""Shapes found in public Cloud API payloads (pywa's recorded updates, Meta's references) that our own fixtures
+missed, delivered as Meta delivers them: a signed POST, the inbox, the lander. Content and ids are invented."""
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from wa_pipeline.store.contacts import ContactStore
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.whatsapp.webhook_app import create_webhook_app
+from wa_pipeline_tests.whatsapp.test_cloud_api import wamid
+from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, meta_bytes, serving, signed, wait_landed
+
+pytestmark = pytest.mark.timeout(300)
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
+NUMBER_ID = "106540352242922"
+CHAT = f"wa:{NUMBER_ID}:16505551234"
+
+
+@pytest.fixture
+def landed(tmp_path):
+    """`deliver(name)` posts a fixture signed and waits for the lander; yields (deliver, store, letters, contacts)."""
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    letters = DeadLetterQueue(tmp_path / "landing.sqlite3")
+    contacts = ContactStore(store.database())
+    app = create_webhook_app(store, letters, app_secret=SECRET, verify_token=TOKEN, contacts=contacts)
+    with serving(app) as url:
+
+        def deliver(name: str) -> None:
+            raw = meta_bytes(json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8")))
+            response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60)
+            assert response.status_code == 200, response.text
+            wait_landed(app)
+
+        yield deliver, store, letters, contacts
+
+
+def test_errors_meta_sends_beside_an_empty_message_become_that_messages_text(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_value_errors")
+    message = store.get(wamid("inter-verr-1"))
+    assert (message.kind, message.chat_id, message.reply_to) == ("error", CHAT, wamid("menu-1"))
+    assert message.text == "Meta error 131000: Something went wrong - Unsupported webhook payload"
+    assert message.flags == "interactive object is missing"
+    # The change's errors are still kept whole for a person, as for any change Meta reports errors on.
+    [letter] = letters.list()
+    assert letter.reason == "Meta reported an error: 131000 Something went wrong"
+
+
+def test_a_call_permission_reply_lands_with_the_users_answer(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_call_permission")
+    accepted, rejected = store.get(wamid("perm-yes-1")), store.get(wamid("perm-no-1"))
+    assert (accepted.kind, accepted.text, accepted.reply_to) == (
+        "interactive",
+        "call permission: accept",
+        wamid("perm-ask-1"),
+    )
+    assert (rejected.kind, rejected.text, rejected.reply_to) == (
+        "interactive",
+        "call permission: reject",
+        wamid("perm-ask-2"),
+    )
+    assert letters.list() == []
