@@ -366,6 +366,21 @@ def _wrap_change(wrap_entry: _Wrap, entry: dict) -> _Wrap:
     return lambda change: wrap_entry(b"{" + _raw_members(entry, ("id", "time")) + b'"changes":[' + change + b"]}")
 
 
+def _system_subject(element: dict) -> str | None:
+    """Whom a system message that names no sender is about: the id the user changed from, else the one changed to.
+
+    Meta's BSUID change notices may come without `from` (or with it empty) and without contacts.
+    """
+    system = element.get("system") if element.get("type") == "system" else None
+    if not isinstance(system, dict):
+        return None
+    for key in ("previous_user_id", "customer", "user_id", "wa_id", "new_wa_id"):
+        value = system.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
     sender, sender_user_id = element.get("from"), element.get("from_user_id")
     for contact in contacts:
@@ -550,6 +565,11 @@ def _event_time(value: Any, fallback: datetime) -> datetime:
         return fallback
 
 
+# System messages that report a customer under a new key: a new phone number, or a new BSUID.
+_NUMBER_CHANGES = ("user_changed_number", "customer_changed_number")
+_ID_CHANGES = (*_NUMBER_CHANGES, "user_changed_user_id")
+
+
 class _FieldMapper:
     """Maps the elements of one change, with its business number and contacts at hand."""
 
@@ -594,16 +614,19 @@ class _FieldMapper:
     def _sight_change(self, element: dict) -> None:
         """A user's new number or BSUID (system message): the same customer under new keys."""
         system = element.get("system") if isinstance(element.get("system"), dict) else {}
-        if system.get("type") not in ("user_changed_number", "user_changed_user_id"):
+        change = system.get("type")
+        if change not in _ID_CHANGES:
             return
-        old = {"phone": element.get("from"), "bsuid": system.get("previous_user_id")}
+        # Meta's earlier customer_changed_number names the old number in `customer` too.
+        old = {"phone": system.get("customer") or element.get("from"), "bsuid": system.get("previous_user_id")}
         old["parent_bsuid"] = system.get("previous_parent_user_id")
         formerly = tuple(
             f"{kind}:+{_phone(value)}" if kind == "phone" else f"{kind}:{value}"
             for kind, value in old.items()
             if isinstance(value, str) and value and not has_unsafe_characters(value)
         )
-        new_phone = system.get("wa_id") if system.get("type") == "user_changed_number" else None
+        # The new number is in wa_id (webhooks v12.0 on) or, before that, in new_wa_id.
+        new_phone = system.get("wa_id") or system.get("new_wa_id") if change in _NUMBER_CHANGES else None
         self._sight(
             element.get("timestamp"),
             phone=new_phone,
@@ -656,7 +679,7 @@ class _FieldMapper:
         profile = contact.get("profile") if contact and isinstance(contact.get("profile"), dict) else {}
         # Business-scoped user ids (2026) stand in where a user's phone number is withheld.
         sender = element.get("from") or element.get("from_user_id")
-        customer = (contact or {}).get("wa_id") or (contact or {}).get("user_id") or sender
+        customer = (contact or {}).get("wa_id") or (contact or {}).get("user_id") or sender or _system_subject(element)
         if not customer:
             raise MalformedElement("message has neither from nor a contact to say who sent it")
         customer = _id(customer, "message.from")

@@ -65,3 +65,34 @@ def test_a_call_permission_reply_lands_with_the_users_answer(landed):
         wamid("perm-ask-2"),
     )
     assert letters.list() == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "tag", "chat"),
+    [
+        # No `from` at all: the notice belongs to the chat of the id the user changed from.
+        ("system_user_id_no_from", "sys-uid-1", "US.70111222333444555"),
+        # `from` empty and no previous id: the chat of the id the user changed to.
+        ("system_user_id_empty_from", "sys-uid-2", "US.70999888777666555"),
+    ],
+)
+def test_a_bsuid_change_notice_without_a_sender_lands_in_the_users_chat(landed, fixture, tag, chat):
+    deliver, store, letters, _ = landed
+    deliver(fixture)
+    notice = store.get(wamid(tag))
+    assert notice is not None and letters.list() == []
+    assert (notice.kind, notice.chat_id, notice.sender_id) == ("system", f"wa:{NUMBER_ID}:{chat}", None)
+    assert notice.text.startswith("User") and "US.70999888777666555" in notice.text
+
+
+def test_a_customer_changed_number_notice_links_the_new_number_to_the_customer(landed):
+    deliver, store, letters, contacts = landed
+    deliver("system_customer_changed_number")
+    assert letters.list() == []
+    assert store.get(wamid("sys-ccn-1")).chat_id == CHAT
+    # The new number in system.wa_id (webhooks v12.0 on), the old one in system.customer.
+    first = contacts.customer_of(phone="+16505551234")
+    assert first is not None and contacts.customer_of(phone="+16505559876") == first
+    # Earlier webhooks: the new number in system.new_wa_id, the old one only in `from`.
+    second = contacts.customer_of(phone="+16505552222")
+    assert second not in (None, first) and contacts.customer_of(phone="+16505553333") == second
