@@ -434,6 +434,9 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
             content = _typed_content(kind_name, element)
         except MalformedElement as exc:
             content = _Content(kind_name if kind_name in _PLAIN_KINDS else "unsupported", flags=(str(exc),))
+    if content.kind == "unsupported" and not content.flags:
+        # Kept without content: the row says why, not only its raw JSON.
+        content = dataclasses.replace(content, flags=(_unsupported_flag(kind_name, element),))
     errors = element.get("errors") or (value_errors if content.flags else None)
     if errors and not (content.text or content.caption or content.media) and content.kind != "unsupported":
         # Meta could not deliver the content (e.g. an interactive message it does not support): its error is the
@@ -448,6 +451,21 @@ _PLAIN_KINDS = frozenset(
 )
 
 
+def _unsupported_flag(kind_name: str, element: dict) -> str:
+    """Why a message is kept without content: the type Meta could not show (or this version does not map), and
+    Meta's error when it sent one."""
+    detail = element.get("unsupported") if isinstance(element.get("unsupported"), dict) else {}
+    named = detail.get("type")
+    if kind_name != "unsupported":
+        flag = f"message type {kind_name} is not mapped by this version (kept in raw)"
+    elif isinstance(named, str) and named:
+        flag = f"WhatsApp did not deliver this {named} message's content"
+    else:
+        flag = "WhatsApp did not deliver this message's content"
+    errors = element.get("errors")
+    return f"{flag}: {_errors_text(errors).replace(chr(10), '; ')}" if errors else flag
+
+
 def _errors_text(errors: Any) -> str:
     lines = []
     for error in errors if isinstance(errors, list) else [errors]:
@@ -455,7 +473,9 @@ def _errors_text(errors: Any) -> str:
             lines.append(f"Meta error: {error}")
             continue
         details = error.get("error_data") if isinstance(error.get("error_data"), dict) else {}
-        parts = [str(p) for p in (error.get("title") or error.get("message"), details.get("details")) if p]
+        # Meta's earlier references put `details` beside the title rather than in error_data.
+        detail = details.get("details") or error.get("details")
+        parts = [str(p) for p in (error.get("title") or error.get("message"), detail) if p]
         lines.append(f"Meta error {error.get('code', '?')}: {' - '.join(parts)}".rstrip(": "))
     return "\n".join(lines)
 

@@ -96,3 +96,20 @@ def test_a_customer_changed_number_notice_links_the_new_number_to_the_customer(l
     # Earlier webhooks: the new number in system.new_wa_id, the old one only in `from`.
     second = contacts.customer_of(phone="+16505552222")
     assert second not in (None, first) and contacts.customer_of(phone="+16505553333") == second
+
+
+def test_a_message_kept_as_unsupported_says_why(landed):
+    deliver, store, letters, _ = landed
+    deliver("unsupported_reasons")
+    poll, unknown = store.get(wamid("unsup-poll-1")), store.get(wamid("unknown-1"))
+    assert (poll.kind, poll.text, poll.chat_id) == ("unsupported", None, CHAT)
+    assert poll.flags == (
+        "WhatsApp did not deliver this poll message's content:"
+        " Meta error 131051: Message type unknown - Message type is currently not supported."
+    )
+    assert (unknown.kind, unknown.text) == ("unsupported", None)
+    assert unknown.flags == (
+        "message type unknown is not mapped by this version (kept in raw):"
+        " Meta error 131051: Unsupported message type - Message type is not currently supported"
+    )
+    assert letters.list() == []
