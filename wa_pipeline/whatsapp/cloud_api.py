@@ -1023,7 +1023,10 @@ def _contacts_text(body: Any) -> str:
         )
         phones = [p.get("phone") or p.get("wa_id") for p in card.get("phones") or [] if isinstance(p, dict)]
         phones = [str(p) for p in phones if p]
-        lines.append(f"{display}: {', '.join(phones)}" if phones else display)
+        # A card without a phone number is reached by its email addresses: without them the text names nobody
+        # a person could contact.
+        reach = phones or [str(e["email"]) for e in card.get("emails") or [] if isinstance(e, dict) and e.get("email")]
+        lines.append(f"{display}: {', '.join(reach)}" if reach else display)
     return "\n".join(lines)
 
 

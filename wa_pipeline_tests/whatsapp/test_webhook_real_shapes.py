@@ -113,3 +113,15 @@ def test_a_message_kept_as_unsupported_says_why(landed):
         " Meta error 131051: Unsupported message type - Message type is not currently supported"
     )
     assert letters.list() == []
+
+
+def test_a_shared_contact_without_a_phone_number_keeps_its_email_addresses(landed):
+    deliver, store, letters, _ = landed
+    deliver("contacts_email_only")
+    card = store.get(wamid("card-email-1"))
+    # A card with phone numbers reads as before: the numbers are how to reach it.
+    assert (card.kind, card.text) == (
+        "contacts",
+        "Wanjiru Kamau: wanjiru@example.com, w.kamau@example.org\nJuma: +254 712 345678",
+    )
+    assert letters.list() == []
