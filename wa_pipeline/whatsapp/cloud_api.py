@@ -442,6 +442,10 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
         # Meta could not deliver the content (e.g. an interactive message it does not support): its error is the
         # message, with the code a person can look up.
         return _Content("error", text=_errors_text(errors), reply_to=content.reply_to, flags=content.flags)
+    if errors and content.kind != "unsupported":
+        # Content that arrived with Meta's errors (a media it could not fetch, a sender it could not authenticate):
+        # the row says what went wrong, not only its raw JSON.
+        content = dataclasses.replace(content, flags=(*content.flags, _errors_text(errors).replace("\n", "; ")))
     return content
 
 

@@ -125,3 +125,14 @@ def test_a_shared_contact_without_a_phone_number_keeps_its_email_addresses(lande
         "Wanjiru Kamau: wanjiru@example.com, w.kamau@example.org\nJuma: +254 712 345678",
     )
     assert letters.list() == []
+
+
+def test_content_that_arrives_with_metas_errors_lands_with_them_as_a_flag(landed):
+    deliver, store, letters, _ = landed
+    deliver("content_with_errors")
+    image, text = store.get(wamid("img-err-1")), store.get(wamid("text-err-1"))
+    assert (image.kind, image.caption, image.media.remote_id) == ("image", "the receipt", "1122334455667788")
+    assert image.flags == "Meta error 131052: Media download error - Unable to download the media sent by the user."
+    assert (text.kind, text.text) == ("text", "Is the shop open on Sunday?")
+    assert text.flags == "Meta error 0: AuthException - Unable to authenticate the app user"
+    assert letters.list() == []
