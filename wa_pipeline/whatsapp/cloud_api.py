@@ -232,6 +232,9 @@ class _Parser:
             return wrap
 
         mapper = _FieldMapper(self, field_name, metadata, [c for c in contacts if isinstance(c, dict)], entry_time)
+        # Meta sometimes reports why it could not hand a message over beside it in the value, not in the message
+        # (an interactive message without its interactive object, "131000 ... Unsupported webhook payload").
+        mapper.value_errors = _load_or_none(parts.get("errors"))
         handlers = _ELEMENT_FIELDS.get(field_name)
         if handlers is None or field_name in ACCOUNT_FIELDS:
 
@@ -363,6 +366,21 @@ def _wrap_change(wrap_entry: _Wrap, entry: dict) -> _Wrap:
     return lambda change: wrap_entry(b"{" + _raw_members(entry, ("id", "time")) + b'"changes":[' + change + b"]}")
 
 
+def _system_subject(element: dict) -> str | None:
+    """Whom a system message that names no sender is about: the id the user changed from, else the one changed to.
+
+    Meta's BSUID change notices may come without `from` (or with it empty) and without contacts.
+    """
+    system = element.get("system") if element.get("type") == "system" else None
+    if not isinstance(system, dict):
+        return None
+    for key in ("previous_user_id", "customer", "user_id", "wa_id", "new_wa_id"):
+        value = system.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
     sender, sender_user_id = element.get("from"), element.get("from_user_id")
     for contact in contacts:
@@ -403,8 +421,12 @@ class _Content:
     flags: tuple[str, ...] = ()
 
 
-def _content(kind_name: Any, element: dict) -> _Content:
-    """What the message says; a malformed part is flagged and the rest kept (never an exception)."""
+def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Content:
+    """What the message says; a malformed part is flagged and the rest kept (never an exception).
+
+    `value_errors` are the errors Meta sent beside the message in its change: they explain a message whose content
+    is missing when the message carries no errors of its own.
+    """
     if not isinstance(kind_name, str) or not kind_name:
         content = _Content("unsupported", flags=("message.type is missing",))
     else:
@@ -412,11 +434,18 @@ def _content(kind_name: Any, element: dict) -> _Content:
             content = _typed_content(kind_name, element)
         except MalformedElement as exc:
             content = _Content(kind_name if kind_name in _PLAIN_KINDS else "unsupported", flags=(str(exc),))
-    errors = element.get("errors")
+    if content.kind == "unsupported" and not content.flags:
+        # Kept without content: the row says why, not only its raw JSON.
+        content = dataclasses.replace(content, flags=(_unsupported_flag(kind_name, element),))
+    errors = element.get("errors") or (value_errors if content.flags else None)
     if errors and not (content.text or content.caption or content.media) and content.kind != "unsupported":
         # Meta could not deliver the content (e.g. an interactive message it does not support): its error is the
         # message, with the code a person can look up.
         return _Content("error", text=_errors_text(errors), reply_to=content.reply_to, flags=content.flags)
+    if errors and content.kind != "unsupported":
+        # Content that arrived with Meta's errors (a media it could not fetch, a sender it could not authenticate):
+        # the row says what went wrong, not only its raw JSON.
+        content = dataclasses.replace(content, flags=(*content.flags, _errors_text(errors).replace("\n", "; ")))
     return content
 
 
@@ -426,6 +455,21 @@ _PLAIN_KINDS = frozenset(
 )
 
 
+def _unsupported_flag(kind_name: str, element: dict) -> str:
+    """Why a message is kept without content: the type Meta could not show (or this version does not map), and
+    Meta's error when it sent one."""
+    detail = element.get("unsupported") if isinstance(element.get("unsupported"), dict) else {}
+    named = detail.get("type")
+    if kind_name != "unsupported":
+        flag = f"message type {kind_name} is not mapped by this version (kept in raw)"
+    elif isinstance(named, str) and named:
+        flag = f"WhatsApp did not deliver this {named} message's content"
+    else:
+        flag = "WhatsApp did not deliver this message's content"
+    errors = element.get("errors")
+    return f"{flag}: {_errors_text(errors).replace(chr(10), '; ')}" if errors else flag
+
+
 def _errors_text(errors: Any) -> str:
     lines = []
     for error in errors if isinstance(errors, list) else [errors]:
@@ -433,7 +477,9 @@ def _errors_text(errors: Any) -> str:
             lines.append(f"Meta error: {error}")
             continue
         details = error.get("error_data") if isinstance(error.get("error_data"), dict) else {}
-        parts = [str(p) for p in (error.get("title") or error.get("message"), details.get("details")) if p]
+        # Meta's earlier references put `details` beside the title rather than in error_data.
+        detail = details.get("details") or error.get("details")
+        parts = [str(p) for p in (error.get("title") or error.get("message"), detail) if p]
         lines.append(f"Meta error {error.get('code', '?')}: {' - '.join(parts)}".rstrip(": "))
     return "\n".join(lines)
 
@@ -498,12 +544,19 @@ def _referral(element: dict) -> str | None:
 
 
 def _build_message(
-    element: dict, *, chat_id: str, chat_name: str | None, sender_id: str | None, sender_name: Any, raw: bytes
+    element: dict,
+    *,
+    chat_id: str,
+    chat_name: str | None,
+    sender_id: str | None,
+    sender_name: Any,
+    raw: bytes,
+    value_errors: Any = None,
 ) -> Message:
     wamid = _id(element.get("id"), "message.id")
     sent_at = _unix_time(element.get("timestamp"), "message")
     context = element.get("context") if isinstance(element.get("context"), dict) else {}
-    content = _content(element.get("type"), element)
+    content = _content(element.get("type"), element, value_errors)
     reply_to = content.reply_to or context.get("id") or None
     return Message(
         message_id=wamid,
@@ -536,6 +589,11 @@ def _event_time(value: Any, fallback: datetime) -> datetime:
         return fallback
 
 
+# System messages that report a customer under a new key: a new phone number, or a new BSUID.
+_NUMBER_CHANGES = ("user_changed_number", "customer_changed_number")
+_ID_CHANGES = (*_NUMBER_CHANGES, "user_changed_user_id")
+
+
 class _FieldMapper:
     """Maps the elements of one change, with its business number and contacts at hand."""
 
@@ -544,6 +602,8 @@ class _FieldMapper:
         self.entry_time = entry_time
         self.phone_number_id = metadata.get("phone_number_id")
         self.display_phone = metadata.get("display_phone_number")
+        # The change's own `errors`, when it has them (see `_change`).
+        self.value_errors: Any = None
 
     def _keep(self, node: RawJson, element: Any, wrap: _Wrap, build: Callable[[], Any], add: list) -> None:
         try:
@@ -578,16 +638,19 @@ class _FieldMapper:
     def _sight_change(self, element: dict) -> None:
         """A user's new number or BSUID (system message): the same customer under new keys."""
         system = element.get("system") if isinstance(element.get("system"), dict) else {}
-        if system.get("type") not in ("user_changed_number", "user_changed_user_id"):
+        change = system.get("type")
+        if change not in _ID_CHANGES:
             return
-        old = {"phone": element.get("from"), "bsuid": system.get("previous_user_id")}
+        # Meta's earlier customer_changed_number names the old number in `customer` too.
+        old = {"phone": system.get("customer") or element.get("from"), "bsuid": system.get("previous_user_id")}
         old["parent_bsuid"] = system.get("previous_parent_user_id")
         formerly = tuple(
             f"{kind}:+{_phone(value)}" if kind == "phone" else f"{kind}:{value}"
             for kind, value in old.items()
             if isinstance(value, str) and value and not has_unsafe_characters(value)
         )
-        new_phone = system.get("wa_id") if system.get("type") == "user_changed_number" else None
+        # The new number is in wa_id (webhooks v12.0 on) or, before that, in new_wa_id.
+        new_phone = system.get("wa_id") or system.get("new_wa_id") if change in _NUMBER_CHANGES else None
         self._sight(
             element.get("timestamp"),
             phone=new_phone,
@@ -640,7 +703,7 @@ class _FieldMapper:
         profile = contact.get("profile") if contact and isinstance(contact.get("profile"), dict) else {}
         # Business-scoped user ids (2026) stand in where a user's phone number is withheld.
         sender = element.get("from") or element.get("from_user_id")
-        customer = (contact or {}).get("wa_id") or (contact or {}).get("user_id") or sender
+        customer = (contact or {}).get("wa_id") or (contact or {}).get("user_id") or sender or _system_subject(element)
         if not customer:
             raise MalformedElement("message has neither from nor a contact to say who sent it")
         customer = _id(customer, "message.from")
@@ -658,6 +721,7 @@ class _FieldMapper:
             sender_id=_id(sender, "message.from") if sender else None,
             sender_name=sender_name,
             raw=raw,
+            value_errors=self.value_errors,
         )
 
     def echo(self, node: RawJson, wrap: _Wrap) -> None:
@@ -963,7 +1027,10 @@ def _contacts_text(body: Any) -> str:
         )
         phones = [p.get("phone") or p.get("wa_id") for p in card.get("phones") or [] if isinstance(p, dict)]
         phones = [str(p) for p in phones if p]
-        lines.append(f"{display}: {', '.join(phones)}" if phones else display)
+        # A card without a phone number is reached by its email addresses: without them the text names nobody
+        # a person could contact.
+        reach = phones or [str(e["email"]) for e in card.get("emails") or [] if isinstance(e, dict) and e.get("email")]
+        lines.append(f"{display}: {', '.join(reach)}" if reach else display)
     return "\n".join(lines)
 
 
@@ -977,6 +1044,9 @@ def _interactive_text(body: Any) -> str | None:
     if reply_type == "nfm_reply":
         # A Flow's answers: the JSON the user submitted is the content worth keeping.
         return _text(_require(reply, "response_json", "nfm_reply"))
+    if reply_type == "call_permission_reply":
+        # The user's answer to the business asking whether it may call them: the answer is the content.
+        return f"call permission: {_text(_require(reply, 'response', reply_type))}"
     if isinstance(reply, dict):
         return _text(reply.get("title") or reply.get("body"))
     return None

@@ -1,0 +1,138 @@
+"""Shapes found in public Cloud API payloads (pywa's recorded updates, Meta's references) that our own fixtures
+missed, delivered as Meta delivers them: a signed POST, the inbox, the lander. Content and ids are invented."""
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from wa_pipeline.store.contacts import ContactStore
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.whatsapp.webhook_app import create_webhook_app
+from wa_pipeline_tests.whatsapp.test_cloud_api import wamid
+from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, meta_bytes, serving, signed, wait_landed
+
+pytestmark = pytest.mark.timeout(300)
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
+NUMBER_ID = "106540352242922"
+CHAT = f"wa:{NUMBER_ID}:16505551234"
+
+
+@pytest.fixture
+def landed(tmp_path):
+    """`deliver(name)` posts a fixture signed and waits for the lander; yields (deliver, store, letters, contacts)."""
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    letters = DeadLetterQueue(tmp_path / "landing.sqlite3")
+    contacts = ContactStore(store.database())
+    app = create_webhook_app(store, letters, app_secret=SECRET, verify_token=TOKEN, contacts=contacts)
+    with serving(app) as url:
+
+        def deliver(name: str) -> None:
+            raw = meta_bytes(json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8")))
+            response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60)
+            assert response.status_code == 200, response.text
+            wait_landed(app)
+
+        yield deliver, store, letters, contacts
+
+
+def test_errors_meta_sends_beside_an_empty_message_become_that_messages_text(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_value_errors")
+    message = store.get(wamid("inter-verr-1"))
+    assert (message.kind, message.chat_id, message.reply_to) == ("error", CHAT, wamid("menu-1"))
+    assert message.text == "Meta error 131000: Something went wrong - Unsupported webhook payload"
+    assert message.flags == "interactive object is missing"
+    # The change's errors are still kept whole for a person, as for any change Meta reports errors on.
+    [letter] = letters.list()
+    assert letter.reason == "Meta reported an error: 131000 Something went wrong"
+
+
+def test_a_call_permission_reply_lands_with_the_users_answer(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_call_permission")
+    accepted, rejected = store.get(wamid("perm-yes-1")), store.get(wamid("perm-no-1"))
+    assert (accepted.kind, accepted.text, accepted.reply_to) == (
+        "interactive",
+        "call permission: accept",
+        wamid("perm-ask-1"),
+    )
+    assert (rejected.kind, rejected.text, rejected.reply_to) == (
+        "interactive",
+        "call permission: reject",
+        wamid("perm-ask-2"),
+    )
+    assert letters.list() == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "tag", "chat"),
+    [
+        # No `from` at all: the notice belongs to the chat of the id the user changed from.
+        ("system_user_id_no_from", "sys-uid-1", "US.70111222333444555"),
+        # `from` empty and no previous id: the chat of the id the user changed to.
+        ("system_user_id_empty_from", "sys-uid-2", "US.70999888777666555"),
+    ],
+)
+def test_a_bsuid_change_notice_without_a_sender_lands_in_the_users_chat(landed, fixture, tag, chat):
+    deliver, store, letters, _ = landed
+    deliver(fixture)
+    notice = store.get(wamid(tag))
+    assert notice is not None and letters.list() == []
+    assert (notice.kind, notice.chat_id, notice.sender_id) == ("system", f"wa:{NUMBER_ID}:{chat}", None)
+    assert notice.text.startswith("User") and "US.70999888777666555" in notice.text
+
+
+def test_a_customer_changed_number_notice_links_the_new_number_to_the_customer(landed):
+    deliver, store, letters, contacts = landed
+    deliver("system_customer_changed_number")
+    assert letters.list() == []
+    assert store.get(wamid("sys-ccn-1")).chat_id == CHAT
+    # The new number in system.wa_id (webhooks v12.0 on), the old one in system.customer.
+    first = contacts.customer_of(phone="+16505551234")
+    assert first is not None and contacts.customer_of(phone="+16505559876") == first
+    # Earlier webhooks: the new number in system.new_wa_id, the old one only in `from`.
+    second = contacts.customer_of(phone="+16505552222")
+    assert second not in (None, first) and contacts.customer_of(phone="+16505553333") == second
+
+
+def test_a_message_kept_as_unsupported_says_why(landed):
+    deliver, store, letters, _ = landed
+    deliver("unsupported_reasons")
+    poll, unknown = store.get(wamid("unsup-poll-1")), store.get(wamid("unknown-1"))
+    assert (poll.kind, poll.text, poll.chat_id) == ("unsupported", None, CHAT)
+    assert poll.flags == (
+        "WhatsApp did not deliver this poll message's content:"
+        " Meta error 131051: Message type unknown - Message type is currently not supported."
+    )
+    assert (unknown.kind, unknown.text) == ("unsupported", None)
+    assert unknown.flags == (
+        "message type unknown is not mapped by this version (kept in raw):"
+        " Meta error 131051: Unsupported message type - Message type is not currently supported"
+    )
+    assert letters.list() == []
+
+
+def test_a_shared_contact_without_a_phone_number_keeps_its_email_addresses(landed):
+    deliver, store, letters, _ = landed
+    deliver("contacts_email_only")
+    card = store.get(wamid("card-email-1"))
+    # A card with phone numbers reads as before: the numbers are how to reach it.
+    assert (card.kind, card.text) == (
+        "contacts",
+        "Wanjiru Kamau: wanjiru@example.com, w.kamau@example.org\nJuma: +254 712 345678",
+    )
+    assert letters.list() == []
+
+
+def test_content_that_arrives_with_metas_errors_lands_with_them_as_a_flag(landed):
+    deliver, store, letters, _ = landed
+    deliver("content_with_errors")
+    image, text = store.get(wamid("img-err-1")), store.get(wamid("text-err-1"))
+    assert (image.kind, image.caption, image.media.remote_id) == ("image", "the receipt", "1122334455667788")
+    assert image.flags == "Meta error 131052: Media download error - Unable to download the media sent by the user."
+    assert (text.kind, text.text) == ("text", "Is the shop open on Sunday?")
+    assert text.flags == "Meta error 0: AuthException - Unable to authenticate the app user"
+    assert letters.list() == []
