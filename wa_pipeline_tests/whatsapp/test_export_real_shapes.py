@@ -36,3 +36,76 @@ def test_a_group_subject_quoted_the_languages_way_with_a_colon_inside_is_no_send
     (message,) = _parse(line + "\n")
     assert (message.kind, message.sender_name, message.event) == ("system", None, event)
     assert message.text == line.split(" - ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (f"{LRM}Voice call, {LRM}4 min", "voice_call"),
+        (f"{LRM}Video call, {LRM}1 hr 5 min", "video_call"),
+        (f"{LRM}Voice call, {LRM}No answer", "voice_call"),
+        (f"{LRM}Missed voice call, {LRM}Tap to call back", "missed_voice_call"),
+        (f"{LRM}Missed video call, {LRM}Tap to call back", "missed_video_call"),
+        (f"{LRM}Missed voice call, {LRM}Click to call back", "missed_voice_call"),
+        (f"{LRM}Silenced voice call", "missed_voice_call"),
+        (f"{LRM}Sprachanruf. {LRM}6 Sek.", "voice_call"),
+        (f"{LRM}Videoanruf. {LRM}5 Min.", "video_call"),
+        (f"{LRM}Sprachanruf. {LRM}Keine Antwort", "voice_call"),
+        (f"{LRM}Verpasster Sprachanruf. {LRM}Zum Zurückrufen tippen", "missed_voice_call"),
+        (f"{LRM}Verpasster Videoanruf, {LRM}Zum Zurückrufen tippen", "missed_video_call"),
+        (f"{LRM}Llamada de voz, {LRM}3 min", "voice_call"),
+    ],
+)
+def test_an_ios_call_line_is_the_call_not_the_callers_words(body, event):
+    # iOS writes every call, answered or not, as the caller's line marked with U+200E, its length or outcome after
+    # the call's words.
+    customer, call = _parse(
+        f"[03/03/2026, 09:00:00] Wanjiru Mwangi: Nipigie\n[03/03/2026, 09:01:00] Wanjiru Mwangi: {body}\n"
+    )
+    assert (customer.kind, customer.text) == ("text", "Nipigie")
+    assert (call.kind, call.event, call.sender_name) == ("system", event, None)
+    assert call.text == body.replace(LRM, "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Voice call, tomorrow at 5?",
+        "Video call",
+        "Sprachanruf. Morgen um 10",
+        "Missed voice call, sorry I was driving",
+    ],
+)
+def test_a_person_writing_about_a_call_keeps_their_words(body):
+    # No U+200E mark, a sender: the words are the customer's, whatever they open with.
+    messages = _parse(f"[03/03/2026, 09:00:00] Wanjiru Mwangi: {body}\n03/03/2026, 09:01 - Wanjiru Mwangi: {body}\n")
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in messages] == [("text", None, "Wanjiru Mwangi", body)] * 2
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        # Android gives a missed call its caller as sender, group calls included.
+        ("9/10/22, 10:31 PM - Otieno Ouma: Missed group voice call", "missed_voice_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Missed group video call", "missed_video_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Пропущенный голосовой вызов", "missed_voice_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Cevapsız sesli grup araması", "missed_voice_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Verpasster Gruppen-Sprachanruf", "missed_voice_call"),
+        # iOS lines whose U+200E marks a tool removed.
+        ("[9/10/22, 10:31:05 PM] Otieno Ouma: Missed voice call, Tap to call back", "missed_voice_call"),
+        ("[9/10/22, 10:31:05 PM] Otieno Ouma: Verpasster Sprachanruf, Zum Zurückrufen tippen", "missed_voice_call"),
+    ],
+)
+def test_a_missed_call_under_its_callers_name_is_the_call(line, event):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_an_omitted_video_note_is_omitted_media():
+    (message,) = _parse(f"[03/03/2026, 09:00:00] Wanjiru Mwangi: {LRM}video note omitted\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "media_omitted",
+        "media_omitted:video_note",
+        "Wanjiru Mwangi",
+        None,
+    )
