@@ -108,6 +108,11 @@ class PhraseBook:
     def find(self, line: str, *, in_context: bool) -> Found | None:
         """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
         key = line.strip().casefold().rstrip(".。").rstrip()
+        if key[:1] == "<" and key[-1:] == ">":
+            # iOS exports of 2016 wrap omitted media in angle brackets ("<image omitted>"), as Android still does.
+            wrapped = self.exact.get(key[1:-1].strip())
+            if wrapped is not None and wrapped.meaning.startswith("media_omitted"):
+                return Found(wrapped, {})
         if (
             not in_context
             and key[:_KEY] not in self.free_openings

@@ -109,3 +109,24 @@ def test_an_omitted_video_note_is_omitted_media():
         "Wanjiru Mwangi",
         None,
     )
+
+
+def test_an_ios_export_of_2016_keeps_its_omitted_media_and_group_events():
+    # iOS of 2016 wrote "date, time: " with no brackets, "<image omitted>" in angle brackets, "created this group".
+    messages = _parse(
+        "7/1/16, 4:56:55 PM: Achieng Odhiambo created this group\n"
+        "7/1/16, 5:13:36 PM: Achieng Odhiambo: Karibuni wote\n"
+        "9/10/16, 8:37:21 PM: Kamau Njoroge: <image omitted>\n"
+        "9/10/16, 8:38:00 PM: Kamau Njoroge: <Video omitted>\n"
+    )
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in messages] == [
+        ("system", "group_created", None, "Achieng Odhiambo created this group"),
+        ("text", None, "Achieng Odhiambo", "Karibuni wote"),
+        ("media_omitted", "media_omitted:image", "Kamau Njoroge", None),
+        ("media_omitted", "media_omitted:video", "Kamau Njoroge", None),
+    ]
+
+
+def test_a_customers_words_in_angle_brackets_stay_their_words():
+    (message,) = _parse("[03/03/2026, 09:00:00] Wanjiru Mwangi: <image of the cake attached tomorrow>\n")
+    assert (message.kind, message.text) == ("text", "<image of the cake attached tomorrow>")
