@@ -68,10 +68,10 @@ _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
 #   space inside on newer phones ("20/6/2017 8:28 p. m. - "); German "vorm."/"nachm." (older phones; German
 #   phones now mostly use 24 h); Greek "π.μ."/"μ.μ." and the undotted "πμ"/"μμ"; Arabic "ص"/"م" after the time;
 #   Japanese "午前"/"午後", Chinese "上午"/"下午" and Korean "오전"/"오후" BEFORE it ("2026/11/16 午後9:15",
-#   "[2026. 11. 16. 오후 9:15:42]").
+#   "[2026. 11. 16. 오후 9:15:42]"); Hebrew "לפנה"צ"/"אחה"צ" after it, written with an ASCII quote or a gershayim.
 # Every marker is accepted on either side of the time: the position follows the locale's pattern, not the word.
-_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص"
-_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م"
+_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص|לפנה[\"\u05f4]צ"
+_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م|אחה[\"\u05f4]צ"
 # Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
 # on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
 _MERIDIEM_FIRST = "|".join(re.match(r"\[[^]]*\]|.", marker).group() for marker in f"{_AM}|{_PM}".split("|"))

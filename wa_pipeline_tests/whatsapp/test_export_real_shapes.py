@@ -130,3 +130,19 @@ def test_an_ios_export_of_2016_keeps_its_omitted_media_and_group_events():
 def test_a_customers_words_in_angle_brackets_stay_their_words():
     (message,) = _parse("[03/03/2026, 09:00:00] Wanjiru Mwangi: <image of the cake attached tomorrow>\n")
     assert (message.kind, message.text) == ("text", "<image of the cake attached tomorrow>")
+
+
+@pytest.mark.parametrize("quote", ['"', "\u05f4"])
+def test_a_hebrew_twelve_hour_header_starts_its_own_message(quote):
+    # Hebrew phones on a 12-hour clock write "לפנה"צ" (a.m.) and "אחה"צ" (p.m.) after the time; an unread marker
+    # made every such line part of the message above it.
+    messages = _parse(
+        "[15.9.2026, 20:45:12] דנה: בוקר טוב\n"
+        f"[15.9.2026, 8:46:00 אחה{quote}צ] דנה: תביא את המסמכים מחר\n"
+        f"[16.9.2026, 9:05:00 לפנה{quote}צ] יוסי: בסדר\n"
+    )
+    assert [(m.sender_name, m.text, m.sent_at.astimezone(NAIROBI).strftime("%d %H:%M")) for m in messages] == [
+        ("דנה", "בוקר טוב", "15 20:45"),
+        ("דנה", "תביא את המסמכים מחר", "15 20:46"),
+        ("יוסי", "בסדר", "16 09:05"),
+    ]
