@@ -146,3 +146,17 @@ def test_a_hebrew_twelve_hour_header_starts_its_own_message(quote):
         ("דנה", "תביא את המסמכים מחר", "15 20:46"),
         ("יוסי", "בסדר", "16 09:05"),
     ]
+
+
+def test_chinese_media_lines_are_media():
+    messages = _parse(
+        "2026/3/3 09:00 - 王小明: <省略影音内容>\n"
+        "2026/3/3 09:01 - 王小明: <已省略多媒體檔案>\n"
+        "[2026/3/3 09:02:00] 陳大文: <已附加: 00000012-PHOTO-2026-03-03-09-02-00.jpg>\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("media_omitted", "media_omitted", "王小明"),
+        ("media_omitted", "media_omitted", "王小明"),
+        ("image", None, "陳大文"),
+    ]
+    assert messages[2].media.filename == "00000012-PHOTO-2026-03-03-09-02-00.jpg"
