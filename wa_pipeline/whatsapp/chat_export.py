@@ -159,6 +159,13 @@ _IOS_ATTACHED = re.compile(
 # Android: "IMG-….jpg (file attached)", "Invoice.pdf • 3 pages (file attached)", words in the phone's language.
 _ANDROID_ATTACHED = re.compile(r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+\((?P<word>[^()]{1,60})\)$")
 _LOCATION = re.compile(r"^(?P<label>[^:\n]{1,40}?)\s*:\s*(?P<url>https?://\S+)$")
+# A shared place rather than a pin: iOS writes "Name (Address): https://foursquare.com/v/…" on one line, Android the
+# name and the address on lines of their own above the link (the real exports of github.com/starkdmi/whats_json
+# test/data). Only a map or venue link makes a body a place, whatever words come before it.
+_VENUE = re.compile(
+    r"^(?P<label>[^\n]{1,120}?(?:\n[^\n]{1,200})?)(?::[ \t]*|\n)"
+    r"(?P<url>https?://(?:foursquare\.com/v/|maps\.google\.com/\?q=|maps\.apple\.com/\?)\S+)$"
+)
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
 _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
@@ -512,6 +519,10 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         location = _LOCATION.match(body)
         if location and normalise(location.group("label")) in book.location_labels:
             return "location", location.group("url"), None, None, event
+        venue = _VENUE.match(body)
+        if venue:
+            # Its name and address, then where it is: as a Cloud API location message's text reads.
+            return "location", f"{venue.group('label').strip()}\n{venue.group('url')}", None, None, event
     return "text", body, None, None, event
 
 

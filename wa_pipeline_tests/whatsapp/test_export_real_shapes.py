@@ -160,3 +160,27 @@ def test_chinese_media_lines_are_media():
         ("image", None, "陳大文"),
     ]
     assert messages[2].media.filename == "00000012-PHOTO-2026-03-03-09-02-00.jpg"
+
+
+def test_a_shared_place_is_a_location_with_its_name_and_address():
+    # iOS puts the place on one line before the link; Android gives name, address and link a line each.
+    messages = _parse(
+        "[27/03/2026, 21:46:03] Wanjiru Mwangi: Java House (Kimathi Street, Nairobi): "
+        "https://foursquare.com/v/4b0588a1f964a520e5c722e3\n"
+        "27/03/2026, 21:47 - Kamau Njoroge: Java House\nKimathi Street, Nairobi\n"
+        "https://foursquare.com/v/4b0588a1f964a520e5c722e3\n"
+        "27/03/2026, 21:48 - Kamau Njoroge: Tuonane hapa: https://example.com/menu\n"
+    )
+    assert [(m.kind, m.sender_name, m.text) for m in messages] == [
+        (
+            "location",
+            "Wanjiru Mwangi",
+            "Java House (Kimathi Street, Nairobi)\nhttps://foursquare.com/v/4b0588a1f964a520e5c722e3",
+        ),
+        (
+            "location",
+            "Kamau Njoroge",
+            "Java House\nKimathi Street, Nairobi\nhttps://foursquare.com/v/4b0588a1f964a520e5c722e3",
+        ),
+        ("text", "Kamau Njoroge", "Tuonane hapa: https://example.com/menu"),
+    ]
