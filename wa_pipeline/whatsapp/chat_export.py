@@ -381,15 +381,17 @@ def _calendar_date(numbers: tuple[str, str, str], order: DateOrder) -> date:
     return date(year, int(numbers[month_slot]), int(numbers[day_slot]))
 
 
-def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int, int, int, int]:
+def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int, int, int, int, int]:
     # Within one layout every header uses the phone's single locale, so one line that only one reading accepts
     # (a 13th, a four-digit year) settles what 03/04 means on every other line. Readings are ranked by, in turn:
     # a four-digit number where a day or month should be; how many different years the reading gives (a chat
     # spans days, so the true year field barely changes while a day read as the year changes all the time; this
     # is what tells 26/03/10 as y/m/d from d/m/y); how many dates are impossible; how often the dates go back in
-    # time (exports are chronological); then d/m/y before m/d/y before y/m/d, the most common first.
+    # time (exports are chronological); how many days the dates jump in all (a chat goes from day to day: 03/04 then
+    # 05/04 is two days apart read d/m, two months read m/d, so a short export with no 13th still reads right); then
+    # d/m/y before m/d/y before y/m/d, the most common first.
     year_slot, month_slot, day_slot = _SLOTS[order]
-    misplaced = impossible = backwards = 0
+    misplaced = impossible = backwards = jumps = 0
     years: set[str] = set()
     previous: date | None = None
     for numbers in dates:
@@ -400,9 +402,11 @@ def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int
         except ValueError:
             impossible += 1
             continue
-        backwards += previous is not None and current < previous
+        if previous is not None:
+            backwards += current < previous
+            jumps += abs((current - previous).days)
         previous = current
-    return misplaced, len(years), impossible, backwards, list(_SLOTS).index(order)
+    return misplaced, len(years), impossible, backwards, jumps, list(_SLOTS).index(order)
 
 
 def _date_orders(

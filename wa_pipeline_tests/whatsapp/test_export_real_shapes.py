@@ -184,3 +184,25 @@ def test_a_shared_place_is_a_location_with_its_name_and_address():
         ),
         ("text", "Kamau Njoroge", "Tuonane hapa: https://example.com/menu"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # A short US export whose days never pass 12: day after day read m/d, months apart read d/m.
+        (
+            "3/4/24, 9:15 AM - Juma Hardware: Tuma bei\n3/5/24, 10:00 AM - Amina Njeri: Sawa\n"
+            "3/7/24, 8:00 PM - Juma Hardware: Asante\n",
+            ["2024-03-04", "2024-03-05", "2024-03-07"],
+        ),
+        # The same days written d/m by a British phone.
+        (
+            "04/03/2024, 09:15 - Juma Hardware: Tuma bei\n05/03/2024, 10:00 - Amina Njeri: Sawa\n"
+            "07/03/2024, 20:00 - Juma Hardware: Asante\n",
+            ["2024-03-04", "2024-03-05", "2024-03-07"],
+        ),
+    ],
+)
+def test_a_short_export_with_no_day_past_12_reads_its_days_as_consecutive(text, days):
+    messages = _parse(text)
+    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in messages] == days
