@@ -206,3 +206,20 @@ def test_a_shared_place_is_a_location_with_its_name_and_address():
 def test_a_short_export_with_no_day_past_12_reads_its_days_as_consecutive(text, days):
     messages = _parse(text)
     assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in messages] == days
+
+
+def test_notices_of_newer_and_older_android_exports_are_whatsapps():
+    messages = _parse(
+        "9/25/26, 11:44\u202fPM - Messages and calls are now end-to-end encrypted. Only people in this chat can read,"
+        " listen to, or share them. Learn more.\n"
+        f"[9/25/26, 11:45:00\u202fPM] Amina Njeri: {LRM}Messages and calls are now end-to-end encrypted. Only people"
+        " in this chat can read, listen to, or share them.\n"
+        "2/14/21, 7:10 PM - Otieno Ouma's security code changed. Tap for more info.\n"
+        "2/14/21, 7:11 PM - Otieno Ouma changed to +254 700 000000\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "encryption_notice", None),
+        ("system", "encryption_notice", None),
+        ("system", "security_code_changed", None),
+        ("system", "number_changed", None),
+    ]
