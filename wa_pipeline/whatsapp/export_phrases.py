@@ -4,7 +4,7 @@ The strings are data: `export_locales/<language>.json`, one file per language, e
 language-independent code such as `media_omitted:image`, `deleted:by_me` or `member_added`) and where the string
 came from. A line's text may hold placeholders ({name}, {file}, {url}, {actor}, {subject}, {old}, {new}) for the
 parts WhatsApp fills in. This module turns the files into one `PhraseBook` that finds a line's meaning with a few
-dictionary look-ups, so recognising 26 languages costs an export about what recognising one did.
+dictionary look-ups, so recognising every language costs an export about what recognising one did.
 """
 
 from __future__ import annotations

@@ -223,3 +223,20 @@ def test_notices_of_newer_and_older_android_exports_are_whatsapps():
         ("system", "security_code_changed", None),
         ("system", "number_changed", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        "<Media har utelämnats>",
+        "<conținut media omis>",
+        "<Εξαίρεση πολυμέσων>",
+        "<Mediefil udeladt>",
+        "<Bez multivides>",
+    ],
+)
+def test_an_android_export_without_media_in_another_language_says_so(placeholder):
+    # Swedish, Romanian, Greek, Danish and Latvian phones write "<Media omitted>" in their language.
+    customer, media = _parse(f"18/03/2022, 14:56 - Anna: Hej\n18/03/2022, 14:57 - Anna: {placeholder}\n")
+    assert (customer.kind, customer.text) == ("text", "Hej")
+    assert (media.kind, media.event, media.sender_name, media.text) == ("media_omitted", "media_omitted", "Anna", None)
