@@ -240,3 +240,21 @@ def test_an_android_export_without_media_in_another_language_says_so(placeholder
     customer, media = _parse(f"18/03/2022, 14:56 - Anna: Hej\n18/03/2022, 14:57 - Anna: {placeholder}\n")
     assert (customer.kind, customer.text) == ("text", "Hej")
     assert (media.kind, media.event, media.sender_name, media.text) == ("media_omitted", "media_omitted", "Anna", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        ("bild utesluten", "media_omitted:image"),
+        ("εικόνα παραλείφθηκε", "media_omitted:image"),
+        ("Videó kihagyva", "media_omitted:video"),
+        ("lyd udeladt", "media_omitted:audio"),
+        ("Kontaktkort sløyfet", "media_omitted:contacts"),
+        ("Faktura.pdf • 2 sidor dokument uteslutet", "media_omitted:document"),
+    ],
+)
+def test_an_ios_export_without_media_in_another_language_says_what_was_left_out(body, event):
+    (message,) = _parse(f"[18.03.2022, 14:56:01] Anna: {LRM}{body}\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == ("media_omitted", event, "Anna", None)
+    if event == "media_omitted:document":
+        assert message.media.filename == "Faktura.pdf"
