@@ -258,3 +258,19 @@ def test_an_ios_export_without_media_in_another_language_says_what_was_left_out(
     assert (message.kind, message.event, message.sender_name, message.text) == ("media_omitted", event, "Anna", None)
     if event == "media_omitted:document":
         assert message.media.filename == "Faktura.pdf"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("Detta meddelande raderades", "deleted", "deleted"),
+        ("Du raderade detta meddelande", "deleted", "deleted:by_me"),
+        ("Ez az üzenet törlésre került", "deleted", "deleted"),
+        ("Αναπάντητη φωνητική κλήση", "system", "missed_voice_call"),
+        ("Stemoproep gemis", "system", "missed_voice_call"),
+        ("Vastaamaton videopuhelu", "system", "missed_video_call"),
+    ],
+)
+def test_deleted_messages_and_missed_calls_in_another_language_are_whatsapps(body, kind, event):
+    (message,) = _parse(f"18/03/2022, 14:57 - Anna: {body}\n")
+    assert (message.kind, message.event) == (kind, event)
