@@ -274,3 +274,16 @@ def test_an_ios_export_without_media_in_another_language_says_what_was_left_out(
 def test_deleted_messages_and_missed_calls_in_another_language_are_whatsapps(body, kind, event):
     (message,) = _parse(f"18/03/2022, 14:57 - Anna: {body}\n")
     assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Din sikkerhedskode for Juma har ændret sig. Tryk for at læse mere.",
+        "Turvanumerosi muuttui henkilön Juma kanssa. Napauta saadaksesi lisätietoja.",
+        "Juma biztonsági kódja megváltozott. További információért koppints.",
+    ],
+)
+def test_an_ios_security_code_notice_in_another_language_is_whatsapps(body):
+    (message,) = _parse(f"[18.03.2022, 14:56:01] Juma: {LRM}{body}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", "security_code_changed", None)
