@@ -287,3 +287,21 @@ def test_deleted_messages_and_missed_calls_in_another_language_are_whatsapps(bod
 def test_an_ios_security_code_notice_in_another_language_is_whatsapps(body):
     (message,) = _parse(f"[18.03.2022, 14:56:01] Juma: {LRM}{body}\n")
     assert (message.kind, message.event, message.sender_name) == ("system", "security_code_changed", None)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Meddelanden och samtal är komplett krypterade. Ingen utanför denna chatt, inte ens WhatsApp, kan läsa dem"
+        " eller lyssna på dem.",
+        "Beskeder og opkald er end-to-end-krypterede. Ingen uden for denne chat, selv ikke WhatsApp, kan læse eller"
+        " høre dem.",
+        "Jou boodskappe en oproepe word beveilig met end-tot-end enkripsie wat beteken dat WhatsApp en derde partye"
+        " dit nie kan lees of daarna luister nie.",
+    ],
+)
+def test_the_encryption_notice_under_a_contacts_name_in_another_language_is_whatsapps(notice):
+    # iOS opens a chat with the notice under the contact's name; an Android phone without a sender.
+    ios, android = _parse(f"[18.03.2022, 14:56:01] Anna: {LRM}{notice}\n18.03.2022, 14:57 - {notice}\n")
+    assert (ios.kind, ios.event, ios.sender_name) == ("system", "encryption_notice", None)
+    assert (android.kind, android.event) == ("system", "encryption_notice")
