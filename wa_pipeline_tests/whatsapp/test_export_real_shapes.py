@@ -305,3 +305,16 @@ def test_the_encryption_notice_under_a_contacts_name_in_another_language_is_what
     ios, android = _parse(f"[18.03.2022, 14:56:01] Anna: {LRM}{notice}\n18.03.2022, 14:57 - {notice}\n")
     assert (ios.kind, ios.event, ios.sender_name) == ("system", "encryption_notice", None)
     assert (android.kind, android.event) == ("system", "encryption_notice")
+
+
+def test_attachments_named_in_another_language_are_the_files():
+    messages = _parse(
+        "18/03/2022, 14:56 - Anna: IMG-20220318-WA0002.jpg (bifogad fil)\nFrån bröllopet\n"
+        "18/03/2022, 14:57 - Anna: PTT-20220318-WA0003.opus (fil vedhæftet)\n"
+        "[18/03/2022, 14:58:00] Anna: <vedhæftet: 00000012-PHOTO-2022-03-18-14-58-00.jpg>\n"
+    )
+    assert [(m.kind, m.sender_name, m.media.filename, m.caption) for m in messages] == [
+        ("image", "Anna", "IMG-20220318-WA0002.jpg", "Från bröllopet"),
+        ("voice", "Anna", "PTT-20220318-WA0003.opus", None),
+        ("image", "Anna", "00000012-PHOTO-2022-03-18-14-58-00.jpg", None),
+    ]
