@@ -318,3 +318,8 @@ def test_attachments_named_in_another_language_are_the_files():
         ("voice", "Anna", "PTT-20220318-WA0003.opus", None),
         ("image", "Anna", "00000012-PHOTO-2022-03-18-14-58-00.jpg", None),
     ]
+
+
+def test_a_pin_shared_in_another_language_is_its_link():
+    (message,) = _parse("18/03/2022, 14:56 - Anna: plats: https://maps.google.com/?q=59.3293,18.0686\n")
+    assert (message.kind, message.text) == ("location", "https://maps.google.com/?q=59.3293,18.0686")
