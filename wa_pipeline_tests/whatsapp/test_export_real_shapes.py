@@ -323,3 +323,12 @@ def test_attachments_named_in_another_language_are_the_files():
 def test_a_pin_shared_in_another_language_is_its_link():
     (message,) = _parse("18/03/2022, 14:56 - Anna: plats: https://maps.google.com/?q=59.3293,18.0686\n")
     assert (message.kind, message.text) == ("location", "https://maps.google.com/?q=59.3293,18.0686")
+
+
+def test_group_settings_opened_to_all_and_being_added_are_group_events():
+    messages = _parse(
+        "11/01/2023, 16:13 - Amina Njeri changed this group's settings to allow all participants to edit this"
+        " group's info\n"
+        "11/01/2023, 16:14 - You were added\n"
+    )
+    assert [(m.kind, m.event) for m in messages] == [("system", "settings_changed"), ("system", "member_added")]
