@@ -169,6 +169,15 @@ _VENUE = re.compile(
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
 _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
+# WhatsApp Web's export puts a caption on the attachment's own line: "IMG-….jpg (file attached) the caption".
+_INLINE_ATTACHED = re.compile(r"\s\((?P<word>[^()]{1,60})\)\s")
+# WhatsApp Web's export writes a pin as "[name: ]Location: <lat>, <lng> - https://maps.google.com/?q=<lat>,<lng>".
+_WEB_LOCATION = re.compile(
+    r"^(?:(?P<name>[^\n]{1,120}?): )?(?P<word>[^:\n]{1,40}): -?\d+(?:\.\d+)?, -?\d+(?:\.\d+)? - "
+    r"(?P<url>https://maps\.google\.com/\?q=\S+)$"
+)
+# WhatsApp Web's export writes a poll as "Poll: <question>", then each option on a line "    - <option>".
+_WEB_POLL_OPTION = re.compile(r"^ {4}- (?P<option>.+)$")
 # iOS writes a document's page count after its name: "Resume.pdf • 2 pages document omitted".
 _PAGES = re.compile(r"\s+\u2022\s+.*$")
 
@@ -429,6 +438,16 @@ def _date_orders(
     return chosen
 
 
+def _web_poll_text(body: str) -> str | None:
+    """WhatsApp Web's "Poll: <question>" with its "    - <option>" lines as the question, then each option, one per
+    line; None when the body is not one."""
+    question, *rest = body.split("\n")
+    options = [_WEB_POLL_OPTION.match(line) for line in rest]
+    if not rest or not all(options) or not question[6:].strip():
+        return None
+    return "\n".join([question[6:].strip(), *(option.group("option") for option in options)])
+
+
 def _poll_text(body: str) -> str | None:
     """The question, then each option with its votes, one per line; None when the body is not a poll."""
     lines = [line.strip() for line in body.split("\n")]
@@ -470,6 +489,12 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
         if attached and normalise(attached.group("word")) in book.file_attached_words:
             filename = attached.group("file").strip()
             return kind_for_filename(filename), after.strip() or None, MediaRef(filename=filename)
+    if ") " in first:
+        for attached in _INLINE_ATTACHED.finditer(first):
+            if normalise(attached.group("word")) in book.file_attached_words:
+                filename = _PAGES.sub("", first[: attached.start()].strip())
+                caption = "\n".join(p for p in (first[attached.end() :].strip(), after.strip()) if p) or None
+                return kind_for_filename(filename), caption, MediaRef(filename=filename)
     return None
 
 
@@ -484,6 +509,9 @@ def _meaning(found: Found, body: str, after: str) -> Interpreted:
         return "deleted", None, None, None, meaning
     if meaning == "live_location":
         return "location", None, None, None, meaning
+    if meaning == "not_decrypted":
+        # The sender's message, which the exporting phone never could decrypt: theirs, of unknown content.
+        return "unsupported", None, None, None, meaning
     return "system", body, None, None, meaning
 
 
@@ -506,12 +534,22 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         poll = _poll_text(body)
         if poll is not None:
             return "poll", poll, None, None, event
-    # Only a line holding "<" or closing with ")" can name a file (see `_attachment`).
-    if "<" in first or first[-1:] == ")":
+    if first.startswith("Poll: ") and after:
+        poll = _web_poll_text(body)
+        if poll is not None:
+            return "poll", poll, None, None, event
+    # Only a line holding "<", closing with ")" or holding ") " can name a file (see `_attachment`).
+    if "<" in first or first[-1:] == ")" or ") " in first:
         attachment = _attachment(first, after, book)
         if attachment is not None:
             kind, caption, media = attachment
             return kind, None, caption, media, event
+    if first[:1] == "<" and "> " in first:
+        # WhatsApp Web's export: "<image omitted> the caption" on one line.
+        close = first.index("> ")
+        found = book.find(first[: close + 1], in_context=marked)
+        if found is not None and found.phrase.meaning.startswith("media_omitted"):
+            return _meaning(found, body, "\n".join(p for p in (first[close + 2 :], after) if p.strip()))
     if len(first) <= 400:
         found = book.find(first, in_context=marked)
         if found is None and not marked and not after and event is None and first.startswith(sender):
@@ -523,12 +561,20 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         location = _LOCATION.match(body)
         if location and normalise(location.group("label")) in book.location_labels:
             return "location", location.group("url"), None, None, event
+        pin = _WEB_LOCATION.match(body)
+        if pin and normalise(pin.group("word")) in book.location_labels:
+            return "location", "\n".join(p for p in (pin.group("name"), pin.group("url")) if p), None, None, event
         venue = _VENUE.match(body)
         if venue:
             # Its name and address, then where it is: as a Cloud API location message's text reads.
             return "location", f"{venue.group('label').strip()}\n{venue.group('url')}", None, None, event
     return "text", body, None, None, event
 
+
+# What WhatsApp Web's plain-text export writes before its first message, with no time: dropped, never reported.
+_OPENING_NOTICES = frozenset({"encryption_notice", "history_notice"})
+# WhatsApp Web's export marks a forwarded message's body so (English only, the words it was seen with).
+_FORWARDED = ("[Forwarded] ", "[Forwarded many times] ")
 
 # Bad lines handed over at a time (see `ExportReader.on_errors`): one dead-letter transaction each.
 ERRORS_PER_HANDOVER = 1_000
@@ -739,9 +785,7 @@ class ExportReader:
                         if current[7]:
                             current = (*current[:7], False)
                     elif raw.strip():
-                        self._error(
-                            ExportLineError(self.source_name, number, "text before the first message header", raw)
-                        )
+                        self._before_first_header(number, raw)
                 continue
             # Clean lines (most blocks of most files): their headers found by one search of the whole block, and by
             # one more whether any line holds a character `normalise_text` replaces. A message that starts and ends
@@ -808,10 +852,16 @@ class ExportReader:
             return current
         for index, line in enumerate(lines.split("\n")):
             if line.strip():
-                self._error(
-                    ExportLineError(self.source_name, number + index + 1, "text before the first message header", line)
-                )
+                self._before_first_header(number + index + 1, line)
         return None
+
+    def _before_first_header(self, number: int, line: str) -> None:
+        """Report line `number`, met before any header, unless it is one of the notices WhatsApp Web's export opens
+        with untimed ("Messages and calls are end-to-end encrypted. …", "Some earlier messages may not be
+        available."): those say nothing about the chat and belong to no message."""
+        found = phrase_book().find(clean_text(line), in_context=True)
+        if found is None or found.phrase.meaning not in _OPENING_NOTICES:
+            self._error(ExportLineError(self.source_name, number, "text before the first message header", line))
 
     def messages(self) -> Iterator[Message]:
         """The export's messages in file order; lines that cannot be read are added to `errors` as met."""
@@ -900,6 +950,9 @@ class ExportReader:
             # its first colon (`body` takes whatever follows).
             colon = rest.find(":")
             named = None
+            if rest[:2] == "- " and layout[0] == IOS:
+                # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
+                rest, colon = rest[2:], -1
             if 0 < colon <= 80:
                 head = rest[: colon + 2]
                 named = names.get(head, False)
@@ -915,6 +968,9 @@ class ExportReader:
                     sender, first_body = None, f"{sender}: {first_body}"
             else:
                 sender, first_body = None, rest
+            forwarded = False
+            if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
+                forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "system":
@@ -952,7 +1008,7 @@ class ExportReader:
                 "caption": caption,
                 "media": media,
                 "reply_to": None,
-                "forwarded": False,
+                "forwarded": forwarded,
                 "raw": raw,
                 "flags": None,
                 "referral": None,

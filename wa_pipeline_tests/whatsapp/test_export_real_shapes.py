@@ -332,3 +332,53 @@ def test_group_settings_opened_to_all_and_being_added_are_group_events():
         "11/01/2023, 16:14 - You were added\n"
     )
     assert [(m.kind, m.event) for m in messages] == [("system", "settings_changed"), ("system", "member_added")]
+
+
+# The shape WhatsApp Web's own plain-text export writes (its WAWebExportChatPlainTextFormatter): untimed notices
+# first, "[M/D/YY, h:mm:ss AM] Name: body" for messages, "[…] - text" for its own lines.
+WEB_EXPORT = """\
+Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.
+Some earlier messages may not be available.
+[3/4/26, 9:15:02 AM] - Amina Njeri added Juma Hardware
+[3/4/26, 9:16:10 AM] Amina Njeri: Habari, mikate 20 tafadhali
+[3/4/26, 9:18:30 AM] Amina Njeri: <image omitted> Hii ndiyo oda
+[3/4/26, 9:19:00 AM] You: IMG-20260304-WA0001.jpg (file attached) Picha ya duka
+[3/4/26, 9:19:30 AM] Amina Njeri: <voice message omitted>
+[3/4/26, 9:20:00 AM] Amina Njeri: [Forwarded] Bei mpya kuanzia Jumatatu
+[3/4/26, 9:21:30 AM] Amina Njeri: Duka letu: Location: -1.2921, 36.8219 - https://maps.google.com/?q=-1.2921,36.8219
+[3/4/26, 9:24:00 AM] Amina Njeri: Poll: Siku gani?
+    - Ijumaa
+    - Jumamosi
+[3/4/26, 9:25:30 AM] Amina Njeri: Waiting for this message. This may take a while.
+[3/4/26, 9:28:00 AM] - Juma Hardware left
+"""
+
+
+def test_a_whatsapp_web_export_lands_as_whatsapp_wrote_it():
+    messages = _parse(WEB_EXPORT)
+    assert [(m.kind, m.sender_name, m.text, m.caption, m.event, m.forwarded) for m in messages] == [
+        ("system", None, "Amina Njeri added Juma Hardware", None, "member_added", False),
+        ("text", "Amina Njeri", "Habari, mikate 20 tafadhali", None, None, False),
+        ("media_omitted", "Amina Njeri", None, "Hii ndiyo oda", "media_omitted:image", False),
+        ("image", "You", None, "Picha ya duka", None, False),
+        ("media_omitted", "Amina Njeri", None, None, "media_omitted:voice", False),
+        ("text", "Amina Njeri", "Bei mpya kuanzia Jumatatu", None, None, True),
+        ("location", "Amina Njeri", "Duka letu\nhttps://maps.google.com/?q=-1.2921,36.8219", None, None, False),
+        ("poll", "Amina Njeri", "Siku gani?\nIjumaa\nJumamosi", None, None, False),
+        ("unsupported", "Amina Njeri", None, None, "not_decrypted", False),
+        ("system", None, "Juma Hardware left", None, "member_left", False),
+    ]
+    assert messages[3].media.filename == "IMG-20260304-WA0001.jpg"
+
+
+def test_lines_a_person_writes_in_the_web_exports_shapes_stay_theirs():
+    messages = _parse(
+        "[3/4/26, 9:16:10 AM] Amina Njeri: Poll: siku gani?\n- Ijumaa\n- Jumamosi\n"
+        "[3/4/26, 9:17:10 AM] Amina Njeri: Bei (mpya) kuanzia Jumatatu\n"
+        "[3/4/26, 9:18:10 AM] Amina Njeri: <kesho> tutaleta\n"
+    )
+    assert [(m.kind, m.text) for m in messages] == [
+        ("text", "Poll: siku gani?\n- Ijumaa\n- Jumamosi"),
+        ("text", "Bei (mpya) kuanzia Jumatatu"),
+        ("text", "<kesho> tutaleta"),
+    ]
