@@ -420,11 +420,14 @@ def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int
 
 def _date_orders(
     dates_by_layout: dict[tuple[str, str], list[tuple[str, str, str]]],
+    written: DateOrder | None = None,
 ) -> dict[tuple[str, str], DateOrder]:
     """The reading of each layout's dates; a layout its own dates cannot settle reads as the file's main one.
 
     A chat exported on one phone, continued on another and merged holds two layouts (say iOS m/d/y and Android
     d/m/y): each is read on its own evidence, and where that evidence ties, the dominant layout's reading wins.
+    `written` is the order the exporter is known to write, whatever the phone (WhatsApp Web writes m/d/y): it is
+    taken wherever no date is impossible or misplaced in it.
     """
     if not dates_by_layout:
         return {}
@@ -434,6 +437,9 @@ def _date_orders(
     chosen: dict[tuple[str, str], DateOrder] = {}
     for layout, by_order in ranks.items():
         best = min(_SLOTS, key=lambda order: by_order[order])
+        if written is not None and by_order[written][:3] == by_order[best][:3]:
+            chosen[layout] = written
+            continue
         chosen[layout] = main if by_order[main][:-1] == by_order[best][:-1] else best
     return chosen
 
@@ -597,6 +603,12 @@ def _lines_not_opening_with(opening: str) -> re.Pattern[str]:
     return re.compile(f"\n(?!{re.escape(opening)})")
 
 
+def _opening_notice(line: str) -> bool:
+    """Whether `line`, met before any header, is a notice WhatsApp Web's export opens with (see `_OPENING_NOTICES`)."""
+    found = phrase_book().find(clean_text(line), in_context=True)
+    return found is not None and found.phrase.meaning in _OPENING_NOTICES
+
+
 class ExportReader:
     """An export read as a stream: a first pass settles how its dates read, a second yields its messages.
 
@@ -704,7 +716,10 @@ class ExportReader:
         if colon and max(counts, key=counts.__getitem__) not in colon:
             for key in colon:
                 del counts[key], dates[key]
-        return ExportScan(_date_orders(dates), counts, dates, date_starts, number)
+        # WhatsApp Web's export opens with the encryption notice on a line of its own, untimed, and writes every date
+        # m/d/y whatever the phone's locale (its WAWebExportChatPlainTextFormatter).
+        web = first_text is not None and first_text[0] == 1 and _opening_notice(first_text[1])
+        return ExportScan(_date_orders(dates, "mdy" if web else None), counts, dates, date_starts, number)
 
     def _error(self, error: ExportLineError) -> None:
         self.errors.append(error)
@@ -859,8 +874,7 @@ class ExportReader:
         """Report line `number`, met before any header, unless it is one of the notices WhatsApp Web's export opens
         with untimed ("Messages and calls are end-to-end encrypted. …", "Some earlier messages may not be
         available."): those say nothing about the chat and belong to no message."""
-        found = phrase_book().find(clean_text(line), in_context=True)
-        if found is None or found.phrase.meaning not in _OPENING_NOTICES:
+        if not _opening_notice(line):
             self._error(ExportLineError(self.source_name, number, "text before the first message header", line))
 
     def messages(self) -> Iterator[Message]:

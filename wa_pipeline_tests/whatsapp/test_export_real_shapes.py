@@ -369,6 +369,8 @@ def test_a_whatsapp_web_export_lands_as_whatsapp_wrote_it():
         ("system", None, "Juma Hardware left", None, "member_left", False),
     ]
     assert messages[3].media.filename == "IMG-20260304-WA0001.jpg"
+    # Web writes m/d/y whatever the phone's locale: 3/4/26 is the 4th of March, though nothing else here tells.
+    assert {m.sent_at.astimezone(NAIROBI).date().isoformat() for m in messages} == {"2026-03-04"}
 
 
 def test_lines_a_person_writes_in_the_web_exports_shapes_stay_theirs():
