@@ -68,10 +68,10 @@ _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
 #   space inside on newer phones ("20/6/2017 8:28 p. m. - "); German "vorm."/"nachm." (older phones; German
 #   phones now mostly use 24 h); Greek "π.μ."/"μ.μ." and the undotted "πμ"/"μμ"; Arabic "ص"/"م" after the time;
 #   Japanese "午前"/"午後", Chinese "上午"/"下午" and Korean "오전"/"오후" BEFORE it ("2026/11/16 午後9:15",
-#   "[2026. 11. 16. 오후 9:15:42]").
+#   "[2026. 11. 16. 오후 9:15:42]"); Hebrew "לפנה"צ"/"אחה"צ" after it, written with an ASCII quote or a gershayim.
 # Every marker is accepted on either side of the time: the position follows the locale's pattern, not the word.
-_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص"
-_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م"
+_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص|לפנה[\"\u05f4]צ"
+_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م|אחה[\"\u05f4]צ"
 # Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
 # on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
 _MERIDIEM_FIRST = "|".join(re.match(r"\[[^]]*\]|.", marker).group() for marker in f"{_AM}|{_PM}".split("|"))
@@ -147,8 +147,9 @@ _BUDDHIST_OFFSET = 543
 _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0, 1), "ymd": (0, 1, 2)}
 
 # A sender name is whatever precedes the first ": "; the limits keep system lines that happen to quote
-# a colon (a new group subject, say) from being read as a person talking.
-_SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d]{1,80}?):(?: (?P<body>.*)|$)", re.DOTALL)
+# a colon (a new group subject, say) from being read as a person talking. Each language quotes the subject its own
+# way: "…" in English, „…“ in German, «…» in Russian, French and Spanish.
+_SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d\u201e\u00ab\u00bb]{1,80}?):(?: (?P<body>.*)|$)", re.DOTALL)
 _IOS_MARK = re.compile(r":[ \u00a0]\u200e")
 # iOS: "<attached: 00000012-PHOTO-….jpg>", in the phone's language ("<прикреплено: …>", Chinese with a full-width
 # colon "<附件：…>"), maybe after the document's title and page count, maybe followed by the caption.
@@ -158,9 +159,25 @@ _IOS_ATTACHED = re.compile(
 # Android: "IMG-….jpg (file attached)", "Invoice.pdf • 3 pages (file attached)", words in the phone's language.
 _ANDROID_ATTACHED = re.compile(r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+\((?P<word>[^()]{1,60})\)$")
 _LOCATION = re.compile(r"^(?P<label>[^:\n]{1,40}?)\s*:\s*(?P<url>https?://\S+)$")
+# A shared place rather than a pin: iOS writes "Name (Address): https://foursquare.com/v/…" on one line, Android the
+# name and the address on lines of their own above the link (the real exports of github.com/starkdmi/whats_json
+# test/data). Only a map or venue link makes a body a place, whatever words come before it.
+_VENUE = re.compile(
+    r"^(?P<label>[^\n]{1,120}?(?:\n[^\n]{1,200})?)(?::[ \t]*|\n)"
+    r"(?P<url>https?://(?:foursquare\.com/v/|maps\.google\.com/\?q=|maps\.apple\.com/\?)\S+)$"
+)
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
 _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
+# WhatsApp Web's export puts a caption on the attachment's own line: "IMG-….jpg (file attached) the caption".
+_INLINE_ATTACHED = re.compile(r"\s\((?P<word>[^()]{1,60})\)\s")
+# WhatsApp Web's export writes a pin as "[name: ]Location: <lat>, <lng> - https://maps.google.com/?q=<lat>,<lng>".
+_WEB_LOCATION = re.compile(
+    r"^(?:(?P<name>[^\n]{1,120}?): )?(?P<word>[^:\n]{1,40}): -?\d+(?:\.\d+)?, -?\d+(?:\.\d+)? - "
+    r"(?P<url>https://maps\.google\.com/\?q=\S+)$"
+)
+# WhatsApp Web's export writes a poll as "Poll: <question>", then each option on a line "    - <option>".
+_WEB_POLL_OPTION = re.compile(r"^ {4}- (?P<option>.+)$")
 # iOS writes a document's page count after its name: "Resume.pdf • 2 pages document omitted".
 _PAGES = re.compile(r"\s+\u2022\s+.*$")
 
@@ -373,15 +390,17 @@ def _calendar_date(numbers: tuple[str, str, str], order: DateOrder) -> date:
     return date(year, int(numbers[month_slot]), int(numbers[day_slot]))
 
 
-def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int, int, int, int]:
+def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int, int, int, int, int]:
     # Within one layout every header uses the phone's single locale, so one line that only one reading accepts
     # (a 13th, a four-digit year) settles what 03/04 means on every other line. Readings are ranked by, in turn:
     # a four-digit number where a day or month should be; how many different years the reading gives (a chat
     # spans days, so the true year field barely changes while a day read as the year changes all the time; this
     # is what tells 26/03/10 as y/m/d from d/m/y); how many dates are impossible; how often the dates go back in
-    # time (exports are chronological); then d/m/y before m/d/y before y/m/d, the most common first.
+    # time (exports are chronological); how many days the dates jump in all (a chat goes from day to day: 03/04 then
+    # 05/04 is two days apart read d/m, two months read m/d, so a short export with no 13th still reads right); then
+    # d/m/y before m/d/y before y/m/d, the most common first.
     year_slot, month_slot, day_slot = _SLOTS[order]
-    misplaced = impossible = backwards = 0
+    misplaced = impossible = backwards = jumps = 0
     years: set[str] = set()
     previous: date | None = None
     for numbers in dates:
@@ -392,18 +411,23 @@ def _rank(dates: list[tuple[str, str, str]], order: DateOrder) -> tuple[int, int
         except ValueError:
             impossible += 1
             continue
-        backwards += previous is not None and current < previous
+        if previous is not None:
+            backwards += current < previous
+            jumps += abs((current - previous).days)
         previous = current
-    return misplaced, len(years), impossible, backwards, list(_SLOTS).index(order)
+    return misplaced, len(years), impossible, backwards, jumps, list(_SLOTS).index(order)
 
 
 def _date_orders(
     dates_by_layout: dict[tuple[str, str], list[tuple[str, str, str]]],
+    written: DateOrder | None = None,
 ) -> dict[tuple[str, str], DateOrder]:
     """The reading of each layout's dates; a layout its own dates cannot settle reads as the file's main one.
 
     A chat exported on one phone, continued on another and merged holds two layouts (say iOS m/d/y and Android
     d/m/y): each is read on its own evidence, and where that evidence ties, the dominant layout's reading wins.
+    `written` is the order the exporter is known to write, whatever the phone (WhatsApp Web writes m/d/y): it is
+    taken wherever no date is impossible or misplaced in it.
     """
     if not dates_by_layout:
         return {}
@@ -413,8 +437,21 @@ def _date_orders(
     chosen: dict[tuple[str, str], DateOrder] = {}
     for layout, by_order in ranks.items():
         best = min(_SLOTS, key=lambda order: by_order[order])
+        if written is not None and by_order[written][:3] == by_order[best][:3]:
+            chosen[layout] = written
+            continue
         chosen[layout] = main if by_order[main][:-1] == by_order[best][:-1] else best
     return chosen
+
+
+def _web_poll_text(body: str) -> str | None:
+    """WhatsApp Web's "Poll: <question>" with its "    - <option>" lines as the question, then each option, one per
+    line; None when the body is not one."""
+    question, *rest = body.split("\n")
+    options = [_WEB_POLL_OPTION.match(line) for line in rest]
+    if not rest or not all(options) or not question[6:].strip():
+        return None
+    return "\n".join([question[6:].strip(), *(option.group("option") for option in options)])
 
 
 def _poll_text(body: str) -> str | None:
@@ -458,6 +495,12 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
         if attached and normalise(attached.group("word")) in book.file_attached_words:
             filename = attached.group("file").strip()
             return kind_for_filename(filename), after.strip() or None, MediaRef(filename=filename)
+    if ") " in first:
+        for attached in _INLINE_ATTACHED.finditer(first):
+            if normalise(attached.group("word")) in book.file_attached_words:
+                filename = _PAGES.sub("", first[: attached.start()].strip())
+                caption = "\n".join(p for p in (first[attached.end() :].strip(), after.strip()) if p) or None
+                return kind_for_filename(filename), caption, MediaRef(filename=filename)
     return None
 
 
@@ -472,6 +515,9 @@ def _meaning(found: Found, body: str, after: str) -> Interpreted:
         return "deleted", None, None, None, meaning
     if meaning == "live_location":
         return "location", None, None, None, meaning
+    if meaning == "not_decrypted":
+        # The sender's message, which the exporting phone never could decrypt: theirs, of unknown content.
+        return "unsupported", None, None, None, meaning
     return "system", body, None, None, meaning
 
 
@@ -494,12 +540,22 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         poll = _poll_text(body)
         if poll is not None:
             return "poll", poll, None, None, event
-    # Only a line holding "<" or closing with ")" can name a file (see `_attachment`).
-    if "<" in first or first[-1:] == ")":
+    if first.startswith("Poll: ") and after:
+        poll = _web_poll_text(body)
+        if poll is not None:
+            return "poll", poll, None, None, event
+    # Only a line holding "<", closing with ")" or holding ") " can name a file (see `_attachment`).
+    if "<" in first or first[-1:] == ")" or ") " in first:
         attachment = _attachment(first, after, book)
         if attachment is not None:
             kind, caption, media = attachment
             return kind, None, caption, media, event
+    if first[:1] == "<" and "> " in first:
+        # WhatsApp Web's export: "<image omitted> the caption" on one line.
+        close = first.index("> ")
+        found = book.find(first[: close + 1], in_context=marked)
+        if found is not None and found.phrase.meaning.startswith("media_omitted"):
+            return _meaning(found, body, "\n".join(p for p in (first[close + 2 :], after) if p.strip()))
     if len(first) <= 400:
         found = book.find(first, in_context=marked)
         if found is None and not marked and not after and event is None and first.startswith(sender):
@@ -511,8 +567,20 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         location = _LOCATION.match(body)
         if location and normalise(location.group("label")) in book.location_labels:
             return "location", location.group("url"), None, None, event
+        pin = _WEB_LOCATION.match(body)
+        if pin and normalise(pin.group("word")) in book.location_labels:
+            return "location", "\n".join(p for p in (pin.group("name"), pin.group("url")) if p), None, None, event
+        venue = _VENUE.match(body)
+        if venue:
+            # Its name and address, then where it is: as a Cloud API location message's text reads.
+            return "location", f"{venue.group('label').strip()}\n{venue.group('url')}", None, None, event
     return "text", body, None, None, event
 
+
+# What WhatsApp Web's plain-text export writes before its first message, with no time: dropped, never reported.
+_OPENING_NOTICES = frozenset({"encryption_notice", "history_notice"})
+# WhatsApp Web's export marks a forwarded message's body so (English only, the words it was seen with).
+_FORWARDED = ("[Forwarded] ", "[Forwarded many times] ")
 
 # Bad lines handed over at a time (see `ExportReader.on_errors`): one dead-letter transaction each.
 ERRORS_PER_HANDOVER = 1_000
@@ -533,6 +601,12 @@ class ExportScan:
 def _lines_not_opening_with(opening: str) -> re.Pattern[str]:
     """A pattern that finds, in lines joined by newlines, the newline before each line not opening with `opening`."""
     return re.compile(f"\n(?!{re.escape(opening)})")
+
+
+def _opening_notice(line: str) -> bool:
+    """Whether `line`, met before any header, is a notice WhatsApp Web's export opens with (see `_OPENING_NOTICES`)."""
+    found = phrase_book().find(clean_text(line), in_context=True)
+    return found is not None and found.phrase.meaning in _OPENING_NOTICES
 
 
 class ExportReader:
@@ -642,7 +716,10 @@ class ExportReader:
         if colon and max(counts, key=counts.__getitem__) not in colon:
             for key in colon:
                 del counts[key], dates[key]
-        return ExportScan(_date_orders(dates), counts, dates, date_starts, number)
+        # WhatsApp Web's export opens with the encryption notice on a line of its own, untimed, and writes every date
+        # m/d/y whatever the phone's locale (its WAWebExportChatPlainTextFormatter).
+        web = first_text is not None and first_text[0] == 1 and _opening_notice(first_text[1])
+        return ExportScan(_date_orders(dates, "mdy" if web else None), counts, dates, date_starts, number)
 
     def _error(self, error: ExportLineError) -> None:
         self.errors.append(error)
@@ -723,9 +800,7 @@ class ExportReader:
                         if current[7]:
                             current = (*current[:7], False)
                     elif raw.strip():
-                        self._error(
-                            ExportLineError(self.source_name, number, "text before the first message header", raw)
-                        )
+                        self._before_first_header(number, raw)
                 continue
             # Clean lines (most blocks of most files): their headers found by one search of the whole block, and by
             # one more whether any line holds a character `normalise_text` replaces. A message that starts and ends
@@ -792,10 +867,15 @@ class ExportReader:
             return current
         for index, line in enumerate(lines.split("\n")):
             if line.strip():
-                self._error(
-                    ExportLineError(self.source_name, number + index + 1, "text before the first message header", line)
-                )
+                self._before_first_header(number + index + 1, line)
         return None
+
+    def _before_first_header(self, number: int, line: str) -> None:
+        """Report line `number`, met before any header, unless it is one of the notices WhatsApp Web's export opens
+        with untimed ("Messages and calls are end-to-end encrypted. …", "Some earlier messages may not be
+        available."): those say nothing about the chat and belong to no message."""
+        if not _opening_notice(line):
+            self._error(ExportLineError(self.source_name, number, "text before the first message header", line))
 
     def messages(self) -> Iterator[Message]:
         """The export's messages in file order; lines that cannot be read are added to `errors` as met."""
@@ -884,6 +964,9 @@ class ExportReader:
             # its first colon (`body` takes whatever follows).
             colon = rest.find(":")
             named = None
+            if rest[:2] == "- " and layout[0] == IOS:
+                # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
+                rest, colon = rest[2:], -1
             if 0 < colon <= 80:
                 head = rest[: colon + 2]
                 named = names.get(head, False)
@@ -899,6 +982,9 @@ class ExportReader:
                     sender, first_body = None, f"{sender}: {first_body}"
             else:
                 sender, first_body = None, rest
+            forwarded = False
+            if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
+                forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "system":
@@ -936,7 +1022,7 @@ class ExportReader:
                 "caption": caption,
                 "media": media,
                 "reply_to": None,
-                "forwarded": False,
+                "forwarded": forwarded,
                 "raw": raw,
                 "flags": None,
                 "referral": None,

@@ -4,7 +4,7 @@ The strings are data: `export_locales/<language>.json`, one file per language, e
 language-independent code such as `media_omitted:image`, `deleted:by_me` or `member_added`) and where the string
 came from. A line's text may hold placeholders ({name}, {file}, {url}, {actor}, {subject}, {old}, {new}) for the
 parts WhatsApp fills in. This module turns the files into one `PhraseBook` that finds a line's meaning with a few
-dictionary look-ups, so recognising 26 languages costs an export about what recognising one did.
+dictionary look-ups, so recognising every language costs an export about what recognising one did.
 """
 
 from __future__ import annotations
@@ -41,8 +41,16 @@ NEEDS_CONTEXT = frozenset(
         "settings_changed",
         "admin_granted",
         "joined_from_community",
+        # "Voice call" alone is what iOS writes for a call, and what a person may type.
+        "voice_call",
+        "video_call",
     }
 )
+# A call, missed or not. iOS writes one as the call's words, then its length or outcome after a comma ("Voice call,
+# 4 min", "Missed voice call, Tap to call back") or, in German, a full stop ("Sprachanruf. 6 Sek."): in context (its
+# U+200E mark), a line that opens with a call's words and goes on after such a break is that call.
+CALLS = frozenset({"missed_voice_call", "missed_video_call", "voice_call", "video_call"})
+_CALL_DETAIL = re.compile(r"[,.\u060c]\s")
 # Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
 _SCANNED = frozenset({"attached", "file_attached", "location", "edited", "poll"})
 # A group event's template that opens with this names its doer first: newer exports also put them as the sender.
@@ -100,6 +108,11 @@ class PhraseBook:
     def find(self, line: str, *, in_context: bool) -> Found | None:
         """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
         key = line.strip().casefold().rstrip(".。").rstrip()
+        if key[:1] == "<" and key[-1:] == ">":
+            # iOS exports of 2016 wrap omitted media in angle brackets ("<image omitted>"), as Android still does.
+            wrapped = self.exact.get(key[1:-1].strip())
+            if wrapped is not None and wrapped.meaning.startswith("media_omitted"):
+                return Found(wrapped, {})
         if (
             not in_context
             and key[:_KEY] not in self.free_openings
@@ -116,6 +129,12 @@ class PhraseBook:
         # "Du hast das Gruppenbild geändert." has nothing to fill in, yet a person may type it: context decides.
         if phrase is not None and (in_context or phrase.meaning not in NEEDS_CONTEXT):
             return Found(phrase, {})
+        if in_context and phrase is None:
+            detail = _CALL_DETAIL.search(key)
+            if detail is not None:
+                call = self.exact.get(key[: detail.start()])
+                if call is not None and call.meaning in CALLS:
+                    return Found(call, {})
         notices = self.notices.get(key[:_NOTICE_KEY])
         if notices:
             for opening, notice in notices:

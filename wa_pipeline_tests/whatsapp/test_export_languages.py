@@ -47,6 +47,9 @@ def _expected(meaning: str) -> tuple[str, str | None]:
         return "deleted", meaning
     if meaning == "live_location":
         return "location", meaning
+    if meaning == "not_decrypted":
+        # The sender's message, which the exporting phone could not decrypt.
+        return "unsupported", meaning
     if meaning == "location":
         return "location", None
     if meaning in {"attached", "file_attached"}:

@@ -1,0 +1,386 @@
+"""Line shapes seen in real public exports (issue 11's audit of other projects' exports), rebuilt with invented people.
+
+Each test writes a small export in the layout and with the system wording a real one used, and checks the kind, sender,
+event and text every line must come back with; the shapes and where they were seen are in the locale files' sources.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+TODAY = date(2026, 12, 3)
+LRM = "\u200e"
+
+
+def _parse(text: str):
+    parsed = parse_chat_export(text, chat_name="Mama Mboga Bakery", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    return parsed.messages
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        # Russian Android quotes the new subject in «…», German in „…“: a colon inside is no sender's.
+        ("01.03.2026, 10:00 - Baraka изменил тему с «Хлеб: заказы» на «Хлеб»", None),
+        ("01.03.2026, 10:00 - Baraka hat den Betreff von „Brot: Bestellungen“ zu „Brot“ geändert.", "subject_changed"),
+    ],
+)
+def test_a_group_subject_quoted_the_languages_way_with_a_colon_inside_is_no_sender_talking(line, event):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.sender_name, message.event) == ("system", None, event)
+    assert message.text == line.split(" - ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (f"{LRM}Voice call, {LRM}4 min", "voice_call"),
+        (f"{LRM}Video call, {LRM}1 hr 5 min", "video_call"),
+        (f"{LRM}Voice call, {LRM}No answer", "voice_call"),
+        (f"{LRM}Missed voice call, {LRM}Tap to call back", "missed_voice_call"),
+        (f"{LRM}Missed video call, {LRM}Tap to call back", "missed_video_call"),
+        (f"{LRM}Missed voice call, {LRM}Click to call back", "missed_voice_call"),
+        (f"{LRM}Silenced voice call", "missed_voice_call"),
+        (f"{LRM}Sprachanruf. {LRM}6 Sek.", "voice_call"),
+        (f"{LRM}Videoanruf. {LRM}5 Min.", "video_call"),
+        (f"{LRM}Sprachanruf. {LRM}Keine Antwort", "voice_call"),
+        (f"{LRM}Verpasster Sprachanruf. {LRM}Zum Zurückrufen tippen", "missed_voice_call"),
+        (f"{LRM}Verpasster Videoanruf, {LRM}Zum Zurückrufen tippen", "missed_video_call"),
+        (f"{LRM}Llamada de voz, {LRM}3 min", "voice_call"),
+    ],
+)
+def test_an_ios_call_line_is_the_call_not_the_callers_words(body, event):
+    # iOS writes every call, answered or not, as the caller's line marked with U+200E, its length or outcome after
+    # the call's words.
+    customer, call = _parse(
+        f"[03/03/2026, 09:00:00] Wanjiru Mwangi: Nipigie\n[03/03/2026, 09:01:00] Wanjiru Mwangi: {body}\n"
+    )
+    assert (customer.kind, customer.text) == ("text", "Nipigie")
+    assert (call.kind, call.event, call.sender_name) == ("system", event, None)
+    assert call.text == body.replace(LRM, "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Voice call, tomorrow at 5?",
+        "Video call",
+        "Sprachanruf. Morgen um 10",
+        "Missed voice call, sorry I was driving",
+    ],
+)
+def test_a_person_writing_about_a_call_keeps_their_words(body):
+    # No U+200E mark, a sender: the words are the customer's, whatever they open with.
+    messages = _parse(f"[03/03/2026, 09:00:00] Wanjiru Mwangi: {body}\n03/03/2026, 09:01 - Wanjiru Mwangi: {body}\n")
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in messages] == [("text", None, "Wanjiru Mwangi", body)] * 2
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        # Android gives a missed call its caller as sender, group calls included.
+        ("9/10/22, 10:31 PM - Otieno Ouma: Missed group voice call", "missed_voice_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Missed group video call", "missed_video_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Пропущенный голосовой вызов", "missed_voice_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Cevapsız sesli grup araması", "missed_voice_call"),
+        ("9/10/22, 10:31 PM - Otieno Ouma: Verpasster Gruppen-Sprachanruf", "missed_voice_call"),
+        # iOS lines whose U+200E marks a tool removed.
+        ("[9/10/22, 10:31:05 PM] Otieno Ouma: Missed voice call, Tap to call back", "missed_voice_call"),
+        ("[9/10/22, 10:31:05 PM] Otieno Ouma: Verpasster Sprachanruf, Zum Zurückrufen tippen", "missed_voice_call"),
+    ],
+)
+def test_a_missed_call_under_its_callers_name_is_the_call(line, event):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_an_omitted_video_note_is_omitted_media():
+    (message,) = _parse(f"[03/03/2026, 09:00:00] Wanjiru Mwangi: {LRM}video note omitted\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "media_omitted",
+        "media_omitted:video_note",
+        "Wanjiru Mwangi",
+        None,
+    )
+
+
+def test_an_ios_export_of_2016_keeps_its_omitted_media_and_group_events():
+    # iOS of 2016 wrote "date, time: " with no brackets, "<image omitted>" in angle brackets, "created this group".
+    messages = _parse(
+        "7/1/16, 4:56:55 PM: Achieng Odhiambo created this group\n"
+        "7/1/16, 5:13:36 PM: Achieng Odhiambo: Karibuni wote\n"
+        "9/10/16, 8:37:21 PM: Kamau Njoroge: <image omitted>\n"
+        "9/10/16, 8:38:00 PM: Kamau Njoroge: <Video omitted>\n"
+    )
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in messages] == [
+        ("system", "group_created", None, "Achieng Odhiambo created this group"),
+        ("text", None, "Achieng Odhiambo", "Karibuni wote"),
+        ("media_omitted", "media_omitted:image", "Kamau Njoroge", None),
+        ("media_omitted", "media_omitted:video", "Kamau Njoroge", None),
+    ]
+
+
+def test_a_customers_words_in_angle_brackets_stay_their_words():
+    (message,) = _parse("[03/03/2026, 09:00:00] Wanjiru Mwangi: <image of the cake attached tomorrow>\n")
+    assert (message.kind, message.text) == ("text", "<image of the cake attached tomorrow>")
+
+
+@pytest.mark.parametrize("quote", ['"', "\u05f4"])
+def test_a_hebrew_twelve_hour_header_starts_its_own_message(quote):
+    # Hebrew phones on a 12-hour clock write "לפנה"צ" (a.m.) and "אחה"צ" (p.m.) after the time; an unread marker
+    # made every such line part of the message above it.
+    messages = _parse(
+        "[15.9.2026, 20:45:12] דנה: בוקר טוב\n"
+        f"[15.9.2026, 8:46:00 אחה{quote}צ] דנה: תביא את המסמכים מחר\n"
+        f"[16.9.2026, 9:05:00 לפנה{quote}צ] יוסי: בסדר\n"
+    )
+    assert [(m.sender_name, m.text, m.sent_at.astimezone(NAIROBI).strftime("%d %H:%M")) for m in messages] == [
+        ("דנה", "בוקר טוב", "15 20:45"),
+        ("דנה", "תביא את המסמכים מחר", "15 20:46"),
+        ("יוסי", "בסדר", "16 09:05"),
+    ]
+
+
+def test_chinese_media_lines_are_media():
+    messages = _parse(
+        "2026/3/3 09:00 - 王小明: <省略影音内容>\n"
+        "2026/3/3 09:01 - 王小明: <已省略多媒體檔案>\n"
+        "[2026/3/3 09:02:00] 陳大文: <已附加: 00000012-PHOTO-2026-03-03-09-02-00.jpg>\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("media_omitted", "media_omitted", "王小明"),
+        ("media_omitted", "media_omitted", "王小明"),
+        ("image", None, "陳大文"),
+    ]
+    assert messages[2].media.filename == "00000012-PHOTO-2026-03-03-09-02-00.jpg"
+
+
+def test_a_shared_place_is_a_location_with_its_name_and_address():
+    # iOS puts the place on one line before the link; Android gives name, address and link a line each.
+    messages = _parse(
+        "[27/03/2026, 21:46:03] Wanjiru Mwangi: Java House (Kimathi Street, Nairobi): "
+        "https://foursquare.com/v/4b0588a1f964a520e5c722e3\n"
+        "27/03/2026, 21:47 - Kamau Njoroge: Java House\nKimathi Street, Nairobi\n"
+        "https://foursquare.com/v/4b0588a1f964a520e5c722e3\n"
+        "27/03/2026, 21:48 - Kamau Njoroge: Tuonane hapa: https://example.com/menu\n"
+    )
+    assert [(m.kind, m.sender_name, m.text) for m in messages] == [
+        (
+            "location",
+            "Wanjiru Mwangi",
+            "Java House (Kimathi Street, Nairobi)\nhttps://foursquare.com/v/4b0588a1f964a520e5c722e3",
+        ),
+        (
+            "location",
+            "Kamau Njoroge",
+            "Java House\nKimathi Street, Nairobi\nhttps://foursquare.com/v/4b0588a1f964a520e5c722e3",
+        ),
+        ("text", "Kamau Njoroge", "Tuonane hapa: https://example.com/menu"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # A short US export whose days never pass 12: day after day read m/d, months apart read d/m.
+        (
+            "3/4/24, 9:15 AM - Juma Hardware: Tuma bei\n3/5/24, 10:00 AM - Amina Njeri: Sawa\n"
+            "3/7/24, 8:00 PM - Juma Hardware: Asante\n",
+            ["2024-03-04", "2024-03-05", "2024-03-07"],
+        ),
+        # The same days written d/m by a British phone.
+        (
+            "04/03/2024, 09:15 - Juma Hardware: Tuma bei\n05/03/2024, 10:00 - Amina Njeri: Sawa\n"
+            "07/03/2024, 20:00 - Juma Hardware: Asante\n",
+            ["2024-03-04", "2024-03-05", "2024-03-07"],
+        ),
+    ],
+)
+def test_a_short_export_with_no_day_past_12_reads_its_days_as_consecutive(text, days):
+    messages = _parse(text)
+    assert [m.sent_at.astimezone(NAIROBI).date().isoformat() for m in messages] == days
+
+
+def test_notices_of_newer_and_older_android_exports_are_whatsapps():
+    messages = _parse(
+        "9/25/26, 11:44\u202fPM - Messages and calls are now end-to-end encrypted. Only people in this chat can read,"
+        " listen to, or share them. Learn more.\n"
+        f"[9/25/26, 11:45:00\u202fPM] Amina Njeri: {LRM}Messages and calls are now end-to-end encrypted. Only people"
+        " in this chat can read, listen to, or share them.\n"
+        "2/14/21, 7:10 PM - Otieno Ouma's security code changed. Tap for more info.\n"
+        "2/14/21, 7:11 PM - Otieno Ouma changed to +254 700 000000\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "encryption_notice", None),
+        ("system", "encryption_notice", None),
+        ("system", "security_code_changed", None),
+        ("system", "number_changed", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        "<Media har utelämnats>",
+        "<conținut media omis>",
+        "<Εξαίρεση πολυμέσων>",
+        "<Mediefil udeladt>",
+        "<Bez multivides>",
+    ],
+)
+def test_an_android_export_without_media_in_another_language_says_so(placeholder):
+    # Swedish, Romanian, Greek, Danish and Latvian phones write "<Media omitted>" in their language.
+    customer, media = _parse(f"18/03/2022, 14:56 - Anna: Hej\n18/03/2022, 14:57 - Anna: {placeholder}\n")
+    assert (customer.kind, customer.text) == ("text", "Hej")
+    assert (media.kind, media.event, media.sender_name, media.text) == ("media_omitted", "media_omitted", "Anna", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        ("bild utesluten", "media_omitted:image"),
+        ("εικόνα παραλείφθηκε", "media_omitted:image"),
+        ("Videó kihagyva", "media_omitted:video"),
+        ("lyd udeladt", "media_omitted:audio"),
+        ("Kontaktkort sløyfet", "media_omitted:contacts"),
+        ("Faktura.pdf • 2 sidor dokument uteslutet", "media_omitted:document"),
+    ],
+)
+def test_an_ios_export_without_media_in_another_language_says_what_was_left_out(body, event):
+    (message,) = _parse(f"[18.03.2022, 14:56:01] Anna: {LRM}{body}\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == ("media_omitted", event, "Anna", None)
+    if event == "media_omitted:document":
+        assert message.media.filename == "Faktura.pdf"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("Detta meddelande raderades", "deleted", "deleted"),
+        ("Du raderade detta meddelande", "deleted", "deleted:by_me"),
+        ("Ez az üzenet törlésre került", "deleted", "deleted"),
+        ("Αναπάντητη φωνητική κλήση", "system", "missed_voice_call"),
+        ("Stemoproep gemis", "system", "missed_voice_call"),
+        ("Vastaamaton videopuhelu", "system", "missed_video_call"),
+    ],
+)
+def test_deleted_messages_and_missed_calls_in_another_language_are_whatsapps(body, kind, event):
+    (message,) = _parse(f"18/03/2022, 14:57 - Anna: {body}\n")
+    assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Din sikkerhedskode for Juma har ændret sig. Tryk for at læse mere.",
+        "Turvanumerosi muuttui henkilön Juma kanssa. Napauta saadaksesi lisätietoja.",
+        "Juma biztonsági kódja megváltozott. További információért koppints.",
+    ],
+)
+def test_an_ios_security_code_notice_in_another_language_is_whatsapps(body):
+    (message,) = _parse(f"[18.03.2022, 14:56:01] Juma: {LRM}{body}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", "security_code_changed", None)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Meddelanden och samtal är komplett krypterade. Ingen utanför denna chatt, inte ens WhatsApp, kan läsa dem"
+        " eller lyssna på dem.",
+        "Beskeder og opkald er end-to-end-krypterede. Ingen uden for denne chat, selv ikke WhatsApp, kan læse eller"
+        " høre dem.",
+        "Jou boodskappe en oproepe word beveilig met end-tot-end enkripsie wat beteken dat WhatsApp en derde partye"
+        " dit nie kan lees of daarna luister nie.",
+    ],
+)
+def test_the_encryption_notice_under_a_contacts_name_in_another_language_is_whatsapps(notice):
+    # iOS opens a chat with the notice under the contact's name; an Android phone without a sender.
+    ios, android = _parse(f"[18.03.2022, 14:56:01] Anna: {LRM}{notice}\n18.03.2022, 14:57 - {notice}\n")
+    assert (ios.kind, ios.event, ios.sender_name) == ("system", "encryption_notice", None)
+    assert (android.kind, android.event) == ("system", "encryption_notice")
+
+
+def test_attachments_named_in_another_language_are_the_files():
+    messages = _parse(
+        "18/03/2022, 14:56 - Anna: IMG-20220318-WA0002.jpg (bifogad fil)\nFrån bröllopet\n"
+        "18/03/2022, 14:57 - Anna: PTT-20220318-WA0003.opus (fil vedhæftet)\n"
+        "[18/03/2022, 14:58:00] Anna: <vedhæftet: 00000012-PHOTO-2022-03-18-14-58-00.jpg>\n"
+    )
+    assert [(m.kind, m.sender_name, m.media.filename, m.caption) for m in messages] == [
+        ("image", "Anna", "IMG-20220318-WA0002.jpg", "Från bröllopet"),
+        ("voice", "Anna", "PTT-20220318-WA0003.opus", None),
+        ("image", "Anna", "00000012-PHOTO-2022-03-18-14-58-00.jpg", None),
+    ]
+
+
+def test_a_pin_shared_in_another_language_is_its_link():
+    (message,) = _parse("18/03/2022, 14:56 - Anna: plats: https://maps.google.com/?q=59.3293,18.0686\n")
+    assert (message.kind, message.text) == ("location", "https://maps.google.com/?q=59.3293,18.0686")
+
+
+def test_group_settings_opened_to_all_and_being_added_are_group_events():
+    messages = _parse(
+        "11/01/2023, 16:13 - Amina Njeri changed this group's settings to allow all participants to edit this"
+        " group's info\n"
+        "11/01/2023, 16:14 - You were added\n"
+    )
+    assert [(m.kind, m.event) for m in messages] == [("system", "settings_changed"), ("system", "member_added")]
+
+
+# The shape WhatsApp Web's own plain-text export writes (its WAWebExportChatPlainTextFormatter): untimed notices
+# first, "[M/D/YY, h:mm:ss AM] Name: body" for messages, "[…] - text" for its own lines.
+WEB_EXPORT = """\
+Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.
+Some earlier messages may not be available.
+[3/4/26, 9:15:02 AM] - Amina Njeri added Juma Hardware
+[3/4/26, 9:16:10 AM] Amina Njeri: Habari, mikate 20 tafadhali
+[3/4/26, 9:18:30 AM] Amina Njeri: <image omitted> Hii ndiyo oda
+[3/4/26, 9:19:00 AM] You: IMG-20260304-WA0001.jpg (file attached) Picha ya duka
+[3/4/26, 9:19:30 AM] Amina Njeri: <voice message omitted>
+[3/4/26, 9:20:00 AM] Amina Njeri: [Forwarded] Bei mpya kuanzia Jumatatu
+[3/4/26, 9:21:30 AM] Amina Njeri: Duka letu: Location: -1.2921, 36.8219 - https://maps.google.com/?q=-1.2921,36.8219
+[3/4/26, 9:24:00 AM] Amina Njeri: Poll: Siku gani?
+    - Ijumaa
+    - Jumamosi
+[3/4/26, 9:25:30 AM] Amina Njeri: Waiting for this message. This may take a while.
+[3/4/26, 9:28:00 AM] - Juma Hardware left
+"""
+
+
+def test_a_whatsapp_web_export_lands_as_whatsapp_wrote_it():
+    messages = _parse(WEB_EXPORT)
+    assert [(m.kind, m.sender_name, m.text, m.caption, m.event, m.forwarded) for m in messages] == [
+        ("system", None, "Amina Njeri added Juma Hardware", None, "member_added", False),
+        ("text", "Amina Njeri", "Habari, mikate 20 tafadhali", None, None, False),
+        ("media_omitted", "Amina Njeri", None, "Hii ndiyo oda", "media_omitted:image", False),
+        ("image", "You", None, "Picha ya duka", None, False),
+        ("media_omitted", "Amina Njeri", None, None, "media_omitted:voice", False),
+        ("text", "Amina Njeri", "Bei mpya kuanzia Jumatatu", None, None, True),
+        ("location", "Amina Njeri", "Duka letu\nhttps://maps.google.com/?q=-1.2921,36.8219", None, None, False),
+        ("poll", "Amina Njeri", "Siku gani?\nIjumaa\nJumamosi", None, None, False),
+        ("unsupported", "Amina Njeri", None, None, "not_decrypted", False),
+        ("system", None, "Juma Hardware left", None, "member_left", False),
+    ]
+    assert messages[3].media.filename == "IMG-20260304-WA0001.jpg"
+    # Web writes m/d/y whatever the phone's locale: 3/4/26 is the 4th of March, though nothing else here tells.
+    assert {m.sent_at.astimezone(NAIROBI).date().isoformat() for m in messages} == {"2026-03-04"}
+
+
+def test_lines_a_person_writes_in_the_web_exports_shapes_stay_theirs():
+    messages = _parse(
+        "[3/4/26, 9:16:10 AM] Amina Njeri: Poll: siku gani?\n- Ijumaa\n- Jumamosi\n"
+        "[3/4/26, 9:17:10 AM] Amina Njeri: Bei (mpya) kuanzia Jumatatu\n"
+        "[3/4/26, 9:18:10 AM] Amina Njeri: <kesho> tutaleta\n"
+    )
+    assert [(m.kind, m.text) for m in messages] == [
+        ("text", "Poll: siku gani?\n- Ijumaa\n- Jumamosi"),
+        ("text", "Bei (mpya) kuanzia Jumatatu"),
+        ("text", "<kesho> tutaleta"),
+    ]
