@@ -540,7 +540,7 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         poll = _poll_text(body)
         if poll is not None:
             return "poll", poll, None, None, event
-    if first.startswith("Poll: ") and after:
+    if after and first.startswith("Poll: "):
         poll = _web_poll_text(body)
         if poll is not None:
             return "poll", poll, None, None, event
