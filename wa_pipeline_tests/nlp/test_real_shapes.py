@@ -1,0 +1,30 @@
+"""Shapes of real public WhatsApp exports (round 18) that the enrichment read wrongly, each on invented text.
+
+The exports themselves (starkdmi/whats_json, test/data/chats_unique) stay out of the repository; only their shapes,
+and WhatsApp's and the phone networks' own strings (a USSD code), are kept here.
+"""
+
+from datetime import UTC, datetime
+
+from wa_pipeline.nlp.entities import extract_entities
+from wa_pipeline.nlp.language import detect_languages
+
+SENT = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+
+
+def read(texts, region):
+    """Each text's entities as (label, text, value), read with its detected language as the enrichment does."""
+    languages = detect_languages(texts)
+    found = extract_entities(texts, region, sent_at=[SENT] * len(texts), languages=languages)
+    return [[(e.label, e.text, e.value) for e in entities] for entities in found]
+
+
+def test_a_ussd_code_is_no_order_number():
+    # Forwarded "check your line" messages: a phone's menu code, not order #002; an order number still is one.
+    assert read(
+        ["Pls dial ##004# to stop the forwarding", "Dial *#062# on your line", "Order #4471 is packed"], "NG"
+    ) == [
+        [],
+        [],
+        [("REFERENCE", "4471", "order:4471")],
+    ]
