@@ -28,3 +28,10 @@ def test_a_ussd_code_is_no_order_number():
         [],
         [("REFERENCE", "4471", "order:4471")],
     ]
+
+
+def test_the_kind_of_a_file_sent_is_no_business():
+    # The model calls an all-capitals file type an organisation; a business beside it is still read.
+    found = read(["Kindly send the PDF again", "I sent the PNG file to you", "Send the JPG from Jumia"], "NG")
+    assert found[0] == [] and found[1] == []
+    assert not any(text == "JPG" for _, text, _ in found[2])
