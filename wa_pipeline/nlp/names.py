@@ -2039,11 +2039,17 @@ def _without_number(doc: Words, start: int, end: int) -> int:
     return end
 
 
+_SEPARATORS = frozenset("/\\|")
+
+
 def _entity(doc: Words, start: int, end: int, label: str, source: str) -> Entity:
     first, last = doc[start], doc[end - 1]
     end_char = last.idx + len(last.text)
     abbreviated = last.text.endswith(".") and len(last.text) > 1 and "." not in last.text[:-1]
     if abbreviated and (last.lower_.rstrip(".") in _KIND_ENDINGS or _stopped(last)):
         end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop; "S.L." keeps its own
+    # The tokenizer leaves a slash or a bar on the word before it ("Tunde/ Sir", "Ada|"): no name ends in one.
+    while end_char > first.idx + 1 and doc.text[end_char - 1] in _SEPARATORS:
+        end_char -= 1
     text = doc.text[first.idx : end_char]
     return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]

@@ -35,3 +35,10 @@ def test_the_kind_of_a_file_sent_is_no_business():
     found = read(["Kindly send the PDF again", "I sent the PNG file to you", "Send the JPG from Jumia"], "NG")
     assert found[0] == [] and found[1] == []
     assert not any(text == "JPG" for _, text, _ in found[2])
+
+
+def test_a_name_ends_before_the_slash_the_tokenizer_leaves_on_it():
+    assert read(["Congratulations Tolu/ Sir", "Thanks Kemi/ Ma"], "NG") == [
+        [("PERSON", "Tolu", "Tolu")],
+        [("PERSON", "Kemi", "Kemi")],
+    ]
