@@ -183,10 +183,11 @@ _TRADE_ENDINGS = frozenset(
     "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
     "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs repair cleaning".split()
 )
-# "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
-_ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
-# A birthday wish names the person wished: "Happy Birthday Ava".
-_WISHED = frozenset({"birthday", "bday"})
+# "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them; nor does "Sr", West
+# African chats' "Sir" ("Thanks Sr.", "Pls Sr, the link"), which only Spanish and Portuguese lines write before a name.
+_ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po sr sr.".split())
+# A birthday wish names the person wished: "Happy Birthday Ava", "Hbd Ava" (the wish's initials).
+_WISHED = frozenset({"birthday", "bday", "hbd"})
 # ... and a person has the occasion: "for Ananya's birthday", "Kuya Jun's wedding".
 _OCCASIONS = _WISHED | frozenset("wedding graduation funeral anniversary christening baptism".split())
 # The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",

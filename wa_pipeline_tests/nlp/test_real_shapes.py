@@ -42,3 +42,16 @@ def test_a_name_ends_before_the_slash_the_tokenizer_leaves_on_it():
         [("PERSON", "Tolu", "Tolu")],
         [("PERSON", "Kemi", "Kemi")],
     ]
+
+
+def test_sr_addresses_the_reader_of_an_english_line():
+    # West African chats write "Sr" for "Sir"; on Spanish lines it stays a title before a surname.
+    assert read(["Pls Sr, the link is not opening", "Thanks Sr."], "NG") == [[], []]
+    assert read(["El Sr Pérez llega mañana por la tarde"], "MX")[0][0] == ("PERSON", "Pérez", "Pérez")
+
+
+def test_hbd_is_a_birthday_wish_not_part_of_the_name_wished():
+    assert read(["Hbd Funmi, more wins", "HBD Tayo"], "NG") == [
+        [("PERSON", "Funmi", "Funmi")],
+        [("PERSON", "Tayo", "Tayo")],
+    ]
