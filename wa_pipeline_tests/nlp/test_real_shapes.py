@@ -55,3 +55,10 @@ def test_hbd_is_a_birthday_wish_not_part_of_the_name_wished():
         [("PERSON", "Funmi", "Funmi")],
         [("PERSON", "Tayo", "Tayo")],
     ]
+
+
+def test_rupees_written_in_devanagari_are_money():
+    assert read(["दुकानदार: 750 रुपये का", "2400 रुपए दे दो"], "IN") == [
+        [("MONEY", "750 रुपये", "INR 750.00")],
+        [("MONEY", "2400 रुपए", "INR 2400.00")],
+    ]
