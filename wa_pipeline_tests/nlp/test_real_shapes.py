@@ -62,3 +62,11 @@ def test_rupees_written_in_devanagari_are_money():
         [("MONEY", "750 रुपये", "INR 750.00")],
         [("MONEY", "2400 रुपए", "INR 2400.00")],
     ]
+
+
+def test_a_numbered_group_is_no_count():
+    # "Group 4 leader" names the leader of group 4; a count of groups is still one.
+    assert read(["Group 4 leader, please share the link", "We need 3 groups of volunteers"], "NG") == [
+        [],
+        [("QUANTITY", "3 groups of volunteers", "3 group of volunteers")],
+    ]
