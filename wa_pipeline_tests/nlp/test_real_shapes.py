@@ -70,3 +70,10 @@ def test_a_numbered_group_is_no_count():
         [],
         [("QUANTITY", "3 groups of volunteers", "3 group of volunteers")],
     ]
+
+
+def test_a_brand_and_a_number_after_and_are_two_things():
+    # "and" starts another thing after a brand; it is no product line between the brand and a model number.
+    found = read(["She has over 50k Instagram and 12k Twitter", "We stock Samsung and 5 Tecno phones"], "NG")
+    assert all("and" not in text for entities in found for _, text, _ in entities)
+    assert read(["Infinix Hot 30 iko?"], "KE")[0] == [("PRODUCT", "Infinix Hot 30", "Infinix Hot 30")]
