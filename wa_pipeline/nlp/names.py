@@ -359,6 +359,8 @@ _KIN = frozenset(
     "hermano hermana hijo hija primo prima amigo amiga esposo esposa marido irmão irmã filho filha frère sœur "
     "soeur fils fille cousine".split()
 )
+# Whose kin a kin word names on an English line ("my Cousin", "her Brother").
+_POSSESSIVES = frozenset("my your his her our their".split())
 # Kin by marriage, written with "-in-law" after them; the mothers and fathers are kin words only so.
 _IN_LAWS = frozenset("mother father".split())
 # Telling or asking someone, before the "a"/"pro" that introduces them: "dile a Paco", "pregúntale a Javi",
@@ -1088,6 +1090,8 @@ def _name_like(token: Word) -> bool:
             return True  # "Easy Coach", "Prophet Brother": a title word after a name is the name's last word
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
             return False
+        if token.lower_ in _KIN and _previous_word(token) in _POSSESSIVES:
+            return False  # "My Cousin is doing a research": the writer's kin, capitalised, who may have a name after
         if _after_title(token):
             return True
         if token.lower_ in _OPENING_VERBS and _opens_sentence(token.doc, token.i):

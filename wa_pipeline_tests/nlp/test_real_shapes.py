@@ -77,3 +77,11 @@ def test_a_brand_and_a_number_after_and_are_two_things():
     found = read(["She has over 50k Instagram and 12k Twitter", "We stock Samsung and 5 Tecno phones"], "NG")
     assert all("and" not in text for entities in found for _, text, _ in entities)
     assert read(["Infinix Hot 30 iko?"], "KE")[0] == [("PRODUCT", "Infinix Hot 30", "Infinix Hot 30")]
+
+
+def test_a_capitalised_kin_word_after_my_is_no_name():
+    # The kin word names the relation; a name after it is still read.
+    assert read(["My Cousin is doing a survey, pls help him", "my Cousin Ama will pay"], "GH") == [
+        [],
+        [("PERSON", "Ama", "Ama")],
+    ]
