@@ -149,7 +149,7 @@ def extract_entities(
             results.append([])
             continue
         moment = sent_at[index] if sent_at is not None else None
-        dates = _ranked(find_dates(text, moment, tz, date_order))
+        dates = _ranked(find_dates(text, moment, tz, date_order, language=language_of.get(text)))
         results.append(_merge([*static[text], *dates], modelled.get(text, []), language_of.get(text)))
     return results
 

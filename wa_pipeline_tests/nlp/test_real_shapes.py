@@ -85,3 +85,12 @@ def test_a_capitalised_kin_word_after_my_is_no_name():
         [],
         [("PERSON", "Ama", "Ama")],
     ]
+
+
+def test_swahili_yesterday_is_hindi_to_go_on_a_hinglish_line():
+    # "jana hai": has to go; on a Swahili line "jana" is still yesterday.
+    sent = [SENT, SENT]
+    texts = ["Mujhe kal bank jana hai", "Nimetuma pesa jana jioni"]
+    found = extract_entities(texts, "KE", sent_at=sent, languages=["hi", "sw"])
+    assert [(e.label, e.text) for e in found[0]] == [("DATE", "kal")]
+    assert [(e.label, e.text, e.value) for e in found[1]] == [("DATE", "jana", "2026-11-17")]
