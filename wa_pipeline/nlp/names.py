@@ -1681,6 +1681,8 @@ def _classify(
         return None
     if guess.label == PERSON and english and _everyday_words(core, gazetteer):
         return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
+    if guess.label == PERSON and len(core) == 1 and core[0].text.isupper() and len(core[0].text) <= 4:
+        return None  # "woh KPI system", "letter heads, TC, forms": an abbreviation the model takes for a person
     if guess.label == PERSON and english and _previous_word(doc[start]) in _LANDMARK_BEFORE:
         return _entity(doc, start, end, ORG, "rule")  # "opposite Quickmart": an address's landmark is no person
     if guess.label == PERSON and _language(doc) == "de":

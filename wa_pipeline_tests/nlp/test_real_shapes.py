@@ -94,3 +94,10 @@ def test_swahili_yesterday_is_hindi_to_go_on_a_hinglish_line():
     found = extract_entities(texts, "KE", sent_at=sent, languages=["hi", "sw"])
     assert [(e.label, e.text) for e in found[0]] == [("DATE", "kal")]
     assert [(e.label, e.text, e.value) for e in found[1]] == [("DATE", "jana", "2026-11-17")]
+
+
+def test_an_abbreviation_the_model_calls_a_person_is_none():
+    # The model's guess alone makes no person of "KPI" or "TC"; initials a cue marks still are one.
+    found = read(["ustad ko mail karne laga hu woh KPI system sy related", "Print it on letter heads, TC, forms"], "IN")
+    assert found == [[], []]
+    assert read(["Pls ask KK to send the invoice"], "IN")[0] == [("PERSON", "KK", "KK")]
