@@ -48,6 +48,8 @@ from wa_pipeline.nlp.quantities import CONTAINERS, MEASURES
 DATE = "DATE"
 DateOrder = Literal["DMY", "MDY", "YMD"]
 
+# Swahili's days: on a line in Hindi they are Hindi words, "jana" above all ("cardiology jana hai": to go there).
+_SWAHILI_DAYS = frozenset({"kesho kutwa", "kesho", "leo", "jana", "juzi"})
 # Words of Swahili, Sheng and chat shorthand, rewritten into the English dateparser reads.
 _SYNONYMS = {
     "kesho kutwa": "day after tomorrow",
@@ -525,10 +527,13 @@ def find_dates(
     sent_at: datetime | None,
     timezone: str | tzinfo = "UTC",
     date_order: DateOrder = "DMY",
+    *,
+    language: str | None = None,
 ) -> list[Entity]:
     """Date and time expressions in `text`, valued as ISO dates or datetimes in `timezone`.
 
-    `sent_at` (timezone-aware) is the base for relative expressions; None means now.
+    `sent_at` (timezone-aware) is the base for relative expressions; None means now. `language` (ISO 639-1, as
+    detected) keeps another language's day word from being read as one where it is a word of this one.
     """
     if not text or not (_DIGIT.search(text) or _DATE_WORD.search(text)):
         return []
@@ -544,6 +549,8 @@ def find_dates(
         start = match.start() + (lead.end() if lead else 0)
         day = match.group("day") or match.group("day_after")
         clock = match.group("time") or match.group("time_after")
+        if day and language == "hi" and _PREPOSITION.sub("", day, count=1).strip().lower() in _SWAHILI_DAYS:
+            continue
         # A day depends on the date it was written, not the minute: one resolution serves the whole day's messages.
         day_base = base.replace(hour=0, minute=0)
         day_value = (

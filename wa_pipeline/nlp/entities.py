@@ -11,6 +11,7 @@ only where no rule span overlaps it, except a product inside a quantity of a mes
 from __future__ import annotations
 
 import functools
+import mimetypes
 import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -148,7 +149,7 @@ def extract_entities(
             results.append([])
             continue
         moment = sent_at[index] if sent_at is not None else None
-        dates = _ranked(find_dates(text, moment, tz, date_order))
+        dates = _ranked(find_dates(text, moment, tz, date_order, language=language_of.get(text)))
         results.append(_merge([*static[text], *dates], modelled.get(text, []), language_of.get(text)))
     return results
 
@@ -335,10 +336,29 @@ def _model_entity(ent, text: str) -> Entity | None:
     text = text[start:end]
     if len(text) < 2 or text in NOT_ORGANISATIONS or any(CODE.fullmatch(token.text) for token in tokens):
         return None  # a letter, an abbreviation, or a span holding an order or transaction code
+    if text.isupper() and text.lower() in _sent_file_types():
+        return None  # "send the PDF", "the PNG file": the kind of a file sent in the chat, which the model calls an ORG
     # Chat writers capitalise names; an all-lower-case span is a word the model guessed at ("hai", "ho gaya").
     if not any(char.isupper() for char in text):
         return None
     return Entity(ent.label_, text, start, end, " ".join(text.split()), "model")
+
+
+@functools.cache
+def _sent_file_types() -> frozenset[str]:
+    """The extensions of the pictures, sound, video and documents chats send ("pdf", "png", "mp4"), from the
+    standard library's own table (not the machine's mime.types, so every machine reads the same)."""
+    table = mimetypes.MimeTypes(filenames=())
+    documents = ("application/pdf", "application/zip", "application/msword", "text/csv")
+    return frozenset(
+        extension.lstrip(".")
+        for types in table.types_map
+        for extension, kind in types.items()
+        # Excel's and PowerPoint's types are "application/vnd.ms-excel", "application/vnd.ms-powerpoint"
+        if kind.split("/")[0] in ("image", "audio", "video")
+        or kind in documents
+        or kind.startswith("application/vnd.ms-")
+    )
 
 
 def _not_part_of_name(token) -> bool:

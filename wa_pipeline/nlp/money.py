@@ -109,6 +109,10 @@ _SUFFIXES: dict[str, str | _Shared] = {
     "pesos": _PESO,
     "peso": _PESO,
     "rupaye": _RUPEE,
+    # ... and as Hindi writes them in Devanagari ("600 रुपये का"): the plural, its variant spelling, the singular
+    "रुपये": _RUPEE,
+    "रुपए": _RUPEE,
+    "रुपया": _RUPEE,
     "fcfa": _CFA,
     "f cfa": _CFA,
     "francs cfa": _CFA,

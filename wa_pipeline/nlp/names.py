@@ -183,10 +183,11 @@ _TRADE_ENDINGS = frozenset(
     "sons brothers bros joinery plumbing landscaping roofing electricals upholstery printing tailoring welding "
     "bar eatery canteen barbers butchers supplies merchants distributors wholesalers repairs repair cleaning".split()
 )
-# "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them.
-_ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po".split())
-# A birthday wish names the person wished: "Happy Birthday Ava".
-_WISHED = frozenset({"birthday", "bday"})
+# "Ma'am" and "po" address the reader of an English (or Taglish) line, never name them; nor does "Sr", West
+# African chats' "Sir" ("Thanks Sr.", "Pls Sr, the link"), which only Spanish and Portuguese lines write before a name.
+_ENGLISH_ADDRESSEES = frozenset("ma'am maam mam po sr sr.".split())
+# A birthday wish names the person wished: "Happy Birthday Ava", "Hbd Ava" (the wish's initials).
+_WISHED = frozenset({"birthday", "bday", "hbd"})
 # ... and a person has the occasion: "for Ananya's birthday", "Kuya Jun's wedding".
 _OCCASIONS = _WISHED | frozenset("wedding graduation funeral anniversary christening baptism".split())
 # The word that opens a business's name in German, Spanish, French and Portuguese: "Bäckerei Kamps",
@@ -358,6 +359,8 @@ _KIN = frozenset(
     "hermano hermana hijo hija primo prima amigo amiga esposo esposa marido irmão irmã filho filha frère sœur "
     "soeur fils fille cousine".split()
 )
+# Whose kin a kin word names on an English line ("my Cousin", "her Brother").
+_POSSESSIVES = frozenset("my your his her our their".split())
 # Kin by marriage, written with "-in-law" after them; the mothers and fathers are kin words only so.
 _IN_LAWS = frozenset("mother father".split())
 # Telling or asking someone, before the "a"/"pro" that introduces them: "dile a Paco", "pregúntale a Javi",
@@ -1087,6 +1090,8 @@ def _name_like(token: Word) -> bool:
             return True  # "Easy Coach", "Prophet Brother": a title word after a name is the name's last word
         if token.lower_ in _ENGLISH_TITLES or token.lower_ in _ENGLISH_ADDRESSEES or token.lower_ in _WISHED:
             return False
+        if token.lower_ in _KIN and _previous_word(token) in _POSSESSIVES:
+            return False  # "My Cousin is doing a research": the writer's kin, capitalised, who may have a name after
         if _after_title(token):
             return True
         if token.lower_ in _OPENING_VERBS and _opens_sentence(token.doc, token.i):
@@ -1676,6 +1681,8 @@ def _classify(
         return None
     if guess.label == PERSON and english and _everyday_words(core, gazetteer):
         return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
+    if guess.label == PERSON and len(core) == 1 and core[0].text.isupper() and len(core[0].text) <= 4:
+        return None  # "woh KPI system", "letter heads, TC, forms": an abbreviation the model takes for a person
     if guess.label == PERSON and english and _previous_word(doc[start]) in _LANDMARK_BEFORE:
         return _entity(doc, start, end, ORG, "rule")  # "opposite Quickmart": an address's landmark is no person
     if guess.label == PERSON and _language(doc) == "de":
@@ -2039,11 +2046,17 @@ def _without_number(doc: Words, start: int, end: int) -> int:
     return end
 
 
+_SEPARATORS = frozenset("/\\|")
+
+
 def _entity(doc: Words, start: int, end: int, label: str, source: str) -> Entity:
     first, last = doc[start], doc[end - 1]
     end_char = last.idx + len(last.text)
     abbreviated = last.text.endswith(".") and len(last.text) > 1 and "." not in last.text[:-1]
     if abbreviated and (last.lower_.rstrip(".") in _KIND_ENDINGS or _stopped(last)):
         end_char -= 1  # "Kodhek Rd." ends at the abbreviation, not the full stop; "S.L." keeps its own
+    # The tokenizer leaves a slash or a bar on the word before it ("Tunde/ Sir", "Ada|"): no name ends in one.
+    while end_char > first.idx + 1 and doc.text[end_char - 1] in _SEPARATORS:
+        end_char -= 1
     text = doc.text[first.idx : end_char]
     return Entity(label, text, first.idx, end_char, " ".join(text.split()), source)  # type: ignore[arg-type]

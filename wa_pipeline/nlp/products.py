@@ -97,6 +97,9 @@ COUNT_WORDS = frozenset(
 )
 # Between a container and what it holds: "of", "de", "za", "ya"...
 _CONNECTORS = frozenset("of de da do du des d' di za ya la wa ka ki ke".split())
+# The words that join two things in the chat languages: after a brand they start another thing, never name its line
+# ("Samsung and 5 Tecno phones", "100k Instagram and 15k Twitter" are no "Samsung and 5").
+_CONJUNCTIONS = frozenset("and & or und oder aur".split())
 # What comes before a product named by its model alone ("the PS5", "la PS5", "o PS5", "das iPhone").
 _DETERMINERS = frozenset(
     "the a an my your our this that la el le o a um uma os las los les un une das der die den dem ein eine einen "
@@ -297,6 +300,7 @@ def _head_end(doc: Words, i: int, gazetteer: Gazetteer) -> int:
             and doc[end].lower_ not in _NUMBERED_NOUNS
             and doc[end].lower_ not in _COMPANY_WORDS
             and doc[end].lower_ not in _CONNECTORS
+            and doc[end].lower_ not in _CONJUNCTIONS
             and len(doc[end]) > 2
             and _model_number_at(doc, end + 1)
         ):

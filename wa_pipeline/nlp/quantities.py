@@ -106,11 +106,11 @@ _UNIT_ONLY_NUMBERS = {"one": Decimal(1), "half": Decimal("0.5")}
 # Lengths after a number describe each piece ("55 inch TV", "9 inch blocks", "12ft timber"): a size, unless "of"
 # makes them an amount ("20 ft of cable").
 _SIZE_UNITS = frozenset({"inch", "ft"})
-# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests": a size or a label naming one
-# place or thing, not a count of what follows.
+# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests", "Group 4 leader": a size or a
+# label naming one place, thing or group of people, not a count of what follows.
 _SIZE_BEFORE = re.compile(
     r"(?i)\b(?:size|sz|plot|lot|blk|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
-    r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr)\s*(?:no\.?\s*|#\s*)?$"
+    r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr|group)\s*(?:no\.?\s*|#\s*)?$"
 )
 _ONES = re.compile(r"(?i)\s+ones?\b")
 # "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.

@@ -133,7 +133,8 @@ _PREFIXED = re.compile(
 _MPESA = re.compile(
     r"(?<![\w-])(?=[A-Z0-9]{10}(?![\w-]))(?=(?:[A-Z]*\d){2})(?=(?:\d*[A-Z]){4})[A-Z][A-Z0-9]{9}(?![\w-])"
 )
-_HASH_NUMBER = re.compile(r"(?<![\w&])#(?P<id>\d{3,})(?![\w])")
+# "#4471"; not the digits of a USSD code, which "*" and "#" enclose ("##002#", "*#061#", "#123#"): a phone's menu.
+_HASH_NUMBER = re.compile(r"(?<![\w&#*])#(?P<id>\d{3,})(?![\w#*])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 # A day and month (and year), as dates are written: "16/03/2027", "15-03", "2027/03/15".
 _DATE_SHAPED = re.compile(

@@ -1,0 +1,103 @@
+"""Shapes of real public WhatsApp exports (round 18) that the enrichment read wrongly, each on invented text.
+
+The exports themselves (starkdmi/whats_json, test/data/chats_unique) stay out of the repository; only their shapes,
+and WhatsApp's and the phone networks' own strings (a USSD code), are kept here.
+"""
+
+from datetime import UTC, datetime
+
+from wa_pipeline.nlp.entities import extract_entities
+from wa_pipeline.nlp.language import detect_languages
+
+SENT = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+
+
+def read(texts, region):
+    """Each text's entities as (label, text, value), read with its detected language as the enrichment does."""
+    languages = detect_languages(texts)
+    found = extract_entities(texts, region, sent_at=[SENT] * len(texts), languages=languages)
+    return [[(e.label, e.text, e.value) for e in entities] for entities in found]
+
+
+def test_a_ussd_code_is_no_order_number():
+    # Forwarded "check your line" messages: a phone's menu code, not order #002; an order number still is one.
+    assert read(
+        ["Pls dial ##004# to stop the forwarding", "Dial *#062# on your line", "Order #4471 is packed"], "NG"
+    ) == [
+        [],
+        [],
+        [("REFERENCE", "4471", "order:4471")],
+    ]
+
+
+def test_the_kind_of_a_file_sent_is_no_business():
+    # The model calls an all-capitals file type an organisation; a business beside it is still read.
+    found = read(["Kindly send the PDF again", "I sent the PNG file to you", "Send the JPG from Jumia"], "NG")
+    assert found[0] == [] and found[1] == []
+    assert not any(text == "JPG" for _, text, _ in found[2])
+
+
+def test_a_name_ends_before_the_slash_the_tokenizer_leaves_on_it():
+    assert read(["Congratulations Tolu/ Sir", "Thanks Kemi/ Ma"], "NG") == [
+        [("PERSON", "Tolu", "Tolu")],
+        [("PERSON", "Kemi", "Kemi")],
+    ]
+
+
+def test_sr_addresses_the_reader_of_an_english_line():
+    # West African chats write "Sr" for "Sir"; on Spanish lines it stays a title before a surname.
+    assert read(["Pls Sr, the link is not opening", "Thanks Sr."], "NG") == [[], []]
+    assert read(["El Sr Pérez llega mañana por la tarde"], "MX")[0][0] == ("PERSON", "Pérez", "Pérez")
+
+
+def test_hbd_is_a_birthday_wish_not_part_of_the_name_wished():
+    assert read(["Hbd Funmi, more wins", "HBD Tayo"], "NG") == [
+        [("PERSON", "Funmi", "Funmi")],
+        [("PERSON", "Tayo", "Tayo")],
+    ]
+
+
+def test_rupees_written_in_devanagari_are_money():
+    assert read(["दुकानदार: 750 रुपये का", "2400 रुपए दे दो"], "IN") == [
+        [("MONEY", "750 रुपये", "INR 750.00")],
+        [("MONEY", "2400 रुपए", "INR 2400.00")],
+    ]
+
+
+def test_a_numbered_group_is_no_count():
+    # "Group 4 leader" names the leader of group 4; a count of groups is still one.
+    assert read(["Group 4 leader, please share the link", "We need 3 groups of volunteers"], "NG") == [
+        [],
+        [("QUANTITY", "3 groups of volunteers", "3 group of volunteers")],
+    ]
+
+
+def test_a_brand_and_a_number_after_and_are_two_things():
+    # "and" starts another thing after a brand; it is no product line between the brand and a model number.
+    found = read(["She has over 50k Instagram and 12k Twitter", "We stock Samsung and 5 Tecno phones"], "NG")
+    assert all("and" not in text for entities in found for _, text, _ in entities)
+    assert read(["Infinix Hot 30 iko?"], "KE")[0] == [("PRODUCT", "Infinix Hot 30", "Infinix Hot 30")]
+
+
+def test_a_capitalised_kin_word_after_my_is_no_name():
+    # The kin word names the relation; a name after it is still read.
+    assert read(["My Cousin is doing a survey, pls help him", "my Cousin Ama will pay"], "GH") == [
+        [],
+        [("PERSON", "Ama", "Ama")],
+    ]
+
+
+def test_swahili_yesterday_is_hindi_to_go_on_a_hinglish_line():
+    # "jana hai": has to go; on a Swahili line "jana" is still yesterday.
+    sent = [SENT, SENT]
+    texts = ["Mujhe kal bank jana hai", "Nimetuma pesa jana jioni"]
+    found = extract_entities(texts, "KE", sent_at=sent, languages=["hi", "sw"])
+    assert [(e.label, e.text) for e in found[0]] == [("DATE", "kal")]
+    assert [(e.label, e.text, e.value) for e in found[1]] == [("DATE", "jana", "2026-11-17")]
+
+
+def test_an_abbreviation_the_model_calls_a_person_is_none():
+    # The model's guess alone makes no person of "KPI" or "TC"; initials a cue marks still are one.
+    found = read(["ustad ko mail karne laga hu woh KPI system sy related", "Print it on letter heads, TC, forms"], "IN")
+    assert found == [[], []]
+    assert read(["Pls ask KK to send the invoice"], "IN")[0] == [("PERSON", "KK", "KK")]
