@@ -54,12 +54,6 @@ ROUTED_REPEAT = 1
 # (data README, round 15); three members, each seeing the examples in its own order, read German higher on all three
 # seeds (dev mean 0.8955 -> 0.8990, round 16). Only German messages pay for the two extra members at `predict`.
 ROUTED_MEMBERS = {"de": 3}
-# Words of a routed language that the English polarity lexicon (`normalise`'s "lex_neg"/"lex_pos") knows as other
-# words: German "die" (the article) and "war" ("was") read as English "die" and "war", so a third of German messages
-# were marked negative whatever they said (195 of the 571 German example and dev5/dev6 texts; 9 keep a mark without
-# these); "kind"/"kinder" (child), "hell" (bright), "gift" (poison), "bad" (bath) and "lose" (loose) likewise. The routed model reads no polarity into them (`TrainingSettings.lexicon_skips`); the
-# shared model keeps reading them as they are, since it reads English (data README, round 18).
-ROUTED_LEXICON_SKIPS = {"de": "bad die gift hell kind kinder lose war"}
 INTENTS = ("order", "inquiry", "complaint", "payment", "booking", "cancellation", "feedback", "greeting")
 OTHER = "other"
 GREETING = "greeting"
@@ -122,7 +116,6 @@ class TrainingSettings:
     # measures and cost French 0.019 of held-out intent macro-F1 (round 11, data README), so one is the default.
     members: int = 1
     bootstrap: bool = False  # each member but the first learns from a bootstrap sample of the examples
-    lexicon_skips: str = ""  # words, space-separated, whose polarity `normalise` does not read (`ROUTED_LEXICON_SKIPS`)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -197,7 +190,7 @@ class IntentModel:
     def _predict(
         self, texts: Sequence[str | None], threshold: float, batch_size: int, tokens: Tokens | None
     ) -> list[IntentPrediction]:
-        normalised = [normalise(text, self.settings.lexicon_skips) if isinstance(text, str) else "" for text in texts]
+        normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
         cats = dict(zip(distinct, self.scores(distinct, batch_size, tokens)))
         pleasantries, greeting_words = self.pleasantries, self.greeting_words
@@ -303,23 +296,22 @@ class IntentModel:
 
 # The intent and sentiment classifiers read the same text of every message: it is worked out once.
 @functools.lru_cache(maxsize=16_384)
-def normalise(text: str, lexicon_skips: str = "") -> str:
+def normalise(text: str) -> str:
     """The text the classifier reads: lower case, numbers as one shape, "pleeease" as "pleease", and extra
     tokens for what a bag of words misses.
 
     Word beginnings and endings ("p_canc", "s_lipa") let "cancelled" learn from "cancel" and Swahili's
     "nimelipa" from "lipa" (subject markers are prefixes, so the stem is the ending); "lex_neg"/"lex_pos"
-    mark words VADER's lexicon knows as clearly negative or positive, so "worst" reads like "terrible" (not those of
-    `lexicon_skips`: words of another language spelled alike); "cue_why", "cue_still", "cue_but", "cue_not" and
-    "cue_question" mark the same argument in every language (`_CUES`).
+    mark words VADER's lexicon knows as clearly negative or positive, so "worst" reads like "terrible"; "cue_why",
+    "cue_still", "cue_but", "cue_not" and "cue_question" mark the same argument in every language (`_CUES`).
     """
     base = _ELONGATED.sub(r"\1\1", _DIGITS.sub("0", " ".join(text.lower().split())))
     words = _WORDS.findall(base)
     extra = [f"p_{w[:_AFFIX]}" for w in words if len(w) > _AFFIX]
     extra += [f"s_{w[-_AFFIX:]}" for w in words if len(w) > _AFFIX]
-    lexicon, skips = _polarity_lexicon(), frozenset(lexicon_skips.split())
+    lexicon = _polarity_lexicon()
     for word in words:
-        valence = lexicon.get(word, 0.0) if word not in skips else 0.0
+        valence = lexicon.get(word, 0.0)
         if valence <= -_POLAR:
             extra.append("lex_neg")
         elif valence >= _POLAR:
@@ -432,8 +424,7 @@ def fingerprint(paths: Sequence[str | Path], settings: TrainingSettings, key: st
     digest.update(f"{FEATURES_VERSION} {spacy.about.__version__}".encode())
     if languages:
         members = ",".join(f"{language}={ROUTED_MEMBERS.get(language, settings.members)}" for language in languages)
-        skips = ";".join(f"{language}={ROUTED_LEXICON_SKIPS.get(language, '')}" for language in languages)
-        digest.update(f" routes {','.join(languages)} x{ROUTED_REPEAT} members {members} skips {skips}".encode())
+        digest.update(f" routes {','.join(languages)} x{ROUTED_REPEAT} members {members}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -495,11 +486,7 @@ def train_route_model(
         [*held_out, *own_held_out],
         sorted({e.label for e in [*shared, *own]}),
         [*paths, own_file],
-        replace(
-            settings,
-            members=ROUTED_MEMBERS.get(language, settings.members),
-            lexicon_skips=ROUTED_LEXICON_SKIPS.get(language, settings.lexicon_skips),
-        ),
+        replace(settings, members=ROUTED_MEMBERS.get(language, settings.members)),
         f"{fingerprint(paths, settings)}-{language}",
         "intent",
     )
@@ -531,9 +518,7 @@ def _evaluated(
             predicted = [p.intent for p in model.predict(texts, threshold=0.0)]
         else:
             # Greetings are the intent model's own concern: any other classifier is read by its best class.
-            predicted = [
-                max(c, key=c.__getitem__) for c in model.scores([normalise(t, settings.lexicon_skips) for t in texts])
-            ]
+            predicted = [max(c, key=c.__getitem__) for c in model.scores([normalise(t) for t in texts])]
         model.evaluation = classification_report([e.label for e in held_out], predicted, labels=labels)
     return model
 
@@ -593,8 +578,7 @@ def _fit(train: Sequence[LabelledText], labels: Sequence[str], settings: Trainin
             textcat.add_label(label)
     examples = [
         SpacyExample.from_dict(
-            nlp.make_doc(normalise(e.text, settings.lexicon_skips)),
-            {"cats": {label: float(label == e.label) for label in labels}},
+            nlp.make_doc(normalise(e.text)), {"cats": {label: float(label == e.label) for label in labels}}
         )
         for e in train
     ]

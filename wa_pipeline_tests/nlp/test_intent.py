@@ -402,22 +402,6 @@ def test_the_german_model_averages_three_members_and_the_others_keep_one(model, 
     assert fingerprint([DEFAULT_EXAMPLES], TrainingSettings()) != before
 
 
-def test_the_german_model_reads_no_english_polarity_into_german_words(model, monkeypatch):
-    import wa_pipeline.nlp.intent as intent
-
-    german, text = model.routes["de"], "Die Lieferung war pünktlich, die Kinder waren begeistert"
-    # The shared model reads English: there "die" and "war" are the English words.
-    assert normalise(text).count("lex_neg") == 3 and model.routes["sw"].settings.lexicon_skips == ""
-    assert {"die", "war", "kinder"} <= set(german.settings.lexicon_skips.split())
-    assert "lex_" not in normalise(text, german.settings.lexicon_skips)
-    # English words in a German message keep their polarity.
-    assert "lex_pos" in normalise("Super Service, danke", german.settings.lexicon_skips)
-    # What the German model reads is what it was trained on, and a change of the words retrains it.
-    before = fingerprint([DEFAULT_EXAMPLES], TrainingSettings())
-    monkeypatch.setitem(intent.ROUTED_LEXICON_SKIPS, "de", "die")
-    assert fingerprint([DEFAULT_EXAMPLES], TrainingSettings()) != before
-
-
 def test_a_routed_file_that_changes_changes_the_model_s_identity(tmp_path, monkeypatch):
     import wa_pipeline.nlp.intent as intent
 
