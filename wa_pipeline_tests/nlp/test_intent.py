@@ -279,6 +279,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev3.jsonl", {"en", "de", "hi", "es", "sw"}, 280),
         ("intents_dev4.jsonl", {"en"}, 200),
         ("intents_dev5.jsonl", {"de"}, 150),
+        ("intents_dev6.jsonl", {"de"}, 220),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
