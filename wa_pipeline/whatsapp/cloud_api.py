@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from wa_pipeline.message import (
@@ -847,15 +848,57 @@ class _FieldMapper:
         if isinstance(element, dict) and element.get("type") == "call":
             self._keep(node, element, wrap, lambda: self._call_event(element, node), self.parser.parsed.events)
             return
+        if isinstance(element, dict) and (element.get("type") == "payment" or isinstance(element.get("payment"), dict)):
+            # Not a delivery status: the payment of an order_details message moving on (pending, captured, failed).
+            self._keep(node, element, wrap, lambda: self._payment_event(element, node), self.parser.parsed.events)
+            customer = element.get("recipient_id") or element.get("from")
+            self._sight(element.get("timestamp"), phone=customer, user_id=element.get("recipient_user_id"))
+            return
         self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
-        if isinstance(element, dict):
-            # A status names its recipient by phone and, from 2026, by BSUID: the link between the two.
+        if not isinstance(element, dict):
+            return
+        participant = element.get("recipient_participant_id")
+        if isinstance(participant, str) and participant:
+            # A group message has one status per participant and status, but the status history keeps one per
+            # status: each participant's receipt is kept as its own record.
+            self._keep(
+                node, element, wrap, lambda: self._receipt_event(element, node, participant), self.parser.parsed.events
+            )
+            is_phone = _phone(participant).isdigit()
             self._sight(
                 element.get("timestamp"),
-                phone=element.get("recipient_id"),
-                user_id=element.get("recipient_user_id"),
-                parent=element.get("parent_recipient_user_id"),
+                phone=participant if is_phone else None,
+                user_id=None if is_phone else participant,
             )
+        if element.get("recipient_type") == "group":
+            return  # the recipient is the group, not a person to know
+        # A status names its recipient by phone and, from 2026, by BSUID: the link between the two.
+        self._sight(
+            element.get("timestamp"),
+            phone=element.get("recipient_id"),
+            user_id=element.get("recipient_user_id"),
+            parent=element.get("parent_recipient_user_id"),
+        )
+
+    def _payment_event(self, element: dict, node: RawJson) -> Event:
+        _id(element.get("id"), "status.id")
+        status = _require(element, "status", "payment status")
+        payment = element.get("payment") if isinstance(element.get("payment"), dict) else {}
+        customer = element.get("recipient_id") or element.get("from") or element.get("recipient_user_id")
+        summary = _payment_summary(status, payment)
+        return self._event(
+            "payment", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
+        )
+
+    def _receipt_event(self, element: dict, node: RawJson, participant: str) -> Event:
+        wamid = _id(element.get("id"), "status.id")
+        status = str(_require(element, "status", "status"))
+        _id(participant, "status.recipient_participant_id")
+        summary = f"{_RECEIPT_WORDS.get(status, status + ' for')} {participant}"
+        event = self._event(
+            "group_status", node, summary=summary, data=element, customer=participant, when=element.get("timestamp")
+        )
+        return dataclasses.replace(event, event_id=f"group_status:{wamid}:{participant}:{status}")
 
     def meta_error(self, node: RawJson, wrap: _Wrap) -> None:
         # Errors Meta reports for the whole change (e.g. a message it could not hand over) are kept for a person.
@@ -1081,6 +1124,44 @@ def _edited_text(edited: dict) -> str | None:
 def _contact_for_status(element: dict) -> str | None:
     recipient = element.get("recipient_id") or element.get("recipient_user_id")
     return str(recipient) if isinstance(recipient, (str, int)) and recipient != "" else None
+
+
+# How a participant's receipt of a group message reads, by its status.
+_RECEIPT_WORDS = {"sent": "sent to", "delivered": "delivered to", "read": "read by", "played": "played by"}
+
+
+def _payment_summary(status: Any, payment: dict) -> str:
+    """`payment captured: inv-1, 450.50 INR; transaction t-1 (upi) success`, from what the payment object holds."""
+    details = [str(payment["reference_id"])] if payment.get("reference_id") else []
+    amount = _money(payment.get("amount"), payment.get("currency"))
+    if amount:
+        details.append(amount)
+    text = f"payment {status}" + (f": {', '.join(details)}" if details else "")
+    transaction = payment.get("transaction")
+    if isinstance(transaction, dict):
+        kind, outcome = transaction.get("type"), transaction.get("status")
+        text += f"; transaction {transaction.get('id') or '?'}" + (f" ({kind})" if kind else "")
+        text += f" {outcome}" if outcome else ""
+        error = transaction.get("error") if isinstance(transaction.get("error"), dict) else {}
+        if error.get("reason") or error.get("code"):
+            reason, code = error.get("reason"), error.get("code")
+            text += f": {reason or code}" + (f" ({code})" if reason and code else "")
+    return text
+
+
+def _money(amount: Any, currency: Any) -> str | None:
+    # Meta's amounts are an integer value over an offset (21000 over 100 is 210.00): shown as the customer saw it.
+    if isinstance(amount, dict):
+        value, offset = amount.get("value"), amount.get("offset")
+        if isinstance(value, int) and isinstance(offset, int) and offset > 0 and str(offset).strip("0") == "1":
+            shown = str(Decimal(value).scaleb(-(len(str(offset)) - 1)))
+        else:
+            shown = f"{value}/{offset}" if value is not None else None
+    else:
+        shown = str(amount) if isinstance(amount, (int, float, str)) and amount != "" else None
+    if shown is None:
+        return None
+    return f"{shown} {currency}" if currency else shown
 
 
 def _status(element: Any, raw: bytes) -> StatusUpdate:
