@@ -1025,7 +1025,12 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
         "statuses": _FieldMapper.status,
         "errors": _FieldMapper.meta_error,
     },
-    "smb_message_echoes": {"message_echoes": _FieldMapper.echo, "errors": _FieldMapper.meta_error},
+    # An echo listed under `messages` (as some coexistence senders and tests do) is still the business's message.
+    "smb_message_echoes": {
+        "message_echoes": _FieldMapper.echo,
+        "messages": _FieldMapper.echo,
+        "errors": _FieldMapper.meta_error,
+    },
     "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
     "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
     "user_preferences": {"user_preferences": _FieldMapper.preference},

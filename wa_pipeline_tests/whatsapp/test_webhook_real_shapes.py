@@ -176,3 +176,11 @@ def test_each_group_participants_receipt_is_kept_beside_the_messages_status(land
     ]
     assert letters.list() == []
     assert contacts.customer_of(phone="+16505552222") is not None
+
+
+def test_an_echo_sent_under_messages_lands_in_the_customers_chat_from_the_business(landed):
+    deliver, store, letters, _ = landed
+    deliver("smb_message_echoes_messages_key")
+    echo = store.get(wamid("echo-msgkey-1"))
+    assert echo is not None and letters.list() == []
+    assert (echo.chat_id, echo.sender_id, echo.text) == (CHAT, NUMBER_ID, "Your table is booked for eight")
