@@ -246,6 +246,9 @@ class _Parser:
             if whole is not _FAILED:
                 mapper.whole_value(value, whole, wrap_value)
             return
+        unmapped = [key for key in parts if key not in handlers and key not in _VALUE_CONTEXT]
+        if unmapped:
+            mapper.unmapped(value, parts, unmapped, wrap_change)
         for key, handler in handlers.items():
             node = parts.get(key)
             if node is None:
@@ -1000,6 +1003,28 @@ class _FieldMapper:
 
         self._element_event(node, wrap, build)
 
+    def unmapped(self, value_node: RawJson, parts: dict[str, RawJson], keys: list[str], wrap_change: _Wrap) -> None:
+        """Members of a known field's value that this version does not map: one unknown event holds them whole."""
+        kept = {key: _load_or_none(parts[key]) for key in keys}
+
+        def build() -> Event:
+            verb = "is" if len(keys) == 1 else "are"
+            canonical = json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str)
+            return Event(
+                event_id="unknown:" + stable_id(self.field, canonical, prefix=""),
+                kind="unknown",
+                field=self.field,
+                occurred_at=_event_time(self.entry_time, self.parser.now),
+                summary=f"{self.field}: {', '.join(keys)} {verb} not mapped by this version (kept whole)",
+                data=kept,
+                raw=(b"{" + _raw_members(parts, tuple(keys))[:-1] + b"}").decode("utf-8", "replace"),
+            )
+
+        def wrap(value_bytes: bytes) -> bytes:
+            return wrap_change(b'{"field":' + json.dumps(self.field).encode() + b',"value":' + value_bytes + b"}")
+
+        self._keep(value_node, kept, wrap, build, self.parser.parsed.events)
+
     def whole_value(self, value_node: RawJson, value: Any, wrap: _Wrap) -> None:
         """An account field, or one this version does not know: one event holding the value whole."""
         kind = "account" if self.field in ACCOUNT_FIELDS else "unknown"
@@ -1017,6 +1042,9 @@ class _FieldMapper:
             self.parser.parsed.events,
         )
 
+
+# What a value carries beside its element lists: the context every element is read in.
+_VALUE_CONTEXT = frozenset({"messaging_product", "metadata", "contacts"})
 
 # The element lists each field's value carries, and what maps them.
 _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], None]]] = {

@@ -184,3 +184,14 @@ def test_an_echo_sent_under_messages_lands_in_the_customers_chat_from_the_busine
     echo = store.get(wamid("echo-msgkey-1"))
     assert echo is not None and letters.list() == []
     assert (echo.chat_id, echo.sender_id, echo.text) == (CHAT, NUMBER_ID, "Your table is booked for eight")
+
+
+def test_a_list_this_version_does_not_map_is_kept_as_an_unknown_event(landed):
+    deliver, store, letters, _ = landed
+    deliver("unmapped_value_list")
+    deliver("unmapped_value_list")
+    assert store.get(wamid("text-unmapped-1")).text == "Is delivery free?"
+    [kept] = EventStore(store.database()).events("unknown")
+    assert kept.summary == "messages: message_summaries is not mapped by this version (kept whole)"
+    assert kept.data == {"message_summaries": [{"id": "sum-1", "count": 3}]}
+    assert letters.list() == []
