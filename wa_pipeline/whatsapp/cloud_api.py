@@ -499,6 +499,10 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
     if kind_name == "contacts":
         return _Content("contacts", text=_contacts_text(body))
     if kind_name == "interactive":
+        reply = body.get("nfm_reply") if isinstance(body, dict) and body.get("type") == "nfm_reply" else None
+        if isinstance(reply, dict) and not reply.get("response_json") and isinstance(reply.get("body"), str):
+            # A Flow reply without its answers still says what the user saw ("Sent"): kept, with the flag.
+            return _Content("interactive", text=reply["body"], flags=("nfm_reply.response_json is missing",))
         return _Content("interactive", text=_interactive_text(body))
     if kind_name == "button":
         if not isinstance(body, dict):

@@ -195,3 +195,12 @@ def test_a_list_this_version_does_not_map_is_kept_as_an_unknown_event(landed):
     assert kept.summary == "messages: message_summaries is not mapped by this version (kept whole)"
     assert kept.data == {"message_summaries": [{"id": "sum-1", "count": 3}]}
     assert letters.list() == []
+
+
+def test_a_flow_reply_without_its_answers_keeps_the_body_the_user_saw(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_nfm_reply_no_json")
+    reply = store.get(wamid("flow-nojson-1"))
+    assert (reply.kind, reply.text, reply.reply_to) == ("interactive", "Sent", wamid("flow-ask-1"))
+    assert reply.flags == "nfm_reply.response_json is missing"
+    assert letters.list() == []
