@@ -879,12 +879,25 @@ class _FieldMapper:
             )
         if element.get("recipient_type") == "group":
             return  # the recipient is the group, not a person to know
-        # A status names its recipient by phone and, from 2026, by BSUID: the link between the two.
+        # A status names its recipient by phone and, from 2026, by BSUID: the link between the two. Since then it
+        # may also carry the recipient's contact, whose profile name is the customer's; matched by its keys only, so
+        # that one contact beside statuses for several recipients names none of the others.
+        phone, user_id = element.get("recipient_id"), element.get("recipient_user_id")
+        contact = next(
+            (
+                c
+                for c in self.contacts
+                if (phone and c.get("wa_id") == phone) or (user_id and c.get("user_id") == user_id)
+            ),
+            {},
+        )
+        profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
         self._sight(
             element.get("timestamp"),
             phone=element.get("recipient_id"),
             user_id=element.get("recipient_user_id"),
             parent=element.get("parent_recipient_user_id"),
+            name=profile.get("name"),
         )
 
     def _payment_event(self, element: dict, node: RawJson) -> Event:

@@ -204,3 +204,13 @@ def test_a_flow_reply_without_its_answers_keeps_the_body_the_user_saw(landed):
     assert (reply.kind, reply.text, reply.reply_to) == ("interactive", "Sent", wamid("flow-ask-1"))
     assert reply.flags == "nfm_reply.response_json is missing"
     assert letters.list() == []
+
+
+def test_a_status_that_carries_its_recipients_contact_names_the_customer(landed):
+    deliver, store, letters, contacts = landed
+    deliver("status_with_contacts")
+    customer = contacts.customer_of(phone="+16505553131")
+    assert customer is not None and letters.list() == []
+    assert (
+        contacts.customer_of(name="Tendai Moyo") == customer == contacts.customer_of(user_id="US.13491208655302741999")
+    )
