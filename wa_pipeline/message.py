@@ -467,6 +467,8 @@ EVENT_KINDS = frozenset(
         "account",  # account_update, message_template_status_update, template_category_update...
         "automatic",  # automatic_events: a purchase or lead Meta detected in a chat started from an ad
         "history",  # history: sharing declined, or a chunk's phase and progress
+        "payment",  # Payments API: an order's payment pending, captured or failed (a status of type payment)
+        "group_status",  # Groups API: one participant's receipt of a group message (delivered, read)
         "unknown",  # a field this version does not map: kept whole, counted, visible
     }
 )

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from wa_pipeline.message import (
@@ -245,6 +246,9 @@ class _Parser:
             if whole is not _FAILED:
                 mapper.whole_value(value, whole, wrap_value)
             return
+        unmapped = [key for key in parts if key not in handlers and key not in _VALUE_CONTEXT]
+        if unmapped:
+            mapper.unmapped(value, parts, unmapped, wrap_change)
         for key, handler in handlers.items():
             node = parts.get(key)
             if node is None:
@@ -495,6 +499,10 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
     if kind_name == "contacts":
         return _Content("contacts", text=_contacts_text(body))
     if kind_name == "interactive":
+        reply = body.get("nfm_reply") if isinstance(body, dict) and body.get("type") == "nfm_reply" else None
+        if isinstance(reply, dict) and not reply.get("response_json") and isinstance(reply.get("body"), str):
+            # A Flow reply without its answers still says what the user saw ("Sent"): kept, with the flag.
+            return _Content("interactive", text=reply["body"], flags=("nfm_reply.response_json is missing",))
         return _Content("interactive", text=_interactive_text(body))
     if kind_name == "button":
         if not isinstance(body, dict):
@@ -847,15 +855,70 @@ class _FieldMapper:
         if isinstance(element, dict) and element.get("type") == "call":
             self._keep(node, element, wrap, lambda: self._call_event(element, node), self.parser.parsed.events)
             return
+        if isinstance(element, dict) and (element.get("type") == "payment" or isinstance(element.get("payment"), dict)):
+            # Not a delivery status: the payment of an order_details message moving on (pending, captured, failed).
+            self._keep(node, element, wrap, lambda: self._payment_event(element, node), self.parser.parsed.events)
+            customer = element.get("recipient_id") or element.get("from")
+            self._sight(element.get("timestamp"), phone=customer, user_id=element.get("recipient_user_id"))
+            return
         self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
-        if isinstance(element, dict):
-            # A status names its recipient by phone and, from 2026, by BSUID: the link between the two.
+        if not isinstance(element, dict):
+            return
+        participant = element.get("recipient_participant_id")
+        if isinstance(participant, str) and participant:
+            # A group message has one status per participant and status, but the status history keeps one per
+            # status: each participant's receipt is kept as its own record.
+            self._keep(
+                node, element, wrap, lambda: self._receipt_event(element, node, participant), self.parser.parsed.events
+            )
+            is_phone = _phone(participant).isdigit()
             self._sight(
                 element.get("timestamp"),
-                phone=element.get("recipient_id"),
-                user_id=element.get("recipient_user_id"),
-                parent=element.get("parent_recipient_user_id"),
+                phone=participant if is_phone else None,
+                user_id=None if is_phone else participant,
             )
+        if element.get("recipient_type") == "group":
+            return  # the recipient is the group, not a person to know
+        # A status names its recipient by phone and, from 2026, by BSUID: the link between the two. Since then it
+        # may also carry the recipient's contact, whose profile name is the customer's; matched by its keys only, so
+        # that one contact beside statuses for several recipients names none of the others.
+        phone, user_id = element.get("recipient_id"), element.get("recipient_user_id")
+        contact = next(
+            (
+                c
+                for c in self.contacts
+                if (phone and c.get("wa_id") == phone) or (user_id and c.get("user_id") == user_id)
+            ),
+            {},
+        )
+        profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
+        self._sight(
+            element.get("timestamp"),
+            phone=element.get("recipient_id"),
+            user_id=element.get("recipient_user_id"),
+            parent=element.get("parent_recipient_user_id"),
+            name=profile.get("name"),
+        )
+
+    def _payment_event(self, element: dict, node: RawJson) -> Event:
+        _id(element.get("id"), "status.id")
+        status = _require(element, "status", "payment status")
+        payment = element.get("payment") if isinstance(element.get("payment"), dict) else {}
+        customer = element.get("recipient_id") or element.get("from") or element.get("recipient_user_id")
+        summary = _payment_summary(status, payment)
+        return self._event(
+            "payment", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
+        )
+
+    def _receipt_event(self, element: dict, node: RawJson, participant: str) -> Event:
+        wamid = _id(element.get("id"), "status.id")
+        status = str(_require(element, "status", "status"))
+        _id(participant, "status.recipient_participant_id")
+        summary = f"{_RECEIPT_WORDS.get(status, status + ' for')} {participant}"
+        event = self._event(
+            "group_status", node, summary=summary, data=element, customer=participant, when=element.get("timestamp")
+        )
+        return dataclasses.replace(event, event_id=f"group_status:{wamid}:{participant}:{status}")
 
     def meta_error(self, node: RawJson, wrap: _Wrap) -> None:
         # Errors Meta reports for the whole change (e.g. a message it could not hand over) are kept for a person.
@@ -957,6 +1020,28 @@ class _FieldMapper:
 
         self._element_event(node, wrap, build)
 
+    def unmapped(self, value_node: RawJson, parts: dict[str, RawJson], keys: list[str], wrap_change: _Wrap) -> None:
+        """Members of a known field's value that this version does not map: one unknown event holds them whole."""
+        kept = {key: _load_or_none(parts[key]) for key in keys}
+
+        def build() -> Event:
+            verb = "is" if len(keys) == 1 else "are"
+            canonical = json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str)
+            return Event(
+                event_id="unknown:" + stable_id(self.field, canonical, prefix=""),
+                kind="unknown",
+                field=self.field,
+                occurred_at=_event_time(self.entry_time, self.parser.now),
+                summary=f"{self.field}: {', '.join(keys)} {verb} not mapped by this version (kept whole)",
+                data=kept,
+                raw=(b"{" + _raw_members(parts, tuple(keys))[:-1] + b"}").decode("utf-8", "replace"),
+            )
+
+        def wrap(value_bytes: bytes) -> bytes:
+            return wrap_change(b'{"field":' + json.dumps(self.field).encode() + b',"value":' + value_bytes + b"}")
+
+        self._keep(value_node, kept, wrap, build, self.parser.parsed.events)
+
     def whole_value(self, value_node: RawJson, value: Any, wrap: _Wrap) -> None:
         """An account field, or one this version does not know: one event holding the value whole."""
         kind = "account" if self.field in ACCOUNT_FIELDS else "unknown"
@@ -975,6 +1060,9 @@ class _FieldMapper:
         )
 
 
+# What a value carries beside its element lists: the context every element is read in.
+_VALUE_CONTEXT = frozenset({"messaging_product", "metadata", "contacts"})
+
 # The element lists each field's value carries, and what maps them.
 _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], None]]] = {
     "messages": {
@@ -982,7 +1070,12 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
         "statuses": _FieldMapper.status,
         "errors": _FieldMapper.meta_error,
     },
-    "smb_message_echoes": {"message_echoes": _FieldMapper.echo, "errors": _FieldMapper.meta_error},
+    # An echo listed under `messages` (as some coexistence senders and tests do) is still the business's message.
+    "smb_message_echoes": {
+        "message_echoes": _FieldMapper.echo,
+        "messages": _FieldMapper.echo,
+        "errors": _FieldMapper.meta_error,
+    },
     "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
     "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
     "user_preferences": {"user_preferences": _FieldMapper.preference},
@@ -1081,6 +1174,44 @@ def _edited_text(edited: dict) -> str | None:
 def _contact_for_status(element: dict) -> str | None:
     recipient = element.get("recipient_id") or element.get("recipient_user_id")
     return str(recipient) if isinstance(recipient, (str, int)) and recipient != "" else None
+
+
+# How a participant's receipt of a group message reads, by its status.
+_RECEIPT_WORDS = {"sent": "sent to", "delivered": "delivered to", "read": "read by", "played": "played by"}
+
+
+def _payment_summary(status: Any, payment: dict) -> str:
+    """`payment captured: inv-1, 450.50 INR; transaction t-1 (upi) success`, from what the payment object holds."""
+    details = [str(payment["reference_id"])] if payment.get("reference_id") else []
+    amount = _money(payment.get("amount"), payment.get("currency"))
+    if amount:
+        details.append(amount)
+    text = f"payment {status}" + (f": {', '.join(details)}" if details else "")
+    transaction = payment.get("transaction")
+    if isinstance(transaction, dict):
+        kind, outcome = transaction.get("type"), transaction.get("status")
+        text += f"; transaction {transaction.get('id') or '?'}" + (f" ({kind})" if kind else "")
+        text += f" {outcome}" if outcome else ""
+        error = transaction.get("error") if isinstance(transaction.get("error"), dict) else {}
+        if error.get("reason") or error.get("code"):
+            reason, code = error.get("reason"), error.get("code")
+            text += f": {reason or code}" + (f" ({code})" if reason and code else "")
+    return text
+
+
+def _money(amount: Any, currency: Any) -> str | None:
+    # Meta's amounts are an integer value over an offset (21000 over 100 is 210.00): shown as the customer saw it.
+    if isinstance(amount, dict):
+        value, offset = amount.get("value"), amount.get("offset")
+        if isinstance(value, int) and isinstance(offset, int) and offset > 0 and str(offset).strip("0") == "1":
+            shown = str(Decimal(value).scaleb(-(len(str(offset)) - 1)))
+        else:
+            shown = f"{value}/{offset}" if value is not None else None
+    else:
+        shown = str(amount) if isinstance(amount, (int, float, str)) and amount != "" else None
+    if shown is None:
+        return None
+    return f"{shown} {currency}" if currency else shown
 
 
 def _status(element: Any, raw: bytes) -> StatusUpdate:

@@ -2,6 +2,7 @@
 missed, delivered as Meta delivers them: a signed POST, the inbox, the lander. Content and ids are invented."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 
 from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline_tests.whatsapp.test_cloud_api import wamid
@@ -136,3 +138,79 @@ def test_content_that_arrives_with_metas_errors_lands_with_them_as_a_flag(landed
     assert (text.kind, text.text) == ("text", "Is the shop open on Sunday?")
     assert text.flags == "Meta error 0: AuthException - Unable to authenticate the app user"
     assert letters.list() == []
+
+
+def test_a_payment_status_lands_as_a_payment_event_not_a_dead_letter(landed):
+    deliver, store, letters, contacts = landed
+    deliver("status_payment")
+    deliver("status_payment")  # Meta redelivers: nothing is added twice
+    events = EventStore(store.database())
+    failed, captured, other = events.events("payment")
+    assert letters.list() == [] and events.status_history() == []
+    assert (failed.customer, failed.occurred_at) == ("16505551234", datetime(2025, 6, 8, 21, 3, 20, tzinfo=UTC))
+    assert failed.summary == (
+        "payment pending: inv-2041, 450.50 INR; transaction txn-88001 (upi) failed:"
+        " Account balance too low (insufficient-funds)"
+    )
+    assert captured.summary == "payment captured: inv-2041, 450.50 INR; transaction txn-88002 (upi) success"
+    assert captured.data["id"] == wamid("order-pay-1") and captured.data["payment"]["reference_id"] == "inv-2041"
+    # A copy that names the customer in `from` rather than recipient_id.
+    assert (other.customer, other.summary) == ("16505559876", "payment captured: inv-2042")
+    assert contacts.customer_of(phone="+16505559876") is not None
+
+
+def test_each_group_participants_receipt_is_kept_beside_the_messages_status(landed):
+    deliver, store, letters, contacts = landed
+    deliver("status_group_participants")
+    deliver("status_group_participants")
+    events = EventStore(store.database())
+    # The message's own progress, as for any status: sent, then delivered, then read.
+    history = events.status_history(wamid("grp-out-1"))
+    assert [s["status"] for s in history] == ["sent", "delivered", "read"]
+    # Who received and read it: one record per participant and status, the second delivery included.
+    receipts = [(e.customer, e.summary) for e in events.events("group_status")]
+    assert receipts == [
+        ("16505551234", "delivered to 16505551234"),
+        ("16505552222", "delivered to 16505552222"),
+        ("16505552222", "read by 16505552222"),
+    ]
+    assert letters.list() == []
+    assert contacts.customer_of(phone="+16505552222") is not None
+
+
+def test_an_echo_sent_under_messages_lands_in_the_customers_chat_from_the_business(landed):
+    deliver, store, letters, _ = landed
+    deliver("smb_message_echoes_messages_key")
+    echo = store.get(wamid("echo-msgkey-1"))
+    assert echo is not None and letters.list() == []
+    assert (echo.chat_id, echo.sender_id, echo.text) == (CHAT, NUMBER_ID, "Your table is booked for eight")
+
+
+def test_a_list_this_version_does_not_map_is_kept_as_an_unknown_event(landed):
+    deliver, store, letters, _ = landed
+    deliver("unmapped_value_list")
+    deliver("unmapped_value_list")
+    assert store.get(wamid("text-unmapped-1")).text == "Is delivery free?"
+    [kept] = EventStore(store.database()).events("unknown")
+    assert kept.summary == "messages: message_summaries is not mapped by this version (kept whole)"
+    assert kept.data == {"message_summaries": [{"id": "sum-1", "count": 3}]}
+    assert letters.list() == []
+
+
+def test_a_flow_reply_without_its_answers_keeps_the_body_the_user_saw(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_nfm_reply_no_json")
+    reply = store.get(wamid("flow-nojson-1"))
+    assert (reply.kind, reply.text, reply.reply_to) == ("interactive", "Sent", wamid("flow-ask-1"))
+    assert reply.flags == "nfm_reply.response_json is missing"
+    assert letters.list() == []
+
+
+def test_a_status_that_carries_its_recipients_contact_names_the_customer(landed):
+    deliver, store, letters, contacts = landed
+    deliver("status_with_contacts")
+    customer = contacts.customer_of(phone="+16505553131")
+    assert customer is not None and letters.list() == []
+    assert (
+        contacts.customer_of(name="Tendai Moyo") == customer == contacts.customer_of(user_id="US.13491208655302741999")
+    )
