@@ -384,3 +384,84 @@ def test_lines_a_person_writes_in_the_web_exports_shapes_stay_theirs():
         ("text", "Bei (mpya) kuanzia Jumatatu"),
         ("text", "<kesho> tutaleta"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        # German, French, Hebrew, Brazilian and Italian phones close an edited message with the marker in their
+        # language, as English ones write "<This message was edited>".
+        (f"[27.09.23, 18:10:00] Anna Müller: Hast du am Samstag Zeit? {LRM}<Diese Nachricht wurde bearbeitet.>", None),
+        ("27.09.23, 18:10 - Anna Müller: Hast du am Samstag Zeit? <Diese Nachricht wurde bearbeitet.>", None),
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <Ce message a été modifié>", None),
+        (f"[23.10.2023, 10:17:04] Anna Müller: Hast du am Samstag Zeit? {LRM}<ההודעה נערכה>", None),
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <Mensagem editada>", None),
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <Questo messaggio è stato modificato>", None),
+        # A person's own words in angle brackets at the end stay theirs.
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <bearbeitet>", "<bearbeitet>"),
+    ],
+)
+def test_an_edited_message_in_another_language_is_its_words_marked_edited(line, text):
+    (message,) = _parse(line + "\n")
+    if text is None:
+        assert (message.kind, message.event, message.sender_name, message.text) == (
+            "text",
+            "edited",
+            "Anna Müller",
+            "Hast du am Samstag Zeit?",
+        )
+    else:
+        assert (message.kind, message.event, message.text) == ("text", None, f"Hast du am Samstag Zeit? {text}")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # iOS of 2024 writes these under the actor's name, marked with U+200E; Android with no sender.
+        ("Amina Njeri changed this group's settings to allow all members to send messages to this group", None),
+        ("Amina Njeri changed the settings so only admins can edit the group settings", None),
+        ("Amina Njeri changed the settings so all members can edit the group settings", None),
+        ("Amina Njeri criou este grupo", "group_created"),
+        (
+            "Amina Njeri mudou as configurações deste grupo para permitir que somente admins enviem mensagens ao grupo",
+            None,
+        ),
+        ("Amina Njeri mudou as configurações do grupo para permitir que todos os membros enviem mensagens", None),
+        ("Amina Njeri desativou a autorização de admins para entrar neste grupo", None),
+        ("Amina Njeri ativou a autorização de admins para entrar neste grupo", None),
+        ("Amina Njeri foi adicionado(a)", "member_added"),
+        (
+            "Amina Njeri cambió su número de teléfono. Pulsa para enviar un mensaje o añadir el nuevo número.",
+            "number_changed",
+        ),
+        ("Amina Njeri hat die Gruppe erstellt.", "group_created"),
+    ],
+)
+def test_group_events_of_newer_phones_are_whatsapps(body, event):
+    event = event or "settings_changed"
+    ios, android = _parse(f"[22/03/2024, 19:34:19] Amina Njeri: {LRM}{body}\n22/03/2024, 19:35 - {body}\n")
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in (ios, android)] == [("system", event, None, body)] * 2
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (
+            "As mensagens temporárias foram ativadas. Todas as novas mensagens desaparecerão desta conversa 90 dias"
+            " após o envio, exceto se salvas na conversa. Toque para mudar.",
+            "disappearing_on",
+        ),
+        ("Du bist jetzt ein*e Admin.", "admin_granted"),
+    ],
+)
+def test_notices_under_the_chats_name_of_newer_phones_are_whatsapps(body, event):
+    (message,) = _parse(f"[22/03/2024, 13:08:08] Clube da Leitura: {LRM}{body}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_group_settings_opened_to_all_to_send_messages_on_android_is_a_group_event():
+    (message,) = _parse(
+        "10/21/20, 17:26 - +234 800 000 0000 changed this group's settings to allow all participants to send"
+        " messages to this group\n"
+    )
+    assert (message.kind, message.event) == ("system", "settings_changed")
