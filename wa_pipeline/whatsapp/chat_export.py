@@ -710,12 +710,13 @@ class ExportReader:
                 f"{self.source_name}:{where}: not a WhatsApp chat export (no line starts with a message header"
                 f" like '16/11/26, 09:15 - Name: text' or '[16/11/26, 09:15:42] Name: text'); first line: {line[:120]!r}"
             )
-        # The colon layout ("18/03/2022 14:56:01: Name: text") is only believed in a file written in it: elsewhere
-        # such a line is a person's text that starts with a date.
-        colon = [key for key in counts if key[0] == COLON]
-        if colon and max(counts, key=counts.__getitem__) not in colon:
-            for key in colon:
-                del counts[key], dates[key]
+        # The colon layout ("18/03/2022 14:56:01: Name: text") and the time-first one ("[14:56:01, 18/3/2022] Name:
+        # text") are only believed in a file written in them: elsewhere such a line is a person's text that starts
+        # with a date, or messages WhatsApp copied as "[11:45, 6/4/2019] Name: text" and a person pasted.
+        main = max(counts, key=counts.__getitem__)
+        doubted = [key for key in counts if key[0] in (COLON, TIME_FIRST) and key[0] != main[0]]
+        for key in doubted:
+            del counts[key], dates[key]
         # WhatsApp Web's export opens with the encryption notice on a line of its own, untimed, and writes every date
         # m/d/y whatever the phone's locale (its WAWebExportChatPlainTextFormatter).
         web = first_text is not None and first_text[0] == 1 and _opening_notice(first_text[1])

@@ -465,3 +465,25 @@ def test_group_settings_opened_to_all_to_send_messages_on_android_is_a_group_eve
         " messages to this group\n"
     )
     assert (message.kind, message.event) == ("system", "settings_changed")
+
+
+def test_messages_copied_into_a_message_stay_in_it():
+    # WhatsApp copies several messages as "[time, date] Name: text", time first; pasted into a message, those
+    # lines are that message's words, not messages of the chat (nor dated by the pasted text).
+    messages = _parse(
+        "04/06/2019, 11:55 - Baraka Otieno: [11:45, 6/4/2019] +254 700 000001: Menyu ya leo:\n"
+        "Wali na maharage\n"
+        "[11:46, 6/4/2019] +254 700 000002: Chapati\n"
+        "04/06/2019, 14:41 - Wanjiru Mwangi: Asante\n"
+        "[04/06/2019, 14:42:00] Wanjiru Mwangi: Sawa\n"
+    )
+    assert [(m.sender_name, m.text, m.sent_at.astimezone(NAIROBI).strftime("%d/%m %H:%M")) for m in messages] == [
+        (
+            "Baraka Otieno",
+            "[11:45, 6/4/2019] +254 700 000001: Menyu ya leo:\nWali na maharage\n"
+            "[11:46, 6/4/2019] +254 700 000002: Chapati",
+            "04/06 11:55",
+        ),
+        ("Wanjiru Mwangi", "Asante", "04/06 14:41"),
+        ("Wanjiru Mwangi", "Sawa", "04/06 14:42"),
+    ]
