@@ -148,8 +148,13 @@ _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0,
 
 # A sender name is whatever precedes the first ": "; the limits keep system lines that happen to quote
 # a colon (a new group subject, say) from being read as a person talking. Each language quotes the subject its own
-# way: "…" in English, „…“ in German, «…» in Russian, French and Spanish.
-_SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d\u201e\u00ab\u00bb]{1,80}?):(?: (?P<body>.*)|$)", re.DOTALL)
+# way: "…" in English, „…“ in German, «…» in Russian, French and Spanish. Hebrew writes its acronyms with a quote
+# between two letters (עו"ד, צה"ל), which names hold as often as words do: such a quote opens no subject.
+_SENDER = re.compile(
+    r"^(?P<name>(?:[^:\"\u201c\u201d\u201e\u00ab\u00bb]|(?<=[\u05d0-\u05ea])\"(?=[\u05d0-\u05ea])){1,80}?)"
+    r":(?: (?P<body>.*)|$)",
+    re.DOTALL,
+)
 _IOS_MARK = re.compile(r":[ \u00a0]\u200e")
 # iOS: "<attached: 00000012-PHOTO-….jpg>", in the phone's language ("<прикреплено: …>", Chinese with a full-width
 # colon "<附件：…>"), maybe after the document's title and page count, maybe followed by the caption.

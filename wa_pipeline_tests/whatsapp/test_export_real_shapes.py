@@ -487,3 +487,18 @@ def test_messages_copied_into_a_message_stay_in_it():
         ("Wanjiru Mwangi", "Asante", "04/06 14:41"),
         ("Wanjiru Mwangi", "Sawa", "04/06 14:42"),
     ]
+
+
+@pytest.mark.parametrize("name", ['עו"ד כהן', 'כו"ח - שאלות ותשובות 🎼', 'צה"ל'])
+def test_a_hebrew_name_with_an_acronyms_quote_is_the_sender(name):
+    # Hebrew writes acronyms with a quote between letters (עו"ד, צה"ל): such a name is a person, not a system line,
+    # while a quote that opens a group's subject still keeps its colon from making a sender.
+    said, notice, subject = _parse(
+        f"[11.7.2023, 6:56:50] {name}: בוקר טוב\n"
+        f"[11.7.2023, 6:56:49] {name}: {LRM}ההודעות והשיחות מוצפנות מקצה לקצה. לאף אחד מחוץ לצ'אט הזה, גם לא"
+        " ל-WhatsApp, אין אפשרות לקרוא אותן ולהאזין להן.\n"
+        '11.7.2023, 6:57 - Baraka changed the subject to "Mikate: oda"\n'
+    )
+    assert (said.kind, said.sender_name, said.text) == ("text", name, "בוקר טוב")
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (subject.kind, subject.sender_name, subject.event) == ("system", None, "subject_changed")
