@@ -146,12 +146,12 @@ _BUDDHIST_OFFSET = 543
 # Where year, month and day sit among the three numbers of a date; also the preference when a file cannot tell.
 _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0, 1), "ymd": (0, 1, 2)}
 
-# A sender name is whatever precedes the first ": "; the limits keep system lines that happen to quote
+# A sender name is whatever precedes the first ": " (past a colon the name opens with); the limits keep system lines that happen to quote
 # a colon (a new group subject, say) from being read as a person talking. Each language quotes the subject its own
 # way: "…" in English, „…“ in German, «…» in Russian, French and Spanish. Hebrew writes its acronyms with a quote
 # between two letters (עו"ד, צה"ל), which names hold as often as words do: such a quote opens no subject.
 _SENDER = re.compile(
-    r"^(?P<name>(?:[^:\"\u201c\u201d\u201e\u00ab\u00bb]|(?<=[\u05d0-\u05ea])\"(?=[\u05d0-\u05ea])){1,80}?)"
+    r"^(?P<name>:?(?:[^:\"\u201c\u201d\u201e\u00ab\u00bb]|(?<=[\u05d0-\u05ea])\"(?=[\u05d0-\u05ea])){1,80}?)"
     r":(?: (?P<body>.*)|$)",
     re.DOTALL,
 )
@@ -969,6 +969,9 @@ class ExportReader:
             # A name cannot hold a colon, so `_SENDER` reads the same of the rest as of it up to the character after
             # its first colon (`body` takes whatever follows).
             colon = rest.find(":")
+            if colon == 0:
+                # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
+                colon = rest.find(":", 1)
             named = None
             if rest[:2] == "- " and layout[0] == IOS:
                 # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.

@@ -502,3 +502,12 @@ def test_a_hebrew_name_with_an_acronyms_quote_is_the_sender(name):
     assert (said.kind, said.sender_name, said.text) == ("text", name, "בוקר טוב")
     assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
     assert (subject.kind, subject.sender_name, subject.event) == ("system", None, "subject_changed")
+
+
+def test_a_name_opening_with_a_colon_is_the_sender():
+    # Contact names are free text: ":Juma:" writes "…- :Juma:: Habari" no more than "Juma" writes "Juma: Habari".
+    messages = _parse("8/1/20, 20:21 - :juma: Habari\n8/1/20, 20:22 - :juma: <Media omitted>\n")
+    assert [(m.kind, m.sender_name, m.text) for m in messages] == [
+        ("text", ":juma", "Habari"),
+        ("media_omitted", ":juma", None),
+    ]
