@@ -491,9 +491,13 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
     if "<" in first:
         attached = _IOS_ATTACHED.search(first)
         if attached and normalise(attached.group("word")) in book.attached_words:
-            same_line = attached.group("after").strip()
-            caption = "\n".join(p for p in (same_line, after.strip()) if p) or None
             filename = attached.group("file")
+            # iOS of 2025 writes the caption before the file; a document's title and page count go there too.
+            before = first[: attached.start()].strip()
+            if "\u2022" in before or filename.endswith(before):
+                before = ""
+            same_line = attached.group("after").strip()
+            caption = "\n".join(p for p in (before, same_line, after.strip()) if p) or None
             return kind_for_filename(filename), caption, MediaRef(filename=filename)
     if first.endswith(")"):
         attached = _ANDROID_ATTACHED.match(first)
@@ -555,6 +559,13 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         if attachment is not None:
             kind, caption, media = attachment
             return kind, None, caption, media, event
+    if after and body[-1:] == ">":
+        # iOS of 2025 ends a caption of several lines with the file: "Keki ya harusi\n\nTuma bei <attached: …>".
+        head, _, last = body.rpartition("\n")
+        attachment = _attachment(last, "", book) if "<" in last else None
+        if attachment is not None:
+            kind, caption, media = attachment
+            return kind, None, "\n".join(p for p in (head, caption) if p), media, event
     if first[:1] == "<" and "> " in first:
         # WhatsApp Web's export: "<image omitted> the caption" on one line.
         close = first.index("> ")
@@ -580,6 +591,20 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
             # Its name and address, then where it is: as a Cloud API location message's text reads.
             return "location", f"{venue.group('label').strip()}\n{venue.group('url')}", None, None, event
     return "text", body, None, None, event
+
+
+def _omitted_after_caption(raw: str, body: str, book: PhraseBook) -> Interpreted | None:
+    """The media an export left out, with its caption, where iOS of 2025 writes the caption first and "‎image
+    omitted" (U+200E before it: WhatsApp's words, not the sender's) at the end of the last line; else None."""
+    tail = raw[raw.rfind("\u200e") + 1 :]
+    if "\n" in tail:
+        return None
+    tail = clean_text(tail).strip()
+    phrase = book.exact.get(normalise(tail))
+    if phrase is None or not phrase.meaning.startswith("media_omitted") or not body.endswith(tail):
+        return None
+    caption = body[: len(body) - len(tail)].strip()
+    return ("media_omitted", None, caption, None, phrase.meaning) if caption else None
 
 
 # What WhatsApp Web's plain-text export writes before its first message, with no time: dropped, never reported.
@@ -996,6 +1021,10 @@ class ExportReader:
                 forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
+            if kind == "text" and not safe and "\u200e" in raw:
+                late = _omitted_after_caption(raw, body, book)
+                if late is not None:
+                    kind, text, caption, media, event = late
             if kind == "system":
                 sender = None
             if sent_utc is not counted_utc:

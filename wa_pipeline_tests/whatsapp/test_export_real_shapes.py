@@ -511,3 +511,48 @@ def test_a_name_opening_with_a_colon_is_the_sender():
         ("text", ":juma", "Habari"),
         ("media_omitted", ":juma", None),
     ]
+
+
+def test_a_caption_written_before_the_attached_file_is_its_caption():
+    # iOS of 2025 writes a photo's caption first and "<attached: …>" after it, on the caption's last line.
+    messages = _parse(
+        f"{LRM}[16/2/2026, 12:33:47 pm] Wanjiru Mwangi: Hii ndiyo keki {LRM}<attached: 00000034-PHOTO-2026-02-16.jpg>\n"
+        f"{LRM}[16/2/2026, 12:40:27 pm] Wanjiru Mwangi: Keki ya harusi 💕\n\nTuma bei {LRM}<attached: 00000043-PHOTO.jpg>\n"
+        f"{LRM}[16/2/2026, 12:41:00 pm] Wanjiru Mwangi: {LRM}Bei.pdf • {LRM}3 pages {LRM}<attached: 00000044-Bei.pdf>\n"
+        f"{LRM}[16/2/2026, 12:42:00 pm] Wanjiru Mwangi: {LRM}notes.txt {LRM}<attached: 00000045-notes.txt>\n"
+    )
+    assert [(m.kind, m.sender_name, m.caption, m.media.filename) for m in messages] == [
+        ("image", "Wanjiru Mwangi", "Hii ndiyo keki", "00000034-PHOTO-2026-02-16.jpg"),
+        ("image", "Wanjiru Mwangi", "Keki ya harusi 💕\n\nTuma bei", "00000043-PHOTO.jpg"),
+        # A document's title and page count before the file are no caption.
+        ("document", "Wanjiru Mwangi", None, "00000044-Bei.pdf"),
+        ("document", "Wanjiru Mwangi", None, "00000045-notes.txt"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        (f"{LRM}[27/06/25, 8:24:52 p. m.] Wanjiru Mwangi: Keki iko tayari! {LRM}imagen omitida", "media_omitted:image"),
+        (
+            f"{LRM}[22-09-2025, 21:56:48] Wanjiru Mwangi: Keki iko tayari! {LRM}afbeelding weggelaten",
+            "media_omitted:image",
+        ),
+        (f"{LRM}[22/09/2025, 21:56:48] Wanjiru Mwangi: Keki iko tayari! {LRM}video omitted", "media_omitted:video"),
+    ],
+)
+def test_a_caption_before_the_media_the_export_left_out_is_its_caption(line, event):
+    # iOS of 2025 writes a captioned photo the export left out as the caption, then "‎image omitted" at its end.
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name, message.text, message.caption) == (
+        "media_omitted",
+        event,
+        "Wanjiru Mwangi",
+        None,
+        "Keki iko tayari!",
+    )
+
+
+def test_words_ending_like_a_left_out_photo_with_no_mark_stay_the_persons():
+    (message,) = _parse("[22/09/2025, 21:56:48] Wanjiru Mwangi: Nilijaribu kutuma lakini image omitted\n")
+    assert (message.kind, message.text) == ("text", "Nilijaribu kutuma lakini image omitted")
