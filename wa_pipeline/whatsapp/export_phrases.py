@@ -41,6 +41,7 @@ NEEDS_CONTEXT = frozenset(
         "settings_changed",
         "admin_granted",
         "joined_from_community",
+        "message_pinned",
         # "Voice call" alone is what iOS writes for a call, and what a person may type.
         "voice_call",
         "video_call",

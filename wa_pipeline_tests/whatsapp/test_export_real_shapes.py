@@ -556,3 +556,54 @@ def test_a_caption_before_the_media_the_export_left_out_is_its_caption(line, eve
 def test_words_ending_like_a_left_out_photo_with_no_mark_stay_the_persons():
     (message,) = _parse("[22/09/2025, 21:56:48] Wanjiru Mwangi: Nilijaribu kutuma lakini image omitted\n")
     assert (message.kind, message.text) == ("text", "Nilijaribu kutuma lakini image omitted")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        ("Amina Njeri was added", "member_added"),
+        ("Amina Njeri pinned a message", "message_pinned"),
+        ("Amina Njeri fixou uma mensagem", "message_pinned"),
+        ("Amina Njeri desativou as mensagens temporárias Mudar duração", "disappearing_off"),
+        (
+            "Amina Njeri usa uma duração padrão para mensagens temporárias em novas conversas. Todas as novas mensagens"
+            " desaparecerão desta conversa 24 horas após o envio, exceto se salvas na conversa. Definir sua duração"
+            " padrão",
+            "disappearing_on",
+        ),
+        ("Amina Njeri heeft de groep Familiedag gemaakt", "group_created"),
+        ("Amina Njeri heeft de groepsafbeelding gewijzigd", "icon_changed"),
+    ],
+)
+def test_group_events_of_2025_and_2026_phones_are_whatsapps(body, event):
+    ios, android = _parse(f"[18-09-2025, 15:26:15] Amina Njeri: {LRM}{body}\n18-09-2025, 15:27 - {body}\n")
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in (ios, android)] == [("system", event, None, body)] * 2
+
+
+def test_a_person_saying_someone_pinned_a_message_keeps_their_words():
+    # No U+200E mark, and the sender is not the one who pinned: the words are Amina's.
+    (message,) = _parse("18-09-2025, 15:27 - Amina Njeri: Juma pinned a message\n")
+    assert (message.kind, message.sender_name) == ("text", "Amina Njeri")
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "As mensagens e ligações são protegidas com a criptografia de ponta a ponta. Somente as pessoas que fazem parte"
+        " da conversa podem ler, ouvir e compartilhar esse conteúdo.",
+        "Berichten en oproepen worden end-to-end versleuteld. Alleen mensen in deze chat kunnen ze lezen, beluisteren"
+        " of delen.",
+    ],
+)
+def test_encryption_notices_of_2025_and_2026_phones_are_whatsapps(notice):
+    (message,) = _parse(f"[18-09-2025, 15:26:15] Familiedag: {LRM}{notice}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", "encryption_notice", None)
+
+
+def test_a_dutch_edited_message_and_a_spanish_unanswered_call_are_whatsapps():
+    edited, call = _parse(
+        f"[18-09-2025, 15:30:46] Amina Njeri: Tot zondag! {LRM}<Dit bericht is bewerkt>\n"
+        f"[18-09-2025, 15:31:00] Amina Njeri: {LRM}Llamada, {LRM}Sin respuesta\n"
+    )
+    assert (edited.kind, edited.event, edited.text) == ("text", "edited", "Tot zondag!")
+    assert (call.kind, call.event, call.sender_name) == ("system", "voice_call", None)
