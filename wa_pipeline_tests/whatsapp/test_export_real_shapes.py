@@ -607,3 +607,23 @@ def test_a_dutch_edited_message_and_a_spanish_unanswered_call_are_whatsapps():
     )
     assert (edited.kind, edited.event, edited.text) == ("text", "edited", "Tot zondag!")
     assert (call.kind, call.event, call.sender_name) == ("system", "voice_call", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("Amina creó el grupo “Mikate 🍞”.", "system", "group_created"),
+        ('Creaste el grupo "Mikate".', "system", "group_created"),
+        ("Amina te añadió.", "system", "member_added"),
+        ("Añadiste a Juma.", "system", "member_added"),
+        ('Amina cambió el nombre del grupo a "Mikate (soma maelezo) 🍞".', "system", "subject_changed"),
+        ("Cambiaste la descripción del grupo.", "system", "description_changed"),
+        ("Ahora eres admin. del grupo.", "system", "admin_granted"),
+        ("Un admin., Amina, eliminó este mensaje.", "deleted", "deleted:by_admin"),
+        ("Amina cambió la imagen de este grupo.", "system", "icon_changed"),
+    ],
+)
+def test_spanish_ios_group_events_of_2024_are_whatsapps(body, kind, event):
+    (message,) = _parse(f"[28/2/24, 9:59:02] Juma: {LRM}{body}\n")
+    assert (message.kind, message.event) == (kind, event)
+    assert message.sender_name == (None if kind == "system" else "Juma")
