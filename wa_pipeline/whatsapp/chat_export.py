@@ -173,6 +173,8 @@ _VENUE = re.compile(
 )
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
 _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
+# The votes closing an option in any language: "(12 stemmen)", "(0 הצבעות)", "(הצבעה אחת)" (one vote, in words).
+_VOTES = re.compile(r"\([^()\n]{1,30}\)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
 # WhatsApp Web's export puts a caption on the attachment's own line: "IMG-….jpg (file attached) the caption".
 _INLINE_ATTACHED = re.compile(r"\s\((?P<word>[^()]{1,60})\)\s")
@@ -482,6 +484,24 @@ def _poll_text(body: str) -> str | None:
     return "\n".join([*question, *options])
 
 
+def _localised_poll_text(body: str, option_word: str) -> str | None:
+    """A poll whose header and option words are another language's: the question, then each option with its votes
+    ("6 juni (12 stemmen)", "כן (הצבעה אחת)"), one per line; None when the body is not one."""
+    question: list[str] = []
+    options: list[str] = []
+    for line in body.split("\n")[1:]:
+        line = line.strip()
+        if line.startswith(option_word) and _VOTES.search(line):
+            options.append(line[len(option_word) :].strip())
+        elif options:
+            options[-1] += "\n" + line
+        else:
+            question.append(line)
+    if not options or not any(question):
+        return None
+    return "\n".join([*question, *options])
+
+
 # What `_interpret` makes of a body: kind, text, caption, media and event (None where the kind has none).
 Interpreted = tuple[str, str | None, str | None, MediaRef | None, str | None]
 
@@ -547,6 +567,11 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
             first, _, after = body.partition("\n")
     if first.startswith("POLL:"):
         poll = _poll_text(body)
+        if poll is not None:
+            return "poll", poll, None, None, event
+    if after and first[-1:] == ":" and first in book.poll_options:
+        # iOS in another language: "PEILING:" (Dutch), "סקר:" (Hebrew), its own word before each option.
+        poll = _localised_poll_text(body, book.poll_options[first])
         if poll is not None:
             return "poll", poll, None, None, event
     if after and first.startswith("Poll: "):

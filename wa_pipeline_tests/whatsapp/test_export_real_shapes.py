@@ -627,3 +627,26 @@ def test_spanish_ios_group_events_of_2024_are_whatsapps(body, kind, event):
     (message,) = _parse(f"[28/2/24, 9:59:02] Juma: {LRM}{body}\n")
     assert (message.kind, message.event) == (kind, event)
     assert message.sender_name == (None if kind == "system" else "Juma")
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        (
+            f"{LRM}PEILING:\nSiku gani?\n{LRM}OPTIE: Ijumaa (12 stemmen)\n{LRM}OPTIE: Jumamosi (0 stemmen)",
+            "Siku gani?\nIjumaa (12 stemmen)\nJumamosi (0 stemmen)",
+        ),
+        (
+            "סקר:\nמתי נפגשים?\nאפשרות: שישי (0 הצבעות)\nאפשרות: שבת (הצבעה אחת)",
+            "מתי נפגשים?\nשישי (0 הצבעות)\nשבת (הצבעה אחת)",
+        ),
+    ],
+)
+def test_a_poll_in_another_language_is_the_poll(body, text):
+    # Dutch and Hebrew iOS open a poll with their own word and put their own word before each option; the word
+    # with no option after it is the person's.
+    poll, typed = _parse(
+        f"[01-11-2025, 12:50:25] Amina Njeri: {body}\n[01-11-2025, 12:51:00] Amina Njeri: PEILING:\nwie komt er?\n"
+    )
+    assert (poll.kind, poll.sender_name, poll.text) == ("poll", "Amina Njeri", text)
+    assert (typed.kind, typed.text) == ("text", "PEILING:\nwie komt er?")
