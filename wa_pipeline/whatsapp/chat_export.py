@@ -146,10 +146,15 @@ _BUDDHIST_OFFSET = 543
 # Where year, month and day sit among the three numbers of a date; also the preference when a file cannot tell.
 _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0, 1), "ymd": (0, 1, 2)}
 
-# A sender name is whatever precedes the first ": "; the limits keep system lines that happen to quote
+# A sender name is whatever precedes the first ": " (past a colon the name opens with); the limits keep system lines that happen to quote
 # a colon (a new group subject, say) from being read as a person talking. Each language quotes the subject its own
-# way: "…" in English, „…“ in German, «…» in Russian, French and Spanish.
-_SENDER = re.compile(r"^(?P<name>[^:\"\u201c\u201d\u201e\u00ab\u00bb]{1,80}?):(?: (?P<body>.*)|$)", re.DOTALL)
+# way: "…" in English, „…“ in German, «…» in Russian, French and Spanish. Hebrew writes its acronyms with a quote
+# between two letters (עו"ד, צה"ל), which names hold as often as words do: such a quote opens no subject.
+_SENDER = re.compile(
+    r"^(?P<name>:?(?:[^:\"\u201c\u201d\u201e\u00ab\u00bb]|(?<=[\u05d0-\u05ea])\"(?=[\u05d0-\u05ea])){1,80}?)"
+    r":(?: (?P<body>.*)|$)",
+    re.DOTALL,
+)
 _IOS_MARK = re.compile(r":[ \u00a0]\u200e")
 # iOS: "<attached: 00000012-PHOTO-….jpg>", in the phone's language ("<прикреплено: …>", Chinese with a full-width
 # colon "<附件：…>"), maybe after the document's title and page count, maybe followed by the caption.
@@ -168,6 +173,8 @@ _VENUE = re.compile(
 )
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
 _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
+# The votes closing an option in any language: "(12 stemmen)", "(0 הצבעות)", "(הצבעה אחת)" (one vote, in words).
+_VOTES = re.compile(r"\([^()\n]{1,30}\)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
 # WhatsApp Web's export puts a caption on the attachment's own line: "IMG-….jpg (file attached) the caption".
 _INLINE_ATTACHED = re.compile(r"\s\((?P<word>[^()]{1,60})\)\s")
@@ -477,6 +484,24 @@ def _poll_text(body: str) -> str | None:
     return "\n".join([*question, *options])
 
 
+def _localised_poll_text(body: str, option_word: str) -> str | None:
+    """A poll whose header and option words are another language's: the question, then each option with its votes
+    ("6 juni (12 stemmen)", "כן (הצבעה אחת)"), one per line; None when the body is not one."""
+    question: list[str] = []
+    options: list[str] = []
+    for line in body.split("\n")[1:]:
+        line = line.strip()
+        if line.startswith(option_word) and _VOTES.search(line):
+            options.append(line[len(option_word) :].strip())
+        elif options:
+            options[-1] += "\n" + line
+        else:
+            question.append(line)
+    if not options or not any(question):
+        return None
+    return "\n".join([*question, *options])
+
+
 # What `_interpret` makes of a body: kind, text, caption, media and event (None where the kind has none).
 Interpreted = tuple[str, str | None, str | None, MediaRef | None, str | None]
 
@@ -486,9 +511,13 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
     if "<" in first:
         attached = _IOS_ATTACHED.search(first)
         if attached and normalise(attached.group("word")) in book.attached_words:
-            same_line = attached.group("after").strip()
-            caption = "\n".join(p for p in (same_line, after.strip()) if p) or None
             filename = attached.group("file")
+            # iOS of 2025 writes the caption before the file; a document's title and page count go there too.
+            before = first[: attached.start()].strip()
+            if "\u2022" in before or filename.endswith(before):
+                before = ""
+            same_line = attached.group("after").strip()
+            caption = "\n".join(p for p in (before, same_line, after.strip()) if p) or None
             return kind_for_filename(filename), caption, MediaRef(filename=filename)
     if first.endswith(")"):
         attached = _ANDROID_ATTACHED.match(first)
@@ -540,6 +569,11 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         poll = _poll_text(body)
         if poll is not None:
             return "poll", poll, None, None, event
+    if after and first[-1:] == ":" and first in book.poll_options:
+        # iOS in another language: "PEILING:" (Dutch), "סקר:" (Hebrew), its own word before each option.
+        poll = _localised_poll_text(body, book.poll_options[first])
+        if poll is not None:
+            return "poll", poll, None, None, event
     if after and first.startswith("Poll: "):
         poll = _web_poll_text(body)
         if poll is not None:
@@ -550,6 +584,13 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         if attachment is not None:
             kind, caption, media = attachment
             return kind, None, caption, media, event
+    if after and body[-1:] == ">":
+        # iOS of 2025 ends a caption of several lines with the file: "Keki ya harusi\n\nTuma bei <attached: …>".
+        head, _, last = body.rpartition("\n")
+        attachment = _attachment(last, "", book) if "<" in last else None
+        if attachment is not None:
+            kind, caption, media = attachment
+            return kind, None, "\n".join(p for p in (head, caption) if p), media, event
     if first[:1] == "<" and "> " in first:
         # WhatsApp Web's export: "<image omitted> the caption" on one line.
         close = first.index("> ")
@@ -575,6 +616,20 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
             # Its name and address, then where it is: as a Cloud API location message's text reads.
             return "location", f"{venue.group('label').strip()}\n{venue.group('url')}", None, None, event
     return "text", body, None, None, event
+
+
+def _omitted_after_caption(raw: str, body: str, book: PhraseBook) -> Interpreted | None:
+    """The media an export left out, with its caption, where iOS of 2025 writes the caption first and "‎image
+    omitted" (U+200E before it: WhatsApp's words, not the sender's) at the end of the last line; else None."""
+    tail = raw[raw.rfind("\u200e") + 1 :]
+    if "\n" in tail:
+        return None
+    tail = clean_text(tail).strip()
+    phrase = book.exact.get(normalise(tail))
+    if phrase is None or not phrase.meaning.startswith("media_omitted") or not body.endswith(tail):
+        return None
+    caption = body[: len(body) - len(tail)].strip()
+    return ("media_omitted", None, caption, None, phrase.meaning) if caption else None
 
 
 # What WhatsApp Web's plain-text export writes before its first message, with no time: dropped, never reported.
@@ -710,12 +765,13 @@ class ExportReader:
                 f"{self.source_name}:{where}: not a WhatsApp chat export (no line starts with a message header"
                 f" like '16/11/26, 09:15 - Name: text' or '[16/11/26, 09:15:42] Name: text'); first line: {line[:120]!r}"
             )
-        # The colon layout ("18/03/2022 14:56:01: Name: text") is only believed in a file written in it: elsewhere
-        # such a line is a person's text that starts with a date.
-        colon = [key for key in counts if key[0] == COLON]
-        if colon and max(counts, key=counts.__getitem__) not in colon:
-            for key in colon:
-                del counts[key], dates[key]
+        # The colon layout ("18/03/2022 14:56:01: Name: text") and the time-first one ("[14:56:01, 18/3/2022] Name:
+        # text") are only believed in a file written in them: elsewhere such a line is a person's text that starts
+        # with a date, or messages WhatsApp copied as "[11:45, 6/4/2019] Name: text" and a person pasted.
+        main = max(counts, key=counts.__getitem__)
+        doubted = [key for key in counts if key[0] in (COLON, TIME_FIRST) and key[0] != main[0]]
+        for key in doubted:
+            del counts[key], dates[key]
         # WhatsApp Web's export opens with the encryption notice on a line of its own, untimed, and writes every date
         # m/d/y whatever the phone's locale (its WAWebExportChatPlainTextFormatter).
         web = first_text is not None and first_text[0] == 1 and _opening_notice(first_text[1])
@@ -963,6 +1019,9 @@ class ExportReader:
             # A name cannot hold a colon, so `_SENDER` reads the same of the rest as of it up to the character after
             # its first colon (`body` takes whatever follows).
             colon = rest.find(":")
+            if colon == 0:
+                # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
+                colon = rest.find(":", 1)
             named = None
             if rest[:2] == "- " and layout[0] == IOS:
                 # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
@@ -987,6 +1046,10 @@ class ExportReader:
                 forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
+            if kind == "text" and not safe and "\u200e" in raw:
+                late = _omitted_after_caption(raw, body, book)
+                if late is not None:
+                    kind, text, caption, media, event = late
             if kind == "system":
                 sender = None
             if sent_utc is not counted_utc:

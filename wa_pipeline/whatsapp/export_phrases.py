@@ -41,6 +41,7 @@ NEEDS_CONTEXT = frozenset(
         "settings_changed",
         "admin_granted",
         "joined_from_community",
+        "message_pinned",
         # "Voice call" alone is what iOS writes for a call, and what a person may type.
         "voice_call",
         "video_call",
@@ -88,6 +89,8 @@ class PhraseBook:
     file_attached_words: frozenset[str] = frozenset()
     location_labels: frozenset[str] = frozenset()
     edited_markers: frozenset[str] = frozenset()
+    # A poll's opening line in a language other than English ("PEILING:"), with the word before each option.
+    poll_options: dict[str, str] = field(default_factory=dict)
     # Group events whose template opens with their actor, each as a pattern of what follows the actor.
     actor_led: list[tuple[re.Pattern[str], Phrase]] = field(default_factory=list)
     # The words before a colon inside a group event ("добавил(-а) участников" of "{actor} добавил(-а) участников:
@@ -252,6 +255,10 @@ def phrase_book() -> PhraseBook:
                     labels.add(normalise(text.split(":", 1)[0]))
                 elif phrase.meaning == "edited":
                     edited.add(normalise(text))
+                elif phrase.meaning == "poll" and "\n" in text:
+                    # "PEILING:\nOPTIE:": the poll's opening line, then the word before each option.
+                    opening, option = text.split("\n", 1)
+                    book.poll_options[opening] = option
                 continue
             if not _PLACEHOLDER.search(text):
                 if phrase.meaning in NOTICES:

@@ -384,3 +384,269 @@ def test_lines_a_person_writes_in_the_web_exports_shapes_stay_theirs():
         ("text", "Bei (mpya) kuanzia Jumatatu"),
         ("text", "<kesho> tutaleta"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        # German, French, Hebrew, Brazilian and Italian phones close an edited message with the marker in their
+        # language, as English ones write "<This message was edited>".
+        (f"[27.09.23, 18:10:00] Anna Müller: Hast du am Samstag Zeit? {LRM}<Diese Nachricht wurde bearbeitet.>", None),
+        ("27.09.23, 18:10 - Anna Müller: Hast du am Samstag Zeit? <Diese Nachricht wurde bearbeitet.>", None),
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <Ce message a été modifié>", None),
+        (f"[23.10.2023, 10:17:04] Anna Müller: Hast du am Samstag Zeit? {LRM}<ההודעה נערכה>", None),
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <Mensagem editada>", None),
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <Questo messaggio è stato modificato>", None),
+        # A person's own words in angle brackets at the end stay theirs.
+        ("20/08/2026, 08:05 - Anna Müller: Hast du am Samstag Zeit? <bearbeitet>", "<bearbeitet>"),
+    ],
+)
+def test_an_edited_message_in_another_language_is_its_words_marked_edited(line, text):
+    (message,) = _parse(line + "\n")
+    if text is None:
+        assert (message.kind, message.event, message.sender_name, message.text) == (
+            "text",
+            "edited",
+            "Anna Müller",
+            "Hast du am Samstag Zeit?",
+        )
+    else:
+        assert (message.kind, message.event, message.text) == ("text", None, f"Hast du am Samstag Zeit? {text}")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # iOS of 2024 writes these under the actor's name, marked with U+200E; Android with no sender.
+        ("Amina Njeri changed this group's settings to allow all members to send messages to this group", None),
+        ("Amina Njeri changed the settings so only admins can edit the group settings", None),
+        ("Amina Njeri changed the settings so all members can edit the group settings", None),
+        ("Amina Njeri criou este grupo", "group_created"),
+        (
+            "Amina Njeri mudou as configurações deste grupo para permitir que somente admins enviem mensagens ao grupo",
+            None,
+        ),
+        ("Amina Njeri mudou as configurações do grupo para permitir que todos os membros enviem mensagens", None),
+        ("Amina Njeri desativou a autorização de admins para entrar neste grupo", None),
+        ("Amina Njeri ativou a autorização de admins para entrar neste grupo", None),
+        ("Amina Njeri foi adicionado(a)", "member_added"),
+        (
+            "Amina Njeri cambió su número de teléfono. Pulsa para enviar un mensaje o añadir el nuevo número.",
+            "number_changed",
+        ),
+        ("Amina Njeri hat die Gruppe erstellt.", "group_created"),
+    ],
+)
+def test_group_events_of_newer_phones_are_whatsapps(body, event):
+    event = event or "settings_changed"
+    ios, android = _parse(f"[22/03/2024, 19:34:19] Amina Njeri: {LRM}{body}\n22/03/2024, 19:35 - {body}\n")
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in (ios, android)] == [("system", event, None, body)] * 2
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (
+            "As mensagens temporárias foram ativadas. Todas as novas mensagens desaparecerão desta conversa 90 dias"
+            " após o envio, exceto se salvas na conversa. Toque para mudar.",
+            "disappearing_on",
+        ),
+        ("Du bist jetzt ein*e Admin.", "admin_granted"),
+    ],
+)
+def test_notices_under_the_chats_name_of_newer_phones_are_whatsapps(body, event):
+    (message,) = _parse(f"[22/03/2024, 13:08:08] Clube da Leitura: {LRM}{body}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_group_settings_opened_to_all_to_send_messages_on_android_is_a_group_event():
+    (message,) = _parse(
+        "10/21/20, 17:26 - +234 800 000 0000 changed this group's settings to allow all participants to send"
+        " messages to this group\n"
+    )
+    assert (message.kind, message.event) == ("system", "settings_changed")
+
+
+def test_messages_copied_into_a_message_stay_in_it():
+    # WhatsApp copies several messages as "[time, date] Name: text", time first; pasted into a message, those
+    # lines are that message's words, not messages of the chat (nor dated by the pasted text).
+    messages = _parse(
+        "04/06/2019, 11:55 - Baraka Otieno: [11:45, 6/4/2019] +254 700 000001: Menyu ya leo:\n"
+        "Wali na maharage\n"
+        "[11:46, 6/4/2019] +254 700 000002: Chapati\n"
+        "04/06/2019, 14:41 - Wanjiru Mwangi: Asante\n"
+        "[04/06/2019, 14:42:00] Wanjiru Mwangi: Sawa\n"
+    )
+    assert [(m.sender_name, m.text, m.sent_at.astimezone(NAIROBI).strftime("%d/%m %H:%M")) for m in messages] == [
+        (
+            "Baraka Otieno",
+            "[11:45, 6/4/2019] +254 700 000001: Menyu ya leo:\nWali na maharage\n"
+            "[11:46, 6/4/2019] +254 700 000002: Chapati",
+            "04/06 11:55",
+        ),
+        ("Wanjiru Mwangi", "Asante", "04/06 14:41"),
+        ("Wanjiru Mwangi", "Sawa", "04/06 14:42"),
+    ]
+
+
+@pytest.mark.parametrize("name", ['עו"ד כהן', 'כו"ח - שאלות ותשובות 🎼', 'צה"ל'])
+def test_a_hebrew_name_with_an_acronyms_quote_is_the_sender(name):
+    # Hebrew writes acronyms with a quote between letters (עו"ד, צה"ל): such a name is a person, not a system line,
+    # while a quote that opens a group's subject still keeps its colon from making a sender.
+    said, notice, subject = _parse(
+        f"[11.7.2023, 6:56:50] {name}: בוקר טוב\n"
+        f"[11.7.2023, 6:56:49] {name}: {LRM}ההודעות והשיחות מוצפנות מקצה לקצה. לאף אחד מחוץ לצ'אט הזה, גם לא"
+        " ל-WhatsApp, אין אפשרות לקרוא אותן ולהאזין להן.\n"
+        '11.7.2023, 6:57 - Baraka changed the subject to "Mikate: oda"\n'
+    )
+    assert (said.kind, said.sender_name, said.text) == ("text", name, "בוקר טוב")
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (subject.kind, subject.sender_name, subject.event) == ("system", None, "subject_changed")
+
+
+def test_a_name_opening_with_a_colon_is_the_sender():
+    # Contact names are free text: ":Juma:" writes "…- :Juma:: Habari" no more than "Juma" writes "Juma: Habari".
+    messages = _parse("8/1/20, 20:21 - :juma: Habari\n8/1/20, 20:22 - :juma: <Media omitted>\n")
+    assert [(m.kind, m.sender_name, m.text) for m in messages] == [
+        ("text", ":juma", "Habari"),
+        ("media_omitted", ":juma", None),
+    ]
+
+
+def test_a_caption_written_before_the_attached_file_is_its_caption():
+    # iOS of 2025 writes a photo's caption first and "<attached: …>" after it, on the caption's last line.
+    messages = _parse(
+        f"{LRM}[16/2/2026, 12:33:47 pm] Wanjiru Mwangi: Hii ndiyo keki {LRM}<attached: 00000034-PHOTO-2026-02-16.jpg>\n"
+        f"{LRM}[16/2/2026, 12:40:27 pm] Wanjiru Mwangi: Keki ya harusi 💕\n\nTuma bei {LRM}<attached: 00000043-PHOTO.jpg>\n"
+        f"{LRM}[16/2/2026, 12:41:00 pm] Wanjiru Mwangi: {LRM}Bei.pdf • {LRM}3 pages {LRM}<attached: 00000044-Bei.pdf>\n"
+        f"{LRM}[16/2/2026, 12:42:00 pm] Wanjiru Mwangi: {LRM}notes.txt {LRM}<attached: 00000045-notes.txt>\n"
+    )
+    assert [(m.kind, m.sender_name, m.caption, m.media.filename) for m in messages] == [
+        ("image", "Wanjiru Mwangi", "Hii ndiyo keki", "00000034-PHOTO-2026-02-16.jpg"),
+        ("image", "Wanjiru Mwangi", "Keki ya harusi 💕\n\nTuma bei", "00000043-PHOTO.jpg"),
+        # A document's title and page count before the file are no caption.
+        ("document", "Wanjiru Mwangi", None, "00000044-Bei.pdf"),
+        ("document", "Wanjiru Mwangi", None, "00000045-notes.txt"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        (f"{LRM}[27/06/25, 8:24:52 p. m.] Wanjiru Mwangi: Keki iko tayari! {LRM}imagen omitida", "media_omitted:image"),
+        (
+            f"{LRM}[22-09-2025, 21:56:48] Wanjiru Mwangi: Keki iko tayari! {LRM}afbeelding weggelaten",
+            "media_omitted:image",
+        ),
+        (f"{LRM}[22/09/2025, 21:56:48] Wanjiru Mwangi: Keki iko tayari! {LRM}video omitted", "media_omitted:video"),
+    ],
+)
+def test_a_caption_before_the_media_the_export_left_out_is_its_caption(line, event):
+    # iOS of 2025 writes a captioned photo the export left out as the caption, then "‎image omitted" at its end.
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name, message.text, message.caption) == (
+        "media_omitted",
+        event,
+        "Wanjiru Mwangi",
+        None,
+        "Keki iko tayari!",
+    )
+
+
+def test_words_ending_like_a_left_out_photo_with_no_mark_stay_the_persons():
+    (message,) = _parse("[22/09/2025, 21:56:48] Wanjiru Mwangi: Nilijaribu kutuma lakini image omitted\n")
+    assert (message.kind, message.text) == ("text", "Nilijaribu kutuma lakini image omitted")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        ("Amina Njeri was added", "member_added"),
+        ("Amina Njeri pinned a message", "message_pinned"),
+        ("Amina Njeri fixou uma mensagem", "message_pinned"),
+        ("Amina Njeri desativou as mensagens temporárias Mudar duração", "disappearing_off"),
+        (
+            "Amina Njeri usa uma duração padrão para mensagens temporárias em novas conversas. Todas as novas mensagens"
+            " desaparecerão desta conversa 24 horas após o envio, exceto se salvas na conversa. Definir sua duração"
+            " padrão",
+            "disappearing_on",
+        ),
+        ("Amina Njeri heeft de groep Familiedag gemaakt", "group_created"),
+        ("Amina Njeri heeft de groepsafbeelding gewijzigd", "icon_changed"),
+    ],
+)
+def test_group_events_of_2025_and_2026_phones_are_whatsapps(body, event):
+    ios, android = _parse(f"[18-09-2025, 15:26:15] Amina Njeri: {LRM}{body}\n18-09-2025, 15:27 - {body}\n")
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in (ios, android)] == [("system", event, None, body)] * 2
+
+
+def test_a_person_saying_someone_pinned_a_message_keeps_their_words():
+    # No U+200E mark, and the sender is not the one who pinned: the words are Amina's.
+    (message,) = _parse("18-09-2025, 15:27 - Amina Njeri: Juma pinned a message\n")
+    assert (message.kind, message.sender_name) == ("text", "Amina Njeri")
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "As mensagens e ligações são protegidas com a criptografia de ponta a ponta. Somente as pessoas que fazem parte"
+        " da conversa podem ler, ouvir e compartilhar esse conteúdo.",
+        "Berichten en oproepen worden end-to-end versleuteld. Alleen mensen in deze chat kunnen ze lezen, beluisteren"
+        " of delen.",
+    ],
+)
+def test_encryption_notices_of_2025_and_2026_phones_are_whatsapps(notice):
+    (message,) = _parse(f"[18-09-2025, 15:26:15] Familiedag: {LRM}{notice}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", "encryption_notice", None)
+
+
+def test_a_dutch_edited_message_and_a_spanish_unanswered_call_are_whatsapps():
+    edited, call = _parse(
+        f"[18-09-2025, 15:30:46] Amina Njeri: Tot zondag! {LRM}<Dit bericht is bewerkt>\n"
+        f"[18-09-2025, 15:31:00] Amina Njeri: {LRM}Llamada, {LRM}Sin respuesta\n"
+    )
+    assert (edited.kind, edited.event, edited.text) == ("text", "edited", "Tot zondag!")
+    assert (call.kind, call.event, call.sender_name) == ("system", "voice_call", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("Amina creó el grupo “Mikate 🍞”.", "system", "group_created"),
+        ('Creaste el grupo "Mikate".', "system", "group_created"),
+        ("Amina te añadió.", "system", "member_added"),
+        ("Añadiste a Juma.", "system", "member_added"),
+        ('Amina cambió el nombre del grupo a "Mikate (soma maelezo) 🍞".', "system", "subject_changed"),
+        ("Cambiaste la descripción del grupo.", "system", "description_changed"),
+        ("Ahora eres admin. del grupo.", "system", "admin_granted"),
+        ("Un admin., Amina, eliminó este mensaje.", "deleted", "deleted:by_admin"),
+        ("Amina cambió la imagen de este grupo.", "system", "icon_changed"),
+    ],
+)
+def test_spanish_ios_group_events_of_2024_are_whatsapps(body, kind, event):
+    (message,) = _parse(f"[28/2/24, 9:59:02] Juma: {LRM}{body}\n")
+    assert (message.kind, message.event) == (kind, event)
+    assert message.sender_name == (None if kind == "system" else "Juma")
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        (
+            f"{LRM}PEILING:\nSiku gani?\n{LRM}OPTIE: Ijumaa (12 stemmen)\n{LRM}OPTIE: Jumamosi (0 stemmen)",
+            "Siku gani?\nIjumaa (12 stemmen)\nJumamosi (0 stemmen)",
+        ),
+        (
+            "סקר:\nמתי נפגשים?\nאפשרות: שישי (0 הצבעות)\nאפשרות: שבת (הצבעה אחת)",
+            "מתי נפגשים?\nשישי (0 הצבעות)\nשבת (הצבעה אחת)",
+        ),
+    ],
+)
+def test_a_poll_in_another_language_is_the_poll(body, text):
+    # Dutch and Hebrew iOS open a poll with their own word and put their own word before each option; the word
+    # with no option after it is the person's.
+    poll, typed = _parse(
+        f"[01-11-2025, 12:50:25] Amina Njeri: {body}\n[01-11-2025, 12:51:00] Amina Njeri: PEILING:\nwie komt er?\n"
+    )
+    assert (poll.kind, poll.sender_name, poll.text) == ("poll", "Amina Njeri", text)
+    assert (typed.kind, typed.text) == ("text", "PEILING:\nwie komt er?")
