@@ -163,3 +163,38 @@ def test_a_mobile_money_time_keeps_its_seconds():
 def test_the_brackets_around_a_phone_number_are_no_part_of_it():
     found = read(["You have received UGX 9,000 from Juma Okello (256772000111) today"], "UG")
     assert ("PHONE", "256772000111", "+256772000111") in found[0]
+
+
+def test_the_field_names_of_a_pasted_alert_are_no_names():
+    # "Bal:", "Desc:", "Date:" of a bank alert; a list of people and what each paid keeps its people.
+    found = read(
+        [
+            "Debit: ₦4,100 POS at a shop. Bal: ₦9,300",
+            "Acct: XXXX1180\nDesc: Transfer\nAmt: NGN 6,000.00\nBal: NGN 12,400.50\nDate: 02-Feb-2027",
+            "Wanjiku: KES 500\nAchieng: KES 300",
+        ],
+        "NG",
+    )
+    labels = [
+        [(label, text) for label, text, _ in entities if label not in ("MONEY", "DATE", "REFERENCE")]
+        for entities in found
+    ]
+    assert labels[0] == [] and labels[1] == []
+    assert labels[2] == [("PERSON", "Wanjiku"), ("PERSON", "Achieng")]
+
+
+def test_an_everyday_word_opening_a_sentence_is_no_part_of_a_brand_in_capitals():
+    # "New M-PESA balance": the balance is new, the service is M-PESA; a listed place keeps its "New".
+    found = read(["RK2TQ7Z Confirmed. Ksh300.00 sent. New M-PESA balance is Ksh40.00.", "New York is far"], "KE")
+    assert ("ORG", "M-PESA", "M-PESA") in found[0] and not any(text.startswith("New") for _, text, _ in found[0])
+    assert [(label, text) for label, text, _ in found[1]] == [("GPE", "New York")]
+
+
+def test_an_alert_addresses_the_business_s_users_not_a_person():
+    found = read(
+        ["Dear OPay user, N800.00 has been debited", "Dear Valued Customer, your card is ready", "Dear Kemi, thanks"],
+        "NG",
+    )
+    assert ("ORG", "OPay", "OPay") in found[0] and not any(label == "PERSON" for label, _, _ in found[0])
+    assert not any(label == "PERSON" for label, _, _ in found[1])
+    assert found[2] == [("PERSON", "Kemi", "Kemi")]
