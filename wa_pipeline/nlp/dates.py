@@ -255,6 +255,9 @@ _MONTH = (
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     rf"{_FOREIGN_MONTHS}|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 )
+_MONTH_ABBREVIATION = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+# "20NOV24", and "20-nov-24" (dateparser, preferring the future, would read 2124): the year in full.
+_RUN_TOGETHER = re.compile(rf"^(\d{{1,2}})-?({_MONTH_ABBREVIATION})-?(\d{{2}}|\d{{4}})$")
 # "1er avril", "1º de abril", "26. März" as well as "21st".
 _DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|º|\.)?"
 _ORDINAL_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"
@@ -268,6 +271,8 @@ _TEXT_DATE = (
     rf"|(?:{_MONTH})\.?\s+{_DAY_NUMBER}\b(?:,?\s+\d{{4}})?"
     # "15-Mar-2027", "02-Apr-27": tickets', banks' and couriers' dates
     rf"|(?:[12]\d|3[01]|0?[1-9])-(?:{_MONTH})-(?:\d{{4}}|\d{{2}})(?!\d)"
+    # "20NOV24", "13Sep25", "14Jun2025": Indian and Gulf banks' SMS, day, month and year run together
+    rf"|(?:[12]\d|3[01]|0[1-9])(?:{_MONTH_ABBREVIATION})(?:\d{{4}}|\d{{2}})(?!\d)"
 )
 _TARIKH = r"ta(?:ri|ree)kh"
 _NUMERIC_DATE = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
@@ -316,7 +321,7 @@ _UNNAMED = re.compile(r"\?P<\w+>")  # the expression holds a time twice: its gro
 _TIME = (
     r"(?:[01]?\d|2[0-3])[:.][0-5]\d\s?(?:am|pm|a\.m\.|p\.m\.)|(?:1[0-2]|0?[1-9])\s?(?:am|pm|a\.m\.|p\.m\.)"
     rf"|{_UNNAMED.sub('', _OTHER_CLOCKS)}"
-    r"|(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?hrs|\s?uhr|h)?|(?:[01]?\d|2[0-3])h[0-5]\d"
+    r"|(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?hrs|\s?uhr|h)?|(?:[01]?\d|2[0-3])h[0-5]\d"
     r"|(?:12\s+)?(?:noon|midnight)|mid-?day|meio-dia|mediod[ií]a|midi"
     rf"|{_MILITARY}|{_SPOKEN_CLOCK}"
 )
@@ -351,7 +356,8 @@ _CONNECTOR = (
 )
 # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a range of times or days
 # ("10am-2pm", "18:00-20:30", "3/15-3/17").
-_NOT_INSIDE = r"(?<![\w/.:])(?:(?<!\d-)|(?<=:\d\d-)|(?<=/\d-)|(?<=/\d\d-))"
+# A colon after a word labels the date ("Date:2026-08-24" of a bank alert); after a digit it is a clock's.
+_NOT_INSIDE = r"(?<![\w/.])(?<![\d\s]:)(?:(?<!\d-)|(?<=:\d\d-)|(?<=/\d-)|(?<=/\d\d-))"
 _EXPRESSION = re.compile(
     rf"""
     {_NOT_INSIDE}
@@ -383,10 +389,12 @@ _WEEK_AND_WEEKDAY = re.compile(
 )
 _CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE}|\d{{1,2}}\.\d{{1,2}}\.)$", re.IGNORECASE)
 _DAY_DOT_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.$")
-_HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+# "20-Nov-24", "13Sep25": a two-digit year after a month's name.
+_HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}|[a-z][-.]?\d{2}$", re.IGNORECASE)
 _TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})$")
 _CLOCK = re.compile(
-    r"(?:(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?:hrs)?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?)?\s*(?P<word>noon|midnight|mid-?day)?",
+    r"(?:(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?\s*(?:hrs)?\s*"
+    r"(?P<half>am|pm|a\.m\.|p\.m\.)?)?\s*(?P<word>noon|midnight|mid-?day)?",
     re.IGNORECASE,
 )
 _SYNONYM = re.compile(
@@ -612,6 +620,8 @@ def find_dates(
                     moment += timedelta(days=1)
             else:
                 moment = datetime.combine(day_value, time(*hour_minute))
+            if seconds := _SECONDS.search(clock):  # "2026-09-06 19:30:15": mobile money SMS time to the second
+                moment = moment.replace(second=int(seconds.group(1)))
             iso = moment.replace(tzinfo=tz).isoformat()
         found.append(Entity(DATE, text[start:end], start, end, iso, "rule"))
     return found
@@ -766,6 +776,7 @@ def clock_time(written: str) -> tuple[int, int] | None:
     return (hour, minute) if hour < 24 and minute < 60 else None
 
 
+_SECONDS = re.compile(r"\d:[0-5]\d:([0-5]\d)")
 _MILITARY_CLOCK = re.compile(r"([01]\d|2[0-3])([0-5]\d)\s?hrs?", re.IGNORECASE)
 _SPOKEN_CLOCK_PARTS = re.compile(
     r"(?:(?P<part>half\s+past|quarter\s+past|quarter\s+to|half)\s+(?P<hour>\d{1,2})|(?P<oclock>\d{1,2})\s?o['’]?clock)"
@@ -870,6 +881,7 @@ def _dateparser_day(phrase: str, base: datetime, date_order: DateOrder) -> date 
     normalised = " ".join(re.sub(r"(\d)(?:st|nd|rd|th|er|º)(?!\w)", r"\1", normalised).replace(",", " ").split())
     # "16/11/26" is 2026: dateparser, preferring the future, would read 2126.
     normalised = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", normalised)
+    normalised = _RUN_TOGETHER.sub(lambda m: f"{m[1]} {m[2]} {m[3] if len(m[3]) == 4 else '20' + m[3]}", normalised)
     # "12.04." is day and month in every order (dateparser would read a clock, 12:04): the month by name.
     normalised = _DAY_DOT_MONTH.sub(_month_by_name, normalised)
     return _parsed_day(normalised, base, date_order)

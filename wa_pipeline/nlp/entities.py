@@ -150,8 +150,44 @@ def extract_entities(
             continue
         moment = sent_at[index] if sent_at is not None else None
         dates = _ranked(find_dates(text, moment, tz, date_order, language=language_of.get(text)))
-        results.append(_merge([*static[text], *dates], modelled.get(text, []), language_of.get(text)))
+        merged = _merge([*static[text], *dates], modelled.get(text, []), language_of.get(text))
+        results.append(_without_field_names(text, merged, gazetteer) if ":" in text else merged)
     return results
+
+
+# A form's field names, a capitalised word or two before a colon at the start of a line or after a comma, a bracket
+# or a sentence's end: "Bal:", "Desc:", "Avl Bal:", "Merchant Code:" of the bank and mobile money alerts customers
+# paste. Not "https:".
+_FIELD = re.compile(r"(?:^|(?<=[\n,(])|(?<=\. ))[ \t]*(?P<name>[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?)[ \t]?:(?!/)")
+_FIELD_VALUES = frozenset({MONEY, DATE, REFERENCE, PHONE})
+_LONGEST_ABBREVIATED_FIELD = 3
+
+
+def _without_field_names(text: str, entities: list[Entity], gazetteer: Gazetteer) -> list[Entity]:
+    """`entities` without the names the model made of a form's field names, in a message of two fields or more of
+    which one holds an amount, a date, a reference or a phone number right after its colon: "Bal: ₦12,000" is no
+    person. A listed given name there is a list of people ("Wanjiku: KES 500"), unless it is as short as the
+    abbreviated fields ("Bal", "Amt") or a date follows it ("Date: 15-Jan-2025")."""
+    fields = list(_FIELD.finditer(text))
+    if len(fields) < 2:
+        return entities
+    starts = {entity.start: entity.label for entity in entities if entity.label in _FIELD_VALUES}
+
+    def value_after(field: re.Match) -> str | None:
+        at = field.end()
+        while at < len(text) and text[at] in " \t":
+            at += 1
+        return starts.get(at)
+
+    if not any(value_after(field) for field in fields):
+        return entities
+    dropped = set()
+    for field in fields:
+        words = field.group("name").lower().split()
+        listed = all(word in gazetteer.people for word in words)
+        if not listed or len(field.group("name")) <= _LONGEST_ABBREVIATED_FIELD or value_after(field) == DATE:
+            dropped.add((field.start("name"), field.end("name")))
+    return [entity for entity in entities if entity.label in RULE_LABELS or (entity.start, entity.end) not in dropped]
 
 
 def _docs(nlp, texts: list[str], batch_size: int, everything: bool, read: list[bool]):

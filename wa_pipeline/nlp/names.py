@@ -351,6 +351,8 @@ _PERSON_NOUNS = frozenset(
 # capitalise their names first ("MaryJoy", "McKenzie").
 _BRAND_CASE = re.compile(r"[a-z]+[A-Z]")
 # Who a business's note names after a colon: "Rider: Jun", "Driver: Kwame", "Name: Efua Mensah".
+# Whom a business's alert addresses after its own name: "Dear OPay user", "Dear Airtel customer".
+_SERVED = frozenset("user users customer customers client clients subscriber subscribers member members".split())
 _LABELS = frozenset("rider driver contact name customer recipient receiver sender agent attendant stylist".split())
 # Family and friends before a name: "my friend priya", "my cousin Esi", "meine Tochter Lena", "mi primo Beto".
 _KIN = frozenset(
@@ -1362,6 +1364,8 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
     listed = _listed_place_end(doc, i, gazetteer, region)
     if not listed and not _name_like(doc[i]) and not _names_a_kind(doc, i) and not _surname_particle(doc, i):
         return i
+    if not listed and _everyday_word_before_brand(doc, i, gazetteer):
+        return i
     end = max(i + 1, listed)
     while end < len(doc) and not _stopped(doc[end - 1]):
         token = doc[end]
@@ -1413,6 +1417,24 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _everyday_word_before_brand(doc: Words, i: int, gazetteer: Gazetteer) -> bool:
+    """An everyday English word capitalised only because it opens the sentence, before a listed business or product
+    or a name written as brands are (in capitals, "iPhone"): "New M-PESA balance is", "New iPhone 15 in stock". Not a
+    listed name's first word ("New Balance"), nor before a capitalised word ("Green Valley Hotel")."""
+    word = doc[i]
+    if not (_english(doc) and word.lower_ in ENGLISH_WORDS and word.text[1:].islower() and _opens_sentence(doc, i)):
+        return False
+    if i + 1 >= len(doc) or _known_at(doc, i, gazetteer) is not None or word.lower_ in gazetteer.people:
+        return False
+    following, at = doc[i + 1].text, i + 1
+    while doc[at].whitespace_ == "" and at + 1 < len(doc):  # "M-PESA", which the tokenizer splits at its hyphen
+        at += 1
+        following += doc[at].text
+    following = following.rstrip(".,!?:;")
+    brand_written = (following.isupper() and len(following) > 1) or _BRAND_CASE.match(following) is not None
+    return brand_written or _known_at(doc, i + 1, gazetteer) is not None
 
 
 def _stopped(token: Word) -> bool:
@@ -1547,6 +1569,10 @@ def _classify(
         start = _with_leading_titles(doc, start)
         return _entity(doc, start, end, ORG, "rule")
     next_word = doc[end].lower_ if end < len(doc) else ""
+    if english and next_word in _SERVED and _previous_word(doc[start]) == "dear" and not _is_person(core, gazetteer):
+        return _entity(doc, start, end, ORG, "rule")  # "Dear OPay user", "Dear Jumia customer": whose customers
+    if english and last in _SERVED and _previous_word(doc[start]) == "dear":
+        return None  # "Dear Valued Customer": the reader, unnamed
     if last == "house" and len(core) > 1 and next_word in _ORG_AFTER.get(language, ()):
         return _entity(doc, start, end, ORG, "rule")  # "Kapoor Tent House wale": the firm, not the building
     if last in _PLACE_ENDINGS and (len(core) > 1 or start < core[0].i):

@@ -23,14 +23,13 @@ def find_phones(text: str | None, region: str | None) -> list[Entity]:
     if not text or sum(map(str.isdigit, text)) < FEWEST_DIGITS:
         return []
     default_region = region.upper() if region else None
-    return [
-        Entity(
-            label=PHONE,
-            text=match.raw_string,
-            start=match.start,
-            end=match.end,
-            value=phonenumbers.format_number(match.number, PhoneNumberFormat.E164),
-            source="rule",
-        )
-        for match in PhoneNumberMatcher(text, default_region, leniency=Leniency.VALID)
-    ]
+    found = []
+    for match in PhoneNumberMatcher(text, default_region, leniency=Leniency.VALID):
+        start = match.start
+        # The matcher keeps an opening bracket whose closing one is after the number ("(256772123456)" of a mobile
+        # money SMS): the bracket encloses the number, it is no part of it; "(0722) 123456" keeps its own.
+        if match.raw_string.startswith("(") and ")" not in match.raw_string:
+            start += 1
+        value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+        found.append(Entity(PHONE, text[start : match.end], start, match.end, value, "rule"))
+    return found

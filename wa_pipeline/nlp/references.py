@@ -37,6 +37,9 @@ _KEYWORDS = {
     "parcel": "tracking",  # couriers' parcel numbers ("Parcel no. G4S-2231-KE")
     "transaction": "transaction",
     "txn": "transaction",
+    # Mobile-money SMS shorten it: "Trans ID: 10982341", "Financial Trans ID 4455667788", "TID: PP260716.0924.F74300"
+    "trans": "transaction",
+    "tid": "transaction",
     "mpesa": "transaction",
     "m-pesa": "transaction",
     "utr": "transaction",
@@ -55,6 +58,7 @@ _KEYWORDS = {
     "account": "account",
     "acc": "account",
     "a/c": "account",
+    "acct": "account",  # Nigerian bank alerts: "Acct: XXXX4532"
     # The same words in Spanish, Portuguese, French and German.
     "pedido": "order",
     "encomenda": "order",
@@ -110,7 +114,9 @@ _PREFIXES = {
 }
 
 _KEYWORD = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _KEYWORDS), key=len, reverse=True))
-_IDENTIFIER = r"[A-Za-z0-9](?:[A-Za-z0-9/-]*[A-Za-z0-9])?"
+# Mobile-money IDs hold dots between their parts ("MP260906.8492", "PP260716.0924.F74300"); a dot before a word
+# ("4471.Thanks", glued on in SMS) ends the identifier.
+_IDENTIFIER = r"[A-Za-z0-9](?:(?:[A-Za-z0-9/-]|\.(?=\d|[A-Z]\d))*[A-Za-z0-9])?"
 _KEYWORD_LED = re.compile(
     rf"""
     (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?(?![^\W\d_])
@@ -133,6 +139,9 @@ _PREFIXED = re.compile(
 _MPESA = re.compile(
     r"(?<![\w-])(?=[A-Z0-9]{10}(?![\w-]))(?=(?:[A-Z]*\d){2})(?=(?:\d*[A-Z]){4})[A-Z][A-Z0-9]{9}(?![\w-])"
 )
+# The code an M-Pesa, Airtel or MTN confirmation opens with, of any length: "QG789XYZ Confirmed.", "UG9QXAXODW
+# confirmed.You bought", "TLAA1234 Confirmed": capitals and digits, both, right before the word.
+_CONFIRMED_CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9]{6,12}\s+[Cc]onfirmed\b)(?=[A-Z]*\d)(?=\d*[A-Z])(?P<id>[A-Z0-9]+)")
 # "#4471"; not the digits of a USSD code, which "*" and "#" enclose ("##002#", "*#061#", "#123#"): a phone's menu.
 _HASH_NUMBER = re.compile(r"(?<![\w&#*])#(?P<id>\d{3,})(?![\w#*])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
@@ -206,6 +215,8 @@ def find_references(text: str | None) -> list[Entity]:
         add("account", match.start("id"), match.end("id"))
     for match in _MPESA.finditer(text):
         add("transaction", match.start(), match.end())
+    for match in _CONFIRMED_CODE.finditer(text):
+        add("transaction", match.start("id"), match.end("id"))
     for match in _HASH_NUMBER.finditer(text):
         add("order", match.start("id"), match.end("id"))
     return sorted(found, key=lambda e: e.start)

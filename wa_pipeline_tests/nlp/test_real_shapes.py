@@ -101,3 +101,100 @@ def test_an_abbreviation_the_model_calls_a_person_is_none():
     found = read(["ustad ko mail karne laga hu woh KPI system sy related", "Print it on letter heads, TC, forms"], "IN")
     assert found == [[], []]
     assert read(["Pls ask KK to send the invoice"], "IN")[0] == [("PERSON", "KK", "KK")]
+
+
+# Round 19: text customers paste into business chats (mobile money and bank alerts, shop bots' and couriers' notices),
+# each shape on invented text.
+
+
+def test_the_code_a_mobile_money_confirmation_opens_with_is_its_transaction():
+    # Codes of any length, with a single digit too, right before "Confirmed"; a word in capitals there is none.
+    found = read(
+        [
+            "PK4TZ7Q Confirmed. Ksh450.00 sent to MAMA MBOGA SHOP on 3/2/27 at 9:10 AM.",
+            "UHWQR2TXBN confirmed.You bought Ksh20.00 of airtime",
+            "ORDER CONFIRMED, thank you",
+        ],
+        "KE",
+    )
+    assert ("REFERENCE", "PK4TZ7Q", "transaction:PK4TZ7Q") in found[0]
+    assert ("REFERENCE", "UHWQR2TXBN", "transaction:UHWQR2TXBN") in found[1]
+    assert not any(label == "REFERENCE" for label, _, _ in found[2])
+
+
+def test_mobile_money_ids_keep_their_dots_and_trans_id_names_one():
+    found = read(
+        [
+            "Txn ID: MP270104.5521. You have paid UGX 20,000 to a shop",
+            "Y'ello. Trans ID: 55120934. New balance: UGX 3,000.",
+            "TID: PP270104.1133.B22901. Dial *115# for your balance",
+            "Order 4471.Thanks",
+        ],
+        "UG",
+    )
+    assert ("REFERENCE", "MP270104.5521", "transaction:MP270104.5521") in found[0]
+    assert ("REFERENCE", "55120934", "transaction:55120934") in found[1]
+    assert ("REFERENCE", "PP270104.1133.B22901", "transaction:PP270104.1133.B22901") in found[2]
+    assert ("REFERENCE", "4471", "order:4471") in found[3]
+
+
+def test_a_bank_alert_field_names_its_account_and_labels_its_date():
+    # "Acct:" and "Date:" with nothing between the colon and the value, as Nigerian alerts print them.
+    found = read(["Acct: XXXX7781\nAmt: NGN 2,000.00 DR\nDate:2027-01-14 4:05PM", "Desc: POS\nDate:14/01/2027"], "NG")
+    assert ("REFERENCE", "XXXX7781", "account:XXXX7781") in found[0]
+    assert ("DATE", "2027-01-14 4:05PM", "2027-01-14T16:05:00+00:00") in found[0]
+    assert ("DATE", "14/01/2027", "2027-01-14") in found[1]
+
+
+def test_bank_dates_run_together_or_with_a_two_digit_year():
+    found = read(["Rs.200 debited on 14JAN27 at a store", "UPI txn on 05Feb26, Ref 1", "spent on 14-Jan-25."], "IN")
+    assert [[(text, value) for label, text, value in entities if label == "DATE"] for entities in found] == [
+        [("14JAN27", "2027-01-14")],
+        [("05Feb26", "2026-02-05")],
+        [("14-Jan-25", "2025-01-14")],
+    ]
+
+
+def test_a_mobile_money_time_keeps_its_seconds():
+    found = read(["You have sent UGX 5,000 on 2027-01-03 18:22:47. Fee: UGX 500."], "UG")
+    assert ("DATE", "2027-01-03 18:22:47", "2027-01-03T18:22:47+00:00") in found[0]
+
+
+def test_the_brackets_around_a_phone_number_are_no_part_of_it():
+    found = read(["You have received UGX 9,000 from Juma Okello (256772000111) today"], "UG")
+    assert ("PHONE", "256772000111", "+256772000111") in found[0]
+
+
+def test_the_field_names_of_a_pasted_alert_are_no_names():
+    # "Bal:", "Desc:", "Date:" of a bank alert; a list of people and what each paid keeps its people.
+    found = read(
+        [
+            "Debit: ₦4,100 POS at a shop. Bal: ₦9,300",
+            "Acct: XXXX1180\nDesc: Transfer\nAmt: NGN 6,000.00\nBal: NGN 12,400.50\nDate: 02-Feb-2027",
+            "Wanjiku: KES 500\nAchieng: KES 300",
+        ],
+        "NG",
+    )
+    labels = [
+        [(label, text) for label, text, _ in entities if label not in ("MONEY", "DATE", "REFERENCE")]
+        for entities in found
+    ]
+    assert labels[0] == [] and labels[1] == []
+    assert labels[2] == [("PERSON", "Wanjiku"), ("PERSON", "Achieng")]
+
+
+def test_an_everyday_word_opening_a_sentence_is_no_part_of_a_brand_in_capitals():
+    # "New M-PESA balance": the balance is new, the service is M-PESA; a listed place keeps its "New".
+    found = read(["RK2TQ7Z Confirmed. Ksh300.00 sent. New M-PESA balance is Ksh40.00.", "New York is far"], "KE")
+    assert ("ORG", "M-PESA", "M-PESA") in found[0] and not any(text.startswith("New") for _, text, _ in found[0])
+    assert [(label, text) for label, text, _ in found[1]] == [("GPE", "New York")]
+
+
+def test_an_alert_addresses_the_business_s_users_not_a_person():
+    found = read(
+        ["Dear OPay user, N800.00 has been debited", "Dear Valued Customer, your card is ready", "Dear Kemi, thanks"],
+        "NG",
+    )
+    assert ("ORG", "OPay", "OPay") in found[0] and not any(label == "PERSON" for label, _, _ in found[0])
+    assert not any(label == "PERSON" for label, _, _ in found[1])
+    assert found[2] == [("PERSON", "Kemi", "Kemi")]
