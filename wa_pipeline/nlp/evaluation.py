@@ -40,6 +40,8 @@ class IntentCase:
     id: str
     text: str
     intent: str
+    # Where a line written by someone else was read (dev7: a public repository); empty for the team's own lines.
+    source: str = ""
 
 
 def load_intent_cases(path: str | Path) -> list[IntentCase]:

@@ -1,10 +1,12 @@
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from wa_pipeline.nlp.evaluation import load_intent_cases
 from wa_pipeline.nlp.intent import (
     DEFAULT_EXAMPLES,
     INTENTS,
@@ -280,6 +282,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev4.jsonl", {"en"}, 200),
         ("intents_dev5.jsonl", {"de"}, 150),
         ("intents_dev6.jsonl", {"de"}, 220),
+        ("intents_dev7.jsonl", {"en"}, 200),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
@@ -289,6 +292,14 @@ def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_t
     # The routed languages' examples too: a dev line copied into them would flatter that language's figures.
     examples = {e.text.lower() for e in load_examples([DEFAULT_EXAMPLES, *ROUTED_EXAMPLES.values()])}
     assert not examples & {case["text"].lower() for case in cases}
+
+
+def test_the_seventh_dev_set_names_the_repository_of_every_line_and_no_repository_dominates():
+    # Its lines were written by other people: where each was read is what makes the set checkable.
+    cases = load_intent_cases(DATA / "intents_dev7.jsonl")
+    sources = [case.source for case in cases]
+    assert all(re.fullmatch(r"[\w.-]+/[\w.-]+", source) for source in sources)
+    assert len(set(sources)) >= 40 and max(sources.count(source) for source in set(sources)) <= 10
 
 
 def _tiny_model(tmp_path: Path, settings: TrainingSettings) -> IntentModel:
