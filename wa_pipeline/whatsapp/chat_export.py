@@ -468,35 +468,39 @@ def _poll_text(body: str) -> str | None:
     if opened is None:
         return None
     question = [opened.group("question")] if opened.group("question") else []
+
+    def option(line: str) -> str | None:
+        found = _POLL_OPTION.match(line)
+        return found.group("option") if found else None
+
+    return _question_and_options(question, lines[1:], option)
+
+
+def _localised_poll_text(body: str, option_word: str) -> str | None:
+    """A poll whose header and option words are another language's: the question, then each option with its votes
+    ("6 juni (12 stemmen)", "כן (הצבעה אחת)"), one per line; None when the body is not one."""
+
+    def option(line: str) -> str | None:
+        if line.startswith(option_word) and _VOTES.search(line):
+            return line[len(option_word) :].strip()
+        return None
+
+    return _question_and_options([], [line.strip() for line in body.split("\n")[1:]], option)
+
+
+def _question_and_options(question: list[str], lines: list[str], option: Callable[[str], str | None]) -> str | None:
+    """A poll's question lines, then its options (what `option` reads of a line), one per line; None without both."""
     options: list[str] = []
-    for line in lines[1:]:
-        option = _POLL_OPTION.match(line)
-        if option:
-            options.append(option.group("option"))
+    for line in lines:
+        read = option(line)
+        if read is not None:
+            options.append(read)
         elif options:
             # An option's text may itself run over lines; they belong to the option above.
             options[-1] += "\n" + line
         else:
             question.append(line)
     # Someone typing "POLL:" by hand gives no option lines, and stays an ordinary message.
-    if not options or not any(question):
-        return None
-    return "\n".join([*question, *options])
-
-
-def _localised_poll_text(body: str, option_word: str) -> str | None:
-    """A poll whose header and option words are another language's: the question, then each option with its votes
-    ("6 juni (12 stemmen)", "כן (הצבעה אחת)"), one per line; None when the body is not one."""
-    question: list[str] = []
-    options: list[str] = []
-    for line in body.split("\n")[1:]:
-        line = line.strip()
-        if line.startswith(option_word) and _VOTES.search(line):
-            options.append(line[len(option_word) :].strip())
-        elif options:
-            options[-1] += "\n" + line
-        else:
-            question.append(line)
     if not options or not any(question):
         return None
     return "\n".join([*question, *options])
