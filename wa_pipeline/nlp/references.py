@@ -58,7 +58,7 @@ _KEYWORDS = {
     "account": "account",
     "acc": "account",
     "a/c": "account",
-    "acct": "account",  # Nigerian bank alerts: "Acct: XXXX4532"
+    "acct": "account",  # Nigerian bank alerts: "Acct: 01******32", a masked account number
     # The same words in Spanish, Portuguese, French and German.
     "pedido": "order",
     "encomenda": "order",
