@@ -386,9 +386,11 @@ def _system_subject(element: dict) -> str | None:
 
 
 def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
-    sender, sender_user_id = element.get("from"), element.get("from_user_id")
+    sender, sender_user_id = _customer_key(element.get("from")), element.get("from_user_id")
     for contact in contacts:
-        if (sender and contact.get("wa_id") == sender) or (sender_user_id and contact.get("user_id") == sender_user_id):
+        if (sender and _customer_key(contact.get("wa_id")) == sender) or (
+            sender_user_id and contact.get("user_id") == sender_user_id
+        ):
             return contact
     # `from` and wa_id can legitimately differ (e.g. Brazilian and Mexican numbers); one contact is the sender.
     return contacts[0] if len(contacts) == 1 else None
@@ -413,6 +415,12 @@ def _phone(value: str) -> str:
     # The business may type "+1 650-555-1234" where Meta's wa_id is "16505551234": one chat either way.
     digits = _PHONE_PUNCTUATION.sub("", value)
     return digits if digits.isdigit() else value
+
+
+def _customer_key(value: Any) -> Any:
+    """A customer's number as Meta's wa_id writes it: Meta's references also show `from` as "+16505551234" (and
+    its older samples with a trailing space), which must not open a second chat; BSUIDs and non-text pass as given."""
+    return _phone(value) if isinstance(value, str) and value else value
 
 
 @dataclass(frozen=True)
@@ -710,8 +718,9 @@ class _FieldMapper:
         number_id = self._business_number_id()
         profile = contact.get("profile") if contact and isinstance(contact.get("profile"), dict) else {}
         # Business-scoped user ids (2026) stand in where a user's phone number is withheld.
-        sender = element.get("from") or element.get("from_user_id")
+        sender = _customer_key(element.get("from")) or element.get("from_user_id")
         customer = (contact or {}).get("wa_id") or (contact or {}).get("user_id") or sender or _system_subject(element)
+        customer = _customer_key(customer)
         if not customer:
             raise MalformedElement("message has neither from nor a contact to say who sent it")
         customer = _id(customer, "message.from")
@@ -1172,7 +1181,7 @@ def _edited_text(edited: dict) -> str | None:
 
 
 def _contact_for_status(element: dict) -> str | None:
-    recipient = element.get("recipient_id") or element.get("recipient_user_id")
+    recipient = _customer_key(element.get("recipient_id")) or element.get("recipient_user_id")
     return str(recipient) if isinstance(recipient, (str, int)) and recipient != "" else None
 
 

@@ -214,3 +214,16 @@ def test_a_status_that_carries_its_recipients_contact_names_the_customer(landed)
     assert (
         contacts.customer_of(name="Tendai Moyo") == customer == contacts.customer_of(user_id="US.13491208655302741999")
     )
+
+
+def test_a_number_written_with_a_plus_or_a_space_is_the_same_customers_chat(landed):
+    deliver, store, letters, contacts = landed
+    deliver("text_number_written_out")
+    plus, spaced = store.get(wamid("plus-from-1")), store.get(wamid("space-from-1"))
+    assert letters.list() == []
+    # One chat and one sender id for the customer, however `from` wrote the number.
+    assert (plus.chat_id, plus.sender_id, plus.text) == (CHAT, "16505551234", "Hello again, it's me")
+    assert (spaced.chat_id, spaced.sender_id) == (CHAT, "16505551234")
+    [status] = EventStore(store.database()).status_history(wamid("out-plus-1"))
+    assert status["recipient_id"] == "16505551234"
+    assert contacts.customer_of(phone="+16505551234") == contacts.customer_of(name="Sheena Nelson") is not None
