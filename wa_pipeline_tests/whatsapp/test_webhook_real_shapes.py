@@ -24,15 +24,19 @@ CHAT = f"wa:{NUMBER_ID}:16505551234"
 
 @pytest.fixture
 def landed(tmp_path):
-    """`deliver(name)` posts a fixture signed and waits for the lander; yields (deliver, store, letters, contacts)."""
+    """`deliver(name, edit)` posts a fixture (`edit` may change it first) signed and waits for the lander; yields
+    (deliver, store, letters, contacts)."""
     store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     letters = DeadLetterQueue(tmp_path / "landing.sqlite3")
     contacts = ContactStore(store.database())
     app = create_webhook_app(store, letters, app_secret=SECRET, verify_token=TOKEN, contacts=contacts)
     with serving(app) as url:
 
-        def deliver(name: str) -> None:
-            raw = meta_bytes(json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8")))
+        def deliver(name: str, edit=None) -> None:
+            body = json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+            if edit is not None:
+                edit(body)
+            raw = meta_bytes(body)
             response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60)
             assert response.status_code == 200, response.text
             wait_landed(app)
@@ -227,3 +231,15 @@ def test_a_number_written_with_a_plus_or_a_space_is_the_same_customers_chat(land
     [status] = EventStore(store.database()).status_history(wamid("out-plus-1"))
     assert status["recipient_id"] == "16505551234"
     assert contacts.customer_of(phone="+16505551234") == contacts.customer_of(name="Sheena Nelson") is not None
+
+
+def test_a_body_without_object_or_a_change_without_field_still_lands(landed):
+    deliver, store, letters, _ = landed
+    # As SDK test suites post it: no `object` and no entry ids (the fixture), and a change without its `field`.
+    deliver("text_no_object", lambda body: body["entry"][1]["changes"][0].pop("field"))
+    message = store.get(wamid("no-object-1"))
+    assert message is not None and letters.list() == []
+    assert (message.chat_id, message.text, message.reply_to) == (CHAT, "Two of the blue ones, please", wamid("menu-9"))
+    # A change without its field that lists statuses is read as the messages field Meta sends them in.
+    [status] = EventStore(store.database()).status_history(wamid("out-nofield-1"))
+    assert (status["status"], status["recipient_id"]) == ("read", "16505551234")
