@@ -924,7 +924,7 @@ class _FieldMapper:
         )
 
     def _receipt_event(self, element: dict, node: RawJson, participant: str) -> Event:
-        wamid = _id(element.get("id"), "status.id")
+        wamid = _status_id(element)
         status = str(_require(element, "status", "status"))
         _id(participant, "status.recipient_participant_id")
         summary = f"{_RECEIPT_WORDS.get(status, status + ' for')} {participant}"
@@ -1227,10 +1227,17 @@ def _money(amount: Any, currency: Any) -> str | None:
     return f"{shown} {currency}" if currency else shown
 
 
+def _status_id(element: dict) -> str:
+    """The wamid a status is about. A BSP relaying Meta's shape (Gupshup) puts its own id in `id` and Meta's wamid
+    in meta_msg_id: the wamid is what the message's echo and its replies carry (the BSP's id stays in raw)."""
+    relayed = element.get("meta_msg_id")
+    return _id(relayed if _usable_id(relayed) else element.get("id"), "status.id")
+
+
 def _status(element: Any, raw: bytes) -> StatusUpdate:
     if not isinstance(element, dict):
         raise MalformedElement("status is not a JSON object")
-    wamid = _id(element.get("id"), "status.id")
+    wamid = _status_id(element)
     status = _require(element, "status", "status")
     errors = element.get("errors") or []
     if not isinstance(errors, list):

@@ -243,3 +243,16 @@ def test_a_body_without_object_or_a_change_without_field_still_lands(landed):
     # A change without its field that lists statuses is read as the messages field Meta sends them in.
     [status] = EventStore(store.database()).status_history(wamid("out-nofield-1"))
     assert (status["status"], status["recipient_id"]) == ("read", "16505551234")
+
+
+def test_a_status_relayed_with_a_bsps_own_id_reaches_the_message_by_metas_wamid(landed):
+    deliver, store, letters, _ = landed
+    deliver("status_bsp_meta_msg_id")
+    deliver("status_bsp_meta_msg_id")
+    echo = store.get(wamid("bsp-echo-1"))
+    assert echo is not None and letters.list() == []
+    # The status is the echoed message's, found by the wamid its replies and echoes carry; the BSP's id stays in raw.
+    [status] = EventStore(store.database()).status_history(wamid("bsp-echo-1"))
+    assert (status["status"], status["recipient_id"]) == ("delivered", "16505551234")
+    assert "9b2e4c1a-3d5f-4e6a-8b7c-1d2e3f4a5b6c" in status["raw"]
+    assert EventStore(store.database()).status_history("9b2e4c1a-3d5f-4e6a-8b7c-1d2e3f4a5b6c") == []
