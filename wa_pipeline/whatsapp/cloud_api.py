@@ -529,7 +529,7 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
     if kind_name == "system":
         if not isinstance(body, dict):
             raise MalformedElement("system is missing")
-        return _Content("system", text=_text(body.get("body")))
+        return _Content("system", text=_text(body.get("body")) or _system_text(body))
     if kind_name == "request_welcome":
         # A user opening the chat for the first time: an event in the conversation, not something they said.
         return _Content("system", text="conversation opened (request_welcome)")
@@ -544,6 +544,15 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
         return _Content("unsupported", flags=("media_placeholder: the media was not shared by history sync",))
     # "unsupported" and any type newer than this code: the message is kept, its content (and errors) in raw.
     return _Content("unsupported")
+
+
+def _system_text(system: dict) -> str | None:
+    """A notice Meta sent without a body (identity changes): its type and whom it is about, so the row says it."""
+    kind = system.get("type")
+    if not isinstance(kind, str) or not kind:
+        return None
+    subject = next((system[k] for k in ("customer", "user", "wa_id", "user_id") if isinstance(system.get(k), str)), "")
+    return f"{kind}: {subject}" if subject else kind
 
 
 def _location_content(body: Any) -> _Content:

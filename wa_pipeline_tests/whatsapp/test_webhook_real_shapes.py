@@ -256,3 +256,12 @@ def test_a_status_relayed_with_a_bsps_own_id_reaches_the_message_by_metas_wamid(
     assert (status["status"], status["recipient_id"]) == ("delivered", "16505551234")
     assert "9b2e4c1a-3d5f-4e6a-8b7c-1d2e3f4a5b6c" in status["raw"]
     assert EventStore(store.database()).status_history("9b2e4c1a-3d5f-4e6a-8b7c-1d2e3f4a5b6c") == []
+
+
+def test_a_system_notice_without_a_body_says_what_happened(landed):
+    deliver, store, letters, _ = landed
+    deliver("system_identity_changed_no_body")
+    notice = store.get(wamid("sys-identity-1"))
+    assert letters.list() == []
+    assert (notice.kind, notice.chat_id) == ("system", CHAT)
+    assert notice.text == "user_identity_changed: 16505551234"
