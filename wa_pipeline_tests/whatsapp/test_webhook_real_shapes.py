@@ -228,6 +228,8 @@ def test_a_number_written_with_a_plus_or_a_space_is_the_same_customers_chat(land
     # One chat and one sender id for the customer, however `from` wrote the number.
     assert (plus.chat_id, plus.sender_id, plus.text) == (CHAT, "16505551234", "Hello again, it's me")
     assert (spaced.chat_id, spaced.sender_id) == (CHAT, "16505551234")
+    named = store.get(wamid("plus-from-2"))
+    assert (named.chat_id, named.sender_id, named.sender_name) == (CHAT, "16505551234", "Sheena Nelson")
     [status] = EventStore(store.database()).status_history(wamid("out-plus-1"))
     assert status["recipient_id"] == "16505551234"
     assert contacts.customer_of(phone="+16505551234") == contacts.customer_of(name="Sheena Nelson") is not None
