@@ -1010,6 +1010,42 @@ class _FieldMapper:
 
         self._element_event(node, wrap, build)
 
+    def user_id_update(self, node: RawJson, wrap: _Wrap) -> None:
+        """A customer's BSUID rotated (with their number): the one webhook naming the previous and current id."""
+
+        def build(element: dict) -> Event:
+            ids = element.get("user_id") if isinstance(element.get("user_id"), dict) else {}
+            parents = element.get("parent_user_id") if isinstance(element.get("parent_user_id"), dict) else {}
+            previous, current = ids.get("previous"), ids.get("current")
+            phone = _customer_key(element.get("wa_id"))
+            contact = next((c for c in self.contacts if phone and _customer_key(c.get("wa_id")) == phone), None)
+            if contact is None and len(self.contacts) == 1:
+                contact = self.contacts[0]
+            profile = (contact or {}).get("profile")
+            formerly = tuple(
+                f"{kind}:{value}"
+                for kind, value in (("bsuid", previous), ("parent_bsuid", parents.get("previous")))
+                if isinstance(value, str) and value and not has_unsafe_characters(value)
+            )
+            self._sight(
+                element.get("timestamp"),
+                phone=phone,
+                user_id=current,
+                parent=parents.get("current"),
+                name=profile.get("name") if isinstance(profile, dict) else None,
+                formerly=formerly,
+            )
+            return self._event(
+                "identity",
+                node,
+                summary=f"user id changed: {previous} -> {current}",
+                data=element,
+                customer=phone or current,
+                when=element.get("timestamp"),
+            )
+
+        self._element_event(node, wrap, build)
+
     def state_sync(self, node: RawJson, wrap: _Wrap) -> None:
         def build(element: dict) -> Event:
             contact = element.get("contact") if isinstance(element.get("contact"), dict) else {}
@@ -1101,6 +1137,7 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
     "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
     "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
     "user_preferences": {"user_preferences": _FieldMapper.preference},
+    "user_id_update": {"user_id_update": _FieldMapper.user_id_update},
     "smb_app_state_sync": {"state_sync": _FieldMapper.state_sync},
     "automatic_events": {"automatic_events": _FieldMapper.automatic},
 }

@@ -267,3 +267,20 @@ def test_a_system_notice_without_a_body_says_what_happened(landed):
     assert letters.list() == []
     assert (notice.kind, notice.chat_id) == ("system", CHAT)
     assert notice.text == "user_identity_changed: 16505551234"
+
+
+def test_a_user_id_update_links_the_previous_and_current_bsuid_to_one_customer(landed):
+    deliver, store, letters, contacts = landed
+    deliver("text_bsuid")  # Bob, known so far only by his business-scoped id
+    bob = contacts.customer_of(user_id="US.13491208655302741918")
+    deliver("user_id_update")
+    deliver("user_id_update")
+    assert letters.list() == []
+    [event] = EventStore(store.database()).events("identity")
+    assert (event.customer, event.field) == ("16505553131", "user_id_update")
+    assert event.summary == "user id changed: US.13491208655302741918 -> US.24817305912873642222"
+    assert event.occurred_at == datetime(2026, 5, 21, 14, 16, 40, tzinfo=UTC)
+    # The same customer under the previous id, the current one and the number the update names.
+    assert bob is not None and contacts.customer_of(user_id="US.13491208655302741918") == bob
+    assert contacts.customer_of(user_id="US.24817305912873642222") == bob
+    assert contacts.customer_of(phone="+16505553131") == bob
