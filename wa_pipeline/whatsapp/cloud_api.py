@@ -663,6 +663,7 @@ class _FieldMapper:
             if isinstance(element, dict) and not element.get("group_id"):
                 self._sight_sender(element, contact)
                 self._sight_change(element)
+                self._sight_requested_card(element, contact)
 
     def _sight_change(self, element: dict) -> None:
         """A user's new number or BSUID (system message): the same customer under new keys."""
@@ -687,6 +688,24 @@ class _FieldMapper:
             parent=system.get("parent_user_id"),
             formerly=formerly,
         )
+
+    def _sight_requested_card(self, element: dict, contact: dict | None) -> None:
+        """A card sent in answer to the business's REQUEST_CONTACT_INFO button (origin contact_request) is the
+        sender's own: for a customer known by BSUID only, it is how their number becomes known."""
+        cards = element.get("contacts")
+        if element.get("origin") != "contact_request" or not isinstance(cards, list) or len(cards) != 1:
+            return
+        phones = cards[0].get("phones") if isinstance(cards[0], dict) else None
+        numbers = {
+            _phone(str(p.get("wa_id") or p.get("phone")))
+            for p in phones or []
+            if isinstance(p, dict) and (p.get("wa_id") or p.get("phone"))
+        }
+        user_id = (contact or {}).get("user_id") or element.get("from_user_id")
+        if len(numbers) == 1 and user_id:
+            number = numbers.pop()
+            if number.isdigit():
+                self._sight(element.get("timestamp"), phone=number, user_id=user_id)
 
     def _sight(
         self, at: Any, phone: Any = None, user_id: Any = None, parent: Any = None, name: Any = None, formerly=()

@@ -284,3 +284,17 @@ def test_a_user_id_update_links_the_previous_and_current_bsuid_to_one_customer(l
     assert bob is not None and contacts.customer_of(user_id="US.13491208655302741918") == bob
     assert contacts.customer_of(user_id="US.24817305912873642222") == bob
     assert contacts.customer_of(phone="+16505553131") == bob
+
+
+def test_a_card_sent_on_the_businesss_contact_request_gives_the_customers_number(landed):
+    deliver, store, letters, contacts = landed
+    deliver("contacts_request_reply")
+    reply = store.get(wamid("contact-request-1"))
+    assert letters.list() == []
+    assert (reply.kind, reply.chat_id) == ("contacts", f"wa:{NUMBER_ID}:US.13491208655302741777")
+    # The user answered the business's request with their own card: their number joins them.
+    amara = contacts.customer_of(user_id="US.13491208655302741777")
+    assert amara is not None and contacts.customer_of(phone="+16505557777") == amara
+    # A card shared any other way is someone else's, and names no key of the sender.
+    assert store.get(wamid("contact-shared-1")).text == "Juma: +254 712 345678"
+    assert contacts.customer_of(phone="+254712345678") is None
