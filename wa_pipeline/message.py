@@ -469,6 +469,7 @@ EVENT_KINDS = frozenset(
         "history",  # history: sharing declined, or a chunk's phase and progress
         "payment",  # Payments API: an order's payment pending, captured or failed (a status of type payment)
         "group_status",  # Groups API: one participant's receipt of a group message (delivered, read)
+        "identity",  # user_id_update: a customer's business-scoped user id replaced by a new one
         "unknown",  # a field this version does not map: kept whole, counted, visible
     }
 )

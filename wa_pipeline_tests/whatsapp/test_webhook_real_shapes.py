@@ -24,15 +24,19 @@ CHAT = f"wa:{NUMBER_ID}:16505551234"
 
 @pytest.fixture
 def landed(tmp_path):
-    """`deliver(name)` posts a fixture signed and waits for the lander; yields (deliver, store, letters, contacts)."""
+    """`deliver(name, edit)` posts a fixture (`edit` may change it first) signed and waits for the lander; yields
+    (deliver, store, letters, contacts)."""
     store = SqliteLandingStore(tmp_path / "landing.sqlite3")
     letters = DeadLetterQueue(tmp_path / "landing.sqlite3")
     contacts = ContactStore(store.database())
     app = create_webhook_app(store, letters, app_secret=SECRET, verify_token=TOKEN, contacts=contacts)
     with serving(app) as url:
 
-        def deliver(name: str) -> None:
-            raw = meta_bytes(json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8")))
+        def deliver(name: str, edit=None) -> None:
+            body = json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+            if edit is not None:
+                edit(body)
+            raw = meta_bytes(body)
             response = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60)
             assert response.status_code == 200, response.text
             wait_landed(app)
@@ -214,3 +218,83 @@ def test_a_status_that_carries_its_recipients_contact_names_the_customer(landed)
     assert (
         contacts.customer_of(name="Tendai Moyo") == customer == contacts.customer_of(user_id="US.13491208655302741999")
     )
+
+
+def test_a_number_written_with_a_plus_or_a_space_is_the_same_customers_chat(landed):
+    deliver, store, letters, contacts = landed
+    deliver("text_number_written_out")
+    plus, spaced = store.get(wamid("plus-from-1")), store.get(wamid("space-from-1"))
+    assert letters.list() == []
+    # One chat and one sender id for the customer, however `from` wrote the number.
+    assert (plus.chat_id, plus.sender_id, plus.text) == (CHAT, "16505551234", "Hello again, it's me")
+    assert (spaced.chat_id, spaced.sender_id) == (CHAT, "16505551234")
+    named = store.get(wamid("plus-from-2"))
+    assert (named.chat_id, named.sender_id, named.sender_name) == (CHAT, "16505551234", "Sheena Nelson")
+    [status] = EventStore(store.database()).status_history(wamid("out-plus-1"))
+    assert status["recipient_id"] == "16505551234"
+    assert contacts.customer_of(phone="+16505551234") == contacts.customer_of(name="Sheena Nelson") is not None
+
+
+def test_a_body_without_object_or_a_change_without_field_still_lands(landed):
+    deliver, store, letters, _ = landed
+    # As SDK test suites post it: no `object` and no entry ids (the fixture), and a change without its `field`.
+    deliver("text_no_object", lambda body: body["entry"][1]["changes"][0].pop("field"))
+    message = store.get(wamid("no-object-1"))
+    assert message is not None and letters.list() == []
+    assert (message.chat_id, message.text, message.reply_to) == (CHAT, "Two of the blue ones, please", wamid("menu-9"))
+    # A change without its field that lists statuses is read as the messages field Meta sends them in.
+    [status] = EventStore(store.database()).status_history(wamid("out-nofield-1"))
+    assert (status["status"], status["recipient_id"]) == ("read", "16505551234")
+
+
+def test_a_status_relayed_with_a_bsps_own_id_reaches_the_message_by_metas_wamid(landed):
+    deliver, store, letters, _ = landed
+    deliver("status_bsp_meta_msg_id")
+    deliver("status_bsp_meta_msg_id")
+    echo = store.get(wamid("bsp-echo-1"))
+    assert echo is not None and letters.list() == []
+    # The status is the echoed message's, found by the wamid its replies and echoes carry; the BSP's id stays in raw.
+    [status] = EventStore(store.database()).status_history(wamid("bsp-echo-1"))
+    assert (status["status"], status["recipient_id"]) == ("delivered", "16505551234")
+    assert "9b2e4c1a-3d5f-4e6a-8b7c-1d2e3f4a5b6c" in status["raw"]
+    assert EventStore(store.database()).status_history("9b2e4c1a-3d5f-4e6a-8b7c-1d2e3f4a5b6c") == []
+
+
+def test_a_system_notice_without_a_body_says_what_happened(landed):
+    deliver, store, letters, _ = landed
+    deliver("system_identity_changed_no_body")
+    notice = store.get(wamid("sys-identity-1"))
+    assert letters.list() == []
+    assert (notice.kind, notice.chat_id) == ("system", CHAT)
+    assert notice.text == "user_identity_changed: 16505551234"
+
+
+def test_a_user_id_update_links_the_previous_and_current_bsuid_to_one_customer(landed):
+    deliver, store, letters, contacts = landed
+    deliver("text_bsuid")  # Bob, known so far only by his business-scoped id
+    bob = contacts.customer_of(user_id="US.13491208655302741918")
+    deliver("user_id_update")
+    deliver("user_id_update")
+    assert letters.list() == []
+    [event] = EventStore(store.database()).events("identity")
+    assert (event.customer, event.field) == ("16505553131", "user_id_update")
+    assert event.summary == "user id changed: US.13491208655302741918 -> US.24817305912873642222"
+    assert event.occurred_at == datetime(2026, 5, 21, 14, 16, 40, tzinfo=UTC)
+    # The same customer under the previous id, the current one and the number the update names.
+    assert bob is not None and contacts.customer_of(user_id="US.13491208655302741918") == bob
+    assert contacts.customer_of(user_id="US.24817305912873642222") == bob
+    assert contacts.customer_of(phone="+16505553131") == bob
+
+
+def test_a_card_sent_on_the_businesss_contact_request_gives_the_customers_number(landed):
+    deliver, store, letters, contacts = landed
+    deliver("contacts_request_reply")
+    reply = store.get(wamid("contact-request-1"))
+    assert letters.list() == []
+    assert (reply.kind, reply.chat_id) == ("contacts", f"wa:{NUMBER_ID}:US.13491208655302741777")
+    # The user answered the business's request with their own card: their number joins them.
+    amara = contacts.customer_of(user_id="US.13491208655302741777")
+    assert amara is not None and contacts.customer_of(phone="+16505557777") == amara
+    # A card shared any other way is someone else's, and names no key of the sender.
+    assert store.get(wamid("contact-shared-1")).text == "Juma: +254 712 345678"
+    assert contacts.customer_of(phone="+254712345678") is None
