@@ -650,3 +650,72 @@ def test_a_poll_in_another_language_is_the_poll(body, text):
     )
     assert (poll.kind, poll.sender_name, poll.text) == ("poll", "Amina Njeri", text)
     assert (typed.kind, typed.text) == ("text", "PEILING:\nwie komt er?")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Russian, Turkish and Indonesian phones close an edited message with the marker in their language.
+        "28.10.2025, 23:42 - Neema Atieno: Tuonane Jumamosi? <Сообщение изменено>",
+        "12.10.2026 9:05 - Neema Atieno: Tuonane Jumamosi? <Bu mesaj düzenlendi>",
+        f"[1.07.2026 10:00:00] Neema Atieno: Tuonane Jumamosi? {LRM}<Bu mesaj düzenlendi>",
+        "04/09/24 19.55 - Neema Atieno: Tuonane Jumamosi? <Pesan ini diedit>",
+    ],
+)
+def test_an_edited_message_in_russian_turkish_or_indonesian_is_its_words_marked_edited(line):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "text",
+        "edited",
+        "Neema Atieno",
+        "Tuonane Jumamosi?",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (f"{LRM}Видеозвонок, {LRM}1 ч 5 мин", "video_call"),
+        (f"{LRM}Аудиозвонок, {LRM}Нет ответа", "voice_call"),
+    ],
+)
+def test_a_russian_ios_call_line_is_the_call_not_the_callers_words(body, event):
+    # The U+200E mark makes it iOS's line; the same words with no mark, or on Android, are the customer's.
+    call, typed, android = _parse(
+        f"[01.01.21, 00:02:00] Juma Otieno: {body}\n"
+        "[01.01.21, 00:03:00] Juma Otieno: Видеозвонок, завтра в 5?\n"
+        "01.01.21, 00:04 - Juma Otieno: Аудиозвонок\n"
+    )
+    assert (call.kind, call.event, call.sender_name, call.text) == ("system", event, None, body.replace(LRM, ""))
+    assert [(m.kind, m.event, m.sender_name) for m in (typed, android)] == [("text", None, "Juma Otieno")] * 2
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        (
+            "24/07/24 09.43 - Pesan dan telepon terenkripsi secara end-to-end. Hanya orang di obrolan ini yang bisa "
+            "membaca, mendengarkan, atau membagikannya.",
+            "encryption_notice",
+        ),
+        (
+            "19/07/26 16.26 - Bisnis Anda menggunakan layanan yang aman dari Meta untuk mengelola obrolan ini.",
+            "business_notice",
+        ),
+    ],
+)
+def test_notices_opening_newer_indonesian_exports_are_whatsapps(line, event):
+    notice, customer = _parse(line + "\n24/07/24 09.44 - Baraka: Habari\n")
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", event, None)
+    assert (customer.kind, customer.sender_name, customer.text) == ("text", "Baraka", "Habari")
+
+
+def test_a_portuguese_android_export_without_media_says_so():
+    (media,) = _parse("15/09/26, 10:10 - Wanjiru: <Multimédia omitido>\n")
+    assert (media.kind, media.event, media.sender_name, media.text) == (
+        "media_omitted",
+        "media_omitted",
+        "Wanjiru",
+        None,
+    )
+
