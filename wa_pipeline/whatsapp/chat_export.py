@@ -177,6 +177,8 @@ _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
 _VOTES = re.compile(r"\([^()\n]{1,30}\)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
 # WhatsApp Web's export puts a caption on the attachment's own line: "IMG-….jpg (file attached) the caption".
+# The file before older iOS's "<attached>": one name with an extension, as the phone named it ("3.jpg").
+_BARE_FILE_NAME = re.compile(r"\S+\.\w{2,5}")
 _INLINE_ATTACHED = re.compile(r"\s\((?P<word>[^()]{1,60})\)\s")
 # WhatsApp Web's export writes a pin as "[name: ]Location: <lat>, <lng> - https://maps.google.com/?q=<lat>,<lng>".
 _WEB_LOCATION = re.compile(
@@ -523,6 +525,11 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
             same_line = attached.group("after").strip()
             caption = "\n".join(p for p in (before, same_line, after.strip()) if p) or None
             return kind_for_filename(filename), caption, MediaRef(filename=filename)
+        if first[-1:] == ">":
+            # iOS of 2013-16 wrote the word after the file, with no colon: "2013-08-06-PHOTO-00000006.jpg <attached>".
+            filename, _, word = first[:-1].rpartition(" <")
+            if _BARE_FILE_NAME.fullmatch(filename) and normalise(word) in book.attached_words:
+                return kind_for_filename(filename), after.strip() or None, MediaRef(filename=filename)
     if first.endswith(")"):
         attached = _ANDROID_ATTACHED.match(first)
         if attached and normalise(attached.group("word")) in book.file_attached_words:

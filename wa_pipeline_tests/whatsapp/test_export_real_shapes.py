@@ -719,3 +719,18 @@ def test_a_portuguese_android_export_without_media_says_so():
         None,
     )
 
+
+def test_older_ios_writing_attached_after_the_file_is_the_file():
+    # iOS of 2013-16: the file's name, then "<attached>" with no colon; the words of a line that is no file name stay.
+    photo, clip, words = _parse(
+        "06.08.13, 19:55:38: Kamau Njoroge: 2013-08-06-PHOTO-00000006.jpg <attached>\n"
+        "06.08.13, 19:56:02: Kamau Njoroge: 2013-08-06-VIDEO-00000007.mp4 <attached>\n"
+        "06.08.13, 19:57:24: Kamau Njoroge: the invoice <attached>\n"
+    )
+    assert (photo.kind, photo.sender_name, photo.media.filename) == (
+        "image",
+        "Kamau Njoroge",
+        "2013-08-06-PHOTO-00000006.jpg",
+    )
+    assert (clip.kind, clip.media.filename) == ("video", "2013-08-06-VIDEO-00000007.mp4")
+    assert (words.kind, words.text, words.media) == ("text", "the invoice <attached>", None)
