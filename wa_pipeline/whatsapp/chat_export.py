@@ -58,7 +58,9 @@ _INVISIBLE = str.maketrans(
 # passes over an alternative whose first character cannot match, where a repeat pays its bookkeeping every time
 # (with the markers' lookahead below, a third of what a search for a block's headers cost).
 _YEARISH = r"(?:[MTSHR]\d{1,2}|\d{1,4}(?:\sBE|))"
-_DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?)(?P<d3>{_YEARISH})\.?"
+# Bulgarian phones write the year's abbreviation after it ("12.05.20 г."): CLDR's and Android's short date for bg,
+# "d.MM.yy 'г'.".
+_DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?)(?P<d3>{_YEARISH})\.?(?:\sг\.|)"
 # Between date and time: a comma (the Arabic one too), or the locale's word for "at": French Android writes
 # "26/09/2019 à 22:39", Finnish iOS "[12.3.2022 klo 14.08.18]".
 _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
@@ -84,6 +86,8 @@ _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
     r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2})|)"
     rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM})|)"
+    # Bulgarian phones close a 24-hour time with the hour's abbreviation ("14:05 ч."): CLDR's bg "H:mm 'ч'.".
+    r"(?:\sч\.|)"
 )
 # The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".

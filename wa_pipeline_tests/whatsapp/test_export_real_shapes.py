@@ -734,3 +734,21 @@ def test_older_ios_writing_attached_after_the_file_is_the_file():
     )
     assert (clip.kind, clip.media.filename) == ("video", "2013-08-06-VIDEO-00000007.mp4")
     assert (words.kind, words.text, words.media) == ("text", "the invoice <attached>", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Bulgarian phones write "г." after the year and "ч." after a 24-hour time (CLDR's bg short date and time),
+        # the space before each sometimes a narrow no-break one.
+        "12.05.20 г., 14:05 ч. - Amina Yusuf: Habari\nza asubuhi\n13.05.20 г., 9:15 ч. - Baraka: Nzuri\n",
+        "12.05.20\u202fг., 14:05\u202fч. - Amina Yusuf: Habari\nza asubuhi\n13.05.20\u202fг., 9:15\u202fч. - Baraka: Nzuri\n",
+        "[12.05.20 г., 14:05:33 ч.] Amina Yusuf: Habari\nza asubuhi\n[13.05.20 г., 9:15:02 ч.] Baraka: Nzuri\n",
+    ],
+)
+def test_a_bulgarian_export_with_year_and_hour_abbreviations_lands_as_written(text):
+    first, second = _parse(text)
+    assert (first.sender_name, first.text) == ("Amina Yusuf", "Habari\nza asubuhi")
+    assert (second.sender_name, second.text) == ("Baraka", "Nzuri")
+    assert first.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2020-05-12 14:05"
+    assert second.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2020-05-13 09:15"
