@@ -752,3 +752,12 @@ def test_a_bulgarian_export_with_year_and_hour_abbreviations_lands_as_written(te
     assert (second.sender_name, second.text) == ("Baraka", "Nzuri")
     assert first.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2020-05-12 14:05"
     assert second.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2020-05-13 09:15"
+
+
+def test_the_encryption_notice_opening_a_portuguese_export_of_2026_is_whatsapps():
+    notice, customer = _parse(
+        "27/04/26, 11:31 - As mensagens e as chamadas são encriptadas ponto a ponto. Só as pessoas nesta conversa as "
+        "podem ler, ouvir ou partilhar.\n27/04/26, 11:32 - Wanjiru: Bom dia\n"
+    )
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (customer.kind, customer.sender_name, customer.text) == ("text", "Wanjiru", "Bom dia")
