@@ -761,3 +761,14 @@ def test_the_encryption_notice_opening_a_portuguese_export_of_2026_is_whatsapps(
     )
     assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
     assert (customer.kind, customer.sender_name, customer.text) == ("text", "Wanjiru", "Bom dia")
+
+
+def test_a_message_the_exporter_deleted_in_a_polish_export_is_deleted():
+    # Polish phones write "Usunięto tę wiadomość" where English ones write "You deleted this message".
+    (message,) = _parse("12.03.24, 10:15 - Amani Odhiambo: Usunięto tę wiadomość\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "deleted",
+        "deleted:by_me",
+        "Amani Odhiambo",
+        None,
+    )
