@@ -58,7 +58,9 @@ _INVISIBLE = str.maketrans(
 # passes over an alternative whose first character cannot match, where a repeat pays its bookkeeping every time
 # (with the markers' lookahead below, a third of what a search for a block's headers cost).
 _YEARISH = r"(?:[MTSHR]\d{1,2}|\d{1,4}(?:\sBE|))"
-_DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?)(?P<d3>{_YEARISH})\.?"
+# Bulgarian phones write the year's abbreviation after it ("12.05.20 г."): CLDR's and Android's short date for bg,
+# "d.MM.yy 'г'.".
+_DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?)(?P<d3>{_YEARISH})\.?(?:\sг\.|)"
 # Between date and time: a comma (the Arabic one too), or the locale's word for "at": French Android writes
 # "26/09/2019 à 22:39", Finnish iOS "[12.3.2022 klo 14.08.18]".
 _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
@@ -84,6 +86,8 @@ _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
     r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2})|)"
     rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM})|)"
+    # Bulgarian phones close a 24-hour time with the hour's abbreviation ("14:05 ч."): CLDR's bg "H:mm 'ч'.".
+    r"(?:\sч\.|)"
 )
 # The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
@@ -177,6 +181,8 @@ _POLL = re.compile(r"^POLL:[ \t]*(?P<question>.*)$")
 _VOTES = re.compile(r"\([^()\n]{1,30}\)$")
 _POLL_OPTION = re.compile(r"^OPTION:\s*(?P<option>.*\(\d+ votes?\))$")
 # WhatsApp Web's export puts a caption on the attachment's own line: "IMG-….jpg (file attached) the caption".
+# The file before older iOS's "<attached>": one name with an extension, as the phone named it ("3.jpg").
+_BARE_FILE_NAME = re.compile(r"\S+\.\w{2,5}")
 _INLINE_ATTACHED = re.compile(r"\s\((?P<word>[^()]{1,60})\)\s")
 # WhatsApp Web's export writes a pin as "[name: ]Location: <lat>, <lng> - https://maps.google.com/?q=<lat>,<lng>".
 _WEB_LOCATION = re.compile(
@@ -523,6 +529,11 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
             same_line = attached.group("after").strip()
             caption = "\n".join(p for p in (before, same_line, after.strip()) if p) or None
             return kind_for_filename(filename), caption, MediaRef(filename=filename)
+        if first[-1:] == ">":
+            # iOS of 2013-16 wrote the word after the file, with no colon: "2013-08-06-PHOTO-00000006.jpg <attached>".
+            filename, _, word = first[:-1].rpartition(" <")
+            if _BARE_FILE_NAME.fullmatch(filename) and normalise(word) in book.attached_words:
+                return kind_for_filename(filename), after.strip() or None, MediaRef(filename=filename)
     if first.endswith(")"):
         attached = _ANDROID_ATTACHED.match(first)
         if attached and normalise(attached.group("word")) in book.file_attached_words:

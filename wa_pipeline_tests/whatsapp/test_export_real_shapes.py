@@ -650,3 +650,125 @@ def test_a_poll_in_another_language_is_the_poll(body, text):
     )
     assert (poll.kind, poll.sender_name, poll.text) == ("poll", "Amina Njeri", text)
     assert (typed.kind, typed.text) == ("text", "PEILING:\nwie komt er?")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Russian, Turkish and Indonesian phones close an edited message with the marker in their language.
+        "28.10.2025, 23:42 - Neema Atieno: Tuonane Jumamosi? <Сообщение изменено>",
+        "12.10.2026 9:05 - Neema Atieno: Tuonane Jumamosi? <Bu mesaj düzenlendi>",
+        f"[1.07.2026 10:00:00] Neema Atieno: Tuonane Jumamosi? {LRM}<Bu mesaj düzenlendi>",
+        "04/09/24 19.55 - Neema Atieno: Tuonane Jumamosi? <Pesan ini diedit>",
+    ],
+)
+def test_an_edited_message_in_russian_turkish_or_indonesian_is_its_words_marked_edited(line):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "text",
+        "edited",
+        "Neema Atieno",
+        "Tuonane Jumamosi?",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (f"{LRM}Видеозвонок, {LRM}1 ч 5 мин", "video_call"),
+        (f"{LRM}Аудиозвонок, {LRM}Нет ответа", "voice_call"),
+    ],
+)
+def test_a_russian_ios_call_line_is_the_call_not_the_callers_words(body, event):
+    # The U+200E mark makes it iOS's line; the same words with no mark, or on Android, are the customer's.
+    call, typed, android = _parse(
+        f"[01.01.21, 00:02:00] Juma Otieno: {body}\n"
+        "[01.01.21, 00:03:00] Juma Otieno: Видеозвонок, завтра в 5?\n"
+        "01.01.21, 00:04 - Juma Otieno: Аудиозвонок\n"
+    )
+    assert (call.kind, call.event, call.sender_name, call.text) == ("system", event, None, body.replace(LRM, ""))
+    assert [(m.kind, m.event, m.sender_name) for m in (typed, android)] == [("text", None, "Juma Otieno")] * 2
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        (
+            "24/07/24 09.43 - Pesan dan telepon terenkripsi secara end-to-end. Hanya orang di obrolan ini yang bisa "
+            "membaca, mendengarkan, atau membagikannya.",
+            "encryption_notice",
+        ),
+        (
+            "19/07/26 16.26 - Bisnis Anda menggunakan layanan yang aman dari Meta untuk mengelola obrolan ini.",
+            "business_notice",
+        ),
+    ],
+)
+def test_notices_opening_newer_indonesian_exports_are_whatsapps(line, event):
+    notice, customer = _parse(line + "\n24/07/24 09.44 - Baraka: Habari\n")
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", event, None)
+    assert (customer.kind, customer.sender_name, customer.text) == ("text", "Baraka", "Habari")
+
+
+def test_a_portuguese_android_export_without_media_says_so():
+    (media,) = _parse("15/09/26, 10:10 - Wanjiru: <Multimédia omitido>\n")
+    assert (media.kind, media.event, media.sender_name, media.text) == (
+        "media_omitted",
+        "media_omitted",
+        "Wanjiru",
+        None,
+    )
+
+
+def test_older_ios_writing_attached_after_the_file_is_the_file():
+    # iOS of 2013-16: the file's name, then "<attached>" with no colon; the words of a line that is no file name stay.
+    photo, clip, words = _parse(
+        "06.08.13, 19:55:38: Kamau Njoroge: 2013-08-06-PHOTO-00000006.jpg <attached>\n"
+        "06.08.13, 19:56:02: Kamau Njoroge: 2013-08-06-VIDEO-00000007.mp4 <attached>\n"
+        "06.08.13, 19:57:24: Kamau Njoroge: the invoice <attached>\n"
+    )
+    assert (photo.kind, photo.sender_name, photo.media.filename) == (
+        "image",
+        "Kamau Njoroge",
+        "2013-08-06-PHOTO-00000006.jpg",
+    )
+    assert (clip.kind, clip.media.filename) == ("video", "2013-08-06-VIDEO-00000007.mp4")
+    assert (words.kind, words.text, words.media) == ("text", "the invoice <attached>", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Bulgarian phones write "г." after the year and "ч." after a 24-hour time (CLDR's bg short date and time),
+        # the space before each sometimes a narrow no-break one.
+        "12.05.20 г., 14:05 ч. - Amina Yusuf: Habari\nza asubuhi\n13.05.20 г., 9:15 ч. - Baraka: Nzuri\n",
+        "12.05.20\u202fг., 14:05\u202fч. - Amina Yusuf: Habari\nza asubuhi\n13.05.20\u202fг., 9:15\u202fч. - Baraka: Nzuri\n",
+        "[12.05.20 г., 14:05:33 ч.] Amina Yusuf: Habari\nza asubuhi\n[13.05.20 г., 9:15:02 ч.] Baraka: Nzuri\n",
+    ],
+)
+def test_a_bulgarian_export_with_year_and_hour_abbreviations_lands_as_written(text):
+    first, second = _parse(text)
+    assert (first.sender_name, first.text) == ("Amina Yusuf", "Habari\nza asubuhi")
+    assert (second.sender_name, second.text) == ("Baraka", "Nzuri")
+    assert first.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2020-05-12 14:05"
+    assert second.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2020-05-13 09:15"
+
+
+def test_the_encryption_notice_opening_a_portuguese_export_of_2026_is_whatsapps():
+    notice, customer = _parse(
+        "27/04/26, 11:31 - As mensagens e as chamadas são encriptadas ponto a ponto. Só as pessoas nesta conversa as "
+        "podem ler, ouvir ou partilhar.\n27/04/26, 11:32 - Wanjiru: Bom dia\n"
+    )
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (customer.kind, customer.sender_name, customer.text) == ("text", "Wanjiru", "Bom dia")
+
+
+def test_a_message_the_exporter_deleted_in_a_polish_export_is_deleted():
+    # Polish phones write "Usunięto tę wiadomość" where English ones write "You deleted this message".
+    (message,) = _parse("12.03.24, 10:15 - Amani Odhiambo: Usunięto tę wiadomość\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "deleted",
+        "deleted:by_me",
+        "Amani Odhiambo",
+        None,
+    )
