@@ -72,11 +72,35 @@ _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
 #   Japanese "午前"/"午後", Chinese "上午"/"下午" and Korean "오전"/"오후" BEFORE it ("2026/11/16 午後9:15",
 #   "[2026. 11. 16. 오후 9:15:42]"); Hebrew "לפנה"צ"/"אחה"צ" after it, written with an ASCII quote or a gershayim.
 # Every marker is accepted on either side of the time: the position follows the locale's pattern, not the word.
-_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص|לפנה[\"\u05f4]צ"
-_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م|אחה[\"\u05f4]צ"
+# The other languages' markers come from CLDR by script (`clock_markers.tsv`): Malay "PG"/"PTG", Vietnamese
+# "SA"/"CH", Czech "dop."/"odp.", Persian "ق.ظ."/"ب.ظ.", Turkish "ÖÖ"/"ÖS", Russian "дп"/"пп" and the rest.
+_CLOCK_MARKERS = Path(__file__).with_name("clock_markers.tsv")
+
+
+def _marker_pattern(marker: str) -> str:
+    """A CLDR marker as a phone writes it: CLDR's data drops the dots ("ق.ظ." is "قظ", "odp." is "odp"), so a short
+    one may have a dot after each letter and a long word one after it; words part at any space."""
+
+    def word(part: str) -> str:
+        if len(part) <= 4:
+            return "".join(re.escape(c) + r"\.?" for c in part)
+        return re.escape(part).replace("\u200c", "\u200c?") + r"\.?"
+
+    return r"\s".join(word(part) for part in marker.split())
+
+
+def _generated_markers(half: str) -> str:
+    """The alternation of the generated markers of one half of the day, longest first."""
+    rows = (line.split("\t") for line in _CLOCK_MARKERS.read_text(encoding="utf-8").splitlines())
+    markers = {row[2] for row in rows if len(row) == 3 and row[1] == half}
+    return "|".join(_marker_pattern(m) for m in sorted(markers, key=lambda m: (-len(m), m)))
+
+
+_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص|לפנה[\"\u05f4]צ|" + _generated_markers("am")
+_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م|אחה[\"\u05f4]צ|" + _generated_markers("pm")
 # Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
 # on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
-_MERIDIEM_FIRST = "|".join(re.match(r"\[[^]]*\]|.", marker).group() for marker in f"{_AM}|{_PM}".split("|"))
+_MERIDIEM_FIRST = "|".join(dict.fromkeys(re.match(r"\[[^]]*\]|.", m).group() for m in f"{_AM}|{_PM}".split("|")))
 _MERIDIEM = rf"(?i:(?={_MERIDIEM_FIRST})(?:{_AM}|{_PM}))"
 _PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
 # Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
