@@ -25,8 +25,6 @@ Swahili nouns, Spanish around an English brand), the line's function words decid
 language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). A word two
 candidates share ("a", "no") counts for neither; the one with at least two of them and more than twice any other's
 wins; otherwise the line is undetermined. A line too short for lingua needs three ("k thx c u 2moro").
-Where lingua is sure of another language but the line holds none of its everyday words and three of English's, a
-name or a dish misled it ("How much is egusi?" reads as Swahili): the line is English.
 Lingua only chooses among the configured languages, so a customer writing another one gets the nearest: Dutch
 reads as German, Italian as Spanish, Indonesian, Turkish or Polish as Swahili. A line with at least two stop words
 (spaCy's) of such a language that no configured language uses, more than it holds of the language found, is
@@ -103,8 +101,6 @@ _FALLBACK_MIN_WORDS = 2
 _FALLBACK_RATIO = 2
 # A line too short for lingua needs more of them: "Asante sana" alone is no sentence to tell by.
 _SHORT_MIN_WORDS = 3
-# English function words that take a line from a language lingua is sure of but none of whose words it holds.
-_ENGLISH_INSTEAD_MIN_WORDS = 3
 # Candidates: the languages lingua gives at least this much.
 _FALLBACK_MIN_CONFIDENCE = 0.1
 _TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
@@ -472,7 +468,7 @@ def _detect_configured(
     if confidences[0].value >= min_confidence and (
         len(confidences) == 1 or confidences[0].value - confidences[1].value >= MIN_MARGIN
     ):
-        return _english_instead(text, best, confidences, lexicons)
+        return best
     candidates = [c.language.iso_code_639_1.name.lower() for c in confidences if c.value >= _FALLBACK_MIN_CONFIDENCE]
     found = _by_function_words(text, candidates, lexicons, votes)
     if found or best != ENGLISH or any(vote.owns(word) for vote in votes for word in _vote_words(text)):
@@ -481,26 +477,6 @@ def _detect_configured(
     # Swahili's (those lines take their chat's language): English when its function words outnumber each other
     # candidate's, however few the line holds.
     return ENGLISH if _by_function_words(text, candidates, lexicons, votes, 1, 1) == ENGLISH else UNDETERMINED
-
-
-def _english_instead(text: str, best: str, confidences: list, lexicons: dict[str, frozenset[str]]) -> str:
-    """English where lingua is sure of another language that the line holds none of the everyday words of.
-
-    A name or a dish in an English question ("How much is egusi?", "Are the ones on top avocados?") reads to the
-    character models as Swahili or Spanish; three English function words and none of that language's say English.
-    """
-    if best == ENGLISH or ENGLISH not in lexicons or best not in lexicons:
-        return best
-    # English must be one of lingua's candidates ("How much is egusi?": Swahili 0.47, English 0.29).
-    if not any(
-        c.language.iso_code_639_1.name.lower() == ENGLISH and c.value >= _FALLBACK_MIN_CONFIDENCE for c in confidences
-    ):
-        return best
-    theirs, english = lexicons[best], lexicons[ENGLISH]
-    tokens = _TOKEN.findall(text.lower())
-    if any(token in theirs for token in tokens):
-        return best
-    return ENGLISH if sum(token in english for token in tokens) >= _ENGLISH_INSTEAD_MIN_WORDS else best
 
 
 @functools.lru_cache(maxsize=4)

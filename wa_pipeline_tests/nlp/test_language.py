@@ -297,8 +297,3 @@ def test_tagalog_is_no_swahili_and_keeps_the_english_of_its_chat():
     assert detect_languages([tagalog]) == [""]
     texts = [tagalog, "Thank you, I will pay tomorrow morning"]
     assert detect_languages(texts, chats=["ph", "ph"]) == ["en", "en"]
-
-
-@pytest.mark.parametrize("text", ["How much is sukuma?", "Is the shop open on Jamhuri Day?"])
-def test_english_around_a_local_word_lingua_reads_as_swahili_is_english(text):
-    assert detect_languages([text]) == ["en"]
