@@ -25,6 +25,13 @@ Swahili nouns, Spanish around an English brand), the line's function words decid
 language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). A word two
 candidates share ("a", "no") counts for neither; the one with at least two of them and more than twice any other's
 wins; otherwise the line is undetermined. A line too short for lingua needs three ("k thx c u 2moro").
+Lingua only chooses among the configured languages, so a customer writing another one gets the nearest: Dutch
+reads as German, Italian as Spanish, Indonesian, Turkish or Polish as Swahili. A line with at least two stop words
+(spaCy's) of such a language that no configured language uses, more than it holds of the language found, is
+undetermined, and takes no language from its chat either; to read those customers, configure their language.
+Tagalog is the exception: Taglish is Philippine customers' English here, so Tagalog words only stop a reading as
+another configured language ("Hindi po ako makabayad ngayon" is no Swahili) and such a line takes its chat's.
+Scripts no configured language writes (Cyrillic, Ethiopic) lingua already leaves undetermined.
 """
 
 from __future__ import annotations
@@ -99,6 +106,18 @@ _FALLBACK_MIN_CONFIDENCE = 0.1
 _TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
 # English words the curated Sheng list holds because Kenyan chats mix them in: no evidence of Swahili.
 _ENGLISH_IN_SHENG = frozenset({"sorry", "order", "then", "kindly", "hello", "hi", "hey", "boss", "bro"})
+# Languages of customers' chats outside the configured set that lingua, choosing among the configured ones only,
+# files as the nearest of them: Dutch as German, Italian as Spanish, Indonesian, Tagalog, Turkish, Polish and
+# Yoruba as Swahili. Their spaCy stop words tell them; scripts no configured language writes (Cyrillic, Ethiopic)
+# lingua already leaves undetermined.
+_OUTSIDE_LANGUAGES = ("nl", "id", "it", "tl", "tr", "pl", "cs", "yo")
+# Words of three letters or more: shorter ones ("ik", "di", "ng") are too often another language's or a typo.
+_OUTSIDE_MIN_LETTERS = 3
+_OUTSIDE_MIN_WORDS = 2
+# Taglish is Philippine customers' English to the pipeline (the data README's labelling guideline), so Tagalog words
+# never take a line from English, nor keep a line from its chat's language: they stop only a reading as another
+# configured language ("Bakit po hindi kayo nagrereply?" is no Swahili).
+_ENGLISH_KIN = frozenset({"tl"})
 
 
 @dataclass(frozen=True)
@@ -155,6 +174,7 @@ def detect_languages(
     detector = _detector(codes, low_memory)
     votes = _word_votes(codes)
     lexicons = _function_words(codes)
+    outside = _outside_words(codes)
     found: dict[str, str] = {}
     # Lingua reads only a line's words, so lines that differ in their figures alone ("Paid 500", "Paid 1,200")
     # are read by it once.
@@ -171,26 +191,43 @@ def detect_languages(
             results.append(UNDETERMINED)
             continue
         if text not in found:
-            found[text] = _detect(confidences_of, text, min_confidence, votes, lexicons)
+            found[text] = _detect(confidences_of, text, min_confidence, votes, lexicons, outside)
         results.append(found[text])
-    return with_chat_languages(texts, results, chats) if chats is not None else results
+    return with_chat_languages(texts, results, chats, codes) if chats is not None else results
 
 
-def with_chat_languages(texts: Sequence[str | None], results: Sequence[str], chats: Sequence[object]) -> list[str]:
+def with_chat_languages(
+    texts: Sequence[str | None],
+    results: Sequence[str],
+    chats: Sequence[object],
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+) -> list[str]:
     """Each undetermined line with words takes the language most lines of its chat are in.
 
-    A line without a word ("👍", "0722 123456") keeps no language, whatever its chat speaks.
+    A line without a word ("👍", "0722 123456") keeps no language, whatever its chat speaks; nor does a line in a
+    language outside `languages` ("Heb je deze al gedaan?"), which also votes for none in its chat, so a Dutch
+    chat's short lines do not take the German that a few of its lines were read as.
     """
     if len(chats) != len(results):
         raise ValueError(f"{len(chats)} chats for {len(results)} texts")
+    codes = tuple(sorted(code.lower() for code in languages))
+    foreign = [not code and _in_outside_language(text, codes) for text, code in zip(texts, results)]
     votes: dict[object, Counter] = {}
-    for chat, code in zip(chats, results):
-        if code:
+    for chat, code, elsewhere in zip(chats, results, foreign):
+        if code or elsewhere:
             votes.setdefault(chat, Counter())[code] += 1
     return [
-        code or (votes[chat].most_common(1)[0][0] if chat in votes and _has_words(text) else "")
-        for text, chat, code in zip(texts, chats, results)
+        code or (votes[chat].most_common(1)[0][0] if chat in votes and not elsewhere and _has_words(text) else "")
+        for text, chat, code, elsewhere in zip(texts, chats, results, foreign)
     ]
+
+
+def _in_outside_language(text: str | None, codes: tuple[str, ...]) -> bool:
+    """Whether an undetermined line's words are more an unconfigured language's than the configured ones'."""
+    if not isinstance(text, str) or not text:
+        return False
+    outside = _outside_words(codes)
+    return bool(outside.any) and _outside(_distinct_words(text), UNDETERMINED, _configured_words(codes), None, outside)
 
 
 def _has_words(text: str | None) -> bool:
@@ -289,6 +326,67 @@ def _by_function_words(
     return ranked[0][1]
 
 
+@functools.lru_cache(maxsize=4)
+def _configured_words(codes: tuple[str, ...]) -> frozenset[str]:
+    """Every configured language's everyday words and voting words."""
+    return frozenset().union(*_function_words(codes).values(), *(vote.words for vote in _word_votes(codes)))
+
+
+@dataclass(frozen=True)
+class _Outside:
+    """The stop words of languages outside the configured ones that no configured language uses, per language."""
+
+    languages: tuple[tuple[str, frozenset[str]], ...]
+    # All of them together: most lines hold fewer than two and need no look per language.
+    any: frozenset[str]
+
+
+@functools.lru_cache(maxsize=4)
+def _outside_words(codes: tuple[str, ...]) -> _Outside:
+    """Each unconfigured language's stop words that no configured language uses: evidence of that language alone."""
+    own = _configured_words(codes)
+    lists = ((code, _language_words(code)) for code in _OUTSIDE_LANGUAGES if code not in codes)
+    languages = tuple(
+        (code, frozenset(w for w in words if len(w) >= _OUTSIDE_MIN_LETTERS) - own) for code, words in lists if words
+    )
+    return _Outside(languages, frozenset().union(*(words for _, words in languages)))
+
+
+def _outside(
+    words: list[str],
+    found: str,
+    mine: frozenset[str],
+    vote: _WordVote | None,
+    outside: _Outside,
+) -> bool:
+    """Whether the line is in a language outside the configured ones: more of its words are that language's own.
+
+    `mine`: the everyday words of the language found (of every configured one for an undetermined line), `vote`
+    that language's word vote if it has one. "Heb je deze al gedaan?" holds three Dutch words and none only German's:
+    German is no answer to give.
+    """
+    if sum(w in outside.any for w in words) < _OUTSIDE_MIN_WORDS:
+        return False
+    for code, theirs in outside.languages:
+        if code in _ENGLISH_KIN and found in (ENGLISH, UNDETERMINED):
+            continue
+        count = sum(w in theirs for w in words)
+        if count < _OUTSIDE_MIN_WORDS:
+            continue
+        ours = sum(
+            len(w) >= _OUTSIDE_MIN_LETTERS and w not in theirs and (w in mine or bool(vote and vote.owns(w)))
+            for w in words
+        )
+        if count > ours:
+            return True
+    return False
+
+
+def _distinct_words(text: str) -> list[str]:
+    """The line's distinct words, lower-cased, without links, e-mail addresses or figures."""
+    return list(dict.fromkeys(_WORD.findall(_NOT_WORDS.sub(" ", text.lower()))))
+
+
 def _short(words: frozenset[str]) -> frozenset[str]:
     """Words of two letters, which other languages write too ("ko", "ka" and "ng" are Tagalog)."""
     return frozenset(w for w in words if len(w) < 3)
@@ -321,6 +419,25 @@ def _vote_words(text: str) -> list[str]:
 
 
 def _detect(
+    confidences_of: Callable[[str], list],
+    text: str,
+    min_confidence: float,
+    votes: tuple[_WordVote, ...],
+    lexicons: dict[str, frozenset[str]],
+    outside: _Outside | None = None,
+) -> str:
+    found = _detect_configured(confidences_of, text, min_confidence, votes, lexicons)
+    if not (found and outside and outside.any):
+        return found
+    # The cheap look first: most lines hold no two words of any outside language, links and addresses included.
+    if sum(word in outside.any for word in _WORD.findall(text.lower())) < _OUTSIDE_MIN_WORDS:
+        return found
+    vote = next((vote for vote in votes if vote.code == found), None)
+    elsewhere = _outside(_distinct_words(text), found, lexicons.get(found, frozenset()), vote, outside)
+    return UNDETERMINED if elsewhere else found
+
+
+def _detect_configured(
     confidences_of: Callable[[str], list],
     text: str,
     min_confidence: float,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from wa_pipeline.nlp.language import detect_languages
+from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, detect_languages, with_chat_languages
 
 
 @pytest.mark.parametrize(
@@ -262,3 +262,38 @@ def test_hard_english_lines_of_round_11_stay_above_their_floor():
     rows = [json.loads(line) for line in DEV3_SET.read_text(encoding="utf-8").splitlines() if line[:1] == "{"]
     found = detect_languages([row["text"] for row in rows])
     assert sum(code == row["language"] for code, row in zip(found, rows)) / len(rows) >= DEV3_FLOOR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Dutch, which lingua choosing among the configured languages reads as German
+        "Heb je de bestelling al verstuurd naar mijn adres?",
+        "Wanneer komt het pakket, ik ben morgen niet thuis",
+        # Indonesian, read as Swahili
+        "Kak, pesanan saya kapan dikirim? Sudah bayar kemarin",
+        "Apakah barangnya masih ada? Saya mau beli dua",
+    ],
+)
+def test_a_language_outside_the_configured_ones_is_undetermined_until_configured(text):
+    assert detect_languages([text]) == [""]
+    assert detect_languages([text], [*DEFAULT_LANGUAGES, "nl", "id"]) in (["nl"], ["id"])
+
+
+def test_a_chat_in_an_outside_language_does_not_take_the_language_a_few_of_its_lines_were_read_as():
+    texts = [
+        "Heb je de bestelling al verstuurd naar mijn adres?",
+        "Dank je wel, tot morgen",
+        "Wanneer komt het pakket, ik ben morgen niet thuis",
+        "Oke",
+    ]
+    # The short line read as German and the one-word line would otherwise take German from the chat.
+    assert with_chat_languages(texts, ["", "de", "", ""], ["nl"] * 4) == ["", "de", "", ""]
+    assert detect_languages(texts, chats=["nl"] * 4) == ["", "de", "", ""]
+
+
+def test_tagalog_is_no_swahili_and_keeps_the_english_of_its_chat():
+    tagalog = "Hindi po ako makabayad ngayon, bukas na lang po"
+    assert detect_languages([tagalog]) == [""]
+    texts = [tagalog, "Thank you, I will pay tomorrow morning"]
+    assert detect_languages(texts, chats=["ph", "ph"]) == ["en", "en"]
