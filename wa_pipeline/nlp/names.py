@@ -297,6 +297,10 @@ _SHOPPING = frozenset("service served shop shopped shopping queue queued".split(
 _PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
 # Where one paid, or found the goods, is a shop: "Paid at Shoprite with Mukuru", "I found it at Walmart".
 _PAID_AT = frozenset("pay paid paying payment deposited found".split())
+# Verbs that move money to whoever follows "to": a transfer says so itself, a sending needs an amount or money nearby.
+_TRANSFERRING = frozenset("transfer transferred transferring wire wired".split())
+_SENDING = frozenset("send sent sending".split())
+_MONEY_WORDS = frozenset("money cash funds pesa dollars bucks".split())
 _SEEING = frozenset("saw seen see".split())
 _CLAIMING = frozenset("says say said marked marks shows showed claims claimed".split())
 _THINGS = frozenset("it them one this that".split())
@@ -1934,6 +1938,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if english and previous == "to" and _given_to(earlier):
         return "person"  # "send the slip to Efua", "pass it to Sipho" (a listed place stays a place)
+    if english and _paid_person(doc, start, previous):
+        return "person"  # "pay Mona $60", "transfer $100 to Akela": money is paid to people
     if previous in _KIN or english and _in_law(doc, start):
         return "person"  # "my cousin Esi", "mi primo Beto", "my sister-in-law Ngozi"
     if previous in ("soy", "sou") or previous in ("o", "a") and earlier[-2:] == ["aqui", "é"]:
@@ -2012,6 +2018,34 @@ def _booked_before(doc: Words, start: int) -> bool:
     """A booking word and no payment word earlier in the message: what is booked "with" someone is their time."""
     said = set(lowered_words(doc)[:start])
     return bool(said & _BOOKED) and not said & _PAYING_WORDS
+
+
+def _paid_person(doc: Words, start: int, previous: str) -> bool:
+    """A name that is no English word is whom money goes: after "pay", or after "to" in a clause that transfers money
+    or sends an amount ("transfer money to sara", "send $50 to Akela"; "send the parcel to Karen" is a place's). A
+    listed given name, or one no list of places holds (a listed business was read before this)."""
+    word = doc.lowers[start]
+    if word in ENGLISH_WORDS or word in CHAT_WORDS:
+        return False
+    gazetteer = doc.user_data.get("names_gazetteer")
+    if word not in _people_words(doc) and (
+        gazetteer is None or gazetteer.is_place((word,), doc.user_data.get("names_region"))
+    ):
+        return False
+    if previous in ("pay", "paying"):
+        return True
+    if previous != "to":
+        return False
+    clause = []
+    for token in reversed(doc[max(0, start - 9) : start - 1]):
+        if token.is_punct and not token.is_currency:
+            break
+        clause.append(token)
+    words = {token.lower_ for token in clause}
+    if words & _TRANSFERRING:
+        return True
+    amount = words & _MONEY_WORDS or any(token.like_num or token.is_currency for token in clause)
+    return bool(words & _SENDING and amount)
 
 
 def _given_to(earlier: list[str]) -> bool:

@@ -198,3 +198,21 @@ def test_an_alert_addresses_the_business_s_users_not_a_person():
     assert ("ORG", "OPay", "OPay") in found[0] and not any(label == "PERSON" for label, _, _ in found[0])
     assert not any(label == "PERSON" for label, _, _ in found[1])
     assert found[2] == [("PERSON", "Kemi", "Kemi")]
+
+
+def test_whom_money_is_transferred_or_sent_to_is_a_person():
+    # Chatbot payment requests (round 20): the name after "to" in a clause that transfers money or sends an amount
+    # is the payee, listed or not, in lower case too; a parcel delivered "to Karen" still goes to the place.
+    found = read(
+        [
+            "transfer the money to wanjiru please",
+            "Sent 2,000 to Chidinma this morning",
+            "I will transfer the balance to Ayomide tomorrow",
+            "We deliver to Karen and Runda",
+        ],
+        "KE",
+    )
+    assert ("PERSON", "wanjiru", "wanjiru") in found[0]
+    assert ("PERSON", "Chidinma", "Chidinma") in found[1]
+    assert ("PERSON", "Ayomide", "Ayomide") in found[2]
+    assert [label for label, _, _ in found[3]] == ["GPE", "GPE"]
