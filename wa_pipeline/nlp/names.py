@@ -309,6 +309,8 @@ _OBJECTS = frozenset("my me it us our them this these those".split())
 _PARCELS = frozenset("parcel parcels package packages order shipment delivery box".split())
 # What a courier or a shop does to an order, and the words that may come between the name and the deed: "Evri
 # left my parcel", "Jumia never bring my order", "Blue Dart has not delivered", "Takealot sent the wrong stove".
+# Words after which a town written in lower case is still a town: "in chennai", "how about kochi".
+_TOWN_BEFORE = frozenset("in at near from around about".split())
 _COURIER_DEEDS = frozenset(
     "delivered deliver delivers sent send left lost cancelled canceled refunded shipped dispatched misplaced "
     "returned brought bring".split()
@@ -627,6 +629,11 @@ def find_names(
         word = doc[i]
         if plain and not word.has_capital and word.lower_ not in brands and word.lower_ not in lines:
             # Most words: every rule below but the last needs a capital or a listed name to start on.
+            town = _lower_case_town_end(doc, i, gazetteer, region)
+            if town > i:
+                found.append(_entity(doc, i, town, TOWN, "rule"))
+                i = town
+                continue
             end = _addressed_lower_case(doc, i)
             if end > i:
                 found.append(_entity(doc, i, end, PERSON, "rule"))
@@ -930,6 +937,24 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
         if listed or word not in CHAT_WORDS and _introduced(doc, i):
             return i + 1
     return i
+
+
+def _lower_case_town_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:
+    """The end of a listed town written in lower case after "in", "at", "near", "from" or "how about" on an English
+    line ("restaurants in chennai", "how about kochi?"), its last word no English or chat word; i when there is
+    none."""
+    before = _word_before(doc, i)
+    if before is None or before.lower_ not in _TOWN_BEFORE or not _english(doc):
+        return i
+    if before.lower_ == "about" and _previous_word(before) not in ("how", "what"):
+        return i
+    length = gazetteer.place_length(doc.lowers, i, region)
+    if not length or not all(doc[at].is_alpha and doc[at].is_lower for at in range(i, i + length)):
+        return i
+    last = doc.lowers[i + length - 1]
+    if len(last) < 4 or last in ENGLISH_WORDS or last in CHAT_WORDS or last in _people_words(doc):
+        return i
+    return i + length
 
 
 def _introduced(doc: Words, i: int) -> bool:

@@ -216,3 +216,12 @@ def test_whom_money_is_transferred_or_sent_to_is_a_person():
     assert ("PERSON", "Chidinma", "Chidinma") in found[1]
     assert ("PERSON", "Ayomide", "Ayomide") in found[2]
     assert [label for label, _, _ in found[3]] == ["GPE", "GPE"]
+
+
+def test_a_listed_town_in_lower_case_after_in_is_a_place():
+    # Restaurant-search bots' users write towns in lower case; after "in" a listed town that is no English word is
+    # still the place, and "in cash", "in stock" stay words.
+    found = read(["any good biryani places in hyderabad", "pay in cash", "is it in stock"], "IN")
+    assert found[0] == [("GPE", "hyderabad", "hyderabad")]
+    assert found[1] == [] and found[2] == []
+    assert read(["same day delivery in kitengela?"], "KE")[0] == [("GPE", "kitengela", "kitengela")]
