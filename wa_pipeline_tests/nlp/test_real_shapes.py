@@ -225,3 +225,11 @@ def test_a_listed_town_in_lower_case_after_in_is_a_place():
     assert found[0] == [("GPE", "hyderabad", "hyderabad")]
     assert found[1] == [] and found[2] == []
     assert read(["same day delivery in kitengela?"], "KE")[0] == [("GPE", "kitengela", "kitengela")]
+
+
+def test_a_dollar_or_pound_sign_after_the_amount_is_money():
+    # Payment bots' users write the sign after the number, as "20€" is: the amount is still money, and a sign
+    # before the next number stays that number's.
+    assert read(["I can send 80$ tonight"], "US")[0][0] == ("MONEY", "80$", "USD 80.00")
+    assert read(["it was 350£ in the end"], "GB")[0][0] == ("MONEY", "350£", "GBP 350.00")
+    assert [e for e in read(["I need 2 $50 gift cards"], "US")[0] if e[0] == "MONEY"] == [("MONEY", "$50", "USD 50.00")]
