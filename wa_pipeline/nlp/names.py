@@ -662,6 +662,11 @@ def find_names(
             continue
         end = _run_end(doc, i, gazetteer, region)
         if end == i:
+            town = _lower_case_town_end(doc, i, gazetteer, region)
+            if town > i:
+                found.append(_entity(doc, i, town, TOWN, "rule"))
+                i = town
+                continue
             end = _addressed_lower_case(doc, i)
             if end > i:
                 found.append(_entity(doc, i, end, PERSON, "rule"))
