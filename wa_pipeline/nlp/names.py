@@ -691,7 +691,34 @@ def find_names(
         else:
             unnamed.append((start, end))
         i = end
+    if not found and _english(doc):
+        bare = _bare_name(doc, gazetteer, region)
+        if bare is not None:
+            return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _bare_name(doc: Words, gazetteer: Gazetteer, region: str | None) -> tuple[int, int] | None:
+    """The start and end of a message that is nothing but a name of one to three capitalised words, as a customer
+    answers "May I have your name?" ("Ibukun Ayomide", "Wanjiku?"): no word of it an English word (but a given
+    name that is one), a chat word (but a listed name), an acronym, a greeting or title, or a listed place; None
+    otherwise."""
+    words = [token for token in doc if not token.is_space]
+    while words and words[-1].text in ("?", "!", "."):
+        words.pop()
+    if not 0 < len(words) <= 3:
+        return None
+    if len(words) == 1 and words[0].lower_ not in gazetteer.people:
+        return None  # "Amen", "Wow", "Quickmart": one word no list of given names holds is as likely no name
+    for token in words:
+        word = token.lower_
+        if not token.is_alpha or not token.text[:1].isupper() or token.text.isupper() or len(word) < 3:
+            return None
+        if word in _NOT_NAME_OPENERS or word in _NOT_NAMES or gazetteer.is_place((word,), region):
+            return None
+        if word in ENGLISH_WORDS and word not in word_names() or word in CHAT_WORDS and word not in gazetteer.people:
+            return None  # "Thai Spice", "Okay Boss"; "Joy Wanjiru" and "Baraka" (a chat word too) are names
+    return words[0].i, words[-1].i + 1
 
 
 def _joined_by_n(doc: Words, i: int) -> int:

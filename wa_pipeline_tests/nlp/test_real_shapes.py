@@ -233,3 +233,12 @@ def test_a_dollar_or_pound_sign_after_the_amount_is_money():
     assert read(["I can send 80$ tonight"], "US")[0][0] == ("MONEY", "80$", "USD 80.00")
     assert read(["it was 350£ in the end"], "GB")[0][0] == ("MONEY", "350£", "GBP 350.00")
     assert [e for e in read(["I need 2 $50 gift cards"], "US")[0] if e[0] == "MONEY"] == [("MONEY", "$50", "USD 50.00")]
+
+
+def test_a_message_that_is_only_a_name_names_a_person():
+    # Answers to a bot's "May I have your name?" (round 20): the whole message a name of two unlisted words, or a
+    # listed given name alone; one unlisted word ("Amen", a shop) or everyday words stay unnamed.
+    found = read(["Yemi Fasipe", "Wanjiku?", "Amen", "Quickmart", "Okay Boss"], "KE")
+    assert found[0] == [("PERSON", "Yemi Fasipe", "Yemi Fasipe")]
+    assert found[1] == [("PERSON", "Wanjiku", "Wanjiku")]
+    assert found[2:] == [[], [], []]
