@@ -102,6 +102,10 @@ _SUFFIXES: dict[str, str | _Shared] = {
     "euros": "EUR",
     "euro": "EUR",
     "€": "EUR",
+    # Symbols written after the amount as on the keyboards of many countries ("50$", "300£"), as "20€" is.
+    "$": _DOLLAR,
+    "£": "GBP",
+    "₦": "NGN",
     "reais": "BRL",
     "cedis": "GHS",
     "cedi": "GHS",

@@ -297,6 +297,10 @@ _SHOPPING = frozenset("service served shop shopped shopping queue queued".split(
 _PAYING_WORDS = frozenset("pay paid paying payment sent send transfer transferred deposit deposited top".split())
 # Where one paid, or found the goods, is a shop: "Paid at Shoprite with Mukuru", "I found it at Walmart".
 _PAID_AT = frozenset("pay paid paying payment deposited found".split())
+# Verbs that move money to whoever follows "to": a transfer says so itself, a sending needs an amount or money nearby.
+_TRANSFERRING = frozenset("transfer transferred transferring wire wired".split())
+_SENDING = frozenset("send sent sending".split())
+_MONEY_WORDS = frozenset("money cash funds pesa dollars bucks".split())
 _SEEING = frozenset("saw seen see".split())
 _CLAIMING = frozenset("says say said marked marks shows showed claims claimed".split())
 _THINGS = frozenset("it them one this that".split())
@@ -305,6 +309,8 @@ _OBJECTS = frozenset("my me it us our them this these those".split())
 _PARCELS = frozenset("parcel parcels package packages order shipment delivery box".split())
 # What a courier or a shop does to an order, and the words that may come between the name and the deed: "Evri
 # left my parcel", "Jumia never bring my order", "Blue Dart has not delivered", "Takealot sent the wrong stove".
+# Words after which a town written in lower case is still a town: "in chennai", "how about kochi".
+_TOWN_BEFORE = frozenset("in at near from around about".split())
 _COURIER_DEEDS = frozenset(
     "delivered deliver delivers sent send left lost cancelled canceled refunded shipped dispatched misplaced "
     "returned brought bring".split()
@@ -623,6 +629,11 @@ def find_names(
         word = doc[i]
         if plain and not word.has_capital and word.lower_ not in brands and word.lower_ not in lines:
             # Most words: every rule below but the last needs a capital or a listed name to start on.
+            town = _lower_case_town_end(doc, i, gazetteer, region)
+            if town > i:
+                found.append(_entity(doc, i, town, TOWN, "rule"))
+                i = town
+                continue
             end = _addressed_lower_case(doc, i)
             if end > i:
                 found.append(_entity(doc, i, end, PERSON, "rule"))
@@ -651,6 +662,11 @@ def find_names(
             continue
         end = _run_end(doc, i, gazetteer, region)
         if end == i:
+            town = _lower_case_town_end(doc, i, gazetteer, region)
+            if town > i:
+                found.append(_entity(doc, i, town, TOWN, "rule"))
+                i = town
+                continue
             end = _addressed_lower_case(doc, i)
             if end > i:
                 found.append(_entity(doc, i, end, PERSON, "rule"))
@@ -675,7 +691,34 @@ def find_names(
         else:
             unnamed.append((start, end))
         i = end
+    if not found and _english(doc):
+        bare = _bare_name(doc, gazetteer, region)
+        if bare is not None:
+            return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _bare_name(doc: Words, gazetteer: Gazetteer, region: str | None) -> tuple[int, int] | None:
+    """The start and end of a message that is nothing but a name of one to three capitalised words, as a customer
+    answers "May I have your name?" ("Ibukun Ayomide", "Wanjiku?"): no word of it an English word (but a given
+    name that is one), a chat word (but a listed name), an acronym, a greeting or title, or a listed place; None
+    otherwise."""
+    words = [token for token in doc if not token.is_space]
+    while words and words[-1].text in ("?", "!", "."):
+        words.pop()
+    if not 0 < len(words) <= 3:
+        return None
+    if len(words) == 1 and words[0].lower_ not in gazetteer.people:
+        return None  # "Amen", "Wow", "Quickmart": one word no list of given names holds is as likely no name
+    for token in words:
+        word = token.lower_
+        if not token.is_alpha or not token.text[:1].isupper() or token.text.isupper() or len(word) < 3:
+            return None
+        if word in _NOT_NAME_OPENERS or word in _NOT_NAMES or gazetteer.is_place((word,), region):
+            return None
+        if word in ENGLISH_WORDS and word not in word_names() or word in CHAT_WORDS and word not in gazetteer.people:
+            return None  # "Thai Spice", "Okay Boss"; "Joy Wanjiru" and "Baraka" (a chat word too) are names
+    return words[0].i, words[-1].i + 1
 
 
 def _joined_by_n(doc: Words, i: int) -> int:
@@ -926,6 +969,24 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
         if listed or word not in CHAT_WORDS and _introduced(doc, i):
             return i + 1
     return i
+
+
+def _lower_case_town_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:
+    """The end of a listed town written in lower case after "in", "at", "near", "from" or "how about" on an English
+    line ("restaurants in chennai", "how about kochi?"), its last word no English or chat word; i when there is
+    none."""
+    before = _word_before(doc, i)
+    if before is None or before.lower_ not in _TOWN_BEFORE or not _english(doc):
+        return i
+    if before.lower_ == "about" and _previous_word(before) not in ("how", "what"):
+        return i
+    length = gazetteer.place_length(doc.lowers, i, region)
+    if not length or not all(doc[at].is_alpha and doc[at].is_lower for at in range(i, i + length)):
+        return i
+    last = doc.lowers[i + length - 1]
+    if len(last) < 4 or last in ENGLISH_WORDS or last in CHAT_WORDS or last in _people_words(doc):
+        return i
+    return i + length
 
 
 def _introduced(doc: Words, i: int) -> bool:
@@ -1934,6 +1995,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if english and previous == "to" and _given_to(earlier):
         return "person"  # "send the slip to Efua", "pass it to Sipho" (a listed place stays a place)
+    if english and _paid_person(doc, start, previous):
+        return "person"  # "pay Mona $60", "transfer $100 to Akela": money is paid to people
     if previous in _KIN or english and _in_law(doc, start):
         return "person"  # "my cousin Esi", "mi primo Beto", "my sister-in-law Ngozi"
     if previous in ("soy", "sou") or previous in ("o", "a") and earlier[-2:] == ["aqui", "é"]:
@@ -2012,6 +2075,34 @@ def _booked_before(doc: Words, start: int) -> bool:
     """A booking word and no payment word earlier in the message: what is booked "with" someone is their time."""
     said = set(lowered_words(doc)[:start])
     return bool(said & _BOOKED) and not said & _PAYING_WORDS
+
+
+def _paid_person(doc: Words, start: int, previous: str) -> bool:
+    """A name that is no English word is whom money goes: after "pay", or after "to" in a clause that transfers money
+    or sends an amount ("transfer money to sara", "send $50 to Akela"; "send the parcel to Karen" is a place's). A
+    listed given name, or one no list of places holds (a listed business was read before this)."""
+    word = doc.lowers[start]
+    if word in ENGLISH_WORDS or word in CHAT_WORDS:
+        return False
+    gazetteer = doc.user_data.get("names_gazetteer")
+    if word not in _people_words(doc) and (
+        gazetteer is None or gazetteer.is_place((word,), doc.user_data.get("names_region"))
+    ):
+        return False
+    if previous in ("pay", "paying"):
+        return True
+    if previous != "to":
+        return False
+    clause = []
+    for token in reversed(doc[max(0, start - 9) : start - 1]):
+        if token.is_punct and not token.is_currency:
+            break
+        clause.append(token)
+    words = {token.lower_ for token in clause}
+    if words & _TRANSFERRING:
+        return True
+    amount = words & _MONEY_WORDS or any(token.like_num or token.is_currency for token in clause)
+    return bool(words & _SENDING and amount)
 
 
 def _given_to(earlier: list[str]) -> bool:

@@ -198,3 +198,47 @@ def test_an_alert_addresses_the_business_s_users_not_a_person():
     assert ("ORG", "OPay", "OPay") in found[0] and not any(label == "PERSON" for label, _, _ in found[0])
     assert not any(label == "PERSON" for label, _, _ in found[1])
     assert found[2] == [("PERSON", "Kemi", "Kemi")]
+
+
+def test_whom_money_is_transferred_or_sent_to_is_a_person():
+    # Chatbot payment requests (round 20): the name after "to" in a clause that transfers money or sends an amount
+    # is the payee, listed or not, in lower case too; a parcel delivered "to Karen" still goes to the place.
+    found = read(
+        [
+            "transfer the money to wanjiru please",
+            "Sent 2,000 to Chidinma this morning",
+            "I will transfer the balance to Ayomide tomorrow",
+            "We deliver to Karen and Runda",
+        ],
+        "KE",
+    )
+    assert ("PERSON", "wanjiru", "wanjiru") in found[0]
+    assert ("PERSON", "Chidinma", "Chidinma") in found[1]
+    assert ("PERSON", "Ayomide", "Ayomide") in found[2]
+    assert [label for label, _, _ in found[3]] == ["GPE", "GPE"]
+
+
+def test_a_listed_town_in_lower_case_after_in_is_a_place():
+    # Restaurant-search bots' users write towns in lower case; after "in" a listed town that is no English word is
+    # still the place, and "in cash", "in stock" stay words.
+    found = read(["any good biryani places in hyderabad", "pay in cash", "is it in stock"], "IN")
+    assert found[0] == [("GPE", "hyderabad", "hyderabad")]
+    assert found[1] == [] and found[2] == []
+    assert read(["same day delivery in kitengela?"], "KE")[0] == [("GPE", "kitengela", "kitengela")]
+
+
+def test_a_dollar_or_pound_sign_after_the_amount_is_money():
+    # Payment bots' users write the sign after the number, as "20€" is: the amount is still money, and a sign
+    # before the next number stays that number's.
+    assert read(["I can send 80$ tonight"], "US")[0][0] == ("MONEY", "80$", "USD 80.00")
+    assert read(["it was 350£ in the end"], "GB")[0][0] == ("MONEY", "350£", "GBP 350.00")
+    assert [e for e in read(["I need 2 $50 gift cards"], "US")[0] if e[0] == "MONEY"] == [("MONEY", "$50", "USD 50.00")]
+
+
+def test_a_message_that_is_only_a_name_names_a_person():
+    # Answers to a bot's "May I have your name?" (round 20): the whole message a name of two unlisted words, or a
+    # listed given name alone; one unlisted word ("Amen", a shop) or everyday words stay unnamed.
+    found = read(["Yemi Fasipe", "Wanjiku?", "Amen", "Quickmart", "Okay Boss"], "KE")
+    assert found[0] == [("PERSON", "Yemi Fasipe", "Yemi Fasipe")]
+    assert found[1] == [("PERSON", "Wanjiku", "Wanjiku")]
+    assert found[2:] == [[], [], []]
