@@ -134,7 +134,7 @@ def enrich_messages(
             "" if kind in SILENT_KINDS else bounded(analysed_text(text, caption, extra))
             for kind, text, caption, extra in zip(frame["kind"], frame["text"], frame["caption"], media_text)
         ]
-        languages_found = with_chat_languages(texts, list(added["language"]), list(frame["chat_id"]))
+        languages_found = with_chat_languages(texts, list(added["language"]), list(frame["chat_id"]), languages)
         added["language"] = pd.Series(languages_found, index=frame.index, dtype="str")
         added["is_english"] = pd.Series(
             [pd.NA if code == UNDETERMINED else code == ENGLISH for code in languages_found],
@@ -186,7 +186,9 @@ def _enriched_columns(
     tokens = Tokens.of(model)
     # German and Swahili lines are read by models of their own; a line too short to tell is read as its chat speaks.
     readers = (
-        with_chat_languages(texts, found_languages, list(frame["chat_id"])) if "chat_id" in frame else found_languages
+        with_chat_languages(texts, found_languages, list(frame["chat_id"]), languages)
+        if "chat_id" in frame
+        else found_languages
     )
     intents = model.predict(texts, threshold=intent_threshold, tokens=tokens, languages=readers)
     read = sentiments(

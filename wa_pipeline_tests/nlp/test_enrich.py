@@ -209,3 +209,28 @@ def test_enriching_in_chunks_gives_the_same_frame_as_all_at_once():
 def test_chunk_size_must_be_positive():
     with pytest.raises(ValueError, match="chunk_size"):
         enrich_messages(sample(), "KE", chunk_size=0)
+
+
+def test_a_short_line_takes_its_chats_configured_language_even_one_outside_the_defaults():
+    # Dutch is not among the default languages: configured, a Dutch chat's line too short to tell takes the chat's
+    # Dutch, where the default set would leave it undetermined as another language's words.
+    lines = (
+        "Goedemorgen, kunnen jullie vandaag het brood bezorgen?",
+        "Ja, wij bezorgen het vanmiddag",
+        "niet voor",
+    )
+    messages = [
+        Message(
+            message_id=f"nl{n}",
+            chat_id="winkel",
+            sent_at=T0 + timedelta(minutes=n),
+            kind="text",
+            source="chat_export",
+            text=text,
+        )
+        for n, text in enumerate(lines)
+    ]
+    configured = enrich_messages(frame(messages), "NL", languages=("en", "de", "nl")).reset_index(drop=True)
+    assert configured["language"].tolist() == ["nl", "nl", "nl"]
+    default = enrich_messages(frame(messages), "NL").reset_index(drop=True)
+    assert default.loc[2, "language"] == ""
