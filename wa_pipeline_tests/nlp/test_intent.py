@@ -125,6 +125,19 @@ def test_every_class_keeps_close_to_its_share_out_of_training():
     assert split_examples([alone, *examples], 1.0)[0] == [alone]
 
 
+def test_refit_trains_again_on_every_example_and_keeps_the_split_s_report(tmp_path):
+    examples = tmp_path / "few.jsonl"
+    lines = [(f"please send {n} crates of soda", "order") for n in range(12)]
+    lines += [(f"the crate {n} came broken, this is unacceptable", "complaint") for n in range(12)]
+    examples.write_text("".join(json.dumps({"text": t, "intent": i}) + "\n" for t, i in lines), encoding="utf-8")
+    split = train_intent_model([examples], TrainingSettings(epochs=2))
+    refit = train_intent_model([examples], TrainingSettings(epochs=2, refit=True))
+    assert 0 < split.trained_on < refit.trained_on == len(lines)
+    assert refit.evaluation == split.evaluation and refit.evaluation.examples == len(lines) - split.trained_on
+    assert refit.nlp.get_pipe("textcat").model.to_bytes() != split.nlp.get_pipe("textcat").model.to_bytes()
+    assert refit.fingerprint != split.fingerprint
+
+
 def test_a_saved_model_loads_back_the_same(model, tmp_path):
     model.to_disk(tmp_path / "m")
     loaded = IntentModel.from_disk(tmp_path / "m")
