@@ -8,8 +8,9 @@ and 20), so a change to the examples or settings is judged by its mean over seed
 spread (largest minus smallest) the seeds give. Read, for each seed, from the model `scripts/evaluate_nlp.py` trains
 (the shipped examples, their routed languages' models, threshold `DEFAULT_THRESHOLD`): the English dev split, every
 `intents_dev<N>.jsonl` per language (language from the id), and the intent column of every `dev/*.txt` per language
-(rows of at least `MIN_ROW` messages). Intents only: no entity work, never the held-out sets. `--extra` trains with
-more examples files beside the shipped one (the split is by each text's hash, so that is the same as appending them).
+(rows of at least `MIN_ROW` messages). The split is drawn by each text's hash unless `--split shuffle` (the shipped
+model's), so examples added or removed re-draw no other example's side. Intents only: no entity work, never the held-out sets. `--extra` trains with
+more examples files beside the shipped one (with the hash split, the same as appending them).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def main() -> int:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--extra", type=Path, nargs="*", default=[], help="examples files trained beside the shipped")
     parser.add_argument("--refit", action="store_true", help="TrainingSettings(refit=True)")
+    parser.add_argument("--split", choices=["hash", "shuffle"], default="hash", help="TrainingSettings.split")
     parser.add_argument("--json", type=Path, help="write every seed's figures here")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BASE", "OTHER"), help="compare two --json files")
     args = parser.parse_args()
@@ -55,13 +57,19 @@ def main() -> int:
     runs: dict[str, dict[str, float]] = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         started = time.perf_counter()
-        settings = TrainingSettings(seed=seed)
+        settings = TrainingSettings(seed=seed, split=args.split)
         if args.refit:
             settings = replace(settings, refit=True)
         model = train_intent_model((DEFAULT_EXAMPLES, *args.extra), settings)
         runs[str(seed)] = read_sets(model)
         print(f"seed {seed}: trained and read in {time.perf_counter() - started:.0f} s", flush=True)
-    figures = {"seeds": list(runs), "extra": [str(p) for p in args.extra], "refit": args.refit, "runs": runs}
+    figures = {
+        "seeds": list(runs),
+        "extra": [str(p) for p in args.extra],
+        "refit": args.refit,
+        "split": args.split,
+        "runs": runs,
+    }
     _print(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
