@@ -15,9 +15,11 @@ from wa_pipeline.nlp.intent import (
     ROUTED_MEMBERS,
     ROUTED_REPEAT,
     IntentModel,
+    LabelledText,
     Tokens,
     TrainingSettings,
     fingerprint,
+    held_out_draw,
     intent_model_in,
     load_examples,
     normalise,
@@ -85,7 +87,7 @@ def test_training_is_deterministic():
 
 def test_the_held_out_split_is_stratified_and_never_trained_on(model):
     examples = load_examples([DEFAULT_EXAMPLES])
-    train, held_out = split_examples(examples, 0.2, seed=0)
+    train, held_out = split_examples(examples, 0.2)
     assert not {(e.text, e.label) for e in train} & {(e.text, e.label) for e in held_out}
     assert {e.label for e in held_out} == set(INTENTS)
     assert model.trained_on == len(train)
@@ -94,6 +96,46 @@ def test_the_held_out_split_is_stratified_and_never_trained_on(model):
     assert set(report.labels) == set(INTENTS)
     assert sum(map(sum, report.confusion)) == len(held_out)
     assert 0.8 <= report.macro_f1 <= 1 and 0.8 <= report.accuracy <= 1
+
+
+def test_adding_or_removing_an_example_moves_no_other_example_across_the_split():
+    examples = load_examples([DEFAULT_EXAMPLES])
+    before = set(split_examples(examples, 0.2, split="hash")[1])
+    added = LabelledText("Do you deliver the big sacks on Sundays too?", "inquiry")
+    for changed in ([*examples[:100], added, *examples[100:]], [*examples[:100], *examples[101:]]):
+        now = set(split_examples(changed, 0.2, split="hash")[1])
+        others = [e for e in changed if e != added]
+        assert [e in now for e in others] == [e in before for e in others]
+    # Copies differing in case or spacing fall on the same side; the label takes part in the draw.
+    assert held_out_draw(added) == held_out_draw(
+        LabelledText(" do you  DELIVER the big sacks on sundays too?", "inquiry")
+    )
+    assert held_out_draw(added) != held_out_draw(dataclasses.replace(added, label="order"))
+
+
+def test_every_class_keeps_close_to_its_share_out_of_training():
+    examples = load_examples([DEFAULT_EXAMPLES])
+    _, held_out = split_examples(examples, 0.2, split="hash")
+    for intent in INTENTS:
+        total = sum(e.label == intent for e in examples)
+        kept_out = sum(e.label == intent for e in held_out)
+        assert abs(kept_out / total - 0.2) <= 0.03, (intent, kept_out, total)
+    # A class of one example is never held out, whatever the share.
+    alone = LabelledText("a line of its own", "unique")
+    assert split_examples([alone, *examples], 1.0, split="hash")[0] == [alone]
+
+
+def test_refit_trains_again_on_every_example_and_keeps_the_split_s_report(tmp_path):
+    examples = tmp_path / "few.jsonl"
+    lines = [(f"please send {n} crates of soda", "order") for n in range(12)]
+    lines += [(f"the crate {n} came broken, this is unacceptable", "complaint") for n in range(12)]
+    examples.write_text("".join(json.dumps({"text": t, "intent": i}) + "\n" for t, i in lines), encoding="utf-8")
+    split = train_intent_model([examples], TrainingSettings(epochs=2))
+    refit = train_intent_model([examples], TrainingSettings(epochs=2, refit=True))
+    assert 0 < split.trained_on < refit.trained_on == len(lines)
+    assert refit.evaluation == split.evaluation and refit.evaluation.examples == len(lines) - split.trained_on
+    assert refit.nlp.get_pipe("textcat").model.to_bytes() != split.nlp.get_pipe("textcat").model.to_bytes()
+    assert refit.fingerprint != split.fingerprint
 
 
 def test_a_saved_model_loads_back_the_same(model, tmp_path):
@@ -396,7 +438,7 @@ def test_the_routed_models_learn_their_own_files_beside_the_shared_examples(mode
         own = load_examples([path])
         assert {e.label for e in own} <= set(INTENTS) and len(own) >= 100
         # The shared model's held-out split is never learnt by a routed model: its own split is that and its file's.
-        _, own_held_out = split_examples(own, model.settings.held_out, model.settings.seed)
+        _, own_held_out = split_examples(own, model.settings.held_out, model.settings.seed, model.settings.split)
         assert route.trained_on == model.trained_on + (len(own) - len(own_held_out)) * ROUTED_REPEAT
         assert route.evaluation.examples == model.evaluation.examples + len(own_held_out)
 

@@ -1,0 +1,148 @@
+"""Judge the intent model over several training seeds: every intent dev set's macro-F1 per seed, its mean and spread.
+
+Usage: .venv/bin/python scripts/judge_intents.py [--seeds 0,1,2] [--extra FILE ...] [--refit] [--json OUT]
+       .venv/bin/python scripts/judge_intents.py --compare BASE.json OTHER.json
+
+One seed's reading of a set of 30 to 90 lines moves by several hundredths with the seed alone (data README, rounds 19
+and 20), so a change to the examples or settings is judged by its mean over seeds against the baseline's, beside the
+spread (largest minus smallest) the seeds give. Read, for each seed, from the model `scripts/evaluate_nlp.py` trains
+(the shipped examples, their routed languages' models, threshold `DEFAULT_THRESHOLD`): the English dev split, every
+`intents_dev<N>.jsonl` per language (language from the id), and the intent column of every `dev/*.txt` per language
+(rows of at least `MIN_ROW` messages). The split is drawn by each text's hash unless `--split shuffle` (the shipped
+model's), so examples added or removed re-draw no other example's side. Intents only: no entity work, never the held-out sets. `--extra` trains with
+more examples files beside the shipped one (with the hash split, the same as appending them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from wa_pipeline.nlp.evaluation import load_intent_cases  # noqa: E402
+from wa_pipeline.nlp.heldout import load_heldout  # noqa: E402
+from wa_pipeline.nlp.intent import (  # noqa: E402
+    DEFAULT_EXAMPLES,
+    DEFAULT_THRESHOLD,
+    TrainingSettings,
+    train_intent_model,
+)
+from wa_pipeline.nlp.scores import classification_report  # noqa: E402
+
+DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
+# A dev/*.txt file holding a few lines of a language besides its own is read per language; rows shorter than this
+# are left out, a handful of lines being all noise.
+MIN_ROW = 20
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--extra", type=Path, nargs="*", default=[], help="examples files trained beside the shipped")
+    parser.add_argument("--refit", action="store_true", help="TrainingSettings(refit=True)")
+    parser.add_argument("--split", choices=["hash", "shuffle"], default="hash", help="TrainingSettings.split")
+    parser.add_argument("--json", type=Path, help="write every seed's figures here")
+    parser.add_argument("--compare", type=Path, nargs=2, metavar=("BASE", "OTHER"), help="compare two --json files")
+    args = parser.parse_args()
+    if args.compare:
+        _compare(*(json.loads(path.read_text(encoding="utf-8")) for path in args.compare))
+        return 0
+    runs: dict[str, dict[str, float]] = {}
+    for seed in (int(s) for s in args.seeds.split(",")):
+        started = time.perf_counter()
+        settings = TrainingSettings(seed=seed, split=args.split)
+        if args.refit:
+            settings = replace(settings, refit=True)
+        model = train_intent_model((DEFAULT_EXAMPLES, *args.extra), settings)
+        runs[str(seed)] = read_sets(model)
+        print(f"seed {seed}: trained and read in {time.perf_counter() - started:.0f} s", flush=True)
+    figures = {
+        "seeds": list(runs),
+        "extra": [str(p) for p in args.extra],
+        "refit": args.refit,
+        "split": args.split,
+        "runs": runs,
+    }
+    _print(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+def read_sets(model) -> dict[str, float]:
+    """Macro-F1 of every intent dev set (named "<set> <language>") and of the models' own held-out splits."""
+    figures = {"split en": model.evaluation.macro_f1}
+    figures.update({f"split {language}": route.evaluation.macro_f1 for language, route in model.routes.items()})
+    rows: dict[str, tuple[list[str], list[str]]] = {}
+    cases = load_intent_cases(DATA / "intents_dev.jsonl")
+    rows["dev en"] = ([c.intent for c in cases], [c.text for c in cases])
+    numbered = [p for p in DATA.glob("intents_dev*.jsonl") if p.stem.removeprefix("intents_dev").isdigit()]
+    for path in sorted(numbered, key=lambda p: int(p.stem.removeprefix("intents_dev"))):
+        for case in load_intent_cases(path):
+            gold, texts = rows.setdefault(f"{path.stem.removeprefix('intents_')} {case.id.split('-')[2]}", ([], []))
+            gold.append(case.intent)
+            texts.append(case.text)
+    for path in sorted((DATA / "dev").glob("*.txt")):
+        for message in load_heldout(path):
+            gold, texts = rows.setdefault(f"txt/{path.stem} {message.language}", ([], []))
+            gold.append(message.intent)
+            texts.append(message.text)
+    for name, (gold, texts) in rows.items():
+        if len(gold) < MIN_ROW:
+            continue
+        got = [p.intent for p in model.predict(texts, threshold=DEFAULT_THRESHOLD)]
+        figures[name] = classification_report(gold, got, labels=sorted(set(gold))).macro_f1
+    return figures
+
+
+def _summary(figures: dict) -> dict[str, tuple[float, float]]:
+    """Each set's (mean, spread) over the seeds, and each language's mean of its dev sets' means."""
+    runs = list(figures["runs"].values())
+    summary = {}
+    for name in runs[0]:
+        values = [run[name] for run in runs]
+        summary[name] = (statistics.fmean(values), max(values) - min(values))
+    for language in sorted({name.split()[-1] for name in summary if not name.startswith("split")}):
+        means = [
+            m for name, (m, _) in summary.items() if name.endswith(f" {language}") and not name.startswith("split")
+        ]
+        summary[f"ALL {language} ({len(means)} sets)"] = (statistics.fmean(means), 0.0)
+    return summary
+
+
+def _print(figures: dict) -> None:
+    seeds = figures["seeds"]
+    summary = _summary(figures)
+    print(f"\n{'set':<28} " + " ".join(f"{'seed ' + s:>7}" for s in seeds) + f" {'mean':>7} {'spread':>7}")
+    for name, (mean, spread) in summary.items():
+        per_seed = " ".join(f"{figures['runs'][s].get(name, float('nan')):>7.3f}" for s in seeds)
+        print(
+            f"{name:<28} {per_seed if not name.startswith('ALL') else ' ' * len(per_seed)} {mean:>7.3f} {spread:>7.3f}"
+        )
+
+
+def _compare(base: dict, other: dict) -> None:
+    before, after = _summary(base), _summary(other)
+    print(f"{'set':<28} {'base':>7} {'spread':>7} {'other':>7} {'spread':>7} {'change':>7}")
+    for name, (mean, spread) in before.items():
+        if name in after:
+            new, new_spread = after[name]
+            if name.startswith("ALL"):
+                # A language's sets together must not fall at all; alone, a set may move by about 0.01.
+                flag = "  <-- falls" if new < mean else ""
+            else:
+                flag = (
+                    "  <-- falls" if new - mean < -0.01 else "  rises" if new - mean > max(spread, new_spread) else ""
+                )
+            print(f"{name:<28} {mean:>7.3f} {spread:>7.3f} {new:>7.3f} {new_spread:>7.3f} {new - mean:>+7.3f}{flag}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
