@@ -89,15 +89,22 @@ def _marker_pattern(marker: str) -> str:
     return r"\s".join(word(part) for part in marker.split())
 
 
-def _generated_markers(half: str) -> str:
-    """The alternation of the generated markers of one half of the day, longest first."""
-    rows = (line.split("\t") for line in _CLOCK_MARKERS.read_text(encoding="utf-8").splitlines())
-    markers = {row[2] for row in rows if len(row) == 3 and row[1] == half}
-    return "|".join(_marker_pattern(m) for m in sorted(markers, key=lambda m: (-len(m), m)))
+def _generated_markers() -> dict[str, str]:
+    """The alternation of the generated markers of each half of the day ("am", "pm"), longest first."""
+    halves: dict[str, set[str]] = {"am": set(), "pm": set()}
+    for line in _CLOCK_MARKERS.read_text(encoding="utf-8").splitlines():
+        row = line.split("\t")
+        if len(row) == 3 and row[1] in halves:
+            halves[row[1]].add(row[2])
+    return {
+        half: "|".join(_marker_pattern(m) for m in sorted(markers, key=lambda m: (-len(m), m)))
+        for half, markers in halves.items()
+    }
 
 
-_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص|לפנה[\"\u05f4]צ|" + _generated_markers("am")
-_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م|אחה[\"\u05f4]צ|" + _generated_markers("pm")
+_GENERATED = _generated_markers()
+_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|오전|ص|לפנה[\"\u05f4]צ|" + _GENERATED["am"]
+_PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|오후|م|אחה[\"\u05f4]צ|" + _GENERATED["pm"]
 # Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
 # on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
 _MERIDIEM_FIRST = "|".join(dict.fromkeys(re.match(r"\[[^]]*\]|.", m).group() for m in f"{_AM}|{_PM}".split("|")))
