@@ -772,3 +772,31 @@ def test_a_message_the_exporter_deleted_in_a_polish_export_is_deleted():
         "Amani Odhiambo",
         None,
     )
+
+
+def test_a_chinese_android_export_with_the_finer_periods_of_the_day_reads_each_header():
+    # Chinese Android phones write CLDR's periods of the day before a 12-hour time: 凌晨, 早上, 上午, 中午, 下午, 晚上.
+    messages = _parse(
+        "2026/4/6 下午1:54 - +254 712 000 111: 还有货吗？\n"
+        "2026/4/6 晚上9:12 - 王芳: 有的\n"
+        "2026/4/7 凌晨12:05 - +254 712 000 111: 好\n"
+        "2026/4/7 早上7:40 - 王芳: 收到\n"
+        "2026/4/7 中午12:30 - 王芳: 已发货\n"
+        "2026/4/7 中午1:05 - +254 712 000 111: 👍\n"
+    )
+    assert [(m.sender_name, m.text) for m in messages] == [
+        ("+254 712 000 111", "还有货吗？"),
+        ("王芳", "有的"),
+        ("+254 712 000 111", "好"),
+        ("王芳", "收到"),
+        ("王芳", "已发货"),
+        ("+254 712 000 111", "👍"),
+    ]
+    assert [m.sent_at.astimezone(NAIROBI).strftime("%d %H:%M") for m in messages] == [
+        "06 13:54",
+        "06 21:12",
+        "07 00:05",
+        "07 07:40",
+        "07 12:30",
+        "07 13:05",
+    ]
