@@ -800,3 +800,20 @@ def test_a_chinese_android_export_with_the_finer_periods_of_the_day_reads_each_h
         "07 12:30",
         "07 13:05",
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Japanese iOS of 2022 puts a space after the ideographic full stop before its closing sentence.
+        ("Wanjiruとのセキュリティコードが変更されました。 タップして詳細を表示。", "security_code_changed"),
+        # A newer notice keeps the first sentence and rewords what follows it, with no space after "。".
+        (
+            "メッセージと通話はエンドツーエンド暗号化されています。このチャットの参加者以外は読んだり聞いたりできません。",
+            "encryption_notice",
+        ),
+    ],
+)
+def test_a_japanese_line_is_whatsapps_whatever_follows_its_first_sentence(body, event):
+    (message,) = _parse(f"{LRM}[3/18/22 14:56:00] Wanjiru: {LRM}{body}\n")
+    assert (message.kind, message.event) == ("system", event)
