@@ -42,6 +42,8 @@ NEEDS_CONTEXT = frozenset(
         "admin_granted",
         "joined_from_community",
         "message_pinned",
+        # A business's customer becoming a contact ("Budi kini menjadi kontak"): a name and a few words, like a join.
+        "contact_added",
         # "Voice call" alone is what iOS writes for a call, and what a person may type.
         "voice_call",
         "video_call",

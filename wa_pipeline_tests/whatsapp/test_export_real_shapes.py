@@ -817,3 +817,61 @@ def test_a_chinese_android_export_with_the_finer_periods_of_the_day_reads_each_h
 def test_a_japanese_line_is_whatsapps_whatever_follows_its_first_sentence(body, event):
     (message,) = _parse(f"{LRM}[3/18/22 14:56:00] Wanjiru: {LRM}{body}\n")
     assert (message.kind, message.event) == ("system", event)
+
+
+def test_the_encryption_notice_opening_a_chinese_android_export_of_2026_is_whatsapps():
+    notice, customer = _parse(
+        "2026/4/6 下午1:54 - 消息和通话已进行端到端加密。只有此聊天中的成员可以读取、收听或分享。\n"
+        "2026/4/6 下午1:55 - 王芳: 你好\n"
+    )
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (customer.kind, customer.text) == ("text", "你好")
+
+
+def test_a_customer_becoming_a_contact_in_an_indonesian_business_export_is_an_event():
+    contact, words = _parse(
+        "19/07/26 16.26 - Wanjiru Kamau kini menjadi kontak\n19/07/26 16.29 - Baraka: Budi kini menjadi kontak\n"
+    )
+    assert (contact.kind, contact.event, contact.sender_name) == ("system", "contact_added", None)
+    # The same words typed by a person are theirs.
+    assert (words.kind, words.event, words.text) == ("text", None, "Budi kini menjadi kontak")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        (
+            "Pesan sementara dinyalakan. Pesan baru akan hilang dari chat ini 90 hari setelah dikirim. Ubah timer",
+            "system",
+            "disappearing_on",
+        ),
+        ("Anda mematikan pesan sementara. Ubah timer", "system", "disappearing_off"),
+        ("Pesan dan panggilan kini terenkripsi secara end-to-end.", "system", "encryption_notice"),
+        (
+            "AI Anda sedang mempelajari obrolan bisnis ini agar bisa mengirim tanggapan yang lebih baik.",
+            "system",
+            "business_notice",
+        ),
+    ],
+)
+def test_indonesian_ios_lines_of_a_business_chat_are_whatsapps(body, kind, event):
+    # iOS writes them under the customer's name, marked with U+200E.
+    (message,) = _parse(f"[14/07/26, 11.12.08] Wanjiru: {LRM}{body}\n")
+    assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("2/6/2026, 8:06 a. m. - Creaste este grupo", "group_created"),
+        ('3.10.2026, 08:02 - ברקה יצר/ה את הקבוצה "מאפייה"', "group_created"),
+    ],
+)
+def test_a_group_created_in_a_salvadoran_or_hebrew_android_export_is_the_event(line, event):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_a_ukrainian_ios_location_is_the_place_not_a_venue_named_location():
+    (message,) = _parse(f"[3/27/22, 21:56:45] Wanjiru: {LRM}Розташування: https://maps.google.com/?q=-1.28,36.82\n")
+    assert (message.kind, message.text) == ("location", "https://maps.google.com/?q=-1.28,36.82")
