@@ -44,6 +44,9 @@ NEEDS_CONTEXT = frozenset(
         "message_pinned",
         # A business's customer becoming a contact ("Budi kini menjadi kontak"): a name and a few words, like a join.
         "contact_added",
+        # The exporting person blocking or unblocking the contact of a 1:1 chat ("You blocked this contact. …").
+        "contact_blocked",
+        "contact_unblocked",
         # "Voice call" alone is what iOS writes for a call, and what a person may type.
         "voice_call",
         "video_call",

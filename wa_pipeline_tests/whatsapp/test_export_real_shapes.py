@@ -875,3 +875,88 @@ def test_a_group_created_in_a_salvadoran_or_hebrew_android_export_is_the_event(l
 def test_a_ukrainian_ios_location_is_the_place_not_a_venue_named_location():
     (message,) = _parse(f"[3/27/22, 21:56:45] Wanjiru: {LRM}Розташування: https://maps.google.com/?q=-1.28,36.82\n")
     assert (message.kind, message.text) == ("location", "https://maps.google.com/?q=-1.28,36.82")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        (
+            "Mesej dan panggilan ini disulitkan secara menyeluruh. Tiada sesiapa di luar sembang ini.",
+            "system",
+            "encryption_notice",
+        ),
+        ("Aisyah telah mencipta kumpulan ini", "system", "group_created"),
+        ("Aisyah telah menambah anda", "system", "member_added"),
+        ("Aisyah telah menambah Farid", "system", "member_added"),
+        ('Aisyah telah menukar subjek kepada "Kelab Badminton"', "system", "subject_changed"),
+        ("Aisyah telah menukar ikon kumpulan", "system", "icon_changed"),
+        ("Farid telah meninggalkan kumpulan", "system", "member_left"),
+        (
+            "Farid telah menukar nombor telefon mereka kepada nombor baharu. Ketik untuk menghantar mesej.",
+            "system",
+            "number_changed",
+        ),
+        ("Imej tidak disertakan", "media_omitted", "media_omitted:image"),
+        ("Anda telah memadam mesej ini", "deleted", "deleted:by_me"),
+        ("Panggilan suara tidak dijawab", "system", "missed_voice_call"),
+        ("Panggilan video tidak dijawab", "system", "missed_video_call"),
+    ],
+)
+def test_malay_ios_lines_are_whatsapps(body, kind, event):
+    # iOS writes them under the group's (or the person's) name, marked with U+200E.
+    (message,) = _parse(f"{LRM}[12/03/2025, 09:00:01] Kelab Badminton: {LRM}{body}\n")
+    assert (message.kind, message.event) == (kind, event)
+
+
+def test_a_korean_android_export_with_the_year_first_and_its_events_lands_as_written():
+    # Korean Android phones write "yy/M/d", the 12-hour marker before the time, the notice and the group's creation.
+    notice, created, words = _parse(
+        "24/8/21 PM 1:28 - 메시지와 통화는 종단간 암호화되어 안전하게 보호됩니다. 이 대화에 참여한 사람만 이러한 메시지와 "
+        "통화를 읽거나 듣거나 공유할 수 있습니다. 더 알아보기.\n"
+        '24/8/21 PM 1:29 - +254 700 111 222님이 "Bandari"그룹을 만들었습니다\n'
+        "24/8/22 AM 9:28 - 김민수: 오늘 점검 있습니다\n"
+    )
+    assert (notice.kind, notice.event) == ("system", "encryption_notice")
+    assert (created.kind, created.event, created.sender_name) == ("system", "group_created", None)
+    assert (words.sender_name, words.text) == ("김민수", "오늘 점검 있습니다")
+    assert words.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2024-08-22 09:28"
+
+
+def test_a_spanish_android_group_of_2026_adds_people_and_polls():
+    added, poll = _parse(
+        "4/4/26, 20:34 - Carlos Ruiz añadió a Diana López.\n"
+        "5/4/26, 10:31 - Eva: ENCUESTA:\nCuál es tu película favorita?\nOPCIÓN: Comedia (8 votos)\nOPCIÓN: Drama (1 voto)\n"
+    )
+    assert (added.kind, added.event, added.sender_name) == ("system", "member_added", None)
+    assert (poll.kind, poll.sender_name, poll.text) == (
+        "poll",
+        "Eva",
+        "Cuál es tu película favorita?\nComedia (8 votos)\nDrama (1 voto)",
+    )
+
+
+def test_the_encryption_notice_of_a_german_ios_export_of_2016_is_whatsapps():
+    notice, words = _parse(
+        f"20.10.16, 09:17:46: {LRM}Nachrichten in diesem Chat sowie Anrufe sind jetzt mit Ende-zu-Ende-Verschlüsselung "
+        "geschützt.\n24.12.16, 13:08:16: Baraka: Frohe Weihnachten!\n"
+    )
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (words.sender_name, words.text) == ("Baraka", "Frohe Weihnachten!")
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("You blocked this contact. Tap to unblock.", "contact_blocked"),
+        ("You unblocked this contact.", "contact_unblocked"),
+        ("You're currently chatting with their new number. Tap to add it to your contacts.", "number_changed"),
+    ],
+)
+def test_an_english_android_line_about_the_contact_of_a_chat_is_an_event(line, event):
+    (message,) = _parse(f"3/4/19, 10:05 - {line}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_a_person_typing_you_blocked_this_contact_is_talking():
+    (message,) = _parse("3/4/19, 10:05 - Baraka: You blocked this contact. Tap to unblock.\n")
+    assert (message.kind, message.event, message.text) == ("text", None, "You blocked this contact. Tap to unblock.")
