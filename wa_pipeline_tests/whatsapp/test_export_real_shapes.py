@@ -960,3 +960,25 @@ def test_an_english_android_line_about_the_contact_of_a_chat_is_an_event(line, e
 def test_a_person_typing_you_blocked_this_contact_is_talking():
     (message,) = _parse("3/4/19, 10:05 - Baraka: You blocked this contact. Tap to unblock.\n")
     assert (message.kind, message.event, message.text) == ("text", None, "You blocked this contact. Tap to unblock.")
+
+
+def test_a_czech_ios_group_export_lands_its_events():
+    # Czech iOS writes a four-digit year with no comma before the time, and the actor as the sender of an event.
+    notice, created, words, icon = _parse(
+        f"{LRM}[01.11.2023 12:44:10] Taylor: {LRM}Zprávy a hovory jsou opatřené koncovým šifrováním. Jen lidé v tomto "
+        "chatu je můžou číst.\n"
+        "[01.11.2023 12:44:21] Taylor: Taylor vytvořil/a skupinu\n"
+        "[01.11.2023 12:44:54] Alex: Ahoj\nPokračování\n"
+        f"{LRM}[02.11.2023 08:10:00] Taylor: {LRM}Taylor změnil/a ikonu této skupiny\n"
+    )
+    assert [(m.kind, m.event) for m in (notice, created, icon)] == [
+        ("system", "encryption_notice"),
+        ("system", "group_created"),
+        ("system", "icon_changed"),
+    ]
+    assert (words.sender_name, words.text) == ("Alex", "Ahoj\nPokračování")
+
+
+def test_the_omitted_media_of_a_hong_kong_android_export_is_omitted_media():
+    (message,) = _parse("3/9/2025 07:16 - 阿明: <媒體已略去>\n")
+    assert (message.kind, message.event, message.sender_name) == ("media_omitted", "media_omitted", "阿明")
