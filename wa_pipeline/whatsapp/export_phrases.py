@@ -42,6 +42,11 @@ NEEDS_CONTEXT = frozenset(
         "admin_granted",
         "joined_from_community",
         "message_pinned",
+        # A business's customer becoming a contact ("Budi kini menjadi kontak"): a name and a few words, like a join.
+        "contact_added",
+        # The exporting person blocking or unblocking the contact of a 1:1 chat ("You blocked this contact. …").
+        "contact_blocked",
+        "contact_unblocked",
         # "Voice call" alone is what iOS writes for a call, and what a person may type.
         "voice_call",
         "video_call",
@@ -57,7 +62,11 @@ _SCANNED = frozenset({"attached", "file_attached", "location", "edited", "poll"}
 # A group event's template that opens with this names its doer first: newer exports also put them as the sender.
 _ACTOR = "{actor}"
 _KEY = 4
-_NOTICE_KEY = 16
+# Notices are indexed by this many opening characters: fewer than the shortest opening (a Chinese one of 11).
+_NOTICE_KEY = 8
+# Where a sentence ends: a full stop (or the Arabic comma) before a space or the end, or the ideographic full stop
+# anywhere, since Japanese and Chinese put no space after it ("…変更されました。タップして…"; iOS of 2022 writes one).
+_SENTENCE_END = re.compile(r"[.\u060c](?:\s|$)|\u3002\s*")
 
 
 @dataclass(frozen=True)
@@ -198,7 +207,7 @@ def normalise(line: str) -> str:
 def _template(text: str) -> tuple[str, bool]:
     """The fixed part of a template, and whether a closing sentence may follow it ("Tap to learn more.")."""
     last = _PLACEHOLDER.split(text)[-1]
-    end = re.search(r"[.。](?:\s|$)", last)
+    end = _SENTENCE_END.search(last)
     if end is None:
         return text, False
     # Later versions reword or drop what follows the first sentence: it is matched as optional.
@@ -216,7 +225,7 @@ def _pattern(text: str, *, whole: bool = False) -> re.Pattern[str]:
             # Phones differ in the spaces they put around a colon (French writes " : ", often a no-break space).
             literal = re.escape(piece)
             out.append(re.sub(r"(?:\\ )+", r"\\s+", literal).replace(r"\s+:", ":").replace(":", r"\s*:\s*"))
-    tail = r"(?:[.。](?:\s.*)?)?" if tailed else r"[.。]?"
+    tail = r"(?:\.(?:\s.*)?|。.*)?" if tailed else r"[.。]?"
     return re.compile(rf"^{''.join(out)}{tail}$", re.IGNORECASE | re.DOTALL)
 
 
@@ -263,7 +272,7 @@ def phrase_book() -> PhraseBook:
             if not _PLACEHOLDER.search(text):
                 if phrase.meaning in NOTICES:
                     # The first sentence, or its first 40 characters: what every version of the notice shares.
-                    opening = normalise(re.split(r"[.\u3002\u060c](?:\s|$)", text, maxsplit=1)[0])[:40]
+                    opening = normalise(_SENTENCE_END.split(text, maxsplit=1)[0])[:40]
                     book.notices.setdefault(opening[:_NOTICE_KEY], []).append((opening, phrase))
                 else:
                     book.exact.setdefault(normalise(text), phrase)

@@ -772,3 +772,213 @@ def test_a_message_the_exporter_deleted_in_a_polish_export_is_deleted():
         "Amani Odhiambo",
         None,
     )
+
+
+def test_a_chinese_android_export_with_the_finer_periods_of_the_day_reads_each_header():
+    # Chinese Android phones write CLDR's periods of the day before a 12-hour time: 凌晨, 早上, 上午, 中午, 下午, 晚上.
+    messages = _parse(
+        "2026/4/6 下午1:54 - +254 712 000 111: 还有货吗？\n"
+        "2026/4/6 晚上9:12 - 王芳: 有的\n"
+        "2026/4/7 凌晨12:05 - +254 712 000 111: 好\n"
+        "2026/4/7 早上7:40 - 王芳: 收到\n"
+        "2026/4/7 中午12:30 - 王芳: 已发货\n"
+        "2026/4/7 中午1:05 - +254 712 000 111: 👍\n"
+    )
+    assert [(m.sender_name, m.text) for m in messages] == [
+        ("+254 712 000 111", "还有货吗？"),
+        ("王芳", "有的"),
+        ("+254 712 000 111", "好"),
+        ("王芳", "收到"),
+        ("王芳", "已发货"),
+        ("+254 712 000 111", "👍"),
+    ]
+    assert [m.sent_at.astimezone(NAIROBI).strftime("%d %H:%M") for m in messages] == [
+        "06 13:54",
+        "06 21:12",
+        "07 00:05",
+        "07 07:40",
+        "07 12:30",
+        "07 13:05",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Japanese iOS of 2022 puts a space after the ideographic full stop before its closing sentence.
+        ("Wanjiruとのセキュリティコードが変更されました。 タップして詳細を表示。", "security_code_changed"),
+        # A newer notice keeps the first sentence and rewords what follows it, with no space after "。".
+        (
+            "メッセージと通話はエンドツーエンド暗号化されています。このチャットの参加者以外は読んだり聞いたりできません。",
+            "encryption_notice",
+        ),
+    ],
+)
+def test_a_japanese_line_is_whatsapps_whatever_follows_its_first_sentence(body, event):
+    (message,) = _parse(f"{LRM}[3/18/22 14:56:00] Wanjiru: {LRM}{body}\n")
+    assert (message.kind, message.event) == ("system", event)
+
+
+def test_the_encryption_notice_opening_a_chinese_android_export_of_2026_is_whatsapps():
+    notice, customer = _parse(
+        "2026/4/6 下午1:54 - 消息和通话已进行端到端加密。只有此聊天中的成员可以读取、收听或分享。\n"
+        "2026/4/6 下午1:55 - 王芳: 你好\n"
+    )
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (customer.kind, customer.text) == ("text", "你好")
+
+
+def test_a_customer_becoming_a_contact_in_an_indonesian_business_export_is_an_event():
+    contact, words = _parse(
+        "19/07/26 16.26 - Wanjiru Kamau kini menjadi kontak\n19/07/26 16.29 - Baraka: Budi kini menjadi kontak\n"
+    )
+    assert (contact.kind, contact.event, contact.sender_name) == ("system", "contact_added", None)
+    # The same words typed by a person are theirs.
+    assert (words.kind, words.event, words.text) == ("text", None, "Budi kini menjadi kontak")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        (
+            "Pesan sementara dinyalakan. Pesan baru akan hilang dari chat ini 90 hari setelah dikirim. Ubah timer",
+            "system",
+            "disappearing_on",
+        ),
+        ("Anda mematikan pesan sementara. Ubah timer", "system", "disappearing_off"),
+        ("Pesan dan panggilan kini terenkripsi secara end-to-end.", "system", "encryption_notice"),
+        (
+            "AI Anda sedang mempelajari obrolan bisnis ini agar bisa mengirim tanggapan yang lebih baik.",
+            "system",
+            "business_notice",
+        ),
+    ],
+)
+def test_indonesian_ios_lines_of_a_business_chat_are_whatsapps(body, kind, event):
+    # iOS writes them under the customer's name, marked with U+200E.
+    (message,) = _parse(f"[14/07/26, 11.12.08] Wanjiru: {LRM}{body}\n")
+    assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("2/6/2026, 8:06 a. m. - Creaste este grupo", "group_created"),
+        ('3.10.2026, 08:02 - ברקה יצר/ה את הקבוצה "מאפייה"', "group_created"),
+    ],
+)
+def test_a_group_created_in_a_salvadoran_or_hebrew_android_export_is_the_event(line, event):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_a_ukrainian_ios_location_is_the_place_not_a_venue_named_location():
+    (message,) = _parse(f"[3/27/22, 21:56:45] Wanjiru: {LRM}Розташування: https://maps.google.com/?q=-1.28,36.82\n")
+    assert (message.kind, message.text) == ("location", "https://maps.google.com/?q=-1.28,36.82")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        (
+            "Mesej dan panggilan ini disulitkan secara menyeluruh. Tiada sesiapa di luar sembang ini.",
+            "system",
+            "encryption_notice",
+        ),
+        ("Aisyah telah mencipta kumpulan ini", "system", "group_created"),
+        ("Aisyah telah menambah anda", "system", "member_added"),
+        ("Aisyah telah menambah Farid", "system", "member_added"),
+        ('Aisyah telah menukar subjek kepada "Kelab Badminton"', "system", "subject_changed"),
+        ("Aisyah telah menukar ikon kumpulan", "system", "icon_changed"),
+        ("Farid telah meninggalkan kumpulan", "system", "member_left"),
+        (
+            "Farid telah menukar nombor telefon mereka kepada nombor baharu. Ketik untuk menghantar mesej.",
+            "system",
+            "number_changed",
+        ),
+        ("Imej tidak disertakan", "media_omitted", "media_omitted:image"),
+        ("Anda telah memadam mesej ini", "deleted", "deleted:by_me"),
+        ("Panggilan suara tidak dijawab", "system", "missed_voice_call"),
+        ("Panggilan video tidak dijawab", "system", "missed_video_call"),
+    ],
+)
+def test_malay_ios_lines_are_whatsapps(body, kind, event):
+    # iOS writes them under the group's (or the person's) name, marked with U+200E.
+    (message,) = _parse(f"{LRM}[12/03/2025, 09:00:01] Kelab Badminton: {LRM}{body}\n")
+    assert (message.kind, message.event) == (kind, event)
+
+
+def test_a_korean_android_export_with_the_year_first_and_its_events_lands_as_written():
+    # Korean Android phones write "yy/M/d", the 12-hour marker before the time, the notice and the group's creation.
+    notice, created, words = _parse(
+        "24/8/21 PM 1:28 - 메시지와 통화는 종단간 암호화되어 안전하게 보호됩니다. 이 대화에 참여한 사람만 이러한 메시지와 "
+        "통화를 읽거나 듣거나 공유할 수 있습니다. 더 알아보기.\n"
+        '24/8/21 PM 1:29 - +254 700 111 222님이 "Bandari"그룹을 만들었습니다\n'
+        "24/8/22 AM 9:28 - 김민수: 오늘 점검 있습니다\n"
+    )
+    assert (notice.kind, notice.event) == ("system", "encryption_notice")
+    assert (created.kind, created.event, created.sender_name) == ("system", "group_created", None)
+    assert (words.sender_name, words.text) == ("김민수", "오늘 점검 있습니다")
+    assert words.sent_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M") == "2024-08-22 09:28"
+
+
+def test_a_spanish_android_group_of_2026_adds_people_and_polls():
+    added, poll = _parse(
+        "4/4/26, 20:34 - Carlos Ruiz añadió a Diana López.\n"
+        "5/4/26, 10:31 - Eva: ENCUESTA:\nCuál es tu película favorita?\nOPCIÓN: Comedia (8 votos)\nOPCIÓN: Drama (1 voto)\n"
+    )
+    assert (added.kind, added.event, added.sender_name) == ("system", "member_added", None)
+    assert (poll.kind, poll.sender_name, poll.text) == (
+        "poll",
+        "Eva",
+        "Cuál es tu película favorita?\nComedia (8 votos)\nDrama (1 voto)",
+    )
+
+
+def test_the_encryption_notice_of_a_german_ios_export_of_2016_is_whatsapps():
+    notice, words = _parse(
+        f"20.10.16, 09:17:46: {LRM}Nachrichten in diesem Chat sowie Anrufe sind jetzt mit Ende-zu-Ende-Verschlüsselung "
+        "geschützt.\n24.12.16, 13:08:16: Baraka: Frohe Weihnachten!\n"
+    )
+    assert (notice.kind, notice.event, notice.sender_name) == ("system", "encryption_notice", None)
+    assert (words.sender_name, words.text) == ("Baraka", "Frohe Weihnachten!")
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("You blocked this contact. Tap to unblock.", "contact_blocked"),
+        ("You unblocked this contact.", "contact_unblocked"),
+        ("You're currently chatting with their new number. Tap to add it to your contacts.", "number_changed"),
+    ],
+)
+def test_an_english_android_line_about_the_contact_of_a_chat_is_an_event(line, event):
+    (message,) = _parse(f"3/4/19, 10:05 - {line}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+
+
+def test_a_person_typing_you_blocked_this_contact_is_talking():
+    (message,) = _parse("3/4/19, 10:05 - Baraka: You blocked this contact. Tap to unblock.\n")
+    assert (message.kind, message.event, message.text) == ("text", None, "You blocked this contact. Tap to unblock.")
+
+
+def test_a_czech_ios_group_export_lands_its_events():
+    # Czech iOS writes a four-digit year with no comma before the time, and the actor as the sender of an event.
+    notice, created, words, icon = _parse(
+        f"{LRM}[01.11.2023 12:44:10] Taylor: {LRM}Zprávy a hovory jsou opatřené koncovým šifrováním. Jen lidé v tomto "
+        "chatu je můžou číst.\n"
+        "[01.11.2023 12:44:21] Taylor: Taylor vytvořil/a skupinu\n"
+        "[01.11.2023 12:44:54] Alex: Ahoj\nPokračování\n"
+        f"{LRM}[02.11.2023 08:10:00] Taylor: {LRM}Taylor změnil/a ikonu této skupiny\n"
+    )
+    assert [(m.kind, m.event) for m in (notice, created, icon)] == [
+        ("system", "encryption_notice"),
+        ("system", "group_created"),
+        ("system", "icon_changed"),
+    ]
+    assert (words.sender_name, words.text) == ("Alex", "Ahoj\nPokračování")
+
+
+def test_the_omitted_media_of_a_hong_kong_android_export_is_omitted_media():
+    (message,) = _parse("3/9/2025 07:16 - 阿明: <媒體已略去>\n")
+    assert (message.kind, message.event, message.sender_name) == ("media_omitted", "media_omitted", "阿明")
