@@ -104,9 +104,9 @@ def _generated_markers() -> dict[str, str]:
 
 _GENERATED = _generated_markers()
 # Chinese Android phones write CLDR's finer periods of the day before a 12-hour time ("2026/4/6 晚上9:12 - "):
-# 凌晨 (night, from midnight), 早上 and 清晨 (early morning), 上午, then 中午 (noon: 中午12:30 is 12:30, 中午1:05 is 13:05),
+# 凌晨 (night, from midnight), 早上 (early morning), 上午, then 中午 (noon: 中午12:30 is 12:30, 中午1:05 is 13:05),
 # 下午 and 晚上 (evening); a Chinese CRM's reader of its real Android exports lists exactly these.
-_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|凌晨|早上|清晨|오전|ص|לפנה[\"\u05f4]צ|" + _GENERATED["am"]
+_AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|凌晨|早上|오전|ص|לפנה[\"\u05f4]צ|" + _GENERATED["am"]
 _PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|中午|晚上|오후|م|אחה[\"\u05f4]צ|" + _GENERATED["pm"]
 # Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
 # on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
