@@ -148,18 +148,50 @@ def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
 # Every layout's header in one pattern, tried in `_header`'s order, to find the headers of a block of clean lines in
 # one search; which alternative matched (its `rest` group, the last to close) names the layout.
 _ALL_LAYOUTS = (*_BRACKETED, *_BARE)
+# The commonest headers written out plainly (24-hour, ASCII digits, d/m or m/d): "[16/11/2026, 09:15:42] " (iOS) and
+# "16/11/2026, 09:15 - " (Android). Where one matches a line, its layout's alternative matches the very same text into
+# the very same fields, since none of its optional parts (an era or "BE", "à", a 12-hour marker, "ч.") finds anything
+# to take there; tried first, they spare the engine the general alternatives' tries on most headers. That holds while
+# no 12-hour marker opens with a digit, a space, "-" or "]": checked here, so new markers cannot break it unseen.
+_PLAIN_DATE = r"(?P<d1>[0-9]{1,2})(?P<sep>[/.\-])(?P<d2>[0-9]{1,2})[/.\-](?P<d3>[0-9]{4}|[0-9]{2}), "
+_PLAIN_LAYOUTS = (
+    (IOS, rf"\[{_PLAIN_DATE}(?P<hh>[0-9]{{1,2}}):(?P<mm>[0-9]{{2}}):(?P<ss>[0-9]{{2}})\][^\S\n]?(?P<rest>[^\n]*)"),
+    (ANDROID, rf"{_PLAIN_DATE}(?P<hh>[0-9]{{1,2}}):(?P<mm>[0-9]{{2}}) - (?P<rest>[^\n]*)"),
+)
+if any(re.match(f"(?i:(?={_MERIDIEM_FIRST}))", c) for c in "0123456789 -]"):
+    _PLAIN_LAYOUTS = ()
 # It opens with the newline before the line (the block is searched with one put before its first line): a literal
 # first character lets the regex engine skip from line to line instead of trying every character.
 _HEADER_LINES = re.compile(
-    "\n(?:" + "|".join(_within_lines(index, pattern) for index, (_, pattern) in enumerate(_ALL_LAYOUTS)) + ")"
+    "\n(?:"
+    + "|".join(
+        [
+            *(
+                re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_plain{index}>", source)
+                for index, (_, source) in enumerate(_PLAIN_LAYOUTS)
+            ),
+            *(_within_lines(index, pattern) for index, (_, pattern) in enumerate(_ALL_LAYOUTS)),
+        ]
+    )
+    + ")"
 )
 # By the number of the group that closed last (the matched alternative's `rest`): its layout and its fields' numbers.
+# A plain header's missing fields (seconds, 12-hour marker) are numbered as the first layout's, which took no part.
 _LAYOUT_FIELDS = {
     _HEADER_LINES.groupindex[f"rest_{index}"]: (
         layout,
         tuple(_HEADER_LINES.groupindex[f"{name}_{index}"] for name in _FIELDS),
     )
     for index, (layout, _) in enumerate(_ALL_LAYOUTS)
+} | {
+    _HEADER_LINES.groupindex[f"rest_plain{index}"]: (
+        layout,
+        tuple(
+            _HEADER_LINES.groupindex.get(f"{name}_plain{index}", _HEADER_LINES.groupindex[f"{name}_0"])
+            for name in _FIELDS
+        ),
+    )
+    for index, (layout, _) in enumerate(_PLAIN_LAYOUTS)
 }
 # Lines read and searched at a time by `ExportReader._drafts` (a stream with no `read`), or characters (one with it).
 _BLOCK_LINES = 4096
@@ -933,7 +965,8 @@ class ExportReader:
                         text[end + 1 : at] if at > end else None,
                         safe,
                     )
-                    line += text.count("\n", start + 1, at + 1)
+                    # (A message of one line ends where the next header starts.)
+                    line += 1 if at == end else text.count("\n", start + 1, at + 1)
                 else:
                     line = number + text.count("\n", 0, at + 1)
                     if at > 0:
@@ -1077,7 +1110,7 @@ class ExportReader:
                 # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
                 colon = rest.find(":", 1)
             named = None
-            if rest[:2] == "- " and layout[0] == IOS:
+            if layout[0] == IOS and rest[:2] == "- ":
                 # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
                 rest, colon = rest[2:], -1
             if 0 < colon <= 80:
@@ -1141,18 +1174,27 @@ class ExportReader:
                     kind, text, caption, media, event = late
             if kind == "system":
                 sender = None
+            said = (sender, body)
             if sent_utc is not counted_utc:
                 # (A send time is only forgotten when another is remembered, so the one at hand never is.)
                 counter = seen.get(sent_utc)
+                counted_utc, id_head = sent_utc, f"{chat_id}\x1f{sent_utc}\x1f"
                 if counter is None:
                     if len(seen) >= _REMEMBERED_MOMENTS:
                         del seen[remembered.popleft()]
-                    counter = seen[sent_utc] = {}
                     remembered.append(sent_utc)
-                counted_utc, id_head = sent_utc, f"{chat_id}\x1f{sent_utc}\x1f"
-            said = (sender, body)
-            ordinal = counter.get(said, 0)
-            counter[said] = ordinal + 1
+                    # Most send times have one message: its (sender, body) stands for the counter until a second.
+                    seen[sent_utc] = counter = said
+                    ordinal = 0
+                else:
+                    ordinal = -1
+            else:
+                ordinal = -1
+            if ordinal:
+                if type(counter) is tuple:
+                    counter = seen[sent_utc] = {counter: 1}
+                ordinal = counter.get(said, 0)
+                counter[said] = ordinal + 1
             sender_id = sender_ids.get(sender)
             if sender_id is None and sender is not None:
                 sender_id = sender_ids[sender] = stable_id(chat_id, sender, prefix="snd_")
