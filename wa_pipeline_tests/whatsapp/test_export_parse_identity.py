@@ -1,0 +1,176 @@
+"""The export parser's fast paths give what their slow twins give: the gate before `_interpret`, the plain header
+alternatives, the ordinal of a send time's first message, and blocks of any size."""
+
+import itertools
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.message import stable_id
+from wa_pipeline.whatsapp import chat_export
+from wa_pipeline.whatsapp.chat_export import (
+    _ALL_LAYOUTS,
+    _FIELDS,
+    _HEADER_LINES,
+    _LAYOUT_FIELDS,
+    _PLAIN_LAYOUTS,
+    _interpret,
+    _within_lines,
+    parse_chat_export,
+)
+from wa_pipeline.whatsapp.export_phrases import phrase_book
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+NOW = datetime(2026, 12, 6, tzinfo=UTC)
+SENDER = "Amina Njeri"
+# What a template's placeholders are filled with: invented names, files and links.
+FILLS = {
+    "name": "Juma",
+    "file": "IMG-20261116-WA0001.jpg",
+    "url": "https://maps.google.com/?q=-1.28,36.82",
+    "actor": SENDER,
+    "subject": "Keki",
+    "old": "+254 700 000 001",
+    "new": "+254 700 000 002",
+}
+
+
+def _variants(text: str) -> list[str]:
+    """A phrase as a sender might write it, and the near misses around it (cut, padded, recased, run on)."""
+    return [
+        text,
+        text.upper(),
+        text.lower(),
+        f"{text}...",
+        f"{text} .",
+        f"ok {text}",
+        f"{text} ok",
+        f"{SENDER} {text}",
+        f"{text}\nmore words",
+        f"more words\n{text}",
+        text[:4],
+        text[-4:],
+        f"{text[:4]} x",
+        f"x {text[-4:]}",
+        f"{text})",
+        f"{text} :)",
+        f"poll {text}",
+        f"POLL:{text}",
+        f"Poll: {text}\n    - a",
+    ]
+
+
+def _bodies() -> list[str]:
+    bodies = ["ok", "ok.", "ok..", "o", "this", "you ", "a)", "x:", "<x>", "x >", "see https://x.y", "poll", SENDER]
+    for phrase in phrase_book().phrases:
+        text = phrase.text
+        for placeholder, value in FILLS.items():
+            text = text.replace("{" + placeholder + "}", value)
+        bodies += _variants(text)
+    return [body for body in bodies if body.strip()]
+
+
+def test_every_body_is_what_interpret_makes_of_it_gated_or_not():
+    # Every phrase of every language, and its near misses, as a sender's words: the gate that lets plain words skip
+    # `_interpret` must never let through a body `_interpret` reads as anything but those plain words.
+    bodies = _bodies()
+    lines = []
+    for index, body in enumerate(bodies):
+        first, *more = body.split("\n")
+        lines += [f"16/11/2026, {9 + index // 3600 % 10:02d}:{index // 60 % 60:02d} - {SENDER}: {first}", *more]
+    messages = parse_chat_export("\n".join(lines) + "\n", chat_name="Phrases", tz=NAIROBI, now=NOW).messages
+    assert len(messages) == len(bodies)
+    book = phrase_book()
+    differing = [
+        (body, (message.kind, message.text, message.caption, message.media, message.event))
+        for body, message in zip(bodies, messages, strict=True)
+        if (message.kind, message.text, message.caption, message.media, message.event)
+        != _interpret(body.strip(), SENDER, False, book)
+    ]
+    assert differing == []
+    # The corpus reaches both sides of the gate: plain words and WhatsApp's own lines.
+    assert {message.kind for message in messages} >= {"text", "system", "media_omitted", "deleted"}
+
+
+def _header_lines() -> list[str]:
+    """Header lines in the plain shapes and every near miss of them that another alternative reads otherwise."""
+    dates = ["16/11/2026", "6/1/26", "16.11.26", "16-11-2026", "16. 11. 2026", "2026/11/16", "16/11/202", "16/11/26 BE"]
+    dates += ["١٦/١١/٢٠٢٦", "3/18/R4", "12.05.20 г."]
+    joins = [", ", " ", ", à ", "، ", ",\t"]
+    times = ["09:15", "9:15", "09:15:42", "9.15", "09:15 PM", "9:15 pm", "09:15\u202fPM", "9:15 p. m.", "14:05 ч."]
+    times += ["午後9:15", "09:15:42 AM", "٠٩:١٥"]
+    lines = []
+    for date, join, time in itertools.product(dates, joins, times):
+        stamp = f"{date}{join}{time}"
+        lines += [f"{stamp} - {SENDER}: hi", f"{stamp} \u2013 {SENDER}: hi", f"{stamp}: {SENDER}: hi"]
+        lines += [f"[{stamp}] {SENDER}: hi", f"[{stamp}]\t{SENDER}: hi", f"[{stamp}]{SENDER}: hi", f"[{stamp}] "]
+        lines += [f"[{time}, {date}] {SENDER}: hi", f"{stamp} - ", f"{stamp} -{SENDER}: hi"]
+    return lines
+
+
+def _read(pattern: re.Pattern[str], fields: dict[int, tuple[str, tuple[int, ...]]], line: str) -> tuple | None:
+    match = pattern.match("\n" + line)
+    if match is None:
+        return None
+    layout, numbers = fields[match.lastindex]
+    return layout, match.span(), match.group(*numbers)
+
+
+def test_plain_header_alternatives_read_every_line_as_the_general_ones_do():
+    general = re.compile(
+        "\n(?:" + "|".join(_within_lines(index, pattern) for index, (_, pattern) in enumerate(_ALL_LAYOUTS)) + ")"
+    )
+    general_fields = {
+        general.groupindex[f"rest_{index}"]: (layout, tuple(general.groupindex[f"{name}_{index}"] for name in _FIELDS))
+        for index, (layout, _) in enumerate(_ALL_LAYOUTS)
+    }
+    plain_groups = {_HEADER_LINES.groupindex[f"rest_plain{index}"] for index in range(len(_PLAIN_LAYOUTS))}
+    # The 12-hour markers shipped today cannot open where a plain header has a digit, a space, "-" or "]".
+    assert len(_PLAIN_LAYOUTS) == 2
+    read_plainly = 0
+    for line in _header_lines():
+        assert _read(_HEADER_LINES, _LAYOUT_FIELDS, line) == _read(general, general_fields, line), line
+        match = _HEADER_LINES.match("\n" + line)
+        read_plainly += match is not None and match.lastindex in plain_groups
+    assert read_plainly >= 30
+
+
+def test_a_send_times_first_message_and_its_repeats_count_their_ordinals():
+    text = (
+        f"16/11/2026, 09:15 - {SENDER}: Asante\n"
+        f"16/11/2026, 09:15 - {SENDER}: Asante\n"
+        "16/11/2026, 09:15 - Juma: Asante\n"
+        f"16/11/2026, 09:16 - {SENDER}: Asante\n"
+        # The clock went back a minute (a merged export): the send time is still remembered, its count goes on.
+        f"16/11/2026, 09:15 - {SENDER}: Asante\n"
+    )
+    messages = parse_chat_export(text, chat_name="Bakery", tz=NAIROBI, now=NOW).messages
+    chat_id = stable_id("Bakery", prefix="chat_")
+    expected = [
+        ("2026-11-16T06:15:00+00:00", SENDER, 0),
+        ("2026-11-16T06:15:00+00:00", SENDER, 1),
+        ("2026-11-16T06:15:00+00:00", "Juma", 0),
+        ("2026-11-16T06:16:00+00:00", SENDER, 0),
+        ("2026-11-16T06:15:00+00:00", SENDER, 2),
+    ]
+    assert [m.message_id for m in messages] == [
+        stable_id(chat_id, utc, sender, "Asante", ordinal, prefix="exp_") for utc, sender, ordinal in expected
+    ]
+
+
+@pytest.mark.parametrize("block_chars", [1, 7, 64, 1000])
+def test_blocks_of_any_size_give_the_same_messages(monkeypatch, block_chars):
+    lines = []
+    for index in range(40):
+        lines.append(f"16/11/2026, 09:{index:02d} - {SENDER}: line {index} <attached: {index}.jpg>" * (index % 3 == 0))
+        lines.append(f"[16/11/2026, 10:{index:02d}:0{index % 10}] Juma: words\n\u200emore words\n")
+        lines.append(f"16/11/2026, 11:{index:02d} - Juma: {'long ' * index}\nnext line\r\nand one more")
+    text = "opening line\n" + "\n".join(line for line in lines if line) + "\n\x07 control\n"
+    whole = parse_chat_export(text, chat_name="Blocks", tz=NAIROBI, now=NOW)
+    monkeypatch.setattr(chat_export, "_BLOCK_CHARS", block_chars)
+    cut = parse_chat_export(text, chat_name="Blocks", tz=NAIROBI, now=NOW)
+    assert [m.__dict__ for m in cut.messages] == [m.__dict__ for m in whole.messages]
+    assert cut.errors == whole.errors
+    assert len(whole.messages) > 40 and whole.errors
