@@ -734,9 +734,11 @@ class ExportScan:
     line_count: int
 
 
-def _lines_not_opening_with(opening: str) -> re.Pattern[str]:
-    """A pattern that finds, in lines joined by newlines, the newline before each line not opening with `opening`."""
-    return re.compile(f"\n(?!{re.escape(opening)})")
+def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pattern[str]:
+    """A pattern that finds, in lines joined by newlines, the newline before each line not opening with `opening`;
+    with `header_starts`, only before those that can start a header (see `_HEADER_START`)."""
+    can_start = f"(?={_HEADER_START.pattern.removeprefix('^')})" if header_starts else ""
+    return re.compile(f"\n(?!{re.escape(opening)}){can_start}")
 
 
 def _opening_notice(line: str) -> bool:
@@ -801,7 +803,9 @@ class ExportReader:
         # A line opening with the very date text of the header before it is a header of the same day and layout:
         # it is counted without running the header patterns, which is most of what this pass would cost.
         same_day, same_key = "\x00", ("", "")
-        # The lines that do not open with it, each found after its newline by one search of a block.
+        # The lines that do not open with it, each found after its newline by one search of a block. Once the first
+        # line of text is known, a line that cannot start a header tells nothing more (it goes on a message): then only
+        # the lines that can are found, and those between are the day's headers (opening with its date) and such lines.
         other_days = _lines_not_opening_with(same_day)
         number = 0
         for text in _texts(self._open(), 1, None):
@@ -811,9 +815,11 @@ class ExportReader:
                 other = other_days.search(text, at)
                 start = length if other is None else other.start()
                 if start > at:
-                    same = text.count("\n", at, start)
-                    counts[same_key] += same
-                    number += same
+                    lines = text.count("\n", at, start)
+                    number += lines
+                    same = lines if first_text is None else text.count(f"\n{same_day}", at, start)
+                    if same:
+                        counts[same_key] += same
                 if other is None:
                     break
                 at = text.find("\n", start + 1)
@@ -825,6 +831,7 @@ class ExportReader:
                 if header is None:
                     if first_text is None and raw.strip():
                         first_text = (number, raw)
+                        other_days = _lines_not_opening_with(same_day, header_starts=True)
                     continue
                 key, stamp, _ = header
                 counts[key] += 1
@@ -835,7 +842,7 @@ class ExportReader:
                         raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
                         key,
                     )
-                    other_days = _lines_not_opening_with(same_day)
+                    other_days = _lines_not_opening_with(same_day, header_starts=first_text is not None)
                 if last.get(key) != numbers:
                     last[key] = numbers
                     dates.setdefault(key, []).append(numbers)

@@ -1,6 +1,7 @@
 """The export parser's fast paths give what their slow twins give: the gate before `_interpret`, the plain header
 alternatives, the ordinal of a send time's first message, and blocks of any size."""
 
+import io
 import itertools
 import re
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from wa_pipeline.whatsapp.chat_export import (
     _HEADER_LINES,
     _LAYOUT_FIELDS,
     _PLAIN_LAYOUTS,
+    ExportReader,
     _interpret,
     _within_lines,
     parse_chat_export,
@@ -174,3 +176,38 @@ def test_blocks_of_any_size_give_the_same_messages(monkeypatch, block_chars):
     assert [m.__dict__ for m in cut.messages] == [m.__dict__ for m in whole.messages]
     assert cut.errors == whole.errors
     assert len(whole.messages) > 40 and whole.errors
+
+
+def test_the_first_pass_counts_headers_days_and_lines_past_lines_that_go_on_a_message():
+    text = (
+        "a line before any header\n"
+        "16/11/2026, 09:15 - Amina Njeri: one\n"
+        "goes on\n"
+        "16/11/2026, 09:16 - Juma: two\n"
+        "2 loaves, not a header\n"
+        "[also not a header\n"
+        "\n"
+        "16/11/2026, 09:17 - Juma: three\n"
+        "17/11/2026, 08:00 - Amina Njeri: four\n"
+        "goes on\n"
+        "and on\n"
+        "17/11/2026, 08:01 - Juma: five\n"
+        "18/11/2026, 07:00 - Juma: six\n"
+        "last words"
+    )
+    reader = ExportReader(lambda: io.StringIO(text, newline=""), chat_name="Scan", tz=NAIROBI, now=NOW)
+    scan = reader.scan
+    assert dict(scan.layout_counts) == {("android", "/"): 6}
+    assert scan.line_count == 14
+    assert scan.date_starts == {("android", "/"): [2, 9, 13]}
+    assert scan.runs == {("android", "/"): [("16", "11", "2026"), ("17", "11", "2026"), ("18", "11", "2026")]}
+    assert [error.line_number for error in reader.errors] == []
+    assert [m.text for m in reader.messages()] == [
+        "one\ngoes on",
+        "two\n2 loaves, not a header\n[also not a header",
+        "three",
+        "four\ngoes on\nand on",
+        "five",
+        "six\nlast words",
+    ]
+    assert [error.line_number for error in reader.errors] == [1]
