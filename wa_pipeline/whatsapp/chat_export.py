@@ -639,6 +639,28 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
     if sender is None:
         found = book.find(first, in_context=True)
         return "system", body, None, None, found.phrase.meaning if found else None
+    if not marked and body.isascii():
+        # A sender's plain ASCII words (most messages) end here, since the full reading could read them no other way:
+        # no phrase needing no context opens, closes or holds their first line, and they hold nothing its scanners
+        # look for (a poll's opening, the colon of a poll's localised opening, a file's "<" or ")", an edited
+        # message's closing ">", a link's "://", the sender named again as an event's actor).
+        key = first.strip().lower().rstrip(".").rstrip()
+        if (
+            key[:4] != "poll"
+            and "<" not in first
+            and first[-1:] not in ":)"
+            and ") " not in first
+            and body[-1:] != ">"
+            and "://" not in body
+            and not first.startswith(sender)
+            and book.holds_no_free_phrase(key)
+        ):
+            return "text", body, None, None, None
+    return _interpret_in_full(body, first, after, sender, marked, book)
+
+
+def _interpret_in_full(body: str, first: str, after: str, sender: str, marked: bool, book: PhraseBook) -> Interpreted:
+    """What `_interpret` makes of a sender's body (`first` and `after` its first line and the rest) with every check."""
     event = None
     if body[-1:] == ">":
         at = body.rfind("<")
@@ -1059,11 +1081,6 @@ class ExportReader:
         hour_inside = False
         now = self.now
         cut_at_colon = book.cut_at_colon
-        # What tells a line out of context from every phrase (see the gate before `_interpret` below): the openings and
-        # endings `PhraseBook.find` looks up ("poll" besides: "POLL:" and "Poll: " open polls), and the literals of
-        # phrases that sit anywhere, those an ASCII line can hold.
-        openings, ends = book.free_openings | {"poll"}, book.free_ends
-        anywhere = book.ascii_anywhere
         trusted = Message.from_trusted_fields
         latest = now + FUTURE_TOLERANCE
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
@@ -1139,42 +1156,7 @@ class ExportReader:
             if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
                 forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
-            # A sender's plain ASCII words (most messages) are what `_interpret` makes of them without looking further:
-            # no phrase of the book opens, closes or holds them (its own indexes, as `PhraseBook.find` reads a line out
-            # of context), and nothing its scanners look for (a poll's opening, a file's "<" or ")", an edited
-            # message's closing ">", a link's "://", an actor named again) is in them. Anything else is interpreted.
-            if not marked and sender is not None and body.isascii():
-                # The line as `PhraseBook.find` keys it (stripped, case folded, a closing full stop dropped): a body
-                # of one line is stripped already.
-                if more is None:
-                    key = body.lower()
-                    if key[-1:] == ".":
-                        key = key.rstrip(".").rstrip()
-                    first = body
-                else:
-                    first = body.partition("\n")[0]
-                    key = first.strip().lower().rstrip(".").rstrip()
-                plain = (
-                    key[:4] not in openings
-                    and key[-4:] not in ends
-                    and "<" not in first
-                    and first[-1:] not in ":)"
-                    and ") " not in first
-                    and body[-1:] != ">"
-                    and "://" not in body
-                    and not first.startswith(sender)
-                )
-                if plain:
-                    for literal in anywhere:
-                        if literal in key:
-                            plain = False
-                            break
-            else:
-                plain = False
-            if plain:
-                kind, text, caption, media, event = "text", body, None, None, None
-            else:
-                kind, text, caption, media, event = _interpret(body, sender, marked, book)
+            kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "text" and not safe and "\u200e" in raw:
                 late = _omitted_after_caption(raw, body, book)
                 if late is not None:

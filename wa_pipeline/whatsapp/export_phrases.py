@@ -118,6 +118,20 @@ class PhraseBook:
     # substring test or two rather than a search of the whole alternation (nearly every line of most exports).
     ascii_anywhere: tuple[str, ...] = ()
 
+    def holds_no_free_phrase(self, key: str) -> bool:
+        """Whether `key` (a line as `find` keys it) opens, closes and holds nothing of a phrase needing no context."""
+        if key[:_KEY] in self.free_openings or key[-_KEY:] in self.free_ends:
+            return False
+        if self.anywhere_literals is None:
+            return True
+        if key.isascii():
+            # A substring test or two, rather than a search of the whole alternation (most lines are ASCII).
+            for literal in self.ascii_anywhere:
+                if literal in key:
+                    return False
+            return True
+        return self.anywhere_literals.search(key) is None
+
     def find(self, line: str, *, in_context: bool) -> Found | None:
         """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
         key = line.strip().casefold().rstrip(".。").rstrip()
@@ -126,18 +140,9 @@ class PhraseBook:
             wrapped = self.exact.get(key[1:-1].strip())
             if wrapped is not None and wrapped.meaning.startswith("media_omitted"):
                 return Found(wrapped, {})
-        if not in_context and key[:_KEY] not in self.free_openings and key[-_KEY:] not in self.free_ends:
+        if not in_context and self.holds_no_free_phrase(key):
             # Nearly every customer's line ends here: it is no exact line or notice, and no pattern could match it.
-            if self.anywhere_literals is None:
-                return None
-            if key.isascii():
-                for literal in self.ascii_anywhere:
-                    if literal in key:
-                        break
-                else:
-                    return None
-            elif self.anywhere_literals.search(key) is None:
-                return None
+            return None
         phrase = self.exact.get(key)
         # "Du hast das Gruppenbild geändert." has nothing to fill in, yet a person may type it: context decides.
         if phrase is not None and (in_context or phrase.meaning not in NEEDS_CONTEXT):

@@ -1,4 +1,4 @@
-"""The export parser's fast paths give what their slow twins give: the gate before `_interpret`, the plain header
+"""The export parser's fast paths give what their slow twins give: the gate at the top of `_interpret`, the plain header
 alternatives, the ordinal of a send time's first message, and blocks of any size."""
 
 import io
@@ -19,6 +19,7 @@ from wa_pipeline.whatsapp.chat_export import (
     _PLAIN_LAYOUTS,
     ExportReader,
     _interpret,
+    _interpret_in_full,
     _within_lines,
     parse_chat_export,
 )
@@ -74,9 +75,24 @@ def _bodies() -> list[str]:
     return [body for body in bodies if body.strip()]
 
 
-def test_every_body_is_what_interpret_makes_of_it_gated_or_not():
-    # Every phrase of every language, and its near misses, as a sender's words: the gate that lets plain words skip
-    # `_interpret` must never let through a body `_interpret` reads as anything but those plain words.
+def test_the_gate_lets_through_only_what_the_full_reading_leaves_as_plain_words():
+    # Every phrase of every language, and its near misses, as a sender's words: the gate at the top of `_interpret`
+    # that lets plain words skip the full reading must never let through a body the full reading reads otherwise.
+    book = phrase_book()
+    bodies = [body.strip() for body in _bodies()]
+    differing = []
+    for body in bodies:
+        first, _, after = body.partition("\n")
+        if _interpret(body, SENDER, False, book) != _interpret_in_full(body, first, after, SENDER, False, book):
+            differing.append(body)
+    assert differing == []
+    # The corpus reaches both sides of the gate: plain words and bodies the full reading reads as something else.
+    kinds = [_interpret(body, SENDER, False, book)[0] for body in bodies]
+    assert 100 < kinds.count("text") < len(kinds) - 100
+
+
+def test_every_body_parses_as_interpret_reads_it():
+    # The same bodies through the whole parser: each message is what `_interpret` makes of its body.
     bodies = _bodies()
     lines = []
     for index, body in enumerate(bodies):
@@ -92,7 +108,6 @@ def test_every_body_is_what_interpret_makes_of_it_gated_or_not():
         != _interpret(body.strip(), SENDER, False, book)
     ]
     assert differing == []
-    # The corpus reaches both sides of the gate: plain words and WhatsApp's own lines.
     assert {message.kind for message in messages} >= {"text", "system", "media_omitted", "deleted"}
 
 
