@@ -254,6 +254,8 @@ _BUSINESS_BEFORE = _ORG_CUES | frozenset({"from", "at"})
 # What a payment brand calls its wallet or bank, after the brand's name: "MTN MoMo", "Vodafone Cash", "airtel
 # money"; a listed brand in lower case is a business when one of them follows it.
 _SERVICE_WORDS = frozenset("momo cash pay money pesa wallet bank express mobile".split())
+# The desk a customer asks for after a company's name, written in lower case as chats write it: "icici customer care".
+_CARE_DESKS = frozenset("care service services support helpline".split())
 # "with" before a person rather than a payment service: "an appointment with Tyler", "confirm with Otieno".
 _MEETING_WORDS = frozenset(
     "appointment appointments book booked booking in me us confirm check speak spoke talk talked session meeting "
@@ -627,6 +629,11 @@ def find_names(
     plain = PASS_OVER_PLAIN_WORDS
     while i < len(doc):
         word = doc[i]
+        service = _named_by_its_service(doc, i)
+        if service:
+            found.append(_entity(doc, i, service, ORG, "rule"))
+            i = service
+            continue
         if plain and not word.has_capital and word.lower_ not in brands and word.lower_ not in lines:
             # Most words: every rule below but the last needs a capital or a listed name to start on.
             town = _lower_case_town_end(doc, i, gazetteer, region)
@@ -696,6 +703,26 @@ def find_names(
         if bare is not None:
             return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _named_by_its_service(doc: Words, i: int) -> int:
+    """Where a company named by the service after it ends, as customers write banks in any case: "IDFC bank",
+    "kotak bank" (the name and "bank"), "icici customer care" (the name alone); 0 when none starts at i. The name is
+    one word no English or chat word ("my bank", "food bank", "mera bank" stay), on an English, Hinglish or Swahili
+    line: elsewhere "Bank" is written capitalised or as another word."""
+    following = doc.lowers[i + 1] if i + 1 < len(doc) else ""
+    if following not in ("bank", "customer") or _language(doc) not in (None, "hi", "sw"):
+        return 0  # the cheap test first: most words are followed by neither
+    token = doc[i]
+    word = token.lower_
+    if not token.is_alpha or len(word) < 3 or word in ENGLISH_WORDS or word in CHAT_WORDS:
+        return 0
+    if word in _NOT_NAMES or word in _NOT_NAME_OPENERS or word in _ADDRESSEES:
+        return 0
+    if following == "bank":
+        return i + 2 if doc[i + 1].text == "bank" else 0  # "Equity Bank" and "Erste Bank" are read elsewhere
+    desk = doc.lowers[i + 2] if i + 2 < len(doc) else ""
+    return i + 1 if desk in _CARE_DESKS else 0
 
 
 def _bare_name(doc: Words, gazetteer: Gazetteer, region: str | None) -> tuple[int, int] | None:
@@ -1430,6 +1457,8 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
     end = max(i + 1, listed)
     while end < len(doc) and not _stopped(doc[end - 1]):
         token = doc[end]
+        if token.has_capital and _second_place_at(doc, i, end, gazetteer, region):
+            break  # "Westlands Nairobi": an area and its town are two places
         attached = doc[end - 1].whitespace_ == ""
         if token.lower_ in _BRANCH_NOUNS and token.text.isupper() and len(token.text) > 3:
             break  # "AT OUR WESTLANDS BRANCH": a line in capitals writes the branch noun so too
@@ -1478,6 +1507,19 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
+
+
+def _second_place_at(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> bool:
+    """On an English line the words start..end are a listed place and another starts at end, as a chat writes an
+    area before its town ("deliver to Westlands Nairobi", "Victoria Island Lagos"); not where the run is a listed
+    place as a whole ("Port Harcourt"), nor where a word of it is a listed name ("Grace Akinyi" may be two towns)."""
+    if not _english(doc) or not doc[end].text[:1].isupper() or doc[end].text.isupper():
+        return False  # "Ikeja GRA": an estate's initials end its name, whatever town bears them
+    words = lowered_words(doc)
+    if gazetteer.place_length(words, start, region) != end - start:
+        return False
+    following = gazetteer.place_length(words, end, region)
+    return following > 0 and not any(word in gazetteer.people for word in words[start : end + following])
 
 
 def _everyday_word_before_brand(doc: Words, i: int, gazetteer: Gazetteer) -> bool:

@@ -242,3 +242,44 @@ def test_a_message_that_is_only_a_name_names_a_person():
     assert found[0] == [("PERSON", "Yemi Fasipe", "Yemi Fasipe")]
     assert found[1] == [("PERSON", "Wanjiku", "Wanjiku")]
     assert found[2:] == [[], [], []]
+
+
+# Round 21 (s21-ents4): customers' messages to shops and banks in bots' fixtures, demo chats and support samples.
+
+
+def test_a_company_written_before_bank_or_customer_care_is_a_business():
+    # Customers write their bank in any case with "bank" after it, and the company whose desk they want before
+    # "customer care"; "my bank" and "the food bank" name none.
+    assert read(
+        [
+            "is sbi bank open on saturday?",
+            "NMB bank declined my card again",
+            "hello paytm customer care, my wallet is blocked",
+            "my bank app is down since morning",
+            "I keep the receipts at the food bank",
+        ],
+        "IN",
+    ) == [
+        [("ORG", "sbi bank", "sbi bank"), ("DATE", "saturday", "2026-11-21")],
+        [("ORG", "NMB bank", "NMB bank")],
+        [("ORG", "paytm", "paytm")],
+        [],
+        [],
+    ]
+
+
+def test_the_count_an_order_writes_after_an_item_is_no_part_of_its_model():
+    found = read(["Tecno Spark 20 x2 please, deliver to Yaba", "Do you still have the Samsung 65-inch TV?"], "NG")
+    assert found[0] == [("PRODUCT", "Tecno Spark 20", "Tecno Spark 20"), ("GPE", "Yaba", "Yaba")]
+    assert not any(text == "Samsung 65" for _, text, _ in found[1])  # "65-inch" is the screen's size
+
+
+def test_an_area_written_before_its_town_is_two_places():
+    # A listed place that is a whole ("Port Harcourt") or ends in an estate's initials ("Ikeja GRA") stays one.
+    assert read(
+        ["Please deliver to Kilimani Nairobi before 5", "I stay in Port Harcourt", "Drop it at Ikeja GRA"], "KE"
+    ) == [
+        [("GPE", "Kilimani", "Kilimani"), ("GPE", "Nairobi", "Nairobi")],
+        [("GPE", "Port Harcourt", "Port Harcourt")],
+        [("GPE", "Ikeja GRA", "Ikeja GRA")],
+    ]
