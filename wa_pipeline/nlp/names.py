@@ -1459,6 +1459,8 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         token = doc[end]
         if token.has_capital and _second_place_at(doc, i, end, gazetteer, region):
             break  # "Westlands Nairobi": an area and its town are two places
+        if token.lower_ in _WISHES and end + 1 < len(doc) and doc.lowers[end + 1] in _OCCASIONS:
+            break  # "Oga Tunde Happy birthday": the wish after a name is no part of it
         attached = doc[end - 1].whitespace_ == ""
         if token.lower_ in _BRANCH_NOUNS and token.text.isupper() and len(token.text) > 3:
             break  # "AT OUR WESTLANDS BRANCH": a line in capitals writes the branch noun so too

@@ -283,3 +283,12 @@ def test_an_area_written_before_its_town_is_two_places():
         [("GPE", "Port Harcourt", "Port Harcourt")],
         [("GPE", "Ikeja GRA", "Ikeja GRA")],
     ]
+
+
+def test_a_wish_after_a_name_is_no_part_of_it():
+    # Group chats wish after the name without a comma; the wish before a name already stood apart.
+    assert read(["Oga Tunde Happy birthday sir", "Congrats Kemi Happy anniversary", "Happy Birthday Tunde"], "NG") == [
+        [("PERSON", "Tunde", "Tunde")],
+        [("PERSON", "Kemi", "Kemi")],
+        [("PERSON", "Tunde", "Tunde")],
+    ]
