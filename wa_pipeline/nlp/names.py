@@ -401,7 +401,8 @@ _LANGUAGE_PLACE_CUES = {
 # "se" (from), "pe" (on) and "wala" (the one of) mostly follow a business: "Amazon se mangaya", "Zepto pe",
 # "Delhivery wala" (a listed place or person is read as such first).
 _PLACE_AFTER = {"hi": frozenset("mein me main tak".split())}
-_ORG_AFTER = {"hi": frozenset("se pe par wala wale wali".split())}
+# "wale" and its plural forms: "Kotak walo ne", "Zomato waalon se" (the firm's people).
+_ORG_AFTER = {"hi": frozenset("se pe par wala wale wali walo walon waale waalo waalon".split())}
 # ... and "ko" (to) a person: "Ankit ko bol dena".
 _PERSON_AFTER = {"hi": frozenset({"ko"})}
 _LANGUAGE_ORG_CUES = {
@@ -629,7 +630,7 @@ def find_names(
     plain = PASS_OVER_PLAIN_WORDS
     while i < len(doc):
         word = doc[i]
-        service = _named_by_its_service(doc, i)
+        service = _named_by_its_service(doc, i, gazetteer, region)
         if service:
             found.append(_entity(doc, i, service, ORG, "rule"))
             i = service
@@ -705,14 +706,14 @@ def find_names(
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
 
 
-def _named_by_its_service(doc: Words, i: int) -> int:
+def _named_by_its_service(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:
     """Where a company named by the service after it ends, as customers write banks in any case: "IDFC bank",
-    "kotak bank" (the name and "bank"), "icici customer care" (the name alone); 0 when none starts at i. The name is
-    one word no English or chat word ("my bank", "food bank", "mera bank" stay), on an English, Hinglish or Swahili
-    line: elsewhere "Bank" is written capitalised or as another word."""
+    "kotak bank" (the name and "bank"), "icici customer care", "the SBI branch" (the name alone); 0 when none starts
+    at i. The name is one word no English or chat word ("my bank", "food bank", "mera bank" stay), on an English,
+    Hinglish or Swahili line: elsewhere "Bank" is written capitalised or as another word."""
     following = doc.lowers[i + 1] if i + 1 < len(doc) else ""
-    if following not in ("bank", "customer") or _language(doc) not in (None, "hi", "sw"):
-        return 0  # the cheap test first: most words are followed by neither
+    if following not in ("bank", "customer", "branch") or _language(doc) not in (None, "hi", "sw"):
+        return 0  # the cheap test first: most words are followed by none of these
     token = doc[i]
     word = token.lower_
     if not token.is_alpha or len(word) < 3 or word in ENGLISH_WORDS or word in CHAT_WORDS:
@@ -721,6 +722,10 @@ def _named_by_its_service(doc: Words, i: int) -> int:
         return 0
     if following == "bank":
         return i + 2 if doc[i + 1].text == "bank" else 0  # "Equity Bank" and "Erste Bank" are read elsewhere
+    if following == "branch":
+        # Initials before "branch" are the company's ("IDFC branch"); a town's name is where the branch is.
+        listed = gazetteer.is_place((word,), region) or word in gazetteer.people or word in _DIRECTIONS  # "CBD"
+        return i + 1 if token.text.isupper() and 2 <= len(word) <= 5 and not listed else 0
     desk = doc.lowers[i + 2] if i + 2 < len(doc) else ""
     return i + 1 if desk in _CARE_DESKS else 0
 
@@ -1457,10 +1462,6 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
     end = max(i + 1, listed)
     while end < len(doc) and not _stopped(doc[end - 1]):
         token = doc[end]
-        if token.has_capital and _second_place_at(doc, i, end, gazetteer, region):
-            break  # "Westlands Nairobi": an area and its town are two places
-        if token.lower_ in _WISHES and end + 1 < len(doc) and doc.lowers[end + 1] in _OCCASIONS:
-            break  # "Oga Tunde Happy birthday": the wish after a name is no part of it
         attached = doc[end - 1].whitespace_ == ""
         if token.lower_ in _BRANCH_NOUNS and token.text.isupper() and len(token.text) > 3:
             break  # "AT OUR WESTLANDS BRANCH": a line in capitals writes the branch noun so too
@@ -1509,19 +1510,6 @@ def _run_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None = None
         if end < len(doc) and _trailing_number(doc, end):
             end += 1  # "Githurai 45", "Lekki Phase 1", "Spark 20"
     return end
-
-
-def _second_place_at(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> bool:
-    """On an English line the words start..end are a listed place and another starts at end, as a chat writes an
-    area before its town ("deliver to Westlands Nairobi", "Victoria Island Lagos"); not where the run is a listed
-    place as a whole ("Port Harcourt"), nor where a word of it is a listed name ("Grace Akinyi" may be two towns)."""
-    if not _english(doc) or not doc[end].text[:1].isupper() or doc[end].text.isupper():
-        return False  # "Ikeja GRA": an estate's initials end its name, whatever town bears them
-    words = lowered_words(doc)
-    if gazetteer.place_length(words, start, region) != end - start:
-        return False
-    following = gazetteer.place_length(words, end, region)
-    return following > 0 and not any(word in gazetteer.people for word in words[start : end + following])
 
 
 def _everyday_word_before_brand(doc: Words, i: int, gazetteer: Gazetteer) -> bool:

@@ -274,21 +274,15 @@ def test_the_count_an_order_writes_after_an_item_is_no_part_of_its_model():
     assert not any(text == "Samsung 65" for _, text, _ in found[1])  # "65-inch" is the screen's size
 
 
-def test_an_area_written_before_its_town_is_two_places():
-    # A listed place that is a whole ("Port Harcourt") or ends in an estate's initials ("Ikeja GRA") stays one.
+def test_initials_before_branch_name_the_company_and_its_people_the_firm():
+    # Customers write their bank's initials before "branch"; a town or the CBD before it is where the branch is.
     assert read(
-        ["Please deliver to Kilimani Nairobi before 5", "I stay in Port Harcourt", "Drop it at Ikeja GRA"], "KE"
+        ["I went to the KCB branch in town", "Come to our Westlands branch", "the CBD branch is closed"], "KE"
     ) == [
-        [("GPE", "Kilimani", "Kilimani"), ("GPE", "Nairobi", "Nairobi")],
-        [("GPE", "Port Harcourt", "Port Harcourt")],
-        [("GPE", "Ikeja GRA", "Ikeja GRA")],
+        [("ORG", "KCB", "KCB")],
+        [("GPE", "Westlands", "Westlands")],
+        [("GPE", "CBD", "CBD")],
     ]
-
-
-def test_a_wish_after_a_name_is_no_part_of_it():
-    # Group chats wish after the name without a comma; the wish before a name already stood apart.
-    assert read(["Oga Tunde Happy birthday sir", "Congrats Kemi Happy anniversary", "Happy Birthday Tunde"], "NG") == [
-        [("PERSON", "Tunde", "Tunde")],
-        [("PERSON", "Kemi", "Kemi")],
-        [("PERSON", "Tunde", "Tunde")],
-    ]
+    # Hinglish "walo"/"waalon", the plural of "wale": the firm's people, not a person.
+    found = read(["yaar, Kotak walo ne kya bakwas service di hai", "Zomato waalon se baat karo bhai"], "IN")
+    assert ("ORG", "Kotak", "Kotak") in found[0] and ("ORG", "Zomato", "Zomato") in found[1]
