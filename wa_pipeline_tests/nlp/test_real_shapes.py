@@ -286,3 +286,9 @@ def test_initials_before_branch_name_the_company_and_its_people_the_firm():
     # Hinglish "walo"/"waalon", the plural of "wale": the firm's people, not a person.
     found = read(["yaar, Kotak walo ne kya bakwas service di hai", "Zomato waalon se baat karo bhai"], "IN")
     assert ("ORG", "Kotak", "Kotak") in found[0] and ("ORG", "Zomato", "Zomato") in found[1]
+
+
+def test_a_currency_letter_glued_to_a_model_number_before_pro_is_no_money():
+    found = read(["Can I get a quote for the DJI RS3 Pro gimbal?", "The charger is Rs450 only"], "IN")
+    assert found[0] == [("PRODUCT", "DJI RS3 Pro", "DJI RS3 Pro")]
+    assert found[1] == [("MONEY", "Rs450", "INR 450.00")]
