@@ -246,6 +246,10 @@ def _money_in_words(text: str, default: str | None) -> list[Entity]:
     return found
 
 
+# A model word after a short number glued to its letters: "RS3 Pro", "K20 Pro" name a product.
+_MODEL_AFTER = re.compile(r"\s+(?:Pro|Max|Plus|Ultra|Mini|Lite)\b")
+
+
 def find_money(text: str | None, default_currency: str | None = None) -> list[Entity]:
     """Amounts in `text`, each valued as "<ISO code> <amount>" ("KES 3500.00", "UGX 50000").
 
@@ -270,6 +274,12 @@ def find_money(text: str | None, default_currency: str | None = None) -> list[En
                 continue  # "P2,300" is pesos in the Philippines (and pula in Botswana); elsewhere a code or a size
             if match.group("letter") == "R" and _TYRE.search(text, 0, match.start()):
                 continue  # "195/65 R15": a tyre's rim, not rand
+            if (
+                len(number) <= 3
+                and not any(c.isspace() for c in match.group())
+                and _MODEL_AFTER.match(text, match.end())
+            ):
+                continue  # "the DJI RS3 Pro", "Redmi K20 Pro": a marker glued to a model's number, no amount
         else:
             marker = _marker(match.group("slash") or match.group("post"), _SUFFIXES) or match.group("code2")
             number, multiplier = re.sub(r"[ \u00a0\u202f]", "", match.group("num2")), match.group("mult2")

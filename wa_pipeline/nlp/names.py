@@ -254,6 +254,8 @@ _BUSINESS_BEFORE = _ORG_CUES | frozenset({"from", "at"})
 # What a payment brand calls its wallet or bank, after the brand's name: "MTN MoMo", "Vodafone Cash", "airtel
 # money"; a listed brand in lower case is a business when one of them follows it.
 _SERVICE_WORDS = frozenset("momo cash pay money pesa wallet bank express mobile".split())
+# The desk a customer asks for after a company's name, written in lower case as chats write it: "icici customer care".
+_CARE_DESKS = frozenset("care service services support helpline".split())
 # "with" before a person rather than a payment service: "an appointment with Tyler", "confirm with Otieno".
 _MEETING_WORDS = frozenset(
     "appointment appointments book booked booking in me us confirm check speak spoke talk talked session meeting "
@@ -399,7 +401,8 @@ _LANGUAGE_PLACE_CUES = {
 # "se" (from), "pe" (on) and "wala" (the one of) mostly follow a business: "Amazon se mangaya", "Zepto pe",
 # "Delhivery wala" (a listed place or person is read as such first).
 _PLACE_AFTER = {"hi": frozenset("mein me main tak".split())}
-_ORG_AFTER = {"hi": frozenset("se pe par wala wale wali".split())}
+# "wale" and its plural forms: "Kotak walo ne", "Zomato waalon se" (the firm's people).
+_ORG_AFTER = {"hi": frozenset("se pe par wala wale wali walo walon waale waalo waalon".split())}
 # ... and "ko" (to) a person: "Ankit ko bol dena".
 _PERSON_AFTER = {"hi": frozenset({"ko"})}
 _LANGUAGE_ORG_CUES = {
@@ -627,6 +630,11 @@ def find_names(
     plain = PASS_OVER_PLAIN_WORDS
     while i < len(doc):
         word = doc[i]
+        service = _named_by_its_service(doc, i, gazetteer, region)
+        if service:
+            found.append(_entity(doc, i, service, ORG, "rule"))
+            i = service
+            continue
         if plain and not word.has_capital and word.lower_ not in brands and word.lower_ not in lines:
             # Most words: every rule below but the last needs a capital or a listed name to start on.
             town = _lower_case_town_end(doc, i, gazetteer, region)
@@ -696,6 +704,30 @@ def find_names(
         if bare is not None:
             return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _named_by_its_service(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:
+    """Where a company named by the service after it ends, as customers write banks in any case: "IDFC bank",
+    "kotak bank" (the name and "bank"), "icici customer care", "the SBI branch" (the name alone); 0 when none starts
+    at i. The name is one word no English or chat word ("my bank", "food bank", "mera bank" stay), on an English,
+    Hinglish or Swahili line: elsewhere "Bank" is written capitalised or as another word."""
+    following = doc.lowers[i + 1] if i + 1 < len(doc) else ""
+    if following not in ("bank", "customer", "branch") or _language(doc) not in (None, "hi", "sw"):
+        return 0  # the cheap test first: most words are followed by none of these
+    token = doc[i]
+    word = token.lower_
+    if not token.is_alpha or len(word) < 3 or word in ENGLISH_WORDS or word in CHAT_WORDS:
+        return 0
+    if word in _NOT_NAMES or word in _NOT_NAME_OPENERS or word in _ADDRESSEES:
+        return 0
+    if following == "bank":
+        return i + 2 if doc[i + 1].text == "bank" else 0  # "Equity Bank" and "Erste Bank" are read elsewhere
+    if following == "branch":
+        # Initials before "branch" are the company's ("IDFC branch"); a town's name is where the branch is.
+        listed = gazetteer.is_place((word,), region) or word in gazetteer.people or word in _DIRECTIONS  # "CBD"
+        return i + 1 if token.text.isupper() and 2 <= len(word) <= 5 and not listed else 0
+    desk = doc.lowers[i + 2] if i + 2 < len(doc) else ""
+    return i + 1 if desk in _CARE_DESKS else 0
 
 
 def _bare_name(doc: Words, gazetteer: Gazetteer, region: str | None) -> tuple[int, int] | None:

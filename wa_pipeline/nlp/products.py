@@ -153,7 +153,8 @@ _MODEL = re.compile(r"(?=.*\d)[A-Za-z0-9]{1,6}")
 _UNITS = frozenset("gb tb mb kb kg g mg ml l lt ltr pcs pc km cm mm mah".split())
 _PACK_SIZE = re.compile(r"(?i)\d+(?:[.,]\d+)?(?:g|gm|gms|gram|grams|kg|kgs|kilo|ml|l|lt|ltr|litre|liter)")
 _ELISION = re.compile(r"[LlDd]['’](?=[A-Za-z])")
-_TIMES = re.compile(r"(?i)\d+x")
+# A count written with "x": "2x", and after the item as orders list it ("Coke x3", "Chicken Shawarma x2").
+_TIMES = re.compile(r"\d+[xX]|x\d+")
 _ORDINAL = re.compile(r"(?i)\d+(?:st|nd|rd|th)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Written after a number that is a screen's or a wheel's size: "43 inch", "55 inches".
@@ -236,6 +237,8 @@ def _modelled(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) ->
     listed_model = end == head_end and _listed(doc, i, head_end, gazetteer) and _model_number_at(doc, head_end - 1)
     if listed_model:
         return i, head_end  # a listed name with its number is a product: "PlayStation 5"
+    if end == head_end and _counted_after(doc, head_end) and _listed(doc, i, head_end, gazetteer):
+        return i, head_end  # a listed name an order counts is the product ordered: "Coke x3"
     if end == head_end:
         return _sized(doc, i, head_end, gazetteer, language)
     model = doc[head_end:end]
@@ -267,6 +270,11 @@ def _model_end(doc: Words, at: int) -> int:
         else:
             break
     return end
+
+
+def _counted_after(doc: Words, at: int) -> bool:
+    """Token `at` is the count an order writes after the item, glued to its "x": "x3" of "Coke x3"."""
+    return at < len(doc) and doc[at - 1].whitespace_ != "" and re.fullmatch(r"x\d{1,3}", doc[at].text) is not None
 
 
 def _sized(doc: Words, i: int, end: int, gazetteer: Gazetteer, language: str | None) -> tuple[int, int] | None:
@@ -594,6 +602,8 @@ def _model_number_at(doc: Words, at: int) -> bool:
         return False  # "Tusker 3 crates", "Omo 2 1kg"
     if following is not None and following.lower_ in _SCREEN_SIZES and doc[at].whitespace_:
         return False  # "the Hisense 43 inch TV": a screen's size, not the model
+    if following is not None and following.text == "-" and at + 2 < len(doc) and doc[at + 2].lower_ in _SCREEN_SIZES:
+        return False  # "the Samsung 65-inch TV": the size written with a hyphen
     if text.isdigit() and following is not None and doc[at].whitespace_ == "" and following.is_alpha:
         # "6G" of "Activa 6G" is a model, "8GB" a size, "30 mins" no name's at all
         return _MODEL.fullmatch(text + following.text) is not None and not _SIZE.fullmatch(text + following.text)

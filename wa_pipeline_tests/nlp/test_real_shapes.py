@@ -242,3 +242,53 @@ def test_a_message_that_is_only_a_name_names_a_person():
     assert found[0] == [("PERSON", "Yemi Fasipe", "Yemi Fasipe")]
     assert found[1] == [("PERSON", "Wanjiku", "Wanjiku")]
     assert found[2:] == [[], [], []]
+
+
+# Round 21 (s21-ents4): customers' messages to shops and banks in bots' fixtures, demo chats and support samples.
+
+
+def test_a_company_written_before_bank_or_customer_care_is_a_business():
+    # Customers write their bank in any case with "bank" after it, and the company whose desk they want before
+    # "customer care"; "my bank" and "the food bank" name none.
+    assert read(
+        [
+            "is sbi bank open on saturday?",
+            "NMB bank declined my card again",
+            "hello paytm customer care, my wallet is blocked",
+            "my bank app is down since morning",
+            "I keep the receipts at the food bank",
+        ],
+        "IN",
+    ) == [
+        [("ORG", "sbi bank", "sbi bank"), ("DATE", "saturday", "2026-11-21")],
+        [("ORG", "NMB bank", "NMB bank")],
+        [("ORG", "paytm", "paytm")],
+        [],
+        [],
+    ]
+
+
+def test_the_count_an_order_writes_after_an_item_is_no_part_of_its_model():
+    found = read(["Tecno Spark 20 x2 please, deliver to Yaba", "Do you still have the Samsung 65-inch TV?"], "NG")
+    assert found[0] == [("PRODUCT", "Tecno Spark 20", "Tecno Spark 20"), ("GPE", "Yaba", "Yaba")]
+    assert not any(text == "Samsung 65" for _, text, _ in found[1])  # "65-inch" is the screen's size
+
+
+def test_initials_before_branch_name_the_company_and_its_people_the_firm():
+    # Customers write their bank's initials before "branch"; a town or the CBD before it is where the branch is.
+    assert read(
+        ["I went to the KCB branch in town", "Come to our Westlands branch", "the CBD branch is closed"], "KE"
+    ) == [
+        [("ORG", "KCB", "KCB")],
+        [("GPE", "Westlands", "Westlands")],
+        [("GPE", "CBD", "CBD")],
+    ]
+    # Hinglish "walo"/"waalon", the plural of "wale": the firm's people, not a person.
+    found = read(["yaar, Kotak walo ne kya bakwas service di hai", "Zomato waalon se baat karo bhai"], "IN")
+    assert ("ORG", "Kotak", "Kotak") in found[0] and ("ORG", "Zomato", "Zomato") in found[1]
+
+
+def test_a_currency_letter_glued_to_a_model_number_before_pro_is_no_money():
+    found = read(["Can I get a quote for the DJI RS3 Pro gimbal?", "The charger is Rs450 only"], "IN")
+    assert found[0] == [("PRODUCT", "DJI RS3 Pro", "DJI RS3 Pro")]
+    assert found[1] == [("MONEY", "Rs450", "INR 450.00")]
