@@ -10,7 +10,10 @@ spread (largest minus smallest) the seeds give. Read, for each seed, from the mo
 `intents_dev<N>.jsonl` per language (language from the id), and the intent column of every `dev/*.txt` per language
 (rows of at least `MIN_ROW` messages). The split is drawn by each text's hash unless `--split shuffle` (the shipped
 model's), so examples added or removed re-draw no other example's side. Intents only: no entity work, never the held-out sets. `--extra` trains with
-more examples files beside the shipped one (with the hash split, the same as appending them).
+more examples files beside the shipped one (with the hash split, the same as appending them). `--sentiment` judges
+the sentiment classifier instead (trained with the same settings, as the shipped one is): its own split's accuracy and
+the sentiment accuracy of every `dev/*.txt` row, read as enrichment reads it but with each line's annotated intent, so
+only the classifier moves (`evaluate_nlp.py --split dev` prints no sentiment).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from wa_pipeline.nlp.intent import (  # noqa: E402
     TrainingSettings,
     train_intent_model,
 )
+from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, detect_languages  # noqa: E402
 from wa_pipeline.nlp.scores import classification_report  # noqa: E402
+from wa_pipeline.nlp.sentiment import LABELS, SENTIMENT_KEY, check_labels, example_files, sentiments  # noqa: E402
 
 DATA = REPO / "wa_pipeline_tests" / "nlp" / "data"
 # A dev/*.txt file holding a few lines of a language besides its own is read per language; rows shorter than this
@@ -48,6 +53,7 @@ def main() -> int:
     parser.add_argument("--extra", type=Path, nargs="*", default=[], help="examples files trained beside the shipped")
     parser.add_argument("--refit", action="store_true", help="TrainingSettings(refit=True)")
     parser.add_argument("--split", choices=["hash", "shuffle"], default="hash", help="TrainingSettings.split")
+    parser.add_argument("--sentiment", action="store_true", help="judge the sentiment classifier instead")
     parser.add_argument("--json", type=Path, help="write every seed's figures here")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BASE", "OTHER"), help="compare two --json files")
     args = parser.parse_args()
@@ -60,14 +66,19 @@ def main() -> int:
         settings = TrainingSettings(seed=seed, split=args.split)
         if args.refit:
             settings = replace(settings, refit=True)
-        model = train_intent_model((DEFAULT_EXAMPLES, *args.extra), settings)
-        runs[str(seed)] = read_sets(model)
+        if args.sentiment:
+            model = train_intent_model(check_labels(example_files()), settings, key=SENTIMENT_KEY)
+            runs[str(seed)] = read_sentiment(model)
+        else:
+            model = train_intent_model((DEFAULT_EXAMPLES, *args.extra), settings)
+            runs[str(seed)] = read_sets(model)
         print(f"seed {seed}: trained and read in {time.perf_counter() - started:.0f} s", flush=True)
     figures = {
         "seeds": list(runs),
         "extra": [str(p) for p in args.extra],
         "refit": args.refit,
         "split": args.split,
+        "sentiment": args.sentiment,
         "runs": runs,
     }
     _print(figures)
@@ -99,6 +110,23 @@ def read_sets(model) -> dict[str, float]:
             continue
         got = [p.intent for p in model.predict(texts, threshold=DEFAULT_THRESHOLD)]
         figures[name] = classification_report(gold, got, labels=sorted(set(gold))).macro_f1
+    return figures
+
+
+def read_sentiment(model) -> dict[str, float]:
+    """Sentiment accuracy of the classifier's own split and of every `dev/*.txt` row (named "txt/<set> <language>")."""
+    figures = {"split": model.evaluation.accuracy}
+    rows: dict[str, list] = {}
+    for path in sorted((DATA / "dev").glob("*.txt")):
+        for message in load_heldout(path):
+            rows.setdefault(f"txt/{path.stem} {message.language}", []).append(message)
+    for name, messages in rows.items():
+        if len(messages) < MIN_ROW:
+            continue
+        texts = [m.text for m in messages]
+        read = sentiments(texts, detect_languages(texts, DEFAULT_LANGUAGES), [m.intent for m in messages], model=model)
+        gold = [m.sentiment for m in messages]
+        figures[name] = classification_report(gold, [label for label, _ in read], labels=list(LABELS)).accuracy
     return figures
 
 
