@@ -14,28 +14,42 @@ more examples files beside the shipped one (with the hash split, the same as app
 the sentiment classifier instead (trained with the same settings, as the shipped one is): its own split's accuracy and
 the sentiment accuracy of every `dev/*.txt` row, read as enrichment reads it but with each line's annotated intent, so
 only the classifier moves (`evaluate_nlp.py --split dev` prints no sentiment).
+
+A routed language's model can be judged alone: `--route-examples de=FILE` trains the German route on FILE instead of
+its shipped file, `--route-split de=hash` and `--route-refit de` set `intent.ROUTED_SPLIT` and `ROUTED_REFIT` for it,
+and `--only-route de --models DIR` retrains only that route per seed over the other models saved in DIR by the first
+run with the same shared examples and settings (the baseline's), so no other language's reading can move and a
+variant costs one route's training. `sentiment txt <lang>` rows: sentiment accuracy on the `dev/*.txt` lines, read
+with the judged model's intents (a complaint is never praise), as `evaluate_nlp.py` reads the held-out sets.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from wa_pipeline.nlp import intent  # noqa: E402
 from wa_pipeline.nlp.evaluation import load_intent_cases  # noqa: E402
 from wa_pipeline.nlp.heldout import load_heldout  # noqa: E402
 from wa_pipeline.nlp.intent import (  # noqa: E402
     DEFAULT_EXAMPLES,
     DEFAULT_THRESHOLD,
+    FEATURES_VERSION,
+    MANIFEST,
+    IntentModel,
     TrainingSettings,
     train_intent_model,
+    train_route_model,
 )
 from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, detect_languages  # noqa: E402
 from wa_pipeline.nlp.scores import classification_report  # noqa: E402
@@ -54,23 +68,43 @@ def main() -> int:
     parser.add_argument("--refit", action="store_true", help="TrainingSettings(refit=True)")
     parser.add_argument("--split", choices=["hash", "shuffle"], default="hash", help="TrainingSettings.split")
     parser.add_argument("--sentiment", action="store_true", help="judge the sentiment classifier instead")
+    parser.add_argument("--route-examples", nargs="*", default=[], metavar="LANG=FILE", help="a route's own file")
+    parser.add_argument("--route-split", nargs="*", default=[], metavar="LANG=SPLIT", help="intent.ROUTED_SPLIT")
+    parser.add_argument("--route-refit", nargs="*", default=[], metavar="LANG", help="intent.ROUTED_REFIT")
+    parser.add_argument("--only-route", metavar="LANG", help="retrain only this route over the models in --models")
+    parser.add_argument("--models", type=Path, help="where --only-route keeps the other models, one per seed")
     parser.add_argument("--json", type=Path, help="write every seed's figures here")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BASE", "OTHER"), help="compare two --json files")
     args = parser.parse_args()
     if args.compare:
         _compare(*(json.loads(path.read_text(encoding="utf-8")) for path in args.compare))
         return 0
+    if args.only_route and not args.models:
+        parser.error("--only-route needs --models")
+    # The shared model's identity is taken before any route option applies: the options change only the routes.
+    shared_key = _shared_key((DEFAULT_EXAMPLES, *args.extra))
+    for pair in args.route_examples:
+        language, path = pair.split("=", 1)
+        intent.ROUTED_EXAMPLES[language] = Path(path).resolve()
+    intent.ROUTED_SPLIT.update(pair.split("=", 1) for pair in args.route_split)
+    intent.ROUTED_REFIT = frozenset(args.route_refit)
     runs: dict[str, dict[str, float]] = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         started = time.perf_counter()
         settings = TrainingSettings(seed=seed, split=args.split)
         if args.refit:
             settings = replace(settings, refit=True)
+        paths = (DEFAULT_EXAMPLES, *args.extra)
         if args.sentiment:
             model = train_intent_model(check_labels(example_files()), settings, key=SENTIMENT_KEY)
             runs[str(seed)] = read_sentiment(model)
         else:
-            model = train_intent_model((DEFAULT_EXAMPLES, *args.extra), settings)
+            if args.only_route:
+                model = _with_route(paths, settings, args.only_route, args.models / f"{shared_key}-{settings.seed}")
+            else:
+                model = train_intent_model(paths, settings)
+                if args.models:
+                    model.to_disk(args.models / f"{shared_key}-{settings.seed}")
             runs[str(seed)] = read_sets(model)
         print(f"seed {seed}: trained and read in {time.perf_counter() - started:.0f} s", flush=True)
     figures = {
@@ -79,12 +113,35 @@ def main() -> int:
         "refit": args.refit,
         "split": args.split,
         "sentiment": args.sentiment,
+        "route_examples": args.route_examples,
+        "route_split": args.route_split,
+        "route_refit": args.route_refit,
         "runs": runs,
     }
     _print(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
+
+
+def _shared_key(paths: Sequence[Path]) -> str:
+    """What decides every model but a route judged alone: the examples' bytes, every shipped route file and the code."""
+    digest = hashlib.sha256(FEATURES_VERSION.encode())
+    for path in [*paths, *intent.ROUTED_EXAMPLES.values()]:
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    digest.update(json.dumps(intent.ROUTED_MEMBERS, sort_keys=True).encode())
+    return digest.hexdigest()[:12]
+
+
+def _with_route(paths: Sequence[Path], settings: TrainingSettings, language: str, directory: Path) -> IntentModel:
+    """The model of these settings saved in `directory` by a baseline run, with `language`'s route retrained."""
+    if not (directory / MANIFEST).exists():
+        raise SystemExit(f"{directory}: no saved models; run the baseline with --models first")
+    model = IntentModel.from_disk(directory)
+    if model.settings != settings:
+        raise SystemExit(f"{directory}: saved with {model.settings}, not {settings}")
+    model.routes[language] = train_route_model(paths, language, settings)
+    return model
 
 
 def read_sets(model) -> dict[str, float]:
@@ -100,16 +157,26 @@ def read_sets(model) -> dict[str, float]:
             gold, texts = rows.setdefault(f"{path.stem.removeprefix('intents_')} {case.id.split('-')[2]}", ([], []))
             gold.append(case.intent)
             texts.append(case.text)
+    moods: dict[str, tuple[list[str], list[str]]] = {}
     for path in sorted((DATA / "dev").glob("*.txt")):
         for message in load_heldout(path):
             gold, texts = rows.setdefault(f"txt/{path.stem} {message.language}", ([], []))
             gold.append(message.intent)
             texts.append(message.text)
+            mood, said = moods.setdefault(f"sentiment txt {message.language}", ([], []))
+            mood.append(message.sentiment)
+            said.append(message.text)
     for name, (gold, texts) in rows.items():
         if len(gold) < MIN_ROW:
             continue
         got = [p.intent for p in model.predict(texts, threshold=DEFAULT_THRESHOLD)]
         figures[name] = classification_report(gold, got, labels=sorted(set(gold))).macro_f1
+    for name, (gold, texts) in moods.items():
+        # As evaluate_heldout reads sentiment: each text in the language the detector gives it, with its intent.
+        detected = detect_languages(texts, DEFAULT_LANGUAGES)
+        intents = [p.intent for p in model.predict(texts, threshold=DEFAULT_THRESHOLD, languages=detected)]
+        got = [label for label, _ in sentiments(texts, detected, intents)]
+        figures[name] = sum(g == r for g, r in zip(gold, got, strict=True)) / len(gold)
     return figures
 
 
@@ -137,9 +204,11 @@ def _summary(figures: dict) -> dict[str, tuple[float, float]]:
     for name in runs[0]:
         values = [run[name] for run in runs]
         summary[name] = (statistics.fmean(values), max(values) - min(values))
-    for language in sorted({name.split()[-1] for name in summary if not name.startswith("split")}):
+    for language in sorted({name.split()[-1] for name in summary if not name.startswith(("split", "sentiment"))}):
         means = [
-            m for name, (m, _) in summary.items() if name.endswith(f" {language}") and not name.startswith("split")
+            m
+            for name, (m, _) in summary.items()
+            if name.endswith(f" {language}") and not name.startswith(("split", "sentiment"))
         ]
         summary[f"ALL {language} ({len(means)} sets)"] = (statistics.fmean(means), 0.0)
     return summary

@@ -480,3 +480,57 @@ def test_enrichment_reads_a_line_too_short_to_tell_in_its_chat_s_language(model)
     assert list(enriched["intent"]) == [p.intent for p in as_german]
     assert list(enriched["intent_confidence"]) == [p.confidence for p in as_german]
     assert model.predict(texts[-1:], languages=[""]) != as_german[-1:]
+
+
+def _route_files(tmp_path):
+    """A few shared (English) and own (German) examples, two classes each, in files."""
+    shared = [(f"please send {n} crates of soda", "order") for n in range(10)]
+    shared += [(f"the crate {n} came broken, this is unacceptable", "complaint") for n in range(10)]
+    own = [(f"Bitte {n} Kisten Wasser bis Freitag liefern", "order") for n in range(2, 17)]
+    own += [(f"Die Kiste {n} kam kaputt an, so geht das nicht", "complaint") for n in range(2, 17)]
+    files = []
+    for name, lines in (("shared", shared), ("de", own)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps({"text": t, "intent": i}) + "\n" for t, i in lines), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def test_a_route_split_by_hash_draws_its_own_file_by_hash_and_the_shared_examples_as_the_settings_say(
+    tmp_path, monkeypatch
+):
+    import wa_pipeline.nlp.intent as intent
+
+    shared_file, own_file = _route_files(tmp_path)
+    monkeypatch.setitem(intent.ROUTED_EXAMPLES, "de", own_file)
+    settings = TrainingSettings(epochs=1)
+    shared, own = load_examples([shared_file]), load_examples([own_file])
+    shared_train, _ = split_examples(shared, settings.held_out, settings.seed, "shuffle")
+    by_hash, _ = split_examples(own, settings.held_out, split="hash")
+    by_shuffle, _ = split_examples(own, settings.held_out, settings.seed, "shuffle")
+    assert len(by_hash) != len(by_shuffle)  # the two draws differ here, so the count tells which one was made
+    before = fingerprint([DEFAULT_EXAMPLES], settings)
+    monkeypatch.setitem(intent.ROUTED_SPLIT, "de", "hash")
+    route = intent.train_route_model([shared_file], "de", settings)
+    assert route.trained_on == len(shared_train) + len(by_hash) * ROUTED_REPEAT
+    assert route.evaluation.examples == len(shared) + len(own) - route.trained_on
+    # Another split is another model: a saved one of the other split is retrained, not read.
+    assert fingerprint([DEFAULT_EXAMPLES], settings) != before
+
+
+def test_a_route_named_for_refit_learns_every_example_and_keeps_its_split_s_report(tmp_path, monkeypatch):
+    import wa_pipeline.nlp.intent as intent
+
+    shared_file, own_file = _route_files(tmp_path)
+    monkeypatch.setitem(intent.ROUTED_EXAMPLES, "de", own_file)
+    settings = TrainingSettings(epochs=1)
+    split = intent.train_route_model([shared_file], "de", settings)
+    before = fingerprint([DEFAULT_EXAMPLES], settings)
+    monkeypatch.setattr(intent, "ROUTED_REFIT", frozenset({"de"}))
+    refit = intent.train_route_model([shared_file], "de", settings)
+    every = len(load_examples([shared_file])) + len(load_examples([own_file])) * ROUTED_REPEAT
+    assert split.trained_on < refit.trained_on == every
+    assert refit.evaluation == split.evaluation and refit.settings.refit and not split.settings.refit
+    assert fingerprint([DEFAULT_EXAMPLES], settings) != before
+    # The shared model's settings are not the route's: only the route named learns its held-out split.
+    assert not settings.refit
