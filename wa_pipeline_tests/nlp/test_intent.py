@@ -13,6 +13,7 @@ from wa_pipeline.nlp.intent import (
     OTHER,
     ROUTED_EXAMPLES,
     ROUTED_MEMBERS,
+    ROUTED_REFIT,
     ROUTED_REPEAT,
     IntentModel,
     LabelledText,
@@ -437,10 +438,17 @@ def test_the_routed_models_learn_their_own_files_beside_the_shared_examples(mode
         assert route.example_files[-1] == str(path) and "round 14" in path.read_text(encoding="utf-8").splitlines()[0]
         own = load_examples([path])
         assert {e.label for e in own} <= set(INTENTS) and len(own) >= 100
-        # The shared model's held-out split is never learnt by a routed model: its own split is that and its file's.
+        # A routed model is scored on the shared model's held-out split and its file's; only a route named for refit
+        # (German) then learns them too.
         _, own_held_out = split_examples(own, model.settings.held_out, model.settings.seed, model.settings.split)
-        assert route.trained_on == model.trained_on + (len(own) - len(own_held_out)) * ROUTED_REPEAT
         assert route.evaluation.examples == model.evaluation.examples + len(own_held_out)
+        if language in ROUTED_REFIT:
+            own_trained = (len(own) - len(own_held_out)) * ROUTED_REPEAT + len(own_held_out)
+            assert route.trained_on == model.trained_on + model.evaluation.examples + own_trained
+        else:
+            assert route.trained_on == model.trained_on + (len(own) - len(own_held_out)) * ROUTED_REPEAT
+    # The shared model never learns its held-out split, whatever its routes do.
+    assert ROUTED_REFIT == {"de"} and not model.settings.refit and not model.routes["sw"].settings.refit
 
 
 def test_the_german_model_averages_three_members_and_the_others_keep_one(model, monkeypatch):
@@ -524,6 +532,7 @@ def test_a_route_named_for_refit_learns_every_example_and_keeps_its_split_s_repo
     shared_file, own_file = _route_files(tmp_path)
     monkeypatch.setitem(intent.ROUTED_EXAMPLES, "de", own_file)
     settings = TrainingSettings(epochs=1)
+    monkeypatch.setattr(intent, "ROUTED_REFIT", frozenset())
     split = intent.train_route_model([shared_file], "de", settings)
     before = fingerprint([DEFAULT_EXAMPLES], settings)
     monkeypatch.setattr(intent, "ROUTED_REFIT", frozenset({"de"}))
