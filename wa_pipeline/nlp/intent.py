@@ -529,8 +529,8 @@ def train_route_model(
     """`language`'s model: the examples of `paths` plus its own file (`ROUTED_EXAMPLES`, seen `ROUTED_REPEAT` times;
     split as `ROUTED_SPLIT` says, refit where `ROUTED_REFIT` names it).
 
-    Each file is split as its own model splits it, so a routed model never learns what the shared model holds out
-    and its held-out split is the shared one's plus its own file's."""
+    Each file is split as its own model splits it, so a routed model is scored on the shared model's held-out split
+    plus its own file's, and learns them only where it is refit."""
     settings = settings or TrainingSettings()
     paths = [Path(p) for p in paths]
     own_file = ROUTED_EXAMPLES[language]
