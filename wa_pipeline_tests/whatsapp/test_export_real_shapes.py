@@ -982,3 +982,50 @@ def test_a_czech_ios_group_export_lands_its_events():
 def test_the_omitted_media_of_a_hong_kong_android_export_is_omitted_media():
     (message,) = _parse("3/9/2025 07:16 - 阿明: <媒體已略去>\n")
     assert (message.kind, message.event, message.sender_name) == ("media_omitted", "media_omitted", "阿明")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (
+            "Nuru changed this group\u2019s settings to allow only admins to add others to this group.",
+            "settings_changed",
+        ),
+        ("This group has over 256 members so now only admins can edit the group settings", "settings_changed"),
+        ("New members need admin approval to join this group.", "settings_changed"),
+        ("Nuru reset this group's invite link", "invite_link_reset"),
+        ("Pendo requested to join", "join_requested"),
+        ("Zawadi requested to add Baraka", "add_requested"),
+        ("Zawadi joined using your invite", "joined_by_link"),
+        # A group joining a community is no member added, though its line opens like one.
+        ("Nuru added this group to the community: Mtaa Gardens", "community_linked"),
+    ],
+)
+def test_english_ios_group_admin_lines_are_whatsapps(body, event):
+    # Marked with U+200E under the group's name, as iOS writes its own lines (an iOS group filter's list of them).
+    (message,) = _parse(f"[3/12/24, 10:00:05] Huerta Norte: {LRM}{body}\n")
+    assert (message.kind, message.event, message.text) == ("system", event, body)
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("05/03/2024, 18:03 - Wanjiru reset this group's invite link", "invite_link_reset"),
+        ("05/03/2024, 18:04 - Otieno requested to join", "join_requested"),
+        ("14/2/25, 09:05 - Mateo se unió desde la comunidad.", "joined_from_community"),
+        ("14/2/25, 09:12 - Sofía salió.", "member_left"),
+        ("14/2/25, 09:15 - Lucía cambió el ícono de este grupo", "icon_changed"),
+    ],
+)
+def test_android_group_admin_and_community_lines_are_events(line, event):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.sender_name, message.event) == ("system", None, event)
+
+
+def test_a_person_typing_a_group_admin_line_is_talking():
+    # Unmarked, under a person's name, the same words are theirs: these events need the line's context.
+    messages = _parse(
+        "[3/12/24, 10:00:05] Nuru: Pendo requested to join\n"
+        "[3/12/24, 10:00:06] Nuru: Nuru reset this group's invite link, use the new one\n"
+    )
+    assert [(m.kind, m.event) for m in messages] == [("text", None), ("text", None)]
