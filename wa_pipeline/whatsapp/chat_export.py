@@ -116,18 +116,26 @@ _PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
 # Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
 # the six characters "\u202f" instead.
 _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
+# Seconds, which only some layouts write (see `_BRACKETED`).
+_SECONDS = r"(?:[:.](?P<ss>\d{2})|)"
 _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
-    r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2})|)"
+    rf"(?P<hh>\d{{1,2}})[:.](?P<mm>\d{{2}}){_SECONDS}"
     rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM})|)"
     # Bulgarian phones close a 24-hour time with the hour's abbreviation ("14:05 ч."): CLDR's bg "H:mm 'ч'.".
     r"(?:\sч\.|)"
 )
 # The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
-IOS, TIME_FIRST, ANDROID, COLON = "ios", "time_first", "android", "colon"
+# A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
+# on every header, while messages copied out of another chat and pasted into one come in that layout without them.
+IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
+_TIME_SECONDS = _TIME.replace(_SECONDS, r"[:.](?P<ss>\d{2})")
+# (A group that never takes part: its seconds are None, as where the general time has none.)
+_TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
 _BRACKETED = (
-    (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (IOS_SHORT, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_NO_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
     (TIME_FIRST, re.compile(rf"^\[{_TIME}{_JOIN}{_DATE}\]\s?(?P<rest>.*)$", re.DOTALL)),
 )
 _BARE = (
@@ -135,6 +143,8 @@ _BARE = (
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
+# Layouts a file is only read in when most of its headers are (see `ExportReader._scan`).
+_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON)
 
 
 def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
@@ -858,7 +868,7 @@ class ExportReader:
                 key, stamp, _ = header
                 counts[key] += 1
                 numbers = stamp[:3]
-                if key[0] in (IOS, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
+                if key[0] in (IOS, IOS_SHORT, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
                     # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
                     same_day, same_key = (
                         raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
@@ -875,11 +885,12 @@ class ExportReader:
                 f"{self.source_name}:{where}: not a WhatsApp chat export (no line starts with a message header"
                 f" like '16/11/26, 09:15 - Name: text' or '[16/11/26, 09:15:42] Name: text'); first line: {line[:120]!r}"
             )
-        # The colon layout ("18/03/2022 14:56:01: Name: text") and the time-first one ("[14:56:01, 18/3/2022] Name:
-        # text") are only believed in a file written in them: elsewhere such a line is a person's text that starts
-        # with a date, or messages WhatsApp copied as "[11:45, 6/4/2019] Name: text" and a person pasted.
+        # The colon layout ("18/03/2022 14:56:01: Name: text"), the time-first one ("[14:56:01, 18/3/2022] Name: text")
+        # and the bracketed one without seconds ("[12/03/23, 10:15] Name: text") are only believed in a file written
+        # in them: elsewhere such a line is a person's text that starts with a date, or messages copied out of another
+        # chat (by WhatsApp Web, or by a phone) and pasted into one, which are that message's text.
         main = max(counts, key=counts.__getitem__)
-        doubted = [key for key in counts if key[0] in (COLON, TIME_FIRST) and key[0] != main[0]]
+        doubted = [key for key in counts if key[0] in _BELIEVED_ONLY_AS_MAIN and key[0] != main[0]]
         for key in doubted:
             del counts[key], dates[key]
         # WhatsApp Web's export opens with the encryption notice on a line of its own, untimed, and writes every date
@@ -1134,7 +1145,7 @@ class ExportReader:
                 # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
                 colon = rest.find(":", 1)
             named = None
-            if layout[0] == IOS and rest[:2] == "- ":
+            if rest[:2] == "- " and layout[0] in (IOS, IOS_SHORT):
                 # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
                 rest, colon = rest[2:], -1
             if 0 < colon <= 80:

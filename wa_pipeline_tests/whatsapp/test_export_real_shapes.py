@@ -1029,3 +1029,72 @@ def test_a_person_typing_a_group_admin_line_is_talking():
         "[3/12/24, 10:00:06] Nuru: Nuru reset this group's invite link, use the new one\n"
     )
     assert [(m.kind, m.event) for m in messages] == [("text", None), ("text", None)]
+
+
+@pytest.mark.parametrize(
+    ("export", "pasted"),
+    [
+        # An Android export, and messages copied out of another chat pasted under one header.
+        (
+            "12/01/2026, 09:10 - Juma: Morning\n"
+            "12/01/2026, 09:12 - Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "12/01/2026, 09:13 - Juma: That's the old price\n",
+            "[12/03/23, 10:15] Kiprono: price is 1,800 per bag\n[12/03/23, 10:16] Kiprono: delivery Thursday\n",
+        ),
+        (
+            "1/12/26, 9:10 AM - Juma: Morning\n"
+            "1/12/26, 9:12 AM - Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "1/13/26, 9:13 AM - Juma: That's the old price\n",
+            "[3/12/23, 10:15 AM] Kiprono: price is 1,800 per bag\n[3/12/23, 10:16 AM] Neema: ok noted\n",
+        ),
+        # An iOS export, whose every header carries seconds: the copies carry none.
+        (
+            "[12/01/2026, 09:10:05] Juma: Morning\n"
+            "[12/01/2026, 09:12:40] Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "[12/01/2026, 09:13:02] Juma: That's the old price\n",
+            "[12/03/2023, 10:15] Kiprono: price is 1,800 per bag\n[12/03/2023, 10:16] Kiprono: delivery Thursday\n",
+        ),
+        (
+            "[10/1/26, 4:13:38\u202fp.\u00a0m.] Juma: Morning\n"
+            "[10/1/26, 4:14:00\u202fp.\u00a0m.] Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "[10/1/26, 4:14:30\u202fp.\u00a0m.] Juma: That's the old price\n",
+            "[9/6/24, 2:41\u202fp.\u00a0m.] Kiprono: price is 1,800 per bag\n",
+        ),
+    ],
+)
+def test_messages_copied_from_another_chat_and_pasted_are_the_text_of_the_message_holding_them(export, pasted):
+    messages = _parse(export.format(pasted=pasted))
+    assert [(m.sender_name, m.text.split("\n")[0]) for m in messages] == [
+        ("Juma", "Morning"),
+        ("Asha", "Look what the supplier sent:"),
+        ("Juma", "That's the old price"),
+    ]
+    assert messages[1].text == "Look what the supplier sent:\n" + pasted.rstrip("\n").replace("\u202f", " ").replace(
+        "\u00a0", " "
+    )
+    assert all(m.sent_at.year == 2026 for m in messages)
+
+
+def test_a_chat_continued_on_an_iphone_after_an_android_phone_keeps_both_phones_messages():
+    # Two phones' exports joined into one file: the iOS headers carry seconds, so they are no pasted copies.
+    messages = _parse(
+        "03/02/2025, 08:00 - Juma: From my old Android phone\n"
+        "04/02/2025, 10:00 - Asha: last message on Android\n"
+        "[05/02/2025, 09:00:01] Juma: First from the iPhone\n"
+        "[06/02/2025, 12:00:00] Asha: welcome to iOS\n"
+    )
+    assert [(m.sender_name, m.sent_at.astimezone(NAIROBI).day) for m in messages] == [
+        ("Juma", 3),
+        ("Asha", 4),
+        ("Juma", 5),
+        ("Asha", 6),
+    ]
+
+
+def test_an_export_written_in_brackets_without_seconds_reads_every_header():
+    messages = _parse("[16.11.26, 09:15] Juma: hello\n[16.11.26, 09:16] Asha: hi\n[17.11.26, 10:00] Juma: bye\n")
+    assert [(m.sender_name, m.text) for m in messages] == [("Juma", "hello"), ("Asha", "hi"), ("Juma", "bye")]
