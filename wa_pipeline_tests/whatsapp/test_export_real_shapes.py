@@ -1098,3 +1098,30 @@ def test_a_chat_continued_on_an_iphone_after_an_android_phone_keeps_both_phones_
 def test_an_export_written_in_brackets_without_seconds_reads_every_header():
     messages = _parse("[16.11.26, 09:15] Juma: hello\n[16.11.26, 09:16] Asha: hi\n[17.11.26, 10:00] Juma: bye\n")
     assert [(m.sender_name, m.text) for m in messages] == [("Juma", "hello"), ("Asha", "hi"), ("Juma", "bye")]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("U hebt deze groep aangemaakt", "system", "group_created"),
+        ("Nieuwe deelnemers aan deze groep moeten door beheerders worden goedgekeurd.", "system", "settings_changed"),
+        ("Sanne is deelnemer geworden via de uitnodigingslink van deze groep", "system", "joined_by_link"),
+        ("Daan heeft beheerdersgoedkeuring voor deelname aan deze groep uitgeschakeld", "system", "settings_changed"),
+        ("Daan heeft berichten met vervaldatum uitgeschakeld.", "system", "disappearing_off"),
+    ],
+)
+def test_dutch_ios_group_lines_are_whatsapps(body, kind, event):
+    (message,) = _parse(f"[02-03-2024 19:00:02] Fietsclub Oost: {LRM}{body}\n")
+    assert (message.kind, message.event, message.text) == (kind, event, body)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("Je hebt dit bericht verwijderd", "deleted", "deleted:by_me"),
+        ("Wachten op dit bericht", "unsupported", "not_decrypted"),
+    ],
+)
+def test_a_dutch_message_deleted_or_not_yet_decrypted_is_no_words_of_the_sender(body, kind, event):
+    (message,) = _parse(f"12-04-2024 20:12 - Daan: {body}\n")
+    assert (message.kind, message.sender_name, message.event, message.text) == (kind, "Daan", event, None)
