@@ -1125,3 +1125,16 @@ def test_dutch_ios_group_lines_are_whatsapps(body, kind, event):
 def test_a_dutch_message_deleted_or_not_yet_decrypted_is_no_words_of_the_sender(body, kind, event):
     (message,) = _parse(f"12-04-2024 20:12 - Daan: {body}\n")
     assert (message.kind, message.sender_name, message.event, message.text) == (kind, "Daan", event, None)
+
+
+def test_a_finnish_android_export_marks_omitted_media_and_edited_messages():
+    messages = _parse(
+        "3.2.2025 klo 18.02 - Eeva: <Mediaa ei sisällytetty>\n"
+        "3.2.2025 klo 18.03 - Eeva: Tuon mukanani pallot <Tätä viestiä on muokattu>\n"
+        "3.2.2025 klo 18.05 - Sari: Hyvä <Muokattu>\n"
+    )
+    assert [(m.kind, m.event, m.text) for m in messages] == [
+        ("media_omitted", "media_omitted", None),
+        ("text", "edited", "Tuon mukanani pallot"),
+        ("text", "edited", "Hyvä"),
+    ]
