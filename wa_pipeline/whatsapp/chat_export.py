@@ -143,6 +143,7 @@ _BARE = (
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
+_IOS_LAYOUTS = frozenset({IOS, IOS_SHORT})
 # Layouts a file is only read in when most of its headers are (see `ExportReader._scan`).
 _BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON)
 
@@ -170,39 +171,54 @@ _PLAIN_LAYOUTS = (
 )
 if any(re.match(f"(?i:(?={_MERIDIEM_FIRST}))", c) for c in "0123456789 -]"):
     _PLAIN_LAYOUTS = ()
-# It opens with the newline before the line (the block is searched with one put before its first line): a literal
-# first character lets the regex engine skip from line to line instead of trying every character.
-_HEADER_LINES = re.compile(
-    "\n(?:"
-    + "|".join(
-        [
-            *(
-                re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_plain{index}>", source)
-                for index, (_, source) in enumerate(_PLAIN_LAYOUTS)
-            ),
-            *(_within_lines(index, pattern) for index, (_, pattern) in enumerate(_ALL_LAYOUTS)),
-        ]
+
+
+def _header_lines(layouts: frozenset[str]) -> tuple[re.Pattern[str], dict[int, tuple[str, tuple[int, ...]]]]:
+    """Every header of `layouts` in one pattern, tried in `_header`'s order, to find the headers of a block of clean
+    lines in one search; and, by the number of the group that closed last (the matched alternative's `rest`), its
+    layout and its fields' numbers (a plain header's missing fields, such as seconds or a 12-hour marker, numbered as
+    the first layout's, which took no part)."""
+    # It opens with the newline before the line (the block is searched with one put before its first line): a
+    # literal first character lets the regex engine skip from line to line instead of trying every character.
+    pattern = re.compile(
+        "\n(?:"
+        + "|".join(
+            [
+                *(
+                    re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_plain{index}>", source)
+                    for index, (_, source) in enumerate(_PLAIN_LAYOUTS)
+                ),
+                *(
+                    _within_lines(index, layout_pattern)
+                    for index, (layout, layout_pattern) in enumerate(_ALL_LAYOUTS)
+                    if layout in layouts
+                ),
+            ]
+        )
+        + ")"
     )
-    + ")"
+    groups = pattern.groupindex
+    fields = {
+        groups[f"rest_{index}"]: (layout, tuple(groups[f"{name}_{index}"] for name in _FIELDS))
+        for index, (layout, _) in enumerate(_ALL_LAYOUTS)
+        if layout in layouts
+    } | {
+        groups[f"rest_plain{index}"]: (
+            layout,
+            tuple(groups.get(f"{name}_plain{index}", groups[f"{name}_0"]) for name in _FIELDS),
+        )
+        for index, (layout, _) in enumerate(_PLAIN_LAYOUTS)
+    }
+    return pattern, fields
+
+
+_HEADER_LINES, _LAYOUT_FIELDS = _header_lines(frozenset(layout for layout, _ in _ALL_LAYOUTS))
+# Most files hold no header without seconds in brackets, or do not believe them (see `ExportReader._scan`): searched
+# without that layout's alternative, each header found costs less (a match carries every alternative's groups), and
+# a pasted copy's line matches nothing, which is what it is there: a line of the message above.
+_HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT = _header_lines(
+    frozenset(layout for layout, _ in _ALL_LAYOUTS if layout != IOS_SHORT)
 )
-# By the number of the group that closed last (the matched alternative's `rest`): its layout and its fields' numbers.
-# A plain header's missing fields (seconds, 12-hour marker) are numbered as the first layout's, which took no part.
-_LAYOUT_FIELDS = {
-    _HEADER_LINES.groupindex[f"rest_{index}"]: (
-        layout,
-        tuple(_HEADER_LINES.groupindex[f"{name}_{index}"] for name in _FIELDS),
-    )
-    for index, (layout, _) in enumerate(_ALL_LAYOUTS)
-} | {
-    _HEADER_LINES.groupindex[f"rest_plain{index}"]: (
-        layout,
-        tuple(
-            _HEADER_LINES.groupindex.get(f"{name}_plain{index}", _HEADER_LINES.groupindex[f"{name}_0"])
-            for name in _FIELDS
-        ),
-    )
-    for index, (layout, _) in enumerate(_PLAIN_LAYOUTS)
-}
 # Lines read and searched at a time by `ExportReader._drafts` (a stream with no `read`), or characters (one with it).
 _BLOCK_LINES = 4096
 _BLOCK_CHARS = 1 << 18
@@ -949,9 +965,14 @@ class ExportReader:
         # By the number of the group that closed last (see `_LAYOUT_FIELDS`): its fields' numbers, and the file's
         # layouts it may be by their date separator's first character, so a header's layout key is looked up, not
         # built and then looked up (a header of no layout of the file continues the message above).
+        header_lines, fields = (
+            (_HEADER_LINES, _LAYOUT_FIELDS)
+            if any(key[0] == IOS_SHORT for key in layouts)
+            else (_HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT)
+        )
         accepted = {
             index: (names, {key[1]: key for key in layouts if key[0] == layout})
-            for index, (layout, names) in _LAYOUT_FIELDS.items()
+            for index, (layout, names) in fields.items()
         }
         # A message whose lines may go on in the next block: (line number, layout, stamp, rest of the header line,
         # marked, raw pieces, cleaned continuation pieces, safe), pieces to be joined by newlines.
@@ -987,7 +1008,7 @@ class ExportReader:
             # start is -1 while no header of this block has been met.
             start = end = -1
             line, current_key, stamp, rest = number, ("", ""), ("", "", "", "", "", None, None), ""
-            for match in _HEADER_LINES.finditer(text):
+            for match in header_lines.finditer(text):
                 names, keys = accepted[match.lastindex]
                 d1, d2, d3, hh, mm, ss, pre, ampm, sep, new_rest = match.group(*names)
                 key = keys.get(sep[0])
@@ -1145,7 +1166,7 @@ class ExportReader:
                 # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
                 colon = rest.find(":", 1)
             named = None
-            if rest[:2] == "- " and layout[0] in (IOS, IOS_SHORT):
+            if layout[0] in _IOS_LAYOUTS and rest[:2] == "- ":
                 # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
                 rest, colon = rest[2:], -1
             if 0 < colon <= 80:
