@@ -116,18 +116,26 @@ _PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
 # Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
 # the six characters "\u202f" instead.
 _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
+# Seconds, which only some layouts write (see `_BRACKETED`).
+_SECONDS = r"(?:[:.](?P<ss>\d{2})|)"
 _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
-    r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2})|)"
+    rf"(?P<hh>\d{{1,2}})[:.](?P<mm>\d{{2}}){_SECONDS}"
     rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM})|)"
     # Bulgarian phones close a 24-hour time with the hour's abbreviation ("14:05 ч."): CLDR's bg "H:mm 'ч'.".
     r"(?:\sч\.|)"
 )
 # The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
-IOS, TIME_FIRST, ANDROID, COLON = "ios", "time_first", "android", "colon"
+# A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
+# on every header, while messages copied out of another chat and pasted into one come in that layout without them.
+IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
+_TIME_SECONDS = _TIME.replace(_SECONDS, r"[:.](?P<ss>\d{2})")
+# (A group that never takes part: its seconds are None, as where the general time has none.)
+_TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
 _BRACKETED = (
-    (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (IOS_SHORT, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_NO_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
     (TIME_FIRST, re.compile(rf"^\[{_TIME}{_JOIN}{_DATE}\]\s?(?P<rest>.*)$", re.DOTALL)),
 )
 _BARE = (
@@ -135,6 +143,9 @@ _BARE = (
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
+_IOS_LAYOUTS = frozenset({IOS, IOS_SHORT})
+# Layouts a file is only read in when most of its headers are (see `ExportReader._scan`).
+_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON)
 
 
 def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
@@ -160,39 +171,54 @@ _PLAIN_LAYOUTS = (
 )
 if any(re.match(f"(?i:(?={_MERIDIEM_FIRST}))", c) for c in "0123456789 -]"):
     _PLAIN_LAYOUTS = ()
-# It opens with the newline before the line (the block is searched with one put before its first line): a literal
-# first character lets the regex engine skip from line to line instead of trying every character.
-_HEADER_LINES = re.compile(
-    "\n(?:"
-    + "|".join(
-        [
-            *(
-                re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_plain{index}>", source)
-                for index, (_, source) in enumerate(_PLAIN_LAYOUTS)
-            ),
-            *(_within_lines(index, pattern) for index, (_, pattern) in enumerate(_ALL_LAYOUTS)),
-        ]
+
+
+def _header_lines(layouts: frozenset[str]) -> tuple[re.Pattern[str], dict[int, tuple[str, tuple[int, ...]]]]:
+    """Every header of `layouts` in one pattern, tried in `_header`'s order, to find the headers of a block of clean
+    lines in one search; and, by the number of the group that closed last (the matched alternative's `rest`), its
+    layout and its fields' numbers (a plain header's missing fields, such as seconds or a 12-hour marker, numbered as
+    the first layout's, which took no part)."""
+    # It opens with the newline before the line (the block is searched with one put before its first line): a
+    # literal first character lets the regex engine skip from line to line instead of trying every character.
+    pattern = re.compile(
+        "\n(?:"
+        + "|".join(
+            [
+                *(
+                    re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_plain{index}>", source)
+                    for index, (_, source) in enumerate(_PLAIN_LAYOUTS)
+                ),
+                *(
+                    _within_lines(index, layout_pattern)
+                    for index, (layout, layout_pattern) in enumerate(_ALL_LAYOUTS)
+                    if layout in layouts
+                ),
+            ]
+        )
+        + ")"
     )
-    + ")"
+    groups = pattern.groupindex
+    fields = {
+        groups[f"rest_{index}"]: (layout, tuple(groups[f"{name}_{index}"] for name in _FIELDS))
+        for index, (layout, _) in enumerate(_ALL_LAYOUTS)
+        if layout in layouts
+    } | {
+        groups[f"rest_plain{index}"]: (
+            layout,
+            tuple(groups.get(f"{name}_plain{index}", groups[f"{name}_0"]) for name in _FIELDS),
+        )
+        for index, (layout, _) in enumerate(_PLAIN_LAYOUTS)
+    }
+    return pattern, fields
+
+
+_HEADER_LINES, _LAYOUT_FIELDS = _header_lines(frozenset(layout for layout, _ in _ALL_LAYOUTS))
+# Most files hold no header without seconds in brackets, or do not believe them (see `ExportReader._scan`): searched
+# without that layout's alternative, each header found costs less (a match carries every alternative's groups), and
+# a pasted copy's line matches nothing, which is what it is there: a line of the message above.
+_HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT = _header_lines(
+    frozenset(layout for layout, _ in _ALL_LAYOUTS if layout != IOS_SHORT)
 )
-# By the number of the group that closed last (the matched alternative's `rest`): its layout and its fields' numbers.
-# A plain header's missing fields (seconds, 12-hour marker) are numbered as the first layout's, which took no part.
-_LAYOUT_FIELDS = {
-    _HEADER_LINES.groupindex[f"rest_{index}"]: (
-        layout,
-        tuple(_HEADER_LINES.groupindex[f"{name}_{index}"] for name in _FIELDS),
-    )
-    for index, (layout, _) in enumerate(_ALL_LAYOUTS)
-} | {
-    _HEADER_LINES.groupindex[f"rest_plain{index}"]: (
-        layout,
-        tuple(
-            _HEADER_LINES.groupindex.get(f"{name}_plain{index}", _HEADER_LINES.groupindex[f"{name}_0"])
-            for name in _FIELDS
-        ),
-    )
-    for index, (layout, _) in enumerate(_PLAIN_LAYOUTS)
-}
 # Lines read and searched at a time by `ExportReader._drafts` (a stream with no `read`), or characters (one with it).
 _BLOCK_LINES = 4096
 _BLOCK_CHARS = 1 << 18
@@ -858,7 +884,7 @@ class ExportReader:
                 key, stamp, _ = header
                 counts[key] += 1
                 numbers = stamp[:3]
-                if key[0] in (IOS, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
+                if key[0] in (IOS, IOS_SHORT, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
                     # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
                     same_day, same_key = (
                         raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
@@ -875,11 +901,12 @@ class ExportReader:
                 f"{self.source_name}:{where}: not a WhatsApp chat export (no line starts with a message header"
                 f" like '16/11/26, 09:15 - Name: text' or '[16/11/26, 09:15:42] Name: text'); first line: {line[:120]!r}"
             )
-        # The colon layout ("18/03/2022 14:56:01: Name: text") and the time-first one ("[14:56:01, 18/3/2022] Name:
-        # text") are only believed in a file written in them: elsewhere such a line is a person's text that starts
-        # with a date, or messages WhatsApp copied as "[11:45, 6/4/2019] Name: text" and a person pasted.
+        # The colon layout ("18/03/2022 14:56:01: Name: text"), the time-first one ("[14:56:01, 18/3/2022] Name: text")
+        # and the bracketed one without seconds ("[12/03/23, 10:15] Name: text") are only believed in a file written
+        # in them: elsewhere such a line is a person's text that starts with a date, or messages copied out of another
+        # chat (by WhatsApp Web, or by a phone) and pasted into one, which are that message's text.
         main = max(counts, key=counts.__getitem__)
-        doubted = [key for key in counts if key[0] in (COLON, TIME_FIRST) and key[0] != main[0]]
+        doubted = [key for key in counts if key[0] in _BELIEVED_ONLY_AS_MAIN and key[0] != main[0]]
         for key in doubted:
             del counts[key], dates[key]
         # WhatsApp Web's export opens with the encryption notice on a line of its own, untimed, and writes every date
@@ -938,9 +965,14 @@ class ExportReader:
         # By the number of the group that closed last (see `_LAYOUT_FIELDS`): its fields' numbers, and the file's
         # layouts it may be by their date separator's first character, so a header's layout key is looked up, not
         # built and then looked up (a header of no layout of the file continues the message above).
+        header_lines, fields = (
+            (_HEADER_LINES, _LAYOUT_FIELDS)
+            if any(key[0] == IOS_SHORT for key in layouts)
+            else (_HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT)
+        )
         accepted = {
             index: (names, {key[1]: key for key in layouts if key[0] == layout})
-            for index, (layout, names) in _LAYOUT_FIELDS.items()
+            for index, (layout, names) in fields.items()
         }
         # A message whose lines may go on in the next block: (line number, layout, stamp, rest of the header line,
         # marked, raw pieces, cleaned continuation pieces, safe), pieces to be joined by newlines.
@@ -976,7 +1008,7 @@ class ExportReader:
             # start is -1 while no header of this block has been met.
             start = end = -1
             line, current_key, stamp, rest = number, ("", ""), ("", "", "", "", "", None, None), ""
-            for match in _HEADER_LINES.finditer(text):
+            for match in header_lines.finditer(text):
                 names, keys = accepted[match.lastindex]
                 d1, d2, d3, hh, mm, ss, pre, ampm, sep, new_rest = match.group(*names)
                 key = keys.get(sep[0])
@@ -1134,7 +1166,7 @@ class ExportReader:
                 # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
                 colon = rest.find(":", 1)
             named = None
-            if layout[0] == IOS and rest[:2] == "- ":
+            if layout[0] in _IOS_LAYOUTS and rest[:2] == "- ":
                 # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
                 rest, colon = rest[2:], -1
             if 0 < colon <= 80:

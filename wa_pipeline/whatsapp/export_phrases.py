@@ -42,6 +42,12 @@ NEEDS_CONTEXT = frozenset(
         "admin_granted",
         "joined_from_community",
         "message_pinned",
+        # Group admin lines of newer phones ("Juma reset this group's invite link", "Juma requested to join",
+        # "Juma requested to add Asha", "Juma added this group to the community: Town"): a name and a few words.
+        "invite_link_reset",
+        "join_requested",
+        "add_requested",
+        "community_linked",
         # A business's customer becoming a contact ("Budi kini menjadi kontak"): a name and a few words, like a join.
         "contact_added",
         # The exporting person blocking or unblocking the contact of a 1:1 chat ("You blocked this contact. …").

@@ -982,3 +982,159 @@ def test_a_czech_ios_group_export_lands_its_events():
 def test_the_omitted_media_of_a_hong_kong_android_export_is_omitted_media():
     (message,) = _parse("3/9/2025 07:16 - 阿明: <媒體已略去>\n")
     assert (message.kind, message.event, message.sender_name) == ("media_omitted", "media_omitted", "阿明")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        (
+            "Nuru changed this group\u2019s settings to allow only admins to add others to this group.",
+            "settings_changed",
+        ),
+        ("This group has over 256 members so now only admins can edit the group settings", "settings_changed"),
+        ("New members need admin approval to join this group.", "settings_changed"),
+        ("Nuru reset this group's invite link", "invite_link_reset"),
+        ("Pendo requested to join", "join_requested"),
+        ("Zawadi requested to add Baraka", "add_requested"),
+        ("Zawadi joined using your invite", "joined_by_link"),
+        # A group joining a community is no member added, though its line opens like one.
+        ("Nuru added this group to the community: Mtaa Gardens", "community_linked"),
+    ],
+)
+def test_english_ios_group_admin_lines_are_whatsapps(body, event):
+    # Marked with U+200E under the group's name, as iOS writes its own lines (an iOS group filter's list of them).
+    (message,) = _parse(f"[3/12/24, 10:00:05] Huerta Norte: {LRM}{body}\n")
+    assert (message.kind, message.event, message.text) == ("system", event, body)
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("05/03/2024, 18:03 - Wanjiru reset this group's invite link", "invite_link_reset"),
+        ("05/03/2024, 18:04 - Otieno requested to join", "join_requested"),
+        ("14/2/25, 09:05 - Mateo se unió desde la comunidad.", "joined_from_community"),
+        ("14/2/25, 09:12 - Sofía salió.", "member_left"),
+        ("14/2/25, 09:15 - Lucía cambió el ícono de este grupo", "icon_changed"),
+    ],
+)
+def test_android_group_admin_and_community_lines_are_events(line, event):
+    (message,) = _parse(line + "\n")
+    assert (message.kind, message.sender_name, message.event) == ("system", None, event)
+
+
+def test_a_person_typing_a_group_admin_line_is_talking():
+    # Unmarked, under a person's name, the same words are theirs: these events need the line's context.
+    messages = _parse(
+        "[3/12/24, 10:00:05] Nuru: Pendo requested to join\n"
+        "[3/12/24, 10:00:06] Nuru: Nuru reset this group's invite link, use the new one\n"
+    )
+    assert [(m.kind, m.event) for m in messages] == [("text", None), ("text", None)]
+
+
+@pytest.mark.parametrize(
+    ("export", "pasted"),
+    [
+        # An Android export, and messages copied out of another chat pasted under one header.
+        (
+            "12/01/2026, 09:10 - Juma: Morning\n"
+            "12/01/2026, 09:12 - Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "12/01/2026, 09:13 - Juma: That's the old price\n",
+            "[12/03/23, 10:15] Kiprono: price is 1,800 per bag\n[12/03/23, 10:16] Kiprono: delivery Thursday\n",
+        ),
+        (
+            "1/12/26, 9:10 AM - Juma: Morning\n"
+            "1/12/26, 9:12 AM - Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "1/13/26, 9:13 AM - Juma: That's the old price\n",
+            "[3/12/23, 10:15 AM] Kiprono: price is 1,800 per bag\n[3/12/23, 10:16 AM] Neema: ok noted\n",
+        ),
+        # An iOS export, whose every header carries seconds: the copies carry none.
+        (
+            "[12/01/2026, 09:10:05] Juma: Morning\n"
+            "[12/01/2026, 09:12:40] Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "[12/01/2026, 09:13:02] Juma: That's the old price\n",
+            "[12/03/2023, 10:15] Kiprono: price is 1,800 per bag\n[12/03/2023, 10:16] Kiprono: delivery Thursday\n",
+        ),
+        (
+            "[10/1/26, 4:13:38\u202fp.\u00a0m.] Juma: Morning\n"
+            "[10/1/26, 4:14:00\u202fp.\u00a0m.] Asha: Look what the supplier sent:\n"
+            "{pasted}"
+            "[10/1/26, 4:14:30\u202fp.\u00a0m.] Juma: That's the old price\n",
+            "[9/6/24, 2:41\u202fp.\u00a0m.] Kiprono: price is 1,800 per bag\n",
+        ),
+    ],
+)
+def test_messages_copied_from_another_chat_and_pasted_are_the_text_of_the_message_holding_them(export, pasted):
+    messages = _parse(export.format(pasted=pasted))
+    assert [(m.sender_name, m.text.split("\n")[0]) for m in messages] == [
+        ("Juma", "Morning"),
+        ("Asha", "Look what the supplier sent:"),
+        ("Juma", "That's the old price"),
+    ]
+    assert messages[1].text == "Look what the supplier sent:\n" + pasted.rstrip("\n").replace("\u202f", " ").replace(
+        "\u00a0", " "
+    )
+    assert all(m.sent_at.year == 2026 for m in messages)
+
+
+def test_a_chat_continued_on_an_iphone_after_an_android_phone_keeps_both_phones_messages():
+    # Two phones' exports joined into one file: the iOS headers carry seconds, so they are no pasted copies.
+    messages = _parse(
+        "03/02/2025, 08:00 - Juma: From my old Android phone\n"
+        "04/02/2025, 10:00 - Asha: last message on Android\n"
+        "[05/02/2025, 09:00:01] Juma: First from the iPhone\n"
+        "[06/02/2025, 12:00:00] Asha: welcome to iOS\n"
+    )
+    assert [(m.sender_name, m.sent_at.astimezone(NAIROBI).day) for m in messages] == [
+        ("Juma", 3),
+        ("Asha", 4),
+        ("Juma", 5),
+        ("Asha", 6),
+    ]
+
+
+def test_an_export_written_in_brackets_without_seconds_reads_every_header():
+    messages = _parse("[16.11.26, 09:15] Juma: hello\n[16.11.26, 09:16] Asha: hi\n[17.11.26, 10:00] Juma: bye\n")
+    assert [(m.sender_name, m.text) for m in messages] == [("Juma", "hello"), ("Asha", "hi"), ("Juma", "bye")]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("U hebt deze groep aangemaakt", "system", "group_created"),
+        ("Nieuwe deelnemers aan deze groep moeten door beheerders worden goedgekeurd.", "system", "settings_changed"),
+        ("Sanne is deelnemer geworden via de uitnodigingslink van deze groep", "system", "joined_by_link"),
+        ("Daan heeft beheerdersgoedkeuring voor deelname aan deze groep uitgeschakeld", "system", "settings_changed"),
+        ("Daan heeft berichten met vervaldatum uitgeschakeld.", "system", "disappearing_off"),
+    ],
+)
+def test_dutch_ios_group_lines_are_whatsapps(body, kind, event):
+    (message,) = _parse(f"[02-03-2024 19:00:02] Fietsclub Oost: {LRM}{body}\n")
+    assert (message.kind, message.event, message.text) == (kind, event, body)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        ("Je hebt dit bericht verwijderd", "deleted", "deleted:by_me"),
+        ("Wachten op dit bericht", "unsupported", "not_decrypted"),
+    ],
+)
+def test_a_dutch_message_deleted_or_not_yet_decrypted_is_no_words_of_the_sender(body, kind, event):
+    (message,) = _parse(f"12-04-2024 20:12 - Daan: {body}\n")
+    assert (message.kind, message.sender_name, message.event, message.text) == (kind, "Daan", event, None)
+
+
+def test_a_finnish_android_export_marks_omitted_media_and_edited_messages():
+    messages = _parse(
+        "3.2.2025 klo 18.02 - Eeva: <Mediaa ei sisällytetty>\n"
+        "3.2.2025 klo 18.03 - Eeva: Tuon mukanani pallot <Tätä viestiä on muokattu>\n"
+        "3.2.2025 klo 18.05 - Sari: Hyvä <Muokattu>\n"
+    )
+    assert [(m.kind, m.event, m.text) for m in messages] == [
+        ("media_omitted", "media_omitted", None),
+        ("text", "edited", "Tuon mukanani pallot"),
+        ("text", "edited", "Hyvä"),
+    ]
