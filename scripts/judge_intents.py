@@ -19,7 +19,9 @@ A routed language's model can be judged alone: `--route-examples de=FILE` trains
 its shipped file, `--route-split de=hash` and `--route-refit de` set `intent.ROUTED_SPLIT` and `ROUTED_REFIT` for it,
 and `--only-route de --models DIR` retrains only that route per seed over the other models saved in DIR by the first
 run with the same shared examples and settings (the baseline's), so no other language's reading can move and a
-variant costs one route's training. `sentiment txt <lang>` rows: sentiment accuracy on the `dev/*.txt` lines, read
+variant costs one route's training. A language with no shipped route gets one the same way (`--only-route en
+--route-examples en=FILE --route-refit en`): the sets read each line by the language the detector gives it, as
+`evaluate_nlp.py --split heldout` does, so only lines detected as that language move. `sentiment txt <lang>` rows: sentiment accuracy on the `dev/*.txt` lines, read
 with the judged model's intents (a complaint is never praise), as `evaluate_nlp.py` reads the held-out sets.
 """
 
@@ -88,6 +90,8 @@ def main() -> int:
         intent.ROUTED_EXAMPLES[language] = Path(path).resolve()
     intent.ROUTED_SPLIT.update(pair.split("=", 1) for pair in args.route_split)
     intent.ROUTED_REFIT = frozenset(args.route_refit)
+    if args.only_route and args.only_route not in intent.ROUTED_EXAMPLES:
+        parser.error(f"--only-route {args.only_route} needs its file: --route-examples {args.only_route}=FILE")
     runs: dict[str, dict[str, float]] = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         started = time.perf_counter()
@@ -147,7 +151,11 @@ def _with_route(paths: Sequence[Path], settings: TrainingSettings, language: str
 def read_sets(model) -> dict[str, float]:
     """Macro-F1 of every intent dev set (named "<set> <language>") and of the models' own held-out splits."""
     figures = {"split en": model.evaluation.macro_f1}
-    figures.update({f"split {language}": route.evaluation.macro_f1 for language, route in model.routes.items()})
+    for language, route in model.routes.items():
+        # An English route's split is not the shared model's, which keeps its name ("split en") across runs.
+        figures[f"split {language} route" if f"split {language}" in figures else f"split {language}"] = (
+            route.evaluation.macro_f1
+        )
     rows: dict[str, tuple[list[str], list[str]]] = {}
     cases = load_intent_cases(DATA / "intents_dev.jsonl")
     rows["dev en"] = ([c.intent for c in cases], [c.text for c in cases])
