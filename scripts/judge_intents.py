@@ -64,6 +64,21 @@ MIN_ROW = 20
 
 
 def main() -> int:
+    parser = _parser()
+    args = parser.parse_args()
+    if args.compare:
+        _compare(*(json.loads(path.read_text(encoding="utf-8")) for path in args.compare))
+        return 0
+    if args.only_route and not args.models:
+        parser.error("--only-route needs --models")
+    # The shared model's identity is taken before any route option applies: the options change only the routes.
+    shared_key = _shared_key((DEFAULT_EXAMPLES, *args.extra))
+    apply_route_options(parser, args)
+    return _run(args, shared_key)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line: training settings, route settings and where the figures go."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--extra", type=Path, nargs="*", default=[], help="examples files trained beside the shipped")
@@ -77,14 +92,11 @@ def main() -> int:
     parser.add_argument("--models", type=Path, help="where --only-route keeps the other models, one per seed")
     parser.add_argument("--json", type=Path, help="write every seed's figures here")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BASE", "OTHER"), help="compare two --json files")
-    args = parser.parse_args()
-    if args.compare:
-        _compare(*(json.loads(path.read_text(encoding="utf-8")) for path in args.compare))
-        return 0
-    if args.only_route and not args.models:
-        parser.error("--only-route needs --models")
-    # The shared model's identity is taken before any route option applies: the options change only the routes.
-    shared_key = _shared_key((DEFAULT_EXAMPLES, *args.extra))
+    return parser
+
+
+def apply_route_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Set `intent`'s route settings from the command line; an option left out keeps the shipped setting."""
     for pair in args.route_examples:
         language, path = pair.split("=", 1)
         intent.ROUTED_EXAMPLES[language] = Path(path).resolve()
@@ -94,6 +106,10 @@ def main() -> int:
         intent.ROUTED_REFIT = frozenset(args.route_refit)
     if args.only_route and args.only_route not in intent.ROUTED_EXAMPLES:
         parser.error(f"--only-route {args.only_route} needs its file: --route-examples {args.only_route}=FILE")
+
+
+def _run(args: argparse.Namespace, shared_key: str) -> int:
+    """Train (or load) and read the model of every seed; print each set's figures and write them to `--json`."""
     runs: dict[str, dict[str, float]] = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         started = time.perf_counter()
@@ -152,12 +168,7 @@ def _with_route(paths: Sequence[Path], settings: TrainingSettings, language: str
 
 def read_sets(model) -> dict[str, float]:
     """Macro-F1 of every intent dev set (named "<set> <language>") and of the models' own held-out splits."""
-    figures = {"split en": model.evaluation.macro_f1}
-    for language, route in model.routes.items():
-        # An English route's split is not the shared model's, which keeps its name ("split en") across runs.
-        figures[f"split {language} route" if f"split {language}" in figures else f"split {language}"] = (
-            route.evaluation.macro_f1
-        )
+    figures = split_figures(model)
     rows: dict[str, tuple[list[str], list[str]]] = {}
     cases = load_intent_cases(DATA / "intents_dev.jsonl")
     rows["dev en"] = ([c.intent for c in cases], [c.text for c in cases])
@@ -187,6 +198,17 @@ def read_sets(model) -> dict[str, float]:
         intents = [p.intent for p in model.predict(texts, threshold=DEFAULT_THRESHOLD, languages=detected)]
         got = [label for label, _ in sentiments(texts, detected, intents)]
         figures[name] = sum(g == r for g, r in zip(gold, got, strict=True)) / len(gold)
+    return figures
+
+
+def split_figures(model) -> dict[str, float]:
+    """Macro-F1 of the shared model's own held-out split ("split en") and of each route's ("split <language>")."""
+    figures = {"split en": model.evaluation.macro_f1}
+    for language, route in model.routes.items():
+        # An English route's split is not the shared model's, which keeps its name across runs.
+        figures[f"split {language} route" if f"split {language}" in figures else f"split {language}"] = (
+            route.evaluation.macro_f1
+        )
     return figures
 
 
