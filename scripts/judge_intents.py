@@ -19,7 +19,9 @@ A routed language's model can be judged alone: `--route-examples de=FILE` trains
 its shipped file, `--route-split de=hash` and `--route-refit de` set `intent.ROUTED_SPLIT` and `ROUTED_REFIT` for it,
 and `--only-route de --models DIR` retrains only that route per seed over the other models saved in DIR by the first
 run with the same shared examples and settings (the baseline's), so no other language's reading can move and a
-variant costs one route's training. `sentiment txt <lang>` rows: sentiment accuracy on the `dev/*.txt` lines, read
+variant costs one route's training. A language with no shipped route gets one the same way (`--only-route en
+--route-examples en=FILE --route-refit en`): the sets read each line by the language the detector gives it, as
+`evaluate_nlp.py --split heldout` does, so only lines detected as that language move. `sentiment txt <lang>` rows: sentiment accuracy on the `dev/*.txt` lines, read
 with the judged model's intents (a complaint is never praise), as `evaluate_nlp.py` reads the held-out sets.
 """
 
@@ -62,19 +64,7 @@ MIN_ROW = 20
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--extra", type=Path, nargs="*", default=[], help="examples files trained beside the shipped")
-    parser.add_argument("--refit", action="store_true", help="TrainingSettings(refit=True)")
-    parser.add_argument("--split", choices=["hash", "shuffle"], default="hash", help="TrainingSettings.split")
-    parser.add_argument("--sentiment", action="store_true", help="judge the sentiment classifier instead")
-    parser.add_argument("--route-examples", nargs="*", default=[], metavar="LANG=FILE", help="a route's own file")
-    parser.add_argument("--route-split", nargs="*", default=[], metavar="LANG=SPLIT", help="intent.ROUTED_SPLIT")
-    parser.add_argument("--route-refit", nargs="*", default=[], metavar="LANG", help="intent.ROUTED_REFIT")
-    parser.add_argument("--only-route", metavar="LANG", help="retrain only this route over the models in --models")
-    parser.add_argument("--models", type=Path, help="where --only-route keeps the other models, one per seed")
-    parser.add_argument("--json", type=Path, help="write every seed's figures here")
-    parser.add_argument("--compare", type=Path, nargs=2, metavar=("BASE", "OTHER"), help="compare two --json files")
+    parser = _parser()
     args = parser.parse_args()
     if args.compare:
         _compare(*(json.loads(path.read_text(encoding="utf-8")) for path in args.compare))
@@ -83,11 +73,43 @@ def main() -> int:
         parser.error("--only-route needs --models")
     # The shared model's identity is taken before any route option applies: the options change only the routes.
     shared_key = _shared_key((DEFAULT_EXAMPLES, *args.extra))
+    apply_route_options(parser, args)
+    return _run(args, shared_key)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line: training settings, route settings and where the figures go."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--extra", type=Path, nargs="*", default=[], help="examples files trained beside the shipped")
+    parser.add_argument("--refit", action="store_true", help="TrainingSettings(refit=True)")
+    parser.add_argument("--split", choices=["hash", "shuffle"], default="hash", help="TrainingSettings.split")
+    parser.add_argument("--sentiment", action="store_true", help="judge the sentiment classifier instead")
+    parser.add_argument("--route-examples", nargs="*", default=[], metavar="LANG=FILE", help="a route's own file")
+    parser.add_argument("--route-split", nargs="*", default=[], metavar="LANG=SPLIT", help="intent.ROUTED_SPLIT")
+    parser.add_argument("--route-refit", nargs="*", metavar="LANG", help="intent.ROUTED_REFIT (default: shipped)")
+    parser.add_argument("--only-route", metavar="LANG", help="retrain only this route over the models in --models")
+    parser.add_argument("--models", type=Path, help="where --only-route keeps the other models, one per seed")
+    parser.add_argument("--json", type=Path, help="write every seed's figures here")
+    parser.add_argument("--compare", type=Path, nargs=2, metavar=("BASE", "OTHER"), help="compare two --json files")
+    return parser
+
+
+def apply_route_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Set `intent`'s route settings from the command line; an option left out keeps the shipped setting."""
     for pair in args.route_examples:
         language, path = pair.split("=", 1)
         intent.ROUTED_EXAMPLES[language] = Path(path).resolve()
     intent.ROUTED_SPLIT.update(pair.split("=", 1) for pair in args.route_split)
-    intent.ROUTED_REFIT = frozenset(args.route_refit)
+    # Left out, the shipped routes keep their refit (the German one's): only a list given replaces it.
+    if args.route_refit is not None:
+        intent.ROUTED_REFIT = frozenset(args.route_refit)
+    if args.only_route and args.only_route not in intent.ROUTED_EXAMPLES:
+        parser.error(f"--only-route {args.only_route} needs its file: --route-examples {args.only_route}=FILE")
+
+
+def _run(args: argparse.Namespace, shared_key: str) -> int:
+    """Train (or load) and read the model of every seed; print each set's figures and write them to `--json`."""
     runs: dict[str, dict[str, float]] = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         started = time.perf_counter()
@@ -115,7 +137,7 @@ def main() -> int:
         "sentiment": args.sentiment,
         "route_examples": args.route_examples,
         "route_split": args.route_split,
-        "route_refit": args.route_refit,
+        "route_refit": sorted(intent.ROUTED_REFIT),
         "runs": runs,
     }
     _print(figures)
@@ -146,8 +168,7 @@ def _with_route(paths: Sequence[Path], settings: TrainingSettings, language: str
 
 def read_sets(model) -> dict[str, float]:
     """Macro-F1 of every intent dev set (named "<set> <language>") and of the models' own held-out splits."""
-    figures = {"split en": model.evaluation.macro_f1}
-    figures.update({f"split {language}": route.evaluation.macro_f1 for language, route in model.routes.items()})
+    figures = split_figures(model)
     rows: dict[str, tuple[list[str], list[str]]] = {}
     cases = load_intent_cases(DATA / "intents_dev.jsonl")
     rows["dev en"] = ([c.intent for c in cases], [c.text for c in cases])
@@ -177,6 +198,17 @@ def read_sets(model) -> dict[str, float]:
         intents = [p.intent for p in model.predict(texts, threshold=DEFAULT_THRESHOLD, languages=detected)]
         got = [label for label, _ in sentiments(texts, detected, intents)]
         figures[name] = sum(g == r for g, r in zip(gold, got, strict=True)) / len(gold)
+    return figures
+
+
+def split_figures(model) -> dict[str, float]:
+    """Macro-F1 of the shared model's own held-out split ("split en") and of each route's ("split <language>")."""
+    figures = {"split en": model.evaluation.macro_f1}
+    for language, route in model.routes.items():
+        # An English route's split is not the shared model's, which keeps its name across runs.
+        figures[f"split {language} route" if f"split {language}" in figures else f"split {language}"] = (
+            route.evaluation.macro_f1
+        )
     return figures
 
 
