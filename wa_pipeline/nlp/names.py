@@ -472,9 +472,15 @@ _WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
 # seller", "Jumia delivery man".
 _STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
 # ... or what it ships and tracks, on English lines: "my Lazada parcel", "UPS tracking 1Z...", "the Jumia order".
+# Where a chat names a listed business in lower case: "pay via paypal", "on flipkart", "my swiggy order", "the
+# jumia sale".
+_LOWER_CASE_BUSINESS_BEFORE = frozenset("via through thru using with on my your from at".split())
 _SHIPPED_NOUNS = _STAFF_NOUNS | frozenset(
-    "parcel parcels package packages tracking waybill order orders ride rides".split()
+    "parcel parcels package packages tracking waybill order orders ride rides"
+    # ... or what it bills its customer for: "your PLDT bill", "your Showmax subscription"
+    " bill bills subscription".split()
 )
+_LOWER_CASE_BUSINESS_AFTER = _SHIPPED_NOUNS | _ACCOUNT_NOUNS | _CARE_DESKS | frozenset({"sale"})
 # Words of Spanish, Portuguese, French or German only (no English, Swahili, Pidgin or Hinglish one): on an
 # English line, after "tell" or "ask", they are a name ("Tell Segun", not Spanish "según").
 _BEFORE_A_NAME = frozenset("tell ask - – — regards".split())
@@ -1060,7 +1066,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
     if brand and not _written_as_listed(doc, i, i + brand, gazetteer.organisations):
         following = doc[i + brand] if i + brand < len(doc) else None
         lower_case_wallet = following is not None and following.lower_ in _SERVICE_WORDS and doc[i].is_lower
-        if not (lower_case_wallet and _english(doc)) or words[i] in ENGLISH_WORDS:
+        named = lower_case_wallet or _lower_case_business(doc, i, i + brand)
+        if not (named and _english(doc)) or words[i] in ENGLISH_WORDS:
             brand = 0  # "airtel money" is the business even in lower case; "target money" is not Target
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
@@ -1153,6 +1160,21 @@ def _written_as_listed(doc: Words, start: int, end: int, names) -> bool:
             return False  # "Ana" is a woman, "ANA" an airline
         return any(s[:1].isupper() for s in spellings)
     return any(s[:1].islower() for s in spellings) and any(c.isupper() for c in written)
+
+
+def _lower_case_business(doc: Words, start: int, end: int) -> bool:
+    """A listed business written in lower case where a chat names where it buys or pays: "via paypal", "my
+    flipkart order", "the swiggy app"; its words no English, chat or given-name word and no town."""
+    if not all(doc[at].is_alpha and doc[at].is_lower and len(doc[at]) > 3 for at in range(start, end)):
+        return False
+    following = doc.lowers[end] if end < len(doc) else ""
+    if _previous_word(doc[start]) not in _LOWER_CASE_BUSINESS_BEFORE and following not in _LOWER_CASE_BUSINESS_AFTER:
+        return False
+    words = doc.lowers[start:end]
+    if any(w in ENGLISH_WORDS or w in CHAT_WORDS or w in _people_words(doc) for w in words):
+        return False
+    gazetteer = doc.user_data.get("names_gazetteer")
+    return gazetteer is None or not gazetteer.place_length(doc.lowers, start, doc.user_data.get("names_region"))
 
 
 def _people_words(doc: Words) -> frozenset[str]:

@@ -112,6 +112,7 @@ _COMPANY_WORDS = frozenset(
     office depot outlet dealer dealers showroom plaza pay money momo cash wallet bank card app express
     company group limited ltd plc inc sacco foods food eats delivery driver rider truck head official union
     transfer finance mobile telecom airways airlines insurance gmbh ag kg ltda eireli sa s.a. sl s.l. sarl sas llc
+    order orders parcel parcels package packages tracking subscription bill
     """.split()
 )
 # German compounds ending in one of these name a brand's shop or service, not goods: "Hermes Paketshop",

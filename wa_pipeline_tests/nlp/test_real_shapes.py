@@ -292,3 +292,49 @@ def test_a_currency_letter_glued_to_a_model_number_before_pro_is_no_money():
     found = read(["Can I get a quote for the DJI RS3 Pro gimbal?", "The charger is Rs450 only"], "IN")
     assert found[0] == [("PRODUCT", "DJI RS3 Pro", "DJI RS3 Pro")]
     assert found[1] == [("MONEY", "Rs450", "INR 450.00")]
+
+
+def test_the_company_a_bill_or_subscription_is_owed_to_is_a_business():
+    # Round 22: "Your <telco> bill is due", "your <streaming> subscription" (utility and promo texts); a person
+    # named before "bill" stays a person and an everyday capitalised word names no one.
+    found = read(
+        [
+            "Your Fibrenet bill is due on Friday",
+            "my Streamflix subscription has ended",
+            "Pay the Wanjiru bill too",
+            "The Water bill is high",
+        ],
+        "KE",
+    )
+    assert ("ORG", "Fibrenet", "Fibrenet") in found[0]
+    assert found[1] == [("ORG", "Streamflix", "Streamflix")]
+    assert found[2] == [("PERSON", "Wanjiru", "Wanjiru")]
+    assert found[3] == []
+
+
+def test_a_capitalised_order_after_a_listed_company_is_no_product_line():
+    # "Swiggy Order #445" was read as a product named "Swiggy Order"; the company is the business, the number its
+    # order, and a listed line after a brand is still a product.
+    found = read(["Your Swiggy Order #445 is late", "My Zomato Order never came", "Nike Air Max 90 please"], "IN")
+    assert ("ORG", "Swiggy", "Swiggy") in found[0]
+    assert found[1] == [("ORG", "Zomato", "Zomato")]
+    assert found[2] == [("PRODUCT", "Nike Air Max 90", "Nike Air Max 90")]
+
+
+def test_a_listed_company_in_lower_case_where_one_pays_or_orders_is_a_business():
+    # "via paypal", "my flipkart order", "the zomato app": chats write companies in lower case; a given name
+    # ("with tina") and an everyday word ("with cash") after the same words stay what they are.
+    found = read(
+        [
+            "can I pay via paypal",
+            "where is my flipkart order",
+            "the zomato app is down",
+            "I will come with tina",
+            "pay with cash",
+        ],
+        "US",
+    )
+    assert found[0] == [("ORG", "paypal", "paypal")]
+    assert found[1] == [("ORG", "flipkart", "flipkart")]
+    assert found[2] == [("ORG", "zomato", "zomato")]
+    assert found[3] == [] and found[4] == []
