@@ -156,10 +156,12 @@ def _say_inferred(facts, decision, settings) -> None:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
+    from wa_pipeline.whatsapp.export_archive import export_files
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in {".txt", ".zip"}))
+            files.extend(export_files(path))
         else:
             files.append(path)
     return files

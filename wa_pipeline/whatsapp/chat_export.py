@@ -348,15 +348,28 @@ def clean_text(text: str) -> str:
     return text.translate(_INVISIBLE)
 
 
-def chat_name_from_filename(name: str | PurePath) -> str:
-    """'WhatsApp Chat with Mama Mboga Bakery.txt' (or '... - X.zip') -> 'Mama Mboga Bakery'; else the stem."""
+def _file_stem(name: str | PurePath) -> str:
     base = clean_text(PurePath(name).name).strip()
     stem = re.sub(r"\.(?:txt|zip)$", "", base, flags=re.IGNORECASE)
     # Browsers rename a second download "X (1).zip"; it is still the same chat, and chat ids hang on the name.
-    stem = re.sub(r"\s+\(\d+\)$", "", stem)
+    return re.sub(r"\s+\(\d+\)$", "", stem)
+
+
+def chat_named_by(name: str | PurePath) -> str | None:
+    """The chat a name WhatsApp gives an export's file (or the folder it is unzipped into) names: 'WhatsApp Chat -
+    Juma Hardware.zip' -> 'Juma Hardware'; None for any other name."""
+    return _named(_file_stem(name))
+
+
+def _named(stem: str) -> str | None:
     match = _CHAT_FILE_NAME.match(stem)
-    chosen = match.group("name") if match else stem
-    return re.sub(r"\s+", " ", chosen).strip() or stem
+    return (re.sub(r"\s+", " ", match.group("name")).strip() or None) if match else None
+
+
+def chat_name_from_filename(name: str | PurePath) -> str:
+    """'WhatsApp Chat with Mama Mboga Bakery.txt' (or '... - X.zip') -> 'Mama Mboga Bakery'; else the stem."""
+    stem = _file_stem(name)
+    return _named(stem) or re.sub(r"\s+", " ", stem).strip() or stem
 
 
 def kind_for_filename(filename: str) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import io
+import os
 import re
 import stat
 import struct
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, TextIO
 
-from wa_pipeline.whatsapp.chat_export import chat_name_from_filename
+from wa_pipeline.whatsapp.chat_export import chat_name_from_filename, chat_named_by
 
 MAX_MEMBERS = 5_000
 MAX_TOTAL_UNCOMPRESSED = 8 * 1024**3
@@ -27,6 +29,8 @@ _CHUNK = 1024**2
 
 _EOCD = b"PK\x05\x06"
 _ANDROID_CHAT_MEMBER = re.compile(r"^WhatsApp.*\.txt$", re.IGNORECASE)
+# iOS's name for the chat text, in every export: the zip's (or the unzipped folder's) name says which chat it is.
+IOS_CHAT_TEXT = "_chat.txt"
 
 
 class ExportArchiveError(ValueError):
@@ -103,11 +107,69 @@ def read_export(path: Path) -> ExportArchive:
         return path.open("rb")
 
     encoding = check_text(open_binary, path.name)
+    folder = path.absolute().parent
+    if not _unzipped_into(folder, path):
+        return ExportArchive(
+            chat_name=chat_name_from_filename(path.name),
+            source_name=path.name,
+            open_text=_text_opener(open_binary, encoding),
+        )
+    # An export unzipped into a folder (macOS and most file managers unzip a download on opening it): the chat text
+    # and its media side by side, as in the zip, and the folder named as the zip was.
+    media = _folder_media(folder, path)
     return ExportArchive(
-        chat_name=chat_name_from_filename(path.name),
-        source_name=path.name,
+        chat_name=chat_name_from_filename(folder.name if path.name == IOS_CHAT_TEXT and folder.name else path.name),
+        source_name=f"{folder.name}/{path.name}",
         open_text=_text_opener(open_binary, encoding),
+        # Read only when a message names it: a file beside the chat that cannot be read fails the import only if the
+        # chat names it (an unrelated file in the folder is none of the chat's business).
+        media={name: functools.partial(file.read_bytes) for name, file in media.items()},
     )
+
+
+def _unzipped_into(folder: Path, text: Path) -> bool:
+    """Whether `text` is the chat text of an export unzipped into `folder`: iOS's `_chat.txt` (found only in an
+    export), or an Android chat text in a folder named as WhatsApp names the zip ('WhatsApp Chat with X'). A .txt
+    shared alone (Android's "without media", saved to Downloads) is not: the files beside it are not the chat's."""
+    if text.name == IOS_CHAT_TEXT:
+        return True
+    return bool(_ANDROID_CHAT_MEMBER.match(text.name)) and chat_named_by(folder.name) is not None
+
+
+def _folder_media(folder: Path, text: Path) -> dict[str, Path]:
+    """The regular files beside an unzipped export's chat text, by name; a link is never followed (a zip holding one
+    is refused), so nothing outside the folder is read."""
+    with os.scandir(folder) as entries:
+        return {
+            entry.name: Path(entry.path)
+            for entry in entries
+            if entry.name != text.name and entry.is_file(follow_symlinks=False)
+        }
+
+
+def export_files(folder: Path) -> list[Path]:
+    """What importing `folder` reads: the chat text of an export unzipped into it; else each .txt and .zip in it and the
+    chat text of each export unzipped into a folder inside it (an export's own documents are never read as chats)."""
+    own = _chat_text_of(folder)
+    if own is not None:
+        return [own]
+    files: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            inner = _chat_text_of(entry)
+            if inner is not None:
+                files.append(inner)
+        elif entry.suffix.lower() in {".txt", ".zip"}:
+            files.append(entry)
+    return files
+
+
+def _chat_text_of(folder: Path) -> Path | None:
+    """The chat text of the export unzipped into `folder`, if it is one: a folder holding iOS's `_chat.txt` (iOS only
+    ever shares it zipped), or one named as WhatsApp names the zip that holds Android's chat text."""
+    texts = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and _unzipped_into(folder, p))
+    ios = [p for p in texts if p.name == IOS_CHAT_TEXT]
+    return (ios or texts or [None])[0]
 
 
 def _check_end_record(path: Path) -> None:
@@ -220,7 +282,7 @@ def _read_member(path: Path, info: zipfile.ZipInfo) -> bytes:
 def _chat_member(path: Path, files: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
     texts = [i for i in files if i.filename.lower().endswith(".txt")]
     for wanted in (
-        lambda i: PurePosixPath(i.filename).name == "_chat.txt",
+        lambda i: PurePosixPath(i.filename).name == IOS_CHAT_TEXT,
         lambda i: bool(_ANDROID_CHAT_MEMBER.match(PurePosixPath(i.filename).name)),
     ):
         found = [i for i in texts if wanted(i)]
@@ -252,7 +314,7 @@ def _read_zip(path: Path) -> ExportArchive:
     encoding = check_text(lambda: _open_member(path, chat), source_name)
     member_name = PurePosixPath(chat.filename).name
     # iOS names the text '_chat.txt'; only the zip's own name says which chat it is.
-    chat_name = chat_name_from_filename(path.name if member_name == "_chat.txt" else member_name)
+    chat_name = chat_name_from_filename(path.name if member_name == IOS_CHAT_TEXT else member_name)
     media: dict[str, Callable[[], bytes]] = {}
     for info in files:
         if info is chat:

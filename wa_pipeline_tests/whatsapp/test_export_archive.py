@@ -8,7 +8,7 @@ import pytest
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
-from wa_pipeline.whatsapp.export_archive import ExportArchiveError, UnsafeArchiveError, read_export
+from wa_pipeline.whatsapp.export_archive import ExportArchiveError, UnsafeArchiveError, export_files, read_export
 from wa_pipeline.whatsapp.importer import import_exports
 
 CHAT = "16/11/26, 09:15 - Wanjiku Kamau: Please send 20 loaves\n16/11/26, 09:16 - Wanjiku Kamau: IMG-1.jpg (file attached)\n"
@@ -184,3 +184,104 @@ def test_members_of_another_file_type_are_still_refused(tmp_path, file_type):
         archive.writestr(info, b"x")
     with pytest.raises(UnsafeArchiveError, match="not a regular file"):
         read_export(path)
+
+
+def _import(tmp_path: Path, *paths: Path):
+    store = SqliteLandingStore(tmp_path / "data" / "landing.sqlite3")
+    summary = import_exports(
+        list(paths),
+        store=store,
+        media_store=MediaStore(tmp_path / "data" / "media"),
+        dead_letters=DeadLetterQueue(tmp_path / "data" / "landing.sqlite3"),
+        tz=ZoneInfo("UTC"),
+    )
+    return summary, store
+
+
+def _unzip(zipped: Path, folder: Path) -> Path:
+    """The zip unzipped as macOS's Archive Utility does on opening it: a folder named as the zip, beside it."""
+    folder.mkdir()
+    with zipfile.ZipFile(zipped) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def test_an_ios_export_unzipped_into_its_folder_is_the_same_chat_as_its_zip(tmp_path):
+    zipped = write_zip(tmp_path / "WhatsApp Chat - Juma Hardware.zip", {"_chat.txt": CHAT.encode(), "IMG-1.jpg": JPEG})
+    folder = _unzip(zipped, tmp_path / "WhatsApp Chat - Juma Hardware")
+    archive = read_export(folder / "_chat.txt")
+    # The folder says which chat it is, as the zip's name did ("_chat" would make every iOS chat one chat).
+    assert archive.chat_name == "Juma Hardware"
+    assert archive.source_name == "WhatsApp Chat - Juma Hardware/_chat.txt"
+    assert set(archive.media) == {"IMG-1.jpg"}
+    assert archive.media["IMG-1.jpg"]() == JPEG
+
+    first, store = _import(tmp_path, folder / "_chat.txt")
+    assert (first.files, first.added, first.media_linked, first.errors) == (1, 2, 1, [])
+    [photo] = [m for m in store.iter_messages() if m.media is not None]
+    assert photo.media.sha256 is not None and photo.media.bytes == len(JPEG)
+    # Its messages are the zip's: importing the zip afterwards adds nothing.
+    again, _ = _import(tmp_path, zipped)
+    assert (again.added, again.already_present) == (0, 2)
+
+
+def test_an_android_export_unzipped_into_its_folder_links_its_media(tmp_path):
+    zipped = write_zip(
+        tmp_path / "WhatsApp Chat with Mama Mboga Bakery.zip",
+        {"WhatsApp Chat with Mama Mboga Bakery.txt": CHAT.encode(), "IMG-1.jpg": JPEG},
+    )
+    folder = _unzip(zipped, tmp_path / "WhatsApp Chat with Mama Mboga Bakery")
+    archive = read_export(folder / "WhatsApp Chat with Mama Mboga Bakery.txt")
+    assert (archive.chat_name, set(archive.media)) == ("Mama Mboga Bakery", {"IMG-1.jpg"})
+    summary, _ = _import(tmp_path, folder / "WhatsApp Chat with Mama Mboga Bakery.txt")
+    assert (summary.files, summary.added, summary.media_linked, summary.errors) == (1, 2, 1, [])
+
+
+def test_a_chat_text_saved_alone_does_not_take_the_files_beside_it(tmp_path):
+    # Android's "without media" .txt saved to Downloads, beside a photo of another chat with the same name.
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    (downloads / "WhatsApp Chat with Mama Mboga Bakery.txt").write_text(CHAT, encoding="utf-8")
+    (downloads / "IMG-1.jpg").write_bytes(JPEG)
+    archive = read_export(downloads / "WhatsApp Chat with Mama Mboga Bakery.txt")
+    assert (archive.chat_name, archive.media) == ("Mama Mboga Bakery", {})
+    summary, _ = _import(tmp_path, downloads / "WhatsApp Chat with Mama Mboga Bakery.txt")
+    assert (summary.added, summary.media_linked, summary.errors) == (2, 0, [])
+
+
+def test_a_link_beside_an_unzipped_chat_is_never_followed(tmp_path):
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(JPEG)
+    folder = tmp_path / "WhatsApp Chat - Juma Hardware"
+    folder.mkdir()
+    (folder / "_chat.txt").write_text(CHAT, encoding="utf-8")
+    (folder / "IMG-1.jpg").symlink_to(outside)
+    assert read_export(folder / "_chat.txt").media == {}
+    summary, store = _import(tmp_path, folder / "_chat.txt")
+    assert (summary.added, summary.media_linked, summary.errors) == (2, 0, [])
+    [named] = [m for m in store.iter_messages() if m.media is not None]
+    assert (named.media.filename, named.media.sha256) == ("IMG-1.jpg", None)
+
+
+def test_importing_a_folder_reads_each_unzipped_export_and_never_a_chat_s_own_documents(tmp_path):
+    parent = tmp_path / "exports"
+    parent.mkdir()
+    ios = parent / "WhatsApp Chat - Juma Hardware"
+    ios.mkdir()
+    (ios / "_chat.txt").write_text(CHAT, encoding="utf-8")
+    # A .txt a customer sent, in the export beside the chat text: a document of the chat, not a chat.
+    (ios / "00000007-price list.txt").write_text("cement 750\n", encoding="utf-8")
+    android = parent / "WhatsApp Chat with Mama Mboga Bakery"
+    android.mkdir()
+    (android / "WhatsApp Chat with Mama Mboga Bakery.txt").write_text(CHAT, encoding="utf-8")
+    (parent / "WhatsApp Chat with Duka.zip").write_bytes(b"")
+    (parent / "notes").mkdir()
+    (parent / "notes" / "todo.txt").write_text("not an export\n", encoding="utf-8")
+    assert export_files(parent) == [
+        ios / "_chat.txt",
+        parent / "WhatsApp Chat with Duka.zip",
+        android / "WhatsApp Chat with Mama Mboga Bakery.txt",
+    ]
+    assert export_files(ios) == [ios / "_chat.txt"]
+    # A folder of loose exports reads as before: each .txt and .zip in it.
+    assert export_files(parent / "notes") == [parent / "notes" / "todo.txt"]
