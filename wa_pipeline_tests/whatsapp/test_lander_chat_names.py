@@ -1,0 +1,64 @@
+"""The owner's replies sent from the Business app sit under the customer's name, as the customer's messages do."""
+
+import json
+from datetime import UTC, datetime
+
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.store.webhook_inbox import WebhookInbox
+from wa_pipeline.whatsapp.group_commit import GroupCommitWriter
+from wa_pipeline.whatsapp.lander import Lander
+
+META = {"display_phone_number": "254711000999", "phone_number_id": "109876543210001"}
+CUSTOMER = "254733222002"
+T0 = int(datetime(2026, 12, 5, 6, 15, tzinfo=UTC).timestamp())
+
+
+def body(field: str, value: dict) -> bytes:
+    value = {"messaging_product": "whatsapp", "metadata": META, **value}
+    entry = {"id": "WABA1", "changes": [{"field": field, "value": value}]}
+    return json.dumps({"object": "whatsapp_business_account", "entry": [entry]}).encode()
+
+
+def customer_writes(wamid: str, at: int, text: str) -> bytes:
+    contacts = [{"profile": {"name": "Jean-Luc"}, "wa_id": CUSTOMER}]
+    message = {"from": CUSTOMER, "id": wamid, "timestamp": str(at), "type": "text", "text": {"body": text}}
+    return body("messages", {"contacts": contacts, "messages": [message]})
+
+
+def owner_replies(wamid: str, at: int, text: str, to: str = CUSTOMER) -> bytes:
+    echo = {"from": META["display_phone_number"], "to": to, "id": wamid, "timestamp": str(at), "type": "text"}
+    return body("smb_message_echoes", {"message_echoes": [{**echo, "text": {"body": text}}]})
+
+
+def land(tmp_path, batches: list[list[bytes]]) -> dict[str, str | None]:
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    lander = Lander(WebhookInbox(tmp_path / "inbox.sqlite3"), GroupCommitWriter(store, DeadLetterQueue(store.path)))
+    for bodies in batches:
+        lander.inbox.append((raw, datetime(2026, 12, 6, tzinfo=UTC)) for raw in bodies)
+        while lander.land_once() != (0, 0):
+            pass
+    return {m.message_id: m.chat_name for m in store.iter_messages()}
+
+
+def test_a_reply_landed_after_the_customers_message_takes_the_customers_name(tmp_path):
+    names = land(
+        tmp_path,
+        [[customer_writes("wamid.C1", T0, "je voudrais 2 sacs")], [owner_replies("wamid.B1", T0 + 60, "3500 KES")]],
+    )
+    assert names == {"wamid.C1": "Jean-Luc", "wamid.B1": "Jean-Luc"}
+
+
+def test_a_reply_landed_in_the_same_batch_as_the_customers_message_takes_the_customers_name(tmp_path):
+    names = land(
+        tmp_path, [[customer_writes("wamid.C1", T0, "bonjour"), owner_replies("wamid.B1", T0 + 60, "bonjour!")]]
+    )
+    assert names["wamid.B1"] == "Jean-Luc"
+
+
+def test_a_reply_to_a_customer_never_heard_from_keeps_the_number(tmp_path):
+    names = land(
+        tmp_path,
+        [[customer_writes("wamid.C1", T0, "bonjour")], [owner_replies("wamid.B2", T0 + 60, "hi", to="254744333003")]],
+    )
+    assert names["wamid.B2"] == "254744333003"
