@@ -76,8 +76,13 @@ def name_customer_chats(bodies: list[ParsedWebhook], known_name: Callable[[str],
                 if customer not in looked_up:
                     looked_up[customer] = known_name(customer)
                 name = looked_up[customer]
-            if name:
-                body.messages[index] = replace(message, chat_name=name)
+            if not name:
+                continue
+            # The customer's own line of a history thread is theirs by name too: an export of the chat shows
+            # that name, and the same message imported from it is recognised by it (cross_source).
+            unnamed_customer = message.sender_id == customer and message.sender_name is None
+            sender_name = name if unnamed_customer else message.sender_name
+            body.messages[index] = replace(message, chat_name=name, sender_name=sender_name)
 
 
 class Lander:

@@ -2,15 +2,18 @@
 
 import json
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.store.webhook_inbox import WebhookInbox
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
 from wa_pipeline.whatsapp.group_commit import GroupCommitWriter
 from wa_pipeline.whatsapp.lander import Lander
 
 META = {"display_phone_number": "254711000999", "phone_number_id": "109876543210001"}
 CUSTOMER = "254733222002"
+NOW = datetime(2026, 12, 6, tzinfo=UTC)
 T0 = int(datetime(2026, 12, 5, 6, 15, tzinfo=UTC).timestamp())
 
 
@@ -62,3 +65,26 @@ def test_a_reply_to_a_customer_never_heard_from_keeps_the_number(tmp_path):
         [[customer_writes("wamid.C1", T0, "bonjour")], [owner_replies("wamid.B2", T0 + 60, "hi", to="254744333003")]],
     )
     assert names["wamid.B2"] == "254744333003"
+
+
+def test_a_shared_history_message_of_the_customer_is_theirs_and_matches_the_imported_export(tmp_path):
+    # Onboarding with history sharing after importing an export: Meta's history threads name no one.
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    exported = parse_chat_export(
+        "01/12/2026, 09:15 - Jean-Luc: Vous avez des sacs noirs ?\n",
+        chat_name="Jean-Luc",
+        tz=ZoneInfo("Africa/Nairobi"),
+    ).messages
+    store.add_messages(exported)
+    at = int(datetime(2026, 12, 1, 6, 15, 20, tzinfo=UTC).timestamp())
+    said = {"from": CUSTOMER, "id": "wamid.H1", "timestamp": str(at), "type": "text"}
+    thread = {"id": CUSTOMER, "messages": [{**said, "text": {"body": "Vous avez des sacs noirs ?"}}]}
+    history = body(
+        "history", {"history": [{"metadata": {"phase": 0, "chunk_order": 1, "progress": 100}, "threads": [thread]}]}
+    )
+    lander = Lander(WebhookInbox(tmp_path / "inbox.sqlite3"), GroupCommitWriter(store, DeadLetterQueue(store.path)))
+    lander.inbox.append([(customer_writes("wamid.C1", T0, "bonjour"), NOW), (history, NOW)])
+    while lander.land_once() != (0, 0):
+        pass
+    assert store.cross_source_duplicates() == [("wamid.H1", exported[0].message_id)]
+    assert store.count() == 2
