@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from wa_pipeline.message import normalise_text
 from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody, WebhookInbox
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook, parse_webhook
 from wa_pipeline.whatsapp.group_commit import STAGE, GroupCommitWriter
@@ -48,6 +49,23 @@ KNOWN_NAME = (
 def _numberlike(name: str) -> bool:
     # A profile name may be all emoji; only a name made of a number's characters is no better than the number.
     return all(c.isdigit() or c in "+-() " for c in name)
+
+
+def known_name(store: LandingStore, customer: str) -> str | None:
+    """The name the customers store last saw for this customer's number or BSUID, if any."""
+    key = f"phone:+{customer}" if customer.isdigit() else f"bsuid:{customer}"
+    try:
+        rows = store.database().rows(KNOWN_NAME, (key,))
+    except Exception as exc:
+        # A chat shown under the number is better than a body that waits: the name is cosmetic.
+        log.error("looking up a customer's name failed: %s", type(exc).__name__)
+        return None
+    return next((row["name"] for row in rows if not _numberlike(row["name"])), None)
+
+
+def unnamed_chats(body: ParsedWebhook) -> bool:
+    """Whether a body holds a message whose chat is named by the customer's number (see name_customer_chats)."""
+    return any(m.chat_name == _customer_of_chat(m.chat_id) for m in body.messages)
 
 
 def _customer_of_chat(chat_id: str) -> str | None:
@@ -105,7 +123,7 @@ class Lander:
         if not rows:
             return 0, 0
         parsed = [self._parse(row) for row in rows]
-        name_customer_chats(parsed, self._known_name)
+        name_customer_chats(parsed, lambda customer: known_name(self.writer.store, customer))
         outcomes = self.writer.land(parsed)
         # The mark is a watermark: it stops before the first body that failed, and what landed after that body
         # lands again with it on the retry (adding nothing).
@@ -125,17 +143,6 @@ class Lander:
             reason = outcomes[done]
             log.error("%d inbox bodies wait for a retry (%s)", failed, type(reason).__name__)
         return done, failed
-
-    def _known_name(self, customer: str) -> str | None:
-        """The name the customers store last saw for this customer's number or BSUID, if any."""
-        key = f"phone:+{customer}" if customer.isdigit() else f"bsuid:{customer}"
-        try:
-            rows = self.writer.store.database().rows(KNOWN_NAME, (key,))
-        except Exception as exc:
-            # A chat shown under the number is better than a body that waits: the name is cosmetic.
-            log.error("looking up a customer's name failed: %s", type(exc).__name__)
-            return None
-        return next((row["name"] for row in rows if not _numberlike(row["name"])), None)
 
     def _count(self, body: ParsedWebhook) -> None:
         self.records["messages"] += len(body.messages)

@@ -4,12 +4,16 @@ import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.store.webhook_inbox import WebhookInbox
 from wa_pipeline.whatsapp.chat_export import parse_chat_export
 from wa_pipeline.whatsapp.group_commit import GroupCommitWriter
 from wa_pipeline.whatsapp.lander import Lander
+from wa_pipeline.whatsapp.webhook_app import create_webhook_app
+from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed
 
 META = {"display_phone_number": "254711000999", "phone_number_id": "109876543210001"}
 CUSTOMER = "254733222002"
@@ -88,3 +92,17 @@ def test_a_shared_history_message_of_the_customer_is_theirs_and_matches_the_impo
         pass
     assert store.cross_source_duplicates() == [("wamid.H1", exported[0].message_id)]
     assert store.count() == 2
+
+
+def test_with_acknowledge_landed_a_reply_takes_the_customers_name_too(tmp_path):
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    app = create_webhook_app(
+        store, DeadLetterQueue(store.path), app_secret=SECRET, verify_token=TOKEN, acknowledge="landed"
+    )
+    with serving(app) as url:
+        for raw in (customer_writes("wamid.C1", T0, "bonjour"), owner_replies("wamid.B1", T0 + 60, "bonjour!")):
+            assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=30).status_code == 200
+    assert {m.message_id: m.chat_name for m in store.iter_messages()} == {
+        "wamid.C1": "Jean-Luc",
+        "wamid.B1": "Jean-Luc",
+    }
