@@ -40,7 +40,22 @@ def _keys_of(sender_name: str | None, sender_id: str | None) -> tuple[str, ...]:
 
 
 def _sender_keys(message: Message) -> tuple[str, ...]:
-    return _keys_of(message.sender_name, message.sender_id)
+    return _keys_of(message.sender_name, message.sender_id) + tuple("to:" + key for key in _recipient_keys(message))
+
+
+def _recipient_keys(message: Message) -> tuple[str, ...]:
+    """Who the business wrote to, for a message the business sent; () for the customer's own."""
+    # The business shows under a different name in each source (its number id in a webhook echo, the owner's
+    # profile name in an export), so its messages are matched on the customer they went to instead.
+    if message.source == "cloud_api":
+        parts = message.chat_id.split(":")
+        if len(parts) == 3 and parts[0] == "wa" and message.sender_id == parts[1]:
+            return _keys_of(message.chat_name, parts[2])
+    elif message.source == "chat_export" and message.sender_name and message.chat_name:
+        # In a one-to-one export the chat is named after the customer; whoever else writes in it is the business.
+        if _normal_text(message.sender_name) != _normal_text(message.chat_name):
+            return _keys_of(message.chat_name, None)
+    return ()
 
 
 def _content_key(message: Message) -> str | None:

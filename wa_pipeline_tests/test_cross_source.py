@@ -1,7 +1,10 @@
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
+from wa_pipeline.whatsapp.cloud_api import parse_webhook
 
 AT = datetime(2026, 11, 16, 9, 15, 42, tzinfo=UTC)
 
@@ -85,3 +88,57 @@ def test_identical_messages_within_one_source_are_never_merged_by_fingerprint(tm
     store = SqliteLandingStore(tmp_path / "l.db")
     result = store.add_messages([export(mid="e1", text="ok"), export(mid="e2", text="ok")])
     assert result.added == 2
+
+
+# A shop's reply sent from the WhatsApp Business app reaches the pipeline twice: as Meta's smb_message_echoes
+# webhook (from the business's number id, to the customer) and as the owner's line in an export of that chat.
+ECHO_BODY = {
+    "object": "whatsapp_business_account",
+    "entry": [
+        {
+            "id": "WABA1",
+            "changes": [
+                {
+                    "field": "smb_message_echoes",
+                    "value": {
+                        "messaging_product": "whatsapp",
+                        "metadata": {"display_phone_number": "254711000999", "phone_number_id": "109876543210001"},
+                        "message_echoes": [
+                            {
+                                "from": "254711000999",
+                                "to": "254733222002",
+                                "id": "wamid.ECHO1",
+                                "timestamp": str(int(datetime(2026, 12, 5, 6, 16, 30, tzinfo=UTC).timestamp())),
+                                "type": "text",
+                                "text": {"body": "Bonjour! 3500 KES chacun."},
+                            }
+                        ],
+                    },
+                }
+            ],
+        }
+    ],
+}
+
+
+def _export_of(chat_name, lines):
+    return parse_chat_export("\n".join(lines) + "\n", chat_name=chat_name, tz=ZoneInfo("Africa/Nairobi")).messages
+
+
+def test_the_owners_reply_from_the_app_is_one_message_across_echo_and_export(tmp_path):
+    store = SqliteLandingStore(tmp_path / "l.db")
+    echo = parse_webhook(ECHO_BODY, now=datetime(2026, 12, 6, tzinfo=UTC)).messages
+    assert store.add_messages(echo).added == 1
+    exported = _export_of(
+        "+254 733 222 002",
+        [
+            "05/12/2026, 09:15 - +254 733 222 002: je voudrais 2 sacs",
+            "05/12/2026, 09:16 - Duka Bora: Bonjour! 3500 KES chacun.",
+        ],
+    )
+    result = store.add_messages(exported)
+    assert (result.added, result.cross_source_duplicates) == (1, 1)
+    assert store.cross_source_duplicates() == [(exported[1].message_id, "wamid.ECHO1")]
+    # The same words to another customer in the same minute are another message.
+    other = _export_of("+254 744 333 003", ["05/12/2026, 09:16 - Duka Bora: Bonjour! 3500 KES chacun."])
+    assert store.add_messages(other).added == 1

@@ -241,14 +241,15 @@ class _Parser:
         # (an interactive message without its interactive object, "131000 ... Unsupported webhook payload").
         mapper.value_errors = _load_or_none(parts.get("errors"))
         handlers = _ELEMENT_FIELDS.get(field_name)
-        if handlers is None or field_name in ACCOUNT_FIELDS:
+        dashboard_test = _is_dashboard_sample(metadata)
+        if handlers is None or field_name in ACCOUNT_FIELDS or dashboard_test:
 
             def wrap_value(value_bytes: bytes) -> bytes:
                 return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
 
             whole = _decode(value, self, wrap_value)
             if whole is not _FAILED:
-                mapper.whole_value(value, whole, wrap_value)
+                mapper.whole_value(value, whole, wrap_value, dashboard_test=dashboard_test)
             return
         unmapped = [key for key in parts if key not in handlers and key not in _VALUE_CONTEXT]
         if unmapped:
@@ -263,6 +264,16 @@ class _Parser:
                 continue
             for element_node in node.items():
                 handler(mapper, element_node, wrap)
+
+
+# The placeholder business number of every sample the App Dashboard's "Test" button sends (WhatsApp >
+# Configuration > Webhook fields); real phone number ids are 15-16 digits long.
+_DASHBOARD_SAMPLE = {"phone_number_id": "123456123", "display_phone_number": "16505551111"}
+
+
+def _is_dashboard_sample(metadata: Any) -> bool:
+    """Whether a change's metadata is the App Dashboard test's placeholder, not a real business number."""
+    return isinstance(metadata, dict) and all(str(metadata.get(k)) == v for k, v in _DASHBOARD_SAMPLE.items())
 
 
 def _require(obj: Any, key: str, what: str) -> Any:
@@ -1119,15 +1130,17 @@ class _FieldMapper:
 
         self._keep(value_node, kept, wrap, build, self.parser.parsed.events)
 
-    def whole_value(self, value_node: RawJson, value: Any, wrap: _Wrap) -> None:
-        """An account field, or one this version does not know: one event holding the value whole."""
-        kind = "account" if self.field in ACCOUNT_FIELDS else "unknown"
+    def whole_value(self, value_node: RawJson, value: Any, wrap: _Wrap, dashboard_test: bool = False) -> None:
+        """An account field, one this version does not know, or Meta's test sample: one event holding it whole."""
+        kind = "account" if self.field in ACCOUNT_FIELDS or dashboard_test else "unknown"
         details = value if isinstance(value, dict) else {}
         described = details.get("event") or details.get("new_category") or details.get("decision")
         subject = (
             details.get("message_template_name") or details.get("phone_number") or details.get("display_phone_number")
         )
         summary = " ".join(str(p) for p in (self.field, described, subject) if p)
+        if dashboard_test:
+            summary = f"{self.field}: Meta's App Dashboard test (sample data, not a customer)"
         self._keep(
             value_node,
             value,

@@ -16,9 +16,11 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from wa_pipeline.message import normalise_text
 from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody, WebhookInbox
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook, parse_webhook
 from wa_pipeline.whatsapp.group_commit import STAGE, GroupCommitWriter
@@ -35,6 +37,70 @@ RETRY_S = 1.0
 def body_key(body: bytes) -> str:
     """The dead-letter key of a whole inbox body: its digest, so a body redelivered updates one letter."""
     return "body-sha256:" + hashlib.sha256(body).hexdigest()
+
+
+# The customer's profile name first (what their own messages' chat shows), then any other name, latest first.
+KNOWN_NAME = (
+    "SELECT n.name FROM customer_keys k JOIN customer_names n ON n.customer_id = k.customer_id WHERE k.key = ?"
+    " ORDER BY CASE WHEN n.source = 'cloud_api' THEN 0 ELSE 1 END, n.last_seen DESC"
+)
+
+
+def _numberlike(name: str) -> bool:
+    # A profile name may be all emoji; only a name made of a number's characters is no better than the number.
+    return all(c.isdigit() or c in "+-() " for c in name)
+
+
+def known_name(store: LandingStore, customer: str) -> str | None:
+    """The name the customers store last saw for this customer's number or BSUID, if any."""
+    key = f"phone:+{customer}" if customer.isdigit() else f"bsuid:{customer}"
+    try:
+        rows = store.database().rows(KNOWN_NAME, (key,))
+    except Exception as exc:
+        # A chat shown under the number is better than a body that waits: the name is cosmetic.
+        log.error("looking up a customer's name failed: %s", type(exc).__name__)
+        return None
+    return next((row["name"] for row in rows if not _numberlike(row["name"])), None)
+
+
+def unnamed_chats(body: ParsedWebhook) -> bool:
+    """Whether a body holds a message whose chat is named by the customer's number (see name_customer_chats)."""
+    return any(m.chat_name == _customer_of_chat(m.chat_id) for m in body.messages)
+
+
+def _customer_of_chat(chat_id: str) -> str | None:
+    parts = chat_id.split(":")
+    return parts[2] if len(parts) == 3 and parts[0] == "wa" else None
+
+
+def name_customer_chats(bodies: list[ParsedWebhook], known_name: Callable[[str], str | None]) -> None:
+    """Give messages whose chat is named by the customer's number (echoes, history) the name the chat goes by."""
+    # Meta's echoes and history threads carry no profile, so the owner's replies would sit under a number in the
+    # sheet while the customer's messages of the same chat sit under their name. A name from this batch comes
+    # first (its sightings are not stored yet), then the one the customers store knows.
+    in_batch: dict[str, str] = {}
+    for message in (m for body in bodies for m in body.messages):
+        customer = _customer_of_chat(message.chat_id)
+        if customer and message.chat_name and message.chat_name != customer and not _numberlike(message.chat_name):
+            in_batch[message.chat_id] = message.chat_name
+    looked_up: dict[str, str | None] = {}
+    for body in bodies:
+        for index, message in enumerate(body.messages):
+            customer = _customer_of_chat(message.chat_id)
+            if customer is None or message.chat_name != customer:
+                continue
+            name = in_batch.get(message.chat_id)
+            if name is None:
+                if customer not in looked_up:
+                    looked_up[customer] = known_name(customer)
+                name = looked_up[customer]
+            if not name:
+                continue
+            # The customer's own line of a history thread is theirs by name too: an export of the chat shows
+            # that name, and the same message imported from it is recognised by it (cross_source).
+            unnamed_customer = message.sender_id == customer and message.sender_name is None
+            sender_name = name if unnamed_customer else message.sender_name
+            body.messages[index] = replace(message, chat_name=name, sender_name=sender_name)
 
 
 class Lander:
@@ -57,6 +123,7 @@ class Lander:
         if not rows:
             return 0, 0
         parsed = [self._parse(row) for row in rows]
+        name_customer_chats(parsed, lambda customer: known_name(self.writer.store, customer))
         outcomes = self.writer.land(parsed)
         # The mark is a watermark: it stops before the first body that failed, and what landed after that body
         # lands again with it on the retry (adding nothing).

@@ -349,9 +349,14 @@ class WebhookFront:
     async def start(self, host: str = "127.0.0.1", port: int = 0, sock: socket.socket | None = None) -> None:
         """Start the receiver's threads (and lander), then listen."""
         self.loop = asyncio.get_running_loop()
-        self.receiver.start()
         options = {"sock": sock} if sock is not None else {"host": host, "port": port}
-        self._server = await self.loop.create_server(lambda: _Connection(self), backlog=2048, **options)
+        # Bound before the receiver starts: a port already in use must fail alone, not leave a lander process
+        # running that the interpreter waits for at exit (the command printed its error and never ended).
+        self._server = await self.loop.create_server(
+            lambda: _Connection(self), backlog=2048, start_serving=False, **options
+        )
+        self.receiver.start()
+        await self._server.start_serving()
         address = self._server.sockets[0].getsockname()
         self.port = address[1]
         self.loop.call_later(_SWEEP_S, self._sweep)
