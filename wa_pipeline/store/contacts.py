@@ -153,6 +153,19 @@ class ContactStore:
         self._db.close()
 
 
+def names_of(database: LandingDatabase, key: str) -> list[str]:
+    """The names the customers tables hold for the customer of a key ("phone:+2547...", "bsuid:..."): the profile
+    names their own messages carried first, then the others, latest first; none before the tables exist."""
+    if LAST_TABLE not in database.tables():
+        return []
+    rows = database.rows(
+        "SELECT n.name FROM customer_keys k JOIN customer_names n ON n.customer_id = k.customer_id WHERE k.key = ?"
+        " ORDER BY CASE WHEN n.source = 'cloud_api' THEN 0 ELSE 1 END, n.last_seen DESC",
+        (key,),
+    )
+    return [row["name"] for row in rows]
+
+
 def _earliest_and_latest(sightings: Iterable[Sighting]) -> list[Sighting]:
     """The sightings with the same keys and name reduced to their first and last: observing the ones between
     changes nothing (a customer's first and last seen are a minimum and a maximum), and under load a batch holds

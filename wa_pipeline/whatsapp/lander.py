@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from wa_pipeline.message import normalise_text
+from wa_pipeline.store.contacts import names_of
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody, WebhookInbox
@@ -39,13 +40,6 @@ def body_key(body: bytes) -> str:
     return "body-sha256:" + hashlib.sha256(body).hexdigest()
 
 
-# The customer's profile name first (what their own messages' chat shows), then any other name, latest first.
-KNOWN_NAME = (
-    "SELECT n.name FROM customer_keys k JOIN customer_names n ON n.customer_id = k.customer_id WHERE k.key = ?"
-    " ORDER BY CASE WHEN n.source = 'cloud_api' THEN 0 ELSE 1 END, n.last_seen DESC"
-)
-
-
 def _numberlike(name: str) -> bool:
     # A profile name may be all emoji; only a name made of a number's characters is no better than the number.
     return all(c.isdigit() or c in "+-() " for c in name)
@@ -55,12 +49,12 @@ def known_name(store: LandingStore, customer: str) -> str | None:
     """The name the customers store last saw for this customer's number or BSUID, if any."""
     key = f"phone:+{customer}" if customer.isdigit() else f"bsuid:{customer}"
     try:
-        rows = store.database().rows(KNOWN_NAME, (key,))
+        names = names_of(store.database(), key)
     except Exception as exc:
         # A chat shown under the number is better than a body that waits: the name is cosmetic.
         log.error("looking up a customer's name failed: %s", type(exc).__name__)
         return None
-    return next((row["name"] for row in rows if not _numberlike(row["name"])), None)
+    return next((name for name in names if not _numberlike(name)), None)
 
 
 def unnamed_chats(body: ParsedWebhook) -> bool:
