@@ -119,6 +119,14 @@ def import_(
             f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
             f" · media linked {summary.media_linked} · errors {summary.error_count} · days {summary.days()}"
         )
+        if summary.forgotten:
+            # Without this line a chat imported again after `forget` showed "added 0 · already present 0": its
+            # messages seemed lost rather than deliberately kept out.
+            console.print(
+                f"forgotten {summary.forgotten}: messages removed by `wa-pipeline forget` are not imported again",
+                markup=False,
+                highlight=False,
+            )
     if summary.added or summary.already_present:
         _say_inferred(facts, decision, settings)
     # The errors last: what went wrong is the line a person reads first at the foot of the output.
