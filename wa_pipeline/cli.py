@@ -398,7 +398,9 @@ def report(
     date_from: Annotated[
         str | None,
         typer.Option(
-            "--from", help="First day (YYYY-MM-DD); default: 13 days before --to, and every earlier day that failed."
+            "--from",
+            help="First day (YYYY-MM-DD); default: 13 days before --to (none before the first day with messages),"
+            " and every earlier day that failed.",
         ),
     ] = None,
     date_to: Annotated[
