@@ -145,9 +145,11 @@ def import_(
 def _inferred_locale(files: list[Path], settings):
     """What the exports say about where the business is, and the region and timezone that are in effect."""
     from wa_pipeline.commands.locale_inference import decide_locale, export_facts, infer_locale
+    from wa_pipeline.store.landing_factory import open_landing_store
 
     facts = export_facts(files)
-    return facts, decide_locale(infer_locale(facts.texts), settings)
+    landed = open_landing_store(settings).count()
+    return facts, decide_locale(infer_locale(facts.texts), settings, landed=landed)
 
 
 def _say_inferred(facts, decision, settings) -> None:
