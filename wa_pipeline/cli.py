@@ -119,6 +119,14 @@ def import_(
             f"files {summary.files} · added {summary.added} · already present {summary.already_present}"
             f" · media linked {summary.media_linked} · errors {summary.error_count} · days {summary.days()}"
         )
+        if summary.forgotten:
+            # Without this line a chat imported again after `forget` showed "added 0 · already present 0": its
+            # messages seemed lost rather than deliberately kept out.
+            console.print(
+                f"forgotten {summary.forgotten}: messages removed by `wa-pipeline forget` are not imported again",
+                markup=False,
+                highlight=False,
+            )
     if summary.added or summary.already_present:
         _say_inferred(facts, decision, settings)
     # The errors last: what went wrong is the line a person reads first at the foot of the output.
@@ -137,9 +145,11 @@ def import_(
 def _inferred_locale(files: list[Path], settings):
     """What the exports say about where the business is, and the region and timezone that are in effect."""
     from wa_pipeline.commands.locale_inference import decide_locale, export_facts, infer_locale
+    from wa_pipeline.store.landing_factory import open_landing_store
 
     facts = export_facts(files)
-    return facts, decide_locale(infer_locale(facts.texts), settings)
+    landed = open_landing_store(settings).count()
+    return facts, decide_locale(infer_locale(facts.texts), settings, landed=landed)
 
 
 def _say_inferred(facts, decision, settings) -> None:
@@ -390,7 +400,9 @@ def report(
     date_from: Annotated[
         str | None,
         typer.Option(
-            "--from", help="First day (YYYY-MM-DD); default: 13 days before --to, and every earlier day that failed."
+            "--from",
+            help="First day (YYYY-MM-DD); default: 13 days before --to (none before the first day with messages),"
+            " and every earlier day that failed.",
         ),
     ] = None,
     date_to: Annotated[

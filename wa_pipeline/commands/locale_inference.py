@@ -161,13 +161,17 @@ class LocaleDecision:
 _VARIABLES = {"default_region": "WA_DEFAULT_REGION", "timezone": "WA_TIMEZONE"}
 
 
-def decide_locale(guess: LocaleGuess, settings: Settings) -> LocaleDecision:
+def decide_locale(guess: LocaleGuess, settings: Settings, *, landed: int = 0) -> LocaleDecision:
     """Per setting: a person's value wins (a contradiction is warned about); a value an earlier import saved stays
-    (the days already landed were read in it); otherwise the guess becomes the default, saved for later runs."""
+    (the days already landed were read in it); otherwise the guess becomes the default, saved for later runs.
+
+    `landed`: the messages already in the landing store. Read in the default timezone, they keep it: a timezone
+    inferred now would read their exports again hours apart, each message landing a second time."""
     from wa_pipeline.settings import save_inferred_defaults
 
     effective = {name: getattr(settings, name) for name in _VARIABLES}
     saved: dict[str, str] = {}
+    pinned: dict[str, str] = {}
     warnings: list[str] = []
     for name, variable in _VARIABLES.items():
         inferred, current = guess.value(name), effective[name]
@@ -180,9 +184,19 @@ def decide_locale(guess: LocaleGuess, settings: Settings) -> LocaleDecision:
                 f"{variable} defaults to {current}, inferred by an earlier import, but these exports point to "
                 f"{inferred}: kept {current}; set {variable} to choose"
             )
+        elif name == "timezone" and landed:
+            # Saved, so later imports take the from_data branch above and the landed days stay as they were read.
+            pinned[name] = current
+            warnings.append(
+                f"these exports point to {variable}={inferred}, but the messages already imported ({landed}) were "
+                f"read in {current}: kept {current}, so importing them again adds nothing; to read every chat in "
+                f"{inferred}, set {variable}={inferred} and import into a new WA_DATA_DIR"
+            )
         else:
             effective[name] = saved[name] = inferred
     lines = [guess.describe()]
+    if pinned:
+        save_inferred_defaults(settings.layout.inferred_defaults, pinned)
     if saved:
         path = settings.layout.inferred_defaults
         save_inferred_defaults(path, saved)

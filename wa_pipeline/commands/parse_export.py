@@ -13,8 +13,26 @@ from rich.table import Table
 from rich.text import Text
 
 
+def _one_export(path: Path) -> Path:
+    """The chat text `import` would read for `path`: a folder stands for the one export unzipped into it."""
+    from wa_pipeline.whatsapp.export_archive import ExportArchiveError, export_files
+
+    if not path.is_dir():
+        return path
+    files = export_files(path)
+    if len(files) == 1:
+        return files[0]
+    if not files:
+        raise ExportArchiveError(f"{path}: no chat export in this folder (expected '_chat.txt', a .txt or a .zip)")
+    names = ", ".join(str(file.relative_to(path).parent / file.name) for file in files[:5])
+    raise ExportArchiveError(f"{path}: {len(files)} chat exports in this folder; name one of them: {names}")
+
+
 def parse_export_command(
-    path: Annotated[Path, typer.Argument(help="A chat export: .txt, or .zip with _chat.txt and media.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A chat export: .txt, .zip with _chat.txt and media, or the folder it was unzipped into."),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per message (JSON lines).")] = False,
 ) -> None:
     """Print the canonical messages an export file becomes (nothing is imported)."""
@@ -26,12 +44,14 @@ def parse_export_command(
 
     settings = get_settings()
     try:
-        archive = read_export(path)
+        archive = read_export(_one_export(path))
         parsed = parse_chat_export(
             archive.text, chat_name=archive.chat_name, tz=settings.tz, source_name=archive.source_name
         )
     except (ExportArchiveError, ChatExportError, OSError) as exc:
-        Console(stderr=True).print(f"{path}: {exc}", style="red", markup=False, soft_wrap=True)
+        # Most errors already name the file; naming it again printed the path twice.
+        message = str(exc) if path.name in str(exc) else f"{path}: {exc}"
+        Console(stderr=True).print(message, style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     lines = [message_line(m) for m in parsed.messages]
     if as_json:

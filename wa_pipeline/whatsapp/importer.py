@@ -86,6 +86,8 @@ class ImportSummary:
     # The local days the imported messages fall on (added or already present), first and last.
     first_day: date | None = None
     last_day: date | None = None
+    # Messages of a customer or chat removed by `forget`: skipped, never landed again.
+    forgotten: int = 0
 
     def days(self) -> str:
         """'2016-03-01 .. 2026-11-16', or 'no days' when nothing was read."""
@@ -118,11 +120,13 @@ class _Landed:
     media_linked: int = 0
     first_day: date | None = None
     last_day: date | None = None
+    forgotten: int = 0
 
     def absorb(self, other: _Landed) -> None:
         self.added += other.added
         self.already_present += other.already_present
         self.media_linked += other.media_linked
+        self.forgotten += other.forgotten
         days = [day for day in (self.first_day, self.last_day, other.first_day, other.last_day) if day is not None]
         self.first_day, self.last_day = (min(days), max(days)) if days else (None, None)
 
@@ -414,6 +418,7 @@ def _read_days(
     seen: date | None = None
     for message in reader.messages():
         if forgotten and forgotten.blocks(message):
+            landed.forgotten += 1
             continue
         if message.media is not None:
             message, linked = _with_media(message, archive, media_store)
@@ -455,7 +460,7 @@ def import_exports(
     the number of messages it held; `workers` > 1 reads a long export in that many processes (see `_import_one`).
     """
     paths = [Path(p) for p in paths]
-    files = added = already = linked = 0
+    files = added = already = linked = skipped = 0
     first_day: date | None = None
     last_day: date | None = None
     errors = _Errors(dead_letters)
@@ -482,6 +487,7 @@ def import_exports(
             added += landed.added
             already += landed.already_present
             linked += landed.media_linked
+            skipped += landed.forgotten
             if landed.first_day is not None:
                 first_day = min(first_day or landed.first_day, landed.first_day)
                 last_day = max(last_day or landed.last_day, landed.last_day)
@@ -497,4 +503,5 @@ def import_exports(
         error_count=errors.count,
         first_day=first_day,
         last_day=last_day,
+        forgotten=skipped,
     )

@@ -255,3 +255,15 @@ def test_the_default_report_keeps_a_day_that_failed_40_days_ago(tmp_path):
     assert not report.all_checks_passed
     page = Page(render_html(report))
     assert day(40) in {row[0] for row in page.rows["days"][1:]} and "FAILED" in page.verdict
+
+
+def test_the_default_report_starts_on_the_first_day_with_messages():
+    """A first import of two days' chats reported twelve earlier days as 'not run', days that had nothing to run."""
+    import dagster as dg
+
+    from wa_pipeline.defs._shared.report_builder import default_report_days
+
+    with dg.instance_for_test() as instance:
+        assert default_report_days(instance, "2026-11-21", ["2026-11-20", "2026-11-21"]) == ["2026-11-20", "2026-11-21"]
+        # Asked for a day before the first one with messages, the report still shows that day.
+        assert default_report_days(instance, "2026-11-01", ["2026-11-20"]) == ["2026-11-01"]

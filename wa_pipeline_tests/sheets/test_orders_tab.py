@@ -229,3 +229,40 @@ def test_an_order_that_began_with_a_click_to_whatsapp_ad_names_the_ad():
     assert rows["Ann"]["ad"] == "Fresh mandazi, 10 for KES 100 (ad 120226305854810726)"
     assert rows["Ben"]["ad"] in (None, "")
     assert ORDERS.header("ad") == "Ad"
+
+
+def test_a_shop_owners_export_named_after_the_customer_gives_the_customers_order(monkeypatch):
+    """The owner's export of their chat with a customer is named after the customer: with WA_BUSINESS_SENDERS naming
+    the shop, the order is the customer's, not the shop's."""
+    from wa_pipeline.settings import get_settings
+
+    monkeypatch.setenv("WA_BUSINESS_SENDERS", '["Duka la Neema"]')
+    get_settings.cache_clear()
+
+    def message(i, sender, text, intent, **extra):
+        return {
+            "message_id": f"m{i}",
+            "chat_id": "c",
+            "chat_name": "Kofi Mensah",
+            "sender_name": sender,
+            "sent_at": pd.Timestamp("2026-11-20 08:00", tz="UTC") + pd.Timedelta(minutes=i),
+            "kind": "text",
+            "text": text,
+            "intent": intent,
+            "quantities": extra.get("quantities", ""),
+            "amounts": extra.get("amounts", ""),
+            "references": extra.get("references", ""),
+            "dates": "",
+            "places": "",
+        }
+
+    frame = pd.DataFrame(
+        [
+            message(1, "Kofi Mensah", "3 bags of rice please", "order", quantities="3 bag of rice"),
+            message(2, "Duka la Neema", "KES 9,600 in all", "payment", amounts="KES 9600.00"),
+        ]
+    )
+    rows = ORDERS.rows(frame, NAIROBI).to_dict(orient="records")
+    get_settings.cache_clear()
+
+    assert [(r["customer"], r["items"], r["messages"]) for r in rows] == [("Kofi Mensah", "3 bag of rice", 2)]

@@ -67,10 +67,13 @@ def failing_days(instance: dg.DagsterInstance, days: list[str]) -> list[str]:
 
 
 def default_report_days(instance: dg.DagsterInstance, last: str, candidates: list[str]) -> list[str]:
-    """The RECENT_DAYS days up to `last`, and every earlier day among `candidates` (the days with messages) that
-    failed: what a report shows when no range is asked for."""
+    """The RECENT_DAYS days up to `last` (none before the first of `candidates`, the days with messages), and every
+    earlier day among `candidates` that failed: what a report shows when no range is asked for."""
     end = date.fromisoformat(last)
     recent = [(end - timedelta(days=offset)).isoformat() for offset in range(RECENT_DAYS - 1, -1, -1)]
+    if candidates:
+        # A day before the first message had nothing to run: listed, it read as 'not run' to a new user.
+        recent = [day for day in recent if day >= min(candidates)] or [last]
     older = [day for day in candidates if day < recent[0]]
     return sorted(set(recent) | set(failing_days(instance, older)))
 

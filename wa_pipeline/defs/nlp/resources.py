@@ -30,7 +30,10 @@ class NlpSettings(dg.ConfigurableResource):
         return [DEFAULT_EXAMPLES, *(Path(p) for p in self.intent_examples)]
 
     def business(self) -> BusinessSenders:
-        return BusinessSenders.of(self.business_senders, chat_name_is_business=self.chat_name_is_business)
+        # Named senders are the business and nobody else: the chat-name rule would also take each customer a shop
+        # owner's export is named after for the business (no customer in Customers, every thread "answered").
+        named = any(sender.strip() for sender in self.business_senders)
+        return BusinessSenders.of(self.business_senders, chat_name_is_business=self.chat_name_is_business and not named)
 
     def gap(self) -> timedelta:
         return timedelta(hours=self.thread_gap_hours)

@@ -54,7 +54,20 @@ class _Order:
     statuses: set = field(default_factory=set)
 
 
-def _is_business(row) -> bool:
+def _business_names() -> frozenset[str]:
+    """The senders WA_BUSINESS_SENDERS names (any case); empty when it names nobody."""
+    from wa_pipeline.settings import get_settings
+
+    return frozenset(s.strip().casefold() for s in get_settings().business_senders if s and s.strip())
+
+
+def _is_business(row, named: frozenset[str]) -> bool:
+    if named:
+        # A shop owner's export is named after the customer: once the business is named, only it is the business.
+        sender_id = getattr(row, "sender_id", None)
+        return (isinstance(row.sender_name, str) and row.sender_name.casefold() in named) or (
+            isinstance(sender_id, str) and sender_id.casefold() in named
+        )
     # As the threads stage decides by default: in an export, the business writes under the chat's name.
     return (
         isinstance(row.sender_name, str)
@@ -79,6 +92,7 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     if enriched.empty:
         return empty_rows(_COLUMNS)
     ordered = enriched.sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
+    named = _business_names()
     orders: list[_Order] = []
     for _, chat in ordered.groupby("chat_id", sort=False):
         current: dict[str, _Order] = {}  # customer -> their open order
@@ -86,7 +100,7 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
         for row in chat.itertuples(index=False):
             if row.kind in _SILENT_KINDS or not isinstance(row.sender_name, str):
                 continue
-            if _is_business(row):
+            if _is_business(row, named):
                 customer = _mentioned(row.text, list(current)) or last_customer
                 if customer in current:
                     _add(current[customer], row, from_customer=False)
