@@ -616,6 +616,15 @@ def forget(
     for store, count in result.removed.items():
         console.print(f"{store:<26} {count:>8} removed")
     console.print(f"{'tombstones':<26} {result.tombstones:>8} written")
+    if not any(result.removed.values()):
+        # A typo in a name removes nothing and says so only in zeros; the tombstone is still right to keep (a request
+        # may come before the chat is imported), but the person should check what they typed.
+        console.print(
+            "[yellow]nothing held matched[/yellow]: no message, customer or row of the sheet is theirs yet. The"
+            " tombstone keeps them out of later imports; if a name was misspelt, forget again with the name as the"
+            " sheet's Chat or From column shows it.",
+            highlight=False,
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -512,3 +512,22 @@ def test_an_event_being_added_while_forget_runs_is_refused_or_removed_never_left
     assert not adder.is_alive() and not forgetter.is_alive()
     assert EventStore(settings.layout.landing_db).events("call") == []
     assert outcome["report"].removed.get("events", 0) in (0, 1)
+
+
+def test_forgetting_a_name_nothing_holds_says_so(data_dir):
+    from typer.testing import CliRunner
+
+    from wa_pipeline.cli import app
+
+    store = SqliteLandingStore(get_settings().layout.landing_db)
+    store.add_messages(parsed(webhook("wamid.kept", "two bags of cement", "1763640000")))
+    # A typo of a chat's name: nothing is removed, and the person is told so instead of reading a column of zeros.
+    result = CliRunner().invoke(app, ["forget", "--chat", "Kofi Mensha"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "nothing held matched" in said and "misspelt" in said
+    assert store.count() == 1
+    # When something was removed, there is no such warning.
+    removed = CliRunner().invoke(app, ["forget", "--phone", PHONE])
+    assert removed.exit_code == 0, removed.output
+    assert store.count() == 0 and "nothing held matched" not in removed.output
