@@ -60,6 +60,28 @@ def write_messages(path: Path) -> None:
     )
 
 
+def rendered(path: Path) -> str:
+    """The workbook's text as LibreOffice prints it (headless, to PDF beside it, read back by pdftotext)."""
+    # A profile of its own: parallel tests (and a person's open LibreOffice) never share one.
+    profile = (path.parent / "lo-profile").as_uri()
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by scripts/install.sh (libreoffice-calc-nogui)"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(path.parent)]
+        + [str(path)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path.with_suffix(".pdf")), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+
+
 def test_openpyxl_reads_a_datetime_in_sent_a_number_in_amount_and_a_bold_frozen_filtered_header(tmp_path):
     path = tmp_path / "wa.xlsx"
     write_messages(path)
@@ -83,21 +105,8 @@ def test_openpyxl_reads_a_datetime_in_sent_a_number_in_amount_and_a_bold_frozen_
 def test_libreoffice_shows_the_date_and_the_amount_as_the_owner_reads_them(tmp_path):
     path = tmp_path / "wa.xlsx"
     write_messages(path)
-    # A profile of its own: parallel tests (and a person's open LibreOffice) never share one.
-    profile = (tmp_path / "lo-profile").as_uri()
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is installed by scripts/install.sh (libreoffice-calc-nogui)"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-        + [str(path)],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = tmp_path / "wa.pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
-    ).stdout
+    text = rendered(path)
+    pdf = path.with_suffix(".pdf")
     # The local time in Nairobi, as a date and time (not a serial number, not "###" in a column too narrow),
     # and the amount as a number.
     assert "2026-11-16 09:15:07" in text and "2026-11-16 09:17:00" in text
@@ -137,3 +146,41 @@ def test_the_workbook_opens_on_messages_and_the_tabs_settle_in_their_order_which
         sync(spec)
     write_messages(path)
     assert openpyxl.load_workbook(path).sheetnames == ["Messages", "Threads", "Entities", "Media"]
+
+
+def test_a_message_of_several_lines_shows_every_line_and_its_first_one_first(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "wa.xlsx"
+    day = enriched_day()
+    day.loc[0, "text"] = "Order for Friday:\n20 loaves brown\n6 queen cakes"
+    spec = MESSAGES
+
+    def write(frame: pd.DataFrame) -> None:
+        rows = spec.rows(frame, ZoneInfo(NAIROBI))
+        WorkbookSink(path).upsert(
+            spec.name, spec.sheet_columns, spec.sheet_key, spec.cells(rows), spec.sheet_order_by, spec.position
+        )
+
+    write(day)
+    sheet = openpyxl.load_workbook(path)[spec.name]
+    column = [cell.value for cell in sheet[1]].index("Message") + 1
+    cell = sheet.cell(2, column)
+    assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+    assert sheet.row_dimensions[2].height == 45 and sheet.row_dimensions[3].height is None
+    # Before, LibreOffice showed a three-line message in a one-line row, its first line cut off.
+    text = rendered(path)
+    assert "Order for Friday:" in text and "20 loaves brown" in text and "6 queen cakes" in text, text
+
+    # The same message edited to four lines: the row is rewritten, and a height a person set is kept.
+    day.loc[0, "text"] = "Order for Friday:\n20 loaves brown\n6 queen cakes\n1 birthday cake"
+    day.loc[1, "text"] = "Noted,\nthe total is on its way"
+    workbook = openpyxl.load_workbook(path)
+    workbook[spec.name].row_dimensions[3].height = 60
+    workbook.save(path)
+    write(day)
+    sheet = openpyxl.load_workbook(path)[spec.name]
+    assert sheet.row_dimensions[3].height == 60
+    assert sheet.cell(3, column).alignment.wrap_text
+    text = rendered(path)
+    assert "1 birthday cake" in text and "Order for Friday:" in text and "the total is on its way" in text, text

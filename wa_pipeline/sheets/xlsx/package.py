@@ -207,6 +207,37 @@ class XlsxPackage:
             self.edited.add(part)
         return self._cell_style(part, "fontId", "applyFont", {"numFmtId": "0", "fontId": str(font_id)})
 
+    def wrap_style(self) -> str:
+        """The index of a cell style that wraps its text and shows it from the top (a message of several lines shows
+        its first line first), added to the stylesheet the first time a workbook needs it."""
+        part = self._stylesheet()
+        main = f"{{{MAIN_NS}}}"
+        cell_styles = self.styles.find(f"{main}cellXfs")
+        for index, xf in enumerate(cell_styles):
+            alignment = xf.find(f"{main}alignment")
+            if (
+                xf.get("applyAlignment") == "1"
+                and xf.get("numFmtId", "0") == "0"
+                and xf.get("fontId", "0") == "0"
+                and alignment is not None
+                and dict(alignment.attrib) == _WRAP
+            ):
+                return str(index)
+        xf = etree.SubElement(
+            cell_styles,
+            f"{main}xf",
+            numFmtId="0",
+            fontId="0",
+            fillId="0",
+            borderId="0",
+            xfId="0",
+            applyAlignment="1",
+        )
+        etree.SubElement(xf, f"{main}alignment", **_WRAP)
+        cell_styles.set("count", str(len(cell_styles)))
+        self.edited.add(part)
+        return str(len(cell_styles) - 1)
+
     def place_tab(self, tab: str, position: int) -> bool:
         """Move `tab` to index `position` among the tabs (or last) and open the workbook on the first tab;
         whether anything changed. Sheet-scoped names follow their sheets to the new indexes."""
@@ -316,6 +347,9 @@ class XlsxPackage:
             for name, writer in written.items():
                 if name not in seen:
                     _write_streamed(target, name, now, writer)
+
+
+_WRAP = {"vertical": "top", "wrapText": "1"}
 
 
 def _is_header_font(font: etree._Element, main: str) -> bool:

@@ -104,6 +104,9 @@ class TabEdit:
     filter: bool = False
     # Columns hidden in a tab that has no widths yet (the upsert key: an id people need not read).
     hidden: frozenset[int] = frozenset()
+    # The style of unstyled cells written with text of several lines (wrapped, from the top); None when no cell
+    # written holds a line break.
+    wrap_style: str | None = None
 
     @classmethod
     def from_plan(
@@ -116,6 +119,7 @@ class TabEdit:
         widths: Mapping[int, float] | None = None,
         filter: bool = False,
         hidden: Collection[int] = (),
+        wrap_style: str | None = None,
     ) -> TabEdit:
         positions = plan.layout.positions
         cells: dict[int, tuple[Sequence[int], Sequence[Cell]]] = {}
@@ -142,6 +146,7 @@ class TabEdit:
             widths=dict(widths or {}),
             filter=filter,
             hidden=frozenset(hidden),
+            wrap_style=wrap_style,
         )
 
     @property
@@ -462,6 +467,22 @@ def _escape_text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
+# A row's height in points per line of text (Calibri 11, the default font), and the most lines a row is made tall
+# for: a longer message wraps inside its cell and shows the rest when the row is opened up.
+_LINE_HEIGHT = 15
+_MOST_LINES = 8
+
+
+def _lines(value: Cell) -> int:
+    return value.count("\n") + 1 if isinstance(value, str) else 1
+
+
+def _row_height(values: Sequence[Cell]) -> int | None:
+    """The height that shows every line of the row's tallest text (up to `_MOST_LINES`); None for one line."""
+    lines = max((_lines(v) for v in values), default=1)
+    return _LINE_HEIGHT * min(lines, _MOST_LINES) if lines > 1 else None
+
+
 def _new_cell(xml: _Xml, ref: str, value: Cell, style: str | None, date_styles: Mapping[str, str]) -> str:
     name = f"{xml.main}c"
     if is_date_value(value):
@@ -597,10 +618,18 @@ def rewrite_tab(stream: IO[bytes], out: IO[bytes], edit: TabEdit) -> None:
         columns, values = edit.cells[number]
         style = edit.header_style if number == HEADER_ROW else None
         cells = "".join(
-            _new_cell(xml, f"{get_column_letter(column + 1)}{number}", value, style, edit.date_styles)
+            _new_cell(
+                xml,
+                f"{get_column_letter(column + 1)}{number}",
+                value,
+                style or (edit.wrap_style if _lines(value) > 1 else None),
+                edit.date_styles,
+            )
             for column, value in sorted(zip(columns, values), key=lambda pair: pair[0])
         )
-        output.write(f'<{xml.main}row r="{number}">{cells}</{xml.main}row>' if cells else "")
+        height = _row_height(values)
+        attributes = f' ht="{height}" customHeight="1"' if height else ""
+        output.write(f'<{xml.main}row r="{number}"{attributes}>{cells}</{xml.main}row>' if cells else "")
 
     for row, number in rows:
         if xml is None:
@@ -663,6 +692,10 @@ def _existing_row(
         return xml.element(row)
     attributes = {name: value for name, value in row.attrib.items() if name != "spans"}
     attributes["r"] = str(new)
+    height = _row_height(patch[1])
+    if height and "ht" not in attributes:
+        # A height a person gave the row is theirs; a row without one is made tall enough for its lines.
+        attributes.update(ht=str(height), customHeight="1")
     written = dict(zip(*patch))
     existing = dict(cells)
     parts = []
@@ -673,6 +706,8 @@ def _existing_row(
             style = cell.get("s") if cell is not None else None
             if new == HEADER_ROW and style is None:
                 style = edit.header_style
+            if style is None and _lines(written[column]) > 1:
+                style = edit.wrap_style
             parts.append(_new_cell(xml, ref, written[column], style, edit.date_styles))
         else:
             cell.set("r", ref)

@@ -93,6 +93,12 @@ class WorkbookSink:
                 number_format(v) for i in plan.insertions for cells in i.rows for v in cells if is_date_value(v)
             }
             header_written = bool(plan.layout.added)
+            # A wrapping style is added to the stylesheet only by a write that holds text of several lines.
+            multi_line = any(
+                isinstance(v, str) and "\n" in v
+                for cells in [*plan.writes.values(), *(row for i in plan.insertions for row in i.rows)]
+                for v in cells
+            )
             edit = TabEdit.from_plan(
                 plan,
                 scan,
@@ -101,6 +107,7 @@ class WorkbookSink:
                 widths=_widths(plan) if created else None,
                 filter=bool(plan.writes or plan.insertions or header_written),
                 hidden=[plan.layout.position(columns, key)] if created else (),
+                wrap_style=package.wrap_style() if multi_line else None,
             )
 
             moved = position is not None and package.place_tab(tab, position)
