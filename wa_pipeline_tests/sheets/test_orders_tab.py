@@ -79,23 +79,27 @@ def test_a_person_sums_the_paid_orders_of_a_day_in_the_workbook(sample_enriched,
     assert paid_on_16th == 16900 and all(isinstance(r["Paid"], float | int | None) for r in records)
 
 
+def chat_message(i, sender, text, intent, *, chat="Shop", day="2026-11-16", **extra):
+    """A message of one chat as the Orders tab reads it, `i` minutes after 08:00 UTC on `day`."""
+    return {
+        "message_id": f"m{i}",
+        "chat_id": "c",
+        "chat_name": chat,
+        "sender_name": sender,
+        "sent_at": pd.Timestamp(f"{day} 08:00", tz="UTC") + pd.Timedelta(minutes=i),
+        "kind": "text",
+        "text": text,
+        "intent": intent,
+        "quantities": extra.get("quantities", ""),
+        "amounts": extra.get("amounts", ""),
+        "references": extra.get("references", ""),
+        "dates": "",
+        "places": "",
+    }
+
+
 def test_a_cancellation_ends_an_order_and_an_inquiry_alone_stays_an_inquiry():
-    def message(i, sender, text, intent, **extra):
-        return {
-            "message_id": f"m{i}",
-            "chat_id": "c",
-            "chat_name": "Shop",
-            "sender_name": sender,
-            "sent_at": pd.Timestamp("2026-11-16 08:00", tz="UTC") + pd.Timedelta(minutes=i),
-            "kind": "text",
-            "text": text,
-            "intent": intent,
-            "quantities": extra.get("quantities", ""),
-            "amounts": extra.get("amounts", ""),
-            "references": extra.get("references", ""),
-            "dates": "",
-            "places": "",
-        }
+    message = chat_message
 
     frame = pd.DataFrame(
         [
@@ -240,21 +244,7 @@ def test_a_shop_owners_export_named_after_the_customer_gives_the_customers_order
     get_settings.cache_clear()
 
     def message(i, sender, text, intent, **extra):
-        return {
-            "message_id": f"m{i}",
-            "chat_id": "c",
-            "chat_name": "Kofi Mensah",
-            "sender_name": sender,
-            "sent_at": pd.Timestamp("2026-11-20 08:00", tz="UTC") + pd.Timedelta(minutes=i),
-            "kind": "text",
-            "text": text,
-            "intent": intent,
-            "quantities": extra.get("quantities", ""),
-            "amounts": extra.get("amounts", ""),
-            "references": extra.get("references", ""),
-            "dates": "",
-            "places": "",
-        }
+        return chat_message(i, sender, text, intent, chat="Kofi Mensah", day="2026-11-20", **extra)
 
     frame = pd.DataFrame(
         [
