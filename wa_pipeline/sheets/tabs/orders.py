@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from wa_pipeline.message import stable_id
+from wa_pipeline.nlp.threads import BusinessSenders
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 from wa_pipeline.sheets.tabs.ads import ad_in_words
 from wa_pipeline.sheets.tabs.messages import first_amount
@@ -54,19 +55,19 @@ class _Order:
     statuses: set = field(default_factory=set)
 
 
-def _business_names() -> frozenset[str]:
-    """The senders WA_BUSINESS_SENDERS names (any case); empty when it names nobody."""
+def _named_business() -> BusinessSenders | None:
+    """The senders WA_BUSINESS_SENDERS names, as the threads stage reads them; None when it names nobody."""
     from wa_pipeline.settings import get_settings
 
-    return frozenset(s.strip().casefold() for s in get_settings().business_senders if s and s.strip())
+    named = BusinessSenders.of(get_settings().business_senders, chat_name_is_business=False)
+    return named if named.names or named.ids else None
 
 
-def _is_business(row, named: frozenset[str]) -> bool:
-    if named:
+def _is_business(row, named: BusinessSenders | None) -> bool:
+    if named is not None:
         # A shop owner's export is named after the customer: once the business is named, only it is the business.
-        sender_id = getattr(row, "sender_id", None)
-        return (isinstance(row.sender_name, str) and row.sender_name.casefold() in named) or (
-            isinstance(sender_id, str) and sender_id.casefold() in named
+        return named.is_business(
+            getattr(row, "source", None), row.chat_id, row.chat_name, getattr(row, "sender_id", None), row.sender_name
         )
     # As the threads stage decides by default: in an export, the business writes under the chat's name.
     return (
@@ -92,7 +93,7 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     if enriched.empty:
         return empty_rows(_COLUMNS)
     ordered = enriched.sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
-    named = _business_names()
+    named = _named_business()
     orders: list[_Order] = []
     for _, chat in ordered.groupby("chat_id", sort=False):
         current: dict[str, _Order] = {}  # customer -> their open order
