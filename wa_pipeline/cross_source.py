@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from wa_pipeline.message import Message
+from wa_pipeline.message import Message, cloud_chat_parts
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"), None)
 # Phone numbers compared on their last 9 digits: local (0722…) and international (+254 722…) forms agree there.
@@ -48,9 +48,9 @@ def _recipient_keys(message: Message) -> tuple[str, ...]:
     # The business shows under a different name in each source (its number id in a webhook echo, the owner's
     # profile name in an export), so its messages are matched on the customer they went to instead.
     if message.source == "cloud_api":
-        parts = message.chat_id.split(":")
-        if len(parts) == 3 and parts[0] == "wa" and message.sender_id == parts[1]:
-            return _keys_of(message.chat_name, parts[2])
+        parts = cloud_chat_parts(message.chat_id)
+        if parts is not None and message.sender_id == parts[0]:
+            return _keys_of(message.chat_name, parts[1])
     elif message.source == "chat_export" and message.sender_name and message.chat_name:
         # In a one-to-one export the chat is named after the customer; whoever else writes in it is the business.
         if _normal_text(message.sender_name) != _normal_text(message.chat_name):

@@ -420,6 +420,13 @@ MESSAGE_SCHEMA = pa.schema(
 MESSAGE_COLUMNS = tuple(MESSAGE_SCHEMA.names)
 
 
+def cloud_chat_parts(chat_id: str) -> tuple[str, str] | None:
+    """(business phone number id, customer) of a Cloud API one-to-one chat id, "wa:<number id>:<customer>"; None for
+    any other chat (an export's, a group's "wa:<number id>:group:<id>")."""
+    parts = chat_id.split(":")
+    return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "wa" else None
+
+
 def stable_id(*parts: object, prefix: str) -> str:
     """A deterministic id from its parts: the same inputs give the same id on every machine, forever."""
     return joined_id("\x1f".join(["" if p is None else str(p) for p in parts]), prefix)

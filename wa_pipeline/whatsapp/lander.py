@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from wa_pipeline.message import normalise_text
+from wa_pipeline.message import cloud_chat_parts, normalise_text
 from wa_pipeline.store.contacts import names_of
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_store import LandingStore
@@ -63,8 +63,8 @@ def unnamed_chats(body: ParsedWebhook) -> bool:
 
 
 def _customer_of_chat(chat_id: str) -> str | None:
-    parts = chat_id.split(":")
-    return parts[2] if len(parts) == 3 and parts[0] == "wa" else None
+    parts = cloud_chat_parts(chat_id)
+    return parts[1] if parts is not None else None
 
 
 def name_customer_chats(bodies: list[ParsedWebhook], known_name: Callable[[str], str | None]) -> None:
