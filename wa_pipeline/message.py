@@ -427,6 +427,13 @@ def cloud_chat_parts(chat_id: str) -> tuple[str, str] | None:
     return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "wa" else None
 
 
+def cloud_business_id(chat_id: str) -> str | None:
+    """The business phone number id a Cloud API chat id names ("wa:<number id>:…", one-to-one or group); None for
+    an export's chat."""
+    parts = chat_id.split(":", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "wa" else None
+
+
 def stable_id(*parts: object, prefix: str) -> str:
     """A deterministic id from its parts: the same inputs give the same id on every machine, forever."""
     return joined_id("\x1f".join(["" if p is None else str(p) for p in parts]), prefix)

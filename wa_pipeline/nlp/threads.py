@@ -31,7 +31,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from wa_pipeline.message import stable_id
+from wa_pipeline.message import cloud_business_id, stable_id
 
 DEFAULT_GAP = timedelta(hours=4)
 THREAD_COLUMNS = (
@@ -103,8 +103,7 @@ class BusinessSenders:
         # Cloud API chats are "wa:<business phone number id>:<customer>"; a sender with the business's
         # own number id is the business writing (an outbound echo).
         if source == "cloud_api" and isinstance(chat_id, str) and isinstance(sender_id, str):
-            parts = chat_id.split(":")
-            return len(parts) >= 3 and parts[0] == "wa" and parts[1] == sender_id
+            return cloud_business_id(chat_id) == sender_id
         return False
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from wa_pipeline.message import Event, Message
+from wa_pipeline.message import Event, Message, cloud_chat_parts
 from wa_pipeline.nlp.opt_out import consent_request
 
 if TYPE_CHECKING:
@@ -37,15 +37,17 @@ class ConsentEntry:
 
 def customer_of(message: Message) -> str:
     """Who the chat is with: the number ending a Cloud API chat id, else the chat's name."""
-    if message.source == "cloud_api" and message.chat_id.count(":") == 2:
-        return "+" + message.chat_id.rsplit(":", 1)[1]
+    parts = cloud_chat_parts(message.chat_id) if message.source == "cloud_api" else None
+    if parts is not None:
+        return "+" + parts[1]
     return message.chat_name or message.chat_id
 
 
 def from_business(message: Message, business_names: Collection[str] = ()) -> bool:
     """Sent by the business: an echo from its phone number id, or an export line under one of its names."""
-    if message.source == "cloud_api" and message.chat_id.count(":") == 2:
-        return message.sender_id == message.chat_id.split(":")[1]
+    parts = cloud_chat_parts(message.chat_id) if message.source == "cloud_api" else None
+    if parts is not None:
+        return message.sender_id == parts[0]
     return (message.sender_name or "").casefold() in {name.casefold() for name in business_names}
 
 
