@@ -1226,14 +1226,53 @@ def _interactive_text(body: Any) -> str | None:
     if reply_type in ("button_reply", "list_reply"):
         return _text(_require(reply, "title", reply_type))
     if reply_type == "nfm_reply":
-        # A Flow's answers: the JSON the user submitted is the content worth keeping.
-        return _text(_require(reply, "response_json", "nfm_reply"))
+        return _flow_answers(_text(_require(reply, "response_json", "nfm_reply")), reply.get("body"))
     if reply_type == "call_permission_reply":
         # The user's answer to the business asking whether it may call them: the answer is the content.
         return f"call permission: {_text(_require(reply, 'response', reply_type))}"
     if isinstance(reply, dict):
         return _text(reply.get("title") or reply.get("body"))
     return None
+
+
+# Set by the business when it sent the Flow, to tell its sends apart: not something the customer answered.
+_FLOW_BOOKKEEPING = frozenset({"flow_token"})
+
+
+def _flow_answers(response_json: str | None, body: Any) -> str | None:
+    """A Flow's submitted answers as "label: value" lines, as a person reads a form (the JSON stays in raw)."""
+    try:
+        answers = json.loads(response_json) if response_json else None
+    except ValueError:
+        answers = None
+    if not isinstance(answers, dict):
+        # Not the object Meta documents: the text as sent says more than nothing.
+        return response_json
+    lines = [
+        line for key, value in answers.items() if key not in _FLOW_BOOKKEEPING for line in _answer_lines(key, value)
+    ]
+    # A Flow that only returns its token still tells the chat that the user submitted it ("Sent").
+    return "\n".join(lines) or (body if isinstance(body, str) and body else None)
+
+
+def _answer_lines(key: str, value: Any) -> list[str]:
+    """One answer's lines: a group of fields (an address's `values`) gives one line per field."""
+    if isinstance(value, dict):
+        return [line for inner, item in value.items() for line in _answer_lines(inner, item)]
+    label = key.replace("_", " ").strip() or key
+    if isinstance(value, list):
+        shown = ", ".join(_answer_value(v) for v in value)
+    else:
+        shown = _answer_value(value)
+    return [f"{label}: {shown}"]
+
+
+def _answer_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (str, int, float)) or value is None:
+        return "" if value is None else str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _order_text(body: Any) -> str:

@@ -94,15 +94,46 @@ def test_each_message_type_maps_to_its_kind_and_text(name, kind, text, caption):
     assert json.loads(message.raw) == element(name)
 
 
-def test_flow_reply_keeps_the_submitted_json_as_text():
+def test_flow_reply_reads_as_the_answers_a_person_gave_with_the_json_kept_in_raw():
     message = only_message("interactive_nfm_reply")
     assert message.kind == "interactive"
-    assert json.loads(message.text) == {
-        "flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s.",
-        "delivery_date": "2026-11-20",
-        "loaves": "3",
-    }
+    # The flow_token is the business's own bookkeeping, not an answer.
+    assert message.text == "delivery date: 2026-11-20\nloaves: 3"
+    nfm = json.loads(message.raw)["interactive"]["nfm_reply"]
+    assert json.loads(nfm["response_json"])["flow_token"] == "AQAAAAACS5FpgQ_cAAAAAD0QI3s."
     assert message.reply_to == wamid("flow-1")
+
+
+def _flow_reply(response_json: str, name: str = "flow") -> dict:
+    body = load("interactive_nfm_reply")
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["nfm_reply"].update(
+        name=name, response_json=response_json
+    )
+    return body
+
+
+@pytest.mark.parametrize(
+    "answers, text",
+    [
+        # Lists, booleans and numbers as a person writes them.
+        (
+            {"flow_token": "t-9", "sizes": ["S", "M"], "gift_wrap": True, "quantity": 2},
+            "sizes: S, M\ngift wrap: yes\nquantity: 2",
+        ),
+        # An address message's fields sit in `values`: one line each.
+        ({"values": {"name": "Test Person", "city": "Testville"}}, "name: Test Person\ncity: Testville"),
+        # Only the token: the chat still shows the customer sent the form.
+        ({"flow_token": "t-9"}, "Sent"),
+    ],
+)
+def test_flow_answers_are_label_and_value_lines(answers, text):
+    message = parse_webhook(_flow_reply(json.dumps(answers))).messages[0]
+    assert message.text == text
+
+
+def test_a_flow_reply_whose_json_is_not_an_object_keeps_the_text_as_sent():
+    message = parse_webhook(_flow_reply("not json {")).messages[0]
+    assert message.text == "not json {"
 
 
 @pytest.mark.parametrize(
