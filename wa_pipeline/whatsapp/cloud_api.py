@@ -32,6 +32,8 @@ from wa_pipeline.message import (
 )
 from wa_pipeline.whatsapp.raw_json import DecodedJson, RawJson, UnreadableJson
 
+# The text of a reaction the customer took back (Meta sends it with an empty emoji).
+REACTION_REMOVED = "reaction removed"
 MEDIA_TYPES = frozenset({"image", "audio", "video", "document", "sticker"})
 _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _OBJECT = b"whatsapp_business_account"
@@ -533,8 +535,10 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
         return _Content("button", text=_text(body.get("text") or body.get("payload")))
     if kind_name == "reaction":
         target = _require(body, "message_id", "reaction")
-        # A removed reaction arrives without an emoji (or with an empty one).
-        return _Content("reaction", text=_text(body.get("emoji")) or None, reply_to=_text(target))
+        # A removed reaction arrives without an emoji (or with an empty one): a blank row read as a reaction still
+        # standing. The stored rows cannot be rewritten, so the removal is a row that says it, after the emoji.
+        emoji = _text(body.get("emoji")) or None
+        return _Content("reaction", text=emoji or REACTION_REMOVED, reply_to=_text(target))
     if kind_name == "order":
         return _Content("order", text=_order_text(body))
     if kind_name == "system":

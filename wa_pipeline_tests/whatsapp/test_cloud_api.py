@@ -181,13 +181,14 @@ def test_ad_referral_and_unknown_fields_survive_in_raw():
     assert raw["field_meta_adds_next_year"] == {"nested": ["kept", 1]}
 
 
-def test_reaction_points_at_the_message_it_reacts_to_and_removal_has_no_emoji():
+def test_reaction_points_at_the_message_it_reacts_to_and_a_removal_says_it_was_removed():
     added, removed = only_message("reaction"), only_message("reaction_removed")
     assert (added.kind, added.text, added.reply_to) == ("reaction", "\U0001f44d", wamid("business-offer-1"))
-    assert (removed.kind, removed.text, removed.reply_to) == ("reaction", None, wamid("business-offer-1"))
+    # Not a blank row, which reads as a reaction still standing.
+    assert (removed.kind, removed.text, removed.reply_to) == ("reaction", "reaction removed", wamid("business-offer-1"))
     body = load("reaction")
     body["entry"][0]["changes"][0]["value"]["messages"][0]["reaction"]["emoji"] = ""
-    assert parse_webhook(body).messages[0].text is None
+    assert parse_webhook(body).messages[0].text == "reaction removed"
 
 
 def test_edits_and_revokes_refer_to_the_original():
