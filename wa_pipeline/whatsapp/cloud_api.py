@@ -545,6 +545,10 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
         if not isinstance(body, dict):
             raise MalformedElement("system is missing")
         return _Content("system", text=_text(body.get("body")) or _system_text(body))
+    if kind_name == "template":
+        # The owner's template echoed back: what it says is Meta's template text, which the webhook does not carry.
+        flag = "template message: its name and values are shown, not the template's own words"
+        return _Content("text", text=_template_text(body), flags=(flag,))
     if kind_name == "request_welcome":
         # A user opening the chat for the first time: an event in the conversation, not something they said.
         return _Content("system", text="conversation opened (request_welcome)")
@@ -1277,6 +1281,41 @@ def _answer_value(value: Any) -> str:
     if isinstance(value, (str, int, float)) or value is None:
         return "" if value is None else str(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+def _template_text(body: Any) -> str:
+    """A template message as its name, language and the values filled into it, one line each."""
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not body["name"]:
+        raise MalformedElement("template.name is missing")
+    language = body.get("language")
+    code = language.get("code") if isinstance(language, dict) else language
+    lines = [f"template {body['name']}" + (f" ({code})" if isinstance(code, str) and code else "")]
+    components = body.get("components") if isinstance(body.get("components"), list) else []
+    for component in components:
+        parameters = component.get("parameters") if isinstance(component, dict) else None
+        for parameter in parameters if isinstance(parameters, list) else []:
+            value = _template_value(parameter)
+            if value:
+                lines.append(value)
+    return "\n".join(lines)
+
+
+def _template_value(parameter: Any) -> str | None:
+    """What the customer saw in one placeholder; a button's payload is the business's own, not shown."""
+    if not isinstance(parameter, dict):
+        return None
+    kind = parameter.get("type")
+    if kind == "text":
+        return parameter.get("text") if isinstance(parameter.get("text"), str) else None
+    if kind in ("currency", "date_time"):
+        inner = parameter.get(kind)
+        fallback = inner.get("fallback_value") if isinstance(inner, dict) else None
+        return fallback if isinstance(fallback, str) else None
+    if kind in MEDIA_TYPES:
+        inner = parameter.get(kind) if isinstance(parameter.get(kind), dict) else {}
+        name = inner.get("filename") or inner.get("caption")
+        return f"[{kind}: {name}]" if isinstance(name, str) and name else f"[{kind}]"
+    return None
 
 
 def _order_text(body: Any) -> str:

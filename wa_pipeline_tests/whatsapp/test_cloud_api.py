@@ -319,3 +319,49 @@ def test_a_message_without_phone_number_id_is_rejected_alone():
     del body["entry"][0]["changes"][0]["value"]["metadata"]
     [reject] = parse_webhook(body).rejects
     assert "phone_number_id" in reject.reason and reject.item_key == wamid("text-1")
+
+
+def _template_echo(template) -> dict:
+    body = load("smb_message_echoes")
+    echo = body["entry"][0]["changes"][0]["value"]["message_echoes"][0]
+    for key in ("text", "image", "document"):
+        echo.pop(key, None)
+    echo.update(type="template", template=template)
+    body["entry"][0]["changes"][0]["value"]["message_echoes"] = [echo]
+    return body
+
+
+def test_a_template_the_owner_sent_reads_as_its_name_and_the_values_the_customer_saw():
+    template = {
+        "name": "order_ready",
+        "language": {"code": "en"},
+        "components": [
+            {"type": "header", "parameters": [{"type": "document", "document": {"filename": "invoice-7.pdf"}}]},
+            {
+                "type": "body",
+                "parameters": [
+                    {"type": "text", "text": "A-100"},
+                    {
+                        "type": "currency",
+                        "currency": {"fallback_value": "KES 900", "code": "KES", "amount_1000": 900000},
+                    },
+                    {"type": "date_time", "date_time": {"fallback_value": "8 December"}},
+                ],
+            },
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": "0",
+                "parameters": [{"type": "payload", "payload": "P1"}],
+            },
+        ],
+    }
+    parsed = parse_webhook(_template_echo(template))
+    assert parsed.rejects == []
+    message = parsed.messages[0]
+    assert message.kind == "text"
+    assert message.text == "template order_ready (en)\n[document: invoice-7.pdf]\nA-100\nKES 900\n8 December"
+    assert "template message" in message.flags
+    # A template without a name is still kept, flagged, not lost.
+    nameless = parse_webhook(_template_echo({"components": []}))
+    assert nameless.rejects == [] and nameless.messages[0].flags == "template.name is missing"
