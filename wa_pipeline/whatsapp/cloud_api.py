@@ -1272,7 +1272,8 @@ def _answer_lines(key: str, value: Any) -> list[str]:
         shown = ", ".join(_answer_value(v) for v in value)
     else:
         shown = _answer_value(value)
-    return [f"{label}: {shown}"]
+    # A field left empty (an address's building name) is not an answer worth a line.
+    return [f"{label}: {shown}"] if shown else []
 
 
 def _answer_value(value: Any) -> str:

@@ -121,7 +121,11 @@ def _flow_reply(response_json: str, name: str = "flow") -> dict:
             "sizes: S, M\ngift wrap: yes\nquantity: 2",
         ),
         # An address message's fields sit in `values`: one line each.
-        ({"values": {"name": "Test Person", "city": "Testville"}}, "name: Test Person\ncity: Testville"),
+        # (an empty field is left out).
+        (
+            {"values": {"name": "Test Person", "building_name": "", "city": "Testville"}},
+            "name: Test Person\ncity: Testville",
+        ),
         # Only the token: the chat still shows the customer sent the form.
         ({"flow_token": "t-9"}, "Sent"),
     ],
