@@ -178,7 +178,7 @@ def locale_agrees(
     offset, so the timezone is judged by the numbers' country alone."""
     if not _readable(messages):
         return "no messages landed yet: nothing to compare the region and timezone with"
-    guess = infer_locale(t for m in messages for t in (m.text, m.caption, m.sender_name) if t)
+    guess = infer_locale(t for m in messages for t in (m.text, m.caption, m.sender_name, _webhook_number(m)) if t)
     said = f"WA_DEFAULT_REGION={settings.default_region}, WA_TIMEZONE={settings.timezone}"
     if any(settings.from_data(name) for name in ("default_region", "timezone")):
         said += " (defaults inferred by `import`)"
@@ -191,6 +191,15 @@ def locale_agrees(
             + " (in .env or the environment)",
         )
     return f"{said} agree with the data: {guess.describe()}"
+
+
+def _webhook_number(message: Message) -> str | None:
+    """The customer's number of a Cloud API chat, written as an international number: Meta's wa_id has no '+',
+    so without it webhook data showed no number at all to the locale inference."""
+    from wa_pipeline.message import cloud_chat_parts
+
+    parts = cloud_chat_parts(message.chat_id) if message.source == "cloud_api" else None
+    return f"+{parts[1]}" if parts is not None and parts[1].isdigit() else None
 
 
 def business_sender(

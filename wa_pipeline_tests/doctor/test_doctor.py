@@ -232,3 +232,14 @@ def test_doctor_says_media_waits_for_an_access_token_that_is_not_set(tmp_path, m
     token = Settings(_env_file=None, data_dir=tmp_path, access_token="EAAtest")
     quiet = probe("landing store", lambda: probes.landing_store(token))
     assert quiet.ok and not quiet.warning and quiet.detail.startswith("write/read ok")
+
+
+def test_doctor_reads_the_region_from_the_webhook_customers_numbers(tmp_path):
+    # Meta writes a customer's number without '+' and the messages' text names none.
+    messages = webhook_chat("254712000001", ("254712000001", "hello"), (NUMBER_ID, "karibu")) + webhook_chat(
+        "254722000002", ("254722000002", "price?")
+    )
+    american = Settings(_env_file=None, data_dir=tmp_path, default_region="US", timezone="UTC")
+    warned = probe("locale", lambda: probes.locale_agrees(american, messages, infer_locale))
+    assert warned.warning and "WA_DEFAULT_REGION is US" in warned.detail and "+254" in warned.detail
+    assert warned.fix.startswith("set WA_DEFAULT_REGION=KE and WA_TIMEZONE=Africa/Nairobi")
