@@ -235,7 +235,12 @@ class WebhookReceiver:
             log.warning("webhook POST without X-Hub-Signature-256 refused")
             return _refuse(401, "missing X-Hub-Signature-256")
         if not verify_signature(raw, signature.decode("latin-1"), self._secret):
-            log.warning("webhook POST with a wrong signature refused")
+            # A forger's post reads the same; when Meta's own posts all end here, the secret is the usual cause.
+            log.warning(
+                "webhook POST with a wrong signature refused (if Meta's posts are all refused: WA_APP_SECRET must be"
+                " the App secret of the app this webhook is set on, App settings > Basic, and a proxy must pass the"
+                " body unchanged)"
+            )
             return _refuse(403, "signature does not match")
         if self._landing_first is not None:
             return await self._land_then_answer(raw)

@@ -238,6 +238,16 @@ def test_a_refused_verification_logs_why_without_the_token(receiver, caplog):
     assert "verify token is not WA_VERIFY_TOKEN" in said and "typo" not in said and TOKEN not in said
 
 
+def test_a_post_signed_with_another_secret_logs_which_setting_to_check(receiver, caplog):
+    url, _ = receiver
+    raw = meta_bytes(text_payload("wamid.secret-1", "two loaves"))
+    with caplog.at_level("WARNING", logger="wa_pipeline.whatsapp.webhook_app"):
+        refused = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw, secret="another-apps-secret"))
+    assert refused.status_code == 403 and "WA_APP_SECRET" not in refused.text
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "WA_APP_SECRET must be the App secret" in said and SECRET not in said
+
+
 def test_healthz(receiver):
     url, _ = receiver
     response = httpx.get(f"{url}/healthz")
