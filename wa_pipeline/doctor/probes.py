@@ -112,8 +112,33 @@ def landing_store(settings: Settings) -> str:
             raise ProbeFailed("the landing store did not keep exactly one copy", "report this as a bug")
 
     with _landing_errors(settings):
-        count = open_landing_store(settings).count()
-    return f"write/read ok; the landing store holds {count} messages"
+        store = open_landing_store(settings)
+        count = store.count()
+        done = f"write/read ok; the landing store holds {count} messages"
+        if count:
+            _media_can_be_fetched(settings, store, done)
+    return done
+
+
+# The setting media downloads read their Graph API token from (the `GraphApi` resource's variable).
+TOKEN_VARIABLE = "WA_ACCESS_TOKEN"
+
+
+def _media_can_be_fetched(settings: Settings, store, done: str) -> None:
+    """A ProbeWarning when Cloud API media waits to be downloaded and no token is set to fetch it with."""
+    from wa_pipeline.store.media_download_ledger import pending_downloads
+
+    if settings.access_token is not None or os.environ.get(TOKEN_VARIABLE):
+        return
+    waiting = pending_downloads(store).total
+    if waiting:
+        # Every run fails its media download until then, and Meta forgets a media id after about 7 days.
+        raise ProbeWarning(
+            f"{done}; {waiting} WhatsApp media download(s) wait, but {TOKEN_VARIABLE} is not set, so no photo, "
+            "voice note or document from the webhooks can be fetched",
+            f"set {TOKEN_VARIABLE} to a system-user token with the whatsapp_business_messaging permission "
+            "(Meta Business Settings > System users), then run again: media ids expire after about 7 days",
+        )
 
 
 @contextmanager
@@ -153,7 +178,7 @@ def locale_agrees(
     offset, so the timezone is judged by the numbers' country alone."""
     if not _readable(messages):
         return "no messages landed yet: nothing to compare the region and timezone with"
-    guess = infer_locale(t for m in messages for t in (m.text, m.caption, m.sender_name) if t)
+    guess = infer_locale(t for m in messages for t in (m.text, m.caption, m.sender_name, _webhook_number(m)) if t)
     said = f"WA_DEFAULT_REGION={settings.default_region}, WA_TIMEZONE={settings.timezone}"
     if any(settings.from_data(name) for name in ("default_region", "timezone")):
         said += " (defaults inferred by `import`)"
@@ -168,6 +193,15 @@ def locale_agrees(
     return f"{said} agree with the data: {guess.describe()}"
 
 
+def _webhook_number(message: Message) -> str | None:
+    """The customer's number of a Cloud API chat, written as an international number: Meta's wa_id has no '+',
+    so without it webhook data showed no number at all to the locale inference."""
+    from wa_pipeline.message import cloud_chat_parts
+
+    parts = cloud_chat_parts(message.chat_id) if message.source == "cloud_api" else None
+    return f"+{parts[1]}" if parts is not None and parts[1].isdigit() else None
+
+
 def business_sender(
     settings: Settings, messages: list[Message] | None, infer_business_of: Callable[[list], Any]
 ) -> str:
@@ -176,16 +210,42 @@ def business_sender(
     messages = _readable(messages)
     if settings.business_senders:
         return f"WA_BUSINESS_SENDERS names {len(settings.business_senders)} sender(s)"
-    inferred = infer_business_of(messages) if messages else None
+    # A webhook chat is the business's phone number's ("wa:<number id>:<customer>") and its own replies carry
+    # that id (the threads stage's rule): only exported chats need the business named or inferred.
+    webhooks = _known_from_webhooks(messages)
+    exported = [m for m in messages if m.source != "cloud_api"]
+    if webhooks and not exported:
+        return webhooks
+    inferred = infer_business_of(exported) if exported else None
+    also = f" ({webhooks})" if webhooks else ""
     if inferred is not None:
-        raise ProbeWarning(inferred.statement(), f"confirm it: WA_BUSINESS_SENDERS='{json.dumps([inferred.sender])}'")
+        raise ProbeWarning(
+            inferred.statement() + also, f"confirm it: WA_BUSINESS_SENDERS='{json.dumps([inferred.sender])}'"
+        )
     if not messages:
         return "no messages landed yet; WA_BUSINESS_SENDERS is not set"
     raise ProbeWarning(
-        "no business sender known: WA_BUSINESS_SENDERS is not set and no participant is in most chats, so threads "
-        "cannot tell the business's replies (first-response times, awaiting reply) from its customers'",
+        "no business sender known in the exported chats: WA_BUSINESS_SENDERS is not set and no participant is in "
+        "most chats, so threads cannot tell the business's replies (first-response times, awaiting reply) from "
+        f"its customers'{also}",
         "set WA_BUSINESS_SENDERS to the business's sender name(s) as the exports show them, "
         "e.g. WA_BUSINESS_SENDERS='[\"Your Shop\"]'",
+    )
+
+
+def _known_from_webhooks(messages: list[Message]) -> str:
+    """What the Cloud API messages say of the business: its phone number id(s) and replies seen; "" without any."""
+    numbers: dict[str, int] = {}
+    for message in messages:
+        # "wa:<number id>:<customer>" or "wa:<number id>:group:<id>", as the threads stage reads it.
+        parts = message.chat_id.split(":") if message.source == "cloud_api" else []
+        if len(parts) >= 3 and parts[0] == "wa":
+            numbers[parts[1]] = numbers.get(parts[1], 0) + (message.sender_id == parts[1])
+    if not numbers:
+        return ""
+    return (
+        f"the business is known from the webhooks: its chats are those of phone number id {', '.join(sorted(numbers))}"
+        f" and its replies are the messages sent from it ({sum(numbers.values())} landed so far)"
     )
 
 

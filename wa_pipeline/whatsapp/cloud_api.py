@@ -32,6 +32,8 @@ from wa_pipeline.message import (
 )
 from wa_pipeline.whatsapp.raw_json import DecodedJson, RawJson, UnreadableJson
 
+# The text of a reaction the customer took back (Meta sends it with an empty emoji).
+REACTION_REMOVED = "reaction removed"
 MEDIA_TYPES = frozenset({"image", "audio", "video", "document", "sticker"})
 _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _OBJECT = b"whatsapp_business_account"
@@ -533,14 +535,20 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
         return _Content("button", text=_text(body.get("text") or body.get("payload")))
     if kind_name == "reaction":
         target = _require(body, "message_id", "reaction")
-        # A removed reaction arrives without an emoji (or with an empty one).
-        return _Content("reaction", text=_text(body.get("emoji")) or None, reply_to=_text(target))
+        # A removed reaction arrives without an emoji (or with an empty one): a blank row read as a reaction still
+        # standing. The stored rows cannot be rewritten, so the removal is a row that says it, after the emoji.
+        emoji = _text(body.get("emoji")) or None
+        return _Content("reaction", text=emoji or REACTION_REMOVED, reply_to=_text(target))
     if kind_name == "order":
         return _Content("order", text=_order_text(body))
     if kind_name == "system":
         if not isinstance(body, dict):
             raise MalformedElement("system is missing")
         return _Content("system", text=_text(body.get("body")) or _system_text(body))
+    if kind_name == "template":
+        # The owner's template echoed back: what it says is Meta's template text, which the webhook does not carry.
+        flag = "template message: its name and values are shown, not the template's own words"
+        return _Content("text", text=_template_text(body), flags=(flag,))
     if kind_name == "request_welcome":
         # A user opening the chat for the first time: an event in the conversation, not something they said.
         return _Content("system", text="conversation opened (request_welcome)")
@@ -1226,13 +1234,88 @@ def _interactive_text(body: Any) -> str | None:
     if reply_type in ("button_reply", "list_reply"):
         return _text(_require(reply, "title", reply_type))
     if reply_type == "nfm_reply":
-        # A Flow's answers: the JSON the user submitted is the content worth keeping.
-        return _text(_require(reply, "response_json", "nfm_reply"))
+        return _flow_answers(_text(_require(reply, "response_json", "nfm_reply")), reply.get("body"))
     if reply_type == "call_permission_reply":
         # The user's answer to the business asking whether it may call them: the answer is the content.
         return f"call permission: {_text(_require(reply, 'response', reply_type))}"
     if isinstance(reply, dict):
         return _text(reply.get("title") or reply.get("body"))
+    return None
+
+
+# Set by the business when it sent the Flow, to tell its sends apart: not something the customer answered.
+_FLOW_BOOKKEEPING = frozenset({"flow_token"})
+
+
+def _flow_answers(response_json: str | None, body: Any) -> str | None:
+    """A Flow's submitted answers as "label: value" lines, as a person reads a form (the JSON stays in raw)."""
+    try:
+        answers = json.loads(response_json) if response_json else None
+    except ValueError:
+        answers = None
+    if not isinstance(answers, dict):
+        # Not the object Meta documents: the text as sent says more than nothing.
+        return response_json
+    lines = [
+        line for key, value in answers.items() if key not in _FLOW_BOOKKEEPING for line in _answer_lines(key, value)
+    ]
+    # A Flow that only returns its token still tells the chat that the user submitted it ("Sent").
+    return "\n".join(lines) or (body if isinstance(body, str) and body else None)
+
+
+def _answer_lines(key: str, value: Any) -> list[str]:
+    """One answer's lines: a group of fields (an address's `values`) gives one line per field."""
+    if isinstance(value, dict):
+        return [line for inner, item in value.items() for line in _answer_lines(inner, item)]
+    label = key.replace("_", " ").strip() or key
+    if isinstance(value, list):
+        shown = ", ".join(_answer_value(v) for v in value)
+    else:
+        shown = _answer_value(value)
+    # A field left empty (an address's building name) is not an answer worth a line.
+    return [f"{label}: {shown}"] if shown else []
+
+
+def _answer_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (str, int, float)) or value is None:
+        return "" if value is None else str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _template_text(body: Any) -> str:
+    """A template message as its name, language and the values filled into it, one line each."""
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not body["name"]:
+        raise MalformedElement("template.name is missing")
+    language = body.get("language")
+    code = language.get("code") if isinstance(language, dict) else language
+    lines = [f"template {body['name']}" + (f" ({code})" if isinstance(code, str) and code else "")]
+    components = body.get("components") if isinstance(body.get("components"), list) else []
+    for component in components:
+        parameters = component.get("parameters") if isinstance(component, dict) else None
+        for parameter in parameters if isinstance(parameters, list) else []:
+            value = _template_value(parameter)
+            if value:
+                lines.append(value)
+    return "\n".join(lines)
+
+
+def _template_value(parameter: Any) -> str | None:
+    """What the customer saw in one placeholder; a button's payload is the business's own, not shown."""
+    if not isinstance(parameter, dict):
+        return None
+    kind = parameter.get("type")
+    if kind == "text":
+        return parameter.get("text") if isinstance(parameter.get("text"), str) else None
+    if kind in ("currency", "date_time"):
+        inner = parameter.get(kind)
+        fallback = inner.get("fallback_value") if isinstance(inner, dict) else None
+        return fallback if isinstance(fallback, str) else None
+    if kind in MEDIA_TYPES:
+        inner = parameter.get(kind) if isinstance(parameter.get(kind), dict) else {}
+        name = inner.get("filename") or inner.get("caption")
+        return f"[{kind}: {name}]" if isinstance(name, str) and name else f"[{kind}]"
     return None
 
 

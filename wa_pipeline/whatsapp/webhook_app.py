@@ -72,7 +72,10 @@ def _json(payload: dict, status: int = 200) -> Reply:
 
 # The answer to almost every request: one object, so a server may render it once.
 ACCEPTED = Reply(200, b'{"status":"accepted"}', _JSON)
-NOT_FOUND = _refuse(404, "not found")
+# Says where the receiver listens: a callback URL or proxy pointing at another path is the usual set-up slip.
+NOT_FOUND = _refuse(404, "not found: the webhook is at /webhook, its health at /healthz")
+# Meta calls the callback URL exactly as typed in the App Dashboard, where a trailing slash is easy to add.
+WEBHOOK_PATHS = frozenset({"/webhook", "/webhook/"})
 NOT_ALLOWED = _refuse(405, "method not allowed")
 # Where a request's body is read from: the limit in, the bytes out, or None once they grow past it.
 ReadBody = Callable[[int], Awaitable["bytes | None"]]
@@ -189,7 +192,7 @@ class WebhookReceiver:
         client: str,
     ) -> Reply:
         """The answer to one request, whichever server carries it (`declared`: the Content-Length header's value)."""
-        if path == "/webhook":
+        if path in WEBHOOK_PATHS:
             if method == "POST":
                 return await self._receive(declared, signature, read_body)
             if method in ("GET", "HEAD"):
@@ -209,7 +212,14 @@ class WebhookReceiver:
             and hmac.compare_digest(token.encode("utf-8"), self._token)
         ):
             return Reply(200, challenge.encode("utf-8"), _TEXT)
-        log.warning("webhook verification refused for %s", client)
+        # Why, for the person setting it up (the caller is told nothing it could use to guess the token).
+        if params.get("hub.mode") != "subscribe" or challenge is None:
+            why = "it is not a subscription request (hub.mode=subscribe with a hub.challenge)"
+        elif token is None:
+            why = "it carries no hub.verify_token"
+        else:
+            why = "its verify token is not WA_VERIFY_TOKEN (the App Dashboard's Verify token must be the same)"
+        log.warning("webhook verification refused for %s: %s", client, why)
         return _refuse(403, "verification refused")
 
     async def _receive(self, declared: bytes | None, signature: bytes | None, read_body: ReadBody) -> Reply:
@@ -225,7 +235,12 @@ class WebhookReceiver:
             log.warning("webhook POST without X-Hub-Signature-256 refused")
             return _refuse(401, "missing X-Hub-Signature-256")
         if not verify_signature(raw, signature.decode("latin-1"), self._secret):
-            log.warning("webhook POST with a wrong signature refused")
+            # A forger's post reads the same; when Meta's own posts all end here, the secret is the usual cause.
+            log.warning(
+                "webhook POST with a wrong signature refused (if Meta's posts are all refused: WA_APP_SECRET must be"
+                " the App secret of the app this webhook is set on, App settings > Basic, and a proxy must pass the"
+                " body unchanged)"
+            )
             return _refuse(403, "signature does not match")
         if self._landing_first is not None:
             return await self._land_then_answer(raw)

@@ -10,7 +10,7 @@ import pytest
 
 from wa_pipeline.commands.locale_inference import business_of, infer_locale
 from wa_pipeline.doctor import probes
-from wa_pipeline.message import Message
+from wa_pipeline.message import MediaRef, Message
 from wa_pipeline.settings import Settings
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
@@ -167,3 +167,79 @@ def test_bad_settings_end_the_doctor_in_one_line(tmp_path):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "WA_TIMEZONE='Mars/Base' is not an IANA timezone" in result.stderr
     assert "WA_BACKFILL_DAYS_PER_RUN='abc': Input should be a valid integer" in result.stderr
+
+
+NUMBER_ID = "109876543210001"
+
+
+def webhook_chat(customer: str, *turns: tuple[str, str]) -> list[Message]:
+    """A Cloud API chat as the lander lands it: the customer's messages, and the owner's echoes from the number id."""
+    start = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    return [
+        Message(
+            message_id=f"wamid.{customer}-{n}",
+            chat_id=f"wa:{NUMBER_ID}:{customer}",
+            chat_name="Test Customer",
+            sender_id=sender,
+            sent_at=start + timedelta(minutes=n),
+            kind="text",
+            source="cloud_api",
+            text=text,
+        )
+        for n, (sender, text) in enumerate(turns)
+    ]
+
+
+def test_doctor_on_webhook_data_says_the_business_is_known_from_the_webhooks(tmp_path):
+    messages = webhook_chat("254700000001", ("254700000001", "2 bags please"), (NUMBER_ID, "KES 900")) + webhook_chat(
+        "254700000002", ("254700000002", "open today?")
+    )
+    unset = Settings(_env_file=None, data_dir=tmp_path)
+    known = probe("business", lambda: probes.business_sender(unset, messages, business_of))
+    assert known.ok and not known.warning, known.detail
+    assert known.detail.startswith("the business is known from the webhooks") and NUMBER_ID in known.detail
+    assert "1 landed so far" in known.detail
+    # Exported chats beside them still need the business: the warning names both.
+    exported = chat("Amina", ("Amina", "hello")) + chat("Brian", ("Brian", "hi"))
+    mixed = probe("business", lambda: probes.business_sender(unset, messages + exported, business_of))
+    assert mixed.warning and mixed.detail.startswith("no business sender known in the exported chats")
+    assert "known from the webhooks" in mixed.detail
+
+
+def _land_a_photo(data: Path) -> None:
+    store = SqliteLandingStore(data / "landing.sqlite3")
+    photo = Message(
+        message_id="wamid.photo-1",
+        chat_id=f"wa:{NUMBER_ID}:254700000001",
+        sender_id="254700000001",
+        sent_at=datetime(2026, 11, 16, 9, tzinfo=UTC),
+        kind="image",
+        source="cloud_api",
+        media=MediaRef(remote_id="1234567890", mime="image/jpeg"),
+    )
+    store.add_messages([photo])
+
+
+def test_doctor_says_media_waits_for_an_access_token_that_is_not_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("WA_ACCESS_TOKEN", raising=False)
+    _land_a_photo(tmp_path)
+    unset = Settings(_env_file=None, data_dir=tmp_path)
+    waiting = probe("landing store", lambda: probes.landing_store(unset))
+    assert waiting.ok and waiting.warning
+    assert "1 WhatsApp media download(s) wait, but WA_ACCESS_TOKEN is not set" in waiting.detail
+    assert waiting.fix.startswith("set WA_ACCESS_TOKEN to a system-user token")
+    # With the token set, nothing to say beyond the store itself.
+    token = Settings(_env_file=None, data_dir=tmp_path, access_token="EAAtest")
+    quiet = probe("landing store", lambda: probes.landing_store(token))
+    assert quiet.ok and not quiet.warning and quiet.detail.startswith("write/read ok")
+
+
+def test_doctor_reads_the_region_from_the_webhook_customers_numbers(tmp_path):
+    # Meta writes a customer's number without '+' and the messages' text names none.
+    messages = webhook_chat("254712000001", ("254712000001", "hello"), (NUMBER_ID, "karibu")) + webhook_chat(
+        "254722000002", ("254722000002", "price?")
+    )
+    american = Settings(_env_file=None, data_dir=tmp_path, default_region="US", timezone="UTC")
+    warned = probe("locale", lambda: probes.locale_agrees(american, messages, infer_locale))
+    assert warned.warning and "WA_DEFAULT_REGION is US" in warned.detail and "+254" in warned.detail
+    assert warned.fix.startswith("set WA_DEFAULT_REGION=KE and WA_TIMEZONE=Africa/Nairobi")

@@ -1,5 +1,6 @@
 """Rows of the Deliveries and Customers tabs from what the receiver landed over real HTTP."""
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,7 +74,8 @@ def test_deliveries_join_statuses_that_came_first_to_their_message_with_times_co
 
     post("status_read_pricing", failed)
     before = deliveries(events, {})
-    assert [r["chat"] for r in before.values()] == ["", "", ""]  # kept, though no message is known yet
+    # Kept, though no message is known yet, in the chat of the customer each status names.
+    assert [r["chat"] for r in before.values()] == ["16505551234", "16505551234", "1"]
     post("smb_message_echoes")
     messages = {m.message_id: m for m in store.iter_messages()}
     rows = deliveries(events, messages, rates={"marketing": 0.0225}, currency="USD")
@@ -138,3 +140,36 @@ def test_a_customer_seen_in_an_export_by_name_then_by_webhook_with_phone_and_bsu
     # The unsaved number of the export is a customer of its own, of whose consent nothing is known.
     [other] = [r for r in rows if r["phone"] == "+12125557890"]
     assert (other["messages"], other["consent"]) == (1, "unknown")
+
+
+def test_a_failed_status_for_a_message_sent_from_another_tool_is_in_the_recipients_chat(world):
+    # The business sent wamid.elsewhere-1 from another tool: only its failed status ever arrives.
+    store, events, _, post = world
+
+    def failed(value):
+        value["statuses"] = [
+            {
+                "id": "wamid.elsewhere-1",
+                "status": "failed",
+                "timestamp": "1749416570",
+                "recipient_id": "16505551234",
+                "errors": [{"code": 131026, "title": "Message undeliverable"}],
+            },
+            {"id": "wamid.elsewhere-2", "status": "failed", "timestamp": "1749416571", "recipient_id": "16505550000"},
+        ]
+
+    post("status_read_pricing", failed)
+    post("smb_message_echoes")
+    # The chat goes by the name the business's own messages to that customer carry, as the lander names it.
+    named = {
+        m.message_id: dataclasses.replace(m, chat_name="Test Customer")
+        for m in store.iter_messages()
+        if m.chat_id.endswith(":16505551234")
+    }
+    rows = deliveries(events, named)
+    assert rows["wamid.elsewhere-1"]["chat"] == "Test Customer"
+    assert rows["wamid.elsewhere-1"]["failure"].endswith("(Meta error 131026)")
+    # A customer the business never wrote to here: the name the customers store knows, else the number.
+    assert rows["wamid.elsewhere-2"]["chat"] == "16505550000"
+    records = delivery_records(events.status_history(), {}, name_of={"16505550000": "Other Customer"}.get)
+    assert records.set_index("message_id").loc["wamid.elsewhere-2", "chat"] == "Other Customer"

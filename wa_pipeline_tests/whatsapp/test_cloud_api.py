@@ -94,15 +94,50 @@ def test_each_message_type_maps_to_its_kind_and_text(name, kind, text, caption):
     assert json.loads(message.raw) == element(name)
 
 
-def test_flow_reply_keeps_the_submitted_json_as_text():
+def test_flow_reply_reads_as_the_answers_a_person_gave_with_the_json_kept_in_raw():
     message = only_message("interactive_nfm_reply")
     assert message.kind == "interactive"
-    assert json.loads(message.text) == {
-        "flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s.",
-        "delivery_date": "2026-11-20",
-        "loaves": "3",
-    }
+    # The flow_token is the business's own bookkeeping, not an answer.
+    assert message.text == "delivery date: 2026-11-20\nloaves: 3"
+    nfm = json.loads(message.raw)["interactive"]["nfm_reply"]
+    assert json.loads(nfm["response_json"])["flow_token"] == "AQAAAAACS5FpgQ_cAAAAAD0QI3s."
     assert message.reply_to == wamid("flow-1")
+
+
+def _flow_reply(response_json: str, name: str = "flow") -> dict:
+    body = load("interactive_nfm_reply")
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["nfm_reply"].update(
+        name=name, response_json=response_json
+    )
+    return body
+
+
+@pytest.mark.parametrize(
+    "answers, text",
+    [
+        # Lists, booleans and numbers as a person writes them.
+        (
+            {"flow_token": "t-9", "sizes": ["S", "M"], "gift_wrap": True, "quantity": 2},
+            "sizes: S, M\ngift wrap: yes\nquantity: 2",
+        ),
+        # An address message's fields sit in `values`: one line each.
+        # (an empty field is left out).
+        (
+            {"values": {"name": "Test Person", "building_name": "", "city": "Testville"}},
+            "name: Test Person\ncity: Testville",
+        ),
+        # Only the token: the chat still shows the customer sent the form.
+        ({"flow_token": "t-9"}, "Sent"),
+    ],
+)
+def test_flow_answers_are_label_and_value_lines(answers, text):
+    message = parse_webhook(_flow_reply(json.dumps(answers))).messages[0]
+    assert message.text == text
+
+
+def test_a_flow_reply_whose_json_is_not_an_object_keeps_the_text_as_sent():
+    message = parse_webhook(_flow_reply("not json {")).messages[0]
+    assert message.text == "not json {"
 
 
 @pytest.mark.parametrize(
@@ -150,13 +185,14 @@ def test_ad_referral_and_unknown_fields_survive_in_raw():
     assert raw["field_meta_adds_next_year"] == {"nested": ["kept", 1]}
 
 
-def test_reaction_points_at_the_message_it_reacts_to_and_removal_has_no_emoji():
+def test_reaction_points_at_the_message_it_reacts_to_and_a_removal_says_it_was_removed():
     added, removed = only_message("reaction"), only_message("reaction_removed")
     assert (added.kind, added.text, added.reply_to) == ("reaction", "\U0001f44d", wamid("business-offer-1"))
-    assert (removed.kind, removed.text, removed.reply_to) == ("reaction", None, wamid("business-offer-1"))
+    # Not a blank row, which reads as a reaction still standing.
+    assert (removed.kind, removed.text, removed.reply_to) == ("reaction", "reaction removed", wamid("business-offer-1"))
     body = load("reaction")
     body["entry"][0]["changes"][0]["value"]["messages"][0]["reaction"]["emoji"] = ""
-    assert parse_webhook(body).messages[0].text is None
+    assert parse_webhook(body).messages[0].text == "reaction removed"
 
 
 def test_edits_and_revokes_refer_to_the_original():
@@ -287,3 +323,49 @@ def test_a_message_without_phone_number_id_is_rejected_alone():
     del body["entry"][0]["changes"][0]["value"]["metadata"]
     [reject] = parse_webhook(body).rejects
     assert "phone_number_id" in reject.reason and reject.item_key == wamid("text-1")
+
+
+def _template_echo(template) -> dict:
+    body = load("smb_message_echoes")
+    echo = body["entry"][0]["changes"][0]["value"]["message_echoes"][0]
+    for key in ("text", "image", "document"):
+        echo.pop(key, None)
+    echo.update(type="template", template=template)
+    body["entry"][0]["changes"][0]["value"]["message_echoes"] = [echo]
+    return body
+
+
+def test_a_template_the_owner_sent_reads_as_its_name_and_the_values_the_customer_saw():
+    template = {
+        "name": "order_ready",
+        "language": {"code": "en"},
+        "components": [
+            {"type": "header", "parameters": [{"type": "document", "document": {"filename": "invoice-7.pdf"}}]},
+            {
+                "type": "body",
+                "parameters": [
+                    {"type": "text", "text": "A-100"},
+                    {
+                        "type": "currency",
+                        "currency": {"fallback_value": "KES 900", "code": "KES", "amount_1000": 900000},
+                    },
+                    {"type": "date_time", "date_time": {"fallback_value": "8 December"}},
+                ],
+            },
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": "0",
+                "parameters": [{"type": "payload", "payload": "P1"}],
+            },
+        ],
+    }
+    parsed = parse_webhook(_template_echo(template))
+    assert parsed.rejects == []
+    message = parsed.messages[0]
+    assert message.kind == "text"
+    assert message.text == "template order_ready (en)\n[document: invoice-7.pdf]\nA-100\nKES 900\n8 December"
+    assert "template message" in message.flags
+    # A template without a name is still kept, flagged, not lost.
+    nameless = parse_webhook(_template_echo({"components": []}))
+    assert nameless.rejects == [] and nameless.messages[0].flags == "template.name is missing"

@@ -217,6 +217,37 @@ def test_verification_is_refused_for_anything_else(receiver, params):
     assert response.status_code == 403 and "42" not in response.text
 
 
+def test_a_callback_url_with_a_trailing_slash_is_the_webhook(receiver, landing):
+    url, app = receiver
+    params = {"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "77"}
+    assert httpx.get(f"{url}/webhook/", params=params).text == "77"
+    raw = meta_bytes(text_payload("wamid.slash-1", "two loaves"))
+    assert httpx.post(f"{url}/webhook/", content=raw, headers=signed(raw)).status_code == 200
+    wait_landed(app)
+    assert landing[0].get("wamid.slash-1") is not None
+    # Anywhere else, the answer says where the webhook is.
+    missed = httpx.post(f"{url}/hooks", content=raw, headers=signed(raw))
+    assert missed.status_code == 404 and "/webhook" in missed.text
+
+
+def test_a_refused_verification_logs_why_without_the_token(receiver, caplog):
+    url, _ = receiver
+    with caplog.at_level("WARNING", logger="wa_pipeline.whatsapp.webhook_app"):
+        httpx.get(f"{url}/webhook", params={"hub.mode": "subscribe", "hub.verify_token": "typo", "hub.challenge": "1"})
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "verify token is not WA_VERIFY_TOKEN" in said and "typo" not in said and TOKEN not in said
+
+
+def test_a_post_signed_with_another_secret_logs_which_setting_to_check(receiver, caplog):
+    url, _ = receiver
+    raw = meta_bytes(text_payload("wamid.secret-1", "two loaves"))
+    with caplog.at_level("WARNING", logger="wa_pipeline.whatsapp.webhook_app"):
+        refused = httpx.post(f"{url}/webhook", content=raw, headers=signed(raw, secret="another-apps-secret"))
+    assert refused.status_code == 403 and "WA_APP_SECRET" not in refused.text
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "WA_APP_SECRET must be the App secret" in said and SECRET not in said
+
+
 def test_healthz(receiver):
     url, _ = receiver
     response = httpx.get(f"{url}/healthz")

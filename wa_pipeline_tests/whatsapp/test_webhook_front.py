@@ -106,7 +106,7 @@ def test_pipelined_requests_are_answered_in_order_on_one_connection(front, store
     assert [(status, body) for status, _, body in answers] == [
         (200, b'{"status":"accepted"}'),
         (200, b"c9"),
-        (404, b"not found"),
+        (404, b"not found: the webhook is at /webhook, its health at /healthz"),
         (200, b'{"status":"accepted"}'),
     ]
     assert app.state.lander.drained(60)

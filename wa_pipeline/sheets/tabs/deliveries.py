@@ -7,13 +7,13 @@ back as messages): it still gets its row, joined to the message by id once the m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.message import STATUS_ORDER, Message
+from wa_pipeline.message import STATUS_ORDER, Message, cloud_chat_parts
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 
 # Meta's codes for the failures a small business meets most, in words its staff can act on.
@@ -79,25 +79,54 @@ def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _recipient(statuses: Mapping[str, Mapping]) -> str | None:
+    """The customer a message's statuses name: the number Meta writes as a chat's customer, else the BSUID."""
+    for status in statuses.values():
+        recipient = status.get("recipient_id") or status.get("recipient_user_id")
+        if isinstance(recipient, str) and recipient:
+            digits = recipient.lstrip("+").replace(" ", "")
+            return digits if digits.isdigit() else recipient
+    return None
+
+
 def delivery_records(
     status_history: Iterable[Mapping],
     messages: Mapping[str, Message],
     sent_without_status: Iterable[Message] = (),
     rates: Mapping[str, float] | None = None,
     currency: str = "",
+    name_of: Callable[[str], str | None] | None = None,
 ) -> pd.DataFrame:
     """One record per message with statuses (`EventStore.status_history()`), joined to its landed message by id,
     plus the business's messages no status was reported for yet; in send order.
 
     A billable message costs `rates[category]` in `currency` (the business's rate card: Meta's webhook says what
     is charged, not how much); a free one costs 0; a billable one of a category without a rate has no cost.
+    A status whose message never landed (sent from another tool) is put in its recipient's chat: under the name
+    one of the given messages to that customer goes by, else `name_of(customer)` (the customers store), else the
+    number, as the lander names a chat.
     """
     rates = rates or {}
+    sent_without_status = list(sent_without_status)
     by_message: dict[str, dict[str, Mapping]] = {}
     for status in status_history:
         by_message.setdefault(status["message_id"], {})[status["status"]] = status
     for message in sent_without_status:
         by_message.setdefault(message.message_id, {})
+    chat_of: dict[str, str] = {}
+    for message in (*messages.values(), *sent_without_status):
+        parts = cloud_chat_parts(message.chat_id)
+        if parts is not None and message.chat_name and message.chat_name != parts[1]:
+            chat_of.setdefault(parts[1], message.chat_name)
+
+    def recipient_chat(statuses: Mapping[str, Mapping]) -> str:
+        customer = _recipient(statuses)
+        if customer is None:
+            return ""
+        if customer not in chat_of:
+            chat_of[customer] = (name_of(customer) if name_of is not None else None) or customer
+        return chat_of[customer]
+
     records = []
     for message_id, statuses in by_message.items():
         message = messages.get(message_id)
@@ -112,7 +141,7 @@ def delivery_records(
         records.append(
             {
                 "message_id": message_id,
-                "chat": (message.chat_name or message.chat_id) if message is not None else "",
+                "chat": (message.chat_name or message.chat_id) if message is not None else recipient_chat(statuses),
                 "text": (message.text or message.caption or "") if message is not None else "",
                 "status": max(statuses, key=lambda s: STATUS_ORDER.get(s, 0)) if statuses else "",
                 "sent_at": sent,
