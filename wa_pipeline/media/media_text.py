@@ -84,6 +84,9 @@ class ExtractionStats:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
+_UNREADABLE_IN_STORE = "media file unreadable in the store"
+
+
 def extract_media(
     items: list[MediaItem],
     store: MediaStore,
@@ -97,15 +100,25 @@ def extract_media(
     started = time.perf_counter()
     stats = stats if stats is not None else ExtractionStats()
     stats.items = len(items)
-    shas = list(dict.fromkeys(item.sha256 for item in items if item.sha256))
+    # Meta's webhook names a file's sha256 before the bytes are fetched: until they are in the store the item waits
+    # for its download, never a failure (a failure is final and cached, so the photo would never be read).
+    waiting = {item.sha256 for item in items if item.sha256 and item.remote_id and not store.has(item.sha256)}
+    shas = list(dict.fromkeys(item.sha256 for item in items if item.sha256 and item.sha256 not in waiting))
     stats.files = len(shas)
     cached = cache.get_many(shas) if cache is not None else {}
-    reusable = {sha: e for sha, e in cached.items() if e.final and e.engine == settings.engine_key(e.category or "")}
+    reusable = {
+        sha: e
+        for sha, e in cached.items()
+        if e.final
+        and e.engine == settings.engine_key(e.category or "")
+        # Earlier versions cached a download still to come as this failure: read the bytes once they are here.
+        and not (e.reason.startswith(_UNREADABLE_IN_STORE) and store.has(sha))
+    }
     stats.cache_hits = len(reusable)
     fresh = _process([sha for sha in shas if sha not in reusable], store, settings, pool, cached, stats)
     if cache is not None and fresh:
         cache.put_many(list(fresh.values()))
-    results = [_result(item, reusable, fresh) for item in items]
+    results = [_result(item, reusable, fresh, waiting) for item in items]
     stats.wall_s = time.perf_counter() - started
     for result in results:
         bucket = result.status.split(":", 1)[0]
@@ -113,12 +126,14 @@ def extract_media(
     return results
 
 
-def _result(item: MediaItem, reusable: dict[str, Extraction], fresh: dict[str, Extraction]) -> MediaResult:
-    if not item.sha256:
+def _result(
+    item: MediaItem, reusable: dict[str, Extraction], fresh: dict[str, Extraction], waiting: set[str]
+) -> MediaResult:
+    if not item.sha256 or item.sha256 in waiting:
         if item.remote_id:
             return MediaResult(
                 item.message_id,
-                None,
+                item.sha256,
                 item.kind,
                 item.claimed_mime,
                 "pending:not_downloaded",
@@ -170,7 +185,7 @@ def _process(
         try:
             facts = sniffing.sniff(path)
         except OSError as exc:
-            done[sha] = dataclasses.replace(base, reason=f"media file unreadable in the store: {exc.strerror or exc}")
+            done[sha] = dataclasses.replace(base, reason=f"{_UNREADABLE_IN_STORE}: {exc.strerror or exc}")
             continue
         sniffed[sha] = facts
         base = dataclasses.replace(

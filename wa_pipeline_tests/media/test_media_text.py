@@ -1,10 +1,11 @@
 import dataclasses
+import hashlib
 import os
 
 import pytest
 
 from wa_pipeline.media.engine_pool import media_pool
-from wa_pipeline.media.extraction_cache import ExtractionCache
+from wa_pipeline.media.extraction_cache import Extraction, ExtractionCache
 from wa_pipeline.media.media_text import ExtractionStats, MediaItem, extract_media, record_dead_letters, success_rate
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.media_store import MediaStore
@@ -101,6 +102,37 @@ def test_media_without_bytes(store, cache, settings, tmp_path):
     letters.add("media", "export", "filed by an older version", {})
     assert record_dead_letters(results, letters, "2026-11-16") == 0
     assert letters.list() == []
+
+
+def test_a_webhook_photo_named_before_its_download_waits_and_is_read_once_downloaded(store, cache, receipts, settings):
+    # Meta's webhook gives the photo's sha256 with its media id; the bytes come with the download, a run or two later.
+    receipt = receipts["clean"][0]
+    data = receipt.path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    photo = MediaItem("wamid.photo", sha, "image", "image/jpeg", remote_id="1234567890")
+    first = extract_media([photo], store, cache, settings, None)
+    assert (first[0].status, first[0].sha256) == ("pending:not_downloaded", sha)
+    assert cache.get_many([sha]) == {}  # nothing final remembered for bytes never seen
+
+    assert store.put(data) == sha
+    second = extract_media([photo], store, cache, settings, None)
+    assert second[0].status == "ok" and cer(receipt.truth, second[0].text) <= 0.05
+
+
+def test_a_download_an_earlier_version_cached_as_unreadable_is_read_once_its_bytes_are_here(
+    store, cache, receipts, settings
+):
+    receipt = receipts["clean"][1]
+    data = receipt.path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    # What an earlier version stored for a webhook photo whose download had not come yet.
+    old = Extraction(sha, settings.engine_key(""), "failed", reason="media file unreadable in the store: No such file")
+    cache.put_many([old])
+    photo = MediaItem("wamid.photo", sha, "image", "image/jpeg", remote_id="1234567890")
+    assert extract_media([photo], store, cache, settings, None)[0].status == "pending:not_downloaded"
+    store.put(data)
+    result = extract_media([photo], store, cache, settings, None)[0]
+    assert result.status == "ok" and cer(receipt.truth, result.text) <= 0.05
 
 
 def test_bad_files_fail_with_reasons_and_become_dead_letters(store, cache, bad_inputs, settings, tmp_path):
