@@ -19,6 +19,7 @@ import pytest
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.whatsapp import importer
 from wa_pipeline.whatsapp.importer import import_exports
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -188,5 +189,55 @@ def test_the_improved_message_is_reported_as_changed(tmp_path, world):
     run(_ios(tmp_path))
     # The sensor that re-runs days sees the day again: its rows are rewritten with the better copies.
     changed = store.changes_since(mark)
-    assert len(changed.sent_at) == 4
-    assert {moment.date() for moment in changed.sent_at} == {date(2023, 3, 12)}
+    assert store.count() == 4
+    assert [moment.astimezone(NAIROBI).strftime("%H:%M:%S") for moment in changed.sent_at] == [
+        "10:15:05",
+        "10:15:41",
+        "10:16:02",
+        "10:17:30",
+    ]
+
+
+def _unzipped(tmp_path: Path, folder: str, text: str) -> Path:
+    path = tmp_path / folder / "_chat.txt"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_second_unzip_of_an_export_on_macos_is_the_same_chat(tmp_path, world):
+    store, run = world
+    run(_unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi", IOS))
+    # Archive Utility unzips the same zip again beside the first folder, numbered.
+    summary = run(
+        _unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi 2", IOS + "[13/03/2023, 08:00:12] Juma Mwangi: Habari\n")
+    )
+    assert (summary.added, summary.already_present) == (1, 4)
+    assert {m.chat_name for m in store.iter_messages()} == {"Juma Mwangi"}
+
+
+def test_a_chat_really_named_with_a_number_stays_its_own_chat(tmp_path, world):
+    store, run = world
+    run(_unzipped(tmp_path, "WhatsApp Chat - Team", IOS))
+    # "Team 2" is another group: its first messages are not Team's, though one of them is the same "ok".
+    other = "[12/03/2023, 10:15:05] Juma Mwangi: ok\n[12/03/2023, 10:20:00] Amina Njeri: Tuko njiani\n"
+    summary = run(_unzipped(tmp_path, "WhatsApp Chat - Team 2", other))
+    assert summary.added == 2
+    assert sorted({m.chat_name for m in store.iter_messages()}) == ["Team", "Team 2"]
+
+
+def test_a_second_unzip_read_by_worker_processes_is_the_same_chat(tmp_path, world, monkeypatch):
+    store, _ = world
+    monkeypatch.setattr(importer, "LINES_PER_WORKER", 20)
+    days = "".join(
+        f"[{day:02d}/03/2023, 09:{minute:02d}:10] Juma Mwangi: Order {day}-{minute}\n"
+        for day in range(1, 11)
+        for minute in range(8)
+    )
+    stores = {"store": store, "media_store": MediaStore(tmp_path / "media")}
+    dead_letters = DeadLetterQueue(tmp_path / "dead_letters.sqlite3")
+    for folder in ("WhatsApp Chat - Juma Mwangi", "WhatsApp Chat - Juma Mwangi 2"):
+        path = _unzipped(tmp_path, folder, days)
+        summary = import_exports([path], tz=NAIROBI, today=TODAY, workers=2, dead_letters=dead_letters, **stores)
+    assert (summary.added, summary.already_present) == (0, 80)
+    assert {m.chat_name for m in store.iter_messages()} == {"Juma Mwangi"}
