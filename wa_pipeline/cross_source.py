@@ -3,6 +3,9 @@
 Exports carry no wamid, so the same message arriving both ways is matched on what both sources show:
 the minute it was sent, who sent it (by name or by phone number) and its content (text, or media hash).
 Matching is deliberately conservative: a pair is only merged when all three agree.
+
+Two exports of one chat (from Android and from an iPhone, or without media and with it) give one message two ids;
+`export_slot` is what both show of it, and `richer_copy` the message as the copy that says more improves it.
 """
 
 from __future__ import annotations

@@ -146,7 +146,10 @@ def recorded_duplicates(count: int) -> str:
 
 
 # The export messages landed in a window of send times (the sent_at index, then each row; records are read apart).
-EXPORTS_BETWEEN = "SELECT sent_at, seq, message_id, chat_id FROM messages WHERE sent_at >= ? AND sent_at <= ? AND source = 'chat_export'"
+EXPORTS_BETWEEN = (
+    "SELECT sent_at, seq, message_id, chat_id FROM messages"
+    " WHERE sent_at >= ? AND sent_at <= ? AND source = 'chat_export'"
+)
 # A message improved by another export's copy of it (see `_export_twins`) is landed again under its id, with a new
 # seq: readers of `changes_since` then see its day changed.
 DELETE_MESSAGE = "DELETE FROM messages WHERE message_id = ?"
@@ -263,8 +266,8 @@ def _may_meet_landed(run: Callable[[str, tuple], Any], prepared: Sequence[Prepar
 def _export_twins(
     run: Callable[[str, tuple], Any], prepared: Sequence[Prepared], present: set[str]
 ) -> dict[int, tuple[Message, int]]:
-    """The landed copy (and its seq), from another export of the same chat, of each of the batch's export messages not landed by
-    id: {place in the batch: landed message}.
+    """{place in the batch: (landed message, its seq)} for each of the batch's export messages not landed by id whose
+    copy another export of the same chat landed.
 
     An Android export and an iOS export of one chat (minutes against seconds), or a "without media" export and one
     with media (a placeholder against the file), give one message two ids. A copy is the n-th message of its slot
@@ -323,7 +326,9 @@ def land_messages(
     `run(statement, params)` executes one statement (written with `?`) and returns a cursor (fetchall);
     `run_many(statement, rows)` executes one statement per row. A message already present by id is a no-op; a
     copy another source already delivered is recorded in `cross_source_duplicates` instead. A message a tombstone
-    names (`wa-pipeline forget`) is not landed, from any source. Returns (added, cross-source duplicates).
+    names (`wa-pipeline forget`) is not landed, from any source. Another export's copy of an export message (see
+    `_export_twins`) is that message: recorded as a copy, and when it says more (`cross_source.richer_copy`) the
+    landed record is replaced by the richer one under the same id. Returns (added, cross-source duplicates).
 
     The batch is decided in memory, in message order, from three look-ups (ids present, fingerprints held, copies
     recorded) and then written with one statement per table: the caller's transaction holds the writers' lock,
@@ -406,7 +411,7 @@ def land_messages(
         if by_seq:
             run_many(
                 DELETE_FINGERPRINTS_AT,
-                [(seq * FINGERPRINT_SLOTS, (seq + 1) * FINGERPRINT_SLOTS) for _, seq in improved],
+                [(old * FINGERPRINT_SLOTS, (old + 1) * FINGERPRINT_SLOTS) for _, old in improved],
             )
         else:
             run_many(DELETE_FINGERPRINTS, [(message_id,) for message_id, _ in improved])
