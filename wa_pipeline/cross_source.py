@@ -10,7 +10,6 @@ Two exports of one chat (from Android and from an iPhone, or without media and w
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -90,49 +89,55 @@ def fingerprints(message: Message, sent_at: str | None = None) -> list[str]:
 _MEDIA_SLOT_KINDS = frozenset({"image", "audio", "voice", "video", "document", "sticker", "media_omitted"})
 
 
-def export_slot(message: Message) -> tuple[str, str, str, str] | None:
-    """(chat, minute, sender, content) under which another export of the same chat shows this message; None when the
-    message shows nothing to be told by.
+def export_slot(record: dict) -> tuple[str, str, str, str] | None:
+    """(chat, minute, sender, content) under which another export of the same chat shows the message whose landing
+    record (`Message.to_record`, as stored) this is; None when it shows nothing to be told by.
 
     Android writes send times to the minute and iOS to the second, and a "without media" export writes a placeholder
     where the other has the file: so the content of a file is only that it is one (its name and caption differ).
-    Copies in one slot are told apart by their order in it, the n-th meeting the n-th (see `landing_sql`).
+    Copies in one slot are told apart by their order in it, the n-th meeting the n-th (see `landing_sql`). Read from
+    the record, not a `Message`: a batch's records are matched before any of them is built.
     """
-    if message.source != "chat_export" or message.kind in {"system", "reaction"}:
+    kind = record["kind"]
+    if record["source"] != "chat_export" or kind in {"system", "reaction"}:
         return None
-    if message.kind in _MEDIA_SLOT_KINDS:
+    if kind in _MEDIA_SLOT_KINDS:
         content = "media"
-    elif message.kind == "deleted":
+    elif kind == "deleted":
         content = "deleted"
     else:
-        text = _normal_text(" ".join(filter(None, (message.text, message.caption))))
+        text = _normal_text(" ".join(filter(None, (record["text"], record["caption"]))))
         if not text:
             return None
         content = "text:" + text
-    return message.chat_id, message.sent_at.isoformat()[:16], _normal_text(message.sender_name or ""), content
+    # sent_at is stored in UTC, as isoformat writes it: its first 16 characters are its minute.
+    return record["chat_id"], record["sent_at"][:16], _normal_text(record["sender_name"] or ""), content
 
 
-def _to_the_second(message: Message) -> bool:
+def _to_the_second(record: dict) -> bool:
     # A minute-only header reads as second 0; a seconds header that says :00 is taken as minute-only too, which
-    # only ever lets it be improved by a copy that says more.
-    return bool(message.sent_at.second or message.sent_at.microsecond)
+    # only ever lets it be improved by a copy that says more. ("2023-03-12T07:15:05+00:00", ".123456" when any.)
+    sent_at = record["sent_at"]
+    return sent_at[17:19] != "00" or sent_at[19:20] == "."
 
 
-def _media_detail(message: Message) -> int:
+def _media_detail(record: dict) -> int:
     """0: no file (a placeholder, or not media); 1: a file named but not in the export; 2: its bytes stored."""
-    if message.kind not in _MEDIA_SLOT_KINDS or message.kind == "media_omitted":
+    kind = record["kind"]
+    if kind not in _MEDIA_SLOT_KINDS or kind == "media_omitted":
         return 0
-    return 2 if message.media is not None and message.media.sha256 else 1
+    return 2 if record["media_sha256"] else 1
 
 
-def same_export_message(landed: Message, incoming: Message) -> bool:
-    """Whether two copies in the same slot, the n-th of each, can be one message: their times agree to what both say."""
-    return landed.sent_at == incoming.sent_at or not _to_the_second(landed) or not _to_the_second(incoming)
+def same_export_message(landed: dict, incoming: dict) -> bool:
+    """Whether two records in the same slot, the n-th of each, can be one message: their times agree to what both
+    say."""
+    return landed["sent_at"] == incoming["sent_at"] or not _to_the_second(landed) or not _to_the_second(incoming)
 
 
-def richer_copy(landed: Message, incoming: Message) -> Message | None:
-    """The landed message as the incoming copy improves it (its file, its seconds), under the landed id; None when the
-    incoming copy adds nothing.
+def richer_copy(landed: dict, incoming: dict) -> tuple[dict, str] | None:
+    """(The record kept, the send time it takes) when the incoming copy improves the landed message (its file, its
+    seconds); None when it adds nothing. The kept record lands under the landed message's id.
 
     The copy with more of the file is taken whole (its kind, media, caption and line), with the send time to the
     second when either copy has it.
@@ -141,5 +146,4 @@ def richer_copy(landed: Message, incoming: Message) -> Message | None:
     if incoming_media <= landed_media and (_to_the_second(landed) or not _to_the_second(incoming)):
         return None
     base, other = (incoming, landed) if incoming_media >= landed_media else (landed, incoming)
-    sent_at = base.sent_at if _to_the_second(base) or not _to_the_second(other) else other.sent_at
-    return dataclasses.replace(base, message_id=landed.message_id, sent_at=sent_at)
+    return base, base["sent_at"] if _to_the_second(base) or not _to_the_second(other) else other["sent_at"]

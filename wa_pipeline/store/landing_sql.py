@@ -265,9 +265,9 @@ def _may_meet_landed(run: Callable[[str, tuple], Any], prepared: Sequence[Prepar
 
 def _export_twins(
     run: Callable[[str, tuple], Any], prepared: Sequence[Prepared], present: set[str]
-) -> dict[int, tuple[Message, int]]:
-    """{place in the batch: (landed message, its seq)} for each of the batch's export messages not landed by id whose
-    copy another export of the same chat landed.
+) -> dict[int, tuple[dict, int, dict]]:
+    """{place in the batch: (landed record, its seq, the batch's record)} for each of the batch's export messages not
+    landed by id whose copy another export of the same chat landed (records as `Message.to_record` stores them).
 
     An Android export and an iOS export of one chat (minutes against seconds), or a "without media" export and one
     with media (a placeholder against the file), give one message two ids. A copy is the n-th message of its slot
@@ -292,26 +292,26 @@ def _export_twins(
         return {}
     records = dict(_select_in(run, records_of, {row[2] for row in landed_rows}))
     landed_cells = {(row[3], row[0][:16]) for row in landed_rows}
-    slots: dict[tuple, list[tuple[Message, int]]] = {}
+    slots: dict[tuple, list[tuple[dict, int]]] = {}
     for row in sorted(landed_rows, key=itemgetter(0, 1)):
-        message = Message.from_json(records[row[2]])
-        slot = export_slot(message)
+        record = json.loads(records[row[2]])
+        slot = export_slot(record)
         if slot is not None:
-            slots.setdefault(slot, []).append((message, row[1]))
-    twins: dict[int, tuple[Message, int]] = {}
+            slots.setdefault(slot, []).append((record, row[1]))
+    twins: dict[int, tuple[dict, int, dict]] = {}
     # Messages landed by id count in their slot's order too: the batch's n-th is its file's n-th.
     ranks: dict[tuple, int] = {}
     for place, entry in enumerate(prepared):
         if entry[2] != "chat_export" or (entry[1], entry[5][:16]) not in landed_cells:
             continue
-        message = _message(entry)
-        slot = export_slot(message)
+        record = json.loads(entry[4])
+        slot = export_slot(record)
         if slot is None:
             continue
         rank = ranks[slot] = ranks.get(slot, -1) + 1
         held = slots.get(slot, ())
-        if entry[0] not in present and rank < len(held) and same_export_message(held[rank][0], message):
-            twins[place] = held[rank]
+        if entry[0] not in present and rank < len(held) and same_export_message(held[rank][0], record):
+            twins[place] = (*held[rank], record)
     return twins
 
 
@@ -348,6 +348,10 @@ def land_messages(
     seek_twins = _may_meet_landed(run, prepared)
     if seek_twins:
         present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
+        # An export message recorded as another's copy (by an import before) is that message: present, and not
+        # matched again (a second export imported again costs what the first does).
+        unlanded = {entry[0] for entry in prepared if entry[2] == "chat_export" and entry[0] not in present}
+        present |= {row[0] for row in _select_in(run, recorded_duplicates, unlanded)}
         if by_seq:
             held = _holders_by_minute(run, prepared)
         else:
@@ -370,15 +374,24 @@ def land_messages(
         message_id, chat_id, source, its_prints, record, sent_at = entry
         export_twin = export_twins.get(place)
         if export_twin is not None:
-            landed, landed_seq = export_twin
+            landed, landed_seq, incoming = export_twin
             # The copy is the message landed already, and is counted so: recorded, and improving it at most.
-            copies.append((message_id, source, landed.message_id, record))
+            copies.append((message_id, source, landed["message_id"], record))
             export_copies.add(message_id)
-            richer = richer_copy(landed, _message(entry))
+            richer = richer_copy(landed, incoming)
             if richer is None:
                 continue
-            improved.append((landed.message_id, landed_seq))
-            message_id, chat_id, source, its_prints, record, sent_at = prepare([richer])[0]
+            landed_id = landed["message_id"]
+            improved.append((landed_id, landed_seq))
+            kept, kept_at = richer
+            if kept is incoming and kept_at == incoming["sent_at"]:
+                # The copy whole under the landed id (the usual case): its fingerprints and stored time are the
+                # copy's, and its record differs only in the id, the one string in it that follows that key.
+                record = record.replace(f'"message_id": "{message_id}"', f'"message_id": "{landed_id}"', 1)
+                message_id = landed_id
+            else:
+                merged = Message.from_record({**kept, "message_id": landed_id, "sent_at": kept_at})
+                message_id, chat_id, source, its_prints, record, sent_at = prepare([merged])[0]
         else:
             twin = _twin(holders, its_prints, message_id, source) if seek_twins and its_prints else None
             if twin is not None:

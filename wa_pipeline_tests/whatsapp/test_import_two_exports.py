@@ -241,3 +241,26 @@ def test_a_second_unzip_read_by_worker_processes_is_the_same_chat(tmp_path, worl
         summary = import_exports([path], tz=NAIROBI, today=TODAY, workers=2, dead_letters=dead_letters, **stores)
     assert (summary.added, summary.already_present) == (0, 80)
     assert {m.chat_name for m in store.iter_messages()} == {"Juma Mwangi"}
+
+
+def test_the_file_of_one_copy_and_the_seconds_of_the_other_make_the_message(tmp_path, world):
+    store, run = world
+    with_media = tmp_path / "WhatsApp Chat with Juma Mwangi.zip"
+    with zipfile.ZipFile(with_media, "w") as archive:
+        archive.writestr(
+            "WhatsApp Chat with Juma Mwangi.txt",
+            "12/03/2023, 10:17 - Juma Mwangi: IMG-20230312-WA0003.png (file attached)\nRisiti ya jana\n",
+        )
+        archive.writestr("IMG-20230312-WA0003.png", _png())
+    run(with_media)
+    (image,) = _day(store)
+    # The iPhone's export without media: a placeholder, but to the second.
+    run(_ios(tmp_path, "[12/03/2023, 10:17:30] Juma Mwangi: \u200eimage omitted\n", media={}))
+    (merged,) = _day(store)
+    assert (merged.message_id, merged.kind, merged.caption, merged.media) == (
+        image.message_id,
+        "image",
+        "Risiti ya jana",
+        image.media,
+    )
+    assert merged.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S") == "10:17:30"
