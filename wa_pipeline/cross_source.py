@@ -3,6 +3,9 @@
 Exports carry no wamid, so the same message arriving both ways is matched on what both sources show:
 the minute it was sent, who sent it (by name or by phone number) and its content (text, or media hash).
 Matching is deliberately conservative: a pair is only merged when all three agree.
+
+Two exports of one chat (from Android and from an iPhone, or without media and with it) give one message two ids;
+`export_slot` is what both show of it, and `richer_copy` the message as the copy that says more improves it.
 """
 
 from __future__ import annotations
@@ -80,3 +83,67 @@ def fingerprints(message: Message, sent_at: str | None = None) -> list[str]:
     return sorted(
         hashlib.sha256(f"{minute}\x1f{sender}\x1f{content}".encode()).hexdigest() for sender in _sender_keys(message)
     )
+
+
+# The kinds an export shows as a file, or as the placeholder a "without media" export writes in the file's place.
+_MEDIA_SLOT_KINDS = frozenset({"image", "audio", "voice", "video", "document", "sticker", "media_omitted"})
+
+
+def export_slot(record: dict) -> tuple[str, str, str, str] | None:
+    """(chat, minute, sender, content) under which another export of the same chat shows the message whose landing
+    record (`Message.to_record`, as stored) this is; None when it shows nothing to be told by.
+
+    Android writes send times to the minute and iOS to the second, and a "without media" export writes a placeholder
+    where the other has the file: so the content of a file is only that it is one (its name and caption differ).
+    Copies in one slot are told apart by their order in it, the n-th meeting the n-th (see `landing_sql`). Read from
+    the record, not a `Message`: a batch's records are matched before any of them is built.
+    """
+    kind = record["kind"]
+    if record["source"] != "chat_export" or kind in {"system", "reaction"}:
+        return None
+    if kind in _MEDIA_SLOT_KINDS:
+        content = "media"
+    elif kind == "deleted":
+        content = "deleted"
+    else:
+        text = _normal_text(" ".join(filter(None, (record["text"], record["caption"]))))
+        if not text:
+            return None
+        content = "text:" + text
+    # sent_at is stored in UTC, as isoformat writes it: its first 16 characters are its minute.
+    return record["chat_id"], record["sent_at"][:16], _normal_text(record["sender_name"] or ""), content
+
+
+def _to_the_second(record: dict) -> bool:
+    # A minute-only header reads as second 0; a seconds header that says :00 is taken as minute-only too, which
+    # only ever lets it be improved by a copy that says more. ("2023-03-12T07:15:05+00:00", ".123456" when any.)
+    sent_at = record["sent_at"]
+    return sent_at[17:19] != "00" or sent_at[19:20] == "."
+
+
+def _media_detail(record: dict) -> int:
+    """0: no file (a placeholder, or not media); 1: a file named but not in the export; 2: its bytes stored."""
+    kind = record["kind"]
+    if kind not in _MEDIA_SLOT_KINDS or kind == "media_omitted":
+        return 0
+    return 2 if record["media_sha256"] else 1
+
+
+def same_export_message(landed: dict, incoming: dict) -> bool:
+    """Whether two records in the same slot, the n-th of each, can be one message: their times agree to what both
+    say."""
+    return landed["sent_at"] == incoming["sent_at"] or not _to_the_second(landed) or not _to_the_second(incoming)
+
+
+def richer_copy(landed: dict, incoming: dict) -> tuple[dict, str] | None:
+    """(The record kept, the send time it takes) when the incoming copy improves the landed message (its file, its
+    seconds); None when it adds nothing. The kept record lands under the landed message's id.
+
+    The copy with more of the file is taken whole (its kind, media, caption and line), with the send time to the
+    second when either copy has it.
+    """
+    landed_media, incoming_media = _media_detail(landed), _media_detail(incoming)
+    if incoming_media <= landed_media and (_to_the_second(landed) or not _to_the_second(incoming)):
+        return None
+    base, other = (incoming, landed) if incoming_media >= landed_media else (landed, incoming)
+    return base, base["sent_at"] if _to_the_second(base) or not _to_the_second(other) else other["sent_at"]

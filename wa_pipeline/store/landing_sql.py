@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from wa_pipeline.cross_source import fingerprints
+from wa_pipeline.cross_source import export_slot, fingerprints, richer_copy, same_export_message
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import tombstones
 
@@ -137,10 +137,24 @@ def fingerprint_holders(count: int) -> str:
     return f"SELECT fingerprint, message_id, source FROM fingerprints WHERE fingerprint IN ({_marks(count)})"
 
 
+def records_of(count: int) -> str:
+    return f"SELECT message_id, record FROM messages WHERE message_id IN ({_marks(count)})"
+
+
 def recorded_duplicates(count: int) -> str:
     return f"SELECT message_id FROM cross_source_duplicates WHERE message_id IN ({_marks(count)})"
 
 
+# The export messages landed in a window of send times (the sent_at index, then each row; records are read apart).
+EXPORTS_BETWEEN = (
+    "SELECT sent_at, seq, message_id, chat_id FROM messages"
+    " WHERE sent_at >= ? AND sent_at <= ? AND source = 'chat_export'"
+)
+# A message improved by another export's copy of it (see `_export_twins`) is landed again under its id, with a new
+# seq: readers of `changes_since` then see its day changed.
+DELETE_MESSAGE = "DELETE FROM messages WHERE message_id = ?"
+DELETE_FINGERPRINTS = "DELETE FROM fingerprints WHERE message_id = ?"
+DELETE_FINGERPRINTS_AT = "DELETE FROM fingerprints WHERE rowid >= ? AND rowid < ?"
 # Whether anything landed in a window of send times (the sent_at index answers it without touching a row).
 LANDED_BETWEEN = "SELECT 1 FROM messages WHERE sent_at >= ? AND sent_at <= ? LIMIT 1"
 CROSS_SOURCE_DUPLICATES = "SELECT message_id, duplicate_of FROM cross_source_duplicates ORDER BY seen_at"
@@ -249,6 +263,58 @@ def _may_meet_landed(run: Callable[[str, tuple], Any], prepared: Sequence[Prepar
     return run(LANDED_BETWEEN, (min(times)[:16], max(times)[:16] + ":99")).fetchone() is not None
 
 
+def _export_twins(
+    run: Callable[[str, tuple], Any], prepared: Sequence[Prepared], present: set[str]
+) -> dict[int, tuple[dict, int, dict]]:
+    """{place in the batch: (landed record, its seq, the batch's record)} for each of the batch's export messages not
+    landed by id whose copy another export of the same chat landed (records as `Message.to_record` stores them).
+
+    An Android export and an iOS export of one chat (minutes against seconds), or a "without media" export and one
+    with media (a placeholder against the file), give one message two ids. A copy is the n-th message of its slot
+    (`cross_source.export_slot`: chat, minute, sender, content) in the batch and the n-th landed there, by send
+    time then landing order: two genuine "ok" in one minute stay two, and a copy meets one landed message at most.
+    Read with one look-up per hour holding such a message, and only its landed rows' records are read; nothing
+    when every message is landed by id (a re-import).
+    """
+    cells = {(entry[1], entry[5][:16]) for entry in prepared if entry[2] == "chat_export" and entry[0] not in present}
+    if not cells:
+        return {}
+    hours: dict[str, tuple[str, str]] = {}
+    for _, minute in cells:
+        first, last = hours.get(minute[:13], (minute, minute))
+        hours[minute[:13]] = (min(first, minute), max(last, minute))
+    landed_rows = []
+    for first, last in hours.values():
+        landed_rows += [
+            row for row in run(EXPORTS_BETWEEN, (first, last + ":99")).fetchall() if (row[3], row[0][:16]) in cells
+        ]
+    if not landed_rows:
+        return {}
+    records = dict(_select_in(run, records_of, {row[2] for row in landed_rows}))
+    landed_cells = {(row[3], row[0][:16]) for row in landed_rows}
+    slots: dict[tuple, list[tuple[dict, int]]] = {}
+    for row in sorted(landed_rows, key=itemgetter(0, 1)):
+        record = json.loads(records[row[2]])
+        slot = export_slot(record)
+        if slot is not None:
+            slots.setdefault(slot, []).append((record, row[1]))
+    twins: dict[int, tuple[dict, int, dict]] = {}
+    # Messages landed by id count in their slot's order too: the batch's n-th is its file's n-th.
+    ranks: dict[tuple, int] = {}
+    for place, entry in enumerate(prepared):
+        if entry[2] != "chat_export" or (entry[1], entry[5][:16]) not in landed_cells:
+            continue
+        record = json.loads(entry[4])
+        slot = export_slot(record)
+        if slot is None:
+            continue
+        rank = ranks[slot] = ranks.get(slot, -1) + 1
+        held = slots.get(slot, ())
+        if entry[0] not in present and rank < len(held) and same_export_message(held[rank][0], record):
+            twins[place] = (*held[rank], record)
+    return twins
+
+
 def land_messages(
     run: Callable[[str, tuple], Any],
     run_many: Callable[[str, list[tuple]], Any],
@@ -260,7 +326,9 @@ def land_messages(
     `run(statement, params)` executes one statement (written with `?`) and returns a cursor (fetchall);
     `run_many(statement, rows)` executes one statement per row. A message already present by id is a no-op; a
     copy another source already delivered is recorded in `cross_source_duplicates` instead. A message a tombstone
-    names (`wa-pipeline forget`) is not landed, from any source. Returns (added, cross-source duplicates).
+    names (`wa-pipeline forget`) is not landed, from any source. Another export's copy of an export message (see
+    `_export_twins`) is that message: recorded as a copy, and when it says more (`cross_source.richer_copy`) the
+    landed record is replaced by the richer one under the same id. Returns (added, cross-source duplicates).
 
     The batch is decided in memory, in message order, from three look-ups (ids present, fingerprints held, copies
     recorded) and then written with one statement per table: the caller's transaction holds the writers' lock,
@@ -280,6 +348,10 @@ def land_messages(
     seek_twins = _may_meet_landed(run, prepared)
     if seek_twins:
         present = {row[0] for row in _select_in(run, present_ids, {entry[0] for entry in prepared})}
+        # An export message recorded as another's copy (by an import before) is that message: present, and not
+        # matched again (a second export imported again costs what the first does).
+        unlanded = {entry[0] for entry in prepared if entry[2] == "chat_export" and entry[0] not in present}
+        present |= {row[0] for row in _select_in(run, recorded_duplicates, unlanded)}
         if by_seq:
             held = _holders_by_minute(run, prepared)
         else:
@@ -293,15 +365,42 @@ def land_messages(
     landed_prints: list[list[str]] = []
     copies: list[tuple[str, str, str, str]] = []
     seq = run(LAST_SEQ, ()).fetchone()[0] if by_seq else 0
-    for message_id, chat_id, source, its_prints, record, sent_at in prepared:
-        twin = _twin(holders, its_prints, message_id, source) if seek_twins and its_prints else None
-        if twin is not None:
-            # Recorded only while the message itself is not landed under the same id (a plain re-delivery).
-            if message_id not in present:
-                copies.append((message_id, source, twin, record))
-            continue
-        if message_id in present:
-            continue
+    export_twins = _export_twins(run, prepared, present) if seek_twins else {}
+    # Landed messages that another export's copy improves (its file, its seconds): (message_id, seq) of each, to be
+    # removed and landed again under the same id (see `richer_copy`).
+    improved: list[tuple[str, int]] = []
+    export_copies: set[str] = set()
+    for place, entry in enumerate(prepared):
+        message_id, chat_id, source, its_prints, record, sent_at = entry
+        export_twin = export_twins.get(place)
+        if export_twin is not None:
+            landed, landed_seq, incoming = export_twin
+            # The copy is the message landed already, and is counted so: recorded, and improving it at most.
+            copies.append((message_id, source, landed["message_id"], record))
+            export_copies.add(message_id)
+            richer = richer_copy(landed, incoming)
+            if richer is None:
+                continue
+            landed_id = landed["message_id"]
+            improved.append((landed_id, landed_seq))
+            kept, kept_at = richer
+            if kept is incoming and kept_at == incoming["sent_at"]:
+                # The copy whole under the landed id (the usual case): its fingerprints and stored time are the
+                # copy's, and its record differs only in the id, the one string in it that follows that key.
+                record = record.replace(f'"message_id": "{message_id}"', f'"message_id": "{landed_id}"', 1)
+                message_id = landed_id
+            else:
+                merged = Message.from_record({**kept, "message_id": landed_id, "sent_at": kept_at})
+                message_id, chat_id, source, its_prints, record, sent_at = prepare([merged])[0]
+        else:
+            twin = _twin(holders, its_prints, message_id, source) if seek_twins and its_prints else None
+            if twin is not None:
+                # Recorded only while the message itself is not landed under the same id (a plain re-delivery).
+                if message_id not in present:
+                    copies.append((message_id, source, twin, record))
+                continue
+            if message_id in present:
+                continue
         present.add(message_id)
         if by_seq:
             seq += 1
@@ -320,6 +419,15 @@ def land_messages(
         if message_id not in recorded:
             recorded.add(message_id)
             copy_rows.append((message_id, twin, source, record, now, message_id))
+    if improved:
+        run_many(DELETE_MESSAGE, [(message_id,) for message_id, _ in improved])
+        if by_seq:
+            run_many(
+                DELETE_FINGERPRINTS_AT,
+                [(old * FINGERPRINT_SLOTS, (old + 1) * FINGERPRINT_SLOTS) for _, old in improved],
+            )
+        else:
+            run_many(DELETE_FINGERPRINTS, [(message_id,) for message_id, _ in improved])
     if by_seq:
         print_rows = [
             (row[0] * FINGERPRINT_SLOTS + slot, fingerprint, row[1], row[4])
@@ -348,7 +456,8 @@ def land_messages(
     ):
         if rows:
             run_many(statement, rows)
-    return len(new_rows), len(copy_rows)
+    # An export's copy of an export message is that message, already present: not a copy from another source.
+    return len(new_rows) - len(improved), sum(row[0] not in export_copies for row in copy_rows)
 
 
 def land_batches(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import queue
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -66,6 +68,14 @@ _MIME_BY_EXTENSION = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "zip": "application/zip",
 }
+
+
+# macOS's Archive Utility, opening an export whose folder is there already, unzips it again into "WhatsApp Chat - Juma
+# 2" (then 3, ...): the chat "Juma 2" that name gives is "Juma" when its first messages are Juma's, landed already.
+_NUMBERED_COPY = re.compile(r"(?P<name>.*\S) (?:[2-9]|[1-9][0-9]+)")
+# Messages with a sender, from the top of such a copy, that must all be landed under the unnumbered name (fewer when
+# the copy has fewer): the same people saying the same at the same minutes, in order, is the same chat.
+COPY_PROBE = 3
 
 
 # Lines that could not be read, listed in the summary at the most; every one of them is in the dead-letter queue.
@@ -222,12 +232,17 @@ def _import_one(
     # A member whose header lies fails the file here, before anything lands.
     archive.check_media()
     whole = _reader(archive, path, tz=tz, today=today, errors=errors)
+    unnumbered = _unnumbered_copy_of(archive, whole.scan, store=store, tz=tz, today=today)
+    if unnumbered is not None:
+        archive = dataclasses.replace(archive, chat_name=unnumbered)
+        whole = _reader(archive, path, tz=tz, today=today, errors=errors, scan=whole.scan)
     ranges = whole.split(workers, LINES_PER_WORKER) if workers > 1 else [(1, None)]
     if len(ranges) == 1:
         return _read_days(whole, archive, store=store, media_store=media_store, tz=tz, land=_writer(store, on_commit))
     return _land_from_workers(
         path,
         ranges,
+        chat_name=archive.chat_name,
         store=store,
         media_store=media_store,
         tz=tz,
@@ -236,6 +251,33 @@ def _import_one(
         on_commit=on_commit,
         scan=whole.scan,
     )
+
+
+def _unnumbered_copy_of(
+    archive: ExportArchive, scan: ExportScan, *, store: LandingStore, tz: tzinfo, today: date | None
+) -> str | None:
+    """The chat a numbered second unzip ("Juma 2") is a copy of ("Juma"), when its first messages are landed under
+    that name; None for any other export, a chat really named "Team 2" included."""
+    numbered = _NUMBERED_COPY.fullmatch(archive.chat_name)
+    if numbered is None:
+        return None
+    unnumbered = numbered.group("name")
+    # Read under the unnumbered name, the copy's messages have the ids that chat's export gave them (the same file).
+    reader = ExportReader(
+        archive.open_text,
+        chat_name=unnumbered,
+        tz=tz,
+        source_name=archive.source_name,
+        today=today,
+        on_errors=lambda _: None,
+        scan=scan,
+    )
+    messages = reader.messages()
+    try:
+        probe = list(islice((m.message_id for m in messages if m.sender_name is not None), COPY_PROBE))
+    finally:
+        messages.close()
+    return unnumbered if probe and all(store.get(message_id) is not None for message_id in probe) else None
 
 
 def _writer(store: LandingStore, on_commit: Callable[[int], None] | None) -> Callable[[list[Message]], AddResult]:
@@ -274,6 +316,7 @@ def _land_from_workers(
     path: Path,
     ranges: list[tuple[int, int | None]],
     *,
+    chat_name: str | None = None,
     store: LandingStore,
     media_store: MediaStore,
     tz: tzinfo,
@@ -290,7 +333,7 @@ def _land_from_workers(
     processes = [
         context.Process(
             target=_prepare_range,
-            args=(index, path, lines, scan, store, media_store, tz, today, errors.fresh(), batches),
+            args=(index, path, chat_name, lines, scan, store, media_store, tz, today, errors.fresh(), batches),
             name=f"wa-import-{index}",
             daemon=True,
         )
@@ -363,6 +406,7 @@ def _land_from_workers(
 def _prepare_range(
     index: int,
     path: Path,
+    chat_name: str | None,
     lines: tuple[int, int | None],
     scan: ExportScan | None,
     store: LandingStore,
@@ -376,6 +420,9 @@ def _prepare_range(
     try:
         os.nice(WORKER_NICENESS)
         archive = read_export(path)
+        if chat_name is not None:
+            # The chat as the writer named it (see `_unnumbered_copy_of`), not as the file's name gives it.
+            archive = dataclasses.replace(archive, chat_name=chat_name)
         # The first pass the writer made over the whole file: a worker reads only its own range.
         reader = _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines, scan=scan)
 

@@ -1,0 +1,266 @@
+"""One chat exported twice, from an Android phone and an iPhone, or without media and then with it: one row a message.
+
+Android writes the minute (`12/03/2023, 10:15 - Juma: ok`), iOS the second (`[12/03/2023, 10:15:23] Juma: ok`), and a
+"without media" export a placeholder where the other has the file: each copy gets an id of its own. The copy that says
+more (seconds, the file) improves the message landed first, under that message's id.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.media_store import MediaStore
+from wa_pipeline.whatsapp import importer
+from wa_pipeline.whatsapp.importer import import_exports
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+TODAY = date(2026, 12, 6)
+DAY_START, DAY_END = datetime(2023, 3, 11, tzinfo=UTC), datetime(2023, 3, 13, tzinfo=UTC)
+
+# Invented content, in the layouts each phone writes.
+ANDROID = (
+    "12/03/2023, 10:15 - Juma Mwangi: ok\n"
+    "12/03/2023, 10:15 - Juma Mwangi: ok\n"
+    "12/03/2023, 10:16 - Duka Letu: Asante, tutaleta kesho\n"
+    "12/03/2023, 10:17 - Juma Mwangi: <Media omitted>\n"
+)
+IOS = (
+    "[12/03/2023, 10:15:05] Juma Mwangi: ok\n"
+    "[12/03/2023, 10:15:41] Juma Mwangi: ok\n"
+    "[12/03/2023, 10:16:02] Duka Letu: Asante, tutaleta kesho\n"
+    "[12/03/2023, 10:17:30] Juma Mwangi: \u200e<attached: 00000005-PHOTO-2023-03-12-10-17-30.png>\n"
+)
+PHOTO = "00000005-PHOTO-2023-03-12-10-17-30.png"
+
+
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\xff\0\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def world(tmp_path, landing_target):
+    store = open_landing_store(landing_target)
+    stores = {
+        "store": store,
+        "media_store": MediaStore(tmp_path / "media"),
+        "dead_letters": DeadLetterQueue(tmp_path / "dead_letters.sqlite3"),
+    }
+
+    def run(*paths: Path):
+        return import_exports(list(paths), tz=NAIROBI, today=TODAY, **stores)
+
+    return store, run
+
+
+def _android(tmp_path: Path, text: str = ANDROID, name: str = "WhatsApp Chat with Juma Mwangi.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _ios(tmp_path: Path, text: str = IOS, media: dict[str, bytes] | None = None) -> Path:
+    path = tmp_path / "WhatsApp Chat - Juma Mwangi.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("_chat.txt", text)
+        for name, data in ({PHOTO: _png()} if media is None else media).items():
+            archive.writestr(name, data)
+    return path
+
+
+def _day(store):
+    return store.messages_between(DAY_START, DAY_END)
+
+
+def _shown(store):
+    return [(m.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S"), m.sender_name, m.kind, m.text) for m in _day(store)]
+
+
+def test_an_iphone_export_after_the_android_one_improves_each_message_under_its_first_id(tmp_path, world):
+    store, run = world
+    assert run(_android(tmp_path)).added == 4
+    first_ids = [m.message_id for m in _day(store)]
+
+    summary = run(_ios(tmp_path))
+    assert (summary.added, summary.already_present) == (0, 4)
+    assert [m.message_id for m in _day(store)] == first_ids
+    assert _shown(store) == [
+        ("10:15:05", "Juma Mwangi", "text", "ok"),
+        ("10:15:41", "Juma Mwangi", "text", "ok"),
+        ("10:16:02", "Duka Letu", "text", "Asante, tutaleta kesho"),
+        ("10:17:30", "Juma Mwangi", "image", None),
+    ]
+    photo = _day(store)[-1].media
+    assert (photo.filename, photo.mime, photo.sha256 is not None) == (PHOTO, "image/png", True)
+
+    # Either export again, or both, adds nothing and changes nothing.
+    again = run(_android(tmp_path), _ios(tmp_path))
+    assert (again.added, again.already_present) == (0, 8)
+    assert store.count() == 4
+    assert _shown(store)[0] == ("10:15:05", "Juma Mwangi", "text", "ok")
+
+
+def test_an_android_export_after_the_iphone_one_adds_nothing(tmp_path, world):
+    store, run = world
+    run(_ios(tmp_path))
+    landed = _day(store)
+
+    summary = run(_android(tmp_path))
+    assert (summary.added, summary.already_present) == (0, 4)
+    assert _day(store) == landed
+
+
+def test_copies_meet_one_for_one_in_their_minute(tmp_path, world):
+    store, run = world
+    # Three genuine "ok" in one minute on the iPhone, of which the Android export holds two: the third is new.
+    run(_android(tmp_path, "12/03/2023, 10:15 - Juma Mwangi: ok\n12/03/2023, 10:15 - Juma Mwangi: ok\n"))
+    summary = run(
+        _ios(
+            tmp_path,
+            "[12/03/2023, 10:15:05] Juma Mwangi: ok\n"
+            "[12/03/2023, 10:15:20] Juma Mwangi: ok\n"
+            "[12/03/2023, 10:15:41] Juma Mwangi: ok\n",
+            media={},
+        )
+    )
+    assert (summary.added, summary.already_present) == (1, 2)
+    assert [t for t, *_ in _shown(store)] == ["10:15:05", "10:15:20", "10:15:41"]
+
+
+def test_two_iphone_copies_at_different_seconds_are_two_messages(tmp_path, world):
+    store, run = world
+    run(_ios(tmp_path, "[12/03/2023, 10:15:05] Juma Mwangi: ok\n", media={}))
+    # Another export of the chat with a later "ok" in the same minute: seconds that disagree are two sends.
+    summary = run(_ios(tmp_path, "[12/03/2023, 10:15:41] Juma Mwangi: ok\n", media={}))
+    assert summary.added == 1
+    assert [t for t, *_ in _shown(store)] == ["10:15:05", "10:15:41"]
+
+
+def test_the_media_export_takes_the_place_of_the_placeholder_and_not_the_reverse(tmp_path, world):
+    store, run = world
+    without = _android(tmp_path, "12/03/2023, 10:17 - Juma Mwangi: <Media omitted>\n")
+    run(without)
+    (placeholder,) = _day(store)
+    assert placeholder.kind == "media_omitted"
+
+    with_media = tmp_path / "WhatsApp Chat with Juma Mwangi.zip"
+    with zipfile.ZipFile(with_media, "w") as archive:
+        archive.writestr(
+            "WhatsApp Chat with Juma Mwangi.txt",
+            "12/03/2023, 10:17 - Juma Mwangi: IMG-20230312-WA0003.png (file attached)\n",
+        )
+        archive.writestr("IMG-20230312-WA0003.png", _png())
+    summary = run(with_media)
+    assert (summary.added, summary.already_present, summary.media_linked) == (0, 1, 1)
+    (image,) = _day(store)
+    assert (image.message_id, image.kind, image.media.filename) == (
+        placeholder.message_id,
+        "image",
+        "IMG-20230312-WA0003.png",
+    )
+    assert image.media.sha256 is not None
+
+    # The placeholder again (the "without media" export imported after) leaves the image as it is.
+    assert run(without).added == 0
+    assert _day(store) == [image]
+
+
+def test_the_improved_message_is_reported_as_changed(tmp_path, world):
+    store, run = world
+    run(_android(tmp_path))
+    mark = store.changes_since(0).high_water_mark
+    run(_ios(tmp_path))
+    # The sensor that re-runs days sees the day again: its rows are rewritten with the better copies.
+    changed = store.changes_since(mark)
+    assert store.count() == 4
+    assert [moment.astimezone(NAIROBI).strftime("%H:%M:%S") for moment in changed.sent_at] == [
+        "10:15:05",
+        "10:15:41",
+        "10:16:02",
+        "10:17:30",
+    ]
+
+
+def _unzipped(tmp_path: Path, folder: str, text: str) -> Path:
+    path = tmp_path / folder / "_chat.txt"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_second_unzip_of_an_export_on_macos_is_the_same_chat(tmp_path, world):
+    store, run = world
+    run(_unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi", IOS))
+    # Archive Utility unzips the same zip again beside the first folder, numbered.
+    summary = run(
+        _unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi 2", IOS + "[13/03/2023, 08:00:12] Juma Mwangi: Habari\n")
+    )
+    assert (summary.added, summary.already_present) == (1, 4)
+    assert {m.chat_name for m in store.iter_messages()} == {"Juma Mwangi"}
+
+
+def test_a_chat_really_named_with_a_number_stays_its_own_chat(tmp_path, world):
+    store, run = world
+    run(_unzipped(tmp_path, "WhatsApp Chat - Team", IOS))
+    # "Team 2" is another group: its first messages are not Team's, though one of them is the same "ok".
+    other = "[12/03/2023, 10:15:05] Juma Mwangi: ok\n[12/03/2023, 10:20:00] Amina Njeri: Tuko njiani\n"
+    summary = run(_unzipped(tmp_path, "WhatsApp Chat - Team 2", other))
+    assert summary.added == 2
+    assert sorted({m.chat_name for m in store.iter_messages()}) == ["Team", "Team 2"]
+
+
+def test_a_second_unzip_read_by_worker_processes_is_the_same_chat(tmp_path, world, monkeypatch):
+    store, _ = world
+    monkeypatch.setattr(importer, "LINES_PER_WORKER", 20)
+    days = "".join(
+        f"[{day:02d}/03/2023, 09:{minute:02d}:10] Juma Mwangi: Order {day}-{minute}\n"
+        for day in range(1, 11)
+        for minute in range(8)
+    )
+    stores = {"store": store, "media_store": MediaStore(tmp_path / "media")}
+    dead_letters = DeadLetterQueue(tmp_path / "dead_letters.sqlite3")
+    for folder in ("WhatsApp Chat - Juma Mwangi", "WhatsApp Chat - Juma Mwangi 2"):
+        path = _unzipped(tmp_path, folder, days)
+        summary = import_exports([path], tz=NAIROBI, today=TODAY, workers=2, dead_letters=dead_letters, **stores)
+    assert (summary.added, summary.already_present) == (0, 80)
+    assert {m.chat_name for m in store.iter_messages()} == {"Juma Mwangi"}
+
+
+def test_the_file_of_one_copy_and_the_seconds_of_the_other_make_the_message(tmp_path, world):
+    store, run = world
+    with_media = tmp_path / "WhatsApp Chat with Juma Mwangi.zip"
+    with zipfile.ZipFile(with_media, "w") as archive:
+        archive.writestr(
+            "WhatsApp Chat with Juma Mwangi.txt",
+            "12/03/2023, 10:17 - Juma Mwangi: IMG-20230312-WA0003.png (file attached)\nRisiti ya jana\n",
+        )
+        archive.writestr("IMG-20230312-WA0003.png", _png())
+    run(with_media)
+    (image,) = _day(store)
+    # The iPhone's export without media: a placeholder, but to the second.
+    run(_ios(tmp_path, "[12/03/2023, 10:17:30] Juma Mwangi: \u200eimage omitted\n", media={}))
+    (merged,) = _day(store)
+    assert (merged.message_id, merged.kind, merged.caption, merged.media) == (
+        image.message_id,
+        "image",
+        "Risiti ya jana",
+        image.media,
+    )
+    assert merged.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S") == "10:17:30"
