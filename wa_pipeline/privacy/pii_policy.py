@@ -35,6 +35,8 @@ _PHONE = re.compile(r"\+?\d[\d \-().]{5,18}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NOT_A_PHONE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,3}(?:\.\d{1,3}){3}(?!\d)")
 # A wamid is base64 of a record that holds the customer's number: in a log line it is the number.
+# Digits written straight against a unit ("1234.5ms", "120kb") measure something; a phone number never runs into a word.
+_MEASURE = re.compile(r"[^\W\d_]")
 _FOUND = re.compile(rf"(?P<wamid>wamid\.[A-Za-z0-9+/=_-]+)|(?P<email>{_EMAIL.pattern})|(?P<phone>{_PHONE.pattern})")
 
 # Which class each managed column of each tab holds; a column not named holds nothing personal.
@@ -158,9 +160,13 @@ class PiiPolicy:
         return _FOUND.sub(lambda m: self._found(destination, m), text)
 
     def _found(self, destination: Destination, match: re.Match[str]) -> str:
-        value, kind = match.group(), match.lastgroup
-        if kind == "phone" and (len(re.sub(r"\D", "", value)) < 7 or _NOT_A_PHONE.match(value)):
-            return value  # a quantity, a price, a date or an IP address: not a number someone can be called on
+        value, kind, text = match.group(), match.lastgroup, match.string
+        if kind == "phone" and (
+            len(re.sub(r"\D", "", value)) < 7 or _NOT_A_PHONE.match(value) or _MEASURE.match(text, match.end())
+        ):
+            # A quantity, a price, a date, an IP address or a measure ("200 1234.5ms": a status and a duration): not
+            # a number someone can be called on.
+            return value
         pii_class: PiiClass = "emails" if kind == "email" else "phones"
         mode = self.mode(destination, pii_class)
         if mode == "keep":

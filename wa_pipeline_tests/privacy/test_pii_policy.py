@@ -184,6 +184,13 @@ def test_the_reports_defaults_mask_numbers_and_drop_text_and_can_be_changed(tmp_
     assert changed.apply("report", "names", "Wanjiru Achieng") == "W•••••• A••••••"
 
 
+def test_a_request_line_s_status_and_duration_are_not_taken_for_a_phone_number(log_lines, tmp_path):
+    # The webhook server's access line: a status then milliseconds read as eight digits in a row.
+    line, _ = log_lines(policy(tmp_path), '127.0.0.1 "GET /healthz" 200 1234.5ms from +254 733 111 222')
+    assert '"GET /healthz" 200 1234.5ms' in line
+    assert "733 111 222" not in line  # the number beside it is still scrubbed
+
+
 def test_a_policy_mode_outside_the_four_is_refused_with_the_variable_named(fresh_settings):
     fresh_settings.setenv("WA_PII_SHEET_PHONES", "blur")
     with pytest.raises(ValueError, match="sheet_phones"):
