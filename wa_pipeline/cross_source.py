@@ -87,6 +87,10 @@ def fingerprints(message: Message, sent_at: str | None = None) -> list[str]:
 
 # The kinds an export shows as a file, or as the placeholder a "without media" export writes in the file's place.
 _MEDIA_SLOT_KINDS = frozenset({"image", "audio", "voice", "video", "document", "sticker", "media_omitted"})
+# WhatsApp's own lines whose event code is all they say, the same to every member of the chat. Other events name
+# people or values (who added whom, the old and new subject) that the record keeps only in the phone's wording, or
+# say "you" for whichever member exported ("You're now an admin"): their code alone cannot tell two lines apart.
+_SUBJECTLESS_EVENTS = frozenset({"encryption_notice"})
 
 
 def export_slot(record: dict) -> tuple[str, str, str, str] | None:
@@ -95,12 +99,19 @@ def export_slot(record: dict) -> tuple[str, str, str, str] | None:
 
     Android writes send times to the minute and iOS to the second, and a "without media" export writes a placeholder
     where the other has the file: so the content of a file is only that it is one (its name and caption differ).
-    Copies in one slot are told apart by their order in it, the n-th meeting the n-th (see `landing_sql`). Read from
+    WhatsApp's own line is its event, when that event names nobody and nothing (see `_SUBJECTLESS_EVENTS`). Copies
+    in one slot are told apart by their order in it, the n-th meeting the n-th (see `landing_sql`). Read from
     the record, not a `Message`: a batch's records are matched before any of them is built.
     """
     kind = record["kind"]
-    if record["source"] != "chat_export" or kind in {"system", "reaction"}:
+    if record["source"] != "chat_export" or kind == "reaction":
         return None
+    if kind == "system":
+        # Each phone words its own lines apart (Android adds "Tap to learn more."): only their meaning is compared.
+        event = record.get("event")
+        if event not in _SUBJECTLESS_EVENTS:
+            return None
+        return record["chat_id"], record["sent_at"][:16], "", "event:" + event
     if kind in _MEDIA_SLOT_KINDS:
         content = "media"
     elif kind == "deleted":

@@ -7,6 +7,7 @@ more (seconds, the file) improves the message landed first, under that message's
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 import zlib
@@ -16,10 +17,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from wa_pipeline import cross_source
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.media_store import MediaStore
-from wa_pipeline.whatsapp import importer
+from wa_pipeline.whatsapp import export_phrases, importer
 from wa_pipeline.whatsapp.importer import import_exports
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -264,3 +266,121 @@ def test_the_file_of_one_copy_and_the_seconds_of_the_other_make_the_message(tmp_
         image.media,
     )
     assert merged.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S") == "10:17:30"
+
+
+# WhatsApp's own lines of one group, as each phone writes them (invented group and people). The encryption notice
+# is worded apart (Android adds "Tap to learn more.", iOS marks the line with U+200E under the group's name); both
+# read as event "encryption_notice".
+GROUP_ANDROID = (
+    "12/03/2023, 10:14 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp,"
+    " can read or listen to them. Tap to learn more.\n"
+    "12/03/2023, 10:15 - Juma Mwangi: Karibuni\n"
+)
+GROUP_IOS = (
+    "[12/03/2023, 10:14:02] Duka Letu: \u200eMessages and calls are end-to-end encrypted. No one outside of this"
+    " chat, not even WhatsApp, can read or listen to them.\n"
+    "[12/03/2023, 10:15:07] Juma Mwangi: Karibuni\n"
+)
+
+
+def _group(tmp_path: Path, android: str, ios: str) -> tuple[Path, Path]:
+    """The group's Android export and its iPhone export."""
+    return _android(tmp_path, android, "WhatsApp Chat with Duka Letu.txt"), _unzipped(
+        tmp_path, "WhatsApp Chat - Duka Letu", ios
+    )
+
+
+def _system(store) -> list[tuple[str, str | None, str]]:
+    return [
+        (m.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S"), m.event, m.text) for m in _day(store) if m.kind == "system"
+    ]
+
+
+def test_the_encryption_notice_of_both_phones_lands_once(tmp_path, world):
+    store, run = world
+    android, ios = _group(tmp_path, GROUP_ANDROID, GROUP_IOS)
+    assert run(android).added == 2
+    (notice,) = [m for m in _day(store) if m.kind == "system"]
+
+    summary = run(ios)
+    assert (summary.added, summary.already_present) == (0, 2)
+    # The iPhone's copy says the second: it improves the notice under its first id, worded as the iPhone wrote it.
+    (improved,) = [m for m in _day(store) if m.kind == "system"]
+    assert (improved.message_id, improved.event) == (notice.message_id, "encryption_notice")
+    assert improved.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S") == "10:14:02"
+
+    again = run(android, ios)
+    assert (again.added, again.already_present) == (0, 4)
+    assert store.count() == 2
+
+
+def test_an_android_export_after_the_iphone_one_adds_no_notice(tmp_path, world):
+    store, run = world
+    android, ios = _group(tmp_path, GROUP_ANDROID, GROUP_IOS)
+    run(ios)
+    landed = _day(store)
+    summary = run(android)
+    assert (summary.added, summary.already_present) == (0, 2)
+    assert _day(store) == landed
+
+
+def test_notices_meet_one_for_one_in_their_minute(tmp_path, world):
+    store, run = world
+    # An older group: the notice, then the one saying its messages are now secured, both in one minute; the other
+    # export holds the first only.
+    android, ios = _group(
+        tmp_path,
+        GROUP_ANDROID + "12/03/2023, 10:14 - Messages to this group are now secured with end-to-end encryption.\n",
+        GROUP_IOS,
+    )
+    run(android)
+    assert run(ios).added == 0
+    # The first notice meets the iPhone's and takes its second; the one only Android holds stays as it was.
+    assert [(t, text[:30]) for t, _, text in _system(store)] == [
+        ("10:14:00", "Messages to this group are now"),
+        ("10:14:02", "Messages and calls are end-to-"),
+    ]
+
+
+def test_events_that_name_people_are_not_matched_by_their_code(tmp_path, world):
+    store, run = world
+    # Two members' phones in one minute: each export shows a "member_added" its other lacks. The record keeps who
+    # was added only in the phone's words, so a code-only match would land one of them in the other's place.
+    android, ios = _group(
+        tmp_path,
+        "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri\n",
+        "[12/03/2023, 10:15:10] Duka Letu: \u200eJuma Mwangi added Baraka Otieno\n",
+    )
+    run(android)
+    assert run(ios).added == 1
+    assert [(event, text) for _, event, text in _system(store)] == [
+        ("member_added", "Juma Mwangi added Amina Njeri"),
+        ("member_added", "Juma Mwangi added Baraka Otieno"),
+    ]
+
+
+def test_a_line_of_whatsapp_read_as_no_event_stays_in_each_export(tmp_path, world):
+    store, run = world
+    # A line of a newer WhatsApp that no phrase book knows: no event code, so nothing language-independent tells
+    # that both exports show the same thing (the words differ by platform and language), and each lands.
+    android, ios = _group(
+        tmp_path,
+        "12/03/2023, 10:16 - Juma Mwangi turned on a brand-new group feature\n",
+        # (iOS writes some of its lines with no name before them: read as WhatsApp's, of no known event.)
+        "[12/03/2023, 10:16:20] \u200eJuma Mwangi turned on a brand-new group feature\n",
+    )
+    run(android)
+    assert run(ios).added == 1
+    assert [(event, text) for _, event, text in _system(store)] == [
+        (None, "Juma Mwangi turned on a brand-new group feature"),
+        (None, "Juma Mwangi turned on a brand-new group feature"),
+    ]
+
+
+def test_the_events_matched_by_code_alone_name_nobody_in_any_language():
+    # A template with a placeholder ({actor}, {subject}...) would make its code stand for lines about different people.
+    placeholder = re.compile(r"\{\w+\}")
+    for language in export_phrases.languages():
+        for phrase in export_phrases.load_language(export_phrases.LOCALES_DIR / f"{language}.json"):
+            if phrase.meaning in cross_source._SUBJECTLESS_EVENTS:
+                assert not placeholder.search(phrase.text), (language, phrase.text)
