@@ -267,3 +267,39 @@ def test_the_default_report_starts_on_the_first_day_with_messages():
         assert default_report_days(instance, "2026-11-21", ["2026-11-20", "2026-11-21"]) == ["2026-11-20", "2026-11-21"]
         # Asked for a day before the first one with messages, the report still shows that day.
         assert default_report_days(instance, "2026-11-01", ["2026-11-20"]) == ["2026-11-01"]
+
+
+def test_the_default_report_finds_a_range_run_that_began_on_a_quiet_day(tmp_path):
+    """A month's import ran as range runs (10-06..10-11 and so on); the default report listed the old failed days
+    inside them as 'not run' with 0/0 checks, because a run was looked up only by a start day it was asked about."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.day_range import check_days, run_scope
+    from wa_pipeline.defs._shared.report_builder import build_report, default_report_days
+
+    daily = dg.DailyPartitionsDefinition(start_date="2026-09-01", end_offset=1)
+    early, broken = "2026-10-01", "2026-10-09"
+
+    @dg.asset(partitions_def=daily)
+    def tiny(context: dg.AssetExecutionContext) -> None:
+        """A stand-in for a day's asset."""
+
+    @dg.asset_check(asset=tiny, partitions_def=daily)
+    def tiny_complete(context: dg.AssetCheckExecutionContext):
+        """Fails on the first day and on one day of the range, passes on the others."""
+        yield from check_days(
+            context, {d: dg.AssetCheckResult(passed=d not in (early, broken)) for d in context.partition_keys}
+        )
+
+    with dg.instance_for_test() as instance:
+        days = ["2026-10-06", "2026-10-07", "2026-10-08", broken, "2026-10-10"]
+        dg.materialize([tiny, tiny_complete], instance=instance, raise_on_error=False, **run_scope([early]))
+        dg.materialize([tiny, tiny_complete], instance=instance, raise_on_error=False, **run_scope(days))
+        # Landed: those days and three a month later; both failed days are older than the recent window.
+        landed = [early, *days, *(f"2026-11-{n:02d}" for n in range(16, 19))]
+        shown = default_report_days(instance, "2026-11-18", landed)
+        assert shown[:2] == [early, broken]
+        report = build_report(instance, shown, DataLayout(tmp_path), "sheet")
+    old = {d.day: d for d in report.days}[broken]
+    assert (old.run_status, old.failed_checks) == ("success", ["tiny:tiny_complete"])

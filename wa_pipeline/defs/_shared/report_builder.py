@@ -22,8 +22,11 @@ def runs_covering(instance: dg.DagsterInstance, days: list[str]) -> list[tuple[d
     schedule) and range runs (backfills, `wa-pipeline run`)."""
     wanted = set(days)
     records = list(instance.get_run_records(filters=dg.RunsFilter(tags={PARTITION_TAG: days})))
-    first = date.fromisoformat(min(days))
-    starts = sorted({(first - timedelta(days=offset)).isoformat() for offset in range(LONGEST_RANGE_DAYS)} | wanted)
+    # A range run may start on any day from a year before the first day asked about to the last one, a day not
+    # asked about included (a run of 10-06..10-11 covers an asked 10-09).
+    first, last = date.fromisoformat(min(days)), date.fromisoformat(max(days))
+    span = (last - first).days + LONGEST_RANGE_DAYS
+    starts = sorted((last - timedelta(days=offset)).isoformat() for offset in range(span))
     records += instance.get_run_records(filters=dg.RunsFilter(tags={RANGE_START_TAG: starts}))
     found = []
     for record in sorted(records, key=lambda r: r.create_timestamp, reverse=True):
