@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 from datetime import date, timedelta
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -303,3 +304,57 @@ def test_the_default_report_finds_a_range_run_that_began_on_a_quiet_day(tmp_path
         report = build_report(instance, shown, DataLayout(tmp_path), "sheet")
     old = {d.day: d for d in report.days}[broken]
     assert (old.run_status, old.failed_checks) == ("success", ["tiny:tiny_complete"])
+
+
+def test_the_report_says_why_a_check_failed_what_to_do_and_why_each_letter_is_dead(tmp_path):
+    """An owner read 'media_text:media_success_rate' in a red row and nothing else: not why, not that it was only a
+    warning, not what to do, not what the dead letter of a day with only a broken voice note was about."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.report_builder import build_report
+    from wa_pipeline.privacy.pii_policy import PiiPolicy
+    from wa_pipeline.settings import PiiSettings
+    from wa_pipeline.store.dead_letters import DeadLetterQueue
+
+    daily = dg.DailyPartitionsDefinition(start_date="2026-10-01", end_offset=1)
+    quiet = "2026-10-22"
+
+    @dg.asset(partitions_def=daily)
+    def media_text(context: dg.AssetExecutionContext) -> None:
+        """A stand-in for the day's media."""
+
+    @dg.asset_check(asset=media_text, partitions_def=daily)
+    def media_success_rate(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        """Warns on the day whose only message is an empty voice note."""
+        return dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{quiet}: 0 of 1 media items gave their text; sender +254 712 345 678",
+        )
+
+    layout = DataLayout(tmp_path)
+    queue = DeadLetterQueue(layout.landing_db)
+    queue.add("media", "exp_1", "empty file (0 bytes)", partition=quiet)
+    queue.add("import", "chat.zip:175", "chat.txt:175: impossible date: '01/01/05, 10:00 - Neema: pay me back'")
+    with dg.instance_for_test() as instance:
+        dg.materialize([media_text, media_success_rate], partition_key=quiet, instance=instance, raise_on_error=False)
+        report = build_report(
+            instance,
+            [quiet],
+            layout,
+            "sheet",
+            timezone="Africa/Nairobi",
+            pii=PiiPolicy.load(PiiSettings(), tmp_path),
+        )
+    assert report.generated_at.endswith("+03:00")
+    html = render_html(report)
+    attention = unescape(html[html.index('<section id="attention">') : html.index("</section>")])
+    # Why (the evaluation's words, the number masked), that it only warns, and what to do.
+    assert "<b>warning</b> media_text:media_success_rate: 2026-10-22: 0 of 1 media items gave their text" in attention
+    assert "+254 7•• ••• 678" in attention and "345" not in attention
+    assert "extract-media" in attention
+    assert "dead letter 1 (media): empty file (0 bytes)" in attention
+    # A letter tied to no day is listed too, without the chat line it quotes (the report drops free text).
+    assert "dead letter 2 (import): chat.txt:175: impossible date: '…'" in attention
+    assert "pay me back" not in html
