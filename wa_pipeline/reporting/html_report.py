@@ -108,8 +108,9 @@ def attention_html(report: Report) -> str:
             continue
         items = []
         if day.run_status in {"failure", "canceled"}:
+            why = f" ({day.run_note})" if day.run_note else ""
             items.append(
-                f'<li class="run">The run for this day {escape(day.run_status.replace("ure", "ed"))}: '
+                f'<li class="run">The run for this day {escape(day.run_status.replace("ure", "ed"))}{escape(why)}. '
                 f"{escape(GENERIC_ADVICE.format(day=day.day))}</li>"
             )
         for name in day.failed_checks:

@@ -31,6 +31,8 @@ class DayReport:
     check_notes: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     letters: list[LetterNote] = field(default_factory=list)
+    # Why the day's newest run failed (its first failed step and error), when it did.
+    run_note: str = ""
 
     @property
     def checks_passed(self) -> int:

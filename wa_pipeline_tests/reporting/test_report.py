@@ -358,3 +358,30 @@ def test_the_report_says_why_a_check_failed_what_to_do_and_why_each_letter_is_de
     # A letter tied to no day is listed too, without the chat line it quotes (the report drops free text).
     assert "dead letter 2 (import): chat.txt:175: impossible date: '…'" in attention
     assert "pay me back" not in html
+
+
+def test_the_report_says_why_a_day_s_run_failed(tmp_path):
+    """A day whose run failed read 'run failure' and 'fix the cause', with no cause: the failed step's error is
+    what the owner needs to read."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.report_builder import build_report
+
+    daily = dg.DailyPartitionsDefinition(start_date="2026-10-01", end_offset=1)
+
+    @dg.asset(partitions_def=daily)
+    def messages_sheet(context: dg.AssetExecutionContext) -> None:
+        """Fails as a sheet held open by another program would."""
+        raise PermissionError("the workbook is open in another program: close it and re-run")
+
+    with dg.instance_for_test() as instance:
+        dg.materialize([messages_sheet], partition_key="2026-10-22", instance=instance, raise_on_error=False)
+        report = build_report(instance, ["2026-10-22"], DataLayout(tmp_path), "sheet")
+    [day] = report.days
+    assert day.run_status == "failure"
+    attention = unescape(render_html(report))
+    assert (
+        "The run for this day failed (step messages_sheet failed: PermissionError: the workbook is open in another "
+        "program: close it and re-run). Fix the cause" in attention
+    )

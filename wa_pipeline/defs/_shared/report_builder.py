@@ -69,6 +69,32 @@ def latest_evaluations_per_day(
     return found
 
 
+def why_runs_failed(instance: dg.DagsterInstance, days: list[str]) -> dict[str, str]:
+    """For each day, why its newest failed run failed, in one line: its first failed step and that step's error,
+    else what the run's own failure event says (shown only where that run is the day's newest)."""
+    found: dict[str, str] = {}
+    for run, covered in runs_covering(instance, days):
+        open_days = [day for day in covered if day not in found]
+        if not open_days or run.status.value not in {"FAILURE", "CANCELED"}:
+            continue
+        kinds = {dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED}
+        why = ""
+        for entry in instance.all_logs(run.run_id, of_type=kinds):
+            event = entry.dagster_event
+            error = getattr(event.event_specific_data, "error", None)
+            if event.event_type == dg.DagsterEventType.STEP_FAILURE and error is not None:
+                # Dagster wraps the step's own exception; the innermost cause is the one that says what went wrong.
+                while error.cause is not None:
+                    error = error.cause
+                first_line = (error.message.strip().splitlines() or [error.cls_name])[0]
+                why = f"step {event.step_key} failed: {first_line}"
+                break
+            why = why or (event.message or "")
+        for day in open_days:
+            found[day] = why
+    return found
+
+
 def latest_checks_per_day(instance: dg.DagsterInstance, days: list[str]) -> dict[str, tuple[str, dict[str, bool]]]:
     """For each day, the status of its newest run that evaluated checks, and those checks' outcomes."""
     return {
@@ -109,6 +135,7 @@ def build_report(
     times in `timezone`, the business's, and every text that came from the data scrubbed by the report's policy."""
     pii = pii or PiiPolicy.load(PiiSettings(), layout.root)
     results = latest_evaluations_per_day(instance, days)
+    failures = why_runs_failed(instance, days)
     dead_letters = DeadLetterQueue(layout.landing_db).list()
     by_stage: dict[str, int] = {}
     for letter in dead_letters:
@@ -132,6 +159,7 @@ def build_report(
             },
             warnings=sorted(name for name, e in failed.items() if e.severity == dg.AssetCheckSeverity.WARN),
             letters=[note for note in notes if note.day == day],
+            run_note=for_the_report(pii, failures.get(day, "")) if status in {"failure", "canceled"} else "",
         )
         fill_from_frames(report, layout)
         reports.append(report)
