@@ -441,6 +441,7 @@ def report(
             _sheet_location(),
             timezone=settings.timezone,
             pii=PiiPolicy.load(settings.pii, settings.data_dir),
+            landed=landed,
         )
     target = output or settings.layout.reports_dir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)

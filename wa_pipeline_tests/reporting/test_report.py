@@ -131,7 +131,7 @@ def test_report_command_after_a_run_renders_every_day_green(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     days = {d["day"]: d for d in map(json.loads, result.stdout.splitlines()[:-1])}
-    assert days["2026-11-15"]["run"] == "not run"
+    assert days["2026-11-15"]["run"] == "no messages"  # the day before the sample's first: nothing to run
     assert days["2026-11-16"]["run"] == "success" and days["2026-11-16"]["failed_checks"] == []
     assert days["2026-11-16"]["checks_total"] >= 9 and days["2026-11-16"]["messages"] > 0
     page = Page(out.read_text())
@@ -385,3 +385,17 @@ def test_the_report_says_why_a_day_s_run_failed(tmp_path):
         "The run for this day failed (step messages_sheet failed: PermissionError: the workbook is open in another "
         "program: close it and re-run). Fix the cause" in attention
     )
+
+
+def test_a_day_without_messages_says_so_instead_of_not_run(tmp_path):
+    """A shop closed on Mondays read 'not run' for every Monday of its month, as if something had been missed."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.report_builder import build_report
+
+    days = ["2026-10-04", "2026-10-05", "2026-10-06"]
+    with dg.instance_for_test() as instance:
+        report = build_report(instance, days, DataLayout(tmp_path), "sheet", landed=["2026-10-04", "2026-10-06"])
+    # A day with messages that no run has reached yet is still 'not run'.
+    assert [d.run_status for d in report.days] == ["not run", "no messages", "not run"]

@@ -130,9 +130,11 @@ def build_report(
     sheet: str,
     timezone: str = "UTC",
     pii: PiiPolicy | None = None,
+    landed: list[str] | None = None,
 ) -> Report:
     """The report of `days`: each day's run, checks (with why a failed one failed), numbers and open dead letters;
-    times in `timezone`, the business's, and every text that came from the data scrubbed by the report's policy."""
+    times in `timezone`, the business's, and every text that came from the data scrubbed by the report's policy;
+    `landed` (the days with messages), when given, tells a day with nothing to run from one not run yet."""
     pii = pii or PiiPolicy.load(PiiSettings(), layout.root)
     results = latest_evaluations_per_day(instance, days)
     failures = why_runs_failed(instance, days)
@@ -146,7 +148,9 @@ def build_report(
     ]
     reports = []
     for day in days:
-        status, evaluations = results.get(day, ("not run", {}))
+        # A day without messages had nothing to run (a shop closed on Mondays): said so, not 'not run'.
+        idle = "no messages" if landed is not None and day not in set(landed) else "not run"
+        status, evaluations = results.get(day, (idle, {}))
         failed = {name: evaluation for name, evaluation in evaluations.items() if not evaluation.passed}
         report = DayReport(
             day=day,

@@ -33,6 +33,7 @@ def daily_report(
         sheet_sink.get_sink().location,
         timezone=locale.timezone,
         pii=PiiPolicy.load(get_settings().pii, storage.layout.root),
+        landed=landed,
     )
     path = storage.layout.reports_dir / "daily_report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
