@@ -420,6 +420,7 @@ def report(
 
     from wa_pipeline.defs._shared.report_builder import RECENT_DAYS, build_report, default_report_days
     from wa_pipeline.landing_days import days_with_new_messages
+    from wa_pipeline.privacy.pii_policy import PiiPolicy
     from wa_pipeline.reporting.html_report import render_html
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
@@ -433,7 +434,15 @@ def report(
     with dg.DagsterInstance.get() as instance:
         # No --from: the recent days and every older day that failed, however old.
         days = _day_range(date_from, date_to) if date_from else default_report_days(instance, date_to, landed)
-        built = build_report(instance, days, settings.layout, _sheet_location())
+        built = build_report(
+            instance,
+            days,
+            settings.layout,
+            _sheet_location(),
+            timezone=settings.timezone,
+            pii=PiiPolicy.load(settings.pii, settings.data_dir),
+            landed=landed,
+        )
     target = output or settings.layout.reports_dir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_html(built), encoding="utf-8")

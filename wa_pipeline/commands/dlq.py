@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,6 +14,8 @@ from rich.text import Text
 
 # The verbs import the store when they run, so `wa-pipeline --help` starts at once.
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from wa_pipeline.store.dead_letters import DeadLetterQueue
 
 console = Console(stderr=True)
@@ -74,9 +76,17 @@ def dlq_list_command(
     if not letters:
         console.print("No dead letters." if not include_replayed else "No dead letters, replayed or not.")
         return
+    from wa_pipeline.settings import get_settings
+
+    # Times as the shop's clocks read them (stored in UTC; the JSON keeps that instant with its offset).
+    zone = get_settings().tz
+
     # Readable at 80 columns: the reason gets the room, times are month-day hour:minute, and the replayed column
     # shows only with --all (the legend says what the short headers mean).
-    table = Table(title=f"Dead letters ({len(letters)})", caption="day: the partition; since/replayed: MM-DD HH:MM")
+    table = Table(
+        title=f"Dead letters ({len(letters)})",
+        caption=f"day: the partition; since/replayed: MM-DD HH:MM, {zone.key}",
+    )
     columns = ["id", "stage", "item", "day", "reason", "since"] + (["replayed"] if include_replayed else [])
     for column in columns:
         table.add_column(column, overflow="fold", ratio=4 if column == "reason" else None)
@@ -88,17 +98,17 @@ def dlq_list_command(
             Text(letter.item_key),
             letter.partition[5:] if letter.partition else "-",
             Text(letter.reason),
-            _short_time(letter.created_at),
+            _short_time(letter.created_at, zone),
         ]
         if include_replayed:
-            cells.append(_short_time(letter.replayed_at) if letter.replayed_at else "-")
+            cells.append(_short_time(letter.replayed_at, zone) if letter.replayed_at else "-")
         table.add_row(*cells)
     Console().print(table)
 
 
-def _short_time(stamp: str) -> str:
-    """ "2026-11-16T09:15:07+00:00" -> "11-16 09:15": the year and seconds cost columns and say little here."""
-    return f"{stamp[5:10]} {stamp[11:16]}"
+def _short_time(stamp: str, zone: ZoneInfo) -> str:
+    """ "2026-11-16T09:15:07+00:00" -> "11-16 12:15" in Nairobi: the year and seconds cost columns and say little."""
+    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%m-%d %H:%M")
 
 
 def dlq_replay_command(

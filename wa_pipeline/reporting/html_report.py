@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from wa_pipeline.reporting.report_data import Report
+from wa_pipeline.reporting.report_data import DayReport, LetterNote, Report
 
 BAR_WIDTH, BAR_GAP, CHART_HEIGHT = 28, 8, 160
 # Room for the y axis's tick labels and title, and the x axis's title; label text is about this wide per character.
@@ -73,6 +73,79 @@ def checks_by_asset(report: Report) -> list[tuple[str, list[tuple[str, int, list
         rows = sorted(((check, ok, failed) for check, (ok, failed) in checks.items()), key=lambda r: (not r[2], r[0]))
         ordered.append((asset, rows))
     return sorted(ordered, key=lambda group: (not any(failed for _, _, failed in group[1]), group[0]))
+
+
+# What to do about a failed check, in the owner's words; a check not named here gets GENERIC_ADVICE.
+ADVICE = {
+    "media_success_rate": "Some photos, voice notes or documents gave no text. `wa-pipeline extract-media FILE` shows "
+    "why for one file; items waiting for an engine (pending) are tried again by the day's next run.",
+    "no_stale_pending_media": "Media has waited days for its text: an engine (OCR, transcription) is missing or keeps "
+    "failing on it. `wa-pipeline doctor` checks the engines; then re-run the day.",
+    "media_dead_letters_not_growing": "A photo, voice note or document could not be read at all and went to the "
+    "dead-letter queue (listed below). Replace the file if you have a good copy, then `wa-pipeline dlq replay ID`.",
+}
+GENERIC_ADVICE = "Fix the cause, then re-run the day: `wa-pipeline run --from {day} --to {day}`."
+LETTER_ADVICE = (
+    "`wa-pipeline dlq list` shows each one whole; after fixing the cause, `wa-pipeline dlq replay ID` sends it through "
+    "again (an export line with an impossible date: correct the phone's clock or the line, then import again)."
+)
+
+
+def _letter_items(letters: list[LetterNote]) -> str:
+    return "".join(
+        f'<li class="letter" data-letter="{letter.id}">dead letter {letter.id} ({escape(letter.stage)}): '
+        f"{escape(letter.reason)}</li>"
+        for letter in letters
+    )
+
+
+def attention_html(report: Report) -> str:
+    """Each day that needs a look, in words: its failed checks (warning or failure) with why and what to do, and its
+    dead letters with their reasons; then the dead letters tied to no day."""
+    parts = []
+    for day in report.days:
+        if not (day.failed_checks or day.letters or day.run_status in {"failure", "canceled"}):
+            continue
+        items = []
+        if day.run_status in {"failure", "canceled"}:
+            why = f" ({day.run_note})" if day.run_note else ""
+            items.append(
+                f'<li class="run">The run for this day {escape(day.run_status.replace("ure", "ed"))}{escape(why)}. '
+                f"{escape(GENERIC_ADVICE.format(day=day.day))}</li>"
+            )
+        for name in day.failed_checks:
+            kind = "warning" if name in day.warnings else "failed"
+            check = name.partition(":")[2]
+            advice = ADVICE.get(check, GENERIC_ADVICE.format(day=day.day))
+            why = day.check_notes.get(name, "")
+            items.append(
+                f'<li class="{kind}" data-check="{escape(name)}"><b>{kind}</b> {escape(name)}'
+                f"{': ' + escape(why) if why else ''}<br><i>What to do:</i> {escape(advice)}</li>"
+            )
+        items.append(_letter_items(day.letters))
+        parts.append(
+            f'<h3 data-day="{escape(day.day)}">{escape(day.day)}: {_day_line(day)}</h3><ul>{"".join(items)}</ul>'
+        )
+    if report.undated_letters:
+        parts.append(f"<h3>Not tied to a day</h3><ul>{_letter_items(report.undated_letters)}</ul>")
+    if not parts:
+        return '<section id="attention"><h2>What needs attention</h2><p>Nothing: every check passed and no dead letter is open.</p></section>'
+    return (
+        f'<section id="attention"><h2>What needs attention</h2>{"".join(parts)}'
+        f"<p>Dead letters: {escape(LETTER_ADVICE)}</p></section>"
+    )
+
+
+def _day_line(day: DayReport) -> str:
+    warned = sum(1 for name in day.failed_checks if name in day.warnings)
+    facts = [f"{day.messages} messages", f"run {escape(day.run_status)}"]
+    if len(day.failed_checks) > warned:
+        facts.append(f"{len(day.failed_checks) - warned} checks failed")
+    if warned:
+        facts.append(f"{warned} warnings")
+    if day.letters:
+        facts.append(f"{len(day.letters)} dead letters")
+    return ", ".join(facts)
 
 
 def render_html(report: Report) -> str:
@@ -144,6 +217,7 @@ figcaption{{font-weight:600;margin-bottom:4px}}
 checks {totals["checks_passed"]}/{totals["checks_total"]} &middot; open dead letters {totals["open_dead_letters"]}</p>
 <p>Generated {escape(report.generated_at)}; sheet: {escape(report.sheet)}</p>
 <p id="retention">{escape(report.retention)}</p>
+{attention_html(report)}
 <h2>Per day</h2>
 <table id="days"><thead><tr><th>day</th><th>run</th><th>messages</th><th>checks</th><th>failed checks</th>
 <th>media ok</th><th>dead letters</th></tr></thead><tbody>{"".join(rows)}</tbody></table>

@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class LetterNote:
+    """One open dead letter as the report shows it: its id for `dlq replay`, its stage and why it is there."""
+
+    id: int
+    stage: str
+    reason: str
+    day: str | None = None
+
+
+@dataclass
 class DayReport:
     day: str
     run_status: str = "not run"
@@ -16,6 +26,13 @@ class DayReport:
     media_items: int = 0
     media_ok: int = 0
     dead_letters: int = 0
+    # Why each failed check failed (its evaluation's description, scrubbed for the report), and which of them only
+    # warn (severity WARN: the day's run still went on).
+    check_notes: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    letters: list[LetterNote] = field(default_factory=list)
+    # Why the day's newest run failed (its first failed step and error), when it did.
+    run_note: str = ""
 
     @property
     def checks_passed(self) -> int:
@@ -34,6 +51,8 @@ class Report:
     sheet: str = ""
     # The last retention run in one line (counts only), or that retention is off.
     retention: str = ""
+    # Open dead letters tied to no day (an export line with an impossible date, a webhook body without one).
+    undated_letters: list[LetterNote] = field(default_factory=list)
 
     @property
     def all_checks_passed(self) -> bool:

@@ -556,6 +556,26 @@ def test_media_checks_fail_when_a_photo_is_not_an_image(landed):
     assert_fails(result, "media_dead_letters_not_growing", "m5")
 
 
+def test_a_dead_lettered_voice_note_is_named_by_its_file_and_reason_in_the_checks(landed):
+    """A day whose only message was an empty voice note: the UI's check said 'not extracted: exp_4f25… (failed)', an
+    id an owner cannot find in the chat, and not why."""
+    media = MediaRef(sha256=MediaStore(landed / "media").put(b""), filename="PTT-20261116-WA0001.opus", bytes=0)
+    note = Message(
+        message_id="m6",
+        chat_id=CHAT,
+        chat_name="Mama Mboga Bakery",
+        sent_at=datetime(2026, 11, 16, 9, 14, tzinfo=UTC),
+        kind="audio",
+        source="chat_export",
+        media=media,
+    )
+    LandingStore(landed / "landing.sqlite3").add_messages([note])
+    result = run([raw_messages, media_text], landed)
+    assert result.success
+    for check in ("media_success_rate", "media_dead_letters_not_growing"):
+        assert_fails(result, check, "PTT-20261116-WA0001.opus (m6, failed: empty file (0 bytes))")
+
+
 def test_no_stale_pending_media_fails_when_a_photo_waits_longer_than_allowed(landed):
     # A Cloud API photo never downloaded: pending since DAY, long before any clock that runs this test.
     waiting = Message(

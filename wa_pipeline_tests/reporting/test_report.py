@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 from datetime import date, timedelta
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -130,7 +131,7 @@ def test_report_command_after_a_run_renders_every_day_green(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     days = {d["day"]: d for d in map(json.loads, result.stdout.splitlines()[:-1])}
-    assert days["2026-11-15"]["run"] == "not run"
+    assert days["2026-11-15"]["run"] == "no messages"  # the day before the sample's first: nothing to run
     assert days["2026-11-16"]["run"] == "success" and days["2026-11-16"]["failed_checks"] == []
     assert days["2026-11-16"]["checks_total"] >= 9 and days["2026-11-16"]["messages"] > 0
     page = Page(out.read_text())
@@ -267,3 +268,134 @@ def test_the_default_report_starts_on_the_first_day_with_messages():
         assert default_report_days(instance, "2026-11-21", ["2026-11-20", "2026-11-21"]) == ["2026-11-20", "2026-11-21"]
         # Asked for a day before the first one with messages, the report still shows that day.
         assert default_report_days(instance, "2026-11-01", ["2026-11-20"]) == ["2026-11-01"]
+
+
+def test_the_default_report_finds_a_range_run_that_began_on_a_quiet_day(tmp_path):
+    """A month's import ran as range runs (10-06..10-11 and so on); the default report listed the old failed days
+    inside them as 'not run' with 0/0 checks, because a run was looked up only by a start day it was asked about."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.day_range import check_days, run_scope
+    from wa_pipeline.defs._shared.report_builder import build_report, default_report_days
+
+    daily = dg.DailyPartitionsDefinition(start_date="2026-09-01", end_offset=1)
+    early, broken = "2026-10-01", "2026-10-09"
+
+    @dg.asset(partitions_def=daily)
+    def tiny(context: dg.AssetExecutionContext) -> None:
+        """A stand-in for a day's asset."""
+
+    @dg.asset_check(asset=tiny, partitions_def=daily)
+    def tiny_complete(context: dg.AssetCheckExecutionContext):
+        """Fails on the first day and on one day of the range, passes on the others."""
+        yield from check_days(
+            context, {d: dg.AssetCheckResult(passed=d not in (early, broken)) for d in context.partition_keys}
+        )
+
+    with dg.instance_for_test() as instance:
+        days = ["2026-10-06", "2026-10-07", "2026-10-08", broken, "2026-10-10"]
+        dg.materialize([tiny, tiny_complete], instance=instance, raise_on_error=False, **run_scope([early]))
+        dg.materialize([tiny, tiny_complete], instance=instance, raise_on_error=False, **run_scope(days))
+        # Landed: those days and three a month later; both failed days are older than the recent window.
+        landed = [early, *days, *(f"2026-11-{n:02d}" for n in range(16, 19))]
+        shown = default_report_days(instance, "2026-11-18", landed)
+        assert shown[:2] == [early, broken]
+        report = build_report(instance, shown, DataLayout(tmp_path), "sheet")
+    old = {d.day: d for d in report.days}[broken]
+    assert (old.run_status, old.failed_checks) == ("success", ["tiny:tiny_complete"])
+
+
+def test_the_report_says_why_a_check_failed_what_to_do_and_why_each_letter_is_dead(tmp_path):
+    """An owner read 'media_text:media_success_rate' in a red row and nothing else: not why, not that it was only a
+    warning, not what to do, not what the dead letter of a day with only a broken voice note was about."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.report_builder import build_report
+    from wa_pipeline.privacy.pii_policy import PiiPolicy
+    from wa_pipeline.settings import PiiSettings
+    from wa_pipeline.store.dead_letters import DeadLetterQueue
+
+    daily = dg.DailyPartitionsDefinition(start_date="2026-10-01", end_offset=1)
+    quiet = "2026-10-22"
+
+    @dg.asset(partitions_def=daily)
+    def media_text(context: dg.AssetExecutionContext) -> None:
+        """A stand-in for the day's media."""
+
+    @dg.asset_check(asset=media_text, partitions_def=daily)
+    def media_success_rate(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        """Warns on the day whose only message is an empty voice note."""
+        return dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{quiet}: 0 of 1 media items gave their text; sender +254 712 345 678",
+        )
+
+    layout = DataLayout(tmp_path)
+    queue = DeadLetterQueue(layout.landing_db)
+    queue.add("media", "exp_1", "empty file (0 bytes)", partition=quiet)
+    queue.add("import", "chat.zip:175", "chat.txt:175: impossible date: '01/01/05, 10:00 - Neema: pay me back'")
+    with dg.instance_for_test() as instance:
+        dg.materialize([media_text, media_success_rate], partition_key=quiet, instance=instance, raise_on_error=False)
+        report = build_report(
+            instance,
+            [quiet],
+            layout,
+            "sheet",
+            timezone="Africa/Nairobi",
+            pii=PiiPolicy.load(PiiSettings(), tmp_path),
+        )
+    assert report.generated_at.endswith("+03:00")
+    html = render_html(report)
+    attention = unescape(html[html.index('<section id="attention">') : html.index("</section>")])
+    # Why (the evaluation's words, the number masked), that it only warns, and what to do.
+    assert "<b>warning</b> media_text:media_success_rate: 2026-10-22: 0 of 1 media items gave their text" in attention
+    assert "+254 7•• ••• 678" in attention and "345" not in attention
+    assert "extract-media" in attention
+    assert "dead letter 1 (media): empty file (0 bytes)" in attention
+    # A letter tied to no day is listed too, without the chat line it quotes (the report drops free text).
+    assert "dead letter 2 (import): chat.txt:175: impossible date: '…'" in attention
+    assert "pay me back" not in html
+
+
+def test_the_report_says_why_a_day_s_run_failed(tmp_path):
+    """A day whose run failed read 'run failure' and 'fix the cause', with no cause: the failed step's error is
+    what the owner needs to read."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.report_builder import build_report
+
+    daily = dg.DailyPartitionsDefinition(start_date="2026-10-01", end_offset=1)
+
+    @dg.asset(partitions_def=daily)
+    def messages_sheet(context: dg.AssetExecutionContext) -> None:
+        """Fails as a sheet held open by another program would."""
+        raise PermissionError("the workbook is open in another program: close it and re-run")
+
+    with dg.instance_for_test() as instance:
+        dg.materialize([messages_sheet], partition_key="2026-10-22", instance=instance, raise_on_error=False)
+        report = build_report(instance, ["2026-10-22"], DataLayout(tmp_path), "sheet")
+    [day] = report.days
+    assert day.run_status == "failure"
+    attention = unescape(render_html(report))
+    assert (
+        "The run for this day failed (step messages_sheet failed: PermissionError: the workbook is open in another "
+        "program: close it and re-run). Fix the cause" in attention
+    )
+
+
+def test_a_day_without_messages_says_so_instead_of_not_run(tmp_path):
+    """A shop closed on Mondays read 'not run' for every Monday of its month, as if something had been missed."""
+    import dagster as dg
+
+    from wa_pipeline.data_layout import DataLayout
+    from wa_pipeline.defs._shared.report_builder import build_report
+
+    days = ["2026-10-04", "2026-10-05", "2026-10-06"]
+    with dg.instance_for_test() as instance:
+        report = build_report(instance, days, DataLayout(tmp_path), "sheet", landed=["2026-10-04", "2026-10-06"])
+    # A day with messages that no run has reached yet is still 'not run'.
+    assert [d.run_status for d in report.days] == ["not run", "no messages", "not run"]

@@ -1,13 +1,17 @@
 """Assemble the asset-check report from the Dagster instance (runs and check evaluations) and the stores."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.defs._shared.day_range import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
+from wa_pipeline.privacy.pii_policy import PiiPolicy
 from wa_pipeline.reporting.frame_facts import fill_from_frames
-from wa_pipeline.reporting.report_data import DayReport, Report
+from wa_pipeline.reporting.report_data import DayReport, LetterNote, Report
+from wa_pipeline.settings import PiiSettings
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 
 # How far back a range run that covers the report's days may start (a backfill run spans at most this many days).
@@ -15,6 +19,8 @@ LONGEST_RANGE_DAYS = 366
 # The recent days a report shows by default, every day among them whether it ran or not; older days join only when
 # they failed, so a failure never drops out of the report because it is old.
 RECENT_DAYS = 14
+# A quoted piece of input in a reason: 'text' or "text", as repr() writes it.
+QUOTED = re.compile(r"(?<!\w)(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")(?!\w)")
 
 
 def runs_covering(instance: dg.DagsterInstance, days: list[str]) -> list[tuple[dg.DagsterRun, list[str]]]:
@@ -22,8 +28,11 @@ def runs_covering(instance: dg.DagsterInstance, days: list[str]) -> list[tuple[d
     schedule) and range runs (backfills, `wa-pipeline run`)."""
     wanted = set(days)
     records = list(instance.get_run_records(filters=dg.RunsFilter(tags={PARTITION_TAG: days})))
-    first = date.fromisoformat(min(days))
-    starts = sorted({(first - timedelta(days=offset)).isoformat() for offset in range(LONGEST_RANGE_DAYS)} | wanted)
+    # A range run may start on any day from a year before the first day asked about to the last one, a day not
+    # asked about included (a run of 10-06..10-11 covers an asked 10-09).
+    first, last = date.fromisoformat(min(days)), date.fromisoformat(max(days))
+    span = (last - first).days + LONGEST_RANGE_DAYS
+    starts = sorted((last - timedelta(days=offset)).isoformat() for offset in range(span))
     records += instance.get_run_records(filters=dg.RunsFilter(tags={RANGE_START_TAG: starts}))
     found = []
     for record in sorted(records, key=lambda r: r.create_timestamp, reverse=True):
@@ -38,24 +47,60 @@ def runs_covering(instance: dg.DagsterInstance, days: list[str]) -> list[tuple[d
     return found
 
 
-def latest_checks_per_day(instance: dg.DagsterInstance, days: list[str]) -> dict[str, tuple[str, dict[str, bool]]]:
-    """For each day, the status of its newest run that evaluated checks, and those checks' outcomes."""
-    found: dict[str, tuple[str, dict[str, bool]]] = {}
+def latest_evaluations_per_day(
+    instance: dg.DagsterInstance, days: list[str]
+) -> dict[str, tuple[str, dict[str, dg.AssetCheckEvaluation]]]:
+    """For each day, the status of its newest run that evaluated checks, and those checks' evaluations by name."""
+    found: dict[str, tuple[str, dict[str, dg.AssetCheckEvaluation]]] = {}
     for run, covered in runs_covering(instance, days):
         open_days = [day for day in covered if day not in found]
         if not open_days:
             continue
-        checks: dict[str, dict[str, bool]] = {day: {} for day in open_days}
+        checks: dict[str, dict[str, dg.AssetCheckEvaluation]] = {day: {} for day in open_days}
         for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
             evaluation = entry.dagster_event.event_specific_data
             # A range run's evaluations name their day; a one-day run's may not (an unpartitioned check).
             day = evaluation.partition or (covered[0] if len(covered) == 1 else None)
             if day in checks:
-                checks[day][evaluation.asset_check_key.to_user_string()] = bool(evaluation.passed)
+                checks[day][evaluation.asset_check_key.to_user_string()] = evaluation
         for day in open_days:
             if checks[day] or run.status.value in {"FAILURE", "CANCELED"}:
                 found[day] = (run.status.value.lower(), checks[day])
     return found
+
+
+def why_runs_failed(instance: dg.DagsterInstance, days: list[str]) -> dict[str, str]:
+    """For each day, why its newest failed run failed, in one line: its first failed step and that step's error,
+    else what the run's own failure event says (shown only where that run is the day's newest)."""
+    found: dict[str, str] = {}
+    for run, covered in runs_covering(instance, days):
+        open_days = [day for day in covered if day not in found]
+        if not open_days or run.status.value not in {"FAILURE", "CANCELED"}:
+            continue
+        kinds = {dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED}
+        why = ""
+        for entry in instance.all_logs(run.run_id, of_type=kinds):
+            event = entry.dagster_event
+            error = getattr(event.event_specific_data, "error", None)
+            if event.event_type == dg.DagsterEventType.STEP_FAILURE and error is not None:
+                # Dagster wraps the step's own exception; the innermost cause is the one that says what went wrong.
+                while error.cause is not None:
+                    error = error.cause
+                first_line = (error.message.strip().splitlines() or [error.cls_name])[0]
+                why = f"step {event.step_key} failed: {first_line}"
+                break
+            why = why or (event.message or "")
+        for day in open_days:
+            found[day] = why
+    return found
+
+
+def latest_checks_per_day(instance: dg.DagsterInstance, days: list[str]) -> dict[str, tuple[str, dict[str, bool]]]:
+    """For each day, the status of its newest run that evaluated checks, and those checks' outcomes."""
+    return {
+        day: (status, {name: bool(evaluation.passed) for name, evaluation in evaluations.items()})
+        for day, (status, evaluations) in latest_evaluations_per_day(instance, days).items()
+    }
 
 
 def failing_days(instance: dg.DagsterInstance, days: list[str]) -> list[str]:
@@ -78,31 +123,67 @@ def default_report_days(instance: dg.DagsterInstance, last: str, candidates: lis
     return sorted(set(recent) | set(failing_days(instance, older)))
 
 
-def build_report(instance: dg.DagsterInstance, days: list[str], layout: DataLayout, sheet: str) -> Report:
-    results = latest_checks_per_day(instance, days)
+def build_report(
+    instance: dg.DagsterInstance,
+    days: list[str],
+    layout: DataLayout,
+    sheet: str,
+    timezone: str = "UTC",
+    pii: PiiPolicy | None = None,
+    landed: list[str] | None = None,
+) -> Report:
+    """The report of `days`: each day's run, checks (with why a failed one failed), numbers and open dead letters;
+    times in `timezone`, the business's, and every text that came from the data scrubbed by the report's policy;
+    `landed` (the days with messages), when given, tells a day with nothing to run from one not run yet."""
+    pii = pii or PiiPolicy.load(PiiSettings(), layout.root)
+    results = latest_evaluations_per_day(instance, days)
+    failures = why_runs_failed(instance, days)
     dead_letters = DeadLetterQueue(layout.landing_db).list()
     by_stage: dict[str, int] = {}
     for letter in dead_letters:
         by_stage[letter.stage] = by_stage.get(letter.stage, 0) + 1
+    notes = [
+        LetterNote(letter.id, letter.stage, for_the_report(pii, letter.reason), letter.partition)
+        for letter in dead_letters
+    ]
     reports = []
     for day in days:
-        status, checks = results.get(day, ("not run", {}))
+        # A day without messages had nothing to run (a shop closed on Mondays): said so, not 'not run'.
+        idle = "no messages" if landed is not None and day not in set(landed) else "not run"
+        status, evaluations = results.get(day, (idle, {}))
+        failed = {name: evaluation for name, evaluation in evaluations.items() if not evaluation.passed}
         report = DayReport(
             day=day,
             run_status=status,
-            checks=checks,
-            failed_checks=sorted(name for name, passed in checks.items() if not passed),
+            checks={name: bool(evaluation.passed) for name, evaluation in evaluations.items()},
+            failed_checks=sorted(failed),
             dead_letters=sum(1 for letter in dead_letters if letter.partition == day),
+            check_notes={
+                name: for_the_report(pii, evaluation.description or "") for name, evaluation in failed.items()
+            },
+            warnings=sorted(name for name, e in failed.items() if e.severity == dg.AssetCheckSeverity.WARN),
+            letters=[note for note in notes if note.day == day],
+            run_note=for_the_report(pii, failures.get(day, "")) if status in {"failure", "canceled"} else "",
         )
         fill_from_frames(report, layout)
         reports.append(report)
     return Report(
         days=reports,
         dead_letters_by_stage=dict(sorted(by_stage.items())),
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        generated_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
         sheet=sheet,
         retention=retention_line(instance),
+        undated_letters=[note for note in notes if note.day is None],
     )
+
+
+def for_the_report(pii: PiiPolicy, text: str) -> str:
+    """A reason or a check's description as the report may show it: numbers and addresses by the report's policy,
+    and what it quotes of the input (a chat line, a file's text) dropped unless free text is kept."""
+    if pii.mode("report", "free_text") != "keep":
+        # Reasons quote what they could not read as Python's repr does; a file path quoted is dropped with it.
+        text = QUOTED.sub("'…'", text)
+    return pii.scrub_text("report", text)
 
 
 def retention_line(instance: dg.DagsterInstance) -> str:

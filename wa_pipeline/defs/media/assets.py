@@ -1,9 +1,12 @@
 """Each day's media: the text in photos, voice notes and documents, and the gallery (its tab: sync/tabs.py)."""
 
+import re
+
 import dagster as dg
 import pandas as pd
 
 from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_day, materialize_days
+from wa_pipeline.defs._shared.run_log import for_the_log
 from wa_pipeline.defs._shared.run_metrics import Stopwatch
 from wa_pipeline.defs.media.resources import MediaEngines
 from wa_pipeline.defs.partitions import Daily, daily_definitions
@@ -16,10 +19,21 @@ from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, 
 # Check names, written once: the spec declares each, the asset body reports it.
 MEDIA_SUCCESS_RATE = "media_success_rate"
 MEDIA_DEAD_LETTERS_NOT_GROWING = "media_dead_letters_not_growing"
+# The names WhatsApp gives the files of an export: Android's IMG-20261116-WA0003.jpg, iOS's
+# 00000012-PHOTO-2026-11-16-09-15-07.jpg.
+WHATSAPP_NAME = re.compile(r"(?:[A-Z]{3}-\d{8}-WA\d+|\d{8}-[A-Z]+-\d{4}(?:-\d\d){5})\.\w+")
+# Enough of a failure's reason to say why in a check's one line; `dlq list` shows it whole.
+REASON_CHARS = 160
 
 
 def _open_media_letters(storage: PipelineStorage) -> int:
     return sum(1 for letter in storage.dead_letters().list() if letter.stage == STAGE)
+
+
+def _without_text(result, filename: str | None) -> str:
+    """`IMG-0001.jpg (m5, failed: image does not decode: ...)`, or `m5 (pending:ocr_timeout)` for a file not named."""
+    why = f"{result.status}: {for_the_log(result.reason[:REASON_CHARS])}" if result.reason else result.status
+    return f"{filename} ({result.message_id}, {why})" if filename else f"{result.message_id} ({why})"
 
 
 def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, settings, cache, pool) -> DayResult:
@@ -34,10 +48,13 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
 
     ok = stats.by_status.get("ok", 0)
     rate = success_rate(results)
-    # The items a failed check names: what gave no text, and why (files left out of the export are no failure).
+    # The items a failed check names: what gave no text, and why (files left out of the export are no failure), by
+    # the name an owner finds in the chat and the export where WhatsApp made it (a name a person chose may be personal,
+    # and the logs' policy would hash a name's date as a number).
+    names = {item.message_id: item.filename for item in items if item.filename and WHATSAPP_NAME.match(item.filename)}
     without_text = ", ".join(
         [
-            f"{r.message_id} ({r.status})"
+            _without_text(r, names.get(r.message_id))
             for r in results
             if r.status != "ok" and not r.status.startswith("media_omitted")
         ][:5]

@@ -9,7 +9,9 @@ import dagster as dg
 from wa_pipeline.defs._shared.report_builder import build_report, default_report_days
 from wa_pipeline.defs.resources import Locale, PipelineStorage, SheetSinkResource
 from wa_pipeline.landing_days import days_with_new_messages
+from wa_pipeline.privacy.pii_policy import PiiPolicy
 from wa_pipeline.reporting.html_report import render_html, render_markdown
+from wa_pipeline.settings import get_settings
 
 
 @dg.asset(
@@ -24,7 +26,15 @@ def daily_report(
     """Check results, messages, intents, media success and dead letters per day: two weeks, and older failures."""
     landed = days_with_new_messages(storage.landing().changes_since(0).sent_at, locale.timezone)
     days = default_report_days(context.instance, date.today().isoformat(), landed)
-    report = build_report(context.instance, days, storage.layout, sheet_sink.get_sink().location)
+    report = build_report(
+        context.instance,
+        days,
+        storage.layout,
+        sheet_sink.get_sink().location,
+        timezone=locale.timezone,
+        pii=PiiPolicy.load(get_settings().pii, storage.layout.root),
+        landed=landed,
+    )
     path = storage.layout.reports_dir / "daily_report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(report), encoding="utf-8")

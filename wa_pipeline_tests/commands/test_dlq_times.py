@@ -1,0 +1,25 @@
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from wa_pipeline.commands.dlq import dlq_list_command
+from wa_pipeline.settings import get_settings
+from wa_pipeline.store.dead_letters import DeadLetterQueue
+
+
+def test_dlq_list_shows_when_a_letter_came_in_the_business_timezone(fresh_settings, capsys):
+    """A shop in Nairobi saw its broken voice note 'since 14:41' when its clocks read 17:41: the time was UTC."""
+    fresh_settings.setenv("WA_TIMEZONE", "Africa/Nairobi")
+    queue = DeadLetterQueue(get_settings().layout.landing_db)
+    queue.add("media", "exp_1", "empty file (0 bytes)", partition="2026-10-22")
+    [letter] = queue.list()
+    local = datetime.fromisoformat(letter.created_at).astimezone(ZoneInfo("Africa/Nairobi"))
+    utc = datetime.fromisoformat(letter.created_at)
+
+    dlq_list_command(stage=None, partition=None, include_replayed=False, as_json=False)
+    shown = capsys.readouterr().out
+    assert local.strftime("%m-%d %H:%M") in shown and utc.strftime("%m-%d %H:%M") not in shown
+    assert "Africa/Nairobi" in shown
+    # The JSON keeps the stored instant, with its offset, for scripts.
+    dlq_list_command(stage=None, partition=None, include_replayed=False, as_json=True)
+    assert json.loads(capsys.readouterr().out)["created_at"] == letter.created_at
