@@ -122,3 +122,41 @@ def test_the_daily_job_gives_the_shop_owner_one_row_per_customer_and_per_sent_me
     assert template["failure"] == "the customer stopped marketing messages (Meta error 131050)"
     # Billable, but no rate is set for marketing here: no cost is made up.
     assert (template["billable"], template["cost"]) == (True, None)
+
+
+def test_a_failed_message_sent_from_another_tool_is_in_the_chat_of_the_customer_it_was_for(data_dir, tmp_path):
+    land_the_day(tmp_path)
+    settings = get_settings()
+    app = create_webhook_app(
+        SqliteLandingStore(settings.layout.landing_db),
+        DeadLetterQueue(settings.layout.landing_db),
+        app_secret=SECRET,
+        verify_token=TOKEN,
+    )
+    # Baraka wrote the day before; on the day only the failed status of a message sent from elsewhere names him.
+    said = json.loads((PAYLOADS / "text_bsuid_with_phone.json").read_text())
+    value = said["entry"][0]["changes"][0]["value"]
+    value["contacts"] = [{"profile": {"name": "Baraka Otieno"}, "wa_id": "16505559999"}]
+    value["messages"][0].update(
+        {"from": "16505559999", "id": "wamid.baraka-asks-1", "timestamp": "1749290000"}  # 2025-06-07 09:53 UTC
+    )
+    del value["messages"][0]["from_user_id"]
+    failed = json.loads((PAYLOADS / "status_read_pricing.json").read_text())
+    failed["entry"][0]["changes"][0]["value"]["statuses"] = [
+        {"id": "wamid.crm-tool-1", "status": "failed", "timestamp": "1749420000", "recipient_id": "16505559999"}
+    ]
+    with serving(app) as url:
+        for body in (said, failed):
+            raw = json.dumps(body).encode()
+            assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=60).status_code == 200
+        app.state.lander.drained(30)
+    from wa_pipeline.definitions import defs
+
+    job = defs().resolve_job_def("daily_pipeline")
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(
+            partition_key=DAY, instance=instance, asset_selection=[dg.AssetKey(a) for a in SELECTION]
+        )
+    assert result.success
+    deliveries = {d["message_id"]: d for d in tab(settings.layout.workbook, DELIVERIES)}
+    assert deliveries["wamid.crm-tool-1"]["chat"] == "Baraka Otieno"

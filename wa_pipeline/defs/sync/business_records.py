@@ -19,6 +19,7 @@ from wa_pipeline.sheets.tabs import customers, deliveries
 from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.events import EventStore
 from wa_pipeline.whatsapp.identities import export_sightings, message_customer_keys
+from wa_pipeline.whatsapp.lander import known_name
 
 
 def _business_test(nlp: NlpSettings) -> Callable[[Message], bool]:
@@ -68,7 +69,15 @@ def build(daily: Daily) -> dg.Definitions:
                 for message_id in _status_span(history, start, end) - set(known):
                     if (message := landing.get(message_id)) is not None:
                         known[message_id] = message
-                records = deliveries.delivery_records(history, known, sent, pricing.rates, pricing.currency)
+                records = deliveries.delivery_records(
+                    history,
+                    known,
+                    sent,
+                    pricing.rates,
+                    pricing.currency,
+                    # A customer written to only from another tool that day goes by the name they are known by.
+                    name_of=lambda customer: known_name(landing, customer),
+                )
                 on_day = records[(records["sent_at"] >= start) & (records["sent_at"] < end)].reset_index(drop=True)
                 days[day] = DayResult(
                     value=on_day,
