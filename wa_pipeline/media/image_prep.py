@@ -152,4 +152,7 @@ def otsu_threshold(pixels: np.ndarray) -> int:
     weight_above = total - weight_below
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (mean_below[-1] * weight_below / total - mean_below) ** 2 / (weight_below * weight_above)
+    if np.isnan(between).all():
+        # One shade only (a photo of a plain wall, a black frame): no threshold splits it; all of it is one side.
+        return int(np.flatnonzero(histogram)[0]) if total else 0
     return int(np.nanargmax(between))

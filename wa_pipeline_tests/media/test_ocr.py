@@ -86,6 +86,14 @@ def test_a_corrupt_image_fails_with_a_reason(tmp_path, receipts):
         ocr_image(path, MediaEngineSettings())
 
 
+@pytest.mark.parametrize("shade", [0, 128, 255])
+def test_a_photo_of_one_shade_reads_as_no_text(tmp_path, settings, shade):
+    # A lens cap, a plain wall: every pixel alike left no threshold to find, and the photo waited forever.
+    path = tmp_path / "IMG-20261116-WA0007.jpg"
+    Image.new("RGB", (640, 480), (shade, shade, shade)).save(path, "JPEG")
+    assert ocr_image(path, settings).text.strip() == ""
+
+
 def test_missing_tesseract_is_pending_not_failed(receipts, settings, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(MediaPending) as caught:
