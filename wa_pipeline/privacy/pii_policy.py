@@ -37,6 +37,8 @@ _NOT_A_PHONE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,3}(?:\.\d{1,3}){3}(?!\d)")
 # A wamid is base64 of a record that holds the customer's number: in a log line it is the number.
 # Digits written straight against a unit ("1234.5ms", "120kb") measure something; a phone number never runs into a word.
 _MEASURE = re.compile(r"[^\W\d_]")
+# The date in a name WhatsApp gives a file ("IMG-20261116-WA0001.jpg"): eight digits that read as one.
+_FILE_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _FOUND = re.compile(rf"(?P<wamid>wamid\.[A-Za-z0-9+/=_-]+)|(?P<email>{_EMAIL.pattern})|(?P<phone>{_PHONE.pattern})")
 
 # Which class each managed column of each tab holds; a column not named holds nothing personal.
@@ -162,10 +164,13 @@ class PiiPolicy:
     def _found(self, destination: Destination, match: re.Match[str]) -> str:
         value, kind, text = match.group(), match.lastgroup, match.string
         if kind == "phone" and (
-            len(re.sub(r"\D", "", value)) < 7 or _NOT_A_PHONE.match(value) or _MEASURE.match(text, match.end())
+            len(re.sub(r"\D", "", value)) < 7
+            or _NOT_A_PHONE.match(value)
+            or _MEASURE.match(text, match.end())
+            or (_FILE_DATE.fullmatch(value) and text[match.start() - 1 : match.start()] in ("-", "_"))
         ):
-            # A quantity, a price, a date, an IP address or a measure ("200 1234.5ms": a status and a duration): not
-            # a number someone can be called on.
+            # A quantity, a price, a date (a file's too), an IP address or a measure ("200 1234.5ms": a status and a
+            # duration): not a number someone can be called on.
             return value
         pii_class: PiiClass = "emails" if kind == "email" else "phones"
         mode = self.mode(destination, pii_class)

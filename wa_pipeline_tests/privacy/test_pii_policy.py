@@ -191,6 +191,12 @@ def test_a_request_line_s_status_and_duration_are_not_taken_for_a_phone_number(l
     assert "733 111 222" not in line  # the number beside it is still scrubbed
 
 
+def test_the_date_in_a_whatsapp_file_name_is_not_taken_for_a_phone_number(log_lines, tmp_path):
+    line, _ = log_lines(policy(tmp_path), "PTT-20261116-WA0001.opus gave no text; call 0733 111 222")
+    assert "PTT-20261116-WA0001.opus" in line
+    assert "0733 111 222" not in line
+
+
 def test_a_policy_mode_outside_the_four_is_refused_with_the_variable_named(fresh_settings):
     fresh_settings.setenv("WA_PII_SHEET_PHONES", "blur")
     with pytest.raises(ValueError, match="sheet_phones"):
