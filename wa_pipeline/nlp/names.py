@@ -88,6 +88,8 @@ _GREETINGS = frozenset(
     "lieber danke hallöchen buenas buenos gracias querida querido bonjour bonsoir salut coucou merci salam salaam "
     "cher chère obrigado obrigada parabéns felicidades cumpleaños anniversaire geburtstag "
     "hongera shikamoo jambo namaskar pranam salamat shot "
+    # a welcome to a newcomer or a customer: "Welcome Sipho to the group", "Welcome Mary, what would you like?"
+    "welcome "
     # the hellos of South Africa, Ghana and the Philippines before a name: "Sawubona Sipho", "Akwaaba Esi"
     "sawubona dumela molo akwaaba kumusta kamusta mabuhay "
     # Ghana's hail to a friend: "Chale Nii, ..."
@@ -368,6 +370,21 @@ _KIN = frozenset(
     "girlfriend fiancé fiancée bruder schwester sohn tochter freund freundin kollege kollegin nachbar nachbarin "
     "hermano hermana hijo hija primo prima amigo amiga esposo esposa marido irmão irmã filho filha frère sœur "
     "soeur fils fille cousine".split()
+)
+# The thanks before a name that end on a word other than "thanks" ("Thank you Grace", "thanks so much, Rose"): whom
+# one thanks is a person, as after "Hi" or "Thanks".
+_THANKS_ENDINGS = frozenset(
+    {
+        ("thank", "you"),
+        ("thank", "u"),
+        ("thanks", "so", "much"),
+        ("you", "so", "much"),
+        ("u", "so", "much"),
+        ("you", "very", "much"),
+        ("thanks", "a", "lot"),
+        ("thanks", "again"),
+        ("you", "again"),
+    }
 )
 # Whose kin a kin word names on an English line ("my Cousin", "her Brother").
 _POSSESSIVES = frozenset("my your his her our their".split())
@@ -1768,8 +1785,12 @@ def _classify(
         return _entity(doc, start, _without_number(doc, start, end), PERSON, "rule")
     if english and _celebrated(doc, end) and _could_be_person(span, gazetteer):
         return _entity(doc, start, end, PERSON, "rule")  # "the hall for Ananya's birthday"
-    if cue == "person" and english and _previous_word(doc[start]) == "please" and _everyday_words(core, gazetteer):
-        return None  # "Please Sort This Out", "Please Confirm": a request written in Title Case
+    if cue == "person" and english and _everyday_words(core, gazetteer):
+        opener = _title_case_opener(doc, start)
+        if opener == "please" or opener is not None and not _word_names(core):
+            # "Please Sort This Out", "Welcome Back", "Thank You Very Much": a request, a welcome or thanks written in
+            # Title Case; after thanks or a welcome a given name that is also a word stays one ("Thank you Grace")
+            return None
     is_place = (
         gazetteer.is_place(key, region)
         or (len(key) > 1 and gazetteer.is_place(key[:1], region) and (key[-1] in _DIRECTIONS or len(key) == 2))
@@ -2015,6 +2036,21 @@ def _is_person(core: list[Word], gazetteer: Gazetteer) -> bool:
     return len(core) <= 3 and core[0].lower_ in gazetteer.people and all(t.is_alpha for t in core)
 
 
+def _after_thanks(doc: Words, start: int) -> bool:
+    """The words before token `start`, a comma aside, end on thanks: "thank you", "thanks so much,"."""
+    words = tuple(t.lower_ for t in doc[max(0, start - 4) : start] if not t.is_space and t.lower_ != ",")
+    return words[-2:] in _THANKS_ENDINGS or words[-3:] in _THANKS_ENDINGS
+
+
+def _title_case_opener(doc: Words, start: int) -> str | None:
+    """ "please", "welcome" or "thanks" where the words before the run open a request, a welcome or thanks that a
+    chat may write in Title Case; None otherwise."""
+    before = _previous_word(doc[start])
+    if before in ("please", "welcome"):
+        return before
+    return "thanks" if _after_thanks(doc, start) else None
+
+
 def _cue(doc: Words, start: int) -> str | None:
     """What the words before a name say it is: "title", "person", "place", "org", "from" or None."""
     before = [t for t in doc[max(0, start - 3) : start] if not t.is_space]
@@ -2037,6 +2073,8 @@ def _cue(doc: Words, start: int) -> str | None:
     earlier = [t.lower_ for t in before[:-1]]
     if previous in _GREETINGS or previous in ("call", "ask", "tell", "regards", "please", "naitwa"):
         return "person"
+    if english and doc[start].text[:1].isupper() and _after_thanks(doc, start):
+        return "person"  # "Thank you Grace", "thank you so much, Rose" (a capital: "thank you hope you enjoy it")
     if (
         previous in ("is", "ni", "na", "'s", "'m", "am", ":")
         and earlier

@@ -338,3 +338,26 @@ def test_a_listed_company_in_lower_case_where_one_pays_or_orders_is_a_business()
     assert found[1] == [("ORG", "flipkart", "flipkart")]
     assert found[2] == [("ORG", "zomato", "zomato")]
     assert found[3] == [] and found[4] == []
+
+
+def test_whom_one_thanks_or_welcomes_is_a_person():
+    # Round 23: "Thank you X" ends on "you", not on a greeting, so a given name that is also a word was lost after
+    # it; a welcome was read as part of a town's name. Thanks or a welcome in Title Case still names nobody.
+    assert read(
+        [
+            "Thank you Grace, the cake was lovely",
+            "Thank you so much, Rose!",
+            "Welcome Naledi to the group",
+            "Welcome Mary, what would you like?",
+            "Thank You Very Much",
+            "Welcome Back!",
+        ],
+        "ZA",
+    ) == [
+        [("PERSON", "Grace", "Grace")],
+        [("PERSON", "Rose", "Rose")],
+        [("PERSON", "Naledi", "Naledi")],
+        [("PERSON", "Mary", "Mary")],
+        [],
+        [],
+    ]
