@@ -182,6 +182,8 @@ def test_a_message_of_several_lines_shows_every_line_and_its_first_one_first(tmp
     sheet = openpyxl.load_workbook(path)[spec.name]
     assert sheet.row_dimensions[3].height == 60
     assert sheet.cell(3, column).alignment.wrap_text
+    # The height the workbook gave the three-line message grows with its fourth line (before, it stayed 45).
+    assert sheet.row_dimensions[2].height == 60
     text = rendered(path)
     assert "1 birthday cake" in text and "Order for Friday:" in text and "the total is on its way" in text, text
 
