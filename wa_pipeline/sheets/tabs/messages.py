@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wa_pipeline.nlp.money import stated_total
 from wa_pipeline.sheets.tab_spec import TabSpec
 
 _COLUMNS = (
@@ -48,12 +49,25 @@ def first_amount(amounts: object) -> tuple[float | None, str]:
     return (float(match.group(2)), match.group(1)) if match else (None, "")
 
 
+def message_amount(text: object, amounts: object) -> tuple[float | None, str]:
+    """A message's amount and currency: the total it states ("KES 3,200 each, total KES 9,600" is 9600), else its
+    first amount."""
+    first = first_amount(amounts)
+    if first[0] is None or not isinstance(text, str):
+        return first
+    total = stated_total(text, first[1])
+    return first_amount(total) if total else first
+
+
 def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     """Rows for an enriched partition, in send order."""
     ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
     local = ordered["sent_at"].dt.tz_convert(tz)
     text = ordered["text"].fillna("")
     caption = ordered["caption"].fillna("")
+    # The text the amounts were found in: the message's text and caption joined by a newline.
+    analysed = text.where(caption == "", text + "\n" + caption)
+    stated = [message_amount(words, amounts) for words, amounts in zip(analysed, ordered["amounts"])]
     rows = pd.DataFrame(
         {
             "message_id": ordered["message_id"],
@@ -74,9 +88,9 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "sentiment_score": ordered["sentiment_score"].astype(float).round(4),
             "source": ordered["source"],
             "intent": ordered["intent"],
-            # The first amount as a number, to sum; every amount of the message stays listed in `amounts`.
-            "amount": [first_amount(text)[0] for text in ordered["amounts"]],
-            "currency": [first_amount(text)[1] for text in ordered["amounts"]],
+            # The stated total (else the first amount) as a number, to sum; every amount stays listed in `amounts`.
+            "amount": [amount for amount, _ in stated],
+            "currency": [currency for _, currency in stated],
             # How many amounts the message names: "1" means Amount is the whole story, more means read All amounts.
             "amount_count": [len(_AMOUNT.findall(text)) if isinstance(text, str) else 0 for text in ordered["amounts"]],
             "amounts": ordered["amounts"],
