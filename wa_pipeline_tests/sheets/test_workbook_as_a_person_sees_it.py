@@ -225,3 +225,19 @@ def test_participants_that_open_with_a_number_show_as_typed_and_a_formula_still_
     # Before, the participants showed as "'+254 712 345 678; Juma", the apostrophe of the formula guard in view.
     assert "+254 712 345 678; Juma" in text and "'+254" not in text, text
     assert "'=HYPERLINK(" in text, text
+
+
+def test_a_reply_shows_what_it_answers(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    day = enriched_day()
+    day["reply_to"] = [None, "m1"]
+    rows = MESSAGES.rows(day, ZoneInfo(NAIROBI))
+    path = tmp_path / "wa.xlsx"
+    WorkbookSink(path).upsert(
+        MESSAGES.name, MESSAGES.sheet_columns, MESSAGES.sheet_key, MESSAGES.cells(rows), position=MESSAGES.position
+    )
+    text = rendered(path)
+    # Before, the tab had no such column: a reply stood alone, whatever it answered.
+    assert "In reply to" in text, text
+    assert "“Please send 20 loaves” — Wanjiku Kamau" in text, text
