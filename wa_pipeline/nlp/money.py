@@ -354,3 +354,49 @@ def _resolve(marker: str | _Shared, default: str | None) -> str:
     if default and (marker.members is None or default in marker.members):
         return default
     return marker.commonest
+
+
+# Words that state a sum just before its amount ("total KES 9,600", "Total: ₦12,500", "jumla 4,500", "= KES 3,000"),
+# or just after it ("KES 9,600 total"). "subtotal" is no total: the word must start at a word boundary.
+_TOTAL_BEFORE = re.compile(
+    r"(?:\b(?:grand\s+)?total(?:\s+(?:is|of|comes\s+to|due|cost|price|amount))?|\bin\s+total|\baltogether|"
+    r"\bjumla(?:\s+(?:ni|yake|kuu))?|\binsgesamt|\bgesamt|\bsumme|\bkul|=)\s*[:=\-–]?\s*\Z",
+    re.IGNORECASE,
+)
+_TOTAL_AFTER = re.compile(r"\s*(?:total|in\s+total|altogether|jumla)\b", re.IGNORECASE)
+# A number right after such a word, without a currency marker of its own ("KES 1,500 x 3, jumla 4,500"); one
+# followed by a word counts things ("KES 100 = 2 loaves"), unless the word is a courtesy ("jumla 4,500 tu").
+_BARE_NUMBER = re.compile(
+    rf"(?:{_NUMBER})(?![\d\w/%])(?![ \t]*(?!(?:only|tu|please|pls|tafadhali|asante|thanks?)\b)[^\W\d_])",
+    re.IGNORECASE,
+)
+# How far before an amount its total word may be ("Total amount payable: KES 600").
+_TOTAL_REACH = 40
+
+
+def stated_total(text: str | None, default_currency: str | None = None) -> str | None:
+    """The amount `text` states as its total ("KES 9600.00" of "KES 3,200 each, total KES 9,600"), or None.
+
+    The last total stated wins (a subtotal, delivery, then the total). A number after a total word with no currency
+    of its own ("KES 1,500 x 3 = 4,500") is in the currency of the amount before it; without one, it is no amount.
+    """
+    if not text:
+        return None
+    found = find_money(text, default_currency)
+    total = None
+    for entity in found:
+        before = text[max(0, entity.start - _TOTAL_REACH) : entity.start]
+        if _TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(text, entity.end):
+            total = (entity.start, entity.value)
+    for cue in re.finditer(r"\btotal\b|\bjumla\b|\binsgesamt\b|=", text, re.IGNORECASE):
+        rest = re.match(r"(?:\s+(?:is|of|ni|yake))?\s*[:=\-–]?\s*", text[cue.end() :])
+        start = cue.end() + rest.end()
+        number = _BARE_NUMBER.match(text, start)
+        earlier = [entity for entity in found if entity.end <= cue.start()]
+        if number is None or not earlier or any(e.start <= start < e.end for e in found):
+            continue
+        code = earlier[-1].value.split(" ")[0]
+        amount = parse_amount(number.group(), code)
+        if amount is not None and (total is None or start > total[0]):
+            total = (start, format_money(code, amount))
+    return total[1] if total else None

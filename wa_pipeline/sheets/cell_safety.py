@@ -22,6 +22,12 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # it is a number or an error. Leaving it alone keeps E.164 phones readable, the commonest text to start with "+".
 _NUMBER = r"[0-9][0-9 ().,-]*"
 PLAIN_SIGNED_NUMBER = re.compile(rf"[+-]{_NUMBER}(?:; ?[+-]?{_NUMBER})*")
+# A list that opens with such a number and goes on with names ("+254 712 345 678; Juma", a thread's participants,
+# or ", " between them) has nothing to call either: a call or a reference needs ASCII punctuation ("(", "|", "!",
+# "=", ":", a quote) that a name of letters, digits, spaces, dots, apostrophes, hyphens, underscores and non-ASCII
+# characters (accents, other scripts, emoji) never holds.
+_NAME = r"(?:[A-Za-z0-9 .'_-]|[^\x00-\x7f])+"
+PLAIN_NUMBER_AND_NAMES = re.compile(rf"[+-][0-9][0-9 ().-]*(?:[;,] (?:[+-]?{_NUMBER}|{_NAME}))+")
 
 # An apostrophe is how both Sheets and Excel are told "this is text"; it survives RAW writes as a visible mark.
 NEUTRALISER = "'"
@@ -56,9 +62,14 @@ def safe_cell(value: object, limit: int = MAX_CELL_CHARS) -> Cell:
 
 
 def safe_text(text: str, limit: int = MAX_CELL_CHARS) -> str:
-    if text.startswith(FORMULA_TRIGGERS) and not PLAIN_SIGNED_NUMBER.fullmatch(text):
+    if text.startswith(FORMULA_TRIGGERS) and not _plain(text):
         text = NEUTRALISER + text
     return truncate(text, limit)
+
+
+def _plain(text: str) -> bool:
+    """Whether text opening with a sign is a number, or a list of numbers and names, that no app would evaluate."""
+    return PLAIN_SIGNED_NUMBER.fullmatch(text) is not None or PLAIN_NUMBER_AND_NAMES.fullmatch(text) is not None
 
 
 def truncate(text: str, limit: int = MAX_CELL_CHARS) -> str:

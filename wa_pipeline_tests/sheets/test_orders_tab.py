@@ -256,3 +256,22 @@ def test_a_shop_owners_export_named_after_the_customer_gives_the_customers_order
     get_settings.cache_clear()
 
     assert [(r["customer"], r["items"], r["messages"]) for r in rows] == [("Kofi Mensah", "3 bag of rice", 2)]
+
+
+def test_a_payment_that_states_a_total_pays_the_total_not_the_price_of_one():
+    frame = pd.DataFrame(
+        [
+            chat_message(1, "Ann", "3 crates of eggs please", "order", quantities="3 crate"),
+            chat_message(
+                2,
+                "Ann",
+                "Sent KES 3,200 each, total KES 9,600, ref QK1AB23CD4",
+                "payment",
+                amounts="KES 3200.00; KES 9600.00",
+                references="transaction:QK1AB23CD4",
+            ),
+        ]
+    )
+    [row] = ORDERS.rows(frame, NAIROBI).to_dict(orient="records")
+    # Before, the first amount was taken: 3200, the price of one crate.
+    assert (row["paid"], row["currency"], row["status"]) == (9600.0, "KES", "paid")

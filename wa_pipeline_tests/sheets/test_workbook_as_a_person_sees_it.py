@@ -182,5 +182,62 @@ def test_a_message_of_several_lines_shows_every_line_and_its_first_one_first(tmp
     sheet = openpyxl.load_workbook(path)[spec.name]
     assert sheet.row_dimensions[3].height == 60
     assert sheet.cell(3, column).alignment.wrap_text
+    # The height the workbook gave the three-line message grows with its fourth line (before, it stayed 45).
+    assert sheet.row_dimensions[2].height == 60
     text = rendered(path)
     assert "1 birthday cake" in text and "Order for Friday:" in text and "the total is on its way" in text, text
+
+
+def test_participants_that_open_with_a_number_show_as_typed_and_a_formula_still_shows_as_text(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from wa_pipeline.sheets.tabs.threads import THREADS
+
+    started = pd.to_datetime(["2026-11-16 06:02:11", "2026-11-16 07:00:00"], utc=True)
+    threads = pd.DataFrame(
+        {
+            "thread_id": ["t1", "t2"],
+            "chat_id": ["c1", "c2"],
+            "chat_name": ["Baraka Shop", "Baraka Shop 2"],
+            "started_at": started,
+            "last_message_at": started,
+            "messages": [2, 1],
+            "participants": ["+254 712 345 678; Juma", "Amani"],
+            "first_message": ["Habari", '=HYPERLINK("http://x.example","win")'],
+            "last_message": ["Noted", "ok"],
+            "last_sender": ["Juma", "Amani"],
+            "first_response_s": [60.0, float("nan")],
+            "awaiting_reply": [False, True],
+            "intents": ["", ""],
+        }
+    )
+    rows = THREADS.rows(threads, ZoneInfo(NAIROBI))
+    path = tmp_path / "wa.xlsx"
+    WorkbookSink(path).upsert(
+        THREADS.name, THREADS.sheet_columns, THREADS.sheet_key, THREADS.cells(rows), position=THREADS.position
+    )
+    sheet = openpyxl.load_workbook(path)[THREADS.name]
+    header = [cell.value for cell in sheet[1]]
+    first, second = ({name: cell.value for name, cell in zip(header, row)} for row in sheet.iter_rows(min_row=2))
+    assert first["Participants"] == "+254 712 345 678; Juma"
+    assert second["First message"] == '\'=HYPERLINK("http://x.example","win")'
+    text = rendered(path)
+    # Before, the participants showed as "'+254 712 345 678; Juma", the apostrophe of the formula guard in view.
+    assert "+254 712 345 678; Juma" in text and "'+254" not in text, text
+    assert "'=HYPERLINK(" in text, text
+
+
+def test_a_reply_shows_what_it_answers(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    day = enriched_day()
+    day["reply_to"] = [None, "m1"]
+    rows = MESSAGES.rows(day, ZoneInfo(NAIROBI))
+    path = tmp_path / "wa.xlsx"
+    WorkbookSink(path).upsert(
+        MESSAGES.name, MESSAGES.sheet_columns, MESSAGES.sheet_key, MESSAGES.cells(rows), position=MESSAGES.position
+    )
+    text = rendered(path)
+    # Before, the tab had no such column: a reply stood alone, whatever it answered.
+    assert "In reply to" in text, text
+    assert "“Please send 20 loaves” — Wanjiku Kamau" in text, text

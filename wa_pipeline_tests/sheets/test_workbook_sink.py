@@ -319,3 +319,19 @@ def test_the_cell_count_is_every_tabs_used_range(sink):
     result = sink.upsert("Messages", COLUMNS, "message_id", rows(10))
     book = openpyxl.load_workbook(sink.path)
     assert result.sheet_cells == sum(sheet.max_row * sheet.max_column for sheet in book.worksheets) == 41 * 3 + 11 * 4
+
+
+def test_a_row_height_the_workbook_set_follows_the_message_and_a_persons_stays(sink):
+    def write(first, second, third):
+        sink.upsert("Messages", COLUMNS, "message_id", [["w1", "Shop", first, 1], ["w2", "Shop", second, 2]])
+        sink.upsert("Messages", COLUMNS, "message_id", [["w3", "Shop", third, 3]])
+
+    write("a\nb\nc", "a\nb", "a\nb\nc")
+    # A person makes the second row 50 points tall; openpyxl's save stores every text as a shared string.
+    book = openpyxl.load_workbook(sink.path)
+    book["Messages"].row_dimensions[3].height = 50
+    book.save(sink.path)
+    write("a\nb\nc\nd", "a\nb\nc\nd", "one line now")
+    heights = openpyxl.load_workbook(sink.path)["Messages"].row_dimensions
+    # Ours grows with the fourth line (before, it stayed 45), the person's stays, ours shrinks back for one line.
+    assert (heights[2].height, heights[3].height, heights[4].height) == (60, 50, None)

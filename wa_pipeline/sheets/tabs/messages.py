@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wa_pipeline.nlp.money import stated_total
 from wa_pipeline.sheets.tab_spec import TabSpec
 
 _COLUMNS = (
@@ -35,6 +36,9 @@ _COLUMNS = (
     "dates",
     "language",
     "media_text",
+    # Last: a column added to a tab that exists goes after its last header (`layout_managed_columns`), so a fresh tab
+    # puts it where every older one gets it.
+    "in_reply_to",
 )
 
 
@@ -48,12 +52,66 @@ def first_amount(amounts: object) -> tuple[float | None, str]:
     return (float(match.group(2)), match.group(1)) if match else (None, "")
 
 
+def message_amount(text: object, amounts: object) -> tuple[float | None, str]:
+    """A message's amount and currency: the total it states ("KES 3,200 each, total KES 9,600" is 9600), else its
+    first amount."""
+    first = first_amount(amounts)
+    if first[0] is None or not isinstance(text, str):
+        return first
+    total = stated_total(text, first[1])
+    return first_amount(total) if total else first
+
+
+# How much of the earlier message a reply quotes, as WhatsApp shows a reply under a line of what it answers.
+_QUOTE_CHARS = 60
+
+
+def in_reply_to(ordered: pd.DataFrame) -> list[str]:
+    """What each message answers: a short quote of the earlier message and its sender when it is among the rows,
+    else the earlier message's id (the hidden Message ID column, which a search of the sheet finds); "" for none."""
+    if "reply_to" not in ordered:
+        return [""] * len(ordered)
+    senders = ordered["sender_name"].fillna("")
+    said = {
+        message_id: (_quote(text, caption, kind), sender)
+        for message_id, text, caption, kind, sender in zip(
+            ordered["message_id"], ordered["text"], ordered["caption"], ordered["kind"], senders
+        )
+    }
+    answered = []
+    for reply_to in ordered["reply_to"]:
+        if not isinstance(reply_to, str) or not reply_to:
+            answered.append("")
+        elif reply_to in said:
+            quote, sender = said[reply_to]
+            answered.append(f"{quote} — {sender}" if sender else quote)
+        else:
+            answered.append(reply_to)
+    return answered
+
+
+def _quote(text: object, caption: object, kind: object) -> str:
+    """An earlier message in a line: its words in quotes (cut with "…"), or its kind in brackets ("[image]")."""
+    words = next((w for w in (text, caption) if isinstance(w, str) and w.strip()), None)
+    if words is None:
+        return f"[{kind}]"
+    line = " ".join(words.split())
+    if len(line) > _QUOTE_CHARS:
+        cut = line[: _QUOTE_CHARS - 1]
+        # At a word's end where one is near, not in the middle of a word.
+        line = (cut.rsplit(" ", 1)[0] if " " in cut[_QUOTE_CHARS // 2 :] else cut).rstrip(" ,;:") + "…"
+    return f"“{line}”"
+
+
 def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     """Rows for an enriched partition, in send order."""
     ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
     local = ordered["sent_at"].dt.tz_convert(tz)
     text = ordered["text"].fillna("")
     caption = ordered["caption"].fillna("")
+    # The text the amounts were found in: the message's text and caption joined by a newline.
+    analysed = text.where(caption == "", text + "\n" + caption)
+    stated = [message_amount(words, amounts) for words, amounts in zip(analysed, ordered["amounts"])]
     rows = pd.DataFrame(
         {
             "message_id": ordered["message_id"],
@@ -74,9 +132,9 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "sentiment_score": ordered["sentiment_score"].astype(float).round(4),
             "source": ordered["source"],
             "intent": ordered["intent"],
-            # The first amount as a number, to sum; every amount of the message stays listed in `amounts`.
-            "amount": [first_amount(text)[0] for text in ordered["amounts"]],
-            "currency": [first_amount(text)[1] for text in ordered["amounts"]],
+            # The stated total (else the first amount) as a number, to sum; every amount stays listed in `amounts`.
+            "amount": [amount for amount, _ in stated],
+            "currency": [currency for _, currency in stated],
             # How many amounts the message names: "1" means Amount is the whole story, more means read All amounts.
             "amount_count": [len(_AMOUNT.findall(text)) if isinstance(text, str) else 0 for text in ordered["amounts"]],
             "amounts": ordered["amounts"],
@@ -85,6 +143,7 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
             "language": ordered["language"],
             # Text read from the photo, voice note or document; frames written before media existed have none.
             "media_text": ordered["media_text"] if "media_text" in ordered else "",
+            "in_reply_to": in_reply_to(ordered),
         },
         columns=list(_COLUMNS),
     ).reset_index(drop=True)
@@ -127,5 +186,6 @@ MESSAGES = TabSpec(
         "dates": "Dates mentioned",
         "language": "Language",
         "media_text": "Text in media",
+        "in_reply_to": "In reply to",
     },
 )

@@ -18,7 +18,7 @@ from wa_pipeline.message import stable_id
 from wa_pipeline.nlp.threads import BusinessSenders
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 from wa_pipeline.sheets.tabs.ads import ad_in_words
-from wa_pipeline.sheets.tabs.messages import first_amount
+from wa_pipeline.sheets.tabs.messages import message_amount
 
 _COLUMNS = (
     "order_id",
@@ -137,7 +137,7 @@ def _add(order: _Order, row, *, from_customer: bool) -> None:
         if _asks(row):
             order.statuses.add("ordered")
         references = _transactions(row.references)
-        amount, currency = first_amount(row.amounts)
+        amount, currency = message_amount(row.text, row.amounts)
         if references and amount is not None:
             order.payments.append((row.sent_at, amount, currency, references[0]))
             order.statuses.add("paid")

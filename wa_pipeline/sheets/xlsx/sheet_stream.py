@@ -107,6 +107,8 @@ class TabEdit:
     # The style of unstyled cells written with text of several lines (wrapped, from the top); None when no cell
     # written holds a line break.
     wrap_style: str | None = None
+    # The workbook's shared strings, to read the text a rewritten row held (whose height may be ours to change).
+    strings: SharedStrings = tuple
 
     @classmethod
     def from_plan(
@@ -120,6 +122,7 @@ class TabEdit:
         filter: bool = False,
         hidden: Collection[int] = (),
         wrap_style: str | None = None,
+        strings: SharedStrings = tuple,
     ) -> TabEdit:
         positions = plan.layout.positions
         cells: dict[int, tuple[Sequence[int], Sequence[Cell]]] = {}
@@ -147,6 +150,7 @@ class TabEdit:
             filter=filter,
             hidden=frozenset(hidden),
             wrap_style=wrap_style,
+            strings=strings,
         )
 
     @property
@@ -692,12 +696,15 @@ def _existing_row(
         return xml.element(row)
     attributes = {name: value for name, value in row.attrib.items() if name != "spans"}
     attributes["r"] = str(new)
-    height = _row_height(patch[1])
-    if height and "ht" not in attributes:
-        # A height a person gave the row is theirs; a row without one is made tall enough for its lines.
-        attributes.update(ht=str(height), customHeight="1")
     written = dict(zip(*patch))
     existing = dict(cells)
+    if "ht" not in attributes or _height_was_ours(attributes, existing, written, edit.strings):
+        # A height a person gave the row is theirs; a row without one, or with the height this sink gave it for the
+        # lines it held, is made as tall as its lines now are (or left to the default for one line).
+        attributes.pop("ht", None)
+        attributes.pop("customHeight", None)
+        if height := _row_height(patch[1]):
+            attributes.update(ht=str(height), customHeight="1")
     parts = []
     for column in sorted(set(existing) | set(written)):
         ref = f"{get_column_letter(column + 1)}{new}"
@@ -715,3 +722,20 @@ def _existing_row(
     name = f"{xml.main}row"
     extra = [child for child in row if child.tag != CELL]
     return f"<{name}{xml.attributes(attributes)}>{''.join(parts)}{''.join(xml.element(e) for e in extra)}</{name}>"
+
+
+def _height_was_ours(
+    attributes: Mapping[str, str],
+    existing: Mapping[int, etree._Element],
+    written: Mapping[int, Cell],
+    strings: SharedStrings,
+) -> bool:
+    """Whether a row's height is the one this sink set for the lines of the managed cells it held: a row keeps no
+    mark of who set its height, but a person's is rarely exactly the height of the row's own lines."""
+    if attributes.get("customHeight") not in ("1", "true"):
+        return False
+    try:
+        held = [cell_value(existing.get(column), strings) for column in written]
+        return float(attributes["ht"]) == _row_height(held)
+    except (IndexError, ValueError):
+        return False

@@ -108,6 +108,7 @@ class WorkbookSink:
                 filter=bool(plan.writes or plan.insertions or header_written),
                 hidden=[plan.layout.position(columns, key)] if created else (),
                 wrap_style=package.wrap_style() if multi_line else None,
+                strings=strings,
             )
 
             moved = position is not None and package.place_tab(tab, position)
