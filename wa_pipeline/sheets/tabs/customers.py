@@ -7,7 +7,7 @@ whichever source brought it, so re-running any day writes the same row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from wa_pipeline.message import Message
-from wa_pipeline.sheets.sink import SheetSink, TabContents
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 from wa_pipeline.sheets.tabs.ads import ad_in_words
 from wa_pipeline.store.name_key import name_key
@@ -40,8 +39,6 @@ RECORD_COLUMNS = (
     "link_confidence",
 )
 _COLUMNS = RECORD_COLUMNS
-# How the contacts table's customer ids begin (`ContactStore`): a key that does not is a row a person added.
-_CUSTOMER_ID_PREFIX = "cust_"
 
 
 class ConsentChange(Protocol):
@@ -170,37 +167,3 @@ CUSTOMERS = TabSpec(
 )
 # The tab and the header of its key, for what finds rows by them (`privacy.forget` deletes a forgotten customer's).
 CUSTOMERS_TAB, CUSTOMERS_KEY = CUSTOMERS.name, CUSTOMERS.sheet_key
-
-
-def customers_who_wrote(messages: Iterable[Message], customer_of_message: Callable[[Message], str | None]) -> set[str]:
-    """The customer ids the tab lists: whoever wrote at least one of `messages` (the business's own left out by the
-    caller, as for `customer_records`), on any day."""
-    return {customer for customer in map(customer_of_message, messages) if customer is not None}
-
-
-def stale_customers(tab: TabContents, holding: Collection[str]) -> list[str]:
-    """Keys of the tab's rows that no longer hold: a customer id of ours that is not in `holding` (the business, once
-    it is named in WA_BUSINESS_SENDERS, or a customer merged into another), on a row with nothing in a column of a
-    person's own. A row a person added (no customer id of ours) or wrote beside in a column of theirs stays."""
-    if CUSTOMERS_KEY not in tab.header:
-        return []
-    ours = set(CUSTOMERS.sheet_columns)
-    key_at = tab.header.index(CUSTOMERS_KEY)
-    theirs = [position for position, name in enumerate(tab.header) if name not in ours]
-    stale = []
-    for row in tab.rows:
-        key = row[key_at] if key_at < len(row) else ""
-        if not key.startswith(_CUSTOMER_ID_PREFIX) or key in holding:
-            continue
-        if any(position < len(row) and row[position] for position in theirs):
-            continue
-        stale.append(key)
-    return list(dict.fromkeys(stale))
-
-
-def drop_stale_customers(sink: SheetSink, holding: Collection[str]) -> list[str]:
-    """Delete the Customers tab's rows that no longer hold (`stale_customers`); the keys deleted."""
-    stale = stale_customers(sink.read_tab(CUSTOMERS_TAB), holding)
-    if stale:
-        sink.delete_rows(CUSTOMERS_TAB, CUSTOMERS_KEY, stale)
-    return stale
