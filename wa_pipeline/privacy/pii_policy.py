@@ -47,6 +47,8 @@ SHEET_COLUMNS: Mapping[str, Mapping[str, PiiClass]] = {
         "chat": "names",
         "sender": "names",
         "text": "free_text",
+        # A quote of the message answered and who wrote it: free text, as the message itself is.
+        "in_reply_to": "free_text",
         "phones": "phones",
         "emails": "emails",
         "people": "names",

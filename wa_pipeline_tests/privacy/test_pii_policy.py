@@ -6,6 +6,7 @@ import logging
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from wa_pipeline.privacy.pii_policy import CLASSES, PiiPolicy, install_log_policy
@@ -182,6 +183,15 @@ def test_the_reports_defaults_mask_numbers_and_drop_text_and_can_be_changed(tmp_
     changed = policy(tmp_path, report_phones="drop", report_names="mask")
     assert changed.scrub_text("report", "call +254 733 111 222") == "call [phone]"
     assert changed.apply("report", "names", "Wanjiru Achieng") == "W•••••• A••••••"
+
+
+def test_the_quote_of_the_message_a_reply_answers_is_held_as_the_message_itself_is(tmp_path):
+    rows = pd.DataFrame(
+        {"text": ["Yes, 20 loaves"], "in_reply_to": ["\u201cPlease send 20 loaves to Kilimani\u201d \u2014 Wanjiku"]}
+    )
+    assert policy(tmp_path).sheet_rows("Messages", rows).equals(rows)  # the default keeps both
+    dropped = policy(tmp_path, sheet_free_text="drop").sheet_rows("Messages", rows)
+    assert dropped["in_reply_to"].tolist() == dropped["text"].tolist() != rows["text"].tolist()
 
 
 def test_a_request_line_s_status_and_duration_are_not_taken_for_a_phone_number(log_lines, tmp_path):
