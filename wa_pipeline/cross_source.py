@@ -142,8 +142,21 @@ def _media_detail(record: dict) -> int:
 
 def same_export_message(landed: dict, incoming: dict) -> bool:
     """Whether two records in the same slot, the n-th of each, can be one message: their times agree to what both
-    say."""
-    return landed["sent_at"] == incoming["sent_at"] or not _to_the_second(landed) or not _to_the_second(incoming)
+    say, and the exports show it differently (seconds, the file, the header's layout). Two copies one export layout
+    shows alike would have one id: under two ids they are two messages (two "ok" in a minute, landed in two
+    batches or two imports)."""
+    if landed["sent_at"] != incoming["sent_at"] and _to_the_second(landed) and _to_the_second(incoming):
+        return False
+    return _shown_as(landed) != _shown_as(incoming)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _shown_as(record: dict) -> tuple[bool, int, str]:
+    # The header's opening with its digits blanked tells Android's "12/03/2023, 10:15 - " from iOS's "[12/03/2023, ".
+    opening = (record.get("raw") or "").lstrip("\u200e")[:12]
+    return _to_the_second(record), _media_detail(record), _DIGIT.sub("0", opening)
 
 
 def richer_copy(landed: dict, incoming: dict) -> tuple[dict, str] | None:
