@@ -14,7 +14,16 @@ PACKAGE = Path(__file__).resolve().parents[1] / "wa_pipeline"
 # allows it. A unit is a sub-package, or for the contracts a top-level module.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # The contracts: the canonical message and its frame, the settings, the data layout.
-    ("message", "message_frame", "cross_source", "landing_days", "settings", "sync_tuning", "data_layout"),
+    (
+        "message",
+        "message_frame",
+        "cross_source",
+        "business_senders",
+        "landing_days",
+        "settings",
+        "sync_tuning",
+        "data_layout",
+    ),
     # Storage: landing store, media store, dead letters, every ledger's SQL.
     ("store",),
     # The sources and engines, and the rules over them.
@@ -31,12 +40,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 SIDEWAYS = {
     ("message_frame", "message"),
     ("cross_source", "message"),
+    ("business_senders", "message"),
     ("settings", "sync_tuning"),
     ("settings", "data_layout"),
     ("quality", "nlp"),  # the rules read what the engines produce; the engines never know the rules
     ("whatsapp", "media"),  # an export's attachments are typed by media/sniff
     ("commands", "replay"),
 }
+# Lower, yet out of reach: the sheets take rows in and never read language, a source or an engine themselves. What a
+# tab needs from words (a stated total, who is the business) is a column the enrichment wrote or a contract below.
+FORBIDDEN_UNIT_ARROWS = {("sheets", "nlp"), ("sheets", "whatsapp"), ("sheets", "media")}
 # Within nlp, the intent model never reaches for the evaluation that measures it.
 FORBIDDEN_MODULE_ARROWS = {("wa_pipeline.nlp.intent", "wa_pipeline.nlp.evaluation")}
 
@@ -93,7 +106,11 @@ def _upward(graph: dict[str, set[str]]) -> list[str]:
                 continue
             if low not in RANK or high not in RANK:
                 wrong.append(f"{source} -> {target}: {sorted({low, high} - set(RANK))} not in LAYERS")
-            elif RANK[low] > RANK[high] or (RANK[low] == RANK[high] and (high, low) not in SIDEWAYS):
+            elif (
+                RANK[low] > RANK[high]
+                or (RANK[low] == RANK[high] and (high, low) not in SIDEWAYS)
+                or (high, low) in FORBIDDEN_UNIT_ARROWS
+            ):
                 wrong.append(f"{source} -> {target}")
     return sorted(wrong)
 
@@ -204,6 +221,9 @@ def test_no_import_cycle():
         ("wa_pipeline.nlp.entities", "wa_pipeline.quality.message_rules"),
         ("wa_pipeline.sheets.sink", "wa_pipeline.defs.resources"),
         ("wa_pipeline.whatsapp.importer", "wa_pipeline.nlp.entities"),
+        # Down a layer, but the sheets never read language (the arrow the Messages tab's stated total once was).
+        ("wa_pipeline.sheets.tabs.messages", "wa_pipeline.nlp.money"),
+        ("wa_pipeline.sheets.tabs.orders", "wa_pipeline.nlp.threads"),
     ],
 )
 def test_an_injected_upward_arrow_is_caught(source, target):

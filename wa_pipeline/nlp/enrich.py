@@ -16,7 +16,7 @@ from wa_pipeline.nlp.entities import EMAIL, extract_entities
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.intent import DEFAULT_THRESHOLD, OTHER, IntentModel, Tokens, shipped_intent_model
 from wa_pipeline.nlp.language import DEFAULT_LANGUAGES, ENGLISH, UNDETERMINED, detect_languages, with_chat_languages
-from wa_pipeline.nlp.money import MONEY
+from wa_pipeline.nlp.money import MONEY, stated_total
 from wa_pipeline.nlp.patterns import PatternSet
 from wa_pipeline.nlp.phones import PHONE
 from wa_pipeline.nlp.quantities import QUANTITY
@@ -202,9 +202,17 @@ def _enriched_columns(
     def column(values: Iterable[object], dtype: str) -> pd.Series:
         return pd.Series(list(values), index=frame.index, dtype=dtype)
 
+    listed = _list_columns(entities)
+    # The total is read in the message's own words (text and caption), as the sender stated it: a receipt's total in
+    # a photo is the shop's figure, not what the message says it paid.
+    own_words = (
+        "" if kind in SILENT_KINDS else analysed_text(text, caption)
+        for kind, text, caption in zip(frame["kind"], frame["text"], frame["caption"])
+    )
     return {
         "entities": column((_entities_json(found) for found in entities), "str"),
-        **{name: column(values, "str") for name, values in _list_columns(entities).items()},
+        **{name: column(values, "str") for name, values in listed.items()},
+        "amount": column(map(message_amount, own_words, listed["amounts"]), "str"),
         "sentiment_label": column((label for label, _ in read), "str"),
         "sentiment_score": column((score for _, score in read), "float64"),
         "intent": column((p.intent if text else OTHER for p, text in zip(intents, texts)), "str"),
@@ -235,6 +243,7 @@ def _unread(row: pd.DataFrame, flag: str) -> dict[str, pd.Series]:
     return {
         "entities": column("[]", "str"),
         **{name: column("", "str") for name in _LIST_COLUMNS},
+        "amount": column("", "str"),
         "sentiment_label": column(NEUTRAL[0], "str"),
         "sentiment_score": column(float(NEUTRAL[1]), "float64"),
         "intent": column(OTHER, "str"),
@@ -264,6 +273,15 @@ def truncation_flag(whole: str, read: str) -> str:
 def analysed_text(text: object, caption: object, media_text: object = None) -> str:
     """What a message says in words: its text, its caption, then the text read from its media, one per line."""
     return "\n".join(part for part in (text, caption, media_text) if isinstance(part, str) and part)
+
+
+def message_amount(words: str, amounts: str) -> str:
+    """The amount a message is about, as the amounts column writes one: the total its words state ("KES 3,200
+    each, total KES 9,600" is "KES 9600.00"), else the first of its `amounts`; "" without any."""
+    if not amounts:
+        return ""
+    first = amounts.split(_SEPARATOR, 1)[0]
+    return stated_total(bounded(words), first.split(" ", 1)[0]) or first
 
 
 def _entities_json(found: list[Entity]) -> str:

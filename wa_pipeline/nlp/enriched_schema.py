@@ -10,6 +10,7 @@ ENRICHED_COLUMNS = (
     "sentiment_label",  # positive | neutral | negative
     "sentiment_score",  # VADER compound in [-1, 1] (float)
     "amounts",  # MONEY values, "; "-joined: "KES 3500.00; USD 20.00"
+    "amount",  # the one amount the message is about: the total it states, else its first amount ("KES 9600.00"), or ""
     "quantities",  # QUANTITY values, "; "-joined: "20 loaf; 5 bag of maize"
     "references",  # REFERENCE values, "; "-joined: "order:4521; transaction:QK7XZ12AB3"
     "dates",  # DATE values (ISO date or datetime with offset), "; "-joined

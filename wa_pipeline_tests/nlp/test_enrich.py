@@ -162,11 +162,26 @@ def test_amounts_quantities_references_dates_intent_and_language():
     assert out.loc[2, "dates"] == "2026-11-17"
 
 
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("KES 3,200 each, total KES 9,600", "KES 9600.00"),
+        # A total written without its currency takes the currency of the price before it.
+        ("Mkate KES 1,500 x 3, jumla 4,500", "KES 4500.00"),
+        ("Paid KES 5,800 and KES 200 for delivery", "KES 5800.00"),
+        ("Please send 20 loaves", ""),
+    ],
+)
+def test_the_amount_is_the_total_a_message_states_else_its_first_amount(text, amount):
+    out = enrich_messages(frame([message(1, text=text)]), "KE").reset_index(drop=True)
+    assert out.loc[0, "amount"] == amount
+
+
 def test_media_text_is_analysed_after_text_and_caption():
     base = frame([message(1, kind="image", caption="Receipt attached")])
     with_media = base.assign(media_text=["M-PESA Confirmed. QL3RT56UV8 Ksh2,300.00 paid to MAMA MBOGA BAKERY"])
     out = enrich_messages(with_media, "KE").reset_index(drop=True)
-    assert out.loc[0, "amounts"] == "KES 2300.00"
+    assert out.loc[0, "amounts"] == "KES 2300.00" and out.loc[0, "amount"] == "KES 2300.00"
     assert out.loc[0, "references"] == "transaction:QL3RT56UV8"
     entities = json.loads(out.loc[0, "entities"])
     joined = "Receipt attached\nM-PESA Confirmed. QL3RT56UV8 Ksh2,300.00 paid to MAMA MBOGA BAKERY"

@@ -126,6 +126,33 @@ def test_message_rows_end_with_the_new_columns():
     assert rows.loc[0, "sent_at"] == datetime(2026, 11, 16, 9, 15) and rows.loc[0, "date"] == date(2026, 11, 16)
 
 
+def test_a_stated_total_read_by_the_enrichment_is_the_amount_of_the_messages_and_orders_tabs():
+    # The enrichment reads the total; the tabs only read the column it wrote (sheets never read language).
+    sent = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)
+    said = ("3 crates of eggs please", "Sent KES 3,200 each, total KES 9,600, ref QK1AB23CD4")
+    messages = [
+        Message(
+            message_id=f"t{i}",
+            chat_id="c2",
+            chat_name="Kuku Farm",
+            sender_name="Ann",
+            sent_at=sent.replace(minute=i),
+            kind="text",
+            source="chat_export",
+            text=text,
+        )
+        for i, text in enumerate(said)
+    ]
+    frame = pd.DataFrame([m.to_record() for m in messages], columns=list(MESSAGE_COLUMNS))
+    day = enrich_messages(frame, "KE", timezone="Africa/Nairobi")
+    assert day["amount"].tolist() == ["", "KES 9600.00"]
+    rows = MESSAGES.rows(day, NAIROBI)
+    # Before, the first amount: 3200, the price of one crate.
+    assert (rows.loc[1, "amount"], rows.loc[1, "currency"], rows.loc[1, "amount_count"]) == (9600.0, "KES", 2)
+    [order] = ORDERS.rows(day, NAIROBI).to_dict(orient="records")
+    assert (order["paid"], order["currency"]) == (9600.0, "KES")
+
+
 def test_the_first_amount_of_several_and_its_currency():
     assert first_amount("KES 65.00; KES 1500.00") == (65.0, "KES")
     assert first_amount("USD -12.50") == (-12.5, "USD")

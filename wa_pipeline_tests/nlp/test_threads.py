@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
+from wa_pipeline.business_senders import BusinessSenders
 from wa_pipeline.message import MESSAGE_COLUMNS, Message
 from wa_pipeline.nlp.threads import (
     THREAD_COLUMNS,
-    BusinessSenders,
     assign_threads,
     conversation_threads,
     infer_business,

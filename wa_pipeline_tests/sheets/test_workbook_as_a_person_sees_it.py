@@ -43,6 +43,7 @@ def enriched_day() -> pd.DataFrame:
             "source": ["chat_export", "chat_export"],
             "intent": ["order", "order"],
             "amounts": ["", "KES 65.00; KES 1300.00"],
+            "amount": ["", "KES 65.00"],
             "references": ["", ""],
             "dates": ["", ""],
             "language": ["en", "en"],

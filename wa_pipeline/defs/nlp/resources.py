@@ -6,9 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from wa_pipeline.business_senders import BusinessSenders
 from wa_pipeline.nlp.intent import DEFAULT_EXAMPLES, DEFAULT_THRESHOLD
 from wa_pipeline.nlp.language import DEFAULT_LANGUAGES
-from wa_pipeline.nlp.threads import DEFAULT_GAP, BusinessSenders
+from wa_pipeline.nlp.threads import DEFAULT_GAP
 from wa_pipeline.settings import get_settings
 
 

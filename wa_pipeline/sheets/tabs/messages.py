@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.nlp.money import stated_total
 from wa_pipeline.sheets.tab_spec import TabSpec
 
 _COLUMNS = (
@@ -52,14 +51,11 @@ def first_amount(amounts: object) -> tuple[float | None, str]:
     return (float(match.group(2)), match.group(1)) if match else (None, "")
 
 
-def message_amount(text: object, amounts: object) -> tuple[float | None, str]:
-    """A message's amount and currency: the total it states ("KES 3,200 each, total KES 9,600" is 9600), else its
-    first amount."""
-    first = first_amount(amounts)
-    if first[0] is None or not isinstance(text, str):
-        return first
-    total = stated_total(text, first[1])
-    return first_amount(total) if total else first
+def with_amount(enriched: pd.DataFrame) -> pd.DataFrame:
+    """`enriched` with its `amount` column (the total a message states, else its first amount): a frame enriched
+    before the enrichment wrote one (or a window that joins such days to later ones) takes each message's first
+    amount."""
+    return enriched.assign(amount=enriched.get("amount", enriched["amounts"]).fillna(enriched["amounts"]))
 
 
 # How much of the earlier message a reply quotes, as WhatsApp shows a reply under a line of what it answers.
@@ -105,13 +101,11 @@ def _quote(text: object, caption: object, kind: object) -> str:
 
 def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     """Rows for an enriched partition, in send order."""
-    ordered = enriched.sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
+    ordered = with_amount(enriched).sort_values(["sent_at", "chat_id", "message_id"], kind="stable")
     local = ordered["sent_at"].dt.tz_convert(tz)
     text = ordered["text"].fillna("")
     caption = ordered["caption"].fillna("")
-    # The text the amounts were found in: the message's text and caption joined by a newline.
-    analysed = text.where(caption == "", text + "\n" + caption)
-    stated = [message_amount(words, amounts) for words, amounts in zip(analysed, ordered["amounts"])]
+    stated = [first_amount(amount) for amount in ordered["amount"]]
     rows = pd.DataFrame(
         {
             "message_id": ordered["message_id"],

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wa_pipeline.business_senders import BusinessSenders
 from wa_pipeline.message import stable_id
-from wa_pipeline.nlp.threads import BusinessSenders
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 from wa_pipeline.sheets.tabs.ads import ad_in_words
-from wa_pipeline.sheets.tabs.messages import message_amount
+from wa_pipeline.sheets.tabs.messages import first_amount, with_amount
 
 _COLUMNS = (
     "order_id",
@@ -92,7 +92,7 @@ def _build(enriched: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     """Rows for every order conversation in the messages, in order of their first message."""
     if enriched.empty:
         return empty_rows(_COLUMNS)
-    ordered = enriched.sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
+    ordered = with_amount(enriched).sort_values(["chat_id", "sent_at", "message_id"], kind="stable")
     named = _named_business()
     orders: list[_Order] = []
     for _, chat in ordered.groupby("chat_id", sort=False):
@@ -137,7 +137,7 @@ def _add(order: _Order, row, *, from_customer: bool) -> None:
         if _asks(row):
             order.statuses.add("ordered")
         references = _transactions(row.references)
-        amount, currency = message_amount(row.text, row.amounts)
+        amount, currency = first_amount(row.amount)
         if references and amount is not None:
             order.payments.append((row.sent_at, amount, currency, references[0]))
             order.statuses.add("paid")
