@@ -11,6 +11,7 @@ Two exports of one chat (from Android and from an iPhone, or without media and w
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from functools import lru_cache
@@ -88,9 +89,44 @@ def fingerprints(message: Message, sent_at: str | None = None) -> list[str]:
 # The kinds an export shows as a file, or as the placeholder a "without media" export writes in the file's place.
 _MEDIA_SLOT_KINDS = frozenset({"image", "audio", "voice", "video", "document", "sticker", "media_omitted"})
 # WhatsApp's own lines whose event code is all they say, the same to every member of the chat. Other events name
-# people or values (who added whom, the old and new subject) that the record keeps only in the phone's wording, or
-# say "you" for whichever member exported ("You're now an admin"): their code alone cannot tell two lines apart.
+# people or values (who added whom, the old and new subject), or say "you" for whichever member exported ("You're
+# now an admin"): their code alone cannot tell two lines apart.
 _SUBJECTLESS_EVENTS = frozenset({"encryption_notice"})
+# WhatsApp's own lines told apart by what they name (`Message.event_subjects`, in any phone language): the roles
+# that say which event of its kind a line is, named alike by every language's phrase that names them. A line naming
+# fewer (Spanish "Añadiste a Ana" leaves out who added: the exporter), or the exporter ("you": another member's
+# export names them), is told by nothing. Events whose code stands for several things one actor can do (an icon
+# changed or deleted, settings turned on or off, a timer set) are left out, as are lines only some members' phones
+# show (calls, "You're now an admin").
+_NAMED_EVENTS = {
+    "group_created": ("actor",),
+    "member_added": ("actor", "subject"),
+    "member_removed": ("actor", "subject"),
+    "member_left": ("actor",),
+    "joined_by_link": ("actor",),
+    "subject_changed": ("actor", "new"),
+    "description_changed": ("actor",),
+    "number_changed": ("actor", "new"),
+    "security_code_changed": ("name",),
+}
+
+
+def _event_content(record: dict) -> str | None:
+    """What another export shows of the event of WhatsApp's own line whose record this is; None when nothing tells it
+    from another line of its code (see `_SUBJECTLESS_EVENTS` and `_NAMED_EVENTS`)."""
+    event = record.get("event")
+    if event in _SUBJECTLESS_EVENTS:
+        return "event:" + event
+    roles = _NAMED_EVENTS.get(event)
+    subjects = record.get("event_subjects")
+    if roles is None or subjects is None:
+        # (Records landed before subjects were kept have none: matched by their code alone, or not at all, as then.)
+        return None
+    named = json.loads(subjects)
+    values = [named.get(role) for role in roles]
+    if not all(values):
+        return None
+    return "\x1f".join(["event:" + event, *(_normal_text(value) for value in values)])
 
 
 def export_slot(record: dict) -> tuple[str, str, str, str] | None:
@@ -99,7 +135,7 @@ def export_slot(record: dict) -> tuple[str, str, str, str] | None:
 
     Android writes send times to the minute and iOS to the second, and a "without media" export writes a placeholder
     where the other has the file: so the content of a file is only that it is one (its name and caption differ).
-    WhatsApp's own line is its event, when that event names nobody and nothing (see `_SUBJECTLESS_EVENTS`). Copies
+    WhatsApp's own line is its event, with what it names where that tells it apart (see `_event_content`). Copies
     in one slot are told apart by their order in it, the n-th meeting the n-th (see `landing_sql`). Read from
     the record, not a `Message`: a batch's records are matched before any of them is built.
     """
@@ -107,11 +143,12 @@ def export_slot(record: dict) -> tuple[str, str, str, str] | None:
     if record["source"] != "chat_export" or kind == "reaction":
         return None
     if kind == "system":
-        # Each phone words its own lines apart (Android adds "Tap to learn more."): only their meaning is compared.
-        event = record.get("event")
-        if event not in _SUBJECTLESS_EVENTS:
+        # Each phone words its own lines apart (Android adds "Tap to learn more.", or writes another language): only
+        # their meaning is compared.
+        content = _event_content(record)
+        if content is None:
             return None
-        return record["chat_id"], record["sent_at"][:16], "", "event:" + event
+        return record["chat_id"], record["sent_at"][:16], "", content
     if kind in _MEDIA_SLOT_KINDS:
         content = "media"
     elif kind == "deleted":
@@ -142,9 +179,9 @@ def _media_detail(record: dict) -> int:
 
 def same_export_message(landed: dict, incoming: dict) -> bool:
     """Whether two records in the same slot, the n-th of each, can be one message: their times agree to what both
-    say, and the exports show it differently (seconds, the file, the header's layout). Two copies one export layout
-    shows alike would have one id: under two ids they are two messages (two "ok" in a minute, landed in two
-    batches or two imports)."""
+    say, and the exports show it differently (seconds, the file, the header's layout, WhatsApp's own words in the
+    phone's language). Two copies one export layout shows alike would have one id: under two ids they are two
+    messages (two "ok" in a minute, landed in two batches or two imports)."""
     if landed["sent_at"] != incoming["sent_at"] and _to_the_second(landed) and _to_the_second(incoming):
         return False
     return _shown_as(landed) != _shown_as(incoming)
@@ -153,10 +190,12 @@ def same_export_message(landed: dict, incoming: dict) -> bool:
 _DIGIT = re.compile(r"\d")
 
 
-def _shown_as(record: dict) -> tuple[bool, int, str]:
+def _shown_as(record: dict) -> tuple[bool, int, str, str]:
     # The header's opening with its digits blanked tells Android's "12/03/2023, 10:15 - " from iOS's "[12/03/2023, ".
     opening = (record.get("raw") or "").lstrip("\u200e")[:12]
-    return _to_the_second(record), _media_detail(record), _DIGIT.sub("0", opening)
+    # WhatsApp's own line is worded by the phone's language: two phones in two languages show one event differently.
+    wording = _normal_text(record["text"] or "") if record["kind"] == "system" else ""
+    return _to_the_second(record), _media_detail(record), _DIGIT.sub("0", opening), wording
 
 
 def richer_copy(landed: dict, incoming: dict) -> tuple[dict, str] | None:

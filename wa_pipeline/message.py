@@ -106,16 +106,19 @@ _TEXT_FIELDS = (
     "flags",
     "referral",
     "raw",
+    "event_subjects",
 )
 _RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
-# The record's keys in sorted order ("event" is left out when there is none), and each one's opening in its JSON text.
+# The record's keys in sorted order ("event" and "event_subjects" are left out when None), and each one's opening
+# in its JSON text.
 _RECORD_KEYS = (
     "caption",
     "chat_id",
     "chat_name",
     "event",
+    "event_subjects",
     "flags",
     "forwarded",
     "kind",
@@ -136,8 +139,18 @@ _RECORD_KEYS = (
 )
 _EVENT = _RECORD_KEYS.index("event")
 _OPENERS = tuple(f'"{key}": ' for key in _RECORD_KEYS)
-_OPENERS_NO_EVENT = _OPENERS[:_EVENT] + _OPENERS[_EVENT + 1 :]
-_RECORD_KEYS_NO_EVENT = _RECORD_KEYS[:_EVENT] + _RECORD_KEYS[_EVENT + 1 :]
+# The openers and keys by the number of values: all, without `event_subjects`, or without both (most messages).
+_SHAPES = {
+    len(_RECORD_KEYS): (_OPENERS, _RECORD_KEYS),
+    len(_RECORD_KEYS) - 1: (
+        _OPENERS[: _EVENT + 1] + _OPENERS[_EVENT + 2 :],
+        _RECORD_KEYS[: _EVENT + 1] + _RECORD_KEYS[_EVENT + 2 :],
+    ),
+    len(_RECORD_KEYS) - 2: (
+        _OPENERS[:_EVENT] + _OPENERS[_EVENT + 2 :],
+        _RECORD_KEYS[:_EVENT] + _RECORD_KEYS[_EVENT + 2 :],
+    ),
+}
 
 
 def _json_value(value: Any) -> str:
@@ -158,9 +171,7 @@ def _sorted_json(values: list[Any]) -> str:
     any str, and refuses anything else), and only the walk is ours, in one comprehension over the record's keys
     opened once for all, which costs a third of the encoder's per-call setup. Any other value is the encoder's.
     """
-    openers, keys = (
-        (_OPENERS, _RECORD_KEYS) if len(values) == len(_RECORD_KEYS) else (_OPENERS_NO_EVENT, _RECORD_KEYS_NO_EVENT)
-    )
+    openers, keys = _SHAPES[len(values)]
     try:
         parts = [
             opener
@@ -205,6 +216,11 @@ class Message:
     # "deleted:by_me", "member_added", "encryption_notice", "edited"... (chat exports; None for a person's words).
     # Kept in the landing store's record; the Parquet frames do not carry it.
     event: str | None = None
+    # What that line names, by the role its phrase gives each, as JSON text with sorted keys ('{"actor": "Juma",
+    # "subject": "Wanjiku"}'; null for the exporting member, whom the line calls "you"): the same in every phone
+    # language, so two exports' copies of one event can be told from lines about other people. None when it names
+    # nobody (and in records landed before it was kept). Kept beside `event`, as `event` is.
+    event_subjects: str | None = None
 
     def __post_init__(self) -> None:
         fields = self.__dict__
@@ -317,7 +333,8 @@ class Message:
         }
 
     def to_json(self, sent_at: str | None = None) -> str:
-        """The record (`to_record`, with `event` when there is one) as JSON with sorted keys, `sent_at` in ISO 8601.
+        """The record (`to_record`, with `event` and `event_subjects` where set) as JSON with sorted keys, `sent_at` in
+        ISO 8601.
 
         `sent_at`, when given, is `self.sent_at.isoformat()` already worked out by the caller.
         """
@@ -328,6 +345,7 @@ class Message:
             self.chat_id,
             self.chat_name,
             self.event,
+            self.event_subjects,
             self.flags,
             self.forwarded,
             self.kind,
@@ -346,8 +364,9 @@ class Message:
             self.source,
             self.text,
         ]
-        if self.event is None:
-            del values[_EVENT]
+        if self.event_subjects is None:
+            # (Most messages have neither: one deletion of both.)
+            del values[_EVENT + (self.event is not None) : _EVENT + 2]
         return _sorted_json(values)
 
     @classmethod
@@ -379,6 +398,7 @@ class Message:
             flags=record.get("flags"),
             referral=record.get("referral"),
             event=record.get("event"),
+            event_subjects=record.get("event_subjects"),
         )
 
     @classmethod

@@ -71,6 +71,8 @@ def test_empty_frame_has_the_contract_dtypes():
             "text": "\u0628\u062f\u0648\u0646 \u0648\u0633\u0627\u0626\u0637",
             "flags": "x\x00y",
         },
+        {"event": "member_added", "event_subjects": '{"actor": "Juma", "subject": "Wanjiku \u00f1"}'},
+        {"event": "member_left", "event_subjects": '{"actor": null}'},
     ],
 )
 def test_the_stored_record_is_the_json_modules_own_text(fields):
@@ -83,7 +85,8 @@ def test_the_stored_record_is_the_json_modules_own_text(fields):
         sender_name="Amina",
         **fields,
     )
-    record = m.to_record() | {"sent_at": m.sent_at.isoformat()} | ({"event": m.event} if m.event else {})
+    optional = {"event": m.event, "event_subjects": m.event_subjects}
+    record = m.to_record() | {"sent_at": m.sent_at.isoformat()} | {k: v for k, v in optional.items() if v}
     assert m.to_json() == json.dumps(record, ensure_ascii=False, sort_keys=True)
     assert Message.from_json(m.to_json()) == m
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import json
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -670,6 +671,22 @@ def _meaning(found: Found, body: str, after: str) -> Interpreted:
     return "system", body, None, None, meaning
 
 
+def _subjects(body: str, sender: str | None, marked: bool, book: PhraseBook, event: str) -> str | None:
+    """What WhatsApp's own line `body` (of event `event`) names, as `Message.event_subjects` holds it; None for nobody.
+
+    The line's phrase is found again as `_interpret` found it (under a sender only where iOS marks the line, or where
+    the sender is its actor): such lines are few, so a person's messages pay nothing for it.
+    """
+    first = body.partition("\n")[0]
+    found = book.find(first, in_context=sender is None or marked)
+    if found is None and sender is not None and not marked:
+        found = book.find_by_actor(first, sender)
+    if found is None or found.phrase.meaning != event:
+        return None
+    named = book.subjects(found)
+    return json.dumps(named, ensure_ascii=False, sort_keys=True) if named else None
+
+
 def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) -> Interpreted:
     """Kind, text, caption, media and event of a message body."""
     first, _, after = body.partition("\n")
@@ -1206,7 +1223,10 @@ class ExportReader:
                 late = _omitted_after_caption(raw, body, book)
                 if late is not None:
                     kind, text, caption, media, event = late
+            subjects = None
             if kind == "system":
+                if event is not None:
+                    subjects = _subjects(body, sender, marked, book, event)
                 sender = None
             said = (sender, body)
             if sent_utc is not counted_utc:
@@ -1255,6 +1275,7 @@ class ExportReader:
                 "flags": None,
                 "referral": None,
                 "event": event,
+                "event_subjects": subjects,
             }
             if name_is_safe and (safe or not has_unsafe_characters(raw)):
                 yield trusted(fields)

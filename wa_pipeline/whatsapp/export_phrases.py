@@ -63,6 +63,12 @@ NEEDS_CONTEXT = frozenset(
 # U+200E mark), a line that opens with a call's words and goes on after such a break is that call.
 CALLS = frozenset({"missed_voice_call", "missed_video_call", "voice_call", "video_call"})
 _CALL_DETAIL = re.compile(r"[,.\u060c]\s")
+# Placeholders that name what an event is about (its subjects); a file's name or a link is the message's own.
+_SUBJECT_ROLES = frozenset({"name", "actor", "subject", "old", "new"})
+# Phrases that name a role by another placeholder than their event's other phrases do: Spanish "{actor} cambió el
+# nombre del grupo a "{subject}"" names the new subject, "{old} cambió a {new}" the member by their old number.
+_ROLE_ALIASES = {"subject_changed": {"subject": "new"}, "number_changed": {"old": "actor"}}
+_WORD = re.compile(r"\w+")
 # Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
 _SCANNED = frozenset({"attached", "file_attached", "location", "edited", "poll"})
 # A group event's template that opens with this names its doer first: newer exports also put them as the sender.
@@ -123,6 +129,9 @@ class PhraseBook:
     # The literals of `anywhere` that are all ASCII: the only ones an ASCII line (O(1) to tell) can hold, found by a
     # substring test or two rather than a search of the whole alternation (nearly every line of most exports).
     ascii_anywhere: tuple[str, ...] = ()
+    # Each language's words for the exporting member where a line names them as it would a person ("You added Juma",
+    # "Rui добавил(-а) участников: Вы"), case folded: the same line on another member's phone names someone else.
+    you_words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def holds_no_free_phrase(self, key: str) -> bool:
         """Whether `key` (a line as `find` keys it) opens, closes and holds nothing of a phrase needing no context."""
@@ -188,6 +197,22 @@ class PhraseBook:
                 return Found(phrase, {k: v.strip() for k, v in match.groupdict().items() if v is not None})
         return None
 
+    def subjects(self, found: Found) -> dict[str, str | None]:
+        """What a found line names, by role, the same in every language: {"actor": "Juma", "subject": "Wanjiku"}.
+
+        A role is its placeholder's name, as most languages' phrases of the event name it (see `_ROLE_ALIASES`); a
+        value naming the exporting member ("you", in the phrase's language) is None, since another member's export
+        names them; empty when the line names nobody.
+        """
+        aliases = _ROLE_ALIASES.get(found.phrase.meaning, {})
+        you = self.you_words.get(found.phrase.language, frozenset())
+        named: dict[str, str | None] = {}
+        for role, value in found.fields.items():
+            if role in _SUBJECT_ROLES:
+                exporter = any(word in you for word in _WORD.findall(value.casefold()))
+                named[aliases.get(role, role)] = None if exporter else value
+        return named
+
     def cut_at_colon(self, sender: str) -> bool:
         """Whether Android's header cut a group event at its colon: the "sender" ends with an event's words."""
         return bool(self.colon_heads) and sender.casefold().endswith(self.colon_heads)
@@ -249,6 +274,12 @@ def load_language(path: Path) -> list[Phrase]:
     return [Phrase(data["language"], line["meaning"], line["text"], line.get("source", "")) for line in data["lines"]]
 
 
+def load_you_words(path: Path) -> frozenset[str]:
+    """A language's words for the exporting member in WhatsApp's lines (its file's "you"), case folded."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(word.casefold() for word in data.get("you", {}).get("words", ()))
+
+
 def languages() -> list[str]:
     return sorted(path.stem for path in LOCALES_DIR.glob("*.json"))
 
@@ -263,6 +294,7 @@ def phrase_book() -> PhraseBook:
     edited: set[str] = set()
     colon_heads: set[str] = set()
     for language in languages():
+        book.you_words[language] = load_you_words(LOCALES_DIR / f"{language}.json")
         for phrase in load_language(LOCALES_DIR / f"{language}.json"):
             book.phrases.append(phrase)
             text = phrase.text

@@ -22,6 +22,7 @@ from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.media_store import MediaStore
 from wa_pipeline.whatsapp import export_phrases, importer
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
 from wa_pipeline.whatsapp.importer import import_exports
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -384,3 +385,152 @@ def test_the_events_matched_by_code_alone_name_nobody_in_any_language():
         for phrase in export_phrases.load_language(export_phrases.LOCALES_DIR / f"{language}.json"):
             if phrase.meaning in cross_source._SUBJECTLESS_EVENTS:
                 assert not placeholder.search(phrase.text), (language, phrase.text)
+
+
+# One group's events as an English Android phone and a Spanish iPhone write them (invented group and people): the
+# record keeps what each line names (`Message.event_subjects`), the same in both languages.
+EVENTS_EN = (
+    '12/03/2023, 10:14 - Juma Mwangi created group "Duka Letu"\n'
+    "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri\n"
+    "12/03/2023, 10:15 - Juma Mwangi added Baraka Otieno\n"
+    "12/03/2023, 10:15 - Juma Mwangi: Karibuni\n"
+    '12/03/2023, 10:16 - Juma Mwangi changed the subject from "Duka Letu" to "Duka Letu Kariakoo"\n'
+    "12/03/2023, 10:17 - Amina Njeri left\n"
+    "12/03/2023, 10:18 - Juma Mwangi removed Baraka Otieno\n"
+)
+EVENTS_ES = (
+    '[12/03/2023, 10:14:01] Duka Letu: \u200eJuma Mwangi creó el grupo "Duka Letu".\n'
+    "[12/03/2023, 10:15:10] Duka Letu: \u200eJuma Mwangi añadió a Amina Njeri.\n"
+    "[12/03/2023, 10:15:11] Duka Letu: \u200eJuma Mwangi añadió a Baraka Otieno.\n"
+    "[12/03/2023, 10:15:30] Juma Mwangi: Karibuni\n"
+    '[12/03/2023, 10:16:20] Duka Letu: \u200eJuma Mwangi cambió el nombre del grupo a "Duka Letu Kariakoo".\n'
+    "[12/03/2023, 10:17:30] Duka Letu: \u200eAmina Njeri salió del grupo\n"
+    "[12/03/2023, 10:18:40] Duka Letu: \u200eJuma Mwangi ha eliminado Baraka Otieno\n"
+)
+EVENTS = [
+    "group_created",
+    "member_added",
+    "member_added",
+    "subject_changed",
+    "member_left",
+    "member_removed",
+]
+
+
+def _english_and_spanish(tmp_path: Path, english: str, spanish: str) -> tuple[Path, Path]:
+    """The group's export from an English Android phone, and from a Spanish iPhone (unzipped, named in Spanish)."""
+    return _android(tmp_path, english, "WhatsApp Chat with Duka Letu.txt"), _unzipped(
+        tmp_path, "Chat de WhatsApp con Duka Letu", spanish
+    )
+
+
+def test_each_phone_language_names_an_event_alike():
+    english, spanish = (
+        parse_chat_export(text, chat_name="Duka Letu", tz=NAIROBI, today=TODAY).messages
+        for text in (EVENTS_EN, EVENTS_ES)
+    )
+    subjects = [
+        [(m.event, m.event_subjects) for m in messages if m.kind == "system"] for messages in (english, spanish)
+    ]
+    assert [event for event, _ in subjects[1]] == EVENTS
+    assert subjects[1][1] == ("member_added", '{"actor": "Juma Mwangi", "subject": "Amina Njeri"}')
+    # English names the old subject too; the new one, and who changed it, are named by both.
+    assert subjects[0][3] == (
+        "subject_changed",
+        '{"actor": "Juma Mwangi", "new": "Duka Letu Kariakoo", "old": "Duka Letu"}',
+    )
+    assert subjects[1][3] == ("subject_changed", '{"actor": "Juma Mwangi", "new": "Duka Letu Kariakoo"}')
+    assert [s for i, s in enumerate(subjects[0]) if i != 3] == [s for i, s in enumerate(subjects[1]) if i != 3]
+
+
+@pytest.mark.parametrize("spanish_first", [False, True])
+def test_the_group_events_of_an_english_and_a_spanish_phone_land_once(tmp_path, world, spanish_first):
+    store, run = world
+    english, spanish = _english_and_spanish(tmp_path, EVENTS_EN, EVENTS_ES)
+    first, second = (spanish, english) if spanish_first else (english, spanish)
+    assert run(first).added == 7
+    landed_ids = [m.message_id for m in _day(store)]
+
+    summary = run(second)
+    assert (summary.added, summary.already_present) == (0, 7)
+    assert [event for _, event, _ in _system(store)] == EVENTS
+    # Each event keeps its first id, with the seconds the iPhone's copy says.
+    assert [m.message_id for m in _day(store)] == landed_ids
+    assert [t for t, _, _ in _system(store)] == ["10:14:01", "10:15:10", "10:15:11", "10:16:20", "10:17:30", "10:18:40"]
+
+    again = run(english, spanish)
+    assert (again.added, again.already_present) == (0, 14)
+    assert store.count() == 7
+
+
+def test_two_android_phones_in_two_languages_land_an_event_once(tmp_path, world):
+    store, run = world
+    # One layout, to the minute, on both phones: only the words of WhatsApp's line show the two copies apart.
+    english = _android(
+        tmp_path, "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri\n", "WhatsApp Chat with Duka Letu.txt"
+    )
+    spanish = _android(
+        tmp_path, "12/03/2023, 10:15 - Juma Mwangi añadió a Amina Njeri.\n", "Chat de WhatsApp con Duka Letu.txt"
+    )
+    run(english)
+    assert run(spanish).added == 0
+    assert [(event, text) for _, event, text in _system(store)] == [("member_added", "Juma Mwangi added Amina Njeri")]
+
+
+def test_two_members_added_in_one_minute_stay_two(tmp_path, world):
+    store, run = world
+    # Each export shows one "member_added" of 10:15 that the other lacks: who was added tells them apart.
+    english, spanish = _english_and_spanish(
+        tmp_path,
+        "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri\n",
+        "[12/03/2023, 10:15:10] Duka Letu: \u200eJuma Mwangi añadió a Baraka Otieno.\n",
+    )
+    run(english)
+    assert run(spanish).added == 1
+    assert [(event, text) for _, event, text in _system(store)] == [
+        ("member_added", "Juma Mwangi added Amina Njeri"),
+        ("member_added", "Juma Mwangi añadió a Baraka Otieno."),
+    ]
+    assert run(english, spanish).added == 0
+
+
+def test_an_event_whose_actor_differs_stays_two(tmp_path, world):
+    store, run = world
+    english, spanish = _english_and_spanish(
+        tmp_path,
+        "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri\n",
+        "[12/03/2023, 10:15:10] Duka Letu: \u200eBaraka Otieno añadió a Amina Njeri.\n",
+    )
+    run(english)
+    assert run(spanish).added == 1
+    assert len(_system(store)) == 2
+
+
+def test_lines_naming_the_exporter_stay_in_each_export(tmp_path, world):
+    store, run = world
+    # Amina's phone and Baraka's: each says "you" for its own member, who both left in that minute. Two events.
+    android, ios = _group(
+        tmp_path,
+        "12/03/2023, 10:17 - You left\n",
+        "[12/03/2023, 10:17:30] Duka Letu: \u200eYou left\n",
+    )
+    run(android)
+    assert run(ios).added == 1
+    assert [event for _, event, _ in _system(store)] == ["member_left", "member_left"]
+
+
+def test_records_landed_before_subjects_were_kept_slot_as_before():
+    # A record of an earlier version holds the event code only: a notice is matched by it, a named event not at all.
+    base = {"source": "chat_export", "chat_id": "chat_x", "sent_at": "2023-03-12T07:15:00+00:00", "kind": "system"}
+    assert cross_source.export_slot(base | {"event": "encryption_notice"}) == (
+        "chat_x",
+        "2023-03-12T07:15",
+        "",
+        "event:encryption_notice",
+    )
+    assert cross_source.export_slot(base | {"event": "member_added"}) is None
+    named = base | {"event": "member_added", "event_subjects": '{"actor": "Juma", "subject": "Amina"}'}
+    assert cross_source.export_slot(named) == ("chat_x", "2023-03-12T07:15", "", "event:member_added\x1fjuma\x1famina")
+    # A line naming the exporter ("Juma added you"), or fewer roles than its event needs, is told by nothing.
+    assert cross_source.export_slot(named | {"event_subjects": '{"actor": "Juma", "subject": null}'}) is None
+    assert cross_source.export_slot(named | {"event_subjects": '{"subject": "Amina"}'}) is None
