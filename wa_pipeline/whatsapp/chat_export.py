@@ -1290,6 +1290,10 @@ class ExportReader:
         if said is None:
             return None
         sender = said.group("name").strip()
+        if sender[:1] == "~" and sender[1:2].isspace():
+            # "~ Neema": a member the exporting phone has not saved, under the name they gave themselves (their
+            # profile name, as a webhook names them). The tilde is WhatsApp's mark, not part of the name.
+            sender = sender[1:].lstrip() or sender
         return sender, cut_at_colon(sender)
 
     def _hour_start(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str] | None:

@@ -1138,3 +1138,33 @@ def test_a_finnish_android_export_marks_omitted_media_and_edited_messages():
         ("text", "edited", "Tuon mukanani pallot"),
         ("text", "edited", "Hyvä"),
     ]
+
+
+NNBSP = "\u202f"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # iOS, as two real Brazilian group exports write members the exporting phone has not saved
+        # (github.com/AdailtonMRO/app-apoio-rnest and github.com/GabrielGabes/PegaPlantao, _chat.txt).
+        (
+            f"[20/06/2024 05:21:26] ~{NNBSP}Neema Atieno: Mensagem apagada\n"
+            f"[20/06/2024 05:22:00] ~{NNBSP}Neema Atieno: Mikate 20 kesho\n"
+        ),
+        # Android, as a public export reader's fixture writes the same ("~ Пётр: я не из контактов").
+        f"20/06/2024, 05:21 - ~{NNBSP}Neema Atieno: Mensagem apagada\n20/06/2024, 05:22 - ~ Neema Atieno: Mikate 20 kesho\n",
+    ],
+)
+def test_the_tilde_before_a_sender_not_in_the_phones_contacts_is_whatsapps_not_the_name(lines):
+    # "~" marks the name its owner gave themselves (their profile name, what a webhook names them by): it is
+    # WhatsApp's mark, so the same person is one sender whichever source or phone shows them.
+    deleted, text = _parse(lines)
+    assert (deleted.kind, deleted.event, deleted.sender_name) == ("deleted", "deleted", "Neema Atieno")
+    assert (text.kind, text.sender_name, text.text) == ("text", "Neema Atieno", "Mikate 20 kesho")
+    assert deleted.sender_id == text.sender_id
+
+
+def test_a_name_that_merely_holds_a_tilde_is_the_name():
+    (message,) = _parse("20/06/2024, 05:21 - ~Kiki~: Habari\n")
+    assert (message.sender_name, message.text) == ("~Kiki~", "Habari")
