@@ -796,6 +796,10 @@ _OPENING_NOTICES = frozenset({"encryption_notice", "history_notice"})
 # WhatsApp Web's export marks a forwarded message's body so (English only, the words it was seen with).
 _FORWARDED = ("[Forwarded] ", "[Forwarded many times] ")
 
+# How many lines at the top of an export may come before its opening encryption notice (see `ExportReader._voice`):
+# a group's creation and its first members.
+_VOICE_LINES = 8
+
 # Bad lines handed over at a time (see `ExportReader.on_errors`): one dead-letter transaction each.
 ERRORS_PER_HANDOVER = 1_000
 
@@ -810,6 +814,8 @@ class ExportScan:
     runs: dict[LayoutKey, list[tuple[str, str, str]]]
     date_starts: dict[LayoutKey, list[int]]
     line_count: int
+    # The chat's own name where an iOS export's opening encryption notice carries no U+200E mark (see `_voice`).
+    voice: str | None = None
 
 
 def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pattern[str]:
@@ -942,7 +948,31 @@ class ExportReader:
         # WhatsApp Web's export opens with the encryption notice on a line of its own, untimed, and writes every date
         # m/d/y whatever the phone's locale (its WAWebExportChatPlainTextFormatter).
         web = first_text is not None and first_text[0] == 1 and _opening_notice(first_text[1])
-        return ExportScan(_date_orders(dates, "mdy" if web else None), counts, dates, date_starts, number)
+        orders = _date_orders(dates, "mdy" if web else None)
+        return ExportScan(orders, counts, dates, date_starts, number, self._voice())
+
+    def _voice(self) -> str | None:
+        """The sender of an iOS export's opening encryption notice when that line has no U+200E mark, else None.
+
+        iOS writes WhatsApp's own lines under the chat's name ("Fietsclub: You created this group"), telling them
+        from a person's words by that mark; iOS before the marks, and copies that lost them, leave only the name. The
+        notice is WhatsApp's in any case, so whoever it is under is the chat's own name in such an export.
+        """
+        book = phrase_book()
+        for block in _blocks(self._open(), 1, _VOICE_LINES + 1):
+            for raw in block:
+                header = _header(raw.lstrip("\ufeff"))
+                if header is None or header[0][0] not in _IOS_LAYOUTS:
+                    continue
+                rest = header[2]
+                colon = rest.find(": ")
+                named = self._sender(rest[: colon + 2], book.cut_at_colon) if colon > 0 else None
+                if named is None:
+                    continue
+                found = book.find(clean_text(rest[colon + 2 :]), in_context=False)
+                if found is not None and found.phrase.meaning == "encryption_notice":
+                    return None if "\u200e" in raw else named[0]
+        return None
 
     def _error(self, error: ExportLineError) -> None:
         self.errors.append(error)
@@ -1144,6 +1174,7 @@ class ExportReader:
         now = self.now
         cut_at_colon = book.cut_at_colon
         trusted = Message.from_trusted_fields
+        voice = self.scan.voice
         latest = now + FUTURE_TOLERANCE
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
             if stamp != last_stamp or layout != last_layout:
@@ -1218,6 +1249,9 @@ class ExportReader:
             if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
                 forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
+            if sender is not None and sender == voice and not marked:
+                # The chat's own name, in an export without iOS's marks: it stands for the mark.
+                marked = True
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "text" and not safe and "\u200e" in raw:
                 late = _omitted_after_caption(raw, body, book)

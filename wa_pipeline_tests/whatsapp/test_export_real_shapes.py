@@ -1168,3 +1168,47 @@ def test_the_tilde_before_a_sender_not_in_the_phones_contacts_is_whatsapps_not_t
 def test_a_name_that_merely_holds_a_tilde_is_the_name():
     (message,) = _parse("20/06/2024, 05:21 - ~Kiki~: Habari\n")
     assert (message.sender_name, message.text) == ("~Kiki~", "Habari")
+
+
+def test_an_ios_group_export_without_the_marks_still_tells_whatsapps_lines_by_the_groups_name():
+    # iOS writes its own lines under the group's name and marks them with U+200E; a real Dutch-English group export
+    # (github.com/Alexandra-scheerman/carolex-thailand-2026) and a real Brazilian one (github.com/AdailtonMRO/
+    # app-apoio-rnest) come without the marks: the name of the encryption notice's line is the group's all the same.
+    messages = _parse(
+        "[29/10/2025, 10:32:40] Mama Mboga Bakery: You created this group\n"
+        "[29/10/2025, 10:32:40] Mama Mboga Bakery: Messages and calls are end-to-end encrypted. Only people in this "
+        "chat can read, listen to, or share them.\n"
+        "[29/10/2025, 10:33:00] Mama Mboga Bakery: Você foi adicionado(a)\n"
+        "[29/10/2025, 10:34:00] Mama Mboga Bakery: Juma added Asha\n"
+        "[29/10/2025, 10:35:00] Wanjiru: Juma added Asha\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "group_created", None),
+        ("system", "encryption_notice", None),
+        ("system", "member_added", None),
+        ("system", "member_added", None),
+        ("text", None, "Wanjiru"),
+    ]
+
+
+def test_where_the_notice_carries_its_mark_the_groups_name_without_one_is_a_persons():
+    notice, typed = _parse(
+        f"[29/10/2025, 10:32:40] Mama Mboga Bakery: {LRM}Messages and calls are end-to-end encrypted. Only people in "
+        "this chat can read, listen to, or share them.\n"
+        "[29/10/2025, 10:34:00] Mama Mboga Bakery: Juma added Asha\n"
+    )
+    assert (notice.kind, notice.event) == ("system", "encryption_notice")
+    assert (typed.kind, typed.sender_name, typed.text) == ("text", "Mama Mboga Bakery", "Juma added Asha")
+
+
+def test_a_one_to_one_export_without_the_marks_keeps_the_customers_words_and_media_theirs():
+    # In a one-to-one iOS export the notice is under the customer's name (github.com/Pepu06/Din_funca, _chat.txt).
+    notice, omitted, typed = _parse(
+        "[1/6/22, 12:12:19] Wanjiru: Los mensajes y las llamadas están cifrados de extremo a extremo. Nadie fuera de "
+        "este chat, ni siquiera WhatsApp, puede leerlos ni escucharlos.\n"
+        "[1/6/22, 12:12:19] Wanjiru: audio omitido\n"
+        "[1/6/22, 12:12:55] Wanjiru: Mikate 20 kesho asubuhi\n"
+    )
+    assert (notice.kind, notice.sender_name) == ("system", None)
+    assert (omitted.kind, omitted.event, omitted.sender_name) == ("media_omitted", "media_omitted:audio", "Wanjiru")
+    assert (typed.kind, typed.sender_name, typed.text) == ("text", "Wanjiru", "Mikate 20 kesho asubuhi")
