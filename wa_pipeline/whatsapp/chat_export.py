@@ -791,6 +791,22 @@ def _omitted_after_caption(raw: str, body: str, book: PhraseBook) -> Interpreted
     return ("media_omitted", None, caption, None, phrase.meaning) if caption else None
 
 
+def _omitted_after_unmarked_caption(body: str, book: PhraseBook) -> Interpreted | None:
+    """`_omitted_after_caption` in an export without iOS's marks (see `ExportReader._voice`): the media's words are
+    found as the last one to six words of the last line (the longest of WhatsApp's omitted-media phrases), else None."""
+    words = body[body.rfind("\n") + 1 :].split(" ")
+    for count in range(1, min(_OMITTED_WORDS, len(words)) + 1):
+        tail = " ".join(words[-count:])
+        phrase = book.exact.get(normalise(tail))
+        if phrase is not None and phrase.meaning.startswith("media_omitted"):
+            caption = body[: len(body) - len(tail)].strip()
+            return ("media_omitted", None, caption, None, phrase.meaning) if caption else None
+    return None
+
+
+# The most words one of WhatsApp's omitted-media phrases has ("لم يتم إدراج المقاطع الصوتية", "đã bỏ qua hình ảnh").
+_OMITTED_WORDS = 6
+
 # What WhatsApp Web's plain-text export writes before its first message, with no time: dropped, never reported.
 _OPENING_NOTICES = frozenset({"encryption_notice", "history_notice"})
 # WhatsApp Web's export marks a forwarded message's body so (English only, the words it was seen with).
@@ -1255,6 +1271,10 @@ class ExportReader:
             kind, text, caption, media, event = _interpret(body, sender, marked, book)
             if kind == "text" and not safe and "\u200e" in raw:
                 late = _omitted_after_caption(raw, body, book)
+                if late is not None:
+                    kind, text, caption, media, event = late
+            elif kind == "text" and voice is not None and sender is not None:
+                late = _omitted_after_unmarked_caption(body, book)
                 if late is not None:
                     kind, text, caption, media, event = late
             subjects = None

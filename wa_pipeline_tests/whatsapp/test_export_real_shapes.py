@@ -1212,3 +1212,40 @@ def test_a_one_to_one_export_without_the_marks_keeps_the_customers_words_and_med
     assert (notice.kind, notice.sender_name) == ("system", None)
     assert (omitted.kind, omitted.event, omitted.sender_name) == ("media_omitted", "media_omitted:audio", "Wanjiru")
     assert (typed.kind, typed.sender_name, typed.text) == ("text", "Wanjiru", "Mikate 20 kesho asubuhi")
+
+
+UNMARKED_NOTICE = (
+    "[12/06/2021, 14:25:47] Mama Mboga Bakery: As mensagens e ligações são protegidas com a criptografia de ponta a "
+    "ponta. Somente as pessoas que fazem parte da conversa podem ler, ouvir e compartilhar esse conteúdo.\n"
+)
+
+
+def test_a_caption_before_its_omitted_media_is_the_media_in_an_export_without_the_marks():
+    # iOS of 2025 writes the caption first and the omitted media's words after it, marked; a real Brazilian group
+    # export without the marks (github.com/AdailtonMRO/app-apoio-rnest) ends such a line "… 15/06. imagem ocultada".
+    _, photo, video, typed = _parse(
+        UNMARKED_NOTICE + "[07/06/2024, 16:15:01] Baraka: Mikate ya leo 15/06. imagem ocultada\n"
+        "[07/06/2024, 16:16:01] Baraka: Keki ya harusi\n\nTuma bei video omitted\n"
+        "[07/06/2024, 16:17:01] Baraka: sem imagem ocultada aqui\n"
+    )
+    assert (photo.kind, photo.event, photo.caption, photo.text) == (
+        "media_omitted",
+        "media_omitted:image",
+        "Mikate ya leo 15/06.",
+        None,
+    )
+    assert (video.kind, video.event, video.caption) == (
+        "media_omitted",
+        "media_omitted:video",
+        "Keki ya harusi\n\nTuma bei",
+    )
+    assert (typed.kind, typed.text) == ("text", "sem imagem ocultada aqui")
+
+
+def test_where_the_export_keeps_its_marks_an_unmarked_caption_ending_so_is_the_persons():
+    notice, message = _parse(
+        UNMARKED_NOTICE.replace(": As mensagens", f": {LRM}As mensagens")
+        + "[07/06/2024, 16:15:01] Baraka: Mikate ya leo 15/06. imagem ocultada\n"
+    )
+    assert (notice.kind, notice.event) == ("system", "encryption_notice")
+    assert (message.kind, message.text) == ("text", "Mikate ya leo 15/06. imagem ocultada")
