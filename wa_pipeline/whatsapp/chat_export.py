@@ -680,7 +680,7 @@ def _subjects(body: str, sender: str | None, marked: bool, book: PhraseBook, eve
     first = body.partition("\n")[0]
     found = book.find(first, in_context=sender is None or marked)
     if found is None and sender is not None and not marked:
-        found = book.find_by_actor(first, sender)
+        found = book.find_by_actor(first, sender) or book.find_by_subject(first, sender)
     if found is None or found.phrase.meaning != event:
         return None
     named = book.subjects(found)
@@ -699,7 +699,7 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
         # A sender's plain ASCII words (most messages) end here, since the full reading could read them no other way:
         # no phrase needing no context opens, closes or holds their first line, and they hold nothing its scanners
         # look for (a poll's opening, the colon of a poll's localised opening, a file's "<" or ")", an edited
-        # message's closing ">", a link's "://", the sender named again as an event's actor).
+        # message's closing ">", a link's "://", the sender named again as an event's actor or the member it adds).
         key = first.strip().lower().rstrip(".").rstrip()
         if (
             key[:4] != "poll"
@@ -709,6 +709,7 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
             and body[-1:] != ">"
             and "://" not in body
             and not first.startswith(sender)
+            and sender not in first[-len(sender) - 2 :]
             and book.holds_no_free_phrase(key)
         ):
             return "text", body, None, None, None
@@ -758,9 +759,13 @@ def _interpret_in_full(body: str, first: str, after: str, sender: str, marked: b
             return _meaning(found, body, "\n".join(p for p in (first[close + 2 :], after) if p.strip()))
     if len(first) <= 400:
         found = book.find(first, in_context=marked)
-        if found is None and not marked and not after and event is None and first.startswith(sender):
-            # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon").
-            found = book.find_by_actor(first, sender)
+        if found is None and not marked and not after and event is None:
+            # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon"),
+            # and the member added ("Koko: Hedra added Koko").
+            if first.startswith(sender):
+                found = book.find_by_actor(first, sender)
+            if found is None and first.rstrip(" .").endswith(sender):
+                found = book.find_by_subject(first, sender)
         if found is not None:
             return _meaning(found, body, after)
     if "://" in body:

@@ -234,6 +234,20 @@ class PhraseBook:
                 return Found(phrase, {"actor": sender, **fields})
         return None
 
+    def find_by_subject(self, line: str, sender: str) -> Found | None:
+        """The member added that `line` is when the export puts the member added in the sender's place, or None.
+
+        iOS writes "Koko: Hedra added Koko" (the event under the added member's name, marked with U+200E; copies lose
+        the mark): it counts as WhatsApp's only as `find_by_actor` does, when the line is the whole event and the
+        member it adds, closing it, is the sender's name exactly.
+        """
+        if not sender or not line.rstrip(" .").endswith(sender):
+            return None
+        found = self.find(line, in_context=True)
+        if found is None or found.phrase.meaning != "member_added" or found.fields.get("subject") != sender:
+            return None
+        return found
+
 
 def normalise(line: str) -> str:
     """How lines are compared: case folded, outer spaces and a closing full stop dropped."""

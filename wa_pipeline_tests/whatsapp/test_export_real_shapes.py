@@ -6,6 +6,7 @@ event and text every line must come back with; the shapes and where they were se
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -1249,3 +1250,21 @@ def test_where_the_export_keeps_its_marks_an_unmarked_caption_ending_so_is_the_p
     )
     assert (notice.kind, notice.event) == ("system", "encryption_notice")
     assert (message.kind, message.text) == ("text", "Mikate ya leo 15/06. imagem ocultada")
+
+
+def test_a_member_added_under_their_own_name_is_whatsapps_event():
+    # iOS puts "X added Y" under the added member's name (marked; a real English group export without the marks,
+    # github.com/IamGittingHub/WRAPPED-OBRUTS-2025-, holds "Koko: Hedra added Koko").
+    added, typed, more = _parse(
+        "[10/8/24, 6:42:28 PM] Wanjiru: Baraka added Wanjiru\n"
+        "[10/8/24, 6:43:00 PM] Wanjiru: Baraka added Asha\n"
+        "[10/8/24, 6:44:00 PM] Wanjiru: Baraka added Wanjiru to the list\n"
+    )
+    assert (added.kind, added.event, added.sender_name, added.text) == (
+        "system",
+        "member_added",
+        None,
+        "Baraka added Wanjiru",
+    )
+    assert json.loads(added.event_subjects) == {"actor": "Baraka", "subject": "Wanjiru"}
+    assert [(m.kind, m.sender_name) for m in (typed, more)] == [("text", "Wanjiru")] * 2
