@@ -13,6 +13,8 @@ class LetterNote:
     stage: str
     reason: str
     day: str | None = None
+    # Which item: the file's name (a photo, a voice note), else its message, as the report's policy lets it say.
+    item: str = ""
 
 
 @dataclass
