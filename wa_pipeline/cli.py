@@ -192,16 +192,20 @@ def run(
     import dagster as dg
 
     from wa_pipeline.definitions import defs
-    from wa_pipeline.defs._shared.day_range import run_scope
+    from wa_pipeline.defs._shared.day_range import run_scope, tagged
+    from wa_pipeline.defs._shared.landing_coverage import landing_tag
     from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
 
     settings = get_settings()
+    # Read before any run starts: each run records the mark, so the landing sensor (`make dev`) does not queue a
+    # day again unless a message of it lands after this.
+    landing = open_landing_store(settings).changes_since(0)
     if date_from and date_to:
         days = _day_range(date_from, date_to)
     else:
-        landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
+        landed = days_with_new_messages(landing.sent_at, settings.timezone)
         if not landed and not (date_from or date_to):
             console.print("[yellow]The landing store is empty: `wa-pipeline import PATH` first.[/yellow]")
             raise typer.Exit(1)
@@ -232,7 +236,7 @@ def run(
             outcome = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                **run_scope(chunk),
+                **tagged(run_scope(chunk), landing_tag(landing.high_water_mark)),
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
             chunk_results = _day_results(outcome, chunk)
