@@ -187,7 +187,10 @@ def run(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print per-day results as JSON lines.")] = False,
 ) -> None:
-    """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
+    """Materialize every asset for a range of days without the UI, then summarise the asset checks.
+
+    Exit code: 0 when every run succeeded and no check failed, or only checks that warn did; 1 when a run or an
+    error check failed (or the landing store is empty); 2 on bad input."""
     _ensure_dagster_home()
     import dagster as dg
 
@@ -242,12 +245,14 @@ def run(
             chunk_results = _day_results(outcome, chunk)
             results.extend(chunk_results)
             progress.advance(task, len(chunk))
-            failed = sum(1 for r in chunk_results if r["failed_checks"])
+            failed = sum(1 for r in chunk_results if _errors(r))
+            warned = sum(1 for r in chunk_results if r["warnings"])
             progress.console.print(
                 f"{_span(chunk)}: {'ok' if outcome.success else 'FAILED'} · "
                 f"{sum(r['rows'] or 0 for r in chunk_results)} messages · "
                 f"{sum(r['checks_passed'] for r in chunk_results)}/{sum(r['checks_total'] for r in chunk_results)} checks"
                 + (f" · {failed} days with failed checks" if failed else "")
+                + (f" · {warned} days with warnings" if warned else "")
             )
 
     sheet = _sheet_location()
@@ -258,8 +263,16 @@ def run(
         print_run_table(results, Console())
         # Plain print: a terminal-width wrap must not break the path a user copies.
         print(f"Output sheet: {sheet}")
-    if not all(r["success"] and not r["failed_checks"] for r in results):
+    # A warning (a WARN-severity check) is for the report, not for a cron job's pager: only a failed run or a failed
+    # ERROR check makes the exit code non-zero.
+    if not all(r["success"] and not _errors(r) for r in results):
         raise typer.Exit(1)
+
+
+def _errors(result: dict) -> list[str]:
+    """A day's failed checks that are errors, not warnings."""
+    warnings = set(result.get("warnings", []))
+    return [check for check in result["failed_checks"] if check not in warnings]
 
 
 def print_run_table(results: list[dict], out: Console) -> None:
@@ -282,14 +295,20 @@ def print_run_table(results: list[dict], out: Console) -> None:
             "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]",
             str(r["rows"]),
             f"{r['checks_passed']}/{r['checks_total']}",
-            f"[red]{len(r['failed_checks'])}[/red]" if r["failed_checks"] else "-",
+            _failed_cell(r),
         )
     out.print(table)
-    failed = [(r["day"], check) for r in results for check in r["failed_checks"]]
+    failed = [(r["day"], check, check in r.get("warnings", [])) for r in results for check in r["failed_checks"]]
     if failed:
-        out.print("Failed checks (asset:check):")
-        for day, check in failed:
-            out.print(f"  {day}  {check}", markup=False, highlight=False)
+        out.print("Failed checks (asset:check; 'warning': it only warns, the exit code stays 0):")
+        for day, check, warning in failed:
+            out.print(f"  {day}  {check}" + ("  warning" if warning else ""), markup=False, highlight=False)
+
+
+def _failed_cell(result: dict) -> str:
+    if not result["failed_checks"]:
+        return "-"
+    return f"[{'red' if _errors(result) else 'yellow'}]{len(result['failed_checks'])}[/]"
 
 
 def _span(days: list[str]) -> str:
@@ -320,6 +339,11 @@ def _day_results(outcome, days: list[str]) -> list[dict]:
             "checks_passed": sum(1 for c in checks[day] if c.passed),
             "checks_total": len(checks[day]),
             "failed_checks": sorted(c.asset_check_key.to_user_string() for c in checks[day] if not c.passed),
+            "warnings": sorted(
+                c.asset_check_key.to_user_string()
+                for c in checks[day]
+                if not c.passed and c.severity == dg.AssetCheckSeverity.WARN
+            ),
             "rows": rows.get(day),
         }
         for day in days
@@ -417,7 +441,10 @@ def report(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the per-day results as JSON lines.")] = False,
 ) -> None:
-    """Write the asset-check report (HTML with charts) for a range of days and print its summary."""
+    """Write the asset-check report (HTML with charts) for a range of days and print its summary.
+
+    Exit code: 0 when no day's newest run failed and no check failed, or only checks that warn did; 1 when one did;
+    2 on bad input."""
     _ensure_dagster_home()
     import dagster as dg
     from rich.table import Table
@@ -461,6 +488,7 @@ def report(
                         "checks_passed": day.checks_passed,
                         "checks_total": len(day.checks),
                         "failed_checks": day.failed_checks,
+                        "warnings": day.warnings,
                         "dead_letters": day.dead_letters,
                     }
                 )
@@ -487,7 +515,7 @@ def report(
             )
         Console().print(table)
     print(f"Report: {target.resolve()}")
-    if not built.all_checks_passed:
+    if built.has_failures:
         raise typer.Exit(1)
 
 

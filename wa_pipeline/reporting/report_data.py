@@ -60,6 +60,12 @@ class Report:
     def all_checks_passed(self) -> bool:
         return all(not d.failed_checks for d in self.days if d.checks)
 
+    @property
+    def has_failures(self) -> bool:
+        """A day's newest run failed or one of its checks failed as an error: what `report` exits 1 on (a check
+        that only warns does not, so a daily cron job is not alarmed by a warning)."""
+        return any(d.run_status in {"failure", "canceled"} or set(d.failed_checks) - set(d.warnings) for d in self.days)
+
     def totals(self) -> dict[str, int]:
         return {
             "days": len(self.days),

@@ -109,6 +109,17 @@ def test_html_report_shows_checks_per_day_and_charts():
     ]
 
 
+def test_report_fails_on_an_error_check_or_a_failed_run_but_not_on_a_warning():
+    """`wa-pipeline report` in a cron job exited 1 on a day whose only failed check warns (a broken voice note)."""
+    warned = DayReport(
+        "2026-11-16", "success", {"media_text:media_success_rate": False}, ["media_text:media_success_rate"]
+    )
+    warned.warnings = ["media_text:media_success_rate"]
+    assert not Report(days=[warned]).has_failures
+    assert Report(days=[warned, *sample_report().days]).has_failures  # sheet_reconciled failed as an error
+    assert Report(days=[DayReport("2026-11-18", "failure")]).has_failures  # a failed run with no check evaluated
+
+
 def test_markdown_summary_has_a_row_per_day():
     markdown = render_markdown(sample_report())
     assert "| 2026-11-17 | success | 9 | 1/2 | messages_sheet:sheet_reconciled |" in markdown
