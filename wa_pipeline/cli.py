@@ -190,7 +190,7 @@ def run(
     """Materialize every asset for a range of days without the UI, then summarise the asset checks.
 
     Exit code: 0 when every run succeeded and no check failed, or only checks that warn did; 1 when a run or an
-    error check failed (or the landing store is empty); 2 on bad input."""
+    error check failed (or the landing store is empty, or the daily report could not be built); 2 on bad input."""
     _ensure_dagster_home()
     import dagster as dg
 
@@ -255,6 +255,16 @@ def run(
                 + (f" · {warned} days with warnings" if warned else "")
             )
 
+    # The daily report after the days it reports on: the UI's `daily_report` is there from the first run, not only
+    # once a nightly automation has made it.
+    report = definitions.resolve_job_def("daily_report_job").execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    report_path = _report_path(report)
+    if not report.success:
+        console.print("[red]The daily report could not be built: see the daily_report_job run in the UI.[/red]")
     sheet = _sheet_location()
     if as_json:
         for result in results:
@@ -263,10 +273,21 @@ def run(
         print_run_table(results, Console())
         # Plain print: a terminal-width wrap must not break the path a user copies.
         print(f"Output sheet: {sheet}")
+        if report_path:
+            print(f"Daily report: {report_path}")
     # A warning (a WARN-severity check) is for the report, not for a cron job's pager: only a failed run or a failed
     # ERROR check makes the exit code non-zero.
-    if not all(r["success"] and not _errors(r) for r in results):
+    if not report.success or not all(r["success"] and not _errors(r) for r in results):
         raise typer.Exit(1)
+
+
+def _report_path(outcome) -> str | None:
+    """Where the report run wrote its HTML (the path in its materialization's metadata)."""
+    for event in outcome.get_asset_materialization_events():
+        value = event.materialization.metadata.get("report")
+        if value is not None:
+            return str(value.value)
+    return None
 
 
 def _errors(result: dict) -> list[str]:
@@ -449,7 +470,12 @@ def report(
     import dagster as dg
     from rich.table import Table
 
-    from wa_pipeline.defs._shared.report_builder import RECENT_DAYS, build_report, default_report_days
+    from wa_pipeline.defs._shared.report_builder import (
+        RECENT_DAYS,
+        build_report,
+        default_report_days,
+        default_report_end,
+    )
     from wa_pipeline.landing_days import days_with_new_messages
     from wa_pipeline.privacy.pii_policy import PiiPolicy
     from wa_pipeline.reporting.html_report import render_html
@@ -461,7 +487,7 @@ def report(
     if date_to:
         _day_range(date_to, date_to)  # a bad date says so before anything is read
     else:
-        date_to = landed[-1] if landed else date.today().isoformat()
+        date_to = default_report_end(landed)
     with dg.DagsterInstance.get() as instance:
         # No --from: the recent days and every older day that failed, however old.
         days = _day_range(date_from, date_to) if date_from else default_report_days(instance, date_to, landed)

@@ -76,7 +76,9 @@ def test_import_then_run_twice_like_make_run(tmp_path):
     second = wa("run", env={**env, "COLUMNS": "80"})
     assert second.returncode == 0, second.stderr[-3000:]
     assert "Output sheet:" in second.stdout and str(workbook) in second.stdout.replace("\n", "")
-    table = [line for line in second.stdout.splitlines() if not line.startswith("Output sheet:")]
+    assert f"Daily report: {tmp_path / 'data' / 'reports' / 'daily_report.html'}" in second.stdout
+    # The two paths are printed whole, to be copied, whatever the width.
+    table = [line for line in second.stdout.splitlines() if not line.startswith(("Output sheet:", "Daily report:"))]
     assert max(len(line) for line in table) <= 80 and sum("2026-11-1" in line for line in table) == len(days)
     rows_after = list(openpyxl.load_workbook(workbook)["Messages"].iter_rows(values_only=True))
     assert rows_after == rows_before

@@ -112,6 +112,12 @@ def failing_days(instance: dg.DagsterInstance, days: list[str]) -> list[str]:
     )
 
 
+def default_report_end(landed: list[str]) -> str:
+    """The last day a report shows when none is asked for: the last day with messages (an imported history's, not
+    a fortnight of empty days after it), else today."""
+    return landed[-1] if landed else date.today().isoformat()
+
+
 def default_report_days(instance: dg.DagsterInstance, last: str, candidates: list[str]) -> list[str]:
     """The RECENT_DAYS days up to `last` (none before the first of `candidates`, the days with messages), and every
     earlier day among `candidates` that failed: what a report shows when no range is asked for."""
