@@ -187,21 +187,28 @@ def run(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print per-day results as JSON lines.")] = False,
 ) -> None:
-    """Materialize every asset for a range of days without the UI, then summarise the asset checks."""
+    """Materialize every asset for a range of days without the UI, then summarise the asset checks.
+
+    Exit code: 0 when every run succeeded and no check failed, or only checks that warn did; 1 when a run or an
+    error check failed (or the landing store is empty, or the daily report could not be built); 2 on bad input."""
     _ensure_dagster_home()
     import dagster as dg
 
     from wa_pipeline.definitions import defs
-    from wa_pipeline.defs._shared.day_range import run_scope
+    from wa_pipeline.defs._shared.day_range import run_scope, tagged
+    from wa_pipeline.defs._shared.landing_coverage import landing_tag
     from wa_pipeline.landing_days import days_with_new_messages, runs_of_days
     from wa_pipeline.settings import get_settings
     from wa_pipeline.store.landing_factory import open_landing_store
 
     settings = get_settings()
+    # Read before any run starts: each run records the mark, so the landing sensor (`make dev`) does not queue a
+    # day again unless a message of it lands after this.
+    landing = open_landing_store(settings).changes_since(0)
     if date_from and date_to:
         days = _day_range(date_from, date_to)
     else:
-        landed = days_with_new_messages(open_landing_store(settings).changes_since(0).sent_at, settings.timezone)
+        landed = days_with_new_messages(landing.sent_at, settings.timezone)
         if not landed and not (date_from or date_to):
             console.print("[yellow]The landing store is empty: `wa-pipeline import PATH` first.[/yellow]")
             raise typer.Exit(1)
@@ -232,20 +239,32 @@ def run(
             outcome = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                **run_scope(chunk),
+                **tagged(run_scope(chunk), landing_tag(landing.high_water_mark)),
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
             chunk_results = _day_results(outcome, chunk)
             results.extend(chunk_results)
             progress.advance(task, len(chunk))
-            failed = sum(1 for r in chunk_results if r["failed_checks"])
+            failed = sum(1 for r in chunk_results if _errors(r))
+            warned = sum(1 for r in chunk_results if r["warnings"])
             progress.console.print(
                 f"{_span(chunk)}: {'ok' if outcome.success else 'FAILED'} · "
                 f"{sum(r['rows'] or 0 for r in chunk_results)} messages · "
                 f"{sum(r['checks_passed'] for r in chunk_results)}/{sum(r['checks_total'] for r in chunk_results)} checks"
                 + (f" · {failed} days with failed checks" if failed else "")
+                + (f" · {warned} days with warnings" if warned else "")
             )
 
+    # The daily report after the days it reports on: the UI's `daily_report` is there from the first run, not only
+    # once a nightly automation has made it.
+    report = definitions.resolve_job_def("daily_report_job").execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    report_path = _report_path(report)
+    if not report.success:
+        console.print("[red]The daily report could not be built: see the daily_report_job run in the UI.[/red]")
     sheet = _sheet_location()
     if as_json:
         for result in results:
@@ -254,8 +273,27 @@ def run(
         print_run_table(results, Console())
         # Plain print: a terminal-width wrap must not break the path a user copies.
         print(f"Output sheet: {sheet}")
-    if not all(r["success"] and not r["failed_checks"] for r in results):
+        if report_path:
+            print(f"Daily report: {report_path}")
+    # A warning (a WARN-severity check) is for the report, not for a cron job's pager: only a failed run or a failed
+    # ERROR check makes the exit code non-zero.
+    if not report.success or not all(r["success"] and not _errors(r) for r in results):
         raise typer.Exit(1)
+
+
+def _report_path(outcome) -> str | None:
+    """Where the report run wrote its HTML (the path in its materialization's metadata)."""
+    for event in outcome.get_asset_materialization_events():
+        value = event.materialization.metadata.get("report")
+        if value is not None:
+            return str(value.value)
+    return None
+
+
+def _errors(result: dict) -> list[str]:
+    """A day's failed checks that are errors, not warnings."""
+    warnings = set(result.get("warnings", []))
+    return [check for check in result["failed_checks"] if check not in warnings]
 
 
 def print_run_table(results: list[dict], out: Console) -> None:
@@ -278,14 +316,20 @@ def print_run_table(results: list[dict], out: Console) -> None:
             "[green]ok[/green]" if r["success"] else "[red]FAILED[/red]",
             str(r["rows"]),
             f"{r['checks_passed']}/{r['checks_total']}",
-            f"[red]{len(r['failed_checks'])}[/red]" if r["failed_checks"] else "-",
+            _failed_cell(r),
         )
     out.print(table)
-    failed = [(r["day"], check) for r in results for check in r["failed_checks"]]
+    failed = [(r["day"], check, check in r.get("warnings", [])) for r in results for check in r["failed_checks"]]
     if failed:
-        out.print("Failed checks (asset:check):")
-        for day, check in failed:
-            out.print(f"  {day}  {check}", markup=False, highlight=False)
+        out.print("Failed checks (asset:check; 'warning': it only warns, the exit code stays 0):")
+        for day, check, warning in failed:
+            out.print(f"  {day}  {check}" + ("  warning" if warning else ""), markup=False, highlight=False)
+
+
+def _failed_cell(result: dict) -> str:
+    if not result["failed_checks"]:
+        return "-"
+    return f"[{'red' if _errors(result) else 'yellow'}]{len(result['failed_checks'])}[/]"
 
 
 def _span(days: list[str]) -> str:
@@ -316,6 +360,11 @@ def _day_results(outcome, days: list[str]) -> list[dict]:
             "checks_passed": sum(1 for c in checks[day] if c.passed),
             "checks_total": len(checks[day]),
             "failed_checks": sorted(c.asset_check_key.to_user_string() for c in checks[day] if not c.passed),
+            "warnings": sorted(
+                c.asset_check_key.to_user_string()
+                for c in checks[day]
+                if not c.passed and c.severity == dg.AssetCheckSeverity.WARN
+            ),
             "rows": rows.get(day),
         }
         for day in days
@@ -413,12 +462,20 @@ def report(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the per-day results as JSON lines.")] = False,
 ) -> None:
-    """Write the asset-check report (HTML with charts) for a range of days and print its summary."""
+    """Write the asset-check report (HTML with charts) for a range of days and print its summary.
+
+    Exit code: 0 when no day's newest run failed and no check failed, or only checks that warn did; 1 when one did;
+    2 on bad input."""
     _ensure_dagster_home()
     import dagster as dg
     from rich.table import Table
 
-    from wa_pipeline.defs._shared.report_builder import RECENT_DAYS, build_report, default_report_days
+    from wa_pipeline.defs._shared.report_builder import (
+        RECENT_DAYS,
+        build_report,
+        default_report_days,
+        default_report_end,
+    )
     from wa_pipeline.landing_days import days_with_new_messages
     from wa_pipeline.privacy.pii_policy import PiiPolicy
     from wa_pipeline.reporting.html_report import render_html
@@ -430,7 +487,7 @@ def report(
     if date_to:
         _day_range(date_to, date_to)  # a bad date says so before anything is read
     else:
-        date_to = landed[-1] if landed else date.today().isoformat()
+        date_to = default_report_end(landed)
     with dg.DagsterInstance.get() as instance:
         # No --from: the recent days and every older day that failed, however old.
         days = _day_range(date_from, date_to) if date_from else default_report_days(instance, date_to, landed)
@@ -457,6 +514,7 @@ def report(
                         "checks_passed": day.checks_passed,
                         "checks_total": len(day.checks),
                         "failed_checks": day.failed_checks,
+                        "warnings": day.warnings,
                         "dead_letters": day.dead_letters,
                     }
                 )
@@ -483,7 +541,7 @@ def report(
             )
         Console().print(table)
     print(f"Report: {target.resolve()}")
-    if not built.all_checks_passed:
+    if built.has_failures:
         raise typer.Exit(1)
 
 

@@ -76,7 +76,9 @@ def test_import_then_run_twice_like_make_run(tmp_path):
     second = wa("run", env={**env, "COLUMNS": "80"})
     assert second.returncode == 0, second.stderr[-3000:]
     assert "Output sheet:" in second.stdout and str(workbook) in second.stdout.replace("\n", "")
-    table = [line for line in second.stdout.splitlines() if not line.startswith("Output sheet:")]
+    assert f"Daily report: {tmp_path / 'data' / 'reports' / 'daily_report.html'}" in second.stdout
+    # The two paths are printed whole, to be copied, whatever the width.
+    table = [line for line in second.stdout.splitlines() if not line.startswith(("Output sheet:", "Daily report:"))]
     assert max(len(line) for line in table) <= 80 and sum("2026-11-1" in line for line in table) == len(days)
     rows_after = list(openpyxl.load_workbook(workbook)["Messages"].iter_rows(values_only=True))
     assert rows_after == rows_before
@@ -158,3 +160,76 @@ def test_a_2016_history_imports_and_run_materializes_only_its_days_with_messages
     assert days[0]["run_id"] == days[1]["run_id"] != days[2]["run_id"]
     assert all(d["success"] and d["failed_checks"] == [] for d in days)
     assert sum(d["rows"] for d in days) == 4
+
+
+def test_a_day_with_a_broken_voice_note_warns_exits_0_names_the_file_and_leaves_make_dev_nothing_to_redo(
+    tmp_path, monkeypatch
+):
+    """A shop owner's cron job: `run` and `report` exited 1 on a day whose only fault was a warning (an empty voice
+    note); `dlq list` did not say which file; the UI's daily_report was never made; and `make dev` then queued every
+    day `run` had just run."""
+    import dagster as dg
+
+    from wa_pipeline.defs.resources import Locale, PipelineStorage
+    from wa_pipeline.settings import get_settings
+
+    env = {
+        **os.environ,
+        "WA_DATA_DIR": str(tmp_path / "data"),
+        "DAGSTER_HOME": str(tmp_path / "home"),
+        "WA_SHEET_BACKEND": "workbook",
+        "WA_TIMEZONE": "Africa/Nairobi",
+        "PYTHONWARNINGS": "error::DeprecationWarning",
+    }
+    (tmp_path / "home").mkdir()
+    export = tmp_path / "WhatsApp Chat with Amina.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr(
+            "WhatsApp Chat with Amina.txt",
+            "01/03/2016, 09:00 - Amina: Habari, mkate mbili tafadhali\n"
+            "01/03/2016, 09:05 - Duka la Mama: Sawa, tutaleta saa nne\n"
+            "02/03/2016, 10:00 - Amina: PTT-20160302-WA0001.opus (file attached)\n"
+            "02/03/2016, 10:01 - Amina: Umesikia?\n",
+        )
+        archive.writestr("PTT-20160302-WA0001.opus", b"")
+    assert wa("import", str(export), env=env).returncode == 0
+
+    ran = wa("run", "--json", env=env)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    days = {d["day"]: d for d in map(json.loads, ran.stdout.splitlines())}
+    assert days["2016-03-02"]["warnings"] == [
+        "media_text:media_dead_letters_not_growing",
+        "media_text:media_success_rate",
+    ]
+    assert (
+        days["2016-03-02"]["failed_checks"] == days["2016-03-02"]["warnings"] and days["2016-03-01"]["warnings"] == []
+    )
+    # The run made the daily report too, over the days it ran (not a fortnight of empty days up to today).
+    assert "2016-03-01" in (tmp_path / "data" / "reports" / "daily_report.html").read_text(encoding="utf-8")
+
+    reported = wa("report", "--json", env=env)
+    assert reported.returncode == 0, reported.stderr[-3000:]
+    assert "media_text:media_success_rate" in json.loads(reported.stdout.splitlines()[1])["warnings"]
+
+    [letter] = map(json.loads, wa("dlq", "list", "--json", env=env).stdout.splitlines())
+    assert letter["payload"]["filename"] == "PTT-20160302-WA0001.opus" and letter["payload"]["message_id"]
+    assert letter["payload"]["message_id"] == letter["item_key"]
+
+    # `make dev` after `make run`: the landing sensor's first tick (no cursor) finds both days run with every message.
+    for name in ("WA_DATA_DIR", "DAGSTER_HOME", "WA_SHEET_BACKEND", "WA_TIMEZONE"):
+        monkeypatch.setenv(name, env[name])
+    get_settings.cache_clear()
+    try:
+        from wa_pipeline.definitions import defs
+
+        sensor = defs().resolve_sensor_def("landing_sensor")
+        resources = {
+            "storage": PipelineStorage(data_dir=env["WA_DATA_DIR"]),
+            "locale": Locale(timezone="Africa/Nairobi", default_region="KE"),
+        }
+        with dg.DagsterInstance.get() as instance:
+            tick = sensor(dg.build_sensor_context(instance=instance, resources=resources))
+            assert tick.run_requests == []
+            assert instance.get_latest_materialization_event(dg.AssetKey("daily_report")) is not None
+    finally:
+        get_settings.cache_clear()

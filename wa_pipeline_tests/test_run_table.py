@@ -56,3 +56,12 @@ def test_the_run_table_fits_80_columns_with_every_failed_check_whole(monkeypatch
 def test_a_clean_run_lists_no_failures(monkeypatch):
     lines = rendered([day("2026-11-16", 24, 24, [])], monkeypatch)
     assert max(len(line) for line in lines) <= 80 and not any("Failed checks" in line for line in lines)
+
+
+def test_a_check_that_only_warns_is_listed_as_a_warning(monkeypatch):
+    """`wa-pipeline run` exits 0 on warnings: the list says which failed checks are only warnings."""
+    warned = {**day("2026-11-16", 23, 24, LONG_CHECKS[1:2]), "warnings": LONG_CHECKS[1:2]}
+    lines = rendered([warned, day("2026-11-17", 23, 24, LONG_CHECKS[:1])], monkeypatch)
+    assert max(len(line) for line in lines) <= 80, "\n".join(lines)
+    listed = [line.split() for line in lines if len(line.split()) >= 2 and ":" in line.split()[1]]
+    assert listed == [["2026-11-16", LONG_CHECKS[1], "warning"], ["2026-11-17", LONG_CHECKS[0]]]

@@ -97,13 +97,20 @@ def dlq_list_command(
             letter.stage,
             Text(letter.item_key),
             letter.partition[5:] if letter.partition else "-",
-            Text(letter.reason),
+            Text(_reason_with_file(letter)),
             _short_time(letter.created_at, zone),
         ]
         if include_replayed:
             cells.append(_short_time(letter.replayed_at, zone) if letter.replayed_at else "-")
         table.add_row(*cells)
     Console().print(table)
+
+
+def _reason_with_file(letter) -> str:
+    """The reason, after the file's name where the letter has one: the item key of a photo that could not be read is
+    its message's id, which says nothing about which photo it was."""
+    filename = letter.payload.get("filename") if isinstance(letter.payload, dict) else None
+    return f"{filename}: {letter.reason}" if filename else letter.reason
 
 
 def _short_time(stamp: str, zone: ZoneInfo) -> str:

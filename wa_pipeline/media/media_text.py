@@ -62,6 +62,7 @@ class MediaResult:
     bytes: int | None = None
     reason: str = ""
     cached: bool = False
+    filename: str | None = None  # the attachment's name in the chat, when it has one
 
     @property
     def excerpt(self) -> str:
@@ -138,6 +139,7 @@ def _result(
                 item.claimed_mime,
                 "pending:not_downloaded",
                 reason="waiting for the media download from WhatsApp",
+                filename=item.filename,
             )
         name = f"attachment {item.filename}" if item.filename else "the attachment"
         return MediaResult(
@@ -147,6 +149,7 @@ def _result(
             item.claimed_mime,
             NOT_IN_EXPORT,
             reason=f"{name} is not in the export, so there are no bytes to read",
+            filename=item.filename,
         )
     extraction = reusable.get(item.sha256) or fresh[item.sha256]
     return MediaResult(
@@ -163,6 +166,7 @@ def _result(
         bytes=extraction.bytes,
         reason=extraction.reason,
         cached=item.sha256 in reusable,
+        filename=item.filename,
     )
 
 
@@ -314,7 +318,15 @@ def record_dead_letters(results: list[MediaResult], dead_letters: DeadLetterQueu
     added = 0
     for result in results:
         if result.status == FAILED:
-            payload = {"sha256": result.sha256, "mime": result.mime, "kind": result.kind, "bytes": result.bytes}
+            # The file's name and its message: what an owner looks for in the chat (the key alone named neither).
+            payload = {
+                "message_id": result.message_id,
+                "filename": result.filename,
+                "sha256": result.sha256,
+                "mime": result.mime,
+                "kind": result.kind,
+                "bytes": result.bytes,
+            }
             dead_letters.add(
                 STAGE, result.message_id, result.reason or "media extraction failed", payload, partition=partition
             )

@@ -93,8 +93,8 @@ LETTER_ADVICE = (
 
 def _letter_items(letters: list[LetterNote]) -> str:
     return "".join(
-        f'<li class="letter" data-letter="{letter.id}">dead letter {letter.id} ({escape(letter.stage)}): '
-        f"{escape(letter.reason)}</li>"
+        f'<li class="letter" data-letter="{letter.id}">dead letter {letter.id} ({escape(letter.stage)}'
+        f"{', ' + escape(letter.item) if letter.item else ''}): {escape(letter.reason)}</li>"
         for letter in letters
     )
 

@@ -13,6 +13,8 @@ class LetterNote:
     stage: str
     reason: str
     day: str | None = None
+    # Which item: the file's name (a photo, a voice note), else its message, as the report's policy lets it say.
+    item: str = ""
 
 
 @dataclass
@@ -57,6 +59,12 @@ class Report:
     @property
     def all_checks_passed(self) -> bool:
         return all(not d.failed_checks for d in self.days if d.checks)
+
+    @property
+    def has_failures(self) -> bool:
+        """A day's newest run failed or one of its checks failed as an error: what `report` exits 1 on (a check
+        that only warns does not, so a daily cron job is not alarmed by a warning)."""
+        return any(d.run_status in {"failure", "canceled"} or set(d.failed_checks) - set(d.warnings) for d in self.days)
 
     def totals(self) -> dict[str, int]:
         return {

@@ -111,6 +111,20 @@ def test_definitions_validate_and_hold_every_asset_check_sensor_and_schedule(dat
     assert definitions.resolve_job_def("daily_pipeline").partitions_def is not None
 
 
+def test_the_daily_report_is_made_without_anyone_starting_a_sensor(data_dir):
+    """In a new `make dev` the daily_report asset was never materialized: Dagster's default automation sensor, the
+    only one that targeted it, starts stopped."""
+    definitions = load_definitions()
+    sensor = definitions.resolve_sensor_def("daily_report_automation")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    graph = definitions.resolve_asset_graph()
+    assert sensor.asset_selection.resolve(graph) == {dg.AssetKey("daily_report")}
+    # What `wa-pipeline run` launches after its days.
+    assert definitions.resolve_job_def("daily_report_job").asset_layer.selected_asset_keys == {
+        dg.AssetKey("daily_report")
+    }
+
+
 def test_code_location_loads_the_way_the_ui_loads_it(data_dir, tmp_path):
     # Show every DeprecationWarning (dagster's own internals raise some); none may come from our code.
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "PYTHONWARNINGS": "default::DeprecationWarning"}

@@ -124,3 +124,55 @@ def test_the_sensor_built_with_another_backfill_setting_requests_runs_of_that_ma
     # Read when the definitions are built, not when the module was imported (then 30 days per run, one run here).
     result = evaluate(tmp_path, None, sensor=daily_def("landing_sensor"))
     assert [len(days_of(run)) for run in result.run_requests] == [5, 5, 2]
+
+
+def run_as_the_cli_does(instance: dg.DagsterInstance, days: list[str], landing_mark: int) -> None:
+    """A successful `daily_pipeline` run over `days`, tagged as `wa-pipeline run` tags its runs (a stand-in asset:
+    the sensor reads the run's record, not its assets)."""
+    from wa_pipeline.defs._shared.day_range import run_scope, tagged
+    from wa_pipeline.defs._shared.landing_coverage import landing_tag
+
+    partitions = dg.DailyPartitionsDefinition(start_date="2026-11-01", end_offset=1)
+
+    @dg.asset(partitions_def=partitions, backfill_policy=dg.BackfillPolicy.single_run())
+    def raw_messages(context: dg.AssetExecutionContext) -> None:
+        """A stand-in for the day's messages."""
+
+    job = dg.Definitions(
+        assets=[raw_messages], jobs=[dg.define_asset_job("daily_pipeline", selection=[raw_messages])]
+    ).resolve_job_def("daily_pipeline")
+    assert job.execute_in_process(instance=instance, **tagged(run_scope(days), landing_tag(landing_mark))).success
+
+
+def test_days_that_wa_pipeline_run_already_ran_are_not_queued_again_unless_new_messages_land(tmp_path):
+    """A user ran `wa-pipeline run`, then opened `make dev`: the sensor's first tick (no cursor) queued every day
+    again, the same rows synced a second time."""
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    store.add_messages(
+        [msg(1, datetime(2026, 11, 16, 9, tzinfo=NAIROBI)), msg(2, datetime(2026, 11, 17, 9, tzinfo=NAIROBI))]
+    )
+    resources = {
+        "storage": PipelineStorage(data_dir=str(tmp_path)),
+        "locale": Locale(timezone="Africa/Nairobi", default_region="KE"),
+    }
+    with dg.instance_for_test() as instance:
+
+        def tick(cursor):
+            return landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources))
+
+        run_as_the_cli_does(instance, ["2026-11-16", "2026-11-17"], landing_mark=2)
+        first = tick(None)
+        assert first.run_requests == [] and json.loads(first.cursor) == {"seq": 2}
+        assert "already run" in first.skip_reason.skip_message
+
+        # New messages: the day they belong to is queued, the day without any is not; so is a day never run.
+        store.add_messages(
+            [msg(3, datetime(2026, 11, 17, 10, tzinfo=NAIROBI)), msg(4, datetime(2026, 11, 18, 9, tzinfo=NAIROBI))]
+        )
+        for cursor in (None, first.cursor):  # a new instance's sensor, or the one that ticked before
+            assert [days_of(r) for r in tick(cursor).run_requests] == [["2026-11-17", "2026-11-18"]]
+        # A run that read the store before message 3 landed does not cover the 17th either.
+        run_as_the_cli_does(instance, ["2026-11-17"], landing_mark=2)
+        assert [days_of(r) for r in tick(None).run_requests] == [["2026-11-17", "2026-11-18"]]
+        run_as_the_cli_does(instance, ["2026-11-17", "2026-11-18"], landing_mark=4)
+        assert tick(None).run_requests == []

@@ -166,3 +166,14 @@ def test_an_ocr_timeout_is_retried_then_dead_lettered(store, cache, receipts, se
     assert extract_media(items, store, cache, slow, None)[0].status == "pending:ocr_timeout"
     final = extract_media(items, store, cache, slow, None)[0]
     assert final.status == "failed" and "2 attempts" in final.reason
+
+
+def test_a_media_dead_letter_names_its_file_and_its_message(store, cache, settings, tmp_path):
+    """`dlq list` showed a broken voice note as its message's hash and 'empty file (0 bytes)': not which file."""
+    voice = MediaItem("exp_7", store.put(b""), "voice", "audio/ogg", filename="PTT-20261116-WA0007.opus")
+    [result] = extract_media([voice], store, cache, settings, None)
+    assert result.status == "failed"
+    queue = DeadLetterQueue(tmp_path / "landing.sqlite3")
+    assert record_dead_letters([result], queue, "2026-11-16") == 1
+    [letter] = queue.list()
+    assert letter.payload["filename"] == "PTT-20261116-WA0007.opus" and letter.payload["message_id"] == "exp_7"

@@ -109,6 +109,17 @@ def test_html_report_shows_checks_per_day_and_charts():
     ]
 
 
+def test_report_fails_on_an_error_check_or_a_failed_run_but_not_on_a_warning():
+    """`wa-pipeline report` in a cron job exited 1 on a day whose only failed check warns (a broken voice note)."""
+    warned = DayReport(
+        "2026-11-16", "success", {"media_text:media_success_rate": False}, ["media_text:media_success_rate"]
+    )
+    warned.warnings = ["media_text:media_success_rate"]
+    assert not Report(days=[warned]).has_failures
+    assert Report(days=[warned, *sample_report().days]).has_failures  # sheet_reconciled failed as an error
+    assert Report(days=[DayReport("2026-11-18", "failure")]).has_failures  # a failed run with no check evaluated
+
+
 def test_markdown_summary_has_a_row_per_day():
     markdown = render_markdown(sample_report())
     assert "| 2026-11-17 | success | 9 | 1/2 | messages_sheet:sheet_reconciled |" in markdown
@@ -335,7 +346,21 @@ def test_the_report_says_why_a_check_failed_what_to_do_and_why_each_letter_is_de
 
     layout = DataLayout(tmp_path)
     queue = DeadLetterQueue(layout.landing_db)
-    queue.add("media", "exp_1", "empty file (0 bytes)", partition=quiet)
+    queue.add(
+        "media",
+        "exp_1",
+        "empty file (0 bytes)",
+        {"message_id": "exp_1", "filename": "PTT-20261022-WA0001.opus"},
+        partition=quiet,
+    )
+    # A name a person chose may name someone: the report (which drops free text) says which message instead.
+    queue.add(
+        "media",
+        "exp_2",
+        "encrypted PDF",
+        {"message_id": "exp_2", "filename": "Grace Wanjiku invoice.pdf"},
+        partition=quiet,
+    )
     queue.add("import", "chat.zip:175", "chat.txt:175: impossible date: '01/01/05, 10:00 - Neema: pay me back'")
     with dg.instance_for_test() as instance:
         dg.materialize([media_text, media_success_rate], partition_key=quiet, instance=instance, raise_on_error=False)
@@ -354,9 +379,10 @@ def test_the_report_says_why_a_check_failed_what_to_do_and_why_each_letter_is_de
     assert "<b>warning</b> media_text:media_success_rate: 2026-10-22: 0 of 1 media items gave their text" in attention
     assert "+254 7•• ••• 678" in attention and "345" not in attention
     assert "extract-media" in attention
-    assert "dead letter 1 (media): empty file (0 bytes)" in attention
+    assert "dead letter 1 (media, file PTT-20261022-WA0001.opus): empty file (0 bytes)" in attention
+    assert "dead letter 2 (media, message exp_2): encrypted PDF" in attention and "Grace" not in html
     # A letter tied to no day is listed too, without the chat line it quotes (the report drops free text).
-    assert "dead letter 2 (import): chat.txt:175: impossible date: '…'" in attention
+    assert "dead letter 3 (import): chat.txt:175: impossible date: '…'" in attention
     assert "pay me back" not in html
 
 

@@ -163,3 +163,8 @@ def run_scope(days: Sequence[str]) -> dict[str, Any]:
     if len(days) == 1:
         return {"partition_key": days[0]}
     return {"tags": {RANGE_START_TAG: days[0], RANGE_END_TAG: days[-1]}}
+
+
+def tagged(scope: dict[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    """A run scope (`run_scope`) with more tags: a range's own tags kept beside them."""
+    return {**scope, "tags": {**scope.get("tags", {}), **tags}}

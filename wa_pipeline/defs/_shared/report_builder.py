@@ -8,11 +8,12 @@ import dagster as dg
 
 from wa_pipeline.data_layout import DataLayout
 from wa_pipeline.defs._shared.day_range import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
-from wa_pipeline.privacy.pii_policy import PiiPolicy
+from wa_pipeline.media.whatsapp_file_names import made_by_whatsapp
+from wa_pipeline.privacy.pii_policy import PiiPolicy, short_wamids
 from wa_pipeline.reporting.frame_facts import fill_from_frames
 from wa_pipeline.reporting.report_data import DayReport, LetterNote, Report
 from wa_pipeline.settings import PiiSettings
-from wa_pipeline.store.dead_letters import DeadLetterQueue
+from wa_pipeline.store.dead_letters import DeadLetter, DeadLetterQueue
 
 # How far back a range run that covers the report's days may start (a backfill run spans at most this many days).
 LONGEST_RANGE_DAYS = 366
@@ -111,6 +112,12 @@ def failing_days(instance: dg.DagsterInstance, days: list[str]) -> list[str]:
     )
 
 
+def default_report_end(landed: list[str]) -> str:
+    """The last day a report shows when none is asked for: the last day with messages (an imported history's, not
+    a fortnight of empty days after it), else today."""
+    return landed[-1] if landed else date.today().isoformat()
+
+
 def default_report_days(instance: dg.DagsterInstance, last: str, candidates: list[str]) -> list[str]:
     """The RECENT_DAYS days up to `last` (none before the first of `candidates`, the days with messages), and every
     earlier day among `candidates` that failed: what a report shows when no range is asked for."""
@@ -143,7 +150,9 @@ def build_report(
     for letter in dead_letters:
         by_stage[letter.stage] = by_stage.get(letter.stage, 0) + 1
     notes = [
-        LetterNote(letter.id, letter.stage, for_the_report(pii, letter.reason), letter.partition)
+        LetterNote(
+            letter.id, letter.stage, for_the_report(pii, letter.reason), letter.partition, letter_item(pii, letter)
+        )
         for letter in dead_letters
     ]
     reports = []
@@ -184,6 +193,18 @@ def for_the_report(pii: PiiPolicy, text: str) -> str:
         # Reasons quote what they could not read as Python's repr does; a file path quoted is dropped with it.
         text = QUOTED.sub("'…'", text)
     return pii.scrub_text("report", text)
+
+
+def letter_item(pii: PiiPolicy, letter: DeadLetter) -> str:
+    """Which file a dead letter is about: the name WhatsApp gave it, or a name a person chose where the report keeps
+    free text; else its message (a short id), so the owner can still find it in `dlq list`."""
+    filename = str(letter.payload.get("filename") or "")
+    if made_by_whatsapp(filename):
+        return f"file {filename}"
+    if filename and pii.mode("report", "free_text") == "keep":
+        return f"file {pii.scrub_text('report', filename)}"
+    message = letter.payload.get("message_id")
+    return f"message {short_wamids(str(message))}" if message else ""
 
 
 def retention_line(instance: dg.DagsterInstance) -> str:

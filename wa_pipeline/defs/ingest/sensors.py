@@ -4,7 +4,8 @@ import json
 
 import dagster as dg
 
-from wa_pipeline.defs._shared.day_range import run_scope
+from wa_pipeline.defs._shared.day_range import run_scope, tagged
+from wa_pipeline.defs._shared.landing_coverage import days_to_run, landing_tag
 from wa_pipeline.defs.ops.jobs import daily_pipeline
 from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import Locale, PipelineStorage
@@ -37,14 +38,26 @@ def build(daily: Daily) -> dg.Definitions:
             context.log.warning(
                 f"messages dated outside the partitions ({', '.join(ignored[:5])}) are kept but not scheduled"
             )
+        # A day `wa-pipeline run` (or an earlier run of this sensor) already materialized with every message it holds
+        # is not queued again: a first `make dev` after `make run` found every day new to its empty cursor.
+        to_run = days_to_run(context.instance, landing, requested, locale.timezone, changes.high_water_mark)
+        already = len(requested) - len(to_run)
+        if already:
+            context.log.info(f"{already} days with new messages were already run with all of them; not requested")
         return dg.SensorResult(
+            skip_reason=f"the {already} days with new messages were already run with all of them (wa-pipeline run?)"
+            if already and not to_run
+            else None,
             # The run key carries the high-water mark: a day gets a new run whenever new data lands in it, never a
             # silently dropped one, while a repeated tick over the same data adds nothing.
             # Consecutive days share a run, as many as the backfill policy lets one run take: a history import of
             # 90 days is 3 runs, not 90 queued at once.
             run_requests=[
-                dg.RunRequest(run_key=f"{run[0]}..{run[-1]}@{changes.high_water_mark}", **run_scope(run))
-                for run in runs_of_days(requested, daily.days_per_run or len(requested))
+                dg.RunRequest(
+                    run_key=f"{run[0]}..{run[-1]}@{changes.high_water_mark}",
+                    **tagged(run_scope(run), landing_tag(changes.high_water_mark)),
+                )
+                for run in runs_of_days(to_run, daily.days_per_run or len(to_run))
             ],
             asset_events=[
                 dg.AssetObservation(
@@ -54,6 +67,7 @@ def build(daily: Daily) -> dg.Definitions:
                         "total_messages": dg.MetadataValue.int(landing.count()),
                         "high_water_mark": dg.MetadataValue.int(changes.high_water_mark),
                         "days": dg.MetadataValue.json(requested),
+                        "days_requested": dg.MetadataValue.json(to_run),
                     },
                 )
             ],

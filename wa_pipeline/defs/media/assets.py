@@ -1,7 +1,5 @@
 """Each day's media: the text in photos, voice notes and documents, and the gallery (its tab: sync/tabs.py)."""
 
-import re
-
 import dagster as dg
 import pandas as pd
 
@@ -15,13 +13,11 @@ from wa_pipeline.media.engine_pool import media_pool
 from wa_pipeline.media.extraction_cache import ExtractionCache
 from wa_pipeline.media.media_frames import media_catalog_frame, media_items, media_text_frame
 from wa_pipeline.media.media_text import STAGE, ExtractionStats, extract_media, record_dead_letters, success_rate
+from wa_pipeline.media.whatsapp_file_names import made_by_whatsapp
 
 # Check names, written once: the spec declares each, the asset body reports it.
 MEDIA_SUCCESS_RATE = "media_success_rate"
 MEDIA_DEAD_LETTERS_NOT_GROWING = "media_dead_letters_not_growing"
-# The names WhatsApp gives the files of an export: Android's IMG-20261116-WA0003.jpg, iOS's
-# 00000012-PHOTO-2026-11-16-09-15-07.jpg.
-WHATSAPP_NAME = re.compile(r"(?:[A-Z]{3}-\d{8}-WA\d+|\d{8}-[A-Z]+-\d{4}(?:-\d\d){5})\.\w+")
 # Enough of a failure's reason to say why in a check's one line; `dlq list` shows it whole.
 REASON_CHARS = 160
 
@@ -51,7 +47,7 @@ def _media_text_day(day, raw_messages: pd.DataFrame, storage, media_engines, set
     # The items a failed check names: what gave no text, and why (files left out of the export are no failure), by
     # the name an owner finds in the chat and the export where WhatsApp made it (a name a person chose may be personal,
     # and the logs' policy would hash a name's date as a number).
-    names = {item.message_id: item.filename for item in items if item.filename and WHATSAPP_NAME.match(item.filename)}
+    names = {item.message_id: item.filename for item in items if made_by_whatsapp(item.filename)}
     without_text = ", ".join(
         [
             _without_text(r, names.get(r.message_id))
