@@ -380,3 +380,30 @@ def test_the_chains_of_the_markets_are_businesses():
     assert ("ORG", "Chicken Republic", "Chicken Republic") in found[1]
     assert ("ORG", "Blue Dart", "Blue Dart") in found[2]
 
+
+def test_the_swahili_word_for_a_shop_is_no_chain():
+    # Round 24: "duka" is also a Tanzanian chain's name; in a Kenyan chat it is the shop itself.
+    assert read(["Learn how to grow your duka this month", "Hello Duka owners, meeting at 4"], "KE") == [[], []]
+
+
+def test_a_greeted_group_is_no_person():
+    # Round 24: a greeting before a plural noun greets a group ("Good morning Shop Owners"); one word, or a listed
+    # given name first, is still the person greeted.
+    found = read(
+        [
+            "Good morning Shop Owners, the new stock is in",
+            "Hi Miles, thanks for the payment",
+            "Hi Sarah Woods, your parcel is ready",
+        ],
+        "KE",
+    )
+    assert found[0] == []
+    assert found[1] == [("PERSON", "Miles", "Miles")]
+    assert found[2] == [("PERSON", "Sarah Woods", "Sarah Woods")]
+
+
+def test_god_thanked_is_no_person():
+    # Round 24: "thank" is a greeting before a name, so "I thank God" named God; nobody in a chat is.
+    found = read(["I thank God the parcel arrived safely", "Thank God for Wanjiru, she found my order"], "KE")
+    assert found[0] == []
+    assert found[1] == [("PERSON", "Wanjiru", "Wanjiru")]
