@@ -9,6 +9,12 @@ Organisations, each source's licence in brackets:
 - phone and electronics makers with many models, from Matomo's device list in `device-detector` (LGPL-3.0);
 - brands of the Simple Icons project, via `simple-icons-pack` (CC0-1.0): payment apps, couriers, retailers,
   marketplaces, banks and services;
+- the brands of shops, restaurants, banks, fuel stations and couriers of the markets served, from OpenStreetMap's
+  Name Suggestion Index (BSD-3-Clause; `scripts/sources/nsi_brands.tsv`, which extract_nsi_brands.py makes from
+  its npm package): Naivas, Shoprite, Jollibee, Chicken Republic, Blue Dart. A one-word brand that is an English
+  word ("Checkers", "Roots"), a listed given name or a listed town is left out; brands of two words or more are
+  kept, as a chat writes them in capitals ("Best Buy", "Red Ribbon"). Those no other source lists go to their own
+  list, shops.txt: businesses for names.py, never a brand of goods for products.py;
 - the makers of the apps in `device-detector`'s app details (LGPL-3.0): retailers, marketplaces, delivery and
   payment apps (Walmart, Flipkart, Lazada, Meesho, Swiggy). An app's title says what it does ("Flipkart Online
   Shopping App", "Cleaner"), so only the words of the title that spell the maker's own reverse domain
@@ -50,6 +56,7 @@ GAZETTEER = REPO / "wa_pipeline" / "nlp" / "gazetteer"
 MOBILES = Path(yaml.__file__).parents[1] / "device_detector" / "regexes" / "upstream" / "device" / "mobiles.yml"
 APPS = MOBILES.parents[3] / "appdetails" / "mobile_app.yml"
 TEXTBLOB_EN = Path(yaml.__file__).parents[1] / "textblob" / "en"
+NSI_BRANDS = REPO / "scripts" / "sources" / "nsi_brands.tsv"
 # A maker is kept when the device list knows at least this many of its models (the ones people buy);
 # a product line when at least this many models carry it.
 MAKER_MODELS = 40
@@ -153,13 +160,8 @@ def _app_makers() -> set[str]:
     """The words of each app title that spell its maker's domain, unless they are all English words."""
     english = _english_words()
     # "Wendy's" of "com.wendys" is also any Wendy's order: a listed person's possessive is left out.
-    people = set((GAZETTEER / "people.txt").read_text(encoding="utf-8").split())
     # A maker named after its town ("Santander") would make the town a business in every chat: left out.
-    towns = {
-        line.split("\t")[1].lower()
-        for line in (GAZETTEER / "towns.tsv").read_text(encoding="utf-8").splitlines()
-        if "\t" in line and not line.startswith("#")
-    }
+    people, towns = _listed_people_and_towns()
     names = set()
     for entry in yaml.safe_load(APPS.read_text(encoding="utf-8")):
         maker = _maker(str(entry.get("uaname") or ""))
@@ -179,18 +181,53 @@ def _app_makers() -> set[str]:
     return names
 
 
+def _listed_people_and_towns() -> tuple[set[str], set[str]]:
+    """The given names of people.txt and the lower-cased towns of towns.tsv, which no business list may hold."""
+    people = set((GAZETTEER / "people.txt").read_text(encoding="utf-8").split())
+    towns = {
+        line.split("\t")[1].lower()
+        for line in (GAZETTEER / "towns.tsv").read_text(encoding="utf-8").splitlines()
+        if "\t" in line and not line.startswith("#")
+    }
+    return people, towns
+
+
+def _nsi_brands() -> set[str]:
+    """The Name Suggestion Index's brands of the markets served, less one-word English words, given names and towns."""
+    english = _english_words()
+    people, towns = _listed_people_and_towns()
+    names = set()
+    for line in NSI_BRANDS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name = line.split("\t")[0]
+        words = name.split()
+        if name.lower() in towns:
+            continue  # "Carrefour" is also a town: a listed town stays a place
+        if len(words) == 1 and (name.lower() in english or name.lower().removesuffix("'s") in english):
+            continue  # "Checkers", "Roots", "Next": everyday words first
+        if len(words) == 1 and name in people:
+            continue
+        names.add(name)
+    return names
+
+
 def _icons() -> set[str]:
     return {getattr(simple_icons_pack, n).title for n in dir(simple_icons_pack) if n.startswith("SI_")}
 
 
-def build_both() -> tuple[str, str]:
+def build_both() -> tuple[str, str, str]:
+    """The texts of organisations.txt, products.txt and shops.txt."""
     common = _common_words()
     makers, lines = _devices()
     organisations = {
         n.strip() for n in (*_carriers(), *_banks(), *makers, *_icons(), *_app_makers()) if _usable(n, common)
     }
     organisations |= {a for a in _bank_acronyms(organisations) if _usable(a, common)}
-    products = {n for n in lines if _usable(n, common) and n not in organisations}
+    # Shops and services are businesses, never the maker of goods: products.py reads a brand before a capitalised
+    # word as its product line ("Toyota Probox"), which a shop's branch is not ("Jollibee Ortigas").
+    shops = {n.strip() for n in _nsi_brands() if _usable(n, common)} - organisations
+    products = {n for n in lines if _usable(n, common) and n not in organisations and n not in shops}
     header = "# {what}. Generated by scripts/{script}.py from {source}.\n"
     return (
         header.format(
@@ -206,6 +243,13 @@ def build_both() -> tuple[str, str]:
             source="device-detector model names (LGPL-3.0)",
         )
         + "".join(f"{n}\n" for n in sorted(products)),
+        header.format(
+            script="build_shops",
+            what="Shops, restaurants, banks, fuel stations and couriers a chat names: businesses, never a brand of "
+            "goods",
+            source="OpenStreetMap Name Suggestion Index brands (BSD-3-Clause) and TextBlob English words (MIT)",
+        )
+        + "".join(f"{n}\n" for n in sorted(shops)),
     )
 
 
@@ -219,11 +263,20 @@ def build_products() -> str:
     return build_both()[1]
 
 
+def build_shops() -> str:
+    """The text of shops.txt."""
+    return build_both()[2]
+
+
 def main() -> int:
-    organisations, products = build_both()
+    organisations, products, shops = build_both()
     (GAZETTEER / "organisations.txt").write_text(organisations, encoding="utf-8")
     (GAZETTEER / "products.txt").write_text(products, encoding="utf-8")
-    print(f"{organisations.count(chr(10)) - 1} organisations, {products.count(chr(10)) - 1} product lines")
+    (GAZETTEER / "shops.txt").write_text(shops, encoding="utf-8")
+    print(
+        f"{organisations.count(chr(10)) - 1} organisations, {products.count(chr(10)) - 1} product lines, "
+        f"{shops.count(chr(10)) - 1} shops and services"
+    )
     return 0
 
 

@@ -113,6 +113,8 @@ _ADDRESSEES = frozenset(
     # family words and mates a chat capitalises ("my Mum", "Thanks Bru", "the Delivery Guy")
     "mum mom mummy mommy dad daddy granny grandma grandpa hubby wifey bestie guy bru boet".split()
 )
+# God in the chat languages: "I thank God", "God bless", "Mungu akubariki", "Inshallah": thanked, never a person.
+_DEITIES = frozenset({"god", "allah", "mungu", "dios", "deus", "dieu", "gott", "bhagwan"})
 _SHORTHANDS = frozenset({"ksh", "kshs", "ush", "ushs", "tsh", "tshs", "shs", "rs", "bob"})
 _NOT_NAMES = (
     CHAT_WORDS
@@ -1101,6 +1103,8 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
         brand = 0  # "ready at our Circle shop": a business names its own branch after the place
     if brand == 1 and words[i] in _LABELS:
         brand = 0  # "Rider: Jun", "Rider alikuwa na puncture": the business's staff, not the app of that name
+    if brand == 1 and words[i] in _SWAHILI_SHOPS:
+        brand = 0  # "grow your duka", "Hello Duka owners": the Swahili word for a shop, not the chain of that name
     if brand and i + brand < len(doc) and _names_a_place(doc[i + brand]):
         brand = 0  # "Elm Avenue", "Mercury Mall": a listed name opening a street's or a mall's
     line_at = i + brand
@@ -1744,6 +1748,10 @@ def _classify(
 
     if all(t.lower_ in _ADDRESSEES or english and t.lower_ in _ENGLISH_ADDRESSEES for t in core):
         return None
+    if len(core) == 1 and first in _DEITIES:
+        return None
+    if english and _greets_a_group(doc, start, end, gazetteer) and not gazetteer.is_place(key, region):
+        return None  # "Good morning Duka Owners", "Hi Kilimani parents": the group greeted, no one by name
     if english and len(core) > 1 and "team" in (first, last) and core[0].text[:1].isupper():
         return _entity(doc, start, end, ORG, "rule")  # "Regards, Team Kilele": a business signs as its team
     if english and len(core) == 1 and _bids(doc, start, end):
@@ -1850,6 +1858,25 @@ def _classify(
     if guess.label == PERSON and _language(doc) == "de":
         return None  # a capitalised German word is a noun first: a person needs a list, a title or a cue
     return _entity(doc, start, end, _MODEL_LABELS[guess.label], "model")
+
+
+def _greets_a_group(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A greeting opens the run, and the run of two words or more ends on the plural of an English noun, or one
+    follows it: whom "Hello Shop Owners" or "Hi Duka owners" greets is a group ("Hi Miles", "Hi Sarah Woods": one
+    word, or a listed given name first, stays a person)."""
+    if _previous_word(doc[start]) not in _GREETINGS:
+        return False
+    if end - start > 1 and _plural_noun(doc[end - 1]) and doc[start].lower_ not in gazetteer.people:
+        return True
+    return end < len(doc) and doc[end].is_lower and _plural_noun(doc[end])
+
+
+def _plural_noun(token: Word) -> bool:
+    """An English plural of an English noun: "owners", "Parents", "churches"."""
+    word = token.lower_
+    if not token.is_alpha or len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
+        return False
+    return word[:-1] in ENGLISH_WORDS or word.endswith("es") and word[:-2] in ENGLISH_WORDS
 
 
 def _bids(doc: Words, start: int, end: int) -> bool:

@@ -173,7 +173,7 @@ def find_products(
     doc.user_data["products_region"] = region
     found: list[tuple[int, int]] = []
     words = lowered_words(doc)
-    brands, lines = gazetteer.organisations.firsts, gazetteer.products.firsts
+    brands, lines = gazetteer.brands.firsts, gazetteer.products.firsts
     plain = name_rules.PASS_OVER_PLAIN_WORDS
     for i in range(len(doc)):
         # Every rule opens a product on a capitalised name word, a bare model ("PS5") or a listed name in any case
@@ -186,7 +186,7 @@ def find_products(
         if not (
             name_word
             or _BARE_MODEL.fullmatch(token.text)
-            or gazetteer.organisations.longest_match(words, i)
+            or gazetteer.brands.longest_match(words, i)
             or gazetteer.products.longest_match(words, i)
         ):
             continue
@@ -297,7 +297,7 @@ def _head_end(doc: Words, i: int, gazetteer: Gazetteer) -> int:
     """The end of a product's name starting at i: a listed brand or line in any case with lower-case line words
     after it, or a run of capitalised words (i: none)."""
     words = lowered_words(doc)
-    listed = max(gazetteer.organisations.longest_match(words, i), gazetteer.products.longest_match(words, i))
+    listed = max(gazetteer.brands.longest_match(words, i), gazetteer.products.longest_match(words, i))
     if listed:
         end = i + listed
         line = gazetteer.products.longest_match(words, end)
@@ -344,7 +344,7 @@ def _brand_and_line(doc: Words, i: int, gazetteer: Gazetteer, language: str | No
     if _starts_inside_name(doc, i) or not doc[i].text[:1].isupper() or _previous(doc, i) in _COMPANY_CUES:
         return None
     words = lowered_words(doc)
-    brand = gazetteer.organisations.longest_match(words, i)
+    brand = gazetteer.brands.longest_match(words, i)
     if not brand:
         return None
     end = i + brand
@@ -568,7 +568,7 @@ def _common_noun(token: Word, language: str | None) -> bool:
 
 def _listed(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
     words = lowered_words(doc)
-    return bool(gazetteer.organisations.longest_match(words, start) or gazetteer.products.longest_match(words, start))
+    return bool(gazetteer.brands.longest_match(words, start) or gazetteer.products.longest_match(words, start))
 
 
 def _is_place(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:

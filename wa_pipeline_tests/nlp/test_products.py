@@ -139,3 +139,10 @@ def test_products_of_round_15_a_kind_before_the_goods_a_second_brand_and_a_scree
     assert products("How much is the Skyworth 43 inch?", "KE", "en") == []
     assert products("My Samsung TV has no sound", "KE", "en") == []
     assert products("PLS SEND TO ATIENO AT KAYOLE 4 TODAY", "KE", "en") == []
+
+
+def test_a_shop_before_a_capitalised_word_is_the_shop_not_a_product_line():
+    # A chain's branch or its own service ("Jollibee Ortigas", "Naivas Westlands") is no goods: the shops and
+    # services list (shops.txt) makes businesses for names.py and no brand of goods for products.py.
+    assert found("We ate at Jollibee Ortigas after the meeting", "PH", "en") == [("ORG", "Jollibee")]
+    assert products("Bought it at Naivas Westlands on Friday", "KE", "en") == []

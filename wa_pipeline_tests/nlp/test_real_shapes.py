@@ -237,11 +237,13 @@ def test_a_dollar_or_pound_sign_after_the_amount_is_money():
 
 def test_a_message_that_is_only_a_name_names_a_person():
     # Answers to a bot's "May I have your name?" (round 20): the whole message a name of two unlisted words, or a
-    # listed given name alone; one unlisted word ("Amen", a shop) or everyday words stay unnamed.
+    # listed given name alone; one unlisted word ("Amen") or everyday words stay unnamed, and a shop is no person
+    # (Quickmart, a Kenyan supermarket chain, is listed since round 24: the business).
     found = read(["Yemi Fasipe", "Wanjiku?", "Amen", "Quickmart", "Okay Boss"], "KE")
     assert found[0] == [("PERSON", "Yemi Fasipe", "Yemi Fasipe")]
     assert found[1] == [("PERSON", "Wanjiku", "Wanjiku")]
-    assert found[2:] == [[], [], []]
+    assert found[2] == [] and found[4] == []
+    assert found[3] == [("ORG", "Quickmart", "Quickmart")]
 
 
 # Round 21 (s21-ents4): customers' messages to shops and banks in bots' fixtures, demo chats and support samples.
@@ -361,3 +363,47 @@ def test_whom_one_thanks_or_welcomes_is_a_person():
         [],
         [],
     ]
+
+
+def test_the_chains_of_the_markets_are_businesses():
+    # Round 24: supermarkets, fast-food chains and couriers of the markets served were in no list, so a chat naming
+    # them read a place or nothing; the Name Suggestion Index's brands now list them.
+    found = read(
+        [
+            "I left my umbrella at Puregold yesterday",
+            "We got the Chicken Republic combo for the office party",
+            "Can you send it with Blue Dart this time?",
+        ],
+        "PH",
+    )
+    assert ("ORG", "Puregold", "Puregold") in found[0]
+    assert ("ORG", "Chicken Republic", "Chicken Republic") in found[1]
+    assert ("ORG", "Blue Dart", "Blue Dart") in found[2]
+
+
+def test_the_swahili_word_for_a_shop_is_no_chain():
+    # Round 24: "duka" is also a Tanzanian chain's name; in a Kenyan chat it is the shop itself.
+    assert read(["Learn how to grow your duka this month", "Hello Duka owners, meeting at 4"], "KE") == [[], []]
+
+
+def test_a_greeted_group_is_no_person():
+    # Round 24: a greeting before a plural noun greets a group ("Good morning Shop Owners"); one word, or a listed
+    # given name first, is still the person greeted.
+    found = read(
+        [
+            "Good morning Shop Owners, the new stock is in",
+            "Hi Miles, thanks for the payment",
+            "Hi Sarah Woods, your parcel is ready",
+        ],
+        "KE",
+    )
+    assert found[0] == []
+    assert found[1] == [("PERSON", "Miles", "Miles")]
+    assert found[2] == [("PERSON", "Sarah Woods", "Sarah Woods")]
+
+
+def test_god_thanked_is_no_person():
+    # Round 24: "thank" is a greeting before a name, so "I thank God" named God; nobody in a chat is.
+    found = read(["I thank God the parcel arrived safely", "Thank God for Wanjiru, she found my order"], "KE")
+    assert found[0] == []
+    assert found[1] == [("PERSON", "Wanjiru", "Wanjiru")]

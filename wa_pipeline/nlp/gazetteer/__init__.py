@@ -65,7 +65,8 @@ class NameList:
 
 @dataclass(frozen=True)
 class Gazetteer:
-    organisations: NameList
+    organisations: NameList  # every business: the makers of goods and the shops and services (shops.txt)
+    brands: NameList  # the makers of goods and the brands a product line follows (organisations.txt alone)
     products: NameList
     people: frozenset[str]  # single lower-cased words
     places: NameList  # neighbourhoods, malls, landmarks (every region)
@@ -99,8 +100,10 @@ def load_gazetteer(nlp: Language) -> Gazetteer:
     for line in _lines("towns.tsv"):
         region, _, town = line.partition("\t")
         towns.setdefault(region, []).append(town)
+    makers = _lines("organisations.txt")
     return Gazetteer(
-        organisations=NameList.of(nlp, _lines("organisations.txt")),
+        organisations=NameList.of(nlp, [*makers, *_lines("shops.txt")]),
+        brands=NameList.of(nlp, makers),
         products=NameList.of(nlp, _lines("products.txt")),
         people=frozenset(word.lower() for line in _lines("people.txt") for word in line.split()),
         places=NameList.of(nlp, _lines("places.txt")),
