@@ -123,10 +123,20 @@ def _event_content(record: dict) -> str | None:
         # (Records landed before subjects were kept have none: matched by their code alone, or not at all, as then.)
         return None
     named = json.loads(subjects)
-    values = [named.get(role) for role in roles]
+    values = [_named_as(named, role) for role in roles]
     if not all(values):
         return None
-    return "\x1f".join(["event:" + event, *(_normal_text(value) for value in values)])
+    return "\x1f".join(["event:" + event, *values])
+
+
+def _named_as(named: dict, role: str) -> str | None:
+    # Members a line lists ("Ann, Ben and Carl", "Ann, Ben y Carl") are compared as a set of names: each phone's
+    # language joins the list its own way (`Message.event_subjects` keeps them apart as "members").
+    members = named.get("members") if role == "subject" else None
+    if members:
+        return "\x1e".join(sorted({_normal_text(member) for member in members}))
+    value = named.get(role)
+    return _normal_text(value) if value else None
 
 
 def export_slot(record: dict) -> tuple[str, str, str, str] | None:

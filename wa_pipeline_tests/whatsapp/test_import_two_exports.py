@@ -7,6 +7,7 @@ more (seconds, the file) improves the message landed first, under that message's
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import zipfile
@@ -534,3 +535,43 @@ def test_records_landed_before_subjects_were_kept_slot_as_before():
     # A line naming the exporter ("Juma added you"), or fewer roles than its event needs, is told by nothing.
     assert cross_source.export_slot(named | {"event_subjects": '{"actor": "Juma", "subject": null}'}) is None
     assert cross_source.export_slot(named | {"event_subjects": '{"subject": "Amina"}'}) is None
+
+
+@pytest.mark.parametrize("spanish_first", [False, True])
+def test_members_added_in_one_line_land_once_whatever_joins_their_names(tmp_path, world, spanish_first):
+    store, run = world
+    # One line adds three members: English joins them with " and ", Spanish with " y " (the CLDR list patterns).
+    english, spanish = _english_and_spanish(
+        tmp_path,
+        "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri, Baraka Otieno and Chausiku Ali\n",
+        "[12/03/2023, 10:15:10] Duka Letu: \u200eJuma Mwangi añadió a Amina Njeri, Baraka Otieno y Chausiku Ali.\n",
+    )
+    first, second = (spanish, english) if spanish_first else (english, spanish)
+    run(first)
+    assert run(second).added == 0
+    assert [(t, event) for t, event, _ in _system(store)] == [("10:15:10", "member_added")]
+
+
+def test_members_added_in_one_line_are_compared_as_a_whole_list(tmp_path, world):
+    store, run = world
+    # The same minute and actor, lists sharing two names of three: two events.
+    english, spanish = _english_and_spanish(
+        tmp_path,
+        "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri, Baraka Otieno and Chausiku Ali\n",
+        "[12/03/2023, 10:15:10] Duka Letu: \u200eJuma Mwangi añadió a Amina Njeri, Baraka Otieno y Daudi Kip.\n",
+    )
+    run(english)
+    assert run(spanish).added == 1
+    assert len(_system(store)) == 2
+
+
+def test_every_language_says_what_joins_a_list_and_where_it_came_from():
+    book = export_phrases.phrase_book()
+    for language in export_phrases.languages():
+        path = export_phrases.LOCALES_DIR / f"{language}.json"
+        joiners = export_phrases.load_list_joiners(path)
+        assert joiners and all(joiner.strip() for joiner in joiners), language
+        assert "CLDR" in json.loads(path.read_text(encoding="utf-8"))["list_joiners"]["source"]
+        for joiner in joiners:
+            parts = book.list_joiners.split(f"Amina{joiner}Baraka")
+            assert [part.strip() for part in parts] == ["Amina", "Baraka"], (language, joiner)
