@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from wa_pipeline.cross_source import export_slot, fingerprints, richer_copy, same_export_message
+from wa_pipeline.cross_source import export_slot, fingerprints, richer_copy, same_export_message, sender_aliases
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import tombstones
 
@@ -292,20 +292,39 @@ def _export_twins(
         return {}
     records = dict(_select_in(run, records_of, {row[2] for row in landed_rows}))
     landed_cells = {(row[3], row[0][:16]) for row in landed_rows}
-    slots: dict[tuple, list[tuple[dict, int]]] = {}
-    for row in sorted(landed_rows, key=itemgetter(0, 1)):
-        record = json.loads(records[row[2]])
+    landed = [(json.loads(records[row[2]]), row[1]) for row in sorted(landed_rows, key=itemgetter(0, 1))]
+    landed_chats = {chat for chat, _ in landed_cells}
+    batch = {
+        place: json.loads(entry[4])
+        for place, entry in enumerate(prepared)
+        if entry[2] == "chat_export" and entry[1] in landed_chats
+    }
+    incoming = [
+        (place, record)
+        for place, record in batch.items()
+        if (prepared[place][1], prepared[place][5][:16]) in landed_cells
+    ]
+    # A sender one export shows by number and the other by name is keyed by the name in both (the batch's every
+    # message of those chats tells whether the name also writes in the number's export).
+    aliases = sender_aliases([record for record, _ in landed], list(batch.values()))
+
+    def slot_of(record: dict) -> tuple | None:
         slot = export_slot(record)
+        if slot is None or not aliases:
+            return slot
+        return slot[0], slot[1], aliases.get((slot[0], slot[2]), slot[2]), slot[3]
+
+    slots: dict[tuple, list[tuple[dict, int]]] = {}
+    for record, seq in landed:
+        slot = slot_of(record)
         if slot is not None:
-            slots.setdefault(slot, []).append((record, row[1]))
+            slots.setdefault(slot, []).append((record, seq))
     twins: dict[int, tuple[dict, int, dict]] = {}
     # Messages landed by id count in their slot's order too: the batch's n-th is its file's n-th.
     ranks: dict[tuple, int] = {}
-    for place, entry in enumerate(prepared):
-        if entry[2] != "chat_export" or (entry[1], entry[5][:16]) not in landed_cells:
-            continue
-        record = json.loads(entry[4])
-        slot = export_slot(record)
+    for place, record in incoming:
+        entry = prepared[place]
+        slot = slot_of(record)
         if slot is None:
             continue
         rank = ranks[slot] = ranks.get(slot, -1) + 1

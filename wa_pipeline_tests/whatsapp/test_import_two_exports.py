@@ -575,3 +575,81 @@ def test_every_language_says_what_joins_a_list_and_where_it_came_from():
         for joiner in joiners:
             parts = book.list_joiners.split(f"Amina{joiner}Baraka")
             assert [part.strip() for part in parts] == ["Amina", "Baraka"], (language, joiner)
+
+
+# One group exported from the owner's phone, where Juma is saved by name, and from a colleague's iPhone, where he is
+# not: his number stands in his name's place (invented people and number).
+SAVED = (
+    "12/03/2023, 10:15 - Juma Mwangi: Habari za asubuhi\n"
+    "12/03/2023, 10:15 - Amina Njeri: Salama\n"
+    "12/03/2023, 10:16 - Juma Mwangi: Nataka mifuko 20 ya unga\n"
+    "12/03/2023, 10:17 - Juma Mwangi: ok\n"
+    "12/03/2023, 10:18 - Juma Mwangi: Asante\n"
+)
+UNSAVED = (
+    "[12/03/2023, 10:15:04] \u202a+254 712 345 678\u202c: Habari za asubuhi\n"
+    "[12/03/2023, 10:15:30] Amina Njeri: Salama\n"
+    "[12/03/2023, 10:16:12] \u202a+254 712 345 678\u202c: Nataka mifuko 20 ya unga\n"
+    "[12/03/2023, 10:17:02] \u202a+254 712 345 678\u202c: ok\n"
+    "[12/03/2023, 10:18:40] \u202a+254 712 345 678\u202c: Asante\n"
+)
+
+
+def _senders(store) -> list[tuple[str, str, str | None]]:
+    return [(m.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S"), m.sender_name, m.text) for m in _day(store)]
+
+
+@pytest.mark.parametrize("unsaved_first", [False, True])
+def test_a_sender_saved_on_one_phone_and_not_the_other_lands_once_by_name(tmp_path, world, unsaved_first):
+    store, run = world
+    saved, unsaved = _group(tmp_path, SAVED, UNSAVED)
+    first, second = (unsaved, saved) if unsaved_first else (saved, unsaved)
+    assert run(first).added == 5
+    landed_ids = [m.message_id for m in _day(store)]
+
+    summary = run(second)
+    assert (summary.added, summary.already_present) == (0, 5)
+    # One row a message, under its first id, named as the phone that saved him names him, to the iPhone's second.
+    assert [m.message_id for m in _day(store)] == landed_ids
+    assert _senders(store) == [
+        ("10:15:04", "Juma Mwangi", "Habari za asubuhi"),
+        ("10:15:30", "Amina Njeri", "Salama"),
+        ("10:16:12", "Juma Mwangi", "Nataka mifuko 20 ya unga"),
+        ("10:17:02", "Juma Mwangi", "ok"),
+        ("10:18:40", "Juma Mwangi", "Asante"),
+    ]
+    assert run(saved, unsaved).added == 0
+    assert store.count() == 5
+
+
+def test_a_number_and_a_name_meeting_on_one_message_stay_two(tmp_path, world):
+    store, run = world
+    # Someone unsaved says "ok" in the minute Juma does, and nothing else they say pairs: two people.
+    saved, unsaved = _group(
+        tmp_path,
+        "12/03/2023, 10:17 - Juma Mwangi: ok\n12/03/2023, 10:18 - Juma Mwangi: Asante\n",
+        "[12/03/2023, 10:17:02] \u202a+254 733 000 111\u202c: ok\n[12/03/2023, 10:18:40] \u202a+254 733 000 111\u202c: Sawa\n",
+    )
+    run(saved)
+    assert run(unsaved).added == 2
+    assert len(_day(store)) == 4
+
+
+def test_a_name_that_writes_in_the_numbers_export_is_someone_else(tmp_path, world):
+    store, run = world
+    # The iPhone's export shows Juma by name too: the number that says what he says is another member.
+    saved, unsaved = _group(tmp_path, SAVED, UNSAVED + "[12/03/2023, 10:19:00] Juma Mwangi: Tutaonana\n")
+    run(saved)
+    assert run(unsaved).added == 5
+
+
+def test_two_names_are_never_one_sender():
+    # Two phones that saved one member under two names: the rule leaves it, whatever pairs.
+    base = {"source": "chat_export", "chat_id": "chat_x", "kind": "text", "caption": None}
+    landed = [
+        base | {"sent_at": f"2023-03-12T07:1{i}:00+00:00", "sender_name": "Juma", "text": f"m{i}"} for i in range(5)
+    ]
+    incoming = [r | {"sender_name": "Juma M."} for r in landed]
+    assert cross_source.sender_aliases(landed, incoming) == {}
+    numbered = [r | {"sender_name": "+254 712 345 678"} for r in landed]
+    assert cross_source.sender_aliases(landed, numbered) == {("chat_x", "+254 712 345 678"): "juma"}
