@@ -653,3 +653,35 @@ def test_two_names_are_never_one_sender():
     assert cross_source.sender_aliases(landed, incoming) == {}
     numbered = [r | {"sender_name": "+254 712 345 678"} for r in landed]
     assert cross_source.sender_aliases(landed, numbered) == {("chat_x", "+254 712 345 678"): "juma"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_second_unzip_imported_before_the_first_is_still_one_chat(tmp_path, world, monkeypatch, workers):
+    store, _ = world
+    monkeypatch.setattr(importer, "LINES_PER_WORKER", 2)
+    stores = {"store": store, "media_store": MediaStore(tmp_path / "media")}
+    dead_letters = DeadLetterQueue(tmp_path / "dead_letters.sqlite3")
+
+    def run(path: Path):
+        return import_exports([path], tz=NAIROBI, today=TODAY, workers=workers, dead_letters=dead_letters, **stores)
+
+    run(_unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi 2", IOS))
+    # The unnumbered folder, exported later (one message more), lands into the chat its copy made: nothing twice.
+    summary = run(
+        _unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi", IOS + "[13/03/2023, 08:00:12] Juma Mwangi: Habari\n")
+    )
+    assert (summary.added, summary.already_present) == (1, 4)
+    assert {m.chat_name for m in store.iter_messages()} == {"Juma Mwangi 2"}
+    assert store.count() == 5
+    # The third unzip finds the chat too.
+    assert run(_unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi 3", IOS)).added == 0
+    assert store.count() == 5
+
+
+def test_a_chat_imported_after_a_numbered_group_of_other_messages_stays_its_own(tmp_path, world):
+    store, run = world
+    other = "[12/03/2023, 10:15:05] Juma Mwangi: ok\n[12/03/2023, 10:20:00] Amina Njeri: Tuko njiani\n"
+    run(_unzipped(tmp_path, "WhatsApp Chat - Team 2", other))
+    # "Team" opens with the same "ok" of Juma's, then says other things: another group.
+    assert run(_unzipped(tmp_path, "WhatsApp Chat - Team", IOS)).added == 4
+    assert sorted({m.chat_name for m in store.iter_messages()}) == ["Team", "Team 2"]
