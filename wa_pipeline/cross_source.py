@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from wa_pipeline.message import Message, cloud_chat_parts
@@ -139,7 +140,11 @@ def _named_as(named: dict, role: str) -> str | None:
     return _normal_text(value) if value else None
 
 
-def export_slot(record: dict) -> tuple[str, str, str, str] | None:
+# (chat, minute, sender, content): see `export_slot`.
+Slot = tuple[str, str, str, str]
+
+
+def export_slot(record: dict) -> Slot | None:
     """(chat, minute, sender, content) under which another export of the same chat shows the message whose landing
     record (`Message.to_record`, as stored) this is; None when it shows nothing to be told by.
 
@@ -179,26 +184,31 @@ _ALIAS_PAIRS = 3
 _ALIAS_SHARE = 0.9
 
 
+@lru_cache(maxsize=4096)
 def _is_number(sender: str) -> bool:
     """Whether an export shows a sender (as `export_slot` keys it) by their phone number: unsaved on that phone."""
     return not any(character.isalpha() for character in sender) and len(re.sub(r"\D", "", sender)) >= _PHONE_TAIL
 
 
-def sender_aliases(landed: list[dict], incoming: list[dict]) -> dict[tuple[str, str], str]:
+def sender_aliases(landed: Iterable[Slot | None], incoming: Iterable[Slot | None]) -> dict[tuple[str, str], str]:
     """{(chat, sender shown as a number): the name it is shown by in the other export} for the senders of one chat
-    that one phone saved under a name and another did not, read from the landed records and one export's batch.
+    that one phone saved under a name and another did not, read from the slots (`export_slot`) of the landed
+    records and of one export's batch.
 
     A number and a name are one person when their messages pair in the same minutes with the same content, for
     enough messages (`_ALIAS_PAIRS`, `_ALIAS_SHARE`), the name never writes in the number's export nor the number
     in the name's, and each pairs with the other alone. Two names are never merged, nor two numbers.
     """
+    landed, incoming = [slot for slot in landed if slot], [slot for slot in incoming if slot]
+    # Most batches show no sender by number (a sender's messages are many, their forms few): nothing to pair.
+    if not any(map(_is_number, {slot[2] for slot in landed} | {slot[2] for slot in incoming})):
+        return {}
     sides = []
-    for records in (landed, incoming):
+    for slots in (landed, incoming):
         senders: dict[str, set[str]] = {}
         keys: dict[tuple[str, str, str], set[str]] = {}
-        for record in records:
-            slot = export_slot(record)
-            if slot is None or not slot[2]:
+        for slot in slots:
+            if not slot[2]:
                 continue
             senders.setdefault(slot[0], set()).add(slot[2])
             keys.setdefault((slot[0], slot[1], slot[3]), set()).add(slot[2])
@@ -270,7 +280,7 @@ def _shown_as(record: dict) -> tuple[bool, int, str, str, bool]:
     # WhatsApp's own line is worded by the phone's language: two phones in two languages show one event differently.
     wording = _normal_text(record["text"] or "") if record["kind"] == "system" else ""
     # One export shows a sender one way: by name where that phone saved them, by number where it did not.
-    by_number = _is_number(_normal_text(record["sender_name"] or ""))
+    by_number = not _by_name(record)
     return _to_the_second(record), _media_detail(record), _DIGIT.sub("0", opening), wording, by_number
 
 
@@ -294,4 +304,10 @@ def richer_copy(landed: dict, incoming: dict) -> tuple[dict, str] | None:
 
 
 def _by_name(record: dict) -> bool:
-    return not _is_number(_normal_text(record["sender_name"] or ""))
+    return not _named_by_number(record["sender_name"] or "")
+
+
+@lru_cache(maxsize=4096)
+def _named_by_number(sender_name: str) -> bool:
+    # A chat has few senders and an export many messages from each: each is told once.
+    return _is_number(_normal_text(sender_name))

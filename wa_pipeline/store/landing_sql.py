@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from wa_pipeline.cross_source import export_slot, fingerprints, richer_copy, same_export_message, sender_aliases
+from wa_pipeline.cross_source import (
+    Slot,
+    export_slot,
+    fingerprints,
+    richer_copy,
+    same_export_message,
+    sender_aliases,
+)
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import tombstones
 
@@ -299,39 +306,35 @@ def _export_twins(
         for place, entry in enumerate(prepared)
         if entry[2] == "chat_export" and entry[1] in landed_chats
     }
-    incoming = [
-        (place, record)
-        for place, record in batch.items()
-        if (prepared[place][1], prepared[place][5][:16]) in landed_cells
-    ]
+    landed_slots = [export_slot(record) for record, _ in landed]
+    batch_slots = {place: export_slot(record) for place, record in batch.items()}
     # A sender one export shows by number and the other by name is keyed by the name in both (the batch's every
     # message of those chats tells whether the name also writes in the number's export).
-    aliases = sender_aliases([record for record, _ in landed], list(batch.values()))
-
-    def slot_of(record: dict) -> tuple | None:
-        slot = export_slot(record)
-        if slot is None or not aliases:
-            return slot
-        return slot[0], slot[1], aliases.get((slot[0], slot[2]), slot[2]), slot[3]
-
+    aliases = sender_aliases(landed_slots, batch_slots.values())
+    if aliases:
+        landed_slots = [_by_alias(slot, aliases) for slot in landed_slots]
+        batch_slots = {place: _by_alias(slot, aliases) for place, slot in batch_slots.items()}
     slots: dict[tuple, list[tuple[dict, int]]] = {}
-    for record, seq in landed:
-        slot = slot_of(record)
+    for (record, seq), slot in zip(landed, landed_slots):
         if slot is not None:
             slots.setdefault(slot, []).append((record, seq))
     twins: dict[int, tuple[dict, int, dict]] = {}
     # Messages landed by id count in their slot's order too: the batch's n-th is its file's n-th.
     ranks: dict[tuple, int] = {}
-    for place, record in incoming:
+    for place, record in batch.items():
         entry = prepared[place]
-        slot = slot_of(record)
-        if slot is None:
+        slot = batch_slots[place]
+        if slot is None or (entry[1], entry[5][:16]) not in landed_cells:
             continue
         rank = ranks[slot] = ranks.get(slot, -1) + 1
         held = slots.get(slot, ())
         if entry[0] not in present and rank < len(held) and same_export_message(held[rank][0], record):
             twins[place] = (*held[rank], record)
     return twins
+
+
+def _by_alias(slot: Slot | None, aliases: dict[tuple[str, str], str]) -> Slot | None:
+    return None if slot is None else (slot[0], slot[1], aliases.get((slot[0], slot[2]), slot[2]), slot[3])
 
 
 def land_messages(

@@ -649,10 +649,15 @@ def test_two_names_are_never_one_sender():
     landed = [
         base | {"sent_at": f"2023-03-12T07:1{i}:00+00:00", "sender_name": "Juma", "text": f"m{i}"} for i in range(5)
     ]
-    incoming = [r | {"sender_name": "Juma M."} for r in landed]
-    assert cross_source.sender_aliases(landed, incoming) == {}
+
+    def aliases(incoming: list[dict]) -> dict:
+        return cross_source.sender_aliases(
+            map(cross_source.export_slot, landed), map(cross_source.export_slot, incoming)
+        )
+
+    assert aliases([r | {"sender_name": "Juma M."} for r in landed]) == {}
     numbered = [r | {"sender_name": "+254 712 345 678"} for r in landed]
-    assert cross_source.sender_aliases(landed, numbered) == {("chat_x", "+254 712 345 678"): "juma"}
+    assert aliases(numbered) == {("chat_x", "+254 712 345 678"): "juma"}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
