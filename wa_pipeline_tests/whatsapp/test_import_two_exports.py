@@ -690,3 +690,15 @@ def test_a_chat_imported_after_a_numbered_group_of_other_messages_stays_its_own(
     # "Team" opens with the same "ok" of Juma's, then says other things: another group.
     assert run(_unzipped(tmp_path, "WhatsApp Chat - Team", IOS)).added == 4
     assert sorted({m.chat_name for m in store.iter_messages()}) == ["Team", "Team 2"]
+
+
+def test_a_name_pairing_with_two_numbers_is_neither():
+    # Each of two unsaved numbers says what Juma says, minute for minute: which one he is cannot be told.
+    base = {"source": "chat_export", "chat_id": "chat_x", "kind": "text", "caption": None, "sender_name": "Juma"}
+    landed = [base | {"sent_at": f"2023-03-12T07:1{i}:00+00:00", "text": f"m{i}"} for i in range(5)]
+    incoming = [r | {"sender_name": number} for r in landed for number in ("+254 712 345 678", "+254 733 000 111")]
+    slots = cross_source.export_slot
+    assert cross_source.sender_aliases(map(slots, landed), map(slots, incoming)) == {}
+    assert cross_source.sender_aliases(map(slots, landed), map(slots, incoming[::2])) == {
+        ("chat_x", "+254 712 345 678"): "juma"
+    }
