@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from wa_pipeline.message import Message, cloud_chat_parts
@@ -123,13 +124,27 @@ def _event_content(record: dict) -> str | None:
         # (Records landed before subjects were kept have none: matched by their code alone, or not at all, as then.)
         return None
     named = json.loads(subjects)
-    values = [named.get(role) for role in roles]
+    values = [_named_as(named, role) for role in roles]
     if not all(values):
         return None
-    return "\x1f".join(["event:" + event, *(_normal_text(value) for value in values)])
+    return "\x1f".join(["event:" + event, *values])
 
 
-def export_slot(record: dict) -> tuple[str, str, str, str] | None:
+def _named_as(named: dict, role: str) -> str | None:
+    # Members a line lists ("Ann, Ben and Carl", "Ann, Ben y Carl") are compared as a set of names: each phone's
+    # language joins the list its own way (`Message.event_subjects` keeps them apart as "members").
+    members = named.get("members") if role == "subject" else None
+    if members:
+        return "\x1e".join(sorted({_normal_text(member) for member in members}))
+    value = named.get(role)
+    return _normal_text(value) if value else None
+
+
+# (chat, minute, sender, content): see `export_slot`.
+Slot = tuple[str, str, str, str]
+
+
+def export_slot(record: dict) -> Slot | None:
     """(chat, minute, sender, content) under which another export of the same chat shows the message whose landing
     record (`Message.to_record`, as stored) this is; None when it shows nothing to be told by.
 
@@ -162,6 +177,75 @@ def export_slot(record: dict) -> tuple[str, str, str, str] | None:
     return record["chat_id"], record["sent_at"][:16], _normal_text(record["sender_name"] or ""), content
 
 
+# A sender shown by a number on one phone and a name on another is taken as one person only when at least this many
+# of their messages (slots: minute and content) pair up, and at least this share of the number's messages that
+# could pair (sent in a minute the other side holds messages of the chat in) do: one "ok" proves nothing.
+_ALIAS_PAIRS = 3
+_ALIAS_SHARE = 0.9
+
+
+@lru_cache(maxsize=4096)
+def _is_number(sender: str) -> bool:
+    """Whether an export shows a sender (as `export_slot` keys it) by their phone number: unsaved on that phone."""
+    return not any(character.isalpha() for character in sender) and len(re.sub(r"\D", "", sender)) >= _PHONE_TAIL
+
+
+def sender_aliases(landed: Iterable[Slot | None], incoming: Iterable[Slot | None]) -> dict[tuple[str, str], str]:
+    """{(chat, sender shown as a number): the name it is shown by in the other export} for the senders of one chat
+    that one phone saved under a name and another did not, read from the slots (`export_slot`) of the landed
+    records and of one export's batch.
+
+    A number and a name are one person when their messages pair in the same minutes with the same content, for
+    enough messages (`_ALIAS_PAIRS`, `_ALIAS_SHARE`), the name never writes in the number's export nor the number
+    in the name's, and each pairs with the other alone. Two names are never merged, nor two numbers.
+    """
+    landed, incoming = [slot for slot in landed if slot], [slot for slot in incoming if slot]
+    # Most batches show no sender by number (a sender's messages are many, their forms few): nothing to pair.
+    if not any(map(_is_number, {slot[2] for slot in landed} | {slot[2] for slot in incoming})):
+        return {}
+    sides = []
+    for slots in (landed, incoming):
+        senders: dict[str, set[str]] = {}
+        keys: dict[tuple[str, str, str], set[str]] = {}
+        for slot in slots:
+            if not slot[2]:
+                continue
+            senders.setdefault(slot[0], set()).add(slot[2])
+            keys.setdefault((slot[0], slot[1], slot[3]), set()).add(slot[2])
+        sides.append((senders, keys))
+    candidates: dict[tuple[str, str], set[str]] = {}
+    for (senders, keys), (other_senders, other_keys) in (sides, sides[::-1]):
+        other_cells = {(chat, minute) for chat, minute, _ in other_keys}
+        pairs: dict[tuple[str, str, str], int] = {}
+        could_pair: dict[tuple[str, str], int] = {}
+        for key, here in keys.items():
+            if (key[0], key[1]) not in other_cells:
+                continue
+            there = other_keys.get(key, set())
+            for number in filter(_is_number, here):
+                could_pair[key[0], number] = could_pair.get((key[0], number), 0) + 1
+                for name in there:
+                    if not _is_number(name):
+                        pairs[key[0], number, name] = pairs.get((key[0], number, name), 0) + 1
+        for (chat, number, name), count in pairs.items():
+            if (
+                count >= _ALIAS_PAIRS
+                and count >= _ALIAS_SHARE * could_pair[chat, number]
+                and name not in senders.get(chat, ())
+                and number not in other_senders.get(chat, ())
+            ):
+                candidates.setdefault((chat, number), set()).add(name)
+    names_taken: dict[tuple[str, str], int] = {}
+    for (chat, _), names in candidates.items():
+        for name in names:
+            names_taken[chat, name] = names_taken.get((chat, name), 0) + 1
+    return {
+        key: next(iter(names))
+        for key, names in candidates.items()
+        if len(names) == 1 and names_taken[key[0], next(iter(names))] == 1
+    }
+
+
 def _to_the_second(record: dict) -> bool:
     # A minute-only header reads as second 0; a seconds header that says :00 is taken as minute-only too, which
     # only ever lets it be improved by a copy that says more. ("2023-03-12T07:15:05+00:00", ".123456" when any.)
@@ -190,23 +274,40 @@ def same_export_message(landed: dict, incoming: dict) -> bool:
 _DIGIT = re.compile(r"\d")
 
 
-def _shown_as(record: dict) -> tuple[bool, int, str, str]:
+def _shown_as(record: dict) -> tuple[bool, int, str, str, bool]:
     # The header's opening with its digits blanked tells Android's "12/03/2023, 10:15 - " from iOS's "[12/03/2023, ".
     opening = (record.get("raw") or "").lstrip("\u200e")[:12]
     # WhatsApp's own line is worded by the phone's language: two phones in two languages show one event differently.
     wording = _normal_text(record["text"] or "") if record["kind"] == "system" else ""
-    return _to_the_second(record), _media_detail(record), _DIGIT.sub("0", opening), wording
+    # One export shows a sender one way: by name where that phone saved them, by number where it did not.
+    by_number = not _by_name(record)
+    return _to_the_second(record), _media_detail(record), _DIGIT.sub("0", opening), wording, by_number
 
 
 def richer_copy(landed: dict, incoming: dict) -> tuple[dict, str] | None:
     """(The record kept, the send time it takes) when the incoming copy improves the landed message (its file, its
-    seconds); None when it adds nothing. The kept record lands under the landed message's id.
+    seconds, its sender's name where the landed copy shows a number); None when it adds nothing. The kept record lands under the landed message's id.
 
     The copy with more of the file is taken whole (its kind, media, caption and line), with the send time to the
     second when either copy has it.
     """
     landed_media, incoming_media = _media_detail(landed), _media_detail(incoming)
-    if incoming_media <= landed_media and (_to_the_second(landed) or not _to_the_second(incoming)):
+    named = _by_name(incoming) and not _by_name(landed)
+    if incoming_media <= landed_media and (_to_the_second(landed) or not _to_the_second(incoming)) and not named:
         return None
     base, other = (incoming, landed) if incoming_media >= landed_media else (landed, incoming)
-    return base, base["sent_at"] if _to_the_second(base) or not _to_the_second(other) else other["sent_at"]
+    sent_at = base["sent_at"] if _to_the_second(base) or not _to_the_second(other) else other["sent_at"]
+    if _by_name(other) and not _by_name(base):
+        # The sender as the phone that saved them names them (see `sender_aliases`), not by their number.
+        base = base | {"sender_name": other["sender_name"], "sender_id": other["sender_id"]}
+    return base, sent_at
+
+
+def _by_name(record: dict) -> bool:
+    return not _named_by_number(record["sender_name"] or "")
+
+
+@lru_cache(maxsize=4096)
+def _named_by_number(sender_name: str) -> bool:
+    # A chat has few senders and an export many messages from each: each is told once.
+    return _is_number(_normal_text(sender_name))

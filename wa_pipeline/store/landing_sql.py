@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from wa_pipeline.cross_source import export_slot, fingerprints, richer_copy, same_export_message
+from wa_pipeline.cross_source import (
+    Slot,
+    export_slot,
+    fingerprints,
+    richer_copy,
+    same_export_message,
+    sender_aliases,
+)
 from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import tombstones
 
@@ -292,27 +299,42 @@ def _export_twins(
         return {}
     records = dict(_select_in(run, records_of, {row[2] for row in landed_rows}))
     landed_cells = {(row[3], row[0][:16]) for row in landed_rows}
+    landed = [(json.loads(records[row[2]]), row[1]) for row in sorted(landed_rows, key=itemgetter(0, 1))]
+    landed_chats = {chat for chat, _ in landed_cells}
+    batch = {
+        place: json.loads(entry[4])
+        for place, entry in enumerate(prepared)
+        if entry[2] == "chat_export" and entry[1] in landed_chats
+    }
+    landed_slots = [export_slot(record) for record, _ in landed]
+    batch_slots = {place: export_slot(record) for place, record in batch.items()}
+    # A sender one export shows by number and the other by name is keyed by the name in both (the batch's every
+    # message of those chats tells whether the name also writes in the number's export).
+    aliases = sender_aliases(landed_slots, batch_slots.values())
+    if aliases:
+        landed_slots = [_by_alias(slot, aliases) for slot in landed_slots]
+        batch_slots = {place: _by_alias(slot, aliases) for place, slot in batch_slots.items()}
     slots: dict[tuple, list[tuple[dict, int]]] = {}
-    for row in sorted(landed_rows, key=itemgetter(0, 1)):
-        record = json.loads(records[row[2]])
-        slot = export_slot(record)
+    for (record, seq), slot in zip(landed, landed_slots):
         if slot is not None:
-            slots.setdefault(slot, []).append((record, row[1]))
+            slots.setdefault(slot, []).append((record, seq))
     twins: dict[int, tuple[dict, int, dict]] = {}
     # Messages landed by id count in their slot's order too: the batch's n-th is its file's n-th.
     ranks: dict[tuple, int] = {}
-    for place, entry in enumerate(prepared):
-        if entry[2] != "chat_export" or (entry[1], entry[5][:16]) not in landed_cells:
-            continue
-        record = json.loads(entry[4])
-        slot = export_slot(record)
-        if slot is None:
+    for place, record in batch.items():
+        entry = prepared[place]
+        slot = batch_slots[place]
+        if slot is None or (entry[1], entry[5][:16]) not in landed_cells:
             continue
         rank = ranks[slot] = ranks.get(slot, -1) + 1
         held = slots.get(slot, ())
         if entry[0] not in present and rank < len(held) and same_export_message(held[rank][0], record):
             twins[place] = (*held[rank], record)
     return twins
+
+
+def _by_alias(slot: Slot | None, aliases: dict[tuple[str, str], str]) -> Slot | None:
+    return None if slot is None else (slot[0], slot[1], aliases.get((slot[0], slot[2]), slot[2]), slot[3])
 
 
 def land_messages(

@@ -69,6 +69,9 @@ _SUBJECT_ROLES = frozenset({"name", "actor", "subject", "old", "new"})
 # nombre del grupo a "{subject}"" names the new subject, "{old} cambió a {new}" the member by their old number.
 _ROLE_ALIASES = {"subject_changed": {"subject": "new"}, "number_changed": {"old": "actor"}}
 _WORD = re.compile(r"\w+")
+# Events whose subject may be several members in one line ("Juma added Ann, Ben and Carl"): their record also keeps
+# the members apart ("members"), so that two phones joining the list in two languages name the same people.
+_LISTING_EVENTS = frozenset({"member_added", "member_removed"})
 # Meanings whose strings are read by the parser's own scanners rather than matched as whole lines.
 _SCANNED = frozenset({"attached", "file_attached", "location", "edited", "poll"})
 # A group event's template that opens with this names its doer first: newer exports also put them as the sender.
@@ -132,6 +135,9 @@ class PhraseBook:
     # Each language's words for the exporting member where a line names them as it would a person ("You added Juma",
     # "Rui добавил(-а) участников: Вы"), case folded: the same line on another member's phone names someone else.
     you_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What joins the members a group event lists in any language (", ", " and ", " y ", "、"...; each file's
+    # "list_joiners"): one line adds several members, and each phone's language joins them its own way.
+    list_joiners: re.Pattern[str] | None = None
 
     def holds_no_free_phrase(self, key: str) -> bool:
         """Whether `key` (a line as `find` keys it) opens, closes and holds nothing of a phrase needing no context."""
@@ -211,6 +217,11 @@ class PhraseBook:
             if role in _SUBJECT_ROLES:
                 exporter = any(word in you for word in _WORD.findall(value.casefold()))
                 named[aliases.get(role, role)] = None if exporter else value
+        listed = named.get("subject") if found.phrase.meaning in _LISTING_EVENTS else None
+        if listed and self.list_joiners is not None:
+            members = sorted({part.strip() for part in self.list_joiners.split(listed)} - {""}, key=str.casefold)
+            if len(members) > 1:
+                named["members"] = members
         return named
 
     def cut_at_colon(self, sender: str) -> bool:
@@ -288,6 +299,20 @@ def load_language(path: Path) -> list[Phrase]:
     return [Phrase(data["language"], line["meaning"], line["text"], line.get("source", "")) for line in data["lines"]]
 
 
+def load_list_joiners(path: Path) -> list[str]:
+    """What joins a list's items in a language (its file's "list_joiners", from the Unicode CLDR list patterns)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return list(data.get("list_joiners", {}).get("words", ()))
+
+
+def _joiners_pattern(joiners: set[str]) -> re.Pattern[str] | None:
+    # Longest first, so that ", and " is cut whole before ", "; any run of spaces (Czech writes "a" and a no-break
+    # space) matches any other, since exports and contact names space words either way.
+    ordered = sorted(joiners, key=lambda joiner: (-len(joiner), joiner))
+    alternatives = [r"\s+".join(map(re.escape, re.split(r"\s+", joiner))) for joiner in ordered]
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
 def load_you_words(path: Path) -> frozenset[str]:
     """A language's words for the exporting member in WhatsApp's lines (its file's "you"), case folded."""
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -307,8 +332,10 @@ def phrase_book() -> PhraseBook:
     labels: set[str] = set()
     edited: set[str] = set()
     colon_heads: set[str] = set()
+    joiners: set[str] = set()
     for language in languages():
         book.you_words[language] = load_you_words(LOCALES_DIR / f"{language}.json")
+        joiners.update(load_list_joiners(LOCALES_DIR / f"{language}.json"))
         for phrase in load_language(LOCALES_DIR / f"{language}.json"):
             book.phrases.append(phrase)
             text = phrase.text
@@ -356,6 +383,7 @@ def phrase_book() -> PhraseBook:
     book.location_labels = frozenset(labels)
     book.edited_markers = frozenset(edited)
     book.colon_heads = tuple(sorted(colon_heads))
+    book.list_joiners = _joiners_pattern(joiners)
     book.free_starts = frozenset(key for key, found in book.starts.items() if not _all_need_context(found))
     book.free_ends = frozenset(key for key, found in book.ends.items() if not _all_need_context(found))
     book.free_openings = book.free_starts | {

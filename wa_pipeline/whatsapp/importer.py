@@ -71,11 +71,14 @@ _MIME_BY_EXTENSION = {
 
 
 # macOS's Archive Utility, opening an export whose folder is there already, unzips it again into "WhatsApp Chat - Juma
-# 2" (then 3, ...): the chat "Juma 2" that name gives is "Juma" when its first messages are Juma's, landed already.
+# 2" (then 3, ...): the chat "Juma 2" that name gives is "Juma" when its first messages are Juma's, landed already,
+# and "Juma" is "Juma 2" when that was imported first.
 _NUMBERED_COPY = re.compile(r"(?P<name>.*\S) (?:[2-9]|[1-9][0-9]+)")
 # Messages with a sender, from the top of such a copy, that must all be landed under the unnumbered name (fewer when
 # the copy has fewer): the same people saying the same at the same minutes, in order, is the same chat.
 COPY_PROBE = 3
+# The numbers a second unzip is looked for under when the unnumbered export comes after it ("Juma 2" imported first).
+COPY_NUMBERS = range(2, 10)
 
 
 # Lines that could not be read, listed in the summary at the most; every one of them is in the dead-letter queue.
@@ -232,9 +235,9 @@ def _import_one(
     # A member whose header lies fails the file here, before anything lands.
     archive.check_media()
     whole = _reader(archive, path, tz=tz, today=today, errors=errors)
-    unnumbered = _unnumbered_copy_of(archive, whole.scan, store=store, tz=tz, today=today)
-    if unnumbered is not None:
-        archive = dataclasses.replace(archive, chat_name=unnumbered)
+    landed_as = _landed_copy_of(archive, whole.scan, store=store, tz=tz, today=today)
+    if landed_as is not None:
+        archive = dataclasses.replace(archive, chat_name=landed_as)
         whole = _reader(archive, path, tz=tz, today=today, errors=errors, scan=whole.scan)
     ranges = whole.split(workers, LINES_PER_WORKER) if workers > 1 else [(1, None)]
     if len(ranges) == 1:
@@ -253,19 +256,32 @@ def _import_one(
     )
 
 
-def _unnumbered_copy_of(
+def _landed_copy_of(
     archive: ExportArchive, scan: ExportScan, *, store: LandingStore, tz: tzinfo, today: date | None
 ) -> str | None:
-    """The chat a numbered second unzip ("Juma 2") is a copy of ("Juma"), when its first messages are landed under
-    that name; None for any other export, a chat really named "Team 2" included."""
+    """The landed chat an export is an unzip of under another folder name, or None: a numbered second unzip ("Juma
+    2") of "Juma", or "Juma" of a "Juma 2" that was imported first, when its first messages are landed under that
+    name. A chat really named "Team 2" has other messages than "Team", and stays its own.
+
+    The landed chat keeps its name: renaming it would change its id and every message id made from it, which the
+    sheet keys its rows on, so its rows would be written again beside the old ones.
+    """
     numbered = _NUMBERED_COPY.fullmatch(archive.chat_name)
-    if numbered is None:
-        return None
-    unnumbered = numbered.group("name")
-    # Read under the unnumbered name, the copy's messages have the ids that chat's export gave them (the same file).
+    base = numbered.group("name") if numbered else archive.chat_name
+    candidates = [base, *(f"{base} {number}" for number in COPY_NUMBERS)]
+    for candidate in candidates:
+        if candidate != archive.chat_name and _first_messages_landed(archive, scan, candidate, store, tz, today):
+            return candidate
+    return None
+
+
+def _first_messages_landed(
+    archive: ExportArchive, scan: ExportScan, chat_name: str, store: LandingStore, tz: tzinfo, today: date | None
+) -> bool:
+    # Read under another chat's name, the export's messages have the ids that chat's export gave them (the same file).
     reader = ExportReader(
         archive.open_text,
-        chat_name=unnumbered,
+        chat_name=chat_name,
         tz=tz,
         source_name=archive.source_name,
         today=today,
@@ -274,10 +290,15 @@ def _unnumbered_copy_of(
     )
     messages = reader.messages()
     try:
-        probe = list(islice((m.message_id for m in messages if m.sender_name is not None), COPY_PROBE))
+        probed = 0
+        for message_id in islice((m.message_id for m in messages if m.sender_name is not None), COPY_PROBE):
+            # The first not landed ends the look (most exports: their first message, under the first name tried).
+            if store.get(message_id) is None:
+                return False
+            probed += 1
     finally:
         messages.close()
-    return unnumbered if probe and all(store.get(message_id) is not None for message_id in probe) else None
+    return probed > 0
 
 
 def _writer(store: LandingStore, on_commit: Callable[[int], None] | None) -> Callable[[list[Message]], AddResult]:
@@ -421,7 +442,7 @@ def _prepare_range(
         os.nice(WORKER_NICENESS)
         archive = read_export(path)
         if chat_name is not None:
-            # The chat as the writer named it (see `_unnumbered_copy_of`), not as the file's name gives it.
+            # The chat as the writer named it (see `_landed_copy_of`), not as the file's name gives it.
             archive = dataclasses.replace(archive, chat_name=chat_name)
         # The first pass the writer made over the whole file: a worker reads only its own range.
         reader = _reader(archive, path, tz=tz, today=today, errors=errors, lines=lines, scan=scan)

@@ -7,6 +7,7 @@ more (seconds, the file) improves the message landed first, under that message's
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import zipfile
@@ -534,3 +535,170 @@ def test_records_landed_before_subjects_were_kept_slot_as_before():
     # A line naming the exporter ("Juma added you"), or fewer roles than its event needs, is told by nothing.
     assert cross_source.export_slot(named | {"event_subjects": '{"actor": "Juma", "subject": null}'}) is None
     assert cross_source.export_slot(named | {"event_subjects": '{"subject": "Amina"}'}) is None
+
+
+@pytest.mark.parametrize("spanish_first", [False, True])
+def test_members_added_in_one_line_land_once_whatever_joins_their_names(tmp_path, world, spanish_first):
+    store, run = world
+    # One line adds three members: English joins them with " and ", Spanish with " y " (the CLDR list patterns).
+    english, spanish = _english_and_spanish(
+        tmp_path,
+        "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri, Baraka Otieno and Chausiku Ali\n",
+        "[12/03/2023, 10:15:10] Duka Letu: \u200eJuma Mwangi añadió a Amina Njeri, Baraka Otieno y Chausiku Ali.\n",
+    )
+    first, second = (spanish, english) if spanish_first else (english, spanish)
+    run(first)
+    assert run(second).added == 0
+    assert [(t, event) for t, event, _ in _system(store)] == [("10:15:10", "member_added")]
+
+
+def test_members_added_in_one_line_are_compared_as_a_whole_list(tmp_path, world):
+    store, run = world
+    # The same minute and actor, lists sharing two names of three: two events.
+    english, spanish = _english_and_spanish(
+        tmp_path,
+        "12/03/2023, 10:15 - Juma Mwangi added Amina Njeri, Baraka Otieno and Chausiku Ali\n",
+        "[12/03/2023, 10:15:10] Duka Letu: \u200eJuma Mwangi añadió a Amina Njeri, Baraka Otieno y Daudi Kip.\n",
+    )
+    run(english)
+    assert run(spanish).added == 1
+    assert len(_system(store)) == 2
+
+
+def test_every_language_says_what_joins_a_list_and_where_it_came_from():
+    book = export_phrases.phrase_book()
+    for language in export_phrases.languages():
+        path = export_phrases.LOCALES_DIR / f"{language}.json"
+        joiners = export_phrases.load_list_joiners(path)
+        assert joiners and all(joiner.strip() for joiner in joiners), language
+        assert "CLDR" in json.loads(path.read_text(encoding="utf-8"))["list_joiners"]["source"]
+        for joiner in joiners:
+            parts = book.list_joiners.split(f"Amina{joiner}Baraka")
+            assert [part.strip() for part in parts] == ["Amina", "Baraka"], (language, joiner)
+
+
+# One group exported from the owner's phone, where Juma is saved by name, and from a colleague's iPhone, where he is
+# not: his number stands in his name's place (invented people and number).
+SAVED = (
+    "12/03/2023, 10:15 - Juma Mwangi: Habari za asubuhi\n"
+    "12/03/2023, 10:15 - Amina Njeri: Salama\n"
+    "12/03/2023, 10:16 - Juma Mwangi: Nataka mifuko 20 ya unga\n"
+    "12/03/2023, 10:17 - Juma Mwangi: ok\n"
+    "12/03/2023, 10:18 - Juma Mwangi: Asante\n"
+)
+UNSAVED = (
+    "[12/03/2023, 10:15:04] \u202a+254 712 345 678\u202c: Habari za asubuhi\n"
+    "[12/03/2023, 10:15:30] Amina Njeri: Salama\n"
+    "[12/03/2023, 10:16:12] \u202a+254 712 345 678\u202c: Nataka mifuko 20 ya unga\n"
+    "[12/03/2023, 10:17:02] \u202a+254 712 345 678\u202c: ok\n"
+    "[12/03/2023, 10:18:40] \u202a+254 712 345 678\u202c: Asante\n"
+)
+
+
+def _senders(store) -> list[tuple[str, str, str | None]]:
+    return [(m.sent_at.astimezone(NAIROBI).strftime("%H:%M:%S"), m.sender_name, m.text) for m in _day(store)]
+
+
+@pytest.mark.parametrize("unsaved_first", [False, True])
+def test_a_sender_saved_on_one_phone_and_not_the_other_lands_once_by_name(tmp_path, world, unsaved_first):
+    store, run = world
+    saved, unsaved = _group(tmp_path, SAVED, UNSAVED)
+    first, second = (unsaved, saved) if unsaved_first else (saved, unsaved)
+    assert run(first).added == 5
+    landed_ids = [m.message_id for m in _day(store)]
+
+    summary = run(second)
+    assert (summary.added, summary.already_present) == (0, 5)
+    # One row a message, under its first id, named as the phone that saved him names him, to the iPhone's second.
+    assert [m.message_id for m in _day(store)] == landed_ids
+    assert _senders(store) == [
+        ("10:15:04", "Juma Mwangi", "Habari za asubuhi"),
+        ("10:15:30", "Amina Njeri", "Salama"),
+        ("10:16:12", "Juma Mwangi", "Nataka mifuko 20 ya unga"),
+        ("10:17:02", "Juma Mwangi", "ok"),
+        ("10:18:40", "Juma Mwangi", "Asante"),
+    ]
+    assert run(saved, unsaved).added == 0
+    assert store.count() == 5
+
+
+def test_a_number_and_a_name_meeting_on_one_message_stay_two(tmp_path, world):
+    store, run = world
+    # Someone unsaved says "ok" in the minute Juma does, and nothing else they say pairs: two people.
+    saved, unsaved = _group(
+        tmp_path,
+        "12/03/2023, 10:17 - Juma Mwangi: ok\n12/03/2023, 10:18 - Juma Mwangi: Asante\n",
+        "[12/03/2023, 10:17:02] \u202a+254 733 000 111\u202c: ok\n[12/03/2023, 10:18:40] \u202a+254 733 000 111\u202c: Sawa\n",
+    )
+    run(saved)
+    assert run(unsaved).added == 2
+    assert len(_day(store)) == 4
+
+
+def test_a_name_that_writes_in_the_numbers_export_is_someone_else(tmp_path, world):
+    store, run = world
+    # The iPhone's export shows Juma by name too: the number that says what he says is another member.
+    saved, unsaved = _group(tmp_path, SAVED, UNSAVED + "[12/03/2023, 10:19:00] Juma Mwangi: Tutaonana\n")
+    run(saved)
+    assert run(unsaved).added == 5
+
+
+def test_two_names_are_never_one_sender():
+    # Two phones that saved one member under two names: the rule leaves it, whatever pairs.
+    base = {"source": "chat_export", "chat_id": "chat_x", "kind": "text", "caption": None}
+    landed = [
+        base | {"sent_at": f"2023-03-12T07:1{i}:00+00:00", "sender_name": "Juma", "text": f"m{i}"} for i in range(5)
+    ]
+
+    def aliases(incoming: list[dict]) -> dict:
+        return cross_source.sender_aliases(
+            map(cross_source.export_slot, landed), map(cross_source.export_slot, incoming)
+        )
+
+    assert aliases([r | {"sender_name": "Juma M."} for r in landed]) == {}
+    numbered = [r | {"sender_name": "+254 712 345 678"} for r in landed]
+    assert aliases(numbered) == {("chat_x", "+254 712 345 678"): "juma"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_second_unzip_imported_before_the_first_is_still_one_chat(tmp_path, world, monkeypatch, workers):
+    store, _ = world
+    monkeypatch.setattr(importer, "LINES_PER_WORKER", 2)
+    stores = {"store": store, "media_store": MediaStore(tmp_path / "media")}
+    dead_letters = DeadLetterQueue(tmp_path / "dead_letters.sqlite3")
+
+    def run(path: Path):
+        return import_exports([path], tz=NAIROBI, today=TODAY, workers=workers, dead_letters=dead_letters, **stores)
+
+    run(_unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi 2", IOS))
+    # The unnumbered folder, exported later (one message more), lands into the chat its copy made: nothing twice.
+    summary = run(
+        _unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi", IOS + "[13/03/2023, 08:00:12] Juma Mwangi: Habari\n")
+    )
+    assert (summary.added, summary.already_present) == (1, 4)
+    assert {m.chat_name for m in store.iter_messages()} == {"Juma Mwangi 2"}
+    assert store.count() == 5
+    # The third unzip finds the chat too.
+    assert run(_unzipped(tmp_path, "WhatsApp Chat - Juma Mwangi 3", IOS)).added == 0
+    assert store.count() == 5
+
+
+def test_a_chat_imported_after_a_numbered_group_of_other_messages_stays_its_own(tmp_path, world):
+    store, run = world
+    other = "[12/03/2023, 10:15:05] Juma Mwangi: ok\n[12/03/2023, 10:20:00] Amina Njeri: Tuko njiani\n"
+    run(_unzipped(tmp_path, "WhatsApp Chat - Team 2", other))
+    # "Team" opens with the same "ok" of Juma's, then says other things: another group.
+    assert run(_unzipped(tmp_path, "WhatsApp Chat - Team", IOS)).added == 4
+    assert sorted({m.chat_name for m in store.iter_messages()}) == ["Team", "Team 2"]
+
+
+def test_a_name_pairing_with_two_numbers_is_neither():
+    # Each of two unsaved numbers says what Juma says, minute for minute: which one he is cannot be told.
+    base = {"source": "chat_export", "chat_id": "chat_x", "kind": "text", "caption": None, "sender_name": "Juma"}
+    landed = [base | {"sent_at": f"2023-03-12T07:1{i}:00+00:00", "text": f"m{i}"} for i in range(5)]
+    incoming = [r | {"sender_name": number} for r in landed for number in ("+254 712 345 678", "+254 733 000 111")]
+    slots = cross_source.export_slot
+    assert cross_source.sender_aliases(map(slots, landed), map(slots, incoming)) == {}
+    assert cross_source.sender_aliases(map(slots, landed), map(slots, incoming[::2])) == {
+        ("chat_x", "+254 712 345 678"): "juma"
+    }
