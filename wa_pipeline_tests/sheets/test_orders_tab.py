@@ -363,3 +363,8 @@ def test_an_order_open_for_weeks_is_one_row_whichever_day_derives_it(tmp_path):
         again = tab.run(day)
         assert (again["inserted"].value, again["updated"].value, again["removed"].value) == (0, 0, 0)
         assert tab.rows() == [order]
+    # A row an earlier version cut from the order under another id (what a 14-day window wrote) goes on the next sync.
+    cut = {**order, "Order ID": "ord_" + "0" * 32, "Date": datetime(2026, 11, 21)}
+    WorkbookSink(tab.workbook).upsert(ORDERS.name, ORDERS.sheet_columns, ORDERS.sheet_key, [list(cut.values())])
+    assert len(tab.rows()) == 2
+    assert tab.run("2026-11-10")["removed"].value == 1 and tab.rows() == [order]
