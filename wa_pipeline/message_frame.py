@@ -27,3 +27,30 @@ def frame_to_messages(frame: pd.DataFrame) -> list[Message]:
 def _missing(value: object) -> bool:
     # pandas marks absent values as NaN, NaT or NA depending on the dtype; the canonical record says None.
     return value is None or (not isinstance(value, (list, dict)) and bool(pd.isna(value)))
+
+
+def fold_reactions(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with one row per person's reaction to a message, as WhatsApp shows it: a new emoji replaces their
+    earlier one and an empty one removes it, so their first reaction's row (the row a sheet already holds) takes the
+    latest reaction's content and the later reactions' rows go."""
+    if frame.empty or "reply_to" not in frame:
+        return frame
+    reactions = frame[(frame["kind"] == "reaction") & frame["reply_to"].notna()]
+    if len(reactions) < 2:
+        return frame
+    if not frame.index.is_unique:
+        return fold_reactions(frame.reset_index(drop=True))
+    who = reactions["sender_id"].fillna(reactions["sender_name"]).fillna("")
+    # Stable on the send time alone: two reactions of one second keep the order they landed in.
+    ordered = reactions.assign(_who=who).sort_values("sent_at", kind="stable")
+    folded = frame.copy()
+    dropped = []
+    for _, same in ordered.groupby(["chat_id", "_who", "reply_to"], sort=False):
+        if len(same) < 2:
+            continue
+        first, latest = same.index[0], same.index[-1]
+        # Its id and time stay, so the row is rewritten where it stands; what it says is the latest reaction.
+        content = [column for column in frame.columns if column not in ("message_id", "sent_at")]
+        folded.loc[first, content] = frame.loc[latest, content]
+        dropped += list(same.index[1:])
+    return folded.drop(index=dropped)

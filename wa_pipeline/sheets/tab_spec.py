@@ -37,6 +37,9 @@ class TabSpec:
     # The header a person reads for each column ("sent_at" -> "Sent"); a column not named keeps its name. The
     # rows keep the column names; only the sheet shows the headers, and the upsert finds its columns by them.
     headers: Mapping[str, str] = field(default_factory=dict)
+    # How the keys the pipeline makes for this tab begin ("cust_"): set, the sync removes a row with such a key that
+    # the tab no longer derives (`stale_rows`); None keeps every row once written.
+    derived_prefix: str | None = None
 
     def __post_init__(self) -> None:
         if self.key not in self.columns:

@@ -319,7 +319,12 @@ def plan_upsert(
         keys = send_order_keys([[wanted[row_key][i] for i in order_positions] for row_key in fresh], tz)
         sort_key = dict(zip(fresh, keys))
         ordered = sorted((row_key for row_key in fresh if values[row_key] is not None), key=lambda k: sort_key[k])
-        existing = [order_value(cells) if key_text(k) else None for k, cells in zip(snapshot.keys, snapshot.order)]
+        # A row this upsert rewrites is placed by what it will say: an improved copy of a message (the seconds a
+        # second export adds) moves its time, and a new row placed by the old time would sit on the wrong side of it.
+        existing = [
+            order_value([wanted[text][i] for i in order_positions] if text in wanted else cells) if text else None
+            for text, cells in ((key_text(k), cells) for k, cells in zip(snapshot.keys, snapshot.order))
+        ]
         for row_key, point in zip(ordered, insertion_points(existing, [values[k] for k in ordered])):
             points[row_key] = point
         # Placed rows first, in order; rows without an order value keep their input order after them.

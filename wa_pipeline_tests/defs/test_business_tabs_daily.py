@@ -160,3 +160,52 @@ def test_a_failed_message_sent_from_another_tool_is_in_the_chat_of_the_customer_
     assert result.success
     deliveries = {d["message_id"]: d for d in tab(settings.layout.workbook, DELIVERIES)}
     assert deliveries["wamid.crm-tool-1"]["chat"] == "Baraka Otieno"
+
+
+def test_the_business_listed_as_a_customer_before_it_was_named_leaves_the_customers_tab(
+    data_dir, tmp_path, monkeypatch
+):
+    """A shop owner's export is named after the customer, so before WA_BUSINESS_SENDERS the shop was taken for a
+    customer; once it names the shop, the next run removes the shop's row and keeps a person's own rows and notes."""
+    settings = get_settings()
+    export = tmp_path / "WhatsApp Chat with Kofi Mensah.txt"
+    export.write_text(
+        "08/06/25, 10:02 - Kofi Mensah: 3 bags of rice please\n"
+        "08/06/25, 10:05 - Duka la Neema: Noted Kofi, KES 9,600 in all\n"
+        "08/06/25, 10:06 - Kofi Mensah: Thanks!\n",
+        encoding="utf-8",
+    )
+    summary = import_exports(
+        [export],
+        store=SqliteLandingStore(settings.layout.landing_db),
+        media_store=MediaStore(settings.layout.media_dir),
+        dead_letters=DeadLetterQueue(settings.layout.landing_db),
+        tz=settings.tz,
+    )
+    assert summary.added == 3
+    selection = [dg.AssetKey(a) for a in ("raw_messages", "customer_records", "customers_sheet")]
+
+    def run_the_day() -> list[str]:
+        from wa_pipeline.definitions import defs
+
+        with dg.instance_for_test() as instance:
+            result = (
+                defs()
+                .resolve_job_def("daily_pipeline")
+                .execute_in_process(partition_key=DAY, instance=instance, asset_selection=selection)
+            )
+        assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
+        return [c["name"] for c in tab(get_settings().layout.workbook, CUSTOMERS) if c["customer_id"]]
+
+    # As the chat-name rule reads it, Kofi writes for the business and the shop is the customer.
+    assert run_the_day() == ["Duka la Neema"]
+    workbook = get_settings().layout.workbook
+    book = openpyxl.load_workbook(workbook)
+    sheet = book[CUSTOMERS.name]
+    sheet.append(["", "Walk-in customer"])  # a row a person added: no customer id of ours
+    book.save(workbook)
+
+    monkeypatch.setenv("WA_BUSINESS_SENDERS", '["Duka la Neema"]')
+    get_settings.cache_clear()
+    assert run_the_day() == ["Kofi Mensah"]
+    assert [c["name"] for c in tab(workbook, CUSTOMERS)] == ["Walk-in customer", "Kofi Mensah"]

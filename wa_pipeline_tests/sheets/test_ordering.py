@@ -94,6 +94,19 @@ def test_ties_keep_arrival_order(backend):
     ]
 
 
+def test_a_new_row_is_placed_by_the_time_an_improved_copy_of_its_neighbour_now_says(backend):
+    """One export shows minutes, the second export of the chat seconds: its copy of 10:15 (10:15:41) rewrites the
+    row in place, and a message only it holds (10:15:05) goes above that row, not below its old 10:15:00."""
+    sink, _, _ = backend
+    upsert(sink, [message(1, 615, "Shop"), message(3, 616, "Shop")])
+    improved = [message(1, 615, "Shop"), message(2, 615, "Shop"), message(3, 616, "Shop")]
+    improved[0][1], improved[1][1] = "2026-11-16 10:15:41", "2026-11-16 10:15:05"
+    upsert(sink, improved)
+    records = sink.read_tab("Messages").records()
+    assert [r["message_id"] for r in records] == ["wamid.002", "wamid.001", "wamid.003"]
+    assert order_violations(records, "message_id", "chat", "sent_at") == []
+
+
 def test_a_users_column_and_edits_survive_resyncs_and_move_with_their_rows(backend):
     sink, notes, _ = backend
     upsert(sink, [message(1, 10, "Shop"), message(3, 30, "Shop"), message(5, 50, "Shop")])

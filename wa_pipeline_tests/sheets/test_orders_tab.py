@@ -278,3 +278,93 @@ def test_a_payment_that_states_a_total_pays_the_total_not_the_price_of_one():
     [row] = ORDERS.rows(frame, NAIROBI).to_dict(orient="records")
     # Before, the first amount was taken: 3200, the price of one crate.
     assert (row["paid"], row["currency"], row["status"]) == (9600.0, "KES", "paid")
+
+
+class OrdersTab:
+    """The Orders tab's sync and read-back on stored enriched days, as `wa-pipeline run` materializes them."""
+
+    def __init__(self, tmp_path):
+        import dagster as dg
+
+        from wa_pipeline.defs.resources import Locale, PipelineStorage, WorkbookSinkResource
+        from wa_pipeline_tests.daily_defs import daily, daily_def
+
+        self.storage = PipelineStorage(data_dir=str(tmp_path / "data"))
+        self.workbook = tmp_path / "wa.xlsx"
+        self.resources = {
+            "storage": self.storage,
+            "sheet_sink": WorkbookSinkResource(path=str(self.workbook)),
+            "locale": Locale(timezone="Africa/Nairobi", default_region="KE"),
+        }
+
+        @dg.asset(name="enriched_messages", partitions_def=daily().partitions)
+        def stored_enriched() -> dg.MaterializeResult:
+            """The day's enriched messages: already stored as Parquet by `store`."""
+            return dg.MaterializeResult()
+
+        self.assets = [stored_enriched, daily_def("orders_sheet"), daily_def("orders_sheet_reconciled")]
+
+    def store(self, day: str, messages: list[dict]) -> None:
+        from wa_pipeline.store.frames import write_frame
+
+        path = self.storage.layout.frame("enriched_messages", day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_frame(pd.DataFrame(messages), path)
+
+    def run(self, day: str):
+        import dagster as dg
+
+        result = dg.materialize(self.assets, partition_key=day, resources=self.resources, raise_on_error=False)
+        assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
+        return result.asset_materializations_for_node("orders_sheet")[0].metadata
+
+    def rows(self) -> list[dict]:
+        sheet = openpyxl.load_workbook(self.workbook)[ORDERS.name]
+        header = [cell.value for cell in sheet[1]]
+        return [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_an_order_open_for_weeks_is_one_row_whichever_day_derives_it(tmp_path):
+    """Ann orders on the 1st and pays on the 21st: every day's sync gives the one order under one id, so re-running
+    a day (a backfill of the 21st, of the 1st) rewrites the row in place and never adds one."""
+
+    def message(i, sender, text, intent, day, **extra):
+        return {**chat_message(i, sender, text, intent, day=day, **extra), "message_id": f"{day}-m{i}"}
+
+    tab = OrdersTab(tmp_path)
+    tab.store("2026-11-01", [message(1, "Ann", "2 bags of maize please", "order", "2026-11-01", quantities="2 bag")])
+    tab.store("2026-11-02", [message(1, "Shop", "Noted Ann, we deliver when the maize comes", "other", "2026-11-02")])
+    tab.store(
+        "2026-11-21",
+        [
+            message(1, "Ann", "Is the maize in?", "inquiry", "2026-11-21"),
+            message(
+                2,
+                "Ann",
+                "Sent KES 4,000, ref QK1AB23CD4",
+                "payment",
+                "2026-11-21",
+                amounts="KES 4000.00",
+                references="transaction:QK1AB23CD4",
+            ),
+        ],
+    )
+    for day in ("2026-11-01", "2026-11-02", "2026-11-21"):
+        tab.run(day)
+    [order] = tab.rows()
+    assert (order["Customer"], order["Date"].date(), order["Paid"], order["Messages"]) == (
+        "Ann",
+        date(2026, 11, 1),
+        4000,
+        4,
+    )
+    # The 21st re-derived (a day 20 days after the order began), then the 1st: the same row, rewritten by nobody.
+    for day in ("2026-11-21", "2026-11-01"):
+        again = tab.run(day)
+        assert (again["inserted"].value, again["updated"].value, again["removed"].value) == (0, 0, 0)
+        assert tab.rows() == [order]
+    # A row an earlier version cut from the order under another id (what a 14-day window wrote) goes on the next sync.
+    cut = {**order, "Order ID": "ord_" + "0" * 32, "Date": datetime(2026, 11, 21)}
+    WorkbookSink(tab.workbook).upsert(ORDERS.name, ORDERS.sheet_columns, ORDERS.sheet_key, [list(cut.values())])
+    assert len(tab.rows()) == 2
+    assert tab.run("2026-11-10")["removed"].value == 1 and tab.rows() == [order]

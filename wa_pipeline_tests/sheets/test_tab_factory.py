@@ -1,6 +1,7 @@
 """Every tab made by the one factory: synced once, read back, the read-back failing when a person edits the tab to
 disagree, and what a person must fix failing the step at once, without retries."""
 
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, WorkbookSinkResource
+from wa_pipeline.defs.resources import GoogleSheetsSinkResource, Locale, PipelineStorage, WorkbookSinkResource
 from wa_pipeline.defs.sync import tabs
 from wa_pipeline.message import Message
 from wa_pipeline.nlp.threads import conversation_threads
@@ -139,13 +140,20 @@ def sync_and_check(tab: Tab, sink_resource, *, check_only: bool = False) -> dg.E
         if check_only
         else dg.AssetSelection.all()
     )
-    return dg.materialize(
-        [stub_source, sync_asset, check],
-        selection=selection,
-        partition_key=DAY,
-        resources={"sheet_sink": sink_resource, "locale": LOCALE, "io_manager": dg.mem_io_manager},
-        raise_on_error=False,
-    )
+    # A tab that removes rows no stored day gives any more reads the stored frames: here, none besides the stub's.
+    with tempfile.TemporaryDirectory() as data:
+        return dg.materialize(
+            [stub_source, sync_asset, check],
+            selection=selection,
+            partition_key=DAY,
+            resources={
+                "sheet_sink": sink_resource,
+                "locale": LOCALE,
+                "io_manager": dg.mem_io_manager,
+                "storage": PipelineStorage(data_dir=data),
+            },
+            raise_on_error=False,
+        )
 
 
 def tabs_checks(sync_asset: dg.AssetsDefinition) -> list[dg.AssetCheckKey]:

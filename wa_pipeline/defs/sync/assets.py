@@ -6,6 +6,7 @@ from wa_pipeline.defs._shared.day_range import DayFrames, DayResult, frames_by_d
 from wa_pipeline.defs._shared.run_metrics import Stopwatch, check_result
 from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import Locale
+from wa_pipeline.message_frame import fold_reactions
 from wa_pipeline.quality import message_rules
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 
@@ -20,7 +21,7 @@ def build(daily: Daily) -> dg.Definitions:
         "sheet_rows",
         {
             SHEET_KEYS_UNIQUE: "No two rows of the day share a message_id.",
-            ONE_ROW_PER_MESSAGE: "Every enriched message has exactly one sheet row.",
+            ONE_ROW_PER_MESSAGE: "Every enriched message has exactly one sheet row (a person's reactions to a message one).",
         },
     )
 
@@ -33,8 +34,10 @@ def build(daily: Daily) -> dg.Definitions:
     def sheet_rows(context: dg.AssetExecutionContext, enriched_messages: DayFrames, locale: Locale):
         """The day's Messages-tab rows: one per message, in send order, every cell safe to write."""
         days = {}
-        for day, enriched in frames_by_day(enriched_messages, context.partition_keys).items():
+        for day, stored in frames_by_day(enriched_messages, context.partition_keys).items():
             watch = Stopwatch()
+            # A reaction replaced or removed is no row of its own: the sheet shows the reaction WhatsApp shows.
+            enriched = fold_reactions(stored)
             rows = MESSAGES.rows(enriched, locale.tz())
             days[day] = DayResult(
                 value=rows,

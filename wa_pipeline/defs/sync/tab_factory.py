@@ -4,9 +4,10 @@ Every tab therefore syncs, reports and fails the same way: one upsert per step (
 the same figures in its metadata, the same read-back reconciliation, and one error policy.
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -23,6 +24,7 @@ from wa_pipeline.settings import get_settings
 from wa_pipeline.sheets.errors import CircuitOpenError, SheetConfigError, SheetLayoutError, SheetLimitError
 from wa_pipeline.sheets.sheet_limits import CellUsage
 from wa_pipeline.sheets.sink import UpsertResult
+from wa_pipeline.sheets.stale_rows import drop_stale_rows
 from wa_pipeline.sheets.tab_spec import TabSpec
 from wa_pipeline.store.frames import read_frame
 
@@ -123,6 +125,29 @@ def sheet_policy(spec: TabSpec, rows: pd.DataFrame) -> pd.DataFrame:
     return PiiPolicy.load(settings.pii, settings.data_dir).sheet_rows(spec.name, rows)
 
 
+def stored_days(storage: PipelineStorage, source: str, *, besides: Collection[str] = ()) -> list[Path]:
+    """The stored daily frames of `source`, oldest first, but those of the days `besides`."""
+    folder = storage.layout.frame(source, "day").parent
+    return [path for path in sorted(folder.glob("*.parquet")) if _is_day(path.stem) and path.stem not in besides]
+
+
+def _is_day(name: str) -> bool:
+    try:
+        date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
+
+
+def drop_stale(context: dg.AssetExecutionContext, spec: TabSpec, sheet_sink: SheetSinkResource, holding) -> int:
+    """Remove the tab's rows that the data no longer gives (`stale_rows`), under the one error policy; how many."""
+    with fail_clearly():
+        removed = drop_stale_rows(sheet_sink.get_sink(), spec, {str(key) for key in holding})
+    if removed:
+        context.log.info(f"tab {spec.name!r}: removed {len(removed)} rows the data no longer gives")
+    return len(removed)
+
+
 def tab_assets(
     daily: Daily,
     spec: TabSpec,
@@ -137,21 +162,13 @@ def tab_assets(
     read-back check (`<asset_name>_reconciled` unless named). With `prebuilt`, `source` already holds the tab's
     rows (a separate asset that checks them); `summary` adds step-wide metadata computed from the rows."""
 
-    def expected_rows(frames: DayFrames, days, locale: Locale) -> dict[str, pd.DataFrame]:
-        by_day = frames_by_day(frames, days)
-        if prebuilt:
-            return {day: sheet_policy(spec, rows) for day, rows in by_day.items()}
-        tz = locale.tz()
-        return {day: sheet_policy(spec, spec.rows(frame, tz)) for day, frame in by_day.items()}
+    def rows_of(frame: pd.DataFrame, locale: Locale) -> pd.DataFrame:
+        return sheet_policy(spec, frame if prebuilt else spec.rows(frame, locale.tz()))
 
-    @dg.asset(
-        name=asset_name,
-        description=spec.description,
-        ins={"source": dg.AssetIn(source)},
-        **daily.asset,
-        **SYNC_STEP,
-    )
-    def sync_tab(context: dg.AssetExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale):
+    def expected_rows(frames: DayFrames, days, locale: Locale) -> dict[str, pd.DataFrame]:
+        return {day: rows_of(frame, locale) for day, frame in frames_by_day(frames, days).items()}
+
+    def sync(context, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale, storage=None):
         watch = Stopwatch()
         rows_by_day = expected_rows(source, context.partition_keys, locale)
         row_counts = {day: len(day_rows) for day, day_rows in rows_by_day.items()}
@@ -166,9 +183,41 @@ def tab_assets(
             for day, count in row_counts.items()
         }
         shared = sync_metadata(watch, len(rows), result, location)
+        if storage is not None:
+            # What every other stored day gives, and this step's days as just built: a row none of them gives goes.
+            others = stored_days(storage, source, besides=context.partition_keys)
+            holding = {key for path in others for key in rows_of(read_frame(path), locale)[spec.key]}
+            removed = drop_stale(context, spec, sheet_sink, holding | set(rows[spec.key]))
+            shared["removed"] = dg.MetadataValue.int(removed)
         if summary is not None:
             shared.update(summary(rows))
         yield from materialize_days(context, days, shared=shared)
+
+    as_sync_asset = dg.asset(
+        name=asset_name,
+        description=spec.description,
+        ins={"source": dg.AssetIn(source)},
+        **daily.asset,
+        **SYNC_STEP,
+    )
+    if spec.derived_prefix:
+        # Rows the data no longer gives are found against every stored day, so this step reads the stored frames.
+        @as_sync_asset
+        def sync_tab(
+            context: dg.AssetExecutionContext,
+            source: DayFrames,
+            sheet_sink: SheetSinkResource,
+            locale: Locale,
+            storage: PipelineStorage,
+        ):
+            yield from sync(context, source, sheet_sink, locale, storage)
+    else:
+
+        @as_sync_asset
+        def sync_tab(
+            context: dg.AssetExecutionContext, source: DayFrames, sheet_sink: SheetSinkResource, locale: Locale
+        ):
+            yield from sync(context, source, sheet_sink, locale)
 
     @dg.asset_check(
         asset=asset_name,
@@ -186,20 +235,19 @@ def tab_assets(
     return sync_tab, tab_reconciled
 
 
-def window_tab_assets(
-    daily: Daily, spec: TabSpec, *, source: str, asset_name: str, window_days: int
+def history_tab_assets(
+    daily: Daily, spec: TabSpec, *, source: str, asset_name: str
 ) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
-    """A tab whose rows span days (an order is asked for one day and paid the next): each day's step builds them
-    from the stored frames of `source` over `window_days` before and after the day, so a row grows as its later
-    days run, and re-running an earlier day writes the same row as the later days did. Days without a stored
-    frame (before the data starts, after it ends) are skipped. Each day checks the rows that begin on it (the
+    """A tab whose rows span days (an order is asked for one day and paid the next, or weeks later): each step builds
+    them from every stored frame of `source`, so whichever day derives a row, it is the same row under the same key,
+    and re-running a day rewrites rows in place, never adds. A row grows as its later days run; rows the build no
+    longer gives (cut by an earlier build) are removed (`stale_rows`). Each day checks the rows that begin on it (the
     spec's `date` column); the sync and the read-back otherwise follow `tab_assets`."""
 
-    def window_rows(days, storage: PipelineStorage, locale: Locale) -> pd.DataFrame:
-        first = date.fromisoformat(min(days)) - timedelta(days=window_days - 1)
-        span = (date.fromisoformat(max(days)) - first).days + window_days
-        paths = [storage.layout.frame(source, (first + timedelta(days=n)).isoformat()) for n in range(span)]
-        frames = [read_frame(path) for path in paths if path.exists()]
+    def history_rows(storage: PipelineStorage, locale: Locale) -> pd.DataFrame:
+        # A window of days cut an order open since before it into a second one under another key: the whole
+        # history is the only start every day agrees on (a day's enriched frame is read in milliseconds).
+        frames = [read_frame(path) for path in stored_days(storage, source)]
         if not frames:
             return spec.rows(pd.DataFrame(), locale.tz())
         return sheet_policy(spec, spec.rows(pd.concat(frames, ignore_index=True), locale.tz()))
@@ -214,18 +262,20 @@ def window_tab_assets(
         **daily.asset,
         **SYNC_STEP,
     )
-    def sync_window_tab(
+    def sync_history_tab(
         context: dg.AssetExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
     ):
         watch = Stopwatch()
-        rows = window_rows(context.partition_keys, storage, locale)
+        rows = history_rows(storage, locale)
         result, location = upsert_tab(spec, sheet_sink, rows, locale.tz())
+        removed = drop_stale(context, spec, sheet_sink, set(rows[spec.key]))
         log_repairs(context, spec, result)
         days = {
             day: DayResult(metadata={"dagster/row_count": dg.MetadataValue.int(len(rows_of_day(rows, day)))})
             for day in context.partition_keys
         }
-        yield from materialize_days(context, days, shared=sync_metadata(watch, len(rows), result, location))
+        shared = {**sync_metadata(watch, len(rows), result, location), "removed": dg.MetadataValue.int(removed)}
+        yield from materialize_days(context, days, shared=shared)
 
     @dg.asset_check(
         asset=asset_name,
@@ -234,10 +284,10 @@ def window_tab_assets(
         blocking=True,
         partitions_def=daily.partitions,
     )
-    def window_tab_reconciled(
+    def history_tab_reconciled(
         context: dg.AssetCheckExecutionContext, storage: PipelineStorage, sheet_sink: SheetSinkResource, locale: Locale
     ):
-        rows = window_rows(context.partition_keys, storage, locale)
+        rows = history_rows(storage, locale)
         yield from read_back(context, spec, sheet_sink, {day: rows_of_day(rows, day) for day in context.partition_keys})
 
-    return sync_window_tab, window_tab_reconciled
+    return sync_history_tab, history_tab_reconciled

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from wa_pipeline.defs.partitions import Daily, daily_definitions
-from wa_pipeline.defs.sync.tab_factory import tab_assets, window_tab_assets
+from wa_pipeline.defs.sync.tab_factory import history_tab_assets, tab_assets
 from wa_pipeline.sheets.tabs.consent import CONSENT
 from wa_pipeline.sheets.tabs.customers import CUSTOMERS
 from wa_pipeline.sheets.tabs.deliveries import DELIVERIES
@@ -35,8 +35,8 @@ def build(daily: Daily) -> dg.Definitions:
         tab_assets(daily, THREADS, source="conversation_threads", asset_name="threads_sheet"),
         tab_assets(daily, ENTITIES, source="enriched_messages", asset_name="entities_sheet", summary=_entity_labels),
         tab_assets(daily, MEDIA, source="media_catalog", asset_name="media_sheet"),
-        # Orders span days (asked for on Monday, paid on Tuesday): built from the last two weeks of enriched messages.
-        window_tab_assets(daily, ORDERS, source="enriched_messages", asset_name="orders_sheet", window_days=14),
+        # Orders span days (asked for on Monday, paid on Tuesday or weeks later): built from every enriched day.
+        history_tab_assets(daily, ORDERS, source="enriched_messages", asset_name="orders_sheet"),
         # Customers and Deliveries are built from the day's records (read from the landing database).
         tab_assets(daily, CUSTOMERS, source="customer_records", asset_name="customers_sheet"),
         tab_assets(daily, DELIVERIES, source="delivery_records", asset_name="deliveries_sheet"),

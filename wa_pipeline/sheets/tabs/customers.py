@@ -149,6 +149,9 @@ CUSTOMERS = TabSpec(
     description="The Customers tab: one row per customer however WhatsApp identified them, with their chats, first "
     "and last contact, messages and marketing consent.",
     position=5,
+    # Customer ids are the contacts table's (`ContactStore`, "cust_..."): the business's own row, listed before
+    # WA_BUSINESS_SENDERS named it, goes on the next sync once no stored day gives it.
+    derived_prefix="cust_",
     headers={
         "customer_id": "Customer ID",
         "name": "Name",

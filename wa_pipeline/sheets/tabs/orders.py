@@ -194,6 +194,8 @@ ORDERS = TabSpec(
     build=_build,
     description="The Orders tab: one row per customer order, what was asked for, what was paid and where it stands.",
     position=1,
+    # Order ids are stable_id(..., prefix="ord_"): a row with one that no build gives any more goes on the next sync.
+    derived_prefix="ord_",
     headers={
         "order_id": "Order ID",
         "date": "Date",
