@@ -21,6 +21,7 @@ MODULES = [
     "bench_end_to_end",
     "bench_backfill",
     "bench_export",
+    "bench_orders",
 ]
 
 
