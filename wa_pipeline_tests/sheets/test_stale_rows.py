@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pandas as pd
 
-from wa_pipeline.sheets.stale_rows import drop_stale_rows
+from wa_pipeline.sheets.stale_rows import MOST_REMOVED, StaleRows, drop_stale_rows
 from wa_pipeline.sheets.tabs.customers import CUSTOMERS, RECORD_COLUMNS
 from wa_pipeline.sheets.tabs.messages import MESSAGES
 from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
@@ -55,7 +55,7 @@ def test_a_row_no_longer_derived_goes_and_a_persons_rows_and_notes_stay(tmp_path
     book.save(sink.path)
 
     holding = {"cust_amani", "cust_juma"}
-    assert drop_stale_rows(sink, CUSTOMERS, holding) == ["cust_shop"]
+    assert drop_stale_rows(sink, CUSTOMERS, holding) == StaleRows(removed=["cust_shop"])
     tab = sink.read_tab(CUSTOMERS.name)
     assert [(row[0], row[1]) for row in tab.rows] == [
         ("cust_amani", "Amani Otieno"),
@@ -66,12 +66,26 @@ def test_a_row_no_longer_derived_goes_and_a_persons_rows_and_notes_stay(tmp_path
     ]
     assert tab.rows[2][notes - 1] == "owes KES 500"
     # Nothing more to drop: a second sync deletes nothing.
-    assert drop_stale_rows(sink, CUSTOMERS, holding) == []
+    assert drop_stale_rows(sink, CUSTOMERS, holding) == StaleRows()
 
 
 def test_a_tab_without_a_prefix_of_its_own_keeps_every_row(tmp_path):
     sink = WorkbookSink(tmp_path / "wa.xlsx")
     sink.upsert(MESSAGES.name, ("Message ID", "Message"), "Message ID", [["wamid.1", "hi"]])
     assert MESSAGES.derived_prefix is None
-    assert drop_stale_rows(sink, MESSAGES, set()) == []
+    assert drop_stale_rows(sink, MESSAGES, set()) == StaleRows()
     assert sink.read_tab(MESSAGES.name).rows == [["wamid.1", "hi"]]
+
+
+def test_a_sheet_the_stored_days_do_not_explain_keeps_its_rows(tmp_path):
+    # A new data directory pointed at a sheet written from a longer history: most rows are "no longer derived".
+    sink = WorkbookSink(tmp_path / "wa.xlsx")
+    sync(sink, [record(f"cust_{n:02d}", f"Customer {n}", n) for n in range(30)])
+    kept = drop_stale_rows(sink, CUSTOMERS, {"cust_00", "cust_01"})
+    assert kept.removed == [] and len(kept.held_back) == 28
+    assert "may not hold the history" in kept.reason(CUSTOMERS.name)
+    assert len(sink.read_tab(CUSTOMERS.name).rows) == 30
+    # A few more than the bound, but under half the tab: removed.
+    holding = {f"cust_{n:02d}" for n in range(30 - MOST_REMOVED - 1)}
+    assert len(drop_stale_rows(sink, CUSTOMERS, holding).removed) == MOST_REMOVED + 1
+    assert len(sink.read_tab(CUSTOMERS.name).rows) == 30 - MOST_REMOVED - 1

@@ -142,10 +142,12 @@ def _is_day(name: str) -> bool:
 def drop_stale(context: dg.AssetExecutionContext, spec: TabSpec, sheet_sink: SheetSinkResource, holding) -> int:
     """Remove the tab's rows that the data no longer gives (`stale_rows`), under the one error policy; how many."""
     with fail_clearly():
-        removed = drop_stale_rows(sheet_sink.get_sink(), spec, {str(key) for key in holding})
-    if removed:
-        context.log.info(f"tab {spec.name!r}: removed {len(removed)} rows the data no longer gives")
-    return len(removed)
+        stale = drop_stale_rows(sheet_sink.get_sink(), spec, {str(key) for key in holding})
+    if stale.removed:
+        context.log.info(f"tab {spec.name!r}: removed {len(stale.removed)} rows the data no longer gives")
+    if stale.held_back:
+        context.log.warning(stale.reason(spec.name))
+    return len(stale.removed)
 
 
 def tab_assets(
