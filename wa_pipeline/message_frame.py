@@ -45,12 +45,12 @@ def fold_reactions(frame: pd.DataFrame) -> pd.DataFrame:
     ordered = reactions.assign(_who=who).sort_values("sent_at", kind="stable")
     folded = frame.copy()
     dropped = []
+    # Its id and time stay, so the row is rewritten where it stands; what it says is the latest reaction.
+    content = [column for column in frame.columns if column not in ("message_id", "sent_at")]
     for _, same in ordered.groupby(["chat_id", "_who", "reply_to"], sort=False):
         if len(same) < 2:
             continue
         first, latest = same.index[0], same.index[-1]
-        # Its id and time stay, so the row is rewritten where it stands; what it says is the latest reaction.
-        content = [column for column in frame.columns if column not in ("message_id", "sent_at")]
         folded.loc[first, content] = frame.loc[latest, content]
         dropped += list(same.index[1:])
     return folded.drop(index=dropped)
