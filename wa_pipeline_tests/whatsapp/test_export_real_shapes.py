@@ -1268,3 +1268,45 @@ def test_a_member_added_under_their_own_name_is_whatsapps_event():
     )
     assert json.loads(added.event_subjects) == {"actor": "Baraka", "subject": "Wanjiru"}
     assert [(m.kind, m.sender_name) for m in (typed, more)] == [("text", "Wanjiru")] * 2
+
+
+def test_an_italian_ios_groups_own_lines_are_whatsapps_and_a_view_once_photo_is_media_left_out():
+    # A real Italian iOS group export of 2026 without the marks (github.com/umbertomuscillo-blip/Fanta-Ai): "X ti ha
+    # aggiunto." under the group's name, "X ha fissato un messaggio." under the pinner's own, a "SONDAGGIO:" poll,
+    # and the view-once line, which stands for a photo or video the sender sent and the export does not carry.
+    notice, added, poll, pinned, once, typed = _parse(
+        "[17/08/26, 18:16:55] Mama Mboga Bakery: I messaggi e le chiamate sono crittografati end-to-end. Solo le "
+        "persone in questa chat possono leggerne, ascoltarne o condividerne il contenuto.\n"
+        "[17/08/26, 18:16:55] Mama Mboga Bakery: Baraka Otieno ti ha aggiunto.\n"
+        "[18/08/26, 13:00:25] Wanjiru: SONDAGGIO:\nMikate ngapi?\nOPZIONE: 20 (2 voti)\nOPZIONE: 30 (1 voto)\n"
+        "[18/08/26, 13:09:14] Wanjiru: Wanjiru ha fissato un messaggio.\n"
+        "[18/08/26, 13:12:15] Baraka Otieno: Hai ricevuto un messaggio visualizzabile una volta. Per garantire una "
+        "maggiore privacy, potrai aprirlo soltanto sul telefono.\n"
+        "[18/08/26, 13:13:00] Wanjiru: SONDAGGIO:\nchi viene?\n"
+    )
+    assert (notice.kind, notice.event) == ("system", "encryption_notice")
+    assert (added.kind, added.event, added.sender_name) == ("system", "member_added", None)
+    assert (poll.kind, poll.sender_name, poll.text) == ("poll", "Wanjiru", "Mikate ngapi?\n20 (2 voti)\n30 (1 voto)")
+    assert (pinned.kind, pinned.event, pinned.sender_name) == ("system", "message_pinned", None)
+    assert (once.kind, once.event, once.sender_name, once.text) == (
+        "media_omitted",
+        "media_omitted:view_once",
+        "Baraka Otieno",
+        None,
+    )
+    assert (typed.kind, typed.text) == ("text", "SONDAGGIO:\nchi viene?")
+
+
+def test_a_portuguese_android_pin_and_the_exporters_own_description_change_are_whatsapps():
+    # A real Portuguese (Portugal) Android group export of 2024 (github.com/tiagomosantos/BeerDashboardWpp).
+    pinned, described, typed = _parse(
+        "13/07/24, 07:50 - Baraka Otieno afixou uma mensagem\n"
+        "14/07/24, 04:39 - Alterou a descrição do grupo\n"
+        "14/07/24, 04:40 - Wanjiru: Alterou a descrição do grupo\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in (pinned, described)] == [
+        ("system", "message_pinned", None),
+        ("system", "description_changed", None),
+    ]
+    assert json.loads(pinned.event_subjects) == {"actor": "Baraka Otieno"}
+    assert (typed.kind, typed.sender_name) == ("text", "Wanjiru")
