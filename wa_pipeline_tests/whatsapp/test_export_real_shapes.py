@@ -1310,3 +1310,17 @@ def test_a_portuguese_android_pin_and_the_exporters_own_description_change_are_w
     ]
     assert json.loads(pinned.event_subjects) == {"actor": "Baraka Otieno"}
     assert (typed.kind, typed.sender_name) == ("text", "Wanjiru")
+
+
+def test_a_spanish_ios_chat_opening_on_its_contact_being_a_contact_is_an_event():
+    # A real Peruvian iOS one-to-one export of 2025 without the marks (github.com/Marcelloprime/from_me_to_you_23)
+    # opens with the notice, then "X es un contacto." under X's own name; another person saying it keeps the words.
+    _, contact, typed = _parse(
+        "[25/01/25, 12:01:53 p. m.] Wanjiru: Los mensajes y las llamadas están cifrados de extremo a extremo. Solo "
+        "las personas en este chat pueden leerlos, escucharlos o compartirlos.\n"
+        "[25/01/25, 12:01:53 p. m.] Wanjiru: Wanjiru es un contacto.\n"
+        "[25/01/25, 12:03:07 p. m.] Baraka: Asha es un contacto.\n"
+    )
+    assert (contact.kind, contact.event, contact.sender_name) == ("system", "contact_added", None)
+    assert json.loads(contact.event_subjects) == {"actor": "Wanjiru"}
+    assert (typed.kind, typed.sender_name, typed.text) == ("text", "Baraka", "Asha es un contacto.")
