@@ -53,6 +53,8 @@ NEEDS_CONTEXT = frozenset(
         # The exporting person blocking or unblocking the contact of a 1:1 chat ("You blocked this contact. …").
         "contact_blocked",
         "contact_unblocked",
+        # An event of the group's calendar changed by a member (Hebrew iOS 'האירוע "Picnic" עודכן על ידי Juma').
+        "event_updated",
         # "Voice call" alone is what iOS writes for a call, and what a person may type.
         "voice_call",
         "video_call",

@@ -1324,3 +1324,34 @@ def test_a_spanish_ios_chat_opening_on_its_contact_being_a_contact_is_an_event()
     assert (contact.kind, contact.event, contact.sender_name) == ("system", "contact_added", None)
     assert json.loads(contact.event_subjects) == {"actor": "Wanjiru"}
     assert (typed.kind, typed.sender_name, typed.text) == ("text", "Baraka", "Asha es un contacto.")
+
+
+def test_a_hebrew_ios_groups_left_out_audio_and_calendar_event_are_whatsapps():
+    # A real Hebrew iOS group export of 2024 without the marks (github.com/yuvalklein2/WhatStatsUpdated): the audio
+    # left out is "השמע הושמט", and an event of the group's calendar updated by a member sits under the group's name.
+    _, audio, event, typed = _parse(
+        "[3.8.2024, 14:19:32] Mama Mboga Bakery: ההודעות והשיחות מוצפנות מקצה לקצה. לאף אחד מחוץ לצ'אט הזה, גם לא"
+        " ל-WhatsApp, אין אפשרות לקרוא אותן ולהאזין להן.\n"
+        "[5.8.2024, 17:21:01] Wanjiru: השמע הושמט\n"
+        '[9.11.2024, 18:50:20] Mama Mboga Bakery:  האירוע "Sherehe ya Desemba" עודכן על ידי Baraka\n'
+        '[9.11.2024, 18:51:00] Wanjiru: האירוע "Sherehe" עודכן על ידי Baraka\n'
+    )
+    assert (audio.kind, audio.event, audio.sender_name) == ("media_omitted", "media_omitted:audio", "Wanjiru")
+    assert (event.kind, event.event, event.sender_name) == ("system", "event_updated", None)
+    assert json.loads(event.event_subjects) == {"actor": "Baraka", "subject": "Sherehe ya Desemba"}
+    # Not marked and not under the group's name: a member's words.
+    assert (typed.kind, typed.sender_name) == ("text", "Wanjiru")
+
+
+def test_blocking_and_unblocking_a_business_in_an_english_ios_chat_is_whatsapps():
+    # A real English iOS chat with a business (github.com/AltusRossouw/chat-analyser), its marks put back.
+    blocked, unblocked, typed = _parse(
+        f"[2021/10/10, 15:55:47] Mama Mboga Bakery: {LRM}You blocked this business\n"
+        f"[2022/10/12, 23:51:36] Mama Mboga Bakery: {LRM}You unblocked this business\n"
+        "[2022/10/12, 23:52:00] Wanjiru: You blocked this business\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in (blocked, unblocked)] == [
+        ("system", "contact_blocked", None),
+        ("system", "contact_unblocked", None),
+    ]
+    assert (typed.kind, typed.sender_name) == ("text", "Wanjiru")
