@@ -24,7 +24,14 @@ from wa_pipeline.message import (
     landing_window_problem,
     stable_id,
 )
-from wa_pipeline.whatsapp.export_phrases import ATTACHED_COLONS, Found, PhraseBook, normalise, phrase_book
+from wa_pipeline.whatsapp.export_phrases import (
+    ATTACHED_COLONS,
+    Found,
+    PhraseBook,
+    normalise,
+    phrase_book,
+    without_unsaved_mark,
+)
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -708,7 +715,7 @@ def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) ->
             and ") " not in first
             and body[-1:] != ">"
             and "://" not in body
-            and not first.startswith(sender)
+            and not without_unsaved_mark(first).startswith(sender)
             and sender not in first[-len(sender) - 2 :]
             and book.holds_no_free_phrase(key)
         ):
@@ -762,7 +769,7 @@ def _interpret_in_full(body: str, first: str, after: str, sender: str, marked: b
         if found is None and not marked and not after and event is None:
             # Newer exports put a group event's actor where the sender goes ("Boris: Boris changed this group's icon"),
             # and the member added ("Koko: Hedra added Koko").
-            if first.startswith(sender):
+            if without_unsaved_mark(first).startswith(sender):
                 found = book.find_by_actor(first, sender)
             if found is None and first.rstrip(" .").endswith(sender):
                 found = book.find_by_subject(first, sender)
@@ -1348,11 +1355,9 @@ class ExportReader:
         said = _SENDER.match(head)
         if said is None:
             return None
-        sender = said.group("name").strip()
-        if sender[:1] == "~" and sender[1:2].isspace():
-            # "~ Neema": a member the exporting phone has not saved, under the name they gave themselves (their
-            # profile name, as a webhook names them). The tilde is WhatsApp's mark, not part of the name.
-            sender = sender[1:].lstrip() or sender
+        # "~ Neema": a member the exporting phone has not saved, under the name they gave themselves (their profile
+        # name, as a webhook names them). The tilde is WhatsApp's mark, not part of the name.
+        sender = without_unsaved_mark(said.group("name").strip())
         return sender, cut_at_colon(sender)
 
     def _hour_start(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str] | None:

@@ -237,6 +237,7 @@ class PhraseBook:
         when its template opens with the actor, the actor is the sender's name exactly, and the line is the whole
         template (a closing full stop aside), since "Alice: Alice left the keys at the shop" is Alice talking.
         """
+        line = without_unsaved_mark(line)
         if not sender or not line.startswith(sender):
             return None
         rest = line[len(sender) :].rstrip()
@@ -260,6 +261,14 @@ class PhraseBook:
         if found is None or found.phrase.meaning != "member_added" or found.fields.get("subject") != sender:
             return None
         return found
+
+
+def without_unsaved_mark(name: str) -> str:
+    """`name` without the "~ " iOS puts before a member the exporting phone has not saved, in the sender's place and
+    where an event names them ("~ Neema: ~ Neema joined using this group's invite link"): the mark, not the name."""
+    if name[:1] == "~" and name[1:2].isspace():
+        return name[1:].lstrip() or name
+    return name
 
 
 def normalise(line: str) -> str:

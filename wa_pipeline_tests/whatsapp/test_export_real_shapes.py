@@ -1355,3 +1355,35 @@ def test_blocking_and_unblocking_a_business_in_an_english_ios_chat_is_whatsapps(
         ("system", "contact_unblocked", None),
     ]
     assert (typed.kind, typed.sender_name) == ("text", "Wanjiru")
+
+
+def test_an_unsaved_members_own_event_under_their_name_is_whatsapps_with_the_tilde_in_both_places():
+    # iOS puts "~ " before a member the phone has not saved, in the sender's place and where the event names them
+    # (a real English iOS group export without the marks, github.com/abda-torey/kenya_group_analysis):
+    # "~ Cliff: ~ Cliff created this group", "~ ~Achi: ~ ~Achi joined using this group's invite link".
+    created, joined, number, typed = _parse(
+        "[09/06/2020, 19:03:25] ~ Baraka Otieno: ~ Baraka Otieno created this group\n"
+        "[07/02/2023, 13:15:53] ~ ~Wanjiru 😊: ~ ~Wanjiru 😊 joined using this group's invite link\n"
+        "[09/02/2023, 21:12:56] ~ Asha: ~ Asha changed their phone number to a new number. Tap to message or add the"
+        " new number.\n"
+        "[09/02/2023, 21:13:00] ~ Asha: ~ Asha left the keys at the shop\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in (created, joined, number)] == [
+        ("system", "group_created", None),
+        ("system", "joined_by_link", None),
+        ("system", "number_changed", None),
+    ]
+    assert json.loads(created.event_subjects) == {"actor": "Baraka Otieno"}
+    assert json.loads(joined.event_subjects) == {"actor": "~Wanjiru 😊"}
+    assert (typed.kind, typed.sender_name, typed.text) == ("text", "Asha", "~ Asha left the keys at the shop")
+
+
+def test_a_brazilian_ios_group_created_with_its_name_in_curly_quotes_is_whatsapps():
+    # A real Brazilian iOS group export of 2025 (github.com/Malnati/wa-fin-ctrl) opens with this line, before the
+    # notice, under the group's name.
+    created, _ = _parse(
+        "[18/04/2025, 12:45:03] Mama Mboga Bakery: Você criou o grupo “Mama Mboga Bakery”\n"
+        "[18/04/2025, 12:45:03] Mama Mboga Bakery: As mensagens e ligações são protegidas com a criptografia de ponta"
+        " a ponta. Somente as pessoas que fazem parte da conversa podem ler, ouvir e compartilhar esse conteúdo.\n"
+    )
+    assert (created.kind, created.event, created.sender_name) == ("system", "group_created", None)
