@@ -210,7 +210,8 @@ class PhraseBook:
 
         A role is its placeholder's name, as most languages' phrases of the event name it (see `_ROLE_ALIASES`); a
         value naming the exporting member ("you", in the phrase's language) is None, since another member's export
-        names them; empty when the line names nobody.
+        names them; a member the phone has not saved is named without iOS's "~ ", as the sender is; empty when the
+        line names nobody.
         """
         aliases = _ROLE_ALIASES.get(found.phrase.meaning, {})
         you = self.you_words.get(found.phrase.language, frozenset())
@@ -218,10 +219,11 @@ class PhraseBook:
         for role, value in found.fields.items():
             if role in _SUBJECT_ROLES:
                 exporter = any(word in you for word in _WORD.findall(value.casefold()))
-                named[aliases.get(role, role)] = None if exporter else value
+                named[aliases.get(role, role)] = None if exporter else without_unsaved_mark(value)
         listed = named.get("subject") if found.phrase.meaning in _LISTING_EVENTS else None
         if listed and self.list_joiners is not None:
-            members = sorted({part.strip() for part in self.list_joiners.split(listed)} - {""}, key=str.casefold)
+            parts = {without_unsaved_mark(part.strip()) for part in self.list_joiners.split(listed)}
+            members = sorted(parts - {""}, key=str.casefold)
             if len(members) > 1:
                 named["members"] = members
         return named

@@ -1387,3 +1387,16 @@ def test_a_brazilian_ios_group_created_with_its_name_in_curly_quotes_is_whatsapp
         " a ponta. Somente as pessoas que fazem parte da conversa podem ler, ouvir e compartilhar esse conteúdo.\n"
     )
     assert (created.kind, created.event, created.sender_name) == ("system", "group_created", None)
+
+
+def test_an_unsaved_member_an_event_names_is_the_member_the_sender_names():
+    # With its mark, iOS puts the event under the group's name and names the unsaved member "~ Asha", whom the
+    # header of their own messages names "Asha": the event names the same person, without the mark.
+    joined, added, said = _parse(
+        f"[07/02/2023, 13:15:53] Mama Mboga Bakery: {LRM}~ Asha joined using this group's invite link\n"
+        f"[07/02/2023, 13:16:00] Mama Mboga Bakery: {LRM}~ Asha added ~ Baraka Otieno\n"
+        "[07/02/2023, 13:17:00] ~ Asha: Habari\n"
+    )
+    assert json.loads(joined.event_subjects) == {"actor": "Asha"}
+    assert json.loads(added.event_subjects) == {"actor": "Asha", "subject": "Baraka Otieno"}
+    assert said.sender_name == "Asha"
