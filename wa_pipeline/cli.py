@@ -204,10 +204,13 @@ def run(
     settings = get_settings()
     # Read before any run starts: each run records the mark, so the landing sensor (`make dev`) does not queue a
     # day again unless a message of it lands after this.
-    landing = open_landing_store(settings).changes_since(0)
+    store = open_landing_store(settings)
     if date_from and date_to:
+        mark = store.high_water_mark()
         days = _day_range(date_from, date_to)
     else:
+        landing = store.changes_since(0)
+        mark = landing.high_water_mark
         landed = days_with_new_messages(landing.sent_at, settings.timezone)
         if not landed and not (date_from or date_to):
             console.print("[yellow]The landing store is empty: `wa-pipeline import PATH` first.[/yellow]")
@@ -239,7 +242,7 @@ def run(
             outcome = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                **tagged(run_scope(chunk), landing_tag(landing.high_water_mark)),
+                **tagged(run_scope(chunk), landing_tag(mark)),
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
             chunk_results = _day_results(outcome, chunk)

@@ -98,7 +98,7 @@ def test_run_on_an_empty_store_says_what_to_do(tmp_path):
     assert "wa-pipeline import" in result.stderr
 
 
-def test_run_over_a_range_materializes_it_in_backfill_sized_runs_with_progress(tmp_path):
+def test_run_over_a_range_materializes_it_in_backfill_sized_runs_with_progress(tmp_path, monkeypatch):
     env = {
         **os.environ,
         "WA_DATA_DIR": str(tmp_path / "data"),
@@ -119,6 +119,16 @@ def test_run_over_a_range_materializes_it_in_backfill_sized_runs_with_progress(t
     assert all(d["success"] and d["checks_passed"] == d["checks_total"] == daily_checks() for d in days)
     assert days[0]["rows"] == 0 and sum(d["rows"] for d in days) == imported["added"]
     assert "2026-11-15..2026-11-16: ok" in result.stderr and "2026-11-17..2026-11-18: ok" in result.stderr
+    # Each run records the landing mark it started from (the store's newest row), for the landing sensor.
+    import dagster as dg
+
+    from wa_pipeline.defs._shared.landing_coverage import LANDING_SEQ_TAG
+    from wa_pipeline.store.sqlite_landing import SqliteLandingStore
+
+    mark = SqliteLandingStore(tmp_path / "data" / "landing.sqlite3").changes_since(0).high_water_mark
+    monkeypatch.setenv("DAGSTER_HOME", env["DAGSTER_HOME"])
+    with dg.DagsterInstance.get() as instance:
+        assert {instance.get_run_by_id(d["run_id"]).tags.get(LANDING_SEQ_TAG) for d in days} == {str(mark)}
 
     # The report finds each day's checks inside the range runs.
     report = wa("report", "--from", "2026-11-15", "--to", "2026-11-18", "--json", env=env)

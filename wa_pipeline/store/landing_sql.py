@@ -179,6 +179,8 @@ ALL_RECORDS = "SELECT record FROM messages ORDER BY sent_at, seq"
 RECORD_OF = "SELECT record FROM messages WHERE message_id = ?"
 CHANGES_SINCE = "SELECT seq, sent_at FROM messages WHERE seq > ? ORDER BY seq"
 COUNT = "SELECT count(*) FROM messages"
+# The mark `changes_since` would return from 0, without reading a row (the seq index's last entry).
+HIGH_WATER_MARK = "SELECT coalesce(max(seq), 0) FROM messages"
 LAST_LANDED_AT = "SELECT max(landed_at) FROM messages"
 
 

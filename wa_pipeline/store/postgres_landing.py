@@ -192,6 +192,9 @@ class PostgresLandingStore:
             return Changes(high_water_mark=cursor, sent_at=[])
         return Changes(high_water_mark=rows[-1][0], sent_at=[datetime.fromisoformat(r[1]) for r in rows])
 
+    def high_water_mark(self) -> int:
+        return self._rows(sql.HIGH_WATER_MARK)[0][0]
+
     def count(self) -> int:
         return self._rows(sql.COUNT)[0][0]
 

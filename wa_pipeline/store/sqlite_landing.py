@@ -161,6 +161,10 @@ class SqliteLandingStore:
             sent_at=[datetime.fromisoformat(r["sent_at"]) for r in rows],
         )
 
+    def high_water_mark(self) -> int:
+        with self._conn() as conn:
+            return conn.execute(sql.HIGH_WATER_MARK).fetchone()[0]
+
     def count(self) -> int:
         with self._conn() as conn:
             return conn.execute(sql.COUNT).fetchone()[0]

@@ -176,3 +176,40 @@ def test_days_that_wa_pipeline_run_already_ran_are_not_queued_again_unless_new_m
         assert [days_of(r) for r in tick(None).run_requests] == [["2026-11-17", "2026-11-18"]]
         run_as_the_cli_does(instance, ["2026-11-17", "2026-11-18"], landing_mark=4)
         assert tick(None).run_requests == []
+
+
+def test_a_run_launched_without_a_landing_mark_records_the_one_it_read_the_store_at(tmp_path):
+    """The nightly schedule and a UI backfill launch `daily_pipeline` with no landing mark: the sensor, turned on
+    (or started afresh) afterwards, queued the days they had already run."""
+    from wa_pipeline.defs._shared.day_range import run_scope
+    from wa_pipeline.defs._shared.landing_coverage import LANDING_SEQ_TAG
+    from wa_pipeline.defs._shared.parquet_io_manager import ParquetFrameIOManager
+
+    store = SqliteLandingStore(tmp_path / "landing.sqlite3")
+    store.add_messages(
+        [msg(1, datetime(2026, 11, 16, 9, tzinfo=NAIROBI)), msg(2, datetime(2026, 11, 17, 9, tzinfo=NAIROBI))]
+    )
+    storage = PipelineStorage(data_dir=str(tmp_path))
+    resources = {"storage": storage, "locale": Locale(timezone="Africa/Nairobi", default_region="KE")}
+    job = dg.Definitions(
+        assets=[daily_def("raw_messages")],
+        jobs=[dg.define_asset_job("daily_pipeline", selection=["raw_messages"])],
+        resources={"storage": storage, "io_manager": ParquetFrameIOManager(data_dir=str(tmp_path))},
+    ).resolve_job_def("daily_pipeline")
+    with dg.instance_for_test() as instance:
+
+        def tick():
+            return landing_sensor(dg.build_sensor_context(instance=instance, cursor=None, resources=resources))
+
+        assert tick().run_requests  # never run: queued
+        result = job.execute_in_process(instance=instance, **run_scope(["2026-11-16", "2026-11-17"]))
+        assert result.success
+        assert instance.get_run_by_id(result.run_id).tags[LANDING_SEQ_TAG] == "2"
+        assert tick().run_requests == []
+
+        store.add_messages([msg(3, datetime(2026, 11, 17, 10, tzinfo=NAIROBI))])
+        assert [days_of(r) for r in tick().run_requests] == [["2026-11-17"]]
+        # A mark given at launch (`wa-pipeline run` reads it before its first run) is the one kept.
+        tagged = job.execute_in_process(instance=instance, partition_key="2026-11-17", tags={LANDING_SEQ_TAG: "2"})
+        assert instance.get_run_by_id(tagged.run_id).tags[LANDING_SEQ_TAG] == "2"
+        assert [days_of(r) for r in tick().run_requests] == [["2026-11-17"]]

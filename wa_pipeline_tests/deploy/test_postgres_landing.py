@@ -106,15 +106,17 @@ def test_days_are_read_in_send_order_and_a_broken_record_goes_to_on_error(backen
 
 def test_changes_since_reports_only_what_landed_after_the_cursor(backend):
     store = backend.open()
-    assert store.last_landed_at() is None
+    assert store.last_landed_at() is None and store.high_water_mark() == 0
     store.add_messages([msg(1), msg(2)])
     first = store.changes_since(0)
+    assert store.high_water_mark() == first.high_water_mark > 0
     assert first.sent_at == [T0, T0]
     assert store.changes_since(first.high_water_mark).sent_at == []
     assert store.changes_since(first.high_water_mark).high_water_mark == first.high_water_mark
     store.add_messages([msg(1), msg(9, T0 + timedelta(days=2))])
     late = store.changes_since(first.high_water_mark)
     assert late.sent_at == [T0 + timedelta(days=2)] and late.high_water_mark > first.high_water_mark
+    assert store.high_water_mark() == late.high_water_mark
     assert store.last_landed_at() <= datetime.now(UTC)
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import dagster as dg
 
 from wa_pipeline.defs._shared.day_range import DayResult, materialize_days
+from wa_pipeline.defs._shared.landing_coverage import LANDING_SEQ_TAG, landing_tag
 from wa_pipeline.defs._shared.run_metrics import Stopwatch, check_result
 from wa_pipeline.defs.partitions import Daily, daily_definitions
 from wa_pipeline.defs.resources import PipelineStorage
@@ -49,6 +50,10 @@ def build(daily: Daily) -> dg.Definitions:
     def raw_messages(context: dg.AssetExecutionContext, storage: PipelineStorage):
         """The day's messages from the landing store, in the canonical schema, in send order."""
         landing, dead_letters = storage.landing(), storage.dead_letters()
+        if LANDING_SEQ_TAG not in context.run.tags:
+            # A run the schedule or a UI backfill launched records the landing mark it read the days at, as the
+            # sensor's and `wa-pipeline run`'s runs do, so the landing sensor does not queue its days again.
+            context.instance.add_run_tags(context.run.run_id, landing_tag(landing.high_water_mark()))
         days = {}
         for day in context.partition_keys:
             watch = Stopwatch()
