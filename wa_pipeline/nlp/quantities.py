@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from wa_pipeline.nlp.chat_words import CHAT_WORDS
+from wa_pipeline.nlp.chat_words import CHAT_WORDS, CHAT_WORDS_BY_LANGUAGE, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.money import parse_amount
 
@@ -113,6 +113,8 @@ _SIZE_BEFORE = re.compile(
     r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr|group)\s*(?:no\.?\s*|#\s*)?$"
 )
 _ONES = re.compile(r"(?i)\s+ones?\b")
+# "500g each box", "50kg per bag", "2 litres apiece": the size of every piece, not an amount ordered.
+_EACH = re.compile(r"(?i)\s+(?:each|per|apiece)\b")
 # "iPhone 15 Pro", "Redmi Note 12 Pro Max", "PlayStation 5 Slim": a model number, not a count.
 _MODEL_WORDS = frozenset("pro max plus ultra mini lite note prime neo edge fe slim".split())
 _CAMEL_CASE_BEFORE = re.compile(r"\b[a-zA-Z]+[a-z][A-Z][A-Za-z]*\s$")
@@ -146,7 +148,7 @@ _NOT_ITEMS = frozenset(
     ksh kes kshs usd ugx tzs inr ngn zar eur gbp k mn million thousand lakh lakhs crore crores bn billion
     of to for and or in at on by is are was were be been the a an it its this that these those from with
     near opposite behind beside along
-    per each more less just left extra total than about around approx pls please plz thanks thank
+    per each more less just left extra total than about around approx pls please plz thanks thank instead asap
     sir madam bro boss dear i you we they he she me us them my your our their his her who what which
     will would can could shall should may might must have has had do does did done not no yes ok okay
     tu na ya za wa kwa ni hai hain ka ki ke ko se hi pia sasa hapo tena kila au lakini bado
@@ -172,6 +174,8 @@ _QUANTITY = re.compile(
     """,
     re.VERBOSE,
 )
+# A size or grade opening what a container holds: letters and digits in one word ("A4", "8x4", "2.5mm", "13A").
+_SPEC = re.compile(r"\s+(?P<spec>(?=[\w.]*\d)(?=[\w.]*[^\W\d_])\w[\w.]*\w)(?=\s)")
 _SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
 _ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w'’])an?\s+$")
 _DURATION_AFTER = re.compile(
@@ -228,8 +232,11 @@ _IRREGULAR = {
 # "2x chicken wraps", "1x large chips": an order's or a receipt's count, the "x" glued to it read as if it were not
 # there, when a common noun in lower case follows. A capitalised one may be a product's name, left to the names
 # ("2x Pizza Salami, 1x Margherita"); a digit makes it a size or a pack ("3x3", "2x 5kg bags"); a spaced "2 x" is
-# left alone, as `entities_dev.jsonl` annotates "2 x large cappuccino".
-_TIMES = re.compile(r"(?<![\w.,/:#+$€£₹₦-])(?P<count>\d{1,3})(?P<times>[x×])(?=\s+(?-i:[^\W\d_A-ZÀ-Þ]))")
+# left alone, as `entities_dev.jsonl` annotates "2 x large cappuccino". A star glued to the count does the same in
+# supplier lists ("5*bags potatoes", "4* packets parsley"), before any word: what follows is the count's.
+_TIMES = re.compile(
+    r"(?<![\w.,/:#+$€£₹₦*-])(?P<count>\d{1,3})(?:(?P<times>[x×])(?=\s+(?-i:[^\W\d_A-ZÀ-Þ]))|(?P<star>\*\s?)(?=[^\W\d_]))"
+)
 
 
 def find_quantities(text: str | None) -> list[Entity]:
@@ -238,7 +245,7 @@ def find_quantities(text: str | None) -> list[Entity]:
         return []
     original = text
     # The same offsets with each count's "x" blanked out, so that the item after it is read as the count's.
-    text = _TIMES.sub(lambda m: m.group("count") + " " * len(m.group("times")), text)
+    text = _TIMES.sub(lambda m: m.group("count") + " " * len(m.group("times") or m.group("star")), text)
     found = []
     position = 0
     while True:
@@ -274,8 +281,9 @@ def _read(text: str, match: re.Match) -> Entity | None:
         glued = MEASURES[match.group("glued").lower()]
         if glued in _SIZE_UNITS and not re.match(r"\s+of\s", text[match.end("glued") :]):
             return None
-        if _ONES.match(text, match.end("glued")):
-            return None  # "the 5L ones", "a 2kg one": the size of the thing chosen
+        each = glued not in ("piece", "dozen") and _EACH.match(text, match.end("glued"))
+        if _ONES.match(text, match.end("glued")) or each:
+            return None  # "the 5L ones", "a 2kg one", "500g each": the size of the thing chosen
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
     if words and all(_describes(w[2]) for w in words) and _DURATION_AFTER.match(text, words[-1][1] + len(words[-1][0])):
@@ -288,8 +296,9 @@ def _read(text: str, match: re.Match) -> Entity | None:
         if lower in MEASURES:
             if MEASURES[lower] in _SIZE_UNITS and not re.match(r"\s+of\s", text[start + len(word) :]):
                 return None
-            if _ONES.match(text, start + len(word)):
-                return None  # "the 5 litre one": the size of the thing chosen
+            each = MEASURES[lower] not in ("piece", "dozen") and _EACH.match(text, start + len(word))
+            if _ONES.match(text, start + len(word)) or each:
+                return None  # "the 5 litre one", "5 litres each": the size of the thing chosen
             unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower]])
             return _with_contents(text, match.start(), start + len(word), number, unit, measure=True)
         if index == 0 and written[0].isdigit() and _ARTICLE_BEFORE.search(text, 0, match.start()):
@@ -345,12 +354,20 @@ def _phrase(text: str, start: int, limit: int, brands: bool = False) -> list[tup
             brand += 1
             words.append((word, word_start, lower))
             continue
-        if lower not in MODIFIERS and lower not in MEASURES and (lower in _NOT_ITEMS or lower in CHAT_WORDS):
+        if lower not in MODIFIERS and lower not in MEASURES and (lower in _NOT_ITEMS or _chat_word(lower, brands)):
             break
         words.append((word, word_start, lower))
         if len(words) - brand == limit:
             break
     return words
+
+
+def _chat_word(lower: str, after_of: bool) -> bool:
+    """A word of the chat languages, which ends an item's phrase; after "of" an English word that only another
+    language's chat words list is what the container holds ("2 bales of hay", Spanish "hay")."""
+    if lower not in CHAT_WORDS:
+        return False
+    return not (after_of and lower in ENGLISH_WORDS and lower not in CHAT_WORDS_BY_LANGUAGE["en"])
 
 
 def _brand_word(lower: str, at: int) -> bool:
@@ -372,11 +389,29 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
     partitive = re.match(r"\s+of(?=\s)", text[end:])
     if partitive is None and not measure:
         return _entity(text, start, end, f"{_format(number)} {unit}")
+    spec = partitive and _SPEC.match(text, end + partitive.end())
+    if spec:
+        # "3 boxes of A4 paper", "4 rolls of 2.5mm cable": a size or grade before the goods is part of the contents
+        goods = _phrase(text, spec.end(), limit=2)
+        if goods and not (goods[0][2] in CONTAINERS or _singular(goods[0][2]) in CONTAINERS):
+            goods = _head(goods, partitive=True)
+            contents = " ".join([spec.group("spec").lower(), *(w[2] for w in goods)])
+            end_of_goods = goods[-1][1] + len(goods[-1][0])
+            return _entity(text, start, end_of_goods, f"{_format(number)} {unit} of {contents}")
     words = _phrase(text, end + (partitive.end() if partitive else 0), limit=3, brands=partitive is not None)
     if not partitive and words and (words[0][2] in CONTAINERS or _singular(words[0][2]) in CONTAINERS):
         words = []  # "50kg bag": the container, not what it holds
-    # The contents end at their head noun: a plural ends them ("1 dozen bananas send"), and trailing describing
-    # words are dropped ("2 kg sugar brown" never is), except the one noun after "of" ("2 kilos of chicken").
+    words = _head(words, partitive=partitive is not None)
+    if not words:
+        return _entity(text, start, end, f"{_format(number)} {unit}")
+    last_word, last_start, _ = words[-1]
+    contents = " ".join(w[2] for w in words)
+    return _entity(text, start, last_start + len(last_word), f"{_format(number)} {unit} of {contents}")
+
+
+def _head(words: list[tuple[str, int, str]], partitive: bool) -> list[tuple[str, int, str]]:
+    """The contents up to their head noun: a plural ends them ("1 dozen bananas send"), and trailing describing
+    words are dropped ("2 kg sugar brown" never is), except the one noun after "of" ("2 kilos of chicken")."""
     for index, word in enumerate(words):
         if _is_plural(word[2]) and not (partitive and word[0][:1].isupper() and index < len(words) - 1):
             words = words[: index + 1]  # a brand's plural goes on to its goods: "3 packs of Walkers crisps"
@@ -384,11 +419,7 @@ def _with_contents(text: str, start: int, end: int, number: Decimal, unit: str, 
     # A describing word that is also a noun stays at the end ("3 boxes of printer paper", "250g butter").
     while len(words) > (1 if partitive else 0) and _describes(words[-1][2]) and words[-1][2] not in _NOUN_MODIFIERS:
         words.pop()
-    if not words:
-        return _entity(text, start, end, f"{_format(number)} {unit}")
-    last_word, last_start, _ = words[-1]
-    contents = " ".join(w[2] for w in words)
-    return _entity(text, start, last_start + len(last_word), f"{_format(number)} {unit} of {contents}")
+    return words
 
 
 def _entity(text: str, start: int, end: int, value: str) -> Entity:

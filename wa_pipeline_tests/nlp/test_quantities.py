@@ -242,3 +242,22 @@ def test_names_with_a_number_word_zero_counts_and_nouns_that_describe(text, expe
 )
 def test_durations_and_what_one_thing_is_are_no_counts(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Send 6*bags onions and 2* trays eggs",
+            [("6*bags onions", "6 bag of onions"), ("2* trays eggs", "2 tray of eggs")],
+        ),
+        ("4 sheets of 6x3 mabati", [("4 sheets of 6x3 mabati", "4 sheet of 6x3 mabati")]),
+        ("two reams of A3 paper", [("two reams of A3 paper", "2 ream of a3 paper")]),
+        ("3 bags of maize instead", [("3 bags of maize", "3 bag of maize")]),
+        ("a truck of sand and 4 bales of hay", [("4 bales of hay", "4 bale of hay")]),
+        ("20 cartons, 12kg each", [("20 cartons", "20 carton")]),
+        ("10 pcs each", [("10 pcs", "10 piece")]),
+    ],
+)
+def test_supplier_lists_specs_of_goods_and_sizes_per_piece(text, expected):
+    assert quantities(text) == expected
