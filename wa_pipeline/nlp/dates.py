@@ -318,8 +318,12 @@ _SPOKEN_CLOCK = (
 )
 _OTHER_CLOCKS = rf"{_SWAHILI_CLOCK}|{_HINDI_CLOCK}|{_PART_OF_DAY_CLOCK}|{_TWENTY_FOUR}|{_GERMAN_CLOCK}"
 _UNNAMED = re.compile(r"\?P<\w+>")  # the expression holds a time twice: its groups cannot be named there
+# "at 7.30", "@ 12.45": a clock written with a dot, as British, Indian and African English write it, after "at" (an
+# amount may be written so too: see _DOTTED_CLOCK_ALONE for one with no day).
+_DOTTED_CLOCK = r"(?:(?<=\bat\s)|(?<=@\s)|(?<=@))(?:1[0-2]|0?[1-9])\.[0-5]\d(?![\d.,]|\s?(?:am|pm|a\.m|p\.m)|\s?%)"
 _TIME = (
     r"(?:[01]?\d|2[0-3])[:.][0-5]\d\s?(?:am|pm|a\.m\.|p\.m\.)|(?:1[0-2]|0?[1-9])\s?(?:am|pm|a\.m\.|p\.m\.)"
+    rf"|{_DOTTED_CLOCK}"
     rf"|{_UNNAMED.sub('', _OTHER_CLOCKS)}"
     r"|(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?hrs|\s?uhr|h)?|(?:[01]?\d|2[0-3])h[0-5]\d"
     r"|(?:12\s+)?(?:noon|midnight)|mid-?day|meio-dia|mediod[ií]a|midi"
@@ -624,7 +628,31 @@ def find_dates(
                 moment = moment.replace(second=int(seconds.group(1)))
             iso = moment.replace(tzinfo=tz).isoformat()
         found.append(Entity(DATE, text[start:end], start, end, iso, "rule"))
-    return found
+    return _with_its_date(found, text)
+
+
+# "tomorrow, March 12th", "yesterday 10/3": a relative day and the calendar date that names the same day are one date.
+_RELATIVE_DAY_ONLY = re.compile(r"today|tomorrow|tmrw|tmr|yesterday", re.IGNORECASE)
+
+
+def _with_its_date(found: list[Entity], text: str) -> list[Entity]:
+    """The dates found, a relative day and the calendar date right after it that agrees with it made one."""
+    joined: list[Entity] = []
+    for entity in found:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and _RELATIVE_DAY_ONLY.fullmatch(previous.text)
+            and re.fullmatch(r",?\s*", text[previous.end : entity.start])
+            and _CALENDAR_DATE.match(_PREPOSITION.sub("", entity.text, count=1).split(" at ")[0].strip())
+            and entity.value[:10] == previous.value
+        ):
+            joined[-1] = Entity(
+                DATE, text[previous.start : entity.end], previous.start, entity.end, entity.value, "rule"
+            )
+            continue
+        joined.append(entity)
+    return joined
 
 
 # A weekday between a past verb of saying and the clause it introduces is when the thing was said, so the last such
@@ -676,7 +704,11 @@ _EVENING_DAY = re.compile(r"tonight|tonite|ce\s+soir", re.IGNORECASE)
 # "5:45", "2:30" with no am or pm and no leading zero: a twelve-hour clock read in business hours (1-6 afternoon),
 # as a bare hour is; "05:45" and "17:45" are a 24-hour clock's. Where "las", "às", "um", "à" or "saa" comes before
 # it, the clock is read as written (see _TWENTY_FOUR), or on the Swahili clock.
-_AFTERNOON_CLOCK = re.compile(r"[1-6]:[0-5]\d")
+_AFTERNOON_CLOCK = re.compile(r"[1-6][:.][0-5]\d")
+# A dotted clock with no day is a time only on the quarter hour ("at 7.45", "at 12.30"); "at 3.50" is as likely a
+# price.
+_DOTTED_CLOCK_ALONE = re.compile(r"(?:1[0-2]|0?[1-9])\.(?:00|15|30|45)")
+_DOTTED = re.compile(r"(?:1[0-2]|0?[1-9])\.[0-5]\d")
 _CLOCK_READ_AS_WRITTEN = re.compile(r"\b(?:las|às|as|um|gegen|à|a|saa|ya|na)\s+$", re.IGNORECASE)
 _LATER_PARTS = frozenset({"afternoon", "evening", "night"})
 _HALF_OF_DAY = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
@@ -1451,6 +1483,8 @@ def _plausible(match: re.Match, text: str) -> bool:
     ):
         return False  # "sort code 20-45-77", "20-00-00": a bank's branch, no day
     clock_start = match.start("time" if match.group("time") else "time_after")
+    if clock and not day and _DOTTED.fullmatch(clock) and not _DOTTED_CLOCK_ALONE.fullmatch(clock):
+        return False
     if clock and not day and _HOURS_WRITTEN.fullmatch(clock) and _is_a_duration(text, clock_start, match.end()):
         return False
     if clock and _LAS_NOT_A_CLOCK.search(text[max(0, clock_start - 20) : clock_start]):

@@ -823,3 +823,30 @@ def test_a_day_and_month_that_only_read_the_other_way_are_read_that_way():
 )
 def test_a_part_of_the_day_between_a_day_and_its_clock(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pick the cake up Friday at 5.45", [("Friday at 5.45", "2026-11-20T17:45:00+03:00")]),
+        ("Can we do tomorrow at 9.30?", [("tomorrow at 9.30", "2026-11-19T09:30:00+03:00")]),
+        ("Collection at 12.30 tomorrow please", [("12.30 tomorrow", "2026-11-19T12:30:00+03:00")]),
+        ("The rider is coming at 12.30", [("12.30", "2026-11-18T12:30:00+03:00")]),
+        ("They sell it at 3.50 each", []),
+        ("Version at 1.15.2 works", []),
+    ],
+)
+def test_a_clock_written_with_a_dot_after_at(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Should land tomorrow, 19th November", [("tomorrow, 19th November", "2026-11-19")]),
+        ("It came yesterday 17/11", [("yesterday 17/11", "2026-11-17")]),
+        ("tomorrow, 25th November", [("tomorrow", "2026-11-19"), ("25th November", "2026-11-25")]),
+    ],
+)
+def test_a_relative_day_and_the_date_that_names_it_are_one_date(text, expected):
+    assert dates(text) == expected
