@@ -28,6 +28,7 @@ from wa_pipeline.nlp.chat_words import CHAT_WORDS  # noqa: E402
 
 OUT = REPO / "wa_pipeline" / "nlp" / "gazetteer" / "people.txt"
 REGIONAL = REPO / "scripts" / "sources" / "regional_names.tsv"
+GAZETTEER = REPO / "wa_pipeline" / "nlp" / "gazetteer"
 LOCALES = (
     "en_KE sw en_NG yo_NG ig_NG ha_NG tw_GH zu_ZA en_IN en_GB en_US en_IE "
     "es_ES es_MX es_CO es_AR pt_BR fr_FR fr_BE fr_CH de_DE de_AT de_CH"
@@ -75,7 +76,14 @@ def _regional_names() -> tuple[str, set[str]]:
     lines = REGIONAL.read_text(encoding="utf-8").splitlines()
     source = lines[0].split(" from ", 1)[1].rstrip(".")
     names = {word for line in lines[1:] for word in line.split("\t")[0].replace("-", " ").split()}
-    return source, names
+    # A regional surname that is also a town every region reads ("Pune") names the town far more often.
+    towns = {line.split("\t")[1].lower() for line in _lines(GAZETTEER / "towns.tsv") if line.startswith("*\t")}
+    towns |= {line.lower() for line in _lines(GAZETTEER / "places.txt")}
+    return source, {name for name in names if name.lower() not in towns}
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
 def _latin_word(name: str) -> bool:

@@ -753,6 +753,7 @@ def test_english_names_of_round_17(text, region, expected):
         ("Kehinde handled the order very well, thanks", "NG", [("PERSON", "Kehinde")]),
         ("Please give the parcel to Nakato at the gate", "UG", [("PERSON", "Nakato")]),
         ("Paid via GCash to Deepak", "IN", [("ORG", "GCash"), ("PERSON", "Deepak")]),
+        ("Send the cake to Meena in Chennai", "IN", [("PERSON", "Meena"), ("GPE", "Chennai")]),
     ],
 )
 def test_regional_given_names_of_round_25(text, region, expected):
