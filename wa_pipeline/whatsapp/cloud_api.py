@@ -456,6 +456,12 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
     `value_errors` are the errors Meta sent beside the message in its change: they explain a message whose content
     is missing when the message carries no errors of its own.
     """
+    inferred = None if isinstance(kind_name, str) and kind_name else _kind_of_content(element)
+    if inferred is not None:
+        # Meta's own reference samples for location and shared-contact messages leave `type` out: the one content
+        # object the message holds says what it is.
+        content = _content(inferred, element, value_errors)
+        return dataclasses.replace(content, flags=(f"message.type is missing (read as {inferred})", *content.flags))
     if not isinstance(kind_name, str) or not kind_name:
         content = _Content("unsupported", flags=("message.type is missing",))
     else:
@@ -478,10 +484,25 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
     return content
 
 
+def _kind_of_content(element: dict) -> str | None:
+    """The type a message without `type` has, when exactly one content object names it; else None."""
+    found = [
+        kind
+        for kind in _CONTENT_KINDS
+        if isinstance(element.get(kind), list if kind == "contacts" else dict) and element.get(kind)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 _PLAIN_KINDS = frozenset(
     {"text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "button"}
     | {"reaction", "order", "system"}
 )
+
+
+# Every content object a message can hold, named by the type it goes with (`context`, `referral`, `errors` and
+# `identity` describe a message, they are not its content).
+_CONTENT_KINDS = (*sorted(_PLAIN_KINDS), "template", "edit", "revoke", "unsupported")
 
 
 def _unsupported_flag(kind_name: str, element: dict) -> str:
@@ -577,13 +598,24 @@ def _system_text(system: dict) -> str | None:
 def _location_content(body: Any) -> _Content:
     if not isinstance(body, dict):
         raise MalformedElement("location object is missing")
-    latitude, longitude = body.get("latitude"), body.get("longitude")
+    latitude, longitude = _coordinate(body.get("latitude")), _coordinate(body.get("longitude"))
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (latitude, longitude))
     names = [str(p) for p in (body.get("name"), body.get("address")) if isinstance(p, (str, int, float)) and p]
     if numeric:
         return _Content("location", text="\n".join([*names, f"{latitude},{longitude}"]))
     flag = f"location: latitude/longitude are not numbers ({latitude!r}, {longitude!r})"
     return _Content("location", text="\n".join(names) or None, flags=(flag,))
+
+
+_DECIMAL_DEGREES = re.compile(r"[+-]?\d{1,3}(\.\d+)?")
+
+
+def _coordinate(value: Any) -> Any:
+    """A coordinate as a number: relays and SDK samples write Meta's numbers as strings ("37.483307"); anything else
+    is returned as given, to be flagged."""
+    if isinstance(value, str) and _DECIMAL_DEGREES.fullmatch(value.strip()):
+        return float(value)
+    return value
 
 
 def _referral(element: dict) -> str | None:

@@ -298,3 +298,27 @@ def test_a_card_sent_on_the_businesss_contact_request_gives_the_customers_number
     # A card shared any other way is someone else's, and names no key of the sender.
     assert store.get(wamid("contact-shared-1")).text == "Juma: +254 712 345678"
     assert contacts.customer_of(phone="+254712345678") is None
+
+
+def test_a_message_without_its_type_is_read_from_the_content_it_holds(landed):
+    deliver, store, letters, _ = landed
+    # Meta's reference samples of location and shared-contact messages carry no `type` beside the content object.
+    deliver("message_without_type")
+    place, card = store.get(wamid("notype-loc-1")), store.get(wamid("notype-card-1"))
+    assert letters.list() == []
+    assert (place.kind, place.chat_id) == ("location", CHAT)
+    assert place.text == "Kilimani Market\nArgwings Kodhek Rd, Nairobi\n-1.292066,36.821945"
+    assert place.flags == "message.type is missing (read as location)"
+    assert (card.kind, card.text) == ("contacts", "Baraka Otieno: +254 733 100200")
+    # Nothing to read the type from: kept without content, saying why, as before.
+    empty = store.get(wamid("notype-empty-1"))
+    assert (empty.kind, empty.text, empty.flags) == ("unsupported", None, "message.type is missing")
+
+
+def test_a_location_whose_coordinates_are_written_as_strings_keeps_them(landed):
+    deliver, store, letters, _ = landed
+    deliver("location_string_coordinates")
+    place = store.get(wamid("loc-strings-1"))
+    assert letters.list() == []
+    assert (place.kind, place.flags) == ("location", None)
+    assert place.text == "Old Town Jetty\nMbarak Hinawy Rd, Mombasa\n-4.043477,39.668206"
