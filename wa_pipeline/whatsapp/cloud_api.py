@@ -549,7 +549,14 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
         if isinstance(reply, dict) and not reply.get("response_json") and isinstance(reply.get("body"), str):
             # A Flow reply without its answers still says what the user saw ("Sent"): kept, with the flag.
             return _Content("interactive", text=reply["body"], flags=("nfm_reply.response_json is missing",))
-        return _Content("interactive", text=_interactive_text(body))
+        text = _interactive_text(body)
+        if text is None:
+            # Not a reply this version reads: without the flag the row is a blank answer with no reason.
+            named = body.get("type") if isinstance(body, dict) else None
+            return _Content(
+                "interactive", flags=(f"interactive reply {named!r} is not read by this version (kept in raw)",)
+            )
+        return _Content("interactive", text=text)
     if kind_name == "button":
         if not isinstance(body, dict):
             raise MalformedElement("button is missing")
@@ -1263,6 +1270,12 @@ def _interactive_text(body: Any) -> str | None:
         raise MalformedElement("interactive object is missing")
     reply_type = body.get("type")
     reply = body.get(reply_type) if isinstance(reply_type, str) else None
+    if not isinstance(reply, dict):
+        # A type that does not name the object beside it (no type, or "button" beside button_reply, as relays and
+        # SDK samples write it): the one reply object the message holds is the answer.
+        replies = [key for key, value in body.items() if key.endswith("_reply") and isinstance(value, dict)]
+        if len(replies) == 1:
+            reply_type, reply = replies[0], body[replies[0]]
     if reply_type in ("button_reply", "list_reply"):
         return _text(_require(reply, "title", reply_type))
     if reply_type == "nfm_reply":

@@ -322,3 +322,21 @@ def test_a_location_whose_coordinates_are_written_as_strings_keeps_them(landed):
     assert letters.list() == []
     assert (place.kind, place.flags) == ("location", None)
     assert place.text == "Old Town Jetty\nMbarak Hinawy Rd, Mombasa\n-4.043477,39.668206"
+
+
+def test_an_interactive_answer_whose_type_does_not_name_it_is_still_read(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_reply_untyped")
+    assert letters.list() == []
+    pickup, size = store.get(wamid("inter-typebutton-1")), store.get(wamid("inter-notype-1"))
+    assert (pickup.kind, pickup.text, pickup.reply_to, pickup.flags) == (
+        "interactive",
+        "I'll collect it",
+        wamid("ask-pickup-1"),
+        None,
+    )
+    assert (size.text, size.reply_to) == ("Large tray", wamid("ask-size-1"))
+    # A reply this version does not read is not a blank answer: the row says why it is empty.
+    unread = store.get(wamid("inter-unread-1"))
+    assert (unread.kind, unread.text) == ("interactive", None)
+    assert unread.flags == "interactive reply 'product_inquiry' is not read by this version (kept in raw)"
