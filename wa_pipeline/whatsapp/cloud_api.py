@@ -52,10 +52,13 @@ ACCOUNT_FIELDS = frozenset(
         "phone_number_quality_update",
         "payment_configuration_update",
         "partner_solutions",
+        # Two-step verification PIN changes and resets on the business's number; a Flow's status and error alerts.
+        "security",
+        "flows",
     }
 )
 # The field Meta names for each kind of element a change's value carries.
-MESSAGE_FIELDS = {"messages": "messages", "smb_message_echoes": "message_echoes"}
+MESSAGE_FIELDS = {"messages": "messages", "smb_message_echoes": "message_echoes", "message_echoes": "message_echoes"}
 
 
 class MalformedElement(ValueError):
@@ -1200,19 +1203,21 @@ class _FieldMapper:
 # What a value carries beside its element lists: the context every element is read in.
 _VALUE_CONTEXT = frozenset({"messaging_product", "metadata", "contacts"})
 
+_ECHO_LISTS = {"message_echoes": _FieldMapper.echo, "messages": _FieldMapper.echo, "errors": _FieldMapper.meta_error}
 # The element lists each field's value carries, and what maps them.
 _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], None]]] = {
+    # Relays that merge Meta's fields (Kapso) list the business's echoes and calls beside the customer's messages.
     "messages": {
         "messages": _FieldMapper.message,
         "statuses": _FieldMapper.status,
+        "message_echoes": _FieldMapper.echo,
+        "calls": _FieldMapper.call,
         "errors": _FieldMapper.meta_error,
     },
     # An echo listed under `messages` (as some coexistence senders and tests do) is still the business's message.
-    "smb_message_echoes": {
-        "message_echoes": _FieldMapper.echo,
-        "messages": _FieldMapper.echo,
-        "errors": _FieldMapper.meta_error,
-    },
+    "smb_message_echoes": _ECHO_LISTS,
+    # The field Meta names echoes under beside (and after) smb_message_echoes: the same business's messages.
+    "message_echoes": _ECHO_LISTS,
     "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
     "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
     "user_preferences": {"user_preferences": _FieldMapper.preference},

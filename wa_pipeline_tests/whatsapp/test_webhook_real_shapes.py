@@ -340,3 +340,22 @@ def test_an_interactive_answer_whose_type_does_not_name_it_is_still_read(landed)
     unread = store.get(wamid("inter-unread-1"))
     assert (unread.kind, unread.text) == ("interactive", None)
     assert unread.flags == "interactive reply 'product_inquiry' is not read by this version (kept in raw)"
+
+
+def test_echoes_under_the_message_echoes_field_or_beside_messages_land_as_the_businesss_messages(landed):
+    deliver, store, letters, _ = landed
+    deliver("message_echoes_field")
+    deliver("message_echoes_field")
+    assert letters.list() == []
+    # The business's words in the customer's chat, from the business's number id, whichever way they were listed.
+    for tag, text in (("echo-field-1", "Your cake will be ready at four"), ("merged-echo-1", "Five is fine")):
+        echo = store.get(wamid(tag))
+        assert (echo.chat_id, echo.sender_id, echo.text) == (CHAT, NUMBER_ID, text)
+    assert store.get(wamid("merged-in-1")).sender_id == "16505551234"
+    events = EventStore(store.database())
+    [call] = events.events("call")
+    assert (call.customer, call.summary) == ("16505551234", "call terminate, 42 s")
+    # A PIN change on the business number and a Flow's status are news about the account, not unknown fields.
+    summaries = sorted((e.field, e.summary) for e in events.events("account"))
+    assert summaries == [("flows", "flows FLOW_STATUS_CHANGE"), ("security", "security PIN_CHANGED 15550783881")]
+    assert events.events("unknown") == []
