@@ -963,7 +963,11 @@ class _FieldMapper:
             customer = element.get("recipient_id") or element.get("from")
             self._sight(element.get("timestamp"), phone=customer, user_id=element.get("recipient_user_id"))
             return
-        self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
+        if _untracked_status(element):
+            # Kept with Meta's errors as an event, not dead-lettered as if malformed.
+            self._keep(node, element, wrap, lambda: self._status_event(element, node), self.parser.parsed.events)
+        else:
+            self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
         if not isinstance(element, dict):
             return
         participant = element.get("recipient_participant_id")
@@ -1010,6 +1014,17 @@ class _FieldMapper:
         summary = _payment_summary(status, payment)
         return self._event(
             "payment", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
+        )
+
+    def _status_event(self, element: dict, node: RawJson) -> Event:
+        wamid = _status_id(element)
+        errors = element.get("errors")
+        summary = f"status {element['status']} of {wamid}"
+        if errors:
+            summary += f": {_errors_text(errors).replace(chr(10), '; ')}"
+        customer = _contact_for_status(element)
+        return self._event(
+            "unknown", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
         )
 
     def _receipt_event(self, element: dict, node: RawJson, participant: str) -> Event:
@@ -1436,6 +1451,16 @@ def _money(amount: Any, currency: Any) -> str | None:
     if shown is None:
         return None
     return f"{shown} {currency}" if currency else shown
+
+
+# Statuses Meta sends that are no step of delivery: "warning" (a catalog item the message named is not available)
+# and "deleted". Any other word is not a status Meta sends, and the element is rejected as malformed.
+_OTHER_STATUSES = frozenset({"warning", "deleted"})
+
+
+def _untracked_status(element: Any) -> bool:
+    """A status element whose status is one of Meta's that names no step of delivery (see _OTHER_STATUSES)."""
+    return isinstance(element, dict) and element.get("status") in _OTHER_STATUSES
 
 
 def _status_id(element: dict) -> str:

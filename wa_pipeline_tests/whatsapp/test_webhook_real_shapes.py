@@ -359,3 +359,22 @@ def test_echoes_under_the_message_echoes_field_or_beside_messages_land_as_the_bu
     summaries = sorted((e.field, e.summary) for e in events.events("account"))
     assert summaries == [("flows", "flows FLOW_STATUS_CHANGE"), ("security", "security PIN_CHANGED 15550783881")]
     assert events.events("unknown") == []
+
+
+def test_a_status_that_is_no_step_of_delivery_is_kept_with_metas_errors_not_dead_lettered(landed):
+    deliver, store, letters, _ = landed
+    deliver("status_untracked")
+    deliver("status_untracked")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    # The delivery itself moves the message's status as before.
+    assert [s["status"] for s in events.status_history(wamid("catalog-out-1"))] == ["delivered"]
+    kept = [(e.customer, e.summary) for e in events.events("unknown")]
+    assert kept == [
+        (
+            "16505551234",
+            f"status warning of {wamid('catalog-out-1')}: Meta error 2026:"
+            " Some products in the message are hidden or not approved in the catalog",
+        ),
+        ("16505551234", f"status deleted of {wamid('gone-out-1')}"),
+    ]
