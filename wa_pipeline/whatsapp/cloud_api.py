@@ -52,10 +52,13 @@ ACCOUNT_FIELDS = frozenset(
         "phone_number_quality_update",
         "payment_configuration_update",
         "partner_solutions",
+        # Two-step verification PIN changes and resets on the business's number; a Flow's status and error alerts.
+        "security",
+        "flows",
     }
 )
 # The field Meta names for each kind of element a change's value carries.
-MESSAGE_FIELDS = {"messages": "messages", "smb_message_echoes": "message_echoes"}
+MESSAGE_FIELDS = {"messages": "messages", "smb_message_echoes": "message_echoes", "message_echoes": "message_echoes"}
 
 
 class MalformedElement(ValueError):
@@ -456,6 +459,12 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
     `value_errors` are the errors Meta sent beside the message in its change: they explain a message whose content
     is missing when the message carries no errors of its own.
     """
+    inferred = None if isinstance(kind_name, str) and kind_name else _kind_of_content(element)
+    if inferred is not None:
+        # Meta's own reference samples for location and shared-contact messages leave `type` out: the one content
+        # object the message holds says what it is.
+        content = _content(inferred, element, value_errors)
+        return dataclasses.replace(content, flags=(f"message.type is missing (read as {inferred})", *content.flags))
     if not isinstance(kind_name, str) or not kind_name:
         content = _Content("unsupported", flags=("message.type is missing",))
     else:
@@ -478,10 +487,25 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
     return content
 
 
+def _kind_of_content(element: dict) -> str | None:
+    """The type a message without `type` has, when exactly one content object names it; else None."""
+    found = [
+        kind
+        for kind in _CONTENT_KINDS
+        if isinstance(element.get(kind), list if kind == "contacts" else dict) and element.get(kind)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 _PLAIN_KINDS = frozenset(
     {"text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "button"}
     | {"reaction", "order", "system"}
 )
+
+
+# Every content object a message can hold, named by the type it goes with (`context`, `referral`, `errors` and
+# `identity` describe a message, they are not its content).
+_CONTENT_KINDS = (*sorted(_PLAIN_KINDS), "template", "edit", "revoke", "unsupported")
 
 
 def _unsupported_flag(kind_name: str, element: dict) -> str:
@@ -528,7 +552,14 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
         if isinstance(reply, dict) and not reply.get("response_json") and isinstance(reply.get("body"), str):
             # A Flow reply without its answers still says what the user saw ("Sent"): kept, with the flag.
             return _Content("interactive", text=reply["body"], flags=("nfm_reply.response_json is missing",))
-        return _Content("interactive", text=_interactive_text(body))
+        text = _interactive_text(body)
+        if text is None:
+            # Not a reply this version reads: without the flag the row is a blank answer with no reason.
+            named = body.get("type") if isinstance(body, dict) else None
+            return _Content(
+                "interactive", flags=(f"interactive reply {named!r} is not read by this version (kept in raw)",)
+            )
+        return _Content("interactive", text=text)
     if kind_name == "button":
         if not isinstance(body, dict):
             raise MalformedElement("button is missing")
@@ -577,13 +608,24 @@ def _system_text(system: dict) -> str | None:
 def _location_content(body: Any) -> _Content:
     if not isinstance(body, dict):
         raise MalformedElement("location object is missing")
-    latitude, longitude = body.get("latitude"), body.get("longitude")
+    latitude, longitude = _coordinate(body.get("latitude")), _coordinate(body.get("longitude"))
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (latitude, longitude))
     names = [str(p) for p in (body.get("name"), body.get("address")) if isinstance(p, (str, int, float)) and p]
     if numeric:
         return _Content("location", text="\n".join([*names, f"{latitude},{longitude}"]))
     flag = f"location: latitude/longitude are not numbers ({latitude!r}, {longitude!r})"
     return _Content("location", text="\n".join(names) or None, flags=(flag,))
+
+
+_DECIMAL_DEGREES = re.compile(r"[+-]?\d{1,3}(\.\d+)?")
+
+
+def _coordinate(value: Any) -> Any:
+    """A coordinate as a number: relays and SDK samples write Meta's numbers as strings ("37.483307"); anything else
+    is returned as given, to be flagged."""
+    if isinstance(value, str) and _DECIMAL_DEGREES.fullmatch(value.strip()):
+        return float(value)
+    return value
 
 
 def _referral(element: dict) -> str | None:
@@ -921,7 +963,11 @@ class _FieldMapper:
             customer = element.get("recipient_id") or element.get("from")
             self._sight(element.get("timestamp"), phone=customer, user_id=element.get("recipient_user_id"))
             return
-        self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
+        if _untracked_status(element):
+            # Kept with Meta's errors as an event, not dead-lettered as if malformed.
+            self._keep(node, element, wrap, lambda: self._status_event(element, node), self.parser.parsed.events)
+        else:
+            self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
         if not isinstance(element, dict):
             return
         participant = element.get("recipient_participant_id")
@@ -968,6 +1014,17 @@ class _FieldMapper:
         summary = _payment_summary(status, payment)
         return self._event(
             "payment", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
+        )
+
+    def _status_event(self, element: dict, node: RawJson) -> Event:
+        wamid = _status_id(element)
+        errors = element.get("errors")
+        summary = f"status {element['status']} of {wamid}"
+        if errors:
+            summary += f": {_errors_text(errors).replace(chr(10), '; ')}"
+        customer = _contact_for_status(element)
+        return self._event(
+            "unknown", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
         )
 
     def _receipt_event(self, element: dict, node: RawJson, participant: str) -> Event:
@@ -1161,19 +1218,21 @@ class _FieldMapper:
 # What a value carries beside its element lists: the context every element is read in.
 _VALUE_CONTEXT = frozenset({"messaging_product", "metadata", "contacts"})
 
+_ECHO_LISTS = {"message_echoes": _FieldMapper.echo, "messages": _FieldMapper.echo, "errors": _FieldMapper.meta_error}
 # The element lists each field's value carries, and what maps them.
 _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], None]]] = {
+    # Relays that merge Meta's fields (Kapso) list the business's echoes and calls beside the customer's messages.
     "messages": {
         "messages": _FieldMapper.message,
         "statuses": _FieldMapper.status,
+        "message_echoes": _FieldMapper.echo,
+        "calls": _FieldMapper.call,
         "errors": _FieldMapper.meta_error,
     },
     # An echo listed under `messages` (as some coexistence senders and tests do) is still the business's message.
-    "smb_message_echoes": {
-        "message_echoes": _FieldMapper.echo,
-        "messages": _FieldMapper.echo,
-        "errors": _FieldMapper.meta_error,
-    },
+    "smb_message_echoes": _ECHO_LISTS,
+    # The field Meta names echoes under beside (and after) smb_message_echoes: the same business's messages.
+    "message_echoes": _ECHO_LISTS,
     "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
     "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
     "user_preferences": {"user_preferences": _FieldMapper.preference},
@@ -1231,6 +1290,12 @@ def _interactive_text(body: Any) -> str | None:
         raise MalformedElement("interactive object is missing")
     reply_type = body.get("type")
     reply = body.get(reply_type) if isinstance(reply_type, str) else None
+    if not isinstance(reply, dict):
+        # A type that does not name the object beside it (no type, or "button" beside button_reply, as relays and
+        # SDK samples write it): the one reply object the message holds is the answer.
+        replies = [key for key, value in body.items() if key.endswith("_reply") and isinstance(value, dict)]
+        if len(replies) == 1:
+            reply_type, reply = replies[0], body[replies[0]]
     if reply_type in ("button_reply", "list_reply"):
         return _text(_require(reply, "title", reply_type))
     if reply_type == "nfm_reply":
@@ -1386,6 +1451,16 @@ def _money(amount: Any, currency: Any) -> str | None:
     if shown is None:
         return None
     return f"{shown} {currency}" if currency else shown
+
+
+# Statuses Meta sends that are no step of delivery: "warning" (a catalog item the message named is not available)
+# and "deleted". Any other word is not a status Meta sends, and the element is rejected as malformed.
+_OTHER_STATUSES = frozenset({"warning", "deleted"})
+
+
+def _untracked_status(element: Any) -> bool:
+    """A status element whose status is one of Meta's that names no step of delivery (see _OTHER_STATUSES)."""
+    return isinstance(element, dict) and element.get("status") in _OTHER_STATUSES
 
 
 def _status_id(element: dict) -> str:

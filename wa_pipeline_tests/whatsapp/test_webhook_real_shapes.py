@@ -298,3 +298,83 @@ def test_a_card_sent_on_the_businesss_contact_request_gives_the_customers_number
     # A card shared any other way is someone else's, and names no key of the sender.
     assert store.get(wamid("contact-shared-1")).text == "Juma: +254 712 345678"
     assert contacts.customer_of(phone="+254712345678") is None
+
+
+def test_a_message_without_its_type_is_read_from_the_content_it_holds(landed):
+    deliver, store, letters, _ = landed
+    # Meta's reference samples of location and shared-contact messages carry no `type` beside the content object.
+    deliver("message_without_type")
+    place, card = store.get(wamid("notype-loc-1")), store.get(wamid("notype-card-1"))
+    assert letters.list() == []
+    assert (place.kind, place.chat_id) == ("location", CHAT)
+    assert place.text == "Kilimani Market\nArgwings Kodhek Rd, Nairobi\n-1.292066,36.821945"
+    assert place.flags == "message.type is missing (read as location)"
+    assert (card.kind, card.text) == ("contacts", "Baraka Otieno: +254 733 100200")
+    # Nothing to read the type from: kept without content, saying why, as before.
+    empty = store.get(wamid("notype-empty-1"))
+    assert (empty.kind, empty.text, empty.flags) == ("unsupported", None, "message.type is missing")
+
+
+def test_a_location_whose_coordinates_are_written_as_strings_keeps_them(landed):
+    deliver, store, letters, _ = landed
+    deliver("location_string_coordinates")
+    place = store.get(wamid("loc-strings-1"))
+    assert letters.list() == []
+    assert (place.kind, place.flags) == ("location", None)
+    assert place.text == "Old Town Jetty\nMbarak Hinawy Rd, Mombasa\n-4.043477,39.668206"
+
+
+def test_an_interactive_answer_whose_type_does_not_name_it_is_still_read(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_reply_untyped")
+    assert letters.list() == []
+    pickup, size = store.get(wamid("inter-typebutton-1")), store.get(wamid("inter-notype-1"))
+    assert (pickup.kind, pickup.text, pickup.reply_to, pickup.flags) == (
+        "interactive",
+        "I'll collect it",
+        wamid("ask-pickup-1"),
+        None,
+    )
+    assert (size.text, size.reply_to) == ("Large tray", wamid("ask-size-1"))
+    # A reply this version does not read is not a blank answer: the row says why it is empty.
+    unread = store.get(wamid("inter-unread-1"))
+    assert (unread.kind, unread.text) == ("interactive", None)
+    assert unread.flags == "interactive reply 'product_inquiry' is not read by this version (kept in raw)"
+
+
+def test_echoes_under_the_message_echoes_field_or_beside_messages_land_as_the_businesss_messages(landed):
+    deliver, store, letters, _ = landed
+    deliver("message_echoes_field")
+    deliver("message_echoes_field")
+    assert letters.list() == []
+    # The business's words in the customer's chat, from the business's number id, whichever way they were listed.
+    for tag, text in (("echo-field-1", "Your cake will be ready at four"), ("merged-echo-1", "Five is fine")):
+        echo = store.get(wamid(tag))
+        assert (echo.chat_id, echo.sender_id, echo.text) == (CHAT, NUMBER_ID, text)
+    assert store.get(wamid("merged-in-1")).sender_id == "16505551234"
+    events = EventStore(store.database())
+    [call] = events.events("call")
+    assert (call.customer, call.summary) == ("16505551234", "call terminate, 42 s")
+    # A PIN change on the business number and a Flow's status are news about the account, not unknown fields.
+    summaries = sorted((e.field, e.summary) for e in events.events("account"))
+    assert summaries == [("flows", "flows FLOW_STATUS_CHANGE"), ("security", "security PIN_CHANGED 15550783881")]
+    assert events.events("unknown") == []
+
+
+def test_a_status_that_is_no_step_of_delivery_is_kept_with_metas_errors_not_dead_lettered(landed):
+    deliver, store, letters, _ = landed
+    deliver("status_untracked")
+    deliver("status_untracked")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    # The delivery itself moves the message's status as before.
+    assert [s["status"] for s in events.status_history(wamid("catalog-out-1"))] == ["delivered"]
+    kept = [(e.customer, e.summary) for e in events.events("unknown")]
+    assert kept == [
+        (
+            "16505551234",
+            f"status warning of {wamid('catalog-out-1')}: Meta error 2026:"
+            " Some products in the message are hidden or not approved in the catalog",
+        ),
+        ("16505551234", f"status deleted of {wamid('gone-out-1')}"),
+    ]
