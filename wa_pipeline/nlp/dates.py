@@ -607,8 +607,9 @@ def find_dates(
                 continue
             clock_start = match.start("time" if match.group("time") else "time_after")
             part = (match.group("part") or "").lower()
-            if part in _LATER_PARTS and hour_minute[0] < 12 and not _HALF_OF_DAY.search(clock):
-                hour_minute = (hour_minute[0] + 12, hour_minute[1])  # "Friday evening at 7:30"
+            later = part in _LATER_PARTS or bool(day and _EVENING_DAY.fullmatch(day))
+            if later and hour_minute[0] < 12 and not _HALF_OF_DAY.search(clock):
+                hour_minute = (hour_minute[0] + 12, hour_minute[1])  # "Friday evening at 7:30", "8:15 tonight"
             elif (
                 _AFTERNOON_CLOCK.fullmatch(clock)
                 and part != "morning"

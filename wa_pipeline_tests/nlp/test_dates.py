@@ -203,6 +203,11 @@ def test_weekday_abbreviations_resolve_with_this_and_next(text, expected):
         ("come at 4 o'clock", [("4 o'clock", "2027-03-11T16:00:00+03:00")]),
         ("tonight at 8 please", [("tonight at 8", "2027-03-11T20:00:00+03:00")]),
         ("tonight at 8,000 shillings", [("tonight", "2027-03-11")]),
+        # A clock with its minutes is the evening's too, before or after "tonight"; an "am" written stays.
+        ("deliver tonight at 8:15", [("tonight at 8:15", "2027-03-11T20:15:00+03:00")]),
+        ("can you bring it 8:15 tonight", [("8:15 tonight", "2027-03-11T20:15:00+03:00")]),
+        ("tonight at 8.30 works", [("tonight at 8.30", "2027-03-11T20:30:00+03:00")]),
+        ("tonight at 11:30 pm", [("tonight at 11:30 pm", "2027-03-11T23:30:00+03:00")]),
     ],
 )
 def test_military_spoken_and_evening_clocks(text, expected):
