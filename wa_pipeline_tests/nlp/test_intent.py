@@ -326,6 +326,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev5.jsonl", {"de"}, 150),
         ("intents_dev6.jsonl", {"de"}, 220),
         ("intents_dev7.jsonl", {"en"}, 200),
+        ("intents_dev8.jsonl", {"en"}, 130),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
