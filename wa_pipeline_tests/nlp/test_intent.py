@@ -326,6 +326,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev5.jsonl", {"de"}, 150),
         ("intents_dev6.jsonl", {"de"}, 220),
         ("intents_dev7.jsonl", {"en"}, 200),
+        ("intents_dev8.jsonl", {"en"}, 130),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
@@ -410,16 +411,16 @@ ROUTED_TEXTS = [
 ]
 
 
-def test_german_and_swahili_messages_are_read_by_models_of_their_own(model):
+def test_german_swahili_and_english_messages_are_read_by_models_of_their_own(model):
     shared = dataclasses.replace(model, routes={})
-    assert sorted(model.routes) == ["de", "sw"]
+    assert sorted(model.routes) == ["de", "en", "sw"]
     routed = model.predict(ROUTED_TEXTS)
     alone = shared.predict(ROUTED_TEXTS)
-    german, swahili = (model.routes[language].predict([text])[0] for language, text in zip(("de", "sw"), ROUTED_TEXTS))
-    assert routed[:2] == [german, swahili]
+    own = [model.routes[language].predict([text])[0] for language, text in zip(("de", "sw", "en"), ROUTED_TEXTS)]
+    assert routed[:3] == own
     assert routed[0].confidence != alone[0].confidence and routed[1].confidence != alone[1].confidence
-    # English and French (and Spanish, Portuguese, Hinglish) keep the shared model's reading exactly.
-    assert routed[2:] == alone[2:]
+    # French (and Spanish, Portuguese, Hinglish) keep the shared model's reading exactly.
+    assert routed[3:] == alone[3:]
 
 
 def test_the_language_given_chooses_the_model_and_a_line_of_no_language_reads_the_shared_one(model):
@@ -432,14 +433,25 @@ def test_the_language_given_chooses_the_model_and_a_line_of_no_language_reads_th
         model.predict([text, text], languages=["de"])
 
 
+def test_english_lines_are_read_by_an_english_model_refit_on_every_example(model):
+    # Refit with its own file, the English route lifted the English dev rows' mean on all three seeds (round 25); a
+    # line of no language still reads the shared model.
+    english = model.routes["en"]
+    assert english.settings.refit and english.settings.members == 1 and not model.settings.refit
+    text = "Kindly leave the parcel with the guard at the blue gate, I'm at work till 6"
+    assert model.predict([text], languages=["en"]) == english.predict([text])
+    assert model.predict([text], languages=[""]) == dataclasses.replace(model, routes={}).predict([text])
+
+
 def test_the_routed_models_learn_their_own_files_beside_the_shared_examples(model):
     for language, path in ROUTED_EXAMPLES.items():
         route = model.routes[language]
-        assert route.example_files[-1] == str(path) and "round 14" in path.read_text(encoding="utf-8").splitlines()[0]
+        header = path.read_text(encoding="utf-8").splitlines()[0]
+        assert route.example_files[-1] == str(path) and re.search(r"round \d+", header)
         own = load_examples([path])
-        assert {e.label for e in own} <= set(INTENTS) and len(own) >= 100
+        assert {e.label for e in own} <= set(INTENTS) and len(own) >= 40
         # A routed model is scored on the shared model's held-out split and its file's; only a route named for refit
-        # (German) then learns them too.
+        # (German, English) then learns them too.
         _, own_held_out = split_examples(own, model.settings.held_out, model.settings.seed, model.settings.split)
         assert route.evaluation.examples == model.evaluation.examples + len(own_held_out)
         if language in ROUTED_REFIT:
@@ -448,7 +460,7 @@ def test_the_routed_models_learn_their_own_files_beside_the_shared_examples(mode
         else:
             assert route.trained_on == model.trained_on + (len(own) - len(own_held_out)) * ROUTED_REPEAT
     # The shared model never learns its held-out split, whatever its routes do.
-    assert ROUTED_REFIT == {"de"} and not model.settings.refit and not model.routes["sw"].settings.refit
+    assert ROUTED_REFIT == {"de", "en"} and not model.settings.refit and not model.routes["sw"].settings.refit
 
 
 def test_the_german_model_averages_three_members_and_the_others_keep_one(model, monkeypatch):
