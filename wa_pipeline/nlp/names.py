@@ -728,9 +728,7 @@ def find_names(
         bare = _bare_name(doc, gazetteer, region)
         if bare is not None:
             return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
-    if not _english(doc):
-        return found
-    return _places_listed_together(doc, _people_listed_together(doc, found, unnamed, gazetteer), unnamed, gazetteer)
+    return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
 
 
 def _named_by_its_service(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:
@@ -937,56 +935,6 @@ def _people_listed_together(
                 candidates.remove(candidate)
                 changed = True
     return sorted(found, key=lambda e: e.start)
-
-
-def _places_listed_together(
-    doc: Words, found: list[Entity], unnamed: list[tuple[int, int]], gazetteer: Gazetteer
-) -> list[Entity]:
-    """One capitalised word joined by "or", "and", "&" or a comma to a place the rules found is a place too, as
-    neighbourhoods no list holds are named side by side: "in Adum or Asafo", "Ngong or Kibera". Not a word that a
-    list holds as a person's, a business's or a product's, nor an English or chat word, nor an acronym; only a word
-    no rule labelled or that only the model did."""
-    places = [e for e in found if e.label in (TOWN, FACILITY) and e.source == "rule"]
-    if not places:
-        return found
-    found = list(found)
-    for n, entity in enumerate(found):
-        if entity.label in (TOWN, FACILITY) or entity.source != "model":
-            continue
-        words = [w for w in doc if entity.start <= w.idx < entity.end]
-        if len(words) == 1 and _unlisted_place_word(words[0], gazetteer) and _listed_with(doc, entity, places):
-            found[n] = Entity(TOWN, entity.text, entity.start, entity.end, entity.value, "rule")
-    for a, b in unnamed:
-        if b - a == 1 and _unlisted_place_word(doc[a], gazetteer):
-            candidate = _entity(doc, a, b, TOWN, "rule")
-            if _listed_with(doc, candidate, places):
-                found.append(candidate)
-    return sorted(found, key=lambda e: e.start)
-
-
-def _unlisted_place_word(word: Word, gazetteer: Gazetteer) -> bool:
-    lower = word.lower_
-    if not word.is_alpha or len(lower) < 3 or not word.text[:1].isupper() or word.text.isupper():
-        return False
-    if lower in gazetteer.people or lower in ENGLISH_WORDS or lower in CHAT_WORDS:
-        return False
-    return (lower,) not in gazetteer.organisations and (lower,) not in gazetteer.products
-
-
-def _listed_with(doc: Words, entity: Entity, places: list[Entity]) -> bool:
-    """The entity and one of the places stand next to each other with only "or", "and", "&" or a comma between; after
-    a comma the entity ends the clause ("Bacoor, Cavite"), where "in Lagos, Funmilayo handled it" goes on."""
-    for place in places:
-        between = (
-            doc.text[entity.end : place.start] if place.start >= entity.end else doc.text[place.end : entity.start]
-        )
-        joiner = between.strip().lower()
-        if place.start == entity.start or joiner not in ("or", "and", "&", ","):
-            continue
-        if joiner == "," and place.start < entity.start and re.match(r"\s+[a-z]", doc.text[entity.end :]):
-            continue
-        return True
-    return False
 
 
 def _joined(doc: Words, start: int, end: int, people: list[Entity]) -> bool:
