@@ -162,6 +162,11 @@ _UPI = re.compile(r"\d{12}")
 # After an order number, a word that makes the number a quantity instead: "order 1000 pieces". A longer number
 # counts nothing ("tracking number 9400100000000000000000 shows delivered").
 _LONGEST_COUNT = 5
+# What joins one identifier of a list to the next: "4471 and 4472", "4471, 4472 & #4473"; not an amount after it
+# ("ref 4471 and 2000/=").
+_LISTED_NEXT = re.compile(
+    rf"(?:,\s*(?:(?i:and|or)\s+|&\s*)?|\s+(?:(?i:and|or)\s+|&\s*))\#?(?P<id>{_IDENTIFIER})(?![\w/=%])"
+)
 _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minus", "pls", "thanks", "as", "us"})
 
 
@@ -219,7 +224,25 @@ def find_references(text: str | None) -> list[Entity]:
         add("transaction", match.start("id"), match.end("id"))
     for match in _HASH_NUMBER.finditer(text):
         add("order", match.start("id"), match.end("id"))
+    for reference in list(found):
+        for start, end in _listed_after(text, reference):
+            add(reference.value.split(":", 1)[0], start, end)
     return sorted(found, key=lambda e: e.start)
+
+
+def _listed_after(text: str, reference: Entity):
+    """The identifiers listed after `reference` that are written as it is ("order 4471 and 4472", "invoices
+    INV-0042, INV-0043 & INV-0051"): the same length, digits and capitals in the same places."""
+    position = reference.end
+    while (match := _LISTED_NEXT.match(text, position)) is not None:
+        if _shape(match.group("id")) != _shape(reference.text) or _counts_something(text, match.end("id")):
+            return
+        yield match.start("id"), match.end("id")
+        position = match.end("id")
+
+
+def _shape(identifier: str) -> str:
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", identifier.upper()))
 
 
 def _keyword_led(text: str):

@@ -162,3 +162,30 @@ def test_a_date_after_a_keyword_is_no_identifier(text):
 def test_a_couriers_parcel_number_is_a_tracking_number():
     assert references("Collect by 18/03. Parcel no. G4S-2231-KE") == [("G4S-2231-KE", "tracking:G4S-2231-KE")]
     assert references("parcel 2 of 3") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Order 5518 and 5519 are both late", [("5518", "order:5518"), ("5519", "order:5519")]),
+        ("invoice 20931 & 20935 unpaid", [("20931", "invoice:20931"), ("20935", "invoice:20935")]),
+        (
+            "order no. 3301, 3302 or #3310?",
+            [("3301", "order:3301"), ("3302", "order:3302"), ("3310", "order:3310")],
+        ),
+    ],
+)
+def test_identifiers_listed_after_a_reference_written_as_it_is(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 5518 and 20 boxes more",  # a count, shorter than the order number
+        "ref 5518 and 2000/= balance",  # an amount
+        "order 5518 and 1200 loaves",  # a count of the same length
+    ],
+)
+def test_what_follows_a_reference_in_another_shape_or_counting_is_no_reference(text):
+    assert [found for found, _ in references(text)] == ["5518"]
