@@ -45,3 +45,16 @@ def no_dagster_instance_left_entered():
     before = DefsStateStorage.get()
     yield
     assert DefsStateStorage.get() is before, "the test left a Dagster instance entered (use `with instance:`)"
+
+
+def pytest_sessionstart(session):
+    """Before pytest-xdist starts its workers, its controller (or a run without workers) puts the shipped intent and
+    sentiment models in the shared models folder, training them the first time on a machine: four workers each
+    training the same model at once on two cores took longer than a test may run."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from wa_pipeline.nlp.intent import shipped_intent_model
+    from wa_pipeline.nlp.sentiment import shipped_sentiment_model
+
+    shipped_intent_model()
+    shipped_sentiment_model()

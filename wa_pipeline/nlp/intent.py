@@ -613,20 +613,30 @@ def _cached_model(
     directory = Path(models_dir) / name
     if (directory / MANIFEST).exists():
         return IntentModel.from_disk(directory)
-    shared = shared_models_dir() / name
+    model = _shared_model(str(shared_models_dir()), paths, settings, name, key)
+    model.to_disk(directory)
+    return model
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_model(
+    shared_dir: str, paths: tuple[str, ...], settings: TrainingSettings, name: str, key: str
+) -> IntentModel:
+    """The model of this fingerprint from the folder every data directory and process of this user shares
+    (`shared_models_dir`), else trained here and saved there: training takes minutes of CPU, loading a second."""
+    shared = Path(shared_dir) / name
     if (shared / MANIFEST).exists():
         model = IntentModel.from_disk(shared)
         # The same fingerprint is the same bytes wherever they lie: the model answers for the paths asked about.
         model.example_files = list(paths)
         for language, route in model.routes.items():
             route.example_files = [*paths, str(ROUTED_EXAMPLES[language])]
-    else:
-        model = _trained(paths, settings, name, key)
-        try:
-            model.to_disk(shared)
-        except OSError:
-            pass  # a read-only home only costs the next data directory a training
-    model.to_disk(directory)
+        return model
+    model = _trained(paths, settings, name, key)
+    try:
+        model.to_disk(shared)
+    except OSError:
+        pass  # a read-only home only costs the next process a training
     return model
 
 
@@ -705,11 +715,13 @@ def _architecture(settings: TrainingSettings) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def shipped_intent_model() -> IntentModel:
-    """The model trained from the shipped examples with the default settings, in memory, once per process."""
+    """The model of the shipped examples with the default settings (see `shipped_model`), once per process."""
     return shipped_model((DEFAULT_EXAMPLES,))
 
 
 def shipped_model(paths: Sequence[Path], key: str = "intent") -> IntentModel:
-    """The model of these shipped examples with the default settings, trained once per process."""
+    """The model of these shipped examples with the default settings: trained once for every process of this user
+    (the shared models folder), then loaded."""
     settings = TrainingSettings()
-    return _trained(tuple(str(Path(p).resolve()) for p in paths), settings, fingerprint(paths, settings, key), key)
+    resolved = tuple(str(Path(p).resolve()) for p in paths)
+    return _shared_model(str(shared_models_dir()), resolved, settings, fingerprint(paths, settings, key), key)

@@ -147,7 +147,7 @@ def sentiment_model_in(models_dir: Path) -> IntentModel:
 
 @functools.lru_cache(maxsize=1)
 def shipped_sentiment_model() -> IntentModel:
-    """The classifier trained from the shipped examples, in memory, once per process."""
+    """The classifier of the shipped examples (see `shipped_model`), once per process."""
     return shipped_model(check_labels(example_files()), key=SENTIMENT_KEY)
 
 

@@ -355,6 +355,8 @@ def test_thread_times_consistent_fails_on_a_negative_first_response(nlp_data, en
     assert_fails(result, "thread_times_consistent", thread_id)
 
 
+# It trains a model of every shipped example twice over with its routes: minutes of CPU beside three busy workers.
+@pytest.mark.timeout(1800)
 def test_intent_model_accurate_fails_when_the_examples_contradict_each_other(tmp_path, monkeypatch):
     # Every shipped example again under the next intent's label: the held-out split cannot be classified well.
     # The check reads the shared model's split: the German route's refit (its second training) is not what it judges.

@@ -252,6 +252,7 @@ def test_a_second_data_directory_takes_the_model_trained_for_the_first(tmp_path,
 
     # A new process (no model in memory) must not train again for another data directory.
     intent._cached_model.cache_clear()
+    intent._shared_model.cache_clear()
     intent._trained.cache_clear()
 
     def no_training(*args, **kwargs):
