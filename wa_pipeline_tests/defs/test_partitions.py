@@ -47,7 +47,21 @@ def _daily_timezones(built) -> dict[str, str]:
         if spec.partitions_def is not None:
             zones[f"{spec.asset_key.to_user_string()}:{spec.name}"] = spec.partitions_def.timezone
     zones.update({schedule.name: schedule.execution_timezone for schedule in built.schedules})
+    # Assets materialized on a cron (the nightly report): the timezone their cron ticks in.
+    for asset in built.assets:
+        for key, condition in getattr(asset, "automation_conditions_by_key", {}).items():
+            ticks = _cron_timezones(condition)
+            if ticks:
+                zones[f"{key.to_user_string()}:cron"] = ticks.pop() if len(ticks) == 1 else str(sorted(ticks))
     return zones
+
+
+def _cron_timezones(condition) -> set[str]:
+    """The timezones of every cron tick an automation condition waits for."""
+    found = {condition.cron_timezone} if hasattr(condition, "cron_timezone") else set()
+    for child in getattr(condition, "children", []):
+        found |= _cron_timezones(child)
+    return found
 
 
 def test_every_daily_definition_follows_wa_timezone_between_two_builds(fresh_settings):
@@ -55,6 +69,8 @@ def test_every_daily_definition_follows_wa_timezone_between_two_builds(fresh_set
     lima = _daily_timezones(_build(fresh_settings, "America/Lima"))
     # Every daily asset, its checks and both nightly schedules: not one left in the first build's timezone.
     assert {"raw_messages", "messages_sheet", "orders_sheet", "daily_schedule", "retention_schedule"} <= set(nairobi)
+    # The report ticked at 02:30 UTC: 05:30 in Nairobi, 21:30 the day before in Lima, before that night's re-run.
+    assert "daily_report:cron" in nairobi
     assert "raw_messages:schema_valid" in nairobi and "messages_sheet:sheet_reconciled" in nairobi
     assert len(nairobi) >= 40
     assert set(nairobi.values()) == {"Africa/Nairobi"}
