@@ -610,7 +610,9 @@ def _location_content(body: Any) -> _Content:
         raise MalformedElement("location object is missing")
     latitude, longitude = _coordinate(body.get("latitude")), _coordinate(body.get("longitude"))
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (latitude, longitude))
-    names = [str(p) for p in (body.get("name"), body.get("address")) if isinstance(p, (str, int, float)) and p]
+    # A place the user picked carries its website (`url`) beside its name and address: the row is all the shop sees.
+    parts = (body.get("name"), body.get("address"), body.get("url"))
+    names = [str(p) for p in parts if isinstance(p, (str, int, float)) and p]
     if numeric:
         return _Content("location", text="\n".join([*names, f"{latitude},{longitude}"]))
     flag = f"location: latitude/longitude are not numbers ({latitude!r}, {longitude!r})"

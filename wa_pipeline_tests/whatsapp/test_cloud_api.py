@@ -66,7 +66,12 @@ def test_text_message_maps_every_canonical_field():
 @pytest.mark.parametrize(
     "name, kind, text, caption",
     [
-        ("location", "location", "Philz Coffee\n1 Hacker Way, Menlo Park, CA 94025\n37.483307,-122.148981", None),
+        (
+            "location",
+            "location",
+            "Philz Coffee\n1 Hacker Way, Menlo Park, CA 94025\nhttps://philzcoffee.com\n37.483307,-122.148981",
+            None,
+        ),
         ("contacts", "contacts", "Kerry Fisher: +1 (940) 555-1234, +1 (650) 555-1234\nJuma: +254 712 345678", None),
         ("interactive_button_reply", "interactive", "Change", None),
         ("interactive_list_reply", "interactive", "Express Shipping", None),
