@@ -24,7 +24,10 @@ Where lingua cannot decide (too unsure, or two languages too close: Pidgin, Tagl
 Swahili nouns, Spanish around an English brand), the line's function words decide between lingua's candidates: each
 language's stop words and chat words, for English also text-message shorthands ("pls", "u", "2moro"). A word two
 candidates share ("a", "no") counts for neither; the one with at least two of them and more than twice any other's
-wins; otherwise the line is undetermined. A line too short for lingua needs three ("k thx c u 2moro").
+wins; otherwise the line is undetermined. A line too short for lingua needs three ("k thx c u 2moro"). Where lingua
+is sure, its answer stands unless the line holds none of that language's words and at least three of another's,
+more than twice any third's: names of people and places carry a short line ("Hi there Wanjiru here, my stall is at
+Gikomba" is Swahili to lingua).
 Lingua only chooses among the configured languages, so a customer writing another one gets the nearest: Dutch
 reads as German, Italian as Spanish, Indonesian, Turkish or Polish as Swahili. A line with at least two stop words
 (spaCy's) of such a language that no configured language uses, more than it holds of the language found, is
@@ -99,6 +102,8 @@ _ENGLISH_SHORTHAND = frozenset(
 # the candidate with the most function words, when it has this many and more than twice any other candidate's.
 _FALLBACK_MIN_WORDS = 2
 _FALLBACK_RATIO = 2
+# Overruling a sure lingua takes more: three words of the other language, none of the one lingua found.
+_DENY_MIN_WORDS = 3
 # A line too short for lingua needs more of them: "Asante sana" alone is no sentence to tell by.
 _SHORT_MIN_WORDS = 3
 # Candidates: the languages lingua gives at least this much.
@@ -311,6 +316,19 @@ def _by_function_words(
 
     A word two candidates share ("a", "no", "on") is evidence for neither.
     """
+    counts = _word_counts(text, candidates, lexicons, votes)
+    ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
+    if not ranked or ranked[0][0] < min_words:
+        return UNDETERMINED
+    if len(ranked) > 1 and ranked[0][0] <= ratio * ranked[1][0]:
+        return UNDETERMINED
+    return ranked[0][1]
+
+
+def _word_counts(
+    text: str, candidates: Sequence[str], lexicons: dict[str, frozenset[str]], votes: tuple[_WordVote, ...]
+) -> dict[str, int]:
+    """How many of the line's words each candidate alone owns (listed, or of its verbs' shape)."""
     verbs = {vote.code: vote for vote in votes}
     candidates = [code for code in candidates if code in lexicons]
     counts = dict.fromkeys(candidates, 0)
@@ -318,12 +336,7 @@ def _by_function_words(
         owners = [code for code in candidates if token in lexicons[code] or (code in verbs and verbs[code].owns(token))]
         if len(owners) == 1:
             counts[owners[0]] += 1
-    ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
-    if not ranked or ranked[0][0] < min_words:
-        return UNDETERMINED
-    if len(ranked) > 1 and ranked[0][0] <= ratio * ranked[1][0]:
-        return UNDETERMINED
-    return ranked[0][1]
+    return counts
 
 
 @functools.lru_cache(maxsize=4)
@@ -468,7 +481,7 @@ def _detect_configured(
     if confidences[0].value >= min_confidence and (
         len(confidences) == 1 or confidences[0].value - confidences[1].value >= MIN_MARGIN
     ):
-        return best
+        return _unless_words_deny(text, best, lexicons, votes)
     candidates = [c.language.iso_code_639_1.name.lower() for c in confidences if c.value >= _FALLBACK_MIN_CONFIDENCE]
     found = _by_function_words(text, candidates, lexicons, votes)
     if found or best != ENGLISH or any(vote.owns(word) for vote in votes for word in _vote_words(text)):
@@ -477,6 +490,26 @@ def _detect_configured(
     # Swahili's (those lines take their chat's language): English when its function words outnumber each other
     # candidate's, however few the line holds.
     return ENGLISH if _by_function_words(text, candidates, lexicons, votes, 1, 1) == ENGLISH else UNDETERMINED
+
+
+def _unless_words_deny(text: str, best: str, lexicons: dict[str, frozenset[str]], votes: tuple[_WordVote, ...]) -> str:
+    """Lingua's sure answer, unless the line holds not one of that language's words and a clear lead of another's.
+
+    Names of people and places carry lingua's reading of a short line ("Hi there Wanjiru here, my stall is at
+    Gikomba": Swahili 0.77) where its words are all English's; a line of the language found holds at least one of
+    its everyday words ("Karibu sana, Wanjiru yuko Gikomba leo").
+    """
+    counts = _word_counts(text, sorted(lexicons), lexicons, votes)
+    if counts.get(best, 0):
+        return best
+    ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
+    if (
+        ranked
+        and ranked[0][0] >= _DENY_MIN_WORDS
+        and (len(ranked) == 1 or ranked[0][0] > _FALLBACK_RATIO * ranked[1][0])
+    ):
+        return ranked[0][1]
+    return best
 
 
 @functools.lru_cache(maxsize=4)
