@@ -7,7 +7,8 @@ always capitalised, and "5 kg lene" (to take) is not five kilos of "lene".
 
 The lists live in gazetteer/: chat_words.txt is built by scripts/build_chat_words.py from public stop-word
 lists; chat_words_curated.txt holds the Sheng, Hinglish and Pidgin words no public list has (frozen);
-english_words.txt (scripts/build_english_words.py) holds everyday English words beyond function words.
+english_words.txt (scripts/build_english_words.py) holds everyday English words beyond function words;
+more_english.txt (scripts/build_more_english.py) the words of other languages' lists that are English's first.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ WORDS_BY_LANGUAGE = {
     # Hindi's "the" (were) and "me" (in) are English's first.
     "hi": HINGLISH_WORDS - _BUILT["en"],
 }
+# Each language's everyday words that English text uses more ("sent" and "stop" of French's stop words): English's
+# when a line's words decide its language (scripts/build_more_english.py, from wordfreq's frequencies).
+MORE_ENGLISH = _words_by_group("more_english.txt")
 # Everyday English beyond function words ("parcel", "payment"): how English comes into Swahili and Hinglish.
 ENGLISH_WORDS = frozenset(
     line for line in (_GAZETTEER / "english_words.txt").read_text(encoding="utf-8").splitlines() if not line[:1] == "#"

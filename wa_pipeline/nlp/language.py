@@ -48,7 +48,7 @@ from pathlib import Path
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
-from wa_pipeline.nlp.chat_words import CHAT_WORDS_BY_LANGUAGE, HINGLISH_WORDS
+from wa_pipeline.nlp.chat_words import CHAT_WORDS_BY_LANGUAGE, HINGLISH_WORDS, MORE_ENGLISH
 
 DEFAULT_LANGUAGES = ("en", "sw", "fr", "es", "pt", "de", "hi", "ar")
 ENGLISH = "en"
@@ -242,7 +242,7 @@ def _has_words(text: str | None) -> bool:
 @functools.lru_cache(maxsize=4)
 def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
     """The votes of Hinglish and Swahili among `codes`, Hindi first: each counts words no other language uses."""
-    words = {code: _language_words(code) for code in codes if code != HINDI}
+    words = {code: language_words(code) for code in codes if code != HINDI}
     # Vowelless shorthands ("pls", "h") are English chat as much as Hindi.
     roman_hindi = frozenset(
         w for w in HINGLISH_WORDS | _generated_hindi_words() if len(w) > 1 and any(v in w for v in "aeiou")
@@ -290,12 +290,18 @@ def _word_votes(codes: tuple[str, ...]) -> tuple[_WordVote, ...]:
 @functools.lru_cache(maxsize=4)
 def _function_words(codes: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """Each of `codes`' everyday words, shared ones included, that settle a line lingua cannot decide."""
-    lexicons = {code: _language_words(code) for code in codes if code != HINDI}
+    lexicons = {code: language_words(code) for code in codes if code != HINDI}
     if ENGLISH in lexicons:
         # Nigerian Pidgin is English to the pipeline ("wetin una dey sell"); its two-letter words are other
         # languages' too ("na", "am").
         pidgin = frozenset(w for w in CHAT_WORDS_BY_LANGUAGE.get("pcm", ()) if len(w) > 2)
         lexicons[ENGLISH] = lexicons[ENGLISH] | _ENGLISH_SHORTHAND | pidgin
+        # French's stop words hold "sent" and "hi", German's "kind": words English text uses more are English's, or
+        # "Sent via GCash, ref no. 9012" leans French.
+        for code in lexicons.keys() - {ENGLISH}:
+            english = lexicons[code] & MORE_ENGLISH.get(code, frozenset())
+            lexicons[code] -= english
+            lexicons[ENGLISH] |= english
     for vote in _word_votes(codes):
         lexicons[vote.code] = lexicons.get(vote.code, frozenset()) | vote.words
     if SWAHILI in lexicons:
@@ -358,7 +364,7 @@ class _Outside:
 def _outside_words(codes: tuple[str, ...]) -> _Outside:
     """Each unconfigured language's stop words that no configured language uses: evidence of that language alone."""
     own = _configured_words(codes)
-    lists = ((code, _language_words(code)) for code in _OUTSIDE_LANGUAGES if code not in codes)
+    lists = ((code, language_words(code)) for code in _OUTSIDE_LANGUAGES if code not in codes)
     languages = tuple(
         (code, frozenset(w for w in words if len(w) >= _OUTSIDE_MIN_LETTERS) - own) for code, words in lists if words
     )
@@ -405,7 +411,7 @@ def _short(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in words if len(w) < 3)
 
 
-def _language_words(code: str) -> frozenset[str]:
+def language_words(code: str) -> frozenset[str]:
     """A configured language's everyday words: spaCy's stop words and the chat words of its lists."""
     import importlib
 
