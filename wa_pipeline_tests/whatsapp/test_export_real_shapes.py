@@ -1400,3 +1400,20 @@ def test_an_unsaved_member_an_event_names_is_the_member_the_sender_names():
     assert json.loads(joined.event_subjects) == {"actor": "Asha"}
     assert json.loads(added.event_subjects) == {"actor": "Asha", "subject": "Baraka Otieno"}
     assert said.sender_name == "Asha"
+
+
+def test_a_turkish_android_groups_own_add_and_call_lines_are_its_events():
+    # A real Turkish Android group export writes a member adding another as "<name>, <number> kişisini ekledi" and a
+    # group video call as "<name> görüntülü arama başlattı", both under no sender, Turkish's date with no comma.
+    messages = _parse(
+        "9.02.2023 20:11 - Zeynep Kaya görüntülü arama başlattı\n"
+        "10.02.2023 10:51 - Zeynep Kaya, +90 555 010 20 30 kişisini ekledi\n"
+        "10.02.2023 10:56 - +90 555 010 20 30: Merhaba, ekmek siparişi verebilir miyim?\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "video_call", None),
+        ("system", "member_added", None),
+        ("text", None, "+90 555 010 20 30"),
+    ]
+    assert json.loads(messages[1].event_subjects) == {"actor": "Zeynep Kaya", "subject": "+90 555 010 20 30"}
+    assert json.loads(messages[0].event_subjects) == {"actor": "Zeynep Kaya"}
