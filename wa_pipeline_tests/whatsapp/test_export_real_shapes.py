@@ -1417,3 +1417,22 @@ def test_a_turkish_android_groups_own_add_and_call_lines_are_its_events():
     ]
     assert json.loads(messages[1].event_subjects) == {"actor": "Zeynep Kaya", "subject": "+90 555 010 20 30"}
     assert json.loads(messages[0].event_subjects) == {"actor": "Zeynep Kaya"}
+
+
+def test_an_android_group_name_change_in_newer_wording_is_the_subject_change():
+    # Android of 2023 says "changed the group name from … to …" where it said "changed the subject from … to …".
+    messages = _parse(
+        '06/06/23, 1:27 pm - You changed the group name from "Mkate" to "Mkate Bora"\n'
+        '08/06/23, 1:41 pm - Juma Otieno changed the group name from "Mkate Bora" to "Mkate na Chai 🍞"\n'
+        "08/06/23, 1:42 pm - Juma Otieno: Karibuni\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "subject_changed", None),
+        ("system", "subject_changed", None),
+        ("text", None, "Juma Otieno"),
+    ]
+    assert json.loads(messages[1].event_subjects) == {
+        "actor": "Juma Otieno",
+        "old": "Mkate Bora",
+        "new": "Mkate na Chai 🍞",
+    }
