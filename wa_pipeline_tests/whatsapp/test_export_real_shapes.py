@@ -1436,3 +1436,17 @@ def test_an_android_group_name_change_in_newer_wording_is_the_subject_change():
         "old": "Mkate Bora",
         "new": "Mkate na Chai 🍞",
     }
+
+
+def test_an_indonesian_android_group_opening_with_its_creation_is_whatsapps():
+    # A real Indonesian Android group export opens "Anda membuat grup" under no sender, without the group's name.
+    messages = _parse(
+        "13/10/2022 16.25 - Pesan dan panggilan terenkripsi secara end-to-end.\n"
+        "13/10/2022 16.25 - Anda membuat grup\n"
+        "13/10/2022 16.31 - Wanjiru Kamau: Anda membuat grup\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "encryption_notice", None),
+        ("system", "group_created", None),
+        ("text", None, "Wanjiru Kamau"),
+    ]
