@@ -1450,3 +1450,23 @@ def test_an_indonesian_android_group_opening_with_its_creation_is_whatsapps():
         ("system", "group_created", None),
         ("text", None, "Wanjiru Kamau"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Turkish Android group lines, as readers of real Turkish group exports drop them.
+        ("Zeynep Kaya, +90 555 010 20 30 kişisini çıkardı", "member_removed"),
+        ("Zeynep Kaya ayrıldı", "member_left"),
+        ("Zeynep Kaya gruptan ayrıldı", "member_left"),
+        ('Zeynep Kaya "Fırın Siparişleri" grubunu oluşturdu', "group_created"),
+        ("Zeynep Kaya grup açıklamasını değiştirdi", "description_changed"),
+        ("Zeynep Kaya bir mesajı sabitledi", "message_pinned"),
+        ("Bir mesajı sabitlediniz", "message_pinned"),
+        ("Artık yöneticisiniz", "admin_granted"),
+    ],
+)
+def test_a_turkish_android_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event):
+    system, typed = _parse(f"10.02.2023 10:51 - {body}\n10.02.2023 10:52 - Emre Demir: {body}\n")
+    assert (system.kind, system.event, system.sender_name, system.text) == ("system", event, None, body)
+    assert (typed.kind, typed.event, typed.sender_name, typed.text) == ("text", None, "Emre Demir", body)
