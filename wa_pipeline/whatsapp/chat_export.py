@@ -694,6 +694,14 @@ def _subjects(body: str, sender: str | None, marked: bool, book: PhraseBook, eve
     return json.dumps(named, ensure_ascii=False, sort_keys=True) if named else None
 
 
+def _opens_with_the_mark(raw: str, first_body: str) -> bool:
+    """Whether iOS's U+200E mark in a message's header line comes right after its sender's colon, before the whole of
+    its first line, rather than after a colon inside the words."""
+    line = raw.split("\n", 1)[0]
+    mark = _IOS_MARK.search(line)
+    return mark is not None and clean_text(line[mark.end() :]).strip() == clean_text(first_body).strip()
+
+
 def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) -> Interpreted:
     """Kind, text, caption, media and event of a message body."""
     first, _, after = body.partition("\n")
@@ -1277,6 +1285,7 @@ class ExportReader:
             if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
                 forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
+            ios_mark = marked
             if sender is not None and sender == voice and not marked:
                 # The chat's own name, in an export without iOS's marks: it stands for the mark.
                 marked = True
@@ -1289,6 +1298,11 @@ class ExportReader:
                 late = _omitted_after_unmarked_caption(body, book)
                 if late is not None:
                     kind, text, caption, media, event = late
+            if kind == "text" and ios_mark and sender is not None and _opens_with_the_mark(raw, first_body):
+                # iOS opens only WhatsApp's own words with U+200E after the sender's colon (its events, calls, notices,
+                # omitted media), never a person's: one no language's strings read (a language or a wording we lack)
+                # is still WhatsApp's, kept as it stands and never as the sender's words.
+                kind = "unsupported"
             subjects = None
             if kind == "system":
                 if event is not None:

@@ -1470,3 +1470,23 @@ def test_a_turkish_android_group_line_is_its_event_and_a_person_typing_it_keeps_
     system, typed = _parse(f"10.02.2023 10:51 - {body}\n10.02.2023 10:52 - Emre Demir: {body}\n")
     assert (system.kind, system.event, system.sender_name, system.text) == ("system", event, None, body)
     assert (typed.kind, typed.event, typed.sender_name, typed.text) == ("text", None, "Emre Demir", body)
+
+
+def test_an_ios_line_marked_as_whatsapps_in_words_no_language_file_knows_is_never_the_senders_text():
+    # iOS opens WhatsApp's own lines with U+200E after the sender's colon: the group's notice and events under the
+    # group's name, omitted media under the member's. In a language (or a wording) the locale files lack, each is still
+    # WhatsApp's; the member's own words, and a mark after a colon inside them, stay theirs.
+    messages = _parse(
+        f"[01/03/2026, 09:00:00] Mkate Group: {LRM}Ujumbe na simu zimelindwa kwa usimbaji.\n"
+        f"[01/03/2026, 10:00:00] Mkate Group: {LRM}Juma alimwongeza Asha\n"
+        f"{LRM}[01/03/2026, 10:03:00] Juma Otieno: {LRM}picha imeachwa\n"
+        "[01/03/2026, 10:04:00] Juma Otieno: Habari, mkate upo?\n"
+        f"[01/03/2026, 10:05:00] Juma Otieno: Bei: {LRM}200\n"
+    )
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in messages] == [
+        ("unsupported", None, "Mkate Group", "Ujumbe na simu zimelindwa kwa usimbaji."),
+        ("unsupported", None, "Mkate Group", "Juma alimwongeza Asha"),
+        ("unsupported", None, "Juma Otieno", "picha imeachwa"),
+        ("text", None, "Juma Otieno", "Habari, mkate upo?"),
+        ("text", None, "Juma Otieno", "Bei: 200"),
+    ]
