@@ -1490,3 +1490,28 @@ def test_an_ios_line_marked_as_whatsapps_in_words_no_language_file_knows_is_neve
         ("text", None, "Juma Otieno", "Habari, mkate upo?"),
         ("text", None, "Juma Otieno", "Bei: 200"),
     ]
+
+
+def test_android_attachments_and_places_as_a_study_of_real_exports_documents_them():
+    # Android writes an uploaded audio with no extension, repeats a document's name less its extension on the next
+    # line, and puts a place's name and address above its location word and link.
+    messages = _parse(
+        "2019-01-01 12:00 - Wanjiru Mwangi: AUD-20190101-WA0000. (file attached)\n"
+        "2019-01-01 12:01 - Wanjiru Mwangi: Bei ya mikate.pdf (file attached)\n"
+        "Bei ya mikate\n"
+        "Tafadhali lipa kesho\n"
+        "2019-01-01 12:02 - Wanjiru Mwangi: Mama Mboga Bakery\n"
+        "Moi Avenue, Nairobi\n"
+        "location: https://maps.google.com/?q=-1.283,36.823\n"
+    )
+    audio, document, place = messages
+    assert (audio.kind, audio.media.filename, audio.caption) == ("audio", "AUD-20190101-WA0000.", None)
+    assert (document.kind, document.media.filename, document.caption) == (
+        "document",
+        "Bei ya mikate.pdf",
+        "Tafadhali lipa kesho",
+    )
+    assert (place.kind, place.text) == (
+        "location",
+        "Mama Mboga Bakery\nMoi Avenue, Nairobi\nhttps://maps.google.com/?q=-1.283,36.823",
+    )
