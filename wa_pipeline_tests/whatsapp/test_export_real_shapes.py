@@ -1515,3 +1515,48 @@ def test_android_attachments_and_places_as_a_study_of_real_exports_documents_the
         "location",
         "Mama Mboga Bakery\nMoi Avenue, Nairobi\nhttps://maps.google.com/?q=-1.283,36.823",
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Spanish and Portuguese group lines as readers of real exports sort them, the exporting member's in first person.
+        ('Juma Otieno cambió el nombre del grupo de "Pan" a "Pan y Café".', "subject_changed"),
+        ('Cambiaste el nombre del grupo de "Pan" a "Pan y Café".', "subject_changed"),
+        ("Juma Otieno eliminó a Asha Wanjiku", "member_removed"),
+        ("Eliminaste a Asha Wanjiku", "member_removed"),
+        ("Juma Otieno te eliminó.", "member_removed"),
+        ("Saliste del grupo", "member_left"),
+        ("Se te añadió al grupo.", "member_added"),
+        ("Juma Otieno fijó un mensaje.", "message_pinned"),
+        ("Fijaste un mensaje.", "message_pinned"),
+        ("Juma Otieno mudou a imagem deste grupo.", "icon_changed"),
+        ("Juma Otieno mudou a descrição do grupo", "description_changed"),
+        ("Você entrou usando o link de convite do grupo", "joined_by_link"),
+    ],
+)
+def test_a_spanish_or_portuguese_android_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event):
+    system, typed = _parse(f"18/1/24, 20:37 - {body}\n18/1/24, 20:38 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Android writes a view-once photo or video as "null", and Spanish phones the line that says one came.
+        "null",
+        "Recibiste un mensaje de visualización única. Para mayor privacidad, solo puedes abrirlo en tu teléfono.",
+    ],
+)
+def test_a_view_once_media_an_android_export_never_carries_is_omitted_media(body):
+    media, words = _parse(
+        f"18/1/24, 20:37 - Wanjiru Mwangi: {body}\n18/1/24, 20:38 - Wanjiru Mwangi: null y nada más\n"
+    )
+    assert (media.kind, media.event, media.sender_name, media.text) == (
+        "media_omitted",
+        "media_omitted:view_once",
+        "Wanjiru Mwangi",
+        None,
+    )
+    assert (words.kind, words.text) == ("text", "null y nada más")
