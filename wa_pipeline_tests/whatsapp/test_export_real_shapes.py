@@ -1533,6 +1533,8 @@ def test_android_attachments_and_places_as_a_study_of_real_exports_documents_the
         ("Juma Otieno mudou a imagem deste grupo.", "icon_changed"),
         ("Juma Otieno mudou a descrição do grupo", "description_changed"),
         ("Você entrou usando o link de convite do grupo", "joined_by_link"),
+        ("Juma Otieno mudou o ícone deste grupo", "icon_changed"),
+        ("Juma Otieno entrou neste grupo através da comunidade", "joined_from_community"),
     ],
 )
 def test_a_spanish_or_portuguese_android_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event):
