@@ -1562,3 +1562,30 @@ def test_a_view_once_media_an_android_export_never_carries_is_omitted_media(body
         None,
     )
     assert (words.kind, words.text) == ("text", "null y nada más")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Dutch group lines as readers of real Dutch exports sort them ("heeft" for a member, "U hebt" for the exporter).
+        ("Juma Otieno heeft Asha Wanjiku verwijderd", "member_removed"),
+        ("U hebt Asha Wanjiku verwijderd", "member_removed"),
+        ("Juma Otieno heeft de groep verlaten", "member_left"),
+        ("U hebt de groep verlaten", "member_left"),
+        ("Juma Otieno heeft het onderwerp gewijzigd naar “Brood & Koffie”", "subject_changed"),
+        ('U hebt het onderwerp gewijzigd van "Brood" naar "Brood & Koffie"', "subject_changed"),
+        ("Juma Otieno heeft de groepsomschrijving gewijzigd", "description_changed"),
+        ("U hebt de groepsafbeelding gewijzigd", "icon_changed"),
+        (
+            "Juma Otieno heeft een nieuw telefoonnummer. Tik om een bericht te sturen of om het nieuwe nummer toe te "
+            "voegen.",
+            "number_changed",
+        ),
+        ("U bent nu beheerder", "admin_granted"),
+        ("U bent toegevoegd", "member_added"),
+    ],
+)
+def test_a_dutch_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event):
+    system, typed = _parse(f"18-01-2024 20:37 - {body}\n18-01-2024 20:38 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
