@@ -1460,6 +1460,8 @@ def test_an_indonesian_android_group_opening_with_its_creation_is_whatsapps():
         ("Zeynep Kaya ayrıldı", "member_left"),
         ("Zeynep Kaya gruptan ayrıldı", "member_left"),
         ('Zeynep Kaya "Fırın Siparişleri" grubunu oluşturdu', "group_created"),
+        # The actor then a comma, as the real export's "<name>, <number> kişisini ekledi" words an event.
+        ('Zeynep Kaya, "Fırın Siparişleri" grubunu oluşturdu', "group_created"),
         ("Zeynep Kaya grup açıklamasını değiştirdi", "description_changed"),
         ("Zeynep Kaya bir mesajı sabitledi", "message_pinned"),
         ("Bir mesajı sabitlediniz", "message_pinned"),
