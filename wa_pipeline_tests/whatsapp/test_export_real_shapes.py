@@ -1460,8 +1460,6 @@ def test_an_indonesian_android_group_opening_with_its_creation_is_whatsapps():
         ("Zeynep Kaya ayrıldı", "member_left"),
         ("Zeynep Kaya gruptan ayrıldı", "member_left"),
         ('Zeynep Kaya "Fırın Siparişleri" grubunu oluşturdu', "group_created"),
-        # The actor then a comma, as the real export's "<name>, <number> kişisini ekledi" words an event.
-        ('Zeynep Kaya, "Fırın Siparişleri" grubunu oluşturdu', "group_created"),
         ("Zeynep Kaya grup açıklamasını değiştirdi", "description_changed"),
         ("Zeynep Kaya bir mesajı sabitledi", "message_pinned"),
         ("Bir mesajı sabitlediniz", "message_pinned"),
@@ -1591,3 +1589,10 @@ def test_a_dutch_group_line_is_its_event_and_a_person_typing_it_keeps_their_word
     system, typed = _parse(f"18-01-2024 20:37 - {body}\n18-01-2024 20:38 - Wanjiru Mwangi: {body}\n")
     assert (system.kind, system.event, system.sender_name) == ("system", event, None)
     assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+def test_a_turkish_group_creation_worded_with_a_comma_after_its_actor_names_the_actor_without_it():
+    # The actor then a comma, as the real Turkish export words "<name>, <number> kişisini ekledi".
+    (created,) = _parse('10.02.2023 10:51 - Zeynep Kaya, "Fırın Siparişleri" grubunu oluşturdu\n')
+    assert (created.kind, created.event) == ("system", "group_created")
+    assert json.loads(created.event_subjects) == {"actor": "Zeynep Kaya", "subject": "Fırın Siparişleri"}
