@@ -1596,3 +1596,22 @@ def test_a_turkish_group_creation_worded_with_a_comma_after_its_actor_names_the_
     (created,) = _parse('10.02.2023 10:51 - Zeynep Kaya, "Fırın Siparişleri" grubunu oluşturdu\n')
     assert (created.kind, created.event) == ("system", "group_created")
     assert json.loads(created.event_subjects) == {"actor": "Zeynep Kaya", "subject": "Fırın Siparişleri"}
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # A Polish group's real exports, as their reader drops them: a photo the exporting member deleted, and one
+        # the sender deleted.
+        ("Usunąłeś to zdjęcie", "deleted:by_me"),
+        ("Usunęła to zdjęcie", "deleted"),
+    ],
+)
+def test_a_polish_deleted_photo_is_deleted_not_the_senders_words(body, event):
+    (message,) = _parse(f"07.10.2026, 18:07 - Wanjiru Mwangi: {body}\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "deleted",
+        event,
+        "Wanjiru Mwangi",
+        None,
+    )
