@@ -270,9 +270,10 @@ _ANDROID_ATTACHED = re.compile(r"^(?P<file>.+?)(?:\s+\u2022\s+.*?)?\s+\((?P<word
 _LOCATION = re.compile(r"^(?P<label>[^:\n]{1,40}?)\s*:\s*(?P<url>https?://\S+)$")
 # A shared place rather than a pin: iOS writes "Name (Address): https://foursquare.com/v/…" on one line, Android the
 # name and the address on lines of their own above the link (the real exports of github.com/starkdmi/whats_json
-# test/data). Only a map or venue link makes a body a place, whatever words come before it.
+# test/data), the link maybe after its location word ("Helsinki\nHelsinki\nlocation: https://maps.google.com/?q=…", as
+# a study of real exports documents). Only a map or venue link makes a body a place, whatever words come before it.
 _VENUE = re.compile(
-    r"^(?P<label>[^\n]{1,120}?(?:\n[^\n]{1,200})?)(?::[ \t]*|\n)"
+    r"^(?P<label>[^\n]{1,120}?(?:\n[^\n]{1,200})?)(?::[ \t]*|\n(?:[^\n:]{1,40}:[ \t]*)?)"
     r"(?P<url>https?://(?:foursquare\.com/v/|maps\.google\.com/\?q=|maps\.apple\.com/\?)\S+)$"
 )
 # A poll: "POLL:", the question (one line or more), then one "OPTION: <text> (<n> votes)" line per option.
@@ -315,6 +316,10 @@ _EXTENSION_KIND = {
     "webm": "video",
     "vcf": "contacts",
 }
+# Android names the media it sends "<kind>-<yyyymmdd>-WA<n>.<extension>", and writes an uploaded audio with no extension
+# at all ("AUD-20190101-WA0000. (file attached)", as a study of real exports documents): its kind is in the prefix.
+_NAME_PREFIX_KIND = {"IMG": "image", "VID": "video", "AUD": "audio", "PTT": "voice", "STK": "sticker"}
+_ANDROID_MEDIA_NAME = re.compile(r"^(?P<prefix>[A-Z]{3})-\d{8}-WA\d+")
 
 _CHAT_FILE_NAME = re.compile(
     r"^(?:WhatsApp Chat(?:\s+with|\s*-|:)?|WhatsApp-Chat mit|Chat de WhatsApp con|Conversa do WhatsApp com"
@@ -386,6 +391,10 @@ def kind_for_filename(filename: str) -> str:
     extension = upper.rsplit(".", 1)[-1].lower() if "." in upper else ""
     if extension == "webp" and ("STK-" in upper or "STICKER" in upper):
         return "sticker"
+    if not extension:
+        named = _ANDROID_MEDIA_NAME.match(upper)
+        if named:
+            return _NAME_PREFIX_KIND.get(named.group("prefix"), "document")
     return _EXTENSION_KIND.get(extension, "document")
 
 
@@ -651,7 +660,13 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
         attached = _ANDROID_ATTACHED.match(first)
         if attached and normalise(attached.group("word")) in book.file_attached_words:
             filename = attached.group("file").strip()
-            return kind_for_filename(filename), after.strip() or None, MediaRef(filename=filename)
+            caption = after.strip()
+            head, _, rest = caption.partition("\n")
+            if head.strip() == filename.rpartition(".")[0]:
+                # Android repeats a document's name, less its extension, on the next line ("Invoice.pdf (file
+                # attached)\nInvoice", as a study of real exports documents): WhatsApp's words, not a caption.
+                caption = rest.strip()
+            return kind_for_filename(filename), caption or None, MediaRef(filename=filename)
     if ") " in first:
         for attached in _INLINE_ATTACHED.finditer(first):
             if normalise(attached.group("word")) in book.file_attached_words:
@@ -692,6 +707,14 @@ def _subjects(body: str, sender: str | None, marked: bool, book: PhraseBook, eve
         return None
     named = book.subjects(found)
     return json.dumps(named, ensure_ascii=False, sort_keys=True) if named else None
+
+
+def _opens_with_the_mark(raw: str, first_body: str) -> bool:
+    """Whether iOS's U+200E mark in a message's header line comes right after its sender's colon, before the whole of
+    its first line, rather than after a colon inside the words."""
+    line = raw.split("\n", 1)[0]
+    mark = _IOS_MARK.search(line)
+    return mark is not None and clean_text(line[mark.end() :]).strip() == clean_text(first_body).strip()
 
 
 def _interpret(body: str, sender: str | None, marked: bool, book: PhraseBook) -> Interpreted:
@@ -1277,6 +1300,7 @@ class ExportReader:
             if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
                 forwarded, first_body = True, first_body.split("] ", 1)[1]
             body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
+            ios_mark = marked
             if sender is not None and sender == voice and not marked:
                 # The chat's own name, in an export without iOS's marks: it stands for the mark.
                 marked = True
@@ -1289,6 +1313,11 @@ class ExportReader:
                 late = _omitted_after_unmarked_caption(body, book)
                 if late is not None:
                     kind, text, caption, media, event = late
+            if kind == "text" and ios_mark and sender is not None and _opens_with_the_mark(raw, first_body):
+                # iOS opens only WhatsApp's own words with U+200E after the sender's colon (its events, calls, notices,
+                # omitted media), never a person's: one no language's strings read (a language or a wording we lack)
+                # is still WhatsApp's, kept as it stands and never as the sender's words.
+                kind = "unsupported"
             subjects = None
             if kind == "system":
                 if event is not None:

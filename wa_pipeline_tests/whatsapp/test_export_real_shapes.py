@@ -1400,3 +1400,218 @@ def test_an_unsaved_member_an_event_names_is_the_member_the_sender_names():
     assert json.loads(joined.event_subjects) == {"actor": "Asha"}
     assert json.loads(added.event_subjects) == {"actor": "Asha", "subject": "Baraka Otieno"}
     assert said.sender_name == "Asha"
+
+
+def test_a_turkish_android_groups_own_add_and_call_lines_are_its_events():
+    # A real Turkish Android group export writes a member adding another as "<name>, <number> kişisini ekledi" and a
+    # group video call as "<name> görüntülü arama başlattı", both under no sender, Turkish's date with no comma.
+    messages = _parse(
+        "9.02.2023 20:11 - Zeynep Kaya görüntülü arama başlattı\n"
+        "10.02.2023 10:51 - Zeynep Kaya, +90 555 010 20 30 kişisini ekledi\n"
+        "10.02.2023 10:56 - +90 555 010 20 30: Merhaba, ekmek siparişi verebilir miyim?\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "video_call", None),
+        ("system", "member_added", None),
+        ("text", None, "+90 555 010 20 30"),
+    ]
+    assert json.loads(messages[1].event_subjects) == {"actor": "Zeynep Kaya", "subject": "+90 555 010 20 30"}
+    assert json.loads(messages[0].event_subjects) == {"actor": "Zeynep Kaya"}
+
+
+def test_an_android_group_name_change_in_newer_wording_is_the_subject_change():
+    # Android of 2023 says "changed the group name from … to …" where it said "changed the subject from … to …".
+    messages = _parse(
+        '06/06/23, 1:27 pm - You changed the group name from "Mkate" to "Mkate Bora"\n'
+        '08/06/23, 1:41 pm - Juma Otieno changed the group name from "Mkate Bora" to "Mkate na Chai 🍞"\n'
+        "08/06/23, 1:42 pm - Juma Otieno: Karibuni\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "subject_changed", None),
+        ("system", "subject_changed", None),
+        ("text", None, "Juma Otieno"),
+    ]
+    assert json.loads(messages[1].event_subjects) == {
+        "actor": "Juma Otieno",
+        "old": "Mkate Bora",
+        "new": "Mkate na Chai 🍞",
+    }
+
+
+def test_an_indonesian_android_group_opening_with_its_creation_is_whatsapps():
+    # A real Indonesian Android group export opens "Anda membuat grup" under no sender, without the group's name.
+    messages = _parse(
+        "13/10/2022 16.25 - Pesan dan panggilan terenkripsi secara end-to-end.\n"
+        "13/10/2022 16.25 - Anda membuat grup\n"
+        "13/10/2022 16.31 - Wanjiru Kamau: Anda membuat grup\n"
+    )
+    assert [(m.kind, m.event, m.sender_name) for m in messages] == [
+        ("system", "encryption_notice", None),
+        ("system", "group_created", None),
+        ("text", None, "Wanjiru Kamau"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Turkish Android group lines, as readers of real Turkish group exports drop them.
+        ("Zeynep Kaya, +90 555 010 20 30 kişisini çıkardı", "member_removed"),
+        ("Zeynep Kaya ayrıldı", "member_left"),
+        ("Zeynep Kaya gruptan ayrıldı", "member_left"),
+        ('Zeynep Kaya "Fırın Siparişleri" grubunu oluşturdu', "group_created"),
+        ("Zeynep Kaya grup açıklamasını değiştirdi", "description_changed"),
+        ("Zeynep Kaya bir mesajı sabitledi", "message_pinned"),
+        ("Bir mesajı sabitlediniz", "message_pinned"),
+        ("Artık yöneticisiniz", "admin_granted"),
+    ],
+)
+def test_a_turkish_android_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event):
+    system, typed = _parse(f"10.02.2023 10:51 - {body}\n10.02.2023 10:52 - Emre Demir: {body}\n")
+    assert (system.kind, system.event, system.sender_name, system.text) == ("system", event, None, body)
+    assert (typed.kind, typed.event, typed.sender_name, typed.text) == ("text", None, "Emre Demir", body)
+
+
+def test_an_ios_line_marked_as_whatsapps_in_words_no_language_file_knows_is_never_the_senders_text():
+    # iOS opens WhatsApp's own lines with U+200E after the sender's colon: the group's notice and events under the
+    # group's name, omitted media under the member's. In a language (or a wording) the locale files lack, each is still
+    # WhatsApp's; the member's own words, and a mark after a colon inside them, stay theirs.
+    messages = _parse(
+        f"[01/03/2026, 09:00:00] Mkate Group: {LRM}Ujumbe na simu zimelindwa kwa usimbaji.\n"
+        f"[01/03/2026, 10:00:00] Mkate Group: {LRM}Juma alimwongeza Asha\n"
+        f"{LRM}[01/03/2026, 10:03:00] Juma Otieno: {LRM}picha imeachwa\n"
+        "[01/03/2026, 10:04:00] Juma Otieno: Habari, mkate upo?\n"
+        f"[01/03/2026, 10:05:00] Juma Otieno: Bei: {LRM}200\n"
+    )
+    assert [(m.kind, m.event, m.sender_name, m.text) for m in messages] == [
+        ("unsupported", None, "Mkate Group", "Ujumbe na simu zimelindwa kwa usimbaji."),
+        ("unsupported", None, "Mkate Group", "Juma alimwongeza Asha"),
+        ("unsupported", None, "Juma Otieno", "picha imeachwa"),
+        ("text", None, "Juma Otieno", "Habari, mkate upo?"),
+        ("text", None, "Juma Otieno", "Bei: 200"),
+    ]
+
+
+def test_android_attachments_and_places_as_a_study_of_real_exports_documents_them():
+    # Android writes an uploaded audio with no extension, repeats a document's name less its extension on the next
+    # line, and puts a place's name and address above its location word and link.
+    messages = _parse(
+        "2019-01-01 12:00 - Wanjiru Mwangi: AUD-20190101-WA0000. (file attached)\n"
+        "2019-01-01 12:01 - Wanjiru Mwangi: Bei ya mikate.pdf (file attached)\n"
+        "Bei ya mikate\n"
+        "Tafadhali lipa kesho\n"
+        "2019-01-01 12:02 - Wanjiru Mwangi: Mama Mboga Bakery\n"
+        "Moi Avenue, Nairobi\n"
+        "location: https://maps.google.com/?q=-1.283,36.823\n"
+    )
+    audio, document, place = messages
+    assert (audio.kind, audio.media.filename, audio.caption) == ("audio", "AUD-20190101-WA0000.", None)
+    assert (document.kind, document.media.filename, document.caption) == (
+        "document",
+        "Bei ya mikate.pdf",
+        "Tafadhali lipa kesho",
+    )
+    assert (place.kind, place.text) == (
+        "location",
+        "Mama Mboga Bakery\nMoi Avenue, Nairobi\nhttps://maps.google.com/?q=-1.283,36.823",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Spanish and Portuguese group lines as readers of real exports sort them, the exporting member's in first person.
+        ('Juma Otieno cambió el nombre del grupo de "Pan" a "Pan y Café".', "subject_changed"),
+        ('Cambiaste el nombre del grupo de "Pan" a "Pan y Café".', "subject_changed"),
+        ("Juma Otieno eliminó a Asha Wanjiku", "member_removed"),
+        ("Eliminaste a Asha Wanjiku", "member_removed"),
+        ("Juma Otieno te eliminó.", "member_removed"),
+        ("Saliste del grupo", "member_left"),
+        ("Se te añadió al grupo.", "member_added"),
+        ("Juma Otieno fijó un mensaje.", "message_pinned"),
+        ("Fijaste un mensaje.", "message_pinned"),
+        ("Juma Otieno mudou a imagem deste grupo.", "icon_changed"),
+        ("Juma Otieno mudou a descrição do grupo", "description_changed"),
+        ("Você entrou usando o link de convite do grupo", "joined_by_link"),
+        ("Juma Otieno mudou o ícone deste grupo", "icon_changed"),
+        ("Juma Otieno entrou neste grupo através da comunidade", "joined_from_community"),
+    ],
+)
+def test_a_spanish_or_portuguese_android_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event):
+    system, typed = _parse(f"18/1/24, 20:37 - {body}\n18/1/24, 20:38 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Android writes a view-once photo or video as "null", and Spanish phones the line that says one came.
+        "null",
+        "Recibiste un mensaje de visualización única. Para mayor privacidad, solo puedes abrirlo en tu teléfono.",
+    ],
+)
+def test_a_view_once_media_an_android_export_never_carries_is_omitted_media(body):
+    media, words = _parse(
+        f"18/1/24, 20:37 - Wanjiru Mwangi: {body}\n18/1/24, 20:38 - Wanjiru Mwangi: null y nada más\n"
+    )
+    assert (media.kind, media.event, media.sender_name, media.text) == (
+        "media_omitted",
+        "media_omitted:view_once",
+        "Wanjiru Mwangi",
+        None,
+    )
+    assert (words.kind, words.text) == ("text", "null y nada más")
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Dutch group lines as readers of real Dutch exports sort them ("heeft" for a member, "U hebt" for the exporter).
+        ("Juma Otieno heeft Asha Wanjiku verwijderd", "member_removed"),
+        ("U hebt Asha Wanjiku verwijderd", "member_removed"),
+        ("Juma Otieno heeft de groep verlaten", "member_left"),
+        ("U hebt de groep verlaten", "member_left"),
+        ("Juma Otieno heeft het onderwerp gewijzigd naar “Brood & Koffie”", "subject_changed"),
+        ('U hebt het onderwerp gewijzigd van "Brood" naar "Brood & Koffie"', "subject_changed"),
+        ("Juma Otieno heeft de groepsomschrijving gewijzigd", "description_changed"),
+        ("U hebt de groepsafbeelding gewijzigd", "icon_changed"),
+        (
+            "Juma Otieno heeft een nieuw telefoonnummer. Tik om een bericht te sturen of om het nieuwe nummer toe te "
+            "voegen.",
+            "number_changed",
+        ),
+        ("U bent nu beheerder", "admin_granted"),
+        ("U bent toegevoegd", "member_added"),
+    ],
+)
+def test_a_dutch_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event):
+    system, typed = _parse(f"18-01-2024 20:37 - {body}\n18-01-2024 20:38 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+def test_a_turkish_group_creation_worded_with_a_comma_after_its_actor_names_the_actor_without_it():
+    # The actor then a comma, as the real Turkish export words "<name>, <number> kişisini ekledi".
+    (created,) = _parse('10.02.2023 10:51 - Zeynep Kaya, "Fırın Siparişleri" grubunu oluşturdu\n')
+    assert (created.kind, created.event) == ("system", "group_created")
+    assert json.loads(created.event_subjects) == {"actor": "Zeynep Kaya", "subject": "Fırın Siparişleri"}
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # A Polish group's real exports, as their reader drops them: a photo the exporting member deleted, and one
+        # the sender deleted.
+        ("Usunąłeś to zdjęcie", "deleted:by_me"),
+        ("Usunęła to zdjęcie", "deleted"),
+    ],
+)
+def test_a_polish_deleted_photo_is_deleted_not_the_senders_words(body, event):
+    (message,) = _parse(f"07.10.2026, 18:07 - Wanjiru Mwangi: {body}\n")
+    assert (message.kind, message.event, message.sender_name, message.text) == (
+        "deleted",
+        event,
+        "Wanjiru Mwangi",
+        None,
+    )
