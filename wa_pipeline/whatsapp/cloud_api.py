@@ -55,6 +55,10 @@ ACCOUNT_FIELDS = frozenset(
         # Two-step verification PIN changes and resets on the business's number; a Flow's status and error alerts.
         "security",
         "flows",
+        # The business's calling settings changed; its business status; Meta's re-check of a template's category.
+        "account_settings_update",
+        "business_status_update",
+        "template_correct_category_detection",
     }
 )
 # The field Meta names for each kind of element a change's value carries.
@@ -1175,6 +1179,24 @@ class _FieldMapper:
 
         self._element_event(node, wrap, build)
 
+    def group(self, node: RawJson, wrap: _Wrap) -> None:
+        """A group the business runs (Groups API): created or deleted, its members or settings changed, suspended."""
+
+        def build(element: dict) -> Event:
+            group_id = _id(element.get("group_id"), "group.group_id")
+            members = {
+                verb: [p for p in element.get(f"{verb}_participants") or [] if isinstance(p, dict)]
+                for verb in ("added", "removed", "failed")
+            }
+            summary = _group_summary(group_id, element, members)
+            named = [p.get("wa_id") or p.get("user_id") or p.get("input") for ps in members.values() for p in ps]
+            customer = named[0] if len(named) == 1 else element.get("wa_id")
+            return self._event(
+                "account", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
+            )
+
+        self._element_event(node, wrap, build)
+
     def unmapped(self, value_node: RawJson, parts: dict[str, RawJson], keys: list[str], wrap_change: _Wrap) -> None:
         """Members of a known field's value that this version does not map: one unknown event holds them whole."""
         kept = {key: _load_or_none(parts[key]) for key in keys}
@@ -1241,7 +1263,36 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
     "user_id_update": {"user_id_update": _FieldMapper.user_id_update},
     "smb_app_state_sync": {"state_sync": _FieldMapper.state_sync},
     "automatic_events": {"automatic_events": _FieldMapper.automatic},
+    # Groups API: what happened to a group the business runs, one element of `groups` each.
+    **{
+        f"group_{name}_update": {"groups": _FieldMapper.group, "errors": _FieldMapper.meta_error}
+        for name in ("lifecycle", "participants", "settings", "status")
+    },
 }
+
+
+def _group_summary(group_id: str, element: dict, members: dict[str, list[dict]]) -> str:
+    """`group <id> group_participants_add: added 254700111333`, with the subject, settings and Meta's errors it names."""
+    text = f"group {group_id} {element.get('type') or 'update'}"
+    subject = element.get("subject")
+    if isinstance(subject, str) and subject:
+        text += f" '{subject}'"
+    details = [
+        f"{verb} {', '.join(str(p.get('wa_id') or p.get('user_id') or p.get('input') or '?') for p in people)}"
+        for verb, people in members.items()
+        if people
+    ]
+    for setting in ("group_subject", "group_description"):
+        changed = element.get(setting)
+        if isinstance(changed, dict) and isinstance(changed.get("text"), str):
+            outcome = "" if changed.get("update_successful", True) else " (not applied)"
+            details.append(f"{setting.removeprefix('group_')} '{changed['text']}'{outcome}")
+    for key in ("wa_id", "reason"):
+        if isinstance(element.get(key), str) and element[key]:
+            details.append(f"{key.replace('_', ' ')} {element[key]}")
+    if element.get("errors"):
+        details.append(_errors_text(element["errors"]).replace("\n", "; "))
+    return text + (f": {'; '.join(details)}" if details else "")
 
 
 def _text(value: Any) -> str | None:

@@ -378,3 +378,41 @@ def test_a_status_that_is_no_step_of_delivery_is_kept_with_metas_errors_not_dead
         ),
         ("16505551234", f"status deleted of {wamid('gone-out-1')}"),
     ]
+
+
+def test_groups_api_updates_land_as_one_account_event_per_group_change(landed):
+    deliver, store, letters, contacts = landed
+    deliver("group_updates")
+    deliver("group_updates")  # Meta redelivers: nothing is added twice
+    assert letters.list() == []
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    group = "group Y2FwaV9ncm91cDoxNTU1MDc4Mzg4MTpUdWtv"
+    changes = [(e.field, e.customer, e.summary) for e in events.events("account")]
+    assert changes == [
+        ("group_lifecycle_update", None, f"{group} group_create 'Tuko Bakery regulars'"),
+        ("group_participants_update", None, f"{group} group_participants_add: added 16505551234; failed 16505550000"),
+        ("group_participants_update", "16505552222", f"{group} group_participants_remove: removed 16505552222"),
+        (
+            "group_settings_update",
+            None,
+            f"{group} group_settings_update: subject 'Tuko Bakery friends';"
+            " description 'Orders close at six' (not applied)",
+        ),
+        ("group_status_update", None, f"{group} group_suspend: reason This group was reported"),
+    ]
+    assert events.events("account")[0].occurred_at == datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    # A group's members are not the business's customers (as for the senders of group messages).
+    assert contacts.customer_of(phone="+16505552222") is None
+
+
+def test_calling_settings_and_business_status_changes_are_account_events(landed):
+    deliver, store, letters, _ = landed
+    deliver("account_settings_business_status")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    assert sorted((e.field, e.summary) for e in events.events("account")) == [
+        ("account_settings_update", "account_settings_update CALLING_SETTINGS_UPDATED"),
+        ("business_status_update", "business_status_update BUSINESS_VERIFIED"),
+    ]
