@@ -236,11 +236,22 @@ class _Parser:
             return
         metadata = _context(parts, "metadata", dict, self)
         contacts = _context(parts, "contacts", list, self)
+        # The members holding the element lists: the value itself, or for `standby` the object nested in it.
+        lists = parts
+        standby = parts.get("standby") if field_name == "standby" else None
+        if standby is not None and standby.type == "object":
+            # Conversation Routing: while another sender on the number (Meta Business Agent) holds a conversation,
+            # the customer's messages, that sender's replies and their receipts arrive only here, in `standby`.
+            lists = standby.members()
+            contacts = contacts + _context(lists, "contacts", list, self)
 
         def wrap_element(key: str) -> _Wrap:
             def wrap(element: bytes) -> bytes:
                 context_raw = _raw_members(parts, ("messaging_product", "metadata", "contacts"))
-                value_bytes = b"{" + context_raw + json.dumps(key).encode() + b":[" + element + b"]}"
+                listed = json.dumps(key).encode() + b":[" + element + b"]"
+                if lists is not parts:
+                    listed = b'"standby":{' + _raw_members(lists, ("contacts",)) + listed + b"}"
+                value_bytes = b"{" + context_raw + listed + b"}"
                 return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
 
             return wrap
@@ -248,10 +259,12 @@ class _Parser:
         mapper = _FieldMapper(self, field_name, metadata, [c for c in contacts if isinstance(c, dict)], entry_time)
         # Meta sometimes reports why it could not hand a message over beside it in the value, not in the message
         # (an interactive message without its interactive object, "131000 ... Unsupported webhook payload").
-        mapper.value_errors = _load_or_none(parts.get("errors"))
+        mapper.value_errors = _load_or_none(parts.get("errors") or lists.get("errors"))
         handlers = _ELEMENT_FIELDS.get(field_name)
         dashboard_test = _is_dashboard_sample(metadata)
-        if handlers is None or field_name in ACCOUNT_FIELDS or dashboard_test:
+        # A standby value without any list (Meta's "common envelope" shows `"standby": {}`) is kept whole.
+        nothing_listed = field_name == "standby" and not any(key in lists for key in handlers or {})
+        if handlers is None or field_name in ACCOUNT_FIELDS or dashboard_test or nothing_listed:
 
             def wrap_value(value_bytes: bytes) -> bytes:
                 return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
@@ -260,11 +273,13 @@ class _Parser:
             if whole is not _FAILED:
                 mapper.whole_value(value, whole, wrap_value, dashboard_test=dashboard_test)
             return
-        unmapped = [key for key in parts if key not in handlers and key not in _VALUE_CONTEXT]
+        unmapped = [key for key in lists if key not in handlers and key not in _VALUE_CONTEXT]
+        if lists is not parts:
+            unmapped += [key for key in parts if key not in _VALUE_CONTEXT and key != "standby"]
         if unmapped:
-            mapper.unmapped(value, parts, unmapped, wrap_change)
+            mapper.unmapped(value, {**parts, **lists}, unmapped, wrap_change)
         for key, handler in handlers.items():
-            node = parts.get(key)
+            node = lists.get(key)
             if node is None:
                 continue
             wrap = wrap_element(key)
@@ -843,6 +858,7 @@ class _FieldMapper:
     def echo(self, node: RawJson, wrap: _Wrap) -> None:
         element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
         if element is not _FAILED:
+            element = _sent_request(element)
             self._keep(node, element, wrap, lambda: self._echo(element, node.raw), self.parser.parsed.messages)
             if isinstance(element, dict):
                 self._sight(element.get("timestamp"), phone=element.get("to"), user_id=element.get("to_user_id"))
@@ -1263,12 +1279,33 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
     "user_id_update": {"user_id_update": _FieldMapper.user_id_update},
     "smb_app_state_sync": {"state_sync": _FieldMapper.state_sync},
     "automatic_events": {"automatic_events": _FieldMapper.automatic},
+    # Conversation Routing's standby copies (the lists are nested in value.standby, see `_Parser._change`).
+    "standby": {
+        "messages": _FieldMapper.message,
+        "statuses": _FieldMapper.status,
+        "message_echoes": _FieldMapper.echo,
+        "errors": _FieldMapper.meta_error,
+    },
     # Groups API: what happened to a group the business runs, one element of `groups` each.
     **{
         f"group_{name}_update": {"groups": _FieldMapper.group, "errors": _FieldMapper.meta_error}
         for name in ("lifecycle", "participants", "settings", "status")
     },
 }
+
+
+def _sent_request(element: Any) -> Any:
+    """An echo as a message: a standby echo nests the Send API request the other sender made under `message`
+    (`to` or, for a BSUID, `recipient`), beside the echo's own id and timestamp; flat echoes pass as they are."""
+    if not isinstance(element, dict) or element.get("type") or not isinstance(element.get("message"), dict):
+        return element
+    request = element["message"]
+    # Beside the request, a template or Flow echo carries that template's or Flow's definition under the same
+    # name as the request's content: the request is what the customer was sent.
+    flat = {**request, **{k: v for k, v in element.items() if k != "message" and k not in request}}
+    if not flat.get("to") and isinstance(request.get("recipient"), str):
+        flat["to_user_id"] = request["recipient"]
+    return flat
 
 
 def _group_summary(group_id: str, element: dict, members: dict[str, list[dict]]) -> str:
@@ -1358,7 +1395,9 @@ def _interactive_text(body: Any) -> str | None:
         return f"call permission: {_text(_require(reply, 'response', reply_type))}"
     if isinstance(reply, dict):
         return _text(reply.get("title") or reply.get("body"))
-    return None
+    # The business's own interactive message (an echo of a button, list or Flow message): the body it showed.
+    shown = body.get("body")
+    return _text(shown.get("text")) if isinstance(shown, dict) and isinstance(shown.get("text"), str) else None
 
 
 # Set by the business when it sent the Flow, to tell its sends apart: not something the customer answered.

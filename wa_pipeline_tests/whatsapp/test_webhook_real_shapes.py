@@ -416,3 +416,36 @@ def test_calling_settings_and_business_status_changes_are_account_events(landed)
         ("account_settings_update", "account_settings_update CALLING_SETTINGS_UPDATED"),
         ("business_status_update", "business_status_update BUSINESS_VERIFIED"),
     ]
+
+
+def test_a_conversation_meta_business_agent_holds_lands_from_its_standby_copies(landed):
+    deliver, store, letters, contacts = landed
+    deliver("standby")
+    deliver("standby")
+    assert letters.list() == []
+    # The customer's message, in their chat, from them.
+    asked = store.get(wamid("standby-in-1"))
+    assert (asked.chat_id, asked.sender_id, asked.sender_name) == (CHAT, "16505551234", "Wanjiku Mwangi")
+    assert asked.text == "Do you still have the mango jam?"
+    # The agent's replies: the Send API request it made, nested under `message`, as the business's messages.
+    replies = [store.get(wamid(f"standby-out-{n}")) for n in (1, 2, 3)]
+    assert {(r.chat_id, r.sender_id) for r in replies} == {(CHAT, NUMBER_ID)}
+    assert [r.text for r in replies] == [
+        "Yes, three jars left at 450 each.",
+        "Shall I keep one for you?",
+        "template jam_restock (en)\nWanjiku",
+    ]
+    events = EventStore(store.database())
+    [receipt] = events.status_history(wamid("standby-out-1"))
+    assert (receipt["status"], receipt["recipient_id"]) == ("read", "16505551234")
+    # Meta's envelope with nothing in it is kept whole, as any value this version cannot read.
+    [empty] = events.events("unknown")
+    assert (empty.field, empty.data) == (
+        "standby",
+        {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+            "standby": {},
+        },
+    )
+    assert contacts.customer_of(name="Wanjiku Mwangi") == contacts.customer_of(phone="+16505551234") is not None
