@@ -930,12 +930,16 @@ class _FieldMapper:
         parts = thread.members() if thread.type == "object" else {}
         messages = parts.get("messages")
         customer = _load_or_none(parts.get("id"))
+        # A thread with a user whose number is withheld names them by BSUID in `context`, not by `id`.
+        context = _load_or_none(parts.get("context")) if "context" in parts else None
+        context = context if isinstance(context, dict) else {}
+        customer = customer or context.get("user_id")
         if messages is None or messages.type != "array":
             self.parser.reject(thread, None, "history thread has no list of messages", wrap_thread)
             return
 
         def wrap(b: bytes) -> bytes:
-            return wrap_thread(b"{" + _raw_members(parts, ("id",)) + b'"messages":[' + b + b"]}")
+            return wrap_thread(b"{" + _raw_members(parts, ("id", "context")) + b'"messages":[' + b + b"]}")
 
         for message_node in messages.items():
             element = _decode(message_node, self.parser, wrap, self.metadata)
@@ -948,14 +952,19 @@ class _FieldMapper:
                     self.parser.parsed.messages,
                 )
                 if isinstance(element, dict):
-                    self._sight(element.get("timestamp"), phone=customer)
+                    self._sight(
+                        element.get("timestamp"),
+                        phone=_load_or_none(parts.get("id")),
+                        user_id=context.get("user_id"),
+                        parent=context.get("parent_user_id"),
+                    )
 
     def _history_message(self, element: Any, raw: bytes, customer: Any) -> Message:
         if not isinstance(element, dict):
             raise MalformedElement("history message is not a JSON object")
         number_id = self._business_number_id()
         customer = _phone(_id(customer, "history thread id"))
-        sender = _id(element.get("from"), "history message.from")
+        sender = _id(element.get("from") or element.get("from_user_id"), "history message.from")
         business = "to" in element or (
             self.display_phone is not None and _phone(sender) == _phone(str(self.display_phone))
         )
@@ -1273,7 +1282,13 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
     "smb_message_echoes": _ECHO_LISTS,
     # The field Meta names echoes under beside (and after) smb_message_echoes: the same business's messages.
     "message_echoes": _ECHO_LISTS,
-    "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
+    # The business's own messages of a shared history come as echoes beside the chunks (BSUID-era references).
+    "history": {
+        "history": _FieldMapper.history,
+        "messages": _FieldMapper.message,
+        "message_echoes": _FieldMapper.echo,
+        "errors": _FieldMapper.meta_error,
+    },
     "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
     "user_preferences": {"user_preferences": _FieldMapper.preference},
     "user_id_update": {"user_id_update": _FieldMapper.user_id_update},

@@ -449,3 +449,30 @@ def test_a_conversation_meta_business_agent_holds_lands_from_its_standby_copies(
         },
     )
     assert contacts.customer_of(name="Wanjiku Mwangi") == contacts.customer_of(phone="+16505551234") is not None
+
+
+def test_a_shared_history_of_a_customer_known_by_bsuid_and_the_businesss_echoes_land(landed):
+    deliver, store, letters, contacts = landed
+    deliver("history_bsuid_and_echoes")
+    deliver("history_bsuid_and_echoes")
+    assert letters.list() == []
+    assert EventStore(store.database()).events("unknown") == []
+    # A thread whose user withholds their number is named by `context.user_id`: one chat under that BSUID.
+    bsuid_chat = f"wa:{NUMBER_ID}:US.13491208655302741555"
+    asked, answered = store.get(wamid("hist-bsuid-1")), store.get(wamid("hist-echo-1"))
+    assert (asked.chat_id, asked.sender_id, asked.text) == (
+        bsuid_chat,
+        "US.13491208655302741555",
+        "Do you deliver to Thika?",
+    )
+    # The business's own messages of the history come as echoes beside the chunks.
+    assert (answered.chat_id, answered.sender_id, answered.text) == (
+        bsuid_chat,
+        NUMBER_ID,
+        "Yes, on Tuesdays and Fridays.",
+    )
+    packed = store.get(wamid("hist-echo-2"))
+    assert (packed.chat_id, packed.sender_id, packed.text) == (CHAT, NUMBER_ID, "Your order is packed.")
+    # The thread's BSUID and parent BSUID are one customer's keys.
+    customer = contacts.customer_of(user_id="US.13491208655302741555")
+    assert customer is not None and contacts.key_owners()["parent_bsuid:US.ENT.11815799212886844555"] == customer
