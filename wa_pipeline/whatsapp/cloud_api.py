@@ -775,7 +775,11 @@ class _FieldMapper:
         """A card sent in answer to the business's REQUEST_CONTACT_INFO button (origin contact_request) is the
         sender's own: for a customer known by BSUID only, it is how their number becomes known."""
         cards = element.get("contacts")
-        if element.get("origin") != "contact_request" or not isinstance(cards, list) or len(cards) != 1:
+        if not isinstance(cards, list) or len(cards) != 1:
+            return
+        # Meta marks the card itself (contacts[].origin); some senders mark the message.
+        origin = element.get("origin") or (cards[0].get("origin") if isinstance(cards[0], dict) else None)
+        if origin != "contact_request":
             return
         phones = cards[0].get("phones") if isinstance(cards[0], dict) else None
         numbers = {

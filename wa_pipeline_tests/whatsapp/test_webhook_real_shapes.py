@@ -476,3 +476,13 @@ def test_a_shared_history_of_a_customer_known_by_bsuid_and_the_businesss_echoes_
     # The thread's BSUID and parent BSUID are one customer's keys.
     customer = contacts.customer_of(user_id="US.13491208655302741555")
     assert customer is not None and contacts.key_owners()["parent_bsuid:US.ENT.11815799212886844555"] == customer
+
+
+def test_a_card_marked_contact_request_on_the_card_itself_gives_the_customers_number(landed):
+    deliver, store, letters, contacts = landed
+    deliver("contacts_request_card_origin")
+    assert letters.list() == []
+    assert store.get(wamid("card-origin-1")).text == "Akinyi O.: +1 (650) 555-6666"
+    # Meta marks the card (contacts[].origin), not the message: the number still joins the BSUID's customer.
+    akinyi = contacts.customer_of(user_id="US.13491208655302741666")
+    assert akinyi is not None and contacts.customer_of(phone="+16505556666") == akinyi
