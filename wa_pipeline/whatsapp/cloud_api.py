@@ -59,6 +59,8 @@ ACCOUNT_FIELDS = frozenset(
         "account_settings_update",
         "business_status_update",
         "template_correct_category_detection",
+        # The business's username (2026): reserved, approved, or changed.
+        "business_username_updates",
     }
 )
 # The field Meta names for each kind of element a change's value carries.
@@ -1252,9 +1254,14 @@ class _FieldMapper:
         """An account field, one this version does not know, or Meta's test sample: one event holding it whole."""
         kind = "account" if self.field in ACCOUNT_FIELDS or dashboard_test else "unknown"
         details = value if isinstance(value, dict) else {}
-        described = details.get("event") or details.get("new_category") or details.get("decision")
+        described = (
+            details.get("event") or details.get("new_category") or details.get("decision") or details.get("status")
+        )
         subject = (
-            details.get("message_template_name") or details.get("phone_number") or details.get("display_phone_number")
+            details.get("message_template_name")
+            or details.get("username")
+            or details.get("phone_number")
+            or details.get("display_phone_number")
         )
         summary = " ".join(str(p) for p in (self.field, described, subject) if p)
         if dashboard_test:

@@ -406,7 +406,7 @@ def test_groups_api_updates_land_as_one_account_event_per_group_change(landed):
     assert contacts.customer_of(phone="+16505552222") is None
 
 
-def test_calling_settings_and_business_status_changes_are_account_events(landed):
+def test_calling_settings_business_status_and_username_changes_are_account_events(landed):
     deliver, store, letters, _ = landed
     deliver("account_settings_business_status")
     assert letters.list() == []
@@ -415,6 +415,8 @@ def test_calling_settings_and_business_status_changes_are_account_events(landed)
     assert sorted((e.field, e.summary) for e in events.events("account")) == [
         ("account_settings_update", "account_settings_update CALLING_SETTINGS_UPDATED"),
         ("business_status_update", "business_status_update BUSINESS_VERIFIED"),
+        # The business's username (BSUID era): which one, and what Meta decided.
+        ("business_username_updates", "business_username_updates approved tuko_bakery"),
     ]
 
 
