@@ -1419,6 +1419,15 @@ def _interactive_text(body: Any) -> str | None:
     if reply_type == "call_permission_reply":
         # The user's answer to the business asking whether it may call them: the answer is the content.
         return f"call permission: {_text(_require(reply, 'response', reply_type))}"
+    if reply_type == "payment_method":
+        # The customer chose how to pay an order (payments in Brazil): what they chose is their answer.
+        method = _text(_require(reply, "payment_method", reply_type))
+        order, digits = reply.get("reference_id"), reply.get("last_four_digits")
+        return (
+            f"payment method: {method}"
+            + (f" for order {order}" if isinstance(order, str) and order else "")
+            + (f" (card ending {digits})" if isinstance(digits, str) and digits else "")
+        )
     if isinstance(reply, dict):
         return _text(reply.get("title") or reply.get("body"))
     # The business's own interactive message (an echo of a button, list or Flow message): the body it showed.

@@ -488,3 +488,12 @@ def test_a_card_marked_contact_request_on_the_card_itself_gives_the_customers_nu
     # Meta marks the card (contacts[].origin), not the message: the number still joins the BSUID's customer.
     akinyi = contacts.customer_of(user_id="US.13491208655302741666")
     assert akinyi is not None and contacts.customer_of(phone="+16505556666") == akinyi
+
+
+def test_the_payment_method_a_customer_chose_is_their_answer(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_payment_method")
+    chosen = store.get(wamid("pay-method-1"))
+    assert letters.list() == []
+    assert (chosen.kind, chosen.chat_id, chosen.flags) == ("interactive", CHAT, None)
+    assert chosen.text == "payment method: offsite_card_pay for order pedido-3321 (card ending 4417)"
