@@ -1183,16 +1183,20 @@ class _FieldMapper:
             contact = element.get("contact") if isinstance(element.get("contact"), dict) else {}
             meta = element.get("metadata") if isinstance(element.get("metadata"), dict) else {}
             phone = contact.get("phone_number")
+            # Since 2026 the app's contact also names its BSUID: the link between the number and the user id.
+            user_id = contact.get("user_id")
             name = contact.get("full_name") or contact.get("first_name")
-            summary = f"contact {element.get('action')}: {name or ''} {phone or ''}".strip()
+            summary = f"contact {element.get('action')}: {name or ''} {phone or user_id or ''}".strip()
             if element.get("action") != "remove":
-                self._sight(meta.get("timestamp"), phone=phone, name=name)
+                self._sight(
+                    meta.get("timestamp"), phone=phone, user_id=user_id, parent=contact.get("parent_user_id"), name=name
+                )
             return self._event(
                 "contact",
                 node,
                 summary=summary,
                 data=element,
-                customer=_phone(str(phone)) if phone else None,
+                customer=_phone(str(phone)) if phone else user_id,
                 when=meta.get("timestamp"),
             )
 

@@ -497,3 +497,19 @@ def test_the_payment_method_a_customer_chose_is_their_answer(landed):
     assert letters.list() == []
     assert (chosen.kind, chosen.chat_id, chosen.flags) == ("interactive", CHAT, None)
     assert chosen.text == "payment method: offsite_card_pay for order pedido-3321 (card ending 4417)"
+
+
+def test_a_contact_the_business_saved_in_the_app_links_its_number_and_bsuid(landed):
+    deliver, store, letters, contacts = landed
+    deliver("smb_app_state_sync_bsuid")
+    assert letters.list() == []
+    # The app's contact book names a contact's BSUID beside its number: one customer under both keys.
+    otieno = contacts.customer_of(phone="+16505554444")
+    assert otieno is not None and contacts.customer_of(user_id="US.13491208655302744444") == otieno
+    # A contact known to the app by BSUID only is that user's customer, not a contact of nobody.
+    saved = [(e.customer, e.summary) for e in EventStore(store.database()).events("contact")]
+    assert saved == [
+        ("16505554444", "contact add: Otieno Ouma 16505554444"),
+        ("US.13491208655302745555", "contact edit: Nyambura US.13491208655302745555"),
+    ]
+    assert contacts.customer_of(user_id="US.13491208655302745555") == contacts.customer_of(name="Nyambura") is not None
