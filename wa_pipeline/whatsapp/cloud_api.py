@@ -1268,13 +1268,21 @@ class _FieldMapper:
             or details.get("display_phone_number")
         )
         summary = " ".join(str(p) for p in (self.field, described, subject) if p)
+        customer = None
         if dashboard_test:
             summary = f"{self.field}: Meta's App Dashboard test (sample data, not a customer)"
+        elif self.field == "messaging_handovers":
+            # Conversation Routing: who answers one customer's conversation changed (Meta Business Agent, a person).
+            kind, summary = "handover", _handover_summary(details)
+            sender = details.get("sender") if isinstance(details.get("sender"), dict) else {}
+            customer = sender.get("phone_number") or sender.get("user_id")
         self._keep(
             value_node,
             value,
             wrap,
-            lambda: self._event(kind, value_node, summary=summary, data=value, when=details.get("timestamp")),
+            lambda: self._event(
+                kind, value_node, summary=summary, data=value, customer=customer, when=details.get("timestamp")
+            ),
             self.parser.parsed.events,
         )
 
@@ -1335,7 +1343,21 @@ def _sent_request(element: Any) -> Any:
     flat = {**request, **{k: v for k, v in element.items() if k != "message" and k not in request}}
     if not flat.get("to") and isinstance(request.get("recipient"), str):
         flat["to_user_id"] = request["recipient"]
+    # A request answers a message by context.message_id; a received message names it context.id.
+    context = request.get("context")
+    if isinstance(context, dict) and context.get("message_id") and not context.get("id"):
+        flat["context"] = {**context, "id": context["message_id"]}
     return flat
+
+
+def _handover_summary(value: dict) -> str:
+    """`control_passed: ai_agent -> escalation (WhatsApp user requested human agent)`; Meta's AI summary of the
+    conversation stays in the event's data, never in a customer's words."""
+    kind = value.get("type") if isinstance(value.get("type"), str) else "handover"
+    change = value.get(kind) if isinstance(value.get(kind), dict) else {}
+    roles = [str(change.get(k) or "?") for k in ("previous_owner_role", "new_owner_role")]
+    note = change.get("metadata")
+    return f"{kind}: {roles[0]} -> {roles[1]}" + (f" ({note})" if isinstance(note, str) and note else "")
 
 
 def _group_summary(group_id: str, element: dict, members: dict[str, list[dict]]) -> str:

@@ -432,6 +432,8 @@ def test_a_conversation_meta_business_agent_holds_lands_from_its_standby_copies(
     # The agent's replies: the Send API request it made, nested under `message`, as the business's messages.
     replies = [store.get(wamid(f"standby-out-{n}")) for n in (1, 2, 3)]
     assert {(r.chat_id, r.sender_id) for r in replies} == {(CHAT, NUMBER_ID)}
+    # The request answers the customer's message by context.message_id: the reply points at it.
+    assert replies[0].reply_to == wamid("standby-in-1")
     assert [r.text for r in replies] == [
         "Yes, three jars left at 450 each.",
         "Shall I keep one for you?",
@@ -513,3 +515,22 @@ def test_a_contact_the_business_saved_in_the_app_links_its_number_and_bsuid(land
         ("US.13491208655302745555", "contact edit: Nyambura US.13491208655302745555"),
     ]
     assert contacts.customer_of(user_id="US.13491208655302745555") == contacts.customer_of(name="Nyambura") is not None
+
+
+def test_a_conversation_handed_between_meta_business_agent_and_a_person_is_a_handover_event(landed):
+    deliver, store, letters, _ = landed
+    deliver("messaging_handovers")
+    deliver("messaging_handovers")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    handovers = [(e.customer, e.summary) for e in events.events("handover")]
+    assert handovers == [
+        ("16505551234", "control_passed: ai_agent -> escalation (Customer asked for a person)"),
+        ("16505551234", "control_taken: ai_agent -> escalation (Owner stepping in)"),
+    ]
+    # Meta's AI summary of the conversation is kept with the event, never as something the customer said.
+    assert store.count() == 0
+    passed = events.events("handover")[0]
+    assert passed.data["control_passed"]["conversation_context"]["summary"]["text"].startswith("The customer wants")
+    assert passed.occurred_at == datetime(2026, 6, 1, 10, 50, tzinfo=UTC)
