@@ -1007,7 +1007,8 @@ class _FieldMapper:
             self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
         if not isinstance(element, dict):
             return
-        participant = element.get("recipient_participant_id")
+        # Meta's Groups reference spells it both ways.
+        participant = element.get("recipient_participant_id") or element.get("participant_recipient_id")
         if isinstance(participant, str) and participant:
             # A group message has one status per participant and status, but the status history keeps one per
             # status: each participant's receipt is kept as its own record.
@@ -1632,6 +1633,9 @@ def _status(element: Any, raw: bytes) -> StatusUpdate:
     if not isinstance(errors, list):
         raise MalformedElement("status.errors is not a list")
     pricing, conversation = element.get("pricing"), element.get("conversation")
+    if not isinstance(pricing, dict) and isinstance(conversation, dict):
+        # A group message's statuses may carry what Meta charges inside the conversation object instead.
+        pricing = conversation.get("pricing")
     return StatusUpdate(
         message_id=wamid,
         status=str(status),

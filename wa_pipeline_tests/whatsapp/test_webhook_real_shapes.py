@@ -534,3 +534,16 @@ def test_a_conversation_handed_between_meta_business_agent_and_a_person_is_a_han
     passed = events.events("handover")[0]
     assert passed.data["control_passed"]["conversation_context"]["summary"]["text"].startswith("The customer wants")
     assert passed.occurred_at == datetime(2026, 6, 1, 10, 50, tzinfo=UTC)
+
+
+def test_group_receipts_keep_each_participant_and_the_price_wherever_meta_puts_them(landed):
+    deliver, store, letters, _ = landed
+    deliver("status_group_pricing_placements")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    # Meta's Groups reference writes the participant recipient_participant_id and participant_recipient_id.
+    receipts = [(e.customer, e.summary) for e in events.events("group_status")]
+    assert receipts == [("16505551234", "read by 16505551234"), ("16505552222", "read by 16505552222")]
+    # What Meta charges, inside the conversation object in its multi-participant example.
+    [first, *_] = events.status_history(wamid("grp-priced-1"))
+    assert first["pricing"] == {"billable": True, "pricing_model": "PMP", "category": "group_marketing"}
