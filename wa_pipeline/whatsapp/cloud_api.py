@@ -275,9 +275,13 @@ class _Parser:
             if whole is not _FAILED:
                 mapper.whole_value(value, whole, wrap_value, dashboard_test=dashboard_test)
             return
-        unmapped = [key for key in lists if key not in handlers and key not in _VALUE_CONTEXT]
+        context_node = parts.get("conversation_context") if field_name in ("messages", "standby") else None
+        if context_node is not None:
+            mapper.conversation_context(context_node, _load_or_none(lists.get("messages")), wrap_change)
+        read_beside = {"standby", "conversation_context"}
+        unmapped = [key for key in lists if key not in handlers and key not in _VALUE_CONTEXT | read_beside]
         if lists is not parts:
-            unmapped += [key for key in parts if key not in _VALUE_CONTEXT and key != "standby"]
+            unmapped += [key for key in parts if key not in _VALUE_CONTEXT | read_beside]
         if unmapped:
             mapper.unmapped(value, {**parts, **lists}, unmapped, wrap_change)
         for key, handler in handlers.items():
@@ -1214,6 +1218,38 @@ class _FieldMapper:
             )
 
         self._element_event(node, wrap, build)
+
+    def conversation_context(self, node: RawJson, messages: Any, wrap_change: _Wrap) -> None:
+        """What the previous owner of a routed conversation (Meta Business Agent) passes on with the customer's next
+        message: Meta's summary, kept as a handover event for that customer, never as the customer's words."""
+        first = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], dict) else {}
+        customer = _customer_key(first.get("from")) or first.get("from_user_id")
+
+        def wrap(context_bytes: bytes) -> bytes:
+            value_bytes = b'{"conversation_context":' + context_bytes + b"}"
+            return wrap_change(b'{"field":' + json.dumps(self.field).encode() + b',"value":' + value_bytes + b"}")
+
+        context = _decode(node, self.parser, wrap, self.metadata)
+        if context is _FAILED:
+            return
+
+        def build() -> Event:
+            details = context if isinstance(context, dict) else {}
+            summary = details.get("summary") if isinstance(details.get("summary"), dict) else {}
+            text = summary.get("text") if isinstance(summary.get("text"), str) else None
+            kind = details.get("type") or "context"
+            event = self._event(
+                "handover",
+                node,
+                summary=f"conversation {kind} passed on" + (f": {text}" if text else ""),
+                data={"conversation_context": context},
+                customer=customer,
+                when=first.get("timestamp"),
+            )
+            # The same summary may come with two customers' messages: keyed by the message it came with.
+            return dataclasses.replace(event, event_id=f"{event.event_id}:{first.get('id') or ''}")
+
+        self._keep(node, context, wrap, build, self.parser.parsed.events)
 
     def group(self, node: RawJson, wrap: _Wrap) -> None:
         """A group the business runs (Groups API): created or deleted, its members or settings changed, suspended."""

@@ -547,3 +547,17 @@ def test_group_receipts_keep_each_participant_and_the_price_wherever_meta_puts_t
     # What Meta charges, inside the conversation object in its multi-participant example.
     [first, *_] = events.status_history(wamid("grp-priced-1"))
     assert first["pricing"] == {"billable": True, "pricing_model": "PMP", "category": "group_marketing"}
+
+
+def test_the_summary_meta_business_agent_passes_on_is_a_handover_event_not_the_customers_words(landed):
+    deliver, store, letters, _ = landed
+    deliver("text_with_conversation_context")
+    deliver("text_with_conversation_context")
+    assert letters.list() == []
+    said = store.get(wamid("after-handover-1"))
+    assert (said.chat_id, said.text) == (CHAT, "Hello, is a person there now?")
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    [context] = events.events("handover")
+    assert (context.customer, context.field) == ("16505551234", "messages")
+    assert context.summary == "conversation summary passed on: The customer wants to move a cake order to Saturday."
