@@ -1122,8 +1122,15 @@ class _FieldMapper:
     def _call_event(self, element: dict, node: RawJson) -> Event:
         call_id = _id(element.get("id"), "call.id")
         what = element.get("event") or element.get("status") or "update"
-        customer = element.get("from") if element.get("direction") != "BUSINESS_INITIATED" else element.get("to")
-        customer = customer or element.get("recipient_id")
+        side = "from" if element.get("direction") != "BUSINESS_INITIATED" else "to"
+        customer = element.get(side)
+        business = _phone(str(self.display_phone)) if self.display_phone else None
+        if isinstance(customer, str) and business and _phone(customer) == business:
+            # The business's own number on the customer's side (Meta's user-initiated terminate example): the
+            # user's BSUID on that side names the customer, else the other end.
+            other = element.get("to" if side == "from" else "from")
+            customer = element.get(f"{side}_user_id") or (other if other and _phone(str(other)) != business else None)
+        customer = customer or element.get(f"{side}_user_id") or element.get("recipient_id")
         duration = element.get("duration")
         summary = f"call {str(what).lower()}" + (f", {duration} s" if duration is not None else "")
         event = self._event(

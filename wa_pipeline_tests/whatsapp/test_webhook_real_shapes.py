@@ -561,3 +561,17 @@ def test_the_summary_meta_business_agent_passes_on_is_a_handover_event_not_the_c
     [context] = events.events("handover")
     assert (context.customer, context.field) == ("16505551234", "messages")
     assert context.summary == "conversation summary passed on: The customer wants to move a cake order to Saturday."
+
+
+def test_a_call_that_names_the_business_number_as_its_caller_is_the_customers_call(landed):
+    deliver, store, letters, _ = landed
+    deliver("calls_business_number_as_caller")
+    assert letters.list() == []
+    # Meta's user-initiated terminate example writes the business's number as `from`: the customer is the user's
+    # BSUID on that side, or the other end; the business is never its own customer.
+    calls = [(e.customer, e.summary) for e in EventStore(store.database()).events("call")]
+    assert calls == [
+        ("US.13491208655302747777", "call terminate, 0 s"),
+        ("16505551234", "call terminate, 95 s"),
+        ("16505551234", "call connect"),
+    ]
