@@ -1303,7 +1303,11 @@ class _FieldMapper:
         kind = "account" if self.field in ACCOUNT_FIELDS or dashboard_test else "unknown"
         details = value if isinstance(value, dict) else {}
         described = (
-            details.get("event") or details.get("new_category") or details.get("decision") or details.get("status")
+            details.get("event")
+            or details.get("new_category")
+            or details.get("correct_category")
+            or details.get("decision")
+            or details.get("status")
         )
         subject = (
             details.get("message_template_name")

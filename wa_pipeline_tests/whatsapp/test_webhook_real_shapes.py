@@ -417,6 +417,8 @@ def test_calling_settings_business_status_and_username_changes_are_account_event
         ("business_status_update", "business_status_update BUSINESS_VERIFIED"),
         # The business's username (BSUID era): which one, and what Meta decided.
         ("business_username_updates", "business_username_updates approved tuko_bakery"),
+        # Meta found a template sent under the wrong category: the category it should have, and which template.
+        ("template_correct_category_detection", "template_correct_category_detection MARKETING cake_ready"),
     ]
 
 
