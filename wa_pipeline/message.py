@@ -504,6 +504,7 @@ EVENT_KINDS = frozenset(
         "payment",  # Payments API: an order's payment pending, captured or failed (a status of type payment)
         "group_status",  # Groups API: one participant's receipt of a group message (delivered, read)
         "identity",  # user_id_update: a customer's business-scoped user id replaced by a new one
+        "handover",  # messaging_handovers: who answers a customer's conversation changed (AI agent, a person)
         "unknown",  # a field this version does not map: kept whole, counted, visible
     }
 )

@@ -55,6 +55,12 @@ ACCOUNT_FIELDS = frozenset(
         # Two-step verification PIN changes and resets on the business's number; a Flow's status and error alerts.
         "security",
         "flows",
+        # The business's calling settings changed; its business status; Meta's re-check of a template's category.
+        "account_settings_update",
+        "business_status_update",
+        "template_correct_category_detection",
+        # The business's username (2026): reserved, approved, or changed.
+        "business_username_updates",
     }
 )
 # The field Meta names for each kind of element a change's value carries.
@@ -232,11 +238,22 @@ class _Parser:
             return
         metadata = _context(parts, "metadata", dict, self)
         contacts = _context(parts, "contacts", list, self)
+        # The members holding the element lists: the value itself, or for `standby` the object nested in it.
+        lists = parts
+        standby = parts.get("standby") if field_name == "standby" else None
+        if standby is not None and standby.type == "object":
+            # Conversation Routing: while another sender on the number (Meta Business Agent) holds a conversation,
+            # the customer's messages, that sender's replies and their receipts arrive only here, in `standby`.
+            lists = standby.members()
+            contacts = contacts + _context(lists, "contacts", list, self)
 
         def wrap_element(key: str) -> _Wrap:
             def wrap(element: bytes) -> bytes:
                 context_raw = _raw_members(parts, ("messaging_product", "metadata", "contacts"))
-                value_bytes = b"{" + context_raw + json.dumps(key).encode() + b":[" + element + b"]}"
+                listed = json.dumps(key).encode() + b":[" + element + b"]"
+                if lists is not parts:
+                    listed = b'"standby":{' + _raw_members(lists, ("contacts",)) + listed + b"}"
+                value_bytes = b"{" + context_raw + listed + b"}"
                 return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
 
             return wrap
@@ -244,10 +261,12 @@ class _Parser:
         mapper = _FieldMapper(self, field_name, metadata, [c for c in contacts if isinstance(c, dict)], entry_time)
         # Meta sometimes reports why it could not hand a message over beside it in the value, not in the message
         # (an interactive message without its interactive object, "131000 ... Unsupported webhook payload").
-        mapper.value_errors = _load_or_none(parts.get("errors"))
+        mapper.value_errors = _load_or_none(parts.get("errors") or lists.get("errors"))
         handlers = _ELEMENT_FIELDS.get(field_name)
         dashboard_test = _is_dashboard_sample(metadata)
-        if handlers is None or field_name in ACCOUNT_FIELDS or dashboard_test:
+        # A standby value without any list (Meta's "common envelope" shows `"standby": {}`) is kept whole.
+        nothing_listed = field_name == "standby" and not any(key in lists for key in handlers or {})
+        if handlers is None or field_name in ACCOUNT_FIELDS or dashboard_test or nothing_listed:
 
             def wrap_value(value_bytes: bytes) -> bytes:
                 return wrap_change(b'{"field":' + json.dumps(field_name).encode() + b',"value":' + value_bytes + b"}")
@@ -256,11 +275,17 @@ class _Parser:
             if whole is not _FAILED:
                 mapper.whole_value(value, whole, wrap_value, dashboard_test=dashboard_test)
             return
-        unmapped = [key for key in parts if key not in handlers and key not in _VALUE_CONTEXT]
+        context_node = parts.get("conversation_context") if field_name in ("messages", "standby") else None
+        if context_node is not None:
+            mapper.conversation_context(context_node, _load_or_none(lists.get("messages")), wrap_change)
+        read_beside = {"standby", "conversation_context"}
+        unmapped = [key for key in lists if key not in handlers and key not in _VALUE_CONTEXT | read_beside]
+        if lists is not parts:
+            unmapped += [key for key in parts if key not in _VALUE_CONTEXT | read_beside]
         if unmapped:
-            mapper.unmapped(value, parts, unmapped, wrap_change)
+            mapper.unmapped(value, {**parts, **lists}, unmapped, wrap_change)
         for key, handler in handlers.items():
-            node = parts.get(key)
+            node = lists.get(key)
             if node is None:
                 continue
             wrap = wrap_element(key)
@@ -756,7 +781,11 @@ class _FieldMapper:
         """A card sent in answer to the business's REQUEST_CONTACT_INFO button (origin contact_request) is the
         sender's own: for a customer known by BSUID only, it is how their number becomes known."""
         cards = element.get("contacts")
-        if element.get("origin") != "contact_request" or not isinstance(cards, list) or len(cards) != 1:
+        if not isinstance(cards, list) or len(cards) != 1:
+            return
+        # Meta marks the card itself (contacts[].origin); some senders mark the message.
+        origin = element.get("origin") or (cards[0].get("origin") if isinstance(cards[0], dict) else None)
+        if origin != "contact_request":
             return
         phones = cards[0].get("phones") if isinstance(cards[0], dict) else None
         numbers = {
@@ -839,6 +868,7 @@ class _FieldMapper:
     def echo(self, node: RawJson, wrap: _Wrap) -> None:
         element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
         if element is not _FAILED:
+            element = _sent_request(element)
             self._keep(node, element, wrap, lambda: self._echo(element, node.raw), self.parser.parsed.messages)
             if isinstance(element, dict):
                 self._sight(element.get("timestamp"), phone=element.get("to"), user_id=element.get("to_user_id"))
@@ -910,12 +940,16 @@ class _FieldMapper:
         parts = thread.members() if thread.type == "object" else {}
         messages = parts.get("messages")
         customer = _load_or_none(parts.get("id"))
+        # A thread with a user whose number is withheld names them by BSUID in `context`, not by `id`.
+        context = _load_or_none(parts.get("context")) if "context" in parts else None
+        context = context if isinstance(context, dict) else {}
+        customer = customer or context.get("user_id")
         if messages is None or messages.type != "array":
             self.parser.reject(thread, None, "history thread has no list of messages", wrap_thread)
             return
 
         def wrap(b: bytes) -> bytes:
-            return wrap_thread(b"{" + _raw_members(parts, ("id",)) + b'"messages":[' + b + b"]}")
+            return wrap_thread(b"{" + _raw_members(parts, ("id", "context")) + b'"messages":[' + b + b"]}")
 
         for message_node in messages.items():
             element = _decode(message_node, self.parser, wrap, self.metadata)
@@ -928,14 +962,19 @@ class _FieldMapper:
                     self.parser.parsed.messages,
                 )
                 if isinstance(element, dict):
-                    self._sight(element.get("timestamp"), phone=customer)
+                    self._sight(
+                        element.get("timestamp"),
+                        phone=_load_or_none(parts.get("id")),
+                        user_id=context.get("user_id"),
+                        parent=context.get("parent_user_id"),
+                    )
 
     def _history_message(self, element: Any, raw: bytes, customer: Any) -> Message:
         if not isinstance(element, dict):
             raise MalformedElement("history message is not a JSON object")
         number_id = self._business_number_id()
         customer = _phone(_id(customer, "history thread id"))
-        sender = _id(element.get("from"), "history message.from")
+        sender = _id(element.get("from") or element.get("from_user_id"), "history message.from")
         business = "to" in element or (
             self.display_phone is not None and _phone(sender) == _phone(str(self.display_phone))
         )
@@ -972,7 +1011,8 @@ class _FieldMapper:
             self._keep(node, element, wrap, lambda: _status(element, node.raw), self.parser.parsed.statuses)
         if not isinstance(element, dict):
             return
-        participant = element.get("recipient_participant_id")
+        # Meta's Groups reference spells it both ways.
+        participant = element.get("recipient_participant_id") or element.get("participant_recipient_id")
         if isinstance(participant, str) and participant:
             # A group message has one status per participant and status, but the status history keeps one per
             # status: each participant's receipt is kept as its own record.
@@ -1082,8 +1122,15 @@ class _FieldMapper:
     def _call_event(self, element: dict, node: RawJson) -> Event:
         call_id = _id(element.get("id"), "call.id")
         what = element.get("event") or element.get("status") or "update"
-        customer = element.get("from") if element.get("direction") != "BUSINESS_INITIATED" else element.get("to")
-        customer = customer or element.get("recipient_id")
+        side = "from" if element.get("direction") != "BUSINESS_INITIATED" else "to"
+        customer = element.get(side)
+        business = _phone(str(self.display_phone)) if self.display_phone else None
+        if isinstance(customer, str) and business and _phone(customer) == business:
+            # The business's own number on the customer's side (Meta's user-initiated terminate example): the
+            # user's BSUID on that side names the customer, else the other end.
+            other = element.get("to" if side == "from" else "from")
+            customer = element.get(f"{side}_user_id") or (other if other and _phone(str(other)) != business else None)
+        customer = customer or element.get(f"{side}_user_id") or element.get("recipient_id")
         duration = element.get("duration")
         summary = f"call {str(what).lower()}" + (f", {duration} s" if duration is not None else "")
         event = self._event(
@@ -1148,16 +1195,20 @@ class _FieldMapper:
             contact = element.get("contact") if isinstance(element.get("contact"), dict) else {}
             meta = element.get("metadata") if isinstance(element.get("metadata"), dict) else {}
             phone = contact.get("phone_number")
+            # Since 2026 the app's contact also names its BSUID: the link between the number and the user id.
+            user_id = contact.get("user_id")
             name = contact.get("full_name") or contact.get("first_name")
-            summary = f"contact {element.get('action')}: {name or ''} {phone or ''}".strip()
+            summary = f"contact {element.get('action')}: {name or ''} {phone or user_id or ''}".strip()
             if element.get("action") != "remove":
-                self._sight(meta.get("timestamp"), phone=phone, name=name)
+                self._sight(
+                    meta.get("timestamp"), phone=phone, user_id=user_id, parent=contact.get("parent_user_id"), name=name
+                )
             return self._event(
                 "contact",
                 node,
                 summary=summary,
                 data=element,
-                customer=_phone(str(phone)) if phone else None,
+                customer=_phone(str(phone)) if phone else user_id,
                 when=meta.get("timestamp"),
             )
 
@@ -1171,6 +1222,56 @@ class _FieldMapper:
                 summary=f"{element.get('event_name')} detected (ad click {element.get('ctwa_clid')})",
                 data=element,
                 when=element.get("timestamp"),
+            )
+
+        self._element_event(node, wrap, build)
+
+    def conversation_context(self, node: RawJson, messages: Any, wrap_change: _Wrap) -> None:
+        """What the previous owner of a routed conversation (Meta Business Agent) passes on with the customer's next
+        message: Meta's summary, kept as a handover event for that customer, never as the customer's words."""
+        first = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], dict) else {}
+        customer = _customer_key(first.get("from")) or first.get("from_user_id")
+
+        def wrap(context_bytes: bytes) -> bytes:
+            value_bytes = b'{"conversation_context":' + context_bytes + b"}"
+            return wrap_change(b'{"field":' + json.dumps(self.field).encode() + b',"value":' + value_bytes + b"}")
+
+        context = _decode(node, self.parser, wrap, self.metadata)
+        if context is _FAILED:
+            return
+
+        def build() -> Event:
+            details = context if isinstance(context, dict) else {}
+            summary = details.get("summary") if isinstance(details.get("summary"), dict) else {}
+            text = summary.get("text") if isinstance(summary.get("text"), str) else None
+            kind = details.get("type") or "context"
+            event = self._event(
+                "handover",
+                node,
+                summary=f"conversation {kind} passed on" + (f": {text}" if text else ""),
+                data={"conversation_context": context},
+                customer=customer,
+                when=first.get("timestamp"),
+            )
+            # The same summary may come with two customers' messages: keyed by the message it came with.
+            return dataclasses.replace(event, event_id=f"{event.event_id}:{first.get('id') or ''}")
+
+        self._keep(node, context, wrap, build, self.parser.parsed.events)
+
+    def group(self, node: RawJson, wrap: _Wrap) -> None:
+        """A group the business runs (Groups API): created or deleted, its members or settings changed, suspended."""
+
+        def build(element: dict) -> Event:
+            group_id = _id(element.get("group_id"), "group.group_id")
+            members = {
+                verb: [p for p in element.get(f"{verb}_participants") or [] if isinstance(p, dict)]
+                for verb in ("added", "removed", "failed")
+            }
+            summary = _group_summary(group_id, element, members)
+            named = [p.get("wa_id") or p.get("user_id") or p.get("input") for ps in members.values() for p in ps]
+            customer = named[0] if len(named) == 1 else element.get("wa_id")
+            return self._event(
+                "account", node, summary=summary, data=element, customer=customer, when=element.get("timestamp")
             )
 
         self._element_event(node, wrap, build)
@@ -1201,18 +1302,35 @@ class _FieldMapper:
         """An account field, one this version does not know, or Meta's test sample: one event holding it whole."""
         kind = "account" if self.field in ACCOUNT_FIELDS or dashboard_test else "unknown"
         details = value if isinstance(value, dict) else {}
-        described = details.get("event") or details.get("new_category") or details.get("decision")
+        described = (
+            details.get("event")
+            or details.get("new_category")
+            or details.get("correct_category")
+            or details.get("decision")
+            or details.get("status")
+        )
         subject = (
-            details.get("message_template_name") or details.get("phone_number") or details.get("display_phone_number")
+            details.get("message_template_name")
+            or details.get("username")
+            or details.get("phone_number")
+            or details.get("display_phone_number")
         )
         summary = " ".join(str(p) for p in (self.field, described, subject) if p)
+        customer = None
         if dashboard_test:
             summary = f"{self.field}: Meta's App Dashboard test (sample data, not a customer)"
+        elif self.field == "messaging_handovers":
+            # Conversation Routing: who answers one customer's conversation changed (Meta Business Agent, a person).
+            kind, summary = "handover", _handover_summary(details)
+            sender = details.get("sender") if isinstance(details.get("sender"), dict) else {}
+            customer = sender.get("phone_number") or sender.get("user_id")
         self._keep(
             value_node,
             value,
             wrap,
-            lambda: self._event(kind, value_node, summary=summary, data=value, when=details.get("timestamp")),
+            lambda: self._event(
+                kind, value_node, summary=summary, data=value, customer=customer, when=details.get("timestamp")
+            ),
             self.parser.parsed.events,
         )
 
@@ -1235,13 +1353,83 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
     "smb_message_echoes": _ECHO_LISTS,
     # The field Meta names echoes under beside (and after) smb_message_echoes: the same business's messages.
     "message_echoes": _ECHO_LISTS,
-    "history": {"history": _FieldMapper.history, "messages": _FieldMapper.message, "errors": _FieldMapper.meta_error},
+    # The business's own messages of a shared history come as echoes beside the chunks (BSUID-era references).
+    "history": {
+        "history": _FieldMapper.history,
+        "messages": _FieldMapper.message,
+        "message_echoes": _FieldMapper.echo,
+        "errors": _FieldMapper.meta_error,
+    },
     "calls": {"calls": _FieldMapper.call, "statuses": _FieldMapper.status, "errors": _FieldMapper.meta_error},
     "user_preferences": {"user_preferences": _FieldMapper.preference},
     "user_id_update": {"user_id_update": _FieldMapper.user_id_update},
     "smb_app_state_sync": {"state_sync": _FieldMapper.state_sync},
     "automatic_events": {"automatic_events": _FieldMapper.automatic},
+    # Conversation Routing's standby copies (the lists are nested in value.standby, see `_Parser._change`).
+    "standby": {
+        "messages": _FieldMapper.message,
+        "statuses": _FieldMapper.status,
+        "message_echoes": _FieldMapper.echo,
+        "errors": _FieldMapper.meta_error,
+    },
+    # Groups API: what happened to a group the business runs, one element of `groups` each.
+    **{
+        f"group_{name}_update": {"groups": _FieldMapper.group, "errors": _FieldMapper.meta_error}
+        for name in ("lifecycle", "participants", "settings", "status")
+    },
 }
+
+
+def _sent_request(element: Any) -> Any:
+    """An echo as a message: a standby echo nests the Send API request the other sender made under `message`
+    (`to` or, for a BSUID, `recipient`), beside the echo's own id and timestamp; flat echoes pass as they are."""
+    if not isinstance(element, dict) or element.get("type") or not isinstance(element.get("message"), dict):
+        return element
+    request = element["message"]
+    # Beside the request, a template or Flow echo carries that template's or Flow's definition under the same
+    # name as the request's content: the request is what the customer was sent.
+    flat = {**request, **{k: v for k, v in element.items() if k != "message" and k not in request}}
+    if not flat.get("to") and isinstance(request.get("recipient"), str):
+        flat["to_user_id"] = request["recipient"]
+    # A request answers a message by context.message_id; a received message names it context.id.
+    context = request.get("context")
+    if isinstance(context, dict) and context.get("message_id") and not context.get("id"):
+        flat["context"] = {**context, "id": context["message_id"]}
+    return flat
+
+
+def _handover_summary(value: dict) -> str:
+    """`control_passed: ai_agent -> escalation (WhatsApp user requested human agent)`; Meta's AI summary of the
+    conversation stays in the event's data, never in a customer's words."""
+    kind = value.get("type") if isinstance(value.get("type"), str) else "handover"
+    change = value.get(kind) if isinstance(value.get(kind), dict) else {}
+    roles = [str(change.get(k) or "?") for k in ("previous_owner_role", "new_owner_role")]
+    note = change.get("metadata")
+    return f"{kind}: {roles[0]} -> {roles[1]}" + (f" ({note})" if isinstance(note, str) and note else "")
+
+
+def _group_summary(group_id: str, element: dict, members: dict[str, list[dict]]) -> str:
+    """`group <id> group_participants_add: added 254700111333`, with the subject, settings and Meta's errors it names."""
+    text = f"group {group_id} {element.get('type') or 'update'}"
+    subject = element.get("subject")
+    if isinstance(subject, str) and subject:
+        text += f" '{subject}'"
+    details = [
+        f"{verb} {', '.join(str(p.get('wa_id') or p.get('user_id') or p.get('input') or '?') for p in people)}"
+        for verb, people in members.items()
+        if people
+    ]
+    for setting in ("group_subject", "group_description"):
+        changed = element.get(setting)
+        if isinstance(changed, dict) and isinstance(changed.get("text"), str):
+            outcome = "" if changed.get("update_successful", True) else " (not applied)"
+            details.append(f"{setting.removeprefix('group_')} '{changed['text']}'{outcome}")
+    for key in ("wa_id", "reason"):
+        if isinstance(element.get(key), str) and element[key]:
+            details.append(f"{key.replace('_', ' ')} {element[key]}")
+    if element.get("errors"):
+        details.append(_errors_text(element["errors"]).replace("\n", "; "))
+    return text + (f": {'; '.join(details)}" if details else "")
 
 
 def _text(value: Any) -> str | None:
@@ -1305,9 +1493,20 @@ def _interactive_text(body: Any) -> str | None:
     if reply_type == "call_permission_reply":
         # The user's answer to the business asking whether it may call them: the answer is the content.
         return f"call permission: {_text(_require(reply, 'response', reply_type))}"
+    if reply_type == "payment_method":
+        # The customer chose how to pay an order (payments in Brazil): what they chose is their answer.
+        method = _text(_require(reply, "payment_method", reply_type))
+        order, digits = reply.get("reference_id"), reply.get("last_four_digits")
+        return (
+            f"payment method: {method}"
+            + (f" for order {order}" if isinstance(order, str) and order else "")
+            + (f" (card ending {digits})" if isinstance(digits, str) and digits else "")
+        )
     if isinstance(reply, dict):
         return _text(reply.get("title") or reply.get("body"))
-    return None
+    # The business's own interactive message (an echo of a button, list or Flow message): the body it showed.
+    shown = body.get("body")
+    return _text(shown.get("text")) if isinstance(shown, dict) and isinstance(shown.get("text"), str) else None
 
 
 # Set by the business when it sent the Flow, to tell its sends apart: not something the customer answered.
@@ -1481,6 +1680,9 @@ def _status(element: Any, raw: bytes) -> StatusUpdate:
     if not isinstance(errors, list):
         raise MalformedElement("status.errors is not a list")
     pricing, conversation = element.get("pricing"), element.get("conversation")
+    if not isinstance(pricing, dict) and isinstance(conversation, dict):
+        # A group message's statuses may carry what Meta charges inside the conversation object instead.
+        pricing = conversation.get("pricing")
     return StatusUpdate(
         message_id=wamid,
         status=str(status),

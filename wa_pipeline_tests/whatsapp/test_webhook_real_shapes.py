@@ -378,3 +378,202 @@ def test_a_status_that_is_no_step_of_delivery_is_kept_with_metas_errors_not_dead
         ),
         ("16505551234", f"status deleted of {wamid('gone-out-1')}"),
     ]
+
+
+def test_groups_api_updates_land_as_one_account_event_per_group_change(landed):
+    deliver, store, letters, contacts = landed
+    deliver("group_updates")
+    deliver("group_updates")  # Meta redelivers: nothing is added twice
+    assert letters.list() == []
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    group = "group Y2FwaV9ncm91cDoxNTU1MDc4Mzg4MTpUdWtv"
+    changes = [(e.field, e.customer, e.summary) for e in events.events("account")]
+    assert changes == [
+        ("group_lifecycle_update", None, f"{group} group_create 'Tuko Bakery regulars'"),
+        ("group_participants_update", None, f"{group} group_participants_add: added 16505551234; failed 16505550000"),
+        ("group_participants_update", "16505552222", f"{group} group_participants_remove: removed 16505552222"),
+        (
+            "group_settings_update",
+            None,
+            f"{group} group_settings_update: subject 'Tuko Bakery friends';"
+            " description 'Orders close at six' (not applied)",
+        ),
+        ("group_status_update", None, f"{group} group_suspend: reason This group was reported"),
+    ]
+    assert events.events("account")[0].occurred_at == datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    # A group's members are not the business's customers (as for the senders of group messages).
+    assert contacts.customer_of(phone="+16505552222") is None
+
+
+def test_calling_settings_business_status_and_username_changes_are_account_events(landed):
+    deliver, store, letters, _ = landed
+    deliver("account_settings_business_status")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    assert sorted((e.field, e.summary) for e in events.events("account")) == [
+        ("account_settings_update", "account_settings_update CALLING_SETTINGS_UPDATED"),
+        ("business_status_update", "business_status_update BUSINESS_VERIFIED"),
+        # The business's username (BSUID era): which one, and what Meta decided.
+        ("business_username_updates", "business_username_updates approved tuko_bakery"),
+        # Meta found a template sent under the wrong category: the category it should have, and which template.
+        ("template_correct_category_detection", "template_correct_category_detection MARKETING cake_ready"),
+    ]
+
+
+def test_a_conversation_meta_business_agent_holds_lands_from_its_standby_copies(landed):
+    deliver, store, letters, contacts = landed
+    deliver("standby")
+    deliver("standby")
+    assert letters.list() == []
+    # The customer's message, in their chat, from them.
+    asked = store.get(wamid("standby-in-1"))
+    assert (asked.chat_id, asked.sender_id, asked.sender_name) == (CHAT, "16505551234", "Wanjiku Mwangi")
+    assert asked.text == "Do you still have the mango jam?"
+    # The agent's replies: the Send API request it made, nested under `message`, as the business's messages.
+    replies = [store.get(wamid(f"standby-out-{n}")) for n in (1, 2, 3)]
+    assert {(r.chat_id, r.sender_id) for r in replies} == {(CHAT, NUMBER_ID)}
+    # The request answers the customer's message by context.message_id: the reply points at it.
+    assert replies[0].reply_to == wamid("standby-in-1")
+    assert [r.text for r in replies] == [
+        "Yes, three jars left at 450 each.",
+        "Shall I keep one for you?",
+        "template jam_restock (en)\nWanjiku",
+    ]
+    events = EventStore(store.database())
+    [receipt] = events.status_history(wamid("standby-out-1"))
+    assert (receipt["status"], receipt["recipient_id"]) == ("read", "16505551234")
+    # Meta's envelope with nothing in it is kept whole, as any value this version cannot read.
+    [empty] = events.events("unknown")
+    assert (empty.field, empty.data) == (
+        "standby",
+        {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+            "standby": {},
+        },
+    )
+    assert contacts.customer_of(name="Wanjiku Mwangi") == contacts.customer_of(phone="+16505551234") is not None
+
+
+def test_a_shared_history_of_a_customer_known_by_bsuid_and_the_businesss_echoes_land(landed):
+    deliver, store, letters, contacts = landed
+    deliver("history_bsuid_and_echoes")
+    deliver("history_bsuid_and_echoes")
+    assert letters.list() == []
+    assert EventStore(store.database()).events("unknown") == []
+    # A thread whose user withholds their number is named by `context.user_id`: one chat under that BSUID.
+    bsuid_chat = f"wa:{NUMBER_ID}:US.13491208655302741555"
+    asked, answered = store.get(wamid("hist-bsuid-1")), store.get(wamid("hist-echo-1"))
+    assert (asked.chat_id, asked.sender_id, asked.text) == (
+        bsuid_chat,
+        "US.13491208655302741555",
+        "Do you deliver to Thika?",
+    )
+    # The business's own messages of the history come as echoes beside the chunks.
+    assert (answered.chat_id, answered.sender_id, answered.text) == (
+        bsuid_chat,
+        NUMBER_ID,
+        "Yes, on Tuesdays and Fridays.",
+    )
+    packed = store.get(wamid("hist-echo-2"))
+    assert (packed.chat_id, packed.sender_id, packed.text) == (CHAT, NUMBER_ID, "Your order is packed.")
+    # The thread's BSUID and parent BSUID are one customer's keys.
+    customer = contacts.customer_of(user_id="US.13491208655302741555")
+    assert customer is not None and contacts.key_owners()["parent_bsuid:US.ENT.11815799212886844555"] == customer
+
+
+def test_a_card_marked_contact_request_on_the_card_itself_gives_the_customers_number(landed):
+    deliver, store, letters, contacts = landed
+    deliver("contacts_request_card_origin")
+    assert letters.list() == []
+    assert store.get(wamid("card-origin-1")).text == "Akinyi O.: +1 (650) 555-6666"
+    # Meta marks the card (contacts[].origin), not the message: the number still joins the BSUID's customer.
+    akinyi = contacts.customer_of(user_id="US.13491208655302741666")
+    assert akinyi is not None and contacts.customer_of(phone="+16505556666") == akinyi
+
+
+def test_the_payment_method_a_customer_chose_is_their_answer(landed):
+    deliver, store, letters, _ = landed
+    deliver("interactive_payment_method")
+    chosen = store.get(wamid("pay-method-1"))
+    assert letters.list() == []
+    assert (chosen.kind, chosen.chat_id, chosen.flags) == ("interactive", CHAT, None)
+    assert chosen.text == "payment method: offsite_card_pay for order pedido-3321 (card ending 4417)"
+
+
+def test_a_contact_the_business_saved_in_the_app_links_its_number_and_bsuid(landed):
+    deliver, store, letters, contacts = landed
+    deliver("smb_app_state_sync_bsuid")
+    assert letters.list() == []
+    # The app's contact book names a contact's BSUID beside its number: one customer under both keys.
+    otieno = contacts.customer_of(phone="+16505554444")
+    assert otieno is not None and contacts.customer_of(user_id="US.13491208655302744444") == otieno
+    # A contact known to the app by BSUID only is that user's customer, not a contact of nobody.
+    saved = [(e.customer, e.summary) for e in EventStore(store.database()).events("contact")]
+    assert saved == [
+        ("16505554444", "contact add: Otieno Ouma 16505554444"),
+        ("US.13491208655302745555", "contact edit: Nyambura US.13491208655302745555"),
+    ]
+    assert contacts.customer_of(user_id="US.13491208655302745555") == contacts.customer_of(name="Nyambura") is not None
+
+
+def test_a_conversation_handed_between_meta_business_agent_and_a_person_is_a_handover_event(landed):
+    deliver, store, letters, _ = landed
+    deliver("messaging_handovers")
+    deliver("messaging_handovers")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    handovers = [(e.customer, e.summary) for e in events.events("handover")]
+    assert handovers == [
+        ("16505551234", "control_passed: ai_agent -> escalation (Customer asked for a person)"),
+        ("16505551234", "control_taken: ai_agent -> escalation (Owner stepping in)"),
+    ]
+    # Meta's AI summary of the conversation is kept with the event, never as something the customer said.
+    assert store.count() == 0
+    passed = events.events("handover")[0]
+    assert passed.data["control_passed"]["conversation_context"]["summary"]["text"].startswith("The customer wants")
+    assert passed.occurred_at == datetime(2026, 6, 1, 10, 50, tzinfo=UTC)
+
+
+def test_group_receipts_keep_each_participant_and_the_price_wherever_meta_puts_them(landed):
+    deliver, store, letters, _ = landed
+    deliver("status_group_pricing_placements")
+    assert letters.list() == []
+    events = EventStore(store.database())
+    # Meta's Groups reference writes the participant recipient_participant_id and participant_recipient_id.
+    receipts = [(e.customer, e.summary) for e in events.events("group_status")]
+    assert receipts == [("16505551234", "read by 16505551234"), ("16505552222", "read by 16505552222")]
+    # What Meta charges, inside the conversation object in its multi-participant example.
+    [first, *_] = events.status_history(wamid("grp-priced-1"))
+    assert first["pricing"] == {"billable": True, "pricing_model": "PMP", "category": "group_marketing"}
+
+
+def test_the_summary_meta_business_agent_passes_on_is_a_handover_event_not_the_customers_words(landed):
+    deliver, store, letters, _ = landed
+    deliver("text_with_conversation_context")
+    deliver("text_with_conversation_context")
+    assert letters.list() == []
+    said = store.get(wamid("after-handover-1"))
+    assert (said.chat_id, said.text) == (CHAT, "Hello, is a person there now?")
+    events = EventStore(store.database())
+    assert events.events("unknown") == []
+    [context] = events.events("handover")
+    assert (context.customer, context.field) == ("16505551234", "messages")
+    assert context.summary == "conversation summary passed on: The customer wants to move a cake order to Saturday."
+
+
+def test_a_call_that_names_the_business_number_as_its_caller_is_the_customers_call(landed):
+    deliver, store, letters, _ = landed
+    deliver("calls_business_number_as_caller")
+    assert letters.list() == []
+    # Meta's user-initiated terminate example writes the business's number as `from`: the customer is the user's
+    # BSUID on that side, or the other end; the business is never its own customer.
+    calls = [(e.customer, e.summary) for e in EventStore(store.database()).events("call")]
+    assert calls == [
+        ("US.13491208655302747777", "call terminate, 0 s"),
+        ("16505551234", "call terminate, 95 s"),
+        ("16505551234", "call connect"),
+    ]
