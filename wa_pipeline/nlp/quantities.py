@@ -112,6 +112,10 @@ _SIZE_BEFORE = re.compile(
     r"(?i)\b(?:size|sz|plot|lot|blk|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
     r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr|group)\s*(?:no\.?\s*|#\s*)?$"
 )
+# "a dozen mandazi", "half a dozen vetkoek": a dozen counts what follows, plural or not.
+_DOZEN = re.compile(r"(?i)dozen$")
+# A year before a singular noun ("the 2019 model") names which thing, it counts none.
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _ONES = re.compile(r"(?i)\s+ones?\b")
 # "500g each box", "50kg per bag", "2 litres apiece": the size of every piece, not an amount ordered.
 _EACH = re.compile(r"(?i)\s+(?:each|per|apiece)\b")
@@ -314,8 +318,10 @@ def _read(text: str, match: re.Match) -> Entity | None:
         ):
             continue  # "4 paint buckets", "50 meat pies": a noun before a plural names the kind of thing counted
         item = _singular(lower)
-        if not written[0].isdigit() and item == lower and item not in CONTAINERS:
+        if not written[0].isdigit() and item == lower and item not in CONTAINERS and not _DOZEN.search(written):
             return None  # a number word before a word that is neither plural nor a unit: "two years old"
+        if _YEAR.fullmatch(written) and item == lower and item not in CONTAINERS:
+            return None  # "the 2019 model", "2024 edition": a year naming one thing, no count
         if len(lower) < 2:
             return None
         unit = " ".join([*(w[2] for w in words[:index]), item])

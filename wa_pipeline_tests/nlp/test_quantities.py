@@ -261,3 +261,18 @@ def test_durations_and_what_one_thing_is_are_no_counts(text, expected):
 )
 def test_supplier_lists_specs_of_goods_and_sizes_per_piece(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bring half a dozen mandazi", [("half a dozen mandazi", "6 mandazi")]),
+        ("a dozen chapati for the guests", [("a dozen chapati", "12 chapati")]),
+        ("a dozen of them broke", []),
+        ("Is the 2021 model still sold?", []),
+        ("They printed a 2018 edition", []),
+        ("Deliver 2000 bricks", [("2000 bricks", "2000 brick")]),
+    ],
+)
+def test_a_dozen_counts_a_singular_noun_and_a_year_counts_nothing(text, expected):
+    assert quantities(text) == expected
