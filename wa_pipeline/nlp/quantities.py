@@ -159,6 +159,7 @@ _NOT_ITEMS = frozenset(
     floor stage gate house apt block plot estate weekly daily monthly every
     cost costs costing sold paid delivered received arrived came went got remaining remain missing needed
     ready available done pending only get free go delivery deposit discount off advance balance cash change
+    join add send bring deliver carry buy give
     asubuhi mchana jioni usiku po opo
     pesos peso php centavos kobo paise cents cent pence quid grand cedi ghs ghc
     gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater star stars

@@ -276,3 +276,15 @@ def test_supplier_lists_specs_of_goods_and_sizes_per_piece(text, expected):
 )
 def test_a_dozen_counts_a_singular_noun_and_a_year_counts_nothing(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Abeg add 2 bags of garri join am", [("2 bags of garri", "2 bag of garri")]),
+        ("2 kg tomato send kar do", [("2 kg tomato", "2 kg of tomato")]),
+        ("1 crate of soda bring it today", [("1 crate of soda", "1 crate of soda")]),
+    ],
+)
+def test_a_verb_after_the_contents_ends_them(text, expected):
+    assert quantities(text) == expected
