@@ -86,6 +86,7 @@ CONTAINERS = frozenset(
         "bowl",
         "glass",
         "pouch",
+        "bale",
     }
 )
 # English number words: the one list for every reader of spelt-out numbers (quantities here; the test
@@ -106,11 +107,11 @@ _UNIT_ONLY_NUMBERS = {"one": Decimal(1), "half": Decimal("0.5")}
 # Lengths after a number describe each piece ("55 inch TV", "9 inch blocks", "12ft timber"): a size, unless "of"
 # makes them an amount ("20 ft of cable").
 _SIZE_UNITS = frozenset({"inch", "ft"})
-# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests", "Group 4 leader": a size or a
-# label naming one place, thing or group of people, not a count of what follows.
+# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests", "Group 4 leader", "grade one bale":
+# a size or a label naming one place, thing or group of people, not a count of what follows.
 _SIZE_BEFORE = re.compile(
     r"(?i)\b(?:size|sz|plot|lot|blk|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
-    r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr|group)\s*(?:no\.?\s*|#\s*)?$"
+    r"sector|community|table|seat|bus|route|level|grade|exit|box|door|suite|platform|bay|court|number|nr|group)\s*(?:no\.?\s*|#\s*)?$"
 )
 # "a dozen mandazi", "half a dozen vetkoek": a dozen counts what follows, plural or not.
 _DOZEN = re.compile(r"(?i)dozen$")

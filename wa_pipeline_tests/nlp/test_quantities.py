@@ -288,3 +288,15 @@ def test_a_dozen_counts_a_singular_noun_and_a_year_counts_nothing(text, expected
 )
 def test_a_verb_after_the_contents_ends_them(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Send one bale of hay for the goats", [("one bale of hay", "1 bale of hay")]),
+        ("How much is a grade one bale?", []),
+        ("The grade 2 bales were wet", []),
+    ],
+)
+def test_one_bale_counts_and_a_grade_is_a_label(text, expected):
+    assert quantities(text) == expected
