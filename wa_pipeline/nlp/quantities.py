@@ -87,6 +87,8 @@ CONTAINERS = frozenset(
         "glass",
         "pouch",
         "bale",
+        "punnet",
+        "head",
     }
 )
 # English number words: the one list for every reader of spelt-out numbers (quantities here; the test

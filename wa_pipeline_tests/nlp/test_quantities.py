@@ -300,3 +300,15 @@ def test_a_verb_after_the_contents_ends_them(text, expected):
 )
 def test_one_bale_counts_and_a_grade_is_a_label(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Add 3 heads cabbage to the list", [("3 heads cabbage", "3 head of cabbage")]),
+        ("one head of lettuce", [("one head of lettuce", "1 head of lettuce")]),
+        ("4 punnets blueberries", [("4 punnets blueberries", "4 punnet of blueberries")]),
+    ],
+)
+def test_heads_and_punnets_hold_what_follows(text, expected):
+    assert quantities(text) == expected
