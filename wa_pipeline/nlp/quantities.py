@@ -119,6 +119,8 @@ _SIZE_BEFORE = re.compile(
 _DOZEN = re.compile(r"(?i)dozen$")
 # A year before a singular noun ("the 2019 model") names which thing, it counts none.
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_THE_BEFORE = re.compile(r"(?i)(?<![\w'’])the\s+$")
+_NEXT_NOUN = re.compile(r"\s+([^\W\d_]+)\b")
 _ONES = re.compile(r"(?i)\s+ones?\b")
 # "500g each box", "50kg per bag", "2 litres apiece": the size of every piece, not an amount ordered.
 _EACH = re.compile(r"(?i)\s+(?:each|per|apiece)\b")
@@ -290,8 +292,8 @@ def _read(text: str, match: re.Match) -> Entity | None:
         if glued in _SIZE_UNITS and not re.match(r"\s+of\s", text[match.end("glued") :]):
             return None
         each = glued not in ("piece", "dozen") and _EACH.match(text, match.end("glued"))
-        if _ONES.match(text, match.end("glued")) or each:
-            return None  # "the 5L ones", "a 2kg one", "500g each": the size of the thing chosen
+        if _ONES.match(text, match.end("glued")) or each or _pack_size(text, match.start(), match.end("glued")):
+            return None  # "the 5L ones", "a 2kg one", "500g each", "the 1kg bags": the size of the thing chosen
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
     if words and all(_describes(w[2]) for w in words) and _DURATION_AFTER.match(text, words[-1][1] + len(words[-1][0])):
@@ -305,7 +307,7 @@ def _read(text: str, match: re.Match) -> Entity | None:
             if MEASURES[lower] in _SIZE_UNITS and not re.match(r"\s+of\s", text[start + len(word) :]):
                 return None
             each = MEASURES[lower] not in ("piece", "dozen") and _EACH.match(text, start + len(word))
-            if _ONES.match(text, start + len(word)) or each:
+            if _ONES.match(text, start + len(word)) or each or _pack_size(text, match.start(), start + len(word)):
                 return None  # "the 5 litre one", "5 litres each": the size of the thing chosen
             unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower]])
             return _with_contents(text, match.start(), start + len(word), number, unit, measure=True)
@@ -331,6 +333,15 @@ def _read(text: str, match: re.Match) -> Entity | None:
         unit = " ".join([*(w[2] for w in words[:index]), item])
         return _with_contents(text, match.start(), start + len(word), number, unit, measure=item in CONTAINERS)
     return None
+
+
+def _pack_size(text: str, start: int, end: int) -> bool:
+    """Whether a measure between "the" and a plural names the size of the things chosen ("the 1kg bags", "the 10kg
+    pockets"), not an amount ("the 5 litres of palm oil", "the 2kg sugar")."""
+    following = _NEXT_NOUN.match(text, end)
+    return bool(
+        following and _is_plural(following.group(1).lower()) and _THE_BEFORE.search(text, max(0, start - 5), start)
+    )
 
 
 def _describes_goods(text: str, start: int, words: list[tuple[str, int, str]]) -> bool:

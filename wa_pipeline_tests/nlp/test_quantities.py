@@ -312,3 +312,16 @@ def test_one_bale_counts_and_a_grade_is_a_label(text, expected):
 )
 def test_heads_and_punnets_hold_what_follows(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Are the 2kg packets back in stock?", []),
+        ("Send 3 of the 500ml bottles", []),
+        ("The 5 litres of milk went off", [("5 litres of milk", "5 l of milk")]),
+        ("the 2kg sugar I ordered", [("2kg sugar", "2 kg of sugar")]),
+    ],
+)
+def test_a_measure_between_the_and_a_plural_is_a_pack_size(text, expected):
+    assert quantities(text) == expected
