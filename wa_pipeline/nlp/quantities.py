@@ -86,9 +86,6 @@ CONTAINERS = frozenset(
         "bowl",
         "glass",
         "pouch",
-        "bale",
-        "punnet",
-        "head",
     }
 )
 # English number words: the one list for every reader of spelt-out numbers (quantities here; the test
@@ -109,18 +106,12 @@ _UNIT_ONLY_NUMBERS = {"one": Decimal(1), "half": Decimal("0.5")}
 # Lengths after a number describe each piece ("55 inch TV", "9 inch blocks", "12ft timber"): a size, unless "of"
 # makes them an amount ("20 ft of cable").
 _SIZE_UNITS = frozenset({"inch", "ft"})
-# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests", "Group 4 leader", "grade one bale":
-# a size or a label naming one place, thing or group of people, not a count of what follows.
+# "size 42", "sz 9 shoes", "Plot 45 Kitengela", "Block 5 Umoja", "table 4 guests", "Group 4 leader": a size or a
+# label naming one place, thing or group of people, not a count of what follows.
 _SIZE_BEFORE = re.compile(
     r"(?i)\b(?:size|sz|plot|lot|blk|house|hse|apt|apartment|flat|block|unit|room|rm|gate|stage|floor|shop|stall|phase|"
-    r"sector|community|table|seat|bus|route|level|grade|exit|box|door|suite|platform|bay|court|number|nr|group)\s*(?:no\.?\s*|#\s*)?$"
+    r"sector|community|table|seat|bus|route|level|exit|box|door|suite|platform|bay|court|number|nr|group)\s*(?:no\.?\s*|#\s*)?$"
 )
-# "a dozen mandazi", "half a dozen vetkoek": a dozen counts what follows, plural or not.
-_DOZEN = re.compile(r"(?i)dozen$")
-# A year before a singular noun ("the 2019 model") names which thing, it counts none.
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_THE_BEFORE = re.compile(r"(?i)(?<![\w'’])the\s+$")
-_NEXT_NOUN = re.compile(r"\s+([^\W\d_]+)\b")
 _ONES = re.compile(r"(?i)\s+ones?\b")
 # "500g each box", "50kg per bag", "2 litres apiece": the size of every piece, not an amount ordered.
 _EACH = re.compile(r"(?i)\s+(?:each|per|apiece)\b")
@@ -164,7 +155,6 @@ _NOT_ITEMS = frozenset(
     floor stage gate house apt block plot estate weekly daily monthly every
     cost costs costing sold paid delivered received arrived came went got remaining remain missing needed
     ready available done pending only get free go delivery deposit discount off advance balance cash change
-    join add send bring deliver carry buy give
     asubuhi mchana jioni usiku po opo
     pesos peso php centavos kobo paise cents cent pence quid grand cedi ghs ghc
     gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater star stars
@@ -292,8 +282,8 @@ def _read(text: str, match: re.Match) -> Entity | None:
         if glued in _SIZE_UNITS and not re.match(r"\s+of\s", text[match.end("glued") :]):
             return None
         each = glued not in ("piece", "dozen") and _EACH.match(text, match.end("glued"))
-        if _ONES.match(text, match.end("glued")) or each or _pack_size(text, match.start(), match.end("glued")):
-            return None  # "the 5L ones", "a 2kg one", "500g each", "the 1kg bags": the size of the thing chosen
+        if _ONES.match(text, match.end("glued")) or each:
+            return None  # "the 5L ones", "a 2kg one", "500g each": the size of the thing chosen
         return _with_contents(text, match.start(), match.end("glued"), number, glued, measure=True)
     words = _phrase(text, match.start("rest"), limit=3)
     if words and all(_describes(w[2]) for w in words) and _DURATION_AFTER.match(text, words[-1][1] + len(words[-1][0])):
@@ -307,7 +297,7 @@ def _read(text: str, match: re.Match) -> Entity | None:
             if MEASURES[lower] in _SIZE_UNITS and not re.match(r"\s+of\s", text[start + len(word) :]):
                 return None
             each = MEASURES[lower] not in ("piece", "dozen") and _EACH.match(text, start + len(word))
-            if _ONES.match(text, start + len(word)) or each or _pack_size(text, match.start(), start + len(word)):
+            if _ONES.match(text, start + len(word)) or each:
                 return None  # "the 5 litre one", "5 litres each": the size of the thing chosen
             unit = " ".join([*(w[2] for w in words[:index]), MEASURES[lower]])
             return _with_contents(text, match.start(), start + len(word), number, unit, measure=True)
@@ -324,24 +314,13 @@ def _read(text: str, match: re.Match) -> Entity | None:
         ):
             continue  # "4 paint buckets", "50 meat pies": a noun before a plural names the kind of thing counted
         item = _singular(lower)
-        if not written[0].isdigit() and item == lower and item not in CONTAINERS and not _DOZEN.search(written):
+        if not written[0].isdigit() and item == lower and item not in CONTAINERS:
             return None  # a number word before a word that is neither plural nor a unit: "two years old"
-        if _YEAR.fullmatch(written) and item == lower and item not in CONTAINERS:
-            return None  # "the 2019 model", "2024 edition": a year naming one thing, no count
         if len(lower) < 2:
             return None
         unit = " ".join([*(w[2] for w in words[:index]), item])
         return _with_contents(text, match.start(), start + len(word), number, unit, measure=item in CONTAINERS)
     return None
-
-
-def _pack_size(text: str, start: int, end: int) -> bool:
-    """Whether a measure between "the" and a plural names the size of the things chosen ("the 1kg bags", "the 10kg
-    pockets"), not an amount ("the 5 litres of palm oil", "the 2kg sugar")."""
-    following = _NEXT_NOUN.match(text, end)
-    return bool(
-        following and _is_plural(following.group(1).lower()) and _THE_BEFORE.search(text, max(0, start - 5), start)
-    )
 
 
 def _describes_goods(text: str, start: int, words: list[tuple[str, int, str]]) -> bool:
