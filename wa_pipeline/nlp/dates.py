@@ -7,7 +7,8 @@ time (22:30 UTC the day before) reads "tomorrow" from the Nairobi date.
 
 Conventions (the labelled evaluation set follows them):
 - a weekday is the next one (dateparser's PREFER_DATES_FROM=future): "Saturday" written on a Saturday is
-  next week's, "this Saturday" today's; "yesterday" and "last Monday" look back;
+  next week's, "this Saturday" today's; "yesterday" and "last Monday" look back; "Saturday week" (British) is a
+  week after the coming Saturday;
 - a calendar date without a year ("14/03", "2nd November") takes the year that puts it nearest the
   message, before or after: "paid on 15/11" written on 18 Nov is this year's, "14/03" next year's;
 - a weekday with a day of the month ("Thursday 19th") is the such day of the month nearest the message that falls on
@@ -20,7 +21,7 @@ Conventions (the labelled evaluation set follows them):
   morning at 9", "Friday evening at 7:30" 19:30);
 - Hindi "kal" is tomorrow, and a Swahili or Hindi weekday the next one, unless their clause is in the past
   tense ("kal diya tha", "tulinunua Jumamosi"): then yesterday and the last one. So is an English weekday or "the
-  3rd" told in the past ("I ordered Tuesday", "waiting since Monday"), unless a plan is reported ("told Friday"),
+  3rd" told in the past ("I ordered Tuesday", "waiting since Monday", "tangu Monday"), unless a plan is reported ("told Friday"),
   and a German, French, Spanish or Portuguese one in the perfect or preterite ("Hab am Montag überwiesen");
 - a spoken clock, a bare hour after a day and a clock with minutes but no am or pm ("5:45", not "05:45") are read
   in business hours: "half past 4", "4 o'clock", "at half 3", "Friday at 5:45",
@@ -243,10 +244,10 @@ _WEEKDAY_SHORT = r"Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
 # German writes a part of the day into the weekday ("Freitagabend"): the day is the weekday's.
 _GERMAN_DAY_PART = r"(?:(?<=tag)|(?<=woch))(?:vormittag|nachmittag|morgen|mittag|abend|nacht)"
 _WEEKDAY = (
-    rf"(?:(?i:(?:this|next|last)\s+week|this|next|last|coming|the\s+coming|nächsten|nächste|próximo|próxima|agle|agla|"
+    rf"(?:(?i:(?:this|next|last)\s+week|(?:this|the)\s+coming|this|next|last|coming|nächsten|nächste|próximo|próxima|agle|agla|"
     rf"letzten|letztem|vergangenen|diesen|kommenden|pichle|pichhle)\s+)?"
     rf"(?:(?i:{_WEEKDAY_NAME})(?i:{_GERMAN_DAY_PART})?"
-    rf"(?:\s+(?i:(?:this|next|last)\s+week|que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|"
+    rf"(?:\s+(?i:(?:this|next|last)\s+week|week(?![\w-]|\s*\d)|que\s+viene|que\s+vem|prochaine?|ijayo|dernière|dernier|"
     rf"pasad[oa](?!\s+mañana)|passad[oa]))?"
     rf"|(?:{_WEEKDAY_SHORT})\b\.?)"
     rf"|(?i:this|next|on|by|till|until)\s+(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?"
@@ -391,6 +392,8 @@ _WEEK_AND_WEEKDAY = re.compile(
     r"fri|sat|sun)\.?\s+(?P<which_after>this|next|last)\s+week",
     re.IGNORECASE,
 )
+# "Saturday week", "Tues week": the weekday a week after the coming one (the forms with this, next or last are above).
+_A_WEEK_ON = re.compile(r"(?P<day>[^\W\d_]+\.?)\s+week", re.IGNORECASE)
 _CALENDAR_DATE = re.compile(rf"^(?:{_TEXT_DATE}|{_NUMERIC_DATE}|\d{{1,2}}\.\d{{1,2}}\.)$", re.IGNORECASE)
 _DAY_DOT_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.$")
 # "20-Nov-24", "13Sep25": a two-digit year after a month's name.
@@ -748,6 +751,10 @@ def message_zone(sent_at: datetime | None, configured: tzinfo) -> tzinfo:
 @functools.lru_cache(maxsize=4096)
 def resolve_day(written: str, base: datetime, date_order: DateOrder) -> date | None:
     """The calendar day `written` means when said at `base` (naive local time); None if it cannot be read."""
+    a_week_on = _A_WEEK_ON.fullmatch(written.strip())
+    if a_week_on:  # "Saturday week": British for the Saturday a week after the coming one
+        coming = resolve_day(a_week_on.group("day"), base, date_order)
+        return coming + timedelta(days=7) if coming is not None else None
     in_a_week = _WEEK_AND_WEEKDAY.fullmatch(written.strip())
     if in_a_week:  # "next week Friday", "Tuesday last week": that weekday of the calendar week named
         week = (in_a_week.group("which") or in_a_week.group("which_after")).lower()
@@ -1132,6 +1139,8 @@ _FORWARD_PREPOSITION = re.compile(
 )
 
 
+# "since", and Swahili "tangu" in Kenyan English ("haijafika tangu Monday"): the day before it has gone.
+_SINCE_BEFORE = re.compile(r"\b(?:since|tangu)\s+(?:on\s+)?$", re.IGNORECASE)
 _PAST_AFTER = re.compile(
     r"(?:'s\s+\w+\s+)?\s*(?:was|were)\b|,?\s+(?:i|we|he|she|they|you)\s+(?:already\s+|just\s+)?"
     r"(?:paid|sent|ordered|bought|came|got|received|called|picked|collected|dropped|delivered|brought|transferred)\b",
@@ -1144,8 +1153,8 @@ def _english_past(day: str, text: str, start: int, end: int) -> bool:
     if not _ENGLISH_TENSED_DAY.fullmatch(day.strip()):
         return False
     before = text[:start]
-    if re.search(r"\bsince\s+(?:on\s+)?$", before, re.IGNORECASE):
-        return True
+    if _SINCE_BEFORE.search(before):
+        return True  # "since Monday", Kenyan English "tangu Monday"
     if _PAST_AFTER.match(text, end):
         return True  # "Saturday was lovely", "On Tuesday I paid", "Monday we sent it"
     if _FORWARD_PREPOSITION.search(before):

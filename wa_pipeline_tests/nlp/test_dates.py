@@ -855,3 +855,27 @@ def test_a_clock_written_with_a_dot_after_at(text, expected):
 )
 def test_a_relative_day_and_the_date_that_names_it_are_one_date(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can the plumber come this coming Friday?", [("this coming Friday", "2026-11-20")]),
+        ("Bring the tent Sunday week", [("Sunday week", "2026-11-29")]),
+        ("Let's do Monday week for the fitting", [("Monday week", "2026-11-30")]),
+        ("We meet every Monday week 3 of the plan", [("Monday", "2026-11-23")]),
+    ],
+)
+def test_this_coming_and_a_weekday_a_week_on(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mzigo haujafika tangu Saturday, please check", [("Saturday", "2026-11-14")]),
+        ("Nimekuwa nikipiga simu tangu Monday", [("Monday", "2026-11-16")]),
+    ],
+)
+def test_a_weekday_after_swahili_tangu_is_the_last_one(text, expected):
+    assert dates(text) == expected
