@@ -152,7 +152,9 @@ _DATE_SHAPED = re.compile(
 _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
 _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|eft|lipa|nimelipa|nimetuma"
-    r"|money|pesa|cash|refund\w*)\b"
+    r"|money|pesa|cash|refund\w*"
+    # wallets, and Tagalog "bayad" (payment): "Nagbayad na ako thru GCash, the reference number is ..."
+    r"|gcash|maya|paymaya|venmo|zelle|cashapp|momo|paytm|phonepe|gpay|bayad|nagbayad|binayaran)\b"
     r"|[$€£₹₦]|\b(?:kes|ksh|usd|ngn|inr|zar|ugx|tzs|gbp|eur)\b"
 )
 # A bank's name, then a long number: an account ("GTBank 0123456789", "Equity Bank 0123456789012").
@@ -167,6 +169,8 @@ _LONGEST_COUNT = 5
 _LISTED_NEXT = re.compile(
     rf"(?:,\s*(?:(?i:and|or)\s+|&\s*)?|\s+(?:(?i:and|or)\s+|&\s*))\#?(?P<id>{_IDENTIFIER})(?![\w/=%])"
 )
+# A Philippine official receipt: "OR No. 004521", "OR# 11873" (capitals: "or" is a word).
+_OFFICIAL_RECEIPT = re.compile(r"(?<![\w-])OR\s*(?:No\.?|Number|\#)\s*:?\s*\#?(?P<id>\d[\w-]*)(?![\w])")
 _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minus", "pls", "thanks", "as", "us"})
 
 
@@ -222,6 +226,8 @@ def find_references(text: str | None) -> list[Entity]:
         add("transaction", match.start(), match.end())
     for match in _CONFIRMED_CODE.finditer(text):
         add("transaction", match.start("id"), match.end("id"))
+    for match in _OFFICIAL_RECEIPT.finditer(text):
+        add("receipt", match.start("id"), match.end("id"))
     for match in _HASH_NUMBER.finditer(text):
         add("order", match.start("id"), match.end("id"))
     for reference in list(found):

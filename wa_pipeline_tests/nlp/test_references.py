@@ -189,3 +189,27 @@ def test_identifiers_listed_after_a_reference_written_as_it_is(text, expected):
 )
 def test_what_follows_a_reference_in_another_shape_or_counting_is_no_reference(text):
     assert [found for found, _ in references(text)] == ["5518"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bayad na po via Maya, reference number 5512093348", [("5512093348", "transaction:5512093348")]),
+        ("Venmo'd you for the cake, the ref is 88120457", [("88120457", "transaction:88120457")]),
+        ("Got your parcel, ref 88120457", [("88120457", "reference:88120457")]),
+    ],
+)
+def test_a_reference_beside_a_wallet_is_a_transaction(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Salamat po! OR No. 118734 attached", [("118734", "receipt:118734")]),
+        ("Here is the OR# 55021 for the deposit", [("55021", "receipt:55021")]),
+        ("Call or no 5 min delay is fine", []),
+    ],
+)
+def test_a_philippine_official_receipt_number(text, expected):
+    assert references(text) == expected
