@@ -152,7 +152,7 @@ _DATE_SHAPED = re.compile(
 _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|appointment|check-?in|flight|ticket)\b")
 _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|eft|lipa|nimelipa|nimetuma"
-    r"|money|pesa|cash|refund\w*"
+    r"|money|pesa|cash"
     # wallets, and Tagalog "bayad" (payment): "Nagbayad na ako thru GCash, the reference number is ..."
     r"|gcash|maya|paymaya|venmo|zelle|cashapp|momo|paytm|phonepe|gpay|bayad|nagbayad|binayaran)\b"
     r"|[$€£₹₦]|\b(?:kes|ksh|usd|ngn|inr|zar|ugx|tzs|gbp|eur)\b"

@@ -213,3 +213,14 @@ def test_a_reference_beside_a_wallet_is_a_transaction(text, expected):
 )
 def test_a_philippine_official_receipt_number(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Your refund ref RF88123 is being processed", [("RF88123", "reference:RF88123")]),
+        ("Refund sent, ref RF88123", [("RF88123", "transaction:RF88123")]),
+    ],
+)
+def test_a_refund_asked_for_is_no_payment_made(text, expected):
+    assert references(text) == expected
