@@ -59,6 +59,10 @@ _KEYWORDS = {
     "acc": "account",
     "a/c": "account",
     "acct": "account",  # Nigerian bank alerts: "Acct: 01******32", a masked account number
+    # A pay-TV subscriber's number, which the bill is paid to: "DStv Smartcard 7023114589", "GOtv IUC: 2019334455"
+    "smartcard": "account",
+    "smart card": "account",
+    "iuc": "account",
     # The same words in Spanish, Portuguese, French and German.
     "pedido": "order",
     "encomenda": "order",

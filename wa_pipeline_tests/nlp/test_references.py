@@ -224,3 +224,14 @@ def test_a_philippine_official_receipt_number(text, expected):
 )
 def test_a_refund_asked_for_is_no_payment_made(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Renewed GOtv, smartcard 4021998713", [("4021998713", "account:4021998713")]),
+        ("Pay for my DStv IUC: 7102244581 please", [("7102244581", "account:7102244581")]),
+    ],
+)
+def test_a_pay_tv_smartcard_is_the_account_paid_to(text, expected):
+    assert references(text) == expected
