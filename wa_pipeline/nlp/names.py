@@ -1020,6 +1020,8 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
         and _told(_language(doc), before, [_previous_word(doc[i - 1])])
     ):
         return i + 1  # "dile a paco", "fala pro thiago": a listed name after a telling verb
+    if _english(doc) and listed and _after_thanks(doc, i) and (following == "" or doc[i + 1].is_punct):
+        return i + 1  # "thank you wambui", "thanks so much, njeri!": a listed name that ends the thanks
     if _english(doc) and _cue(doc, i) == "person":
         # English "i'm kiprono", "her name is wangari", "tell kojo to bring it": a listed name, or after "I'm",
         # "this is" or "tell"/"ask" one no dictionary knows ("i'm folake and", "tell bola to").
@@ -1752,6 +1754,8 @@ def _classify(
         return None
     if english and _greets_a_group(doc, start, end, gazetteer) and not gazetteer.is_place(key, region):
         return None  # "Good morning Duka Owners", "Hi Kilimani parents": the group greeted, no one by name
+    if english and _greets_a_desk(doc, start, end, gazetteer):
+        return None  # "Dear Customer Care", "Hello Customer Service": a desk greeted, no one by name
     if english and len(core) > 1 and "team" in (first, last) and core[0].text[:1].isupper():
         return _entity(doc, start, end, ORG, "rule")  # "Regards, Team Kilele": a business signs as its team
     if english and len(core) == 1 and _bids(doc, start, end):
@@ -1869,6 +1873,15 @@ def _greets_a_group(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> b
     if end - start > 1 and _plural_noun(doc[end - 1]) and doc[start].lower_ not in gazetteer.people:
         return True
     return end < len(doc) and doc[end].is_lower and _plural_noun(doc[end])
+
+
+def _greets_a_desk(doc: Words, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A greeting opens a run of two words or more, each an everyday English word that no list holds as a name:
+    "Dear Customer Care" greets a desk ("Hi Rose Mary", a given name that is also a word, stays a person)."""
+    core = doc[start:end]
+    if end - start < 2 or _previous_word(doc[start]) not in _GREETINGS:
+        return False
+    return _everyday_words(core, gazetteer) and not any(t.lower_ in word_names() for t in core)
 
 
 def _plural_noun(token: Word) -> bool:

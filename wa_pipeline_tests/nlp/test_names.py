@@ -758,3 +758,21 @@ def test_english_names_of_round_17(text, region, expected):
 )
 def test_regional_given_names_of_round_25(text, region, expected):
     assert english(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # a desk or department greeted in Title Case is nobody's name (round 26, issue 14)
+        ("Dear Customer Care, my order never came", "NG", []),
+        ("Hello Customer Service, the box arrived open", "GB", []),
+        # a given name that is also a word, or a listed one, is still the person greeted
+        ("Hi Rose Mary, is the cake ready?", "KE", [("PERSON", "Rose Mary")]),
+        # a listed given name in lower case that ends the thanks is the person thanked
+        ("thank you njeri, the curtains fit well", "KE", [("PERSON", "njeri")]),
+        ("Thanks so much, kwame!", "GH", [("PERSON", "kwame")]),
+        ("thank you hope you enjoy it", "KE", []),
+    ],
+)
+def test_english_names_of_round_26(text, region, expected):
+    assert english(text, region) == expected
