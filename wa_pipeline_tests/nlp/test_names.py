@@ -776,3 +776,14 @@ def test_regional_given_names_of_round_25(text, region, expected):
 )
 def test_english_names_of_round_26(text, region, expected):
     assert english(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # a bank the index lists as "<Word> Bank" is named by that word alone (round 26, issue 14)
+        ("Deposit went through from my Capitec just now", "ZA", [("ORG", "Capitec")]),
+    ],
+)
+def test_a_bank_is_named_by_its_first_word(text, region, expected):
+    assert english(text, region) == expected
