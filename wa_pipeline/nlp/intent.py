@@ -45,14 +45,10 @@ TRANSLATED_EXAMPLES = Path(__file__).with_name("intent_examples_translated.jsonl
 # and Swahili (with Sheng) examples go where they can only move German and Swahili messages.
 # English is routed too (round 25): refit, its model learns the fifth of the shared examples the shared model holds
 # out, and its file's lines (delivery instructions as orders, refunds owed as complaints) move English messages only.
-# Hinglish too (round 26), not refit (a refit of the shared examples cost it, round 21): its model learns the shared
-# model's training side plus its file's (orders with "chahiye" and a day, repeat orders, pick-ups by someone else,
-# spoiled food and prices as complaints), which lifted the six Hinglish dev rows' mean on both seeds judged.
 ROUTED_EXAMPLES = {
     "de": Path(__file__).with_name("intent_examples_de.jsonl"),
     "sw": Path(__file__).with_name("intent_examples_sw.jsonl"),
     "en": Path(__file__).with_name("intent_examples_en.jsonl"),
-    "hi": Path(__file__).with_name("intent_examples_hi.jsonl"),
 }
 # How many times a routed model sees each of its language's own examples: they are a few hundred beside thousands.
 ROUTED_REPEAT = 1

@@ -414,13 +414,13 @@ ROUTED_TEXTS = [
 
 def test_german_swahili_and_english_messages_are_read_by_models_of_their_own(model):
     shared = dataclasses.replace(model, routes={})
-    assert sorted(model.routes) == ["de", "en", "hi", "sw"]
+    assert sorted(model.routes) == ["de", "en", "sw"]
     routed = model.predict(ROUTED_TEXTS)
     alone = shared.predict(ROUTED_TEXTS)
     own = [model.routes[language].predict([text])[0] for language, text in zip(("de", "sw", "en"), ROUTED_TEXTS)]
     assert routed[:3] == own
     assert routed[0].confidence != alone[0].confidence and routed[1].confidence != alone[1].confidence
-    # French (and Spanish, Portuguese) keep the shared model's reading exactly.
+    # French (and Spanish, Portuguese, Hinglish) keep the shared model's reading exactly.
     assert routed[3:] == alone[3:]
 
 
@@ -558,23 +558,3 @@ def test_a_route_named_for_refit_learns_every_example_and_keeps_its_split_s_repo
     assert fingerprint([DEFAULT_EXAMPLES], settings) != before
     # The shared model's settings are not the route's: only the route named learns its held-out split.
     assert not settings.refit
-
-
-HINGLISH = [
-    "Shaniwar tak 3 kilo besan ke laddoo chahiye, ho jayega?",
-    "Pichli baar wali 2 packet chai patti phir se bhejna",
-]
-
-
-def test_hinglish_messages_are_read_by_a_model_of_their_own_not_refit(model):
-    # Round 26: each language's lines in the shared examples moved the others (rounds 9 and 10), so Hinglish lines are
-    # read by a route that learns its own file; unrefit, as a refit of the shared examples cost Hinglish (round 21).
-    shared = dataclasses.replace(model, routes={})
-    routed = model.predict(HINGLISH)
-    hinglish = model.routes["hi"]
-    assert routed == hinglish.predict(HINGLISH) == model.predict(HINGLISH, languages=["hi", "hi"])
-    assert all(mine.confidence != theirs.confidence for mine, theirs in zip(routed, shared.predict(HINGLISH)))
-    assert not hinglish.settings.refit and hinglish.settings.members == 1
-    assert hinglish.example_files[-1] == str(ROUTED_EXAMPLES["hi"])
-    # A line of no language still reads the shared model.
-    assert model.predict(HINGLISH[:1], languages=[""]) == shared.predict(HINGLISH[:1])
