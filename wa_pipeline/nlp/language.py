@@ -322,7 +322,11 @@ def _by_function_words(
 
     A word two candidates share ("a", "no", "on") is evidence for neither.
     """
-    counts = _word_counts(text, candidates, lexicons, votes)
+    return _leader(_word_counts(text, candidates, lexicons, votes), min_words, ratio)
+
+
+def _leader(counts: dict[str, int], min_words: int, ratio: float) -> str:
+    """The language with at least `min_words` words and more than `ratio` times any other's, or "" where none."""
     ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
     if not ranked or ranked[0][0] < min_words:
         return UNDETERMINED
@@ -508,14 +512,7 @@ def _unless_words_deny(text: str, best: str, lexicons: dict[str, frozenset[str]]
     counts = _word_counts(text, sorted(lexicons), lexicons, votes)
     if counts.get(best, 0):
         return best
-    ranked = sorted(((n, code) for code, n in counts.items()), reverse=True)
-    if (
-        ranked
-        and ranked[0][0] >= _DENY_MIN_WORDS
-        and (len(ranked) == 1 or ranked[0][0] > _FALLBACK_RATIO * ranked[1][0])
-    ):
-        return ranked[0][1]
-    return best
+    return _leader(counts, _DENY_MIN_WORDS, _FALLBACK_RATIO) or best
 
 
 @functools.lru_cache(maxsize=4)
