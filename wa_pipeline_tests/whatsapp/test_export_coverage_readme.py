@@ -1,0 +1,46 @@
+"""The README's per-language table of WhatsApp's own export lines is the language files' own account."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("export_coverage", REPO / "scripts" / "export_coverage.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_table_is_what_the_language_files_hold():
+    coverage = _script()
+    block = coverage.readme_block((REPO / "README.md").read_text(encoding="utf-8"))
+    assert block is not None, "README.md lost the export-coverage markers"
+    assert block == coverage.render(), "run: .venv/bin/python scripts/export_coverage.py --write"
+
+
+def test_a_new_event_in_a_language_file_changes_its_row(tmp_path):
+    coverage = _script()
+    locales = tmp_path / "export_locales"
+    shutil.copytree(coverage.LOCALES, locales)
+    before = {row.split(" |")[0]: row for row in coverage.render(locales).splitlines()}
+    path = locales / "pl.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["lines"].append({"meaning": "member_left", "text": "{name} opuścił(a) grupę", "source": "test"})
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    after = {row.split(" |")[0]: row for row in coverage.render(locales).splitlines()}
+    polish = "| Polish (`pl`)"
+    assert before[polish] != after[polish]
+    assert "left" not in before[polish].split(" | ")[3]
+    assert after[polish].split(" | ")[3] == "left"
+    assert int(after[polish].split(" | ")[1]) == int(before[polish].split(" | ")[1]) + 1
+    assert {k: v for k, v in before.items() if k != polish} == {k: v for k, v in after.items() if k != polish}
+
+
+def test_a_readme_without_the_markers_has_no_block():
+    assert _script().readme_block("# wa_pipeline\n\nno table here\n") is None
