@@ -166,6 +166,28 @@ def names_of(database: LandingDatabase, key: str) -> list[str]:
     return [row["name"] for row in rows]
 
 
+def chat_key_of(database: LandingDatabase, user_id: str) -> str | None:
+    """The key a BSUID's customer is filed under, when it is not that BSUID: their number (digits, no "+"; the
+    latest linked if several) or else their first BSUID; None when nothing surer is known.
+
+    Only links of confidence 1 count (Meta showed the keys together, or reported the change): a number joined to
+    the customer by a shared name alone is a guess, and a chat is not moved on a guess.
+    """
+    if LAST_TABLE not in database.tables():
+        return None
+    rows = database.rows(
+        "SELECT k.kind, k.value, k.confidence, k.first_seen FROM customer_keys o"
+        " JOIN customer_keys k ON k.customer_id = o.customer_id"
+        " WHERE o.key = ? AND o.confidence >= 1 AND k.confidence >= 1 AND k.kind IN ('phone', 'bsuid')",
+        (f"bsuid:{user_id}",),
+    )
+    phones = sorted((r["first_seen"], r["value"]) for r in rows if r["kind"] == "phone")
+    if phones:
+        return phones[-1][1].lstrip("+")
+    first = min(((r["first_seen"], r["value"]) for r in rows if r["kind"] == "bsuid"), default=None)
+    return first[1] if first is not None and first[1] != user_id else None
+
+
 def _earliest_and_latest(sightings: Iterable[Sighting]) -> list[Sighting]:
     """The sightings with the same keys and name reduced to their first and last: observing the ones between
     changes nothing (a customer's first and last seen are a minimum and a maximum), and under load a batch holds

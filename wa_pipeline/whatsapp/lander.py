@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from wa_pipeline.message import cloud_chat_parts, normalise_text
-from wa_pipeline.store.contacts import names_of
+from wa_pipeline.store.contacts import chat_key_of, names_of
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody, WebhookInbox
@@ -97,6 +97,62 @@ def name_customer_chats(bodies: list[ParsedWebhook], known_name: Callable[[str],
             body.messages[index] = replace(message, chat_name=name, sender_name=sender_name)
 
 
+def known_chat_key(store: LandingStore, user_id: str) -> str | None:
+    """The key the customers store files this BSUID's customer under instead (`chat_key_of`), if any."""
+    try:
+        return chat_key_of(store.database(), user_id)
+    except Exception as exc:
+        # The BSUID's own chat is where the message would have gone before: a body never waits on this.
+        log.error("looking up a customer's chat failed: %s", type(exc).__name__)
+        return None
+
+
+def bsuid_chats(body: ParsedWebhook) -> bool:
+    """Whether a body holds a message whose chat is named by a business-scoped user id (see file_under_first_key)."""
+    return any(_bsuid_of_chat(m.chat_id) for m in body.messages)
+
+
+def _bsuid_of_chat(chat_id: str) -> str | None:
+    customer = _customer_of_chat(chat_id)
+    return customer if customer and not customer.isdigit() else None
+
+
+def file_under_first_key(bodies: list[ParsedWebhook], chat_key: Callable[[str], str | None]) -> None:
+    """Move messages whose chat is named by a BSUID into the chat of the customer's number, or of their first BSUID.
+
+    From 2026 the same customer writes with their number and BSUID, or (having hidden the number) with the BSUID
+    alone; the parser files each message under what it shows, so one conversation would split into two chats. A
+    link Meta showed in this body or an earlier one of the batch (its sightings are not stored yet) comes first,
+    then the customers store's (`chat_key_of`). Only what was known when a body arrived decides for it: a message
+    that landed in a BSUID's chat before the number was known stays there, as landed rows are not rewritten; its
+    id, the wamid, never depends on the chat.
+    """
+    in_batch: dict[str, str] = {}
+    looked_up: dict[str, str | None] = {}
+    for body in bodies:
+        for sighting in body.sightings:
+            if sighting.user_id and sighting.phone:
+                in_batch[sighting.user_id] = sighting.phone.lstrip("+")
+        for index, message in enumerate(body.messages):
+            user_id = _bsuid_of_chat(message.chat_id)
+            if user_id is None:
+                continue
+            key = in_batch.get(user_id)
+            if key is None:
+                if user_id not in looked_up:
+                    looked_up[user_id] = chat_key(user_id)
+                key = looked_up[user_id]
+            if not key:
+                continue
+            number_id = message.chat_id.split(":")[1]
+            # The customer's own line names them as their other lines do; the business's keeps its number id.
+            sender_id = key if message.sender_id == user_id else message.sender_id
+            chat_name = key if message.chat_name == user_id else message.chat_name
+            body.messages[index] = replace(
+                message, chat_id=f"wa:{number_id}:{key}", chat_name=chat_name, sender_id=sender_id
+            )
+
+
 class Lander:
     """Lands inbox bodies through a `GroupCommitWriter` (batching, retries, record-by-record fallback, letters)."""
 
@@ -117,6 +173,7 @@ class Lander:
         if not rows:
             return 0, 0
         parsed = [self._parse(row) for row in rows]
+        file_under_first_key(parsed, lambda user_id: known_chat_key(self.writer.store, user_id))
         name_customer_chats(parsed, lambda customer: known_name(self.writer.store, customer))
         outcomes = self.writer.land(parsed)
         # The mark is a watermark: it stops before the first body that failed, and what landed after that body
