@@ -167,8 +167,9 @@ def names_of(database: LandingDatabase, key: str) -> list[str]:
 
 
 def chat_key_of(database: LandingDatabase, user_id: str) -> str | None:
-    """The key a BSUID's customer is filed under, when it is not that BSUID: their number (digits, no "+"; the
-    latest linked if several) or else their first BSUID; None when nothing surer is known.
+    """The key a BSUID's customer was first known by, their chat's key: a number (digits, no "+"; a number Meta
+    showed together with the BSUID counts as first) or a BSUID, this one or the one it replaced; None when the
+    BSUID is not known for sure.
 
     Only links of confidence 1 count (Meta showed the keys together, or reported the change): a number joined to
     the customer by a shared name alone is a guess, and a chat is not moved on a guess.
@@ -176,16 +177,16 @@ def chat_key_of(database: LandingDatabase, user_id: str) -> str | None:
     if LAST_TABLE not in database.tables():
         return None
     rows = database.rows(
-        "SELECT k.kind, k.value, k.confidence, k.first_seen FROM customer_keys o"
+        "SELECT k.kind, k.value, k.first_seen FROM customer_keys o"
         " JOIN customer_keys k ON k.customer_id = o.customer_id"
         " WHERE o.key = ? AND o.confidence >= 1 AND k.confidence >= 1 AND k.kind IN ('phone', 'bsuid')",
         (f"bsuid:{user_id}",),
     )
-    phones = sorted((r["first_seen"], r["value"]) for r in rows if r["kind"] == "phone")
-    if phones:
-        return phones[-1][1].lstrip("+")
-    first = min(((r["first_seen"], r["value"]) for r in rows if r["kind"] == "bsuid"), default=None)
-    return first[1] if first is not None and first[1] != user_id else None
+    # Earliest first; seen together, the number before the BSUID.
+    first = min(((r["first_seen"], r["kind"] != "phone", r["value"]) for r in rows), default=None)
+    if first is None:
+        return None
+    return first[2].lstrip("+") if not first[1] else first[2]
 
 
 def _earliest_and_latest(sightings: Iterable[Sighting]) -> list[Sighting]:

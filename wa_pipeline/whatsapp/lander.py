@@ -98,7 +98,7 @@ def name_customer_chats(bodies: list[ParsedWebhook], known_name: Callable[[str],
 
 
 def known_chat_key(store: LandingStore, user_id: str) -> str | None:
-    """The key the customers store files this BSUID's customer under instead (`chat_key_of`), if any."""
+    """The key the customers store says this BSUID's customer was first known by (`chat_key_of`), if any."""
     try:
         return chat_key_of(store.database(), user_id)
     except Exception as exc:
@@ -118,31 +118,30 @@ def _bsuid_of_chat(chat_id: str) -> str | None:
 
 
 def file_under_first_key(bodies: list[ParsedWebhook], chat_key: Callable[[str], str | None]) -> None:
-    """Move messages whose chat is named by a BSUID into the chat of the customer's number, or of their first BSUID.
+    """File messages whose chat is named by a BSUID under the key their customer was first known by.
 
     From 2026 the same customer writes with their number and BSUID, or (having hidden the number) with the BSUID
-    alone; the parser files each message under what it shows, so one conversation would split into two chats. A
-    link Meta showed in this body or an earlier one of the batch (its sightings are not stored yet) comes first,
-    then the customers store's (`chat_key_of`). Only what was known when a body arrived decides for it: a message
-    that landed in a BSUID's chat before the number was known stays there, as landed rows are not rewritten; its
-    id, the wamid, never depends on the chat.
+    alone; the parser files each message under what it shows, so one conversation would split into a number's
+    chat and a BSUID's. A customer first seen with their number (Meta shows both) keeps the number's chat; one
+    first seen by BSUID alone keeps the BSUID's chat (a number learned later, from a contact card, does not move
+    it). The customers store answers for BSUIDs it knows; one it does not is first known by its first sighting in
+    this batch, a body's own sightings before its messages (they are not stored yet). Landed rows are never
+    rewritten, and a message's id (the wamid) does not depend on its chat.
     """
     in_batch: dict[str, str] = {}
     looked_up: dict[str, str | None] = {}
     for body in bodies:
         for sighting in body.sightings:
-            if sighting.user_id and sighting.phone:
-                in_batch[sighting.user_id] = sighting.phone.lstrip("+")
+            if sighting.user_id and sighting.user_id not in in_batch:
+                in_batch[sighting.user_id] = sighting.phone.lstrip("+") if sighting.phone else sighting.user_id
         for index, message in enumerate(body.messages):
             user_id = _bsuid_of_chat(message.chat_id)
             if user_id is None:
                 continue
-            key = in_batch.get(user_id)
-            if key is None:
-                if user_id not in looked_up:
-                    looked_up[user_id] = chat_key(user_id)
-                key = looked_up[user_id]
-            if not key:
+            if user_id not in looked_up:
+                looked_up[user_id] = chat_key(user_id)
+            key = looked_up[user_id] or in_batch.get(user_id)
+            if not key or key == user_id:
                 continue
             number_id = message.chat_id.split(":")[1]
             # The customer's own line names them as their other lines do; the business's keeps its number id.

@@ -100,9 +100,9 @@ def test_the_same_holds_inside_one_batch_and_for_the_owners_reply_by_bsuid(tmp_p
     assert (reply.sender_id, reply.chat_name) == (META["phone_number_id"], "Sheena N.")
 
 
-def test_a_bsuid_only_message_before_any_phone_stays_in_the_bsuid_chat_and_keeps_its_row(tmp_path):
-    # Landed before the number was ever seen: its row keeps its chat (landed rows are not rewritten) and its id;
-    # Meta's redelivery of it after the number is known adds nothing.
+def test_a_customer_first_seen_by_bsuid_alone_keeps_the_bsuid_chat_and_landed_rows_keep_theirs(tmp_path):
+    # First known by BSUID: their chat is the BSUID's, and a number learned later does not move it. The message
+    # that shows the number is filed under it, as Meta shows it; Meta's redelivery of the first adds nothing.
     first = bsuid_only("wamid.U1", T0, "hi, it's Sheena")
     store = land(
         tmp_path,
@@ -113,8 +113,17 @@ def test_a_bsuid_only_message_before_any_phone_stays_in_the_bsuid_chat_and_keeps
             [bsuid_only("wamid.U2", T0 + 120, ".")],
         ],
     )
-    assert chats(store) == {"wamid.U1": BSUID_CHAT, "wamid.P1": PHONE_CHAT, "wamid.U2": PHONE_CHAT}
+    assert chats(store) == {"wamid.U1": BSUID_CHAT, "wamid.P1": PHONE_CHAT, "wamid.U2": BSUID_CHAT}
     assert store.count() == 3
+
+
+def test_inside_one_batch_the_first_sighting_decides_as_the_store_would(tmp_path):
+    bodies = [
+        bsuid_only("wamid.U1", T0, "hi"),
+        with_phone("wamid.P1", T0 + 60, "+"),
+        bsuid_only("wamid.U2", T0 + 90, "."),
+    ]
+    assert chats(land(tmp_path, [bodies])) == chats(land(tmp_path / "apart", [[b] for b in bodies]))
 
 
 def test_a_message_with_phone_and_bsuid_in_the_same_body_as_the_bsuid_only_one_decides_for_it(tmp_path):
@@ -160,10 +169,13 @@ def test_a_changed_bsuid_without_a_number_stays_in_the_first_bsuid_chat(tmp_path
 def test_chat_key_of_reads_the_first_strong_key(tmp_path):
     contacts = ContactStore(tmp_path / "landing.sqlite3")
     at = datetime(2026, 12, 5, tzinfo=UTC)
+    later = datetime(2026, 12, 6, tzinfo=UTC)
+    other = "US.22220000111122223333"
     contacts.observe([Sighting(source="cloud_api", seen_at=at, user_id=BSUID)])
-    assert chat_key_of(contacts._db, BSUID) is None  # its own chat: nothing else known
-    contacts.observe([Sighting(source="cloud_api", seen_at=at, phone=f"+{PHONE}", user_id=BSUID)])
-    assert chat_key_of(contacts._db, BSUID) == PHONE
+    contacts.observe([Sighting(source="cloud_api", seen_at=later, phone=f"+{PHONE}", user_id=BSUID)])
+    contacts.observe([Sighting(source="cloud_api", seen_at=at, phone="+16505550002", user_id=other)])
+    assert chat_key_of(contacts._db, BSUID) == BSUID  # first known by the BSUID alone
+    assert chat_key_of(contacts._db, other) == "16505550002"  # shown with the number from the start
     assert chat_key_of(contacts._db, "US.00000000000000000000") is None
 
 
