@@ -34,7 +34,7 @@ from wa_pipeline.whatsapp.lander import (
     LanderThread,
     bsuid_chats,
     file_under_first_key,
-    known_chat_key,
+    known_chat_keys,
     known_name,
     name_customer_chats,
     unnamed_chats,
@@ -286,7 +286,7 @@ class WebhookReceiver:
         store = self.state.writer.store
         if bsuid_chats(parsed):
             # As the lander does: a message naming its customer by BSUID joins the chat of their number.
-            await asyncio.to_thread(file_under_first_key, [parsed], lambda user_id: known_chat_key(store, user_id))
+            await asyncio.to_thread(file_under_first_key, [parsed], lambda user_ids: known_chat_keys(store, user_ids))
         if unnamed_chats(parsed):
             # As the lander does: an echo or history line takes the customer's name (a read, off the loop).
             await asyncio.to_thread(name_customer_chats, [parsed], lambda customer: known_name(store, customer))

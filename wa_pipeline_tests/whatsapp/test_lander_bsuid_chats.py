@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from wa_pipeline.message import Sighting
-from wa_pipeline.store.contacts import ContactStore, chat_key_of
+from wa_pipeline.store.contacts import ContactStore, chat_keys_of
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.store.webhook_inbox import WebhookInbox
@@ -150,23 +150,19 @@ def test_a_number_linked_by_name_only_does_not_move_a_bsuid_chat(tmp_path, numbe
     assert chats(store)["wamid.U2"] == BSUID_CHAT
 
 
-def test_a_changed_bsuid_without_a_number_stays_in_the_first_bsuid_chat(tmp_path):
+@pytest.mark.parametrize("one_batch", [False, True])
+def test_a_changed_bsuid_without_a_number_stays_in_the_first_bsuid_chat(tmp_path, one_batch):
     new = "US.99990000111122223333"
     change = {"from_user_id": new, "id": "wamid.S1", "timestamp": str(T0 + 60), "type": "system"}
     change["system"] = {"body": "User changed", "type": "user_changed_user_id", "user_id": new}
     change["system"] |= {"previous_user_id": BSUID}
-    store = land(
-        tmp_path,
-        [
-            [bsuid_only("wamid.U1", T0, "hi")],
-            [body("messages", {"messages": [change]})],
-            [bsuid_only("wamid.U2", T0 + 120, "new id, same me", user=new)],
-        ],
-    )
-    assert chats(store)["wamid.U2"] == BSUID_CHAT
+    later = [body("messages", {"messages": [change]}), bsuid_only("wamid.U2", T0 + 120, "new id, same me", user=new)]
+    store = land(tmp_path, [[bsuid_only("wamid.U1", T0, "hi")], *([later] if one_batch else [[b] for b in later])])
+    # The notice of the change too: it is the customer's, in their chat.
+    assert (chats(store)["wamid.S1"], chats(store)["wamid.U2"]) == (BSUID_CHAT, BSUID_CHAT)
 
 
-def test_chat_key_of_reads_the_first_strong_key(tmp_path):
+def test_chat_keys_of_reads_the_first_strong_key(tmp_path):
     contacts = ContactStore(tmp_path / "landing.sqlite3")
     at = datetime(2026, 12, 5, tzinfo=UTC)
     later = datetime(2026, 12, 6, tzinfo=UTC)
@@ -174,9 +170,9 @@ def test_chat_key_of_reads_the_first_strong_key(tmp_path):
     contacts.observe([Sighting(source="cloud_api", seen_at=at, user_id=BSUID)])
     contacts.observe([Sighting(source="cloud_api", seen_at=later, phone=f"+{PHONE}", user_id=BSUID)])
     contacts.observe([Sighting(source="cloud_api", seen_at=at, phone="+16505550002", user_id=other)])
-    assert chat_key_of(contacts._db, BSUID) == BSUID  # first known by the BSUID alone
-    assert chat_key_of(contacts._db, other) == "16505550002"  # shown with the number from the start
-    assert chat_key_of(contacts._db, "US.00000000000000000000") is None
+    asked = {BSUID, other, "US.00000000000000000000"}
+    # BSUID: first known alone; other: shown with the number from the start; the third: unknown.
+    assert chat_keys_of(contacts._db, asked) == {BSUID: BSUID, other: "16505550002"}
 
 
 def test_with_acknowledge_landed_a_bsuid_only_message_joins_the_phone_chat_too(tmp_path):
