@@ -166,6 +166,34 @@ def names_of(database: LandingDatabase, key: str) -> list[str]:
     return [row["name"] for row in rows]
 
 
+def chat_keys_of(database: LandingDatabase, user_ids: Iterable[str]) -> dict[str, str]:
+    """For each BSUID known for sure, the key its customer was first known by, their chat's key: a number (digits,
+    no "+"; a number Meta showed together with the BSUID counts as first) or a BSUID, this one or one it replaced.
+    BSUIDs not known for sure are left out.
+
+    Only links of confidence 1 count (Meta showed the keys together, or reported the change): a number joined to
+    the customer by a shared name alone is a guess, and a chat is not moved on a guess.
+    """
+    wanted = sorted({f"bsuid:{user_id}" for user_id in user_ids})
+    if not wanted or LAST_TABLE not in database.tables():
+        return {}
+    found: dict[str, tuple[str, bool, str]] = {}
+    for part in _chunks(wanted):
+        rows = database.rows(
+            "SELECT o.value AS asked, k.kind, k.value, k.first_seen FROM customer_keys o"
+            " JOIN customer_keys k ON k.customer_id = o.customer_id"
+            f" WHERE o.key IN ({_in(len(part))}) AND o.confidence >= 1 AND k.confidence >= 1"
+            " AND k.kind IN ('phone', 'bsuid')",
+            part,
+        )
+        for row in rows:
+            # Earliest first; seen together, the number before the BSUID.
+            candidate = (row["first_seen"], row["kind"] != "phone", row["value"])
+            if row["asked"] not in found or candidate < found[row["asked"]]:
+                found[row["asked"]] = candidate
+    return {asked: value if is_bsuid else value.lstrip("+") for asked, (_, is_bsuid, value) in found.items()}
+
+
 def _earliest_and_latest(sightings: Iterable[Sighting]) -> list[Sighting]:
     """The sightings with the same keys and name reduced to their first and last: observing the ones between
     changes nothing (a customer's first and last seen are a minimum and a maximum), and under load a batch holds

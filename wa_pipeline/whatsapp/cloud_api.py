@@ -509,6 +509,12 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
         # Content that arrived with Meta's errors (a media it could not fetch, a sender it could not authenticate):
         # the row says what went wrong, not only its raw JSON.
         content = dataclasses.replace(content, flags=(*content.flags, _errors_text(errors).replace("\n", "; ")))
+    if kind_name == "edit" and content.kind == "text" and content.reply_to:
+        # Landed rows are not rewritten: the new text is a row of its own, which says what it replaces (marked
+        # here, after the errors: the mark is no sign of missing content).
+        content = dataclasses.replace(
+            content, flags=(*content.flags, f"edited: replaces the text of {content.reply_to}")
+        )
     return content
 
 

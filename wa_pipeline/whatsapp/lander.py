@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from wa_pipeline.message import cloud_chat_parts, normalise_text
-from wa_pipeline.store.contacts import names_of
+from wa_pipeline.store.contacts import chat_keys_of, names_of
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.landing_store import LandingStore
 from wa_pipeline.store.webhook_inbox import FORGOTTEN, InboxBody, WebhookInbox
@@ -97,6 +97,69 @@ def name_customer_chats(bodies: list[ParsedWebhook], known_name: Callable[[str],
             body.messages[index] = replace(message, chat_name=name, sender_name=sender_name)
 
 
+def known_chat_keys(store: LandingStore, user_ids: set[str]) -> dict[str, str]:
+    """The keys the customers store says these BSUIDs' customers were first known by (`chat_keys_of`)."""
+    try:
+        return chat_keys_of(store.database(), user_ids)
+    except Exception as exc:
+        # The BSUID's own chat is where the message would have gone before: a body never waits on this.
+        log.error("looking up customers' chats failed: %s", type(exc).__name__)
+        return {}
+
+
+def bsuid_chats(body: ParsedWebhook) -> bool:
+    """Whether a body holds a message whose chat is named by a business-scoped user id (see file_under_first_key)."""
+    return any(_bsuid_of_chat(m.chat_id) for m in body.messages)
+
+
+def _bsuid_of_chat(chat_id: str) -> str | None:
+    customer = _customer_of_chat(chat_id)
+    return customer if customer and not customer.isdigit() else None
+
+
+def file_under_first_key(bodies: list[ParsedWebhook], chat_keys: Callable[[set[str]], dict[str, str]]) -> None:
+    """File messages whose chat is named by a BSUID under the key their customer was first known by.
+
+    From 2026 the same customer writes with their number and BSUID, or (having hidden the number) with the BSUID
+    alone; the parser files each message under what it shows, so one conversation would split into a number's
+    chat and a BSUID's. A customer first seen with their number (Meta shows both) keeps the number's chat; one
+    first seen by BSUID alone keeps the BSUID's chat (a number learned later, from a contact card, does not move
+    it). The customers store answers for BSUIDs it knows; one it does not is first known by its first sighting in
+    this batch, a body's own sightings before its messages (they are not stored yet). Landed rows are never
+    rewritten, and a message's id (the wamid) does not depend on its chat.
+    """
+    asked = {user_id for body in bodies for m in body.messages if (user_id := _bsuid_of_chat(m.chat_id))}
+    if not asked:
+        return
+    # A BSUID Meta reported replaced (user_changed_user_id) is the customer's too: its chat is theirs.
+    replaced = {k.removeprefix("bsuid:") for b in bodies for s in b.sightings for k in s.formerly if k[:6] == "bsuid:"}
+    known = chat_keys(asked | replaced)  # one read for the batch
+    in_batch: dict[str, str] = {}
+    for body in bodies:
+        # A change's own sighting before the sender's plain one of the same notice: it says whose BSUID it is.
+        for sighting in sorted(body.sightings, key=lambda s: not s.formerly):
+            if sighting.user_id and sighting.user_id not in in_batch:
+                earlier = [k.removeprefix("bsuid:") for k in sighting.formerly if k.startswith("bsuid:")]
+                in_batch[sighting.user_id] = next(
+                    (known.get(old) or in_batch.get(old) or old for old in earlier),
+                    sighting.phone.lstrip("+") if sighting.phone else sighting.user_id,
+                )
+        for index, message in enumerate(body.messages):
+            user_id = _bsuid_of_chat(message.chat_id)
+            if user_id is None:
+                continue
+            key = known.get(user_id) or in_batch.get(user_id)
+            if not key or key == user_id:
+                continue
+            number_id = message.chat_id.split(":")[1]
+            # The customer's own line names them as their other lines do; the business's keeps its number id.
+            sender_id = key if message.sender_id == user_id else message.sender_id
+            chat_name = key if message.chat_name == user_id else message.chat_name
+            body.messages[index] = replace(
+                message, chat_id=f"wa:{number_id}:{key}", chat_name=chat_name, sender_id=sender_id
+            )
+
+
 class Lander:
     """Lands inbox bodies through a `GroupCommitWriter` (batching, retries, record-by-record fallback, letters)."""
 
@@ -117,6 +180,7 @@ class Lander:
         if not rows:
             return 0, 0
         parsed = [self._parse(row) for row in rows]
+        file_under_first_key(parsed, lambda user_ids: known_chat_keys(self.writer.store, user_ids))
         name_customer_chats(parsed, lambda customer: known_name(self.writer.store, customer))
         outcomes = self.writer.land(parsed)
         # The mark is a watermark: it stops before the first body that failed, and what landed after that body

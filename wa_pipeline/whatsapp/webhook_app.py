@@ -29,7 +29,16 @@ from wa_pipeline.store.webhook_inbox import WebhookInbox
 from wa_pipeline.whatsapp.cloud_api import ParsedWebhook, parse_webhook
 from wa_pipeline.whatsapp.group_commit import STAGE, GroupCommitWriter, StoreUnavailable, WriterClosed
 from wa_pipeline.whatsapp.inbox_writer import InboxClosed, InboxWriter
-from wa_pipeline.whatsapp.lander import Lander, LanderThread, known_name, name_customer_chats, unnamed_chats
+from wa_pipeline.whatsapp.lander import (
+    Lander,
+    LanderThread,
+    bsuid_chats,
+    file_under_first_key,
+    known_chat_keys,
+    known_name,
+    name_customer_chats,
+    unnamed_chats,
+)
 from wa_pipeline.whatsapp.webhook_signature import verify_signature
 
 log = logging.getLogger(__name__)
@@ -274,9 +283,12 @@ class WebhookReceiver:
             parsed = await asyncio.to_thread(parse_webhook, raw, self.clock())
         else:
             parsed = parse_webhook(raw, self.clock())
+        store = self.state.writer.store
+        if bsuid_chats(parsed):
+            # As the lander does: a message naming its customer by BSUID joins the chat of their number.
+            await asyncio.to_thread(file_under_first_key, [parsed], lambda user_ids: known_chat_keys(store, user_ids))
         if unnamed_chats(parsed):
             # As the lander does: an echo or history line takes the customer's name (a read, off the loop).
-            store = self.state.writer.store
             await asyncio.to_thread(name_customer_chats, [parsed], lambda customer: known_name(store, customer))
         try:
             await self.state.writer.write(parsed)

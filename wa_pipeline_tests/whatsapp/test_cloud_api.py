@@ -219,6 +219,12 @@ def test_edits_and_revokes_refer_to_the_original():
     assert (revoke.kind, revoke.text, revoke.reply_to) == ("deleted", None, wamid("text-1"))
 
 
+def test_an_edit_says_it_replaces_the_earlier_text():
+    # Without the mark the new text reads as a reply quoting the original, two versions side by side in the sheet.
+    assert only_message("edit").flags == f"edited: replaces the text of {wamid('text-1')}"
+    assert only_message("edit_caption").flags == f"edited: replaces the text of {wamid('image-1')}"
+
+
 def test_unsupported_message_keeps_meta_errors_in_raw():
     message = only_message("unsupported")
     assert json.loads(message.raw)["errors"][0]["code"] == 131051
