@@ -10,6 +10,7 @@ from wa_pipeline.store.contacts import ContactStore
 from wa_pipeline.store.dead_letters import DeadLetter, Stage
 from wa_pipeline.store.events import EventStore
 from wa_pipeline.whatsapp.cloud_api import parse_webhook
+from wa_pipeline.whatsapp.lander import file_under_first_key, known_chat_keys, known_name, name_customer_chats
 
 
 def reparse(scope: ReplayScope, letters: list[DeadLetter]) -> list[ReplayOutcome]:
@@ -18,6 +19,10 @@ def reparse(scope: ReplayScope, letters: list[DeadLetter]) -> list[ReplayOutcome
 
 def _reparse(scope: ReplayScope, letter: DeadLetter) -> ReplayOutcome:
     parsed = parse_webhook(webhook_body(letter.payload))
+    # A replayed body lands where the receiver's lander would have put it: a BSUID-only message in the chat its
+    # customer was first known by, an echo or history line under the name the chat goes by.
+    file_under_first_key([parsed], lambda user_ids: known_chat_keys(scope.landing, user_ids))
+    name_customer_chats([parsed], lambda customer: known_name(scope.landing, customer))
     added = scope.landing.add_messages(parsed.messages).added if parsed.messages else 0
     statuses = scope.landing.add_statuses(parsed.statuses) if parsed.statuses else 0
     # Events, the status history and customer sightings live in the landing database, as the receiver writes them.

@@ -297,3 +297,34 @@ def test_a_letter_that_fails_again_during_its_replay_reports_the_new_reason(tmp_
     [outcome] = module.DeadLetterReplayer(queue, None, None, UTC).replay(queue.list())
     assert outcome.failed and outcome.detail == "failed again: member 3 is a zip bomb"
     assert [letter.reason for letter in queue.list()] == ["member 3 is a zip bomb"]
+
+
+def test_a_replayed_bsuid_only_message_lands_in_the_chat_its_customer_was_first_known_by(tmp_path):
+    from wa_pipeline.message import Sighting
+    from wa_pipeline.store.contacts import ContactStore
+
+    landing = Landing(tmp_path)
+    number_id, phone, bsuid = "106540352242922", "16505551234", "US.13491208655302741918"
+    # The receiver saw this customer's number beside their BSUID first (Meta shows both while the number is shown).
+    contacts = ContactStore(landing.store.database())
+    try:
+        contacts.observe(
+            [
+                Sighting(
+                    source="cloud_api", seen_at=datetime(2026, 12, 5, 6, tzinfo=UTC), phone=f"+{phone}", user_id=bsuid
+                )
+            ]
+        )
+    finally:
+        contacts.close()
+    metadata = {"display_phone_number": "15550783881", "phone_number_id": number_id}
+    element = {"from_user_id": bsuid, "id": "wamid.U1", "timestamp": "1764915300", "type": "text"}
+    element["text"] = {"body": "and in red?"}
+    contact = {"profile": {"name": "Sheena N.", "username": "@sheena"}, "user_id": bsuid}
+    landing.queue.add(
+        "webhook", "wamid.U1", "a bug since fixed", {"element": element, "metadata": metadata, "contacts": [contact]}
+    )
+    outcomes = landing.replayer().replay(landing.queue.list())
+    assert [o.action for o in outcomes] == ["reparsed"]
+    # The same conversation as the customer's earlier messages, not a second chat under the BSUID.
+    assert landing.store.get("wamid.U1").chat_id == f"wa:{number_id}:{phone}"
