@@ -447,6 +447,16 @@ def cloud_chat_parts(chat_id: str) -> tuple[str, str] | None:
     return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "wa" else None
 
 
+# A business-scoped user id as Meta writes it: the user's two-letter country code, a full stop, letters and digits
+# ("US.13491208655302741918").
+_BSUID = re.compile(r"[A-Z]{2}\.[0-9A-Za-z]+")
+
+
+def is_bsuid(customer: str) -> bool:
+    """Whether a customer key is a business-scoped user id (Meta's 2026 BSUID), not a number or a name."""
+    return _BSUID.fullmatch(customer) is not None
+
+
 def cloud_business_id(chat_id: str) -> str | None:
     """The business phone number id a Cloud API chat id names ("wa:<number id>:…", one-to-one or group); None for
     an export's chat."""

@@ -36,10 +36,11 @@ class ConsentEntry:
 
 
 def customer_of(message: Message) -> str:
-    """Who the chat is with: the number ending a Cloud API chat id, else the chat's name."""
+    """Who the chat is with: the number (or BSUID) ending a Cloud API chat id, else the chat's name."""
     parts = cloud_chat_parts(message.chat_id) if message.source == "cloud_api" else None
     if parts is not None:
-        return "+" + parts[1]
+        # A BSUID stays as Meta writes it, as a consent event names such a customer.
+        return "+" + parts[1] if parts[1].isdigit() else parts[1]
     return message.chat_name or message.chat_id
 
 

@@ -1,6 +1,7 @@
 """The consent ledger from both sources, and the rule that flags a business message sent after an opt-out."""
 
 import dataclasses
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -126,3 +127,25 @@ def test_the_days_consent_ledger_reaches_the_consent_tab_from_both_sources(tmp_p
         ("+16505551234", "opted out", "WhatsApp marketing setting", ""),
         ("+254733111222", "opted out", "customer's message", "STOP"),
     ]
+
+
+def test_a_customer_known_by_bsuid_alone_who_says_stop_is_one_customer_in_the_ledger_and_flags():
+    # Meta's user_preferences for a user who hides their number: the BSUID, no wa_id.
+    bsuid = "US.13491208655302741918"
+    body = json.loads((PAYLOADS / "user_preferences.json").read_text())
+    value = body["entry"][0]["changes"][0]["value"]
+    value["contacts"] = [{"profile": {"name": "Sheena Nelson"}, "user_id": bsuid}]
+    preference = value["user_preferences"][0]
+    del preference["wa_id"]
+    preference["user_id"] = bsuid
+    parsed = parse_webhook(json.dumps(body).encode(), now=RECEIVED_AT)
+    after = preference["timestamp"] + 3600
+    offer = dataclasses.replace(
+        business_says("wamid.b9", after), chat_id=f"wa:{PHONE_NUMBER_ID}:{bsuid}", chat_name="Sheena Nelson"
+    )
+    ledger = consent_ledger(parsed.events, [offer])
+    assert [(e.customer, e.state) for e in ledger] == [(bsuid, "opted_out")]
+    # The business's offer in that customer's chat, after the opt-out, is the one the check names.
+    assert sent_after_opt_out(ledger, [offer]) == ["wamid.b9"]
+    by_key = consent_by_customer(ledger, lambda key: key)
+    assert list(by_key) == [f"bsuid:{bsuid}"]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from wa_pipeline.message import Message
+from wa_pipeline.message import Message, is_bsuid
 from wa_pipeline.sheets.tab_spec import TabSpec, empty_rows
 from wa_pipeline.sheets.tabs.ads import ad_in_words
 from wa_pipeline.store.name_key import name_key
@@ -61,12 +61,19 @@ def customer_key(phone: str | None = None, user_id: str | None = None, name: str
 def consent_by_customer(
     ledger: Iterable[ConsentChange], owner: Callable[[str], str | None]
 ) -> dict[str, ConsentChange]:
-    """Each customer's latest consent change; `owner` maps a ledger entry's customer (+E.164 or a name) to a
-    customer id, and an entry of nobody known is left out."""
+    """Each customer's latest consent change; `owner` maps a ledger entry's customer (+E.164, a BSUID or a name) to
+    a customer id, and an entry of nobody known is left out."""
     latest: dict[str, ConsentChange] = {}
     for entry in sorted(ledger, key=lambda e: e.at):
         who = entry.customer
-        customer = owner(customer_key(phone=who) if who.startswith("+") else customer_key(name=who) or "")
+        key = (
+            customer_key(phone=who)
+            if who.startswith("+")
+            else customer_key(user_id=who)
+            if is_bsuid(who)
+            else customer_key(name=who)
+        )
+        customer = owner(key or "")
         if customer is not None:
             latest[customer] = entry
     return latest
