@@ -1615,3 +1615,18 @@ def test_a_polish_deleted_photo_is_deleted_not_the_senders_words(body, event):
         "Wanjiru Mwangi",
         None,
     )
+
+
+def test_a_dutch_message_deleted_in_the_third_person_is_a_deletion_not_a_member_removed():
+    # "Je hebt dit bericht verwijderd" is real (four readers of Dutch exports); its third-person counterpart names
+    # who deleted the message, and "dit bericht" (this message) is no member the group removed.
+    alone, under_sender, removed = _parse(
+        "18-01-2024 20:37 - Juma Otieno heeft dit bericht verwijderd\n"
+        "18-01-2024 20:38 - Wanjiru Mwangi: Juma Otieno heeft dit bericht verwijderd\n"
+        "18-01-2024 20:39 - Juma Otieno heeft Wanjiru Mwangi verwijderd\n"
+    )
+    assert (alone.kind, alone.event) == ("system", "deleted")
+    assert (under_sender.kind, under_sender.event, under_sender.text) == ("deleted", "deleted", None)
+    assert (removed.kind, removed.event) == ("system", "member_removed")
+    assert json.loads(removed.event_subjects)["subject"] == "Wanjiru Mwangi"
+
