@@ -1630,3 +1630,15 @@ def test_a_dutch_message_deleted_in_the_third_person_is_a_deletion_not_a_member_
     assert (removed.kind, removed.event) == ("system", "member_removed")
     assert json.loads(removed.event_subjects)["subject"] == "Wanjiru Mwangi"
 
+
+def test_an_android_omitted_document_followed_by_its_file_name_names_the_file_and_has_no_caption():
+    # A Polish group's real Android exports, as their reader describes them: "<Pominięto multimedia>" then the
+    # document's name alone on the next line. A caption after the omitted media stays a caption.
+    document, captioned = _parse(
+        "07.10.2026, 18:07 - Wanjiru Mwangi: <Pominięto multimedia>\nCennik chleba 2026.pdf\n"
+        "07.10.2026, 18:08 - Wanjiru Mwangi: <Pominięto multimedia>\nŚwieże bułki, zamówcie do piątku.\n"
+    )
+    assert (document.kind, document.event, document.caption) == ("media_omitted", "media_omitted:document", None)
+    assert document.media.filename == "Cennik chleba 2026.pdf"
+    assert (captioned.kind, captioned.event, captioned.media) == ("media_omitted", "media_omitted", None)
+    assert captioned.caption == "Świeże bułki, zamówcie do piątku."
