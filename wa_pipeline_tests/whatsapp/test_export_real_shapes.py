@@ -1642,3 +1642,22 @@ def test_an_android_omitted_document_followed_by_its_file_name_names_the_file_an
     assert document.media.filename == "Cennik chleba 2026.pdf"
     assert (captioned.kind, captioned.event, captioned.media) == ("media_omitted", "media_omitted", None)
     assert captioned.caption == "Świeże bułki, zamówcie do piątku."
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "named"),
+    [
+        # Two readers of Italian groups' real Android exports (2017 and a 12-hour one): the group's creation with
+        # its name in curly quotes, a subject change from one name to another, a description changed.
+        ("Giulia Conti ha creato il gruppo “Forno Mama”", "group_created", {"subject": "Forno Mama"}),
+        ("Giulia Conti ha cambiato l'oggetto da “Forno” a “Forno Mama”", "subject_changed", {"new": "Forno Mama"}),
+        ("Giulia Conti ha cambiato la descrizione del gruppo", "description_changed", {}),
+    ],
+)
+def test_an_italian_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event, named):
+    system, typed = _parse(f"18/06/17, 21:16 - {body}\n18/06/17, 21:17 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    subjects = json.loads(system.event_subjects)
+    assert subjects["actor"] == "Giulia Conti"
+    assert {role: subjects[role] for role in named} == named
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
