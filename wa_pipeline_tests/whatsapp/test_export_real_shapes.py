@@ -1661,3 +1661,18 @@ def test_an_italian_group_line_is_its_event_and_a_person_typing_it_keeps_their_w
     assert subjects["actor"] == "Giulia Conti"
     assert {role: subjects[role] for role in named} == named
     assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "event"),
+    [
+        # Readers of a community's real Android exports count joins and leaves by these lines (Hebrew and English).
+        ("12.3.24, 10:16 - ", "\u200fההצטרפות של יוסי לוי בוצעה", "joined_by_link"),
+        ("12.3.24, 10:16 - ", "יוסי לוי יצא/ה", "member_left"),
+        ("3/12/24, 10:16 - ", "Juma Otieno joined using this community's invite link", "joined_by_link"),
+    ],
+)
+def test_a_community_join_or_leave_is_its_event_and_names_the_member(header, body, event):
+    (message,) = _parse(f"{header}{body}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+    assert json.loads(message.event_subjects)["actor"] in {"יוסי לוי", "Juma Otieno"}
