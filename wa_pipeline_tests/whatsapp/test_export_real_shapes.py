@@ -1676,3 +1676,31 @@ def test_a_community_join_or_leave_is_its_event_and_names_the_member(header, bod
     (message,) = _parse(f"{header}{body}\n")
     assert (message.kind, message.event, message.sender_name) == ("system", event, None)
     assert json.loads(message.event_subjects)["actor"] in {"יוסי לוי", "Juma Otieno"}
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "subject"),
+    [
+        # WhatsApp Web's own strings for a group joining or leaving a community, and a community created: the group
+        # here is no member, and "this group from the community …" no member removed.
+        ("Nuru Achieng removed this group from the community “Mtaa Gardens”", "community_unlinked", "Mtaa Gardens"),
+        ('You removed this group from the community "Mtaa Gardens"', "community_unlinked", "Mtaa Gardens"),
+        ("Nuru Achieng removed this group from a community", "community_unlinked", None),
+        ("This group was removed from the community “Mtaa Gardens”", "community_unlinked", "Mtaa Gardens"),
+        (
+            "Nuru Achieng added this group and its participants to the community “Mtaa Gardens”",
+            "community_linked",
+            "Mtaa Gardens",
+        ),
+        ("You added this group and its participants to a community", "community_linked", None),
+        ('Nuru Achieng created the community "Mtaa Gardens"', "community_created", "Mtaa Gardens"),
+        ("Nuru Achieng created the community", "community_created", None),
+    ],
+)
+def test_a_group_linked_to_or_unlinked_from_a_community_is_that_event_not_a_member_added_or_removed(
+    body, event, subject
+):
+    system, typed = _parse(f"1/5/24, 10:00 - {body}\n1/5/24, 10:01 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert json.loads(system.event_subjects or "{}").get("subject") == subject
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
