@@ -1704,3 +1704,21 @@ def test_a_group_linked_to_or_unlinked_from_a_community_is_that_event_not_a_memb
     assert (system.kind, system.event, system.sender_name) == ("system", event, None)
     assert json.loads(system.event_subjects or "{}").get("subject") == subject
     assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "subject"),
+    [
+        # A community's announcement group names the groups linked to it or unlinked from it (WhatsApp Web's own
+        # "{author} added the group {groups}", a Baileys client's stub texts with the group's name in quotes).
+        ('Nuru Achieng added the group "Bakers"', "community_linked", "Bakers"),
+        ("Nuru Achieng added the groups “Bakers” and “Cooks”", "community_linked", "“Bakers” and “Cooks”"),
+        ('Nuru Achieng removed the group "Bakers"', "community_unlinked", "Bakers"),
+        ('This group was added to the community "Mtaa Gardens"', "community_linked", "Mtaa Gardens"),
+    ],
+)
+def test_a_group_a_community_links_or_unlinks_is_no_member_added_or_removed(body, event, subject):
+    system, typed = _parse(f"1/5/24, 10:00 - {body}\n1/5/24, 10:01 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert json.loads(system.event_subjects)["subject"] == subject
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
