@@ -1722,3 +1722,21 @@ def test_a_group_a_community_links_or_unlinks_is_no_member_added_or_removed(body
     assert (system.kind, system.event, system.sender_name) == ("system", event, None)
     assert json.loads(system.event_subjects)["subject"] == subject
     assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+def test_a_community_join_names_who_joined_and_the_exporter_added_to_a_community_names_no_member():
+    # WhatsApp Web's own strings for a community's members joining by a group's invite ('{user_name} joined') and
+    # the exporting member added to the community ('You were added to this community'): "to this community" is no
+    # member, and a person saying they joined keeps their words.
+    joined, added, typed = _parse(
+        "1/5/24, 10:00 - Nuru Achieng joined\n"
+        "1/5/24, 10:01 - You were added to this community\n"
+        "1/5/24, 10:02 - Wanjiru Mwangi: Nuru Achieng joined\n"
+    )
+    assert (joined.kind, joined.event, json.loads(joined.event_subjects)) == (
+        "system",
+        "joined_by_link",
+        {"actor": "Nuru Achieng"},
+    )
+    assert (added.kind, added.event, added.event_subjects) == ("system", "member_added", None)
+    assert (typed.kind, typed.event, typed.text) == ("text", None, "Nuru Achieng joined")
