@@ -294,6 +294,11 @@ _WEB_LOCATION = re.compile(
 _WEB_POLL_OPTION = re.compile(r"^ {4}- (?P<option>.+)$")
 # iOS writes a document's page count after its name: "Resume.pdf • 2 pages document omitted".
 _PAGES = re.compile(r"\s+\u2022\s+.*$")
+# A document's name alone on a line: an office file's, a PDF's, a text or archive file's extension closing it.
+_DOCUMENT_NAME = re.compile(
+    r"[^\n<>/\\:*?\"|]{1,200}\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|txt|csv|zip|rar|7z|epub)",
+    re.IGNORECASE,
+)
 
 _EXTENSION_KIND = {
     "jpg": "image",
@@ -682,7 +687,12 @@ def _meaning(found: Found, body: str, after: str) -> Interpreted:
     if meaning.startswith("media_omitted"):
         file = found.fields.get("file")
         media = MediaRef(filename=_PAGES.sub("", file)) if file else None
-        return "media_omitted", None, after.strip() or None, media, meaning
+        caption = after.strip()
+        if meaning == "media_omitted" and _DOCUMENT_NAME.fullmatch(caption):
+            # Android writes a document it left out as "<Media omitted>" and the document's name alone on the next
+            # line (a Polish group's real exports, as their reader describes them): the file, not a caption.
+            return "media_omitted", None, None, MediaRef(filename=caption), "media_omitted:document"
+        return "media_omitted", None, caption or None, media, meaning
     if meaning.startswith("deleted"):
         return "deleted", None, None, None, meaning
     if meaning == "live_location":

@@ -48,6 +48,10 @@ NEEDS_CONTEXT = frozenset(
         "join_requested",
         "add_requested",
         "community_linked",
+        # A group unlinked from a community, and a community created ("Juma removed this group from the community
+        # "Town"", "Juma created the community"): WhatsApp Web's own strings, a name and a few words.
+        "community_unlinked",
+        "community_created",
         # A business's customer becoming a contact ("Budi kini menjadi kontak"): a name and a few words, like a join.
         "contact_added",
         # The exporting person blocking or unblocking the contact of a 1:1 chat ("You blocked this contact. …").

@@ -1615,3 +1615,128 @@ def test_a_polish_deleted_photo_is_deleted_not_the_senders_words(body, event):
         "Wanjiru Mwangi",
         None,
     )
+
+
+def test_a_dutch_message_deleted_in_the_third_person_is_a_deletion_not_a_member_removed():
+    # "Je hebt dit bericht verwijderd" is real (four readers of Dutch exports); its third-person counterpart names
+    # who deleted the message, and "dit bericht" (this message) is no member the group removed.
+    alone, under_sender, removed = _parse(
+        "18-01-2024 20:37 - Juma Otieno heeft dit bericht verwijderd\n"
+        "18-01-2024 20:38 - Wanjiru Mwangi: Juma Otieno heeft dit bericht verwijderd\n"
+        "18-01-2024 20:39 - Juma Otieno heeft Wanjiru Mwangi verwijderd\n"
+    )
+    assert (alone.kind, alone.event) == ("system", "deleted")
+    assert (under_sender.kind, under_sender.event, under_sender.text) == ("deleted", "deleted", None)
+    assert (removed.kind, removed.event) == ("system", "member_removed")
+    assert json.loads(removed.event_subjects)["subject"] == "Wanjiru Mwangi"
+
+
+def test_an_android_omitted_document_followed_by_its_file_name_names_the_file_and_has_no_caption():
+    # A Polish group's real Android exports, as their reader describes them: "<Pominięto multimedia>" then the
+    # document's name alone on the next line. A caption after the omitted media stays a caption.
+    document, captioned = _parse(
+        "07.10.2026, 18:07 - Wanjiru Mwangi: <Pominięto multimedia>\nCennik chleba 2026.pdf\n"
+        "07.10.2026, 18:08 - Wanjiru Mwangi: <Pominięto multimedia>\nŚwieże bułki, zamówcie do piątku.\n"
+    )
+    assert (document.kind, document.event, document.caption) == ("media_omitted", "media_omitted:document", None)
+    assert document.media.filename == "Cennik chleba 2026.pdf"
+    assert (captioned.kind, captioned.event, captioned.media) == ("media_omitted", "media_omitted", None)
+    assert captioned.caption == "Świeże bułki, zamówcie do piątku."
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "named"),
+    [
+        # Two readers of Italian groups' real Android exports (2017 and a 12-hour one): the group's creation with
+        # its name in curly quotes, a subject change from one name to another, a description changed.
+        ("Giulia Conti ha creato il gruppo “Forno Mama”", "group_created", {"subject": "Forno Mama"}),
+        ("Giulia Conti ha cambiato l'oggetto da “Forno” a “Forno Mama”", "subject_changed", {"new": "Forno Mama"}),
+        ("Giulia Conti ha cambiato la descrizione del gruppo", "description_changed", {}),
+    ],
+)
+def test_an_italian_group_line_is_its_event_and_a_person_typing_it_keeps_their_words(body, event, named):
+    system, typed = _parse(f"18/06/17, 21:16 - {body}\n18/06/17, 21:17 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    subjects = json.loads(system.event_subjects)
+    assert subjects["actor"] == "Giulia Conti"
+    assert {role: subjects[role] for role in named} == named
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "event"),
+    [
+        # Readers of a community's real Android exports count joins and leaves by these lines (Hebrew and English).
+        ("12.3.24, 10:16 - ", "\u200fההצטרפות של יוסי לוי בוצעה", "joined_by_link"),
+        ("12.3.24, 10:16 - ", "יוסי לוי יצא/ה", "member_left"),
+        ("3/12/24, 10:16 - ", "Juma Otieno joined using this community's invite link", "joined_by_link"),
+    ],
+)
+def test_a_community_join_or_leave_is_its_event_and_names_the_member(header, body, event):
+    (message,) = _parse(f"{header}{body}\n")
+    assert (message.kind, message.event, message.sender_name) == ("system", event, None)
+    assert json.loads(message.event_subjects)["actor"] in {"יוסי לוי", "Juma Otieno"}
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "subject"),
+    [
+        # WhatsApp Web's own strings for a group joining or leaving a community, and a community created: the group
+        # here is no member, and "this group from the community …" no member removed.
+        ("Nuru Achieng removed this group from the community “Mtaa Gardens”", "community_unlinked", "Mtaa Gardens"),
+        ('You removed this group from the community "Mtaa Gardens"', "community_unlinked", "Mtaa Gardens"),
+        ("Nuru Achieng removed this group from a community", "community_unlinked", None),
+        ("This group was removed from the community “Mtaa Gardens”", "community_unlinked", "Mtaa Gardens"),
+        (
+            "Nuru Achieng added this group and its participants to the community “Mtaa Gardens”",
+            "community_linked",
+            "Mtaa Gardens",
+        ),
+        ("You added this group and its participants to a community", "community_linked", None),
+        ('Nuru Achieng created the community "Mtaa Gardens"', "community_created", "Mtaa Gardens"),
+        ("Nuru Achieng created the community", "community_created", None),
+    ],
+)
+def test_a_group_linked_to_or_unlinked_from_a_community_is_that_event_not_a_member_added_or_removed(
+    body, event, subject
+):
+    system, typed = _parse(f"1/5/24, 10:00 - {body}\n1/5/24, 10:01 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert json.loads(system.event_subjects or "{}").get("subject") == subject
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "subject"),
+    [
+        # A community's announcement group names the groups linked to it or unlinked from it (WhatsApp Web's own
+        # "{author} added the group {groups}", a Baileys client's stub texts with the group's name in quotes).
+        ('Nuru Achieng added the group "Bakers"', "community_linked", "Bakers"),
+        ("Nuru Achieng added the groups “Bakers” and “Cooks”", "community_linked", "“Bakers” and “Cooks”"),
+        ('Nuru Achieng removed the group "Bakers"', "community_unlinked", "Bakers"),
+        ('This group was added to the community "Mtaa Gardens"', "community_linked", "Mtaa Gardens"),
+    ],
+)
+def test_a_group_a_community_links_or_unlinks_is_no_member_added_or_removed(body, event, subject):
+    system, typed = _parse(f"1/5/24, 10:00 - {body}\n1/5/24, 10:01 - Wanjiru Mwangi: {body}\n")
+    assert (system.kind, system.event, system.sender_name) == ("system", event, None)
+    assert json.loads(system.event_subjects)["subject"] == subject
+    assert (typed.kind, typed.event, typed.text) == ("text", None, body)
+
+
+def test_a_community_join_names_who_joined_and_the_exporter_added_to_a_community_names_no_member():
+    # WhatsApp Web's own strings for a community's members joining by a group's invite ('{user_name} joined') and
+    # the exporting member added to the community ('You were added to this community'): "to this community" is no
+    # member, and a person saying they joined keeps their words.
+    joined, added, typed = _parse(
+        "1/5/24, 10:00 - Nuru Achieng joined\n"
+        "1/5/24, 10:01 - You were added to this community\n"
+        "1/5/24, 10:02 - Wanjiru Mwangi: Nuru Achieng joined\n"
+    )
+    assert (joined.kind, joined.event, json.loads(joined.event_subjects)) == (
+        "system",
+        "joined_by_link",
+        {"actor": "Nuru Achieng"},
+    )
+    assert (added.kind, added.event, added.event_subjects) == ("system", "member_added", None)
+    assert (typed.kind, typed.event, typed.text) == ("text", None, "Nuru Achieng joined")
