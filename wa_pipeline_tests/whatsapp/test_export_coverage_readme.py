@@ -44,3 +44,16 @@ def test_a_new_event_in_a_language_file_changes_its_row(tmp_path):
 
 def test_a_readme_without_the_markers_has_no_block():
     assert _script().readme_block("# wa_pipeline\n\nno table here\n") is None
+
+
+def test_every_meaning_of_the_files_has_its_place_in_the_table(tmp_path):
+    coverage = _script()
+    assert coverage.unlisted() == set()
+    # A new event code the table does not know is named, not silently left out of the README.
+    locales = tmp_path / "export_locales"
+    shutil.copytree(coverage.LOCALES, locales)
+    path = locales / "en.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["lines"].append({"meaning": "channel_followed", "text": "{name} followed this channel", "source": "test"})
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert coverage.unlisted(locales) == {"channel_followed"}
