@@ -1336,6 +1336,11 @@ _NAME_HEAD = re.compile(
 _ARTICLE = frozenset("the la le el o die das".split())
 _DAY_PARTS = frozenset("morning afternoon evening night noon matin soir abend morgen".split())
 _LAST_WORD = re.compile(r"(\S+)\s+$")
+# "Good Friday", "Easter Monday", "Black Friday", "Holy Thursday", "Mothering Sunday": a holiday, which is not a
+# date (as "next week" is not); "good" only capitalised, so that "have a good Friday" stays a day.
+_HOLIDAY_BEFORE = re.compile(
+    r"(?:(?<![\w-])(?i:easter|holy|maundy|palm|mothering|black|cyber|ash|whit|shrove)|(?<![\w-])(?:Good|GOOD))\s+$"
+)
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[^\w\s,'’\-])\s*$")
 # A date that names a street or a square: "rue du 14 Juillet", "Rua 25 de Março", "Calle 5 de Mayo".
@@ -1525,6 +1530,8 @@ def _plausible(match: re.Match, text: str) -> bool:
         return False  # "sat", "sun", "wed": the English words, unless capitalised
     if day == "Mon" and (following := _NEXT_WORD.match(text, match.end())) and _word_of_its_own(following):
         return False  # French "Mon numéro de commande": my, not Monday
+    if day and _WEEKDAY_ONLY.fullmatch(day) and _HOLIDAY_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        return False
     if day and not clock and _same_word_elsewhere(day, text, match.start(), match.end()):
         return False
     if clock.lower() == "midi" and text[: match.start()].lower().endswith("après-"):

@@ -879,3 +879,16 @@ def test_this_coming_and_a_weekday_a_week_on(text, expected):
 )
 def test_a_weekday_after_swahili_tangu_is_the_last_one(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Are you open on Good Friday or Easter Monday?", []),
+        ("Pasabuy for Holy Thursday po, closed kasi Black Saturday", []),
+        ("Mothering Sunday bouquets, deliver Saturday", [("Saturday", "2026-11-21")]),
+        ("have a good Friday", [("Friday", "2026-11-20")]),
+    ],
+)
+def test_a_weekday_that_names_a_holiday_is_no_date(text, expected):
+    assert dates(text) == expected
