@@ -624,6 +624,13 @@ def find_dates(
                 if _time_in_the_past(text, start):
                     if moment > base:  # "waiting since 9am", "the food I ordered at 8pm": the last such time
                         moment -= timedelta(days=1)
+                elif _PROMISED.search(_SENTENCE.split(text[:start])[-1]):
+                    # "you promised 8pm" at 23:50, "we were told 9am" at 10:40: a time promised is the nearest one,
+                    # kept or broken, not tomorrow's
+                    if moment - base > _HALF_A_DAY:
+                        moment -= timedelta(days=1)
+                    elif base - moment > _HALF_A_DAY:
+                        moment += timedelta(days=1)
                 elif moment < base:
                     moment += timedelta(days=1)
             else:
@@ -635,6 +642,10 @@ def find_dates(
     return _with_its_date(found, text)
 
 
+# A promise reported before a time alone, in the sentence that holds it.
+_PROMISED = re.compile(r"\b(?:promised|supposed|meant|said|told)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[.!?;\n]")
+_HALF_A_DAY = timedelta(hours=12)
 # "tomorrow, March 12th", "yesterday 10/3": a relative day and the calendar date that names the same day are one date.
 _RELATIVE_DAY_ONLY = re.compile(r"today|tomorrow|tmrw|tmr|yesterday", re.IGNORECASE)
 

@@ -892,3 +892,18 @@ def test_a_weekday_after_swahili_tangu_is_the_last_one(text, expected):
 )
 def test_a_weekday_that_names_a_holiday_is_no_date(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sent_at", "expected"),
+    [
+        # 23:50 in Nairobi: the 8pm promised has gone by, the 9am said is ahead
+        ("Still nothing, you promised 8pm", datetime(2026, 11, 18, 20, 50, tzinfo=UTC), "2026-11-18T20:00:00+03:00"),
+        ("They said 9am, I will wait", datetime(2026, 11, 18, 20, 50, tzinfo=UTC), "2026-11-19T09:00:00+03:00"),
+        # 10:30: the 9am told has gone by
+        ("We were told 9am and the fundi is not here", WEDNESDAY, "2026-11-18T09:00:00+03:00"),
+        ("Deliver at 9am please", WEDNESDAY, "2026-11-19T09:00:00+03:00"),
+    ],
+)
+def test_a_time_promised_is_the_nearest_one_kept_or_broken(text, sent_at, expected):
+    assert [value for _, value in dates(text, sent_at)] == [expected]
