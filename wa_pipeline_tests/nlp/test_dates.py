@@ -907,3 +907,18 @@ def test_a_weekday_that_names_a_holiday_is_no_date(text, expected):
 )
 def test_a_time_promised_is_the_nearest_one_kept_or_broken(text, sent_at, expected):
     assert [value for _, value in dates(text, sent_at)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please deliver by evening 6", [("evening 6", "2026-11-18T18:00:00+03:00")]),
+        ("Come today evening 7, I will be home", [("today evening 7", "2026-11-18T19:00:00+03:00")]),
+        ("tomorrow morning 10 is fine", [("tomorrow morning 10", "2026-11-19T10:00:00+03:00")]),
+        ("Saturday night 9 sharp", [("Saturday night 9", "2026-11-21T21:00:00+03:00")]),
+        ("kal evening 5 baje aa jaana", [("kal evening 5 baje", "2026-11-19T17:00:00+03:00")]),
+        ("Good morning 2 bags of rice please", []),
+    ],
+)
+def test_a_part_of_the_day_before_a_bare_hour_fixes_it(text, expected):
+    assert dates(text) == expected
