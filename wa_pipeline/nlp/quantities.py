@@ -177,6 +177,7 @@ _QUANTITY = re.compile(
 # A size or grade opening what a container holds: letters and digits in one word ("A4", "8x4", "2.5mm", "13A").
 _SPEC = re.compile(r"\s+(?P<spec>(?=[\w.]*\d)(?=[\w.]*[^\W\d_])\w[\w.]*\w)(?=\s)")
 _SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
+_YEAR = re.compile(r"19[5-9]\d|20[0-4]\d")
 _ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w'’])an?\s+$")
 _DURATION_AFTER = re.compile(
     r"(?i)\s+(?:days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|nights?|seconds?|secs?)\b"
@@ -273,6 +274,11 @@ def _read(text: str, match: re.Match) -> Entity | None:
         unit = following.lower()
         if following[:1].isupper() and not (unit in MEASURES or _singular(unit) in CONTAINERS):
             return None  # "at Two Rivers", "Five Guys": a number word in a name, capitalised mid-sentence
+    if _YEAR.fullmatch(written) and match.group("rest"):
+        following = match.group("rest").strip().lower()
+        plural = _singular(following) != following or following in _IRREGULAR
+        if not plural and following not in MEASURES and following not in CONTAINERS:
+            return None  # "the 2023 model", "a 2019 Corolla": a year naming one thing, not a count
     number = _number_value(written)
     if number == 0:
         return None  # "0 stars", the tail of a long number written in groups: nothing counted
