@@ -148,7 +148,7 @@ _NOT_ITEMS = frozenset(
     ksh kes kshs usd ugx tzs inr ngn zar eur gbp k mn million thousand lakh lakhs crore crores bn billion
     of to for and or in at on by is are was were be been the a an it its this that these those from with
     near opposite behind beside along
-    per each more less just left extra total than about around approx pls please plz thanks thank instead asap
+    per each more less just left extra total than about around approx pls please plz thanks thank instead asap aside
     sir madam bro boss dear i you we they he she me us them my your our their his her who what which
     will would can could shall should may might must have has had do does did done not no yes ok okay
     tu na ya za wa kwa ni hai hain ka ki ke ko se hi pia sasa hapo tena kila au lakini bado

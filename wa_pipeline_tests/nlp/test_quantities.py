@@ -274,3 +274,7 @@ def test_supplier_lists_specs_of_goods_and_sizes_per_piece(text, expected):
 )
 def test_a_year_before_a_singular_noun_names_a_thing(text, expected):
     assert quantities(text) == expected
+
+
+def test_aside_ends_what_a_container_holds():
+    assert quantities("Weka 6 pieces of mandazi aside, I will pass") == [("6 pieces of mandazi", "6 piece of mandazi")]
