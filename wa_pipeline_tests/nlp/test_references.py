@@ -235,3 +235,14 @@ def test_a_refund_asked_for_is_no_payment_made(text, expected):
 )
 def test_a_pay_tv_smartcard_is_the_account_paid_to(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OR no. 0048812 please, for our company reimbursement", [("0048812", "receipt:0048812")]),
+        ("Yes OR no 5 times, I cannot choose", []),
+    ],
+)
+def test_an_official_receipt_with_a_lower_case_no(text, expected):
+    assert references(text) == expected
