@@ -63,6 +63,12 @@ _KEYWORDS = {
     "smartcard": "account",
     "smart card": "account",
     "iuc": "account",
+    # What a customer pays to that is not a bank's: "customer number CUS-2291", "KPLC meter number 37192288401"
+    "customer number": "account",
+    "customer no": "account",
+    "customer id": "account",
+    "meter number": "account",
+    "meter no": "account",
     # The same words in Spanish, Portuguese, French and German.
     "pedido": "order",
     "encomenda": "order",

@@ -246,3 +246,15 @@ def test_a_pay_tv_smartcard_is_the_account_paid_to(text, expected):
 )
 def test_an_official_receipt_with_a_lower_case_no(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please add it, my customer number na CUS-2291", [("CUS-2291", "account:CUS-2291")]),
+        ("KPLC meter number 37192288401, the token has not come", [("37192288401", "account:37192288401")]),
+        ("Call our customer care number if it fails", []),
+    ],
+)
+def test_customer_and_meter_numbers_are_accounts(text, expected):
+    assert references(text) == expected
