@@ -285,7 +285,8 @@ _SWAHILI_CLOCK = (
     r"saa\s+(?P<sw>kumi\s+na\s+(?:moja|mbili)|moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)"
     r"(?:\s+(?P<sw_part>asubuhi|mchana|jioni|usiku|alasiri))?"
 )
-_HINDI_CLOCK = r"(?:(?P<hi_part>subah|dopahar|shaam|sham|raat)\s+)?(?P<hi>\d{1,2})(?:[:.](?P<hi_min>\d{2}))?\s+baje"
+# Hinglish names the part of the day in Hindi or English: "shaam 5 baje", "evening 5 baje".
+_HINDI_CLOCK = r"(?:(?P<hi_part>subah|dopahar|shaam|sham|raat|morning|afternoon|evening|night)\s+)?(?P<hi>\d{1,2})(?:[:.](?P<hi_min>\d{2}))?\s+baje"
 _PART_OF_DAY_CLOCK = (
     r"(?P<pd>\d{1,2})(?:[:.](?P<pd_min>\d{2}))?\s+(?P<pd_part>de\s+la\s+(?:tarde|noche|mañana)|"
     r"da\s+(?:tarde|noite|manhã)|du\s+(?:soir|matin)|de\s+l'après-midi)"
@@ -317,7 +318,14 @@ _SPOKEN_CLOCK = (
     r"|(?:(?<=\bat\s)|(?<=\bfor\s)|(?<=\bby\s))half\s+(?:1[0-2]|0?[1-9])(?![\d:.,/])"
     r"|(?:1[0-2]|0?[1-9])\s?o['’]?clock(?:\s?(?:am|pm|a\.m\.|p\.m\.))?"
 )
-_OTHER_CLOCKS = rf"{_SWAHILI_CLOCK}|{_HINDI_CLOCK}|{_PART_OF_DAY_CLOCK}|{_TWENTY_FOUR}|{_GERMAN_CLOCK}"
+# "evening 6", "today evening 7", "tomorrow morning 10" (Indian and African English): the part of the day before a bare
+# hour fixes it and belongs to the clock; only where the sentence goes on with no noun the hour could count.
+_PART_HOUR = (
+    r"(?P<en_part>morning|afternoon|evening|night)\s+(?P<en>1[0-2]|[1-9])(?:[:.](?P<en_min>[0-5]\d))?(?![\w:/]|[.,]\d)"
+    r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks|so|but|i|we|is|works|fine|"
+    r"sir|ma|madam|boss|itself)\b))"
+)
+_OTHER_CLOCKS = rf"{_SWAHILI_CLOCK}|{_HINDI_CLOCK}|{_PART_OF_DAY_CLOCK}|{_TWENTY_FOUR}|{_GERMAN_CLOCK}|{_PART_HOUR}"
 _UNNAMED = re.compile(r"\?P<\w+>")  # the expression holds a time twice: its groups cannot be named there
 # "at 7.30", "@ 12.45": a clock written with a dot, as British, Indian and African English write it, after "at" (an
 # amount may be written so too: see _DOTTED_CLOCK_ALONE for one with no day).
@@ -624,6 +632,13 @@ def find_dates(
                 if _time_in_the_past(text, start):
                     if moment > base:  # "waiting since 9am", "the food I ordered at 8pm": the last such time
                         moment -= timedelta(days=1)
+                elif _PROMISED.search(_SENTENCE.split(text[:start])[-1]):
+                    # "you promised 8pm" at 23:50, "we were told 9am" at 10:40: a time promised is the nearest one,
+                    # kept or broken, not tomorrow's
+                    if moment - base > _HALF_A_DAY:
+                        moment -= timedelta(days=1)
+                    elif base - moment > _HALF_A_DAY:
+                        moment += timedelta(days=1)
                 elif moment < base:
                     moment += timedelta(days=1)
             else:
@@ -635,6 +650,10 @@ def find_dates(
     return _with_its_date(found, text)
 
 
+# A promise reported before a time alone, in the sentence that holds it.
+_PROMISED = re.compile(r"\b(?:promised|supposed|meant|said|told)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[.!?;\n]")
+_HALF_A_DAY = timedelta(hours=12)
 # "tomorrow, March 12th", "yesterday 10/3": a relative day and the calendar date that names the same day are one date.
 _RELATIVE_DAY_ONLY = re.compile(r"today|tomorrow|tmrw|tmr|yesterday", re.IGNORECASE)
 
@@ -861,6 +880,9 @@ _NOON = re.compile(r"meio-dia|mediod[ií]a|midi", re.IGNORECASE)
 _AFTERNOON_PARTS = frozenset({"de la tarde", "de la noche", "da tarde", "da noite", "du soir", "de l'après-midi"})
 
 
+_HINDI_PARTS = {"morning": "subah", "afternoon": "dopahar", "evening": "shaam", "night": "raat"}
+
+
 def _other_clock(written: str) -> tuple[int, int] | None:
     """Swahili, Hindi, Romance part-of-day and 24-hour clocks ("saa nne asubuhi", "shaam 5 baje", "15h")."""
     if _NOON.fullmatch(written):
@@ -880,12 +902,18 @@ def _other_clock(written: str) -> tuple[int, int] | None:
         return (hour % 24, 0)
     if found["hi"]:
         hour, minute = int(found["hi"]), int(found["hi_min"] or 0)
-        part = (found["hi_part"] or "").lower()
+        part = _HINDI_PARTS.get((found["hi_part"] or "").lower(), (found["hi_part"] or "").lower())
         if part == "subah":
             return (hour % 12, minute) if hour < 13 else None
         if part in ("dopahar", "shaam", "sham") or (part == "raat" and hour >= 6) or (not part and hour <= 6):
             return ((hour % 12) + 12, minute) if hour <= 12 else (hour, minute) if hour < 24 else None
         return (hour % 24, minute) if hour < 24 else None
+    if found["en"]:
+        hour, minute = int(found["en"]), int(found["en_min"] or 0)
+        part = found["en_part"].lower()
+        if part in ("afternoon", "evening") or (part == "night" and hour >= 6):
+            return (hour % 12 + 12, minute)
+        return (hour % 12, minute) if part == "night" or hour < 12 else (12, minute)
     if found["pd"]:
         hour, minute = int(found["pd"]), int(found["pd_min"] or 0)
         part = " ".join(found["pd_part"].lower().split())
@@ -1336,6 +1364,11 @@ _NAME_HEAD = re.compile(
 _ARTICLE = frozenset("the la le el o die das".split())
 _DAY_PARTS = frozenset("morning afternoon evening night noon matin soir abend morgen".split())
 _LAST_WORD = re.compile(r"(\S+)\s+$")
+# "Good Friday", "Easter Monday", "Black Friday", "Holy Thursday", "Mothering Sunday": a holiday, which is not a
+# date (as "next week" is not); "good" only capitalised, so that "have a good Friday" stays a day.
+_HOLIDAY_BEFORE = re.compile(
+    r"(?:(?<![\w-])(?i:easter|holy|maundy|palm|mothering|black|cyber|ash|whit|shrove)|(?<![\w-])(?:Good|GOOD))\s+$"
+)
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[^\w\s,'’\-])\s*$")
 # A date that names a street or a square: "rue du 14 Juillet", "Rua 25 de Março", "Calle 5 de Mayo".
@@ -1525,6 +1558,8 @@ def _plausible(match: re.Match, text: str) -> bool:
         return False  # "sat", "sun", "wed": the English words, unless capitalised
     if day == "Mon" and (following := _NEXT_WORD.match(text, match.end())) and _word_of_its_own(following):
         return False  # French "Mon numéro de commande": my, not Monday
+    if day and _WEEKDAY_ONLY.fullmatch(day) and _HOLIDAY_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        return False
     if day and not clock and _same_word_elsewhere(day, text, match.start(), match.end()):
         return False
     if clock.lower() == "midi" and text[: match.start()].lower().endswith("après-"):

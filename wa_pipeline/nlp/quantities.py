@@ -148,7 +148,7 @@ _NOT_ITEMS = frozenset(
     ksh kes kshs usd ugx tzs inr ngn zar eur gbp k mn million thousand lakh lakhs crore crores bn billion
     of to for and or in at on by is are was were be been the a an it its this that these those from with
     near opposite behind beside along
-    per each more less just left extra total than about around approx pls please plz thanks thank instead asap
+    per each more less just left extra total than about around approx pls please plz thanks thank instead asap aside
     sir madam bro boss dear i you we they he she me us them my your our their his her who what which
     will would can could shall should may might must have has had do does did done not no yes ok okay
     tu na ya za wa kwa ni hai hain ka ki ke ko se hi pia sasa hapo tena kila au lakini bado
@@ -177,6 +177,7 @@ _QUANTITY = re.compile(
 # A size or grade opening what a container holds: letters and digits in one word ("A4", "8x4", "2.5mm", "13A").
 _SPEC = re.compile(r"\s+(?P<spec>(?=[\w.]*\d)(?=[\w.]*[^\W\d_])\w[\w.]*\w)(?=\s)")
 _SWAHILI_CLOCK = re.compile(r"(?i)\bsaa\s+$")
+_YEAR = re.compile(r"19[5-9]\d|20[0-4]\d")
 _ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w'’])an?\s+$")
 _DURATION_AFTER = re.compile(
     r"(?i)\s+(?:days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|nights?|seconds?|secs?)\b"
@@ -273,6 +274,11 @@ def _read(text: str, match: re.Match) -> Entity | None:
         unit = following.lower()
         if following[:1].isupper() and not (unit in MEASURES or _singular(unit) in CONTAINERS):
             return None  # "at Two Rivers", "Five Guys": a number word in a name, capitalised mid-sentence
+    if _YEAR.fullmatch(written) and match.group("rest"):
+        following = match.group("rest").strip().lower()
+        plural = _singular(following) != following or following in _IRREGULAR
+        if not plural and following not in MEASURES and following not in CONTAINERS:
+            return None  # "the 2023 model", "a 2019 Corolla": a year naming one thing, not a count
     number = _number_value(written)
     if number == 0:
         return None  # "0 stars", the tail of a long number written in groups: nothing counted

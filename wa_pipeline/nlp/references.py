@@ -63,6 +63,12 @@ _KEYWORDS = {
     "smartcard": "account",
     "smart card": "account",
     "iuc": "account",
+    # What a customer pays to that is not a bank's: "customer number CUS-2291", "KPLC meter number 37192288401"
+    "customer number": "account",
+    "customer no": "account",
+    "customer id": "account",
+    "meter number": "account",
+    "meter no": "account",
     # The same words in Spanish, Portuguese, French and German.
     "pedido": "order",
     "encomenda": "order",
@@ -174,7 +180,7 @@ _LISTED_NEXT = re.compile(
     rf"(?:,\s*(?:(?i:and|or)\s+|&\s*)?|\s+(?:(?i:and|or)\s+|&\s*))\#?(?P<id>{_IDENTIFIER})(?![\w/=%])"
 )
 # A Philippine official receipt: "OR No. 004521", "OR# 11873" (capitals: "or" is a word).
-_OFFICIAL_RECEIPT = re.compile(r"(?<![\w-])OR\s*(?:No\.?|Number|\#)\s*:?\s*\#?(?P<id>\d[\w-]*)(?![\w])")
+_OFFICIAL_RECEIPT = re.compile(r"(?<![\w-])OR\s*(?:[Nn]o\.?|Number|\#)\s*:?\s*\#?(?P<id>\d[\w-]{2,})(?![\w])")
 _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minus", "pls", "thanks", "as", "us"})
 
 

@@ -879,3 +879,46 @@ def test_this_coming_and_a_weekday_a_week_on(text, expected):
 )
 def test_a_weekday_after_swahili_tangu_is_the_last_one(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Are you open on Good Friday or Easter Monday?", []),
+        ("Pasabuy for Holy Thursday po, closed kasi Black Saturday", []),
+        ("Mothering Sunday bouquets, deliver Saturday", [("Saturday", "2026-11-21")]),
+        ("have a good Friday", [("Friday", "2026-11-20")]),
+    ],
+)
+def test_a_weekday_that_names_a_holiday_is_no_date(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sent_at", "expected"),
+    [
+        # 23:50 in Nairobi: the 8pm promised has gone by, the 9am said is ahead
+        ("Still nothing, you promised 8pm", datetime(2026, 11, 18, 20, 50, tzinfo=UTC), "2026-11-18T20:00:00+03:00"),
+        ("They said 9am, I will wait", datetime(2026, 11, 18, 20, 50, tzinfo=UTC), "2026-11-19T09:00:00+03:00"),
+        # 10:30: the 9am told has gone by
+        ("We were told 9am and the fundi is not here", WEDNESDAY, "2026-11-18T09:00:00+03:00"),
+        ("Deliver at 9am please", WEDNESDAY, "2026-11-19T09:00:00+03:00"),
+    ],
+)
+def test_a_time_promised_is_the_nearest_one_kept_or_broken(text, sent_at, expected):
+    assert [value for _, value in dates(text, sent_at)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please deliver by evening 6", [("evening 6", "2026-11-18T18:00:00+03:00")]),
+        ("Come today evening 7, I will be home", [("today evening 7", "2026-11-18T19:00:00+03:00")]),
+        ("tomorrow morning 10 is fine", [("tomorrow morning 10", "2026-11-19T10:00:00+03:00")]),
+        ("Saturday night 9 sharp", [("Saturday night 9", "2026-11-21T21:00:00+03:00")]),
+        ("kal evening 5 baje aa jaana", [("kal evening 5 baje", "2026-11-19T17:00:00+03:00")]),
+        ("Good morning 2 bags of rice please", []),
+    ],
+)
+def test_a_part_of_the_day_before_a_bare_hour_fixes_it(text, expected):
+    assert dates(text) == expected

@@ -261,3 +261,20 @@ def test_durations_and_what_one_thing_is_are_no_counts(text, expected):
 )
 def test_supplier_lists_specs_of_goods_and_sizes_per_piece(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Una get the 2023 model? The one wey get 256GB", []),
+        ("Is my 2019 Corolla ready?", []),
+        ("We expect 2000 guests and need 1990 chairs", [("2000 guests", "2000 guest"), ("1990 chairs", "1990 chair")]),
+        ("2000 kg of maize", [("2000 kg of maize", "2000 kg of maize")]),
+    ],
+)
+def test_a_year_before_a_singular_noun_names_a_thing(text, expected):
+    assert quantities(text) == expected
+
+
+def test_aside_ends_what_a_container_holds():
+    assert quantities("Weka 6 pieces of mandazi aside, I will pass") == [("6 pieces of mandazi", "6 piece of mandazi")]

@@ -235,3 +235,26 @@ def test_a_refund_asked_for_is_no_payment_made(text, expected):
 )
 def test_a_pay_tv_smartcard_is_the_account_paid_to(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OR no. 0048812 please, for our company reimbursement", [("0048812", "receipt:0048812")]),
+        ("Yes OR no 5 times, I cannot choose", []),
+    ],
+)
+def test_an_official_receipt_with_a_lower_case_no(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please add it, my customer number na CUS-2291", [("CUS-2291", "account:CUS-2291")]),
+        ("KPLC meter number 37192288401, the token has not come", [("37192288401", "account:37192288401")]),
+        ("Call our customer care number if it fails", []),
+    ],
+)
+def test_customer_and_meter_numbers_are_accounts(text, expected):
+    assert references(text) == expected
