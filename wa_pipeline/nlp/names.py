@@ -288,6 +288,8 @@ _OUR_PREMISES = frozenset(
 _TO_THE_READER = frozenset("your you you're you've".split())
 # Verbs that open an English request and are followed by the person asked: "Tell Kofi to add", "Ask Deepak".
 _OPENING_VERBS = frozenset({"tell", "ask", "call", "remind", "inform"})
+# Words before a chat's own initials: "your DM", "the OTP".
+_OWNED_BEFORE = frozenset("your my the".split())
 # Words before an everyday word a chat capitalises for emphasis: "was Nice", "Very Poor Service".
 _EMPHASIS = frozenset("is was are were be been very so too really super quite extremely not looks tastes".split())
 # The noun after a bank's or a wallet's name when a chat says where the money goes: "your Equity account".
@@ -1855,6 +1857,8 @@ def _classify(
         return None
     if guess.label == PERSON and english and _everyday_words(core, gazetteer):
         return None  # the model's "Delivery", "Packaging": people's names that are words are found by their cues
+    if english and _jargon_initials(doc, start, core) and (guess.label == ORG or _previous_word(doc[start]) != "the"):
+        return None  # "check your DM", "the OTP": a chat's or a payment's initials, no business ("the UK" a place)
     if guess.label == PERSON and len(core) == 1 and core[0].text.isupper() and len(core[0].text) <= 4:
         return None  # "woh KPI system", "letter heads, TC, forms": an abbreviation the model takes for a person
     if guess.label == PERSON and english and _previous_word(doc[start]) in _LANDMARK_BEFORE:
@@ -2069,6 +2073,19 @@ def _everyday_words(core: list[Word], gazetteer: Gazetteer) -> bool:
         and t.lower_ not in gazetteer.people
         and not t.text.isupper()
         for t in core
+    )
+
+
+def _jargon_initials(doc: Words, start: int, core: list[Word]) -> bool:
+    """One word of two to four capitals after "your", "my" or "the": a chat's or a payment's initials ("your DM",
+    "the OTP", "the TID"); a business so written is found by its list or its cues ("at KCB", "the KCB branch")."""
+    word = core[0].text
+    return (
+        len(core) == 1
+        and word.isalpha()
+        and word.isupper()
+        and 2 <= len(word) <= 4
+        and _previous_word(doc[start]) in _OWNED_BEFORE
     )
 
 

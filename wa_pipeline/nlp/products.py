@@ -109,7 +109,7 @@ _DETERMINERS = frozenset(
 _COMPANY_WORDS = frozenset(
     """
     service services centre center care support customer customers team agent agents shop shops store stores
-    office depot outlet dealer dealers showroom plaza pay money momo cash wallet bank card app express
+    office depot outlet dealer dealers showroom plaza pay money momo cash pesa wallet bank card app express
     company group limited ltd plc inc sacco foods food eats delivery driver rider truck head official union
     transfer finance mobile telecom airways airlines insurance gmbh ag kg ltda eireli sa s.a. sl s.l. sarl sas llc
     order orders parcel parcels package packages tracking subscription bill

@@ -86,6 +86,8 @@ def test_a_listed_brand_with_its_line_is_a_product_but_not_with_a_branch_or_a_se
     assert products("Do you stock brake pads for a Toyota Probox?", "KE", "en") == ["Toyota Probox"]
     assert products("Super accueil chez Fnac Montparnasse, merci.", "FR", "fr") == []
     assert products("I have sent it through MTN MoMo, please confirm.", "GH", "en") == []
+    # round 27: "Pesa" after a brand is its wallet as "Money" and "Cash" are, "Paid with Tigo Pesa"
+    assert found("Paid with Tigo Pesa, please send the receipt", "TZ", "en") == [("ORG", "Tigo Pesa")]
 
 
 def test_an_elided_article_is_not_part_of_the_product():

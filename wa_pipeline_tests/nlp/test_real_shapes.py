@@ -407,3 +407,19 @@ def test_god_thanked_is_no_person():
     found = read(["I thank God the parcel arrived safely", "Thank God for Wanjiru, she found my order"], "KE")
     assert found[0] == []
     assert found[1] == [("PERSON", "Wanjiru", "Wanjiru")]
+
+
+def test_initials_after_your_or_the_are_the_chats_jargon():
+    # Round 27: the model calls a chat's or a payment's initials after "your" or "the" an organisation ("check your
+    # DM", "the TID is in the screenshot", "share the OTP"); initials a list names, or after "at", are still one.
+    found = read(
+        [
+            "The receipt is in your DM, please check",
+            "I paid already, the TID is in the screenshot",
+            "Please share the OTP with the rider",
+            "I paid at DHL this morning",
+        ],
+        "NG",
+    )
+    assert found[:3] == [[], [], []]
+    assert ("ORG", "DHL", "DHL") in found[3]
