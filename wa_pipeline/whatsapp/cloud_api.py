@@ -1492,8 +1492,14 @@ def _interactive_text(body: Any) -> str | None:
         replies = [key for key, value in body.items() if key.endswith("_reply") and isinstance(value, dict)]
         if len(replies) == 1:
             reply_type, reply = replies[0], body[replies[0]]
-    if reply_type in ("button_reply", "list_reply"):
+    if reply_type == "button_reply":
         return _text(_require(reply, "title", reply_type))
+    if reply_type == "list_reply":
+        # A list row shows its description under the title, and the description often carries the choice itself
+        # ("Large" / "2 litres"): the answer is both, as the customer read them (the row's id is the business's).
+        title, description = _text(_require(reply, "title", reply_type)), reply.get("description")
+        # (A description that is not text does not cost the title: it stays in raw.)
+        return f"{title} — {description}" if isinstance(description, str) and description else title
     if reply_type == "nfm_reply":
         return _flow_answers(_text(_require(reply, "response_json", "nfm_reply")), reply.get("body"))
     if reply_type == "call_permission_reply":

@@ -335,7 +335,8 @@ def test_an_interactive_answer_whose_type_does_not_name_it_is_still_read(landed)
         wamid("ask-pickup-1"),
         None,
     )
-    assert (size.text, size.reply_to) == ("Large tray", wamid("ask-size-1"))
+    # The list row the customer chose, its description with it (the tray's size is in the description).
+    assert (size.text, size.reply_to) == ("Large tray — 24 mandazi", wamid("ask-size-1"))
     # A reply this version does not read is not a blank answer: the row says why it is empty.
     unread = store.get(wamid("inter-unread-1"))
     assert (unread.kind, unread.text) == ("interactive", None)
