@@ -515,6 +515,11 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
         content = dataclasses.replace(
             content, flags=(*content.flags, f"edited: replaces the text of {content.reply_to}")
         )
+    sticker = element.get("sticker") if content.kind == "sticker" else None
+    if isinstance(sticker, dict) and sticker.get("animated") is True:
+        # Read as a still image by OCR and the gallery unless the row says it moves (marked after the errors, as
+        # the edit's mark is: it is a fact about the media, no sign of missing content).
+        content = dataclasses.replace(content, flags=(*content.flags, "animated sticker"))
     return content
 
 

@@ -121,6 +121,15 @@ def test_a_list_reply_keeps_the_description_that_carries_the_choice():
     assert (message.kind, message.text, message.flags) == ("interactive", "Large — 2 litres, chilled", None)
 
 
+def test_an_animated_sticker_is_flagged_and_a_still_one_is_not():
+    still = only_message("sticker")
+    assert (still.kind, still.flags) == ("sticker", None)
+    body = load("sticker")
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["sticker"]["animated"] = True
+    [moving] = parse_webhook(body).messages
+    assert (moving.kind, moving.flags, moving.media.remote_id) == ("sticker", "animated sticker", "1237128234567890")
+
+
 def test_flow_reply_reads_as_the_answers_a_person_gave_with_the_json_kept_in_raw():
     message = only_message("interactive_nfm_reply")
     assert message.kind == "interactive"
