@@ -515,6 +515,7 @@ EVENT_KINDS = frozenset(
         "group_status",  # Groups API: one participant's receipt of a group message (delivered, read)
         "identity",  # user_id_update: a customer's business-scoped user id replaced by a new one
         "handover",  # messaging_handovers: who answers a customer's conversation changed (AI agent, a person)
+        "click",  # user_actions, tracking_events: a marketing message's link tapped, or its landing page opened
         "unknown",  # a field this version does not map: kept whole, counted, visible
     }
 )

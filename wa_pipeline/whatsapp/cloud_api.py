@@ -515,6 +515,11 @@ def _content(kind_name: Any, element: dict, value_errors: Any = None) -> _Conten
         content = dataclasses.replace(
             content, flags=(*content.flags, f"edited: replaces the text of {content.reply_to}")
         )
+    sticker = element.get("sticker") if content.kind == "sticker" else None
+    if isinstance(sticker, dict) and sticker.get("animated") is True:
+        # Read as a still image by OCR and the gallery unless the row says it moves (marked after the errors, as
+        # the edit's mark is: it is a fact about the media, no sign of missing content).
+        content = dataclasses.replace(content, flags=(*content.flags, "animated sticker"))
     return content
 
 
@@ -1232,6 +1237,39 @@ class _FieldMapper:
 
         self._element_event(node, wrap, build)
 
+    def user_action(self, node: RawJson, wrap: _Wrap) -> None:
+        """What a user did with a marketing message (Marketing Messages API): tapped its body or button, or reached
+        the landing page it links to; one `click` event each."""
+
+        def build(element: dict) -> Event:
+            action = element.get("action_type")
+            action = action if isinstance(action, str) and action else "user_action"
+            # Meta names the details after the action; a landing page view carries the click's own object.
+            details = element.get(f"{action}_data") or element.get("marketing_messages_link_click_data")
+            details = details if isinstance(details, dict) else {}
+            return self._event(
+                "click",
+                node,
+                summary=_click_summary(action, details),
+                data=element,
+                customer=self._clicker(element, details),
+                when=element.get("timestamp"),
+            )
+
+        self._element_event(node, wrap, build)
+
+    def _clicker(self, *parts: dict) -> Any:
+        """Who clicked, where the change says it: Meta's published click carries no id of the user (only its
+        click_id and tracking_token), so a key on the action or a lone contact beside it is all there is."""
+        for part in parts:
+            for key in ("wa_id", "from", "recipient_id", "user_id", "from_user_id", "recipient_user_id"):
+                value = part.get(key)
+                if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
+                    return _customer_key(str(value))
+        if len(self.contacts) == 1:
+            return _customer_key(self.contacts[0].get("wa_id")) or self.contacts[0].get("user_id")
+        return None
+
     def conversation_context(self, node: RawJson, messages: Any, wrap_change: _Wrap) -> None:
         """What the previous owner of a routed conversation (Meta Business Agent) passes on with the customer's next
         message: Meta's summary, kept as a handover event for that customer, never as the customer's words."""
@@ -1322,9 +1360,21 @@ class _FieldMapper:
             or details.get("display_phone_number")
         )
         summary = " ".join(str(p) for p in (self.field, described, subject) if p)
-        customer = None
+        customer, when = None, details.get("timestamp")
         if dashboard_test:
             summary = f"{self.field}: Meta's App Dashboard test (sample data, not a customer)"
+        elif self.field == "tracking_events":
+            # A click Meta tracked on a link the business sent, told as the click events tell it. Meta publishes no
+            # payload for this field: each fact is read from the value itself or from the events it lists.
+            parts = (details, *[i for v in details.values() if isinstance(v, list) for i in v if isinstance(i, dict)])
+
+            def first(*keys: str) -> Any:
+                return next((part[key] for part in parts for key in keys if part.get(key)), None)
+
+            action = first("action_type", "event", "type") or "tracking event"
+            clicked = {key: first(key) for key in ("click_component", "product_id", "url", "click_id")}
+            kind, summary = "click", _click_summary(f"{self.field}: {action}", clicked)
+            customer, when = self._clicker(*parts), first("timestamp")
         elif self.field == "messaging_handovers":
             # Conversation Routing: who answers one customer's conversation changed (Meta Business Agent, a person).
             kind, summary = "handover", _handover_summary(details)
@@ -1334,9 +1384,7 @@ class _FieldMapper:
             value_node,
             value,
             wrap,
-            lambda: self._event(
-                kind, value_node, summary=summary, data=value, customer=customer, when=details.get("timestamp")
-            ),
+            lambda: self._event(kind, value_node, summary=summary, data=value, customer=customer, when=when),
             self.parser.parsed.events,
         )
 
@@ -1354,6 +1402,8 @@ _ELEMENT_FIELDS: dict[str, dict[str, Callable[[_FieldMapper, RawJson, _Wrap], No
         "message_echoes": _FieldMapper.echo,
         "calls": _FieldMapper.call,
         "errors": _FieldMapper.meta_error,
+        # Marketing Messages API: a user's click on a marketing message, or the landing page it opened.
+        "user_actions": _FieldMapper.user_action,
     },
     # An echo listed under `messages` (as some coexistence senders and tests do) is still the business's message.
     "smb_message_echoes": _ECHO_LISTS,
@@ -1412,6 +1462,25 @@ def _handover_summary(value: dict) -> str:
     roles = [str(change.get(k) or "?") for k in ("previous_owner_role", "new_owner_role")]
     note = change.get("metadata")
     return f"{kind}: {roles[0]} -> {roles[1]}" + (f" ({note})" if isinstance(note, str) and note else "")
+
+
+# Meta's action names as a person reads them, and the parts of a marketing message a user can tap.
+_CLICK_WORDS = {
+    "marketing_messages_link_click": "marketing message link tapped",
+    "landing_page_view": "marketing message landing page opened",
+}
+_CLICK_PARTS = {"cta": "call-to-action button", "body": "message body"}
+
+
+def _click_summary(action: str, details: dict) -> str:
+    """`marketing message link tapped (call-to-action button): product sku-1; click c-1`: the action, the part of
+    the message tapped, the product or URL when named, and the click's id (also on the URL the user opened)."""
+    part = details.get("click_component")
+    text = _CLICK_WORDS.get(action, action) + (f" ({_CLICK_PARTS.get(part, part)})" if part else "")
+    named = [f"{key.removesuffix('_id')} {details[key]}" for key in ("product_id", "url") if details.get(key)]
+    if details.get("click_id"):
+        named.append(f"click {details['click_id']}")
+    return text + (f": {'; '.join(named)}" if named else "")
 
 
 def _group_summary(group_id: str, element: dict, members: dict[str, list[dict]]) -> str:
@@ -1492,8 +1561,14 @@ def _interactive_text(body: Any) -> str | None:
         replies = [key for key, value in body.items() if key.endswith("_reply") and isinstance(value, dict)]
         if len(replies) == 1:
             reply_type, reply = replies[0], body[replies[0]]
-    if reply_type in ("button_reply", "list_reply"):
+    if reply_type == "button_reply":
         return _text(_require(reply, "title", reply_type))
+    if reply_type == "list_reply":
+        # A list row shows its description under the title, and the description often carries the choice itself
+        # ("Large" / "2 litres"): the answer is both, as the customer read them (the row's id is the business's).
+        title, description = _text(_require(reply, "title", reply_type)), reply.get("description")
+        # (A description that is not text does not cost the title: it stays in raw.)
+        return f"{title} — {description}" if isinstance(description, str) and description else title
     if reply_type == "nfm_reply":
         return _flow_answers(_text(_require(reply, "response_json", "nfm_reply")), reply.get("body"))
     if reply_type == "call_permission_reply":

@@ -74,7 +74,8 @@ def test_text_message_maps_every_canonical_field():
         ),
         ("contacts", "contacts", "Kerry Fisher: +1 (940) 555-1234, +1 (650) 555-1234\nJuma: +254 712 345678", None),
         ("interactive_button_reply", "interactive", "Change", None),
-        ("interactive_list_reply", "interactive", "Express Shipping", None),
+        # A list row's description is part of what the customer chose (Meta shows it under the title).
+        ("interactive_list_reply", "interactive", "Express Shipping — Next Day to 2 Days", None),
         ("button", "button", "Stop promotions", None),
         (
             "order",
@@ -98,6 +99,35 @@ def test_each_message_type_maps_to_its_kind_and_text(name, kind, text, caption):
     assert (message.kind, message.text, message.caption) == (kind, text, caption)
     assert message.chat_id == CHAT and message.source == "cloud_api"
     assert json.loads(message.raw) == element(name)
+
+
+def test_a_list_reply_without_a_description_reads_as_its_title():
+    # Meta's list rows may leave the description out (it is optional when the business builds the list).
+    body = load("interactive_list_reply")
+    reply = body["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["list_reply"]
+    reply.update(title="Large", description="")
+    assert parse_webhook(body).messages[0].text == "Large"
+    del reply["description"]
+    assert parse_webhook(body).messages[0].text == "Large"
+    reply["description"] = 2  # not text: the title is still the answer, the number stays in raw
+    assert (parse_webhook(body).messages[0].text, parse_webhook(body).messages[0].flags) == ("Large", None)
+
+
+def test_a_list_reply_keeps_the_description_that_carries_the_choice():
+    body = load("interactive_list_reply")
+    reply = body["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["list_reply"]
+    reply.update(id="row-3", title="Large", description="2 litres, chilled")
+    [message] = parse_webhook(body).messages
+    assert (message.kind, message.text, message.flags) == ("interactive", "Large — 2 litres, chilled", None)
+
+
+def test_an_animated_sticker_is_flagged_and_a_still_one_is_not():
+    still = only_message("sticker")
+    assert (still.kind, still.flags) == ("sticker", None)
+    body = load("sticker")
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["sticker"]["animated"] = True
+    [moving] = parse_webhook(body).messages
+    assert (moving.kind, moving.flags, moving.media.remote_id) == ("sticker", "animated sticker", "1237128234567890")
 
 
 def test_flow_reply_reads_as_the_answers_a_person_gave_with_the_json_kept_in_raw():

@@ -335,7 +335,8 @@ def test_an_interactive_answer_whose_type_does_not_name_it_is_still_read(landed)
         wamid("ask-pickup-1"),
         None,
     )
-    assert (size.text, size.reply_to) == ("Large tray", wamid("ask-size-1"))
+    # The list row the customer chose, its description with it (the tray's size is in the description).
+    assert (size.text, size.reply_to) == ("Large tray — 24 mandazi", wamid("ask-size-1"))
     # A reply this version does not read is not a blank answer: the row says why it is empty.
     unread = store.get(wamid("inter-unread-1"))
     assert (unread.kind, unread.text) == ("interactive", None)
@@ -577,3 +578,67 @@ def test_a_call_that_names_the_business_number_as_its_caller_is_the_customers_ca
         ("16505551234", "call terminate, 95 s"),
         ("16505551234", "call connect"),
     ]
+
+
+def test_a_marketing_messages_click_and_its_landing_page_view_are_click_events(landed):
+    # Meta's "Tracking click events" and "Tracking landing page view events" shapes: `user_actions` on the messages
+    # field, with no message, no contacts and no id of the user.
+    deliver, store, letters, _ = landed
+    deliver("user_actions_link_click")
+    deliver("user_actions_link_click")  # a redelivery is the same two events
+    events = EventStore(store.database())
+    clicks = [(e.field, e.customer, e.summary) for e in events.events("click")]
+    assert clicks == [
+        (
+            "messages",
+            None,
+            "marketing message link tapped (call-to-action button): product maize-flour-2kg; click clk-7f3a",
+        ),
+        ("messages", None, "marketing message landing page opened: click clk-7f3a"),
+    ]
+    tapped = events.events("click")[0]
+    assert tapped.occurred_at == datetime(2025, 6, 8, 20, 59, 43, tzinfo=UTC)
+    # The token that ties the view to its click stays in the event's data.
+    assert tapped.data["marketing_messages_link_click_data"]["tracking_token"] == "tok-91c2"
+    assert events.events("unknown") == [] and letters.list() == []
+
+
+def test_a_click_names_the_customer_when_the_change_does(landed):
+    deliver, store, letters, _ = landed
+
+    def with_contact(body: dict) -> None:
+        value = body["entry"][0]["changes"][0]["value"]
+        value["contacts"] = [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234"}]
+        del value["user_actions"][1]
+
+    deliver("user_actions_link_click", with_contact)
+    [click] = EventStore(store.database()).events("click")
+    assert click.customer == "16505551234"
+    assert letters.list() == []
+
+
+def test_a_tracking_events_change_is_a_click_event_naming_its_recipient(landed):
+    # Meta publishes no payload for the tracking_events field; this shape (recipient_id, type, url) is invented.
+    deliver, store, letters, _ = landed
+    deliver("tracking_events")
+    events = EventStore(store.database())
+    [click] = events.events("click")
+    assert (click.field, click.customer) == ("tracking_events", "16505551234")
+    assert click.summary == "tracking_events: click: url https://shop.example/offers/maize; click clk-8b1d"
+    assert events.events("unknown") == [] and letters.list() == []
+
+
+def test_a_tracking_events_change_that_lists_its_events_is_read_from_them(landed):
+    # As above, an invented shape: the recipient beside a list of the events.
+    deliver, store, letters, _ = landed
+
+    def listed(body: dict) -> None:
+        value = body["entry"][0]["changes"][0]["value"]
+        event = {key: value.pop(key) for key in ("type", "url", "click_id", "timestamp")}
+        value["events"] = [event]
+
+    deliver("tracking_events", listed)
+    [click] = EventStore(store.database()).events("click")
+    assert (click.customer, click.occurred_at) == ("16505551234", datetime(2025, 6, 8, 20, 59, 55, tzinfo=UTC))
+    assert click.summary == "tracking_events: click: url https://shop.example/offers/maize; click clk-8b1d"
+    assert letters.list() == []
