@@ -77,7 +77,7 @@ DEFAULT_THRESHOLD = DEFAULT_INTENT_THRESHOLD
 MANIFEST = "intent_model.json"
 # Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
 # are then retrained, so the held-out figures they report are those of the code that reads them.
-FEATURES_VERSION = "4"
+FEATURES_VERSION = "8"
 
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -102,6 +102,48 @@ _CUES = {
 _CUE_PATTERNS = {cue: re.compile(rf"(?<!\w)(?:{words})(?!\w)") for cue, words in _CUES.items()}
 # An e-mail address or a link is one piece of business, however many words its parts spell.
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+# Lines whose words say the class outright, which a bag of words reads by its other words (round 27, data README): a
+# stock, price, place or hours question beside a greeting or a quantity ("Madam, do you have Peak milk in stock? My
+# aunty wants 2 cartons" read as order; "Are you near Accra Mall?" as greeting), and praise of what arrived or who
+# served ("the sofa came yesterday and the delivery lads were lovely" read as complaint). English words, from general
+# knowledge of how such questions are put; the praise is VADER's positive words, as `normalise` marks them.
+_ASKING = re.compile(
+    r"(?<!\w)(?:(?:do|does)\s+(?:you|u|una|they|it|(?-i:[A-Z])\w+(?:\s+(?-i:[A-Z])\w+){0,2})\s+(?:still\s+)?"
+    r"(?:have|got|sell|stock|carry|do|offer|deliver|ship|open)"
+    r"|is\s+there|are\s+there|are\s+you\s+(?:near|open|around|close)"
+    r"|is\s+your\s+(?:shop|store|outlet|branch|office)\s+(?:near|open)"
+    r"|how\s+much\s+(?:is|are|for|does|do)|what\s+time\s+do|is\s+(?:the|it|this|that)\s+[\w\s]{0,30}available)(?!\w)",
+    re.IGNORECASE,
+)
+# Words of a grievance: a question or praise beside one is a complaint's, or sarcasm ("Great, late again").
+_GRIEVANCE = re.compile(
+    r"(?<!\w)(?:why|not|no|never|nothing|nobody|again|yet|but|however|though|late|wrong|missing|instead|refund|\w+n't"
+    r"|still(?!\s+have))(?!\w)",
+    re.IGNORECASE,
+)
+# A question about paying is payment's ("Can I pay by card?"), one with the order in it order's ("If yes, send me 2"),
+# one for a free slot or table booking's ("Do you have a slot tomorrow for braids?").
+_PAYING = re.compile(
+    r"(?<!\w)(?:pay\w*|paid|owe\w*|transfer|m-?pesa|till|paybill|credit|card|cash|balance)(?!\w)", re.IGNORECASE
+)
+_ORDERING = re.compile(r"(?<!\w)(?:if\s+(?:yes|so|available|you\s+do)|send\s+me|i'?ll\s+take)(?!\w)", re.IGNORECASE)
+_BOOKING = re.compile(
+    r"(?<!\w)(?:slots?|space|opening|availability|tables?|rooms?|appointments?|reservations?|book\w*)(?!\w)",
+    re.IGNORECASE,
+)
+# Words VADER counts as positive that ask or agree rather than praise ("kindly courier it", "have it ready", "I'd like").
+_ASKING_KINDLY = frozenset(
+    {"like", "kind", "kindly", "please", "pls", "favor", "favour", "ready", "ok", "okay", "yes", "sure"}
+)
+# The least probability the model must give a cued class for the cue to decide: a rule settles a near reading, it
+# does not invent one the examples never back.
+CUE_FLOOR = 0.05
+# The classes a cued class overrules where they lead at the threshold or above: a question overrules any but a
+# cancellation; praise only a complaint (thanks are greetings, and an order or payment with a kind word stays one).
+_CUE_OVERRULES = {
+    "inquiry": frozenset(INTENTS) - {"cancellation"},
+    "feedback": frozenset({"complaint"}),
+}
 
 
 @dataclass(frozen=True)
@@ -350,7 +392,13 @@ def _polarity_lexicon() -> dict[str, float]:
 def _decide(
     cats: dict[str, float], text: str, pleasantries: frozenset[str], greeting_words: frozenset[str], threshold: float
 ) -> tuple[str, float]:
-    """The best class, except that a greeting followed by business is the business.
+    """The best class, except that a line whose words say its class is that class, and a greeting followed by
+    business is the business.
+
+    A question of stock, price, place or hours is an inquiry, and praise with no grievance beside it feedback
+    (`_cued_intent`), wherever the model gives that class at least `CUE_FLOOR`: "Madam, do you have Peak milk? My
+    aunty wants 2 cartons" reads as an order and "Are you near Accra Mall?" as a greeting by their other words. The
+    question overrules any class but cancellation, praise only a complaint or a reading under the threshold.
 
     A bag of words reads "Delivered, thanks. One tray has a dent though, can you exchange it?" as a greeting,
     because "thanks" is the one word of it the examples know well. When a sentence of pleasantries sits beside a
@@ -363,6 +411,9 @@ def _decide(
     with its probability among them.
     """
     label, score = max(cats.items(), key=lambda item: item[1])
+    cued = _cued_intent(text, greeting_words)
+    if cued and cats.get(cued, 0.0) >= CUE_FLOOR and (score < threshold or label in _CUE_OVERRULES[cued]):
+        return cued, max(float(cats[cued]), threshold)
     greeting = float(cats.get(GREETING, 0.0))
     if not 0.0 < greeting < 1.0:
         return label, float(score)
@@ -378,6 +429,33 @@ def _decide(
     if value < max(threshold, 1e-9) or not _business_beside_pleasantries(text, pleasantries):
         return label, float(score)
     return other, value
+
+
+def _cued_intent(text: str, greeting_words: frozenset[str]) -> str | None:
+    """Inquiry for a question of stock, price, place or hours; feedback for praise; else None. Either only where no
+    word of a grievance (or a payment or an order, for the question) sits beside it."""
+    if _GRIEVANCE.search(text) or any(_polarity_lexicon().get(word, 0.0) <= -_POLAR for word in _lower_words(text)):
+        return None
+    if "?" in text:
+        asking = _ASKING.search(text) and not any(p.search(text) for p in (_PAYING, _ORDERING, _BOOKING))
+        return "inquiry" if asking else None
+    if _DIGITS.search(text):
+        return None
+    lexicon = _polarity_lexicon()
+    praise = [
+        w for w in _lower_words(text) if lexicon.get(w, 0.0) >= _POLAR and w not in _ASKING_KINDLY | greeting_words
+    ]
+    return "feedback" if praise else None
+
+
+def _lower_words(text: str) -> list[str]:
+    """The words of `text` in lower case, less names (a capital inside a sentence: "Grace", "Joy", "Blessing")."""
+    return [
+        word.lower()
+        for sentence in _SENTENCE.split(text)
+        for position, word in enumerate(_WORDS.findall(sentence))
+        if not (position and word[0].isupper())
+    ]
 
 
 def _business_beside_pleasantries(text: str, pleasantries: frozenset[str]) -> bool:

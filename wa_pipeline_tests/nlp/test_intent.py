@@ -235,6 +235,66 @@ def test_pleasantries_alone_stay_greetings(model, text):
     assert prediction.intent == "greeting"
 
 
+def _read(model, text: str, **scores: float) -> tuple[str, float]:
+    """What `_decide` makes of invented class scores for `text`, with the English model's greeting words."""
+    from wa_pipeline.nlp.intent import _decide
+
+    route = model.routes["en"]
+    cats = dict.fromkeys(INTENTS, 0.0) | scores
+    label, score = _decide(cats, text, route.pleasantries, route.greeting_words, 0.5)
+    return (label if score >= 0.5 else OTHER), score
+
+
+@pytest.mark.parametrize(
+    ("text", "scores"),
+    [
+        # A stock question beside a quantity, a greeting beside a place question, a question under the threshold.
+        (
+            "Morning boss, do you have the size 9 gumboots in green? My brother needs 3 pairs",
+            {"order": 0.7, "inquiry": 0.2},
+        ),
+        ("Is your shop near the Total petrol station?", {"greeting": 0.6, "inquiry": 0.35}),
+        ("Hello, is there a pharmacy counter inside the store?", {"inquiry": 0.4, "booking": 0.3, "greeting": 0.2}),
+        ("How much for two bags of cement and a wheelbarrow?", {"booking": 0.45, "inquiry": 0.3, "order": 0.2}),
+    ],
+)
+def test_a_question_of_stock_price_or_place_is_an_inquiry_whatever_surrounds_it(model, text, scores):
+    assert _read(model, text, **scores) == ("inquiry", 0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "scores"),
+    [
+        ("The curtains went up on Tuesday and the fitters were brilliant", {"complaint": 0.85, "feedback": 0.1}),
+        ("Loved the goat pepper soup, tell the chef thanks", {"complaint": 0.4, "feedback": 0.3, "greeting": 0.3}),
+    ],
+)
+def test_praise_of_what_arrived_or_who_served_is_feedback(model, text, scores):
+    assert _read(model, text, **scores)[0] == "feedback"
+
+
+@pytest.mark.parametrize(
+    ("text", "scores", "intent"),
+    [
+        # A grievance, a payment or an order beside the question keeps the reading.
+        ("Why do you never have the size 9 in stock?", {"complaint": 0.8, "inquiry": 0.2}, "complaint"),
+        ("Do you have the red kettle? If yes, send me 2", {"order": 0.8, "inquiry": 0.2}, "order"),
+        ("Do you have a till number or should I pay cash?", {"payment": 0.7, "inquiry": 0.3}, "payment"),
+        ("Do you have my booking? I want to cancel it", {"cancellation": 0.6, "inquiry": 0.3}, "cancellation"),
+        ("Do you have a slot on Saturday for cornrows?", {"booking": 0.7, "inquiry": 0.3}, "booking"),
+        ("How much do I owe you for last week?", {"payment": 0.6, "inquiry": 0.4}, "payment"),
+        # Sarcasm, politeness around an order, and thanks that praise nothing keep theirs too.
+        ("Great, the driver is late again", {"complaint": 0.9, "feedback": 0.1}, "complaint"),
+        ("Kindly have the two trays ready by noon", {"order": 0.7, "feedback": 0.2}, "order"),
+        ("Thank you, have a lovely weekend", {"greeting": 0.7, "feedback": 0.25}, "greeting"),
+        # A cued class the model hardly backs is no reading: the rule settles near readings only.
+        ("The fitters were brilliant", {"complaint": 0.98, "feedback": 0.01}, "complaint"),
+    ],
+)
+def test_a_cue_beside_a_grievance_or_business_or_unbacked_leaves_the_reading(model, text, scores, intent):
+    assert _read(model, text, **scores)[0] == intent
+
+
 def test_a_second_data_directory_takes_the_model_trained_for_the_first(tmp_path, monkeypatch):
     import wa_pipeline.nlp.intent as intent
 
