@@ -134,14 +134,10 @@ _NOT_NAMES = (
 )
 _CONNECTORS = frozenset({"of", "de", "da", "do", "dos", "das", "es", "del", "n", "&", "la", "el", "le", "du", "des"})
 _PLACE_ENDINGS = frozenset(
-    "road rd street st avenue ave boulevard blvd mall plaza house estate market stage centre center tower towers lane ln "
+    "road rd street st avenue ave mall plaza house estate market stage centre center tower towers lane ln "
     "drive way close crescent highway hwy junction district nagar layout colony square heights park gardens "
     "city complex arcade building apartments court terminal stadium airport station village island beach "
     "hill hills valley bazaar chowk marg manor lake".split()
-)
-# The words that end a street's name, of those above.
-_STREET_ENDINGS = frozenset(
-    "road rd street st avenue ave boulevard blvd lane ln drive way close crescent highway hwy".split()
 )
 # Public for products.py: a listed brand before one of these is part of a street's or a mall's name ("Elm Avenue").
 PLACE_ENDINGS = _PLACE_ENDINGS
@@ -1256,7 +1252,7 @@ def _name_like(token: Word) -> bool:
     if token.lower_ in _GERMAN_NOT_NAMES and _language(token.doc) == "de":
         return False
     if token.lower_ in _NOT_NAMES and not _opens_a_name(token) and not (text[:1].isupper() and _after_kin(token)):
-        if not (text[:1].isupper() and (_after_label(token) or _opens_a_street(token))):
+        if not (text[:1].isupper() and _after_label(token)):
             return False  # "meine Tochter Lena": after a family word, a name that is a chat word elsewhere
     if text.upper() in CURRENCY_CODES and text.isupper():
         return False
@@ -1357,21 +1353,6 @@ def _compound_noun(token: Word, nouns: frozenset[str]) -> bool:
     if gazetteer is not None and (word in gazetteer.people or gazetteer.is_place((word,), None)):
         return False
     return _previous_word(token) not in _place_cues("de")
-
-
-def _opens_a_street(token: Word) -> bool:
-    """A capitalised month, weekday or holiday word mid-sentence that opens a street's name, a street word ending
-    the capitalised run after it: "off Jan Smuts Avenue", "along Christmas Tree Lane"."""
-    doc = token.doc
-    if token.i == 0 or _opens_sentence(doc, token.i) or token.lower_ in CHAT_WORDS | _GREETINGS:
-        return False
-    for at in range(token.i + 1, min(token.i + 4, len(doc))):
-        word = doc[at]
-        if not (word.is_alpha and word.text[:1].isupper()):
-            return False
-        if word.lower_ in _STREET_ENDINGS:
-            return at > token.i + 1
-    return False
 
 
 def _opens_a_name(token: Word) -> bool:

@@ -787,17 +787,3 @@ def test_english_names_of_round_26(text, region, expected):
 )
 def test_a_bank_is_named_by_its_first_word(text, region, expected):
     assert english(text, region) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "region", "expected"),
-    [
-        # a boulevard is a street, whoever's name opens it (round 27, issue 14)
-        ("Our tailor moved onto Imelda Boulevard last month", "PH", [("FAC", "Imelda Boulevard")]),
-        ("The van is parked off Rosalind Blvd, come down", "US", [("FAC", "Rosalind Blvd")]),
-        # a month word opening a street's name is part of it, not a date
-        ("The rider is along Jan Hofmeyr Road by the garage", "ZA", [("FAC", "Jan Hofmeyr Road")]),
-    ],
-)
-def test_streets_of_round_27(text, region, expected):
-    assert english(text, region) == expected
