@@ -434,17 +434,17 @@ def _decide(
 def _cued_intent(text: str, greeting_words: frozenset[str]) -> str | None:
     """Inquiry for a question of stock, price, place or hours; feedback for praise; else None. Either only where no
     word of a grievance (or a payment or an order, for the question) sits beside it."""
-    if _GRIEVANCE.search(text) or any(_polarity_lexicon().get(word, 0.0) <= -_POLAR for word in _lower_words(text)):
+    if _GRIEVANCE.search(text):
+        return None
+    lexicon, words = _polarity_lexicon(), _lower_words(text)
+    if any(lexicon.get(word, 0.0) <= -_POLAR for word in words):
         return None
     if "?" in text:
         asking = _ASKING.search(text) and not any(p.search(text) for p in (_PAYING, _ORDERING, _BOOKING))
         return "inquiry" if asking else None
     if _DIGITS.search(text):
         return None
-    lexicon = _polarity_lexicon()
-    praise = [
-        w for w in _lower_words(text) if lexicon.get(w, 0.0) >= _POLAR and w not in _ASKING_KINDLY | greeting_words
-    ]
+    praise = any(lexicon.get(w, 0.0) >= _POLAR and w not in _ASKING_KINDLY and w not in greeting_words for w in words)
     return "feedback" if praise else None
 
 
