@@ -671,6 +671,19 @@ def _referral(element: dict) -> str | None:
     return json.dumps(referral, ensure_ascii=False, sort_keys=True) if isinstance(referral, dict) else None
 
 
+def _product_flag(context: dict) -> tuple[str, ...]:
+    """The catalog item a customer wrote about: a message sent from a product ("Message business" on an item of the
+    business's catalog, or a reply to a product message) names it only in `context.referred_product`, so "Is this
+    still available?" would not say what "this" is."""
+    product = context.get("referred_product")
+    sku = product.get("product_retailer_id") if isinstance(product, dict) else None
+    if not isinstance(sku, (str, int)) or isinstance(sku, bool) or sku == "":
+        return ()
+    catalog = product.get("catalog_id")
+    of_catalog = f" of catalog {catalog}" if isinstance(catalog, (str, int)) and catalog != "" else ""
+    return (f"about product {sku}{of_catalog}",)
+
+
 def _build_message(
     element: dict,
     *,
@@ -686,6 +699,7 @@ def _build_message(
     context = element.get("context") if isinstance(element.get("context"), dict) else {}
     content = _content(element.get("type"), element, value_errors)
     reply_to = content.reply_to or context.get("id") or None
+    flags = (*content.flags, *_product_flag(context))
     return Message(
         message_id=wamid,
         chat_id=chat_id,
@@ -701,7 +715,7 @@ def _build_message(
         forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
         source="cloud_api",
         raw=raw.decode("utf-8", "replace"),
-        flags="; ".join(content.flags) or None,
+        flags="; ".join(flags) or None,
         referral=_referral(element),
     )
 

@@ -642,3 +642,23 @@ def test_a_tracking_events_change_that_lists_its_events_is_read_from_them(landed
     assert (click.customer, click.occurred_at) == ("16505551234", datetime(2025, 6, 8, 20, 59, 55, tzinfo=UTC))
     assert click.summary == "tracking_events: click: url https://shop.example/offers/maize; click clk-8b1d"
     assert letters.list() == []
+
+
+@pytest.mark.parametrize("kind", ["text", "button"])
+def test_a_message_about_a_catalog_item_names_the_item(landed, kind):
+    # Meta's product-enquiry shape (and netflie's button reply to a product message): the item is named only in
+    # context.referred_product, so the row read "Is this still available?" about nothing.
+    deliver, store, letters, _ = landed
+
+    def about_an_item(body: dict) -> None:
+        message = body["entry"][0]["changes"][0]["value"]["messages"][0]
+        message["context"]["referred_product"] = {"catalog_id": "880011223344", "product_retailer_id": "mandazi-12"}
+        if kind == "button":
+            del message["text"]
+            message.update(type="button", button={"text": "Still available?", "payload": "ask-stock"})
+
+    deliver("text_referred_product", about_an_item)
+    message = store.get(wamid("product-q-1"))
+    assert (message.kind, message.reply_to) == (kind, wamid("catalog-msg-1"))
+    assert message.flags == "about product mandazi-12 of catalog 880011223344"
+    assert letters.list() == []
