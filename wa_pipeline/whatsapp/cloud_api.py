@@ -262,6 +262,8 @@ class _Parser:
         # Meta sometimes reports why it could not hand a message over beside it in the value, not in the message
         # (an interactive message without its interactive object, "131000 ... Unsupported webhook payload").
         mapper.value_errors = _load_or_none(parts.get("errors") or lists.get("errors"))
+        # Contacts listed beside messages, echoes or statuses are those elements' people, not a click's.
+        mapper.contacts_have_owners = any(key in lists for key in ("messages", "statuses", "message_echoes", "calls"))
         handlers = _ELEMENT_FIELDS.get(field_name)
         dashboard_test = _is_dashboard_sample(metadata)
         # A standby value without any list (Meta's "common envelope" shows `"standby": {}`) is kept whole.
@@ -746,6 +748,8 @@ class _FieldMapper:
         self.display_phone = metadata.get("display_phone_number")
         # The change's own `errors`, when it has them (see `_change`).
         self.value_errors: Any = None
+        # Whether the change lists elements its contacts belong to (see `_change`).
+        self.contacts_have_owners = False
 
     def _keep(self, node: RawJson, element: Any, wrap: _Wrap, build: Callable[[], Any], add: list) -> None:
         try:
@@ -1274,13 +1278,15 @@ class _FieldMapper:
 
     def _clicker(self, *parts: dict) -> Any:
         """Who clicked, where the change says it: Meta's published click carries no id of the user (only its
-        click_id and tracking_token), so a key on the action or a lone contact beside it is all there is."""
+        click_id and tracking_token), so a key on the action or a lone contact beside it is all there is. A contact
+        listed with the messages or statuses of the same change is their sender's or recipient's (a relay merging
+        changes, as Wappa's tests show it): naming it would file the click under whoever wrote last."""
         for part in parts:
             for key in ("wa_id", "from", "recipient_id", "user_id", "from_user_id", "recipient_user_id"):
                 value = part.get(key)
                 if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
                     return _customer_key(str(value))
-        if len(self.contacts) == 1:
+        if len(self.contacts) == 1 and not self.contacts_have_owners:
             return _customer_key(self.contacts[0].get("wa_id")) or self.contacts[0].get("user_id")
         return None
 

@@ -662,3 +662,29 @@ def test_a_message_about_a_catalog_item_names_the_item(landed, kind):
     assert (message.kind, message.reply_to) == (kind, wamid("catalog-msg-1"))
     assert message.flags == "about product mandazi-12 of catalog 880011223344"
     assert letters.list() == []
+
+
+def test_a_click_listed_beside_a_customers_message_is_not_filed_under_that_customer(landed):
+    # A relay merging changes (Wappa's tests) lists a user action beside a message and its sender's contact: Meta's
+    # click names no user, and the contact is the message's, so the click names nobody rather than the writer.
+    deliver, store, letters, _ = landed
+
+    def beside_a_message(body: dict) -> None:
+        value = body["entry"][0]["changes"][0]["value"]
+        value["contacts"] = [{"profile": {"name": "Achieng Otieno"}, "wa_id": "254711000222"}]
+        value["messages"] = [
+            {
+                "from": "254711000222",
+                "id": wamid("beside-click-1"),
+                "timestamp": "1749416380",
+                "type": "text",
+                "text": {"body": "Do you deliver to Kisumu?"},
+            }
+        ]
+        del value["user_actions"][1]
+
+    deliver("user_actions_link_click", beside_a_message)
+    assert store.get(wamid("beside-click-1")).chat_id == f"wa:{NUMBER_ID}:254711000222"
+    [click] = EventStore(store.database()).events("click")
+    assert click.customer is None
+    assert letters.list() == []
