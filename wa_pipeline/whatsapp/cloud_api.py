@@ -1004,8 +1004,11 @@ class _FieldMapper:
         number_id = self._business_number_id()
         customer = _phone(_id(customer, "history thread id"))
         sender = _id(element.get("from") or element.get("from_user_id"), "history message.from")
-        business = "to" in element or (
-            self.display_phone is not None and _phone(sender) == _phone(str(self.display_phone))
+        # Meta writes `to` on the business's own lines only, but senders replaying a history (Chatwoot's coexistence
+        # payloads) write it on the customer's lines too: a line from the thread's own customer is theirs whatever
+        # else it names.
+        business = _phone(sender) != customer and (
+            "to" in element or (self.display_phone is not None and _phone(sender) == _phone(str(self.display_phone)))
         )
         if business:
             return self._from_business(element, raw, number_id, customer)

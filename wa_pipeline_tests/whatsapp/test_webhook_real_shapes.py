@@ -688,3 +688,20 @@ def test_a_click_listed_beside_a_customers_message_is_not_filed_under_that_custo
     [click] = EventStore(store.database()).events("click")
     assert click.customer is None
     assert letters.list() == []
+
+
+def test_a_history_line_from_the_threads_customer_is_theirs_even_when_it_names_the_business_as_to(landed):
+    # Chatwoot's coexistence history payloads write `to` on every line, the customer's included; Meta writes it on
+    # the business's lines only. The customer's line landed as the business's own message.
+    deliver, store, letters, _ = landed
+
+    def to_on_every_line(body: dict) -> None:
+        [thread, _] = body["entry"][0]["changes"][0]["value"]["history"][0]["threads"]
+        for line in thread["messages"]:
+            line["to"] = "16505551234" if line["from"] == "15550783881" else "15550783881"
+
+    deliver("history", to_on_every_line)
+    customers, business = store.get(wamid("hist-3")), store.get(wamid("hist-1"))
+    assert (customers.chat_id, customers.sender_id) == (CHAT, "16505551234")
+    assert (business.chat_id, business.sender_id) == (CHAT, NUMBER_ID)
+    assert letters.list() == []
