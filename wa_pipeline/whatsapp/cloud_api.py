@@ -771,6 +771,11 @@ class _FieldMapper:
 
     def message(self, node: RawJson, wrap: _Wrap) -> None:
         element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
+        if self._sent_by_business(element):
+            # The owner's reply from the Business app listed with the customers' messages (some senders relay
+            # echoes on the messages field): read as the echo it is, or it opens a chat with the business itself.
+            self.echo(node, wrap)
+            return
         if element is not _FAILED:
             # Found once for the message and its sender's sighting.
             contact = _contact_for(element, self.contacts) if isinstance(element, dict) else None
@@ -781,6 +786,14 @@ class _FieldMapper:
                 self._sight_sender(element, contact)
                 self._sight_change(element)
                 self._sight_requested_card(element, contact)
+
+    def _sent_by_business(self, element: Any) -> bool:
+        """A message from the business's own number to a named customer: the business's message, not one to it."""
+        if not isinstance(element, dict) or not (element.get("to") or element.get("to_user_id")):
+            return False
+        sender = element.get("from")
+        business = _phone(str(self.display_phone)) if self.display_phone else None
+        return isinstance(sender, str) and business is not None and _phone(sender) == business
 
     def _sight_change(self, element: dict) -> None:
         """A user's new number or BSUID (system message): the same customer under new keys."""

@@ -705,3 +705,23 @@ def test_a_history_line_from_the_threads_customer_is_theirs_even_when_it_names_t
     assert (customers.chat_id, customers.sender_id) == (CHAT, "16505551234")
     assert (business.chat_id, business.sender_id) == (CHAT, NUMBER_ID)
     assert letters.list() == []
+
+
+def test_the_owners_reply_listed_under_messages_lands_as_the_businesss_message_in_the_customers_chat(landed):
+    # Some senders relay the owner's Business-app replies on the messages field, from the business's own number to
+    # the customer (as Frostdesk's echo sync documents them): the reply opened a chat with the business itself, or
+    # took the customer's profile name beside it.
+    deliver, store, letters, contacts = landed
+
+    def from_the_owner(body: dict) -> None:
+        value = body["entry"][0]["changes"][0]["value"]
+        message = value["messages"][0]
+        message.update({"from": "15550783881", "to": "16505551234", "id": wamid("owner-reply-1")})
+        message["text"] = {"body": "We open at nine tomorrow"}
+
+    deliver("text", from_the_owner)
+    reply = store.get(wamid("owner-reply-1"))
+    assert (reply.chat_id, reply.sender_id, reply.text) == (CHAT, NUMBER_ID, "We open at nine tomorrow")
+    assert reply.sender_name != "Sheena Nelson"
+    assert contacts.customer_of(phone="+15550783881") is None
+    assert letters.list() == []
