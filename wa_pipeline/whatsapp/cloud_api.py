@@ -1606,6 +1606,11 @@ def _interactive_text(body: Any) -> str | None:
         # (A description that is not text does not cost the title: it stays in raw.)
         return f"{title} — {description}" if isinstance(description, str) and description else title
     if reply_type == "nfm_reply":
+        answers = reply.get("response_json")
+        if isinstance(answers, dict):
+            # Meta sends the answers as a JSON string; a sender that decoded it on the way (as the paragon
+            # SDK's NfmReply documents it) passes the object itself: the same answers.
+            return _flow_answers(answers, reply.get("body"))
         return _flow_answers(_text(_require(reply, "response_json", "nfm_reply")), reply.get("body"))
     if reply_type == "call_permission_reply":
         # The user's answer to the business asking whether it may call them: the answer is the content.
@@ -1630,10 +1635,10 @@ def _interactive_text(body: Any) -> str | None:
 _FLOW_BOOKKEEPING = frozenset({"flow_token"})
 
 
-def _flow_answers(response_json: str | None, body: Any) -> str | None:
+def _flow_answers(response_json: str | dict | None, body: Any) -> str | None:
     """A Flow's submitted answers as "label: value" lines, as a person reads a form (the JSON stays in raw)."""
     try:
-        answers = json.loads(response_json) if response_json else None
+        answers = json.loads(response_json) if isinstance(response_json, str) and response_json else response_json
     except ValueError:
         answers = None
     if not isinstance(answers, dict):

@@ -725,3 +725,18 @@ def test_the_owners_reply_listed_under_messages_lands_as_the_businesss_message_i
     assert reply.sender_name != "Sheena Nelson"
     assert contacts.customer_of(phone="+15550783881") is None
     assert letters.list() == []
+
+
+def test_a_flow_answer_whose_response_json_arrives_decoded_reads_as_the_customers_answers(landed):
+    # Meta sends response_json as a JSON string; a sender that decoded it on the way (the paragon SDK's NfmReply
+    # documents the object) passed an object, and the row lost every answer behind "expected text, got dict".
+    deliver, store, letters, _ = landed
+
+    def decoded(body: dict) -> None:
+        reply = body["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["nfm_reply"]
+        reply["response_json"] = {"flow_token": "tok-55", "cake_size": "Large", "pickup": {"day": "Saturday"}}
+
+    deliver("interactive_nfm_reply", decoded)
+    answer = store.get(wamid("nfm-1"))
+    assert (answer.kind, answer.text, answer.flags) == ("interactive", "cake size: Large\nday: Saturday", None)
+    assert letters.list() == []
