@@ -262,6 +262,8 @@ class _Parser:
         # Meta sometimes reports why it could not hand a message over beside it in the value, not in the message
         # (an interactive message without its interactive object, "131000 ... Unsupported webhook payload").
         mapper.value_errors = _load_or_none(parts.get("errors") or lists.get("errors"))
+        # Contacts listed beside messages, echoes or statuses are those elements' people, not a click's.
+        mapper.contacts_have_owners = any(key in lists for key in ("messages", "statuses", "message_echoes", "calls"))
         handlers = _ELEMENT_FIELDS.get(field_name)
         dashboard_test = _is_dashboard_sample(metadata)
         # A standby value without any list (Meta's "common envelope" shows `"standby": {}`) is kept whole.
@@ -671,6 +673,19 @@ def _referral(element: dict) -> str | None:
     return json.dumps(referral, ensure_ascii=False, sort_keys=True) if isinstance(referral, dict) else None
 
 
+def _product_flag(context: dict) -> tuple[str, ...]:
+    """The catalog item a customer wrote about: a message sent from a product ("Message business" on an item of the
+    business's catalog, or a reply to a product message) names it only in `context.referred_product`, so "Is this
+    still available?" would not say what "this" is."""
+    product = context.get("referred_product")
+    sku = product.get("product_retailer_id") if isinstance(product, dict) else None
+    if not isinstance(sku, (str, int)) or isinstance(sku, bool) or sku == "":
+        return ()
+    catalog = product.get("catalog_id")
+    of_catalog = f" of catalog {catalog}" if isinstance(catalog, (str, int)) and catalog != "" else ""
+    return (f"about product {sku}{of_catalog}",)
+
+
 def _build_message(
     element: dict,
     *,
@@ -686,6 +701,7 @@ def _build_message(
     context = element.get("context") if isinstance(element.get("context"), dict) else {}
     content = _content(element.get("type"), element, value_errors)
     reply_to = content.reply_to or context.get("id") or None
+    flags = (*content.flags, *_product_flag(context))
     return Message(
         message_id=wamid,
         chat_id=chat_id,
@@ -701,7 +717,7 @@ def _build_message(
         forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
         source="cloud_api",
         raw=raw.decode("utf-8", "replace"),
-        flags="; ".join(content.flags) or None,
+        flags="; ".join(flags) or None,
         referral=_referral(element),
     )
 
@@ -732,6 +748,8 @@ class _FieldMapper:
         self.display_phone = metadata.get("display_phone_number")
         # The change's own `errors`, when it has them (see `_change`).
         self.value_errors: Any = None
+        # Whether the change lists elements its contacts belong to (see `_change`).
+        self.contacts_have_owners = False
 
     def _keep(self, node: RawJson, element: Any, wrap: _Wrap, build: Callable[[], Any], add: list) -> None:
         try:
@@ -753,6 +771,11 @@ class _FieldMapper:
 
     def message(self, node: RawJson, wrap: _Wrap) -> None:
         element = _decode(node, self.parser, wrap, self.metadata, self.contacts)
+        if self._sent_by_business(element):
+            # The owner's reply from the Business app listed with the customers' messages (some senders relay
+            # echoes on the messages field): read as the echo it is, or it opens a chat with the business itself.
+            self.echo(node, wrap)
+            return
         if element is not _FAILED:
             # Found once for the message and its sender's sighting.
             contact = _contact_for(element, self.contacts) if isinstance(element, dict) else None
@@ -763,6 +786,14 @@ class _FieldMapper:
                 self._sight_sender(element, contact)
                 self._sight_change(element)
                 self._sight_requested_card(element, contact)
+
+    def _sent_by_business(self, element: Any) -> bool:
+        """A message from the business's own number to a named customer: the business's message, not one to it."""
+        if not isinstance(element, dict) or not (element.get("to") or element.get("to_user_id")):
+            return False
+        sender = element.get("from")
+        business = _phone(str(self.display_phone)) if self.display_phone else None
+        return isinstance(sender, str) and business is not None and _phone(sender) == business
 
     def _sight_change(self, element: dict) -> None:
         """A user's new number or BSUID (system message): the same customer under new keys."""
@@ -986,8 +1017,11 @@ class _FieldMapper:
         number_id = self._business_number_id()
         customer = _phone(_id(customer, "history thread id"))
         sender = _id(element.get("from") or element.get("from_user_id"), "history message.from")
-        business = "to" in element or (
-            self.display_phone is not None and _phone(sender) == _phone(str(self.display_phone))
+        # Meta writes `to` on the business's own lines only, but senders replaying a history (Chatwoot's coexistence
+        # payloads) write it on the customer's lines too: a line from the thread's own customer is theirs whatever
+        # else it names.
+        business = _phone(sender) != customer and (
+            "to" in element or (self.display_phone is not None and _phone(sender) == _phone(str(self.display_phone)))
         )
         if business:
             return self._from_business(element, raw, number_id, customer)
@@ -1260,13 +1294,15 @@ class _FieldMapper:
 
     def _clicker(self, *parts: dict) -> Any:
         """Who clicked, where the change says it: Meta's published click carries no id of the user (only its
-        click_id and tracking_token), so a key on the action or a lone contact beside it is all there is."""
+        click_id and tracking_token), so a key on the action or a lone contact beside it is all there is. A contact
+        listed with the messages or statuses of the same change is their sender's or recipient's (a relay merging
+        changes, as Wappa's tests show it): naming it would file the click under whoever wrote last."""
         for part in parts:
             for key in ("wa_id", "from", "recipient_id", "user_id", "from_user_id", "recipient_user_id"):
                 value = part.get(key)
                 if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
                     return _customer_key(str(value))
-        if len(self.contacts) == 1:
+        if len(self.contacts) == 1 and not self.contacts_have_owners:
             return _customer_key(self.contacts[0].get("wa_id")) or self.contacts[0].get("user_id")
         return None
 
@@ -1570,6 +1606,11 @@ def _interactive_text(body: Any) -> str | None:
         # (A description that is not text does not cost the title: it stays in raw.)
         return f"{title} — {description}" if isinstance(description, str) and description else title
     if reply_type == "nfm_reply":
+        answers = reply.get("response_json")
+        if isinstance(answers, dict):
+            # Meta sends the answers as a JSON string; a sender that decoded it on the way (as the paragon
+            # SDK's NfmReply documents it) passes the object itself: the same answers.
+            return _flow_answers(answers, reply.get("body"))
         return _flow_answers(_text(_require(reply, "response_json", "nfm_reply")), reply.get("body"))
     if reply_type == "call_permission_reply":
         # The user's answer to the business asking whether it may call them: the answer is the content.
@@ -1594,10 +1635,10 @@ def _interactive_text(body: Any) -> str | None:
 _FLOW_BOOKKEEPING = frozenset({"flow_token"})
 
 
-def _flow_answers(response_json: str | None, body: Any) -> str | None:
+def _flow_answers(response_json: str | dict | None, body: Any) -> str | None:
     """A Flow's submitted answers as "label: value" lines, as a person reads a form (the JSON stays in raw)."""
     try:
-        answers = json.loads(response_json) if response_json else None
+        answers = json.loads(response_json) if isinstance(response_json, str) and response_json else response_json
     except ValueError:
         answers = None
     if not isinstance(answers, dict):

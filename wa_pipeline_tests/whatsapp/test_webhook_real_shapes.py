@@ -642,3 +642,101 @@ def test_a_tracking_events_change_that_lists_its_events_is_read_from_them(landed
     assert (click.customer, click.occurred_at) == ("16505551234", datetime(2025, 6, 8, 20, 59, 55, tzinfo=UTC))
     assert click.summary == "tracking_events: click: url https://shop.example/offers/maize; click clk-8b1d"
     assert letters.list() == []
+
+
+@pytest.mark.parametrize("kind", ["text", "button"])
+def test_a_message_about_a_catalog_item_names_the_item(landed, kind):
+    # Meta's product-enquiry shape (and netflie's button reply to a product message): the item is named only in
+    # context.referred_product, so the row read "Is this still available?" about nothing.
+    deliver, store, letters, _ = landed
+
+    def about_an_item(body: dict) -> None:
+        message = body["entry"][0]["changes"][0]["value"]["messages"][0]
+        message["context"]["referred_product"] = {"catalog_id": "880011223344", "product_retailer_id": "mandazi-12"}
+        if kind == "button":
+            del message["text"]
+            message.update(type="button", button={"text": "Still available?", "payload": "ask-stock"})
+
+    deliver("text_referred_product", about_an_item)
+    message = store.get(wamid("product-q-1"))
+    assert (message.kind, message.reply_to) == (kind, wamid("catalog-msg-1"))
+    assert message.flags == "about product mandazi-12 of catalog 880011223344"
+    assert letters.list() == []
+
+
+def test_a_click_listed_beside_a_customers_message_is_not_filed_under_that_customer(landed):
+    # A relay merging changes (Wappa's tests) lists a user action beside a message and its sender's contact: Meta's
+    # click names no user, and the contact is the message's, so the click names nobody rather than the writer.
+    deliver, store, letters, _ = landed
+
+    def beside_a_message(body: dict) -> None:
+        value = body["entry"][0]["changes"][0]["value"]
+        value["contacts"] = [{"profile": {"name": "Achieng Otieno"}, "wa_id": "254711000222"}]
+        value["messages"] = [
+            {
+                "from": "254711000222",
+                "id": wamid("beside-click-1"),
+                "timestamp": "1749416380",
+                "type": "text",
+                "text": {"body": "Do you deliver to Kisumu?"},
+            }
+        ]
+        del value["user_actions"][1]
+
+    deliver("user_actions_link_click", beside_a_message)
+    assert store.get(wamid("beside-click-1")).chat_id == f"wa:{NUMBER_ID}:254711000222"
+    [click] = EventStore(store.database()).events("click")
+    assert click.customer is None
+    assert letters.list() == []
+
+
+def test_a_history_line_from_the_threads_customer_is_theirs_even_when_it_names_the_business_as_to(landed):
+    # Chatwoot's coexistence history payloads write `to` on every line, the customer's included; Meta writes it on
+    # the business's lines only. The customer's line landed as the business's own message.
+    deliver, store, letters, _ = landed
+
+    def to_on_every_line(body: dict) -> None:
+        [thread, _] = body["entry"][0]["changes"][0]["value"]["history"][0]["threads"]
+        for line in thread["messages"]:
+            line["to"] = "16505551234" if line["from"] == "15550783881" else "15550783881"
+
+    deliver("history", to_on_every_line)
+    customers, business = store.get(wamid("hist-3")), store.get(wamid("hist-1"))
+    assert (customers.chat_id, customers.sender_id) == (CHAT, "16505551234")
+    assert (business.chat_id, business.sender_id) == (CHAT, NUMBER_ID)
+    assert letters.list() == []
+
+
+def test_the_owners_reply_listed_under_messages_lands_as_the_businesss_message_in_the_customers_chat(landed):
+    # Some senders relay the owner's Business-app replies on the messages field, from the business's own number to
+    # the customer (as Frostdesk's echo sync documents them): the reply opened a chat with the business itself, or
+    # took the customer's profile name beside it.
+    deliver, store, letters, contacts = landed
+
+    def from_the_owner(body: dict) -> None:
+        value = body["entry"][0]["changes"][0]["value"]
+        message = value["messages"][0]
+        message.update({"from": "15550783881", "to": "16505551234", "id": wamid("owner-reply-1")})
+        message["text"] = {"body": "We open at nine tomorrow"}
+
+    deliver("text", from_the_owner)
+    reply = store.get(wamid("owner-reply-1"))
+    assert (reply.chat_id, reply.sender_id, reply.text) == (CHAT, NUMBER_ID, "We open at nine tomorrow")
+    assert reply.sender_name != "Sheena Nelson"
+    assert contacts.customer_of(phone="+15550783881") is None
+    assert letters.list() == []
+
+
+def test_a_flow_answer_whose_response_json_arrives_decoded_reads_as_the_customers_answers(landed):
+    # Meta sends response_json as a JSON string; a sender that decoded it on the way (the paragon SDK's NfmReply
+    # documents the object) passed an object, and the row lost every answer behind "expected text, got dict".
+    deliver, store, letters, _ = landed
+
+    def decoded(body: dict) -> None:
+        reply = body["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["nfm_reply"]
+        reply["response_json"] = {"flow_token": "tok-55", "cake_size": "Large", "pickup": {"day": "Saturday"}}
+
+    deliver("interactive_nfm_reply", decoded)
+    answer = store.get(wamid("nfm-1"))
+    assert (answer.kind, answer.text, answer.flags) == ("interactive", "cake size: Large\nday: Saturday", None)
+    assert letters.list() == []
