@@ -14,6 +14,8 @@ from typing import Any, Literal
 import pyarrow as pa
 
 Source = Literal["cloud_api", "chat_export"]
+# The flag opening a history-sync message shared without its media: the same id comes again with it (landing_sql).
+MEDIA_PLACEHOLDER = "media_placeholder"
 
 # The kinds a message can have; anything a source cannot map becomes "unsupported".
 KINDS = frozenset(

@@ -22,7 +22,7 @@ from wa_pipeline.cross_source import (
     same_export_message,
     sender_aliases,
 )
-from wa_pipeline.message import STATUS_ORDER, Message, StatusUpdate
+from wa_pipeline.message import MEDIA_PLACEHOLDER, STATUS_ORDER, Message, StatusUpdate
 from wa_pipeline.store import tombstones
 
 SQLITE_SEQ = "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -146,6 +146,10 @@ def fingerprint_holders(count: int) -> str:
 
 def records_of(count: int) -> str:
     return f"SELECT message_id, record FROM messages WHERE message_id IN ({_marks(count)})"
+
+
+def placed_records_of(count: int) -> str:
+    return f"SELECT message_id, seq, record FROM messages WHERE message_id IN ({_marks(count)})"
 
 
 def recorded_duplicates(count: int) -> str:
@@ -272,6 +276,26 @@ def _may_meet_landed(run: Callable[[str, tuple], Any], prepared: Sequence[Prepar
     return run(LANDED_BETWEEN, (min(times)[:16], max(times)[:16] + ":99")).fetchone() is not None
 
 
+def _filled_placeholders(
+    run: Callable[[str, tuple], Any], prepared: Sequence[Prepared], present: set[str]
+) -> dict[str, int]:
+    """{message_id: landed seq} of the landed history placeholders that a copy in this batch fills with its media.
+
+    History sync shares a media message first without its media (`MEDIA_PLACEHOLDER`), then again under the same id
+    with it (Meta's history reference: for media sent within 14 days of onboarding). Dropped as a re-delivery, the
+    copy's media would never be fetched: the placeholder is landed again as the copy, as a richer export copy is.
+    """
+    again = {entry[0]: entry[4] for entry in prepared if entry[0] in present and entry[2] == "cloud_api"}
+    with_media = {key for key, record in again.items() if json.loads(record).get("media_remote_id")}
+    if not with_media:
+        return {}
+    return {
+        message_id: seq
+        for message_id, seq, record in _select_in(run, placed_records_of, with_media)
+        if (json.loads(record).get("flags") or "").startswith(MEDIA_PLACEHOLDER)
+    }
+
+
 def _export_twins(
     run: Callable[[str, tuple], Any], prepared: Sequence[Prepared], present: set[str]
 ) -> dict[int, tuple[dict, int, dict]]:
@@ -352,7 +376,8 @@ def land_messages(
     copy another source already delivered is recorded in `cross_source_duplicates` instead. A message a tombstone
     names (`wa-pipeline forget`) is not landed, from any source. Another export's copy of an export message (see
     `_export_twins`) is that message: recorded as a copy, and when it says more (`cross_source.richer_copy`) the
-    landed record is replaced by the richer one under the same id. Returns (added, cross-source duplicates).
+    landed record is replaced by the richer one under the same id; so is a history placeholder by its copy with media.
+    Returns (added, cross-source duplicates).
 
     The batch is decided in memory, in message order, from three look-ups (ids present, fingerprints held, copies
     recorded) and then written with one statement per table: the caller's transaction holds the writers' lock,
@@ -390,8 +415,9 @@ def land_messages(
     copies: list[tuple[str, str, str, str]] = []
     seq = run(LAST_SEQ, ()).fetchone()[0] if by_seq else 0
     export_twins = _export_twins(run, prepared, present) if seek_twins else {}
-    # Landed messages that another export's copy improves (its file, its seconds): (message_id, seq) of each, to be
-    # removed and landed again under the same id (see `richer_copy`).
+    filled = _filled_placeholders(run, prepared, present) if seek_twins else {}
+    # Landed messages that another export's copy improves (its file, its seconds), or that history sync's copy with
+    # media fills (see `_filled_placeholders`): (message_id, seq) of each, removed and landed again under the same id.
     improved: list[tuple[str, int]] = []
     export_copies: set[str] = set()
     for place, entry in enumerate(prepared):
@@ -424,7 +450,10 @@ def land_messages(
                     copies.append((message_id, source, twin, record))
                 continue
             if message_id in present:
-                continue
+                landed_seq = filled.pop(message_id, None)
+                if landed_seq is None:
+                    continue
+                improved.append((message_id, landed_seq))
         present.add(message_id)
         if by_seq:
             seq += 1

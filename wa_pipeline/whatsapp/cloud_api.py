@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from wa_pipeline.message import (
+    MEDIA_PLACEHOLDER,
     Event,
     MediaRef,
     Message,
@@ -629,7 +630,7 @@ def _typed_content(kind_name: str, element: dict) -> _Content:
         return _Content("deleted", reply_to=_text(_require(body, "original_message_id", "revoke")))
     if kind_name == "media_placeholder":
         # History sync sends media messages first without their content; a later history webhook may follow.
-        return _Content("unsupported", flags=("media_placeholder: the media was not shared by history sync",))
+        return _Content("unsupported", flags=(f"{MEDIA_PLACEHOLDER}: the media was not shared by history sync",))
     # "unsupported" and any type newer than this code: the message is kept, its content (and errors) in raw.
     return _Content("unsupported")
 

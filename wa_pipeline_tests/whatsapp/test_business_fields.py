@@ -15,6 +15,7 @@ from wa_pipeline.sheets.xlsx.workbook_sink import WorkbookSink
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.events import EventStore
 from wa_pipeline.store.landing_factory import open_landing_store
+from wa_pipeline.store.media_download_ledger import MediaDownloadLedger
 from wa_pipeline.whatsapp.webhook_app import create_webhook_app
 from wa_pipeline_tests.whatsapp.test_cloud_api import wamid
 from wa_pipeline_tests.whatsapp.test_webhook_app import SECRET, TOKEN, serving, signed, wait_landed
@@ -112,6 +113,33 @@ def test_history_lands_like_live_messages_and_a_redelivery_or_live_copy_adds_not
     live["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = wamid("hist-3")
     deliver(live)
     assert store.count() == 4 and len(events.events()) == 1
+
+
+def test_history_media_sent_after_its_placeholder_fills_it_and_is_queued_for_download(deliver, stores):
+    store = stores[0]
+    deliver("history")
+    before = store.get(wamid("hist-2"))
+    assert before.kind == "unsupported" and before.media is None
+    # Meta's history reference: media of the first 14 days comes again in a later history webhook, with its id.
+    later = json.loads((PAYLOADS / "history.json").read_text())
+    [thread, _] = later["entry"][0]["changes"][0]["value"]["history"][0]["threads"]
+    placeholder = thread["messages"][1]
+    del placeholder["type"]
+    placeholder.update(type="image", image={"id": "1479537139650973", "mime_type": "image/jpeg"})
+    thread["messages"] = [placeholder]
+    later["entry"][0]["changes"][0]["value"]["history"][0]["threads"] = [thread]
+    deliver(later)
+    filled = store.get(wamid("hist-2"))
+    assert (filled.kind, filled.media.remote_id, filled.flags) == ("image", "1479537139650973", None)
+    assert (filled.chat_id, filled.sent_at) == (before.chat_id, before.sent_at) and store.count() == 4
+    ledger = MediaDownloadLedger(store)
+    ledger.sync()
+    assert [(i.message_id, i.media_id) for i in ledger.pending()] == [(wamid("hist-2"), "1479537139650973")]
+    ledger.close()
+    # A redelivery of either copy changes nothing more.
+    deliver("history")
+    deliver(later)
+    assert store.get(wamid("hist-2")).kind == "image" and store.count() == 4
 
 
 def test_history_sharing_declined_is_an_event_with_metas_reason(deliver, stores):
