@@ -40,6 +40,9 @@ NEEDS_CONTEXT = frozenset(
         "disappearing_changed",
         "settings_changed",
         "admin_granted",
+        # A member made no longer an admin ("Juma removed Asha as admin", WhatsApp Web's export): a name and a few
+        # words, and read before the member removal that the same words would otherwise be.
+        "admin_revoked",
         "joined_from_community",
         "message_pinned",
         # Group admin lines of newer phones ("Juma reset this group's invite link", "Juma requested to join",
