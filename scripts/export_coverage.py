@@ -61,6 +61,7 @@ OTHER_LINES = {
     "contact_blocked": "blocked",
     "contact_unblocked": "blocked",
     "not_decrypted": "waiting for message",
+    "not_exported": "not exported",
     "history_notice": "history notice",
 }
 

@@ -82,3 +82,30 @@ def test_whatsapp_webs_own_words_for_a_group_event_carry_the_event(event_line, e
 def test_the_same_words_from_a_member_stay_their_message(words):
     (message,) = _parse(f"[3/18/26, 2:56:01 PM] Neema Achieng: {words}\n")
     assert (message.kind, message.sender_name, message.text, message.event) == ("text", "Neema Achieng", words, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "event"),
+    [
+        # A message whose content WhatsApp Web does not export: its internal type in angle brackets.
+        ("<event_creation message>", "unsupported", "not_exported"),
+        ("<order message>", "unsupported", "not_exported"),
+        ("<AI message>", "unsupported", "not_exported"),
+        # A contacts message of one card: the card is not in the export.
+        ("1 contact shared", "media_omitted", "media_omitted:contacts"),
+    ],
+)
+def test_whatsapp_webs_placeholder_for_content_it_left_out_is_not_the_senders_words(body, kind, event):
+    (message,) = _parse(f"[3/18/26, 2:56:01 PM] Juma Otieno: {body}\n")
+    assert (message.kind, message.sender_name, message.text, message.event) == (kind, "Juma Otieno", None, event)
+
+
+def test_a_message_whatsapp_web_could_not_export_is_its_own_line():
+    (message,) = _parse("[3/18/26, 2:56:01 PM] <This message could not be exported>\n")
+    assert (message.kind, message.sender_name, message.event) == ("system", None, "not_exported")
+
+
+@pytest.mark.parametrize("words", ["I love you <3 message>", "<big message> for you", "All contacts shared"])
+def test_words_that_only_resemble_a_placeholder_stay_the_senders(words):
+    (message,) = _parse(f"[3/18/26, 2:56:01 PM] Neema Achieng: {words}\n")
+    assert (message.kind, message.text, message.event) == ("text", words, None)
