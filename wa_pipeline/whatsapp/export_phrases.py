@@ -398,6 +398,12 @@ def phrase_book() -> PhraseBook:
                 book.middles.append((longest, phrase))
             else:
                 book.anywhere.append((longest, phrase))
+    # Where two templates could read one line ("Neema telah dikeluarkan": Malay's "{subject} telah dikeluarkan" and
+    # Indonesian's "{subject} dikeluarkan"; Japanese "Juma があなたを追加しました" and "{subject}を追加しました"), the one
+    # that fixes more of the line is the better reading: each list is tried longest fixed words first.
+    for found in (*book.starts.values(), *book.ends.values()):
+        found.sort(key=_fixed_length, reverse=True)
+    book.actor_led.sort(key=lambda led: _fixed_length(led[1]), reverse=True)
     book.attached_words = frozenset(attached)
     book.file_attached_words = frozenset(file_attached)
     book.location_labels = frozenset(labels)
@@ -414,6 +420,11 @@ def phrase_book() -> PhraseBook:
     if book.anywhere:
         book.anywhere_literals = re.compile("|".join(re.escape(literal) for literal, _ in book.anywhere))
     return book
+
+
+def _fixed_length(phrase: Phrase) -> int:
+    """How much of a line a template fixes: the length of its words outside placeholders."""
+    return len(_PLACEHOLDER.sub("", _template(phrase.text)[0]))
 
 
 def _all_need_context(phrases: list[Phrase]) -> bool:
