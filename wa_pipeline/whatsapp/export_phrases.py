@@ -403,6 +403,8 @@ def phrase_book() -> PhraseBook:
     # that fixes more of the line is the better reading: each list is tried longest fixed words first.
     for found in (*book.starts.values(), *book.ends.values()):
         found.sort(key=_fixed_length, reverse=True)
+    for held in (book.middles, book.anywhere):
+        held.sort(key=lambda pair: _fixed_length(pair[1]), reverse=True)
     book.actor_led.sort(key=lambda led: _fixed_length(led[1]), reverse=True)
     book.attached_words = frozenset(attached)
     book.file_attached_words = frozenset(file_attached)
