@@ -35,6 +35,7 @@ GROUP_EVENTS = {
     "community_unlinked": "unlinked from community",
     "community_created": "community created",
     "admin_granted": "now admin",
+    "admin_revoked": "admin removed",
     "settings_changed": "settings",
     "invite_link_reset": "invite link reset",
     "join_requested": "join requested",
@@ -60,6 +61,7 @@ OTHER_LINES = {
     "contact_blocked": "blocked",
     "contact_unblocked": "blocked",
     "not_decrypted": "waiting for message",
+    "not_exported": "not exported",
     "history_notice": "history notice",
 }
 

@@ -681,6 +681,11 @@ def _attachment(first: str, after: str, book: PhraseBook) -> tuple[str, str | No
     return None
 
 
+# The sender's messages whose content the export does not hold: theirs, of unknown content ("Waiting for this
+# message", which the exporting phone never could decrypt; WhatsApp Web's "<order message>", "<AI message>").
+_UNKNOWN_CONTENT = frozenset({"not_decrypted", "not_exported"})
+
+
 def _meaning(found: Found, body: str, after: str) -> Interpreted:
     """What one of WhatsApp's own lines becomes: a kind, the language-independent event, and what it names."""
     meaning = found.phrase.meaning
@@ -697,8 +702,7 @@ def _meaning(found: Found, body: str, after: str) -> Interpreted:
         return "deleted", None, None, None, meaning
     if meaning == "live_location":
         return "location", None, None, None, meaning
-    if meaning == "not_decrypted":
-        # The sender's message, which the exporting phone never could decrypt: theirs, of unknown content.
+    if meaning in _UNKNOWN_CONTENT:
         return "unsupported", None, None, None, meaning
     return "system", body, None, None, meaning
 

@@ -40,6 +40,9 @@ NEEDS_CONTEXT = frozenset(
         "disappearing_changed",
         "settings_changed",
         "admin_granted",
+        # A member made no longer an admin ("Juma removed Asha as admin", WhatsApp Web's export): a name and a few
+        # words, and read before the member removal that the same words would otherwise be.
+        "admin_revoked",
         "joined_from_community",
         "message_pinned",
         # Group admin lines of newer phones ("Juma reset this group's invite link", "Juma requested to join",
@@ -395,6 +398,14 @@ def phrase_book() -> PhraseBook:
                 book.middles.append((longest, phrase))
             else:
                 book.anywhere.append((longest, phrase))
+    # Where two templates could read one line ("Neema telah dikeluarkan": Malay's "{subject} telah dikeluarkan" and
+    # Indonesian's "{subject} dikeluarkan"; Japanese "Juma があなたを追加しました" and "{subject}を追加しました"), the one
+    # that fixes more of the line is the better reading: each list is tried longest fixed words first.
+    for found in (*book.starts.values(), *book.ends.values()):
+        found.sort(key=_fixed_length, reverse=True)
+    for held in (book.middles, book.anywhere):
+        held.sort(key=lambda pair: _fixed_length(pair[1]), reverse=True)
+    book.actor_led.sort(key=lambda led: _fixed_length(led[1]), reverse=True)
     book.attached_words = frozenset(attached)
     book.file_attached_words = frozenset(file_attached)
     book.location_labels = frozenset(labels)
@@ -411,6 +422,11 @@ def phrase_book() -> PhraseBook:
     if book.anywhere:
         book.anywhere_literals = re.compile("|".join(re.escape(literal) for literal, _ in book.anywhere))
     return book
+
+
+def _fixed_length(phrase: Phrase) -> int:
+    """How much of a line a template fixes: the length of its words outside placeholders."""
+    return len(_PLACEHOLDER.sub("", _template(phrase.text)[0]))
 
 
 def _all_need_context(phrases: list[Phrase]) -> bool:

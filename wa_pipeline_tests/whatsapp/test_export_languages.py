@@ -47,8 +47,8 @@ def _expected(meaning: str) -> tuple[str, str | None]:
         return "deleted", meaning
     if meaning == "live_location":
         return "location", meaning
-    if meaning == "not_decrypted":
-        # The sender's message, which the exporting phone could not decrypt.
+    if meaning in {"not_decrypted", "not_exported"}:
+        # The sender's message, which the exporting phone could not decrypt, or WhatsApp Web did not export.
         return "unsupported", meaning
     if meaning == "location":
         return "location", None

@@ -1,0 +1,75 @@
+"""Group events in the words of WhatsApp Android's own strings, rebuilt with invented people.
+
+An Android export writes WhatsApp's own lines with no sender, in the phone's language; the words are WhatsApp
+Android's strings.xml (source `android_strings_2017` in each language file, the key named per line). Each line must
+land as the event it is, naming whom it names, however its language orders the words.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+TODAY = date(2026, 12, 7)
+
+
+def _event(body: str) -> tuple:
+    parsed = parse_chat_export(f"18/03/2025, 14:56 - {body}\n", chat_name="Duka", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    subjects = json.loads(message.event_subjects) if message.event_subjects else {}
+    return message.kind, message.sender_name, message.event, subjects
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        ("Juma أضاف Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ('Juma أنشأ مجموعة "Duka"', "group_created", {"actor": "Juma", "subject": "Duka"}),
+        (
+            'Juma غيّر اسم المجموعة من "Duka" إلى "Soko"',
+            "subject_changed",
+            {"actor": "Juma", "old": "Duka", "new": "Soko"},
+        ),
+        ("Juma đã thêm Neema vào nhóm", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        # The exporting member: no one called "Bạn" added anyone.
+        ("Bạn đã thêm Neema vào nhóm", "member_added", {"subject": "Neema"}),
+        ("Juma đã tham gia nhóm này bằng liên kết mời", "joined_by_link", {"actor": "Juma"}),
+        ("Juma ได้เพิ่ม Neema เข้ากลุ่ม", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ('Juma ได้เปลี่ยนหัวข้อเป็น "Soko"', "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("JumaがNeemaを追加しました", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma がグループの説明を変更しました", "description_changed", {"actor": "Juma"}),
+        ("Juma님이 Neema님을 추가했습니다", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        # The longer wording (old and new name) before the shorter one, whose "new" would hold both names.
+        (
+            "Juma님이 그룹 이름을 “Duka”에서 “Soko”로 변경했습니다.",
+            "subject_changed",
+            {"actor": "Juma", "old": "Duka", "new": "Soko"},
+        ),
+        ('Juma 创建了 "Duka" 群组', "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("Juma 移除了 Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("您已成为群组管理员", "admin_granted", {}),
+        ("أنت لم تعد مشرفاً", "admin_revoked", {}),
+    ],
+)
+def test_an_android_group_event_in_whatsapps_own_words_is_that_event(body, event, subjects):
+    kind, sender, found, named = _event(body)
+    assert (kind, sender, found) == ("system", None, event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    if event == "member_added" and "actor" not in subjects:
+        assert named.get("actor") is None
+
+
+@pytest.mark.parametrize(
+    "words", ["Juma أضاف السكر", "Juma đã thêm đường vào nhóm chưa?", "JumaがNeemaを追加しました?"]
+)
+def test_a_member_writing_such_words_keeps_them(words):
+    parsed = parse_chat_export(f"18/03/2025, 14:56 - Neema: {words}\n", chat_name="Duka", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.sender_name, message.text, message.event) == ("text", "Neema", words, None)

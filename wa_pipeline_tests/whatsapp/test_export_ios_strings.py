@@ -1,0 +1,96 @@
+"""Group and chat events in the words of WhatsApp iOS's own strings, rebuilt with invented people.
+
+An iOS export writes WhatsApp's own lines under the chat's name with a U+200E mark, in the phone's language; the
+words are WhatsApp iOS's Localizable.strings (source `ios_strings` in each language file, the key named per line).
+Each line must land as the event it is, naming whom it names, however its language orders the words.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+TODAY = date(2026, 12, 7)
+LRM = "\u200e"
+
+
+def _event(body: str) -> tuple:
+    text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    subjects = json.loads(message.event_subjects) if message.event_subjects else None
+    return message.kind, message.event, subjects
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Members leaving, removed and added, in the languages no real export had shown.
+        ("Juma غادر المجموعة", "member_left", {"actor": "Juma"}),
+        ("Juma đã rời nhóm", "member_left", {"actor": "Juma"}),
+        ("Juma ออกจากกลุ่ม", "member_left", {"actor": "Juma"}),
+        ("Jumaが退出しました", "member_left", {"actor": "Juma"}),
+        ("Juma님이 그룹에서 나갔습니다", "member_left", {"actor": "Juma"}),
+        ("Juma 退出了", "member_left", {"actor": "Juma"}),
+        ("Juma ने छोड़ा", "member_left", {"actor": "Juma"}),
+        ("Juma نے گروپ چھوڑ دیا", "member_left", {"actor": "Juma"}),
+        ("Juma was removed", "member_removed", {"subject": "Juma"}),
+        ("Juma 被移除了", "member_removed", {"subject": "Juma"}),
+        ("Juma dikeluarkan", "member_removed", {"subject": "Juma"}),
+        # Malay's longer wording, not Indonesian's shorter one with "telah" left in the name.
+        ("Juma telah dikeluarkan", "member_removed", {"subject": "Juma"}),
+        ("Bạn đã thêm Juma", "member_added", {"subject": "Juma"}),
+        ("أنت أضفت Juma", "member_added", {"subject": "Juma"}),
+        # "Juma added you", not "you added 'Juma が あなた'": the longer wording reads the line.
+        ("Jumaがあなたを追加しました", "member_added", {"actor": "Juma"}),
+        ("Juma님이 회원님을 추가했습니다", "member_added", {"actor": "Juma"}),
+        ("Jumaを追加しました", "member_added", {"subject": "Juma"}),
+        ("Juma đã tham gia qua lời mời của bạn", "joined_by_link", {"actor": "Juma"}),
+        ("Juma 已开启限时消息功能。", "disappearing_on", {"actor": "Juma"}),
+        ("Juma changed their phone number. You're currently chatting with their new number.", "number_changed", None),
+        (
+            "Juma telah mengganti nomor telepon. Saat ini Anda sedang chat dengan nomor telepon barunya.",
+            "number_changed",
+            None,
+        ),
+        # Before, English read this one as members called "this group to" and "community" added.
+        ("You added this group to a community", "community_linked", None),
+        ("Anda menambahkan grup ini ke komunitas", "community_linked", None),
+        ("消えるメッセージがオフになりました。", "disappearing_off", None),
+        ("Bạn đã chặn doanh nghiệp này", "contact_blocked", None),
+    ],
+)
+def test_an_ios_event_in_whatsapps_own_words_is_that_event(body, event, subjects):
+    kind, found, named = _event(body)
+    assert (kind, found) == ("system", event)
+    if subjects is not None:
+        assert {role: named.get(role) for role in subjects} == subjects
+    elif event == "number_changed":
+        assert named == {"actor": "Juma"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Doanh nghiệp này sử dụng dịch vụ bảo mật của Meta để quản lý đoạn chat này. Hãy nhấn để tìm hiểu thêm.",
+        "この事業者は、Metaの安全なサービスを使用してこのチャットを管理しています。タップして詳細を表示。",
+    ],
+)
+def test_the_business_notice_in_the_phones_language_is_the_notice(body):
+    assert _event(body)[:2] == ("system", "business_notice")
+
+
+@pytest.mark.parametrize("words", ["Juma đã rời nhóm rồi à?", "Jumaが退出しましたか", "Mimi nimemwona Juma 退出了吗"])
+def test_a_member_saying_something_like_it_keeps_their_words(words):
+    parsed = parse_chat_export(
+        f"18/03/2025, 14:56 - Neema: {words}\n", chat_name="Duka la Mama", tz=NAIROBI, today=TODAY
+    )
+    (message,) = parsed.messages
+    assert (message.kind, message.sender_name, message.text, message.event) == ("text", "Neema", words, None)
