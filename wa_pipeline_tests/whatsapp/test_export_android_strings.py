@@ -115,6 +115,7 @@ def _event_in(layout: str, body: str) -> tuple:
         ),
         ("Juma додав(-ла) Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
         ("Juma покинув(-ла) групу", "member_left", {"actor": "Juma"}),
+        ('Juma створив групу "Duka"', "group_created", {"actor": "Juma", "subject": "Duka"}),
         ("您已不是本群組管理員", "admin_revoked", {}),
         ('Juma 將主題由 "Duka" 改為 "Soko"', "subject_changed", {"actor": "Juma", "old": "Duka", "new": "Soko"}),
         ("Juma 使用了群組邀請連結加入群組", "joined_by_link", {"actor": "Juma"}),
