@@ -29,17 +29,17 @@ def test_a_new_event_in_a_language_file_changes_its_row(tmp_path):
     locales = tmp_path / "export_locales"
     shutil.copytree(coverage.LOCALES, locales)
     before = {row.split(" |")[0]: row for row in coverage.render(locales).splitlines()}
-    path = locales / "pl.json"
+    path = locales / "sv.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["lines"].append({"meaning": "member_left", "text": "{name} opuścił(a) grupę", "source": "test"})
+    data["lines"].append({"meaning": "member_left", "text": "{name} lämnade gruppen", "source": "test"})
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     after = {row.split(" |")[0]: row for row in coverage.render(locales).splitlines()}
-    polish = "| Polish (`pl`)"
-    assert before[polish] != after[polish]
-    assert "left" not in before[polish].split(" | ")[3]
-    assert after[polish].split(" | ")[3] == "left"
-    assert int(after[polish].split(" | ")[1]) == int(before[polish].split(" | ")[1]) + 1
-    assert {k: v for k, v in before.items() if k != polish} == {k: v for k, v in after.items() if k != polish}
+    swedish = "| Swedish (`sv`)"
+    assert before[swedish] != after[swedish]
+    assert "left" not in before[swedish].split(" | ")[3]
+    assert after[swedish].split(" | ")[3] == "left"
+    assert int(after[swedish].split(" | ")[1]) == int(before[swedish].split(" | ")[1]) + 1
+    assert {k: v for k, v in before.items() if k != swedish} == {k: v for k, v in after.items() if k != swedish}
 
 
 def test_a_readme_without_the_markers_has_no_block():

@@ -94,3 +94,43 @@ def test_a_member_saying_something_like_it_keeps_their_words(words):
     )
     (message,) = parsed.messages
     assert (message.kind, message.sender_name, message.text, message.event) == ("text", "Neema", words, None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Indonesian iOS lines read through the whole Localizable.strings (source ios_strings_all in id.json).
+        ("Juma membuat grup “Duka”", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("Anda membuat grup “Duka”", "group_created", {"subject": "Duka"}),
+        ("Juma telah mengubah subjek menjadi “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Salah satu peserta telah mengubah subjek menjadi “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma mengubah ikon grup ini", "icon_changed", {"actor": "Juma"}),
+        ("Anda mengubah ikon grup ini", "icon_changed", {}),
+        ("Juma mengubah deskripsi grup. Ketuk untuk melihat.", "description_changed", {"actor": "Juma"}),
+        ("Juma menghapus ikon grup ini", "icon_changed", {"actor": "Juma"}),
+        ("Neema ditambahkan", "member_added", {"subject": "Neema"}),
+        ("Juma memperbarui timer pesan.", "disappearing_changed", {"actor": "Juma"}),
+        ("Grup ini ditambahkan ke komunitas “Kota”", "community_linked", {"subject": "Kota"}),
+        ("Anda mengubah deskripsi grup", "description_changed", {}),
+        (
+            "Juma mengubah pengaturan grup untuk mengizinkan hanya admin yang dapat mengirim pesan ke grup",
+            "settings_changed",
+            {"actor": "Juma"},
+        ),
+    ],
+)
+def test_an_indonesian_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # Android writes the line with no sender; iOS under the chat's name behind its U+200E mark.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    # "You changed the group description": no member called "Anda" (you) is named.
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
