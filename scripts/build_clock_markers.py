@@ -12,6 +12,7 @@ the parser's own Latin pattern, and a marker that means morning in one language 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -22,23 +23,35 @@ OUT = REPO / "wa_pipeline" / "whatsapp" / "clock_markers.tsv"
 LOCALES = REPO / "wa_pipeline" / "whatsapp" / "export_locales"
 
 
-def _data(locale: str) -> dict | None:
-    """dateparser's translation data for a locale of export_locales ("pt-BR" -> pt, "zh-Hant" -> zh-Hant)."""
-    for name in (locale.replace("-", "_"), locale.split("-")[0]):
+def _data(locale: str) -> list[dict]:
+    """dateparser's translation data for a locale of export_locales ("pt-BR" -> pt, "zh-Hant" -> zh-Hant), and for the
+    other scripts its language is written in, which phones set to it write their markers in ("sr" -> sr-Latn
+    "po podne"; "az" -> az-Cyrl "пм"; "uz" -> uz-Cyrl "тк")."""
+    package = importlib.import_module("dateparser.data.date_translation_data")
+    language = locale.split("-")[0]
+    scripts = sorted(
+        module.name
+        for module in pkgutil.iter_modules(package.__path__)
+        if module.name.startswith(f"{language}-")
+        and module.name.split("-")[1][:1].isupper()
+        and len(module.name.split("-")[1]) == 4
+    )
+    found = []
+    for name in dict.fromkeys((locale, language, *scripts)):
         try:
-            return importlib.import_module(f"dateparser.data.date_translation_data.{name}").info
+            found.append(importlib.import_module(f"{package.__name__}.{name}").info)
         except ModuleNotFoundError:
             continue
-    return None
+    return found
 
 
 def build() -> str:
     """The text of clock_markers.tsv: a header naming this script and its source, then language<TAB>half<TAB>marker."""
     rows: set[tuple[str, str, str]] = set()
     for locale in sorted(p.stem for p in LOCALES.glob("*.json")):
-        info = _data(locale) or {}
-        for half in ("am", "pm"):
-            rows.update((locale, half, m.strip()) for m in info.get(half) or () if m.strip() not in ("am", "pm"))
+        for info in _data(locale):
+            for half in ("am", "pm"):
+                rows.update((locale, half, m.strip()) for m in info.get(half) or () if m.strip() not in ("am", "pm"))
     halves: dict[str, set[str]] = {}
     for _, half, marker in rows:
         halves.setdefault(marker, set()).add(half)

@@ -124,21 +124,25 @@ _PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
 # Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
 # the six characters "\u202f" instead.
 _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
-# Seconds, which only some layouts write (see `_BRACKETED`).
-_SECONDS = r"(?:[:.](?P<ss>\d{2})|)"
+# Seconds, which only some layouts write (see `_BRACKETED`). Canadian French writes the units out, as CLDR's fr-CA
+# "HH 'h' mm 'min' ss 's'" ("[2026-03-18 23 h 05 min 09 s]", "2026-03-18 23 h 05 - ").
+_SECOND_MARK = r"(?:[:.]|\smin\s)"
+_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d{{2}})(?:\ss|)|)"
 _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
-    rf"(?P<hh>\d{{1,2}})[:.](?P<mm>\d{{2}}){_SECONDS}"
+    r"(?P<hh>\d{1,2})(?:[:.]|\sh\s)(?P<mm>\d{2})"
+    rf"{_SECONDS}"
+    # Bulgarian phones close a time with the hour's abbreviation ("14:05 ч.", "9:05 ч. am"): CLDR's bg "H:mm 'ч'.";
+    # Thai Android its 24-hour time with นาฬิกา's ("23:05 น."): CLDR's th "HH:mm น.".
+    r"(?:\s[чน]\.|)"
     rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM})|)"
-    # Bulgarian phones close a 24-hour time with the hour's abbreviation ("14:05 ч."): CLDR's bg "H:mm 'ч'.".
-    r"(?:\sч\.|)"
 )
 # The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
 # A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
 # on every header, while messages copied out of another chat and pasted into one come in that layout without them.
 IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
-_TIME_SECONDS = _TIME.replace(_SECONDS, r"[:.](?P<ss>\d{2})")
+_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d{{2}})(?:\ss|)")
 # (A group that never takes part: its seconds are None, as where the general time has none.)
 _TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
 _BRACKETED = (
@@ -244,9 +248,18 @@ _SIXTY = {f"{number:02d}": number for number in range(60)}
 # WhatsApp did not exist before 2009: an earlier year means the fields were read in the wrong order, or the
 # phone uses a calendar we cannot convert (Solar Hijri years such as 1403).
 _FIRST_YEAR = 2009
-# Phones on the Thai Buddhist calendar write 2569 for 2026: Gregorian plus 543.
+# Phones on the Thai Buddhist calendar write 2569 for 2026: Gregorian plus 543; in Thai, whose short date is CLDR's
+# buddhist "d/M/yy", as "69". A two-digit year from 52 to 79 (2552 to 2579: 2009 to 2036) can only be such a year:
+# read as Gregorian it would be after today, as a day or a month impossible.
 _BUDDHIST_ERA = 2400
 _BUDDHIST_OFFSET = 543
+_BUDDHIST_TWO_DIGITS = range(52, 80)
+# Persian phones write the Solar Hijri year (CLDR's default calendar for fa, Iran and Afghanistan: "1404/12/27" is
+# 18 March 2026). A four-digit year in this range is no Gregorian year WhatsApp has seen, nor a lunar Hijri one
+# (1430 onwards in WhatsApp's years), so it can only be Solar Hijri.
+_SOLAR_HIJRI_YEARS = range(1380, 1430)
+# The ordinal `_solar_hijri`'s day counts start from (1 Farvardin 1405 is 21 March 2026, 1 Farvardin 1388 21 March 2009).
+_SOLAR_HIJRI_EPOCH = date(622, 3, 20).toordinal()
 # Where year, month and day sit among the three numbers of a date; also the preference when a file cannot tell.
 _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0, 1), "ymd": (0, 1, 2)}
 
@@ -504,7 +517,8 @@ def _hour(written: str, marker: str | None) -> int:
 
 
 def _year(written: str) -> int | None:
-    """The Gregorian year a date's year field names (two digits, four, Buddhist era, Japanese era)."""
+    """The year a date's year field names (two digits, four, Buddhist era, Japanese era): Gregorian, or Solar Hijri
+    where it is in `_SOLAR_HIJRI_YEARS` (which `_calendar_date` converts with its month and day)."""
     if written[:1] in _ERAS:
         return _ERAS[written[0]] + int(written[1:])
     if written.endswith("BE"):
@@ -513,8 +527,19 @@ def _year(written: str) -> int | None:
         return None
     year = int(written)
     if year < 100:
-        return year + 2000
+        return year + (_BUDDHIST_ERA + 100 - _BUDDHIST_OFFSET if year in _BUDDHIST_TWO_DIGITS else 2000)
     return year - _BUDDHIST_OFFSET if year >= _BUDDHIST_ERA else year
+
+
+def _solar_hijri(year: int, month: int, day: int) -> date:
+    """The Gregorian date of a Solar Hijri one, by the 33-year arithmetic ICU's Persian calendar (and so the phones)
+    use: 8 leap years in every 33."""
+    leap = (25 * year + 11) % 33 < 8
+    if not 1 <= month <= 12 or not 1 <= day <= (31 if month <= 6 else 30 if month < 12 or leap else 29):
+        raise ValueError(f"{year}/{month}/{day} is no Solar Hijri date")
+    before_year = 365 * (year - 1) + (8 * year + 21) // 33
+    before_month = 31 * (month - 1) if month <= 7 else 30 * (month - 1) + 6
+    return date.fromordinal(_SOLAR_HIJRI_EPOCH + before_year + before_month + day)
 
 
 def _calendar_date(numbers: tuple[str, str, str], order: DateOrder) -> date:
@@ -526,6 +551,8 @@ def _calendar_date(numbers: tuple[str, str, str], order: DateOrder) -> date:
     if len(numbers[month_slot]) > 2 or len(numbers[day_slot]) > 2:
         raise ValueError(f"a year where {order} expects the day or month")
     if year < _FIRST_YEAR:
+        if year in _SOLAR_HIJRI_YEARS:
+            return _solar_hijri(year, int(numbers[month_slot]), int(numbers[day_slot]))
         raise ValueError(f"year {year} is before WhatsApp existed")
     return date(year, int(numbers[month_slot]), int(numbers[day_slot]))
 
