@@ -126,8 +126,10 @@ _PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
 _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
 # Seconds, which only some layouts write (see `_BRACKETED`). Canadian French writes the units out, as CLDR's fr-CA
 # "HH 'h' mm 'min' ss 's'" ("[2026-03-18 23 h 05 min 09 s]", "2026-03-18 23 h 05 - ").
+# (Its "s" is a word of its own: "09:05:07 SF" is Hausa's morning, not seconds then "F".)
 _SECOND_MARK = r"(?:[:.]|\smin\s)"
-_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d{{2}})(?:\ss|)|)"
+_SECOND_UNIT = r"(?:\ss(?!\w)|)"
+_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}|)"
 _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
     r"(?P<hh>\d{1,2})(?:[:.]|\sh\s)(?P<mm>\d{2})"
@@ -142,7 +144,7 @@ _TIME = (
 # A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
 # on every header, while messages copied out of another chat and pasted into one come in that layout without them.
 IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
-_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d{{2}})(?:\ss|)")
+_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}")
 # (A group that never takes part: its seconds are None, as where the general time has none.)
 _TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
 _BRACKETED = (

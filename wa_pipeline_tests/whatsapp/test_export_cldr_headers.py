@@ -97,6 +97,36 @@ def test_cldr_header_shapes_read_as_the_phone_meant(export, expected):
     assert [m.text for m in parsed.messages] == [line.split(": ", 1)[1] for line in export.splitlines()]
 
 
+@pytest.mark.parametrize(
+    "export",
+    [
+        # Languages whose WhatsApp strings we do not ship: the phone still writes its own markers (CLDR's, by
+        # dateparser's data): Hausa, Amharic, Sinhala before the time, Burmese in its own digits.
+        "5/3/26, 9:05\u202fSF - Musa Bello: Ina kwana\n18/3/26, 11:05\u202fYM - Musa Bello: Sai anjima\n",
+        "05/03/2026, 9:05 ጥዋት - Abebe Kebede: ሰላም\n18/03/2026, 11:05 ከሰዓት - Abebe Kebede: ቻው\n",
+        "2026-03-05, පෙ.ව. 9:05 - Nimal Perera: ආයුබෝවන්\n2026-03-18, ප.ව. 11:05 - Nimal Perera: ගිහින් එන්නම්\n",
+        "၅/၃/၂၆, နံနက် ၉:၀၅ - Aung Aung: မင်္ဂလာပါ\n၁၈/၃/၂၆, ညနေ ၁၁:၀၅ - Aung Aung: တာ့တာ\n",
+    ],
+)
+def test_the_markers_of_languages_we_ship_no_strings_for(export):
+    parsed = parse(export)
+    assert parsed.errors == []
+    assert [local(m) for m in parsed.messages] == [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)]
+    assert [m.text for m in parsed.messages] == [line.split(": ", 1)[1] for line in export.splitlines()]
+
+
+def test_a_marker_after_seconds_is_no_unit_of_them():
+    # Canadian French writes "09 s" for the seconds; Hausa's morning "SF" after iOS's seconds is still its marker.
+    [message] = parse("[5/3/26, 12:05:07\u202fSF] Musa Bello: Barka da dare\n").messages
+    assert local(message) == datetime(2026, 3, 5, 0, 5, 7)
+
+
+def test_a_marker_of_another_language_never_overrides_ours():
+    # Finnish "ip." is the afternoon, whatever Inari Sami's morning "ip." is.
+    [message] = parse("18.3.2026 klo 11.05 ip. - Aino Virtanen: Moi\n").messages
+    assert local(message) == datetime(2026, 3, 18, 23, 5)
+
+
 def test_a_persian_date_the_calendar_does_not_have_is_reported_not_landed():
     # 1404 is no leap year: its Esfand ends on the 29th.
     parsed = parse("۱۴۰۴/۱۲/۲۹, ۲۳:۰۵ - Shirin Ahmadi: سلام\n۱۴۰۴/۱۲/۳۰, ۲۳:۰۶ - Shirin Ahmadi: فردا\n")
