@@ -143,10 +143,15 @@ _TIME = (
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
 # A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
 # on every header, while messages copied out of another chat and pasted into one come in that layout without them.
+# Android in a locale whose CLDR date-time pattern puts the time first (Vietnamese "{0} {1}") writes it so too, without
+# the brackets: "09:05 5/3/26 - Name: text".
 IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
+ANDROID_TIME_FIRST = "android_time_first"
 _TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}")
 # (A group that never takes part: its seconds are None, as where the general time has none.)
 _TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
+# (No marker before the time: such a line opens with its hour, which keeps this layout's cost off every other line.)
+_TIME_NO_PRE = _TIME.replace(rf"(?:(?P<pre>{_MERIDIEM})\s?|)", r"(?P<pre>(?!))?")
 _BRACKETED = (
     (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
     (IOS_SHORT, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_NO_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
@@ -155,11 +160,12 @@ _BRACKETED = (
 _BARE = (
     (ANDROID, re.compile(rf"^{_DATE}{_JOIN}{_TIME}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
+    (ANDROID_TIME_FIRST, re.compile(rf"^{_TIME_NO_PRE}{_JOIN}{_DATE}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
 _IOS_LAYOUTS = frozenset({IOS, IOS_SHORT})
 # Layouts a file is only read in when most of its headers are (see `ExportReader._scan`).
-_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON)
+_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON, ANDROID_TIME_FIRST)
 
 
 def _within_lines(index: int, pattern: re.Pattern[str]) -> str:

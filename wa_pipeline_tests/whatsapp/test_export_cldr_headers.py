@@ -127,6 +127,37 @@ def test_a_marker_of_another_language_never_overrides_ours():
     assert local(message) == datetime(2026, 3, 18, 23, 5)
 
 
+@pytest.mark.parametrize(
+    "export",
+    [
+        # Vietnamese Android writes the time first, as CLDR's vi date-time pattern "{0} {1}" does, on either clock.
+        "09:05 5/3/26 - Nguyễn Văn An: Chào buổi sáng\n23:05 18/3/26 - Nguyễn Văn An: Chúc ngủ ngon\n",
+        "9:05\u202fSA 5/3/26 - Nguyễn Văn An: Chào buổi sáng\n11:05\u202fCH 18/3/26 - Nguyễn Văn An: Chúc ngủ ngon\n",
+    ],
+)
+def test_a_time_first_android_export_reads_in_its_own_layout(export):
+    parsed = parse(export)
+    assert parsed.errors == []
+    assert [(local(m), m.sender_name) for m in parsed.messages] == [
+        (datetime(2026, 3, 5, 9, 5), "Nguyễn Văn An"),
+        (datetime(2026, 3, 18, 23, 5), "Nguyễn Văn An"),
+    ]
+    assert [m.text for m in parsed.messages] == ["Chào buổi sáng", "Chúc ngủ ngon"]
+
+
+def test_a_time_first_line_inside_an_ordinary_export_stays_in_its_message():
+    # Believed only where most of a file's headers are written so, like the other rare layouts.
+    parsed = parse(
+        "05/03/2026, 09:05 - Amina: nimetuma ratiba:\n"
+        "10:00 6/3/26 - mkutano wa kwanza\n"
+        "05/03/2026, 09:06 - Juma: sawa\n"
+    )
+    assert [(m.sender_name, m.text) for m in parsed.messages] == [
+        ("Amina", "nimetuma ratiba:\n10:00 6/3/26 - mkutano wa kwanza"),
+        ("Juma", "sawa"),
+    ]
+
+
 def test_a_persian_date_the_calendar_does_not_have_is_reported_not_landed():
     # 1404 is no leap year: its Esfand ends on the 29th.
     parsed = parse("۱۴۰۴/۱۲/۲۹, ۲۳:۰۵ - Shirin Ahmadi: سلام\n۱۴۰۴/۱۲/۳۰, ۲۳:۰۶ - Shirin Ahmadi: فردا\n")
