@@ -28,6 +28,7 @@ from wa_pipeline.whatsapp.export_phrases import (
     ATTACHED_COLONS,
     Found,
     PhraseBook,
+    languages,
     normalise,
     phrase_book,
     without_unsaved_mark,
@@ -98,12 +99,14 @@ def _marker_pattern(marker: str) -> str:
 
 
 def _generated_markers() -> dict[str, str]:
-    """The alternation of the generated markers of each half of the day ("am", "pm"), longest first."""
-    halves: dict[str, set[str]] = {"am": set(), "pm": set()}
+    """The alternation of the generated markers of each half of the day, longest first: "am" and "pm" those of the
+    languages we ship strings for, "am_other" and "pm_other" the rest's (tried after ours, see `_MERIDIEM`)."""
+    ours = set(languages())
+    halves: dict[str, set[str]] = {"am": set(), "pm": set(), "am_other": set(), "pm_other": set()}
     for line in _CLOCK_MARKERS.read_text(encoding="utf-8").splitlines():
         row = line.split("\t")
         if len(row) == 3 and row[1] in halves:
-            halves[row[1]].add(row[2])
+            halves[row[1] if row[0] in ours else f"{row[1]}_other"].add(row[2])
     return {
         half: "|".join(_marker_pattern(m) for m in sorted(markers, key=lambda m: (-len(m), m)))
         for half, markers in halves.items()
@@ -118,9 +121,16 @@ _AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|凌晨|早上|오�
 _PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|中午|晚上|오후|م|אחה[\"\u05f4]צ|" + _GENERATED["pm"]
 # Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
 # on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
-_MERIDIEM_FIRST = "|".join(dict.fromkeys(re.match(r"\[[^]]*\]|.", m).group() for m in f"{_AM}|{_PM}".split("|")))
-_MERIDIEM = rf"(?i:(?={_MERIDIEM_FIRST})(?:{_AM}|{_PM}))"
-_PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
+_AM_OTHER, _PM_OTHER = _GENERATED["am_other"], _GENERATED["pm_other"]
+_MERIDIEM_FIRST = "|".join(
+    dict.fromkeys(re.match(r"\[[^]]*\]|.", m).group() for m in f"{_AM}|{_PM}|{_AM_OTHER}|{_PM_OTHER}".split("|"))
+)
+# English "AM"/"PM" is tried first, both halves at once, then our languages' markers, then the other languages': the
+# regex engine enters the markers one by one (it only skips an alternative by its first character where case
+# matters), so "PM" would otherwise wait for every morning marker of every language to fail. The text read is the same
+# in any order (a header matches whole or not at all), and `_hour` tells the halves apart by `_PM_MARKER`.
+_MERIDIEM = rf"(?i:(?={_MERIDIEM_FIRST})(?:[AaPp]\.?\s?[Mm]\.?|{_AM}|{_PM}|{_AM_OTHER}|{_PM_OTHER}))"
+_PM_MARKER = re.compile(rf"(?:{_PM}|{_PM_OTHER})", re.IGNORECASE)
 # Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
 # the six characters "\u202f" instead.
 _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
