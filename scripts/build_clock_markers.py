@@ -1,17 +1,20 @@
-"""Regenerate wa_pipeline/whatsapp/clock_markers.tsv: the 12-hour clock's markers in every language we ship.
+"""Regenerate wa_pipeline/whatsapp/clock_markers.tsv: the 12-hour clock's markers in every language CLDR has.
 
 Usage: .venv/bin/python scripts/build_clock_markers.py   (the source is a dependency; the output is committed)
 
 Source: dateparser's date translation data (BSD-3-Clause), built from the Unicode CLDR (Unicode licence), whose
 day periods Android and iOS write after or before a 12-hour time ("9:15 PTG", "ب.ظ. 9:15", "9:15 odp."). dateparser
 keeps each marker lower-cased and without its dots; the parser allows the dots and spaces back. Languages: those
-of `wa_pipeline/whatsapp/export_locales/` (the languages whose WhatsApp strings we ship). Plain "am"/"pm" are left to
-the parser's own Latin pattern, and a marker that means morning in one language and afternoon in another is dropped.
+of `wa_pipeline/whatsapp/export_locales/` (the languages whose WhatsApp strings we ship) in every script, then every
+other language dateparser has (a phone set to Hausa or Amharic writes its own markers). Plain "am"/"pm" are left to
+the parser's own Latin pattern, and a marker that means morning in one language and afternoon in another is dropped
+(or, where one of them is a language we ship, kept as that language's).
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -22,27 +25,75 @@ OUT = REPO / "wa_pipeline" / "whatsapp" / "clock_markers.tsv"
 LOCALES = REPO / "wa_pipeline" / "whatsapp" / "export_locales"
 
 
-def _data(locale: str) -> dict | None:
-    """dateparser's translation data for a locale of export_locales ("pt-BR" -> pt, "zh-Hant" -> zh-Hant)."""
-    for name in (locale.replace("-", "_"), locale.split("-")[0]):
+def _data(locale: str) -> list[dict]:
+    """dateparser's translation data for a locale of export_locales ("pt-BR" -> pt, "zh-Hant" -> zh-Hant), and for the
+    other scripts its language is written in, which phones set to it write their markers in ("sr" -> sr-Latn
+    "po podne"; "az" -> az-Cyrl "пм"; "uz" -> uz-Cyrl "тк")."""
+    package = importlib.import_module("dateparser.data.date_translation_data")
+    language = locale.split("-")[0]
+    scripts = sorted(
+        module.name
+        for module in pkgutil.iter_modules(package.__path__)
+        if module.name.startswith(f"{language}-")
+        and module.name.split("-")[1][:1].isupper()
+        and len(module.name.split("-")[1]) == 4
+    )
+    found = []
+    for name in dict.fromkeys((locale, language, *scripts)):
         try:
-            return importlib.import_module(f"dateparser.data.date_translation_data.{name}").info
+            found.append(importlib.import_module(f"{package.__name__}.{name}").info)
         except ModuleNotFoundError:
             continue
-    return None
+    return found
 
 
-def build() -> str:
-    """The text of clock_markers.tsv: a header naming this script and its source, then language<TAB>half<TAB>marker."""
-    rows: set[tuple[str, str, str]] = set()
-    for locale in sorted(p.stem for p in LOCALES.glob("*.json")):
-        info = _data(locale) or {}
-        for half in ("am", "pm"):
-            rows.update((locale, half, m.strip()) for m in info.get(half) or () if m.strip() not in ("am", "pm"))
+def _other_languages(shipped: set[str]) -> dict[str, list[dict]]:
+    """dateparser's data of every language we ship no strings for, by language ("ha" -> ha, ha-GH, ha-NE): a phone
+    set to one of them still writes its own markers, with WhatsApp's strings in English."""
+    package = importlib.import_module("dateparser.data.date_translation_data")
+    found: dict[str, list[dict]] = {}
+    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda module: module.name):
+        language = module.name.split("-")[0]
+        if language in shipped or not language.isalpha():
+            continue
+        found.setdefault(language, []).append(importlib.import_module(f"{package.__name__}.{module.name}").info)
+    return found
+
+
+def _rows(by_language: dict[str, list[dict]]) -> set[tuple[str, str, str]]:
+    """(language, half, marker) of each language's data; a marker of both halves in one language is dropped."""
+    rows = {
+        (language, half, marker.strip())
+        for language, infos in by_language.items()
+        for info in infos
+        for half in ("am", "pm")
+        for marker in info.get(half) or ()
+        if marker.strip() not in ("am", "pm")
+    }
+    return _unambiguous(rows)
+
+
+def _unambiguous(rows: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """The rows whose marker means one half of the day in all of them, of languages left with both halves."""
     halves: dict[str, set[str]] = {}
     for _, half, marker in rows:
         halves.setdefault(marker, set()).add(half)
     rows = {row for row in rows if len(halves[row[2]]) == 1}
+    both = {language for language, half, _ in rows if half == "am"} & {
+        language for language, half, _ in rows if half == "pm"
+    }
+    return {row for row in rows if row[0] in both}
+
+
+def build() -> str:
+    """The text of clock_markers.tsv: a header naming this script and its source, then language<TAB>half<TAB>marker."""
+    locales = sorted(p.stem for p in LOCALES.glob("*.json"))
+    rows = _rows({locale: _data(locale) for locale in locales})
+    # The other languages' markers come after ours: one meaning the other half in a language we ship is not taken
+    # (Inari Sami's morning "ip." is Finnish's afternoon).
+    ours = {marker: half for _, half, marker in rows}
+    shipped = {locale.split("-")[0] for locale in locales} | {"fil"}
+    rows |= _unambiguous({row for row in _rows(_other_languages(shipped)) if ours.get(row[2], row[1]) == row[1]})
     return (
         f"# language<TAB>am|pm<TAB>marker. Generated by scripts/build_clock_markers.py from dateparser {dateparser.__version__} "
         "date translation data (BSD-3-Clause; day periods of the Unicode CLDR, Unicode licence).\n"

@@ -28,6 +28,7 @@ from wa_pipeline.whatsapp.export_phrases import (
     ATTACHED_COLONS,
     Found,
     PhraseBook,
+    languages,
     normalise,
     phrase_book,
     without_unsaved_mark,
@@ -98,12 +99,14 @@ def _marker_pattern(marker: str) -> str:
 
 
 def _generated_markers() -> dict[str, str]:
-    """The alternation of the generated markers of each half of the day ("am", "pm"), longest first."""
-    halves: dict[str, set[str]] = {"am": set(), "pm": set()}
+    """The alternation of the generated markers of each half of the day, longest first: "am" and "pm" those of the
+    languages we ship strings for, "am_other" and "pm_other" the rest's (tried after ours, see `_MERIDIEM`)."""
+    ours = set(languages())
+    halves: dict[str, set[str]] = {"am": set(), "pm": set(), "am_other": set(), "pm_other": set()}
     for line in _CLOCK_MARKERS.read_text(encoding="utf-8").splitlines():
         row = line.split("\t")
         if len(row) == 3 and row[1] in halves:
-            halves[row[1]].add(row[2])
+            halves[row[1] if row[0] in ours else f"{row[1]}_other"].add(row[2])
     return {
         half: "|".join(_marker_pattern(m) for m in sorted(markers, key=lambda m: (-len(m), m)))
         for half, markers in halves.items()
@@ -118,29 +121,47 @@ _AM = r"[Aa]\.?\s?[Mm]\.?|vorm\.?|π\.?\s?μ\.?|午前|上午|凌晨|早上|오�
 _PM = r"[Pp]\.?\s?[Mm]\.?|nachm\.?|μ\.?\s?μ\.?|午後|下午|中午|晚上|오후|م|אחה[\"\u05f4]צ|" + _GENERATED["pm"]
 # Most headers have no marker: a lookahead for the markers' first characters (a class or a letter each) fails at once
 # on their digit or space, where the markers would be tried one by one (twice, with and without the gap before one).
-_MERIDIEM_FIRST = "|".join(dict.fromkeys(re.match(r"\[[^]]*\]|.", m).group() for m in f"{_AM}|{_PM}".split("|")))
-_MERIDIEM = rf"(?i:(?={_MERIDIEM_FIRST})(?:{_AM}|{_PM}))"
-_PM_MARKER = re.compile(rf"(?:{_PM})", re.IGNORECASE)
+_AM_OTHER, _PM_OTHER = _GENERATED["am_other"], _GENERATED["pm_other"]
+_MERIDIEM_FIRST = "|".join(
+    dict.fromkeys(re.match(r"\[[^]]*\]|.", m).group() for m in f"{_AM}|{_PM}|{_AM_OTHER}|{_PM_OTHER}".split("|"))
+)
+# English "AM"/"PM" is tried first, both halves at once, then our languages' markers, then the other languages': the
+# regex engine enters the markers one by one (it only skips an alternative by its first character where case
+# matters), so "PM" would otherwise wait for every morning marker of every language to fail. The text read is the same
+# in any order (a header matches whole or not at all), and `_hour` tells the halves apart by `_PM_MARKER`.
+_MERIDIEM = rf"(?i:(?={_MERIDIEM_FIRST})(?:[AaPp]\.?\s?[Mm]\.?|{_AM}|{_PM}|{_AM_OTHER}|{_PM_OTHER}))"
+_PM_MARKER = re.compile(rf"(?:{_PM}|{_PM_OTHER})", re.IGNORECASE)
 # Android 13+ puts U+202F before "pm"; files that went through a JSON tool sometimes carry it (or U+00A0) as
 # the six characters "\u202f" instead.
 _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
-# Seconds, which only some layouts write (see `_BRACKETED`).
-_SECONDS = r"(?:[:.](?P<ss>\d{2})|)"
+# Seconds, which only some layouts write (see `_BRACKETED`). Canadian French writes the units out, as CLDR's fr-CA
+# "HH 'h' mm 'min' ss 's'" ("[2026-03-18 23 h 05 min 09 s]", "2026-03-18 23 h 05 - ").
+# (Its "s" is a word of its own: "09:05:07 SF" is Hausa's morning, not seconds then "F".)
+_SECOND_MARK = r"(?:[:.]|\smin\s)"
+_SECOND_UNIT = r"(?:\ss(?!\w)|)"
+_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}|)"
 _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
-    rf"(?P<hh>\d{{1,2}})[:.](?P<mm>\d{{2}}){_SECONDS}"
+    r"(?P<hh>\d{1,2})(?:[:.]|\sh\s)(?P<mm>\d{2})"
+    rf"{_SECONDS}"
+    # Bulgarian phones close a time with the hour's abbreviation ("14:05 ч.", "9:05 ч. am"): CLDR's bg "H:mm 'ч'.";
+    # Thai Android its 24-hour time with นาฬิกา's ("23:05 น."): CLDR's th "HH:mm น.".
+    r"(?:\s[чน]\.|)"
     rf"(?:{_MERIDIEM_GAP}(?P<ampm>{_MERIDIEM})|)"
-    # Bulgarian phones close a 24-hour time with the hour's abbreviation ("14:05 ч."): CLDR's bg "H:mm 'ч'.".
-    r"(?:\sч\.|)"
 )
 # The layouts of a header line, tried in this order. Vietnamese iOS writes the time first
 # ("[14:56:01, 3/18/22] Name: text"); some exporters and older phones "18/03/2022 14:56:01: Name: text".
 # A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
 # on every header, while messages copied out of another chat and pasted into one come in that layout without them.
+# Android in a locale whose CLDR date-time pattern puts the time first (Vietnamese "{0} {1}") writes it so too, without
+# the brackets: "09:05 5/3/26 - Name: text".
 IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
-_TIME_SECONDS = _TIME.replace(_SECONDS, r"[:.](?P<ss>\d{2})")
+ANDROID_TIME_FIRST = "android_time_first"
+_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}")
 # (A group that never takes part: its seconds are None, as where the general time has none.)
 _TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
+# (No marker before the time: such a line opens with its hour, which keeps this layout's cost off every other line.)
+_TIME_NO_PRE = _TIME.replace(rf"(?:(?P<pre>{_MERIDIEM})\s?|)", r"(?P<pre>(?!))?")
 _BRACKETED = (
     (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
     (IOS_SHORT, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_NO_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
@@ -149,11 +170,12 @@ _BRACKETED = (
 _BARE = (
     (ANDROID, re.compile(rf"^{_DATE}{_JOIN}{_TIME}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
+    (ANDROID_TIME_FIRST, re.compile(rf"^{_TIME_NO_PRE}{_JOIN}{_DATE}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
 _IOS_LAYOUTS = frozenset({IOS, IOS_SHORT})
 # Layouts a file is only read in when most of its headers are (see `ExportReader._scan`).
-_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON)
+_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON, ANDROID_TIME_FIRST)
 
 
 def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
@@ -244,9 +266,18 @@ _SIXTY = {f"{number:02d}": number for number in range(60)}
 # WhatsApp did not exist before 2009: an earlier year means the fields were read in the wrong order, or the
 # phone uses a calendar we cannot convert (Solar Hijri years such as 1403).
 _FIRST_YEAR = 2009
-# Phones on the Thai Buddhist calendar write 2569 for 2026: Gregorian plus 543.
+# Phones on the Thai Buddhist calendar write 2569 for 2026: Gregorian plus 543; in Thai, whose short date is CLDR's
+# buddhist "d/M/yy", as "69". A two-digit year from 52 to 79 (2552 to 2579: 2009 to 2036) can only be such a year:
+# read as Gregorian it would be after today, as a day or a month impossible.
 _BUDDHIST_ERA = 2400
 _BUDDHIST_OFFSET = 543
+_BUDDHIST_TWO_DIGITS = range(52, 80)
+# Persian phones write the Solar Hijri year (CLDR's default calendar for fa, Iran and Afghanistan: "1404/12/27" is
+# 18 March 2026). A four-digit year in this range is no Gregorian year WhatsApp has seen, nor a lunar Hijri one
+# (1430 onwards in WhatsApp's years), so it can only be Solar Hijri.
+_SOLAR_HIJRI_YEARS = range(1380, 1430)
+# The ordinal `_solar_hijri`'s day counts start from (1 Farvardin 1405 is 21 March 2026, 1 Farvardin 1388 21 March 2009).
+_SOLAR_HIJRI_EPOCH = date(622, 3, 20).toordinal()
 # Where year, month and day sit among the three numbers of a date; also the preference when a file cannot tell.
 _SLOTS: dict[DateOrder, tuple[int, int, int]] = {"dmy": (2, 1, 0), "mdy": (2, 0, 1), "ymd": (0, 1, 2)}
 
@@ -504,7 +535,8 @@ def _hour(written: str, marker: str | None) -> int:
 
 
 def _year(written: str) -> int | None:
-    """The Gregorian year a date's year field names (two digits, four, Buddhist era, Japanese era)."""
+    """The year a date's year field names (two digits, four, Buddhist era, Japanese era): Gregorian, or Solar Hijri
+    where it is in `_SOLAR_HIJRI_YEARS` (which `_calendar_date` converts with its month and day)."""
     if written[:1] in _ERAS:
         return _ERAS[written[0]] + int(written[1:])
     if written.endswith("BE"):
@@ -513,8 +545,19 @@ def _year(written: str) -> int | None:
         return None
     year = int(written)
     if year < 100:
-        return year + 2000
+        return year + (_BUDDHIST_ERA + 100 - _BUDDHIST_OFFSET if year in _BUDDHIST_TWO_DIGITS else 2000)
     return year - _BUDDHIST_OFFSET if year >= _BUDDHIST_ERA else year
+
+
+def _solar_hijri(year: int, month: int, day: int) -> date:
+    """The Gregorian date of a Solar Hijri one, by the 33-year arithmetic ICU's Persian calendar (and so the phones)
+    use: 8 leap years in every 33."""
+    leap = (25 * year + 11) % 33 < 8
+    if not 1 <= month <= 12 or not 1 <= day <= (31 if month <= 6 else 30 if month < 12 or leap else 29):
+        raise ValueError(f"{year}/{month}/{day} is no Solar Hijri date")
+    before_year = 365 * (year - 1) + (8 * year + 21) // 33
+    before_month = 31 * (month - 1) if month <= 7 else 30 * (month - 1) + 6
+    return date.fromordinal(_SOLAR_HIJRI_EPOCH + before_year + before_month + day)
 
 
 def _calendar_date(numbers: tuple[str, str, str], order: DateOrder) -> date:
@@ -526,6 +569,8 @@ def _calendar_date(numbers: tuple[str, str, str], order: DateOrder) -> date:
     if len(numbers[month_slot]) > 2 or len(numbers[day_slot]) > 2:
         raise ValueError(f"a year where {order} expects the day or month")
     if year < _FIRST_YEAR:
+        if year in _SOLAR_HIJRI_YEARS:
+            return _solar_hijri(year, int(numbers[month_slot]), int(numbers[day_slot]))
         raise ValueError(f"year {year} is before WhatsApp existed")
     return date(year, int(numbers[month_slot]), int(numbers[day_slot]))
 

@@ -1,0 +1,173 @@
+"""Headers as phones write them from CLDR's short date and time formats: calendars, native digits and time shapes
+found missing by a sweep of every CLDR locale (round 28), each written out here as the phone writes it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+TODAY = date(2026, 12, 3)
+
+
+def parse(text: str):
+    return parse_chat_export(text, chat_name="Duka", tz=TEHRAN, source_name="chat.txt", today=TODAY)
+
+
+def local(message) -> datetime:
+    return message.sent_at.astimezone(TEHRAN).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    "export, expected",
+    [
+        # Persian phones on the Solar Hijri calendar (CLDR's fa "y/M/d"), in Persian digits, with Android's comma or
+        # CLDR's Arabic comma and its right-to-left mark: 27 Esfand 1404 is 18 March 2026.
+        (
+            "۱۴۰۴/۱۲/۲۷, ۲۳:۰۵ - Shirin Ahmadi: سلام\n۱۴۰۵/۱/۲, ۹:۰۵ - Shirin Ahmadi: نوروز مبارک\n",
+            [datetime(2026, 3, 18, 23, 5), datetime(2026, 3, 22, 9, 5)],
+        ),
+        (
+            "[۱۴۰۴/۱۲/۲۷،\u200f ۱۱:۰۵:۰۹ ب.ظ.] Shirin Ahmadi: سلام\n[۱۴۰۴/۱۲/۲۹،\u200f ۹:۰۵:۳۰ ق.ظ.] Shirin Ahmadi: فردا\n",
+            [datetime(2026, 3, 18, 23, 5, 9), datetime(2026, 3, 20, 9, 5, 30)],
+        ),
+        # The same calendar in ASCII digits; 1403 is a leap year, so its Esfand has a 30th (20 March 2025).
+        (
+            "1403/12/30, 14:56 - Shirin Ahmadi: salam\n1404/1/1, 08:00 - Shirin Ahmadi: nowruz\n",
+            [datetime(2025, 3, 20, 14, 56), datetime(2025, 3, 21, 8, 0)],
+        ),
+        # Thai phones on the Buddhist calendar write its year in two digits (CLDR's th buddhist "d/M/yy"): 69 is
+        # 2569, that is 2026; Thai Android closes a 24-hour time with "น." (CLDR's th "HH:mm น.").
+        (
+            "[5/3/69 09:05:07] Somchai Wongsa: สวัสดี\n[18/3/69 23:05:09] Somchai Wongsa: ครับ\n",
+            [datetime(2026, 3, 5, 9, 5, 7), datetime(2026, 3, 18, 23, 5, 9)],
+        ),
+        (
+            "5/3/69, 09:05 น. - Somchai Wongsa: สวัสดี\n18/3/69, 23:05 น. - Somchai Wongsa: ครับ\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        (
+            "5/3/26 09:05 น. - Somchai Wongsa: สวัสดี\n18/3/26 23:05 น. - Somchai Wongsa: ครับ\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        # Canadian French writes the hour's and the minute's units (CLDR's fr-CA "HH 'h' mm 'min' ss 's'").
+        (
+            "2026-03-05 09 h 05 - Gilles Tremblay: Bonjour\n2026-03-18 23 h 05 - Gilles Tremblay: Bonsoir\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        (
+            "[2026-03-05 09 h 05 min 07 s] Gilles Tremblay: Bonjour\n"
+            "[2026-03-18 23 h 05 min 09 s] Gilles Tremblay: Bonsoir\n",
+            [datetime(2026, 3, 5, 9, 5, 7), datetime(2026, 3, 18, 23, 5, 9)],
+        ),
+        (
+            "2026-03-05, 9 h 05\u202fa.m. - Gilles Tremblay: Bonjour\n2026-03-18, 11 h 05\u202fp.m. - Gilles Tremblay: Bonsoir\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        # Bulgarian on a 12-hour clock: the hour's "ч." comes before the marker (CLDR's bg "h:mm 'ч'. a").
+        (
+            "5.03.26\u202fг., 9:05 ч. am - Dimitar Petrov: Здравей\n18.03.26\u202fг., 11:05 ч. pm - Dimitar Petrov: Чао\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        # Azerbaijani and Uzbek phones in Cyrillic, Serbian in Latin letters: CLDR's markers of those scripts.
+        (
+            "05.03.26, 9:05 АМ - Elnur Mammadov: Salam\n18.03.26, 11:05 ПМ - Elnur Mammadov: Sağ ol\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        (
+            "[05/03/26, 9:05:07\u202fТО] Dilnoza Karimova: Salom\n[18/03/26, 11:05:09\u202fТК] Dilnoza Karimova: Rahmat\n",
+            [datetime(2026, 3, 5, 9, 5, 7), datetime(2026, 3, 18, 23, 5, 9)],
+        ),
+        (
+            "5. 3. 2026., 9:05\u202fpre\u202fpodne - Milica Jovanović: Zdravo\n"
+            "18. 3. 2026., 11:05\u202fpo\u202fpodne - Milica Jovanović: Hvala\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+    ],
+)
+def test_cldr_header_shapes_read_as_the_phone_meant(export, expected):
+    parsed = parse(export)
+    assert parsed.errors == []
+    assert [local(m) for m in parsed.messages] == expected
+    assert all(m.sender_name and m.kind == "text" for m in parsed.messages)
+    assert [m.text for m in parsed.messages] == [line.split(": ", 1)[1] for line in export.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        # Languages whose WhatsApp strings we do not ship: the phone still writes its own markers (CLDR's, by
+        # dateparser's data): Hausa, Amharic, Sinhala before the time, Burmese in its own digits.
+        "5/3/26, 9:05\u202fSF - Musa Bello: Ina kwana\n18/3/26, 11:05\u202fYM - Musa Bello: Sai anjima\n",
+        "05/03/2026, 9:05 ጥዋት - Abebe Kebede: ሰላም\n18/03/2026, 11:05 ከሰዓት - Abebe Kebede: ቻው\n",
+        "2026-03-05, පෙ.ව. 9:05 - Nimal Perera: ආයුබෝවන්\n2026-03-18, ප.ව. 11:05 - Nimal Perera: ගිහින් එන්නම්\n",
+        "၅/၃/၂၆, နံနက် ၉:၀၅ - Aung Aung: မင်္ဂလာပါ\n၁၈/၃/၂၆, ညနေ ၁၁:၀၅ - Aung Aung: တာ့တာ\n",
+    ],
+)
+def test_the_markers_of_languages_we_ship_no_strings_for(export):
+    parsed = parse(export)
+    assert parsed.errors == []
+    assert [local(m) for m in parsed.messages] == [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)]
+    assert [m.text for m in parsed.messages] == [line.split(": ", 1)[1] for line in export.splitlines()]
+
+
+def test_a_marker_after_seconds_is_no_unit_of_them():
+    # Canadian French writes "09 s" for the seconds; Hausa's morning "SF" after iOS's seconds is still its marker.
+    [message] = parse("[5/3/26, 12:05:07\u202fSF] Musa Bello: Barka da dare\n").messages
+    assert local(message) == datetime(2026, 3, 5, 0, 5, 7)
+
+
+def test_a_marker_of_another_language_never_overrides_ours():
+    # Finnish "ip." is the afternoon, whatever Inari Sami's morning "ip." is.
+    [message] = parse("18.3.2026 klo 11.05 ip. - Aino Virtanen: Moi\n").messages
+    assert local(message) == datetime(2026, 3, 18, 23, 5)
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        # Vietnamese Android writes the time first, as CLDR's vi date-time pattern "{0} {1}" does, on either clock.
+        "09:05 5/3/26 - Nguyễn Văn An: Chào buổi sáng\n23:05 18/3/26 - Nguyễn Văn An: Chúc ngủ ngon\n",
+        "9:05\u202fSA 5/3/26 - Nguyễn Văn An: Chào buổi sáng\n11:05\u202fCH 18/3/26 - Nguyễn Văn An: Chúc ngủ ngon\n",
+    ],
+)
+def test_a_time_first_android_export_reads_in_its_own_layout(export):
+    parsed = parse(export)
+    assert parsed.errors == []
+    assert [(local(m), m.sender_name) for m in parsed.messages] == [
+        (datetime(2026, 3, 5, 9, 5), "Nguyễn Văn An"),
+        (datetime(2026, 3, 18, 23, 5), "Nguyễn Văn An"),
+    ]
+    assert [m.text for m in parsed.messages] == ["Chào buổi sáng", "Chúc ngủ ngon"]
+
+
+def test_a_time_first_line_inside_an_ordinary_export_stays_in_its_message():
+    # Believed only where most of a file's headers are written so, like the other rare layouts.
+    parsed = parse(
+        "05/03/2026, 09:05 - Amina: nimetuma ratiba:\n"
+        "10:00 6/3/26 - mkutano wa kwanza\n"
+        "05/03/2026, 09:06 - Juma: sawa\n"
+    )
+    assert [(m.sender_name, m.text) for m in parsed.messages] == [
+        ("Amina", "nimetuma ratiba:\n10:00 6/3/26 - mkutano wa kwanza"),
+        ("Juma", "sawa"),
+    ]
+
+
+def test_a_persian_date_the_calendar_does_not_have_is_reported_not_landed():
+    # 1404 is no leap year: its Esfand ends on the 29th.
+    parsed = parse("۱۴۰۴/۱۲/۲۹, ۲۳:۰۵ - Shirin Ahmadi: سلام\n۱۴۰۴/۱۲/۳۰, ۲۳:۰۶ - Shirin Ahmadi: فردا\n")
+    assert [local(m) for m in parsed.messages] == [datetime(2026, 3, 20, 23, 5)]
+    assert [(e.line_number, "Solar Hijri" in e.reason) for e in parsed.errors] == [(2, True)]
+
+
+def test_common_headers_read_as_before():
+    # The Gregorian years beside the new readings: a two-digit year stays 20xx, a four-digit one stays itself.
+    parsed = parse(
+        "16/11/26, 09:15 - Amina: habari\n17/11/2026, 9:15 pm - Amina: jioni\n[18/11/26, 10:00:01] Amina: asubuhi\n"
+    )
+    assert [local(m).date() for m in parsed.messages] == [date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)]
