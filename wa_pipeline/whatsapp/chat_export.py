@@ -255,6 +255,10 @@ _BLOCK_CHARS = 1 << 18
 # A header can only start with a digit, "[" or one of the invisible marks: every other line continues a message.
 _HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]|[MTSHR]\d)")
 _NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
+# What `clean_text` drops rather than replaces: a block holding one is read line by line (`ExportReader._drafts`).
+_DROPPED_MARKS = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]")
+# What it replaces, each by a plain space: every other character of `_NEEDS_CLEANING`.
+_SPACES = ("\u202f", "\u00a0", "\u2007")
 _ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
 _REMEMBERED_MOMENTS = 256
 _ONE_HOUR = timedelta(hours=1)
@@ -1150,8 +1154,20 @@ class ExportReader:
         first, stop = self._range
         number = first - 1
         for text in _texts(self._open(), first, stop):
+            # The block as its headers are searched and its continuation lines kept: `text` itself, or `text` with
+            # the spaces `clean_text` replaces one for one (Android 13+ writes U+202F before every "PM"): the same
+            # length, so a header's place in one is its place in the other, and the raw lines are cut from `text`.
+            clean, line_by_line = text, False
             # (Every character to clean is outside ASCII, and whether a text is all ASCII is known without reading it.)
             if not text.isascii() and _NEEDS_CLEANING.search(text):
+                if _DROPPED_MARKS.search(text):
+                    line_by_line = True
+                else:
+                    # (str.replace per space, not translate: translate walks the block a character at a time.)
+                    for space in _SPACES:
+                        if space in clean:
+                            clean = clean.replace(space, " ")
+            if line_by_line:
                 # Invisible marks to clean: each line on its own, as `_header` reads it.
                 for raw in islice(text.split("\n"), 1, None):
                     number += 1
@@ -1178,7 +1194,7 @@ class ExportReader:
             # start is -1 while no header of this block has been met.
             start = end = -1
             line, current_key, stamp, rest = number, ("", ""), ("", "", "", "", "", None, None), ""
-            for match in header_lines.finditer(text):
+            for match in header_lines.finditer(clean):
                 names, keys = accepted[match.lastindex]
                 d1, d2, d3, hh, mm, ss, pre, ampm, sep, new_rest = match.group(*names)
                 key = keys.get(sep[0])
@@ -1193,7 +1209,7 @@ class ExportReader:
                         rest,
                         False,
                         text[start + 1 : at],
-                        text[end + 1 : at] if at > end else None,
+                        clean[end + 1 : at] if at > end else None,
                         safe,
                     )
                     # (A message of one line ends where the next header starts.)
@@ -1202,7 +1218,7 @@ class ExportReader:
                     line = number + text.count("\n", 0, at + 1)
                     if at > 0:
                         # The block's lines before its first header continue the message above.
-                        current = self._continued(current, text[1:at], number, safe)
+                        current = self._continued(current, text[1:at], clean[1:at], number, safe)
                     if current is not None:
                         yield _finished(current)
                         current = None
@@ -1215,21 +1231,22 @@ class ExportReader:
                     rest,
                     False,
                     [text[start + 1 :]],
-                    [text[end + 1 :]] if len(text) > end else [],
+                    [clean[end + 1 :]] if len(text) > end else [],
                     safe,
                 )
             else:
-                current = self._continued(current, text[1:], number, safe)
+                current = self._continued(current, text[1:], clean[1:], number, safe)
             number += text.count("\n")
         if current is not None:
             yield _finished(current)
 
-    def _continued(self, current: tuple | None, lines: str, number: int, safe: bool) -> tuple | None:
-        """Clean `lines` (newline-separated; the first is line `number` + 1, `safe` whether they hold nothing
-        `normalise_text` replaces) continue the message above, if any: else each is reported."""
+    def _continued(self, current: tuple | None, lines: str, cleaned: str, number: int, safe: bool) -> tuple | None:
+        """`lines` (newline-separated; the first is line `number` + 1, `safe` whether they hold nothing
+        `normalise_text` replaces; `cleaned` the same lines cleaned) continue the message above, if any: else each
+        is reported."""
         if current is not None:
             current[5].append(lines)
-            current[6].append(lines)
+            current[6].append(cleaned)
             if current[7] and not safe:
                 # A message that runs over into another block is known safe only if both blocks are.
                 current = (*current[:7], False)

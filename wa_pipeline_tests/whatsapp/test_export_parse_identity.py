@@ -193,6 +193,28 @@ def test_blocks_of_any_size_give_the_same_messages(monkeypatch, block_chars):
     assert len(whole.messages) > 40 and whole.errors
 
 
+@pytest.mark.parametrize("block_chars", [64, 1 << 18])
+def test_blocks_whose_only_marks_are_spaces_read_as_line_by_line(monkeypatch, block_chars):
+    # Android 13+ writes U+202F before every "PM"; people type U+00A0 and U+2007 into their words. Such a block is
+    # searched whole with those spaces made plain; here the same export read a line at a time must agree.
+    lines = []
+    for index in range(30):
+        lines.append(f"11/16/26, {index % 12 + 1}:{index:02d}\u202fPM - {SENDER}: bei gani\u00a0? {index}")
+        lines.append(f"11/16/26, {index % 12 + 1}:{index:02d}\u202fAM - Juma: sawa\nline\u2007two\n\u00a0 three")
+        lines.append(f"11/16/26, 3:{index:02d}\u00a0PM - Juma: <Media omitted>")
+    text = "11/16/26, 1:00\u202fAM - Messages and calls are end-to-end encrypted.\n" + "\n".join(lines) + "\n"
+    monkeypatch.setattr(chat_export, "_BLOCK_CHARS", block_chars)
+    whole = parse_chat_export(text, chat_name="Spaces", tz=NAIROBI, now=NOW)
+    # A pattern every block holds sends each block down the line-by-line reading.
+    monkeypatch.setattr(chat_export, "_DROPPED_MARKS", re.compile("\n"))
+    by_line = parse_chat_export(text, chat_name="Spaces", tz=NAIROBI, now=NOW)
+    assert [m.__dict__ for m in whole.messages] == [m.__dict__ for m in by_line.messages]
+    assert whole.errors == by_line.errors == []
+    second = whole.messages[2]
+    assert "\u202f" in second.raw and second.text == "sawa\nline two\n  three"
+    assert whole.messages[1].text == "bei gani ? 0" and len(whole.messages) == 91
+
+
 def test_the_first_pass_counts_headers_days_and_lines_past_lines_that_go_on_a_message():
     text = (
         "a line before any header\n"
