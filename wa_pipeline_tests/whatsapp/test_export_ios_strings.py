@@ -170,3 +170,36 @@ def test_a_chinese_ios_event_reads_in_either_layout(layout, body, event, subject
     assert (message.kind, message.event) == ("system", event)
     assert {role: named.get(role) for role in subjects} == subjects
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Arabic iOS lines, the same keys read in AR.strings ("جهة الاتصال" is "the contact", before the name).
+        ("Juma أنشأ هذه المجموعة", "group_created", {"actor": "Juma"}),
+        ("أنت أنشأت هذه المجموعة", "group_created", {}),
+        ('غيّر أحد المشاركين اسم المجموعة إلى "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma غيّر أيقونة هذه المجموعة", "icon_changed", {"actor": "Juma"}),
+        ("أنت غيرت أيقونة هذه المجموعة", "icon_changed", {}),
+        ("Juma غيّر وصف المجموعة. انقر للاطلاع على التغيير.", "description_changed", {"actor": "Juma"}),
+        ("Juma حذف وصف المجموعة", "description_changed", {"actor": "Juma"}),
+        ("Juma حذف أيقونة هذه المجموعة", "icon_changed", {"actor": "Juma"}),
+        ("تمّت إزالتك", "member_removed", {}),
+        ("أوقفت جهة الاتصال Juma تفعيل خاصية الرسائل ذاتية الاختفاء.", "disappearing_off", {"actor": "Juma"}),
+        ('تمت إضافة هذه المجموعة إلى المجتمع "Kota"', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_an_arabic_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
