@@ -203,3 +203,35 @@ def test_an_arabic_ios_event_reads_in_either_layout(layout, body, event, subject
     assert (message.kind, message.event) == ("system", event)
     assert {role: named.get(role) for role in subjects} == subjects
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Japanese iOS lines, the same keys read in JA.strings.
+        ("Jumaがグループアイコンを削除しました", "icon_changed", {"actor": "Juma"}),
+        ("グループ名を「Soko」に変更しました", "subject_changed", {"new": "Soko"}),
+        ("参加者がグループ名を「Soko」に変更しました", "subject_changed", {"new": "Soko"}),
+        ("Jumaがグループアイコンを変更しました", "icon_changed", {"actor": "Juma"}),
+        ("グループアイコンを変更しました", "icon_changed", {}),
+        ("Jumaがグループの説明を変更しました。タップして表示。", "description_changed", {"actor": "Juma"}),
+        ("グループの説明を削除しました", "description_changed", {}),
+        ("Jumaが消えるメッセージをオフにしました。", "disappearing_off", {"actor": "Juma"}),
+        ("このグループはコミュニティ「Kota」に追加されました", "community_linked", {"subject": "Kota"}),
+        ("Jumaがグループを作成しました", "group_created", {"actor": "Juma"}),
+    ],
+)
+def test_a_japanese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
