@@ -134,3 +134,104 @@ def test_an_indonesian_ios_event_reads_in_either_layout(layout, body, event, sub
     assert {role: named.get(role) for role in subjects} == subjects
     # "You changed the group description": no member called "Anda" (you) is named.
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Chinese (Simplified) iOS lines, the keys of id.json's ios_strings_all read in ZH-Hans.strings.
+        ("Juma 创建了 “Duka” 群组", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("您创建了 “Duka” 群组", "group_created", {"subject": "Duka"}),
+        ("Juma 已更改主题为 “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("您更改了主题為 “Soko”", "subject_changed", {"new": "Soko"}),
+        ("一名成员将群组主题改为 “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma 更改了本群组的图标", "icon_changed", {"actor": "Juma"}),
+        ("您更改了本群组图标", "icon_changed", {}),
+        ("Juma 更改了群组描述。点击以查看。", "description_changed", {"actor": "Juma"}),
+        ("Juma 删除了群组描述", "description_changed", {"actor": "Juma"}),
+        ("Juma 已将该群组添加到某社群", "community_linked", {"actor": "Juma"}),
+        ("Juma 删除了本群组的图标", "icon_changed", {"actor": "Juma"}),
+        ("Neema 已被添加到群组中。", "member_added", {"subject": "Neema"}),
+        ("Juma 已关闭限时消息功能。", "disappearing_off", {"actor": "Juma"}),
+        ("该群组已被添加到社群 “Kota”", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_chinese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Arabic iOS lines, the same keys read in AR.strings ("جهة الاتصال" is "the contact", before the name).
+        ("Juma أنشأ هذه المجموعة", "group_created", {"actor": "Juma"}),
+        ("أنت أنشأت هذه المجموعة", "group_created", {}),
+        ('غيّر أحد المشاركين اسم المجموعة إلى "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma غيّر أيقونة هذه المجموعة", "icon_changed", {"actor": "Juma"}),
+        ("أنت غيرت أيقونة هذه المجموعة", "icon_changed", {}),
+        ("Juma غيّر وصف المجموعة. انقر للاطلاع على التغيير.", "description_changed", {"actor": "Juma"}),
+        ("Juma حذف وصف المجموعة", "description_changed", {"actor": "Juma"}),
+        ("Juma حذف أيقونة هذه المجموعة", "icon_changed", {"actor": "Juma"}),
+        ("تمّت إزالتك", "member_removed", {}),
+        ("أوقفت جهة الاتصال Juma تفعيل خاصية الرسائل ذاتية الاختفاء.", "disappearing_off", {"actor": "Juma"}),
+        ('تمت إضافة هذه المجموعة إلى المجتمع "Kota"', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_an_arabic_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Japanese iOS lines, the same keys read in JA.strings.
+        ("Jumaがグループアイコンを削除しました", "icon_changed", {"actor": "Juma"}),
+        ("グループ名を「Soko」に変更しました", "subject_changed", {"new": "Soko"}),
+        ("参加者がグループ名を「Soko」に変更しました", "subject_changed", {"new": "Soko"}),
+        ("Jumaがグループアイコンを変更しました", "icon_changed", {"actor": "Juma"}),
+        ("グループアイコンを変更しました", "icon_changed", {}),
+        ("Jumaがグループの説明を変更しました。タップして表示。", "description_changed", {"actor": "Juma"}),
+        ("グループの説明を削除しました", "description_changed", {}),
+        ("Jumaが消えるメッセージをオフにしました。", "disappearing_off", {"actor": "Juma"}),
+        ("このグループはコミュニティ「Kota」に追加されました", "community_linked", {"subject": "Kota"}),
+        ("Jumaがグループを作成しました", "group_created", {"actor": "Juma"}),
+    ],
+)
+def test_a_japanese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
