@@ -335,7 +335,7 @@ def test_thanks_for_a_deed_and_words_of_acclaim_are_feedback(model, text, scores
             "complaint",
         ),
         (
-            "Thanks for leaving my parcel in the rain, superb service 🙄",
+            "Thanks for delivering my cake upside down 🙄",
             {"complaint": 0.6, "feedback": 0.35},
             "complaint",
         ),
