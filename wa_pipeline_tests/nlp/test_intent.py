@@ -295,61 +295,6 @@ def test_a_cue_beside_a_grievance_or_business_or_unbacked_leaves_the_reading(mod
     assert _read(model, text, **scores)[0] == intent
 
 
-@pytest.mark.parametrize(
-    ("text", "scores"),
-    [
-        # Thanks or a cheer to someone who served, beside what they did, read as greeting or complaint.
-        (
-            "Big thanks to Halima at the front desk, she tracked down my parcel within minutes",
-            {"greeting": 0.6, "feedback": 0.3},
-        ),
-        ("Thank you Musa for fixing the gate latch so quickly", {"complaint": 0.7, "feedback": 0.2}),
-        ("Shout out to your rider, he carried the water drums up three floors", {"complaint": 0.6, "feedback": 0.3}),
-        # A recommendation, custom promised again, a score, what a product did.
-        ("Will definitely recommend you to my whole chama", {"greeting": 0.55, "feedback": 0.3}),
-        ("We'll surely be ordering from you again for the next party", {"complaint": 0.6, "feedback": 0.3}),
-        ("Honest 10/10 from the whole family", {"complaint": 0.5, "feedback": 0.3}),
-        ("The mould on the bathroom ceiling is gone since your team sprayed it", {"complaint": 0.85, "feedback": 0.1}),
-        # Praise in Taglish and Pidgin, a row of praising emoji, and "still" of what kept well.
-        ("Ang sarap ng bibingka, sobrang sulit", {"greeting": 0.5, "feedback": 0.3}),
-        ("Una do well, the stitching on my brother's agbada was neat", {"greeting": 0.55, "feedback": 0.3}),
-        ("🔥🔥💯", {"greeting": 0.6, "feedback": 0.2}),
-        ("The roses are still fresh after a week, gorgeous", {"complaint": 0.6, "feedback": 0.3}),
-    ],
-)
-def test_thanks_for_a_deed_and_words_of_acclaim_are_feedback(model, text, scores):
-    assert _read(model, text, **scores) == ("feedback", 0.5)
-
-
-@pytest.mark.parametrize(
-    ("text", "scores", "intent"),
-    [
-        # Thanks alone, with a sign-off or an acknowledgement, or a business's own thanks stay greetings.
-        ("Thank you Zawadi, have a blessed evening", {"greeting": 0.7, "feedback": 0.25}, "greeting"),
-        ("Ok noted, thanks so much", {"greeting": 0.6, "feedback": 0.3}, "greeting"),
-        ("Thanks for shopping with us, see you soon", {"greeting": 0.6, "feedback": 0.3}, "greeting"),
-        # Thanks beside a grievance in Hinglish, sarcasm with an eye-roll, custom that went wrong again.
-        (
-            "Thank you for the quick delivery lekin dabba toota hua tha",
-            {"complaint": 0.7, "feedback": 0.25},
-            "complaint",
-        ),
-        (
-            "Thanks for delivering my cake upside down 🙄",
-            {"complaint": 0.6, "feedback": 0.35},
-            "complaint",
-        ),
-        ("I ordered again and the rice came cold", {"complaint": 0.7, "feedback": 0.2}, "complaint"),
-        # Thanks beside a request or a payment, and acclaim the model hardly backs, keep their readings.
-        ("Thank you, please send the same tray on Friday", {"order": 0.6, "greeting": 0.3, "feedback": 0.1}, "order"),
-        ("Thanks Baraka, the money went through on my side", {"greeting": 0.6, "feedback": 0.3}, "greeting"),
-        ("The smell is gone from the fridge", {"complaint": 0.98, "feedback": 0.01}, "complaint"),
-    ],
-)
-def test_thanks_that_sign_off_or_sit_beside_a_grievance_or_business_keep_the_reading(model, text, scores, intent):
-    assert _read(model, text, **scores)[0] == intent
-
-
 def test_a_second_data_directory_takes_the_model_trained_for_the_first(tmp_path, monkeypatch):
     import wa_pipeline.nlp.intent as intent
 
