@@ -770,8 +770,8 @@ def eaten_or_worn(doc: Words, start: int, end: int, gazetteer: Gazetteer, region
 
 def _worn_or_eaten_words(gazetteer: Gazetteer, words: tuple[str, ...]) -> bool:
     """The words, the last in the singular or not, are a listed dish, food, garment or cloth."""
-    singular = (*words[:-1], _singular(words[-1]))
-    return any(key in listed for listed in (gazetteer.dishes, gazetteer.garments) for key in (words, singular))
+    keys = [(*words[:-1], form) for form in _singulars(words[-1])]
+    return any(key in listed for listed in (gazetteer.dishes, gazetteer.garments) for key in keys)
 
 
 def _before_what_is_worn_or_eaten(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> bool:
@@ -784,18 +784,19 @@ def _before_what_is_worn_or_eaten(doc: Words, start: int, end: int, gazetteer: G
     words = tuple(doc[n].lower_ for n in range(start, end))
     if any(word in gazetteer.people for word in words):
         return False
-    key = (after.lower_,)
-    if key in gazetteer.garments or (_singular(after.lower_),) in gazetteer.garments:
+    keys = [(form,) for form in _singulars(after.lower_)]
+    if any(key in gazetteer.garments for key in keys):
         return True
     if gazetteer.is_place(words, region) or any(words in towns for towns in gazetteer.towns.values()):
         return False
-    return key in gazetteer.dishes or (_singular(after.lower_),) in gazetteer.dishes
+    return any(key in gazetteer.dishes for key in keys)
 
 
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+def _singulars(word: str) -> tuple[str, ...]:
+    """The word and what its singular may be: "buns" -> "bun", "dresses" -> "dress", "pasties" -> "pasty"."""
+    if not word.endswith("s") or word.endswith("ss"):
+        return (word,)
+    return (word, word[:-1], word[:-2], word[:-3] + "y")
 
 
 def _named_by_its_service(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:

@@ -26,6 +26,7 @@ def names(text, region="KE"):
         ("Has the Kanzu for my son been ironed?", "UG"),
         # a lower-case garment or dish after the run: "Kente" is the cloth of the stoles
         ("The Kente stoles for the graduation are ready", "GH"),
+        ("Are the Shweshwe dresses back in stock?", "ZA"),  # "dresses" is the plural of a listed "dress"
         ("One Cobb Salad to the front desk please", "US"),
     ],
 )
