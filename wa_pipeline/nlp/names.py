@@ -721,6 +721,9 @@ def find_names(
         entity = _addressed(doc, start, end) or _classify(doc, start, end, region, gazetteer, model)
         if entity is not None and entity.label == ORG and _titled_the(doc, start):
             entity = _entity(doc, start - 1, end, ORG, "rule")  # "Reminder from The Barber Lounge"
+        if entity is not None and _english(doc) and _a_dish_or_a_garment(doc, i, end, gazetteer, region, entity.label):
+            i = end  # "Two Chelsea Buns", "the Kente stoles": what is eaten or worn names no one
+            continue
         if entity is not None:
             found.append(entity)
         else:
@@ -731,6 +734,69 @@ def find_names(
         if bare is not None:
             return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _a_dish_or_a_garment(
+    doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None, label: str
+) -> bool:
+    if eaten_or_worn(doc, start, end, gazetteer, region, label):
+        return True
+    # a maker before its goods ("Peak milk") is products.py's
+    return label in (PERSON, TOWN, FACILITY) and _before_what_is_worn_or_eaten(doc, start, end, gazetteer, region)
+
+
+def eaten_or_worn(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None, label: str) -> bool:
+    """The capitalised run read as `label` names a dish, a food, a garment or a cloth of the public lists
+    (dishes.txt, garments.txt): all of it ("Victoria Sponge", "Harris Tweed") or, for a person or a place, its last
+    word ("Butter Naan", "Eccles Cakes"). A business or a product is one only where every word is listed ("Pepper
+    Soup"): "Bolt Food", "Juici Patties", "Marmite" are makers. A listed place or business, a town of any market, or
+    a run holding a listed person's name that the lists do not name whole ("Charlotte", "Mary Rice") stays a name."""
+    words = tuple(doc[n].lower_ for n in range(start, end))
+    if not all(word.isalpha() for word in words) or gazetteer.is_place(words, region):
+        return False
+    if any(words in towns for towns in gazetteer.towns.values()):
+        return False  # "from Buffalo" in a chat of Kenya: a town of another market is still a town
+    if gazetteer.organisations.longest_match(list(words), 0):
+        return False  # "Coca Cola", "Pepsi Cola": a maker's drink
+    if len(words) > 1 and (_worn_or_eaten_words(gazetteer, words)):
+        return True  # "Caesar Salad" and "Chelsea Buns", whose first word names people
+    if label not in (PERSON, TOWN, FACILITY):
+        # every word as written: "Biryani Blues" is a restaurant ("blue" is a uniform)
+        return len(words) > 1 and all((word,) in gazetteer.dishes or (word,) in gazetteer.garments for word in words)
+    if any(word in gazetteer.people for word in words) or words[-1] in _KIND_ENDINGS | _PLACE_HEADS:
+        return False  # "Capital Centre", "Manchester City"
+    return _worn_or_eaten_words(gazetteer, words[-1:])
+
+
+def _worn_or_eaten_words(gazetteer: Gazetteer, words: tuple[str, ...]) -> bool:
+    """The words, the last in the singular or not, are a listed dish, food, garment or cloth."""
+    keys = [(*words[:-1], form) for form in _singulars(words[-1])]
+    return any(key in listed for listed in (gazetteer.dishes, gazetteer.garments) for key in keys)
+
+
+def _before_what_is_worn_or_eaten(doc: Words, start: int, end: int, gazetteer: Gazetteer, region: str | None) -> bool:
+    """A lower-case garment or cloth of the lists follows ("the Kente stoles", "my Ankara gown"), or a dish or food
+    after a run that names no place ("a Reuben sandwich"; "Kenya tea" is the country's). A listed person's name
+    stays one ("Ngozi stays")."""
+    after = doc[end] if end < len(doc) else None
+    if after is None or not (after.is_alpha and after.is_lower) or after.lower_ in _KIND_ENDINGS:
+        return False  # "Manchester city centre": "centre" is also a sweet's filling
+    words = tuple(doc[n].lower_ for n in range(start, end))
+    if any(word in gazetteer.people for word in words):
+        return False
+    keys = [(form,) for form in _singulars(after.lower_)]
+    if any(key in gazetteer.garments for key in keys):
+        return True
+    if gazetteer.is_place(words, region) or any(words in towns for towns in gazetteer.towns.values()):
+        return False
+    return any(key in gazetteer.dishes for key in keys)
+
+
+def _singulars(word: str) -> tuple[str, ...]:
+    """The word and what its singular may be: "buns" -> "bun", "dresses" -> "dress", "pasties" -> "pasty"."""
+    if not word.endswith("s") or word.endswith("ss"):
+        return (word,)
+    return (word, word[:-1], word[:-2], word[:-3] + "y")
 
 
 def _named_by_its_service(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:

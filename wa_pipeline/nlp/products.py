@@ -205,6 +205,13 @@ def find_products(
         ):
             if span is not None:
                 found.append(span)
+    if doc.user_data.get("names_english", language in (None, "", "en")):
+        # "Three Garlic Naan", "the Harris Tweed jacket": a dish or a cloth is no named product
+        found = [
+            (start, end)
+            for start, end in found
+            if not name_rules.eaten_or_worn(doc, start, end, gazetteer, region, PRODUCT)
+        ]
     kept: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda s: (-(s[1] - s[0]), s[0])):
         if all(end <= s or start >= e for s, e in kept):

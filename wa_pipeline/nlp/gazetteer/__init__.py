@@ -71,6 +71,8 @@ class Gazetteer:
     people: frozenset[str]  # single lower-cased words
     places: NameList  # neighbourhoods, malls, landmarks (every region)
     towns: dict[str, NameList]  # region -> towns; WORLD for every region
+    dishes: NameList  # dishes and foods: what is eaten names no one (dishes.txt)
+    garments: NameList  # garments and cloths: what is worn names no one (garments.txt)
 
     def is_place(self, key: tuple[str, ...], region: str | None) -> bool:
         return (
@@ -108,4 +110,6 @@ def load_gazetteer(nlp: Language) -> Gazetteer:
         people=frozenset(word.lower() for line in _lines("people.txt") for word in line.split()),
         places=NameList.of(nlp, _lines("places.txt")),
         towns={region: NameList.of(nlp, names) for region, names in towns.items()},
+        dishes=NameList.of(nlp, _lines("dishes.txt")),
+        garments=NameList.of(nlp, _lines("garments.txt")),
     )
