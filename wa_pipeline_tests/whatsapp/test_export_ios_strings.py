@@ -235,3 +235,39 @@ def test_a_japanese_ios_event_reads_in_either_layout(layout, body, event, subjec
     assert (message.kind, message.event) == ("system", event)
     assert {role: named.get(role) for role in subjects} == subjects
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Chinese (Traditional) iOS lines, the same keys read in ZH-Hant.strings.
+        ("Juma 建立了「Duka」群組", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("您建立了「Duka」群組", "group_created", {"subject": "Duka"}),
+        ("Juma 已變更主題為 “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("您更改了主題為 “Soko”", "subject_changed", {"new": "Soko"}),
+        ("某位對話成員已變更主題為「Soko」", "subject_changed", {"new": "Soko"}),
+        ("Juma 更改了本群組的圖標", "icon_changed", {"actor": "Juma"}),
+        ("您已變更此群組圖標", "icon_changed", {}),
+        ("Juma 更改了群組描述。點擊以檢視。", "description_changed", {"actor": "Juma"}),
+        ("Juma 刪除了群組描述", "description_changed", {"actor": "Juma"}),
+        ("Juma 已刪除此群組圖示", "icon_changed", {"actor": "Juma"}),
+        ("Juma 移除了您", "member_removed", {"actor": "Juma"}),
+        ("您移除了 Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma 已關閉限時訊息模式。", "disappearing_off", {"actor": "Juma"}),
+        ("已將此群組新增至社群「Kota」", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_traditional_chinese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
