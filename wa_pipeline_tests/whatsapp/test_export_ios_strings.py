@@ -271,3 +271,38 @@ def test_a_traditional_chinese_ios_event_reads_in_either_layout(layout, body, ev
     assert (message.kind, message.event) == ("system", event)
     assert {role: named.get(role) for role in subjects} == subjects
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Korean iOS lines, the same keys read in KO.strings ("님" is the honorific after the name).
+        ("Juma님이 “Duka” 그룹을 만들었습니다.", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("“Duka” 그룹을 만들었습니다.", "group_created", {"subject": "Duka"}),
+        ("Juma님이 그룹 이름을 “Soko”(으)로 변경했습니다.", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("그룹 이름을 “Soko”(으)로 변경했습니다.", "subject_changed", {"new": "Soko"}),
+        ("멤버가 그룹 이름을 “Soko”(으)로 변경했습니다", "subject_changed", {"new": "Soko"}),
+        ("Juma님이 그룹 아이콘을 변경했습니다", "icon_changed", {"actor": "Juma"}),
+        ("그룹 아이콘을 삭제했습니다.", "icon_changed", {}),
+        ("Juma님이 그룹 설명을 변경했습니다. 보려면 탭하세요.", "description_changed", {"actor": "Juma"}),
+        ("Juma님이 그룹 설명을 삭제했습니다.", "description_changed", {"actor": "Juma"}),
+        ("Juma님이 회원님을 퇴장시켰습니다", "member_removed", {"actor": "Juma"}),
+        ("Neema님을 퇴장시켰습니다", "member_removed", {"subject": "Neema"}),
+        ("Juma님이 자동삭제 메시지 설정을 껐습니다.", "disappearing_off", {"actor": "Juma"}),
+        ('이 그룹이 "Kota" 커뮤니티에 추가되었습니다', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_korean_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
