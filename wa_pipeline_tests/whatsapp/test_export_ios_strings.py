@@ -306,3 +306,52 @@ def test_a_korean_ios_event_reads_in_either_layout(layout, body, event, subjects
     assert (message.kind, message.event) == ("system", event)
     assert {role: named.get(role) for role in subjects} == subjects
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Vietnamese iOS lines, the same keys read in VI.strings.
+        ("Juma đã tạo nhóm “Duka”", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("Bạn đã tạo nhóm “Duka”", "group_created", {"subject": "Duka"}),
+        ("Juma đã đổi tên thành “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Bạn đã đổi tên nhóm thành “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Một thành viên đã đổi tên nhóm thành “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma đã thay đổi biểu tượng của nhóm này", "icon_changed", {"actor": "Juma"}),
+        ("Bạn đã xóa biểu tượng nhóm này", "icon_changed", {}),
+        ("Juma đã thay đổi mô tả nhóm. Nhấn để xem.", "description_changed", {"actor": "Juma"}),
+        ("Bạn đã xóa mô tả nhóm", "description_changed", {}),
+        ("Juma đã bỏ bạn khỏi nhóm", "member_removed", {"actor": "Juma"}),
+        ("Bạn đã xóa Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma đã tắt tính năng tin nhắn tự hủy.", "disappearing_off", {"actor": "Juma"}),
+        ('Nhóm này đã được thêm vào cộng đồng "Kota"', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_vietnamese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take iOS's own "you deleted this message" for a member called "tin nhắn này".
+        ("[18/03/2025, 14:56:01] Neema: \u200eBạn đã xóa tin nhắn này.\n", "deleted", "deleted:by_me"),
+        ("18/03/2025, 14:56 - Neema: Bạn đã xóa Juma à?\n", "text", None),
+    ],
+)
+def test_vietnamese_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
