@@ -355,3 +355,49 @@ def test_vietnamese_you_removed_leaves_deleted_messages_and_members_words_alone(
     parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
     (message,) = parsed.messages
     assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Malay iOS lines, the same keys read in MS.strings.
+        ("Juma telah mencipta grup “Duka”", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("Anda telah mencipta grup “Duka”", "group_created", {"subject": "Duka"}),
+        ("Juma mengubah subjek kepada “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Anda mengubah subjek kepada “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Seorang peserta telah menukar subjek kepada “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Anda telah memadam ikon grup ini", "icon_changed", {}),
+        ("Juma telah menukar deskripsi kumpulan", "description_changed", {"actor": "Juma"}),
+        ("Juma telah memadamkan deskripsi kumpulan", "description_changed", {"actor": "Juma"}),
+        ("Juma telah mematikan ciri mesej menghilang.", "disappearing_off", {"actor": "Juma"}),
+        ("Grup ini telah ditambahkan kepada komuniti “Kota”", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_malay_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take a member's question, nor iOS's own "you deleted this message".
+        ("18/03/2025, 14:56 - Neema: Anda mengeluarkan Juma?\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eAnda telah memadamkan mesej ini.\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_malay_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
