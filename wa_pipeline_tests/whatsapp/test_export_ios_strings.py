@@ -401,3 +401,52 @@ def test_malay_you_removed_leaves_deleted_messages_and_members_words_alone(line,
     parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
     (message,) = parsed.messages
     assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Hindi iOS lines, the same keys read in HI.strings.
+        ("Juma ने ग्रुप “Duka” बनाया", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("आपने ग्रुप “Duka” बनाया", "group_created", {"subject": "Duka"}),
+        ("Juma ने ग्रुप का नाम बदलकर “Soko” किया", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("आपने ग्रुप का नाम बदलकर “Soko” किया", "subject_changed", {"new": "Soko"}),
+        ("किसी सदस्य ने ग्रुप का नाम बदलकर “Soko” किया", "subject_changed", {"new": "Soko"}),
+        ("Juma ने इस ग्रुप की फ़ोटो बदली", "icon_changed", {"actor": "Juma"}),
+        ("आपने इस ग्रुप की फ़ोटो डिलीट की", "icon_changed", {}),
+        ("Juma ने ग्रुप का वर्णन बदला", "description_changed", {"actor": "Juma"}),
+        ("Juma ने ग्रुप का वर्णन डिलीट किया", "description_changed", {"actor": "Juma"}),
+        ("Juma ने आपको हटाया", "member_removed", {"actor": "Juma"}),
+        ("आपने Neema को हटाया", "member_removed", {"subject": "Neema"}),
+        ("Juma ने 'गायब होने वाले मैसेज' मोड को ऑफ़ किया.", "disappearing_off", {"actor": "Juma"}),
+        ("इस ग्रुप को “Kota” कम्युनिटी में शामिल किया गया", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_hindi_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take a member's question, nor iOS's own "you deleted this message".
+        ("18/03/2025, 14:56 - Neema: आपने Juma को हटाया?\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eआपने यह मैसेज डिलीट किया.\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_hindi_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
