@@ -450,3 +450,49 @@ def test_hindi_you_removed_leaves_deleted_messages_and_members_words_alone(line,
     parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
     (message,) = parsed.messages
     assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Urdu iOS lines, the same keys read in UR.strings.
+        ('آپ نے "Duka" گروپ بنایا ہے', "group_created", {"subject": "Duka"}),
+        ("Juma نے نام 'Soko' پر تبدیل کر دیا", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("آپ نے نام 'Soko' پر تبدیل کر دیا ہے", "subject_changed", {"new": "Soko"}),
+        ("کسی ممبر نے گروپ کا نام تبدیل کر کے 'Soko' رکھ دیا ہے", "subject_changed", {"new": "Soko"}),
+        ("Juma نے اس گروپ کی تصویر تبدیل کر دی ہے", "icon_changed", {"actor": "Juma"}),
+        ("آپ نے اس گروپ کی تصویر حذف کر دی ہے", "icon_changed", {}),
+        ("Juma نے گروپ کی تفصیل تبدیل کر دی", "description_changed", {"actor": "Juma"}),
+        ("Juma نے گروپ کی تفصیل حذف کر دی", "description_changed", {"actor": "Juma"}),
+        ("Juma نے غائب ہونے والے میسجز کو آف کر دیا ہے۔", "disappearing_off", {"actor": "Juma"}),
+        ("اس گروپ کو کمیونٹی 'Kota' میں شامل کیا گیا ہے", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_an_urdu_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take a member's question, nor iOS's own "you deleted this message".
+        ("18/03/2025, 14:56 - Neema: آپ نے Juma کو ہٹایا؟\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eآپ نے یہ میسج حذف کر دیا ہے\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_urdu_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
