@@ -235,3 +235,264 @@ def test_a_japanese_ios_event_reads_in_either_layout(layout, body, event, subjec
     assert (message.kind, message.event) == ("system", event)
     assert {role: named.get(role) for role in subjects} == subjects
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Chinese (Traditional) iOS lines, the same keys read in ZH-Hant.strings.
+        ("Juma 建立了「Duka」群組", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("您建立了「Duka」群組", "group_created", {"subject": "Duka"}),
+        ("Juma 已變更主題為 “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("您更改了主題為 “Soko”", "subject_changed", {"new": "Soko"}),
+        ("某位對話成員已變更主題為「Soko」", "subject_changed", {"new": "Soko"}),
+        ("Juma 更改了本群組的圖標", "icon_changed", {"actor": "Juma"}),
+        ("您已變更此群組圖標", "icon_changed", {}),
+        ("Juma 更改了群組描述。點擊以檢視。", "description_changed", {"actor": "Juma"}),
+        ("Juma 刪除了群組描述", "description_changed", {"actor": "Juma"}),
+        ("Juma 已刪除此群組圖示", "icon_changed", {"actor": "Juma"}),
+        ("Juma 移除了您", "member_removed", {"actor": "Juma"}),
+        ("您移除了 Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma 已關閉限時訊息模式。", "disappearing_off", {"actor": "Juma"}),
+        ("已將此群組新增至社群「Kota」", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_traditional_chinese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Korean iOS lines, the same keys read in KO.strings ("님" is the honorific after the name).
+        ("Juma님이 “Duka” 그룹을 만들었습니다.", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("“Duka” 그룹을 만들었습니다.", "group_created", {"subject": "Duka"}),
+        ("Juma님이 그룹 이름을 “Soko”(으)로 변경했습니다.", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("그룹 이름을 “Soko”(으)로 변경했습니다.", "subject_changed", {"new": "Soko"}),
+        ("멤버가 그룹 이름을 “Soko”(으)로 변경했습니다", "subject_changed", {"new": "Soko"}),
+        ("Juma님이 그룹 아이콘을 변경했습니다", "icon_changed", {"actor": "Juma"}),
+        ("그룹 아이콘을 삭제했습니다.", "icon_changed", {}),
+        ("Juma님이 그룹 설명을 변경했습니다. 보려면 탭하세요.", "description_changed", {"actor": "Juma"}),
+        ("Juma님이 그룹 설명을 삭제했습니다.", "description_changed", {"actor": "Juma"}),
+        ("Juma님이 회원님을 퇴장시켰습니다", "member_removed", {"actor": "Juma"}),
+        ("Neema님을 퇴장시켰습니다", "member_removed", {"subject": "Neema"}),
+        ("Juma님이 자동삭제 메시지 설정을 껐습니다.", "disappearing_off", {"actor": "Juma"}),
+        ('이 그룹이 "Kota" 커뮤니티에 추가되었습니다', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_korean_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Vietnamese iOS lines, the same keys read in VI.strings.
+        ("Juma đã tạo nhóm “Duka”", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("Bạn đã tạo nhóm “Duka”", "group_created", {"subject": "Duka"}),
+        ("Juma đã đổi tên thành “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Bạn đã đổi tên nhóm thành “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Một thành viên đã đổi tên nhóm thành “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma đã thay đổi biểu tượng của nhóm này", "icon_changed", {"actor": "Juma"}),
+        ("Bạn đã xóa biểu tượng nhóm này", "icon_changed", {}),
+        ("Juma đã thay đổi mô tả nhóm. Nhấn để xem.", "description_changed", {"actor": "Juma"}),
+        ("Bạn đã xóa mô tả nhóm", "description_changed", {}),
+        ("Juma đã bỏ bạn khỏi nhóm", "member_removed", {"actor": "Juma"}),
+        ("Bạn đã xóa Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma đã tắt tính năng tin nhắn tự hủy.", "disappearing_off", {"actor": "Juma"}),
+        ('Nhóm này đã được thêm vào cộng đồng "Kota"', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_vietnamese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take iOS's own "you deleted this message" for a member called "tin nhắn này".
+        ("[18/03/2025, 14:56:01] Neema: \u200eBạn đã xóa tin nhắn này.\n", "deleted", "deleted:by_me"),
+        ("18/03/2025, 14:56 - Neema: Bạn đã xóa Juma à?\n", "text", None),
+    ],
+)
+def test_vietnamese_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Malay iOS lines, the same keys read in MS.strings.
+        ("Juma telah mencipta grup “Duka”", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("Anda telah mencipta grup “Duka”", "group_created", {"subject": "Duka"}),
+        ("Juma mengubah subjek kepada “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Anda mengubah subjek kepada “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Seorang peserta telah menukar subjek kepada “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Anda telah memadam ikon grup ini", "icon_changed", {}),
+        ("Juma telah menukar deskripsi kumpulan", "description_changed", {"actor": "Juma"}),
+        ("Juma telah memadamkan deskripsi kumpulan", "description_changed", {"actor": "Juma"}),
+        ("Juma telah mematikan ciri mesej menghilang.", "disappearing_off", {"actor": "Juma"}),
+        ("Grup ini telah ditambahkan kepada komuniti “Kota”", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_malay_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take a member's question, nor iOS's own "you deleted this message".
+        ("18/03/2025, 14:56 - Neema: Anda mengeluarkan Juma?\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eAnda telah memadamkan mesej ini.\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_malay_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Hindi iOS lines, the same keys read in HI.strings.
+        ("Juma ने ग्रुप “Duka” बनाया", "group_created", {"actor": "Juma", "subject": "Duka"}),
+        ("आपने ग्रुप “Duka” बनाया", "group_created", {"subject": "Duka"}),
+        ("Juma ने ग्रुप का नाम बदलकर “Soko” किया", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("आपने ग्रुप का नाम बदलकर “Soko” किया", "subject_changed", {"new": "Soko"}),
+        ("किसी सदस्य ने ग्रुप का नाम बदलकर “Soko” किया", "subject_changed", {"new": "Soko"}),
+        ("Juma ने इस ग्रुप की फ़ोटो बदली", "icon_changed", {"actor": "Juma"}),
+        ("आपने इस ग्रुप की फ़ोटो डिलीट की", "icon_changed", {}),
+        ("Juma ने ग्रुप का वर्णन बदला", "description_changed", {"actor": "Juma"}),
+        ("Juma ने ग्रुप का वर्णन डिलीट किया", "description_changed", {"actor": "Juma"}),
+        ("Juma ने आपको हटाया", "member_removed", {"actor": "Juma"}),
+        ("आपने Neema को हटाया", "member_removed", {"subject": "Neema"}),
+        ("Juma ने 'गायब होने वाले मैसेज' मोड को ऑफ़ किया.", "disappearing_off", {"actor": "Juma"}),
+        ("इस ग्रुप को “Kota” कम्युनिटी में शामिल किया गया", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_hindi_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take a member's question, nor iOS's own "you deleted this message".
+        ("18/03/2025, 14:56 - Neema: आपने Juma को हटाया?\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eआपने यह मैसेज डिलीट किया.\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_hindi_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Urdu iOS lines, the same keys read in UR.strings.
+        ('آپ نے "Duka" گروپ بنایا ہے', "group_created", {"subject": "Duka"}),
+        ("Juma نے نام 'Soko' پر تبدیل کر دیا", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("آپ نے نام 'Soko' پر تبدیل کر دیا ہے", "subject_changed", {"new": "Soko"}),
+        ("کسی ممبر نے گروپ کا نام تبدیل کر کے 'Soko' رکھ دیا ہے", "subject_changed", {"new": "Soko"}),
+        ("Juma نے اس گروپ کی تصویر تبدیل کر دی ہے", "icon_changed", {"actor": "Juma"}),
+        ("آپ نے اس گروپ کی تصویر حذف کر دی ہے", "icon_changed", {}),
+        ("Juma نے گروپ کی تفصیل تبدیل کر دی", "description_changed", {"actor": "Juma"}),
+        ("Juma نے گروپ کی تفصیل حذف کر دی", "description_changed", {"actor": "Juma"}),
+        ("Juma نے غائب ہونے والے میسجز کو آف کر دیا ہے۔", "disappearing_off", {"actor": "Juma"}),
+        ("اس گروپ کو کمیونٹی 'Kota' میں شامل کیا گیا ہے", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_an_urdu_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    # The same two layouts as the Indonesian lines above.
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # "You removed X" must not take a member's question, nor iOS's own "you deleted this message".
+        ("18/03/2025, 14:56 - Neema: آپ نے Juma کو ہٹایا؟\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eآپ نے یہ میسج حذف کر دیا ہے\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_urdu_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
+    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.event) == (kind, event)
