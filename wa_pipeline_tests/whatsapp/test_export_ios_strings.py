@@ -29,6 +29,27 @@ def _event(body: str) -> tuple:
     return message.kind, message.event, subjects
 
 
+def _reads_in_either_layout(layout: str, body: str, event: str, subjects: dict) -> None:
+    """`body` lands as `event` naming `subjects` (and no other actor or subject: "you" is nobody named), written as
+    Android writes WhatsApp's own line (no sender) or as iOS does (under the chat's name behind its U+200E mark)."""
+    if layout == "android":
+        text = f"18/03/2025, 14:56 - {body}\n"
+    else:
+        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
+    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
+    assert parsed.errors == []
+    (message,) = parsed.messages
+    named = json.loads(message.event_subjects) if message.event_subjects else {}
+    assert (message.kind, message.event) == ("system", event)
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+def _kind_and_event(line: str) -> tuple[str, str | None]:
+    (message,) = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY).messages
+    return message.kind, message.event
+
+
 @pytest.mark.parametrize(
     ("body", "event", "subjects"),
     [
@@ -121,19 +142,7 @@ def test_a_member_saying_something_like_it_keeps_their_words(words):
     ],
 )
 def test_an_indonesian_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # Android writes the line with no sender; iOS under the chat's name behind its U+200E mark.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    # "You changed the group description": no member called "Anda" (you) is named.
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -158,18 +167,7 @@ def test_an_indonesian_ios_event_reads_in_either_layout(layout, body, event, sub
     ],
 )
 def test_a_chinese_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -191,18 +189,7 @@ def test_a_chinese_ios_event_reads_in_either_layout(layout, body, event, subject
     ],
 )
 def test_an_arabic_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -223,18 +210,7 @@ def test_an_arabic_ios_event_reads_in_either_layout(layout, body, event, subject
     ],
 )
 def test_a_japanese_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -259,18 +235,7 @@ def test_a_japanese_ios_event_reads_in_either_layout(layout, body, event, subjec
     ],
 )
 def test_a_traditional_chinese_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -294,18 +259,7 @@ def test_a_traditional_chinese_ios_event_reads_in_either_layout(layout, body, ev
     ],
 )
 def test_a_korean_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -329,18 +283,7 @@ def test_a_korean_ios_event_reads_in_either_layout(layout, body, event, subjects
     ],
 )
 def test_a_vietnamese_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize(
@@ -352,9 +295,7 @@ def test_a_vietnamese_ios_event_reads_in_either_layout(layout, body, event, subj
     ],
 )
 def test_vietnamese_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
-    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    (message,) = parsed.messages
-    assert (message.kind, message.event) == (kind, event)
+    assert _kind_and_event(line) == (kind, event)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -375,18 +316,7 @@ def test_vietnamese_you_removed_leaves_deleted_messages_and_members_words_alone(
     ],
 )
 def test_a_malay_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize(
@@ -398,9 +328,7 @@ def test_a_malay_ios_event_reads_in_either_layout(layout, body, event, subjects)
     ],
 )
 def test_malay_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
-    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    (message,) = parsed.messages
-    assert (message.kind, message.event) == (kind, event)
+    assert _kind_and_event(line) == (kind, event)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -424,18 +352,7 @@ def test_malay_you_removed_leaves_deleted_messages_and_members_words_alone(line,
     ],
 )
 def test_a_hindi_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize(
@@ -447,9 +364,7 @@ def test_a_hindi_ios_event_reads_in_either_layout(layout, body, event, subjects)
     ],
 )
 def test_hindi_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
-    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    (message,) = parsed.messages
-    assert (message.kind, message.event) == (kind, event)
+    assert _kind_and_event(line) == (kind, event)
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -470,18 +385,7 @@ def test_hindi_you_removed_leaves_deleted_messages_and_members_words_alone(line,
     ],
 )
 def test_an_urdu_ios_event_reads_in_either_layout(layout, body, event, subjects):
-    # The same two layouts as the Indonesian lines above.
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
-    assert {role: named.get(role) for role in subjects} == subjects
-    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+    _reads_in_either_layout(layout, body, event, subjects)
 
 
 @pytest.mark.parametrize(
@@ -493,6 +397,4 @@ def test_an_urdu_ios_event_reads_in_either_layout(layout, body, event, subjects)
     ],
 )
 def test_urdu_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
-    parsed = parse_chat_export(line, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    (message,) = parsed.messages
-    assert (message.kind, message.event) == (kind, event)
+    assert _kind_and_event(line) == (kind, event)
