@@ -285,15 +285,23 @@ def _filled_placeholders(
     with it (Meta's history reference: for media sent within 14 days of onboarding). Dropped as a re-delivery, the
     copy's media would never be fetched: the placeholder is landed again as the copy, as a richer export copy is.
     """
-    again = {entry[0]: entry[4] for entry in prepared if entry[0] in present and entry[2] == "cloud_api"}
-    with_media = {key for key, record in again.items() if json.loads(record).get("media_remote_id")}
+    with_media = {entry[0] for entry in prepared if entry[0] in present and _fills_a_placeholder(entry)}
     if not with_media:
         return {}
     return {
         message_id: seq
         for message_id, seq, record in _select_in(run, placed_records_of, with_media)
-        if (json.loads(record).get("flags") or "").startswith(MEDIA_PLACEHOLDER)
+        if _PLACEHOLDER_FLAG in record
     }
+
+
+# How a placeholder's record (sorted-key JSON, see `Message.to_json`) opens its flags.
+_PLACEHOLDER_FLAG = f'"flags": "{MEDIA_PLACEHOLDER}'
+
+
+def _fills_a_placeholder(entry: Prepared) -> bool:
+    """Whether the message may be a history placeholder's copy with its media (Cloud API, a media id)."""
+    return entry[2] == "cloud_api" and bool(json.loads(entry[4]).get("media_remote_id"))
 
 
 def _export_twins(
@@ -419,6 +427,8 @@ def land_messages(
     # Landed messages that another export's copy improves (its file, its seconds), or that history sync's copy with
     # media fills (see `_filled_placeholders`): (message_id, seq) of each, removed and landed again under the same id.
     improved: list[tuple[str, int]] = []
+    # History placeholders landed by this batch, by id: the place of each one's row in `new_rows`.
+    placeholders: dict[str, int] = {}
     export_copies: set[str] = set()
     for place, entry in enumerate(prepared):
         message_id, chat_id, source, its_prints, record, sent_at = entry
@@ -452,6 +462,13 @@ def land_messages(
             if message_id in present:
                 landed_seq = filled.pop(message_id, None)
                 if landed_seq is None:
+                    at = placeholders.get(message_id)
+                    if at is not None and _fills_a_placeholder(entry):
+                        # The placeholder landed earlier in this batch: its row becomes the copy's.
+                        del placeholders[message_id]
+                        row = (message_id, chat_id, sent_at, source, record, now)
+                        new_rows[at] = (new_rows[at][0], *row) if by_seq else row
+                        landed_prints[at] = its_prints
                     continue
                 improved.append((message_id, landed_seq))
         present.add(message_id)
@@ -463,6 +480,8 @@ def land_messages(
         else:
             new_rows.append((message_id, chat_id, sent_at, source, record, now))
         landed_prints.append(its_prints)
+        if source == "cloud_api" and _PLACEHOLDER_FLAG in record:
+            placeholders[message_id] = len(new_rows) - 1
         if seek_twins:
             for fingerprint in its_prints:
                 bisect.insort(holders.setdefault(fingerprint, []), (message_id, source))

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wa_pipeline.message import Message, StatusUpdate
+from wa_pipeline.message import MEDIA_PLACEHOLDER, MediaRef, Message, StatusUpdate
+from wa_pipeline.store.landing_factory import open_landing_store
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -178,3 +179,27 @@ def test_a_file_with_fingerprints_keyed_by_value_is_moved_to_seq_keys(tmp_path):
     result = moved.add_messages([_exported(1, T0), _exported(2, T0 + timedelta(minutes=3)), _exported(4, T0)])
     assert (result.added, result.cross_source_duplicates) == (1, 2)
     assert sorted(moved.cross_source_duplicates()) == [("exp_1", "wamid.1"), ("exp_2", "wamid.2")]
+
+
+def _history(kind: str, **fields) -> Message:
+    return Message(
+        message_id="wamid.h2", chat_id="wa:1:2", sent_at=T0, kind=kind, source="cloud_api", sender_id="2", **fields
+    )
+
+
+@pytest.mark.parametrize("apart", [True, False])
+def test_a_history_placeholder_is_filled_by_its_copy_with_media(landing_target, apart):
+    # History sync sends a media message first without its media, then again, same id, with it: apart (a later
+    # webhook) or, when the lander is behind, in one batch. Either way the row becomes the copy with the media.
+    store = open_landing_store(landing_target)
+    placeholder = _history("unsupported", flags=f"{MEDIA_PLACEHOLDER}: the media was not shared by history sync")
+    copy = _history("image", media=MediaRef(remote_id="1479537139650973", mime="image/jpeg"))
+    batches = [[placeholder], [copy]] if apart else [[placeholder, copy]]
+    results = [store.add_messages(batch) for batch in batches]
+    assert sum(result.added for result in results) == 1 and store.count() == 1
+    landed = store.get("wamid.h2")
+    assert (landed.kind, landed.media.remote_id, landed.flags) == ("image", "1479537139650973", None)
+    # A copy without media, or the placeholder again, changes nothing more.
+    store.add_messages([placeholder])
+    store.add_messages([_history("image", media=MediaRef(mime="image/jpeg"))])
+    assert store.get("wamid.h2").media.remote_id == "1479537139650973" and store.count() == 1
