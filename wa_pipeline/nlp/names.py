@@ -750,7 +750,8 @@ def eaten_or_worn(doc: Words, start: int, end: int, gazetteer: Gazetteer, region
     (dishes.txt, garments.txt): all of it ("Victoria Sponge", "Harris Tweed") or, for a person or a place, its last
     word ("Butter Naan", "Eccles Cakes"). A business or a product is one only where every word is listed ("Pepper
     Soup"): "Bolt Food", "Juici Patties", "Marmite" are makers. A listed place or business, a town of any market, or
-    a run holding a listed person's name that the lists do not name whole ("Charlotte", "Mary Rice") stays a name."""
+    a run holding a listed person's name that the lists do not name whole ("Charlotte", "Mary Rice"), or a person
+    read whose every word is a given name that is also a word ("Rose"), stays a name."""
     words = tuple(doc[n].lower_ for n in range(start, end))
     if not all(word.isalpha() for word in words) or gazetteer.is_place(words, region):
         return False
@@ -765,6 +766,8 @@ def eaten_or_worn(doc: Words, start: int, end: int, gazetteer: Gazetteer, region
         return len(words) > 1 and all((word,) in gazetteer.dishes or (word,) in gazetteer.garments for word in words)
     if any(word in gazetteer.people for word in words) or words[-1] in _KIND_ENDINGS | _PLACE_HEADS:
         return False  # "Capital Centre", "Manchester City"
+    if label == PERSON and all(word in word_names() for word in words):
+        return False  # "Thank you Rose": a given name that is also a word (and a wine) read as a person stays one
     return _worn_or_eaten_words(gazetteer, words[-1:])
 
 
