@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wa_pipeline.whatsapp.chat_export import parse_chat_export
+from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 TODAY = date(2026, 12, 7)
@@ -32,15 +33,8 @@ def _event(body: str) -> tuple:
 def _reads_in_either_layout(layout: str, body: str, event: str, subjects: dict) -> None:
     """`body` lands as `event` naming `subjects` (and no other actor or subject: "you" is nobody named), written as
     Android writes WhatsApp's own line (no sender) or as iOS does (under the chat's name behind its U+200E mark)."""
-    if layout == "android":
-        text = f"18/03/2025, 14:56 - {body}\n"
-    else:
-        text = f"[18/03/2025, 14:56:01] Duka la Mama: {LRM}{body}\n"
-    parsed = parse_chat_export(text, chat_name="Duka la Mama", tz=NAIROBI, today=TODAY)
-    assert parsed.errors == []
-    (message,) = parsed.messages
-    named = json.loads(message.event_subjects) if message.event_subjects else {}
-    assert (message.kind, message.event) == ("system", event)
+    kind, read, named = _event_in(layout, body)
+    assert (kind, read) == ("system", event)
     assert {role: named.get(role) for role in subjects} == subjects
     assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
 
