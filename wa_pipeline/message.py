@@ -562,7 +562,10 @@ class Sighting:
     name_confidence: float = 1.0
     # Keys the same person had before ("phone:+16505551234", "bsuid:US.1349..."): Meta reported the change.
     formerly: tuple[str, ...] = ()
+    # The WhatsApp username (2026) the business's app shows instead of a hidden number: for a person to read, never
+    # a key, since its owner may change it and another user may take it up.
+    username: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("phone", "user_id", "parent_user_id", "name"):
+        for name in ("phone", "user_id", "parent_user_id", "name", "username"):
             object.__setattr__(self, name, normalise_text(getattr(self, name)) or None)

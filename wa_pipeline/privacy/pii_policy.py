@@ -74,7 +74,7 @@ SHEET_COLUMNS: Mapping[str, Mapping[str, PiiClass]] = {
     },
     "Consent": {"customer": "phones", "message": "free_text"},
     # Issue 12's tabs, by their column names, for when they sync through the tab factory.
-    "Customers": {"name": "names", "other_names": "names", "phone": "phones"},
+    "Customers": {"name": "names", "other_names": "names", "username": "names", "phone": "phones"},
     "Deliveries": {"chat": "names", "text": "free_text"},
 }
 # An Entities row's value (and the text it was found in) is of the class its label says.

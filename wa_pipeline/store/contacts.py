@@ -67,6 +67,8 @@ UPSERT_NAME = (
 STRONG = ("phone", "bsuid", "parent_bsuid")
 # A name alone links a sighting to a customer with this confidence at most.
 NAME_LINK_CONFIDENCE = 0.6
+# The source under which a customer's WhatsApp usernames are kept beside their names: shown, never matched.
+USERNAME_SOURCE = "username"
 
 
 def _utc(moment: datetime) -> str:
@@ -122,7 +124,8 @@ class ContactStore:
             }
 
     def customers(self) -> list[dict]:
-        """One record per customer: ids, names over time (oldest first), first and last seen, weakest link."""
+        """One record per customer: ids, names and usernames over time (oldest first), first and last seen, weakest
+        link."""
         with self._lock:
             people = self._db.rows(
                 "SELECT customer_id, first_seen, last_seen FROM customers ORDER BY first_seen, customer_id"
@@ -141,7 +144,14 @@ class ContactStore:
                     "phones": sorted(k["value"] for k in mine if k["kind"] == "phone"),
                     "user_ids": sorted(k["value"] for k in mine if k["kind"] == "bsuid"),
                     "parent_user_ids": sorted(k["value"] for k in mine if k["kind"] == "parent_bsuid"),
-                    "names": [(n["name"], n["source"]) for n in names if n["customer_id"] == customer],
+                    "names": [
+                        (n["name"], n["source"])
+                        for n in names
+                        if n["customer_id"] == customer and n["source"] != USERNAME_SOURCE
+                    ],
+                    "usernames": [
+                        n["name"] for n in names if n["customer_id"] == customer and n["source"] == USERNAME_SOURCE
+                    ],
                     "first_seen": person["first_seen"],
                     "last_seen": person["last_seen"],
                     "confidence": min((k["confidence"] for k in mine), default=1.0),
@@ -160,8 +170,8 @@ def names_of(database: LandingDatabase, key: str) -> list[str]:
         return []
     rows = database.rows(
         "SELECT n.name FROM customer_keys k JOIN customer_names n ON n.customer_id = k.customer_id WHERE k.key = ?"
-        " ORDER BY CASE WHEN n.source = 'cloud_api' THEN 0 ELSE 1 END, n.last_seen DESC",
-        (key,),
+        " AND n.source != ? ORDER BY CASE WHEN n.source = 'cloud_api' THEN 0 ELSE 1 END, n.last_seen DESC",
+        (key, USERNAME_SOURCE),
     )
     return [row["name"] for row in rows]
 
@@ -208,6 +218,7 @@ def _earliest_and_latest(sightings: Iterable[Sighting]) -> list[Sighting]:
             sighting.name,
             sighting.name_confidence,
             sighting.formerly,
+            sighting.username,
         )
         span = spans.get(identity)
         if span is None:
@@ -364,6 +375,8 @@ def _observe(known: _Known, sighting: Sighting) -> None:
         known.add_key(kind, value, customer, confidence, sighting.source, seen)
     if sighting.name:
         known.widen_name(customer, sighting.name, sighting.source, seen, seen)
+    if sighting.username:
+        known.widen_name(customer, sighting.username, USERNAME_SOURCE, seen, seen)
 
 
 def _conflicts(db: Statements, customer: str, strong: list[tuple[str, str]]) -> bool:

@@ -433,6 +433,13 @@ def _system_subject(element: dict) -> str | None:
     return None
 
 
+def _username(profile: Any) -> str | None:
+    """A user's WhatsApp username as Meta's rules write it (letters, digits, dots, underscores): relays and SDK
+    samples add the "@" the app shows, which in a cell would read as a formula trigger and be marked as text."""
+    username = profile.get("username") if isinstance(profile, dict) else None
+    return username.removeprefix("@") or None if isinstance(username, str) else None
+
+
 def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
     sender, sender_user_id = _customer_key(element.get("from")), element.get("from_user_id")
     for contact in contacts:
@@ -843,7 +850,14 @@ class _FieldMapper:
                 self._sight(element.get("timestamp"), phone=number, user_id=user_id)
 
     def _sight(
-        self, at: Any, phone: Any = None, user_id: Any = None, parent: Any = None, name: Any = None, formerly=()
+        self,
+        at: Any,
+        phone: Any = None,
+        user_id: Any = None,
+        parent: Any = None,
+        name: Any = None,
+        formerly=(),
+        username: Any = None,
     ) -> None:
         text = [v if isinstance(v, str) and v else None for v in (phone, user_id, parent, name)]
         if isinstance(phone, int) and not isinstance(phone, bool):
@@ -862,6 +876,7 @@ class _FieldMapper:
                     parent_user_id=text[2],
                     name=text[3],
                     formerly=formerly,
+                    username=username if isinstance(username, str) and username else None,
                 )
             )
         except (MalformedElement, ValueError):
@@ -876,6 +891,7 @@ class _FieldMapper:
             user_id=contact.get("user_id") or element.get("from_user_id"),
             parent=contact.get("parent_user_id") or element.get("from_parent_user_id"),
             name=profile.get("name"),
+            username=_username(profile),
         )
 
     def _inbound(self, element: Any, raw: bytes, contact: dict | None) -> Message:
@@ -892,12 +908,14 @@ class _FieldMapper:
             raise MalformedElement("message has neither from nor a contact to say who sent it")
         customer = _id(customer, "message.from")
         sender_name = profile.get("name") if isinstance(profile.get("name"), str) else None
+        username = _username(profile)
         group_id = element.get("group_id")
         if group_id:
             group = _id(group_id, "message.group_id")
             chat_id, chat_name = f"wa:{number_id}:group:{group}", group
         else:
-            chat_id, chat_name = f"wa:{number_id}:{customer}", sender_name or customer
+            # A user who hides their number and set no profile name is shown by username, as the app shows them.
+            chat_id, chat_name = f"wa:{number_id}:{customer}", sender_name or username or customer
         return _build_message(
             element,
             chat_id=chat_id,
@@ -1092,6 +1110,7 @@ class _FieldMapper:
             user_id=element.get("recipient_user_id"),
             parent=element.get("parent_recipient_user_id"),
             name=profile.get("name"),
+            username=_username(profile),
         )
 
     def _payment_event(self, element: dict, node: RawJson) -> Event:
@@ -1224,6 +1243,7 @@ class _FieldMapper:
                 parent=parents.get("current"),
                 name=profile.get("name") if isinstance(profile, dict) else None,
                 formerly=formerly,
+                username=_username(profile),
             )
             return self._event(
                 "identity",

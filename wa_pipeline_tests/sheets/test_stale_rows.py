@@ -22,6 +22,7 @@ def record(customer_id: str, name: str, minute: int) -> dict:
         "other_names": "",
         "phone": "",
         "user_id": "",
+        "username": "",
         "first_contact": at,
         "last_contact": at,
         "chats": 1,

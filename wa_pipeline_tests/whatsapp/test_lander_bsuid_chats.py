@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from wa_pipeline.message import Sighting
-from wa_pipeline.store.contacts import ContactStore, chat_keys_of
+from wa_pipeline.sheets.tabs.customers import CUSTOMERS, customer_records
+from wa_pipeline.store.contacts import ContactStore, chat_keys_of, names_of
 from wa_pipeline.store.dead_letters import DeadLetterQueue
 from wa_pipeline.store.sqlite_landing import SqliteLandingStore
 from wa_pipeline.store.webhook_inbox import WebhookInbox
@@ -25,6 +26,7 @@ PHONE_CHAT = f"wa:{META['phone_number_id']}:{PHONE}"
 BSUID_CHAT = f"wa:{META['phone_number_id']}:{BSUID}"
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 T0 = int(datetime(2026, 12, 5, 6, 15, tzinfo=UTC).timestamp())
+DAY = (datetime(2026, 12, 5, tzinfo=UTC), datetime(2026, 12, 6, tzinfo=UTC))
 
 
 def body(field: str, value: dict) -> bytes:
@@ -41,9 +43,12 @@ def with_phone(wamid: str, at: int, text: str, name: str = "Sheena N.") -> bytes
     return body("messages", {"contacts": [contact], "messages": [message]})
 
 
-def bsuid_only(wamid: str, at: int, text: str, user: str = BSUID, name: str = "Sheena N.") -> bytes:
+def bsuid_only(
+    wamid: str, at: int, text: str, user: str = BSUID, name: str | None = "Sheena N.", username: str = "@sheena"
+) -> bytes:
     # A user who adopted a username and hides the number: no wa_id, no from.
-    contact = {"profile": {"name": name, "username": "@sheena"}, "user_id": user}
+    profile = {"username": username} | ({"name": name} if name else {})
+    contact = {"profile": profile, "user_id": user}
     message = {"from_user_id": user, "id": wamid, "timestamp": str(at), "type": "text", "text": {"body": text}}
     return body("messages", {"contacts": [contact], "messages": [message]})
 
@@ -184,3 +189,44 @@ def test_with_acknowledge_landed_a_bsuid_only_message_joins_the_phone_chat_too(t
         for raw in (with_phone("wamid.P1", T0, "hello"), bsuid_only("wamid.U1", T0 + 60, "?")):
             assert httpx.post(f"{url}/webhook", content=raw, headers=signed(raw), timeout=30).status_code == 200
     assert chats(store) == {"wamid.P1": PHONE_CHAT, "wamid.U1": PHONE_CHAT}
+
+
+def test_a_customers_username_is_shown_on_their_row_and_is_never_taken_for_a_name(tmp_path):
+    store = land(
+        tmp_path,
+        [
+            [with_phone("wamid.P1", T0, "Is the blue one in stock?")],
+            [bsuid_only("wamid.U1", T0 + 600, "and red?")],
+            [bsuid_only("wamid.U2", T0 + 1200, "new handle, same me", username="@sheena.k")],
+        ],
+    )
+    contacts = ContactStore(store.database())
+    [sheena] = contacts.customers()
+    assert sheena["names"] == [("Sheena N.", "cloud_api")]
+    # Kept as Meta's rules write a username, without the "@" some senders add (a formula trigger in a cell).
+    assert sheena["usernames"] == ["sheena", "sheena.k"]
+    # What names her chat and her messages on the sheet stays her profile name.
+    assert names_of(store.database(), f"bsuid:{BSUID}") == ["Sheena N."]
+    records = customer_records([sheena], list(store.iter_messages()), lambda m: sheena["customer_id"], {}, *DAY)
+    [row] = CUSTOMERS.rows(records, UTC).to_dict("records")
+    # The one her business's app shows now, as it shows it instead of her hidden number.
+    assert (row["name"], row["other_names"], row["username"]) == ("Sheena N.", "", "sheena.k")
+
+
+def test_a_user_who_shows_no_profile_name_has_a_chat_named_by_their_username(tmp_path):
+    store = land(tmp_path, [[bsuid_only("wamid.U1", T0, "hi", name=None, username="kip.wanjiru")]])
+    [message] = store.iter_messages()
+    assert (message.chat_id, message.chat_name) == (BSUID_CHAT, "kip.wanjiru")
+
+
+def test_a_delivery_receipt_that_names_the_recipients_username_records_it(tmp_path):
+    # Meta adds the recipient's contact, username included, to delivered and read statuses.
+    status = {"id": "wamid.B1", "status": "delivered", "timestamp": str(T0 + 60), "recipient_id": PHONE}
+    status |= {"recipient_user_id": BSUID}
+    contact = {"profile": {"name": "Sheena N.", "username": "sheena"}, "wa_id": PHONE, "user_id": BSUID}
+    store = land(
+        tmp_path,
+        [[with_phone("wamid.P1", T0, "hello")], [body("messages", {"contacts": [contact], "statuses": [status]})]],
+    )
+    [sheena] = ContactStore(store.database()).customers()
+    assert (sheena["phones"], sheena["usernames"]) == (["+" + PHONE], ["sheena"])
