@@ -1,0 +1,114 @@
+"""WhatsApp's own lines newer than its strings.xml of 2017, in its own translated words, rebuilt with invented people.
+
+WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
+them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
+read whole (a source per language, the key named per line): disappearing messages, number changes, the Meta business
+notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
+the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
+from wa_pipeline.whatsapp.export_phrases import LOCALES_DIR
+from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+TODAY = date(2026, 12, 7)
+# The language files and the source each read its newer wordings under.
+READ = {"he": "ios_strings_he"}
+# Invented people, groups and businesses for the placeholders a wording holds.
+PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
+
+
+def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
+    kind, found, named = _event_in(layout, body)
+    # A message deleted by an admin or still waiting is the sender's message under iOS's mark, WhatsApp's on Android.
+    assert kind != "text"
+    assert found == event
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        ("מצב הודעות זמניות הופעל על-ידי Juma.", "disappearing_on", {"actor": "Juma"}),
+        (
+            "ההגדרה של הודעות זמניות הופעלה על ידי Juma, לכן כל ההודעות החדשות ייעלמו מהצ'אט הזה 7 ימים אחרי"
+            " שליחתן. כדי לשנות את ההגדרה יש להקיש כאן",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 ימים"},
+        ),
+        ("מצב הודעות זמניות כובה על-ידי Juma.", "disappearing_off", {"actor": "Juma"}),
+        ("כיבית את מצב הודעות זמניות. יש להקיש לשינוי", "disappearing_off", {}),
+        ("הגדרת הזמן עודכנה על-ידי Juma.", "disappearing_changed", {"actor": "Juma"}),
+        ("Juma החליף/ה את מספר הטלפון למספר חדש.", "number_changed", {"actor": "Juma"}),
+        ("העסק הזה משתמש בשירות מאובטח של חברת Meta לניהול הצ'אט הזה. יש להקיש למידע נוסף.", "business_notice", {}),
+        ("בהמתנה להודעה זו. פעולה זו עשויה להימשך קצת זמן.", "not_decrypted", {}),
+        ("ההודעה נמחקה על ידי מנהל/ת.", "deleted:by_admin", {}),
+        ('הקבוצה "Soko" נוצרה על ידי Juma', "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ('הנושא שונה ל-"Soko" ע״י Juma', "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("צורפת על-ידי Juma", "member_added", {"actor": "Juma"}),
+        ("Juma צירף/ה את Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Neema הוסר/ה מהקבוצה", "member_removed", {"subject": "Neema"}),
+        (
+            'הקבוצה הזו נוספה לקהילה "Mtaa" על ידי Juma. יש להקיש לצפייה.',
+            "community_linked",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+        # Before, the exporting member adding a member called "the group and its members to the community".
+        ("הוספת את הקבוצה הזו ואת חבריה לקהילה. יש להקיש לצפייה.", "community_linked", {}),
+        (
+            "Juma איפס/ה את קישור ההזמנה לקבוצה זו. הקש/י כדי להציג את קישור ההזמנה החדש.",
+            "invite_link_reset",
+            {"actor": "Juma"},
+        ),
+        ("הגדרות הקבוצה שונו על ידי Juma כך שרק המנהלים יוכלו לשלוח בה הודעות", "settings_changed", {"actor": "Juma"}),
+        ("ההצטרפות של Juma בוצעה באמצעות קישור ההזמנה לקבוצה", "joined_by_link", {"actor": "Juma"}),
+    ],
+)
+def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
+    _lands_as(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize("words", ["הוספת את הקבוצה הזו לקהילה", "מצב הודעות זמניות הופעל."])
+def test_a_member_writing_such_words_keeps_them(words):
+    parsed = parse_chat_export(f"18/03/2025, 14:56 - Neema: {words}\n", chat_name="Duka", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.sender_name, message.text, message.event) == ("text", "Neema", words, None)
+
+
+def _read_lines() -> list[tuple[str, str, str]]:
+    read = []
+    for language, source in READ.items():
+        document = json.loads((LOCALES_DIR / f"{language}.json").read_text(encoding="utf-8"))
+        for line in document["lines"]:
+            if any(part.split(":", 1)[0] == source for part in line["source"].split()):
+                read.append((language, line["meaning"], line["text"]))
+    return read
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(("language", "meaning", "text"), _read_lines())
+def test_every_wording_read_lands_as_its_meaning(layout, language, meaning, text):
+    body = text
+    for role, person in PEOPLE.items():
+        body = body.replace("{" + role + "}", person)
+    # A disappearing line's {subject} is its timer ("7 ימים"), not a person.
+    named = {
+        role: PEOPLE[role]
+        for role in ("actor", "subject", "new")
+        if "{" + role + "}" in text and not (role == "subject" and meaning.startswith("disappearing"))
+    }
+    kind, found, subjects = _event_in(layout, body)
+    assert kind != "text"
+    assert found == meaning
+    assert {role: subjects.get(role) for role in named} == named
