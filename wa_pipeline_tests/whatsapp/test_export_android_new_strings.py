@@ -2,7 +2,7 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
-read whole (a source per language, the key named per line): disappearing messages, number changes, the Meta business
+read whole (a source per language, the key named per line; Hebrew and Finnish so far): disappearing messages, number changes, the Meta business
 notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
 the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
 """
@@ -22,7 +22,7 @@ from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 NAIROBI = ZoneInfo("Africa/Nairobi")
 TODAY = date(2026, 12, 7)
 # The language files and the source each read its newer wordings under.
-READ = {"he": "ios_strings_he"}
+READ = {"he": "ios_strings_he", "fi": "ios_strings_fi"}
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
 
@@ -73,13 +73,34 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ),
         ("הגדרות הקבוצה שונו על ידי Juma כך שרק המנהלים יוכלו לשלוח בה הודעות", "settings_changed", {"actor": "Juma"}),
         ("ההצטרפות של Juma בוצעה באמצעות קישור ההזמנה לקבוצה", "joined_by_link", {"actor": "Juma"}),
+        # Finnish, whose file held no group event before.
+        ("Juma lisäsi henkilön Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma poisti henkilön Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma poistui", "member_left", {"actor": "Juma"}),
+        ("Juma loi ryhmän “Soko”", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma vaihtoi aiheeksi “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        # The longer wording wins: the icon removed, not a group called "kuvakkeen" unlinked from a community.
+        ("Juma poisti ryhmän kuvakkeen", "icon_changed", {"actor": "Juma"}),
+        ("Juma kytki viestien katoamisen päälle.", "disappearing_on", {"actor": "Juma"}),
+        ("Viestien katoaminen kytkettiin pois.", "disappearing_off", {}),
+        ("Juma vaihtoi puhelinnumeroaan.", "number_changed", {"actor": "Juma"}),
+        ("Odotetaan tätä viestiä. Tässä saattaa kestää hetki.", "not_decrypted", {}),
+        (
+            "Tämä yritys käyttää Metan suojauspalvelua tämän keskustelun hallinnoimiseen. Lue lisää napauttamalla.",
+            "business_notice",
+            {},
+        ),
+        ("Juma liittyi ryhmään kutsulinkillä", "joined_by_link", {"actor": "Juma"}),
+        ("Ylläpitäjä poisti tämän viestin.", "deleted:by_admin", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
     _lands_as(layout, body, event, subjects)
 
 
-@pytest.mark.parametrize("words", ["הוספת את הקבוצה הזו לקהילה", "מצב הודעות זמניות הופעל."])
+@pytest.mark.parametrize(
+    "words", ["הוספת את הקבוצה הזו לקהילה", "מצב הודעות זמניות הופעל.", "Juma poistui?", "Poistuit"]
+)
 def test_a_member_writing_such_words_keeps_them(words):
     parsed = parse_chat_export(f"18/03/2025, 14:56 - Neema: {words}\n", chat_name="Duka", tz=NAIROBI, today=TODAY)
     (message,) = parsed.messages
