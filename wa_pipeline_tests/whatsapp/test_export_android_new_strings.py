@@ -2,7 +2,7 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
-read whole (a source per language, the key named per line; Hebrew and Finnish so far): disappearing messages, number changes, the Meta business
+read whole (a source per language, the key named per line; Hebrew, Finnish and Romanian so far): disappearing messages, number changes, the Meta business
 notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
 the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
 """
@@ -22,7 +22,7 @@ from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 NAIROBI = ZoneInfo("Africa/Nairobi")
 TODAY = date(2026, 12, 7)
 # The language files and the source each read its newer wordings under.
-READ = {"he": "ios_strings_he", "fi": "ios_strings_fi"}
+READ = {"he": "ios_strings_he", "fi": "ios_strings_fi", "ro": "ios_strings_ro"}
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
 
@@ -92,6 +92,31 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ),
         ("Juma liittyi ryhmään kutsulinkillä", "joined_by_link", {"actor": "Juma"}),
         ("Ylläpitäjä poisti tämän viestin.", "deleted:by_admin", {}),
+        # Romanian, whose file held no group event before either.
+        ("Juma v-a adăugat în grup", "member_added", {"actor": "Juma"}),
+        ("Juma a adăugat în grup pe Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Neema a fost eliminat/ă din grup", "member_removed", {"subject": "Neema"}),
+        ("Juma a ieșit din grup", "member_left", {"actor": "Juma"}),
+        ("Juma a creat grupul „Soko”", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma a schimbat subiectul grupului în „Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma a șters imaginea grupului", "icon_changed", {"actor": "Juma"}),
+        (
+            "Juma a activat mesajele temporare. Toate mesajele noi vor dispărea din această conversație după 7 zile"
+            " de la trimiterea lor. Atingeți pentru a schimba",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 zile"},
+        ),
+        ("Mesajele temporare au fost dezactivate.", "disappearing_off", {}),
+        ("Juma și-a schimbat numărul de telefon.", "number_changed", {"actor": "Juma"}),
+        ("Se așteaptă mesajul. Procesul poate dura ceva timp.", "not_decrypted", {}),
+        (
+            "Această întreprindere folosește un serviciu securizat al companiei Meta pentru a gestiona această"
+            " conversație. Atingeți pentru a afla mai multe.",
+            "business_notice",
+            {},
+        ),
+        ("Juma a intrat în grup prin linkul de invitație", "joined_by_link", {"actor": "Juma"}),
+        ("Acest mesaj a fost șters de un admin.", "deleted:by_admin", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -99,7 +124,8 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
 
 
 @pytest.mark.parametrize(
-    "words", ["הוספת את הקבוצה הזו לקהילה", "מצב הודעות זמניות הופעל.", "Juma poistui?", "Poistuit"]
+    "words",
+    ["הוספת את הקבוצה הזו לקהילה", "מצב הודעות זמניות הופעל.", "Juma poistui?", "Poistuit", "Juma a ieșit din grup?"],
 )
 def test_a_member_writing_such_words_keeps_them(words):
     parsed = parse_chat_export(f"18/03/2025, 14:56 - Neema: {words}\n", chat_name="Duka", tz=NAIROBI, today=TODAY)
