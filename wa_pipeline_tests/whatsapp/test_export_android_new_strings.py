@@ -2,7 +2,7 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
-read whole (a source per language, the key named per line; Hebrew, Finnish and Romanian so far): disappearing messages, number changes, the Meta business
+read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian and Marathi so far): disappearing messages, number changes, the Meta business
 notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
 the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
 """
@@ -22,7 +22,7 @@ from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 NAIROBI = ZoneInfo("Africa/Nairobi")
 TODAY = date(2026, 12, 7)
 # The language files and the source each read its newer wordings under.
-READ = {"he": "ios_strings_he", "fi": "ios_strings_fi", "ro": "ios_strings_ro"}
+READ = {"he": "ios_strings_he", "fi": "ios_strings_fi", "ro": "ios_strings_ro", "mr": "ios_strings_mr"}
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
 
@@ -117,6 +117,50 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ),
         ("Juma a intrat în grup prin linkul de invitație", "joined_by_link", {"actor": "Juma"}),
         ("Acest mesaj a fost șters de un admin.", "deleted:by_admin", {}),
+        # The tail after the community's name is WhatsApp's tap hint, read or not.
+        ("Ați creat comunitatea „Mtaa”. Atingeți pentru a vedea.", "community_created", {"subject": "Mtaa"}),
+        ("Juma a creat comunitatea „Mtaa”", "community_created", {"actor": "Juma", "subject": "Mtaa"}),
+        (
+            "Juma a activat opțiunea de intrare în grup doar cu aprobarea unui admin. Atingeți pentru a schimba.",
+            "settings_changed",
+            {"actor": "Juma"},
+        ),
+        # Marathi, whose file held no group event before either; its timer variants differ in more than the count.
+        ("Juma यांनी तुम्हाला समाविष्ट केले", "member_added", {"actor": "Juma"}),
+        ("Juma यांनी Neema यांना समाविष्ट केले", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        # The longer wording wins: Juma removed Neema, not someone called "Juma यांनी Neema" removed.
+        ("Juma यांनी Neema यांना काढले", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma यांनी ग्रुप सोडला", "member_left", {"actor": "Juma"}),
+        ("Juma यांनी “Soko” हा ग्रुप तयार केला", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma यांनी विषय बदलून “Soko” केला", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma यांनी या ग्रुपचा फोटो बदलला", "icon_changed", {"actor": "Juma"}),
+        (
+            "Juma यांनी 'एक्स्पायर होणारे मेसेजेस' सुरू केले. या चॅटमधील सर्व नवीन मेसेजेस ते पाठवल्यानंतर"
+            " 7 दिवसांनी नाहीसे होतील. बदलण्यासाठी टॅप करा.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 दिवसांनी"},
+        ),
+        (
+            "'एक्स्पायर होणारे मेसेजेस' फीचर सुरू केले गेले आहे. या चॅटमधून नवीन मेसेजेस 24 तासांनंतर नाहीसे होतील.",
+            "disappearing_on",
+            {"subject": "24 तासांनंतर"},
+        ),
+        ("Juma यांनी 'एक्स्पायर होणारे मेसेजेस' हे फीचर बंद केले.", "disappearing_off", {"actor": "Juma"}),
+        ("Juma यांनी त्यांचा फोन नंबर नवीन फोन नंबर मध्ये बदलला.", "number_changed", {"actor": "Juma"}),
+        ("या मेसेजची प्रतीक्षा करत आहोत. यासाठी कदाचित थोडा वेळ लागू शकतो.", "not_decrypted", {}),
+        (
+            "हे चॅट व्यवस्थापित करण्यासाठी हा बिझनेस Meta कडील सुरक्षित सर्व्हिस वापरतो. अधिक जाणून घेण्यासाठी टॅप करा.",
+            "business_notice",
+            {},
+        ),
+        ("या ग्रुपची आमंत्रण लिंक वापरून Juma सामील झाले", "joined_by_link", {"actor": "Juma"}),
+        ("हा मेसेज ॲडमिनने हटवला.", "deleted:by_admin", {}),
+        ("Juma यांनी या ग्रुपला एका कम्युनिटीमध्ये जोडले", "community_linked", {"actor": "Juma"}),
+        (
+            "Juma यांनी “Mtaa” ही कम्युनिटी तयार केली. पाहण्यासाठी टॅप करा.",
+            "community_created",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -125,7 +169,14 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
 
 @pytest.mark.parametrize(
     "words",
-    ["הוספת את הקבוצה הזו לקהילה", "מצב הודעות זמניות הופעל.", "Juma poistui?", "Poistuit", "Juma a ieșit din grup?"],
+    [
+        "הוספת את הקבוצה הזו לקהילה",
+        "מצב הודעות זמניות הופעל.",
+        "Juma poistui?",
+        "Poistuit",
+        "Juma a ieșit din grup?",
+        "Juma यांनी ग्रुप सोडला?",
+    ],
 )
 def test_a_member_writing_such_words_keeps_them(words):
     parsed = parse_chat_export(f"18/03/2025, 14:56 - Neema: {words}\n", chat_name="Duka", tz=NAIROBI, today=TODAY)
