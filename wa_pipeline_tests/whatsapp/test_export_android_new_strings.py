@@ -92,6 +92,10 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ),
         ("Juma liittyi ryhmään kutsulinkillä", "joined_by_link", {"actor": "Juma"}),
         ("Ylläpitäjä poisti tämän viestin.", "deleted:by_admin", {}),
+        # A community line's tap hint, read or not (a wording without a closing full stop takes no tail).
+        ("Juma loi yhteisön Mtaa. Katso napauttamalla.", "community_created", {"actor": "Juma", "subject": "Mtaa"}),
+        ("Juma lisäsi tämän ryhmän yhteisöön. Katso napauttamalla.", "community_linked", {"actor": "Juma"}),
+        ("Juma lisäsi tämän ryhmän yhteisöön", "community_linked", {"actor": "Juma"}),
         # Romanian, whose file held no group event before either.
         ("Juma v-a adăugat în grup", "member_added", {"actor": "Juma"}),
         ("Juma a adăugat în grup pe Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
