@@ -1,0 +1,216 @@
+"""WhatsApp's own lines newer than its strings.xml of 2017, in its own translated words, rebuilt with invented people.
+
+WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
+them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
+read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian and Marathi so far): disappearing messages, number changes, the Meta business
+notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
+the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wa_pipeline.whatsapp.chat_export import parse_chat_export
+from wa_pipeline.whatsapp.export_phrases import LOCALES_DIR
+from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+TODAY = date(2026, 12, 7)
+# The language files and the source each read its newer wordings under.
+READ = {"he": "ios_strings_he", "fi": "ios_strings_fi", "ro": "ios_strings_ro", "mr": "ios_strings_mr"}
+# Invented people, groups and businesses for the placeholders a wording holds.
+PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
+
+
+def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
+    kind, found, named = _event_in(layout, body)
+    # A message deleted by an admin or still waiting is the sender's message under iOS's mark, WhatsApp's on Android.
+    assert kind != "text"
+    assert found == event
+    assert {role: named.get(role) for role in subjects} == subjects
+    assert all(named.get(role) is None for role in ("actor", "subject") if role not in subjects)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        ("מצב הודעות זמניות הופעל על-ידי Juma.", "disappearing_on", {"actor": "Juma"}),
+        (
+            "ההגדרה של הודעות זמניות הופעלה על ידי Juma, לכן כל ההודעות החדשות ייעלמו מהצ'אט הזה 7 ימים אחרי"
+            " שליחתן. כדי לשנות את ההגדרה יש להקיש כאן",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 ימים"},
+        ),
+        ("מצב הודעות זמניות כובה על-ידי Juma.", "disappearing_off", {"actor": "Juma"}),
+        ("כיבית את מצב הודעות זמניות. יש להקיש לשינוי", "disappearing_off", {}),
+        ("הגדרת הזמן עודכנה על-ידי Juma.", "disappearing_changed", {"actor": "Juma"}),
+        ("Juma החליף/ה את מספר הטלפון למספר חדש.", "number_changed", {"actor": "Juma"}),
+        ("העסק הזה משתמש בשירות מאובטח של חברת Meta לניהול הצ'אט הזה. יש להקיש למידע נוסף.", "business_notice", {}),
+        ("בהמתנה להודעה זו. פעולה זו עשויה להימשך קצת זמן.", "not_decrypted", {}),
+        ("ההודעה נמחקה על ידי מנהל/ת.", "deleted:by_admin", {}),
+        ('הקבוצה "Soko" נוצרה על ידי Juma', "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ('הנושא שונה ל-"Soko" ע״י Juma', "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("צורפת על-ידי Juma", "member_added", {"actor": "Juma"}),
+        ("Juma צירף/ה את Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Neema הוסר/ה מהקבוצה", "member_removed", {"subject": "Neema"}),
+        (
+            'הקבוצה הזו נוספה לקהילה "Mtaa" על ידי Juma. יש להקיש לצפייה.',
+            "community_linked",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+        # Before, the exporting member adding a member called "the group and its members to the community".
+        ("הוספת את הקבוצה הזו ואת חבריה לקהילה. יש להקיש לצפייה.", "community_linked", {}),
+        (
+            "Juma איפס/ה את קישור ההזמנה לקבוצה זו. הקש/י כדי להציג את קישור ההזמנה החדש.",
+            "invite_link_reset",
+            {"actor": "Juma"},
+        ),
+        ("הגדרות הקבוצה שונו על ידי Juma כך שרק המנהלים יוכלו לשלוח בה הודעות", "settings_changed", {"actor": "Juma"}),
+        ("ההצטרפות של Juma בוצעה באמצעות קישור ההזמנה לקבוצה", "joined_by_link", {"actor": "Juma"}),
+        # Finnish, whose file held no group event before.
+        ("Juma lisäsi henkilön Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma poisti henkilön Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma poistui", "member_left", {"actor": "Juma"}),
+        ("Juma loi ryhmän “Soko”", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma vaihtoi aiheeksi “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        # The longer wording wins: the icon removed, not a group called "kuvakkeen" unlinked from a community.
+        ("Juma poisti ryhmän kuvakkeen", "icon_changed", {"actor": "Juma"}),
+        ("Juma kytki viestien katoamisen päälle.", "disappearing_on", {"actor": "Juma"}),
+        ("Viestien katoaminen kytkettiin pois.", "disappearing_off", {}),
+        ("Juma vaihtoi puhelinnumeroaan.", "number_changed", {"actor": "Juma"}),
+        ("Odotetaan tätä viestiä. Tässä saattaa kestää hetki.", "not_decrypted", {}),
+        (
+            "Tämä yritys käyttää Metan suojauspalvelua tämän keskustelun hallinnoimiseen. Lue lisää napauttamalla.",
+            "business_notice",
+            {},
+        ),
+        ("Juma liittyi ryhmään kutsulinkillä", "joined_by_link", {"actor": "Juma"}),
+        ("Ylläpitäjä poisti tämän viestin.", "deleted:by_admin", {}),
+        # A community line's tap hint, read or not (a wording without a closing full stop takes no tail).
+        ("Juma loi yhteisön Mtaa. Katso napauttamalla.", "community_created", {"actor": "Juma", "subject": "Mtaa"}),
+        ("Juma lisäsi tämän ryhmän yhteisöön. Katso napauttamalla.", "community_linked", {"actor": "Juma"}),
+        ("Juma lisäsi tämän ryhmän yhteisöön", "community_linked", {"actor": "Juma"}),
+        # Romanian, whose file held no group event before either.
+        ("Juma v-a adăugat în grup", "member_added", {"actor": "Juma"}),
+        ("Juma a adăugat în grup pe Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Neema a fost eliminat/ă din grup", "member_removed", {"subject": "Neema"}),
+        ("Juma a ieșit din grup", "member_left", {"actor": "Juma"}),
+        ("Juma a creat grupul „Soko”", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma a schimbat subiectul grupului în „Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma a șters imaginea grupului", "icon_changed", {"actor": "Juma"}),
+        (
+            "Juma a activat mesajele temporare. Toate mesajele noi vor dispărea din această conversație după 7 zile"
+            " de la trimiterea lor. Atingeți pentru a schimba",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 zile"},
+        ),
+        ("Mesajele temporare au fost dezactivate.", "disappearing_off", {}),
+        ("Juma și-a schimbat numărul de telefon.", "number_changed", {"actor": "Juma"}),
+        ("Se așteaptă mesajul. Procesul poate dura ceva timp.", "not_decrypted", {}),
+        (
+            "Această întreprindere folosește un serviciu securizat al companiei Meta pentru a gestiona această"
+            " conversație. Atingeți pentru a afla mai multe.",
+            "business_notice",
+            {},
+        ),
+        ("Juma a intrat în grup prin linkul de invitație", "joined_by_link", {"actor": "Juma"}),
+        ("Acest mesaj a fost șters de un admin.", "deleted:by_admin", {}),
+        # The tail after the community's name is WhatsApp's tap hint, read or not.
+        ("Ați creat comunitatea „Mtaa”. Atingeți pentru a vedea.", "community_created", {"subject": "Mtaa"}),
+        ("Juma a creat comunitatea „Mtaa”", "community_created", {"actor": "Juma", "subject": "Mtaa"}),
+        (
+            "Juma a activat opțiunea de intrare în grup doar cu aprobarea unui admin. Atingeți pentru a schimba.",
+            "settings_changed",
+            {"actor": "Juma"},
+        ),
+        # Marathi, whose file held no group event before either; its timer variants differ in more than the count.
+        ("Juma यांनी तुम्हाला समाविष्ट केले", "member_added", {"actor": "Juma"}),
+        ("Juma यांनी Neema यांना समाविष्ट केले", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        # The longer wording wins: Juma removed Neema, not someone called "Juma यांनी Neema" removed.
+        ("Juma यांनी Neema यांना काढले", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma यांनी ग्रुप सोडला", "member_left", {"actor": "Juma"}),
+        ("Juma यांनी “Soko” हा ग्रुप तयार केला", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma यांनी विषय बदलून “Soko” केला", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma यांनी या ग्रुपचा फोटो बदलला", "icon_changed", {"actor": "Juma"}),
+        (
+            "Juma यांनी 'एक्स्पायर होणारे मेसेजेस' सुरू केले. या चॅटमधील सर्व नवीन मेसेजेस ते पाठवल्यानंतर"
+            " 7 दिवसांनी नाहीसे होतील. बदलण्यासाठी टॅप करा.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 दिवसांनी"},
+        ),
+        (
+            "'एक्स्पायर होणारे मेसेजेस' फीचर सुरू केले गेले आहे. या चॅटमधून नवीन मेसेजेस 24 तासांनंतर नाहीसे होतील.",
+            "disappearing_on",
+            {"subject": "24 तासांनंतर"},
+        ),
+        ("Juma यांनी 'एक्स्पायर होणारे मेसेजेस' हे फीचर बंद केले.", "disappearing_off", {"actor": "Juma"}),
+        ("Juma यांनी त्यांचा फोन नंबर नवीन फोन नंबर मध्ये बदलला.", "number_changed", {"actor": "Juma"}),
+        ("या मेसेजची प्रतीक्षा करत आहोत. यासाठी कदाचित थोडा वेळ लागू शकतो.", "not_decrypted", {}),
+        (
+            "हे चॅट व्यवस्थापित करण्यासाठी हा बिझनेस Meta कडील सुरक्षित सर्व्हिस वापरतो. अधिक जाणून घेण्यासाठी टॅप करा.",
+            "business_notice",
+            {},
+        ),
+        ("या ग्रुपची आमंत्रण लिंक वापरून Juma सामील झाले", "joined_by_link", {"actor": "Juma"}),
+        ("हा मेसेज ॲडमिनने हटवला.", "deleted:by_admin", {}),
+        ("Juma यांनी या ग्रुपला एका कम्युनिटीमध्ये जोडले", "community_linked", {"actor": "Juma"}),
+        (
+            "Juma यांनी “Mtaa” ही कम्युनिटी तयार केली. पाहण्यासाठी टॅप करा.",
+            "community_created",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+    ],
+)
+def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
+    _lands_as(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "הוספת את הקבוצה הזו לקהילה",
+        "מצב הודעות זמניות הופעל.",
+        "Juma poistui?",
+        "Poistuit",
+        "Juma a ieșit din grup?",
+        "Juma यांनी ग्रुप सोडला?",
+    ],
+)
+def test_a_member_writing_such_words_keeps_them(words):
+    parsed = parse_chat_export(f"18/03/2025, 14:56 - Neema: {words}\n", chat_name="Duka", tz=NAIROBI, today=TODAY)
+    (message,) = parsed.messages
+    assert (message.kind, message.sender_name, message.text, message.event) == ("text", "Neema", words, None)
+
+
+def _read_lines() -> list[tuple[str, str, str]]:
+    read = []
+    for language, source in READ.items():
+        document = json.loads((LOCALES_DIR / f"{language}.json").read_text(encoding="utf-8"))
+        for line in document["lines"]:
+            if any(part.split(":", 1)[0] == source for part in line["source"].split()):
+                read.append((language, line["meaning"], line["text"]))
+    return read
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(("language", "meaning", "text"), _read_lines())
+def test_every_wording_read_lands_as_its_meaning(layout, language, meaning, text):
+    body = text
+    for role, person in PEOPLE.items():
+        body = body.replace("{" + role + "}", person)
+    # A disappearing line's {subject} is its timer ("7 ימים"), not a person.
+    named = {
+        role: PEOPLE[role]
+        for role in ("actor", "subject", "new")
+        if "{" + role + "}" in text and not (role == "subject" and meaning.startswith("disappearing"))
+    }
+    kind, found, subjects = _event_in(layout, body)
+    assert kind != "text"
+    assert found == meaning
+    assert {role: subjects.get(role) for role in named} == named
