@@ -164,7 +164,7 @@ class PhraseBook:
 
     def find(self, line: str, *, in_context: bool) -> Found | None:
         """The phrase `line` (one line, invisible marks already removed) is, or None for a person's words."""
-        key = line.strip().casefold().rstrip(".。").rstrip()
+        key = normalise(line)
         if key[:1] == "<" and key[-1:] == ">":
             # iOS exports of 2016 wrap omitted media in angle brackets ("<image omitted>"), as Android still does.
             wrapped = self.exact.get(key[1:-1].strip())
@@ -280,9 +280,17 @@ def without_unsaved_mark(name: str) -> str:
     return name
 
 
+# The zero-width non-joiner (U+200C) Persian writes inside words (between "payam" and the plural "ha"): one phone's
+# strings hold it where another's, and the string files copied into the locale data, leave it out, so a line is read
+# the same with or without it.
+ZWNJ = "\u200c"
+# Letters of the scripts that write it (Arabic, Devanagari to Sinhala): in a template, each may be followed by one.
+_JOINED_LETTER = re.compile("([\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff\u0900-\u0dff])")
+
+
 def normalise(line: str) -> str:
-    """How lines are compared: case folded, outer spaces and a closing full stop dropped."""
-    return line.strip().casefold().rstrip(".。").rstrip()
+    """How lines are compared: case folded, outer spaces, a closing full stop and zero-width non-joiners dropped."""
+    return line.strip().casefold().rstrip(".。").rstrip().replace(ZWNJ, "")
 
 
 def _template(text: str) -> tuple[str, bool]:
@@ -297,6 +305,7 @@ def _template(text: str) -> tuple[str, bool]:
 
 def _pattern(text: str, *, whole: bool = False) -> re.Pattern[str]:
     """A template as a pattern; `whole` leaves no room for a reworded closing sentence, only a full stop."""
+    text = text.replace(ZWNJ, "")
     fixed, tailed = (text.rstrip().rstrip(".。"), False) if whole else _template(text)
     out = []
     for index, piece in enumerate(_PLACEHOLDER.split(fixed)):
@@ -305,7 +314,8 @@ def _pattern(text: str, *, whole: bool = False) -> re.Pattern[str]:
         else:
             # Phones differ in the spaces they put around a colon (French writes " : ", often a no-break space).
             literal = re.escape(piece)
-            out.append(re.sub(r"(?:\\ )+", r"\\s+", literal).replace(r"\s+:", ":").replace(":", r"\s*:\s*"))
+            literal = re.sub(r"(?:\\ )+", r"\\s+", literal).replace(r"\s+:", ":").replace(":", r"\s*:\s*")
+            out.append(_JOINED_LETTER.sub(f"\\1{ZWNJ}?", literal))
     tail = r"(?:\.(?:\s.*)?|。.*)?" if tailed else r"[.。]?"
     return re.compile(rf"^{''.join(out)}{tail}$", re.IGNORECASE | re.DOTALL)
 

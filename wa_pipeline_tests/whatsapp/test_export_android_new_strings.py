@@ -214,3 +214,27 @@ def test_every_wording_read_lands_as_its_meaning(layout, language, meaning, text
     assert kind != "text"
     assert found == meaning
     assert {role: subjects.get(role) for role in named} == named
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        # Persian writes a zero-width non-joiner inside words ("payam" U+200C "ha"); the string files our Persian
+        # lines come from dropped it: the line is WhatsApp's either way.
+        (
+            "پیام\u200cها و تماس\u200cها سرتاسر رمزگذاری شده\u200cاند. هیچ شخصی خارج از این گفتگو، حتی واتساپ،"
+            " نمی\u200cتواند آنها را بخواند یا بشنود.",
+            "encryption_notice",
+        ),
+        ("تماس تصویری بی\u200cپاسخ", "missed_video_call"),
+    ],
+)
+def test_a_persian_line_with_its_zero_width_non_joiners_is_whatsapps_line(layout, body, event):
+    kind, found, _ = _event_in(layout, body)
+    assert (kind, found) == ("system", event)
+
+
+def test_a_persian_customers_words_with_zero_width_non_joiners_stay_their_words():
+    kind, found, _ = _event_in("android", "Juma: پیام\u200cها را فردا می\u200cفرستم")
+    assert (kind, found) == ("text", None)
