@@ -392,3 +392,40 @@ def test_an_urdu_ios_event_reads_in_either_layout(layout, body, event, subjects)
 )
 def test_urdu_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
     assert _kind_and_event(line) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Spanish iOS lines, the same keys read in ES-SP.strings.
+        ("Juma creó este grupo.", "group_created", {"actor": "Juma"}),
+        ("Un participante cambió el asunto a “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Cambiaste el asunto a “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma eliminó el ícono de este grupo", "icon_changed", {"actor": "Juma"}),
+        ("Cambiaste el ícono de este grupo", "icon_changed", {}),
+        ("Juma cambió la descripción del grupo. Pulsa para verla.", "description_changed", {"actor": "Juma"}),
+        ("Juma borró la descripción del grupo", "description_changed", {"actor": "Juma"}),
+        ("Ya se añadió a Neema al grupo.", "member_added", {"subject": "Neema"}),
+        ("Te añadieron al grupo.", "member_added", {}),
+        ("Juma se unió mediante tu invitación", "joined_by_link", {"actor": "Juma"}),
+        ("Juma solicitó unirse.", "join_requested", {"actor": "Juma"}),
+        ("Juma desactivó los mensajes temporales.", "disappearing_off", {"actor": "Juma"}),
+        ('Se añadió este grupo a la comunidad "Kota".', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_spanish_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # iOS's bare "X joined." and "X asked to join." are WhatsApp's lines only, never a member's words.
+        ("18/03/2025, 14:56 - Neema: Juma se unió.\n", "text", None),
+        ("18/03/2025, 14:56 - Neema: Juma solicitó unirse.\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eEliminaste este mensaje.\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_spanish_bare_events_leave_members_words_alone(line, kind, event):
+    assert _kind_and_event(line) == (kind, event)
