@@ -429,3 +429,39 @@ def test_a_spanish_ios_event_reads_in_either_layout(layout, body, event, subject
 )
 def test_spanish_bare_events_leave_members_words_alone(line, kind, event):
     assert _kind_and_event(line) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Portuguese (Brazil) iOS lines, the same keys read in PT-BR.strings.
+        ("Um admin criou o grupo “Duka”.", "group_created", {"subject": "Duka"}),
+        ('Um participante mudou o nome do grupo para "Soko".', "subject_changed", {"new": "Soko"}),
+        ('Você mudou o nome do grupo para "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma atualizou a duração das mensagens temporárias.", "disappearing_changed", {"actor": "Juma"}),
+        ("Você apagou a imagem deste grupo.", "icon_changed", {}),
+        ("Juma alterou a descrição do grupo. Toque para ver.", "description_changed", {"actor": "Juma"}),
+        ("Juma apagou a descrição do grupo", "description_changed", {"actor": "Juma"}),
+        ("Neema foi removido(a)", "member_removed", {"subject": "Neema"}),
+        ("Juma deseja entrar no grupo", "join_requested", {"actor": "Juma"}),
+        ("Usuário adicionado: Neema", "member_added", {"subject": "Neema"}),
+        ("Juma entrou usando seu convite", "joined_by_link", {"actor": "Juma"}),
+        ("Juma desativou as mensagens temporárias", "disappearing_off", {"actor": "Juma"}),
+        ("Este grupo foi adicionado à comunidade “Kota”", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_brazilian_portuguese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # iOS's bare "X joined" is WhatsApp's line only, never a member's words.
+        ("18/03/2025, 14:56 - Neema: Juma entrou\n", "text", None),
+        ("18/03/2025, 14:56 - Neema: Juma removeu você?\n", "text", None),
+    ],
+)
+def test_brazilian_portuguese_bare_events_leave_members_words_alone(line, kind, event):
+    assert _kind_and_event(line) == (kind, event)
