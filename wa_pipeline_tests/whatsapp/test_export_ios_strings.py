@@ -465,3 +465,32 @@ def test_a_brazilian_portuguese_ios_event_reads_in_either_layout(layout, body, e
 )
 def test_brazilian_portuguese_bare_events_leave_members_words_alone(line, kind, event):
     assert _kind_and_event(line) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Portuguese (Portugal) iOS lines, the same keys read in PT-PT.strings (the actor can come last).
+        ("O título do grupo foi alterado para “Soko” por Juma", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ('Um participante mudou o título para "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Alterou o título do grupo para “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma alterou o ícone deste grupo", "icon_changed", {"actor": "Juma"}),
+        ("Apagou o ícone deste grupo", "icon_changed", {}),
+        ("O participante Neema foi removido", "member_removed", {"subject": "Neema"}),
+        ("Foi removido do grupo por Juma", "member_removed", {"actor": "Juma"}),
+        ("Juma adicionou Neema a este grupo", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Foi adicionado/a a este grupo por Juma", "member_added", {"actor": "Juma"}),
+        ("Neema já foi adicionado/a ao grupo.", "member_added", {"subject": "Neema"}),
+        ("Juma juntou-se ao grupo", "joined_by_link", {"actor": "Juma"}),
+        ("Juma pediu para se juntar ao grupo", "join_requested", {"actor": "Juma"}),
+        ("Juma saiu do grupo", "member_left", {"actor": "Juma"}),
+    ],
+)
+def test_a_european_portuguese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+def test_a_members_words_like_a_european_portuguese_event_stay_theirs():
+    line = "18/03/2025, 14:56 - Neema: Juma juntou-se ao grupo\n"
+    assert _kind_and_event(line) == ("text", None)
