@@ -494,3 +494,39 @@ def test_a_european_portuguese_ios_event_reads_in_either_layout(layout, body, ev
 def test_a_members_words_like_a_european_portuguese_event_stay_theirs():
     line = "18/03/2025, 14:56 - Neema: Juma juntou-se ao grupo\n"
     assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Russian iOS lines, the same keys read in RU.strings.
+        ("Группа создана контактом Juma", "group_created", {"actor": "Juma"}),
+        ("Juma изменил(-а) тему на “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ('Участник изменил тему на "Soko".', "subject_changed", {"new": "Soko"}),
+        ("Вы изменили тему на “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma удалил(-а) картинку группы", "icon_changed", {"actor": "Juma"}),
+        ("Juma удалил(-а) описание группы", "description_changed", {"actor": "Juma"}),
+        ("Neema удален(-а)", "member_removed", {"subject": "Neema"}),
+        ("Neema добавлен(-а)", "member_added", {"subject": "Neema"}),
+        ("Juma вступил(-а) в группу, используя приглашение", "joined_by_link", {"actor": "Juma"}),
+        ("Juma отправил(-а) запрос на вступление в группу", "join_requested", {"actor": "Juma"}),
+        ("Juma обновил(-а) таймер сообщений.", "disappearing_changed", {"actor": "Juma"}),
+        ("Juma отключил(-а) исчезающие сообщения. Нажмите, чтобы изменить.", "disappearing_off", {"actor": "Juma"}),
+        ('Группа добавлена в сообщество "Kota"', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_russian_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X added" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma присоединился(-ась)\n",
+        "18/03/2025, 14:56 - Neema: Juma добавлен(-а)\n",
+    ],
+)
+def test_russian_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
