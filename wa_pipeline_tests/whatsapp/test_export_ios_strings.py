@@ -530,3 +530,43 @@ def test_a_russian_ios_event_reads_in_either_layout(layout, body, event, subject
 )
 def test_russian_bare_events_leave_members_words_alone(line):
     assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Dutch iOS lines, the same keys read in NL.strings.
+        ("Groep aangemaakt door Juma", "group_created", {"actor": "Juma"}),
+        ("Oprichter heeft groep Duka aangemaakt", "group_created", {"subject": "Duka"}),
+        ("Een deelnemer heeft het onderwerp gewijzigd naar Soko", "subject_changed", {"new": "Soko"}),
+        ("U hebt het onderwerp gewijzigd naar Soko", "subject_changed", {"new": "Soko"}),
+        ("Juma heeft de groepsafbeelding verwijderd", "icon_changed", {"actor": "Juma"}),
+        ("Juma heeft de groepsomschrijving verwijderd", "description_changed", {"actor": "Juma"}),
+        ("Neema is al aan de groep toegevoegd.", "member_added", {"subject": "Neema"}),
+        ("Juma neemt deel met uw uitnodiging", "joined_by_link", {"actor": "Juma"}),
+        ("Juma heeft gevraagd om deelname", "join_requested", {"actor": "Juma"}),
+        ("Juma heeft de timer voor berichten bijgewerkt.", "disappearing_changed", {"actor": "Juma"}),
+        (
+            "Juma heeft berichten met vervaldatum uitgeschakeld. Tik om dit te wijzigen",
+            "disappearing_off",
+            {"actor": "Juma"},
+        ),
+        ("Juma is deelnemer geworden via de community", "joined_from_community", {"actor": "Juma"}),
+        ("Deze groep is aan de community Kota toegevoegd", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_dutch_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joins" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma neemt deel\n",
+        "18/03/2025, 14:56 - Neema: Juma heeft gevraagd om deelname\n",
+    ],
+)
+def test_dutch_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
