@@ -570,3 +570,39 @@ def test_a_dutch_ios_event_reads_in_either_layout(layout, body, event, subjects)
 )
 def test_dutch_bare_events_leave_members_words_alone(line):
     assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Czech iOS lines, the same keys read in CS.strings (the "/a" of either gender kept as iOS writes it).
+        ("Tuto skupinu vytvořil/a Juma.", "group_created", {"actor": "Juma"}),
+        ("Juma změnil/a téma skupiny na „Soko“.", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Jeden z účastníků změnil téma skupiny na „Soko“.", "subject_changed", {"new": "Soko"}),
+        ("Juma odstranil/a ikonu této skupiny.", "icon_changed", {"actor": "Juma"}),
+        ("Juma změnil/a popis skupiny.", "description_changed", {"actor": "Juma"}),
+        ("Juma přidal/a uživatele Neema.", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma odebral/a uživatele Neema.", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Neema byl/a odebrán/a.", "member_removed", {"subject": "Neema"}),
+        ("Juma opustil/a skupinu.", "member_left", {"actor": "Juma"}),
+        ("Juma se připojil/a k této skupině pomocí zvacího odkazu.", "joined_by_link", {"actor": "Juma"}),
+        ("Juma požádal/a o připojení ke skupině.", "join_requested", {"actor": "Juma"}),
+        ("Juma vypnul/a automatické odstraňování zpráv.", "disappearing_off", {"actor": "Juma"}),
+        ("Tato skupina byla přidána do komunity Kota.", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_czech_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined." and "X was removed." are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma se připojil/a ke skupině.\n",
+        "18/03/2025, 14:56 - Neema: Juma byl/a odebrán/a.\n",
+    ],
+)
+def test_czech_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
