@@ -606,3 +606,39 @@ def test_a_czech_ios_event_reads_in_either_layout(layout, body, event, subjects)
 )
 def test_czech_bare_events_leave_members_words_alone(line):
     assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Thai iOS lines, the same keys read in TH.strings.
+        ("Juma ได้สร้างกลุ่มนี้", "group_created", {"actor": "Juma"}),
+        ('ผู้สร้างกลุ่มได้สร้างกลุ่ม "Soko"', "group_created", {"subject": "Soko"}),
+        ("Juma เปลี่ยนหัวข้อเป็น “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ('สมาชิกได้เปลี่ยนหัวข้อเป็น "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma ได้ลบไอคอนกลุ่มนี้แล้ว", "icon_changed", {"actor": "Juma"}),
+        ("Juma ได้เปลี่ยนคำอธิบายกลุ่ม", "description_changed", {"actor": "Juma"}),
+        ("Juma ได้ลบคำอธิบายกลุ่ม", "description_changed", {"actor": "Juma"}),
+        ("Neema ถูกเพิ่มเข้ากลุ่ม", "member_added", {"subject": "Neema"}),
+        ("Juma เข้าร่วมกลุ่มโดยใช้ลิงก์เชิญของกลุ่มนี้", "joined_by_link", {"actor": "Juma"}),
+        ("Juma ได้ส่งคำขอเข้าร่วม", "join_requested", {"actor": "Juma"}),
+        ("Juma ได้ปิดใช้งานข้อความชั่วคราว", "disappearing_off", {"actor": "Juma"}),
+        ("เพิ่มกลุ่มนี้ลงในชุมชน “Kota” แล้ว", "community_linked", {"subject": "Kota"}),
+        ("Juma ได้เปลี่ยนหมายเลขโทรศัพท์เป็นหมายเลขใหม่", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_thai_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma เข้าร่วมแล้ว\n",
+        "18/03/2025, 14:56 - Neema: Juma ได้ส่งคำขอเข้าร่วม\n",
+    ],
+)
+def test_thai_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
