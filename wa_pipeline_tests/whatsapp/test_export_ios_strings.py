@@ -642,3 +642,39 @@ def test_a_thai_ios_event_reads_in_either_layout(layout, body, event, subjects):
 )
 def test_thai_bare_events_leave_members_words_alone(line):
     assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Catalan iOS lines, the same keys read in CA.strings.
+        ("Juma ha creat aquest grup", "group_created", {"actor": "Juma"}),
+        ('El creador del grup ha creat el grup "Soko"', "group_created", {"subject": "Soko"}),
+        ("Un membre ha canviat l'assumpte a “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma ha canviat la icona del grup", "icon_changed", {"actor": "Juma"}),
+        ("Juma ha suprimit la descripció de grup", "description_changed", {"actor": "Juma"}),
+        ("S'ha eliminat Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma ha suprimit Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma ha marxat del grup", "member_left", {"actor": "Juma"}),
+        ("Juma s'ha unit amb la teva invitació", "joined_by_link", {"actor": "Juma"}),
+        ("Juma ha sol·licitat unir-se", "join_requested", {"actor": "Juma"}),
+        ("Juma ha desactivat els missatges temporals.", "disappearing_off", {"actor": "Juma"}),
+        ("Aquest grup s'ha afegit a la comunitat “Kota”", "community_linked", {"subject": "Kota"}),
+        ("Juma ha canviat de número de telèfon.", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_catalan_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma s'ha unit\n",
+        "18/03/2025, 14:56 - Neema: Juma ha sol·licitat unir-se\n",
+    ],
+)
+def test_catalan_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
