@@ -678,3 +678,39 @@ def test_a_catalan_ios_event_reads_in_either_layout(layout, body, event, subject
 )
 def test_catalan_bare_events_leave_members_words_alone(line):
     assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Croatian iOS lines, the same keys read in HR.strings (the "/la" of either gender kept as iOS writes it).
+        ("Juma je izradio/la ovu grupu", "group_created", {"actor": "Juma"}),
+        ("Grupu izradio/la Juma", "group_created", {"actor": "Juma"}),
+        ('Sudionik je promijenio predmet u "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma je promijenio/la ikonu ove grupe", "icon_changed", {"actor": "Juma"}),
+        ("Juma je obrisao/la opis grupe", "description_changed", {"actor": "Juma"}),
+        ("Neema je uklonjen/a", "member_removed", {"subject": "Neema"}),
+        ("Juma je uklonio/la Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma je napustio/la", "member_left", {"actor": "Juma"}),
+        ("Juma se pridružio/la koristeći vašu pozivnicu", "joined_by_link", {"actor": "Juma"}),
+        ("Juma šalje zahtjev za pridruživanje", "join_requested", {"actor": "Juma"}),
+        ("Juma isključuje nestajuće poruke.", "disappearing_off", {"actor": "Juma"}),
+        ("Ova je grupa dodana u zajednicu Kota", "community_linked", {"subject": "Kota"}),
+        ("Juma je promijenio/la svoj broj telefona u novi broj.", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_croatian_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joins" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Pridružuje se Juma\n",
+        "18/03/2025, 14:56 - Neema: Juma šalje zahtjev za pridruživanje\n",
+    ],
+)
+def test_croatian_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
