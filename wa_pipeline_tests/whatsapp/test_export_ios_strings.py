@@ -714,3 +714,39 @@ def test_a_croatian_ios_event_reads_in_either_layout(layout, body, event, subjec
 )
 def test_croatian_bare_events_leave_members_words_alone(line):
     assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Hungarian iOS lines, the same keys read in HU.strings.
+        ("Juma hozta létre ezt a csoportot", "group_created", {"actor": "Juma"}),
+        ("Csoportot létrehozta: Juma", "group_created", {"actor": "Juma"}),
+        ("Egy résztvevő a következőre módosította a nevet: Soko", "subject_changed", {"new": "Soko"}),
+        ("Juma kicserélte a csoport ikonját", "icon_changed", {"actor": "Juma"}),
+        ("Juma törölte a csoport leírását", "description_changed", {"actor": "Juma"}),
+        ("Neema eltávolítva", "member_removed", {"subject": "Neema"}),
+        ("Juma eltávolította Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma kilépett", "member_left", {"actor": "Juma"}),
+        ("Juma csatlakozott a meghívásod alapján", "joined_by_link", {"actor": "Juma"}),
+        ("Juma csatlakozni szeretne", "join_requested", {"actor": "Juma"}),
+        ("Juma kikapcsolta az eltűnő üzeneteket.", "disappearing_off", {"actor": "Juma"}),
+        ("Ez a csoport hozzá lett adva a(z) „Kota” közösséghez", "community_linked", {"subject": "Kota"}),
+        ("Juma megváltoztatta a telefonszámát egy újra.", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_hungarian_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma csatlakozott\n",
+        "18/03/2025, 14:56 - Neema: Juma csatlakozni szeretne\n",
+    ],
+)
+def test_hungarian_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
