@@ -392,3 +392,361 @@ def test_an_urdu_ios_event_reads_in_either_layout(layout, body, event, subjects)
 )
 def test_urdu_you_removed_leaves_deleted_messages_and_members_words_alone(line, kind, event):
     assert _kind_and_event(line) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Spanish iOS lines, the same keys read in ES-SP.strings.
+        ("Juma creó este grupo.", "group_created", {"actor": "Juma"}),
+        ("Un participante cambió el asunto a “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Cambiaste el asunto a “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma eliminó el ícono de este grupo", "icon_changed", {"actor": "Juma"}),
+        ("Cambiaste el ícono de este grupo", "icon_changed", {}),
+        ("Juma cambió la descripción del grupo. Pulsa para verla.", "description_changed", {"actor": "Juma"}),
+        ("Juma borró la descripción del grupo", "description_changed", {"actor": "Juma"}),
+        ("Ya se añadió a Neema al grupo.", "member_added", {"subject": "Neema"}),
+        ("Te añadieron al grupo.", "member_added", {}),
+        ("Juma se unió mediante tu invitación", "joined_by_link", {"actor": "Juma"}),
+        ("Juma solicitó unirse.", "join_requested", {"actor": "Juma"}),
+        ("Juma desactivó los mensajes temporales.", "disappearing_off", {"actor": "Juma"}),
+        ('Se añadió este grupo a la comunidad "Kota".', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_spanish_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # iOS's bare "X joined." and "X asked to join." are WhatsApp's lines only, never a member's words.
+        ("18/03/2025, 14:56 - Neema: Juma se unió.\n", "text", None),
+        ("18/03/2025, 14:56 - Neema: Juma solicitó unirse.\n", "text", None),
+        ("[18/03/2025, 14:56:01] Neema: \u200eEliminaste este mensaje.\n", "deleted", "deleted:by_me"),
+    ],
+)
+def test_spanish_bare_events_leave_members_words_alone(line, kind, event):
+    assert _kind_and_event(line) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Portuguese (Brazil) iOS lines, the same keys read in PT-BR.strings.
+        ("Um admin criou o grupo “Duka”.", "group_created", {"subject": "Duka"}),
+        ('Um participante mudou o nome do grupo para "Soko".', "subject_changed", {"new": "Soko"}),
+        ('Você mudou o nome do grupo para "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma atualizou a duração das mensagens temporárias.", "disappearing_changed", {"actor": "Juma"}),
+        ("Você apagou a imagem deste grupo.", "icon_changed", {}),
+        ("Juma alterou a descrição do grupo. Toque para ver.", "description_changed", {"actor": "Juma"}),
+        ("Juma apagou a descrição do grupo", "description_changed", {"actor": "Juma"}),
+        ("Neema foi removido(a)", "member_removed", {"subject": "Neema"}),
+        ("Juma deseja entrar no grupo", "join_requested", {"actor": "Juma"}),
+        ("Usuário adicionado: Neema", "member_added", {"subject": "Neema"}),
+        ("Juma entrou usando seu convite", "joined_by_link", {"actor": "Juma"}),
+        ("Juma desativou as mensagens temporárias", "disappearing_off", {"actor": "Juma"}),
+        ("Este grupo foi adicionado à comunidade “Kota”", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_brazilian_portuguese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "event"),
+    [
+        # iOS's bare "X joined" is WhatsApp's line only, never a member's words.
+        ("18/03/2025, 14:56 - Neema: Juma entrou\n", "text", None),
+        ("18/03/2025, 14:56 - Neema: Juma removeu você?\n", "text", None),
+    ],
+)
+def test_brazilian_portuguese_bare_events_leave_members_words_alone(line, kind, event):
+    assert _kind_and_event(line) == (kind, event)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Portuguese (Portugal) iOS lines, the same keys read in PT-PT.strings (the actor can come last).
+        ("O título do grupo foi alterado para “Soko” por Juma", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ('Um participante mudou o título para "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Alterou o título do grupo para “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma alterou o ícone deste grupo", "icon_changed", {"actor": "Juma"}),
+        ("Apagou o ícone deste grupo", "icon_changed", {}),
+        ("O participante Neema foi removido", "member_removed", {"subject": "Neema"}),
+        ("Foi removido do grupo por Juma", "member_removed", {"actor": "Juma"}),
+        ("Juma adicionou Neema a este grupo", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Foi adicionado/a a este grupo por Juma", "member_added", {"actor": "Juma"}),
+        ("Neema já foi adicionado/a ao grupo.", "member_added", {"subject": "Neema"}),
+        ("Juma juntou-se ao grupo", "joined_by_link", {"actor": "Juma"}),
+        ("Juma pediu para se juntar ao grupo", "join_requested", {"actor": "Juma"}),
+        ("Juma saiu do grupo", "member_left", {"actor": "Juma"}),
+    ],
+)
+def test_a_european_portuguese_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+def test_a_members_words_like_a_european_portuguese_event_stay_theirs():
+    line = "18/03/2025, 14:56 - Neema: Juma juntou-se ao grupo\n"
+    assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Russian iOS lines, the same keys read in RU.strings.
+        ("Группа создана контактом Juma", "group_created", {"actor": "Juma"}),
+        ("Juma изменил(-а) тему на “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ('Участник изменил тему на "Soko".', "subject_changed", {"new": "Soko"}),
+        ("Вы изменили тему на “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma удалил(-а) картинку группы", "icon_changed", {"actor": "Juma"}),
+        ("Juma удалил(-а) описание группы", "description_changed", {"actor": "Juma"}),
+        ("Neema удален(-а)", "member_removed", {"subject": "Neema"}),
+        ("Neema добавлен(-а)", "member_added", {"subject": "Neema"}),
+        ("Juma вступил(-а) в группу, используя приглашение", "joined_by_link", {"actor": "Juma"}),
+        ("Juma отправил(-а) запрос на вступление в группу", "join_requested", {"actor": "Juma"}),
+        ("Juma обновил(-а) таймер сообщений.", "disappearing_changed", {"actor": "Juma"}),
+        ("Juma отключил(-а) исчезающие сообщения. Нажмите, чтобы изменить.", "disappearing_off", {"actor": "Juma"}),
+        ('Группа добавлена в сообщество "Kota"', "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_russian_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X added" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma присоединился(-ась)\n",
+        "18/03/2025, 14:56 - Neema: Juma добавлен(-а)\n",
+    ],
+)
+def test_russian_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Dutch iOS lines, the same keys read in NL.strings.
+        ("Groep aangemaakt door Juma", "group_created", {"actor": "Juma"}),
+        ("Oprichter heeft groep Duka aangemaakt", "group_created", {"subject": "Duka"}),
+        ("Een deelnemer heeft het onderwerp gewijzigd naar Soko", "subject_changed", {"new": "Soko"}),
+        ("U hebt het onderwerp gewijzigd naar Soko", "subject_changed", {"new": "Soko"}),
+        ("Juma heeft de groepsafbeelding verwijderd", "icon_changed", {"actor": "Juma"}),
+        ("Juma heeft de groepsomschrijving verwijderd", "description_changed", {"actor": "Juma"}),
+        ("Neema is al aan de groep toegevoegd.", "member_added", {"subject": "Neema"}),
+        ("Juma neemt deel met uw uitnodiging", "joined_by_link", {"actor": "Juma"}),
+        ("Juma heeft gevraagd om deelname", "join_requested", {"actor": "Juma"}),
+        ("Juma heeft de timer voor berichten bijgewerkt.", "disappearing_changed", {"actor": "Juma"}),
+        (
+            "Juma heeft berichten met vervaldatum uitgeschakeld. Tik om dit te wijzigen",
+            "disappearing_off",
+            {"actor": "Juma"},
+        ),
+        ("Juma is deelnemer geworden via de community", "joined_from_community", {"actor": "Juma"}),
+        ("Deze groep is aan de community Kota toegevoegd", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_dutch_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joins" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma neemt deel\n",
+        "18/03/2025, 14:56 - Neema: Juma heeft gevraagd om deelname\n",
+    ],
+)
+def test_dutch_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Czech iOS lines, the same keys read in CS.strings (the "/a" of either gender kept as iOS writes it).
+        ("Tuto skupinu vytvořil/a Juma.", "group_created", {"actor": "Juma"}),
+        ("Juma změnil/a téma skupiny na „Soko“.", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Jeden z účastníků změnil téma skupiny na „Soko“.", "subject_changed", {"new": "Soko"}),
+        ("Juma odstranil/a ikonu této skupiny.", "icon_changed", {"actor": "Juma"}),
+        ("Juma změnil/a popis skupiny.", "description_changed", {"actor": "Juma"}),
+        ("Juma přidal/a uživatele Neema.", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma odebral/a uživatele Neema.", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Neema byl/a odebrán/a.", "member_removed", {"subject": "Neema"}),
+        ("Juma opustil/a skupinu.", "member_left", {"actor": "Juma"}),
+        ("Juma se připojil/a k této skupině pomocí zvacího odkazu.", "joined_by_link", {"actor": "Juma"}),
+        ("Juma požádal/a o připojení ke skupině.", "join_requested", {"actor": "Juma"}),
+        ("Juma vypnul/a automatické odstraňování zpráv.", "disappearing_off", {"actor": "Juma"}),
+        ("Tato skupina byla přidána do komunity Kota.", "community_linked", {"subject": "Kota"}),
+    ],
+)
+def test_a_czech_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined." and "X was removed." are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma se připojil/a ke skupině.\n",
+        "18/03/2025, 14:56 - Neema: Juma byl/a odebrán/a.\n",
+    ],
+)
+def test_czech_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Thai iOS lines, the same keys read in TH.strings.
+        ("Juma ได้สร้างกลุ่มนี้", "group_created", {"actor": "Juma"}),
+        ('ผู้สร้างกลุ่มได้สร้างกลุ่ม "Soko"', "group_created", {"subject": "Soko"}),
+        ("Juma เปลี่ยนหัวข้อเป็น “Soko”", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ('สมาชิกได้เปลี่ยนหัวข้อเป็น "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma ได้ลบไอคอนกลุ่มนี้แล้ว", "icon_changed", {"actor": "Juma"}),
+        ("Juma ได้เปลี่ยนคำอธิบายกลุ่ม", "description_changed", {"actor": "Juma"}),
+        ("Juma ได้ลบคำอธิบายกลุ่ม", "description_changed", {"actor": "Juma"}),
+        ("Neema ถูกเพิ่มเข้ากลุ่ม", "member_added", {"subject": "Neema"}),
+        ("Juma เข้าร่วมกลุ่มโดยใช้ลิงก์เชิญของกลุ่มนี้", "joined_by_link", {"actor": "Juma"}),
+        ("Juma ได้ส่งคำขอเข้าร่วม", "join_requested", {"actor": "Juma"}),
+        ("Juma ได้ปิดใช้งานข้อความชั่วคราว", "disappearing_off", {"actor": "Juma"}),
+        ("เพิ่มกลุ่มนี้ลงในชุมชน “Kota” แล้ว", "community_linked", {"subject": "Kota"}),
+        ("Juma ได้เปลี่ยนหมายเลขโทรศัพท์เป็นหมายเลขใหม่", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_thai_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma เข้าร่วมแล้ว\n",
+        "18/03/2025, 14:56 - Neema: Juma ได้ส่งคำขอเข้าร่วม\n",
+    ],
+)
+def test_thai_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Catalan iOS lines, the same keys read in CA.strings.
+        ("Juma ha creat aquest grup", "group_created", {"actor": "Juma"}),
+        ('El creador del grup ha creat el grup "Soko"', "group_created", {"subject": "Soko"}),
+        ("Un membre ha canviat l'assumpte a “Soko”", "subject_changed", {"new": "Soko"}),
+        ("Juma ha canviat la icona del grup", "icon_changed", {"actor": "Juma"}),
+        ("Juma ha suprimit la descripció de grup", "description_changed", {"actor": "Juma"}),
+        ("S'ha eliminat Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma ha suprimit Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma ha marxat del grup", "member_left", {"actor": "Juma"}),
+        ("Juma s'ha unit amb la teva invitació", "joined_by_link", {"actor": "Juma"}),
+        ("Juma ha sol·licitat unir-se", "join_requested", {"actor": "Juma"}),
+        ("Juma ha desactivat els missatges temporals.", "disappearing_off", {"actor": "Juma"}),
+        ("Aquest grup s'ha afegit a la comunitat “Kota”", "community_linked", {"subject": "Kota"}),
+        ("Juma ha canviat de número de telèfon.", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_catalan_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma s'ha unit\n",
+        "18/03/2025, 14:56 - Neema: Juma ha sol·licitat unir-se\n",
+    ],
+)
+def test_catalan_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Croatian iOS lines, the same keys read in HR.strings (the "/la" of either gender kept as iOS writes it).
+        ("Juma je izradio/la ovu grupu", "group_created", {"actor": "Juma"}),
+        ("Grupu izradio/la Juma", "group_created", {"actor": "Juma"}),
+        ('Sudionik je promijenio predmet u "Soko"', "subject_changed", {"new": "Soko"}),
+        ("Juma je promijenio/la ikonu ove grupe", "icon_changed", {"actor": "Juma"}),
+        ("Juma je obrisao/la opis grupe", "description_changed", {"actor": "Juma"}),
+        ("Neema je uklonjen/a", "member_removed", {"subject": "Neema"}),
+        ("Juma je uklonio/la Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma je napustio/la", "member_left", {"actor": "Juma"}),
+        ("Juma se pridružio/la koristeći vašu pozivnicu", "joined_by_link", {"actor": "Juma"}),
+        ("Juma šalje zahtjev za pridruživanje", "join_requested", {"actor": "Juma"}),
+        ("Juma isključuje nestajuće poruke.", "disappearing_off", {"actor": "Juma"}),
+        ("Ova je grupa dodana u zajednicu Kota", "community_linked", {"subject": "Kota"}),
+        ("Juma je promijenio/la svoj broj telefona u novi broj.", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_croatian_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joins" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Pridružuje se Juma\n",
+        "18/03/2025, 14:56 - Neema: Juma šalje zahtjev za pridruživanje\n",
+    ],
+)
+def test_croatian_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize(
+    ("body", "event", "subjects"),
+    [
+        # Hungarian iOS lines, the same keys read in HU.strings.
+        ("Juma hozta létre ezt a csoportot", "group_created", {"actor": "Juma"}),
+        ("Csoportot létrehozta: Juma", "group_created", {"actor": "Juma"}),
+        ("Egy résztvevő a következőre módosította a nevet: Soko", "subject_changed", {"new": "Soko"}),
+        ("Juma kicserélte a csoport ikonját", "icon_changed", {"actor": "Juma"}),
+        ("Juma törölte a csoport leírását", "description_changed", {"actor": "Juma"}),
+        ("Neema eltávolítva", "member_removed", {"subject": "Neema"}),
+        ("Juma eltávolította Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma kilépett", "member_left", {"actor": "Juma"}),
+        ("Juma csatlakozott a meghívásod alapján", "joined_by_link", {"actor": "Juma"}),
+        ("Juma csatlakozni szeretne", "join_requested", {"actor": "Juma"}),
+        ("Juma kikapcsolta az eltűnő üzeneteket.", "disappearing_off", {"actor": "Juma"}),
+        ("Ez a csoport hozzá lett adva a(z) „Kota” közösséghez", "community_linked", {"subject": "Kota"}),
+        ("Juma megváltoztatta a telefonszámát egy újra.", "number_changed", {"actor": "Juma"}),
+    ],
+)
+def test_a_hungarian_ios_event_reads_in_either_layout(layout, body, event, subjects):
+    _reads_in_either_layout(layout, body, event, subjects)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # iOS's bare "X joined" and "X asked to join" are WhatsApp's lines only, never a member's words.
+        "18/03/2025, 14:56 - Neema: Juma csatlakozott\n",
+        "18/03/2025, 14:56 - Neema: Juma csatlakozni szeretne\n",
+    ],
+)
+def test_hungarian_bare_events_leave_members_words_alone(line):
+    assert _kind_and_event(line) == ("text", None)
