@@ -155,6 +155,11 @@ _MPESA = re.compile(
 # The code an M-Pesa, Airtel or MTN confirmation opens with, of any length: "QG789XYZ Confirmed.", "UG9QXAXODW
 # confirmed.You bought", "TLAA1234 Confirmed": capitals and digits, both, right before the word.
 _CONFIRMED_CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9]{6,12}\s+[Cc]onfirmed\b)(?=[A-Z]*\d)(?=\d*[A-Z])(?P<id>[A-Z0-9]+)")
+# A marketplace order number that opens with the day it was placed, YYMMDD, then eight capitals and digits (Shopee's,
+# in the Philippines and South East Asia: "240309KXB71P2Q"); it names itself, whatever words stand before it.
+_DATED_ORDER = re.compile(
+    r"(?<![\w-])\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=(?:\d*[A-Z]){2})[A-Z0-9]{8}(?![\w-])"
+)
 # "#4471"; not the digits of a USSD code, which "*" and "#" enclose ("##002#", "*#061#", "#123#"): a phone's menu.
 _HASH_NUMBER = re.compile(r"(?<![\w&#*])#(?P<id>\d{3,})(?![\w#*])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
@@ -267,6 +272,8 @@ def find_references(text: str | None) -> list[Entity]:
         add("transaction", match.start("id"), match.end("id"))
     for match in _OFFICIAL_RECEIPT.finditer(text):
         add("receipt", match.start("id"), match.end("id"))
+    for match in _DATED_ORDER.finditer(text):
+        add("order", match.start(), match.end())
     for match in _HASH_NUMBER.finditer(text):
         add("order", match.start("id"), match.end("id"))
     for reference in list(found):

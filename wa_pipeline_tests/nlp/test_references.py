@@ -286,3 +286,14 @@ def test_a_long_number_written_in_groups_is_one_reference(text, expected):
 )
 def test_dockets_airway_bills_indian_bank_transfers_and_counts_after_po(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hindi pa dumating yung 250114QWE82K7M ko", [("250114QWE82K7M", "order:250114QWE82K7M")]),
+        ("Serial 251399QWE82K7M on the box", []),
+    ],
+)
+def test_a_marketplace_order_number_opening_with_its_date_names_itself(text, expected):
+    assert references(text) == expected
