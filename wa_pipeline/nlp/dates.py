@@ -355,8 +355,9 @@ _DAY = (
     # ("Alles Gute zum 30." is a birthday, "bis zum 27." a day), nor before a range whose month it takes ("vom 3. bis")
     r"|(?:(?<=\bam\s)|(?<=\bvom\s)|(?<=\bbis\s)|(?<=\bbis\szum\s)|(?<=\bab\s)|(?<=\bden\s)|(?<=\bdem\s))"
     r"(?:[12]\d|3[01]|0?[1-9])\.(?![\d.])(?!\s*(?-i:[A-ZÄÖÜ]))(?!\s*(?:bis|-|–)\s*\d)"
-    # "on 21st", "by 3rd": an ordinal alone is a day of the month after a preposition of time
-    rf"|(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bbefore\s)|(?<=\btill\s)|(?<=\buntil\s)|(?<=\bfrom\s)){_ORDINAL_DAY}(?![\w/:.])"
+    # "on 21st", "by 3rd", "since 8th": an ordinal alone is a day of the month after a preposition of time
+    rf"|(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bbefore\s)|(?<=\btill\s)|(?<=\buntil\s)|(?<=\bfrom\s)|(?<=\bsince\s))"
+    rf"{_ORDINAL_DAY}(?![\w/:.])"
     # "livrer le 15", "para el 14": a day of the month alone after the French or Spanish article (the article outside)
     r"|(?:(?<=\ble\s)|(?<=\bel\s))(?:[12]\d|3[01]|0?[1-9])(?![\w/:%]|[.,]\d)"
     r"(?!\s*(?:de|d['’]|h|hs|heures?|horas?|%|€|\$|€|x|rue|calle|avenue|avenida)(?!\w))"

@@ -15,12 +15,16 @@ the everyday words of the chat languages ("3 ni sawa", "5 kg lene pe"), sizes, l
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from wa_pipeline.nlp.chat_words import CHAT_WORDS, CHAT_WORDS_BY_LANGUAGE, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.money import parse_amount
+
+_GAZETTEER = Path(__file__).parent / "gazetteer"
 
 QUANTITY = "QUANTITY"
 
@@ -370,10 +374,30 @@ def _phrase(text: str, start: int, limit: int, brands: bool = False) -> list[tup
 
 def _chat_word(lower: str, after_of: bool) -> bool:
     """A word of the chat languages, which ends an item's phrase; after "of" an English word that only another
-    language's chat words list is what the container holds ("2 bales of hay", Spanish "hay")."""
+    language's chat words list is what the container holds ("2 bales of hay", Spanish "hay"), and anywhere a food
+    or a garment the lists name that only another language's chat words list ("2 packs of mince", "500g mince",
+    "1 suit": French "mince", "suit")."""
     if lower not in CHAT_WORDS:
         return False
+    if lower in _goods_words() and lower not in _EVERYDAY_ELSEWHERE and lower not in CHAT_WORDS_BY_LANGUAGE["en"]:
+        return False
     return not (after_of and lower in ENGLISH_WORDS and lower not in CHAT_WORDS_BY_LANGUAGE["en"])
+
+
+# Foods and garments spelt as another chat language's everyday word: German "hat" (has) and "Tag" (day), Spanish "soy"
+# (I am), Portuguese "boa" (good), Pidgin "chop" (eat).
+_EVERYDAY_ELSEWHERE = frozenset({"hat", "tag", "soy", "boa", "chop"})
+
+
+@functools.cache
+def _goods_words() -> frozenset[str]:
+    """The one-word foods and garments of the gazetteer's lists (built from WordNet and faker-food)."""
+    words = set()
+    for name in ("dishes.txt", "garments.txt"):
+        for line in (_GAZETTEER / name).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and " " not in line:
+                words.add(line.lower())
+    return frozenset(words)
 
 
 def _brand_word(lower: str, at: int) -> bool:

@@ -32,6 +32,9 @@ _KEYWORDS = {
     "tracking": "tracking",
     "waybill": "tracking",
     "awb": "tracking",
+    "airway bill": "tracking",
+    "air waybill": "tracking",
+    "docket": "tracking",  # India's couriers: "Docket no D28841930 with DTDC"
     "consignment": "tracking",
     "shipment": "tracking",
     "parcel": "tracking",  # couriers' parcel numbers ("Parcel no. G4S-2231-KE")
@@ -152,6 +155,11 @@ _MPESA = re.compile(
 # The code an M-Pesa, Airtel or MTN confirmation opens with, of any length: "QG789XYZ Confirmed.", "UG9QXAXODW
 # confirmed.You bought", "TLAA1234 Confirmed": capitals and digits, both, right before the word.
 _CONFIRMED_CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9]{6,12}\s+[Cc]onfirmed\b)(?=[A-Z]*\d)(?=\d*[A-Z])(?P<id>[A-Z0-9]+)")
+# A marketplace order number that opens with the day it was placed, YYMMDD, then eight capitals and digits (Shopee's,
+# in the Philippines and South East Asia: "240309KXB71P2Q"); it names itself, whatever words stand before it.
+_DATED_ORDER = re.compile(
+    r"(?<![\w-])\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=(?:\d*[A-Z]){2})[A-Z0-9]{8}(?![\w-])"
+)
 # "#4471"; not the digits of a USSD code, which "*" and "#" enclose ("##002#", "*#061#", "#123#"): a phone's menu.
 _HASH_NUMBER = re.compile(r"(?<![\w&#*])#(?P<id>\d{3,})(?![\w#*])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
@@ -163,9 +171,11 @@ _BOOKING_WORDS = re.compile(r"\b(?:book\w*|reserv\w*|nights?|stay|room|table|app
 _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay\w*|pag\w*|sent|send|transfer\w*|transféré|überw\w*|deposit\w*|depósit\w*|eft|lipa|nimelipa|nimetuma"
     r"|money|pesa|cash"
+    # India's bank transfers: "NEFT done, reference no N0702..."
+    r"|neft|rtgs|imps"
     # wallets, and Tagalog "bayad" (payment): "Nagbayad na ako thru GCash, the reference number is ..."
     r"|gcash|maya|paymaya|venmo|zelle|cashapp|momo|paytm|phonepe|gpay|bayad|nagbayad|binayaran)\b"
-    r"|[$€£₹₦]|\b(?:kes|ksh|usd|ngn|inr|zar|ugx|tzs|gbp|eur)\b"
+    r"|[$€£₹₦¢₱]|\b(?:kes|ksh|usd|ngn|inr|zar|ugx|tzs|gbp|eur|ghs|php|rs|cedis|naira)\b"
 )
 # A bank's name, then a long number: an account ("GTBank 0123456789", "Equity Bank 0123456789012").
 _BANK_ACCOUNT = re.compile(r"(?i)\b[a-z]*bank\s+(?:a/?c\s*)?(?P<id>\d{8,16})(?![\w])")
@@ -181,6 +191,24 @@ _LISTED_NEXT = re.compile(
 )
 # A Philippine official receipt: "OR No. 004521", "OR# 11873" (capitals: "or" is a word).
 _OFFICIAL_RECEIPT = re.compile(r"(?<![\w-])OR\s*(?:[Nn]o\.?|Number|\#)\s*:?\s*\#?(?P<id>\d[\w-]{2,})(?![\w])")
+# A count glued to its unit: "5pcs", "2kg", "3ctns".
+_COUNT_WITH_UNIT = re.compile(r"\d+([A-Za-z]+)")
+# The groups a long number is written in, one space apart: "Ref No. 5012 448 721903" (GCash), "9400 1118 9922 3856
+# 9213 57" (USPS). At least three groups and ten digits, so "order 4471 20 boxes" stays a number and a count.
+_DIGIT_GROUPS = re.compile(r"(?: \d{2,6})+(?![\w/.,:-]\w)")
+_SPACED_DIGITS = 10
+
+
+def _spaced_end(text: str, end: int) -> int:
+    """Where a number whose first group ends at `end` ends, its later groups one space apart taken in."""
+    groups = _DIGIT_GROUPS.match(text, end)
+    if groups is None or groups.group().count(" ") < 2:
+        return end
+    start = text.rfind(" ", 0, end) + 1
+    digits = sum(map(str.isdigit, text[start : groups.end()]))
+    return groups.end() if digits >= _SPACED_DIGITS else end
+
+
 _VERBS_IN_S = frozenset({"is", "was", "has", "its", "this", "yes", "plus", "minus", "pls", "thanks", "as", "us"})
 
 
@@ -193,7 +221,8 @@ def find_references(text: str | None) -> list[Entity]:
     found: list[Entity] = []
 
     def add(kind: str, start: int, end: int) -> None:
-        candidate = Entity(REFERENCE, text[start:end], start, end, f"{kind}:{text[start:end].upper()}", "rule")
+        identifier = "".join(text[start:end].split()).upper()  # "5012 448 721903", as receipts space it out
+        candidate = Entity(REFERENCE, text[start:end], start, end, f"{kind}:{identifier}", "rule")
         if not any(candidate.overlaps(other) for other in found):
             found.append(candidate)
 
@@ -224,7 +253,12 @@ def find_references(text: str | None) -> list[Entity]:
             continue  # "order 20 loaves", "order: 10 boxes": a quantity, not an order number
         if not identifier.isdigit() and len(identifier) < 4:
             continue
-        add(kind, match.start("id"), match.end("id"))
+        if _COUNT_WITH_UNIT.fullmatch(identifier) and _COUNT_WITH_UNIT.fullmatch(identifier).group(1).lower() in (
+            *MEASURES,
+            *CONTAINERS,
+        ):
+            continue  # Taglish "Pa-order po 5pcs lumpia": "po" is politeness, "5pcs" a count
+        add(kind, match.start("id"), _spaced_end(text, match.end("id")) if identifier.isdigit() else match.end("id"))
     for match in _REFERENCE_OF.finditer(text):
         identifier = match.group("id")
         if any(map(str.isdigit, identifier)) and len(identifier) >= 4 and not _ORDINAL.fullmatch(identifier):
@@ -238,6 +272,8 @@ def find_references(text: str | None) -> list[Entity]:
         add("transaction", match.start("id"), match.end("id"))
     for match in _OFFICIAL_RECEIPT.finditer(text):
         add("receipt", match.start("id"), match.end("id"))
+    for match in _DATED_ORDER.finditer(text):
+        add("order", match.start(), match.end())
     for match in _HASH_NUMBER.finditer(text):
         add("order", match.start("id"), match.end("id"))
     for reference in list(found):

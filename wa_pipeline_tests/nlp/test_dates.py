@@ -922,3 +922,8 @@ def test_a_time_promised_is_the_nearest_one_kept_or_broken(text, sent_at, expect
 )
 def test_a_part_of_the_day_before_a_bare_hour_fixes_it(text, expected):
     assert dates(text) == expected
+
+
+def test_an_ordinal_alone_after_since_is_a_day_gone():
+    assert dates("parcel stuck since 16th with the courier") == [("16th", "2026-11-16")]
+    assert dates("waiting since 2nd time I called") == []

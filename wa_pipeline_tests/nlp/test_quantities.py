@@ -278,3 +278,16 @@ def test_a_year_before_a_singular_noun_names_a_thing(text, expected):
 
 def test_aside_ends_what_a_container_holds():
     assert quantities("Weka 6 pieces of mandazi aside, I will pass") == [("6 pieces of mandazi", "6 piece of mandazi")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Could you add 3 packs of mince to the box", [("3 packs of mince", "3 pack of mince")]),
+        ("1kg lamb mince for Sunday", [("1kg lamb mince", "1 kg of lamb mince")]),
+        ("Collect 2 shirts and 1 suit tomorrow", [("2 shirts", "2 shirt"), ("1 suit", "1 suit")]),
+        ("Zurück nach 1 Tag", []),
+    ],
+)
+def test_a_food_or_garment_spelt_as_another_languages_word_is_still_counted(text, expected):
+    assert quantities(text) == expected

@@ -258,3 +258,42 @@ def test_an_official_receipt_with_a_lower_case_no(text, expected):
 )
 def test_customer_and_meter_numbers_are_accounts(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paid thru GCash, Ref No. 7731 204 558190", [("7731 204 558190", "transaction:7731204558190")]),
+        (
+            "tracking 9205 5000 1234 5678 9012 34 shows pending",
+            [("9205 5000 1234 5678 9012 34", "tracking:9205500012345678901234")],
+        ),
+        ("order 5521 20 boxes", [("5521", "order:5521")]),
+    ],
+)
+def test_a_long_number_written_in_groups_is_one_reference(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Docket no. K7719204 with DTDC has not moved", [("K7719204", "tracking:K7719204")]),
+        ("Airway bill 176-55012934 for the samples", [("176-55012934", "tracking:176-55012934")]),
+        ("RTGS done, ref no B33092177140", [("B33092177140", "transaction:B33092177140")]),
+        ("Pa-deliver po 3pcs ensaymada", []),
+    ],
+)
+def test_dockets_airway_bills_indian_bank_transfers_and_counts_after_po(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hindi pa dumating yung 250114QWE82K7M ko", [("250114QWE82K7M", "order:250114QWE82K7M")]),
+        ("Serial 251399QWE82K7M on the box", []),
+    ],
+)
+def test_a_marketplace_order_number_opening_with_its_date_names_itself(text, expected):
+    assert references(text) == expected
