@@ -389,12 +389,14 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev7.jsonl", {"en"}, 200),
         ("intents_dev8.jsonl", {"en"}, 130),
         ("intents_dev9.jsonl", {"en"}, 85),
+        ("intents_dev10.jsonl", {"en"}, 90),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
     cases = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     assert {case["id"].split("-")[2] for case in cases} == languages and len(cases) >= size
-    assert {case["intent"] for case in cases} == set(INTENTS)
+    # Round 29's set holds a few lines that fit no intent (`other`, scored as a class of its own).
+    assert {case["intent"] for case in cases} - {OTHER} == set(INTENTS)
     # The routed languages' examples too: a dev line copied into them would flatter that language's figures.
     examples = {e.text.lower() for e in load_examples([DEFAULT_EXAMPLES, *ROUTED_EXAMPLES.values()])}
     assert not examples & {case["text"].lower() for case in cases}
