@@ -93,13 +93,35 @@ _NOTICE_KEY = 8
 _SENTENCE_END = re.compile(r"[.\u060c](?:\s|$)|\u3002\s*")
 
 
+class Template:
+    """A template's pattern, compiled when a line first needs it: the book holds thousands, and compiling them all
+    took most of a process's first parse (more than half a second) while most never meet a line to match."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str):
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def match(self, line: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, re.IGNORECASE | re.DOTALL)
+        return self._compiled.match(line)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Template) and other.source == self.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+
 @dataclass(frozen=True)
 class Phrase:
     language: str
     meaning: str
     text: str
     source: str
-    pattern: re.Pattern[str] | None = None
+    pattern: Template | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +147,7 @@ class PhraseBook:
     # A poll's opening line in a language other than English ("PEILING:"), with the word before each option.
     poll_options: dict[str, str] = field(default_factory=dict)
     # Group events whose template opens with their actor, each as a pattern of what follows the actor.
-    actor_led: list[tuple[re.Pattern[str], Phrase]] = field(default_factory=list)
+    actor_led: list[tuple[Template, Phrase]] = field(default_factory=list)
     # The words before a colon inside a group event ("добавил(-а) участников" of "{actor} добавил(-а) участников:
     # {subject}"): Android's header reads such an event as a sender saying what follows the colon.
     colon_heads: tuple[str, ...] = ()
@@ -303,7 +325,7 @@ def _template(text: str) -> tuple[str, bool]:
     return text[: len(text) - len(last) + end.start()], True
 
 
-def _pattern(text: str, *, whole: bool = False) -> re.Pattern[str]:
+def _pattern(text: str, *, whole: bool = False) -> Template:
     """A template as a pattern; `whole` leaves no room for a reworded closing sentence, only a full stop."""
     text = text.replace(ZWNJ, "")
     fixed, tailed = (text.rstrip().rstrip(".。"), False) if whole else _template(text)
@@ -317,7 +339,7 @@ def _pattern(text: str, *, whole: bool = False) -> re.Pattern[str]:
             literal = re.sub(r"(?:\\ )+", r"\\s+", literal).replace(r"\s+:", ":").replace(":", r"\s*:\s*")
             out.append(_JOINED_LETTER.sub(f"\\1{ZWNJ}?", literal))
     tail = r"(?:\.(?:\s.*)?|。.*)?" if tailed else r"[.。]?"
-    return re.compile(rf"^{''.join(out)}{tail}$", re.IGNORECASE | re.DOTALL)
+    return Template(rf"^{''.join(out)}{tail}$")
 
 
 def _literals(text: str) -> list[str]:
