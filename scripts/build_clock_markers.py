@@ -16,7 +16,8 @@ the parser's own Latin pattern, and a marker that means morning in one language 
 Then the extract: every CLDR locale's abbreviated day periods (the ones a 12-hour pattern's "a" writes) as Babel
 (BSD-3-Clause) has them from the CLDR, for the markers dateparser's older data lacks: CLDR's later ones (Akan "ANW",
 Nigerian Pidgin "FM"/"FI"), languages it has none for (Sindhi "صبح"/"شام", Dogri, Maithili, Fula in Adlam) and
-regional forms (Cantonese "上晝"/"下晝", Bosnian and Montenegrin Serbian "prije podne"). They only add: a marker that
+regional forms (Cantonese "上晝"/"下晝", Bosnian and Montenegrin Serbian "prije podne"), and the flexible periods
+of the locales that write them (Taiwan's "清晨" and "午夜"). They only add: a marker that
 dateparser's rows have in the other half of the day is dropped, so no header read before is read otherwise.
 """
 
@@ -96,8 +97,10 @@ def _unambiguous(rows: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
 
 
 def extract_cldr() -> str:
-    """The text of the extract: locale<TAB>am<TAB>pm, each locale's abbreviated day periods as CLDR writes them, under a
-    header naming the CLDR's and Babel's versions."""
+    """The text of the extract: locale<TAB>period<TAB>half<TAB>marker, each locale's abbreviated day periods as CLDR
+    writes them, under a header naming the CLDR's and Babel's versions. Besides "am" and "pm", a locale whose 12-hour
+    time is written with CLDR's flexible periods ("Bh:mm": zh_Hant, Taiwan's) has those, each in the half of the day
+    its CLDR rule spans ("清晨", 05:00-08:00, is am); a period across noon or midnight has none and is left out."""
     import babel
     from babel import Locale
     from babel.core import get_cldr_version
@@ -105,14 +108,33 @@ def extract_cldr() -> str:
 
     lines = []
     for code in sorted(locale_identifiers()):
-        periods = Locale.parse(code).day_periods.get("format", {}).get("abbreviated", {})
-        if periods.get("am") and periods.get("pm"):
-            lines.append(f"{code}\t{periods['am']}\t{periods['pm']}\n")
+        locale = Locale.parse(code)
+        written = locale.day_periods.get("format", {}).get("abbreviated", {})
+        halves = {"am": "am", "pm": "pm"}
+        skeletons = locale.datetime_skeletons
+        patterns = [skeletons[key].pattern for key in ("hm", "hms") if key in skeletons]
+        patterns += [locale.time_formats[key].pattern for key in ("short", "medium")]
+        if any("B" in pattern.replace("'B'", "") for pattern in patterns):
+            halves |= {period: _half(rules) for period, rules in locale.day_period_rules.get(None, {}).items()}
+        for period, half in halves.items():
+            if half and written.get(period) and written.get("am") and written.get("pm"):
+                lines.append(f"{code}\t{period}\t{half}\t{written[period]}\n")
     return (
-        f"# locale<TAB>am<TAB>pm: CLDR {get_cldr_version()} abbreviated day periods (Unicode licence) from Babel "
-        f"{babel.__version__} (BSD-3-Clause), written by scripts/build_clock_markers.py --extract-cldr\n"
+        f"# locale<TAB>period<TAB>half<TAB>marker: CLDR {get_cldr_version()} abbreviated day periods (Unicode licence) "
+        f"from Babel {babel.__version__} (BSD-3-Clause), written by scripts/build_clock_markers.py --extract-cldr\n"
         + "".join(lines)
     )
+
+
+def _half(rules: list[dict]) -> str | None:
+    """The half of the day ("am" or "pm") that a CLDR day-period rule's times (seconds after midnight) all lie in."""
+    noon = 12 * 3600
+    spans = [(rule["at"], rule["at"] + 1) if "at" in rule else (rule["from"], rule["before"]) for rule in rules]
+    if all(0 <= start < end <= noon for start, end in spans):
+        return "am"
+    if all(noon <= start < end <= 24 * 3600 for start, end in spans):
+        return "pm"
+    return None
 
 
 def _cldr_rows(shipped_stems: list[str]) -> set[tuple[str, str, str]]:
@@ -120,17 +142,12 @@ def _cldr_rows(shipped_stems: list[str]) -> set[tuple[str, str, str]]:
     dots, plain spaces) and labelled with our locale file's name where we ship the language."""
     rows = set()
     for line in EXTRACT.read_text(encoding="utf-8").splitlines()[1:]:
-        code, *periods = line.split("\t")
-        for half, written in zip(("am", "pm"), periods, strict=True):
-            marker = " ".join(written.replace(".", "").lower().split())
-            # A marker opens with a letter and holds no digit: the parser's fast path for plain headers relies on the
-            # first (see chat_export's `_PLAIN_LAYOUTS`), and Anii's "1ka" is no word a header is told by.
-            if (
-                marker[:1].isalpha()
-                and not any(c.isdigit() for c in marker)
-                and marker not in ("am", "pm", "a m", "p m")
-            ):
-                rows.add((_stem(code, shipped_stems), half, marker))
+        code, _, half, written = line.split("\t")
+        marker = " ".join(written.replace(".", "").lower().split())
+        # A marker opens with a letter and holds no digit: the parser's fast path for plain headers relies on the
+        # first (see chat_export's `_PLAIN_LAYOUTS`), and Anii's "1ka" is no word a header is told by.
+        if marker[:1].isalpha() and not any(c.isdigit() for c in marker) and marker not in ("am", "pm", "a m", "p m"):
+            rows.add((_stem(code, shipped_stems), half, marker))
     return rows
 
 

@@ -204,3 +204,24 @@ def test_a_cldr_marker_of_the_other_half_in_a_language_we_ship_stays_ours():
     # Mara Chin's morning "MD" is Albanian's afternoon ("md", pasdite): a header with it reads one way, Albanian's.
     [message] = parse("2026-03-18, 9:05\u202fMD - Arben Hoxha: Mirëmbrëma\n").messages
     assert local(message) == datetime(2026, 3, 18, 21, 5)
+
+
+def test_taiwans_flexible_periods_of_the_day():
+    # Traditional Chinese writes CLDR's flexible periods ("Bh:mm"): 清晨 is 05:00-08:00 and 午夜 midnight itself,
+    # both mornings; 中午 is noon's hour and 晚上 the evening.
+    parsed = parse(
+        "2026/3/5 清晨6:05 - 王小明: 早安\n"
+        "2026/3/5 中午12:30 - 王小明: 吃飯了嗎\n"
+        "2026/3/5 晚上11:05 - 王小明: 晚安\n"
+        "2026/3/6 午夜12:00 - 王小明: 生日快樂\n"
+        "[2026/3/6 清晨7:05:09] 王小明: 早\n"
+    )
+    assert parsed.errors == []
+    assert [local(m) for m in parsed.messages] == [
+        datetime(2026, 3, 5, 6, 5),
+        datetime(2026, 3, 5, 12, 30),
+        datetime(2026, 3, 5, 23, 5),
+        datetime(2026, 3, 6, 0, 0),
+        datetime(2026, 3, 6, 7, 5, 9),
+    ]
+    assert [m.text for m in parsed.messages] == ["早安", "吃飯了嗎", "晚安", "生日快樂", "早"]
