@@ -82,7 +82,8 @@ _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
 #   "[2026. 11. 16. 오후 9:15:42]"); Hebrew "לפנה"צ"/"אחה"צ" after it, written with an ASCII quote or a gershayim.
 # Every marker is accepted on either side of the time: the position follows the locale's pattern, not the word.
 # The other languages' markers come from CLDR by script (`clock_markers.tsv`): Malay "PG"/"PTG", Vietnamese
-# "SA"/"CH", Czech "dop."/"odp.", Persian "ق.ظ."/"ب.ظ.", Turkish "ÖÖ"/"ÖS", Russian "дп"/"пп" and the rest.
+# "SA"/"CH", Czech "dop."/"odp.", Persian "ق.ظ."/"ب.ظ.", Turkish "ÖÖ"/"ÖS", Russian "дп"/"пп" and the rest; those
+# dateparser's copy of CLDR lacks from CLDR's own (Cantonese "上晝", Sindhi "صبح", Nigerian Pidgin "FI").
 _CLOCK_MARKERS = Path(__file__).with_name("clock_markers.tsv")
 
 
@@ -107,6 +108,9 @@ def _generated_markers() -> dict[str, str]:
         row = line.split("\t")
         if len(row) == 3 and row[1] in halves:
             halves[row[1] if row[0] in ours else f"{row[1]}_other"].add(row[2])
+    # A marker of ours that another language writes too (Swedish's and Nigerian Pidgin's "FM") is tried once.
+    halves["am_other"] -= halves["am"]
+    halves["pm_other"] -= halves["pm"]
     return {
         half: "|".join(_marker_pattern(m) for m in sorted(markers, key=lambda m: (-len(m), m)))
         for half, markers in halves.items()

@@ -171,3 +171,57 @@ def test_common_headers_read_as_before():
         "16/11/26, 09:15 - Amina: habari\n17/11/2026, 9:15 pm - Amina: jioni\n[18/11/26, 10:00:01] Amina: asubuhi\n"
     )
     assert [local(m).date() for m in parsed.messages] == [date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)]
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        # Markers CLDR has and dateparser's older copy of it lacks (scripts/cldr_day_periods.tsv, round 29).
+        # Cantonese in Hong Kong writes its own periods before the time (CLDR's yue "ah:mm"), in Guangzhou simplified.
+        "2026/3/5, 上晝9:05 - 陳大文: 早晨\n2026/3/18, 下晝11:05 - 陳大文: 早抖\n",
+        "[2026/3/5, 上昼9:05:00] 陈大文: 早晨\n[2026/3/18, 下昼11:05:00] 陈大文: 早抖\n",
+        # Sindhi in Pakistan, in its Arabic-Indic digits (CLDR's sd "y-MM-dd" and "h:mm a").
+        "٢٠٢٦-٠٣-٠٥, ٩:٠٥ صبح - Sassui Memon: سلام\n٢٠٢٦-٠٣-١٨, ١١:٠٥ شام - Sassui Memon: خدا حافظ\n",
+        # Nigerian Pidgin and Akan (Ghana): CLDR's later markers.
+        "05/03/2026, 9:05\u202fFM - Chidi Okafor: Good morning o\n18/03/2026, 11:05\u202fFI - Chidi Okafor: Na so\n",
+        "[5/3/26, 9:05:00\u202fAN] Kwame Mensah: Maakye\n[18/3/26, 11:05:00\u202fANW] Kwame Mensah: Da yie\n",
+        # Serbian in Latin letters as Bosnia and Montenegro write it (CLDR's sr_Latn_BA).
+        "5. 3. 2026., 9:05\u202fprije\u202fpodne - Emir Hodžić: Zdravo\n"
+        "18. 3. 2026., 11:05\u202fpo\u202fpodne - Emir Hodžić: Laku noć\n",
+        # Maithili in India, and Fula in its Adlam letters and digits (Guinea, Senegal).
+        "5/3/26, 9:05 भोर - Sita Jha: प्रणाम\n18/3/26, 11:05 सांझ - Sita Jha: शुभ राति\n",
+        "𞥕-𞥓-𞥒𞥐𞥒𞥖, 𞥙:𞥐𞥕 𞤀𞤎 - Mariama Diallo: 𞤶𞤢𞤢𞤪𞤢𞤥\n𞥑𞥘-𞥓-𞥒𞥐𞥒𞥖, 𞥑𞥑:𞥐𞥕 𞤇𞤎 - Mariama Diallo: 𞤴𞤢𞤤𞤤𞤢\n",
+    ],
+)
+def test_the_markers_cldr_has_beyond_dateparsers_copy(export):
+    parsed = parse(export)
+    assert parsed.errors == []
+    assert [local(m) for m in parsed.messages] == [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)]
+    assert [m.text for m in parsed.messages] == [line.split(": ", 1)[1] for line in export.splitlines()]
+
+
+def test_a_cldr_marker_of_the_other_half_in_a_language_we_ship_stays_ours():
+    # Mara Chin's morning "MD" is Albanian's afternoon ("md", pasdite): a header with it reads one way, Albanian's.
+    [message] = parse("2026-03-18, 9:05\u202fMD - Arben Hoxha: Mirëmbrëma\n").messages
+    assert local(message) == datetime(2026, 3, 18, 21, 5)
+
+
+def test_taiwans_flexible_periods_of_the_day():
+    # Traditional Chinese writes CLDR's flexible periods ("Bh:mm"): 清晨 is 05:00-08:00 and 午夜 midnight itself,
+    # both mornings; 中午 is noon's hour and 晚上 the evening.
+    parsed = parse(
+        "2026/3/5 清晨6:05 - 王小明: 早安\n"
+        "2026/3/5 中午12:30 - 王小明: 吃飯了嗎\n"
+        "2026/3/5 晚上11:05 - 王小明: 晚安\n"
+        "2026/3/6 午夜12:00 - 王小明: 生日快樂\n"
+        "[2026/3/6 清晨7:05:09] 王小明: 早\n"
+    )
+    assert parsed.errors == []
+    assert [local(m) for m in parsed.messages] == [
+        datetime(2026, 3, 5, 6, 5),
+        datetime(2026, 3, 5, 12, 30),
+        datetime(2026, 3, 5, 23, 5),
+        datetime(2026, 3, 6, 0, 0),
+        datetime(2026, 3, 6, 7, 5, 9),
+    ]
+    assert [m.text for m in parsed.messages] == ["早安", "吃飯了嗎", "晚安", "生日快樂", "早"]
