@@ -2,7 +2,7 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
-read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian and Marathi so far): disappearing messages, number changes, the Meta business
+read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian, Marathi and Persian so far): disappearing messages, number changes, the Meta business
 notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
 the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
 """
@@ -22,7 +22,13 @@ from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 NAIROBI = ZoneInfo("Africa/Nairobi")
 TODAY = date(2026, 12, 7)
 # The language files and the source each read its newer wordings under.
-READ = {"he": "ios_strings_he", "fi": "ios_strings_fi", "ro": "ios_strings_ro", "mr": "ios_strings_mr"}
+READ = {
+    "he": "ios_strings_he",
+    "fi": "ios_strings_fi",
+    "ro": "ios_strings_ro",
+    "mr": "ios_strings_mr",
+    "fa": "ios_strings_fa",
+}
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
 
@@ -165,6 +171,41 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "community_created",
             {"actor": "Juma", "subject": "Mtaa"},
         ),
+        # Persian, as phones write it: with the zero-width non-joiners inside words that iOS's string file lacks.
+        ("Juma پیام\u200cهای مدت\u200cدار را فعال کرد.", "disappearing_on", {"actor": "Juma"}),
+        (
+            "Juma پیام\u200cهای مدت\u200cدار را فعال کرد. همه پیام\u200cهای جدید در این گفتگو، بعد از 7 روز از زمان"
+            " ارسال ناپدید خواهند شد. برای تغییر آن، ضربه بزنید.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 روز"},
+        ),
+        ("شما پیام\u200cهای مدت\u200cدار را خاموش کردید. برای تغییر، ضربه بزنید", "disappearing_off", {}),
+        ("Juma زمان\u200cسنج پیام را به\u200cروز کرد.", "disappearing_changed", {"actor": "Juma"}),
+        ("Juma شماره خود را تغییر داد.", "number_changed", {"actor": "Juma"}),
+        ("در انتظار برای این پیام. ممکن است قدری طول بکشد.", "not_decrypted", {}),
+        (
+            "این کسب\u200cوکار برای مدیریت این گفتگو از خدمات ایمن شرکت Meta استفاده می\u200cکند. برای کسب اطلاعات"
+            " بیشتر، اینجا ضربه بزنید.",
+            "business_notice",
+            {},
+        ),
+        ("یکی از مدیران این پیام را حذف کرد.", "deleted:by_admin", {}),
+        ("Juma گروه «Soko» را ایجاد کرد", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma موضوع را به «Soko» تغییر داد", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma Neema را حذف کرد", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma با لینک دعوت به گروه پیوست", "joined_by_link", {"actor": "Juma"}),
+        (
+            "Juma این گروه را به انجمن «Mtaa» اضافه کرد. برای مشاهده ضربه بزنید.",
+            "community_linked",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+        ("شما تأییدیه مدیر برای پیوستن به این گروه را فعال کرده\u200cاید", "settings_changed", {}),
+        (
+            "شرکت\u200cکنندگان جدید برای پیوستن به این گروه به تأیید مدیر نیاز دارند. برای تغییر ضربه بزنید.",
+            "settings_changed",
+            {},
+        ),
+        ("شما این مخاطب را مسدود کردید.", "contact_blocked", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -180,6 +221,8 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
         "Poistuit",
         "Juma a ieșit din grup?",
         "Juma यांनी ग्रुप सोडला?",
+        "شما گروه را ترک کردید؟",
+        "Juma پیام\u200cهای مدت\u200cدار را فعال کرد؟",
     ],
 )
 def test_a_member_writing_such_words_keeps_them(words):
