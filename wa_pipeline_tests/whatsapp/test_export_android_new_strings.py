@@ -79,6 +79,20 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ),
         ("הגדרות הקבוצה שונו על ידי Juma כך שרק המנהלים יוכלו לשלוח בה הודעות", "settings_changed", {"actor": "Juma"}),
         ("ההצטרפות של Juma בוצעה באמצעות קישור ההזמנה לקבוצה", "joined_by_link", {"actor": "Juma"}),
+        # Hebrew community and admin-approval lines with WhatsApp's tap or click hint, read or not.
+        ('יצרת את הקהילה "Mtaa". יש להקיש לצפייה.', "community_created", {"subject": "Mtaa"}),
+        (
+            'הקהילה "Mtaa" נוצרה על ידי Juma. יש ללחוץ לצפייה.',
+            "community_created",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+        ("הקבוצה הזו נוספה לקהילה על ידי Juma. יש להקיש לצפייה.", "community_linked", {"actor": "Juma"}),
+        (
+            "ההגדרה לאישור הצטרפות לקבוצה על ידי מנהל/ת הופעלה על ידי Juma. יש להקיש כדי לשנות את ההגדרה.",
+            "settings_changed",
+            {"actor": "Juma"},
+        ),
+        ('הקהילה "Mtaa" נוצרה על ידי Juma', "community_created", {"actor": "Juma", "subject": "Mtaa"}),
         # Finnish, whose file held no group event before.
         ("Juma lisäsi henkilön Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
         ("Juma poisti henkilön Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
