@@ -2,7 +2,8 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
-read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian, Marathi and Persian so far): disappearing messages, number changes, the Meta business
+read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian, Marathi, Persian and
+Hong Kong Chinese so far): disappearing messages, number changes, the Meta business
 notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
 the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
 """
@@ -28,6 +29,7 @@ READ = {
     "ro": "ios_strings_ro",
     "mr": "ios_strings_mr",
     "fa": "ios_strings_fa",
+    "zh-Hant": "ios_strings_zh_hk",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -220,6 +222,23 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             {},
         ),
         ("شما این مخاطب را مسدود کردید.", "contact_blocked", {}),
+        # Chinese as a phone set to Hong Kong writes it, beside the Taiwan-leaning wordings read before.
+        ("Juma已開啟「自動刪除訊息」功能。", "disappearing_on", {"actor": "Juma"}),
+        (
+            "Juma已開啟「自動刪除訊息」功能，所有新訊息會在傳送 7 天後自動從對話中刪除。",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 天"},
+        ),
+        ("Juma 離開了", "member_left", {"actor": "Juma"}),
+        ("已移除Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma移除了Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma已建立「Soko」群組", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma已將群組主題變更為「Soko」", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma已更換手機號碼，對話訊息將傳送至其新號碼。", "number_changed", {"actor": "Juma"}),
+        ("正在等待此訊息，請耐心等候。", "not_decrypted", {}),
+        ("管理員已刪除此訊息。", "deleted:by_admin", {}),
+        ("此商家使用 Meta 提供的安全服務管理此對話。點按以瞭解詳情。", "business_notice", {}),
+        ("Juma已使用此群組的邀請連結加入", "joined_by_link", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -237,6 +256,7 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
         "Juma यांनी ग्रुप सोडला?",
         "شما گروه را ترک کردید؟",
         "Juma پیام\u200cهای مدت\u200cدار را فعال کرد؟",
+        "Juma 離開了？",
     ],
 )
 def test_a_member_writing_such_words_keeps_them(words):
