@@ -30,6 +30,7 @@ READ = {
     "mr": "ios_strings_mr",
     "fa": "ios_strings_fa",
     "zh-Hant": "ios_strings_zh_hk",
+    "ar": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -239,6 +240,19 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("管理員已刪除此訊息。", "deleted:by_admin", {}),
         ("此商家使用 Meta 提供的安全服務管理此對話。點按以瞭解詳情。", "business_notice", {}),
         ("Juma已使用此群組的邀請連結加入", "joined_by_link", {"actor": "Juma"}),
+        # Arabic timer lines, whose count comes before or after its unit.
+        (
+            "فعّلت جهة الاتصال Juma خاصية الرسائل ذاتية الاختفاء. ستختفي جميع الرسائل الجديدة من هذه الدردشة بعد 7 أيام"
+            " من إرسالها.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 أيام"},
+        ),
+        (
+            "تم تفعيل الرسائل ذاتية الاختفاء. ستختفي الرسائل الجديدة من هذه الدردشة بعد 24 ساعة من إرسالها. انقر للتغيير",
+            "disappearing_on",
+            {"subject": "24 ساعة"},
+        ),
+        ("يستخدم Duka Bora الآن خدمة محمية توفرها Meta لإدارة هذه الدردشة. انقر لمعرفة المزيد.", "business_notice", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
