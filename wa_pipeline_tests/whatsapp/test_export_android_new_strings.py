@@ -31,6 +31,7 @@ READ = {
     "fa": "ios_strings_fa",
     "zh-Hant": "ios_strings_zh_hk",
     "ar": "ios_strings_newer",
+    "hi": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -253,6 +254,17 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             {"subject": "24 ساعة"},
         ),
         ("يستخدم Duka Bora الآن خدمة محمية توفرها Meta لإدارة هذه الدردشة. انقر لمعرفة المزيد.", "business_notice", {}),
+        # Hindi timer lines and the Meta notice.
+        (
+            "आपने 'गायब होने वाले मैसेज' मोड को ऑन किया. अब इस चैट पर भेजे गए सभी नए मैसेजेस 7 दिन बाद गायब हो जाएँगे.",
+            "disappearing_on",
+            {"subject": "7 दिन"},
+        ),
+        (
+            "Duka Bora इस चैट को मैनेज करने के लिए अब Meta की सुरक्षित सर्विस का इस्तेमाल कर रहा है. ज़्यादा जानने के लिए क्लिक करें.",
+            "business_notice",
+            {},
+        ),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
