@@ -32,6 +32,7 @@ READ = {
     "zh-Hant": "ios_strings_zh_hk",
     "ar": "ios_strings_newer",
     "hi": "ios_strings_newer",
+    "vi": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -254,6 +255,17 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             {"subject": "24 ساعة"},
         ),
         ("يستخدم Duka Bora الآن خدمة محمية توفرها Meta لإدارة هذه الدردشة. انقر لمعرفة المزيد.", "business_notice", {}),
+        # Vietnamese timer line and the community invite-link reset.
+        (
+            "Tính năng Tin nhắn tự hủy đã bật. Tin nhắn mới sẽ biến mất khỏi đoạn chat này sau 7 ngày. Hãy nhấp để thay đổi",
+            "disappearing_on",
+            {"subject": "7 ngày"},
+        ),
+        (
+            "Juma đã đặt lại liên kết mời của cộng đồng này. Hãy nhấn để xem liên kết mời mới.",
+            "invite_link_reset",
+            {"actor": "Juma"},
+        ),
         # Hindi timer lines and the Meta notice.
         (
             "आपने 'गायब होने वाले मैसेज' मोड को ऑन किया. अब इस चैट पर भेजे गए सभी नए मैसेजेस 7 दिन बाद गायब हो जाएँगे.",
