@@ -33,6 +33,7 @@ READ = {
     "ar": "ios_strings_newer",
     "hi": "ios_strings_newer",
     "vi": "ios_strings_newer",
+    "id": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -265,6 +266,18 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "Juma đã đặt lại liên kết mời của cộng đồng này. Hãy nhấn để xem liên kết mời mới.",
             "invite_link_reset",
             {"actor": "Juma"},
+        ),
+        # Indonesian timer line and the Meta notice.
+        (
+            "Pesan sementara dinyalakan. Pesan baru akan hilang dari chat ini setelah 7 hari. Klik untuk mengubah pengaturan",
+            "disappearing_on",
+            {"subject": "7 hari"},
+        ),
+        (
+            "Duka Bora sekarang menggunakan layanan aman dari perusahaan Meta untuk mengelola chat ini. Klik untuk"
+            " mempelajari selengkapnya.",
+            "business_notice",
+            {},
         ),
         # Hindi timer lines and the Meta notice.
         (
