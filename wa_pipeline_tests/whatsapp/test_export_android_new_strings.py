@@ -34,6 +34,7 @@ READ = {
     "hi": "ios_strings_newer",
     "vi": "ios_strings_newer",
     "id": "ios_strings_newer",
+    "ms": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -276,6 +277,19 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         (
             "Duka Bora sekarang menggunakan layanan aman dari perusahaan Meta untuk mengelola chat ini. Klik untuk"
             " mempelajari selengkapnya.",
+            "business_notice",
+            {},
+        ),
+        # Malay timer line and the Meta notice.
+        (
+            "Ciri mesej menghilang telah dihidupkan. Mesej baharu akan hilang daripada sembang ini selepas 24 jam. Klik"
+            " untuk tukar",
+            "disappearing_on",
+            {"subject": "24 jam"},
+        ),
+        (
+            "Duka Bora kini menggunakan perkhidmatan yang terjamin daripada Meta untuk mengendalikan sembang ini. Klik"
+            " untuk mengetahui lebih lanjut.",
             "business_notice",
             {},
         ),
