@@ -35,6 +35,7 @@ READ = {
     "vi": "ios_strings_newer",
     "id": "ios_strings_newer",
     "ms": "ios_strings_newer",
+    "ur": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -293,6 +294,14 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "business_notice",
             {},
         ),
+        # Urdu timer line and the group created by its creator.
+        (
+            "Juma نے غائب ہونے والے میسجز کو آن کر دیا ہے۔ تمام نئے میسجز بھیجنے کے بعد اس چیٹ سے 7 دن بعد غائب ہو جائیں"
+            " گے۔",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 دن"},
+        ),
+        ("گروپ کے تخلیق کار نے یہ گروپ بنایا ہے", "group_created", {}),
         # Hindi timer lines and the Meta notice.
         (
             "आपने 'गायब होने वाले मैसेज' मोड को ऑन किया. अब इस चैट पर भेजे गए सभी नए मैसेजेस 7 दिन बाद गायब हो जाएँगे.",
