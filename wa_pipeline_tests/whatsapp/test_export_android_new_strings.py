@@ -36,6 +36,7 @@ READ = {
     "id": "ios_strings_newer",
     "ms": "ios_strings_newer",
     "ur": "ios_strings_newer",
+    "ja": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -302,6 +303,13 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             {"actor": "Juma", "subject": "7 دن"},
         ),
         ("گروپ کے تخلیق کار نے یہ گروپ بنایا ہے", "group_created", {}),
+        # Japanese timer line and the group created by its creator.
+        (
+            "消えるメッセージがオンになりました。新規メッセージは24時間後にこのチャットから消えます。クリックして変更",
+            "disappearing_on",
+            {"subject": "24時間"},
+        ),
+        ("グループ作成者がこのグループを作成しました", "group_created", {}),
         # Hindi timer lines and the Meta notice.
         (
             "आपने 'गायब होने वाले मैसेज' मोड को ऑन किया. अब इस चैट पर भेजे गए सभी नए मैसेजेस 7 दिन बाद गायब हो जाएँगे.",
