@@ -37,6 +37,7 @@ READ = {
     "ms": "ios_strings_newer",
     "ur": "ios_strings_newer",
     "ja": "ios_strings_newer",
+    "ko": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -310,6 +311,13 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             {"subject": "24時間"},
         ),
         ("グループ作成者がこのグループを作成しました", "group_created", {}),
+        # Korean timer line and the group created by its creator.
+        (
+            "Juma님이 자동삭제 메시지를 활성화했습니다. 모든 새로운 메시지는 전송 후 7일이 지나면 이 대화에서 사라집니다.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7일"},
+        ),
+        ("그룹 만든이가 이 그룹을 생성했습니다", "group_created", {}),
         # Hindi timer lines and the Meta notice.
         (
             "आपने 'गायब होने वाले मैसेज' मोड को ऑन किया. अब इस चैट पर भेजे गए सभी नए मैसेजेस 7 दिन बाद गायब हो जाएँगे.",
