@@ -38,6 +38,7 @@ READ = {
     "ur": "ios_strings_newer",
     "ja": "ios_strings_newer",
     "ko": "ios_strings_newer",
+    "zh-Hans": "ios_strings_newer",
 }
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
@@ -318,6 +319,13 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             {"actor": "Juma", "subject": "7일"},
         ),
         ("그룹 만든이가 이 그룹을 생성했습니다", "group_created", {}),
+        # Simplified Chinese timer line and a join request.
+        (
+            "Juma 已开启限时消息功能，该对话中的所有新消息都将在发送 7 天后自动消失。",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 天"},
+        ),
+        ("Juma 请求加入。点击以审核。", "join_requested", {"actor": "Juma"}),
         # Hindi timer lines and the Meta notice.
         (
             "आपने 'गायब होने वाले मैसेज' मोड को ऑन किया. अब इस चैट पर भेजे गए सभी नए मैसेजेस 7 दिन बाद गायब हो जाएँगे.",
