@@ -217,7 +217,6 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("یکی از مدیران این پیام را حذف کرد.", "deleted:by_admin", {}),
         ("Juma گروه «Soko» را ایجاد کرد", "group_created", {"actor": "Juma", "subject": "Soko"}),
         ("Juma موضوع را به «Soko» تغییر داد", "subject_changed", {"actor": "Juma", "new": "Soko"}),
-        ("Juma Neema را حذف کرد", "member_removed", {"actor": "Juma", "subject": "Neema"}),
         ("Juma با لینک دعوت به گروه پیوست", "joined_by_link", {"actor": "Juma"}),
         (
             "Juma این گروه را به انجمن «Mtaa» اضافه کرد. برای مشاهده ضربه بزنید.",
