@@ -2,7 +2,8 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
-read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian and Marathi so far): disappearing messages, number changes, the Meta business
+read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian, Marathi, Persian and
+Hong Kong Chinese so far): disappearing messages, number changes, the Meta business
 notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
 the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
 """
@@ -22,7 +23,23 @@ from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 NAIROBI = ZoneInfo("Africa/Nairobi")
 TODAY = date(2026, 12, 7)
 # The language files and the source each read its newer wordings under.
-READ = {"he": "ios_strings_he", "fi": "ios_strings_fi", "ro": "ios_strings_ro", "mr": "ios_strings_mr"}
+READ = {
+    "he": "ios_strings_he",
+    "fi": "ios_strings_fi",
+    "ro": "ios_strings_ro",
+    "mr": "ios_strings_mr",
+    "fa": "ios_strings_fa",
+    "zh-Hant": "ios_strings_zh_hk",
+    "ar": "ios_strings_newer",
+    "hi": "ios_strings_newer",
+    "vi": "ios_strings_newer",
+    "id": "ios_strings_newer",
+    "ms": "ios_strings_newer",
+    "ur": "ios_strings_newer",
+    "ja": "ios_strings_newer",
+    "ko": "ios_strings_newer",
+    "zh-Hans": "ios_strings_newer",
+}
 # Invented people, groups and businesses for the placeholders a wording holds.
 PEOPLE = {"actor": "Juma", "subject": "Neema", "old": "Duka", "new": "Soko", "name": "Duka Bora"}
 
@@ -73,6 +90,20 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ),
         ("הגדרות הקבוצה שונו על ידי Juma כך שרק המנהלים יוכלו לשלוח בה הודעות", "settings_changed", {"actor": "Juma"}),
         ("ההצטרפות של Juma בוצעה באמצעות קישור ההזמנה לקבוצה", "joined_by_link", {"actor": "Juma"}),
+        # Hebrew community and admin-approval lines with WhatsApp's tap or click hint, read or not.
+        ('יצרת את הקהילה "Mtaa". יש להקיש לצפייה.', "community_created", {"subject": "Mtaa"}),
+        (
+            'הקהילה "Mtaa" נוצרה על ידי Juma. יש ללחוץ לצפייה.',
+            "community_created",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+        ("הקבוצה הזו נוספה לקהילה על ידי Juma. יש להקיש לצפייה.", "community_linked", {"actor": "Juma"}),
+        (
+            "ההגדרה לאישור הצטרפות לקבוצה על ידי מנהל/ת הופעלה על ידי Juma. יש להקיש כדי לשנות את ההגדרה.",
+            "settings_changed",
+            {"actor": "Juma"},
+        ),
+        ('הקהילה "Mtaa" נוצרה על ידי Juma', "community_created", {"actor": "Juma", "subject": "Mtaa"}),
         # Finnish, whose file held no group event before.
         ("Juma lisäsi henkilön Neema", "member_added", {"actor": "Juma", "subject": "Neema"}),
         ("Juma poisti henkilön Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
@@ -165,6 +196,146 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "community_created",
             {"actor": "Juma", "subject": "Mtaa"},
         ),
+        # Persian, as phones write it: with the zero-width non-joiners inside words that iOS's string file lacks.
+        ("Juma پیام\u200cهای مدت\u200cدار را فعال کرد.", "disappearing_on", {"actor": "Juma"}),
+        (
+            "Juma پیام\u200cهای مدت\u200cدار را فعال کرد. همه پیام\u200cهای جدید در این گفتگو، بعد از 7 روز از زمان"
+            " ارسال ناپدید خواهند شد. برای تغییر آن، ضربه بزنید.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 روز"},
+        ),
+        ("شما پیام\u200cهای مدت\u200cدار را خاموش کردید. برای تغییر، ضربه بزنید", "disappearing_off", {}),
+        ("Juma زمان\u200cسنج پیام را به\u200cروز کرد.", "disappearing_changed", {"actor": "Juma"}),
+        ("Juma شماره خود را تغییر داد.", "number_changed", {"actor": "Juma"}),
+        ("در انتظار برای این پیام. ممکن است قدری طول بکشد.", "not_decrypted", {}),
+        (
+            "این کسب\u200cوکار برای مدیریت این گفتگو از خدمات ایمن شرکت Meta استفاده می\u200cکند. برای کسب اطلاعات"
+            " بیشتر، اینجا ضربه بزنید.",
+            "business_notice",
+            {},
+        ),
+        ("یکی از مدیران این پیام را حذف کرد.", "deleted:by_admin", {}),
+        ("Juma گروه «Soko» را ایجاد کرد", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma موضوع را به «Soko» تغییر داد", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma با لینک دعوت به گروه پیوست", "joined_by_link", {"actor": "Juma"}),
+        (
+            "Juma این گروه را به انجمن «Mtaa» اضافه کرد. برای مشاهده ضربه بزنید.",
+            "community_linked",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+        ("شما تأییدیه مدیر برای پیوستن به این گروه را فعال کرده\u200cاید", "settings_changed", {}),
+        (
+            "شرکت\u200cکنندگان جدید برای پیوستن به این گروه به تأیید مدیر نیاز دارند. برای تغییر ضربه بزنید.",
+            "settings_changed",
+            {},
+        ),
+        ("شما این مخاطب را مسدود کردید.", "contact_blocked", {}),
+        # Chinese as a phone set to Hong Kong writes it, beside the Taiwan-leaning wordings read before.
+        ("Juma已開啟「自動刪除訊息」功能。", "disappearing_on", {"actor": "Juma"}),
+        (
+            "Juma已開啟「自動刪除訊息」功能，所有新訊息會在傳送 7 天後自動從對話中刪除。",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 天"},
+        ),
+        ("Juma 離開了", "member_left", {"actor": "Juma"}),
+        ("已移除Neema", "member_removed", {"subject": "Neema"}),
+        ("Juma移除了Neema", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Juma已建立「Soko」群組", "group_created", {"actor": "Juma", "subject": "Soko"}),
+        ("Juma已將群組主題變更為「Soko」", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma已更換手機號碼，對話訊息將傳送至其新號碼。", "number_changed", {"actor": "Juma"}),
+        ("正在等待此訊息，請耐心等候。", "not_decrypted", {}),
+        ("管理員已刪除此訊息。", "deleted:by_admin", {}),
+        ("此商家使用 Meta 提供的安全服務管理此對話。點按以瞭解詳情。", "business_notice", {}),
+        ("Juma已使用此群組的邀請連結加入", "joined_by_link", {"actor": "Juma"}),
+        # Arabic timer lines, whose count comes before or after its unit.
+        (
+            "فعّلت جهة الاتصال Juma خاصية الرسائل ذاتية الاختفاء. ستختفي جميع الرسائل الجديدة من هذه الدردشة بعد 7 أيام"
+            " من إرسالها.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 أيام"},
+        ),
+        (
+            "تم تفعيل الرسائل ذاتية الاختفاء. ستختفي الرسائل الجديدة من هذه الدردشة بعد 24 ساعة من إرسالها. انقر للتغيير",
+            "disappearing_on",
+            {"subject": "24 ساعة"},
+        ),
+        ("يستخدم Duka Bora الآن خدمة محمية توفرها Meta لإدارة هذه الدردشة. انقر لمعرفة المزيد.", "business_notice", {}),
+        # Vietnamese timer line and the community invite-link reset.
+        (
+            "Tính năng Tin nhắn tự hủy đã bật. Tin nhắn mới sẽ biến mất khỏi đoạn chat này sau 7 ngày. Hãy nhấp để thay đổi",
+            "disappearing_on",
+            {"subject": "7 ngày"},
+        ),
+        (
+            "Juma đã đặt lại liên kết mời của cộng đồng này. Hãy nhấn để xem liên kết mời mới.",
+            "invite_link_reset",
+            {"actor": "Juma"},
+        ),
+        # Indonesian timer line and the Meta notice.
+        (
+            "Pesan sementara dinyalakan. Pesan baru akan hilang dari chat ini setelah 7 hari. Klik untuk mengubah pengaturan",
+            "disappearing_on",
+            {"subject": "7 hari"},
+        ),
+        (
+            "Duka Bora sekarang menggunakan layanan aman dari perusahaan Meta untuk mengelola chat ini. Klik untuk"
+            " mempelajari selengkapnya.",
+            "business_notice",
+            {},
+        ),
+        # Malay timer line and the Meta notice.
+        (
+            "Ciri mesej menghilang telah dihidupkan. Mesej baharu akan hilang daripada sembang ini selepas 24 jam. Klik"
+            " untuk tukar",
+            "disappearing_on",
+            {"subject": "24 jam"},
+        ),
+        (
+            "Duka Bora kini menggunakan perkhidmatan yang terjamin daripada Meta untuk mengendalikan sembang ini. Klik"
+            " untuk mengetahui lebih lanjut.",
+            "business_notice",
+            {},
+        ),
+        # Urdu timer line and the group created by its creator.
+        (
+            "Juma نے غائب ہونے والے میسجز کو آن کر دیا ہے۔ تمام نئے میسجز بھیجنے کے بعد اس چیٹ سے 7 دن بعد غائب ہو جائیں"
+            " گے۔",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 دن"},
+        ),
+        ("گروپ کے تخلیق کار نے یہ گروپ بنایا ہے", "group_created", {}),
+        # Japanese timer line and the group created by its creator.
+        (
+            "消えるメッセージがオンになりました。新規メッセージは24時間後にこのチャットから消えます。クリックして変更",
+            "disappearing_on",
+            {"subject": "24時間"},
+        ),
+        ("グループ作成者がこのグループを作成しました", "group_created", {}),
+        # Korean timer line and the group created by its creator.
+        (
+            "Juma님이 자동삭제 메시지를 활성화했습니다. 모든 새로운 메시지는 전송 후 7일이 지나면 이 대화에서 사라집니다.",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7일"},
+        ),
+        ("그룹 만든이가 이 그룹을 생성했습니다", "group_created", {}),
+        # Simplified Chinese timer line and a join request.
+        (
+            "Juma 已开启限时消息功能，该对话中的所有新消息都将在发送 7 天后自动消失。",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 天"},
+        ),
+        ("Juma 请求加入。点击以审核。", "join_requested", {"actor": "Juma"}),
+        # Hindi timer lines and the Meta notice.
+        (
+            "आपने 'गायब होने वाले मैसेज' मोड को ऑन किया. अब इस चैट पर भेजे गए सभी नए मैसेजेस 7 दिन बाद गायब हो जाएँगे.",
+            "disappearing_on",
+            {"subject": "7 दिन"},
+        ),
+        (
+            "Duka Bora इस चैट को मैनेज करने के लिए अब Meta की सुरक्षित सर्विस का इस्तेमाल कर रहा है. ज़्यादा जानने के लिए क्लिक करें.",
+            "business_notice",
+            {},
+        ),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -180,6 +351,9 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
         "Poistuit",
         "Juma a ieșit din grup?",
         "Juma यांनी ग्रुप सोडला?",
+        "شما گروه را ترک کردید؟",
+        "Juma پیام\u200cهای مدت\u200cدار را فعال کرد؟",
+        "Juma 離開了？",
     ],
 )
 def test_a_member_writing_such_words_keeps_them(words):
