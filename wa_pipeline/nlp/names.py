@@ -388,6 +388,10 @@ _THANKS_ENDINGS = frozenset(
         ("thanks", "a", "lot"),
         ("thanks", "again"),
         ("you", "again"),
+        # Swahili thanks and a blessing end the same way on English lines of Kenya and Nigeria: "asante sana Grace",
+        # "God bless you Precious"
+        ("asante", "sana"),
+        ("bless", "you"),
     }
 )
 # Whose kin a kin word names on an English line ("my Cousin", "her Brother").
@@ -410,6 +414,9 @@ _GERMAN_FILLERS = frozenset("mal bitte doch kurz einfach dem der den".split())
 _PAPERS = frozenset("proof slip receipt screenshot invoice details pop statement quote quotation message".split())
 # Giving something to a person: "pass it to Sipho", "hand it over to Kojo".
 _GIVING = frozenset("pass passed give gave hand handed".split())
+# ... and a thing sent or handed on is sent to someone when no list of places holds the word after "to": "send it to
+# wanjiku", "hand over the parcel to ramesh" ("send the box to Kisumu" stays the town's).
+_HANDING_ON = _GIVING | frozenset("send sent sending".split())
 # What comes before a place or a business in each language ("nach", "en", "em", "à"; "por", "pelo", "par").
 _LANGUAGE_PLACE_CUES = {
     "de": frozenset("nach im am aus".split()),
@@ -1886,6 +1893,8 @@ def _classify(
         return _entity(doc, start, end, PERSON, "rule")  # "Sent it on Venmo to Tyler": money goes to people
     if is_person and (not is_place or cue in ("person", "for")):
         return _entity(doc, start, end, PERSON, "rule")
+    if is_person and is_place and cue is None and english and len(core) == 1 and _acts(doc, start, end):
+        return _entity(doc, start, end, PERSON, "rule")  # "can Thulani install", "is Marcus working": a town does not
     if is_place and (not is_person or cue in ("place", "from")):
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "from" and english and next_word == "here" and not is_person:
@@ -1993,9 +2002,17 @@ def _acts(doc: Words, start: int, end: int) -> bool:
         return True
     if following.lower_ == "will" and _word_names(doc[start:end]) and doc.lowers[end + 1 : end + 2] != ["be"]:
         return True  # "Joy will bring the money": a listed given name that is an everyday word, then its deed
-    if start > 0 and doc[start - 1].lower_ in _ASKING_STATES and _opens_sentence(doc, start - 1):
-        return following.lower_.endswith("ing")  # "Is Hope working today?"
+    if start > 0 and doc[start - 1].lower_ in _ASKING_STATES and _opens_question(doc, start - 1):
+        return following.lower_.endswith("ing")  # "Is Hope working today?", "Hey is Marcus working tonight?"
     return start > 0 and doc[start - 1].lower_ in _ASKING_MODALS and following.lower_ not in _NOT_VERBS
+
+
+def _opens_question(doc: Words, at: int) -> bool:
+    """The word at `at` opens a sentence, or follows a greeting that opens it: "Is ...", "Hey is ..."."""
+    if _opens_sentence(doc, at):
+        return True
+    before = _word_before(doc, at)
+    return before is not None and before.lower_ in _GREETINGS and _opens_sentence(doc, before.i)
 
 
 def _claims_delivery(doc: Words, end: int) -> bool:
@@ -2213,6 +2230,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if english and previous == "to" and _given_to(earlier):
         return "person"  # "send the slip to Efua", "pass it to Sipho" (a listed place stays a place)
+    if english and previous == "to" and _handed_on(doc, start):
+        return "person"  # "send it to wanjiku", "hand over the parcel to ramesh", "give the box to Gift"
     if english and _paid_person(doc, start, previous):
         return "person"  # "pay Mona $60", "transfer $100 to Akela": money is paid to people
     if previous in _KIN or english and _in_law(doc, start):
@@ -2328,6 +2347,27 @@ def _given_to(earlier: list[str]) -> bool:
     if set(earlier) & _PAPERS:
         return True
     return len(earlier) > 1 and earlier[-1] in ("it", "them", "this", "that") and earlier[-2] in _GIVING
+
+
+def _handed_on(doc: Words, start: int) -> bool:
+    """A thing is sent, given, passed or handed over, then "to" and the word at `start`, which no list of places
+    holds and that is a listed given name or no everyday word: "send it to wanjiku", "pls pass the order to jomar".
+    At most five words name the thing, none a stop or a number."""
+    gazetteer = doc.user_data.get("names_gazetteer")
+    word, region = doc.lowers[start], doc.user_data.get("names_region")
+    if gazetteer is None or gazetteer.is_place((word,), region):
+        return False
+    if (word in ENGLISH_WORDS or word in CHAT_WORDS) and word not in gazetteer.people and word not in word_names():
+        return False  # "send the invoice to Accounts": a desk, not a person
+    if doc.lowers[start + 1 : start + 2] == [","] and gazetteer.place_length(doc.lowers, start + 2, region):
+        return False  # "send the suit to Gulberg, Lahore": an area, then its town
+    for back in range(start - 2, max(-1, start - 8), -1):
+        token = doc[back]
+        if token.is_punct or token.like_num or token.is_currency:
+            return False  # "send 500 to X" is money, read by _paid_person
+        if token.lower_ in _HANDING_ON:
+            return back < start - 2  # something sent: "send to X" alone names a place as often
+    return False
 
 
 def _told(language: str | None, previous: str, earlier: list[str]) -> bool:
