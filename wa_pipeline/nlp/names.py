@@ -414,6 +414,9 @@ _GERMAN_FILLERS = frozenset("mal bitte doch kurz einfach dem der den".split())
 _PAPERS = frozenset("proof slip receipt screenshot invoice details pop statement quote quotation message".split())
 # Giving something to a person: "pass it to Sipho", "hand it over to Kojo".
 _GIVING = frozenset("pass passed give gave hand handed".split())
+# Tagalog's markers of a person's name ("kay Rowena", "ni Marites", "kina Joy"), read on chats of the Philippines only:
+# "ni" is Swahili's "is".
+_TAGALOG_PERSONAL = frozenset("kay ni kina nina".split())
 # ... and a thing sent or handed on is sent to someone when no list of places holds the word after "to": "send it to
 # wanjiku", "hand over the parcel to ramesh" ("send the box to Kisumu" stays the town's).
 _HANDING_ON = _GIVING | frozenset("send sent sending".split())
@@ -664,6 +667,11 @@ def find_names(
     plain = PASS_OVER_PLAIN_WORDS
     while i < len(doc):
         word = doc[i]
+        mentioned = _mentioned(doc, i, gazetteer) if word.text[:1] == "@" else None
+        if mentioned is not None:
+            found.append(mentioned)  # "@Achieng did you confirm": a group chat's mention of a member
+            i += 1
+            continue
         service = _named_by_its_service(doc, i, gazetteer, region)
         if service:
             found.append(_entity(doc, i, service, ORG, "rule"))
@@ -741,6 +749,16 @@ def find_names(
         if bare is not None:
             return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _mentioned(doc: Words, i: int, gazetteer: Gazetteer) -> Entity | None:
+    """The person a group chat's "@" mentions, the name without the "@", where the word after it is a listed given
+    name ("@Achieng", "@wanjiru"); None for a handle no list knows ("@shop_ke")."""
+    word = doc[i]
+    name = word.text[1:]
+    if not name.isalpha() or name.lower() not in gazetteer.people:
+        return None
+    return Entity(PERSON, name, word.idx + 1, word.idx + len(word.text), name, "rule")  # type: ignore[arg-type]
 
 
 def _a_dish_or_a_garment(
@@ -2270,6 +2288,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "place"  # "the shop on Deansgate", "the unit on Deansgate", "we're located on Allen Avenue"
     if english and previous == "sa":
         return "place"  # Taglish "for pickup sa Cubao", "deliver sa Marikina"
+    if previous in _TAGALOG_PERSONAL and doc.user_data.get("names_region") == "PH":
+        return "person"  # Taglish "pakisabi kay Rowena", "sa GCash ni Marites": Tagalog marks a person's name so
     if english and previous in ("accept", "accepts", "accepting"):
         return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
     if english and previous in ("choosing", "chose", "visiting") and earlier[-1:] in (["for"], ["you"]):

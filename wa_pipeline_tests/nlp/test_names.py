@@ -804,6 +804,11 @@ def test_a_bank_is_named_by_its_first_word(text, region, expected):
         ("Thank you Precious, the wrapper is lovely", "NG", [("PERSON", "Precious")]),
         # a listed person who is also a listed town, asked after what they are doing behind a greeting
         ("Hello is Marcus coming in today? he has my watch", "US", [("PERSON", "Marcus")]),
+        # Tagalog marks a person's name with "kay" and "ni" (on chats of the Philippines)
+        ("paki-abot kay Rowena yung resibo po", "PH", [("PERSON", "Rowena")]),
+        # a group chat's mention of a listed given name is that person, without the "@"
+        ("@Wanjiru pls confirm the 3 crates for Friday", "KE", [("PERSON", "Wanjiru")]),
+        ("follow @duka_bora for offers", "KE", []),
     ],
 )
 def test_people_as_customers_name_them(text, region, expected):
