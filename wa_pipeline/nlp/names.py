@@ -388,6 +388,10 @@ _THANKS_ENDINGS = frozenset(
         ("thanks", "a", "lot"),
         ("thanks", "again"),
         ("you", "again"),
+        # Swahili thanks and a blessing end the same way on English lines of Kenya and Nigeria: "asante sana Grace",
+        # "God bless you Precious"
+        ("asante", "sana"),
+        ("bless", "you"),
     }
 )
 # Whose kin a kin word names on an English line ("my Cousin", "her Brother").
@@ -410,6 +414,12 @@ _GERMAN_FILLERS = frozenset("mal bitte doch kurz einfach dem der den".split())
 _PAPERS = frozenset("proof slip receipt screenshot invoice details pop statement quote quotation message".split())
 # Giving something to a person: "pass it to Sipho", "hand it over to Kojo".
 _GIVING = frozenset("pass passed give gave hand handed".split())
+# Tagalog's markers of a person's name ("kay Rowena", "ni Marites", "kina Joy"), read on chats of the Philippines only:
+# "ni" is Swahili's "is".
+_TAGALOG_PERSONAL = frozenset("kay ni kina nina".split())
+# ... and a thing sent or handed on is sent to someone when no list of places holds the word after "to": "send it to
+# wanjiku", "hand over the parcel to ramesh" ("send the box to Kisumu" stays the town's).
+_HANDING_ON = _GIVING | frozenset("send sent sending".split())
 # What comes before a place or a business in each language ("nach", "en", "em", "à"; "por", "pelo", "par").
 _LANGUAGE_PLACE_CUES = {
     "de": frozenset("nach im am aus".split()),
@@ -657,6 +667,11 @@ def find_names(
     plain = PASS_OVER_PLAIN_WORDS
     while i < len(doc):
         word = doc[i]
+        mentioned = _mentioned(doc, i, gazetteer) if word.text[:1] == "@" else None
+        if mentioned is not None:
+            found.append(mentioned)  # "@Achieng did you confirm": a group chat's mention of a member
+            i += 1
+            continue
         service = _named_by_its_service(doc, i, gazetteer, region)
         if service:
             found.append(_entity(doc, i, service, ORG, "rule"))
@@ -734,6 +749,16 @@ def find_names(
         if bare is not None:
             return [_entity(doc, bare[0], bare[1], PERSON, "rule")]
     return _people_listed_together(doc, found, unnamed, gazetteer) if _english(doc) else found
+
+
+def _mentioned(doc: Words, i: int, gazetteer: Gazetteer) -> Entity | None:
+    """The person a group chat's "@" mentions, the name without the "@", where the word after it is a listed given
+    name ("@Achieng", "@wanjiru"); None for a handle no list knows ("@shop_ke")."""
+    word = doc[i]
+    name = word.text[1:]
+    if not name.isalpha() or name.lower() not in gazetteer.people:
+        return None
+    return Entity(PERSON, name, word.idx + 1, word.idx + len(word.text), name, "rule")  # type: ignore[arg-type]
 
 
 def _a_dish_or_a_garment(
@@ -1886,6 +1911,8 @@ def _classify(
         return _entity(doc, start, end, PERSON, "rule")  # "Sent it on Venmo to Tyler": money goes to people
     if is_person and (not is_place or cue in ("person", "for")):
         return _entity(doc, start, end, PERSON, "rule")
+    if is_person and is_place and cue is None and english and len(core) == 1 and _acts(doc, start, end):
+        return _entity(doc, start, end, PERSON, "rule")  # "can Thulani install", "is Marcus working": a town does not
     if is_place and (not is_person or cue in ("place", "from")):
         return _entity(doc, start, end, TOWN, "rule")
     if cue == "from" and english and next_word == "here" and not is_person:
@@ -1993,9 +2020,17 @@ def _acts(doc: Words, start: int, end: int) -> bool:
         return True
     if following.lower_ == "will" and _word_names(doc[start:end]) and doc.lowers[end + 1 : end + 2] != ["be"]:
         return True  # "Joy will bring the money": a listed given name that is an everyday word, then its deed
-    if start > 0 and doc[start - 1].lower_ in _ASKING_STATES and _opens_sentence(doc, start - 1):
-        return following.lower_.endswith("ing")  # "Is Hope working today?"
+    if start > 0 and doc[start - 1].lower_ in _ASKING_STATES and _opens_question(doc, start - 1):
+        return following.lower_.endswith("ing")  # "Is Hope working today?", "Hey is Marcus working tonight?"
     return start > 0 and doc[start - 1].lower_ in _ASKING_MODALS and following.lower_ not in _NOT_VERBS
+
+
+def _opens_question(doc: Words, at: int) -> bool:
+    """The word at `at` opens a sentence, or follows a greeting that opens it: "Is ...", "Hey is ..."."""
+    if _opens_sentence(doc, at):
+        return True
+    before = _word_before(doc, at)
+    return before is not None and before.lower_ in _GREETINGS and _opens_sentence(doc, before.i)
 
 
 def _claims_delivery(doc: Words, end: int) -> bool:
@@ -2213,6 +2248,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "person"  # "thanks to Lerato", "big up to Omosh", "spoke to Becky"
     if english and previous == "to" and _given_to(earlier):
         return "person"  # "send the slip to Efua", "pass it to Sipho" (a listed place stays a place)
+    if english and previous == "to" and _handed_on(doc, start):
+        return "person"  # "send it to wanjiku", "hand over the parcel to ramesh", "give the box to Gift"
     if english and _paid_person(doc, start, previous):
         return "person"  # "pay Mona $60", "transfer $100 to Akela": money is paid to people
     if previous in _KIN or english and _in_law(doc, start):
@@ -2251,6 +2288,8 @@ def _cue(doc: Words, start: int) -> str | None:
         return "place"  # "the shop on Deansgate", "the unit on Deansgate", "we're located on Allen Avenue"
     if english and previous == "sa":
         return "place"  # Taglish "for pickup sa Cubao", "deliver sa Marikina"
+    if previous in _TAGALOG_PERSONAL and doc.user_data.get("names_region") == "PH":
+        return "person"  # Taglish "pakisabi kay Rowena", "sa GCash ni Marites": Tagalog marks a person's name so
     if english and previous in ("accept", "accepts", "accepting"):
         return "org"  # "Do you accept SnapScan?": what a shop accepts is a way to pay
     if english and previous in ("choosing", "chose", "visiting") and earlier[-1:] in (["for"], ["you"]):
@@ -2328,6 +2367,27 @@ def _given_to(earlier: list[str]) -> bool:
     if set(earlier) & _PAPERS:
         return True
     return len(earlier) > 1 and earlier[-1] in ("it", "them", "this", "that") and earlier[-2] in _GIVING
+
+
+def _handed_on(doc: Words, start: int) -> bool:
+    """A thing is sent, given, passed or handed over, then "to" and the word at `start`, which no list of places
+    holds and that is a listed given name or no everyday word: "send it to wanjiku", "pls pass the order to jomar".
+    At most five words name the thing, none a stop or a number."""
+    gazetteer = doc.user_data.get("names_gazetteer")
+    word, region = doc.lowers[start], doc.user_data.get("names_region")
+    if gazetteer is None or gazetteer.is_place((word,), region):
+        return False
+    if (word in ENGLISH_WORDS or word in CHAT_WORDS) and word not in gazetteer.people and word not in word_names():
+        return False  # "send the invoice to Accounts": a desk, not a person
+    if doc.lowers[start + 1 : start + 2] == [","] and gazetteer.place_length(doc.lowers, start + 2, region):
+        return False  # "send the suit to Gulberg, Lahore": an area, then its town
+    for back in range(start - 2, max(-1, start - 8), -1):
+        token = doc[back]
+        if token.is_punct or token.like_num or token.is_currency:
+            return False  # "send 500 to X" is money, read by _paid_person
+        if token.lower_ in _HANDING_ON:
+            return back < start - 2  # something sent: "send to X" alone names a place as often
+    return False
 
 
 def _told(language: str | None, previous: str, earlier: list[str]) -> bool:

@@ -787,3 +787,29 @@ def test_english_names_of_round_26(text, region, expected):
 )
 def test_a_bank_is_named_by_its_first_word(text, region, expected):
     assert english(text, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # a thing sent, given, passed or handed over "to" a listed given name (lower case too) goes to a person
+        ("kindly send the cooler box to njoroge before noon", "KE", [("PERSON", "njoroge")]),
+        ("pls hand over the bags to suresh at the counter", "IN", [("PERSON", "suresh")]),
+        # ... but a listed place, or an area before its town, stays where it is
+        ("send the mattress to Kitengela tomorrow", "KE", [("GPE", "Kitengela")]),
+        # Swahili thanks and a blessing end the way "thank you" does, before a given name that is also a word
+        ("asante sana Mercy, the mandazi were still warm", "KE", [("PERSON", "Mercy")]),
+        ("God bless you Divine, the tray arrived whole", "GH", [("PERSON", "Divine")]),
+        # a given name of the regional extract that is also a word ("Precious") is one of the listed word names
+        ("Thank you Precious, the wrapper is lovely", "NG", [("PERSON", "Precious")]),
+        # a listed person who is also a listed town, asked after what they are doing behind a greeting
+        ("Hello is Marcus coming in today? he has my watch", "US", [("PERSON", "Marcus")]),
+        # Tagalog marks a person's name with "kay" and "ni" (on chats of the Philippines)
+        ("paki-abot kay Rowena yung resibo po", "PH", [("PERSON", "Rowena")]),
+        # a group chat's mention of a listed given name is that person, without the "@"
+        ("@Wanjiru pls confirm the 3 crates for Friday", "KE", [("PERSON", "Wanjiru")]),
+        ("follow @duka_bora for offers", "KE", []),
+    ],
+)
+def test_people_as_customers_name_them(text, region, expected):
+    assert names(text, region) == expected
