@@ -389,6 +389,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev7.jsonl", {"en"}, 200),
         ("intents_dev8.jsonl", {"en"}, 130),
         ("intents_dev9.jsonl", {"en"}, 85),
+        ("intents_dev29.jsonl", {"es", "hi"}, 128),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
