@@ -49,6 +49,8 @@ ROUTED_EXAMPLES = {
     "de": Path(__file__).with_name("intent_examples_de.jsonl"),
     "sw": Path(__file__).with_name("intent_examples_sw.jsonl"),
     "en": Path(__file__).with_name("intent_examples_en.jsonl"),
+    # Hinglish (round 29; tried alone in round 26), not refit: late orders, "thanks par ..." complaints, praise.
+    "hi": Path(__file__).with_name("intent_examples_hi.jsonl"),
 }
 # How many times a routed model sees each of its language's own examples: they are a few hundred beside thousands.
 ROUTED_REPEAT = 1

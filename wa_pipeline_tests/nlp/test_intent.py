@@ -390,6 +390,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev8.jsonl", {"en"}, 130),
         ("intents_dev9.jsonl", {"en"}, 85),
         ("intents_dev10.jsonl", {"en"}, 90),
+        ("intents_dev29.jsonl", {"es", "hi"}, 128),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
@@ -477,13 +478,13 @@ ROUTED_TEXTS = [
 
 def test_german_swahili_and_english_messages_are_read_by_models_of_their_own(model):
     shared = dataclasses.replace(model, routes={})
-    assert sorted(model.routes) == ["de", "en", "sw"]
+    assert sorted(model.routes) == ["de", "en", "hi", "sw"]
     routed = model.predict(ROUTED_TEXTS)
     alone = shared.predict(ROUTED_TEXTS)
     own = [model.routes[language].predict([text])[0] for language, text in zip(("de", "sw", "en"), ROUTED_TEXTS)]
     assert routed[:3] == own
     assert routed[0].confidence != alone[0].confidence and routed[1].confidence != alone[1].confidence
-    # French (and Spanish, Portuguese, Hinglish) keep the shared model's reading exactly.
+    # French (and Spanish, Portuguese) keep the shared model's reading exactly.
     assert routed[3:] == alone[3:]
 
 
@@ -621,3 +622,25 @@ def test_a_route_named_for_refit_learns_every_example_and_keeps_its_split_s_repo
     assert fingerprint([DEFAULT_EXAMPLES], settings) != before
     # The shared model's settings are not the route's: only the route named learns its held-out split.
     assert not settings.refit
+
+
+# Invented Hinglish lines (round 29).
+HINGLISH = [
+    ("Mera order abhi tak nahi aaya, 3 din ho gaye", "complaint"),
+    ("Kal ke liye 3 kilo aloo aur 1 kilo pyaaz chahiye", "order"),
+]
+
+
+def test_hinglish_lines_are_read_by_a_model_of_their_own_and_english_lines_are_not_moved(model):
+    shared = dataclasses.replace(model, routes={})
+    without = dataclasses.replace(model, routes={k: v for k, v in model.routes.items() if k != "hi"})
+    texts = [text for text, _ in HINGLISH]
+    routed = model.predict(texts, languages=["hi"] * len(texts))
+    hinglish = model.routes["hi"]
+    assert routed == hinglish.predict(texts) and not hinglish.settings.refit and hinglish.settings.members == 1
+    assert [p.intent for p in routed] == [intent for _, intent in HINGLISH]
+    assert all(mine.confidence != theirs.confidence for mine, theirs in zip(routed, shared.predict(texts)))
+    # English, and a line of no language, read exactly as they did without the Hinglish route.
+    english = ["Please send 20 loaves tomorrow", "Thanks, the cake was lovely", "Where is my order? It's been a week"]
+    assert model.predict(english) == without.predict(english)
+    assert model.predict(texts[:1], languages=[""]) == shared.predict(texts[:1])
