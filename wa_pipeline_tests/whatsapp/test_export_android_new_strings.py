@@ -336,6 +336,10 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "business_notice",
             {},
         ),
+        # Arabic lines past the first page: number changed, a community created, a join request.
+        ("Juma غيّر رقم هاتفه إلى رقم جديد.", "number_changed", {"actor": "Juma"}),
+        ('لقد أنشأت مجتمع "Soko"', "community_created", {"subject": "Soko"}),
+        ("طلبت جهة الاتصال Juma الانضمام. انقر للمراجعة.", "join_requested", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
