@@ -340,6 +340,14 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Juma غيّر رقم هاتفه إلى رقم جديد.", "number_changed", {"actor": "Juma"}),
         ('لقد أنشأت مجتمع "Soko"', "community_created", {"subject": "Soko"}),
         ("طلبت جهة الاتصال Juma الانضمام. انقر للمراجعة.", "join_requested", {"actor": "Juma"}),
+        # Hindi lines past the first page: number changed, a join request, the community invite-link reset.
+        ("Juma ने अपना फ़ोन नंबर बदला है.", "number_changed", {"actor": "Juma"}),
+        ("Juma ने ग्रुप में शामिल होने का अनुरोध किया है. देखने के लिए टैप करें.", "join_requested", {"actor": "Juma"}),
+        (
+            "Juma ने इस कम्युनिटी का आमंत्रण लिंक रीसेट कर दिया है. नया आमंत्रण लिंक देखने के लिए टैप करें.",
+            "invite_link_reset",
+            {"actor": "Juma"},
+        ),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
