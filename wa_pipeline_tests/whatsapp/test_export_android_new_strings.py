@@ -348,6 +348,10 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "invite_link_reset",
             {"actor": "Juma"},
         ),
+        # Indonesian lines past the first page: a join request, a community created, disappearing messages off.
+        ("Juma meminta untuk bergabung. Ketuk untuk meninjau permintaan.", "join_requested", {"actor": "Juma"}),
+        ('Anda membuat komunitas "Soko"', "community_created", {"subject": "Soko"}),
+        ("Pesan sementara dimatikan.", "disappearing_off", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
