@@ -352,6 +352,10 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Juma meminta untuk bergabung. Ketuk untuk meninjau permintaan.", "join_requested", {"actor": "Juma"}),
         ('Anda membuat komunitas "Soko"', "community_created", {"subject": "Soko"}),
         ("Pesan sementara dimatikan.", "disappearing_off", {}),
+        # Vietnamese lines past the first page: number changed, a join request, disappearing messages off.
+        ("Juma đã đổi sang số điện thoại mới.", "number_changed", {"actor": "Juma"}),
+        ("Juma đã yêu cầu tham gia. Nhấn để xem lại.", "join_requested", {"actor": "Juma"}),
+        ("Tính năng tin nhắn tự hủy đã bị tắt.", "disappearing_off", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
