@@ -356,6 +356,10 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Juma đã đổi sang số điện thoại mới.", "number_changed", {"actor": "Juma"}),
         ("Juma đã yêu cầu tham gia. Nhấn để xem lại.", "join_requested", {"actor": "Juma"}),
         ("Tính năng tin nhắn tự hủy đã bị tắt.", "disappearing_off", {}),
+        # Malay lines past the first page: number changed, a join request, disappearing messages off.
+        ("Juma telah mengubah nombor telefonnya ke nombor baru.", "number_changed", {"actor": "Juma"}),
+        ("Juma telah meminta untuk menyertai grup. Ketik untuk semak.", "join_requested", {"actor": "Juma"}),
+        ("Ciri mesej menghilang dimatikan.", "disappearing_off", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
