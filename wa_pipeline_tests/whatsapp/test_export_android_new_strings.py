@@ -360,6 +360,10 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Juma telah mengubah nombor telefonnya ke nombor baru.", "number_changed", {"actor": "Juma"}),
         ("Juma telah meminta untuk menyertai grup. Ketik untuk semak.", "join_requested", {"actor": "Juma"}),
         ("Ciri mesej menghilang dimatikan.", "disappearing_off", {}),
+        # Urdu lines past the first page: number changed, a join request (WhatsApp's own spelling), disappearing off.
+        ("Juma نے اپنا فون نمبر نئے نمبر سے تبدیل کیا۔", "number_changed", {"actor": "Juma"}),
+        ("Juma ںے جوائن کرنے کی درخواست کی ہے۔ جائزہ لینے کے لیے ٹیپ کریں۔", "join_requested", {"actor": "Juma"}),
+        ("غائب ہونے والے میسجز آف ہوگئے ہیں۔", "disappearing_off", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
