@@ -364,6 +364,9 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Juma نے اپنا فون نمبر نئے نمبر سے تبدیل کیا۔", "number_changed", {"actor": "Juma"}),
         ("Juma ںے جوائن کرنے کی درخواست کی ہے۔ جائزہ لینے کے لیے ٹیپ کریں۔", "join_requested", {"actor": "Juma"}),
         ("غائب ہونے والے میسجز آف ہوگئے ہیں۔", "disappearing_off", {}),
+        # Indonesian lines further on: a message deleted by an admin, the group created by a named member.
+        ("Pesan ini dihapus oleh admin.", "deleted:by_admin", {}),
+        ("Grup dibuat oleh Juma", "group_created", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
