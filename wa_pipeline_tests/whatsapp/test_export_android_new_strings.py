@@ -367,6 +367,16 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         # Indonesian lines further on: a message deleted by an admin, the group created by a named member.
         ("Pesan ini dihapus oleh admin.", "deleted:by_admin", {}),
         ("Grup dibuat oleh Juma", "group_created", {"actor": "Juma"}),
+        # A message deleted by an admin (zD*5p) in five more languages, and "you created the group" (L<=K=).
+        ("حذف أحد المشرفين هذه الرسالة.", "deleted:by_admin", {}),
+        ("यह मैसेज किसी एडमिन ने डिलीट कर दिया है.", "deleted:by_admin", {}),
+        ("Quản trị viên đã xóa tin nhắn này.", "deleted:by_admin", {}),
+        ("Mesej ini telah dipadamkan oleh pentadbir.", "deleted:by_admin", {}),
+        ("یہ میسج ایک ایڈمن نے حذف کر دیا ہے۔", "deleted:by_admin", {}),
+        ("أنت أنشأت المجموعة", "group_created", {}),
+        ("Nhóm do bạn tạo", "group_created", {}),
+        ("Grup dicipta oleh anda", "group_created", {}),
+        ("Juma نے اپنا فون نمبر نئے نمبر پر تبدیل کیا ہے۔", "number_changed", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
