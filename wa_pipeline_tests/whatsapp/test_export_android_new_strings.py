@@ -377,6 +377,10 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Nhóm do bạn tạo", "group_created", {}),
         ("Grup dicipta oleh anda", "group_created", {}),
         ("Juma نے اپنا فون نمبر نئے نمبر پر تبدیل کیا ہے۔", "number_changed", {"actor": "Juma"}),
+        # Indonesian "Waiting for this message" (_8RwV) and a message deleted by a named admin (SUYSe).
+        ("Menunggu pesan ini. Ini mungkin membutuhkan waktu beberapa saat.", "not_decrypted", {}),
+        ("Pesan ini dihapus oleh admin Duka Bora.", "deleted:by_admin", {}),
+        ("Juma menambahkan grup ini ke komunitas. Ketuk untuk melihat.", "community_linked", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
