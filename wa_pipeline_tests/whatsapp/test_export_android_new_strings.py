@@ -381,6 +381,12 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Menunggu pesan ini. Ini mungkin membutuhkan waktu beberapa saat.", "not_decrypted", {}),
         ("Pesan ini dihapus oleh admin Duka Bora.", "deleted:by_admin", {}),
         ("Juma menambahkan grup ini ke komunitas. Ketuk untuk melihat.", "community_linked", {"actor": "Juma"}),
+        # "Waiting for this message" (_8RwV) in Arabic, Malay and Vietnamese (whose iOS wording says "payment note").
+        ("في انتظار هذه الرسالة، قد يستغرق ذلك بعض الوقت.", "not_decrypted", {}),
+        ("Menunggu untuk mesej ini. Ini mungkin mengambil seketika.", "not_decrypted", {}),
+        ("Đang chờ ghi chú thanh toán này. Bạn có thể phải chờ một lúc.", "not_decrypted", {}),
+        ("طلب Juma الانضمام.", "join_requested", {"actor": "Juma"}),
+        ("Juma telah mematikan mesej menghilang.", "disappearing_off", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
