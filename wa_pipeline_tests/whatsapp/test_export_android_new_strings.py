@@ -387,6 +387,9 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Đang chờ ghi chú thanh toán này. Bạn có thể phải chờ một lúc.", "not_decrypted", {}),
         ("طلب Juma الانضمام.", "join_requested", {"actor": "Juma"}),
         ("Juma telah mematikan mesej menghilang.", "disappearing_off", {"actor": "Juma"}),
+        # Urdu "Waiting for this message" (_8RwV) and a join request with its closing full stop (JUcWz).
+        ("اس میسج کا انتظار ہے۔ اس میں کچھ وقت لگ سکتا ہے۔", "not_decrypted", {}),
+        ("Juma نے جوائن کرنے کی درخواست کی ہے۔", "join_requested", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
