@@ -390,6 +390,9 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         # Urdu "Waiting for this message" (_8RwV) and a join request with its closing full stop (JUcWz).
         ("اس میسج کا انتظار ہے۔ اس میں کچھ وقت لگ سکتا ہے۔", "not_decrypted", {}),
         ("Juma نے جوائن کرنے کی درخواست کی ہے۔", "join_requested", {"actor": "Juma"}),
+        # Hindi "Waiting for this message" (_8RwV; its words say the message may take a while to load).
+        ("इस मैसेज को लोड होने में थोड़ा समय लग सकता है.", "not_decrypted", {}),
+        ("Juma ने इस ग्रुप को किसी कम्युनिटी में शामिल किया. देखने के लिए क्लिक करें.", "community_linked", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
