@@ -336,6 +336,63 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "business_notice",
             {},
         ),
+        # Arabic lines past the first page: number changed, a community created, a join request.
+        ("Juma غيّر رقم هاتفه إلى رقم جديد.", "number_changed", {"actor": "Juma"}),
+        ('لقد أنشأت مجتمع "Soko"', "community_created", {"subject": "Soko"}),
+        ("طلبت جهة الاتصال Juma الانضمام. انقر للمراجعة.", "join_requested", {"actor": "Juma"}),
+        # Hindi lines past the first page: number changed, a join request, the community invite-link reset.
+        ("Juma ने अपना फ़ोन नंबर बदला है.", "number_changed", {"actor": "Juma"}),
+        ("Juma ने ग्रुप में शामिल होने का अनुरोध किया है. देखने के लिए टैप करें.", "join_requested", {"actor": "Juma"}),
+        (
+            "Juma ने इस कम्युनिटी का आमंत्रण लिंक रीसेट कर दिया है. नया आमंत्रण लिंक देखने के लिए टैप करें.",
+            "invite_link_reset",
+            {"actor": "Juma"},
+        ),
+        # Indonesian lines past the first page: a join request, a community created, disappearing messages off.
+        ("Juma meminta untuk bergabung. Ketuk untuk meninjau permintaan.", "join_requested", {"actor": "Juma"}),
+        ('Anda membuat komunitas "Soko"', "community_created", {"subject": "Soko"}),
+        ("Pesan sementara dimatikan.", "disappearing_off", {}),
+        # Vietnamese lines past the first page: number changed, a join request, disappearing messages off.
+        ("Juma đã đổi sang số điện thoại mới.", "number_changed", {"actor": "Juma"}),
+        ("Juma đã yêu cầu tham gia. Nhấn để xem lại.", "join_requested", {"actor": "Juma"}),
+        ("Tính năng tin nhắn tự hủy đã bị tắt.", "disappearing_off", {}),
+        # Malay lines past the first page: number changed, a join request, disappearing messages off.
+        ("Juma telah mengubah nombor telefonnya ke nombor baru.", "number_changed", {"actor": "Juma"}),
+        ("Juma telah meminta untuk menyertai grup. Ketik untuk semak.", "join_requested", {"actor": "Juma"}),
+        ("Ciri mesej menghilang dimatikan.", "disappearing_off", {}),
+        # Urdu lines past the first page: number changed, a join request (WhatsApp's own spelling), disappearing off.
+        ("Juma نے اپنا فون نمبر نئے نمبر سے تبدیل کیا۔", "number_changed", {"actor": "Juma"}),
+        ("Juma ںے جوائن کرنے کی درخواست کی ہے۔ جائزہ لینے کے لیے ٹیپ کریں۔", "join_requested", {"actor": "Juma"}),
+        ("غائب ہونے والے میسجز آف ہوگئے ہیں۔", "disappearing_off", {}),
+        # Indonesian lines further on: a message deleted by an admin, the group created by a named member.
+        ("Pesan ini dihapus oleh admin.", "deleted:by_admin", {}),
+        ("Grup dibuat oleh Juma", "group_created", {"actor": "Juma"}),
+        # A message deleted by an admin (zD*5p) in five more languages, and "you created the group" (L<=K=).
+        ("حذف أحد المشرفين هذه الرسالة.", "deleted:by_admin", {}),
+        ("यह मैसेज किसी एडमिन ने डिलीट कर दिया है.", "deleted:by_admin", {}),
+        ("Quản trị viên đã xóa tin nhắn này.", "deleted:by_admin", {}),
+        ("Mesej ini telah dipadamkan oleh pentadbir.", "deleted:by_admin", {}),
+        ("یہ میسج ایک ایڈمن نے حذف کر دیا ہے۔", "deleted:by_admin", {}),
+        ("أنت أنشأت المجموعة", "group_created", {}),
+        ("Nhóm do bạn tạo", "group_created", {}),
+        ("Grup dicipta oleh anda", "group_created", {}),
+        ("Juma نے اپنا فون نمبر نئے نمبر پر تبدیل کیا ہے۔", "number_changed", {"actor": "Juma"}),
+        # Indonesian "Waiting for this message" (_8RwV) and a message deleted by a named admin (SUYSe).
+        ("Menunggu pesan ini. Ini mungkin membutuhkan waktu beberapa saat.", "not_decrypted", {}),
+        ("Pesan ini dihapus oleh admin Duka Bora.", "deleted:by_admin", {}),
+        ("Juma menambahkan grup ini ke komunitas. Ketuk untuk melihat.", "community_linked", {"actor": "Juma"}),
+        # "Waiting for this message" (_8RwV) in Arabic, Malay and Vietnamese (whose iOS wording says "payment note").
+        ("في انتظار هذه الرسالة، قد يستغرق ذلك بعض الوقت.", "not_decrypted", {}),
+        ("Menunggu untuk mesej ini. Ini mungkin mengambil seketika.", "not_decrypted", {}),
+        ("Đang chờ ghi chú thanh toán này. Bạn có thể phải chờ một lúc.", "not_decrypted", {}),
+        ("طلب Juma الانضمام.", "join_requested", {"actor": "Juma"}),
+        ("Juma telah mematikan mesej menghilang.", "disappearing_off", {"actor": "Juma"}),
+        # Urdu "Waiting for this message" (_8RwV) and a join request with its closing full stop (JUcWz).
+        ("اس میسج کا انتظار ہے۔ اس میں کچھ وقت لگ سکتا ہے۔", "not_decrypted", {}),
+        ("Juma نے جوائن کرنے کی درخواست کی ہے۔", "join_requested", {"actor": "Juma"}),
+        # Hindi "Waiting for this message" (_8RwV; its words say the message may take a while to load).
+        ("इस मैसेज को लोड होने में थोड़ा समय लग सकता है.", "not_decrypted", {}),
+        ("Juma ने इस ग्रुप को किसी कम्युनिटी में शामिल किया. देखने के लिए क्लिक करें.", "community_linked", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
