@@ -253,10 +253,8 @@ def find_references(text: str | None) -> list[Entity]:
             continue  # "order 20 loaves", "order: 10 boxes": a quantity, not an order number
         if not identifier.isdigit() and len(identifier) < 4:
             continue
-        if _COUNT_WITH_UNIT.fullmatch(identifier) and _COUNT_WITH_UNIT.fullmatch(identifier).group(1).lower() in (
-            *MEASURES,
-            *CONTAINERS,
-        ):
+        counted = _COUNT_WITH_UNIT.fullmatch(identifier)
+        if counted and (counted.group(1).lower() in MEASURES or counted.group(1).lower() in CONTAINERS):
             continue  # Taglish "Pa-order po 5pcs lumpia": "po" is politeness, "5pcs" a count
         add(kind, match.start("id"), _spaced_end(text, match.end("id")) if identifier.isdigit() else match.end("id"))
     for match in _REFERENCE_OF.finditer(text):
