@@ -437,7 +437,7 @@ def _username(profile: Any) -> str | None:
     """A user's WhatsApp username as Meta's rules write it (letters, digits, dots, underscores): relays and SDK
     samples add the "@" the app shows, which in a cell would read as a formula trigger and be marked as text."""
     username = profile.get("username") if isinstance(profile, dict) else None
-    return username.removeprefix("@") or None if isinstance(username, str) else None
+    return (username.removeprefix("@") or None) if isinstance(username, str) else None
 
 
 def _contact_for(element: dict, contacts: list[dict]) -> dict | None:
