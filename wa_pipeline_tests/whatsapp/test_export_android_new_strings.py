@@ -393,6 +393,12 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         # Hindi "Waiting for this message" (_8RwV; its words say the message may take a while to load).
         ("इस मैसेज को लोड होने में थोड़ा समय लग सकता है.", "not_decrypted", {}),
         ("Juma ने इस ग्रुप को किसी कम्युनिटी में शामिल किया. देखने के लिए क्लिक करें.", "community_linked", {"actor": "Juma"}),
+        # A message deleted by a named admin (SUYSe) in Arabic, Hindi, Vietnamese, Malay and Urdu.
+        ("حذف المشرف Tavi Oren هذه الرسالة.", "deleted:by_admin", {}),
+        ("यह मैसेज एडमिन Tavi Oren ने डिलीट कर दिया है.", "deleted:by_admin", {}),
+        ("Quản trị viên Tavi Oren đã xóa tin nhắn này.", "deleted:by_admin", {}),
+        ("Mesej ini telah dipadamkan oleh pentadbir Tavi Oren.", "deleted:by_admin", {}),
+        ("یہ میسج ایڈمن Tavi Oren نے حذف کر دیا ہے۔", "deleted:by_admin", {}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
