@@ -1,11 +1,12 @@
 """WhatsApp's own lines newer than its strings.xml of 2017, in its own translated words, rebuilt with invented people.
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
-them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years, each language's file
-read whole (a source per language, the key named per line; Hebrew, Finnish, Romanian, Marathi, Persian and
-Hong Kong Chinese so far): disappearing messages, number changes, the Meta business
-notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each line must land as
-the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name, U+200E).
+them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years (the key named per
+line): read whole for Hebrew, Finnish, Romanian, Marathi, Persian and Hong Kong Chinese (a source per language), and
+where the keys sit for the languages under `ios_strings_newer` (`READ`): disappearing messages, number changes, the
+Meta business notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each
+line must land as the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name,
+U+200E).
 """
 
 from __future__ import annotations
