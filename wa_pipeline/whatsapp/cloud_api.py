@@ -1598,11 +1598,17 @@ def _contacts_text(body: Any) -> str:
             or " ".join(str(name[k]) for k in ("first_name", "last_name") if name.get(k))
             or "(no name)"
         )
+        # A supplier's or courier's card is known by its company as much as by the person's name, and the shop
+        # owner reading the sheet has only this text to tell whose card it is.
+        org = card.get("org") if isinstance(card.get("org"), dict) else {}
+        company = org.get("company")
+        if isinstance(company, str) and company.strip() and company.strip().casefold() not in display.casefold():
+            display = f"{display} ({company.strip()})" if display != "(no name)" else company.strip()
         phones = [p.get("phone") or p.get("wa_id") for p in card.get("phones") or [] if isinstance(p, dict)]
-        phones = [str(p) for p in phones if p]
-        # A card without a phone number is reached by its email addresses: without them the text names nobody
-        # a person could contact.
-        reach = phones or [str(e["email"]) for e in card.get("emails") or [] if isinstance(e, dict) and e.get("email")]
+        emails = [e.get("email") for e in card.get("emails") or [] if isinstance(e, dict)]
+        # Every way the card gives to reach the contact, numbers first: an email address is often the only way to
+        # send an invoice, so it is kept beside the numbers rather than only when there are none.
+        reach = [str(v) for v in phones + emails if v]
         lines.append(f"{display}: {', '.join(reach)}" if reach else display)
     return "\n".join(lines)
 

@@ -72,7 +72,12 @@ def test_text_message_maps_every_canonical_field():
             "Philz Coffee\n1 Hacker Way, Menlo Park, CA 94025\nhttps://philzcoffee.com\n37.483307,-122.148981",
             None,
         ),
-        ("contacts", "contacts", "Kerry Fisher: +1 (940) 555-1234, +1 (650) 555-1234\nJuma: +254 712 345678", None),
+        (
+            "contacts",
+            "contacts",
+            "Kerry Fisher (Lucky Shrub): +1 (940) 555-1234, +1 (650) 555-1234, kerry@example.com\nJuma: +254 712 345678",
+            None,
+        ),
         ("interactive_button_reply", "interactive", "Change", None),
         # A list row's description is part of what the customer chose (Meta shows it under the title).
         ("interactive_list_reply", "interactive", "Express Shipping — Next Day to 2 Days", None),
@@ -119,6 +124,23 @@ def test_a_list_reply_keeps_the_description_that_carries_the_choice():
     reply.update(id="row-3", title="Large", description="2 litres, chilled")
     [message] = parse_webhook(body).messages
     assert (message.kind, message.text, message.flags) == ("interactive", "Large — 2 litres, chilled", None)
+
+
+def test_a_shared_card_names_its_company_once_and_a_nameless_card_by_its_company():
+    body = load("contacts")
+    cards = body["entry"][0]["changes"][0]["value"]["messages"][0]["contacts"]
+    cards[:] = [
+        {
+            "name": {"formatted_name": "Otieno Couriers"},
+            "org": {"company": "otieno couriers"},
+            "phones": [{"phone": "+254 700 111222"}],
+        },
+        {"name": {}, "org": {"company": "Kisumu Spares Ltd"}, "emails": [{"email": "sales@spares.example"}]},
+        {"name": {"formatted_name": "Amina"}, "org": {"company": "  "}, "phones": [{"wa_id": "254700333444"}]},
+    ]
+    assert parse_webhook(body).messages[0].text == (
+        "Otieno Couriers: +254 700 111222\nKisumu Spares Ltd: sales@spares.example\nAmina: 254700333444"
+    )
 
 
 def test_an_animated_sticker_is_flagged_and_a_still_one_is_not():

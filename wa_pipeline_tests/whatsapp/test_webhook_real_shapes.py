@@ -121,14 +121,14 @@ def test_a_message_kept_as_unsupported_says_why(landed):
     assert letters.list() == []
 
 
-def test_a_shared_contact_without_a_phone_number_keeps_its_email_addresses(landed):
+def test_a_shared_contact_keeps_its_company_and_email_addresses(landed):
     deliver, store, letters, _ = landed
     deliver("contacts_email_only")
     card = store.get(wamid("card-email-1"))
-    # A card with phone numbers reads as before: the numbers are how to reach it.
+    # The company names whose card it is; email addresses follow the numbers, and reach a card that has none.
     assert (card.kind, card.text) == (
         "contacts",
-        "Wanjiru Kamau: wanjiru@example.com, w.kamau@example.org\nJuma: +254 712 345678",
+        "Wanjiru Kamau (Mama Mboga Bakery): wanjiru@example.com, w.kamau@example.org\nJuma: +254 712 345678, juma@example.com",
     )
     assert letters.list() == []
 
