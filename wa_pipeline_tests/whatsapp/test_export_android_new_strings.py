@@ -2,11 +2,11 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years (the key named per
-line): read whole for Hebrew, Finnish, Romanian, Marathi, Persian and Hong Kong Chinese (a source per language), and
-where the keys sit for the languages under `ios_strings_newer` (`READ`): disappearing messages, number changes, the
-Meta business notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each
-line must land as the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name,
-U+200E).
+line): read whole for Hebrew, Finnish, Romanian, Marathi, Persian and Hong Kong Chinese (a source per language) and for
+Japanese, Korean and Simplified Chinese, and where the keys sit for the other languages under `ios_strings_newer`
+(`READ`): disappearing messages, number changes, the Meta business notice, "Waiting for this message", messages deleted
+by an admin, communities, group settings. Each line must land as the event it is, naming whom it names, in Android's
+layout (no sender) and iOS's (the chat's name, U+200E).
 """
 
 from __future__ import annotations
@@ -400,6 +400,19 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Quản trị viên Tavi Oren đã xóa tin nhắn này.", "deleted:by_admin", {}),
         ("Mesej ini telah dipadamkan oleh pentadbir Tavi Oren.", "deleted:by_admin", {}),
         ("یہ میسج ایڈمن Tavi Oren نے حذف کر دیا ہے۔", "deleted:by_admin", {}),
+        # Japanese lines past the first page: deleted by an admin (named or not), waiting, number changed, a join
+        # request with its tap hint, a timer in the exporting member's words, a community link with its tap hint.
+        ("このメッセージは管理者により削除されました。", "deleted:by_admin", {}),
+        ("このメッセージは管理者(Tavi Oren)により削除されました。", "deleted:by_admin", {}),
+        ("メッセージを待っています。しばらく時間がかかることがあります。", "not_decrypted", {}),
+        ("Jumaが電話番号を変更しました。", "number_changed", {"actor": "Juma"}),
+        ("Jumaから参加リクエストがありました。タップして確認。", "join_requested", {"actor": "Juma"}),
+        (
+            "消えるメッセージをオンにしました。すべての新規メッセージは送信後7日でこのチャットから消えます。タップして変更できます",
+            "disappearing_on",
+            {"subject": "7日"},
+        ),
+        ("Jumaがこのグループをコミュニティに追加しました。タップして表示。", "community_linked", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -418,6 +431,7 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
         "شما گروه را ترک کردید؟",
         "Juma پیام\u200cهای مدت\u200cدار را فعال کرد؟",
         "Juma 離開了？",
+        "Jumaが電話番号を変更しました？",
     ],
 )
 def test_a_member_writing_such_words_keeps_them(words):
