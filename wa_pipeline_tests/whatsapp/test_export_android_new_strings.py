@@ -413,6 +413,17 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             {"subject": "7日"},
         ),
         ("Jumaがこのグループをコミュニティに追加しました。タップして表示。", "community_linked", {"actor": "Juma"}),
+        # Korean lines past the first page; the longer wording wins: Juma removed Neema, not "Juma님이 Neema" removed.
+        ("이 메시지는 관리자에 의해 삭제되었습니다.", "deleted:by_admin", {}),
+        ("메시지 암호화 대기중입니다. 다소 시간이 소요될 수 있습니다.", "not_decrypted", {}),
+        ("Juma님이 휴대전화 번호를 새로운 번호로 변경되었습니다.", "number_changed", {"actor": "Juma"}),
+        ("Juma님이 가입을 요청했습니다. 검토하려면 탭하세요.", "join_requested", {"actor": "Juma"}),
+        ("Juma님이 Neema님을 퇴장시켰습니다", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        (
+            "자동삭제 메시지를 활성화했습니다. 모든 새로운 메시지는 전송 후 30초가 지나면 이 대화에서 사라집니다. 변경하려면 탭하세요",
+            "disappearing_on",
+            {"subject": "30초"},
+        ),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -431,6 +442,7 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
         "شما گروه را ترک کردید؟",
         "Juma پیام\u200cهای مدت\u200cدار را فعال کرد؟",
         "Juma 離開了？",
+        "Juma님이 Neema님을 퇴장시켰습니다?",
         "Jumaが電話番号を変更しました？",
     ],
 )
