@@ -424,6 +424,17 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
             "disappearing_on",
             {"subject": "30초"},
         ),
+        # Simplified Chinese lines past the first page.
+        ("管理员已删除这条消息。", "deleted:by_admin", {}),
+        ("管理员 Tavi Oren 已删除这条消息。", "deleted:by_admin", {}),
+        ("正在等待信息，可能需要一段时间。", "not_decrypted", {}),
+        ("Juma 更改电话号码为新号码。", "number_changed", {"actor": "Juma"}),
+        (
+            "您已开启限时消息功能，该对话中的所有新消息都将在发送 7 天后自动消失。",
+            "disappearing_on",
+            {"subject": "7 天"},
+        ),
+        ("Juma 重置了此群组的邀请链接。点击可查看新邀请链接。", "invite_link_reset", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
