@@ -2,11 +2,11 @@
 
 WhatsApp Android keeps its strings in compressed packs since about 2019 (no public copy of a newer strings.xml holds
 them as text), so these wordings come from WhatsApp iOS's Localizable.strings of the same years (the key named per
-line): read whole for Hebrew, Finnish, Romanian, Marathi, Persian and Hong Kong Chinese (a source per language), and
-where the keys sit for the languages under `ios_strings_newer` (`READ`): disappearing messages, number changes, the
-Meta business notice, "Waiting for this message", messages deleted by an admin, communities, group settings. Each
-line must land as the event it is, naming whom it names, in Android's layout (no sender) and iOS's (the chat's name,
-U+200E).
+line): read whole for Hebrew, Finnish, Romanian, Marathi, Persian and Hong Kong Chinese (a source per language) and for
+Japanese, Korean and Simplified Chinese, and where the keys sit for the other languages under `ios_strings_newer`
+(`READ`): disappearing messages, number changes, the Meta business notice, "Waiting for this message", messages deleted
+by an admin, communities, group settings. Each line must land as the event it is, naming whom it names, in Android's
+layout (no sender) and iOS's (the chat's name, U+200E).
 """
 
 from __future__ import annotations
@@ -400,6 +400,41 @@ def _lands_as(layout: str, body: str, event: str, subjects: dict) -> None:
         ("Quản trị viên Tavi Oren đã xóa tin nhắn này.", "deleted:by_admin", {}),
         ("Mesej ini telah dipadamkan oleh pentadbir Tavi Oren.", "deleted:by_admin", {}),
         ("یہ میسج ایڈمن Tavi Oren نے حذف کر دیا ہے۔", "deleted:by_admin", {}),
+        # Japanese lines past the first page: deleted by an admin (named or not), waiting, number changed, a join
+        # request with its tap hint, a timer in the exporting member's words, a community link with its tap hint.
+        ("このメッセージは管理者により削除されました。", "deleted:by_admin", {}),
+        ("このメッセージは管理者(Tavi Oren)により削除されました。", "deleted:by_admin", {}),
+        ("メッセージを待っています。しばらく時間がかかることがあります。", "not_decrypted", {}),
+        ("Jumaが電話番号を変更しました。", "number_changed", {"actor": "Juma"}),
+        ("Jumaから参加リクエストがありました。タップして確認。", "join_requested", {"actor": "Juma"}),
+        (
+            "消えるメッセージをオンにしました。すべての新規メッセージは送信後7日でこのチャットから消えます。タップして変更できます",
+            "disappearing_on",
+            {"subject": "7日"},
+        ),
+        ("Jumaがこのグループをコミュニティに追加しました。タップして表示。", "community_linked", {"actor": "Juma"}),
+        # Korean lines past the first page; the longer wording wins: Juma removed Neema, not "Juma님이 Neema" removed.
+        ("이 메시지는 관리자에 의해 삭제되었습니다.", "deleted:by_admin", {}),
+        ("메시지 암호화 대기중입니다. 다소 시간이 소요될 수 있습니다.", "not_decrypted", {}),
+        ("Juma님이 휴대전화 번호를 새로운 번호로 변경되었습니다.", "number_changed", {"actor": "Juma"}),
+        ("Juma님이 가입을 요청했습니다. 검토하려면 탭하세요.", "join_requested", {"actor": "Juma"}),
+        ("Juma님이 Neema님을 퇴장시켰습니다", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        (
+            "자동삭제 메시지를 활성화했습니다. 모든 새로운 메시지는 전송 후 30초가 지나면 이 대화에서 사라집니다. 변경하려면 탭하세요",
+            "disappearing_on",
+            {"subject": "30초"},
+        ),
+        # Simplified Chinese lines past the first page.
+        ("管理员已删除这条消息。", "deleted:by_admin", {}),
+        ("管理员 Tavi Oren 已删除这条消息。", "deleted:by_admin", {}),
+        ("正在等待信息，可能需要一段时间。", "not_decrypted", {}),
+        ("Juma 更改电话号码为新号码。", "number_changed", {"actor": "Juma"}),
+        (
+            "您已开启限时消息功能，该对话中的所有新消息都将在发送 7 天后自动消失。",
+            "disappearing_on",
+            {"subject": "7 天"},
+        ),
+        ("Juma 重置了此群组的邀请链接。点击可查看新邀请链接。", "invite_link_reset", {"actor": "Juma"}),
     ],
 )
 def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, subjects):
@@ -418,6 +453,8 @@ def test_a_newer_line_in_whatsapps_own_words_is_that_event(layout, body, event, 
         "شما گروه را ترک کردید؟",
         "Juma پیام\u200cهای مدت\u200cدار را فعال کرد؟",
         "Juma 離開了？",
+        "Juma님이 Neema님을 퇴장시켰습니다?",
+        "Jumaが電話番号を変更しました？",
     ],
 )
 def test_a_member_writing_such_words_keeps_them(words):
