@@ -1,10 +1,11 @@
-"""English lines of WhatsApp iOS's own Localizable.strings (v22.24.81), read whole, rebuilt with invented people.
+"""Lines of WhatsApp iOS's own Localizable.strings (v22.24.81), read whole, rebuilt with invented people.
 
-The English file had been read only for a few keys; read whole, it holds about 120 more wordings an export can carry
+English had been read only for a few keys; read whole, its file holds about 120 more wordings an export can carry
 (source `ios_strings_en_whole` of `en.json`, the key named per line): community lines, "Tap/Click to view" tails,
 disappearing-message timers, security-code changes with their reason, business and Meta notices, calls started in a
-group. Each must land as its event in Android's layout (no sender) and iOS's (the chat's name, U+200E), naming whom it
-names; a customer writing words like them keeps their message.
+group. Bengali's file (`ios_strings_bn_whole` of `bn.json`, the same keys) gave about 200 more: its group lines had
+come only from Android's strings of 2017. Each must land as its event in Android's layout (no sender) and iOS's (the
+chat's name, U+200E), naming whom it names; a customer writing words like them keeps their message.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from wa_pipeline.whatsapp.export_phrases import LOCALES_DIR
 from wa_pipeline_tests.whatsapp.test_export_android_new_strings import NAIROBI, PEOPLE, TODAY, _lands_as
 from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 
-SOURCE = "ios_strings_en_whole"
-# What a disappearing-message line's {subject} holds: its timer, not a person.
-TIMER = "7 days"
+# Each language read whole: its source, what a disappearing-message line's {subject} holds (its timer, not a person),
+# and the word that names the exporter where a line names a person (Bengali has no "you" words in its file, so
+# "আপনি এই গ্রুপটি ..." may name "আপনি" as its actor).
+READ = {"en": ("ios_strings_en_whole", "7 days", ()), "bn": ("ios_strings_bn_whole", "7 দিন", ("আপনি",))}
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -90,30 +92,49 @@ TIMER = "7 days"
         # The member added is the exporter; before, "{actor} added {subject}" named a member "to this group and …".
         ("You were added to this group and the community “Mtaa”", "member_added", {}),
         ("This group was added to the community “Mtaa.” Tap to view.", "community_linked", {"subject": "Mtaa"}),
+        # Bengali, whose group lines came only from Android's strings of 2017 ("গোষ্ঠী"; iOS writes "গ্রুপ").
+        ("সাময়িক মেসেজ বন্ধ করা হয়েছে।", "disappearing_off", {}),
+        (
+            "Juma সাময়িক মেসেজ চালু করেছেন। এই চ্যাট থেকে সব নতুন মেসেজ পাঠানোর 7 দিন পর চলে যাবে। পরিবর্তন করতে ট্যাপ করুন",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 দিন"},
+        ),
+        ("Juma বেরিয়ে এসেছেন", "member_left", {"actor": "Juma"}),
+        ("Juma “Mtaa” গ্রুপটি তৈরি করেছেন", "group_created", {"actor": "Juma", "subject": "Mtaa"}),
+        ("Juma গ্রুপের নাম পরিবর্তন করে “Soko” করেছেন", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("Juma এই গ্রুপের আমন্ত্রণের লিঙ্ক ব্যবহার করে যোগ দিয়েছেন", "joined_by_link", {"actor": "Juma"}),
+        ("Juma যোগ দেওয়ার জন্য অনুরোধ করেছেন। পর্যালোচনা করতে ট্যাপ করুন।", "join_requested", {"actor": "Juma"}),
+        ("Juma এই গ্রুপটিকে কোনও কমিউনিটিতে যোগ করেছেন। দেখতে ট্যাপ করুন।", "community_linked", {"actor": "Juma"}),
+        ("এই মেসেজের জন্য অপেক্ষা করা হচ্ছে। এর জন্য কিছুক্ষণ সময় লাগতে পারে।", "not_decrypted", {}),
+        ("অ্যাডমিন এই মেসেজটি বাদ দিয়েছেন।", "deleted:by_admin", {}),
+        ("মিস হওয়া গ্রুপ ভিডিও কল", "missed_video_call", {}),
     ],
 )
-def test_an_english_ios_line_read_from_the_whole_file_is_that_event(layout, body, event, subjects):
+def test_a_line_read_from_a_whole_ios_file_is_that_event(layout, body, event, subjects):
     _lands_as(layout, body, event, subjects)
 
 
-def _read_lines() -> list[tuple[str, str, str]]:
-    document = json.loads((LOCALES_DIR / "en.json").read_text(encoding="utf-8"))
+def _read_lines(language: str) -> list[tuple[str, str, str, str]]:
+    source = READ[language][0]
+    document = json.loads((LOCALES_DIR / f"{language}.json").read_text(encoding="utf-8"))
     return [
-        (line["source"].split(":", 1)[1], line["meaning"], line["text"])
+        (language, line["source"].split(":", 1)[1], line["meaning"], line["text"])
         for line in document["lines"]
-        if line["source"].startswith(f"{SOURCE}:")
+        if line["source"].startswith(f"{source}:")
     ]
 
 
-def test_the_whole_file_gave_english_its_wordings():
-    assert len(_read_lines()) >= 100
+@pytest.mark.parametrize("language", sorted(READ))
+def test_the_whole_file_gave_the_language_its_wordings(language):
+    assert len(_read_lines(language)) >= 100
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
-@pytest.mark.parametrize(("key", "meaning", "text"), _read_lines())
-def test_every_english_wording_read_lands_as_its_meaning(layout, key, meaning, text):
+@pytest.mark.parametrize(("language", "key", "meaning", "text"), _read_lines("en") + _read_lines("bn"))
+def test_every_wording_read_whole_lands_as_its_meaning(layout, language, key, meaning, text):
+    _, timer, you = READ[language]
     timed = meaning.startswith("disappearing")
-    body = text.replace("{subject}", TIMER) if timed else text
+    body = text.replace("{subject}", timer) if timed else text
     for role, person in PEOPLE.items():
         body = body.replace("{" + role + "}", person)
     named = {
@@ -127,7 +148,8 @@ def test_every_english_wording_read_lands_as_its_meaning(layout, key, meaning, t
     assert {role: subjects.get(role) for role in named} == named, key
     # A line naming no actor or member names none ("You were added to this group and the community …" was read as
     # "{actor} added {subject}", a member called "to this group and the community …").
-    assert all(subjects.get(role) is None for role in ("actor", "subject") if "{" + role + "}" not in text), key
+    absent = [subjects.get(role) for role in ("actor", "subject") if "{" + role + "}" not in text]
+    assert all(named is None or named in you for named in absent), key
 
 
 @pytest.mark.parametrize(
@@ -150,6 +172,10 @@ def test_every_english_wording_read_lands_as_its_meaning(layout, key, meaning, t
         "Juma requested to join. Tap to review.",
         "The message timer was updated.",
         "product photo omitted",
+        # Bengali: a member asking or telling, in words like WhatsApp's.
+        "Juma বেরিয়ে এসেছেন?",
+        "সাময়িক মেসেজ বন্ধ করা হয়েছে?",
+        "আমি এই গ্রুপে যোগ দেওয়ার অনুরোধ করেছি",
     ],
 )
 def test_a_customer_writing_such_words_keeps_them(words):
