@@ -4,7 +4,8 @@ English had been read only for a few keys; read whole, its file holds about 120 
 (source `ios_strings_en_whole` of `en.json`, the key named per line): community lines, "Tap/Click to view" tails,
 disappearing-message timers, security-code changes with their reason, business and Meta notices, calls started in a
 group. Bengali's file (`ios_strings_bn_whole` of `bn.json`, the same keys) gave about 200 more: its group lines had
-come only from Android's strings of 2017. Each must land as its event in Android's layout (no sender) and iOS's (the
+come only from Android's strings of 2017. Gujarati's (`ios_strings_gu_whole` of `gu.json`) gave about 230: it had no group
+or community line at all. Each must land as its event in Android's layout (no sender) and iOS's (the
 chat's name, U+200E), naming whom it names; a customer writing words like them keeps their message.
 """
 
@@ -21,8 +22,12 @@ from wa_pipeline_tests.whatsapp.test_export_android_strings import _event_in
 
 # Each language read whole: its source, what a disappearing-message line's {subject} holds (its timer, not a person),
 # and the word that names the exporter where a line names a person (Bengali has no "you" words in its file, so
-# "আপনি এই গ্রুপটি ..." may name "আপনি" as its actor).
-READ = {"en": ("ios_strings_en_whole", "7 days", ()), "bn": ("ios_strings_bn_whole", "7 দিন", ("আপনি",))}
+# "আপনি এই গ্রুপটি ..." may name "আপনি" as its actor; Gujarati's "તમે" likewise).
+READ = {
+    "en": ("ios_strings_en_whole", "7 days", ()),
+    "bn": ("ios_strings_bn_whole", "7 দিন", ("আপনি",)),
+    "gu": ("ios_strings_gu_whole", "7 દિવસ", ("તમે",)),
+}
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
@@ -108,6 +113,29 @@ READ = {"en": ("ios_strings_en_whole", "7 days", ()), "bn": ("ios_strings_bn_who
         ("এই মেসেজের জন্য অপেক্ষা করা হচ্ছে। এর জন্য কিছুক্ষণ সময় লাগতে পারে।", "not_decrypted", {}),
         ("অ্যাডমিন এই মেসেজটি বাদ দিয়েছেন।", "deleted:by_admin", {}),
         ("মিস হওয়া গ্রুপ ভিডিও কল", "missed_video_call", {}),
+        # Gujarati, which had no group line at all; its "%1$@એ %2$@ને ઉમેર્યા" names both people, suffixes apart.
+        ("ગાયબ થતા મેસેજની સુવિધા બંધ કરી.", "disappearing_off", {}),
+        (
+            "Jumaએ ગાયબ થતા મેસેજની સુવિધા ચાલુ કરી છે. આ ચેટમાં મોકલવામાં આવેલા બધા નવા મેસેજ 7 દિવસ પછી દેખાશે નહિ."
+            " ફેરફાર કરવા માટે અહીં દબાવો",
+            "disappearing_on",
+            {"actor": "Juma", "subject": "7 દિવસ"},
+        ),
+        ("Juma છોડીને ગયા", "member_left", {"actor": "Juma"}),
+        ("Jumaએ Neemaને ઉમેર્યા", "member_added", {"actor": "Juma", "subject": "Neema"}),
+        ("Jumaએ Neemaને હટાવી દીધા", "member_removed", {"actor": "Juma", "subject": "Neema"}),
+        ("Jumaએ આ ગ્રૂપ બનાવ્યું", "group_created", {"actor": "Juma"}),
+        ("Jumaએ વિષયને “Soko”માં બદલ્યું", "subject_changed", {"actor": "Juma", "new": "Soko"}),
+        ("આ ગ્રૂપની આમંત્રણ લિંક વાપરીને Juma જોડાયા", "joined_by_link", {"actor": "Juma"}),
+        ("Jumaએ ગ્રૂપમાં જોડાવાની વિનંતી કરી. રિવ્યૂ કરવા માટે અહીં દબાવો.", "join_requested", {"actor": "Juma"}),
+        (
+            "Jumaએ આ ગ્રૂપને “Mtaa” કોમ્યુનિટીમાં ઉમેર્યું. જોવા માટે અહીં દબાવો.",
+            "community_linked",
+            {"actor": "Juma", "subject": "Mtaa"},
+        ),
+        ("આ મેસેજની રાહ જોવાય છે. એમાં થોડી વાર લાગી શકે છે.", "not_decrypted", {}),
+        ("આ મેસેજ એડમિને ડિલીટ કર્યો હતો.", "deleted:by_admin", {}),
+        ("છૂટી ગયેલો ગ્રૂપ વીડિયો કૉલ", "missed_video_call", {}),
     ],
 )
 def test_a_line_read_from_a_whole_ios_file_is_that_event(layout, body, event, subjects):
@@ -130,7 +158,9 @@ def test_the_whole_file_gave_the_language_its_wordings(language):
 
 
 @pytest.mark.parametrize("layout", ["android", "ios"])
-@pytest.mark.parametrize(("language", "key", "meaning", "text"), _read_lines("en") + _read_lines("bn"))
+@pytest.mark.parametrize(
+    ("language", "key", "meaning", "text"), [row for language in sorted(READ) for row in _read_lines(language)]
+)
 def test_every_wording_read_whole_lands_as_its_meaning(layout, language, key, meaning, text):
     _, timer, you = READ[language]
     timed = meaning.startswith("disappearing")
@@ -176,6 +206,10 @@ def test_every_wording_read_whole_lands_as_its_meaning(layout, language, key, me
         "Juma বেরিয়ে এসেছেন?",
         "সাময়িক মেসেজ বন্ধ করা হয়েছে?",
         "আমি এই গ্রুপে যোগ দেওয়ার অনুরোধ করেছি",
+        # Gujarati, likewise.
+        "Juma છોડીને ગયા?",
+        "ગાયબ થતા મેસેજની સુવિધા બંધ કરી?",
+        "મેં ગ્રૂપમાં જોડાવાની વિનંતી કરી",
     ],
 )
 def test_a_customer_writing_such_words_keeps_them(words):
