@@ -335,7 +335,7 @@ _TIME = (
     rf"|{_DOTTED_CLOCK}"
     rf"|{_UNNAMED.sub('', _OTHER_CLOCKS)}"
     r"|(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?hrs|\s?uhr|h)?|(?:[01]?\d|2[0-3])h[0-5]\d"
-    r"|(?:12\s+)?(?:noon|midnight)|mid-?day|meio-dia|mediod[ií]a|midi"
+    r"|(?:12\s+)?(?:noon|midnight)|12\s?nn|mid-?day|meio-dia|mediod[ií]a|midi"  # "12nn": the Philippines' noon
     rf"|{_MILITARY}|{_SPOKEN_CLOCK}"
 )
 _DAY = (
@@ -363,10 +363,15 @@ _DAY = (
     r"(?!\s*(?:de|d['’]|h|hs|heures?|horas?|%|€|\$|€|x|rue|calle|avenue|avenida)(?!\w))"
     rf"|{_RELATIVE_DAY}|(?:{_WEEKDAY})"
 )
+# The start of a range of hours after "de", "das", "von": a clock with minutes or "h", or a bare hour.
+_RANGE_START = r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d|h)?"
 # "tomorrow morning at 9", "Saturday afternoon at 3": a part of the day between a day and its clock belongs to them.
 _CONNECTOR = (
     r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
-    r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*)?"
+    r"\s*,?\s*(?:(?:at|@|by|from|around|a\s+las|a\s+la|às|à|ao|um|vers|gegen|ng|mga|ng\s+mga)\s*"
+    # "mañana de 9:00 a 11:00", "sábado das 14h às 16h", "samedi de 9h à 11h", "Samstag von 9:00 bis 11 Uhr": the
+    # day and the start of the range it opens
+    rf"|(?:de|das|dalle|von)\s+(?=(?:{_RANGE_START})\s*(?:-|–|a|à|às|al|bis)\s))?"
 )
 # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a range of times or days
 # ("10am-2pm", "18:00-20:30", "3/15-3/17").
@@ -410,7 +415,7 @@ _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}|[a-z][-.]?\d{2}$", 
 _TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})$")
 _CLOCK = re.compile(
     r"(?:(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?\s*(?:hrs)?\s*"
-    r"(?P<half>am|pm|a\.m\.|p\.m\.)?)?\s*(?P<word>noon|midnight|mid-?day)?",
+    r"(?P<half>am|pm|a\.m\.|p\.m\.)?)?\s*(?P<word>noon|midnight|mid-?day|nn)?",
     re.IGNORECASE,
 )
 _SYNONYM = re.compile(
@@ -565,6 +570,7 @@ def find_dates(
     local = (sent_at or datetime.now(tz)).astimezone(tz).replace(second=0, microsecond=0)
     base = local.replace(tzinfo=None)
     found = []
+    dated: list[bool] = []  # whether each date found names its day (a clock alone does not)
     for match in _expressions(text):
         if not _plausible(match, text):
             continue
@@ -596,11 +602,16 @@ def find_dates(
         elif day_value is not None and _said_on(day, text, start, match.end()):
             day_value = _last_before(day, day_value, day_base.date())
         end = match.end()
-        if clock is None and day and (bare := _BARE_HOUR.match(text, end) or _UM_HOUR.match(text, end)):
+        if (
+            clock is None
+            and day
+            and (bare := _BARE_HOUR.match(text, end) or _UM_HOUR.match(text, end) or _HINDI_RANGE_HOUR.match(text, end))
+        ):
             # "tomorrow at 10", "Saturday at 3", "tonight at 8", "Morgen um 9": a bare hour after a day is its clock,
             # read in business hours, or in the evening when the day is tonight
             hour = int(bare.group("hour"))
             part = (bare.groupdict().get("part") or "").lower()
+            part = _HINDI_PART_NAMES.get(part, part)
             evening = (_EVENING_DAY.fullmatch(day) or part in _LATER_PARTS) and hour < 12
             if hour > 12:
                 clock = f"{hour}:00"
@@ -648,7 +659,8 @@ def find_dates(
                 moment = moment.replace(second=int(seconds.group(1)))
             iso = moment.replace(tzinfo=tz).isoformat()
         found.append(Entity(DATE, text[start:end], start, end, iso, "rule"))
-    return _with_its_date(found, text)
+        dated.append(day_value is not None)
+    return _with_its_date(_ranges_share_their_day(*_not_opening_hours(found, dated, text), text, tz), text)
 
 
 # A promise reported before a time alone, in the sentence that holds it.
@@ -677,6 +689,99 @@ def _with_its_date(found: list[Entity], text: str) -> list[Entity]:
             continue
         joined.append(entity)
     return joined
+
+
+# What joins the two ends of a range of times: "2pm-4pm", "9am to 1pm", "de 9:00 a 11:00", "das 9h às 11h", "14h à
+# 16h", "10 Uhr bis 12 Uhr", "saa nne hadi saa sita", "11 baje se 1 baje"; "and" only after "between".
+_RANGE_JOIN = re.compile(
+    r"\s*(?:-|–|—)\s*|\s+(?:to|till|until|and|a|à|às|as|al|bis|hadi|mpaka|se|hasta|até|y|et|und)\s+(?:(?:las|la|os)\s+)?",
+    re.IGNORECASE,
+)
+_BETWEEN_JOIN = re.compile(r"\s+(?:and|y|et|und)\s+", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(r"\b(?:between|entre|zwischen)\s+$", re.IGNORECASE)
+
+
+def _ranges_share_their_day(found: list[Entity], dated: list[bool], text: str, tz: tzinfo) -> list[Entity]:
+    """A range of times with its day written on one end is on that day at both ends: "tomorrow 2pm-4pm" ends at 4pm
+    tomorrow, "9am to 1pm on Monday" starts on Monday, "kesho saa nne hadi saa sita" ends at noon tomorrow. A clock
+    alone would be the next one it shows; a day written apart from both ends ("Saturday between 9am and 1pm") leaves
+    them so, as the labelled sets read it."""
+    shared = list(found)
+    for index in range(len(shared) - 1):
+        first, second = shared[index], shared[index + 1]
+        if "T" not in first.value and "T" not in second.value:
+            shared[index] = _in_the_month_of(first, second, text)
+            continue
+        if "T" not in first.value or "T" not in second.value or dated[index] == dated[index + 1]:
+            continue
+        join = _RANGE_JOIN.fullmatch(text, first.end, second.start)
+        if join is None:
+            continue
+        if _BETWEEN_JOIN.fullmatch(join.group()) and not _BETWEEN_BEFORE.search(text, 0, first.start):
+            continue  # "at 2pm and 4pm": two times, not a range
+        if dated[index]:
+            shared[index + 1] = _on_the_day_of(second, first.value[:10], tz, after=first.value)
+        else:
+            shared[index] = _on_the_day_of(first, second.value[:10], tz)
+    return shared
+
+
+def _on_the_day_of(clock: Entity, day: str, tz: tzinfo, after: str | None = None) -> Entity:
+    """`clock` on `day`; the day after where it would end a range before its start ("Friday 10pm-2am")."""
+    moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock.value[11:19]))
+    if after is not None and moment < datetime.fromisoformat(after[:19]):
+        moment += timedelta(days=1)
+    return Entity(DATE, clock.text, clock.start, clock.end, moment.replace(tzinfo=tz).isoformat(), clock.source)
+
+
+# A day of the month alone ("3rd", "the 15th") opening a range whose other end names the month.
+_DAY_ALONE = re.compile(r"(?:the\s+)?(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)", re.IGNORECASE)
+_DAY_RANGE_JOIN = re.compile(r"\s*(?:-|–)\s*|\s+(?:to|till|until|through|thru)\s+", re.IGNORECASE)
+
+
+def _in_the_month_of(first: Entity, second: Entity, text: str) -> Entity:
+    """A day of the month alone before a range's dated end is in that end's month ("from 3rd to 7th June"), or in the
+    month before where the day is later than the end's ("from 28th to 3rd December")."""
+    alone = _DAY_ALONE.fullmatch(first.text)
+    if (
+        alone is None
+        or _DAY_ALONE.fullmatch(second.text)
+        or not _DAY_RANGE_JOIN.fullmatch(text, first.end, second.start)
+    ):
+        return first
+    end = date.fromisoformat(second.value[:10])
+    day = int(alone.group("day"))
+    month = end.replace(day=1) if day <= end.day else (end.replace(day=1) - timedelta(days=1)).replace(day=1)
+    try:
+        value = month.replace(day=day)
+    except ValueError:
+        return first
+    return Entity(DATE, first.text, first.start, first.end, value.isoformat(), first.source)
+
+
+# Opening hours name no day: a range of weekdays with a range of hours beside it ("Mon-Fri 9-5", "8am to 6pm
+# Mon-Sat", "de lunes a sábado de 9 a 14", "du lundi au samedi de 9h à 19h", "Mo-Fr von 8 bis 18 Uhr", "Monday se
+# Saturday 10 se 8").
+_ANY_WEEKDAY = rf"(?i:{_WEEKDAY_NAME})|(?:{_WEEKDAY_SHORT}|Mo|Di|Mi|Do|Fr|Sa|So)\b\.?"
+_WEEKDAY_RANGE = rf"(?:{_ANY_WEEKDAY})\s*(?:-|–|(?i:to|through|thru|a|au|al|bis|se|hadi|mpaka)\s)\s*(?:{_ANY_WEEKDAY})"
+_HOURS_RANGE = (
+    r"(?i:(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.|h|hs|uhr|baje)?\s*"
+    r"(?:-|–|(?:to|till|until|a|à|às|au|al|bis|se|hadi)\s)\s*(?:las\s+|as\s+)?"
+    r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h|hs|uhr|baje)(?!\w))?)"
+)
+_OPENING_HOURS = re.compile(
+    rf"{_HOURS_RANGE},?\s+(?:{_WEEKDAY_RANGE})"
+    rf"|(?:{_WEEKDAY_RANGE}),?\s+(?i:(?:de|das|von|du|dalle|from)\s+)?{_HOURS_RANGE}"
+)
+
+
+def _not_opening_hours(found: list[Entity], dated: list[bool], text: str) -> tuple[list[Entity], list[bool]]:
+    """The dates found (and whether each names its day) less those inside opening hours ("open Mon-Fri 9-5")."""
+    hours = [(m.start(), m.end()) for m in _OPENING_HOURS.finditer(text)]
+    if not hours:
+        return found, dated
+    kept = [i for i, e in enumerate(found) if not any(start < e.end and e.start < end for start, end in hours)]
+    return [found[i] for i in kept], [dated[i] for i in kept]
 
 
 # A weekday between a past verb of saying and the clause it introduces is when the thing was said, so the last such
@@ -742,6 +847,15 @@ _BARE_HOUR = re.compile(
     r"works|fine|sir|ma|madam|boss)\b))",
     re.IGNORECASE,
 )
+
+
+# "kal 4 se 6 baje", "Saturday subah 10 se 12 baje": the first hour of a Hindi range is a clock by the "baje" that
+# ends it, and the day before it is its day.
+_HINDI_RANGE_HOUR = re.compile(
+    r"\s+(?:(?P<part>subah|dopahar|shaam|sham|raat)\s+)?(?P<hour>1[0-2]|[1-9])(?=\s+se\s+\d{1,2}(?:[:.]\d{2})?\s+baje\b)",
+    re.IGNORECASE,
+)
+_HINDI_PART_NAMES = {"subah": "morning", "dopahar": "afternoon", "shaam": "evening", "sham": "evening", "raat": "night"}
 
 
 # German "um 9" after a day: no word need follow, but a noun would make it a count ("um 5 Brötchen"), and German

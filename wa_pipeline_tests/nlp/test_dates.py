@@ -927,3 +927,124 @@ def test_a_part_of_the_day_before_a_bare_hour_fixes_it(text, expected):
 def test_an_ordinal_alone_after_since_is_a_day_gone():
     assert dates("parcel stuck since 16th with the courier") == [("16th", "2026-11-16")]
     assert dates("waiting since 2nd time I called") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Fix it Friday 10am-1pm",
+            [("Friday 10am", "2026-11-20T10:00:00+03:00"), ("1pm", "2026-11-20T13:00:00+03:00")],
+        ),
+        (
+            "come 8am to 11am on Sunday",
+            [("8am", "2026-11-22T08:00:00+03:00"), ("11am on Sunday", "2026-11-22T11:00:00+03:00")],
+        ),
+        (
+            "any time between 3pm and 6pm on Monday",
+            [("3pm", "2026-11-23T15:00:00+03:00"), ("6pm on Monday", "2026-11-23T18:00:00+03:00")],
+        ),
+        (
+            "fundi alikuja jana saa tatu hadi saa tano",
+            [("jana saa tatu", "2026-11-17T09:00:00+03:00"), ("saa tano", "2026-11-17T11:00:00+03:00")],
+        ),
+        (
+            "Samstag 8 Uhr bis 10 Uhr geht",
+            [("Samstag 8 Uhr", "2026-11-21T08:00:00+03:00"), ("10 Uhr", "2026-11-21T10:00:00+03:00")],
+        ),
+        (
+            "the DJ plays Friday 10pm-2am",
+            [("Friday 10pm", "2026-11-20T22:00:00+03:00"), ("2am", "2026-11-21T02:00:00+03:00")],
+        ),
+        # a day written apart from both ends leaves each clock the next it shows, as the labelled sets read it
+        (
+            "Saturday between 9am and 1pm",
+            [
+                ("Saturday", "2026-11-21"),
+                ("9am", "2026-11-19T09:00:00+03:00"),
+                ("1pm", "2026-11-18T13:00:00+03:00"),
+            ],
+        ),
+        # "and" without "between" joins two times, not a range
+        (
+            "ring at 2pm and 4pm tomorrow",
+            [("2pm", "2026-11-18T14:00:00+03:00"), ("4pm tomorrow", "2026-11-19T16:00:00+03:00")],
+        ),
+    ],
+)
+def test_a_range_of_times_with_its_day_on_one_end_is_on_that_day(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "llego mañana de 9:00 a 12:00",
+            [("mañana de 9:00", "2026-11-19T09:00:00+03:00"), ("12:00", "2026-11-19T12:00:00+03:00")],
+        ),
+        (
+            "entrego sábado das 10h às 12h",
+            [("sábado das 10h", "2026-11-21T10:00:00+03:00"), ("12h", "2026-11-21T12:00:00+03:00")],
+        ),
+        (
+            "je passe lundi de 8h à 10h",
+            [("lundi de 8h", "2026-11-23T08:00:00+03:00"), ("10h", "2026-11-23T10:00:00+03:00")],
+        ),
+        (
+            "Sonntag von 9:00 bis 12:00 Uhr",
+            [("Sonntag von 9:00", "2026-11-22T09:00:00+03:00"), ("12:00 Uhr", "2026-11-22T12:00:00+03:00")],
+        ),
+    ],
+)
+def test_a_day_and_the_start_of_the_range_it_opens_are_one_date(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kal 3 se 5 baje aana", [("kal 3", "2026-11-19T15:00:00+03:00"), ("5 baje", "2026-11-19T17:00:00+03:00")]),
+        (
+            "Sunday subah 9 se 11 baje",
+            [("Sunday subah 9", "2026-11-22T09:00:00+03:00"), ("11 baje", "2026-11-22T11:00:00+03:00")],
+        ),
+    ],
+)
+def test_the_first_hour_of_a_hindi_range_is_a_clock_by_its_baje(text, expected):
+    assert dates(text) == expected
+
+
+def test_12nn_is_noon():
+    assert dates("pick up tomorrow 12nn po") == [("tomorrow 12nn", "2026-11-19T12:00:00+03:00")]
+    assert dates("Sunday 10am-12nn po") == [
+        ("Sunday 10am", "2026-11-22T10:00:00+03:00"),
+        ("12nn", "2026-11-22T12:00:00+03:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("closed from 2nd to 6th January", [("2nd", "2027-01-02"), ("6th January", "2027-01-06")]),
+        ("away from 28th to 3rd December", [("28th", "2026-11-28"), ("3rd December", "2026-12-03")]),
+    ],
+)
+def test_a_day_alone_opening_a_range_is_in_the_month_of_its_end(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We're open Tue-Sun 9am-6pm", []),
+        ("7am to 7pm Monday to Friday, call us", []),
+        ("Abrimos de martes a domingo de 10 a 20h", []),
+        ("Geöffnet Di-Sa 9-18 Uhr", []),
+        ("Fungua Jumatatu hadi Ijumaa 8 hadi 5", []),
+        # a range of days with no hours beside it is still two days
+        ("away from Monday to Wednesday", [("Monday", "2026-11-23"), ("Wednesday", "2026-11-25")]),
+    ],
+)
+def test_opening_hours_name_no_day(text, expected):
+    assert dates(text) == expected
