@@ -376,7 +376,11 @@ _CONNECTOR = (
 # Not inside a number or a date ("2026-11-18", "4521-8873"), but after the dash of a range of times or days
 # ("10am-2pm", "18:00-20:30", "3/15-3/17").
 # A colon after a word labels the date ("Date:2026-08-24" of a bank alert); after a digit it is a clock's.
-_NOT_INSIDE = r"(?<![\w/.])(?<![\d\s]:)(?:(?<!\d-)|(?<=:\d\d-)|(?<=/\d-)|(?<=/\d\d-))"
+_NOT_INSIDE = (
+    r"(?<![\w/.])(?<![\d\s]:)(?:(?<!\d-)|(?<=:\d\d-)|(?<=/\d-)|(?<=/\d\d-)"
+    # "2-4pm", "10-12am": an hour alone before the dash opens a range whose end says its half of the day.
+    r"|(?:(?<=(?<![\w.,/:-])\d-)|(?<=(?<![\w.,/:-])1[0-2]-))(?=(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)))"
+)
 _EXPRESSION = re.compile(
     rf"""
     {_NOT_INSIDE}
@@ -660,7 +664,8 @@ def find_dates(
             iso = moment.replace(tzinfo=tz).isoformat()
         found.append(Entity(DATE, text[start:end], start, end, iso, "rule"))
         dated.append(day_value is not None)
-    return _with_its_date(_ranges_share_their_day(*_not_opening_hours(found, dated, text), text, tz), text)
+    found, dated = _a_bare_hour_opens_the_range(*_not_opening_hours(found, dated, text), text, tz)
+    return _with_its_date(_ranges_share_their_day(found, dated, text, tz), text)
 
 
 # A promise reported before a time alone, in the sentence that holds it.
@@ -724,6 +729,38 @@ def _ranges_share_their_day(found: list[Entity], dated: list[bool], text: str, t
         else:
             shared[index] = _on_the_day_of(first, second.value[:10], tz)
     return shared
+
+
+# "tomorrow 2-4pm", "Friday from 10-11am": a day, then an hour alone before the dash of a range whose end is a clock.
+_BARE_HOUR_BEFORE_DASH = re.compile(r",?\s+(?:from\s+|at\s+|@\s*)?(?P<hour>1[0-2]|0?[1-9])\s*[-–]\s*", re.IGNORECASE)
+
+
+def _a_bare_hour_opens_the_range(
+    found: list[Entity], dated: list[bool], text: str, tz: tzinfo
+) -> tuple[list[Entity], list[bool]]:
+    """A day followed by "2-4pm" has its clock in the hour before the dash, in the half of the day that makes the
+    range run forward to its end ("2-4pm" from 14:00, "11-1pm" from 11:00, "10-12pm" from 10:00); the end then
+    shares the day (`_ranges_share_their_day`)."""
+    joined = list(found)
+    for index in range(len(joined) - 1):
+        day, end = joined[index], joined[index + 1]
+        if "T" in day.value or "T" not in end.value or not dated[index] or dated[index + 1]:
+            continue
+        gap = _BARE_HOUR_BEFORE_DASH.fullmatch(text, day.end, end.start)
+        if gap is None or not re.search(r"(?:am|pm|a\.m\.|p\.m\.)$", end.text, re.IGNORECASE):
+            continue
+        hour, end_clock = int(gap.group("hour")), int(end.value[11:13])
+        end_pm, end_hour = end_clock >= 12, end_clock % 12 or 12
+        if hour == 12:
+            start = 12 if end_pm else 0
+        else:
+            same_half = hour < end_hour and end_hour != 12
+            start = hour + 12 if end_pm == same_half else hour
+        moment = datetime.combine(date.fromisoformat(day.value[:10]), time(start)).replace(tzinfo=tz)
+        joined[index] = Entity(
+            DATE, text[day.start : gap.end("hour")], day.start, gap.end("hour"), moment.isoformat(), day.source
+        )
+    return joined, dated
 
 
 def _on_the_day_of(clock: Entity, day: str, tz: tzinfo, after: str | None = None) -> Entity:

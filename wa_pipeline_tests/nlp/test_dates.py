@@ -1048,3 +1048,39 @@ def test_a_day_alone_opening_a_range_is_in_the_month_of_its_end(text, expected):
 )
 def test_opening_hours_name_no_day(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "bring the cooker tomorrow 2-4pm",
+            [("tomorrow 2", "2026-11-19T14:00:00+03:00"), ("4pm", "2026-11-19T16:00:00+03:00")],
+        ),
+        (
+            "fundi aje Saturday, 9-11am",
+            [("Saturday, 9", "2026-11-21T09:00:00+03:00"), ("11am", "2026-11-21T11:00:00+03:00")],
+        ),
+        # the start takes the half of the day that runs forward to the end
+        (
+            "Friday 11-1pm is fine",
+            [("Friday 11", "2026-11-20T11:00:00+03:00"), ("1pm", "2026-11-20T13:00:00+03:00")],
+        ),
+        (
+            "tomorrow 10-12pm",
+            [("tomorrow 10", "2026-11-19T10:00:00+03:00"), ("12pm", "2026-11-19T12:00:00+03:00")],
+        ),
+        (
+            "tomorrow 12-2pm",
+            [("tomorrow 12", "2026-11-19T12:00:00+03:00"), ("2pm", "2026-11-19T14:00:00+03:00")],
+        ),
+        # without a day the end is the next such time, as "between 2 and 4pm" reads
+        ("should arrive between 2-4pm", [("4pm", "2026-11-18T16:00:00+03:00")]),
+        # none of these is a range of hours
+        ("call 0712-4pm", []),
+        ("we lost 2-1", []),
+        ("open Mon-Sat 8-6pm", []),
+    ],
+)
+def test_an_hour_alone_before_the_dash_opens_a_range_of_times(text, expected):
+    assert dates(text) == expected
