@@ -934,6 +934,36 @@ class ExportScan:
     line_count: int
     # The chat's own name where an iOS export's opening encryption notice carries no U+200E mark (see `_voice`).
     voice: str | None = None
+    # Layouts written on a 12-hour clock with no marker (see `_twelve_without_marker`): their half of the day is
+    # inferred.
+    markerless: frozenset[LayoutKey] = frozenset()
+
+
+# The 12-hour clocks with no marker. CLDR's only 12-hour formats without a day period are Argentine Spanish's
+# "hh:mm:ss" (iOS: "[18/3/26, 01:10:00]"), Cameroonian French's "h:mm" and "h:mm:ss" ("18/03/2026 1:10 - ") and
+# Balochi in Latin letters' "h:mm" ("18/3/26, 1:10 - "), all with a day-first date parted by "/": "1:10" says nothing
+# of the half of the day. Such a layout is one whose every header has no marker and an hour of 1 to 12 (an Android
+# one unpadded, as "h" writes it), in a file where no header of that shape shows a 24-hour hour: then each day's half
+# is read from its order (see `ExportReader._half_of_day`). A 24-hour file that happens to hold only hours of 1 to 12
+# steps back within a day only where its clock went back (told apart there) or where two exports were merged (read
+# as written).
+_MARKERLESS_LAYOUTS = frozenset({ANDROID, IOS})
+# A header of that shape no such clock writes: a 24-hour hour, or an Android hour padded with a zero.
+_TWENTY_FOUR_HOUR_HEADER = re.compile(
+    r"\n[\u200e\u200f\ufeff]*(?:\[?\d{1,2}/\d{1,2}/\d{2,4},?\s(?:0?0|1[3-9]|2[0-3])[:.]\d"
+    r"|\d{1,2}/\d{1,2}/\d{2,4},?\s0\d[:.]\d\d\s[-\u2013]\s)"
+)
+
+
+def _twelve_without_marker(layout: str, stamp: Stamp) -> bool:
+    """Whether a header could be one of a 12-hour clock without a marker."""
+    hh = stamp[3]
+    return (
+        stamp[6] is None
+        and layout in _MARKERLESS_LAYOUTS
+        and 1 <= int(hh) <= 12
+        and not (layout == ANDROID and hh[0] == "0")
+    )
 
 
 def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pattern[str]:
@@ -994,6 +1024,10 @@ class ExportReader:
         self._orders, self.layout_counts = self.scan.orders, self.scan.layout_counts
         main = max(self.layout_counts, key=self.layout_counts.__getitem__)
         self.date_order: DateOrder = self._orders[main]
+        # A markerless 12-hour layout's half of the day (see `_half_of_day`): its date, whether past noon, and the
+        # seconds into that half of its last header. Merged exports (days left and come back to) are read as written.
+        self._markerless = self.scan.markerless if self.scan.markerless and not self.scattered_days() else frozenset()
+        self._halves: dict[LayoutKey, tuple[tuple[str, str, str], bool, int]] = {}
 
     def _scan(self) -> ExportScan:
         dates: dict[LayoutKey, list[tuple[str, str, str]]] = {}
@@ -1010,7 +1044,11 @@ class ExportReader:
         # the lines that can are found, and those between are the day's headers (opening with its date) and such lines.
         other_days = _lines_not_opening_with(same_day)
         number = 0
+        # Whether every header so far may be of a 12-hour clock without a marker (see `_twelve_without_marker`).
+        twelve = True
         for text in _texts(self._open(), 1, None):
+            if twelve and _TWENTY_FOUR_HOUR_HEADER.search(text):
+                twelve = False
             # text[at] is the newline before the next line to read.
             at, length = 0, len(text)
             while True:
@@ -1038,6 +1076,8 @@ class ExportReader:
                 key, stamp, _ = header
                 counts[key] += 1
                 numbers = stamp[:3]
+                if twelve and not _twelve_without_marker(key[0], stamp):
+                    twelve = False
                 if key[0] in (IOS, IOS_SHORT, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
                     # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
                     same_day, same_key = (
@@ -1067,7 +1107,10 @@ class ExportReader:
         # m/d/y whatever the phone's locale (its WAWebExportChatPlainTextFormatter).
         web = first_text is not None and first_text[0] == 1 and _opening_notice(first_text[1])
         orders = _date_orders(dates, "mdy" if web else None)
-        return ExportScan(orders, counts, dates, date_starts, number, self._voice())
+        markerless = frozenset(
+            key for key in counts if twelve and key[0] in _MARKERLESS_LAYOUTS and key[1] == "/" and orders[key] == "dmy"
+        )
+        return ExportScan(orders, counts, dates, date_starts, number, self._voice(), markerless)
 
     def _voice(self) -> str | None:
         """The sender of an iOS export's opening encryption notice when that line has no U+200E mark, else None.
@@ -1307,7 +1350,10 @@ class ExportReader:
         trusted = Message.from_trusted_fields
         voice = self.scan.voice
         latest = now + FUTURE_TOLERANCE
+        markerless = self._markerless
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
+            if markerless and stamp[6] is None and layout in markerless:
+                stamp = self._half_of_day(layout, stamp)
             if stamp != last_stamp or layout != last_layout:
                 d1, d2, d3, hh, mm, ss, marker = stamp
                 hour_key = (layout, d1, d2, d3, hh, marker)
@@ -1468,6 +1514,32 @@ class ExportReader:
         # name, as a webhook names them). The tilde is WhatsApp's mark, not part of the name.
         sender = without_unsaved_mark(said.group("name").strip())
         return sender, cut_at_colon(sender)
+
+    def _half_of_day(self, layout: LayoutKey, stamp: Stamp) -> Stamp:
+        """A markerless 12-hour header's stamp with the marker its place in the file gives it.
+
+        Within a day the times run forward, and a 12-hour clock steps back once, at noon (11:50, 12:05, 1:10): a
+        day's headers are the morning's up to its first step back, the afternoon's from there on. A day that never
+        steps back is read in the morning, as written (12:30 is then half past midnight, 3:00 three at night): nothing
+        in it tells the two halves apart. A second step back (a file out of order) stays in the afternoon; a step back
+        of at most an hour on a day the clock goes back is that hour shown twice, not noon.
+        """
+        d1, d2, d3, hh, mm, ss, _ = stamp
+        into = int(hh) % 12 * 3600 + int(mm) * 60 + int(ss or 0)
+        day, afternoon, before = self._halves.get(layout, (None, False, 0))
+        if day != (d1, d2, d3):
+            afternoon = False
+        elif not afternoon and into < before:
+            afternoon = before - into > 3600 or not self._offset_changes(layout, d1, d2, d3)
+        self._halves[layout] = ((d1, d2, d3), afternoon, into)
+        return d1, d2, d3, hh, mm, ss, "PM" if afternoon else "AM"
+
+    def _offset_changes(self, layout: LayoutKey, d1: str, d2: str, d3: str) -> bool:
+        """Whether the zone's UTC offset changes on a header's day (False when the date cannot be)."""
+        try:
+            return self._day(layout, d1, d2, d3)[1] is None
+        except ValueError:
+            return False
 
     def _hour_start(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str] | None:
         """(UTC instant, ISO text up to its minutes) of the local hour of a header, where each of its minutes reads
