@@ -949,18 +949,20 @@ class ExportScan:
 # as written).
 _MARKERLESS_LAYOUTS = frozenset({ANDROID, IOS})
 # A header of that shape no such clock writes: a 24-hour hour, or an Android hour padded with a zero.
+# (Whatever parts the date from the time: ", ", " ", " à ", " (".)
 _TWENTY_FOUR_HOUR_HEADER = re.compile(
-    r"\n[\u200e\u200f\ufeff]*(?:\[?\d{1,2}/\d{1,2}/\d{2,4},?\s(?:0?0|1[3-9]|2[0-3])[:.]\d"
-    r"|\d{1,2}/\d{1,2}/\d{2,4},?\s0\d[:.]\d\d\s[-\u2013]\s)"
+    r"\n[\u200e\u200f\ufeff]*(?:\[?\d{1,2}/\d{1,2}/\d{2,4}[^\d\n]{1,4}(?:0?0|1[3-9]|2[0-3])[:.]\d"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}[^\d\n]{1,4}0\d[:.]\d\d\s[-\u2013]\s)"
 )
 
 
 def _twelve_without_marker(layout: str, stamp: Stamp) -> bool:
-    """Whether a header could be one of a 12-hour clock without a marker."""
+    """Whether a header could be one of a 12-hour clock without a marker (all of which write ASCII digits)."""
     hh = stamp[3]
     return (
         stamp[6] is None
         and layout in _MARKERLESS_LAYOUTS
+        and hh.isascii()
         and 1 <= int(hh) <= 12
         and not (layout == ANDROID and hh[0] == "0")
     )
@@ -1350,9 +1352,8 @@ class ExportReader:
         trusted = Message.from_trusted_fields
         voice = self.scan.voice
         latest = now + FUTURE_TOLERANCE
-        markerless = self._markerless
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
-            if markerless and stamp[6] is None and layout in markerless:
+            if self._markerless and stamp[6] is None and layout in self._markerless:
                 stamp = self._half_of_day(layout, stamp)
             if stamp != last_stamp or layout != last_layout:
                 d1, d2, d3, hh, mm, ss, marker = stamp
@@ -1525,6 +1526,10 @@ class ExportReader:
         of at most an hour on a day the clock goes back is that hour shown twice, not noon.
         """
         d1, d2, d3, hh, mm, ss, _ = stamp
+        if not 1 <= int(hh) <= 12:
+            # No 12-hour clock wrote it: the file is read as written from here on.
+            self._markerless = frozenset()
+            return stamp
         into = int(hh) % 12 * 3600 + int(mm) * 60 + int(ss or 0)
         day, afternoon, before = self._halves.get(layout, (None, False, 0))
         if day != (d1, d2, d3):

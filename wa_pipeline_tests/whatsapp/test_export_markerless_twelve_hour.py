@@ -117,6 +117,16 @@ def test_the_hour_the_clock_shows_twice_is_no_noon():
             "[18/3/26, 11:50:00] Lucía Gómez: a\n[18/3/26, 01:10:00] Lucía Gómez: b\n[18/3/26, 00:20:00] Lucía Gómez: c\n",
             [(18, 11, 50), (18, 1, 10), (18, 0, 20)],
         ),
+        # A 24-hour hour later in a day (the first pass reads only each day's first header): in native digits (no
+        # markerless clock writes them), and after the date's "à" (Corsican iOS).
+        (
+            "৫/৩/২৬, ৯:০৫ - Paul Mbarga: a\n৫/৩/২৬, ২৩:০৫ - Paul Mbarga: b\n",
+            [(5, 9, 5), (5, 23, 5)],
+        ),
+        (
+            "[05/03/2026 à 9:05:07] Paul Mbarga: a\n[05/03/2026 à 23:05:09] Paul Mbarga: b\n",
+            [(5, 9, 5), (5, 23, 5)],
+        ),
         # Android's 24-hour clock pads its hours ("HH:mm"); "h" never does.
         (
             "18/03/2026, 11:05 - Paul Mbarga: a\n18/03/2026, 09:05 - Paul Mbarga: b\n",
