@@ -73,6 +73,9 @@ _DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?
 # Between date and time: a comma (the Arabic one too), or the locale's word for "at": French Android writes
 # "26/09/2019 à 22:39", Finnish iOS "[12.3.2022 klo 14.08.18]".
 _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
+# Basque puts the time after the date in parentheses (CLDR's eu "{1} ({0})"): "26/3/5 (09:05) - ", "[26/3/5 (09:05:07)]".
+_OPEN = r"(?:(?P<paren>\()|)"
+_CLOSE = r"(?(paren)\))"
 # 12-hour markers as the phone's locale writes them. Android and iOS take them from CLDR, whose data changed
 # over the years, so one language can show several:
 #   English "AM"/"am"/"a.m." (en-CA: "2023-12-20, 5:46 p.m. - "); Spanish "a. m."/"p. m.", with a no-break
@@ -143,10 +146,11 @@ _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
 # (Its "s" is a word of its own: "09:05:07 SF" is Hausa's morning, not seconds then "F".)
 _SECOND_MARK = r"(?:[:.]|\smin\s)"
 _SECOND_UNIT = r"(?:\ss(?!\w)|)"
-_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}|)"
+_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d\d?){_SECOND_UNIT}|)"
 _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
-    r"(?P<hh>\d{1,2})(?:[:.]|\sh\s)(?P<mm>\d{2})"
+    # Yoruba writes its minutes and seconds unpadded (CLDR's yo "H:m" and "H:m:s": "9:5", "[5/3/2026, 9:5:7]").
+    r"(?P<hh>\d{1,2})(?:[:.]|\sh\s)(?P<mm>\d\d?)"
     rf"{_SECONDS}"
     # Bulgarian phones close a time with the hour's abbreviation ("14:05 ч.", "9:05 ч. am"): CLDR's bg "H:mm 'ч'.";
     # Thai Android its 24-hour time with นาฬิกา's ("23:05 น."): CLDR's th "HH:mm น.".
@@ -158,28 +162,34 @@ _TIME = (
 # A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
 # on every header, while messages copied out of another chat and pasted into one come in that layout without them.
 # Android in a locale whose CLDR date-time pattern puts the time first (Vietnamese "{0} {1}") writes it so too, without
-# the brackets: "09:05 5/3/26 - Name: text".
+# the brackets: "09:05 5/3/26 - Name: text". Wolof parts date and time with a dash (CLDR's wo "{1} - {0}"): inside
+# the brackets ("[05-03-2026 - 09:05:07] Name: text"), and as a layout of its own ("05-03-2026 - 09:05 - Name: text").
 IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
-ANDROID_TIME_FIRST = "android_time_first"
-_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}")
+ANDROID_TIME_FIRST, ANDROID_DASH = "android_time_first", "android_dash"
+_BRACKETED_JOIN = rf"(?:{_JOIN}|\s-\s)"
+_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d\d?){_SECOND_UNIT}")
 # (A group that never takes part: its seconds are None, as where the general time has none.)
 _TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
 # (No marker before the time: such a line opens with its hour, which keeps this layout's cost off every other line.)
 _TIME_NO_PRE = _TIME.replace(rf"(?:(?P<pre>{_MERIDIEM})\s?|)", r"(?P<pre>(?!))?")
 _BRACKETED = (
-    (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
-    (IOS_SHORT, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_NO_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (IOS, re.compile(rf"^\[{_DATE}{_BRACKETED_JOIN}{_OPEN}{_TIME_SECONDS}{_CLOSE}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (
+        IOS_SHORT,
+        re.compile(rf"^\[{_DATE}{_BRACKETED_JOIN}{_OPEN}{_TIME_NO_SECONDS}{_CLOSE}\]\s?(?P<rest>.*)$", re.DOTALL),
+    ),
     (TIME_FIRST, re.compile(rf"^\[{_TIME}{_JOIN}{_DATE}\]\s?(?P<rest>.*)$", re.DOTALL)),
 )
 _BARE = (
-    (ANDROID, re.compile(rf"^{_DATE}{_JOIN}{_TIME}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
+    (ANDROID, re.compile(rf"^{_DATE}{_JOIN}{_OPEN}{_TIME}{_CLOSE}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
     (ANDROID_TIME_FIRST, re.compile(rf"^{_TIME_NO_PRE}{_JOIN}{_DATE}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
+    (ANDROID_DASH, re.compile(rf"^{_DATE}\s-\s{_TIME}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
 _IOS_LAYOUTS = frozenset({IOS, IOS_SHORT})
 # Layouts a file is only read in when most of its headers are (see `ExportReader._scan`).
-_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON, ANDROID_TIME_FIRST)
+_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON, ANDROID_TIME_FIRST, ANDROID_DASH)
 
 
 def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
@@ -187,6 +197,7 @@ def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
     neither its spaces nor its rest of line able to run into the next line."""
     source = pattern.pattern.removeprefix("^").replace("(?P<rest>.*)$", "(?P<rest>[^\\n]*)")
     source = re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_{index}>", source)
+    source = re.sub(r"\(\?\((\w+)\)", rf"(?(\1_{index})", source)
     return re.sub(r"(?<!\\)((?:\\\\)*)\\s", r"\1[^\\S\\n]", source)
 
 
