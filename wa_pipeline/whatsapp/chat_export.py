@@ -967,14 +967,18 @@ _TWENTY_FOUR_HOUR_HEADER = re.compile(
 )
 
 
+# The hours a 12-hour clock writes, padded or not; and a layout's half of the day before its first header.
+_TWELVE_HOURS = frozenset({*(str(hour) for hour in range(1, 13)), *(f"{hour:02d}" for hour in range(1, 10))})
+_NO_DAY: tuple[tuple[str, str, str] | None, bool, int] = (None, False, 0)
+
+
 def _twelve_without_marker(layout: str, stamp: Stamp) -> bool:
     """Whether a header could be one of a 12-hour clock without a marker (all of which write ASCII digits)."""
     hh = stamp[3]
     return (
         stamp[6] is None
         and layout in _MARKERLESS_LAYOUTS
-        and hh.isascii()
-        and 1 <= int(hh) <= 12
+        and hh in _TWELVE_HOURS
         and not (layout == ANDROID and hh[0] == "0")
     )
 
@@ -1040,7 +1044,7 @@ class ExportReader:
         # A markerless 12-hour layout's half of the day (see `_half_of_day`): its date, whether past noon, and the
         # seconds into that half of its last header. Merged exports (days left and come back to) are read as written.
         self._markerless = self.scan.markerless if self.scan.markerless and not self.scattered_days() else frozenset()
-        self._halves: dict[LayoutKey, tuple[tuple[str, str, str], bool, int]] = {}
+        self._halves: dict[LayoutKey, tuple[tuple[str, str, str] | None, bool, int]] = {}
 
     def _scan(self) -> ExportScan:
         dates: dict[LayoutKey, list[tuple[str, str, str]]] = {}
@@ -1537,15 +1541,18 @@ class ExportReader:
         of at most an hour on a day the clock goes back is that hour shown twice, not noon.
         """
         d1, d2, d3, hh, mm, ss, _ = stamp
-        if not 1 <= int(hh) <= 12:
+        if hh not in _TWELVE_HOURS:
             # No 12-hour clock wrote it: the file is read as written from here on.
             self._markerless = frozenset()
             return stamp
+        day, afternoon, before = self._halves.get(layout, _NO_DAY)
+        if day == (d1, d2, d3) and afternoon:
+            # (Past noon, the rest of the day is too: nothing to weigh.)
+            return d1, d2, d3, hh, mm, ss, "PM"
         into = int(hh) % 12 * 3600 + int(mm) * 60 + int(ss or 0)
-        day, afternoon, before = self._halves.get(layout, (None, False, 0))
         if day != (d1, d2, d3):
             afternoon = False
-        elif not afternoon and into < before:
+        elif into < before:
             afternoon = before - into > 3600 or not self._offset_changes(layout, d1, d2, d3)
         self._halves[layout] = ((d1, d2, d3), afternoon, into)
         return d1, d2, d3, hh, mm, ss, "PM" if afternoon else "AM"
