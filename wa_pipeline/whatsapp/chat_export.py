@@ -956,8 +956,8 @@ class ExportScan:
 # of the half of the day. Such a layout is one whose every header has no marker and an hour of 1 to 12 (an Android
 # one unpadded, as "h" writes it), in a file where no header of that shape shows a 24-hour hour: then each day's half
 # is read from its order (see `ExportReader._half_of_day`). A 24-hour file that happens to hold only hours of 1 to 12
-# steps back within a day only where its clock went back (told apart there) or where two exports were merged (read
-# as written).
+# steps back within a day only by a message out of order (an hour or less, told apart) or where two exports were
+# merged (read as written).
 _MARKERLESS_LAYOUTS = frozenset({ANDROID, IOS})
 # A header of that shape no such clock writes: a 24-hour hour, or an Android hour padded with a zero.
 # (Whatever parts the date from the time: ", ", " ", " à ", " (".)
@@ -970,6 +970,8 @@ _TWENTY_FOUR_HOUR_HEADER = re.compile(
 # The hours a 12-hour clock writes, padded or not; and a layout's half of the day before its first header.
 _TWELVE_HOURS = frozenset({*(str(hour) for hour in range(1, 13)), *(f"{hour:02d}" for hour in range(1, 10))})
 _NO_DAY: tuple[tuple[str, str, str] | None, bool, int] = (None, False, 0)
+# The most seconds a markerless 12-hour file's time steps back by without crossing noon (see `_half_of_day`).
+_OUT_OF_ORDER = 3600
 
 
 def _twelve_without_marker(layout: str, stamp: Stamp) -> bool:
@@ -1537,8 +1539,9 @@ class ExportReader:
         Within a day the times run forward, and a 12-hour clock steps back once, at noon (11:50, 12:05, 1:10): a
         day's headers are the morning's up to its first step back, the afternoon's from there on. A day that never
         steps back is read in the morning, as written (12:30 is then half past midnight, 3:00 three at night): nothing
-        in it tells the two halves apart. A second step back (a file out of order) stays in the afternoon; a step back
-        of at most an hour on a day the clock goes back is that hour shown twice, not noon.
+        in it tells the two halves apart. A step back of an hour or less is a message out of order (one sent offline,
+        or the hour a clock going back shows twice), not noon, so a day whose evening follows its morning by more than
+        eleven hours is read in the morning too; a second step back stays in the afternoon.
         """
         d1, d2, d3, hh, mm, ss, _ = stamp
         if hh not in _TWELVE_HOURS:
@@ -1553,16 +1556,9 @@ class ExportReader:
         if day != (d1, d2, d3):
             afternoon = False
         elif into < before:
-            afternoon = before - into > 3600 or not self._offset_changes(layout, d1, d2, d3)
+            afternoon = before - into > _OUT_OF_ORDER
         self._halves[layout] = ((d1, d2, d3), afternoon, into)
         return d1, d2, d3, hh, mm, ss, "PM" if afternoon else "AM"
-
-    def _offset_changes(self, layout: LayoutKey, d1: str, d2: str, d3: str) -> bool:
-        """Whether the zone's UTC offset changes on a header's day (False when the date cannot be)."""
-        try:
-            return self._day(layout, d1, d2, d3)[1] is None
-        except ValueError:
-            return False
 
     def _hour_start(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str] | None:
         """(UTC instant, ISO text up to its minutes) of the local hour of a header, where each of its minutes reads

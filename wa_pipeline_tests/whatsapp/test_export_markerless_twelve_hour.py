@@ -75,8 +75,8 @@ def test_the_ambiguous_edges():
         datetime(2026, 3, 18, 1, 10),
         datetime(2026, 3, 18, 3, 0),
     ]
-    # The same time twice is the same half; a second step back (a file out of order) stays in the afternoon, read as
-    # written there; the next day starts in the morning again.
+    # The same time twice is the same half; a second step back stays in the afternoon, read as written there; the
+    # next day starts in the morning again.
     assert times(
         "18/03/2026 10:00 - Paul Mbarga: a\n18/03/2026 10:00 - Paul Mbarga: b\n18/03/2026 4:00 - Paul Mbarga: c\n"
         "18/03/2026 2:00 - Paul Mbarga: d\n19/03/2026 4:00 - Paul Mbarga: e\n"
@@ -86,6 +86,20 @@ def test_the_ambiguous_edges():
         datetime(2026, 3, 18, 16, 0),
         datetime(2026, 3, 18, 14, 0),
         datetime(2026, 3, 19, 4, 0),
+    ]
+    # A step back of an hour or less is a message out of order (sent offline), not noon: 10:14 after 10:15 stays
+    # in the morning. So an evening more than eleven hours after the day's morning (8:00, then 7:30 at night) is
+    # read in the morning too: that is the price of the out-of-order messages real files hold.
+    assert times(
+        "18/03/2026 10:15 - Paul Mbarga: a\n18/03/2026 10:14 - Paul Mbarga: b\n18/03/2026 11:50 - Paul Mbarga: c\n"
+        "18/03/2026 12:05 - Paul Mbarga: d\n19/03/2026 8:00 - Paul Mbarga: e\n19/03/2026 7:30 - Paul Mbarga: f\n"
+    ) == [
+        datetime(2026, 3, 18, 10, 15),
+        datetime(2026, 3, 18, 10, 14),
+        datetime(2026, 3, 18, 11, 50),
+        datetime(2026, 3, 18, 12, 5),
+        datetime(2026, 3, 19, 8, 0),
+        datetime(2026, 3, 19, 7, 30),
     ]
 
 
