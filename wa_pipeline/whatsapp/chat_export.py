@@ -73,6 +73,9 @@ _DATE = rf"(?P<d1>{_YEARISH})(?P<sep>[/\-]|\.\s?)(?P<d2>\d{{1,2}})(?:[/\-]|\.\s?
 # Between date and time: a comma (the Arabic one too), or the locale's word for "at": French Android writes
 # "26/09/2019 à 22:39", Finnish iOS "[12.3.2022 klo 14.08.18]".
 _JOIN = r"[,\u060c]?\s(?:à\s|klo\s|)"
+# Basque puts the time after the date in parentheses (CLDR's eu "{1} ({0})"): "26/3/5 (09:05) - ", "[26/3/5 (09:05:07)]".
+_OPEN = r"(?:(?P<paren>\()|)"
+_CLOSE = r"(?(paren)\))"
 # 12-hour markers as the phone's locale writes them. Android and iOS take them from CLDR, whose data changed
 # over the years, so one language can show several:
 #   English "AM"/"am"/"a.m." (en-CA: "2023-12-20, 5:46 p.m. - "); Spanish "a. m."/"p. m.", with a no-break
@@ -143,10 +146,11 @@ _MERIDIEM_GAP = r"(?:\s|\\u202[fF]|\\u00[aA]0|)"
 # (Its "s" is a word of its own: "09:05:07 SF" is Hausa's morning, not seconds then "F".)
 _SECOND_MARK = r"(?:[:.]|\smin\s)"
 _SECOND_UNIT = r"(?:\ss(?!\w)|)"
-_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}|)"
+_SECONDS = rf"(?:{_SECOND_MARK}(?P<ss>\d\d?){_SECOND_UNIT}|)"
 _TIME = (
     rf"(?:(?P<pre>{_MERIDIEM})\s?|)"
-    r"(?P<hh>\d{1,2})(?:[:.]|\sh\s)(?P<mm>\d{2})"
+    # Yoruba writes its minutes and seconds unpadded (CLDR's yo "H:m" and "H:m:s": "9:5", "[5/3/2026, 9:5:7]").
+    r"(?P<hh>\d{1,2})(?:[:.]|\sh\s)(?P<mm>\d\d?)"
     rf"{_SECONDS}"
     # Bulgarian phones close a time with the hour's abbreviation ("14:05 ч.", "9:05 ч. am"): CLDR's bg "H:mm 'ч'.";
     # Thai Android its 24-hour time with นาฬิกา's ("23:05 น."): CLDR's th "HH:mm น.".
@@ -158,28 +162,34 @@ _TIME = (
 # A bracketed header without seconds ("[12/03/23, 10:15] Name: text") is a layout of its own: iOS writes the seconds
 # on every header, while messages copied out of another chat and pasted into one come in that layout without them.
 # Android in a locale whose CLDR date-time pattern puts the time first (Vietnamese "{0} {1}") writes it so too, without
-# the brackets: "09:05 5/3/26 - Name: text".
+# the brackets: "09:05 5/3/26 - Name: text". Wolof parts date and time with a dash (CLDR's wo "{1} - {0}"): inside
+# the brackets ("[05-03-2026 - 09:05:07] Name: text"), and as a layout of its own ("05-03-2026 - 09:05 - Name: text").
 IOS, IOS_SHORT, TIME_FIRST, ANDROID, COLON = "ios", "ios_short", "time_first", "android", "colon"
-ANDROID_TIME_FIRST = "android_time_first"
-_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d{{2}}){_SECOND_UNIT}")
+ANDROID_TIME_FIRST, ANDROID_DASH = "android_time_first", "android_dash"
+_BRACKETED_JOIN = rf"(?:{_JOIN}|\s-\s)"
+_TIME_SECONDS = _TIME.replace(_SECONDS, rf"{_SECOND_MARK}(?P<ss>\d\d?){_SECOND_UNIT}")
 # (A group that never takes part: its seconds are None, as where the general time has none.)
 _TIME_NO_SECONDS = _TIME.replace(_SECONDS, r"(?P<ss>(?!))?")
 # (No marker before the time: such a line opens with its hour, which keeps this layout's cost off every other line.)
 _TIME_NO_PRE = _TIME.replace(rf"(?:(?P<pre>{_MERIDIEM})\s?|)", r"(?P<pre>(?!))?")
 _BRACKETED = (
-    (IOS, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
-    (IOS_SHORT, re.compile(rf"^\[{_DATE}{_JOIN}{_TIME_NO_SECONDS}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (IOS, re.compile(rf"^\[{_DATE}{_BRACKETED_JOIN}{_OPEN}{_TIME_SECONDS}{_CLOSE}\]\s?(?P<rest>.*)$", re.DOTALL)),
+    (
+        IOS_SHORT,
+        re.compile(rf"^\[{_DATE}{_BRACKETED_JOIN}{_OPEN}{_TIME_NO_SECONDS}{_CLOSE}\]\s?(?P<rest>.*)$", re.DOTALL),
+    ),
     (TIME_FIRST, re.compile(rf"^\[{_TIME}{_JOIN}{_DATE}\]\s?(?P<rest>.*)$", re.DOTALL)),
 )
 _BARE = (
-    (ANDROID, re.compile(rf"^{_DATE}{_JOIN}{_TIME}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
+    (ANDROID, re.compile(rf"^{_DATE}{_JOIN}{_OPEN}{_TIME}{_CLOSE}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
     (COLON, re.compile(rf"^{_DATE}{_JOIN}{_TIME}:\s(?P<rest>.*)$", re.DOTALL)),
     (ANDROID_TIME_FIRST, re.compile(rf"^{_TIME_NO_PRE}{_JOIN}{_DATE}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
+    (ANDROID_DASH, re.compile(rf"^{_DATE}\s-\s{_TIME}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)),
 )
 _FIELDS = ("d1", "d2", "d3", "hh", "mm", "ss", "pre", "ampm", "sep", "rest")
 _IOS_LAYOUTS = frozenset({IOS, IOS_SHORT})
 # Layouts a file is only read in when most of its headers are (see `ExportReader._scan`).
-_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON, ANDROID_TIME_FIRST)
+_BELIEVED_ONLY_AS_MAIN = (IOS_SHORT, TIME_FIRST, COLON, ANDROID_TIME_FIRST, ANDROID_DASH)
 
 
 def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
@@ -187,6 +197,7 @@ def _within_lines(index: int, pattern: re.Pattern[str]) -> str:
     neither its spaces nor its rest of line able to run into the next line."""
     source = pattern.pattern.removeprefix("^").replace("(?P<rest>.*)$", "(?P<rest>[^\\n]*)")
     source = re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_{index}>", source)
+    source = re.sub(r"\(\?\((\w+)\)", rf"(?(\1_{index})", source)
     return re.sub(r"(?<!\\)((?:\\\\)*)\\s", r"\1[^\\S\\n]", source)
 
 
@@ -934,6 +945,44 @@ class ExportScan:
     line_count: int
     # The chat's own name where an iOS export's opening encryption notice carries no U+200E mark (see `_voice`).
     voice: str | None = None
+    # Layouts written on a 12-hour clock with no marker (see `_twelve_without_marker`): their half of the day is
+    # inferred.
+    markerless: frozenset[LayoutKey] = frozenset()
+
+
+# The 12-hour clocks with no marker. CLDR's only 12-hour formats without a day period are Argentine Spanish's
+# "hh:mm:ss" (iOS: "[18/3/26, 01:10:00]"), Cameroonian French's "h:mm" and "h:mm:ss" ("18/03/2026 1:10 - ") and
+# Balochi in Latin letters' "h:mm" ("18/3/26, 1:10 - "), all with a day-first date parted by "/": "1:10" says nothing
+# of the half of the day. Such a layout is one whose every header has no marker and an hour of 1 to 12 (an Android
+# one unpadded, as "h" writes it), in a file where no header of that shape shows a 24-hour hour: then each day's half
+# is read from its order (see `ExportReader._half_of_day`). A 24-hour file that happens to hold only hours of 1 to 12
+# steps back within a day only by a message out of order (an hour or less, told apart) or where two exports were
+# merged (read as written).
+_MARKERLESS_LAYOUTS = frozenset({ANDROID, IOS})
+# A header of that shape no such clock writes: a 24-hour hour, or an Android hour padded with a zero.
+# (Whatever parts the date from the time: ", ", " ", " à ", " (".)
+_TWENTY_FOUR_HOUR_HEADER = re.compile(
+    r"\n[\u200e\u200f\ufeff]*(?:\[?\d{1,2}/\d{1,2}/\d{2,4}[^\d\n]{1,4}(?:0?0|1[3-9]|2[0-3])[:.]\d"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}[^\d\n]{1,4}0\d[:.]\d\d\s[-\u2013]\s)"
+)
+
+
+# The hours a 12-hour clock writes, padded or not; and a layout's half of the day before its first header.
+_TWELVE_HOURS = frozenset({*(str(hour) for hour in range(1, 13)), *(f"{hour:02d}" for hour in range(1, 10))})
+_NO_DAY: tuple[tuple[str, str, str] | None, bool, int] = (None, False, 0)
+# The most seconds a markerless 12-hour file's time steps back by without crossing noon (see `_half_of_day`).
+_OUT_OF_ORDER = 3600
+
+
+def _twelve_without_marker(layout: str, stamp: Stamp) -> bool:
+    """Whether a header could be one of a 12-hour clock without a marker (all of which write ASCII digits)."""
+    hh = stamp[3]
+    return (
+        stamp[6] is None
+        and layout in _MARKERLESS_LAYOUTS
+        and hh in _TWELVE_HOURS
+        and not (layout == ANDROID and hh[0] == "0")
+    )
 
 
 def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pattern[str]:
@@ -994,6 +1043,10 @@ class ExportReader:
         self._orders, self.layout_counts = self.scan.orders, self.scan.layout_counts
         main = max(self.layout_counts, key=self.layout_counts.__getitem__)
         self.date_order: DateOrder = self._orders[main]
+        # A markerless 12-hour layout's half of the day (see `_half_of_day`): its date, whether past noon, and the
+        # seconds into that half of its last header. Merged exports (days left and come back to) are read as written.
+        self._markerless = self.scan.markerless if self.scan.markerless and not self.scattered_days() else frozenset()
+        self._halves: dict[LayoutKey, tuple[tuple[str, str, str] | None, bool, int]] = {}
 
     def _scan(self) -> ExportScan:
         dates: dict[LayoutKey, list[tuple[str, str, str]]] = {}
@@ -1010,7 +1063,11 @@ class ExportReader:
         # the lines that can are found, and those between are the day's headers (opening with its date) and such lines.
         other_days = _lines_not_opening_with(same_day)
         number = 0
+        # Whether every header so far may be of a 12-hour clock without a marker (see `_twelve_without_marker`).
+        twelve = True
         for text in _texts(self._open(), 1, None):
+            if twelve and _TWENTY_FOUR_HOUR_HEADER.search(text):
+                twelve = False
             # text[at] is the newline before the next line to read.
             at, length = 0, len(text)
             while True:
@@ -1038,6 +1095,8 @@ class ExportReader:
                 key, stamp, _ = header
                 counts[key] += 1
                 numbers = stamp[:3]
+                if twelve and not _twelve_without_marker(key[0], stamp):
+                    twelve = False
                 if key[0] in (IOS, IOS_SHORT, ANDROID, COLON) and not _NEEDS_CLEANING.search(raw):
                     # Up to the end of the date: "[16/11/26," or "16/11/2026, " (never the time).
                     same_day, same_key = (
@@ -1067,7 +1126,10 @@ class ExportReader:
         # m/d/y whatever the phone's locale (its WAWebExportChatPlainTextFormatter).
         web = first_text is not None and first_text[0] == 1 and _opening_notice(first_text[1])
         orders = _date_orders(dates, "mdy" if web else None)
-        return ExportScan(orders, counts, dates, date_starts, number, self._voice())
+        markerless = frozenset(
+            key for key in counts if twelve and key[0] in _MARKERLESS_LAYOUTS and key[1] == "/" and orders[key] == "dmy"
+        )
+        return ExportScan(orders, counts, dates, date_starts, number, self._voice(), markerless)
 
     def _voice(self) -> str | None:
         """The sender of an iOS export's opening encryption notice when that line has no U+200E mark, else None.
@@ -1308,6 +1370,8 @@ class ExportReader:
         voice = self.scan.voice
         latest = now + FUTURE_TOLERANCE
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
+            if self._markerless and stamp[6] is None and layout in self._markerless:
+                stamp = self._half_of_day(layout, stamp)
             if stamp != last_stamp or layout != last_layout:
                 d1, d2, d3, hh, mm, ss, marker = stamp
                 hour_key = (layout, d1, d2, d3, hh, marker)
@@ -1468,6 +1532,33 @@ class ExportReader:
         # name, as a webhook names them). The tilde is WhatsApp's mark, not part of the name.
         sender = without_unsaved_mark(said.group("name").strip())
         return sender, cut_at_colon(sender)
+
+    def _half_of_day(self, layout: LayoutKey, stamp: Stamp) -> Stamp:
+        """A markerless 12-hour header's stamp with the marker its place in the file gives it.
+
+        Within a day the times run forward, and a 12-hour clock steps back once, at noon (11:50, 12:05, 1:10): a
+        day's headers are the morning's up to its first step back, the afternoon's from there on. A day that never
+        steps back is read in the morning, as written (12:30 is then half past midnight, 3:00 three at night): nothing
+        in it tells the two halves apart. A step back of an hour or less is a message out of order (one sent offline,
+        or the hour a clock going back shows twice), not noon, so a day whose evening follows its morning by more than
+        eleven hours is read in the morning too; a second step back stays in the afternoon.
+        """
+        d1, d2, d3, hh, mm, ss, _ = stamp
+        if hh not in _TWELVE_HOURS:
+            # No 12-hour clock wrote it: the file is read as written from here on.
+            self._markerless = frozenset()
+            return stamp
+        day, afternoon, before = self._halves.get(layout, _NO_DAY)
+        if day == (d1, d2, d3) and afternoon:
+            # (Past noon, the rest of the day is too: nothing to weigh.)
+            return d1, d2, d3, hh, mm, ss, "PM"
+        into = int(hh) % 12 * 3600 + int(mm) * 60 + int(ss or 0)
+        if day != (d1, d2, d3):
+            afternoon = False
+        elif into < before:
+            afternoon = before - into > _OUT_OF_ORDER
+        self._halves[layout] = ((d1, d2, d3), afternoon, into)
+        return d1, d2, d3, hh, mm, ss, "PM" if afternoon else "AM"
 
     def _hour_start(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str] | None:
         """(UTC instant, ISO text up to its minutes) of the local hour of a header, where each of its minutes reads

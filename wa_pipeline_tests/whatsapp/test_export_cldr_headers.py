@@ -73,6 +73,41 @@ def local(message) -> datetime:
             "5.03.26\u202fг., 9:05 ч. am - Dimitar Petrov: Здравей\n18.03.26\u202fг., 11:05 ч. pm - Dimitar Petrov: Чао\n",
             [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
         ),
+        # Yoruba writes its minutes and seconds unpadded (CLDR's yo "d/M/y" with "H:m" and "H:m:s"), round 30.
+        (
+            "5/3/2026, 9:5 - Adé Bàbátúndé: Ẹ káàárọ̀\n18/3/2026 23:5 - Adé Bàbátúndé: Ó dàbọ̀\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        (
+            "[5/3/2026, 9:5:7] Adé Bàbátúndé: Ẹ káàárọ̀\n[18/3/2026, 23:5:9] Adé Bàbátúndé: Ó dàbọ̀\n",
+            [datetime(2026, 3, 5, 9, 5, 7), datetime(2026, 3, 18, 23, 5, 9)],
+        ),
+        # Wolof parts the date from the time with a dash (CLDR's wo "dd-MM-y" and "{1} - {0}"), round 30.
+        (
+            "05-03-2026 - 09:05 - Moussa Diop: Salaam aleekum\n18-03-2026 - 23:05 - Moussa Diop: Ba beneen yoon\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        (
+            "[05-03-2026 - 09:05:07] Moussa Diop: Salaam aleekum\n[18-03-2026 - 23:05:09] Moussa Diop: Ba beneen yoon\n",
+            [datetime(2026, 3, 5, 9, 5, 7), datetime(2026, 3, 18, 23, 5, 9)],
+        ),
+        (
+            "05-03-2026 - 9:05 Sub - Moussa Diop: Salaam aleekum\n18-03-2026 - 11:05 Ngo - Moussa Diop: Ba beneen yoon\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        # Basque writes the time after the date in parentheses (CLDR's eu "yy/M/d" and "{1} ({0})"), round 30.
+        (
+            "26/3/5 (09:05) - Miren Etxeberria: Egun on\n26/3/18 (23:05) - Miren Etxeberria: Gabon\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
+        (
+            "[26/3/5 (09:05:07)] Miren Etxeberria: Egun on\n[26/3/18 (23:05:09)] Miren Etxeberria: Gabon\n",
+            [datetime(2026, 3, 5, 9, 5, 7), datetime(2026, 3, 18, 23, 5, 9)],
+        ),
+        (
+            "26/3/5 (9:05 AM) - Miren Etxeberria: Egun on\n26/3/18 (11:05 PM) - Miren Etxeberria: Gabon\n",
+            [datetime(2026, 3, 5, 9, 5), datetime(2026, 3, 18, 23, 5)],
+        ),
         # Azerbaijani and Uzbek phones in Cyrillic, Serbian in Latin letters: CLDR's markers of those scripts.
         (
             "05.03.26, 9:05 АМ - Elnur Mammadov: Salam\n18.03.26, 11:05 ПМ - Elnur Mammadov: Sağ ol\n",
@@ -155,6 +190,27 @@ def test_a_time_first_line_inside_an_ordinary_export_stays_in_its_message():
     assert [(m.sender_name, m.text) for m in parsed.messages] == [
         ("Amina", "nimetuma ratiba:\n10:00 6/3/26 - mkutano wa kwanza"),
         ("Juma", "sawa"),
+    ]
+
+
+def test_a_dashed_line_inside_an_ordinary_export_stays_in_its_message():
+    # Wolof Android's "date - time - " is believed only where most of a file's headers are written so.
+    parsed = parse(
+        "05-03-2026, 09:05 - Amina: nimetuma ratiba:\n"
+        "06-03-2026 - 10:00 - mkutano wa kwanza\n"
+        "05-03-2026, 09:06 - Juma: sawa\n"
+    )
+    assert [(m.sender_name, m.text) for m in parsed.messages] == [
+        ("Amina", "nimetuma ratiba:\n06-03-2026 - 10:00 - mkutano wa kwanza"),
+        ("Juma", "sawa"),
+    ]
+
+
+def test_a_parenthesis_opened_is_closed():
+    # Basque's "(09:05)" is a header only with both its parentheses; one alone is no header, as before.
+    parsed = parse("26/3/5 (09:05) - Miren: a\n26/3/5 (09:06 - Miren: b\n26/3/5 09:07) - Miren: c\n")
+    assert [(m.sender_name, m.text) for m in parsed.messages] == [
+        ("Miren", "a\n26/3/5 (09:06 - Miren: b\n26/3/5 09:07) - Miren: c"),
     ]
 
 
