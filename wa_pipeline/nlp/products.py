@@ -47,8 +47,9 @@ CONTAINERS = frozenset(
     """.split()
 )
 # Goods a brand is written before ("Amul butter", "Hisense fridge") or, in Swahili and Romance order, after
-# ("sabuni ya Menengai", "frigo Hisense"). Devices that name their maker more than a product ("Samsung
-# phone", "Hisense TV") are left out: chats mean the maker there.
+# ("sabuni ya Menengai", "frigo Hisense"). Devices are not in this list: on English lines a lower-case kind WordNet
+# names as goods makes its maker the product ("the Samsung phone", as the labelled sets read it; `_named_goods`),
+# while a kind in capitals ("Hisense TV") leaves the maker a business.
 GOODS = frozenset(
     """
     butter milk tea coffee sugar salt flour rice oil beans juice soda water beer wine soap detergent shampoo
