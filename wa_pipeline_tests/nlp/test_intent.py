@@ -624,12 +624,6 @@ def test_a_route_named_for_refit_learns_every_example_and_keeps_its_split_s_repo
     assert not settings.refit
 
 
-def test_the_english_route_learns_in_three_passes_and_the_others_in_the_shared_model_s_ten(model):
-    # Three passes read the English dev rows higher on every training seed (round 30); only the English route's.
-    assert model.routes["en"].settings.epochs == 3
-    assert model.settings.epochs == 10 == model.routes["de"].settings.epochs == model.routes["sw"].settings.epochs
-
-
 def test_a_route_trains_with_its_own_settings_and_they_are_its_identity(tmp_path, monkeypatch):
     import wa_pipeline.nlp.intent as intent
 
