@@ -16,7 +16,8 @@ the sentiment accuracy of every `dev/*.txt` row, read as enrichment reads it but
 only the classifier moves (`evaluate_nlp.py --split dev` prints no sentiment).
 
 A routed language's model can be judged alone: `--route-examples de=FILE` trains the German route on FILE instead of
-its shipped file, `--route-split de=hash` and `--route-refit de` set `intent.ROUTED_SPLIT` and `ROUTED_REFIT` for it,
+its shipped file, `--route-split de=hash` and `--route-refit de` set `intent.ROUTED_SPLIT` and `ROUTED_REFIT` for it
+(`--route-settings en='{"epochs": 6}'` sets `ROUTED_SETTINGS`: the route's own training settings),
 and `--only-route de --models DIR` retrains only that route per seed over the other models saved in DIR by the first
 run with the same shared examples and settings (the baseline's), so no other language's reading can move and a
 variant costs one route's training. A language with no shipped route gets one the same way (`--only-route en
@@ -88,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--route-examples", nargs="*", default=[], metavar="LANG=FILE", help="a route's own file")
     parser.add_argument("--route-split", nargs="*", default=[], metavar="LANG=SPLIT", help="intent.ROUTED_SPLIT")
     parser.add_argument("--route-refit", nargs="*", metavar="LANG", help="intent.ROUTED_REFIT (default: shipped)")
+    parser.add_argument(
+        "--route-settings", nargs="*", default=[], metavar="LANG=JSON", help="intent.ROUTED_SETTINGS, e.g. en={...}"
+    )
     parser.add_argument("--only-route", metavar="LANG", help="retrain only this route over the models in --models")
     parser.add_argument("--models", type=Path, help="where --only-route keeps the other models, one per seed")
     parser.add_argument("--json", type=Path, help="write every seed's figures here")
@@ -104,6 +108,13 @@ def apply_route_options(parser: argparse.ArgumentParser, args: argparse.Namespac
     # Left out, the shipped routes keep their refit (the German one's): only a list given replaces it.
     if args.route_refit is not None:
         intent.ROUTED_REFIT = frozenset(args.route_refit)
+    for pair in args.route_settings:
+        language, settings = pair.split("=", 1)
+        fields = json.loads(settings)
+        unknown = set(fields) - set(TrainingSettings.__dataclass_fields__)
+        if unknown:
+            parser.error(f"--route-settings {language}: no TrainingSettings field {sorted(unknown)}")
+        intent.ROUTED_SETTINGS[language] = fields
     if args.only_route and args.only_route not in intent.ROUTED_EXAMPLES:
         parser.error(f"--only-route {args.only_route} needs its file: --route-examples {args.only_route}=FILE")
 
@@ -138,6 +149,7 @@ def _run(args: argparse.Namespace, shared_key: str) -> int:
         "route_examples": args.route_examples,
         "route_split": args.route_split,
         "route_refit": sorted(intent.ROUTED_REFIT),
+        "route_settings": intent.ROUTED_SETTINGS,
         "runs": runs,
     }
     _print(figures)
@@ -152,6 +164,8 @@ def _shared_key(paths: Sequence[Path]) -> str:
     for path in [*paths, *intent.ROUTED_EXAMPLES.values()]:
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
     digest.update(json.dumps(intent.ROUTED_MEMBERS, sort_keys=True).encode())
+    if intent.ROUTED_SETTINGS:
+        digest.update(json.dumps(intent.ROUTED_SETTINGS, sort_keys=True).encode())
     return digest.hexdigest()[:12]
 
 

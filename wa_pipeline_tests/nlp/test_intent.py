@@ -625,6 +625,23 @@ def test_a_route_named_for_refit_learns_every_example_and_keeps_its_split_s_repo
     assert not settings.refit
 
 
+def test_a_route_trains_with_its_own_settings_and_they_are_its_identity(tmp_path, monkeypatch):
+    import wa_pipeline.nlp.intent as intent
+
+    shared_file, own_file = _route_files(tmp_path)
+    monkeypatch.setitem(intent.ROUTED_EXAMPLES, "de", own_file)
+    monkeypatch.setattr(intent, "ROUTED_SETTINGS", {})
+    settings = TrainingSettings(epochs=1)
+    before = fingerprint([DEFAULT_EXAMPLES], settings)
+    monkeypatch.setitem(intent.ROUTED_SETTINGS, "de", {"epochs": 2, "learn_rate": 0.003})
+    route = intent.train_route_model([shared_file], "de", settings)
+    assert (route.settings.epochs, route.settings.learn_rate) == (2, 0.003)
+    others = {"members": route.settings.members, "refit": route.settings.refit}  # ROUTED_MEMBERS', ROUTED_REFIT's
+    assert route.settings == dataclasses.replace(settings, epochs=2, learn_rate=0.003, **others)
+    # A saved model trained with the route's old settings is retrained, not read; the shared settings are untouched.
+    assert fingerprint([DEFAULT_EXAMPLES], settings) != before and settings.epochs == 1
+
+
 # Invented Hinglish lines (round 29).
 HINGLISH = [
     ("Mera order abhi tak nahi aaya, 3 din ho gaye", "complaint"),

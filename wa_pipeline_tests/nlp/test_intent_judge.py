@@ -27,6 +27,7 @@ def routes(monkeypatch):
     monkeypatch.setattr(intent, "ROUTED_EXAMPLES", dict(intent.ROUTED_EXAMPLES))
     monkeypatch.setattr(intent, "ROUTED_SPLIT", dict(intent.ROUTED_SPLIT))
     monkeypatch.setattr(intent, "ROUTED_REFIT", intent.ROUTED_REFIT)
+    monkeypatch.setattr(intent, "ROUTED_SETTINGS", {k: dict(v) for k, v in intent.ROUTED_SETTINGS.items()})
     return intent
 
 
@@ -36,10 +37,23 @@ def _apply(judge, argv):
 
 
 def test_a_run_without_route_options_judges_the_routes_as_shipped(judge, routes):
-    shipped = (dict(routes.ROUTED_EXAMPLES), dict(routes.ROUTED_SPLIT), routes.ROUTED_REFIT)
+    shipped = (
+        dict(routes.ROUTED_EXAMPLES),
+        dict(routes.ROUTED_SPLIT),
+        routes.ROUTED_REFIT,
+        dict(routes.ROUTED_SETTINGS),
+    )
     assert "de" in shipped[2]  # the German route ships refit: a judgement without the option must keep it
     _apply(judge, [])
-    assert (routes.ROUTED_EXAMPLES, routes.ROUTED_SPLIT, routes.ROUTED_REFIT) == shipped
+    assert (routes.ROUTED_EXAMPLES, routes.ROUTED_SPLIT, routes.ROUTED_REFIT, routes.ROUTED_SETTINGS) == shipped
+
+
+def test_a_route_s_own_training_settings_are_set_by_field_and_a_field_misspelt_is_refused(judge, routes):
+    _apply(judge, ["--route-settings", 'en={"epochs": 6, "learn_rate": 0.003}', 'sw={"ngram_size": 2}'])
+    assert routes.ROUTED_SETTINGS["en"] == {"epochs": 6, "learn_rate": 0.003}
+    assert routes.ROUTED_SETTINGS["sw"] == {"ngram_size": 2}
+    with pytest.raises(SystemExit):
+        _apply(judge, ["--route-settings", 'en={"epoch": 6}'])
 
 
 def test_a_language_without_a_shipped_route_is_judged_alone_once_given_its_file(judge, routes, tmp_path):
