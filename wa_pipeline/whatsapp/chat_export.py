@@ -1538,10 +1538,11 @@ class ExportReader:
 
         Within a day the times run forward, and a 12-hour clock steps back once, at noon (11:50, 12:05, 1:10): a
         day's headers are the morning's up to its first step back, the afternoon's from there on. A day that never
-        steps back is read in the morning, as written (12:30 is then half past midnight, 3:00 three at night): nothing
-        in it tells the two halves apart. A step back of an hour or less is a message out of order (one sent offline,
-        or the hour a clock going back shows twice), not noon, so a day whose evening follows its morning by more than
-        eleven hours is read in the morning too; a second step back stays in the afternoon.
+        steps back is read as written, its hour 12 as noon (3:00 is three at night, 12:30 half past noon): nothing in
+        it tells the two halves apart, and so a 24-hour file that happens to hold no hour past 12 still reads exactly
+        as written. A step back of an hour or less is a message out of order (one sent offline, or the hour a clock
+        going back shows twice), not noon, so a day whose evening follows its morning by more than eleven hours is
+        read in the morning too; a second step back stays in the afternoon.
         """
         d1, d2, d3, hh, mm, ss, _ = stamp
         if hh not in _TWELVE_HOURS:
@@ -1552,13 +1553,13 @@ class ExportReader:
         if day == (d1, d2, d3) and afternoon:
             # (Past noon, the rest of the day is too: nothing to weigh.)
             return d1, d2, d3, hh, mm, ss, "PM"
-        into = int(hh) % 12 * 3600 + int(mm) * 60 + int(ss or 0)
+        into = int(hh) * 3600 + int(mm) * 60 + int(ss or 0)
         if day != (d1, d2, d3):
             afternoon = False
         elif into < before:
             afternoon = before - into > _OUT_OF_ORDER
         self._halves[layout] = ((d1, d2, d3), afternoon, into)
-        return d1, d2, d3, hh, mm, ss, "PM" if afternoon else "AM"
+        return d1, d2, d3, hh, mm, ss, "PM" if afternoon or int(hh) == 12 else "AM"
 
     def _hour_start(self, layout: LayoutKey, stamp: Stamp) -> tuple[datetime, str] | None:
         """(UTC instant, ISO text up to its minutes) of the local hour of a header, where each of its minutes reads

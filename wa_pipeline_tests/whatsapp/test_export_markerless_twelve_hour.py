@@ -64,16 +64,29 @@ def test_the_afternoon_holds_to_the_end_of_its_day():
 
 
 def test_the_ambiguous_edges():
-    # A day that never steps back is read in the morning, as written: nothing in it tells 12:30 past midnight from
-    # 12:30 past noon, so 12 is the hour after midnight and the hours after it follow on (no step back).
+    # A day that never steps back is read as written, its 12 as noon: nothing in it tells 12:30 past midnight from
+    # 12:30 past noon, and read so a 24-hour file with no hour past 12 keeps its times. From noon, 1:10 steps back.
     assert times(
-        "18/03/2026 12:30 - Paul Mbarga: Tu dors?\n18/03/2026 12:45 - Paul Mbarga: Réponds\n"
+        "18/03/2026 12:30 - Paul Mbarga: On mange?\n18/03/2026 12:45 - Paul Mbarga: Réponds\n"
         "18/03/2026 1:10 - Paul Mbarga: Bon\n18/03/2026 3:00 - Paul Mbarga: Enfin\n"
+        "19/03/2026 2:00 - Paul Mbarga: Tu dors?\n19/03/2026 3:15 - Paul Mbarga: Réveille-toi\n"
     ) == [
-        datetime(2026, 3, 18, 0, 30),
-        datetime(2026, 3, 18, 0, 45),
-        datetime(2026, 3, 18, 1, 10),
-        datetime(2026, 3, 18, 3, 0),
+        datetime(2026, 3, 18, 12, 30),
+        datetime(2026, 3, 18, 12, 45),
+        datetime(2026, 3, 18, 13, 10),
+        datetime(2026, 3, 18, 15, 0),
+        datetime(2026, 3, 19, 2, 0),
+        datetime(2026, 3, 19, 3, 15),
+    ]
+    # An iOS file on a 24-hour clock whose messages all fall before one o'clock in the afternoon is read as written.
+    assert times(
+        "[18/03/2026, 12:10:00] Paul Mbarga: a\n[18/03/2026, 12:40:00] Paul Mbarga: b\n"
+        "[19/03/2026, 09:00:00] Paul Mbarga: c\n[19/03/2026, 12:05:00] Paul Mbarga: d\n"
+    ) == [
+        datetime(2026, 3, 18, 12, 10),
+        datetime(2026, 3, 18, 12, 40),
+        datetime(2026, 3, 19, 9, 0),
+        datetime(2026, 3, 19, 12, 5),
     ]
     # The same time twice is the same half; a second step back stays in the afternoon, read as written there; the
     # next day starts in the morning again.
