@@ -6,7 +6,8 @@ Usage: .venv/bin/python scripts/extract_goods_nouns.py [--downloads DIR]
 Chats write a brand before the kind of goods it is ("the Fairy liquid", "a Brita filter", "Milo refill"), and a
 brand no list holds is then read as a person or nothing. WordNet says what a noun names first: a noun is kept when
 its first (most frequent) sense is a made thing, a food or a substance (lexicographer files noun.artifact, noun.food,
-noun.substance), written in lower case in one word (with its plural when it is no verb: "fridges"), unless that sense is a building, a facility, a vehicle, a road, an
+noun.substance), written in lower case in one word (with its plural when it is no verb: "fridges") and not more often an
+adverb ("upstairs", "still"), unless that sense is a building, a facility, a vehicle, a road, an
 area, a garment or a cloth ("garage", "cab", "street", "reception", "saree": a place, a ride or a thing worn, no
 goods). Without --downloads the pinned Debian package `wordnet-base` (the one extract_food_names.py reads) is
 fetched with `apt-get download`; it must have the pinned sha256, so the extract is the same wherever it is made, and
@@ -47,11 +48,11 @@ _NOT_GOODS = {
 }
 
 
-def _wordnet_files(deb: bytes) -> tuple[str, str, str]:
+def _wordnet_files(deb: bytes) -> tuple[str, str, str, str]:
     data = lzma.decompress(_deb_member(deb, "data.tar.xz"))
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         read = lambda name: tar.extractfile(f"./usr/share/wordnet/{name}").read().decode("latin-1")  # noqa: E731
-        return read("data.noun"), read("index.noun"), read("index.verb")
+        return read("data.noun"), read("index.noun"), read("index.verb"), read("index.adv")
 
 
 def _plural(noun: str) -> str:
@@ -62,7 +63,7 @@ def _plural(noun: str) -> str:
     return noun + "s"
 
 
-def _rows(data_noun: str, index_noun: str, index_verb: str) -> set[tuple[str, str]]:
+def _rows(data_noun: str, index_noun: str, index_verb: str, index_adv: str) -> set[tuple[str, str]]:
     files: dict[str, int] = {}
     hyponyms: dict[str, list[str]] = {}
     for line in data_noun.splitlines():
@@ -83,6 +84,12 @@ def _rows(data_noun: str, index_noun: str, index_verb: str) -> set[tuple[str, st
         if offset not in excluded:
             excluded.add(offset)
             stack.extend(hyponyms[offset])
+    # A noun used more often as an adverb (WordNet's tagged-sense counts: "upstairs", "still", "thus") is the adverb
+    # after a name ("in the Chimwemwe Gallery upstairs"); "piano", tagged more as a noun, stays.
+    adverbs = {
+        fields[0]: int(fields[-int(fields[2]) - 1])
+        for fields in (line.split() for line in index_adv.splitlines() if not line.startswith("  "))
+    }
     rows = set()
     for line in index_noun.splitlines():
         if line.startswith("  "):
@@ -90,6 +97,8 @@ def _rows(data_noun: str, index_noun: str, index_verb: str) -> set[tuple[str, st
         fields = line.split()
         word, senses = fields[0], int(fields[2])
         first = fields[-senses]  # index.noun lists a lemma's synsets most frequent first
+        if word in adverbs and adverbs[word] >= int(fields[-senses - 1]):
+            continue
         if word.isalpha() and word.islower() and files[first] in _GOODS_FILES and first not in excluded:
             rows.add((word, _GOODS_FILES[files[first]]))
     # The plural of a noun that is no verb ("fridges"); a verb's "-s" is its present tense after a name more often
