@@ -62,6 +62,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from build_towns import MARKETS  # noqa: E402
 
 from wa_pipeline.nlp.chat_words import CHAT_WORDS  # noqa: E402
+from wa_pipeline.nlp.names import common_nouns  # noqa: E402
 
 GAZETTEER = REPO / "wa_pipeline" / "nlp" / "gazetteer"
 MOBILES = Path(yaml.__file__).parents[1] / "device_detector" / "regexes" / "upstream" / "device" / "mobiles.yml"
@@ -197,12 +198,7 @@ def _app_makers() -> set[str]:
 def _listed_people_and_towns() -> tuple[set[str], set[str]]:
     """The given names of people.txt and the lower-cased towns of towns.tsv, which no business list may hold."""
     people = set((GAZETTEER / "people.txt").read_text(encoding="utf-8").split())
-    towns = {
-        line.split("\t")[1].lower()
-        for line in (GAZETTEER / "towns.tsv").read_text(encoding="utf-8").splitlines()
-        if "\t" in line and not line.startswith("#")
-    }
-    return people, towns
+    return people, set(_town_regions())
 
 
 def _nsi_brands() -> set[str]:
@@ -238,16 +234,9 @@ def _small_town_elsewhere(name: str, markets: str) -> bool:
     regions = _town_regions().get(name.lower(), {"*"})
     if "*" in regions or regions & {market.upper() for market in markets.split(",")}:
         return False
-    if name.lower() in _common_words() or name.lower() in _common_nouns():
+    if name.lower() in _common_words() or any(name.lower() in nouns for nouns in common_nouns().values()):
         return False  # "porta" is a Portuguese door before it is a German kitchen shop
     return max(_town_populations().get(name.lower(), [0])) < _SMALL_TOWN
-
-
-@functools.cache
-def _common_nouns() -> frozenset[str]:
-    """The nouns of common_nouns.txt in every language (FreeDict, by build_common_nouns.py)."""
-    text = (GAZETTEER / "common_nouns.txt").read_text(encoding="utf-8")
-    return frozenset(line.split("\t")[1] for line in text.splitlines() if "\t" in line and not line.startswith("#"))
 
 
 @functools.cache
