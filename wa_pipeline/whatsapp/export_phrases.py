@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -77,7 +78,6 @@ _SUBJECT_ROLES = frozenset({"name", "actor", "subject", "old", "new"})
 # Phrases that name a role by another placeholder than their event's other phrases do: Spanish "{actor} cambió el
 # nombre del grupo a "{subject}"" names the new subject, "{old} cambió a {new}" the member by their old number.
 _ROLE_ALIASES = {"subject_changed": {"subject": "new"}, "number_changed": {"old": "actor"}}
-_WORD = re.compile(r"\w+")
 # Events whose subject may be several members in one line ("Juma added Ann, Ben and Carl"): their record also keeps
 # the members apart ("members"), so that two phones joining the list in two languages name the same people.
 _LISTING_EVENTS = frozenset({"member_added", "member_removed"})
@@ -247,7 +247,7 @@ class PhraseBook:
         named: dict[str, str | None] = {}
         for role, value in found.fields.items():
             if role in _SUBJECT_ROLES:
-                exporter = any(word in you for word in _WORD.findall(value.casefold()))
+                exporter = any(word in you for word in _words(value.casefold()))
                 named[aliases.get(role, role)] = None if exporter else without_unsaved_mark(value)
         listed = named.get("subject") if found.phrase.meaning in _LISTING_EVENTS else None
         if listed and self.list_joiners is not None:
@@ -292,6 +292,24 @@ class PhraseBook:
         if found is None or found.phrase.meaning != "member_added" or found.fields.get("subject") != sender:
             return None
         return found
+
+
+def _words(text: str) -> list[str]:
+    """`text`'s words, each with its combining marks (Unicode Mn, Mc, Me), which `\\w` leaves out."""
+    # `\w` is a letter, digit or underscore: Bengali "আপনি" ends in a vowel sign (U+09BF, Mc) and Gujarati "તમે" in
+    # another (U+0AC7, Mn), so `\w+` reads them as "আপন" and "તમ", and a line naming the exporter named a person.
+    found: list[str] = []
+    start = None
+    for index, char in enumerate(text):
+        inside = char.isalnum() or char == "_" or unicodedata.category(char)[0] == "M"
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            found.append(text[start:index])
+            start = None
+    if start is not None:
+        found.append(text[start:])
+    return found
 
 
 def without_unsaved_mark(name: str) -> str:
