@@ -291,3 +291,16 @@ def test_aside_ends_what_a_container_holds():
 )
 def test_a_food_or_garment_spelt_as_another_languages_word_is_still_counted(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bring a dozen mandazi for the meeting", [("a dozen mandazi", "12 mandazi")]),
+        ("half a dozen puto po", [("half a dozen puto", "6 puto")]),
+        ("Add half dozen eggs", [("half dozen eggs", "6 egg")]),
+        ("I have told you a dozen times", []),
+    ],
+)
+def test_a_dozen_counts_its_item_written_in_the_singular(text, expected):
+    assert quantities(text) == expected
