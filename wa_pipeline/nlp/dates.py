@@ -1328,6 +1328,10 @@ _PAST_AFTER = re.compile(
 )
 
 
+# A plan in the past tense is one that has gone by, kept or not: the day it named is the last such day.
+_BROKEN_PLAN = re.compile(r"\b(?:was|were)\s+(?:supposed|meant)\s+to\b", re.IGNORECASE)
+
+
 def _english_past(day: str, text: str, start: int, end: int) -> bool:
     """Whether a bare English weekday or "the 3rd" is told in the past tense ("I ordered Tuesday", "since Monday")."""
     if not _ENGLISH_TENSED_DAY.fullmatch(day.strip()):
@@ -1342,9 +1346,11 @@ def _english_past(day: str, text: str, start: int, end: int) -> bool:
     clause = _ENGLISH_CLAUSE_START.split(before)[-1]
     if _ENGLISH_FUTURE.search(clause):
         return False
+    if _BROKEN_PLAN.search(clause):
+        return True  # "was supposed to come Monday", "was meant to arrive on the 5th": a plan told as gone by
     words = re.findall(r"[\w']+", clause.lower())
     if _PLAN_VERBS.intersection(words):
-        return False  # "was told Friday", "was supposed to come Monday": the day planned, still ahead
+        return False  # "was told Friday", "is supposed to come Monday": the day planned, still ahead
     if any(_SWAHILI_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):
         return True  # Kenyan English with a Swahili verb: "Fundi alikuja Tuesday", "Nililipa Monday"
     if any(_TAGALOG_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):

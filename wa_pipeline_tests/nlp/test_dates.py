@@ -1084,3 +1084,18 @@ def test_opening_hours_name_no_day(text, expected):
 )
 def test_an_hour_alone_before_the_dash_opens_a_range_of_times(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Wednesday 18 November: a plan told in the past tense has gone by
+        ("The sofa was supposed to arrive Monday and nobody has called", [("Monday", "2026-11-16")]),
+        ("My cake was meant to come on the 14th, still nothing", [("the 14th", "2026-11-14")]),
+        ("The tiles were meant to be delivered Tuesday", [("Tuesday", "2026-11-17")]),
+        ("It is supposed to arrive Monday, right?", [("Monday", "2026-11-23")]),
+        ("He was told Friday, so we wait", [("Friday", "2026-11-20")]),
+    ],
+)
+def test_a_plan_told_in_the_past_tense_names_the_last_such_day(text, expected):
+    assert dates(text) == expected
