@@ -879,7 +879,9 @@ _CLOCK_READ_AS_WRITTEN = re.compile(r"\b(?:las|às|as|um|gegen|à|a|saa|ya|na)\s
 _LATER_PARTS = frozenset({"afternoon", "evening", "night"})
 _HALF_OF_DAY = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
 _BARE_HOUR = re.compile(
-    r"(?:\s+(?P<part>morning|afternoon|evening|night))?\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?\s*,?\s*"
+    # "at 10", "by 3", or an hour made rough with "ish" ("tmrw 10ish"), which needs no word before it
+    r"(?:(?:at|@|by|around)\s*|(?=(?:1[0-2]|[1-9])ish\b))(?P<hour>1[0-2]|[1-9])(?:ish)?(?![\w:/]|[.,]\d)"
     r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks|for|so|but|i|we|is|"
     r"works|fine|sir|ma|madam|boss)\b))",
     re.IGNORECASE,

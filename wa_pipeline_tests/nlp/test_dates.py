@@ -1099,3 +1099,15 @@ def test_an_hour_alone_before_the_dash_opens_a_range_of_times(text, expected):
 )
 def test_a_plan_told_in_the_past_tense_names_the_last_such_day(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drop it tmrw 10ish?", [("tmrw 10ish", "2026-11-19T10:00:00+03:00")]),
+        ("Friday around 3ish works", [("Friday around 3ish", "2026-11-20T15:00:00+03:00")]),
+        ("tomorrow 5 pcs of mandazi", [("tomorrow", "2026-11-19")]),
+    ],
+)
+def test_an_hour_made_rough_with_ish_after_a_day_is_its_clock(text, expected):
+    assert dates(text) == expected
