@@ -43,6 +43,9 @@ _KEYWORDS = {
     # Mobile-money SMS shorten it: "Trans ID: 10982341", "Financial Trans ID 4455667788", "TID: PP260716.0924.F74300"
     "trans": "transaction",
     "tid": "transaction",
+    "trx": "transaction",
+    # A card payment's retrieval reference number, on POS slips and bank alerts: "RRN 228810934471"
+    "rrn": "transaction",
     "mpesa": "transaction",
     "m-pesa": "transaction",
     "utr": "transaction",

@@ -297,3 +297,14 @@ def test_dockets_airway_bills_indian_bank_transfers_and_counts_after_po(text, ex
 )
 def test_a_marketplace_order_number_opening_with_its_date_names_itself(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("POS debited me twice, RRN 310245889012", [("310245889012", "transaction:310245889012")]),
+        ("Trx ID: 7Q2W9E4R1T, please confirm", [("7Q2W9E4R1T", "transaction:7Q2W9E4R1T")]),
+    ],
+)
+def test_a_card_payments_rrn_and_a_trx_id_are_transactions(text, expected):
+    assert references(text) == expected
