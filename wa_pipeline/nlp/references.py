@@ -136,7 +136,7 @@ _IDENTIFIER = r"[A-Za-z0-9](?:(?:[A-Za-z0-9/-]|\.(?=\d|[A-Z]\d))*[A-Za-z0-9])?"
 _KEYWORD_LED = re.compile(
     rf"""
     (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?(?![^\W\d_])
-    (?:\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
+    (?:\.?\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
     (?:\s+(?i:is|was|ni|na)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
     (?P<id>{_IDENTIFIER})(?![\w])
     """,

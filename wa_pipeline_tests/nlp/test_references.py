@@ -308,3 +308,17 @@ def test_a_marketplace_order_number_opening_with_its_date_names_itself(text, exp
 )
 def test_a_card_payments_rrn_and_a_trx_id_are_transactions(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Inv. No. 5530 is still unpaid", [("5530", "invoice:5530")]),
+        ("Acct. No: 0091827364, Zenith", [("0091827364", "account:0091827364")]),
+        ("Txn. ID 55120987 failed", [("55120987", "transaction:55120987")]),
+        ("Rcpt. No. 000872 attached", [("000872", "receipt:000872")]),
+        ("I placed the order. No one called me", []),
+    ],
+)
+def test_a_keyword_abbreviated_with_a_dot_before_its_number_word(text, expected):
+    assert references(text) == expected
