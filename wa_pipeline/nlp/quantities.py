@@ -140,7 +140,8 @@ _NOUN_MODIFIERS = frozenset(
     "paper chocolate vanilla lemon strawberry banana carrot coconut butter cheese beef chicken gold silver steel "
     "iron glass leather cotton rubber plastic metal orange".split()
 )
-# Words after a number that are not what it counts.
+# Words after a number that are not what it counts. Taglish particles end an item ("4 pieces yung siomai"), and
+# "din" is Tagalog's "too" and Hindi's "days" ("3 din ho gaye").
 _NOT_ITEMS = frozenset(
     """
     am pm a.m p.m hr hrs hour hours min mins minute minutes sec secs second seconds day days week weeks wk wks
@@ -160,6 +161,7 @@ _NOT_ITEMS = frozenset(
     cost costs costing sold paid delivered received arrived came went got remaining remain missing needed
     ready available done pending only get free go delivery deposit discount off advance balance cash change
     asubuhi mchana jioni usiku po opo
+    yung ung yun ang mga naman ba pa din rin kasi ito
     pesos peso php centavos kobo paise cents cent pence quid grand cedi ghs ghc
     gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater star stars
     """.split()

@@ -304,3 +304,16 @@ def test_a_food_or_garment_spelt_as_another_languages_word_is_still_counted(text
 )
 def test_a_dozen_counts_its_item_written_in_the_singular(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kulang po ng 3 pieces yung lumpia", [("3 pieces", "3 piece")]),
+        ("Can I get 2 trays naman for Sunday", [("2 trays", "2 tray")]),
+        ("5 pcs ba?", [("5 pcs", "5 piece")]),
+        ("Parcel nahi aaya, 4 din ho gaye", []),
+    ],
+)
+def test_taglish_particles_end_an_item_and_hindi_din_counts_days(text, expected):
+    assert quantities(text) == expected
