@@ -259,6 +259,9 @@ def find_references(text: str | None) -> list[Entity]:
         counted = _COUNT_WITH_UNIT.fullmatch(identifier)
         if counted and (counted.group(1).lower() in MEASURES or counted.group(1).lower() in CONTAINERS):
             continue  # Taglish "Pa-order po 5pcs lumpia": "po" is politeness, "5pcs" a count
+        if match.group("keyword").isupper() and text[match.end("keyword") : match.start("id")] == "-":
+            add(kind, match.start("keyword"), match.end("id"))  # "ACC-40092", "REF-5512": the keyword names itself
+            continue
         add(kind, match.start("id"), _spaced_end(text, match.end("id")) if identifier.isdigit() else match.end("id"))
     for match in _REFERENCE_OF.finditer(text):
         identifier = match.group("id")

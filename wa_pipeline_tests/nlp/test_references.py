@@ -322,3 +322,16 @@ def test_a_card_payments_rrn_and_a_trx_id_are_transactions(text, expected):
 )
 def test_a_keyword_abbreviated_with_a_dot_before_its_number_word(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The number on my statement is ACC-51190", [("ACC-51190", "account:ACC-51190")]),
+        ("Please quote REF-22013 on the parcel", [("REF-22013", "reference:REF-22013")]),
+        ("Ref-22013 attached", [("22013", "reference:22013")]),
+        ("ORDER-20 BOXES", []),
+    ],
+)
+def test_a_keyword_in_capitals_joined_by_a_dash_is_part_of_the_identifier(text, expected):
+    assert references(text) == expected
