@@ -1294,8 +1294,9 @@ _ENGLISH_PAST_VERB = re.compile(
     r"spoke|rang|drove|wrote|ate|dropped|picked|collected|won|lost|met|found|heard|felt|kept)\b",
     re.IGNORECASE,
 )
-# A Swahili verb in the past: the subject prefix, the tense infix "li" and a stem ("nililipa", "alikuja").
-_SWAHILI_PAST_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)li[a-z]{3,}")
+# A Swahili verb in the past: the subject prefix, the tense infix "li" and a stem ("nililipa", "alikuja"), the prefix
+# a person's or a thing's ("ilitumwa", it was sent; "zilifika", they arrived).
+_SWAHILI_PAST_VERB = re.compile(r"(?:ni|u|a|tu|m|wa|i|zi)li[a-z]{3,}")
 # A Tagalog verb begun or done: "nag-order", "nagbayad".
 _TAGALOG_PAST_VERB = re.compile(r"nag|nag[a-z]{3,}")
 _NOT_PAST = frozenset(

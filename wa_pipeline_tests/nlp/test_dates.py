@@ -1111,3 +1111,10 @@ def test_a_plan_told_in_the_past_tense_names_the_last_such_day(text, expected):
 )
 def test_an_hour_made_rough_with_ish_after_a_day_is_its_clock(text, expected):
     assert dates(text) == expected
+
+
+def test_a_swahili_past_verb_of_a_thing_turns_an_english_day_back():
+    # "ilitumwa" (it was sent), "zilifika" (they arrived): a thing's subject prefix before the past "li"
+    assert dates("Mzigo ilitumwa on the 12th, iko wapi?") == [("the 12th", "2026-11-12")]
+    assert dates("Viatu zilifika Monday lakini ni size mbaya") == [("Monday", "2026-11-16")]
+    assert dates("Deliver to Kilimani Monday") == [("Monday", "2026-11-23")]
