@@ -879,7 +879,9 @@ _CLOCK_READ_AS_WRITTEN = re.compile(r"\b(?:las|às|as|um|gegen|à|a|saa|ya|na)\s
 _LATER_PARTS = frozenset({"afternoon", "evening", "night"})
 _HALF_OF_DAY = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
 _BARE_HOUR = re.compile(
-    r"(?:\s+(?P<part>morning|afternoon|evening|night))?\s*,?\s*(?:at|@|by|around)\s*(?P<hour>1[0-2]|[1-9])(?![\w:/]|[.,]\d)"
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?\s*,?\s*"
+    # "at 10", "by 3", or an hour made rough with "ish" ("tmrw 10ish"), which needs no word before it
+    r"(?:(?:at|@|by|around)\s*|(?=(?:1[0-2]|[1-9])ish\b))(?P<hour>1[0-2]|[1-9])(?:ish)?(?![\w:/]|[.,]\d)"
     r"(?=\s*(?:$|[.,!?;)]|(?:pls|please|ok|okay|sharp|then|and|or|if|latest|abeg|po|thanks|for|so|but|i|we|is|"
     r"works|fine|sir|ma|madam|boss)\b))",
     re.IGNORECASE,
@@ -1292,8 +1294,9 @@ _ENGLISH_PAST_VERB = re.compile(
     r"spoke|rang|drove|wrote|ate|dropped|picked|collected|won|lost|met|found|heard|felt|kept)\b",
     re.IGNORECASE,
 )
-# A Swahili verb in the past: the subject prefix, the tense infix "li" and a stem ("nililipa", "alikuja").
-_SWAHILI_PAST_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)li[a-z]{3,}")
+# A Swahili verb in the past: the subject prefix, the tense infix "li" and a stem ("nililipa", "alikuja"), the prefix
+# a person's or a thing's ("ilitumwa", it was sent; "zilifika", they arrived).
+_SWAHILI_PAST_VERB = re.compile(r"(?:ni|u|a|tu|m|wa|i|zi)li[a-z]{3,}")
 # A Tagalog verb begun or done: "nag-order", "nagbayad".
 _TAGALOG_PAST_VERB = re.compile(r"nag|nag[a-z]{3,}")
 _NOT_PAST = frozenset(
@@ -1328,6 +1331,10 @@ _PAST_AFTER = re.compile(
 )
 
 
+# A plan in the past tense is one that has gone by, kept or not: the day it named is the last such day.
+_BROKEN_PLAN = re.compile(r"\b(?:was|were)\s+(?:supposed|meant)\s+to\b", re.IGNORECASE)
+
+
 def _english_past(day: str, text: str, start: int, end: int) -> bool:
     """Whether a bare English weekday or "the 3rd" is told in the past tense ("I ordered Tuesday", "since Monday")."""
     if not _ENGLISH_TENSED_DAY.fullmatch(day.strip()):
@@ -1342,9 +1349,11 @@ def _english_past(day: str, text: str, start: int, end: int) -> bool:
     clause = _ENGLISH_CLAUSE_START.split(before)[-1]
     if _ENGLISH_FUTURE.search(clause):
         return False
+    if _BROKEN_PLAN.search(clause):
+        return True  # "was supposed to come Monday", "was meant to arrive on the 5th": a plan told as gone by
     words = re.findall(r"[\w']+", clause.lower())
     if _PLAN_VERBS.intersection(words):
-        return False  # "was told Friday", "was supposed to come Monday": the day planned, still ahead
+        return False  # "was told Friday", "is supposed to come Monday": the day planned, still ahead
     if any(_SWAHILI_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):
         return True  # Kenyan English with a Swahili verb: "Fundi alikuja Tuesday", "Nililipa Monday"
     if any(_TAGALOG_PAST_VERB.fullmatch(word) and word not in ENGLISH_WORDS for word in words):

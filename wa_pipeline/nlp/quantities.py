@@ -140,7 +140,8 @@ _NOUN_MODIFIERS = frozenset(
     "paper chocolate vanilla lemon strawberry banana carrot coconut butter cheese beef chicken gold silver steel "
     "iron glass leather cotton rubber plastic metal orange".split()
 )
-# Words after a number that are not what it counts.
+# Words after a number that are not what it counts. Taglish particles end an item ("4 pieces yung siomai"), and
+# "din" is Tagalog's "too" and Hindi's "days" ("3 din ho gaye").
 _NOT_ITEMS = frozenset(
     """
     am pm a.m p.m hr hrs hour hours min mins minute minutes sec secs second seconds day days week weeks wk wks
@@ -160,6 +161,7 @@ _NOT_ITEMS = frozenset(
     cost costs costing sold paid delivered received arrived came went got remaining remain missing needed
     ready available done pending only get free go delivery deposit discount off advance balance cash change
     asubuhi mchana jioni usiku po opo
+    yung ung yun ang mga naman ba pa din rin kasi ito
     pesos peso php centavos kobo paise cents cent pence quid grand cedi ghs ghc
     gb mb tb kb mbps mah mp hz ghz watt watts volt volts bhk bedroom bedroomed seater star stars
     """.split()
@@ -173,7 +175,7 @@ _SHOUTED = "|".join(sorted((unit for unit in MEASURES if len(unit) > 1 and unit.
 _QUANTITY = re.compile(
     rf"""
     (?<![\w.,/:#+$€£₹₦-])
-    (?P<number>{_NUMBER}|(?i:(?:half\s+)?a\s+dozen|half(?:\s+an?)?|{"|".join([*_NUMBER_WORDS, "one"])}))
+    (?P<number>{_NUMBER}|(?i:(?:half\s+)?a\s+dozen|half\s+dozen|half(?:\s+an?)?|{"|".join([*_NUMBER_WORDS, "one"])}))
     (?:(?P<glued>{"|".join(sorted(MEASURES, key=len, reverse=True))}|(?i:{_SHOUTED})|L)(?![\w])|(?P<rest>\s+{_WORD}))
     """,
     re.VERBOSE,
@@ -286,7 +288,9 @@ def _read(text: str, match: re.Match) -> Entity | None:
     number = _number_value(written)
     if number == 0:
         return None  # "0 stars", the tail of a long number written in groups: nothing counted
-    unit_only = written.split()[0].lower() in _UNIT_ONLY_NUMBERS and not written.lower().endswith("dozen")
+    # "a dozen vetkoek", "half a dozen itlog": a dozen counts its item, whose plural a chat may not write
+    counts_dozen = written.lower().endswith("dozen")
+    unit_only = written.split()[0].lower() in _UNIT_ONLY_NUMBERS and not counts_dozen
     if match.group("glued"):
         glued = MEASURES[match.group("glued").lower()]
         if glued in _SIZE_UNITS and not re.match(r"\s+of\s", text[match.end("glued") :]):
@@ -324,7 +328,7 @@ def _read(text: str, match: re.Match) -> Entity | None:
         ):
             continue  # "4 paint buckets", "50 meat pies": a noun before a plural names the kind of thing counted
         item = _singular(lower)
-        if not written[0].isdigit() and item == lower and item not in CONTAINERS:
+        if not written[0].isdigit() and item == lower and item not in CONTAINERS and not counts_dozen:
             return None  # a number word before a word that is neither plural nor a unit: "two years old"
         if len(lower) < 2:
             return None
@@ -477,7 +481,7 @@ def _number_value(written: str) -> Decimal | None:
     lower = " ".join(written.lower().split())
     if lower == "a dozen":
         return Decimal(12)
-    if lower == "half a dozen":
+    if lower in ("half a dozen", "half dozen"):
         return Decimal(6)
     if lower.split()[0] in _UNIT_ONLY_NUMBERS:
         return _UNIT_ONLY_NUMBERS[lower.split()[0]]

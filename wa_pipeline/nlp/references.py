@@ -43,6 +43,9 @@ _KEYWORDS = {
     # Mobile-money SMS shorten it: "Trans ID: 10982341", "Financial Trans ID 4455667788", "TID: PP260716.0924.F74300"
     "trans": "transaction",
     "tid": "transaction",
+    "trx": "transaction",
+    # A card payment's retrieval reference number, on POS slips and bank alerts: "RRN 228810934471"
+    "rrn": "transaction",
     "mpesa": "transaction",
     "m-pesa": "transaction",
     "utr": "transaction",
@@ -133,7 +136,7 @@ _IDENTIFIER = r"[A-Za-z0-9](?:(?:[A-Za-z0-9/-]|\.(?=\d|[A-Z]\d))*[A-Za-z0-9])?"
 _KEYWORD_LED = re.compile(
     rf"""
     (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?(?![^\W\d_])
-    (?:\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
+    (?:\.?\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
     (?:\s+(?i:is|was|ni|na)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
     (?P<id>{_IDENTIFIER})(?![\w])
     """,
@@ -256,6 +259,9 @@ def find_references(text: str | None) -> list[Entity]:
         counted = _COUNT_WITH_UNIT.fullmatch(identifier)
         if counted and (counted.group(1).lower() in MEASURES or counted.group(1).lower() in CONTAINERS):
             continue  # Taglish "Pa-order po 5pcs lumpia": "po" is politeness, "5pcs" a count
+        if match.group("keyword").isupper() and text[match.end("keyword") : match.start("id")] == "-":
+            add(kind, match.start("keyword"), match.end("id"))  # "ACC-40092", "REF-5512": the keyword names itself
+            continue
         add(kind, match.start("id"), _spaced_end(text, match.end("id")) if identifier.isdigit() else match.end("id"))
     for match in _REFERENCE_OF.finditer(text):
         identifier = match.group("id")

@@ -1084,3 +1084,37 @@ def test_opening_hours_name_no_day(text, expected):
 )
 def test_an_hour_alone_before_the_dash_opens_a_range_of_times(text, expected):
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Wednesday 18 November: a plan told in the past tense has gone by
+        ("The sofa was supposed to arrive Monday and nobody has called", [("Monday", "2026-11-16")]),
+        ("My cake was meant to come on the 14th, still nothing", [("the 14th", "2026-11-14")]),
+        ("The tiles were meant to be delivered Tuesday", [("Tuesday", "2026-11-17")]),
+        ("It is supposed to arrive Monday, right?", [("Monday", "2026-11-23")]),
+        ("He was told Friday, so we wait", [("Friday", "2026-11-20")]),
+    ],
+)
+def test_a_plan_told_in_the_past_tense_names_the_last_such_day(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drop it tmrw 10ish?", [("tmrw 10ish", "2026-11-19T10:00:00+03:00")]),
+        ("Friday around 3ish works", [("Friday around 3ish", "2026-11-20T15:00:00+03:00")]),
+        ("tomorrow 5 pcs of mandazi", [("tomorrow", "2026-11-19")]),
+    ],
+)
+def test_an_hour_made_rough_with_ish_after_a_day_is_its_clock(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_swahili_past_verb_of_a_thing_turns_an_english_day_back():
+    # "ilitumwa" (it was sent), "zilifika" (they arrived): a thing's subject prefix before the past "li"
+    assert dates("Mzigo ilitumwa on the 12th, iko wapi?") == [("the 12th", "2026-11-12")]
+    assert dates("Viatu zilifika Monday lakini ni size mbaya") == [("Monday", "2026-11-16")]
+    assert dates("Deliver to Kilimani Monday") == [("Monday", "2026-11-23")]

@@ -291,3 +291,29 @@ def test_aside_ends_what_a_container_holds():
 )
 def test_a_food_or_garment_spelt_as_another_languages_word_is_still_counted(text, expected):
     assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bring a dozen mandazi for the meeting", [("a dozen mandazi", "12 mandazi")]),
+        ("half a dozen puto po", [("half a dozen puto", "6 puto")]),
+        ("Add half dozen eggs", [("half dozen eggs", "6 egg")]),
+        ("I have told you a dozen times", []),
+    ],
+)
+def test_a_dozen_counts_its_item_written_in_the_singular(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kulang po ng 3 pieces yung lumpia", [("3 pieces", "3 piece")]),
+        ("Can I get 2 trays naman for Sunday", [("2 trays", "2 tray")]),
+        ("5 pcs ba?", [("5 pcs", "5 piece")]),
+        ("Parcel nahi aaya, 4 din ho gaye", []),
+    ],
+)
+def test_taglish_particles_end_an_item_and_hindi_din_counts_days(text, expected):
+    assert quantities(text) == expected

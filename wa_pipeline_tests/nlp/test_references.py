@@ -297,3 +297,41 @@ def test_dockets_airway_bills_indian_bank_transfers_and_counts_after_po(text, ex
 )
 def test_a_marketplace_order_number_opening_with_its_date_names_itself(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("POS debited me twice, RRN 310245889012", [("310245889012", "transaction:310245889012")]),
+        ("Trx ID: 7Q2W9E4R1T, please confirm", [("7Q2W9E4R1T", "transaction:7Q2W9E4R1T")]),
+    ],
+)
+def test_a_card_payments_rrn_and_a_trx_id_are_transactions(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Inv. No. 5530 is still unpaid", [("5530", "invoice:5530")]),
+        ("Acct. No: 0091827364, Zenith", [("0091827364", "account:0091827364")]),
+        ("Txn. ID 55120987 failed", [("55120987", "transaction:55120987")]),
+        ("Rcpt. No. 000872 attached", [("000872", "receipt:000872")]),
+        ("I placed the order. No one called me", []),
+    ],
+)
+def test_a_keyword_abbreviated_with_a_dot_before_its_number_word(text, expected):
+    assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The number on my statement is ACC-51190", [("ACC-51190", "account:ACC-51190")]),
+        ("Please quote REF-22013 on the parcel", [("REF-22013", "reference:REF-22013")]),
+        ("Ref-22013 attached", [("22013", "reference:22013")]),
+        ("ORDER-20 BOXES", []),
+    ],
+)
+def test_a_keyword_in_capitals_joined_by_a_dash_is_part_of_the_identifier(text, expected):
+    assert references(text) == expected
