@@ -8,9 +8,9 @@ brand no list holds is then read as a person or nothing. WordNet says what a nou
 its first (most frequent) sense is a made thing, a food or a substance (lexicographer files noun.artifact, noun.food,
 noun.substance), written in lower case in one word (with its plural when it is no verb: "fridges") or in two or
 three ("corn oil", "pressure cooker", "tea bag": a brand is written before these as before one word; their plural too,
-"tea bags", since no verb is written that way) and not more often an adverb ("upstairs", "still"), unless that sense is a building, a facility, a vehicle, a road, an
-area, a garment or a cloth ("garage", "cab", "street", "reception", "saree": a place, a ride or a thing worn, no
-goods). Without --downloads the pinned Debian package `wordnet-base` (the one extract_food_names.py reads) is
+"tea bags", since no verb is written that way) and not more often an adverb ("upstairs", "still"), unless that
+sense is a building, a facility, a vehicle, a road, an area, a garment or a cloth ("garage", "cab", "street",
+"reception", "saree": a place, a ride or a thing worn, no goods). Without --downloads the pinned Debian package `wordnet-base` (the one extract_food_names.py reads) is
 fetched with `apt-get download`; it must have the pinned sha256, so the extract is the same wherever it is made, and
 the extract is committed (its own sha256 is checked by test_gazetteer_provenance.py) so that building the list and the
 tests need no network.
