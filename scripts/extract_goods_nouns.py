@@ -6,10 +6,11 @@ Usage: .venv/bin/python scripts/extract_goods_nouns.py [--downloads DIR]
 Chats write a brand before the kind of goods it is ("the Fairy liquid", "a Brita filter", "Milo refill"), and a
 brand no list holds is then read as a person or nothing. WordNet says what a noun names first: a noun is kept when
 its first (most frequent) sense is a made thing, a food or a substance (lexicographer files noun.artifact, noun.food,
-noun.substance), written in lower case in one word (with its plural when it is no verb: "fridges") and not more often an
-adverb ("upstairs", "still"), unless that sense is a building, a facility, a vehicle, a road, an
-area, a garment or a cloth ("garage", "cab", "street", "reception", "saree": a place, a ride or a thing worn, no
-goods). Without --downloads the pinned Debian package `wordnet-base` (the one extract_food_names.py reads) is
+noun.substance), written in lower case in one word (with its plural when it is no verb: "fridges") or in two or
+three ("corn oil", "pressure cooker", "tea bag": a brand is written before these as before one word; their plural too,
+"tea bags", since no verb is written that way) and not more often an adverb ("upstairs", "still"), unless that
+sense is a building, a facility, a vehicle, a road, an area, a garment or a cloth ("garage", "cab", "street",
+"reception", "saree": a place, a ride or a thing worn, no goods). Without --downloads the pinned Debian package `wordnet-base` (the one extract_food_names.py reads) is
 fetched with `apt-get download`; it must have the pinned sha256, so the extract is the same wherever it is made, and
 the extract is committed (its own sha256 is checked by test_gazetteer_provenance.py) so that building the list and the
 tests need no network.
@@ -56,6 +57,7 @@ def _wordnet_files(deb: bytes) -> tuple[str, str, str, str]:
 
 
 def _plural(noun: str) -> str:
+    """The plural of a noun of one or more words, made on its last word ("tea bags")."""
     if noun.endswith(("s", "x", "z", "ch", "sh")):
         return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
@@ -99,8 +101,11 @@ def _rows(data_noun: str, index_noun: str, index_verb: str, index_adv: str) -> s
         first = fields[-senses]  # index.noun lists a lemma's synsets most frequent first
         if word in adverbs and adverbs[word] >= int(fields[-senses - 1]):
             continue
-        if word.isalpha() and word.islower() and files[first] in _GOODS_FILES and first not in excluded:
-            rows.add((word, _GOODS_FILES[files[first]]))
+        parts = word.split("_")
+        if len(parts) > 3 or not all(part.isalpha() and part.islower() for part in parts):
+            continue
+        if files[first] in _GOODS_FILES and first not in excluded:
+            rows.add((" ".join(parts), _GOODS_FILES[files[first]]))
     # The plural of a noun that is no verb ("fridges"); a verb's "-s" is its present tense after a name more often
     # than goods ("Ngozi wants", "Coach Mike needs").
     verbs = {line.split()[0] for line in index_verb.splitlines() if not line.startswith("  ")}

@@ -14,7 +14,7 @@ from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
 
-ORG, PERSON = "ORG", "PERSON"
+ORG, PERSON, PLACE = "ORG", "PERSON", "PLACE"
 # The words before a bank, a wallet or a courier a customer pays, sends or ships through.
 _THROUGH = frozenset("via through thru using with from my your into".split())
 # "... or Evri": the words that list a second business after a first.
@@ -25,6 +25,12 @@ _BRACKETED_FORMS = frozenset({"pty", "pvt"})
 _LIMITED = frozenset({"ltd", "ltd.", "limited"})
 # A listed acronym in lower case is read as the business only when it is this short: "fnb", "kcb", "gtb".
 _ACRONYM_LETTERS = range(3, 6)
+# The verbs of paying or sending money, and the words after them before the wallet or bank it went through: "paid
+# via gcash", "sent thru mpesa", "nag send na po ako sa gcash", "transfer from moniepoint".
+_PAID = frozenset("paid pay paying pays sent send sending transfer transferred transfered transferring".split())
+_PAID_THROUGH = frozenset("via through thru using with on from sa kupitia".split())
+# How far back from the preposition the verb may be: "sent the money on gcash", "nag send na po ako sa gcash".
+_PAID_REACH = 4
 
 
 def with_organisations(doc: Doc, names: Sequence[Entity], gazetteer: Gazetteer, language: str | None) -> list[Entity]:
@@ -35,6 +41,7 @@ def with_organisations(doc: Doc, names: Sequence[Entity], gazetteer: Gazetteer, 
         return found
     found = _with_bracketed_form(doc, found)
     found = _with_lower_case_banks(doc, found, gazetteer)
+    found = _with_paid_through(doc, found, gazetteer)
     found = _with_listed_beside(doc, found, gazetteer)
     return sorted(found, key=lambda entity: entity.start)
 
@@ -124,6 +131,33 @@ def _with_listed_beside(doc: Doc, found: list[Entity], gazetteer: Gazetteer) -> 
             continue  # "with M-Pesa or Cash": a way to pay, not a business
         covered = _covered(found, word.idx, word.idx + len(word))
         if any(e.label != PERSON or e.start != word.idx or e.end != word.idx + len(word) for e in covered):
+            continue
+        found = [e for e in found if e not in covered] + [_entity(doc, word.i, word.i + 1)]
+    return found
+
+
+def _with_paid_through(doc: Doc, found: list[Entity], gazetteer: Gazetteer) -> list[Entity]:
+    """One word that no list holds, after the verb of paying or sending and the word of going through ("paid via
+    gcash", "sent thru mpesa", "transfer from moniepoint") is the wallet or bank it went through: an organisation, in
+    place of a person or a place the model read there. A listed given name or place, an English or chat word ("paid
+    with cash", "sent on Friday"), an acronym or a word before a number (a way of paying: "via UPI", "via paybill
+    400200") stays as it was."""
+    lowered = [token.lower_ for token in doc]
+    for at in range(1, len(doc) - 1):
+        if lowered[at] not in _PAID_THROUGH or not any(w in _PAID for w in lowered[max(0, at - _PAID_REACH) : at]):
+            continue
+        word = doc[at + 1]
+        after = doc[at + 2] if at + 2 < len(doc) else None
+        if not word.is_alpha or len(word) < 3 or (after is not None and after.is_alpha and after.text[:1].isupper()):
+            continue  # a longer name ("via Access Bank") is the lists' and the model's to read
+        if word.text.isupper() or (after is not None and after.like_num):
+            continue  # a way of paying ("via UPI", "with VAT", "via paybill 400200"); a listed bank's acronym is read above
+        if lowered[at + 1] in ENGLISH_WORDS or lowered[at + 1] in CHAT_WORDS or lowered[at + 1] in gazetteer.people:
+            continue
+        if gazetteer.is_place((lowered[at + 1],), None) or gazetteer.organisations.longest_match(lowered, at + 1):
+            continue
+        covered = _covered(found, word.idx, word.idx + len(word))
+        if any(e.label not in (PERSON, PLACE) or e.start != word.idx or e.end != word.idx + len(word) for e in covered):
             continue
         found = [e for e in found if e not in covered] + [_entity(doc, word.i, word.i + 1)]
     return found

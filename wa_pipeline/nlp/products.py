@@ -1,7 +1,7 @@
 """Named products, read from how chats write them: a name with a model, version or line after it ("Galaxy A15",
 "Air Max 90", "Toyota Probox"), a capitalised name after a count or a container ("2 packets of Omo", "crate
 mbili za Tusker", "3 Indomie"), or before the kind of goods it is ("Amul butter", "sabuni ya Menengai"; on English
-lines also any noun WordNet names goods by, gazetteer/goods.txt: "the Fairy liquid").
+lines also any noun WordNet names goods by, gazetteer/goods.txt: "the Fairy liquid", "Elianto corn oil").
 
 A brand the organisations list knows ("Samsung", "Coca-Cola") is a product in those places and stays an
 organisation everywhere else ("paid at Naivas", "the Samsung service centre"): names.py reads it first, and
@@ -162,6 +162,9 @@ _ELISION = re.compile(r"[LlDd]['’](?=[A-Za-z])")
 _TIMES = re.compile(r"\d+[xX]|x\d+")
 _ORDINAL = re.compile(r"(?i)\d+(?:st|nd|rd|th)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# The words this module reads otherwise after a name, no goods there: a company's, a place's, an address's or a
+# count's, and the chat languages' small words.
+_TAKEN = _COMPANY_WORDS | _ENDINGS | PLACE_ENDINGS | _NUMBERED_NOUNS | CHAT_WORDS
 # Written after a number that is a screen's or a wheel's size: "43 inch", "55 inches".
 _SCREEN_SIZES = frozenset("inch inches".split())
 # A model standing alone: capitals and a number ("PS5", "TM6"); a determiner or a model word must go with it.
@@ -454,7 +457,7 @@ def _named_goods(doc: Words, i: int, end: int, at: int, gazetteer: Gazetteer, la
     cake")."""
     if not doc.user_data.get("names_english", language in (None, "", "en")):
         return False
-    if doc[at].lower_ not in _goods_nouns():
+    if doc[at].lower_ not in _goods_nouns() and not _goods_phrase_at(doc, at):
         return False
     name = doc.text[doc[i].idx : doc[end - 1].idx + len(doc[end - 1].text)]
     if doc[end - 1].text in ("'s", "’s") or sum(c.isalpha() for c in name) < 3 or any(c.isdigit() for c in name):
@@ -466,15 +469,38 @@ def _named_goods(doc: Words, i: int, end: int, at: int, gazetteer: Gazetteer, la
     return not shop
 
 
+def _goods_phrase_at(doc: Words, at: int) -> bool:
+    """Tokens from `at` are a noun of two or three lower-case words WordNet names goods by: "corn oil", "pressure
+    cooker", "tea bags"."""
+    phrases = _goods_phrases()
+    for size in (2, 3):
+        words = doc[at : at + size]
+        if len(words) == size and all(t.is_alpha and t.is_lower for t in words):
+            if " ".join(t.lower_ for t in words) in phrases:
+                return True
+    return False
+
+
 @functools.cache
 def _goods_nouns() -> frozenset[str]:
-    """The nouns of gazetteer/goods.txt (WordNet's goods), less the words this module reads otherwise after a name: a
-    company's ("service", "shop"), a place's ("road", "estate"), an address's or a count's ("house", "box"), and
-    the chat languages' small words."""
+    """The one-word nouns of gazetteer/goods.txt (WordNet's goods), less the words this module reads otherwise after
+    a name: a company's ("service", "shop"), a place's ("road", "estate"), an address's or a count's ("house", "box"),
+    and the chat languages' small words."""
+    return frozenset(noun for noun in _goods_list() if " " not in noun) - _TAKEN
+
+
+@functools.cache
+def _goods_phrases() -> frozenset[str]:
+    """The nouns of two or three words of gazetteer/goods.txt, less those opening on a chat word ("a battery", "and
+    gate", "first base": the name before them ends a clause more often than it names goods) or ending on a word
+    `_goods_nouns` leaves out."""
+    phrases = (noun.split() for noun in _goods_list() if " " in noun)
+    return frozenset(" ".join(p) for p in phrases if p[0] not in CHAT_WORDS and p[-1] not in _TAKEN)
+
+
+def _goods_list() -> list[str]:
     path = Path(__file__).parent / "gazetteer" / "goods.txt"
-    nouns = {line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
-    taken = _COMPANY_WORDS | _ENDINGS | PLACE_ENDINGS | _NUMBERED_NOUNS | CHAT_WORDS
-    return frozenset(nouns - taken)
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
 def _german_goods(doc: Words, i: int, end: int, gazetteer: Gazetteer) -> bool:

@@ -33,7 +33,7 @@ EXTRACTS = {
     "regional_names.tsv": "1e838ba30144f2953146db21e88d8be916f4d6f2fc274d537f89d46dc93e3134",
     "nip_institutions.tsv": "7d1d1a7c12998de70d2f3720f047076279d3a858961e4d1f78378fa965c2e3d4",
     "food_names.tsv": "b99d90817cbdbb53eb3da25fddee1a83cdc80e8e301bcc67f22dd4f18f9e14dc",
-    "goods_nouns.tsv": "c1944cb0e3d514e726f1479965cb81545e8cacdb4fbee12c310e20a2a055c12e",
+    "goods_nouns.tsv": "4db49107248f1cbd5b5bf8b0c1b21e1f389e79e6ddd1e674cc319f011b91fc30",
 }
 GENERATED = {
     "people.txt": "Faker",

@@ -60,3 +60,20 @@ def test_a_brand_named_like_a_small_town_of_other_markets_is_a_business():
     # a town of the chat's own market, or a large one, stays a place
     assert ("ORG", "Voi") not in names("Please send it by bus to Voi", "KE")
     assert ("ORG", "Santander") not in names("We drove to Santander on Sunday", "GB")
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        # a word no list holds after paying or sending and "via", "thru", "sa"...: the wallet it went through (round 31)
+        ("Paid via mukuru last night, please confirm", "ZA", [("ORG", "mukuru")]),
+        ("I sent it thru tpesa, check your phone", "KE", [("ORG", "tpesa")]),
+        ("nag send na ako sa paymaya kanina", "PH", [("ORG", "paymaya")]),
+        # a way of paying, an English word, a listed given name: as before
+        ("Paid via EFT, reference attached", "ZA", []),
+        ("Pay via paybill 400200 please", "KE", []),
+        ("Sent the money from Njeri this morning", "KE", [("PERSON", "Njeri")]),
+    ],
+)
+def test_an_unlisted_word_a_customer_pays_through_is_a_business(text, region, expected):
+    assert names(text, region) == expected

@@ -162,3 +162,12 @@ def test_a_name_before_goods_wordnet_names_is_a_product_on_english_lines():
     assert products("Paid for Rehema's cake already", "KE", "en") == []
     assert products("The TV screen has a crack and the A4 paper is wet", "KE", "en") == []
     assert products("Can you bake a Victoria sponge for Saturday?", "GB", "en") == []
+
+
+def test_a_name_before_goods_of_two_or_three_words_wordnet_names_is_a_product_on_english_lines():
+    # gazetteer/goods.txt also holds WordNet's goods nouns of two and three words (round 31): "olive oil"
+    assert products("Do you have Zamora olive oil in stock?", "KE", "en") == ["Zamora"]
+    assert products("Please add the Velbon pressure cooker to my cart", "IN", "en") == ["Velbon"]
+    assert products("Are the Nakuru tea bags fresh?", "KE", "en") == []  # a town, no brand
+    # a phrase opening on a chat word ("a battery") after a name is no goods
+    assert products("Tell Baraka a battery is in the drawer", "KE", "en") == []
