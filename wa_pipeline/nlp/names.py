@@ -419,9 +419,9 @@ _GERMAN_FILLERS = frozenset("mal bitte doch kurz einfach dem der den".split())
 _PAPERS = frozenset("proof slip receipt screenshot invoice details pop statement quote quotation message".split())
 # Giving something to a person: "pass it to Sipho", "hand it over to Kojo".
 _GIVING = frozenset("pass passed give gave hand handed".split())
-# Tagalog's markers of a person's name ("kay Rowena", "ni Marites", "kina Joy"), read on chats of the Philippines only:
-# "ni" is Swahili's "is".
-_TAGALOG_PERSONAL = frozenset("kay ni kina nina".split())
+# Tagalog's markers of a person's name ("kay Rowena", "ni Marites", "kina Joy", "si Rhea"), read on chats of the
+# Philippines only: "ni" is Swahili's "is".
+_TAGALOG_PERSONAL = frozenset("kay ni kina nina si sina".split())
 # ... and a thing sent or handed on is sent to someone when no list of places holds the word after "to": "send it to
 # wanjiku", "hand over the parcel to ramesh" ("send the box to Kisumu" stays the town's).
 _HANDING_ON = _GIVING | frozenset("send sent sending".split())

@@ -833,6 +833,8 @@ def _names_in(text, region, language):
         ("Medaase Kofi, the kenkey was still warm", "GH", "en", [("PERSON", "Kofi")]),
         ("Mangwanani Tendai, is the dress ready?", "ZW", "en", [("PERSON", "Tendai")]),
         ("Shukriya Farhan, the parcel came on time", "IN", "en", [("PERSON", "Farhan")]),
+        # Tagalog's "si" and "sina" mark a person's name as "kay" and "ni" do, on a line the detector reads as Swahili
+        ("bukas na lang, si Marivic ang kukuha", "PH", "sw", [("PERSON", "Marivic")]),
     ],
 )
 def test_people_in_chats_of_six_regions_of_round_31(text, region, language, expected):
