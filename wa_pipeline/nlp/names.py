@@ -2405,7 +2405,8 @@ def _handed_on(doc: Words, start: int) -> bool:
         if token.is_punct or token.like_num or token.is_currency:
             return False  # "send 500 to X" is money, read by _paid_person
         if token.lower_ in _HANDING_ON:
-            return back < start - 2  # something sent: "send to X" alone names a place as often
+            # something sent: "send to X" alone names a place as often; one gives or passes a thing to a person
+            return back < start - 2 or token.lower_ in _GIVING
     return False
 
 

@@ -835,6 +835,8 @@ def _names_in(text, region, language):
         ("Shukriya Farhan, the parcel came on time", "IN", "en", [("PERSON", "Farhan")]),
         # Tagalog's "si" and "sina" mark a person's name as "kay" and "ni" do, on a line the detector reads as Swahili
         ("bukas na lang, si Marivic ang kukuha", "PH", "sw", [("PERSON", "Marivic")]),
+        # a thing given or passed "to" goes to a person even with no object between ("send to X" stays a place's)
+        ("Pass to Siew Lan at the counter please", "SG", "en", [("PERSON", "Siew Lan")]),
     ],
 )
 def test_people_in_chats_of_six_regions_of_round_31(text, region, language, expected):
