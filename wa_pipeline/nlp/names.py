@@ -101,7 +101,12 @@ _GREETINGS = frozenset(
     "assalamu assalam asalam asalamu alaikum alaykum aleikum alaikom mubarak "
     # sign-offs and hails before a name: "Gruss Reto", "Valeu Gui", "Saludos, Marta", "Che Juan", "Beijos, Ana"
     "gruss grüsse grüße grüssen grüßen che oye valeu vlw saludos abrazo abrazos abraço abraços beijo beijos "
-    "besos".split()
+    "besos "
+    # thanks and hellos of the regions' own languages before a name on English lines: Twi "Medaase Kwame", Shona
+    # "Mangwanani Rutendo", "Mhoro Kudzai", Nyanja "Muli bwanji Mutale", Zulu and Xhosa "Ngiyabonga Thandi", Urdu and
+    # Hindi "Shukriya Ayesha", "JazakAllah Bilal", Hausa "Nagode Musa", Igbo "Daalu Chidi"
+    "medaase mangwanani masikati manheru mhoro bwanji ngiyabonga siyabonga enkosi dankie howzit shukriya shukria "
+    "dhanyavaad dhanyavad dhanyawad jazakallah jazakallahu nagode sannu daalu".split()
 )
 # Whom a greeting or a sign-off addresses when it is not a person: "Hello World", "Hi Team", "Dear Customer",
 # "Regards, Management". Alone (or together: "Hi Team Members") these words are never a name.
@@ -414,9 +419,9 @@ _GERMAN_FILLERS = frozenset("mal bitte doch kurz einfach dem der den".split())
 _PAPERS = frozenset("proof slip receipt screenshot invoice details pop statement quote quotation message".split())
 # Giving something to a person: "pass it to Sipho", "hand it over to Kojo".
 _GIVING = frozenset("pass passed give gave hand handed".split())
-# Tagalog's markers of a person's name ("kay Rowena", "ni Marites", "kina Joy"), read on chats of the Philippines only:
-# "ni" is Swahili's "is".
-_TAGALOG_PERSONAL = frozenset("kay ni kina nina".split())
+# Tagalog's markers of a person's name ("kay Rowena", "ni Marites", "kina Joy", "si Rhea"), read on chats of the
+# Philippines only: "ni" is Swahili's "is".
+_TAGALOG_PERSONAL = frozenset("kay ni kina nina si sina".split())
 # ... and a thing sent or handed on is sent to someone when no list of places holds the word after "to": "send it to
 # wanjiku", "hand over the parcel to ramesh" ("send the box to Kisumu" stays the town's).
 _HANDING_ON = _GIVING | frozenset("send sent sending".split())
@@ -657,7 +662,9 @@ def find_names(
     doc.user_data["names_gazetteer"] = gazetteer
     doc.user_data["names_region"] = region
     # Nearly every rule asks whether the line is English: it is worked out once per message.
-    doc.user_data["names_english"] = _language(doc) is None and language in (None, "", "en")
+    doc.user_data["names_english"] = _language(doc) is None and (
+        language in (None, "", "en") or _english_by_its_words(doc, language)
+    )
     found: list[Entity] = []
     unnamed: list[tuple[int, int]] = []  # capitalised runs no evidence labelled
     i = 0
@@ -1395,6 +1402,18 @@ def _reading_language(doc: Words, language: str | None) -> str | None:
         return language if language in _LANGUAGE_TITLES and agreed else None
     best = max(counts, key=lambda code: counts[code])
     return best if best != "en" and counts[best] >= 2 and counts[best] > counts["en"] else None
+
+
+def _english_by_its_words(doc: Words, language: str) -> bool:
+    """A line the detector gives to Swahili or Hindi holds none of that language's own words and at least two English
+    function words ("deliver to Kikuubo, ask for Ssemakula"): the names the detector read as Swahili are all it saw."""
+    lowered = lowered_words(doc)
+    own = _CONFIRMING_WORDS.get(language)
+    return (
+        own is not None
+        and not any(map(own.__contains__, lowered))
+        and (sum(map(_FUNCTION_WORDS["en"].__contains__, lowered)) >= 2)
+    )
 
 
 def _language(doc: Words) -> str | None:
@@ -2386,7 +2405,8 @@ def _handed_on(doc: Words, start: int) -> bool:
         if token.is_punct or token.like_num or token.is_currency:
             return False  # "send 500 to X" is money, read by _paid_person
         if token.lower_ in _HANDING_ON:
-            return back < start - 2  # something sent: "send to X" alone names a place as often
+            # something sent: "send to X" alone names a place as often; one gives or passes a thing to a person
+            return back < start - 2 or token.lower_ in _GIVING
     return False
 
 

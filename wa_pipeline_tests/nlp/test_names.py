@@ -813,3 +813,31 @@ def test_a_bank_is_named_by_its_first_word(text, region, expected):
 )
 def test_people_as_customers_name_them(text, region, expected):
     assert names(text, region) == expected
+
+
+def _names_in(text, region, language):
+    [found] = extract_entities([text], region, languages=[language])
+    return [(e.label, e.text) for e in found if e.label in NAME_LABELS]
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "language", "expected"),
+    [
+        # a line the detector gives to Swahili or Hindi for its names alone, with no word of that language and
+        # English function words around them, is read by the English rules ("ask for" names a person)
+        ("deliver it to Kireka, ask for Ssebunya", "UG", "sw", [("GPE", "Kireka"), ("PERSON", "Ssebunya")]),
+        ("please give the bag to Ssebunya at the gate", "UG", "sw", [("PERSON", "Ssebunya")]),
+        # ... while one word of Swahili keeps it Swahili's: "kwa" and "ya" are not English
+        ("Nimetuma kwa Kamau ya duka", "KE", "sw", [("PERSON", "Kamau")]),
+        # the regions' own thanks and hellos before a name, as "Hi" and "Thanks" are
+        ("Medaase Kofi, the kenkey was still warm", "GH", "en", [("PERSON", "Kofi")]),
+        ("Mangwanani Tendai, is the dress ready?", "ZW", "en", [("PERSON", "Tendai")]),
+        ("Shukriya Farhan, the parcel came on time", "IN", "en", [("PERSON", "Farhan")]),
+        # Tagalog's "si" and "sina" mark a person's name as "kay" and "ni" do, on a line the detector reads as Swahili
+        ("bukas na lang, si Marivic ang kukuha", "PH", "sw", [("PERSON", "Marivic")]),
+        # a thing given or passed "to" goes to a person even with no object between ("send to X" stays a place's)
+        ("Pass to Siew Lan at the counter please", "SG", "en", [("PERSON", "Siew Lan")]),
+    ],
+)
+def test_people_in_chats_of_six_regions_of_round_31(text, region, language, expected):
+    assert _names_in(text, region, language) == expected
