@@ -48,6 +48,7 @@ _SPACE_DOT[[ord(" "), ord(".")]] = True
 _LOWER = np.arange(256, dtype=np.uint8)
 _LOWER[ord("A") : ord("Z") + 1] += 32
 # Where a fixed header's digits are, in pairs: day, month, the year's two halves, hour, minute.
+_POLL = np.frombuffer(b"POLL:", dtype=np.uint8)
 _DIGITS = np.array([0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16])
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 _SECOND = timedelta(seconds=1)
@@ -110,10 +111,13 @@ def _code(window: np.ndarray, length: np.ndarray, *, tail: bool = False) -> np.n
     """The first (or, with `tail`, last) `_KEY` bytes of each key as one number, its length counted in (a shorter key
     whole)."""
     size = np.minimum(length, _KEY)
-    place = np.arange(_KEY)
-    kept = place >= _KEY - size[:, None] if tail else place < size[:, None]
-    weights = np.int64(256) ** np.arange(_KEY, dtype=np.int64)
-    return (np.where(kept, window, 0).astype(np.int64) * weights).sum(axis=1) * 8 + size
+    kept = np.array(window, dtype=np.uint8, order="C")
+    short = np.flatnonzero(size < _KEY)
+    if short.size:
+        place = np.arange(_KEY)
+        inside = place >= _KEY - size[short, None] if tail else place < size[short, None]
+        kept[short] = np.where(inside, kept[short], 0)
+    return kept.view(np.uint32).ravel().astype(np.int64) * 8 + size
 
 
 def _codes(keys: frozenset[str], *, tail: bool = False) -> np.ndarray:
@@ -395,26 +399,50 @@ def _columns(reader: ExportReader) -> pa.Table | None:
             [key in exact or key[:_NOTICE_KEY] in notices or key[:_KEY] in free_starts for key in keys], dtype=bool
         )
     # A file Android attached, alone on the message's one line ("IMG-….jpg (file attached)"), as `_attachment` reads
-    # it: no "<", no poll's opening, and its closing words one of the book's.
-    attached = np.flatnonzero(doubt)
-    attached_body = body.take(pa.array(attached))
-    plausible = ~_flags(pc.match_substring_regex(attached_body, r"\n|<|^POLL:")) & _flags(
-        pc.ends_with(attached_body, ")")
+    # it with `_ANDROID_ATTACHED` (in ASCII: the words of the last brackets, closing the line after a space): no "<",
+    # no poll's opening, and those words one of the book's. Its rows' bytes are looked at on their own.
+    attached = np.flatnonzero(doubt & (first_end == hi) & (hi > lo) & (data[np.maximum(hi - 1, 0)] == ord(")")))
+    size = (hi - lo)[attached]
+    end = np.cumsum(size)
+    begin = end - size
+    own = data[np.arange(int(end[-1]) if size.size else 0) - np.repeat(begin - lo[attached], size)]
+    lt, opens, closes = (np.flatnonzero(own == ord(mark)) for mark in "<()")
+    brackets = opens[np.maximum(np.searchsorted(opens, end) - 1, 0)] if opens.size else np.full(size.size, -1)
+    word = end - 1 - (brackets + 1)
+    _, run_start = _trim(own, begin, np.maximum(brackets, begin), _WHITE, left=False)
+    plain_file = (
+        (np.searchsorted(lt, end) == np.searchsorted(lt, begin))
+        & ~((size >= 5) & (own[np.minimum(begin[:, None] + np.arange(5), len(own) - 1)] == _POLL).all(axis=1))
+        & (brackets >= begin)
+        & (brackets < end)
+        & (np.searchsorted(closes, end - 1) == np.searchsorted(closes, brackets + 1))
+        & (word >= 1)
+        & (word <= 60)
+        & (run_start < brackets)
+        & (run_start > begin)
     )
-    attached, attached_body = attached[plausible], attached_body.filter(pa.array(plausible))
-    parts = pc.extract_regex(attached_body, r"^(?P<file>.+?)\s+\((?P<word>[^()]{1,60})\)$")
-    words = pc.dictionary_encode(parts.field("word"))
+    attached, begin, end, brackets, run_start = (
+        values[plain_file] for values in (attached, begin, end, brackets, run_start)
+    )
+    words = pc.dictionary_encode(_gather(own, brackets + 1, end - 1))
     said_words = np.array(
-        [word is not None and normalise(word) in book.file_attached_words for word in words.dictionary.to_pylist()]
-        + [False],
-        dtype=bool,
+        [normalise(word) in book.file_attached_words for word in words.dictionary.to_pylist()], dtype=bool
     )
-    known = said_words[words.indices.fill_null(len(said_words) - 1).to_numpy()]
+    known = said_words[words.indices.to_numpy()] if attached.size else np.zeros(0, dtype=bool)
     attached = attached[known]
-    files = pc.utf8_trim(parts.field("file").filter(pa.array(known)), _STRIPPED)
+    files = _gather(own, begin[known], run_start[known])
     text_rows = np.flatnonzero(~doubt)
     fast = np.concatenate((candidate[text_rows], candidate[attached]))
     fast_body = body.take(pa.array(np.concatenate((text_rows, attached))))
+    # Each file's kind by its extension, as `kind_for_filename` judges it (one look per extension; a name with no
+    # extension, or a sticker's, by its whole name).
+    extension = pc.utf8_lower(pc.extract_regex(files, r"\.(?P<extension>[^.]*)$").field("extension")).fill_null("")
+    extensions = pc.dictionary_encode(extension)
+    kind_of = [ce.kind_for_filename(f"x.{name}") for name in extensions.dictionary.to_pylist()]
+    kinds = np.array(kind_of + [""], dtype=object)[extensions.indices.to_numpy(zero_copy_only=False)]
+    whole = np.flatnonzero(_flags(pc.is_in(extension, pa.array(["", "webp"]))))
+    if whole.size:
+        kinds[whole] = [ce.kind_for_filename(name) for name in files.take(pa.array(whole)).to_pylist()]
     fast_columns = {
         "sender_name": pa.array(senders, pa.string()).take(
             pa.array(np.concatenate((head_index[text_rows], head_index[attached])))
@@ -423,7 +451,7 @@ def _columns(reader: ExportReader) -> pa.Table | None:
         "kind": pa.concat_arrays(
             [
                 pa.repeat(pa.scalar("text"), len(text_rows)),
-                pa.array([ce.kind_for_filename(name) for name in files.to_pylist()], pa.string()),
+                pa.array(kinds, pa.string()),
             ]
         ),
         "text": pa.concat_arrays([fast_body.slice(0, len(text_rows)), pa.nulls(len(attached), pa.string())]),
@@ -569,20 +597,29 @@ def _assemble(
     sender, body = columns["sender_name"], columns["body"]
     # The ordinal of equal messages: how many with the same send time, sender and body came before, as the reader
     # counts them (which holds while it still remembers each send time when it comes again).
-    moments, first_seen, moment = np.unique(sent, return_index=True, return_inverse=True)
-    rank = np.empty(len(moments), dtype=np.int64)
-    rank[np.argsort(first_seen, kind="stable")] = np.arange(len(moments))
-    opened = np.zeros(count, dtype=bool)
-    opened[first_seen] = True
-    if (rank[moment.ravel()] < np.cumsum(opened) - ce._REMEMBERED_MOMENTS).any():
-        return None
+    if count and (sent[1:] >= sent[:-1]).all():
+        # In order (most exports): each send time's messages come together, its number that of its run.
+        moment = np.cumsum(np.concatenate(([False], sent[1:] != sent[:-1])))
+    else:
+        moments, first_seen, moment = np.unique(sent, return_index=True, return_inverse=True)
+        moment = moment.ravel()
+        rank = np.empty(len(moments), dtype=np.int64)
+        rank[np.argsort(first_seen, kind="stable")] = np.arange(len(moments))
+        opened = np.zeros(count, dtype=bool)
+        opened[first_seen] = True
+        if (rank[moment] < np.cumsum(opened) - ce._REMEMBERED_MOMENTS).any():
+            return None
     senders = pc.dictionary_encode(sender)
     sender_code = senders.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     ordinal = np.zeros(count, dtype=np.int64)
     # Only messages sharing their send time and sender with another can be equal: their bodies are compared.
-    pair = moment.ravel() * (len(senders.dictionary) + 1) + sender_code + 1
-    _, pair_index, pair_count = np.unique(pair, return_inverse=True, return_counts=True)
-    shared = np.flatnonzero(pair_count[pair_index.ravel()] > 1)
+    pair = moment * (len(senders.dictionary) + 1) + sender_code + 1
+    # (A stable sort of the pairs, which come nearly in order, groups them.)
+    grouped = np.argsort(pair, kind="stable")
+    grouped_pair = pair[grouped]
+    opens = np.flatnonzero(np.concatenate(([True], grouped_pair[1:] != grouped_pair[:-1], [True])))
+    group_size = np.diff(opens)
+    shared = np.sort(grouped[np.repeat(group_size > 1, group_size)])
     if shared.size:
         body_code = pc.dictionary_encode(body.take(pa.array(shared))).indices.to_numpy()
         order = np.lexsort((shared, body_code, pair[shared]))

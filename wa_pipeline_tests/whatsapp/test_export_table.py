@@ -103,6 +103,18 @@ Invoice
 01/03/2026, 09:03 - Juma Hardware: VID-20260301-WA0003.mp4   (file attached)
 01/03/2026, 09:03 - Juma Hardware: notes.txt (not a word WhatsApp writes)
 01/03/2026, 09:03 - Juma Hardware: AUD-20260301-WA0004. (file attached)
+01/03/2026, 09:03 - Juma Hardware: photo (1).jpg (file attached)
+01/03/2026, 09:03 - Juma Hardware: a(b (File Attached)
+01/03/2026, 09:03 - Juma Hardware: x) y (file attached)
+01/03/2026, 09:03 - Juma Hardware: (file attached)
+01/03/2026, 09:03 - Juma Hardware: IMG-20260301-WA0005.jpg(file attached)
+01/03/2026, 09:03 - Juma Hardware: POLL: IMG-20260301-WA0006.jpg (file attached)
+01/03/2026, 09:03 - Juma Hardware: <IMG-20260301-WA0007.jpg> (file attached)
+01/03/2026, 09:03 - Juma Hardware: STK-20260301-WA0008.webp (file attached)
+01/03/2026, 09:03 - Juma Hardware: IMG-20260301-WA0009.WEBP (file attached)
+01/03/2026, 09:03 - Juma Hardware: PTT-20260301-WA0010 (file attached)
+01/03/2026, 09:03 - Juma Hardware: Price list.PDF (file attached)
+01/03/2026, 09:03 - Juma Hardware: contact.vcf (a word no one writes that runs on well past sixty characters in all)
 01/03/2026, 09:04 - Juma Hardware: This message was deleted
 01/03/2026, 09:04 - Juma Hardware: [Forwarded] see the price list
 01/03/2026, 09:04 - Brian Otieno: POLL:
