@@ -49,6 +49,27 @@ _LOWER = np.arange(256, dtype=np.uint8)
 _LOWER[ord("A") : ord("Z") + 1] += 32
 # Where a fixed header's digits are, in pairs: day, month, the year's two halves, hour, minute.
 _POLL = np.frombuffer(b"POLL:", dtype=np.uint8)
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[list(b"0123456789")] = True
+_SEPARATOR = np.zeros(256, dtype=bool)
+_SEPARATOR[list(b"/.-")] = True
+
+
+def _byte(character: str) -> np.ndarray:
+    allowed = np.zeros(256, dtype=bool)
+    allowed[ord(character)] = True
+    return allowed
+
+
+# The bytes of "dd/mm/yyyy, hh:mm - ", by place: a separator first (it lets through the fewest lines), then the rest.
+_FIXED = (
+    (2, _SEPARATOR),
+    (14, _byte(":")),
+    (10, _byte(",")),
+    (5, _SEPARATOR),
+    *((place, _DIGIT) for place in (0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16)),
+    *((place, _byte(character)) for place, character in ((11, " "), (17, " "), (18, "-"), (19, " "))),
+)
 _DIGITS = np.array([0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16])
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 _SECOND = timedelta(seconds=1)
@@ -203,14 +224,25 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     offsets = np.append(starts, len(data)).astype(np.int32)
     # Each line with the newline that ends it: the patterns read from the line's start only.
     lines = pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(clean_bytes))
-    plain = pc.match_substring_regex(lines, _PLAIN_PREFIX).to_numpy(zero_copy_only=False)
+    # The plain headers: most written "dd/mm/yyyy, hh:mm - " (digits, a separator at 2 and 5, ", " at 10, ":" at 14,
+    # " - " at 17), read in place, each test on the lines the ones before let through; any other line opening with a
+    # digit is searched with the plain pattern.
+    fixed_rows = np.flatnonzero(ends - starts >= 20)
+    for place, allowed in _FIXED:
+        fixed_rows = fixed_rows[allowed[data[starts[fixed_rows] + place]]]
+    fixed = np.zeros(count, dtype=bool)
+    fixed[fixed_rows] = True
+    first_byte = data[np.minimum(starts, len(data) - 1)] * (starts < ends)
+    other = np.flatnonzero(_DIGIT[first_byte] & ~fixed)
+    plain = fixed.copy()
+    plain[other] = _flags(pc.match_substring_regex(lines.take(pa.array(other)), _PLAIN_PREFIX))
     # A line the plain header misses is a header if the reader's own search says so: then the file is not plain.
     header_lines, fields = (
         (ce._HEADER_LINES, ce._LAYOUT_FIELDS)
         if key[0] == ce.IOS_SHORT
         else (ce._HEADER_LINES_NO_SHORT, ce._LAYOUT_FIELDS_NO_SHORT)
     )
-    maybe = _MAYBE_HEADER[data[np.minimum(starts, len(data) - 1)]] & (starts < ends) & ~plain
+    maybe = _MAYBE_HEADER[first_byte] & (starts < ends) & ~plain
     for index in np.flatnonzero(maybe):
         line = clean_bytes[starts[index] : ends[index]].decode()
         match = header_lines.match("\n" + line)
@@ -218,16 +250,8 @@ def _columns(reader: ExportReader) -> pa.Table | None:
             layout, names = fields[match.lastindex]
             if layout == key[0] and match.group(names[8])[0] == key[1]:
                 return None
-    # The plain headers, most written "dd/mm/yyyy, hh:mm - " (the one shape with a separator at 2 and 5, a comma at 10
-    # and a colon at 14); the others read by the same pattern in Python.
     candidates = np.flatnonzero(plain)
-    at = starts[candidates]
-    fixed = (
-        (data[at + 10] == ord(","))
-        & (data[at + 14] == ord(":"))
-        & np.isin(data[at + 2], np.frombuffer(b"/.-", np.uint8))
-        & np.isin(data[at + 5], np.frombuffer(b"/.-", np.uint8))
-    )
+    fixed = fixed[candidates]
     separator = ord(key[1])
     day_keys: dict[tuple[str, str, str], int] = {}
     dates: list[tuple[str, str, str]] = []
@@ -388,15 +412,17 @@ def _columns(reader: ExportReader) -> pa.Table | None:
             doubt[rows_of] |= _spelled_at(data, stop - spelled.size - back, start, stop, spelled)
         subject[rows_of] = _spelled_at(data, bare_end[rows_of] - spelled.size, start, stop, spelled)
     # A line opening with one of the book's free openings (and nothing else to doubt) is one `PhraseBook.find` turns
-    # away unless it is an exact line, a notice, or a line the book's patterns may match: each such row is looked at
-    # in Python, the rest are plain words after all.
+    # away unless it is an exact line, a notice, or a line the book's patterns may match (by its opening: its
+    # closing and the phrases that may stand anywhere were doubted above); the rest are plain words after all.
     lookup = np.flatnonzero(starts_free & ~doubt)
     if lookup.size:
-        keys = [key.lower() for key in _gather(data, lo[lookup], key_end[lookup]).to_pylist()]
-        free_starts, exact, notices = book.free_starts, book.exact, book.notices
-        # (Its closing characters and the phrases that may stand anywhere were doubted above.)
-        doubt[lookup] = subject[lookup] | np.array(
-            [key in exact or key[:_NOTICE_KEY] in notices or key[:_KEY] in free_starts for key in keys], dtype=bool
+        keys = pc.ascii_lower(_gather(data, lo[lookup], key_end[lookup]))
+        exact, notices, free_starts = _book_keys(book)
+        doubt[lookup] = (
+            subject[lookup]
+            | _flags(pc.is_in(keys, exact))
+            | _flags(pc.is_in(pc.utf8_slice_codeunits(keys, 0, _NOTICE_KEY), notices))
+            | np.isin(_code(opening[lookup], key_length[lookup]), free_starts)
         )
     # A file Android attached, alone on the message's one line ("IMG-….jpg (file attached)"), as `_attachment` reads
     # it with `_ANDROID_ATTACHED` (in ASCII: the words of the last brackets, closing the line after a space): no "<",
@@ -516,6 +542,22 @@ def _columns(reader: ExportReader) -> pa.Table | None:
         problems=problems,
         before=before,
     )
+
+
+_BOOK_KEYS: dict[int, tuple[object, tuple[pa.Array, pa.Array, np.ndarray]]] = {}
+
+
+def _book_keys(book) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    """The book's exact lines and notices' openings as Arrow arrays, and `_code` of its free starts: made once a book."""
+    held = _BOOK_KEYS.get(id(book))
+    if held is None or held[0] is not book:
+        keys = (
+            pa.array(list(book.exact), pa.string()),
+            pa.array(list(book.notices), pa.string()),
+            _codes(book.free_starts),
+        )
+        held = _BOOK_KEYS[id(book)] = (book, keys)
+    return held[1]
 
 
 def _flags(values: pa.Array) -> np.ndarray:
