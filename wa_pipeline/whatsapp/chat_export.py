@@ -1335,7 +1335,8 @@ class ExportReader:
     def table(self) -> pa.Table:
         """The export's messages as one Arrow table (`MESSAGE_TABLE_SCHEMA`: every field of `messages()`'s, in file
         order), with the same lines added to `errors`: read a column at a time where the file allows (see
-        `export_table`), else built from `messages()`."""
+        `export_table`; the file's text is held while it is read, as the table holds it), else built from
+        `messages()`."""
         from wa_pipeline.whatsapp.export_table import export_table
 
         return export_table(self)

@@ -47,7 +47,6 @@ _SPACE_DOT = np.zeros(256, dtype=bool)
 _SPACE_DOT[[ord(" "), ord(".")]] = True
 _LOWER = np.arange(256, dtype=np.uint8)
 _LOWER[ord("A") : ord("Z") + 1] += 32
-# Where a fixed header's digits are, in pairs: day, month, the year's two halves, hour, minute.
 _POLL = np.frombuffer(b"POLL:", dtype=np.uint8)
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[list(b"0123456789")] = True
@@ -56,6 +55,7 @@ _SEPARATOR[list(b"/.-")] = True
 
 
 def _byte(character: str) -> np.ndarray:
+    """The byte table that lets `character` through."""
     allowed = np.zeros(256, dtype=bool)
     allowed[ord(character)] = True
     return allowed
@@ -70,6 +70,7 @@ _FIXED = (
     *((place, _DIGIT) for place in (0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16)),
     *((place, _byte(character)) for place, character in ((11, " "), (17, " "), (18, "-"), (19, " "))),
 )
+# Where a fixed header's digits are, in pairs: day, month, the year's two halves, hour, minute.
 _DIGITS = np.array([0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16])
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 _SECOND = timedelta(seconds=1)
@@ -196,6 +197,8 @@ def _columns(reader: ExportReader) -> pa.Table | None:
         close = getattr(handle, "close", None)
         if close is not None:
             close()
+    if len(text) >= _MAX_BYTES:
+        return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # A last line ending ends the last line, as `_texts` reads it: it opens no empty line.
@@ -384,7 +387,11 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     doubt = _flags(pc.match_substring_regex(body, net, ignore_case=True))
     last_first = data[np.maximum(first_end - 1, 0)]
     doubt |= (first_end == lo) | (last_first == ord(":")) | (last_first == ord(")"))
-    doubt |= (data[lo] == ord("~")) & (first_end - lo >= 2) & _WHITE[data[np.minimum(lo + 1, len(data) - 1)]]
+    doubt |= (
+        (data[np.minimum(lo, len(data) - 1)] == ord("~"))
+        & (first_end - lo >= 2)
+        & _WHITE[data[np.minimum(lo + 1, len(data) - 1)]]
+    )
     opening = _LOWER[data[np.minimum(lo[:, None] + np.arange(_KEY), len(data) - 1)]]
     doubt |= (key_length >= 4) & (opening == np.frombuffer(b"poll", np.uint8)).all(axis=1)
     # The key's first and last `_KEY` characters, as numbers, against the book's free openings and endings.

@@ -178,6 +178,12 @@ def test_odd_lines_are_read_by_column_and_agree(ending, closing):
     assert assert_same(lambda: reader(text))
 
 
+@pytest.mark.parametrize("closing", ["", "\n", "\r\n"])
+def test_a_file_ending_in_an_empty_message_agrees(closing):
+    text = "01/03/2026, 09:00 - Juma: hi\n01/03/2026, 09:01 - Juma:" + closing
+    assert assert_same(lambda: reader(text))
+
+
 def test_a_chat_name_and_errors_agree_whatever_the_zone():
     assert assert_same(lambda: reader(ODD_LINES, tz=ZoneInfo("Asia/Kolkata"), chat="Café Ñ"))
 
