@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 import pyarrow as pa
 
-from wa_pipeline.message import MESSAGE_SCHEMA, Message
+from wa_pipeline.message import MESSAGE_SCHEMA, MESSAGE_TABLE_SCHEMA, Message
 
 
 def messages_to_frame(messages: Iterable[Message]) -> pd.DataFrame:
@@ -15,6 +15,12 @@ def messages_to_frame(messages: Iterable[Message]) -> pd.DataFrame:
     # Going through Arrow with the contract schema gives the same dtypes whether there are 0 rows or 10,000.
     table = pa.Table.from_pylist(records, schema=MESSAGE_SCHEMA)
     return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+def messages_to_table(messages: Iterable[Message]) -> pa.Table:
+    """Messages as an Arrow table of `MESSAGE_TABLE_SCHEMA`: their records with `event` and `event_subjects`."""
+    records = [m.to_record() | {"event": m.event, "event_subjects": m.event_subjects} for m in messages]
+    return pa.Table.from_pylist(records, schema=MESSAGE_TABLE_SCHEMA)
 
 
 def frame_to_messages(frame: pd.DataFrame) -> list[Message]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 from pathlib import Path, PurePath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from wa_pipeline.message import (
     EARLIEST_SENT_AT,
@@ -33,6 +33,9 @@ from wa_pipeline.whatsapp.export_phrases import (
     phrase_book,
     without_unsaved_mark,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -1329,6 +1332,15 @@ class ExportReader:
         if not _opening_notice(line):
             self._error(ExportLineError(self.source_name, number, "text before the first message header", line))
 
+    def table(self) -> pa.Table:
+        """The export's messages as one Arrow table (`MESSAGE_TABLE_SCHEMA`: every field of `messages()`'s, in file
+        order), with the same lines added to `errors`: read a column at a time where the file allows (see
+        `export_table`; the file's text is held while it is read, as the table holds it), else built from
+        `messages()`."""
+        from wa_pipeline.whatsapp.export_table import export_table
+
+        return export_table(self)
+
     def messages(self) -> Iterator[Message]:
         """The export's messages in file order; lines that cannot be read are added to `errors` as met."""
         book = phrase_book()
@@ -1365,9 +1377,7 @@ class ExportReader:
         # Whether every second of `hour` is inside the landing window, so that none of its minutes is checked again.
         hour_inside = False
         now = self.now
-        cut_at_colon = book.cut_at_colon
         trusted = Message.from_trusted_fields
-        voice = self.scan.voice
         latest = now + FUTURE_TOLERANCE
         for line_number, layout, stamp, rest, marked, raw, more, safe in self._drafts():
             if self._markerless and stamp[6] is None and layout in self._markerless:
@@ -1415,58 +1425,9 @@ class ExportReader:
             if problem is not None:
                 self._error(ExportLineError(self.source_name, line_number, problem, raw.split("\n", 1)[0]))
                 continue
-            # A name cannot hold a colon, so `_SENDER` reads the same of the rest as of it up to the character after
-            # its first colon (`body` takes whatever follows).
-            colon = rest.find(":")
-            if colon == 0:
-                # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
-                colon = rest.find(":", 1)
-            named = None
-            if layout[0] in _IOS_LAYOUTS and rest[:2] == "- ":
-                # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
-                rest, colon = rest[2:], -1
-            if 0 < colon <= 80:
-                head = rest[: colon + 2]
-                named = names.get(head, False)
-                if named is False:
-                    if len(names) >= 4096:
-                        names.clear()
-                    named = names[head] = self._sender(head, cut_at_colon)
-            if named is not None:
-                sender: str | None = named[0]
-                first_body = rest[colon + 2 :]
-                if not marked and named[1]:
-                    # "Rui добавил(-а) участников: Вы" is one event with no sender, not Rui's words.
-                    sender, first_body = None, f"{sender}: {first_body}"
-            else:
-                sender, first_body = None, rest
-            forwarded = False
-            if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
-                forwarded, first_body = True, first_body.split("] ", 1)[1]
-            body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
-            ios_mark = marked
-            if sender is not None and sender == voice and not marked:
-                # The chat's own name, in an export without iOS's marks: it stands for the mark.
-                marked = True
-            kind, text, caption, media, event = _interpret(body, sender, marked, book)
-            if kind == "text" and not safe and "\u200e" in raw:
-                late = _omitted_after_caption(raw, body, book)
-                if late is not None:
-                    kind, text, caption, media, event = late
-            elif kind == "text" and voice is not None and sender is not None:
-                late = _omitted_after_unmarked_caption(body, book)
-                if late is not None:
-                    kind, text, caption, media, event = late
-            if kind == "text" and ios_mark and sender is not None and _opens_with_the_mark(raw, first_body):
-                # iOS opens only WhatsApp's own words with U+200E after the sender's colon (its events, calls, notices,
-                # omitted media), never a person's: one no language's strings read (a language or a wording we lack)
-                # is still WhatsApp's, kept as it stands and never as the sender's words.
-                kind = "unsupported"
-            subjects = None
-            if kind == "system":
-                if event is not None:
-                    subjects = _subjects(body, sender, marked, book, event)
-                sender = None
+            sender, body, forwarded, (kind, text, caption, media, event), subjects = self._read(
+                layout, rest, more, raw, marked, safe, names, book
+            )
             said = (sender, body)
             if sent_utc is not counted_utc:
                 # (A send time is only forgotten when another is remembered, so the one at hand never is.)
@@ -1520,6 +1481,75 @@ class ExportReader:
                 yield trusted(fields)
             else:
                 yield Message.build(**fields)
+
+    def _read(
+        self,
+        layout: LayoutKey,
+        rest: str,
+        more: str | None,
+        raw: str,
+        marked: bool,
+        safe: bool,
+        names: dict[str, tuple[str, bool] | None],
+        book: PhraseBook,
+    ) -> tuple[str | None, str, bool, Interpreted, str | None]:
+        """(Sender, body, forwarded, what `_interpret` makes of it, event subjects) of a message from its header's rest
+        of line, its cleaned continuation lines and its raw lines; `names` caches `_sender` by the rest's head."""
+        cut_at_colon = book.cut_at_colon
+        voice = self.scan.voice
+        # A name cannot hold a colon, so `_SENDER` reads the same of the rest as of it up to the character after
+        # its first colon (`body` takes whatever follows).
+        colon = rest.find(":")
+        if colon == 0:
+            # A contact's name may open with a colon (":juma:"); the one ending the name comes after it.
+            colon = rest.find(":", 1)
+        named = None
+        if layout[0] in _IOS_LAYOUTS and rest[:2] == "- ":
+            # WhatsApp Web's export writes its own lines "[date, time] - Amina added Juma": never a sender's.
+            rest, colon = rest[2:], -1
+        if 0 < colon <= 80:
+            head = rest[: colon + 2]
+            named = names.get(head, False)
+            if named is False:
+                if len(names) >= 4096:
+                    names.clear()
+                named = names[head] = self._sender(head, cut_at_colon)
+        if named is not None:
+            sender: str | None = named[0]
+            first_body = rest[colon + 2 :]
+            if not marked and named[1]:
+                # "Rui добавил(-а) участников: Вы" is one event with no sender, not Rui's words.
+                sender, first_body = None, f"{sender}: {first_body}"
+        else:
+            sender, first_body = None, rest
+        forwarded = False
+        if first_body[:1] == "[" and sender is not None and first_body.startswith(_FORWARDED):
+            forwarded, first_body = True, first_body.split("] ", 1)[1]
+        body = first_body.strip() if more is None else f"{first_body}\n{more}".strip()
+        ios_mark = marked
+        if sender is not None and sender == voice and not marked:
+            # The chat's own name, in an export without iOS's marks: it stands for the mark.
+            marked = True
+        kind, text, caption, media, event = _interpret(body, sender, marked, book)
+        if kind == "text" and not safe and "\u200e" in raw:
+            late = _omitted_after_caption(raw, body, book)
+            if late is not None:
+                kind, text, caption, media, event = late
+        elif kind == "text" and voice is not None and sender is not None:
+            late = _omitted_after_unmarked_caption(body, book)
+            if late is not None:
+                kind, text, caption, media, event = late
+        if kind == "text" and ios_mark and sender is not None and _opens_with_the_mark(raw, first_body):
+            # iOS opens only WhatsApp's own words with U+200E after the sender's colon (its events, calls, notices,
+            # omitted media), never a person's: one no language's strings read (a language or a wording we lack)
+            # is still WhatsApp's, kept as it stands and never as the sender's words.
+            kind = "unsupported"
+        subjects = None
+        if kind == "system":
+            if event is not None:
+                subjects = _subjects(body, sender, marked, book, event)
+            sender = None
+        return sender, body, forwarded, (kind, text, caption, media, event), subjects
 
     @staticmethod
     def _sender(head: str, cut_at_colon: Callable[[str], bool]) -> tuple[str, bool] | None:
