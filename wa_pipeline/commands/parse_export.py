@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import tzinfo
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from wa_pipeline.whatsapp.export_archive import ExportArchive
 
 
 def _one_export(path: Path) -> Path:
@@ -34,6 +38,14 @@ def parse_export_command(
         typer.Argument(help="A chat export: .txt, .zip with _chat.txt and media, or the folder it was unzipped into."),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per message (JSON lines).")] = False,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet",
+            help="Write every field of every message to this Parquet file (one row a message), for pandas or polars.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Print the canonical messages an export file becomes (nothing is imported)."""
     # Imported when the verb runs, so `wa-pipeline --help` starts at once.
@@ -45,6 +57,9 @@ def parse_export_command(
     settings = get_settings()
     try:
         archive = read_export(_one_export(path))
+        if parquet is not None:
+            _write_parquet(archive, parquet, settings.tz)
+            return
         parsed = parse_chat_export(
             archive.text, chat_name=archive.chat_name, tz=settings.tz, source_name=archive.source_name
         )
@@ -76,3 +91,21 @@ def parse_export_command(
         Console().print(table)
         for error in parsed.errors:
             Console(stderr=True).print(str(error), style="yellow", markup=False)
+
+
+def _write_parquet(archive: ExportArchive, target: Path, tz: tzinfo) -> None:
+    """The export's messages as one Parquet table (`ExportReader.table`, read a column at a time where the file
+    allows); lines that could not be read go to stderr, as the other forms print them."""
+    import pyarrow.parquet as pq
+
+    from wa_pipeline.whatsapp.chat_export import export_text_reader
+
+    reader = export_text_reader(archive.text, chat_name=archive.chat_name, tz=tz, source_name=archive.source_name)
+    table = reader.table()
+    # Written beside the target and moved into place, so a failed write never leaves half a file under its name.
+    partial = target.with_name(target.name + ".partial")
+    pq.write_table(table, partial)
+    partial.replace(target)
+    for error in sorted(reader.errors, key=lambda e: e.line_number):
+        Console(stderr=True).print(str(error), style="yellow", markup=False)
+    Console(stderr=True).print(f"{archive.chat_name}: {table.num_rows} messages written to {target}", markup=False)

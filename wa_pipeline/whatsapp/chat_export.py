@@ -1672,17 +1672,30 @@ def parse_chat_export(
     now: datetime | None = None,
 ) -> ParsedExport:
     """Parse an export's text; lines that are not headers continue the message above them."""
-    reader = ExportReader(
+    reader = export_text_reader(text, chat_name=chat_name, tz=tz, source_name=source_name, today=today, now=now)
+    messages = list(reader.messages())
+    return ParsedExport(
+        messages=messages, errors=sorted(reader.errors, key=lambda e: e.line_number), date_order=reader.date_order
+    )
+
+
+def export_text_reader(
+    text: str,
+    *,
+    chat_name: str,
+    tz: tzinfo,
+    source_name: str = "<export>",
+    today: date | None = None,
+    now: datetime | None = None,
+) -> ExportReader:
+    """A reader of an export's text already in memory (its byte-order mark dropped)."""
+    return ExportReader(
         lambda: io.StringIO(text.removeprefix("\ufeff"), newline=""),
         chat_name=chat_name,
         tz=tz,
         source_name=source_name,
         today=today,
         now=now,
-    )
-    messages = list(reader.messages())
-    return ParsedExport(
-        messages=messages, errors=sorted(reader.errors, key=lambda e: e.line_number), date_order=reader.date_order
     )
 
 
