@@ -392,6 +392,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev10.jsonl", {"en"}, 90),
         ("intents_dev29.jsonl", {"es", "hi"}, 128),
         ("intents_dev30.jsonl", {"de"}, 64),
+        ("intents_dev31.jsonl", {"en"}, 150),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
