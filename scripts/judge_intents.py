@@ -17,7 +17,8 @@ only the classifier moves (`evaluate_nlp.py --split dev` prints no sentiment).
 
 A routed language's model can be judged alone: `--route-examples de=FILE` trains the German route on FILE instead of
 its shipped file, `--route-split de=hash` and `--route-refit de` set `intent.ROUTED_SPLIT` and `ROUTED_REFIT` for it
-(`--route-settings en='{"epochs": 6}'` sets `ROUTED_SETTINGS`: the route's own training settings),
+(`--route-settings en='{"epochs": 6}'` sets `ROUTED_SETTINGS`: the route's own training settings; `--route-members en=3`
+sets `ROUTED_MEMBERS`: how many classifiers the route averages),
 and `--only-route de --models DIR` retrains only that route per seed over the other models saved in DIR by the first
 run with the same shared examples and settings (the baseline's), so no other language's reading can move and a
 variant costs one route's training. A language with no shipped route gets one the same way (`--only-route en
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--route-examples", nargs="*", default=[], metavar="LANG=FILE", help="a route's own file")
     parser.add_argument("--route-split", nargs="*", default=[], metavar="LANG=SPLIT", help="intent.ROUTED_SPLIT")
     parser.add_argument("--route-refit", nargs="*", metavar="LANG", help="intent.ROUTED_REFIT (default: shipped)")
+    parser.add_argument("--route-members", nargs="*", default=[], metavar="LANG=N", help="intent.ROUTED_MEMBERS")
     parser.add_argument(
         "--route-settings", nargs="*", default=[], metavar="LANG=JSON", help="intent.ROUTED_SETTINGS, e.g. en={...}"
     )
@@ -105,6 +107,9 @@ def apply_route_options(parser: argparse.ArgumentParser, args: argparse.Namespac
         language, path = pair.split("=", 1)
         intent.ROUTED_EXAMPLES[language] = Path(path).resolve()
     intent.ROUTED_SPLIT.update(pair.split("=", 1) for pair in args.route_split)
+    intent.ROUTED_MEMBERS.update(
+        (language, int(n)) for language, n in (pair.split("=", 1) for pair in args.route_members)
+    )
     # Left out, the shipped routes keep their refit (the German one's): only a list given replaces it.
     if args.route_refit is not None:
         intent.ROUTED_REFIT = frozenset(args.route_refit)
@@ -150,6 +155,7 @@ def _run(args: argparse.Namespace, shared_key: str) -> int:
         "route_split": args.route_split,
         "route_refit": sorted(intent.ROUTED_REFIT),
         "route_settings": intent.ROUTED_SETTINGS,
+        "route_members": intent.ROUTED_MEMBERS,
         "runs": runs,
     }
     _print(figures)

@@ -83,7 +83,7 @@ DEFAULT_THRESHOLD = DEFAULT_INTENT_THRESHOLD
 MANIFEST = "intent_model.json"
 # Bump when `normalise`, the training loop or how `predict` reads the scores changes: models saved by older code
 # are then retrained, so the held-out figures they report are those of the code that reads them.
-FEATURES_VERSION = "8"
+FEATURES_VERSION = "9"
 
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -141,6 +141,23 @@ _BOOKING = re.compile(
 _ASKING_KINDLY = frozenset(
     {"like", "kind", "kindly", "please", "pls", "favor", "favour", "ready", "ok", "okay", "yes", "sure"}
 )
+# A business's answer to such a question, which holds no question mark: what it stocks, its hours, where it delivers
+# and for how much. The model reads these as the order, booking or payment their words are about, often giving inquiry
+# nothing ("Yes madam, we have the size 40 in black": order 0.99, inquiry 0.00), so an answer needs no floor.
+_ANSWERING = re.compile(
+    r"(?<!\w)(?:(?:out\s+of|in|back\s+in)\s+stock|we(?:'re|\s+are)\s+(?:located|based)"
+    r"|we\s+(?:open|close)(?:\s+(?:at|from|on|daily|every|till|until)|\s+\d+\s*(?:am|pm|h|:\d\d)?)"
+    r"|(?:our|opening)\s+hours\s+are"
+    r"|we\s+(?:do\s+)?(?:deliver|ship)\s+(?:within|countrywide|nationwide|across|everywhere|all\s+over)"
+    r"|we\s+(?:still\s+)?(?:have|stock|sell|carry)\s+(?:it|them|both|those|these|that|this|all|sizes?|colou?rs?)"
+    r"|(?:delivery|shipping)(?:\s+fee|\s+charge)?(?:\s+to\s+\w+(?:\s+\w+)?)?\s+(?:is|costs?)\s+(?:free|\D{0,4}\d+)"
+    r"|(?:it|they|both|all)\s+comes?\s+in)(?!\w)",
+    re.IGNORECASE,
+)
+# Words of a booking made, beside which an answer is the booking's ("we have rooms from Friday"); opening hours are not.
+_BOOKED = re.compile(r"(?<!\w)(?:slots?|tables?|rooms?|appointments?|reservations?|book\w*)(?!\w)", re.IGNORECASE)
+# What `_cued_intent` calls a business's answer (`_ANSWERING`): an inquiry, whatever the model gives that class.
+ANSWER = "answer"
 # The least probability the model must give a cued class for the cue to decide: a rule settles a near reading, it
 # does not invent one the examples never back.
 CUE_FLOOR = 0.05
@@ -418,7 +435,9 @@ def _decide(
     """
     label, score = max(cats.items(), key=lambda item: item[1])
     cued = _cued_intent(text, greeting_words)
-    if cued and cats.get(cued, 0.0) >= CUE_FLOOR and (score < threshold or label in _CUE_OVERRULES[cued]):
+    floor = 0.0 if cued == ANSWER else CUE_FLOOR
+    cued = "inquiry" if cued == ANSWER else cued
+    if cued and cats.get(cued, 0.0) >= floor and (score < threshold or label in _CUE_OVERRULES[cued]):
         return cued, max(float(cats[cued]), threshold)
     greeting = float(cats.get(GREETING, 0.0))
     if not 0.0 < greeting < 1.0:
@@ -438,8 +457,9 @@ def _decide(
 
 
 def _cued_intent(text: str, greeting_words: frozenset[str]) -> str | None:
-    """Inquiry for a question of stock, price, place or hours; feedback for praise; else None. Either only where no
-    word of a grievance (or a payment or an order, for the question) sits beside it."""
+    """Inquiry for a question of stock, price, place or hours, `ANSWER` for a business's answer to one, feedback for
+    praise; else None. Each only where no word of a grievance (or, for the first two, a payment, an order or a
+    booking) sits beside it."""
     if _GRIEVANCE.search(text):
         return None
     lexicon, words = _polarity_lexicon(), _lower_words(text)
@@ -448,6 +468,8 @@ def _cued_intent(text: str, greeting_words: frozenset[str]) -> str | None:
     if "?" in text:
         asking = _ASKING.search(text) and not any(p.search(text) for p in (_PAYING, _ORDERING, _BOOKING))
         return "inquiry" if asking else None
+    if _ANSWERING.search(text) and not any(p.search(text) for p in (_PAYING, _ORDERING, _BOOKED)):
+        return ANSWER
     if _DIGITS.search(text):
         return None
     praise = any(lexicon.get(w, 0.0) >= _POLAR and w not in _ASKING_KINDLY and w not in greeting_words for w in words)

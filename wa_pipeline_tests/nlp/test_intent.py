@@ -392,6 +392,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev10.jsonl", {"en"}, 90),
         ("intents_dev29.jsonl", {"es", "hi"}, 128),
         ("intents_dev30.jsonl", {"de"}, 64),
+        ("intents_dev31.jsonl", {"en"}, 150),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
@@ -662,3 +663,46 @@ def test_hinglish_lines_are_read_by_a_model_of_their_own_and_english_lines_are_n
     english = ["Please send 20 loaves tomorrow", "Thanks, the cake was lovely", "Where is my order? It's been a week"]
     assert model.predict(english) == without.predict(english)
     assert model.predict(texts[:1], languages=[""]) == shared.predict(texts[:1])
+
+
+def _read_words(text: str, **scores: float) -> str:
+    """What `_decide` makes of invented class scores for `text`, with the greeting words of the shipped English files."""
+    from wa_pipeline.nlp.chat_words import CHAT_WORDS
+    from wa_pipeline.nlp.intent import TRANSLATED_EXAMPLES, _decide, _greeting_words
+
+    words = _greeting_words((DEFAULT_EXAMPLES, TRANSLATED_EXAMPLES, ROUTED_EXAMPLES["en"]))
+    label, score = _decide(dict.fromkeys(INTENTS, 0.0) | scores, text, words - CHAT_WORDS, words, 0.5)
+    return label if score >= 0.5 else OTHER
+
+
+@pytest.mark.parametrize(
+    ("text", "scores"),
+    [
+        # The model reads a business's answer by what it is about, often giving inquiry nothing.
+        ("Yes we have them in maroon and navy, from size 30 to 36", {"order": 0.99, "inquiry": 0.0}),
+        ("Sorry madam, the large flask is out of stock until Friday", {"complaint": 0.55, "inquiry": 0.25}),
+        ("We open from 7am on weekdays, and 9am on Saturdays", {"booking": 0.98, "inquiry": 0.01}),
+        ("We open 6:30 to 9 every day", {"booking": 0.9}),
+        ("We deliver countrywide through the bus parcel office", {"order": 0.45, "inquiry": 0.3}),
+        ("Delivery to Ruaka is 300 bob and it takes a day", {"complaint": 0.6, "payment": 0.3}),
+        ("Both come in 1 litre and 2 litre bottles", {"order": 0.7, "inquiry": 0.02}),
+    ],
+)
+def test_a_business_answer_of_stock_hours_or_delivery_is_an_inquiry(text, scores):
+    assert _read_words(text, **scores) == "inquiry"
+
+
+@pytest.mark.parametrize(
+    ("text", "scores", "intent"),
+    [
+        # A payment received, a delivery promised, a slot offered, a cancellation and a grievance keep their readings.
+        ("We have received your transfer, balance is 2,000", {"payment": 0.7, "inquiry": 0.2}, "payment"),
+        ("We deliver to Ruiru tomorrow before noon", {"order": 0.7, "inquiry": 0.2}, "order"),
+        ("Your delivery is scheduled for Thursday morning", {"booking": 0.8, "inquiry": 0.1}, "booking"),
+        ("We have slots on Friday from 2pm", {"booking": 0.8, "inquiry": 0.1}, "booking"),
+        ("It is out of stock so we have cancelled your order", {"cancellation": 0.8, "inquiry": 0.1}, "cancellation"),
+        ("Why is it always out of stock when I come", {"complaint": 0.8, "inquiry": 0.1}, "complaint"),
+    ],
+)
+def test_an_answer_beside_a_payment_order_booking_cancellation_or_grievance_keeps_its_reading(text, scores, intent):
+    assert _read_words(text, **scores) == intent
