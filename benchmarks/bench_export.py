@@ -4,7 +4,7 @@
 
 * parse: the same generated Android export (multi-line messages, attachments, system lines, a group of
   senders, 24-hour clock, d/m/y) parsed by each library, in this process, one after another; the time is the best of
-  a few rounds (first round warms the caches for all three alike). Ours is `ExportReader.table()`, the messages as
+  a few rounds (first round warms the caches for all three alike). Ours is `export_table(reader)`, the messages as
   one Arrow table, since whatstk and chat-miner return a pandas DataFrame each; the rows of `messages()`, one
   `Message` each, are timed beside it (and must be as many);
 * import: `wa-pipeline import` of generated exports of 200,000 and 2,000,000 lines in a child process each,
@@ -77,12 +77,13 @@ def write_export(path: Path, lines: int, seed: int = 7) -> int:
 
 
 def _ours(path: Path) -> int:
-    """Our parse as the baselines': the export's messages as one table (`ExportReader.table`)."""
+    """Our parse as the baselines': the export's messages as one table (`export_table`)."""
     from zoneinfo import ZoneInfo
 
     from wa_pipeline.whatsapp.chat_export import parse_chat_export_file
+    from wa_pipeline.whatsapp.export_table import export_table
 
-    return parse_chat_export_file(path, chat_name="Bench", tz=ZoneInfo("Africa/Nairobi")).table().num_rows
+    return export_table(parse_chat_export_file(path, chat_name="Bench", tz=ZoneInfo("Africa/Nairobi"))).num_rows
 
 
 def _ours_messages(path: Path) -> int:
@@ -144,7 +145,7 @@ def parse_rows(lines: int, rounds: int) -> list[dict]:
     rows = [
         {
             "benchmark": "export parse",
-            "measure": f"parse {lines:,} lines into one table (ExportReader.table), s"
+            "measure": f"parse {lines:,} lines into one table (export_table), s"
             f" (rows {timings['ours'][1]:,}; CPU s {timings['ours'][2]:.3f})",
             "ours": round(timings["ours"][0], 3),
             "baseline": round(timings[name][0], 3),

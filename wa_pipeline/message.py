@@ -441,7 +441,7 @@ MESSAGE_SCHEMA = pa.schema(
 )
 MESSAGE_COLUMNS = tuple(MESSAGE_SCHEMA.names)
 # The flat record with the landing store's `event` and `event_subjects` (see `Message`): every field of a message, as
-# a table of an export's messages holds them (`ExportReader.table`).
+# a table of an export's messages holds them (`export_table`).
 MESSAGE_TABLE_SCHEMA = pa.schema(
     [*MESSAGE_SCHEMA, pa.field("event", pa.string()), pa.field("event_subjects", pa.string())]
 )

@@ -94,14 +94,15 @@ def parse_export_command(
 
 
 def _write_parquet(archive: ExportArchive, target: Path, tz: tzinfo) -> None:
-    """The export's messages as one Parquet table (`ExportReader.table`, read a column at a time where the file
-    allows); lines that could not be read go to stderr, as the other forms print them."""
+    """The export's messages as one Parquet table (`export_table`, read a column at a time where the file allows);
+    lines that could not be read go to stderr, as the other forms print them."""
     import pyarrow.parquet as pq
 
     from wa_pipeline.whatsapp.chat_export import export_text_reader
+    from wa_pipeline.whatsapp.export_table import export_table
 
     reader = export_text_reader(archive.text, chat_name=archive.chat_name, tz=tz, source_name=archive.source_name)
-    table = reader.table()
+    table = export_table(reader)
     # Written beside the target and moved into place, so a failed write never leaves half a file under its name.
     partial = target.with_name(target.name + ".partial")
     pq.write_table(table, partial)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from wa_pipeline.message import (
     EARLIEST_SENT_AT,
@@ -33,9 +33,6 @@ from wa_pipeline.whatsapp.export_phrases import (
     phrase_book,
     without_unsaved_mark,
 )
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -1331,15 +1328,6 @@ class ExportReader:
         available."): those say nothing about the chat and belong to no message."""
         if not _opening_notice(line):
             self._error(ExportLineError(self.source_name, number, "text before the first message header", line))
-
-    def table(self) -> pa.Table:
-        """The export's messages as one Arrow table (`MESSAGE_TABLE_SCHEMA`: every field of `messages()`'s, in file
-        order), with the same lines added to `errors`: read a column at a time where the file allows (see
-        `export_table`; the file's text is held while it is read, as the table holds it), else built from
-        `messages()`."""
-        from wa_pipeline.whatsapp.export_table import export_table
-
-        return export_table(self)
 
     def messages(self) -> Iterator[Message]:
         """The export's messages in file order; lines that cannot be read are added to `errors` as met."""

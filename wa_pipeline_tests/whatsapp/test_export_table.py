@@ -1,4 +1,4 @@
-"""`ExportReader.table()` gives, field by field, the table of the messages `messages()` gives, with the same errors."""
+"""`export_table(reader)` gives, field by field, the table of the messages `messages()` gives, with the same errors."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def assert_same(make) -> bool:
     """The table of one reader and the messages of another over the same export agree; whether it was read by column."""
     by_column = make()
     columns = export_table._columns(by_column)
-    table = columns if columns is not None else by_column.table()
+    table = columns if columns is not None else export_table.export_table(by_column)
     walked = make()
     expected = messages_to_table(walked.messages())
     assert table.schema == MESSAGE_TABLE_SCHEMA
