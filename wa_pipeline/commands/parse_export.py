@@ -109,4 +109,6 @@ def _write_parquet(archive: ExportArchive, target: Path, tz: tzinfo) -> None:
     partial.replace(target)
     for error in sorted(reader.errors, key=lambda e: e.line_number):
         Console(stderr=True).print(str(error), style="yellow", markup=False)
-    Console(stderr=True).print(f"{archive.chat_name}: {table.num_rows} messages written to {target}", markup=False)
+    Console(stderr=True).print(
+        f"{archive.chat_name}: {table.num_rows} messages written to {target}", markup=False, soft_wrap=True
+    )

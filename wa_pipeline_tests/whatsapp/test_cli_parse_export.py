@@ -80,7 +80,7 @@ def test_parse_export_writes_every_message_to_parquet_as_the_json_lines_show_the
         (line["kind"], line["event"], line["text"]) for line in expected
     ]
     assert table[-1]["text"] == "two lines\nof text"
-    assert f"{len(expected)} messages written to {target}" in " ".join(written.stderr.split())
+    assert f"Juma Hardware: {len(expected)} messages written to {target}\n" in written.stderr
     assert not list(target.parent.glob("*.partial"))
     assert not (tmp_path / "data").exists()
 
