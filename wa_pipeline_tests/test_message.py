@@ -91,6 +91,38 @@ def test_the_stored_record_is_the_json_modules_own_text(fields):
     assert Message.from_json(m.to_json()) == m
 
 
+def _dumps(m: Message) -> str:
+    # `event` is kept where either is set, `event_subjects` where it is set.
+    optional = {"event": m.event} if m.event is not None or m.event_subjects is not None else {}
+    optional |= {"event_subjects": m.event_subjects} if m.event_subjects is not None else {}
+    record = m.to_record() | {"sent_at": m.sent_at.isoformat()} | optional
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+
+def test_records_sharing_a_chat_sender_or_kind_are_each_the_json_modules_own_text():
+    base = {"chat_id": "c1", "sent_at": datetime(2026, 11, 16, 9, 15, tzinfo=UTC), "source": "chat_export"}
+    variants = [
+        {"kind": "text", "sender_name": "Amina", "text": "one"},
+        # Equal to the one before as values (True == 1, False == 0), written otherwise by the encoder.
+        {"kind": "text", "sender_name": "Amina", "text": "two", "forwarded": 1},
+        {"kind": "text", "sender_name": "Amina", "text": "three", "forwarded": True},
+        {"kind": "text", "sender_name": "Amina", "text": "four", "forwarded": 0},
+        {"kind": "image", "sender_name": "Amina", "media": MediaRef(bytes=True, filename="a.jpg")},
+        {"kind": "image", "sender_name": "Amina", "media": MediaRef(bytes=1, remote_id="r1", mime="image/png")},
+        {"kind": "image", "sender_name": "Amina", "media": MediaRef(bytes=2.5, sha256="ab" * 32)},
+        {"kind": "text", "sender_id": "254700000001", "sender_name": None, "reply_to": "m1", "referral": "{}"},
+        {"kind": "text", "chat_name": "Amina", "sender_name": "Amina", "event": "edited", "text": "five"},
+        {"kind": "text", "chat_name": "Amina", "sender_name": "Amina", "event": None, "event_subjects": "{}"},
+        {"kind": "system", "chat_name": "Amina", "event": "member_left", "event_subjects": '{"actor": null}'},
+        # A value no cache can hold as a key (not hashable) is written as the encoder writes it, all the same.
+        {"kind": "text", "chat_name": "Amina", "sender_name": "Amina", "forwarded": ["a", {"b": 1.5}], "text": "six"},
+    ]
+    for place, fields in enumerate(variants):
+        m = Message(message_id=f"m{place}", **base | fields)
+        assert m.to_json() == _dumps(m), fields
+        assert json.loads(m.to_json())["message_id"] == f"m{place}"
+
+
 @pytest.mark.parametrize(
     "fields",
     [
