@@ -13,8 +13,6 @@ from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Any, Literal
 
-import pyarrow as pa
-
 Source = Literal["cloud_api", "chat_export"]
 # The flag opening a history-sync message shared without its media: the same id comes again with it (landing_sql).
 MEDIA_PLACEHOLDER = "media_placeholder"
@@ -384,37 +382,75 @@ _FIELD_NAMES = frozenset(_FIELD_ORDER)
 _REQUIRED = _FIELD_NAMES - _DEFAULTS.keys()
 
 
-# Arrow schema of the flat record: the contract every Parquet file of messages follows.
-MESSAGE_SCHEMA = pa.schema(
-    [
-        pa.field("message_id", pa.string(), nullable=False),
-        pa.field("chat_id", pa.string(), nullable=False),
-        pa.field("chat_name", pa.string()),
-        pa.field("sender_id", pa.string()),
-        pa.field("sender_name", pa.string()),
-        pa.field("sent_at", pa.timestamp("us", tz="UTC"), nullable=False),
-        pa.field("kind", pa.string(), nullable=False),
-        pa.field("text", pa.string()),
-        pa.field("caption", pa.string()),
-        pa.field("media_sha256", pa.string()),
-        pa.field("media_mime", pa.string()),
-        pa.field("media_filename", pa.string()),
-        pa.field("media_bytes", pa.int64()),
-        pa.field("media_remote_id", pa.string()),
-        pa.field("reply_to", pa.string()),
-        pa.field("forwarded", pa.bool_(), nullable=False),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("raw", pa.string()),
-        pa.field("flags", pa.string()),
-        pa.field("referral", pa.string()),
-    ]
+# The flat record's columns, in order: `MESSAGE_SCHEMA`'s names, known without importing pyarrow.
+MESSAGE_COLUMNS = (
+    "message_id",
+    "chat_id",
+    "chat_name",
+    "sender_id",
+    "sender_name",
+    "sent_at",
+    "kind",
+    "text",
+    "caption",
+    "media_sha256",
+    "media_mime",
+    "media_filename",
+    "media_bytes",
+    "media_remote_id",
+    "reply_to",
+    "forwarded",
+    "source",
+    "raw",
+    "flags",
+    "referral",
 )
-MESSAGE_COLUMNS = tuple(MESSAGE_SCHEMA.names)
-# The flat record with the landing store's `event` and `event_subjects` (see `Message`): every field of a message, as
-# a table of an export's messages holds them (`export_table`).
-MESSAGE_TABLE_SCHEMA = pa.schema(
-    [*MESSAGE_SCHEMA, pa.field("event", pa.string()), pa.field("event_subjects", pa.string())]
-)
+
+
+def _schemas() -> dict[str, Any]:
+    """MESSAGE_SCHEMA and MESSAGE_TABLE_SCHEMA, made on first use (see `__getattr__`)."""
+    import pyarrow as pa
+
+    # Arrow schema of the flat record: the contract every Parquet file of messages follows.
+    message = pa.schema(
+        [
+            pa.field("message_id", pa.string(), nullable=False),
+            pa.field("chat_id", pa.string(), nullable=False),
+            pa.field("chat_name", pa.string()),
+            pa.field("sender_id", pa.string()),
+            pa.field("sender_name", pa.string()),
+            pa.field("sent_at", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("text", pa.string()),
+            pa.field("caption", pa.string()),
+            pa.field("media_sha256", pa.string()),
+            pa.field("media_mime", pa.string()),
+            pa.field("media_filename", pa.string()),
+            pa.field("media_bytes", pa.int64()),
+            pa.field("media_remote_id", pa.string()),
+            pa.field("reply_to", pa.string()),
+            pa.field("forwarded", pa.bool_(), nullable=False),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("raw", pa.string()),
+            pa.field("flags", pa.string()),
+            pa.field("referral", pa.string()),
+        ]
+    )
+    if tuple(message.names) != MESSAGE_COLUMNS:
+        raise AssertionError("MESSAGE_COLUMNS are not MESSAGE_SCHEMA's names")
+    # The flat record with the landing store's `event` and `event_subjects` (see `Message`): every field of a
+    # message, as a table of an export's messages holds them (`export_table`).
+    table = pa.schema([*message, pa.field("event", pa.string()), pa.field("event_subjects", pa.string())])
+    return {"MESSAGE_SCHEMA": message, "MESSAGE_TABLE_SCHEMA": table}
+
+
+def __getattr__(name: str) -> Any:
+    # The schemas import pyarrow (most of a second): made when first asked for, not by every process that lands
+    # messages (an import's worker processes never use them).
+    if name in ("MESSAGE_SCHEMA", "MESSAGE_TABLE_SCHEMA"):
+        globals().update(_schemas())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def cloud_chat_parts(chat_id: str) -> tuple[str, str] | None:

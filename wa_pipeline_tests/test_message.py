@@ -1,5 +1,6 @@
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,18 @@ def test_build_refuses_what_the_constructor_refuses(fields, error):
 def test_build_names_a_missing_field():
     with pytest.raises(TypeError, match="chat_id"):
         Message.build(message_id="m1", sent_at=datetime(2026, 11, 16, tzinfo=UTC), kind="text", source="chat_export")
+
+
+def test_the_schemas_columns_are_message_columns_and_landing_imports_no_pyarrow():
+    import subprocess
+    import sys
+
+    from wa_pipeline.message import MESSAGE_COLUMNS, MESSAGE_SCHEMA, MESSAGE_TABLE_SCHEMA
+
+    assert tuple(MESSAGE_SCHEMA.names) == MESSAGE_COLUMNS
+    assert tuple(MESSAGE_TABLE_SCHEMA.names) == (*MESSAGE_COLUMNS, "event", "event_subjects")
+    # An import's worker processes land messages: pyarrow (most of a second to import) is not theirs to pay for.
+    code = "import sys, wa_pipeline.whatsapp.importer as i; print(i.__file__, 'pyarrow' in sys.modules)"
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=root)
+    assert out.stdout.split() == [str(root / "wa_pipeline" / "whatsapp" / "importer.py"), "False"]
