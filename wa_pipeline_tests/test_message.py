@@ -177,3 +177,21 @@ def test_the_schemas_columns_are_message_columns_and_landing_imports_no_pyarrow(
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=root)
     assert out.stdout.split() == [str(root / "wa_pipeline" / "whatsapp" / "importer.py"), "False"]
+
+
+def test_every_sample_webhooks_messages_record_is_the_json_modules_own_text():
+    from wa_pipeline.store.landing_sql import prepare
+    from wa_pipeline.whatsapp.cloud_api import parse_webhook
+
+    payloads = sorted((Path(__file__).parent / "whatsapp" / "payloads").glob("*.json"))
+    messages = [
+        message
+        for payload in payloads
+        for message in parse_webhook(payload.read_bytes(), now=datetime(2030, 1, 1, tzinfo=UTC)).messages
+    ]
+    assert (
+        len({m.kind for m in messages}) >= 10 and any(m.media for m in messages) and any(m.reply_to for m in messages)
+    )
+    # Twice, the second time backwards: each record's runs of keys come from the cache as often as not.
+    for batch in (messages, messages[::-1]):
+        assert [entry[4] for entry in prepare(batch)] == [_dumps(m) for m in batch]
