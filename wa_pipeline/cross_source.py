@@ -45,21 +45,33 @@ def _keys_of(sender_name: str | None, sender_id: str | None) -> tuple[str, ...]:
 
 
 def _sender_keys(message: Message) -> tuple[str, ...]:
-    return _keys_of(message.sender_name, message.sender_id) + tuple("to:" + key for key in _recipient_keys(message))
+    return _sender_keys_of(message.source, message.chat_id, message.chat_name, message.sender_name, message.sender_id)
 
 
-def _recipient_keys(message: Message) -> tuple[str, ...]:
+@lru_cache(maxsize=4096)
+def _sender_keys_of(
+    source: str, chat_id: str, chat_name: str | None, sender_name: str | None, sender_id: str | None
+) -> tuple[str, ...]:
+    # Worked out once per sender of a chat: an import asks for every message, and most are from a few senders.
+    return _keys_of(sender_name, sender_id) + tuple(
+        "to:" + key for key in _recipient_keys(source, chat_id, chat_name, sender_name, sender_id)
+    )
+
+
+def _recipient_keys(
+    source: str, chat_id: str, chat_name: str | None, sender_name: str | None, sender_id: str | None
+) -> tuple[str, ...]:
     """Who the business wrote to, for a message the business sent; () for the customer's own."""
     # The business shows under a different name in each source (its number id in a webhook echo, the owner's
     # profile name in an export), so its messages are matched on the customer they went to instead.
-    if message.source == "cloud_api":
-        parts = cloud_chat_parts(message.chat_id)
-        if parts is not None and message.sender_id == parts[0]:
-            return _keys_of(message.chat_name, parts[1])
-    elif message.source == "chat_export" and message.sender_name and message.chat_name:
+    if source == "cloud_api":
+        parts = cloud_chat_parts(chat_id)
+        if parts is not None and sender_id == parts[0]:
+            return _keys_of(chat_name, parts[1])
+    elif source == "chat_export" and sender_name and chat_name:
         # In a one-to-one export the chat is named after the customer; whoever else writes in it is the business.
-        if _normal_text(message.sender_name) != _normal_text(message.chat_name):
-            return _keys_of(message.chat_name, None)
+        if _normal_text(sender_name) != _normal_text(chat_name):
+            return _keys_of(chat_name, None)
     return ()
 
 

@@ -6,12 +6,12 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Any, Literal
-
-import pyarrow as pa
 
 Source = Literal["cloud_api", "chat_export"]
 # The flag opening a history-sync message shared without its media: the same id comes again with it (landing_sql).
@@ -113,79 +113,65 @@ _TEXT_FIELDS = (
 _RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
-# The record's keys in sorted order ("event" and "event_subjects" are left out when None), and each one's opening
-# in its JSON text.
-_RECORD_KEYS = (
-    "caption",
-    "chat_id",
-    "chat_name",
-    "event",
-    "event_subjects",
-    "flags",
-    "forwarded",
-    "kind",
-    "media_bytes",
-    "media_filename",
-    "media_mime",
-    "media_remote_id",
-    "media_sha256",
-    "message_id",
-    "raw",
-    "referral",
-    "reply_to",
-    "sender_id",
-    "sender_name",
-    "sent_at",
-    "source",
-    "text",
-)
-_EVENT = _RECORD_KEYS.index("event")
-_OPENERS = tuple(f'"{key}": ' for key in _RECORD_KEYS)
-# The openers and keys by the number of values: all, without `event_subjects`, or without both (most messages).
-_SHAPES = {
-    len(_RECORD_KEYS): (_OPENERS, _RECORD_KEYS),
-    len(_RECORD_KEYS) - 1: (
-        _OPENERS[: _EVENT + 1] + _OPENERS[_EVENT + 2 :],
-        _RECORD_KEYS[: _EVENT + 1] + _RECORD_KEYS[_EVENT + 2 :],
-    ),
-    len(_RECORD_KEYS) - 2: (
-        _OPENERS[:_EVENT] + _OPENERS[_EVENT + 2 :],
-        _RECORD_KEYS[:_EVENT] + _RECORD_KEYS[_EVENT + 2 :],
-    ),
-}
-
-
-def _json_value(value: Any) -> str:
-    # A value other than None or a string; a type the fast walk does not write raises TypeError (see _sorted_json).
+def _json_any(value: Any) -> str:
+    """The JSON text `_RECORD_ENCODER` writes for `value` as a value of the record (strings, None, bools, ints first)."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return encode_basestring(value)
     if value is True:
         return "true"
     if value is False:
         return "false"
     if type(value) is int:
         return int.__repr__(value)
-    return encode_basestring(value)
+    # Any other value: the encoder writes it as it would inside the record (no indent: nesting changes nothing).
+    return _RECORD_ENCODER.encode(value)
 
 
-def _sorted_json(values: list[Any]) -> str:
-    """json.dumps(record, ensure_ascii=False, sort_keys=True) of the record whose values, in key order, are `values`.
+# The record's JSON (`Message.to_json`) is written in its keys' sorted order, a run of neighbouring keys at a time.
+# The runs whose values repeat from message to message (a chat's, a sender's, a kind's) are written once and kept:
+# each is cached on its values with their types (typed: True and 1 are equal, but not written alike).
+@lru_cache(maxsize=1024, typed=True)
+def _chat_json(chat_id: Any, chat_name: Any) -> str:
+    return f', "chat_id": {_json_any(chat_id)}, "chat_name": {_json_any(chat_name)}'
 
-    Every landed message is written through here: strings go through the json module's own escaping (which takes
-    any str, and refuses anything else), and only the walk is ours, in one comprehension over the record's keys
-    opened once for all, which costs a third of the encoder's per-call setup. Any other value is the encoder's.
-    """
-    openers, keys = _SHAPES[len(values)]
+
+@lru_cache(maxsize=1024, typed=True)
+def _kind_json(event: Any, event_subjects: Any, flags: Any, forwarded: Any, kind: Any) -> str:
+    # `event` and `event_subjects` are left out when None: both (most messages), or `event_subjects` alone.
+    if event_subjects is not None:
+        opening = f', "event": {_json_any(event)}, "event_subjects": {_json_any(event_subjects)}'
+    elif event is not None:
+        opening = f', "event": {_json_any(event)}'
+    else:
+        opening = ""
+    return f'{opening}, "flags": {_json_any(flags)}, "forwarded": {_json_any(forwarded)}, "kind": {_json_any(kind)}'
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _sender_json(sender_id: Any, sender_name: Any) -> str:
+    return f', "sender_id": {_json_any(sender_id)}, "sender_name": {_json_any(sender_name)}'
+
+
+def _media_json(media: MediaRef) -> str:
+    return (
+        f', "media_bytes": {_json_any(media.bytes)}, "media_filename": {_json_any(media.filename)},'
+        f' "media_mime": {_json_any(media.mime)}, "media_remote_id": {_json_any(media.remote_id)},'
+        f' "media_sha256": {_json_any(media.sha256)}'
+    )
+
+
+def _cached(function: Callable[..., str], *values: Any) -> str:
+    """`function(*values)` through its cache; past it for a value that cannot be a key (not hashable)."""
     try:
-        parts = [
-            opener
-            + ("null" if value is None else encode_basestring(value) if type(value) is str else _json_value(value))
-            for opener, value in zip(openers, values)
-        ]
+        return function(*values)
     except TypeError:
-        return _RECORD_ENCODER.encode(dict(zip(keys, values)))
-    return "{" + ", ".join(parts) + "}"
+        return function.__wrapped__(*values)
 
 
 _NO_MEDIA = MediaRef()
+_NO_MEDIA_JSON = _media_json(_NO_MEDIA)
 _new_object, _set_attribute = object.__new__, object.__setattr__
 _sha256 = hashlib.sha256
 
@@ -340,36 +326,18 @@ class Message:
 
         `sent_at`, when given, is `self.sent_at.isoformat()` already worked out by the caller.
         """
-        media = self.media or _NO_MEDIA
-        # The record's values in its keys' sorted order (_RECORD_KEYS), so that no dict is built and sorted.
-        values = [
-            self.caption,
-            self.chat_id,
-            self.chat_name,
-            self.event,
-            self.event_subjects,
-            self.flags,
-            self.forwarded,
-            self.kind,
-            media.bytes,
-            media.filename,
-            media.mime,
-            media.remote_id,
-            media.sha256,
-            self.message_id,
-            self.raw,
-            self.referral,
-            self.reply_to,
-            self.sender_id,
-            self.sender_name,
-            sent_at or self.sent_at.isoformat(),
-            self.source,
-            self.text,
-        ]
-        if self.event_subjects is None:
-            # (Most messages have neither: one deletion of both.)
-            del values[_EVENT + (self.event is not None) : _EVENT + 2]
-        return _sorted_json(values)
+        media = self.media
+        return (
+            f'{{"caption": {_json_any(self.caption)}'
+            f"{_cached(_chat_json, self.chat_id, self.chat_name)}"
+            f"{_cached(_kind_json, self.event, self.event_subjects, self.flags, self.forwarded, self.kind)}"
+            f"{_NO_MEDIA_JSON if media is None else _media_json(media)}"
+            f', "message_id": {_json_any(self.message_id)}, "raw": {_json_any(self.raw)}'
+            f', "referral": {_json_any(self.referral)}, "reply_to": {_json_any(self.reply_to)}'
+            f"{_cached(_sender_json, self.sender_id, self.sender_name)}"
+            f', "sent_at": {_json_any(sent_at or self.sent_at.isoformat())}, "source": {_json_any(self.source)}'
+            f', "text": {_json_any(self.text)}}}'
+        )
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Message:
@@ -414,37 +382,75 @@ _FIELD_NAMES = frozenset(_FIELD_ORDER)
 _REQUIRED = _FIELD_NAMES - _DEFAULTS.keys()
 
 
-# Arrow schema of the flat record: the contract every Parquet file of messages follows.
-MESSAGE_SCHEMA = pa.schema(
-    [
-        pa.field("message_id", pa.string(), nullable=False),
-        pa.field("chat_id", pa.string(), nullable=False),
-        pa.field("chat_name", pa.string()),
-        pa.field("sender_id", pa.string()),
-        pa.field("sender_name", pa.string()),
-        pa.field("sent_at", pa.timestamp("us", tz="UTC"), nullable=False),
-        pa.field("kind", pa.string(), nullable=False),
-        pa.field("text", pa.string()),
-        pa.field("caption", pa.string()),
-        pa.field("media_sha256", pa.string()),
-        pa.field("media_mime", pa.string()),
-        pa.field("media_filename", pa.string()),
-        pa.field("media_bytes", pa.int64()),
-        pa.field("media_remote_id", pa.string()),
-        pa.field("reply_to", pa.string()),
-        pa.field("forwarded", pa.bool_(), nullable=False),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("raw", pa.string()),
-        pa.field("flags", pa.string()),
-        pa.field("referral", pa.string()),
-    ]
+# The flat record's columns, in order: `MESSAGE_SCHEMA`'s names, known without importing pyarrow.
+MESSAGE_COLUMNS = (
+    "message_id",
+    "chat_id",
+    "chat_name",
+    "sender_id",
+    "sender_name",
+    "sent_at",
+    "kind",
+    "text",
+    "caption",
+    "media_sha256",
+    "media_mime",
+    "media_filename",
+    "media_bytes",
+    "media_remote_id",
+    "reply_to",
+    "forwarded",
+    "source",
+    "raw",
+    "flags",
+    "referral",
 )
-MESSAGE_COLUMNS = tuple(MESSAGE_SCHEMA.names)
-# The flat record with the landing store's `event` and `event_subjects` (see `Message`): every field of a message, as
-# a table of an export's messages holds them (`export_table`).
-MESSAGE_TABLE_SCHEMA = pa.schema(
-    [*MESSAGE_SCHEMA, pa.field("event", pa.string()), pa.field("event_subjects", pa.string())]
-)
+
+
+def _schemas() -> dict[str, Any]:
+    """MESSAGE_SCHEMA and MESSAGE_TABLE_SCHEMA, made on first use (see `__getattr__`)."""
+    import pyarrow as pa
+
+    # Arrow schema of the flat record: the contract every Parquet file of messages follows.
+    message = pa.schema(
+        [
+            pa.field("message_id", pa.string(), nullable=False),
+            pa.field("chat_id", pa.string(), nullable=False),
+            pa.field("chat_name", pa.string()),
+            pa.field("sender_id", pa.string()),
+            pa.field("sender_name", pa.string()),
+            pa.field("sent_at", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("text", pa.string()),
+            pa.field("caption", pa.string()),
+            pa.field("media_sha256", pa.string()),
+            pa.field("media_mime", pa.string()),
+            pa.field("media_filename", pa.string()),
+            pa.field("media_bytes", pa.int64()),
+            pa.field("media_remote_id", pa.string()),
+            pa.field("reply_to", pa.string()),
+            pa.field("forwarded", pa.bool_(), nullable=False),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("raw", pa.string()),
+            pa.field("flags", pa.string()),
+            pa.field("referral", pa.string()),
+        ]
+    )
+    if tuple(message.names) != MESSAGE_COLUMNS:
+        raise AssertionError("MESSAGE_COLUMNS are not MESSAGE_SCHEMA's names")
+    # The flat record with the landing store's `event` and `event_subjects` (see `Message`): every field of a
+    # message, as a table of an export's messages holds them (`export_table`).
+    table = pa.schema([*message, pa.field("event", pa.string()), pa.field("event_subjects", pa.string())])
+    return {"MESSAGE_SCHEMA": message, "MESSAGE_TABLE_SCHEMA": table}
+
+
+def __getattr__(name: str) -> Any:
+    # The schemas import pyarrow (most of a second): made when first asked for, not by every process that lands
+    # messages (an import's worker processes never use them).
+    if name in ("MESSAGE_SCHEMA", "MESSAGE_TABLE_SCHEMA"):
+        globals().update(_schemas())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def cloud_chat_parts(chat_id: str) -> tuple[str, str] | None:

@@ -1,5 +1,6 @@
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -91,6 +92,38 @@ def test_the_stored_record_is_the_json_modules_own_text(fields):
     assert Message.from_json(m.to_json()) == m
 
 
+def _dumps(m: Message) -> str:
+    # `event` is kept where either is set, `event_subjects` where it is set.
+    optional = {"event": m.event} if m.event is not None or m.event_subjects is not None else {}
+    optional |= {"event_subjects": m.event_subjects} if m.event_subjects is not None else {}
+    record = m.to_record() | {"sent_at": m.sent_at.isoformat()} | optional
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+
+def test_records_sharing_a_chat_sender_or_kind_are_each_the_json_modules_own_text():
+    base = {"chat_id": "c1", "sent_at": datetime(2026, 11, 16, 9, 15, tzinfo=UTC), "source": "chat_export"}
+    variants = [
+        {"kind": "text", "sender_name": "Amina", "text": "one"},
+        # Equal to the one before as values (True == 1, False == 0), written otherwise by the encoder.
+        {"kind": "text", "sender_name": "Amina", "text": "two", "forwarded": 1},
+        {"kind": "text", "sender_name": "Amina", "text": "three", "forwarded": True},
+        {"kind": "text", "sender_name": "Amina", "text": "four", "forwarded": 0},
+        {"kind": "image", "sender_name": "Amina", "media": MediaRef(bytes=True, filename="a.jpg")},
+        {"kind": "image", "sender_name": "Amina", "media": MediaRef(bytes=1, remote_id="r1", mime="image/png")},
+        {"kind": "image", "sender_name": "Amina", "media": MediaRef(bytes=2.5, sha256="ab" * 32)},
+        {"kind": "text", "sender_id": "254700000001", "sender_name": None, "reply_to": "m1", "referral": "{}"},
+        {"kind": "text", "chat_name": "Amina", "sender_name": "Amina", "event": "edited", "text": "five"},
+        {"kind": "text", "chat_name": "Amina", "sender_name": "Amina", "event": None, "event_subjects": "{}"},
+        {"kind": "system", "chat_name": "Amina", "event": "member_left", "event_subjects": '{"actor": null}'},
+        # A value no cache can hold as a key (not hashable) is written as the encoder writes it, all the same.
+        {"kind": "text", "chat_name": "Amina", "sender_name": "Amina", "forwarded": ["a", {"b": 1.5}], "text": "six"},
+    ]
+    for place, fields in enumerate(variants):
+        m = Message(message_id=f"m{place}", **base | fields)
+        assert m.to_json() == _dumps(m), fields
+        assert json.loads(m.to_json())["message_id"] == f"m{place}"
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -129,3 +162,36 @@ def test_build_refuses_what_the_constructor_refuses(fields, error):
 def test_build_names_a_missing_field():
     with pytest.raises(TypeError, match="chat_id"):
         Message.build(message_id="m1", sent_at=datetime(2026, 11, 16, tzinfo=UTC), kind="text", source="chat_export")
+
+
+def test_the_schemas_columns_are_message_columns_and_landing_imports_no_pyarrow():
+    import subprocess
+    import sys
+
+    from wa_pipeline.message import MESSAGE_COLUMNS, MESSAGE_SCHEMA, MESSAGE_TABLE_SCHEMA
+
+    assert tuple(MESSAGE_SCHEMA.names) == MESSAGE_COLUMNS
+    assert tuple(MESSAGE_TABLE_SCHEMA.names) == (*MESSAGE_COLUMNS, "event", "event_subjects")
+    # An import's worker processes land messages: pyarrow (most of a second to import) is not theirs to pay for.
+    code = "import sys, wa_pipeline.whatsapp.importer as i; print(i.__file__, 'pyarrow' in sys.modules)"
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=root)
+    assert out.stdout.split() == [str(root / "wa_pipeline" / "whatsapp" / "importer.py"), "False"]
+
+
+def test_every_sample_webhooks_messages_record_is_the_json_modules_own_text():
+    from wa_pipeline.store.landing_sql import prepare
+    from wa_pipeline.whatsapp.cloud_api import parse_webhook
+
+    payloads = sorted((Path(__file__).parent / "whatsapp" / "payloads").glob("*.json"))
+    messages = [
+        message
+        for payload in payloads
+        for message in parse_webhook(payload.read_bytes(), now=datetime(2030, 1, 1, tzinfo=UTC)).messages
+    ]
+    assert (
+        len({m.kind for m in messages}) >= 10 and any(m.media for m in messages) and any(m.reply_to for m in messages)
+    )
+    # Twice, the second time backwards: each record's runs of keys come from the cache as often as not.
+    for batch in (messages, messages[::-1]):
+        assert [entry[4] for entry in prepare(batch)] == [_dumps(m) for m in batch]

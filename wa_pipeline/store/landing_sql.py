@@ -239,10 +239,13 @@ def prepare(messages: Iterable[Message]) -> list[Prepared]:
     lock, and an import can do it in other processes than the one that writes (see `importer`).
     """
     prepared = []
+    at = sent_at = None
     for message in messages:
         # One ISO text of the send time (in UTC, as every message holds it) serves the record, the fingerprints
-        # and the stored time.
-        sent_at = message.sent_at.isoformat()
+        # and the stored time; an export's messages of one minute often share one time, written once.
+        if message.sent_at is not at:
+            at = message.sent_at
+            sent_at = at.isoformat()
         prepared.append(
             (
                 message.message_id,
