@@ -382,62 +382,40 @@ _FIELD_NAMES = frozenset(_FIELD_ORDER)
 _REQUIRED = _FIELD_NAMES - _DEFAULTS.keys()
 
 
-# The flat record's columns, in order: `MESSAGE_SCHEMA`'s names, known without importing pyarrow.
-MESSAGE_COLUMNS = (
-    "message_id",
-    "chat_id",
-    "chat_name",
-    "sender_id",
-    "sender_name",
-    "sent_at",
-    "kind",
-    "text",
-    "caption",
-    "media_sha256",
-    "media_mime",
-    "media_filename",
-    "media_bytes",
-    "media_remote_id",
-    "reply_to",
-    "forwarded",
-    "source",
-    "raw",
-    "flags",
-    "referral",
+# The flat record's columns, in order, with each one's Arrow type and whether it may be null: the contract every
+# Parquet file of messages follows (`MESSAGE_SCHEMA`). Written as names, so that a process can know the columns
+# without importing pyarrow (most of a second; an import's worker processes never build a table).
+_FLAT_COLUMNS = (
+    ("message_id", "string", False),
+    ("chat_id", "string", False),
+    ("chat_name", "string", True),
+    ("sender_id", "string", True),
+    ("sender_name", "string", True),
+    ("sent_at", "timestamp", False),
+    ("kind", "string", False),
+    ("text", "string", True),
+    ("caption", "string", True),
+    ("media_sha256", "string", True),
+    ("media_mime", "string", True),
+    ("media_filename", "string", True),
+    ("media_bytes", "int64", True),
+    ("media_remote_id", "string", True),
+    ("reply_to", "string", True),
+    ("forwarded", "bool", False),
+    ("source", "string", False),
+    ("raw", "string", True),
+    ("flags", "string", True),
+    ("referral", "string", True),
 )
+MESSAGE_COLUMNS = tuple(name for name, _, _ in _FLAT_COLUMNS)
 
 
 def _schemas() -> dict[str, Any]:
     """MESSAGE_SCHEMA and MESSAGE_TABLE_SCHEMA, made on first use (see `__getattr__`)."""
     import pyarrow as pa
 
-    # Arrow schema of the flat record: the contract every Parquet file of messages follows.
-    message = pa.schema(
-        [
-            pa.field("message_id", pa.string(), nullable=False),
-            pa.field("chat_id", pa.string(), nullable=False),
-            pa.field("chat_name", pa.string()),
-            pa.field("sender_id", pa.string()),
-            pa.field("sender_name", pa.string()),
-            pa.field("sent_at", pa.timestamp("us", tz="UTC"), nullable=False),
-            pa.field("kind", pa.string(), nullable=False),
-            pa.field("text", pa.string()),
-            pa.field("caption", pa.string()),
-            pa.field("media_sha256", pa.string()),
-            pa.field("media_mime", pa.string()),
-            pa.field("media_filename", pa.string()),
-            pa.field("media_bytes", pa.int64()),
-            pa.field("media_remote_id", pa.string()),
-            pa.field("reply_to", pa.string()),
-            pa.field("forwarded", pa.bool_(), nullable=False),
-            pa.field("source", pa.string(), nullable=False),
-            pa.field("raw", pa.string()),
-            pa.field("flags", pa.string()),
-            pa.field("referral", pa.string()),
-        ]
-    )
-    if tuple(message.names) != MESSAGE_COLUMNS:
-        raise AssertionError("MESSAGE_COLUMNS are not MESSAGE_SCHEMA's names")
+    types = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "timestamp": pa.timestamp("us", tz="UTC")}
+    message = pa.schema([pa.field(name, types[kind], nullable=nullable) for name, kind, nullable in _FLAT_COLUMNS])
     # The flat record with the landing store's `event` and `event_subjects` (see `Message`): every field of a
     # message, as a table of an export's messages holds them (`export_table`).
     table = pa.schema([*message, pa.field("event", pa.string()), pa.field("event_subjects", pa.string())])
