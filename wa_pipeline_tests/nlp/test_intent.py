@@ -397,6 +397,7 @@ DATA = Path(__file__).parent / "data"
         ("intents_dev29.jsonl", {"es", "hi"}, 128),
         ("intents_dev30.jsonl", {"de"}, 64),
         ("intents_dev31.jsonl", {"en"}, 150),
+        ("intents_dev32.jsonl", {"en"}, 85),
     ],
 )
 def test_the_later_intent_dev_sets_name_their_languages_and_share_no_text_with_the_examples(name, languages, size):
