@@ -187,9 +187,11 @@ ANSWER = "answer"
 ACCLAIM = "acclaim"
 # Words of a fault in what came or was done, beside which praise is a complaint's politeness ("lovely bouquet but the
 # stems are broken", "the tap you fitted is leaking"). English, from general knowledge.
+# So are the marks of sarcasm ("Wow, three hours for a pizza. Amazing work guys 👏": an eye-roll, a slow clap, hours
+# waited, what was expected), and "super", which intensifies a grievance as often as praise in several languages.
 _FAULT = re.compile(
-    r"(?<!\w)(?:leak\w*|brok\w*|damag\w*|spoil\w*|torn|crack\w*|dent\w*|expired|rotten|replace\w*|exchange|return\w*"
-    r"|faulty|stopped)(?!\w)",
+    r"(?<!\w)(?:leak\w*|brok\w*|break\w*|damag\w*|spoil\w*|torn|crack\w*|dent\w*|expired|rotten|replace\w*|exchange"
+    r"|return\w*|faulty|stopped|wow|expected|hours|super)(?!\w)|[\U0001f644\U0001f643\U0001f44f\U0001f612\U0001f611]",
     re.IGNORECASE,
 )
 # The least probability the model must give a cued class for the cue to decide: a rule settles a near reading, it
@@ -299,13 +301,18 @@ class IntentModel:
         predictions: list[IntentPrediction] = [IntentPrediction(OTHER, 0.0)] * len(texts)
         for language, indexes in readers.items():
             model = self.routes.get(language, self)
-            read = model._predict([texts[i] for i in indexes], threshold, batch_size, tokens)
+            read = model._predict([texts[i] for i in indexes], threshold, batch_size, tokens, english=language == "en")
             for index, prediction in zip(indexes, read, strict=True):
                 predictions[index] = prediction
         return predictions
 
     def _predict(
-        self, texts: Sequence[str | None], threshold: float, batch_size: int, tokens: Tokens | None
+        self,
+        texts: Sequence[str | None],
+        threshold: float,
+        batch_size: int,
+        tokens: Tokens | None,
+        english: bool = False,
     ) -> list[IntentPrediction]:
         normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
@@ -316,7 +323,7 @@ class IntentModel:
             if not text:
                 predictions.append(IntentPrediction(OTHER, 0.0))
                 continue
-            label, score = _decide(cats[text], raw, pleasantries, greeting_words, threshold)
+            label, score = _decide(cats[text], raw, pleasantries, greeting_words, threshold, english)
             predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
         return predictions
 
@@ -447,7 +454,12 @@ def _polarity_lexicon() -> dict[str, float]:
 
 
 def _decide(
-    cats: dict[str, float], text: str, pleasantries: frozenset[str], greeting_words: frozenset[str], threshold: float
+    cats: dict[str, float],
+    text: str,
+    pleasantries: frozenset[str],
+    greeting_words: frozenset[str],
+    threshold: float,
+    english: bool = False,
 ) -> tuple[str, float]:
     """The best class, except that a line whose words say its class is that class, and a greeting followed by
     business is the business.
@@ -455,9 +467,10 @@ def _decide(
     A question of stock, price, place or hours is an inquiry, and praise with no grievance beside it feedback
     (`_cued_intent`), wherever the model gives that class at least `CUE_FLOOR`: "Madam, do you have Peak milk? My
     aunty wants 2 cartons" reads as an order and "Are you near Accra Mall?" as a greeting by their other words. The
-    question overrules any class but cancellation, praise only a complaint or a reading under the threshold. Plain
-    praise (`ACCLAIM`) overrules a complaint whatever the model gives feedback: the English route reads praise of what
-    came as a complaint with feedback near 0.
+    question overrules any class but cancellation, praise only a complaint or a reading under the threshold. On a line
+    read as English (`english`), plain praise (`ACCLAIM`) overrules a complaint whatever the model gives feedback: the
+    English route reads praise of what came as a complaint with feedback near 0, and the praise words are English
+    ones (VADER's), which other languages' complaints hold by chance ("resolve", "strength").
 
     A bag of words reads "Delivered, thanks. One tray has a dent though, can you exchange it?" as a greeting,
     because "thanks" is the one word of it the examples know well. When a sentence of pleasantries sits beside a
@@ -471,7 +484,7 @@ def _decide(
     """
     label, score = max(cats.items(), key=lambda item: item[1])
     cued = _cued_intent(text, greeting_words)
-    floor = 0.0 if cued == ANSWER or (cued == ACCLAIM and label == "complaint") else CUE_FLOOR
+    floor = 0.0 if cued == ANSWER or (cued == ACCLAIM and english and label == "complaint") else CUE_FLOOR
     cued = {ANSWER: "inquiry", ACCLAIM: "feedback"}.get(cued, cued)
     if cued and cats.get(cued, 0.0) >= floor and (score < threshold or label in _CUE_OVERRULES[cued]):
         return cued, max(float(cats[cued]), threshold)

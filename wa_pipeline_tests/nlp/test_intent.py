@@ -670,13 +670,14 @@ def test_hinglish_lines_are_read_by_a_model_of_their_own_and_english_lines_are_n
     assert model.predict(texts[:1], languages=[""]) == shared.predict(texts[:1])
 
 
-def _read_words(text: str, **scores: float) -> str:
-    """What `_decide` makes of invented class scores for `text`, with the greeting words of the shipped English files."""
+def _read_words(text: str, english: bool = True, **scores: float) -> str:
+    """What `_decide` makes of invented class scores for `text`, read as English unless told, with the greeting words of
+    the shipped English files."""
     from wa_pipeline.nlp.chat_words import CHAT_WORDS
     from wa_pipeline.nlp.intent import TRANSLATED_EXAMPLES, _decide, _greeting_words
 
     words = _greeting_words((DEFAULT_EXAMPLES, TRANSLATED_EXAMPLES, ROUTED_EXAMPLES["en"]))
-    label, score = _decide(dict.fromkeys(INTENTS, 0.0) | scores, text, words - CHAT_WORDS, words, 0.5)
+    label, score = _decide(dict.fromkeys(INTENTS, 0.0) | scores, text, words - CHAT_WORDS, words, 0.5, english)
     return label if score >= 0.5 else OTHER
 
 
@@ -763,8 +764,10 @@ def test_plain_praise_read_as_a_complaint_is_feedback_whatever_the_model_gives_i
 @pytest.mark.parametrize(
     ("text", "scores", "intent"),
     [
-        # A fault in what came, an argument in another language, or a reading other than a complaint keeps the floor.
+        # A fault in what came, sarcasm, an argument in another language, or a reading other than a complaint keeps
+        # the floor.
         ("Lovely bouquet, shame two stems were broken", {"complaint": 0.95, "feedback": 0.01}, "complaint"),
+        ("Wow, forty minutes in the queue. Brilliant system 🙄", {"complaint": 0.95, "feedback": 0.01}, "complaint"),
         ("Wonderful service, nimesubiri bado wiki mbili", {"complaint": 0.9, "feedback": 0.01}, "complaint"),
         ("The candles smell gorgeous", {"order": 0.6, "feedback": 0.01}, "order"),
         ("The candles smell gorgeous", {"booking": 0.45, "feedback": 0.01}, "other"),
@@ -772,3 +775,10 @@ def test_plain_praise_read_as_a_complaint_is_feedback_whatever_the_model_gives_i
 )
 def test_praise_beside_a_fault_or_an_argument_or_read_as_other_business_keeps_its_reading(text, scores, intent):
     assert _read_words(text, **scores) == intent
+
+
+def test_plain_praise_on_a_line_of_another_language_keeps_the_floor():
+    # English praise words turn up in other languages' complaints ("strength", "resolve"): only English lines.
+    text = "Tablets zilikuwa na strength tofauti na ile ya daktari"
+    assert _read_words(text, english=False, complaint=0.95, feedback=0.01) == "complaint"
+    assert _read_words("The scented candles arrived and the whole flat smells gorgeous", complaint=0.97) == "feedback"
