@@ -118,8 +118,30 @@ _ASKING = re.compile(
     r"(?:have|got|sell|stock|carry|do|offer|deliver|ship|open)"
     r"|is\s+there|are\s+there|are\s+you\s+(?:near|open|around|close)"
     r"|is\s+your\s+(?:shop|store|outlet|branch|office)\s+(?:near|open)"
-    r"|how\s+much\s+(?:is|are|for|does|do)|what\s+time\s+do|is\s+(?:the|it|this|that)\s+[\w\s]{0,30}available)(?!\w)",
+    r"|how\s+much\s+(?:is|are|for|does|do)|what\s+time\s+do|is\s+(?:the|it|this|that)\s+[\w\s]{0,30}available"
+    # Round 32: how many, how long, what kind or size, whether a thing or a service can be had, when it comes back.
+    r"|how\s+(?:many(?!\s+times)|long|soon|big|heavy)|what\s+(?:kinds?|types?|sizes?|colou?rs?|flavou?rs?|brands?)"
+    r"|(?:is|are)\s+[\w\s]{0,30}possible|(?:is|are)\s+(?:it|they|this|that|these|those)\s+(?:original|genuine|new|fresh)"
+    r"|when\s+(?:will|would|does|do|is|are)\s+[\w\s]{0,30}(?:open|close|arrive|available|back|restock\w*|in\s+stock)"
+    r"|any\s+\w+(?:\s+\w+)?\s+(?:in\s+stock|available|left|today|this\s+week))(?!\w)",
     re.IGNORECASE,
+)
+# The same questions put without a question mark (round 32): "Pls confirm if you still have ...", "I want to know if
+# you deliver to ...", "Just wondering if ...", "Let me know if you have it in maroon". English phrasings, from
+# general knowledge of how customers ask; a line of money sent or received ("please confirm if received") is payment's.
+_WONDERING = re.compile(
+    r"(?<!\w)(?:(?:pls|please|plz|kindly)\s*confirm\s+(?:to\s+me\s+)?(?:if|whether)"
+    r"|(?:want(?:ed)?|wish|need(?:ed)?)\s+to\s+(?:know|find\s+out|ask)\s+(?:if|whether|how|what|when|where|the)"
+    r"|(?:i'?d|i\s+would|we'?d)\s+like\s+to\s+know|(?:i'?m|just|was)\s+wondering|wondering\s+(?:if|whether)"
+    r"|let\s+(?:me|us)\s+know\s+(?:if|whether|when|how|what|the)"
+    r"|(?:can|could|would)\s+you\s+(?:please\s+)?(?:tell|advise|inform)\s+me"
+    r"|(?:pls|please|plz|kindly)\s+(?:tell|advise|inform|share\s+with)\s+me\s+(?:if|whether|how|what|when|where|the)"
+    r"|asking\s+(?:if|whether|about|for\s+the\s+(?:price|cost|rate))|ask\s+(?:ko\s+lang\s+(?:po\s+)?)?(?:if|whether)"
+    r"|check\s+for\s+me\s+if|find\s+out\s+(?:if|whether))(?!\w)",
+    re.IGNORECASE,
+)
+_RECEIVED = re.compile(
+    r"(?<!\w)(?:sent|received?|reflect\w*|c[oa]me?s?\s+through|get\s+it|got\s+it)(?!\w)", re.IGNORECASE
 )
 # Words of a grievance: a question or praise beside one is a complaint's, or sarcasm ("Great, late again").
 _GRIEVANCE = re.compile(
@@ -158,6 +180,20 @@ _ANSWERING = re.compile(
 _BOOKED = re.compile(r"(?<!\w)(?:slots?|tables?|rooms?|appointments?|reservations?|book\w*)(?!\w)", re.IGNORECASE)
 # What `_cued_intent` calls a business's answer (`_ANSWERING`): an inquiry, whatever the model gives that class.
 ANSWER = "answer"
+# What `_cued_intent` calls praise with no argument beside it in any language (`_CUES`) and no fault in what came: where
+# the model reads it as a complaint, feedback, whatever the model gives that class. The English route reads praise of
+# what came or what a product did as a complaint with feedback near 0 ("the candles smell gorgeous": complaint 0.87,
+# feedback 0.00; round 32), which the floor below kept from any rule.
+ACCLAIM = "acclaim"
+# Words of a fault in what came or was done, beside which praise is a complaint's politeness ("lovely bouquet but the
+# stems are broken", "the tap you fitted is leaking"). English, from general knowledge.
+# So are the marks of sarcasm ("Wow, three hours for a pizza. Amazing work guys 👏": an eye-roll, a slow clap, hours
+# waited, what was expected), and "super", which intensifies a grievance as often as praise in several languages.
+_FAULT = re.compile(
+    r"(?<!\w)(?:leak\w*|brok\w*|break\w*|damag\w*|spoil\w*|torn|crack\w*|dent\w*|expired|rotten|replace\w*|exchange"
+    r"|return\w*|faulty|stopped|wow|expected|hours|super)(?!\w)|[\U0001f644\U0001f643\U0001f44f\U0001f612\U0001f611]",
+    re.IGNORECASE,
+)
 # The least probability the model must give a cued class for the cue to decide: a rule settles a near reading, it
 # does not invent one the examples never back.
 CUE_FLOOR = 0.05
@@ -265,13 +301,18 @@ class IntentModel:
         predictions: list[IntentPrediction] = [IntentPrediction(OTHER, 0.0)] * len(texts)
         for language, indexes in readers.items():
             model = self.routes.get(language, self)
-            read = model._predict([texts[i] for i in indexes], threshold, batch_size, tokens)
+            read = model._predict([texts[i] for i in indexes], threshold, batch_size, tokens, english=language == "en")
             for index, prediction in zip(indexes, read, strict=True):
                 predictions[index] = prediction
         return predictions
 
     def _predict(
-        self, texts: Sequence[str | None], threshold: float, batch_size: int, tokens: Tokens | None
+        self,
+        texts: Sequence[str | None],
+        threshold: float,
+        batch_size: int,
+        tokens: Tokens | None,
+        english: bool = False,
     ) -> list[IntentPrediction]:
         normalised = [normalise(text) if isinstance(text, str) else "" for text in texts]
         distinct = list(dict.fromkeys(text for text in normalised if text))
@@ -282,7 +323,7 @@ class IntentModel:
             if not text:
                 predictions.append(IntentPrediction(OTHER, 0.0))
                 continue
-            label, score = _decide(cats[text], raw, pleasantries, greeting_words, threshold)
+            label, score = _decide(cats[text], raw, pleasantries, greeting_words, threshold, english)
             predictions.append(IntentPrediction(label if score >= threshold else OTHER, round(score, 4)))
         return predictions
 
@@ -413,7 +454,12 @@ def _polarity_lexicon() -> dict[str, float]:
 
 
 def _decide(
-    cats: dict[str, float], text: str, pleasantries: frozenset[str], greeting_words: frozenset[str], threshold: float
+    cats: dict[str, float],
+    text: str,
+    pleasantries: frozenset[str],
+    greeting_words: frozenset[str],
+    threshold: float,
+    english: bool = False,
 ) -> tuple[str, float]:
     """The best class, except that a line whose words say its class is that class, and a greeting followed by
     business is the business.
@@ -421,7 +467,10 @@ def _decide(
     A question of stock, price, place or hours is an inquiry, and praise with no grievance beside it feedback
     (`_cued_intent`), wherever the model gives that class at least `CUE_FLOOR`: "Madam, do you have Peak milk? My
     aunty wants 2 cartons" reads as an order and "Are you near Accra Mall?" as a greeting by their other words. The
-    question overrules any class but cancellation, praise only a complaint or a reading under the threshold.
+    question overrules any class but cancellation, praise only a complaint or a reading under the threshold. On a line
+    read as English (`english`), plain praise (`ACCLAIM`) overrules a complaint whatever the model gives feedback: the
+    English route reads praise of what came as a complaint with feedback near 0, and the praise words are English
+    ones (VADER's), which other languages' complaints hold by chance ("resolve", "strength").
 
     A bag of words reads "Delivered, thanks. One tray has a dent though, can you exchange it?" as a greeting,
     because "thanks" is the one word of it the examples know well. When a sentence of pleasantries sits beside a
@@ -435,8 +484,8 @@ def _decide(
     """
     label, score = max(cats.items(), key=lambda item: item[1])
     cued = _cued_intent(text, greeting_words)
-    floor = 0.0 if cued == ANSWER else CUE_FLOOR
-    cued = "inquiry" if cued == ANSWER else cued
+    floor = 0.0 if cued == ANSWER or (cued == ACCLAIM and english and label == "complaint") else CUE_FLOOR
+    cued = {ANSWER: "inquiry", ACCLAIM: "feedback"}.get(cued, cued)
     if cued and cats.get(cued, 0.0) >= floor and (score < threshold or label in _CUE_OVERRULES[cued]):
         return cued, max(float(cats[cued]), threshold)
     greeting = float(cats.get(GREETING, 0.0))
@@ -457,9 +506,9 @@ def _decide(
 
 
 def _cued_intent(text: str, greeting_words: frozenset[str]) -> str | None:
-    """Inquiry for a question of stock, price, place or hours, `ANSWER` for a business's answer to one, feedback for
-    praise; else None. Each only where no word of a grievance (or, for the first two, a payment, an order or a
-    booking) sits beside it."""
+    """Inquiry for a question of stock, price, place or hours (asked or, in words, wondered), `ANSWER` for a business's
+    answer to one, `ACCLAIM` for praise with no argument or fault beside it, feedback for other praise; else None. Each
+    only where no word of a grievance (or, for the first three, a payment, an order or a booking) sits beside it."""
     if _GRIEVANCE.search(text):
         return None
     lexicon, words = _polarity_lexicon(), _lower_words(text)
@@ -470,10 +519,16 @@ def _cued_intent(text: str, greeting_words: frozenset[str]) -> str | None:
         return "inquiry" if asking else None
     if _ANSWERING.search(text) and not any(p.search(text) for p in (_PAYING, _ORDERING, _BOOKED)):
         return ANSWER
+    if _WONDERING.search(text) and not any(p.search(text) for p in (_PAYING, _ORDERING, _BOOKING, _RECEIVED)):
+        return "inquiry"
     if _DIGITS.search(text):
         return None
     praise = any(lexicon.get(w, 0.0) >= _POLAR and w not in _ASKING_KINDLY and w not in greeting_words for w in words)
-    return "feedback" if praise else None
+    if not praise:
+        return None
+    plain = " ".join(text.lower().split())
+    argued = _FAULT.search(text) or any(pattern.search(plain) for pattern in _CUE_PATTERNS.values())
+    return "feedback" if argued else ACCLAIM
 
 
 def _lower_words(text: str) -> list[str]:
