@@ -268,7 +268,10 @@ _HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT = _header_lines(
 _BLOCK_LINES = 4096
 _BLOCK_CHARS = 1 << 18
 # A header can only start with a digit, "[" or one of the invisible marks: every other line continues a message.
-_HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]|[MTSHR]\d)")
+# (The marks apart from the class: a class of several ranges past U+00FF is compiled through a table of every code point,
+# which `_lines_not_opening_with` would pay again for each day of an export.)
+_HEADER_OPENING = r"(?:[\[\d]|[MTSHR]\d|\u200e|\u200f|\ufeff|[\u202a-\u202e]|[\u2066-\u2069])"
+_HEADER_START = re.compile("^" + _HEADER_OPENING)
 _NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
 # What `clean_text` drops rather than replaces: a block holding one is read line by line (`ExportReader._drafts`).
 _DROPPED_MARKS = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]")
@@ -988,7 +991,7 @@ def _twelve_without_marker(layout: str, stamp: Stamp) -> bool:
 def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pattern[str]:
     """A pattern that finds, in lines joined by newlines, the newline before each line not opening with `opening`;
     with `header_starts`, only before those that can start a header (see `_HEADER_START`)."""
-    can_start = f"(?={_HEADER_START.pattern.removeprefix('^')})" if header_starts else ""
+    can_start = f"(?={_HEADER_OPENING})" if header_starts else ""
     return re.compile(f"\n(?!{re.escape(opening)}){can_start}")
 
 

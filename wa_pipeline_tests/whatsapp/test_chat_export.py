@@ -1,3 +1,4 @@
+import itertools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -5,7 +6,9 @@ import pytest
 
 from wa_pipeline.message import Message, stable_id
 from wa_pipeline.whatsapp.chat_export import (
+    _HEADER_START,
     ChatExportError,
+    _lines_not_opening_with,
     chat_name_from_filename,
     kind_for_filename,
     parse_chat_export,
@@ -560,3 +563,26 @@ def test_messages_built_unchecked_are_the_ones_the_checked_constructor_builds():
         assert message.sent_at.tzinfo is UTC
         assert Message.build(**vars(message)) == message
     assert parsed.messages[-1].text == "bell \u2407 rang"
+
+
+def test_a_header_opens_with_a_digit_a_bracket_an_era_or_an_invisible_mark():
+    """Which lines may open a header, character by character, and the scan's per-day search finds just those."""
+    marks = {"\u200e", "\u200f", "\ufeff", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+    lines = []
+    for point in range(0x10000):
+        character = chr(point)
+        opens = character == "[" or character.isdecimal() or character in marks
+        assert bool(_HEADER_START.match(character + "x")) == opens, hex(point)
+        assert bool(_HEADER_START.match(character + "1")) == (opens or character in "MTSHR"), hex(point)
+        if character != "\n":
+            lines += [character + "x", character + "1"]
+    lines += ["16/11/2026, 09:15 - Wanjiku: hi", "16/11/2026, 09:16 - Brian: ok", "17/11/2026, 08:00 - Brian: yes"]
+    text = "\n" + "\n".join(lines)
+    found = [match.start() for match in _lines_not_opening_with("16/11/2026, ", header_starts=True).finditer(text)]
+    at = list(itertools.accumulate(len(line) + 1 for line in lines[:-1]))
+    expected = [
+        start
+        for start, line in zip([0, *at], lines, strict=True)
+        if _HEADER_START.match(line) and not line.startswith("16/11/2026, ")
+    ]
+    assert found == expected
