@@ -166,8 +166,9 @@ def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique, np.repeat(inverse.ravel(), np.diff(np.append(opens, len(values))))
 
 
-def _line_bounds(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    newlines = np.flatnonzero(data == 10)
+def _line_bounds(data: np.ndarray, newlines: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    if newlines is None:
+        newlines = np.flatnonzero(data == 10)
     return np.concatenate(([0], newlines + 1)), np.concatenate((newlines, [len(data)]))
 
 
@@ -206,11 +207,17 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     if not text:
         return None
     clean = text
+    newlines = None
     if text.isascii():
         raw_bytes = clean_bytes = text.encode()
         raw = data = np.frombuffer(raw_bytes, dtype=np.uint8)
-        if ((data < 32) & (data != 9) & (data != 10) | (data == 127)).any():
+        # The control characters, the newlines among them, found in one pass: any but a tab or a newline (or DEL)
+        # makes the text unsafe.
+        control = np.flatnonzero(data < 32)
+        control_bytes = data[control]
+        if "\x7f" in text or ((control_bytes != 10) & (control_bytes != 9)).any():
             return None
+        newlines = control[control_bytes == 10]
     else:
         if ce._DROPPED_MARKS.search(text) or has_unsafe_characters(text):
             return None
@@ -221,7 +228,7 @@ def _columns(reader: ExportReader) -> pa.Table | None:
         raw, data = np.frombuffer(raw_bytes, dtype=np.uint8), np.frombuffer(clean_bytes, dtype=np.uint8)
     if len(raw_bytes) >= _MAX_BYTES or len(clean_bytes) >= _MAX_BYTES:
         return None
-    starts, ends = _line_bounds(data)
+    starts, ends = _line_bounds(data, newlines)
     raw_starts, raw_ends = (starts, ends) if raw is data else _line_bounds(raw)
     count = len(starts)
     offsets = np.append(starts, len(data)).astype(np.int32)
