@@ -995,6 +995,22 @@ def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pat
     return re.compile(f"\n(?!{re.escape(opening)}){can_start}")
 
 
+_DAY_RUNS: dict[tuple[int, bool], re.Pattern[str]] = {}
+
+
+def _day_runs(width: int, header_starts: bool) -> re.Pattern[str]:
+    """A pattern that, matched at a line, reads on to the newline before the first line after it that does not open
+    with the line's first `width` characters (with `header_starts`, the first such line that can start a header): what
+    `_lines_not_opening_with` finds, without a pattern compiled for each opening (each day of an export)."""
+    pattern = _DAY_RUNS.get((width, header_starts))
+    if pattern is None:
+        other = f"|(?!{_HEADER_OPENING})" if header_starts else ""
+        pattern = _DAY_RUNS[width, header_starts] = re.compile(
+            f"(?P<opening>[^\n]{{{width}}})[^\n]*(?:\n(?:(?P=opening){other})[^\n]*)*"
+        )
+    return pattern
+
+
 def _opening_notice(line: str) -> bool:
     """Whether `line`, met before any header, is a notice WhatsApp Web's export opens with (see `_OPENING_NOTICES`)."""
     found = phrase_book().find(clean_text(line), in_context=True)
@@ -1064,7 +1080,7 @@ class ExportReader:
         # The lines that do not open with it, each found after its newline by one search of a block. Once the first
         # line of text is known, a line that cannot start a header tells nothing more (it goes on a message): then only
         # the lines that can are found, and those between are the day's headers (opening with its date) and such lines.
-        other_days = _lines_not_opening_with(same_day)
+        other_days: re.Pattern[str] | None = _lines_not_opening_with(same_day)
         number = 0
         # Whether every header so far may be of a 12-hour clock without a marker (see `_twelve_without_marker`).
         twelve = True
@@ -1073,16 +1089,25 @@ class ExportReader:
                 twelve = False
             # text[at] is the newline before the next line to read.
             at, length = 0, len(text)
+            # Where the header that set `same_day` opens, while the next search may read on from it (`_day_runs`):
+            # only a search from anywhere else compiles `other_days` for the day.
+            day_opens: int | None = None
             while True:
-                other = other_days.search(text, at)
-                start = length if other is None else other.start()
+                if day_opens is None:
+                    if other_days is None:
+                        other_days = _lines_not_opening_with(same_day, header_starts=first_text is not None)
+                    other = other_days.search(text, at)
+                    start = length if other is None else other.start()
+                else:
+                    start = _day_runs(len(same_day), first_text is not None).match(text, day_opens).end()
+                    day_opens = None
                 if start > at:
                     lines = text.count("\n", at, start)
                     number += lines
                     same = lines if first_text is None else text.count(f"\n{same_day}", at, start)
                     if same:
                         counts[same_key] += same
-                if other is None:
+                if start == length:
                     break
                 at = text.find("\n", start + 1)
                 if at < 0:
@@ -1093,7 +1118,7 @@ class ExportReader:
                 if header is None:
                     if first_text is None and raw.strip():
                         first_text = (number, raw)
-                        other_days = _lines_not_opening_with(same_day, header_starts=True)
+                        other_days = None
                     continue
                 key, stamp, _ = header
                 counts[key] += 1
@@ -1106,7 +1131,7 @@ class ExportReader:
                         raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
                         key,
                     )
-                    other_days = _lines_not_opening_with(same_day, header_starts=first_text is not None)
+                    other_days, day_opens = None, start + 1
                 if last.get(key) != numbers:
                     last[key] = numbers
                     dates.setdefault(key, []).append(numbers)
