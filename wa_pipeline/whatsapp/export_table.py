@@ -54,22 +54,10 @@ _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[list(b"/.-")] = True
 
 
-def _byte(character: str) -> np.ndarray:
-    """The byte table that lets `character` through."""
-    allowed = np.zeros(256, dtype=bool)
-    allowed[ord(character)] = True
-    return allowed
-
-
-# The bytes of "dd/mm/yyyy, hh:mm - ", by place: a separator first (it lets through the fewest lines), then the rest.
-_FIXED = (
-    (2, _SEPARATOR),
-    (14, _byte(":")),
-    (10, _byte(",")),
-    (5, _SEPARATOR),
-    *((place, _DIGIT) for place in (0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16)),
-    *((place, _byte(character)) for place, character in ((11, " "), (17, " "), (18, "-"), (19, " "))),
-)
+# The bytes of "dd/mm/yyyy, hh:mm - " that are no digits, by place: the date's two separators, then the rest.
+_SEPARATOR_PLACES = (2, 5)
+_MARK_PLACES = np.array([10, 11, 14, 17, 18, 19])
+_MARKS = np.frombuffer(b", : - ", dtype=np.uint8)
 # Where a fixed header's digits are, in pairs: day, month, the year's two halves, hour, minute.
 _DIGITS = np.array([0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16])
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
@@ -238,8 +226,16 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     # " - " at 17), read in place, each test on the lines the ones before let through; any other line opening with a
     # digit is searched with the plain pattern.
     fixed_rows = np.flatnonzero(ends - starts >= 20)
-    for place, allowed in _FIXED:
-        fixed_rows = fixed_rows[allowed[data[starts[fixed_rows] + place]]]
+    # (Each such line's first 20 bytes copied out of a view of the text, a row at a time, and tested together.)
+    heads = (
+        np.lib.stride_tricks.sliding_window_view(data, 20)[starts[fixed_rows]]
+        if fixed_rows.size
+        else np.zeros((0, 20), dtype=np.uint8)
+    )
+    passed = ((heads[:, _DIGITS] - np.uint8(48)) < 10).all(axis=1) & (heads[:, _MARK_PLACES] == _MARKS).all(axis=1)
+    for place in _SEPARATOR_PLACES:
+        passed &= _SEPARATOR[heads[:, place]]
+    fixed_rows, heads = fixed_rows[passed], heads[passed]
     fixed = np.zeros(count, dtype=bool)
     fixed[fixed_rows] = True
     first_byte = data[np.minimum(starts, len(data) - 1)] * (starts < ends)
@@ -265,11 +261,10 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     separator = ord(key[1])
     day_keys: dict[tuple[str, str, str], int] = {}
     dates: list[tuple[str, str, str]] = []
-    rows_fixed = candidates[fixed]
-    a = starts[rows_fixed]
-    keep_fixed = data[a + 2] == separator
-    rows_fixed, a = rows_fixed[keep_fixed], a[keep_fixed]
-    digit = data[a[:, None] + _DIGITS] - np.uint8(48)
+    # (The plain lines read in place are `fixed_rows`, in order, their first bytes `heads`.)
+    keep_fixed = heads[:, 2] == separator
+    rows_fixed, heads = fixed_rows[keep_fixed], heads[keep_fixed]
+    digit = heads[:, _DIGITS] - np.uint8(48)
     two = digit[:, 0::2].astype(np.int64) * 10 + digit[:, 1::2]
     code = (two[:, 0] * 100 + two[:, 1]) * 10000 + two[:, 2] * 100 + two[:, 3]
     unique_codes, date_fixed = _unique(code)
@@ -278,7 +273,7 @@ def _columns(reader: ExportReader) -> pa.Table | None:
         day_keys[numbers] = len(dates)
         dates.append(numbers)
     hour_fixed, minute_fixed = two[:, 4], two[:, 5]
-    rest_fixed = a + 20
+    rest_fixed = starts[rows_fixed] + 20
     other_rows, other_date, other_hour, other_minute, other_rest = [], [], [], [], []
     for index in candidates[~fixed].tolist():
         line = clean_bytes[starts[index] : ends[index]].decode()

@@ -184,6 +184,12 @@ def test_a_file_ending_in_an_empty_message_agrees(closing):
     assert assert_same(lambda: reader(text))
 
 
+@pytest.mark.parametrize("text", ["1/3/26, 19:00 - J:", "1/3/26, 19:00 - J:\n1/3/26, 19:01 - K:\n"])
+def test_an_export_of_lines_shorter_than_a_fixed_header_agrees(text):
+    """Lines too short for "dd/mm/yyyy, hh:mm - " (the whole file, even) are read with the plain pattern."""
+    assert assert_same(lambda: reader(text))
+
+
 def test_a_chat_name_and_errors_agree_whatever_the_zone():
     assert assert_same(lambda: reader(ODD_LINES, tz=ZoneInfo("Asia/Kolkata"), chat="Café Ñ"))
 
