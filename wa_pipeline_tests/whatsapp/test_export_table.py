@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from benchmarks.bench_export import write_export
@@ -241,3 +242,15 @@ def test_a_busy_random_chat_agrees():
         if rng.random() < 0.1:
             lines.append(" ".join(rng.choices(words, k=3)))
     assert assert_same(lambda: reader("\n".join(lines) + "\n"))
+
+
+def test_send_times_are_written_as_isoformat_writes_them():
+    """Every second of a day (and days from 2009 to 2099) as `datetime.isoformat()` writes the UTC time."""
+    rng = random.Random(5)
+    day = 86400
+    seconds = np.array(
+        [14_000 * day + second for second in range(day)]
+        + [rng.randrange(14_245 * day, 47_482 * day) for _ in range(5000)]
+    )
+    expected = [(datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=int(value))).isoformat() for value in seconds]
+    assert export_table._iso_seconds(seconds).to_pylist() == expected
