@@ -642,6 +642,7 @@ def _assemble(
     place = pa.array(place)
     by_slow = list(zip(*slow_values, strict=True)) if slow_values else [()] * len(_SLOW_FIELDS)
     columns = {}
+    spread: pa.Array | None = None
     for (name, kind), values in zip(_SLOW_FIELDS, by_slow, strict=True):
         head = fast_columns.get(name)
         if head is None:
@@ -652,9 +653,12 @@ def _assemble(
                     pa.repeat(pa.scalar(empty, kind), count) if name == "forwarded" else pa.nulls(count, kind)
                 )
                 continue
-            spread = np.full(count, empty, dtype=object)
-            spread[slow] = values
-            columns[name] = pa.array(spread, kind)
+            if spread is None:
+                # Each row's place among the slow rows' values, or past their end (the empty value) for a fast row.
+                among_slow = np.full(count, len(slow), dtype=np.int64)
+                among_slow[slow] = np.arange(len(slow))
+                spread = pa.array(among_slow)
+            columns[name] = pa.array([*values, empty], kind).take(spread)
             continue
         columns[name] = pa.concat_arrays([head.cast(kind), pa.array(list(values), kind)]).take(place)
     sender, body = columns["sender_name"], columns["body"]
