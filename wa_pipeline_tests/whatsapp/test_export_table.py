@@ -254,3 +254,11 @@ def test_send_times_are_written_as_isoformat_writes_them():
     )
     expected = [(datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=int(value))).isoformat() for value in seconds]
     assert export_table._iso_seconds(seconds).to_pylist() == expected
+
+
+@pytest.mark.parametrize("known", [[], [7], [3, 9, 2**35], list(range(0, 400, 3))])
+def test_among_is_isin(known):
+    """`_among` answers as np.isin, below, between, on and past the known codes."""
+    values = np.array([-1, 0, 2, 3, 7, 8, 9, 10, 399, 2**35, 2**35 + 1, *range(50)], dtype=np.int64)
+    codes = np.unique(np.array(known, dtype=np.int64))
+    assert export_table._among(values, codes).tolist() == np.isin(values, codes).tolist()
