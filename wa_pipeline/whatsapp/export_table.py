@@ -153,6 +153,29 @@ def _among(values: np.ndarray, known: np.ndarray) -> np.ndarray:
     return known[np.minimum(np.searchsorted(known, values), known.size - 1)] == values
 
 
+# Texts `_matching` reads at a time as one.
+_RUN = 8
+
+
+def _matching(texts: pa.Array, pattern: str) -> np.ndarray:
+    """pc.match_substring_regex(texts, pattern, ignore_case=True) of texts laid end to end (as `_gather` lays them),
+    for a pattern with no anchor: the kernel's cost is mostly a call a text, so it reads `_RUN` texts at a time as one,
+    and again one by one only the texts of a run it finds something in (perhaps across two of them)."""
+    count = len(texts)
+    if not count:
+        return np.zeros(0, dtype=bool)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + count + 1]
+    bounds = offsets[np.append(np.arange(0, count, _RUN), count)].astype(np.int32)
+    runs = pa.StringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds), texts.buffers()[2])
+    found_runs = np.flatnonzero(_flags(pc.match_substring_regex(runs, pattern, ignore_case=True)))
+    found = np.zeros(count, dtype=bool)
+    if found_runs.size:
+        rows = (found_runs[:, None] * _RUN + np.arange(_RUN)).ravel()
+        rows = rows[rows < count]
+        found[rows] = _flags(pc.match_substring_regex(texts.take(pa.array(rows)), pattern, ignore_case=True))
+    return found
+
+
 def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """np.unique(values, return_inverse=True) of values that come in runs (a chat's dates): each run sorted once."""
     if not values.size:
@@ -389,12 +412,12 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     _, key_end = _trim(data, lo, key_end, _WHITE, left=False)
     key_length = key_end - lo
     # `_interpret`'s test for a sender's plain words, column by column; a row it does not pass is read in Python.
-    # One search of the bodies finds every row whose body holds what its first line must not ("<", ") ", a file's
-    # closing ">", a link's "://") or any of the book's ASCII phrases that may stand anywhere in a line: a wider net
-    # (the body holds the first line), each row it holds read in Python.
+    # One search of the bodies finds every row whose body holds what its first line must not ("<", ") ", a link's
+    # "://") or any of the book's ASCII phrases that may stand anywhere in a line, and a file's closing ">" is read in
+    # place: a wider net (the body holds the first line), each row it holds read in Python.
     anywhere = sorted(book.ascii_anywhere) if book.anywhere_literals is not None and book.ascii_anywhere else []
-    net = "|".join([r"://", r"<", r"\) ", r">$", *(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", lit) for lit in anywhere)])
-    doubt = _flags(pc.match_substring_regex(body, net, ignore_case=True))
+    net = "|".join([r"://", r"<", r"\) ", *(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", lit) for lit in anywhere)])
+    doubt = _matching(body, net) | ((hi > lo) & (data[np.maximum(hi - 1, 0)] == ord(">")))
     last_first = data[np.maximum(first_end - 1, 0)]
     doubt |= (first_end == lo) | (last_first == ord(":")) | (last_first == ord(")"))
     doubt |= (

@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from benchmarks.bench_export import write_export
@@ -262,3 +264,17 @@ def test_among_is_isin(known):
     values = np.array([-1, 0, 2, 3, 7, 8, 9, 10, 399, 2**35, 2**35 + 1, *range(50)], dtype=np.int64)
     codes = np.unique(np.array(known, dtype=np.int64))
     assert export_table._among(values, codes).tolist() == np.isin(values, codes).tolist()
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 33])
+def test_matching_reads_runs_of_texts_as_the_kernel_reads_each(count):
+    """`_matching` agrees with the regex kernel text by text, whatever a run holds or a phrase spans."""
+    pieces = ["plain words", "", "see <this>", "IS NOW USING", " a secure", "x) y", "http://a", "is now using a secure"]
+    rng = random.Random(count)
+    texts = [rng.choice(pieces) + rng.choice(pieces) for _ in range(count)]
+    data = np.frombuffer("".join(texts).encode(), np.uint8)
+    hi = np.cumsum([len(text) for text in texts], dtype=np.int64)
+    gathered = export_table._gather(data, hi - [len(text) for text in texts], hi)
+    pattern = r"://|<|\) |is now using a secure"
+    expected = pc.match_substring_regex(pa.array(texts, pa.string()), pattern, ignore_case=True).to_pylist()
+    assert export_table._matching(gathered, pattern).tolist() == expected
