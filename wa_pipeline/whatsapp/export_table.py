@@ -105,16 +105,28 @@ def _trim(
     return lo, hi
 
 
-def _spelled_at(data: np.ndarray, at: np.ndarray, lo: np.ndarray, hi: np.ndarray, spelled: np.ndarray) -> np.ndarray:
-    """Whether data[at:at + len(spelled)] is `spelled`, for each `at` whose span lies inside [lo, hi)."""
-    found = (at >= lo) & (at + spelled.size <= hi)
+def _named_at(
+    data: np.ndarray,
+    at: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    names: np.ndarray,
+    name_index: np.ndarray,
+    width: np.ndarray,
+) -> np.ndarray:
+    """Whether each row's own name (`names[name_index]`, `width` bytes, none for an empty one) is written at `at`
+    inside [lo, hi), every row at once whoever it names."""
+    found = (width > 0) & (at >= lo) & (at + width <= hi)
     where = np.flatnonzero(found)
     # (Most places differ at once: only those whose first byte is the name's are read on.)
-    opens = data[at[where]] == spelled[0]
+    opens = data[at[where]] == names[name_index[where], 0]
     found[where[~opens]] = False
     where = where[opens]
     if where.size:
-        found[where] = (data[at[where][:, None] + np.arange(spelled.size)] == spelled).all(axis=1)
+        place = np.arange(names.shape[1])
+        # (Past a name's end the bytes read are any: they are not compared.)
+        read = data[np.minimum(at[where][:, None] + place, len(data) - 1)]
+        found[where] = ((read == names[name_index[where]]) | (place >= width[where][:, None])).all(axis=1)
     return found
 
 
@@ -436,22 +448,16 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     # The sender named at the start of the first line or near its end (or, below, at the end of it less its closing
     # spaces and full stops): each sender's rows at once.
     _, bare_end = _trim(data, lo, first_end, _SPACE_DOT, left=False)
-    subject = np.zeros(len(lo), dtype=bool)
-    order = np.argsort(head_index, kind="stable")
-    bounds = np.searchsorted(head_index[order], np.arange(len(senders) + 1))
-    for index, name in enumerate(senders):
-        rows_of = order[bounds[index] : bounds[index + 1]]
-        if not rows_of.size:
-            continue
-        spelled = np.frombuffer(name.encode(), np.uint8)
-        if not spelled.size:
-            doubt[rows_of] = True
-            continue
-        start, stop = lo[rows_of], first_end[rows_of]
-        doubt[rows_of] |= _spelled_at(data, start, start, stop, spelled)
-        for back in (0, 1, 2):
-            doubt[rows_of] |= _spelled_at(data, stop - spelled.size - back, start, stop, spelled)
-        subject[rows_of] = _spelled_at(data, bare_end[rows_of] - spelled.size, start, stop, spelled)
+    spelled = [b"" if name is None else name.encode() for name in senders]
+    names = np.zeros((len(spelled), max(map(len, spelled), default=0) + 1), dtype=np.uint8)
+    for index, name in enumerate(spelled):
+        names[index, : len(name)] = np.frombuffer(name, np.uint8)
+    width = np.array([len(name) for name in spelled], dtype=np.int64)[head_index]
+    doubt |= width == 0
+    doubt |= _named_at(data, lo, lo, first_end, names, head_index, width)
+    for back in (0, 1, 2):
+        doubt |= _named_at(data, first_end - width - back, lo, first_end, names, head_index, width)
+    subject = _named_at(data, bare_end - width, lo, first_end, names, head_index, width)
     # A line opening with one of the book's free openings (and nothing else to doubt) is one `PhraseBook.find` turns
     # away unless it is an exact line, a notice, or a line the book's patterns may match (by its opening: its
     # closing and the phrases that may stand anywhere were doubted above); the rest are plain words after all.

@@ -278,3 +278,27 @@ def test_matching_reads_runs_of_texts_as_the_kernel_reads_each(count):
     pattern = r"://|<|\) |is now using a secure"
     expected = pc.match_substring_regex(pa.array(texts, pa.string()), pattern, ignore_case=True).to_pylist()
     assert export_table._matching(gathered, pattern).tolist() == expected
+
+
+def test_a_sender_named_in_their_own_words_agrees():
+    """A first line opening with its sender's name, or closing with it (before up to two characters, or spaces and
+    full stops), is read as the reader reads it: for names of different lengths in one file."""
+    bodies = [
+        "{name} left",
+        "{name} left.",
+        "{name} added Baraka",
+        "You added {name}",
+        "welcome {name}",
+        "thanks {name}.",
+        "thanks {name}. .",
+        "{name} changed this group's icon",
+        "{name}",
+        "say hi to {name}!",
+        "plain words",
+    ]
+    lines = [
+        f"01/03/2026, {13 + number}:{minute:02d} - {name}: {body.format(name=name)}"
+        for number, name in enumerate(["Juma", "Amina Njeri", "Wanjiku Kamau"])
+        for minute, body in enumerate(bodies)
+    ]
+    assert assert_same(lambda: reader("\n".join(lines) + "\n"))
