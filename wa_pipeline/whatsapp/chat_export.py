@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import io
 import json
 import re
@@ -257,13 +258,28 @@ def _header_lines(layouts: frozenset[str]) -> tuple[re.Pattern[str], dict[int, t
     return pattern, fields
 
 
-_HEADER_LINES, _LAYOUT_FIELDS = _header_lines(frozenset(layout for layout, _ in _ALL_LAYOUTS))
 # Most files hold no header without seconds in brackets, or do not believe them (see `ExportReader._scan`): searched
 # without that layout's alternative, each header found costs less (a match carries every alternative's groups), and
 # a pasted copy's line matches nothing, which is what it is there: a line of the message above.
 _HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT = _header_lines(
     frozenset(layout for layout, _ in _ALL_LAYOUTS if layout != IOS_SHORT)
 )
+
+
+@functools.cache
+def _all_header_lines() -> tuple[re.Pattern[str], dict[int, tuple[str, tuple[int, ...]]]]:
+    """`_header_lines` of every layout (`_HEADER_LINES`, `_LAYOUT_FIELDS`): compiled on first use, as only a file with
+    bracketed headers without seconds needs it, and its compilation is a third of a second of every process's import."""
+    return _header_lines(frozenset(layout for layout, _ in _ALL_LAYOUTS))
+
+
+def __getattr__(name: str) -> object:
+    """`_HEADER_LINES` and `_LAYOUT_FIELDS`, made on first use (see `_all_header_lines`)."""
+    if name in ("_HEADER_LINES", "_LAYOUT_FIELDS"):
+        return _all_header_lines()[name == "_LAYOUT_FIELDS"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Lines read and searched at a time by `ExportReader._drafts` (a stream with no `read`), or characters (one with it).
 _BLOCK_LINES = 4096
 _BLOCK_CHARS = 1 << 18
@@ -1234,7 +1250,7 @@ class ExportReader:
         # layouts it may be by their date separator's first character, so a header's layout key is looked up, not
         # built and then looked up (a header of no layout of the file continues the message above).
         header_lines, fields = (
-            (_HEADER_LINES, _LAYOUT_FIELDS)
+            _all_header_lines()
             if any(key[0] == IOS_SHORT for key in layouts)
             else (_HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT)
         )

@@ -287,9 +287,7 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     plain[other] = _flags(pc.match_substring_regex(lines.take(pa.array(other)), _PLAIN_PREFIX))
     # A line the plain header misses is a header if the reader's own search says so: then the file is not plain.
     header_lines, fields = (
-        (ce._HEADER_LINES, ce._LAYOUT_FIELDS)
-        if key[0] == ce.IOS_SHORT
-        else (ce._HEADER_LINES_NO_SHORT, ce._LAYOUT_FIELDS_NO_SHORT)
+        ce._all_header_lines() if key[0] == ce.IOS_SHORT else (ce._HEADER_LINES_NO_SHORT, ce._LAYOUT_FIELDS_NO_SHORT)
     )
     maybe = _MAYBE_HEADER[first_byte] & (starts < ends) & ~plain
     for index in np.flatnonzero(maybe):

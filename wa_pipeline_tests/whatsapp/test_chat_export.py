@@ -1,4 +1,6 @@
 import itertools
+import subprocess
+import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -646,3 +648,14 @@ def test_a_day_run_ends_where_the_per_day_search_stops():
             found = _lines_not_opening_with(opening, header_starts).search(text, len(text) if end < 0 else end)
             ran = _day_runs(len(opening), header_starts).match(text, start)
             assert ran is not None and ran.end() == (len(text) if found is None else found.start()), (start, opening)
+
+
+def test_the_pattern_of_every_layout_is_compiled_on_first_use_only():
+    """Importing the reader compiles no pattern for bracketed headers without seconds (a third of a second of every
+    import worker's start); asked for, the names hold what `_header_lines` makes of every layout."""
+    code = "import wa_pipeline.whatsapp.chat_export as c; print(c._all_header_lines.cache_info().currsize)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+    pattern, fields = chat_export._header_lines(frozenset(layout for layout, _ in chat_export._ALL_LAYOUTS))
+    assert chat_export._HEADER_LINES.pattern == pattern.pattern
+    assert chat_export._LAYOUT_FIELDS == fields
