@@ -1022,7 +1022,8 @@ def _day_runs(width: int, header_starts: bool) -> re.Pattern[str]:
     if pattern is None:
         other = f"|(?!{_HEADER_OPENING})" if header_starts else ""
         pattern = _DAY_RUNS[width, header_starts] = re.compile(
-            f"(?P<opening>[^\n]{{{width}}})[^\n]*(?:\n(?:(?P=opening){other})[^\n]*)*"
+            # (Atomic and possessive: the run ends where it ends, and nothing is kept to step back into.)
+            f"(?P<opening>[^\n]{{{width}}})[^\n]*+(?>\n(?:(?P=opening){other})[^\n]*+)*+"
         )
     return pattern
 
