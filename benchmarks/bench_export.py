@@ -119,18 +119,27 @@ def _chat_miner(path: Path) -> int:
     return len(parser.parsed_messages.get_df())
 
 
-def _best_of(functions: dict, path: Path, rounds: int) -> dict[str, tuple[float, int, float]]:
-    """(best wall seconds, records, best CPU seconds of this process) of `rounds` calls of each function, the
-    functions taking turns within each round (so a busy spell of the machine falls on all of them alike)."""
-    best = {name: (float("inf"), 0, float("inf")) for name in functions}
+def _best_of(functions: dict, path: Path, rounds: int) -> dict[str, tuple[float, int, float, list[float]]]:
+    """(best wall seconds, records, best CPU seconds of this process, CPU seconds of each round) of `rounds` calls of
+    each function, the functions taking turns within each round (so a busy spell of the machine falls on all of them
+    alike)."""
+    best = {name: (float("inf"), 0, float("inf"), []) for name in functions}
     for _ in range(rounds):
         for name, function in functions.items():
             gc.collect()
             started, cpu_started = time.perf_counter(), time.process_time()
             count = function(path)
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-            best[name] = (min(best[name][0], wall), count, min(best[name][2], cpu))
+            best[name] = (min(best[name][0], wall), count, min(best[name][2], cpu), [*best[name][3], cpu])
     return best
+
+
+def _cpu_ratios(ours: list[float], baseline: list[float]) -> str:
+    """Our CPU seconds over the baseline's, round by round (the two ran one after the other): median and spread."""
+    ratios = sorted(mine / theirs for mine, theirs in zip(ours, baseline, strict=True))
+    middle = len(ratios) // 2
+    median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    return f"CPU ratio by round: median {median:.3f}x, {ratios[0]:.3f}-{ratios[-1]:.3f} over {len(ratios)} rounds"
 
 
 def parse_rows(lines: int, rounds: int) -> list[dict]:
@@ -149,7 +158,8 @@ def parse_rows(lines: int, rounds: int) -> list[dict]:
             f" (rows {timings['ours'][1]:,}; CPU s {timings['ours'][2]:.3f})",
             "ours": round(timings["ours"][0], 3),
             "baseline": round(timings[name][0], 3),
-            "baseline_name": f"{name} {_version(name)} ({timings[name][1]:,} msgs; CPU s {timings[name][2]:.3f})",
+            "baseline_name": f"{name} {_version(name)} ({timings[name][1]:,} msgs; CPU s {timings[name][2]:.3f}"
+            + (f"; {_cpu_ratios(timings['ours'][3], timings[name][3])})" if name == "whatstk" else ")"),
             "goal": goal,
         }
         for name, goal in (("whatstk", "<= 0.33x"), ("chat-miner", "<= 0.20x"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import io
 import json
 import re
@@ -257,18 +258,36 @@ def _header_lines(layouts: frozenset[str]) -> tuple[re.Pattern[str], dict[int, t
     return pattern, fields
 
 
-_HEADER_LINES, _LAYOUT_FIELDS = _header_lines(frozenset(layout for layout, _ in _ALL_LAYOUTS))
 # Most files hold no header without seconds in brackets, or do not believe them (see `ExportReader._scan`): searched
 # without that layout's alternative, each header found costs less (a match carries every alternative's groups), and
 # a pasted copy's line matches nothing, which is what it is there: a line of the message above.
 _HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT = _header_lines(
     frozenset(layout for layout, _ in _ALL_LAYOUTS if layout != IOS_SHORT)
 )
+
+
+@functools.cache
+def _all_header_lines() -> tuple[re.Pattern[str], dict[int, tuple[str, tuple[int, ...]]]]:
+    """`_header_lines` of every layout (`_HEADER_LINES`, `_LAYOUT_FIELDS`): compiled on first use, as only a file with
+    bracketed headers without seconds needs it, and its compilation is a third of a second of every process's import."""
+    return _header_lines(frozenset(layout for layout, _ in _ALL_LAYOUTS))
+
+
+def __getattr__(name: str) -> object:
+    """`_HEADER_LINES` and `_LAYOUT_FIELDS`, made on first use (see `_all_header_lines`)."""
+    if name in ("_HEADER_LINES", "_LAYOUT_FIELDS"):
+        return _all_header_lines()[name == "_LAYOUT_FIELDS"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Lines read and searched at a time by `ExportReader._drafts` (a stream with no `read`), or characters (one with it).
 _BLOCK_LINES = 4096
 _BLOCK_CHARS = 1 << 18
 # A header can only start with a digit, "[" or one of the invisible marks: every other line continues a message.
-_HEADER_START = re.compile(r"^(?:[\[\d\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]|[MTSHR]\d)")
+# (The marks apart from the class: a class of several ranges past U+00FF is compiled through a table of every code point,
+# which `_lines_not_opening_with` would pay again for each day of an export.)
+_HEADER_OPENING = r"(?:[\[\d]|[MTSHR]\d|\u200e|\u200f|\ufeff|[\u202a-\u202e]|[\u2066-\u2069])"
+_HEADER_START = re.compile("^" + _HEADER_OPENING)
 _NEEDS_CLEANING = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069\u202f\u00a0\u2007]")
 # What `clean_text` drops rather than replaces: a block holding one is read line by line (`ExportReader._drafts`).
 _DROPPED_MARKS = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]")
@@ -988,8 +1007,25 @@ def _twelve_without_marker(layout: str, stamp: Stamp) -> bool:
 def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pattern[str]:
     """A pattern that finds, in lines joined by newlines, the newline before each line not opening with `opening`;
     with `header_starts`, only before those that can start a header (see `_HEADER_START`)."""
-    can_start = f"(?={_HEADER_START.pattern.removeprefix('^')})" if header_starts else ""
+    can_start = f"(?={_HEADER_OPENING})" if header_starts else ""
     return re.compile(f"\n(?!{re.escape(opening)}){can_start}")
+
+
+_DAY_RUNS: dict[tuple[int, bool], re.Pattern[str]] = {}
+
+
+def _day_runs(width: int, header_starts: bool) -> re.Pattern[str]:
+    """A pattern that, matched at a line, reads on to the newline before the first line after it that does not open
+    with the line's first `width` characters (with `header_starts`, the first such line that can start a header): what
+    `_lines_not_opening_with` finds, without a pattern compiled for each opening (each day of an export)."""
+    pattern = _DAY_RUNS.get((width, header_starts))
+    if pattern is None:
+        other = f"|(?!{_HEADER_OPENING})" if header_starts else ""
+        pattern = _DAY_RUNS[width, header_starts] = re.compile(
+            # (Atomic and possessive: the run ends where it ends, and nothing is kept to step back into.)
+            f"(?P<opening>[^\n]{{{width}}})[^\n]*+(?>\n(?:(?P=opening){other})[^\n]*+)*+"
+        )
+    return pattern
 
 
 def _opening_notice(line: str) -> bool:
@@ -1061,7 +1097,7 @@ class ExportReader:
         # The lines that do not open with it, each found after its newline by one search of a block. Once the first
         # line of text is known, a line that cannot start a header tells nothing more (it goes on a message): then only
         # the lines that can are found, and those between are the day's headers (opening with its date) and such lines.
-        other_days = _lines_not_opening_with(same_day)
+        other_days: re.Pattern[str] | None = _lines_not_opening_with(same_day)
         number = 0
         # Whether every header so far may be of a 12-hour clock without a marker (see `_twelve_without_marker`).
         twelve = True
@@ -1070,16 +1106,25 @@ class ExportReader:
                 twelve = False
             # text[at] is the newline before the next line to read.
             at, length = 0, len(text)
+            # Where the header that set `same_day` opens, while the next search may read on from it (`_day_runs`):
+            # only a search from anywhere else compiles `other_days` for the day.
+            day_opens: int | None = None
             while True:
-                other = other_days.search(text, at)
-                start = length if other is None else other.start()
+                if day_opens is None:
+                    if other_days is None:
+                        other_days = _lines_not_opening_with(same_day, header_starts=first_text is not None)
+                    other = other_days.search(text, at)
+                    start = length if other is None else other.start()
+                else:
+                    start = _day_runs(len(same_day), first_text is not None).match(text, day_opens).end()
+                    day_opens = None
                 if start > at:
                     lines = text.count("\n", at, start)
                     number += lines
                     same = lines if first_text is None else text.count(f"\n{same_day}", at, start)
                     if same:
                         counts[same_key] += same
-                if other is None:
+                if start == length:
                     break
                 at = text.find("\n", start + 1)
                 if at < 0:
@@ -1090,7 +1135,7 @@ class ExportReader:
                 if header is None:
                     if first_text is None and raw.strip():
                         first_text = (number, raw)
-                        other_days = _lines_not_opening_with(same_day, header_starts=True)
+                        other_days = None
                     continue
                 key, stamp, _ = header
                 counts[key] += 1
@@ -1103,7 +1148,7 @@ class ExportReader:
                         raw[: raw.index(stamp[2], len(stamp[0]) + len(stamp[1])) + len(stamp[2]) + 1],
                         key,
                     )
-                    other_days = _lines_not_opening_with(same_day, header_starts=first_text is not None)
+                    other_days, day_opens = None, start + 1
                 if last.get(key) != numbers:
                     last[key] = numbers
                     dates.setdefault(key, []).append(numbers)
@@ -1206,7 +1251,7 @@ class ExportReader:
         # layouts it may be by their date separator's first character, so a header's layout key is looked up, not
         # built and then looked up (a header of no layout of the file continues the message above).
         header_lines, fields = (
-            (_HEADER_LINES, _LAYOUT_FIELDS)
+            _all_header_lines()
             if any(key[0] == IOS_SHORT for key in layouts)
             else (_HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT)
         )

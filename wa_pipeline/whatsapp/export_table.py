@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import functools
 import hashlib
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -54,22 +55,10 @@ _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[list(b"/.-")] = True
 
 
-def _byte(character: str) -> np.ndarray:
-    """The byte table that lets `character` through."""
-    allowed = np.zeros(256, dtype=bool)
-    allowed[ord(character)] = True
-    return allowed
-
-
-# The bytes of "dd/mm/yyyy, hh:mm - ", by place: a separator first (it lets through the fewest lines), then the rest.
-_FIXED = (
-    (2, _SEPARATOR),
-    (14, _byte(":")),
-    (10, _byte(",")),
-    (5, _SEPARATOR),
-    *((place, _DIGIT) for place in (0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16)),
-    *((place, _byte(character)) for place, character in ((11, " "), (17, " "), (18, "-"), (19, " "))),
-)
+# The bytes of "dd/mm/yyyy, hh:mm - " that are no digits, by place: the date's two separators, then the rest.
+_SEPARATOR_PLACES = (2, 5)
+_MARK_PLACES = np.array([10, 11, 14, 17, 18, 19])
+_MARKS = np.frombuffer(b", : - ", dtype=np.uint8)
 # Where a fixed header's digits are, in pairs: day, month, the year's two halves, hour, minute.
 _DIGITS = np.array([0, 1, 3, 4, 6, 7, 8, 9, 12, 13, 15, 16])
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
@@ -116,16 +105,28 @@ def _trim(
     return lo, hi
 
 
-def _spelled_at(data: np.ndarray, at: np.ndarray, lo: np.ndarray, hi: np.ndarray, spelled: np.ndarray) -> np.ndarray:
-    """Whether data[at:at + len(spelled)] is `spelled`, for each `at` whose span lies inside [lo, hi)."""
-    found = (at >= lo) & (at + spelled.size <= hi)
+def _named_at(
+    data: np.ndarray,
+    at: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    names: np.ndarray,
+    name_index: np.ndarray,
+    width: np.ndarray,
+) -> np.ndarray:
+    """Whether each row's own name (`names[name_index]`, `width` bytes, none for an empty one) is written at `at`
+    inside [lo, hi), every row at once whoever it names."""
+    found = (width > 0) & (at >= lo) & (at + width <= hi)
     where = np.flatnonzero(found)
     # (Most places differ at once: only those whose first byte is the name's are read on.)
-    opens = data[at[where]] == spelled[0]
+    opens = data[at[where]] == names[name_index[where], 0]
     found[where[~opens]] = False
     where = where[opens]
     if where.size:
-        found[where] = (data[at[where][:, None] + np.arange(spelled.size)] == spelled).all(axis=1)
+        place = np.arange(names.shape[1])
+        # (Past a name's end the bytes read are any: they are not compared.)
+        read = data[np.minimum(at[where][:, None] + place, len(data) - 1)]
+        found[where] = ((read == names[name_index[where]]) | (place >= width[where][:, None])).all(axis=1)
     return found
 
 
@@ -154,7 +155,37 @@ def _codes(keys: frozenset[str], *, tail: bool = False) -> np.ndarray:
             else:
                 window[0, : len(raw)] = raw
             codes.append(_code(window, np.array([len(raw)]), tail=tail)[0])
-    return np.array(codes, dtype=np.int64)
+    return np.unique(np.array(codes, dtype=np.int64))
+
+
+def _among(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """np.isin(values, known) for `known` sorted, by binary search (np.isin sorts the values too, ~4x the time)."""
+    if not known.size:
+        return np.zeros(len(values), dtype=bool)
+    return known[np.minimum(np.searchsorted(known, values), known.size - 1)] == values
+
+
+# Texts `_matching` reads at a time as one.
+_RUN = 8
+
+
+def _matching(texts: pa.Array, pattern: str) -> np.ndarray:
+    """pc.match_substring_regex(texts, pattern, ignore_case=True) of texts laid end to end (as `_gather` lays them),
+    for a pattern with no anchor: the kernel's cost is mostly a call a text, so it reads `_RUN` texts at a time as one,
+    and again one by one only the texts of a run it finds something in (perhaps across two of them)."""
+    count = len(texts)
+    if not count:
+        return np.zeros(0, dtype=bool)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + count + 1]
+    bounds = offsets[np.append(np.arange(0, count, _RUN), count)].astype(np.int32)
+    runs = pa.StringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds), texts.buffers()[2])
+    found_runs = np.flatnonzero(_flags(pc.match_substring_regex(runs, pattern, ignore_case=True)))
+    found = np.zeros(count, dtype=bool)
+    if found_runs.size:
+        rows = (found_runs[:, None] * _RUN + np.arange(_RUN)).ravel()
+        rows = rows[rows < count]
+        found[rows] = _flags(pc.match_substring_regex(texts.take(pa.array(rows)), pattern, ignore_case=True))
+    return found
 
 
 def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -166,8 +197,9 @@ def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique, np.repeat(inverse.ravel(), np.diff(np.append(opens, len(values))))
 
 
-def _line_bounds(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    newlines = np.flatnonzero(data == 10)
+def _line_bounds(data: np.ndarray, newlines: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    if newlines is None:
+        newlines = np.flatnonzero(data == 10)
     return np.concatenate(([0], newlines + 1)), np.concatenate((newlines, [len(data)]))
 
 
@@ -206,11 +238,17 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     if not text:
         return None
     clean = text
+    newlines = None
     if text.isascii():
         raw_bytes = clean_bytes = text.encode()
         raw = data = np.frombuffer(raw_bytes, dtype=np.uint8)
-        if ((data < 32) & (data != 9) & (data != 10) | (data == 127)).any():
+        # The control characters, the newlines among them, found in one pass: any but a tab or a newline (or DEL)
+        # makes the text unsafe.
+        control = np.flatnonzero(data < 32)
+        control_bytes = data[control]
+        if "\x7f" in text or ((control_bytes != 10) & (control_bytes != 9)).any():
             return None
+        newlines = control[control_bytes == 10]
     else:
         if ce._DROPPED_MARKS.search(text) or has_unsafe_characters(text):
             return None
@@ -221,7 +259,7 @@ def _columns(reader: ExportReader) -> pa.Table | None:
         raw, data = np.frombuffer(raw_bytes, dtype=np.uint8), np.frombuffer(clean_bytes, dtype=np.uint8)
     if len(raw_bytes) >= _MAX_BYTES or len(clean_bytes) >= _MAX_BYTES:
         return None
-    starts, ends = _line_bounds(data)
+    starts, ends = _line_bounds(data, newlines)
     raw_starts, raw_ends = (starts, ends) if raw is data else _line_bounds(raw)
     count = len(starts)
     offsets = np.append(starts, len(data)).astype(np.int32)
@@ -231,8 +269,16 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     # " - " at 17), read in place, each test on the lines the ones before let through; any other line opening with a
     # digit is searched with the plain pattern.
     fixed_rows = np.flatnonzero(ends - starts >= 20)
-    for place, allowed in _FIXED:
-        fixed_rows = fixed_rows[allowed[data[starts[fixed_rows] + place]]]
+    # (Each such line's first 20 bytes copied out of a view of the text, a row at a time, and tested together.)
+    heads = (
+        np.lib.stride_tricks.sliding_window_view(data, 20)[starts[fixed_rows]]
+        if fixed_rows.size
+        else np.zeros((0, 20), dtype=np.uint8)
+    )
+    passed = ((heads[:, _DIGITS] - np.uint8(48)) < 10).all(axis=1) & (heads[:, _MARK_PLACES] == _MARKS).all(axis=1)
+    for place in _SEPARATOR_PLACES:
+        passed &= _SEPARATOR[heads[:, place]]
+    fixed_rows, heads = fixed_rows[passed], heads[passed]
     fixed = np.zeros(count, dtype=bool)
     fixed[fixed_rows] = True
     first_byte = data[np.minimum(starts, len(data) - 1)] * (starts < ends)
@@ -241,9 +287,7 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     plain[other] = _flags(pc.match_substring_regex(lines.take(pa.array(other)), _PLAIN_PREFIX))
     # A line the plain header misses is a header if the reader's own search says so: then the file is not plain.
     header_lines, fields = (
-        (ce._HEADER_LINES, ce._LAYOUT_FIELDS)
-        if key[0] == ce.IOS_SHORT
-        else (ce._HEADER_LINES_NO_SHORT, ce._LAYOUT_FIELDS_NO_SHORT)
+        ce._all_header_lines() if key[0] == ce.IOS_SHORT else (ce._HEADER_LINES_NO_SHORT, ce._LAYOUT_FIELDS_NO_SHORT)
     )
     maybe = _MAYBE_HEADER[first_byte] & (starts < ends) & ~plain
     for index in np.flatnonzero(maybe):
@@ -258,11 +302,10 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     separator = ord(key[1])
     day_keys: dict[tuple[str, str, str], int] = {}
     dates: list[tuple[str, str, str]] = []
-    rows_fixed = candidates[fixed]
-    a = starts[rows_fixed]
-    keep_fixed = data[a + 2] == separator
-    rows_fixed, a = rows_fixed[keep_fixed], a[keep_fixed]
-    digit = data[a[:, None] + _DIGITS] - np.uint8(48)
+    # (The plain lines read in place are `fixed_rows`, in order, their first bytes `heads`.)
+    keep_fixed = heads[:, 2] == separator
+    rows_fixed, heads = fixed_rows[keep_fixed], heads[keep_fixed]
+    digit = heads[:, _DIGITS] - np.uint8(48)
     two = digit[:, 0::2].astype(np.int64) * 10 + digit[:, 1::2]
     code = (two[:, 0] * 100 + two[:, 1]) * 10000 + two[:, 2] * 100 + two[:, 3]
     unique_codes, date_fixed = _unique(code)
@@ -271,7 +314,7 @@ def _columns(reader: ExportReader) -> pa.Table | None:
         day_keys[numbers] = len(dates)
         dates.append(numbers)
     hour_fixed, minute_fixed = two[:, 4], two[:, 5]
-    rest_fixed = a + 20
+    rest_fixed = starts[rows_fixed] + 20
     other_rows, other_date, other_hour, other_minute, other_rest = [], [], [], [], []
     for index in candidates[~fixed].tolist():
         line = clean_bytes[starts[index] : ends[index]].decode()
@@ -379,12 +422,12 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     _, key_end = _trim(data, lo, key_end, _WHITE, left=False)
     key_length = key_end - lo
     # `_interpret`'s test for a sender's plain words, column by column; a row it does not pass is read in Python.
-    # One search of the bodies finds every row whose body holds what its first line must not ("<", ") ", a file's
-    # closing ">", a link's "://") or any of the book's ASCII phrases that may stand anywhere in a line: a wider net
-    # (the body holds the first line), each row it holds read in Python.
+    # One search of the bodies finds every row whose body holds what its first line must not ("<", ") ", a link's
+    # "://") or any of the book's ASCII phrases that may stand anywhere in a line, and a file's closing ">" is read in
+    # place: a wider net (the body holds the first line), each row it holds read in Python.
     anywhere = sorted(book.ascii_anywhere) if book.anywhere_literals is not None and book.ascii_anywhere else []
-    net = "|".join([r"://", r"<", r"\) ", r">$", *(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", lit) for lit in anywhere)])
-    doubt = _flags(pc.match_substring_regex(body, net, ignore_case=True))
+    net = "|".join([r"://", r"<", r"\) ", *(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", lit) for lit in anywhere)])
+    doubt = _matching(body, net) | ((hi > lo) & (data[np.maximum(hi - 1, 0)] == ord(">")))
     last_first = data[np.maximum(first_end - 1, 0)]
     doubt |= (first_end == lo) | (last_first == ord(":")) | (last_first == ord(")"))
     doubt |= (
@@ -395,41 +438,35 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     opening = _LOWER[data[np.minimum(lo[:, None] + np.arange(_KEY), len(data) - 1)]]
     doubt |= (key_length >= 4) & (opening == np.frombuffer(b"poll", np.uint8)).all(axis=1)
     # The key's first and last `_KEY` characters, as numbers, against the book's free openings and endings.
-    starts_free = np.isin(_code(opening, key_length), _codes(book.free_openings))
+    exact, notices, free_starts, free_openings, free_ends = _book_keys(book)
+    starts_free = _among(_code(opening, key_length), free_openings)
     closing = _LOWER[data[np.maximum(key_end[:, None] - _KEY + np.arange(_KEY), 0)]]
-    ends_free = np.isin(_code(closing, key_length, tail=True), _codes(book.free_ends, tail=True))
+    ends_free = _among(_code(closing, key_length, tail=True), free_ends)
     doubt |= ends_free
     # The sender named at the start of the first line or near its end (or, below, at the end of it less its closing
     # spaces and full stops): each sender's rows at once.
     _, bare_end = _trim(data, lo, first_end, _SPACE_DOT, left=False)
-    subject = np.zeros(len(lo), dtype=bool)
-    order = np.argsort(head_index, kind="stable")
-    bounds = np.searchsorted(head_index[order], np.arange(len(senders) + 1))
-    for index, name in enumerate(senders):
-        rows_of = order[bounds[index] : bounds[index + 1]]
-        if not rows_of.size:
-            continue
-        spelled = np.frombuffer(name.encode(), np.uint8)
-        if not spelled.size:
-            doubt[rows_of] = True
-            continue
-        start, stop = lo[rows_of], first_end[rows_of]
-        doubt[rows_of] |= _spelled_at(data, start, start, stop, spelled)
-        for back in (0, 1, 2):
-            doubt[rows_of] |= _spelled_at(data, stop - spelled.size - back, start, stop, spelled)
-        subject[rows_of] = _spelled_at(data, bare_end[rows_of] - spelled.size, start, stop, spelled)
+    spelled = [b"" if name is None else name.encode() for name in senders]
+    names = np.zeros((len(spelled), max(map(len, spelled), default=0) + 1), dtype=np.uint8)
+    for index, name in enumerate(spelled):
+        names[index, : len(name)] = np.frombuffer(name, np.uint8)
+    width = np.array([len(name) for name in spelled], dtype=np.int64)[head_index]
+    doubt |= width == 0
+    doubt |= _named_at(data, lo, lo, first_end, names, head_index, width)
+    for back in (0, 1, 2):
+        doubt |= _named_at(data, first_end - width - back, lo, first_end, names, head_index, width)
+    subject = _named_at(data, bare_end - width, lo, first_end, names, head_index, width)
     # A line opening with one of the book's free openings (and nothing else to doubt) is one `PhraseBook.find` turns
     # away unless it is an exact line, a notice, or a line the book's patterns may match (by its opening: its
     # closing and the phrases that may stand anywhere were doubted above); the rest are plain words after all.
     lookup = np.flatnonzero(starts_free & ~doubt)
     if lookup.size:
         keys = pc.ascii_lower(_gather(data, lo[lookup], key_end[lookup]))
-        exact, notices, free_starts = _book_keys(book)
         doubt[lookup] = (
             subject[lookup]
             | _flags(pc.is_in(keys, exact))
             | _flags(pc.is_in(pc.utf8_slice_codeunits(keys, 0, _NOTICE_KEY), notices))
-            | np.isin(_code(opening[lookup], key_length[lookup]), free_starts)
+            | _among(_code(opening[lookup], key_length[lookup]), free_starts)
         )
     # A file Android attached, alone on the message's one line ("IMG-….jpg (file attached)"), as `_attachment` reads
     # it with `_ANDROID_ATTACHED` (in ASCII: the words of the last brackets, closing the line after a space): no "<",
@@ -551,17 +588,20 @@ def _columns(reader: ExportReader) -> pa.Table | None:
     )
 
 
-_BOOK_KEYS: dict[int, tuple[object, tuple[pa.Array, pa.Array, np.ndarray]]] = {}
+_BOOK_KEYS: dict[int, tuple[object, tuple[pa.Array, pa.Array, np.ndarray, np.ndarray, np.ndarray]]] = {}
 
 
-def _book_keys(book) -> tuple[pa.Array, pa.Array, np.ndarray]:
-    """The book's exact lines and notices' openings as Arrow arrays, and `_code` of its free starts: made once a book."""
+def _book_keys(book) -> tuple[pa.Array, pa.Array, np.ndarray, np.ndarray, np.ndarray]:
+    """The book's exact lines and notices' openings as Arrow arrays, and `_code` of its free starts, openings and
+    ends (sorted): made once a book."""
     held = _BOOK_KEYS.get(id(book))
     if held is None or held[0] is not book:
         keys = (
             pa.array(list(book.exact), pa.string()),
             pa.array(list(book.notices), pa.string()),
             _codes(book.free_starts),
+            _codes(book.free_openings),
+            _codes(book.free_ends, tail=True),
         )
         held = _BOOK_KEYS[id(book)] = (book, keys)
     return held[1]
@@ -588,6 +628,17 @@ _SLOW_FIELDS = (
 )
 
 
+@functools.cache
+def _clock() -> np.ndarray:
+    """The rest of `_iso_seconds`' text ("T09:15:00+00:00") for each second of a day, a row of bytes each."""
+    seconds = np.arange(86400)
+    text = np.tile(np.frombuffer(b"T00:00:00+00:00", np.uint8), (86400, 1))
+    for place, value in ((1, seconds // 3600), (4, seconds // 60 % 60), (7, seconds % 60)):
+        text[:, place] += (value // 10).astype(np.uint8)
+        text[:, place + 1] += (value % 10).astype(np.uint8)
+    return text
+
+
 def _iso_seconds(seconds: np.ndarray) -> pa.Array:
     """datetime.isoformat() of each UTC second since 1970 ("2026-11-16T09:15:00+00:00"), each day's date written once."""
     days, into = np.divmod(seconds, 86400)
@@ -597,10 +648,7 @@ def _iso_seconds(seconds: np.ndarray) -> pa.Array:
     ).reshape(-1, 10)
     text = np.empty((len(seconds), 25), dtype=np.uint8)
     text[:, :10] = written[day_index]
-    text[:, 10:] = np.frombuffer(b"T00:00:00+00:00", np.uint8)
-    for place, value in ((11, into // 3600), (14, into // 60 % 60), (17, into % 60)):
-        text[:, place] += (value // 10).astype(np.uint8)
-        text[:, place + 1] += (value % 10).astype(np.uint8)
+    text[:, 10:] = _clock()[into]
     return pa.StringArray.from_buffers(
         len(seconds),
         pa.py_buffer(np.arange(0, 25 * len(seconds) + 1, 25, dtype=np.int32)),
@@ -625,9 +673,13 @@ def _assemble(
     reader's counter of equal messages would have forgotten a send time the table's count remembers."""
     count = len(rows)
     # Every column as the fast rows' values then the slow rows', put back in file order.
-    place = pa.array(np.argsort(np.concatenate((fast, slow)), kind="stable"))
+    # (The inverse of that order, which holds each row once: argsort's answer, without the sort.)
+    place = np.empty(count, dtype=np.int64)
+    place[np.concatenate((fast, slow))] = np.arange(count)
+    place = pa.array(place)
     by_slow = list(zip(*slow_values, strict=True)) if slow_values else [()] * len(_SLOW_FIELDS)
     columns = {}
+    spread: pa.Array | None = None
     for (name, kind), values in zip(_SLOW_FIELDS, by_slow, strict=True):
         head = fast_columns.get(name)
         if head is None:
@@ -638,9 +690,12 @@ def _assemble(
                     pa.repeat(pa.scalar(empty, kind), count) if name == "forwarded" else pa.nulls(count, kind)
                 )
                 continue
-            spread = np.full(count, empty, dtype=object)
-            spread[slow] = values
-            columns[name] = pa.array(spread, kind)
+            if spread is None:
+                # Each row's place among the slow rows' values, or past their end (the empty value) for a fast row.
+                among_slow = np.full(count, len(slow), dtype=np.int64)
+                among_slow[slow] = np.arange(len(slow))
+                spread = pa.array(among_slow)
+            columns[name] = pa.array([*values, empty], kind).take(spread)
             continue
         columns[name] = pa.concat_arrays([head.cast(kind), pa.array(list(values), kind)]).take(place)
     sender, body = columns["sender_name"], columns["body"]
@@ -680,13 +735,21 @@ def _assemble(
         ordinal[shared[order]] = position - np.maximum.accumulate(np.where(same, 0, position))
     chat_id = stable_id(reader.chat_name, prefix="chat_")
     joined = pc.binary_join_element_wise(
-        chat_id, _iso_seconds(sent), sender.fill_null(""), body, pa.array(ordinal).cast(pa.string()), "\x1f"
+        chat_id,
+        _iso_seconds(sent),
+        sender.fill_null(""),
+        body,
+        # (Most exports repeat no message: every ordinal 0, one text for all.)
+        pa.array(ordinal).cast(pa.string()) if ordinal.any() else "0",
+        "\x1f",
     )
     sha256 = hashlib.sha256
     digests = b"".join([sha256(value).digest() for value in joined.cast(pa.binary()).to_pylist()])
+    # (An id keeps its digest's first 16 bytes, 32 hex digits: only those are written out.)
+    kept = np.frombuffer(digests, dtype=np.uint8).reshape(count, 32)[:, :16].tobytes()
     ids = np.empty((count, 36), dtype=np.uint8)
     ids[:, :4] = np.frombuffer(b"exp_", dtype=np.uint8)
-    ids[:, 4:] = np.frombuffer(binascii.hexlify(digests), dtype=np.uint8).reshape(count, 64)[:, :32]
+    ids[:, 4:] = np.frombuffer(binascii.hexlify(kept), dtype=np.uint8).reshape(count, 32)
     message_id = pa.StringArray.from_buffers(
         count, pa.py_buffer(np.arange(0, 36 * count + 1, 36, dtype=np.int32)), pa.py_buffer(ids.tobytes())
     )

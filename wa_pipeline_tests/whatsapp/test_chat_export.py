@@ -1,12 +1,20 @@
+import itertools
+import subprocess
+import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from wa_pipeline.message import Message, stable_id
+from wa_pipeline.whatsapp import chat_export
 from wa_pipeline.whatsapp.chat_export import (
+    _HEADER_START,
     ChatExportError,
+    _day_runs,
+    _lines_not_opening_with,
     chat_name_from_filename,
+    export_text_reader,
     kind_for_filename,
     parse_chat_export,
 )
@@ -560,3 +568,94 @@ def test_messages_built_unchecked_are_the_ones_the_checked_constructor_builds():
         assert message.sent_at.tzinfo is UTC
         assert Message.build(**vars(message)) == message
     assert parsed.messages[-1].text == "bell \u2407 rang"
+
+
+def test_a_header_opens_with_a_digit_a_bracket_an_era_or_an_invisible_mark():
+    """Which lines may open a header, character by character, and the scan's per-day search finds just those."""
+    marks = {"\u200e", "\u200f", "\ufeff", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+    lines = []
+    for point in range(0x10000):
+        character = chr(point)
+        opens = character == "[" or character.isdecimal() or character in marks
+        assert bool(_HEADER_START.match(character + "x")) == opens, hex(point)
+        assert bool(_HEADER_START.match(character + "1")) == (opens or character in "MTSHR"), hex(point)
+        if character != "\n":
+            lines += [character + "x", character + "1"]
+    lines += ["16/11/2026, 09:15 - Wanjiku: hi", "16/11/2026, 09:16 - Brian: ok", "17/11/2026, 08:00 - Brian: yes"]
+    text = "\n" + "\n".join(lines)
+    found = [match.start() for match in _lines_not_opening_with("16/11/2026, ", header_starts=True).finditer(text)]
+    at = list(itertools.accumulate(len(line) + 1 for line in lines[:-1]))
+    expected = [
+        start
+        for start, line in zip([0, *at], lines, strict=True)
+        if _HEADER_START.match(line) and not line.startswith("16/11/2026, ")
+    ]
+    assert found == expected
+
+
+def _days_export() -> tuple[str, int, list[tuple[str, str, str]], list[int]]:
+    """An Android export over 40 days: (its text, its headers, the dates, the line each date opens on)."""
+    lines = ["hello before any header", "16/11/26, 09:00 - Wanjiku: a note pasted above the chat"]
+    dates, starts = [], []
+    for day in range(40):
+        stamp = f"{1 + day % 28:02d}/{1 + day // 28:02d}/2026"
+        dates.append((stamp[:2], stamp[3:5], stamp[6:]))
+        starts.append(len(lines) + 1)
+        for minute in range(day % 4 + 1):
+            lines.append(f"{stamp}, 10:{minute:02d} - Brian: loaves {minute}")
+            # Lines a header may open with (a digit, a bracket, an era, a mark) that are no header.
+            lines += ["2 cakes too", "[not a header]", "R2 road", "\u200eok", "and the gate"][: day % 6]
+    return "\n".join(lines) + "\n", sum(day % 4 + 1 for day in range(40)), dates, starts
+
+
+@pytest.mark.parametrize("block_chars", [64, 1000, 1 << 18])
+def test_the_scan_counts_each_day_however_the_blocks_cut_it(monkeypatch, block_chars):
+    """Days that run over a block's end, and lines that could open a header among them, are counted as written."""
+    monkeypatch.setattr(chat_export, "_BLOCK_CHARS", block_chars)
+    text, headers, dates, starts = _days_export()
+    scan = export_text_reader(text, chat_name="Bakery", tz=NAIROBI).scan
+    key = ("android", "/")
+    assert scan.layout_counts == {key: headers + 1}
+    assert scan.runs[key] == [("16", "11", "26"), *dates]
+    assert scan.date_starts[key] == [2, *starts]
+    assert scan.line_count == text.count("\n")
+
+
+def test_the_scan_compiles_no_pattern_for_each_day(monkeypatch):
+    """A day's headers are skipped by patterns compiled once, not one compiled for each date (~0.3 ms each)."""
+    compiled = []
+    original = chat_export._lines_not_opening_with
+
+    def counted(opening: str, header_starts: bool = False):
+        compiled.append(opening)
+        return original(opening, header_starts)
+
+    monkeypatch.setattr(chat_export, "_lines_not_opening_with", counted)
+    text = "".join(f"{1 + day % 28:02d}/{1 + day // 28:02d}/2026, 10:00 - Brian: loaves\n" for day in range(40))
+    assert export_text_reader(text, chat_name="Bakery", tz=NAIROBI).scan.line_count == 40
+    assert len(compiled) <= 2
+
+
+def test_a_day_run_ends_where_the_per_day_search_stops():
+    """`_day_runs` matched at a day's header ends at the newline `_lines_not_opening_with` finds after it."""
+    text = "\n" + _days_export()[0].removesuffix("\n")
+    for header_starts in (False, True):
+        for start in (index + 1 for index, character in enumerate(text) if character == "\n"):
+            opening = text[start : start + 12]
+            end = text.find("\n", start)
+            if len(opening) < 12 or "\n" in opening:
+                continue
+            found = _lines_not_opening_with(opening, header_starts).search(text, len(text) if end < 0 else end)
+            ran = _day_runs(len(opening), header_starts).match(text, start)
+            assert ran is not None and ran.end() == (len(text) if found is None else found.start()), (start, opening)
+
+
+def test_the_pattern_of_every_layout_is_compiled_on_first_use_only():
+    """Importing the reader compiles no pattern for bracketed headers without seconds (a third of a second of every
+    import worker's start); asked for, the names hold what `_header_lines` makes of every layout."""
+    code = "import wa_pipeline.whatsapp.chat_export as c; print(c._all_header_lines.cache_info().currsize)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+    pattern, fields = chat_export._header_lines(frozenset(layout for layout, _ in chat_export._ALL_LAYOUTS))
+    assert chat_export._HEADER_LINES.pattern == pattern.pattern
+    assert chat_export._LAYOUT_FIELDS == fields

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from benchmarks.bench_export import write_export
@@ -184,6 +187,12 @@ def test_a_file_ending_in_an_empty_message_agrees(closing):
     assert assert_same(lambda: reader(text))
 
 
+@pytest.mark.parametrize("text", ["1/3/26, 19:00 - J:", "1/3/26, 19:00 - J:\n1/3/26, 19:01 - K:\n"])
+def test_an_export_of_lines_shorter_than_a_fixed_header_agrees(text):
+    """Lines too short for "dd/mm/yyyy, hh:mm - " (the whole file, even) are read with the plain pattern."""
+    assert assert_same(lambda: reader(text))
+
+
 def test_a_chat_name_and_errors_agree_whatever_the_zone():
     assert assert_same(lambda: reader(ODD_LINES, tz=ZoneInfo("Asia/Kolkata"), chat="Café Ñ"))
 
@@ -234,4 +243,62 @@ def test_a_busy_random_chat_agrees():
         lines.append(f"{at:%d/%m/%Y, %H:%M} - {rng.choice(senders)}: {body}")
         if rng.random() < 0.1:
             lines.append(" ".join(rng.choices(words, k=3)))
+    assert assert_same(lambda: reader("\n".join(lines) + "\n"))
+
+
+def test_send_times_are_written_as_isoformat_writes_them():
+    """Every second of a day (and days from 2009 to 2099) as `datetime.isoformat()` writes the UTC time."""
+    rng = random.Random(5)
+    day = 86400
+    seconds = np.array(
+        [14_000 * day + second for second in range(day)]
+        + [rng.randrange(14_245 * day, 47_482 * day) for _ in range(5000)]
+    )
+    expected = [(datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=int(value))).isoformat() for value in seconds]
+    assert export_table._iso_seconds(seconds).to_pylist() == expected
+
+
+@pytest.mark.parametrize("known", [[], [7], [3, 9, 2**35], list(range(0, 400, 3))])
+def test_among_is_isin(known):
+    """`_among` answers as np.isin, below, between, on and past the known codes."""
+    values = np.array([-1, 0, 2, 3, 7, 8, 9, 10, 399, 2**35, 2**35 + 1, *range(50)], dtype=np.int64)
+    codes = np.unique(np.array(known, dtype=np.int64))
+    assert export_table._among(values, codes).tolist() == np.isin(values, codes).tolist()
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 33])
+def test_matching_reads_runs_of_texts_as_the_kernel_reads_each(count):
+    """`_matching` agrees with the regex kernel text by text, whatever a run holds or a phrase spans."""
+    pieces = ["plain words", "", "see <this>", "IS NOW USING", " a secure", "x) y", "http://a", "is now using a secure"]
+    rng = random.Random(count)
+    texts = [rng.choice(pieces) + rng.choice(pieces) for _ in range(count)]
+    data = np.frombuffer("".join(texts).encode(), np.uint8)
+    hi = np.cumsum([len(text) for text in texts], dtype=np.int64)
+    gathered = export_table._gather(data, hi - [len(text) for text in texts], hi)
+    pattern = r"://|<|\) |is now using a secure"
+    expected = pc.match_substring_regex(pa.array(texts, pa.string()), pattern, ignore_case=True).to_pylist()
+    assert export_table._matching(gathered, pattern).tolist() == expected
+
+
+def test_a_sender_named_in_their_own_words_agrees():
+    """A first line opening with its sender's name, or closing with it (before up to two characters, or spaces and
+    full stops), is read as the reader reads it: for names of different lengths in one file."""
+    bodies = [
+        "{name} left",
+        "{name} left.",
+        "{name} added Baraka",
+        "You added {name}",
+        "welcome {name}",
+        "thanks {name}.",
+        "thanks {name}. .",
+        "{name} changed this group's icon",
+        "{name}",
+        "say hi to {name}!",
+        "plain words",
+    ]
+    lines = [
+        f"01/03/2026, {13 + number}:{minute:02d} - {name}: {body.format(name=name)}"
+        for number, name in enumerate(["Juma", "Amina Njeri", "Wanjiku Kamau"])
+        for minute, body in enumerate(bodies)
+    ]
     assert assert_same(lambda: reader("\n".join(lines) + "\n"))
