@@ -268,16 +268,9 @@ _HEADER_LINES_NO_SHORT, _LAYOUT_FIELDS_NO_SHORT = _header_lines(
 
 @functools.cache
 def _all_header_lines() -> tuple[re.Pattern[str], dict[int, tuple[str, tuple[int, ...]]]]:
-    """`_header_lines` of every layout (`_HEADER_LINES`, `_LAYOUT_FIELDS`): compiled on first use, as only a file with
+    """`_header_lines` of every layout (the pattern and its layout fields): compiled on first use, as only a file with
     bracketed headers without seconds needs it, and its compilation is a third of a second of every process's import."""
     return _header_lines(frozenset(layout for layout, _ in _ALL_LAYOUTS))
-
-
-def __getattr__(name: str) -> object:
-    """`_HEADER_LINES` and `_LAYOUT_FIELDS`, made on first use (see `_all_header_lines`)."""
-    if name in ("_HEADER_LINES", "_LAYOUT_FIELDS"):
-        return _all_header_lines()[name == "_LAYOUT_FIELDS"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Lines read and searched at a time by `ExportReader._drafts` (a stream with no `read`), or characters (one with it).
@@ -1247,7 +1240,7 @@ class ExportReader:
 
     def _drafts(self) -> Iterator[_Draft]:
         layouts = self.layout_counts
-        # By the number of the group that closed last (see `_LAYOUT_FIELDS`): its fields' numbers, and the file's
+        # By the number of the group that closed last (see `_all_header_lines`): its fields' numbers, and the file's
         # layouts it may be by their date separator's first character, so a header's layout key is looked up, not
         # built and then looked up (a header of no layout of the file continues the message above).
         header_lines, fields = (

@@ -652,10 +652,11 @@ def test_a_day_run_ends_where_the_per_day_search_stops():
 
 def test_the_pattern_of_every_layout_is_compiled_on_first_use_only():
     """Importing the reader compiles no pattern for bracketed headers without seconds (a third of a second of every
-    import worker's start); asked for, the names hold what `_header_lines` makes of every layout."""
+    import worker's start); asked for, it holds what `_header_lines` makes of every layout."""
     code = "import wa_pipeline.whatsapp.chat_export as c; print(c._all_header_lines.cache_info().currsize)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
     pattern, fields = chat_export._header_lines(frozenset(layout for layout, _ in chat_export._ALL_LAYOUTS))
-    assert chat_export._HEADER_LINES.pattern == pattern.pattern
-    assert chat_export._LAYOUT_FIELDS == fields
+    every_line, every_field = chat_export._all_header_lines()
+    assert every_line.pattern == pattern.pattern
+    assert every_field == fields

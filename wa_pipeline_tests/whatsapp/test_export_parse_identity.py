@@ -14,10 +14,9 @@ from wa_pipeline.whatsapp import chat_export
 from wa_pipeline.whatsapp.chat_export import (
     _ALL_LAYOUTS,
     _FIELDS,
-    _HEADER_LINES,
-    _LAYOUT_FIELDS,
     _PLAIN_LAYOUTS,
     ExportReader,
+    _all_header_lines,
     _interpret,
     _interpret_in_full,
     _within_lines,
@@ -143,13 +142,14 @@ def test_plain_header_alternatives_read_every_line_as_the_general_ones_do():
         general.groupindex[f"rest_{index}"]: (layout, tuple(general.groupindex[f"{name}_{index}"] for name in _FIELDS))
         for index, (layout, _) in enumerate(_ALL_LAYOUTS)
     }
-    plain_groups = {_HEADER_LINES.groupindex[f"rest_plain{index}"] for index in range(len(_PLAIN_LAYOUTS))}
+    every_line, every_field = _all_header_lines()
+    plain_groups = {every_line.groupindex[f"rest_plain{index}"] for index in range(len(_PLAIN_LAYOUTS))}
     # The 12-hour markers shipped today cannot open where a plain header has a digit, a space, "-" or "]".
     assert len(_PLAIN_LAYOUTS) == 2
     read_plainly = 0
     for line in _header_lines():
-        assert _read(_HEADER_LINES, _LAYOUT_FIELDS, line) == _read(general, general_fields, line), line
-        match = _HEADER_LINES.match("\n" + line)
+        assert _read(every_line, every_field, line) == _read(general, general_fields, line), line
+        match = every_line.match("\n" + line)
         read_plainly += match is not None and match.lastindex in plain_groups
     assert read_plainly >= 30
 
