@@ -1004,21 +1004,14 @@ def _lines_not_opening_with(opening: str, header_starts: bool = False) -> re.Pat
     return re.compile(f"\n(?!{re.escape(opening)}){can_start}")
 
 
-_DAY_RUNS: dict[tuple[int, bool], re.Pattern[str]] = {}
-
-
+@functools.cache
 def _day_runs(width: int, header_starts: bool) -> re.Pattern[str]:
     """A pattern that, matched at a line, reads on to the newline before the first line after it that does not open
     with the line's first `width` characters (with `header_starts`, the first such line that can start a header): what
     `_lines_not_opening_with` finds, without a pattern compiled for each opening (each day of an export)."""
-    pattern = _DAY_RUNS.get((width, header_starts))
-    if pattern is None:
-        other = f"|(?!{_HEADER_OPENING})" if header_starts else ""
-        pattern = _DAY_RUNS[width, header_starts] = re.compile(
-            # (Atomic and possessive: the run ends where it ends, and nothing is kept to step back into.)
-            f"(?P<opening>[^\n]{{{width}}})[^\n]*+(?>\n(?:(?P=opening){other})[^\n]*+)*+"
-        )
-    return pattern
+    other = f"|(?!{_HEADER_OPENING})" if header_starts else ""
+    # (Atomic and possessive: the run ends where it ends, and nothing is kept to step back into.)
+    return re.compile(f"(?P<opening>[^\n]{{{width}}})[^\n]*+(?>\n(?:(?P=opening){other})[^\n]*+)*+")
 
 
 def _opening_notice(line: str) -> bool:
