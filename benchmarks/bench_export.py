@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,9 +138,7 @@ def _best_of(functions: dict, path: Path, rounds: int) -> dict[str, tuple[float,
 def _cpu_ratios(ours: list[float], baseline: list[float]) -> str:
     """Our CPU seconds over the baseline's, round by round (the two ran one after the other): median and spread."""
     ratios = sorted(mine / theirs for mine, theirs in zip(ours, baseline, strict=True))
-    middle = len(ratios) // 2
-    median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
-    return f"CPU ratio by round: median {median:.3f}x, {ratios[0]:.3f}-{ratios[-1]:.3f} over {len(ratios)} rounds"
+    return f"CPU ratio by round: median {statistics.median(ratios):.3f}x, {ratios[0]:.3f}-{ratios[-1]:.3f} over {len(ratios)} rounds"
 
 
 def parse_rows(lines: int, rounds: int) -> list[dict]:
