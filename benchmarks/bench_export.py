@@ -19,6 +19,7 @@ import argparse
 import gc
 import json
 import logging
+import multiprocessing.forkserver
 import os
 import random
 import resource
@@ -214,6 +215,9 @@ def _import_child(path: str, data_dir: str, workers: str = "1") -> None:
             workers=int(workers),
         )
     seconds = time.perf_counter() - started
+    # The workers are the children of the import's fork server (see `importer._start_worker_server`), reaped by it:
+    # their CPU reaches this process's RUSAGE_CHILDREN once the server has exited and been waited for.
+    multiprocessing.forkserver._forkserver._stop()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_kib = next(
         int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from itertools import islice
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 from pathlib import Path
 
 from wa_pipeline.media.sniff import sniff_mime
@@ -27,6 +27,12 @@ STAGE = Stage.IMPORT
 BATCH = 5_000
 # Lines a worker process must have to read, at the least, to be worth starting (it pays about a second of imports).
 LINES_PER_WORKER = 100_000
+# A file this large may be split among workers (each needs LINES_PER_WORKER lines, and no header is shorter than 20
+# bytes): its workers' server is started before the first pass over it, so both take their time at once.
+SPLIT_BYTES = 2 * LINES_PER_WORKER * 20
+# What a worker runs, imported once by the server the workers are forked from, not once by each (compiling the export
+# header patterns is most of a second, paid per worker when each was spawned).
+_WORKER_MODULES = ["wa_pipeline.whatsapp.importer"]
 # How often the writer, waiting for a batch, checks that the workers are still alive.
 _WORKER_CHECK_S = 5.0
 # How much the workers lower their own scheduling priority. Once the store is large the writer is the import's
@@ -231,6 +237,8 @@ def _import_one(
     while this process alone writes their batches: two writers would take turns at the database's write lock and
     each would find its page cache stale after the other's commit. `on_commit(n)` follows each transaction.
     """
+    if workers > 1 and path.is_file() and path.stat().st_size >= SPLIT_BYTES:
+        _start_worker_server()
     archive = read_export(path)
     # A member whose header lies fails the file here, before anything lands.
     archive.check_media()
@@ -347,9 +355,8 @@ def _land_from_workers(
     scan: ExportScan | None = None,
 ) -> _Landed:
     """Land the batches that one worker process per range prepares (see `_import_one`)."""
-    # Spawned, not forked: the parent's open database connections (and its threads) must not be copied. Two batches
-    # per worker may wait in the queue: enough to keep the writer busy, and memory stays flat.
-    context = get_context("spawn")
+    # Two batches per worker may wait in the queue: enough to keep the writer busy, and memory stays flat.
+    context = _start_worker_server()
     batches = context.Queue(maxsize=2 * len(ranges))
     processes = [
         context.Process(
@@ -422,6 +429,18 @@ def _land_from_workers(
         landed.absorb(part)
         errors.absorb(part_errors)
     return landed
+
+
+def _start_worker_server():
+    """The context import workers are started in, its server started (or already running): forked from a server
+    process, not from this one, whose open database connections and threads must not be copied; the server is a
+    fresh interpreter that has imported `_WORKER_MODULES` and nothing else, and serves every later import of this
+    process. Starting it returns at once: the server imports while this process goes on."""
+    context = get_context("forkserver")
+    # Taken only by a server not yet running (one per process).
+    context.set_forkserver_preload(_WORKER_MODULES)
+    forkserver.ensure_running()
+    return context
 
 
 def _prepare_range(

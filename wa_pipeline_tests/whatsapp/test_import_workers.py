@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
 from collections import Counter
 from datetime import date
@@ -19,6 +20,7 @@ from wa_pipeline.whatsapp import importer
 from wa_pipeline.whatsapp.chat_export import ExportReader, parse_chat_export
 from wa_pipeline.whatsapp.export_archive import ExportArchiveError
 from wa_pipeline.whatsapp.importer import import_exports
+from wa_pipeline_tests.whatsapp import worker_probe
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 TODAY = date(2026, 12, 3)
@@ -100,6 +102,22 @@ def test_a_file_that_cannot_be_cut_into_days_is_one_range():
     # Two phones' layouts (Android and iOS) in one file.
     mixed = _export(days=6) + "[07/03/2026, 12:00:00] Brian Otieno: from the other phone\n"
     assert _reader(mixed).split(2, min_lines=5) == [(1, None)]
+
+
+def test_workers_start_with_the_export_reader_imported_by_their_server_not_each_by_itself():
+    # Compiling the header patterns is most of a second of importing the reader: paid once, by the server, which
+    # this process started (an import's first pass runs meanwhile); every worker is a fork of it.
+    context = importer._start_worker_server()
+    answers = context.Queue()
+    probes = [context.Process(target=worker_probe.report, args=(answers,)) for _ in range(2)]
+    for probe in probes:
+        probe.start()
+    reported = [answers.get(timeout=60) for _ in probes]
+    for probe in probes:
+        probe.join(timeout=60)
+    parents = {parent for parent, _ in reported}
+    assert len(parents) == 1 and os.getpid() not in parents
+    assert all(imported for _, imported in reported)
 
 
 def _import(tmp_path: Path, name: str, path: Path, workers: int):

@@ -1,0 +1,9 @@
+"""Run in an import worker's process by a test: what the process had imported before its work began."""
+
+import os
+import sys
+
+
+def report(answers) -> None:
+    """Put this process's parent and whether the export reader was imported already (the module imports nothing)."""
+    answers.put((os.getppid(), "wa_pipeline.whatsapp.chat_export" in sys.modules))
