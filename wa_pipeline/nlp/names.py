@@ -1116,6 +1116,8 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
         return i + 1
     if following == "ne" and _hinglish(doc) and listed:
         return i + 1
+    if listed and _english(doc) and (before in _TITLES or before in _ENGLISH_TITLES) and before not in _ADDRESSEES:
+        return i + 1  # "to auntie wanjiku", "ask kuya jun": a listed given name after a form of address
     if (
         listed
         and i > 1
