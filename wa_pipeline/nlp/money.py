@@ -86,7 +86,8 @@ _PREFIXES: dict[str, str | _Shared] = {
     "rp": "IDR",
     "bob": "KES",  # "bob 300": Sheng puts it on either side
     "#": "NGN",  # Nigerian keyboards have no naira sign: "#5,000" (see find_money)
-    # Local dollar and taka signs (CLDR's narrow symbols): "S$12", "TT$250", "J$7,500", "৳650".
+    # The local dollar signs of Singapore, Trinidad and Jamaica and the taka sign (typed, not drawn from a list):
+    # "S$12", "TT$250", "J$7,500", "৳650".
     "s$": "SGD",
     "tt$": "TTD",
     "j$": "JMD",
