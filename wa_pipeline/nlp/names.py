@@ -1118,8 +1118,6 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
         return i + 1
     if listed and _english(doc) and (before in _TITLES or before in _ENGLISH_TITLES) and before not in _ADDRESSEES:
         return i + 1  # "to auntie wanjiku", "ask kuya jun": a listed given name after a form of address
-    if listed and _english(doc) and following in _SUBJECT_VERBS and _opens_clause(doc, i):
-        return i + 1  # "wanjiku will bring it", "kofi said": a listed given name as the subject of a clause
     if (
         listed
         and i > 1
@@ -1153,17 +1151,6 @@ def _lower_case_town_end(doc: Words, i: int, gazetteer: Gazetteer, region: str |
     if len(last) < 4 or last in ENGLISH_WORDS or last in CHAT_WORDS or last in _people_words(doc):
         return i
     return i + length
-
-
-# The auxiliaries and verbs of speech that follow a clause's subject: after a listed given name opening a clause,
-# written in lower case, they make it the person who acts.
-_SUBJECT_VERBS = frozenset("will would can could should said says told called sent is was has had".split())
-
-
-def _opens_clause(doc: Words, i: int) -> bool:
-    """Token i opens the message or a clause: nothing, punctuation or "ok", "so", "and", "but" before it."""
-    before = _word_before(doc, i)
-    return before is None or before.is_punct or before.lower_ in ("ok", "okay", "so", "and", "but")
 
 
 def _introduced(doc: Words, i: int) -> bool:

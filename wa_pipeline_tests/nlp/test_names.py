@@ -853,9 +853,3 @@ def test_a_listed_given_name_in_lower_case_after_a_form_of_address_is_a_person()
     assert names("pls hand the parcel to aunty folake", "NG") == [("PERSON", "folake")]
     assert names("ask uncle kwabena for the change", "GH") == [("PERSON", "kwabena")]
     assert names("my aunty will pass by later", "NG") == []
-
-
-def test_a_listed_given_name_in_lower_case_opening_a_clause_before_its_verb_is_a_person():
-    assert names("ok, tunde will bring the rest tomorrow", "NG") == [("PERSON", "tunde")]
-    assert names("akosua said the shop opens at 9", "GH") == [("PERSON", "akosua")]
-    assert names("mark said it was fine", "US") == []
