@@ -325,6 +325,11 @@ def _ranked(entities: list[Entity]) -> list[tuple[int, Entity]]:
 def _merge(ranked: list[tuple[int, Entity]], model: list[Entity], language: str | None = None) -> list[Entity]:
     # A listed product's model number is not a count: "el iPhone 15 libre" holds no quantity of "libre".
     products = [span for span in model if span.label == "PRODUCT" and span.source == "rule"]
+    if language in (None, "", "en"):
+        # ... but a number that counts the goods after it is: "Grab 6 bagels", "pop 2 loaves", "grab 2 dozen rolls".
+        counting = [p for p in products if _counts_past(p, ranked)]
+        products = [p for p in products if p not in counting]
+        model = [span for span in model if span not in counting]
     # Quantities are read (and annotated) in English, where a container takes in its contents ("2 packet of
     # omo"); in other languages the product inside one ("2 packet Maggi", "2 Kästen Augustiner") is kept too.
     within = [] if language in (None, "", "en") else [p for p in products if _inside_quantity(p, ranked)]
@@ -347,6 +352,24 @@ def _merge(ranked: list[tuple[int, Entity]], model: list[Entity], language: str 
         if not any(span.overlaps(rule) and not (span in within and rule.label == QUANTITY) for rule in kept)
     )
     return sorted(kept, key=lambda e: (e.start, e.end))
+
+
+_LAST_NUMBER = re.compile(r"\s(\d{1,4})$")
+
+
+def _counts_past(product: Entity, ranked: list[tuple[int, Entity]]) -> bool:
+    """The product's last word is a bare number that opens a quantity of plural goods (or dozens) after it."""
+    number = _LAST_NUMBER.search(product.text)
+    if number is None:
+        return False
+    at = product.start + number.start(1)
+    for _, entity in ranked:
+        if entity.label != QUANTITY or entity.start != at or entity.end <= product.end:
+            continue
+        written, valued = entity.text.split()[1:2], entity.value.split()[1:2]
+        if written and valued and (written[0].lower() != valued[0] or valued[0] == "dozen"):
+            return True  # "6 bagels" valued "6 bagel": plural goods; "iPhone 15 case" keeps its model
+    return False
 
 
 def _inside_quantity(product: Entity, ranked: list[tuple[int, Entity]]) -> bool:

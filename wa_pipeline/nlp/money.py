@@ -35,6 +35,12 @@ _RUPEE = _Shared(frozenset("INR PKR LKR NPR MUR SCR".split()), "INR")
 _SHILLING = _Shared(frozenset("KES UGX TZS SOS".split()), "KES")
 # "500/-" is how India and Pakistan write a round price; elsewhere it follows the default currency.
 _ANY = _Shared(None, "INR")
+_LOCAL = _Shared(frozenset(), "")  # a marker of _LOCAL_MARKERS: find_money reads it as the default currency
+
+# Markers that are a currency only where it is the region's ("RM 45" in Malaysia, "Tk 850" in Bangladesh, "K150" in
+# Zambia); elsewhere "rm 12" is a room, "tk" Hinglish "tak" and "K20" a model.
+_LOCAL_MARKERS = {"rm": frozenset({"MYR"}), "tk": frozenset({"BDT"}), "tk.": frozenset({"BDT"})}
+_KWACHA = frozenset({"ZMW", "MWK"})
 
 # Lower-cased marker -> currency code or ambiguity class. Single capital letters (R, N) are matched
 # case-sensitively below: "r 50" and "n 50" are not amounts.
@@ -80,6 +86,13 @@ _PREFIXES: dict[str, str | _Shared] = {
     "rp": "IDR",
     "bob": "KES",  # "bob 300": Sheng puts it on either side
     "#": "NGN",  # Nigerian keyboards have no naira sign: "#5,000" (see find_money)
+    # The local dollar signs of Singapore, Trinidad and Jamaica and the taka sign (typed, not drawn from a list):
+    # "S$12", "TT$250", "J$7,500", "৳650".
+    "s$": "SGD",
+    "tt$": "TTD",
+    "j$": "JMD",
+    "৳": "BDT",
+    **dict.fromkeys(("rm", "tk", "tk."), _LOCAL),  # see _LOCAL_MARKERS
 }
 _SUFFIXES: dict[str, str | _Shared] = {
     "/=": _SHILLING,
@@ -168,7 +181,7 @@ _MONEY = re.compile(
     rf"""
     (?<![\w$€£₹₦₵₱#])
     (?:
-        (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RNP]))
+        (?:(?i:(?P<pre>{_alternation(_PREFIXES)}))|(?P<code>{_CODES})|(?P<letter>[RNPK]))
         \s?(?P<num>{_SPACED_NUMBER}|{_NUMBER})(?P<mult>{_MULTIPLIER})?(?:\.[–-])?(?![\d])
         (?:\s(?i:pesos|euros|reais|dollars|rupees|rupaye|naira)(?![\w]))?
       |
@@ -270,6 +283,15 @@ def find_money(text: str | None, default_currency: str | None = None) -> list[En
                 continue  # "R2", "N9": a road or a size, not money
             if (match.group("pre") or "") == "#" and not (default == "NGN" and (multiplier or "," in number)):
                 continue  # "#4471" is an order's number; "#5,000" and "#5k" are naira in Nigeria
+            pre = (match.group("pre") or "").lower()
+            if pre in _LOCAL_MARKERS:
+                if default not in _LOCAL_MARKERS[pre]:
+                    continue
+                marker = default
+            if match.group("letter") == "K":
+                if default not in _KWACHA:
+                    continue  # "K20", "K2,300" outside Zambia and Malawi: a model or a code
+                marker = default
             if match.group("letter") == "P" and default not in _PESO_LETTER:
                 continue  # "P2,300" is pesos in the Philippines (and pula in Botswana); elsewhere a code or a size
             if match.group("letter") == "R" and _TYRE.search(text, 0, match.start()):

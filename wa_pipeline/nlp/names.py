@@ -322,8 +322,8 @@ _OBJECTS = frozenset("my me it us our them this these those".split())
 _PARCELS = frozenset("parcel parcels package packages order shipment delivery box".split())
 # What a courier or a shop does to an order, and the words that may come between the name and the deed: "Evri
 # left my parcel", "Jumia never bring my order", "Blue Dart has not delivered", "Takealot sent the wrong stove".
-# Words after which a town written in lower case is still a town: "in chennai", "how about kochi".
-_TOWN_BEFORE = frozenset("in at near from around about".split())
+# Words after which a town written in lower case is still a town: "in chennai", "how about kochi", "deliver to kisumu".
+_TOWN_BEFORE = frozenset("in at near from around about to".split())
 _COURIER_DEEDS = frozenset(
     "delivered deliver delivers sent send left lost cancelled canceled refunded shipped dispatched misplaced "
     "returned brought bring".split()
@@ -1116,6 +1116,8 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
         return i + 1
     if following == "ne" and _hinglish(doc) and listed:
         return i + 1
+    if listed and _english(doc) and (before in _TITLES or before in _ENGLISH_TITLES) and before not in _ADDRESSEES:
+        return i + 1  # "to auntie wanjiku", "ask kuya jun": a listed given name after a form of address
     if (
         listed
         and i > 1

@@ -14,7 +14,9 @@ from wa_pipeline.nlp.chat_words import CHAT_WORDS, ENGLISH_WORDS
 from wa_pipeline.nlp.entity import Entity
 from wa_pipeline.nlp.gazetteer import Gazetteer
 
-ORG, PERSON, PLACE = "ORG", "PERSON", "PLACE"
+ORG, PERSON = "ORG", "PERSON"
+# The labels a place is read under: names.py's towns (GPE) and facilities (FAC), the model's LOC.
+_PLACES = frozenset({"GPE", "LOC", "FAC", "PLACE"})
 # The words before a bank, a wallet or a courier a customer pays, sends or ships through.
 _THROUGH = frozenset("via through thru using with from my your into".split())
 # "... or Evri": the words that list a second business after a first.
@@ -157,7 +159,9 @@ def _with_paid_through(doc: Doc, found: list[Entity], gazetteer: Gazetteer) -> l
         if gazetteer.is_place((lowered[at + 1],), None) or gazetteer.organisations.longest_match(lowered, at + 1):
             continue
         covered = _covered(found, word.idx, word.idx + len(word))
-        if any(e.label not in (PERSON, PLACE) or e.start != word.idx or e.end != word.idx + len(word) for e in covered):
+        if any(
+            e.label not in (PERSON, *_PLACES) or e.start != word.idx or e.end != word.idx + len(word) for e in covered
+        ):
             continue
         found = [e for e in found if e not in covered] + [_entity(doc, word.i, word.i + 1)]
     return found

@@ -162,6 +162,7 @@ _ELISION = re.compile(r"[LlDd]['’](?=[A-Za-z])")
 _TIMES = re.compile(r"\d+[xX]|x\d+")
 _ORDINAL = re.compile(r"(?i)\d+(?:st|nd|rd|th)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_SHORT_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?[kKmM]")
 # The words this module reads otherwise after a name, no goods there: a company's, a place's, an address's or a
 # count's, and the chat languages' small words.
 _TAKEN = _COMPANY_WORDS | _ENDINGS | PLACE_ENDINGS | _NUMBERED_NOUNS | CHAT_WORDS
@@ -666,6 +667,8 @@ def _model_number_at(doc: Words, at: int) -> bool:
         return False
     if text.isdigit() and len(text) > 4 or _ORDINAL.fullmatch(text) or _TIMES.fullmatch(text):
         return False  # an order or account number, "30th", "2x"
+    if _SHORT_AMOUNT.fullmatch(text):
+        return False  # "Saw 2k on the page", "Price 1.5m": an amount in thousands or millions
     following = doc[at + 1] if at + 1 < len(doc) else None
     if following is not None and (following.like_num or following.lower_ in CONTAINERS):
         return False  # "Tusker 3 crates", "Omo 2 1kg"

@@ -133,9 +133,10 @@ _KEYWORD = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _KEYWOR
 # Mobile-money IDs hold dots between their parts ("MP260906.8492", "PP260716.0924.F74300"); a dot before a word
 # ("4471.Thanks", glued on in SMS) ends the identifier.
 _IDENTIFIER = r"[A-Za-z0-9](?:(?:[A-Za-z0-9/-]|\.(?=\d|[A-Z]\d))*[A-Za-z0-9])?"
+# The keyword may have its "ID" glued on, as wallets' SMS write it: "TrxID 9CK2...", "TxnID: 7781...".
 _KEYWORD_LED = re.compile(
     rf"""
-    (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?(?![^\W\d_])
+    (?<![\w-])(?i:(?P<keyword>{_KEYWORD}))s?(?:(?=(?i:id)[^A-Za-z])|(?![^\W\d_]))
     (?:\.?\s*(?i:(?P<marker>number|nbr\.?|num\.?|no\.?|nº|n°|nr\.?|núm\.?|número|numéro|nummer|id|ref\.?|code|\#))(?![A-Za-z])){{0,2}}
     (?:\s+(?i:is|was|ni|na)(?=\s))?(?P<colon>\s*[:#.-])?\s*\#?
     (?P<id>{_IDENTIFIER})(?![\w])

@@ -156,6 +156,31 @@ def test_the_naira_written_with_a_hash_and_pesos_with_php(text, default, expecte
 
 
 @pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [
+        ("Paid S$42.90 by card", "SGD", [("S$42.90", "SGD 42.90")]),
+        ("deposit TT$180 done", "TTD", [("TT$180", "TTD 180.00")]),
+        ("J$4,200 for both", "JMD", [("J$4,200", "JMD 4200.00")]),
+        ("the sari is ৳3,400", "BDT", [("৳3,400", "BDT 3400.00")]),
+        ("sent Tk 620 on Nagad", "BDT", [("Tk 620", "BDT 620.00")]),
+        ("balance RM38 ya", "MYR", [("RM38", "MYR 38.00")]),
+        ("rm 14 is free?", "KES", []),
+        ("kal tk 500 bhej do", "INR", []),
+        ("fare is K85", "ZMW", [("K85", "ZMW 85.00")]),
+        ("paid K1,250 at the till", "MWK", [("K1,250", "MWK 1250.00")]),
+        ("the K85 one", "KES", []),
+    ],
+)
+def test_local_dollar_taka_ringgit_and_kwacha_markers(text, default, expected):
+    assert amounts(text, default) == expected
+
+
+@pytest.mark.parametrize(("region", "code"), [("JM", "JMD"), ("TT", "TTD"), ("MW", "MWK")])
+def test_caribbean_and_malawi_regions_have_their_currency(region, code):
+    assert currency_for_region(region) == code
+
+
+@pytest.mark.parametrize(
     ("text", "total"),
     [
         ("KES 3,200 each, total KES 9,600", "KES 9600.00"),

@@ -841,3 +841,15 @@ def _names_in(text, region, language):
 )
 def test_people_in_chats_of_six_regions_of_round_31(text, region, language, expected):
     assert _names_in(text, region, language) == expected
+
+
+def test_a_listed_town_in_lower_case_after_to_is_a_place_but_not_an_english_word():
+    assert names("can you deliver to eldoret by friday", "KE") == [("GPE", "eldoret")]
+    assert names("pls send it to kumasi, my sister will collect", "GH") == [("GPE", "kumasi")]
+    assert names("I want to collect it myself", "KE") == []
+
+
+def test_a_listed_given_name_in_lower_case_after_a_form_of_address_is_a_person():
+    assert names("pls hand the parcel to aunty folake", "NG") == [("PERSON", "folake")]
+    assert names("ask uncle kwabena for the change", "GH") == [("PERSON", "kwabena")]
+    assert names("my aunty will pass by later", "NG") == []

@@ -77,3 +77,9 @@ def test_a_brand_named_like_a_small_town_of_other_markets_is_a_business():
 )
 def test_an_unlisted_word_a_customer_pays_through_is_a_business(text, region, expected):
     assert names(text, region) == expected
+
+
+def test_the_wallet_paid_through_replaces_a_town_read_there():
+    # names.py reads "Gcash" after Tagalog "sa" as a town (GPE): the wallet the money went through is the business
+    assert names("nag send ako sa Gcash ni ate", "PH") == [("ORG", "Gcash")]
+    assert names("she sent it from Mombasa on Friday", "KE") == [("GPE", "Mombasa")]  # a listed town stays

@@ -118,6 +118,18 @@ def test_a_count_before_plural_goods_is_no_model_of_a_lower_case_line():
     assert products("is the tecno pop 7 still available", "KE", "en") == ["pop 7"]
 
 
+def test_a_number_that_counts_plural_goods_or_dozens_after_a_name_is_their_quantity_not_its_model():
+    assert found("Grab 8 muffins from the bakery on your way", "GB", "en") == [("QUANTITY", "8 muffins")]
+    assert found("can you grab 3 dozen buns for the party", "AU", "en") == [("QUANTITY", "3 dozen buns")]
+    assert found("Could you pop 4 loaves aside for me?", "GB", "en") == [("QUANTITY", "4 loaves")]
+    assert products("Is the iPhone 14 case in stock?", "US", "en") == ["iPhone 14"]
+
+
+def test_an_amount_in_thousands_is_no_model():
+    assert products("Is it 5k? Saw 3k on the flyer", "PK", "en") == []
+    assert products("is the tecno pop 7 still available", "KE", "en") == ["pop 7"]
+
+
 def test_a_german_noun_after_a_listed_brand_is_the_goods_unless_it_names_the_brands_shop():
     assert products("Ist der Siemens Geschirrspüler noch zu haben?", "DE", "de") == ["Siemens"]
     assert products("Bitte beim DHL Paketshop abgeben, danke", "DE", "de") == []

@@ -335,3 +335,16 @@ def test_a_keyword_abbreviated_with_a_dot_before_its_number_word(text, expected)
 )
 def test_a_keyword_in_capitals_joined_by_a_dash_is_part_of_the_identifier(text, expected):
     assert references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cash in ok, TrxID 7HQ2KD91ZX", [("7HQ2KD91ZX", "transaction:7HQ2KD91ZX")]),
+        ("sent, TxnID: 550918273", [("550918273", "transaction:550918273")]),
+        ("my OrderID is 88213", [("88213", "order:88213")]),
+        ("the ordered 300 are ready", []),
+    ],
+)
+def test_a_keyword_with_its_id_glued_on(text, expected):
+    assert references(text) == expected
