@@ -163,6 +163,8 @@ class PhraseBook:
     # The literals of `anywhere` that are all ASCII: the only ones an ASCII line (O(1) to tell) can hold, found by a
     # substring test or two rather than a search of the whole alternation (nearly every line of most exports).
     ascii_anywhere: tuple[str, ...] = ()
+    # The pairs of `middles` whose literal is all ASCII, in their order: the only ones an ASCII line can hold.
+    ascii_middles: list[tuple[str, Phrase]] = field(default_factory=list)
     # Each language's words for the exporting member where a line names them as it would a person ("You added Juma",
     # "Rui добавил(-а) участников: Вы"), case folded: the same line on another member's phone names someone else.
     you_words: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -177,8 +179,12 @@ class PhraseBook:
         if self.anywhere_literals is None:
             return True
         if key.isascii():
-            # A substring test or two, rather than a search of the whole alternation (most lines are ASCII).
+            # A substring test or two, rather than a search of the whole alternation (most lines are ASCII): the
+            # literals come shortest first, and none longer than the line can be in it.
+            size = len(key)
             for literal in self.ascii_anywhere:
+                if len(literal) > size:
+                    return True
                 if literal in key:
                     return False
             return True
@@ -223,7 +229,8 @@ class PhraseBook:
             if literal in key:
                 candidates.append(phrase)
         if in_context:
-            candidates += [phrase for literal, phrase in self.middles if literal in key]
+            middles = self.ascii_middles if key.isascii() else self.middles
+            candidates += [phrase for literal, phrase in middles if literal in key]
         if not candidates:
             return None
         for phrase in candidates:
@@ -468,7 +475,8 @@ def phrase_book() -> PhraseBook:
         key[:_KEY] for key, phrase in book.exact.items() if phrase.meaning not in NEEDS_CONTEXT
     }
     book.free_openings |= {opening[:_KEY] for found in book.notices.values() for opening, _ in found}
-    book.ascii_anywhere = tuple(literal for literal, _ in book.anywhere if literal.isascii())
+    book.ascii_anywhere = tuple(sorted((literal for literal, _ in book.anywhere if literal.isascii()), key=len))
+    book.ascii_middles = [(literal, phrase) for literal, phrase in book.middles if literal.isascii()]
     if book.anywhere:
         book.anywhere_literals = re.compile("|".join(re.escape(literal) for literal, _ in book.anywhere))
     return book
