@@ -94,14 +94,24 @@ _SENTENCE_END = re.compile(r"[.\u060c](?:\s|$)|\u3002\s*")
 
 
 class Template:
-    """A template's pattern, compiled when a line first needs it: the book holds thousands, and compiling them all
-    took most of a process's first parse (more than half a second) while most never meet a line to match."""
+    """A template's pattern, written and compiled when a line first needs it: the book holds thousands, and compiling
+    them all took most of a process's first parse (more than half a second), writing them a third of a second more,
+    while most never meet a line to match."""
 
-    __slots__ = ("source", "_compiled")
+    __slots__ = ("_text", "_whole", "_source", "_compiled")
 
-    def __init__(self, source: str):
-        self.source = source
+    def __init__(self, text: str, whole: bool = False):
+        # The template's text as its language file has it, and `_pattern_source`'s `whole`.
+        self._text, self._whole = text, whole
+        self._source: str | None = None
         self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def source(self) -> str:
+        """The regular expression (see `_pattern_source`)."""
+        if self._source is None:
+            self._source = _pattern_source(self._text, whole=self._whole)
+        return self._source
 
     def match(self, line: str) -> re.Match[str] | None:
         if self._compiled is None:
@@ -352,6 +362,11 @@ def _template(text: str) -> tuple[str, bool]:
 
 def _pattern(text: str, *, whole: bool = False) -> Template:
     """A template as a pattern; `whole` leaves no room for a reworded closing sentence, only a full stop."""
+    return Template(text, whole)
+
+
+def _pattern_source(text: str, *, whole: bool = False) -> str:
+    """The regular expression of `_pattern(text, whole=whole)`."""
     text = text.replace(ZWNJ, "")
     fixed, tailed = (text.rstrip().rstrip(".。"), False) if whole else _template(text)
     out = []
@@ -364,7 +379,7 @@ def _pattern(text: str, *, whole: bool = False) -> Template:
             literal = re.sub(r"(?:\\ )+", r"\\s+", literal).replace(r"\s+:", ":").replace(":", r"\s*:\s*")
             out.append(_JOINED_LETTER.sub(f"\\1{ZWNJ}?", literal))
     tail = r"(?:\.(?:\s.*)?|。.*)?" if tailed else r"[.。]?"
-    return Template(rf"^{''.join(out)}{tail}$")
+    return rf"^{''.join(out)}{tail}$"
 
 
 def _literals(text: str) -> list[str]:

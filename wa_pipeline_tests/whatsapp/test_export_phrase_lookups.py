@@ -37,3 +37,18 @@ def test_an_ascii_line_in_context_finds_what_every_middle_phrase_would_find():
         assert book.find(line, in_context=True) == expected, line
         found += expected is not None
     assert found > 150
+
+
+def test_the_book_writes_no_pattern_until_a_line_needs_it():
+    from wa_pipeline.whatsapp.export_phrases import _pattern_source
+
+    book = phrase_book.__wrapped__()
+    templates = [phrase.pattern for phrase in book.phrases if phrase.pattern is not None]
+    templates += [pattern for pattern, _ in book.actor_led]
+    assert len(templates) > 1000
+    assert all(template._source is None for template in templates)
+    found = book.find_by_actor("Juma changed this group's icon", "Juma")
+    assert found is not None and found.phrase.meaning == "icon_changed"
+    led = next(pattern for pattern, phrase in book.actor_led if phrase is found.phrase)
+    # Written when a line first met it, as it would have been at once.
+    assert led._source == _pattern_source(" changed this group's icon", whole=True)
