@@ -44,10 +44,6 @@ def _keys_of(sender_name: str | None, sender_id: str | None) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _sender_keys(message: Message) -> tuple[str, ...]:
-    return _sender_keys_of(message.source, message.chat_id, message.chat_name, message.sender_name, message.sender_id)
-
-
 @lru_cache(maxsize=4096)
 def _sender_keys_of(
     source: str, chat_id: str, chat_name: str | None, sender_name: str | None, sender_id: str | None
@@ -75,11 +71,9 @@ def _recipient_keys(
     return ()
 
 
-def _content_key(message: Message) -> str | None:
-    if message.media is not None and message.media.sha256:
-        return "media:" + message.media.sha256
-    text = _normal_text(" ".join(filter(None, (message.text, message.caption))))
-    return "text:" + text if text else None
+# WhatsApp's own lines, deletions and reactions: another source's copy of one is never matched on its content.
+_UNPRINTED_KINDS = frozenset({"system", "deleted", "reaction"})
+_sha256 = hashlib.sha256
 
 
 def fingerprints(message: Message, sent_at: str | None = None) -> list[str]:
@@ -87,16 +81,26 @@ def fingerprints(message: Message, sent_at: str | None = None) -> list[str]:
 
     `sent_at`, when given, is `message.sent_at.isoformat()` already worked out by the caller.
     """
-    if message.kind in {"system", "deleted", "reaction"}:
+    if message.kind in _UNPRINTED_KINDS:
         return []
-    content = _content_key(message)
-    if content is None:
-        return []
+    media = message.media
+    if media is not None and media.sha256:
+        content = "media:" + media.sha256
+    else:
+        # The text and the caption, each only when not empty, joined by a space (one of them most often).
+        text, caption = message.text, message.caption
+        joined = (f"{text} {caption}" if text else caption) if caption else text
+        normal = _normal_text(joined) if joined else ""
+        if not normal:
+            return []
+        content = "text:" + normal
     # sent_at is in UTC (see Message): its ISO text up to the minute, as strftime("%Y-%m-%dT%H:%M") writes it.
     minute = (sent_at or message.sent_at.isoformat())[:16]
-    return sorted(
-        hashlib.sha256(f"{minute}\x1f{sender}\x1f{content}".encode()).hexdigest() for sender in _sender_keys(message)
-    )
+    # Worked out once per sender of a chat (`_sender_keys_of`): an import asks for every message.
+    keys = _sender_keys_of(message.source, message.chat_id, message.chat_name, message.sender_name, message.sender_id)
+    prints = [_sha256(f"{minute}\x1f{key}\x1f{content}".encode()).hexdigest() for key in keys]
+    prints.sort()
+    return prints
 
 
 # The kinds an export shows as a file, or as the placeholder a "without media" export writes in the file's place.

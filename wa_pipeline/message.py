@@ -170,6 +170,12 @@ def _cached(function: Callable[..., str], *values: Any) -> str:
         return function.__wrapped__(*values)
 
 
+def _referral_json(referral: Any, reply_to: Any) -> str:
+    return f', "referral": {_json_any(referral)}, "reply_to": {_json_any(reply_to)}'
+
+
+_NO_REFERRAL_JSON = _referral_json(None, None)
+_string_json = encode_basestring
 _NO_MEDIA = MediaRef()
 _NO_MEDIA_JSON = _media_json(_NO_MEDIA)
 _new_object, _set_attribute = object.__new__, object.__setattr__
@@ -326,17 +332,26 @@ class Message:
 
         `sent_at`, when given, is `self.sent_at.isoformat()` already worked out by the caller.
         """
-        media = self.media
+        media, caption, text, raw, message_id = self.media, self.caption, self.text, self.raw, self.message_id
+        referral, reply_to = self.referral, self.reply_to
+        try:
+            # (The three runs at once: unhashable values, which no source gives, take `_cached`'s way past the caches.)
+            chat = _chat_json(self.chat_id, self.chat_name)
+            kind = _kind_json(self.event, self.event_subjects, self.flags, self.forwarded, self.kind)
+            sender = _sender_json(self.sender_id, self.sender_name)
+        except TypeError:
+            chat = _cached(_chat_json, self.chat_id, self.chat_name)
+            kind = _cached(_kind_json, self.event, self.event_subjects, self.flags, self.forwarded, self.kind)
+            sender = _cached(_sender_json, self.sender_id, self.sender_name)
+        # A string's JSON without a call of `_json_any` (most values are strings, or None), as it would write it.
         return (
-            f'{{"caption": {_json_any(self.caption)}'
-            f"{_cached(_chat_json, self.chat_id, self.chat_name)}"
-            f"{_cached(_kind_json, self.event, self.event_subjects, self.flags, self.forwarded, self.kind)}"
-            f"{_NO_MEDIA_JSON if media is None else _media_json(media)}"
-            f', "message_id": {_json_any(self.message_id)}, "raw": {_json_any(self.raw)}'
-            f', "referral": {_json_any(self.referral)}, "reply_to": {_json_any(self.reply_to)}'
-            f"{_cached(_sender_json, self.sender_id, self.sender_name)}"
-            f', "sent_at": {_json_any(sent_at or self.sent_at.isoformat())}, "source": {_json_any(self.source)}'
-            f', "text": {_json_any(self.text)}}}'
+            f'{{"caption": {"null" if caption is None else _string_json(caption) if type(caption) is str else _json_any(caption)}'
+            f"{chat}{kind}{_NO_MEDIA_JSON if media is None else _media_json(media)}"
+            f', "message_id": {_string_json(message_id) if type(message_id) is str else _json_any(message_id)}'
+            f', "raw": {_string_json(raw) if type(raw) is str else _json_any(raw)}'
+            f"{_NO_REFERRAL_JSON if referral is None and reply_to is None else _referral_json(referral, reply_to)}"
+            f'{sender}, "sent_at": {_json_any(sent_at or self.sent_at.isoformat())}, "source": {_json_any(self.source)}'
+            f', "text": {"null" if text is None else _string_json(text) if type(text) is str else _json_any(text)}}}'
         )
 
     @classmethod

@@ -142,3 +142,77 @@ def test_the_owners_reply_from_the_app_is_one_message_across_echo_and_export(tmp
     # The same words to another customer in the same minute are another message.
     other = _export_of("+254 744 333 003", ["05/12/2026, 09:16 - Duka Bora: Bonjour! 3500 KES chacun."])
     assert store.add_messages(other).added == 1
+
+
+def _reference_fingerprints(message):
+    """The fingerprints as their definition reads: sha256 of minute, sender key and content, for each sender key."""
+    import hashlib
+    import re
+    import unicodedata
+
+    def normal(text):
+        text = unicodedata.normalize("NFC", text).translate(
+            dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"))
+        )
+        return " ".join(text.split()).casefold()
+
+    if message.kind in ("system", "deleted", "reaction"):
+        return []
+    if message.media is not None and message.media.sha256:
+        content = "media:" + message.media.sha256
+    else:
+        text = normal(" ".join(part for part in (message.text, message.caption) if part))
+        if not text:
+            return []
+        content = "text:" + text
+
+    def keys(name, number):
+        found = {"name:" + normal(name)} if name else set()
+        for candidate in (number, name):
+            digits = re.sub(r"\D", "", candidate or "")
+            if len(digits) >= 9:
+                found.add("phone:" + digits[-9:])
+        return found
+
+    senders = keys(message.sender_name, message.sender_id)
+    if message.source == "chat_export" and message.sender_name and message.chat_name:
+        if normal(message.sender_name) != normal(message.chat_name):
+            senders |= {"to:" + key for key in keys(message.chat_name, None)}
+    minute = message.sent_at.strftime("%Y-%m-%dT%H:%M")
+    return sorted(hashlib.sha256(f"{minute}\x1f{key}\x1f{content}".encode()).hexdigest() for key in senders)
+
+
+def test_fingerprints_are_their_definition_for_every_shape_of_content_and_sender():
+    from wa_pipeline.cross_source import fingerprints
+
+    contents = [
+        {"text": "Please  send 20 Loaves"},
+        {"text": "Caf\u00e9 \u200eLOAVES\t tomorrow", "caption": None},
+        {"text": "", "caption": "receipt attached"},
+        {"text": "the order", "caption": "and the receipt"},
+        {"text": None, "caption": ""},
+        {"text": None, "caption": "Receipt"},
+        {"text": "   ", "caption": None},
+        {"text": "ignored", "media": MediaRef(sha256="ab" * 32, filename="r.jpg")},
+        {"text": "a file not here", "media": MediaRef(filename="r.jpg")},
+        {"text": "\u0395\u039b\u039b\u0397\u039d\u0399\u039a\u0391 \u0391\u0301"},
+    ]
+    senders = [("Wanjiku Kamau", "snd_1"), ("+254 712 345 678", "snd_2"), ("Juma", "Juma"), (None, "254712345678")]
+    for kind in ("text", "image", "system", "deleted", "reaction"):
+        for place, content in enumerate(contents):
+            for name, number in senders:
+                message = Message(
+                    message_id=f"m{place}",
+                    chat_id="chat_x",
+                    chat_name="Juma",
+                    sent_at=datetime(2026, 11, 16, 9, 15, 42, tzinfo=UTC),
+                    kind=kind,
+                    source="chat_export",
+                    sender_name=name,
+                    sender_id=number,
+                    **content,
+                )
+                expected = _reference_fingerprints(message)
+                assert fingerprints(message) == expected, (kind, content, name)
+                assert fingerprints(message, message.sent_at.isoformat()) == expected
+    assert fingerprints(export()) == _reference_fingerprints(export()) != []

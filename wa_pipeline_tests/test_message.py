@@ -195,3 +195,16 @@ def test_every_sample_webhooks_messages_record_is_the_json_modules_own_text():
     # Twice, the second time backwards: each record's runs of keys come from the cache as often as not.
     for batch in (messages, messages[::-1]):
         assert [entry[4] for entry in prepare(batch)] == [_dumps(m) for m in batch]
+
+
+def test_a_record_with_a_referral_or_a_reply_alone_is_the_json_modules_own_text():
+    base = {"chat_id": "c1", "sent_at": datetime(2026, 11, 16, 9, 15, tzinfo=UTC), "source": "cloud_api"}
+    variants = [
+        {"referral": '{"source_url": "https://fb.me/x"}'},
+        {"reply_to": "wamid.1"},
+        {"referral": "", "reply_to": None},
+        {"referral": None, "reply_to": "", "caption": "", "text": ""},
+    ]
+    for place, fields in enumerate(variants):
+        m = Message(message_id=f"m{place}", kind="text", **base | fields)
+        assert m.to_json() == _dumps(m), fields

@@ -91,6 +91,27 @@ def utc_text(moment: datetime, iso: str | None = None) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+# "MM:SS+00:00" by seconds into the hour, and the ISO text up to the hour ("2016-01-04T07:") by a UTC moment's hour
+# (its ordinal day * 24 + its hour), kept for the last few thousand hours: an import's messages walk through them.
+_INTO_HOUR_ISO = [f"{seconds // 60:02d}:{seconds % 60:02d}+00:00" for seconds in range(3600)]
+_HOUR_HEADS: dict[int, str] = {}
+_HOUR_HEADS_KEPT = 4096
+
+
+def utc_isoformat(moment: datetime) -> str:
+    """`moment.isoformat()` of a moment in UTC (a message's `sent_at`), at a third of its cost for a whole second."""
+    # datetime.isoformat of an aware time costs about 3 µs, and landing writes one per message.
+    if moment.microsecond or moment.tzinfo is not UTC:
+        return moment.isoformat()
+    hour = moment.toordinal() * 24 + moment.hour
+    head = _HOUR_HEADS.get(hour)
+    if head is None:
+        if len(_HOUR_HEADS) >= _HOUR_HEADS_KEPT:
+            _HOUR_HEADS.clear()
+        head = _HOUR_HEADS[hour] = moment.isoformat()[:14]
+    return head + _INTO_HOUR_ISO[moment.minute * 60 + moment.second]
+
+
 def pyformat(statement: str) -> str:
     """The statement with psycopg's placeholders (the statements here contain no other `?` or `%`)."""
     return statement.replace("?", "%s")
@@ -245,7 +266,7 @@ def prepare(messages: Iterable[Message]) -> list[Prepared]:
         # and the stored time; an export's messages of one minute often share one time, written once.
         if message.sent_at is not at:
             at = message.sent_at
-            sent_at = at.isoformat()
+            sent_at = utc_isoformat(at)
         prepared.append(
             (
                 message.message_id,

@@ -94,14 +94,24 @@ _SENTENCE_END = re.compile(r"[.\u060c](?:\s|$)|\u3002\s*")
 
 
 class Template:
-    """A template's pattern, compiled when a line first needs it: the book holds thousands, and compiling them all
-    took most of a process's first parse (more than half a second) while most never meet a line to match."""
+    """A template's pattern, written and compiled when a line first needs it: the book holds thousands, and compiling
+    them all took most of a process's first parse (more than half a second), writing them a third of a second more,
+    while most never meet a line to match."""
 
-    __slots__ = ("source", "_compiled")
+    __slots__ = ("_text", "_whole", "_source", "_compiled")
 
-    def __init__(self, source: str):
-        self.source = source
+    def __init__(self, text: str, whole: bool = False):
+        # The template's text as its language file has it, and `_pattern_source`'s `whole`.
+        self._text, self._whole = text, whole
+        self._source: str | None = None
         self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def source(self) -> str:
+        """The regular expression (see `_pattern_source`)."""
+        if self._source is None:
+            self._source = _pattern_source(self._text, whole=self._whole)
+        return self._source
 
     def match(self, line: str) -> re.Match[str] | None:
         if self._compiled is None:
@@ -163,6 +173,8 @@ class PhraseBook:
     # The literals of `anywhere` that are all ASCII: the only ones an ASCII line (O(1) to tell) can hold, found by a
     # substring test or two rather than a search of the whole alternation (nearly every line of most exports).
     ascii_anywhere: tuple[str, ...] = ()
+    # The pairs of `middles` whose literal is all ASCII, in their order: the only ones an ASCII line can hold.
+    ascii_middles: list[tuple[str, Phrase]] = field(default_factory=list)
     # Each language's words for the exporting member where a line names them as it would a person ("You added Juma",
     # "Rui добавил(-а) участников: Вы"), case folded: the same line on another member's phone names someone else.
     you_words: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -177,8 +189,12 @@ class PhraseBook:
         if self.anywhere_literals is None:
             return True
         if key.isascii():
-            # A substring test or two, rather than a search of the whole alternation (most lines are ASCII).
+            # A substring test or two, rather than a search of the whole alternation (most lines are ASCII): the
+            # literals come shortest first, and none longer than the line can be in it.
+            size = len(key)
             for literal in self.ascii_anywhere:
+                if len(literal) > size:
+                    return True
                 if literal in key:
                     return False
             return True
@@ -223,7 +239,8 @@ class PhraseBook:
             if literal in key:
                 candidates.append(phrase)
         if in_context:
-            candidates += [phrase for literal, phrase in self.middles if literal in key]
+            middles = self.ascii_middles if key.isascii() else self.middles
+            candidates += [phrase for literal, phrase in middles if literal in key]
         if not candidates:
             return None
         for phrase in candidates:
@@ -345,6 +362,11 @@ def _template(text: str) -> tuple[str, bool]:
 
 def _pattern(text: str, *, whole: bool = False) -> Template:
     """A template as a pattern; `whole` leaves no room for a reworded closing sentence, only a full stop."""
+    return Template(text, whole)
+
+
+def _pattern_source(text: str, *, whole: bool = False) -> str:
+    """The regular expression of `_pattern(text, whole=whole)`."""
     text = text.replace(ZWNJ, "")
     fixed, tailed = (text.rstrip().rstrip(".。"), False) if whole else _template(text)
     out = []
@@ -357,7 +379,7 @@ def _pattern(text: str, *, whole: bool = False) -> Template:
             literal = re.sub(r"(?:\\ )+", r"\\s+", literal).replace(r"\s+:", ":").replace(":", r"\s*:\s*")
             out.append(_JOINED_LETTER.sub(f"\\1{ZWNJ}?", literal))
     tail = r"(?:\.(?:\s.*)?|。.*)?" if tailed else r"[.。]?"
-    return Template(rf"^{''.join(out)}{tail}$")
+    return rf"^{''.join(out)}{tail}$"
 
 
 def _literals(text: str) -> list[str]:
@@ -468,7 +490,8 @@ def phrase_book() -> PhraseBook:
         key[:_KEY] for key, phrase in book.exact.items() if phrase.meaning not in NEEDS_CONTEXT
     }
     book.free_openings |= {opening[:_KEY] for found in book.notices.values() for opening, _ in found}
-    book.ascii_anywhere = tuple(literal for literal, _ in book.anywhere if literal.isascii())
+    book.ascii_anywhere = tuple(sorted((literal for literal, _ in book.anywhere if literal.isascii()), key=len))
+    book.ascii_middles = [(literal, phrase) for literal, phrase in book.middles if literal.isascii()]
     if book.anywhere:
         book.anywhere_literals = re.compile("|".join(re.escape(literal) for literal, _ in book.anywhere))
     return book

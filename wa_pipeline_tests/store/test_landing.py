@@ -1,6 +1,6 @@
 import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -203,3 +203,22 @@ def test_a_history_placeholder_is_filled_by_its_copy_with_media(landing_target, 
     store.add_messages([placeholder])
     store.add_messages([_history("image", media=MediaRef(mime="image/jpeg"))])
     assert store.get("wamid.h2").media.remote_id == "1479537139650973" and store.count() == 1
+
+
+def test_the_stored_send_time_text_is_isoformat_for_every_moment():
+    from wa_pipeline.store.landing_sql import _HOUR_HEADS_KEPT, utc_isoformat
+
+    start = datetime(2016, 2, 28, 22, 0, 0, tzinfo=UTC)
+    # Every second of a few hours, then hours enough to overflow the kept heads (twice), both ways.
+    moments = [start + timedelta(seconds=s) for s in range(0, 4 * 3600, 7)]
+    moments += [start + timedelta(hours=h, minutes=h % 60, seconds=h % 59) for h in range(2 * _HOUR_HEADS_KEPT + 5)]
+    moments += moments[::-1]
+    moments += [
+        datetime(2026, 11, 16, 9, 15, 42, 123456, tzinfo=UTC),
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 11, 16, 9, 15, 42, tzinfo=timezone(timedelta(hours=3))),
+        datetime(2026, 3, 29, 1, 30, fold=1, tzinfo=UTC),
+    ]
+    for moment in moments:
+        assert utc_isoformat(moment) == moment.isoformat(), moment
