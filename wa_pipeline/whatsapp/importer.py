@@ -25,10 +25,12 @@ from wa_pipeline.whatsapp.export_archive import ExportArchive, read_export
 STAGE = Stage.IMPORT
 # Messages landed per transaction, at the least: a transaction always ends on a day boundary (see `_land`).
 BATCH = 5_000
-# Lines a worker process must have to read, at the least, to be worth starting (it pays about a second of imports).
+# Lines a worker process must have to read, at the least, to be worth starting (a process, its share of the pickled
+# batches and of the cores the writer needs).
 LINES_PER_WORKER = 100_000
-# A file this large may be split among workers (each needs LINES_PER_WORKER lines, and no header is shorter than 20
-# bytes): its workers' server is started before the first pass over it, so both take their time at once.
+# A file this large may be split among workers (each needs LINES_PER_WORKER lines, and a chat's lines are seldom
+# shorter than 20 bytes): its workers' server is started before the first pass over it, so both take their time at
+# once. A smaller file that is split after all starts the server with its workers.
 SPLIT_BYTES = 2 * LINES_PER_WORKER * 20
 # What a worker runs, imported once by the server the workers are forked from, not once by each (compiling the export
 # header patterns is most of a second, paid per worker when each was spawned).
