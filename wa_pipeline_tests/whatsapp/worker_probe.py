@@ -5,5 +5,5 @@ import sys
 
 
 def report(answers) -> None:
-    """Put this process's parent and whether the export reader was imported already (the module imports nothing)."""
+    """Put this process's parent and whether the export reader was imported already (this module imports none of it)."""
     answers.put((os.getppid(), "wa_pipeline.whatsapp.chat_export" in sys.modules))
