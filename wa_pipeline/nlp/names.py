@@ -41,7 +41,7 @@ NOT_ORGANISATIONS = frozenset(
     "SEPA RIB CPF CNPJ CBU CVU CLABE RFC DNI NIF MwSt AC".split()
 )
 _TITLES = frozenset(
-    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee auntie aunty uncle "
+    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. mama baba madam madame bwana mzee aunt auntie aunty uncle "
     "chief alhaji alhaja mallam pastor rev rev. mx sis bro dada shosh mwalimu frau herr herrn señor señora "
     "senhor senhora monsieur mme mme. mlle mademoiselle doña docteur doutor doutora".split()
 )
@@ -1310,6 +1310,10 @@ def _people_words(doc: Words) -> frozenset[str]:
     return gazetteer.people if gazetteer is not None else frozenset()
 
 
+# Units a size is written in after its number ("64 GB", "5000 mAh"), which no model number is followed by.
+_SIZE_UNITS = frozenset("gb tb mb mah".split())
+
+
 def _is_model_name(token: Word) -> bool:
     """A model name or number after a product line; "128" of "128GB" is a size, not the model."""
     text = token.text
@@ -1318,6 +1322,8 @@ def _is_model_name(token: Word) -> bool:
     follows = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if follows is not None and token.whitespace_ == "" and follows.is_alpha:
         return False
+    if follows is not None and text.isdigit() and follows.lower_ in _SIZE_UNITS:
+        return False  # "Redmi Note 13 64 GB": the storage written apart
     return len(text) <= 5 and text.isalnum() and any(c.isdigit() for c in text) and not text.startswith("0")
 
 

@@ -199,7 +199,7 @@ def find_products(
         ):
             continue
         for span in (
-            _modelled(doc, i, gazetteer, language),
+            _with_maker(doc, _modelled(doc, i, gazetteer, language), gazetteer),
             _brand_and_line(doc, i, gazetteer, language),
         ):
             if span is not None:
@@ -273,6 +273,21 @@ def _modelled(doc: Words, i: int, gazetteer: Gazetteer, language: str | None) ->
         if single and (_previous(doc, i) in _PLACE_CUES or _opens_sentence(doc[i]) or _plain_word(doc[i])):
             return None  # "to Kahawa 44", "Nimengoja 30 mins", "Need 50 pcs"
     return i, end
+
+
+def _with_maker(doc: Words, span: tuple[int, int] | None, gazetteer: Gazetteer) -> tuple[int, int] | None:
+    """A listed product line with its model and the maker written before it in lower case: "tecno camon 20", whose
+    maker the list names in full ("Tecno Mobile"); an English word before the line ("air", "new") is left out."""
+    if span is None or span[0] == 0:
+        return span
+    start, end = span
+    before, words = doc[start - 1], lowered_words(doc)
+    if not gazetteer.products.longest_match(words, start) or not before.whitespace_ or not before.is_alpha:
+        return span
+    word = before.lower_
+    if word not in gazetteer.brands.firsts or word in ENGLISH_WORDS or word in CHAT_WORDS:
+        return span
+    return start - 1, end
 
 
 def _model_end(doc: Words, at: int) -> int:
@@ -655,7 +670,10 @@ def _model_word_at(doc: Words, at: int) -> bool:
     """A model word, capitalised ("Pro", "OLED") or after a model number ("PS5 slim"): Hindi "se" is no SE."""
     if at >= len(doc) or doc[at].lower_ not in MODEL_WORDS or doc[at - 1].whitespace_ == "":
         return False
-    return not doc[at].is_lower or any(c.isdigit() for c in doc[at - 1].text)
+    if not doc[at].is_lower or any(c.isdigit() for c in doc[at - 1].text):
+        return True
+    # "iphone 13 pro max": a lower-case model word also follows one that followed the number
+    return doc[at - 1].lower_ in MODEL_WORDS and _model_word_at(doc, at - 1)
 
 
 def _model_number_at(doc: Words, at: int) -> bool:
@@ -669,9 +687,13 @@ def _model_number_at(doc: Words, at: int) -> bool:
         return False  # an order or account number, "30th", "2x"
     if _SHORT_AMOUNT.fullmatch(text):
         return False  # "Saw 2k on the page", "Price 1.5m": an amount in thousands or millions
+    if _spaced_size_at(doc, at):
+        return False  # "Redmi Note 13 64 GB": the storage written apart
     following = doc[at + 1] if at + 1 < len(doc) else None
-    if following is not None and (following.like_num or following.lower_ in CONTAINERS):
-        return False  # "Tusker 3 crates", "Omo 2 1kg"
+    if following is not None and following.lower_ in CONTAINERS:
+        return False  # "Tusker 3 crates"
+    if following is not None and following.like_num and not _storage_at(doc, at + 1):
+        return False  # "Omo 2 1kg"; "galaxy a05 64gb" keeps its model before the storage
     if following is not None and following.lower_ in _SCREEN_SIZES and doc[at].whitespace_:
         return False  # "the Hisense 43 inch TV": a screen's size, not the model
     if following is not None and following.text == "-" and at + 2 < len(doc) and doc[at + 2].lower_ in _SCREEN_SIZES:
@@ -680,6 +702,21 @@ def _model_number_at(doc: Words, at: int) -> bool:
         # "6G" of "Activa 6G" is a model, "8GB" a size, "30 mins" no name's at all
         return _MODEL.fullmatch(text + following.text) is not None and not _SIZE.fullmatch(text + following.text)
     return True
+
+
+def _spaced_size_at(doc: Words, at: int) -> bool:
+    """Token `at` is a number and the next a unit of size, glued ("64gb" is read as two words) or apart ("64 GB")."""
+    return (
+        at + 1 < len(doc)
+        and doc[at].text.isdigit()
+        and doc[at + 1].lower_ in _UNITS
+        and doc[at + 1].lower_ not in ("pc", "pcs")
+    )
+
+
+def _storage_at(doc: Words, at: int) -> bool:
+    """Token `at` is a device's storage, "64" of "64gb" or "64 GB", which follows a model as a pack size does not."""
+    return _spaced_size_at(doc, at) and doc[at + 1].lower_ in ("gb", "tb", "mb")
 
 
 def _starts_inside_name(doc: Words, i: int) -> bool:

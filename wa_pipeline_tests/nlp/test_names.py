@@ -853,3 +853,9 @@ def test_a_listed_given_name_in_lower_case_after_a_form_of_address_is_a_person()
     assert names("pls hand the parcel to aunty folake", "NG") == [("PERSON", "folake")]
     assert names("ask uncle kwabena for the change", "GH") == [("PERSON", "kwabena")]
     assert names("my aunty will pass by later", "NG") == []
+
+
+def test_aunt_is_a_title_outside_the_name_in_any_case():
+    assert names("Please hand it to Aunt Lindiwe at the gate", "ZA") == [("PERSON", "Lindiwe")]
+    assert names("ask my aunt nomsa for the key", "ZA") == [("PERSON", "nomsa")]
+    assert names("my aunt will pass by later", "ZA") == []

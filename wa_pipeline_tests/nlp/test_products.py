@@ -115,7 +115,23 @@ def test_can_is_a_container_only_with_a_count_before_it():
 
 def test_a_count_before_plural_goods_is_no_model_of_a_lower_case_line():
     assert products("Could you pop 2 cakes aside for me?", "GB", "en") == []
-    assert products("is the tecno pop 7 still available", "KE", "en") == ["pop 7"]
+    assert products("is the tecno pop 7 still available", "KE", "en") == ["tecno pop 7"]
+
+
+def test_a_lower_case_model_word_after_another_stays_in_the_model():
+    assert products("is the redmi note 12 pro plus still there?", "KE", "en") == ["redmi note 12 pro plus"]
+    assert products("Is the iPhone 14 case in stock?", "US", "en") == ["iPhone 14"]
+
+
+def test_a_storage_after_a_model_stays_outside_and_leaves_the_model_a_product():
+    assert products("how much for the galaxy a14 128gb?", "KE", "en") == ["galaxy a14"]
+    assert products("the Pixel 7 128 GB is sold out", "US", "en") == ["Pixel 7"]
+    assert found("need Omo 2 1kg", "KE", "en") == [("QUANTITY", "1kg")]
+
+
+def test_a_lower_case_maker_before_its_listed_line_and_model_is_part_of_the_product():
+    assert products("is the tecno pova 5 available", "KE", "en") == ["tecno pova 5"]
+    assert products("the new galaxy a15 is out", "KE", "en") == ["galaxy a15"]
 
 
 def test_a_number_that_counts_plural_goods_or_dozens_after_a_name_is_their_quantity_not_its_model():
@@ -127,7 +143,7 @@ def test_a_number_that_counts_plural_goods_or_dozens_after_a_name_is_their_quant
 
 def test_an_amount_in_thousands_is_no_model():
     assert products("Is it 5k? Saw 3k on the flyer", "PK", "en") == []
-    assert products("is the tecno pop 7 still available", "KE", "en") == ["pop 7"]
+    assert products("is the tecno pop 7 still available", "KE", "en") == ["tecno pop 7"]
 
 
 def test_a_german_noun_after_a_listed_brand_is_the_goods_unless_it_names_the_brands_shop():
