@@ -1310,8 +1310,10 @@ def _people_words(doc: Words) -> frozenset[str]:
     return gazetteer.people if gazetteer is not None else frozenset()
 
 
-# Units a size is written in after its number ("64 GB", "5000 mAh"), which no model number is followed by.
-_SIZE_UNITS = frozenset("gb tb mb mah".split())
+# Units a device's storage is written in after its number ("64 GB"), and with them a battery's ("5000 mAh"): no model
+# number is followed by one.
+STORAGE_UNITS = frozenset("gb tb mb".split())
+_SIZE_UNITS = STORAGE_UNITS | {"mah"}
 
 
 def _is_model_name(token: Word) -> bool:

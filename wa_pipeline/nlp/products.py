@@ -716,7 +716,7 @@ def _spaced_size_at(doc: Words, at: int) -> bool:
 
 def _storage_at(doc: Words, at: int) -> bool:
     """Token `at` is a device's storage, "64" of "64gb" or "64 GB", which follows a model as a pack size does not."""
-    return _spaced_size_at(doc, at) and doc[at + 1].lower_ in ("gb", "tb", "mb")
+    return _spaced_size_at(doc, at) and doc[at + 1].lower_ in name_rules.STORAGE_UNITS
 
 
 def _starts_inside_name(doc: Words, i: int) -> bool:
