@@ -383,7 +383,7 @@ def _pattern(text: str, *, whole: bool = False) -> Template:
 def _pattern_source(text: str, *, whole: bool = False) -> str:
     """The regular expression of `_pattern(text, whole=whole)`."""
     text = text.replace(ZWNJ, "")
-    fixed, tailed = (text.rstrip().rstrip(".。"), False) if whole else _template(text)
+    fixed, tailed = (_whole_fixed(text), False) if whole else _template(text)
     out = []
     for index, piece in enumerate(_PLACEHOLDER.split(fixed)):
         if index % 2:
@@ -400,8 +400,12 @@ def _pattern_source(text: str, *, whole: bool = False) -> str:
 def _actor_head(text: str) -> str:
     """The character a line's words after the actor open with (spaces aside, as `\\s+` and `str.lstrip` agree on
     them) when `_pattern(text, whole=True)` reads them; "" where a placeholder comes first and any may."""
-    fixed = text.replace(ZWNJ, "").rstrip().rstrip(".。")
-    return _PLACEHOLDER.split(fixed)[0].lstrip()[:1]
+    return _PLACEHOLDER.split(_whole_fixed(text.replace(ZWNJ, "")))[0].lstrip()[:1]
+
+
+def _whole_fixed(text: str) -> str:
+    """What `_pattern(text, whole=True)` reads of a template: all of it but a closing full stop."""
+    return text.rstrip().rstrip(".。")
 
 
 def _literals(text: str) -> list[str]:
