@@ -64,6 +64,9 @@ HINDI = "hi"
 SWAHILI = "sw"
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_WORDS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|[\d\W_]+", re.IGNORECASE)
+# The same without e-mail addresses, for the lines (nearly all) that hold no "@", where that alternative can match
+# nothing but is still tried from every letter of every word.
+_NOT_WORDS_NOR_ADDRESSES = re.compile(r"(?:https?://|www\.)\S+|[\d\W_]+", re.IGNORECASE)
 _ROMAN_HINDI_FILE = Path(__file__).parent / "gazetteer" / "hinglish_words.txt"
 # Two distinct Hindi words that make a fifth of the line are Hinglish, however much English surrounds them.
 _ROMAN_HINDI_SHARE = 0.2
@@ -236,7 +239,7 @@ def _in_outside_language(text: str | None, codes: tuple[str, ...]) -> bool:
 
 
 def _has_words(text: str | None) -> bool:
-    return isinstance(text, str) and bool(_WORD.search(_NOT_WORDS.sub(" ", text)))
+    return isinstance(text, str) and bool(_WORD.search(_spaced_words(text)))
 
 
 @functools.lru_cache(maxsize=4)
@@ -405,9 +408,14 @@ def _outside(
     return False
 
 
+def _spaced_words(text: str) -> str:
+    """`text` with each link, e-mail address and run of figures, punctuation and spaces made one space."""
+    return (_NOT_WORDS if "@" in text else _NOT_WORDS_NOR_ADDRESSES).sub(" ", text)
+
+
 def _distinct_words(text: str) -> list[str]:
     """The line's distinct words, lower-cased, without links, e-mail addresses or figures."""
-    return list(dict.fromkeys(_WORD.findall(_NOT_WORDS.sub(" ", text.lower()))))
+    return list(dict.fromkeys(_WORD.findall(_spaced_words(text.lower()))))
 
 
 def _short(words: frozenset[str]) -> frozenset[str]:
@@ -435,9 +443,9 @@ def _vote_words(text: str) -> list[str]:
     """The line's words, lower-cased, a Swahili prefix kept on the English verb it is hyphenated to ("ku-book")."""
     lowered = text.lower()
     if "-" not in lowered:  # no hyphenated verb to keep: most lines
-        return _WORD.findall(_NOT_WORDS.sub(" ", lowered))
+        return _WORD.findall(_spaced_words(lowered))
     joined = [f"{prefix}-{stem}" for prefix, stem in _SWAHILI_HYPHENATED.findall(lowered)]
-    rest = _NOT_WORDS.sub(" ", _SWAHILI_HYPHENATED.sub(" ", lowered))
+    rest = _spaced_words(_SWAHILI_HYPHENATED.sub(" ", lowered))
     return joined + _WORD.findall(rest)
 
 
@@ -467,7 +475,7 @@ def _detect_configured(
     votes: tuple[_WordVote, ...],
     lexicons: dict[str, frozenset[str]],
 ) -> str:
-    words = " ".join(_NOT_WORDS.sub(" ", text).split())
+    words = " ".join(_spaced_words(text).split())
     letters = sum(map(str.isalpha, words))
     if letters == 0:
         return UNDETERMINED
