@@ -45,9 +45,11 @@ UNMODELLED_LANGUAGES = frozenset({"pt", "fr", "sw"})
 # Languages whose lines the model reads only where a capitalised word that opens no sentence is neither in the
 # language's dictionary nor one of its everyday words (`_unlisted_capital`): the names rules take no model guess for
 # a word opening a sentence, German capitalises every noun, and a capitalised stop word or weekday is no name.
-# `test_model_languages.py` holds the rule to that: every English, German and Spanish dev line finds the same
-# entities with the rule as with the model reading it.
-UNLISTED_CAPITAL_LANGUAGES = frozenset({"en", "de", "es"})
+# `test_model_languages.py` holds the rule to that: every English, German, Spanish and Hinglish dev line finds the
+# same entities with the rule as with the model reading it. Romanized Hindi has no dictionary here, so its lines skip
+# the model only where every capital opens a sentence ("Bhai kal aa jana. Payment ho gaya"): 108 of the 240 distinct
+# Hinglish dev texts holding a capital (by detected language, no region).
+UNLISTED_CAPITAL_LANGUAGES = frozenset({"en", "de", "es", "hi"})
 # Of those, languages where a word that is a listed business, product, place or town alone needs no model either:
 # the German and Spanish dev figures stayed the same, but English lines lost names whose words are listed things.
 # So read, the English, German and Spanish dev figures are those of every line read, and of the distinct texts of

@@ -38,7 +38,7 @@ def read_by_model(monkeypatch, texts, languages):
 
 def test_the_switches_name_the_languages_the_dev_sets_measured():
     assert entities.UNMODELLED_LANGUAGES == frozenset({"pt", "fr", "sw"})
-    assert entities.UNLISTED_CAPITAL_LANGUAGES == frozenset({"en", "de", "es"})
+    assert entities.UNLISTED_CAPITAL_LANGUAGES == frozenset({"en", "de", "es", "hi"})
     assert entities.LISTS_SETTLE_LANGUAGES == frozenset({"de", "es"})
 
 
@@ -84,8 +84,10 @@ def test_an_unmodelled_language_takes_no_model_guess_even_where_a_pattern_has_th
         ("Please ask Wanjiku to bring the receipt", "en", True),
         ("Mr. Kamau will pay tomorrow", "en", True),  # a full stop after a title ends no sentence
         ("Mañana pasa Lucía a recogerlo.", "es", True),
-        # Languages read wherever a capital stands, and a line without one, which no model span survives.
-        ("Please call me when you reach the gate. Thanks", "hi", True),
+        ("Bhai order kab aayega? Kal tak chahiye. Thanks", "hi", False),  # romanized Hindi: only sentences' capitals
+        ("Kal Lajpat Nagar wale store pe Pinky ko de dena", "hi", True),
+        # An undetermined line is read wherever a capital stands; a line without one, which no model span survives.
+        ("Please call me when you reach the gate. Thanks", "", True),
         ("ich hole das paket morgen ab", "de", False),
     ],
 )
@@ -113,7 +115,7 @@ def test_a_listed_name_settles_a_capital_in_german_and_spanish(text, language, r
     assert entities._model_reads(text, language, gazetteer, region) is read
 
 
-def test_the_capital_rule_changes_no_entity_of_any_english_german_or_spanish_dev_line(monkeypatch):
+def test_the_capital_rule_changes_no_entity_of_any_english_german_spanish_or_hinglish_dev_line(monkeypatch):
     """The rule is safe only while the names rules take no model guess for a sentence's first word: every dev line
     of those languages (as detected) finds the same entities whether the model reads it or not."""
     from pathlib import Path
