@@ -276,7 +276,7 @@ def _opens_sentence(text: str, start: int) -> bool:
 @functools.cache
 def _everyday_words(language: str) -> frozenset[str]:
     """`language`'s dictionary words (names.common_nouns), spaCy's stop words ("Sie", "Ihnen") and dateparser's names
-    of the weekdays ("Samstag"), lower-cased."""
+    of the weekdays and months ("Samstag", "March"), lower-cased."""
     import importlib
 
     from dateparser.languages.loader import default_loader
@@ -284,8 +284,9 @@ def _everyday_words(language: str) -> frozenset[str]:
     stop_words = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
     locale = default_loader.get_locale(language).info
     days = "monday tuesday wednesday thursday friday saturday sunday".split()
-    weekdays = frozenset(name.lower() for day in days for name in locale.get(day, ()) if len(name) > 3)
-    return common_nouns().get(language, frozenset()) | frozenset(word.lower() for word in stop_words) | weekdays
+    months = "january february march april may june july august september october november december".split()
+    calendar = frozenset(name.lower() for key in days + months for name in locale.get(key, ()) if len(name) > 3)
+    return common_nouns().get(language, frozenset()) | frozenset(word.lower() for word in stop_words) | calendar
 
 
 def _model_can_name(text: str) -> bool:

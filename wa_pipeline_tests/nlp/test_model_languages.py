@@ -77,6 +77,7 @@ def test_an_unmodelled_language_takes_no_model_guess_even_where_a_pattern_has_th
         ("Die Käsesahnetorte bitte an die Rezeption.", "de", False),  # a compound ending in a noun
         ("Please call me when you reach the gate. Thanks", "en", False),
         ("Can you deliver on Saturday? I will pay cash", "en", False),
+        ("Is the order still coming on 12 March?", "en", False),  # a month, as a weekday, is no name
         ("Por favor, envíalo mañana a primera hora.", "es", False),
         # A word the dictionary lacks, inside a sentence: a name the model may find.
         ("Bitte liefern Sie die Möbel nach Tübingen.", "de", True),
