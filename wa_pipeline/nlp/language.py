@@ -342,14 +342,22 @@ def _word_counts(
     text: str, candidates: Sequence[str], lexicons: dict[str, frozenset[str]], votes: tuple[_WordVote, ...]
 ) -> dict[str, int]:
     """How many of the line's words each candidate alone owns (listed, or of its verbs' shape)."""
-    verbs = {vote.code: vote for vote in votes}
     candidates = [code for code in candidates if code in lexicons]
     counts = dict.fromkeys(candidates, 0)
+    for owner in _sole_owners(text, candidates, lexicons, votes):
+        counts[owner] += 1
+    return counts
+
+
+def _sole_owners(
+    text: str, candidates: Sequence[str], lexicons: dict[str, frozenset[str]], votes: tuple[_WordVote, ...]
+):
+    """For each of the line's words that one candidate alone owns, in order, that candidate."""
+    verbs = {vote.code: vote for vote in votes}
     for token in _TOKEN.findall(text.lower()):
         owners = [code for code in candidates if token in lexicons[code] or (code in verbs and verbs[code].owns(token))]
         if len(owners) == 1:
-            counts[owners[0]] += 1
-    return counts
+            yield owners[0]
 
 
 @functools.lru_cache(maxsize=4)
@@ -517,9 +525,10 @@ def _unless_words_deny(text: str, best: str, lexicons: dict[str, frozenset[str]]
     Gikomba": Swahili 0.77) where its words are all English's; a line of the language found holds at least one of
     its everyday words ("Karibu sana, Wanjiru yuko Gikomba leo").
     """
-    counts = _word_counts(text, sorted(lexicons), lexicons, votes)
-    if counts.get(best, 0):
+    # Nearly every line holds a word of the language found early on: its other words need not be weighed.
+    if best in _sole_owners(text, sorted(lexicons), lexicons, votes):
         return best
+    counts = _word_counts(text, sorted(lexicons), lexicons, votes)
     return _leader(counts, _DENY_MIN_WORDS, _FALLBACK_RATIO) or best
 
 

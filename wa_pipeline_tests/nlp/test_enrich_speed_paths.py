@@ -83,3 +83,25 @@ def test_the_address_pattern_is_tried_only_on_a_line_with_an_at(monkeypatch):
     assert spy.texts == []
     assert language._spaced_words("mail jo@x.co 5pm") == "mail   pm"
     assert spy.texts == ["mail jo@x.co 5pm"]
+
+
+class _Asked(frozenset):
+    """A word list that records the words it is asked about."""
+
+    asked: list[str]
+
+    def __contains__(self, word):
+        self.asked.append(word)
+        return super().__contains__(word)
+
+
+def test_a_sure_language_is_kept_at_the_first_word_only_it_owns():
+    lexicons = {"en": _Asked({"the", "please"}), "sw": _Asked({"leo", "kama", "kawaida", "please"})}
+    for words in lexicons.values():
+        words.asked = []
+    assert language._unless_words_deny("please the parcel kama kawaida leo", "en", lexicons, ()) == "en"
+    # "please" both own, "the" English alone: the line is English's, and nothing after it is looked up.
+    assert lexicons["en"].asked == ["please", "the"]
+    assert "leo" not in lexicons["sw"].asked
+    # A line holding none of its words: every word is weighed, and another language's clear lead denies it.
+    assert language._unless_words_deny("leo kama kawaida parcel", "en", lexicons, ()) == "sw"
