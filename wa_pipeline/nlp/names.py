@@ -506,6 +506,7 @@ _CONFIRMING_WORDS = {
 }
 _COMMON_NOUNS_FILE = Path(__file__).parent / "gazetteer" / "common_nouns.txt"
 _WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
+_WORD_BRANDS_FILE = Path(__file__).parent / "gazetteer" / "word_brands.tsv"
 # Who works for a business, or what it runs, after its name: "the Jollibee staff", "a Glovo rider", "the Shopee
 # seller", "Jumia delivery man".
 _STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
@@ -712,6 +713,10 @@ def find_names(
         if saint:
             found.append(_entity(doc, i, saint, TOWN, "rule"))
             i = saint
+            continue
+        if _word_brand_at(doc, i, region):
+            found.append(_entity(doc, i, i + 1, ORG, "rule"))  # "bought it at Checkers": a chain named by a word
+            i += 1
             continue
         known = _known_at(doc, i, gazetteer)
         if known is not None:
@@ -1347,6 +1352,29 @@ def _lower_case_kind_named(doc: Words, start: int, end: int) -> bool:
     if not all(doc[at].is_alpha and doc[at].is_lower for at in range(start, end)):
         return False
     return start == 0 or doc.lowers[start - 1] not in _ANY_ONE
+
+
+@functools.cache
+def word_brands() -> dict[str, frozenset[str]]:
+    """Shop chains named by an English word ("Checkers", "Boots"), each with its markets (gazetteer/word_brands.tsv)."""
+    brands = {}
+    for line in _WORD_BRANDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, markets = line.partition("\t")
+            brands[name] = frozenset(markets.split(","))
+    return brands
+
+
+def _word_brand_at(doc: Words, i: int, region: str | None) -> bool:
+    """A chain of the message's market named by an English word, capitalised mid-sentence after "at" or "from" on
+    an English line and followed by no other capitalised word: "I got it at Boots", "collected from Clicks"."""
+    markets = word_brands().get(doc[i].text)
+    if markets is None or region not in markets or i == 0 or not _english(doc):
+        return False
+    if doc[i - 1].text not in ("at", "from") or doc[i].lower_ in _KIND_ENDINGS:
+        return False  # "at Supermarket", "at Garage": a Title Case line's kind of place, not the chain
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    return following is None or not following.has_capital
 
 
 def _names_a_place(token: Word) -> bool:

@@ -893,3 +893,8 @@ def test_a_lower_case_name_after_my_and_a_family_or_staff_word_is_a_person_liste
     assert names("my driver elikem will pass by at noon", "GH") == [("PERSON", "elikem")]
     assert names("my son texted you the address", "GB") == []
     assert names("my mate reckons the screen is cracked", "GB") == []
+
+
+def test_a_chain_of_the_market_named_by_an_english_word_is_a_business_after_at_or_from():
+    assert names("I found the cough syrup at Clicks yesterday", "ZA") == [("ORG", "Clicks")]
+    assert ("ORG", "Clicks") not in names("I found the cough syrup at Clicks yesterday", "KE")  # not Kenya's chain
