@@ -61,7 +61,9 @@ _ENGLISH_TITLES = frozenset(
     "rider driver "
     # ... and the forms of address of other English-speaking markets: Zambia's "Ba Phiri", Zimbabwe's "Amai Chipo"
     # (not "Mai", Hinglish for "I"), Malaysia's and Singapore's "Kak Siti", "Encik Hafiz", "Puan Aminah"
-    "ba amai kak kakak abang encik puan cik makcik pakcik".split()
+    "ba amai kak kakak abang encik puan cik makcik pakcik "
+    # ... and the letter-writer's "for the attention of" before whom a parcel or a quote is for: "FAO Jane Doe"
+    "fao attn".split()
 )
 # Titles only ever written before a surname or a name, never before a word of thanks: "Mr Asante".
 _FORMAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof.".split())
@@ -504,6 +506,7 @@ _CONFIRMING_WORDS = {
 }
 _COMMON_NOUNS_FILE = Path(__file__).parent / "gazetteer" / "common_nouns.txt"
 _WORD_NAMES_FILE = Path(__file__).parent / "gazetteer" / "word_names.txt"
+_WORD_BRANDS_FILE = Path(__file__).parent / "gazetteer" / "word_brands.tsv"
 # Who works for a business, or what it runs, after its name: "the Jollibee staff", "a Glovo rider", "the Shopee
 # seller", "Jumia delivery man".
 _STAFF_NOUNS = frozenset("staff rider riders driver drivers agent agents seller sellers courier delivery app".split())
@@ -691,6 +694,11 @@ def find_names(
                 found.append(_entity(doc, i, town, TOWN, "rule"))
                 i = town
                 continue
+            shop = _lower_case_trade_end(doc, i, gazetteer)
+            if shop > i:
+                found.append(_entity(doc, i, shop, ORG, "rule"))
+                i = shop
+                continue
             end = _addressed_lower_case(doc, i)
             if end > i:
                 found.append(_entity(doc, i, end, PERSON, "rule"))
@@ -705,6 +713,10 @@ def find_names(
         if saint:
             found.append(_entity(doc, i, saint, TOWN, "rule"))
             i = saint
+            continue
+        if _word_brand_at(doc, i, region):
+            found.append(_entity(doc, i, i + 1, ORG, "rule"))  # "bought it at Checkers": a chain named by a word
+            i += 1
             continue
         known = _known_at(doc, i, gazetteer)
         if known is not None:
@@ -723,6 +735,11 @@ def find_names(
             if town > i:
                 found.append(_entity(doc, i, town, TOWN, "rule"))
                 i = town
+                continue
+            shop = _lower_case_trade_end(doc, i, gazetteer)
+            if shop > i:
+                found.append(_entity(doc, i, shop, ORG, "rule"))
+                i = shop
                 continue
             end = _addressed_lower_case(doc, i)
             if end > i:
@@ -1127,12 +1144,96 @@ def _addressed_lower_case(doc: Words, i: int) -> int:
         return i + 1  # "dile a paco", "fala pro thiago": a listed name after a telling verb
     if _english(doc) and listed and _after_thanks(doc, i) and (following == "" or doc[i + 1].is_punct):
         return i + 1  # "thank you wambui", "thanks so much, njeri!": a listed name that ends the thanks
+    if _english(doc) and word not in CHAT_WORDS and _named_kin(doc, i):
+        return i + 1  # "can my daughter lwazi collect", "my driver elikem will call": listed or not
+    if _english(doc) and listed and word not in CHAT_WORDS and _cue(doc, i) in ("for", "from") and _clause_ends(doc, i):
+        return i + 1  # "this cake is for wambui, she ...", "take it from kunle and ...": whom it is for or from
     if _english(doc) and _cue(doc, i) == "person":
         # English "i'm kiprono", "her name is wangari", "tell kojo to bring it": a listed name, or after "I'm",
         # "this is" or "tell"/"ask" one no dictionary knows ("i'm folake and", "tell bola to").
         if listed or word not in CHAT_WORDS and _introduced(doc, i):
             return i + 1
     return i
+
+
+# Words that end a business's name and are never what a person's name is put before in lower case: "otieno
+# electronics", "okafor ventures ltd" (not "school", "kitchen", "cakes": "wanjiru school fees").
+_LOWER_CASE_TRADE_ENDINGS = frozenset(
+    "enterprises enterprise traders trading ventures ltd limited electronics hardware stores supermarket pharmacy "
+    "chemist chemists motors logistics agencies investments holdings industries boutique".split()
+)
+
+
+def _lower_case_trade_end(doc: Words, i: int, gazetteer: Gazetteer) -> int:
+    """The end of a business written in lower case on an English line, one or two listed names then a word of
+    `_LOWER_CASE_TRADE_ENDINGS` ("otieno electronics", "ramesh kumar traders ltd"); i when there is none."""
+    if not _lower_case_listed_name(doc[i], gazetteer) or not _english(doc):
+        return i
+    at = i
+    while at < min(i + 2, len(doc)) and _lower_case_listed_name(doc[at], gazetteer):
+        at += 1
+    if at == i or at >= len(doc) or doc.lowers[at] not in _LOWER_CASE_TRADE_ENDINGS or not doc[at].is_lower:
+        return i
+    at += 1
+    if at < len(doc) and doc.lowers[at] in ("ltd", "limited") and doc[at].is_lower:
+        at += 1
+    return at
+
+
+def _lower_case_listed_name(token: Word, gazetteer: Gazetteer) -> bool:
+    """A listed given name or surname in lower case that is no English or chat word: "otieno", "okafor"."""
+    word = token.lower_
+    return (
+        token.is_alpha
+        and token.is_lower
+        and len(word) > 2
+        and word in gazetteer.people
+        and word not in ENGLISH_WORDS
+        and word not in CHAT_WORDS
+        and word not in _NOT_NAMES
+    )
+
+
+# Family, friends and staff a chat names after "my", "our" or "your" in lower case: "my daughter lwazi", "my mate
+# kev", "our driver elikem".
+_NAMED_KIN = _KIN | frozenset("mate bestie bff driver rider son daughter".split())
+
+
+def _named_kin(doc: Words, i: int) -> bool:
+    """The lower-case word at i follows "my"/"our"/"your" and a family, friend or staff word, and is no word of a
+    dictionary or of any chat language: "my daughter lwazi", "my driver elikem" (not "my friend said")."""
+    if i < 2 or doc.lowers[i - 1] not in _NAMED_KIN or doc.lowers[i - 2] not in ("my", "our", "your"):
+        return False
+    word = doc.lowers[i]
+    if word in CHAT_WORDS or word in ENGLISH_WORDS or word in _ADDRESSEES:
+        return False
+    return word in _people_words(doc) or not _inflected(word)
+
+
+def _inflected(word: str) -> bool:
+    """An English word with a verb's or a plural's ending that the word lists hold only bare: "texted", "reckons"."""
+    for ending in ("s", "es", "ed", "d", "ing"):
+        stem = word.removesuffix(ending)
+        if stem == word or len(stem) < 2:
+            continue
+        if stem in ENGLISH_WORDS:
+            return True
+        # "baked" of "bake", "shopping" of "shop"
+        if ending in ("ed", "ing") and (
+            stem + "e" in ENGLISH_WORDS or stem[-1] == stem[-2] and stem[:-1] in ENGLISH_WORDS
+        ):
+            return True
+    return False
+
+
+# What follows a name that ends its clause: "for wambui, she will", "from kunle and bring", "for amara who".
+_AFTER_A_CLAUSE = frozenset("and she he who when will".split())
+
+
+def _clause_ends(doc: Words, i: int) -> bool:
+    """The word at i ends its clause: the message ends, punctuation or a new clause's first word follows."""
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    return following is None or following.is_punct or following.lower_ in _AFTER_A_CLAUSE
 
 
 def _lower_case_town_end(doc: Words, i: int, gazetteer: Gazetteer, region: str | None) -> int:
@@ -1193,7 +1294,9 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
         following = doc[i + brand] if i + brand < len(doc) else None
         lower_case_wallet = following is not None and following.lower_ in _SERVICE_WORDS and doc[i].is_lower
         named = lower_case_wallet or _lower_case_business(doc, i, i + brand)
-        if not (named and _english(doc)) or words[i] in ENGLISH_WORDS:
+        # "access bank", "india post": a listed name of several words that ends in its kind, even in lower case
+        kind_named = _lower_case_kind_named(doc, i, i + brand)
+        if not kind_named and (not (named and _english(doc)) or words[i] in ENGLISH_WORDS):
             brand = 0  # "airtel money" is the business even in lower case; "target money" is not Target
     if brand == 1 and _english(doc) and words[i] in _people_words(doc) and _cue(doc, i) in ("title", "person"):
         brand = 0  # "This is Jasmine from ...": a person whose name a business also bears
@@ -1232,6 +1335,46 @@ def _known_at(doc: Words, i: int, gazetteer: Gazetteer) -> tuple[str, int] | Non
             end += 1
         return ORG, end
     return None
+
+
+# The last word of a bank's, a wallet's, a post's or an app's listed name, which says what it is even in lower case:
+# "access bank", "apple pay", "virgin money", "india post".
+_KIND_OF_SERVICE = frozenset("bank mail pay money post app".split())
+# Words before a kind that make it any one of that kind: "an indian bank", "any bank", "which bank".
+_ANY_ONE = frozenset("a an any another which what every some no each".split())
+
+
+def _lower_case_kind_named(doc: Words, start: int, end: int) -> bool:
+    """A listed name of two words or more written in lower case on an English line, its last word the kind of
+    service it is ("access bank", "india post"), and no "a"/"any" before it ("an indian bank")."""
+    if end - start < 2 or doc.lowers[end - 1] not in _KIND_OF_SERVICE or not _english(doc):
+        return False
+    if not all(doc[at].is_alpha and doc[at].is_lower for at in range(start, end)):
+        return False
+    return start == 0 or doc.lowers[start - 1] not in _ANY_ONE
+
+
+@functools.cache
+def word_brands() -> dict[str, frozenset[str]]:
+    """Shop chains named by an English word ("Checkers", "Boots"), each with its markets (gazetteer/word_brands.tsv)."""
+    brands = {}
+    for line in _WORD_BRANDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, markets = line.partition("\t")
+            brands[name] = frozenset(markets.split(","))
+    return brands
+
+
+def _word_brand_at(doc: Words, i: int, region: str | None) -> bool:
+    """A chain of the message's market named by an English word, capitalised mid-sentence after "at" or "from" on
+    an English line and followed by no other capitalised word: "I got it at Boots", "collected from Clicks"."""
+    markets = word_brands().get(doc[i].text)
+    if markets is None or region not in markets or i == 0 or not _english(doc):
+        return False
+    if doc[i - 1].text not in ("at", "from") or doc[i].lower_ in _KIND_ENDINGS:
+        return False  # "at Supermarket", "at Garage": a Title Case line's kind of place, not the chain
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    return following is None or not following.has_capital
 
 
 def _names_a_place(token: Word) -> bool:

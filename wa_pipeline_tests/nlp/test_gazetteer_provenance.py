@@ -41,6 +41,7 @@ GENERATED = {
     "organisations.txt": "Simple Icons",
     "products.txt": "device-detector",
     "shops.txt": "Name Suggestion Index",
+    "word_brands.tsv": "Name Suggestion Index",
     "chat_words.txt": "stopwords-iso",
     "english_words.txt": "TextBlob",
     "common_nouns.txt": "FreeDict",

@@ -859,3 +859,42 @@ def test_aunt_is_a_title_outside_the_name_in_any_case():
     assert names("Please hand it to Aunt Lindiwe at the gate", "ZA") == [("PERSON", "Lindiwe")]
     assert names("ask my aunt nomsa for the key", "ZA") == [("PERSON", "nomsa")]
     assert names("my aunt will pass by later", "ZA") == []
+
+
+def test_fao_and_attn_are_titles_outside_the_name():
+    assert names("Courier it to Bristol please, FAO Fiona Walsh", "GB") == [
+        ("GPE", "Bristol"),
+        ("PERSON", "Fiona Walsh"),
+    ]
+    assert names("Quote attached, Attn: Peter Mwangi", "KE") == [("PERSON", "Peter Mwangi")]
+
+
+def test_a_listed_given_name_in_lower_case_after_for_or_from_that_ends_its_clause_is_a_person():
+    assert names("this cake is for wambui, she will collect at 5", "KE") == [("PERSON", "wambui")]
+    assert names("take the balance from kunle and bring the change", "NG") == [("PERSON", "kunle")]
+    assert names("is this parcel for sasa?", "KE") == []
+    assert names("buy the charger from kamau", "KE") == []  # where one buys may be a business
+
+
+def test_a_listed_bank_wallet_or_post_of_several_words_in_lower_case_is_a_business():
+    assert names("I will pay with standard bank tomorrow", "ZA") == [("ORG", "standard bank")]
+    assert names("india post still has not delivered my parcel", "IN") == [("ORG", "india post")]
+    assert names("is there an indian bank near the station?", "IN") == []
+
+
+def test_a_listed_name_in_lower_case_before_a_trade_ending_is_a_business():
+    assert names("I bought the fridge from otieno electronics", "KE") == [("ORG", "otieno electronics")]
+    assert names("we get stock from adeyemi traders ltd", "NG") == [("ORG", "adeyemi traders ltd")]
+    assert names("pay wanjiku school fees first", "KE") == [("PERSON", "wanjiku")]
+
+
+def test_a_lower_case_name_after_my_and_a_family_or_staff_word_is_a_person_listed_or_not():
+    assert names("can my daughter lwazi collect the dress?", "ZA") == [("PERSON", "lwazi")]  # in no list
+    assert names("my driver elikem will pass by at noon", "GH") == [("PERSON", "elikem")]
+    assert names("my son texted you the address", "GB") == []
+    assert names("my mate reckons the screen is cracked", "GB") == []
+
+
+def test_a_chain_of_the_market_named_by_an_english_word_is_a_business_after_at_or_from():
+    assert names("I found the cough syrup at Clicks yesterday", "ZA") == [("ORG", "Clicks")]
+    assert ("ORG", "Clicks") not in names("I found the cough syrup at Clicks yesterday", "KE")  # not Kenya's chain
