@@ -1160,9 +1160,9 @@ def plain_day(normalised: str, base: datetime) -> date | None:
         return None
 
 
-# dateparser's English month words: the full names, their first three letters and "sept".
+# dateparser's English month words: the full names, and their first three letters and "sept", with or without a dot.
 _MONTH_NUMBERS = {word: n for n, month in enumerate(_MONTH_NAMES, 1) for word in (month, month[:3])} | {"sept": 9}
-_MONTH_WORD = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+_MONTH_WORD = "|".join(_MONTH_NAMES) + rf"|(?:{'|'.join(sorted(set(_MONTH_NUMBERS) - set(_MONTH_NAMES)))})\.?"
 _NAMED_DATE = re.compile(
     rf"(?:(?P<day>\d{{1,2}})\.? (?:of )?(?P<month>{_MONTH_WORD})|(?P<month_first>{_MONTH_WORD}) (?P<day_after>\d{{1,2}}))"
     r"(?: (?P<year>\d{4}))?"
@@ -1182,7 +1182,7 @@ def calendar_day(normalised: str, base: datetime, date_order: DateOrder) -> date
     named = _NAMED_DATE.fullmatch(normalised)
     numbered = _NUMBERED_DATE.fullmatch(normalised) if named is None else None
     if named is not None and (date_order != "YMD" or named.group("month_first")):
-        month = _MONTH_NUMBERS[named.group("month") or named.group("month_first")]
+        month = _MONTH_NUMBERS[(named.group("month") or named.group("month_first")).rstrip(".")]
         day, year = int(named.group("day") or named.group("day_after")), named.group("year")
     elif numbered is not None and date_order != "YMD":
         first, second, year = numbered.group(1, 2, 3) if numbered.group(1) else numbered.group(4, 6, 7)

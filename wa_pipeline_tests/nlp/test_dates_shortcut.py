@@ -14,6 +14,10 @@ def _abbreviation(month: int, year: int) -> str:
     return "sept" if month == 9 and year % 2 == 0 else _MONTHS[month - 1][:3]
 
 
+def _dotted(month: int, year: int) -> str:
+    return _abbreviation(month, year) + ("." if month != 5 else "")  # May has no abbreviation
+
+
 # Each shape writes a day (year, month, day) in one date order; a shape of `None` year leaves the year out.
 _NAMED_SHAPES = [
     lambda y, m, d: f"{d} {_MONTHS[m - 1]}",
@@ -23,11 +27,15 @@ _NAMED_SHAPES = [
     lambda y, m, d: f"{d} {_abbreviation(m, y)} {y}",
     lambda y, m, d: f"{d} of {_MONTHS[m - 1]} {y}",
     lambda y, m, d: f"{d}. {_abbreviation(m, y)} {y}",
+    lambda y, m, d: f"{d} {_dotted(m, y)}",
+    lambda y, m, d: f"{d} {_dotted(m, y)} {y}",
 ]
 _MONTH_FIRST_SHAPES = [
     lambda y, m, d: f"{_MONTHS[m - 1]} {d}",
     lambda y, m, d: f"{_abbreviation(m, y)} {d:02d}",
     lambda y, m, d: f"{_MONTHS[m - 1]} {d} {y}",
+    lambda y, m, d: f"{_dotted(m, y)} {d}",
+    lambda y, m, d: f"{_dotted(m, y)} {d} {y}",
 ]
 _NUMBERED_SHAPES = [
     lambda a, b, y: f"{a}/{b}",
@@ -115,7 +123,9 @@ def test_calendar_days_are_the_days_dateparser_gives(order):
         ("15 march", "YMD"),  # dateparser reads the 15 as a year
         ("15/3", "YMD"),
         ("15/03/2027", "YMD"),
-        ("15 nov.", "DMY"),
+        ("15 march.", "DMY"),
+        ("15 may.", "DMY"),
+        ("15 nov.", "YMD"),
         ("15 ma", "DMY"),
         ("march", "DMY"),
         ("15 march at 5pm", "DMY"),
