@@ -18,7 +18,8 @@ def _dotted(month: int, year: int) -> str:
     return _abbreviation(month, year) + ("." if month != 5 else "")  # May has no abbreviation
 
 
-# Each shape writes a day (year, month, day) in one date order; a shape of `None` year leaves the year out.
+# Each shape writes a day from its year, month and day (the numbered ones in the date order's two numbers first);
+# those that leave `y` unused write no year.
 _NAMED_SHAPES = [
     lambda y, m, d: f"{d} {_MONTHS[m - 1]}",
     lambda y, m, d: f"{d:02d} {_abbreviation(m, y)}",
