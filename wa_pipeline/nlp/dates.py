@@ -1122,6 +1122,8 @@ _LAST_AFTER = re.compile(r"^(\w+)\s+(last)$")
 @functools.lru_cache(maxsize=4096)
 def _parsed_day(normalised: str, base: datetime, date_order: DateOrder) -> date | None:
     plain = plain_day(normalised, base)
+    if plain is None:
+        plain = calendar_day(normalised, base, date_order)
     return plain if plain is not None else dateparser_day(normalised, base, date_order)
 
 
@@ -1161,6 +1163,52 @@ def plain_day(normalised: str, base: datetime) -> date | None:
         return base.date() + timedelta(days=offset)
     except OverflowError:  # past year 9999 or before year 1: dateparser's answer stands
         return None
+
+
+# dateparser's English month words: the full names, and their first three letters and "sept", with or without a dot.
+_MONTH_NUMBERS = {word: n for n, month in enumerate(_MONTH_NAMES, 1) for word in (month, month[:3])} | {"sept": 9}
+_MONTH_WORD = "|".join(_MONTH_NAMES) + rf"|(?:{'|'.join(sorted(set(_MONTH_NUMBERS) - set(_MONTH_NAMES)))})\.?"
+_NAMED_DATE = re.compile(
+    rf"(?:(?P<day>\d{{1,2}})\.? (?:of )?(?P<month>{_MONTH_WORD})|(?P<month_first>{_MONTH_WORD}) (?P<day_after>\d{{1,2}}))"
+    r"(?: (?P<year>\d{4}))?"
+)
+_NUMBERED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?|(\d{1,2})([.-])(\d{1,2})\5(\d{4})")
+
+
+def calendar_day(normalised: str, base: datetime, date_order: DateOrder) -> date | None:
+    """dateparser's day for "20 march", "march 20", "20/03", "20-03-2027" said at naive midnight `base`, or None."""
+    # Most dated lines that are not "tomorrow" or a weekday name a day of a month, and dateparser takes some 1.3 ms
+    # each. Its answers, in the date orders named (test_dates_shortcut checks them against it): the day with its
+    # year, or without one the first such day after today (a 29 February, the next leap year's). dateparser reads
+    # "15 march" and "15/3" year-first as no such day, "15.03" as a clock and "13/13" as some other day: those, days
+    # that do not exist and years outside the ones checked are left to it.
+    if base.time() != time(0) or base.tzinfo is not None or not 1990 <= base.year <= 2099:
+        return None
+    named = _NAMED_DATE.fullmatch(normalised)
+    numbered = _NUMBERED_DATE.fullmatch(normalised) if named is None else None
+    if named is not None and (date_order != "YMD" or named.group("month_first")):
+        month = _MONTH_NUMBERS[(named.group("month") or named.group("month_first")).rstrip(".")]
+        day, year = int(named.group("day") or named.group("day_after")), named.group("year")
+    elif numbered is not None and date_order != "YMD":
+        first, second, year = numbered.group(1, 2, 3) if numbered.group(1) else numbered.group(4, 6, 7)
+        day, month = (int(first), int(second)) if date_order == "DMY" else (int(second), int(first))
+    else:
+        return None
+    if year is not None:
+        if not 1990 <= int(year) <= 2099:
+            return None
+        try:
+            return date(int(year), month, day)
+        except ValueError:  # "31/06/2027", "29/02/2027", "13/13/2027": dateparser reads none
+            return None
+    for year_ahead in range(base.year, base.year + 9):  # a 29 February may be eight years off (2096, then 2104)
+        try:
+            candidate = date(year_ahead, month, day)
+        except ValueError:  # a 29 February in a common year; "31 june" or "13/13" in every year
+            continue
+        if candidate > base.date():
+            return candidate
+    return None
 
 
 def dateparser_day(normalised: str, base: datetime, date_order: DateOrder) -> date | None:
