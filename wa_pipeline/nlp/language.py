@@ -43,7 +43,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
@@ -126,6 +126,8 @@ _OUTSIDE_MIN_WORDS = 2
 # never take a line from English, nor keep a line from its chat's language: they stop only a reading as another
 # configured language ("Bakit po hindi kayo nagrereply?" is no Swahili).
 _ENGLISH_KIN = frozenset({"tl"})
+# Words whose vote `_WordVote.owns` remembers, per language, before it starts afresh.
+_OWNED_KEPT = 65536
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ class _WordVote:
     ties_win: bool = False
     marked: re.Pattern[str] | None = None
     also_own: frozenset[str] = frozenset()
+    # `owns`' answer for each word met: lines repeat their words, and its verb test is a regular expression.
+    owned: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def wins(self, words: list[str]) -> bool:
         """Whether the line's words are this language's: they outnumber (or tie with) each other language's words."""
@@ -160,7 +164,12 @@ class _WordVote:
 
     def owns(self, word: str) -> bool:
         """Whether the word is this language's: listed, a verb form only it writes or of its verbs' shape."""
-        return self._listed(word) or (len(word) >= self.verb_min and self._verb(word))
+        known = self.owned.get(word)
+        if known is None:
+            if len(self.owned) >= _OWNED_KEPT:
+                self.owned.clear()
+            known = self.owned[word] = self._listed(word) or (len(word) >= self.verb_min and self._verb(word))
+        return known
 
     def _verb(self, word: str) -> bool:
         return bool(self.verb.fullmatch(word)) and not any(word in other for other in self.others)

@@ -105,3 +105,21 @@ def test_a_sure_language_is_kept_at_the_first_word_only_it_owns():
     assert "leo" not in lexicons["sw"].asked
     # A line holding none of its words: every word is weighed, and another language's clear lead denies it.
     assert language._unless_words_deny("leo kama kawaida parcel", "en", lexicons, ()) == "sw"
+
+
+def test_a_word_vote_remembers_its_words_and_answers_as_its_rules_do(monkeypatch):
+    votes = language._word_votes(tuple(sorted(language.DEFAULT_LANGUAGES)))
+    words = [word for text in [*TEXTS, *_dev_texts()] for word in language._vote_words(text)]
+    assert votes and len(set(words)) > 1000
+    for vote in votes:
+        vote.owned.clear()
+        ruled = [vote._listed(w) or (len(w) >= vote.verb_min and vote._verb(w)) for w in words]
+        assert any(ruled) and not all(ruled)
+        assert [vote.owns(w) for w in words] == ruled
+        assert [vote.owns(w) for w in words] == ruled  # the second time from what it remembers
+    monkeypatch.setattr(language, "_OWNED_KEPT", 5)
+    for vote in votes:
+        vote.owned.clear()
+        ruled = [vote._listed(w) or (len(w) >= vote.verb_min and vote._verb(w)) for w in words[:200]]
+        assert [vote.owns(w) for w in words[:200]] == ruled
+        assert len(vote.owned) <= 5
