@@ -217,6 +217,9 @@ _WORD_MONEY = re.compile(
     rf"|(?P<hi>{_HI_WORDS})\s+(?P<hi_marker>rupaye|rupaiye|rupay|rupees|rs\.?)(?![\w]))",
     re.IGNORECASE,
 )
+# What every amount in words holds of its currency word, with the same flags: most lines hold none, where the whole
+# expression tries each Swahili and Hindi number word at every letter.
+_CURRENCY_WORD = re.compile(r"shil|bob|\srup|\srs", re.IGNORECASE)
 
 
 def _swahili_amount(words: str) -> Decimal:
@@ -247,6 +250,8 @@ def _hindi_amount(words: str) -> Decimal:
 
 def _money_in_words(text: str, default: str | None) -> list[Entity]:
     """Swahili and Hinglish amounts spelt out with a currency word: "shilingi elfu tano", "do hazaar rupaye"."""
+    if not _CURRENCY_WORD.search(text):
+        return []
     found = []
     for match in _WORD_MONEY.finditer(text):
         if match.group("sw"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wa_pipeline.nlp import dates, language
+from wa_pipeline.nlp import dates, language, money
 from wa_pipeline.nlp.dates import find_dates
 from wa_pipeline.nlp.heldout import load_heldout
 
@@ -123,3 +123,21 @@ def test_a_word_vote_remembers_its_words_and_answers_as_its_rules_do(monkeypatch
         ruled = [vote._listed(w) or (len(w) >= vote.verb_min and vote._verb(w)) for w in words[:200]]
         assert [vote.owns(w) for w in words[:200]] == ruled
         assert len(vote.owned) <= 5
+
+
+def test_amounts_in_words_are_looked_for_only_beside_a_currency_word(monkeypatch):
+    spy = _Spy(money._WORD_MONEY)
+    monkeypatch.setattr(money, "_WORD_MONEY", spy)
+    assert money.find_money("nitatuma elfu tano kesho", "KES") == []
+    assert spy.texts == []
+    assert [e.value for e in money.find_money("nitatuma shilingi elfu tano kesho", "KES")] == ["KES 5000.00"]
+    assert [e.value for e in money.find_money("do hazaar Rs. bhej diya", "INR")] == ["INR 2000.00"]
+    assert len(spy.texts) == 2
+
+
+def test_money_is_the_same_with_the_words_expression_tried_on_every_line(monkeypatch):
+    texts = [*TEXTS, "shilingi elfu mbili", "BOB ELFU TANO", "paanch sau rupaye", "ek hazaar\trs", *_dev_texts()]
+    shortcut = [money.find_money(text, "KES") for text in texts]
+    monkeypatch.setattr(money, "_CURRENCY_WORD", re.compile(""))
+    assert [money.find_money(text, "KES") for text in texts] == shortcut
+    assert sum(bool(found) for found in shortcut[-len(_dev_texts()) - 4 : -len(_dev_texts())]) == 4
