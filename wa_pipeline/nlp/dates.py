@@ -1121,10 +1121,8 @@ _LAST_AFTER = re.compile(r"^(\w+)\s+(last)$")
 # Keyed by the words dateparser reads, not as written: "Saturday", "sat", "Samstag" and "jumamosi" are one parse.
 @functools.lru_cache(maxsize=4096)
 def _parsed_day(normalised: str, base: datetime, date_order: DateOrder) -> date | None:
-    plain = plain_day(normalised, base)
-    if plain is None:
-        plain = calendar_day(normalised, base, date_order)
-    return plain if plain is not None else dateparser_day(normalised, base, date_order)
+    shortcut = plain_day(normalised, base) or calendar_day(normalised, base, date_order)
+    return shortcut or dateparser_day(normalised, base, date_order)
 
 
 # The relative days and weekdays most dated lines hold, each a fixed number of days from the day it is said.

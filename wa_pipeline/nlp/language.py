@@ -42,7 +42,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -360,7 +360,7 @@ def _word_counts(
 
 def _sole_owners(
     text: str, candidates: Sequence[str], lexicons: dict[str, frozenset[str]], votes: tuple[_WordVote, ...]
-):
+) -> Iterator[str]:
     """For each of the line's words that one candidate alone owns, in order, that candidate."""
     verbs = {vote.code: vote for vote in votes}
     for token in _TOKEN.findall(text.lower()):
